@@ -1,0 +1,1 @@
+"""Thin transports: REST and WebSocket translate, authorise and hand over to the engine."""

@@ -1,0 +1,71 @@
+"""Shared pieces of the transports: the services, who is asking, and what they may touch."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from fastapi import Request
+from starlette.requests import HTTPConnection
+
+from ..auth import SESSION_COOKIE, Authenticator
+from ..config import Settings
+from ..engine import Engine
+from ..floor import Actor, FloorError, Forbidden, Role
+
+
+@dataclass
+class Services:
+    engine: Engine
+    auth: Authenticator
+    settings: Settings
+
+
+def services_of(connection: HTTPConnection) -> Services:
+    services: Services = connection.app.state.services
+    return services
+
+
+class Unauthenticated(FloorError):
+    code = "unauthenticated"
+    status = 401
+
+
+def presented_token(connection: HTTPConnection) -> str | None:
+    header = connection.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return connection.cookies.get(SESSION_COOKIE) or None
+
+
+async def resolve(services: Services, token: str) -> Actor:
+    actor = await asyncio.to_thread(services.auth.resolve, token, services.engine.clock())
+    if actor is None:
+        raise Unauthenticated("the token is unknown, revoked or expired")
+    return actor
+
+
+async def optional_actor(request: Request) -> Actor | None:
+    token = presented_token(request)
+    return None if token is None else await resolve(services_of(request), token)
+
+
+async def current_actor(request: Request) -> Actor:
+    actor = await optional_actor(request)
+    if actor is None:
+        raise Unauthenticated("authentication required: send Authorization: Bearer <token>")
+    return actor
+
+
+def check_access(actor: Actor, roles: frozenset[Role], event_id: str | None = None) -> None:
+    """Refuse a role the route does not allow, or a credential of another event."""
+    if actor.role not in roles:
+        raise Forbidden(f"a {actor.role} may not do this")
+    if event_id is not None and actor.event_id is not None and actor.event_id != event_id:
+        raise Forbidden("this credential belongs to another event")
+
+
+ANY_ROLE = frozenset(Role)
+RUNS_FLOOR = frozenset({Role.ORGANISER, Role.MODERATOR})
+ORGANISER_ONLY = frozenset({Role.ORGANISER})

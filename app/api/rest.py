@@ -1,0 +1,443 @@
+"""REST routes. Each one authorises, translates to a command or a query, and delegates."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from .. import __version__
+from ..auth import SESSION_COOKIE
+from ..engine import Hearing, audience_of
+from ..floor import Actor, FloorError, NotFound, Role
+from ..floor import commands as c
+from ..store.tables import EventRow, ParticipantRow
+from .deps import (
+    ANY_ROLE,
+    ORGANISER_ONLY,
+    RUNS_FLOOR,
+    Services,
+    check_access,
+    current_actor,
+    optional_actor,
+    services_of,
+)
+from .schemas import (
+    AccessLinkCreate,
+    AccessLinkOut,
+    CommandResult,
+    ErrorOut,
+    EventCreate,
+    EventOut,
+    FloorRequestCreate,
+    JoinInfo,
+    Joined,
+    ParticipantCreate,
+    ParticipantOut,
+    SegmentCreate,
+    SegmentPatch,
+    SessionCreate,
+    SessionOut,
+    SpeechOut,
+)
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 422, 503)
+}
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+MaybeActor = Annotated[Actor | None, Depends(optional_actor)]
+
+
+def services(request: Request) -> Services:
+    return services_of(request)
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+
+
+def _event_out(svc: Services, hearing: Hearing, actor: Actor) -> EventOut:
+    row = hearing.event
+    return EventOut(
+        id=row.id,
+        title=row.title,
+        venue=row.venue,
+        room=row.room,
+        timezone=row.timezone,
+        date=row.date,
+        languages=row.languages,
+        join_code=row.join_code if actor.role is not Role.DELEGATE else None,
+        live_segment_id=hearing.state.live_segment_id,
+        segments=svc.engine.segments(hearing),
+    )
+
+
+def _participant_out(row: ParticipantRow) -> ParticipantOut:
+    return ParticipantOut.model_validate(row, from_attributes=True)
+
+
+# --- health and sessions ------------------------------------------------------------------------
+
+
+@router.get("/health", tags=["health"])
+async def health(svc: ServicesDep) -> dict[str, Any]:
+    return {
+        "status": "ok",
+        "version": __version__,
+        "server_time": svc.engine.clock(),
+        "events": len(svc.engine.hearings),
+        "subscribers": svc.engine.hub.count(),
+    }
+
+
+@router.post("/session", tags=["sessions"])
+async def open_session(body: SessionCreate, request: Request, svc: ServicesDep) -> JSONResponse:
+    """Exchange a secret (from an access link or a join) for an HttpOnly session cookie."""
+    from .deps import resolve
+
+    actor = await resolve(svc, body.token)
+    out = SessionOut(
+        role=actor.role.value, event_id=actor.event_id, participant_id=actor.participant_id
+    )
+    response = JSONResponse(out.model_dump())
+    response.set_cookie(
+        SESSION_COOKIE,
+        body.token,
+        httponly=True,
+        samesite="strict",
+        path="/",
+        secure=request.url.scheme == "https",
+        max_age=7 * 86_400,
+    )
+    return response
+
+
+@router.get("/session", tags=["sessions"])
+async def who_am_i(actor: ActorDep) -> SessionOut:
+    return SessionOut(
+        role=actor.role.value, event_id=actor.event_id, participant_id=actor.participant_id
+    )
+
+
+@router.delete("/session", tags=["sessions"], status_code=204)
+async def close_session() -> Response:
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- events -------------------------------------------------------------------------------------
+
+
+@router.get("/events", tags=["events"])
+async def list_events(actor: ActorDep, svc: ServicesDep) -> list[EventOut]:
+    return [
+        _event_out(svc, hearing, actor)
+        for hearing in svc.engine.hearings.values()
+        if actor.event_id is None or actor.event_id == hearing.event.id
+    ]
+
+
+@router.post("/events", tags=["events"], status_code=201)
+async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> EventOut:
+    check_access(actor, ORGANISER_ONLY)
+    row = EventRow(
+        id=secrets.token_hex(6),
+        title=body.title,
+        venue=body.venue,
+        room=body.room,
+        timezone=body.timezone,
+        date=body.date or "",
+        languages=[lang.value for lang in body.languages],
+        join_code=secrets.token_urlsafe(6),
+        created_at=svc.engine.clock(),
+    )
+    hearing = await svc.engine.create_event(row)
+    return _event_out(svc, hearing, actor)
+
+
+@router.get("/events/{event_id}", tags=["events"])
+async def get_event(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOut:
+    check_access(actor, ANY_ROLE, event_id)
+    return _event_out(svc, svc.engine.hearing(event_id), actor)
+
+
+@router.get("/join/{join_code}", tags=["participants"])
+async def join_info(join_code: str, svc: ServicesDep) -> JoinInfo:
+    """What a delegate's phone shows before they join: public, needs only the join code."""
+    for hearing in svc.engine.hearings.values():
+        if secrets.compare_digest(hearing.event.join_code, join_code):
+            row = hearing.event
+            return JoinInfo(
+                event_id=row.id,
+                title=row.title,
+                venue=row.venue,
+                room=row.room,
+                date=row.date,
+                timezone=row.timezone,
+                languages=row.languages,
+                live_segment_id=hearing.state.live_segment_id,
+            )
+    raise NotFound("no event has this join code: check the link or ask the secretariat")
+
+
+# --- segments -----------------------------------------------------------------------------------
+
+
+@router.get("/events/{event_id}/segments", tags=["segments"])
+async def list_segments(event_id: str, actor: ActorDep, svc: ServicesDep) -> list[dict[str, Any]]:
+    check_access(actor, ANY_ROLE, event_id)
+    return svc.engine.segments(svc.engine.hearing(event_id))
+
+
+@router.post("/events/{event_id}/segments", tags=["segments"], status_code=201)
+async def create_segment(
+    event_id: str, body: SegmentCreate, actor: ActorDep, svc: ServicesDep
+) -> dict[str, Any]:
+    check_access(actor, ORGANISER_ONLY, event_id)
+    command = c.CreateSegment(**body.model_dump(exclude={"command_id"}))
+    result = await svc.engine.execute(
+        event_id, None, command, actor, body.command_id or secrets.token_hex(8)
+    )
+    hearing, segment = svc.engine.find_segment(result["segment_id"])
+    return {s["id"]: s for s in svc.engine.segments(hearing)}[segment.id]
+
+
+@router.get("/segments/{segment_id}", tags=["segments"])
+async def get_segment(segment_id: str, actor: ActorDep, svc: ServicesDep) -> dict[str, Any]:
+    hearing, segment = svc.engine.find_segment(segment_id)
+    check_access(actor, ANY_ROLE, hearing.event.id)
+    return {s["id"]: s for s in svc.engine.segments(hearing)}[segment.id]
+
+
+@router.patch("/segments/{segment_id}", tags=["segments"])
+async def patch_segment(
+    segment_id: str, body: SegmentPatch, actor: ActorDep, svc: ServicesDep
+) -> dict[str, Any]:
+    hearing, _ = svc.engine.find_segment(segment_id)
+    check_access(actor, RUNS_FLOOR, hearing.event.id)
+    changes = body.model_dump(exclude={"command_id", "base_version"}, exclude_unset=True)
+    command = c.UpdateSegment(**changes)
+    await svc.engine.execute(
+        hearing.event.id,
+        segment_id,
+        command,
+        actor,
+        body.command_id or secrets.token_hex(8),
+        body.base_version,
+    )
+    return await get_segment(segment_id, actor, svc)
+
+
+@router.get("/segments/{segment_id}/state", tags=["live"])
+async def segment_state(segment_id: str, actor: ActorDep, svc: ServicesDep) -> dict[str, Any]:
+    """The live state as this caller's audience sees it, with ``version`` and ``server_time``."""
+    hearing, segment = svc.engine.find_segment(segment_id)
+    check_access(actor, ANY_ROLE, hearing.event.id)
+    return svc.engine.snapshot(segment, audience_of(actor), actor.participant_id)
+
+
+@router.post("/segments/{segment_id}/commands", tags=["live"])
+async def post_command(
+    segment_id: str, envelope: c.CommandEnvelope, actor: ActorDep, svc: ServicesDep
+) -> CommandResult:
+    """One command (see docs/protocol.md). A retried ``command_id`` returns the first result."""
+    hearing, _ = svc.engine.find_segment(segment_id)
+    check_access(
+        actor, frozenset({Role.ORGANISER, Role.MODERATOR, Role.DELEGATE}), hearing.event.id
+    )
+    result = await svc.engine.execute(
+        hearing.event.id,
+        segment_id,
+        envelope.command,
+        actor,
+        envelope.command_id,
+        envelope.base_version,
+    )
+    return CommandResult(**result)
+
+
+@router.post("/segments/{segment_id}/floor-requests", tags=["live"], status_code=201)
+async def request_floor(
+    segment_id: str, body: FloorRequestCreate, actor: ActorDep, svc: ServicesDep
+) -> dict[str, Any]:
+    """A delegate asks for the floor. Answers with the request and its status."""
+    hearing, _ = svc.engine.find_segment(segment_id)
+    check_access(actor, frozenset({Role.DELEGATE}), hearing.event.id)
+    command = c.RequestFloor(kind=body.kind, note=body.note)
+    result = await svc.engine.execute(hearing.event.id, segment_id, command, actor, body.command_id)
+    _, segment = svc.engine.find_segment(segment_id)
+    mine = svc.engine.mine_message(segment, actor.participant_id or "")["requests"]
+    request_id = next(
+        (
+            r["id"]
+            for r in reversed(mine)
+            if r["kind"] == body.kind.value and r["status"] in ("pending", "queued")
+        ),
+        None,
+    )
+    return {**result, "request_id": request_id, "requests": mine}
+
+
+@router.delete("/segments/{segment_id}/floor-requests/{request_id}", tags=["live"])
+async def withdraw_request(
+    segment_id: str,
+    request_id: str,
+    actor: ActorDep,
+    svc: ServicesDep,
+    command_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] = None,
+) -> CommandResult:
+    hearing, _ = svc.engine.find_segment(segment_id)
+    check_access(
+        actor, frozenset({Role.ORGANISER, Role.MODERATOR, Role.DELEGATE}), hearing.event.id
+    )
+    command = c.WithdrawRequest(request_id=request_id)
+    result = await svc.engine.execute(
+        hearing.event.id, segment_id, command, actor, command_id or secrets.token_hex(8)
+    )
+    return CommandResult(**result)
+
+
+@router.get("/segments/{segment_id}/speeches", tags=["record"], response_model=None)
+async def speeches(
+    segment_id: str,
+    actor: ActorDep,
+    svc: ServicesDep,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+) -> list[SpeechOut] | Response:
+    """Who spoke, when and for how long. ``?format=csv`` for a spreadsheet."""
+    hearing, segment = svc.engine.find_segment(segment_id)
+    check_access(actor, RUNS_FLOOR, hearing.event.id)
+    rows = [
+        SpeechOut(
+            entry_id=s.entry_id,
+            request_id=s.request_id,
+            name=s.speaker.name,
+            organisation=s.speaker.organisation,
+            constituency=s.speaker.constituency.value,
+            participant_id=s.speaker.participant_id,
+            kind=s.kind.value,
+            allotted_ms=s.allotted_ms,
+            started_at=s.started_at,
+            ended_at=s.ended_at,
+            spoken_ms=s.spoken_ms,
+            overrun_ms=s.overrun_ms,
+        )
+        for s in segment.speeches
+    ]
+    if format == "json":
+        return rows
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(SpeechOut.model_fields))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row.model_dump())
+    filename = f"speeches-{segment_id}.csv"
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- participants -------------------------------------------------------------------------------
+
+
+@router.get("/events/{event_id}/participants", tags=["participants"])
+async def list_participants(
+    event_id: str, actor: ActorDep, svc: ServicesDep
+) -> list[ParticipantOut]:
+    check_access(actor, RUNS_FLOOR, event_id)
+    svc.engine.hearing(event_id)
+    rows = await asyncio.to_thread(svc.engine.store.participants, event_id)
+    return [_participant_out(row) for row in rows]
+
+
+@router.post("/events/{event_id}/participants", tags=["participants"], status_code=201)
+async def join(
+    event_id: str, body: ParticipantCreate, actor: MaybeActor, svc: ServicesDep
+) -> Joined:
+    """Register a participant. A delegate registers themselves with the event's join code and
+    gets their token; organisers and moderators may register anyone without a code."""
+    hearing = svc.engine.hearing(event_id)
+    if actor is None or not actor.runs_the_floor:
+        if body.join_code is None or not secrets.compare_digest(
+            body.join_code, hearing.event.join_code
+        ):
+            raise FloorError(
+                "a valid join code is needed to join this event", code="bad_join_code", status=403
+            )
+    else:
+        check_access(actor, RUNS_FLOOR, event_id)
+    now = svc.engine.clock()
+    row = ParticipantRow(
+        id=secrets.token_hex(6),
+        event_id=event_id,
+        created_at=now,
+        **body.model_dump(exclude={"join_code"}, mode="json"),
+    )
+    await svc.engine.add_participant(row)
+    token, _ = await asyncio.to_thread(
+        svc.auth.mint, Role.DELEGATE, event_id, now, participant_id=row.id, label=row.name
+    )
+    return Joined(participant=_participant_out(row), token=token)
+
+
+# --- access links -------------------------------------------------------------------------------
+
+
+def _link_out(row: Any, token: str | None = None) -> AccessLinkOut:
+    path = {"moderator": "/moderator", "display": f"/display/{row.event_id}"}[row.role]
+    return AccessLinkOut(
+        id=row.id,
+        role=row.role,
+        label=row.label,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+        token=token,
+        url=f"{path}#key={token}" if token else None,
+    )
+
+
+@router.post("/events/{event_id}/access-links", tags=["access"], status_code=201)
+async def create_access_link(
+    event_id: str, body: AccessLinkCreate, actor: ActorDep, svc: ServicesDep
+) -> AccessLinkOut:
+    """Mint a link for a moderator or a display. The secret is shown only in this answer."""
+    check_access(actor, ORGANISER_ONLY, event_id)
+    svc.engine.hearing(event_id)
+    now = svc.engine.clock()
+    expires = now + body.expires_in_s * 1000 if body.expires_in_s else None
+    token, row = await asyncio.to_thread(
+        svc.auth.mint, Role(body.role), event_id, now, label=body.label, expires_at=expires
+    )
+    return _link_out(row, token)
+
+
+@router.get("/events/{event_id}/access-links", tags=["access"])
+async def list_access_links(
+    event_id: str, actor: ActorDep, svc: ServicesDep
+) -> list[AccessLinkOut]:
+    check_access(actor, ORGANISER_ONLY, event_id)
+    rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, ("moderator", "display"))
+    return [_link_out(row) for row in rows]
+
+
+@router.delete("/events/{event_id}/access-links/{link_id}", tags=["access"], status_code=204)
+async def revoke_access_link(
+    event_id: str, link_id: str, actor: ActorDep, svc: ServicesDep
+) -> Response:
+    check_access(actor, ORGANISER_ONLY, event_id)
+    found = await asyncio.to_thread(
+        svc.engine.store.revoke_credential, link_id, event_id, svc.engine.clock()
+    )
+    if not found:
+        raise NotFound(f"no access link {link_id!r} in event {event_id!r}")
+    return Response(status_code=204)

@@ -1,0 +1,190 @@
+"""Request and response bodies of the REST API (the command schema lives in app.floor.commands)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
+
+from ..floor.commands import CommandId, Note
+from ..floor.model import Constituency, Language, TurnKind
+from ..text import clean_text
+
+
+def _required_text(value: str) -> str:
+    cleaned = clean_text(value)
+    if not cleaned:
+        raise ValueError("must not be empty")
+    return cleaned
+
+
+Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_required_text)]
+Text = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+    state: dict[str, Any] | None = None
+
+
+class EventCreate(Body):
+    title: Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_required_text)]
+    venue: Annotated[str, Field(max_length=300), AfterValidator(clean_text)] = ""
+    room: Text = ""
+    timezone: str = "UTC"
+    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    languages: list[Language] = Field(default_factory=lambda: list(Language))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+
+class EventOut(BaseModel):
+    id: str
+    title: str
+    venue: str
+    room: str
+    timezone: str
+    date: str
+    languages: list[str]
+    join_code: str | None
+    live_segment_id: str | None
+    segments: list[dict[str, Any]]
+
+
+class SegmentCreate(Body):
+    command_id: CommandId | None = None
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    kind: Annotated[str, Field(min_length=1, max_length=40)] = "discussion"
+    aim: Annotated[str, Field(max_length=2000)] = ""
+    moderator: Annotated[str, Field(max_length=200)] = ""
+    scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    position: Annotated[int, Strict(), Field(ge=0, le=1000)] = 0
+
+
+class SegmentPatch(Body):
+    command_id: CommandId | None = None
+    base_version: Annotated[int, Strict(), Field(ge=0)] | None = None
+    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    kind: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    aim: Annotated[str, Field(max_length=2000)] | None = None
+    moderator: Annotated[str, Field(max_length=200)] | None = None
+    scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    position: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
+
+
+class ParticipantCreate(Body):
+    join_code: Annotated[str, Field(max_length=32)] | None = Field(
+        default=None, description="Required when a delegate registers themselves."
+    )
+    name: Name
+    title: Annotated[str, Field(max_length=120), AfterValidator(clean_text)] = ""
+    organisation: Annotated[str, Field(max_length=160), AfterValidator(clean_text)] = ""
+    constituency: Constituency
+    region: Annotated[str, Field(max_length=80), AfterValidator(clean_text)] = ""
+    language: Language = Language.ENGLISH
+    attendance: Literal["in_room", "remote"] = "in_room"
+
+
+class ParticipantOut(BaseModel):
+    id: str
+    event_id: str
+    name: str
+    title: str
+    organisation: str
+    constituency: str
+    region: str
+    language: str
+    attendance: str
+
+
+class Joined(BaseModel):
+    participant: ParticipantOut
+    token: str = Field(description="The delegate's secret: send it as Authorization: Bearer.")
+
+
+class JoinInfo(BaseModel):
+    event_id: str
+    title: str
+    venue: str
+    room: str
+    date: str
+    timezone: str
+    languages: list[str]
+    live_segment_id: str | None
+
+
+class FloorRequestCreate(Body):
+    command_id: CommandId
+    kind: Literal[TurnKind.INTERVENTION, TurnKind.POINT_OF_ORDER, TurnKind.RIGHT_OF_REPLY] = (
+        TurnKind.INTERVENTION
+    )
+    note: Note = ""
+
+
+class CommandResult(BaseModel):
+    command_id: str
+    segment_id: str | None
+    version: int
+    events: list[str]
+    duplicate: bool = False
+
+
+class AccessLinkCreate(Body):
+    role: Literal["moderator", "display"]
+    label: Text = ""
+    expires_in_s: Annotated[int, Strict(), Field(gt=0, le=30 * 86_400)] | None = None
+
+
+class AccessLinkOut(BaseModel):
+    id: str
+    role: str
+    label: str
+    created_at: int
+    expires_at: int | None
+    revoked_at: int | None
+    token: str | None = Field(default=None, description="Shown once, when the link is made.")
+    url: str | None = None
+
+
+class SessionCreate(Body):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class SessionOut(BaseModel):
+    role: str
+    event_id: str | None
+    participant_id: str | None
+
+
+class SpeechOut(BaseModel):
+    entry_id: str
+    request_id: str | None
+    name: str
+    organisation: str
+    constituency: str
+    participant_id: str | None
+    kind: str
+    allotted_ms: int
+    started_at: int
+    ended_at: int
+    spoken_ms: int
+    overrun_ms: int

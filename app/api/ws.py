@@ -1,0 +1,333 @@
+"""WebSocket transport: a snapshot, then one update per version; pings; commands with acks.
+
+Protocol (docs/protocol.md): the client's first frame is ``hello`` (with its token unless the
+session cookie carries it, and the last version it saw when resuming). Frames are JSON text of
+at most 64 KiB. Errors are frames of type ``error`` that name the problem; the connection stays up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+from fastapi import WebSocket
+from pydantic import BaseModel, ConfigDict, Field, Strict, TypeAdapter, ValidationError
+from starlette.responses import JSONResponse
+from starlette.websockets import WebSocketDisconnect
+from typing_extensions import Annotated
+
+from ..auth import SESSION_COOKIE
+from ..engine import Engine, Hearing, audience_of, encode
+from ..floor import Actor, FloorError
+from ..floor import commands as c
+from ..floor.model import SegmentState
+from ..hub import Subscriber
+from .deps import ANY_ROLE, Services, check_access, services_of
+
+log = logging.getLogger("floorkeeper.ws")
+
+MAX_FRAME_BYTES = 64 * 1024
+HELLO_TIMEOUT_S = 10.0
+
+
+class Hello(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = "hello"
+    token: Annotated[str, Field(max_length=200)] | None = None
+    segment_id: Annotated[str, Field(max_length=64)] | None = None
+    last_version: Annotated[int, Strict(), Field(ge=0)] | None = None
+
+
+class CommandFrame(c.CommandEnvelope):
+    type: str = "command"
+    segment_id: Annotated[str, Field(max_length=64)] | None = None
+
+
+_HELLO = TypeAdapter(Hello)
+_COMMAND = TypeAdapter(CommandFrame)
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors(include_url=False):
+        where = ".".join(str(part) for part in item["loc"]) or "frame"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def origin_allowed(websocket: WebSocket, services: Services) -> bool:
+    """Same origin, or one the configuration allows. Scripts without an Origin are not browsers."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    if origin in services.settings.allowed_origins:
+        return True
+    return urlsplit(origin).netloc.lower() == websocket.headers.get("host", "").lower()
+
+
+async def deny(websocket: WebSocket, status: int, code: str, message: str) -> None:
+    body = {"error": {"code": code, "message": message}}
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        await websocket.send_denial_response(JSONResponse(body, status_code=status))
+    else:
+        await websocket.close(code=4000 + status, reason=message[:120])
+
+
+class Connection:
+    """One socket: its subscriber, its writer task and the frames it reads."""
+
+    def __init__(
+        self,
+        websocket: WebSocket,
+        services: Services,
+        hearing: Hearing,
+        actor: Actor,
+        follow_live: bool,
+    ) -> None:
+        self.websocket = websocket
+        self.engine: Engine = services.engine
+        self.hearing = hearing
+        self.actor = actor
+        self.subscriber = Subscriber(
+            hearing.event.id, audience_of(actor), actor.participant_id, follow_live
+        )
+
+    # --- what the client receives ---------------------------------------------------------------
+
+    def segment(self) -> SegmentState | None:
+        segment_id = self.subscriber.segment_id
+        return self.hearing.state.segments.get(segment_id) if segment_id else None
+
+    def snapshot_frame(self) -> str:
+        segment = self.segment()
+        if segment is None:
+            return encode(
+                {
+                    "type": "snapshot",
+                    "segment_id": None,
+                    "version": 0,
+                    "server_time": self.engine.clock(),
+                    "audience": self.subscriber.audience.value,
+                    "state": None,
+                    **self.engine.event_context(self.hearing, self.actor),
+                }
+            )
+        message = self.engine.snapshot(segment, self.subscriber.audience, self.actor.participant_id)
+        return encode(message)
+
+    def sync(self, hello: Hello) -> None:
+        """Queue what the client needs after hello: missed updates, or a fresh snapshot."""
+        segment = self.segment()
+        sub = self.subscriber
+        missed = None
+        if (
+            segment is not None
+            and hello.last_version is not None
+            and hello.segment_id == segment.id
+        ):
+            missed = self.engine.hub.missed(
+                segment.id, sub.audience, hello.last_version, segment.version
+            )
+        if missed is None:
+            sub.push(self.snapshot_frame())
+            return
+        for frame in missed:
+            sub.push(frame)
+        assert segment is not None
+        sub.push(
+            encode(
+                {
+                    "type": "synced",
+                    "segment_id": segment.id,
+                    "version": segment.version,
+                    "server_time": self.engine.clock(),
+                }
+            )
+        )
+        if self.actor.participant_id is not None:
+            sub.push(encode(self.engine.mine_message(segment, self.actor.participant_id)))
+
+    async def write(self) -> None:
+        sub = self.subscriber
+        while True:
+            await sub.wake.wait()
+            sub.wake.clear()
+            if sub.resync:
+                sub.resync = False
+                await self.websocket.send_text(self.snapshot_frame())
+            while sub.outbox:
+                await self.websocket.send_text(sub.outbox.popleft())
+
+    # --- what the client sends ------------------------------------------------------------------
+
+    def reply(self, message: dict[str, Any]) -> None:
+        self.subscriber.push(encode(message))
+
+    def error(self, code: str, message: str, **extra: Any) -> None:
+        self.reply({"type": "error", "code": code, "message": message, **extra})
+
+    async def handle(self, data: dict[str, Any]) -> None:
+        kind = data.get("type")
+        if kind == "ping":
+            self.reply({"type": "pong", "t": data.get("t"), "server_time": self.engine.clock()})
+        elif kind == "command":
+            await self.command(data)
+        elif kind == "hello":
+            try:
+                hello = _HELLO.validate_python(data)
+            except ValidationError as error:
+                raise ProtocolError("invalid_hello", describe(error)) from None
+            self.sync(hello)
+        else:
+            raise ProtocolError(
+                "unknown_type", f"unknown frame type {kind!r}: expected ping, command or hello"
+            )
+
+    async def command(self, data: dict[str, Any]) -> None:
+        command_id = data.get("command_id") if isinstance(data.get("command_id"), str) else None
+        try:
+            frame = _COMMAND.validate_python(data)
+        except ValidationError as error:
+            self.error("invalid_command", describe(error), command_id=command_id)
+            return
+        segment_id = frame.segment_id or self.subscriber.segment_id
+        try:
+            result = await self.engine.execute(
+                self.hearing.event.id,
+                segment_id,
+                frame.command,
+                self.actor,
+                frame.command_id,
+                frame.base_version,
+            )
+        except FloorError as error:
+            self.error(
+                error.code, error.message, command_id=frame.command_id, **(error.detail or {})
+            )
+            return
+        self.reply({"type": "ack", **result})
+
+    async def read(self) -> None:
+        while True:
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None:
+                self.error("binary_frame", "binary frames are not accepted: send JSON text")
+                continue
+            size = len(text.encode())
+            if size > MAX_FRAME_BYTES:
+                self.error("frame_too_large", f"a frame of {size} bytes is over the 64 KiB limit")
+                continue
+            try:
+                data = orjson.loads(text)
+            except orjson.JSONDecodeError as error:
+                self.error("malformed_json", f"the frame is not valid JSON: {error}")
+                continue
+            if not isinstance(data, dict):
+                self.error("malformed_frame", "a frame must be a JSON object with a 'type'")
+                continue
+            try:
+                await self.handle(data)
+            except ProtocolError as error:
+                self.error(error.code, error.message)
+            except Exception:  # keep serving: one bad frame must not close the socket with 1011
+                log.exception("unexpected error while handling a frame")
+                self.error("internal", "the server could not handle this frame")
+
+
+async def _first_hello(websocket: WebSocket) -> Hello:
+    message = await asyncio.wait_for(websocket.receive(), HELLO_TIMEOUT_S)
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect()
+    text = message.get("text")
+    if text is None or len(text) > MAX_FRAME_BYTES:
+        raise ProtocolError("expected_hello", "the first frame must be a JSON hello")
+    try:
+        data = orjson.loads(text)
+        if not isinstance(data, dict) or data.get("type") != "hello":
+            raise ProtocolError("expected_hello", 'the first frame must be {"type": "hello"}')
+        return _HELLO.validate_python(data)
+    except orjson.JSONDecodeError as error:
+        raise ProtocolError("malformed_json", f"the frame is not valid JSON: {error}") from None
+    except ValidationError as error:
+        raise ProtocolError("invalid_hello", describe(error)) from None
+
+
+async def serve_socket(
+    websocket: WebSocket, *, segment_id: str | None = None, event_id: str | None = None
+) -> None:
+    services = services_of(websocket)
+    engine = services.engine
+    if not origin_allowed(websocket, services):
+        await deny(websocket, 403, "origin_not_allowed", "this origin may not open a socket here")
+        return
+    try:
+        if segment_id is not None:
+            hearing, _ = engine.find_segment(segment_id)
+        else:
+            hearing = engine.hearing(event_id or "")
+    except FloorError as error:
+        await deny(websocket, error.status, error.code, error.message)
+        return
+    actor: Actor | None = None
+    cookie = websocket.cookies.get(SESSION_COOKIE)
+    if cookie:
+        actor = await asyncio.to_thread(services.auth.resolve, cookie, engine.clock())
+        if actor is None:
+            await deny(
+                websocket, 401, "unauthenticated", "the session is unknown, revoked or expired"
+            )
+            return
+    await websocket.accept()
+    try:
+        hello = await _first_hello(websocket)
+        if hello.token is not None:
+            actor = await asyncio.to_thread(services.auth.resolve, hello.token, engine.clock())
+            if actor is None:
+                raise ProtocolError("unauthenticated", "the token is unknown, revoked or expired")
+        if actor is None:
+            raise ProtocolError("unauthenticated", "send a token in hello or sign in first")
+        try:
+            check_access(actor, ANY_ROLE, hearing.event.id)
+        except FloorError as error:
+            raise ProtocolError(error.code, error.message) from None
+    except (ProtocolError, TimeoutError) as error:
+        code = error.code if isinstance(error, ProtocolError) else "hello_timeout"
+        message = error.message if isinstance(error, ProtocolError) else "no hello within 10 s"
+        with contextlib.suppress(Exception):
+            await websocket.send_text(encode({"type": "error", "code": code, "message": message}))
+            await websocket.close(code=4401 if code == "unauthenticated" else 4400, reason=code)
+        return
+    except WebSocketDisconnect:
+        return
+    connection = Connection(websocket, services, hearing, actor, follow_live=segment_id is None)
+    target = segment_id
+    if target is None:
+        followed = engine.followed_segment(hearing)
+        target = followed.id if followed is not None else ""
+    engine.hub.add(connection.subscriber, target)
+    connection.sync(hello)
+    writer = asyncio.create_task(connection.write())
+    try:
+        reader = asyncio.create_task(connection.read())
+        await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (reader, writer):
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+    finally:
+        engine.hub.remove(connection.subscriber)

@@ -1,0 +1,86 @@
+"""``floorkeeper serve``: one process with everything, on SQLite unless told otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+import uvicorn
+
+from .config import Settings
+from .main import StartupInfo, create_app
+
+# The WebSocket settings the field notes ask for: no per-message deflate (it doubles CPU per
+# broadcast and triples memory per connection), small frames, regular pings.
+WS_OPTIONS = {
+    "ws": "websockets",
+    "ws_per_message_deflate": False,
+    "ws_max_size": 128 * 1024,  # the app refuses frames over 64 KiB with an error it names
+    "ws_ping_interval": 20.0,
+    "ws_ping_timeout": 20.0,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="floorkeeper", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL (default: FLOORKEEPER_DATABASE_URL or sqlite:///floorkeeper.db); "
+        "e.g. postgresql+psycopg://user@host/db",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the seed's hearing into an empty database and print links to every face",
+    )
+    return parser
+
+
+def banner(info: StartupInfo, base: str) -> str:
+    lines = ["", f"Floorkeeper is running at {base}", f"  API docs (OpenAPI):  {base}/docs"]
+    if info.organiser_key:
+        lines.append(f"  Organiser key (shown once, keep it safe): {info.organiser_key}")
+    if info.demo_event_id:
+        lines.append(f"  Demo event:          {info.demo_event_id}")
+    labels = {
+        "moderator": "Moderator console",
+        "display": "Room display",
+        "delegate": "Delegates join",
+    }
+    for role, path in info.links.items():
+        lines.append(f"  {labels.get(role, role) + ':':<20} {base}{path}")
+    if info.demo_event_id:
+        lines.append(
+            f"  {'Speaker clock:':<20} {base}/clock/{info.demo_event_id}  (display link key)"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env(database_url=args.database_url)
+    app = create_app(settings, demo=args.demo)
+    base = settings.public_url or f"http://{args.host}:{args.port}"
+
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info", **WS_OPTIONS)
+    server = uvicorn.Server(config)
+
+    original_startup = server.startup
+
+    async def startup(sockets: object = None) -> None:
+        await original_startup(sockets=sockets)  # type: ignore[arg-type]
+        print(banner(app.state.startup, base), flush=True)
+
+    server.startup = startup  # type: ignore[method-assign]
+    server.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

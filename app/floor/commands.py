@@ -1,0 +1,297 @@
+"""Commands: what people ask the floor to do. One schema serves REST and WebSocket.
+
+Every command is a pydantic model with a literal ``type``; ``SegmentCommand`` is their
+discriminated union. Validation errors name the field and the rule that failed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
+
+from .model import HOUR_MS, Constituency, FloorMode, TurnKind
+
+Duration = Annotated[
+    int,
+    Strict(),
+    Field(
+        gt=0, le=HOUR_MS, description="A duration in milliseconds: more than 0, at most one hour."
+    ),
+]
+Position = Annotated[
+    int, Strict(), Field(ge=0, le=10_000, description="0 is the top of the queue.")
+]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Note = Annotated[str, Field(max_length=280)]
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- by a participant ---------------------------------------------------------------------------
+
+
+class RequestFloor(_Command):
+    """A participant asks for the floor in this segment."""
+
+    type: Literal["request_floor"] = "request_floor"
+    kind: Literal[TurnKind.INTERVENTION, TurnKind.POINT_OF_ORDER, TurnKind.RIGHT_OF_REPLY] = (
+        TurnKind.INTERVENTION
+    )
+    note: Note = ""
+
+
+class WithdrawRequest(_Command):
+    """A participant takes back their pending or queued request."""
+
+    type: Literal["withdraw_request"] = "withdraw_request"
+    request_id: Id
+
+
+# --- the queue ----------------------------------------------------------------------------------
+
+
+class ApproveRequest(_Command):
+    """Move a pending request into the queue, at the end or at a position."""
+
+    type: Literal["approve_request"] = "approve_request"
+    request_id: Id
+    position: Position | None = None
+
+
+class DeclineRequest(_Command):
+    type: Literal["decline_request"] = "decline_request"
+    request_id: Id
+    reason: Note = ""
+
+
+class AddSpeaker(_Command):
+    """Put a speaker in the queue directly: a registered participant or a named guest."""
+
+    type: Literal["add_speaker"] = "add_speaker"
+    participant_id: Id | None = None
+    name: Annotated[str, Field(max_length=120)] = ""
+    organisation: Annotated[str, Field(max_length=160)] = ""
+    constituency: Constituency = Constituency.OTHER
+    kind: TurnKind = TurnKind.PANELLIST
+    allotted_ms: Duration | None = None
+    position: Position | None = None
+    note: Note = ""
+
+
+class MoveEntry(_Command):
+    type: Literal["move_entry"] = "move_entry"
+    entry_id: Id
+    position: Position
+
+
+class RemoveEntry(_Command):
+    type: Literal["remove_entry"] = "remove_entry"
+    entry_id: Id
+
+
+class Undo(_Command):
+    """Take back the last queue change (approve, decline, add, move, remove)."""
+
+    type: Literal["undo"] = "undo"
+
+
+# --- list settings ------------------------------------------------------------------------------
+
+
+class SetFloorMode(_Command):
+    type: Literal["set_floor_mode"] = "set_floor_mode"
+    mode: FloorMode
+
+
+class CloseList(_Command):
+    type: Literal["close_list"] = "close_list"
+
+
+class ReopenList(_Command):
+    type: Literal["reopen_list"] = "reopen_list"
+
+
+class SetQueueCap(_Command):
+    """Limit the queue's length; ``null`` removes the limit."""
+
+    type: Literal["set_queue_cap"] = "set_queue_cap"
+    cap: Annotated[int, Strict(), Field(ge=1, le=10_000)] | None
+
+
+class SetDefaultTime(_Command):
+    type: Literal["set_default_time"] = "set_default_time"
+    kind: TurnKind
+    duration_ms: Duration
+
+
+class SetThresholds(_Command):
+    """When the timer turns amber (warning) and red (danger)."""
+
+    type: Literal["set_thresholds"] = "set_thresholds"
+    warning_ms: Annotated[int, Strict(), Field(ge=0, le=HOUR_MS)]
+    danger_ms: Annotated[int, Strict(), Field(ge=0, le=HOUR_MS)]
+
+
+# --- the turn and its timer ---------------------------------------------------------------------
+
+
+class CallNext(_Command):
+    """End the current turn (if any) and give the floor to the first in the queue."""
+
+    type: Literal["call_next"] = "call_next"
+
+
+class EndTurn(_Command):
+    type: Literal["end_turn"] = "end_turn"
+
+
+class StartTimer(_Command):
+    type: Literal["start_timer"] = "start_timer"
+
+
+class PauseTimer(_Command):
+    type: Literal["pause_timer"] = "pause_timer"
+
+
+class ResumeTimer(_Command):
+    type: Literal["resume_timer"] = "resume_timer"
+
+
+class AdjustTime(_Command):
+    """Add (positive) or remove (negative) speaking time."""
+
+    type: Literal["adjust_time"] = "adjust_time"
+    delta_ms: Annotated[int, Strict(), Field(ge=-HOUR_MS, le=HOUR_MS)]
+
+    @field_validator("delta_ms")
+    @classmethod
+    def _not_zero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("delta_ms must not be 0")
+        return value
+
+
+class ResetTimer(_Command):
+    type: Literal["reset_timer"] = "reset_timer"
+
+
+class SetMessage(_Command):
+    """A message for the speaker, shown on the speaker clock."""
+
+    type: Literal["set_message"] = "set_message"
+    text: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class ClearMessage(_Command):
+    type: Literal["clear_message"] = "clear_message"
+
+
+# --- the segment --------------------------------------------------------------------------------
+
+
+class StartSegment(_Command):
+    """Make this segment the event's live one (the previous live segment ends)."""
+
+    type: Literal["start_segment"] = "start_segment"
+
+
+class EndSegment(_Command):
+    type: Literal["end_segment"] = "end_segment"
+
+
+class UpdateSegment(_Command):
+    """Change the programme details of a segment; omitted fields stay as they are."""
+
+    type: Literal["update_segment"] = "update_segment"
+    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    kind: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    aim: Annotated[str, Field(max_length=2000)] | None = None
+    moderator: Annotated[str, Field(max_length=200)] | None = None
+    scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    position: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
+
+
+class CreateSegment(_Command):
+    """Add a segment to the programme (organisers, through ``POST .../segments``)."""
+
+    type: Literal["create_segment"] = "create_segment"
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    kind: Annotated[str, Field(min_length=1, max_length=40)] = "discussion"
+    aim: Annotated[str, Field(max_length=2000)] = ""
+    moderator: Annotated[str, Field(max_length=200)] = ""
+    scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    position: Annotated[int, Strict(), Field(ge=0, le=1000)] = 0
+
+
+SegmentCommand = Annotated[
+    Union[
+        RequestFloor,
+        WithdrawRequest,
+        ApproveRequest,
+        DeclineRequest,
+        AddSpeaker,
+        MoveEntry,
+        RemoveEntry,
+        Undo,
+        SetFloorMode,
+        CloseList,
+        ReopenList,
+        SetQueueCap,
+        SetDefaultTime,
+        SetThresholds,
+        CallNext,
+        EndTurn,
+        StartTimer,
+        PauseTimer,
+        ResumeTimer,
+        AdjustTime,
+        ResetTimer,
+        SetMessage,
+        ClearMessage,
+        StartSegment,
+        EndSegment,
+        UpdateSegment,
+    ],
+    Field(discriminator="type"),
+]
+
+AnyCommand = Annotated[Union[SegmentCommand, CreateSegment], Field(discriminator="type")]
+
+CommandId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="Made by the client; a retry with the same id is applied once.",
+    ),
+]
+
+
+class CommandEnvelope(BaseModel):
+    """What a client sends: a command, its id, and optionally the version it was based on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    command_id: CommandId
+    base_version: Annotated[int, Strict(), Field(ge=0)] | None = None
+    command: SegmentCommand
+
+
+#: Commands a delegate may send; everything else needs a moderator or the organiser.
+PARTICIPANT_COMMANDS = frozenset({"request_floor", "withdraw_request"})
+#: Commands that change the queue and so can be taken back with ``undo``.
+UNDOABLE_COMMANDS = frozenset(
+    {"approve_request", "decline_request", "add_speaker", "move_entry", "remove_entry"}
+)
+
+
+def command_types() -> list[str]:
+    """Every command type a client may send, in schema order."""
+    args = SegmentCommand.__origin__.__args__  # type: ignore[attr-defined]
+    return [arg.model_fields["type"].default for arg in args] + ["create_segment"]

@@ -1,0 +1,264 @@
+"""The state of the floor: plain, immutable values folded from events.
+
+Instants are epoch milliseconds (``*_at``); durations are milliseconds (``*_ms``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Mapping
+
+MINUTE_MS = 60_000
+HOUR_MS = 60 * MINUTE_MS
+
+
+class TurnKind(StrEnum):
+    PANELLIST = "panellist"
+    INTERVENTION = "intervention"
+    POINT_OF_ORDER = "point_of_order"
+    RIGHT_OF_REPLY = "right_of_reply"
+    MODERATOR_SUMMARY = "moderator_summary"
+    REMARKS = "remarks"
+
+
+#: The kinds a participant may ask for from the floor.
+REQUESTABLE_KINDS = (TurnKind.INTERVENTION, TurnKind.POINT_OF_ORDER, TurnKind.RIGHT_OF_REPLY)
+
+DEFAULT_TIMES_MS: Mapping[TurnKind, int] = MappingProxyType(
+    {
+        TurnKind.PANELLIST: 5 * MINUTE_MS,
+        TurnKind.INTERVENTION: 3 * MINUTE_MS,
+        TurnKind.POINT_OF_ORDER: 1 * MINUTE_MS,
+        TurnKind.RIGHT_OF_REPLY: 2 * MINUTE_MS,
+        TurnKind.MODERATOR_SUMMARY: 5 * MINUTE_MS,
+        TurnKind.REMARKS: 5 * MINUTE_MS,
+    }
+)
+
+
+class Constituency(StrEnum):
+    MIGRANT_ASSOCIATION = "migrant_association"
+    LOCAL_AND_REGIONAL_AUTHORITIES = "local_and_regional_authorities"
+    CIVIL_SOCIETY = "civil_society"
+    MIGRANT_AND_DIASPORA_ORGANISATION = "migrant_and_diaspora_organisation"
+    ACADEMIA = "academia"
+    PRIVATE_SECTOR = "private_sector"
+    TRADE_UNION = "trade_union"
+    PARLIAMENTARIAN = "parliamentarian"
+    NATIONAL_HUMAN_RIGHTS_INSTITUTION = "national_human_rights_institution"
+    FAITH_BASED_ORGANISATION = "faith_based_organisation"
+    RED_CROSS_RED_CRESCENT = "red_cross_red_crescent"
+    MEDIA = "media"
+    HUMAN_RIGHTS_MECHANISM = "human_rights_mechanism"
+    MEMBER_STATE = "member_state"
+    UN_SYSTEM = "un_system"
+    OTHER = "other"
+
+
+class Language(StrEnum):
+    ARABIC = "ar"
+    CHINESE = "zh"
+    ENGLISH = "en"
+    FRENCH = "fr"
+    RUSSIAN = "ru"
+    SPANISH = "es"
+
+
+class FloorMode(StrEnum):
+    MODERATED = "moderated"
+    OPEN = "open"
+
+
+class SegmentStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    QUEUED = "queued"
+    SPEAKING = "speaking"
+    SPOKEN = "spoken"
+    SKIPPED = "skipped"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    REMOVED = "removed"
+
+
+#: Statuses in which a request still holds the participant's place in a segment.
+OPEN_REQUEST_STATUSES = frozenset({RequestStatus.PENDING, RequestStatus.QUEUED})
+
+
+class TimerPhase(StrEnum):
+    NORMAL = "normal"
+    WARNING = "warning"
+    DANGER = "danger"
+    OVERTIME = "overtime"
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who speaks, as every screen may show them: no personal details beyond these."""
+
+    name: str
+    organisation: str = ""
+    constituency: Constituency = Constituency.OTHER
+    participant_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    """One turn waiting in the speaking queue."""
+
+    id: str
+    speaker: Speaker
+    kind: TurnKind
+    allotted_ms: int
+    request_id: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FloorRequest:
+    id: str
+    speaker: Speaker
+    kind: TurnKind
+    note: str
+    status: RequestStatus
+    requested_at: int
+    reason: str = ""
+    entry_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    """A speaking timer stored as facts; nothing ticks.
+
+    While running, ``deadline_at`` is the instant the time runs out. While idle or paused,
+    ``remaining_ms`` is the time left. ``started_at`` is the first start (the speech's start).
+    """
+
+    allotted_ms: int
+    added_ms: int = 0
+    running: bool = False
+    deadline_at: int | None = None
+    remaining_ms: int | None = None
+    started_at: int | None = None
+
+    @property
+    def total_ms(self) -> int:
+        return self.allotted_ms + self.added_ms
+
+    def remaining_at(self, now: int) -> int:
+        if self.running:
+            assert self.deadline_at is not None
+            return self.deadline_at - now
+        return self.total_ms if self.remaining_ms is None else self.remaining_ms
+
+    @property
+    def state(self) -> str:
+        if self.running:
+            return "running"
+        return "idle" if self.started_at is None else "paused"
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The current speaker and their timer."""
+
+    entry: QueueEntry
+    timer: Timer
+
+
+@dataclass(frozen=True, slots=True)
+class Speech:
+    """A turn that happened: the record organisers report on."""
+
+    entry_id: str
+    speaker: Speaker
+    kind: TurnKind
+    allotted_ms: int
+    started_at: int
+    ended_at: int
+    spoken_ms: int
+    overrun_ms: int
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    floor_mode: FloorMode = FloorMode.MODERATED
+    list_open: bool = True
+    queue_cap: int | None = None
+    warning_ms: int = 30_000
+    danger_ms: int = 10_000
+    default_times_ms: Mapping[TurnKind, int] = field(default_factory=lambda: DEFAULT_TIMES_MS)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentDetails:
+    title: str
+    kind: str = "discussion"
+    aim: str = ""
+    moderator: str = ""
+    scheduled_start_at: int | None = None
+    scheduled_end_at: int | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Inverse:
+    """How to take back one queue change (the undo stack holds these)."""
+
+    version: int
+    label: str
+    remove_entry_id: str | None = None
+    insert_entry: QueueEntry | None = None
+    insert_index: int = 0
+    move_entry_id: str | None = None
+    move_index: int = 0
+    request_id: str | None = None
+    request_status_now: RequestStatus | None = None
+    request_status_before: RequestStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentState:
+    id: str
+    event_id: str
+    version: int
+    details: SegmentDetails
+    status: SegmentStatus = SegmentStatus.SCHEDULED
+    actual_start_at: int | None = None
+    actual_end_at: int | None = None
+    settings: Settings = field(default_factory=Settings)
+    queue: tuple[QueueEntry, ...] = ()
+    requests: Mapping[str, FloorRequest] = field(default_factory=dict)
+    current: Turn | None = None
+    message: str = ""
+    speeches: tuple[Speech, ...] = ()
+    undo_stack: tuple[Inverse, ...] = ()
+
+    def entry_index(self, entry_id: str) -> int | None:
+        for index, entry in enumerate(self.queue):
+            if entry.id == entry_id:
+                return index
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class HearingState:
+    """All segments of one meeting day: the unit the engine serialises commands on."""
+
+    event_id: str
+    segments: Mapping[str, SegmentState] = field(default_factory=dict)
+
+    @property
+    def live_segment_id(self) -> str | None:
+        for segment in self.segments.values():
+            if segment.status is SegmentStatus.LIVE:
+                return segment.id
+        return None

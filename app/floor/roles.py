@@ -1,0 +1,40 @@
+"""Who is acting. Permissions are written once, here, as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ORGANISER = "organiser"
+    MODERATOR = "moderator"
+    DELEGATE = "delegate"
+    DISPLAY = "display"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    role: Role
+    event_id: str | None = None  # None: the organiser, who may act on every event
+    participant_id: str | None = None
+
+    @property
+    def runs_the_floor(self) -> bool:
+        return self.role in (Role.ORGANISER, Role.MODERATOR)
+
+
+ORGANISER = Actor(Role.ORGANISER)
+
+#: Which roles may send which command types. Anything not listed is refused.
+COMMAND_ROLES: dict[str, frozenset[Role]] = {
+    "request_floor": frozenset({Role.DELEGATE}),
+    "withdraw_request": frozenset({Role.DELEGATE, Role.MODERATOR, Role.ORGANISER}),
+    "create_segment": frozenset({Role.ORGANISER}),
+    "update_segment": frozenset({Role.ORGANISER, Role.MODERATOR}),
+}
+_FLOOR_RUNNERS = frozenset({Role.ORGANISER, Role.MODERATOR})
+
+
+def roles_for(command_type: str) -> frozenset[Role]:
+    return COMMAND_ROLES.get(command_type, _FLOOR_RUNNERS)

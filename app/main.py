@@ -1,0 +1,143 @@
+"""The ASGI application: wiring only (storage, engine, transports, faces)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import __version__
+from .api.deps import Services
+from .api.rest import router
+from .api.ws import describe, serve_socket
+from .auth import Authenticator, ensure_organiser_key
+from .config import Settings
+from .demo import load_demo
+from .engine import Engine
+from .floor import FloorError
+from .floor.roles import Role
+from .hub import Hub
+from .store import Store, make_engine, migrate
+
+log = logging.getLogger("floorkeeper")
+
+
+def frontend_dir() -> Path:
+    packaged = Path(__file__).parent / "frontend"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "frontend"
+
+
+@dataclass
+class StartupInfo:
+    """What ``serve`` prints once the server is up."""
+
+    organiser_key: str | None = None
+    demo_event_id: str | None = None
+    links: dict[str, str] = field(default_factory=dict)
+
+
+def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastAPI:
+    settings = settings or Settings.from_env()
+    info = StartupInfo()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = make_engine(settings.database_url)
+        await asyncio.to_thread(migrate, database)
+        store = Store(database)
+        key = await asyncio.to_thread(ensure_organiser_key, store, settings.organiser_key)
+        info.organiser_key = key.generated
+        engine = Engine(store, Hub())
+        await engine.load()
+        auth = Authenticator(store, key.digest)
+        app.state.services = Services(engine=engine, auth=auth, settings=settings)
+        if demo:
+            await _prepare_demo(engine, auth, info)
+        app.state.startup = info
+        try:
+            yield
+        finally:
+            database.dispose()
+
+    app = FastAPI(
+        title="Floorkeeper",
+        version=__version__,
+        description=(
+            "Real-time moderation of the floor of a live meeting. Commands and messages are "
+            "documented in docs/protocol.md; WebSockets at /ws/segments/{segment_id} and "
+            "/ws/events/{event_id}."
+        ),
+        lifespan=lifespan,
+    )
+    app.include_router(router)
+    _install_error_handlers(app)
+
+    @app.websocket("/ws/segments/{segment_id}")
+    async def segment_socket(websocket: WebSocket, segment_id: str) -> None:
+        await serve_socket(websocket, segment_id=segment_id)
+
+    @app.websocket("/ws/events/{event_id}")
+    async def event_socket(websocket: WebSocket, event_id: str) -> None:
+        await serve_socket(websocket, event_id=event_id)
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(frontend_dir() / "index.html")
+
+    return app
+
+
+async def _prepare_demo(engine: Engine, auth: Authenticator, info: StartupInfo) -> None:
+    """Load the seed's hearing into an empty database and mint links to its faces."""
+    if not engine.hearings:
+        info.demo_event_id = await load_demo(engine)
+    else:
+        info.demo_event_id = next(iter(engine.hearings))
+    event_id = info.demo_event_id
+    now = engine.clock()
+    for role, path in ((Role.MODERATOR, "/moderator"), (Role.DISPLAY, f"/display/{event_id}")):
+        token, _ = await asyncio.to_thread(auth.mint, role, event_id, now, label="demo")
+        info.links[role.value] = f"{path}#key={token}"
+    join_code = engine.hearings[event_id].event.join_code
+    info.links["delegate"] = f"/join/{join_code}"
+
+
+def _error(status: int, code: str, message: str, **extra: object) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}, **extra}, status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(FloorError)
+    async def floor_error(_: Request, error: FloorError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        response = _error(error.status, error.code, error.message, **(error.detail or {}))
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        details = [
+            {"loc": list(item.get("loc", ())), "msg": item.get("msg", ""), "type": item.get("type")}
+            for item in error.errors()
+        ]
+        message = (
+            "; ".join(f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details)
+            or "invalid request"
+        )
+        return _error(422, "invalid_request", message, details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        return _error(error.status_code, code, str(error.detail))
+
+    _ = describe  # the WebSocket transport formats validation errors the same way

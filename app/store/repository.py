@@ -1,0 +1,143 @@
+"""All SQL lives here. Methods are synchronous; the engine runs them in a worker thread."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from .tables import CommandRow, CredentialRow, EventRow, LogRow, ParticipantRow, SettingRow
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    event_id: str
+    segment_id: str
+    version: int
+    type: str
+    payload: dict[str, Any]
+    command_id: str | None
+    recorded_at: int
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _session(self) -> Session:
+        # Rows outlive their session (the engine keeps them in memory): never expire them.
+        return Session(self.engine, expire_on_commit=False)
+
+    # --- the log --------------------------------------------------------------------------------
+
+    def append(self, records: Sequence[LogRecord], command: CommandRow | None = None) -> None:
+        """Append events (and the command that caused them) in one transaction."""
+        with self._session() as session:
+            session.add_all(
+                LogRow(
+                    event_id=r.event_id,
+                    segment_id=r.segment_id,
+                    version=r.version,
+                    type=r.type,
+                    payload=r.payload,
+                    command_id=r.command_id,
+                    recorded_at=r.recorded_at,
+                )
+                for r in records
+            )
+            if command is not None:
+                session.add(command)
+            session.commit()
+
+    def read_log(self, event_id: str) -> list[LogRecord]:
+        with self._session() as session:
+            rows = session.exec(
+                select(LogRow).where(LogRow.event_id == event_id).order_by(col(LogRow.seq))
+            ).all()
+            return [
+                LogRecord(
+                    event_id=r.event_id,
+                    segment_id=r.segment_id,
+                    version=r.version,
+                    type=r.type,
+                    payload=r.payload,
+                    command_id=r.command_id,
+                    recorded_at=r.recorded_at,
+                )
+                for r in rows
+            ]
+
+    def log_length(self) -> int:
+        with self._session() as session:
+            return int(session.exec(select(func.count()).select_from(LogRow)).one())
+
+    def commands(self, event_id: str) -> list[CommandRow]:
+        with self._session() as session:
+            return list(
+                session.exec(select(CommandRow).where(CommandRow.event_id == event_id)).all()
+            )
+
+    # --- events and participants ------------------------------------------------------------------
+
+    def add(self, *rows: Any) -> None:
+        with self._session() as session:
+            session.add_all(rows)
+            session.commit()
+
+    def events(self) -> list[EventRow]:
+        with self._session() as session:
+            return list(session.exec(select(EventRow).order_by(col(EventRow.created_at))).all())
+
+    def event(self, event_id: str) -> EventRow | None:
+        with self._session() as session:
+            return session.get(EventRow, event_id)
+
+    def event_by_join_code(self, code: str) -> EventRow | None:
+        with self._session() as session:
+            return session.exec(select(EventRow).where(EventRow.join_code == code)).first()
+
+    def participants(self, event_id: str) -> list[ParticipantRow]:
+        with self._session() as session:
+            query = select(ParticipantRow).where(ParticipantRow.event_id == event_id)
+            return list(session.exec(query.order_by(col(ParticipantRow.created_at))).all())
+
+    # --- credentials ----------------------------------------------------------------------------
+
+    def credential_by_hash(self, token_hash: str) -> CredentialRow | None:
+        with self._session() as session:
+            return session.exec(
+                select(CredentialRow).where(CredentialRow.token_hash == token_hash)
+            ).first()
+
+    def credentials(self, event_id: str, roles: Iterable[str]) -> list[CredentialRow]:
+        with self._session() as session:
+            query = select(CredentialRow).where(
+                CredentialRow.event_id == event_id, col(CredentialRow.role).in_(list(roles))
+            )
+            return list(session.exec(query.order_by(col(CredentialRow.created_at))).all())
+
+    def revoke_credential(self, credential_id: str, event_id: str, at: int) -> bool:
+        with self._session() as session:
+            row = session.get(CredentialRow, credential_id)
+            if row is None or row.event_id != event_id:
+                return False
+            if row.revoked_at is None:
+                row.revoked_at = at
+                session.add(row)
+                session.commit()
+            return True
+
+    # --- settings -------------------------------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        with self._session() as session:
+            row = session.get(SettingRow, key)
+            return None if row is None else row.value
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._session() as session:
+            session.merge(SettingRow(key=key, value=value))
+            session.commit()

@@ -1,0 +1,97 @@
+"""SQL tables (SQLModel). Instants are epoch milliseconds in BIGINT columns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+_SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class EventRow(SQLModel, table=True):
+    """A meeting day."""
+
+    __tablename__ = "events"
+
+    id: str = Field(primary_key=True, max_length=32)
+    title: str = Field(max_length=300)
+    venue: str = Field(default="", max_length=300)
+    room: str = Field(default="", max_length=200)
+    timezone: str = Field(default="UTC", max_length=64)
+    date: str = Field(default="", max_length=10)
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    join_code: str = Field(index=True, unique=True, max_length=32)
+    created_at: int = Field(sa_type=BigInteger)
+
+
+class ParticipantRow(SQLModel, table=True):
+    __tablename__ = "participants"
+
+    id: str = Field(primary_key=True, max_length=32)
+    event_id: str = Field(index=True, foreign_key="events.id", max_length=32)
+    name: str = Field(max_length=120)
+    title: str = Field(default="", max_length=120)
+    organisation: str = Field(default="", max_length=160)
+    constituency: str = Field(max_length=64)
+    region: str = Field(default="", max_length=80)
+    language: str = Field(default="en", max_length=8)
+    attendance: str = Field(default="in_room", max_length=16)
+    created_at: int = Field(sa_type=BigInteger)
+
+
+class CredentialRow(SQLModel, table=True):
+    """An access link or a delegate's token. Only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "credentials"
+
+    id: str = Field(primary_key=True, max_length=32)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    role: str = Field(max_length=16)
+    event_id: str | None = Field(default=None, index=True, max_length=32)
+    participant_id: str | None = Field(default=None, max_length=32)
+    label: str = Field(default="", max_length=200)
+    created_at: int = Field(sa_type=BigInteger)
+    expires_at: int | None = Field(default=None, sa_type=BigInteger)
+    revoked_at: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class LogRow(SQLModel, table=True):
+    """One event of the floor log. (segment_id, version) is unique: versions never fork."""
+
+    __tablename__ = "floor_log"
+    __table_args__ = (
+        UniqueConstraint("segment_id", "version", name="uq_floor_log_segment_version"),
+    )
+
+    seq: int | None = Field(
+        default=None, sa_column=Column(_SEQ, primary_key=True, autoincrement=True)
+    )
+    event_id: str = Field(index=True, max_length=32)
+    segment_id: str = Field(max_length=32)
+    version: int
+    type: str = Field(max_length=40)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    command_id: str | None = Field(default=None, max_length=64)
+    recorded_at: int = Field(sa_type=BigInteger)
+
+
+class CommandRow(SQLModel, table=True):
+    """An applied command id and its result, so a retry is answered and not applied twice."""
+
+    __tablename__ = "commands"
+
+    event_id: str = Field(primary_key=True, max_length=32)
+    command_id: str = Field(primary_key=True, max_length=64)
+    body_hash: str = Field(max_length=64)
+    result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    recorded_at: int = Field(sa_type=BigInteger)
+
+
+class SettingRow(SQLModel, table=True):
+    __tablename__ = "settings"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=500)

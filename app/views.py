@@ -1,0 +1,167 @@
+"""What each audience sees of a segment: plain JSON-ready dicts, computed from state.
+
+Three audiences: ``moderator`` (everything), ``delegate`` (the public view plus how many requests
+wait) and ``public`` (displays and clocks: no personal details beyond name, organisation and
+constituency). A delegate's own requests travel separately, to them alone (``mine``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from .floor.decide import undo_refusal
+from .floor.model import (
+    FloorRequest,
+    QueueEntry,
+    RequestStatus,
+    SegmentState,
+    Timer,
+    Turn,
+)
+
+View = dict[str, Any]
+
+
+class Audience(StrEnum):
+    MODERATOR = "moderator"
+    DELEGATE = "delegate"
+    PUBLIC = "public"
+
+
+def _entry(entry: QueueEntry, full: bool) -> View:
+    view: View = {
+        "id": entry.id,
+        "name": entry.speaker.name,
+        "organisation": entry.speaker.organisation,
+        "constituency": entry.speaker.constituency.value,
+        "kind": entry.kind.value,
+        "allotted_ms": entry.allotted_ms,
+    }
+    if full:
+        view["participant_id"] = entry.speaker.participant_id
+        view["request_id"] = entry.request_id
+        view["note"] = entry.note
+    return view
+
+
+def timer_view(timer: Timer) -> View:
+    return {
+        "state": timer.state,
+        "allotted_ms": timer.allotted_ms,
+        "added_ms": timer.added_ms,
+        "deadline_at": timer.deadline_at,
+        "remaining_ms": None if timer.running else timer.remaining_at(0),
+        "started_at": timer.started_at,
+    }
+
+
+def _current(turn: Turn | None, full: bool) -> View | None:
+    if turn is None:
+        return None
+    return {**_entry(turn.entry, full), "timer": timer_view(turn.timer)}
+
+
+def _request(request: FloorRequest) -> View:
+    return {
+        "id": request.id,
+        "participant_id": request.speaker.participant_id,
+        "name": request.speaker.name,
+        "organisation": request.speaker.organisation,
+        "constituency": request.speaker.constituency.value,
+        "kind": request.kind.value,
+        "note": request.note,
+        "requested_at": request.requested_at,
+    }
+
+
+def _segment(segment: SegmentState) -> View:
+    details = segment.details
+    return {
+        "id": segment.id,
+        "event_id": segment.event_id,
+        "title": details.title,
+        "kind": details.kind,
+        "aim": details.aim,
+        "moderator": details.moderator,
+        "position": details.position,
+        "scheduled_start_at": details.scheduled_start_at,
+        "scheduled_end_at": details.scheduled_end_at,
+        "status": segment.status.value,
+        "actual_start_at": segment.actual_start_at,
+        "actual_end_at": segment.actual_end_at,
+    }
+
+
+def segment_summary(segment: SegmentState) -> View:
+    """The programme entry of a segment, with its live version."""
+    return {**_segment(segment), "version": segment.version}
+
+
+def _settings(segment: SegmentState) -> View:
+    settings = segment.settings
+    return {
+        "floor_mode": settings.floor_mode.value,
+        "list_open": settings.list_open,
+        "queue_cap": settings.queue_cap,
+        "warning_ms": settings.warning_ms,
+        "danger_ms": settings.danger_ms,
+        "default_times_ms": {kind.value: ms for kind, ms in settings.default_times_ms.items()},
+    }
+
+
+def _stats(segment: SegmentState) -> View:
+    by_constituency: dict[str, int] = {}
+    for speech in segment.speeches:
+        key = speech.speaker.constituency.value
+        by_constituency[key] = by_constituency.get(key, 0) + speech.spoken_ms
+    return {
+        "speeches": len(segment.speeches),
+        "spoken_ms": sum(speech.spoken_ms for speech in segment.speeches),
+        "overrun_ms": sum(speech.overrun_ms for speech in segment.speeches),
+        "spoken_ms_by_constituency": by_constituency,
+    }
+
+
+def _undo(segment: SegmentState) -> View | None:
+    if not segment.undo_stack:
+        return None
+    inverse = segment.undo_stack[-1]
+    refusal = undo_refusal(segment, inverse)
+    return {"label": inverse.label, "available": refusal is None, "refusal": refusal}
+
+
+def view(segment: SegmentState, audience: Audience) -> View:
+    full = audience is Audience.MODERATOR
+    out: View = {
+        "segment": _segment(segment),
+        "settings": _settings(segment),
+        "current": _current(segment.current, full),
+        "message": segment.message,
+        "queue": [_entry(entry, full) for entry in segment.queue],
+    }
+    pending = [r for r in segment.requests.values() if r.status is RequestStatus.PENDING]
+    if audience is Audience.DELEGATE:
+        out["pending_count"] = len(pending)
+    if full:
+        out["requests"] = [_request(request) for request in pending]
+        out["undo"] = _undo(segment)
+        out["stats"] = _stats(segment)
+    return out
+
+
+def own_requests(segment: SegmentState, participant_id: str) -> list[View]:
+    """A delegate's own requests in this segment, with the reason of a decline."""
+    return [
+        {
+            "id": request.id,
+            "kind": request.kind.value,
+            "status": request.status.value,
+            "note": request.note,
+            "reason": request.reason,
+            "entry_id": request.entry_id,
+            "requested_at": request.requested_at,
+        }
+        for request in segment.requests.values()
+        if request.speaker.participant_id == participant_id
+    ]
