@@ -11,9 +11,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from .engine import Engine
-from .floor.roles import ORGANISER as ORGANISER_ROLE_ACTOR
 from .floor import commands as c
 from .floor.model import Constituency, TurnKind
+from .floor.roles import ORGANISER as ORGANISER_ROLE_ACTOR
 from .store.tables import EventRow
 
 TIMEZONE = "America/New_York"

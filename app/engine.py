@@ -159,9 +159,10 @@ class Engine:
                 }
                 raise
             states, records = self._fold(before, events, command_id, context.now)
-            target = events[0].segment_id if events else segment_id
             after = states[-1] if states else before
-            version = after.segments[target].version if target in after.segments else 0
+            # a created segment is named by its first event; everything else by the request
+            target = segment_id if segment_id is not None else events[0].segment_id
+            version = after.segments[target].version
             result: dict[str, Any] = {
                 "command_id": command_id,
                 "segment_id": target,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import orjson
@@ -18,7 +18,6 @@ from fastapi import WebSocket
 from pydantic import BaseModel, ConfigDict, Field, Strict, TypeAdapter, ValidationError
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocketDisconnect
-from typing_extensions import Annotated
 
 from ..auth import SESSION_COOKIE
 from ..engine import Engine, Hearing, audience_of, encode

@@ -6,7 +6,7 @@ discriminated union. Validation errors name the field and the rule that failed.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
@@ -229,38 +229,36 @@ class CreateSegment(_Command):
 
 
 SegmentCommand = Annotated[
-    Union[
-        RequestFloor,
-        WithdrawRequest,
-        ApproveRequest,
-        DeclineRequest,
-        AddSpeaker,
-        MoveEntry,
-        RemoveEntry,
-        Undo,
-        SetFloorMode,
-        CloseList,
-        ReopenList,
-        SetQueueCap,
-        SetDefaultTime,
-        SetThresholds,
-        CallNext,
-        EndTurn,
-        StartTimer,
-        PauseTimer,
-        ResumeTimer,
-        AdjustTime,
-        ResetTimer,
-        SetMessage,
-        ClearMessage,
-        StartSegment,
-        EndSegment,
-        UpdateSegment,
-    ],
+    RequestFloor
+    | WithdrawRequest
+    | ApproveRequest
+    | DeclineRequest
+    | AddSpeaker
+    | MoveEntry
+    | RemoveEntry
+    | Undo
+    | SetFloorMode
+    | CloseList
+    | ReopenList
+    | SetQueueCap
+    | SetDefaultTime
+    | SetThresholds
+    | CallNext
+    | EndTurn
+    | StartTimer
+    | PauseTimer
+    | ResumeTimer
+    | AdjustTime
+    | ResetTimer
+    | SetMessage
+    | ClearMessage
+    | StartSegment
+    | EndSegment
+    | UpdateSegment,
     Field(discriminator="type"),
 ]
 
-AnyCommand = Annotated[Union[SegmentCommand, CreateSegment], Field(discriminator="type")]
+AnyCommand = Annotated[SegmentCommand | CreateSegment, Field(discriminator="type")]
 
 CommandId = Annotated[
     str,

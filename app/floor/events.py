@@ -3,7 +3,7 @@ the fold needs (instants, indexes, new ids); folding never consults a clock."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -172,35 +172,33 @@ class MessageCleared(_Event):
 
 
 Event = Annotated[
-    Union[
-        SegmentCreated,
-        SegmentUpdated,
-        SegmentStarted,
-        SegmentEnded,
-        FloorRequested,
-        RequestApproved,
-        RequestDeclined,
-        RequestWithdrawn,
-        EntryAdded,
-        EntryMoved,
-        EntryRemoved,
-        ChangeUndone,
-        FloorModeSet,
-        ListClosed,
-        ListReopened,
-        QueueCapSet,
-        DefaultTimeSet,
-        ThresholdsSet,
-        TurnEnded,
-        TurnStarted,
-        TimerStarted,
-        TimerPaused,
-        TimerResumed,
-        TimeAdjusted,
-        TimerReset,
-        MessageSet,
-        MessageCleared,
-    ],
+    SegmentCreated
+    | SegmentUpdated
+    | SegmentStarted
+    | SegmentEnded
+    | FloorRequested
+    | RequestApproved
+    | RequestDeclined
+    | RequestWithdrawn
+    | EntryAdded
+    | EntryMoved
+    | EntryRemoved
+    | ChangeUndone
+    | FloorModeSet
+    | ListClosed
+    | ListReopened
+    | QueueCapSet
+    | DefaultTimeSet
+    | ThresholdsSet
+    | TurnEnded
+    | TurnStarted
+    | TimerStarted
+    | TimerPaused
+    | TimerResumed
+    | TimeAdjusted
+    | TimerReset
+    | MessageSet
+    | MessageCleared,
     Field(discriminator="type"),
 ]
 

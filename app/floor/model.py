@@ -5,10 +5,10 @@ Instants are epoch milliseconds (``*_at``); durations are milliseconds (``*_ms``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Mapping
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS

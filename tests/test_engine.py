@@ -1,0 +1,138 @@
+"""The engine over a real store: durable, idempotent, rebuilt exactly from the log."""
+
+from __future__ import annotations
+
+import itertools
+
+import orjson
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from app.engine import Engine, StorageUnavailable
+from app.floor import Actor, FloorError, Role, StaleVersion
+from app.floor import commands as c
+from app.floor.roles import ORGANISER
+from app.hub import Hub, Subscriber
+from app.store import Store, make_engine, migrate
+from app.store.tables import EventRow, ParticipantRow
+from app.views import Audience
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000_000
+
+    def __call__(self) -> int:
+        return self.now
+
+
+def _make(url: str, clock: Clock) -> Engine:
+    database = make_engine(url)
+    migrate(database)
+    counter = itertools.count()
+    return Engine(Store(database), Hub(), clock=clock, make_id=lambda: f"id{next(counter)}")
+
+
+async def _hearing(engine: Engine) -> tuple[str, str]:
+    await engine.create_event(EventRow(id="ev", title="Hearing", join_code="j", created_at=0))
+    await engine.add_participant(
+        ParticipantRow(id="p1", event_id="ev", name="Ana", constituency="academia", created_at=0)
+    )
+    created = await engine.execute(
+        "ev", None, c.CreateSegment(title="Discussion I"), ORGANISER, "c0"
+    )
+    segment_id = created["segment_id"]
+    await engine.execute("ev", segment_id, c.StartSegment(), ORGANISER, "c1")
+    return "ev", segment_id
+
+
+async def test_restart_rebuilds_state_version_and_deadline(database_url: str) -> None:
+    clock = Clock()
+    engine = _make(database_url, clock)
+    event_id, segment_id = await _hearing(engine)
+    delegate = Actor(Role.DELEGATE, event_id, "p1")
+    await engine.execute(event_id, segment_id, c.RequestFloor(), delegate, "r1")
+    request_id = next(iter(engine.hearing(event_id).state.segments[segment_id].requests))
+    await engine.execute(
+        event_id, segment_id, c.ApproveRequest(request_id=request_id), ORGANISER, "a1"
+    )
+    await engine.execute(event_id, segment_id, c.AddSpeaker(name="Guest"), ORGANISER, "a2")
+    await engine.execute(event_id, segment_id, c.CallNext(), ORGANISER, "n1")
+    clock.now += 5_000
+    await engine.execute(event_id, segment_id, c.StartTimer(), ORGANISER, "t1")
+    before = engine.hearing(event_id).state.segments[segment_id]
+    assert before.current is not None and before.current.timer.running
+
+    clock.now += 60_000  # the server is down for a minute; the deadline does not move
+    reborn = _make(database_url, clock)
+    await reborn.load()
+    after = reborn.hearing(event_id).state.segments[segment_id]
+    assert after == before
+    assert after.current is not None
+    assert after.current.timer.deadline_at == before.current.timer.deadline_at
+    assert after.current.timer.remaining_at(clock.now) == 180_000 - 60_000
+    # command ids survive the restart too
+    again = await reborn.execute(event_id, segment_id, c.CallNext(), ORGANISER, "n1")
+    assert again["duplicate"] and reborn.hearing(event_id).state.segments[segment_id] == after
+
+
+async def test_retried_command_id_is_applied_once(sqlite_url: str) -> None:
+    engine = _make(sqlite_url, Clock())
+    event_id, segment_id = await _hearing(engine)
+    first = await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "x")
+    second = await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "x")
+    assert second == {**first, "duplicate": True}
+    assert len(engine.hearing(event_id).state.segments[segment_id].queue) == 1
+    with pytest.raises(FloorError) as error:
+        await engine.execute(event_id, segment_id, c.AddSpeaker(name="B"), ORGANISER, "x")
+    assert error.value.code == "command_id_reused"
+
+
+async def test_stale_version_is_refused_with_the_current_state(sqlite_url: str) -> None:
+    engine = _make(sqlite_url, Clock())
+    event_id, segment_id = await _hearing(engine)
+    version = engine.hearing(event_id).state.segments[segment_id].version
+    await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "a", version)
+    with pytest.raises(StaleVersion) as error:
+        await engine.execute(event_id, segment_id, c.AddSpeaker(name="B"), ORGANISER, "b", version)
+    assert error.value.detail is not None
+    state = error.value.detail["state"]
+    assert isinstance(state, dict) and state["version"] == version + 1
+    assert [e["name"] for e in state["state"]["queue"]] == ["A"]
+
+
+async def test_a_failed_write_changes_nothing_and_can_be_retried(sqlite_url: str) -> None:
+    engine = _make(sqlite_url, Clock())
+    event_id, segment_id = await _hearing(engine)
+    before = engine.hearing(event_id).state
+    real_append = engine.store.append
+
+    def broken(*args: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    engine.store.append = broken  # type: ignore[method-assign]
+    with pytest.raises(StorageUnavailable) as error:
+        await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "w")
+    assert error.value.status == 503 and "retry" in error.value.message
+    assert engine.hearing(event_id).state is before
+    engine.store.append = real_append  # type: ignore[method-assign]
+    result = await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "w")
+    assert result["version"] == before.segments[segment_id].version + 1
+
+
+async def test_one_update_per_version_for_each_audience(sqlite_url: str) -> None:
+    engine = _make(sqlite_url, Clock())
+    event_id, segment_id = await _hearing(engine)
+    subscribers = {
+        audience: Subscriber(event_id, audience, None, follow_live=False) for audience in Audience
+    }
+    for subscriber in subscribers.values():
+        engine.hub.add(subscriber, segment_id)
+    await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "a")
+    await engine.execute(event_id, segment_id, c.CallNext(), ORGANISER, "n")
+    for audience, subscriber in subscribers.items():
+        frames = [orjson.loads(frame) for frame in subscriber.outbox]
+        versions = [frame["version"] for frame in frames if frame["type"] == "update"]
+        assert versions == [3, 4], audience
+    public = [orjson.loads(f) for f in subscribers[Audience.PUBLIC].outbox]
+    assert "participant_id" not in orjson.dumps(public).decode()

@@ -1,0 +1,97 @@
+"""The durable log and the tables, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from app.store import LogRecord, Store, make_engine, migrate
+from app.store.tables import CommandRow, CredentialRow, EventRow, ParticipantRow
+
+
+@pytest.fixture
+def store(database_url: str) -> Store:
+    engine = make_engine(database_url)
+    migrate(engine)
+    return Store(engine)
+
+
+def _event(event_id: str = "ev1") -> EventRow:
+    return EventRow(id=event_id, title="Hearing", join_code=f"code-{event_id}", created_at=1)
+
+
+def _record(version: int, segment: str = "s1", event_id: str = "ev1") -> LogRecord:
+    return LogRecord(
+        event_id=event_id,
+        segment_id=segment,
+        version=version,
+        type="list_closed",
+        payload={"type": "list_closed", "segment_id": segment},
+        command_id=f"c{version}",
+        recorded_at=1000 + version,
+    )
+
+
+def test_migrations_run_twice_without_harm(database_url: str) -> None:
+    engine = make_engine(database_url)
+    migrate(engine)
+    migrate(engine)
+    assert Store(engine).events() == []
+
+
+def test_log_keeps_order_and_payloads(store: Store) -> None:
+    store.add(_event())
+    store.append([_record(1), _record(2)], None)
+    store.append([_record(3), _record(1, segment="s2")], None)
+    log = store.read_log("ev1")
+    assert [(r.segment_id, r.version) for r in log] == [("s1", 1), ("s1", 2), ("s1", 3), ("s2", 1)]
+    assert log[0].payload == {"type": "list_closed", "segment_id": "s1"}
+    assert store.log_length() == 4
+
+
+def test_a_version_cannot_fork(store: Store) -> None:
+    """Two writers appending the same version of a segment: the second is refused whole."""
+    store.append([_record(1)], None)
+    with pytest.raises(IntegrityError):
+        store.append([_record(2), _record(1)], None)
+    assert [r.version for r in store.read_log("ev1")] == [1]
+
+
+def test_command_is_written_with_its_events_or_not_at_all(store: Store) -> None:
+    command = CommandRow(
+        event_id="ev1", command_id="c1", body_hash="h", result={"v": 1}, recorded_at=1
+    )
+    store.append([_record(1)], command)
+    with pytest.raises(IntegrityError):  # the same command id again, with a new event
+        store.append(
+            [_record(2)],
+            CommandRow(event_id="ev1", command_id="c1", body_hash="h", result={}, recorded_at=2),
+        )
+    assert [r.version for r in store.read_log("ev1")] == [1]
+    assert [c.result for c in store.commands("ev1")] == [{"v": 1}]
+
+
+def test_participants_credentials_and_settings(store: Store) -> None:
+    store.add(_event())
+    store.add(
+        ParticipantRow(
+            id="p1",
+            event_id="ev1",
+            name="Amina Diallo",
+            organisation="Union",
+            constituency="trade_union",
+            created_at=5,
+        )
+    )
+    assert [p.name for p in store.participants("ev1")] == ["Amina Diallo"]
+    store.add(
+        CredentialRow(id="k1", token_hash="abc", role="moderator", event_id="ev1", created_at=1)
+    )
+    assert store.credential_by_hash("abc") is not None
+    assert store.revoke_credential("k1", "ev1", at=9)
+    assert store.credential_by_hash("abc").revoked_at == 9  # type: ignore[union-attr]
+    assert not store.revoke_credential("k1", "other-event", at=10)
+    store.set_setting("k", "v1")
+    store.set_setting("k", "v2")
+    assert store.setting("k") == "v2"
+    assert store.event_by_join_code("code-ev1").id == "ev1"  # type: ignore[union-attr]
