@@ -169,16 +169,19 @@ class Engine:
                 "version": version,
                 "events": [event.type for event in events],
             }
-            if records:
-                row = CommandRow(
-                    event_id=event_id,
-                    command_id=command_id,
-                    body_hash=body_hash,
-                    result=result,
-                    recorded_at=context.now,
-                )
-                await self._write(self.store.append, records, row)
-                hearing.results[command_id] = (body_hash, result)
+            requested = [ev for ev in events if isinstance(ev, e.FloorRequested)]
+            if requested:
+                result["request_id"] = requested[0].request_id
+            # A command that changed nothing is remembered too: its retry must answer the same.
+            row = CommandRow(
+                event_id=event_id,
+                command_id=command_id,
+                body_hash=body_hash,
+                result=result,
+                recorded_at=context.now,
+            )
+            await self._write(self.store.append, records, row)
+            hearing.results[command_id] = (body_hash, result)
             hearing.state = after
             self._publish(hearing, before, events, states)
             return result

@@ -2,7 +2,8 @@
 
 Frames arrive already encoded (once per audience); the hub only appends them to each
 subscriber's bounded outbox, so publishing never waits on a slow client. A subscriber that falls
-too far behind loses its backlog and gets one fresh snapshot instead.
+too far behind loses its backlog of state frames and gets one fresh snapshot instead; answers to
+its own frames (acks, errors, pongs) wait in a separate queue and are never dropped that way.
 """
 
 from __future__ import annotations
@@ -29,8 +30,14 @@ class Subscriber:
         self.follow_live = follow_live
         self.segment_id: str | None = None
         self.outbox: deque[str] = deque()
+        #: Answers to this client (ack, error, pong): never replaced by a snapshot.
+        self.replies: deque[str] = deque(maxlen=OUTBOX_LIMIT)
         self.wake = asyncio.Event()
         self.resync = False
+
+    def reply(self, frame: str) -> None:
+        self.replies.append(frame)
+        self.wake.set()
 
     def push(self, frame: str) -> None:
         if self.resync:

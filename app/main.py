@@ -7,14 +7,16 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
+from .api import faces
 from .api.deps import Services
 from .api.rest import router
 from .api.ws import describe, serve_socket
@@ -28,11 +30,6 @@ from .hub import Hub
 from .store import Store, make_engine, migrate
 
 log = logging.getLogger("floorkeeper")
-
-
-def frontend_dir() -> Path:
-    packaged = Path(__file__).parent / "frontend"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "frontend"
 
 
 @dataclass
@@ -88,9 +85,15 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     async def event_socket(websocket: WebSocket, event_id: str) -> None:
         await serve_socket(websocket, event_id=event_id)
 
-    @app.get("/", include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(frontend_dir() / "index.html")
+    app.include_router(faces.router)
+    app.mount("/static", StaticFiles(directory=faces.frontend_dir() / "static"), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
 
     return app
 

@@ -8,6 +8,7 @@ import io
 import secrets
 from typing import Annotated, Any
 
+import segno
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -25,6 +26,7 @@ from .deps import (
     check_access,
     current_actor,
     optional_actor,
+    resolve,
     services_of,
 )
 from .schemas import (
@@ -99,8 +101,6 @@ async def health(svc: ServicesDep) -> dict[str, Any]:
 @router.post("/session", tags=["sessions"])
 async def open_session(body: SessionCreate, request: Request, svc: ServicesDep) -> JSONResponse:
     """Exchange a secret (from an access link or a join) for an HttpOnly session cookie."""
-    from .deps import resolve
-
     actor = await resolve(svc, body.token)
     out = SessionOut(
         role=actor.role.value, event_id=actor.event_id, participant_id=actor.participant_id
@@ -187,6 +187,27 @@ async def join_info(join_code: str, svc: ServicesDep) -> JoinInfo:
     raise NotFound("no event has this join code: check the link or ask the secretariat")
 
 
+def join_url(request: Request, svc: Services, join_code: str) -> str:
+    base = svc.settings.public_url or str(request.base_url)
+    return f"{base.rstrip('/')}/join/{join_code}"
+
+
+@router.get("/events/{event_id}/join-qr.svg", tags=["events"], response_class=Response)
+async def join_qr(event_id: str, request: Request, actor: ActorDep, svc: ServicesDep) -> Response:
+    """The QR code of the delegates' join link, as SVG, for the room display."""
+    check_access(actor, frozenset({Role.ORGANISER, Role.MODERATOR, Role.DISPLAY}), event_id)
+    url = join_url(request, svc, svc.engine.hearing(event_id).event.join_code)
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=8, border=2, xmldecl=False, title="Scan to request the floor"
+    )
+    return Response(
+        buffer.getvalue(),
+        media_type="image/svg+xml",
+        headers={"X-Join-Url": url},
+    )
+
+
 # --- segments -----------------------------------------------------------------------------------
 
 
@@ -202,9 +223,7 @@ async def create_segment(
 ) -> dict[str, Any]:
     check_access(actor, ORGANISER_ONLY, event_id)
     command = c.CreateSegment(**body.model_dump(exclude={"command_id"}))
-    result = await svc.engine.execute(
-        event_id, None, command, actor, body.command_id or secrets.token_hex(8)
-    )
+    result = await svc.engine.execute(event_id, None, command, actor, body.command_id)
     hearing, segment = svc.engine.find_segment(result["segment_id"])
     return {s["id"]: s for s in svc.engine.segments(hearing)}[segment.id]
 
@@ -229,7 +248,7 @@ async def patch_segment(
         segment_id,
         command,
         actor,
-        body.command_id or secrets.token_hex(8),
+        body.command_id,
         body.base_version,
     )
     return await get_segment(segment_id, actor, svc)
@@ -274,15 +293,7 @@ async def request_floor(
     result = await svc.engine.execute(hearing.event.id, segment_id, command, actor, body.command_id)
     _, segment = svc.engine.find_segment(segment_id)
     mine = svc.engine.mine_message(segment, actor.participant_id or "")["requests"]
-    request_id = next(
-        (
-            r["id"]
-            for r in reversed(mine)
-            if r["kind"] == body.kind.value and r["status"] in ("pending", "queued")
-        ),
-        None,
-    )
-    return {**result, "request_id": request_id, "requests": mine}
+    return {**result, "requests": mine}
 
 
 @router.delete("/segments/{segment_id}/floor-requests/{request_id}", tags=["live"])

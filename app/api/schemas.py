@@ -69,7 +69,7 @@ class EventOut(BaseModel):
 
 
 class SegmentCreate(Body):
-    command_id: CommandId | None = None
+    command_id: CommandId
     title: Annotated[str, Field(min_length=1, max_length=200)]
     kind: Annotated[str, Field(min_length=1, max_length=40)] = "discussion"
     aim: Annotated[str, Field(max_length=2000)] = ""
@@ -80,7 +80,7 @@ class SegmentCreate(Body):
 
 
 class SegmentPatch(Body):
-    command_id: CommandId | None = None
+    command_id: CommandId
     base_version: Annotated[int, Strict(), Field(ge=0)] | None = None
     title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     kind: Annotated[str, Field(min_length=1, max_length=40)] | None = None
@@ -145,6 +145,7 @@ class CommandResult(BaseModel):
     segment_id: str | None
     version: int
     events: list[str]
+    request_id: str | None = Field(default=None, description="The new request, for request_floor.")
     duplicate: bool = False
 
 
@@ -173,6 +174,7 @@ class SessionOut(BaseModel):
     role: str
     event_id: str | None
     participant_id: str | None
+    participant: ParticipantOut | None = None
 
 
 class SpeechOut(BaseModel):

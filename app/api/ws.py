@@ -168,11 +168,14 @@ class Connection:
                 await self.websocket.send_text(self.snapshot_frame())
             while sub.outbox:
                 await self.websocket.send_text(sub.outbox.popleft())
+            # answers go after the updates queued before them, so an ack follows its update
+            while sub.replies:
+                await self.websocket.send_text(sub.replies.popleft())
 
     # --- what the client sends ------------------------------------------------------------------
 
     def reply(self, message: dict[str, Any]) -> None:
-        self.subscriber.push(encode(message))
+        self.subscriber.reply(encode(message))
 
     def error(self, code: str, message: str, **extra: Any) -> None:
         self.reply({"type": "error", "code": code, "message": message, **extra})
@@ -253,7 +256,7 @@ async def _first_hello(websocket: WebSocket) -> Hello:
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect()
     text = message.get("text")
-    if text is None or len(text) > MAX_FRAME_BYTES:
+    if text is None or len(text.encode()) > MAX_FRAME_BYTES:
         raise ProtocolError("expected_hello", "the first frame must be a JSON hello")
     try:
         data = orjson.loads(text)

@@ -99,6 +99,10 @@ class Store:
         with self._session() as session:
             return session.exec(select(EventRow).where(EventRow.join_code == code)).first()
 
+    def participant(self, participant_id: str) -> ParticipantRow | None:
+        with self._session() as session:
+            return session.get(ParticipantRow, participant_id)
+
     def participants(self, event_id: str) -> list[ParticipantRow]:
         with self._session() as session:
             query = select(ParticipantRow).where(ParticipantRow.event_id == event_id)

@@ -27,7 +27,9 @@ def hearing(api: Api) -> dict[str, Any]:
     """An event with one live segment, a registered delegate and a moderator link."""
     event = api.ok("POST", "/events", json={"title": "Hearing", "timezone": "America/New_York"})
     segment = api.ok(
-        "POST", f"/events/{event['id']}/segments", json={"title": "Thematic discussion I"}
+        "POST",
+        f"/events/{event['id']}/segments",
+        json={"title": "Thematic discussion I", "command_id": "seg-1"},
     )
     api.command(segment["id"], {"type": "start_segment"}).raise_for_status()
     joined = api.ok(

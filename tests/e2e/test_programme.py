@@ -21,7 +21,11 @@ async def test_an_event_socket_follows_the_live_segment(
     assert first["type"] == "snapshot" and first["segment_id"] == hearing["segment_id"]
     assert first["event"]["join_code"] == hearing["event"]["join_code"]
 
-    lunch = api.ok("POST", f"/events/{event_id}/segments", json={"title": "Lunch Break"})
+    lunch = api.ok(
+        "POST",
+        f"/events/{event_id}/segments",
+        json={"title": "Lunch Break", "command_id": "seg-lunch"},
+    )
     api.command(lunch["id"], {"type": "start_segment"}).raise_for_status()
     followed = await feed.until(
         lambda f: f["type"] == "snapshot" and f["segment_id"] == lunch["id"]
@@ -102,3 +106,38 @@ def test_demo_loads_the_seed_hearing(tmp_path: Path) -> None:
         assert "/docs" in server.log_path.read_text()
     finally:
         server.stop()
+
+
+async def test_an_ack_is_not_lost_when_the_socket_moves_to_a_new_live_segment(
+    server: ServerProcess, api: Api, hearing: dict[str, Any]
+) -> None:
+    event_id = hearing["event"]["id"]
+    closing = api.ok(
+        "POST", f"/events/{event_id}/segments", json={"title": "Closing", "command_id": "seg-c"}
+    )
+    feed = await Feed.open(f"{server.ws_base}/ws/events/{event_id}", hearing["moderator_token"])
+    await feed.next()
+    await feed.send(
+        {
+            "type": "command",
+            "command_id": "go-live",
+            "segment_id": closing["id"],
+            "command": {"type": "start_segment"},
+        }
+    )
+    ack = await feed.until(lambda f: f["type"] == "ack")
+    assert ack["command_id"] == "go-live" and ack["segment_id"] == closing["id"]
+    moved = [f for f in feed.frames[1:] if f["type"] == "snapshot"]
+    assert [f["segment_id"] for f in moved] == [closing["id"]]  # the new state came before the ack
+
+
+def test_a_command_that_changed_nothing_answers_the_same_when_retried(
+    api: Api, hearing: dict[str, Any]
+) -> None:
+    segment_id = hearing["segment_id"]
+    first = api.command(segment_id, {"type": "reopen_list"}, command_id="noop-1").json()
+    assert first["events"] == []
+    api.command(segment_id, {"type": "close_list"}).raise_for_status()
+    retry = api.command(segment_id, {"type": "reopen_list"}, command_id="noop-1").json()
+    assert retry == {**first, "duplicate": True}
+    assert api.state(segment_id)["state"]["settings"]["list_open"] is False

@@ -1,0 +1,57 @@
+"""The four faces: static pages (no build step) served with strict security headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+router = APIRouter(include_in_schema=False)
+
+#: No inline script or style, nothing from elsewhere: the room may have no internet anyway.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def frontend_dir() -> Path:
+    packaged = Path(__file__).parent.parent / "frontend"  # inside a built wheel
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).parent.parent.parent / "frontend"  # a source checkout
+
+
+def _page(name: str) -> FileResponse:
+    return FileResponse(
+        frontend_dir() / name,
+        media_type="text/html",
+        headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/")
+async def index() -> FileResponse:
+    return _page("index.html")
+
+
+@router.get("/moderator")
+async def moderator() -> FileResponse:
+    return _page("moderator.html")
+
+
+@router.get("/join/{join_code}")
+async def delegate(join_code: str) -> FileResponse:
+    return _page("delegate.html")
+
+
+@router.get("/display/{event_id}")
+async def display(event_id: str) -> FileResponse:
+    return _page("display.html")
+
+
+@router.get("/clock/{event_id}")
+async def clock(event_id: str) -> FileResponse:
+    return _page("clock.html")

@@ -1,0 +1,355 @@
+// Floorkeeper's shared client: sign-in, REST calls, the live connection (snapshot, updates,
+// resume from the last version, reconnect with backoff and jitter), the server's clock, the
+// timer maths and the wake lock. Every face imports this one module; nothing here renders.
+
+/** Local time that never jumps when the device's clock is set (monotonic, in epoch ms). */
+export const localNow = () => performance.timeOrigin + performance.now();
+
+/** A command id: random, made here, sent again unchanged when a command is retried. */
+export function newId() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes); // works on plain http too, unlike crypto.randomUUID
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message, body) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.body = body;
+  }
+}
+
+/** Call the REST API with the session cookie; resolve to JSON, reject with ApiError. */
+export async function api(method, path, body) {
+  const options = { method, credentials: "same-origin", headers: {} };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, options);
+  } catch (error) {
+    throw new ApiError(0, "offline", "The server cannot be reached.", null);
+  }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const error = (data && data.error) || {};
+    throw new ApiError(response.status, error.code || "http_error", error.message || response.statusText, data);
+  }
+  return data;
+}
+
+/**
+ * Exchange a key that arrived in the address (#key=...) for an HttpOnly cookie, take it out of
+ * the address bar, and say who we are. Resolves to the session, or null when not signed in.
+ */
+export async function signIn() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const key = fragment.get("key");
+  if (key) {
+    history.replaceState(null, "", location.pathname + location.search);
+    await api("POST", "/session", { token: key });
+  }
+  try {
+    return await api("GET", "/session");
+  } catch (error) {
+    if (error.status === 401) return null;
+    throw error;
+  }
+}
+
+/** JSON Patch (add, remove, replace, move), as the server's app/patch.py makes it. */
+export function applyPatch(document, ops) {
+  const tokens = (path) => path.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const parentOf = (doc, path) => {
+    const parts = tokens(path);
+    let node = doc;
+    for (const part of parts.slice(0, -1)) node = Array.isArray(node) ? node[Number(part)] : node[part];
+    const last = parts[parts.length - 1];
+    return [node, Array.isArray(node) ? Number(last) : last];
+  };
+  const remove = (doc, path) => {
+    const [parent, key] = parentOf(doc, path);
+    if (Array.isArray(parent)) return parent.splice(key, 1)[0];
+    const value = parent[key];
+    delete parent[key];
+    return value;
+  };
+  const add = (doc, path, value) => {
+    if (path === "") return value;
+    const [parent, key] = parentOf(doc, path);
+    if (Array.isArray(parent)) parent.splice(key, 0, value);
+    else parent[key] = value;
+    return doc;
+  };
+  for (const op of ops) {
+    if (op.op === "add") document = add(document, op.path, op.value);
+    else if (op.op === "remove") remove(document, op.path);
+    else if (op.op === "move") document = add(document, op.path, remove(document, op.from));
+    else if (op.op === "replace") {
+      if (op.path === "") document = op.value;
+      else {
+        const [parent, key] = parentOf(document, op.path);
+        parent[key] = op.value;
+      }
+    }
+  }
+  return document;
+}
+
+/**
+ * The server's clock as seen from here, NTP-style: offset = server_time - (sent + received) / 2
+ * from the sample with the lowest round trip among the recent ones.
+ */
+export class ServerClock {
+  constructor(keep = 8) {
+    this.keep = keep;
+    this.samples = [];
+    this.offset = 0;
+    this.roundTrip = null;
+  }
+
+  add(sentAt, receivedAt, serverTime) {
+    const roundTrip = receivedAt - sentAt;
+    if (roundTrip < 0 || typeof serverTime !== "number") return;
+    this.samples.push({ roundTrip, offset: serverTime - (sentAt + receivedAt) / 2 });
+    if (this.samples.length > this.keep) this.samples.shift();
+    const best = this.samples.reduce((a, b) => (b.roundTrip < a.roundTrip ? b : a));
+    this.offset = best.offset;
+    this.roundTrip = best.roundTrip;
+  }
+
+  /** A rough first estimate from a snapshot, until a ping has come back. */
+  seed(serverTime, receivedAt) {
+    if (!this.samples.length && typeof serverTime === "number") this.offset = serverTime - receivedAt;
+  }
+
+  now() {
+    return localNow() + this.offset;
+  }
+}
+
+/** Milliseconds left on a timer view at server time `now` (negative in overtime), or null. */
+export function remainingMs(timer, now) {
+  if (!timer) return null;
+  if (timer.state === "running") return timer.deadline_at - now;
+  return timer.remaining_ms;
+}
+
+/** normal → warning (amber) → danger (red) → overtime, by the segment's thresholds. */
+export function phaseOf(ms, settings) {
+  if (ms === null || ms === undefined) return "normal";
+  if (ms < 0) return "overtime";
+  if (ms <= settings.danger_ms) return "danger";
+  if (ms <= settings.warning_ms) return "warning";
+  return "normal";
+}
+
+/** 2:05 while counting down (whole seconds, rounded up); +0:07 in overtime, counting up. */
+export function formatClock(ms) {
+  if (ms === null || ms === undefined) return "–:––";
+  const over = ms < 0;
+  const seconds = over ? Math.floor(-ms / 1000) : Math.ceil(ms / 1000);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, "0");
+  const body = h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+  return over ? `+${body}` : body;
+}
+
+/** Keep the screen on (display and clock); asked again whenever the page becomes visible. */
+export function keepAwake() {
+  if (!("wakeLock" in navigator)) return;
+  let lock = null;
+  const request = async () => {
+    try {
+      if (document.visibilityState === "visible" && !lock) {
+        lock = await navigator.wakeLock.request("screen");
+        lock.addEventListener("release", () => (lock = null));
+      }
+    } catch (error) {
+      lock = null; // refused (e.g. battery saver): the page still works
+    }
+  };
+  document.addEventListener("visibilitychange", request);
+  request();
+}
+
+/**
+ * A live connection to /ws/segments/{id} or /ws/events/{id}.
+ *
+ * Fires "change" (state, programme or own requests changed), "status" (connecting, live,
+ * reconnecting) and "servererror" (an error frame not tied to a command). `send()` resolves with
+ * the ack or rejects with the error frame; an unanswered command is sent again, with the same id,
+ * after a reconnect, so it is applied once.
+ */
+export class FloorConnection extends EventTarget {
+  constructor(path) {
+    super();
+    this.path = path;
+    this.clock = new ServerClock();
+    this.socket = null;
+    this.status = "connecting";
+    this.segmentId = null;
+    this.version = null;
+    this.state = null;
+    this.audience = null;
+    this.event = null;
+    this.programme = [];
+    this.liveSegmentId = null;
+    this.mine = [];
+    this.pending = new Map(); // command_id -> {frame, resolve, reject}
+    this.attempt = 0;
+    this.pingTimer = null;
+    this.stopped = false;
+  }
+
+  start() {
+    this.stopped = false;
+    this.open();
+    return this;
+  }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.pingTimer);
+    if (this.socket) this.socket.close();
+  }
+
+  /** Follow another segment on a /ws/segments socket (the console's segment list). */
+  switchTo(path) {
+    this.path = path;
+    this.segmentId = null;
+    this.version = null;
+    if (this.socket) this.socket.close(); // reconnects at once to the new path
+  }
+
+  open() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(`${scheme}//${location.host}${this.path}`);
+    this.socket = socket;
+    socket.addEventListener("open", () => {
+      const hello = { type: "hello" };
+      if (this.version !== null && this.segmentId) {
+        hello.last_version = this.version;
+        hello.segment_id = this.segmentId;
+      }
+      socket.send(JSON.stringify(hello));
+      this.ping(0);
+    });
+    socket.addEventListener("message", (message) => this.receive(JSON.parse(message.data)));
+    socket.addEventListener("close", () => {
+      if (this.socket !== socket) return;
+      clearTimeout(this.pingTimer);
+      this.socket = null;
+      if (this.stopped) return;
+      this.setStatus("reconnecting");
+      // exponential backoff with full jitter, 0.25 s to 8 s; a path switch reconnects at once
+      const ceiling = Math.min(8000, 250 * 2 ** this.attempt++);
+      setTimeout(() => this.open(), this.segmentId === null ? 0 : Math.random() * ceiling);
+    });
+  }
+
+  ping(count) {
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return;
+    this.socket.send(JSON.stringify({ type: "ping", t: localNow() }));
+    // a quick burst for a good first estimate, then a refresh every 15 s
+    this.pingTimer = setTimeout(() => this.ping(count + 1), count < 4 ? 300 : 15000);
+  }
+
+  setStatus(status) {
+    if (this.status === status) return;
+    this.status = status;
+    this.dispatchEvent(new CustomEvent("status", { detail: status }));
+  }
+
+  changed(what) {
+    this.dispatchEvent(new CustomEvent("change", { detail: what }));
+  }
+
+  receive(frame) {
+    switch (frame.type) {
+      case "snapshot":
+        this.clock.seed(frame.server_time, localNow());
+        this.segmentId = frame.segment_id;
+        this.version = frame.version;
+        this.state = frame.state;
+        this.audience = frame.audience;
+        this.event = frame.event;
+        this.programme = frame.programme || [];
+        this.liveSegmentId = frame.live_segment_id;
+        if (frame.mine) this.mine = frame.mine;
+        this.live();
+        this.changed("snapshot");
+        break;
+      case "update":
+        if (frame.segment_id !== this.segmentId || frame.version <= this.version) return;
+        if (frame.version !== this.version + 1) {
+          this.resync(); // a gap: ask for what is missing
+          return;
+        }
+        this.state = applyPatch(this.state, frame.patch);
+        this.version = frame.version;
+        this.changed("update");
+        break;
+      case "synced":
+        this.live();
+        break;
+      case "mine":
+        if (frame.segment_id === this.segmentId) {
+          this.mine = frame.requests;
+          this.changed("mine");
+        }
+        break;
+      case "programme":
+        this.programme = frame.segments;
+        this.liveSegmentId = frame.live_segment_id;
+        this.changed("programme");
+        break;
+      case "pong":
+        this.clock.add(frame.t, localNow(), frame.server_time);
+        break;
+      case "ack":
+      case "error": {
+        const waiting = frame.command_id && this.pending.get(frame.command_id);
+        if (waiting) {
+          this.pending.delete(frame.command_id);
+          if (frame.type === "ack") waiting.resolve(frame);
+          else waiting.reject(frame);
+        } else if (frame.type === "error") {
+          this.dispatchEvent(new CustomEvent("servererror", { detail: frame }));
+        }
+        break;
+      }
+    }
+  }
+
+  live() {
+    this.attempt = 0;
+    this.setStatus("live");
+    for (const { frame } of this.pending.values()) this.socket.send(JSON.stringify(frame));
+  }
+
+  resync() {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify({ type: "hello", last_version: this.version, segment_id: this.segmentId }));
+    }
+  }
+
+  /** Send a command; `baseVersion` makes it refused if someone else changed the state first. */
+  send(command, { baseVersion = null, segmentId = null } = {}) {
+    const frame = { type: "command", command_id: newId(), command };
+    if (baseVersion !== null) frame.base_version = baseVersion;
+    if (segmentId) frame.segment_id = segmentId;
+    return new Promise((resolve, reject) => {
+      this.pending.set(frame.command_id, { frame, resolve, reject });
+      if (this.status === "live" && this.socket && this.socket.readyState === WebSocket.OPEN) {
+        this.socket.send(JSON.stringify(frame));
+      }
+    });
+  }
+}

@@ -1,0 +1,48 @@
+// Building DOM safely: every piece of text goes in as a text node, never as HTML.
+
+/**
+ * h("li", {class: "entry", "aria-label": name, onclick: fn}, "text", childNode, null)
+ * Strings become text nodes; null/false children are skipped; arrays are flattened.
+ */
+export function h(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (value === true) node.setAttribute(key, "");
+    else node.setAttribute(key, String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replace a node's children with these (same rules as h). */
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+/** Set text only when it changed (keeps screen readers and layout quiet at 10 Hz). */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** The time of day at an instant, in the event's time zone. */
+export function timeOfDay(ms, timeZone, locale = undefined) {
+  if (ms === null || ms === undefined) return "";
+  try {
+    return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }).format(ms);
+  } catch (error) {
+    return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }).format(ms);
+  }
+}

@@ -1,0 +1,86 @@
+"""Browser tests: Debian's chromium driven by Playwright, against a real server process."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.e2e.server import Api, ServerProcess
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORTS = {
+    "moderator": {"width": 1440, "height": 900},
+    "delegate": {"width": 360, "height": 740},
+    "display": {"width": 1920, "height": 1080},
+    "clock": {"width": 1180, "height": 820},
+}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed (scripts/test installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    server = ServerProcess(f"sqlite:///{tmp_path / 'demo.db'}", tmp_path / "server.log", demo=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def faces(demo_server: ServerProcess) -> dict[str, Any]:
+    """The demo hearing and a link to each face (each with its own fresh credential)."""
+    api = Api(demo_server.base)
+    (event,) = api.ok("GET", "/events")
+    event_id = event["id"]
+    moderator = api.ok("POST", f"/events/{event_id}/access-links", json={"role": "moderator"})
+    display = api.ok("POST", f"/events/{event_id}/access-links", json={"role": "display"})
+    clock = api.ok("POST", f"/events/{event_id}/access-links", json={"role": "display"})
+    base = demo_server.base
+    return {
+        "api": api,
+        "server": demo_server,
+        "event": event,
+        "moderator": f"{base}{moderator['url']}",
+        "display": f"{base}{display['url']}",
+        "clock": f"{base}/clock/{event_id}#key={clock['token']}",
+        "delegate": f"{base}/join/{event['join_code']}",
+    }
+
+
+def open_face(browser: Browser, face: str, url: str, **context_options: Any) -> Page:
+    """A page in its own browser context (its own cookies), at the face's viewport."""
+    context: BrowserContext = browser.new_context(
+        viewport=VIEWPORTS[face], **context_options
+    )
+    page = context.new_page()
+    page.goto(url)
+    return page
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
