@@ -37,6 +37,11 @@ async def index() -> FileResponse:
     return _page("index.html")
 
 
+@router.get("/favicon.ico")
+async def favicon() -> FileResponse:
+    return FileResponse(frontend_dir() / "static" / "favicon.svg", media_type="image/svg+xml")
+
+
 @router.get("/moderator")
 async def moderator() -> FileResponse:
     return _page("moderator.html")

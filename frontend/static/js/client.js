@@ -282,7 +282,7 @@ export class FloorConnection extends EventTarget {
         this.event = frame.event;
         this.programme = frame.programme || [];
         this.liveSegmentId = frame.live_segment_id;
-        if (frame.mine) this.mine = frame.mine;
+        this.mine = frame.mine || [];
         this.live();
         this.changed("snapshot");
         break;

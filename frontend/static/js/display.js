@@ -1,0 +1,101 @@
+// Room display: the segment, the current speaker and their time, who is next, how to join.
+// Read from the back of the room; changes only when the state does, plus the clock's tick.
+import { FloorConnection, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
+import { fill, h, setText, timeOfDay } from "./dom.js";
+import { apply, constituencyLabel, kindLabel, pickLanguage, setLanguage, t } from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+setLanguage(pickLanguage(new URLSearchParams(location.search).get("lang")));
+apply(document);
+
+/** Organisation and constituency, without saying the same thing twice. */
+function affiliation(entry) {
+  const parts = [entry.organisation];
+  const constituency = entry.constituency === "other" ? "" : constituencyLabel(entry.constituency);
+  if (constituency && constituency.toLowerCase() !== (entry.organisation || "").toLowerCase()) {
+    parts.push(constituency);
+  }
+  return parts.filter(Boolean).join(" · ");
+}
+
+function render(connection) {
+  const state = connection.state;
+  const event = connection.event || {};
+  setText($("event-title"), [event.title, event.room].filter(Boolean).join(" · "));
+  if (!state) {
+    setText($("segment-title"), event.title || "Floorkeeper");
+    return;
+  }
+  setText($("segment-title"), state.segment.title);
+  document.title = `${state.segment.title} — Floorkeeper`;
+  const current = state.current;
+  setText($("speaker-name"), current ? current.name : "");
+  setText($("speaker-org"), current ? affiliation(current) : "");
+  setText($("speaker-meta"), current ? kindLabel(current.kind) : "");
+  const next = state.queue.slice(0, 3);
+  fill(
+    $("next"),
+    next.length
+      ? next.map((entry) =>
+          h(
+            "li",
+            { class: "next-entry" },
+            h("span", { class: "next-name" }, entry.name),
+            h("span", { class: "next-org" }, affiliation(entry)),
+          ),
+        )
+      : h("li", { class: "next-empty" }, t("display.no_one_queued")),
+  );
+  let notice = "";
+  if (state.segment.status === "ended") notice = t("display.segment_ended");
+  else if (!current) notice = t("display.waiting");
+  if (!state.settings.list_open) notice = [notice, t("display.list_closed")].filter(Boolean).join(" · ");
+  setText($("notice"), notice);
+  if (event.join_code) {
+    setText($("join-url"), `${location.host}/join/${event.join_code}`);
+  }
+  tick(connection);
+}
+
+function tick(connection) {
+  const event = connection.event || {};
+  setText($("time-of-day"), timeOfDay(connection.clock.now(), event.timezone));
+  const current = connection.state && connection.state.current;
+  const remaining = $("remaining");
+  if (!current) {
+    setText(remaining, "");
+    remaining.className = "remaining";
+    return;
+  }
+  const ms = remainingMs(current.timer, connection.clock.now());
+  const phase = phaseOf(ms, connection.state.settings);
+  setText(remaining, formatClock(ms));
+  remaining.className = `remaining phase-${phase}${current.timer.state === "running" ? "" : " stopped"}`;
+  remaining.setAttribute("aria-label", phase === "overtime" ? `${t("display.overtime")} ${formatClock(ms)}` : formatClock(ms));
+}
+
+async function main() {
+  let session;
+  try {
+    session = await signIn();
+  } catch (error) {
+    session = null;
+  }
+  if (!session) {
+    setText($("segment-title"), "This display link is not valid any more — ask the organiser for a new one.");
+    return;
+  }
+  keepAwake();
+  $("qr").src = `/api/v1/events/${encodeURIComponent(eventId)}/join-qr.svg`;
+  const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`);
+  connection.addEventListener("change", () => render(connection));
+  connection.addEventListener("status", (event) => {
+    $("connection").hidden = event.detail !== "reconnecting";
+  });
+  connection.start();
+  setInterval(() => tick(connection), 100);
+  window.floorConnection = connection; // for the browser tests and for debugging in the room
+}
+
+main();

@@ -1,0 +1,446 @@
+"""The delegate's phone: join, request the floor, follow one's turn, in six languages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.server import Api
+
+from .conftest import open_face, screenshot
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def opening(faces: dict[str, Any]) -> str:
+    """The id of the opening segment (three speakers already in its queue)."""
+    return str(faces["event"]["segments"][0]["id"])
+
+
+def start(api: Api, segment_id: str) -> None:
+    api.command(segment_id, {"type": "start_segment"}).raise_for_status()
+
+
+def command(api: Api, segment_id: str, **body: Any) -> None:
+    response = api.command(segment_id, body)
+    assert response.status_code == 200, response.text
+
+
+def pending_request(api: Api, segment_id: str, name: str) -> str:
+    (request,) = [r for r in api.state(segment_id)["state"]["requests"] if r["name"] == name]
+    return str(request["id"])
+
+
+def join(
+    page: Page,
+    name: str = "Amina Diallo",
+    organisation: str = "ITUC",
+    constituency: str = "trade_union",
+) -> None:
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Organisation (optional)").fill(organisation)
+    page.get_by_label("Stakeholder constituency").select_option(constituency)
+    page.get_by_role("button", name="Join", exact=True).click()
+    expect(page.locator("#identity")).to_contain_text(name)
+
+
+def request_floor(page: Page, kind: str = "Floor intervention", note: str = "") -> None:
+    page.get_by_label(kind).check()
+    if note:
+        page.get_by_label("Note for the moderator (optional)").fill(note)
+    page.get_by_role("button", name="Request the floor").click()
+
+
+def status(page: Page) -> Any:
+    return page.locator("#status-cards")
+
+
+def assert_accessible(page: Page) -> None:
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, serious
+
+
+@pytest.fixture
+def phone(browser: Browser, faces: dict[str, Any]) -> Iterator[Page]:
+    page = open_face(browser, "delegate", faces["delegate"], locale="en-GB")
+    yield page
+    page.context.close()
+
+
+# --- joining and following one's turn ------------------------------------------------------------
+
+
+def test_delegate_joins_requests_and_follows_their_turn(phone: Page, faces: dict[str, Any]) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+
+    expect(phone.locator("#event-title")).to_contain_text("International Migration Review Forum")
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    assert_accessible(phone)
+    screenshot(phone, "delegate-join")
+
+    join(phone)
+    expect(phone.locator("#segment-title")).to_have_text("Opening Segment")
+    expect(phone.locator("#segment-badge")).to_have_text("Live")
+    expect(phone.locator("#queue-list li")).to_have_count(3)
+    expect(phone.locator("#queue-list")).to_contain_text("H.E. Mr. Abdulla Shahid")
+
+    request_floor(phone, note="Decent work for migrant workers")
+    expect(status(phone)).to_contain_text("Request sent")
+    expect(status(phone)).to_contain_text("Your note: Decent work for migrant workers")
+    expect(phone.locator("#queue-pending")).to_have_text("Requests awaiting approval: 1")
+    assert_accessible(phone)
+    screenshot(phone, "delegate-pending")
+
+    request_id = pending_request(api, segment_id, "Amina Diallo")
+    command(api, segment_id, type="approve_request", request_id=request_id)
+    expect(status(phone)).to_contain_text("You are on the list of speakers")
+    expect(status(phone)).to_contain_text("Place 4 of 4")
+    expect(phone.locator("#queue-list li.mine")).to_contain_text("Amina Diallo")
+    screenshot(phone, "delegate-queued")
+
+    command(api, segment_id, type="call_next")
+    expect(status(phone)).to_contain_text("Place 3 of 3")
+    expect(phone.locator("#now-speaking")).to_contain_text("H.E. Mr. Abdulla Shahid")
+    command(api, segment_id, type="call_next")
+    expect(status(phone)).to_contain_text("Place 2 of 2")
+
+    command(api, segment_id, type="call_next")  # the speaker before her takes the floor
+    banner = phone.get_by_role("alert").filter(has_text="You are next")
+    expect(banner).to_be_visible()
+    expect(banner.get_by_role("button", name="Withdraw my request")).to_be_visible()
+    assert_accessible(phone)
+    screenshot(phone, "delegate-next")
+
+    command(api, segment_id, type="call_next")
+    command(api, segment_id, type="start_timer")
+    speaking = phone.get_by_role("alert").filter(has_text="You are speaking")
+    expect(speaking).to_contain_text("Time left")
+    expect(speaking.locator(".status-clock")).to_have_text(re.compile(r"^[23]:\d\d$"))
+    expect(phone.locator("#now-speaking")).to_contain_text("You")
+    assert_accessible(phone)
+    screenshot(phone, "delegate-speaking")
+
+    command(api, segment_id, type="end_turn")
+    expect(status(phone)).to_contain_text("Thank you")
+    expect(phone.get_by_role("button", name="Request the floor")).to_be_visible()
+
+
+def test_withdraw_while_pending_or_queued_and_decline_with_reason(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+    phone.get_by_role("button", name="Withdraw my request").click()
+    expect(status(phone)).to_contain_text("You withdrew your request")
+    expect(phone.locator("#queue-pending")).to_be_hidden()
+
+    request_floor(phone, kind="Right of reply")
+    expect(status(phone)).to_contain_text("Request sent")
+    command(
+        api,
+        segment_id,
+        type="approve_request",
+        request_id=pending_request(api, segment_id, "Amina Diallo"),
+    )
+    expect(status(phone)).to_contain_text("Place 4 of 4")
+    expect(status(phone)).to_contain_text("Right of reply")
+    phone.get_by_role("button", name="Withdraw my request").click()
+    expect(status(phone)).to_contain_text("You withdrew your request")
+    expect(phone.locator("#queue-list li")).to_have_count(3)
+
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+    command(
+        api,
+        segment_id,
+        type="decline_request",
+        request_id=pending_request(api, segment_id, "Amina Diallo"),
+        reason="Priority goes to constituencies that have not yet spoken",
+    )
+    expect(status(phone)).to_contain_text("Your request was declined")
+    expect(status(phone)).to_contain_text(
+        "Reason: Priority goes to constituencies that have not yet spoken"
+    )
+    assert_accessible(phone)
+    screenshot(phone, "delegate-declined")
+
+
+def test_a_queued_delegate_may_still_raise_a_point_of_order(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+
+    toggle = phone.get_by_role("button", name="Raise a point of order")
+    expect(phone.get_by_label("Floor intervention")).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(phone.get_by_label("Floor intervention")).to_be_hidden()
+    request_floor(phone, kind="Point of order")
+    expect(status(phone).locator("article")).to_have_count(2)
+    expect(phone.get_by_role("button", name="Raise a point of order")).to_be_hidden()
+
+
+def test_the_phone_remembers_the_delegate_until_they_leave(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    start(faces["api"], opening(faces))
+    join(phone, name="Carlos Pérez", organisation="Ciudad de México", constituency="media")
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+
+    phone.reload()
+    expect(phone.locator("#identity")).to_have_text("Signed in as Carlos Pérez · Ciudad de México")
+    expect(status(phone)).to_contain_text("Request sent")
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_hidden()
+
+    phone.get_by_role("button", name="Not you? Leave").click()
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    phone.reload()
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    expect(phone.get_by_label("Your name")).to_have_value("")
+
+
+# --- languages -----------------------------------------------------------------------------------
+
+
+def english_strings(page: Page) -> dict[str, str]:
+    strings: dict[str, str] = page.evaluate(
+        "async () => (await import('/static/js/i18n.js')).STRINGS.en"
+    )
+    return strings
+
+
+def untranslated(page: Page, english: dict[str, str]) -> list[str]:
+    """data-i18n elements (and translated attributes) still showing the English text."""
+    found: list[str] = page.evaluate(
+        """(english) => {
+            const left = [];
+            for (const node of document.querySelectorAll("*")) {
+                for (const {name, value} of Array.from(node.attributes)) {
+                    if (!name.startsWith("data-i18n")) continue;
+                    const shown = name === "data-i18n"
+                        ? node.textContent
+                        : node.getAttribute(name.slice("data-i18n-".length));
+                    if (shown === english[value]) left.push(value);
+                }
+            }
+            return left;
+        }""",
+        english,
+    )
+    return found
+
+
+def test_arabic_page_is_right_to_left_and_fully_translated(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    segment_id = opening(faces)
+    start(faces["api"], segment_id)
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    english = english_strings(phone)
+
+    phone.get_by_label("Language", exact=True).select_option("ar")
+    html = phone.locator("html")
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(html).to_have_attribute("lang", "ar")
+    expect(phone.get_by_role("heading", name="الانضمام إلى جلسة الاستماع")).to_be_visible()
+    assert untranslated(phone, english) == []
+    constituencies = phone.locator("#join-constituency option").all_inner_texts()
+    assert "نقابة عمالية" in constituencies and "Trade union" not in constituencies
+    assert_accessible(phone)
+    screenshot(phone, "delegate-ar")
+
+    phone.get_by_label("اسمك").fill("ليلى حداد")
+    phone.get_by_label("المنظمة (اختياري)").fill("جمعية المهاجرين العرب")
+    phone.get_by_label("فئة أصحاب المصلحة").select_option("migrant_association")
+    phone.get_by_role("button", name="انضمام").click()
+    expect(phone.locator("#identity")).to_contain_text("ليلى حداد")
+    phone.get_by_role("button", name="اطلب الكلمة").click()
+    expect(status(phone)).to_contain_text("تم إرسال الطلب")
+    api: Api = faces["api"]
+    command(
+        api,
+        segment_id,
+        type="approve_request",
+        request_id=pending_request(api, segment_id, "ليلى حداد"),
+    )
+    expect(status(phone)).to_contain_text("الترتيب 4 من 4")
+    assert untranslated(phone, english) == []
+    # mirrored: the place numbers sit on the right, the "you" badge on the left
+    mine = phone.locator("#queue-list li.mine")
+    place = mine.locator(".queue-place").bounding_box()
+    badge = mine.locator(".you").bounding_box()
+    assert place is not None and badge is not None and place["x"] > badge["x"]
+    assert_accessible(phone)
+    screenshot(phone, "delegate-ar-queued")
+
+    phone.reload()  # the choice is remembered on this phone
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(phone.get_by_label("اللغة", exact=True)).to_have_value("ar")
+
+
+def test_every_language_has_every_string(phone: Page) -> None:
+    report: dict[str, Any] = phone.evaluate(
+        """async () => {
+            const i18n = await import('/static/js/i18n.js');
+            const english = i18n.STRINGS.en;
+            const out = {};
+            for (const {code} of i18n.LANGUAGES) {
+                const table = i18n.STRINGS[code] || {};
+                const missing = Object.keys(english).filter((key) => !table[key]);
+                const extra = Object.keys(table).filter((key) => !(key in english));
+                const placeholders = Object.keys(english).filter((key) => {
+                    const want = (english[key].match(/\\{\\w+\\}/g) || []).sort().join();
+                    const got = ((table[key] || "").match(/\\{\\w+\\}/g) || []).sort().join();
+                    return want !== got;
+                });
+                out[code] = {missing, extra, placeholders};
+            }
+            out.keys = Object.keys(english);
+            return out;
+        }"""
+    )
+    keys = set(report.pop("keys"))
+    assert set(report) == {"ar", "zh", "en", "fr", "ru", "es"}
+    for code, problems in report.items():
+        assert problems == {"missing": [], "extra": [], "placeholders": []}, code
+    constituencies = {key for key in keys if key.startswith("constituency.")}
+    assert len(constituencies) == 16
+    kinds = {key for key in keys if key.startswith("kind.")}
+    assert len(kinds) == 6
+    for key in (
+        "now_speaking",
+        "next_speakers",
+        "scan_to_join",
+        "or_visit",
+        "waiting",
+        "list_closed",
+        "overtime",
+        "segment_ended",
+        "no_one_queued",
+    ):
+        assert f"display.{key}" in keys
+
+
+def test_browser_language_is_the_default(browser: Browser, faces: dict[str, Any]) -> None:
+    page = open_face(browser, "delegate", faces["delegate"], locale="ru-RU")
+    try:
+        expect(page.locator("html")).to_have_attribute("lang", "ru")
+        expect(page.get_by_role("heading", name="Присоединиться к слушаниям")).to_be_visible()
+        page.goto(faces["delegate"] + "?lang=zh")
+        expect(page.locator("html")).to_have_attribute("lang", "zh")
+        expect(page.get_by_role("button", name="加入")).to_be_visible()
+    finally:
+        page.context.close()
+
+
+# --- safety and trouble --------------------------------------------------------------------------
+
+
+def test_a_hostile_name_is_shown_as_text(phone: Page, faces: dict[str, Any]) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    dialogs: list[str] = []
+    phone.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    join(phone, name=XSS_NAME, organisation="<b>bold</b>")
+    request_floor(phone, note="<script>alert(2)</script>")
+    expect(status(phone)).to_contain_text("Request sent")
+    command(
+        api,
+        segment_id,
+        type="approve_request",
+        request_id=pending_request(api, segment_id, XSS_NAME),
+    )
+    expect(phone.locator("#queue-list li.mine")).to_contain_text(XSS_NAME)
+    expect(phone.locator("#identity")).to_contain_text(XSS_NAME)
+    expect(phone.locator("#identity")).to_contain_text("<b>bold</b>")
+    expect(status(phone)).to_contain_text("<script>alert(2)</script>")
+    assert phone.locator("main img, main b, main script").count() == 0
+    assert dialogs == []
+
+
+def test_server_errors_come_in_the_delegates_language(phone: Page, faces: dict[str, Any]) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    command(api, segment_id, type="set_floor_mode", mode="open")
+    command(api, segment_id, type="set_queue_cap", cap=3)  # the three opening speakers
+
+    phone.get_by_label("Language", exact=True).select_option("fr")
+    phone.get_by_label("Votre nom").fill("Élodie Martin")
+    phone.get_by_label("Groupe de parties prenantes").select_option("academia")
+    phone.get_by_role("button", name="Rejoindre").click()
+    expect(phone.locator("#identity")).to_contain_text("Élodie Martin")
+    phone.get_by_role("button", name="Demander la parole").click()
+    expect(phone.locator("#request-error")).to_have_text("La liste des orateurs est complète.")
+
+
+def test_joining_needs_a_name_and_a_constituency(phone: Page) -> None:
+    phone.get_by_role("button", name="Join", exact=True).click()
+    expect(phone.get_by_text("Please enter your name.")).to_be_visible()
+    expect(phone.get_by_label("Your name")).to_be_focused()
+    phone.get_by_label("Your name").fill("Amina Diallo")
+    phone.get_by_role("button", name="Join", exact=True).click()
+    expect(phone.get_by_text("Please choose your constituency.")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+
+
+def test_a_wrong_join_code_says_the_link_does_not_work(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    page = open_face(browser, "delegate", f"{faces['server'].base}/join/not-a-code")
+    try:
+        expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
+    finally:
+        page.context.close()
+
+
+def test_reconnecting_is_shown_while_the_server_is_away(phone: Page, faces: dict[str, Any]) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+    banner = phone.get_by_role("status").filter(has_text="Reconnecting…")
+
+    server = faces["server"]
+    server.stop()
+    expect(banner).to_be_visible()
+    screenshot(phone, "delegate-reconnecting")
+    server.start()
+    expect(banner).to_be_hidden(timeout=20_000)
+    command(
+        api,
+        segment_id,
+        type="approve_request",
+        request_id=pending_request(api, segment_id, "Amina Diallo"),
+    )
+    expect(status(phone)).to_contain_text("Place 4 of 4")
