@@ -87,3 +87,30 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no serious or critical violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, serious
+
+
+REMAINING_JS = """() => {
+  const c = window.floorConnection;
+  const timer = c.state.current.timer;
+  const now = c.clock.now();
+  const left = timer.state === 'running' ? timer.deadline_at - now : timer.remaining_ms;
+  return {projected_end: performance.timeOrigin + performance.now() + left, left};
+}"""
+
+
+def projected_end(page: Page) -> float:
+    """When this page thinks the speaker's time runs out, on the machine's own clock (ms)."""
+    return float(page.evaluate(REMAINING_JS)["projected_end"])

@@ -1,0 +1,152 @@
+"""The room display and the speaker clock, driven through the REST API."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import assert_accessible, open_face, projected_end, screenshot
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def _live(page: Page) -> None:
+    page.wait_for_function(
+        "() => window.floorConnection && window.floorConnection.status === 'live'"
+    )
+
+
+@pytest.fixture
+def discussion(faces: dict[str, Any]) -> str:
+    segment_id = str(faces["event"]["segments"][1]["id"])
+    faces["api"].command(segment_id, {"type": "start_segment"}).raise_for_status()
+    return segment_id
+
+
+def test_display_and_clock_show_the_speaker_and_agree_on_the_time(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    api = faces["api"]
+    display = open_face(browser, "display", faces["display"])
+    clock = open_face(browser, "clock", faces["clock"])
+    for page in (display, clock):
+        _live(page)
+    expect(display.locator("#next li").first).to_contain_text("Panellist 1")
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    api.command(discussion, {"type": "start_timer"}).raise_for_status()
+
+    expect(display.locator("#speaker-name")).to_have_text("Panellist 1", timeout=1000)
+    expect(display.locator("#speaker-org")).to_have_text("Migrant association")
+    expect(clock.locator("#speaker")).to_have_text("Panellist 1", timeout=1000)
+    expect(display.locator("#remaining")).to_have_text(re.compile(r"^[45]:\d\d$"), timeout=1000)
+    expect(clock.locator("#time")).to_have_text(re.compile(r"^[45]:\d\d$"), timeout=1000)
+    expect(display.locator("#next li").first).to_contain_text("Panellist 2")
+    assert abs(projected_end(display) - projected_end(clock)) < 200
+
+    api.command(discussion, {"type": "pause_timer"}).raise_for_status()
+    frozen = api.state(discussion)["state"]["current"]["timer"]["remaining_ms"]
+    shown = f"{-(-frozen // 1000) // 60}:{-(-frozen // 1000) % 60:02d}"
+    expect(display.locator("#remaining")).to_have_text(shown, timeout=1000)
+    expect(clock.locator("#time")).to_have_text(shown, timeout=1000)
+
+    api.command(discussion, {"type": "set_message", "text": "Please conclude"}).raise_for_status()
+    expect(clock.locator("#message")).to_have_text("Please conclude", timeout=1000)
+    api.command(discussion, {"type": "resume_timer"}).raise_for_status()
+    expect(clock.locator("body")).to_have_class(re.compile(r"phase-normal"))
+    screenshot(display, "display")
+    screenshot(clock, "clock")
+    assert_accessible(display)
+    assert_accessible(clock)
+
+
+def test_the_clock_turns_amber_red_then_counts_overtime(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    api = faces["api"]
+    clock = open_face(browser, "clock", faces["clock"])
+    _live(clock)
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    api.command(discussion, {"type": "adjust_time", "delta_ms": -275_000}).raise_for_status()
+    api.command(discussion, {"type": "start_timer"}).raise_for_status()  # 25 s left: amber
+    expect(clock.locator("body")).to_have_class(re.compile(r"phase-warning"))
+    api.command(discussion, {"type": "adjust_time", "delta_ms": -20_000}).raise_for_status()
+    expect(clock.locator("body")).to_have_class(re.compile(r"phase-danger"))
+    api.command(discussion, {"type": "adjust_time", "delta_ms": -60_000}).raise_for_status()
+    expect(clock.locator("body")).to_have_class(re.compile(r"phase-overtime"))
+    expect(clock.locator("#time")).to_have_text(re.compile(r"^\+0:5\d$"))
+    screenshot(clock, "clock-overtime")
+
+
+def test_hostile_names_are_text_on_the_room_screens(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    api = faces["api"]
+    api.command(
+        discussion,
+        {"type": "add_speaker", "name": HOSTILE, "position": 0, "organisation": "<b>bold</b>"},
+    ).raise_for_status()
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    dialogs: list[str] = []
+    for face in ("display", "clock"):
+        page = open_face(browser, face, faces[face])
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        _live(page)
+        name = page.locator("#speaker-name" if face == "display" else "#speaker")
+        expect(name).to_have_text(HOSTILE)
+        assert page.locator("img[src='x']").count() == 0
+        assert page.locator("b").count() == 0
+    assert dialogs == []
+
+
+def test_display_labels_follow_the_language_in_its_link(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    url = faces["display"].replace("#key=", "?lang=fr#key=")
+    display = open_face(browser, "display", url)
+    _live(display)
+    expect(display.locator("#next-label")).to_have_text("Prochains orateurs")
+    expect(display.locator("html")).to_have_attribute("lang", "fr")
+    arabic = open_face(browser, "display", faces["display"].replace("#key=", "?lang=ar#key="))
+    _live(arabic)
+    expect(arabic.locator("html")).to_have_attribute("dir", "rtl")
+
+
+def test_the_join_qr_code_is_served_and_shown(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    display = open_face(browser, "display", faces["display"])
+    _live(display)
+    expect(display.locator("#join-url")).to_have_text(
+        re.compile(re.escape(f"/join/{faces['event']['join_code']}") + "$")
+    )
+    assert display.locator("#qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    qr = faces["api"]("GET", f"/events/{faces['event']['id']}/join-qr.svg")
+    assert qr.headers["content-type"] == "image/svg+xml" and b"<svg" in qr.content
+    assert qr.headers["x-join-url"].endswith(f"/join/{faces['event']['join_code']}")
+
+
+@pytest.mark.parametrize("face", ["moderator", "delegate", "display", "clock"])
+def test_every_face_runs_under_its_content_security_policy(
+    browser: Browser, faces: dict[str, Any], face: str
+) -> None:
+    """No inline script or style: the real policy is enforced and nothing is blocked."""
+    violations: list[str] = []
+    context = browser.new_context()  # no CSP bypass here
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    response = page.goto(faces[face])
+    assert response is not None
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["referrer-policy"] == "no-referrer"
+    page.wait_for_load_state("networkidle")
+    assert "#key=" not in page.url  # the key was exchanged for a cookie and removed
+    assert violations == []
+    context.close()
