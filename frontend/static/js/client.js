@@ -247,7 +247,7 @@ export class FloorConnection extends EventTarget {
       clearTimeout(this.pingTimer);
       this.socket = null;
       if (this.stopped) return;
-      this.setStatus("reconnecting");
+      this.setStatus(this.segmentId === null ? "connecting" : "reconnecting");
       // exponential backoff with full jitter, 0.25 s to 8 s; a path switch reconnects at once
       const ceiling = Math.min(8000, 250 * 2 ** this.attempt++);
       setTimeout(() => this.open(), this.segmentId === null ? 0 : Math.random() * ceiling);
@@ -274,15 +274,7 @@ export class FloorConnection extends EventTarget {
   receive(frame) {
     switch (frame.type) {
       case "snapshot":
-        this.clock.seed(frame.server_time, localNow());
-        this.segmentId = frame.segment_id;
-        this.version = frame.version;
-        this.state = frame.state;
-        this.audience = frame.audience;
-        this.event = frame.event;
-        this.programme = frame.programme || [];
-        this.liveSegmentId = frame.live_segment_id;
-        this.mine = frame.mine || [];
+        this.adopt(frame);
         this.live();
         this.changed("snapshot");
         break;
@@ -315,6 +307,12 @@ export class FloorConnection extends EventTarget {
         break;
       case "ack":
       case "error": {
+        // a stale command's refusal carries the current state: show it at once
+        const fresh = frame.code === "stale_version" && frame.state;
+        if (fresh && fresh.segment_id === this.segmentId && fresh.version > this.version) {
+          this.adopt(fresh);
+          this.changed("snapshot");
+        }
         const waiting = frame.command_id && this.pending.get(frame.command_id);
         if (waiting) {
           this.pending.delete(frame.command_id);
@@ -326,6 +324,18 @@ export class FloorConnection extends EventTarget {
         break;
       }
     }
+  }
+
+  adopt(snapshot) {
+    this.clock.seed(snapshot.server_time, localNow());
+    this.segmentId = snapshot.segment_id;
+    this.version = snapshot.version;
+    this.state = snapshot.state;
+    this.audience = snapshot.audience;
+    this.event = snapshot.event;
+    this.programme = snapshot.programme || [];
+    this.liveSegmentId = snapshot.live_segment_id;
+    this.mine = snapshot.mine || [];
   }
 
   live() {

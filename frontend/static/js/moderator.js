@@ -1,0 +1,259 @@
+// The moderator console: sign in, follow one segment live, and run its floor.
+// This module wires the pieces (moderator/*.js) to the shared connection and renders on change;
+// the timer is computed here every animation frame from its facts and the server's clock.
+
+import { ApiError, FloorConnection, api, signIn } from "./client.js";
+import { setText, timeOfDay } from "./dom.js";
+import { createAddSpeaker } from "./moderator/add-speaker.js";
+import { createMessage } from "./moderator/message.js";
+import { Notices } from "./moderator/notices.js";
+import { createProgramme } from "./moderator/programme.js";
+import { createQueue } from "./moderator/queue.js";
+import { createRequests } from "./moderator/requests.js";
+import { createSettings } from "./moderator/settings.js";
+import { installShortcuts } from "./moderator/shortcuts.js";
+import { createSpeakerPanel } from "./moderator/speaker.js";
+
+const $ = (id) => document.getElementById(id);
+const STALE_NOTICE =
+  "The floor changed just before your command (another console or a new request) — showing the current state. Nothing was applied: check and try again.";
+const STATUS_TEXT = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
+const SLOW_ACK_MS = 2000;
+const RECHECK_SESSION_MS = 5000;
+const QUIET_SWITCH_MS = 3000;
+
+const notices = new Notices($("notices"));
+
+/** The server's messages are clauses ("the queue is full (5 speakers)"): show them as sentences. */
+const sentence = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) : text);
+
+function signedOut(message) {
+  $("console").hidden = true;
+  $("signin").hidden = false;
+  setText($("signin-message"), message);
+  setText($("event-title"), "Not signed in");
+  $("help-open").hidden = true;
+  const status = $("connection-status");
+  status.dataset.status = "signed-out";
+  setText(status, "Signed out");
+  $("connection-banner").hidden = true;
+}
+
+async function start() {
+  let session;
+  try {
+    session = await signIn();
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      signedOut("This link is no longer valid: it was revoked or has expired. Ask the organiser for a new moderator link.");
+    } else {
+      signedOut(`The server could not sign you in: ${error.message}`);
+    }
+    return;
+  }
+  if (!session) {
+    signedOut("You are not signed in on this browser.");
+    return;
+  }
+  if (session.role !== "moderator" && session.role !== "organiser") {
+    signedOut(`This link is for a ${session.role}, not for the moderator console.`);
+    return;
+  }
+  let eventId = session.event_id;
+  if (!eventId) {
+    const events = await api("GET", "/events");
+    const wanted = new URLSearchParams(location.search).get("event");
+    const event = events.find((e) => e.id === wanted) || events[0];
+    if (!event) {
+      signedOut("There is no event yet: create one through the API first.");
+      return;
+    }
+    eventId = event.id;
+  }
+  const event = await api("GET", `/events/${encodeURIComponent(eventId)}`);
+  const asked = new URLSearchParams(location.search).get("segment");
+  const firstScheduled = event.segments.find((s) => s.status === "scheduled");
+  const segmentId =
+    (event.segments.some((s) => s.id === asked) && asked) ||
+    event.live_segment_id ||
+    (firstScheduled || event.segments[0] || {}).id;
+  if (!segmentId) {
+    signedOut("This event has no segments yet: add its programme first.");
+    return;
+  }
+  run(eventId, segmentId);
+}
+
+function run(eventId, firstSegmentId) {
+  $("signin").hidden = true;
+  $("console").hidden = false;
+  const conn = new FloorConnection(`/ws/segments/${firstSegmentId}`);
+  let viewing = firstSegmentId;
+  let follow = null; // a segment this console just made live: show it once it is
+  let lastLive = null;
+  let lastSecond = 0;
+  let switchedAt = -Infinity;
+
+  const ctx = {
+    conn,
+    notices,
+    eventId,
+    state: () => (conn.segmentId === viewing ? conn.state : null),
+    viewingId: () => viewing,
+    viewSegment,
+    followSegment: (id) => (follow = id),
+    /** Send a command; resolve to the ack, or to null after showing why it was refused. */
+    async run(command, { versioned = false, segmentId = null } = {}) {
+      const options = { segmentId };
+      if (versioned && conn.version !== null) options.baseVersion = conn.version;
+      const slow = setTimeout(
+        () => notices.show("Waiting for the server… the command is kept and sent when the connection is back.", "warning"),
+        SLOW_ACK_MS,
+      );
+      try {
+        return await conn.send(command, options);
+      } catch (error) {
+        if (error.code === "stale_version") notices.show(STALE_NOTICE, "warning");
+        else notices.show(sentence(error.message) || "The server refused the command.", "error");
+        return null;
+      } finally {
+        clearTimeout(slow);
+      }
+    },
+  };
+
+  const speaker = createSpeakerPanel(ctx);
+  const queue = createQueue(ctx);
+  const requests = createRequests(ctx);
+  const message = createMessage(ctx);
+  const settings = createSettings(ctx);
+  const addSpeaker = createAddSpeaker(ctx);
+  const programme = createProgramme(ctx);
+  installShortcuts({ speaker, queue, message });
+
+  function viewSegment(id) {
+    if (id === viewing) return;
+    viewing = id;
+    history.replaceState(null, "", `${location.pathname}?segment=${encodeURIComponent(id)}`);
+    queue.reset();
+    requests.reset();
+    $("console").dataset.loading = "true";
+    switchedAt = performance.now();
+    setTimeout(showStatus, QUIET_SWITCH_MS + 50); // still not back by then: say so
+    conn.switchTo(`/ws/segments/${id}`);
+    programme.renderList();
+  }
+
+  function renderHeader() {
+    const event = conn.event;
+    if (!event) return;
+    setText($("event-title"), event.title);
+    setText($("event-meta"), [event.room, event.venue, event.date].filter(Boolean).join(" · "));
+    document.title = `Moderator · ${conn.state ? conn.state.segment.title : event.title} · Floorkeeper`;
+  }
+
+  function render() {
+    renderHeader();
+    const state = ctx.state();
+    programme.renderList();
+    if (!state) return;
+    $("console").dataset.loading = "false";
+    speaker.render(state);
+    queue.render(state);
+    requests.render(state);
+    message.render(state);
+    settings.render(state);
+    addSpeaker.render(state);
+    programme.render(state);
+    lastSecond = 0; // redo the once-a-second work now
+  }
+
+  /** Follow the live segment when it moves on from the one shown, or when we made it live. */
+  function followLive() {
+    const live = conn.liveSegmentId;
+    if (live !== lastLive) {
+      const wasShowingLive = lastLive !== null && viewing === lastLive;
+      if (live && live !== viewing && (wasShowingLive || follow === live)) {
+        const segment = (conn.programme || []).find((s) => s.id === live);
+        notices.show(`Now showing the live segment: “${segment ? segment.title : live}”.`, "info");
+        viewSegment(live);
+      }
+      if (follow === live) follow = null;
+      lastLive = live;
+    }
+  }
+
+  conn.addEventListener("change", (event) => {
+    if (event.detail === "snapshot" && lastLive === null) lastLive = conn.liveSegmentId;
+    followLive();
+    render();
+  });
+
+  let sessionCheck = null;
+  let lastStatus = null;
+  /** Show the connection's state; a segment switch reconnects on purpose, so it stays quiet. */
+  function showStatus() {
+    const switching = conn.status !== "live" && performance.now() - switchedAt < QUIET_SWITCH_MS;
+    const status = switching ? "connecting" : conn.status;
+    const pill = $("connection-status");
+    pill.dataset.status = status;
+    setText(pill, switching ? "Loading the segment…" : STATUS_TEXT[status] || status);
+    $("connection-banner").hidden = status !== "reconnecting";
+    document.body.dataset.connection = status;
+    if (status !== lastStatus) {
+      clearInterval(sessionCheck);
+      if (status === "reconnecting") sessionCheck = setInterval(checkSession, RECHECK_SESSION_MS);
+      lastStatus = status;
+    }
+  }
+  conn.addEventListener("status", showStatus);
+
+  /** While reconnecting, find out whether the link was revoked (a socket cannot say why). */
+  async function checkSession() {
+    try {
+      await api("GET", "/session");
+    } catch (error) {
+      if (error.status === 401) {
+        clearInterval(sessionCheck);
+        conn.stop();
+        signedOut("This link was revoked or has expired. Ask the organiser for a new moderator link.");
+      }
+    }
+  }
+
+  conn.addEventListener("servererror", (event) => {
+    const frame = event.detail;
+    if (frame.code === "unauthenticated" || frame.code === "forbidden") {
+      conn.stop();
+      signedOut(`The server closed the console: ${frame.message}`);
+      return;
+    }
+    notices.show(sentence(frame.message || frame.code), "error");
+  });
+
+  // the timer every frame; lateness, request ages and the venue clock once a second
+  function frame() {
+    const state = ctx.state();
+    const now = conn.clock.now();
+    const left = state ? speaker.tick(state, now) : null;
+    if (now - lastSecond >= 1000) {
+      lastSecond = now;
+      if (conn.event) {
+        setText($("event-clock"), timeOfDay(now, conn.event.timezone, "en-GB"));
+        setText($("event-zone"), (conn.event.timezone.split("/").pop() || "").replace(/_/g, " "));
+      }
+      if (state) {
+        programme.tickLateness(state, now, left);
+        requests.tick(now);
+      }
+    }
+    requestAnimationFrame(frame);
+  }
+  requestAnimationFrame(frame);
+
+  conn.start();
+}
+
+start().catch((error) => {
+  signedOut(`The console could not start: ${error.message}`);
+});

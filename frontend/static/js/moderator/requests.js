@@ -1,0 +1,171 @@
+// Pending floor requests: approve to the end or at a place, or decline with an optional reason.
+// Rows are kept by id so a half-typed reason or place survives the updates that keep arriving.
+
+import { fill, h, setText } from "../dom.js";
+import { constituencyLabel, kindLabel, roundMinutes } from "./format.js";
+
+const $ = (id) => document.getElementById(id);
+
+export function createRequests(ctx) {
+  const list = $("requests");
+  const rows = new Map(); // request id -> row
+
+  function build(request) {
+    const pointOfOrder = request.kind === "point_of_order";
+    const positionId = `request-${request.id}-position`;
+    const reasonId = `request-${request.id}-reason`;
+    const position = h("input", {
+      id: positionId,
+      type: "number",
+      min: "1",
+      step: "1",
+      inputmode: "numeric",
+      class: "position-input",
+    });
+    const approve = h("button", { type: "button", class: "btn btn-primary btn-small" });
+    const declineOpen = h(
+      "button",
+      { type: "button", class: "btn btn-small" },
+      h("span", {}, "Decline", h("span", { class: "visually-hidden" }, ` ${request.name}`), "…"),
+    );
+    const reason = h("input", { id: reasonId, type: "text", maxlength: "280", placeholder: "optional" });
+    const declineConfirm = h("button", { type: "button", class: "btn btn-danger btn-small" }, "Decline");
+    const declineCancel = h("button", { type: "button", class: "btn btn-quiet btn-small" }, "Cancel");
+    const declineBox = h(
+      "div",
+      { class: "decline-box", hidden: true },
+      h("label", { for: reasonId }, `Reason for declining ${request.name}`),
+      h("div", { class: "row" }, reason, declineConfirm, declineCancel),
+    );
+    const waited = h("span", { class: "request-age" });
+    const details = [request.organisation, constituencyLabel(request.constituency)].filter(Boolean).join(" · ");
+    const li = h(
+      "li",
+      { class: "request", dataset: { requestId: request.id, kind: request.kind } },
+      h(
+        "div",
+        { class: "request-head" },
+        h("span", { class: "request-name" }, request.name),
+        h("span", { class: "tag tag-kind", dataset: { kind: request.kind } }, kindLabel(request.kind)),
+      ),
+      h("p", { class: "request-details" }, details, " ", waited),
+      request.note ? h("p", { class: "request-note" }, `“${request.note}”`) : null,
+      h(
+        "div",
+        { class: "request-actions" },
+        approve,
+        pointOfOrder
+          ? null
+          : h(
+              "span",
+              { class: "position-field" },
+              h(
+                "label",
+                { for: positionId },
+                "at #",
+                h("span", { class: "visually-hidden" }, ` (place in the queue for ${request.name})`),
+              ),
+              position,
+            ),
+        declineOpen,
+      ),
+      declineBox,
+    );
+    // visible: "Approve" or "Approve at 2"; heard: "Approve Amina Yusuf to the end of the queue"
+    const hidden = (text) => h("span", { class: "visually-hidden" }, text);
+    const label = () => {
+      const place = Number.parseInt(position.value, 10);
+      const who = hidden(` ${request.name}`);
+      if (pointOfOrder) return h("span", {}, "Approve", who, " to the top");
+      if (Number.isFinite(place) && place >= 1) return h("span", {}, "Approve", who, ` at ${place}`);
+      return h("span", {}, "Approve", hidden(` ${request.name} to the end of the queue`));
+    };
+    fill(approve, label());
+    approve.title = pointOfOrder
+      ? "A point of order goes to the top of the queue"
+      : "To the end of the queue, or at the place typed next to it";
+    position.addEventListener("input", () => fill(approve, label()));
+    position.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") approve.click();
+    });
+
+    approve.addEventListener("click", () => {
+      const command = { type: "approve_request", request_id: request.id };
+      const place = Number.parseInt(position.value, 10);
+      if (!pointOfOrder && Number.isFinite(place) && place >= 1) command.position = place - 1;
+      ctx.run(command, { versioned: true });
+    });
+    declineOpen.addEventListener("click", () => {
+      declineBox.hidden = false;
+      declineOpen.hidden = true;
+      reason.focus();
+    });
+    declineCancel.addEventListener("click", () => {
+      declineBox.hidden = true;
+      declineOpen.hidden = false;
+      reason.value = "";
+      declineOpen.focus();
+    });
+    const decline = () =>
+      ctx.run({ type: "decline_request", request_id: request.id, reason: reason.value.trim() }).then((ack) => {
+        if (ack) ctx.notices.show(`Declined ${request.name}'s request. Press U to undo.`, "info");
+      });
+    declineConfirm.addEventListener("click", decline);
+    reason.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") decline();
+      if (event.key === "Escape") declineCancel.click();
+    });
+    return { li, waited, request };
+  }
+
+  function render(state) {
+    const requests = state.requests || [];
+    const seen = new Set();
+    for (const request of requests) {
+      let row = rows.get(request.id);
+      if (!row) {
+        row = build(request);
+        rows.set(request.id, row);
+      }
+      seen.add(request.id);
+    }
+    const hadFocus = list.contains(document.activeElement);
+    for (const [id, row] of rows) {
+      if (!seen.has(id)) {
+        row.li.remove();
+        rows.delete(id);
+      }
+    }
+    const wanted = requests.map((request) => rows.get(request.id).li);
+    const inOrder = wanted.length === list.children.length && wanted.every((li, i) => list.children[i] === li);
+    if (!inOrder) {
+      // append in order without detaching rows that are already in place (keeps focus and typing)
+      wanted.forEach((li, i) => {
+        if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
+      });
+    }
+    if (hadFocus && !list.contains(document.activeElement)) {
+      // the focused request was handled: continue with the next one, or the panel
+      const next = list.querySelector(".request button");
+      (next || $("requests-heading")).focus?.();
+    }
+    setText($("requests-count"), String(requests.length));
+    $("requests-count").dataset.count = String(requests.length);
+    $("requests-empty").hidden = requests.length > 0;
+  }
+
+  /** How long each request has waited; cheap enough for once a second. */
+  function tick(now) {
+    for (const row of rows.values()) {
+      const waited = now - row.request.requested_at;
+      setText(row.waited, waited < 60000 ? "· just now" : `· waiting ${roundMinutes(waited)}`);
+    }
+  }
+
+  function reset() {
+    rows.clear();
+    list.replaceChildren();
+  }
+
+  return { render, tick, reset };
+}

@@ -1,0 +1,166 @@
+// The current speaker, the big timer (computed here every frame from the timer's facts and the
+// server's clock) and the turn's controls. The buttons and the keyboard share one set of actions.
+
+import { formatClock, phaseOf, remainingMs } from "../client.js";
+import { setText } from "../dom.js";
+import { constituencyLabel, kindLabel, minutes } from "./format.js";
+
+const $ = (id) => document.getElementById(id);
+const NOBODY = "Nobody has the floor: call the next speaker first.";
+const NOT_LIVE = "This segment is not live: make it live first.";
+
+/** Why an action cannot be taken now (a hint for the buttons; the server has the last word). */
+export function refusalFor(action, state) {
+  if (!state) return "Not connected yet.";
+  const live = state.segment.status === "live";
+  const timer = state.current && state.current.timer;
+  switch (action) {
+    case "toggle":
+      if (!timer) return NOBODY;
+      if (timer.state !== "running" && !live) return NOT_LIVE;
+      return null;
+    case "next":
+      if (!live) return NOT_LIVE;
+      if (!state.current && !state.queue.length) return "Nobody to call: the queue is empty.";
+      return null;
+    case "end":
+    case "plus":
+    case "minus":
+      return timer ? null : NOBODY;
+    case "reset":
+      if (!timer) return NOBODY;
+      return timer.state === "idle" && !timer.added_ms ? "The timer is already at its start." : null;
+    case "undo":
+      if (!state.undo) return "Nothing to undo.";
+      return state.undo.available ? null : `Cannot undo ${state.undo.label}: ${state.undo.refusal}`;
+    default:
+      return null;
+  }
+}
+
+/** Mark a button unavailable without removing it from the tab order, and say why. */
+export function setAvailable(button, reason) {
+  if (reason) {
+    button.setAttribute("aria-disabled", "true");
+    button.title = reason;
+  } else {
+    button.removeAttribute("aria-disabled");
+    button.removeAttribute("title");
+  }
+}
+
+export function createSpeakerPanel(ctx) {
+  const card = $("speaker-card");
+  const timer = $("timer");
+  const bar = $("timer-bar");
+  const facts = $("timer-facts");
+  const buttons = {
+    toggle: $("btn-toggle"),
+    minus: $("btn-minus"),
+    plus: $("btn-plus"),
+    reset: $("btn-reset"),
+    end: $("btn-end"),
+    next: $("btn-next"),
+  };
+
+  const actions = {
+    toggle() {
+      const state = ctx.state();
+      const current = state && state.current;
+      const type = !current
+        ? "start_timer"
+        : { idle: "start_timer", running: "pause_timer", paused: "resume_timer" }[current.timer.state];
+      return ctx.run({ type });
+    },
+    next: () => ctx.run({ type: "call_next" }, { versioned: true }),
+    end: () => ctx.run({ type: "end_turn" }),
+    plus: () => ctx.run({ type: "adjust_time", delta_ms: 30000 }),
+    minus: () => ctx.run({ type: "adjust_time", delta_ms: -30000 }),
+    reset: () => ctx.run({ type: "reset_timer" }),
+  };
+
+  /** Do an action if it makes sense now; otherwise say why (keyboard and buttons alike). */
+  function perform(action) {
+    const reason = refusalFor(action, ctx.state());
+    if (reason) {
+      ctx.notices.show(reason, "warning");
+      return null;
+    }
+    return actions[action]();
+  }
+
+  for (const [action, button] of Object.entries(buttons)) {
+    button.addEventListener("click", () => perform(action));
+  }
+
+  function render(state) {
+    const current = state.current;
+    card.dataset.empty = current ? "false" : "true";
+    if (current) {
+      setText($("speaker-name"), current.name);
+      setText($("speaker-org"), current.organisation || "");
+      setText($("speaker-constituency"), constituencyLabel(current.constituency));
+      setText($("speaker-kind"), kindLabel(current.kind));
+      setText($("speaker-note"), current.note ? `“${current.note}”` : "");
+      $("speaker-kind").dataset.kind = current.kind;
+    } else {
+      setText($("speaker-name"), "Nobody has the floor");
+      const first = state.queue[0];
+      setText($("speaker-org"), first ? "Call the next speaker when the room is ready." : "The queue is empty.");
+      setText($("speaker-constituency"), "");
+      setText($("speaker-kind"), "");
+      setText($("speaker-note"), "");
+    }
+    const running = current && current.timer.state === "running";
+    const paused = current && current.timer.state === "paused";
+    setText($("btn-toggle-label"), running ? "Pause" : paused ? "Resume" : "Start");
+    buttons.toggle.dataset.mode = running ? "pause" : paused ? "resume" : "start";
+    for (const [action, button] of Object.entries(buttons)) setAvailable(button, refusalFor(action, state));
+
+    const next = state.queue[0];
+    setText($("next-name"), next ? next.name : "Nobody: the queue is empty");
+    setText(
+      $("next-details"),
+      next
+        ? [next.organisation, kindLabel(next.kind), minutes(next.allotted_ms)].filter(Boolean).join(" · ")
+        : current
+          ? "Call next ends this turn."
+          : "",
+    );
+  }
+
+  /** Called every animation frame: the time left, its colour and the bar. */
+  function tick(state, now) {
+    const current = state && state.current;
+    if (!current) {
+      // nobody speaks: show the next turn's time, dimmed
+      const next = state && state.queue[0];
+      setText(timer, next ? formatClock(next.allotted_ms) : "0:00");
+      timer.className = "timer phase-idle";
+      card.dataset.phase = "idle";
+      card.dataset.timer = "none";
+      bar.style.width = "0%";
+      setText(facts, next ? `Next turn: ${minutes(next.allotted_ms)}` : "No turn waiting");
+      return null;
+    }
+    const t = current.timer;
+    const left = remainingMs(t, now);
+    const phase = phaseOf(left, state.settings);
+    setText(timer, formatClock(left));
+    const className = `timer phase-${phase}`;
+    if (timer.className !== className) timer.className = className;
+    card.dataset.phase = phase;
+    card.dataset.timer = t.state;
+    // what is left, against the allotted time (or more, when time was added)
+    const scale = Math.max(t.allotted_ms, t.allotted_ms + t.added_ms);
+    const share = scale > 0 ? Math.min(1, Math.max(0, left / scale)) : 0;
+    bar.style.width = `${(share * 100).toFixed(1)}%`;
+    const added = t.added_ms ? ` (${t.added_ms > 0 ? "+" : "−"}${minutes(Math.abs(t.added_ms))} adjusted)` : "";
+    const status = { idle: "Ready to start", running: "Running", paused: "Paused" }[t.state];
+    const over = left < 0 ? " · over time" : "";
+    setText(facts, `${status}${over} · ${minutes(t.allotted_ms)} allotted${added}`);
+    return left;
+  }
+
+  return { render, tick, perform };
+}

@@ -1,0 +1,623 @@
+"""The moderator console, driven as a moderator would: in chromium against a real demo server.
+
+The demo hearing has six segments; "Thematic discussion I" (index 1) holds thirteen panellists.
+Every check waits with Playwright's expect(); the server's state is read through the REST API.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, WebSocketRoute, expect
+
+from tests.browser.conftest import VIEWPORTS, screenshot
+from tests.e2e.server import Api
+
+DISCUSSION_I = 1  # the demo segment with thirteen panellists
+STALE = "showing the current state"
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def segment_id(faces: dict[str, Any], index: int) -> str:
+    return str(faces["event"]["segments"][index]["id"])
+
+
+def make_live(faces: dict[str, Any], index: int = DISCUSSION_I) -> str:
+    segment = segment_id(faces, index)
+    faces["api"].command(segment, {"type": "start_segment"}).raise_for_status()
+    return segment
+
+
+def command(faces: dict[str, Any], segment: str, body: dict[str, Any]) -> None:
+    faces["api"].command(segment, body).raise_for_status()
+
+
+def server_state(faces: dict[str, Any], segment: str) -> dict[str, Any]:
+    return dict(faces["api"].state(segment)["state"])
+
+
+def queue_names(faces: dict[str, Any], segment: str) -> list[str]:
+    return [entry["name"] for entry in server_state(faces, segment)["queue"]]
+
+
+def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll the server until ``check`` holds (for effects a command has on the server)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("the server never reached the expected state")
+        time.sleep(0.05)
+
+
+def clock(ms: int) -> str:
+    """The console's timer text, as client.js's formatClock writes it."""
+    seconds = math.floor(-ms / 1000) if ms < 0 else math.ceil(ms / 1000)
+    text = f"{seconds // 60}:{seconds % 60:02d}"
+    return f"+{text}" if ms < 0 else text
+
+
+def register(faces: dict[str, Any], name: str, constituency: str, organisation: str = "") -> Any:
+    """A delegate joins with the event's code, as their phone would; returns their credential."""
+    body = {
+        "join_code": faces["event"]["join_code"],
+        "name": name,
+        "organisation": organisation,
+        "constituency": constituency,
+    }
+    return faces["api"].ok("POST", f"/events/{faces['event']['id']}/participants", json=body)
+
+
+def request_floor(
+    faces: dict[str, Any], joined: Any, segment: str, kind: str = "intervention"
+) -> Any:
+    delegate = Api(faces["server"].base, joined["token"])
+    body = {"command_id": uuid.uuid4().hex, "kind": kind}
+    return delegate.ok("POST", f"/segments/{segment}/floor-requests", json=body)
+
+
+Opener = Callable[..., Page]
+
+
+@pytest.fixture
+def open_console(browser: Browser) -> Iterator[Opener]:
+    """Open a page in its own browser context (own cookies); optionally route its WebSockets."""
+    contexts: list[BrowserContext] = []
+
+    def opener(
+        url: str,
+        route: Callable[[WebSocketRoute], None] | None = None,
+        viewport: dict[str, int] | None = None,
+    ) -> Page:
+        context = browser.new_context(viewport=viewport or VIEWPORTS["moderator"])
+        contexts.append(context)
+        page = context.new_page()
+        if route is not None:
+            page.route_web_socket(re.compile(r".*/ws/.*"), route)
+        page.goto(url)
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def console(open_console: Opener, faces: dict[str, Any]) -> Page:
+    """The console on the live "Thematic discussion I", connected."""
+    make_live(faces)
+    page = open_console(faces["moderator"])
+    expect(page.locator("#connection-status")).to_have_text("Live")
+    expect(page.locator("#queue .entry-name").first).to_have_text("Panellist 1")
+    return page
+
+
+def entries(page: Page) -> Locator:
+    return page.locator("#queue .entry-name")
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+def test_without_a_link_the_console_says_how_to_sign_in(open_console: Opener, faces: Any) -> None:
+    page = open_console(f"{faces['server'].base}/moderator")
+    expect(page.locator("#signin-message")).to_have_text("You are not signed in on this browser.")
+    expect(page.get_by_text("Open the moderator link the organiser gave you")).to_be_visible()
+    expect(page.locator("#console")).to_be_hidden()
+    assert serious_violations(page) == []
+
+
+def test_a_revoked_link_is_refused_with_a_clear_message(open_console: Opener, faces: Any) -> None:
+    event_id = faces["event"]["id"]
+    link = faces["api"].ok("POST", f"/events/{event_id}/access-links", json={"role": "moderator"})
+    faces["api"].ok("DELETE", f"/events/{event_id}/access-links/{link['id']}")
+    page = open_console(f"{faces['server'].base}{link['url']}")
+    expect(page.locator("#signin-message")).to_contain_text("no longer valid")
+    expect(page.locator("#connection-status")).to_have_text("Signed out")
+
+
+# --- the turn and the timer -------------------------------------------------------------------
+
+
+def test_make_live_call_next_and_run_the_timer(open_console: Opener, faces: Any) -> None:
+    page = open_console(faces["moderator"])
+    # nothing is live: the console opens on the first scheduled segment
+    expect(page.locator("#segment-title")).to_have_text("Opening Segment")
+    expect(page.locator("#segment-banner")).to_contain_text("not live yet")
+
+    programme = page.locator("#programme li", has_text="Thematic discussion I:")
+    expect(programme.locator(".segment-when")).to_have_text("10:30\u201313:00")  # New York time
+    programme.get_by_role("button", name=re.compile("^Make live")).click()
+    expect(page.locator("#segment-title")).to_contain_text("Thematic discussion I")
+    expect(page.locator("#segment-eyebrow")).to_contain_text("Live")
+    expect(page).to_have_url(re.compile(r"\?segment="))
+
+    page.get_by_role("button", name="Call next").click()
+    expect(page.locator("#speaker-name")).to_have_text("Panellist 1")
+    expect(page.locator("#speaker-constituency")).to_have_text("Migrant association")
+    expect(page.locator("#speaker-kind")).to_have_text("Panellist")
+    expect(page.locator("#next-name")).to_have_text("Panellist 2")
+    timer = page.locator("#timer")
+    expect(timer).to_have_text("5:00")
+
+    page.locator("#btn-toggle").click()
+    expect(timer).to_have_text(re.compile(r"^4:5\d$"))  # counting down
+    expect(timer).to_have_class(re.compile(r"\bphase-normal\b"))
+    expect(page.locator("#btn-toggle")).to_contain_text("Pause")
+
+    page.locator("#btn-toggle").click()
+    expect(page.locator("#btn-toggle")).to_contain_text("Resume")
+    segment = segment_id(faces, DISCUSSION_I)
+    paused = server_state(faces, segment)["current"]["timer"]
+    assert paused["state"] == "paused"
+    expect(timer).to_have_text(clock(paused["remaining_ms"]))  # frozen on the server's facts
+    page.get_by_role("button", name="Add 30 seconds").click()
+    expect(timer).to_have_text(clock(paused["remaining_ms"] + 30_000))
+    expect(page.locator("#timer-facts")).to_contain_text("Paused")
+    expect(page.locator("#timer-facts")).to_contain_text("+30 s adjusted")
+
+    page.get_by_role("button", name="Reset").click()
+    expect(timer).to_have_text("5:00")
+    page.get_by_role("button", name="End turn").click()
+    expect(page.locator("#speaker-name")).to_have_text("Nobody has the floor")
+
+
+def test_the_timer_turns_amber_then_red_then_counts_overtime(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    command(faces, segment, {"type": "set_thresholds", "warning_ms": 3_600_000, "danger_ms": 1500})
+    command(
+        faces,
+        segment,
+        {"type": "add_speaker", "name": "Quick Speaker", "allotted_ms": 3000, "position": 0},
+    )
+    expect(entries(console).first).to_have_text("Quick Speaker")
+    console.get_by_role("button", name="Call next").click()
+    expect(console.locator("#speaker-name")).to_have_text("Quick Speaker")
+    console.locator("#btn-toggle").click()
+    timer = console.locator("#timer")
+    card = console.locator("#speaker-card")
+    expect(timer).to_have_class(re.compile(r"\bphase-(warning|danger)\b"))
+    expect(timer).to_have_class(re.compile(r"\bphase-danger\b"))
+    expect(timer).to_have_class(re.compile(r"\bphase-overtime\b"))
+    expect(card).to_have_attribute("data-phase", "overtime")
+    expect(timer).to_have_text(re.compile(r"^\+0:0[1-9]$"))  # counting up
+
+
+# --- the queue --------------------------------------------------------------------------------
+
+
+def test_keyboard_reorder_moves_the_entry_on_the_server(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    grip = console.get_by_role("button", name=re.compile(r"^Panellist 3, place 3 of 13"))
+    grip.focus()
+    console.keyboard.press("Alt+ArrowUp")
+    expect(entries(console).nth(1)).to_have_text("Panellist 3")
+    assert queue_names(faces, segment)[:3] == ["Panellist 1", "Panellist 3", "Panellist 2"]
+    # focus stays on the entry it moved, so the next press moves it again
+    moved = console.get_by_role("button", name=re.compile(r"^Panellist 3, place 2 of 13"))
+    expect(moved).to_be_focused()
+    console.keyboard.press("Alt+ArrowUp")
+    expect(entries(console).first).to_have_text("Panellist 3")
+    assert queue_names(faces, segment)[:2] == ["Panellist 3", "Panellist 1"]
+
+
+def test_drag_and_drop_and_the_arrow_buttons_reorder(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    grip = console.locator("#queue .entry", has_text="Panellist 4").locator(".grip")
+    first = console.locator("#queue .entry").first
+    start, target = grip.bounding_box(), first.bounding_box()
+    assert start and target
+    console.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    console.mouse.down()
+    console.mouse.move(start["x"] + 20, target["y"] + 4, steps=12)
+    console.mouse.up()
+    expect(entries(console).first).to_have_text("Panellist 4")
+    assert queue_names(faces, segment)[:2] == ["Panellist 4", "Panellist 1"]
+
+    console.get_by_role("button", name="Move Panellist 4 down").click()
+    expect(entries(console).first).to_have_text("Panellist 1")
+    eventually(lambda: queue_names(faces, segment)[:2] == ["Panellist 1", "Panellist 4"])
+
+
+def test_remove_then_undo_with_the_button_and_the_key(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    console.get_by_role("button", name="Remove Panellist 2 from the queue").click()
+    expect(console.locator("#queue .entry", has_text="Panellist 2")).to_have_count(0)
+    undo = console.locator("#btn-undo")
+    expect(undo).to_contain_text("Undo removing Panellist 2")
+    undo.click()
+    expect(entries(console).nth(1)).to_have_text("Panellist 2")
+    assert queue_names(faces, segment)[1] == "Panellist 2"
+
+    console.get_by_role("button", name="Remove Panellist 5 from the queue").click()
+    expect(console.locator("#queue .entry", has_text="Panellist 5")).to_have_count(0)
+    console.locator("body").press("u")
+    expect(console.locator("#queue .entry", has_text="Panellist 5")).to_have_count(1)
+    eventually(lambda: "Panellist 5" in queue_names(faces, segment))
+
+
+def test_undo_is_disabled_with_its_reason(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    last = server_state(faces, segment)["queue"][-1]
+    command(faces, segment, {"type": "move_entry", "entry_id": last["id"], "position": 0})
+    undo = console.locator("#btn-undo")
+    expect(undo).to_contain_text("Undo moving Panellist 13")
+    expect(undo).to_be_enabled()
+    command(faces, segment, {"type": "call_next"})  # the moved entry left the queue: no undo
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 13")
+    expect(undo).to_have_attribute("aria-disabled", "true")
+    expect(undo).to_have_attribute("title", re.compile("left the queue"))
+    expect(undo).to_be_disabled()
+    console.locator("body").press("u")  # the key says why instead
+    expect(console.locator("#notices")).to_contain_text("left the queue")
+
+
+def test_a_stale_version_refusal_shows_a_notice_and_is_not_retried(
+    open_console: Opener, faces: Any
+) -> None:
+    segment = make_live(faces)
+    held: list[str | bytes] = []
+    hold = {"on": False}
+    sockets: list[WebSocketRoute] = []
+
+    def route(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+        sockets.append(ws)
+
+        def from_server(message: str | bytes) -> None:
+            if hold["on"] and isinstance(message, str) and message.startswith('{"type":"update"'):
+                held.append(message)  # still "in flight" when the moderator acts
+            else:
+                ws.send(message)
+
+        server.on_message(from_server)
+        ws.on_message(server.send)
+
+    page = open_console(faces["moderator"], route=route)
+    expect(page.locator("#connection-status")).to_have_text("Live")
+    expect(entries(page).first).to_have_text("Panellist 1")
+
+    hold["on"] = True
+    third = server_state(faces, segment)["queue"][2]
+    command(faces, segment, {"type": "move_entry", "entry_id": third["id"], "position": 0})
+    page.get_by_role("button", name="Move Panellist 1 down").click()
+    expect(page.locator("#notices")).to_contain_text(STALE)
+
+    hold["on"] = False
+    for message in held:
+        sockets[-1].send(message)
+    expect(entries(page).first).to_have_text("Panellist 3")
+    assert queue_names(faces, segment)[:3] == ["Panellist 3", "Panellist 1", "Panellist 2"]
+
+
+# --- requests, speakers, messages, settings ---------------------------------------------------
+
+
+def test_pending_requests_are_approved_at_a_place_or_declined(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    hostile = "<img src=x onerror=alert(1)>"
+    amina = register(faces, hostile, "civil_society", "Pan-African Network")
+    carlos = register(faces, "Carlos Méndez", "local_and_regional_authorities", "Quito")
+    request_floor(faces, amina, segment)
+    declined = request_floor(faces, carlos, segment)
+
+    requests = console.locator("#requests .request")
+    expect(requests).to_have_count(2)
+    expect(console.locator("#requests-count")).to_have_text("2")
+    expect(requests.first.locator(".request-name")).to_have_text(hostile)  # text, not markup
+    expect(console.locator("#requests img")).to_have_count(0)
+
+    first = requests.filter(has_text="Pan-African Network")
+    first.get_by_label("at #").fill("2")
+    first.get_by_role("button", name=re.compile("^Approve")).click()
+    expect(entries(console).nth(1)).to_have_text(hostile)
+    queue = server_state(faces, segment)["queue"]
+    assert queue[1]["participant_id"] == amina["participant"]["id"]
+
+    second = requests.filter(has_text="Carlos Méndez")
+    second.get_by_role("button", name="Decline Carlos Méndez").click()
+    second.get_by_label("Reason for declining Carlos Méndez").fill("Speakers' list is full")
+    second.get_by_role("button", name="Decline", exact=True).click()
+    expect(requests).to_have_count(0)
+    expect(console.locator("#requests-empty")).to_be_visible()
+    delegate = Api(faces["server"].base, carlos["token"])
+    mine = delegate.ok("GET", f"/segments/{segment}/state")["mine"]
+    assert mine[0]["id"] == declined["request_id"]
+    assert (mine[0]["status"], mine[0]["reason"]) == ("declined", "Speakers' list is full")
+
+
+def test_add_a_registered_participant_or_a_guest(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    fatou = faces["api"].ok(
+        "POST",
+        f"/events/{faces['event']['id']}/participants",
+        json={
+            "name": "Fatou Ndiaye",
+            "organisation": "Migrant Forum in Asia",
+            "constituency": "migrant_and_diaspora_organisation",
+        },
+    )
+    search = console.get_by_role("combobox", name="Name")
+    search.click()
+    search.fill("ndia")
+    option = console.get_by_role("option", name=re.compile("Fatou Ndiaye"))
+    expect(option).to_be_visible()
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(console.locator("#add-chosen")).to_contain_text("Registered: Fatou Ndiaye")
+    console.get_by_label("Kind of turn").select_option("right_of_reply")
+    console.get_by_label("Minutes").fill("2")
+    console.get_by_role("button", name="Add to the queue").click()
+    expect(entries(console).last).to_have_text("Fatou Ndiaye")
+    last = server_state(faces, segment)["queue"][-1]
+    assert last["participant_id"] == fatou["participant"]["id"]
+    assert (last["kind"], last["allotted_ms"]) == ("right_of_reply", 120_000)
+
+    search.fill("Dr. Ana Guest")
+    console.get_by_label("Organisation").fill("University of Lisbon")
+    console.get_by_label("Constituency").select_option("academia")
+    console.get_by_role("button", name="Add to the queue").click()
+    guest = console.locator("#queue .entry", has_text="Dr. Ana Guest")
+    expect(guest).to_contain_text("University of Lisbon · Academia")
+    entry = next(e for e in server_state(faces, segment)["queue"] if e["name"] == "Dr. Ana Guest")
+    assert (entry["constituency"], entry["kind"]) == ("academia", "intervention")
+
+
+def test_messages_to_the_speaker(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    console.get_by_role("button", name="Please slow down for the interpreters").click()
+    expect(console.locator("#message-current")).to_contain_text(
+        "Please slow down for the interpreters"
+    )
+    assert server_state(faces, segment)["message"] == "Please slow down for the interpreters"
+    console.get_by_label("Your own message").fill("Two more minutes, please")
+    console.get_by_role("button", name="Send").click()
+    expect(console.locator("#message-current")).to_contain_text("Two more minutes, please")
+    console.get_by_role("button", name="Clear").click()
+    expect(console.locator("#message-current")).to_have_text("No message on the speaker's clock.")
+    assert server_state(faces, segment)["message"] == ""
+
+
+def test_floor_mode_list_and_queue_cap(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    console.get_by_role("radio", name=re.compile("^Open")).check()
+    eventually(lambda: server_state(faces, segment)["settings"]["floor_mode"] == "open")
+    console.get_by_role("button", name="Close the list").click()
+    expect(console.locator("#list-state")).to_contain_text("closed")
+    assert server_state(faces, segment)["settings"]["list_open"] is False
+    console.get_by_role("button", name="Reopen the list").click()
+    expect(console.locator("#list-state")).to_contain_text("open to requests")
+    console.get_by_label("Queue cap").fill("20")
+    console.get_by_role("button", name="Set cap").click()
+    eventually(lambda: server_state(faces, segment)["settings"]["queue_cap"] == 20)
+    console.get_by_role("button", name="No limit").click()
+    eventually(lambda: server_state(faces, segment)["settings"]["queue_cap"] is None)
+    console.get_by_label("Queue cap").fill("5")
+    console.get_by_role("button", name="Set cap").click()
+    eventually(lambda: server_state(faces, segment)["settings"]["queue_cap"] == 5)
+    console.get_by_role("radio", name=re.compile("^Moderated")).check()
+    eventually(lambda: server_state(faces, segment)["settings"]["floor_mode"] == "moderated")
+    # thirteen queued, a cap of five: the server refuses, and the console says why
+    joined = register(faces, "Li Wei", "academia")
+    request_floor(faces, joined, segment)
+    console.get_by_role("button", name="Approve Li Wei").click()
+    expect(console.locator("#notices")).to_contain_text("The queue is full (5 speakers)")
+
+
+# --- keyboard shortcuts -----------------------------------------------------------------------
+
+
+def test_shortcuts_run_the_floor_but_not_while_typing(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    body = console.locator("body")
+    body.press("n")
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
+    toggle = console.locator("#btn-toggle")
+    body.press(" ")
+    expect(toggle).to_contain_text("Pause")
+    body.press(" ")
+    expect(toggle).to_contain_text("Resume")
+    body.press("+")
+    expect(console.locator("#timer-facts")).to_contain_text("+30 s adjusted")
+    body.press("-")
+    expect(console.locator("#timer-facts")).not_to_contain_text("adjusted")
+
+    # Space on a focused button runs the timer, it does not press the button again
+    console.get_by_role("button", name="Call next").focus()
+    console.keyboard.press(" ")
+    expect(toggle).to_contain_text("Pause")
+    assert server_state(faces, segment)["current"]["name"] == "Panellist 1"
+
+    # M goes to the message box; letters typed there are text, not shortcuts
+    body.press("m")
+    message = console.get_by_label("Your own message")
+    expect(message).to_be_focused()
+    console.keyboard.type("Now, please end")
+    console.keyboard.press("Enter")
+    expect(console.locator("#message-current")).to_contain_text("Now, please end")
+    state = server_state(faces, segment)
+    assert state["current"]["name"] == "Panellist 1"  # "n" and "e" did nothing
+    assert state["current"]["timer"]["state"] == "running"  # nor did the space
+
+    message.blur()
+    body.press("e")
+    expect(console.locator("#speaker-name")).to_have_text("Nobody has the floor")
+    console.get_by_role("button", name="Remove Panellist 2 from the queue").click()
+    expect(console.locator("#queue .entry", has_text="Panellist 2")).to_have_count(0)
+    body.press("u")
+    expect(console.locator("#queue .entry", has_text="Panellist 2")).to_have_count(1)
+
+    body.press("?")
+    dialog = console.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(dialog).to_be_visible()
+    for text in ("Start, pause or resume", "Call the next speaker", "End the current turn"):
+        expect(dialog).to_contain_text(text)
+    console.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+
+# --- segments, schedule, record, connection ----------------------------------------------------
+
+
+def test_switching_segments_and_confirming_a_new_live_one(open_console: Opener, faces: Any) -> None:
+    make_live(faces, 0)  # the opening segment is live
+    page = open_console(faces["moderator"])
+    expect(page.locator("#segment-title")).to_have_text("Opening Segment")
+
+    page.locator("#programme").get_by_role("button", name="Lunch Break", exact=True).click()
+    expect(page.locator("#segment-title")).to_have_text("Lunch Break")
+    expect(page.locator("#queue-empty")).to_be_visible()
+    expect(page.locator("#segment-banner")).to_contain_text("Live now: “Opening Segment”")
+
+    item = page.locator("#programme li", has_text="Thematic discussion I:")
+    make = item.get_by_role("button", name=re.compile("^Make live"))
+    make.click()
+    expect(make).to_have_text("Confirm: end the live one")
+    make.click()
+    expect(page.locator("#segment-title")).to_contain_text("Thematic discussion I")
+    expect(page.locator("#segment-eyebrow")).to_contain_text("Live")
+    opening = page.locator("#programme li", has_text="Opening Segment")
+    expect(opening).to_contain_text("Ended")
+    expect(opening.locator(".segment-actual")).to_contain_text("started")
+
+    end = item.get_by_role("button", name=re.compile("^End segment"))
+    end.click()
+    end.click()
+    expect(page.locator("#segment-eyebrow")).to_contain_text("Ended")
+
+
+def test_how_late_the_segment_runs(open_console: Opener, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    now = int(time.time() * 1000)
+    faces["api"].ok(
+        "PATCH",
+        f"/segments/{segment}",
+        json={
+            "command_id": "reschedule",
+            "scheduled_start_at": now - 10 * 60_000,
+            "scheduled_end_at": now + 5 * 60_000,
+        },
+    )
+    make_live(faces)
+    page = open_console(faces["moderator"])
+    # thirteen panellists of five minutes: an hour past the planned end
+    expect(page.locator("#lateness-text")).to_have_text(
+        re.compile(r"^\+(59 min|1 h 0\d min) late$")
+    )
+    expect(page.locator("#lateness")).to_have_attribute("data-tone", "late")
+    expect(page.locator("#lateness-extra")).to_contain_text("1 h 05 min to speak")
+
+
+def test_time_per_constituency_and_the_csv_export(console: Page, faces: Any) -> None:
+    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-toggle").click()
+    expect(console.locator("#timer")).to_have_text(re.compile(r"^4:5\d$"))
+    console.get_by_role("button", name="End turn").click()
+    stat = console.locator("#stats-list .stat", has_text="Migrant association")
+    expect(stat).to_be_visible()
+    expect(console.locator("#stats-totals")).to_contain_text("Speeches1")
+    href = console.get_by_role("link", name="Export the speeches (CSV)").get_attribute("href")
+    assert href
+    response = console.request.get(f"{faces['server'].base}{href}")
+    assert response.ok
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "Panellist 1" in response.text()
+
+
+def test_connection_loss_shows_reconnecting_then_live(console: Page, faces: Any) -> None:
+    status = console.locator("#connection-status")
+    faces["server"].stop()
+    expect(status).to_have_text("Reconnecting…")
+    expect(console.locator("#connection-banner")).to_be_visible()
+    screenshot(console, "moderator-reconnecting")
+    faces["server"].start()
+    expect(status).to_have_text("Live", timeout=20_000)
+    expect(console.locator("#connection-banner")).to_be_hidden()
+    console.get_by_role("button", name="Call next").click()
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
+
+
+# --- how it looks and how accessible it is ------------------------------------------------------
+
+
+def busy_floor(faces: Any, segment: str) -> None:
+    """A realistic moment: a speech done, the next speaker in the amber with a message to
+    conclude, floor requests waiting."""
+    command(faces, segment, {"type": "call_next"})
+    command(faces, segment, {"type": "start_timer"})
+    command(faces, segment, {"type": "call_next"})
+    command(faces, segment, {"type": "start_timer"})
+    command(faces, segment, {"type": "adjust_time", "delta_ms": -275_000})
+    command(faces, segment, {"type": "set_message", "text": "Please conclude"})
+    for name, constituency, organisation, kind in (
+        ("Amina Yusuf", "civil_society", "PANiDMR", "intervention"),
+        (
+            "Carlos Méndez",
+            "local_and_regional_authorities",
+            "Mayor's Office, Quito",
+            "point_of_order",
+        ),
+        ("Li Wei", "academia", "University of Hong Kong", "intervention"),
+    ):
+        request_floor(faces, register(faces, name, constituency, organisation), segment, kind)
+
+
+def serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    assert results.response["passes"], "axe-core did not check anything"
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_accessibility_has_no_serious_violations(console: Page, faces: Any) -> None:
+    busy_floor(faces, segment_id(faces, DISCUSSION_I))
+    expect(console.locator("#requests .request")).to_have_count(3)
+    assert serious_violations(console) == []
+    console.locator("body").press("?")
+    expect(console.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    assert serious_violations(console) == []
+
+
+def test_screenshots(open_console: Opener, faces: Any) -> None:
+    segment = make_live(faces)
+    busy_floor(faces, segment)
+    page = open_console(faces["moderator"])
+    expect(page.locator("#requests .request")).to_have_count(3)
+    expect(page.locator("#speaker-name")).to_have_text("Panellist 2")
+    expect(page.locator("#stats-list .stat")).to_have_count(1)
+    assert screenshot(page, "moderator").stat().st_size > 0
+
+    tablet = open_console(faces["moderator"], viewport={"width": 1024, "height": 768})
+    expect(tablet.locator("#speaker-name")).to_have_text("Panellist 2")
+    assert screenshot(tablet, "moderator-tablet").stat().st_size > 0
