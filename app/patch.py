@@ -80,30 +80,34 @@ def _diff_keyed_lists(
         if working[index] not in after_ids:
             ops.append({"op": "remove", "path": f"{path}/{index}"})
             del working[index]
-    # 2. items that keep their relative order stay; the others go to the end, then into place
+    # 2. items that keep their relative order stay; each other one moves (or is added) once,
+    #    straight behind the item that precedes it in the new order
     old_index = {item_id: index for index, item_id in enumerate(working)}
     common = [item["id"] for item in after if item["id"] in old_index]
     stable_indexes = _longest_increasing([old_index[item_id] for item_id in common])
     stable = {working[index] for index in stable_indexes}
-    for item_id in [item_id for item_id in working if item_id not in stable]:
-        index = working.index(item_id)
-        if index != len(working) - 1:
-            ops.append(
-                {"op": "move", "from": f"{path}/{index}", "path": f"{path}/{len(working) - 1}"}
-            )
-            working.append(working.pop(index))
-    # 3. walk the new order: add what is new, move the movers into place, diff what stayed
-    for index, item in enumerate(after):
+    previous: str | None = None
+    for item in after:
         item_id = item["id"]
-        if item_id not in old:
-            ops.append({"op": "add", "path": f"{path}/{index}", "value": item})
-            working.insert(index, item_id)
-            continue
-        current = working.index(item_id, index)
-        if current != index:
-            ops.append({"op": "move", "from": f"{path}/{current}", "path": f"{path}/{index}"})
-            working.insert(index, working.pop(current))
-        ops.extend(diff(old[item_id], item, f"{path}/{index}"))
+        if item_id not in stable:
+            target = 0 if previous is None else working.index(previous) + 1
+            if item_id not in old:
+                ops.append({"op": "add", "path": f"{path}/{target}", "value": item})
+                working.insert(target, item_id)
+            else:
+                current = working.index(item_id)
+                if current < target:
+                    target -= 1
+                if current != target:
+                    ops.append(
+                        {"op": "move", "from": f"{path}/{current}", "path": f"{path}/{target}"}
+                    )
+                    working.insert(target, working.pop(current))
+        previous = item_id
+    # 3. every item is in place now: diff what stayed
+    for index, item in enumerate(after):
+        if item["id"] in old:
+            ops.extend(diff(old[item["id"]], item, f"{path}/{index}"))
     return ops
 
 

@@ -281,14 +281,6 @@ class CommandEnvelope(BaseModel):
     command: SegmentCommand
 
 
-#: Commands a delegate may send; everything else needs a moderator or the organiser.
-PARTICIPANT_COMMANDS = frozenset({"request_floor", "withdraw_request"})
-#: Commands that change the queue and so can be taken back with ``undo``.
-UNDOABLE_COMMANDS = frozenset(
-    {"approve_request", "decline_request", "add_speaker", "move_entry", "remove_entry"}
-)
-
-
 def command_types() -> list[str]:
     """Every command type a client may send, in schema order."""
     args = SegmentCommand.__origin__.__args__  # type: ignore[attr-defined]

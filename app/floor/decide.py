@@ -322,6 +322,18 @@ def undo_refusal(segment: SegmentState, inverse: Inverse) -> str | None:
         request = segment.requests.get(inverse.request_id)
         if request is None or request.status is not inverse.request_status_now:
             return "that request has changed since"
+        participant_id = request.speaker.participant_id
+        reopens = (
+            request.status not in OPEN_REQUEST_STATUSES
+            and inverse.request_status_before in OPEN_REQUEST_STATUSES
+        )
+        point_of_order = request.kind is TurnKind.POINT_OF_ORDER
+        if (
+            reopens
+            and participant_id is not None
+            and _holds_place(segment, participant_id, point_of_order)
+        ):
+            return f"{request.speaker.name} has another open request or place in the queue now"
     return None
 
 
@@ -378,6 +390,9 @@ def _set_thresholds(segment: SegmentState, cmd: c.SetThresholds, ctx: Context) -
             code="invalid_thresholds",
             status=422,
         )
+    settings = segment.settings
+    if (settings.warning_ms, settings.danger_ms) == (cmd.warning_ms, cmd.danger_ms):
+        return []
     return [
         e.ThresholdsSet(segment_id=segment.id, warning_ms=cmd.warning_ms, danger_ms=cmd.danger_ms)
     ]

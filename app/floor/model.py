@@ -92,13 +92,6 @@ class RequestStatus(StrEnum):
 OPEN_REQUEST_STATUSES = frozenset({RequestStatus.PENDING, RequestStatus.QUEUED})
 
 
-class TimerPhase(StrEnum):
-    NORMAL = "normal"
-    WARNING = "warning"
-    DANGER = "danger"
-    OVERTIME = "overtime"
-
-
 @dataclass(frozen=True, slots=True)
 class Speaker:
     """Who speaks, as every screen may show them: no personal details beyond these."""

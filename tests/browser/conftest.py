@@ -29,8 +29,10 @@ VIEWPORTS = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Module scope, not session: sync Playwright keeps an event loop running while it is open,
+    # which would stop the asyncio tests in other modules from running their own.
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Debian's chromium is not installed (scripts/test installs it)")

@@ -1,0 +1,413 @@
+"""Shared helpers for the domain tests: a fake clock, predictable ids and a ``Floor`` harness.
+
+The harness runs commands through the pure core exactly as the engine does
+(``decide`` then ``apply``), keeps the event log, and never sleeps: time moves with ``tick``.
+Tests import the helpers with ``from conftest import ...`` (pytest puts this folder on the path).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from hypothesis import strategies as st
+
+from app.floor import (
+    Actor,
+    Context,
+    FloorError,
+    HearingState,
+    Role,
+    StaleVersion,
+    apply,
+    apply_all,
+    decide,
+)
+from app.floor import commands as c
+from app.floor.events import Event, event_from_json, event_to_json
+from app.floor.model import (
+    REQUESTABLE_KINDS,
+    Constituency,
+    FloorMode,
+    FloorRequest,
+    QueueEntry,
+    RequestStatus,
+    SegmentState,
+    Speaker,
+    Timer,
+    TurnKind,
+)
+from app.floor.roles import ORGANISER
+from app.patch import apply_patch, diff
+from app.views import Audience, own_requests, view
+
+EVENT_ID = "imrf-hearing"
+#: 16 May 2022, 10:00 New York time, in epoch milliseconds.
+START_AT = 1_652_709_600_000
+
+SPEAKERS: dict[str, Speaker] = {
+    "p1": Speaker("Amina Diallo", "Migrant Forum in Asia", Constituency.MIGRANT_ASSOCIATION, "p1"),
+    "p2": Speaker(
+        "Bruno Silva", "City of São Paulo", Constituency.LOCAL_AND_REGIONAL_AUTHORITIES, "p2"
+    ),
+    "p3": Speaker("Chen Wei", "Fudan University", Constituency.ACADEMIA, "p3"),
+    "p4": Speaker("Dara Okafor", "ITUC", Constituency.TRADE_UNION, "p4"),
+}
+PARTICIPANT_IDS = tuple(SPEAKERS)
+
+MODERATOR = Actor(Role.MODERATOR, EVENT_ID)
+DISPLAY = Actor(Role.DISPLAY, EVENT_ID)
+
+
+def delegate(participant_id: str) -> Actor:
+    return Actor(Role.DELEGATE, EVENT_ID, participant_id)
+
+
+class Floor:
+    """One hearing driven through the pure core, with a fake clock and a kept event log."""
+
+    def __init__(self, now: int = START_AT) -> None:
+        self.state = HearingState(EVENT_ID)
+        self.now = now
+        self.log: list[Event] = []
+        self.segment_id = ""
+        self._ids = itertools.count(1)
+
+    # --- running commands -----------------------------------------------------------------------
+
+    def new_id(self) -> str:
+        return f"id{next(self._ids)}"
+
+    def context(self, actor: Actor) -> Context:
+        return Context(now=self.now, actor=actor, new_id=self.new_id, speakers=SPEAKERS)
+
+    def decide(
+        self,
+        command: Any,
+        actor: Actor = MODERATOR,
+        segment_id: str | None = None,
+        base_version: int | None = None,
+    ) -> list[Event]:
+        segment_id = segment_id or self.segment_id
+        return decide(self.state, segment_id, command, self.context(actor), base_version)
+
+    def send(
+        self,
+        command: Any,
+        actor: Actor = MODERATOR,
+        segment_id: str | None = None,
+        base_version: int | None = None,
+    ) -> list[Event]:
+        """Decide and fold, as the engine does; returns the events."""
+        events = self.decide(command, actor, segment_id, base_version)
+        for event in events:
+            self.state = apply(self.state, event)
+        self.log.extend(events)
+        return events
+
+    def refuse(
+        self,
+        command: Any,
+        code: str,
+        actor: Actor = MODERATOR,
+        segment_id: str | None = None,
+        base_version: int | None = None,
+        error: type[FloorError] = FloorError,
+    ) -> FloorError:
+        """Assert that the command is refused with ``code`` and that nothing changed."""
+        before = self.state
+        with pytest.raises(error) as caught:
+            self.send(command, actor, segment_id, base_version)
+        assert caught.value.code == code, caught.value.message
+        assert self.state is before
+        return caught.value
+
+    def tick(self, ms: int) -> None:
+        self.now += ms
+
+    # --- shortcuts ------------------------------------------------------------------------------
+
+    def create_segment(self, title: str = "Thematic discussion I", **details: Any) -> str:
+        (created,) = self.send(c.CreateSegment(title=title, **details), ORGANISER)
+        self.segment_id = self.segment_id or created.segment_id
+        return created.segment_id
+
+    def request(
+        self, participant_id: str, kind: TurnKind = TurnKind.INTERVENTION, note: str = ""
+    ) -> str:
+        events = self.send(c.RequestFloor(kind=kind, note=note), delegate(participant_id))
+        return events[0].request_id
+
+    def approve(self, request_id: str, position: int | None = None) -> str:
+        (approved,) = self.send(c.ApproveRequest(request_id=request_id, position=position))
+        return approved.entry.id
+
+    def queued(
+        self, participant_id: str, kind: TurnKind = TurnKind.INTERVENTION, note: str = ""
+    ) -> str:
+        """Request and approve: returns the request id."""
+        request_id = self.request(participant_id, kind, note)
+        if self.seg.requests[request_id].status is RequestStatus.PENDING:
+            self.approve(request_id)
+        return request_id
+
+    def add(self, name: str, **fields: Any) -> str:
+        (added,) = self.send(c.AddSpeaker(name=name, **fields))
+        return added.entry.id
+
+    # --- looking ------------------------------------------------------------------------------
+
+    def segment(self, segment_id: str | None = None) -> SegmentState:
+        return self.state.segments[segment_id or self.segment_id]
+
+    @property
+    def seg(self) -> SegmentState:
+        return self.segment()
+
+    @property
+    def version(self) -> int:
+        return self.seg.version
+
+    def names(self) -> list[str]:
+        return [entry.speaker.name for entry in self.seg.queue]
+
+    def kinds(self) -> list[TurnKind]:
+        return [entry.kind for entry in self.seg.queue]
+
+    def entry(self, entry_id: str) -> QueueEntry:
+        index = self.seg.entry_index(entry_id)
+        assert index is not None, f"{entry_id} is not in the queue"
+        return self.seg.queue[index]
+
+    def req(self, request_id: str) -> FloorRequest:
+        return self.seg.requests[request_id]
+
+    def status(self, request_id: str) -> RequestStatus:
+        return self.req(request_id).status
+
+    @property
+    def timer(self) -> Timer:
+        assert self.seg.current is not None, "nobody has the floor"
+        return self.seg.current.timer
+
+    @property
+    def remaining(self) -> int:
+        """What the speaker clock shows now."""
+        return self.timer.remaining_at(self.now)
+
+    def view(self, audience: Audience = Audience.MODERATOR) -> dict[str, Any]:
+        return view(self.seg, audience)
+
+    def mine(self, participant_id: str) -> list[dict[str, Any]]:
+        return own_requests(self.seg, participant_id)
+
+
+def live_floor(mode: FloorMode = FloorMode.MODERATED, **details: Any) -> Floor:
+    """A hearing with one segment, started."""
+    floor = Floor()
+    floor.create_segment(**details)
+    floor.send(c.StartSegment())
+    if mode is not FloorMode.MODERATED:
+        floor.send(c.SetFloorMode(mode=mode))
+    return floor
+
+
+@pytest.fixture
+def floor() -> Floor:
+    """A live segment in moderated mode (requests wait for the moderator)."""
+    return live_floor()
+
+
+@pytest.fixture
+def open_floor() -> Floor:
+    """A live segment in open mode (requests go straight into the queue)."""
+    return live_floor(FloorMode.OPEN)
+
+
+@pytest.fixture
+def scheduled() -> Floor:
+    """A segment in the programme that has not started."""
+    floor = Floor()
+    floor.create_segment()
+    return floor
+
+
+# --- checks shared by the property and stateful tests ------------------------------------------
+
+
+def replay(log: list[Event]) -> HearingState:
+    """Fold the log from scratch, through its JSON form, as a restart would."""
+    return apply_all(HearingState(EVENT_ID), [event_from_json(event_to_json(e)) for e in log])
+
+
+def audience_documents(segment: SegmentState) -> Iterator[tuple[str, Any]]:
+    """Every document a screen keeps for a segment: the three views and each delegate's list."""
+    for audience in Audience:
+        yield audience.value, view(segment, audience)
+    for participant_id in PARTICIPANT_IDS:
+        yield f"mine:{participant_id}", own_requests(segment, participant_id)
+
+
+def assert_patches_replay(before: SegmentState | None, after: SegmentState) -> None:
+    """The patch of each document turns the old document into the new one."""
+    old = dict(audience_documents(before)) if before is not None else {}
+    for name, new in audience_documents(after):
+        start = old.get(name, [] if name.startswith("mine:") else {})
+        ops = diff(start, new)
+        assert apply_patch(copy.deepcopy(start), ops) == new, (name, ops)
+
+
+# --- random actions: one command, its actor and what it points at -----------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """A random command, with picks (indexes) resolved against the state when it runs."""
+
+    type: str
+    segment: int = 0
+    who: int = 0
+    pick: int = 0
+    number: int = 0
+    kind: TurnKind = TurnKind.INTERVENTION
+    by_owner: bool = True
+    stale: bool = False
+
+
+#: Command types for random runs, repeated to weight the queue and turns (create is excluded:
+#: the runs keep the segments they were given).
+ACTION_TYPES = (
+    ["request_floor"] * 6
+    + ["withdraw_request"] * 2
+    + ["approve_request"] * 5
+    + ["decline_request"] * 2
+    + ["add_speaker"] * 3
+    + ["move_entry"] * 2
+    + ["remove_entry", "undo", "undo"]
+    + ["call_next"] * 4
+    + ["end_turn", "start_timer", "start_timer", "pause_timer", "resume_timer"]
+    + ["adjust_time", "adjust_time", "reset_timer"]
+    + ["set_floor_mode", "close_list", "reopen_list", "set_queue_cap"]
+    + ["set_default_time", "set_thresholds", "set_message", "clear_message"]
+    + ["start_segment", "start_segment", "end_segment", "update_segment"]
+)
+
+
+def actions_of(types: list[str]) -> st.SearchStrategy[Action]:
+    """Random actions of the given command types."""
+    return st.builds(
+        Action,
+        type=st.sampled_from(types),
+        segment=st.sampled_from([0, 0, 0, 1]),  # mostly the segment that starts live
+        who=st.integers(0, len(PARTICIPANT_IDS) - 1),
+        pick=st.integers(0, 30),
+        number=st.integers(-5, 12),
+        kind=st.sampled_from(list(TurnKind)),
+        by_owner=st.booleans(),
+        stale=st.sampled_from([False] * 11 + [True]),
+    )
+
+
+actions = actions_of(ACTION_TYPES)
+
+
+def _pick(items: list[str], index: int) -> str:
+    return items[index % len(items)] if items else "missing"
+
+
+def adjust_delta(action: Action) -> int:
+    """The time an ``adjust_time`` action adds (or, when negative, takes away)."""
+    return action.number * 20_000 or 5_000
+
+
+def build(floor: Floor, action: Action, segment_id: str) -> tuple[Any, Actor]:
+    """The command an action stands for, and who sends it."""
+    segment = floor.segment(segment_id)
+    requests = list(segment.requests)
+    pending = [r.id for r in segment.requests.values() if r.status is RequestStatus.PENDING]
+    entries = [entry.id for entry in segment.queue]
+    participant = PARTICIPANT_IDS[action.who]
+    requestable = action.kind if action.kind in REQUESTABLE_KINDS else TurnKind.INTERVENTION
+    position = action.number if action.number >= 0 else None
+    minutes = (abs(action.number) % 5 + 1) * 30_000
+    match action.type:
+        case "request_floor":
+            return c.RequestFloor(kind=requestable, note=f" n{action.pick} "), delegate(participant)
+        case "withdraw_request":
+            request_id = _pick(requests, action.pick)
+            owner = segment.requests[request_id].speaker.participant_id if requests else None
+            if action.by_owner:
+                actor = delegate(owner or participant)
+            else:
+                actor = MODERATOR if action.pick % 2 else delegate(participant)
+            return c.WithdrawRequest(request_id=request_id), actor
+        case "approve_request":
+            return c.ApproveRequest(request_id=_pick(pending, action.pick), position=position), (
+                MODERATOR
+            )
+        case "decline_request":
+            return c.DeclineRequest(request_id=_pick(pending, action.pick), reason="off topic"), (
+                MODERATOR
+            )
+        case "add_speaker":
+            if action.by_owner:
+                command = c.AddSpeaker(participant_id=participant, kind=action.kind)
+            else:
+                command = c.AddSpeaker(name=f"Guest {action.pick}", kind=action.kind)
+            return command.model_copy(update={"position": position}), MODERATOR
+        case "move_entry":
+            return c.MoveEntry(entry_id=_pick(entries, action.pick), position=abs(action.number)), (
+                MODERATOR
+            )
+        case "remove_entry":
+            return c.RemoveEntry(entry_id=_pick(entries, action.pick)), MODERATOR
+        case "adjust_time":
+            return c.AdjustTime(delta_ms=adjust_delta(action)), MODERATOR
+        case "set_floor_mode":
+            mode = FloorMode.OPEN if action.by_owner else FloorMode.MODERATED
+            return c.SetFloorMode(mode=mode), MODERATOR
+        case "set_queue_cap":
+            cap = action.number if action.number > 0 else None
+            return c.SetQueueCap(cap=cap), MODERATOR
+        case "set_default_time":
+            return c.SetDefaultTime(kind=action.kind, duration_ms=minutes), MODERATOR
+        case "set_thresholds":
+            return c.SetThresholds(warning_ms=minutes, danger_ms=minutes // 3), MODERATOR
+        case "set_message":
+            return c.SetMessage(text=f"please conclude {action.pick % 3}"), MODERATOR
+        case "update_segment":
+            return c.UpdateSegment(title=f"Thematic discussion {action.pick % 3}"), MODERATOR
+        case other:
+            command_class = {
+                "undo": c.Undo,
+                "call_next": c.CallNext,
+                "end_turn": c.EndTurn,
+                "start_timer": c.StartTimer,
+                "pause_timer": c.PauseTimer,
+                "resume_timer": c.ResumeTimer,
+                "reset_timer": c.ResetTimer,
+                "close_list": c.CloseList,
+                "reopen_list": c.ReopenList,
+                "clear_message": c.ClearMessage,
+                "start_segment": c.StartSegment,
+                "end_segment": c.EndSegment,
+            }[other]
+            return command_class(), MODERATOR
+
+
+def perform(floor: Floor, action: Action, segment_ids: list[str]) -> list[Event] | FloorError:
+    """Run an action; a refusal is a legal outcome and is returned, not raised."""
+    segment_id = segment_ids[action.segment % len(segment_ids)]
+    command, actor = build(floor, action, segment_id)
+    version = floor.segment(segment_id).version
+    stale = version - 1 if action.stale else None
+    try:
+        return floor.send(command, actor, segment_id, base_version=stale)
+    except FloorError as refusal:
+        if stale is not None:  # a stale command is refused before any rule is consulted
+            assert isinstance(refusal, StaleVersion), refusal
+        return refusal

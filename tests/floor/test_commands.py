@@ -1,0 +1,192 @@
+"""Every command type: accepted by the right roles only, versioned, and replayable from the log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import DISPLAY, MODERATOR, ORGANISER, Floor, delegate, live_floor, replay
+
+from app.floor import Actor, Forbidden, NotFound, Role, StaleVersion
+from app.floor import commands as c
+from app.floor.events import event_from_json, event_to_json, event_types
+from app.floor.model import FloorMode, TurnKind
+
+Example = tuple[Any, Actor, str | None]
+
+
+def _base() -> tuple[Floor, str, str]:
+    """A live segment: p1 waits for approval, Speaker has the floor, A and B are queued;
+    a second segment is in the programme."""
+    floor = live_floor()
+    second = floor.create_segment("Thematic discussion II")
+    pending = floor.request("p1")
+    floor.add("Speaker")
+    floor.send(c.CallNext())
+    floor.add("A")
+    floor.add("B")
+    return floor, pending, second
+
+
+def _steps(*steps: Any) -> Callable[[Floor, str, str], Example]:
+    def prepare(floor: Floor, pending: str, second: str) -> Example:
+        for step in steps[:-1]:
+            floor.send(step)
+        return steps[-1], MODERATOR, None
+
+    return prepare
+
+
+def _entry(floor: Floor, name: str) -> str:
+    return next(entry.id for entry in floor.seg.queue if entry.speaker.name == name)
+
+
+#: One accepted use of each command type: (command, actor, segment id or None for the default).
+EXAMPLES: dict[str, Callable[[Floor, str, str], Example]] = {
+    "request_floor": lambda f, p, s: (
+        c.RequestFloor(kind=TurnKind.RIGHT_OF_REPLY),
+        delegate("p3"),
+        None,
+    ),
+    "withdraw_request": lambda f, p, s: (c.WithdrawRequest(request_id=p), delegate("p1"), None),
+    "approve_request": lambda f, p, s: (
+        c.ApproveRequest(request_id=p, position=0),
+        MODERATOR,
+        None,
+    ),
+    "decline_request": lambda f, p, s: (
+        c.DeclineRequest(request_id=p, reason="no"),
+        MODERATOR,
+        None,
+    ),
+    "add_speaker": lambda f, p, s: (c.AddSpeaker(participant_id="p4"), MODERATOR, None),
+    "move_entry": lambda f, p, s: (
+        c.MoveEntry(entry_id=_entry(f, "B"), position=0),
+        MODERATOR,
+        None,
+    ),
+    "remove_entry": lambda f, p, s: (c.RemoveEntry(entry_id=_entry(f, "A")), MODERATOR, None),
+    "undo": _steps(c.Undo()),
+    "set_floor_mode": _steps(c.SetFloorMode(mode=FloorMode.OPEN)),
+    "close_list": _steps(c.CloseList()),
+    "reopen_list": _steps(c.CloseList(), c.ReopenList()),
+    "set_queue_cap": _steps(c.SetQueueCap(cap=3)),
+    "set_default_time": _steps(c.SetDefaultTime(kind=TurnKind.REMARKS, duration_ms=240_000)),
+    "set_thresholds": _steps(c.SetThresholds(warning_ms=45_000, danger_ms=15_000)),
+    "call_next": _steps(c.CallNext()),
+    "end_turn": _steps(c.EndTurn()),
+    "start_timer": _steps(c.StartTimer()),
+    "pause_timer": _steps(c.StartTimer(), c.PauseTimer()),
+    "resume_timer": _steps(c.StartTimer(), c.PauseTimer(), c.ResumeTimer()),
+    "adjust_time": _steps(c.AdjustTime(delta_ms=-15_000)),
+    "reset_timer": _steps(c.StartTimer(), c.ResetTimer()),
+    "set_message": _steps(c.SetMessage(text="please conclude")),
+    "clear_message": _steps(c.SetMessage(text="please conclude"), c.ClearMessage()),
+    "start_segment": lambda f, p, s: (c.StartSegment(), MODERATOR, s),
+    "end_segment": _steps(c.EndSegment()),
+    "update_segment": _steps(c.UpdateSegment(moderator="Ms. Chair")),
+    "create_segment": lambda f, p, s: (c.CreateSegment(title="Closing"), ORGANISER, None),
+}
+
+#: Who may send what, written out here independently of app.floor.roles.
+RUNNERS = {Role.ORGANISER, Role.MODERATOR}
+ALLOWED = {
+    "request_floor": {Role.DELEGATE},
+    "withdraw_request": {Role.DELEGATE, *RUNNERS},
+    "create_segment": {Role.ORGANISER},
+    "update_segment": RUNNERS,
+}
+
+
+def _prepared(command_type: str) -> tuple[Floor, Any, Actor, str | None]:
+    floor, pending, second = _base()
+    command, actor, segment_id = EXAMPLES[command_type](floor, pending, second)
+    return floor, command, actor, segment_id
+
+
+def _as(role: Role, actor: Actor) -> Actor:
+    participant_id = actor.participant_id if actor.role is Role.DELEGATE else "p1"
+    return Actor(role, None if role is Role.ORGANISER else actor.event_id, participant_id)
+
+
+def test_every_command_type_has_an_example() -> None:
+    assert set(EXAMPLES) == set(c.command_types())
+    assert len(c.command_types()) == len(set(c.command_types()))
+
+
+@pytest.mark.parametrize("command_type", c.command_types())
+def test_each_event_raises_its_segments_version_by_one(command_type: str) -> None:
+    floor, command, actor, segment_id = _prepared(command_type)
+    before = floor.state
+    events = floor.send(command, actor, segment_id)
+    assert events, f"{command_type} should change something here"
+    assert all(e.type != "segment_created" for e in events) or command_type == "create_segment"
+    for segment in floor.state.segments.values():
+        count = sum(e.segment_id == segment.id for e in events)
+        old = before.segments.get(segment.id)
+        assert segment.version == (old.version if old else 0) + count
+
+
+@pytest.mark.parametrize("command_type", [t for t in c.command_types() if t != "create_segment"])
+def test_a_stale_base_version_is_refused(command_type: str) -> None:
+    floor, command, actor, segment_id = _prepared(command_type)
+    target = floor.segment(segment_id)
+    error = floor.refuse(
+        command, "stale_version", actor, segment_id, target.version - 1, error=StaleVersion
+    )
+    assert error.status == 409
+    assert f"version {target.version - 1}" in error.message
+    assert f"is at version {target.version}" in error.message
+    floor.send(command, actor, segment_id, base_version=target.version)
+
+
+def test_a_command_based_on_what_someone_else_changed_is_refused(floor: Floor) -> None:
+    seen = floor.version
+    floor.add("A")  # the other console was quicker
+    floor.refuse(c.AddSpeaker(name="B"), "stale_version", base_version=seen, error=StaleVersion)
+    assert floor.names() == ["A"]
+
+
+def test_a_delegates_base_version_is_checked_too(floor: Floor) -> None:
+    floor.refuse(c.RequestFloor(), "stale_version", delegate("p1"), base_version=0)
+
+
+@pytest.mark.parametrize("command_type", c.command_types())
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_may_send_only_its_commands(command_type: str, role: Role) -> None:
+    floor, command, actor, segment_id = _prepared(command_type)
+    who = _as(role, actor)
+    allowed = ALLOWED.get(command_type, RUNNERS)
+    if role in allowed:
+        assert floor.send(command, who, segment_id)
+    else:
+        error = floor.refuse(command, "forbidden", who, segment_id, error=Forbidden)
+        assert (error.status, error.message) == (403, f"a {role} may not send {command_type}")
+
+
+def test_a_display_may_send_nothing() -> None:
+    for command_type in c.command_types():
+        floor, command, _, segment_id = _prepared(command_type)
+        floor.refuse(command, "forbidden", DISPLAY, segment_id, error=Forbidden)
+
+
+def test_the_role_is_checked_before_the_version(floor: Floor) -> None:
+    floor.refuse(c.CallNext(), "forbidden", delegate("p1"), base_version=0, error=Forbidden)
+
+
+def test_a_command_for_an_unknown_segment_is_not_found(floor: Floor) -> None:
+    error = floor.refuse(c.CallNext(), "not_found", segment_id="nope", error=NotFound)
+    assert error.status == 404
+
+
+def test_every_event_type_is_produced_and_survives_the_log() -> None:
+    seen: set[str] = set()
+    for command_type in c.command_types():
+        floor, command, actor, segment_id = _prepared(command_type)
+        floor.send(command, actor, segment_id)
+        for event in floor.log:
+            assert event_from_json(event_to_json(event)) == event
+            seen.add(event.type)
+        assert replay(floor.log) == floor.state
+    assert seen == set(event_types())

@@ -1,0 +1,326 @@
+"""A random hearing: several delegates and a moderator send random commands to one or two
+segments while a fake clock advances. Refusals are legal; the invariants must hold after
+every step."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from conftest import (
+    ACTION_TYPES,
+    PARTICIPANT_IDS,
+    Action,
+    Floor,
+    actions,
+    actions_of,
+    adjust_delta,
+    assert_patches_replay,
+    delegate,
+    perform,
+    replay,
+)
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from app.floor import FloorError
+from app.floor import commands as c
+from app.floor.events import Event, TurnEnded
+from app.floor.model import (
+    FloorMode,
+    HearingState,
+    RequestStatus,
+    SegmentState,
+    SegmentStatus,
+    TurnKind,
+)
+from app.views import Audience, view
+
+TURN_TYPES = ["call_next"] * 3 + [
+    "start_timer",
+    "start_timer",
+    "pause_timer",
+    "resume_timer",
+    "adjust_time",
+    "reset_timer",
+    "end_turn",
+    "set_message",
+    "undo",
+]
+REQUEST_TYPES = ["approve_request"] * 3 + ["decline_request", "withdraw_request", "undo"]
+
+
+@dataclass(frozen=True)
+class ExpectedTimer:
+    """What the speaker clock should show, kept by the test independently of the core."""
+
+    entry_id: str
+    allotted_ms: int
+    remaining_ms: int
+    added_ms: int = 0
+    running: bool = False
+    started: bool = False
+
+
+class RandomHearing(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.floor = Floor()
+        self.segment_ids: list[str] = []
+        self.before: HearingState = self.floor.state
+        self.events: list[Event] = []
+        self.timers: dict[str, ExpectedTimer | None] = {}
+
+    @initialize(two_segments=st.booleans(), started=st.booleans())
+    def programme(self, two_segments: bool, started: bool) -> None:
+        self.segment_ids.append(self.floor.create_segment("Thematic discussion I"))
+        if two_segments:
+            self.segment_ids.append(self.floor.create_segment("Thematic discussion II"))
+        if started:
+            self.floor.send(c.StartSegment())
+        self.before = self.floor.state
+        self.events = []
+
+    # --- rules ------------------------------------------------------------------------------
+
+    @rule(action=actions)
+    def command(self, action: Action) -> None:
+        self.before = self.floor.state
+        outcome = perform(self.floor, action, self.segment_ids)
+        self.events = [] if isinstance(outcome, FloorError) else outcome
+        target = self.segment_ids[action.segment % len(self.segment_ids)]
+        self._check_ended_turns()
+        self._follow_timers(None if isinstance(outcome, FloorError) else (action, target))
+
+    @precondition(lambda self: self._live_index() is not None)
+    @rule(action=actions_of(TURN_TYPES))
+    def the_turn(self, action: Action) -> None:
+        """Calling speakers and running their clock, on the live segment."""
+        self.command(replace(action, segment=self._live_index() or 0))
+
+    @precondition(lambda self: self._open_requests())
+    @rule(action=actions_of(REQUEST_TYPES))
+    def the_requests(self, action: Action) -> None:
+        """The moderator (or a delegate) deals with an open request of the first segment."""
+        self.command(replace(action, segment=0))
+
+    def _live_index(self) -> int | None:
+        live = self.floor.state.live_segment_id
+        return self.segment_ids.index(live) if live is not None else None
+
+    def _open_requests(self) -> bool:
+        segment = self.floor.segment(self.segment_ids[0])
+        open_statuses = (RequestStatus.PENDING, RequestStatus.QUEUED)
+        return any(r.status in open_statuses for r in segment.requests.values())
+
+    @rule(ms=st.sampled_from([1, 999, 10_000, 60_000, 180_000, 400_000]))
+    def time_passes(self, ms: int) -> None:
+        self.before = self.floor.state
+        self.events = []
+        self.floor.tick(ms)
+        for segment_id, timer in self.timers.items():
+            if timer is not None and timer.running:
+                self.timers[segment_id] = replace(timer, remaining_ms=timer.remaining_ms - ms)
+
+    @rule(who=st.sampled_from(PARTICIPANT_IDS))
+    def point_of_order(self, who: str) -> None:
+        """A point of order is possible beside an ordinary request, list closed or not."""
+        self.before = self.floor.state
+        self.events = []
+        segment = self.floor.segment(self.segment_ids[0])
+        command = c.RequestFloor(kind=TurnKind.POINT_OF_ORDER)
+        open_mode = segment.settings.floor_mode is FloorMode.OPEN
+        cap = segment.settings.queue_cap
+        if segment.status is SegmentStatus.ENDED:
+            self.floor.refuse(command, "segment_ended", delegate(who), segment.id)
+        elif _holds_point_of_order(segment, who):
+            self.floor.refuse(command, "already_queued", delegate(who), segment.id)
+        elif open_mode and cap is not None and len(segment.queue) >= cap:
+            self.floor.refuse(command, "queue_full", delegate(who), segment.id)
+        else:
+            self.events = self.floor.send(command, delegate(who), segment.id)
+            request_id = self.events[0].request_id
+            status = self.floor.segment(segment.id).requests[request_id].status
+            expected = RequestStatus.QUEUED if open_mode else RequestStatus.PENDING
+            assert status is expected
+
+    # --- following the timer ----------------------------------------------------------------
+
+    def _check_ended_turns(self) -> None:
+        """A turn that ended was recorded as the clock showed it; one never started, skipped."""
+        for event in self.events:
+            if not isinstance(event, TurnEnded):
+                continue
+            expected = self.timers[event.segment_id]
+            assert expected is not None and expected.entry_id == event.entry_id
+            if not expected.started:
+                assert event.speech is None
+                continue
+            speech = event.speech
+            assert speech is not None
+            assert speech.ended_at == self.floor.now
+            assert speech.allotted_ms == expected.allotted_ms + expected.added_ms
+            assert speech.spoken_ms == speech.allotted_ms - expected.remaining_ms
+            assert speech.overrun_ms == max(0, -expected.remaining_ms)
+
+    def _follow_timers(self, accepted: tuple[Action, str] | None) -> None:
+        for segment_id in self.segment_ids:
+            current = self.floor.segment(segment_id).current
+            expected = self.timers.get(segment_id)
+            if current is None:
+                self.timers[segment_id] = None
+                continue
+            if expected is None or expected.entry_id != current.entry.id:
+                # a new turn: loaded with its full time, not started
+                allotted = current.entry.allotted_ms
+                self.timers[segment_id] = ExpectedTimer(current.entry.id, allotted, allotted)
+                continue
+            if accepted is None or accepted[1] != segment_id:
+                continue
+            action = accepted[0]
+            if action.type in ("start_timer", "resume_timer"):
+                expected = replace(expected, running=True, started=True)
+            elif action.type == "pause_timer":
+                expected = replace(expected, running=False)
+            elif action.type == "adjust_time":
+                delta = adjust_delta(action)
+                expected = replace(
+                    expected,
+                    remaining_ms=expected.remaining_ms + delta,
+                    added_ms=expected.added_ms + delta,
+                )
+            elif action.type == "reset_timer":
+                expected = ExpectedTimer(
+                    expected.entry_id, expected.allotted_ms, expected.allotted_ms
+                )
+            self.timers[segment_id] = expected
+
+    # --- invariants -------------------------------------------------------------------------
+
+    @invariant()
+    def nobody_holds_two_places_of_a_kind(self) -> None:
+        for segment in self.floor.state.segments.values():
+            ids = [entry.id for entry in segment.queue]
+            assert len(ids) == len(set(ids))
+            for point_of_order in (False, True):
+                holders = [
+                    entry.speaker.participant_id
+                    for entry in segment.queue
+                    if entry.speaker.participant_id is not None
+                    and (entry.kind is TurnKind.POINT_OF_ORDER) == point_of_order
+                ]
+                assert len(holders) == len(set(holders)), holders
+            if segment.current is not None:
+                assert segment.current.entry.id not in ids
+
+    @invariant()
+    def versions_rise_by_the_number_of_events(self) -> None:
+        counts = Counter(event.segment_id for event in self.events)
+        for segment_id, segment in self.floor.state.segments.items():
+            old = self.before.segments[segment_id]
+            assert segment.version == old.version + counts[segment_id]
+            if counts[segment_id] == 0:
+                assert segment == old
+
+    @invariant()
+    def each_request_status_agrees_with_the_floor(self) -> None:
+        for segment in self.floor.state.segments.values():
+            queued = {entry.request_id: entry for entry in segment.queue if entry.request_id}
+            places = Counter(entry.request_id for entry in segment.queue if entry.request_id)
+            assert all(count == 1 for count in places.values()), places
+            speaking = segment.current.entry.request_id if segment.current else None
+            spoken = Counter(s.request_id for s in segment.speeches if s.request_id)
+            for request in segment.requests.values():
+                in_queue = request.id in queued
+                assert in_queue == (request.status is RequestStatus.QUEUED), request
+                assert (speaking == request.id) == (request.status is RequestStatus.SPEAKING)
+                assert spoken[request.id] == (request.status is RequestStatus.SPOKEN)
+                if in_queue:
+                    assert request.entry_id == queued[request.id].id
+                    assert queued[request.id].speaker == request.speaker
+            assert set(queued) <= set(segment.requests)
+            open_places = Counter(
+                (r.speaker.participant_id, r.kind is TurnKind.POINT_OF_ORDER)
+                for r in segment.requests.values()
+                if r.status in (RequestStatus.PENDING, RequestStatus.QUEUED)
+            )
+            assert all(count == 1 for count in open_places.values()), open_places
+
+    @invariant()
+    def the_clock_shows_the_facts(self) -> None:
+        now = self.floor.now
+        live = [s for s in self.floor.state.segments.values() if s.status is SegmentStatus.LIVE]
+        assert len(live) <= 1
+        for segment_id in self.segment_ids:
+            segment = self.floor.segment(segment_id)
+            expected = self.timers.get(segment_id)
+            if segment.current is None:
+                assert expected is None
+                continue
+            assert segment.status is SegmentStatus.LIVE
+            timer = segment.current.timer
+            if timer.running:
+                assert timer.deadline_at is not None
+                assert timer.remaining_at(now) == timer.deadline_at - now
+            elif timer.remaining_ms is not None:
+                assert timer.remaining_at(now) == timer.remaining_ms
+            else:
+                assert timer.remaining_at(now) == timer.allotted_ms + timer.added_ms
+            assert expected is not None
+            assert timer.remaining_at(now) == expected.remaining_ms
+            assert timer.running == expected.running
+            assert timer.added_ms == expected.added_ms
+            assert (timer.started_at is not None) == expected.started
+            shown = view(segment, Audience.PUBLIC)["current"]["timer"]
+            if timer.running:
+                assert (shown["state"], shown["deadline_at"]) == ("running", timer.deadline_at)
+            else:
+                assert shown["remaining_ms"] == expected.remaining_ms
+
+    @invariant()
+    def the_room_sees_no_personal_details(self) -> None:
+        for segment_id in self.segment_ids:
+            for audience in (Audience.PUBLIC, Audience.DELEGATE):
+                text = json.dumps(view(self.floor.segment(segment_id), audience))
+                assert '"participant_id"' not in text
+                assert '"note"' not in text
+                assert '"request_id"' not in text
+
+    @invariant()
+    def the_log_rebuilds_the_state(self) -> None:
+        assert replay(self.floor.log) == self.floor.state
+
+    @invariant()
+    def patches_rebuild_every_view(self) -> None:
+        for segment_id in self.segment_ids:
+            assert_patches_replay(self.before.segments[segment_id], self.floor.segment(segment_id))
+
+
+def _holds_point_of_order(segment: SegmentState, participant_id: str) -> bool:
+    open_statuses = (RequestStatus.PENDING, RequestStatus.QUEUED)
+    return any(
+        r.speaker.participant_id == participant_id
+        and r.kind is TurnKind.POINT_OF_ORDER
+        and r.status in open_statuses
+        for r in segment.requests.values()
+    ) or any(
+        e.speaker.participant_id == participant_id and e.kind is TurnKind.POINT_OF_ORDER
+        for e in segment.queue
+    )
+
+
+RandomHearing.TestCase.settings = settings(max_examples=200, stateful_step_count=40, deadline=None)
+TestRandomHearing = RandomHearing.TestCase
+
+
+def test_random_runs_use_every_command_but_create() -> None:
+    assert set(ACTION_TYPES) == set(c.command_types()) - {"create_segment"}
+    assert set(TURN_TYPES) | set(REQUEST_TYPES) <= set(ACTION_TYPES)

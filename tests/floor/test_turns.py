@@ -1,0 +1,375 @@
+"""Turns and the timer: calling speakers, the record of speeches, time, messages."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Floor
+from pydantic import ValidationError
+
+from app.floor import commands as c
+from app.floor.model import Constituency, RequestStatus, Speech, TurnKind
+from app.views import Audience
+
+INTERVENTION_MS = 180_000
+
+# --- calling the next speaker -------------------------------------------------------------------
+
+
+def test_call_next_gives_the_floor_to_the_first_in_the_queue(floor: Floor) -> None:
+    request_id = floor.queued("p1")
+    floor.add("B")
+    floor.send(c.SetMessage(text="welcome"))
+    floor.send(c.CallNext())
+    current = floor.seg.current
+    assert current is not None
+    assert current.entry.speaker.name == "Amina Diallo"
+    assert floor.names() == ["B"]
+    assert floor.status(request_id) is RequestStatus.SPEAKING
+    assert current.timer.state == "idle"
+    assert current.timer.allotted_ms == INTERVENTION_MS
+    assert floor.remaining == INTERVENTION_MS
+    assert floor.seg.message == ""
+
+
+def test_the_timer_does_not_start_by_itself(floor: Floor) -> None:
+    floor.queued("p1")
+    floor.send(c.CallNext())
+    floor.tick(90_000)
+    assert floor.remaining == INTERVENTION_MS
+
+
+def test_call_next_records_the_speech_of_the_current_speaker(floor: Floor) -> None:
+    request_id = floor.queued("p1")
+    floor.add("B")
+    floor.send(c.CallNext())
+    floor.tick(5_000)
+    started = floor.now
+    floor.send(c.StartTimer())
+    floor.tick(100_000)
+    floor.send(c.CallNext())
+    assert floor.seg.speeches == (
+        Speech(
+            entry_id=floor.req(request_id).entry_id or "",
+            speaker=floor.req(request_id).speaker,
+            kind=TurnKind.INTERVENTION,
+            allotted_ms=INTERVENTION_MS,
+            started_at=started,
+            ended_at=floor.now,
+            spoken_ms=100_000,
+            overrun_ms=0,
+            request_id=request_id,
+        ),
+    )
+    assert floor.status(request_id) is RequestStatus.SPOKEN
+    assert floor.seg.current is not None and floor.seg.current.entry.speaker.name == "B"
+
+
+def test_a_speech_that_runs_over_records_the_overrun(floor: Floor) -> None:
+    floor.queued("p1")
+    floor.send(c.CallNext())
+    floor.send(c.StartTimer())
+    floor.tick(INTERVENTION_MS + 15_000)
+    assert floor.remaining == -15_000
+    floor.send(c.EndTurn())
+    (speech,) = floor.seg.speeches
+    assert (speech.spoken_ms, speech.overrun_ms) == (INTERVENTION_MS + 15_000, 15_000)
+
+
+def test_a_turn_whose_timer_never_started_is_skipped_with_no_speech(floor: Floor) -> None:
+    request_id = floor.queued("p1")
+    floor.add("B")
+    floor.send(c.CallNext())
+    floor.tick(30_000)
+    (ended, started) = floor.send(c.CallNext())
+    assert ended.speech is None
+    assert started.type == "turn_started"
+    assert floor.seg.speeches == ()
+    assert floor.status(request_id) is RequestStatus.SKIPPED
+    assert floor.mine("p1")[0]["status"] == "skipped"
+
+
+def test_call_next_with_an_empty_queue_ends_the_turn(floor: Floor) -> None:
+    floor.add("A")
+    floor.send(c.CallNext())
+    (ended,) = floor.send(c.CallNext())
+    assert ended.type == "turn_ended"
+    assert floor.seg.current is None
+
+
+def test_call_next_with_nobody_to_call_is_refused(floor: Floor) -> None:
+    error = floor.refuse(c.CallNext(), "queue_empty")
+    assert "empty" in error.message
+
+
+def test_end_turn_records_the_speech_and_leaves_the_floor_empty(floor: Floor) -> None:
+    floor.add("A", constituency=Constituency.ACADEMIA)
+    floor.add("B")
+    floor.send(c.CallNext())
+    floor.send(c.StartTimer())
+    floor.tick(42_000)
+    floor.send(c.EndTurn())
+    assert floor.seg.current is None
+    assert floor.names() == ["B"]
+    assert [(s.speaker.name, s.spoken_ms) for s in floor.seg.speeches] == [("A", 42_000)]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        c.EndTurn(),
+        c.StartTimer(),
+        c.PauseTimer(),
+        c.ResumeTimer(),
+        c.AdjustTime(delta_ms=30_000),
+        c.ResetTimer(),
+    ],
+)
+def test_turn_commands_need_a_speaker(floor: Floor, command: object) -> None:
+    error = floor.refuse(command, "no_speaker")
+    assert "nobody has the floor" in error.message
+
+
+# --- the timer ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def speaking(floor: Floor) -> Floor:
+    """Amina Diallo has the floor for an intervention (3 minutes); the timer is idle."""
+    floor.queued("p1")
+    floor.send(c.CallNext())
+    return floor
+
+
+def test_start_the_timer(speaking: Floor) -> None:
+    (started,) = speaking.send(c.StartTimer())
+    timer = speaking.timer
+    assert timer.state == "running"
+    assert timer.deadline_at == speaking.now + INTERVENTION_MS == started.deadline_at
+    assert timer.started_at == speaking.now
+    speaking.tick(61_000)
+    assert speaking.remaining == INTERVENTION_MS - 61_000
+
+
+def test_the_timer_can_only_start_once(speaking: Floor) -> None:
+    speaking.send(c.StartTimer())
+    assert "pause" in speaking.refuse(c.StartTimer(), "timer_not_idle").message
+    speaking.send(c.PauseTimer())
+    assert "resume" in speaking.refuse(c.StartTimer(), "timer_not_idle").message
+
+
+def test_pause_freezes_the_time_left(speaking: Floor) -> None:
+    speaking.send(c.StartTimer())
+    speaking.tick(20_000)
+    (paused,) = speaking.send(c.PauseTimer())
+    assert paused.remaining_ms == INTERVENTION_MS - 20_000
+    speaking.tick(600_000)
+    timer = speaking.timer
+    assert (timer.state, timer.deadline_at) == ("paused", None)
+    assert speaking.remaining == INTERVENTION_MS - 20_000
+
+
+def test_pause_needs_a_running_timer(speaking: Floor) -> None:
+    speaking.refuse(c.PauseTimer(), "timer_not_running")
+    speaking.send(c.StartTimer())
+    speaking.send(c.PauseTimer())
+    speaking.refuse(c.PauseTimer(), "timer_not_running")
+
+
+def test_resume_sets_a_new_deadline_from_the_time_left(speaking: Floor) -> None:
+    speaking.send(c.StartTimer())
+    first_start = speaking.now
+    speaking.tick(20_000)
+    speaking.send(c.PauseTimer())
+    speaking.tick(45_000)
+    (resumed,) = speaking.send(c.ResumeTimer())
+    assert resumed.deadline_at == speaking.now + INTERVENTION_MS - 20_000
+    speaking.tick(10_000)
+    assert speaking.remaining == INTERVENTION_MS - 30_000
+    timer = speaking.timer
+    assert timer.started_at == first_start
+    speaking.send(c.EndTurn())
+    (speech,) = speaking.seg.speeches
+    assert speech.spoken_ms == 30_000  # the pause does not count
+    assert (speech.started_at, speech.ended_at) == (first_start, speaking.now)
+
+
+def test_resume_needs_a_paused_timer(speaking: Floor) -> None:
+    speaking.refuse(c.ResumeTimer(), "timer_not_paused")
+    speaking.send(c.StartTimer())
+    speaking.refuse(c.ResumeTimer(), "timer_not_paused")
+
+
+def test_add_time_while_running_moves_the_deadline(speaking: Floor) -> None:
+    speaking.send(c.StartTimer())
+    deadline = speaking.timer.deadline_at
+    speaking.tick(10_000)
+    speaking.send(c.AdjustTime(delta_ms=30_000))
+    timer = speaking.timer
+    assert (timer.deadline_at, timer.added_ms) == (deadline + 30_000, 30_000)
+    assert speaking.remaining == INTERVENTION_MS - 10_000 + 30_000
+    speaking.send(c.AdjustTime(delta_ms=-50_000))
+    assert speaking.timer.added_ms == -20_000
+    assert speaking.remaining == INTERVENTION_MS - 10_000 - 20_000
+
+
+def test_adjust_time_while_paused_changes_the_time_left(speaking: Floor) -> None:
+    speaking.send(c.StartTimer())
+    speaking.tick(30_000)
+    speaking.send(c.PauseTimer())
+    speaking.send(c.AdjustTime(delta_ms=60_000))
+    assert speaking.remaining == INTERVENTION_MS - 30_000 + 60_000
+    speaking.send(c.ResumeTimer())
+    assert speaking.remaining == INTERVENTION_MS + 30_000
+
+
+def test_adjust_time_before_the_start_changes_the_total(speaking: Floor) -> None:
+    speaking.send(c.AdjustTime(delta_ms=-60_000))
+    assert speaking.remaining == INTERVENTION_MS - 60_000
+    speaking.send(c.StartTimer())
+    assert speaking.timer.deadline_at == speaking.now + 120_000
+
+
+def test_taking_time_away_can_push_the_speaker_into_overtime(speaking: Floor) -> None:
+    speaking.send(c.StartTimer())
+    speaking.tick(170_000)
+    speaking.send(c.AdjustTime(delta_ms=-30_000))
+    assert speaking.remaining == -20_000
+    speaking.tick(5_000)
+    assert speaking.remaining == -25_000
+    speaking.send(c.PauseTimer())
+    assert speaking.timer.remaining_ms == -25_000
+    speaking.send(c.EndTurn())
+    (speech,) = speaking.seg.speeches
+    assert (speech.allotted_ms, speech.spoken_ms, speech.overrun_ms) == (150_000, 175_000, 25_000)
+
+
+def test_adding_time_in_overtime_brings_the_speaker_back(speaking: Floor) -> None:
+    speaking.send(c.StartTimer())
+    speaking.tick(INTERVENTION_MS + 10_000)
+    speaking.send(c.AdjustTime(delta_ms=60_000))
+    assert speaking.remaining == 50_000
+
+
+def test_adjust_time_of_zero_is_refused_by_the_schema() -> None:
+    with pytest.raises(ValidationError, match="must not be 0"):
+        c.AdjustTime(delta_ms=0)
+    with pytest.raises(ValidationError):
+        c.AdjustTime(delta_ms=3_600_001)
+
+
+def test_reset_gives_back_the_full_time_and_stops_the_clock(speaking: Floor) -> None:
+    speaking.send(c.StartTimer())
+    speaking.tick(50_000)
+    speaking.send(c.AdjustTime(delta_ms=30_000))
+    speaking.send(c.ResetTimer())
+    timer = speaking.timer
+    assert (timer.state, timer.added_ms, timer.deadline_at) == ("idle", 0, None)
+    assert speaking.remaining == INTERVENTION_MS
+    speaking.send(c.StartTimer())
+    assert speaking.timer.started_at == speaking.now
+
+
+def test_resetting_an_untouched_timer_changes_nothing(speaking: Floor) -> None:
+    assert speaking.send(c.ResetTimer()) == []
+
+
+def test_resetting_a_timer_with_only_added_time_clears_it(speaking: Floor) -> None:
+    speaking.send(c.AdjustTime(delta_ms=30_000))
+    assert len(speaking.send(c.ResetTimer())) == 1
+    assert speaking.remaining == INTERVENTION_MS
+
+
+def test_a_reset_timer_that_never_restarts_is_a_skipped_turn(speaking: Floor) -> None:
+    speaking.send(c.StartTimer())
+    speaking.send(c.ResetTimer())
+    speaking.send(c.EndTurn())
+    assert speaking.seg.speeches == ()
+
+
+# --- default times and thresholds ---------------------------------------------------------------
+
+
+def test_set_default_time_applies_to_later_turns_only(floor: Floor) -> None:
+    before = floor.add("Before", kind=TurnKind.INTERVENTION)
+    floor.send(c.SetDefaultTime(kind=TurnKind.INTERVENTION, duration_ms=120_000))
+    assert floor.seg.settings.default_times_ms[TurnKind.INTERVENTION] == 120_000
+    assert floor.seg.settings.default_times_ms[TurnKind.PANELLIST] == 300_000
+    after = floor.add("After", kind=TurnKind.INTERVENTION)
+    assert floor.entry(before).allotted_ms == INTERVENTION_MS
+    assert floor.entry(after).allotted_ms == 120_000
+    floor.send(c.CallNext())
+    assert floor.remaining == INTERVENTION_MS
+    assert floor.view()["settings"]["default_times_ms"]["intervention"] == 120_000
+
+
+def test_set_default_time_in_open_mode(open_floor: Floor) -> None:
+    open_floor.send(c.SetDefaultTime(kind=TurnKind.POINT_OF_ORDER, duration_ms=30_000))
+    open_floor.request("p1", TurnKind.POINT_OF_ORDER)
+    assert open_floor.seg.queue[0].allotted_ms == 30_000
+
+
+def test_setting_the_same_default_time_changes_nothing(floor: Floor) -> None:
+    assert floor.send(c.SetDefaultTime(kind=TurnKind.PANELLIST, duration_ms=300_000)) == []
+
+
+def test_set_thresholds(floor: Floor) -> None:
+    floor.send(c.SetThresholds(warning_ms=60_000, danger_ms=15_000))
+    settings = floor.view(Audience.PUBLIC)["settings"]
+    assert (settings["warning_ms"], settings["danger_ms"]) == (60_000, 15_000)
+
+
+def test_setting_the_same_thresholds_changes_nothing(floor: Floor) -> None:
+    assert floor.send(c.SetThresholds(warning_ms=30_000, danger_ms=10_000)) == []
+
+
+def test_red_may_not_come_before_amber(floor: Floor) -> None:
+    error = floor.refuse(c.SetThresholds(warning_ms=10_000, danger_ms=20_000), "invalid_thresholds")
+    assert error.status == 422
+    floor.send(c.SetThresholds(warning_ms=10_000, danger_ms=10_000))
+
+
+# --- the message to the speaker -----------------------------------------------------------------
+
+
+def test_set_and_clear_the_message(speaking: Floor) -> None:
+    speaking.send(c.SetMessage(text="  please conclude  "))
+    assert speaking.view(Audience.PUBLIC)["message"] == "please conclude"
+    assert speaking.send(c.SetMessage(text="please conclude")) == []
+    speaking.send(c.ClearMessage())
+    assert speaking.seg.message == ""
+    assert speaking.send(c.ClearMessage()) == []
+
+
+def test_a_blank_message_is_refused(speaking: Floor) -> None:
+    assert speaking.refuse(c.SetMessage(text="   "), "invalid").status == 422
+    with pytest.raises(ValidationError):
+        c.SetMessage(text="")
+
+
+@pytest.mark.parametrize("command", [c.CallNext(), c.EndTurn()])
+def test_the_message_is_cleared_when_the_turn_changes(speaking: Floor, command: object) -> None:
+    speaking.add("Next")
+    speaking.send(c.SetMessage(text="one minute left"))
+    speaking.send(command)
+    assert speaking.seg.message == ""
+
+
+# --- time used ----------------------------------------------------------------------------------
+
+
+def test_time_used_per_constituency(floor: Floor) -> None:
+    floor.queued("p3")  # academia
+    floor.add("Prof. X", constituency=Constituency.ACADEMIA, kind=TurnKind.INTERVENTION)
+    floor.queued("p4")  # trade union
+    for spoken in (30_000, 200_000, 10_000):
+        floor.send(c.CallNext())
+        floor.send(c.StartTimer())
+        floor.tick(spoken)
+    floor.send(c.EndTurn())
+    stats = floor.view()["stats"]
+    assert stats == {
+        "speeches": 3,
+        "spoken_ms": 240_000,
+        "overrun_ms": 20_000,
+        "spoken_ms_by_constituency": {"academia": 230_000, "trade_union": 10_000},
+    }

@@ -1,0 +1,176 @@
+"""What each audience sees: the room and the clock see no personal details; the moderator sees
+everything needed to run the floor."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import Floor
+
+from app.floor import commands as c
+from app.floor.model import Constituency, TurnKind
+from app.views import Audience, segment_summary, view
+
+PRIVATE_KEYS = {"participant_id", "request_id", "note"}
+MODERATOR_ONLY = {"requests", "undo", "stats"}
+
+
+def _keys(document: Any) -> Iterator[str]:
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield key
+            yield from _keys(value)
+    elif isinstance(document, list):
+        for item in document:
+            yield from _keys(item)
+
+
+@pytest.fixture
+def busy(floor: Floor) -> Floor:
+    """p3 speaks (timer running), p1 and a guest are queued, p2 waits for approval."""
+    floor.queued("p3", note="private: about my organisation's funding")
+    floor.queued("p1", TurnKind.POINT_OF_ORDER, note="private: rule 12")
+    floor.send(c.MoveEntry(entry_id=floor.seg.queue[1].id, position=0))  # Chen Wei first
+    floor.add("Guest", organisation="IOM", constituency=Constituency.UN_SYSTEM, note="private")
+    floor.request("p2", note="private: please call me early")
+    floor.send(c.CallNext())
+    floor.send(c.StartTimer())
+    floor.send(c.SetMessage(text="please conclude"))
+    return floor
+
+
+@pytest.mark.parametrize("audience", [Audience.PUBLIC, Audience.DELEGATE])
+def test_the_room_sees_no_personal_details(busy: Floor, audience: Audience) -> None:
+    document = busy.view(audience)
+    assert not PRIVATE_KEYS & set(_keys(document))
+    assert not MODERATOR_ONLY & set(document)
+    text = json.dumps(document)
+    assert "private" not in text
+    for request_id in busy.seg.requests:
+        assert request_id not in text
+
+
+def test_the_public_view_shows_the_floor(busy: Floor) -> None:
+    document = busy.view(Audience.PUBLIC)
+    assert set(document) == {"segment", "settings", "current", "message", "queue"}
+    assert document["current"] == {
+        "id": busy.seg.current.entry.id,
+        "name": "Chen Wei",
+        "organisation": "Fudan University",
+        "constituency": "academia",
+        "kind": "intervention",
+        "allotted_ms": 180_000,
+        "timer": {
+            "state": "running",
+            "allotted_ms": 180_000,
+            "added_ms": 0,
+            "deadline_at": busy.now + 180_000,
+            "remaining_ms": None,
+            "started_at": busy.now,
+        },
+    }
+    assert [(e["name"], e["kind"]) for e in document["queue"]] == [
+        ("Amina Diallo", "point_of_order"),
+        ("Guest", "panellist"),
+    ]
+    assert document["message"] == "please conclude"
+    assert document["segment"]["status"] == "live"
+    assert document["segment"]["title"] == "Thematic discussion I"
+
+
+def test_a_paused_timer_shows_the_time_left(busy: Floor) -> None:
+    busy.tick(50_000)
+    busy.send(c.PauseTimer())
+    timer = busy.view(Audience.PUBLIC)["current"]["timer"]
+    assert (timer["state"], timer["deadline_at"], timer["remaining_ms"]) == (
+        "paused",
+        None,
+        130_000,
+    )
+
+
+def test_an_idle_timer_shows_the_full_time(floor: Floor) -> None:
+    floor.add("A", allotted_ms=90_000)
+    floor.send(c.CallNext())
+    floor.send(c.AdjustTime(delta_ms=10_000))
+    timer = floor.view(Audience.PUBLIC)["current"]["timer"]
+    assert (timer["state"], timer["remaining_ms"], timer["added_ms"]) == ("idle", 100_000, 10_000)
+
+
+def test_the_delegate_view_counts_pending_requests(busy: Floor) -> None:
+    assert busy.view(Audience.DELEGATE)["pending_count"] == 1
+    busy.request("p4")
+    assert busy.view(Audience.DELEGATE)["pending_count"] == 2
+
+
+def test_the_moderator_sees_pending_requests(busy: Floor) -> None:
+    (request,) = busy.view()["requests"]
+    assert request == {
+        "id": request["id"],
+        "participant_id": "p2",
+        "name": "Bruno Silva",
+        "organisation": "City of São Paulo",
+        "constituency": "local_and_regional_authorities",
+        "kind": "intervention",
+        "note": "private: please call me early",
+        "requested_at": busy.seg.requests[request["id"]].requested_at,
+    }
+
+
+def test_the_moderator_sees_who_is_queued_and_why(busy: Floor) -> None:
+    document = busy.view()
+    first = document["queue"][0]
+    assert (first["participant_id"], first["note"]) == ("p1", "private: rule 12")
+    assert first["request_id"] in busy.seg.requests
+    assert document["queue"][1]["participant_id"] is None
+    assert document["current"]["note"] == "private: about my organisation's funding"
+
+
+def test_the_moderator_sees_what_undo_would_do(floor: Floor) -> None:
+    assert floor.view()["undo"] is None
+    floor.add("A")
+    assert floor.view()["undo"] == {"label": "adding A", "available": True, "refusal": None}
+    floor.send(c.CallNext())
+    assert floor.view()["undo"]["available"] is False
+
+
+def test_the_moderator_sees_time_used(floor: Floor) -> None:
+    assert floor.view()["stats"] == {
+        "speeches": 0,
+        "spoken_ms": 0,
+        "overrun_ms": 0,
+        "spoken_ms_by_constituency": {},
+    }
+    floor.queued("p2")
+    floor.send(c.CallNext())
+    floor.send(c.StartTimer())
+    floor.tick(200_000)
+    floor.send(c.EndTurn())
+    assert floor.view()["stats"] == {
+        "speeches": 1,
+        "spoken_ms": 200_000,
+        "overrun_ms": 20_000,
+        "spoken_ms_by_constituency": {"local_and_regional_authorities": 200_000},
+    }
+
+
+def test_a_delegate_sees_their_own_requests_only(busy: Floor) -> None:
+    mine = busy.mine("p1")
+    assert [(r["kind"], r["status"]) for r in mine] == [("point_of_order", "queued")]
+    assert mine[0]["entry_id"] == busy.seg.queue[0].id
+    assert busy.mine("p4") == []
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_views_are_plain_json(busy: Floor, audience: Audience) -> None:
+    document = view(busy.seg, audience)
+    assert json.loads(json.dumps(document)) == document
+
+
+def test_the_segment_summary_carries_the_version(busy: Floor) -> None:
+    summary = segment_summary(busy.seg)
+    assert summary["version"] == busy.version
+    assert summary["title"] == "Thematic discussion I"
