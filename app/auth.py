@@ -17,7 +17,16 @@ from .store import Store
 from .store.tables import CredentialRow
 
 ORGANISER_KEY_SETTING = "organiser_key_sha256"
-SESSION_COOKIE = "fk_session"
+#: Which credential a browser request means, when a browser holds several (a secretariat laptop
+#: may run the console and, in another window, the room display): a header on REST calls and
+#: ``?as=`` on sockets, listing acceptable roles in order.
+ROLE_HINT_HEADER = "x-floorkeeper-as"
+COOKIE_ORDER = ("organiser", "moderator", "display", "delegate")
+
+
+def session_cookie(role: str) -> str:
+    """One HttpOnly cookie per role, so signing in as one face never signs another out."""
+    return f"fk_{role}"
 
 
 def hash_token(token: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from starlette.requests import HTTPConnection
 
-from ..auth import SESSION_COOKIE, Authenticator
+from ..auth import COOKIE_ORDER, ROLE_HINT_HEADER, Authenticator, session_cookie
 from ..config import Settings
 from ..engine import Engine
 from ..floor import Actor, FloorError, Forbidden, Role
@@ -36,7 +36,18 @@ def presented_token(connection: HTTPConnection) -> str | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
-    return connection.cookies.get(SESSION_COOKIE) or None
+    for role in hinted_roles(connection):
+        cookie = connection.cookies.get(session_cookie(role))
+        if cookie:
+            return cookie
+    return None
+
+
+def hinted_roles(connection: HTTPConnection) -> list[str]:
+    """The roles a browser asks to act as (header or ``?as=``), else every role in order."""
+    hint = connection.headers.get(ROLE_HINT_HEADER) or connection.query_params.get("as") or ""
+    roles = [role.strip() for role in hint.split(",") if role.strip() in COOKIE_ORDER]
+    return roles or list(COOKIE_ORDER)
 
 
 async def resolve(services: Services, token: str) -> Actor:

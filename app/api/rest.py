@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from .. import __version__
-from ..auth import SESSION_COOKIE
+from ..auth import session_cookie
 from ..engine import Hearing, audience_of
 from ..floor import Actor, FloorError, NotFound, Role
 from ..floor import commands as c
@@ -25,6 +25,7 @@ from .deps import (
     Services,
     check_access,
     current_actor,
+    hinted_roles,
     optional_actor,
     resolve,
     services_of,
@@ -107,7 +108,7 @@ async def open_session(body: SessionCreate, request: Request, svc: ServicesDep) 
     )
     response = JSONResponse(out.model_dump())
     response.set_cookie(
-        SESSION_COOKIE,
+        session_cookie(actor.role.value),
         body.token,
         httponly=True,
         samesite="strict",
@@ -119,16 +120,26 @@ async def open_session(body: SessionCreate, request: Request, svc: ServicesDep) 
 
 
 @router.get("/session", tags=["sessions"])
-async def who_am_i(actor: ActorDep) -> SessionOut:
+async def who_am_i(actor: ActorDep, svc: ServicesDep) -> SessionOut:
+    """Who this credential is; a delegate also gets what they registered with."""
+    participant = None
+    if actor.participant_id is not None:
+        row = await asyncio.to_thread(svc.engine.store.participant, actor.participant_id)
+        participant = _participant_out(row) if row is not None else None
     return SessionOut(
-        role=actor.role.value, event_id=actor.event_id, participant_id=actor.participant_id
+        role=actor.role.value,
+        event_id=actor.event_id,
+        participant_id=actor.participant_id,
+        participant=participant,
     )
 
 
 @router.delete("/session", tags=["sessions"], status_code=204)
-async def close_session() -> Response:
+async def close_session(request: Request) -> Response:
+    """Sign out of the roles this browser asks to act as (see ``X-Floorkeeper-As``)."""
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    for role in hinted_roles(request):
+        response.delete_cookie(session_cookie(role), path="/")
     return response
 
 

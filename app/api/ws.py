@@ -19,13 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, TypeAdapter, Validati
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocketDisconnect
 
-from ..auth import SESSION_COOKIE
 from ..engine import Engine, Hearing, audience_of, encode
 from ..floor import Actor, FloorError
 from ..floor import commands as c
 from ..floor.model import SegmentState
 from ..hub import Subscriber
-from .deps import ANY_ROLE, Services, check_access, services_of
+from .deps import ANY_ROLE, Services, check_access, presented_token, services_of
 
 log = logging.getLogger("floorkeeper.ws")
 
@@ -286,7 +285,7 @@ async def serve_socket(
         await deny(websocket, error.status, error.code, error.message)
         return
     actor: Actor | None = None
-    cookie = websocket.cookies.get(SESSION_COOKIE)
+    cookie = presented_token(websocket)
     if cookie:
         actor = await asyncio.to_thread(services.auth.resolve, cookie, engine.clock())
         if actor is None:

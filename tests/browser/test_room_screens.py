@@ -150,3 +150,25 @@ def test_every_face_runs_under_its_content_security_policy(
     assert "#key=" not in page.url  # the key was exchanged for a cookie and removed
     assert violations == []
     context.close()
+
+
+def test_one_browser_can_run_the_console_and_the_display_side_by_side(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    """Each role has its own cookie: opening the display does not sign the console out."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
+    console = context.new_page()
+    console.goto(faces["moderator"])
+    expect(console.locator("#connection-status")).to_have_text("Live")
+    display = context.new_page()
+    display.goto(faces["display"])
+    _live(display)
+    console.locator("#btn-next").click()  # a moderator command, after the display signed in
+    expect(display.locator("#speaker-name")).to_have_text("Panellist 1")
+    console.reload()
+    expect(console.locator("#connection-status")).to_have_text("Live")
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
+    cookies = {cookie["name"]: cookie for cookie in context.cookies()}
+    assert {"fk_moderator", "fk_display"} <= set(cookies)
+    assert all(c["httpOnly"] and c["sameSite"] == "Strict" for c in cookies.values())
+    context.close()

@@ -21,9 +21,20 @@ export class ApiError extends Error {
   }
 }
 
+// The roles this face acts as, in order. A browser may hold several sign-ins at once (the
+// console and, in another window, the room display): each role has its own cookie, and the
+// server uses the one this face asks for.
+let roles = [];
+
+/** Say which credential this face uses, e.g. actAs("moderator", "organiser"). */
+export function actAs(...wanted) {
+  roles = wanted;
+}
+
 /** Call the REST API with the session cookie; resolve to JSON, reject with ApiError. */
 export async function api(method, path, body) {
   const options = { method, credentials: "same-origin", headers: {} };
+  if (roles.length) options.headers["X-Floorkeeper-As"] = roles.join(",");
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
@@ -230,7 +241,8 @@ export class FloorConnection extends EventTarget {
 
   open() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(`${scheme}//${location.host}${this.path}`);
+    const as = roles.length ? `?as=${roles.join(",")}` : "";
+    const socket = new WebSocket(`${scheme}//${location.host}${this.path}${as}`);
     this.socket = socket;
     socket.addEventListener("open", () => {
       const hello = { type: "hello" };

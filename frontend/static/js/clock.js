@@ -1,9 +1,10 @@
 // Speaker clock: huge remaining time, green → amber → red, overtime counting up and flashing,
 // the moderator's message large, the next speaker small. Faces the podium.
-import { FloorConnection, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
+import { FloorConnection, actAs, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
 import { setText } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
+actAs("display");
 const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 
 function render(connection) {

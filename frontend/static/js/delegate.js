@@ -1,7 +1,17 @@
 // The delegate's phone: join with the event's code, request the floor, follow one's place in
 // the queue until one speaks. Everything the server says is put in as text (dom.js).
 
-import { ApiError, FloorConnection, api, formatClock, newId, phaseOf, remainingMs, signIn } from "./client.js";
+import {
+  ApiError,
+  FloorConnection,
+  actAs,
+  api,
+  formatClock,
+  newId,
+  phaseOf,
+  remainingMs,
+  signIn,
+} from "./client.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
 import {
   CONSTITUENCIES,
@@ -18,6 +28,7 @@ import {
 } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
+actAs("delegate");
 const REMEMBERED = "floorkeeper.delegate";
 const OPEN = new Set(["pending", "queued"]);
 const ACTIVE = new Set(["pending", "queued", "speaking"]);

@@ -1,10 +1,11 @@
 // Room display: the segment, the current speaker and their time, who is next, how to join.
 // Read from the back of the room; changes only when the state does, plus the clock's tick.
-import { FloorConnection, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
+import { FloorConnection, actAs, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
 import { apply, constituencyLabel, kindLabel, pickLanguage, setLanguage, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
+actAs("display");
 const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 setLanguage(pickLanguage(new URLSearchParams(location.search).get("lang")));
 apply(document);

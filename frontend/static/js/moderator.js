@@ -2,7 +2,7 @@
 // This module wires the pieces (moderator/*.js) to the shared connection and renders on change;
 // the timer is computed here every animation frame from its facts and the server's clock.
 
-import { ApiError, FloorConnection, api, signIn } from "./client.js";
+import { ApiError, FloorConnection, actAs, api, signIn } from "./client.js";
 import { setText, timeOfDay } from "./dom.js";
 import { createAddSpeaker } from "./moderator/add-speaker.js";
 import { createMessage } from "./moderator/message.js";
@@ -15,6 +15,7 @@ import { installShortcuts } from "./moderator/shortcuts.js";
 import { createSpeakerPanel } from "./moderator/speaker.js";
 
 const $ = (id) => document.getElementById(id);
+actAs("moderator", "organiser");
 const STALE_NOTICE =
   "The floor changed just before your command (another console or a new request) — showing the current state. Nothing was applied: check and try again.";
 const STATUS_TEXT = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
