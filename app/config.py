@@ -3,9 +3,42 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 DEFAULT_DATABASE_URL = "sqlite:///floorkeeper.db"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one client may do, so that one broken or hostile phone cannot crowd out the room.
+
+    Each is set by ``FLOORKEEPER_<NAME>`` (e.g. ``FLOORKEEPER_JOINS_PER_MINUTE=600`` for a load
+    test from one address); ``0`` switches that limit off. See docs/security.md.
+    """
+
+    #: Frames per second one WebSocket may send (a token bucket of twice this size).
+    ws_messages_per_second: int = 20
+    #: Floor requests one delegate may make per minute (withdrawals included).
+    floor_requests_per_minute: int = 12
+    #: Delegates who may join per minute from one network address (a whole delegation may share
+    #: the venue's Wi-Fi address, so this is generous).
+    joins_per_minute: int = 120
+    #: Wrong join codes one address may try per minute before it is made to wait.
+    bad_join_codes_per_minute: int = 10
+    #: Sockets open at once with one credential (a delegate on two phones, a display link on the
+    #: main screen and the overflow room).
+    connections_per_token: int = 8
+    #: REST requests per second from one credential or, without one, one address.
+    requests_per_second: int = 50
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        values = {}
+        for item in fields(cls):
+            raw = os.environ.get(f"FLOORKEEPER_{item.name.upper()}")
+            if raw is not None and raw.strip():
+                values[item.name] = int(raw)
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -15,6 +48,7 @@ class Settings:
     #: Origins allowed to open a WebSocket besides the server's own (same origin is always allowed).
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     public_url: str | None = None
+    limits: Limits = field(default_factory=Limits)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -24,6 +58,7 @@ class Settings:
             "organiser_key": os.environ.get("FLOORKEEPER_ORGANISER_KEY") or None,
             "allowed_origins": tuple(o.strip() for o in origins.split(",") if o.strip()),
             "public_url": os.environ.get("FLOORKEEPER_PUBLIC_URL") or None,
+            "limits": Limits.from_env(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
