@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 import uvicorn
@@ -14,12 +15,18 @@ from .main import StartupInfo, create_app
 
 # The WebSocket settings the field notes ask for: no per-message deflate (it doubles CPU per
 # broadcast and triples memory per connection), small frames, regular pings.
-def uvicorn_config(app: object, host: str, port: int) -> uvicorn.Config:
+def uvicorn_config(
+    app: object, host: str, port: int, forwarded_allow_ips: str = "127.0.0.1"
+) -> uvicorn.Config:
     return uvicorn.Config(
         app,  # type: ignore[arg-type]
         host=host,
         port=port,
         log_level="info",
+        # Behind a TLS proxy on these addresses, X-Forwarded-Proto/-For are believed: cookies
+        # get Secure and limits count the phone's address, not the proxy's.
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
         ws="websockets",
         ws_per_message_deflate=False,
         ws_max_size=128 * 1024,  # the app refuses frames over 64 KiB with an error it names
@@ -38,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
         "--database-url",
         help="SQLAlchemy URL (default: FLOORKEEPER_DATABASE_URL or sqlite:///floorkeeper.db); "
         "e.g. postgresql+psycopg://user@host/db",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("FLOORKEEPER_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        help="addresses of TLS proxies whose X-Forwarded-* headers are trusted "
+        "(default: FLOORKEEPER_FORWARDED_ALLOW_IPS or 127.0.0.1; '*' trusts any)",
     )
     serve.add_argument(
         "--demo",
@@ -74,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(settings, demo=args.demo)
     base = settings.public_url or f"http://{args.host}:{args.port}"
 
-    server = uvicorn.Server(uvicorn_config(app, args.host, args.port))
+    server = uvicorn.Server(
+        uvicorn_config(app, args.host, args.port, forwarded_allow_ips=args.forwarded_allow_ips)
+    )
 
     original_startup = server.startup
 

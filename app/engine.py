@@ -30,8 +30,28 @@ from .store.tables import CommandRow, EventRow, ParticipantRow
 from .views import Audience, View, own_requests, segment_summary, view
 
 
-def wall_clock_ms() -> int:
-    return time.time_ns() // 1_000_000
+class ServerClock:
+    """Milliseconds since the epoch that never jump: the wall clock read once, at start, then
+    advanced by the monotonic clock.
+
+    Deadlines, ``server_time`` and every instant in the log come from here, so a step of the
+    machine's wall clock (an NTP correction, a hand-set clock) during the hearing moves nothing on
+    the screens: they keep counting down to the same deadline. A restart takes the wall clock
+    afresh, which is what a restart after a real outage should do.
+    """
+
+    def __init__(
+        self,
+        wall_ns: Callable[[], int] = time.time_ns,
+        monotonic_ns: Callable[[], int] = time.monotonic_ns,
+    ) -> None:
+        self._monotonic_ns = monotonic_ns
+        self._start_wall_ns = wall_ns()
+        self._start_monotonic_ns = monotonic_ns()
+
+    def __call__(self) -> int:
+        elapsed = self._monotonic_ns() - self._start_monotonic_ns
+        return (self._start_wall_ns + elapsed) // 1_000_000
 
 
 def new_id() -> str:
@@ -69,12 +89,12 @@ class Engine:
         self,
         store: Store,
         hub: Hub,
-        clock: Callable[[], int] = wall_clock_ms,
+        clock: Callable[[], int] | None = None,
         make_id: Callable[[], str] = new_id,
     ) -> None:
         self.store = store
         self.hub = hub
-        self.clock = clock
+        self.clock = clock if clock is not None else ServerClock()
         self.make_id = make_id
         self.hearings: dict[str, Hearing] = {}
 
@@ -123,6 +143,17 @@ class Engine:
         hearing = self.hearing(row.event_id)
         await self._write(self.store.add, row)
         hearing.speakers[row.id] = _speaker(row)
+
+    async def rotate_join_code(self, hearing: Hearing, code: str) -> None:
+        """A new join code: the old link and QR stop working; delegates who joined stay in.
+
+        Every screen that shows the code (all but the delegates') gets a fresh snapshot."""
+        await self._write(self.store.set_join_code, hearing.event.id, code)
+        hearing.event.join_code = code
+        for segment_id in hearing.state.segments:
+            for subscriber in self.hub.subscribers(segment_id):
+                if subscriber.audience is not Audience.DELEGATE:
+                    subscriber.request_resync()
 
     # --- commands -------------------------------------------------------------------------------
 

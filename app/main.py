@@ -17,16 +17,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
 from .api import faces
-from .api.deps import Services
+from .api.deps import Services, client_address, presented_token
 from .api.rest import router
 from .api.ws import describe, serve_socket
-from .auth import Authenticator, ensure_organiser_key
+from .auth import Authenticator, ensure_organiser_key, hash_token
 from .config import Settings
 from .demo import load_demo
 from .engine import Engine
 from .floor import FloorError
 from .floor.roles import Role
 from .hub import Hub
+from .limits import RateLimited, Throttle
 from .store import Store, make_engine, migrate
 
 log = logging.getLogger("floorkeeper")
@@ -55,7 +56,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         engine = Engine(store, Hub())
         await engine.load()
         auth = Authenticator(store, key.digest)
-        app.state.services = Services(engine=engine, auth=auth, settings=settings)
+        app.state.services = Services(
+            engine=engine, auth=auth, settings=settings, throttle=Throttle(settings.limits)
+        )
         if demo:
             await _prepare_demo(engine, auth, info)
         app.state.startup = info
@@ -90,6 +93,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Any:
+        if request.url.path.startswith("/api/"):
+            refused = _over_request_rate(request)
+            if refused is not None:
+                return refused
         response = await call_next(request)
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -113,6 +120,37 @@ async def _prepare_demo(engine: Engine, auth: Authenticator, info: StartupInfo) 
     info.links["delegate"] = f"/join/{join_code}"
 
 
+def _over_request_rate(request: Request) -> JSONResponse | None:
+    """REST calls per second, per credential (or address without one); the organiser is free."""
+    services: Services | None = getattr(request.app.state, "services", None)
+    if services is None:
+        return None
+    token = presented_token(request)
+    if token is not None:
+        digest = hash_token(token)
+        if digest == services.auth.organiser_key_digest:
+            return None
+        key = ("token", digest)
+    else:
+        key = ("address", client_address(request))
+    delay = services.throttle.requests.wait(key)
+    if not delay:
+        return None
+    error = RateLimited("too many requests: slow down and retry", delay)
+    return _error_response(error)
+
+
+def _error_response(error: FloorError) -> JSONResponse:
+    response = _error(error.status, error.code, error.message, **(error.detail or {}))
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after_s)
+    elif error.status == 503:
+        response.headers["Retry-After"] = "1"
+    return response
+
+
 def _error(status: int, code: str, message: str, **extra: object) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}, **extra}, status_code=status)
 
@@ -120,11 +158,7 @@ def _error(status: int, code: str, message: str, **extra: object) -> JSONRespons
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FloorError)
     async def floor_error(_: Request, error: FloorError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-        response = _error(error.status, error.code, error.message, **(error.detail or {}))
-        if headers:
-            response.headers.update(headers)
-        return response
+        return _error_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:

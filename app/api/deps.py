@@ -11,7 +11,8 @@ from starlette.requests import HTTPConnection
 from ..auth import COOKIE_ORDER, ROLE_HINT_HEADER, Authenticator, session_cookie
 from ..config import Settings
 from ..engine import Engine
-from ..floor import Actor, FloorError, Forbidden, Role
+from ..floor import Actor, FloorError, Role
+from ..limits import Throttle
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Services:
     engine: Engine
     auth: Authenticator
     settings: Settings
+    throttle: Throttle
 
 
 def services_of(connection: HTTPConnection) -> Services:
@@ -69,14 +71,17 @@ async def current_actor(request: Request) -> Actor:
     return actor
 
 
-def check_access(actor: Actor, roles: frozenset[Role], event_id: str | None = None) -> None:
-    """Refuse a role the route does not allow, or a credential of another event."""
-    if actor.role not in roles:
-        raise Forbidden(f"a {actor.role} may not do this")
-    if event_id is not None and actor.event_id is not None and actor.event_id != event_id:
-        raise Forbidden("this credential belongs to another event")
+def client_address(connection: HTTPConnection) -> str:
+    return connection.client.host if connection.client else "unknown"
 
 
-ANY_ROLE = frozenset(Role)
-RUNS_FLOOR = frozenset({Role.ORGANISER, Role.MODERATOR})
-ORGANISER_ONLY = frozenset({Role.ORGANISER})
+def throttle_command(services: Services, actor: Actor, command_id: str, command: object) -> None:
+    """A delegate's floor requests and withdrawals are limited per minute (a retry is free)."""
+    if actor.role is not Role.DELEGATE or actor.event_id is None:
+        return
+    if getattr(command, "type", None) not in ("request_floor", "withdraw_request"):
+        return
+    hearing = services.engine.hearings.get(actor.event_id)
+    if hearing is not None and command_id in hearing.results:
+        return  # a retry of something already answered changes nothing
+    services.throttle.floor_requests.take(actor.participant_id, "floor requests from one delegate")

@@ -18,17 +18,16 @@ from ..engine import Hearing, audience_of
 from ..floor import Actor, FloorError, NotFound, Role
 from ..floor import commands as c
 from ..store.tables import EventRow, ParticipantRow
+from .access import authorise
 from .deps import (
-    ANY_ROLE,
-    ORGANISER_ONLY,
-    RUNS_FLOOR,
     Services,
-    check_access,
+    client_address,
     current_actor,
     hinted_roles,
     optional_actor,
     resolve,
     services_of,
+    throttle_command,
 )
 from .schemas import (
     AccessLinkCreate,
@@ -113,15 +112,22 @@ async def open_session(body: SessionCreate, request: Request, svc: ServicesDep) 
         httponly=True,
         samesite="strict",
         path="/",
-        secure=request.url.scheme == "https",
+        secure=_over_tls(request, svc),
         max_age=7 * 86_400,
     )
     return response
 
 
+def _over_tls(request: Request, svc: Services) -> bool:
+    """HTTPS here, at a trusted proxy (X-Forwarded-Proto), or by the configured public URL."""
+    public = svc.settings.public_url or ""
+    return request.url.scheme == "https" or public.startswith("https://")
+
+
 @router.get("/session", tags=["sessions"])
 async def who_am_i(actor: ActorDep, svc: ServicesDep) -> SessionOut:
     """Who this credential is; a delegate also gets what they registered with."""
+    authorise(actor, "GET /api/v1/session")
     participant = None
     if actor.participant_id is not None:
         row = await asyncio.to_thread(svc.engine.store.participant, actor.participant_id)
@@ -148,6 +154,7 @@ async def close_session(request: Request) -> Response:
 
 @router.get("/events", tags=["events"])
 async def list_events(actor: ActorDep, svc: ServicesDep) -> list[EventOut]:
+    authorise(actor, "GET /api/v1/events")
     return [
         _event_out(svc, hearing, actor)
         for hearing in svc.engine.hearings.values()
@@ -157,7 +164,7 @@ async def list_events(actor: ActorDep, svc: ServicesDep) -> list[EventOut]:
 
 @router.post("/events", tags=["events"], status_code=201)
 async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> EventOut:
-    check_access(actor, ORGANISER_ONLY)
+    authorise(actor, "POST /api/v1/events")
     row = EventRow(
         id=secrets.token_hex(6),
         title=body.title,
@@ -166,7 +173,7 @@ async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> 
         timezone=body.timezone,
         date=body.date or "",
         languages=[lang.value for lang in body.languages],
-        join_code=secrets.token_urlsafe(6),
+        join_code=new_join_code(),
         created_at=svc.engine.clock(),
     )
     hearing = await svc.engine.create_event(row)
@@ -175,13 +182,15 @@ async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> 
 
 @router.get("/events/{event_id}", tags=["events"])
 async def get_event(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOut:
-    check_access(actor, ANY_ROLE, event_id)
+    authorise(actor, "GET /api/v1/events/{event_id}", event_id)
     return _event_out(svc, svc.engine.hearing(event_id), actor)
 
 
 @router.get("/join/{join_code}", tags=["participants"])
-async def join_info(join_code: str, svc: ServicesDep) -> JoinInfo:
+async def join_info(join_code: str, request: Request, svc: ServicesDep) -> JoinInfo:
     """What a delegate's phone shows before they join: public, needs only the join code."""
+    address = client_address(request)
+    svc.throttle.check_join_guesses(address)
     for hearing in svc.engine.hearings.values():
         if secrets.compare_digest(hearing.event.join_code, join_code):
             row = hearing.event
@@ -195,7 +204,25 @@ async def join_info(join_code: str, svc: ServicesDep) -> JoinInfo:
                 languages=row.languages,
                 live_segment_id=hearing.state.live_segment_id,
             )
+    svc.throttle.wrong_join_code(address)
     raise NotFound("no event has this join code: check the link or ask the secretariat")
+
+
+@router.post("/events/{event_id}/join-code", tags=["events"])
+async def rotate_join_code(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOut:
+    """A new join code for the event, e.g. when the link was posted where it should not be.
+
+    The old link, short link and QR code stop working at once; delegates who already joined keep
+    their tokens; the room displays redraw with the new code by themselves."""
+    authorise(actor, "POST /api/v1/events/{event_id}/join-code", event_id)
+    hearing = svc.engine.hearing(event_id)
+    await svc.engine.rotate_join_code(hearing, new_join_code())
+    return _event_out(svc, hearing, actor)
+
+
+def new_join_code() -> str:
+    """Eight URL-safe characters (48 bits): short enough to type from the screen."""
+    return secrets.token_urlsafe(6)
 
 
 def join_url(request: Request, svc: Services, join_code: str) -> str:
@@ -206,7 +233,7 @@ def join_url(request: Request, svc: Services, join_code: str) -> str:
 @router.get("/events/{event_id}/join-qr.svg", tags=["events"], response_class=Response)
 async def join_qr(event_id: str, request: Request, actor: ActorDep, svc: ServicesDep) -> Response:
     """The QR code of the delegates' join link, as SVG, for the room display."""
-    check_access(actor, frozenset({Role.ORGANISER, Role.MODERATOR, Role.DISPLAY}), event_id)
+    authorise(actor, "GET /api/v1/events/{event_id}/join-qr.svg", event_id)
     url = join_url(request, svc, svc.engine.hearing(event_id).event.join_code)
     buffer = io.BytesIO()
     segno.make(url, error="m").save(
@@ -224,7 +251,7 @@ async def join_qr(event_id: str, request: Request, actor: ActorDep, svc: Service
 
 @router.get("/events/{event_id}/segments", tags=["segments"])
 async def list_segments(event_id: str, actor: ActorDep, svc: ServicesDep) -> list[dict[str, Any]]:
-    check_access(actor, ANY_ROLE, event_id)
+    authorise(actor, "GET /api/v1/events/{event_id}/segments", event_id)
     return svc.engine.segments(svc.engine.hearing(event_id))
 
 
@@ -232,7 +259,7 @@ async def list_segments(event_id: str, actor: ActorDep, svc: ServicesDep) -> lis
 async def create_segment(
     event_id: str, body: SegmentCreate, actor: ActorDep, svc: ServicesDep
 ) -> dict[str, Any]:
-    check_access(actor, ORGANISER_ONLY, event_id)
+    authorise(actor, "POST /api/v1/events/{event_id}/segments", event_id)
     command = c.CreateSegment(**body.model_dump(exclude={"command_id"}))
     result = await svc.engine.execute(event_id, None, command, actor, body.command_id)
     hearing, segment = svc.engine.find_segment(result["segment_id"])
@@ -242,7 +269,7 @@ async def create_segment(
 @router.get("/segments/{segment_id}", tags=["segments"])
 async def get_segment(segment_id: str, actor: ActorDep, svc: ServicesDep) -> dict[str, Any]:
     hearing, segment = svc.engine.find_segment(segment_id)
-    check_access(actor, ANY_ROLE, hearing.event.id)
+    authorise(actor, "GET /api/v1/segments/{segment_id}", hearing.event.id)
     return {s["id"]: s for s in svc.engine.segments(hearing)}[segment.id]
 
 
@@ -251,7 +278,7 @@ async def patch_segment(
     segment_id: str, body: SegmentPatch, actor: ActorDep, svc: ServicesDep
 ) -> dict[str, Any]:
     hearing, _ = svc.engine.find_segment(segment_id)
-    check_access(actor, RUNS_FLOOR, hearing.event.id)
+    authorise(actor, "PATCH /api/v1/segments/{segment_id}", hearing.event.id)
     changes = body.model_dump(exclude={"command_id", "base_version"}, exclude_unset=True)
     command = c.UpdateSegment(**changes)
     await svc.engine.execute(
@@ -269,7 +296,7 @@ async def patch_segment(
 async def segment_state(segment_id: str, actor: ActorDep, svc: ServicesDep) -> dict[str, Any]:
     """The live state as this caller's audience sees it, with ``version`` and ``server_time``."""
     hearing, segment = svc.engine.find_segment(segment_id)
-    check_access(actor, ANY_ROLE, hearing.event.id)
+    authorise(actor, "GET /api/v1/segments/{segment_id}/state", hearing.event.id)
     return svc.engine.snapshot(segment, audience_of(actor), actor.participant_id)
 
 
@@ -279,9 +306,8 @@ async def post_command(
 ) -> CommandResult:
     """One command (see docs/protocol.md). A retried ``command_id`` returns the first result."""
     hearing, _ = svc.engine.find_segment(segment_id)
-    check_access(
-        actor, frozenset({Role.ORGANISER, Role.MODERATOR, Role.DELEGATE}), hearing.event.id
-    )
+    authorise(actor, "POST /api/v1/segments/{segment_id}/commands", hearing.event.id)
+    throttle_command(svc, actor, envelope.command_id, envelope.command)
     result = await svc.engine.execute(
         hearing.event.id,
         segment_id,
@@ -299,8 +325,9 @@ async def request_floor(
 ) -> dict[str, Any]:
     """A delegate asks for the floor. Answers with the request and its status."""
     hearing, _ = svc.engine.find_segment(segment_id)
-    check_access(actor, frozenset({Role.DELEGATE}), hearing.event.id)
+    authorise(actor, "POST /api/v1/segments/{segment_id}/floor-requests", hearing.event.id)
     command = c.RequestFloor(kind=body.kind, note=body.note)
+    throttle_command(svc, actor, body.command_id, command)
     result = await svc.engine.execute(hearing.event.id, segment_id, command, actor, body.command_id)
     _, segment = svc.engine.find_segment(segment_id)
     mine = svc.engine.mine_message(segment, actor.participant_id or "")["requests"]
@@ -316,13 +343,13 @@ async def withdraw_request(
     command_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] = None,
 ) -> CommandResult:
     hearing, _ = svc.engine.find_segment(segment_id)
-    check_access(
-        actor, frozenset({Role.ORGANISER, Role.MODERATOR, Role.DELEGATE}), hearing.event.id
+    authorise(
+        actor, "DELETE /api/v1/segments/{segment_id}/floor-requests/{request_id}", hearing.event.id
     )
     command = c.WithdrawRequest(request_id=request_id)
-    result = await svc.engine.execute(
-        hearing.event.id, segment_id, command, actor, command_id or secrets.token_hex(8)
-    )
+    command_id = command_id or secrets.token_hex(8)
+    throttle_command(svc, actor, command_id, command)
+    result = await svc.engine.execute(hearing.event.id, segment_id, command, actor, command_id)
     return CommandResult(**result)
 
 
@@ -335,7 +362,7 @@ async def speeches(
 ) -> list[SpeechOut] | Response:
     """Who spoke, when and for how long. ``?format=csv`` for a spreadsheet."""
     hearing, segment = svc.engine.find_segment(segment_id)
-    check_access(actor, RUNS_FLOOR, hearing.event.id)
+    authorise(actor, "GET /api/v1/segments/{segment_id}/speeches", hearing.event.id)
     rows = [
         SpeechOut(
             entry_id=s.entry_id,
@@ -375,7 +402,7 @@ async def speeches(
 async def list_participants(
     event_id: str, actor: ActorDep, svc: ServicesDep
 ) -> list[ParticipantOut]:
-    check_access(actor, RUNS_FLOOR, event_id)
+    authorise(actor, "GET /api/v1/events/{event_id}/participants", event_id)
     svc.engine.hearing(event_id)
     rows = await asyncio.to_thread(svc.engine.store.participants, event_id)
     return [_participant_out(row) for row in rows]
@@ -383,20 +410,24 @@ async def list_participants(
 
 @router.post("/events/{event_id}/participants", tags=["participants"], status_code=201)
 async def join(
-    event_id: str, body: ParticipantCreate, actor: MaybeActor, svc: ServicesDep
+    event_id: str, body: ParticipantCreate, request: Request, actor: MaybeActor, svc: ServicesDep
 ) -> Joined:
     """Register a participant. A delegate registers themselves with the event's join code and
     gets their token; organisers and moderators may register anyone without a code."""
     hearing = svc.engine.hearing(event_id)
     if actor is None or not actor.runs_the_floor:
+        address = client_address(request)
+        svc.throttle.check_join_guesses(address)
         if body.join_code is None or not secrets.compare_digest(
             body.join_code, hearing.event.join_code
         ):
+            svc.throttle.wrong_join_code(address)
             raise FloorError(
                 "a valid join code is needed to join this event", code="bad_join_code", status=403
             )
+        svc.throttle.joins.take(address, "people joining from this network address")
     else:
-        check_access(actor, RUNS_FLOOR, event_id)
+        authorise(actor, "POST /api/v1/events/{event_id}/participants", event_id)
     now = svc.engine.clock()
     row = ParticipantRow(
         id=secrets.token_hex(6),
@@ -433,7 +464,7 @@ async def create_access_link(
     event_id: str, body: AccessLinkCreate, actor: ActorDep, svc: ServicesDep
 ) -> AccessLinkOut:
     """Mint a link for a moderator or a display. The secret is shown only in this answer."""
-    check_access(actor, ORGANISER_ONLY, event_id)
+    authorise(actor, "POST /api/v1/events/{event_id}/access-links", event_id)
     svc.engine.hearing(event_id)
     now = svc.engine.clock()
     expires = now + body.expires_in_s * 1000 if body.expires_in_s else None
@@ -447,7 +478,7 @@ async def create_access_link(
 async def list_access_links(
     event_id: str, actor: ActorDep, svc: ServicesDep
 ) -> list[AccessLinkOut]:
-    check_access(actor, ORGANISER_ONLY, event_id)
+    authorise(actor, "GET /api/v1/events/{event_id}/access-links", event_id)
     rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, ("moderator", "display"))
     return [_link_out(row) for row in rows]
 
@@ -456,7 +487,7 @@ async def list_access_links(
 async def revoke_access_link(
     event_id: str, link_id: str, actor: ActorDep, svc: ServicesDep
 ) -> Response:
-    check_access(actor, ORGANISER_ONLY, event_id)
+    authorise(actor, "DELETE /api/v1/events/{event_id}/access-links/{link_id}", event_id)
     found = await asyncio.to_thread(
         svc.engine.store.revoke_credential, link_id, event_id, svc.engine.clock()
     )

@@ -7,19 +7,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
 
-from ..floor.commands import CommandId, Note
+from ..floor.commands import Aim, CommandId, Kind, Line, Note, Title
 from ..floor.model import Constituency, Language, TurnKind
-from ..text import clean_text
+from ..floor.text import clean_text, required_text
 
-
-def _required_text(value: str) -> str:
-    cleaned = clean_text(value)
-    if not cleaned:
-        raise ValueError("must not be empty")
-    return cleaned
-
-
-Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_required_text)]
+Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(required_text)]
 Text = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
 
 
@@ -38,7 +30,7 @@ class ErrorOut(BaseModel):
 
 
 class EventCreate(Body):
-    title: Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_required_text)]
+    title: Annotated[str, Field(min_length=1, max_length=300), AfterValidator(required_text)]
     venue: Annotated[str, Field(max_length=300), AfterValidator(clean_text)] = ""
     room: Text = ""
     timezone: str = "UTC"
@@ -70,10 +62,10 @@ class EventOut(BaseModel):
 
 class SegmentCreate(Body):
     command_id: CommandId
-    title: Annotated[str, Field(min_length=1, max_length=200)]
-    kind: Annotated[str, Field(min_length=1, max_length=40)] = "discussion"
-    aim: Annotated[str, Field(max_length=2000)] = ""
-    moderator: Annotated[str, Field(max_length=200)] = ""
+    title: Title
+    kind: Kind = "discussion"
+    aim: Aim = ""
+    moderator: Line = ""
     scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
     scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
     position: Annotated[int, Strict(), Field(ge=0, le=1000)] = 0
@@ -82,10 +74,10 @@ class SegmentCreate(Body):
 class SegmentPatch(Body):
     command_id: CommandId
     base_version: Annotated[int, Strict(), Field(ge=0)] | None = None
-    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    kind: Annotated[str, Field(min_length=1, max_length=40)] | None = None
-    aim: Annotated[str, Field(max_length=2000)] | None = None
-    moderator: Annotated[str, Field(max_length=200)] | None = None
+    title: Title | None = None
+    kind: Kind | None = None
+    aim: Aim | None = None
+    moderator: Line | None = None
     scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
     scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
     position: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None

@@ -19,12 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, TypeAdapter, Validati
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocketDisconnect
 
+from ..auth import hash_token
 from ..engine import Engine, Hearing, audience_of, encode
 from ..floor import Actor, FloorError
 from ..floor import commands as c
 from ..floor.model import SegmentState
 from ..hub import Subscriber
-from .deps import ANY_ROLE, Services, check_access, presented_token, services_of
+from .access import authorise
+from .deps import Services, presented_token, services_of
 
 log = logging.getLogger("floorkeeper.ws")
 
@@ -101,6 +103,7 @@ class Connection:
         self.subscriber = Subscriber(
             hearing.event.id, audience_of(actor), actor.participant_id, follow_live
         )
+        self.frames = services.throttle.frames()
 
     # --- what the client receives ---------------------------------------------------------------
 
@@ -225,6 +228,14 @@ class Connection:
             message = await self.websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
+            delay = self.frames.wait(0)
+            if delay:
+                self.error(
+                    "rate_limited",
+                    f"more than {self.frames.rate} frames a second: this one was dropped",
+                    retry_after_s=max(1, round(delay)),
+                )
+                continue
             text = message.get("text")
             if text is None:
                 self.error("binary_frame", "binary frames are not accepted: send JSON text")
@@ -268,6 +279,21 @@ async def _first_hello(websocket: WebSocket) -> Hello:
         raise ProtocolError("invalid_hello", describe(error)) from None
 
 
+#: Close codes after a refused hello (4000 + the HTTP status it would have had).
+CLOSE_CODES = {"unauthenticated": 4401, "forbidden": 4403, "too_many_connections": 4429}
+
+
+def _socket_key(services: Services, token: str) -> str | None:
+    """Whose sockets a token's count goes to; None for the organiser key, which is not limited."""
+    digest = hash_token(token)
+    return None if digest == services.auth.organiser_key_digest else digest
+
+
+def _too_many(services: Services) -> str:
+    limit = services.throttle.limits.connections_per_token
+    return f"this link already has {limit} screens open: close one, or ask for another link"
+
+
 async def serve_socket(
     websocket: WebSocket, *, segment_id: str | None = None, event_id: str | None = None
 ) -> None:
@@ -286,6 +312,9 @@ async def serve_socket(
         return
     actor: Actor | None = None
     cookie = presented_token(websocket)
+    if cookie and not services.throttle.has_room(_socket_key(services, cookie)):
+        await deny(websocket, 429, "too_many_connections", _too_many(services))
+        return
     if cookie:
         actor = await asyncio.to_thread(services.auth.resolve, cookie, engine.clock())
         if actor is None:
@@ -300,21 +329,43 @@ async def serve_socket(
             actor = await asyncio.to_thread(services.auth.resolve, hello.token, engine.clock())
             if actor is None:
                 raise ProtocolError("unauthenticated", "the token is unknown, revoked or expired")
-        if actor is None:
+        token = hello.token if hello.token is not None else cookie
+        if actor is None or token is None:
             raise ProtocolError("unauthenticated", "send a token in hello or sign in first")
         try:
-            check_access(actor, ANY_ROLE, hearing.event.id)
+            route = "WEBSOCKET /ws/" + (
+                "segments/{segment_id}" if segment_id is not None else "events/{event_id}"
+            )
+            authorise(actor, route, hearing.event.id)
         except FloorError as error:
             raise ProtocolError(error.code, error.message) from None
+        socket_key = _socket_key(services, token)
+        if not services.throttle.open_socket(socket_key):
+            raise ProtocolError("too_many_connections", _too_many(services))
     except (ProtocolError, TimeoutError) as error:
         code = error.code if isinstance(error, ProtocolError) else "hello_timeout"
         message = error.message if isinstance(error, ProtocolError) else "no hello within 10 s"
         with contextlib.suppress(Exception):
             await websocket.send_text(encode({"type": "error", "code": code, "message": message}))
-            await websocket.close(code=4401 if code == "unauthenticated" else 4400, reason=code)
+            await websocket.close(code=CLOSE_CODES.get(code, 4400), reason=code)
         return
     except WebSocketDisconnect:
         return
+    try:
+        await _serve(websocket, services, hearing, actor, hello, segment_id)
+    finally:
+        services.throttle.close_socket(socket_key)
+
+
+async def _serve(
+    websocket: WebSocket,
+    services: Services,
+    hearing: Hearing,
+    actor: Actor,
+    hello: Hello,
+    segment_id: str | None,
+) -> None:
+    engine = services.engine
     connection = Connection(websocket, services, hearing, actor, follow_live=segment_id is None)
     target = segment_id
     if target is None:

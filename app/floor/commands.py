@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
 
 from .model import HOUR_MS, Constituency, FloorMode, TurnKind
+from .text import clean_paragraphs, clean_text, required_text
 
 Duration = Annotated[
     int,
@@ -23,7 +24,13 @@ Position = Annotated[
     int, Strict(), Field(ge=0, le=10_000, description="0 is the top of the queue.")
 ]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
-Note = Annotated[str, Field(max_length=280)]
+# People's text is limited by what was sent, then cleaned (app/floor/text.py): one Unicode
+# normal form, no control, bidi-override or zero-width characters.
+Note = Annotated[str, Field(max_length=280), AfterValidator(clean_text)]
+Title = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(required_text)]
+Kind = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(required_text)]
+Aim = Annotated[str, Field(max_length=2000), AfterValidator(clean_paragraphs)]
+Line = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
 
 
 class _Command(BaseModel):
@@ -72,8 +79,8 @@ class AddSpeaker(_Command):
 
     type: Literal["add_speaker"] = "add_speaker"
     participant_id: Id | None = None
-    name: Annotated[str, Field(max_length=120)] = ""
-    organisation: Annotated[str, Field(max_length=160)] = ""
+    name: Annotated[str, Field(max_length=120), AfterValidator(clean_text)] = ""
+    organisation: Annotated[str, Field(max_length=160), AfterValidator(clean_text)] = ""
     constituency: Constituency = Constituency.OTHER
     kind: TurnKind = TurnKind.PANELLIST
     allotted_ms: Duration | None = None
@@ -182,7 +189,7 @@ class SetMessage(_Command):
     """A message for the speaker, shown on the speaker clock."""
 
     type: Literal["set_message"] = "set_message"
-    text: Annotated[str, Field(min_length=1, max_length=200)]
+    text: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(required_text)]
 
 
 class ClearMessage(_Command):
@@ -206,10 +213,10 @@ class UpdateSegment(_Command):
     """Change the programme details of a segment; omitted fields stay as they are."""
 
     type: Literal["update_segment"] = "update_segment"
-    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    kind: Annotated[str, Field(min_length=1, max_length=40)] | None = None
-    aim: Annotated[str, Field(max_length=2000)] | None = None
-    moderator: Annotated[str, Field(max_length=200)] | None = None
+    title: Title | None = None
+    kind: Kind | None = None
+    aim: Aim | None = None
+    moderator: Line | None = None
     scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
     scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
     position: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
@@ -219,10 +226,10 @@ class CreateSegment(_Command):
     """Add a segment to the programme (organisers, through ``POST .../segments``)."""
 
     type: Literal["create_segment"] = "create_segment"
-    title: Annotated[str, Field(min_length=1, max_length=200)]
-    kind: Annotated[str, Field(min_length=1, max_length=40)] = "discussion"
-    aim: Annotated[str, Field(max_length=2000)] = ""
-    moderator: Annotated[str, Field(max_length=200)] = ""
+    title: Title
+    kind: Kind = "discussion"
+    aim: Aim = ""
+    moderator: Line = ""
     scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
     scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
     position: Annotated[int, Strict(), Field(ge=0, le=1000)] = 0

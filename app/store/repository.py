@@ -99,6 +99,15 @@ class Store:
         with self._session() as session:
             return session.exec(select(EventRow).where(EventRow.join_code == code)).first()
 
+    def set_join_code(self, event_id: str, code: str) -> None:
+        with self._session() as session:
+            row = session.get(EventRow, event_id)
+            if row is None:
+                raise LookupError(event_id)
+            row.join_code = code
+            session.add(row)
+            session.commit()
+
     def participant(self, participant_id: str) -> ParticipantRow | None:
         with self._session() as session:
             return session.get(ParticipantRow, participant_id)

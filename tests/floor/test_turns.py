@@ -340,10 +340,15 @@ def test_set_and_clear_the_message(speaking: Floor) -> None:
     assert speaking.send(c.ClearMessage()) == []
 
 
-def test_a_blank_message_is_refused(speaking: Floor) -> None:
-    assert speaking.refuse(c.SetMessage(text="   "), "invalid").status == 422
-    with pytest.raises(ValidationError):
-        c.SetMessage(text="")
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\u202e"])
+def test_a_blank_message_is_refused(text: str) -> None:
+    with pytest.raises(ValidationError, match="text"):
+        c.SetMessage(text=text)
+
+
+def test_a_message_is_cleaned_of_invisible_and_direction_characters(speaking: Floor) -> None:
+    speaking.send(c.SetMessage(text="Please\u200b con\u202eclude\n now"))
+    assert speaking.view(Audience.PUBLIC)["message"] == "Please conclude now"
 
 
 @pytest.mark.parametrize("command", [c.CallNext(), c.EndTurn()])

@@ -7,6 +7,7 @@ import { apply, constituencyLabel, kindLabel, pickLanguage, setLanguage, t } fro
 const $ = (id) => document.getElementById(id);
 actAs("display");
 const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+let shownJoinCode = null;
 setLanguage(pickLanguage(new URLSearchParams(location.search).get("lang")));
 apply(document);
 
@@ -53,8 +54,11 @@ function render(connection) {
   else if (!current) notice = t("display.waiting");
   if (!state.settings.list_open) notice = [notice, t("display.list_closed")].filter(Boolean).join(" · ");
   setText($("notice"), notice);
-  if (event.join_code) {
+  if (event.join_code && event.join_code !== shownJoinCode) {
+    // a new code (the organiser rotated it) means a new link and a new QR code
+    shownJoinCode = event.join_code;
     setText($("join-url"), `${location.host}/join/${event.join_code}`);
+    $("qr").src = `/api/v1/events/${encodeURIComponent(eventId)}/join-qr.svg?code=${encodeURIComponent(event.join_code)}`;
   }
   tick(connection);
 }
@@ -88,7 +92,6 @@ async function main() {
     return;
   }
   keepAwake();
-  $("qr").src = `/api/v1/events/${encodeURIComponent(eventId)}/join-qr.svg`;
   const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`);
   connection.addEventListener("change", () => render(connection));
   connection.addEventListener("status", (event) => {

@@ -1,0 +1,95 @@
+"""Who may call which route: the role x route matrix, written once, as data.
+
+Every REST route and every face has exactly one row here; ``tests/security/test_matrix.py``
+fails when a route has no row, and checks every cell (each role, plus anonymous, on each route)
+against a running app. WebSocket commands have their matrix in ``app/floor/roles.py``
+(``COMMAND_ROLES``), checked cell by cell by the same test.
+
+A row names the roles that may pass; ``ANONYMOUS`` means no credential is needed (the route is
+public or carries its own secret, such as the join code). Passing the row is necessary, not
+sufficient: a credential of another event is still refused (403), a delegate may only withdraw
+their own request, and the command behind a route has its own row in ``COMMAND_ROLES``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ..floor import Actor, Role
+from ..floor.errors import Forbidden
+
+#: Stands for "no credential presented" in the matrix (and in its tests).
+ANONYMOUS: Final = "anonymous"
+
+Cell = Role | str
+ORGANISER, MODERATOR, DELEGATE, DISPLAY = (
+    Role.ORGANISER,
+    Role.MODERATOR,
+    Role.DELEGATE,
+    Role.DISPLAY,
+)
+EVERYONE: frozenset[Cell] = frozenset({*Role, ANONYMOUS})
+ANY_ROLE: frozenset[Cell] = frozenset(Role)
+RUNS_FLOOR: frozenset[Cell] = frozenset({ORGANISER, MODERATOR})
+ORGANISER_ONLY: frozenset[Cell] = frozenset({ORGANISER})
+
+#: ``"METHOD /path"`` (the route's template, as FastAPI knows it) -> who may call it.
+ROUTES: dict[str, frozenset[Cell]] = {
+    # health, sessions and the public face of an event
+    "GET /api/v1/health": EVERYONE,
+    "POST /api/v1/session": EVERYONE,  # the body carries the secret being exchanged
+    "GET /api/v1/session": ANY_ROLE,
+    "DELETE /api/v1/session": EVERYONE,  # signing out needs no valid session
+    "GET /api/v1/join/{join_code}": EVERYONE,  # the join code is the secret
+    # events
+    "GET /api/v1/events": ANY_ROLE,  # each credential sees its own event only
+    "POST /api/v1/events": ORGANISER_ONLY,
+    "GET /api/v1/events/{event_id}": ANY_ROLE,  # delegates do not see the join code
+    "POST /api/v1/events/{event_id}/join-code": ORGANISER_ONLY,  # rotate it
+    "GET /api/v1/events/{event_id}/join-qr.svg": frozenset({ORGANISER, MODERATOR, DISPLAY}),
+    # segments and the live floor
+    "GET /api/v1/events/{event_id}/segments": ANY_ROLE,
+    "POST /api/v1/events/{event_id}/segments": ORGANISER_ONLY,
+    "GET /api/v1/segments/{segment_id}": ANY_ROLE,
+    "PATCH /api/v1/segments/{segment_id}": RUNS_FLOOR,
+    "GET /api/v1/segments/{segment_id}/state": ANY_ROLE,  # shaped by the caller's audience
+    # a delegate's commands are request_floor and withdraw_request (COMMAND_ROLES)
+    "POST /api/v1/segments/{segment_id}/commands": frozenset({ORGANISER, MODERATOR, DELEGATE}),
+    "POST /api/v1/segments/{segment_id}/floor-requests": frozenset({DELEGATE}),
+    # a delegate withdraws their own request; the floor may withdraw anyone's
+    "DELETE /api/v1/segments/{segment_id}/floor-requests/{request_id}": frozenset(
+        {ORGANISER, MODERATOR, DELEGATE}
+    ),
+    "GET /api/v1/segments/{segment_id}/speeches": RUNS_FLOOR,
+    # people and access
+    "GET /api/v1/events/{event_id}/participants": RUNS_FLOOR,
+    # with the join code anyone may register (a delegate joining); the floor needs no code
+    "POST /api/v1/events/{event_id}/participants": EVERYONE,
+    "POST /api/v1/events/{event_id}/access-links": ORGANISER_ONLY,
+    "GET /api/v1/events/{event_id}/access-links": ORGANISER_ONLY,
+    "DELETE /api/v1/events/{event_id}/access-links/{link_id}": ORGANISER_ONLY,
+    # the faces: static pages; what they show comes through the API with their credential
+    "GET /": EVERYONE,
+    "GET /favicon.ico": EVERYONE,
+    "GET /moderator": EVERYONE,
+    "GET /join/{join_code}": EVERYONE,
+    "GET /display/{event_id}": EVERYONE,
+    "GET /clock/{event_id}": EVERYONE,
+    # the live sockets (their commands: COMMAND_ROLES)
+    "WEBSOCKET /ws/segments/{segment_id}": ANY_ROLE,
+    "WEBSOCKET /ws/events/{event_id}": ANY_ROLE,
+    # the API's own documentation
+    "GET /openapi.json": EVERYONE,
+    "GET /docs": EVERYONE,
+    "GET /docs/oauth2-redirect": EVERYONE,
+    "GET /redoc": EVERYONE,
+}
+
+
+def authorise(actor: Actor, route: str, event_id: str | None = None) -> None:
+    """Refuse a role the route's row does not allow, or a credential of another event."""
+    allowed = ROUTES[route]
+    if actor.role not in allowed:
+        raise Forbidden(f"a {actor.role} may not call {route}")
+    if event_id is not None and actor.event_id is not None and actor.event_id != event_id:
+        raise Forbidden("this credential belongs to another event")

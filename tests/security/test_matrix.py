@@ -1,0 +1,359 @@
+"""The role x route matrix (app/api/access.py) and the command matrix (app/floor/roles.py),
+checked cell by cell: every role and anonymous, on every route and every WebSocket command.
+
+An allowed cell must succeed (2xx, or for a socket a snapshot / an answer that is not a refusal
+of the role); a refused cell must answer 401 (anonymous) or 403 (a role), and change nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.testclient import TestClient
+
+from app.api.access import ANONYMOUS, ROUTES
+from app.floor import Role
+from app.floor.commands import command_types
+from app.floor.roles import roles_for
+
+from .conftest import NO_LIMITS, World, build_world
+
+ROLES = [role.value for role in Role] + [ANONYMOUS]
+
+
+@dataclass
+class Call:
+    path: str
+    json: Any = None
+    token: str | None = None  # instead of the role's own credential (e.g. a fresh delegate)
+
+
+def _fresh_delegate(world: World) -> dict[str, Any]:
+    response = world.join(f"Delegate {uuid.uuid4().hex[:6]}")
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def _request_of_fresh_delegate(world: World) -> tuple[str, str]:
+    delegate = _fresh_delegate(world)
+    body = {"command_id": uuid.uuid4().hex, "kind": "intervention"}
+    response = world.call(
+        "delegate",
+        "POST",
+        f"/segments/{world.segment_id}/floor-requests",
+        token=delegate["token"],
+        json=body,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["request_id"], delegate["token"]
+
+
+def _fresh_link(world: World) -> str:
+    response = world.call(
+        "organiser", "POST", f"/events/{world.event['id']}/access-links", json={"role": "display"}
+    )
+    return str(response.json()["id"])
+
+
+def _command_call(world: World, role: str) -> Call:
+    path = f"/segments/{world.segment_id}/commands"
+    if role == "delegate":
+        token = _fresh_delegate(world)["token"]
+        command = {"type": "request_floor", "kind": "intervention"}
+        return Call(path, {"command_id": uuid.uuid4().hex, "command": command}, token)
+    command = {"type": "set_message", "text": "Please conclude"}
+    return Call(path, {"command_id": uuid.uuid4().hex, "command": command})
+
+
+def _withdraw_call(world: World, role: str) -> Call:
+    request_id, token = _request_of_fresh_delegate(world)
+    path = f"/segments/{world.segment_id}/floor-requests/{request_id}"
+    return Call(path, token=token if role == "delegate" else None)
+
+
+def _join_call(world: World, role: str) -> Call:
+    body = {
+        "join_code": world.event["join_code"],
+        "name": f"Joiner {uuid.uuid4().hex[:6]}",
+        "constituency": "civil_society",
+    }
+    return Call(f"/events/{world.event['id']}/participants", body)
+
+
+def _floor_request_call(world: World, role: str) -> Call:
+    token = _fresh_delegate(world)["token"] if role == "delegate" else None
+    body = {"command_id": uuid.uuid4().hex, "kind": "intervention"}
+    return Call(f"/segments/{world.segment_id}/floor-requests", body, token)
+
+
+# How to make a valid call to each route, as a given role, in the world.
+CALLS: dict[str, Callable[[World, str], Call]] = {
+    "GET /api/v1/health": lambda w, r: Call("/health"),
+    "POST /api/v1/session": lambda w, r: Call("/session", {"token": w.tokens["display"]}),
+    "GET /api/v1/session": lambda w, r: Call("/session"),
+    "DELETE /api/v1/session": lambda w, r: Call("/session"),
+    "GET /api/v1/join/{join_code}": lambda w, r: Call(f"/join/{w.event['join_code']}"),
+    "GET /api/v1/events": lambda w, r: Call("/events"),
+    "POST /api/v1/events": lambda w, r: Call("/events", {"title": "Side event"}),
+    "GET /api/v1/events/{event_id}": lambda w, r: Call(f"/events/{w.event['id']}"),
+    "POST /api/v1/events/{event_id}/join-code": lambda w, r: Call(
+        f"/events/{w.event['id']}/join-code"
+    ),
+    "GET /api/v1/events/{event_id}/join-qr.svg": lambda w, r: Call(
+        f"/events/{w.event['id']}/join-qr.svg"
+    ),
+    "GET /api/v1/events/{event_id}/segments": lambda w, r: Call(
+        f"/events/{w.event['id']}/segments"
+    ),
+    "POST /api/v1/events/{event_id}/segments": lambda w, r: Call(
+        f"/events/{w.event['id']}/segments", {"title": "Extra", "command_id": uuid.uuid4().hex}
+    ),
+    "GET /api/v1/segments/{segment_id}": lambda w, r: Call(f"/segments/{w.segment_id}"),
+    "PATCH /api/v1/segments/{segment_id}": lambda w, r: Call(
+        f"/segments/{w.segment_id}", {"aim": "Agree on pledges", "command_id": uuid.uuid4().hex}
+    ),
+    "GET /api/v1/segments/{segment_id}/state": lambda w, r: Call(f"/segments/{w.segment_id}/state"),
+    "POST /api/v1/segments/{segment_id}/commands": _command_call,
+    "POST /api/v1/segments/{segment_id}/floor-requests": _floor_request_call,
+    "DELETE /api/v1/segments/{segment_id}/floor-requests/{request_id}": _withdraw_call,
+    "GET /api/v1/segments/{segment_id}/speeches": lambda w, r: Call(
+        f"/segments/{w.segment_id}/speeches"
+    ),
+    "GET /api/v1/events/{event_id}/participants": lambda w, r: Call(
+        f"/events/{w.event['id']}/participants"
+    ),
+    "POST /api/v1/events/{event_id}/participants": _join_call,
+    "POST /api/v1/events/{event_id}/access-links": lambda w, r: Call(
+        f"/events/{w.event['id']}/access-links", {"role": "moderator", "label": "Chair"}
+    ),
+    "GET /api/v1/events/{event_id}/access-links": lambda w, r: Call(
+        f"/events/{w.event['id']}/access-links"
+    ),
+    "DELETE /api/v1/events/{event_id}/access-links/{link_id}": lambda w, r: Call(
+        f"/events/{w.event['id']}/access-links/{_fresh_link(w)}"
+    ),
+}
+FACES = {
+    "GET /": "/",
+    "GET /favicon.ico": "/favicon.ico",
+    "GET /moderator": "/moderator",
+    "GET /join/{join_code}": "/join/abc",
+    "GET /display/{event_id}": "/display/abc",
+    "GET /clock/{event_id}": "/clock/abc",
+    "GET /openapi.json": "/openapi.json",
+    "GET /docs": "/docs",
+    "GET /docs/oauth2-redirect": "/docs/oauth2-redirect",
+    "GET /redoc": "/redoc",
+}
+SOCKETS = {
+    "WEBSOCKET /ws/segments/{segment_id}": lambda w: f"/ws/segments/{w.segment_id}",
+    "WEBSOCKET /ws/events/{event_id}": lambda w: f"/ws/events/{w.event['id']}",
+}
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """One app and hearing for all the cells of this module (each cell makes what it uses)."""
+    from app.config import Settings
+    from app.main import create_app
+
+    from .conftest import ORGANISER_KEY
+
+    database = tmp_path_factory.mktemp("matrix") / "floor.db"
+    app = create_app(
+        Settings(
+            database_url=f"sqlite:///{database}", organiser_key=ORGANISER_KEY, limits=NO_LIMITS
+        )
+    )
+    with TestClient(app, base_url="http://floor.test") as client:
+        yield build_world(client)
+
+
+def app_routes(client: TestClient) -> set[str]:
+    return _walk(client.app.routes, "")  # type: ignore[attr-defined]
+
+
+def _walk(routes: Any, prefix: str) -> set[str]:
+    """Every method and path, through included routers (FastAPI nests them)."""
+    found: set[str] = set()
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            found |= _walk(included.routes, prefix + route.include_context.prefix)
+            continue
+        if isinstance(route, Mount):
+            continue  # /static: files, no credential
+        if isinstance(route, WebSocketRoute):
+            found.add(f"WEBSOCKET {prefix}{route.path}")
+        elif isinstance(route, Route):
+            for method in sorted((route.methods or set()) - {"HEAD"}):
+                found.add(f"{method} {prefix}{route.path}")
+    return found
+
+
+def test_every_route_has_a_row_and_every_row_a_route(shared: World) -> None:
+    routes = app_routes(shared.client)
+    assert routes - ROUTES.keys() == set(), "routes without a row in app/api/access.py"
+    assert ROUTES.keys() - routes == set(), "rows in app/api/access.py without a route"
+    assert ROUTES.keys() == CALLS.keys() | FACES.keys() | SOCKETS.keys()
+
+
+CELLS = [(route, role) for route in ROUTES for role in ROLES]
+
+
+@pytest.mark.parametrize(("route", "role"), CELLS, ids=[f"{r} as {c}" for r, c in CELLS])
+def test_cell(shared: World, route: str, role: str) -> None:
+    allowed = role in ROUTES[route]
+    method, _, _ = route.partition(" ")
+    shared.client.cookies.clear()  # each cell presents its own credential only
+    if route in SOCKETS:
+        _socket_cell(shared, SOCKETS[route](shared), role, allowed)
+        return
+    if route in FACES:
+        headers = _auth(shared.tokens[role])
+        response = shared.client.request(method, FACES[route], headers=headers)
+        assert response.status_code == 200 if allowed else 403
+        return
+    call = CALLS[route](shared, role)
+    token = call.token if call.token is not None else shared.tokens[role]
+    version_before = shared.state()["version"]
+    response = shared.client.request(
+        method, f"/api/v1{call.path}", headers=_auth(token), json=call.json
+    )
+    if allowed:
+        assert response.status_code < 300, f"{role} should pass {route}: {response.text}"
+        if route == "POST /api/v1/events/{event_id}/join-code":
+            shared.event["join_code"] = response.json()["join_code"]
+    else:
+        expected = 401 if role == ANONYMOUS else 403
+        assert response.status_code == expected, f"{role} should be refused {route}"
+        code = "unauthenticated" if role == ANONYMOUS else "forbidden"
+        assert response.json()["error"]["code"] == code
+        assert shared.state()["version"] == version_before, "a refused call changed the floor"
+
+
+def _auth(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def _socket_cell(world: World, path: str, role: str, allowed: bool) -> None:
+    with world.client.websocket_connect(path) as socket:
+        hello: dict[str, Any] = {"type": "hello"}
+        if world.tokens[role]:
+            hello["token"] = world.tokens[role]
+        socket.send_json(hello)
+        first = socket.receive_json()
+        if allowed:
+            assert first["type"] == "snapshot"
+        else:
+            assert first["type"] == "error" and first["code"] == "unauthenticated"
+
+
+# --- the same credential, another event ------------------------------------------------------
+
+SCOPED = [
+    route
+    for route in CALLS
+    if ("{event_id}" in route or "{segment_id}" in route) and Role.MODERATOR in ROUTES[route]
+]
+
+
+@pytest.mark.parametrize("route", SCOPED)
+def test_a_credential_of_another_event_is_refused(shared: World, route: str) -> None:
+    call = CALLS[route](shared, "moderator")
+    method = route.partition(" ")[0]
+    response = shared.client.request(
+        method, f"/api/v1{call.path}", headers=_auth(shared.tokens["stranger"]), json=call.json
+    )
+    assert response.status_code == 403, response.text
+    assert response.json()["error"]["message"] == "this credential belongs to another event"
+
+
+# --- the command matrix, over the socket -----------------------------------------------------
+
+#: A valid example of every command a client may send.
+EXAMPLES: dict[str, dict[str, Any]] = {
+    "request_floor": {"kind": "point_of_order"},
+    "withdraw_request": {"request_id": "nope"},
+    "approve_request": {"request_id": "nope"},
+    "decline_request": {"request_id": "nope", "reason": "out of time"},
+    "add_speaker": {"name": "Guest speaker", "constituency": "academia"},
+    "move_entry": {"entry_id": "nope", "position": 0},
+    "remove_entry": {"entry_id": "nope"},
+    "undo": {},
+    "set_floor_mode": {"mode": "open"},
+    "close_list": {},
+    "reopen_list": {},
+    "set_queue_cap": {"cap": 40},
+    "set_default_time": {"kind": "intervention", "duration_ms": 180_000},
+    "set_thresholds": {"warning_ms": 30_000, "danger_ms": 10_000},
+    "call_next": {},
+    "end_turn": {},
+    "start_timer": {},
+    "pause_timer": {},
+    "resume_timer": {},
+    "adjust_time": {"delta_ms": 30_000},
+    "reset_timer": {},
+    "set_message": {"text": "Please conclude"},
+    "clear_message": {},
+    "start_segment": {},
+    "end_segment": {},
+    "update_segment": {"aim": "Recommendations"},
+    "create_segment": {"title": "Extra"},
+}
+COMMAND_CELLS = [(kind, role) for kind in command_types() for role in Role]
+
+
+def test_every_command_has_an_example() -> None:
+    assert set(EXAMPLES) == set(command_types())
+
+
+@pytest.mark.parametrize(
+    ("kind", "role"), COMMAND_CELLS, ids=[f"{k} as {r}" for k, r in COMMAND_CELLS]
+)
+def test_command_cell(shared: World, kind: str, role: Role) -> None:
+    """Each role sends each command over its socket; only the command's row may pass."""
+    world = shared
+    with world.client.websocket_connect(f"/ws/segments/{world.segment_id}") as socket:
+        socket.send_json({"type": "hello", "token": world.tokens[role.value]})
+        assert socket.receive_json()["type"] == "snapshot"
+        before = world.state()["version"]
+        command_id = uuid.uuid4().hex
+        command = {"type": kind, **EXAMPLES[kind]}
+        if kind == "create_segment":  # the one command with its own route, not the socket
+            response = world.call(
+                role.value,
+                "POST",
+                f"/events/{world.event['id']}/segments",
+                json={"command_id": command_id, **EXAMPLES[kind]},
+            )
+            answer = response.json().get("error") or {"type": "ack"}
+            answer.setdefault("type", "error")
+        else:
+            socket.send_json({"type": "command", "command_id": command_id, "command": command})
+            answer = _answer_to(socket, command_id)
+    if role in roles_for(kind):
+        assert answer.get("code") not in ("forbidden", "unauthenticated"), answer
+    else:
+        assert answer["type"] == "error" and answer["code"] == "forbidden", answer
+        assert world.state()["version"] == before, "a refused command changed the floor"
+
+
+def _answer_to(socket: Any, command_id: str) -> dict[str, Any]:
+    while True:
+        frame = socket.receive_json()
+        if frame.get("command_id") == command_id and frame["type"] in ("ack", "error"):
+            return dict(frame)
+
+
+def test_anonymous_sockets_send_nothing(world: World) -> None:
+    with world.client.websocket_connect(f"/ws/segments/{world.segment_id}") as socket:
+        socket.send_json({"type": "command", "command_id": "x", "command": {"type": "call_next"}})
+        refusal = socket.receive_json()
+    assert refusal["code"] == "expected_hello"
+    assert world.state()["version"] == 2  # created, started, nothing since
