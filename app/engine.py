@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,10 +211,19 @@ class Engine:
                 result=result,
                 recorded_at=context.now,
             )
-            await self._write(self.store.append, records, row)
-            hearing.results[command_id] = (body_hash, result)
-            hearing.state = after
-            self._publish(hearing, before, events, states)
+
+            async def commit() -> None:
+                await self._write(self.store.append, records, row)
+                hearing.results[command_id] = (body_hash, result)
+                hearing.state = after
+                self._publish(hearing, before, events, states)
+
+            # Once the write has started it commits in its thread whatever happens to this task
+            # (a console's socket that closes mid-command cancels its reader), so the swap must
+            # follow it, under the lock: else the log is ahead of the live state, the next
+            # command collides with the versions already written, and the segment answers
+            # storage_unavailable until a restart.
+            await _to_the_end(commit())
             return result
 
     def _fold(
@@ -360,6 +369,24 @@ class Engine:
         if upcoming:
             return upcoming[0]
         return segments[-1] if segments else None
+
+
+async def _to_the_end(work: Coroutine[Any, Any, None]) -> None:
+    """Await ``work`` to its end even if the caller is cancelled meanwhile; then deliver the
+    cancellation. ``asyncio.shield`` alone is not enough: the caller would leave (and let go of
+    the meeting day's lock) while the write and the swap are still under way."""
+    task = asyncio.ensure_future(work)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.wait({task})
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        if not task.cancelled():
+            task.exception()  # the caller is gone: nobody else will read it
+        raise asyncio.CancelledError
+    task.result()
 
 
 def _speaker(row: ParticipantRow) -> Speaker:

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from . import __version__
 from .api import faces
@@ -151,6 +152,23 @@ def _error_response(error: FloorError) -> JSONResponse:
     return response
 
 
+def _methods_of(request: Request) -> list[str]:
+    """Every method some route answers on this request's path."""
+    scope = {**request.scope, "method": "\x00"}  # no route has it: a path match is PARTIAL
+    methods: set[str] = set()
+    routes = list(request.app.routes)
+    while routes:
+        route = routes.pop()
+        included = getattr(route, "original_router", None)  # FastAPI nests included routers
+        if included is not None:
+            routes.extend(included.routes)
+            continue
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
 def _error(status: int, code: str, message: str, **extra: object) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}, **extra}, status_code=status)
 
@@ -173,8 +191,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(422, "invalid_request", message, details=details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        return _error(error.status_code, code, str(error.detail))
+        response = _error(error.status_code, code, str(error.detail))
+        response.headers.update(error.headers or {})
+        if error.status_code == 405:
+            # Starlette names only the first route of the path; RFC 9110 wants every method
+            response.headers["Allow"] = ", ".join(_methods_of(request))
+        return response
 
     _ = describe  # the WebSocket transport formats validation errors the same way

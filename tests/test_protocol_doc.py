@@ -110,3 +110,17 @@ def test_each_command_and_event_is_documented_once() -> None:
     assert not repeated, "docs/protocol.md documents these types more than once: " + ", ".join(
         repeated
     )
+
+
+def test_every_rest_route_has_a_heading() -> None:
+    from app.api.access import ROUTES
+
+    text = PROTOCOL.read_text(encoding="utf-8")
+    missing = [
+        route
+        for route in ROUTES
+        if " /api/v1/" in route and f"### `{route.replace('/api/v1', '', 1)}`" not in text
+    ]
+    assert not missing, "docs/protocol.md has no '### `METHOD /path`' heading for: " + ", ".join(
+        missing
+    )

@@ -192,7 +192,7 @@ async def join_info(join_code: str, request: Request, svc: ServicesDep) -> JoinI
     address = client_address(request)
     svc.throttle.check_join_guesses(address)
     for hearing in svc.engine.hearings.values():
-        if secrets.compare_digest(hearing.event.join_code, join_code):
+        if _same_code(hearing.event.join_code, join_code):
             row = hearing.event
             return JoinInfo(
                 event_id=row.id,
@@ -220,6 +220,13 @@ async def rotate_join_code(event_id: str, actor: ActorDep, svc: ServicesDep) -> 
     return _event_out(svc, hearing, actor)
 
 
+def _same_code(expected: str, given: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (``compare_digest`` raises
+    ``TypeError`` on a ``str`` with non-ASCII characters: a 500 for ``/join/%C3%A9``)."""
+    raw = [code.encode("utf-8", "surrogatepass") for code in (expected, given)]
+    return secrets.compare_digest(raw[0], raw[1])
+
+
 def new_join_code() -> str:
     """Eight URL-safe characters (48 bits): short enough to type from the screen."""
     return secrets.token_urlsafe(6)
@@ -230,7 +237,17 @@ def join_url(request: Request, svc: Services, join_code: str) -> str:
     return f"{base.rstrip('/')}/join/{join_code}"
 
 
-@router.get("/events/{event_id}/join-qr.svg", tags=["events"], response_class=Response)
+@router.get(
+    "/events/{event_id}/join-qr.svg",
+    tags=["events"],
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+            "headers": {"X-Join-Url": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def join_qr(event_id: str, request: Request, actor: ActorDep, svc: ServicesDep) -> Response:
     """The QR code of the delegates' join link, as SVG, for the room display."""
     authorise(actor, "GET /api/v1/events/{event_id}/join-qr.svg", event_id)
@@ -353,7 +370,12 @@ async def withdraw_request(
     return CommandResult(**result)
 
 
-@router.get("/segments/{segment_id}/speeches", tags=["record"], response_model=None)
+@router.get(
+    "/segments/{segment_id}/speeches",
+    tags=["record"],
+    response_model=list[SpeechOut],
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 async def speeches(
     segment_id: str,
     actor: ActorDep,
@@ -418,9 +440,7 @@ async def join(
     if actor is None or not actor.runs_the_floor:
         address = client_address(request)
         svc.throttle.check_join_guesses(address)
-        if body.join_code is None or not secrets.compare_digest(
-            body.join_code, hearing.event.join_code
-        ):
+        if body.join_code is None or not _same_code(hearing.event.join_code, body.join_code):
             svc.throttle.wrong_join_code(address)
             raise FloorError(
                 "a valid join code is needed to join this event", code="bad_join_code", status=403

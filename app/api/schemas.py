@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
 
-from ..floor.commands import Aim, CommandId, Kind, Line, Note, Title
+from ..floor.commands import Aim, CommandId, Instant, Kind, Line, Note, Title
 from ..floor.model import Constituency, Language, TurnKind
 from ..floor.text import clean_text, required_text
 
 Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(required_text)]
 Text = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
+
+
+_ZONES = zoneinfo.available_timezones() | {"UTC"}
 
 
 class Body(BaseModel):
@@ -33,8 +37,12 @@ class EventCreate(Body):
     title: Annotated[str, Field(min_length=1, max_length=300), AfterValidator(required_text)]
     venue: Annotated[str, Field(max_length=300), AfterValidator(clean_text)] = ""
     room: Text = ""
-    timezone: str = "UTC"
-    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    # the names this server knows, so that a client (and schemathesis) can tell a valid one
+    timezone: Annotated[str, Field(json_schema_extra={"enum": sorted(_ZONES)})] = "UTC"
+    date: (
+        Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})]
+        | None
+    ) = None
     languages: list[Language] = Field(default_factory=lambda: list(Language))
 
     @field_validator("timezone")
@@ -44,6 +52,16 @@ class EventCreate(Body):
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError as error:  # "2022-13-45" matches the pattern
+                raise ValueError(f"no such date {value!r}") from error
         return value
 
 
@@ -66,8 +84,8 @@ class SegmentCreate(Body):
     kind: Kind = "discussion"
     aim: Aim = ""
     moderator: Line = ""
-    scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
-    scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    scheduled_start_at: Instant | None = None
+    scheduled_end_at: Instant | None = None
     position: Annotated[int, Strict(), Field(ge=0, le=1000)] = 0
 
 
@@ -78,8 +96,8 @@ class SegmentPatch(Body):
     kind: Kind | None = None
     aim: Aim | None = None
     moderator: Line | None = None
-    scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
-    scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    scheduled_start_at: Instant | None = None
+    scheduled_end_at: Instant | None = None
     position: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
 
 

@@ -185,7 +185,14 @@ class Connection:
     async def handle(self, data: dict[str, Any]) -> None:
         kind = data.get("type")
         if kind == "ping":
-            self.reply({"type": "pong", "t": data.get("t"), "server_time": self.engine.clock()})
+            pong = {"type": "pong", "t": data.get("t"), "server_time": self.engine.clock()}
+            try:
+                frame = encode(pong)
+            except TypeError:  # orjson nests 254 levels deep; its parser took up to 1024
+                raise ProtocolError(
+                    "malformed_frame", "ping.t is nested too deeply to echo: send a number"
+                ) from None
+            self.subscriber.reply(frame)
         elif kind == "command":
             await self.command(data)
         elif kind == "hello":

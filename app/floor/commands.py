@@ -6,7 +6,7 @@ discriminated union. Validation errors name the field and the rule that failed.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
 
@@ -24,6 +24,12 @@ Position = Annotated[
     int, Strict(), Field(ge=0, le=10_000, description="0 is the top of the queue.")
 ]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
+#: The last millisecond of the year 9999: an instant past it is a mistake, and past 2**64 it cannot
+#: even be encoded (orjson raises TypeError: a 500 for PATCH {"scheduled_end_at": 2**64}).
+MAX_INSTANT = 253_402_300_799_999
+Instant = Annotated[
+    int, Strict(), Field(ge=0, le=MAX_INSTANT, description="Milliseconds since the Unix epoch.")
+]
 # People's text is limited by what was sent, then cleaned (app/floor/text.py): one Unicode
 # normal form, no control, bidi-override or zero-width characters.
 Note = Annotated[str, Field(max_length=280), AfterValidator(clean_text)]
@@ -33,8 +39,13 @@ Aim = Annotated[str, Field(max_length=2000), AfterValidator(clean_paragraphs)]
 Line = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
 
 
+def _type_required(schema: dict[str, Any]) -> None:
+    """``type`` has a default, so JSON Schema would call it optional; the union needs it."""
+    schema["required"] = sorted({*schema.get("required", []), "type"})
+
+
 class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_type_required)
 
 
 # --- by a participant ---------------------------------------------------------------------------
@@ -171,7 +182,9 @@ class AdjustTime(_Command):
     """Add (positive) or remove (negative) speaking time."""
 
     type: Literal["adjust_time"] = "adjust_time"
-    delta_ms: Annotated[int, Strict(), Field(ge=-HOUR_MS, le=HOUR_MS)]
+    delta_ms: Annotated[
+        int, Strict(), Field(ge=-HOUR_MS, le=HOUR_MS, json_schema_extra={"not": {"const": 0}})
+    ]
 
     @field_validator("delta_ms")
     @classmethod
@@ -217,8 +230,8 @@ class UpdateSegment(_Command):
     kind: Kind | None = None
     aim: Aim | None = None
     moderator: Line | None = None
-    scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
-    scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    scheduled_start_at: Instant | None = None
+    scheduled_end_at: Instant | None = None
     position: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
 
 
@@ -230,8 +243,8 @@ class CreateSegment(_Command):
     kind: Kind = "discussion"
     aim: Aim = ""
     moderator: Line = ""
-    scheduled_start_at: Annotated[int, Strict(), Field(ge=0)] | None = None
-    scheduled_end_at: Annotated[int, Strict(), Field(ge=0)] | None = None
+    scheduled_start_at: Instant | None = None
+    scheduled_end_at: Instant | None = None
     position: Annotated[int, Strict(), Field(ge=0, le=1000)] = 0
 
 

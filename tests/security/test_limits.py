@@ -1,0 +1,187 @@
+"""Per-client limits (app/limits.py): each refuses with a clear 429, loses nothing already
+accepted, lets the organiser through, and lets the client in again once it has waited.
+
+The limits read a clock we hold, so "a minute later" is a step of that clock, not a wait.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from app.config import Limits
+from app.limits import Throttle
+
+from .conftest import NO_LIMITS, AppFactory, World, build_world
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def limited(make_client: AppFactory, **limits: int) -> tuple[World, Clock]:
+    """A hearing built without limits, then the given limits switched on with our clock."""
+    client = make_client(NO_LIMITS)
+    world = build_world(client)
+    clock = Clock()
+    settings = Limits(**{**NO_LIMITS.__dict__, **limits})
+    services = client.app.state.services  # type: ignore[attr-defined]
+    services.throttle = Throttle(settings, clock=clock)
+    return world, clock
+
+
+def _pending(world: World) -> list[str]:
+    return [r["participant_id"] for r in world.state()["state"]["requests"]]
+
+
+def refused(response: Any, fragment: str) -> None:
+    assert response.status_code == 429, response.text
+    error = response.json()["error"]
+    assert error["code"] == "rate_limited"
+    assert fragment in error["message"]
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_two_hundred_requests_a_second_from_one_phone(make_client: AppFactory) -> None:
+    world, clock = limited(make_client, requests_per_second=5)
+    request = world.call(
+        "delegate",
+        "POST",
+        f"/segments/{world.segment_id}/floor-requests",
+        json={"command_id": "first", "kind": "intervention"},
+    )
+    assert request.status_code == 201
+    answers = [
+        world.call("delegate", "GET", f"/segments/{world.segment_id}/state").status_code
+        for _ in range(200)
+    ]
+    assert answers.count(200) == 9  # a burst of twice the rate, one already spent
+    refused(world.call("delegate", "GET", "/session"), "too many requests")
+    # the organiser's own scripts are not limited, and nothing the phone did is lost
+    assert all(
+        world.call("organiser", "GET", f"/segments/{world.segment_id}/state").status_code == 200
+        for _ in range(50)
+    )
+    assert _pending(world) == [world.delegate["participant"]["id"]]
+    clock.now += 1
+    assert world.call("delegate", "GET", "/session").status_code == 200
+
+
+def test_floor_requests_per_delegate(make_client: AppFactory) -> None:
+    world, clock = limited(make_client, floor_requests_per_minute=3)
+    path = f"/segments/{world.segment_id}/floor-requests"
+
+    def ask(command_id: str) -> Any:
+        body = {"command_id": command_id, "kind": "intervention"}
+        return world.call("delegate", "POST", path, json=body)
+
+    first = ask("ask-1")
+    assert first.status_code == 201
+    withdraw = world.call("delegate", "DELETE", f"{path}/{first.json()['request_id']}")
+    assert withdraw.status_code == 200
+    assert ask("ask-2").status_code == 201
+    assert ask("ask-2").json()["duplicate"] is True  # a retry is answered, not counted
+    refused(ask("ask-3"), "floor requests")
+    refused(world.command("delegate", {"type": "request_floor"}), "floor requests")
+    assert _pending(world) == [world.delegate["participant"]["id"]]  # accepted, still there
+    clock.now += 20  # a minute's allowance comes back a third at a time
+    again = ask("ask-3")
+    assert again.status_code == 409  # now it is the floor's rule that answers
+    assert again.json()["error"]["code"] == "already_queued"
+
+
+def test_joins_per_address(make_client: AppFactory) -> None:
+    world, clock = limited(make_client, joins_per_minute=2)
+    assert world.join("One").status_code == 201
+    assert world.join("Two").status_code == 201
+    refused(world.join("Three"), "joining from this network address")
+    # the secretariat may still register people for the floor
+    body = {"name": "Registered by the floor", "constituency": "academia"}
+    by_floor = world.call(
+        "moderator", "POST", f"/events/{world.event['id']}/participants", json=body
+    )
+    assert by_floor.status_code == 201
+    clock.now += 30
+    assert world.join("Three").status_code == 201
+
+
+def test_a_flood_of_wrong_join_codes_is_stopped(make_client: AppFactory) -> None:
+    world, clock = limited(make_client, bad_join_codes_per_minute=3)
+    real = world.event["join_code"]
+    for guess in ("aaaaaaaa", "bbbbbbbb", "cccccccc"):
+        world.event["join_code"] = guess
+        assert world.join().json()["error"]["code"] == "bad_join_code"
+    # from now on this address is refused before its guess is even looked at
+    world.event["join_code"] = real
+    refused(world.join(), "wrong join codes")
+    refused(world.client.get(f"/api/v1/join/{real}"), "wrong join codes")
+    clock.now += 20
+    assert world.join().status_code == 201
+
+
+def test_guessing_through_the_join_page_counts_too(make_client: AppFactory) -> None:
+    world, _ = limited(make_client, bad_join_codes_per_minute=2)
+    assert world.client.get("/api/v1/join/nope1").status_code == 404
+    assert world.client.get("/api/v1/join/nope2").status_code == 404
+    refused(world.client.get(f"/api/v1/join/{world.event['join_code']}"), "wrong join codes")
+
+
+def _hello(client: TestClient, path: str, token: str) -> Any:
+    socket = client.websocket_connect(path)
+    socket.__enter__()
+    socket.send_json({"type": "hello", "token": token})
+    return socket
+
+
+def test_connections_per_link(make_client: AppFactory) -> None:
+    world, _ = limited(make_client, connections_per_token=2)
+    path = f"/ws/events/{world.event['id']}"
+    token = str(world.tokens["display"])
+    first, second = _hello(world.client, path, token), _hello(world.client, path, token)
+    assert first.receive_json()["type"] == second.receive_json()["type"] == "snapshot"
+    third = _hello(world.client, path, token)
+    error = third.receive_json()
+    assert error["code"] == "too_many_connections"
+    assert "2 screens open" in error["message"]
+    with pytest.raises(WebSocketDisconnect) as closed:
+        third.receive_json()
+    assert closed.value.code == 4429
+    third.__exit__(None, None, None)
+    # the open screens are unaffected, and closing one makes room
+    first.__exit__(None, None, None)
+    fourth = _hello(world.client, path, token)
+    assert fourth.receive_json()["type"] == "snapshot"
+    organiser = [_hello(world.client, path, str(world.tokens["organiser"])) for _ in range(4)]
+    assert all(s.receive_json()["type"] == "snapshot" for s in organiser)
+    for socket in (second, fourth, *organiser):
+        socket.__exit__(None, None, None)
+
+
+def test_frames_per_second_on_one_socket(make_client: AppFactory) -> None:
+    world, clock = limited(make_client, ws_messages_per_second=2)
+    with world.client.websocket_connect(f"/ws/segments/{world.segment_id}") as socket:
+        socket.send_json({"type": "hello", "token": world.tokens["moderator"]})
+        assert socket.receive_json()["type"] == "snapshot"
+        for t in range(10):
+            socket.send_json({"type": "ping", "t": t})
+        answers = [socket.receive_json() for _ in range(10)]
+        assert [a["type"] for a in answers].count("pong") == 4  # a burst of twice the rate
+        dropped = [a for a in answers if a["type"] == "error"]
+        assert {a["code"] for a in dropped} == {"rate_limited"}
+        assert "more than 2 frames a second" in dropped[0]["message"]
+        clock.now += 1
+        command_id = uuid.uuid4().hex
+        command = {"type": "set_message", "text": "Please conclude"}
+        socket.send_json({"type": "command", "command_id": command_id, "command": command})
+        while (frame := socket.receive_json())["type"] != "ack":
+            pass
+        assert frame["command_id"] == command_id
+    assert world.state()["state"]["message"] == "Please conclude"
