@@ -221,9 +221,11 @@ async def test_a_foreign_origin_cannot_open_a_socket(tmp_path: Path) -> None:
             async with connect(url, additional_headers=headers):
                 pass
         assert unauthenticated.value.response.status_code == 401
-        # the same origin is fine
+        # the same origin is fine; per-message compression is refused even when offered
         origin = f"http://127.0.0.1:{server.port}"
-        async with connect(url, origin=origin) as socket:  # type: ignore[arg-type]
+        async with connect(url, origin=origin, compression="deflate") as socket:  # type: ignore[arg-type]
+            assert socket.response is not None
+            assert "Sec-WebSocket-Extensions" not in socket.response.headers
             await socket.send(orjson.dumps({"type": "hello", "token": ORGANISER_KEY}).decode())
             frame = orjson.loads(await asyncio.wait_for(socket.recv(), 5))
             assert frame["type"] == "snapshot"
