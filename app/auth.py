@@ -56,10 +56,19 @@ def ensure_organiser_key(store: Store, from_env: str | None) -> OrganiserKey:
     return OrganiserKey(hash_token(key), generated=key)
 
 
+#: Credentials remembered in memory (each a few hundred bytes) before the memory is cleared.
+CACHE_LIMIT = 20_000
+
+
 class Authenticator:
+    """Resolves secrets to actors. Known credentials are remembered, so a request or a socket
+    costs no database query; revoking through ``revoke`` forgets at once (one process holds the
+    live state, so one memory is the truth)."""
+
     def __init__(self, store: Store, organiser_key_digest: str) -> None:
         self.store = store
         self.organiser_key_digest = organiser_key_digest
+        self._known: dict[str, CredentialRow] = {}
 
     def resolve(self, token: str, now: int) -> Actor | None:
         """The actor a secret stands for, or None if it is unknown, revoked or expired."""
@@ -68,12 +77,33 @@ class Authenticator:
         digest = hash_token(token)
         if hmac.compare_digest(digest, self.organiser_key_digest):
             return Actor(Role.ORGANISER)
-        row = self.store.credential_by_hash(digest)
-        if row is None or row.revoked_at is not None:
+        row = self._known.get(digest)
+        if row is None:
+            row = self.store.credential_by_hash(digest)
+            if row is None:
+                return None  # unknown secrets are not remembered: guesses must not fill memory
+            if len(self._known) >= CACHE_LIMIT:
+                self._known.clear()
+            self._known[digest] = row
+        if row.revoked_at is not None:
             return None
         if row.expires_at is not None and row.expires_at <= now:
             return None
         return Actor(Role(row.role), event_id=row.event_id, participant_id=row.participant_id)
+
+    def cached(self, token: str) -> bool:
+        """Whether resolving ``token`` would need no database query (for the caller's choice of
+        running it inline or in a thread)."""
+        digest = hash_token(token)
+        return digest == self.organiser_key_digest or digest in self._known
+
+    def revoke(self, credential_id: str, event_id: str, now: int) -> bool:
+        """Revoke a link in the database and forget it here; False if the event has no such link."""
+        found = self.store.revoke_credential(credential_id, event_id, now)
+        for digest, row in list(self._known.items()):
+            if row.id == credential_id:
+                del self._known[digest]
+        return found
 
     def mint(
         self,

@@ -27,7 +27,7 @@ def uvicorn_config(
         # get Secure and limits count the phone's address, not the proxy's.
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
-        ws="websockets",
+        ws="websockets-sansio",  # sans-I/O: one transport.write per frame, no legacy drain
         ws_per_message_deflate=False,
         ws_max_size=128 * 1024,  # the app refuses frames over 64 KiB with an error it names
         ws_ping_interval=20.0,

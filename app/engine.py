@@ -97,6 +97,8 @@ class Engine:
         self.clock = clock if clock is not None else ServerClock()
         self.make_id = make_id
         self.hearings: dict[str, Hearing] = {}
+        #: the last view built per segment and audience, with the state it was built from
+        self._views: dict[tuple[str, Audience], tuple[SegmentState, View]] = {}
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -280,7 +282,7 @@ class Engine:
                         "type": "update",
                         "segment_id": segment_id,
                         "version": new.version,
-                        "patch": diff(view(old, audience), view(new, audience)),
+                        "patch": diff(self._view(old, audience), self._view(new, audience)),
                     }
                 )
                 for audience in Audience
@@ -296,6 +298,15 @@ class Engine:
             if live is not None:
                 self.hub.follow_live(hearing.event.id, live)
 
+    def _view(self, segment: SegmentState, audience: Audience) -> View:
+        """The audience's view of this very state, made once: the view after one command is the
+        view before the next, so each publish builds only the new one (views are never mutated)."""
+        key = (segment.id, audience)
+        cached = self._views.get(key)
+        if cached is None or cached[0] is not segment:
+            cached = self._views[key] = (segment, view(segment, audience))
+        return cached[1]
+
     # --- messages -------------------------------------------------------------------------------
 
     def snapshot(
@@ -307,7 +318,7 @@ class Engine:
             "version": segment.version,
             "server_time": self.clock(),
             "audience": audience.value,
-            "state": view(segment, audience),
+            "state": self._view(segment, audience),
             **self.event_context(self.hearing(segment.event_id), audience),
         }
         if participant_id is not None:

@@ -4,15 +4,25 @@ Frames arrive already encoded (once per audience); the hub only appends them to 
 subscriber's bounded outbox, so publishing never waits on a slow client. A subscriber that falls
 too far behind loses its backlog of state frames and gets one fresh snapshot instead; answers to
 its own frames (acks, errors, pongs) wait in a separate queue and are never dropped that way.
+
+A subscriber given a ``send`` function writes its frames itself, at once, without a task of its
+own: sending a frame almost never waits (it lands in the socket's write buffer), so the common
+case costs no trip through the event loop. Only when the transport pushes back does the rest of
+the send, and the queue behind it, continue in a task (see ``started``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import types
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
+from typing import Any
 
 from .views import Audience
+
+log = logging.getLogger("floorkeeper.hub")
 
 #: Frames a subscriber may have waiting before its backlog is replaced by one snapshot.
 OUTBOX_LIMIT = 256
@@ -20,9 +30,49 @@ OUTBOX_LIMIT = 256
 HISTORY_LIMIT = 1024
 
 
+Send = Callable[[str], Coroutine[Any, Any, None]]
+
+
+def started(coroutine: Coroutine[Any, Any, None]) -> Awaitable[None] | None:
+    """Run ``coroutine`` until it first has to wait. None if it finished without waiting (a
+    frame handed to a writable socket), else an awaitable for the rest, to run in a task.
+
+    This is what Python 3.12's eager tasks do, without creating a task for the common case.
+    """
+    try:
+        waiting = coroutine.send(None)
+    except StopIteration:
+        return None
+    return _rest(coroutine, waiting)
+
+
+@types.coroutine
+def _rest(coroutine: Coroutine[Any, Any, None], waiting: Any) -> Generator[Any, None, None]:
+    """The rest of a coroutine started by ``started``: wait where it waits, resume it after."""
+    while True:
+        try:
+            yield waiting
+        except BaseException as error:  # e.g. cancelled while waiting: the coroutine decides
+            try:
+                waiting = coroutine.throw(error)
+            except StopIteration:
+                return
+            continue
+        try:
+            waiting = coroutine.send(None)
+        except StopIteration:
+            return
+
+
 class Subscriber:
     def __init__(
-        self, event_id: str, audience: Audience, participant_id: str | None, follow_live: bool
+        self,
+        event_id: str,
+        audience: Audience,
+        participant_id: str | None,
+        follow_live: bool,
+        send: Send | None = None,
+        snapshot: Callable[[], str] | None = None,
     ) -> None:
         self.event_id = event_id
         self.audience = audience
@@ -34,10 +84,18 @@ class Subscriber:
         self.replies: deque[str] = deque(maxlen=OUTBOX_LIMIT)
         self.wake = asyncio.Event()
         self.resync = False
+        #: With ``send`` (and ``snapshot``, the frame a resync sends) the subscriber writes its
+        #: own frames; without, a writer task waits on ``wake`` and drains the queues.
+        if (send is None) != (snapshot is None):
+            raise ValueError("a subscriber that sends its own frames needs its snapshot too")
+        self.send = send
+        self.snapshot = snapshot
+        self.sending: asyncio.Future[None] | None = None
+        self.closed = False
 
     def reply(self, frame: str) -> None:
         self.replies.append(frame)
-        self.wake.set()
+        self._flush()
 
     def push(self, frame: str) -> None:
         if self.resync:
@@ -46,12 +104,60 @@ class Subscriber:
             self.request_resync()
             return
         self.outbox.append(frame)
-        self.wake.set()
+        self._flush()
 
     def request_resync(self) -> None:
         self.outbox.clear()
         self.resync = True
-        self.wake.set()
+        self._flush()
+
+    def next_frame(self) -> str | None:
+        """What to send next: a pending snapshot, then state frames, then answers (an ack
+        always follows the update of its version)."""
+        if self.resync and self.snapshot is not None:
+            self.resync = False
+            return self.snapshot()
+        if self.outbox:
+            return self.outbox.popleft()
+        if self.replies:
+            return self.replies.popleft()
+        return None
+
+    def close(self) -> None:
+        """Stop sending (the connection is gone): drop the queues and any send in progress."""
+        self.closed = True
+        self.outbox.clear()
+        self.replies.clear()
+        if self.sending is not None and self.sending is not asyncio.current_task():
+            self.sending.cancel()
+
+    def _flush(self) -> None:
+        if self.send is None:
+            self.wake.set()
+            return
+        if self.sending is not None or self.closed:
+            return  # the task finishing a send takes the queue from there
+        try:
+            while (frame := self.next_frame()) is not None:
+                rest = started(self.send(frame))
+                if rest is not None:
+                    self.sending = asyncio.ensure_future(self._finish(rest))
+                    return
+        except Exception:  # the client is gone; its reader ends the connection
+            log.debug("send failed", exc_info=True)
+            self.close()
+
+    async def _finish(self, rest: Awaitable[None]) -> None:
+        assert self.send is not None
+        try:
+            await rest
+            while not self.closed and (frame := self.next_frame()) is not None:
+                await self.send(frame)
+        except Exception:
+            log.debug("send failed", exc_info=True)
+            self.close()
+        finally:
+            self.sending = None
 
 
 class Hub:
@@ -68,6 +174,7 @@ class Hub:
         self._by_event[subscriber.event_id].add(subscriber)
 
     def remove(self, subscriber: Subscriber) -> None:
+        subscriber.close()
         if subscriber.segment_id is not None:
             self._by_segment[subscriber.segment_id].discard(subscriber)
         self._by_event[subscriber.event_id].discard(subscriber)

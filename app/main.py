@@ -7,7 +7,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.exceptions import RequestValidationError
@@ -15,6 +14,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
 from .api import faces
@@ -92,16 +92,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(faces.router)
     app.mount("/static", StaticFiles(directory=faces.frontend_dir() / "static"), name="static")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Any:
-        if request.url.path.startswith("/api/"):
-            refused = _over_request_rate(request)
-            if refused is not None:
-                return refused
-        response = await call_next(request)
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+    app.add_middleware(EdgeMiddleware)
 
     return app
 
@@ -119,6 +110,37 @@ async def _prepare_demo(engine: Engine, auth: Authenticator, info: StartupInfo) 
         info.links[role.value] = f"{path}#key={token}"
     join_code = engine.hearings[event_id].event.join_code
     info.links["delegate"] = f"/join/{join_code}"
+
+
+class EdgeMiddleware:
+    """What every HTTP response gets, as plain ASGI (no per-request task or body wrapping):
+    the REST rate limit before anything else runs, and two security headers on the way out."""
+
+    HEADERS = ((b"referrer-policy", b"no-referrer"), (b"x-content-type-options", b"nosniff"))
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"].startswith("/api/"):
+            refused = _over_request_rate(Request(scope))
+            if refused is not None:
+                await self._with_headers(refused, scope, receive, send)
+                return
+        await self._with_headers(self.app, scope, receive, send)
+
+    async def _with_headers(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.HEADERS if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
 
 
 def _over_request_rate(request: Request) -> JSONResponse | None:

@@ -508,9 +508,7 @@ async def revoke_access_link(
     event_id: str, link_id: str, actor: ActorDep, svc: ServicesDep
 ) -> Response:
     authorise(actor, "DELETE /api/v1/events/{event_id}/access-links/{link_id}", event_id)
-    found = await asyncio.to_thread(
-        svc.engine.store.revoke_credential, link_id, event_id, svc.engine.clock()
-    )
+    found = await asyncio.to_thread(svc.auth.revoke, link_id, event_id, svc.engine.clock())
     if not found:
         raise NotFound(f"no access link {link_id!r} in event {event_id!r}")
     return Response(status_code=204)

@@ -26,7 +26,7 @@ from ..floor import commands as c
 from ..floor.model import SegmentState
 from ..hub import Subscriber
 from .access import authorise
-from .deps import Services, presented_token, services_of
+from .deps import Services, presented_token, resolve_token, services_of
 
 log = logging.getLogger("floorkeeper.ws")
 
@@ -100,8 +100,14 @@ class Connection:
         self.engine: Engine = services.engine
         self.hearing = hearing
         self.actor = actor
+        # frames are written by the subscriber itself, as they are published (no writer task)
         self.subscriber = Subscriber(
-            hearing.event.id, audience_of(actor), actor.participant_id, follow_live
+            hearing.event.id,
+            audience_of(actor),
+            actor.participant_id,
+            follow_live,
+            send=websocket.send_text,
+            snapshot=self.snapshot_frame,
         )
         self.frames = services.throttle.frames()
 
@@ -159,20 +165,6 @@ class Connection:
         )
         if self.actor.participant_id is not None:
             sub.push(encode(self.engine.mine_message(segment, self.actor.participant_id)))
-
-    async def write(self) -> None:
-        sub = self.subscriber
-        while True:
-            await sub.wake.wait()
-            sub.wake.clear()
-            if sub.resync:
-                sub.resync = False
-                await self.websocket.send_text(self.snapshot_frame())
-            while sub.outbox:
-                await self.websocket.send_text(sub.outbox.popleft())
-            # answers go after the updates queued before them, so an ack follows its update
-            while sub.replies:
-                await self.websocket.send_text(sub.replies.popleft())
 
     # --- what the client sends ------------------------------------------------------------------
 
@@ -323,7 +315,7 @@ async def serve_socket(
         await deny(websocket, 429, "too_many_connections", _too_many(services))
         return
     if cookie:
-        actor = await asyncio.to_thread(services.auth.resolve, cookie, engine.clock())
+        actor = await resolve_token(services, cookie)
         if actor is None:
             await deny(
                 websocket, 401, "unauthenticated", "the session is unknown, revoked or expired"
@@ -333,7 +325,7 @@ async def serve_socket(
     try:
         hello = await _first_hello(websocket)
         if hello.token is not None:
-            actor = await asyncio.to_thread(services.auth.resolve, hello.token, engine.clock())
+            actor = await resolve_token(services, hello.token)
             if actor is None:
                 raise ProtocolError("unauthenticated", "the token is unknown, revoked or expired")
         token = hello.token if hello.token is not None else cookie
@@ -379,14 +371,8 @@ async def _serve(
         followed = engine.followed_segment(hearing)
         target = followed.id if followed is not None else ""
     engine.hub.add(connection.subscriber, target)
-    connection.sync(hello)
-    writer = asyncio.create_task(connection.write())
     try:
-        reader = asyncio.create_task(connection.read())
-        await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (reader, writer):
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                await task
+        connection.sync(hello)
+        await connection.read()
     finally:
         engine.hub.remove(connection.subscriber)
