@@ -27,6 +27,10 @@ def uvicorn_config(
         # get Secure and limits count the phone's address, not the proxy's.
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
+        # Measured with bench/ (burst of 1,000 floor requests): uvloop cost 5.8 ms of CPU per
+        # request against 3.3 ms for asyncio's own loop, and httptools no better than h11 here;
+        # so the standard library's loop, whatever else is installed.
+        loop="asyncio",
         ws="websockets-sansio",  # sans-I/O: one transport.write per frame, no legacy drain
         ws_per_message_deflate=False,
         ws_max_size=128 * 1024,  # the app refuses frames over 64 KiB with an error it names

@@ -17,7 +17,7 @@ def _escape(key: str) -> str:
 
 
 def diff(before: Any, after: Any, path: str = "") -> list[Op]:
-    if before == after:
+    if before is after or before == after:
         return []
     if isinstance(before, dict) and isinstance(after, dict):
         return _diff_dicts(before, after, path)
@@ -106,8 +106,9 @@ def _diff_keyed_lists(
         previous = item_id
     # 3. every item is in place now: diff what stayed
     for index, item in enumerate(after):
-        if item["id"] in old:
-            ops.extend(diff(old[item["id"]], item, f"{path}/{index}"))
+        previous_item = old.get(item["id"])
+        if previous_item is not None and previous_item is not item:  # the same view: unchanged
+            ops.extend(diff(previous_item, item, f"{path}/{index}"))
     return ops
 
 

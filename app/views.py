@@ -7,6 +7,7 @@ constituency). A delegate's own requests travel separately, to them alone (``min
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -29,7 +30,41 @@ class Audience(StrEnum):
     PUBLIC = "public"
 
 
+class _ByIdentity:
+    """Views of the state's immutable parts, made once per object.
+
+    Folding shares what an event did not touch: a queue entry or a floor request that did not
+    change between two versions is the very same object in both states. Its view is then the very
+    same dict too, so building a view of a long queue costs a lookup per item, and diffing two
+    views skips an unchanged item at a glance (``patch.diff`` checks identity first). Views are
+    never mutated after they are made. The object is kept with its view, so its ``id`` cannot be
+    reused while it is remembered.
+    """
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self._views: dict[tuple[int, bool], tuple[object, View]] = {}
+
+    def __call__(self, item: Any, full: bool, make: Callable[[Any, bool], View]) -> View:
+        key = (id(item), full)
+        known = self._views.get(key)
+        if known is not None and known[0] is item:
+            return known[1]
+        if len(self._views) >= self.limit:
+            self._views.clear()
+        made = make(item, full)
+        self._views[key] = (item, made)
+        return made
+
+
+_remembered = _ByIdentity()
+
+
 def _entry(entry: QueueEntry, full: bool) -> View:
+    return _remembered(entry, full, _make_entry)
+
+
+def _make_entry(entry: QueueEntry, full: bool) -> View:
     view: View = {
         "id": entry.id,
         "name": entry.speaker.name,
@@ -63,6 +98,10 @@ def _current(turn: Turn | None, full: bool) -> View | None:
 
 
 def _request(request: FloorRequest) -> View:
+    return _remembered(request, True, _make_request)
+
+
+def _make_request(request: FloorRequest, _: bool) -> View:
     return {
         "id": request.id,
         "participant_id": request.speaker.participant_id,

@@ -1,0 +1,111 @@
+"""A subscriber that writes its own frames (app/hub.py): at once when the socket takes them, in
+order when it pushes back, one snapshot instead of a hopeless backlog, and quiet when gone."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from app.hub import OUTBOX_LIMIT, Subscriber
+from app.views import Audience
+
+
+class Socket:
+    """A fake socket: takes frames at once until ``block()``, then waits for ``release()``."""
+
+    def __init__(self) -> None:
+        self.frames: list[str] = []
+        self.gate: asyncio.Future[None] | None = None
+        self.fail = False
+
+    def block(self) -> None:
+        self.gate = asyncio.get_running_loop().create_future()
+
+    def release(self) -> None:
+        assert self.gate is not None
+        gate, self.gate = self.gate, None
+        gate.set_result(None)
+
+    async def send(self, frame: str) -> None:
+        if self.fail:
+            raise ConnectionError("gone")
+        if self.gate is not None:
+            await self.gate
+        self.frames.append(frame)
+
+
+def subscriber(socket: Socket) -> Subscriber:
+    return Subscriber("e", Audience.PUBLIC, None, False, send=socket.send, snapshot=lambda: "snap")
+
+
+async def test_frames_go_out_at_once_without_a_task() -> None:
+    socket = Socket()
+    sub = subscriber(socket)
+    tasks = len(asyncio.all_tasks())
+    sub.push("u1")
+    sub.push("u2")
+    sub.reply("ack")
+    assert socket.frames == ["u1", "u2", "ack"]  # before this test yields even once
+    assert sub.sending is None and len(asyncio.all_tasks()) == tasks
+
+
+async def test_a_socket_that_pushes_back_gets_everything_in_order() -> None:
+    socket = Socket()
+    sub = subscriber(socket)
+    socket.block()
+    sub.push("u1")
+    sub.reply("ack-of-u1")
+    sub.push("u2")
+    assert socket.frames == [] and sub.sending is not None
+    socket.release()
+    await sub.sending
+    # state frames first, then the answers queued meanwhile: an ack never overtakes its update
+    assert socket.frames == ["u1", "u2", "ack-of-u1"]
+    assert sub.sending is None
+    sub.push("u3")
+    assert socket.frames[-1] == "u3"
+
+
+async def test_a_hopeless_backlog_becomes_one_snapshot() -> None:
+    socket = Socket()
+    sub = subscriber(socket)
+    socket.block()
+    sub.push("u0")  # in flight
+    for n in range(1, OUTBOX_LIMIT + 10):
+        sub.push(f"u{n}")
+    assert len(sub.outbox) == 0 and sub.resync
+    sub.reply("pong")
+    socket.release()
+    assert sub.sending is not None
+    await sub.sending
+    assert socket.frames == ["u0", "snap", "pong"]
+
+
+async def test_a_gone_client_is_closed_quietly() -> None:
+    socket = Socket()
+    sub = subscriber(socket)
+    socket.fail = True
+    sub.push("u1")  # raises inside: the subscriber closes, the publisher never sees it
+    assert sub.closed
+    socket.fail = False
+    sub.push("u2")
+    assert socket.frames == []
+
+
+async def test_closing_cancels_a_send_in_progress() -> None:
+    socket = Socket()
+    sub = subscriber(socket)
+    socket.block()
+    sub.push("u1")
+    sending = sub.sending
+    assert sending is not None
+    sub.close()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    assert socket.frames == [] and not sub.outbox
+
+
+def test_sending_itself_needs_a_snapshot() -> None:
+    with pytest.raises(ValueError, match="snapshot"):
+        Subscriber("e", Audience.PUBLIC, None, False, send=Socket().send)
