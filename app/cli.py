@@ -39,6 +39,18 @@ def uvicorn_config(
     )
 
 
+class ClientFaultsAreNotCrashes(logging.Filter):
+    """uvicorn logs a client's text frame of invalid UTF-8 with a full traceback, as if the server
+    had failed; it has not (the socket is closed with 1007, as it should be). Keep one warning
+    line, so that a broken or hostile phone cannot fill the log with tracebacks."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Invalid UTF-8 sequence received from client"):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="floorkeeper", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -91,9 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(settings, demo=args.demo)
     base = settings.public_url or f"http://{args.host}:{args.port}"
 
-    server = uvicorn.Server(
-        uvicorn_config(app, args.host, args.port, forwarded_allow_ips=args.forwarded_allow_ips)
-    )
+    config = uvicorn_config(app, args.host, args.port, forwarded_allow_ips=args.forwarded_allow_ips)
+    logging.getLogger("uvicorn.error").addFilter(ClientFaultsAreNotCrashes())  # after its setup
+    server = uvicorn.Server(config)
 
     original_startup = server.startup
 

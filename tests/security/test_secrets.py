@@ -231,3 +231,23 @@ async def test_a_foreign_origin_cannot_open_a_socket(tmp_path: Path) -> None:
             assert frame["type"] == "snapshot"
     finally:
         server.stop()
+
+
+async def test_invalid_utf8_closes_1007_without_a_traceback_in_the_log(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    server = ServerProcess(f"sqlite:///{tmp_path / 'floor.db'}", log)
+    server.start()
+    try:
+        event = Api(server.base).ok("POST", "/events", json={"title": "Hearing"})
+        async with connect(f"{server.ws_base}/ws/events/{event['id']}") as socket:
+            await socket.send(orjson.dumps({"type": "hello", "token": ORGANISER_KEY}).decode())
+            assert orjson.loads(await socket.recv())["type"] == "snapshot"
+            await socket.send(b"\xff\xfe not utf-8", text=True)
+            await socket.wait_closed()
+            assert socket.close_code == 1007
+        assert Api(server.base).ok("GET", "/health")["status"] == "ok"
+    finally:
+        server.stop()
+    text = log.read_text()
+    assert "Invalid UTF-8 sequence received from client" in text
+    assert "Traceback" not in text
