@@ -32,6 +32,11 @@ class Limits:
     requests_per_second: int = 50
 
     @classmethod
+    def env_off(cls) -> dict[str, str]:
+        """The environment that turns every limit off (load tests from one machine)."""
+        return {f"FLOORKEEPER_{item.name.upper()}": "0" for item in fields(cls)}
+
+    @classmethod
     def from_env(cls) -> Limits:
         values = {}
         for item in fields(cls):

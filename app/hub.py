@@ -5,7 +5,7 @@ subscriber's bounded outbox, so publishing never waits on a slow client. A subsc
 too far behind loses its backlog of state frames and gets one fresh snapshot instead; answers to
 its own frames (acks, errors, pongs) wait in a separate queue and are never dropped that way.
 
-A subscriber given a ``send`` function writes its frames itself, at once, without a task of its
+A subscriber writes its frames itself, with the ``send`` it is given, at once, without a task of its
 own: sending a frame almost never waits (it lands in the socket's write buffer), so the common
 case costs no trip through the event loop. Only when the transport pushes back does the rest of
 the send, and the queue behind it, continue in a task (see ``started``).
@@ -71,8 +71,8 @@ class Subscriber:
         audience: Audience,
         participant_id: str | None,
         follow_live: bool,
-        send: Send | None = None,
-        snapshot: Callable[[], str] | None = None,
+        send: Send,
+        snapshot: Callable[[], str],
     ) -> None:
         self.event_id = event_id
         self.audience = audience
@@ -82,12 +82,8 @@ class Subscriber:
         self.outbox: deque[str] = deque()
         #: Answers to this client (ack, error, pong): never replaced by a snapshot.
         self.replies: deque[str] = deque(maxlen=OUTBOX_LIMIT)
-        self.wake = asyncio.Event()
         self.resync = False
-        #: With ``send`` (and ``snapshot``, the frame a resync sends) the subscriber writes its
-        #: own frames; without, a writer task waits on ``wake`` and drains the queues.
-        if (send is None) != (snapshot is None):
-            raise ValueError("a subscriber that sends its own frames needs its snapshot too")
+        #: How a frame reaches the client, and the frame a resync sends instead of a backlog.
         self.send = send
         self.snapshot = snapshot
         self.sending: asyncio.Future[None] | None = None
@@ -114,7 +110,7 @@ class Subscriber:
     def next_frame(self) -> str | None:
         """What to send next: a pending snapshot, then state frames, then answers (an ack
         always follows the update of its version)."""
-        if self.resync and self.snapshot is not None:
+        if self.resync:
             self.resync = False
             return self.snapshot()
         if self.outbox:
@@ -132,9 +128,6 @@ class Subscriber:
             self.sending.cancel()
 
     def _flush(self) -> None:
-        if self.send is None:
-            self.wake.set()
-            return
         if self.sending is not None or self.closed:
             return  # the task finishing a send takes the queue from there
         try:
@@ -148,7 +141,6 @@ class Subscriber:
             self.close()
 
     async def _finish(self, rest: Awaitable[None]) -> None:
-        assert self.send is not None
         try:
             await rest
             while not self.closed and (frame := self.next_frame()) is not None:

@@ -43,22 +43,14 @@ import orjson
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
+from app.config import Limits
+
 from .client import cpu_seconds, open_socket, rss_bytes, worker_main
 
 ROOT = Path(__file__).resolve().parent.parent
 ORGANISER_KEY = "bench-organiser-key-0123456789"
 #: Every per-client limit off: the bench plays thousands of clients from one address.
-NO_LIMITS = {
-    f"FLOORKEEPER_{name}": "0"
-    for name in (
-        "WS_MESSAGES_PER_SECOND",
-        "FLOOR_REQUESTS_PER_MINUTE",
-        "JOINS_PER_MINUTE",
-        "BAD_JOIN_CODES_PER_MINUTE",
-        "CONNECTIONS_PER_TOKEN",
-        "REQUESTS_PER_SECOND",
-    )
-}
+NO_LIMITS = Limits.env_off()
 SERVERS = ("reference", "naive", "floorkeeper")
 
 

@@ -12,7 +12,7 @@ from app.engine import Engine, StorageUnavailable
 from app.floor import Actor, FloorError, Role, StaleVersion
 from app.floor import commands as c
 from app.floor.roles import ORGANISER
-from app.hub import Hub, Subscriber
+from app.hub import Hub, Send, Subscriber
 from app.store import Store, make_engine, migrate
 from app.store.tables import EventRow, ParticipantRow
 from app.views import Audience
@@ -123,16 +123,27 @@ async def test_a_failed_write_changes_nothing_and_can_be_retried(sqlite_url: str
 async def test_one_update_per_version_for_each_audience(sqlite_url: str) -> None:
     engine = _make(sqlite_url, Clock())
     event_id, segment_id = await _hearing(engine)
+    sent: dict[Audience, list[str]] = {audience: [] for audience in Audience}
+
+    def to(box: list[str]) -> Send:
+        async def send(frame: str) -> None:
+            box.append(frame)
+
+        return send
+
     subscribers = {
-        audience: Subscriber(event_id, audience, None, follow_live=False) for audience in Audience
+        audience: Subscriber(
+            event_id, audience, None, False, send=to(sent[audience]), snapshot=lambda: "{}"
+        )
+        for audience in Audience
     }
     for subscriber in subscribers.values():
         engine.hub.add(subscriber, segment_id)
     await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "a")
     await engine.execute(event_id, segment_id, c.CallNext(), ORGANISER, "n")
-    for audience, subscriber in subscribers.items():
-        frames = [orjson.loads(frame) for frame in subscriber.outbox]
+    for audience, box in sent.items():
+        frames = [orjson.loads(frame) for frame in box]
         versions = [frame["version"] for frame in frames if frame["type"] == "update"]
         assert versions == [3, 4], audience
-    public = [orjson.loads(f) for f in subscribers[Audience.PUBLIC].outbox]
+    public = [orjson.loads(f) for f in sent[Audience.PUBLIC]]
     assert "participant_id" not in orjson.dumps(public).decode()

@@ -104,8 +104,3 @@ async def test_closing_cancels_a_send_in_progress() -> None:
     with pytest.raises(asyncio.CancelledError):
         await sending
     assert socket.frames == [] and not sub.outbox
-
-
-def test_sending_itself_needs_a_snapshot() -> None:
-    with pytest.raises(ValueError, match="snapshot"):
-        Subscriber("e", Audience.PUBLIC, None, False, send=Socket().send)

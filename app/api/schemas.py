@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
 
-from ..floor.commands import Aim, CommandId, Instant, Kind, Line, Note, Title
+from ..floor.commands import CommandId, Note, SegmentChanges, SegmentDetails
 from ..floor.model import Constituency, Language, TurnKind
 from ..floor.text import clean_text, required_text
 
@@ -78,27 +78,13 @@ class EventOut(BaseModel):
     segments: list[dict[str, Any]]
 
 
-class SegmentCreate(Body):
+class SegmentCreate(Body, SegmentDetails):
     command_id: CommandId
-    title: Title
-    kind: Kind = "discussion"
-    aim: Aim = ""
-    moderator: Line = ""
-    scheduled_start_at: Instant | None = None
-    scheduled_end_at: Instant | None = None
-    position: Annotated[int, Strict(), Field(ge=0, le=1000)] = 0
 
 
-class SegmentPatch(Body):
+class SegmentPatch(Body, SegmentChanges):
     command_id: CommandId
     base_version: Annotated[int, Strict(), Field(ge=0)] | None = None
-    title: Title | None = None
-    kind: Kind | None = None
-    aim: Aim | None = None
-    moderator: Line | None = None
-    scheduled_start_at: Instant | None = None
-    scheduled_end_at: Instant | None = None
-    position: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
 
 
 class ParticipantCreate(Body):

@@ -222,30 +222,43 @@ class EndSegment(_Command):
     type: Literal["end_segment"] = "end_segment"
 
 
-class UpdateSegment(_Command):
-    """Change the programme details of a segment; omitted fields stay as they are."""
-
-    type: Literal["update_segment"] = "update_segment"
-    title: Title | None = None
-    kind: Kind | None = None
-    aim: Aim | None = None
-    moderator: Line | None = None
-    scheduled_start_at: Instant | None = None
-    scheduled_end_at: Instant | None = None
-    position: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
+SegmentPosition = Annotated[int, Strict(), Field(ge=0, le=1000)]
 
 
-class CreateSegment(_Command):
-    """Add a segment to the programme (organisers, through ``POST .../segments``)."""
+class SegmentDetails(BaseModel):
+    """A new segment's programme details: the command and the REST body share them."""
 
-    type: Literal["create_segment"] = "create_segment"
     title: Title
     kind: Kind = "discussion"
     aim: Aim = ""
     moderator: Line = ""
     scheduled_start_at: Instant | None = None
     scheduled_end_at: Instant | None = None
-    position: Annotated[int, Strict(), Field(ge=0, le=1000)] = 0
+    position: SegmentPosition = 0
+
+
+class SegmentChanges(BaseModel):
+    """Changes to a segment's programme details; omitted fields stay as they are."""
+
+    title: Title | None = None
+    kind: Kind | None = None
+    aim: Aim | None = None
+    moderator: Line | None = None
+    scheduled_start_at: Instant | None = None
+    scheduled_end_at: Instant | None = None
+    position: SegmentPosition | None = None
+
+
+class UpdateSegment(_Command, SegmentChanges):
+    """Change the programme details of a segment; omitted fields stay as they are."""
+
+    type: Literal["update_segment"] = "update_segment"
+
+
+class CreateSegment(_Command, SegmentDetails):
+    """Add a segment to the programme (organisers, through ``POST .../segments``)."""
+
+    type: Literal["create_segment"] = "create_segment"
 
 
 SegmentCommand = Annotated[

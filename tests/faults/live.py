@@ -17,6 +17,7 @@ import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
+from app.config import Limits
 from app.floor import HearingState, apply
 from app.floor import events as e
 from app.floor.model import SegmentState
@@ -27,17 +28,7 @@ from tests.e2e.server import ORGANISER_KEY, Api, ServerProcess
 
 #: Every per-client limit of app/config.py switched off: the fault tests are one client machine
 #: sending far more than one phone would.
-LIMITS_OFF = {
-    f"FLOORKEEPER_{name}": "0"
-    for name in (
-        "WS_MESSAGES_PER_SECOND",
-        "FLOOR_REQUESTS_PER_MINUTE",
-        "JOINS_PER_MINUTE",
-        "BAD_JOIN_CODES_PER_MINUTE",
-        "CONNECTIONS_PER_TOKEN",
-        "REQUESTS_PER_SECOND",
-    )
-}
+LIMITS_OFF = Limits.env_off()
 
 
 class FaultServer(ServerProcess):
