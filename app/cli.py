@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
 
 import uvicorn
 
+from .api.wire import PreparedFramesProtocol
 from .config import Settings
 from .main import StartupInfo, create_app
 
@@ -31,7 +33,9 @@ def uvicorn_config(
         # request against 3.3 ms for asyncio's own loop, and httptools no better than h11 here;
         # so the standard library's loop, whatever else is installed.
         loop="asyncio",
-        ws="websockets-sansio",  # sans-I/O: one transport.write per frame, no legacy drain
+        # uvicorn's sans-I/O protocol (one transport.write per frame, no legacy drain), which
+        # also writes frames prepared once for every socket (app/api/wire.py)
+        ws=PreparedFramesProtocol,
         ws_per_message_deflate=False,
         ws_max_size=128 * 1024,  # the app refuses frames over 64 KiB with an error it names
         ws_ping_interval=20.0,
@@ -49,6 +53,15 @@ class ClientFaultsAreNotCrashes(logging.Filter):
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             record.exc_info = record.exc_text = None
         return True
+
+
+def settle_garbage_collector() -> None:
+    """Once the hearing is loaded: what exists now (the code, the log folded into state) lives
+    as long as the process, so the collector stops scanning it (``gc.freeze``), and it runs less
+    often. Measured with bench/ (burst of 1,000 floor requests): collections took 0.8 s of the
+    burst's CPU, with full ones of 0.3 s landing in the slowest answers; 0.1 s after this."""
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 50)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
     async def startup(sockets: object = None) -> None:
         await original_startup(sockets=sockets)  # type: ignore[arg-type]
+        settle_garbage_collector()
         print(banner(app.state.startup, base), flush=True)
 
     server.startup = startup  # type: ignore[method-assign]

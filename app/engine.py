@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import secrets
 import time
 from collections.abc import Callable, Coroutine
@@ -23,10 +24,10 @@ from .floor import Actor, Context, FloorError, HearingState, NotFound, StaleVers
 from .floor import commands as c
 from .floor import events as e
 from .floor.model import Constituency, SegmentState, Speaker
-from .hub import Hub
+from .hub import Hub, encode
 from .patch import diff
-from .store import LogRecord, Store
-from .store.tables import CommandRow, EventRow, ParticipantRow
+from .store import CommandRecord, LogRecord, Store
+from .store.tables import EventRow, ParticipantRow
 from .views import Audience, View, own_requests, segment_summary, view
 
 
@@ -54,12 +55,11 @@ class ServerClock:
         return (self._start_wall_ns + elapsed) // 1_000_000
 
 
+log = logging.getLogger("floorkeeper.engine")
+
+
 def new_id() -> str:
     return secrets.token_hex(6)
-
-
-def encode(message: dict[str, Any]) -> str:
-    return orjson.dumps(message).decode()
 
 
 def audience_of(actor: Actor) -> Audience:
@@ -78,10 +78,42 @@ class Hearing:
     """The live state of one meeting day, and what the engine needs to run it."""
 
     event: EventRow
+    #: the durable state: every screen sees this one, and every version in it is in the log
     state: HearingState
     speakers: dict[str, Speaker] = field(default_factory=dict)
+    #: command id → (body hash, result) of every command answered
     results: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: commands decided but not yet durable, in order: waiting for the next write, or in it
+    pending: list[Pending] = field(default_factory=list)
+    writing: int = 0  # how many of ``pending`` the write under way holds
+    writer: asyncio.Task[None] | None = None
+
+    @property
+    def latest(self) -> HearingState:
+        """The state after every decided command, durable or not: the next one is decided on it."""
+        return self.pending[-1].after if self.pending else self.state
+
+    def in_flight(self, command_id: str) -> Pending | None:
+        for pending in self.pending:
+            if pending.command_id == command_id:
+                return pending
+        return None
+
+
+@dataclass
+class Pending:
+    """A command decided on the latest state, waiting for its events to be in the log."""
+
+    command_id: str
+    body_hash: str
+    before: HearingState
+    after: HearingState
+    events: list[e.Event]
+    states: list[HearingState]
+    records: list[LogRecord]
+    row: CommandRecord
+    result: dict[str, Any]
+    done: asyncio.Future[dict[str, Any]]
 
 
 class Engine:
@@ -134,24 +166,38 @@ class Engine:
         raise NotFound(f"no segment {segment_id!r}")
 
     # --- the programme and the people -------------------------------------------------------------
+    # Each write and the change in memory that follows it run to the end together, even if the
+    # request that asked is cancelled meanwhile (see ``execute``): memory never lags the database.
 
     async def create_event(self, row: EventRow) -> Hearing:
-        await self._write(self.store.add, row)
         hearing = Hearing(event=row, state=HearingState(event_id=row.id))
-        self.hearings[row.id] = hearing
+
+        async def commit() -> None:
+            await self._write(self.store.add, row)
+            self.hearings[row.id] = hearing
+
+        await _to_the_end(commit())
         return hearing
 
     async def add_participant(self, row: ParticipantRow) -> None:
         hearing = self.hearing(row.event_id)
-        await self._write(self.store.add, row)
-        hearing.speakers[row.id] = _speaker(row)
+
+        async def commit() -> None:
+            await self._write(self.store.add, row)
+            hearing.speakers[row.id] = _speaker(row)
+
+        await _to_the_end(commit())
 
     async def rotate_join_code(self, hearing: Hearing, code: str) -> None:
         """A new join code: the old link and QR stop working; delegates who joined stay in.
 
         Every screen that shows the code (all but the delegates') gets a fresh snapshot."""
-        await self._write(self.store.set_join_code, hearing.event.id, code)
-        hearing.event.join_code = code
+
+        async def commit() -> None:
+            await self._write(self.store.set_join_code, hearing.event.id, code)
+            hearing.event.join_code = code
+
+        await _to_the_end(commit())
         for segment_id in hearing.state.segments:
             for subscriber in self.hub.subscribers(segment_id):
                 if subscriber.audience is not Audience.DELEGATE:
@@ -168,65 +214,121 @@ class Engine:
         command_id: str,
         base_version: int | None = None,
     ) -> dict[str, Any]:
+        """Decide the command on the latest state at once, then answer when it is durable.
+
+        Group commit: the commands decided while one write is under way are written together by
+        the next one, in one transaction (``_write_pending``). Nothing is published or answered
+        before its transaction has committed, so durability is as strong as one commit per
+        command, but a burst of floor requests costs one fsync and one trip to the database
+        thread per batch rather than per request. If a write fails, its commands and every
+        command decided after them fail alike (they were decided on top), and the latest state
+        goes back to the durable one.
+        """
         hearing = self.hearing(event_id)
         body_hash = _body_hash(segment_id, command, base_version, actor)
-        async with hearing.lock:
-            known = hearing.results.get(command_id)
-            if known is not None:
-                if known[0] != body_hash:
-                    raise FloorError(
-                        f"command id {command_id!r} was already used for a different command",
-                        code="command_id_reused",
-                    )
-                return {**known[1], "duplicate": True}
-            before = hearing.state
-            context = Context(
-                now=self.clock(), actor=actor, new_id=self.make_id, speakers=hearing.speakers
-            )
-            try:
-                events = decide(before, segment_id, command, context, base_version)
-            except StaleVersion as error:
-                segment = before.segments[segment_id or ""]
-                error.detail = {
-                    "state": self.snapshot(segment, audience_of(actor), actor.participant_id)
-                }
-                raise
-            states, records = self._fold(before, events, command_id, context.now)
-            after = states[-1] if states else before
-            # a created segment is named by its first event; everything else by the request
-            target = segment_id if segment_id is not None else events[0].segment_id
-            version = after.segments[target].version
-            result: dict[str, Any] = {
-                "command_id": command_id,
-                "segment_id": target,
-                "version": version,
-                "events": [event.type for event in events],
+        known = hearing.results.get(command_id)
+        if known is not None:
+            _same_body(command_id, known[0], body_hash)
+            return {**known[1], "duplicate": True}
+        waiting = hearing.in_flight(command_id)
+        if waiting is not None:  # a retry while the first is being written: the same answer
+            _same_body(command_id, waiting.body_hash, body_hash)
+            return {**await asyncio.shield(waiting.done), "duplicate": True}
+        before = hearing.latest
+        context = Context(
+            now=self.clock(), actor=actor, new_id=self.make_id, speakers=hearing.speakers
+        )
+        try:
+            events = decide(before, segment_id, command, context, base_version)
+        except StaleVersion as error:
+            sid = segment_id or ""
+            segment = hearing.state.segments.get(sid) or before.segments[sid]
+            error.detail = {
+                "state": self.snapshot(segment, audience_of(actor), actor.participant_id)
             }
-            requested = [ev for ev in events if isinstance(ev, e.FloorRequested)]
-            if requested:
-                result["request_id"] = requested[0].request_id
-            # A command that changed nothing is remembered too: its retry must answer the same.
-            row = CommandRow(
-                event_id=event_id,
-                command_id=command_id,
-                body_hash=body_hash,
-                result=result,
-                recorded_at=context.now,
-            )
+            raise
+        states, records = self._fold(before, events, command_id, context.now)
+        after = states[-1] if states else before
+        # a created segment is named by its first event; everything else by the request
+        target = segment_id if segment_id is not None else events[0].segment_id
+        result: dict[str, Any] = {
+            "command_id": command_id,
+            "segment_id": target,
+            "version": after.segments[target].version,
+            "events": [event.type for event in events],
+        }
+        requested = [ev for ev in events if isinstance(ev, e.FloorRequested)]
+        if requested:
+            result["request_id"] = requested[0].request_id
+        # A command that changed nothing is remembered too: its retry must answer the same.
+        row = CommandRecord(
+            event_id=event_id,
+            command_id=command_id,
+            body_hash=body_hash,
+            result=result,
+            recorded_at=context.now,
+        )
+        pending = Pending(
+            command_id,
+            body_hash,
+            before,
+            after,
+            events,
+            states,
+            records,
+            row,
+            result,
+            asyncio.get_running_loop().create_future(),
+        )
+        hearing.pending.append(pending)
+        if hearing.writer is None:
+            hearing.writer = asyncio.create_task(self._write_pending(hearing))
+        # the write goes on if this caller goes away (a console's socket that closes mid-command
+        # cancels its reader): once decided, the command is written, swapped in and published
+        return await asyncio.shield(pending.done)
 
-            async def commit() -> None:
-                await self._write(self.store.append, records, row)
-                hearing.results[command_id] = (body_hash, result)
-                hearing.state = after
-                self._publish(hearing, before, events, states)
+    async def _write_pending(self, hearing: Hearing) -> None:
+        """Write the decided commands, all those waiting at each turn in one transaction; then
+        swap in their states, publish and answer them, in order."""
+        try:
+            while hearing.pending:
+                batch = hearing.pending[:]
+                hearing.writing = len(batch)
+                try:
+                    await self._write(
+                        self.store.append,
+                        [record for pending in batch for record in pending.records],
+                        [pending.row for pending in batch],
+                    )
+                except Exception as error:
+                    if not isinstance(error, StorageUnavailable):
+                        log.exception("the log could not be written")
+                    self._fail_pending(hearing, error)
+                    continue
+                del hearing.pending[: len(batch)]
+                hearing.writing = 0
+                for pending in batch:
+                    hearing.results[pending.command_id] = (pending.body_hash, pending.result)
+                    hearing.state = pending.after
+                    self._publish(hearing, pending.before, pending.events, pending.states)
+                    pending.done.set_result(pending.result)
+        finally:
+            hearing.writer = None
+            if hearing.pending:  # cancelled (the server is stopping): nothing more is answered
+                self._fail_pending(hearing, StorageUnavailable("the server is stopping"))
 
-            # Once the write has started it commits in its thread whatever happens to this task
-            # (a console's socket that closes mid-command cancels its reader), so the swap must
-            # follow it, under the lock: else the log is ahead of the live state, the next
-            # command collides with the versions already written, and the segment answers
-            # storage_unavailable until a restart.
-            await _to_the_end(commit())
-            return result
+    def _fail_pending(self, hearing: Hearing, error: Exception) -> None:
+        message = (
+            error.message
+            if isinstance(error, StorageUnavailable)
+            else f"the log could not be written ({type(error).__name__}); nothing was applied: "
+            "retry with the same command id"
+        )
+        failed, hearing.pending, hearing.writing = hearing.pending, [], 0
+        for pending in failed:
+            if not pending.done.done():
+                pending.done.set_exception(StorageUnavailable(message))
+                pending.done.exception()  # a caller that went away must not leave it unread
 
     def _fold(
         self, state: HearingState, events: list[e.Event], command_id: str, now: int
@@ -276,6 +378,8 @@ class Engine:
                 programme_changed = True
             if old is None:
                 continue  # a new segment has no subscribers yet
+            # only for the audiences someone listens to: a burst of floor requests with only the
+            # moderator watching builds, diffs and encodes one view, not three
             frames = {
                 audience: encode(
                     {
@@ -285,11 +389,11 @@ class Engine:
                         "patch": diff(self._view(old, audience), self._view(new, audience)),
                     }
                 )
-                for audience in Audience
+                for audience in self.hub.audiences(segment_id)
             }
             mine = {
                 participant_id: encode(self.mine_message(new, participant_id))
-                for participant_id in _participants_touched(old, new)
+                for participant_id in _participants_touched(event, old, new)
             }
             self.hub.publish(segment_id, new.version, frames, mine)
         if programme_changed:
@@ -382,6 +486,14 @@ class Engine:
         return segments[-1] if segments else None
 
 
+def _same_body(command_id: str, known_hash: str, body_hash: str) -> None:
+    if known_hash != body_hash:
+        raise FloorError(
+            f"command id {command_id!r} was already used for a different command",
+            code="command_id_reused",
+        )
+
+
 async def _to_the_end(work: Coroutine[Any, Any, None]) -> None:
     """Await ``work`` to its end even if the caller is cancelled meanwhile; then deliver the
     cancellation. ``asyncio.shield`` alone is not enough: the caller would leave (and let go of
@@ -409,9 +521,15 @@ def _speaker(row: ParticipantRow) -> Speaker:
     )
 
 
-def _participants_touched(old: SegmentState, new: SegmentState) -> set[str]:
+def _participants_touched(event: e.Event, old: SegmentState, new: SegmentState) -> set[str]:
+    """The delegates whose own requests this event changed (they get a ``mine``)."""
     if old.requests is new.requests:
         return set()
+    request_id = getattr(event, "request_id", None)
+    if request_id is not None:  # the event names the one request it changed
+        request = new.requests.get(request_id)
+        participant_id = request.speaker.participant_id if request is not None else None
+        return {participant_id} if participant_id else set()
     return {
         request.speaker.participant_id
         for request_id, request in new.requests.items()

@@ -5,10 +5,13 @@ subscriber's bounded outbox, so publishing never waits on a slow client. A subsc
 too far behind loses its backlog of state frames and gets one fresh snapshot instead; answers to
 its own frames (acks, errors, pongs) wait in a separate queue and are never dropped that way.
 
+A message is encoded once (``Encoded``): its JSON, and the WebSocket frame that carries it, built
+on first use and then written as the same bytes to every socket that gets it.
+
 A subscriber writes its frames itself, with the ``send`` it is given, at once, without a task of its
 own: sending a frame almost never waits (it lands in the socket's write buffer), so the common
 case costs no trip through the event loop. Only when the transport pushes back does the rest of
-the send, and the queue behind it, continue in a task (see ``started``).
+the send, and the queue behind it, continue in a task.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import types
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
 from typing import Any
+
+import orjson
+from websockets.frames import Frame, Opcode
 
 from .views import Audience
 
@@ -30,12 +36,45 @@ OUTBOX_LIMIT = 256
 HISTORY_LIMIT = 1024
 
 
-Send = Callable[[str], Coroutine[Any, Any, None]]
+class Encoded:
+    """One message, encoded once for every socket that gets it: its JSON (``data``, ``text``)
+    and the unmasked, uncompressed WebSocket text frame that carries it (``wire``, made on first
+    use). A server's frames are the same bytes for every client, so a socket that can take them
+    as they are is written with one ``transport.write`` of shared bytes (app/api/wire.py)."""
+
+    __slots__ = ("_wire", "data")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._wire: bytes | None = None
+
+    @property
+    def text(self) -> str:
+        return self.data.decode()
+
+    @property
+    def wire(self) -> bytes:
+        if self._wire is None:
+            self._wire = Frame(Opcode.TEXT, self.data).serialize(mask=False)
+        return self._wire
+
+    def __repr__(self) -> str:
+        return f"Encoded({self.data[:60]!r})"
+
+
+def encode(message: dict[str, Any]) -> Encoded:
+    return Encoded(orjson.dumps(message))
+
+
+#: Hands one frame to a client's socket: None once it is on its way, else an awaitable that
+#: finishes the send when the socket has room (nothing else is sent to that client meanwhile).
+Send = Callable[[Encoded], Awaitable[None] | None]
 
 
 def started(coroutine: Coroutine[Any, Any, None]) -> Awaitable[None] | None:
     """Run ``coroutine`` until it first has to wait. None if it finished without waiting (a
-    frame handed to a writable socket), else an awaitable for the rest, to run in a task.
+    frame handed to a writable socket), else an awaitable for the rest, to run in a task: a
+    ``Send`` made of an ``async`` send.
 
     This is what Python 3.12's eager tasks do, without creating a task for the common case.
     """
@@ -64,7 +103,27 @@ def _rest(coroutine: Coroutine[Any, Any, None], waiting: Any) -> Generator[Any, 
             return
 
 
+#: The queue of every subscriber with nothing waiting (almost all of them, almost always): a
+#: socket costs no deque of its own until it pushes back. Never appended to (``maxlen=0``).
+_NOTHING: deque[Encoded] = deque(maxlen=0)
+
+
 class Subscriber:
+    __slots__ = (
+        "audience",
+        "closed",
+        "event_id",
+        "follow_live",
+        "outbox",
+        "participant_id",
+        "replies",
+        "resync",
+        "segment_id",
+        "send",
+        "sending",
+        "snapshot",
+    )
+
     def __init__(
         self,
         event_id: str,
@@ -72,42 +131,52 @@ class Subscriber:
         participant_id: str | None,
         follow_live: bool,
         send: Send,
-        snapshot: Callable[[], str],
+        snapshot: Callable[[], Encoded],
     ) -> None:
         self.event_id = event_id
         self.audience = audience
         self.participant_id = participant_id
         self.follow_live = follow_live
         self.segment_id: str | None = None
-        self.outbox: deque[str] = deque()
+        #: State frames waiting while a send is under way.
+        self.outbox = _NOTHING
         #: Answers to this client (ack, error, pong): never replaced by a snapshot.
-        self.replies: deque[str] = deque(maxlen=OUTBOX_LIMIT)
+        self.replies = _NOTHING
         self.resync = False
         #: How a frame reaches the client, and the frame a resync sends instead of a backlog.
         self.send = send
         self.snapshot = snapshot
+        #: The task finishing a send the socket pushed back on; the queues wait behind it.
         self.sending: asyncio.Future[None] | None = None
         self.closed = False
 
-    def reply(self, frame: str) -> None:
-        self.replies.append(frame)
-        self._flush()
+    def reply(self, frame: Encoded) -> None:
+        if self.sending is None:
+            self._write(frame)  # nothing waits when nothing is being sent
+        elif not self.closed:
+            if self.replies is _NOTHING:
+                self.replies = deque(maxlen=OUTBOX_LIMIT)
+            self.replies.append(frame)
 
-    def push(self, frame: str) -> None:
+    def push(self, frame: Encoded) -> None:
         if self.resync:
             return  # a snapshot is coming anyway
-        if len(self.outbox) >= OUTBOX_LIMIT:
+        if self.sending is None:
+            self._write(frame)
+        elif len(self.outbox) >= OUTBOX_LIMIT:
             self.request_resync()
-            return
-        self.outbox.append(frame)
-        self._flush()
+        elif not self.closed:
+            if self.outbox is _NOTHING:
+                self.outbox = deque()
+            self.outbox.append(frame)
 
     def request_resync(self) -> None:
-        self.outbox.clear()
+        self.outbox = _NOTHING
         self.resync = True
-        self._flush()
+        if self.sending is None:
+            self._write(self.next_frame())
 
-    def next_frame(self) -> str | None:
+    def next_frame(self) -> Encoded | None:
         """What to send next: a pending snapshot, then state frames, then answers (an ack
         always follows the update of its version)."""
         if self.resync:
@@ -122,67 +191,80 @@ class Subscriber:
     def close(self) -> None:
         """Stop sending (the connection is gone): drop the queues and any send in progress."""
         self.closed = True
-        self.outbox.clear()
-        self.replies.clear()
+        self.outbox = self.replies = _NOTHING
         if self.sending is not None and self.sending is not asyncio.current_task():
             self.sending.cancel()
 
-    def _flush(self) -> None:
-        if self.sending is not None or self.closed:
-            return  # the task finishing a send takes the queue from there
+    def _write(self, frame: Encoded | None) -> None:
+        if frame is None or self.closed:
+            return
         try:
-            while (frame := self.next_frame()) is not None:
-                rest = started(self.send(frame))
-                if rest is not None:
-                    self.sending = asyncio.ensure_future(self._finish(rest))
-                    return
+            rest = self.send(frame)
         except Exception:  # the client is gone; its reader ends the connection
             log.debug("send failed", exc_info=True)
             self.close()
+            return
+        if rest is not None:  # the socket pushed back: finish in a task, queue behind it
+            self.sending = asyncio.ensure_future(self._finish(rest))
 
     async def _finish(self, rest: Awaitable[None]) -> None:
         try:
             await rest
             while not self.closed and (frame := self.next_frame()) is not None:
-                await self.send(frame)
+                more = self.send(frame)
+                if more is not None:
+                    await more
         except Exception:
             log.debug("send failed", exc_info=True)
             self.close()
         finally:
             self.sending = None
+            if not self.closed:
+                self.outbox = self.replies = _NOTHING  # drained: give the memory back
 
 
 class Hub:
     def __init__(self) -> None:
         self._by_segment: dict[str, set[Subscriber]] = defaultdict(set)
         self._by_event: dict[str, set[Subscriber]] = defaultdict(set)
-        self._history: dict[tuple[str, Audience], deque[tuple[int, str]]] = {}
+        #: how many subscribers of each audience each segment has
+        self._audiences: dict[str, Counter[Audience]] = defaultdict(Counter)
+        self._history: dict[tuple[str, Audience], deque[tuple[int, Encoded]]] = {}
 
     # --- membership -----------------------------------------------------------------------------
 
     def add(self, subscriber: Subscriber, segment_id: str) -> None:
-        subscriber.segment_id = segment_id
-        self._by_segment[segment_id].add(subscriber)
         self._by_event[subscriber.event_id].add(subscriber)
+        self._move(subscriber, segment_id)
 
     def remove(self, subscriber: Subscriber) -> None:
         subscriber.close()
-        if subscriber.segment_id is not None:
-            self._by_segment[subscriber.segment_id].discard(subscriber)
+        self._move(subscriber, None)
         self._by_event[subscriber.event_id].discard(subscriber)
 
     def follow_live(self, event_id: str, segment_id: str) -> None:
         """Move every subscriber that follows the event's live segment to ``segment_id``."""
         for subscriber in list(self._by_event[event_id]):
             if subscriber.follow_live and subscriber.segment_id != segment_id:
-                if subscriber.segment_id is not None:
-                    self._by_segment[subscriber.segment_id].discard(subscriber)
-                subscriber.segment_id = segment_id
-                self._by_segment[segment_id].add(subscriber)
+                self._move(subscriber, segment_id)
                 subscriber.request_resync()
+
+    def _move(self, subscriber: Subscriber, segment_id: str | None) -> None:
+        if subscriber.segment_id is not None:
+            self._by_segment[subscriber.segment_id].discard(subscriber)
+            self._audiences[subscriber.segment_id][subscriber.audience] -= 1
+        subscriber.segment_id = segment_id
+        if segment_id is not None:
+            self._by_segment[segment_id].add(subscriber)
+            self._audiences[segment_id][subscriber.audience] += 1
 
     def subscribers(self, segment_id: str) -> Iterable[Subscriber]:
         return self._by_segment.get(segment_id, ())
+
+    def audiences(self, segment_id: str) -> set[Audience]:
+        """The audiences someone listens to on this segment: only theirs need an update."""
+        counts = self._audiences.get(segment_id)
+        return {audience for audience, n in counts.items() if n > 0} if counts else set()
 
     def count(self) -> int:
         return sum(len(subs) for subs in self._by_event.values())
@@ -190,23 +272,34 @@ class Hub:
     # --- publishing -----------------------------------------------------------------------------
 
     def publish(
-        self, segment_id: str, version: int, frames: dict[Audience, str], mine: dict[str, str]
+        self,
+        segment_id: str,
+        version: int,
+        frames: dict[Audience, Encoded],
+        mine: dict[str, Encoded],
     ) -> None:
-        for audience, frame in frames.items():
-            history = self._history.setdefault((segment_id, audience), deque(maxlen=HISTORY_LIMIT))
-            history.append((version, frame))
+        """Send each subscriber its audience's update (and its own ``mine``). ``frames`` must
+        hold every audience that has subscribers; for the others the resume history gets a gap,
+        so that a client of theirs resuming from before it gets a snapshot instead."""
+        for audience in Audience:
+            key = (segment_id, audience)
+            frame = frames.get(audience)
+            if frame is not None:
+                self._history.setdefault(key, deque(maxlen=HISTORY_LIMIT)).append((version, frame))
+            elif key in self._history:
+                del self._history[key]
         for subscriber in self._by_segment.get(segment_id, ()):
             subscriber.push(frames[subscriber.audience])
             if subscriber.participant_id is not None and subscriber.participant_id in mine:
                 subscriber.push(mine[subscriber.participant_id])
 
-    def to_event(self, event_id: str, frame: str) -> None:
+    def to_event(self, event_id: str, frame: Encoded) -> None:
         for subscriber in self._by_event.get(event_id, ()):
             subscriber.push(frame)
 
     def missed(
         self, segment_id: str, audience: Audience, since: int, current: int
-    ) -> list[str] | None:
+    ) -> list[Encoded] | None:
         """The updates after version ``since`` up to ``current``, or None if not all are kept."""
         if since == current:
             return []

@@ -8,19 +8,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from fastapi import FastAPI, Request, WebSocket
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from . import __version__
 from .api import faces
 from .api.deps import Services, client_address, presented_token
 from .api.rest import router
-from .api.ws import describe, serve_socket
+from .api.ws import describe, serve_socket, socket_target
 from .auth import Authenticator, ensure_organiser_key, hash_token
 from .config import Settings
 from .demo import load_demo
@@ -81,14 +82,6 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(router)
     _install_error_handlers(app)
 
-    @app.websocket("/ws/segments/{segment_id}")
-    async def segment_socket(websocket: WebSocket, segment_id: str) -> None:
-        await serve_socket(websocket, segment_id=segment_id)
-
-    @app.websocket("/ws/events/{event_id}")
-    async def event_socket(websocket: WebSocket, event_id: str) -> None:
-        await serve_socket(websocket, event_id=event_id)
-
     app.include_router(faces.router)
     app.mount("/static", StaticFiles(directory=faces.frontend_dir() / "static"), name="static")
 
@@ -113,8 +106,9 @@ async def _prepare_demo(engine: Engine, auth: Authenticator, info: StartupInfo) 
 
 
 class EdgeMiddleware:
-    """What every HTTP response gets, as plain ASGI (no per-request task or body wrapping):
-    the REST rate limit before anything else runs, and two security headers on the way out."""
+    """The edge, as plain ASGI (no per-request task or body wrapping): the WebSockets (served
+    here directly), then for HTTP the REST rate limit before anything else runs, and two
+    security headers on the way out."""
 
     HEADERS = ((b"referrer-policy", b"no-referrer"), (b"x-content-type-options", b"nosniff"))
 
@@ -122,6 +116,14 @@ class EdgeMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            target = socket_target(scope["path"])
+            if target is not None:
+                # Served here, beneath FastAPI's router: a socket lives for hours, and every
+                # layer it passes keeps its frames and exit stacks alive as long (11 KB of a
+                # connection's 38; docs/benchmarks.md). A socket needs none of them.
+                await serve_socket(WebSocket(scope, receive, send), **target)
+                return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -71,6 +71,25 @@ def _longest_increasing(indexes: list[int]) -> set[int]:
 def _diff_keyed_lists(
     before: list[dict[str, Any]], after: list[dict[str, Any]], path: str
 ) -> list[Op]:
+    # The items both ends share are the very same views (unchanged entries and requests keep
+    # theirs): a request added behind 1,000 pending ones is one ``add``, found without looking
+    # the 1,000 up by id.
+    limit = min(len(before), len(after))
+    start = 0
+    while start < limit and before[start] is after[start]:
+        start += 1
+    end = 0
+    while end < limit - start and before[-1 - end] is after[-1 - end]:
+        end += 1
+    if start + end == len(before):  # only added between them
+        return [
+            {"op": "add", "path": f"{path}/{index}", "value": after[index]}
+            for index in range(start, len(after) - end)
+        ]
+    if start + end == len(after):  # only removed between them
+        return [
+            {"op": "remove", "path": f"{path}/{start}"} for _ in range(len(before) - len(after))
+        ]
     ops: list[Op] = []
     after_ids = {item["id"] for item in after}
     old = {item["id"]: item for item in before}

@@ -201,6 +201,5 @@ def own_requests(segment: SegmentState, participant_id: str) -> list[View]:
             "entry_id": request.entry_id,
             "requested_at": request.requested_at,
         }
-        for request in segment.requests.values()
-        if request.speaker.participant_id == participant_id
+        for request in segment.requests_of(participant_id)
     ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import threading
+from typing import Any
 
 import orjson
 import pytest
@@ -12,7 +15,7 @@ from app.engine import Engine, StorageUnavailable
 from app.floor import Actor, FloorError, Role, StaleVersion
 from app.floor import commands as c
 from app.floor.roles import ORGANISER
-from app.hub import Hub, Send, Subscriber
+from app.hub import Encoded, Hub, Send, Subscriber
 from app.store import Store, make_engine, migrate
 from app.store.tables import EventRow, ParticipantRow
 from app.views import Audience
@@ -126,14 +129,19 @@ async def test_one_update_per_version_for_each_audience(sqlite_url: str) -> None
     sent: dict[Audience, list[str]] = {audience: [] for audience in Audience}
 
     def to(box: list[str]) -> Send:
-        async def send(frame: str) -> None:
-            box.append(frame)
+        def send(frame: Encoded) -> None:
+            box.append(frame.text)
 
         return send
 
     subscribers = {
         audience: Subscriber(
-            event_id, audience, None, False, send=to(sent[audience]), snapshot=lambda: "{}"
+            event_id,
+            audience,
+            None,
+            False,
+            send=to(sent[audience]),
+            snapshot=lambda: Encoded(b"{}"),
         )
         for audience in Audience
     }
@@ -147,3 +155,87 @@ async def test_one_update_per_version_for_each_audience(sqlite_url: str) -> None
         assert versions == [3, 4], audience
     public = [orjson.loads(f) for f in sent[Audience.PUBLIC]]
     assert "participant_id" not in orjson.dumps(public).decode()
+
+
+async def test_a_cancelled_request_still_finishes_the_write_it_started(sqlite_url: str) -> None:
+    """A REST client that hangs up mid-request cancels its handler: a participant already being
+    written must still be known in memory afterwards, as it is in the database."""
+    engine = _make(sqlite_url, Clock())
+    event_id, _ = await _hearing(engine)
+    writing, finish = threading.Event(), threading.Event()
+    add = engine.store.add
+
+    def slow_add(row: object) -> None:
+        writing.set()
+        finish.wait(10)
+        add(row)
+
+    engine.store.add = slow_add  # type: ignore[method-assign]
+    row = ParticipantRow(
+        id="p2", event_id=event_id, name="Ben", constituency="academia", created_at=0
+    )
+    task = asyncio.create_task(engine.add_participant(row))
+    await asyncio.to_thread(writing.wait, 10)
+    task.cancel()
+    finish.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert "p2" in engine.hearing(event_id).speakers
+    assert "p2" in {p.id for p in engine.store.participants(event_id)}
+
+
+async def test_commands_decided_during_a_write_are_written_together(sqlite_url: str) -> None:
+    """Group commit: a burst of commands costs one transaction, and each is answered only once
+    it is in the log, with its own version, in order."""
+    engine = _make(sqlite_url, Clock())
+    event_id, segment_id = await _hearing(engine)
+    start = engine.hearing(event_id).state.segments[segment_id].version
+    batches: list[int] = []
+    append = engine.store.append
+
+    def counting(records: Any, commands: Any = ()) -> None:
+        batches.append(len(commands))
+        append(records, commands)
+
+    engine.store.append = counting  # type: ignore[method-assign]
+    add = [c.AddSpeaker(name=f"S{n}") for n in range(50)]
+    results = await asyncio.gather(
+        *(engine.execute(event_id, segment_id, a, ORGANISER, f"a{n}") for n, a in enumerate(add)),
+        engine.execute(event_id, segment_id, add[0], ORGANISER, "a0"),  # a retry, in flight
+    )
+    assert batches == [50]
+    assert [r["version"] for r in results[:50]] == list(range(start + 1, start + 51))
+    assert results[50] == {**results[0], "duplicate": True}
+    fresh = _make(sqlite_url, Clock())
+    await fresh.load()
+    queue = fresh.hearing(event_id).state.segments[segment_id].queue
+    assert [entry.speaker.name for entry in queue] == [f"S{n}" for n in range(50)]
+
+
+async def test_a_failed_batch_fails_every_command_decided_on_it(sqlite_url: str) -> None:
+    engine = _make(sqlite_url, Clock())
+    event_id, segment_id = await _hearing(engine)
+    hearing = engine.hearing(event_id)
+    before = hearing.state
+    append = engine.store.append
+
+    def broken(*args: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    engine.store.append = broken  # type: ignore[method-assign]
+    answers = await asyncio.gather(
+        *(
+            engine.execute(event_id, segment_id, c.AddSpeaker(name=f"S{n}"), ORGANISER, f"b{n}")
+            for n in range(3)
+        ),
+        return_exceptions=True,
+    )
+    assert all(isinstance(answer, StorageUnavailable) for answer in answers)
+    assert hearing.state is before and hearing.latest is before and not hearing.pending
+    engine.store.append = append  # type: ignore[method-assign]
+    retried = [
+        await engine.execute(event_id, segment_id, c.AddSpeaker(name=f"S{n}"), ORGANISER, f"b{n}")
+        for n in range(3)
+    ]
+    version = before.segments[segment_id].version
+    assert [r["version"] for r in retried] == [version + 1, version + 2, version + 3]

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from app.hub import OUTBOX_LIMIT, Subscriber
+from app.hub import OUTBOX_LIMIT, Encoded, Hub, Subscriber, started
 from app.views import Audience
 
 
@@ -27,25 +27,36 @@ class Socket:
         gate, self.gate = self.gate, None
         gate.set_result(None)
 
-    async def send(self, frame: str) -> None:
+    async def send(self, frame: Encoded) -> None:
         if self.fail:
             raise ConnectionError("gone")
         if self.gate is not None:
             await self.gate
-        self.frames.append(frame)
+        self.frames.append(frame.text)
 
 
 def subscriber(socket: Socket) -> Subscriber:
-    return Subscriber("e", Audience.PUBLIC, None, False, send=socket.send, snapshot=lambda: "snap")
+    return Subscriber(
+        "e",
+        Audience.PUBLIC,
+        None,
+        False,
+        send=lambda frame: started(socket.send(frame)),
+        snapshot=lambda: Encoded(b"snap"),
+    )
+
+
+def text(frame: str) -> Encoded:
+    return Encoded(frame.encode())
 
 
 async def test_frames_go_out_at_once_without_a_task() -> None:
     socket = Socket()
     sub = subscriber(socket)
     tasks = len(asyncio.all_tasks())
-    sub.push("u1")
-    sub.push("u2")
-    sub.reply("ack")
+    sub.push(text("u1"))
+    sub.push(text("u2"))
+    sub.reply(text("ack"))
     assert socket.frames == ["u1", "u2", "ack"]  # before this test yields even once
     assert sub.sending is None and len(asyncio.all_tasks()) == tasks
 
@@ -54,16 +65,16 @@ async def test_a_socket_that_pushes_back_gets_everything_in_order() -> None:
     socket = Socket()
     sub = subscriber(socket)
     socket.block()
-    sub.push("u1")
-    sub.reply("ack-of-u1")
-    sub.push("u2")
+    sub.push(text("u1"))
+    sub.reply(text("ack-of-u1"))
+    sub.push(text("u2"))
     assert socket.frames == [] and sub.sending is not None
     socket.release()
     await sub.sending
     # state frames first, then the answers queued meanwhile: an ack never overtakes its update
     assert socket.frames == ["u1", "u2", "ack-of-u1"]
     assert sub.sending is None
-    sub.push("u3")
+    sub.push(text("u3"))
     assert socket.frames[-1] == "u3"
 
 
@@ -71,11 +82,11 @@ async def test_a_hopeless_backlog_becomes_one_snapshot() -> None:
     socket = Socket()
     sub = subscriber(socket)
     socket.block()
-    sub.push("u0")  # in flight
+    sub.push(text("u0"))  # in flight
     for n in range(1, OUTBOX_LIMIT + 10):
-        sub.push(f"u{n}")
+        sub.push(text(f"u{n}"))
     assert len(sub.outbox) == 0 and sub.resync
-    sub.reply("pong")
+    sub.reply(text("pong"))
     socket.release()
     assert sub.sending is not None
     await sub.sending
@@ -86,10 +97,10 @@ async def test_a_gone_client_is_closed_quietly() -> None:
     socket = Socket()
     sub = subscriber(socket)
     socket.fail = True
-    sub.push("u1")  # raises inside: the subscriber closes, the publisher never sees it
+    sub.push(text("u1"))  # raises inside: the subscriber closes, the publisher never sees it
     assert sub.closed
     socket.fail = False
-    sub.push("u2")
+    sub.push(text("u2"))
     assert socket.frames == []
 
 
@@ -97,10 +108,33 @@ async def test_closing_cancels_a_send_in_progress() -> None:
     socket = Socket()
     sub = subscriber(socket)
     socket.block()
-    sub.push("u1")
+    sub.push(text("u1"))
     sending = sub.sending
     assert sending is not None
     sub.close()
     with pytest.raises(asyncio.CancelledError):
         await sending
     assert socket.frames == [] and not sub.outbox
+
+
+async def test_only_audiences_someone_listens_to_get_updates_and_a_gap_resumes_by_snapshot() -> (
+    None
+):
+    hub = Hub()
+    display = subscriber(Socket())
+    hub.add(display, "s")
+    assert hub.audiences("s") == {Audience.PUBLIC}
+    hub.publish("s", 1, {Audience.PUBLIC: text("public-1")}, {})
+    assert [frame.text for frame in hub.missed("s", Audience.PUBLIC, 0, 1) or []] == ["public-1"]
+    # nobody listened as a delegate at version 1: a delegate resuming from 0 needs a snapshot
+    assert hub.missed("s", Audience.DELEGATE, 0, 1) is None
+    delegate = subscriber(Socket())
+    delegate.audience = Audience.DELEGATE
+    hub.add(delegate, "s")
+    assert hub.audiences("s") == {Audience.PUBLIC, Audience.DELEGATE}
+    hub.remove(display)
+    hub.publish("s", 2, {Audience.DELEGATE: text("delegate-2")}, {})
+    assert hub.missed("s", Audience.DELEGATE, 1, 2) is not None  # kept from here on
+    assert hub.missed("s", Audience.PUBLIC, 0, 2) is None  # the public history has a gap now
+    hub.remove(delegate)
+    assert hub.audiences("s") == set()

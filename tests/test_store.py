@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from app.store import LogRecord, Store, make_engine, migrate
-from app.store.tables import CommandRow, CredentialRow, EventRow, ParticipantRow
+from app.store import CommandRecord, LogRecord, Store, make_engine, migrate
+from app.store.tables import CredentialRow, EventRow, ParticipantRow
 
 
 @pytest.fixture
@@ -41,8 +41,8 @@ def test_migrations_run_twice_without_harm(database_url: str) -> None:
 
 def test_log_keeps_order_and_payloads(store: Store) -> None:
     store.add(_event())
-    store.append([_record(1), _record(2)], None)
-    store.append([_record(3), _record(1, segment="s2")], None)
+    store.append([_record(1), _record(2)])
+    store.append([_record(3), _record(1, segment="s2")])
     log = store.read_log("ev1")
     assert [(r.segment_id, r.version) for r in log] == [("s1", 1), ("s1", 2), ("s1", 3), ("s2", 1)]
     assert log[0].payload == {"type": "list_closed", "segment_id": "s1"}
@@ -51,21 +51,25 @@ def test_log_keeps_order_and_payloads(store: Store) -> None:
 
 def test_a_version_cannot_fork(store: Store) -> None:
     """Two writers appending the same version of a segment: the second is refused whole."""
-    store.append([_record(1)], None)
+    store.append([_record(1)])
     with pytest.raises(IntegrityError):
-        store.append([_record(2), _record(1)], None)
+        store.append([_record(2), _record(1)])
     assert [r.version for r in store.read_log("ev1")] == [1]
 
 
 def test_command_is_written_with_its_events_or_not_at_all(store: Store) -> None:
-    command = CommandRow(
+    command = CommandRecord(
         event_id="ev1", command_id="c1", body_hash="h", result={"v": 1}, recorded_at=1
     )
-    store.append([_record(1)], command)
+    store.append([_record(1)], [command])
     with pytest.raises(IntegrityError):  # the same command id again, with a new event
         store.append(
             [_record(2)],
-            CommandRow(event_id="ev1", command_id="c1", body_hash="h", result={}, recorded_at=2),
+            [
+                CommandRecord(
+                    event_id="ev1", command_id="c1", body_hash="h", result={}, recorded_at=2
+                )
+            ],
         )
     assert [r.version for r in store.read_log("ev1")] == [1]
     assert [c.result for c in store.commands("ev1")] == [{"v": 1}]

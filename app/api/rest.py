@@ -57,7 +57,9 @@ ActorDep = Annotated[Actor, Depends(current_actor)]
 MaybeActor = Annotated[Actor | None, Depends(optional_actor)]
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
+    # async: FastAPI runs a plain ``def`` dependency in its thread pool, a thread hop (and a wait
+    # for the GIL behind the busy event loop) on every request for a dictionary lookup
     return services_of(request)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -20,13 +21,14 @@ from starlette.responses import JSONResponse
 from starlette.websockets import WebSocketDisconnect
 
 from ..auth import hash_token
-from ..engine import Engine, Hearing, audience_of, encode
+from ..engine import Engine, Hearing, audience_of
 from ..floor import Actor, FloorError
 from ..floor import commands as c
 from ..floor.model import SegmentState
-from ..hub import Subscriber
+from ..hub import Encoded, Send, Subscriber, encode, started
 from .access import authorise
 from .deps import Services, presented_token, resolve_token, services_of
+from .wire import PREPARED_FRAMES
 
 log = logging.getLogger("floorkeeper.ws")
 
@@ -85,8 +87,18 @@ async def deny(websocket: WebSocket, status: int, code: str, message: str) -> No
         await websocket.close(code=4000 + status, reason=message[:120])
 
 
+def sender(websocket: WebSocket) -> Send:
+    """How frames reach this socket: as shared prepared bytes when the server offers it
+    (``floorkeeper serve``, app/api/wire.py), else through the ASGI ``send`` of any server."""
+    prepared = websocket.scope.get("extensions", {}).get(PREPARED_FRAMES)
+    if prepared is not None:
+        write: Callable[[bytes], Awaitable[None] | None] = prepared["write"]
+        return lambda frame: write(frame.wire)
+    return lambda frame: started(websocket.send_text(frame.text))
+
+
 class Connection:
-    """One socket: its subscriber, its writer task and the frames it reads."""
+    """One socket: its subscriber and the frames it reads."""
 
     def __init__(
         self,
@@ -106,7 +118,7 @@ class Connection:
             audience_of(actor),
             actor.participant_id,
             follow_live,
-            send=websocket.send_text,
+            send=sender(websocket),
             snapshot=self.snapshot_frame,
         )
         self.frames = services.throttle.frames()
@@ -117,7 +129,7 @@ class Connection:
         segment_id = self.subscriber.segment_id
         return self.hearing.state.segments.get(segment_id) if segment_id else None
 
-    def snapshot_frame(self) -> str:
+    def snapshot_frame(self) -> Encoded:
         segment = self.segment()
         if segment is None:
             return encode(
@@ -293,6 +305,20 @@ def _too_many(services: Services) -> str:
     return f"this link already has {limit} screens open: close one, or ask for another link"
 
 
+#: The sockets: a path prefix, and the keyword of ``serve_socket`` its one last segment gives.
+#: Served by the edge (``main.EdgeMiddleware``), not FastAPI's router.
+SOCKET_ROUTES = {"/ws/segments/": "segment_id", "/ws/events/": "event_id"}
+
+
+def socket_target(path: str) -> dict[str, str] | None:
+    """``{"segment_id": ...}`` or ``{"event_id": ...}`` for a socket's path, else None."""
+    for prefix, keyword in SOCKET_ROUTES.items():
+        if path.startswith(prefix):
+            rest = path[len(prefix) :]
+            return {keyword: rest} if rest and "/" not in rest else None
+    return None
+
+
 async def serve_socket(
     websocket: WebSocket, *, segment_id: str | None = None, event_id: str | None = None
 ) -> None:
@@ -345,7 +371,9 @@ async def serve_socket(
         code = error.code if isinstance(error, ProtocolError) else "hello_timeout"
         message = error.message if isinstance(error, ProtocolError) else "no hello within 10 s"
         with contextlib.suppress(Exception):
-            await websocket.send_text(encode({"type": "error", "code": code, "message": message}))
+            await websocket.send_text(
+                encode({"type": "error", "code": code, "message": message}).text
+            )
             await websocket.close(code=CLOSE_CODES.get(code, 4400), reason=code)
         return
     except WebSocketDisconnect:

@@ -135,12 +135,8 @@ def _holds_place(segment: SegmentState, participant_id: str, point_of_order: boo
     def same_class(kind: TurnKind) -> bool:
         return (kind is TurnKind.POINT_OF_ORDER) == point_of_order
 
-    for request in segment.requests.values():
-        if (
-            request.speaker.participant_id == participant_id
-            and request.status in OPEN_REQUEST_STATUSES
-            and same_class(request.kind)
-        ):
+    for request in segment.requests_of(participant_id):
+        if request.status in OPEN_REQUEST_STATUSES and same_class(request.kind):
             return True
     return any(
         entry.speaker.participant_id == participant_id and same_class(entry.kind)

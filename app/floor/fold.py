@@ -57,7 +57,13 @@ def apply_all(state: HearingState, events: Iterable[e.Event]) -> HearingState:
 
 
 def _with_request(segment: SegmentState, request: FloorRequest) -> SegmentState:
-    return replace(segment, requests={**segment.requests, request.id: request})
+    requests = {**segment.requests, request.id: request}
+    participant_id = request.speaker.participant_id
+    if request.id in segment.requests or participant_id is None:
+        return replace(segment, requests=requests)
+    index = segment.request_ids_of
+    mine = (*index.get(participant_id, ()), request.id)
+    return replace(segment, requests=requests, request_ids_of={**index, participant_id: mine})
 
 
 def _set_status(

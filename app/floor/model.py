@@ -230,10 +230,16 @@ class SegmentState:
     settings: Settings = field(default_factory=Settings)
     queue: tuple[QueueEntry, ...] = ()
     requests: Mapping[str, FloorRequest] = field(default_factory=dict)
+    #: participant id → the ids of their requests, in order (an index of ``requests``, so that
+    #: a delegate's own requests are found without reading everyone's)
+    request_ids_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     current: Turn | None = None
     message: str = ""
     speeches: tuple[Speech, ...] = ()
     undo_stack: tuple[Inverse, ...] = ()
+
+    def requests_of(self, participant_id: str) -> list[FloorRequest]:
+        return [self.requests[rid] for rid in self.request_ids_of.get(participant_id, ())]
 
     def entry_index(self, entry_id: str) -> int | None:
         for index, entry in enumerate(self.queue):

@@ -1,6 +1,6 @@
 """Durable storage: the event log, the programme, participants and credentials (SQL)."""
 
 from .db import make_engine, migrate
-from .repository import LogRecord, Store
+from .repository import CommandRecord, LogRecord, Store
 
-__all__ = ["LogRecord", "Store", "make_engine", "migrate"]
+__all__ = ["CommandRecord", "LogRecord", "Store", "make_engine", "migrate"]

@@ -198,3 +198,17 @@ def _longest_increasing_length(values: list[int]) -> int:
             if values[j] < values[i]:
                 best[i] = max(best[i], best[j] + 1)
     return max(best, default=0)
+
+
+def test_a_long_list_that_grew_or_shrank_in_one_place_is_one_op_per_item() -> None:
+    """The views of unchanged items are the same objects: what changed is found at the ends."""
+    pending = [{"id": f"r{n}", "name": f"Delegate {n}"} for n in range(1000)]
+    new = {"id": "r-new", "name": "One more"}
+    grown = [*pending[:500], new, *pending[500:]]
+    assert diff({"requests": pending}, {"requests": grown}) == [
+        {"op": "add", "path": "/requests/500", "value": new}
+    ]
+    shrunk = pending[:10] + pending[12:]
+    ops = diff({"requests": pending}, {"requests": shrunk})
+    assert ops == [{"op": "remove", "path": "/requests/10"}] * 2
+    assert apply_patch({"requests": list(pending)}, ops) == {"requests": shrunk}

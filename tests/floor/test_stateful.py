@@ -222,6 +222,18 @@ class RandomHearing(RuleBasedStateMachine):
                 assert segment.current.entry.id not in ids
 
     @invariant()
+    def each_delegates_requests_are_indexed(self) -> None:
+        for segment in self.floor.state.segments.values():
+            participants = {r.speaker.participant_id for r in segment.requests.values()} - {None}
+            assert set(segment.request_ids_of) == participants
+            for participant_id in participants:
+                assert segment.requests_of(participant_id) == [
+                    r
+                    for r in segment.requests.values()
+                    if r.speaker.participant_id == participant_id
+                ]
+
+    @invariant()
     def versions_rise_by_the_number_of_events(self) -> None:
         counts = Counter(event.segment_id for event in self.events)
         for segment_id, segment in self.floor.state.segments.items():

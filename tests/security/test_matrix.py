@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.testclient import TestClient
 
 from app.api.access import ANONYMOUS, ROUTES
+from app.api.ws import SOCKET_ROUTES
 from app.floor import Role
 from app.floor.commands import command_types
 from app.floor.roles import roles_for
@@ -175,7 +176,8 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def app_routes(client: TestClient) -> set[str]:
-    return _walk(client.app.routes, "")  # type: ignore[attr-defined]
+    sockets = {f"WEBSOCKET {prefix}{{{keyword}}}" for prefix, keyword in SOCKET_ROUTES.items()}
+    return _walk(client.app.routes, "") | sockets  # type: ignore[attr-defined]
 
 
 def _walk(routes: Any, prefix: str) -> set[str]:

@@ -1,0 +1,147 @@
+"""The WebSocket protocol ``floorkeeper serve`` runs: uvicorn's sans-I/O protocol, plus one ASGI
+extension through which the app writes frames prepared once for many sockets.
+
+A server's WebSocket frames are unmasked and, with per-message deflate off, uncompressed, so the
+frame that carries an update is the same bytes for every client of an audience. Through ASGI each
+socket would take the message as text, encode it and frame it again (a few microseconds, times
+every socket, times every update). The extension ``floorkeeper.prepared_frames`` offers instead
+``write(frame_bytes)``: one ``transport.write`` of the shared bytes (``hub.Encoded.wire``).
+
+It keeps every rule of the protocol it bypasses: frames are whole (never fragments), they go only
+to an open connection whose handshake is done and whose closing has not begun, and a transport
+over its high-water mark pushes back exactly as uvicorn's own ``send`` does (the write waits until
+the socket drains; the hub queues the frames behind it, and replaces a hopeless backlog by one
+snapshot). Without the extension (another ASGI server, the test client) the app sends through
+ASGI as usual (``ws.sender``).
+
+A socket lives for hours and a hearing holds thousands, so the protocol also keeps less per
+connection than uvicorn's: the handshake's request and response are let go once the socket is
+open, and its receive queue and writable flag are the few bytes those jobs need rather than an
+``asyncio.Queue`` (three deques and an Event) and an ``asyncio.Event`` (a deque). This leans on
+uvicorn's protocol attributes (``queue``, ``writable``, ``request``, ``response``); the tests in
+tests/test_wire.py run it under the installed uvicorn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, Generic, TypeVar
+
+from uvicorn.protocols.utils import ClientDisconnected
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.http11 import Request
+from websockets.protocol import State
+
+#: The scope extension's name: ``{"write": Callable[[bytes], Awaitable[None] | None]}``.
+PREPARED_FRAMES = "floorkeeper.prepared_frames"
+
+
+T = TypeVar("T")
+
+
+class Inbox(Generic[T]):
+    """What the protocol asks of its receive queue (``put_nowait``, ``get``, ``empty``), for its
+    one reader: the ASGI app's ``receive``."""
+
+    __slots__ = ("_getter", "_items")
+
+    def __init__(self) -> None:
+        self._items: list[T] = []
+        self._getter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, item: T) -> None:
+        self._items.append(item)
+        if self._getter is not None and not self._getter.done():
+            self._getter.set_result(None)
+
+    async def get(self) -> T:
+        while not self._items:
+            self._getter = asyncio.get_running_loop().create_future()
+            try:
+                await self._getter
+            finally:
+                self._getter = None
+        return self._items.pop(0)
+
+    def empty(self) -> bool:
+        return not self._items
+
+
+class Flag:
+    """``asyncio.Event``'s ``is_set``, ``set``, ``clear`` and ``wait``, holding a list of waiters
+    only while someone waits (a socket the client stopped reading)."""
+
+    __slots__ = ("_value", "_waiters")
+
+    def __init__(self, value: bool = False) -> None:
+        self._value = value
+        self._waiters: list[asyncio.Future[None]] | None = None
+
+    def is_set(self) -> bool:
+        return self._value
+
+    def set(self) -> None:
+        self._value = True
+        waiters, self._waiters = self._waiters, None
+        for waiter in waiters or ():
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._value = False
+
+    async def wait(self) -> bool:
+        if self._value:
+            return True
+        waiter = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        self._waiters.append(waiter)
+        await waiter  # set() forgets the waiters it wakes; a cancelled one is skipped there
+        return True
+
+
+class PreparedFramesProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's sans-I/O WebSocket protocol that also writes prepared frames, and keeps less
+    per connection (see the module)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queue = Inbox()  # type: ignore[assignment]
+        self.writable = Flag(True)  # type: ignore[assignment]
+
+    async def send(self, message: Any) -> None:
+        await super().send(message)
+        if message["type"] == "websocket.accept":
+            # the handshake is done: its headers are not needed again
+            del self.request, self.response
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        # the ASGI task is created but has not run yet: it will see the extension
+        if self.response.status_code == 101 and not self.conn.extensions:
+            self.scope["extensions"][PREPARED_FRAMES] = {"write": self.write_prepared}
+
+    def write_prepared(self, frame: bytes) -> Awaitable[None] | None:
+        """Write one whole frame: None once written, else an awaitable that writes it when the
+        transport has drained below its low-water mark."""
+        if not self.writable.is_set():
+            return self._write_when_writable(frame)
+        self._write(frame)
+        return None
+
+    async def _write_when_writable(self, frame: bytes) -> None:
+        await self.writable.wait()
+        self._write(frame)
+
+    def _write(self, frame: bytes) -> None:
+        if (
+            self.disconnected
+            or self.close_sent
+            or not self.handshake_complete
+            or self.conn.state is not State.OPEN
+            or self.transport.is_closing()
+        ):
+            raise ClientDisconnected()
+        self.transport.write(frame)

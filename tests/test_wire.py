@@ -1,0 +1,146 @@
+"""Frames prepared once and written as shared bytes (app/api/wire.py), under a real uvicorn with
+``floorkeeper serve``'s protocol and a real WebSocket client: what arrives, in what order, when
+the client stops reading, when it is gone, and when the frames could not be shared."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import uvicorn
+from starlette.websockets import WebSocket, WebSocketState
+from uvicorn.protocols.utils import ClientDisconnected
+from websockets.asyncio.client import connect
+
+from app.api.wire import PREPARED_FRAMES
+from app.api.ws import sender
+from app.cli import uvicorn_config
+from app.hub import Encoded
+
+from .e2e.server import free_port
+
+Write = Callable[[bytes], Awaitable[None] | None]
+
+
+@dataclass
+class Probe:
+    """A tiny ASGI app: accepts a socket and hands its prepared-frame writer to the test."""
+
+    writers: asyncio.Queue[Write | None] = field(default_factory=asyncio.Queue)
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        await receive()  # websocket.connect
+        await send({"type": "websocket.accept"})
+        prepared = scope["extensions"].get(PREPARED_FRAMES)
+        await self.writers.put(prepared["write"] if prepared else None)
+        while (await receive())["type"] != "websocket.disconnect":
+            pass
+        self.closed.set()
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Probe, **overrides: Any) -> AsyncIterator[str]:
+    config = uvicorn_config(app, "127.0.0.1", free_port())
+    for name, value in overrides.items():
+        setattr(config, name, value)
+    config.log_level = "warning"
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 (uvicorn's Server offers no event to wait on)
+        await asyncio.sleep(0.01)
+    try:
+        yield f"ws://127.0.0.1:{config.port}/"
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def test_a_prepared_frame_arrives_as_the_message_it_carries() -> None:
+    app = Probe()
+    async with serving(app) as url, connect(url, compression=None) as client:
+        write = await app.writers.get()
+        assert write is not None, "floorkeeper serve's protocol offers prepared frames"
+        frames = [
+            Encoded(b'{"n":1}'),
+            Encoded('{"name":"Zoë 你好"}'.encode()),
+            Encoded(b"x" * 70_000),
+        ]
+        for frame in frames:
+            assert write(frame.wire) is None  # written at once, no task
+        assert [await client.recv() for _ in frames] == [frame.text for frame in frames]
+
+
+async def test_a_client_that_stops_reading_pushes_back_then_gets_everything_in_order() -> None:
+    app = Probe()
+    async with serving(app) as url, connect(url, compression=None) as client:
+        client.transport.pause_reading()  # a phone that stops reading
+        write = await app.writers.get()
+        assert write is not None
+        frame = 0
+        waiting = None
+        while waiting is None and frame < 100_000:  # until the server's buffer is over its mark
+            frame += 1
+            waiting = write(Encoded(b'{"frame":%d,"pad":"%s"}' % (frame, b"." * 4000)).wire)
+        assert waiting is not None, "the transport never pushed back"
+        writing = asyncio.ensure_future(waiting)
+        await asyncio.sleep(0)
+        assert not writing.done(), "the last write waits for the socket to drain"
+        client.transport.resume_reading()
+
+        async def read_all() -> list[int]:
+            return [int((await client.recv()).split(",")[0].split(":")[1]) for _ in range(frame)]
+
+        reading = asyncio.ensure_future(read_all())
+        await writing
+        assert await reading == list(range(1, frame + 1))
+
+
+async def test_writing_to_a_gone_client_raises_so_the_hub_drops_it() -> None:
+    app = Probe()
+    async with serving(app) as url:
+        async with connect(url, compression=None):
+            write = await app.writers.get()
+            assert write is not None
+        await app.closed.wait()
+        with pytest.raises(ClientDisconnected):
+            write(Encoded(b"{}").wire)
+
+
+async def test_a_compressed_connection_is_not_offered_shared_frames() -> None:
+    app = Probe()
+    async with (
+        serving(app, ws_per_message_deflate=True) as url,
+        connect(url, compression="deflate"),
+    ):
+        assert await app.writers.get() is None  # the app falls back to ASGI's send
+
+
+async def test_the_app_writes_prepared_frames_when_offered_and_text_otherwise() -> None:
+    written: list[bytes] = []
+    sent: list[dict[str, Any]] = []
+
+    async def asgi_send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "websocket.connect"}
+
+    frame = Encoded(b'{"type":"update"}')
+    offered = {"type": "websocket", "extensions": {PREPARED_FRAMES: {"write": written.append}}}
+    plain = {"type": "websocket", "extensions": {}}
+    for scope in (offered, plain):
+        websocket = WebSocket(scope, receive, asgi_send)
+        websocket.client_state = websocket.application_state = WebSocketState.CONNECTED
+        assert sender(websocket)(frame) is None
+    assert written == [frame.wire]
+    assert sent == [{"type": "websocket.send", "text": frame.text}]
