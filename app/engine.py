@@ -241,6 +241,10 @@ class Engine:
         try:
             events = decide(before, segment_id, command, context, base_version)
         except StaleVersion as error:
+            # the refused console is shown the state it lost to, once that state is durable
+            if hearing.pending:
+                last = hearing.pending[-1].done
+                await asyncio.wait([last])
             sid = segment_id or ""
             segment = hearing.state.segments.get(sid) or before.segments[sid]
             error.detail = {

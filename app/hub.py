@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import types
 from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
@@ -34,6 +35,9 @@ log = logging.getLogger("floorkeeper.hub")
 OUTBOX_LIMIT = 256
 #: Updates kept per segment and audience for clients that resume after a drop.
 HISTORY_LIMIT = 1024
+#: Seconds an audience's updates are still made after its last subscriber left, so that a phone
+#: or a display that drops (a lift, a wifi handover) resumes with what it missed, not a snapshot.
+RESUME_GRACE_S = 60.0
 
 
 class Encoded:
@@ -224,11 +228,14 @@ class Subscriber:
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._by_segment: dict[str, set[Subscriber]] = defaultdict(set)
         self._by_event: dict[str, set[Subscriber]] = defaultdict(set)
         #: how many subscribers of each audience each segment has
         self._audiences: dict[str, Counter[Audience]] = defaultdict(Counter)
+        #: when each (segment, audience) lost its last subscriber
+        self._left: dict[tuple[str, Audience], float] = {}
+        self._clock = clock
         self._history: dict[tuple[str, Audience], deque[tuple[int, Encoded]]] = {}
 
     # --- membership -----------------------------------------------------------------------------
@@ -250,21 +257,34 @@ class Hub:
                 subscriber.request_resync()
 
     def _move(self, subscriber: Subscriber, segment_id: str | None) -> None:
+        audience = subscriber.audience
         if subscriber.segment_id is not None:
             self._by_segment[subscriber.segment_id].discard(subscriber)
-            self._audiences[subscriber.segment_id][subscriber.audience] -= 1
+            counts = self._audiences[subscriber.segment_id]
+            counts[audience] -= 1
+            if counts[audience] == 0:
+                self._left[subscriber.segment_id, audience] = self._clock()
         subscriber.segment_id = segment_id
         if segment_id is not None:
             self._by_segment[segment_id].add(subscriber)
-            self._audiences[segment_id][subscriber.audience] += 1
+            self._audiences[segment_id][audience] += 1
+            self._left.pop((segment_id, audience), None)
 
     def subscribers(self, segment_id: str) -> Iterable[Subscriber]:
         return self._by_segment.get(segment_id, ())
 
     def audiences(self, segment_id: str) -> set[Audience]:
-        """The audiences someone listens to on this segment: only theirs need an update."""
+        """The audiences that need an update on this segment: those someone listens to, and
+        those whose last subscriber left less than ``RESUME_GRACE_S`` ago (it may resume)."""
         counts = self._audiences.get(segment_id)
-        return {audience for audience, n in counts.items() if n > 0} if counts else set()
+        if not counts:
+            return set()
+        recently = self._clock() - RESUME_GRACE_S
+        return {
+            audience
+            for audience, n in counts.items()
+            if n > 0 or self._left.get((segment_id, audience), recently) > recently
+        }
 
     def count(self) -> int:
         return sum(len(subs) for subs in self._by_event.values())

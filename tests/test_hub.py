@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from app.hub import OUTBOX_LIMIT, Encoded, Hub, Subscriber, started
+from app.hub import OUTBOX_LIMIT, RESUME_GRACE_S, Encoded, Hub, Subscriber, started
 from app.views import Audience
 
 
@@ -120,7 +120,8 @@ async def test_closing_cancels_a_send_in_progress() -> None:
 async def test_only_audiences_someone_listens_to_get_updates_and_a_gap_resumes_by_snapshot() -> (
     None
 ):
-    hub = Hub()
+    now = [100.0]
+    hub = Hub(clock=lambda: now[0])
     display = subscriber(Socket())
     hub.add(display, "s")
     assert hub.audiences("s") == {Audience.PUBLIC}
@@ -132,9 +133,21 @@ async def test_only_audiences_someone_listens_to_get_updates_and_a_gap_resumes_b
     delegate.audience = Audience.DELEGATE
     hub.add(delegate, "s")
     assert hub.audiences("s") == {Audience.PUBLIC, Audience.DELEGATE}
+
+    # the only display drops: its audience is still updated for a while, so that it resumes
     hub.remove(display)
-    hub.publish("s", 2, {Audience.DELEGATE: text("delegate-2")}, {})
-    assert hub.missed("s", Audience.DELEGATE, 1, 2) is not None  # kept from here on
-    assert hub.missed("s", Audience.PUBLIC, 0, 2) is None  # the public history has a gap now
+    now[0] += RESUME_GRACE_S - 1
+    assert hub.audiences("s") == {Audience.PUBLIC, Audience.DELEGATE}
+    hub.publish("s", 2, {Audience.PUBLIC: text("public-2"), Audience.DELEGATE: text("d-2")}, {})
+    assert [frame.text for frame in hub.missed("s", Audience.PUBLIC, 1, 2) or []] == ["public-2"]
+
+    # ... but not for ever: past the grace, a display resuming from before gets a snapshot
+    now[0] += 2
+    assert hub.audiences("s") == {Audience.DELEGATE}
+    hub.publish("s", 3, {Audience.DELEGATE: text("delegate-3")}, {})
+    assert hub.missed("s", Audience.DELEGATE, 1, 3) is not None  # kept from here on
+    assert hub.missed("s", Audience.PUBLIC, 1, 3) is None  # the public history has a gap now
     hub.remove(delegate)
+    assert hub.audiences("s") == {Audience.DELEGATE}
+    now[0] += RESUME_GRACE_S
     assert hub.audiences("s") == set()
