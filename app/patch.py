@@ -21,8 +21,8 @@ def diff(before: Any, after: Any, path: str = "") -> list[Op]:
         return []
     if isinstance(before, dict) and isinstance(after, dict):
         return _diff_dicts(before, after, path)
-    if _keyed(before) and _keyed(after):
-        return _diff_keyed_lists(before, after, path)
+    if isinstance(before, list) and isinstance(after, list):
+        return _diff_lists(before, after, path)
     return [{"op": "replace", "path": path, "value": after}]
 
 
@@ -68,12 +68,10 @@ def _longest_increasing(indexes: list[int]) -> set[int]:
     return out
 
 
-def _diff_keyed_lists(
-    before: list[dict[str, Any]], after: list[dict[str, Any]], path: str
-) -> list[Op]:
+def _diff_lists(before: list[Any], after: list[Any], path: str) -> list[Op]:
     # The items both ends share are the very same views (unchanged entries and requests keep
     # theirs): a request added behind 1,000 pending ones is one ``add``, found without looking
-    # the 1,000 up by id.
+    # at the 1,000 (lists of any items: adding or removing between shared ends is always that).
     limit = min(len(before), len(after))
     start = 0
     while start < limit and before[start] is after[start]:
@@ -90,6 +88,14 @@ def _diff_keyed_lists(
         return [
             {"op": "remove", "path": f"{path}/{start}"} for _ in range(len(before) - len(after))
         ]
+    if _keyed(before) and _keyed(after):
+        return _diff_keyed_lists(before, after, path)
+    return [{"op": "replace", "path": path, "value": after}]
+
+
+def _diff_keyed_lists(
+    before: list[dict[str, Any]], after: list[dict[str, Any]], path: str
+) -> list[Op]:
     ops: list[Op] = []
     after_ids = {item["id"] for item in after}
     old = {item["id"]: item for item in before}

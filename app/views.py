@@ -7,7 +7,7 @@ constituency). A delegate's own requests travel separately, to them alone (``min
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any
 
@@ -45,6 +45,21 @@ class _ByIdentity:
         self.limit = limit
         self._views: dict[tuple[int, bool], tuple[object, View]] = {}
 
+    def many(
+        self, items: Iterable[Any], full: bool, make: Callable[[Any, bool], View]
+    ) -> list[View]:
+        """The views of ``items``, in order: one lookup each for those already made (a long
+        queue or list of requests is read at every publish)."""
+        views = self._views
+        out = []
+        for item in items:
+            known = views.get((id(item), full))
+            if known is not None and known[0] is item:
+                out.append(known[1])
+            else:
+                out.append(self(item, full, make))
+        return out
+
     def __call__(self, item: Any, full: bool, make: Callable[[Any, bool], View]) -> View:
         key = (id(item), full)
         known = self._views.get(key)
@@ -58,6 +73,7 @@ class _ByIdentity:
 
 
 _remembered = _ByIdentity()
+PENDING = RequestStatus.PENDING
 
 
 def _entry(entry: QueueEntry, full: bool) -> View:
@@ -95,10 +111,6 @@ def _current(turn: Turn | None, full: bool) -> View | None:
     if turn is None:
         return None
     return {**_entry(turn.entry, full), "timer": timer_view(turn.timer)}
-
-
-def _request(request: FloorRequest) -> View:
-    return _remembered(request, True, _make_request)
 
 
 def _make_request(request: FloorRequest, _: bool) -> View:
@@ -177,13 +189,13 @@ def view(segment: SegmentState, audience: Audience) -> View:
         "settings": _settings(segment),
         "current": _current(segment.current, full),
         "message": segment.message,
-        "queue": [_entry(entry, full) for entry in segment.queue],
+        "queue": _remembered.many(segment.queue, full, _make_entry),
     }
-    pending = [r for r in segment.requests.values() if r.status is RequestStatus.PENDING]
     if audience is Audience.DELEGATE:
-        out["pending_count"] = len(pending)
+        out["pending_count"] = sum(r.status is PENDING for r in segment.requests.values())
     if full:
-        out["requests"] = [_request(request) for request in pending]
+        pending = (r for r in segment.requests.values() if r.status is PENDING)
+        out["requests"] = _remembered.many(pending, True, _make_request)
         out["undo"] = _undo(segment)
         out["stats"] = _stats(segment)
     return out

@@ -140,9 +140,13 @@ def test_the_whole_document_can_be_replaced() -> None:
     assert _roundtrip(None, {"a": 1}) == [{"op": "replace", "path": "", "value": {"a": 1}}]
 
 
-def test_lists_without_ids_are_replaced_whole() -> None:
-    assert _roundtrip({"a": [1, 2, 3]}, {"a": [1, 3]}) == [
-        {"op": "replace", "path": "/a", "value": [1, 3]}
+def test_lists_without_ids_are_replaced_whole_unless_only_added_to_or_removed_from() -> None:
+    assert _roundtrip({"a": [1, 2, 3]}, {"a": [3, 1, 2]}) == [
+        {"op": "replace", "path": "/a", "value": [3, 1, 2]}
+    ]
+    assert _roundtrip({"a": [1, 2, 3]}, {"a": [1, 3]}) == [{"op": "remove", "path": "/a/1"}]
+    assert _roundtrip({"a": ["x"]}, {"a": ["x", "y"]}) == [
+        {"op": "add", "path": "/a/1", "value": "y"}
     ]
 
 
