@@ -346,6 +346,7 @@ class Sizes:
     storm_window: float
     storm_limit: float
     room_queue: int
+    burst_with_room: bool = False
 
 
 async def wait_until(check: Callable[[], Any], wait: float, every: float = 0.1) -> bool:
@@ -506,7 +507,8 @@ async def measure(
             "seconds": (max(times) - start) if times else None,
         }
         log(kind, f"storm: {out['storm']}")
-        await workers.call("close_all")
+        if not sizes.burst_with_room:
+            await workers.call("close_all")
 
         # burst -----------------------------------------------------------------------------
         # (before the queue is filled for the update size: the requests make their own list)
@@ -778,6 +780,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--slow-share", type=float, default=0.05)
     p.add_argument("--burst", type=int, default=1000, help="delegates requesting the floor")
     p.add_argument("--burst-window", type=float, default=2.0)
+    p.add_argument(
+        "--burst-with-room",
+        action="store_true",
+        help="keep the subscribers connected during the burst: every request's update reaches "
+        "the whole room (default: they have gone, as for the reference and naive servers)",
+    )
     p.add_argument("--queued", type=int, default=500, help="speakers queued for update size")
     p.add_argument("--storm-window", type=float, default=5.0)
     p.add_argument(
@@ -815,6 +823,7 @@ async def amain(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         storm_window=args.storm_window,
         storm_limit=args.storm_limit,
         room_queue=args.room_queue,
+        burst_with_room=args.burst_with_room,
     )
     workers = Workers(args.client_procs)
     workdir = Path(tempfile.mkdtemp(prefix="floorkeeper-bench-", dir=args.workdir))

@@ -16,7 +16,7 @@ from starlette.websockets import WebSocket, WebSocketState
 from uvicorn.protocols.utils import ClientDisconnected
 from websockets.asyncio.client import connect
 
-from app.api.wire import PREPARED_FRAMES
+from app.api.wire import PREPARED_FRAMES, _Turns
 from app.api.ws import sender
 from app.cli import uvicorn_config
 from app.hub import Encoded
@@ -78,6 +78,34 @@ async def test_a_prepared_frame_arrives_as_the_message_it_carries() -> None:
         for frame in frames:
             assert write(frame.wire) is None  # written at once, no task
         assert [await client.recv() for _ in frames] == [frame.text for frame in frames]
+
+
+async def test_frames_written_in_one_turn_leave_together_in_order() -> None:
+    """A group commit's updates are published in one turn of the event loop: the first reaches
+    the socket at once, the rest are joined into one write when the turn ends (at most
+    ``HOLD_LIMIT`` at a time), so a burst costs each socket a few system calls, not one each."""
+    app = Probe()
+    async with serving(app) as url, connect(url, compression=None) as client:
+        write = await app.writers.get()
+        assert write is not None
+        protocol = getattr(write, "__self__")  # noqa: B009 (the bound method's protocol)
+        writes: list[int] = []
+        real = protocol.transport.write
+        protocol.transport.write = lambda data: (writes.append(len(data)), real(data))[1]
+
+        frames = [Encoded(b'{"n":%d}' % n) for n in range(10)]
+        for frame in frames:
+            assert write(frame.wire) is None
+        assert len(writes) == 1, "the first frame of the turn is written at once"
+        assert [await client.recv() for _ in frames] == [frame.text for frame in frames]
+        assert len(writes) == 2, "the nine others leave together at the turn's end"
+
+        writes.clear()
+        many = [Encoded(b'{"n":%d}' % n) for n in range(1 + 3 * _Turns.HOLD_LIMIT + 7)]
+        for frame in many:
+            assert write(frame.wire) is None
+        assert [await client.recv() for _ in many] == [frame.text for frame in many]
+        assert len(writes) == 1 + 3 + 1, "held frames leave at the limit, the rest at the end"
 
 
 async def test_a_client_that_stops_reading_pushes_back_then_gets_everything_in_order() -> None:

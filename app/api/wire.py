@@ -11,8 +11,10 @@ It keeps every rule of the protocol it bypasses: frames are whole (never fragmen
 to an open connection whose handshake is done and whose closing has not begun, and a transport
 over its high-water mark pushes back exactly as uvicorn's own ``send`` does (the write waits until
 the socket drains; the hub queues the frames behind it, and replaces a hopeless backlog by one
-snapshot). Without the extension (another ASGI server, the test client) the app sends through
-ASGI as usual (``ws.sender``).
+snapshot). Several frames for one socket in one turn of the event loop (the updates of one
+group commit: a burst of floor requests) are written as one: the first at once, the others held
+and joined when the turn ends (``_Turns``). Without the extension (another ASGI server, the
+test client) the app sends through ASGI as usual (``ws.sender``).
 
 A socket lives for hours and a hearing holds thousands, so the protocol also keeps less per
 connection than uvicorn's: the handshake's request and response are let go once the socket is
@@ -25,6 +27,7 @@ tests/test_wire.py run it under the installed uvicorn.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable
 from typing import Any, Generic, TypeVar
 
@@ -102,6 +105,36 @@ class Flag:
         return True
 
 
+class _Turns:
+    """Turns of the event loop in which prepared frames were written: a turn ends when the
+    callback scheduled at its first write runs. A socket's first frame of a turn is written at
+    once; the frames that follow it in the same turn are held and written together when the
+    turn ends (one ``send()`` system call rather than one each)."""
+
+    #: Frames held for one socket before they are written without waiting for the turn's end.
+    HOLD_LIMIT = 64
+
+    def __init__(self) -> None:
+        self.number = 0
+        self.scheduled = False
+        self.holding: list[PreparedFramesProtocol] = []
+
+    def begin(self) -> None:
+        if not self.scheduled:
+            self.scheduled = True
+            asyncio.get_running_loop().call_soon(self.end)
+
+    def end(self) -> None:
+        self.number += 1
+        self.scheduled = False
+        holding, self.holding = self.holding, []
+        for protocol in holding:
+            protocol.write_held()
+
+
+_turns = _Turns()
+
+
 class PreparedFramesProtocol(WebSocketsSansIOProtocol):
     """uvicorn's sans-I/O WebSocket protocol that also writes prepared frames, and keeps less
     per connection (see the module)."""
@@ -110,6 +143,9 @@ class PreparedFramesProtocol(WebSocketsSansIOProtocol):
         super().__init__(*args, **kwargs)
         self.queue = Inbox()  # type: ignore[assignment]
         self.writable = Flag(True)  # type: ignore[assignment]
+        #: the turn of the event loop this socket was last written in, and the frames held since
+        self.turn = -1
+        self.held: list[bytes] | None = None
 
     async def send(self, message: Any) -> None:
         await super().send(message)
@@ -124,12 +160,34 @@ class PreparedFramesProtocol(WebSocketsSansIOProtocol):
             self.scope["extensions"][PREPARED_FRAMES] = {"write": self.write_prepared}
 
     def write_prepared(self, frame: bytes) -> Awaitable[None] | None:
-        """Write one whole frame: None once written, else an awaitable that writes it when the
-        transport has drained below its low-water mark."""
+        """Write one whole frame: None once written (or held to be written with the others of
+        this turn), else an awaitable that writes it when the transport has drained below its
+        low-water mark.
+
+        The updates of one group commit (a burst of floor requests) are published in one turn,
+        each to every socket; held and joined, they cost each socket one system call, not one
+        per update. Frames are only held while the socket is writable, and written in order:
+        the held ones at the turn's end (or at ``HOLD_LIMIT``), before any that had to wait."""
         if not self.writable.is_set():
             return self._write_when_writable(frame)
-        self._write(frame)
+        if self.turn != _turns.number:  # the first frame of this turn: at once
+            self.turn = _turns.number
+            _turns.begin()
+            self._write(frame)
+            return None
+        if self.held is None:
+            self.held = []
+            _turns.holding.append(self)
+        self.held.append(frame)
+        if len(self.held) >= _turns.HOLD_LIMIT:
+            self.write_held()
         return None
+
+    def write_held(self) -> None:
+        held, self.held = self.held, None
+        if held:
+            with contextlib.suppress(ClientDisconnected):  # gone: its reader ends the connection
+                self._write(b"".join(held))
 
     async def _write_when_writable(self, frame: bytes) -> None:
         await self.writable.wait()
