@@ -293,7 +293,7 @@ class Engine:
 
     async def _write_pending(self, hearing: Hearing) -> None:
         """Write the decided commands, all those waiting at each turn in one transaction; then
-        swap in their states, publish and answer them, in order."""
+        swap in the state after them, publish what they did together, and answer them in order."""
         try:
             while hearing.pending:
                 batch = hearing.pending[:]
@@ -311,10 +311,17 @@ class Engine:
                     continue
                 del hearing.pending[: len(batch)]
                 hearing.writing = 0
+                durable = hearing.state
                 for pending in batch:
                     hearing.results[pending.command_id] = (pending.body_hash, pending.result)
-                    hearing.state = pending.after
-                    self._publish(hearing, pending.before, pending.events, pending.states)
+                hearing.state = batch[-1].after
+                self._publish(
+                    hearing,
+                    durable,
+                    [event for pending in batch for event in pending.events],
+                    [state for pending in batch for state in pending.states],
+                )
+                for pending in batch:
                     pending.done.set_result(pending.result)
         finally:
             hearing.writer = None
@@ -372,34 +379,46 @@ class Engine:
         events: list[e.Event],
         states: list[HearingState],
     ) -> None:
-        previous = before
+        """Tell every screen what ``events`` did, per segment ONE update from the state before
+        them to the state after: the commands of one group commit go out together, so a burst of
+        floor requests costs each screen one frame per write, not one per request. An update
+        that spans more than one version says where it starts (``from_version``)."""
+        touched: dict[str, set[str]] = {}  # segment id → delegates whose own requests changed
         programme_changed = False
+        previous = before
         for event, state in zip(events, states, strict=True):
             segment_id = event.segment_id
             old, new = previous.segments.get(segment_id), state.segments[segment_id]
             previous = state
             if old is None or event.type in ("segment_updated", "segment_started", "segment_ended"):
                 programme_changed = True
+            if old is not None:
+                touched.setdefault(segment_id, set()).update(_participants_touched(event, old, new))
+        for segment_id, participants in touched.items():
+            old = before.segments.get(segment_id)
             if old is None:
-                continue  # a new segment has no subscribers yet
+                continue  # a segment made by these very events has no subscribers yet
+            new = previous.segments[segment_id]
+            update: dict[str, Any] = {
+                "type": "update",
+                "segment_id": segment_id,
+                "version": new.version,
+            }
+            if new.version != old.version + 1:
+                update["from_version"] = old.version
             # only for the audiences someone listens to: a burst of floor requests with only the
             # moderator watching builds, diffs and encodes one view, not three
             frames = {
                 audience: encode(
-                    {
-                        "type": "update",
-                        "segment_id": segment_id,
-                        "version": new.version,
-                        "patch": diff(self._view(old, audience), self._view(new, audience)),
-                    }
+                    {**update, "patch": diff(self._view(old, audience), self._view(new, audience))}
                 )
                 for audience in self.hub.audiences(segment_id)
             }
             mine = {
                 participant_id: encode(self.mine_message(new, participant_id))
-                for participant_id in _participants_touched(event, old, new)
+                for participant_id in participants
             }
-            self.hub.publish(segment_id, new.version, frames, mine)
+            self.hub.publish(segment_id, old.version, new.version, frames, mine)
         if programme_changed:
             self.hub.to_event(hearing.event.id, encode(self.programme_message(hearing)))
             live = hearing.state.live_segment_id

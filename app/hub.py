@@ -236,7 +236,8 @@ class Hub:
         #: when each (segment, audience) lost its last subscriber
         self._left: dict[tuple[str, Audience], float] = {}
         self._clock = clock
-        self._history: dict[tuple[str, Audience], deque[tuple[int, Encoded]]] = {}
+        #: per segment and audience, the recent updates: (from version, to version, frame)
+        self._history: dict[tuple[str, Audience], deque[tuple[int, int, Encoded]]] = {}
 
     # --- membership -----------------------------------------------------------------------------
 
@@ -294,18 +295,21 @@ class Hub:
     def publish(
         self,
         segment_id: str,
+        since: int,
         version: int,
         frames: dict[Audience, Encoded],
         mine: dict[str, Encoded],
     ) -> None:
-        """Send each subscriber its audience's update (and its own ``mine``). ``frames`` must
-        hold every audience that has subscribers; for the others the resume history gets a gap,
-        so that a client of theirs resuming from before it gets a snapshot instead."""
+        """Send each subscriber its audience's update from version ``since`` to ``version`` (and
+        its own ``mine``). ``frames`` must hold every audience that has subscribers; for the
+        others the resume history gets a gap, so that a client of theirs resuming from before
+        it gets a snapshot instead."""
         for audience in Audience:
             key = (segment_id, audience)
             frame = frames.get(audience)
             if frame is not None:
-                self._history.setdefault(key, deque(maxlen=HISTORY_LIMIT)).append((version, frame))
+                history = self._history.setdefault(key, deque(maxlen=HISTORY_LIMIT))
+                history.append((since, version, frame))
             elif key in self._history:
                 del self._history[key]
         for subscriber in self._by_segment.get(segment_id, ()):
@@ -320,13 +324,18 @@ class Hub:
     def missed(
         self, segment_id: str, audience: Audience, since: int, current: int
     ) -> list[Encoded] | None:
-        """The updates after version ``since`` up to ``current``, or None if not all are kept."""
+        """The updates that take a client from version ``since`` to ``current``, or None if they
+        are not all kept (or ``since`` falls inside one that spans several versions)."""
         if since == current:
             return []
         if since > current:
             return None
         history = self._history.get((segment_id, audience))
-        if not history or history[0][0] > since + 1:
+        if not history or history[0][0] > since:
             return None
-        frames = [frame for version, frame in history if since < version <= current]
-        return frames if len(frames) == current - since else None
+        frames, at = [], since
+        for start, version, frame in history:
+            if start == at and version <= current:
+                frames.append(frame)
+                at = version
+        return frames if at == current else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import threading
 from typing import Any
@@ -16,6 +17,7 @@ from app.floor import Actor, FloorError, Role, StaleVersion
 from app.floor import commands as c
 from app.floor.roles import ORGANISER
 from app.hub import Encoded, Hub, Send, Subscriber
+from app.patch import apply_patch
 from app.store import Store, make_engine, migrate
 from app.store.tables import EventRow, ParticipantRow
 from app.views import Audience
@@ -198,6 +200,11 @@ async def test_commands_decided_during_a_write_are_written_together(sqlite_url: 
         append(records, commands)
 
     engine.store.append = counting  # type: ignore[method-assign]
+    seen: list[Encoded] = []
+    screen = Subscriber(event_id, Audience.PUBLIC, None, False, seen.append, lambda: Encoded(b"{}"))
+    engine.hub.add(screen, segment_id)
+    segment = engine.hearing(event_id).state.segments[segment_id]
+    document = copy.deepcopy(engine.snapshot(segment, Audience.PUBLIC, None)["state"])
     add = [c.AddSpeaker(name=f"S{n}") for n in range(50)]
     results = await asyncio.gather(
         *(engine.execute(event_id, segment_id, a, ORGANISER, f"a{n}") for n, a in enumerate(add)),
@@ -206,6 +213,14 @@ async def test_commands_decided_during_a_write_are_written_together(sqlite_url: 
     assert batches == [50]
     assert [r["version"] for r in results[:50]] == list(range(start + 1, start + 51))
     assert results[50] == {**results[0], "duplicate": True}
+    # the screen got ONE update for the 50 versions, saying where it starts
+    updates = [orjson.loads(frame.data) for frame in seen]
+    assert [(u["from_version"], u["version"]) for u in updates] == [(start, start + 50)]
+    after = apply_patch(document, updates[0]["patch"])
+    assert [entry["name"] for entry in after["queue"]] == [f"S{n}" for n in range(50)]
+    # a screen that held the version before resumes with it; none can be inside it
+    assert engine.hub.missed(segment_id, Audience.PUBLIC, start, start + 50) == [seen[0]]
+    assert engine.hub.missed(segment_id, Audience.PUBLIC, start + 1, start + 50) is None
     fresh = _make(sqlite_url, Clock())
     await fresh.load()
     queue = fresh.hearing(event_id).state.segments[segment_id].queue

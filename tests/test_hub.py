@@ -125,7 +125,7 @@ async def test_only_audiences_someone_listens_to_get_updates_and_a_gap_resumes_b
     display = subscriber(Socket())
     hub.add(display, "s")
     assert hub.audiences("s") == {Audience.PUBLIC}
-    hub.publish("s", 1, {Audience.PUBLIC: text("public-1")}, {})
+    hub.publish("s", 0, 1, {Audience.PUBLIC: text("public-1")}, {})
     assert [frame.text for frame in hub.missed("s", Audience.PUBLIC, 0, 1) or []] == ["public-1"]
     # nobody listened as a delegate at version 1: a delegate resuming from 0 needs a snapshot
     assert hub.missed("s", Audience.DELEGATE, 0, 1) is None
@@ -138,13 +138,13 @@ async def test_only_audiences_someone_listens_to_get_updates_and_a_gap_resumes_b
     hub.remove(display)
     now[0] += RESUME_GRACE_S - 1
     assert hub.audiences("s") == {Audience.PUBLIC, Audience.DELEGATE}
-    hub.publish("s", 2, {Audience.PUBLIC: text("public-2"), Audience.DELEGATE: text("d-2")}, {})
+    hub.publish("s", 1, 2, {Audience.PUBLIC: text("public-2"), Audience.DELEGATE: text("d-2")}, {})
     assert [frame.text for frame in hub.missed("s", Audience.PUBLIC, 1, 2) or []] == ["public-2"]
 
     # ... but not for ever: past the grace, a display resuming from before gets a snapshot
     now[0] += 2
     assert hub.audiences("s") == {Audience.DELEGATE}
-    hub.publish("s", 3, {Audience.DELEGATE: text("delegate-3")}, {})
+    hub.publish("s", 2, 3, {Audience.DELEGATE: text("delegate-3")}, {})
     assert hub.missed("s", Audience.DELEGATE, 1, 3) is not None  # kept from here on
     assert hub.missed("s", Audience.PUBLIC, 1, 3) is None  # the public history has a gap now
     hub.remove(delegate)

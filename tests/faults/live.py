@@ -127,7 +127,7 @@ class Mirror:
         elif frame.get("type") == "update" and self.state is not None:
             if frame["version"] <= self.version:
                 return True
-            if frame["version"] != self.version + 1:
+            if frame.get("from_version", frame["version"] - 1) != self.version:
                 return False
             self.state = apply_patch(self.state, frame["patch"])
             self.version = frame["version"]

@@ -292,7 +292,9 @@ export class FloorConnection extends EventTarget {
         break;
       case "update":
         if (frame.segment_id !== this.segmentId || frame.version <= this.version) return;
-        if (frame.version !== this.version + 1) {
+        // an update starts from the version before it, or from `from_version` when it spans
+        // several (the commands the server wrote together)
+        if ((frame.from_version ?? frame.version - 1) !== this.version) {
           this.resync(); // a gap: ask for what is missing
           return;
         }
