@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocket, expect
 
-from .conftest import assert_accessible, open_face, projected_end, screenshot
+from .conftest import VIEWPORTS, assert_accessible, open_face, projected_end, screenshot
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -171,4 +173,40 @@ def test_one_browser_can_run_the_console_and_the_display_side_by_side(
     cookies = {cookie["name"]: cookie for cookie in context.cookies()}
     assert {"fk_moderator", "fk_display"} <= set(cookies)
     assert all(c["httpOnly"] and c["sameSite"] == "Strict" for c in cookies.values())
+    context.close()
+
+
+def test_commands_written_together_reach_the_display_as_one_update_without_a_resync(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    """Fifty speakers added at once are written in a few group commits; the display applies
+    each batch's one update (``from_version``) and never has to ask for what it missed."""
+    api = faces["api"]
+    context = browser.new_context(viewport=VIEWPORTS["display"], bypass_csp=True)
+    page = context.new_page()
+    sent: list[str] = []
+    received: list[dict[str, Any]] = []
+
+    def watch(socket: WebSocket) -> None:
+        socket.on("framesent", lambda payload: sent.append(str(payload)))
+        socket.on("framereceived", lambda payload: received.append(json.loads(payload)))
+
+    page.on("websocket", watch)
+    page.goto(faces["display"])
+    _live(page)
+    hellos = sum('"hello"' in frame for frame in sent)
+
+    def add(n: int) -> None:
+        api.command(discussion, {"type": "add_speaker", "name": f"Batch {n}"}).raise_for_status()
+
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        list(pool.map(add, range(50)))
+    state = api.state(discussion)
+    page.wait_for_function(
+        "(version) => window.floorConnection.version === version", arg=state["version"]
+    )
+    shown = page.evaluate("() => window.floorConnection.state.queue.map((e) => e.name)")
+    assert shown == [entry["name"] for entry in state["state"]["queue"]]
+    assert any("from_version" in frame for frame in received if frame.get("type") == "update")
+    assert sum('"hello"' in frame for frame in sent) == hellos, "the display had to resync"
     context.close()
