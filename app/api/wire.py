@@ -118,11 +118,15 @@ class _Turns:
         self.number = 0
         self.scheduled = False
         self.holding: list[PreparedFramesProtocol] = []
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     def begin(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop is not self.loop:  # a new loop (tests run one each): nothing of the old one counts
+            self.loop, self.scheduled, self.holding = loop, False, []
         if not self.scheduled:
             self.scheduled = True
-            asyncio.get_running_loop().call_soon(self.end)
+            loop.call_soon(self.end)
 
     def end(self) -> None:
         self.number += 1
