@@ -106,7 +106,6 @@ class Pending:
 
     command_id: str
     body_hash: str
-    before: HearingState
     after: HearingState
     events: list[e.Event]
     states: list[HearingState]
@@ -275,7 +274,6 @@ class Engine:
         pending = Pending(
             command_id,
             body_hash,
-            before,
             after,
             events,
             states,
