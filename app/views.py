@@ -45,11 +45,17 @@ class _ByIdentity:
         self.limit = limit
         self._views: dict[tuple[int, bool], tuple[object, View]] = {}
 
+    def __call__(self, item: Any, full: bool, make: Callable[[Any, bool], View]) -> View:
+        known = self._views.get((id(item), full))
+        if known is not None and known[0] is item:
+            return known[1]
+        return self._remember(item, full, make)
+
     def many(
         self, items: Iterable[Any], full: bool, make: Callable[[Any, bool], View]
     ) -> list[View]:
-        """The views of ``items``, in order: one lookup each for those already made (a long
-        queue or list of requests is read at every publish)."""
+        """``[self(item, full, make) for item in items]`` without a call per item already made
+        (a long queue or list of requests is read at every publish)."""
         views = self._views
         out = []
         for item in items:
@@ -57,23 +63,19 @@ class _ByIdentity:
             if known is not None and known[0] is item:
                 out.append(known[1])
             else:
-                out.append(self(item, full, make))
+                out.append(self._remember(item, full, make))
         return out
 
-    def __call__(self, item: Any, full: bool, make: Callable[[Any, bool], View]) -> View:
-        key = (id(item), full)
-        known = self._views.get(key)
-        if known is not None and known[0] is item:
-            return known[1]
+    def _remember(self, item: Any, full: bool, make: Callable[[Any, bool], View]) -> View:
         if len(self._views) >= self.limit:
             self._views.clear()
         made = make(item, full)
-        self._views[key] = (item, made)
+        self._views[id(item), full] = (item, made)
         return made
 
 
 _remembered = _ByIdentity()
-PENDING = RequestStatus.PENDING
+_PENDING = RequestStatus.PENDING  # looked up once per request, at every publish
 
 
 def _entry(entry: QueueEntry, full: bool) -> View:
@@ -192,9 +194,9 @@ def view(segment: SegmentState, audience: Audience) -> View:
         "queue": _remembered.many(segment.queue, full, _make_entry),
     }
     if audience is Audience.DELEGATE:
-        out["pending_count"] = sum(r.status is PENDING for r in segment.requests.values())
+        out["pending_count"] = sum(r.status is _PENDING for r in segment.requests.values())
     if full:
-        pending = (r for r in segment.requests.values() if r.status is PENDING)
+        pending = (r for r in segment.requests.values() if r.status is _PENDING)
         out["requests"] = _remembered.many(pending, True, _make_request)
         out["undo"] = _undo(segment)
         out["stats"] = _stats(segment)

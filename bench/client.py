@@ -35,6 +35,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import h11
 import orjson
@@ -289,29 +290,29 @@ class Subscriber(asyncio.BufferedProtocol):
 
 class OneRequest(asyncio.Protocol):
     """One HTTP/1.1 POST on a new connection of its own, as a phone sends a floor request. The
-    bytes are made before the clock starts; ``h11`` frames them and parses the answer. ~0.2 ms of
-    client CPU per request."""
+    bytes are made before the clock starts; ``h11`` frames them and parses the answer. ~0.3 ms of
+    client CPU per request, connecting included."""
 
     def __init__(self, url: str, token: str, body: dict[str, Any]) -> None:
-        uri = parse_uri(url.replace("http", "ws", 1))
-        self.host, self.port = uri.host, uri.port
+        parts = urlsplit(url)
+        assert parts.hostname is not None and parts.port is not None, url
+        self.host, self.port = parts.hostname, parts.port
         self.parser = h11.Connection(h11.CLIENT)
         content = orjson.dumps(body)
         headers = [
-            ("Host", f"{uri.host}:{uri.port}"),
+            ("Host", parts.netloc),
             ("Authorization", f"Bearer {token}"),
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(content))),
             ("Connection", "close"),
         ]
-        request = h11.Request(method="POST", target=uri.resource_name, headers=headers)
+        request = h11.Request(method="POST", target=parts.path, headers=headers)
         self.request = b"".join(
             self.parser.send(event) or b""
             for event in (request, h11.Data(data=content), h11.EndOfMessage())
         )
         self.status = 0
         self.body = bytearray()
-        self.transport: asyncio.Transport | None = None
         self.done: asyncio.Future[tuple[int, bytes]] | None = None
 
     async def send(self, wait: float) -> tuple[int, bytes]:
@@ -325,8 +326,7 @@ class OneRequest(asyncio.Protocol):
             transport.close()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.Transport, transport)
-        self.transport.write(self.request)
+        cast(asyncio.Transport, transport).write(self.request)
 
     def data_received(self, data: bytes) -> None:
         self.parser.receive_data(data)
