@@ -42,3 +42,8 @@ def database_url(request: pytest.FixtureRequest) -> str:
     """Runs the test once on SQLite and once on PostgreSQL."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return str(request.getfixturevalue(name))
+
+
+# The domain harness's fixtures (``floor``, ``open_floor``, ``scheduled``), for the core's tests in
+# tests/floor/ and the views' and patches' tests beside them.
+from tests.floor.kit import floor, open_floor, scheduled  # noqa: E402, F401

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import DISPLAY, MODERATOR, ORGANISER, Floor, delegate, live_floor, replay
 
 from app.floor import Actor, Forbidden, NotFound, Role, StaleVersion
 from app.floor import commands as c
 from app.floor.events import event_from_json, event_to_json, event_types
 from app.floor.model import FloorMode, TurnKind
+from tests.floor.kit import DISPLAY, MODERATOR, ORGANISER, Floor, delegate, live_floor, replay
 
 Example = tuple[Any, Actor, str | None]
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MODERATOR, SPEAKERS, Floor, delegate, live_floor
 
 from app.floor import Actor, Forbidden, NotFound, Role
 from app.floor import commands as c
 from app.floor.model import FloorMode, RequestStatus, TurnKind
+from tests.floor.kit import MODERATOR, SPEAKERS, Floor, delegate, live_floor
 
 ORDINARY = (TurnKind.INTERVENTION, TurnKind.RIGHT_OF_REPLY)
 

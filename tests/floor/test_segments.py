@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ORGANISER, START_AT, Floor, live_floor
 
 from app.floor import commands as c
 from app.floor.model import HOUR_MS, RequestStatus, SegmentDetails, SegmentStatus
+from tests.floor.kit import ORGANISER, START_AT, Floor, live_floor
 
 
 def test_the_organiser_creates_a_segment(scheduled: Floor) -> None:

@@ -8,19 +8,6 @@ import json
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from conftest import (
-    ACTION_TYPES,
-    PARTICIPANT_IDS,
-    Action,
-    Floor,
-    actions,
-    actions_of,
-    adjust_delta,
-    assert_patches_replay,
-    delegate,
-    perform,
-    replay,
-)
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -43,6 +30,19 @@ from app.floor.model import (
     TurnKind,
 )
 from app.views import Audience, view
+from tests.floor.kit import (
+    ACTION_TYPES,
+    PARTICIPANT_IDS,
+    Action,
+    Floor,
+    actions,
+    actions_of,
+    adjust_delta,
+    assert_patches_replay,
+    delegate,
+    perform,
+    replay,
+)
 
 TURN_TYPES = ["call_next"] * 3 + [
     "start_timer",

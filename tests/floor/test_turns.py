@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Floor
 from pydantic import ValidationError
 
 from app.floor import commands as c
 from app.floor.model import Constituency, RequestStatus, Speech, TurnKind
 from app.views import Audience
+from tests.floor.kit import Floor
 
 INTERVENTION_MS = 180_000
 

@@ -2,7 +2,8 @@
 
 The harness runs commands through the pure core exactly as the engine does
 (``decide`` then ``apply``), keeps the event log, and never sleeps: time moves with ``tick``.
-Tests import the helpers with ``from conftest import ...`` (pytest puts this folder on the path).
+Tests import the helpers with ``from tests.floor.kit import ...``; its fixtures are registered
+for every test by ``tests/conftest.py``.
 """
 
 from __future__ import annotations

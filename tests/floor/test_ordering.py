@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Floor, delegate
 
 from app.floor import NotFound
 from app.floor import commands as c
@@ -11,6 +10,7 @@ from app.floor.fold import UNDO_DEPTH
 from app.floor.model import DEFAULT_TIMES_MS, Constituency, QueueEntry, RequestStatus, Speaker
 from app.floor.model import TurnKind as K
 from app.floor.ordering import insertion_index
+from tests.floor.kit import Floor, delegate
 
 # --- where a new turn goes ----------------------------------------------------------------------
 

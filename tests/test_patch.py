@@ -6,13 +6,13 @@ import copy
 import json
 from typing import Any
 
-from conftest import Floor, actions, assert_patches_replay, live_floor, perform
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.floor import commands as c
 from app.patch import apply_patch, diff
 from app.views import Audience
+from tests.floor.kit import Floor, actions, assert_patches_replay, live_floor, perform
 
 
 def _roundtrip(before: Any, after: Any) -> list[dict[str, Any]]:

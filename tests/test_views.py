@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Floor
 
 from app.floor import commands as c
 from app.floor.model import Constituency, TurnKind
 from app.views import Audience, segment_summary, view
+from tests.floor.kit import Floor
 
 PRIVATE_KEYS = {"participant_id", "request_id", "note"}
 MODERATOR_ONLY = {"requests", "undo", "stats"}
