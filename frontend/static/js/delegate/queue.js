@@ -1,0 +1,83 @@
+// Who is speaking now (with their clock) and the list of speakers, the delegate's own places
+// marked; how many requests wait for the moderator.
+
+import { fill, h, setText } from "../dom.js";
+import { constituencyLabel, kindLabel, t } from "../i18n.js";
+import { isMine } from "./mine.js";
+import { isolate } from "./text.js";
+
+const $ = (id) => document.getElementById(id);
+
+function speakerLine(entry) {
+  const details = [];
+  if (entry.organisation) details.push(isolate(entry.organisation));
+  if (entry.constituency) details.push(constituencyLabel(entry.constituency));
+  return [
+    h("span", { class: "who-name" }, isolate(entry.name)),
+    details.length ? h("span", { class: "who-details" }, details.flatMap((d, i) => (i ? [" · ", d] : [d]))) : null,
+  ];
+}
+
+export function createQueue(ctx) {
+  function renderNowSpeaking() {
+    const current = ctx.connection.state?.current;
+    const box = $("now-speaking");
+    ctx.clocks.clear("now");
+    if (!current) {
+      fill(box, h("p", { class: "muted" }, t("speaker.none")));
+      return;
+    }
+    const clock = h("span", { class: "now-clock" }, "");
+    ctx.clocks.add({ scope: "now", node: clock, base: "now-clock", timer: current.timer });
+    fill(
+      box,
+      h(
+        "div",
+        { class: "now-row" },
+        h(
+          "p",
+          { class: "who" },
+          speakerLine(current),
+          h("span", { class: "who-kind" }, kindLabel(current.kind)),
+          isMine(ctx.connection, current.id) ? h("span", { class: "you" }, t("queue.you")) : null,
+        ),
+        clock,
+      ),
+    );
+  }
+
+  function renderQueue() {
+    const state = ctx.connection.state;
+    const queue = state?.queue || [];
+    fill(
+      $("queue-list"),
+      queue.map((entry, index) => {
+        const mine = isMine(ctx.connection, entry.id);
+        return h(
+          "li",
+          { class: mine ? "queue-entry mine" : "queue-entry" },
+          h("span", { class: "queue-place", "aria-hidden": "true" }, String(index + 1)),
+          h(
+            "p",
+            { class: "who" },
+            speakerLine(entry),
+            entry.kind !== "intervention" ? h("span", { class: "who-kind" }, kindLabel(entry.kind)) : null,
+          ),
+          mine ? h("span", { class: "you" }, t("queue.you")) : null,
+        );
+      }),
+    );
+    $("queue-empty").hidden = queue.length > 0;
+    const pendingCount = state?.pending_count || 0;
+    const pending = $("queue-pending");
+    pending.hidden = pendingCount === 0;
+    if (pendingCount) setText(pending, t("queue.awaiting", { count: pendingCount }));
+  }
+
+  return {
+    render() {
+      renderNowSpeaking();
+      renderQueue();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+// The delegate's own requests as cards: sent, on the list (and at which place), next, speaking
+// (with their clock), and how it ended. Rebuilt only when what they show changes, so a screen
+// reader hears a change once; "next" and "speaking" also vibrate the phone once.
+
+import { api, newId } from "../client.js";
+import { fill, h } from "../dom.js";
+import { currentLanguage, kindLabel, t } from "../i18n.js";
+import { ACTIVE, myRequests, phaseFor, placeOf, segmentOf } from "./mine.js";
+import { showError, tNodes } from "./text.js";
+
+const $ = (id) => document.getElementById(id);
+
+export function createStatus(ctx) {
+  let shownKey = null; // what the cards show, to rebuild (and announce) only on a change
+  let announced = null; // the request we last vibrated for
+
+  /** The requests worth a card: the open ones, or else the last one that ended. */
+  function cardRequests() {
+    const mine = myRequests(ctx.connection);
+    const active = mine.filter((request) => ACTIVE.has(request.status));
+    if (active.length) return active;
+    return mine.length ? [mine[mine.length - 1]] : [];
+  }
+
+  function render() {
+    const connection = ctx.connection;
+    const requests = cardRequests();
+    const queueLength = (connection.state?.queue || []).length;
+    const key = JSON.stringify([
+      currentLanguage(),
+      requests.map((r) => {
+        const phase = phaseFor(connection, r);
+        return [r.id, phase, phase === "queued" ? [placeOf(connection, r), queueLength] : null, r.reason, r.note];
+      }),
+    ]);
+    if (key === shownKey) return;
+    shownKey = key;
+    ctx.clocks.clear("status");
+    fill($("status-cards"), requests.map((request) => card(request, queueLength)));
+    const next = requests.find((request) => phaseFor(connection, request) === "next");
+    const speaking = requests.find((request) => request.status === "speaking");
+    const alertFor = next || speaking;
+    if (alertFor && announced !== `${alertFor.id}:${alertFor.status}`) {
+      announced = `${alertFor.id}:${alertFor.status}`;
+      if (navigator.vibrate) navigator.vibrate(speaking ? [300] : [200, 100, 200, 100, 400]);
+      window.scrollTo(0, 0); // wherever they had scrolled, the banner is what matters now
+    }
+  }
+
+  function withdrawButton(request) {
+    const button = h(
+      "button",
+      { type: "button", class: "button danger", onclick: () => withdraw(request, button) },
+      t("status.withdraw"),
+    );
+    return button;
+  }
+
+  function noteLine(request) {
+    return request.note ? h("p", { class: "status-note" }, tNodes("status.note", { note: request.note })) : null;
+  }
+
+  function card(request, queueLength) {
+    const kind = h("p", { class: "status-kind" }, kindLabel(request.kind));
+    const phase = phaseFor(ctx.connection, request);
+    switch (phase) {
+      case "pending":
+        return h(
+          "article",
+          { class: "status-card status-pending", dataset: { phase } },
+          kind,
+          h("p", { class: "status-title" }, t("status.pending")),
+          h("p", {}, t("status.pending_body")),
+          noteLine(request),
+          withdrawButton(request),
+        );
+      case "queued": {
+        const index = placeOf(ctx.connection, request);
+        return h(
+          "article",
+          { class: "status-card status-queued", dataset: { phase } },
+          kind,
+          h("p", { class: "status-title" }, t("status.queued")),
+          index >= 0 ? h("p", { class: "status-place" }, t("status.place", { n: index + 1, m: queueLength })) : null,
+          noteLine(request),
+          withdrawButton(request),
+        );
+      }
+      case "next":
+        return h(
+          "article",
+          { class: "status-card status-next", role: "alert", dataset: { phase } },
+          kind,
+          h("p", { class: "status-title status-big" }, t("status.next")),
+          h("p", {}, t("status.next_body")),
+          withdrawButton(request),
+        );
+      case "speaking": {
+        const clock = h("p", { class: "status-clock" }, "");
+        const label = h("p", { class: "status-clock-label" }, "");
+        ctx.clocks.add({ scope: "status", node: clock, base: "status-clock", label, own: true });
+        return h(
+          "article",
+          { class: "status-card status-speaking", role: "alert", dataset: { phase } },
+          kind,
+          h("p", { class: "status-title status-big" }, t("status.speaking")),
+          label,
+          clock,
+        );
+      }
+      case "spoken":
+        return h(
+          "article",
+          { class: "status-card status-done", dataset: { phase } },
+          h("p", { class: "status-title" }, t("status.spoken")),
+          h("p", {}, t("status.spoken_body")),
+        );
+      case "declined":
+        return h(
+          "article",
+          { class: "status-card status-declined", dataset: { phase } },
+          kind,
+          h("p", { class: "status-title" }, t("status.declined")),
+          h(
+            "p",
+            { class: "status-reason" },
+            request.reason ? tNodes("status.reason", { reason: request.reason }) : t("status.no_reason"),
+          ),
+        );
+      default: // withdrawn, skipped, removed
+        return h(
+          "article",
+          { class: "status-card status-done", dataset: { phase } },
+          kind,
+          h("p", { class: "status-title" }, t(`status.${phase}`)),
+        );
+    }
+  }
+
+  async function withdraw(request, button) {
+    const segment = segmentOf(ctx.connection);
+    if (!segment) return;
+    button.disabled = true;
+    button.textContent = t("status.withdrawing");
+    showError($("floor-error"), null);
+    try {
+      await api("DELETE", `/segments/${segment.id}/floor-requests/${request.id}?command_id=${newId()}`);
+    } catch (error) {
+      if (error.code === "unauthenticated") return ctx.signedOut();
+      showError($("floor-error"), error);
+      button.disabled = false;
+      button.textContent = t("status.withdraw");
+    }
+  }
+
+  /** Rebuild the cards on the next render (a new language, a new delegate). */
+  function reset() {
+    shownKey = null;
+  }
+
+  return { render, reset };
+}
