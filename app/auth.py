@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .floor import Actor, Role
@@ -22,6 +23,10 @@ ORGANISER_KEY_SETTING = "organiser_key_sha256"
 #: ``?as=`` on sockets, listing acceptable roles in order.
 ROLE_HINT_HEADER = "x-floorkeeper-as"
 COOKIE_ORDER = ("organiser", "moderator", "display", "delegate")
+
+
+#: A browser's random id, for counting its wrong join codes (``limits.JoinGuard``); no secret.
+BROWSER_COOKIE = "fk_browser"
 
 
 def session_cookie(role: str) -> str:
@@ -72,19 +77,31 @@ class Known:
 
     @classmethod
     def of(cls, row: CredentialRow) -> Known:
-        actor = Actor(Role(row.role), event_id=row.event_id, participant_id=row.participant_id)
+        actor = Actor(
+            Role(row.role),
+            event_id=row.event_id,
+            participant_id=row.participant_id,
+            credential_id=row.id,
+        )
         return cls(row.id, actor, row.revoked_at is not None, row.expires_at)
 
 
 class Authenticator:
     """Resolves secrets to actors. Known credentials are remembered, so a request or a socket
-    costs no database query; revoking through ``revoke`` forgets at once (one process holds the
-    live state, so one memory is the truth)."""
+    costs no database query. A revocation is marked here before it is written, so from the
+    moment it is durable no command passes on the credential's behalf (``is_live``, asked by
+    ``policy.Policy`` for every command), and the listeners (the open sockets) are told."""
 
     def __init__(self, store: Store, organiser_key_digest: str) -> None:
         self.store = store
         self.organiser_key_digest = organiser_key_digest
         self._known: dict[str, Known] = {}
+        #: credential id → its record, for the credentials behind live actors
+        self._by_id: dict[str, Known] = {}
+        #: credential ids revoked (or being revoked) by this process
+        self._revoked: set[str] = set()
+        #: called with a credential id once its revocation is durable
+        self.revoked_listeners: list[Callable[[str], None]] = []
 
     def resolve(self, token: str, now: int) -> Actor | None:
         """The actor a secret stands for, or None if it is unknown, revoked or expired."""
@@ -99,16 +116,34 @@ class Authenticator:
             if row is None:
                 return None  # unknown secrets are not remembered: guesses must not fill memory
             known = self._remember(digest, row)
-        if known.revoked:
-            return None
-        if known.expires_at is not None and known.expires_at <= now:
-            return None
-        return known.actor
+        return known.actor if self._live(known, now) else None
+
+    def _live(self, known: Known, now: int) -> bool:
+        if known.revoked or known.id in self._revoked:
+            return False
+        return known.expires_at is None or known.expires_at > now
+
+    def is_live(self, actor: Actor, now: int) -> bool:
+        """Whether the credential behind ``actor`` still holds (the organiser key always does)."""
+        if actor.credential_id is None:
+            return actor.role is Role.ORGANISER
+        known = self._by_id.get(actor.credential_id)
+        if known is None:  # resolved by another memory (cleared since): ask the database
+            row = self.store.credential(actor.credential_id)
+            if row is None:
+                return False
+            known = self._remember(row.token_hash, row)
+        return self._live(known, now)
+
+    def expires_at(self, actor: Actor) -> int | None:
+        known = self._by_id.get(actor.credential_id or "")
+        return known.expires_at if known is not None else None
 
     def _remember(self, digest: str, row: CredentialRow) -> Known:
         if len(self._known) >= CACHE_LIMIT:
             self._known.clear()
-        known = self._known[digest] = Known.of(row)
+            self._by_id.clear()
+        known = self._known[digest] = self._by_id[row.id] = Known.of(row)
         return known
 
     def cached(self, token: str) -> bool:
@@ -117,13 +152,35 @@ class Authenticator:
         digest = hash_token(token)
         return digest == self.organiser_key_digest or digest in self._known
 
+    def begin_revoking(self, credential_id: str) -> None:
+        """Refuse the credential from now on, before its revocation is written."""
+        self._revoked.add(credential_id)
+
+    def cancel_revoking(self, credential_id: str) -> None:
+        self._revoked.discard(credential_id)
+
     def revoke(self, credential_id: str, event_id: str, now: int) -> bool:
-        """Revoke a link in the database and forget it here; False if the event has no such link."""
-        found = self.store.revoke_credential(credential_id, event_id, now)
+        """Revoke a link in the database (marked refused here first); False if the event has no
+        such link. Runs in a thread; the listeners are told by ``revoked``, on the event loop."""
+        self._revoked.add(credential_id)
+        try:
+            found = self.store.revoke_credential(credential_id, event_id, now)
+        except BaseException:
+            self._revoked.discard(credential_id)
+            raise
+        if not found:
+            self._revoked.discard(credential_id)
+            return False
         for digest, known in list(self._known.items()):
             if known.id == credential_id:
                 del self._known[digest]
-        return found
+        self._by_id.pop(credential_id, None)
+        return True
+
+    def revoked(self, credential_id: str) -> None:
+        """Tell the listeners (the open sockets) that a revocation is durable."""
+        for listener in self.revoked_listeners:
+            listener(credential_id)
 
     def mint(
         self,

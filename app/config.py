@@ -6,6 +6,12 @@ import os
 from dataclasses import dataclass, field, fields
 
 DEFAULT_DATABASE_URL = "sqlite:///floorkeeper.db"
+#: The shortest organiser key accepted from the environment (a generated one has 32 characters).
+MIN_ORGANISER_KEY_LENGTH = 16
+
+
+class ConfigError(ValueError):
+    """A setting the server refuses to start with; the message says what to change."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,15 @@ class Limits:
     connections_per_token: int = 8
     #: REST requests per second from one credential or, without one, one address.
     requests_per_second: int = 50
+    #: Seconds a connection has to send a complete request head (and the app to complete a
+    #: WebSocket handshake), from when it is made or its last response left (api/connections.py).
+    header_timeout_s: int = 10
+    #: Connections open at once from one address (an IPv6 one: its /64), not counting the trusted
+    #: proxies': generous, since a whole venue may reach the server through one NAT address.
+    connections_per_address: int = 4096
+    #: Connections open at once in all; always kept below the process's file limit (``0``: that
+    #: bound only).
+    connections_total: int = 16384
 
     @classmethod
     def env_off(cls) -> dict[str, str]:
@@ -54,6 +69,16 @@ class Settings:
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     public_url: str | None = None
     limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        key = self.organiser_key
+        if key is not None and len(key) < MIN_ORGANISER_KEY_LENGTH:
+            raise ConfigError(
+                f"FLOORKEEPER_ORGANISER_KEY is {len(key)} characters long: use at least "
+                f"{MIN_ORGANISER_KEY_LENGTH} random characters (e.g. the output of "
+                "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`), or unset it "
+                "and let the server make one"
+            )
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -2,8 +2,11 @@
 
 For each command: check the command id (a retry gets the first answer), let the pure core decide,
 fold the events, append them to the log in one transaction, and only after the commit swap in the
-new state and publish one update per version, encoded once per audience. Commands on one meeting
-day are serialised by one lock; a failed write leaves the state exactly as it was.
+new state and publish (``projections.Projections``). Every command enters through ``execute``,
+which asks the ``policy.Policy`` first (credential still good, limits), whatever transport
+brought it. Commands of one meeting day are decided one at a time, on the state the previous one
+left, without awaiting anything between deciding and queueing; one writer task per meeting day
+writes them in order, and a failed write leaves memory exactly as the database has it.
 """
 
 from __future__ import annotations
@@ -14,21 +17,24 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql import Executable
 
 from .floor import Actor, Context, FloorError, HearingState, NotFound, StaleVersion, apply, decide
 from .floor import commands as c
 from .floor import events as e
 from .floor.model import Constituency, SegmentState, Speaker
-from .hub import Hub, encode
-from .patch import diff
+from .hearing import Hearing, Pending
+from .hub import Hub
+from .join_codes import new_join_code
+from .policy import Policy
+from .projections import Projections, audience_of
 from .store import CommandRecord, LogRecord, Store
 from .store.tables import EventRow, ParticipantRow
-from .views import Audience, View, own_requests, segment_summary, view
+from .views import Audience
 
 
 class ServerClock:
@@ -62,57 +68,9 @@ def new_id() -> str:
     return secrets.token_hex(6)
 
 
-def audience_of(actor: Actor) -> Audience:
-    if actor.runs_the_floor:
-        return Audience.MODERATOR
-    return Audience.DELEGATE if actor.participant_id else Audience.PUBLIC
-
-
 class StorageUnavailable(FloorError):
     code = "storage_unavailable"
     status = 503
-
-
-@dataclass
-class Hearing:
-    """The live state of one meeting day, and what the engine needs to run it."""
-
-    event: EventRow
-    #: the durable state: every screen sees this one, and every version in it is in the log
-    state: HearingState
-    speakers: dict[str, Speaker] = field(default_factory=dict)
-    #: command id → (body hash, result) of every command answered
-    results: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
-    #: commands decided but not yet durable, in order: waiting for the next write, or in it
-    pending: list[Pending] = field(default_factory=list)
-    writing: int = 0  # how many of ``pending`` the write under way holds
-    writer: asyncio.Task[None] | None = None
-
-    @property
-    def latest(self) -> HearingState:
-        """The state after every decided command, durable or not: the next one is decided on it."""
-        return self.pending[-1].after if self.pending else self.state
-
-    def in_flight(self, command_id: str) -> Pending | None:
-        for pending in self.pending:
-            if pending.command_id == command_id:
-                return pending
-        return None
-
-
-@dataclass
-class Pending:
-    """A command decided on the latest state, waiting for its events to be in the log."""
-
-    command_id: str
-    body_hash: str
-    after: HearingState
-    events: list[e.Event]
-    states: list[HearingState]
-    records: list[LogRecord]
-    row: CommandRecord
-    result: dict[str, Any]
-    done: asyncio.Future[dict[str, Any]]
 
 
 class Engine:
@@ -122,20 +80,24 @@ class Engine:
         hub: Hub,
         clock: Callable[[], int] | None = None,
         make_id: Callable[[], str] = new_id,
+        policy: Policy | None = None,
     ) -> None:
         self.store = store
         self.hub = hub
         self.clock = clock if clock is not None else ServerClock()
         self.make_id = make_id
         self.hearings: dict[str, Hearing] = {}
-        #: the last view built per segment and audience, with the state it was built from
-        self._views: dict[tuple[str, Audience], tuple[SegmentState, View]] = {}
+        #: asked before every command, for every transport (set by the app: credentials, limits)
+        self.policy = policy if policy is not None else Policy()
+        self.projections = Projections(hub, self.clock, self.hearings)
 
     # --- loading --------------------------------------------------------------------------------
 
     async def load(self) -> None:
         """Rebuild every meeting day's live state from the log."""
-        self.hearings = await asyncio.to_thread(self._load_all)
+        hearings = await asyncio.to_thread(self._load_all)
+        self.hearings.clear()  # the same dict the projections read
+        self.hearings.update(hearings)
 
     def _load_all(self) -> dict[str, Hearing]:
         hearings = {}
@@ -165,8 +127,10 @@ class Engine:
         raise NotFound(f"no segment {segment_id!r}")
 
     # --- the programme and the people -------------------------------------------------------------
-    # Each write and the change in memory that follows it run to the end together, even if the
-    # request that asked is cancelled meanwhile (see ``execute``): memory never lags the database.
+    # A new meeting day is written, then remembered, to the end even if the request that asked is
+    # cancelled meanwhile. A participant and a new join code go through the meeting day's writer,
+    # in order with its commands: memory changes only once the row is committed, and a failed or
+    # cancelled write leaves memory and the database agreeing.
 
     async def create_event(self, row: EventRow) -> Hearing:
         hearing = Hearing(event=row, state=HearingState(event_id=row.id))
@@ -181,26 +145,59 @@ class Engine:
     async def add_participant(self, row: ParticipantRow) -> None:
         hearing = self.hearing(row.event_id)
 
-        async def commit() -> None:
-            await self._write(self.store.add, row)
+        def remember() -> None:
             hearing.speakers[row.id] = _speaker(row)
 
-        await _to_the_end(commit())
+        await self._write_rows(hearing, [self.store.insert_participant(row)], remember)
 
-    async def rotate_join_code(self, hearing: Hearing, code: str) -> None:
+    async def rotate_join_code(self, hearing: Hearing) -> str:
         """A new join code: the old link and QR stop working; delegates who joined stay in.
 
         Every screen that shows the code (all but the delegates') gets a fresh snapshot."""
+        code = new_join_code()
 
-        async def commit() -> None:
-            await self._write(self.store.set_join_code, hearing.event.id, code)
+        def remember() -> None:
             hearing.event.join_code = code
 
-        await _to_the_end(commit())
+        await self._write_rows(
+            hearing, [self.store.update_join_code(hearing.event.id, code)], remember
+        )
         for segment_id in hearing.state.segments:
             for subscriber in self.hub.subscribers(segment_id):
                 if subscriber.audience is not Audience.DELEGATE:
                     subscriber.request_resync()
+        return code
+
+    async def _write_rows(
+        self, hearing: Hearing, statements: list[Executable], on_commit: Callable[[], None]
+    ) -> None:
+        """Queue rows that are not events for the meeting day's writer; answer once committed."""
+        latest = hearing.latest
+        pending = Pending(
+            command_id=None,
+            body_hash="",
+            after=latest,
+            events=[],
+            states=[],
+            records=[],
+            row=None,
+            result={},
+            done=asyncio.get_running_loop().create_future(),
+            statements=statements,
+            on_commit=on_commit,
+        )
+        self._enqueue(hearing, pending)
+
+        async def answered() -> None:
+            await asyncio.wait([pending.done])
+            pending.done.result()
+
+        await _to_the_end(answered())
+
+    async def settled(self, hearing: Hearing) -> None:
+        """Wait until everything decided so far for this meeting day is written (or failed)."""
+        if hearing.pending:
+            await asyncio.wait([hearing.pending[-1].done])
 
     # --- commands -------------------------------------------------------------------------------
 
@@ -224,6 +221,7 @@ class Engine:
         goes back to the durable one.
         """
         hearing = self.hearing(event_id)
+        self.policy.admit(hearing, actor, command.type, command_id, self.clock())
         body_hash = _body_hash(segment_id, command, base_version, actor)
         known = hearing.results.get(command_id)
         if known is not None:
@@ -247,7 +245,9 @@ class Engine:
             sid = segment_id or ""
             segment = hearing.state.segments.get(sid) or before.segments[sid]
             error.detail = {
-                "state": self.snapshot(segment, audience_of(actor), actor.participant_id)
+                "state": self.projections.snapshot(
+                    segment, audience_of(actor), actor.participant_id
+                )
             }
             raise
         states, records = self._fold(before, events, command_id, context.now)
@@ -282,12 +282,15 @@ class Engine:
             result,
             asyncio.get_running_loop().create_future(),
         )
-        hearing.pending.append(pending)
-        if hearing.writer is None:
-            hearing.writer = asyncio.create_task(self._write_pending(hearing))
+        self._enqueue(hearing, pending)
         # the write goes on if this caller goes away (a console's socket that closes mid-command
         # cancels its reader): once decided, the command is written, swapped in and published
         return await asyncio.shield(pending.done)
+
+    def _enqueue(self, hearing: Hearing, pending: Pending) -> None:
+        hearing.pending.append(pending)
+        if hearing.writer is None:
+            hearing.writer = asyncio.create_task(self._write_pending(hearing))
 
     async def _write_pending(self, hearing: Hearing) -> None:
         """Write the decided commands, all those waiting at each turn in one transaction; then
@@ -300,7 +303,8 @@ class Engine:
                     await self._write(
                         self.store.append,
                         [record for pending in batch for record in pending.records],
-                        [pending.row for pending in batch],
+                        [pending.row for pending in batch if pending.row is not None],
+                        [statement for pending in batch for statement in pending.statements],
                     )
                 except Exception as error:
                     if not isinstance(error, StorageUnavailable):
@@ -311,9 +315,12 @@ class Engine:
                 hearing.writing = 0
                 durable = hearing.state
                 for pending in batch:
-                    hearing.results[pending.command_id] = (pending.body_hash, pending.result)
+                    if pending.command_id is not None:
+                        hearing.results[pending.command_id] = (pending.body_hash, pending.result)
+                    if pending.on_commit is not None:
+                        pending.on_commit()
                 hearing.state = batch[-1].after
-                self._publish(
+                self.projections.publish(
                     hearing,
                     durable,
                     [event for pending in batch for event in pending.events],
@@ -368,144 +375,6 @@ class Engine:
                 "retry with the same command id"
             ) from error
 
-    # --- telling everyone -----------------------------------------------------------------------
-
-    def _publish(
-        self,
-        hearing: Hearing,
-        before: HearingState,
-        events: list[e.Event],
-        states: list[HearingState],
-    ) -> None:
-        """Tell every screen what ``events`` did, per segment ONE update from the state before
-        them to the state after: the commands of one group commit go out together, so a burst of
-        floor requests costs each screen one frame per write, not one per request. An update
-        that spans more than one version says where it starts (``from_version``)."""
-        touched: dict[str, set[str]] = {}  # segment id → delegates whose own requests changed
-        programme_changed = False
-        previous = before
-        for event, state in zip(events, states, strict=True):
-            segment_id = event.segment_id
-            old, new = previous.segments.get(segment_id), state.segments[segment_id]
-            previous = state
-            if old is None or event.type in ("segment_updated", "segment_started", "segment_ended"):
-                programme_changed = True
-            if old is not None:
-                touched.setdefault(segment_id, set()).update(_participants_touched(event, old, new))
-        for segment_id, participants in touched.items():
-            old = before.segments.get(segment_id)
-            if old is None:
-                continue  # a segment made by these very events has no subscribers yet
-            new = previous.segments[segment_id]
-            update: dict[str, Any] = {
-                "type": "update",
-                "segment_id": segment_id,
-                "version": new.version,
-            }
-            if new.version != old.version + 1:
-                update["from_version"] = old.version
-            # only for the audiences someone listens to: a burst of floor requests with only the
-            # moderator watching builds, diffs and encodes one view, not three
-            frames = {
-                audience: encode(
-                    {**update, "patch": diff(self._view(old, audience), self._view(new, audience))}
-                )
-                for audience in self.hub.audiences(segment_id)
-            }
-            mine = {
-                participant_id: encode(self.mine_message(new, participant_id))
-                for participant_id in participants
-            }
-            self.hub.publish(segment_id, old.version, new.version, frames, mine)
-        if programme_changed:
-            self.hub.to_event(hearing.event.id, encode(self.programme_message(hearing)))
-            live = hearing.state.live_segment_id
-            if live is not None:
-                self.hub.follow_live(hearing.event.id, live)
-
-    def _view(self, segment: SegmentState, audience: Audience) -> View:
-        """The audience's view of this very state, made once: the view after one command is the
-        view before the next, so each publish builds only the new one (views are never mutated)."""
-        key = (segment.id, audience)
-        cached = self._views.get(key)
-        if cached is None or cached[0] is not segment:
-            cached = self._views[key] = (segment, view(segment, audience))
-        return cached[1]
-
-    # --- messages -------------------------------------------------------------------------------
-
-    def snapshot(
-        self, segment: SegmentState, audience: Audience, participant_id: str | None
-    ) -> dict[str, Any]:
-        message: dict[str, Any] = {
-            "type": "snapshot",
-            "segment_id": segment.id,
-            "version": segment.version,
-            "server_time": self.clock(),
-            "audience": audience.value,
-            "state": self._view(segment, audience),
-            **self.event_context(self.hearing(segment.event_id), audience),
-        }
-        if participant_id is not None:
-            message["mine"] = own_requests(segment, participant_id)
-        return message
-
-    def event_context(self, hearing: Hearing, audience: Audience | Actor) -> dict[str, Any]:
-        """The meeting day around a segment: what every screen's header and programme need."""
-        if isinstance(audience, Actor):
-            audience = audience_of(audience)
-        row = hearing.event
-        event = {
-            "id": row.id,
-            "title": row.title,
-            "venue": row.venue,
-            "room": row.room,
-            "timezone": row.timezone,
-            "date": row.date,
-            "languages": row.languages,
-        }
-        if audience is not Audience.DELEGATE:
-            event["join_code"] = row.join_code
-        return {
-            "event": event,
-            "live_segment_id": hearing.state.live_segment_id,
-            "programme": self.segments(hearing),
-        }
-
-    def mine_message(self, segment: SegmentState, participant_id: str) -> dict[str, Any]:
-        return {
-            "type": "mine",
-            "segment_id": segment.id,
-            "version": segment.version,
-            "requests": own_requests(segment, participant_id),
-        }
-
-    def programme_message(self, hearing: Hearing) -> dict[str, Any]:
-        return {
-            "type": "programme",
-            "event_id": hearing.event.id,
-            "live_segment_id": hearing.state.live_segment_id,
-            "segments": self.segments(hearing),
-        }
-
-    def segments(self, hearing: Hearing) -> list[View]:
-        ordered = sorted(
-            hearing.state.segments.values(),
-            key=lambda s: (s.details.position, s.details.scheduled_start_at or 0),
-        )
-        return [segment_summary(segment) for segment in ordered]
-
-    def followed_segment(self, hearing: Hearing) -> SegmentState | None:
-        """What a room screen shows: the live segment, else the next scheduled, else the last."""
-        segments = [hearing.state.segments[s["id"]] for s in self.segments(hearing)]
-        live = hearing.state.live_segment_id
-        if live is not None:
-            return hearing.state.segments[live]
-        upcoming = [s for s in segments if s.status.value == "scheduled"]
-        if upcoming:
-            return upcoming[0]
-        return segments[-1] if segments else None
-
 
 def _same_body(command_id: str, known_hash: str, body_hash: str) -> None:
     if known_hash != body_hash:
@@ -540,22 +409,6 @@ def _speaker(row: ParticipantRow) -> Speaker:
         constituency=Constituency(row.constituency),
         participant_id=row.id,
     )
-
-
-def _participants_touched(event: e.Event, old: SegmentState, new: SegmentState) -> set[str]:
-    """The delegates whose own requests this event changed (they get a ``mine``)."""
-    if old.requests is new.requests:
-        return set()
-    request_id = getattr(event, "request_id", None)
-    if request_id is not None:  # the event names the one request it changed
-        request = new.requests.get(request_id)
-        participant_id = request.speaker.participant_id if request is not None else None
-        return {participant_id} if participant_id else set()
-    return {
-        request.speaker.participant_id
-        for request_id, request in new.requests.items()
-        if old.requests.get(request_id) is not request and request.speaker.participant_id
-    }
 
 
 def _body_hash(segment_id: str | None, command: Any, base_version: int | None, actor: Actor) -> str:

@@ -96,6 +96,57 @@ class Bucket:
             raise RateLimited(f"too many {what}: wait {delay:.0f} s and retry", delay)
 
 
+class JoinGuard:
+    """Wrong join codes, counted so that one phone cannot guess and cannot lock out the room.
+
+    A right code is never refused here: it is looked up first, and only a wrong one is counted,
+    per network address (``per_minute`` a minute; a whole venue shares one public address, so
+    a guessing phone makes only wrong guesses wait) and per browser (a cookie), whose waits
+    double with every wrong code past the first few (1 s, 2 s, 4 s … up to 5 minutes). With
+    48-bit codes and the REST limit per address, guessing is hopeless (``join_codes``)."""
+
+    FREE = 3  # wrong codes a browser may make before it waits (typos)
+    MAX_WAIT_S = 300.0
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_address = Bucket(per_minute, 60.0, clock=clock)
+        self.clock = clock
+        self._browsers: dict[str, tuple[int, float]] = {}  # id → (wrong codes, wait until)
+
+    @property
+    def enabled(self) -> bool:
+        return self.per_address.enabled
+
+    def wrong_code(self, address: str, browser: str | None) -> None:
+        """Count a wrong code; raise ``RateLimited`` if this address or browser must wait first
+        (the guess is then not counted again)."""
+        if not self.enabled:
+            return
+        now = self.clock()
+        if browser is not None:
+            count, until = self._browsers.get(browser, (0, 0.0))
+            if now < until:
+                raise RateLimited(
+                    f"too many wrong join codes from this browser: wait {until - now:.0f} s, "
+                    "then check the link or scan the QR code on the room screen",
+                    until - now,
+                )
+            count += 1
+            wait = (
+                0.0 if count <= self.FREE else min(self.MAX_WAIT_S, 2.0 ** (count - self.FREE - 1))
+            )
+            if len(self._browsers) >= MAX_KEYS:
+                self._browsers = {k: v for k, v in self._browsers.items() if v[1] > now}
+            self._browsers[browser] = (count, now + wait)
+        delay = self.per_address.wait(address)
+        if delay:
+            raise RateLimited(
+                f"too many wrong join codes from this network: wait {delay:.0f} s (a right code "
+                "still works)",
+                delay,
+            )
+
+
 class Throttle:
     """Every limit of one server."""
 
@@ -105,7 +156,7 @@ class Throttle:
         self.requests = Bucket(per_s, 1.0, burst=2 * per_s, clock=clock)
         self.floor_requests = Bucket(limits.floor_requests_per_minute, 60.0, clock=clock)
         self.joins = Bucket(limits.joins_per_minute, 60.0, clock=clock)
-        self.bad_join_codes = Bucket(limits.bad_join_codes_per_minute, 60.0, clock=clock)
+        self.joining = JoinGuard(limits.bad_join_codes_per_minute, clock=clock)
         self.clock = clock
         self._sockets: dict[Hashable, int] = {}
 
@@ -113,16 +164,6 @@ class Throttle:
         """A fresh bucket for one WebSocket's incoming frames (twice the rate as its burst)."""
         rate = self.limits.ws_messages_per_second
         return Bucket(rate, 1.0, burst=2 * rate, clock=self.clock)
-
-    # --- join codes: refuse a flood of guesses before looking at the guess ----------------------
-
-    def check_join_guesses(self, address: str) -> None:
-        delay = self.bad_join_codes.blocked(address)
-        if delay:
-            raise RateLimited(f"too many wrong join codes from here: wait {delay:.0f} s", delay)
-
-    def wrong_join_code(self, address: str) -> None:
-        self.bad_join_codes.wait(address)
 
     # --- sockets per credential -------------------------------------------------------------------
 

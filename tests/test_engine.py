@@ -165,14 +165,14 @@ async def test_a_cancelled_request_still_finishes_the_write_it_started(sqlite_ur
     engine = _make(sqlite_url, Clock())
     event_id, _ = await _hearing(engine)
     writing, finish = threading.Event(), threading.Event()
-    add = engine.store.add
+    append = engine.store.append
 
-    def slow_add(row: object) -> None:
+    def slow_append(*args: Any) -> None:
         writing.set()
         finish.wait(10)
-        add(row)
+        append(*args)
 
-    engine.store.add = slow_add  # type: ignore[method-assign]
+    engine.store.append = slow_append  # type: ignore[method-assign]
     row = ParticipantRow(
         id="p2", event_id=event_id, name="Ben", constituency="academia", created_at=0
     )
@@ -195,16 +195,16 @@ async def test_commands_decided_during_a_write_are_written_together(sqlite_url: 
     batches: list[int] = []
     append = engine.store.append
 
-    def counting(records: Any, commands: Any = ()) -> None:
+    def counting(records: Any, commands: Any = (), statements: Any = ()) -> None:
         batches.append(len(commands))
-        append(records, commands)
+        append(records, commands, statements)
 
     engine.store.append = counting  # type: ignore[method-assign]
     seen: list[Encoded] = []
     screen = Subscriber(event_id, Audience.PUBLIC, None, False, seen.append, lambda: Encoded(b"{}"))
     engine.hub.add(screen, segment_id)
     segment = engine.hearing(event_id).state.segments[segment_id]
-    document = copy.deepcopy(engine.snapshot(segment, Audience.PUBLIC, None)["state"])
+    document = copy.deepcopy(engine.projections.snapshot(segment, Audience.PUBLIC, None)["state"])
     add = [c.AddSpeaker(name=f"S{n}") for n in range(50)]
     results = await asyncio.gather(
         *(engine.execute(event_id, segment_id, a, ORGANISER, f"a{n}") for n, a in enumerate(add)),
@@ -254,3 +254,35 @@ async def test_a_failed_batch_fails_every_command_decided_on_it(sqlite_url: str)
     ]
     version = before.segments[segment_id].version
     assert [r["version"] for r in retried] == [version + 1, version + 2, version + 3]
+
+
+async def test_a_failed_participant_or_join_code_write_leaves_memory_as_the_database(
+    sqlite_url: str,
+) -> None:
+    """A participant and a new join code are written by the meeting day's writer, like commands:
+    a failed write changes nothing in memory, and the same call succeeds afterwards."""
+    engine = _make(sqlite_url, Clock())
+    event_id, _ = await _hearing(engine)
+    hearing = engine.hearing(event_id)
+    code = hearing.event.join_code
+    append = engine.store.append
+
+    def broken(*args: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    engine.store.append = broken  # type: ignore[method-assign]
+    row = ParticipantRow(
+        id="p9", event_id=event_id, name="Zed", constituency="academia", created_at=0
+    )
+    with pytest.raises(StorageUnavailable):
+        await engine.add_participant(row)
+    with pytest.raises(StorageUnavailable):
+        await engine.rotate_join_code(hearing)
+    assert "p9" not in hearing.speakers and hearing.event.join_code == code
+    assert "p9" not in {p.id for p in engine.store.participants(event_id)}
+    assert engine.store.event(event_id).join_code == code  # type: ignore[union-attr]
+    engine.store.append = append  # type: ignore[method-assign]
+    await engine.add_participant(row)
+    new_code = await engine.rotate_join_code(hearing)
+    assert "p9" in hearing.speakers and hearing.event.join_code == new_code != code
+    assert engine.store.event(event_id).join_code == new_code  # type: ignore[union-attr]

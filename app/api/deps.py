@@ -11,8 +11,10 @@ from starlette.requests import HTTPConnection
 from ..auth import COOKIE_ORDER, ROLE_HINT_HEADER, Authenticator, session_cookie
 from ..config import Settings
 from ..engine import Engine
-from ..floor import Actor, FloorError, Role
+from ..floor import Actor
 from ..limits import Throttle
+from ..policy import Unauthenticated
+from .sockets import OpenSockets
 
 
 @dataclass
@@ -21,16 +23,12 @@ class Services:
     auth: Authenticator
     settings: Settings
     throttle: Throttle
+    sockets: OpenSockets
 
 
 def services_of(connection: HTTPConnection) -> Services:
     services: Services = connection.app.state.services
     return services
-
-
-class Unauthenticated(FloorError):
-    code = "unauthenticated"
-    status = 401
 
 
 def presented_token(connection: HTTPConnection) -> str | None:
@@ -81,15 +79,3 @@ async def current_actor(request: Request) -> Actor:
 
 def client_address(connection: HTTPConnection) -> str:
     return connection.client.host if connection.client else "unknown"
-
-
-def throttle_command(services: Services, actor: Actor, command_id: str, command: object) -> None:
-    """A delegate's floor requests and withdrawals are limited per minute (a retry is free)."""
-    if actor.role is not Role.DELEGATE or actor.event_id is None:
-        return
-    if getattr(command, "type", None) not in ("request_floor", "withdraw_request"):
-        return
-    hearing = services.engine.hearings.get(actor.event_id)
-    if hearing is not None and command_id in hearing.results:
-        return  # a retry of something already answered changes nothing
-    services.throttle.floor_requests.take(actor.participant_id, "floor requests from one delegate")

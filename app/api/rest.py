@@ -13,10 +13,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from .. import __version__
-from ..auth import session_cookie
-from ..engine import Hearing, audience_of
+from ..auth import BROWSER_COOKIE, session_cookie
 from ..floor import Actor, FloorError, NotFound, Role
 from ..floor import commands as c
+from ..hearing import Hearing
+from ..join_codes import hearing_with_code, join_url, matches, new_join_code
+from ..projections import audience_of, public_event, shows_join_code
 from ..store.tables import EventRow, ParticipantRow
 from .access import authorise
 from .deps import (
@@ -27,7 +29,6 @@ from .deps import (
     optional_actor,
     resolve,
     services_of,
-    throttle_command,
 )
 from .schemas import (
     AccessLinkCreate,
@@ -69,16 +70,10 @@ ServicesDep = Annotated[Services, Depends(services)]
 def _event_out(svc: Services, hearing: Hearing, actor: Actor) -> EventOut:
     row = hearing.event
     return EventOut(
-        id=row.id,
-        title=row.title,
-        venue=row.venue,
-        room=row.room,
-        timezone=row.timezone,
-        date=row.date,
-        languages=row.languages,
-        join_code=row.join_code if actor.role is not Role.DELEGATE else None,
+        **public_event(row),
+        join_code=row.join_code if shows_join_code(audience_of(actor)) else None,
         live_segment_id=hearing.state.live_segment_id,
-        segments=svc.engine.segments(hearing),
+        segments=svc.engine.projections.segments(hearing),
     )
 
 
@@ -189,25 +184,33 @@ async def get_event(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOu
 
 
 @router.get("/join/{join_code}", tags=["participants"])
-async def join_info(join_code: str, request: Request, svc: ServicesDep) -> JoinInfo:
-    """What a delegate's phone shows before they join: public, needs only the join code."""
-    address = client_address(request)
-    svc.throttle.check_join_guesses(address)
-    for hearing in svc.engine.hearings.values():
-        if _same_code(hearing.event.join_code, join_code):
-            row = hearing.event
-            return JoinInfo(
-                event_id=row.id,
-                title=row.title,
-                venue=row.venue,
-                room=row.room,
-                date=row.date,
-                timezone=row.timezone,
-                languages=row.languages,
-                live_segment_id=hearing.state.live_segment_id,
-            )
-    svc.throttle.wrong_join_code(address)
-    raise NotFound("no event has this join code: check the link or ask the secretariat")
+async def join_info(
+    join_code: str, request: Request, response: Response, svc: ServicesDep
+) -> JoinInfo:
+    """What a delegate's phone shows before they join: public, needs only the join code.
+
+    A right code always answers, however many wrong ones came from the same address; wrong ones
+    are counted per address and per browser, and too many are made to wait (429)."""
+    hearing = hearing_with_code(svc.engine.hearings.values(), join_code)
+    if hearing is None:
+        svc.throttle.joining.wrong_code(client_address(request), _browser(request, response))
+        raise NotFound("no event has this join code: check the link or ask the secretariat")
+    event = public_event(hearing.event)
+    return JoinInfo(
+        event_id=event.pop("id"), **event, live_segment_id=hearing.state.live_segment_id
+    )
+
+
+def _browser(request: Request, response: Response) -> str:
+    """This browser's id for counting its wrong join codes (a cookie, made on first use)."""
+    known = request.cookies.get(BROWSER_COOKIE, "")
+    if 16 <= len(known) <= 64 and known.isalnum():
+        return known
+    made = secrets.token_hex(12)
+    response.set_cookie(
+        BROWSER_COOKIE, made, httponly=True, samesite="strict", path="/api/v1/", max_age=86_400
+    )
+    return made
 
 
 @router.post("/events/{event_id}/join-code", tags=["events"])
@@ -218,25 +221,8 @@ async def rotate_join_code(event_id: str, actor: ActorDep, svc: ServicesDep) -> 
     their tokens; the room displays redraw with the new code by themselves."""
     authorise(actor, "POST /api/v1/events/{event_id}/join-code", event_id)
     hearing = svc.engine.hearing(event_id)
-    await svc.engine.rotate_join_code(hearing, new_join_code())
+    await svc.engine.rotate_join_code(hearing)
     return _event_out(svc, hearing, actor)
-
-
-def _same_code(expected: str, given: str) -> bool:
-    """Constant-time comparison that also takes non-ASCII input (``compare_digest`` raises
-    ``TypeError`` on a ``str`` with non-ASCII characters: a 500 for ``/join/%C3%A9``)."""
-    raw = [code.encode("utf-8", "surrogatepass") for code in (expected, given)]
-    return secrets.compare_digest(raw[0], raw[1])
-
-
-def new_join_code() -> str:
-    """Eight URL-safe characters (48 bits): short enough to type from the screen."""
-    return secrets.token_urlsafe(6)
-
-
-def join_url(request: Request, svc: Services, join_code: str) -> str:
-    base = svc.settings.public_url or str(request.base_url)
-    return f"{base.rstrip('/')}/join/{join_code}"
 
 
 @router.get(
@@ -253,7 +239,8 @@ def join_url(request: Request, svc: Services, join_code: str) -> str:
 async def join_qr(event_id: str, request: Request, actor: ActorDep, svc: ServicesDep) -> Response:
     """The QR code of the delegates' join link, as SVG, for the room display."""
     authorise(actor, "GET /api/v1/events/{event_id}/join-qr.svg", event_id)
-    url = join_url(request, svc, svc.engine.hearing(event_id).event.join_code)
+    base = svc.settings.public_url or str(request.base_url)
+    url = join_url(base, svc.engine.hearing(event_id).event.join_code)
     buffer = io.BytesIO()
     segno.make(url, error="m").save(
         buffer, kind="svg", scale=8, border=2, xmldecl=False, title="Scan to request the floor"
@@ -271,7 +258,7 @@ async def join_qr(event_id: str, request: Request, actor: ActorDep, svc: Service
 @router.get("/events/{event_id}/segments", tags=["segments"])
 async def list_segments(event_id: str, actor: ActorDep, svc: ServicesDep) -> list[dict[str, Any]]:
     authorise(actor, "GET /api/v1/events/{event_id}/segments", event_id)
-    return svc.engine.segments(svc.engine.hearing(event_id))
+    return svc.engine.projections.segments(svc.engine.hearing(event_id))
 
 
 @router.post("/events/{event_id}/segments", tags=["segments"], status_code=201)
@@ -282,14 +269,14 @@ async def create_segment(
     command = c.CreateSegment(**body.model_dump(exclude={"command_id"}))
     result = await svc.engine.execute(event_id, None, command, actor, body.command_id)
     hearing, segment = svc.engine.find_segment(result["segment_id"])
-    return {s["id"]: s for s in svc.engine.segments(hearing)}[segment.id]
+    return {s["id"]: s for s in svc.engine.projections.segments(hearing)}[segment.id]
 
 
 @router.get("/segments/{segment_id}", tags=["segments"])
 async def get_segment(segment_id: str, actor: ActorDep, svc: ServicesDep) -> dict[str, Any]:
     hearing, segment = svc.engine.find_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}", hearing.event.id)
-    return {s["id"]: s for s in svc.engine.segments(hearing)}[segment.id]
+    return {s["id"]: s for s in svc.engine.projections.segments(hearing)}[segment.id]
 
 
 @router.patch("/segments/{segment_id}", tags=["segments"])
@@ -316,7 +303,7 @@ async def segment_state(segment_id: str, actor: ActorDep, svc: ServicesDep) -> d
     """The live state as this caller's audience sees it, with ``version`` and ``server_time``."""
     hearing, segment = svc.engine.find_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}/state", hearing.event.id)
-    return svc.engine.snapshot(segment, audience_of(actor), actor.participant_id)
+    return svc.engine.projections.snapshot(segment, audience_of(actor), actor.participant_id)
 
 
 @router.post("/segments/{segment_id}/commands", tags=["live"])
@@ -326,7 +313,6 @@ async def post_command(
     """One command (see docs/protocol.md). A retried ``command_id`` returns the first result."""
     hearing, _ = svc.engine.find_segment(segment_id)
     authorise(actor, "POST /api/v1/segments/{segment_id}/commands", hearing.event.id)
-    throttle_command(svc, actor, envelope.command_id, envelope.command)
     result = await svc.engine.execute(
         hearing.event.id,
         segment_id,
@@ -346,10 +332,9 @@ async def request_floor(
     hearing, _ = svc.engine.find_segment(segment_id)
     authorise(actor, "POST /api/v1/segments/{segment_id}/floor-requests", hearing.event.id)
     command = c.RequestFloor(kind=body.kind, note=body.note)
-    throttle_command(svc, actor, body.command_id, command)
     result = await svc.engine.execute(hearing.event.id, segment_id, command, actor, body.command_id)
     _, segment = svc.engine.find_segment(segment_id)
-    mine = svc.engine.mine_message(segment, actor.participant_id or "")["requests"]
+    mine = svc.engine.projections.mine_message(segment, actor.participant_id or "")["requests"]
     return {**result, "requests": mine}
 
 
@@ -367,7 +352,6 @@ async def withdraw_request(
     )
     command = c.WithdrawRequest(request_id=request_id)
     command_id = command_id or secrets.token_hex(8)
-    throttle_command(svc, actor, command_id, command)
     result = await svc.engine.execute(hearing.event.id, segment_id, command, actor, command_id)
     return CommandResult(**result)
 
@@ -434,18 +418,25 @@ async def list_participants(
 
 @router.post("/events/{event_id}/participants", tags=["participants"], status_code=201)
 async def join(
-    event_id: str, body: ParticipantCreate, request: Request, actor: MaybeActor, svc: ServicesDep
+    event_id: str,
+    body: ParticipantCreate,
+    request: Request,
+    response: Response,
+    actor: MaybeActor,
+    svc: ServicesDep,
 ) -> Joined:
     """Register a participant. A delegate registers themselves with the event's join code and
     gets their token; organisers and moderators may register anyone without a code."""
     hearing = svc.engine.hearing(event_id)
     if actor is None or not actor.runs_the_floor:
         address = client_address(request)
-        svc.throttle.check_join_guesses(address)
-        if body.join_code is None or not _same_code(hearing.event.join_code, body.join_code):
-            svc.throttle.wrong_join_code(address)
+        if body.join_code is None or not matches(hearing.event.join_code, body.join_code):
+            svc.throttle.joining.wrong_code(address, _browser(request, response))
             raise FloorError(
-                "a valid join code is needed to join this event", code="bad_join_code", status=403
+                "a valid join code is needed to join this event: open the link or scan the QR "
+                "code on the room screen",
+                code="bad_join_code",
+                status=403,
             )
         svc.throttle.joins.take(address, "people joining from this network address")
     else:
@@ -510,7 +501,17 @@ async def revoke_access_link(
     event_id: str, link_id: str, actor: ActorDep, svc: ServicesDep
 ) -> Response:
     authorise(actor, "DELETE /api/v1/events/{event_id}/access-links/{link_id}", event_id)
+    hearing = svc.engine.hearing(event_id)
+    # From here no command passes on the link's behalf; those decided before it are written
+    # first, so none is applied after the revocation is durable. Then its sockets close (4401).
+    svc.auth.begin_revoking(link_id)
+    try:
+        await svc.engine.settled(hearing)
+    except BaseException:
+        svc.auth.cancel_revoking(link_id)
+        raise
     found = await asyncio.to_thread(svc.auth.revoke, link_id, event_id, svc.engine.clock())
     if not found:
         raise NotFound(f"no access link {link_id!r} in event {event_id!r}")
+    svc.auth.revoked(link_id)
     return Response(status_code=204)

@@ -21,13 +21,16 @@ from starlette.responses import JSONResponse
 from starlette.websockets import WebSocketDisconnect
 
 from ..auth import hash_token
-from ..engine import Engine, Hearing, audience_of
+from ..engine import Engine
 from ..floor import Actor, FloorError
 from ..floor import commands as c
 from ..floor.model import SegmentState
+from ..hearing import Hearing
 from ..hub import Encoded, Send, Subscriber, encode, started
+from ..projections import audience_of
 from .access import authorise
 from .deps import Services, presented_token, resolve_token, services_of
+from .sockets import CLOSE_UNAUTHENTICATED
 from .wire import PREPARED_FRAMES
 
 log = logging.getLogger("floorkeeper.ws")
@@ -110,6 +113,7 @@ class Connection:
     ) -> None:
         self.websocket = websocket
         self.engine: Engine = services.engine
+        self.projections = services.engine.projections
         self.hearing = hearing
         self.actor = actor
         # frames are written by the subscriber itself, as they are published (no writer task)
@@ -122,6 +126,21 @@ class Connection:
             snapshot=self.snapshot_frame,
         )
         self.frames = services.throttle.frames()
+        self.closing: asyncio.Task[None] | None = None
+
+    def shut(self, code: int, reason: str) -> None:
+        """Stop this socket now: no frame after this one, a close frame with ``code``. Used when
+        its credential is revoked or expires; a command arriving meanwhile is refused by the
+        engine's policy (the credential no longer holds)."""
+        if self.closing is not None:
+            return
+        self.error("unauthenticated", reason)
+        self.engine.hub.remove(self.subscriber)
+        self.closing = asyncio.ensure_future(self._close(code, reason))
+
+    async def _close(self, code: int, reason: str) -> None:
+        with contextlib.suppress(Exception):  # the client may be gone already
+            await self.websocket.close(code=code, reason=reason[:120])
 
     # --- what the client receives ---------------------------------------------------------------
 
@@ -132,18 +151,10 @@ class Connection:
     def snapshot_frame(self) -> Encoded:
         segment = self.segment()
         if segment is None:
-            return encode(
-                {
-                    "type": "snapshot",
-                    "segment_id": None,
-                    "version": 0,
-                    "server_time": self.engine.clock(),
-                    "audience": self.subscriber.audience.value,
-                    "state": None,
-                    **self.engine.event_context(self.hearing, self.actor),
-                }
-            )
-        message = self.engine.snapshot(segment, self.subscriber.audience, self.actor.participant_id)
+            return encode(self.projections.empty_snapshot(self.hearing, self.subscriber.audience))
+        message = self.projections.snapshot(
+            segment, self.subscriber.audience, self.actor.participant_id
+        )
         return encode(message)
 
     def sync(self, hello: Hello) -> None:
@@ -176,7 +187,7 @@ class Connection:
             )
         )
         if self.actor.participant_id is not None:
-            sub.push(encode(self.engine.mine_message(segment, self.actor.participant_id)))
+            sub.push(encode(self.projections.mine_message(segment, self.actor.participant_id)))
 
     # --- what the client sends ------------------------------------------------------------------
 
@@ -211,11 +222,14 @@ class Connection:
             )
 
     async def command(self, data: dict[str, Any]) -> None:
-        command_id = data.get("command_id") if isinstance(data.get("command_id"), str) else None
         try:
             frame = _COMMAND.validate_python(data)
         except ValidationError as error:
-            self.error("invalid_command", describe(error), command_id=command_id)
+            # the client's command id is echoed when it is a string, as protocol.md says; a
+            # frame without one (or with a non-string one) gets no ``command_id`` at all
+            raw_id = data.get("command_id")
+            extra = {"command_id": raw_id} if isinstance(raw_id, str) else {}
+            self.error("invalid_command", describe(error), **extra)
             return
         segment_id = frame.segment_id or self.subscriber.segment_id
         try:
@@ -396,11 +410,27 @@ async def _serve(
     connection = Connection(websocket, services, hearing, actor, follow_live=segment_id is None)
     target = segment_id
     if target is None:
-        followed = engine.followed_segment(hearing)
+        followed = engine.projections.followed_segment(hearing)
         target = followed.id if followed is not None else ""
     engine.hub.add(connection.subscriber, target)
+    services.sockets.add(connection)
+    expiry = _close_at_expiry(services, connection)
     try:
         connection.sync(hello)
         await connection.read()
     finally:
+        if expiry is not None:
+            expiry.cancel()
+        services.sockets.discard(connection)
         engine.hub.remove(connection.subscriber)
+
+
+def _close_at_expiry(services: Services, connection: Connection) -> asyncio.TimerHandle | None:
+    """Close the socket when its link expires (the link's expiry is on the server's clock)."""
+    expires_at = services.auth.expires_at(connection.actor)
+    if expires_at is None:
+        return None
+    delay_s = max(0.0, (expires_at - services.engine.clock()) / 1000)
+    return asyncio.get_running_loop().call_later(
+        delay_s, connection.shut, CLOSE_UNAUTHENTICATED, "this link has expired"
+    )

@@ -18,6 +18,9 @@ class Actor:
     role: Role
     event_id: str | None = None  # None: the organiser, who may act on every event
     participant_id: str | None = None
+    #: the access link or delegate token this actor was resolved from (None: the organiser key),
+    #: so that a revocation or an expiry reaches the sockets and commands it opened
+    credential_id: str | None = None
 
     @property
     def runs_the_floor(self) -> bool:
@@ -26,7 +29,8 @@ class Actor:
 
 ORGANISER = Actor(Role.ORGANISER)
 
-#: Which roles may send which command types. Anything not listed is refused.
+#: Which roles may send which command types. A command type not listed here is for the
+#: organiser and the moderators (``roles_for``); every other role is refused it.
 COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "request_floor": frozenset({Role.DELEGATE}),
     "withdraw_request": frozenset({Role.DELEGATE, Role.MODERATOR, Role.ORGANISER}),

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, insert
+from sqlalchemy import Engine, func, insert, update
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
 from .tables import CommandRow, CredentialRow, EventRow, LogRow, ParticipantRow, SettingRow
@@ -45,8 +46,14 @@ class Store:
 
     # --- the log --------------------------------------------------------------------------------
 
-    def append(self, records: Sequence[LogRecord], commands: Sequence[CommandRecord] = ()) -> None:
-        """Append events (and the commands that caused them) in one transaction.
+    def append(
+        self,
+        records: Sequence[LogRecord],
+        commands: Sequence[CommandRecord] = (),
+        statements: Sequence[Executable] = (),
+    ) -> None:
+        """Append events (and the commands that caused them) in one transaction, with any other
+        ``statements`` of the same meeting day's writer (a participant, a new join code).
 
         The hot path of every command: plain inserts (SQLAlchemy Core), not the ORM's unit of
         work, which cost as much again as the fsynced commit itself. The engine writes the
@@ -82,6 +89,16 @@ class Store:
                         for command in commands
                     ],
                 )
+            for statement in statements:
+                connection.execute(statement)
+
+    @staticmethod
+    def insert_participant(row: ParticipantRow) -> Executable:
+        return insert(ParticipantRow).values(**row.model_dump())
+
+    @staticmethod
+    def update_join_code(event_id: str, code: str) -> Executable:
+        return update(EventRow).where(col(EventRow.id) == event_id).values(join_code=code)
 
     def read_log(self, event_id: str) -> list[LogRecord]:
         with self._session() as session:
@@ -149,6 +166,10 @@ class Store:
             return list(session.exec(query.order_by(col(ParticipantRow.created_at))).all())
 
     # --- credentials ----------------------------------------------------------------------------
+
+    def credential(self, credential_id: str) -> CredentialRow | None:
+        with self._session() as session:
+            return session.get(CredentialRow, credential_id)
 
     def credential_by_hash(self, token_hash: str) -> CredentialRow | None:
         with self._session() as session:

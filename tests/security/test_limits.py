@@ -35,6 +35,7 @@ def limited(make_client: AppFactory, **limits: int) -> tuple[World, Clock]:
     settings = Limits(**{**NO_LIMITS.__dict__, **limits})
     services = client.app.state.services  # type: ignore[attr-defined]
     services.throttle = Throttle(settings, clock=clock)
+    services.engine.policy.throttle = services.throttle  # every transport's one policy step
     return world, clock
 
 
@@ -114,24 +115,69 @@ def test_joins_per_address(make_client: AppFactory) -> None:
 
 
 def test_a_flood_of_wrong_join_codes_is_stopped(make_client: AppFactory) -> None:
+    """Wrong codes from one address are made to wait; the right code still joins (a whole venue
+    shares one public address, and one guessing phone must not lock out the room)."""
     world, clock = limited(make_client, bad_join_codes_per_minute=3)
     real = world.event["join_code"]
     for guess in ("aaaaaaaa", "bbbbbbbb", "cccccccc"):
         world.event["join_code"] = guess
         assert world.join().json()["error"]["code"] == "bad_join_code"
-    # from now on this address is refused before its guess is even looked at
-    world.event["join_code"] = real
+    world.event["join_code"] = "dddddddd"
     refused(world.join(), "wrong join codes")
-    refused(world.client.get(f"/api/v1/join/{real}"), "wrong join codes")
-    clock.now += 20
+    # the right code is never refused for the address's guesses
+    world.event["join_code"] = real
     assert world.join().status_code == 201
+    assert world.client.get(f"/api/v1/join/{real}").status_code == 200
+    clock.now += 20
+    world.event["join_code"] = "eeeeeeee"
+    assert world.join().json()["error"]["code"] == "bad_join_code"
 
 
 def test_guessing_through_the_join_page_counts_too(make_client: AppFactory) -> None:
     world, _ = limited(make_client, bad_join_codes_per_minute=2)
     assert world.client.get("/api/v1/join/nope1").status_code == 404
     assert world.client.get("/api/v1/join/nope2").status_code == 404
-    refused(world.client.get(f"/api/v1/join/{world.event['join_code']}"), "wrong join codes")
+    refused(world.client.get("/api/v1/join/nope3"), "wrong join codes")
+    assert world.client.get(f"/api/v1/join/{world.event['join_code']}").status_code == 200
+
+
+def test_one_phone_guessing_cannot_block_the_room(make_client: AppFactory) -> None:
+    """The probe: a wrong code every 0.2 s from the venue's address made 56 of 58 right joins
+    fail. Now the guessing browser waits longer and longer; everyone else joins."""
+    world, clock = limited(make_client, bad_join_codes_per_minute=10, joins_per_minute=120)
+    guesser = TestClient(world.client.app, base_url="http://floor.test")
+    code = world.event["join_code"]
+    answers: list[int] = []
+    joined = 0
+    for n in range(58):
+        answers.append(guesser.get("/api/v1/join/wrongcode").status_code)
+        clock.now += 0.2
+        response = world.client.post(
+            f"/api/v1/events/{world.event['id']}/participants",
+            json={"join_code": code, "name": f"Delegate {n}", "constituency": "academia"},
+        )
+        joined += response.status_code == 201
+    assert joined == 58
+    assert answers[:3] == [404, 404, 404]  # a few typos are free
+    assert answers.count(429) > 40  # then the guessing browser mostly waits
+    refusal = guesser.get("/api/v1/join/wrongcode").json()["error"]
+    assert "from this browser" in refusal["message"] or "from this network" in refusal["message"]
+
+
+def test_random_bearer_tokens_count_against_the_address(make_client: AppFactory) -> None:
+    """600 requests with fresh random tokens: refused for the rate, not each a database query."""
+    world, _ = limited(make_client, requests_per_second=5)
+    codes = [
+        world.client.get(
+            f"/api/v1/segments/{world.segment_id}/state",
+            headers={"Authorization": f"Bearer {uuid.uuid4().hex}"},
+        ).status_code
+        for _ in range(600)
+    ]
+    assert codes[:10].count(401) == 10
+    assert codes.count(429) >= 580
+    # a known credential has its own budget
+    assert world.call("moderator", "GET", f"/segments/{world.segment_id}/state").status_code == 200
 
 
 def _hello(client: TestClient, path: str, token: str) -> Any:

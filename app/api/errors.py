@@ -1,0 +1,88 @@
+"""How every refusal reads on the wire: ``{"error": {"code", "message"}}`` plus details."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from ..floor import FloorError
+from ..limits import RateLimited
+
+
+class Refused(StarletteHTTPException):
+    """A refusal at the edge, while the body is read (FastAPI turns anything but an
+    ``HTTPException`` raised there into a bare 400), with its own error code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(status_code=status, detail=message)
+        self.code = code
+
+
+def _methods_of(request: Request) -> list[str]:
+    """Every method some route answers on this request's path."""
+    scope = {**request.scope, "method": "\x00"}  # no route has it: a path match is PARTIAL
+    methods: set[str] = set()
+    routes = list(request.app.routes)
+    while routes:
+        route = routes.pop()
+        included = getattr(route, "original_router", None)  # FastAPI nests included routers
+        if included is not None:
+            routes.extend(included.routes)
+            continue
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
+def error_body(status: int, code: str, message: str, **extra: object) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}, **extra}, status_code=status)
+
+
+def error_response(error: FloorError | Refused) -> JSONResponse:
+    """The answer to a refusal: its status, code and message, with the headers it calls for."""
+    if isinstance(error, Refused):
+        return error_body(error.status_code, error.code, str(error.detail))
+    response = error_body(error.status, error.code, error.message, **(error.detail or {}))
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after_s)
+    elif error.status == 503:
+        response.headers["Retry-After"] = "1"
+    return response
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(FloorError)
+    async def floor_error(_: Request, refusal: FloorError) -> JSONResponse:
+        return error_response(refusal)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, refusal: RequestValidationError) -> JSONResponse:
+        details = [
+            {"loc": list(item.get("loc", ())), "msg": item.get("msg", ""), "type": item.get("type")}
+            for item in refusal.errors()
+        ]
+        message = (
+            "; ".join(f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details)
+            or "invalid request"
+        )
+        return error_body(422, "invalid_request", message, details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, refusal: StarletteHTTPException) -> JSONResponse:
+        code = getattr(refusal, "code", None) or {
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "body_too_large",
+        }.get(refusal.status_code, "http_error")
+        response = error_body(refusal.status_code, code, str(refusal.detail))
+        response.headers.update(refusal.headers or {})
+        if refusal.status_code == 405:
+            # Starlette names only the first route of the path; RFC 9110 wants every method
+            response.headers["Allow"] = ", ".join(_methods_of(request))
+        return response

@@ -1,0 +1,216 @@
+"""What the screens are told: the views of each audience, the messages that carry them, and the
+publishing of one update per segment and audience after each durable write.
+
+Pure reads of the live state plus the hub: nothing here decides or writes anything. The engine
+calls ``publish`` after a commit; the transports call the message builders for snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .floor import Actor, HearingState
+from .floor import events as e
+from .floor.model import SegmentState
+from .hearing import Hearing
+from .hub import Hub, encode
+from .patch import diff
+from .store.tables import EventRow
+from .views import Audience, View, own_requests, segment_summary, view
+
+
+def audience_of(actor: Actor) -> Audience:
+    if actor.runs_the_floor:
+        return Audience.MODERATOR
+    return Audience.DELEGATE if actor.participant_id else Audience.PUBLIC
+
+
+def public_event(row: EventRow) -> dict[str, Any]:
+    """An event as anyone who may see it sees it: the one shape of the REST answers, the join
+    page's and every screen's header (the join code is added only where the caller may see it)."""
+    return {
+        "id": row.id,
+        "title": row.title,
+        "venue": row.venue,
+        "room": row.room,
+        "timezone": row.timezone,
+        "date": row.date,
+        "languages": row.languages,
+    }
+
+
+def shows_join_code(audience: Audience) -> bool:
+    """Everyone but a delegate sees the join code (a delegate has joined already)."""
+    return audience is not Audience.DELEGATE
+
+
+class Projections:
+    """The views of each segment per audience (each built once per state) and the messages."""
+
+    def __init__(self, hub: Hub, clock: Callable[[], int], hearings: Mapping[str, Hearing]) -> None:
+        self.hub = hub
+        self.clock = clock
+        self.hearings = hearings
+        #: the last view built per segment and audience, with the state it was built from
+        self._views: dict[tuple[str, Audience], tuple[SegmentState, View]] = {}
+
+    # --- publishing -----------------------------------------------------------------------------
+
+    def publish(
+        self,
+        hearing: Hearing,
+        before: HearingState,
+        events: list[e.Event],
+        states: list[HearingState],
+    ) -> None:
+        """Tell every screen what ``events`` did, per segment ONE update from the state before
+        them to the state after: the commands of one group commit go out together, so a burst of
+        floor requests costs each screen one frame per write, not one per request. An update
+        that spans more than one version says where it starts (``from_version``)."""
+        touched: dict[str, set[str]] = {}  # segment id → delegates whose own requests changed
+        programme_changed = False
+        previous = before
+        for event, state in zip(events, states, strict=True):
+            segment_id = event.segment_id
+            old, new = previous.segments.get(segment_id), state.segments[segment_id]
+            previous = state
+            if old is None or event.type in ("segment_updated", "segment_started", "segment_ended"):
+                programme_changed = True
+            if old is not None:
+                touched.setdefault(segment_id, set()).update(_participants_touched(event, old, new))
+        for segment_id, participants in touched.items():
+            old = before.segments.get(segment_id)
+            if old is None:
+                continue  # a segment made by these very events has no subscribers yet
+            new = previous.segments[segment_id]
+            update: dict[str, Any] = {
+                "type": "update",
+                "segment_id": segment_id,
+                "version": new.version,
+            }
+            if new.version != old.version + 1:
+                update["from_version"] = old.version
+            # only for the audiences someone listens to: a burst of floor requests with only the
+            # moderator watching builds, diffs and encodes one view, not three
+            frames = {
+                audience: encode(
+                    {**update, "patch": diff(self.view(old, audience), self.view(new, audience))}
+                )
+                for audience in self.hub.audiences(segment_id)
+            }
+            mine = {
+                participant_id: encode(self.mine_message(new, participant_id))
+                for participant_id in participants
+            }
+            self.hub.publish(segment_id, old.version, new.version, frames, mine)
+        if programme_changed:
+            self.hub.to_event(hearing.event.id, encode(self.programme_message(hearing)))
+            live = hearing.state.live_segment_id
+            if live is not None:
+                self.hub.follow_live(hearing.event.id, live)
+
+    def view(self, segment: SegmentState, audience: Audience) -> View:
+        """The audience's view of this very state, made once: the view after one command is the
+        view before the next, so each publish builds only the new one (views are never mutated)."""
+        key = (segment.id, audience)
+        cached = self._views.get(key)
+        if cached is None or cached[0] is not segment:
+            cached = self._views[key] = (segment, view(segment, audience))
+        return cached[1]
+
+    # --- messages -------------------------------------------------------------------------------
+
+    def snapshot(
+        self, segment: SegmentState, audience: Audience, participant_id: str | None
+    ) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "type": "snapshot",
+            "segment_id": segment.id,
+            "version": segment.version,
+            "server_time": self.clock(),
+            "audience": audience.value,
+            "state": self.view(segment, audience),
+            **self.event_context(self.hearings[segment.event_id], audience),
+        }
+        if participant_id is not None:
+            message.update(self.personal(segment, participant_id))
+        return message
+
+    def empty_snapshot(self, hearing: Hearing, audience: Audience) -> dict[str, Any]:
+        """What a screen gets while its meeting day has no segment to show yet."""
+        return {
+            "type": "snapshot",
+            "segment_id": None,
+            "version": 0,
+            "server_time": self.clock(),
+            "audience": audience.value,
+            "state": None,
+            **self.event_context(hearing, audience),
+        }
+
+    def event_context(self, hearing: Hearing, audience: Audience | Actor) -> dict[str, Any]:
+        """The meeting day around a segment: what every screen's header and programme need."""
+        if isinstance(audience, Actor):
+            audience = audience_of(audience)
+        event = public_event(hearing.event)
+        if shows_join_code(audience):
+            event["join_code"] = hearing.event.join_code
+        return {
+            "event": event,
+            "live_segment_id": hearing.state.live_segment_id,
+            "programme": self.segments(hearing),
+        }
+
+    def personal(self, segment: SegmentState, participant_id: str) -> dict[str, Any]:
+        """A delegate's own part of a segment: their requests."""
+        return {"mine": own_requests(segment, participant_id)}
+
+    def mine_message(self, segment: SegmentState, participant_id: str) -> dict[str, Any]:
+        return {
+            "type": "mine",
+            "segment_id": segment.id,
+            "version": segment.version,
+            "requests": own_requests(segment, participant_id),
+        }
+
+    def programme_message(self, hearing: Hearing) -> dict[str, Any]:
+        return {
+            "type": "programme",
+            "event_id": hearing.event.id,
+            "live_segment_id": hearing.state.live_segment_id,
+            "segments": self.segments(hearing),
+        }
+
+    def segments(self, hearing: Hearing) -> list[View]:
+        ordered = sorted(
+            hearing.state.segments.values(),
+            key=lambda s: (s.details.position, s.details.scheduled_start_at or 0),
+        )
+        return [segment_summary(segment) for segment in ordered]
+
+    def followed_segment(self, hearing: Hearing) -> SegmentState | None:
+        """What a room screen shows: the live segment, else the next scheduled, else the last."""
+        segments = [hearing.state.segments[s["id"]] for s in self.segments(hearing)]
+        live = hearing.state.live_segment_id
+        if live is not None:
+            return hearing.state.segments[live]
+        upcoming = [s for s in segments if s.status.value == "scheduled"]
+        if upcoming:
+            return upcoming[0]
+        return segments[-1] if segments else None
+
+
+def _participants_touched(event: e.Event, old: SegmentState, new: SegmentState) -> set[str]:
+    """The delegates whose own requests this event changed (they get a ``mine``)."""
+    if old.requests is new.requests:
+        return set()
+    request_id = getattr(event, "request_id", None)
+    if request_id is not None:  # the event names the one request it changed
+        request = new.requests.get(request_id)
+        participant_id = request.speaker.participant_id if request is not None else None
+        return {participant_id} if participant_id else set()
+    return {
+        request.speaker.participant_id
+        for request_id, request in new.requests.items()
+        if old.requests.get(request_id) is not request and request.speaker.participant_id
+    }
