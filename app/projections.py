@@ -16,7 +16,7 @@ from .hearing import Hearing
 from .hub import Hub, encode
 from .patch import diff
 from .store.tables import EventRow
-from .views import Audience, View, own_requests, segment_summary, view
+from .views import Audience, View, own_requests, requestable, segment_summary, view
 
 
 def audience_of(actor: Actor) -> Audience:
@@ -162,8 +162,12 @@ class Projections:
         }
 
     def personal(self, segment: SegmentState, participant_id: str) -> dict[str, Any]:
-        """A delegate's own part of a segment: their requests."""
-        return {"mine": own_requests(segment, participant_id)}
+        """A delegate's own part of a segment: their requests, and per kind what refuses a new
+        one to them in particular (the view's ``can_request`` has what refuses everyone)."""
+        return {
+            "mine": own_requests(segment, participant_id),
+            "can_request": requestable(segment, participant_id),
+        }
 
     def mine_message(self, segment: SegmentState, participant_id: str) -> dict[str, Any]:
         return {
@@ -171,6 +175,7 @@ class Projections:
             "segment_id": segment.id,
             "version": segment.version,
             "requests": own_requests(segment, participant_id),
+            "can_request": requestable(segment, participant_id),
         }
 
     def programme_message(self, hearing: Hearing) -> dict[str, Any]:
@@ -201,16 +206,31 @@ class Projections:
 
 
 def _participants_touched(event: e.Event, old: SegmentState, new: SegmentState) -> set[str]:
-    """The delegates whose own requests this event changed (they get a ``mine``)."""
+    """The delegates whose own part this event changed (they get a ``mine``): their requests,
+    or their place in the queue or at the podium (what they may ask for next depends on it)."""
+    placed = {participant_id for participant_id, *_ in _placed(old) ^ _placed(new)}
     if old.requests is new.requests:
-        return set()
+        return placed
     request_id = getattr(event, "request_id", None)
     if request_id is not None:  # the event names the one request it changed
         request = new.requests.get(request_id)
         participant_id = request.speaker.participant_id if request is not None else None
-        return {participant_id} if participant_id else set()
-    return {
+        return placed | {participant_id} if participant_id else placed
+    return placed | {
         request.speaker.participant_id
         for request_id, request in new.requests.items()
         if old.requests.get(request_id) is not request and request.speaker.participant_id
     }
+
+
+def _placed(segment: SegmentState) -> set[tuple[str, str, bool]]:
+    """(participant, kind, speaking) of everyone queued or speaking: bounded by the queue's cap."""
+    places = {
+        (entry.speaker.participant_id, entry.kind.value, False)
+        for entry in segment.queue
+        if entry.speaker.participant_id
+    }
+    current = segment.current.entry if segment.current else None
+    if current is not None and current.speaker.participant_id:
+        places.add((current.speaker.participant_id, current.kind.value, True))
+    return places

@@ -1,0 +1,79 @@
+"""What a delegate is told of their own part: their requests and what they may ask for now."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import orjson
+
+from app.engine import Engine
+from app.floor import Actor, Role
+from app.floor import commands as c
+from app.floor.roles import ORGANISER
+from app.hub import Encoded, Hub, Subscriber
+from app.store import Store, make_engine, migrate
+from app.store.tables import EventRow, ParticipantRow
+from app.views import Audience
+
+
+async def _delegate_feed(sqlite_url: str) -> tuple[Engine, str, list[dict[str, Any]]]:
+    database = make_engine(sqlite_url)
+    migrate(database)
+    counter = itertools.count()
+    engine = Engine(
+        Store(database),
+        Hub(),
+        clock=lambda: 1_700_000_000_000,
+        make_id=lambda: f"id{next(counter)}",
+    )
+    await engine.create_event(EventRow(id="ev", title="Hearing", join_code="j", created_at=0))
+    await engine.add_participant(
+        ParticipantRow(id="p1", event_id="ev", name="Ana", constituency="academia", created_at=0)
+    )
+    created = await engine.execute("ev", None, c.CreateSegment(title="I"), ORGANISER, "c0")
+    segment_id = created["segment_id"]
+    await engine.execute("ev", segment_id, c.StartSegment(), ORGANISER, "c1")
+    frames: list[dict[str, Any]] = []
+
+    def send(frame: Encoded) -> None:
+        frames.append(orjson.loads(frame.data))
+
+    subscriber = Subscriber(
+        "ev", Audience.DELEGATE, "p1", False, send=send, snapshot=lambda: Encoded(b"{}")
+    )
+    engine.hub.add(subscriber, segment_id)
+    return engine, segment_id, frames
+
+
+async def test_a_delegate_snapshot_says_what_they_may_ask_for(sqlite_url: str) -> None:
+    engine, segment_id, _ = await _delegate_feed(sqlite_url)
+    hearing, segment = engine.find_segment(segment_id)
+    snapshot = engine.projections.snapshot(segment, Audience.DELEGATE, "p1")
+    assert snapshot["can_request"]["intervention"] is None
+    assert set(snapshot["can_request"]) == set(snapshot["state"]["can_request"])
+
+
+async def test_a_delegate_queued_by_the_moderator_is_told_they_hold_a_place(
+    sqlite_url: str,
+) -> None:
+    """No request of theirs changed, but their place did: their ``mine`` says so, so the phone
+    stops offering a request the server would refuse."""
+    engine, segment_id, frames = await _delegate_feed(sqlite_url)
+    await engine.execute("ev", segment_id, c.AddSpeaker(participant_id="p1"), ORGANISER, "a")
+    mine = [frame for frame in frames if frame["type"] == "mine"]
+    assert mine and mine[-1]["can_request"]["intervention"] == "already_queued"
+    await engine.execute("ev", segment_id, c.CallNext(), ORGANISER, "n")
+    await engine.execute("ev", segment_id, c.EndTurn(), ORGANISER, "e")
+    mine = [frame for frame in frames if frame["type"] == "mine"]
+    assert mine[-1]["can_request"]["intervention"] is None
+
+
+async def test_a_delegate_request_updates_their_own_part(sqlite_url: str) -> None:
+    engine, segment_id, frames = await _delegate_feed(sqlite_url)
+    delegate = Actor(Role.DELEGATE, "ev", "p1")
+    await engine.execute("ev", segment_id, c.RequestFloor(), delegate, "r1")
+    mine = [frame for frame in frames if frame["type"] == "mine"][-1]
+    assert [r["status"] for r in mine["requests"]] == ["pending"]
+    assert mine["can_request"]["intervention"] == "already_queued"
+    assert mine["can_request"]["point_of_order"] is None
