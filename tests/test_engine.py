@@ -6,11 +6,12 @@ import asyncio
 import copy
 import itertools
 import threading
-from typing import Any
+from collections.abc import Sequence
 
 import orjson
 import pytest
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.sql import Executable
 
 from app.engine import Engine, StorageUnavailable
 from app.floor import Actor, FloorError, Role, StaleVersion
@@ -18,7 +19,7 @@ from app.floor import commands as c
 from app.floor.roles import ORGANISER
 from app.hub import Encoded, Hub, Send, Subscriber
 from app.patch import apply_patch
-from app.store import Store, make_engine, migrate
+from app.store import CommandRecord, LogRecord, Store, make_engine, migrate
 from app.store.tables import EventRow, ParticipantRow
 from app.views import Audience
 
@@ -112,7 +113,11 @@ async def test_a_failed_write_changes_nothing_and_can_be_retried(sqlite_url: str
     before = engine.hearing(event_id).state
     real_append = engine.store.append
 
-    def broken(*args: object) -> None:
+    def broken(
+        records: Sequence[LogRecord],
+        commands: Sequence[CommandRecord] = (),
+        statements: Sequence[Executable] = (),
+    ) -> None:
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
     engine.store.append = broken  # type: ignore[method-assign]
@@ -167,10 +172,14 @@ async def test_a_cancelled_request_still_finishes_the_write_it_started(sqlite_ur
     writing, finish = threading.Event(), threading.Event()
     append = engine.store.append
 
-    def slow_append(*args: Any) -> None:
+    def slow_append(
+        records: Sequence[LogRecord],
+        commands: Sequence[CommandRecord] = (),
+        statements: Sequence[Executable] = (),
+    ) -> None:
         writing.set()
         finish.wait(10)
-        append(*args)
+        append(records, commands, statements)
 
     engine.store.append = slow_append  # type: ignore[method-assign]
     row = ParticipantRow(
@@ -195,7 +204,11 @@ async def test_commands_decided_during_a_write_are_written_together(sqlite_url: 
     batches: list[int] = []
     append = engine.store.append
 
-    def counting(records: Any, commands: Any = (), statements: Any = ()) -> None:
+    def counting(
+        records: Sequence[LogRecord],
+        commands: Sequence[CommandRecord] = (),
+        statements: Sequence[Executable] = (),
+    ) -> None:
         batches.append(len(commands))
         append(records, commands, statements)
 
@@ -234,7 +247,11 @@ async def test_a_failed_batch_fails_every_command_decided_on_it(sqlite_url: str)
     before = hearing.state
     append = engine.store.append
 
-    def broken(*args: object) -> None:
+    def broken(
+        records: Sequence[LogRecord],
+        commands: Sequence[CommandRecord] = (),
+        statements: Sequence[Executable] = (),
+    ) -> None:
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
 
     engine.store.append = broken  # type: ignore[method-assign]
@@ -267,7 +284,11 @@ async def test_a_failed_participant_or_join_code_write_leaves_memory_as_the_data
     code = hearing.event.join_code
     append = engine.store.append
 
-    def broken(*args: object) -> None:
+    def broken(
+        records: Sequence[LogRecord],
+        commands: Sequence[CommandRecord] = (),
+        statements: Sequence[Executable] = (),
+    ) -> None:
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
 
     engine.store.append = broken  # type: ignore[method-assign]

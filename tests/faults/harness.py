@@ -213,8 +213,12 @@ class Harness:
         spacing = self.command_target / (self.kill_target + 1)
         while self.tally.kills < self.kill_target:
             target = self.tally.answered + self.rng.uniform(0.3, 1.7) * spacing
+
+            def reached(target: float = target) -> bool:
+                return self.tally.answered >= target
+
             async with self.progress:
-                await self.progress.wait_for(lambda t=target: self.tally.answered >= t)
+                await self.progress.wait_for(reached)
             # land the kill at a random instant between frames, not right after an answer
             await asyncio.sleep(self.rng.uniform(0.0, 0.03))
             await self.kill_and_restart()
@@ -274,10 +278,12 @@ class Harness:
             while self.want_more():
                 # a phone is slower than a console: act once in a while, as the hearing moves on
                 mark = self.tally.answered + self.rng.randint(10, 70)
+
+                def moved_on(mark: int = mark) -> bool:
+                    return self.tally.answered >= mark or not self.want_more()
+
                 async with self.progress:
-                    await self.progress.wait_for(
-                        lambda m=mark: self.tally.answered >= m or not self.want_more()
-                    )
+                    await self.progress.wait_for(moved_on)
                 if not self.want_more():
                     break
                 open_requests = [r for r in phone.requests if r["status"] in OPEN]

@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import orjson
 import pytest
@@ -68,7 +68,7 @@ def _error(*codes: str, **extra: Any) -> dict[str, Any]:
     return {"codes": frozenset(codes), **extra}
 
 
-_characters = st.characters(exclude_categories=("Cs",))  # a str the client can encode
+_characters = st.characters(exclude_categories=["Cs"])  # a str the client can encode
 _text = st.text(_characters, max_size=24)
 _scalars = (
     st.none()
@@ -77,7 +77,8 @@ _scalars = (
     | st.floats(allow_nan=False, allow_infinity=False)
     | _text
 )
-json_values = st.recursive(
+JsonValue: TypeAlias = list[Any] | dict[str, Any] | int | float | str | None
+json_values: st.SearchStrategy[JsonValue] = st.recursive(
     _scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_text, inner, max_size=4),
     max_leaves=12,
@@ -180,7 +181,7 @@ def bad_hello(draw: st.DrawFn) -> Frame:
     return Frame(_dumps(frame), **_error("invalid_hello"))
 
 
-_COMMANDS = [
+_COMMANDS: list[dict[str, Any]] = [
     {"type": "call_next"},
     {"type": "adjust_time", "delta_ms": 1000},
     {"type": "set_message", "text": "please conclude"},
@@ -190,7 +191,7 @@ _COMMANDS = [
 
 
 @st.composite
-def broken_command(draw: st.DrawFn) -> dict[str, Any]:
+def broken_command(draw: st.DrawFn) -> JsonValue:
     """A known command with one field of the wrong type, an unknown field, or an unknown type."""
     command = dict(draw(st.sampled_from(_COMMANDS)))
     how = draw(st.sampled_from(["field", "extra", "type", "shape"]))
@@ -214,7 +215,7 @@ def broken_command(draw: st.DrawFn) -> dict[str, Any]:
 def bad_command(draw: st.DrawFn) -> Frame:
     good_id = draw(st.from_regex(r"\Afuzz-[a-z0-9]{1,12}\Z"))
     envelope: dict[str, Any] = {"type": "command", "command_id": good_id, "command": _COMMANDS[0]}
-    broken = {
+    broken: dict[str, st.SearchStrategy[Any]] = {
         "command_id": st.one_of(
             not_null.filter(lambda v: not isinstance(v, str)),
             st.just(""),

@@ -35,7 +35,11 @@ class World:
     ) -> httpx.Response:
         token = token if token is not None else self.tokens[role]
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return self.client.request(method, f"/api/v1{path}", headers=headers, **kwargs)
+        # TestClient is typed against httpx2, which is not installed: its answers are Any to mypy
+        response: httpx.Response = self.client.request(
+            method, f"/api/v1{path}", headers=headers, **kwargs
+        )
+        return response
 
     def command(
         self, role: str, command: dict[str, Any], command_id: str | None = None
@@ -51,7 +55,10 @@ class World:
             "constituency": "trade_union",
             **fields,
         }
-        return self.client.post(f"/api/v1/events/{self.event['id']}/participants", json=body)
+        response: httpx.Response = self.client.post(
+            f"/api/v1/events/{self.event['id']}/participants", json=body
+        )
+        return response
 
     def state(self) -> dict[str, Any]:
         response = self.call("organiser", "GET", f"/segments/{self.segment_id}/state")
