@@ -48,7 +48,7 @@ async def _delegate_feed(sqlite_url: str) -> tuple[Engine, str, list[dict[str, A
 
 async def test_a_delegate_snapshot_says_what_they_may_ask_for(sqlite_url: str) -> None:
     engine, segment_id, _ = await _delegate_feed(sqlite_url)
-    hearing, segment = engine.find_segment(segment_id)
+    _, segment = engine.find_segment(segment_id)
     snapshot = engine.projections.snapshot(segment, Audience.DELEGATE, "p1")
     assert snapshot["can_request"]["intervention"] is None
     assert set(snapshot["can_request"]) == set(snapshot["state"]["can_request"])
