@@ -6,14 +6,16 @@ import datetime
 import zoneinfo
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
-from ..floor.commands import CommandId, Note, SegmentChanges, SegmentDetails
+from ..floor.commands import CommandId, Note, Organisation, SegmentChanges, SegmentDetails
 from ..floor.model import Constituency, Language, TurnKind
-from ..floor.text import clean_text, required_text
+from ..floor.text import PeoplesText
 
-Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(required_text)]
-Text = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
+# People's text, cleaned then limited (app/floor/text.py); each limit fits its column in
+# app/store/tables.py.
+Name = Annotated[str, PeoplesText(120, required=True)]
+Text = Annotated[str, PeoplesText(200)]
 
 
 _ZONES = zoneinfo.available_timezones() | {"UTC"}
@@ -34,8 +36,8 @@ class ErrorOut(BaseModel):
 
 
 class EventCreate(Body):
-    title: Annotated[str, Field(min_length=1, max_length=300), AfterValidator(required_text)]
-    venue: Annotated[str, Field(max_length=300), AfterValidator(clean_text)] = ""
+    title: Annotated[str, PeoplesText(300, required=True)]
+    venue: Annotated[str, PeoplesText(300)] = ""
     room: Text = ""
     # the names this server knows, so that a client (and schemathesis) can tell a valid one
     timezone: Annotated[str, Field(json_schema_extra={"enum": sorted(_ZONES)})] = "UTC"
@@ -92,10 +94,10 @@ class ParticipantCreate(Body):
         default=None, description="Required when a delegate registers themselves."
     )
     name: Name
-    title: Annotated[str, Field(max_length=120), AfterValidator(clean_text)] = ""
-    organisation: Annotated[str, Field(max_length=160), AfterValidator(clean_text)] = ""
+    title: Annotated[str, PeoplesText(120)] = ""
+    organisation: Organisation = ""
     constituency: Constituency
-    region: Annotated[str, Field(max_length=80), AfterValidator(clean_text)] = ""
+    region: Annotated[str, PeoplesText(80)] = ""
     language: Language = Language.ENGLISH
     attendance: Literal["in_room", "remote"] = "in_room"
 

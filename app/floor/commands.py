@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
 from .model import HOUR_MS, Constituency, FloorMode, TurnKind
-from .text import clean_paragraphs, clean_text, required_text
+from .text import PeoplesText
 
 Duration = Annotated[
     int,
@@ -30,13 +30,15 @@ MAX_INSTANT = 253_402_300_799_999
 Instant = Annotated[
     int, Strict(), Field(ge=0, le=MAX_INSTANT, description="Milliseconds since the Unix epoch.")
 ]
-# People's text is limited by what was sent, then cleaned (app/floor/text.py): one Unicode
-# normal form, no control, bidi-override or zero-width characters.
-Note = Annotated[str, Field(max_length=280), AfterValidator(clean_text)]
-Title = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(required_text)]
-Kind = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(required_text)]
-Aim = Annotated[str, Field(max_length=2000), AfterValidator(clean_paragraphs)]
-Line = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
+# People's text is cleaned first (app/floor/text.py: one Unicode normal form, no control,
+# bidi-override or zero-width characters), then its cleaned length is checked, once.
+Note = Annotated[str, PeoplesText(280)]
+Title = Annotated[str, PeoplesText(200, required=True)]
+Kind = Annotated[str, PeoplesText(40, required=True)]
+Aim = Annotated[str, PeoplesText(2000, paragraphs=True)]
+Line = Annotated[str, PeoplesText(200)]
+SpeakerName = Annotated[str, PeoplesText(120)]
+Organisation = Annotated[str, PeoplesText(160)]
 
 
 def _type_required(schema: dict[str, Any]) -> None:
@@ -90,8 +92,8 @@ class AddSpeaker(_Command):
 
     type: Literal["add_speaker"] = "add_speaker"
     participant_id: Id | None = None
-    name: Annotated[str, Field(max_length=120), AfterValidator(clean_text)] = ""
-    organisation: Annotated[str, Field(max_length=160), AfterValidator(clean_text)] = ""
+    name: SpeakerName = ""
+    organisation: Organisation = ""
     constituency: Constituency = Constituency.OTHER
     kind: TurnKind = TurnKind.PANELLIST
     allotted_ms: Duration | None = None
@@ -202,7 +204,7 @@ class SetMessage(_Command):
     """A message for the speaker, shown on the speaker clock."""
 
     type: Literal["set_message"] = "set_message"
-    text: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(required_text)]
+    text: Annotated[str, PeoplesText(200, required=True)]
 
 
 class ClearMessage(_Command):

@@ -1,8 +1,20 @@
-"""Cleaning people's text: one normal form, no control or direction-override characters."""
+"""Cleaning people's text: one normal form, no control or direction-override characters.
+
+Text is cleaned first and its length checked after, once: NFC can make a text longer (U+1D160
+becomes three code points), so a limit checked on what was sent lets the cleaned text overflow
+it. ``PeoplesText`` puts both steps, in that order, into a pydantic type:
+``Annotated[str, PeoplesText(280)]``.
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 # Bidirectional embeddings, overrides and isolates: they can make a name display as something else.
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
@@ -20,18 +32,63 @@ def clean_paragraphs(value: str) -> str:
     return "\n".join(lines).strip()
 
 
-def required_text(value: str) -> str:
-    """``clean_text`` that refuses what is empty once cleaned (a name of only invisible marks)."""
-    cleaned = clean_text(value)
-    if not cleaned:
-        raise ValueError("must not be empty (or only invisible characters)")
+def limited_text(
+    value: str, max_length: int, *, required: bool = False, paragraphs: bool = False
+) -> str:
+    """``value`` cleaned, if the cleaned text has at most ``max_length`` characters (and, when
+    ``required``, at least one). Otherwise a ``ValueError`` (a pydantic ``string_too_long`` or
+    ``string_too_short``) naming the limit."""
+    cleaned = clean_paragraphs(value) if paragraphs else clean_text(value)
+    if len(cleaned) > max_length:
+        raise PydanticCustomError(
+            "string_too_long",
+            "String should have at most {max_length} characters once cleaned (Unicode NFC)",
+            {"max_length": max_length},
+        )
+    if required and not cleaned:
+        raise PydanticCustomError(
+            "string_too_short",
+            "must not be empty (or only invisible characters)",
+            {"min_length": 1},
+        )
     return cleaned
 
 
+@dataclass(frozen=True)
+class PeoplesText:
+    """Pydantic metadata for a free text a person types: ``Annotated[str, PeoplesText(120)]``.
+
+    The string is cleaned (``clean_text``, or ``clean_paragraphs`` for ``paragraphs``), then its
+    cleaned length is checked against ``max_length``; ``required`` refuses what is empty once
+    cleaned. The JSON Schema shows the same limits (``maxLength``, ``minLength``)."""
+
+    max_length: int
+    required: bool = False
+    paragraphs: bool = False
+
+    def __call__(self, value: str) -> str:
+        return limited_text(
+            value, self.max_length, required=self.required, paragraphs=self.paragraphs
+        )
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["maxLength"] = self.max_length
+        if self.required:
+            json_schema["minLength"] = 1
+        return json_schema
+
+
 def _kept(value: str, keep_newlines: bool = False) -> str:
-    value = unicodedata.normalize("NFC", value)
     kept = []
-    for char in value:
+    for char in unicodedata.normalize("NFC", value):
         if char in _BIDI_CONTROLS or char in _INVISIBLE:
             continue
         if keep_newlines and char == "\n":
@@ -40,4 +97,5 @@ def _kept(value: str, keep_newlines: bool = False) -> str:
             kept.append(" " if char in "\t\n\r" else "")
         else:
             kept.append(char)
-    return "".join(kept)
+    # again: a dropped character may have kept apart two that compose ("e", U+200B, U+0301)
+    return unicodedata.normalize("NFC", "".join(kept))

@@ -1,0 +1,329 @@
+"""Item 10 of the second round: people's text is cleaned first, and its length checked after, once.
+
+NFC makes some text longer: U+1D160 (MUSICAL SYMBOL EIGHTH NOTE) becomes three code points. A
+limit checked on what was sent let the cleaned text overflow it: a 500 when the command was
+validated again, a 503 on PostgreSQL when the name did not fit its column, an aim stored at three
+times its limit. Now every people's text is refused with a 422 naming the field and the limit,
+and what is kept fits the limit and the column.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+import typing
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+
+import httpx
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from pydantic import BaseModel, TypeAdapter
+from sqlmodel import SQLModel
+from starlette.testclient import TestClient
+
+from app.api import schemas
+from app.config import Settings
+from app.floor import commands as c
+from app.floor.text import PeoplesText, clean_paragraphs, clean_text, limited_text
+from app.main import create_app
+from app.store.tables import CredentialRow, EventRow, ParticipantRow
+
+from .conftest import NO_LIMITS, ORGANISER_KEY, World, build_world
+
+NOTE = "\U0001d160"  # MUSICAL SYMBOL EIGHTH NOTE: one code point as sent, three once cleaned
+
+
+def _cleaning_to(length: int) -> str:
+    """A text of at most ``length`` characters that is exactly ``length`` long once cleaned."""
+    return NOTE * (length // 3) + "x" * (length % 3)
+
+
+def _refused(response: httpx.Response, field: str, limit: int) -> None:
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert field in error["message"] and f"at most {limit} characters" in error["message"]
+
+
+@pytest.fixture
+def any_world(database_url: str) -> Iterator[World]:
+    """The security tests' world on SQLite, then on PostgreSQL (whose columns have a length)."""
+    settings = Settings(database_url=database_url, organiser_key=ORGANISER_KEY, limits=NO_LIMITS)
+    with TestClient(create_app(settings), base_url="http://floor.test") as client:
+        yield build_world(client)
+
+
+# --- the probe's cases --------------------------------------------------------------------------
+
+
+def test_a_note_that_grows_when_cleaned_is_refused_naming_its_limit(world: World) -> None:
+    path = f"/segments/{world.segment_id}/floor-requests"
+    body = {"command_id": "grown", "note": NOTE * 280}
+    _refused(world.call("delegate", "POST", path, json=body), "note", 280)
+    assert world.state()["state"]["requests"] == []
+    body = {"command_id": "full", "note": _cleaning_to(280)}
+    accepted = world.call("delegate", "POST", path, json=body)
+    assert accepted.status_code == 201, accepted.text
+    (request,) = accepted.json()["requests"]
+    assert len(request["note"]) == 280 and request["note"].startswith("\U0001d158\U0001d165")
+
+
+def test_a_title_that_grows_when_cleaned_is_refused_naming_its_limit(world: World) -> None:
+    segments = f"/events/{world.event['id']}/segments"
+    body = {"command_id": "grown", "title": NOTE * 200}
+    _refused(world.call("organiser", "POST", segments, json=body), "title", 200)
+    patch = {"command_id": "grown-patch", "title": NOTE * 200}
+    path = f"/segments/{world.segment_id}"
+    _refused(world.call("organiser", "PATCH", path, json=patch), "title", 200)
+    body = {"command_id": "full", "title": _cleaning_to(200)}
+    created = world.call("organiser", "POST", segments, json=body)
+    assert created.status_code == 201, created.text
+    assert len(created.json()["title"]) == 200
+
+
+def test_an_aim_is_never_kept_longer_than_its_limit(world: World) -> None:
+    path = f"/segments/{world.segment_id}"
+    before = world.call("organiser", "GET", path).json()
+    grown = world.command("organiser", {"type": "update_segment", "aim": NOTE * 2000})
+    _refused(grown, "aim", 2000)
+    assert world.call("organiser", "GET", path).json() == before
+    full = world.command("organiser", {"type": "update_segment", "aim": _cleaning_to(2000)})
+    assert full.status_code == 200, full.text
+    assert len(world.call("organiser", "GET", path).json()["aim"]) == 2000
+
+
+def test_a_name_that_grows_when_cleaned_is_a_422_not_a_storage_error(any_world: World) -> None:
+    participants = f"/events/{any_world.event['id']}/participants"
+    before = any_world.call("organiser", "GET", participants).json()
+    _refused(any_world.join(NOTE * 120), "name", 120)
+    assert any_world.call("organiser", "GET", participants).json() == before
+
+
+def test_a_link_label_that_grows_when_cleaned_is_a_422_not_a_500(any_world: World) -> None:
+    links = f"/events/{any_world.event['id']}/access-links"
+    before = any_world.call("organiser", "GET", links).json()
+    body = {"role": "display", "label": NOTE * 200}
+    _refused(any_world.call("organiser", "POST", links, json=body), "label", 200)
+    assert any_world.call("organiser", "GET", links).json() == before
+
+
+# --- every text that is stored in a column ------------------------------------------------------
+
+
+def _create_event(world: World, field: str, value: str) -> tuple[httpx.Response, str]:
+    body = {"title": "Hearing", field: value}
+    return world.call("organiser", "POST", "/events", json=body), field
+
+
+def _join(world: World, field: str, value: str) -> tuple[httpx.Response, str]:
+    return world.join(**{field: value}), f"participant.{field}"
+
+
+def _make_link(world: World, field: str, value: str) -> tuple[httpx.Response, str]:
+    body = {"role": "display", field: value}
+    path = f"/events/{world.event['id']}/access-links"
+    return world.call("organiser", "POST", path, json=body), field
+
+
+Sender = Callable[[World, str, str], tuple[httpx.Response, str]]
+STORED: list[tuple[Sender, str, int]] = [
+    (_create_event, "title", 300),
+    (_create_event, "venue", 300),
+    (_create_event, "room", 200),
+    (_join, "name", 120),
+    (_join, "title", 120),
+    (_join, "organisation", 160),
+    (_join, "region", 80),
+    (_make_link, "label", 200),
+]
+
+
+@pytest.mark.parametrize(
+    ("send", "field", "limit"), STORED, ids=[f"{s.__name__[1:]}-{f}" for s, f, _ in STORED]
+)
+def test_each_stored_text_is_limited_once_cleaned_and_fits_its_column(
+    any_world: World, send: Sender, field: str, limit: int
+) -> None:
+    refused, _ = send(any_world, field, NOTE * limit)
+    _refused(refused, field, limit)
+    accepted, where = send(any_world, field, _cleaning_to(limit))
+    assert accepted.status_code == 201, accepted.text  # on PostgreSQL: it fits its column
+    kept: Any = accepted.json()
+    for key in where.split("."):
+        kept = kept[key]
+    assert kept == unicodedata.normalize("NFC", _cleaning_to(limit)) and len(kept) == limit
+
+
+def test_every_stored_text_limit_fits_its_column() -> None:
+    """No body can make a row that its table refuses (PostgreSQL's VARCHAR has a length)."""
+    tables: list[tuple[type[BaseModel], type[SQLModel]]] = [
+        (schemas.EventCreate, EventRow),
+        (schemas.ParticipantCreate, ParticipantRow),
+        (schemas.AccessLinkCreate, CredentialRow),
+    ]
+    checked = 0
+    for body, row in tables:
+        columns = row.__table__.columns  # type: ignore[attr-defined]
+        for name, field in body.model_fields.items():
+            limit = _peoples_text(field.annotation, field.metadata)
+            if limit is not None:
+                assert limit.max_length <= columns[name].type.length, (body.__name__, name)
+                checked += 1
+    assert checked == 8
+
+
+# --- every command's text -----------------------------------------------------------------------
+
+COMMANDS: list[tuple[str, dict[str, Any], str, int]] = [
+    ("moderator", {"type": "add_speaker", "name": NOTE * 120}, "name", 120),
+    (
+        "moderator",
+        {"type": "add_speaker", "name": "X", "organisation": NOTE * 160},
+        "organisation",
+        160,
+    ),
+    ("moderator", {"type": "add_speaker", "name": "X", "note": NOTE * 280}, "note", 280),
+    (
+        "moderator",
+        {"type": "decline_request", "request_id": "r", "reason": NOTE * 280},
+        "reason",
+        280,
+    ),
+    ("moderator", {"type": "set_message", "text": NOTE * 200}, "text", 200),
+    ("moderator", {"type": "update_segment", "title": NOTE * 200}, "title", 200),
+    ("moderator", {"type": "update_segment", "kind": NOTE * 40}, "kind", 40),
+    ("moderator", {"type": "update_segment", "moderator": NOTE * 200}, "moderator", 200),
+    ("delegate", {"type": "request_floor", "note": NOTE * 280}, "note", 280),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "command", "field", "limit"),
+    COMMANDS,
+    ids=[f"{command['type']}-{field}" for _, command, field, _ in COMMANDS],
+)
+def test_each_command_text_is_limited_once_cleaned(
+    world: World, role: str, command: dict[str, Any], field: str, limit: int
+) -> None:
+    before = world.state()
+    _refused(world.command(role, command, command_id=uuid.uuid4().hex), field, limit)
+    assert world.state()["version"] == before["version"]
+
+
+def test_every_free_text_of_a_body_or_command_is_peoples_text() -> None:
+    """A new text field without ``PeoplesText`` would be stored uncleaned or unlimited."""
+    not_text = {"type", "command_id", "request_id", "entry_id", "participant_id"}
+    not_text |= {"join_code", "timezone", "date", "token"}  # codes and names the server checks
+    bodies = [
+        model
+        for model in vars(schemas).values()
+        if isinstance(model, type) and issubclass(model, schemas.Body) and model is not schemas.Body
+    ]
+    commands = [*typing.get_args(typing.get_args(c.SegmentCommand)[0]), c.CreateSegment]
+    found = set()
+    for model in [*bodies, *commands]:
+        for name, field in model.model_fields.items():
+            if _is_text(field.annotation) and name not in not_text:
+                assert _peoples_text(field.annotation, field.metadata), (model.__name__, name)
+                found.add(name)
+    assert {"note", "reason", "text", "aim", "moderator", "label", "venue", "room"} <= found
+
+
+def _peoples_text(annotation: Any, metadata: list[Any]) -> PeoplesText | None:
+    """The ``PeoplesText`` of a field: in its metadata, or inside ``X | None``."""
+    for item in metadata:
+        if isinstance(item, PeoplesText):
+            return item
+    for arm in typing.get_args(annotation):
+        if typing.get_origin(arm) is Annotated:
+            found = _peoples_text(None, list(arm.__metadata__))
+            if found is not None:
+                return found
+    return None
+
+
+def _is_text(annotation: Any) -> bool:
+    if annotation is str:
+        return True
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        return any(
+            arm is str or typing.get_args(arm)[:1] == (str,) for arm in typing.get_args(annotation)
+        )
+    return False
+
+
+# --- the cleaning itself, for any text ----------------------------------------------------------
+
+#: What makes cleaning interesting: characters NFC lengthens or composes, invisible, direction,
+#: control and surrogate characters, Hangul jamo, several kinds of space and line break.
+TRICKY = [
+    NOTE,
+    "e",
+    "\u0301",
+    "\u0323",
+    "\u1e9b",
+    "\u0344",
+    "\ufb2c",
+    "\u0f73",
+    "\u1100",
+    "\u1161",
+    "\u11a8",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u00ad",
+    "\u202e",
+    "\u2066",
+    "\x00",
+    "\x07",
+    "\ud800",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\u2002",
+    "\u2028",
+    "\u3000",
+]
+TEXTS = st.text(st.one_of(st.characters(), st.sampled_from(TRICKY)), max_size=60)
+_HIDDEN = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e", "\u2066"}
+
+
+@functools.cache
+def _adapter(limit: int, required: bool, paragraphs: bool) -> TypeAdapter[str]:
+    return TypeAdapter(Annotated[str, PeoplesText(limit, required, paragraphs)])
+
+
+@given(
+    value=TEXTS,
+    limit=st.integers(min_value=0, max_value=40),
+    required=st.booleans(),
+    paragraphs=st.booleans(),
+)
+@example(value="e\u200b\u0301", limit=5, required=False, paragraphs=False)  # composes once dropped
+@example(value="\u1100\u200d\u1161", limit=5, required=False, paragraphs=True)  # Hangul, the same
+@example(value=NOTE * 2, limit=5, required=False, paragraphs=False)  # 2 as sent, 6 once cleaned
+@example(value="\u200b\u202e ", limit=5, required=True, paragraphs=False)  # blank once cleaned
+def test_cleaning_is_idempotent_and_what_is_kept_is_within_the_limit(
+    value: str, limit: int, required: bool, paragraphs: bool
+) -> None:
+    cleaned = (clean_paragraphs if paragraphs else clean_text)(value)
+    assert (clean_paragraphs if paragraphs else clean_text)(cleaned) == cleaned
+    assert unicodedata.is_normalized("NFC", cleaned) and not _HIDDEN & set(cleaned)
+    try:
+        kept = limited_text(value, limit, required=required, paragraphs=paragraphs)
+    except ValueError as error:
+        if len(cleaned) > limit:
+            assert f"at most {limit} characters" in str(error)
+        else:
+            assert required and not cleaned and "empty" in str(error)
+        with pytest.raises(ValueError, match=r"at most|empty"):
+            _adapter(limit, required, paragraphs).validate_python(value)
+    else:
+        assert kept == cleaned and len(kept) <= limit and (kept or not required)
+        assert limited_text(kept, limit, required=required, paragraphs=paragraphs) == kept
+        assert _adapter(limit, required, paragraphs).validate_python(value) == kept
