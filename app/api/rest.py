@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 import secrets
 from typing import Annotated, Any
@@ -14,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from .. import __version__
 from ..auth import BROWSER_COOKIE, session_cookie
+from ..exports import csv_response
 from ..floor import Actor, FloorError, NotFound, Role
 from ..floor import commands as c
 from ..hearing import Hearing
@@ -390,17 +390,9 @@ async def speeches(
     ]
     if format == "json":
         return rows
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(SpeechOut.model_fields))
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row.model_dump())
-    filename = f"speeches-{segment_id}.csv"
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    fieldnames = list(SpeechOut.model_fields)
+    dumped = [row.model_dump() for row in rows]
+    return csv_response(dumped, fieldnames, f"speeches-{segment_id}.csv")
 
 
 # --- participants -------------------------------------------------------------------------------
