@@ -1,0 +1,207 @@
+"""The API docs without the internet (second round, finding 12): ``/docs`` and ``/redoc`` come
+from this server's own files, under a Content-Security-Policy, and render in Chromium with every
+request that would leave the server refused."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Request, Route, sync_playwright
+
+from app.api import docs
+from tests.browser.conftest import CHROMIUM_ARGS, screenshot
+from tests.e2e.server import ServerProcess
+
+from .conftest import AppFactory
+
+PAGES = ("/docs", "/redoc", "/docs/oauth2-redirect")
+VENDORED = Path(__file__).resolve().parents[2] / "frontend" / "static" / "docs"
+CONTENT_TYPES = {".js": "javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+
+
+class References(HTMLParser):
+    """Every URL a page names (src, href, ReDoc's spec-url, data-*-url), and its scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.inline_script = ""
+        self.handlers: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(f"{tag} {name}")
+            if value and (name in ("src", "href", "spec-url") or name.endswith("-url")):
+                self.urls.append(value)
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+            self._in_script = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.inline_script += data.strip()
+
+
+def _references(html: str) -> References:
+    parser = References()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    directives = (part.split() for part in header.split(";") if part.strip())
+    return {words[0]: words[1:] for words in directives}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_docs_page_names_nothing_outside_the_server(make_client: AppFactory, path: str) -> None:
+    response = make_client().get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    html = response.text
+    assert not re.search(r"https?:|//[^/]", html.replace("<!doctype html>", "")), html
+    page = _references(html)
+    assert page.urls, "the page names its assets"
+    for url in page.urls:
+        assert url.startswith("/") and not url.startswith("//"), url
+    # nothing for script-src 'self' to refuse: external scripts only, no handler attributes
+    assert page.scripts and all(script.get("src") for script in page.scripts)
+    assert page.inline_script == "" and page.handlers == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_docs_page_carries_a_content_security_policy(make_client: AppFactory, path: str) -> None:
+    header = make_client().get(path).headers["content-security-policy"]
+    policy = _policy(header)
+    assert policy["script-src"] == ["'self'"]
+    assert policy["default-src"] == ["'self'"]
+    assert policy["connect-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert not re.search(r"https?:|\*", header), header
+    if path != "/redoc":  # ReDoc writes <style> elements; Swagger UI needs nothing inline
+        assert policy["style-src"] == ["'self'"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_assets_a_docs_page_names_are_served(make_client: AppFactory, path: str) -> None:
+    client = make_client()
+    for url in _references(client.get(path).text).urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if url == "/openapi.json":
+            assert response.json()["openapi"].startswith("3.1")
+            continue
+        if url.startswith(docs.OAUTH2_REDIRECT):
+            continue
+        suffix = Path(url).suffix
+        assert CONTENT_TYPES[suffix] in response.headers["content-type"], url
+        assert len(response.content) > 0
+
+
+def test_fastapi_s_own_pages_are_off(make_client: AppFactory) -> None:
+    """The pages are ours: nothing in them comes from FastAPI's CDN defaults."""
+    client = make_client()
+    for path in ("/docs", "/redoc"):
+        html = client.get(path).text
+        assert "cdn.jsdelivr.net" not in html and "fastapi.tiangolo.com" not in html
+        assert "fonts.googleapis.com" not in html
+
+
+def test_the_vendored_files_are_the_ones_recorded() -> None:
+    """frontend/static/docs/VENDORED.md names each file's SHA-256 and the versions; a file
+    changed or replaced by hand, or a version bumped in one place only, fails here."""
+    record = (VENDORED / "VENDORED.md").read_text()
+    listed = dict(
+        (name, digest) for digest, name in re.findall(r"^([0-9a-f]{64})  (\S+)$", record, re.M)
+    )
+    assert {"swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"} <= listed.keys()
+    for name, digest in listed.items():
+        assert hashlib.sha256((VENDORED / name).read_bytes()).hexdigest() == digest, name
+    assert f"`swagger-ui-dist` | {docs.SWAGGER_UI_VERSION}" in record
+    assert f"`redoc` | {docs.REDOC_VERSION}" in record
+    for licence in ("swagger-ui.LICENSE", "swagger-ui.NOTICE", "redoc.LICENSE"):
+        assert (VENDORED / licence).is_file()
+
+
+# --- in Chromium, offline -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerProcess]:
+    with tempfile.TemporaryDirectory() as directory:
+        folder = Path(directory)
+        process = ServerProcess(f"sqlite:///{folder / 'docs.db'}", folder / "server.log")
+        process.start()
+        try:
+            yield process
+        finally:
+            process.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed (scripts/test installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_docs_render_offline_in_chromium(
+    chromium: Browser, server: ServerProcess, path: str
+) -> None:
+    """Under the page's real policy (no bypass), with every request off the server aborted and
+    recorded, the page renders the API's operations."""
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    escaped: list[str] = []
+    refused: list[str] = []
+    errors: list[str] = []
+
+    def only_this_server(route: Route, request: Request) -> None:
+        if request.url.startswith(f"{server.base}/"):
+            route.continue_()
+        else:
+            escaped.append(request.url)
+            route.abort()
+
+    def policy_refusals(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    page.route("**/*", only_this_server)
+    page.on("console", policy_refusals)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{server.base}{path}")
+        page.get_by_text("/api/v1/health", exact=True).first.wait_for(timeout=20_000)
+        if path == "/docs":
+            page.get_by_text("/api/v1/events/{event_id}/segments", exact=True).first.wait_for()
+            screenshot(page, "api-docs")
+    finally:
+        context.close()
+    assert escaped == [], f"requests left the server: {escaped}"
+    assert errors == []
+    if path == "/redoc":
+        # its sidebar's Redocly logo (cdn.redoc.ly): refused by img-src, never requested
+        refused = [text for text in refused if "cdn.redoc.ly/redoc/logo-mini.svg" not in text]
+    assert refused == [], refused
