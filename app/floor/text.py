@@ -37,7 +37,16 @@ def limited_text(
 ) -> str:
     """``value`` cleaned, if the cleaned text has at most ``max_length`` characters (and, when
     ``required``, at least one). Otherwise a ``ValueError`` (a pydantic ``string_too_long`` or
-    ``string_too_short``) naming the limit."""
+    ``string_too_short``) naming the limit. The limit holds for the text as sent too (what the
+    JSON Schema's ``maxLength`` documents), so a client is never told a value fits that it sent
+    over the limit; the cleaned text can be longer than the one sent (NFC decomposes some
+    characters), which is why it is checked again, here, in the same step."""
+    if len(value) > max_length:
+        raise PydanticCustomError(
+            "string_too_long",
+            "String should have at most {max_length} characters",
+            {"max_length": max_length},
+        )
     cleaned = clean_paragraphs(value) if paragraphs else clean_text(value)
     if len(cleaned) > max_length:
         raise PydanticCustomError(
