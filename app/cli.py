@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import logging
 import os
@@ -10,21 +11,42 @@ import sys
 
 import uvicorn
 
-from .api.wire import PreparedFramesProtocol
-from .config import Settings
+from .api import connections
+from .api.connections import Guard, guarded
+from .api.wire import PreparedFramesProtocol, websocket_protocol
+from .config import Limits, Settings
 from .main import StartupInfo, create_app
+
+log = logging.getLogger("floorkeeper")
 
 
 # The WebSocket settings the field notes ask for: no per-message deflate (it doubles CPU per
 # broadcast and triples memory per connection), small frames, regular pings.
 def uvicorn_config(
-    app: object, host: str, port: int, forwarded_allow_ips: str = "127.0.0.1"
+    app: object,
+    host: str,
+    port: int,
+    forwarded_allow_ips: str = "127.0.0.1",
+    guard: Guard | None = None,
+    http: type[asyncio.Protocol] | str | None = None,
+    ws: type[asyncio.Protocol] = PreparedFramesProtocol,
 ) -> uvicorn.Config:
+    """``guard``: the connection guard (app/api/connections.py; default: the default ``Limits``'
+    under the present file limit); ``http``: the HTTP protocol (default: h11 under the guard);
+    ``ws``: the WebSocket protocol (``wire.websocket_protocol()``)."""
+    guard = guard or Guard.from_limits(Limits(), forwarded_allow_ips)
     return uvicorn.Config(
         app,  # type: ignore[arg-type]
         host=host,
         port=port,
         log_level="info",
+        # h11 (uvicorn's "auto" without httptools, as here) with a deadline for every request
+        # head and caps on connections, per address and in all (app/api/connections.py)
+        http=guarded(guard) if http is None else http,
+        # the kernel's queue of connections not yet accepted, and how many asyncio accepts (or,
+        # out of descriptors, fails to) per wake-up: 512 under a file limit of 8,192 or more,
+        # less under a lower one (connections.backlog; uvicorn's default is 2,048)
+        backlog=guard.backlog,
         # Behind a TLS proxy on these addresses, X-Forwarded-Proto/-For are believed: cookies
         # get Secure and limits count the phone's address, not the proxy's.
         proxy_headers=True,
@@ -35,7 +57,7 @@ def uvicorn_config(
         loop="asyncio",
         # uvicorn's sans-I/O protocol (one transport.write per frame, no legacy drain), which
         # also writes frames prepared once for every socket (app/api/wire.py)
-        ws=PreparedFramesProtocol,
+        ws=ws,
         ws_per_message_deflate=False,
         ws_max_size=128 * 1024,  # the app refuses frames over 64 KiB with an error it names
         ws_ping_interval=20.0,
@@ -109,14 +131,40 @@ def banner(info: StartupInfo, base: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def connection_guard(limits: Limits, forwarded_allow_ips: str) -> tuple[Guard, str | None]:
+    """The file limit raised, the connection guard that follows from it, and None; or, if the
+    installed uvicorn is not the one the guard was written for, "h11" (uvicorn's own protocol,
+    without the guard) and a warning."""
+    files = connections.raise_file_limit()
+    guard = Guard.from_limits(limits, forwarded_allow_ips, files.soft)
+    connections.report(files, guard, limits)
+    gaps = connections.problems()
+    if not gaps:
+        return guard, None
+    log.warning(
+        "uvicorn %s's HTTP protocol is not the one app/api/connections.py was written for (%s): "
+        "serving without its request-head deadline and connection caps; put a proxy with its "
+        "own (nginx: client_header_timeout, limit_conn) in front",
+        uvicorn.__version__,
+        "; ".join(gaps),
+    )
+    return guard, "h11"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    connections.install_log_filter()  # asyncio's failed accepts: counted, not one traceback each
     settings = Settings.from_env(database_url=args.database_url)
+    # before the app opens its database: the file limit, then the caps that follow from it
+    guard, http = connection_guard(settings.limits, args.forwarded_allow_ips)
+    ws = websocket_protocol()
     app = create_app(settings, demo=args.demo)
     base = settings.public_url or f"http://{args.host}:{args.port}"
 
-    config = uvicorn_config(app, args.host, args.port, forwarded_allow_ips=args.forwarded_allow_ips)
+    config = uvicorn_config(
+        app, args.host, args.port, args.forwarded_allow_ips, guard=guard, http=http, ws=ws
+    )
     logging.getLogger("uvicorn.error").addFilter(ClientFaultsAreNotCrashes())  # after its setup
     server = uvicorn.Server(config)
 

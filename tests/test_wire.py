@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,9 +15,12 @@ import pytest
 import uvicorn
 from starlette.websockets import WebSocket, WebSocketState
 from uvicorn.protocols.utils import ClientDisconnected
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
-from app.api.wire import PREPARED_FRAMES, _Turns
+from app.api import wire
+from app.api.wire import PREPARED_FRAMES, PreparedFramesProtocol, _Turns
 from app.api.ws import sender
 from app.cli import uvicorn_config
 from app.hub import Encoded
@@ -91,7 +95,12 @@ async def test_frames_written_in_one_turn_leave_together_in_order() -> None:
         protocol = getattr(write, "__self__")  # noqa: B009 (the bound method's protocol)
         writes: list[int] = []
         real = protocol.transport.write
-        protocol.transport.write = lambda data: (writes.append(len(data)), real(data))[1]
+
+        def counted(data: bytes) -> None:
+            writes.append(len(data))
+            real(data)
+
+        protocol.transport.write = counted
 
         frames = [Encoded(b'{"n":%d}' % n) for n in range(10)]
         for frame in frames:
@@ -126,7 +135,7 @@ async def test_a_client_that_stops_reading_pushes_back_then_gets_everything_in_o
         client.transport.resume_reading()
 
         async def read_all() -> list[int]:
-            return [int((await client.recv()).split(",")[0].split(":")[1]) for _ in range(frame)]
+            return [int(str(await client.recv()).split(",")[0].split(":")[1]) for _ in range(frame)]
 
         reading = asyncio.ensure_future(read_all())
         await writing
@@ -155,9 +164,9 @@ async def test_a_compressed_connection_is_not_offered_shared_frames() -> None:
 
 async def test_the_app_writes_prepared_frames_when_offered_and_text_otherwise() -> None:
     written: list[bytes] = []
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
-    async def asgi_send(message: dict[str, Any]) -> None:
+    async def asgi_send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     async def receive() -> dict[str, Any]:
@@ -172,3 +181,69 @@ async def test_the_app_writes_prepared_frames_when_offered_and_text_otherwise() 
         assert sender(websocket)(frame) is None
     assert written == [frame.wire]
     assert sent == [{"type": "websocket.send", "text": frame.text}]
+
+
+# --- uvicorn's internals: checked at start, and failures that are not a client leaving ----------
+
+
+def test_the_check_at_start_passes_under_the_installed_uvicorn(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    assert wire.problems() == []
+    assert wire.websocket_protocol() is PreparedFramesProtocol
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_missing_internal_name_means_uvicorns_own_protocol_and_a_warning(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A uvicorn that renamed what wire.py relies on is served with its own protocol (frames
+    through ASGI's send, ``ws.sender``), and the log says why, rather than every socket
+    failing its writes as if its client had left."""
+    stock_init = WebSocketsSansIOProtocol.__init__
+
+    def renamed(self: WebSocketsSansIOProtocol, *args: Any, **kwargs: Any) -> None:
+        stock_init(self, *args, **kwargs)
+        self.is_closed = self.close_sent  # type: ignore[attr-defined]
+        del self.close_sent
+
+    monkeypatch.setattr(WebSocketsSansIOProtocol, "__init__", renamed)
+    assert wire.problems() == ["close_sent"]
+    assert wire.websocket_protocol() is WebSocketsSansIOProtocol
+    [warning] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warning.levelno == logging.WARNING and warning.name == "floorkeeper.wire"
+    assert "close_sent" in warning.getMessage() and "uvicorn's own" in warning.getMessage()
+
+    monkeypatch.setattr(WebSocketsSansIOProtocol, "__init__", stock_init)
+    monkeypatch.delattr(WebSocketsSansIOProtocol, "handle_connect")
+    assert wire.problems() == ["handle_connect"]
+
+
+async def test_under_uvicorns_own_protocol_the_app_sends_through_asgi() -> None:
+    app = Probe()
+    async with serving(app, ws=WebSocketsSansIOProtocol) as url, connect(url) as client:
+        assert await app.writers.get() is None  # so ws.sender sends text through ASGI
+        await client.send("still works")
+
+
+async def test_an_unexpected_error_in_a_write_is_logged_as_an_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = Probe()
+    async with serving(app) as url, connect(url, compression=None) as client:
+        write = await app.writers.get()
+        assert write is not None
+        protocol = getattr(write, "__self__")  # noqa: B009 (the bound method's protocol)
+
+        def broken(data: bytes) -> None:
+            raise RuntimeError("a write that should never fail")
+
+        protocol.transport.write = broken
+        with pytest.raises(ClientDisconnected):  # so the hub drops the socket
+            write(Encoded(b"{}").wire)
+        [error] = [r for r in caplog.records if r.name == "floorkeeper.wire"]
+        assert error.levelno == logging.ERROR and error.exc_info is not None
+        assert "a write that should never fail" in error.getMessage()
+        with pytest.raises(ConnectionClosed):  # and the socket is closed, not left half-alive
+            await asyncio.wait_for(client.recv(), 5)
