@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import __version__
+from . import __version__, keyfile
 from .api import docs as api_docs
 from .api import faces
 from .api.deps import Services
@@ -37,6 +37,8 @@ class StartupInfo:
     """What ``serve`` prints once the server is up."""
 
     organiser_key: str | None = None
+    #: Where a generated organiser key was written instead (FLOORKEEPER_ORGANISER_KEY_FILE).
+    organiser_key_file: str | None = None
     demo_event_id: str | None = None
     links: dict[str, str] = field(default_factory=dict)
 
@@ -52,6 +54,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         store = Store(database)
         key = await asyncio.to_thread(ensure_organiser_key, store, settings.organiser_key)
         info.organiser_key = key.generated
+        if key.generated is not None:
+            kept = await asyncio.to_thread(keyfile.keep, key.generated)
+            if kept is not None:
+                info.organiser_key, info.organiser_key_file = None, str(kept)
         engine = Engine(store, Hub())
         await engine.load()
         auth = Authenticator(store, key.digest)
