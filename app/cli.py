@@ -11,10 +11,12 @@ import sys
 
 import uvicorn
 
+from . import keyfile
 from .api import connections
 from .api.connections import Guard, guarded
 from .api.wire import PreparedFramesProtocol, websocket_protocol
-from .config import Limits, Settings
+from .config import ConfigError, Limits, Settings
+from .logs import install_log_filters
 from .main import StartupInfo, create_app
 
 log = logging.getLogger("floorkeeper")
@@ -113,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def banner(info: StartupInfo, base: str) -> str:
     lines = ["", f"Floorkeeper is running at {base}", f"  API docs (OpenAPI):  {base}/docs"]
+    if info.organiser_key_file:
+        lines.append(keyfile.banner_line(info.organiser_key_file))
     if info.organiser_key:
         lines.append(f"  Organiser key (shown once, keep it safe): {info.organiser_key}")
     if info.demo_event_id:
@@ -155,7 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     connections.install_log_filter()  # asyncio's failed accepts: counted, not one traceback each
-    settings = Settings.from_env(database_url=args.database_url)
+    try:
+        settings = Settings.from_env(database_url=args.database_url)
+    except ConfigError as error:
+        print(f"floorkeeper: {error}", file=sys.stderr)
+        return 2
     # before the app opens its database: the file limit, then the caps that follow from it
     guard, http = connection_guard(settings.limits, args.forwarded_allow_ips)
     ws = websocket_protocol()
@@ -166,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         app, args.host, args.port, args.forwarded_allow_ips, guard=guard, http=http, ws=ws
     )
     logging.getLogger("uvicorn.error").addFilter(ClientFaultsAreNotCrashes())  # after its setup
+    install_log_filters()  # join codes and stored values out of the log (app/logs.py)
     server = uvicorn.Server(config)
 
     original_startup = server.startup

@@ -147,3 +147,13 @@ def test_a_weak_organiser_key_in_the_environment_stops_the_server(
     monkeypatch.setenv("FLOORKEEPER_ORGANISER_KEY", "secret")
     with pytest.raises(ConfigError, match="6 characters long"):
         Settings.from_env()
+
+
+def test_the_server_will_not_start_with_a_weak_organiser_key(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    monkeypatch.setenv("FLOORKEEPER_ORGANISER_KEY", "password")
+    assert main(["serve", "--port", "1"]) == 2
+    assert "FLOORKEEPER_ORGANISER_KEY is 8 characters long" in capsys.readouterr().err
