@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
 from typing import Any
 
 import orjson
+from starlette.websockets import WebSocketDisconnect
 from websockets.frames import Frame, Opcode
 
 from .views import Audience
@@ -105,6 +106,19 @@ def _rest(coroutine: Coroutine[Any, Any, None], waiting: Any) -> Generator[Any, 
             waiting = coroutine.send(None)
         except StopIteration:
             return
+
+
+#: What a send raises when the client has gone (closed, reset, disconnected): routine, logged at
+#: DEBUG. Anything else is a fault of ours (e.g. a server protocol that changed under us) and is
+#: logged at ERROR, so a socket never goes silent without a trace.
+CLIENT_GONE: tuple[type[BaseException], ...] = (OSError, RuntimeError, WebSocketDisconnect)
+
+
+def _send_failed(error: Exception) -> None:
+    if isinstance(error, CLIENT_GONE):
+        log.debug("send failed: the client is gone", exc_info=error)
+    else:
+        log.error("a frame could not be sent (%s): closing the socket", error, exc_info=error)
 
 
 #: The queue of every subscriber with nothing waiting (almost all of them, almost always): a
@@ -204,8 +218,8 @@ class Subscriber:
             return
         try:
             rest = self.send(frame)
-        except Exception:  # the client is gone; its reader ends the connection
-            log.debug("send failed", exc_info=True)
+        except Exception as error:  # the client is gone; its reader ends the connection
+            _send_failed(error)
             self.close()
             return
         if rest is not None:  # the socket pushed back: finish in a task, queue behind it
@@ -218,8 +232,8 @@ class Subscriber:
                 more = self.send(frame)
                 if more is not None:
                     await more
-        except Exception:
-            log.debug("send failed", exc_info=True)
+        except Exception as error:
+            _send_failed(error)
             self.close()
         finally:
             self.sending = None

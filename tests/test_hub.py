@@ -4,10 +4,11 @@ order when it pushes back, one snapshot instead of a hopeless backlog, and quiet
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
-from app.hub import OUTBOX_LIMIT, RESUME_GRACE_S, Encoded, Hub, Subscriber, started
+from app.hub import OUTBOX_LIMIT, RESUME_GRACE_S, Encoded, Hub, Subscriber, encode, started
 from app.views import Audience
 
 
@@ -151,3 +152,23 @@ async def test_only_audiences_someone_listens_to_get_updates_and_a_gap_resumes_b
     assert hub.audiences("s") == {Audience.DELEGATE}
     now[0] += RESUME_GRACE_S
     assert hub.audiences("s") == set()
+
+
+def test_an_unexpected_send_error_is_logged_as_an_error(caplog: pytest.LogCaptureFixture) -> None:
+    """A client that has gone is routine; anything else a send raises is a fault of ours and
+    must not close a socket silently (a renamed protocol internal, say)."""
+
+    def broken(frame: Encoded) -> None:
+        raise AttributeError("'Protocol' object has no attribute 'writable'")
+
+    def gone(frame: Encoded) -> None:
+        raise ConnectionResetError("reset by peer")
+
+    with caplog.at_level(logging.DEBUG, logger="floorkeeper.hub"):
+        for send in (broken, gone):
+            subscriber = Subscriber("ev", Audience.PUBLIC, None, False, send, lambda: encode({}))
+            subscriber.push(encode({"type": "update"}))
+            assert subscriber.closed
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "could not be sent" in errors[0].getMessage()
+    assert any(r.levelno == logging.DEBUG and "gone" in r.getMessage() for r in caplog.records)
