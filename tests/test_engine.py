@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import itertools
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import orjson
 import pytest
@@ -50,6 +51,25 @@ async def _hearing(engine: Engine) -> tuple[str, str]:
     segment_id = created["segment_id"]
     await engine.execute("ev", segment_id, c.StartSegment(), ORGANISER, "c1")
     return "ev", segment_id
+
+
+@contextlib.contextmanager
+def _failing_writes(engine: Engine, reason: str) -> Iterator[None]:
+    """Every write of the log fails with ``reason`` (a locked database, a full disk) meanwhile."""
+    append = engine.store.append
+
+    def broken(
+        records: Sequence[LogRecord],
+        commands: Sequence[CommandRecord] = (),
+        statements: Sequence[Executable] = (),
+    ) -> None:
+        raise OperationalError("INSERT", {}, Exception(reason))
+
+    engine.store.append = broken  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        engine.store.append = append  # type: ignore[method-assign]
 
 
 async def test_restart_rebuilds_state_version_and_deadline(database_url: str) -> None:
@@ -111,21 +131,13 @@ async def test_a_failed_write_changes_nothing_and_can_be_retried(sqlite_url: str
     engine = _make(sqlite_url, Clock())
     event_id, segment_id = await _hearing(engine)
     before = engine.hearing(event_id).state
-    real_append = engine.store.append
-
-    def broken(
-        records: Sequence[LogRecord],
-        commands: Sequence[CommandRecord] = (),
-        statements: Sequence[Executable] = (),
-    ) -> None:
-        raise OperationalError("INSERT", {}, Exception("database is locked"))
-
-    engine.store.append = broken  # type: ignore[method-assign]
-    with pytest.raises(StorageUnavailable) as error:
+    with (
+        _failing_writes(engine, "database is locked"),
+        pytest.raises(StorageUnavailable) as error,
+    ):
         await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "w")
     assert error.value.status == 503 and "retry" in error.value.message
     assert engine.hearing(event_id).state is before
-    engine.store.append = real_append  # type: ignore[method-assign]
     result = await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "w")
     assert result["version"] == before.segments[segment_id].version + 1
 
@@ -245,26 +257,16 @@ async def test_a_failed_batch_fails_every_command_decided_on_it(sqlite_url: str)
     event_id, segment_id = await _hearing(engine)
     hearing = engine.hearing(event_id)
     before = hearing.state
-    append = engine.store.append
-
-    def broken(
-        records: Sequence[LogRecord],
-        commands: Sequence[CommandRecord] = (),
-        statements: Sequence[Executable] = (),
-    ) -> None:
-        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
-
-    engine.store.append = broken  # type: ignore[method-assign]
-    answers = await asyncio.gather(
-        *(
-            engine.execute(event_id, segment_id, c.AddSpeaker(name=f"S{n}"), ORGANISER, f"b{n}")
-            for n in range(3)
-        ),
-        return_exceptions=True,
-    )
+    with _failing_writes(engine, "disk I/O error"):
+        answers = await asyncio.gather(
+            *(
+                engine.execute(event_id, segment_id, c.AddSpeaker(name=f"S{n}"), ORGANISER, f"b{n}")
+                for n in range(3)
+            ),
+            return_exceptions=True,
+        )
     assert all(isinstance(answer, StorageUnavailable) for answer in answers)
     assert hearing.state is before and hearing.latest is before and not hearing.pending
-    engine.store.append = append  # type: ignore[method-assign]
     retried = [
         await engine.execute(event_id, segment_id, c.AddSpeaker(name=f"S{n}"), ORGANISER, f"b{n}")
         for n in range(3)
@@ -282,27 +284,17 @@ async def test_a_failed_participant_or_join_code_write_leaves_memory_as_the_data
     event_id, _ = await _hearing(engine)
     hearing = engine.hearing(event_id)
     code = hearing.event.join_code
-    append = engine.store.append
-
-    def broken(
-        records: Sequence[LogRecord],
-        commands: Sequence[CommandRecord] = (),
-        statements: Sequence[Executable] = (),
-    ) -> None:
-        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
-
-    engine.store.append = broken  # type: ignore[method-assign]
     row = ParticipantRow(
         id="p9", event_id=event_id, name="Zed", constituency="academia", created_at=0
     )
-    with pytest.raises(StorageUnavailable):
-        await engine.add_participant(row)
-    with pytest.raises(StorageUnavailable):
-        await engine.rotate_join_code(hearing)
+    with _failing_writes(engine, "disk I/O error"):
+        with pytest.raises(StorageUnavailable):
+            await engine.add_participant(row)
+        with pytest.raises(StorageUnavailable):
+            await engine.rotate_join_code(hearing)
     assert "p9" not in hearing.speakers and hearing.event.join_code == code
     assert "p9" not in {p.id for p in engine.store.participants(event_id)}
     assert engine.store.event(event_id).join_code == code  # type: ignore[union-attr]
-    engine.store.append = append  # type: ignore[method-assign]
     await engine.add_participant(row)
     new_code = await engine.rotate_join_code(hearing)
     assert "p9" in hearing.speakers and hearing.event.join_code == new_code != code
