@@ -4,14 +4,13 @@
 # for the server, requirements-build.lock for the build backend; both from `uv pip compile
 # --generate-hashes`, commands at their top).
 #
-# The base image's digest is not filled in here: it must be read from the registry by whoever
-# builds, and nothing here could reach one to check it. Until it is filled in, the build stops at
-# the first FROM ("invalid reference format") rather than pull an unpinned image. Either edit the
-# default below or pass it:
-#   docker buildx imagetools inspect python:3.11-slim-bookworm     # the index digest, "Digest:"
+# The base image: python:3.11-slim-bookworm (Python 3.11, as the lock files were compiled for),
+# pinned by the digest two unrelated public projects pin for that tag (an index digest: every
+# architecture). No registry is reachable from where this file was written, so refresh it when
+# you build, and pass a newer one the same way:
+#   docker buildx imagetools inspect python:3.11-slim-bookworm     # "Digest:" of the index
 #   docker build --build-arg PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:<digest> .
-# Python 3.11, as the lock files were compiled for.
-ARG PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:FILL-IN-THE-DIGEST-OF-python-3.11-slim-bookworm
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b
 
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
