@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from tests.e2e.server import Api
 
@@ -386,7 +388,9 @@ def test_a_hostile_name_is_shown_as_text(phone: Page, faces: dict[str, Any]) -> 
     assert dialogs == []
 
 
-def test_server_errors_come_in_the_delegates_language(phone: Page, faces: dict[str, Any]) -> None:
+def test_why_nothing_can_be_asked_comes_in_the_delegates_language(
+    phone: Page, faces: dict[str, Any]
+) -> None:
     api: Api = faces["api"]
     segment_id = opening(faces)
     start(api, segment_id)
@@ -398,8 +402,13 @@ def test_server_errors_come_in_the_delegates_language(phone: Page, faces: dict[s
     phone.get_by_label("Groupe de parties prenantes").select_option("academia")
     phone.get_by_role("button", name="Rejoindre").click()
     expect(phone.locator("#identity")).to_contain_text("Élodie Martin")
-    phone.get_by_role("button", name="Demander la parole").click()
-    expect(phone.locator("#request-error")).to_have_text("La liste des orateurs est complète.")
+    # the server says the full list refuses every kind: no form, its reason instead
+    expect(phone.locator("#request-closed")).to_have_text("La liste des orateurs est complète.")
+    expect(phone.get_by_role("button", name="Demander la parole")).to_be_hidden()
+
+    command(api, segment_id, type="set_queue_cap", cap=None)
+    expect(phone.get_by_role("button", name="Demander la parole")).to_be_visible()
+    expect(phone.locator("#request-closed")).to_be_hidden()
 
 
 def test_joining_needs_a_name_and_a_constituency(phone: Page) -> None:
@@ -444,3 +453,253 @@ def test_reconnecting_is_shown_while_the_server_is_away(phone: Page, faces: dict
         request_id=pending_request(api, segment_id, "Amina Diallo"),
     )
     expect(status(phone)).to_contain_text("Place 4 of 4")
+
+
+# --- a rotated join code (security.md, second round, row 7) --------------------------------------
+
+
+def join_lookups(page: Page) -> list[str]:
+    """Every GET /api/v1/join/... this page makes from now on (a wrong one counts against the
+    phone's address)."""
+    asked: list[str] = []
+
+    def record(request: Request) -> None:
+        if "/api/v1/join/" in request.url:
+            asked.append(request.url)
+
+    page.on("request", record)
+    return asked
+
+
+def test_a_rotated_join_code_does_not_lock_out_who_joined(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    api: Api = faces["api"]
+    event = faces["event"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+
+    rotated = api.ok("POST", f"/events/{event['id']}/join-code")
+    assert rotated["join_code"] != event["join_code"]
+    asked = join_lookups(phone)
+    for _ in range(3):  # the phone was put away and taken out again, on the old link
+        phone.reload()
+        expect(phone.locator("#identity")).to_have_text("Signed in as Amina Diallo · ITUC")
+        expect(status(phone)).to_contain_text("Request sent")
+        expect(phone.locator("#event-title")).to_have_text(event["title"])
+        expect(phone.locator("#segment-title")).to_have_text("Opening Segment")
+    command(
+        api,
+        segment_id,
+        type="approve_request",
+        request_id=pending_request(api, segment_id, "Amina Diallo"),
+    )
+    expect(status(phone)).to_contain_text("Place 4 of 4")
+    assert asked == []  # the old code was never looked up: no wrong code counted
+
+    # once they leave, the old link is only a link, and it no longer works
+    phone.get_by_role("button", name="Not you? Leave").click()
+    expect(phone.get_by_role("heading", name="This link does not work")).to_be_visible()
+    assert len(asked) == 1
+
+
+def test_a_new_code_of_the_same_event_leads_to_the_delegates_page(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    api: Api = faces["api"]
+    event = faces["event"]
+    start(api, opening(faces))
+    join(phone)
+    rotated = api.ok("POST", f"/events/{event['id']}/join-code")
+    phone.goto(f"{faces['server'].base}/join/{rotated['join_code']}")  # the room display's new QR
+    expect(phone.locator("#identity")).to_have_text("Signed in as Amina Diallo · ITUC")
+    expect(phone.get_by_role("button", name="Request the floor")).to_be_visible()
+
+
+def test_another_days_link_is_for_joining_that_day(phone: Page, faces: dict[str, Any]) -> None:
+    api: Api = faces["api"]
+    start(api, opening(faces))
+    join(phone)
+    next_day = api.ok("POST", "/events", json={"title": "Second day of the hearing"})
+    phone.goto(f"{faces['server'].base}/join/{next_day['join_code']}")
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    expect(phone.locator("#event-title")).to_have_text("Second day of the hearing")
+    join(phone, name="Amina Diallo")
+    expect(phone.locator("#segment-title")).to_have_text("The floor will open shortly")
+
+
+# --- refusals: shown, never sent again in a loop -------------------------------------------------
+
+FLOOR_REQUESTS = "**/api/v1/segments/*/floor-requests"
+
+
+def wait_until(page: Page, condition: Callable[[], bool], timeout_ms: int = 5000) -> None:
+    """Let the page run until `condition` holds (Playwright's own waits take page scripts)."""
+    for _ in range(timeout_ms // 100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    assert condition()
+
+
+def refuse(status_code: int, code: str, **extra: Any) -> Any:
+    """A route handler answering every floor request as the server refuses one."""
+
+    def handler(route: Route) -> None:
+        body = {"error": {"code": code, "message": f"refused: {code}"}, **extra}
+        route.fulfill(status=status_code, content_type="application/json", body=json.dumps(body))
+
+    return handler
+
+
+def test_a_refusal_the_form_could_not_know_is_shown(phone: Page, faces: dict[str, Any]) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+    sent: list[str] = []
+
+    def list_closes_first(route: Route) -> None:  # the moderator was a moment quicker
+        sent.append(route.request.post_data or "")
+        command(api, segment_id, type="close_list")
+        route.continue_()
+
+    phone.route(FLOOR_REQUESTS, list_closes_first)
+    request_floor(phone)
+    expect(phone.locator("#request-error")).to_have_text("The list of speakers is closed.")
+    # the update that closed the list follows: only a point of order is left, and it says why
+    expect(phone.locator("#request-notice")).to_have_text(
+        "The list of speakers is closed. You may still raise a point of order."
+    )
+    expect(phone.get_by_label("Floor intervention")).to_be_hidden()
+    expect(phone.get_by_label("Point of order")).to_be_checked()
+    assert len(sent) == 1
+
+
+def test_a_refusal_is_not_sent_again_while_nothing_changed(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+    sent: list[str] = []
+    phone.on(
+        "request",
+        lambda r: sent.append(r.url) if r.method == "POST" and "floor-requests" in r.url else None,
+    )
+    phone.route(FLOOR_REQUESTS, refuse(403, "forbidden"))
+
+    request_floor(phone)
+    error = phone.locator("#request-error")
+    expect(error).to_have_text("This phone may not do that. Ask the secretariat for help.")
+    for _ in range(5):  # pressing again and again in the same state: the same answer, unsent
+        phone.get_by_role("button", name="Request the floor").click()
+        expect(error).to_be_visible()
+    phone.wait_for_timeout(500)
+    assert len(sent) == 1
+
+    command(api, segment_id, type="call_next")  # the floor moved on: asking again may differ
+    expect(phone.locator("#now-speaking")).to_contain_text("H.E. Mr. Abdulla Shahid")
+    phone.get_by_role("button", name="Request the floor").click()
+    wait_until(phone, lambda: len(sent) == 2)
+
+
+def test_a_rate_limit_is_waited_out_once_then_the_phone_stops(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    start(faces["api"], opening(faces))
+    join(phone)
+    sent: list[float] = []
+
+    def limited(route: Route) -> None:
+        sent.append(time.monotonic())
+        refuse(429, "rate_limited", retry_after_s=2)(route)
+
+    phone.route(FLOOR_REQUESTS, limited)
+    request_floor(phone)
+    error = phone.locator("#request-error")
+    expect(error).to_contain_text("trying again in 2 seconds")
+    expect(error).to_have_text(
+        "Too many requests from this phone. Wait 2 seconds, then try again.", timeout=5000
+    )
+    assert len(sent) == 2 and sent[1] - sent[0] >= 1.9
+    expect(phone.get_by_role("button", name="Request the floor")).to_be_enabled()
+    phone.locator("#request-submit").scroll_into_view_if_needed()
+    screenshot(phone, "delegate-refused")
+    phone.get_by_role("button", name="Request the floor").click()  # at once: nothing is sent
+    phone.wait_for_timeout(3000)
+    assert len(sent) == 2
+
+
+def test_a_lost_answer_is_sent_again_with_the_same_command_id(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+    command_ids: list[str] = []
+
+    def flaky(route: Route) -> None:
+        command_ids.append(json.loads(route.request.post_data or "{}")["command_id"])
+        if len(command_ids) == 1:
+            route.abort("internetdisconnected")  # no answer at all
+        elif len(command_ids) == 2:
+            refuse(503, "storage_unavailable")(route)  # the server could not write it
+        else:
+            route.continue_()
+
+    phone.route(FLOOR_REQUESTS, flaky)
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+    assert len(command_ids) == 3 and len(set(command_ids)) == 1
+    assert [r["name"] for r in api.state(segment_id)["state"]["requests"]] == ["Amina Diallo"]
+    expect(phone.locator("#request-error")).to_be_hidden()
+
+
+def test_a_refusal_in_arabic(phone: Page, faces: dict[str, Any]) -> None:
+    start(faces["api"], opening(faces))
+    phone.get_by_label("Language", exact=True).select_option("ar")
+    phone.get_by_label("اسمك").fill("ليلى حداد")
+    phone.get_by_label("فئة أصحاب المصلحة").select_option("migrant_association")
+    phone.get_by_role("button", name="انضمام").click()
+    expect(phone.locator("#identity")).to_contain_text("ليلى حداد")
+    phone.route(FLOOR_REQUESTS, refuse(429, "rate_limited", retry_after_s=1))
+    phone.get_by_role("button", name="اطلب الكلمة").click()
+    expect(phone.locator("#request-error")).to_have_text(
+        "طلبات كثيرة جدًا من هذا الهاتف. انتظر 1 ثانية ثم حاول مرة أخرى.", timeout=5000
+    )
+    assert_accessible(phone)
+    phone.locator("#request-submit").scroll_into_view_if_needed()
+    screenshot(phone, "delegate-ar-refused")
+
+
+# --- what is possible is what the server says ----------------------------------------------------
+
+
+def test_the_form_offers_what_the_server_says(phone: Page, faces: dict[str, Any]) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+    kinds = ["Floor intervention", "Point of order", "Right of reply"]
+    for kind in kinds:
+        expect(phone.get_by_label(kind)).to_be_visible()
+
+    command(api, segment_id, type="close_list")
+    expect(phone.get_by_label("Floor intervention")).to_be_hidden()
+    expect(phone.get_by_label("Right of reply")).to_be_hidden()
+    expect(phone.get_by_label("Point of order")).to_be_checked()
+    command(api, segment_id, type="reopen_list")
+    expect(phone.get_by_label("Floor intervention")).to_be_checked()
+    expect(phone.locator("#request-notice")).to_be_hidden()
+
+    command(api, segment_id, type="end_segment")
+    expect(phone.locator("#request-closed")).to_have_text(
+        "This segment has ended: no more requests."
+    )
+    expect(phone.locator("#request-section")).to_be_hidden()

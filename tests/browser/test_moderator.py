@@ -188,6 +188,13 @@ def test_make_live_call_next_and_run_the_timer(open_console: Opener, faces: Any)
     expect(timer).to_have_text("5:00")
     page.get_by_role("button", name="End turn").click()
     expect(page.locator("#speaker-name")).to_have_text("Nobody has the floor")
+    # a button says why it cannot be used in the server's words (the state's `actions`)
+    refusal = server_state(faces, segment)["actions"]["end_turn"]
+    assert refusal["code"] == "no_speaker"
+    reason = refusal["message"][0].upper() + refusal["message"][1:] + "."
+    expect(page.locator("#btn-end")).to_have_attribute("aria-disabled", "true")
+    expect(page.locator("#btn-end")).to_have_attribute("title", reason)
+    expect(page.locator("#btn-minus")).to_have_attribute("title", reason)
 
 
 def test_the_timer_turns_amber_then_red_then_counts_overtime(console: Page, faces: Any) -> None:

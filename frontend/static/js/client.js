@@ -42,7 +42,7 @@ export async function api(method, path, body) {
   let response;
   try {
     response = await fetch(`/api/v1${path}`, options);
-  } catch (error) {
+  } catch {
     throw new ApiError(0, "offline", "The server cannot be reached.", null);
   }
   const text = await response.text();
@@ -182,7 +182,7 @@ export function keepAwake() {
         lock = await navigator.wakeLock.request("screen");
         lock.addEventListener("release", () => (lock = null));
       }
-    } catch (error) {
+    } catch {
       lock = null; // refused (e.g. battery saver): the page still works
     }
   };
@@ -213,6 +213,7 @@ export class FloorConnection extends EventTarget {
     this.programme = [];
     this.liveSegmentId = null;
     this.mine = [];
+    this.canRequest = null; // delegates: per kind, what refuses it to them in particular (or null)
     this.pending = new Map(); // command_id -> {frame, resolve, reject}
     this.attempt = 0;
     this.pingTimer = null;
@@ -308,6 +309,7 @@ export class FloorConnection extends EventTarget {
       case "mine":
         if (frame.segment_id === this.segmentId) {
           this.mine = frame.requests;
+          this.canRequest = frame.can_request ?? null;
           this.changed("mine");
         }
         break;
@@ -350,6 +352,7 @@ export class FloorConnection extends EventTarget {
     this.programme = snapshot.programme || [];
     this.liveSegmentId = snapshot.live_segment_id;
     this.mine = snapshot.mine || [];
+    this.canRequest = snapshot.can_request ?? null;
   }
 
   live() {

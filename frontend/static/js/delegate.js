@@ -1,6 +1,11 @@
 // The delegate's phone: join with the event's code, request the floor, follow one's place in
 // the queue until one speaks. Everything the server says is put in as text (dom.js).
 // This module wires the pieces (delegate/*.js) to the page and renders on every change.
+//
+// A phone that has joined keeps its session (an HttpOnly cookie) and goes on with it: the join
+// code in the address is looked up only by a phone without a valid session, or by one that came
+// in by another link (another meeting day's). So an organiser who rotates the code locks out no
+// one who already joined, and their reloads never count as wrong codes.
 
 import { actAs, api, signIn } from "./client.js";
 import { fill, h, setText } from "./dom.js";
@@ -9,24 +14,25 @@ import { Clocks } from "./delegate/clocks.js";
 import { createHeader } from "./delegate/header.js";
 import { createJoin } from "./delegate/join.js";
 import { createQueue } from "./delegate/queue.js";
-import { remembered } from "./delegate/remember.js";
+import { remember, remembered } from "./delegate/remember.js";
 import { createRequestForm } from "./delegate/request.js";
 import { createSession, show } from "./delegate/session.js";
 import { createStatus } from "./delegate/status.js";
-import { errorText, isolate } from "./delegate/text.js";
+import { errorText, showError } from "./delegate/text.js";
 
 const $ = (id) => document.getElementById(id);
 actAs("delegate");
 
 const ctx = {
   code: decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || ""),
-  info: null, // GET /join/{code}
+  info: null, // GET /join/{code}, once looked up
   participant: null, // who this phone belongs to
   connection: null,
   clocks: new Clocks(),
   render,
-  enterFloor: (participant) => session.enter(participant),
+  enterFloor: (participant, eventId) => session.enter(participant, eventId),
   signedOut: () => session.signedOut(),
+  showJoin,
   resetFloor: () => {
     status.reset();
     join.reset();
@@ -42,7 +48,6 @@ const request = createRequestForm(ctx);
 const queue = createQueue(ctx);
 const join = createJoin(ctx);
 const session = createSession(ctx);
-ctx.join = join;
 
 function render() {
   if (!ctx.connection) return;
@@ -74,39 +79,72 @@ function translatePage() {
   if (ctx.participant) session.showIdentity();
 }
 
+/** The event behind the address's join code, or null after showing why the link does not work. */
+async function lookUp() {
+  try {
+    return await api("GET", `/join/${encodeURIComponent(ctx.code)}`);
+  } catch (error) {
+    show("invalid");
+    if (error.status !== 404) setText($("view-invalid").querySelector("p"), errorText(error));
+    return null;
+  }
+}
+
+/** The join form for this link's event (looked up now if it was not), with an error if any. */
+async function showJoin(error) {
+  if (!ctx.info) ctx.info = await lookUp();
+  if (!ctx.info) return;
+  header.renderEvent();
+  header.setTitle();
+  show("join");
+  showError($("join-error"), error);
+  if (!error) join.focus();
+}
+
+/** This phone's delegate session (asked as the delegate, see actAs), or null. */
+async function delegateSession() {
+  try {
+    const current = await signIn();
+    return current && current.role === "delegate" && current.event_id ? current : null;
+  } catch {
+    return null;
+  }
+}
+
 async function main() {
   buildLanguagePicker();
   apply(document);
   onLanguageChange(translatePage);
   setInterval(() => ctx.clocks.tick(ctx.connection), 250);
 
-  try {
-    ctx.info = await api("GET", `/join/${encodeURIComponent(ctx.code)}`);
-  } catch (error) {
-    if (error.status === 404) {
-      show("invalid");
-      return;
-    }
-    show("invalid");
-    setText($("view-invalid").querySelector("p"), errorText(error));
+  const current = await delegateSession();
+  if (!current) {
+    ctx.info = await lookUp();
+    if (!ctx.info) return;
+    header.renderEvent();
+    header.setTitle();
+    show("join");
     return;
   }
-  fill($("event-title"), isolate(ctx.info.title));
-  header.setTitle();
-
-  let current = null;
-  try {
-    current = await signIn();
-  } catch (error) {
-    current = null;
+  const kept = remembered(current.participant_id);
+  const participant = current.participant ||
+    kept?.participant || { id: current.participant_id, name: "", organisation: "" };
+  if (kept && kept.joinCode && kept.joinCode !== ctx.code) {
+    // another link than the one this phone came in by: another meeting day's is for joining
+    // that one; the event's new code (or one that does not work) leads to the session's event
+    try {
+      const info = await api("GET", `/join/${encodeURIComponent(ctx.code)}`);
+      if (info.event_id !== current.event_id) {
+        ctx.info = info;
+        showJoin(null);
+        return;
+      }
+    } catch {
+      // not a working link: the session is what this phone has
+    }
   }
-  if (current && current.role === "delegate" && current.event_id === ctx.info.event_id) {
-    const participant = current.participant ||
-      remembered(current.participant_id) || { id: current.participant_id, name: "", organisation: "" };
-    session.enter(participant);
-  } else {
-    show("join");
-  }
+  remember(participant, ctx.code);
+  session.enter(participant, current.event_id);
 }
 
 main();

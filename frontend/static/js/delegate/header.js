@@ -1,4 +1,5 @@
-// The followed segment's title and its state (live, starts at…, ended), and the tab's title.
+// The event's title, the followed segment's title and its state (live, starts at…, ended), and
+// the tab's title.
 
 import { fill, setText, timeOfDay } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
@@ -8,13 +9,23 @@ import { isolate } from "./text.js";
 const $ = (id) => document.getElementById(id);
 
 export function createHeader(ctx) {
+  /** The event's public details: from the socket's snapshot, else from the join link. */
+  const eventOf = () => ctx.connection?.event || ctx.info;
+
   function setTitle() {
     const segmentTitle = ctx.connection?.state?.segment?.title;
-    const eventTitle = ctx.info?.title;
+    const eventTitle = eventOf()?.title;
     document.title = [t("page.title"), segmentTitle || eventTitle].filter(Boolean).join(" · ");
   }
 
+  function renderEvent() {
+    const title = eventOf()?.title;
+    const node = $("event-title");
+    if (title && node.textContent !== title) fill(node, isolate(title));
+  }
+
   function renderSegment() {
+    renderEvent();
     const segment = segmentOf(ctx.connection);
     const badge = $("segment-badge");
     const title = $("segment-title");
@@ -34,5 +45,5 @@ export function createHeader(ctx) {
     } else setText(badge, t("segment.scheduled"));
   }
 
-  return { render: renderSegment, setTitle };
+  return { render: renderSegment, renderEvent, setTitle };
 }

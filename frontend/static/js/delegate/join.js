@@ -65,8 +65,8 @@ export function createJoin(ctx) {
         attendance: form.elements.attendance.value,
       });
       await api("POST", "/session", { token: joined.token }); // the HttpOnly cookie keeps them here
-      remember(joined.participant);
-      ctx.enterFloor(joined.participant);
+      remember(joined.participant, ctx.code);
+      ctx.enterFloor(joined.participant, ctx.info.event_id);
     } catch (error) {
       showError($("join-error"), error);
     } finally {

@@ -1,56 +1,67 @@
-// The request form: which kinds may be asked for now, a note, and sending the request once
-// (a retry after a lost answer carries the same command id, so it is applied once).
+// The request form: the kinds the server says may be asked for now, a note, and sending the
+// request once. The form re-derives no rule: a kind is offered when neither the segment's
+// `can_request` (for everyone) nor the delegate's own `can_request` names a reason against it.
+// A refusal is shown in the delegate's language and not sent again while nothing has changed.
 
-import { ApiError, api, newId } from "../client.js";
+import { api, newId } from "../client.js";
 import { setText } from "../dom.js";
 import { REQUESTABLE_KINDS, t } from "../i18n.js";
-import { ACTIVE, OPEN, myRequests, segmentOf } from "./mine.js";
-import { showError } from "./text.js";
+import { ACTIVE, myRequests, segmentOf } from "./mine.js";
+import { Stopped, retryAfterMs, sendUntilAnswered } from "./send.js";
+import { reasonText, showError, waitingText } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
+
+/**
+ * What the server says may be asked for now: the kinds on offer, and per kind the code of what
+ * refuses it (segment-wide reasons first, as the server checks them).
+ */
+export function offerOf(connection) {
+  const here = connection?.state?.can_request || {};
+  const personal = connection?.canRequest || {};
+  const kinds = [];
+  const reasons = {};
+  for (const kind of REQUESTABLE_KINDS) {
+    if (!(kind in here)) continue; // the server says nothing of it: not offered
+    const reason = here[kind] || personal[kind] || null;
+    if (reason) reasons[kind] = { code: reason, everyone: Boolean(here[kind]) };
+    else kinds.push(kind);
+  }
+  return { kinds, reasons };
+}
 
 export function createRequestForm(ctx) {
   const form = $("request-form");
   const button = $("request-submit");
+  const errorBox = $("request-error");
   let retry = null; // {id, body} kept until the server answers, so a retry is applied once
+  let refused = null; // {body, version, error}: the server's last word on this request, this state
+  let quietUntil = 0; // a rate limit met again after waiting: nothing is sent before this
+  let sending = false;
   let pooOpen = false;
   let formMode = null; // the kinds on offer: the choice goes back to the first when they change
 
-  /** Which kinds may be asked for now, as the server's rules would answer. */
-  function availableKinds() {
-    const segment = segmentOf(ctx.connection);
-    if (!segment || segment.status === "ended") return [];
-    const mine = myRequests(ctx.connection);
-    if (mine.some((request) => request.status === "speaking")) return [];
-    const listOpen = ctx.connection.state.settings?.list_open !== false;
-    const holdsTurn = mine.some((r) => OPEN.has(r.status) && r.kind !== "point_of_order");
-    const holdsPointOfOrder = mine.some((r) => OPEN.has(r.status) && r.kind === "point_of_order");
-    return REQUESTABLE_KINDS.filter((kind) =>
-      kind === "point_of_order" ? !holdsPointOfOrder : listOpen && !holdsTurn,
-    );
-  }
-
   function render() {
-    const segment = segmentOf(ctx.connection);
     const section = $("request-section");
     const closed = $("request-closed");
-    const kinds = availableKinds();
-    const hasActive = myRequests(ctx.connection).some((request) => ACTIVE.has(request.status));
+    const { kinds, reasons } = offerOf(ctx.connection);
+    const first = REQUESTABLE_KINDS.map((kind) => reasons[kind]).find(Boolean);
 
-    if (segment && segment.status === "ended") {
-      setText(closed, t("request.ended"));
-      closed.hidden = false;
-    } else closed.hidden = true;
-
+    // nothing on offer: say why (the first kind's reason), unless the server gave none
+    closed.hidden = kinds.length > 0 || !first;
+    if (closed.hidden) closed.textContent = "";
+    else setText(closed, reasonText(first.code));
     section.hidden = kinds.length === 0;
     if (!kinds.length) return;
 
-    // holding a place already: only a point of order is left, behind a button
-    const collapsed = hasActive;
+    // holding a request already: what is left is behind a button
+    const hasActive = myRequests(ctx.connection).some((request) => ACTIVE.has(request.status));
     const toggle = $("poo-toggle");
-    toggle.hidden = !collapsed;
-    toggle.setAttribute("aria-expanded", String(!collapsed || pooOpen));
-    form.hidden = collapsed && !pooOpen;
+    toggle.hidden = !hasActive;
+    const onlyPointOfOrder = kinds.length === 1 && kinds[0] === "point_of_order";
+    setText(toggle, t(onlyPointOfOrder ? "request.poo_toggle" : "request.another"));
+    toggle.setAttribute("aria-expanded", String(!hasActive || pooOpen));
+    form.hidden = hasActive && !pooOpen;
 
     for (const kind of REQUESTABLE_KINDS) {
       const option = $(`kind-${kind}`);
@@ -63,46 +74,74 @@ export function createRequestForm(ctx) {
       formMode = mode;
       form.querySelector(`input[name=kind][value=${kinds[0]}]`).checked = true;
     }
-    const listOpen = ctx.connection.state.settings?.list_open !== false;
+    // some kinds refused to everyone (the list is closed): say so above the ones left
+    const shut = REQUESTABLE_KINDS.map((kind) => reasons[kind]).find((reason) => reason && reason.everyone);
     const notice = $("request-notice");
-    notice.hidden = listOpen;
-    if (!listOpen) setText(notice, t("request.list_closed"));
+    notice.hidden = !shut;
+    if (shut) setText(notice, shut.code === "list_closed" ? t("request.list_closed") : reasonText(shut.code));
+  }
+
+  /** Say why (or what is going on) where the delegate is looking: by the button they pressed. */
+  function tell(error, tone = "error") {
+    showError(errorBox, error, tone);
+    errorBox.scrollIntoView({ block: "nearest" });
+  }
+
+  function busy(on) {
+    sending = on;
+    button.disabled = on;
+    setText(button, t(on ? "request.sending" : "request.submit"));
   }
 
   async function submit(event) {
     event.preventDefault();
-    const segment = segmentOf(ctx.connection);
-    if (!segment) return;
+    const connection = ctx.connection;
+    const segment = segmentOf(connection);
+    if (!segment || sending) return;
     const kind = form.elements.kind.value;
     const note = $("request-note").value.trim();
     const body = JSON.stringify([segment.id, kind, note]);
+    const quiet = quietUntil - performance.now();
+    if (quiet > 0) {
+      // the server asked this phone to wait: say so again, send nothing
+      tell({ code: "rate_limited", seconds: Math.ceil(quiet / 1000) });
+      return;
+    }
+    if (refused && refused.body === body && refused.version === connection.version) {
+      tell(refused.error); // the same request in the same state: the same answer
+      return;
+    }
     if (!retry || retry.body !== body) retry = { id: newId(), body };
-    button.disabled = true;
-    button.textContent = t("request.sending");
-    showError($("request-error"), null);
+    const attempt = retry;
+    busy(true);
+    showError(errorBox, null);
     try {
-      const result = await api("POST", `/segments/${segment.id}/floor-requests`, {
-        command_id: retry.id,
-        kind,
-        note,
-      });
+      const result = await sendUntilAnswered(
+        () =>
+          api("POST", `/segments/${segment.id}/floor-requests`, { command_id: attempt.id, kind, note }),
+        { onRetry: (error, ms) => tell(waitingText(error, ms), "wait"), still: () => ctx.connection === connection },
+      );
       retry = null;
+      refused = null;
+      showError(errorBox, null);
       form.reset();
       pooOpen = false;
       window.scrollTo(0, 0);
       $("status-cards").focus({ preventScroll: true }); // the answer is up there now
-      const connection = ctx.connection;
-      if (connection && connection.segmentId === segment.id && result.version >= (connection.version || 0)) {
+      if (connection.segmentId === segment.id && result.version >= (connection.version || 0)) {
         connection.mine = result.requests; // shown at once; the socket's own frame follows
+        if (result.can_request) connection.canRequest = result.can_request;
       }
       ctx.render();
     } catch (error) {
-      if (error instanceof ApiError && error.status !== 0) retry = null; // answered: a new try is a new request
+      if (error instanceof Stopped) return;
+      retry = null; // answered for good: a new try is a new request
       if (error.code === "unauthenticated") return ctx.signedOut();
-      showError($("request-error"), error);
+      if (error.status === 429) quietUntil = performance.now() + retryAfterMs(error, 60000);
+      else refused = { body, version: connection.version, error };
+      tell(error);
     } finally {
-      button.disabled = false;
-      button.textContent = t("request.submit");
+      busy(false);
     }
   }
 

@@ -1,5 +1,5 @@
-// Who holds this phone and its live connection: entering the floor after a join (or with the
-// cookie of an earlier one), leaving, and being signed out by the server.
+// Who holds this phone and its live connection: entering the floor of their event (after a
+// join, or with the cookie of an earlier one), leaving, and being signed out by the server.
 
 import { FloorConnection, api } from "../client.js";
 import { fill } from "../dom.js";
@@ -22,12 +22,13 @@ export function createSession(ctx) {
     fill($("identity"), tNodes("floor.signed_in", { name: label }));
   }
 
-  function enter(participant) {
+  /** Follow the delegate's event live; its details come with the socket's snapshot. */
+  function enter(participant, eventId) {
     ctx.participant = participant;
     showIdentity();
-    fill($("segment-title"), isolate(ctx.info.title));
+    fill($("segment-title"), ctx.info ? isolate(ctx.info.title) : ""); // until the snapshot says more
     show("floor");
-    const connection = new FloorConnection(`/ws/events/${ctx.info.event_id}`);
+    const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`);
     ctx.connection = connection;
     connection.addEventListener("change", ctx.render);
     connection.addEventListener("status", () => {
@@ -45,26 +46,24 @@ export function createSession(ctx) {
     if (ctx.connection) ctx.connection.stop();
     ctx.connection = null;
     ctx.participant = null;
+    ctx.resetFloor();
+    $("connection").hidden = true;
   }
 
   /** The server no longer knows this phone's credential: back to the join form, saying why. */
   function signedOut() {
     close();
-    show("join");
-    showError($("join-error"), { code: "unauthenticated" });
+    ctx.showJoin({ code: "unauthenticated" });
   }
 
   async function leave() {
     try {
       await api("DELETE", "/session");
-    } catch (error) {
+    } catch {
       // leaving must work offline too: the cookie goes with the next successful call
     }
     close();
-    ctx.resetFloor();
-    $("connection").hidden = true;
-    show("join");
-    ctx.join.focus();
+    ctx.showJoin(null);
   }
 
   $("leave").addEventListener("click", leave);

@@ -6,7 +6,8 @@ import { api, newId } from "../client.js";
 import { fill, h } from "../dom.js";
 import { currentLanguage, kindLabel, t } from "../i18n.js";
 import { ACTIVE, myRequests, phaseFor, placeOf, segmentOf } from "./mine.js";
-import { showError, tNodes } from "./text.js";
+import { Stopped, sendUntilAnswered } from "./send.js";
+import { showError, tNodes, waitingText } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -138,14 +139,24 @@ export function createStatus(ctx) {
   }
 
   async function withdraw(request, button) {
-    const segment = segmentOf(ctx.connection);
+    const connection = ctx.connection;
+    const segment = segmentOf(connection);
     if (!segment) return;
+    const commandId = newId(); // one withdrawal: sent again unchanged until the server answers
     button.disabled = true;
     button.textContent = t("status.withdrawing");
     showError($("floor-error"), null);
     try {
-      await api("DELETE", `/segments/${segment.id}/floor-requests/${request.id}?command_id=${newId()}`);
+      await sendUntilAnswered(
+        () => api("DELETE", `/segments/${segment.id}/floor-requests/${request.id}?command_id=${commandId}`),
+        {
+          onRetry: (error, ms) => showError($("floor-error"), waitingText(error, ms), "wait"),
+          still: () => ctx.connection === connection,
+        },
+      );
+      showError($("floor-error"), null);
     } catch (error) {
+      if (error instanceof Stopped) return;
       if (error.code === "unauthenticated") return ctx.signedOut();
       showError($("floor-error"), error);
       button.disabled = false;

@@ -1,9 +1,10 @@
 // Words the phone shows around the server's text: server text in its own bidi island, translated
 // sentences with isolated placeholders, and the server's refusals in the delegate's language.
 
-import { h, setText } from "../dom.js";
+import { fill, h } from "../dom.js";
 import { t } from "../i18n.js";
 
+/** The error codes with a sentence of their own (i18n.js "error.<code>"). */
 const TRANSLATED_ERRORS = new Set([
   "already_queued",
   "list_closed",
@@ -14,6 +15,10 @@ const TRANSLATED_ERRORS = new Set([
   "not_withdrawable",
   "unauthenticated",
   "storage_unavailable",
+  "rate_limited",
+  "forbidden",
+  "not_found",
+  "invalid_request",
 ]);
 
 /** Server text in its own bidi island: an English name stays readable on an Arabic page. */
@@ -27,19 +32,55 @@ export function tNodes(key, vars) {
     .filter((part) => part !== "");
 }
 
-export function errorText(error) {
-  const code = error && error.code;
-  if (code && TRANSLATED_ERRORS.has(code)) return t(`error.${code}`);
-  return (error && error.message) || String(error);
+/** How many seconds a rate limit asks to wait: `seconds` if given, else the server's answer. */
+function secondsOf(error) {
+  // {seconds} made here, an ApiError's body (REST), or the error frame itself (socket)
+  const seconds = error.seconds ?? error.body?.retry_after_s ?? error.retry_after_s;
+  return Math.max(1, Math.ceil(Number(seconds) || 60));
 }
 
-/** Show an error (a string or an ApiError) in its box, or hide the box when there is none. */
-export function showError(node, error) {
+/**
+ * A refusal in the page's language, as nodes: by its code, or else the server's own (English)
+ * words in a translated frame. `error` is an ApiError, an error frame or {code, seconds}.
+ */
+export function errorNodes(error) {
+  const code = error && error.code;
+  if (code === "rate_limited") return [t("error.rate_limited", { seconds: secondsOf(error) })];
+  if (code && TRANSLATED_ERRORS.has(code)) return [t(`error.${code}`)];
+  return tNodes("error.refused", { message: (error && error.message) || String(error) });
+}
+
+/** The same, as plain text (for a page title or a paragraph that holds no markup). */
+export function errorText(error) {
+  return errorNodes(error)
+    .map((part) => (typeof part === "string" ? part : part.textContent))
+    .join("");
+}
+
+/** The translated sentence for a refusal code (the server's can_request), or null. */
+export function reasonText(code) {
+  if (!code) return null;
+  return TRANSLATED_ERRORS.has(code) ? t(`error.${code}`) : t("request.unavailable");
+}
+
+/**
+ * Show an error in its box (a string, an ApiError or an error frame), or hide the box when there
+ * is none. `tone` "wait" says the page is still trying (not a refusal).
+ */
+export function showError(node, error, tone = "error") {
   if (!error) {
     node.hidden = true;
     node.textContent = "";
+    delete node.dataset.tone;
     return;
   }
-  setText(node, typeof error === "string" ? error : errorText(error));
+  fill(node, typeof error === "string" ? error : errorNodes(error));
+  node.dataset.tone = tone;
   node.hidden = false;
+}
+
+/** What is going on while the same command waits to be sent again (send.js onRetry). */
+export function waitingText(error, ms) {
+  if (error.status === 429) return t("error.rate_limited_waiting", { seconds: Math.ceil(ms / 1000) });
+  return t(error.status === 503 ? "error.storage_retrying" : "error.offline_retrying");
 }

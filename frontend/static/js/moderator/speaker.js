@@ -6,36 +6,33 @@ import { setText } from "../dom.js";
 import { constituencyLabel, kindLabel, minutes } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
-const NOBODY = "Nobody has the floor: call the next speaker first.";
-const NOT_LIVE = "This segment is not live: make it live first.";
 
-/** Why an action cannot be taken now (a hint for the buttons; the server has the last word). */
+/** The console's buttons, by the names the server gives their actions (the view's `actions`). */
+const ACTIONS = {
+  toggle: "toggle_timer",
+  next: "call_next",
+  end: "end_turn",
+  plus: "add_time",
+  minus: "remove_time",
+  reset: "reset_timer",
+  undo: "undo",
+};
+
+/** The server's reasons are clauses ("nobody has the floor: …"): shown as sentences. */
+const sentence = (text) => {
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+};
+
+/**
+ * Why an action cannot be taken now, as the server says in the state's `actions` (null: it can).
+ * The console re-derives no rule: the server's refusal, with its words, is the button's reason.
+ */
 export function refusalFor(action, state) {
   if (!state) return "Not connected yet.";
-  const live = state.segment.status === "live";
-  const timer = state.current && state.current.timer;
-  switch (action) {
-    case "toggle":
-      if (!timer) return NOBODY;
-      if (timer.state !== "running" && !live) return NOT_LIVE;
-      return null;
-    case "next":
-      if (!live) return NOT_LIVE;
-      if (!state.current && !state.queue.length) return "Nobody to call: the queue is empty.";
-      return null;
-    case "end":
-    case "plus":
-    case "minus":
-      return timer ? null : NOBODY;
-    case "reset":
-      if (!timer) return NOBODY;
-      return timer.state === "idle" && !timer.added_ms ? "The timer is already at its start." : null;
-    case "undo":
-      if (!state.undo) return "Nothing to undo.";
-      return state.undo.available ? null : `Cannot undo ${state.undo.label}: ${state.undo.refusal}`;
-    default:
-      return null;
-  }
+  const refusal = state.actions ? state.actions[ACTIONS[action]] : null;
+  if (!refusal) return null;
+  return sentence(refusal.message || refusal.code || "Not possible now");
 }
 
 /** Mark a button unavailable without removing it from the tab order, and say why. */
