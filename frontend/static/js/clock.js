@@ -38,7 +38,7 @@ async function main() {
   let session;
   try {
     session = await signIn();
-  } catch (error) {
+  } catch {
     session = null;
   }
   if (!session) {

@@ -42,7 +42,7 @@ export function timeOfDay(ms, timeZone, locale = undefined) {
   if (ms === null || ms === undefined) return "";
   try {
     return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }).format(ms);
-  } catch (error) {
+  } catch {
     return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }).format(ms);
   }
 }
