@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any
 
-from .floor.decide import undo_refusal
+from .floor import possible
+from .floor.errors import FloorError
 from .floor.model import (
     FloorRequest,
     QueueEntry,
-    RequestStatus,
     SegmentState,
     Timer,
     Turn,
@@ -75,7 +75,6 @@ class _ByIdentity:
 
 
 _remembered = _ByIdentity()
-_PENDING = RequestStatus.PENDING  # looked up once per request, at every publish
 
 
 def _entry(entry: QueueEntry, full: bool) -> View:
@@ -180,8 +179,28 @@ def _undo(segment: SegmentState) -> View | None:
     if not segment.undo_stack:
         return None
     inverse = segment.undo_stack[-1]
-    refusal = undo_refusal(segment, inverse)
+    refusal = possible.undo_refusal(segment, inverse)
     return {"label": inverse.label, "available": refusal is None, "refusal": refusal}
+
+
+def _refusal(refusal: FloorError | None) -> View | None:
+    return None if refusal is None else {"code": refusal.code, "message": refusal.message}
+
+
+def _actions(segment: SegmentState) -> View:
+    """What the console may do now: per action null, or the refusal the command would meet
+    (``floor/possible.py``, which the rules raise too)."""
+    return {
+        name: _refusal(refused(segment)) for name, refused in possible.MODERATOR_ACTIONS.items()
+    }
+
+
+def requestable(segment: SegmentState, participant_id: str) -> dict[str, str | None]:
+    """Per requestable kind, what refuses it to this delegate in particular (the code), or null.
+
+    The reasons that hold for everyone are in the delegate view's ``can_request``; a kind may
+    be asked for when both say null."""
+    return possible.requestable_by(segment, participant_id)
 
 
 def view(segment: SegmentState, audience: Audience) -> View:
@@ -194,11 +213,12 @@ def view(segment: SegmentState, audience: Audience) -> View:
         "queue": _remembered.many(segment.queue, full, _make_entry),
     }
     if audience is Audience.DELEGATE:
-        out["pending_count"] = sum(r.status is _PENDING for r in segment.requests.values())
+        out["pending_count"] = len(segment.pending_ids)
+        out["can_request"] = possible.requestable_here(segment)
     if full:
-        pending = (r for r in segment.requests.values() if r.status is _PENDING)
-        out["requests"] = _remembered.many(pending, True, _make_request)
+        out["requests"] = _remembered.many(segment.pending_requests(), True, _make_request)
         out["undo"] = _undo(segment)
+        out["actions"] = _actions(segment)
         out["stats"] = _stats(segment)
     return out
 

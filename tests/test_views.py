@@ -11,11 +11,11 @@ import pytest
 
 from app.floor import commands as c
 from app.floor.model import Constituency, TurnKind
-from app.views import Audience, segment_summary, view
+from app.views import Audience, requestable, segment_summary, view
 from tests.floor.kit import Floor
 
 PRIVATE_KEYS = {"participant_id", "request_id", "note"}
-MODERATOR_ONLY = {"requests", "undo", "stats"}
+MODERATOR_ONLY = {"requests", "undo", "actions", "stats"}
 
 
 def _keys(document: Any) -> Iterator[str]:
@@ -174,3 +174,77 @@ def test_the_segment_summary_carries_the_version(busy: Floor) -> None:
     summary = segment_summary(busy.seg)
     assert summary["version"] == busy.version
     assert summary["title"] == "Thematic discussion I"
+
+
+def test_the_console_is_told_what_it_may_do_now(busy: Floor) -> None:
+    """Chen Wei speaks with the timer running; adding the guest, still queued, can be undone."""
+    assert busy.view()["actions"] == {
+        "toggle_timer": None,
+        "call_next": None,
+        "end_turn": None,
+        "add_time": None,
+        "remove_time": None,
+        "reset_timer": None,
+        "undo": None,
+    }
+    busy.send(c.RemoveEntry(entry_id=busy.seg.queue[0].id))  # Amina's point of order
+    busy.request("p1", TurnKind.POINT_OF_ORDER)
+    assert busy.view()["actions"]["undo"] == {
+        "code": "cannot_undo",
+        "message": "cannot undo removing Amina Diallo: Amina Diallo has another place in the "
+        "queue now",
+    }
+
+
+def test_the_console_is_told_why_not(floor: Floor) -> None:
+    nobody = {"code": "no_speaker", "message": "nobody has the floor: call the next speaker first"}
+    assert floor.view()["actions"] == {
+        "toggle_timer": nobody,
+        "call_next": {"code": "queue_empty", "message": "nobody to call: the queue is empty"},
+        "end_turn": nobody,
+        "add_time": nobody,
+        "remove_time": nobody,
+        "reset_timer": nobody,
+        "undo": {"code": "nothing_to_undo", "message": "nothing to undo"},
+    }
+
+
+def test_the_delegates_are_told_which_requests_the_segment_takes(busy: Floor) -> None:
+    assert busy.view(Audience.DELEGATE)["can_request"] == {
+        "intervention": None,
+        "point_of_order": None,
+        "right_of_reply": None,
+    }
+    busy.send(c.CloseList())
+    assert busy.view(Audience.DELEGATE)["can_request"] == {
+        "intervention": "list_closed",
+        "point_of_order": None,
+        "right_of_reply": "list_closed",
+    }
+    busy.send(c.EndSegment())
+    assert set(busy.view(Audience.DELEGATE)["can_request"].values()) == {"segment_ended"}
+
+
+def test_each_delegate_is_told_what_they_may_ask_for(busy: Floor) -> None:
+    """p2 waits for approval, p1 holds a point of order, p3 speaks, p4 holds nothing."""
+    aq = "already_queued"
+    assert requestable(busy.seg, "p2") == {
+        "intervention": aq,
+        "point_of_order": None,
+        "right_of_reply": aq,
+    }
+    assert requestable(busy.seg, "p1") == {
+        "intervention": None,
+        "point_of_order": aq,
+        "right_of_reply": None,
+    }
+    nothing = {"intervention": None, "point_of_order": None, "right_of_reply": None}
+    assert requestable(busy.seg, "p3") == nothing
+    assert requestable(busy.seg, "p4") == nothing
+
+
+def test_the_room_display_is_told_neither(busy: Floor) -> None:
+    document = busy.view(Audience.PUBLIC)
+    assert "actions" not in document and "can_request" not in document
+    assert "actions" not in busy.view(Audience.DELEGATE)
+    assert "can_request" not in busy.view(Audience.MODERATOR)

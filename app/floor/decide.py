@@ -12,13 +12,13 @@ from typing import Any
 
 from . import commands as c
 from . import events as e
+from . import possible
 from .errors import FloorError, Forbidden, NotFound, StaleVersion
 from .model import (
     OPEN_REQUEST_STATUSES,
     FloorMode,
     FloorRequest,
     HearingState,
-    Inverse,
     QueueEntry,
     RequestStatus,
     SegmentDetails,
@@ -129,25 +129,14 @@ def _update_segment(segment: SegmentState, cmd: c.UpdateSegment, ctx: Context) -
 # --- floor requests -----------------------------------------------------------------------------
 
 
-def _holds_place(segment: SegmentState, participant_id: str, point_of_order: bool) -> bool:
-    """Whether the participant already has an open request or queue entry of this class."""
-
-    def same_class(kind: TurnKind) -> bool:
-        return (kind is TurnKind.POINT_OF_ORDER) == point_of_order
-
-    for request in segment.requests_of(participant_id):
-        if request.status in OPEN_REQUEST_STATUSES and same_class(request.kind):
-            return True
-    return any(
-        entry.speaker.participant_id == participant_id and same_class(entry.kind)
-        for entry in segment.queue
-    )
+def _refuse(refusal: FloorError | None) -> None:
+    """Raise what ``possible`` says refuses the command (the faces are shown the same)."""
+    if refusal is not None:
+        raise refusal
 
 
 def _check_cap(segment: SegmentState) -> None:
-    cap = segment.settings.queue_cap
-    if cap is not None and len(segment.queue) >= cap:
-        raise FloorError(f"the queue is full ({cap} speakers)", code="queue_full")
+    _refuse(possible.queue_full(segment))
 
 
 def _new_entry(
@@ -175,16 +164,8 @@ def _request_floor(segment: SegmentState, cmd: c.RequestFloor, ctx: Context) -> 
     speaker = ctx.speakers.get(participant_id or "")
     if participant_id is None or speaker is None:
         raise Forbidden("only a registered participant may request the floor")
-    if segment.status is SegmentStatus.ENDED:
-        raise FloorError(
-            f"segment {segment.details.title!r} has ended: no more requests", code="segment_ended"
-        )
-    point_of_order = cmd.kind is TurnKind.POINT_OF_ORDER
-    if not segment.settings.list_open and not point_of_order:
-        raise FloorError("the list of speakers is closed", code="list_closed")
-    if _holds_place(segment, participant_id, point_of_order):
-        what = "point of order" if point_of_order else "request or place in the queue"
-        raise FloorError(f"you already have an open {what} in this segment", code="already_queued")
+    _refuse(possible.request_floor_here(segment, cmd.kind))
+    _refuse(possible.request_floor_by(segment, participant_id, cmd.kind))
     request_id = ctx.new_id()
     requested = e.FloorRequested(
         segment_id=segment.id,
@@ -196,7 +177,7 @@ def _request_floor(segment: SegmentState, cmd: c.RequestFloor, ctx: Context) -> 
     )
     if segment.settings.floor_mode is FloorMode.MODERATED:
         return [requested]
-    _check_cap(segment)
+    _refuse(possible.request_floor_room(segment))
     entry = _new_entry(segment, ctx, request_id, speaker, cmd.kind, requested.note)
     index = insertion_index(segment.queue, cmd.kind, None)
     return [
@@ -259,7 +240,7 @@ def _add_speaker(segment: SegmentState, cmd: c.AddSpeaker, ctx: Context) -> list
         speaker = ctx.speakers.get(cmd.participant_id)
         if speaker is None:
             raise NotFound(f"no participant {cmd.participant_id!r} in this event")
-        if _holds_place(segment, cmd.participant_id, cmd.kind is TurnKind.POINT_OF_ORDER):
+        if possible.holds_place(segment, cmd.participant_id, cmd.kind is TurnKind.POINT_OF_ORDER):
             raise FloorError(
                 f"{speaker.name} already has an open request or place in the queue",
                 code="already_queued",
@@ -303,45 +284,10 @@ def _remove(segment: SegmentState, cmd: c.RemoveEntry, ctx: Context) -> list[e.E
     return [e.EntryRemoved(segment_id=segment.id, entry_id=cmd.entry_id)]
 
 
-def undo_refusal(segment: SegmentState, inverse: Inverse) -> str | None:
-    """Why ``inverse`` can no longer be applied, or None when it can."""
-    if inverse.remove_entry_id is not None and segment.entry_index(inverse.remove_entry_id) is None:
-        return "that entry has left the queue since"
-    if inverse.move_entry_id is not None and segment.entry_index(inverse.move_entry_id) is None:
-        return "that entry has left the queue since"
-    if inverse.insert_entry is not None:
-        participant_id = inverse.insert_entry.speaker.participant_id
-        point_of_order = inverse.insert_entry.kind is TurnKind.POINT_OF_ORDER
-        if participant_id is not None and _holds_place(segment, participant_id, point_of_order):
-            return f"{inverse.insert_entry.speaker.name} has another place in the queue now"
-    if inverse.request_id is not None:
-        request = segment.requests.get(inverse.request_id)
-        if request is None or request.status is not inverse.request_status_now:
-            return "that request has changed since"
-        participant_id = request.speaker.participant_id
-        reopens = (
-            request.status not in OPEN_REQUEST_STATUSES
-            and inverse.request_status_before in OPEN_REQUEST_STATUSES
-        )
-        point_of_order = request.kind is TurnKind.POINT_OF_ORDER
-        if (
-            reopens
-            and participant_id is not None
-            and _holds_place(segment, participant_id, point_of_order)
-        ):
-            return f"{request.speaker.name} has another open request or place in the queue now"
-    return None
-
-
 @_handles(c.Undo)
 def _undo(segment: SegmentState, cmd: c.Undo, ctx: Context) -> list[e.Event]:
-    if not segment.undo_stack:
-        raise FloorError("nothing to undo", code="nothing_to_undo")
-    inverse = segment.undo_stack[-1]
-    refusal = undo_refusal(segment, inverse)
-    if refusal is not None:
-        raise FloorError(f"cannot undo {inverse.label}: {refusal}", code="cannot_undo")
-    return [e.ChangeUndone(segment_id=segment.id, version=inverse.version)]
+    _refuse(possible.undo(segment))
+    return [e.ChangeUndone(segment_id=segment.id, version=segment.undo_stack[-1].version)]
 
 
 # --- list settings ------------------------------------------------------------------------------
@@ -416,24 +362,15 @@ def _turn_ended(segment: SegmentState, turn: Turn, now: int) -> e.TurnEnded:
     return e.TurnEnded(segment_id=segment.id, entry_id=turn.entry.id, speech=speech, at=now)
 
 
-def _require_live(segment: SegmentState) -> None:
-    if segment.status is not SegmentStatus.LIVE:
-        raise FloorError(
-            f"segment {segment.details.title!r} is not live: start it first", code="not_live"
-        )
-
-
 def _current(segment: SegmentState) -> Turn:
-    if segment.current is None:
-        raise FloorError("nobody has the floor: call the next speaker first", code="no_speaker")
+    _refuse(possible.no_speaker(segment))
+    assert segment.current is not None
     return segment.current
 
 
 @_handles(c.CallNext)
 def _call_next(segment: SegmentState, cmd: c.CallNext, ctx: Context) -> list[e.Event]:
-    _require_live(segment)
-    if segment.current is None and not segment.queue:
-        raise FloorError("nobody to call: the queue is empty", code="queue_empty")
+    _refuse(possible.call_next(segment))
     out: list[e.Event] = []
     if segment.current is not None:
         out.append(_turn_ended(segment, segment.current, ctx.now))
@@ -444,25 +381,22 @@ def _call_next(segment: SegmentState, cmd: c.CallNext, ctx: Context) -> list[e.E
 
 @_handles(c.EndTurn)
 def _end_turn(segment: SegmentState, cmd: c.EndTurn, ctx: Context) -> list[e.Event]:
+    _refuse(possible.end_turn(segment))
     return [_turn_ended(segment, _current(segment), ctx.now)]
 
 
 @_handles(c.StartTimer)
 def _start(segment: SegmentState, cmd: c.StartTimer, ctx: Context) -> list[e.Event]:
-    _require_live(segment)
+    _refuse(possible.start_timer(segment))
     timer = _current(segment).timer
-    if timer.state != "idle":
-        hint = "pause it first" if timer.running else "resume it instead"
-        raise FloorError(f"the timer is {timer.state}: {hint}", code="timer_not_idle")
     deadline = ctx.now + timer.remaining_at(ctx.now)
     return [e.TimerStarted(segment_id=segment.id, at=ctx.now, deadline_at=deadline)]
 
 
 @_handles(c.PauseTimer)
 def _pause(segment: SegmentState, cmd: c.PauseTimer, ctx: Context) -> list[e.Event]:
+    _refuse(possible.pause_timer(segment))
     timer = _current(segment).timer
-    if not timer.running:
-        raise FloorError(f"the timer is {timer.state}, not running", code="timer_not_running")
     return [
         e.TimerPaused(segment_id=segment.id, at=ctx.now, remaining_ms=timer.remaining_at(ctx.now))
     ]
@@ -470,22 +404,21 @@ def _pause(segment: SegmentState, cmd: c.PauseTimer, ctx: Context) -> list[e.Eve
 
 @_handles(c.ResumeTimer)
 def _resume(segment: SegmentState, cmd: c.ResumeTimer, ctx: Context) -> list[e.Event]:
-    _require_live(segment)
+    _refuse(possible.resume_timer(segment))
     timer = _current(segment).timer
-    if timer.state != "paused":
-        raise FloorError(f"the timer is {timer.state}, not paused", code="timer_not_paused")
     deadline = ctx.now + timer.remaining_at(ctx.now)
     return [e.TimerResumed(segment_id=segment.id, at=ctx.now, deadline_at=deadline)]
 
 
 @_handles(c.AdjustTime)
 def _adjust(segment: SegmentState, cmd: c.AdjustTime, ctx: Context) -> list[e.Event]:
-    _current(segment)
+    _refuse(possible.adjust_time(segment))
     return [e.TimeAdjusted(segment_id=segment.id, delta_ms=cmd.delta_ms)]
 
 
 @_handles(c.ResetTimer)
 def _reset(segment: SegmentState, cmd: c.ResetTimer, ctx: Context) -> list[e.Event]:
+    _refuse(possible.reset_timer(segment))
     timer = _current(segment).timer
     if timer.state == "idle" and timer.added_ms == 0:
         return []

@@ -6,8 +6,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
+from immutables import Map
+
 from . import events as e
 from .model import (
+    LIVE_REQUEST_STATUSES,
+    SHOWN_CLOSED_REQUESTS,
     FloorRequest,
     HearingState,
     Inverse,
@@ -53,17 +57,87 @@ def apply_all(state: HearingState, events: Iterable[e.Event]) -> HearingState:
     return state
 
 
+def requests_changed(segment: SegmentState, event: e.Event) -> tuple[str, ...]:
+    """The ids of the requests that folding ``event`` into ``segment`` changes (none or one).
+
+    Read from the event and the state before it, so that whoever tells the delegates concerned
+    (``mine``) need not compare every request of the segment: O(queue) at most, not O(requests).
+    """
+    request_id: str | None = None
+    if isinstance(
+        event, e.FloorRequested | e.RequestApproved | e.RequestDeclined | e.RequestWithdrawn
+    ):
+        request_id = event.request_id
+    elif isinstance(event, e.TurnStarted):
+        request_id = event.entry.request_id
+    elif isinstance(event, e.TurnEnded) and segment.current is not None:
+        request_id = segment.current.entry.request_id
+    elif isinstance(event, e.EntryRemoved):
+        index = segment.entry_index(event.entry_id)
+        request_id = segment.queue[index].request_id if index is not None else None
+    elif isinstance(event, e.ChangeUndone) and segment.undo_stack:
+        inverse = segment.undo_stack[-1]
+        if inverse.request_status_before is not None:
+            request_id = inverse.request_id
+    if request_id is None:
+        return ()
+    if isinstance(event, e.FloorRequested) or request_id in segment.requests:
+        return (request_id,)
+    return ()
+
+
 # --- helpers ------------------------------------------------------------------------------------
 
 
 def _with_request(segment: SegmentState, request: FloorRequest) -> SegmentState:
-    requests = {**segment.requests, request.id: request}
+    """``segment`` with ``request`` added or changed, and its two indexes kept.
+
+    O(log n) in the segment's requests (the map shares every other request with the state
+    before) plus O(k) in the few the participant is shown and the pending ones: nothing here
+    reads or copies every request."""
+    before = segment.requests.get(request.id)
+    requests = segment.requests.set(request.id, request)
+    changes: dict[str, Any] = {"requests": requests}
+    was_pending = before is not None and before.status is RequestStatus.PENDING
+    if was_pending != (request.status is RequestStatus.PENDING):
+        changes["pending_ids"] = (
+            _insert_in_order(segment.pending_ids, request, segment.requests)
+            if not was_pending
+            else tuple(rid for rid in segment.pending_ids if rid != request.id)
+        )
     participant_id = request.speaker.participant_id
-    if request.id in segment.requests or participant_id is None:
-        return replace(segment, requests=requests)
-    index = segment.request_ids_of
-    mine = (*index.get(participant_id, ()), request.id)
-    return replace(segment, requests=requests, request_ids_of={**index, participant_id: mine})
+    if participant_id is not None:
+        shown = segment.request_ids_of.get(participant_id, ())
+        if request.id not in shown:  # a new request, or a closed one reopened by an undo
+            shown = _insert_in_order(shown, request, requests)
+        changes["request_ids_of"] = segment.request_ids_of.set(
+            participant_id, _trim(shown, requests)
+        )
+    return replace(segment, **changes)
+
+
+def _insert_in_order(
+    ids: tuple[str, ...], request: FloorRequest, requests: Map[str, FloorRequest]
+) -> tuple[str, ...]:
+    """``ids`` (in the order the requests were made) with ``request`` in its place: almost always
+    at the end, so the search starts there."""
+    index = len(ids)
+    while index > 0 and requests[ids[index - 1]].number > request.number:
+        index -= 1
+    return (*ids[:index], request.id, *ids[index:])
+
+
+def _trim(ids: tuple[str, ...], requests: Map[str, FloorRequest]) -> tuple[str, ...]:
+    """Keep the live requests and the newest ``SHOWN_CLOSED_REQUESTS`` closed ones."""
+    kept: list[str] = []
+    closed = 0
+    for rid in reversed(ids):
+        if requests[rid].status in LIVE_REQUEST_STATUSES:
+            kept.append(rid)
+        elif closed < SHOWN_CLOSED_REQUESTS:
+            kept.append(rid)
+            closed += 1
+    return ids if len(kept) == len(ids) else tuple(reversed(kept))
 
 
 def _set_status(
@@ -133,6 +207,7 @@ def _requested(segment: SegmentState, event: e.FloorRequested) -> SegmentState:
         note=event.note,
         status=RequestStatus.PENDING,
         requested_at=event.at,
+        number=len(segment.requests),
     )
     return _with_request(segment, request)
 

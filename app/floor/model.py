@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from immutables import Map
+
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
 
@@ -90,6 +92,11 @@ class RequestStatus(StrEnum):
 
 #: Statuses in which a request still holds the participant's place in a segment.
 OPEN_REQUEST_STATUSES = frozenset({RequestStatus.PENDING, RequestStatus.QUEUED})
+#: Statuses in which a request is still in play (a delegate is always shown these).
+LIVE_REQUEST_STATUSES = frozenset({*OPEN_REQUEST_STATUSES, RequestStatus.SPEAKING})
+#: How many of a delegate's closed requests (spoken, declined, withdrawn...) they are shown, the
+#: newest first: their face shows the last one; older ones stay in ``requests`` and in the log.
+SHOWN_CLOSED_REQUESTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +131,8 @@ class FloorRequest:
     requested_at: int
     reason: str = ""
     entry_id: str | None = None
+    #: the order the segment received it in (0 for its first request)
+    number: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,17 +238,29 @@ class SegmentState:
     actual_end_at: int | None = None
     settings: Settings = field(default_factory=Settings)
     queue: tuple[QueueEntry, ...] = ()
-    requests: Mapping[str, FloorRequest] = field(default_factory=dict)
-    #: participant id → the ids of their requests, in order (an index of ``requests``, so that
-    #: a delegate's own requests are found without reading everyone's)
-    request_ids_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: every floor request of the segment, by id. A persistent map (a HAMT): folding an event
+    #: that changes one request shares everything else with the state before, so it costs
+    #: O(log n), not a copy of n requests. Unordered: read it in order through the indexes below.
+    requests: Map[str, FloorRequest] = field(default_factory=Map)
+    #: participant id → the ids of the requests they are shown, in the order they were made: all
+    #: their live ones and their ``SHOWN_CLOSED_REQUESTS`` newest closed ones (an index of
+    #: ``requests``, so that a delegate's own requests are found without reading everyone's, and
+    #: stay few however many a delegate has made and withdrawn)
+    request_ids_of: Map[str, tuple[str, ...]] = field(default_factory=Map)
+    #: the ids of the pending requests, in the order they were made (what the moderator decides on)
+    pending_ids: tuple[str, ...] = ()
     current: Turn | None = None
     message: str = ""
     speeches: tuple[Speech, ...] = ()
     undo_stack: tuple[Inverse, ...] = ()
 
     def requests_of(self, participant_id: str) -> list[FloorRequest]:
+        """The requests a participant is shown (``request_ids_of``), in the order they made them."""
         return [self.requests[rid] for rid in self.request_ids_of.get(participant_id, ())]
+
+    def pending_requests(self) -> list[FloorRequest]:
+        """The pending requests, in the order they were made."""
+        return [self.requests[rid] for rid in self.pending_ids]
 
     def entry_index(self, entry_id: str) -> int | None:
         for index, entry in enumerate(self.queue):

@@ -240,6 +240,11 @@ def scheduled() -> Floor:
 # --- checks shared by the property and stateful tests ------------------------------------------
 
 
+def in_order(segment: SegmentState) -> list[FloorRequest]:
+    """Every request of the segment, in the order they were made (``requests`` is unordered)."""
+    return sorted(segment.requests.values(), key=lambda request: request.number)
+
+
 def replay(log: list[Event]) -> HearingState:
     """Fold the log from scratch, through its JSON form, as a restart would."""
     return apply_all(HearingState(EVENT_ID), [event_from_json(event_to_json(e)) for e in log])
@@ -328,8 +333,8 @@ def adjust_delta(action: Action) -> int:
 def build(floor: Floor, action: Action, segment_id: str) -> tuple[Any, Actor]:
     """The command an action stands for, and who sends it."""
     segment = floor.segment(segment_id)
-    requests = list(segment.requests)
-    pending = [r.id for r in segment.requests.values() if r.status is RequestStatus.PENDING]
+    requests = [r.id for r in in_order(segment)]
+    pending = list(segment.pending_ids)
     entries = [entry.id for entry in segment.queue]
     participant = PARTICIPANT_IDS[action.who]
     requestable = action.kind if action.kind in REQUESTABLE_KINDS else TurnKind.INTERVENTION

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Any
 
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -18,10 +19,14 @@ from hypothesis.stateful import (
     rule,
 )
 
-from app.floor import FloorError
+from app.floor import Actor, FloorError, apply
 from app.floor import commands as c
 from app.floor.events import Event, TurnEnded
+from app.floor.fold import requests_changed
 from app.floor.model import (
+    LIVE_REQUEST_STATUSES,
+    REQUESTABLE_KINDS,
+    SHOWN_CLOSED_REQUESTS,
     FloorMode,
     HearingState,
     RequestStatus,
@@ -29,9 +34,10 @@ from app.floor.model import (
     SegmentStatus,
     TurnKind,
 )
-from app.views import Audience, view
+from app.views import Audience, requestable, view
 from tests.floor.kit import (
     ACTION_TYPES,
+    MODERATOR,
     PARTICIPANT_IDS,
     Action,
     Floor,
@@ -40,6 +46,7 @@ from tests.floor.kit import (
     adjust_delta,
     assert_patches_replay,
     delegate,
+    in_order,
     perform,
     replay,
 )
@@ -152,6 +159,17 @@ class RandomHearing(RuleBasedStateMachine):
             expected = RequestStatus.QUEUED if open_mode else RequestStatus.PENDING
             assert status is expected
 
+    @rule(open_mode=st.booleans())
+    def the_queue_fills_up(self, open_mode: bool) -> None:
+        """The moderator caps the queue at its length: no more approvals (nor, in open mode,
+        requests) until a place frees up."""
+        self.before = self.floor.state
+        segment_id = self.segment_ids[0]
+        mode = FloorMode.OPEN if open_mode else FloorMode.MODERATED
+        cap = max(1, len(self.floor.segment(segment_id).queue))
+        self.events = self.floor.send(c.SetFloorMode(mode=mode), MODERATOR, segment_id)
+        self.events += self.floor.send(c.SetQueueCap(cap=cap), MODERATOR, segment_id)
+
     # --- following the timer ----------------------------------------------------------------
 
     def _check_ended_turns(self) -> None:
@@ -223,15 +241,22 @@ class RandomHearing(RuleBasedStateMachine):
 
     @invariant()
     def each_delegates_requests_are_indexed(self) -> None:
+        """A delegate is shown their live requests and their newest closed ones, in order; the
+        moderator the pending ones, in order."""
         for segment in self.floor.state.segments.values():
-            participants = {r.speaker.participant_id for r in segment.requests.values()} - {None}
+            every = in_order(segment)
+            participants = {r.speaker.participant_id for r in every} - {None}
             assert set(segment.request_ids_of) == participants
             for participant_id in participants:
+                theirs = [r for r in every if r.speaker.participant_id == participant_id]
+                closed = [r for r in theirs if r.status not in LIVE_REQUEST_STATUSES]
+                newest_closed = closed[max(0, len(closed) - SHOWN_CLOSED_REQUESTS) :]
                 assert segment.requests_of(participant_id) == [
-                    r
-                    for r in segment.requests.values()
-                    if r.speaker.participant_id == participant_id
+                    r for r in theirs if r.status in LIVE_REQUEST_STATUSES or r in newest_closed
                 ]
+            assert [r.number for r in every] == list(range(len(every)))
+            pending = [r.id for r in every if r.status is RequestStatus.PENDING]
+            assert list(segment.pending_ids) == pending
 
     @invariant()
     def versions_rise_by_the_number_of_events(self) -> None:
@@ -307,6 +332,55 @@ class RandomHearing(RuleBasedStateMachine):
                 assert '"request_id"' not in text
 
     @invariant()
+    def what_the_faces_are_told_is_possible_is_what_decide_accepts(self) -> None:
+        """Rules once: each console action and each kind of request shown as possible is
+        accepted, and each shown as refused is refused with that very code and message."""
+        for segment_id in self.segment_ids:
+            segment = self.floor.segment(segment_id)
+            console = view(segment, Audience.MODERATOR)
+            for action, command in _console_commands(console).items():
+                shown = console["actions"][action]
+                refusal = self._refusal(command, MODERATOR, segment_id)
+                assert shown == refusal, (action, shown, refusal)
+            room = view(segment, Audience.DELEGATE)["can_request"]
+            for participant_id in PARTICIPANT_IDS:
+                personal = requestable(segment, participant_id)
+                for kind in REQUESTABLE_KINDS:
+                    command = c.RequestFloor(kind=kind)
+                    refused = self._refusal(command, delegate(participant_id), segment_id)
+                    here, mine = room[kind.value], personal[kind.value]
+                    if refused is None:
+                        assert (here, mine) == (None, None), (participant_id, kind)
+                        continue
+                    # the rules look at the segment, then at the person, then at the queue's room
+                    first = here if here in ("segment_ended", "list_closed") else mine or here
+                    assert refused["code"] == first, (participant_id, kind, refused, here, mine)
+
+    def _refusal(self, command: object, actor: Actor, segment_id: str) -> dict[str, str] | None:
+        try:
+            self.floor.decide(command, actor, segment_id)
+        except FloorError as error:
+            return {"code": error.code, "message": error.message}
+        return None
+
+    @invariant()
+    def requests_changed_names_the_requests_each_event_changed(self) -> None:
+        state = self.before
+        for event in self.events:
+            if event.segment_id not in state.segments:
+                state = apply(state, event)
+                continue
+            old = state.segments[event.segment_id]
+            state = apply(state, event)
+            new = state.segments[event.segment_id]
+            changed = {
+                request_id
+                for request_id, request in new.requests.items()
+                if old.requests.get(request_id) is not request
+            }
+            assert set(requests_changed(old, event)) == changed, event
+
+    @invariant()
     def the_log_rebuilds_the_state(self) -> None:
         assert replay(self.floor.log) == self.floor.state
 
@@ -314,6 +388,22 @@ class RandomHearing(RuleBasedStateMachine):
     def patches_rebuild_every_view(self) -> None:
         for segment_id in self.segment_ids:
             assert_patches_replay(self.before.segments[segment_id], self.floor.segment(segment_id))
+
+
+def _console_commands(console: dict[str, Any]) -> dict[str, object]:
+    """The command each of the console's buttons sends, read from what the console is shown."""
+    current = console["current"]
+    timer_state = current["timer"]["state"] if current is not None else "idle"
+    toggle = {"idle": c.StartTimer(), "running": c.PauseTimer(), "paused": c.ResumeTimer()}
+    return {
+        "toggle_timer": toggle[timer_state],
+        "call_next": c.CallNext(),
+        "end_turn": c.EndTurn(),
+        "add_time": c.AdjustTime(delta_ms=30_000),
+        "remove_time": c.AdjustTime(delta_ms=-30_000),
+        "reset_timer": c.ResetTimer(),
+        "undo": c.Undo(),
+    }
 
 
 def _holds_point_of_order(segment: SegmentState, participant_id: str) -> bool:

@@ -1,0 +1,259 @@
+"""What is possible now: the refusal a command would meet, asked before it is sent.
+
+Each function returns the ``FloorError`` the rules would raise for a command on this state, or
+None when the command would be accepted (maybe as a no-op: decide returns no events when nothing
+would change, e.g. resetting a timer already at its start). ``decide.py``'s handlers raise what
+these return, and ``views.py`` shows the same values to the faces, so a button is greyed out for
+exactly the reason the command would be refused, with the same code and words: the rules are
+written once. Pure: the state in, a value out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+from .errors import FloorError
+from .model import (
+    OPEN_REQUEST_STATUSES,
+    REQUESTABLE_KINDS,
+    FloorMode,
+    Inverse,
+    SegmentState,
+    SegmentStatus,
+    TurnKind,
+)
+
+Refusal = FloorError | None
+
+# --- the pieces the rules are made of ------------------------------------------------------------
+
+
+def not_live(segment: SegmentState) -> Refusal:
+    if segment.status is not SegmentStatus.LIVE:
+        return FloorError(
+            f"segment {segment.details.title!r} is not live: start it first", code="not_live"
+        )
+    return None
+
+
+def no_speaker(segment: SegmentState) -> Refusal:
+    if segment.current is None:
+        return FloorError("nobody has the floor: call the next speaker first", code="no_speaker")
+    return None
+
+
+def queue_full(segment: SegmentState) -> Refusal:
+    cap = segment.settings.queue_cap
+    if cap is not None and len(segment.queue) >= cap:
+        return FloorError(f"the queue is full ({cap} speakers)", code="queue_full")
+    return None
+
+
+def holds_place(segment: SegmentState, participant_id: str, point_of_order: bool) -> bool:
+    """Whether the participant already has an open request or queue entry of this class (a point
+    of order, or any other turn). Reads only the participant's few shown requests and the queue.
+    """
+
+    def same_class(kind: TurnKind) -> bool:
+        return (kind is TurnKind.POINT_OF_ORDER) == point_of_order
+
+    for request in segment.requests_of(participant_id):
+        if request.status in OPEN_REQUEST_STATUSES and same_class(request.kind):
+            return True
+    return any(
+        entry.speaker.participant_id == participant_id and same_class(entry.kind)
+        for entry in segment.queue
+    )
+
+
+# --- the turn and its timer ----------------------------------------------------------------------
+
+
+def call_next(segment: SegmentState) -> Refusal:
+    refusal = not_live(segment)
+    if refusal is None and segment.current is None and not segment.queue:
+        refusal = FloorError("nobody to call: the queue is empty", code="queue_empty")
+    return refusal
+
+
+def end_turn(segment: SegmentState) -> Refusal:
+    return no_speaker(segment)
+
+
+def start_timer(segment: SegmentState) -> Refusal:
+    refusal = not_live(segment) or no_speaker(segment)
+    if refusal is None and segment.current is not None:
+        timer = segment.current.timer
+        if timer.state != "idle":
+            hint = "pause it first" if timer.running else "resume it instead"
+            refusal = FloorError(f"the timer is {timer.state}: {hint}", code="timer_not_idle")
+    return refusal
+
+
+def pause_timer(segment: SegmentState) -> Refusal:
+    refusal = no_speaker(segment)
+    if refusal is None and segment.current is not None:
+        timer = segment.current.timer
+        if not timer.running:
+            refusal = FloorError(
+                f"the timer is {timer.state}, not running", code="timer_not_running"
+            )
+    return refusal
+
+
+def resume_timer(segment: SegmentState) -> Refusal:
+    refusal = not_live(segment) or no_speaker(segment)
+    if refusal is None and segment.current is not None:
+        timer = segment.current.timer
+        if timer.state != "paused":
+            refusal = FloorError(f"the timer is {timer.state}, not paused", code="timer_not_paused")
+    return refusal
+
+
+def toggle_command(segment: SegmentState) -> str:
+    """The command the console's start/pause/resume button sends now."""
+    timer = segment.current.timer if segment.current is not None else None
+    if timer is not None and timer.running:
+        return "pause_timer"
+    if timer is not None and timer.state == "paused":
+        return "resume_timer"
+    return "start_timer"
+
+
+def toggle_timer(segment: SegmentState) -> Refusal:
+    """Start, pause or resume the speaker's timer, whichever its state calls for."""
+    return _TIMER[toggle_command(segment)](segment)
+
+
+_TIMER: Mapping[str, Callable[[SegmentState], Refusal]] = MappingProxyType(
+    {"start_timer": start_timer, "pause_timer": pause_timer, "resume_timer": resume_timer}
+)
+
+
+def adjust_time(segment: SegmentState) -> Refusal:
+    """Add or remove time: any speaker's clock, by any amount the command allows."""
+    return no_speaker(segment)
+
+
+def reset_timer(segment: SegmentState) -> Refusal:
+    """A timer already at its start is accepted (no events), so only ``no_speaker`` refuses."""
+    return no_speaker(segment)
+
+
+# --- undo ----------------------------------------------------------------------------------------
+
+
+def undo_refusal(segment: SegmentState, inverse: Inverse) -> str | None:
+    """Why ``inverse`` can no longer be applied, or None when it can."""
+    if inverse.remove_entry_id is not None and segment.entry_index(inverse.remove_entry_id) is None:
+        return "that entry has left the queue since"
+    if inverse.move_entry_id is not None and segment.entry_index(inverse.move_entry_id) is None:
+        return "that entry has left the queue since"
+    if inverse.insert_entry is not None:
+        participant_id = inverse.insert_entry.speaker.participant_id
+        point_of_order = inverse.insert_entry.kind is TurnKind.POINT_OF_ORDER
+        if participant_id is not None and holds_place(segment, participant_id, point_of_order):
+            return f"{inverse.insert_entry.speaker.name} has another place in the queue now"
+    if inverse.request_id is not None:
+        request = segment.requests.get(inverse.request_id)
+        if request is None or request.status is not inverse.request_status_now:
+            return "that request has changed since"
+        participant_id = request.speaker.participant_id
+        reopens = (
+            request.status not in OPEN_REQUEST_STATUSES
+            and inverse.request_status_before in OPEN_REQUEST_STATUSES
+        )
+        point_of_order = request.kind is TurnKind.POINT_OF_ORDER
+        if (
+            reopens
+            and participant_id is not None
+            and holds_place(segment, participant_id, point_of_order)
+        ):
+            return f"{request.speaker.name} has another open request or place in the queue now"
+    return None
+
+
+def undo(segment: SegmentState) -> Refusal:
+    if not segment.undo_stack:
+        return FloorError("nothing to undo", code="nothing_to_undo")
+    inverse = segment.undo_stack[-1]
+    refusal = undo_refusal(segment, inverse)
+    if refusal is not None:
+        return FloorError(f"cannot undo {inverse.label}: {refusal}", code="cannot_undo")
+    return None
+
+
+# --- floor requests ------------------------------------------------------------------------------
+
+
+def request_floor_here(segment: SegmentState, kind: TurnKind) -> Refusal:
+    """What refuses a request of this kind to anyone, checked before who is asking."""
+    if segment.status is SegmentStatus.ENDED:
+        return FloorError(
+            f"segment {segment.details.title!r} has ended: no more requests", code="segment_ended"
+        )
+    if not segment.settings.list_open and kind is not TurnKind.POINT_OF_ORDER:
+        return FloorError("the list of speakers is closed", code="list_closed")
+    return None
+
+
+def request_floor_by(segment: SegmentState, participant_id: str, kind: TurnKind) -> Refusal:
+    """What refuses a request of this kind to this participant only."""
+    point_of_order = kind is TurnKind.POINT_OF_ORDER
+    if holds_place(segment, participant_id, point_of_order):
+        what = "point of order" if point_of_order else "request or place in the queue"
+        return FloorError(f"you already have an open {what} in this segment", code="already_queued")
+    return None
+
+
+def request_floor_room(segment: SegmentState) -> Refusal:
+    """In open mode a request goes straight into the queue, so a full queue refuses it."""
+    if segment.settings.floor_mode is FloorMode.OPEN:
+        return queue_full(segment)
+    return None
+
+
+def request_floor(segment: SegmentState, participant_id: str, kind: TurnKind) -> Refusal:
+    """The refusal of ``request_floor`` (for a registered participant), in the rules' order."""
+    return (
+        request_floor_here(segment, kind)
+        or request_floor_by(segment, participant_id, kind)
+        or request_floor_room(segment)
+    )
+
+
+def requestable_here(segment: SegmentState) -> dict[str, str | None]:
+    """Per requestable kind, the code of what refuses it to anyone now (None: nothing does)."""
+    return {
+        kind.value: _code(request_floor_here(segment, kind) or request_floor_room(segment))
+        for kind in REQUESTABLE_KINDS
+    }
+
+
+def requestable_by(segment: SegmentState, participant_id: str) -> dict[str, str | None]:
+    """Per requestable kind, the code of what refuses it to this participant only."""
+    return {
+        kind.value: _code(request_floor_by(segment, participant_id, kind))
+        for kind in REQUESTABLE_KINDS
+    }
+
+
+def _code(refusal: Refusal) -> str | None:
+    return refusal.code if refusal is not None else None
+
+
+# --- the console ---------------------------------------------------------------------------------
+
+#: The moderator console's actions, each with what refuses it now (``views.py``: ``actions``).
+MODERATOR_ACTIONS: Mapping[str, Callable[[SegmentState], Refusal]] = MappingProxyType(
+    {
+        "toggle_timer": toggle_timer,
+        "call_next": call_next,
+        "end_turn": end_turn,
+        "add_time": adjust_time,
+        "remove_time": adjust_time,
+        "reset_timer": reset_timer,
+        "undo": undo,
+    }
+)
