@@ -334,8 +334,8 @@ async def request_floor(
     command = c.RequestFloor(kind=body.kind, note=body.note)
     result = await svc.engine.execute(hearing.event.id, segment_id, command, actor, body.command_id)
     _, segment = svc.engine.find_segment(segment_id)
-    mine = svc.engine.projections.mine_message(segment, actor.participant_id or "")["requests"]
-    return {**result, "requests": mine}
+    mine = svc.engine.projections.mine_message(segment, actor.participant_id or "")
+    return {**result, "requests": mine["requests"], "can_request": mine["can_request"]}
 
 
 @router.delete("/segments/{segment_id}/floor-requests/{request_id}", tags=["live"])
