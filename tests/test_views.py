@@ -56,6 +56,7 @@ def test_the_room_sees_no_personal_details(busy: Floor, audience: Audience) -> N
 def test_the_public_view_shows_the_floor(busy: Floor) -> None:
     document = busy.view(Audience.PUBLIC)
     assert set(document) == {"segment", "settings", "current", "message", "queue"}
+    assert busy.seg.current is not None
     assert document["current"] == {
         "id": busy.seg.current.entry.id,
         "name": "Chen Wei",

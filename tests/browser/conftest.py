@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, ViewportSize, sync_playwright
 
 from tests.e2e.server import Api, ServerProcess
 
@@ -21,12 +21,23 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-VIEWPORTS = {
+VIEWPORTS: dict[str, ViewportSize] = {
     "moderator": {"width": 1440, "height": 900},
     "delegate": {"width": 360, "height": 740},
     "display": {"width": 1920, "height": 1080},
     "clock": {"width": 1180, "height": 820},
 }
+
+
+def dismissing_into(messages: list[str]) -> Callable[[Dialog], None]:
+    """A ``page.on("dialog", ...)`` handler: keep each dialog's message, dismiss the dialog (a
+    face must never need one; the tests assert none appeared)."""
+
+    def dismiss(dialog: Dialog) -> None:
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    return dismiss
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from tests.e2e.server import Api
 
-from .conftest import open_face, screenshot
+from .conftest import dismissing_into, open_face, screenshot
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 
@@ -369,7 +369,7 @@ def test_a_hostile_name_is_shown_as_text(phone: Page, faces: dict[str, Any]) -> 
     segment_id = opening(faces)
     start(api, segment_id)
     dialogs: list[str] = []
-    phone.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    phone.on("dialog", dismissing_into(dialogs))
 
     join(phone, name=XSS_NAME, organisation="<b>bold</b>")
     request_floor(phone, note="<script>alert(2)</script>")

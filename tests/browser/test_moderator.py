@@ -15,7 +15,15 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, WebSocketRoute, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    ViewportSize,
+    WebSocketRoute,
+    expect,
+)
 
 from tests.browser.conftest import VIEWPORTS, screenshot
 from tests.e2e.server import Api
@@ -95,7 +103,7 @@ def open_console(browser: Browser) -> Iterator[Opener]:
     def opener(
         url: str,
         route: Callable[[WebSocketRoute], None] | None = None,
-        viewport: dict[str, int] | None = None,
+        viewport: ViewportSize | None = None,
     ) -> Page:
         context = browser.new_context(viewport=viewport or VIEWPORTS["moderator"])
         contexts.append(context)

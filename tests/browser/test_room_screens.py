@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, WebSocket, expect
 
-from .conftest import VIEWPORTS, assert_accessible, open_face, projected_end, screenshot
+from .conftest import (
+    VIEWPORTS,
+    assert_accessible,
+    dismissing_into,
+    open_face,
+    projected_end,
+    screenshot,
+)
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -94,7 +101,7 @@ def test_hostile_names_are_text_on_the_room_screens(
     dialogs: list[str] = []
     for face in ("display", "clock"):
         page = open_face(browser, face, faces[face])
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("dialog", dismissing_into(dialogs))
         _live(page)
         name = page.locator("#speaker-name" if face == "display" else "#speaker")
         expect(name).to_have_text(HOSTILE)

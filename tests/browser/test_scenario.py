@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import assert_accessible, open_face, projected_end, screenshot
+from .conftest import assert_accessible, dismissing_into, open_face, projected_end, screenshot
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -41,7 +41,7 @@ def test_four_faces_run_a_turn_together_and_survive_a_crash(
         for face in ("moderator", "display", "clock", "delegate")
     }
     for page in pages.values():
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("dialog", dismissing_into(dialogs))
     moderator, display, clock, delegate = (
         pages[f] for f in ("moderator", "display", "clock", "delegate")
     )
