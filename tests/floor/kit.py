@@ -29,7 +29,14 @@ from app.floor import (
     decide,
 )
 from app.floor import commands as c
-from app.floor.events import Event, event_from_json, event_to_json
+from app.floor.events import (
+    EntryAdded,
+    Event,
+    FloorRequested,
+    RequestApproved,
+    event_from_json,
+    event_to_json,
+)
 from app.floor.model import (
     REQUESTABLE_KINDS,
     Constituency,
@@ -42,7 +49,7 @@ from app.floor.model import (
     Timer,
     TurnKind,
 )
-from app.floor.roles import ORGANISER
+from app.floor.roles import ORGANISER as ORGANISER  # for the tests, with the harness
 from app.patch import apply_patch, diff
 from app.views import Audience, own_requests, view
 
@@ -140,11 +147,13 @@ class Floor:
     def request(
         self, participant_id: str, kind: TurnKind = TurnKind.INTERVENTION, note: str = ""
     ) -> str:
-        events = self.send(c.RequestFloor(kind=kind, note=note), delegate(participant_id))
-        return events[0].request_id
+        requested = self.send(c.RequestFloor(kind=kind, note=note), delegate(participant_id))[0]
+        assert isinstance(requested, FloorRequested)
+        return requested.request_id
 
     def approve(self, request_id: str, position: int | None = None) -> str:
         (approved,) = self.send(c.ApproveRequest(request_id=request_id, position=position))
+        assert isinstance(approved, RequestApproved)
         return approved.entry.id
 
     def queued(
@@ -158,6 +167,7 @@ class Floor:
 
     def add(self, name: str, **fields: Any) -> str:
         (added,) = self.send(c.AddSpeaker(name=name, **fields))
+        assert isinstance(added, EntryAdded)
         return added.entry.id
 
     # --- looking ------------------------------------------------------------------------------

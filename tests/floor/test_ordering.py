@@ -6,6 +6,7 @@ import pytest
 
 from app.floor import NotFound
 from app.floor import commands as c
+from app.floor.events import EntryAdded
 from app.floor.fold import UNDO_DEPTH
 from app.floor.model import DEFAULT_TIMES_MS, Constituency, QueueEntry, RequestStatus, Speaker
 from app.floor.model import TurnKind as K
@@ -100,6 +101,7 @@ def test_add_a_named_guest(floor: Floor) -> None:
 
 def test_add_a_registered_participant_takes_their_details(floor: Floor) -> None:
     (added,) = floor.send(c.AddSpeaker(participant_id="p3", name="ignored", kind=K.INTERVENTION))
+    assert isinstance(added, EntryAdded)
     assert added.entry.speaker.name == "Chen Wei"
     assert added.entry.speaker.participant_id == "p3"
 

@@ -21,7 +21,7 @@ from hypothesis.stateful import (
 
 from app.floor import Actor, FloorError, apply
 from app.floor import commands as c
-from app.floor.events import Event, TurnEnded
+from app.floor.events import Event, FloorRequested, TurnEnded
 from app.floor.fold import requests_changed
 from app.floor.model import (
     LIVE_REQUEST_STATUSES,
@@ -154,7 +154,9 @@ class RandomHearing(RuleBasedStateMachine):
             self.floor.refuse(command, "queue_full", delegate(who), segment.id)
         else:
             self.events = self.floor.send(command, delegate(who), segment.id)
-            request_id = self.events[0].request_id
+            requested = self.events[0]
+            assert isinstance(requested, FloorRequested)
+            request_id = requested.request_id
             status = self.floor.segment(segment.id).requests[request_id].status
             expected = RequestStatus.QUEUED if open_mode else RequestStatus.PENDING
             assert status is expected
@@ -245,7 +247,9 @@ class RandomHearing(RuleBasedStateMachine):
         moderator the pending ones, in order."""
         for segment in self.floor.state.segments.values():
             every = in_order(segment)
-            participants = {r.speaker.participant_id for r in every} - {None}
+            participants = {
+                r.speaker.participant_id for r in every if r.speaker.participant_id is not None
+            }
             assert set(segment.request_ids_of) == participants
             for participant_id in participants:
                 theirs = [r for r in every if r.speaker.participant_id == participant_id]

@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.floor import commands as c
+from app.floor.events import TimerPaused, TimerResumed, TimerStarted, TurnEnded
 from app.floor.model import Constituency, RequestStatus, Speech, TurnKind
 from app.views import Audience
 from tests.floor.kit import Floor
@@ -81,6 +82,7 @@ def test_a_turn_whose_timer_never_started_is_skipped_with_no_speech(floor: Floor
     floor.send(c.CallNext())
     floor.tick(30_000)
     (ended, started) = floor.send(c.CallNext())
+    assert isinstance(ended, TurnEnded)
     assert ended.speech is None
     assert started.type == "turn_started"
     assert floor.seg.speeches == ()
@@ -142,6 +144,7 @@ def speaking(floor: Floor) -> Floor:
 
 def test_start_the_timer(speaking: Floor) -> None:
     (started,) = speaking.send(c.StartTimer())
+    assert isinstance(started, TimerStarted)
     timer = speaking.timer
     assert timer.state == "running"
     assert timer.deadline_at == speaking.now + INTERVENTION_MS == started.deadline_at
@@ -161,6 +164,7 @@ def test_pause_freezes_the_time_left(speaking: Floor) -> None:
     speaking.send(c.StartTimer())
     speaking.tick(20_000)
     (paused,) = speaking.send(c.PauseTimer())
+    assert isinstance(paused, TimerPaused)
     assert paused.remaining_ms == INTERVENTION_MS - 20_000
     speaking.tick(600_000)
     timer = speaking.timer
@@ -182,6 +186,7 @@ def test_resume_sets_a_new_deadline_from_the_time_left(speaking: Floor) -> None:
     speaking.send(c.PauseTimer())
     speaking.tick(45_000)
     (resumed,) = speaking.send(c.ResumeTimer())
+    assert isinstance(resumed, TimerResumed)
     assert resumed.deadline_at == speaking.now + INTERVENTION_MS - 20_000
     speaking.tick(10_000)
     assert speaking.remaining == INTERVENTION_MS - 30_000
@@ -202,6 +207,7 @@ def test_resume_needs_a_paused_timer(speaking: Floor) -> None:
 def test_add_time_while_running_moves_the_deadline(speaking: Floor) -> None:
     speaking.send(c.StartTimer())
     deadline = speaking.timer.deadline_at
+    assert deadline is not None
     speaking.tick(10_000)
     speaking.send(c.AdjustTime(delta_ms=30_000))
     timer = speaking.timer
