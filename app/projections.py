@@ -11,6 +11,7 @@ from typing import Any
 
 from .floor import Actor, HearingState
 from .floor import events as e
+from .floor.fold import requests_changed
 from .floor.model import SegmentState
 from .hearing import Hearing
 from .hub import Hub, encode
@@ -211,16 +212,13 @@ def _participants_touched(event: e.Event, old: SegmentState, new: SegmentState) 
     placed = {participant_id for participant_id, *_ in _placed(old) ^ _placed(new)}
     if old.requests is new.requests:
         return placed
-    request_id = getattr(event, "request_id", None)
-    if request_id is not None:  # the event names the one request it changed
-        request = new.requests.get(request_id)
-        participant_id = request.speaker.participant_id if request is not None else None
-        return placed | {participant_id} if participant_id else placed
-    return placed | {
-        request.speaker.participant_id
-        for request_id, request in new.requests.items()
-        if old.requests.get(request_id) is not request and request.speaker.participant_id
+    # the event names the requests it changes (fold.requests_changed): no scan of them all
+    changed = {
+        participant_id
+        for request_id in requests_changed(old, event)
+        if (participant_id := new.requests[request_id].speaker.participant_id)
     }
+    return placed | changed
 
 
 def _placed(segment: SegmentState) -> set[tuple[str, str, bool]]:
