@@ -386,8 +386,8 @@ def _same_body(command_id: str, known_hash: str, body_hash: str) -> None:
 
 async def _to_the_end(work: Coroutine[Any, Any, None]) -> None:
     """Await ``work`` to its end even if the caller is cancelled meanwhile; then deliver the
-    cancellation. ``asyncio.shield`` alone is not enough: the caller would leave (and let go of
-    the meeting day's lock) while the write and the swap are still under way."""
+    cancellation. ``asyncio.shield`` alone is not enough: the caller would leave while the
+    write and the change in memory that follows it are still under way."""
     task = asyncio.ensure_future(work)
     cancelled = False
     while not task.done():
