@@ -17,7 +17,7 @@ from .api import faces
 from .api.deps import Services
 from .api.edge import EdgeMiddleware
 from .api.errors import install_error_handlers
-from .api.rest import router
+from .api.routes import router
 from .api.sockets import OpenSockets
 from .auth import Authenticator, ensure_organiser_key
 from .config import Settings

@@ -1,0 +1,59 @@
+"""What the REST routes share: the services, who is asking, the shapes of an event and a
+participant, a browser's id."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Response
+
+from ...auth import BROWSER_COOKIE
+from ...floor import Actor
+from ...hearing import Hearing
+from ...projections import audience_of, public_event, shows_join_code
+from ...store.tables import ParticipantRow
+from ..deps import Services, current_actor, optional_actor, services_of
+from ..schemas import ErrorOut, EventOut, ParticipantOut
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 422, 503)
+}
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+MaybeActor = Annotated[Actor | None, Depends(optional_actor)]
+
+
+async def services(request: Request) -> Services:
+    # async: FastAPI runs a plain ``def`` dependency in its thread pool, a thread hop (and a wait
+    # for the GIL behind the busy event loop) on every request for a dictionary lookup
+    return services_of(request)
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+
+
+def event_out(svc: Services, hearing: Hearing, actor: Actor) -> EventOut:
+    row = hearing.event
+    return EventOut(
+        **public_event(row),
+        join_code=row.join_code if shows_join_code(audience_of(actor)) else None,
+        live_segment_id=hearing.state.live_segment_id,
+        segments=svc.engine.projections.segments(hearing),
+    )
+
+
+def participant_out(row: ParticipantRow) -> ParticipantOut:
+    return ParticipantOut.model_validate(row, from_attributes=True)
+
+
+def browser_id(request: Request, response: Response) -> str:
+    """This browser's id for counting its wrong join codes (a cookie, made on first use)."""
+    known = request.cookies.get(BROWSER_COOKIE, "")
+    if 16 <= len(known) <= 64 and known.isalnum():
+        return known
+    made = secrets.token_hex(12)
+    response.set_cookie(
+        BROWSER_COOKIE, made, httponly=True, samesite="strict", path="/api/v1/", max_age=86_400
+    )
+    return made

@@ -1,0 +1,114 @@
+"""Events (meeting days), the join code and its QR code."""
+
+from __future__ import annotations
+
+import io
+import secrets
+
+import segno
+from fastapi import APIRouter, Request, Response
+
+from ...floor import NotFound
+from ...join_codes import hearing_with_code, join_url, new_join_code
+from ...projections import public_event
+from ...store.tables import EventRow
+from ..access import authorise
+from ..deps import client_address
+from ..schemas import EventCreate, EventOut, JoinInfo
+from .common import ActorDep, ServicesDep, browser_id, event_out
+
+router = APIRouter()
+
+
+# --- events -------------------------------------------------------------------------------------
+
+
+@router.get("/events", tags=["events"])
+async def list_events(actor: ActorDep, svc: ServicesDep) -> list[EventOut]:
+    authorise(actor, "GET /api/v1/events")
+    return [
+        event_out(svc, hearing, actor)
+        for hearing in svc.engine.hearings.values()
+        if actor.event_id is None or actor.event_id == hearing.event.id
+    ]
+
+
+@router.post("/events", tags=["events"], status_code=201)
+async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> EventOut:
+    authorise(actor, "POST /api/v1/events")
+    row = EventRow(
+        id=secrets.token_hex(6),
+        title=body.title,
+        venue=body.venue,
+        room=body.room,
+        timezone=body.timezone,
+        date=body.date or "",
+        languages=[lang.value for lang in body.languages],
+        join_code=new_join_code(),
+        created_at=svc.engine.clock(),
+    )
+    hearing = await svc.engine.create_event(row)
+    return event_out(svc, hearing, actor)
+
+
+@router.get("/events/{event_id}", tags=["events"])
+async def get_event(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOut:
+    authorise(actor, "GET /api/v1/events/{event_id}", event_id)
+    return event_out(svc, svc.engine.hearing(event_id), actor)
+
+
+@router.get("/join/{join_code}", tags=["participants"])
+async def join_info(
+    join_code: str, request: Request, response: Response, svc: ServicesDep
+) -> JoinInfo:
+    """What a delegate's phone shows before they join: public, needs only the join code.
+
+    A right code always answers, however many wrong ones came from the same address; wrong ones
+    are counted per address and per browser, and too many are made to wait (429)."""
+    hearing = hearing_with_code(svc.engine.hearings.values(), join_code)
+    if hearing is None:
+        svc.throttle.joining.wrong_code(client_address(request), browser_id(request, response))
+        raise NotFound("no event has this join code: check the link or ask the secretariat")
+    event = public_event(hearing.event)
+    return JoinInfo(
+        event_id=event.pop("id"), **event, live_segment_id=hearing.state.live_segment_id
+    )
+
+
+@router.post("/events/{event_id}/join-code", tags=["events"])
+async def rotate_join_code(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOut:
+    """A new join code for the event, e.g. when the link was posted where it should not be.
+
+    The old link, short link and QR code stop working at once; delegates who already joined keep
+    their tokens; the room displays redraw with the new code by themselves."""
+    authorise(actor, "POST /api/v1/events/{event_id}/join-code", event_id)
+    hearing = svc.engine.hearing(event_id)
+    await svc.engine.rotate_join_code(hearing)
+    return event_out(svc, hearing, actor)
+
+
+@router.get(
+    "/events/{event_id}/join-qr.svg",
+    tags=["events"],
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+            "headers": {"X-Join-Url": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def join_qr(event_id: str, request: Request, actor: ActorDep, svc: ServicesDep) -> Response:
+    """The QR code of the delegates' join link, as SVG, for the room display."""
+    authorise(actor, "GET /api/v1/events/{event_id}/join-qr.svg", event_id)
+    base = svc.settings.public_url or str(request.base_url)
+    url = join_url(base, svc.engine.hearing(event_id).event.join_code)
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=8, border=2, xmldecl=False, title="Scan to request the floor"
+    )
+    return Response(
+        buffer.getvalue(),
+        media_type="image/svg+xml",
+        headers={"X-Join-Url": url},
+    )

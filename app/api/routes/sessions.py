@@ -1,0 +1,83 @@
+"""Health and sessions: who is asking, and the cookie a browser keeps."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from ... import __version__
+from ...auth import session_cookie
+from ..access import authorise
+from ..deps import Services, hinted_roles, resolve
+from ..schemas import SessionCreate, SessionOut
+from .common import ActorDep, ServicesDep, participant_out
+
+router = APIRouter()
+
+
+# --- health and sessions ------------------------------------------------------------------------
+
+
+@router.get("/health", tags=["health"])
+async def health(svc: ServicesDep) -> dict[str, Any]:
+    return {
+        "status": "ok",
+        "version": __version__,
+        "server_time": svc.engine.clock(),
+        "events": len(svc.engine.hearings),
+        "subscribers": svc.engine.hub.count(),
+    }
+
+
+@router.post("/session", tags=["sessions"])
+async def open_session(body: SessionCreate, request: Request, svc: ServicesDep) -> JSONResponse:
+    """Exchange a secret (from an access link or a join) for an HttpOnly session cookie."""
+    actor = await resolve(svc, body.token)
+    out = SessionOut(
+        role=actor.role.value, event_id=actor.event_id, participant_id=actor.participant_id
+    )
+    response = JSONResponse(out.model_dump())
+    response.set_cookie(
+        session_cookie(actor.role.value),
+        body.token,
+        httponly=True,
+        samesite="strict",
+        path="/",
+        secure=_over_tls(request, svc),
+        max_age=7 * 86_400,
+    )
+    return response
+
+
+def _over_tls(request: Request, svc: Services) -> bool:
+    """HTTPS here, at a trusted proxy (X-Forwarded-Proto), or by the configured public URL."""
+    public = svc.settings.public_url or ""
+    return request.url.scheme == "https" or public.startswith("https://")
+
+
+@router.get("/session", tags=["sessions"])
+async def who_am_i(actor: ActorDep, svc: ServicesDep) -> SessionOut:
+    """Who this credential is; a delegate also gets what they registered with."""
+    authorise(actor, "GET /api/v1/session")
+    participant = None
+    if actor.participant_id is not None:
+        row = await asyncio.to_thread(svc.engine.store.participant, actor.participant_id)
+        participant = participant_out(row) if row is not None else None
+    return SessionOut(
+        role=actor.role.value,
+        event_id=actor.event_id,
+        participant_id=actor.participant_id,
+        participant=participant,
+    )
+
+
+@router.delete("/session", tags=["sessions"], status_code=204)
+async def close_session(request: Request) -> Response:
+    """Sign out of the roles this browser asks to act as (see ``X-Floorkeeper-As``)."""
+    response = Response(status_code=204)
+    for role in hinted_roles(request):
+        response.delete_cookie(session_cookie(role), path="/")
+    return response
