@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
@@ -101,32 +102,38 @@ class Store:
         return update(EventRow).where(col(EventRow.id) == event_id).values(join_code=code)
 
     def read_log(self, event_id: str) -> list[LogRecord]:
-        with self._session() as session:
-            rows = session.exec(
-                select(LogRow).where(LogRow.event_id == event_id).order_by(col(LogRow.seq))
-            ).all()
-            return [
-                LogRecord(
-                    event_id=r.event_id,
-                    segment_id=r.segment_id,
-                    version=r.version,
-                    type=r.type,
-                    payload=r.payload,
-                    command_id=r.command_id,
-                    recorded_at=r.recorded_at,
-                )
-                for r in rows
-            ]
+        """The meeting day's log in order. Plain rows (SQLAlchemy Core), not ORM instances: a
+        restart reads every row, and building an ORM object per row cost most of it."""
+        table = LogRow.__table__  # type: ignore[attr-defined]
+        query = sa_select(
+            table.c.event_id,
+            table.c.segment_id,
+            table.c.version,
+            table.c.type,
+            table.c.payload,
+            table.c.command_id,
+            table.c.recorded_at,
+        )
+        query = query.where(table.c.event_id == event_id).order_by(table.c.seq)
+        with self.engine.connect() as connection:
+            return [LogRecord(*row) for row in connection.execute(query)]
 
     def log_length(self) -> int:
         with self._session() as session:
             return int(session.exec(select(func.count()).select_from(LogRow)).one())
 
-    def commands(self, event_id: str) -> list[CommandRow]:
-        with self._session() as session:
-            return list(
-                session.exec(select(CommandRow).where(CommandRow.event_id == event_id)).all()
-            )
+    def commands(self, event_id: str) -> list[CommandRecord]:
+        """Every command answered for the meeting day (for dedupe after a restart), plain rows."""
+        table = CommandRow.__table__  # type: ignore[attr-defined]
+        query = sa_select(
+            table.c.event_id,
+            table.c.command_id,
+            table.c.body_hash,
+            table.c.result,
+            table.c.recorded_at,
+        ).where(table.c.event_id == event_id)
+        with self.engine.connect() as connection:
+            return [CommandRecord(*row) for row in connection.execute(query)]
 
     # --- events and participants ------------------------------------------------------------------
 
