@@ -86,7 +86,8 @@ class SegmentCreate(Body, SegmentDetails):
 
 class SegmentPatch(Body, SegmentChanges):
     command_id: CommandId
-    base_version: Annotated[int, Strict(), Field(ge=0)] | None = None
+    # at most the largest integer every JSON reader keeps exact (2^53 - 1)
+    base_version: Annotated[int, Strict(), Field(ge=0, le=2**53 - 1)] | None = None
 
 
 class ParticipantCreate(Body):

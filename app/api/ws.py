@@ -45,7 +45,7 @@ class Hello(BaseModel):
     type: str = "hello"
     token: Annotated[str, Field(max_length=200)] | None = None
     segment_id: Annotated[str, Field(max_length=64)] | None = None
-    last_version: Annotated[int, Strict(), Field(ge=0)] | None = None
+    last_version: Annotated[int, Strict(), Field(ge=0, le=2**53 - 1)] | None = None
 
 
 class CommandFrame(c.CommandEnvelope):

@@ -312,7 +312,8 @@ class CommandEnvelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     command_id: CommandId
-    base_version: Annotated[int, Strict(), Field(ge=0)] | None = None
+    # at most the largest integer every JSON reader keeps exact (2^53 - 1)
+    base_version: Annotated[int, Strict(), Field(ge=0, le=2**53 - 1)] | None = None
     command: SegmentCommand
 
 
