@@ -157,3 +157,16 @@ def test_the_server_will_not_start_with_a_weak_organiser_key(
     monkeypatch.setenv("FLOORKEEPER_ORGANISER_KEY", "password")
     assert main(["serve", "--port", "1"]) == 2
     assert "FLOORKEEPER_ORGANISER_KEY is 8 characters long" in capsys.readouterr().err
+
+
+def test_a_version_past_what_json_keeps_exact_is_refused(world: World) -> None:
+    """Found by schemathesis: a base_version of 2^64 made a 500 (its hash could not encode it)."""
+    body = {"command_id": "big", "aim": "", "base_version": 2**64}
+    response = world.call("organiser", "PATCH", f"/segments/{world.segment_id}", json=body)
+    assert response.status_code == 422
+    assert "base_version" in response.json()["error"]["message"]
+    command = {"command_id": "big2", "base_version": 2**64, "command": {"type": "open_list"}}
+    response = world.call(
+        "organiser", "POST", f"/segments/{world.segment_id}/commands", json=command
+    )
+    assert response.status_code == 422
