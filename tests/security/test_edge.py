@@ -165,8 +165,9 @@ def test_a_version_past_what_json_keeps_exact_is_refused(world: World) -> None:
     response = world.call("organiser", "PATCH", f"/segments/{world.segment_id}", json=body)
     assert response.status_code == 422
     assert "base_version" in response.json()["error"]["message"]
-    command = {"command_id": "big2", "base_version": 2**64, "command": {"type": "open_list"}}
+    command = {"command_id": "big2", "base_version": 2**64, "command": {"type": "reopen_list"}}
     response = world.call(
         "organiser", "POST", f"/segments/{world.segment_id}/commands", json=command
     )
     assert response.status_code == 422
+    assert "base_version" in response.json()["error"]["message"]
