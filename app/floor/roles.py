@@ -11,6 +11,8 @@ class Role(StrEnum):
     MODERATOR = "moderator"
     DELEGATE = "delegate"
     DISPLAY = "display"
+    #: reads everything of one event and curates its contributions (the outcome), nothing else
+    RAPPORTEUR = "rapporteur"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,9 @@ class Actor:
 
 ORGANISER = Actor(Role.ORGANISER)
 
+#: Who curates the outcome's contributions.
+_CURATORS = frozenset({Role.ORGANISER, Role.MODERATOR, Role.RAPPORTEUR})
+
 #: Which roles may send which command types. A command type not listed here is for the
 #: organiser and the moderators (``roles_for``); every other role is refused it.
 COMMAND_ROLES: dict[str, frozenset[Role]] = {
@@ -36,6 +41,16 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "withdraw_request": frozenset({Role.DELEGATE, Role.MODERATOR, Role.ORGANISER}),
     "create_segment": frozenset({Role.ORGANISER}),
     "update_segment": frozenset({Role.ORGANISER, Role.MODERATOR}),
+    # the outcome (app/floor/contributions.py): a delegate submits their own and rewords it
+    # until it is curated; the organiser and moderators submit on a participant's behalf; they
+    # and the rapporteur curate
+    "submit_contribution": frozenset({Role.DELEGATE, Role.ORGANISER, Role.MODERATOR}),
+    "edit_contribution": frozenset({Role.DELEGATE, *_CURATORS}),
+    "accept_contribution": _CURATORS,
+    "set_aside_contribution": _CURATORS,
+    "merge_contributions": _CURATORS,
+    "tag_contribution": _CURATORS,
+    "show_contribution": _CURATORS,
 }
 _FLOOR_RUNNERS = frozenset({Role.ORGANISER, Role.MODERATOR})
 

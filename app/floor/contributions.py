@@ -1,0 +1,711 @@
+"""The hearing's outcome: recommendations and pledges ("contributions"), curated into the summary.
+
+One event-sourced stream per meeting day (``stream_id(event_id)``), apart from the segments'
+floor: ``decide(state, command, context)`` checks a command and returns events,
+``apply(state, event)`` folds one event (one version each), ``view(state, audience)`` says what
+each screen sees. Pure like the rest of ``app/floor``: no I/O, no clock of its own (``Context.now``
+is passed in), no id maker of its own (``Context.new_id``).
+
+Who does what (``COMMAND_ROLES`` in ``roles.py``, checked first): a delegate submits their own and
+may reword it until it is curated; the organiser and moderators may also submit on behalf of a
+registered participant; they and the rapporteur curate (accept, set aside, edit, merge, tag) and
+choose what the room display shows during the group reflection. A display sends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from immutables import Map
+from pydantic import BaseModel, ConfigDict, Field, Strict, TypeAdapter
+
+from .decide import Context
+from .errors import FloorError, Forbidden, NotFound, StaleVersion
+from .model import Language, Speaker
+from .roles import Actor, Role, roles_for
+from .text import PeoplesText
+
+#: The Global Compact for Safe, Orderly and Regular Migration has 23 objectives.
+FIRST_OBJECTIVE = 1
+LAST_OBJECTIVE = 23
+MAX_THEMES = 5
+THEME_LENGTH = 80
+TEXT_LENGTH = 2000
+NOTE_LENGTH = 280
+#: The six official languages of the United Nations, and "other".
+LANGUAGES: tuple[str, ...] = (*(language.value for language in Language), "other")
+
+
+class ContributionKind(StrEnum):
+    RECOMMENDATION = "recommendation"
+    PLEDGE = "pledge"
+
+
+class ContributionStatus(StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    SET_ASIDE = "set_aside"
+    MERGED = "merged"
+
+
+class Audience(StrEnum):
+    MODERATOR = "moderator"
+    RAPPORTEUR = "rapporteur"
+    PUBLIC = "public"
+    DELEGATE = "delegate"
+
+
+# --- state --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who made a contribution, as the outcome names them: no personal details beyond these."""
+
+    participant_id: str | None
+    name: str
+    organisation: str
+    constituency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    id: str
+    kind: ContributionKind
+    text: str  # the wording as curated (the log keeps every version)
+    original_text: str  # the wording as submitted
+    author: Author
+    segment_id: str | None  # the segment it was made in, when known
+    entry_id: str | None  # the turn it was made in, when known
+    language: str  # one of LANGUAGES
+    status: ContributionStatus
+    merged_into: str | None  # set when MERGED: always a contribution that is not merged itself
+    themes: tuple[str, ...]  # at most MAX_THEMES, each at most THEME_LENGTH characters, unique
+    objectives: tuple[int, ...]  # Global Compact objectives 1..23, sorted, unique
+    note: str  # the curator's reason when set aside
+    submitted_at: int
+    updated_at: int
+    version: int  # events that changed this contribution: 1 when submitted
+
+
+@dataclass(frozen=True)
+class OutcomeState:
+    """The contributions of one meeting day, and which one the room display shows."""
+
+    event_id: str
+    version: int = 0
+    contributions: Map[str, Contribution] = field(default_factory=Map)
+    #: the accepted contribution the room display shows in the reflection (or None)
+    shown_id: str | None = None
+
+    def ordered(self) -> list[Contribution]:
+        """Every contribution, the earliest submitted first (then by id)."""
+        return sorted(self.contributions.values(), key=lambda item: (item.submitted_at, item.id))
+
+
+def stream_id(event_id: str) -> str:
+    """The log's ``segment_id`` column for a meeting day's outcome stream."""
+    return f"outcome:{event_id}"
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+ContributionText = Annotated[str, PeoplesText(TEXT_LENGTH, required=True, paragraphs=True)]
+Note = Annotated[str, PeoplesText(NOTE_LENGTH)]
+Theme = Annotated[str, PeoplesText(THEME_LENGTH, required=True)]
+Objective = Annotated[
+    int,
+    Strict(),
+    Field(
+        ge=FIRST_OBJECTIVE,
+        le=LAST_OBJECTIVE,
+        description="An objective of the Global Compact for Migration: 1 to 23.",
+    ),
+]
+ContributionLanguage = Literal["ar", "zh", "en", "fr", "ru", "es", "other"]
+
+
+def _type_required(schema: dict[str, Any]) -> None:
+    """``type`` has a default, so JSON Schema would call it optional; the union needs it."""
+    schema["required"] = sorted({*schema.get("required", []), "type"})
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_type_required)
+
+
+class SubmitContribution(_Command):
+    """A recommendation or a pledge. A delegate submits their own; the organiser or a moderator
+    may submit one on behalf of a registered participant (``on_behalf_of``)."""
+
+    type: Literal["submit_contribution"] = "submit_contribution"
+    kind: ContributionKind
+    text: ContributionText
+    language: ContributionLanguage
+    segment_id: Id | None = None
+    entry_id: Id | None = None
+    on_behalf_of: Id | None = None
+
+
+class AcceptContribution(_Command):
+    type: Literal["accept_contribution"] = "accept_contribution"
+    contribution_id: Id
+
+
+class SetAsideContribution(_Command):
+    """Leave a contribution out of the outcome, saying why (``note``)."""
+
+    type: Literal["set_aside_contribution"] = "set_aside_contribution"
+    contribution_id: Id
+    note: Note = ""
+
+
+class EditContribution(_Command):
+    """New wording. The submitted wording stays (``original_text``), and the log keeps every one."""
+
+    type: Literal["edit_contribution"] = "edit_contribution"
+    contribution_id: Id
+    text: ContributionText
+
+
+class MergeContributions(_Command):
+    """``contribution_id`` is a duplicate of ``into_id``: it becomes merged into it."""
+
+    type: Literal["merge_contributions"] = "merge_contributions"
+    contribution_id: Id
+    into_id: Id
+
+
+class TagContribution(_Command):
+    """Replace a contribution's themes and Global Compact objectives."""
+
+    type: Literal["tag_contribution"] = "tag_contribution"
+    contribution_id: Id
+    themes: Annotated[list[Theme], Field(max_length=MAX_THEMES)] = []
+    objectives: Annotated[list[Objective], Field(max_length=LAST_OBJECTIVE)] = []
+
+
+class ShowContribution(_Command):
+    """What the room display shows in the reflection: an accepted contribution, or ``null``."""
+
+    type: Literal["show_contribution"] = "show_contribution"
+    contribution_id: Id | None
+
+
+OutcomeCommand = Annotated[
+    SubmitContribution
+    | AcceptContribution
+    | SetAsideContribution
+    | EditContribution
+    | MergeContributions
+    | TagContribution
+    | ShowContribution,
+    Field(discriminator="type"),
+]
+
+
+def command_types() -> list[str]:
+    """Every outcome command type, in schema order."""
+    args = OutcomeCommand.__origin__.__args__  # type: ignore[attr-defined]
+    return [arg.model_fields["type"].default for arg in args]
+
+
+# --- events -------------------------------------------------------------------------------------
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stream: str  # stream_id(event_id)
+
+
+class ContributionSubmitted(_Event):
+    type: Literal["contribution_submitted"] = "contribution_submitted"
+    contribution_id: str
+    kind: ContributionKind
+    text: str
+    language: str
+    author: Author
+    segment_id: str | None
+    entry_id: str | None
+    at: int
+
+
+class ContributionAccepted(_Event):
+    type: Literal["contribution_accepted"] = "contribution_accepted"
+    contribution_id: str
+    at: int
+
+
+class ContributionSetAside(_Event):
+    type: Literal["contribution_set_aside"] = "contribution_set_aside"
+    contribution_id: str
+    note: str
+    at: int
+
+
+class ContributionEdited(_Event):
+    type: Literal["contribution_edited"] = "contribution_edited"
+    contribution_id: str
+    text: str
+    at: int
+
+
+class ContributionsMerged(_Event):
+    """``contribution_id`` is merged into ``into_id``; ``repointed`` are the ones merged into it
+    before, which now point to ``into_id`` too (a merged one always points to one that is not)."""
+
+    type: Literal["contributions_merged"] = "contributions_merged"
+    contribution_id: str
+    into_id: str
+    repointed: tuple[str, ...]
+    at: int
+
+
+class ContributionTagged(_Event):
+    type: Literal["contribution_tagged"] = "contribution_tagged"
+    contribution_id: str
+    themes: tuple[str, ...]
+    objectives: tuple[int, ...]
+    at: int
+
+
+class ContributionShown(_Event):
+    """The room display shows this accepted contribution (``None``: none)."""
+
+    type: Literal["contribution_shown"] = "contribution_shown"
+    contribution_id: str | None
+    at: int
+
+
+OutcomeEvent = Annotated[
+    ContributionSubmitted
+    | ContributionAccepted
+    | ContributionSetAside
+    | ContributionEdited
+    | ContributionsMerged
+    | ContributionTagged
+    | ContributionShown,
+    Field(discriminator="type"),
+]
+
+_EVENT_ADAPTER: TypeAdapter[OutcomeEvent] = TypeAdapter(OutcomeEvent)
+
+
+def event_to_json(event: OutcomeEvent) -> dict[str, Any]:
+    return _EVENT_ADAPTER.dump_python(event, mode="json")  # type: ignore[no-any-return]
+
+
+def event_from_json(data: dict[str, Any]) -> OutcomeEvent:
+    return _EVENT_ADAPTER.validate_python(data)
+
+
+def event_types() -> list[str]:
+    args = OutcomeEvent.__origin__.__args__  # type: ignore[attr-defined]
+    return [arg.model_fields["type"].default for arg in args]
+
+
+# --- decide -------------------------------------------------------------------------------------
+
+Handler = Callable[[OutcomeState, Any, Context], list[OutcomeEvent]]
+_HANDLERS: dict[type, Handler] = {}
+
+
+def _handles(command_type: type) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _HANDLERS[command_type] = handler
+        return handler
+
+    return register
+
+
+def decide(
+    state: OutcomeState,
+    command: OutcomeCommand,
+    context: Context,
+    base_version: int | None = None,
+) -> list[OutcomeEvent]:
+    """Check ``command`` against the rules and return the events it causes (none: a no-op).
+
+    The role comes first (``roles_for``), then ``base_version`` when given (the stream's
+    version), then the command's own rules."""
+    actor = context.actor
+    if actor.role not in roles_for(command.type):
+        raise Forbidden(f"a {actor.role} may not send {command.type}")
+    if base_version is not None and base_version != state.version:
+        raise StaleVersion(
+            f"the command was based on version {base_version} but the outcome of event "
+            f"{state.event_id!r} is at version {state.version}: someone else changed it first"
+        )
+    return _HANDLERS[type(command)](state, command, context)
+
+
+def _author(speaker: Speaker, participant_id: str) -> Author:
+    return Author(
+        participant_id=participant_id,
+        name=speaker.name,
+        organisation=speaker.organisation,
+        constituency=str(speaker.constituency),
+    )
+
+
+@_handles(SubmitContribution)
+def _submit(state: OutcomeState, cmd: SubmitContribution, ctx: Context) -> list[OutcomeEvent]:
+    actor = ctx.actor
+    if actor.runs_the_floor:
+        participant_id = cmd.on_behalf_of or actor.participant_id
+        if participant_id is None:
+            raise FloorError(
+                "say whose contribution this is: on_behalf_of names a registered participant",
+                code="author_required",
+                status=422,
+            )
+        speaker = ctx.speakers.get(participant_id)
+        if speaker is None:
+            raise NotFound(
+                f"no participant {participant_id!r} in this event: register them first, then "
+                "submit on their behalf"
+            )
+    else:
+        participant_id = actor.participant_id or ""
+        speaker = ctx.speakers.get(participant_id)
+        if speaker is None:
+            raise Forbidden(
+                "only registered participants submit contributions: join the event with your "
+                "own link first"
+            )
+        if cmd.on_behalf_of is not None and cmd.on_behalf_of != participant_id:
+            raise Forbidden(
+                "a delegate submits only their own contributions: leave on_behalf_of out"
+            )
+    return [
+        ContributionSubmitted(
+            stream=stream_id(state.event_id),
+            contribution_id=ctx.new_id(),
+            kind=cmd.kind,
+            text=cmd.text,
+            language=cmd.language,
+            author=_author(speaker, participant_id),
+            segment_id=cmd.segment_id,
+            entry_id=cmd.entry_id,
+            at=ctx.now,
+        )
+    ]
+
+
+def _find(state: OutcomeState, contribution_id: str) -> Contribution:
+    found = state.contributions.get(contribution_id)
+    if found is None:
+        raise NotFound(
+            f"no contribution {contribution_id!r} in event {state.event_id!r}: reload the list"
+        )
+    return found
+
+
+def _not_merged(item: Contribution, doing: str) -> None:
+    if item.status is ContributionStatus.MERGED:
+        raise FloorError(
+            f"contribution {item.id!r} is merged into {item.merged_into!r}: {doing} that one "
+            "instead",
+            code="already_merged",
+        )
+
+
+@_handles(AcceptContribution)
+def _accept(state: OutcomeState, cmd: AcceptContribution, ctx: Context) -> list[OutcomeEvent]:
+    item = _find(state, cmd.contribution_id)
+    _not_merged(item, "accept")
+    if item.status is ContributionStatus.ACCEPTED:
+        return []
+    return [
+        ContributionAccepted(stream=stream_id(state.event_id), contribution_id=item.id, at=ctx.now)
+    ]
+
+
+@_handles(SetAsideContribution)
+def _set_aside(state: OutcomeState, cmd: SetAsideContribution, ctx: Context) -> list[OutcomeEvent]:
+    item = _find(state, cmd.contribution_id)
+    _not_merged(item, "set aside")
+    if item.status is ContributionStatus.SET_ASIDE and item.note == cmd.note:
+        return []
+    return [
+        ContributionSetAside(
+            stream=stream_id(state.event_id), contribution_id=item.id, note=cmd.note, at=ctx.now
+        )
+    ]
+
+
+@_handles(EditContribution)
+def _edit(state: OutcomeState, cmd: EditContribution, ctx: Context) -> list[OutcomeEvent]:
+    item = _find(state, cmd.contribution_id)
+    _may_edit(item, ctx.actor)
+    if item.text == cmd.text:
+        return []
+    return [
+        ContributionEdited(
+            stream=stream_id(state.event_id), contribution_id=item.id, text=cmd.text, at=ctx.now
+        )
+    ]
+
+
+def _may_edit(item: Contribution, actor: Actor) -> None:
+    if actor.role is not Role.DELEGATE:  # a curator (roles_for let them through)
+        _not_merged(item, "edit")
+        return
+    if actor.participant_id is None or item.author.participant_id != actor.participant_id:
+        raise Forbidden("a delegate may edit only their own contributions")
+    if item.status is not ContributionStatus.SUBMITTED:
+        raise FloorError(
+            f"contribution {item.id!r} is already {item.status.value.replace('_', ' ')}: ask the "
+            "rapporteur or the moderator to change its wording",
+            code="already_curated",
+        )
+
+
+@_handles(MergeContributions)
+def _merge(state: OutcomeState, cmd: MergeContributions, ctx: Context) -> list[OutcomeEvent]:
+    item = _find(state, cmd.contribution_id)
+    target = _find(state, cmd.into_id)
+    if item.status is ContributionStatus.MERGED:
+        if item.merged_into == target.id:
+            return []
+        _not_merged(item, "merge")
+    if target.id == item.id:
+        raise FloorError(
+            f"contribution {item.id!r} cannot be merged into itself: choose another one",
+            code="invalid_merge",
+            status=422,
+        )
+    if target.status is ContributionStatus.MERGED:
+        raise FloorError(
+            f"contribution {target.id!r} is itself merged into {target.merged_into!r}: merge into "
+            "that one instead",
+            code="invalid_merge",
+            status=422,
+        )
+    repointed = tuple(
+        other.id
+        for other in state.ordered()
+        if other.status is ContributionStatus.MERGED and other.merged_into == item.id
+    )
+    return [
+        ContributionsMerged(
+            stream=stream_id(state.event_id),
+            contribution_id=item.id,
+            into_id=target.id,
+            repointed=repointed,
+            at=ctx.now,
+        )
+    ]
+
+
+def _check_objectives(objectives: Iterable[int]) -> tuple[int, ...]:
+    """Sorted and unique, once each is known to be an objective (1..23)."""
+    chosen = set(objectives)
+    for number in chosen:
+        # a bool is an int too; pydantic's strict int refuses it, and so does this
+        if isinstance(number, bool) or not FIRST_OBJECTIVE <= number <= LAST_OBJECTIVE:
+            raise FloorError(
+                f"{number!r} is not an objective of the Global Compact: choose from "
+                f"{FIRST_OBJECTIVE} to {LAST_OBJECTIVE}",
+                code="invalid_objective",
+                status=422,
+            )
+    return tuple(sorted(chosen))
+
+
+@_handles(TagContribution)
+def _tag(state: OutcomeState, cmd: TagContribution, ctx: Context) -> list[OutcomeEvent]:
+    item = _find(state, cmd.contribution_id)
+    _not_merged(item, "tag")
+    themes = tuple(dict.fromkeys(cmd.themes))
+    if len(themes) > MAX_THEMES or any(
+        not theme or len(theme) > THEME_LENGTH for theme in themes
+    ):  # the command's type checks this too; a command made without validation meets it here
+        raise FloorError(
+            f"a contribution has at most {MAX_THEMES} themes of 1 to {THEME_LENGTH} characters",
+            code="invalid_theme",
+            status=422,
+        )
+    objectives = _check_objectives(cmd.objectives)
+    if (themes, objectives) == (item.themes, item.objectives):
+        return []
+    return [
+        ContributionTagged(
+            stream=stream_id(state.event_id),
+            contribution_id=item.id,
+            themes=themes,
+            objectives=objectives,
+            at=ctx.now,
+        )
+    ]
+
+
+@_handles(ShowContribution)
+def _show(state: OutcomeState, cmd: ShowContribution, ctx: Context) -> list[OutcomeEvent]:
+    if cmd.contribution_id is not None:
+        item = _find(state, cmd.contribution_id)
+        if item.status is not ContributionStatus.ACCEPTED:
+            raise FloorError(
+                f"contribution {item.id!r} is {item.status.value.replace('_', ' ')}: the display "
+                "shows accepted contributions only, accept it first",
+                code="not_accepted",
+            )
+    if cmd.contribution_id == state.shown_id:
+        return []
+    return [
+        ContributionShown(
+            stream=stream_id(state.event_id), contribution_id=cmd.contribution_id, at=ctx.now
+        )
+    ]
+
+
+# --- fold ---------------------------------------------------------------------------------------
+
+
+def apply(state: OutcomeState, event: OutcomeEvent) -> OutcomeState:
+    """Fold one event: the stream moves up one version. Deterministic; never reads a clock."""
+    if event.stream != stream_id(state.event_id):
+        raise ValueError(f"event of {event.stream!r} folded into {stream_id(state.event_id)!r}")
+    contributions = state.contributions
+    shown_id = state.shown_id
+    if isinstance(event, ContributionSubmitted):
+        contributions = contributions.set(
+            event.contribution_id,
+            Contribution(
+                id=event.contribution_id,
+                kind=event.kind,
+                text=event.text,
+                original_text=event.text,
+                author=event.author,
+                segment_id=event.segment_id,
+                entry_id=event.entry_id,
+                language=event.language,
+                status=ContributionStatus.SUBMITTED,
+                merged_into=None,
+                themes=(),
+                objectives=(),
+                note="",
+                submitted_at=event.at,
+                updated_at=event.at,
+                version=1,
+            ),
+        )
+    elif isinstance(event, ContributionShown):
+        shown_id = event.contribution_id
+    else:
+        changes: dict[str, Any]
+        if isinstance(event, ContributionAccepted):
+            changes = {"status": ContributionStatus.ACCEPTED, "note": ""}
+        elif isinstance(event, ContributionSetAside):
+            changes = {"status": ContributionStatus.SET_ASIDE, "note": event.note}
+        elif isinstance(event, ContributionEdited):
+            changes = {"text": event.text}
+        elif isinstance(event, ContributionTagged):
+            changes = {"themes": tuple(event.themes), "objectives": tuple(event.objectives)}
+        else:
+            changes = {"status": ContributionStatus.MERGED, "merged_into": event.into_id}
+            with contributions.mutate() as editing:
+                for other_id in event.repointed:
+                    editing[other_id] = _changed(
+                        editing[other_id], event.at, merged_into=event.into_id
+                    )
+                contributions = editing.finish()
+        changed = _changed(contributions[event.contribution_id], event.at, **changes)
+        contributions = contributions.set(changed.id, changed)
+        if changed.id == shown_id and changed.status is not ContributionStatus.ACCEPTED:
+            shown_id = None  # the display shows accepted contributions only
+    return replace(state, version=state.version + 1, contributions=contributions, shown_id=shown_id)
+
+
+def _changed(item: Contribution, at: int, **changes: Any) -> Contribution:
+    return replace(item, updated_at=at, version=item.version + 1, **changes)
+
+
+def apply_all(state: OutcomeState, events: Iterable[OutcomeEvent]) -> OutcomeState:
+    for event in events:
+        state = apply(state, event)
+    return state
+
+
+# --- views --------------------------------------------------------------------------------------
+
+
+def _full(item: Contribution, *, with_note: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": item.id,
+        "kind": item.kind.value,
+        "text": item.text,
+        "original_text": item.original_text,
+        "author": {
+            "participant_id": item.author.participant_id,
+            "name": item.author.name,
+            "organisation": item.author.organisation,
+            "constituency": item.author.constituency,
+        },
+        "segment_id": item.segment_id,
+        "entry_id": item.entry_id,
+        "language": item.language,
+        "status": item.status.value,
+        "merged_into": item.merged_into,
+        "themes": list(item.themes),
+        "objectives": list(item.objectives),
+        "note": item.note,
+        "submitted_at": item.submitted_at,
+        "updated_at": item.updated_at,
+        "version": item.version,
+    }
+    if not with_note:
+        del out["note"]
+    return out
+
+
+def _public(item: Contribution) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "kind": item.kind.value,
+        "text": item.text,
+        "constituency": item.author.constituency,
+        "organisation": item.author.organisation,
+        "themes": list(item.themes),
+        "objectives": list(item.objectives),
+    }
+
+
+def view(state: OutcomeState, audience: str, participant_id: str | None = None) -> dict[str, Any]:
+    """What ``audience`` sees of the outcome, as plain JSON.
+
+    - ``moderator`` and ``rapporteur``: every contribution with every field, and ``shown_id``;
+    - ``public`` (the room display): the accepted ones only (id, kind, text, constituency,
+      organisation, themes, objectives) and the one shown (``shown``, or None);
+    - ``delegate``: only their own (``participant_id``), every field but the curator's note.
+    """
+    head: dict[str, Any] = {"event_id": state.event_id, "version": state.version}
+    match Audience(audience):
+        case Audience.MODERATOR | Audience.RAPPORTEUR:
+            contributions = [_full(item) for item in state.ordered()]
+            return {**head, "shown_id": state.shown_id, "contributions": contributions}
+        case Audience.PUBLIC:
+            accepted = [
+                _public(item)
+                for item in state.ordered()
+                if item.status is ContributionStatus.ACCEPTED
+            ]
+            shown = state.contributions.get(state.shown_id or "")
+            return {
+                **head,
+                "shown_id": state.shown_id,
+                "shown": _public(shown) if shown is not None else None,
+                "contributions": accepted,
+            }
+        case Audience.DELEGATE:
+            own = [
+                _full(item, with_note=False)
+                for item in state.ordered()
+                if participant_id is not None and item.author.participant_id == participant_id
+            ]
+            return {**head, "contributions": own}
