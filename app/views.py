@@ -15,6 +15,7 @@ from .floor import possible
 from .floor.errors import FloorError
 from .floor.model import (
     FloorRequest,
+    Inverse,
     QueueEntry,
     SegmentState,
     Timer,
@@ -158,29 +159,56 @@ def _settings(segment: SegmentState) -> View:
         "queue_cap": settings.queue_cap,
         "warning_ms": settings.warning_ms,
         "danger_ms": settings.danger_ms,
+        "start_timer_on_call": settings.start_timer_on_call,
         "default_times_ms": {kind.value: ms for kind, ms in settings.default_times_ms.items()},
     }
 
 
 def _stats(segment: SegmentState) -> View:
+    """The segment's record in figures: turns spoken and skipped, time on the timer (``spoken_ms``,
+    also by constituency), time holding the floor (``held_ms``) and overrun."""
     by_constituency: dict[str, int] = {}
-    for speech in segment.speeches:
+    spoken = [speech for speech in segment.speeches if not speech.skipped]
+    for speech in spoken:
         key = speech.speaker.constituency.value
-        by_constituency[key] = by_constituency.get(key, 0) + speech.spoken_ms
+        by_constituency[key] = by_constituency.get(key, 0) + speech.timed_ms
     return {
-        "speeches": len(segment.speeches),
-        "spoken_ms": sum(speech.spoken_ms for speech in segment.speeches),
-        "overrun_ms": sum(speech.overrun_ms for speech in segment.speeches),
+        "speeches": len(spoken),
+        "skipped": len(segment.speeches) - len(spoken),
+        "spoken_ms": sum(speech.timed_ms for speech in spoken),
+        "held_ms": sum(speech.held_ms for speech in spoken),
+        "overrun_ms": sum(speech.overrun_ms for speech in spoken),
         "spoken_ms_by_constituency": by_constituency,
     }
 
 
+#: The command an older log's queue change (``Inverse``) took back, by its label's first word.
+_INVERSE_COMMANDS = {
+    "approving": "approve_request",
+    "declining": "decline_request",
+    "adding": "add_speaker",
+    "moving": "move_entry",
+    "removing": "remove_entry",
+}
+
+
 def _undo(segment: SegmentState) -> View | None:
+    """What the next undo does: the command it takes back (its type and the console's words for
+    it), and whether it can (``refusal``: why not)."""
     if not segment.undo_stack:
         return None
-    inverse = segment.undo_stack[-1]
-    refusal = possible.undo_refusal(segment, inverse)
-    return {"label": inverse.label, "available": refusal is None, "refusal": refusal}
+    entry = segment.undo_stack[-1]
+    refusal = possible.undo_refusal(segment, entry)
+    if isinstance(entry, Inverse):
+        command = _INVERSE_COMMANDS.get(entry.label.partition(" ")[0], "")
+    else:
+        command = entry.command
+    return {
+        "label": entry.label,
+        "command": command,
+        "available": refusal is None,
+        "refusal": refusal,
+    }
 
 
 def _refusal(refusal: FloorError | None) -> View | None:

@@ -130,31 +130,66 @@ def test_the_moderator_sees_who_is_queued_and_why(busy: Floor) -> None:
     assert document["current"]["note"] == "private: about my organisation's funding"
 
 
-def test_the_moderator_sees_what_undo_would_do(floor: Floor) -> None:
+def test_the_moderator_sees_what_undo_would_do(scheduled: Floor) -> None:
+    floor = scheduled
     assert floor.view()["undo"] is None
     floor.add("A")
-    assert floor.view()["undo"] == {"label": "adding A", "available": True, "refusal": None}
+    assert floor.view()["undo"] == {
+        "label": "adding A",
+        "command": "add_speaker",
+        "available": True,
+        "refusal": None,
+    }
+    floor.send(c.StartSegment())
     floor.send(c.CallNext())
-    assert floor.view()["undo"]["available"] is False
+    assert floor.view()["undo"] == {
+        "label": "calling A",
+        "command": "call_next",
+        "available": True,
+        "refusal": None,
+    }
+    second = floor.create_segment("Thematic discussion II")
+    floor.send(c.StartSegment(), segment_id=second)  # the first ends: nobody at its console did it
+    assert floor.view()["undo"] == {
+        "label": "calling A",
+        "command": "call_next",
+        "available": False,
+        "refusal": "the segment has ended",
+    }
+    assert floor.view()["actions"]["undo"] == {
+        "code": "cannot_undo",
+        "message": "cannot undo “calling A”: the segment has ended",
+    }
 
 
 def test_the_moderator_sees_time_used(floor: Floor) -> None:
     assert floor.view()["stats"] == {
         "speeches": 0,
+        "skipped": 0,
         "spoken_ms": 0,
+        "held_ms": 0,
         "overrun_ms": 0,
         "spoken_ms_by_constituency": {},
     }
     floor.queued("p2")
+    floor.add("No-show")
+    floor.add("Untimed", constituency=Constituency.ACADEMIA)
     floor.send(c.CallNext())
+    floor.tick(5_000)
     floor.send(c.StartTimer())
     floor.tick(200_000)
-    floor.send(c.EndTurn())
+    floor.send(c.CallNext())
+    floor.tick(3_000)
+    floor.send(c.CallNext(skipped=True))  # the guest was not in the room
+    floor.tick(50_000)
+    floor.send(c.EndTurn())  # spoke, the timer never started
     assert floor.view()["stats"] == {
-        "speeches": 1,
+        "speeches": 2,
+        "skipped": 1,
         "spoken_ms": 200_000,
+        "held_ms": 255_000,
         "overrun_ms": 20_000,
-        "spoken_ms_by_constituency": {"local_and_regional_authorities": 200_000},
+        "spoken_ms_by_constituency": {"local_and_regional_authorities": 200_000, "academia": 0},
     }
 
 
@@ -192,8 +227,8 @@ def test_the_console_is_told_what_it_may_do_now(busy: Floor) -> None:
     busy.request("p1", TurnKind.POINT_OF_ORDER)
     assert busy.view()["actions"]["undo"] == {
         "code": "cannot_undo",
-        "message": "cannot undo removing Amina Diallo: Amina Diallo has another place in the "
-        "queue now",
+        "message": "cannot undo “removing Amina Diallo”: Amina Diallo has another open request or "
+        "place in the queue now",
     }
 
 
@@ -206,7 +241,7 @@ def test_the_console_is_told_why_not(floor: Floor) -> None:
         "add_time": nobody,
         "remove_time": nobody,
         "reset_timer": nobody,
-        "undo": {"code": "nothing_to_undo", "message": "nothing to undo"},
+        "undo": None,  # the segment's start can be taken back
     }
 
 

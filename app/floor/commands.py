@@ -113,7 +113,8 @@ class RemoveEntry(_Command):
 
 
 class Undo(_Command):
-    """Take back the last queue change (approve, decline, add, move, remove)."""
+    """Take back the newest console command that changed the floor: the floor goes back to
+    exactly as it was before it (who has it, the timer, the queue, the requests, the settings)."""
 
     type: Literal["undo"] = "undo"
 
@@ -155,17 +156,32 @@ class SetThresholds(_Command):
     danger_ms: Annotated[int, Strict(), Field(ge=0, le=HOUR_MS)]
 
 
+class SetStartTimerOnCall(_Command):
+    """Whether calling the next speaker also starts their timer (one command, one undo)."""
+
+    type: Literal["set_start_timer_on_call"] = "set_start_timer_on_call"
+    enabled: Annotated[bool, Strict()]
+
+
 # --- the turn and its timer ---------------------------------------------------------------------
+
+Skipped = Annotated[
+    bool,
+    Strict(),
+    Field(description="The speaker did not speak: the turn is recorded as skipped."),
+]
 
 
 class CallNext(_Command):
     """End the current turn (if any) and give the floor to the first in the queue."""
 
     type: Literal["call_next"] = "call_next"
+    skipped: Skipped = False
 
 
 class EndTurn(_Command):
     type: Literal["end_turn"] = "end_turn"
+    skipped: Skipped = False
 
 
 class StartTimer(_Command):
@@ -278,6 +294,7 @@ SegmentCommand = Annotated[
     | SetQueueCap
     | SetDefaultTime
     | SetThresholds
+    | SetStartTimerOnCall
     | CallNext
     | EndTurn
     | StartTimer

@@ -28,6 +28,7 @@ from .model import (
     Speech,
     Turn,
     TurnKind,
+    UndoEntry,
 )
 from .ordering import insertion_index
 from .roles import Actor, roles_for
@@ -75,7 +76,34 @@ def decide(
         )
     if isinstance(command, c.StartSegment):
         return _start_segment(state, segment, ctx)
+    if isinstance(command, c.Undo):
+        return _undo(state, segment, ctx)
     return _HANDLERS[type(command)](segment, command, ctx)
+
+
+# --- undo marks ---------------------------------------------------------------------------------
+
+
+def _mark(command: str, label: str) -> e.UndoMark:
+    return e.UndoMark(command=command, label=label)
+
+
+def _marked(events: list[e.Event], command: str, label: str) -> list[e.Event]:
+    """``events`` with the first one marked as the start of an undoable console command."""
+    if not events:
+        return events
+    first = events[0]
+    assert isinstance(first, e.UndoableEvent)
+    return [first.model_copy(update={"undo": _mark(command, label)}), *events[1:]]
+
+
+def _duration(ms: int) -> str:
+    """``90_000`` → ``1 min 30 s``: for undo labels."""
+    minutes, seconds = divmod(abs(ms) // 1000, 60)
+    parts = [f"{minutes} min"] if minutes else []
+    if seconds or not parts:
+        parts.append(f"{seconds} s")
+    return " ".join(parts)
 
 
 # --- segments -----------------------------------------------------------------------------------
@@ -97,11 +125,28 @@ def _create_segment(state: HearingState, cmd: c.CreateSegment, ctx: Context) -> 
 def _start_segment(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Event]:
     if segment.status is SegmentStatus.LIVE:
         raise FloorError(f"segment {segment.details.title!r} is already live", code="already_live")
-    out: list[e.Event] = []
+    out = _supersede(state, segment, ctx)
+    out.append(
+        e.SegmentStarted(
+            segment_id=segment.id, at=ctx.now, undo=_mark("start_segment", "starting the segment")
+        )
+    )
+    return out
+
+
+def _supersede(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Event]:
+    """The events that end the live segment, if another one is, as ``segment`` becomes live: the
+    rules keep one live segment per meeting day. Nothing earlier can be undone on the one that
+    ends (its console did not end it)."""
     live_id = state.live_segment_id
-    if live_id is not None:
-        out += _end_segment(state.segments[live_id], c.EndSegment(), ctx)
-    out.append(e.SegmentStarted(segment_id=segment.id, at=ctx.now))
+    if live_id is None or live_id == segment.id:
+        return []
+    live = state.segments[live_id]
+    out: list[e.Event] = []
+    if live.current is not None:
+        ended = _turn_ended(live, live.current, ctx.now)
+        out.append(ended.model_copy(update={"superseded_by": segment.id}))
+    out.append(e.SegmentEnded(segment_id=live.id, at=ctx.now, superseded_by=segment.id))
     return out
 
 
@@ -113,7 +158,7 @@ def _end_segment(segment: SegmentState, cmd: c.EndSegment, ctx: Context) -> list
     if segment.current is not None:
         out.append(_turn_ended(segment, segment.current, ctx.now))
     out.append(e.SegmentEnded(segment_id=segment.id, at=ctx.now))
-    return out
+    return _marked(out, "end_segment", "ending the segment")
 
 
 @_handles(c.UpdateSegment)
@@ -180,9 +225,13 @@ def _request_floor(segment: SegmentState, cmd: c.RequestFloor, ctx: Context) -> 
     _refuse(possible.request_floor_room(segment))
     entry = _new_entry(segment, ctx, request_id, speaker, cmd.kind, requested.note)
     index = insertion_index(segment.queue, cmd.kind, None)
+    # the open floor queues it at once: the console may take that back like an approval
+    mark = _mark("approve_request", f"approving {speaker.name}")
     return [
         requested,
-        e.RequestApproved(segment_id=segment.id, request_id=request_id, entry=entry, index=index),
+        e.RequestApproved(
+            segment_id=segment.id, request_id=request_id, entry=entry, index=index, undo=mark
+        ),
     ]
 
 
@@ -214,8 +263,11 @@ def _approve(segment: SegmentState, cmd: c.ApproveRequest, ctx: Context) -> list
     _check_cap(segment)
     entry = _new_entry(segment, ctx, request.id, request.speaker, request.kind, request.note)
     index = insertion_index(segment.queue, request.kind, cmd.position)
+    mark = _mark("approve_request", f"approving {request.speaker.name}")
     return [
-        e.RequestApproved(segment_id=segment.id, request_id=request.id, entry=entry, index=index)
+        e.RequestApproved(
+            segment_id=segment.id, request_id=request.id, entry=entry, index=index, undo=mark
+        )
     ]
 
 
@@ -224,8 +276,11 @@ def _decline(segment: SegmentState, cmd: c.DeclineRequest, ctx: Context) -> list
     request = _request(segment, cmd.request_id)
     if request.status is not RequestStatus.PENDING:
         raise FloorError(f"the request is {request.status}, not pending", code="not_pending")
+    mark = _mark("decline_request", f"declining {request.speaker.name}")
     return [
-        e.RequestDeclined(segment_id=segment.id, request_id=request.id, reason=cmd.reason.strip())
+        e.RequestDeclined(
+            segment_id=segment.id, request_id=request.id, reason=cmd.reason.strip(), undo=mark
+        )
     ]
 
 
@@ -259,7 +314,8 @@ def _add_speaker(segment: SegmentState, cmd: c.AddSpeaker, ctx: Context) -> list
         id=ctx.new_id(), speaker=speaker, kind=cmd.kind, allotted_ms=allotted, note=cmd.note.strip()
     )
     index = insertion_index(segment.queue, cmd.kind, cmd.position)
-    return [e.EntryAdded(segment_id=segment.id, entry=entry, index=index)]
+    mark = _mark("add_speaker", f"adding {speaker.name}")
+    return [e.EntryAdded(segment_id=segment.id, entry=entry, index=index, undo=mark)]
 
 
 def _entry_index(segment: SegmentState, entry_id: str) -> int:
@@ -275,19 +331,27 @@ def _move(segment: SegmentState, cmd: c.MoveEntry, ctx: Context) -> list[e.Event
     target = min(cmd.position, len(segment.queue) - 1)
     if target == index:
         return []
-    return [e.EntryMoved(segment_id=segment.id, entry_id=cmd.entry_id, index=target)]
+    mark = _mark("move_entry", f"moving {segment.queue[index].speaker.name}")
+    return [e.EntryMoved(segment_id=segment.id, entry_id=cmd.entry_id, index=target, undo=mark)]
 
 
 @_handles(c.RemoveEntry)
 def _remove(segment: SegmentState, cmd: c.RemoveEntry, ctx: Context) -> list[e.Event]:
-    _entry_index(segment, cmd.entry_id)
-    return [e.EntryRemoved(segment_id=segment.id, entry_id=cmd.entry_id)]
+    index = _entry_index(segment, cmd.entry_id)
+    mark = _mark("remove_entry", f"removing {segment.queue[index].speaker.name}")
+    return [e.EntryRemoved(segment_id=segment.id, entry_id=cmd.entry_id, undo=mark)]
 
 
-@_handles(c.Undo)
-def _undo(segment: SegmentState, cmd: c.Undo, ctx: Context) -> list[e.Event]:
+def _undo(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Event]:
+    """Take back the newest command on the segment's undo stack. Undoing the end of a segment
+    makes it live again, so the segment live now (if another) ends, as ``start_segment`` does."""
     _refuse(possible.undo(segment))
-    return [e.ChangeUndone(segment_id=segment.id, version=segment.undo_stack[-1].version)]
+    top = segment.undo_stack[-1]
+    out: list[e.Event] = []
+    if isinstance(top, UndoEntry) and top.status is SegmentStatus.LIVE:
+        out += _supersede(state, segment, ctx)
+    out.append(e.ChangeUndone(segment_id=segment.id, version=top.version))
+    return out
 
 
 # --- list settings ------------------------------------------------------------------------------
@@ -297,31 +361,47 @@ def _undo(segment: SegmentState, cmd: c.Undo, ctx: Context) -> list[e.Event]:
 def _set_mode(segment: SegmentState, cmd: c.SetFloorMode, ctx: Context) -> list[e.Event]:
     if segment.settings.floor_mode is cmd.mode:
         return []
-    return [e.FloorModeSet(segment_id=segment.id, mode=cmd.mode)]
+    mark = _mark("set_floor_mode", f"setting the floor {cmd.mode.value}")
+    return [e.FloorModeSet(segment_id=segment.id, mode=cmd.mode, undo=mark)]
 
 
 @_handles(c.CloseList)
 def _close(segment: SegmentState, cmd: c.CloseList, ctx: Context) -> list[e.Event]:
-    return [e.ListClosed(segment_id=segment.id)] if segment.settings.list_open else []
+    if not segment.settings.list_open:
+        return []
+    return [e.ListClosed(segment_id=segment.id, undo=_mark("close_list", "closing the list"))]
 
 
 @_handles(c.ReopenList)
 def _reopen(segment: SegmentState, cmd: c.ReopenList, ctx: Context) -> list[e.Event]:
-    return [] if segment.settings.list_open else [e.ListReopened(segment_id=segment.id)]
+    if segment.settings.list_open:
+        return []
+    mark = _mark("reopen_list", "reopening the list")
+    return [e.ListReopened(segment_id=segment.id, undo=mark)]
 
 
 @_handles(c.SetQueueCap)
 def _set_cap(segment: SegmentState, cmd: c.SetQueueCap, ctx: Context) -> list[e.Event]:
     if segment.settings.queue_cap == cmd.cap:
         return []
-    return [e.QueueCapSet(segment_id=segment.id, cap=cmd.cap)]
+    label = "removing the queue cap" if cmd.cap is None else f"capping the queue at {cmd.cap}"
+    return [e.QueueCapSet(segment_id=segment.id, cap=cmd.cap, undo=_mark("set_queue_cap", label))]
 
 
 @_handles(c.SetDefaultTime)
 def _set_default(segment: SegmentState, cmd: c.SetDefaultTime, ctx: Context) -> list[e.Event]:
     if segment.settings.default_times_ms[cmd.kind] == cmd.duration_ms:
         return []
-    return [e.DefaultTimeSet(segment_id=segment.id, kind=cmd.kind, duration_ms=cmd.duration_ms)]
+    kind = cmd.kind.value.replace("_", " ")
+    label = f"setting the {kind} time to {_duration(cmd.duration_ms)}"
+    return [
+        e.DefaultTimeSet(
+            segment_id=segment.id,
+            kind=cmd.kind,
+            duration_ms=cmd.duration_ms,
+            undo=_mark("set_default_time", label),
+        )
+    ]
 
 
 @_handles(c.SetThresholds)
@@ -336,29 +416,50 @@ def _set_thresholds(segment: SegmentState, cmd: c.SetThresholds, ctx: Context) -
     if (settings.warning_ms, settings.danger_ms) == (cmd.warning_ms, cmd.danger_ms):
         return []
     return [
-        e.ThresholdsSet(segment_id=segment.id, warning_ms=cmd.warning_ms, danger_ms=cmd.danger_ms)
+        e.ThresholdsSet(
+            segment_id=segment.id,
+            warning_ms=cmd.warning_ms,
+            danger_ms=cmd.danger_ms,
+            undo=_mark("set_thresholds", "setting the timer's colours"),
+        )
     ]
+
+
+@_handles(c.SetStartTimerOnCall)
+def _set_timer_on_call(
+    segment: SegmentState, cmd: c.SetStartTimerOnCall, ctx: Context
+) -> list[e.Event]:
+    if segment.settings.start_timer_on_call == cmd.enabled:
+        return []
+    label = f"turning {'on' if cmd.enabled else 'off'} starting the timer on call"
+    mark = _mark("set_start_timer_on_call", label)
+    return [e.StartTimerOnCallSet(segment_id=segment.id, enabled=cmd.enabled, undo=mark)]
 
 
 # --- turns and the timer ------------------------------------------------------------------------
 
 
-def _turn_ended(segment: SegmentState, turn: Turn, now: int) -> e.TurnEnded:
-    timer = turn.timer
-    speech = None
-    if timer.started_at is not None:
-        remaining = timer.remaining_at(now)
-        speech = Speech(
-            entry_id=turn.entry.id,
-            speaker=turn.entry.speaker,
-            kind=turn.entry.kind,
-            allotted_ms=timer.total_ms,
-            started_at=timer.started_at,
-            ended_at=now,
-            spoken_ms=timer.total_ms - remaining,
-            overrun_ms=max(0, -remaining),
-            request_id=turn.entry.request_id,
-        )
+def _turn_ended(
+    segment: SegmentState, turn: Turn, now: int, *, skipped: bool = False
+) -> e.TurnEnded:
+    """The end of ``turn`` with its record entry: every turn given is on the record, whatever the
+    countdown did (never started, reset, paused)."""
+    timed = turn.timed_at(now)
+    allotted = turn.timer.total_ms
+    speech = Speech(
+        entry_id=turn.entry.id,
+        speaker=turn.entry.speaker,
+        kind=turn.entry.kind,
+        allotted_ms=allotted,
+        called_at=turn.called_at,
+        timer_started_at=turn.timer_started_at,
+        ended_at=now,
+        held_ms=now - turn.called_at,
+        timed_ms=timed,
+        overrun_ms=max(0, timed - allotted),
+        skipped=skipped,
+        request_id=turn.entry.request_id,
+    )
     return e.TurnEnded(segment_id=segment.id, entry_id=turn.entry.id, speech=speech, at=now)
 
 
@@ -370,19 +471,31 @@ def _current(segment: SegmentState) -> Turn:
 
 @_handles(c.CallNext)
 def _call_next(segment: SegmentState, cmd: c.CallNext, ctx: Context) -> list[e.Event]:
+    """End the current turn (if any), give the floor to the first in the queue and, when the
+    segment says so, start their timer: one command, taken back by one undo."""
     _refuse(possible.call_next(segment))
     out: list[e.Event] = []
     if segment.current is not None:
-        out.append(_turn_ended(segment, segment.current, ctx.now))
+        out.append(_turn_ended(segment, segment.current, ctx.now, skipped=cmd.skipped))
     if segment.queue:
-        out.append(e.TurnStarted(segment_id=segment.id, entry=segment.queue[0], at=ctx.now))
-    return out
+        entry = segment.queue[0]
+        out.append(e.TurnStarted(segment_id=segment.id, entry=entry, at=ctx.now))
+        if segment.settings.start_timer_on_call:
+            deadline = ctx.now + entry.allotted_ms
+            out.append(e.TimerStarted(segment_id=segment.id, at=ctx.now, deadline_at=deadline))
+        label = f"calling {entry.speaker.name}"
+    else:
+        assert segment.current is not None
+        label = f"ending {segment.current.entry.speaker.name}'s turn"
+    return _marked(out, "call_next", label)
 
 
 @_handles(c.EndTurn)
 def _end_turn(segment: SegmentState, cmd: c.EndTurn, ctx: Context) -> list[e.Event]:
     _refuse(possible.end_turn(segment))
-    return [_turn_ended(segment, _current(segment), ctx.now)]
+    turn = _current(segment)
+    ended = _turn_ended(segment, turn, ctx.now, skipped=cmd.skipped)
+    return _marked([ended], "end_turn", f"ending {turn.entry.speaker.name}'s turn")
 
 
 @_handles(c.StartTimer)
@@ -390,7 +503,8 @@ def _start(segment: SegmentState, cmd: c.StartTimer, ctx: Context) -> list[e.Eve
     _refuse(possible.start_timer(segment))
     timer = _current(segment).timer
     deadline = ctx.now + timer.remaining_at(ctx.now)
-    return [e.TimerStarted(segment_id=segment.id, at=ctx.now, deadline_at=deadline)]
+    mark = _mark("start_timer", "starting the timer")
+    return [e.TimerStarted(segment_id=segment.id, at=ctx.now, deadline_at=deadline, undo=mark)]
 
 
 @_handles(c.PauseTimer)
@@ -398,7 +512,12 @@ def _pause(segment: SegmentState, cmd: c.PauseTimer, ctx: Context) -> list[e.Eve
     _refuse(possible.pause_timer(segment))
     timer = _current(segment).timer
     return [
-        e.TimerPaused(segment_id=segment.id, at=ctx.now, remaining_ms=timer.remaining_at(ctx.now))
+        e.TimerPaused(
+            segment_id=segment.id,
+            at=ctx.now,
+            remaining_ms=timer.remaining_at(ctx.now),
+            undo=_mark("pause_timer", "pausing the timer"),
+        )
     ]
 
 
@@ -407,13 +526,16 @@ def _resume(segment: SegmentState, cmd: c.ResumeTimer, ctx: Context) -> list[e.E
     _refuse(possible.resume_timer(segment))
     timer = _current(segment).timer
     deadline = ctx.now + timer.remaining_at(ctx.now)
-    return [e.TimerResumed(segment_id=segment.id, at=ctx.now, deadline_at=deadline)]
+    mark = _mark("resume_timer", "resuming the timer")
+    return [e.TimerResumed(segment_id=segment.id, at=ctx.now, deadline_at=deadline, undo=mark)]
 
 
 @_handles(c.AdjustTime)
 def _adjust(segment: SegmentState, cmd: c.AdjustTime, ctx: Context) -> list[e.Event]:
     _refuse(possible.adjust_time(segment))
-    return [e.TimeAdjusted(segment_id=segment.id, delta_ms=cmd.delta_ms)]
+    verb = "adding" if cmd.delta_ms > 0 else "taking off"
+    mark = _mark("adjust_time", f"{verb} {_duration(cmd.delta_ms)}")
+    return [e.TimeAdjusted(segment_id=segment.id, delta_ms=cmd.delta_ms, undo=mark)]
 
 
 @_handles(c.ResetTimer)
@@ -422,7 +544,8 @@ def _reset(segment: SegmentState, cmd: c.ResetTimer, ctx: Context) -> list[e.Eve
     timer = _current(segment).timer
     if timer.state == "idle" and timer.added_ms == 0:
         return []
-    return [e.TimerReset(segment_id=segment.id)]
+    mark = _mark("reset_timer", "resetting the timer")
+    return [e.TimerReset(segment_id=segment.id, at=ctx.now, undo=mark)]
 
 
 @_handles(c.SetMessage)
@@ -430,9 +553,15 @@ def _set_message(segment: SegmentState, cmd: c.SetMessage, ctx: Context) -> list
     text = cmd.text.strip()
     if not text:
         raise FloorError("the message is empty", code="invalid", status=422)
-    return [] if text == segment.message else [e.MessageSet(segment_id=segment.id, text=text)]
+    if text == segment.message:
+        return []
+    mark = _mark("set_message", "setting the message")
+    return [e.MessageSet(segment_id=segment.id, text=text, undo=mark)]
 
 
 @_handles(c.ClearMessage)
 def _clear_message(segment: SegmentState, cmd: c.ClearMessage, ctx: Context) -> list[e.Event]:
-    return [e.MessageCleared(segment_id=segment.id)] if segment.message else []
+    if not segment.message:
+        return []
+    mark = _mark("clear_message", "clearing the message")
+    return [e.MessageCleared(segment_id=segment.id, undo=mark)]

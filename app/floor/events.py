@@ -7,13 +7,40 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from .model import FloorMode, QueueEntry, SegmentDetails, Speaker, Speech, TurnKind
+from .model import FloorMode, LegacySpeech, QueueEntry, SegmentDetails, Speaker, Speech, TurnKind
 
 
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     segment_id: str
+
+
+class UndoMark(BaseModel):
+    """Marks the first event of a console command that undo can take back."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: the command's type, e.g. ``call_next``
+    command: str
+    #: what the console calls it, e.g. ``calling next`` ("Undo calling next")
+    label: str
+
+
+class UndoableEvent(_Event):
+    """An event a console command can cause. The command's first event carries ``undo``: folding
+    it keeps the floor as it was before, for undo to restore; the command's later events carry
+    none (nor does an event of a log written before undo was exact)."""
+
+    undo: UndoMark | None = None
+
+
+class EndingEvent(UndoableEvent):
+    """An ending that may come from another segment: ``superseded_by`` names the segment that
+    became live instead (its ``start_segment``, or an undo there that made it live again);
+    null when this segment's own command ended it. Nothing earlier can then be undone here."""
+
+    superseded_by: str | None = None
 
 
 class SegmentCreated(_Event):
@@ -27,12 +54,12 @@ class SegmentUpdated(_Event):
     details: SegmentDetails
 
 
-class SegmentStarted(_Event):
+class SegmentStarted(UndoableEvent):
     type: Literal["segment_started"] = "segment_started"
     at: int
 
 
-class SegmentEnded(_Event):
+class SegmentEnded(EndingEvent):
     type: Literal["segment_ended"] = "segment_ended"
     at: int
 
@@ -46,14 +73,14 @@ class FloorRequested(_Event):
     at: int
 
 
-class RequestApproved(_Event):
+class RequestApproved(UndoableEvent):
     type: Literal["request_approved"] = "request_approved"
     request_id: str
     entry: QueueEntry
     index: int
 
 
-class RequestDeclined(_Event):
+class RequestDeclined(UndoableEvent):
     type: Literal["request_declined"] = "request_declined"
     request_id: str
     reason: str
@@ -64,70 +91,79 @@ class RequestWithdrawn(_Event):
     request_id: str
 
 
-class EntryAdded(_Event):
+class EntryAdded(UndoableEvent):
     type: Literal["entry_added"] = "entry_added"
     entry: QueueEntry
     index: int
 
 
-class EntryMoved(_Event):
+class EntryMoved(UndoableEvent):
     type: Literal["entry_moved"] = "entry_moved"
     entry_id: str
     index: int
 
 
-class EntryRemoved(_Event):
+class EntryRemoved(UndoableEvent):
     type: Literal["entry_removed"] = "entry_removed"
     entry_id: str
 
 
 class ChangeUndone(_Event):
-    """Takes back the queue change made at ``version`` (the top of the undo stack)."""
+    """Takes back the command whose first event made ``version`` (the top of the undo stack):
+    the floor goes back to as it was before it (an older log's entry: its queue change)."""
 
     type: Literal["change_undone"] = "change_undone"
     version: int
 
 
-class FloorModeSet(_Event):
+class FloorModeSet(UndoableEvent):
     type: Literal["floor_mode_set"] = "floor_mode_set"
     mode: FloorMode
 
 
-class ListClosed(_Event):
+class ListClosed(UndoableEvent):
     type: Literal["list_closed"] = "list_closed"
 
 
-class ListReopened(_Event):
+class ListReopened(UndoableEvent):
     type: Literal["list_reopened"] = "list_reopened"
 
 
-class QueueCapSet(_Event):
+class QueueCapSet(UndoableEvent):
     type: Literal["queue_cap_set"] = "queue_cap_set"
     cap: int | None
 
 
-class DefaultTimeSet(_Event):
+class DefaultTimeSet(UndoableEvent):
     type: Literal["default_time_set"] = "default_time_set"
     kind: TurnKind
     duration_ms: int
 
 
-class ThresholdsSet(_Event):
+class ThresholdsSet(UndoableEvent):
     type: Literal["thresholds_set"] = "thresholds_set"
     warning_ms: int
     danger_ms: int
 
 
-class TurnEnded(_Event):
-    """The current turn is over. ``speech`` is None when its timer never started (skipped)."""
+class StartTimerOnCallSet(UndoableEvent):
+    type: Literal["start_timer_on_call_set"] = "start_timer_on_call_set"
+    enabled: bool
+
+
+class TurnEnded(EndingEvent):
+    """The current turn is over; ``speech`` is its record entry, timed or not, skipped or not.
+
+    Logs written before every turn was in the record hold a ``LegacySpeech`` (a timed turn) or
+    null (a turn whose timer never started, then counted as skipped); folding converts both."""
 
     type: Literal["turn_ended"] = "turn_ended"
     entry_id: str
-    speech: Speech | None
+    speech: Speech | LegacySpeech | None
     at: int
 
 
-class TurnStarted(_Event):
+class TurnStarted(UndoableEvent):
     """The first queued entry takes the floor; its timer is loaded, not started."""
 
     type: Literal["turn_started"] = "turn_started"
@@ -135,39 +171,43 @@ class TurnStarted(_Event):
     at: int
 
 
-class TimerStarted(_Event):
+class TimerStarted(UndoableEvent):
     type: Literal["timer_started"] = "timer_started"
     at: int
     deadline_at: int
 
 
-class TimerPaused(_Event):
+class TimerPaused(UndoableEvent):
     type: Literal["timer_paused"] = "timer_paused"
     at: int
     remaining_ms: int
 
 
-class TimerResumed(_Event):
+class TimerResumed(UndoableEvent):
     type: Literal["timer_resumed"] = "timer_resumed"
     at: int
     deadline_at: int
 
 
-class TimeAdjusted(_Event):
+class TimeAdjusted(UndoableEvent):
     type: Literal["time_adjusted"] = "time_adjusted"
     delta_ms: int
 
 
-class TimerReset(_Event):
+class TimerReset(UndoableEvent):
+    """The countdown starts afresh; the time it had run stays on the turn's record. ``at`` is
+    null in logs written before it was kept (a running timer's time before the reset is lost)."""
+
     type: Literal["timer_reset"] = "timer_reset"
+    at: int | None = None
 
 
-class MessageSet(_Event):
+class MessageSet(UndoableEvent):
     type: Literal["message_set"] = "message_set"
     text: str
 
 
-class MessageCleared(_Event):
+class MessageCleared(UndoableEvent):
     type: Literal["message_cleared"] = "message_cleared"
 
 
@@ -190,6 +230,7 @@ Event = Annotated[
     | QueueCapSet
     | DefaultTimeSet
     | ThresholdsSet
+    | StartTimerOnCallSet
     | TurnEnded
     | TurnStarted
     | TimerStarted

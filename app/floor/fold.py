@@ -15,15 +15,19 @@ from .model import (
     FloorRequest,
     HearingState,
     Inverse,
+    LegacySpeech,
     QueueEntry,
     RequestStatus,
     SegmentState,
     SegmentStatus,
     Settings,
+    Speech,
     Timer,
     Turn,
+    UndoEntry,
 )
 
+#: How many console commands undo remembers per segment (the oldest are forgotten).
 UNDO_DEPTH = 50
 
 Folder = Callable[[SegmentState, Any], SegmentState]
@@ -47,6 +51,7 @@ def apply(state: HearingState, event: e.Event) -> HearingState:
     else:
         before = state.segments[event.segment_id]
         segment = _FOLDERS[type(event)](before, event)
+        segment = _keep_undo(before, segment, event)
         segment = replace(segment, version=before.version + 1)
     return replace(state, segments={**state.segments, segment.id: segment})
 
@@ -58,11 +63,20 @@ def apply_all(state: HearingState, events: Iterable[e.Event]) -> HearingState:
 
 
 def requests_changed(segment: SegmentState, event: e.Event) -> tuple[str, ...]:
-    """The ids of the requests that folding ``event`` into ``segment`` changes (none or one).
+    """The ids of the requests that folding ``event`` into ``segment`` changes (none, one, or for
+    an undo the few its command changed).
 
     Read from the event and the state before it, so that whoever tells the delegates concerned
     (``mine``) need not compare every request of the segment: O(queue) at most, not O(requests).
     """
+    if isinstance(event, e.ChangeUndone) and segment.undo_stack:
+        top = segment.undo_stack[-1]
+        if isinstance(top, UndoEntry):  # the requests its command changed, as they were then
+            return tuple(
+                rid for rid in top.touched if segment.requests.get(rid) is not top.requests.get(rid)
+            )
+        legacy = top.request_id if top.request_status_before is not None else None
+        return (legacy,) if legacy is not None and legacy in segment.requests else ()
     request_id: str | None = None
     if isinstance(
         event, e.FloorRequested | e.RequestApproved | e.RequestDeclined | e.RequestWithdrawn
@@ -75,10 +89,6 @@ def requests_changed(segment: SegmentState, event: e.Event) -> tuple[str, ...]:
     elif isinstance(event, e.EntryRemoved):
         index = segment.entry_index(event.entry_id)
         request_id = segment.queue[index].request_id if index is not None else None
-    elif isinstance(event, e.ChangeUndone) and segment.undo_stack:
-        inverse = segment.undo_stack[-1]
-        if inverse.request_status_before is not None:
-            request_id = inverse.request_id
     if request_id is None:
         return ()
     if isinstance(event, e.FloorRequested) or request_id in segment.requests:
@@ -160,12 +170,8 @@ def _without(
     return segment.queue[:index] + segment.queue[index + 1 :], index, segment.queue[index]
 
 
-def _push_undo(segment: SegmentState, inverse: Inverse) -> SegmentState:
-    return replace(segment, undo_stack=(segment.undo_stack + (inverse,))[-UNDO_DEPTH:])
-
-
-def _next_version(segment: SegmentState) -> int:
-    return segment.version + 1
+def _push_undo(segment: SegmentState, entry: UndoEntry | Inverse) -> SegmentState:
+    return replace(segment, undo_stack=(*segment.undo_stack, entry)[-UNDO_DEPTH:])
 
 
 def _set_timer(segment: SegmentState, **changes: Any) -> SegmentState:
@@ -215,34 +221,12 @@ def _requested(segment: SegmentState, event: e.FloorRequested) -> SegmentState:
 @_folds(e.RequestApproved)
 def _approved(segment: SegmentState, event: e.RequestApproved) -> SegmentState:
     segment = replace(segment, queue=_insert(segment.queue, event.index, event.entry))
-    segment = _set_status(segment, event.request_id, RequestStatus.QUEUED, entry_id=event.entry.id)
-    return _push_undo(
-        segment,
-        Inverse(
-            version=_next_version(segment),
-            label=f"approving {event.entry.speaker.name}",
-            remove_entry_id=event.entry.id,
-            request_id=event.request_id,
-            request_status_now=RequestStatus.QUEUED,
-            request_status_before=RequestStatus.PENDING,
-        ),
-    )
+    return _set_status(segment, event.request_id, RequestStatus.QUEUED, entry_id=event.entry.id)
 
 
 @_folds(e.RequestDeclined)
 def _declined(segment: SegmentState, event: e.RequestDeclined) -> SegmentState:
-    name = segment.requests[event.request_id].speaker.name
-    segment = _set_status(segment, event.request_id, RequestStatus.DECLINED, reason=event.reason)
-    return _push_undo(
-        segment,
-        Inverse(
-            version=_next_version(segment),
-            label=f"declining {name}",
-            request_id=event.request_id,
-            request_status_now=RequestStatus.DECLINED,
-            request_status_before=RequestStatus.PENDING,
-        ),
-    )
+    return _set_status(segment, event.request_id, RequestStatus.DECLINED, reason=event.reason)
 
 
 @_folds(e.RequestWithdrawn)
@@ -256,56 +240,179 @@ def _withdrawn(segment: SegmentState, event: e.RequestWithdrawn) -> SegmentState
 
 @_folds(e.EntryAdded)
 def _added(segment: SegmentState, event: e.EntryAdded) -> SegmentState:
-    segment = replace(segment, queue=_insert(segment.queue, event.index, event.entry))
-    return _push_undo(
-        segment,
-        Inverse(
-            version=_next_version(segment),
-            label=f"adding {event.entry.speaker.name}",
-            remove_entry_id=event.entry.id,
-        ),
-    )
+    return replace(segment, queue=_insert(segment.queue, event.index, event.entry))
 
 
 @_folds(e.EntryMoved)
 def _moved(segment: SegmentState, event: e.EntryMoved) -> SegmentState:
-    queue, old_index, entry = _without(segment, event.entry_id)
-    segment = replace(segment, queue=_insert(queue, event.index, entry))
-    return _push_undo(
-        segment,
-        Inverse(
-            version=_next_version(segment),
-            label=f"moving {entry.speaker.name}",
-            move_entry_id=entry.id,
-            move_index=old_index,
-        ),
-    )
+    queue, _, entry = _without(segment, event.entry_id)
+    return replace(segment, queue=_insert(queue, event.index, entry))
 
 
 @_folds(e.EntryRemoved)
 def _removed(segment: SegmentState, event: e.EntryRemoved) -> SegmentState:
-    queue, index, entry = _without(segment, event.entry_id)
-    segment = _set_status(replace(segment, queue=queue), entry.request_id, RequestStatus.REMOVED)
-    has_request = entry.request_id is not None
-    return _push_undo(
+    queue, _, entry = _without(segment, event.entry_id)
+    return _set_status(replace(segment, queue=queue), entry.request_id, RequestStatus.REMOVED)
+
+
+# --- undo -----------------------------------------------------------------------------------------
+
+#: Events that may follow the first event of the same console command (call_next: turn_ended,
+#: turn_started, timer_started; end_segment: turn_ended, segment_ended). Without an undo mark
+#: they belong to the command on top of the undo stack.
+_LATER_EVENTS = (e.TurnStarted, e.SegmentEnded, e.TimerStarted)
+
+
+def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> SegmentState:
+    """Keep the undo stack: a command's first event pushes the floor as it was before it; its
+    later events name the requests they change; a change nobody at the console made blocks undo
+    from reaching past it. ``segment`` is ``before`` with ``event`` folded in."""
+    if isinstance(event, e.ChangeUndone):
+        return segment  # its folder took the entry off
+    mark = event.undo if isinstance(event, e.UndoableEvent) else None
+    if mark is not None:
+        entry = UndoEntry(
+            version=before.version + 1,
+            command=mark.command,
+            label=mark.label,
+            status=before.status,
+            actual_start_at=before.actual_start_at,
+            actual_end_at=before.actual_end_at,
+            settings=before.settings,
+            queue=before.queue,
+            current=before.current,
+            message=before.message,
+            speeches=before.speeches,
+            requests=before.requests,
+            request_ids_of=before.request_ids_of,
+            touched=requests_changed(before, event),
+        )
+        return _push_undo(segment, entry)
+    inverse = _legacy_inverse(before, event)
+    if inverse is not None:
+        return _push_undo(segment, inverse)
+    top = segment.undo_stack[-1] if segment.undo_stack else None
+    if not isinstance(top, UndoEntry):
+        return segment
+    blocked = _blocks(before, top, event)
+    if blocked:
+        if not top.blocked:
+            top = replace(top, blocked=blocked)
+    elif isinstance(event, _LATER_EVENTS):
+        touched = [rid for rid in requests_changed(before, event) if rid not in top.touched]
+        if not touched:
+            return segment
+        top = replace(top, touched=(*top.touched, *touched))
+    else:
+        return segment
+    return replace(segment, undo_stack=(*segment.undo_stack[:-1], top))
+
+
+def _blocks(before: SegmentState, top: UndoEntry, event: e.Event) -> str:
+    """Why ``event``, made by nobody at this segment's console, keeps undo from taking back
+    ``top`` (and anything older): "" when it does not stand in the way."""
+    if isinstance(event, e.EndingEvent) and event.superseded_by is not None:
+        return "the segment has ended"
+    if isinstance(event, e.RequestWithdrawn) and event.request_id in top.requests:
+        name = before.requests[event.request_id].speaker.name
+        return f"{name}'s request has been withdrawn since"
+    return ""
+
+
+def _restore(segment: SegmentState, entry: UndoEntry) -> SegmentState:
+    """``segment`` with the floor as ``entry`` kept it: what the command changed is put back;
+    the requests made since stay as they are."""
+    segment = replace(
         segment,
-        Inverse(
-            version=_next_version(segment),
+        status=entry.status,
+        actual_start_at=entry.actual_start_at,
+        actual_end_at=entry.actual_end_at,
+        settings=entry.settings,
+        queue=entry.queue,
+        current=entry.current,
+        message=entry.message,
+        speeches=entry.speeches,
+    )
+    participants: set[str] = set()
+    for rid in entry.touched:
+        old = entry.requests.get(rid)
+        if old is None or segment.requests.get(rid) is old:
+            continue
+        segment = _with_request(segment, old)
+        if old.speaker.participant_id is not None:
+            participants.add(old.speaker.participant_id)
+    # a participant is shown the requests they were shown then, and those they made since
+    # (the trim may have let an older closed one go when the command closed one of theirs)
+    shown = segment.request_ids_of
+    for participant_id in sorted(participants):
+        ids = {*entry.request_ids_of.get(participant_id, ()), *shown.get(participant_id, ())}
+        ordered = tuple(sorted(ids, key=lambda rid: segment.requests[rid].number))
+        shown = shown.set(participant_id, _trim(ordered, segment.requests))
+    return replace(segment, request_ids_of=shown)
+
+
+@_folds(e.ChangeUndone)
+def _undone(segment: SegmentState, event: e.ChangeUndone) -> SegmentState:
+    top = segment.undo_stack[-1]
+    assert top.version == event.version, "undo must take back the newest change"
+    segment = replace(segment, undo_stack=segment.undo_stack[:-1])
+    if isinstance(top, UndoEntry):
+        return _restore(segment, top)
+    return _legacy_undone(segment, top)
+
+
+def _legacy_inverse(before: SegmentState, event: e.Event) -> Inverse | None:
+    """The inverse an unmarked queue change pushed when undo took back queue changes only (a log
+    written before undo was exact: its ``change_undone`` events fold as they did then)."""
+    version = before.version + 1
+    if isinstance(event, e.RequestApproved) and event.undo is None:
+        return Inverse(
+            version=version,
+            label=f"approving {event.entry.speaker.name}",
+            remove_entry_id=event.entry.id,
+            request_id=event.request_id,
+            request_status_now=RequestStatus.QUEUED,
+            request_status_before=RequestStatus.PENDING,
+        )
+    if isinstance(event, e.RequestDeclined) and event.undo is None:
+        return Inverse(
+            version=version,
+            label=f"declining {before.requests[event.request_id].speaker.name}",
+            request_id=event.request_id,
+            request_status_now=RequestStatus.DECLINED,
+            request_status_before=RequestStatus.PENDING,
+        )
+    if isinstance(event, e.EntryAdded) and event.undo is None:
+        return Inverse(
+            version=version,
+            label=f"adding {event.entry.speaker.name}",
+            remove_entry_id=event.entry.id,
+        )
+    if isinstance(event, e.EntryMoved | e.EntryRemoved) and event.undo is None:
+        index = before.entry_index(event.entry_id)
+        assert index is not None
+        entry = before.queue[index]
+        if isinstance(event, e.EntryMoved):
+            return Inverse(
+                version=version,
+                label=f"moving {entry.speaker.name}",
+                move_entry_id=entry.id,
+                move_index=index,
+            )
+        has_request = entry.request_id is not None
+        return Inverse(
+            version=version,
             label=f"removing {entry.speaker.name}",
             insert_entry=entry,
             insert_index=index,
             request_id=entry.request_id,
             request_status_now=RequestStatus.REMOVED if has_request else None,
             request_status_before=RequestStatus.QUEUED if has_request else None,
-        ),
-    )
+        )
+    return None
 
 
-@_folds(e.ChangeUndone)
-def _undone(segment: SegmentState, event: e.ChangeUndone) -> SegmentState:
-    inverse = segment.undo_stack[-1]
-    assert inverse.version == event.version, "undo must take back the newest change"
-    segment = replace(segment, undo_stack=segment.undo_stack[:-1])
+def _legacy_undone(segment: SegmentState, inverse: Inverse) -> SegmentState:
     if inverse.remove_entry_id is not None:
         queue, _, _ = _without(segment, inverse.remove_entry_id)
         segment = replace(segment, queue=queue)
@@ -362,29 +469,74 @@ def _thresholds(segment: SegmentState, event: e.ThresholdsSet) -> SegmentState:
     return _settings(segment, warning_ms=event.warning_ms, danger_ms=event.danger_ms)
 
 
+@_folds(e.StartTimerOnCallSet)
+def _timer_on_call(segment: SegmentState, event: e.StartTimerOnCallSet) -> SegmentState:
+    return _settings(segment, start_timer_on_call=event.enabled)
+
+
 # --- turns and the timer ------------------------------------------------------------------------
+
+
+def _legacy_speech(turn: Turn, event: e.TurnEnded) -> Speech:
+    """The record entry of a turn as a log written before every turn was in the record ended
+    it: a timed speech (``LegacySpeech``), or null for a turn then counted as skipped."""
+    speech = event.speech
+    if isinstance(speech, LegacySpeech):
+        return Speech(
+            entry_id=speech.entry_id,
+            speaker=speech.speaker,
+            kind=speech.kind,
+            allotted_ms=speech.allotted_ms,
+            called_at=turn.called_at,
+            timer_started_at=speech.started_at,
+            ended_at=speech.ended_at,
+            held_ms=speech.ended_at - turn.called_at,
+            timed_ms=speech.spoken_ms,
+            overrun_ms=speech.overrun_ms,
+            request_id=speech.request_id,
+        )
+    timed = turn.timed_at(event.at)
+    return Speech(
+        entry_id=turn.entry.id,
+        speaker=turn.entry.speaker,
+        kind=turn.entry.kind,
+        allotted_ms=turn.timer.total_ms,
+        called_at=turn.called_at,
+        timer_started_at=turn.timer_started_at,
+        ended_at=event.at,
+        held_ms=event.at - turn.called_at,
+        timed_ms=timed,
+        overrun_ms=max(0, timed - turn.timer.total_ms),
+        skipped=True,
+        request_id=turn.entry.request_id,
+    )
 
 
 @_folds(e.TurnEnded)
 def _turn_ended(segment: SegmentState, event: e.TurnEnded) -> SegmentState:
     assert segment.current is not None
-    request_id = segment.current.entry.request_id
-    status = RequestStatus.SKIPPED if event.speech is None else RequestStatus.SPOKEN
-    segment = _set_status(segment, request_id, status)
-    speeches = segment.speeches if event.speech is None else segment.speeches + (event.speech,)
-    return replace(segment, current=None, speeches=speeches, message="")
+    speech = event.speech
+    if not isinstance(speech, Speech):
+        speech = _legacy_speech(segment.current, event)
+    status = RequestStatus.SKIPPED if speech.skipped else RequestStatus.SPOKEN
+    segment = _set_status(segment, segment.current.entry.request_id, status)
+    return replace(segment, current=None, speeches=(*segment.speeches, speech), message="")
 
 
 @_folds(e.TurnStarted)
 def _turn_started(segment: SegmentState, event: e.TurnStarted) -> SegmentState:
     queue, _, entry = _without(segment, event.entry.id)
-    turn = Turn(entry=entry, timer=Timer(allotted_ms=entry.allotted_ms))
+    turn = Turn(entry=entry, timer=Timer(allotted_ms=entry.allotted_ms), called_at=event.at)
     segment = replace(segment, queue=queue, current=turn, message="")
     return _set_status(segment, entry.request_id, RequestStatus.SPEAKING)
 
 
 @_folds(e.TimerStarted)
 def _timer_started(segment: SegmentState, event: e.TimerStarted) -> SegmentState:
+    assert segment.current is not None
+    turn = segment.current
+    if turn.timer_started_at is None:
+        segment = replace(segment, current=replace(turn, timer_started_at=event.at))
     return _set_timer(
         segment, running=True, deadline_at=event.deadline_at, remaining_ms=None, started_at=event.at
     )
@@ -415,9 +567,16 @@ def _adjusted(segment: SegmentState, event: e.TimeAdjusted) -> SegmentState:
 
 @_folds(e.TimerReset)
 def _timer_reset(segment: SegmentState, event: e.TimerReset) -> SegmentState:
-    assert segment.current is not None
-    timer = Timer(allotted_ms=segment.current.entry.allotted_ms)
-    return replace(segment, current=replace(segment.current, timer=timer))
+    turn = segment.current
+    assert turn is not None
+    if event.at is not None:
+        timed = turn.timed_at(event.at)
+    elif turn.timer.running:  # an older log's reset: when it happened is not known
+        timed = turn.timed_before_ms
+    else:
+        timed = turn.timed_at(0)
+    timer = Timer(allotted_ms=turn.entry.allotted_ms)
+    return replace(segment, current=replace(turn, timer=timer, timed_before_ms=timed))
 
 
 @_folds(e.MessageSet)

@@ -68,6 +68,11 @@ class Language(StrEnum):
     SPANISH = "es"
 
 
+class Attendance(StrEnum):
+    IN_ROOM = "in_room"
+    REMOTE = "remote"
+
+
 class FloorMode(StrEnum):
     MODERATED = "moderated"
     OPEN = "open"
@@ -101,12 +106,18 @@ SHOWN_CLOSED_REQUESTS = 5
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """Who speaks, as every screen may show them: no personal details beyond these."""
+    """Who speaks. Screens show the name, organisation and constituency only; the region, the
+    attendance and the floor language are for the record (``Speech``), which organisers read.
+    The later fields have defaults, so a log written before them still folds."""
 
     name: str
     organisation: str = ""
     constituency: Constituency = Constituency.OTHER
     participant_id: str | None = None
+    region: str = ""
+    attendance: Attendance = Attendance.IN_ROOM
+    #: the language they take the floor in (None: not known, e.g. a guest or an older log)
+    language: Language | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,15 +180,66 @@ class Timer:
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """The current speaker and their timer."""
+    """The current speaker and their timer, with the facts the record needs beyond the countdown.
+
+    ``timer`` is the countdown the screens show: a reset starts it afresh. The turn keeps what a
+    reset must not lose: when the floor was given (``called_at``), when its timer first started
+    (``timer_started_at``) and the time the timer had run before its resets (``timed_before_ms``).
+    """
 
     entry: QueueEntry
     timer: Timer
+    called_at: int = 0
+    timer_started_at: int | None = None
+    timed_before_ms: int = 0
+
+    def timed_at(self, now: int) -> int:
+        """The time on the timer so far: running time summed across pauses and resets."""
+        timer = self.timer
+        run = 0 if timer.started_at is None else timer.total_ms - timer.remaining_at(now)
+        return self.timed_before_ms + run
 
 
 @dataclass(frozen=True, slots=True)
 class Speech:
-    """A turn that happened: the record organisers report on."""
+    """One turn given, timed or not: the record of who held the floor, when, for how long.
+
+    ``held_ms`` (``ended_at - called_at``) is the time holding the floor, whatever the countdown
+    did; ``timed_ms`` the time on the timer (running time summed across pauses and resets);
+    ``allotted_ms`` the time allotted plus any added or removed (at the end of the turn);
+    ``overrun_ms`` how far ``timed_ms`` went past ``allotted_ms``. ``skipped``: the speaker was
+    called but did not speak (the moderator ended or passed the turn as skipped).
+    """
+
+    entry_id: str
+    speaker: Speaker
+    kind: TurnKind
+    allotted_ms: int
+    called_at: int
+    timer_started_at: int | None
+    ended_at: int
+    held_ms: int
+    timed_ms: int
+    overrun_ms: int
+    skipped: bool = False
+    request_id: str | None = None
+
+    @property
+    def started_at(self) -> int:
+        """When the speech started, as the record read before every turn was in it: the timer's
+        first start, or the call when the timer never ran (REST ``SpeechOut.started_at``)."""
+        return self.called_at if self.timer_started_at is None else self.timer_started_at
+
+    @property
+    def spoken_ms(self) -> int:
+        """The time on the timer (``timed_ms``), by its earlier name (REST ``SpeechOut``)."""
+        return self.timed_ms
+
+
+@dataclass(frozen=True, slots=True)
+class LegacySpeech:
+    """A speech as ``turn_ended`` recorded it before every turn was in the record (only timed
+    turns; no call instant). Folding converts it to a ``Speech`` with the turn's ``called_at``."""
 
     entry_id: str
     speaker: Speaker
@@ -197,6 +259,8 @@ class Settings:
     queue_cap: int | None = None
     warning_ms: int = 30_000
     danger_ms: int = 10_000
+    #: call_next also starts the new speaker's timer (one command, undone as one)
+    start_timer_on_call: bool = False
     default_times_ms: Mapping[TurnKind, int] = field(default_factory=lambda: DEFAULT_TIMES_MS)
 
 
@@ -212,8 +276,44 @@ class SegmentDetails:
 
 
 @dataclass(frozen=True, slots=True)
+class UndoEntry:
+    """One console command that can be taken back: the floor as it was before it.
+
+    Pushed by the command's first event (the one that carries its ``undo`` mark); its later events
+    add the requests they change to ``touched``. Undo restores every part kept here and the
+    touched requests (folded from ``change_undone``: nothing is computed from a clock). The parts
+    are the state's own immutable values, so keeping them costs a few references, not a copy.
+    """
+
+    version: int
+    #: the command's type (``call_next``) and what the console calls it (``calling next``)
+    command: str
+    label: str
+    status: SegmentStatus
+    actual_start_at: int | None
+    actual_end_at: int | None
+    settings: Settings
+    queue: tuple[QueueEntry, ...]
+    current: Turn | None
+    message: str
+    speeches: tuple[Speech, ...]
+    #: the requests, their index by participant and the pending ones, as they were
+    requests: Map[str, FloorRequest]
+    request_ids_of: Map[str, tuple[str, ...]]
+    #: the ids of the requests the command changed (undo puts back ``requests[id]`` for these)
+    touched: tuple[str, ...] = ()
+    #: why it can no longer be taken back: something nobody at the console did has changed the
+    #: floor since (the segment ended as another started, a request was withdrawn); "" if nothing
+    blocked: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Inverse:
-    """How to take back one queue change (the undo stack holds these)."""
+    """How to take back one queue change, as logs written before undo was exact made them.
+
+    Folding an old log's queue change (an event without an ``undo`` mark) pushes one of these,
+    so that its ``change_undone`` events fold as they did; new commands push ``UndoEntry``.
+    """
 
     version: int
     label: str
@@ -252,7 +352,7 @@ class SegmentState:
     current: Turn | None = None
     message: str = ""
     speeches: tuple[Speech, ...] = ()
-    undo_stack: tuple[Inverse, ...] = ()
+    undo_stack: tuple[UndoEntry | Inverse, ...] = ()
 
     def requests_of(self, participant_id: str) -> list[FloorRequest]:
         """The requests a participant is shown (``request_ids_of``), in the order they made them."""

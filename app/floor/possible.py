@@ -21,7 +21,9 @@ from .model import (
     Inverse,
     SegmentState,
     SegmentStatus,
+    Speaker,
     TurnKind,
+    UndoEntry,
 )
 
 Refusal = FloorError | None
@@ -144,8 +146,41 @@ def reset_timer(segment: SegmentState) -> Refusal:
 # --- undo ----------------------------------------------------------------------------------------
 
 
-def undo_refusal(segment: SegmentState, inverse: Inverse) -> str | None:
-    """Why ``inverse`` can no longer be applied, or None when it can."""
+def undo_refusal(segment: SegmentState, entry: UndoEntry | Inverse) -> str | None:
+    """Why ``entry`` (the top of the undo stack) can no longer be taken back, or None."""
+    if isinstance(entry, Inverse):
+        return _inverse_refusal(segment, entry)
+    if entry.blocked:
+        return entry.blocked
+    for speaker, point_of_order in _places_given_back(segment, entry):
+        assert speaker.participant_id is not None
+        if holds_place(segment, speaker.participant_id, point_of_order):
+            return f"{speaker.name} has another open request or place in the queue now"
+    return None
+
+
+def _places_given_back(segment: SegmentState, entry: UndoEntry) -> list[tuple[Speaker, bool]]:
+    """The places (a participant's open request or queue entry, and whether it is a point of
+    order) that taking ``entry`` back gives back: requests its command closed or called, entries
+    it took out of the queue. A request made since stays, so two places could clash."""
+    given: list[tuple[Speaker, bool]] = []
+    for rid in entry.touched:
+        then, now = entry.requests.get(rid), segment.requests.get(rid)
+        if then is None or now is None or then.speaker.participant_id is None:
+            continue
+        if then.status in OPEN_REQUEST_STATUSES and now.status not in OPEN_REQUEST_STATUSES:
+            given.append((then.speaker, then.kind is TurnKind.POINT_OF_ORDER))
+    if entry.queue is not segment.queue:
+        here = {queued.id for queued in segment.queue}
+        for queued in entry.queue:  # an entry with a request comes back with its request
+            back = queued.id not in here and queued.request_id is None
+            if back and queued.speaker.participant_id is not None:
+                given.append((queued.speaker, queued.kind is TurnKind.POINT_OF_ORDER))
+    return given
+
+
+def _inverse_refusal(segment: SegmentState, inverse: Inverse) -> str | None:
+    """Why an older log's queue change (``Inverse``) can no longer be taken back, or None."""
     if inverse.remove_entry_id is not None and segment.entry_index(inverse.remove_entry_id) is None:
         return "that entry has left the queue since"
     if inverse.move_entry_id is not None and segment.entry_index(inverse.move_entry_id) is None:
@@ -175,12 +210,14 @@ def undo_refusal(segment: SegmentState, inverse: Inverse) -> str | None:
 
 
 def undo(segment: SegmentState) -> Refusal:
+    """Undo takes back the newest command on the stack, or refuses naming it; it never reaches
+    past a command it cannot take back."""
     if not segment.undo_stack:
         return FloorError("nothing to undo", code="nothing_to_undo")
-    inverse = segment.undo_stack[-1]
-    refusal = undo_refusal(segment, inverse)
+    entry = segment.undo_stack[-1]
+    refusal = undo_refusal(segment, entry)
     if refusal is not None:
-        return FloorError(f"cannot undo {inverse.label}: {refusal}", code="cannot_undo")
+        return FloorError(f"cannot undo “{entry.label}”: {refusal}", code="cannot_undo")
     return None
 
 

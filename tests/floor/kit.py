@@ -309,6 +309,7 @@ ACTION_TYPES = (
     + ["adjust_time", "adjust_time", "reset_timer"]
     + ["set_floor_mode", "close_list", "reopen_list", "set_queue_cap"]
     + ["set_default_time", "set_thresholds", "set_message", "clear_message"]
+    + ["set_start_timer_on_call"]
     + ["start_segment", "start_segment", "end_segment", "update_segment"]
 )
 
@@ -333,6 +334,11 @@ actions = actions_of(ACTION_TYPES)
 
 def _pick(items: list[str], index: int) -> str:
     return items[index % len(items)] if items else "missing"
+
+
+def says_skipped(action: Action) -> bool:
+    """Whether an action ends the turn as skipped: now and then the speaker did not speak."""
+    return action.type in ("call_next", "end_turn") and action.pick % 5 == 0
 
 
 def adjust_delta(action: Action) -> int:
@@ -395,13 +401,17 @@ def build(floor: Floor, action: Action, segment_id: str) -> tuple[Any, Actor]:
             return c.SetThresholds(warning_ms=minutes, danger_ms=minutes // 3), MODERATOR
         case "set_message":
             return c.SetMessage(text=f"please conclude {action.pick % 3}"), MODERATOR
+        case "set_start_timer_on_call":
+            return c.SetStartTimerOnCall(enabled=action.by_owner), MODERATOR
+        case "call_next":
+            return c.CallNext(skipped=says_skipped(action)), MODERATOR
+        case "end_turn":
+            return c.EndTurn(skipped=says_skipped(action)), MODERATOR
         case "update_segment":
             return c.UpdateSegment(title=f"Thematic discussion {action.pick % 3}"), MODERATOR
         case other:
             command_class = {
                 "undo": c.Undo,
-                "call_next": c.CallNext,
-                "end_turn": c.EndTurn,
                 "start_timer": c.StartTimer,
                 "pause_timer": c.PauseTimer,
                 "resume_timer": c.ResumeTimer,

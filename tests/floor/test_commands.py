@@ -74,6 +74,7 @@ EXAMPLES: dict[str, Callable[[Floor, str, str], Example]] = {
     "set_queue_cap": _steps(c.SetQueueCap(cap=3)),
     "set_default_time": _steps(c.SetDefaultTime(kind=TurnKind.REMARKS, duration_ms=240_000)),
     "set_thresholds": _steps(c.SetThresholds(warning_ms=45_000, danger_ms=15_000)),
+    "set_start_timer_on_call": _steps(c.SetStartTimerOnCall(enabled=True)),
     "call_next": _steps(c.CallNext()),
     "end_turn": _steps(c.EndTurn()),
     "start_timer": _steps(c.StartTimer()),

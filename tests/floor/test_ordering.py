@@ -8,7 +8,14 @@ from app.floor import NotFound
 from app.floor import commands as c
 from app.floor.events import EntryAdded
 from app.floor.fold import UNDO_DEPTH
-from app.floor.model import DEFAULT_TIMES_MS, Constituency, QueueEntry, RequestStatus, Speaker
+from app.floor.model import (
+    DEFAULT_TIMES_MS,
+    Constituency,
+    QueueEntry,
+    RequestStatus,
+    SegmentStatus,
+    Speaker,
+)
 from app.floor.model import TurnKind as K
 from app.floor.ordering import insertion_index
 from tests.floor.kit import Floor, delegate
@@ -203,8 +210,8 @@ def test_removing_a_requested_entry_tells_the_delegate(floor: Floor) -> None:
 # --- undo ---------------------------------------------------------------------------------------
 
 
-def test_nothing_to_undo(floor: Floor) -> None:
-    error = floor.refuse(c.Undo(), "nothing_to_undo")
+def test_nothing_to_undo(scheduled: Floor) -> None:
+    error = scheduled.refuse(c.Undo(), "nothing_to_undo")
     assert error.message == "nothing to undo"
 
 
@@ -213,6 +220,7 @@ def test_undo_an_approval(floor: Floor) -> None:
     floor.approve(request_id)
     assert floor.view()["undo"] == {
         "label": "approving Amina Diallo",
+        "command": "approve_request",
         "available": True,
         "refusal": None,
     }
@@ -280,17 +288,23 @@ def test_undo_goes_back_one_change_at_a_time(floor: Floor, abcd: list[str]) -> N
     for _ in range(4):
         floor.send(c.Undo())
     assert floor.seg.queue == ()
+    floor.send(c.Undo())  # the segment's start
+    assert floor.seg.status is SegmentStatus.SCHEDULED
     floor.refuse(c.Undo(), "nothing_to_undo")
 
 
-def test_undo_skips_changes_that_are_not_queue_changes(floor: Floor) -> None:
+def test_undo_takes_back_settings_and_messages_too_newest_first(floor: Floor) -> None:
     floor.add("A")
     floor.send(c.CloseList())
     floor.send(c.SetMessage(text="please conclude"))
     floor.send(c.Undo())
-    assert floor.seg.queue == ()
+    assert floor.seg.message == ""
     assert floor.seg.settings.list_open is False
-    assert floor.seg.message == "please conclude"
+    floor.send(c.Undo())
+    assert floor.seg.settings.list_open is True
+    assert floor.names() == ["A"]
+    floor.send(c.Undo())
+    assert floor.seg.queue == ()
 
 
 def test_undo_remembers_the_last_fifty_changes(floor: Floor) -> None:
@@ -302,29 +316,33 @@ def test_undo_remembers_the_last_fifty_changes(floor: Floor) -> None:
     floor.refuse(c.Undo(), "nothing_to_undo")
 
 
-def test_cannot_undo_an_addition_once_the_speaker_has_the_floor(floor: Floor) -> None:
+def test_undo_takes_back_the_call_before_the_addition(floor: Floor) -> None:
     floor.add("A")
     floor.send(c.CallNext())
-    error = floor.refuse(c.Undo(), "cannot_undo")
-    assert error.message == "cannot undo adding A: that entry has left the queue since"
-    assert floor.view()["undo"] == {
-        "label": "adding A",
-        "available": False,
-        "refusal": "that entry has left the queue since",
-    }
+    assert floor.view()["undo"]["label"] == "calling A"
+    floor.send(c.Undo())
+    assert (floor.seg.current, floor.names()) == (None, ["A"])
+    floor.send(c.Undo())
+    assert floor.seg.queue == ()
 
 
 def test_cannot_undo_an_approval_after_the_delegate_withdrew(floor: Floor) -> None:
     request_id = floor.queued("p1")
     floor.send(c.WithdrawRequest(request_id=request_id), delegate("p1"))
-    floor.refuse(c.Undo(), "cannot_undo")
+    error = floor.refuse(c.Undo(), "cannot_undo")
+    assert error.message == (
+        "cannot undo “approving Amina Diallo”: Amina Diallo's request has been withdrawn since"
+    )
     assert floor.status(request_id) is RequestStatus.WITHDRAWN
 
 
-def test_cannot_undo_a_move_once_the_entry_has_left(floor: Floor, abcd: list[str]) -> None:
+def test_undo_a_move_after_the_call_that_took_the_entry(floor: Floor, abcd: list[str]) -> None:
     floor.send(c.MoveEntry(entry_id=abcd[2], position=0))
     floor.send(c.CallNext())
-    floor.refuse(c.Undo(), "cannot_undo")
+    floor.send(c.Undo())
+    assert floor.names() == ["C", "A", "B", "D"]
+    floor.send(c.Undo())
+    assert floor.names() == list("ABCD")
 
 
 def test_cannot_undo_a_removal_when_the_participant_has_asked_again(floor: Floor) -> None:

@@ -64,6 +64,14 @@ def _ended() -> Floor:
     return floor
 
 
+def _superseded() -> Floor:
+    """Another segment started while this one had a speaker: this one ended, not by its console."""
+    floor = _running()
+    second = floor.create_segment("Thematic discussion II")
+    floor.send(c.StartSegment(), segment_id=second)
+    return floor
+
+
 def _undo_taken() -> Floor:
     floor = _waiting()
     entry_id = floor.approve(floor.request("p1"))
@@ -81,6 +89,7 @@ SETUPS: dict[str, Callable[[], Floor]] = {
     "paused": _paused,
     "added": _added,
     "ended": _ended,
+    "superseded": _superseded,
     "undo_taken": _undo_taken,
 }
 ACTIONS = (
@@ -100,14 +109,17 @@ NU, CU = "nothing_to_undo", "cannot_undo"
 CONSOLE = [
     # setup         toggle_timer call_next end_turn add_time remove_time reset_timer undo
     ("scheduled",  (NL,          NL,       NO,      NO,      NO,         NO,         NU)),
-    ("empty",      (NO,          QE,       NO,      NO,      NO,         NO,         NU)),
+    # every console command can be undone: here the segment's start
+    ("empty",      (NO,          QE,       NO,      NO,      NO,         NO,         OK)),
     ("waiting",    (NO,          OK,       NO,      NO,      NO,         NO,         OK)),
     # a reset of a timer at its start is accepted and changes nothing (decide returns no events)
-    ("speaking",   (OK,          OK,       OK,      OK,      OK,         OK,         CU)),
-    ("running",    (OK,          OK,       OK,      OK,      OK,         OK,         CU)),
-    ("paused",     (OK,          OK,       OK,      OK,      OK,         OK,         CU)),
-    ("added",      (OK,          OK,       OK,      OK,      OK,         OK,         CU)),
-    ("ended",      (NL,          NL,       NO,      NO,      NO,         NO,         CU)),
+    ("speaking",   (OK,          OK,       OK,      OK,      OK,         OK,         OK)),
+    ("running",    (OK,          OK,       OK,      OK,      OK,         OK,         OK)),
+    ("paused",     (OK,          OK,       OK,      OK,      OK,         OK,         OK)),
+    ("added",      (OK,          OK,       OK,      OK,      OK,         OK,         OK)),
+    ("ended",      (NL,          NL,       NO,      NO,      NO,         NO,         OK)),
+    # ended as another segment started: nothing before that can be undone here
+    ("superseded", (NL,          NL,       NO,      NO,      NO,         NO,         CU)),
     ("undo_taken", (NO,          OK,       NO,      NO,      NO,         NO,         CU)),
 ]
 # fmt: on
@@ -134,7 +146,10 @@ def test_a_refusal_shown_is_the_refusal_raised(floor: Floor) -> None:
         "code": "no_speaker",
         "message": "nobody has the floor: call the next speaker first",
     }
-    assert actions["undo"] == {"code": "nothing_to_undo", "message": "nothing to undo"}
+    assert _scheduled().view()["actions"]["undo"] == {
+        "code": "nothing_to_undo",
+        "message": "nothing to undo",
+    }
 
 
 def test_undo_is_refused_with_the_reason_the_undo_view_gives() -> None:
@@ -142,7 +157,7 @@ def test_undo_is_refused_with_the_reason_the_undo_view_gives() -> None:
     undo = floor.view()["undo"]
     assert floor.view()["actions"]["undo"] == {
         "code": "cannot_undo",
-        "message": f"cannot undo {undo['label']}: {undo['refusal']}",
+        "message": f"cannot undo “{undo['label']}”: {undo['refusal']}",
     }
     floor.refuse(c.Undo(), "cannot_undo")
 

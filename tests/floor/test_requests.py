@@ -106,10 +106,8 @@ def test_once_a_request_is_over_the_participant_may_ask_again(floor: Floor, endi
             floor.send(c.RemoveEntry(entry_id=entry_id))
         else:
             floor.send(c.CallNext())
-            if ending == "spoken":
-                floor.send(c.StartTimer())
-                floor.tick(60_000)
-            floor.send(c.EndTurn())
+            floor.tick(60_000)
+            floor.send(c.EndTurn(skipped=ending == "skipped"))
     assert floor.status(request_id).value == ending
     again = floor.request("p1")
     assert floor.status(again) is RequestStatus.PENDING

@@ -21,8 +21,8 @@ from hypothesis.stateful import (
 
 from app.floor import Actor, FloorError, apply
 from app.floor import commands as c
-from app.floor.events import Event, FloorRequested, TurnEnded
-from app.floor.fold import requests_changed
+from app.floor.events import ChangeUndone, Event, FloorRequested, TurnEnded, UndoableEvent
+from app.floor.fold import UNDO_DEPTH, requests_changed
 from app.floor.model import (
     LIVE_REQUEST_STATUSES,
     REQUESTABLE_KINDS,
@@ -32,6 +32,7 @@ from app.floor.model import (
     RequestStatus,
     SegmentState,
     SegmentStatus,
+    Speech,
     TurnKind,
 )
 from app.views import Audience, requestable, view
@@ -49,6 +50,7 @@ from tests.floor.kit import (
     in_order,
     perform,
     replay,
+    says_skipped,
 )
 
 TURN_TYPES = ["call_next"] * 3 + [
@@ -63,11 +65,18 @@ TURN_TYPES = ["call_next"] * 3 + [
     "undo",
 ]
 REQUEST_TYPES = ["approve_request"] * 3 + ["decline_request", "withdraw_request", "undo"]
+#: The console's commands that change the floor: each can be undone, back to the floor before it.
+UNDOABLE_TYPES = [
+    t
+    for t in dict.fromkeys(ACTION_TYPES)
+    if t not in ("request_floor", "withdraw_request", "undo", "update_segment")
+]
 
 
 @dataclass(frozen=True)
 class ExpectedTimer:
-    """What the speaker clock should show, kept by the test independently of the core."""
+    """What the speaker clock should show, and what the record should say of the turn, kept by
+    the test independently of the core."""
 
     entry_id: str
     allotted_ms: int
@@ -75,6 +84,37 @@ class ExpectedTimer:
     added_ms: int = 0
     running: bool = False
     started: bool = False
+    called_at: int = 0
+    first_started_at: int | None = None
+    #: time on the timer before its resets
+    timed_before_ms: int = 0
+
+    @property
+    def timed_ms(self) -> int:
+        run = self.allotted_ms + self.added_ms - self.remaining_ms if self.started else 0
+        return self.timed_before_ms + run
+
+
+#: What undo must bring back: per segment and version of the undoable command's first event,
+#: the expected timer before it and when that was.
+Saved = dict[tuple[str, int], tuple[ExpectedTimer | None, int]]
+
+
+def _floor_parts(segment: SegmentState) -> dict[str, Any]:
+    """The floor of a segment, as undo restores it."""
+    return {
+        "status": segment.status,
+        "actual": (segment.actual_start_at, segment.actual_end_at),
+        "settings": segment.settings,
+        "current": segment.current,
+        "queue": segment.queue,
+        "message": segment.message,
+        "speeches": segment.speeches,
+        "statuses": {rid: r.status for rid, r in segment.requests.items()},
+        "requests": segment.requests,
+        "pending_ids": segment.pending_ids,
+        "request_ids_of": segment.request_ids_of,
+    }
 
 
 class RandomHearing(RuleBasedStateMachine):
@@ -85,16 +125,16 @@ class RandomHearing(RuleBasedStateMachine):
         self.before: HearingState = self.floor.state
         self.events: list[Event] = []
         self.timers: dict[str, ExpectedTimer | None] = {}
+        self.saved: Saved = {}
 
     @initialize(two_segments=st.booleans(), started=st.booleans())
     def programme(self, two_segments: bool, started: bool) -> None:
         self.segment_ids.append(self.floor.create_segment("Thematic discussion I"))
         if two_segments:
             self.segment_ids.append(self.floor.create_segment("Thematic discussion II"))
-        if started:
-            self.floor.send(c.StartSegment())
         self.before = self.floor.state
-        self.events = []
+        self.events = self.floor.send(c.StartSegment()) if started else []
+        self._save_for_undo()
 
     # --- rules ------------------------------------------------------------------------------
 
@@ -104,8 +144,28 @@ class RandomHearing(RuleBasedStateMachine):
         outcome = perform(self.floor, action, self.segment_ids)
         self.events = [] if isinstance(outcome, FloorError) else outcome
         target = self.segment_ids[action.segment % len(self.segment_ids)]
-        self._check_ended_turns()
+        self._check_ended_turns(action, target)
+        self._save_for_undo()
         self._follow_timers(None if isinstance(outcome, FloorError) else (action, target))
+
+    @rule(action=actions_of(UNDOABLE_TYPES))
+    def command_then_undo(self, action: Action) -> None:
+        """For any reachable state and any accepted command of the console that changes the
+        floor, the command then undo gives back the floor before it: who has it (the turn and
+        its timer facts), the queue, the requests, the settings, the segment's status."""
+        target = self.segment_ids[action.segment % len(self.segment_ids)]
+        action = replace(action, stale=False)
+        before = self.floor.segment(target)
+        self.command(action)
+        if not any(isinstance(ev, UndoableEvent) and ev.undo for ev in self.events):
+            return  # refused, or nothing to change
+        self.command(Action("undo", segment=action.segment))
+        assert any(isinstance(ev, ChangeUndone) for ev in self.events), "undo was refused"
+        after = self.floor.segment(target)
+        assert _floor_parts(after) == _floor_parts(before)
+        assert after.details == before.details
+        if len(before.undo_stack) < UNDO_DEPTH:
+            assert after.undo_stack == before.undo_stack
 
     @precondition(lambda self: self._live_index() is not None)
     @rule(action=actions_of(TURN_TYPES))
@@ -154,6 +214,7 @@ class RandomHearing(RuleBasedStateMachine):
             self.floor.refuse(command, "queue_full", delegate(who), segment.id)
         else:
             self.events = self.floor.send(command, delegate(who), segment.id)
+            self._save_for_undo()
             requested = self.events[0]
             assert isinstance(requested, FloorRequested)
             request_id = requested.request_id
@@ -171,43 +232,80 @@ class RandomHearing(RuleBasedStateMachine):
         cap = max(1, len(self.floor.segment(segment_id).queue))
         self.events = self.floor.send(c.SetFloorMode(mode=mode), MODERATOR, segment_id)
         self.events += self.floor.send(c.SetQueueCap(cap=cap), MODERATOR, segment_id)
+        self._save_for_undo()
 
     # --- following the timer ----------------------------------------------------------------
 
-    def _check_ended_turns(self) -> None:
-        """A turn that ended was recorded as the clock showed it; one never started, skipped."""
+    def _check_ended_turns(self, action: Action, target: str) -> None:
+        """Every turn that ended is on the record, timed or not: when the floor was given, held
+        and timed (across pauses and resets) as the clock showed it; skipped when said so."""
         for event in self.events:
             if not isinstance(event, TurnEnded):
                 continue
             expected = self.timers[event.segment_id]
             assert expected is not None and expected.entry_id == event.entry_id
-            if not expected.started:
-                assert event.speech is None
-                continue
             speech = event.speech
-            assert speech is not None
-            assert speech.ended_at == self.floor.now
+            assert isinstance(speech, Speech)
+            now = self.floor.now
+            assert (speech.called_at, speech.ended_at) == (expected.called_at, now)
+            assert speech.held_ms == now - expected.called_at
+            assert speech.timer_started_at == expected.first_started_at
             assert speech.allotted_ms == expected.allotted_ms + expected.added_ms
-            assert speech.spoken_ms == speech.allotted_ms - expected.remaining_ms
-            assert speech.overrun_ms == max(0, -expected.remaining_ms)
+            assert speech.timed_ms == expected.timed_ms
+            assert speech.overrun_ms == max(0, expected.timed_ms - speech.allotted_ms)
+            skipped = event.segment_id == target and says_skipped(action)
+            assert speech.skipped == skipped
+            request = self.floor.segment(event.segment_id).requests.get(speech.request_id or "")
+            if request is not None:
+                ended = RequestStatus.SKIPPED if skipped else RequestStatus.SPOKEN
+                assert request.status is ended
+
+    def _save_for_undo(self) -> None:
+        """Remember, for each undoable command's first event, the expected timer before it."""
+        versions = {sid: seg.version for sid, seg in self.before.segments.items()}
+        for event in self.events:
+            versions[event.segment_id] = versions.get(event.segment_id, 0) + 1
+            if isinstance(event, UndoableEvent) and event.undo is not None:
+                key = (event.segment_id, versions[event.segment_id])
+                self.saved[key] = (self.timers.get(event.segment_id), self.floor.now)
 
     def _follow_timers(self, accepted: tuple[Action, str] | None) -> None:
+        now = self.floor.now
+        undone = {ev.segment_id: ev.version for ev in self.events if isinstance(ev, ChangeUndone)}
         for segment_id in self.segment_ids:
             current = self.floor.segment(segment_id).current
             expected = self.timers.get(segment_id)
+            if segment_id in undone:
+                # the timer as it was before the command undone, its deadline kept: a running
+                # one has run on since (into overtime, maybe)
+                restored, then = self.saved[segment_id, undone[segment_id]]
+                if restored is not None and restored.running:
+                    restored = replace(restored, remaining_ms=restored.remaining_ms - (now - then))
+                self.timers[segment_id] = restored
+                continue
             if current is None:
                 self.timers[segment_id] = None
                 continue
             if expected is None or expected.entry_id != current.entry.id:
-                # a new turn: loaded with its full time, not started
+                # a new turn: loaded with its full time, started if the segment says so
                 allotted = current.entry.allotted_ms
-                self.timers[segment_id] = ExpectedTimer(current.entry.id, allotted, allotted)
+                on_call = self.before.segments[segment_id].settings.start_timer_on_call
+                self.timers[segment_id] = ExpectedTimer(
+                    current.entry.id,
+                    allotted,
+                    allotted,
+                    running=on_call,
+                    started=on_call,
+                    called_at=now,
+                    first_started_at=now if on_call else None,
+                )
                 continue
             if accepted is None or accepted[1] != segment_id:
                 continue
             action = accepted[0]
             if action.type in ("start_timer", "resume_timer"):
-                expected = replace(expected, running=True, started=True)
+                first = expected.first_started_at if expected.first_started_at is not None else now
+                expected = replace(expected, running=True, started=True, first_started_at=first)
             elif action.type == "pause_timer":
                 expected = replace(expected, running=False)
             elif action.type == "adjust_time":
@@ -218,8 +316,13 @@ class RandomHearing(RuleBasedStateMachine):
                     added_ms=expected.added_ms + delta,
                 )
             elif action.type == "reset_timer":
-                expected = ExpectedTimer(
-                    expected.entry_id, expected.allotted_ms, expected.allotted_ms
+                expected = replace(
+                    expected,
+                    remaining_ms=expected.allotted_ms,
+                    added_ms=0,
+                    running=False,
+                    started=False,
+                    timed_before_ms=expected.timed_ms,
                 )
             self.timers[segment_id] = expected
 
@@ -278,12 +381,16 @@ class RandomHearing(RuleBasedStateMachine):
             places = Counter(entry.request_id for entry in segment.queue if entry.request_id)
             assert all(count == 1 for count in places.values()), places
             speaking = segment.current.entry.request_id if segment.current else None
-            spoken = Counter(s.request_id for s in segment.speeches if s.request_id)
+            recorded = Counter(s.request_id for s in segment.speeches if s.request_id)
+            skipped = {s.request_id for s in segment.speeches if s.skipped}
             for request in segment.requests.values():
                 in_queue = request.id in queued
                 assert in_queue == (request.status is RequestStatus.QUEUED), request
                 assert (speaking == request.id) == (request.status is RequestStatus.SPEAKING)
-                assert spoken[request.id] == (request.status is RequestStatus.SPOKEN)
+                # each turn given is on the record once, spoken or skipped
+                ended = request.status in (RequestStatus.SPOKEN, RequestStatus.SKIPPED)
+                assert recorded[request.id] == ended
+                assert (request.id in skipped) == (request.status is RequestStatus.SKIPPED)
                 if in_queue:
                     assert request.entry_id == queued[request.id].id
                     assert queued[request.id].speaker == request.speaker

@@ -42,6 +42,7 @@ def test_the_timer_does_not_start_by_itself(floor: Floor) -> None:
 def test_call_next_records_the_speech_of_the_current_speaker(floor: Floor) -> None:
     request_id = floor.queued("p1")
     floor.add("B")
+    called = floor.now
     floor.send(c.CallNext())
     floor.tick(5_000)
     started = floor.now
@@ -54,13 +55,17 @@ def test_call_next_records_the_speech_of_the_current_speaker(floor: Floor) -> No
             speaker=floor.req(request_id).speaker,
             kind=TurnKind.INTERVENTION,
             allotted_ms=INTERVENTION_MS,
-            started_at=started,
+            called_at=called,
+            timer_started_at=started,
             ended_at=floor.now,
-            spoken_ms=100_000,
+            held_ms=105_000,
+            timed_ms=100_000,
             overrun_ms=0,
             request_id=request_id,
         ),
     )
+    (speech,) = floor.seg.speeches
+    assert (speech.started_at, speech.spoken_ms) == (started, 100_000)  # as REST reads them
     assert floor.status(request_id) is RequestStatus.SPOKEN
     assert floor.seg.current is not None and floor.seg.current.entry.speaker.name == "B"
 
@@ -76,16 +81,45 @@ def test_a_speech_that_runs_over_records_the_overrun(floor: Floor) -> None:
     assert (speech.spoken_ms, speech.overrun_ms) == (INTERVENTION_MS + 15_000, 15_000)
 
 
-def test_a_turn_whose_timer_never_started_is_skipped_with_no_speech(floor: Floor) -> None:
+def test_a_turn_whose_timer_never_started_is_on_the_record(floor: Floor) -> None:
+    """Issue 12: P2 is called and speaks, the moderator calls the next speaker without having
+    started the timer; the record holds P2's turn too, untimed."""
+    first = floor.queued("p1")
+    second = floor.queued("p2")
+    floor.add("C")
+    floor.send(c.CallNext())
+    floor.send(c.StartTimer())
+    floor.tick(60_000)
+    floor.send(c.CallNext())  # P2 speaks, nobody starts the timer
+    called = floor.now
+    floor.tick(90_000)
+    (ended, started) = floor.send(c.CallNext())
+    assert isinstance(ended, TurnEnded) and started.type == "turn_started"
+    assert [s.speaker.name for s in floor.seg.speeches] == ["Amina Diallo", "Bruno Silva"]
+    untimed = floor.seg.speeches[1]
+    assert (untimed.called_at, untimed.timer_started_at, untimed.ended_at) == (
+        called,
+        None,
+        floor.now,
+    )
+    assert (untimed.held_ms, untimed.timed_ms, untimed.overrun_ms) == (90_000, 0, 0)
+    assert untimed.skipped is False and untimed.request_id == second
+    assert floor.status(first) is RequestStatus.SPOKEN
+    assert floor.status(second) is RequestStatus.SPOKEN
+    assert floor.mine("p2")[0]["status"] == "spoken"
+
+
+@pytest.mark.parametrize("command", [c.EndTurn(skipped=True), c.CallNext(skipped=True)])
+def test_a_turn_passed_as_skipped_is_on_the_record_as_skipped(
+    floor: Floor, command: object
+) -> None:
     request_id = floor.queued("p1")
     floor.add("B")
     floor.send(c.CallNext())
-    floor.tick(30_000)
-    (ended, started) = floor.send(c.CallNext())
-    assert isinstance(ended, TurnEnded)
-    assert ended.speech is None
-    assert started.type == "turn_started"
-    assert floor.seg.speeches == ()
+    floor.tick(4_000)
+    floor.send(command)
+    (speech,) = floor.seg.speeches
+    assert speech.skipped is True and (speech.held_ms, speech.timed_ms) == (4_000, 0)
     assert floor.status(request_id) is RequestStatus.SKIPPED
     assert floor.mine("p1")[0]["status"] == "skipped"
 
@@ -285,11 +319,37 @@ def test_resetting_a_timer_with_only_added_time_clears_it(speaking: Floor) -> No
     assert speaking.remaining == INTERVENTION_MS
 
 
-def test_a_reset_timer_that_never_restarts_is_a_skipped_turn(speaking: Floor) -> None:
+def test_resetting_the_clock_mid_speech_keeps_the_speech_and_its_time(speaking: Floor) -> None:
+    """Issue 12: A speaks, the moderator resets the timer, then ends the turn: A's speech is on
+    the record with the time spoken before the reset, and A's request says spoken."""
+    request_id = speaking.seg.current.entry.request_id if speaking.seg.current else None
     speaking.send(c.StartTimer())
+    speaking.tick(70_000)
     speaking.send(c.ResetTimer())
+    speaking.tick(5_000)
     speaking.send(c.EndTurn())
-    assert speaking.seg.speeches == ()
+    (speech,) = speaking.seg.speeches
+    assert (speech.timed_ms, speech.held_ms, speech.overrun_ms) == (70_000, 75_000, 0)
+    assert speech.skipped is False
+    assert speech.timer_started_at == speaking.now - 75_000
+    assert request_id is not None and speaking.status(request_id) is RequestStatus.SPOKEN
+
+
+def test_a_reset_then_a_restart_adds_up_the_time_on_the_timer(speaking: Floor) -> None:
+    first_start = speaking.now
+    speaking.send(c.StartTimer())
+    speaking.tick(40_000)
+    speaking.send(c.PauseTimer())
+    speaking.tick(10_000)  # paused: not on the timer
+    speaking.send(c.ResetTimer())
+    speaking.send(c.StartTimer())
+    speaking.tick(INTERVENTION_MS + 20_000)  # 20 s past the fresh countdown
+    speaking.send(c.EndTurn())
+    (speech,) = speaking.seg.speeches
+    assert speech.timer_started_at == first_start  # the first start, kept through the reset
+    assert speech.timed_ms == 40_000 + INTERVENTION_MS + 20_000
+    assert speech.held_ms == 50_000 + INTERVENTION_MS + 20_000
+    assert speech.overrun_ms == 60_000  # the time on the timer against the time allotted
 
 
 # --- default times and thresholds ---------------------------------------------------------------
@@ -380,7 +440,9 @@ def test_time_used_per_constituency(floor: Floor) -> None:
     stats = floor.view()["stats"]
     assert stats == {
         "speeches": 3,
+        "skipped": 0,
         "spoken_ms": 240_000,
+        "held_ms": 240_000,
         "overrun_ms": 20_000,
         "spoken_ms_by_constituency": {"academia": 230_000, "trade_union": 10_000},
     }
