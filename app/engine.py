@@ -25,6 +25,7 @@ from sqlalchemy.sql import Executable
 
 from .floor import Actor, Context, FloorError, HearingState, NotFound, StaleVersion, apply, decide
 from .floor import commands as c
+from .floor import contributions as o
 from .floor import events as e
 from .floor.model import Constituency, SegmentState, Speaker
 from .hearing import Hearing, Pending
@@ -103,9 +104,14 @@ class Engine:
         hearings = {}
         for row in self.store.events():
             state = HearingState(event_id=row.id)
+            outcome = o.OutcomeState(event_id=row.id)
+            stream = o.stream_id(row.id)
             for record in self.store.read_log(row.id):
-                state = apply(state, e.event_from_json(record.payload))
-            hearing = Hearing(event=row, state=state)
+                if record.segment_id == stream:
+                    outcome = o.apply(outcome, o.event_from_json(record.payload))
+                else:
+                    state = apply(state, e.event_from_json(record.payload))
+            hearing = Hearing(event=row, state=state, outcome=outcome)
             hearing.speakers = {p.id: _speaker(p) for p in self.store.participants(row.id)}
             hearing.results = {
                 r.command_id: (r.body_hash, r.result) for r in self.store.commands(row.id)
@@ -223,14 +229,9 @@ class Engine:
         hearing = self.hearing(event_id)
         self.policy.admit(hearing, actor, command.type, command_id, self.clock())
         body_hash = _body_hash(segment_id, command, base_version, actor)
-        known = hearing.results.get(command_id)
-        if known is not None:
-            _same_body(command_id, known[0], body_hash)
-            return {**known[1], "duplicate": True}
-        waiting = hearing.in_flight(command_id)
-        if waiting is not None:  # a retry while the first is being written: the same answer
-            _same_body(command_id, waiting.body_hash, body_hash)
-            return {**await asyncio.shield(waiting.done), "duplicate": True}
+        answered = await self._answered(hearing, command_id, body_hash)
+        if answered is not None:
+            return answered
         before = hearing.latest
         context = Context(
             now=self.clock(), actor=actor, new_id=self.make_id, speakers=hearing.speakers
@@ -287,6 +288,78 @@ class Engine:
         # cancels its reader): once decided, the command is written, swapped in and published
         return await asyncio.shield(pending.done)
 
+    async def execute_outcome(
+        self, event_id: str, command: o.OutcomeCommand, actor: Actor, command_id: str
+    ) -> dict[str, Any]:
+        """A command on the meeting day's outcome (recommendations and pledges): the same entry
+        point's steps as ``execute`` (policy, dedupe, decide, fold, group commit, publish), on the
+        outcome's own stream of the log (``contributions.stream_id``)."""
+        hearing = self.hearing(event_id)
+        self.policy.admit(hearing, actor, command.type, command_id, self.clock())
+        body_hash = _body_hash(None, command, None, actor)
+        answered = await self._answered(hearing, command_id, body_hash)
+        if answered is not None:
+            return answered
+        before = hearing.latest_outcome
+        context = Context(
+            now=self.clock(), actor=actor, new_id=self.make_id, speakers=hearing.speakers
+        )
+        events = o.decide(before, command, context)
+        after, records = before, []
+        for event in events:
+            after = o.apply(after, event)
+            records.append(
+                LogRecord(
+                    event_id=event_id,
+                    segment_id=o.stream_id(event_id),
+                    version=after.version,
+                    type=event.type,
+                    payload=o.event_to_json(event),
+                    command_id=command_id,
+                    recorded_at=context.now,
+                )
+            )
+        result: dict[str, Any] = {
+            "command_id": command_id,
+            "event_id": event_id,
+            "version": after.version,
+            "events": [event.type for event in events],
+        }
+        contribution_id = getattr(command, "contribution_id", None) or next(
+            (getattr(event, "contribution_id", None) for event in events), None
+        )
+        if contribution_id is not None:
+            result["contribution_id"] = contribution_id
+        row = CommandRecord(event_id, command_id, body_hash, result, context.now)
+        pending = Pending(
+            command_id,
+            body_hash,
+            hearing.latest,
+            [],
+            [],
+            records,
+            row,
+            result,
+            asyncio.get_running_loop().create_future(),
+            outcome_after=after if events else None,
+        )
+        self._enqueue(hearing, pending)
+        return await asyncio.shield(pending.done)
+
+    async def _answered(
+        self, hearing: Hearing, command_id: str, body_hash: str
+    ) -> dict[str, Any] | None:
+        """Dedupe: the first answer to a retried command id (once it is durable), or None."""
+        known = hearing.results.get(command_id)
+        if known is not None:
+            _same_body(command_id, known[0], body_hash)
+            return {**known[1], "duplicate": True}
+        waiting = hearing.in_flight(command_id)
+        if waiting is not None:  # a retry while the first is being written: the same answer
+            _same_body(command_id, waiting.body_hash, body_hash)
+            return {**await asyncio.shield(waiting.done), "duplicate": True}
+        return None
+
     def _enqueue(self, hearing: Hearing, pending: Pending) -> None:
         hearing.pending.append(pending)
         if hearing.writer is None:
@@ -314,11 +387,14 @@ class Engine:
                 del hearing.pending[: len(batch)]
                 hearing.writing = 0
                 durable = hearing.state
+                outcome_before = hearing.outcome
                 for pending in batch:
                     if pending.command_id is not None:
                         hearing.results[pending.command_id] = (pending.body_hash, pending.result)
                     if pending.on_commit is not None:
                         pending.on_commit()
+                    if pending.outcome_after is not None:
+                        hearing.outcome = pending.outcome_after
                 hearing.state = batch[-1].after
                 self.projections.publish(
                     hearing,
@@ -326,6 +402,8 @@ class Engine:
                     [event for pending in batch for event in pending.events],
                     [state for pending in batch for state in pending.states],
                 )
+                if hearing.outcome is not outcome_before:
+                    self.projections.publish_outcome(hearing, outcome_before)
                 for pending in batch:
                     pending.done.set_result(pending.result)
         finally:

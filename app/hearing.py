@@ -12,6 +12,7 @@ from sqlalchemy.sql import Executable
 
 from .floor import HearingState
 from .floor import events as e
+from .floor.contributions import OutcomeState
 from .floor.model import Speaker
 from .store import CommandRecord, LogRecord
 from .store.tables import EventRow
@@ -31,11 +32,25 @@ class Hearing:
     pending: list[Pending] = field(default_factory=list)
     writing: int = 0  # how many of ``pending`` the write under way holds
     writer: asyncio.Task[None] | None = None
+    #: the outcome (recommendations and pledges), durable: a stream of its own in the log
+    outcome: OutcomeState = field(default_factory=lambda: OutcomeState(event_id=""))
+
+    def __post_init__(self) -> None:
+        if not self.outcome.event_id:
+            self.outcome = OutcomeState(event_id=self.event.id)
 
     @property
     def latest(self) -> HearingState:
         """The state after every decided command, durable or not: the next one is decided on it."""
         return self.pending[-1].after if self.pending else self.state
+
+    @property
+    def latest_outcome(self) -> OutcomeState:
+        """The outcome after every decided outcome command, durable or not."""
+        for pending in reversed(self.pending):
+            if pending.outcome_after is not None:
+                return pending.outcome_after
+        return self.outcome
 
     def in_flight(self, command_id: str) -> Pending | None:
         for pending in self.pending:
@@ -63,3 +78,5 @@ class Pending:
     statements: list[Executable] = field(default_factory=list)
     #: what changes in memory once they are durable (run in order, before anyone is answered)
     on_commit: Callable[[], None] | None = None
+    #: the outcome after this command, for a command on the outcome's stream
+    outcome_after: OutcomeState | None = None

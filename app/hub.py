@@ -331,6 +331,10 @@ class Hub:
             if subscriber.participant_id is not None and subscriber.participant_id in mine:
                 subscriber.push(mine[subscriber.participant_id])
 
+    def event_subscribers(self, event_id: str) -> list[Subscriber]:
+        """Every socket of the meeting day, whatever segment it shows."""
+        return list(self._by_event.get(event_id, ()))
+
     def to_event(self, event_id: str, frame: Encoded) -> None:
         for subscriber in self._by_event.get(event_id, ()):
             subscriber.push(frame)

@@ -9,19 +9,23 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .floor import Actor, HearingState
+from .floor import Actor, HearingState, Role
+from .floor import contributions as o
 from .floor import events as e
+from .floor.contributions import OutcomeState
 from .floor.fold import requests_changed
 from .floor.model import SegmentState
 from .hearing import Hearing
-from .hub import Hub, encode
+from .hub import Encoded, Hub, encode
 from .patch import diff
 from .store.tables import EventRow
 from .views import Audience, View, own_requests, requestable, segment_summary, view
 
 
 def audience_of(actor: Actor) -> Audience:
-    if actor.runs_the_floor:
+    """The floor and the rapporteur see everything; a delegate the room's view and their own
+    part; a display the room's view."""
+    if actor.runs_the_floor or actor.role is Role.RAPPORTEUR:
         return Audience.MODERATOR
     return Audience.DELEGATE if actor.participant_id else Audience.PUBLIC
 
@@ -118,6 +122,58 @@ class Projections:
         if cached is None or cached[0] is not segment:
             cached = self._views[key] = (segment, view(segment, audience))
         return cached[1]
+
+    # --- the outcome (recommendations and pledges) ------------------------------------------------
+
+    def outcome_view(
+        self, outcome: OutcomeState, audience: Audience, participant_id: str | None
+    ) -> View:
+        """What one audience sees of the outcome: everything (the console, the rapporteur), the
+        accepted ones (the room's screens), or a delegate's own."""
+        if audience is Audience.DELEGATE:
+            return o.view(outcome, "delegate", participant_id=participant_id)
+        return o.view(outcome, "moderator" if audience is Audience.MODERATOR else "public")
+
+    def outcome_message(
+        self, hearing: Hearing, audience: Audience, participant_id: str | None
+    ) -> dict[str, Any]:
+        """The whole outcome as this audience sees it (after ``hello``, and when asked)."""
+        outcome = hearing.outcome
+        return {
+            "type": "outcome",
+            "event_id": hearing.event.id,
+            "version": outcome.version,
+            "state": self.outcome_view(outcome, audience, participant_id),
+        }
+
+    def publish_outcome(self, hearing: Hearing, before: OutcomeState) -> None:
+        """One ``outcome_update`` per audience (per delegate for their own) from the outcome
+        before a write to the one after it: a patch, so it grows with the change."""
+        after = hearing.outcome
+        frames: dict[tuple[Audience, str | None], Encoded | None] = {}
+        for subscriber in self.hub.event_subscribers(hearing.event.id):
+            audience = subscriber.audience
+            key = (audience, subscriber.participant_id if audience is Audience.DELEGATE else None)
+            if key not in frames:
+                old = self.outcome_view(before, audience, key[1])
+                new = self.outcome_view(after, audience, key[1])
+                patch = diff(old, new)
+                frames[key] = (
+                    encode(
+                        {
+                            "type": "outcome_update",
+                            "event_id": hearing.event.id,
+                            "from_version": before.version,
+                            "version": after.version,
+                            "patch": patch,
+                        }
+                    )
+                    if patch
+                    else None
+                )
+            frame = frames[key]
+            if frame is not None:
+                subscriber.push(frame)
 
     # --- messages -------------------------------------------------------------------------------
 

@@ -10,12 +10,24 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from app.floor import contributions
 from app.floor.commands import command_types
 from app.floor.events import event_types
 
 PROTOCOL = Path(__file__).resolve().parent.parent / "docs" / "protocol.md"
 
-SERVER_MESSAGES = ("snapshot", "update", "synced", "mine", "programme", "ack", "error", "pong")
+SERVER_MESSAGES = (
+    "snapshot",
+    "update",
+    "synced",
+    "mine",
+    "programme",
+    "outcome",
+    "outcome_update",
+    "ack",
+    "error",
+    "pong",
+)
 CLIENT_FRAMES = ("hello", "ping", "command")
 
 _SECTION = re.compile(r"^## (?!#)(.+)$", re.MULTILINE)
@@ -124,3 +136,10 @@ def test_every_rest_route_has_a_heading() -> None:
     assert not missing, "docs/protocol.md has no '### `METHOD /path`' heading for: " + ", ".join(
         missing
     )
+
+
+def test_every_outcome_command_and_event_has_a_heading() -> None:
+    commands = _section("outcome commands")
+    events = _section("outcome events")
+    assert sorted(_headed_types(commands)) == sorted(contributions.command_types())
+    assert sorted(_headed_types(events)) == sorted(contributions.event_types())

@@ -22,16 +22,19 @@ from ..floor.errors import Forbidden
 ANONYMOUS: Final = "anonymous"
 
 Cell = Role | str
-ORGANISER, MODERATOR, DELEGATE, DISPLAY = (
+ORGANISER, MODERATOR, DELEGATE, DISPLAY, RAPPORTEUR = (
     Role.ORGANISER,
     Role.MODERATOR,
     Role.DELEGATE,
     Role.DISPLAY,
+    Role.RAPPORTEUR,
 )
 EVERYONE: frozenset[Cell] = frozenset({*Role, ANONYMOUS})
 ANY_ROLE: frozenset[Cell] = frozenset(Role)
 RUNS_FLOOR: frozenset[Cell] = frozenset({ORGANISER, MODERATOR})
 ORGANISER_ONLY: frozenset[Cell] = frozenset({ORGANISER})
+#: Reads everything of the event: the floor, and the rapporteur (who curates the outcome).
+READS_ALL: frozenset[Cell] = frozenset({ORGANISER, MODERATOR, RAPPORTEUR})
 
 #: ``"METHOD /path"`` (the route's template, as FastAPI knows it) -> who may call it.
 ROUTES: dict[str, frozenset[Cell]] = {
@@ -60,9 +63,18 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "DELETE /api/v1/segments/{segment_id}/floor-requests/{request_id}": frozenset(
         {ORGANISER, MODERATOR, DELEGATE}
     ),
-    "GET /api/v1/segments/{segment_id}/speeches": RUNS_FLOOR,
+    "GET /api/v1/segments/{segment_id}/speeches": READS_ALL,
+    # the outcome: contributions (their commands: COMMAND_ROLES) and the summary
+    "POST /api/v1/events/{event_id}/contributions": frozenset({ORGANISER, MODERATOR, DELEGATE}),
+    # shaped by the caller: everything, the accepted ones (display), or a delegate's own
+    "GET /api/v1/events/{event_id}/contributions": ANY_ROLE,
+    # a delegate rewords their own until it is curated (the command's rule)
+    "PATCH /api/v1/contributions/{contribution_id}": frozenset(
+        {ORGANISER, MODERATOR, RAPPORTEUR, DELEGATE}
+    ),
+    "POST /api/v1/events/{event_id}/outcome/shown": READS_ALL,
     # people and access
-    "GET /api/v1/events/{event_id}/participants": RUNS_FLOOR,
+    "GET /api/v1/events/{event_id}/participants": READS_ALL,
     # with the join code anyone may register (a delegate joining); the floor needs no code
     "POST /api/v1/events/{event_id}/participants": EVERYONE,
     "POST /api/v1/events/{event_id}/access-links": ORGANISER_ONLY,

@@ -149,7 +149,7 @@ class CommandResult(BaseModel):
 
 
 class AccessLinkCreate(Body):
-    role: Literal["moderator", "display"]
+    role: Literal["moderator", "display", "rapporteur"]
     label: Text = ""
     expires_in_s: Annotated[int, Strict(), Field(gt=0, le=30 * 86_400)] | None = None
 

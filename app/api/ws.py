@@ -24,6 +24,7 @@ from ..auth import hash_token
 from ..engine import Engine
 from ..floor import Actor, FloorError
 from ..floor import commands as c
+from ..floor import contributions as o
 from ..floor.model import SegmentState
 from ..hearing import Hearing
 from ..hub import Encoded, Send, Subscriber, encode, started
@@ -53,8 +54,22 @@ class CommandFrame(c.CommandEnvelope):
     segment_id: Annotated[str, Field(max_length=64)] | None = None
 
 
+class OutcomeFrame(BaseModel):
+    """A command on the meeting day's outcome (recommendations and pledges): no segment, no
+    version to base it on (``engine.execute_outcome``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = "command"
+    command_id: c.CommandId
+    command: o.OutcomeCommand
+    segment_id: Annotated[str, Field(max_length=64)] | None = None  # ignored: the event's
+
+
 _HELLO = TypeAdapter(Hello)
 _COMMAND = TypeAdapter(CommandFrame)
+_OUTCOME = TypeAdapter(OutcomeFrame)
+_OUTCOME_TYPES = frozenset(o.command_types())
 
 
 class ProtocolError(Exception):
@@ -150,11 +165,16 @@ class Connection:
 
     def snapshot_frame(self) -> Encoded:
         segment = self.segment()
+        audience = self.subscriber.audience
         if segment is None:
-            return encode(self.projections.empty_snapshot(self.hearing, self.subscriber.audience))
-        message = self.projections.snapshot(
-            segment, self.subscriber.audience, self.actor.participant_id
+            message = self.projections.empty_snapshot(self.hearing, audience)
+        else:
+            message = self.projections.snapshot(segment, audience, self.actor.participant_id)
+        # a socket's snapshot carries the outcome too, so a reset screen loses none of it
+        outcome = self.projections.outcome_message(
+            self.hearing, audience, self.actor.participant_id
         )
+        message["outcome"] = {"version": outcome["version"], "state": outcome["state"]}
         return encode(message)
 
     def sync(self, hello: Hello) -> None:
@@ -188,6 +208,13 @@ class Connection:
         )
         if self.actor.participant_id is not None:
             sub.push(encode(self.projections.mine_message(segment, self.actor.participant_id)))
+        sub.push(
+            encode(
+                self.projections.outcome_message(
+                    self.hearing, sub.audience, self.actor.participant_id
+                )
+            )
+        )
 
     # --- what the client sends ------------------------------------------------------------------
 
@@ -222,6 +249,10 @@ class Connection:
             )
 
     async def command(self, data: dict[str, Any]) -> None:
+        body = data.get("command")
+        if isinstance(body, dict) and body.get("type") in _OUTCOME_TYPES:
+            await self.outcome_command(data)
+            return
         try:
             frame = _COMMAND.validate_python(data)
         except ValidationError as error:
@@ -240,6 +271,25 @@ class Connection:
                 self.actor,
                 frame.command_id,
                 frame.base_version,
+            )
+        except FloorError as error:
+            self.error(
+                error.code, error.message, command_id=frame.command_id, **(error.detail or {})
+            )
+            return
+        self.reply({"type": "ack", **result})
+
+    async def outcome_command(self, data: dict[str, Any]) -> None:
+        try:
+            frame = _OUTCOME.validate_python(data)
+        except ValidationError as error:
+            raw_id = data.get("command_id")
+            extra = {"command_id": raw_id} if isinstance(raw_id, str) else {}
+            self.error("invalid_command", describe(error), **extra)
+            return
+        try:
+            result = await self.engine.execute_outcome(
+                self.hearing.event.id, frame.command, self.actor, frame.command_id
             )
         except FloorError as error:
             self.error(

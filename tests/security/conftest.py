@@ -92,7 +92,7 @@ def build_world(client: TestClient) -> World:
     )
     links = {
         role: ok("POST", f"/events/{event['id']}/access-links", json={"role": role})["token"]
-        for role in ("moderator", "display")
+        for role in ("moderator", "display", "rapporteur")
     }
     other = ok("POST", "/events", json={"title": "Another day", "timezone": "UTC"})
     stranger = ok("POST", f"/events/{other['id']}/access-links", json={"role": "moderator"})
@@ -105,6 +105,7 @@ def build_world(client: TestClient) -> World:
             "moderator": links["moderator"],
             "delegate": joined["token"],
             "display": links["display"],
+            "rapporteur": links["rapporteur"],
             "anonymous": None,
             "stranger": stranger["token"],
         },

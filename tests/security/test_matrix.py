@@ -20,6 +20,7 @@ from app.api.access import ANONYMOUS, ROUTES
 from app.api.ws import SOCKET_ROUTES
 from app.floor import Role
 from app.floor.commands import command_types
+from app.floor.contributions import command_types as outcome_command_types
 from app.floor.roles import roles_for
 
 from .conftest import NO_LIMITS, World, build_world
@@ -139,6 +140,66 @@ CALLS: dict[str, Callable[[World, str], Call]] = {
         f"/events/{w.event['id']}/access-links/{_fresh_link(w)}"
     ),
 }
+
+
+def _contribution(world: World) -> str:
+    """A fresh contribution of the world's delegate, to curate."""
+    body = {
+        "command_id": uuid.uuid4().hex,
+        "kind": "recommendation",
+        "text": "Regular pathways for workers",
+        "language": "en",
+    }
+    response = world.call(
+        "delegate", "POST", f"/events/{world.event['id']}/contributions", json=body
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["contribution_id"])
+
+
+def _submit_call(world: World, role: str) -> Call:
+    body: dict[str, Any] = {
+        "command_id": uuid.uuid4().hex,
+        "kind": "pledge",
+        "text": "We will fund ten reception centres",
+        "language": "en",
+    }
+    if role != "delegate":  # the floor submits on a participant's behalf
+        body["on_behalf_of"] = world.delegate["participant"]["id"]
+    return Call(f"/events/{world.event['id']}/contributions", body)
+
+
+def _curate_call(world: World, role: str) -> Call:
+    # a delegate rewords their own, still submitted; curators accept
+    body: dict[str, Any] = {"command_id": uuid.uuid4().hex}
+    if role == "delegate":
+        body["text"] = "Regular pathways for all workers"
+    else:
+        body["status"] = "accepted"
+    return Call(f"/contributions/{_contribution(world)}", body)
+
+
+def _accepted(world: World) -> str:
+    cid = _contribution(world)
+    body = {"command_id": uuid.uuid4().hex, "status": "accepted"}
+    response = world.call("organiser", "PATCH", f"/contributions/{cid}", json=body)
+    assert response.status_code == 200, response.text
+    return cid
+
+
+CALLS.update(
+    {
+        "POST /api/v1/events/{event_id}/contributions": _submit_call,
+        "GET /api/v1/events/{event_id}/contributions": lambda w, r: Call(
+            f"/events/{w.event['id']}/contributions"
+        ),
+        "PATCH /api/v1/contributions/{contribution_id}": _curate_call,
+        "POST /api/v1/events/{event_id}/outcome/shown": lambda w, r: Call(
+            f"/events/{w.event['id']}/outcome/shown",
+            {"command_id": uuid.uuid4().hex, "contribution_id": _accepted(w)},
+        ),
+    }
+)
 FACES = {
     "GET /": "/",
     "GET /favicon.ico": "/favicon.ico",
@@ -294,6 +355,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "set_queue_cap": {"cap": 40},
     "set_default_time": {"kind": "intervention", "duration_ms": 180_000},
     "set_thresholds": {"warning_ms": 30_000, "danger_ms": 10_000},
+    "set_start_timer_on_call": {"enabled": True},
     "call_next": {},
     "end_turn": {},
     "start_timer": {},
@@ -308,11 +370,25 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "update_segment": {"aim": "Recommendations"},
     "create_segment": {"title": "Extra"},
 }
-COMMAND_CELLS = [(kind, role) for kind in command_types() for role in Role]
+#: The outcome's commands (app/floor/contributions.py), sent on the same sockets; "{cid}" is a
+#: fresh contribution of the world's delegate (accepted first for show_contribution).
+OUTCOME_EXAMPLES: dict[str, dict[str, Any]] = {
+    "submit_contribution": {"kind": "pledge", "text": "Ten reception centres", "language": "en"},
+    "accept_contribution": {"contribution_id": "{cid}"},
+    "set_aside_contribution": {"contribution_id": "{cid}", "note": "outside the mandate"},
+    "edit_contribution": {"contribution_id": "{cid}", "text": "Ten new reception centres"},
+    "merge_contributions": {"contribution_id": "{cid}", "into_id": "{other}"},
+    "tag_contribution": {"contribution_id": "{cid}", "themes": ["Pathways"], "objectives": [5]},
+    "show_contribution": {"contribution_id": "{accepted}"},
+}
+COMMAND_CELLS = [
+    (kind, role) for kind in [*command_types(), *outcome_command_types()] for role in Role
+]
 
 
 def test_every_command_has_an_example() -> None:
     assert set(EXAMPLES) == set(command_types())
+    assert set(OUTCOME_EXAMPLES) == set(outcome_command_types())
 
 
 @pytest.mark.parametrize(
@@ -324,9 +400,9 @@ def test_command_cell(shared: World, kind: str, role: Role) -> None:
     with world.client.websocket_connect(f"/ws/segments/{world.segment_id}") as socket:
         socket.send_json({"type": "hello", "token": world.tokens[role.value]})
         assert socket.receive_json()["type"] == "snapshot"
-        before = world.state()["version"]
         command_id = uuid.uuid4().hex
-        command = {"type": kind, **EXAMPLES[kind]}
+        command = {"type": kind, **_example(world, kind, role)}
+        before = world.state()["version"], _outcome_version(world)
         if kind == "create_segment":  # the one command with its own route, not the socket
             response = world.call(
                 role.value,
@@ -343,7 +419,26 @@ def test_command_cell(shared: World, kind: str, role: Role) -> None:
         assert answer.get("code") not in ("forbidden", "unauthenticated"), answer
     else:
         assert answer["type"] == "error" and answer["code"] == "forbidden", answer
-        assert world.state()["version"] == before, "a refused command changed the floor"
+        after = world.state()["version"], _outcome_version(world)
+        assert after == before, "a refused command changed the floor or the outcome"
+
+
+def _outcome_version(world: World) -> int:
+    outcome = world.call("organiser", "GET", f"/events/{world.event['id']}/contributions")
+    return int(outcome.json()["version"])
+
+
+def _example(world: World, kind: str, role: Role) -> dict[str, Any]:
+    if kind not in OUTCOME_EXAMPLES:
+        return EXAMPLES[kind]
+    example = dict(OUTCOME_EXAMPLES[kind])
+    if kind == "submit_contribution" and role is not Role.DELEGATE:
+        example["on_behalf_of"] = world.delegate["participant"]["id"]
+    fill = {"{cid}": _contribution, "{other}": _contribution, "{accepted}": _accepted}
+    for key, value in example.items():
+        if isinstance(value, str) and value in fill:
+            example[key] = fill[value](world)
+    return example
 
 
 def _answer_to(socket: Any, command_id: str) -> dict[str, Any]:

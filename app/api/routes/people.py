@@ -18,6 +18,9 @@ from .common import ActorDep, MaybeActor, ServicesDep, browser_id, participant_o
 
 router = APIRouter()
 
+#: The roles an access link may have (a delegate's token comes from joining).
+LINK_ROLES = ("moderator", "display", "rapporteur")
+
 
 # --- participants -------------------------------------------------------------------------------
 
@@ -75,7 +78,11 @@ async def join(
 
 
 def _link_out(row: Any, token: str | None = None) -> AccessLinkOut:
-    path = {"moderator": "/moderator", "display": f"/display/{row.event_id}"}[row.role]
+    path = {
+        "moderator": "/moderator",
+        "display": f"/display/{row.event_id}",
+        "rapporteur": "/rapporteur",
+    }[row.role]
     return AccessLinkOut(
         id=row.id,
         role=row.role,
@@ -92,7 +99,8 @@ def _link_out(row: Any, token: str | None = None) -> AccessLinkOut:
 async def create_access_link(
     event_id: str, body: AccessLinkCreate, actor: ActorDep, svc: ServicesDep
 ) -> AccessLinkOut:
-    """Mint a link for a moderator or a display. The secret is shown only in this answer."""
+    """Mint a link for a moderator, a display or the rapporteur. The secret is shown only in this
+    answer."""
     authorise(actor, "POST /api/v1/events/{event_id}/access-links", event_id)
     svc.engine.hearing(event_id)
     now = svc.engine.clock()
@@ -108,7 +116,7 @@ async def list_access_links(
     event_id: str, actor: ActorDep, svc: ServicesDep
 ) -> list[AccessLinkOut]:
     authorise(actor, "GET /api/v1/events/{event_id}/access-links", event_id)
-    rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, ("moderator", "display"))
+    rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, LINK_ROLES)
     return [_link_out(row) for row in rows]
 
 

@@ -1,0 +1,151 @@
+"""The hearing's outcome: recommendations and pledges (contributions), their curation, and the
+outcome summary. Every change is a command on the meeting day's outcome stream of the log
+(``Engine.execute_outcome``): versions, command ids, nothing lost in a crash."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from ...floor import Actor, NotFound
+from ...floor import contributions as o
+from ...floor.commands import CommandId
+from ...hearing import Hearing
+from ...projections import audience_of
+from ..access import authorise
+from ..schemas import Body
+from .common import ActorDep, ServicesDep
+
+router = APIRouter()
+
+#: A PATCH may make several changes; each is one command, with the body's id and a suffix.
+PATCH_ID = Annotated[str, Field(min_length=1, max_length=56, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class ContributionCreate(Body):
+    """A recommendation or a pledge (see ``submit_contribution`` in docs/protocol.md)."""
+
+    command_id: CommandId
+    kind: o.ContributionKind
+    text: o.ContributionText
+    language: o.ContributionLanguage
+    segment_id: o.Id | None = None
+    entry_id: o.Id | None = None
+    on_behalf_of: o.Id | None = None
+
+
+class ContributionPatch(Body):
+    """Curate one contribution. Each field given is one change, applied in this order: the new
+    wording, the tags, then the status (accepted, set aside with a note, or merged into another).
+    """
+
+    command_id: PATCH_ID
+    text: o.ContributionText | None = None
+    themes: Annotated[list[o.Theme], Field(max_length=o.MAX_THEMES)] | None = None
+    objectives: Annotated[list[o.Objective], Field(max_length=o.LAST_OBJECTIVE)] | None = None
+    status: Literal["accepted", "set_aside"] | None = None
+    note: o.Note = ""
+    merged_into: o.Id | None = None
+
+
+class ShownCreate(Body):
+    command_id: CommandId
+    contribution_id: o.Id | None
+
+
+def _outcome(svc: Any, hearing: Hearing, actor: Actor) -> dict[str, Any]:
+    view: dict[str, Any] = svc.engine.projections.outcome_view(
+        hearing.outcome, audience_of(actor), actor.participant_id
+    )
+    return view
+
+
+def _one(view: dict[str, Any], contribution_id: str) -> dict[str, Any] | None:
+    return next((c for c in view["contributions"] if c["id"] == contribution_id), None)
+
+
+@router.post("/events/{event_id}/contributions", tags=["outcome"], status_code=201)
+async def submit_contribution(
+    event_id: str, body: ContributionCreate, actor: ActorDep, svc: ServicesDep
+) -> dict[str, Any]:
+    """Submit a recommendation or a pledge: a delegate their own, the floor on someone's behalf.
+    Answers the command's result and the contribution as the caller sees it."""
+    authorise(actor, "POST /api/v1/events/{event_id}/contributions", event_id)
+    hearing = svc.engine.hearing(event_id)
+    command = o.SubmitContribution(**body.model_dump(exclude={"command_id"}))
+    result = await svc.engine.execute_outcome(event_id, command, actor, body.command_id)
+    return {
+        **result,
+        "contribution": _one(_outcome(svc, hearing, actor), result["contribution_id"]),
+    }
+
+
+@router.get("/events/{event_id}/contributions", tags=["outcome"])
+async def list_contributions(event_id: str, actor: ActorDep, svc: ServicesDep) -> dict[str, Any]:
+    """The outcome as the caller sees it: everything (floor, rapporteur), the accepted ones (the
+    room's screens), or a delegate's own."""
+    authorise(actor, "GET /api/v1/events/{event_id}/contributions", event_id)
+    return _outcome(svc, svc.engine.hearing(event_id), actor)
+
+
+@router.patch("/contributions/{contribution_id}", tags=["outcome"])
+async def curate_contribution(
+    contribution_id: str, body: ContributionPatch, actor: ActorDep, svc: ServicesDep
+) -> dict[str, Any]:
+    """Curate: new wording (the original stays), tags (themes, Global Compact objectives 1-23),
+    accept, set aside (with a note) or merge into another. Answers the contribution after."""
+    hearing = _hearing_of(svc, contribution_id)
+    authorise(actor, "PATCH /api/v1/contributions/{contribution_id}", hearing.event.id)
+    commands: list[tuple[str, o.OutcomeCommand]] = []
+    if body.text is not None:
+        commands.append(
+            ("edit", o.EditContribution(contribution_id=contribution_id, text=body.text))
+        )
+    if body.themes is not None or body.objectives is not None:
+        current = hearing.latest_outcome.contributions[contribution_id]
+        themes = body.themes if body.themes is not None else list(current.themes)
+        objectives = body.objectives if body.objectives is not None else list(current.objectives)
+        tag = o.TagContribution(
+            contribution_id=contribution_id, themes=themes, objectives=objectives
+        )
+        commands.append(("tag", tag))
+    if body.merged_into is not None:
+        merge = o.MergeContributions(contribution_id=contribution_id, into_id=body.merged_into)
+        commands.append(("merge", merge))
+    elif body.status == "accepted":
+        commands.append(("accept", o.AcceptContribution(contribution_id=contribution_id)))
+    elif body.status == "set_aside":
+        aside = o.SetAsideContribution(contribution_id=contribution_id, note=body.note)
+        commands.append(("set-aside", aside))
+    for suffix, command in commands:
+        await svc.engine.execute_outcome(
+            hearing.event.id, command, actor, f"{body.command_id}.{suffix}"
+        )
+    found = _one(_outcome(svc, hearing, actor), contribution_id)
+    if found is None:
+        raise NotFound(f"no contribution {contribution_id!r} that you may see")
+    return found
+
+
+@router.post("/events/{event_id}/outcome/shown", tags=["outcome"])
+async def show_contribution(
+    event_id: str, body: ShownCreate, actor: ActorDep, svc: ServicesDep
+) -> dict[str, Any]:
+    """What the room display shows in the reflection (thematic discussion III): an accepted
+    contribution, or ``null`` to show none."""
+    authorise(actor, "POST /api/v1/events/{event_id}/outcome/shown", event_id)
+    command = o.ShowContribution(contribution_id=body.contribution_id)
+    result: dict[str, Any] = await svc.engine.execute_outcome(
+        event_id, command, actor, body.command_id
+    )
+    return result
+
+
+def _hearing_of(svc: Any, contribution_id: str) -> Hearing:
+    hearings: dict[str, Hearing] = svc.engine.hearings
+    for hearing in hearings.values():
+        if contribution_id in hearing.latest_outcome.contributions:
+            return hearing
+    raise NotFound(f"no contribution {contribution_id!r}: check its id")

@@ -1,0 +1,144 @@
+"""The outcome over REST and the socket: submit, curate, show, every change in the log."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from app.engine import Engine
+from app.floor import Actor, Role
+from app.floor import contributions as o
+from app.floor.roles import ORGANISER
+from app.hub import Hub
+from app.store import Store, make_engine, migrate
+from app.store.tables import EventRow, ParticipantRow
+from tests.security.conftest import AppFactory, World, build_world, make_client
+
+__all__ = ["make_client"]  # the fixture, used by name
+
+
+def _world(make_client: AppFactory) -> tuple[World, str]:
+    world = build_world(make_client())
+    link = world.call(
+        "organiser",
+        "POST",
+        f"/events/{world.event['id']}/access-links",
+        json={"role": "rapporteur"},
+    ).json()
+    assert link["url"].startswith("/rapporteur#key=")
+    return world, link["token"]
+
+
+def _submit(world: World, **fields: Any) -> Any:
+    body = {"command_id": "pledge-1", "kind": "pledge", "language": "fr", **fields}
+    body.setdefault("text", "Nous financerons dix centres d'accueil.")
+    return world.call("delegate", "POST", f"/events/{world.event['id']}/contributions", json=body)
+
+
+def test_a_delegate_submits_and_the_rapporteur_curates(make_client: AppFactory) -> None:
+    world, rapporteur = _world(make_client)
+    submitted = _submit(world, segment_id=world.segment_id)
+    assert submitted.status_code == 201, submitted.text
+    contribution = submitted.json()["contribution"]
+    assert contribution["status"] == "submitted" and contribution["kind"] == "pledge"
+    assert contribution["author"]["constituency"] == "trade_union"
+    cid = contribution["id"]
+    # the retry is answered, not applied again
+    again = _submit(world, segment_id=world.segment_id)
+    assert again.json()["duplicate"] is True
+    # the display sees nothing yet
+    public = world.call("display", "GET", f"/events/{world.event['id']}/contributions").json()
+    assert public["contributions"] == []
+    curated = world.call(
+        "rapporteur",
+        "PATCH",
+        f"/contributions/{cid}",
+        token=rapporteur,
+        json={
+            "command_id": "cur-1",
+            "text": "Dix centres d'accueil financés d'ici 2026.",
+            "themes": ["Thematic discussion I"],
+            "objectives": [15, 5],
+            "status": "accepted",
+        },
+    )
+    assert curated.status_code == 200, curated.text
+    item = curated.json()
+    assert item["status"] == "accepted" and item["objectives"] == [5, 15]
+    assert item["original_text"] == "Nous financerons dix centres d'accueil."
+    public = world.call("display", "GET", f"/events/{world.event['id']}/contributions").json()
+    assert [c["id"] for c in public["contributions"]] == [cid]
+    shown = world.call(
+        "rapporteur",
+        "POST",
+        f"/events/{world.event['id']}/outcome/shown",
+        token=rapporteur,
+        json={"command_id": "show-1", "contribution_id": cid},
+    )
+    assert shown.status_code == 200, shown.text
+    public = world.call("display", "GET", f"/events/{world.event['id']}/contributions").json()
+    assert public["shown"]["text"].startswith("Dix centres")
+
+
+def test_the_rapporteur_may_not_run_the_floor(make_client: AppFactory) -> None:
+    world, rapporteur = _world(make_client)
+    body = {"command_id": "n1", "command": {"type": "call_next"}}
+    answer = world.call(
+        "rapporteur", "POST", f"/segments/{world.segment_id}/commands", token=rapporteur, json=body
+    )
+    assert answer.status_code == 403
+    state = world.call("rapporteur", "GET", f"/segments/{world.segment_id}/state", token=rapporteur)
+    assert state.status_code == 200 and state.json()["audience"] == "moderator"
+
+
+def test_outcome_changes_reach_the_sockets_and_survive_a_restart(make_client: AppFactory) -> None:
+    world, rapporteur = _world(make_client)
+    with world.client.websocket_connect(f"/ws/events/{world.event['id']}") as display:
+        display.send_json({"type": "hello", "token": world.tokens["display"]})
+        snapshot = display.receive_json()
+        assert (
+            snapshot["type"] == "snapshot" and snapshot["outcome"]["state"]["contributions"] == []
+        )
+        cid = _submit(world).json()["contribution_id"]
+        with world.client.websocket_connect(f"/ws/events/{world.event['id']}") as curator:
+            curator.send_json({"type": "hello", "token": rapporteur})
+            first = curator.receive_json()
+            assert [c["id"] for c in first["outcome"]["state"]["contributions"]] == [cid]
+            command = {"type": "accept_contribution", "contribution_id": cid}
+            curator.send_json({"type": "command", "command_id": "acc", "command": command})
+            while (frame := curator.receive_json())["type"] != "ack":
+                pass
+            assert frame["events"] == ["contribution_accepted"]
+        while (frame := display.receive_json())["type"] != "outcome_update":
+            pass
+        assert frame["patch"], frame
+
+
+async def test_the_outcome_is_rebuilt_from_the_log(sqlite_url: str) -> None:
+    """Every contribution and curation is in the log: a restart gives the same outcome."""
+    database = make_engine(sqlite_url)
+    migrate(database)
+    counter = itertools.count()
+    engine = Engine(Store(database), Hub(), make_id=lambda: f"id{next(counter)}")
+    await engine.create_event(EventRow(id="ev", title="Hearing", join_code="j", created_at=0))
+    await engine.add_participant(
+        ParticipantRow(id="p1", event_id="ev", name="Ana", constituency="academia", created_at=0)
+    )
+    delegate = Actor(Role.DELEGATE, "ev", "p1")
+    submit = o.SubmitContribution(
+        kind=o.ContributionKind.RECOMMENDATION, text="Open pathways.", language="en"
+    )
+    result = await engine.execute_outcome("ev", submit, delegate, "s1")
+    cid = result["contribution_id"]
+    await engine.execute_outcome("ev", o.AcceptContribution(contribution_id=cid), ORGANISER, "a1")
+    tag = o.TagContribution(contribution_id=cid, themes=["Pathways"], objectives=[5])
+    await engine.execute_outcome("ev", tag, ORGANISER, "t1")
+    before = engine.hearing("ev").outcome
+    again = Engine(Store(database), Hub())
+    await again.load()
+    after = again.hearing("ev").outcome
+    assert after == before and after.version == 3
+    assert after.contributions[cid].status is o.ContributionStatus.ACCEPTED
+    # and the command ids are remembered across the restart
+    repeated = await again.execute_outcome("ev", tag, ORGANISER, "t1")
+    assert repeated["duplicate"] is True
