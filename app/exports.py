@@ -1,4 +1,5 @@
-"""Spreadsheets the server writes: every CSV (and XLSX, when there is one) goes through here.
+"""Spreadsheets the server writes: every CSV (and XLSX, when there is one) goes through here,
+and the day's record of who spoke (``day_record_csv``, ``day_record_json``).
 
 A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line feed
 is a formula to Excel, LibreOffice and Google Sheets: a participant named ``=HYPERLINK(...)``
@@ -15,6 +16,9 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.responses import Response
 
@@ -51,9 +55,155 @@ def csv_response(
 ) -> Response:
     """A CSV attachment (``text/csv; charset=utf-8``) named ``filename`` (characters other than
     letters, digits, ``.``, ``_`` and ``-`` become ``_``)."""
-    safe = _UNSAFE_IN_FILENAME.sub("_", filename) or "export.csv"
+    return csv_bytes_response(csv_text(rows, fieldnames).encode("utf-8"), filename)
+
+
+def csv_bytes_response(data: bytes, filename: str) -> Response:
+    """A CSV made elsewhere (``day_record_csv``) as an attachment, like ``csv_response``."""
     return Response(
-        csv_text(rows, fieldnames),
+        data,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{safe}"'},
+        headers={"Content-Disposition": f'attachment; filename="{safe_filename(filename)}"'},
     )
+
+
+def safe_filename(filename: str, fallback: str = "export.csv") -> str:
+    """``filename`` with characters other than letters, digits, ``.``, ``_`` and ``-`` made
+    ``_`` (it goes inside a quoted ``Content-Disposition`` header)."""
+    return _UNSAFE_IN_FILENAME.sub("_", filename) or fallback
+
+
+# --- times and durations as people read them ----------------------------------------------------
+
+
+def event_zone(timezone: str) -> ZoneInfo:
+    """The event's IANA time zone (``"America/New_York"``); an unknown or malformed name raises
+    ``ValueError`` naming it (never the server's local zone, never UTC by accident)."""
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
+        raise ValueError(f"unknown time zone: {timezone!r}") from error
+
+
+def local_iso(at: int | None, zone: ZoneInfo) -> str | None:
+    """An instant (epoch ms UTC) as ISO 8601 in ``zone``, to the second, with its offset:
+    ``2022-05-16T10:31:05-04:00``. ``None`` stays ``None``."""
+    if at is None:
+        return None
+    return datetime.fromtimestamp(at // 1000, zone).isoformat(timespec="seconds")
+
+
+def whole_seconds(ms: int | None) -> int | None:
+    """A duration in whole seconds, rounded to the nearest (half up); ``None`` or negative (no
+    such duration) is ``None``."""
+    if ms is None or ms < 0:
+        return None
+    return (ms + 500) // 1000
+
+
+def minutes_seconds(ms: int | None) -> str | None:
+    """A duration as a clock shows it: ``m:ss`` (``4:05``), ``h:mm:ss`` from one hour
+    (``1:02:03``), from the same rounded seconds as ``whole_seconds``; ``None`` or negative is
+    ``None``."""
+    seconds = whole_seconds(ms)
+    if seconds is None:
+        return None
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes}:{seconds:02d}"
+
+
+# --- the day's record (issue 12, item 3) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One turn given, timed or not, as the day's record lists it (built from the state by the
+    route). Instants are epoch ms UTC, durations ms; ``None`` where there is none (a timer never
+    started, a skipped turn)."""
+
+    segment_title: str
+    segment_position: int
+    turn: int  # 1-based within the segment
+    kind: str
+    status: str  # "spoken" or "skipped"
+    name: str
+    organisation: str
+    constituency: str
+    region: str
+    attendance: str
+    floor_language: str
+    called_at: int | None
+    timer_started_at: int | None
+    ended_at: int | None
+    held_ms: int | None
+    timed_ms: int | None
+    allotted_ms: int | None
+    overrun_ms: int | None
+
+
+_INSTANTS = ("called_at", "timer_started_at", "ended_at")
+_DURATIONS = ("held_ms", "timed_ms", "allotted_ms", "overrun_ms")
+
+#: The day's CSV: column heading -> how the cell is read from a row of ``day_record_json``.
+DAY_RECORD_COLUMNS: dict[str, str] = {
+    "Segment": "segment_title",
+    "Segment no.": "segment_position",
+    "Turn": "turn",
+    "Kind of turn": "kind",
+    "Status": "status",
+    "Name": "name",
+    "Organisation": "organisation",
+    "Constituency": "constituency",
+    "Region": "region",
+    "Attendance": "attendance",
+    "Floor language": "floor_language",
+    "Called at": "called_at_local",
+    "Timer started at": "timer_started_at_local",
+    "Ended at": "ended_at_local",
+    "Held the floor (m:ss)": "held_mss",
+    "Held the floor (s)": "held_s",
+    "On the timer (m:ss)": "timed_mss",
+    "On the timer (s)": "timed_s",
+    "Allotted (m:ss)": "allotted_mss",
+    "Allotted (s)": "allotted_s",
+    "Overrun (m:ss)": "overrun_mss",
+    "Overrun (s)": "overrun_s",
+}
+
+
+def day_record_json(rows: list[RecordRow], timezone: str) -> list[dict[str, Cell]]:
+    """The day's record for JSON: every field of each row as it is (instants in epoch ms,
+    durations in ms), each instant ``x_at`` followed by ``x_at_local`` (ISO 8601 in the event's
+    zone) and each duration ``x_ms`` by ``x_s`` (whole seconds) and ``x_mss`` (``m:ss``)."""
+    zone = event_zone(timezone)
+    out: list[dict[str, Cell]] = []
+    for row in rows:
+        entry: dict[str, Cell] = {}
+        for field in fields(row):
+            value = getattr(row, field.name)
+            entry[field.name] = value
+            if field.name in _INSTANTS:
+                entry[f"{field.name}_local"] = local_iso(value, zone)
+            elif field.name in _DURATIONS:
+                stem = field.name.removesuffix("_ms")
+                entry[f"{stem}_s"] = whole_seconds(value)
+                entry[f"{stem}_mss"] = minutes_seconds(value)
+        out.append(entry)
+    return out
+
+
+def day_record_csv(rows: list[RecordRow], timezone: str) -> bytes:
+    """The day's record as a spreadsheet: UTF-8 with a byte order mark, readable headings
+    (``DAY_RECORD_COLUMNS``), times ISO 8601 in the event's zone, durations as ``m:ss`` and in
+    whole seconds, every text cell escaped and quoted (``csv_text``).
+
+    Sum the ``(s)`` columns, not the ``m:ss`` ones: a spreadsheet reads ``4:05`` as a time of
+    day (4 h 05), which shows as typed but adds up wrong."""
+    records = day_record_json(rows, timezone)
+    table = [
+        {heading: record[key] for heading, key in DAY_RECORD_COLUMNS.items()} for record in records
+    ]
+    return csv_text(table, list(DAY_RECORD_COLUMNS)).encode("utf-8")

@@ -4,14 +4,30 @@ the second round: a name ``=HYPERLINK(...)`` was written as it was into the spee
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import json
 from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
 
 from app.config import Settings
-from app.exports import Cell, csv_response, csv_text, spreadsheet_text
+from app.exports import (
+    DAY_RECORD_COLUMNS,
+    Cell,
+    RecordRow,
+    csv_bytes_response,
+    csv_response,
+    csv_text,
+    day_record_csv,
+    day_record_json,
+    event_zone,
+    local_iso,
+    minutes_seconds,
+    spreadsheet_text,
+    whole_seconds,
+)
 from app.main import create_app
 from tests.security.conftest import NO_LIMITS, ORGANISER_KEY, World, build_world
 
@@ -104,3 +120,209 @@ def test_a_speaker_named_like_a_formula_is_text_in_the_speeches_csv(world: World
     assert int(row["spoken_ms"]) >= 0
     (speech,) = world.call("organiser", "GET", f"/segments/{world.segment_id}/speeches").json()
     assert speech["name"] == name and speech["organisation"] == organisation  # JSON: as typed
+
+
+# --- the day's record (issue 12, item 3) --------------------------------------------------------
+
+#: 16 May 2022, 10:31:05 in New York (EDT, UTC-4), the seed hearing's first thematic discussion.
+AT = 1_652_711_465_000
+NEW_YORK = "America/New_York"
+
+
+def _row(**changes: object) -> RecordRow:
+    row = RecordRow(
+        segment_title="Thematic discussion I",
+        segment_position=2,
+        turn=1,
+        kind="panellist",
+        status="spoken",
+        name="Amina Diallo",
+        organisation="ITUC",
+        constituency="trade_union",
+        region="Africa",
+        attendance="in_room",
+        floor_language="fr",
+        called_at=AT,
+        timer_started_at=AT + 4_000,
+        ended_at=AT + 249_000,
+        held_ms=245_000,
+        timed_ms=241_400,
+        allotted_ms=180_000,
+        overrun_ms=61_400,
+    )
+    return dataclasses.replace(row, **changes)  # type: ignore[arg-type]
+
+
+ROWS = [
+    _row(),
+    _row(  # a turn whose timer was never started: in the record all the same
+        turn=2,
+        kind="intervention",
+        name="محمد عبد الله",
+        organisation="المنظمة العربية لحقوق الإنسان",
+        constituency="civil_society",
+        region="Arab States",
+        attendance="remote",
+        floor_language="ar",
+        called_at=AT + 250_000,
+        timer_started_at=None,
+        ended_at=AT + 370_000,
+        held_ms=120_000,
+        timed_ms=None,
+        allotted_ms=None,
+        overrun_ms=None,
+    ),
+    _row(
+        turn=3,
+        status="skipped",
+        name="李伟",
+        organisation="中华全国总工会",
+        called_at=None,
+        timer_started_at=None,
+        ended_at=None,
+        held_ms=None,
+        timed_ms=None,
+        overrun_ms=-1,
+    ),
+    _row(
+        segment_title='=HYPERLINK("http://x","y")',
+        segment_position=3,
+        turn=1,
+        name="+cmd|' /C calc'!A0",
+        organisation="Российский Красный Крест",
+        held_ms=3_723_000,  # 1:02:03
+        overrun_ms=0,
+    ),
+]
+
+
+def _read_back(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf")  # the byte order mark Excel looks for
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_the_days_csv_reads_back_with_readable_headings_and_new_york_times() -> None:
+    data = day_record_csv(ROWS, NEW_YORK)
+    rows = _read_back(data)
+    assert list(rows[0]) == list(DAY_RECORD_COLUMNS)
+    assert "Called at" in rows[0] and "Held the floor (m:ss)" in rows[0]
+    first = rows[0]
+    assert first["Segment"] == "Thematic discussion I" and first["Segment no."] == "2"
+    assert first["Called at"] == "2022-05-16T10:31:05-04:00"  # EDT in May
+    assert first["Timer started at"] == "2022-05-16T10:31:09-04:00"
+    assert first["Ended at"] == "2022-05-16T10:35:14-04:00"
+    assert (first["Held the floor (m:ss)"], first["Held the floor (s)"]) == ("4:05", "245")
+    assert (first["On the timer (m:ss)"], first["On the timer (s)"]) == ("4:01", "241")
+    assert (first["Allotted (m:ss)"], first["Overrun (m:ss)"]) == ("3:00", "1:01")
+    assert first["Attendance"] == "in_room" and first["Floor language"] == "fr"
+
+
+def test_names_in_every_script_survive_the_round_trip() -> None:
+    rows = _read_back(day_record_csv(ROWS, NEW_YORK))
+    assert rows[1]["Name"] == "محمد عبد الله"
+    assert rows[1]["Organisation"] == "المنظمة العربية لحقوق الإنسان"
+    assert (rows[2]["Name"], rows[2]["Organisation"]) == ("李伟", "中华全国总工会")
+    assert rows[3]["Organisation"] == "Российский Красный Крест"
+
+
+def test_a_turn_never_timed_and_a_skipped_turn_have_empty_cells_not_zeros() -> None:
+    untimed, skipped = _read_back(day_record_csv(ROWS, NEW_YORK))[1:3]
+    assert untimed["Status"] == "spoken" and untimed["Timer started at"] == ""
+    assert untimed["Held the floor (m:ss)"] == "2:00" and untimed["On the timer (s)"] == ""
+    assert skipped["Status"] == "skipped"
+    assert skipped["Called at"] == skipped["Held the floor (s)"] == ""
+    assert skipped["Overrun (m:ss)"] == skipped["Overrun (s)"] == ""  # negative: no overrun
+
+
+def test_formula_like_text_in_the_days_csv_is_escaped_and_an_hour_is_h_mm_ss() -> None:
+    data = day_record_csv(ROWS, NEW_YORK)
+    last = _read_back(data)[3]
+    assert last["Segment"] == '\'=HYPERLINK("http://x","y")'
+    assert last["Name"] == "'+cmd|' /C calc'!A0"
+    assert (last["Held the floor (m:ss)"], last["Held the floor (s)"]) == ("1:02:03", "3723")
+    assert (last["Overrun (m:ss)"], last["Overrun (s)"]) == ("0:00", "0")
+    lines = data.decode("utf-8-sig").split("\r\n")
+    assert lines[-1] == "" and len(lines) == len(ROWS) + 2
+    assert all(line.startswith('"') and line.endswith('"') for line in lines[:-1])  # quoted
+    assert '""' in lines[3]  # an empty cell is quoted too
+    assert b'"=' not in data and b'"+' not in data
+
+
+def test_winter_times_are_est() -> None:
+    january = 1_642_347_065_000  # 16 January 2022, 15:31:05 UTC
+    (row,) = _read_back(day_record_csv([_row(called_at=january)], NEW_YORK))
+    assert row["Called at"] == "2022-01-16T10:31:05-05:00"
+
+
+def test_the_days_json_has_every_field_and_each_instant_and_duration_read_out() -> None:
+    (entry, untimed, *_) = day_record_json(ROWS, NEW_YORK)
+    for field in dataclasses.fields(RecordRow):
+        assert entry[field.name] == getattr(ROWS[0], field.name)
+    assert list(entry)[:14] == [
+        "segment_title", "segment_position", "turn", "kind", "status", "name", "organisation",
+        "constituency", "region", "attendance", "floor_language",
+        "called_at", "called_at_local", "timer_started_at",
+    ]  # fmt: skip
+    assert entry["called_at"] == AT and entry["called_at_local"] == "2022-05-16T10:31:05-04:00"
+    assert entry["ended_at_local"] == "2022-05-16T10:35:14-04:00"
+    assert (entry["held_ms"], entry["held_s"], entry["held_mss"]) == (245_000, 245, "4:05")
+    assert (entry["timed_s"], entry["allotted_s"], entry["overrun_mss"]) == (241, 180, "1:01")
+    assert untimed["timer_started_at"] is None and untimed["timer_started_at_local"] is None
+    assert untimed["timed_s"] is None and untimed["timed_mss"] is None
+    assert set(entry) == set(untimed)
+    assert json.loads(json.dumps(day_record_json(ROWS, NEW_YORK)))[1]["name"] == "محمد عبد الله"
+
+
+def test_an_unknown_time_zone_is_refused_by_name() -> None:
+    for zone in ("Mars/Olympus_Mons", "", "../../etc/passwd", "EST5EDT/x"):
+        with pytest.raises(ValueError, match="unknown time zone"):
+            day_record_csv(ROWS, zone)
+    with pytest.raises(ValueError, match="Mars/Olympus_Mons"):
+        day_record_json(ROWS, "Mars/Olympus_Mons")
+    with pytest.raises(ValueError, match="Mars/Olympus_Mons"):
+        day_record_csv([], "Mars/Olympus_Mons")  # even an empty day: the route's zone is wrong
+
+
+def test_an_empty_day_is_a_header_only_csv() -> None:
+    assert _read_back(day_record_csv([], NEW_YORK)) == []
+    assert day_record_json([], NEW_YORK) == []
+
+
+@pytest.mark.parametrize(
+    ("ms", "seconds", "clock"),
+    [
+        (0, 0, "0:00"),
+        (499, 0, "0:00"),
+        (500, 1, "0:01"),  # to the nearest second, half up
+        (59_499, 59, "0:59"),
+        (59_500, 60, "1:00"),
+        (245_000, 245, "4:05"),
+        (3_599_499, 3599, "59:59"),
+        (3_599_500, 3600, "1:00:00"),
+        (3_723_000, 3723, "1:02:03"),
+        (36_000_000, 36_000, "10:00:00"),
+        (-1, None, None),
+        (None, None, None),
+    ],
+)
+def test_durations_in_seconds_and_as_a_clock_shows_them(
+    ms: int | None, seconds: int | None, clock: str | None
+) -> None:
+    assert whole_seconds(ms) == seconds
+    assert minutes_seconds(ms) == clock
+
+
+def test_instants_are_local_to_the_second_with_their_offset() -> None:
+    zone = event_zone(NEW_YORK)
+    assert local_iso(AT + 999, zone) == "2022-05-16T10:31:05-04:00"
+    assert local_iso(None, zone) is None
+    assert local_iso(AT, event_zone("Asia/Kolkata")) == "2022-05-16T20:01:05+05:30"
+
+
+def test_a_csv_made_elsewhere_is_sent_as_a_utf8_attachment() -> None:
+    response = csv_bytes_response(day_record_csv(ROWS, NEW_YORK), "day record 16/05.csv")
+    assert response.media_type == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="day_record_16_05.csv"'
+    )
+    assert bytes(response.body).startswith(b"\xef\xbb\xbf")

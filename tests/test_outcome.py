@@ -1,0 +1,374 @@
+"""app/outcome.py: the hearing's outcome summary (issue 12, item 5) as Markdown, an A4 print
+view and a Word document, with hostile text kept as text and Arabic set right to left."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import dataclasses
+import hashlib
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.text.paragraph import Paragraph
+
+from app.outcome import (
+    GCM_OBJECTIVES,
+    OUTCOME_CSP,
+    PRINT_CSS,
+    Outcome,
+    OutcomeItem,
+    SpeakingFigures,
+    counts,
+    mostly_right_to_left,
+    render_docx,
+    render_html,
+    render_markdown,
+    sections,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOT = ROOT / "docs" / "screenshots" / "outcome-print.png"
+
+THEMES = [
+    ("t1", "Thematic discussion I: Assessing the progress, gaps, and challenges"),
+    ("t2", "Thematic discussion II: Commitments to advance the implementation of the GCM"),
+    ("t3", "Thematic discussion III: Group reflection"),
+]
+HEALTH = "Guarantee access to health care regardless of migratory status."
+ARABIC = "ضمان وصول جميع المهاجرين إلى العدالة وسبل الانتصاف، بغض النظر عن وضعهم من حيث الهجرة."
+FRENCH = "Nous nous engageons à soutenir 30 villes dans l'élaboration de plans locaux d'ici 2026."
+CHINESE = "我们承诺在2026年前为10,000名移民工人提供免费的技能认证。"
+HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> **bold** [a](javascript:x) & "q"'
+
+
+def _item(id: str, kind: str, text: str, constituency: str, **changes: object) -> OutcomeItem:
+    item = OutcomeItem(
+        id=id,
+        kind=kind,
+        text=text,
+        constituency=constituency,
+        organisation="",
+        author="Someone Named",
+        themes=("t1",),
+        objectives=(),
+        language="en",
+        segment_title="Thematic discussion I",
+    )
+    return dataclasses.replace(item, **changes)  # type: ignore[arg-type]
+
+
+ITEMS = [
+    _item("c1", "recommendation", HEALTH, "civil_society", organisation="PICUM",
+          objectives=(15, 7)),
+    _item("c2", "pledge", FRENCH, "local_and_regional_authorities", themes=("t2", "t1"),
+          organisation="Cités et Gouvernements Locaux Unis", objectives=(23,), language="fr"),
+    _item("c3", "recommendation", ARABIC, "national_human_rights_institution", themes=("t2",),
+          organisation="المجلس الوطني لحقوق الإنسان", objectives=(7,), language="ar"),
+    _item("c4", "pledge", CHINESE, "trade_union", themes=(), organisation="中华全国总工会",
+          objectives=(18, 6), language="zh"),
+    _item("c5", "recommendation", HOSTILE, "<i>academia</i>", themes=("nope",),
+          organisation="</bdi><b>Uni</b>", objectives=(99,), language='en" onclick="x'),
+    _item("c6", "recommendation", "Alternatives to detention for children.", "civil_society",
+          objectives=(13,)),
+]  # fmt: skip
+
+FIGURES = SpeakingFigures(
+    turns=42,
+    held_ms=11_525_000,  # 3:12:05
+    by_constituency={
+        "member_state": (10, 4_000_000),
+        "civil_society": (12, 3_100_000),
+        "trade_union": (5, 1_500_000),
+    },
+)
+
+
+def _outcome(**changes: object) -> Outcome:
+    outcome = Outcome(
+        event_title="IMRF: Informal Interactive Multi-Stakeholder Hearing",
+        venue="United Nations Headquarters",
+        room="Conference Room 4",
+        date="2022-05-16",
+        timezone="America/New_York",
+        generated_at=1_652_738_700_000,  # 18:05 in New York
+        items=ITEMS,
+        themes=THEMES,
+        figures=FIGURES,
+    )
+    return dataclasses.replace(outcome, **changes)  # type: ignore[arg-type]
+
+
+# --- what every format shows --------------------------------------------------------------------
+
+
+def test_items_are_grouped_by_theme_in_programme_order_then_kind_other_last() -> None:
+    grouped = sections(_outcome())
+    assert [s.label for s in grouped] == [THEMES[0][1], THEMES[1][1], "Other"]  # t3: empty
+    first, second, other = grouped
+    assert [(heading, [p.item.id for p in placed]) for heading, placed in first.kinds] == [
+        ("Recommendations", ["c1", "c6"])
+    ]
+    assert [(heading, [p.item.id for p in placed]) for heading, placed in second.kinds] == [
+        ("Recommendations", ["c3"]),
+        ("Pledges", ["c2"]),  # under its first theme only, the other named on it
+    ]
+    assert second.kinds[1][1][0].also == (THEMES[0][1],)
+    assert [[p.item.id for p in placed] for _, placed in other.kinds] == [["c5"], ["c4"]]
+    listed = [p.item.id for s in grouped for _, placed in s.kinds for p in placed]
+    assert sorted(listed) == sorted(item.id for item in ITEMS)  # each item exactly once
+
+
+def test_an_unknown_kind_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="'motion'"):
+        sections(_outcome(items=[_item("x", "motion", "text", "media")]))
+
+
+def test_counts_by_constituency_most_first() -> None:
+    assert counts(_outcome()) == [
+        ("Civil society", 2, 0),
+        ("<i>academia</i>", 1, 0),  # an unknown value is printed as it is (and escaped)
+        ("Local and regional authorities", 0, 1),
+        ("National human rights institution", 1, 0),
+        ("Trade union", 0, 1),
+    ]
+
+
+def test_the_objectives_are_the_compacts_23() -> None:
+    assert sorted(GCM_OBJECTIVES) == list(range(1, 24))
+    assert (
+        GCM_OBJECTIVES[5]
+        == "Enhance availability and flexibility of pathways for regular migration"
+    )
+    shared = ROOT.parent / "shared" / "brief" / "gcm-objectives.csv"
+    if shared.exists():  # the table this copy was made from, where it is at hand
+        with shared.open(newline="") as f:
+            table = {int(row["number"]): row["objective"] for row in csv.DictReader(f)}
+        assert table == GCM_OBJECTIVES
+
+
+@pytest.mark.parametrize(
+    ("text", "rtl"),
+    [
+        (ARABIC, True),
+        ("نقترح دعم منظمة PICUM و IOM في 2026", True),  # Arabic with Latin names
+        (HEALTH, False),
+        (CHINESE, False),
+        ("Nous soutenons l'initiative « الهجرة الآمنة »", False),  # French quoting Arabic
+        ("2026 — 10,000", False),  # no letters: left to right
+    ],
+)
+def test_right_to_left_when_mostly_right_to_left_letters(text: str, rtl: bool) -> None:
+    assert mostly_right_to_left(text) is rtl
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+
+def test_markdown_has_the_headings_items_constituencies_objectives_and_figures() -> None:
+    md = render_markdown(_outcome())
+    assert md.startswith("# IMRF: Informal Interactive Multi-Stakeholder Hearing\n")
+    assert "Conference Room 4, United Nations Headquarters · Monday 16 May 2022" in md
+    assert "at 18:05 (America/New\\_York)" in md
+    assert "**6 contributions: 4 recommendations and 2 pledges, from 5 constituencies.**" in md
+    headings = re.findall(r"^#{2,3} .*$", md, re.MULTILINE)
+    assert headings == [
+        f"## {THEMES[0][1]}", "### Recommendations",
+        f"## {THEMES[1][1]}", "### Recommendations", "### Pledges",
+        "## Other", "### Recommendations", "### Pledges",
+        "## Contributions by constituency", "## The day's speaking figures",
+    ]  # fmt: skip
+    assert f"- {HEALTH}\\\n  *Civil society* (PICUM)\\\n" in md
+    assert "  Objective 7 — Address and reduce vulnerabilities in migration\\\n" in md
+    assert "  Objective 15 — Provide access to basic services for migrants\n" in md
+    assert f"- {ARABIC}\\\n  *National human rights institution* (المجلس الوطني" in md
+    assert "Also: Thematic discussion I: Assessing" in md
+    assert "| Civil society | 2 | 0 | 2 |" in md
+    assert "| **Total** | **4** | **2** | **6** |" in md
+    assert "42 turns, 3:12:05 holding the floor." in md
+    assert "| Member State | 10 | 1:06:40 | 35 % |" in md
+    assert "Someone Named" not in md  # the summary speaks for constituencies, not persons
+
+
+def test_markdown_keeps_hostile_text_as_text() -> None:
+    md = render_markdown(_outcome())
+    assert not re.search(r"(?<!\\)[<\[]", md)  # no tag, no link: each escaped
+    assert "\\<script\\>alert(1)\\</script\\>" in md
+    assert "\\*\\*bold\\*\\* \\[a\\](javascript:x)" in md
+    assert "(\\</bdi\\>\\<b\\>Uni\\</b\\>)" in md
+    rows = [line for line in md.splitlines() if line.startswith("| ")]
+    assert all(line.count(" | ") == 3 for line in rows)  # no cell split by a "|" in a name
+
+
+# --- the print view -----------------------------------------------------------------------------
+
+
+def test_the_print_view_is_a4_serif_self_contained_with_escaped_text() -> None:
+    page = render_html(_outcome())
+    assert page.startswith('<!doctype html>\n<html lang="en">')
+    assert "@page { size: A4; margin: 20mm 18mm 22mm;" in page
+    assert "serif; }" in page and "break-inside: avoid" in page
+    assert "<script" not in page.lower()
+    assert "<img" not in page and "<b>Uni" not in page and "</bdi><b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "&lt;i&gt;academia&lt;/i&gt;" in page
+    assert 'onclick="x' not in page and "onclick=&quot;x" not in page  # no lang made of it
+    assert not re.search(r"https?://|url\(|@import", page)
+    assert not re.search(r"<[^>]*\s(src|href|on[a-z]+)=", page)  # no tag fetches or runs
+    assert "Someone Named" not in page
+
+
+def test_each_items_text_has_dir_auto_and_its_language() -> None:
+    page = render_html(_outcome())
+    texts = re.findall(r'<p class="text" dir="auto"( lang="[^"]*")?>([^<]*)</p>', page)
+    assert len(texts) == len(ITEMS)
+    assert (' lang="ar"', ARABIC) in texts and (' lang="zh"', CHINESE) in texts
+    assert '<span class="constituency">Civil society</span> (<bdi>PICUM</bdi>)' in page
+    assert "Objective 15 — Provide access to basic services for migrants" in page
+    assert "<h2>Other</h2>" in page and "<h3>Pledges</h3>" in page
+    assert '<tr><th scope="row">Civil society</th><td class="n">2</td>' in page
+    assert "42 turns, 3:12:05 holding the floor." in page
+
+
+def test_the_policy_allows_exactly_the_inline_style() -> None:
+    page = render_html(_outcome())
+    (style,) = re.findall(r"<style>(.*?)</style>", page, re.DOTALL)
+    assert style == PRINT_CSS
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in OUTCOME_CSP
+    assert "default-src 'none'" in OUTCOME_CSP and "script-src" not in OUTCOME_CSP
+
+
+def test_an_empty_day_still_renders_in_every_format() -> None:
+    empty = _outcome(items=[], figures=SpeakingFigures(turns=0, held_ms=0, by_constituency={}))
+    for text in (render_markdown(empty), render_html(empty)):
+        assert "No contribution has been accepted yet." in text
+        assert "No turn was recorded." in text
+    assert _docx(empty).paragraphs[0].text == "IMRF: Informal Interactive Multi-Stakeholder Hearing"
+
+
+def test_an_unknown_time_zone_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="Atlantis/Capital"):
+        render_html(_outcome(timezone="Atlantis/Capital"))
+
+
+def test_a_date_not_in_iso_form_is_printed_as_given() -> None:
+    assert "16 to 17 May 2022" in render_markdown(_outcome(date="16 to 17 May 2022"))
+
+
+def test_chromium_prints_the_view_on_a4_right_to_left_where_arabic_and_fetches_nothing() -> None:
+    """The print view in Debian's chromium: no request leaves the page, the Arabic item reads
+    right to left, the PDF's pages are A4; the screenshot is docs/screenshots/outcome-print.png."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM_ARGS
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed (scripts/test installs it)")
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 1200})
+            page.on("request", lambda request: requests.append(request.url))
+            page.set_content(render_html(_outcome(items=ITEMS[:4] + ITEMS[5:])))
+            arabic = page.locator("p.text", has_text=ARABIC)
+            assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
+            english = page.locator("p.text", has_text=HEALTH)
+            assert english.evaluate("e => getComputedStyle(e).direction") == "ltr"
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        finally:
+            browser.close()
+    assert requests == []  # set_content itself is no request; nothing else was asked for
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    assert boxes and all(abs(float(w) - 595) < 1 and abs(float(h) - 842) < 1 for w, h in boxes)
+
+
+# --- the Word document --------------------------------------------------------------------------
+
+
+def _docx(outcome: Outcome) -> DocxDocument:
+    return Document(io.BytesIO(render_docx(outcome)))
+
+
+def _paragraph(doc: DocxDocument, starting: str) -> Paragraph:
+    (found,) = [p for p in doc.paragraphs if p.text.startswith(starting)]
+    return found
+
+
+def test_the_word_document_has_the_title_and_headings_per_theme_then_kind() -> None:
+    doc = _docx(_outcome())
+    headings = [
+        (p.style.name, p.text)
+        for p in doc.paragraphs
+        if p.style is not None and p.style.name in ("Title", "Heading 1", "Heading 2")
+    ]
+    assert headings == [
+        ("Title", "IMRF: Informal Interactive Multi-Stakeholder Hearing"),
+        ("Heading 1", THEMES[0][1]), ("Heading 2", "Recommendations"),
+        ("Heading 1", THEMES[1][1]), ("Heading 2", "Recommendations"), ("Heading 2", "Pledges"),
+        ("Heading 1", "Other"), ("Heading 2", "Recommendations"), ("Heading 2", "Pledges"),
+        ("Heading 1", "Contributions by constituency"),
+        ("Heading 1", "The day's speaking figures"),
+    ]  # fmt: skip
+    assert (
+        doc.paragraphs[1].text
+        == "Conference Room 4, United Nations Headquarters · Monday 16 May 2022"
+    )
+    assert doc.core_properties.title == "IMRF: Informal Interactive Multi-Stakeholder Hearing"
+    section = doc.sections[0]
+    assert section.page_width is not None and section.page_height is not None
+    assert abs(section.page_width - Mm(210)) < Mm(0.1)  # A4, to Word's twentieths of a point
+    assert abs(section.page_height - Mm(297)) < Mm(0.1)
+
+
+def test_an_item_is_a_list_paragraph_with_its_constituency_in_italics() -> None:
+    doc = _docx(_outcome())
+    item = _paragraph(doc, HEALTH)
+    assert item.style is not None and item.style.name == "List Bullet"
+    italic = [run.text for run in item.runs if run.italic]
+    assert italic == ["Civil society"]
+    assert "(PICUM)" in item.text
+    assert "Objective 15 — Provide access to basic services for migrants" in item.text
+    assert "Someone Named" not in "\n".join(p.text for p in doc.paragraphs)
+    hostile = _paragraph(doc, "<script>")
+    assert hostile.text.startswith(HOSTILE)  # as typed: Word shows text, it runs nothing
+
+
+def test_the_counts_and_speaking_figures_are_tables() -> None:
+    counted, spoken = _docx(_outcome()).tables
+    rows = [[cell.text for cell in row.cells] for row in counted.rows]
+    assert rows[0] == ["Constituency", "Recommendations", "Pledges", "Total"]
+    assert rows[1] == ["Civil society", "2", "0", "2"]
+    assert rows[-1] == ["Total", "4", "2", "6"]
+    assert len(rows) == 1 + 5 + 1
+    assert [cell.text for cell in spoken.rows[1].cells] == ["Member State", "10", "1:06:40", "35 %"]
+
+
+def test_an_arabic_item_is_a_right_to_left_paragraph_and_others_are_not() -> None:
+    doc = _docx(_outcome())
+    arabic = _paragraph(doc, ARABIC)
+    properties = arabic._p.pPr
+    assert properties is not None and properties.find(qn("w:bidi")) is not None
+    tags = [child.tag for child in properties]
+    assert tags.index(qn("w:pStyle")) < tags.index(qn("w:bidi"))  # where the schema wants it
+    assert arabic.runs[0].font.rtl is True
+    for text in (HEALTH, FRENCH, CHINESE):
+        other = _paragraph(doc, text)._p.pPr
+        assert other is not None and other.find(qn("w:bidi")) is None
+
+
+def test_characters_xml_cannot_hold_are_dropped_not_a_failure() -> None:
+    broken = _item("z", "pledge", "We pledge\x00 to act\x0b now\ufffe.", "media")
+    doc = _docx(_outcome(items=[broken]))
+    assert _paragraph(doc, "We pledge").text.startswith("We pledge to act now.")
