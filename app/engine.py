@@ -27,7 +27,7 @@ from .floor import Actor, Context, FloorError, HearingState, NotFound, StaleVers
 from .floor import commands as c
 from .floor import contributions as o
 from .floor import events as e
-from .floor.model import Constituency, SegmentState, Speaker
+from .floor.model import Attendance, Constituency, Language, SegmentState, Speaker
 from .hearing import Hearing, Pending
 from .hub import Hub
 from .join_codes import new_join_code
@@ -486,7 +486,13 @@ def _speaker(row: ParticipantRow) -> Speaker:
         organisation=row.organisation,
         constituency=Constituency(row.constituency),
         participant_id=row.id,
+        region=row.region,
+        attendance=Attendance(row.attendance),
+        language=Language(row.language) if row.language in _LANGUAGES else None,
     )
+
+
+_LANGUAGES = frozenset(language.value for language in Language)
 
 
 def _body_hash(segment_id: str | None, command: Any, base_version: int | None, actor: Actor) -> str:

@@ -73,6 +73,8 @@ ROUTES: dict[str, frozenset[Cell]] = {
         {ORGANISER, MODERATOR, RAPPORTEUR, DELEGATE}
     ),
     "POST /api/v1/events/{event_id}/outcome/shown": READS_ALL,
+    "GET /api/v1/events/{event_id}/outcome": READS_ALL,
+    "GET /api/v1/events/{event_id}/speeches": READS_ALL,  # the day's record
     # people and access
     "GET /api/v1/events/{event_id}/participants": READS_ALL,
     # with the join code anyone may register (a delegate joining); the floor needs no code

@@ -177,15 +177,25 @@ class SessionOut(BaseModel):
 
 
 class SpeechOut(BaseModel):
+    """One turn given, timed or not (``skipped``: called but did not speak)."""
+
     entry_id: str
     request_id: str | None
     name: str
     organisation: str
     constituency: str
     participant_id: str | None
+    region: str
+    attendance: str
+    language: str | None
     kind: str
+    skipped: bool
     allotted_ms: int
+    called_at: int
+    timer_started_at: int | None
     started_at: int
     ended_at: int
+    held_ms: int
+    timed_ms: int
     spoken_ms: int
     overrun_ms: int

@@ -32,7 +32,8 @@ from .text import PeoplesText
 FIRST_OBJECTIVE = 1
 LAST_OBJECTIVE = 23
 MAX_THEMES = 5
-THEME_LENGTH = 80
+#: A theme is a label: often a thematic discussion's title (segment titles are at most 200).
+THEME_LENGTH = 200
 TEXT_LENGTH = 2000
 NOTE_LENGTH = 280
 #: The six official languages of the United Nations, and "other".

@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from app.floor import Actor, Context, FloorError, Forbidden, NotFound, Role, StaleVersion
 from app.floor.contributions import (
     LAST_OBJECTIVE,
+    THEME_LENGTH,
     AcceptContribution,
     Author,
     Contribution,
@@ -422,7 +423,7 @@ def test_tags_are_replaced_and_kept_in_order(outcome: Outcome) -> None:
         {"objectives": [True]},
         {"objectives": list(range(1, 25))},
         {"themes": ["a", "b", "c", "d", "e", "f"]},
-        {"themes": ["x" * 81]},
+        {"themes": ["x" * (THEME_LENGTH + 1)]},
         {"themes": [" \u200b "]},
     ],
 )
@@ -433,7 +434,9 @@ def test_tags_are_validated(body: dict[str, Any]) -> None:
 
 def test_tags_as_long_as_allowed() -> None:
     command = TagContribution(
-        contribution_id="k1", themes=["x" * 80] * 5, objectives=list(range(1, LAST_OBJECTIVE + 1))
+        contribution_id="k1",
+        themes=["x" * THEME_LENGTH] * 5,
+        objectives=list(range(1, LAST_OBJECTIVE + 1)),
     )
     assert len(command.objectives) == 23
 
@@ -450,7 +453,9 @@ def test_an_objective_outside_the_compact_is_refused_by_the_rules_too(
     assert "1 to 23" in error.message
 
 
-@pytest.mark.parametrize("themes", [["a", "b", "c", "d", "e", "f"], ["x" * 81], [""]])
+@pytest.mark.parametrize(
+    "themes", [["a", "b", "c", "d", "e", "f"], ["x" * (THEME_LENGTH + 1)], [""]]
+)
 def test_themes_out_of_bounds_are_refused_by_the_rules_too(
     outcome: Outcome, themes: list[str]
 ) -> None:

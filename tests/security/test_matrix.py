@@ -194,6 +194,12 @@ CALLS.update(
             f"/events/{w.event['id']}/contributions"
         ),
         "PATCH /api/v1/contributions/{contribution_id}": _curate_call,
+        "GET /api/v1/events/{event_id}/outcome": lambda w, r: Call(
+            f"/events/{w.event['id']}/outcome"
+        ),
+        "GET /api/v1/events/{event_id}/speeches": lambda w, r: Call(
+            f"/events/{w.event['id']}/speeches"
+        ),
         "POST /api/v1/events/{event_id}/outcome/shown": lambda w, r: Call(
             f"/events/{w.event['id']}/outcome/shown",
             {"command_id": uuid.uuid4().hex, "contribution_id": _accepted(w)},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from ...exports import csv_response
+from ... import reports
+from ...exports import csv_bytes_response, csv_response, day_record_csv, day_record_json
+from ...floor.model import Speech
 from ..access import authorise
 from ..schemas import SpeechOut
 from .common import ActorDep, ServicesDep
@@ -29,25 +31,60 @@ async def speeches(
     """Who spoke, when and for how long. ``?format=csv`` for a spreadsheet."""
     hearing, segment = svc.engine.find_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}/speeches", hearing.event.id)
-    rows = [
-        SpeechOut(
-            entry_id=s.entry_id,
-            request_id=s.request_id,
-            name=s.speaker.name,
-            organisation=s.speaker.organisation,
-            constituency=s.speaker.constituency.value,
-            participant_id=s.speaker.participant_id,
-            kind=s.kind.value,
-            allotted_ms=s.allotted_ms,
-            started_at=s.started_at,
-            ended_at=s.ended_at,
-            spoken_ms=s.spoken_ms,
-            overrun_ms=s.overrun_ms,
-        )
-        for s in segment.speeches
-    ]
+    rows = [_speech_out(s) for s in segment.speeches]
     if format == "json":
         return rows
     fieldnames = list(SpeechOut.model_fields)
     dumped = [row.model_dump() for row in rows]
     return csv_response(dumped, fieldnames, f"speeches-{segment_id}.csv")
+
+
+def _speech_out(s: Speech) -> SpeechOut:
+    speaker = s.speaker
+    return SpeechOut(
+        entry_id=s.entry_id,
+        request_id=s.request_id,
+        name=speaker.name,
+        organisation=speaker.organisation,
+        constituency=speaker.constituency.value,
+        participant_id=speaker.participant_id,
+        region=speaker.region,
+        attendance=speaker.attendance.value,
+        language=speaker.language.value if speaker.language is not None else None,
+        kind=s.kind.value,
+        skipped=s.skipped,
+        allotted_ms=s.allotted_ms,
+        called_at=s.called_at,
+        timer_started_at=s.timer_started_at,
+        started_at=s.started_at,
+        ended_at=s.ended_at,
+        held_ms=s.held_ms,
+        timed_ms=s.timed_ms,
+        spoken_ms=s.spoken_ms,
+        overrun_ms=s.overrun_ms,
+    )
+
+
+@router.get(
+    "/events/{event_id}/speeches",
+    tags=["record"],
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def day_speeches(
+    event_id: str,
+    actor: ActorDep,
+    svc: ServicesDep,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+) -> Any:
+    """The whole day's record, every turn given in programme order: the segment's title, who
+    (name, organisation, constituency, region, attendance, floor language), the kind of turn,
+    spoken or skipped, called at / timer started at / ended at as ISO 8601 in the event's time
+    zone (and epoch ms in JSON), durations in seconds and as m:ss. ``?format=csv`` is UTF-8 with
+    a BOM and safe against formula injection."""
+    authorise(actor, "GET /api/v1/events/{event_id}/speeches", event_id)
+    hearing = svc.engine.hearing(event_id)
+    rows = reports.day_record(hearing)
+    zone = hearing.event.timezone
+    if format == "json":
+        return day_record_json(rows, zone)
+    return csv_bytes_response(day_record_csv(rows, zone), f"speeches-{event_id}.csv")

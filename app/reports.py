@@ -1,0 +1,109 @@
+"""What the secretariat takes away: the day's record of turns and the outcome summary, gathered
+from a meeting day's live state (pure reads). ``app/exports.py`` and ``app/outcome.py`` write
+them as CSV, JSON, Markdown, HTML and Word."""
+
+from __future__ import annotations
+
+from .exports import RecordRow
+from .floor.contributions import ContributionStatus
+from .floor.model import SegmentState, Speech
+from .hearing import Hearing
+from .outcome import Outcome, OutcomeItem, SpeakingFigures
+
+
+def programme(hearing: Hearing) -> list[SegmentState]:
+    """The meeting day's segments in programme order."""
+    return sorted(
+        hearing.state.segments.values(),
+        key=lambda s: (s.details.position, s.details.scheduled_start_at or 0),
+    )
+
+
+def day_record(hearing: Hearing) -> list[RecordRow]:
+    """One row per turn given, timed or not, skipped ones too, in programme order."""
+    rows = []
+    for position, segment in enumerate(programme(hearing), start=1):
+        for turn, speech in enumerate(segment.speeches, start=1):
+            rows.append(_row(segment, position, turn, speech))
+    return rows
+
+
+def _row(segment: SegmentState, position: int, turn: int, speech: Speech) -> RecordRow:
+    speaker = speech.speaker
+    return RecordRow(
+        segment_title=segment.details.title,
+        segment_position=position,
+        turn=turn,
+        kind=speech.kind.value,
+        status="skipped" if speech.skipped else "spoken",
+        name=speaker.name,
+        organisation=speaker.organisation,
+        constituency=speaker.constituency.value,
+        region=speaker.region,
+        attendance=speaker.attendance.value,
+        floor_language=speaker.language.value if speaker.language is not None else "",
+        called_at=speech.called_at,
+        timer_started_at=speech.timer_started_at,
+        ended_at=speech.ended_at,
+        held_ms=speech.held_ms,
+        timed_ms=speech.timed_ms,
+        allotted_ms=speech.allotted_ms,
+        overrun_ms=speech.overrun_ms,
+    )
+
+
+def outcome(hearing: Hearing, now: int) -> Outcome:
+    """The accepted contributions (as curated), grouped by the themes they were tagged with: the
+    programme's segment titles first, in programme order, then any other label as first used;
+    with the day's speaking figures (spoken turns only)."""
+    segments = programme(hearing)
+    titles = {segment.id: segment.details.title for segment in segments}
+    accepted = [
+        item for item in hearing.outcome.ordered() if item.status is ContributionStatus.ACCEPTED
+    ]
+    labels: list[str] = [s.details.title for s in segments]
+    for item in accepted:
+        labels.extend(theme for theme in item.themes if theme not in labels)
+    used = {theme for item in accepted for theme in item.themes}
+    items = [
+        OutcomeItem(
+            id=item.id,
+            kind=item.kind.value,
+            text=item.text,
+            constituency=item.author.constituency,
+            organisation=item.author.organisation,
+            author=item.author.name,
+            themes=item.themes,
+            objectives=item.objectives,
+            language=item.language,
+            segment_title=titles.get(item.segment_id or "", ""),
+        )
+        for item in accepted
+    ]
+    event = hearing.event
+    return Outcome(
+        event_title=event.title,
+        venue=event.venue,
+        room=event.room,
+        date=event.date,
+        timezone=event.timezone,
+        generated_at=now,
+        items=items,
+        themes=[(label, label) for label in labels if label in used],
+        figures=_figures(segments),
+    )
+
+
+def _figures(segments: list[SegmentState]) -> SpeakingFigures:
+    turns, held = 0, 0
+    by_constituency: dict[str, tuple[int, int]] = {}
+    for segment in segments:
+        for speech in segment.speeches:
+            if speech.skipped:
+                continue
+            turns += 1
+            held += speech.held_ms
+            key = speech.speaker.constituency.value
+            count, ms = by_constituency.get(key, (0, 0))
+            by_constituency[key] = (count + 1, ms + speech.held_ms)
+    return SpeakingFigures(turns=turns, held_ms=held, by_constituency=by_constituency)
