@@ -79,7 +79,13 @@ class Projections:
             segment_id = event.segment_id
             old, new = previous.segments.get(segment_id), state.segments[segment_id]
             previous = state
-            if old is None or event.type in ("segment_updated", "segment_started", "segment_ended"):
+            if (
+                old is None
+                or event.type in ("segment_updated", "segment_started", "segment_ended")
+                # an undo can start or end a segment again: the programme shows its status
+                or (old.status, old.actual_start_at, old.actual_end_at)
+                != (new.status, new.actual_start_at, new.actual_end_at)
+            ):
                 programme_changed = True
             if old is not None:
                 touched.setdefault(segment_id, set()).update(_participants_touched(event, old, new))

@@ -77,3 +77,13 @@ async def test_a_delegate_request_updates_their_own_part(sqlite_url: str) -> Non
     assert [r["status"] for r in mine["requests"]] == ["pending"]
     assert mine["can_request"]["intervention"] == "already_queued"
     assert mine["can_request"]["point_of_order"] is None
+
+
+async def test_undoing_the_end_of_a_segment_tells_the_programme(sqlite_url: str) -> None:
+    """An undo that makes a segment live again changes the programme every screen shows."""
+    engine, segment_id, frames = await _delegate_feed(sqlite_url)
+    await engine.execute("ev", segment_id, c.EndSegment(), ORGANISER, "end")
+    frames.clear()
+    await engine.execute("ev", segment_id, c.Undo(), ORGANISER, "undo-end")
+    programme = [frame for frame in frames if frame["type"] == "programme"]
+    assert programme and programme[-1]["live_segment_id"] == segment_id

@@ -51,10 +51,15 @@ def test_the_record_of_speeches_with_csv_export(api: Api, hearing: dict[str, Any
     api.command(segment_id, {"type": "call_next"}).raise_for_status()
     api.command(segment_id, {"type": "start_timer"}).raise_for_status()
     api.command(segment_id, {"type": "call_next"}).raise_for_status()  # Amina spoke
-    api.command(segment_id, {"type": "end_turn"}).raise_for_status()  # No-show never started
+    # the No-show was called but did not speak: the record says so
+    api.command(segment_id, {"type": "end_turn", "skipped": True}).raise_for_status()
     speeches = api.ok("GET", f"/segments/{segment_id}/speeches")
-    assert [s["name"] for s in speeches] == ["Amina Diallo"]
+    assert [(s["name"], s["skipped"]) for s in speeches] == [
+        ("Amina Diallo", False),
+        ("No-show", True),
+    ]
     speech = speeches[0]
+    assert speech["timer_started_at"] is not None and speech["held_ms"] >= speech["spoken_ms"]
     assert speech["constituency"] == "trade_union" and speech["kind"] == "panellist"
     assert speech["allotted_ms"] == 300_000
     assert speech["ended_at"] >= speech["started_at"]
@@ -62,7 +67,7 @@ def test_the_record_of_speeches_with_csv_export(api: Api, hearing: dict[str, Any
     assert speech["overrun_ms"] == 0
     exported = api("GET", f"/segments/{segment_id}/speeches", params={"format": "csv"})
     assert exported.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert rows[0]["name"] == "Amina Diallo" and rows[0]["spoken_ms"] == str(speech["spoken_ms"])
 
 
