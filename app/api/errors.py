@@ -22,15 +22,18 @@ class Refused(StarletteHTTPException):
 
 
 def _methods_of(request: Request) -> list[str]:
-    """Every method some route answers on this request's path."""
+    """Every method some route answers on this request's path. FastAPI keeps included routers
+    whole (their routes' paths lack the prefix), and lists each route with its full path in
+    ``effective_route_contexts``; plain routes match the scope themselves."""
     scope = {**request.scope, "method": "\x00"}  # no route has it: a path match is PARTIAL
+    path = request.scope["path"]
     methods: set[str] = set()
-    routes = list(request.app.routes)
-    while routes:
-        route = routes.pop()
-        included = getattr(route, "original_router", None)  # FastAPI nests included routers
-        if included is not None:
-            routes.extend(included.routes)
+    for route in request.app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            for context in contexts():
+                if context.path_regex.match(path):
+                    methods |= context.methods or set()
             continue
         match, _ = route.matches(scope)
         if match is not Match.NONE:

@@ -250,7 +250,8 @@ class Connection:
 
     async def command(self, data: dict[str, Any]) -> None:
         body = data.get("command")
-        if isinstance(body, dict) and body.get("type") in _OUTCOME_TYPES:
+        kind = body.get("type") if isinstance(body, dict) else None
+        if isinstance(kind, str) and kind in _OUTCOME_TYPES:
             await self.outcome_command(data)
             return
         try:

@@ -171,3 +171,13 @@ def test_a_version_past_what_json_keeps_exact_is_refused(world: World) -> None:
     )
     assert response.status_code == 422
     assert "base_version" in response.json()["error"]["message"]
+
+
+def test_a_wrong_method_names_every_method_of_the_path(world: World) -> None:
+    """RFC 9110: a 405 lists every method of the resource, through the routers the REST routes
+    are split into."""
+    answer = world.client.request("OPTIONS", "/api/v1/session")
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == "DELETE, GET, POST"
+    nested = world.client.request("PUT", f"/api/v1/events/{world.event['id']}/contributions")
+    assert nested.headers["allow"] == "GET, POST"
