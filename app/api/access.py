@@ -86,6 +86,7 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /": EVERYONE,
     "GET /favicon.ico": EVERYONE,
     "GET /moderator": EVERYONE,
+    "GET /rapporteur": EVERYONE,
     "GET /join/{join_code}": EVERYONE,
     "GET /display/{event_id}": EVERYONE,
     "GET /clock/{event_id}": EVERYONE,

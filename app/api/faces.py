@@ -1,4 +1,4 @@
-"""The four faces: static pages (no build step) served with strict security headers."""
+"""The faces: static pages (no build step) served with strict security headers."""
 
 from __future__ import annotations
 
@@ -45,6 +45,11 @@ async def favicon() -> FileResponse:
 @router.get("/moderator")
 async def moderator() -> FileResponse:
     return _page("moderator.html")
+
+
+@router.get("/rapporteur")
+async def rapporteur() -> FileResponse:
+    return _page("rapporteur.html")
 
 
 @router.get("/join/{join_code}")

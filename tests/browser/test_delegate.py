@@ -347,6 +347,9 @@ def test_every_language_has_every_string(phone: Page) -> None:
         "no_one_queued",
     ):
         assert f"display.{key}" in keys
+    for status in ("submitted", "accepted", "set_aside", "merged"):
+        assert f"contribution_status.{status}" in keys
+    assert {"contribution.recommendation", "contribution.pledge", "display.outcome"} <= keys
 
 
 def test_browser_language_is_the_default(browser: Browser, faces: dict[str, Any]) -> None:
@@ -703,3 +706,112 @@ def test_the_form_offers_what_the_server_says(phone: Page, faces: dict[str, Any]
         "This segment has ended: no more requests."
     )
     expect(phone.locator("#request-section")).to_be_hidden()
+
+
+# --- a recommendation or a pledge for the outcome ------------------------------------------------
+
+CONTRIBUTIONS = "**/api/v1/events/*/contributions"
+
+
+def open_contribution_form(page: Page, opener: str = "Write a recommendation or pledge") -> None:
+    page.get_by_role("button", name=opener).click()
+    expect(page.locator("#contribute-form")).to_be_visible()
+
+
+def test_a_contribution_made_while_speaking_is_sent_once_and_followed(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+    command(
+        api,
+        segment_id,
+        type="approve_request",
+        request_id=pending_request(api, segment_id, "Amina Diallo"),
+        position=0,
+    )
+    command(api, segment_id, type="call_next")
+    expect(status(phone)).to_contain_text("You are speaking")
+    entry_id = api.state(segment_id)["state"]["current"]["id"]
+
+    bodies: list[dict[str, Any]] = []
+
+    def flaky(route: Route) -> None:
+        bodies.append(json.loads(route.request.post_data or "{}"))
+        if len(bodies) == 1:
+            route.abort("internetdisconnected")  # no answer at all
+        elif len(bodies) == 2:
+            refuse(503, "storage_unavailable")(route)  # the server could not write it
+        else:
+            route.continue_()
+
+    phone.route(CONTRIBUTIONS, flaky)
+    open_contribution_form(phone)
+    expect(phone.get_by_label("Recommendation", exact=True)).to_be_checked()
+    expect(phone.get_by_label("Language of your text")).to_have_value("en")
+    text = "Recognise the skills of migrant workers across borders,\nwith the trade unions."
+    phone.get_by_label("Your text", exact=True).fill(text)
+    expect(phone.locator("#contribute-count")).to_have_text(f"{len(text)} of 2000 characters")
+    phone.get_by_role("button", name="Send", exact=True).click()
+    expect(phone.locator("#contribute-sent")).to_have_text("Sent. The rapporteur will review it.")
+    expect(phone.locator("#contribute-form")).to_be_hidden()
+    mine = phone.locator("#contributions-list li")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text("Submitted")
+    assert len(bodies) == 3 and len({body["command_id"] for body in bodies}) == 1
+    assert bodies[0]["segment_id"] == segment_id and bodies[0]["entry_id"] == entry_id
+    (stored,) = api.ok("GET", f"/events/{faces['event']['id']}/contributions")["contributions"]
+    assert stored["text"] == text and stored["entry_id"] == entry_id
+
+    # curated elsewhere: the phone follows, live
+    api.ok(
+        "PATCH",
+        f"/contributions/{stored['id']}",
+        json={
+            "command_id": "curate-1",
+            "text": "Recognise migrant workers' skills across borders.",
+            "status": "accepted",
+        },
+    )
+    expect(mine).to_contain_text("Accepted")
+    expect(mine).to_contain_text("Recognise migrant workers' skills across borders.")
+    expect(mine).to_contain_text("Reworded by the rapporteur")
+    assert_accessible(phone)
+
+
+def test_a_contribution_in_arabic(phone: Page, faces: dict[str, Any]) -> None:
+    start(faces["api"], opening(faces))
+    english = english_strings(phone)
+    phone.get_by_label("Language", exact=True).select_option("ar")
+    phone.get_by_label("اسمك").fill("ليلى حداد")
+    phone.get_by_label("فئة أصحاب المصلحة").select_option("national_human_rights_institution")
+    phone.get_by_role("button", name="انضمام").click()
+    expect(phone.locator("#identity")).to_contain_text("ليلى حداد")
+
+    open_contribution_form(phone, "اكتب توصية أو تعهدًا")
+    expect(phone.get_by_label("لغة النص")).to_have_value("ar")
+    phone.get_by_role("button", name="إرسال", exact=True).click()  # nothing written yet
+    expect(phone.locator("#contribute-text-error")).to_have_text("يرجى كتابة توصيتك أو تعهدك.")
+    expect(phone.get_by_label("نصك", exact=True)).to_be_focused()
+
+    phone.get_by_label("تعهد", exact=True).check()
+    phone.get_by_label("نصك", exact=True).fill("نتعهد بتدريب مئة محامٍ على حقوق المهاجرين.")
+    phone.route(CONTRIBUTIONS, refuse(403, "forbidden"))
+    phone.get_by_role("button", name="إرسال", exact=True).click()
+    expect(phone.locator("#contribute-error")).to_have_text(
+        "لا يُسمح لهذا الهاتف بذلك. اطلب المساعدة من الأمانة."
+    )
+    phone.unroute(CONTRIBUTIONS)
+    phone.get_by_role("button", name="إرسال", exact=True).click()
+    mine = phone.locator("#contributions-list li")
+    expect(mine).to_contain_text("تعهد")
+    expect(mine).to_contain_text("مُرسلة")
+    expect(phone.locator("html")).to_have_attribute("dir", "rtl")
+    assert untranslated(phone, english) == []
+    assert_accessible(phone)
+    phone.locator("#contribute-heading").evaluate("node => node.scrollIntoView({block: 'start'})")
+    screenshot(phone, "delegate-ar-contribution")

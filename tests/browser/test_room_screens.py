@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, WebSocket, expect
 
+from tests.e2e.server import Api
+
 from .conftest import (
     VIEWPORTS,
     assert_accessible,
@@ -216,4 +218,108 @@ def test_commands_written_together_reach_the_display_as_one_update_without_a_res
     assert shown == [entry["name"] for entry in state["state"]["queue"]]
     assert any("from_version" in frame for frame in received if frame.get("type") == "update")
     assert sum('"hello"' in frame for frame in sent) == hellos, "the display had to resync"
+    context.close()
+
+
+def _accepted_contribution(faces: dict[str, Any], kind: str, text: str, language: str) -> str:
+    """A delegate's contribution (through the API), accepted and tagged by the organiser."""
+    api, event = faces["api"], faces["event"]
+    joined = api.ok(
+        "POST",
+        f"/events/{event['id']}/participants",
+        json={
+            "join_code": event["join_code"],
+            "name": "Layla Haddad",
+            "organisation": "المجلس الوطني لحقوق الإنسان",
+            "constituency": "national_human_rights_institution",
+        },
+    )
+    delegate = Api(faces["server"].base, joined["token"])
+    submitted = delegate.ok(
+        "POST",
+        f"/events/{event['id']}/contributions",
+        json={"command_id": "c-1", "kind": kind, "language": language, "text": text},
+    )
+    contribution_id = str(submitted["contribution_id"])
+    api.ok(
+        "PATCH",
+        f"/contributions/{contribution_id}",
+        json={"command_id": "cur-1", "status": "accepted", "objectives": [7, 16]},
+    )
+    return contribution_id
+
+
+def _show(faces: dict[str, Any], contribution_id: str | None) -> None:
+    faces["api"].ok(
+        "POST",
+        f"/events/{faces['event']['id']}/outcome/shown",
+        json={"command_id": f"show-{contribution_id}", "contribution_id": contribution_id},
+    )
+
+
+def test_the_reflection_shows_a_contribution_in_the_displays_language(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    """The contribution shown takes the speaker's place (labels in the link's language, its text
+    in its own direction); shown none, the display is as before."""
+    text = "ضمان وصول جميع المهاجرين إلى العدالة وسبل الانتصاف، بغض النظر عن وضعهم من حيث الهجرة."
+    contribution_id = _accepted_contribution(faces, "recommendation", text, "ar")
+    faces["api"].command(discussion, {"type": "call_next"}).raise_for_status()
+    display = open_face(browser, "display", faces["display"].replace("#key=", "?lang=fr#key="))
+    _live(display)
+    expect(display.locator("#speaker-name")).to_have_text("Panellist 1")
+    expect(display.locator("#reflection")).to_be_hidden()
+
+    _show(faces, contribution_id)
+    reflection = display.locator("#reflection")
+    expect(reflection).to_be_visible(timeout=2000)
+    expect(display.locator("#reflection-label")).to_have_text("Conclusions de l\u2019audition")
+    expect(display.locator("#reflection-kind")).to_have_text("Recommandation")
+    expect(display.locator("#reflection-text")).to_have_text(text)
+    direction = display.locator("#reflection-text").evaluate(
+        "node => getComputedStyle(node).direction"
+    )
+    assert direction == "rtl"
+    expect(display.locator("#reflection-by")).to_have_text(
+        "المجلس الوطني لحقوق الإنسان · Institution nationale des droits de l\u2019homme"
+    )
+    objectives = display.locator("#reflection-objectives li")
+    expect(objectives).to_have_text(["Objectif 7", "Objectif 16"])  # the titles are English only
+    # the speaker stays, small, below it
+    expect(display.locator("#speaker-name")).to_have_text("Panellist 1")
+    reflection_box = reflection.bounding_box()
+    speaker_box = display.locator("#speaker-name").bounding_box()
+    assert reflection_box is not None and speaker_box is not None
+    assert speaker_box["y"] > reflection_box["y"] + reflection_box["height"] - 1
+    assert_accessible(display)
+    screenshot(display, "display-reflection-fr")
+
+    _show(faces, None)
+    expect(reflection).to_be_hidden(timeout=2000)
+    expect(display.locator("#speaker-name")).to_have_text("Panellist 1")
+    assert display.locator("body").evaluate("body => !body.classList.contains('reflecting')")
+
+
+def test_a_missed_outcome_update_is_asked_for_again(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    """An outcome_update that does not start from the outcome held means one was missed: the
+    display says hello again and adopts the whole outcome it gets back."""
+    contribution_id = _accepted_contribution(
+        faces, "pledge", "Ten reception centres by 2026.", "en"
+    )
+    context = browser.new_context(viewport=VIEWPORTS["display"], bypass_csp=True)
+    page = context.new_page()
+    sent: list[str] = []
+    page.on("websocket", lambda socket: socket.on("framesent", lambda p: sent.append(str(p))))
+    page.goto(faces["display"])
+    _live(page)
+    held = page.evaluate("() => window.floorConnection.outcomeVersion")
+    assert isinstance(held, int) and held > 0
+    page.evaluate("() => { window.floorConnection.outcomeVersion -= 1; }")  # as if one was lost
+    hellos = sum('"hello"' in frame for frame in sent)
+    _show(faces, contribution_id)
+    expect(page.locator("#reflection-text")).to_have_text("Ten reception centres by 2026.")
+    assert page.evaluate("() => window.floorConnection.outcomeVersion") == held + 1
+    assert sum('"hello"' in frame for frame in sent) == hellos + 1
     context.close()

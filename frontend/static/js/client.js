@@ -193,10 +193,18 @@ export function keepAwake() {
 /**
  * A live connection to /ws/segments/{id} or /ws/events/{id}.
  *
- * Fires "change" (state, programme or own requests changed), "status" (connecting, live,
- * reconnecting) and "servererror" (an error frame not tied to a command). `send()` resolves with
- * the ack or rejects with the error frame; an unanswered command is sent again, with the same id,
- * after a reconnect, so it is applied once.
+ * Fires "change" (state, programme or own requests changed; detail "snapshot", "update", "mine",
+ * "programme" or "outcome"), "status" (connecting, live, reconnecting) and "servererror" (an
+ * error frame not tied to a command). `send()` resolves with the ack or rejects with the error
+ * frame; an unanswered command is sent again, with the same id, after a reconnect, so it is
+ * applied once.
+ *
+ * The meeting day's outcome (recommendations and pledges) as this socket's audience sees it is
+ * `outcome` (the state of GET /events/{id}/contributions: `contributions`, and per audience
+ * `shown_id` / `shown`), at `outcomeVersion`; both null until the first snapshot. It is kept by
+ * the snapshot's `outcome`, `outcome` frames and `outcome_update` patches (a gap asks again with
+ * a hello), and every change of it fires "change" with detail "outcome". `sendOutcome()` sends
+ * an outcome command (accept_contribution, show_contribution, ...) like `send()`.
  */
 export class FloorConnection extends EventTarget {
   constructor(path) {
@@ -214,6 +222,9 @@ export class FloorConnection extends EventTarget {
     this.liveSegmentId = null;
     this.mine = [];
     this.canRequest = null; // delegates: per kind, what refuses it to them in particular (or null)
+    this.outcome = null; // the outcome as this audience sees it: {event_id, version, contributions, ...}
+    this.outcomeVersion = null;
+    this.outcomeResync = false; // a hello sent for a missed outcome_update, not yet answered
     this.pending = new Map(); // command_id -> {frame, resolve, reject}
     this.attempt = 0;
     this.pingTimer = null;
@@ -290,6 +301,7 @@ export class FloorConnection extends EventTarget {
         this.adopt(frame);
         this.live();
         this.changed("snapshot");
+        if (frame.outcome) this.changed("outcome");
         break;
       case "update":
         if (frame.segment_id !== this.segmentId || frame.version <= this.version) return;
@@ -317,6 +329,24 @@ export class FloorConnection extends EventTarget {
         this.programme = frame.segments;
         this.liveSegmentId = frame.live_segment_id;
         this.changed("programme");
+        break;
+      case "outcome":
+        this.adoptOutcome(frame.version, frame.state);
+        this.changed("outcome");
+        break;
+      case "outcome_update":
+        if (this.outcomeVersion !== null && frame.version <= this.outcomeVersion) return; // had it
+        if (this.outcomeVersion === null || frame.from_version !== this.outcomeVersion) {
+          // a gap: the hello's answer carries the whole outcome (asked once until it comes)
+          if (!this.outcomeResync) {
+            this.outcomeResync = true;
+            this.resync();
+          }
+          return;
+        }
+        this.outcome = applyPatch(this.outcome, frame.patch);
+        this.outcomeVersion = frame.version;
+        this.changed("outcome");
         break;
       case "pong":
         this.clock.add(frame.t, localNow(), frame.server_time);
@@ -353,6 +383,13 @@ export class FloorConnection extends EventTarget {
     this.liveSegmentId = snapshot.live_segment_id;
     this.mine = snapshot.mine || [];
     this.canRequest = snapshot.can_request ?? null;
+    if (snapshot.outcome) this.adoptOutcome(snapshot.outcome.version, snapshot.outcome.state);
+  }
+
+  adoptOutcome(version, state) {
+    this.outcome = state;
+    this.outcomeVersion = version;
+    this.outcomeResync = false;
   }
 
   live() {
@@ -367,16 +404,33 @@ export class FloorConnection extends EventTarget {
     }
   }
 
-  /** Send a command; `baseVersion` makes it refused if someone else changed the state first. */
-  send(command, { baseVersion = null, segmentId = null } = {}) {
-    const frame = { type: "command", command_id: newId(), command };
+  /**
+   * Send a command; `baseVersion` makes it refused if someone else changed the state first.
+   * `commandId` (default: a new one) names the intention: the same id is applied once.
+   */
+  send(command, { baseVersion = null, segmentId = null, commandId = null } = {}) {
+    const frame = { type: "command", command_id: commandId || newId(), command };
     if (baseVersion !== null) frame.base_version = baseVersion;
     if (segmentId) frame.segment_id = segmentId;
-    return new Promise((resolve, reject) => {
-      this.pending.set(frame.command_id, { frame, resolve, reject });
-      if (this.status === "live" && this.socket && this.socket.readyState === WebSocket.OPEN) {
-        this.socket.send(JSON.stringify(frame));
-      }
-    });
+    const waiting = this.pending.get(frame.command_id);
+    if (waiting) return waiting.promise; // already on its way: one answer for both
+    let settle;
+    const promise = new Promise((resolve, reject) => (settle = { resolve, reject }));
+    this.pending.set(frame.command_id, { frame, ...settle, promise });
+    if (this.status === "live" && this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify(frame));
+    }
+    return promise;
+  }
+
+  /**
+   * Send a command on the meeting day's outcome ({type: "accept_contribution", contribution_id},
+   * {type: "show_contribution", contribution_id: null}, ...) on this socket: resolves with the ack
+   * ({command_id, event_id, version, events, contribution_id}) or rejects with the error frame
+   * ({code, message, command_id}). Kept and sent again with the same command id after a
+   * reconnect, so it is applied once; pass `commandId` to send an earlier intention again.
+   */
+  sendOutcome(command, { commandId = null } = {}) {
+    return this.send(command, { commandId });
   }
 }

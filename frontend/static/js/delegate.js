@@ -1,5 +1,5 @@
 // The delegate's phone: join with the event's code, request the floor, follow one's place in
-// the queue until one speaks. Everything the server says is put in as text (dom.js).
+// the queue until one speaks, send a recommendation or a pledge for the outcome. Everything the server says is put in as text (dom.js).
 // This module wires the pieces (delegate/*.js) to the page and renders on every change.
 //
 // A phone that has joined keeps its session (an HttpOnly cookie) and goes on with it: the join
@@ -11,6 +11,7 @@ import { actAs, api, signIn } from "./client.js";
 import { fill, h, setText } from "./dom.js";
 import { LANGUAGES, apply, currentLanguage, onLanguageChange, pickLanguage, setLanguage } from "./i18n.js";
 import { Clocks } from "./delegate/clocks.js";
+import { createContribute } from "./delegate/contribute.js";
 import { createHeader } from "./delegate/header.js";
 import { createJoin } from "./delegate/join.js";
 import { createQueue } from "./delegate/queue.js";
@@ -27,6 +28,7 @@ const ctx = {
   code: decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || ""),
   info: null, // GET /join/{code}, once looked up
   participant: null, // who this phone belongs to
+  eventId: null, // the event this phone's session belongs to
   connection: null,
   clocks: new Clocks(),
   render,
@@ -36,6 +38,7 @@ const ctx = {
   resetFloor: () => {
     status.reset();
     join.reset();
+    contribute.reset();
   },
 };
 
@@ -46,6 +49,7 @@ const header = createHeader(ctx);
 const status = createStatus(ctx);
 const request = createRequestForm(ctx);
 const queue = createQueue(ctx);
+const contribute = createContribute(ctx);
 const join = createJoin(ctx);
 const session = createSession(ctx);
 
@@ -54,6 +58,7 @@ function render() {
   header.render();
   status.render();
   request.render();
+  contribute.render();
   queue.render();
   header.setTitle();
   ctx.clocks.tick(ctx.connection);
@@ -73,6 +78,7 @@ function translatePage() {
   apply(document);
   $("language-picker").value = currentLanguage();
   join.translate();
+  contribute.translate();
   header.setTitle();
   status.reset(); // rebuild the status cards in the new language
   if (ctx.connection) render();

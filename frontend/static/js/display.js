@@ -1,13 +1,26 @@
 // Room display: the segment, the current speaker and their time, who is next, how to join.
 // Read from the back of the room; changes only when the state does, plus the clock's tick.
+// In the group reflection, the contribution the moderator or rapporteur shows (the outcome's
+// `shown`) takes the speaker's place, large; the speaker, if any, stays below it, small.
 import { FloorConnection, actAs, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
-import { apply, constituencyLabel, kindLabel, pickLanguage, setLanguage, t } from "./i18n.js";
+import { GCM_OBJECTIVES } from "./gcm.js";
+import {
+  apply,
+  constituencyLabel,
+  contributionKindLabel,
+  currentLanguage,
+  kindLabel,
+  pickLanguage,
+  setLanguage,
+  t,
+} from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 actAs("display");
 const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 let shownJoinCode = null;
+let shownReflection = null; // what the reflection shows, to rebuild it only on a change
 setLanguage(pickLanguage(new URLSearchParams(location.search).get("lang")));
 apply(document);
 
@@ -21,9 +34,58 @@ function affiliation(entry) {
   return parts.filter(Boolean).join(" · ");
 }
 
+/** A size for the shown text by its length: a pledge of one line reads from the back row. */
+function sizeOf(text) {
+  const length = [...text].length;
+  if (length <= 140) return "xl";
+  if (length <= 280) return "l";
+  if (length <= 480) return "m";
+  if (length <= 800) return "s";
+  return "xs";
+}
+
+function renderReflection(connection) {
+  const shown = (connection.outcome && connection.outcome.shown) || null;
+  document.body.classList.toggle("reflecting", Boolean(shown));
+  $("reflection").hidden = !shown;
+  if (!shown) {
+    shownReflection = null;
+    return;
+  }
+  const key = JSON.stringify(shown);
+  if (key === shownReflection) return;
+  shownReflection = key;
+  const kind = $("reflection-kind");
+  setText(kind, contributionKindLabel(shown.kind));
+  kind.dataset.kind = shown.kind;
+  const text = $("reflection-text");
+  setText(text, shown.text);
+  text.dataset.size = sizeOf(shown.text);
+  // the organisation in its own direction (an Arabic name on a French page), then the constituency
+  const constituency = shown.constituency === "other" ? "" : constituencyLabel(shown.constituency);
+  const by = [shown.organisation ? h("bdi", {}, shown.organisation) : null, constituency].filter(Boolean);
+  fill($("reflection-by"), by.flatMap((part, index) => (index ? [" · ", part] : [part])));
+  const objectives = shown.objectives || [];
+  $("reflection-objectives-box").hidden = objectives.length === 0;
+  const titled = currentLanguage() === "en"; // the titles are in English only
+  fill(
+    $("reflection-objectives"),
+    objectives.map((number) =>
+      h(
+        "li",
+        { class: "objective" },
+        h("span", { class: "objective-number" }, t("display.objective", { n: number })),
+        titled && GCM_OBJECTIVES.has(number) ? h("span", { class: "objective-title" }, GCM_OBJECTIVES.get(number)) : null,
+      ),
+    ),
+  );
+}
+
 function render(connection) {
   const state = connection.state;
   const event = connection.event || {};
+  renderReflection(connection);
+  document.body.dataset.speaker = state && state.current ? "on" : "none";
   setText($("event-title"), [event.title, event.room].filter(Boolean).join(" · "));
   if (!state) {
     setText($("segment-title"), event.title || "Floorkeeper");

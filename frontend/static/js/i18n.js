@@ -43,6 +43,9 @@ export const KINDS = [
 ];
 export const REQUESTABLE_KINDS = ["intervention", "point_of_order", "right_of_reply"];
 
+/** Kinds of contribution to the outcome (app/floor/contributions.py ContributionKind). */
+export const CONTRIBUTION_KINDS = ["recommendation", "pledge"];
+
 const STORAGE_KEY = "floorkeeper.language";
 const FALLBACK = "en";
 
@@ -168,6 +171,32 @@ export const STRINGS = {
     "display.overtime": "Overtime",
     "display.segment_ended": "This segment has ended",
     "display.no_one_queued": "No one is queued yet",
+    "contribute.heading": "Recommendation or pledge",
+    "contribute.intro": "During or after your turn, send a recommendation or a pledge for the outcome of the hearing.",
+    "contribute.open": "Write a recommendation or pledge",
+    "contribute.kind": "What are you sending?",
+    "contribute.recommendation_hint": "What should be done, and by whom.",
+    "contribute.pledge_hint": "What you or your organisation commit to do.",
+    "contribute.text": "Your text",
+    "contribute.count": "{count} of {max} characters",
+    "contribute.text_required": "Please write your recommendation or pledge.",
+    "contribute.language": "Language of your text",
+    "contribute.submit": "Send",
+    "contribute.sending": "Sending…",
+    "contribute.cancel": "Cancel",
+    "contribute.sent": "Sent. The rapporteur will review it.",
+    "contributions.heading": "Your contributions",
+    "contribution.recommendation": "Recommendation",
+    "contribution.pledge": "Pledge",
+    "contribution_status.submitted": "Submitted",
+    "contribution_status.accepted": "Accepted",
+    "contribution_status.set_aside": "Set aside",
+    "contribution_status.merged": "Merged with a similar one",
+    "contribution.edited": "Reworded by the rapporteur",
+    "error.already_curated": "The rapporteur has already reviewed it: it can no longer be changed.",
+    "display.outcome": "Outcome of the hearing",
+    "display.objectives": "Global Compact objectives",
+    "display.objective": "Objective {n}",
   },
 
   fr: {
@@ -291,6 +320,32 @@ export const STRINGS = {
     "display.overtime": "Temps dépassé",
     "display.segment_ended": "Ce segment est terminé",
     "display.no_one_queued": "Personne n’est encore inscrit",
+    "contribute.heading": "Recommandation ou engagement",
+    "contribute.intro": "Pendant ou après votre intervention, envoyez une recommandation ou un engagement pour les conclusions de l’audition.",
+    "contribute.open": "Rédiger une recommandation ou un engagement",
+    "contribute.kind": "Que souhaitez-vous envoyer ?",
+    "contribute.recommendation_hint": "Ce qui devrait être fait, et par qui.",
+    "contribute.pledge_hint": "Ce que vous ou votre organisation vous engagez à faire.",
+    "contribute.text": "Votre texte",
+    "contribute.count": "{count} sur {max} caractères",
+    "contribute.text_required": "Veuillez rédiger votre recommandation ou votre engagement.",
+    "contribute.language": "Langue de votre texte",
+    "contribute.submit": "Envoyer",
+    "contribute.sending": "Envoi…",
+    "contribute.cancel": "Annuler",
+    "contribute.sent": "Envoyé. Le rapporteur va l’examiner.",
+    "contributions.heading": "Vos contributions",
+    "contribution.recommendation": "Recommandation",
+    "contribution.pledge": "Engagement",
+    "contribution_status.submitted": "Envoyée",
+    "contribution_status.accepted": "Acceptée",
+    "contribution_status.set_aside": "Écartée",
+    "contribution_status.merged": "Fusionnée avec une contribution similaire",
+    "contribution.edited": "Reformulée par le rapporteur",
+    "error.already_curated": "Le rapporteur l’a déjà examinée : elle ne peut plus être modifiée.",
+    "display.outcome": "Conclusions de l’audition",
+    "display.objectives": "Objectifs du Pacte mondial",
+    "display.objective": "Objectif {n}",
   },
 
   es: {
@@ -414,6 +469,32 @@ export const STRINGS = {
     "display.overtime": "Tiempo excedido",
     "display.segment_ended": "Este segmento ha concluido",
     "display.no_one_queued": "Aún no hay nadie en la lista",
+    "contribute.heading": "Recomendación o compromiso",
+    "contribute.intro": "Durante o después de su intervención, envíe una recomendación o un compromiso para el resultado de la audiencia.",
+    "contribute.open": "Escribir una recomendación o un compromiso",
+    "contribute.kind": "¿Qué desea enviar?",
+    "contribute.recommendation_hint": "Qué debería hacerse, y quién debería hacerlo.",
+    "contribute.pledge_hint": "Lo que usted o su organización se comprometen a hacer.",
+    "contribute.text": "Su texto",
+    "contribute.count": "{count} de {max} caracteres",
+    "contribute.text_required": "Escriba su recomendación o compromiso.",
+    "contribute.language": "Idioma de su texto",
+    "contribute.submit": "Enviar",
+    "contribute.sending": "Enviando…",
+    "contribute.cancel": "Cancelar",
+    "contribute.sent": "Enviado. El relator lo examinará.",
+    "contributions.heading": "Sus contribuciones",
+    "contribution.recommendation": "Recomendación",
+    "contribution.pledge": "Compromiso",
+    "contribution_status.submitted": "Enviada",
+    "contribution_status.accepted": "Aceptada",
+    "contribution_status.set_aside": "Descartada",
+    "contribution_status.merged": "Fusionada con otra similar",
+    "contribution.edited": "Reformulada por el relator",
+    "error.already_curated": "El relator ya la examinó: ya no se puede modificar.",
+    "display.outcome": "Resultado de la audiencia",
+    "display.objectives": "Objetivos del Pacto Mundial",
+    "display.objective": "Objetivo {n}",
   },
 
   ru: {
@@ -537,6 +618,32 @@ export const STRINGS = {
     "display.overtime": "Время истекло",
     "display.segment_ended": "Этот сегмент завершён",
     "display.no_one_queued": "В списке пока никого нет",
+    "contribute.heading": "Рекомендация или обязательство",
+    "contribute.intro": "Во время или после своего выступления отправьте рекомендацию или обязательство для итогов слушаний.",
+    "contribute.open": "Написать рекомендацию или обязательство",
+    "contribute.kind": "Что вы отправляете?",
+    "contribute.recommendation_hint": "Что следует сделать и кому.",
+    "contribute.pledge_hint": "Что вы или ваша организация обязуетесь сделать.",
+    "contribute.text": "Ваш текст",
+    "contribute.count": "{count} из {max} символов",
+    "contribute.text_required": "Напишите вашу рекомендацию или обязательство.",
+    "contribute.language": "Язык вашего текста",
+    "contribute.submit": "Отправить",
+    "contribute.sending": "Отправка…",
+    "contribute.cancel": "Отмена",
+    "contribute.sent": "Отправлено. Докладчик рассмотрит ваш текст.",
+    "contributions.heading": "Ваши предложения",
+    "contribution.recommendation": "Рекомендация",
+    "contribution.pledge": "Обязательство",
+    "contribution_status.submitted": "Отправлено",
+    "contribution_status.accepted": "Принято",
+    "contribution_status.set_aside": "Отложено",
+    "contribution_status.merged": "Объединено с похожим",
+    "contribution.edited": "Отредактировано докладчиком",
+    "error.already_curated": "Докладчик уже рассмотрел этот текст: изменить его больше нельзя.",
+    "display.outcome": "Итоги слушаний",
+    "display.objectives": "Цели Глобального договора",
+    "display.objective": "Цель {n}",
   },
 
   zh: {
@@ -660,6 +767,32 @@ export const STRINGS = {
     "display.overtime": "已超时",
     "display.segment_ended": "本环节已结束",
     "display.no_one_queued": "尚无人排队发言",
+    "contribute.heading": "建议或承诺",
+    "contribute.intro": "在发言期间或发言之后，为听证会成果提交一项建议或承诺。",
+    "contribute.open": "撰写建议或承诺",
+    "contribute.kind": "您要提交什么？",
+    "contribute.recommendation_hint": "应当做什么，由谁来做。",
+    "contribute.pledge_hint": "您或您的组织承诺做什么。",
+    "contribute.text": "您的文字",
+    "contribute.count": "{count}/{max} 个字符",
+    "contribute.text_required": "请填写您的建议或承诺。",
+    "contribute.language": "文字所用语言",
+    "contribute.submit": "提交",
+    "contribute.sending": "正在提交…",
+    "contribute.cancel": "取消",
+    "contribute.sent": "已提交。报告员将进行审阅。",
+    "contributions.heading": "您提交的内容",
+    "contribution.recommendation": "建议",
+    "contribution.pledge": "承诺",
+    "contribution_status.submitted": "已提交",
+    "contribution_status.accepted": "已采纳",
+    "contribution_status.set_aside": "已搁置",
+    "contribution_status.merged": "已与类似内容合并",
+    "contribution.edited": "报告员已修改措辞",
+    "error.already_curated": "报告员已审阅此内容，无法再修改。",
+    "display.outcome": "听证会成果",
+    "display.objectives": "《全球契约》目标",
+    "display.objective": "目标 {n}",
   },
 
   ar: {
@@ -783,6 +916,32 @@ export const STRINGS = {
     "display.overtime": "تجاوز الوقت المحدد",
     "display.segment_ended": "انتهى هذا الجزء",
     "display.no_one_queued": "لا أحد في القائمة بعد",
+    "contribute.heading": "توصية أو تعهد",
+    "contribute.intro": "أثناء مداخلتك أو بعدها، أرسل توصية أو تعهدًا لنتائج جلسة الاستماع.",
+    "contribute.open": "اكتب توصية أو تعهدًا",
+    "contribute.kind": "ماذا تريد أن ترسل؟",
+    "contribute.recommendation_hint": "ما الذي ينبغي فعله، ومن يقوم به.",
+    "contribute.pledge_hint": "ما تلتزم أنت أو منظمتك بفعله.",
+    "contribute.text": "نصك",
+    "contribute.count": "{count} من {max} حرف",
+    "contribute.text_required": "يرجى كتابة توصيتك أو تعهدك.",
+    "contribute.language": "لغة النص",
+    "contribute.submit": "إرسال",
+    "contribute.sending": "جارٍ الإرسال…",
+    "contribute.cancel": "إلغاء",
+    "contribute.sent": "تم الإرسال. سيراجعه المقرر.",
+    "contributions.heading": "مساهماتك",
+    "contribution.recommendation": "توصية",
+    "contribution.pledge": "تعهد",
+    "contribution_status.submitted": "مُرسلة",
+    "contribution_status.accepted": "مقبولة",
+    "contribution_status.set_aside": "مستبعدة",
+    "contribution_status.merged": "دُمجت مع مساهمة مماثلة",
+    "contribution.edited": "أعاد المقرر صياغتها",
+    "error.already_curated": "راجعها المقرر بالفعل: لم يعد من الممكن تعديلها.",
+    "display.outcome": "نتائج جلسة الاستماع",
+    "display.objectives": "أهداف الاتفاق العالمي",
+    "display.objective": "الهدف {n}",
   },
 };
 
@@ -865,6 +1024,16 @@ export function constituencyLabel(code) {
 
 export function kindLabel(code) {
   return code ? t(`kind.${code}`) : "";
+}
+
+/** "Recommendation" or "Pledge", in the page's language. */
+export function contributionKindLabel(code) {
+  return code ? t(`contribution.${code}`) : "";
+}
+
+/** A contribution's status (submitted, accepted, set_aside, merged), in the page's language. */
+export function contributionStatusLabel(code) {
+  return code ? t(`contribution_status.${code}`) : "";
 }
 
 /**

@@ -25,6 +25,7 @@ export function createSession(ctx) {
   /** Follow the delegate's event live; its details come with the socket's snapshot. */
   function enter(participant, eventId) {
     ctx.participant = participant;
+    ctx.eventId = eventId;
     showIdentity();
     fill($("segment-title"), ctx.info ? isolate(ctx.info.title) : ""); // until the snapshot says more
     show("floor");
@@ -46,6 +47,7 @@ export function createSession(ctx) {
     if (ctx.connection) ctx.connection.stop();
     ctx.connection = null;
     ctx.participant = null;
+    ctx.eventId = null;
     ctx.resetFloor();
     $("connection").hidden = true;
   }

@@ -19,6 +19,7 @@ const TRANSLATED_ERRORS = new Set([
   "forbidden",
   "not_found",
   "invalid_request",
+  "already_curated",
 ]);
 
 /** Server text in its own bidi island: an English name stays readable on an Arabic page. */

@@ -1,0 +1,133 @@
+// The list of contributions, filtered (status, kind, search), each a button that opens it.
+
+import { fill, h, setText } from "../dom.js";
+import { constituencyLabel } from "../i18n.js";
+import { keepFocus } from "./focus.js";
+import {
+  KIND_LABELS,
+  KIND_PLURALS,
+  STATUSES,
+  STATUS_LABELS,
+  matches,
+  searchWords,
+  segmentTitle,
+} from "./model.js";
+
+const $ = (id) => document.getElementById(id);
+
+export function createList(ctx) {
+  const filters = { status: "all", kind: "all", words: [] };
+  let shownKey = null;
+
+  function radio(group, value, label, count) {
+    const id = `${group}-${value}`;
+    const input = h("input", { type: "radio", name: group, id, value });
+    input.checked = filters[group] === value;
+    input.addEventListener("change", () => {
+      filters[group] = value;
+      render();
+    });
+    return h(
+      "label",
+      { class: "choice", for: id },
+      input,
+      h("span", { class: "choice-label" }, label),
+      count === null ? null : h("span", { class: "choice-count" }, String(count)),
+    );
+  }
+
+  /** The status choices with their counts: rebuilt only when a count changes. */
+  function renderFilters(all) {
+    const counts = Object.fromEntries(STATUSES.map((s) => [s, all.filter((c) => c.status === s).length]));
+    const key = JSON.stringify([counts, all.length]);
+    const box = $("status-filter");
+    if (box.dataset.key === key) return;
+    box.dataset.key = key;
+    keepFocus(() =>
+      fill(
+        box,
+        radio("status", "all", "All", all.length),
+        STATUSES.map((status) => radio("status", status, STATUS_LABELS[status], counts[status])),
+      ),
+    );
+  }
+
+  function item(contribution, shownId) {
+    const number = ctx.numbers().get(contribution.id);
+    const selected = ctx.selectedId() === contribution.id;
+    const where = segmentTitle(ctx.programme(), contribution.segment_id);
+    const { name, organisation, constituency } = contribution.author;
+    const details = [name, organisation].filter(Boolean).map((text) => h("bdi", {}, text));
+    if (constituency) details.push(constituencyLabel(constituency));
+    return h(
+      "li",
+      {},
+      h(
+        "button",
+        {
+          type: "button",
+          class: "item",
+          id: `item-${contribution.id}`,
+          "aria-current": selected ? "true" : null,
+          dataset: { status: contribution.status },
+          onclick: () => ctx.select(contribution.id),
+        },
+        h(
+          "span",
+          { class: "item-top" },
+          h("span", { class: "item-number" }, `#${number}`),
+          h("span", { class: `kind-pill kind-${contribution.kind}` }, KIND_LABELS[contribution.kind] || contribution.kind),
+          h("span", { class: `state-pill state-${contribution.status}` }, STATUS_LABELS[contribution.status] || contribution.status),
+          contribution.id === shownId ? h("span", { class: "on-air" }, "On the display") : null,
+          h("span", { class: "item-language" }, contribution.language.toUpperCase()),
+        ),
+        h("span", { class: "item-text", dir: "auto" }, contribution.text),
+        h("span", { class: "item-by" }, details.flatMap((part, index) => (index ? [" · ", part] : [part]))),
+        where ? h("span", { class: "item-where" }, where) : null,
+      ),
+    );
+  }
+
+  function render() {
+    const outcome = ctx.outcome();
+    const all = outcome ? outcome.contributions : [];
+    renderFilters(all);
+    const numbers = ctx.numbers();
+    const shown = all.filter((c) =>
+      matches(c, filters, {
+        number: numbers.get(c.id),
+        segmentTitle: segmentTitle(ctx.programme(), c.segment_id),
+      }),
+    );
+    const key = JSON.stringify([shown, ctx.selectedId(), outcome && outcome.shown_id, ctx.programme().length]);
+    if (key === shownKey) return;
+    shownKey = key;
+    keepFocus(() => fill($("list"), shown.map((c) => item(c, outcome && outcome.shown_id))));
+    const empty = $("list-empty");
+    empty.hidden = shown.length > 0;
+    if (!shown.length) {
+      setText(
+        empty,
+        all.length
+          ? "No contribution matches these filters."
+          : "No contribution yet. Delegates send them from their phones; they appear here at once.",
+      );
+    }
+    setText(
+      $("list-count"),
+      shown.length === all.length ? `${all.length} in all` : `${shown.length} of ${all.length} shown`,
+    );
+  }
+
+  fill(
+    $("kind-filter"),
+    radio("kind", "all", "Both", null),
+    Object.keys(KIND_LABELS).map((kind) => radio("kind", kind, KIND_PLURALS[kind], null)),
+  );
+  $("search").addEventListener("input", (event) => {
+    filters.words = searchWords(event.target.value);
+    render();
+  });
+
+  return { render };
+}
