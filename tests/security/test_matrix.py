@@ -210,6 +210,7 @@ FACES = {
     "GET /": "/",
     "GET /favicon.ico": "/favicon.ico",
     "GET /moderator": "/moderator",
+    "GET /rapporteur": "/rapporteur",
     "GET /join/{join_code}": "/join/abc",
     "GET /display/{event_id}": "/display/abc",
     "GET /clock/{event_id}": "/clock/abc",
