@@ -110,9 +110,15 @@ def timer_view(timer: Timer) -> View:
 
 
 def _current(turn: Turn | None, full: bool) -> View | None:
+    """A turn on the floor: its entry and timer; for the moderator also the turn an interposed
+    one interrupted (``interposed_in``) and the question an answer answers (entry ids)."""
     if turn is None:
         return None
-    return {**_entry(turn.entry, full), "timer": timer_view(turn.timer)}
+    out = {**_entry(turn.entry, full), "timer": timer_view(turn.timer)}
+    if full:
+        out["interposed_in"] = turn.interposed_in
+        out["answers"] = turn.answers
+    return out
 
 
 def _make_request(request: FloorRequest, _: bool) -> View:
@@ -160,6 +166,7 @@ def _settings(segment: SegmentState) -> View:
         "warning_ms": settings.warning_ms,
         "danger_ms": settings.danger_ms,
         "start_timer_on_call": settings.start_timer_on_call,
+        "points_of_order": settings.points_of_order,
         "default_times_ms": {kind.value: ms for kind, ms in settings.default_times_ms.items()},
     }
 
@@ -211,6 +218,14 @@ def _undo(segment: SegmentState) -> View | None:
     }
 
 
+def _last_speaker(segment: SegmentState) -> View | None:
+    """Whom ``readd_last_speaker`` gives a new turn: the newest record entry's speaker."""
+    if not segment.speeches:
+        return None
+    speech = segment.speeches[-1]
+    return {"entry_id": speech.entry_id, "name": speech.speaker.name, "kind": speech.kind.value}
+
+
 def _refusal(refusal: FloorError | None) -> View | None:
     return None if refusal is None else {"code": refusal.code, "message": refusal.message}
 
@@ -237,6 +252,8 @@ def view(segment: SegmentState, audience: Audience) -> View:
         "segment": _segment(segment),
         "settings": _settings(segment),
         "current": _current(segment.current, full),
+        # the turn an interposed question or answer paused: it has the floor again afterwards
+        "paused": _current(segment.paused, full),
         "message": segment.message,
         "queue": _remembered.many(segment.queue, full, _make_entry),
     }
@@ -245,6 +262,8 @@ def view(segment: SegmentState, audience: Audience) -> View:
         out["can_request"] = possible.requestable_here(segment)
     if full:
         out["requests"] = _remembered.many(segment.pending_requests(), True, _make_request)
+        out["notes"] = segment.notes  # private: never in the room's views
+        out["last_speaker"] = _last_speaker(segment)
         out["undo"] = _undo(segment)
         out["actions"] = _actions(segment)
         out["stats"] = _stats(segment)

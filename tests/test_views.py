@@ -14,8 +14,9 @@ from app.floor.model import Constituency, TurnKind
 from app.views import Audience, requestable, segment_summary, view
 from tests.floor.kit import Floor
 
+NO_RECORD = {"code": "no_record", "message": "nobody has spoken in this segment yet"}
 PRIVATE_KEYS = {"participant_id", "request_id", "note"}
-MODERATOR_ONLY = {"requests", "undo", "actions", "stats"}
+MODERATOR_ONLY = {"requests", "undo", "actions", "stats", "notes", "last_speaker"}
 
 
 def _keys(document: Any) -> Iterator[str]:
@@ -39,6 +40,7 @@ def busy(floor: Floor) -> Floor:
     floor.send(c.CallNext())
     floor.send(c.StartTimer())
     floor.send(c.SetMessage(text="please conclude"))
+    floor.send(c.SetNotes(text="private: the mayor leaves at noon"))
     return floor
 
 
@@ -55,7 +57,7 @@ def test_the_room_sees_no_personal_details(busy: Floor, audience: Audience) -> N
 
 def test_the_public_view_shows_the_floor(busy: Floor) -> None:
     document = busy.view(Audience.PUBLIC)
-    assert set(document) == {"segment", "settings", "current", "message", "queue"}
+    assert set(document) == {"segment", "settings", "current", "paused", "message", "queue"}
     assert busy.seg.current is not None
     assert document["current"] == {
         "id": busy.seg.current.entry.id,
@@ -78,6 +80,7 @@ def test_the_public_view_shows_the_floor(busy: Floor) -> None:
         ("Guest", "panellist"),
     ]
     assert document["message"] == "please conclude"
+    assert document["paused"] is None  # nobody interposed
     assert document["segment"]["status"] == "live"
     assert document["segment"]["title"] == "Thematic discussion I"
 
@@ -222,6 +225,9 @@ def test_the_console_is_told_what_it_may_do_now(busy: Floor) -> None:
         "remove_time": None,
         "reset_timer": None,
         "undo": None,
+        "readd_last_speaker": NO_RECORD,
+        "interpose_question": None,
+        "interpose_answer": None,
     }
     busy.send(c.RemoveEntry(entry_id=busy.seg.queue[0].id))  # Amina's point of order
     busy.request("p1", TurnKind.POINT_OF_ORDER)
@@ -242,6 +248,9 @@ def test_the_console_is_told_why_not(floor: Floor) -> None:
         "remove_time": nobody,
         "reset_timer": nobody,
         "undo": None,  # the segment's start can be taken back
+        "readd_last_speaker": NO_RECORD,
+        "interpose_question": nobody,
+        "interpose_answer": nobody,
     }
 
 
@@ -284,3 +293,26 @@ def test_the_room_display_is_told_neither(busy: Floor) -> None:
     assert "actions" not in document and "can_request" not in document
     assert "actions" not in busy.view(Audience.DELEGATE)
     assert "can_request" not in busy.view(Audience.MODERATOR)
+
+
+def test_the_moderator_sees_the_notes_and_who_waits_for_the_floor(busy: Floor) -> None:
+    console = busy.view()
+    assert console["notes"] == "private: the mayor leaves at noon"
+    assert (console["paused"], console["last_speaker"]) == (None, None)
+    assert console["settings"]["points_of_order"] is True
+    chen = console["current"]
+    assert (chen["interposed_in"], chen["answers"]) == (None, None)
+    busy.send(c.Interpose(name="Panellist", kind=TurnKind.ANSWER))
+    console = busy.view()
+    assert console["paused"]["name"] == "Chen Wei"
+    assert console["paused"]["timer"]["state"] == "paused"
+    assert console["current"]["interposed_in"] == chen["id"]
+    room = busy.view(Audience.PUBLIC)
+    assert (room["current"]["name"], room["paused"]["name"]) == ("Panellist", "Chen Wei")
+    assert [e["name"] for e in room["queue"]] == ["Amina Diallo", "Guest"]
+
+
+@pytest.mark.parametrize("audience", [Audience.PUBLIC, Audience.DELEGATE])
+def test_the_room_is_told_whether_points_of_order_are_on(busy: Floor, audience: Audience) -> None:
+    busy.send(c.SetPointsOfOrder(enabled=False))
+    assert busy.view(audience)["settings"]["points_of_order"] is False

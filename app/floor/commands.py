@@ -39,6 +39,7 @@ Aim = Annotated[str, PeoplesText(2000, paragraphs=True)]
 Line = Annotated[str, PeoplesText(200)]
 SpeakerName = Annotated[str, PeoplesText(120)]
 Organisation = Annotated[str, PeoplesText(160)]
+Notes = Annotated[str, PeoplesText(2000, paragraphs=True)]
 
 
 def _type_required(schema: dict[str, Any]) -> None:
@@ -110,6 +111,26 @@ class MoveEntry(_Command):
 class RemoveEntry(_Command):
     type: Literal["remove_entry"] = "remove_entry"
     entry_id: Id
+
+
+class ReaddLastSpeaker(_Command):
+    """Give the speaker of the segment's newest record entry a new turn at the top of the queue
+    (after the points of order waiting there), e.g. after an interpretation channel was lost;
+    the earlier turn stays on the record."""
+
+    type: Literal["readd_last_speaker"] = "readd_last_speaker"
+    duration_ms: Duration | None = None
+
+
+class EditEntry(_Command):
+    """Change a waiting entry (kind of turn, allotted time, note); omitted fields stay. It keeps
+    its place and its request; made a point of order, it moves up as the placement rule says."""
+
+    type: Literal["edit_entry"] = "edit_entry"
+    entry_id: Id
+    kind: TurnKind | None = None
+    duration_ms: Duration | None = None
+    note: Note | None = None
 
 
 class Undo(_Command):
@@ -227,6 +248,35 @@ class ClearMessage(_Command):
     type: Literal["clear_message"] = "clear_message"
 
 
+class Interpose(_Command):
+    """An interposed question, or a panellist's answer: the turn speaking is paused (its timer
+    too) and the floor goes to this speaker at once; when their turn ends, it goes back to the
+    paused turn. An answer may follow an interposed question (the question's turn ends)."""
+
+    type: Literal["interpose"] = "interpose"
+    participant_id: Id | None = None
+    name: SpeakerName = ""
+    organisation: Organisation = ""
+    constituency: Constituency = Constituency.OTHER
+    kind: Literal[TurnKind.QUESTION, TurnKind.ANSWER] = TurnKind.QUESTION
+    duration_ms: Duration | None = None
+    note: Note = ""
+
+
+class SetNotes(_Command):
+    """The moderator's private notes for the segment (only the moderator view shows them)."""
+
+    type: Literal["set_notes"] = "set_notes"
+    text: Notes
+
+
+class SetPointsOfOrder(_Command):
+    """Whether delegates may ask for points of order in this segment."""
+
+    type: Literal["set_points_of_order"] = "set_points_of_order"
+    enabled: Annotated[bool, Strict()]
+
+
 # --- the segment --------------------------------------------------------------------------------
 
 
@@ -287,6 +337,8 @@ SegmentCommand = Annotated[
     | AddSpeaker
     | MoveEntry
     | RemoveEntry
+    | ReaddLastSpeaker
+    | EditEntry
     | Undo
     | SetFloorMode
     | CloseList
@@ -295,6 +347,7 @@ SegmentCommand = Annotated[
     | SetDefaultTime
     | SetThresholds
     | SetStartTimerOnCall
+    | SetPointsOfOrder
     | CallNext
     | EndTurn
     | StartTimer
@@ -304,6 +357,8 @@ SegmentCommand = Annotated[
     | ResetTimer
     | SetMessage
     | ClearMessage
+    | Interpose
+    | SetNotes
     | StartSegment
     | EndSegment
     | UpdateSegment,

@@ -15,6 +15,7 @@ from . import events as e
 from . import possible
 from .errors import FloorError, Forbidden, NotFound, StaleVersion
 from .model import (
+    HOUR_MS,
     OPEN_REQUEST_STATUSES,
     FloorMode,
     FloorRequest,
@@ -142,10 +143,10 @@ def _supersede(state: HearingState, segment: SegmentState, ctx: Context) -> list
     if live_id is None or live_id == segment.id:
         return []
     live = state.segments[live_id]
-    out: list[e.Event] = []
-    if live.current is not None:
-        ended = _turn_ended(live, live.current, ctx.now)
-        out.append(ended.model_copy(update={"superseded_by": segment.id}))
+    out: list[e.Event] = [
+        ended.model_copy(update={"superseded_by": segment.id})
+        for ended in _turns_ended(live, ctx.now)
+    ]
     out.append(e.SegmentEnded(segment_id=live.id, at=ctx.now, superseded_by=segment.id))
     return out
 
@@ -154,9 +155,7 @@ def _supersede(state: HearingState, segment: SegmentState, ctx: Context) -> list
 def _end_segment(segment: SegmentState, cmd: c.EndSegment, ctx: Context) -> list[e.Event]:
     if segment.status is not SegmentStatus.LIVE:
         raise FloorError(f"segment {segment.details.title!r} is not live", code="not_live")
-    out: list[e.Event] = []
-    if segment.current is not None:
-        out.append(_turn_ended(segment, segment.current, ctx.now))
+    out: list[e.Event] = [*_turns_ended(segment, ctx.now)]
     out.append(e.SegmentEnded(segment_id=segment.id, at=ctx.now))
     return _marked(out, "end_segment", "ending the segment")
 
@@ -287,27 +286,29 @@ def _decline(segment: SegmentState, cmd: c.DeclineRequest, ctx: Context) -> list
 # --- the queue ----------------------------------------------------------------------------------
 
 
-@_handles(c.AddSpeaker)
-def _add_speaker(segment: SegmentState, cmd: c.AddSpeaker, ctx: Context) -> list[e.Event]:
-    if segment.status is SegmentStatus.ENDED:
-        raise FloorError(f"segment {segment.details.title!r} has ended", code="segment_ended")
+def _speaker(cmd: c.AddSpeaker | c.Interpose, ctx: Context) -> Speaker:
+    """Who a console command names: a registered participant, or a guest by name."""
     if cmd.participant_id is not None:
         speaker = ctx.speakers.get(cmd.participant_id)
         if speaker is None:
             raise NotFound(f"no participant {cmd.participant_id!r} in this event")
-        if possible.holds_place(segment, cmd.participant_id, cmd.kind is TurnKind.POINT_OF_ORDER):
-            raise FloorError(
-                f"{speaker.name} already has an open request or place in the queue",
-                code="already_queued",
-            )
-    else:
-        name = cmd.name.strip()
-        if not name:
-            raise FloorError(
-                "add_speaker needs a participant_id or a name", code="invalid", status=422
-            )
-        speaker = Speaker(
-            name=name, organisation=cmd.organisation.strip(), constituency=cmd.constituency
+        return speaker
+    name = cmd.name.strip()
+    if not name:
+        raise FloorError(f"{cmd.type} needs a participant_id or a name", code="invalid", status=422)
+    return Speaker(name=name, organisation=cmd.organisation.strip(), constituency=cmd.constituency)
+
+
+@_handles(c.AddSpeaker)
+def _add_speaker(segment: SegmentState, cmd: c.AddSpeaker, ctx: Context) -> list[e.Event]:
+    _refuse(possible.segment_ended(segment))
+    speaker = _speaker(cmd, ctx)
+    if cmd.participant_id is not None and possible.holds_place(
+        segment, cmd.participant_id, cmd.kind is TurnKind.POINT_OF_ORDER
+    ):
+        raise FloorError(
+            f"{speaker.name} already has an open request or place in the queue",
+            code="already_queued",
         )
     allotted = cmd.allotted_ms or segment.settings.default_times_ms[cmd.kind]
     entry = QueueEntry(
@@ -340,6 +341,56 @@ def _remove(segment: SegmentState, cmd: c.RemoveEntry, ctx: Context) -> list[e.E
     index = _entry_index(segment, cmd.entry_id)
     mark = _mark("remove_entry", f"removing {segment.queue[index].speaker.name}")
     return [e.EntryRemoved(segment_id=segment.id, entry_id=cmd.entry_id, undo=mark)]
+
+
+def _points_of_order_first(queue: tuple[QueueEntry, ...]) -> int:
+    """The top of the queue, after the points of order waiting there."""
+    return insertion_index(queue, TurnKind.POINT_OF_ORDER, None)
+
+
+@_handles(c.ReaddLastSpeaker)
+def _readd(segment: SegmentState, cmd: c.ReaddLastSpeaker, ctx: Context) -> list[e.Event]:
+    """The speaker of the newest record entry gets a new turn of the same kind at the top of the
+    queue, after the points of order waiting there; the earlier turn stays on the record."""
+    _refuse(possible.readd_last_speaker(segment))
+    speech = segment.speeches[-1]
+    allotted = cmd.duration_ms
+    if allotted is None:  # the time the turn had, if it is a duration a command could give
+        had = speech.allotted_ms
+        allotted = had if 0 < had <= HOUR_MS else segment.settings.default_times_ms[speech.kind]
+    entry = QueueEntry(
+        id=ctx.new_id(), speaker=speech.speaker, kind=speech.kind, allotted_ms=allotted
+    )
+    index = _points_of_order_first(segment.queue)
+    mark = _mark("readd_last_speaker", f"re-adding {speech.speaker.name}")
+    return [e.EntryAdded(segment_id=segment.id, entry=entry, index=index, undo=mark)]
+
+
+@_handles(c.EditEntry)
+def _edit(segment: SegmentState, cmd: c.EditEntry, ctx: Context) -> list[e.Event]:
+    """A waiting entry changes and keeps its place and request; made a point of order, it goes
+    where a new point of order would (after those at the top); the reverse keeps its place."""
+    index = _entry_index(segment, cmd.entry_id)
+    entry = segment.queue[index]
+    edited = replace(
+        entry,
+        kind=entry.kind if cmd.kind is None else cmd.kind,
+        allotted_ms=entry.allotted_ms if cmd.duration_ms is None else cmd.duration_ms,
+        note=entry.note if cmd.note is None else cmd.note.strip(),
+    )
+    if edited == entry:
+        return []
+    was_point = entry.kind is TurnKind.POINT_OF_ORDER
+    is_point = edited.kind is TurnKind.POINT_OF_ORDER
+    participant_id = entry.speaker.participant_id
+    changes_class = was_point != is_point and participant_id is not None
+    if changes_class and possible.holds_place(segment, participant_id or "", is_point):
+        what = "a point of order" if is_point else "another request or place in the queue"
+        raise FloorError(f"{entry.speaker.name} already has {what}", code="already_queued")
+    if is_point and not was_point:
+        index = _points_of_order_first(segment.queue[:index] + segment.queue[index + 1 :])
+    mark = _mark("edit_entry", f"editing {entry.speaker.name}'s turn")
+    return [e.EntryEdited(segment_id=segment.id, entry=edited, index=index, undo=mark)]
 
 
 def _undo(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Event]:
@@ -425,6 +476,16 @@ def _set_thresholds(segment: SegmentState, cmd: c.SetThresholds, ctx: Context) -
     ]
 
 
+@_handles(c.SetPointsOfOrder)
+def _set_points_of_order(
+    segment: SegmentState, cmd: c.SetPointsOfOrder, ctx: Context
+) -> list[e.Event]:
+    if segment.settings.points_of_order == cmd.enabled:
+        return []
+    mark = _mark("set_points_of_order", f"turning {'on' if cmd.enabled else 'off'} points of order")
+    return [e.PointsOfOrderSet(segment_id=segment.id, enabled=cmd.enabled, undo=mark)]
+
+
 @_handles(c.SetStartTimerOnCall)
 def _set_timer_on_call(
     segment: SegmentState, cmd: c.SetStartTimerOnCall, ctx: Context
@@ -443,9 +504,11 @@ def _turn_ended(
     segment: SegmentState, turn: Turn, now: int, *, skipped: bool = False
 ) -> e.TurnEnded:
     """The end of ``turn`` with its record entry: every turn given is on the record, whatever the
-    countdown did (never started, reset, paused)."""
+    countdown did (never started, reset, paused). The time interposed turns held the floor in it
+    is theirs, not its own."""
     timed = turn.timed_at(now)
     allotted = turn.timer.total_ms
+    interposed = turn.interposed_until(now)
     speech = Speech(
         entry_id=turn.entry.id,
         speaker=turn.entry.speaker,
@@ -454,13 +517,30 @@ def _turn_ended(
         called_at=turn.called_at,
         timer_started_at=turn.timer_started_at,
         ended_at=now,
-        held_ms=now - turn.called_at,
+        held_ms=now - turn.called_at - interposed,
         timed_ms=timed,
         overrun_ms=max(0, timed - allotted),
         skipped=skipped,
         request_id=turn.entry.request_id,
+        interposed_ms=interposed,
+        interposed_in=turn.interposed_in,
+        answers=turn.answers,
     )
     return e.TurnEnded(segment_id=segment.id, entry_id=turn.entry.id, speech=speech, at=now)
+
+
+def _turns_ended(segment: SegmentState, now: int) -> list[e.TurnEnded]:
+    """The end of every turn on the floor as the segment ends: the speaker's, then the one an
+    interposed turn had paused."""
+    turns = (segment.current, segment.paused)
+    return [_turn_ended(segment, turn, now) for turn in turns if turn is not None]
+
+
+def _returned(segment: SegmentState, now: int) -> list[e.Event]:
+    """The floor back to the turn an interposed turn paused (as the interposed turn ends)."""
+    if segment.paused is None:
+        return []
+    return [e.TurnReturned(segment_id=segment.id, entry_id=segment.paused.entry.id, at=now)]
 
 
 def _current(segment: SegmentState) -> Turn:
@@ -472,12 +552,16 @@ def _current(segment: SegmentState) -> Turn:
 @_handles(c.CallNext)
 def _call_next(segment: SegmentState, cmd: c.CallNext, ctx: Context) -> list[e.Event]:
     """End the current turn (if any), give the floor to the first in the queue and, when the
-    segment says so, start their timer: one command, taken back by one undo."""
+    segment says so, start their timer: one command, taken back by one undo. After an interposed
+    turn the floor goes back to the turn it paused, not to the queue."""
     _refuse(possible.call_next(segment))
     out: list[e.Event] = []
     if segment.current is not None:
         out.append(_turn_ended(segment, segment.current, ctx.now, skipped=cmd.skipped))
-    if segment.queue:
+    if segment.paused is not None:
+        out += _returned(segment, ctx.now)
+        label = f"giving the floor back to {segment.paused.entry.speaker.name}"
+    elif segment.queue:
         entry = segment.queue[0]
         out.append(e.TurnStarted(segment_id=segment.id, entry=entry, at=ctx.now))
         if segment.settings.start_timer_on_call:
@@ -495,7 +579,47 @@ def _end_turn(segment: SegmentState, cmd: c.EndTurn, ctx: Context) -> list[e.Eve
     _refuse(possible.end_turn(segment))
     turn = _current(segment)
     ended = _turn_ended(segment, turn, ctx.now, skipped=cmd.skipped)
-    return _marked([ended], "end_turn", f"ending {turn.entry.speaker.name}'s turn")
+    out = [ended, *_returned(segment, ctx.now)]
+    return _marked(out, "end_turn", f"ending {turn.entry.speaker.name}'s turn")
+
+
+@_handles(c.Interpose)
+def _interpose(segment: SegmentState, cmd: c.Interpose, ctx: Context) -> list[e.Event]:
+    """The turn speaking is paused (a running timer too) and the interposed speaker has the
+    floor at once (their timer started when the segment starts timers on call). An answer to an
+    interposed question ends the question's turn and stays interposed in the turn it paused."""
+    _refuse(possible.interpose(segment, cmd.kind))
+    turn = _current(segment)
+    speaker = _speaker(cmd, ctx)
+    allotted = cmd.duration_ms or segment.settings.default_times_ms[cmd.kind]
+    entry = QueueEntry(
+        id=ctx.new_id(), speaker=speaker, kind=cmd.kind, allotted_ms=allotted, note=cmd.note
+    )
+    out: list[e.Event] = []
+    answers: str | None = None
+    paused = segment.paused
+    if paused is not None:  # an answer to the interposed question speaking
+        out.append(_turn_ended(segment, turn, ctx.now))
+        answers = turn.entry.id
+    else:
+        paused = turn
+        if turn.timer.running:
+            remaining = turn.timer.remaining_at(ctx.now)
+            out.append(e.TimerPaused(segment_id=segment.id, at=ctx.now, remaining_ms=remaining))
+    out.append(
+        e.TurnInterposed(
+            segment_id=segment.id,
+            entry=entry,
+            at=ctx.now,
+            interposed_in=paused.entry.id,
+            answers=answers,
+        )
+    )
+    if segment.settings.start_timer_on_call:
+        deadline = ctx.now + allotted
+        out.append(e.TimerStarted(segment_id=segment.id, at=ctx.now, deadline_at=deadline))
+    label = f"interposing {speaker.name}'s {cmd.kind.value}"
+    return _marked(out, "interpose", label)
 
 
 @_handles(c.StartTimer)
@@ -565,3 +689,11 @@ def _clear_message(segment: SegmentState, cmd: c.ClearMessage, ctx: Context) -> 
         return []
     mark = _mark("clear_message", "clearing the message")
     return [e.MessageCleared(segment_id=segment.id, undo=mark)]
+
+
+@_handles(c.SetNotes)
+def _set_notes(segment: SegmentState, cmd: c.SetNotes, ctx: Context) -> list[e.Event]:
+    if cmd.text == segment.notes:
+        return []
+    mark = _mark("set_notes", "clearing the notes" if not cmd.text else "changing the notes")
+    return [e.NotesSet(segment_id=segment.id, text=cmd.text, undo=mark)]

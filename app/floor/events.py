@@ -108,6 +108,15 @@ class EntryRemoved(UndoableEvent):
     entry_id: str
 
 
+class EntryEdited(UndoableEvent):
+    """A waiting entry changed (``entry``, whole, same id and request), now at ``index``. Its
+    request, if any, takes the entry's kind."""
+
+    type: Literal["entry_edited"] = "entry_edited"
+    entry: QueueEntry
+    index: int
+
+
 class ChangeUndone(_Event):
     """Takes back the command whose first event made ``version`` (the top of the undo stack):
     the floor goes back to as it was before it (an older log's entry: its queue change)."""
@@ -151,6 +160,11 @@ class StartTimerOnCallSet(UndoableEvent):
     enabled: bool
 
 
+class PointsOfOrderSet(UndoableEvent):
+    type: Literal["points_of_order_set"] = "points_of_order_set"
+    enabled: bool
+
+
 class TurnEnded(EndingEvent):
     """The current turn is over; ``speech`` is its record entry, timed or not, skipped or not.
 
@@ -168,6 +182,27 @@ class TurnStarted(UndoableEvent):
 
     type: Literal["turn_started"] = "turn_started"
     entry: QueueEntry
+    at: int
+
+
+class TurnInterposed(UndoableEvent):
+    """An interposed question or answer takes the floor at once, its timer loaded, not started.
+    The turn speaking (``interposed_in``: its entry id) is paused; after an interposed question
+    (ended just before, ``answers``: its entry id) the turn it paused stays paused."""
+
+    type: Literal["turn_interposed"] = "turn_interposed"
+    entry: QueueEntry
+    at: int
+    interposed_in: str
+    answers: str | None = None
+
+
+class TurnReturned(UndoableEvent):
+    """The interposed turn has ended: the turn it paused (``entry_id``) has the floor again, its
+    timer as it was."""
+
+    type: Literal["turn_returned"] = "turn_returned"
+    entry_id: str
     at: int
 
 
@@ -211,6 +246,11 @@ class MessageCleared(UndoableEvent):
     type: Literal["message_cleared"] = "message_cleared"
 
 
+class NotesSet(UndoableEvent):
+    type: Literal["notes_set"] = "notes_set"
+    text: str
+
+
 Event = Annotated[
     SegmentCreated
     | SegmentUpdated
@@ -223,6 +263,7 @@ Event = Annotated[
     | EntryAdded
     | EntryMoved
     | EntryRemoved
+    | EntryEdited
     | ChangeUndone
     | FloorModeSet
     | ListClosed
@@ -231,15 +272,19 @@ Event = Annotated[
     | DefaultTimeSet
     | ThresholdsSet
     | StartTimerOnCallSet
+    | PointsOfOrderSet
     | TurnEnded
     | TurnStarted
+    | TurnInterposed
+    | TurnReturned
     | TimerStarted
     | TimerPaused
     | TimerResumed
     | TimeAdjusted
     | TimerReset
     | MessageSet
-    | MessageCleared,
+    | MessageCleared
+    | NotesSet,
     Field(discriminator="type"),
 ]
 

@@ -84,11 +84,16 @@ def requests_changed(segment: SegmentState, event: e.Event) -> tuple[str, ...]:
         request_id = event.request_id
     elif isinstance(event, e.TurnStarted):
         request_id = event.entry.request_id
-    elif isinstance(event, e.TurnEnded) and segment.current is not None:
-        request_id = segment.current.entry.request_id
+    elif isinstance(event, e.TurnEnded):
+        turn = _ending(segment, event.entry_id)
+        request_id = turn.entry.request_id if turn is not None else None
     elif isinstance(event, e.EntryRemoved):
         index = segment.entry_index(event.entry_id)
         request_id = segment.queue[index].request_id if index is not None else None
+    elif isinstance(event, e.EntryEdited):
+        request = segment.requests.get(event.entry.request_id or "")
+        kind_changes = request is not None and request.kind != event.entry.kind
+        request_id = event.entry.request_id if kind_changes else None
     if request_id is None:
         return ()
     if isinstance(event, e.FloorRequested) or request_id in segment.requests:
@@ -97,6 +102,17 @@ def requests_changed(segment: SegmentState, event: e.Event) -> tuple[str, ...]:
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def _ending(segment: SegmentState, entry_id: str) -> Turn | None:
+    """The turn a ``turn_ended`` ends: the speaker's, or the one an interposed turn paused (as
+    the segment ends). Logs written before interposition always end the speaker's."""
+    paused = segment.paused
+    current = segment.current
+    pauses = paused is not None and paused.entry.id == entry_id
+    if pauses and (current is None or current.entry.id != entry_id):
+        return paused
+    return current
 
 
 def _with_request(segment: SegmentState, request: FloorRequest) -> SegmentState:
@@ -255,12 +271,30 @@ def _removed(segment: SegmentState, event: e.EntryRemoved) -> SegmentState:
     return _set_status(replace(segment, queue=queue), entry.request_id, RequestStatus.REMOVED)
 
 
+@_folds(e.EntryEdited)
+def _edited(segment: SegmentState, event: e.EntryEdited) -> SegmentState:
+    queue, _, _ = _without(segment, event.entry.id)
+    segment = replace(segment, queue=_insert(queue, event.index, event.entry))
+    request = segment.requests.get(event.entry.request_id or "")
+    if request is None or request.kind == event.entry.kind:
+        return segment
+    return _with_request(segment, replace(request, kind=event.entry.kind))  # what it is now
+
+
 # --- undo -----------------------------------------------------------------------------------------
 
 #: Events that may follow the first event of the same console command (call_next: turn_ended,
-#: turn_started, timer_started; end_segment: turn_ended, segment_ended). Without an undo mark
-#: they belong to the command on top of the undo stack.
-_LATER_EVENTS = (e.TurnStarted, e.SegmentEnded, e.TimerStarted)
+#: turn_started or turn_returned, timer_started; end_segment: turn_ended, the paused turn's
+#: turn_ended, segment_ended; interpose: timer_paused or turn_ended, turn_interposed,
+#: timer_started). Without an undo mark they belong to the command on top of the undo stack.
+_LATER_EVENTS = (
+    e.TurnStarted,
+    e.SegmentEnded,
+    e.TimerStarted,
+    e.TurnEnded,
+    e.TurnInterposed,
+    e.TurnReturned,
+)
 
 
 def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> SegmentState:
@@ -286,6 +320,8 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
             requests=before.requests,
             request_ids_of=before.request_ids_of,
             touched=requests_changed(before, event),
+            paused=before.paused,
+            notes=before.notes,
         )
         return _push_undo(segment, entry)
     inverse = _legacy_inverse(before, event)
@@ -330,7 +366,9 @@ def _restore(segment: SegmentState, entry: UndoEntry) -> SegmentState:
         settings=entry.settings,
         queue=entry.queue,
         current=entry.current,
+        paused=entry.paused,
         message=entry.message,
+        notes=entry.notes,
         speeches=entry.speeches,
     )
     participants: set[str] = set()
@@ -474,6 +512,11 @@ def _timer_on_call(segment: SegmentState, event: e.StartTimerOnCallSet) -> Segme
     return _settings(segment, start_timer_on_call=event.enabled)
 
 
+@_folds(e.PointsOfOrderSet)
+def _points_of_order(segment: SegmentState, event: e.PointsOfOrderSet) -> SegmentState:
+    return _settings(segment, points_of_order=event.enabled)
+
+
 # --- turns and the timer ------------------------------------------------------------------------
 
 
@@ -514,13 +557,18 @@ def _legacy_speech(turn: Turn, event: e.TurnEnded) -> Speech:
 
 @_folds(e.TurnEnded)
 def _turn_ended(segment: SegmentState, event: e.TurnEnded) -> SegmentState:
-    assert segment.current is not None
+    """The speaker's turn ends (an interposed one: the turn it paused waits to take the floor
+    back), or, as the segment ends, the turn an interposed turn had paused."""
+    turn = _ending(segment, event.entry_id)
+    assert turn is not None
     speech = event.speech
     if not isinstance(speech, Speech):
-        speech = _legacy_speech(segment.current, event)
+        speech = _legacy_speech(turn, event)
     status = RequestStatus.SKIPPED if speech.skipped else RequestStatus.SPOKEN
-    segment = _set_status(segment, segment.current.entry.request_id, status)
-    return replace(segment, current=None, speeches=(*segment.speeches, speech), message="")
+    was_paused = turn is segment.paused
+    segment = _set_status(segment, turn.entry.request_id, status)
+    segment = replace(segment, speeches=(*segment.speeches, speech), message="")
+    return replace(segment, paused=None) if was_paused else replace(segment, current=None)
 
 
 @_folds(e.TurnStarted)
@@ -529,6 +577,33 @@ def _turn_started(segment: SegmentState, event: e.TurnStarted) -> SegmentState:
     turn = Turn(entry=entry, timer=Timer(allotted_ms=entry.allotted_ms), called_at=event.at)
     segment = replace(segment, queue=queue, current=turn, message="")
     return _set_status(segment, entry.request_id, RequestStatus.SPEAKING)
+
+
+@_folds(e.TurnInterposed)
+def _turn_interposed(segment: SegmentState, event: e.TurnInterposed) -> SegmentState:
+    """The interposed turn has the floor; the speaker's turn waits (``paused``), unless it is
+    already waiting (an answer after an interposed question that has just ended)."""
+    paused = segment.paused
+    if segment.current is not None:
+        assert paused is None, "one level of interposition"
+        paused = replace(segment.current, interposed_at=event.at)
+    assert paused is not None and paused.entry.id == event.interposed_in
+    turn = Turn(
+        entry=event.entry,
+        timer=Timer(allotted_ms=event.entry.allotted_ms),
+        called_at=event.at,
+        interposed_in=event.interposed_in,
+        answers=event.answers,
+    )
+    return replace(segment, current=turn, paused=paused, message="")
+
+
+@_folds(e.TurnReturned)
+def _turn_returned(segment: SegmentState, event: e.TurnReturned) -> SegmentState:
+    paused = segment.paused
+    assert segment.current is None and paused is not None and paused.entry.id == event.entry_id
+    turn = replace(paused, interposed_at=None, interposed_ms=paused.interposed_until(event.at))
+    return replace(segment, current=turn, paused=None, message="")
 
 
 @_folds(e.TimerStarted)
@@ -587,3 +662,8 @@ def _message_set(segment: SegmentState, event: e.MessageSet) -> SegmentState:
 @_folds(e.MessageCleared)
 def _message_cleared(segment: SegmentState, event: e.MessageCleared) -> SegmentState:
     return replace(segment, message="")
+
+
+@_folds(e.NotesSet)
+def _notes_set(segment: SegmentState, event: e.NotesSet) -> SegmentState:
+    return replace(segment, notes=event.text)

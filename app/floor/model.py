@@ -23,6 +23,10 @@ class TurnKind(StrEnum):
     RIGHT_OF_REPLY = "right_of_reply"
     MODERATOR_SUMMARY = "moderator_summary"
     REMARKS = "remarks"
+    #: an interposed question, and a panellist's answer (``interpose``): they pause the turn
+    #: speaking and hand the floor back to it when they end
+    QUESTION = "question"
+    ANSWER = "answer"
 
 
 #: The kinds a participant may ask for from the floor.
@@ -36,6 +40,8 @@ DEFAULT_TIMES_MS: Mapping[TurnKind, int] = MappingProxyType(
         TurnKind.RIGHT_OF_REPLY: 2 * MINUTE_MS,
         TurnKind.MODERATOR_SUMMARY: 5 * MINUTE_MS,
         TurnKind.REMARKS: 5 * MINUTE_MS,
+        TurnKind.QUESTION: 1 * MINUTE_MS,
+        TurnKind.ANSWER: 2 * MINUTE_MS,
     }
 )
 
@@ -185,6 +191,11 @@ class Turn:
     ``timer`` is the countdown the screens show: a reset starts it afresh. The turn keeps what a
     reset must not lose: when the floor was given (``called_at``), when its timer first started
     (``timer_started_at``) and the time the timer had run before its resets (``timed_before_ms``).
+
+    An interposed turn (a question or an answer, ``interpose``) names the turn it interrupted
+    (``interposed_in``) and, an answer to an interposed question, that question (``answers``):
+    entry ids. The interrupted turn waits in ``SegmentState.paused``, since ``interposed_at``;
+    ``interposed_ms`` is the time others held the floor in it before (not counted as its own).
     """
 
     entry: QueueEntry
@@ -192,6 +203,10 @@ class Turn:
     called_at: int = 0
     timer_started_at: int | None = None
     timed_before_ms: int = 0
+    interposed_in: str | None = None
+    answers: str | None = None
+    interposed_at: int | None = None
+    interposed_ms: int = 0
 
     def timed_at(self, now: int) -> int:
         """The time on the timer so far: running time summed across pauses and resets."""
@@ -199,16 +214,25 @@ class Turn:
         run = 0 if timer.started_at is None else timer.total_ms - timer.remaining_at(now)
         return self.timed_before_ms + run
 
+    def interposed_until(self, now: int) -> int:
+        """The time interposed turns have held the floor in this turn so far."""
+        since = 0 if self.interposed_at is None else now - self.interposed_at
+        return self.interposed_ms + since
+
 
 @dataclass(frozen=True, slots=True)
 class Speech:
     """One turn given, timed or not: the record of who held the floor, when, for how long.
 
-    ``held_ms`` (``ended_at - called_at``) is the time holding the floor, whatever the countdown
-    did; ``timed_ms`` the time on the timer (running time summed across pauses and resets);
-    ``allotted_ms`` the time allotted plus any added or removed (at the end of the turn);
-    ``overrun_ms`` how far ``timed_ms`` went past ``allotted_ms``. ``skipped``: the speaker was
-    called but did not speak (the moderator ended or passed the turn as skipped).
+    ``held_ms`` (``ended_at - called_at - interposed_ms``) is the time holding the floor,
+    whatever the countdown did; ``timed_ms`` the time on the timer (running time summed across
+    pauses and resets); ``allotted_ms`` the time allotted plus any added or removed (at the end of
+    the turn); ``overrun_ms`` how far ``timed_ms`` went past ``allotted_ms``. ``skipped``: the
+    speaker was called but did not speak (the moderator ended or passed the turn as skipped).
+    ``interposed_ms``: the time interposed turns held the floor while this one waited;
+    ``interposed_in``: the entry id of the turn this interposed turn interrupted; ``answers``:
+    the entry id of the interposed question this answer answered (both null otherwise). The
+    last three have defaults, so a log written before them still folds.
     """
 
     entry_id: str
@@ -223,6 +247,9 @@ class Speech:
     overrun_ms: int
     skipped: bool = False
     request_id: str | None = None
+    interposed_ms: int = 0
+    interposed_in: str | None = None
+    answers: str | None = None
 
     @property
     def started_at(self) -> int:
@@ -261,6 +288,8 @@ class Settings:
     danger_ms: int = 10_000
     #: call_next also starts the new speaker's timer (one command, undone as one)
     start_timer_on_call: bool = False
+    #: delegates may ask for points of order (off: ``request_floor`` refuses them)
+    points_of_order: bool = True
     default_times_ms: Mapping[TurnKind, int] = field(default_factory=lambda: DEFAULT_TIMES_MS)
 
 
@@ -305,6 +334,9 @@ class UndoEntry:
     #: why it can no longer be taken back: something nobody at the console did has changed the
     #: floor since (the segment ended as another started, a request was withdrawn); "" if nothing
     blocked: str = ""
+    #: the turn an interposed turn had paused, and the moderator's private notes, as they were
+    paused: Turn | None = None
+    notes: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +382,12 @@ class SegmentState:
     #: the ids of the pending requests, in the order they were made (what the moderator decides on)
     pending_ids: tuple[str, ...] = ()
     current: Turn | None = None
+    #: the turn an interposed question or answer (``current``) interrupted: it takes the floor
+    #: back when that ends, its timer as it was (paused, or idle if it never ran)
+    paused: Turn | None = None
     message: str = ""
+    #: the moderator's private notes for this segment (only the moderator view shows them)
+    notes: str = ""
     speeches: tuple[Speech, ...] = ()
     undo_stack: tuple[UndoEntry | Inverse, ...] = ()
 

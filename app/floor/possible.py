@@ -69,6 +69,24 @@ def holds_place(segment: SegmentState, participant_id: str, point_of_order: bool
     )
 
 
+def _same_person(a: Speaker, b: Speaker) -> bool:
+    """A registered participant is known by their id; a guest by everything they are called."""
+    if a.participant_id is not None or b.participant_id is not None:
+        return a.participant_id == b.participant_id
+    return a == b
+
+
+def has_place(segment: SegmentState, speaker: Speaker, kind: TurnKind) -> bool:
+    """Whether ``speaker`` has the floor now (speaking, or paused by an interposed turn) or a
+    place of this kind's class (an open request or a queue entry; a guest: any queue entry)."""
+    turns = [turn for turn in (segment.current, segment.paused) if turn is not None]
+    if any(_same_person(turn.entry.speaker, speaker) for turn in turns):
+        return True
+    if speaker.participant_id is not None:
+        return holds_place(segment, speaker.participant_id, kind is TurnKind.POINT_OF_ORDER)
+    return any(_same_person(entry.speaker, speaker) for entry in segment.queue)
+
+
 # --- the turn and its timer ----------------------------------------------------------------------
 
 
@@ -133,6 +151,31 @@ _TIMER: Mapping[str, Callable[[SegmentState], Refusal]] = MappingProxyType(
 )
 
 
+def interpose(segment: SegmentState, kind: TurnKind) -> Refusal:
+    """An interposed question or answer pauses the turn speaking; one level only: into an
+    interposed turn, only an answer to an interposed question (which it ends) may come."""
+    refusal = no_speaker(segment)
+    current = segment.current
+    if refusal is not None or current is None or segment.paused is None:
+        return refusal
+    if kind is TurnKind.ANSWER and current.entry.kind is TurnKind.QUESTION:
+        return None
+    what = current.entry.kind.value.replace("_", " ")
+    return FloorError(
+        f"{current.entry.speaker.name}'s {what} is already interposed: end it first "
+        "(only an answer may follow an interposed question)",
+        code="already_interposed",
+    )
+
+
+def interpose_question(segment: SegmentState) -> Refusal:
+    return interpose(segment, TurnKind.QUESTION)
+
+
+def interpose_answer(segment: SegmentState) -> Refusal:
+    return interpose(segment, TurnKind.ANSWER)
+
+
 def adjust_time(segment: SegmentState) -> Refusal:
     """Add or remove time: any speaker's clock, by any amount the command allows."""
     return no_speaker(segment)
@@ -141,6 +184,31 @@ def adjust_time(segment: SegmentState) -> Refusal:
 def reset_timer(segment: SegmentState) -> Refusal:
     """A timer already at its start is accepted (no events), so only ``no_speaker`` refuses."""
     return no_speaker(segment)
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+
+def segment_ended(segment: SegmentState) -> Refusal:
+    if segment.status is SegmentStatus.ENDED:
+        return FloorError(f"segment {segment.details.title!r} has ended", code="segment_ended")
+    return None
+
+
+def readd_last_speaker(segment: SegmentState) -> Refusal:
+    """The speaker of the newest record entry gets a new turn, unless they have one already."""
+    refusal = segment_ended(segment)
+    if refusal is None and not segment.speeches:
+        refusal = FloorError("nobody has spoken in this segment yet", code="no_record")
+    if refusal is None:
+        speech = segment.speeches[-1]
+        if has_place(segment, speech.speaker, speech.kind):
+            refusal = FloorError(
+                f"{speech.speaker.name} already has the floor, an open request or a place in "
+                "the queue",
+                code="already_queued",
+            )
+    return refusal
 
 
 # --- undo ----------------------------------------------------------------------------------------
@@ -230,6 +298,8 @@ def request_floor_here(segment: SegmentState, kind: TurnKind) -> Refusal:
         return FloorError(
             f"segment {segment.details.title!r} has ended: no more requests", code="segment_ended"
         )
+    if kind is TurnKind.POINT_OF_ORDER and not segment.settings.points_of_order:
+        return FloorError("points of order are off in this segment", code="points_of_order_off")
     if not segment.settings.list_open and kind is not TurnKind.POINT_OF_ORDER:
         return FloorError("the list of speakers is closed", code="list_closed")
     return None
@@ -292,5 +362,8 @@ MODERATOR_ACTIONS: Mapping[str, Callable[[SegmentState], Refusal]] = MappingProx
         "remove_time": adjust_time,
         "reset_timer": reset_timer,
         "undo": undo,
+        "readd_last_speaker": readd_last_speaker,
+        "interpose_question": interpose_question,
+        "interpose_answer": interpose_answer,
     }
 )

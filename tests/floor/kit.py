@@ -310,6 +310,8 @@ ACTION_TYPES = (
     + ["set_floor_mode", "close_list", "reopen_list", "set_queue_cap"]
     + ["set_default_time", "set_thresholds", "set_message", "clear_message"]
     + ["set_start_timer_on_call"]
+    + ["readd_last_speaker", "edit_entry", "edit_entry", "interpose", "interpose"]
+    + ["set_notes", "set_points_of_order"]
     + ["start_segment", "start_segment", "end_segment", "update_segment"]
 )
 
@@ -387,6 +389,27 @@ def build(floor: Floor, action: Action, segment_id: str) -> tuple[Any, Actor]:
             )
         case "remove_entry":
             return c.RemoveEntry(entry_id=_pick(entries, action.pick)), MODERATOR
+        case "edit_entry":
+            edit = c.EditEntry(
+                entry_id=_pick(entries, action.pick),
+                kind=action.kind if action.pick % 3 == 0 else None,
+                duration_ms=minutes if action.pick % 3 == 1 else None,
+                note=f"n{action.number}" if action.by_owner else None,
+            )
+            return edit, MODERATOR
+        case "readd_last_speaker":
+            return c.ReaddLastSpeaker(duration_ms=minutes if action.by_owner else None), MODERATOR
+        case "interpose":
+            kind = TurnKind.ANSWER if action.pick % 2 else TurnKind.QUESTION
+            if action.by_owner:
+                interpose = c.Interpose(participant_id=participant, kind=kind)
+            else:
+                interpose = c.Interpose(name=f"Guest {action.pick}", kind=kind, duration_ms=minutes)
+            return interpose, MODERATOR
+        case "set_notes":
+            return c.SetNotes(text=f"notes {action.pick % 3}" if action.number else ""), MODERATOR
+        case "set_points_of_order":
+            return c.SetPointsOfOrder(enabled=action.by_owner), MODERATOR
         case "adjust_time":
             return c.AdjustTime(delta_ms=adjust_delta(action)), MODERATOR
         case "set_floor_mode":

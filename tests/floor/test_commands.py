@@ -67,6 +67,17 @@ EXAMPLES: dict[str, Callable[[Floor, str, str], Example]] = {
         None,
     ),
     "remove_entry": lambda f, p, s: (c.RemoveEntry(entry_id=_entry(f, "A")), MODERATOR, None),
+    "edit_entry": lambda f, p, s: (
+        c.EditEntry(entry_id=_entry(f, "B"), kind=TurnKind.POINT_OF_ORDER, note="rule 12"),
+        MODERATOR,
+        None,
+    ),
+    # a question interposed and ended (the floor goes back to Speaker), then re-added
+    "readd_last_speaker": _steps(c.Interpose(name="Q"), c.EndTurn(), c.ReaddLastSpeaker()),
+    # a question interposed, then the answer to it
+    "interpose": _steps(c.Interpose(name="Q"), c.Interpose(name="Panellist", kind=TurnKind.ANSWER)),
+    "set_notes": _steps(c.SetNotes(text="Call the mayor after the break.")),
+    "set_points_of_order": _steps(c.SetPointsOfOrder(enabled=False)),
     "undo": _steps(c.Undo()),
     "set_floor_mode": _steps(c.SetFloorMode(mode=FloorMode.OPEN)),
     "close_list": _steps(c.CloseList()),

@@ -80,6 +80,37 @@ def _undo_taken() -> Floor:
     return floor
 
 
+def _spoken() -> Floor:
+    floor = _speaking()
+    floor.send(c.EndTurn())
+    return floor
+
+
+def _readded() -> Floor:
+    floor = _spoken()
+    floor.send(c.ReaddLastSpeaker())
+    return floor
+
+
+def _speaking_again() -> Floor:
+    """A spoke, was re-added and has the floor again: the newest record entry is theirs."""
+    floor = _readded()
+    floor.send(c.CallNext())
+    return floor
+
+
+def _interposed() -> Floor:
+    floor = _running()
+    floor.send(c.Interpose(name="Q"))
+    return floor
+
+
+def _answered() -> Floor:
+    floor = _interposed()
+    floor.send(c.Interpose(name="Panellist", kind=K.ANSWER))
+    return floor
+
+
 SETUPS: dict[str, Callable[[], Floor]] = {
     "scheduled": _scheduled,
     "empty": _empty,
@@ -91,6 +122,11 @@ SETUPS: dict[str, Callable[[], Floor]] = {
     "ended": _ended,
     "superseded": _superseded,
     "undo_taken": _undo_taken,
+    "spoken": _spoken,
+    "readded": _readded,
+    "speaking_again": _speaking_again,
+    "interposed": _interposed,
+    "answered": _answered,
 }
 ACTIONS = (
     "toggle_timer",
@@ -100,27 +136,38 @@ ACTIONS = (
     "remove_time",
     "reset_timer",
     "undo",
+    "readd_last_speaker",
+    "interpose_question",
+    "interpose_answer",
 )
 OK: str | None = None  # possible now
 NO, NL, QE = "no_speaker", "not_live", "queue_empty"
 NU, CU = "nothing_to_undo", "cannot_undo"
+NR, SE, AQ, AI = "no_record", "segment_ended", "already_queued", "already_interposed"
 
 # fmt: off
 CONSOLE = [
-    # setup         toggle_timer call_next end_turn add_time remove_time reset_timer undo
-    ("scheduled",  (NL,          NL,       NO,      NO,      NO,         NO,         NU)),
+    # setup             toggle call_next end_turn add rem  reset undo  readd interpose: q  a
+    ("scheduled",      (NL,    NL,       NO,      NO, NO,  NO,   NU,   NR,              NO, NO)),
     # every console command can be undone: here the segment's start
-    ("empty",      (NO,          QE,       NO,      NO,      NO,         NO,         OK)),
-    ("waiting",    (NO,          OK,       NO,      NO,      NO,         NO,         OK)),
+    ("empty",          (NO,    QE,       NO,      NO, NO,  NO,   OK,   NR,              NO, NO)),
+    ("waiting",        (NO,    OK,       NO,      NO, NO,  NO,   OK,   NR,              NO, NO)),
     # a reset of a timer at its start is accepted and changes nothing (decide returns no events)
-    ("speaking",   (OK,          OK,       OK,      OK,      OK,         OK,         OK)),
-    ("running",    (OK,          OK,       OK,      OK,      OK,         OK,         OK)),
-    ("paused",     (OK,          OK,       OK,      OK,      OK,         OK,         OK)),
-    ("added",      (OK,          OK,       OK,      OK,      OK,         OK,         OK)),
-    ("ended",      (NL,          NL,       NO,      NO,      NO,         NO,         OK)),
+    ("speaking",       (OK,    OK,       OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
+    ("running",        (OK,    OK,       OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
+    ("paused",         (OK,    OK,       OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
+    ("added",          (OK,    OK,       OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
+    ("ended",          (NL,    NL,       NO,      NO, NO,  NO,   OK,   SE,              NO, NO)),
     # ended as another segment started: nothing before that can be undone here
-    ("superseded", (NL,          NL,       NO,      NO,      NO,         NO,         CU)),
-    ("undo_taken", (NO,          OK,       NO,      NO,      NO,         NO,         CU)),
+    ("superseded",     (NL,    NL,       NO,      NO, NO,  NO,   CU,   SE,              NO, NO)),
+    ("undo_taken",     (NO,    OK,       NO,      NO, NO,  NO,   CU,   NR,              NO, NO)),
+    # A spoke: they may be given a new turn, once
+    ("spoken",         (NO,    QE,       NO,      NO, NO,  NO,   OK,   OK,              NO, NO)),
+    ("readded",        (NO,    OK,       NO,      NO, NO,  NO,   OK,   AQ,              NO, NO)),
+    ("speaking_again", (OK,    OK,       OK,      OK, OK,  OK,   OK,   AQ,              OK, OK)),
+    # one level of interposition: only an answer may follow an interposed question
+    ("interposed",     (OK,    OK,       OK,      OK, OK,  OK,   OK,   NR,              AI, OK)),
+    ("answered",       (OK,    OK,       OK,      OK, OK,  OK,   OK,   OK,              AI, AI)),
 ]
 # fmt: on
 

@@ -54,6 +54,9 @@ from tests.floor.kit import (
 )
 
 TURN_TYPES = ["call_next"] * 3 + [
+    "interpose",
+    "interpose",
+    "readd_last_speaker",
     "start_timer",
     "start_timer",
     "pause_timer",
@@ -64,6 +67,10 @@ TURN_TYPES = ["call_next"] * 3 + [
     "set_message",
     "undo",
 ]
+#: The commands of the list of speakers a chair expects, with those that end an interposed turn.
+LIST_TYPES = ["interpose"] * 3 + ["readd_last_speaker", "edit_entry", "call_next", "end_turn"]
+#: An interposed question ("q") or answer ("a") after a speaker is called.
+INTERPOSED = ["q", "q", "a"]
 REQUEST_TYPES = ["approve_request"] * 3 + ["decline_request", "withdraw_request", "undo"]
 #: The console's commands that change the floor: each can be undone, back to the floor before it.
 UNDOABLE_TYPES = [
@@ -88,16 +95,26 @@ class ExpectedTimer:
     first_started_at: int | None = None
     #: time on the timer before its resets
     timed_before_ms: int = 0
+    #: an interposed turn: the entry id of the turn it paused, and of the question it answers
+    interposed_in: str | None = None
+    answers: str | None = None
+    #: a turn paused by an interposed one: since when, and the time others held the floor before
+    interposed_at: int | None = None
+    interposed_ms: int = 0
 
     @property
     def timed_ms(self) -> int:
         run = self.allotted_ms + self.added_ms - self.remaining_ms if self.started else 0
         return self.timed_before_ms + run
 
+    def interposed_until(self, now: int) -> int:
+        since = 0 if self.interposed_at is None else now - self.interposed_at
+        return self.interposed_ms + since
+
 
 #: What undo must bring back: per segment and version of the undoable command's first event,
-#: the expected timer before it and when that was.
-Saved = dict[tuple[str, int], tuple[ExpectedTimer | None, int]]
+#: the expected timers before it (the speaker's, the paused turn's) and when that was.
+Saved = dict[tuple[str, int], tuple[ExpectedTimer | None, ExpectedTimer | None, int]]
 
 
 def _floor_parts(segment: SegmentState) -> dict[str, Any]:
@@ -107,8 +124,10 @@ def _floor_parts(segment: SegmentState) -> dict[str, Any]:
         "actual": (segment.actual_start_at, segment.actual_end_at),
         "settings": segment.settings,
         "current": segment.current,
+        "paused": segment.paused,
         "queue": segment.queue,
         "message": segment.message,
+        "notes": segment.notes,
         "speeches": segment.speeches,
         "statuses": {rid: r.status for rid, r in segment.requests.items()},
         "requests": segment.requests,
@@ -125,6 +144,8 @@ class RandomHearing(RuleBasedStateMachine):
         self.before: HearingState = self.floor.state
         self.events: list[Event] = []
         self.timers: dict[str, ExpectedTimer | None] = {}
+        #: the expected timer of the turn an interposed one paused, per segment
+        self.paused_timers: dict[str, ExpectedTimer | None] = {}
         self.saved: Saved = {}
 
     @initialize(two_segments=st.booleans(), started=st.booleans())
@@ -173,6 +194,24 @@ class RandomHearing(RuleBasedStateMachine):
         """Calling speakers and running their clock, on the live segment."""
         self.command(replace(action, segment=self._live_index() or 0))
 
+    @precondition(lambda self: self._live_index() is not None)
+    @rule(action=actions_of(["add_speaker"]), interposed=st.sampled_from([None, *INTERPOSED]))
+    def someone_takes_the_floor(self, action: Action, interposed: str | None) -> None:
+        """Someone is added and the next speaker called on the live segment, now and then
+        interrupted by an interposed question or answer (so turns are not rare)."""
+        live = self._live_index() or 0
+        self.command(replace(action, segment=live, stale=False))
+        self.command(Action("call_next", segment=live, pick=1))
+        if interposed is not None:
+            self.command(Action("interpose", segment=live, pick=1 if interposed == "a" else 0))
+
+    @precondition(lambda self: self._live_index() is not None)
+    @rule(action=actions_of(LIST_TYPES))
+    def the_list_then_undo(self, action: Action) -> None:
+        """The list of speakers a chair expects, taken back: interposing, re-adding, editing,
+        ending an interposed turn, on the live segment."""
+        self.command_then_undo(replace(action, segment=self._live_index() or 0))
+
     @precondition(lambda self: self._open_requests())
     @rule(action=actions_of(REQUEST_TYPES))
     def the_requests(self, action: Action) -> None:
@@ -208,6 +247,8 @@ class RandomHearing(RuleBasedStateMachine):
         cap = segment.settings.queue_cap
         if segment.status is SegmentStatus.ENDED:
             self.floor.refuse(command, "segment_ended", delegate(who), segment.id)
+        elif not segment.settings.points_of_order:
+            self.floor.refuse(command, "points_of_order_off", delegate(who), segment.id)
         elif _holds_point_of_order(segment, who):
             self.floor.refuse(command, "already_queued", delegate(who), segment.id)
         elif open_mode and cap is not None and len(segment.queue) >= cap:
@@ -243,12 +284,23 @@ class RandomHearing(RuleBasedStateMachine):
             if not isinstance(event, TurnEnded):
                 continue
             expected = self.timers[event.segment_id]
+            waiting = self.paused_timers.get(event.segment_id)
+            if waiting is not None and waiting.entry_id == event.entry_id:
+                expected = waiting  # the turn an interposed one paused, ending with the segment
             assert expected is not None and expected.entry_id == event.entry_id
             speech = event.speech
             assert isinstance(speech, Speech)
             now = self.floor.now
             assert (speech.called_at, speech.ended_at) == (expected.called_at, now)
-            assert speech.held_ms == now - expected.called_at
+            interposed = expected.interposed_until(now)
+            assert (speech.held_ms, speech.interposed_ms) == (
+                now - expected.called_at - interposed,
+                interposed,
+            )
+            assert (speech.interposed_in, speech.answers) == (
+                expected.interposed_in,
+                expected.answers,
+            )
             assert speech.timer_started_at == expected.first_started_at
             assert speech.allotted_ms == expected.allotted_ms + expected.added_ms
             assert speech.timed_ms == expected.timed_ms
@@ -267,27 +319,51 @@ class RandomHearing(RuleBasedStateMachine):
             versions[event.segment_id] = versions.get(event.segment_id, 0) + 1
             if isinstance(event, UndoableEvent) and event.undo is not None:
                 key = (event.segment_id, versions[event.segment_id])
-                self.saved[key] = (self.timers.get(event.segment_id), self.floor.now)
+                timer = self.timers.get(event.segment_id)
+                waiting = self.paused_timers.get(event.segment_id)
+                self.saved[key] = (timer, waiting, self.floor.now)
 
     def _follow_timers(self, accepted: tuple[Action, str] | None) -> None:
         now = self.floor.now
         undone = {ev.segment_id: ev.version for ev in self.events if isinstance(ev, ChangeUndone)}
         for segment_id in self.segment_ids:
-            current = self.floor.segment(segment_id).current
+            segment = self.floor.segment(segment_id)
+            current = segment.current
             expected = self.timers.get(segment_id)
+            waiting = self.paused_timers.get(segment_id)
             if segment_id in undone:
-                # the timer as it was before the command undone, its deadline kept: a running
-                # one has run on since (into overtime, maybe)
-                restored, then = self.saved[segment_id, undone[segment_id]]
+                # the timers as they were before the command undone, deadlines kept: a running
+                # one has run on since (into overtime, maybe); a paused turn's timer never runs
+                restored, restored_waiting, then = self.saved[segment_id, undone[segment_id]]
                 if restored is not None and restored.running:
                     restored = replace(restored, remaining_ms=restored.remaining_ms - (now - then))
                 self.timers[segment_id] = restored
+                self.paused_timers[segment_id] = restored_waiting
                 continue
             if current is None:
                 self.timers[segment_id] = None
+                self.paused_timers[segment_id] = None
+                continue
+            if waiting is not None and waiting.entry_id == current.entry.id:
+                # the interposed turn ended: the turn it paused has the floor back, timer paused
+                assert waiting.interposed_at is not None
+                self.timers[segment_id] = replace(
+                    waiting, interposed_at=None, interposed_ms=waiting.interposed_until(now)
+                )
+                self.paused_timers[segment_id] = None
                 continue
             if expected is None or expected.entry_id != current.entry.id:
-                # a new turn: loaded with its full time, started if the segment says so
+                # a new turn: loaded with its full time, started if the segment says so; an
+                # interposed one pauses the turn speaking (an answer follows a question instead)
+                interposed_in = answers = None
+                if segment.paused is not None:
+                    assert expected is not None
+                    if waiting is None:
+                        waiting = replace(expected, running=False, interposed_at=now)
+                    else:
+                        answers = expected.entry_id
+                    interposed_in = waiting.entry_id
+                self.paused_timers[segment_id] = waiting if segment.paused is not None else None
                 allotted = current.entry.allotted_ms
                 on_call = self.before.segments[segment_id].settings.start_timer_on_call
                 self.timers[segment_id] = ExpectedTimer(
@@ -298,6 +374,8 @@ class RandomHearing(RuleBasedStateMachine):
                     started=on_call,
                     called_at=now,
                     first_started_at=now if on_call else None,
+                    interposed_in=interposed_in,
+                    answers=answers,
                 )
                 continue
             if accepted is None or accepted[1] != segment_id:
@@ -341,8 +419,34 @@ class RandomHearing(RuleBasedStateMachine):
                     and (entry.kind is TurnKind.POINT_OF_ORDER) == point_of_order
                 ]
                 assert len(holders) == len(set(holders)), holders
-            if segment.current is not None:
-                assert segment.current.entry.id not in ids
+            for turn in (segment.current, segment.paused):
+                if turn is not None:
+                    assert turn.entry.id not in ids
+
+    @invariant()
+    def an_interposed_turn_hands_the_floor_back(self) -> None:
+        """One level: an interposed question or answer has the floor while the turn it paused
+        waits, its timer not running; the record links interposed turns and answers."""
+        for segment in self.floor.state.segments.values():
+            current, paused = segment.current, segment.paused
+            interposed = current is not None and current.interposed_in is not None
+            assert interposed == (paused is not None)
+            if current is not None and paused is not None:
+                assert current.interposed_in == paused.entry.id
+                assert current.entry.kind in (TurnKind.QUESTION, TurnKind.ANSWER)
+                assert not paused.timer.running and paused.interposed_at is not None
+            on_floor = {turn.entry.id for turn in (current, paused) if turn is not None}
+            recorded = {speech.entry_id: speech for speech in segment.speeches}
+            for index, speech in enumerate(segment.speeches):
+                if speech.interposed_in is not None:
+                    assert speech.interposed_in in on_floor | set(recorded)
+                    assert speech.kind in (TurnKind.QUESTION, TurnKind.ANSWER)
+                if speech.answers is not None:
+                    asked = recorded[speech.answers]
+                    assert asked.kind is TurnKind.QUESTION and speech.kind is TurnKind.ANSWER
+                    assert asked.interposed_in == speech.interposed_in
+                    assert segment.speeches.index(asked) < index
+                assert speech.held_ms == speech.ended_at - speech.called_at - speech.interposed_ms
 
     @invariant()
     def each_delegates_requests_are_indexed(self) -> None:
@@ -380,13 +484,13 @@ class RandomHearing(RuleBasedStateMachine):
             queued = {entry.request_id: entry for entry in segment.queue if entry.request_id}
             places = Counter(entry.request_id for entry in segment.queue if entry.request_id)
             assert all(count == 1 for count in places.values()), places
-            speaking = segment.current.entry.request_id if segment.current else None
+            speaking = {turn.entry.request_id for turn in (segment.current, segment.paused) if turn}
             recorded = Counter(s.request_id for s in segment.speeches if s.request_id)
             skipped = {s.request_id for s in segment.speeches if s.skipped}
             for request in segment.requests.values():
                 in_queue = request.id in queued
                 assert in_queue == (request.status is RequestStatus.QUEUED), request
-                assert (speaking == request.id) == (request.status is RequestStatus.SPEAKING)
+                assert (request.id in speaking) == (request.status is RequestStatus.SPEAKING)
                 # each turn given is on the record once, spoken or skipped
                 ended = request.status in (RequestStatus.SPOKEN, RequestStatus.SKIPPED)
                 assert recorded[request.id] == ended
@@ -410,6 +514,16 @@ class RandomHearing(RuleBasedStateMachine):
         for segment_id in self.segment_ids:
             segment = self.floor.segment(segment_id)
             expected = self.timers.get(segment_id)
+            waiting = self.paused_timers.get(segment_id)
+            if segment.paused is None:
+                assert waiting is None
+            else:
+                assert waiting is not None and waiting.entry_id == segment.paused.entry.id
+                paused_timer = segment.paused.timer
+                assert paused_timer.remaining_at(now) == waiting.remaining_ms
+                assert not paused_timer.running and not waiting.running
+                assert paused_timer.added_ms == waiting.added_ms
+                assert (paused_timer.started_at is not None) == waiting.started
             if segment.current is None:
                 assert expected is None
                 continue
@@ -436,11 +550,14 @@ class RandomHearing(RuleBasedStateMachine):
     @invariant()
     def the_room_sees_no_personal_details(self) -> None:
         for segment_id in self.segment_ids:
+            segment = self.floor.segment(segment_id)
             for audience in (Audience.PUBLIC, Audience.DELEGATE):
-                text = json.dumps(view(self.floor.segment(segment_id), audience))
+                text = json.dumps(view(segment, audience))
                 assert '"participant_id"' not in text
                 assert '"note"' not in text
                 assert '"request_id"' not in text
+                assert '"notes"' not in text
+                assert not segment.notes or segment.notes not in text
 
     @invariant()
     def what_the_faces_are_told_is_possible_is_what_decide_accepts(self) -> None:
@@ -464,7 +581,8 @@ class RandomHearing(RuleBasedStateMachine):
                         assert (here, mine) == (None, None), (participant_id, kind)
                         continue
                     # the rules look at the segment, then at the person, then at the queue's room
-                    first = here if here in ("segment_ended", "list_closed") else mine or here
+                    everyone = ("segment_ended", "points_of_order_off", "list_closed")
+                    first = here if here in everyone else mine or here
                     assert refused["code"] == first, (participant_id, kind, refused, here, mine)
 
     def _refusal(self, command: object, actor: Actor, segment_id: str) -> dict[str, str] | None:
@@ -514,6 +632,9 @@ def _console_commands(console: dict[str, Any]) -> dict[str, object]:
         "remove_time": c.AdjustTime(delta_ms=-30_000),
         "reset_timer": c.ResetTimer(),
         "undo": c.Undo(),
+        "readd_last_speaker": c.ReaddLastSpeaker(),
+        "interpose_question": c.Interpose(name="Guest", kind=TurnKind.QUESTION),
+        "interpose_answer": c.Interpose(name="Guest", kind=TurnKind.ANSWER),
     }
 
 
