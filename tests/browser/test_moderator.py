@@ -279,20 +279,87 @@ def test_remove_then_undo_with_the_button_and_the_key(console: Page, faces: Any)
     eventually(lambda: "Panellist 5" in queue_names(faces, segment))
 
 
-def test_undo_is_disabled_with_its_reason(console: Page, faces: Any) -> None:
+def test_undo_names_every_floor_command_and_takes_it_back_exactly(
+    console: Page, faces: Any
+) -> None:
     segment = segment_id(faces, DISCUSSION_I)
-    last = server_state(faces, segment)["queue"][-1]
-    command(faces, segment, {"type": "move_entry", "entry_id": last["id"], "position": 0})
+    body = console.locator("body")
     undo = console.locator("#btn-undo")
-    expect(undo).to_contain_text("Undo moving Panellist 13")
+    console.get_by_role("button", name="Call next").click()
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
+    expect(undo).to_contain_text("Undo calling Panellist 1")
+    expect(undo).to_have_attribute("data-command", "call_next")
+    body.press(" ")
+    expect(undo).to_contain_text("Undo starting the timer")
+    expect(undo).to_have_attribute("data-command", "start_timer")
+    console.get_by_role("button", name="Add 30 seconds").click()
+    expect(undo).to_contain_text("Undo adding 30 s")
+    command(faces, segment, {"type": "set_message", "text": "Please conclude"})
+    expect(undo).to_contain_text("Undo setting the message")
+
+    body.press("u")
+    expect(console.locator("#message-current")).to_have_text("No message on the speaker's clock.")
+    expect(console.locator("#notices")).to_contain_text("Undone: setting the message.")
+    body.press("u")
+    expect(console.locator("#timer-facts")).not_to_contain_text("adjusted")
+    body.press("u")
+    expect(console.locator("#btn-toggle")).to_contain_text("Start")  # the timer idle again
+    expect(undo).to_contain_text("Undo calling Panellist 1")
+    undo.click()
+    # the mistaken call taken back: nobody speaks, Panellist 1 heads the whole queue again
+    expect(console.locator("#speaker-name")).to_have_text("Nobody has the floor")
+    expect(entries(console).first).to_have_text("Panellist 1")
+    state = server_state(faces, segment)
+    assert state["current"] is None
+    assert [entry["name"] for entry in state["queue"]] == [f"Panellist {n}" for n in range(1, 14)]
+    expect(undo).to_contain_text("Undo starting the segment")
+
+
+def test_undo_is_disabled_with_the_servers_refusal_shown(open_console: Opener, faces: Any) -> None:
+    segment = make_live(faces)
+    page = open_console(f"{faces['moderator']}".replace("#", f"?segment={segment}#"))
+    expect(page.locator("#connection-status")).to_have_text("Live")
+    undo = page.locator("#btn-undo")
+    reason = page.locator("#undo-reason")
+    page.get_by_role("button", name="Call next").click()
+    expect(undo).to_contain_text("Undo calling Panellist 1")
     expect(undo).to_be_enabled()
-    command(faces, segment, {"type": "call_next"})  # the moved entry left the queue: no undo
-    expect(console.locator("#speaker-name")).to_have_text("Panellist 13")
+    expect(reason).to_be_hidden()
+    # another segment starts: this one ends, and the call can no longer be taken back
+    make_live(faces, 0)
+    expect(page.locator("#segment-title")).to_have_text("Opening Segment")
+    page.locator("#programme").get_by_role(
+        "button", name=re.compile("^Thematic discussion I:")
+    ).click()
+    expect(page.locator("#segment-eyebrow")).to_contain_text("Ended")
+    refusal = server_state(faces, segment)["actions"]["undo"]
+    assert refusal["code"] == "cannot_undo"
+    assert "calling Panellist 1" in refusal["message"]
+    expect(undo).to_contain_text("Undo calling Panellist 1")
     expect(undo).to_have_attribute("aria-disabled", "true")
-    expect(undo).to_have_attribute("title", re.compile("left the queue"))
     expect(undo).to_be_disabled()
-    console.locator("body").press("u")  # the key says why instead
-    expect(console.locator("#notices")).to_contain_text("left the queue")
+    expect(reason).to_be_visible()  # said on the page, not only in a tooltip
+    box = reason.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 8  # for the eye, not only a reader
+    expect(reason).to_contain_text("Cannot undo “calling Panellist 1”: the segment has ended")
+    expect(undo).to_have_attribute("title", re.compile("the segment has ended"))
+    page.locator("body").press("u")  # the key says why instead
+    expect(page.locator("#notices")).to_contain_text("the segment has ended")
+    assert server_state(faces, segment)["segment"]["status"] == "ended"
+
+
+def test_undoing_a_segment_start_asks_first(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    undo = console.locator("#btn-undo")
+    expect(undo).to_contain_text("Undo starting the segment")
+    body = console.locator("body")
+    body.press("u")
+    expect(undo).to_contain_text("Confirm: undo starting the segment")
+    expect(console.locator("#notices")).to_contain_text("changes which segment is live")
+    assert server_state(faces, segment)["segment"]["status"] == "live"  # nothing sent yet
+    body.press("u")
+    eventually(lambda: server_state(faces, segment)["segment"]["status"] == "scheduled")
+    expect(console.locator("#segment-banner")).to_contain_text("not live yet")
 
 
 def test_a_stale_version_refusal_shows_a_notice_and_is_not_retried(
@@ -421,6 +488,31 @@ def test_messages_to_the_speaker(console: Page, faces: Any) -> None:
     assert server_state(faces, segment)["message"] == ""
 
 
+def test_start_the_timer_when_the_speaker_is_called(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    toggle = console.get_by_role("checkbox", name="Start the timer when the speaker is called")
+    expect(toggle).not_to_be_checked()
+    toggle.check()
+    eventually(lambda: server_state(faces, segment)["settings"]["start_timer_on_call"] is True)
+    expect(console.locator("#next-details")).to_contain_text("timer starts on call")
+    console.get_by_role("button", name="Call next").click()  # one press: called and timed
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
+    expect(console.locator("#btn-toggle")).to_contain_text("Pause")
+    assert server_state(faces, segment)["current"]["timer"]["state"] == "running"
+    expect(console.locator("#btn-undo")).to_contain_text("Undo calling Panellist 1")
+
+    # the setting is the segment's, as the server has it: changed elsewhere, shown here
+    command(faces, segment, {"type": "set_start_timer_on_call", "enabled": False})
+    expect(toggle).not_to_be_checked()
+    console.get_by_role("button", name="Call next").click()
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 2")
+    expect(console.locator("#btn-toggle")).to_contain_text("Start")
+    toggle.check()
+    eventually(lambda: server_state(faces, segment)["settings"]["start_timer_on_call"] is True)
+    toggle.uncheck()
+    eventually(lambda: server_state(faces, segment)["settings"]["start_timer_on_call"] is False)
+
+
 def test_floor_mode_list_and_queue_cap(console: Page, faces: Any) -> None:
     segment = segment_id(faces, DISCUSSION_I)
     console.get_by_role("radio", name=re.compile("^Open")).check()
@@ -493,10 +585,121 @@ def test_shortcuts_run_the_floor_but_not_while_typing(console: Page, faces: Any)
     body.press("?")
     dialog = console.get_by_role("dialog", name="Keyboard shortcuts")
     expect(dialog).to_be_visible()
-    for text in ("Start, pause or resume", "Call the next speaker", "End the current turn"):
+    for text in (
+        "Start, pause or resume",
+        "Call the next speaker",
+        "End the current turn",
+        "did not speak: record it, call the next",
+        "did not speak: record it, end the turn",
+        "Undo the last change to the floor",
+    ):
         expect(dialog).to_contain_text(text)
     console.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+
+
+# --- recommendations and pledges ------------------------------------------------------------------
+
+
+def contribute(
+    faces: dict[str, Any], joined: Any, kind: str, text: str, language: str = "en"
+) -> str:
+    """A delegate sends a recommendation or a pledge from their phone; returns its id."""
+    delegate = Api(faces["server"].base, joined["token"])
+    body = {"command_id": uuid.uuid4().hex, "kind": kind, "language": language, "text": text}
+    body["segment_id"] = segment_id(faces, DISCUSSION_I)
+    answer = delegate.ok("POST", f"/events/{faces['event']['id']}/contributions", json=body)
+    return str(answer["contribution_id"])
+
+
+def outcome(faces: dict[str, Any]) -> dict[str, Any]:
+    return dict(faces["api"].ok("GET", f"/events/{faces['event']['id']}/contributions"))
+
+
+def contribution(faces: dict[str, Any], contribution_id: str) -> dict[str, Any]:
+    return next(c for c in outcome(faces)["contributions"] if c["id"] == contribution_id)
+
+
+def test_contributions_arrive_live_and_are_curated_with_quick_actions(
+    console: Page, faces: Any
+) -> None:
+    panel = console.locator(".contributions-panel")
+    items = console.locator("#contributions .contribution")
+    count = console.locator("#contributions-count")
+    expect(console.locator("#contributions-empty")).to_contain_text("None yet")
+    expect(count).to_have_attribute("data-count", "0")
+
+    amina = register(faces, "Amina Yusuf", "civil_society", "PANiDMR")
+    hostile = "<img src=x onerror=alert(1)>"
+    marie = register(faces, hostile, "local_and_regional_authorities", "Ville de Montréal")
+    first = contribute(faces, amina, "recommendation", "Regularisation pathways for workers.")
+    expect(items).to_have_count(1)  # live, no reload
+    pledge_text = "Nous financerons dix centres d'accueil pour les migrants en transit."
+    second = contribute(faces, marie, "pledge", pledge_text, language="fr")
+    expect(items).to_have_count(2)
+    newest = items.first  # newest first
+    expect(newest).to_have_attribute("data-contribution-id", second)
+    expect(newest.locator(".tag-contribution")).to_have_text("Pledge")
+    expect(newest.locator(".contribution-status")).to_have_text("To curate")
+    expect(newest.locator(".contribution-name")).to_have_text(hostile)  # text, not markup
+    expect(console.locator("#contributions img")).to_have_count(0)
+    expect(newest.locator(".contribution-author")).to_contain_text(
+        "Ville de Montréal · Local and regional authorities"
+    )
+    expect(newest.locator(".contribution-text")).to_have_text(pledge_text)
+    expect(newest.locator(".contribution-text")).to_have_attribute("lang", "fr")
+    expect(newest.locator(".contribution-lang")).to_have_attribute("title", "Written in French")
+    expect(count).to_have_attribute("data-count", "2")
+    expect(count).to_contain_text("2")
+
+    # accept the pledge, show it on the room display, then clear the display
+    newest.get_by_role("button", name=re.compile("^Accept the pledge by")).click()
+    expect(newest.locator(".contribution-status")).to_have_text("Accepted")
+    assert contribution(faces, second)["status"] == "accepted"
+    expect(count).to_have_attribute("data-count", "1")
+    newest.get_by_role("button", name=re.compile("^Show on the display")).click()
+    expect(newest).to_have_attribute("data-shown", "true")
+    expect(newest.locator(".tag-shown")).to_be_visible()
+    expect(console.locator("#contributions-shown")).to_contain_text("On the room display")
+    assert outcome(faces)["shown_id"] == second
+    panel.get_by_role("button", name="Clear the room display").click()
+    expect(console.locator("#contributions-shown")).to_be_hidden()
+    expect(newest).to_have_attribute("data-shown", "false")
+    assert outcome(faces)["shown_id"] is None
+
+    # set the recommendation aside, with a note
+    older = items.filter(has_text="Regularisation pathways")
+    older.get_by_role("button", name="Set aside the recommendation by Amina Yusuf").click()
+    older.get_by_label("Why set aside the recommendation by Amina Yusuf?").fill(
+        "Duplicate of an earlier one"
+    )
+    older.get_by_role("button", name="Set aside", exact=True).click()
+    expect(older.locator(".contribution-status")).to_have_text("Set aside")
+    expect(older.locator(".contribution-meta")).to_contain_text("Duplicate of an earlier one")
+    after = contribution(faces, first)
+    assert (after["status"], after["note"]) == ("set_aside", "Duplicate of an earlier one")
+    expect(count).to_have_attribute("data-count", "0")
+
+    # the filter: what waits for curation, what was accepted
+    panel.get_by_role("button", name=re.compile("^To curate")).click()
+    expect(items.locator("visible=true")).to_have_count(0)
+    expect(console.locator("#contributions-empty")).to_have_text("Nothing waits to be curated.")
+    panel.get_by_role("button", name=re.compile("^Accepted")).click()
+    expect(items.locator("visible=true")).to_have_count(1)
+    panel.get_by_role("button", name=re.compile("^All")).click()
+    expect(items.locator("visible=true")).to_have_count(2)
+
+    # a refusal is the server's, in its words: another curator merged it meanwhile
+    firewalls = "Firewalls between services and enforcement."
+    third = contribute(faces, amina, "recommendation", firewalls)
+    expect(items).to_have_count(3)
+    faces["api"].ok(
+        "PATCH", f"/contributions/{third}", json={"command_id": "merge-1", "merged_into": second}
+    )
+    merged = items.filter(has_text="Firewalls")
+    expect(merged.locator(".contribution-status")).to_have_text("Merged")
+    expect(merged.locator(".contribution-meta")).to_contain_text("Merged into the pledge by")
+    expect(merged.get_by_role("button")).to_have_count(0)
 
 
 # --- segments, schedule, record, connection ----------------------------------------------------
@@ -567,6 +770,66 @@ def test_time_per_constituency_and_the_csv_export(console: Page, faces: Any) -> 
     assert "Panellist 1" in response.text()
 
 
+def speeches(faces: dict[str, Any], segment: str) -> list[dict[str, Any]]:
+    return list(faces["api"].ok("GET", f"/segments/{segment}/speeches"))
+
+
+def test_a_speaker_who_did_not_speak_goes_on_the_record_as_skipped(
+    console: Page, faces: Any
+) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    skip = console.get_by_role("group", name="Did not speak:")
+    expect(skip).to_be_hidden()  # nobody has the floor yet
+    console.get_by_role("button", name="Call next").click()
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
+    # Panellist 1 is not in the room: recorded as not spoken, Panellist 2 called, one press
+    skip_next = "Record the turn as not spoken and call the next speaker"
+    skip.get_by_role("button", name=skip_next).click()
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 2")
+    notices = console.locator("#notices")
+    expect(notices).to_contain_text("Panellist 1's turn is on the record as not spoken")
+    totals = console.locator("#stats-totals")
+    expect(totals.locator("[data-stat=skipped] dd")).to_have_text("1")
+    expect(totals.locator("[data-stat=speeches] dd")).to_have_text("0")
+
+    # Panellist 2 speaks (timed); the floor holding time is on the record too
+    console.locator("#btn-toggle").click()
+    expect(console.locator("#timer")).to_have_text(re.compile(r"^4:5[0-8]$"))
+    console.locator("body").press("n")
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 3")
+    stats = server_state(faces, segment)["stats"]
+    assert (stats["speeches"], stats["skipped"]) == (1, 1)
+    assert stats["held_ms"] >= stats["spoken_ms"] >= 1000
+    expect(totals.locator("[data-stat=speeches] dd")).to_have_text("1")
+    held = round(stats["held_ms"] / 1000)
+    expect(totals.locator("[data-stat=held] dd")).to_have_text(f"{held} s")
+    expect(totals.locator("[data-stat=spoken] dd")).to_have_text(
+        f"{round(stats['spoken_ms'] / 1000)} s"
+    )
+    expect(totals).to_contain_text("On the floor")
+
+    # Panellist 3 has gone too: Shift+E ends the turn as not spoken, Shift+N calls as skipped
+    console.locator("body").press("Shift+E")
+    expect(console.locator("#speaker-name")).to_have_text("Nobody has the floor")
+    expect(totals.locator("[data-stat=skipped] dd")).to_have_text("2")
+    console.locator("body").press("n")
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 4")
+    console.locator("body").press("Shift+N")
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 5")
+    expect(totals.locator("[data-stat=skipped] dd")).to_have_text("3")
+    record = [(s["name"], s["skipped"]) for s in speeches(faces, segment)]
+    assert record == [
+        ("Panellist 1", True),
+        ("Panellist 2", False),
+        ("Panellist 3", True),
+        ("Panellist 4", True),
+    ]
+    expect(console.locator("#btn-undo")).to_contain_text("Undo calling Panellist 5")
+    console.locator("body").press("u")  # and a mistaken skip is taken back exactly
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 4")
+    expect(totals.locator("[data-stat=skipped] dd")).to_have_text("2")
+
+
 def test_connection_loss_shows_reconnecting_then_live(console: Page, faces: Any) -> None:
     status = console.locator("#connection-status")
     faces["server"].stop()
@@ -584,11 +847,12 @@ def test_connection_loss_shows_reconnecting_then_live(console: Page, faces: Any)
 
 
 def busy_floor(faces: Any, segment: str) -> None:
-    """A realistic moment: a speech done, the next speaker in the amber with a message to
-    conclude, floor requests waiting."""
+    """A realistic moment: a speech done, a panellist who did not come, the next speaker in the
+    amber with a message to conclude, floor requests waiting, recommendations and pledges in."""
     command(faces, segment, {"type": "call_next"})
     command(faces, segment, {"type": "start_timer"})
     command(faces, segment, {"type": "call_next"})
+    command(faces, segment, {"type": "call_next", "skipped": True})
     command(faces, segment, {"type": "start_timer"})
     command(faces, segment, {"type": "adjust_time", "delta_ms": -275_000})
     command(faces, segment, {"type": "set_message", "text": "Please conclude"})
@@ -603,6 +867,29 @@ def busy_floor(faces: Any, segment: str) -> None:
         ("Li Wei", "academia", "University of Hong Kong", "intervention"),
     ):
         request_floor(faces, register(faces, name, constituency, organisation), segment, kind)
+    joined = register(faces, "Marie Dubois", "local_and_regional_authorities", "Ville de Montréal")
+    pledge = contribute(
+        faces,
+        joined,
+        "pledge",
+        "Nous financerons dix centres d'accueil pour les migrants en transit d'ici 2026.",
+        "fr",
+    )
+    contribute(
+        faces,
+        register(faces, "Joseph Mensah", "trade_union", "ITUC Africa"),
+        "recommendation",
+        "Guarantee labour rights and portable social protection for every migrant worker, "
+        "whatever their status.",
+    )
+    faces["api"].ok(
+        "PATCH", f"/contributions/{pledge}", json={"command_id": "busy-1", "status": "accepted"}
+    )
+    faces["api"].ok(
+        "POST",
+        f"/events/{faces['event']['id']}/outcome/shown",
+        json={"command_id": "busy-2", "contribution_id": pledge},
+    )
 
 
 def serious_violations(page: Page) -> list[str]:
@@ -618,6 +905,7 @@ def serious_violations(page: Page) -> list[str]:
 def test_accessibility_has_no_serious_violations(console: Page, faces: Any) -> None:
     busy_floor(faces, segment_id(faces, DISCUSSION_I))
     expect(console.locator("#requests .request")).to_have_count(3)
+    expect(console.locator("#contributions .contribution")).to_have_count(2)
     assert serious_violations(console) == []
     console.locator("body").press("?")
     expect(console.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
@@ -629,10 +917,12 @@ def test_screenshots(open_console: Opener, faces: Any) -> None:
     busy_floor(faces, segment)
     page = open_console(faces["moderator"])
     expect(page.locator("#requests .request")).to_have_count(3)
-    expect(page.locator("#speaker-name")).to_have_text("Panellist 2")
+    expect(page.locator("#speaker-name")).to_have_text("Panellist 3")
     expect(page.locator("#stats-list .stat")).to_have_count(1)
+    expect(page.locator("#contributions .contribution")).to_have_count(2)
+    expect(page.locator(".contributions-panel")).to_be_in_viewport()
     assert screenshot(page, "moderator").stat().st_size > 0
 
     tablet = open_console(faces["moderator"], viewport={"width": 1024, "height": 768})
-    expect(tablet.locator("#speaker-name")).to_have_text("Panellist 2")
+    expect(tablet.locator("#speaker-name")).to_have_text("Panellist 3")
     assert screenshot(tablet, "moderator-tablet").stat().st_size > 0

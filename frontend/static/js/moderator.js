@@ -5,6 +5,7 @@
 import { ApiError, FloorConnection, actAs, api, signIn } from "./client.js";
 import { setText, timeOfDay } from "./dom.js";
 import { createAddSpeaker } from "./moderator/add-speaker.js";
+import { createContributions } from "./moderator/contributions.js";
 import { createMessage } from "./moderator/message.js";
 import { Notices } from "./moderator/notices.js";
 import { createProgramme } from "./moderator/programme.js";
@@ -13,6 +14,7 @@ import { createRequests } from "./moderator/requests.js";
 import { createSettings } from "./moderator/settings.js";
 import { installShortcuts } from "./moderator/shortcuts.js";
 import { createSpeakerPanel } from "./moderator/speaker.js";
+import { createUndo } from "./moderator/undo.js";
 
 const $ = (id) => document.getElementById(id);
 actAs("moderator", "organiser");
@@ -104,24 +106,31 @@ function run(eventId, firstSegmentId) {
     viewSegment,
     followSegment: (id) => (follow = id),
     /** Send a command; resolve to the ack, or to null after showing why it was refused. */
-    async run(command, { versioned = false, segmentId = null } = {}) {
+    run(command, { versioned = false, segmentId = null } = {}) {
       const options = { segmentId };
       if (versioned && conn.version !== null) options.baseVersion = conn.version;
-      const slow = setTimeout(
-        () => notices.show("Waiting for the server… the command is kept and sent when the connection is back.", "warning"),
-        SLOW_ACK_MS,
-      );
-      try {
-        return await conn.send(command, options);
-      } catch (error) {
-        if (error.code === "stale_version") notices.show(STALE_NOTICE, "warning");
-        else notices.show(sentence(error.message) || "The server refused the command.", "error");
-        return null;
-      } finally {
-        clearTimeout(slow);
-      }
+      return answered(conn.send(command, options));
     },
+    /** A command on the meeting day's outcome (recommendations and pledges): the same answers. */
+    runOutcome: (command) => answered(conn.sendOutcome(command)),
   };
+
+  /** The ack of a sent command, or null after saying why it was refused (or that it waits). */
+  async function answered(sent) {
+    const slow = setTimeout(
+      () => notices.show("Waiting for the server… the command is kept and sent when the connection is back.", "warning"),
+      SLOW_ACK_MS,
+    );
+    try {
+      return await sent;
+    } catch (error) {
+      if (error.code === "stale_version") notices.show(STALE_NOTICE, "warning");
+      else notices.show(sentence(error.message) || "The server refused the command.", "error");
+      return null;
+    } finally {
+      clearTimeout(slow);
+    }
+  }
 
   const speaker = createSpeakerPanel(ctx);
   const queue = createQueue(ctx);
@@ -130,7 +139,9 @@ function run(eventId, firstSegmentId) {
   const settings = createSettings(ctx);
   const addSpeaker = createAddSpeaker(ctx);
   const programme = createProgramme(ctx);
-  installShortcuts({ speaker, queue, message });
+  const undo = createUndo(ctx);
+  const contributions = createContributions(ctx);
+  installShortcuts({ speaker, undo, message });
 
   function viewSegment(id) {
     if (id === viewing) return;
@@ -138,6 +149,7 @@ function run(eventId, firstSegmentId) {
     history.replaceState(null, "", `${location.pathname}?segment=${encodeURIComponent(id)}`);
     queue.reset();
     requests.reset();
+    undo.reset();
     $("console").dataset.loading = "true";
     switchedAt = performance.now();
     setTimeout(showStatus, QUIET_SWITCH_MS + 50); // still not back by then: say so
@@ -157,10 +169,12 @@ function run(eventId, firstSegmentId) {
     renderHeader();
     const state = ctx.state();
     programme.renderList();
+    contributions.render(); // the meeting day's, whichever segment is shown
     if (!state) return;
     $("console").dataset.loading = "false";
     speaker.render(state);
     queue.render(state);
+    undo.render(state);
     requests.render(state);
     message.render(state);
     settings.render(state);

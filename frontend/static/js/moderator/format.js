@@ -107,3 +107,21 @@ export function timeStillToSpeak(state, currentRemaining) {
   const queued = state.queue.reduce((sum, entry) => sum + entry.allotted_ms, 0);
   return queued + Math.max(0, currentRemaining || 0);
 }
+
+/** The outcome: recommendations and pledges, their curation status, the languages they come in. */
+export const CONTRIBUTION_KINDS = { recommendation: "Recommendation", pledge: "Pledge" };
+export const CONTRIBUTION_STATUSES = {
+  submitted: "To curate",
+  accepted: "Accepted",
+  set_aside: "Set aside",
+  merged: "Merged",
+};
+export const LANGUAGES = {
+  ar: "Arabic",
+  zh: "Chinese",
+  en: "English",
+  fr: "French",
+  ru: "Russian",
+  es: "Spanish",
+  other: "Another language",
+};

@@ -1,5 +1,6 @@
 // The day's programme (view a segment, make it live, end it), the segment's heading, how late it
-// runs, and the record: time used per constituency and the CSV export.
+// runs, and the record in the server's figures (turns spoken and skipped, time on the floor and on
+// the timer, per constituency) and the CSV export.
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { STATUSES, constituencyLabel, lateness, minutes, timeStillToSpeak } from "./format.js";
@@ -158,11 +159,15 @@ export function createProgramme(ctx) {
 
   function renderStats(state) {
     const stats = state.stats;
+    const figure = (key, label, value, title) =>
+      h("div", { dataset: { stat: key }, title }, h("dt", {}, label), h("dd", {}, value));
     fill(
       $("stats-totals"),
-      h("div", {}, h("dt", {}, "Speeches"), h("dd", {}, String(stats.speeches))),
-      h("div", {}, h("dt", {}, "Spoken"), h("dd", {}, minutes(stats.spoken_ms))),
-      h("div", {}, h("dt", {}, "Overrun"), h("dd", {}, minutes(stats.overrun_ms))),
+      figure("speeches", "Speeches", String(stats.speeches), "Turns given and spoken"),
+      figure("skipped", "Skipped", String(stats.skipped ?? 0), "Turns given that did not take place"),
+      figure("overrun", "Overrun", minutes(stats.overrun_ms), "Time spoken beyond the time allotted"),
+      figure("held", "On the floor", minutes(stats.held_ms ?? 0), "Time from being called to the end of the turn"),
+      figure("spoken", "On the timer", minutes(stats.spoken_ms), "Time the timer ran"),
     );
     const rows = Object.entries(stats.spoken_ms_by_constituency).sort((a, b) => b[1] - a[1]);
     const most = rows.length ? rows[0][1] : 0;

@@ -4,7 +4,7 @@
 
 import { h, setText } from "../dom.js";
 import { constituencyLabel, kindLabel, minutes } from "./format.js";
-import { refusalFor, setAvailable } from "./speaker.js";
+import { setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -149,7 +149,6 @@ export function createQueue(ctx) {
     const focusKey = active && list.contains(active) ? active.dataset.focus : null;
     const queue = state.queue;
     const seen = new Set();
-    const undoReason = refusalFor("undo", state);
     queue.forEach((entry, index) => {
       let row = rows.get(entry.id);
       if (!row) {
@@ -186,10 +185,6 @@ export function createQueue(ctx) {
       $("queue-summary"),
       queue.length ? `${queue.length} ${queue.length === 1 ? "speaker" : "speakers"} · ${minutes(total)}` : "",
     );
-    const undo = $("btn-undo");
-    setText($("btn-undo-label"), state.undo ? `Undo ${state.undo.label}` : "Undo");
-    setAvailable(undo, undoReason);
-    setText($("undo-reason"), undoReason || "");
   }
 
   /** Forget every row (another segment is shown now). */
@@ -200,19 +195,5 @@ export function createQueue(ctx) {
     deferred = null;
   }
 
-  $("btn-undo").addEventListener("click", () => undo());
-
-  function undo() {
-    const reason = refusalFor("undo", ctx.state());
-    if (reason) {
-      ctx.notices.show(reason, "warning");
-      return;
-    }
-    const label = ctx.state().undo.label;
-    ctx.run({ type: "undo" }, { versioned: true }).then((ack) => {
-      if (ack) ctx.notices.show(`Undone: ${label}.`, "info");
-    });
-  }
-
-  return { render, reset, undo };
+  return { render, reset };
 }

@@ -1,4 +1,5 @@
-// How the floor takes requests: moderated or open, the list open or closed, the queue's cap.
+// How the floor takes requests: moderated or open, the list open or closed, the queue's cap; and
+// whether calling a speaker starts their timer. Each shows the segment's settings as the server has them.
 
 import { setText } from "../dom.js";
 
@@ -9,6 +10,7 @@ export function createSettings(ctx) {
   const listToggle = $("list-toggle");
   const capForm = $("cap-form");
   const capInput = $("cap-input");
+  const startOnCall = $("start-on-call");
 
   for (const radio of modes) {
     radio.addEventListener("change", () => {
@@ -19,6 +21,20 @@ export function createSettings(ctx) {
     const open = ctx.state().settings.list_open;
     ctx.run({ type: open ? "close_list" : "reopen_list" }).then((ack) => {
       if (ack) ctx.notices.show(open ? "The list of speakers is closed." : "The list of speakers is open again.", "info");
+    });
+  });
+  startOnCall.addEventListener("change", () => {
+    const enabled = startOnCall.checked;
+    ctx.run({ type: "set_start_timer_on_call", enabled }).then((ack) => {
+      if (ack) {
+        ctx.notices.show(
+          enabled ? "“Call next” now starts the speaker's timer in this segment." : "“Call next” no longer starts the timer: press Start when the speaker begins.",
+          "info",
+        );
+      } else {
+        const state = ctx.state();
+        if (state) render(state); // refused: show the setting as the server has it
+      }
     });
   });
   capForm.addEventListener("submit", (event) => {
@@ -43,6 +59,7 @@ export function createSettings(ctx) {
     setText(list, settings.list_open ? "The list is open to requests." : "The list is closed (points of order still come).");
     setText(listToggle, settings.list_open ? "Close the list" : "Reopen the list");
     if (document.activeElement !== capInput) capInput.value = settings.queue_cap ?? "";
+    startOnCall.checked = Boolean(settings.start_timer_on_call);
   }
 
   return { render };

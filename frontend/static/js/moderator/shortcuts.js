@@ -1,9 +1,10 @@
 // Keyboard shortcuts for the moments the moderator's eyes are on the room, and their help dialog.
-// They never fire while typing in a field, and never with Ctrl, Cmd or Alt held.
+// They never fire while typing in a field, and never with Ctrl, Cmd or Alt held. Shift with N or E
+// records the turn as not spoken (skipped); Caps Lock alone does not.
 
 const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"]';
 
-export function installShortcuts({ speaker, queue, message }) {
+export function installShortcuts({ speaker, undo, message }) {
   const dialog = document.getElementById("help-dialog");
   const openHelp = () => {
     if (!dialog.open) dialog.showModal();
@@ -27,11 +28,11 @@ export function installShortcuts({ speaker, queue, message }) {
         break;
       case "n":
       case "N":
-        act(() => speaker.perform("next"));
+        act(() => speaker.perform(event.shiftKey ? "skipNext" : "next"));
         break;
       case "e":
       case "E":
-        act(() => speaker.perform("end"));
+        act(() => speaker.perform(event.shiftKey ? "skipEnd" : "end"));
         break;
       case "+":
       case "=":
@@ -44,7 +45,7 @@ export function installShortcuts({ speaker, queue, message }) {
         break;
       case "u":
       case "U":
-        act(() => queue.undo());
+        act(() => undo.perform());
         break;
       case "m":
       case "M":

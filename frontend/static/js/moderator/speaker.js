@@ -12,6 +12,8 @@ const ACTIONS = {
   toggle: "toggle_timer",
   next: "call_next",
   end: "end_turn",
+  skipEnd: "end_turn", // the same command, with skipped: true (the speaker did not speak)
+  skipNext: "call_next",
   plus: "add_time",
   minus: "remove_time",
   reset: "reset_timer",
@@ -58,6 +60,18 @@ export function createSpeakerPanel(ctx) {
     reset: $("btn-reset"),
     end: $("btn-end"),
     next: $("btn-next"),
+    skipEnd: $("btn-skip-end"),
+    skipNext: $("btn-skip-next"),
+  };
+
+  /** After a turn went on the record as not spoken: say so, and how to take it back. */
+  const skipped = (name) => (ack) => {
+    if (ack) ctx.notices.show(`${name}'s turn is on the record as not spoken. Press U to undo.`, "info");
+    return ack;
+  };
+  const speakerName = () => {
+    const state = ctx.state();
+    return state && state.current ? state.current.name : "The speaker";
   };
 
   const actions = {
@@ -71,6 +85,8 @@ export function createSpeakerPanel(ctx) {
     },
     next: () => ctx.run({ type: "call_next" }, { versioned: true }),
     end: () => ctx.run({ type: "end_turn" }),
+    skipEnd: () => ctx.run({ type: "end_turn", skipped: true }, { versioned: true }).then(skipped(speakerName())),
+    skipNext: () => ctx.run({ type: "call_next", skipped: true }, { versioned: true }).then(skipped(speakerName())),
     plus: () => ctx.run({ type: "adjust_time", delta_ms: 30000 }),
     minus: () => ctx.run({ type: "adjust_time", delta_ms: -30000 }),
     reset: () => ctx.run({ type: "reset_timer" }),
@@ -113,13 +129,16 @@ export function createSpeakerPanel(ctx) {
     setText($("btn-toggle-label"), running ? "Pause" : paused ? "Resume" : "Start");
     buttons.toggle.dataset.mode = running ? "pause" : paused ? "resume" : "start";
     for (const [action, button] of Object.entries(buttons)) setAvailable(button, refusalFor(action, state));
+    // "did not speak" is about the speaker who has the floor: offered while someone has it
+    $("skip-group").hidden = !current;
 
     const next = state.queue[0];
+    const onCall = state.settings.start_timer_on_call ? "timer starts on call" : "";
     setText($("next-name"), next ? next.name : "Nobody: the queue is empty");
     setText(
       $("next-details"),
       next
-        ? [next.organisation, kindLabel(next.kind), minutes(next.allotted_ms)].filter(Boolean).join(" · ")
+        ? [next.organisation, kindLabel(next.kind), minutes(next.allotted_ms), onCall].filter(Boolean).join(" · ")
         : current
           ? "Call next ends this turn."
           : "",

@@ -1,0 +1,273 @@
+// The meeting day's recommendations and pledges, live from the shared connection's outcome (as the
+// moderator's audience sees it), newest first, with the quick actions a chair needs: accept, set
+// aside with a note, show one on the room display or clear it. Tags, merges and rewording are the
+// rapporteur page's. Rows are kept by id, so a half-typed note and the focus survive updates.
+
+import { fill, h, setText, timeOfDay } from "../dom.js";
+import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel } from "./format.js";
+
+const $ = (id) => document.getElementById(id);
+const EMPTY = {
+  all: "None yet. Delegates send recommendations and pledges from their phones.",
+  submitted: "Nothing waits to be curated.",
+  accepted: "None accepted yet.",
+};
+/** The six languages' codes, for the text's lang attribute (screen readers, fonts). */
+const LANG_CODES = new Set(["ar", "zh", "en", "fr", "ru", "es"]);
+
+export function createContributions(ctx) {
+  const list = $("contributions");
+  const empty = $("contributions-empty");
+  const count = $("contributions-count");
+  const filters = [...document.querySelectorAll("[data-filter]")];
+  const rows = new Map(); // contribution id -> row
+  let filter = "all";
+  let signature = "";
+
+  const outcome = () => ctx.conn.outcome || null;
+  const zone = () => (ctx.conn.event && ctx.conn.event.timezone) || undefined;
+  const kindOf = (item) => (CONTRIBUTION_KINDS[item.kind] || item.kind).toLowerCase();
+  const whose = (item) => `the ${kindOf(item)} by ${item.author.name}`;
+  const hidden = (text) => h("span", { class: "visually-hidden" }, text);
+
+  for (const button of filters) {
+    button.addEventListener("click", () => {
+      filter = button.dataset.filter;
+      for (const other of filters) other.setAttribute("aria-pressed", String(other === button));
+      signature = "";
+      render();
+    });
+  }
+
+  const show = (contributionId) => ctx.runOutcome({ type: "show_contribution", contribution_id: contributionId });
+  $("contributions-clear").addEventListener("click", () =>
+    show(null).then((ack) => ack && ctx.notices.show("The room display no longer shows a contribution.", "info")),
+  );
+
+  function build(item) {
+    const noteId = `contribution-${item.id}-note`;
+    const row = {
+      item,
+      li: h("li", { class: "contribution", dataset: { contributionId: item.id } }),
+      kind: h("span", { class: "tag tag-contribution" }),
+      status: h("span", { class: "contribution-status" }),
+      shownTag: h("span", { class: "tag tag-shown" }, "On the display"),
+      when: h("span", { class: "contribution-when" }),
+      lang: h("span", { class: "contribution-lang" }),
+      author: h("p", { class: "contribution-author" }),
+      text: h("p", { class: "contribution-text", dir: "auto" }),
+      more: h("button", { type: "button", class: "btn btn-quiet btn-small contribution-more", "aria-expanded": "false" }),
+      meta: h("p", { class: "contribution-meta" }),
+      themes: h("p", { class: "contribution-themes" }),
+      accept: h("button", { type: "button", class: "btn btn-primary btn-small" }),
+      asideOpen: h("button", { type: "button", class: "btn btn-small" }),
+      showButton: h("button", { type: "button", class: "btn btn-small btn-show" }),
+      clearButton: h("button", { type: "button", class: "btn btn-small" }),
+      note: h("input", { id: noteId, type: "text", maxlength: "280", autocomplete: "off" }),
+      asideConfirm: h("button", { type: "button", class: "btn btn-danger btn-small" }, "Set aside"),
+      asideCancel: h("button", { type: "button", class: "btn btn-quiet btn-small" }, "Cancel"),
+    };
+    row.asideLabel = h("label", { for: noteId });
+    row.asideBox = h(
+      "div",
+      { class: "aside-box", hidden: true },
+      row.asideLabel,
+      h("div", { class: "row" }, row.note, row.asideConfirm, row.asideCancel),
+    );
+    row.actions = h("div", { class: "contribution-actions" }, row.accept, row.asideOpen, row.showButton, row.clearButton);
+    fill(
+      row.li,
+      h(
+        "div",
+        { class: "contribution-head" },
+        row.kind,
+        row.status,
+        row.shownTag,
+        h("span", { class: "contribution-stamp" }, row.when, row.lang),
+      ),
+      row.author,
+      row.text,
+      row.more,
+      row.meta,
+      row.themes,
+      row.actions,
+      row.asideBox,
+    );
+
+    row.more.addEventListener("click", () => {
+      const open = row.more.getAttribute("aria-expanded") !== "true";
+      row.more.setAttribute("aria-expanded", String(open));
+      row.text.dataset.open = String(open);
+      setText(row.more, open ? "Show less" : "Show all");
+    });
+    row.accept.addEventListener("click", () => {
+      const what = whose(row.item); // read now: patches change the item in place
+      ctx.runOutcome({ type: "accept_contribution", contribution_id: row.item.id }).then((ack) => {
+        if (ack) ctx.notices.show(`Accepted ${what}.`, "info");
+      });
+    });
+    row.asideOpen.addEventListener("click", () => {
+      row.asideBox.hidden = false;
+      row.asideOpen.hidden = true;
+      row.note.focus();
+    });
+    const closeAside = () => {
+      row.asideBox.hidden = true;
+      row.note.value = "";
+      update(row, row.item, row.shown);
+    };
+    row.asideCancel.addEventListener("click", () => {
+      closeAside();
+      (row.asideOpen.hidden ? row.li.querySelector(".contribution-actions button:not([hidden])") : row.asideOpen)?.focus();
+    });
+    const setAside = () => {
+      const what = whose(row.item);
+      const command = { type: "set_aside_contribution", contribution_id: row.item.id, note: row.note.value.trim() };
+      ctx.runOutcome(command).then((ack) => {
+        if (!ack) return;
+        ctx.notices.show(`Set aside ${what}.`, "info");
+        closeAside();
+      });
+    };
+    row.asideConfirm.addEventListener("click", setAside);
+    row.note.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") setAside();
+      if (event.key === "Escape") row.asideCancel.click();
+    });
+    row.showButton.addEventListener("click", () => {
+      const what = whose(row.item);
+      show(row.item.id).then((ack) => ack && ctx.notices.show(`The room display shows ${what}.`, "info"));
+    });
+    row.clearButton.addEventListener("click", () => $("contributions-clear").click());
+    return row;
+  }
+
+  /** Show a contribution as the server has it now; only what changed is touched. */
+  function update(row, item, shown) {
+    row.item = item;
+    row.version = item.version; // patches may change the item in place: remember what was shown
+    row.shown = shown;
+    const { li } = row;
+    li.dataset.status = item.status;
+    li.dataset.kind = item.kind;
+    li.dataset.shown = String(shown);
+    setText(row.kind, CONTRIBUTION_KINDS[item.kind] || item.kind);
+    row.kind.dataset.kind = item.kind;
+    setText(row.status, CONTRIBUTION_STATUSES[item.status] || item.status);
+    row.status.dataset.status = item.status;
+    row.shownTag.hidden = !shown;
+    const segment = (ctx.conn.programme || []).find((s) => s.id === item.segment_id);
+    setText(row.when, timeOfDay(item.submitted_at, zone(), "en-GB"));
+    row.when.title = segment ? `Made during “${segment.title}”` : "";
+    // the language as a short code to the eye, in full to a screen reader and on hover
+    const language = LANGUAGES[item.language] || item.language;
+    fill(
+      row.lang,
+      h("span", { "aria-hidden": "true" }, LANG_CODES.has(item.language) ? item.language.toUpperCase() : "…"),
+      hidden(`in ${language}`),
+    );
+    row.lang.title = `Written in ${language}`;
+    const author = item.author;
+    fill(
+      row.author,
+      h("span", { class: "contribution-name" }, author.name),
+      [author.organisation, constituencyLabel(author.constituency)].filter(Boolean).map((part) => ` · ${part}`).join(""),
+    );
+    setText(row.text, item.text);
+    if (LANG_CODES.has(item.language)) row.text.setAttribute("lang", item.language);
+    else row.text.removeAttribute("lang");
+    row.more.hidden = item.text.length <= 280;
+    if (row.more.hidden) row.text.dataset.open = "true";
+    else if (row.text.dataset.open !== "true") setText(row.more, "Show all");
+
+    const meta = [];
+    if (item.text !== item.original_text) meta.push("Reworded by the curators (the submitted wording is kept).");
+    if (item.status === "set_aside") meta.push(item.note ? `Set aside: “${item.note}”` : "Set aside.");
+    if (item.status === "merged") {
+      const into = outcome().contributions.find((other) => other.id === item.merged_into);
+      meta.push(into ? `Merged into ${whose(into)}.` : "Merged into another contribution.");
+    }
+    setText(row.meta, meta.join(" "));
+    row.meta.hidden = !meta.length;
+    const tags = [...item.themes, ...item.objectives.map((n) => `GCM ${n}`)];
+    fill(row.themes, tags.map((tag) => h("span", { class: "tag" }, tag)));
+    row.themes.hidden = !tags.length;
+
+    // the quick actions that mean something for its status; the server decides and says why not
+    // one inline label each (a button lays its children out with gaps); heard with whose it is
+    const label = (before, after = "") => h("span", {}, before, hidden(` ${whose(item)}`), after);
+    fill(row.accept, label("Accept"));
+    fill(row.asideOpen, label("Set aside", "…"));
+    fill(row.showButton, label("Show on the display"));
+    fill(row.clearButton, "Clear the display");
+    setText(row.asideLabel, `Why set aside ${whose(item)}? (optional)`);
+    const hadFocus = li.contains(document.activeElement) ? document.activeElement : null;
+    const status = item.status;
+    row.accept.hidden = !(status === "submitted" || status === "set_aside");
+    row.asideOpen.hidden = !row.asideBox.hidden || !(status === "submitted" || status === "accepted");
+    row.showButton.hidden = status !== "accepted" || shown;
+    row.clearButton.hidden = !shown;
+    if (status === "merged" || status === "set_aside") row.asideBox.hidden = true;
+    if (hadFocus && hadFocus.closest("[hidden]")) {
+      // the button used is gone (accepted, shown): keep the keyboard in this row
+      (row.actions.querySelector("button:not([hidden])") || $("contributions-heading")).focus();
+    }
+  }
+
+  function render() {
+    const current = outcome();
+    const version = ctx.conn.outcomeVersion ?? (current && current.version);
+    const key = current ? `${version}:${current.shown_id}:${filter}:${(ctx.conn.programme || []).length}` : "";
+    if (key === signature) return;
+    signature = key;
+    if (!current) {
+      list.replaceChildren();
+      rows.clear();
+      setText(empty, "Loading the contributions…");
+      empty.hidden = false;
+      return;
+    }
+    const items = [...current.contributions].sort((a, b) => b.submitted_at - a.submitted_at || (a.id < b.id ? 1 : -1));
+    const seen = new Set();
+    const counts = { all: items.length, submitted: 0, accepted: 0 };
+    for (const item of items) {
+      if (item.status in counts) counts[item.status] += 1;
+      let row = rows.get(item.id);
+      if (!row) {
+        row = build(item);
+        rows.set(item.id, row);
+        update(row, item, item.id === current.shown_id);
+      } else if (row.version !== item.version || row.shown !== (item.id === current.shown_id)) {
+        update(row, item, item.id === current.shown_id);
+      }
+      row.li.hidden = filter !== "all" && item.status !== filter;
+      seen.add(item.id);
+    }
+    for (const [id, row] of rows) {
+      if (!seen.has(id)) {
+        row.li.remove();
+        rows.delete(id);
+      }
+    }
+    const wanted = items.map((item) => rows.get(item.id).li);
+    wanted.forEach((li, i) => {
+      if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
+    });
+
+    const visible = items.filter((item) => filter === "all" || item.status === filter).length;
+    empty.hidden = visible > 0;
+    setText(empty, EMPTY[filter]);
+    fill(count, String(counts.submitted), hidden(" to curate"));
+    count.dataset.count = String(counts.submitted);
+    count.title = `${counts.submitted} submitted, waiting to be accepted or set aside`;
+    for (const button of filters) {
+      setText(button.querySelector(".filter-count"), String(counts[button.dataset.filter]));
+    }
+
+    const shown = current.shown_id ? current.contributions.find((item) => item.id === current.shown_id) : null;
+    $("contributions-shown").hidden = !shown;
+    if (shown) setText($("contributions-shown-text"), `“${shown.text}” — ${shown.author.name}`);
+  }
+
+  return { render };
+}
