@@ -142,6 +142,10 @@ class RecordRow:
     timed_ms: int | None
     allotted_ms: int | None
     overrun_ms: int | None
+    #: an interposed turn (a question or an answer): the turn it interrupted, by its number in
+    #: the segment; an answer: the question it answers; None for an ordinary turn
+    interposed_in_turn: int | None = None
+    answers_turn: int | None = None
 
 
 _INSTANTS = ("called_at", "timer_started_at", "ended_at")
@@ -171,6 +175,8 @@ DAY_RECORD_COLUMNS: dict[str, str] = {
     "Allotted (s)": "allotted_s",
     "Overrun (m:ss)": "overrun_mss",
     "Overrun (s)": "overrun_s",
+    "Interposed in turn": "interposed_in_turn",
+    "Answers turn": "answers_turn",
 }
 
 

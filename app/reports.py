@@ -23,12 +23,16 @@ def day_record(hearing: Hearing) -> list[RecordRow]:
     """One row per turn given, timed or not, skipped ones too, in programme order."""
     rows = []
     for position, segment in enumerate(programme(hearing), start=1):
+        # an interposed turn names the turn it interrupted by its entry; the record by number
+        turns = {speech.entry_id: turn for turn, speech in enumerate(segment.speeches, start=1)}
         for turn, speech in enumerate(segment.speeches, start=1):
-            rows.append(_row(segment, position, turn, speech))
+            rows.append(_row(segment, position, turn, speech, turns))
     return rows
 
 
-def _row(segment: SegmentState, position: int, turn: int, speech: Speech) -> RecordRow:
+def _row(
+    segment: SegmentState, position: int, turn: int, speech: Speech, turns: dict[str, int]
+) -> RecordRow:
     speaker = speech.speaker
     return RecordRow(
         segment_title=segment.details.title,
@@ -49,6 +53,8 @@ def _row(segment: SegmentState, position: int, turn: int, speech: Speech) -> Rec
         timed_ms=speech.timed_ms,
         allotted_ms=speech.allotted_ms,
         overrun_ms=speech.overrun_ms,
+        interposed_in_turn=turns.get(speech.interposed_in or ""),
+        answers_turn=turns.get(speech.answers or ""),
     )
 
 

@@ -15,6 +15,7 @@ from app.engine import Engine
 from app.exports import day_record_csv, day_record_json
 from app.floor import commands as c
 from app.floor import contributions as o
+from app.floor.model import TurnKind
 from app.floor.roles import ORGANISER
 from app.hub import Hub
 from app.outcome import render_docx, render_html, render_markdown
@@ -129,3 +130,43 @@ async def test_the_outcome_summary_holds_the_accepted_contributions(sqlite_url: 
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "Nous ouvrirons dix centres d'accueil." in text
     assert summary.figures.turns == 2  # the skipped turn is not a turn spoken
+
+
+async def test_an_interposed_question_and_its_answer_are_linked_in_the_days_record(
+    sqlite_url: str,
+) -> None:
+    engine, event_id, clock = await _the_morning(sqlite_url)
+    hearing = engine.hearing(event_id)
+    discussion = reports.programme(hearing)[1]
+    ids = itertools.count()
+
+    async def send(command: c.SegmentCommand) -> None:
+        await engine.execute(event_id, discussion.id, command, ORGANISER, f"d{next(ids)}")
+
+    await send(c.StartSegment())
+    await send(c.CallNext())
+    await send(c.StartTimer())
+    clock.now += 60_000
+    await send(c.Interpose(name="Delegate of Chile", kind=TurnKind.QUESTION))
+    clock.now += 30_000
+    await send(c.Interpose(name="Panellist", kind=TurnKind.ANSWER))
+    clock.now += 45_000
+    await send(c.EndTurn())  # the floor goes back to the panellist who was speaking
+    clock.now += 20_000
+    await send(c.EndTurn())
+    table = list(
+        csv.DictReader(
+            io.StringIO(
+                day_record_csv(reports.day_record(hearing), hearing.event.timezone).decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    rows = [row for row in table if row["Segment"] == discussion.details.title]
+    assert [row["Kind of turn"] for row in rows] == ["question", "answer", "panellist"]
+    question, answer, panellist = rows
+    assert question["Interposed in turn"] == answer["Interposed in turn"] == panellist["Turn"]
+    assert answer["Answers turn"] == question["Turn"]
+    # the panellist's own time leaves out the 75 s the question and the answer held the floor
+    assert panellist["Held the floor (s)"] == "80"

@@ -199,3 +199,8 @@ class SpeechOut(BaseModel):
     timed_ms: int
     spoken_ms: int
     overrun_ms: int
+    #: an interposed turn: the entry of the turn it interrupted; an answer: its question's entry
+    interposed_in: str | None = None
+    answers: str | None = None
+    #: the time interposed turns held the floor while this one waited (not in ``held_ms``)
+    interposed_ms: int = 0

@@ -62,6 +62,9 @@ def _speech_out(s: Speech) -> SpeechOut:
         timed_ms=s.timed_ms,
         spoken_ms=s.spoken_ms,
         overrun_ms=s.overrun_ms,
+        interposed_in=s.interposed_in,
+        answers=s.answers,
+        interposed_ms=s.interposed_ms,
     )
 
 
