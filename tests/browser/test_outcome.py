@@ -3,9 +3,11 @@ curated on the rapporteur's page, shown on the room display in the group reflect
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
+import docx
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.server import Api
@@ -225,6 +227,17 @@ def test_a_pledge_goes_from_the_phone_to_the_room_display(
     for page in (phone, rapporteur, display):
         assert page.locator("img[src='x']").count() == 0
     assert dialogs == []
+
+    # the outcome summary, in all three formats, holds the pledge with its constituency
+    event_id = event["id"]
+    markdown = api("GET", f"/events/{event_id}/outcome", params={"format": "md"})
+    assert PLEDGE in markdown.text and "Trade union" in markdown.text
+    html = api("GET", f"/events/{event_id}/outcome", params={"format": "html"})
+    assert "Trade union" in html.text and "centres d" in html.text
+    word = api("GET", f"/events/{event_id}/outcome", params={"format": "docx"})
+    document = docx.Document(io.BytesIO(word.content))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert PLEDGE in text and "Trade union" in text
 
 
 def test_the_rapporteur_page_runs_under_its_content_security_policy(
