@@ -334,7 +334,8 @@ def test_every_language_has_every_string(phone: Page) -> None:
     constituencies = {key for key in keys if key.startswith("constituency.")}
     assert len(constituencies) == 16
     kinds = {key for key in keys if key.startswith("kind.")}
-    assert len(kinds) == 6
+    assert len(kinds) == 8
+    assert {"kind.question", "kind.answer", "error.points_of_order_off", "display.paused"} <= keys
     for key in (
         "now_speaking",
         "next_speakers",
@@ -412,6 +413,33 @@ def test_why_nothing_can_be_asked_comes_in_the_delegates_language(
     command(api, segment_id, type="set_queue_cap", cap=None)
     expect(phone.get_by_role("button", name="Demander la parole")).to_be_visible()
     expect(phone.locator("#request-closed")).to_be_hidden()
+
+
+def test_points_of_order_turned_off_are_explained_in_the_delegates_language(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    phone.get_by_label("Language", exact=True).select_option("fr")
+    phone.get_by_label("Votre nom").fill("Élodie Martin")
+    phone.get_by_label("Groupe de parties prenantes").select_option("academia")
+    phone.get_by_role("button", name="Rejoindre").click()
+    expect(phone.locator("#identity")).to_contain_text("Élodie Martin")
+    expect(phone.get_by_label("Motion d’ordre")).to_be_visible()
+
+    command(api, segment_id, type="set_points_of_order", enabled=False)
+    expect(phone.get_by_label("Motion d’ordre")).to_be_hidden()
+    expect(phone.locator("#request-notice")).to_have_text(
+        "Les motions d’ordre ne sont pas acceptées dans ce segment."
+    )
+    expect(phone.get_by_role("button", name="Demander la parole")).to_be_visible()
+    phone.locator("#language-picker").select_option("ar")
+    expect(phone.locator("#request-notice")).to_have_text("لا تُقبل نقاط النظام في هذا الجزء.")
+
+    command(api, segment_id, type="set_points_of_order", enabled=True)
+    expect(phone.locator("#request-notice")).to_be_hidden()
+    expect(phone.get_by_label("نقطة نظام")).to_be_visible()
 
 
 def test_joining_needs_a_name_and_a_constituency(phone: Page) -> None:

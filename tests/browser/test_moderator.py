@@ -539,6 +539,187 @@ def test_floor_mode_list_and_queue_cap(console: Page, faces: Any) -> None:
     expect(console.locator("#notices")).to_contain_text("The queue is full (5 speakers)")
 
 
+# --- the list of speakers a chair expects ---------------------------------------------------------
+
+
+def test_re_add_the_last_speaker_greyed_with_the_servers_reason(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    readd = console.locator("#btn-readd")
+    refusal = server_state(faces, segment)["actions"]["readd_last_speaker"]
+    assert refusal["code"] == "no_record"
+    expect(readd).to_have_attribute("aria-disabled", "true")
+    expect(readd).to_contain_text("Re-add the last speaker")
+    expect(readd).to_have_attribute("title", re.compile(re.escape(refusal["message"][1:]), re.I))
+
+    console.get_by_role("button", name="Call next").click()
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
+    console.locator("#btn-end").click()
+    expect(readd).to_contain_text("Re-add Panellist 1")
+    expect(readd).not_to_have_attribute("aria-disabled", "true")
+    readd.click()
+    expect(entries(console).first).to_have_text("Panellist 1")
+    assert queue_names(faces, segment)[:2] == ["Panellist 1", "Panellist 2"]
+    expect(console.locator("#notices")).to_contain_text("new turn at the top")
+
+    # now queued: the server says no, the button says why, and R does nothing but say it
+    refusal = server_state(faces, segment)["actions"]["readd_last_speaker"]
+    assert refusal["code"] == "already_queued"
+    expect(readd).to_have_attribute("aria-disabled", "true")
+    console.locator("body").press("r")
+    expect(console.locator("#notices")).to_contain_text(refusal["message"][1:])
+    assert queue_names(faces, segment).count("Panellist 1") == 1
+    console.locator("body").press("u")
+    expect(entries(console).first).to_have_text("Panellist 2")
+    console.locator("body").press("r")
+    expect(entries(console).first).to_have_text("Panellist 1")
+
+
+def test_edit_a_queued_turn_in_place_and_a_point_of_order_goes_up(
+    console: Page, faces: Any
+) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    console.get_by_role("button", name="Edit Panellist 3's turn").click()
+    row = console.locator("#queue .entry", has_text="Panellist 3")
+    expect(row.get_by_label("Kind")).to_be_focused()
+    expect(row.get_by_label("Time (m:ss)")).to_have_value("5:00")
+    row.get_by_label("Time (m:ss)").fill("2:30")
+    row.get_by_label("Note").fill("Speaks for the youth caucus")
+    row.get_by_role("button", name="Save").click()
+    expect(row.locator(".entry-time")).to_have_text("2 min 30 s")
+    expect(row.locator(".entry-note")).to_have_text("“Speaks for the youth caucus”")
+    expect(row.locator("form")).to_have_count(0)
+    entry = server_state(faces, segment)["queue"][2]
+    assert (entry["name"], entry["allotted_ms"]) == ("Panellist 3", 150_000)
+    assert entry["note"] == "Speaks for the youth caucus"
+    expect(entries(console).nth(2)).to_have_text("Panellist 3")  # kept its place
+
+    # a bad time is refused on the page, nothing is sent
+    console.get_by_role("button", name="Edit Panellist 4's turn").click()
+    row4 = console.locator("#queue .entry", has_text="Panellist 4")
+    row4.get_by_label("Time (m:ss)").fill("two")
+    row4.get_by_role("button", name="Save").click()
+    expect(console.locator("#notices")).to_contain_text("minutes:seconds")
+    row4.get_by_role("button", name="Cancel").click()
+    expect(row4.locator("form")).to_have_count(0)
+
+    # made a point of order, it goes where the server puts it: the top
+    console.get_by_role("button", name="Edit Panellist 7's turn").click()
+    row7 = console.locator("#queue .entry", has_text="Panellist 7")
+    row7.get_by_label("Kind").select_option("point_of_order")
+    row7.get_by_role("button", name="Save").click()
+    expect(entries(console).first).to_have_text("Panellist 7")
+    expect(row7.locator(".tag-kind")).to_have_text("Point of order")
+    expect(row7.locator(".entry-time")).to_have_text("5 min")
+    first = server_state(faces, segment)["queue"][0]
+    assert (first["name"], first["kind"]) == ("Panellist 7", "point_of_order")
+    expect(console.locator("#btn-undo")).to_contain_text("Undo")
+
+
+def test_an_interposed_question_then_an_answer_and_the_floor_comes_back(
+    console: Page, faces: Any
+) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    joined = register(faces, "Amina Yusuf", "civil_society", "PANiDMR")
+    question = console.locator("#btn-question")
+    answer = console.locator("#btn-answer")
+    # nobody speaks: nothing to interpose into, in the server's words
+    assert server_state(faces, segment)["actions"]["interpose_question"]["code"] == "no_speaker"
+    expect(question).to_have_attribute("aria-disabled", "true")
+    expect(answer).to_have_attribute("aria-disabled", "true")
+
+    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-toggle").click()
+    expect(console.locator("#btn-toggle")).to_contain_text("Pause")
+    expect(question).not_to_have_attribute("aria-disabled", "true")
+
+    console.locator("body").press("i")
+    dialog = console.get_by_role("dialog", name="Interposed question")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Ending it gives the floor back to Panellist 1")
+    dialog.get_by_label("Who").fill("Chen Wei")
+    dialog.get_by_label("Affiliation").fill("Youth Forum")
+    dialog.get_by_label("Time").fill("0:45")
+    dialog.get_by_role("button", name="Give the floor").click()
+    expect(dialog).to_be_hidden()
+
+    expect(console.locator("#speaker-name")).to_have_text("Chen Wei")
+    expect(console.locator("#speaker-kind")).to_have_text("Question")
+    expect(console.locator("#speaker-heading")).to_contain_text("Interposed question")
+    expect(console.locator("#timer")).to_have_text("0:45")
+    paused_box = console.locator("#paused-box")
+    expect(paused_box).to_be_visible()
+    expect(paused_box).to_contain_text("Paused: Panellist 1")
+    state = server_state(faces, segment)
+    left = state["paused"]["timer"]["remaining_ms"]
+    expect(console.locator("#paused-time")).to_contain_text(f"{clock(left)} left · timer paused")
+    expect(paused_box).to_contain_text("gives the floor back to Panellist 1")
+    expect(console.locator("#btn-next")).to_contain_text("Give the floor back")
+    expect(console.locator("#next-name")).to_have_text("Panellist 1")
+    assert state["current"]["interposed_in"] == state["paused"]["id"]
+    assert state["current"]["allotted_ms"] == 45_000
+    # one level: another question is refused, greyed with the server's reason
+    expect(question).to_have_attribute("aria-disabled", "true")
+    expect(answer).not_to_have_attribute("aria-disabled", "true")
+
+    answer.click()
+    dialog = console.get_by_role("dialog", name="Answer")
+    expect(dialog).to_contain_text("The answer ends Chen Wei's question")
+    dialog.get_by_label("Who").fill("Amina Yusuf")  # a registered participant, from the list
+    dialog.get_by_role("button", name="Give the floor").click()
+    expect(console.locator("#speaker-name")).to_have_text("Amina Yusuf")
+    expect(console.locator("#speaker-kind")).to_have_text("Answer")
+    expect(paused_box).to_contain_text("Paused: Panellist 1")
+    state = server_state(faces, segment)
+    assert state["current"]["participant_id"] == joined["participant"]["id"]
+    assert state["current"]["answers"] is not None
+    expect(answer).to_have_attribute("aria-disabled", "true")
+
+    console.locator("#btn-end").click()
+    expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
+    expect(paused_box).to_be_hidden()
+    expect(console.locator("#btn-toggle")).to_contain_text("Resume")  # still paused: resume it
+    expect(console.locator("#btn-next")).to_contain_text("Call next")
+    expect(console.locator("#next-name")).to_have_text("Panellist 2")
+    assert server_state(faces, segment)["paused"] is None
+
+
+def test_private_notes_are_saved_and_shown(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    expect(console.locator("#notes-hint")).to_contain_text("Only you see these")
+    notes = console.get_by_role("textbox", name="Private notes")
+    notes.fill("Call the Mayor of Quito after the break.")
+    console.get_by_role("button", name="Save notes").click()
+    eventually(
+        lambda: server_state(faces, segment)["notes"] == "Call the Mayor of Quito after the break."
+    )
+    expect(console.locator("#notes-status")).to_have_text("Saved")
+    notes.fill("Thank the interpreters.")
+    notes.blur()  # leaving the box saves it too
+    eventually(lambda: server_state(faces, segment)["notes"] == "Thank the interpreters.")
+    # written from another console: shown here
+    command(faces, segment, {"type": "set_notes", "text": "Close the list at 12:30."})
+    expect(notes).to_have_value("Close the list at 12:30.")
+    console.reload()
+    expect(console.get_by_role("textbox", name="Private notes")).to_have_value(
+        "Close the list at 12:30."
+    )
+
+
+def test_points_of_order_can_be_turned_off_for_delegates(console: Page, faces: Any) -> None:
+    segment = segment_id(faces, DISCUSSION_I)
+    toggle = console.get_by_role("checkbox", name="Delegates may raise points of order")
+    expect(toggle).to_be_checked()
+    toggle.uncheck()
+    eventually(lambda: server_state(faces, segment)["settings"]["points_of_order"] is False)
+    joined = register(faces, "Li Wei", "academia")
+    delegate = Api(faces["server"].base, joined["token"])
+    body = {"command_id": uuid.uuid4().hex, "kind": "point_of_order"}
+    refused = delegate("POST", f"/segments/{segment}/floor-requests", json=body)
+    assert refused.json()["error"]["code"] == "points_of_order_off"
+    command(faces, segment, {"type": "set_points_of_order", "enabled": True})
+    expect(toggle).to_be_checked()
+
+
 # --- keyboard shortcuts -----------------------------------------------------------------------
 
 
@@ -592,6 +773,8 @@ def test_shortcuts_run_the_floor_but_not_while_typing(console: Page, faces: Any)
         "did not speak: record it, call the next",
         "did not speak: record it, end the turn",
         "Undo the last change to the floor",
+        "An interposed question",
+        "Re-add the last speaker",
     ):
         expect(dialog).to_contain_text(text)
     console.keyboard.press("Escape")
@@ -915,14 +1098,23 @@ def test_accessibility_has_no_serious_violations(console: Page, faces: Any) -> N
 def test_screenshots(open_console: Opener, faces: Any) -> None:
     segment = make_live(faces)
     busy_floor(faces, segment)
+    command(faces, segment, {"type": "set_notes", "text": "Give the floor back to Panellist 3."})
+    # a question from the floor interrupts Panellist 3, whose turn waits, paused
+    command(
+        faces,
+        segment,
+        {"type": "interpose", "kind": "question", "name": "Chen Wei", "organisation": "Youth Forum"},
+    )
+    command(faces, segment, {"type": "start_timer"})
     page = open_console(faces["moderator"])
     expect(page.locator("#requests .request")).to_have_count(3)
-    expect(page.locator("#speaker-name")).to_have_text("Panellist 3")
+    expect(page.locator("#speaker-name")).to_have_text("Chen Wei")
+    expect(page.locator("#paused-box")).to_contain_text("Paused: Panellist 3")
     expect(page.locator("#stats-list .stat")).to_have_count(1)
     expect(page.locator("#contributions .contribution")).to_have_count(2)
     expect(page.locator(".contributions-panel")).to_be_in_viewport()
     assert screenshot(page, "moderator").stat().st_size > 0
 
     tablet = open_console(faces["moderator"], viewport={"width": 1024, "height": 768})
-    expect(tablet.locator("#speaker-name")).to_have_text("Panellist 3")
+    expect(tablet.locator("#speaker-name")).to_have_text("Chen Wei")
     assert screenshot(tablet, "moderator-tablet").stat().st_size > 0

@@ -73,6 +73,36 @@ def test_display_and_clock_show_the_speaker_and_agree_on_the_time(
     assert_accessible(clock)
 
 
+def test_an_interposed_question_names_the_paused_speaker_on_both_screens(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    api = faces["api"]
+    display = open_face(browser, "display", faces["display"].replace("#key=", "?lang=fr#key="))
+    clock = open_face(browser, "clock", faces["clock"])
+    for page in (display, clock):
+        _live(page)
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    expect(display.locator("#speaker-name")).to_have_text("Panellist 1")
+    expect(display.locator("#speaker-paused")).to_be_hidden()
+    expect(clock.locator("#paused")).to_be_hidden()
+    interpose = {"type": "interpose", "kind": "question", "name": "Chen Wei"}
+    api.command(discussion, interpose).raise_for_status()
+
+    expect(display.locator("#speaker-name")).to_have_text("Chen Wei")
+    expect(display.locator("#speaker-meta")).to_have_text("Question")
+    expect(display.locator("#speaker-paused")).to_have_text("Panellist 1 — en pause")
+    expect(display.locator("#speaker-paused bdi")).to_have_text("Panellist 1")
+    expect(display.locator("#remaining")).to_have_text("1:00")
+    expect(clock.locator("#speaker")).to_have_text("Chen Wei")
+    expect(clock.locator("#paused")).to_have_text("Panellist 1 — paused")
+    assert_accessible(display)
+
+    api.command(discussion, {"type": "end_turn"}).raise_for_status()
+    expect(display.locator("#speaker-name")).to_have_text("Panellist 1")
+    expect(display.locator("#speaker-paused")).to_be_hidden()
+    expect(clock.locator("#paused")).to_be_hidden()
+
+
 def test_the_clock_turns_amber_red_then_counts_overtime(
     browser: Browser, faces: dict[str, Any], discussion: str
 ) -> None:

@@ -11,6 +11,10 @@ function render(connection) {
   const state = connection.state;
   const current = state && state.current;
   setText($("speaker"), current ? current.name : "");
+  // an interposed question or answer: whose turn waits for the floor back
+  const paused = state && state.paused;
+  $("paused").hidden = !paused;
+  setText($("paused"), paused ? `${paused.name} — paused` : "");
   setText($("message"), (state && state.message) || "");
   const next = state && state.queue[0];
   setText($("next"), next ? `Next: ${next.name}` : "");

@@ -2,6 +2,7 @@
 // Read from the back of the room; changes only when the state does, plus the clock's tick.
 // In the group reflection, the contribution the moderator or rapporteur shows (the outcome's
 // `shown`) takes the speaker's place, large; the speaker, if any, stays below it, small.
+// While an interposed question or answer has the floor, the turn it paused is named under it.
 import { FloorConnection, actAs, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
 import { GCM_OBJECTIVES } from "./gcm.js";
@@ -97,6 +98,18 @@ function render(connection) {
   setText($("speaker-name"), current ? current.name : "");
   setText($("speaker-org"), current ? affiliation(current) : "");
   setText($("speaker-meta"), current ? kindLabel(current.kind) : "");
+  // an interposed question or answer: the turn it paused, small, under it (it comes back after)
+  const paused = state.paused;
+  $("speaker-paused").hidden = !paused;
+  if (paused) {
+    fill(
+      $("speaker-paused"),
+      t("display.paused")
+        .split(/(\{name\})/)
+        .map((part) => (part === "{name}" ? h("bdi", {}, paused.name) : part))
+        .filter(Boolean),
+    );
+  } else fill($("speaker-paused"));
   const next = state.queue.slice(0, 3);
   fill(
     $("next"),

@@ -6,7 +6,9 @@ import { ApiError, FloorConnection, actAs, api, signIn } from "./client.js";
 import { setText, timeOfDay } from "./dom.js";
 import { createAddSpeaker } from "./moderator/add-speaker.js";
 import { createContributions } from "./moderator/contributions.js";
+import { createInterpose } from "./moderator/interpose.js";
 import { createMessage } from "./moderator/message.js";
+import { createNotes } from "./moderator/notes.js";
 import { Notices } from "./moderator/notices.js";
 import { createProgramme } from "./moderator/programme.js";
 import { createQueue } from "./moderator/queue.js";
@@ -141,7 +143,9 @@ function run(eventId, firstSegmentId) {
   const programme = createProgramme(ctx);
   const undo = createUndo(ctx);
   const contributions = createContributions(ctx);
-  installShortcuts({ speaker, undo, message });
+  const interpose = createInterpose(ctx);
+  const notes = createNotes(ctx);
+  installShortcuts({ speaker, undo, message, interpose });
 
   function viewSegment(id) {
     if (id === viewing) return;
@@ -150,6 +154,7 @@ function run(eventId, firstSegmentId) {
     queue.reset();
     requests.reset();
     undo.reset();
+    notes.reset();
     $("console").dataset.loading = "true";
     switchedAt = performance.now();
     setTimeout(showStatus, QUIET_SWITCH_MS + 50); // still not back by then: say so
@@ -175,6 +180,8 @@ function run(eventId, firstSegmentId) {
     speaker.render(state);
     queue.render(state);
     undo.render(state);
+    interpose.render(state);
+    notes.render(state);
     requests.render(state);
     message.render(state);
     settings.render(state);

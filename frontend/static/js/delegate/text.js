@@ -8,6 +8,7 @@ import { t } from "../i18n.js";
 const TRANSLATED_ERRORS = new Set([
   "already_queued",
   "list_closed",
+  "points_of_order_off",
   "segment_ended",
   "queue_full",
   "bad_join_code",

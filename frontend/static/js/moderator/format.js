@@ -26,6 +26,8 @@ export const KINDS = {
   right_of_reply: "Right of reply",
   moderator_summary: "Moderator summary",
   remarks: "Remarks",
+  question: "Question",
+  answer: "Answer",
 };
 
 export const STATUSES = { scheduled: "Scheduled", live: "Live", ended: "Ended" };
@@ -40,6 +42,24 @@ export function minutes(ms) {
   const s = seconds % 60;
   if (!m) return `${s} s`;
   return s ? `${m} min ${s} s` : `${m} min`;
+}
+
+/** 2:30: a duration as minutes:seconds, for a field the moderator edits. */
+export function minutesSeconds(ms) {
+  const seconds = Math.round(Math.max(0, ms) / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/**
+ * "2:30", "2" (minutes) or "0:45" as milliseconds; null when blank, NaN when it is no duration.
+ * Only reads what was typed: whether the server takes that time is the server's to say.
+ */
+export function parseMinutesSeconds(text) {
+  const value = String(text || "").trim();
+  if (!value) return null;
+  const match = /^(\d{1,3})(?::([0-5]\d))?$/.exec(value);
+  if (!match) return Number.NaN;
+  return (Number(match[1]) * 60 + Number(match[2] || 0)) * 1000;
 }
 
 /** 1 h 05 min or 42 min: rounded to the minute, for the programme's arithmetic. */

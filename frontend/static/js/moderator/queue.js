@@ -1,9 +1,11 @@
 // The speaking queue: one row per entry, kept by id so focus and a drag survive updates.
 // Reorder by dragging the grip (mouse, touch or pen: pointer events), by the arrow buttons, or
 // with Alt+↑ / Alt+↓ on a focused entry. Every move is sent with the version it was based on.
+// Each row's ✎ opens a form to change the turn's kind, time and note (edit_entry): the row keeps
+// its place, unless the server moves it (a point of order goes to the top).
 
 import { h, setText } from "../dom.js";
-import { constituencyLabel, kindLabel, minutes } from "./format.js";
+import { KINDS, constituencyLabel, kindLabel, minutes, minutesSeconds, parseMinutesSeconds } from "./format.js";
 import { setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
@@ -30,6 +32,11 @@ export function createQueue(ctx) {
     );
     const up = h("button", { type: "button", class: "btn btn-icon", dataset: { focus: `${entry.id}:up` } }, "↑");
     const down = h("button", { type: "button", class: "btn btn-icon", dataset: { focus: `${entry.id}:down` } }, "↓");
+    const edit = h(
+      "button",
+      { type: "button", class: "btn btn-icon", "aria-expanded": "false", dataset: { focus: `${entry.id}:edit` } },
+      h("span", { "aria-hidden": "true" }, "✎"),
+    );
     const remove = h(
       "button",
       { type: "button", class: "btn btn-icon btn-remove", dataset: { focus: `${entry.id}:remove` } },
@@ -37,6 +44,9 @@ export function createQueue(ctx) {
     );
     const number = h("span", { class: "entry-number" });
     const details = [entry.organisation, constituencyLabel(entry.constituency)].filter(Boolean).join(" · ");
+    const note = h("span", { class: "entry-note" });
+    const kindTag = h("span", { class: "tag tag-kind" });
+    const time = h("span", { class: "entry-time" });
     const li = h(
       "li",
       { class: "entry", dataset: { entryId: entry.id, kind: entry.kind } },
@@ -47,11 +57,11 @@ export function createQueue(ctx) {
         { class: "entry-who" },
         h("span", { class: "entry-name" }, entry.name),
         h("span", { class: "entry-details" }, details),
-        entry.note ? h("span", { class: "entry-note" }, `“${entry.note}”`) : null,
+        note,
       ),
-      h("span", { class: "tag tag-kind", dataset: { kind: entry.kind } }, kindLabel(entry.kind)),
-      h("span", { class: "entry-time" }, minutes(entry.allotted_ms)),
-      h("span", { class: "entry-actions" }, up, down, remove),
+      kindTag,
+      time,
+      h("span", { class: "entry-actions" }, up, down, edit, remove),
     );
     up.addEventListener("click", () => {
       const index = indexOf(entry.id);
@@ -69,7 +79,91 @@ export function createQueue(ctx) {
     );
     li.addEventListener("keydown", (event) => onKey(event, entry.id));
     grip.addEventListener("pointerdown", (event) => startDrag(event, entry.id, li, grip));
-    return { li, number, grip, up, down, remove, name: entry.name };
+    const row = { li, number, grip, up, down, edit, remove, note, kindTag, time, form: null, name: entry.name };
+    edit.addEventListener("click", () => (row.form ? closeEdit(row) : openEdit(row, entry.id)));
+    return row;
+  }
+
+  // --- editing a waiting turn: kind, time (minutes:seconds), note -----------------------------------
+
+  function openEdit(row, entryId) {
+    const state = ctx.state();
+    const entry = state && state.queue.find((e) => e.id === entryId);
+    if (!entry) return;
+    const focusKey = (part) => ({ focus: `${entryId}:${part}` });
+    const kind = h(
+      "select",
+      { dataset: focusKey("kind") },
+      Object.entries(KINDS).map(([value, label]) => h("option", { value }, label)),
+    );
+    kind.value = entry.kind;
+    const time = h("input", {
+      type: "text",
+      inputmode: "numeric",
+      maxlength: "6",
+      class: "edit-time",
+      value: minutesSeconds(entry.allotted_ms),
+      dataset: focusKey("time"),
+    });
+    const note = h("input", { type: "text", maxlength: "280", value: entry.note || "", dataset: focusKey("note") });
+    const cancel = h("button", { type: "button", class: "btn btn-small btn-quiet", dataset: focusKey("cancel") }, "Cancel");
+    const form = h(
+      "form",
+      { class: "entry-edit", "aria-label": `Edit ${row.name}'s turn` },
+      h("label", { class: "edit-field" }, "Kind", kind),
+      h("label", { class: "edit-field" }, "Time (m:ss)", time),
+      h("label", { class: "edit-field edit-note" }, "Note", note),
+      h("span", { class: "edit-actions" }, h("button", { type: "submit", class: "btn btn-small btn-primary", dataset: focusKey("save") }, "Save"), cancel),
+    );
+    cancel.addEventListener("click", () => closeEdit(row));
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        closeEdit(row);
+      }
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const now = ctx.state();
+      const current = now && now.queue.find((e) => e.id === entryId);
+      if (!current) {
+        closeEdit(row);
+        return;
+      }
+      const ms = parseMinutesSeconds(time.value);
+      if (ms === null || Number.isNaN(ms) || ms === 0) {
+        ctx.notices.show("Write the time as minutes:seconds, e.g. 2:30.", "warning");
+        time.focus();
+        return;
+      }
+      const command = { type: "edit_entry", entry_id: entryId };
+      if (kind.value !== current.kind) command.kind = kind.value;
+      if (ms !== current.allotted_ms) command.duration_ms = ms;
+      if (note.value.trim() !== (current.note || "")) command.note = note.value.trim();
+      if (Object.keys(command).length === 2) {
+        closeEdit(row);
+        return;
+      }
+      const ack = await ctx.run(command);
+      if (!ack) return;
+      closeEdit(row);
+      ctx.notices.show(`Changed ${row.name}'s turn. Press U to undo.`, "info");
+    });
+    row.form = form;
+    row.li.append(form);
+    row.li.dataset.editing = "true";
+    row.edit.setAttribute("aria-expanded", "true");
+    kind.focus();
+  }
+
+  function closeEdit(row) {
+    if (!row.form) return;
+    const hadFocus = row.form.contains(document.activeElement);
+    row.form.remove();
+    row.form = null;
+    row.li.dataset.editing = "false";
+    row.edit.setAttribute("aria-expanded", "false");
+    if (hadFocus) row.edit.focus();
   }
 
   function onKey(event, entryId) {
@@ -158,10 +252,17 @@ export function createQueue(ctx) {
       seen.add(entry.id);
       const place = `${index + 1} of ${queue.length}`;
       setText(row.number, String(index + 1));
+      // what edit_entry may change: shown as the server has it
+      row.li.dataset.kind = entry.kind;
+      row.kindTag.dataset.kind = entry.kind;
+      setText(row.kindTag, kindLabel(entry.kind));
+      setText(row.time, minutes(entry.allotted_ms));
+      setText(row.note, entry.note ? `“${entry.note}”` : "");
       row.grip.setAttribute("aria-label", `${row.name}, place ${place}. Drag to reorder, or Alt+Up / Alt+Down`);
       row.up.setAttribute("aria-label", `Move ${row.name} up`);
       row.down.setAttribute("aria-label", `Move ${row.name} down`);
       row.remove.setAttribute("aria-label", `Remove ${row.name} from the queue`);
+      row.edit.setAttribute("aria-label", `Edit ${row.name}'s turn`);
       setAvailable(row.up, index === 0 ? "Already first" : null);
       setAvailable(row.down, index === queue.length - 1 ? "Already last" : null);
     });

@@ -1,5 +1,6 @@
-// How the floor takes requests: moderated or open, the list open or closed, the queue's cap; and
-// whether calling a speaker starts their timer. Each shows the segment's settings as the server has them.
+// How the floor takes requests: moderated or open, the list open or closed, the queue's cap,
+// whether delegates may raise points of order; and whether calling a speaker starts their timer.
+// Each shows the segment's settings as the server has them.
 
 import { setText } from "../dom.js";
 
@@ -11,6 +12,7 @@ export function createSettings(ctx) {
   const capForm = $("cap-form");
   const capInput = $("cap-input");
   const startOnCall = $("start-on-call");
+  const pointsOfOrder = $("points-of-order");
 
   for (const radio of modes) {
     radio.addEventListener("change", () => {
@@ -37,6 +39,20 @@ export function createSettings(ctx) {
       }
     });
   });
+  pointsOfOrder.addEventListener("change", () => {
+    const enabled = pointsOfOrder.checked;
+    ctx.run({ type: "set_points_of_order", enabled }).then((ack) => {
+      if (ack) {
+        ctx.notices.show(
+          enabled ? "Delegates may raise points of order again." : "Delegates can no longer raise points of order in this segment; you can still add one.",
+          "info",
+        );
+      } else {
+        const state = ctx.state();
+        if (state) render(state);
+      }
+    });
+  });
   capForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const cap = Number.parseInt(capInput.value, 10);
@@ -60,6 +76,7 @@ export function createSettings(ctx) {
     setText(listToggle, settings.list_open ? "Close the list" : "Reopen the list");
     if (document.activeElement !== capInput) capInput.value = settings.queue_cap ?? "";
     startOnCall.checked = Boolean(settings.start_timer_on_call);
+    pointsOfOrder.checked = settings.points_of_order !== false;
   }
 
   return { render };

@@ -1,10 +1,11 @@
 // Keyboard shortcuts for the moments the moderator's eyes are on the room, and their help dialog.
 // They never fire while typing in a field, and never with Ctrl, Cmd or Alt held. Shift with N or E
-// records the turn as not spoken (skipped); Caps Lock alone does not.
+// records the turn as not spoken (skipped); Caps Lock alone does not. I and A interpose a question
+// or an answer, R re-adds the last speaker.
 
 const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"]';
 
-export function installShortcuts({ speaker, undo, message }) {
+export function installShortcuts({ speaker, undo, message, interpose }) {
   const dialog = document.getElementById("help-dialog");
   const openHelp = () => {
     if (!dialog.open) dialog.showModal();
@@ -15,7 +16,7 @@ export function installShortcuts({ speaker, undo, message }) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
     const target = event.target instanceof Element ? event.target : null;
     if (target && target.closest(TYPING)) return;
-    if (dialog.open) return; // the dialog has the keyboard (Esc closes it)
+    if (document.querySelector("dialog[open]")) return; // a dialog has the keyboard (Esc closes it)
     const key = event.key;
     const act = (fn) => {
       event.preventDefault();
@@ -46,6 +47,18 @@ export function installShortcuts({ speaker, undo, message }) {
       case "u":
       case "U":
         act(() => undo.perform());
+        break;
+      case "i":
+      case "I":
+        act(() => interpose.perform("question"));
+        break;
+      case "a":
+      case "A":
+        act(() => interpose.perform("answer"));
+        break;
+      case "r":
+      case "R":
+        act(() => interpose.perform("readd"));
         break;
       case "m":
       case "M":

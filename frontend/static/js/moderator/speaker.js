@@ -18,6 +18,9 @@ const ACTIONS = {
   minus: "remove_time",
   reset: "reset_timer",
   undo: "undo",
+  readd: "readd_last_speaker",
+  question: "interpose_question",
+  answer: "interpose_answer",
 };
 
 /** The server's reasons are clauses ("nobody has the floor: …"): shown as sentences. */
@@ -132,8 +135,18 @@ export function createSpeakerPanel(ctx) {
     // "did not speak" is about the speaker who has the floor: offered while someone has it
     $("skip-group").hidden = !current;
 
+    renderPaused(state);
+
     const next = state.queue[0];
     const onCall = state.settings.start_timer_on_call ? "timer starts on call" : "";
+    const back = state.paused;
+    setText($("btn-next-label"), back ? "Give the floor back" : "Call next");
+    if (back) {
+      // after an interposed turn the floor goes back to the paused speaker, not to the queue
+      setText($("next-name"), back.name);
+      setText($("next-details"), `gets the floor back · then ${next ? next.name : "the queue is empty"}`);
+      return;
+    }
     setText($("next-name"), next ? next.name : "Nobody: the queue is empty");
     setText(
       $("next-details"),
@@ -142,6 +155,24 @@ export function createSpeakerPanel(ctx) {
         : current
           ? "Call next ends this turn."
           : "",
+    );
+  }
+
+  /** The turn an interposed question or answer paused (the view's `paused`): who, time left. */
+  function renderPaused(state) {
+    const paused = state.paused;
+    const box = $("paused-box");
+    box.hidden = !paused;
+    card.dataset.interposed = paused ? "true" : "false";
+    setText($("speaker-heading"), paused ? `Interposed ${kindLabel(state.current.kind).toLowerCase()}` : "Has the floor");
+    if (!paused) return;
+    setText($("paused-name"), paused.name);
+    const left = remainingMs(paused.timer, ctx.conn.clock.now());
+    const timerWord = paused.timer.state === "idle" ? "timer not started" : "timer paused";
+    setText($("paused-time"), `${formatClock(left)} left · ${timerWord}`);
+    setText(
+      $("paused-hint"),
+      `Ending this ${kindLabel(state.current.kind).toLowerCase()} gives the floor back to ${paused.name}: their timer stays paused, press ${paused.timer.state === "idle" ? "Start" : "Resume"} when they continue.`,
     );
   }
 
