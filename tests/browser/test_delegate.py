@@ -426,12 +426,13 @@ def test_points_of_order_turned_off_are_explained_in_the_delegates_language(
     phone.get_by_label("Groupe de parties prenantes").select_option("academia")
     phone.get_by_role("button", name="Rejoindre").click()
     expect(phone.locator("#identity")).to_contain_text("Élodie Martin")
-    expect(phone.get_by_label("Motion d’ordre")).to_be_visible()
+    point_of_order = "Motion d\u2019ordre"  # French typography: a curly apostrophe
+    expect(phone.get_by_label(point_of_order)).to_be_visible()
 
     command(api, segment_id, type="set_points_of_order", enabled=False)
-    expect(phone.get_by_label("Motion d’ordre")).to_be_hidden()
+    expect(phone.get_by_label(point_of_order)).to_be_hidden()
     expect(phone.locator("#request-notice")).to_have_text(
-        "Les motions d’ordre ne sont pas acceptées dans ce segment."
+        "Les motions d\u2019ordre ne sont pas accept\u00e9es dans ce segment."
     )
     expect(phone.get_by_role("button", name="Demander la parole")).to_be_visible()
     phone.locator("#language-picker").select_option("ar")

@@ -1103,7 +1103,12 @@ def test_screenshots(open_console: Opener, faces: Any) -> None:
     command(
         faces,
         segment,
-        {"type": "interpose", "kind": "question", "name": "Chen Wei", "organisation": "Youth Forum"},
+        {
+            "type": "interpose",
+            "kind": "question",
+            "name": "Chen Wei",
+            "organisation": "Youth Forum",
+        },
     )
     command(faces, segment, {"type": "start_timer"})
     page = open_console(faces["moderator"])
