@@ -73,6 +73,40 @@ export async function signIn() {
   }
 }
 
+/**
+ * A staff page's sign-in (the console, the rapporteur's page): the key exchanged for its cookie,
+ * the session checked against the roles the page is for, and the meeting day it works on (an
+ * organiser's key reaches every event: `?event=…`, else the first). Resolves with
+ * `{session, eventId}`; rejects with an Error whose message is what the page shows instead.
+ */
+export async function signInToEvent(roles, pageName, linkName) {
+  let session;
+  try {
+    session = await signIn();
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      throw new Error(
+        `This link is no longer valid: it was revoked or has expired. Ask the organiser for a new ${linkName} link.`,
+        { cause: error },
+      );
+    }
+    throw new Error(`The server could not sign you in: ${error.message}`, { cause: error });
+  }
+  if (!session) throw new Error("You are not signed in on this browser.");
+  if (!roles.includes(session.role)) {
+    throw new Error(`This link is for a ${session.role}, not for ${pageName}.`);
+  }
+  let eventId = session.event_id;
+  if (!eventId) {
+    const events = await api("GET", "/events");
+    const wanted = new URLSearchParams(location.search).get("event");
+    const event = events.find((e) => e.id === wanted) || events[0];
+    if (!event) throw new Error("There is no event yet: create one through the API first.");
+    eventId = event.id;
+  }
+  return { session, eventId };
+}
+
 /** JSON Patch (add, remove, replace, move), as the server's app/patch.py makes it. */
 export function applyPatch(document, ops) {
   const tokens = (path) => path.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));

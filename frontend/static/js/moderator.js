@@ -2,7 +2,7 @@
 // This module wires the pieces (moderator/*.js) to the shared connection and renders on change;
 // the timer is computed here every animation frame from its facts and the server's clock.
 
-import { ApiError, FloorConnection, actAs, api, signIn } from "./client.js";
+import { FloorConnection, actAs, api, signInToEvent } from "./client.js";
 import { setText, timeOfDay } from "./dom.js";
 import { createAddSpeaker } from "./moderator/add-speaker.js";
 import { createContributions } from "./moderator/contributions.js";
@@ -45,35 +45,12 @@ function signedOut(message) {
 }
 
 async function start() {
-  let session;
+  let eventId;
   try {
-    session = await signIn();
+    ({ eventId } = await signInToEvent(["moderator", "organiser"], "the moderator console", "moderator"));
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-      signedOut("This link is no longer valid: it was revoked or has expired. Ask the organiser for a new moderator link.");
-    } else {
-      signedOut(`The server could not sign you in: ${error.message}`);
-    }
+    signedOut(error.message);
     return;
-  }
-  if (!session) {
-    signedOut("You are not signed in on this browser.");
-    return;
-  }
-  if (session.role !== "moderator" && session.role !== "organiser") {
-    signedOut(`This link is for a ${session.role}, not for the moderator console.`);
-    return;
-  }
-  let eventId = session.event_id;
-  if (!eventId) {
-    const events = await api("GET", "/events");
-    const wanted = new URLSearchParams(location.search).get("event");
-    const event = events.find((e) => e.id === wanted) || events[0];
-    if (!event) {
-      signedOut("There is no event yet: create one through the API first.");
-      return;
-    }
-    eventId = event.id;
   }
   const event = await api("GET", `/events/${encodeURIComponent(eventId)}`);
   const asked = new URLSearchParams(location.search).get("segment");

@@ -5,7 +5,7 @@
 // (client.js sendOutcome: one command id, sent again after a reconnect, applied once).
 // English only: a staff page, like the moderator console.
 
-import { ApiError, FloorConnection, actAs, api, signIn } from "./client.js";
+import { FloorConnection, actAs, signInToEvent } from "./client.js";
 import { fill, h, setText } from "./dom.js";
 import { createDetail } from "./rapporteur/detail.js";
 import { createList } from "./rapporteur/list.js";
@@ -15,7 +15,6 @@ const $ = (id) => document.getElementById(id);
 actAs("rapporteur", "moderator", "organiser");
 
 const STATUS_TEXT = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
-const CURATORS = new Set(["rapporteur", "moderator", "organiser"]);
 const SLOW_ACK_MS = 2000;
 const NOTICE_MS = { info: 5000, error: 12000, warning: 10000 };
 
@@ -46,36 +45,12 @@ function signedOut(message) {
 }
 
 async function start() {
-  let session;
+  let eventId;
   try {
-    session = await signIn();
+    ({ eventId } = await signInToEvent(["rapporteur", "moderator", "organiser"], "the rapporteur", "rapporteur"));
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-      signedOut("This link is no longer valid: it was revoked or has expired. Ask the organiser for a new rapporteur link.");
-    } else {
-      signedOut(`The server could not sign you in: ${error.message}`);
-    }
+    signedOut(error.message);
     return;
-  }
-  if (!session) {
-    signedOut("You are not signed in on this browser.");
-    return;
-  }
-  if (!CURATORS.has(session.role)) {
-    signedOut(`This link is for a ${session.role}, not for the rapporteur.`);
-    return;
-  }
-  let eventId = session.event_id;
-  if (!eventId) {
-    // the organiser's key reaches every event: ?event=… or the first
-    const events = await api("GET", "/events");
-    const wanted = new URLSearchParams(location.search).get("event");
-    const event = events.find((e) => e.id === wanted) || events[0];
-    if (!event) {
-      signedOut("There is no event yet: create one through the API first.");
-      return;
-    }
-    eventId = event.id;
   }
   run(eventId);
 }
