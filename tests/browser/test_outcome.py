@@ -273,3 +273,52 @@ def test_the_rapporteur_page_runs_under_its_content_security_policy(
     page.goto(f"{faces['server'].base}/rapporteur")
     expect(page.locator("#signin-message")).to_have_text("You are not signed in on this browser.")
     context.close()
+
+
+def test_next_steps_the_room_display_through_the_reflection_by_theme(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """Three accepted contributions in two themes: Next on the rapporteur's page shows them in
+    the programme's order of themes, and the display says the theme and the place in it."""
+    api: Api = faces["api"]
+    event = faces["event"]
+    discussion_i = event["segments"][1]["id"]
+    reflection = event["segments"][4]["id"]
+    api.command(discussion_i, {"type": "start_segment"}).raise_for_status()
+    _others_contribute(faces, discussion_i)
+    submitted = _contributions(api, event["id"])[:3]
+    # the outcome lists: Layla (II), Grace (I), Carlos (II); the reflection: Grace, Layla, Carlos
+    themes = ["Thematic discussion II", "Thematic discussion I", "Thematic discussion II"]
+    for number, (item, theme) in enumerate(zip(submitted, themes, strict=True)):
+        api.ok(
+            "PATCH",
+            f"/contributions/{item['id']}",
+            json={"command_id": f"curate-{number}", "themes": [theme], "status": "accepted"},
+        )
+    api.command(reflection, {"type": "start_segment"}).raise_for_status()
+
+    rapporteur = open_face(browser, "moderator", _rapporteur_url(faces))
+    _live(rapporteur)
+    display = open_face(browser, "display", faces["display"])
+    _live(display)
+    expect(display.locator("#reflection")).to_be_hidden()
+    expect(rapporteur.locator("#display-previous")).to_be_disabled()
+    expected = [
+        (submitted[1], "Thematic discussion I — 1 of 1 · 3 accepted"),
+        (submitted[0], "Thematic discussion II — 1 of 2 · 3 accepted"),
+        (submitted[2], "Thematic discussion II — 2 of 2 · 3 accepted"),
+    ]
+    for item, place in expected:
+        rapporteur.get_by_role("button", name="Next ▶").click()
+        expect(display.locator("#reflection-text")).to_have_text(item["text"])
+        expect(display.locator("#reflection-place")).to_have_text(place)
+        expect(rapporteur.locator("#display-place")).to_have_text(place.split(" · ")[0])
+    expect(display.locator("#reflection-group li")).to_have_count(2)
+    expect(display.locator("#reflection-group li[data-current='true']")).to_contain_text(
+        "Nos comprometemos"
+    )
+    expect(rapporteur.get_by_role("button", name="Next ▶")).to_be_disabled()
+    assert_accessible(display)
+    assert_accessible(rapporteur)
+    rapporteur.get_by_role("button", name="◀ Previous").click()
+    expect(display.locator("#reflection-text")).to_have_text(submitted[0]["text"])

@@ -6,6 +6,7 @@
 import { FloorConnection, actAs, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
 import { GCM_OBJECTIVES } from "./gcm.js";
+import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
 import {
   apply,
   constituencyLabel,
@@ -45,6 +46,39 @@ function sizeOf(text) {
   return "xs";
 }
 
+/** The first few words of a contribution, for the list of its theme's others. */
+function firstWords(text, count = 6) {
+  const words = text.trim().split(/\s+/);
+  return words.length > count ? `${words.slice(0, count).join(" ")}…` : words.join(" ");
+}
+
+/** Above the shown one: its theme and place ("Pathways — 2 of 5 · 7 accepted"), and its group. */
+function renderPlace(place, group, shownId) {
+  $("reflection-place").hidden = !group;
+  $("reflection-group").hidden = !group || group.items.length < 2;
+  if (!group) {
+    fill($("reflection-group"));
+    return;
+  }
+  const theme = place.theme === OTHER ? t("display.other_theme") : place.theme;
+  fill(
+    $("reflection-place"),
+    h("bdi", { class: "reflection-theme" }, theme),
+    ` — ${t("display.n_of_count", { n: place.themePosition, count: place.themeCount })}`,
+    ` · ${t("display.accepted_count", { count: place.count })}`,
+  );
+  fill(
+    $("reflection-group"),
+    group.items.map((item) =>
+      h(
+        "li",
+        { class: "reflection-group-item", dir: "auto", dataset: { current: String(item.id === shownId) } },
+        firstWords(item.text),
+      ),
+    ),
+  );
+}
+
 function renderReflection(connection) {
   const shown = (connection.outcome && connection.outcome.shown) || null;
   document.body.classList.toggle("reflecting", Boolean(shown));
@@ -53,9 +87,14 @@ function renderReflection(connection) {
     shownReflection = null;
     return;
   }
-  const key = JSON.stringify(shown);
+  const titles = (connection.programme || []).map((segment) => segment.title);
+  const order = reflectionOrder(connection.outcome.contributions, titles);
+  const place = neighbours(order, shown.id);
+  const group = place.theme ? order.find((entry) => entry.theme === place.theme) : null;
+  const key = JSON.stringify([shown, place, group, currentLanguage()]);
   if (key === shownReflection) return;
   shownReflection = key;
+  renderPlace(place, group, shown.id);
   const kind = $("reflection-kind");
   setText(kind, contributionKindLabel(shown.kind));
   kind.dataset.kind = shown.kind;

@@ -204,6 +204,9 @@ export const STRINGS = {
     "display.outcome": "Outcome of the hearing",
     "display.objectives": "Global Compact objectives",
     "display.objective": "Objective {n}",
+    "display.other_theme": "Other",
+    "display.n_of_count": "{n} of {count}",
+    "display.accepted_count": "{count} accepted",
   },
 
   fr: {
@@ -357,6 +360,9 @@ export const STRINGS = {
     "display.outcome": "Conclusions de l’audition",
     "display.objectives": "Objectifs du Pacte mondial",
     "display.objective": "Objectif {n}",
+    "display.other_theme": "Autres",
+    "display.n_of_count": "{n} sur {count}",
+    "display.accepted_count": "{count} retenues",
   },
 
   es: {
@@ -510,6 +516,9 @@ export const STRINGS = {
     "display.outcome": "Resultado de la audiencia",
     "display.objectives": "Objetivos del Pacto Mundial",
     "display.objective": "Objetivo {n}",
+    "display.other_theme": "Otros",
+    "display.n_of_count": "{n} de {count}",
+    "display.accepted_count": "{count} aceptadas",
   },
 
   ru: {
@@ -663,6 +672,9 @@ export const STRINGS = {
     "display.outcome": "Итоги слушаний",
     "display.objectives": "Цели Глобального договора",
     "display.objective": "Цель {n}",
+    "display.other_theme": "Другое",
+    "display.n_of_count": "{n} из {count}",
+    "display.accepted_count": "принято: {count}",
   },
 
   zh: {
@@ -816,6 +828,9 @@ export const STRINGS = {
     "display.outcome": "听证会成果",
     "display.objectives": "《全球契约》目标",
     "display.objective": "目标 {n}",
+    "display.other_theme": "其他",
+    "display.n_of_count": "第 {n} 项，共 {count} 项",
+    "display.accepted_count": "已采纳 {count} 项",
   },
 
   ar: {
@@ -969,6 +984,9 @@ export const STRINGS = {
     "display.outcome": "نتائج جلسة الاستماع",
     "display.objectives": "أهداف الاتفاق العالمي",
     "display.objective": "الهدف {n}",
+    "display.other_theme": "أخرى",
+    "display.n_of_count": "{n} من {count}",
+    "display.accepted_count": "المقبولة: {count}",
   },
 };
 

@@ -10,6 +10,7 @@ import { fill, h, setText } from "./dom.js";
 import { createDetail } from "./rapporteur/detail.js";
 import { createList } from "./rapporteur/list.js";
 import { KIND_LABELS, excerpt, numbering } from "./rapporteur/model.js";
+import { neighbours, placeLabel, reflectionOrder } from "./reflection.js";
 
 const $ = (id) => document.getElementById(id);
 actAs("rapporteur", "moderator", "organiser");
@@ -130,6 +131,27 @@ function run(eventId) {
       }
     }
     $("clear-display").disabled = !shown;
+    const place = stepPlace();
+    setText($("display-place"), shown ? placeLabel(place) : place.count ? `${place.count} accepted` : "");
+    $("display-previous").disabled = !place.previous;
+    $("display-next").disabled = !place.next;
+  }
+
+  /** Where the shown contribution is in the reflection's order (reflection.js). */
+  function stepPlace() {
+    const outcome = conn.outcome;
+    if (!outcome) return neighbours([], null);
+    const titles = ctx.programme().map((segment) => segment.title);
+    return neighbours(reflectionOrder(outcome.contributions, titles), outcome.shown_id);
+  }
+
+  for (const [id, side] of [["display-previous", "previous"], ["display-next", "next"]]) {
+    $(id).addEventListener("click", async () => {
+      const target = stepPlace()[side];
+      if (!target) return;
+      await ctx.run({ type: "show_contribution", contribution_id: target.id }, `#${numbers.get(target.id)} is on the room display.`);
+      renderOnDisplay();
+    });
   }
 
   function render() {

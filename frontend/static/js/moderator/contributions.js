@@ -5,6 +5,7 @@
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel } from "./format.js";
+import { neighbours, placeLabel, reflectionOrder } from "../reflection.js";
 
 const $ = (id) => document.getElementById(id);
 const EMPTY = {
@@ -43,6 +44,20 @@ export function createContributions(ctx) {
   $("contributions-clear").addEventListener("click", () =>
     show(null).then((ack) => ack && ctx.notices.show("The room display no longer shows a contribution.", "info")),
   );
+
+  /** Where the shown contribution is in the reflection's order (reflection.js). */
+  const stepPlace = () => {
+    const current = outcome();
+    if (!current) return neighbours([], null);
+    const titles = (ctx.conn.programme || []).map((segment) => segment.title);
+    return neighbours(reflectionOrder(current.contributions, titles), current.shown_id);
+  };
+  for (const [id, side] of [["contributions-previous", "previous"], ["contributions-next", "next"]]) {
+    $(id).addEventListener("click", () => {
+      const target = stepPlace()[side];
+      if (target) show(target.id);
+    });
+  }
 
   function build(item) {
     const noteId = `contribution-${item.id}-note`;
@@ -267,6 +282,11 @@ export function createContributions(ctx) {
     const shown = current.shown_id ? current.contributions.find((item) => item.id === current.shown_id) : null;
     $("contributions-shown").hidden = !shown;
     if (shown) setText($("contributions-shown-text"), `“${shown.text}” — ${shown.author.name}`);
+    const place = stepPlace();
+    $("contributions-step").hidden = place.count === 0;
+    setText($("contributions-place"), shown ? placeLabel(place) : `${place.count} accepted`);
+    $("contributions-previous").disabled = !place.previous;
+    $("contributions-next").disabled = !place.next;
   }
 
   return { render };
