@@ -143,8 +143,9 @@ def _as_documented(value: Any, key: str = "") -> Any:
     ``948.0`` is sent as ``948`` (to JSON Schema the same integer; the protocol refuses the
     first on purpose: "integer fields are strict"); a name or title has a visible character
     (blank once cleaned is ``422``); a schedule does not end before it starts
-    (``invalid_schedule``); a contribution names its author when the floor submits it
-    (``author_required``)."""
+    (``invalid_schedule``), nor turn red before amber (``invalid_thresholds``); a speaker added
+    or interposed has a name or a participant (``invalid``); a contribution names its author
+    when the floor submits it (``author_required``)."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
         return int(value)
     if isinstance(value, str) and key in PEOPLES_TEXT and value and not _visible(value):
@@ -161,6 +162,13 @@ def _as_documented(value: Any, key: str = "") -> Any:
     start, end = value.get("scheduled_start_at"), value.get("scheduled_end_at")
     if type(start) is int and type(end) is int and end < start:
         value["scheduled_start_at"], value["scheduled_end_at"] = end, start
+    if value.get("type") in ("add_speaker", "interpose") and not (
+        value.get("participant_id") or value.get("name")
+    ):
+        value["name"] = "Guest speaker"  # a speaker is named or registered (``invalid``)
+    warning, danger = value.get("warning_ms"), value.get("danger_ms")
+    if type(warning) is int and type(danger) is int and danger > warning:
+        value["warning_ms"], value["danger_ms"] = danger, warning
     return value
 
 
