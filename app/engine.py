@@ -227,15 +227,12 @@ class Engine:
         goes back to the durable one.
         """
         hearing = self.hearing(event_id)
-        self.policy.admit(hearing, actor, command.type, command_id, self.clock())
         body_hash = _body_hash(segment_id, command, base_version, actor)
-        answered = await self._answered(hearing, command_id, body_hash)
+        answered = await self._admit(hearing, command.type, actor, command_id, body_hash)
         if answered is not None:
             return answered
         before = hearing.latest
-        context = Context(
-            now=self.clock(), actor=actor, new_id=self.make_id, speakers=hearing.speakers
-        )
+        context = self._context(hearing, actor)
         try:
             events = decide(before, segment_id, command, context, base_version)
         except StaleVersion as error:
@@ -295,15 +292,12 @@ class Engine:
         point's steps as ``execute`` (policy, dedupe, decide, fold, group commit, publish), on the
         outcome's own stream of the log (``contributions.stream_id``)."""
         hearing = self.hearing(event_id)
-        self.policy.admit(hearing, actor, command.type, command_id, self.clock())
         body_hash = _body_hash(None, command, None, actor)
-        answered = await self._answered(hearing, command_id, body_hash)
+        answered = await self._admit(hearing, command.type, actor, command_id, body_hash)
         if answered is not None:
             return answered
         before = hearing.latest_outcome
-        context = Context(
-            now=self.clock(), actor=actor, new_id=self.make_id, speakers=hearing.speakers
-        )
+        context = self._context(hearing, actor)
         events = o.decide(before, command, context)
         after, records = before, []
         for event in events:
@@ -345,6 +339,19 @@ class Engine:
         )
         self._enqueue(hearing, pending)
         return await asyncio.shield(pending.done)
+
+    async def _admit(
+        self, hearing: Hearing, command_type: str, actor: Actor, command_id: str, body_hash: str
+    ) -> dict[str, Any] | None:
+        """The steps every command takes before it is decided: the policy (raises a refusal),
+        then dedupe (the first answer to a retried command id, once it is durable), else None."""
+        self.policy.admit(hearing, actor, command_type, command_id, self.clock())
+        return await self._answered(hearing, command_id, body_hash)
+
+    def _context(self, hearing: Hearing, actor: Actor) -> Context:
+        return Context(
+            now=self.clock(), actor=actor, new_id=self.make_id, speakers=hearing.speakers
+        )
 
     async def _answered(
         self, hearing: Hearing, command_id: str, body_hash: str

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import tempfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Request, Route, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Request, Route
 
 from app.api import docs
-from tests.browser.conftest import CHROMIUM_ARGS, screenshot
+from tests.browser.conftest import browser, screenshot
 from tests.e2e.server import ServerProcess
 
 from .conftest import AppFactory
+
+__all__ = ["browser"]  # the browser fixture of tests/browser, used by name
 
 PAGES = ("/docs", "/redoc", "/docs/oauth2-redirect")
 VENDORED = Path(__file__).resolve().parents[2] / "frontend" / "static" / "docs"
@@ -154,24 +155,13 @@ def server() -> Iterator[ServerProcess]:
             process.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is not installed (scripts/test installs it)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
 def test_the_docs_render_offline_in_chromium(
-    chromium: Browser, server: ServerProcess, path: str
+    browser: Browser, server: ServerProcess, path: str
 ) -> None:
     """Under the page's real policy (no bypass), with every request off the server aborted and
     recorded, the page renders the API's operations."""
-    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     escaped: list[str] = []
     refused: list[str] = []
