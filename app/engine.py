@@ -27,7 +27,7 @@ from .floor import Actor, Context, FloorError, HearingState, NotFound, StaleVers
 from .floor import commands as c
 from .floor import contributions as o
 from .floor import events as e
-from .floor.model import Attendance, Constituency, Language, SegmentState, Speaker
+from .floor.model import Attendance, Constituency, FloorLanguage, Gender, SegmentState, Speaker
 from .hearing import Hearing, Pending
 from .hub import Hub
 from .join_codes import new_join_code
@@ -495,11 +495,13 @@ def _speaker(row: ParticipantRow) -> Speaker:
         participant_id=row.id,
         region=row.region,
         attendance=Attendance(row.attendance),
-        language=Language(row.language) if row.language in _LANGUAGES else None,
+        language=FloorLanguage(row.language) if row.language in _LANGUAGES else None,
+        gender=Gender(row.gender) if row.gender in _GENDERS else None,
     )
 
 
-_LANGUAGES = frozenset(language.value for language in Language)
+_LANGUAGES = frozenset(language.value for language in FloorLanguage)
+_GENDERS = frozenset(gender.value for gender in Gender)
 
 
 def _body_hash(segment_id: str | None, command: Any, base_version: int | None, actor: Actor) -> str:

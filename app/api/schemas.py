@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
 from ..floor.commands import CommandId, Note, Organisation, SegmentChanges, SegmentDetails
-from ..floor.model import Constituency, Language, TurnKind
+from ..floor.model import Constituency, FloorLanguage, Gender, Language, TurnKind
 from ..floor.text import PeoplesText
 
 # People's text, cleaned then limited (app/floor/text.py); each limit fits its column in
@@ -99,8 +99,12 @@ class ParticipantCreate(Body):
     organisation: Organisation = ""
     constituency: Constituency
     region: Annotated[str, PeoplesText(80)] = ""
-    language: Language = Language.ENGLISH
+    language: FloorLanguage = Field(
+        default=FloorLanguage.ENGLISH,
+        description="The language they take the floor in: one of the six, or `other`.",
+    )
     attendance: Literal["in_room", "remote"] = "in_room"
+    gender: Gender | None = Field(default=None, description="Optional, self-declared.")
 
 
 class ParticipantOut(BaseModel):
@@ -113,6 +117,7 @@ class ParticipantOut(BaseModel):
     region: str
     language: str
     attendance: str
+    gender: str | None = None
 
 
 class Joined(BaseModel):

@@ -74,6 +74,34 @@ class Language(StrEnum):
     SPANISH = "es"
 
 
+class FloorLanguage(StrEnum):
+    """The language someone takes the floor in: one of the six, or another (interpreted relay)."""
+
+    ARABIC = "ar"
+    CHINESE = "zh"
+    ENGLISH = "en"
+    FRENCH = "fr"
+    RUSSIAN = "ru"
+    SPANISH = "es"
+    OTHER = "other"
+
+
+class Gender(StrEnum):
+    """Self-declared and optional (None: not stated)."""
+
+    WOMAN = "woman"
+    MAN = "man"
+    ANOTHER = "another"
+
+
+class SignalKind(StrEnum):
+    """What the interpreters' booth can ask of the floor (``raise_signal``)."""
+
+    SLOW_DOWN = "slow_down"
+    NO_SOUND = "no_sound"
+    MIC_OFF = "mic_off"
+
+
 class Attendance(StrEnum):
     IN_ROOM = "in_room"
     REMOTE = "remote"
@@ -112,9 +140,10 @@ SHOWN_CLOSED_REQUESTS = 5
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """Who speaks. Screens show the name, organisation and constituency only; the region, the
-    attendance and the floor language are for the record (``Speech``), which organisers read.
-    The later fields have defaults, so a log written before them still folds."""
+    """Who speaks. Screens show the name, organisation, constituency, floor language and whether
+    they speak remotely; the region and gender are for the console, the balance and the record
+    (``Speech``), which organisers read. The later fields have defaults, so a log written before
+    them still folds."""
 
     name: str
     organisation: str = ""
@@ -123,7 +152,9 @@ class Speaker:
     region: str = ""
     attendance: Attendance = Attendance.IN_ROOM
     #: the language they take the floor in (None: not known, e.g. a guest or an older log)
-    language: Language | None = None
+    language: FloorLanguage | None = None
+    #: self-declared, optional (None: not stated)
+    gender: Gender | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +322,21 @@ class Settings:
     #: delegates may ask for points of order (off: ``request_floor`` refuses them)
     points_of_order: bool = True
     default_times_ms: Mapping[TurnKind, int] = field(default_factory=lambda: DEFAULT_TIMES_MS)
+    #: optional time budgets per constituency (``app/floor/balance.py``): the time its speakers
+    #: may hold the floor in this segment, points of order and replies not charged
+    budgets_ms: Mapping[Constituency, int] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A signal from the interpreters' booth, shown on the speaker clock and the console until
+    ``expires_at`` or until it is cleared (screens hide it at ``expires_at`` by their estimate of
+    the server clock, as they count a timer down: nothing on the server ticks)."""
+
+    id: str
+    kind: SignalKind
+    raised_at: int
+    expires_at: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,6 +436,8 @@ class SegmentState:
     notes: str = ""
     speeches: tuple[Speech, ...] = ()
     undo_stack: tuple[UndoEntry | Inverse, ...] = ()
+    #: the booth's signals (at most one per kind), not part of the floor: undo leaves them be
+    signals: tuple[Signal, ...] = ()
 
     def requests_of(self, participant_id: str) -> list[FloorRequest]:
         """The requests a participant is shown (``request_ids_of``), in the order they made them."""

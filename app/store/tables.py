@@ -39,6 +39,8 @@ class ParticipantRow(SQLModel, table=True):
     region: str = Field(default="", max_length=80)
     language: str = Field(default="en", max_length=8)
     attendance: str = Field(default="in_room", max_length=16)
+    #: self-declared, optional: "woman", "man", "another" or "" (not stated)
+    gender: str = Field(default="", max_length=16)
     created_at: int = Field(sa_type=BigInteger)
 
 

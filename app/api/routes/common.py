@@ -44,7 +44,8 @@ def event_out(svc: Services, hearing: Hearing, actor: Actor) -> EventOut:
 
 
 def participant_out(row: ParticipantRow) -> ParticipantOut:
-    return ParticipantOut.model_validate(row, from_attributes=True)
+    out = ParticipantOut.model_validate(row, from_attributes=True)
+    return out.model_copy(update={"gender": row.gender or None})
 
 
 def browser_id(request: Request, response: Response) -> str:

@@ -65,7 +65,8 @@ async def join(
         id=secrets.token_hex(6),
         event_id=event_id,
         created_at=now,
-        **body.model_dump(exclude={"join_code"}, mode="json"),
+        gender=body.gender.value if body.gender else "",
+        **body.model_dump(exclude={"join_code", "gender"}, mode="json"),
     )
     await svc.engine.add_participant(row)
     token, _ = await asyncio.to_thread(
