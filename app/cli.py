@@ -124,14 +124,12 @@ def banner(info: StartupInfo, base: str) -> str:
     labels = {
         "moderator": "Moderator console",
         "display": "Room display",
+        "clock": "Speaker clock",
+        "booth": "Interpreters' booth",
         "delegate": "Delegates join",
     }
     for role, path in info.links.items():
         lines.append(f"  {labels.get(role, role) + ':':<20} {base}{path}")
-    if info.demo_event_id:
-        lines.append(
-            f"  {'Speaker clock:':<20} {base}/clock/{info.demo_event_id}  (display link key)"
-        )
     return "\n".join(lines) + "\n"
 
 

@@ -115,8 +115,14 @@ async def _prepare_demo(engine: Engine, auth: Authenticator, info: StartupInfo) 
         info.demo_event_id = next(iter(engine.hearings))
     event_id = info.demo_event_id
     now = engine.clock()
-    for role, path in ((Role.MODERATOR, "/moderator"), (Role.DISPLAY, f"/display/{event_id}")):
+    for role, path in (
+        (Role.MODERATOR, "/moderator"),
+        (Role.DISPLAY, f"/display/{event_id}"),
+        (Role.BOOTH, f"/booth/{event_id}"),
+    ):
         token, _ = await asyncio.to_thread(auth.mint, role, event_id, now, label="demo")
         info.links[role.value] = f"{path}#key={token}"
+        if role is Role.DISPLAY:  # the speaker clock is a room screen: the display's link opens it
+            info.links["clock"] = f"/clock/{event_id}#key={token}"
     join_code = engine.hearings[event_id].event.join_code
     info.links["delegate"] = f"/join/{join_code}"

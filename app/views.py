@@ -2,7 +2,8 @@
 
 Three audiences: ``moderator`` (everything), ``delegate`` (the public view plus how many requests
 wait) and ``public`` (displays and clocks: no personal details beyond name, organisation and
-constituency). A delegate's own requests travel separately, to them alone (``mine``).
+constituency, floor language, in the room or remote). A delegate's own requests travel
+separately, to them alone (``mine``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from typing import Any
 from .floor import possible
 from .floor.errors import FloorError
 from .floor.model import (
+    Constituency,
     FloorRequest,
     Inverse,
     QueueEntry,
     SegmentState,
+    Signal,
+    Speaker,
     Timer,
     Turn,
 )
@@ -88,14 +92,23 @@ def _make_entry(entry: QueueEntry, full: bool) -> View:
         "name": entry.speaker.name,
         "organisation": entry.speaker.organisation,
         "constituency": entry.speaker.constituency.value,
+        # the room display's language tag and remote marker (the interpreters need them too)
+        "language": _language(entry.speaker),
+        "attendance": entry.speaker.attendance.value,
         "kind": entry.kind.value,
         "allotted_ms": entry.allotted_ms,
     }
     if full:
+        view["region"] = entry.speaker.region
+        view["gender"] = entry.speaker.gender.value if entry.speaker.gender else None
         view["participant_id"] = entry.speaker.participant_id
         view["request_id"] = entry.request_id
         view["note"] = entry.note
     return view
+
+
+def _language(speaker: Speaker) -> str | None:
+    return speaker.language.value if speaker.language is not None else None
 
 
 def timer_view(timer: Timer) -> View:
@@ -121,6 +134,15 @@ def _current(turn: Turn | None, full: bool) -> View | None:
     return out
 
 
+def _signal(signal: Signal) -> View:
+    return {
+        "id": signal.id,
+        "kind": signal.kind.value,
+        "raised_at": signal.raised_at,
+        "expires_at": signal.expires_at,
+    }
+
+
 def _make_request(request: FloorRequest, _: bool) -> View:
     return {
         "id": request.id,
@@ -128,6 +150,10 @@ def _make_request(request: FloorRequest, _: bool) -> View:
         "name": request.speaker.name,
         "organisation": request.speaker.organisation,
         "constituency": request.speaker.constituency.value,
+        "region": request.speaker.region,
+        "gender": request.speaker.gender.value if request.speaker.gender else None,
+        "language": _language(request.speaker),
+        "attendance": request.speaker.attendance.value,
         "kind": request.kind.value,
         "note": request.note,
         "requested_at": request.requested_at,
@@ -168,6 +194,11 @@ def _settings(segment: SegmentState) -> View:
         "start_timer_on_call": settings.start_timer_on_call,
         "points_of_order": settings.points_of_order,
         "default_times_ms": {kind.value: ms for kind, ms in settings.default_times_ms.items()},
+        "budgets_ms": {
+            constituency.value: settings.budgets_ms[constituency]
+            for constituency in Constituency
+            if constituency in settings.budgets_ms
+        },
     }
 
 
@@ -256,6 +287,8 @@ def view(segment: SegmentState, audience: Audience) -> View:
         "paused": _current(segment.paused, full),
         "message": segment.message,
         "queue": _remembered.many(segment.queue, full, _make_entry),
+        # the booth's signals: the speaker clock and the console show each until its expires_at
+        "signals": [_signal(signal) for signal in segment.signals],
     }
     if audience is Audience.DELEGATE:
         out["pending_count"] = len(segment.pending_ids)

@@ -56,8 +56,11 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /api/v1/segments/{segment_id}": ANY_ROLE,
     "PATCH /api/v1/segments/{segment_id}": RUNS_FLOOR,
     "GET /api/v1/segments/{segment_id}/state": ANY_ROLE,  # shaped by the caller's audience
-    # a delegate's commands are request_floor and withdraw_request (COMMAND_ROLES)
-    "POST /api/v1/segments/{segment_id}/commands": frozenset({ORGANISER, MODERATOR, DELEGATE}),
+    # a delegate's commands are request_floor and withdraw_request (COMMAND_ROLES);
+    # the booth's are raise_signal and clear_signal
+    "POST /api/v1/segments/{segment_id}/commands": frozenset(
+        {ORGANISER, MODERATOR, DELEGATE, Role.BOOTH}
+    ),
     "POST /api/v1/segments/{segment_id}/floor-requests": frozenset({DELEGATE}),
     # a delegate withdraws their own request; the floor may withdraw anyone's
     "DELETE /api/v1/segments/{segment_id}/floor-requests/{request_id}": frozenset(

@@ -154,7 +154,7 @@ class CommandResult(BaseModel):
 
 
 class AccessLinkCreate(Body):
-    role: Literal["moderator", "display", "rapporteur"]
+    role: Literal["moderator", "display", "rapporteur", "booth"]
     label: Text = ""
     expires_in_s: Annotated[int, Strict(), Field(gt=0, le=30 * 86_400)] | None = None
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
-from .model import HOUR_MS, Constituency, FloorMode, TurnKind
+from .model import HOUR_MS, Constituency, FloorMode, SignalKind, TurnKind
 from .text import PeoplesText
 
 Duration = Annotated[
@@ -140,6 +140,55 @@ class Undo(_Command):
     type: Literal["undo"] = "undo"
 
 
+class ApplyOrder(_Command):
+    """Take a suggested order (``app/floor/fairness.py``) in one step, undone as one.
+
+    ``scope: "requests"``: approve the listed pending requests into the queue in this order
+    (each placed as an approval places it: points of order before other turns). ``scope:
+    "queue"``: put the queue in this order (every waiting entry, each once). The ids are the
+    ones the console was shown; a list that no longer matches is refused."""
+
+    type: Literal["apply_order"] = "apply_order"
+    scope: Literal["requests", "queue"]
+    order: Annotated[list[Id], Field(min_length=1, max_length=10_000)]
+
+
+class SetQueueTimes(_Command):
+    """Give every waiting entry the same speaking time (e.g. the time that ends the segment on
+    schedule, ``app/floor/schedule.py``); points of order and replies keep theirs."""
+
+    type: Literal["set_queue_times"] = "set_queue_times"
+    duration_ms: Duration
+
+
+class CarryQueue(_Command):
+    """The speakers still waiting in a segment that has ended (queued entries and pending
+    requests) go to another segment, which has not ended (``to_segment_id``), keeping their order
+    and their requests; or, ``to_segment_id: null``, they are dropped (their requests removed)."""
+
+    type: Literal["carry_queue"] = "carry_queue"
+    to_segment_id: Id | None
+
+
+# --- the interpreters' booth --------------------------------------------------------------------
+
+
+class RaiseSignal(_Command):
+    """A signal from the booth to the speaker (the speaker clock) and the console, shown for
+    ``duration_s`` or until cleared; raising a kind already shown restarts it."""
+
+    type: Literal["raise_signal"] = "raise_signal"
+    kind: SignalKind
+    duration_s: Annotated[int, Strict(), Field(ge=5, le=600)] = 60
+
+
+class ClearSignal(_Command):
+    """Clear one signal (``signal_id``), or all of them (``null``)."""
+
+    type: Literal["clear_signal"] = "clear_signal"
+    signal_id: Id | None = None
+
+
 # --- list settings ------------------------------------------------------------------------------
 
 
@@ -175,6 +224,15 @@ class SetThresholds(_Command):
     type: Literal["set_thresholds"] = "set_thresholds"
     warning_ms: Annotated[int, Strict(), Field(ge=0, le=HOUR_MS)]
     danger_ms: Annotated[int, Strict(), Field(ge=0, le=HOUR_MS)]
+
+
+class SetBudget(_Command):
+    """A time budget for a constituency's speakers in this segment (``null`` removes it); points
+    of order and replies are not charged to it."""
+
+    type: Literal["set_budget"] = "set_budget"
+    constituency: Constituency
+    budget_ms: Annotated[int, Strict(), Field(gt=0, le=24 * HOUR_MS)] | None
 
 
 class SetStartTimerOnCall(_Command):
@@ -339,6 +397,11 @@ SegmentCommand = Annotated[
     | RemoveEntry
     | ReaddLastSpeaker
     | EditEntry
+    | ApplyOrder
+    | SetQueueTimes
+    | CarryQueue
+    | RaiseSignal
+    | ClearSignal
     | Undo
     | SetFloorMode
     | CloseList
@@ -347,6 +410,7 @@ SegmentCommand = Annotated[
     | SetDefaultTime
     | SetThresholds
     | SetStartTimerOnCall
+    | SetBudget
     | SetPointsOfOrder
     | CallNext
     | EndTurn

@@ -25,6 +25,7 @@ from .model import (
     SegmentDetails,
     SegmentState,
     SegmentStatus,
+    Signal,
     Speaker,
     Speech,
     Turn,
@@ -77,6 +78,8 @@ def decide(
         )
     if isinstance(command, c.StartSegment):
         return _start_segment(state, segment, ctx)
+    if isinstance(command, c.CarryQueue):
+        return _carry_queue(state, segment, command, ctx)
     if isinstance(command, c.Undo):
         return _undo(state, segment, ctx)
     return _HANDLERS[type(command)](segment, command, ctx)
@@ -405,6 +408,164 @@ def _undo(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Ev
     return out
 
 
+# --- the moderator's instruments ----------------------------------------------------------------
+
+
+def _same_ids(shown: list[str], expected: list[str], what: str) -> None:
+    if len(set(shown)) != len(shown) or set(shown) != set(expected):
+        raise FloorError(
+            f"the order given does not list {what} as they are now (each once): "
+            "ask for the suggestion again",
+            code="order_mismatch",
+        )
+
+
+@_handles(c.ApplyOrder)
+def _apply_order(segment: SegmentState, cmd: c.ApplyOrder, ctx: Context) -> list[e.Event]:
+    if cmd.scope == "queue":
+        _refuse(possible.apply_queue_order(segment))
+        _same_ids(cmd.order, [entry.id for entry in segment.queue], "the queue's speakers")
+        if cmd.order == [entry.id for entry in segment.queue]:
+            return []
+        mark = _mark("apply_order", "putting the queue in the suggested order")
+        return [e.QueueReordered(segment_id=segment.id, order=cmd.order, undo=mark)]
+    _refuse(possible.apply_request_order(segment))
+    _same_ids(cmd.order, list(segment.pending_ids), "the pending requests")
+    approvals: list[e.Approval] = []
+    queue = segment.queue
+    for request_id in cmd.order:
+        request = segment.requests[request_id]
+        entry = _new_entry(segment, ctx, request.id, request.speaker, request.kind, request.note)
+        index = insertion_index(queue, request.kind, None)
+        queue = (*queue[:index], entry, *queue[index:])
+        approvals.append(e.Approval(request_id=request.id, entry=entry, index=index))
+    label = f"approving {len(approvals)} request{'s' if len(approvals) != 1 else ''} in order"
+    mark = _mark("apply_order", label)
+    return [e.RequestsApproved(segment_id=segment.id, approvals=approvals, undo=mark)]
+
+
+#: Turns whose time a moderator does not cut to fit the schedule.
+_KEEP_TIME = frozenset({TurnKind.POINT_OF_ORDER, TurnKind.RIGHT_OF_REPLY})
+
+
+@_handles(c.SetQueueTimes)
+def _set_queue_times(segment: SegmentState, cmd: c.SetQueueTimes, ctx: Context) -> list[e.Event]:
+    _refuse(possible.set_queue_times(segment))
+    changed = [
+        entry.id
+        for entry in segment.queue
+        if entry.kind not in _KEEP_TIME and entry.allotted_ms != cmd.duration_ms
+    ]
+    if not changed:
+        return []
+    label = f"giving each waiting speaker {_duration(cmd.duration_ms)}"
+    return [
+        e.QueueTimesSet(
+            segment_id=segment.id,
+            entry_ids=changed,
+            allotted_ms=cmd.duration_ms,
+            undo=_mark("set_queue_times", label),
+        )
+    ]
+
+
+def _carry_queue(
+    state: HearingState, segment: SegmentState, cmd: c.CarryQueue, ctx: Context
+) -> list[e.Event]:
+    """The waiting speakers of an ended segment go to another (after its own queue, their
+    order kept; a participant already waiting there keeps the place they have and this one is
+    dropped), or are dropped. Not undoable: two segments change."""
+    _refuse(possible.carry_queue(segment))
+    waiting = [segment.requests[rid] for rid in segment.pending_ids]
+    if cmd.to_segment_id is None:
+        return [
+            e.QueueCarried(
+                segment_id=segment.id,
+                to_segment_id=None,
+                entry_ids=[entry.id for entry in segment.queue],
+                request_ids=[
+                    *(entry.request_id for entry in segment.queue if entry.request_id),
+                    *(request.id for request in waiting),
+                ],
+                reason="dropped when the segment ended",
+            )
+        ]
+    target = state.segments.get(cmd.to_segment_id)
+    if target is None or target.id == segment.id:
+        raise NotFound(f"no other segment {cmd.to_segment_id!r} in event {state.event_id!r}")
+    _refuse(possible.carry_to(target))
+    entries: list[QueueEntry] = []
+    carried: list[e.Carried] = []
+    for entry in segment.queue:
+        request = segment.requests.get(entry.request_id or "")
+        if _waits_in(target, entry.speaker, entry.kind):
+            continue
+        entries.append(entry)
+        if request is not None:
+            carried.append(_carried(request, RequestStatus.QUEUED, entry.id))
+    for request in waiting:
+        if not _waits_in(target, request.speaker, request.kind):
+            carried.append(_carried(request, RequestStatus.PENDING, None))
+    reason = f"carried to {target.details.title}"
+    return [
+        e.QueueCarried(
+            segment_id=segment.id,
+            to_segment_id=target.id,
+            entry_ids=[entry.id for entry in segment.queue],
+            request_ids=[
+                *(entry.request_id for entry in segment.queue if entry.request_id),
+                *(request.id for request in waiting),
+            ],
+            reason=reason,
+        ),
+        e.QueueReceived(
+            segment_id=target.id, from_segment_id=segment.id, entries=entries, requests=carried
+        ),
+    ]
+
+
+def _waits_in(segment: SegmentState, speaker: Speaker, kind: TurnKind) -> bool:
+    """Whether a registered participant already waits in ``segment`` for a turn of this class."""
+    if speaker.participant_id is None:
+        return False
+    return possible.holds_place(segment, speaker.participant_id, kind is TurnKind.POINT_OF_ORDER)
+
+
+def _carried(request: FloorRequest, status: RequestStatus, entry_id: str | None) -> e.Carried:
+    return e.Carried(
+        id=request.id,
+        speaker=request.speaker,
+        kind=request.kind,
+        note=request.note,
+        status=status,
+        requested_at=request.requested_at,
+        entry_id=entry_id,
+    )
+
+
+# --- the interpreters' booth --------------------------------------------------------------------
+
+
+@_handles(c.RaiseSignal)
+def _raise_signal(segment: SegmentState, cmd: c.RaiseSignal, ctx: Context) -> list[e.Event]:
+    signal = Signal(
+        id=ctx.new_id(),
+        kind=cmd.kind,
+        raised_at=ctx.now,
+        expires_at=ctx.now + cmd.duration_s * 1000,
+    )
+    return [e.SignalRaised(segment_id=segment.id, signal=signal)]
+
+
+@_handles(c.ClearSignal)
+def _clear_signal(segment: SegmentState, cmd: c.ClearSignal, ctx: Context) -> list[e.Event]:
+    if cmd.signal_id is not None and all(s.id != cmd.signal_id for s in segment.signals):
+        return []  # cleared already (by someone else, or it was replaced): nothing to do
+    if not segment.signals:
+        return []
+    return [e.SignalCleared(segment_id=segment.id, signal_id=cmd.signal_id)]
+
+
 # --- list settings ------------------------------------------------------------------------------
 
 
@@ -472,6 +633,26 @@ def _set_thresholds(segment: SegmentState, cmd: c.SetThresholds, ctx: Context) -
             warning_ms=cmd.warning_ms,
             danger_ms=cmd.danger_ms,
             undo=_mark("set_thresholds", "setting the timer's colours"),
+        )
+    ]
+
+
+@_handles(c.SetBudget)
+def _set_budget(segment: SegmentState, cmd: c.SetBudget, ctx: Context) -> list[e.Event]:
+    if segment.settings.budgets_ms.get(cmd.constituency) == cmd.budget_ms:
+        return []
+    name = cmd.constituency.value.replace("_", " ")
+    label = (
+        f"removing the {name} budget"
+        if cmd.budget_ms is None
+        else f"setting the {name} budget to {_duration(cmd.budget_ms)}"
+    )
+    return [
+        e.BudgetSet(
+            segment_id=segment.id,
+            constituency=cmd.constituency,
+            budget_ms=cmd.budget_ms,
+            undo=_mark("set_budget", label),
         )
     ]
 

@@ -7,7 +7,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from .model import FloorMode, LegacySpeech, QueueEntry, SegmentDetails, Speaker, Speech, TurnKind
+from .model import (
+    Constituency,
+    FloorMode,
+    LegacySpeech,
+    QueueEntry,
+    RequestStatus,
+    SegmentDetails,
+    Signal,
+    Speaker,
+    Speech,
+    TurnKind,
+)
 
 
 class _Event(BaseModel):
@@ -115,6 +126,93 @@ class EntryEdited(UndoableEvent):
     type: Literal["entry_edited"] = "entry_edited"
     entry: QueueEntry
     index: int
+
+
+class Approval(BaseModel):
+    """One request of ``requests_approved``: its new entry, placed at ``index`` (in the queue as
+    the approvals before it in the same event left it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    request_id: str
+    entry: QueueEntry
+    index: int
+
+
+class RequestsApproved(UndoableEvent):
+    """Several pending requests approved in one step, in order (``apply_order``)."""
+
+    type: Literal["requests_approved"] = "requests_approved"
+    approvals: list[Approval]
+
+
+class QueueReordered(UndoableEvent):
+    """The queue put in this order (``order``: every waiting entry's id, once)."""
+
+    type: Literal["queue_reordered"] = "queue_reordered"
+    order: list[str]
+
+
+class QueueTimesSet(UndoableEvent):
+    """These waiting entries were given ``allotted_ms`` each."""
+
+    type: Literal["queue_times_set"] = "queue_times_set"
+    entry_ids: list[str]
+    allotted_ms: int
+
+
+class Carried(BaseModel):
+    """A request that goes with a carried speaker, as the receiving segment keeps it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    speaker: Speaker
+    kind: TurnKind
+    note: str
+    status: RequestStatus
+    requested_at: int
+    entry_id: str | None = None
+
+
+class QueueCarried(_Event):
+    """The speakers still waiting in an ended segment left it: to ``to_segment_id`` (its
+    ``queue_received`` follows), or dropped (null). Its queue empties; their requests are
+    removed here with a reason that says where they went."""
+
+    type: Literal["queue_carried"] = "queue_carried"
+    to_segment_id: str | None
+    entry_ids: list[str]
+    request_ids: list[str]
+    reason: str
+
+
+class QueueReceived(_Event):
+    """Speakers carried here from ``from_segment_id``: their entries join the end of the queue,
+    their requests (queued or pending) are this segment's now."""
+
+    type: Literal["queue_received"] = "queue_received"
+    from_segment_id: str
+    entries: list[QueueEntry]
+    requests: list[Carried]
+
+
+class SignalRaised(_Event):
+    type: Literal["signal_raised"] = "signal_raised"
+    signal: Signal
+
+
+class SignalCleared(_Event):
+    """``signal_id`` cleared, or every signal (null)."""
+
+    type: Literal["signal_cleared"] = "signal_cleared"
+    signal_id: str | None
+
+
+class BudgetSet(UndoableEvent):
+    type: Literal["budget_set"] = "budget_set"
+    constituency: Constituency
+    budget_ms: int | None
 
 
 class ChangeUndone(_Event):
@@ -264,6 +362,14 @@ Event = Annotated[
     | EntryMoved
     | EntryRemoved
     | EntryEdited
+    | RequestsApproved
+    | QueueReordered
+    | QueueTimesSet
+    | QueueCarried
+    | QueueReceived
+    | SignalRaised
+    | SignalCleared
+    | BudgetSet
     | ChangeUndone
     | FloorModeSet
     | ListClosed

@@ -77,6 +77,12 @@ def requests_changed(segment: SegmentState, event: e.Event) -> tuple[str, ...]:
             )
         legacy = top.request_id if top.request_status_before is not None else None
         return (legacy,) if legacy is not None and legacy in segment.requests else ()
+    if isinstance(event, e.RequestsApproved):
+        return tuple(a.request_id for a in event.approvals if a.request_id in segment.requests)
+    if isinstance(event, e.QueueCarried):
+        return tuple(rid for rid in event.request_ids if rid in segment.requests)
+    if isinstance(event, e.QueueReceived):
+        return tuple(request.id for request in event.requests)
     request_id: str | None = None
     if isinstance(
         event, e.FloorRequested | e.RequestApproved | e.RequestDeclined | e.RequestWithdrawn
@@ -281,6 +287,80 @@ def _edited(segment: SegmentState, event: e.EntryEdited) -> SegmentState:
     return _with_request(segment, replace(request, kind=event.entry.kind))  # what it is now
 
 
+@_folds(e.RequestsApproved)
+def _approved_many(segment: SegmentState, event: e.RequestsApproved) -> SegmentState:
+    for approval in event.approvals:
+        segment = replace(segment, queue=_insert(segment.queue, approval.index, approval.entry))
+        segment = _set_status(
+            segment, approval.request_id, RequestStatus.QUEUED, entry_id=approval.entry.id
+        )
+    return segment
+
+
+@_folds(e.QueueReordered)
+def _reordered(segment: SegmentState, event: e.QueueReordered) -> SegmentState:
+    by_id = {entry.id: entry for entry in segment.queue}
+    return replace(segment, queue=tuple(by_id[entry_id] for entry_id in event.order))
+
+
+@_folds(e.QueueTimesSet)
+def _queue_times(segment: SegmentState, event: e.QueueTimesSet) -> SegmentState:
+    changed = set(event.entry_ids)
+    queue = tuple(
+        replace(entry, allotted_ms=event.allotted_ms) if entry.id in changed else entry
+        for entry in segment.queue
+    )
+    return replace(segment, queue=queue)
+
+
+@_folds(e.QueueCarried)
+def _carried(segment: SegmentState, event: e.QueueCarried) -> SegmentState:
+    leaving = set(event.entry_ids)
+    segment = replace(segment, queue=tuple(q for q in segment.queue if q.id not in leaving))
+    for request_id in event.request_ids:
+        segment = _set_status(segment, request_id, RequestStatus.REMOVED, reason=event.reason)
+    return segment
+
+
+@_folds(e.QueueReceived)
+def _received(segment: SegmentState, event: e.QueueReceived) -> SegmentState:
+    for carried in event.requests:
+        request = FloorRequest(
+            id=carried.id,
+            speaker=carried.speaker,
+            kind=carried.kind,
+            note=carried.note,
+            status=carried.status,
+            requested_at=carried.requested_at,
+            entry_id=carried.entry_id,
+            number=len(segment.requests),
+        )
+        segment = _with_request(segment, request)
+    return replace(segment, queue=(*segment.queue, *event.entries))
+
+
+# --- the booth's signals ------------------------------------------------------------------------
+
+
+@_folds(e.SignalRaised)
+def _signal_raised(segment: SegmentState, event: e.SignalRaised) -> SegmentState:
+    """One signal per kind; those expired by now are let go (at most three are ever kept)."""
+    raised = event.signal
+    kept = tuple(
+        signal
+        for signal in segment.signals
+        if signal.kind != raised.kind and signal.expires_at > raised.raised_at
+    )
+    return replace(segment, signals=(*kept, raised))
+
+
+@_folds(e.SignalCleared)
+def _signal_cleared(segment: SegmentState, event: e.SignalCleared) -> SegmentState:
+    if event.signal_id is None:
+        return replace(segment, signals=())
+    return replace(segment, signals=tuple(s for s in segment.signals if s.id != event.signal_id))
+
+
 # --- undo -----------------------------------------------------------------------------------------
 
 #: Events that may follow the first event of the same console command (call_next: turn_ended,
@@ -349,6 +429,10 @@ def _blocks(before: SegmentState, top: UndoEntry, event: e.Event) -> str:
     ``top`` (and anything older): "" when it does not stand in the way."""
     if isinstance(event, e.EndingEvent) and event.superseded_by is not None:
         return "the segment has ended"
+    if isinstance(event, e.QueueCarried):
+        return "the waiting speakers have left the segment since"
+    if isinstance(event, e.QueueReceived):
+        return "speakers have been carried here from another segment since"
     if isinstance(event, e.RequestWithdrawn) and event.request_id in top.requests:
         name = before.requests[event.request_id].speaker.name
         return f"{name}'s request has been withdrawn since"
@@ -510,6 +594,16 @@ def _thresholds(segment: SegmentState, event: e.ThresholdsSet) -> SegmentState:
 @_folds(e.StartTimerOnCallSet)
 def _timer_on_call(segment: SegmentState, event: e.StartTimerOnCallSet) -> SegmentState:
     return _settings(segment, start_timer_on_call=event.enabled)
+
+
+@_folds(e.BudgetSet)
+def _budget(segment: SegmentState, event: e.BudgetSet) -> SegmentState:
+    budgets = dict(segment.settings.budgets_ms)
+    if event.budget_ms is None:
+        budgets.pop(event.constituency, None)
+    else:
+        budgets[event.constituency] = event.budget_ms
+    return _settings(segment, budgets_ms=budgets)
 
 
 @_folds(e.PointsOfOrderSet)

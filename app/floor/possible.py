@@ -350,6 +350,61 @@ def _code(refusal: Refusal) -> str | None:
     return refusal.code if refusal is not None else None
 
 
+# --- the moderator's instruments ----------------------------------------------------------------
+
+
+def carry_queue(segment: SegmentState) -> Refusal:
+    """Carrying (or dropping) the speakers still waiting is for a segment that has ended."""
+    if segment.status is not SegmentStatus.ENDED:
+        return FloorError(
+            f"segment {segment.details.title!r} has not ended: its speakers are still in play",
+            code="not_ended",
+        )
+    if not segment.queue and not segment.pending_ids:
+        return FloorError(
+            f"nobody is waiting in segment {segment.details.title!r}", code="nobody_waiting"
+        )
+    return None
+
+
+def carry_to(target: SegmentState) -> Refusal:
+    if target.status is SegmentStatus.ENDED:
+        return FloorError(
+            f"segment {target.details.title!r} has ended: carry the speakers to one still to come",
+            code="segment_ended",
+        )
+    return None
+
+
+def apply_request_order(segment: SegmentState) -> Refusal:
+    """Approving every pending request in the suggested order, in one step."""
+    refusal = segment_ended(segment)
+    if refusal is None and not segment.pending_ids:
+        refusal = FloorError("no floor request is waiting", code="nobody_waiting")
+    cap = segment.settings.queue_cap
+    if refusal is None and cap is not None and len(segment.queue) + len(segment.pending_ids) > cap:
+        refusal = FloorError(
+            f"the queue would hold more than its {cap} speakers: raise the cap or approve "
+            "the requests one by one",
+            code="queue_full",
+        )
+    return refusal
+
+
+def apply_queue_order(segment: SegmentState) -> Refusal:
+    refusal = segment_ended(segment)
+    if refusal is None and len(segment.queue) < 2:
+        refusal = FloorError("the queue has fewer than two speakers", code="nothing_to_order")
+    return refusal
+
+
+def set_queue_times(segment: SegmentState) -> Refusal:
+    refusal = segment_ended(segment)
+    if refusal is None and not segment.queue:
+        refusal = FloorError("nobody is waiting in the queue", code="nobody_waiting")
+    return refusal
+
+
 # --- the console ---------------------------------------------------------------------------------
 
 #: The moderator console's actions, each with what refuses it now (``views.py``: ``actions``).
@@ -365,5 +420,9 @@ MODERATOR_ACTIONS: Mapping[str, Callable[[SegmentState], Refusal]] = MappingProx
         "readd_last_speaker": readd_last_speaker,
         "interpose_question": interpose_question,
         "interpose_answer": interpose_answer,
+        "apply_request_order": apply_request_order,
+        "apply_queue_order": apply_queue_order,
+        "set_queue_times": set_queue_times,
+        "carry_queue": carry_queue,
     }
 )

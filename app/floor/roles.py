@@ -13,6 +13,8 @@ class Role(StrEnum):
     DISPLAY = "display"
     #: reads everything of one event and curates its contributions (the outcome), nothing else
     RAPPORTEUR = "rapporteur"
+    #: the interpreters' booth: sees what the room display sees, and sends its signals
+    BOOTH = "booth"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,9 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "merge_contributions": _CURATORS,
     "tag_contribution": _CURATORS,
     "show_contribution": _CURATORS,
+    # the interpreters' booth signals to the speaker; the console sees and clears them too
+    "raise_signal": frozenset({Role.BOOTH, Role.ORGANISER, Role.MODERATOR}),
+    "clear_signal": frozenset({Role.BOOTH, Role.ORGANISER, Role.MODERATOR}),
 }
 _FLOOR_RUNNERS = frozenset({Role.ORGANISER, Role.MODERATOR})
 

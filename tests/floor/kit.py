@@ -45,6 +45,7 @@ from app.floor.model import (
     QueueEntry,
     RequestStatus,
     SegmentState,
+    SignalKind,
     Speaker,
     Timer,
     TurnKind,
@@ -69,6 +70,7 @@ PARTICIPANT_IDS = tuple(SPEAKERS)
 
 MODERATOR = Actor(Role.MODERATOR, EVENT_ID)
 DISPLAY = Actor(Role.DISPLAY, EVENT_ID)
+BOOTH = Actor(Role.BOOTH, EVENT_ID)
 
 
 def delegate(participant_id: str) -> Actor:
@@ -313,6 +315,8 @@ ACTION_TYPES = (
     + ["readd_last_speaker", "edit_entry", "edit_entry", "interpose", "interpose"]
     + ["set_notes", "set_points_of_order"]
     + ["start_segment", "start_segment", "end_segment", "update_segment"]
+    + ["apply_order", "apply_order", "set_queue_times", "set_budget", "carry_queue"]
+    + ["raise_signal", "clear_signal"]
 )
 
 
@@ -432,6 +436,30 @@ def build(floor: Floor, action: Action, segment_id: str) -> tuple[Any, Actor]:
             return c.EndTurn(skipped=says_skipped(action)), MODERATOR
         case "update_segment":
             return c.UpdateSegment(title=f"Thematic discussion {action.pick % 3}"), MODERATOR
+        case "apply_order":
+            ids = entries if action.by_owner else pending
+            turn = action.pick % len(ids) if ids else 0
+            order = ids[turn:] + ids[:turn]  # a rotation; now and then one short (refused)
+            order = order[:-1] if action.number < 0 and len(order) > 1 else order
+            scope = "queue" if action.by_owner else "requests"
+            return c.ApplyOrder(scope=scope, order=order or ["missing"]), MODERATOR
+        case "set_queue_times":
+            return c.SetQueueTimes(duration_ms=minutes), MODERATOR
+        case "set_budget":
+            constituency = list(Constituency)[action.pick % 4]
+            budget = minutes * 4 if action.number >= 0 else None
+            return c.SetBudget(constituency=constituency, budget_ms=budget), MODERATOR
+        case "carry_queue":
+            others = [s for s in floor.state.segments if s != segment_id]
+            target = others[0] if others and action.by_owner else None
+            return c.CarryQueue(to_segment_id=target), MODERATOR
+        case "raise_signal":
+            kind = list(SignalKind)[action.pick % 3]
+            return c.RaiseSignal(kind=kind, duration_s=5 + action.pick * 10), BOOTH
+        case "clear_signal":
+            signals = [signal.id for signal in segment.signals]
+            signal_id = _pick(signals, action.pick) if action.by_owner else None
+            return c.ClearSignal(signal_id=signal_id), BOOTH if action.pick % 2 else MODERATOR
         case other:
             command_class = {
                 "undo": c.Undo,

@@ -10,8 +10,17 @@ import pytest
 from app.floor import Actor, Forbidden, NotFound, Role, StaleVersion
 from app.floor import commands as c
 from app.floor.events import event_from_json, event_to_json, event_types
-from app.floor.model import FloorMode, TurnKind
-from tests.floor.kit import DISPLAY, MODERATOR, ORGANISER, Floor, delegate, live_floor, replay
+from app.floor.model import Constituency, FloorMode, SignalKind, TurnKind
+from tests.floor.kit import (
+    BOOTH,
+    DISPLAY,
+    MODERATOR,
+    ORGANISER,
+    Floor,
+    delegate,
+    live_floor,
+    replay,
+)
 
 Example = tuple[Any, Actor, str | None]
 
@@ -99,6 +108,26 @@ EXAMPLES: dict[str, Callable[[Floor, str, str], Example]] = {
     "end_segment": _steps(c.EndSegment()),
     "update_segment": _steps(c.UpdateSegment(moderator="Ms. Chair")),
     "create_segment": lambda f, p, s: (c.CreateSegment(title="Closing"), ORGANISER, None),
+    # the queue put in the suggested order, then the pending requests approved in theirs
+    "apply_order": lambda f, p, s: (
+        f.send(c.ApplyOrder(scope="queue", order=[_entry(f, "B"), _entry(f, "A")]))
+        and c.ApplyOrder(scope="requests", order=[p]),
+        MODERATOR,
+        None,
+    ),
+    "set_queue_times": _steps(c.SetQueueTimes(duration_ms=135_000)),
+    "set_budget": _steps(c.SetBudget(constituency=Constituency.CIVIL_SOCIETY, budget_ms=600_000)),
+    "carry_queue": lambda f, p, s: (
+        f.send(c.EndSegment()) and c.CarryQueue(to_segment_id=s),
+        MODERATOR,
+        None,
+    ),
+    "raise_signal": lambda f, p, s: (c.RaiseSignal(kind=SignalKind.SLOW_DOWN), BOOTH, None),
+    "clear_signal": lambda f, p, s: (
+        f.send(c.RaiseSignal(kind=SignalKind.MIC_OFF), BOOTH) and c.ClearSignal(),
+        BOOTH,
+        None,
+    ),
 }
 
 #: Who may send what, written out here independently of app.floor.roles.
@@ -108,6 +137,8 @@ ALLOWED = {
     "withdraw_request": {Role.DELEGATE, *RUNNERS},
     "create_segment": {Role.ORGANISER},
     "update_segment": RUNNERS,
+    "raise_signal": {Role.BOOTH, *RUNNERS},
+    "clear_signal": {Role.BOOTH, *RUNNERS},
 }
 
 

@@ -111,6 +111,28 @@ def _answered() -> Floor:
     return floor
 
 
+def _two_waiting() -> Floor:
+    """A and B queued, p1 and p2 asking for the floor."""
+    floor = _waiting()
+    floor.add("B")
+    floor.request("p1")
+    floor.request("p2")
+    return floor
+
+
+def _ended_waiting() -> Floor:
+    floor = _two_waiting()
+    floor.send(c.EndSegment())
+    return floor
+
+
+def _carried() -> Floor:
+    floor = _ended_waiting()
+    second = floor.create_segment("Thematic discussion II")
+    floor.send(c.CarryQueue(to_segment_id=second))
+    return floor
+
+
 SETUPS: dict[str, Callable[[], Floor]] = {
     "scheduled": _scheduled,
     "empty": _empty,
@@ -127,6 +149,9 @@ SETUPS: dict[str, Callable[[], Floor]] = {
     "speaking_again": _speaking_again,
     "interposed": _interposed,
     "answered": _answered,
+    "two_waiting": _two_waiting,
+    "ended_waiting": _ended_waiting,
+    "carried": _carried,
 }
 ACTIONS = (
     "toggle_timer",
@@ -140,6 +165,7 @@ ACTIONS = (
     "interpose_question",
     "interpose_answer",
 )
+INSTRUMENTS = ("apply_request_order", "apply_queue_order", "set_queue_times", "carry_queue")
 OK: str | None = None  # possible now
 NO, NL, QE = "no_speaker", "not_live", "queue_empty"
 NU, CU = "nothing_to_undo", "cannot_undo"
@@ -176,8 +202,32 @@ CONSOLE = [
 def test_what_the_console_may_do_now(setup: str, codes: tuple[str | None, ...]) -> None:
     floor = SETUPS[setup]()
     actions = floor.view(Audience.MODERATOR)["actions"]
-    assert tuple(actions) == ACTIONS
+    assert tuple(actions) == ACTIONS + INSTRUMENTS
     shown = tuple(None if refusal is None else refusal["code"] for refusal in actions.values())
+    assert shown[: len(ACTIONS)] == codes
+
+
+NW, NO2, NE = "nobody_waiting", "nothing_to_order", "not_ended"
+
+# fmt: off
+INSTRUMENTS_NOW = [
+    # setup            requests in order  queue in order  queue times  carry the waiting
+    ("scheduled",      (NW,               NO2,            NW,          NE)),
+    ("waiting",        (NW,               NO2,            OK,          NE)),
+    ("undo_taken",     (OK,               NO2,            OK,          NE)),
+    ("two_waiting",    (OK,               OK,             OK,          NE)),
+    # an ended segment takes nothing more; who still waits there may be carried or dropped
+    ("ended",          (SE,               SE,             SE,          NW)),
+    ("ended_waiting",  (SE,               SE,             SE,          OK)),
+    ("carried",        (SE,               SE,             SE,          NW)),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("setup", "codes"), INSTRUMENTS_NOW)
+def test_what_the_instruments_may_do_now(setup: str, codes: tuple[str | None, ...]) -> None:
+    actions = SETUPS[setup]().view(Audience.MODERATOR)["actions"]
+    shown = tuple(None if actions[a] is None else actions[a]["code"] for a in INSTRUMENTS)
     assert shown == codes
 
 

@@ -14,8 +14,8 @@ from app.floor.events import event_from_json
 from app.floor.model import (
     Attendance,
     Constituency,
+    FloorLanguage,
     Inverse,
-    Language,
     RequestStatus,
     Speaker,
     Speech,
@@ -135,7 +135,7 @@ class _Registered(Floor):
             SPEAKERS["p1"],
             region="Asia-Pacific",
             attendance=Attendance.REMOTE,
-            language=Language.FRENCH,
+            language=FloorLanguage.FRENCH,
         ),
     }
 
@@ -156,7 +156,7 @@ def test_the_record_says_who_spoke_from_where_and_in_which_language() -> None:
     assert (amina.region, amina.attendance, amina.language) == (
         "Asia-Pacific",
         Attendance.REMOTE,
-        Language.FRENCH,
+        FloorLanguage.FRENCH,
     )
     assert (amina.participant_id, amina.constituency) == ("p1", Constituency.MIGRANT_ASSOCIATION)
     assert (guest.region, guest.attendance, guest.language) == ("", Attendance.IN_ROOM, None)

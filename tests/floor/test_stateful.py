@@ -635,6 +635,14 @@ def _console_commands(console: dict[str, Any]) -> dict[str, object]:
         "readd_last_speaker": c.ReaddLastSpeaker(),
         "interpose_question": c.Interpose(name="Guest", kind=TurnKind.QUESTION),
         "interpose_answer": c.Interpose(name="Guest", kind=TurnKind.ANSWER),
+        "apply_request_order": c.ApplyOrder(
+            scope="requests", order=[r["id"] for r in console["requests"]] or ["none"]
+        ),
+        "apply_queue_order": c.ApplyOrder(
+            scope="queue", order=[entry["id"] for entry in console["queue"]] or ["none"]
+        ),
+        "set_queue_times": c.SetQueueTimes(duration_ms=60_000),
+        "carry_queue": c.CarryQueue(to_segment_id=None),
     }
 
 

@@ -19,7 +19,7 @@ from .common import ActorDep, MaybeActor, ServicesDep, browser_id, participant_o
 router = APIRouter()
 
 #: The roles an access link may have (a delegate's token comes from joining).
-LINK_ROLES = ("moderator", "display", "rapporteur")
+LINK_ROLES = ("moderator", "display", "rapporteur", "booth")
 
 
 # --- participants -------------------------------------------------------------------------------
@@ -83,6 +83,7 @@ def _link_out(row: Any, token: str | None = None) -> AccessLinkOut:
         "moderator": "/moderator",
         "display": f"/display/{row.event_id}",
         "rapporteur": "/rapporteur",
+        "booth": f"/booth/{row.event_id}",
     }[row.role]
     return AccessLinkOut(
         id=row.id,
@@ -100,8 +101,8 @@ def _link_out(row: Any, token: str | None = None) -> AccessLinkOut:
 async def create_access_link(
     event_id: str, body: AccessLinkCreate, actor: ActorDep, svc: ServicesDep
 ) -> AccessLinkOut:
-    """Mint a link for a moderator, a display or the rapporteur. The secret is shown only in this
-    answer."""
+    """Mint a link for a moderator, a display (also the speaker clock), the rapporteur or the
+    interpreters' booth. The secret is shown only in this answer."""
     authorise(actor, "POST /api/v1/events/{event_id}/access-links", event_id)
     svc.engine.hearing(event_id)
     now = svc.engine.clock()

@@ -1,0 +1,178 @@
+"""The programme against the clock: when each segment starts and ends, as scheduled, as it
+happened and as forecast, how late it runs, and whether the live segment's queue fits.
+
+Forecasts: an ended segment ended when it did; the live one ends when the turns on the floor
+and every queued turn have had their time (``queue_needs_ms`` from now); a scheduled one starts
+at its scheduled start, or now, or when the segments before it still to end are forecast to
+end, whichever is last, and lasts as long as planned. Drift (``+`` late) is the forecast end
+against the scheduled end for the live and ended segments, the forecast start against the
+scheduled start for the others (the knock-on). A missing schedule gives ``None``. Instants are
+epoch ms, and also ISO 8601 in the meeting's time zone (a key without ``_at``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .model import MINUTE_MS, SegmentState, SegmentStatus
+
+#: A drift under this is "on time".
+ON_TIME_MS = MINUTE_MS
+#: The time per speaker is rounded down to a multiple of this; less is not shown.
+PER_SPEAKER_STEP_MS = 5_000
+_INSTANTS = (
+    "scheduled_start",
+    "scheduled_end",
+    "actual_start",
+    "actual_end",
+    "forecast_start",
+    "forecast_end",
+)
+
+
+def zone_of(tz: str) -> ZoneInfo:
+    """The IANA time zone named, or UTC if there is none by that name."""
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return ZoneInfo("UTC")
+
+
+def local_iso(at: int | None, zone: ZoneInfo) -> str | None:
+    """``2026-12-04T10:00:00+01:00``: an instant in the zone, to the second."""
+    if at is None:
+        return None
+    return datetime.fromtimestamp(at // 1000, zone).isoformat()
+
+
+def drift_words(drift_ms: int | None, ended: bool = False) -> str | None:
+    """``running 7 min late``, ``on time``, ``3 min early``; ``ended 7 min late``..."""
+    if drift_ms is None:
+        return None
+    if abs(drift_ms) < ON_TIME_MS:
+        words = "on time"
+    else:
+        minutes = (abs(drift_ms) + MINUTE_MS // 2) // MINUTE_MS
+        words = f"{minutes} min {'late' if drift_ms > 0 else 'early'}"
+        if drift_ms > 0 and not ended:
+            words = f"running {words}"
+    return f"ended {words}" if ended else words
+
+
+def _left(at: int | None, since: int | None) -> int | None:
+    return None if at is None or since is None else at - since
+
+
+def on_floor_needs(segment: SegmentState, now: int) -> int:
+    """The time the turns on the floor still have: the current turn's and the paused one's."""
+    turns = (segment.current, segment.paused)
+    return sum(max(0, turn.timer.remaining_at(now)) for turn in turns if turn is not None)
+
+
+def queue_needs(segment: SegmentState, now: int) -> int:
+    """The time until the floor and the queue are done: the turns on the floor, then every
+    queued turn's allotted time."""
+    return on_floor_needs(segment, now) + sum(entry.allotted_ms for entry in segment.queue)
+
+
+def _clock(ms: int) -> str:
+    minutes, seconds = divmod(ms // 1000, 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+def _live(segment: SegmentState, now: int, needs_ms: int, zone: ZoneInfo) -> dict[str, Any]:
+    end_at = segment.details.scheduled_end_at
+    left_ms = _left(end_at, now)
+    queued = len(segment.queue)
+    per_speaker_ms: int | None = None
+    if left_ms is not None and queued:
+        share = (left_ms - on_floor_needs(segment, now)) // queued
+        share -= share % PER_SPEAKER_STEP_MS
+        per_speaker_ms = share if share >= PER_SPEAKER_STEP_MS else None
+    finish = None if end_at is None else datetime.fromtimestamp(end_at // 1000, zone)
+    return {
+        "segment_id": segment.id,
+        "time_left_ms": left_ms,
+        "queue_needs_ms": needs_ms,
+        "queued": queued,
+        "pending": len(segment.pending_ids),
+        "fits": None if left_ms is None else needs_ms <= left_ms,
+        "over_ms": None if left_ms is None else needs_ms - left_ms,
+        "per_speaker_ms": per_speaker_ms,
+        "finish_at": end_at,
+        "finish": None if finish is None else finish.strftime("%H:%M"),
+        "per_speaker": None
+        if per_speaker_ms is None or finish is None
+        else f"{queued} left — {_clock(per_speaker_ms)} each to finish at {finish:%H:%M}",
+    }
+
+
+def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, Any]:
+    """The meeting day's programme as it stands at ``now`` (see the module's docstring).
+
+    Segments are taken in programme order (position, then scheduled start); ``timezone`` is
+    the zone used (UTC when ``tz`` names none); ``live`` is the live segment's time, or None.
+    """
+    zone = zone_of(tz)
+    ordered = sorted(
+        segments,
+        key=lambda s: (s.details.position, s.details.scheduled_start_at or 0, s.id),
+    )
+    rows: list[dict[str, Any]] = []
+    live: dict[str, Any] | None = None
+    #: the latest forecast end of the segments so far that have not ended
+    before_end: int | None = None
+    for segment in ordered:
+        details = segment.details
+        start_at, end_at = details.scheduled_start_at, details.scheduled_end_at
+        forecast_start: int | None
+        forecast_end: int | None
+        if segment.status is SegmentStatus.ENDED:
+            forecast_start, forecast_end = segment.actual_start_at, segment.actual_end_at
+            drift_ms = _left(forecast_end, end_at)
+        elif segment.status is SegmentStatus.LIVE:
+            needs_ms = queue_needs(segment, now)
+            forecast_start, forecast_end = segment.actual_start_at, now + needs_ms
+            drift_ms = _left(forecast_end, end_at)
+            if live is None:
+                live = _live(segment, now, needs_ms, zone)
+        else:
+            forecast_start = None
+            if start_at is not None:
+                forecast_start = max(start_at, now, now if before_end is None else before_end)
+            planned_ms = _left(end_at, start_at)
+            forecast_end = (
+                None if forecast_start is None or planned_ms is None else forecast_start + planned_ms
+            )
+            drift_ms = _left(forecast_start, start_at)
+        if segment.status is not SegmentStatus.ENDED and forecast_end is not None:
+            before_end = forecast_end if before_end is None else max(before_end, forecast_end)
+        instants = {
+            "scheduled_start_at": start_at,
+            "scheduled_end_at": end_at,
+            "actual_start_at": segment.actual_start_at,
+            "actual_end_at": segment.actual_end_at,
+            "forecast_start_at": forecast_start,
+            "forecast_end_at": forecast_end,
+        }
+        rows.append(
+            {
+                "segment_id": segment.id,
+                "title": details.title,
+                "status": segment.status.value,
+                **instants,
+                **{name: local_iso(instants[f"{name}_at"], zone) for name in _INSTANTS},
+                "drift_ms": drift_ms,
+                "drift": drift_words(drift_ms, segment.status is SegmentStatus.ENDED),
+            }
+        )
+    return {
+        "as_of_at": now,
+        "as_of": local_iso(now, zone),
+        "timezone": zone.key,
+        "segments": rows,
+        "live": live,
+    }
