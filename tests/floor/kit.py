@@ -454,8 +454,8 @@ def build(floor: Floor, action: Action, segment_id: str) -> tuple[Any, Actor]:
             target = others[0] if others and action.by_owner else None
             return c.CarryQueue(to_segment_id=target), MODERATOR
         case "raise_signal":
-            kind = list(SignalKind)[action.pick % 3]
-            return c.RaiseSignal(kind=kind, duration_s=5 + action.pick * 10), BOOTH
+            signal_kind = list(SignalKind)[action.pick % 3]
+            return c.RaiseSignal(kind=signal_kind, duration_s=5 + action.pick * 10), BOOTH
         case "clear_signal":
             signals = [signal.id for signal in segment.signals]
             signal_id = _pick(signals, action.pick) if action.by_owner else None
