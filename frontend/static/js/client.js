@@ -257,6 +257,7 @@ export class FloorConnection extends EventTarget {
     this.mine = [];
     this.canRequest = null; // delegates: per kind, what refuses it to them in particular (or null)
     this.outcome = null; // the outcome as this audience sees it: {event_id, version, contributions, ...}
+    this.instruments = null; // the console's instruments (moderator audience): balance, order, time
     this.outcomeVersion = null;
     this.outcomeResync = false; // a hello sent for a missed outcome_update, not yet answered
     this.pending = new Map(); // command_id -> {frame, resolve, reject}
@@ -336,6 +337,12 @@ export class FloorConnection extends EventTarget {
         this.live();
         this.changed("snapshot");
         if (frame.outcome) this.changed("outcome");
+        if (frame.instruments) this.changed("instruments");
+        break;
+      case "instruments":
+        // the console's balance, suggested order and time, computed on the server
+        this.instruments = frame;
+        this.changed("instruments");
         break;
       case "update":
         if (frame.segment_id !== this.segmentId || frame.version <= this.version) return;
@@ -418,6 +425,7 @@ export class FloorConnection extends EventTarget {
     this.mine = snapshot.mine || [];
     this.canRequest = snapshot.can_request ?? null;
     if (snapshot.outcome) this.adoptOutcome(snapshot.outcome.version, snapshot.outcome.state);
+    if (snapshot.instruments) this.instruments = snapshot.instruments;
   }
 
   adoptOutcome(version, state) {
