@@ -119,6 +119,7 @@ def test_carried_speakers_join_after_those_already_waiting_and_nobody_twice() ->
 def test_who_still_waits_may_be_dropped_and_nothing_is_carried_twice() -> None:
     floor, queued, pending, next_segment = _ended_with_waiting()
     floor.send(c.CarryQueue(to_segment_id=None))
+    assert floor.req(queued).status is RequestStatus.REMOVED
     assert floor.req(pending).status is RequestStatus.REMOVED
     assert floor.req(pending).reason == "dropped when the segment ended"
     floor.refuse(c.CarryQueue(to_segment_id=next_segment), "nobody_waiting")
