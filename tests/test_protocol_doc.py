@@ -24,6 +24,7 @@ SERVER_MESSAGES = (
     "programme",
     "outcome",
     "outcome_update",
+    "instruments",
     "ack",
     "error",
     "pong",
