@@ -1,24 +1,86 @@
 // Speaker clock: huge remaining time, green → amber → red, overtime counting up and flashing,
-// the moderator's message large, the next speaker small. Faces the podium.
+// the moderator's message large, the next speaker small, and the interpreters' signals ("Please
+// slow down") in a band above it all while the server says they hold. Faces the podium, in the
+// language of its link or its event (i18n.js pickRoomLanguage); the time reads left to right on
+// an Arabic screen too ("+0:12"), names in their own direction.
 import { FloorConnection, actAs, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
-import { setText } from "./dom.js";
+import { fill, h, setText } from "./dom.js";
+import { apply, currentLanguage, pickRoomLanguage, setLanguage, signalLabel, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 actAs("display");
 const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+const explicitLanguage = new URLSearchParams(location.search).get("lang");
+setLanguage(pickRoomLanguage(explicitLanguage, null), { remember: false });
+apply(document);
+
+let shownSignals = null; // the signals the band shows (ids and language), to rebuild only on a change
+let shownLayout = null; // what the screen shows besides the time, to fit it only on a change
+
+/** A translated sentence whose {name} is the person's name in its own bidi island. */
+function withName(key, name) {
+  return t(key)
+    .split(/(\{name\})/)
+    .map((part) => (part === "{name}" ? h("bdi", {}, name) : part))
+    .filter(Boolean);
+}
+
+/** The signals that hold now: listed by the server and not past `expires_at` on its clock. */
+function activeSignals(connection) {
+  const now = connection.clock.now();
+  return ((connection.state && connection.state.signals) || []).filter((signal) => signal.expires_at > now);
+}
+
+function renderSignals(connection) {
+  const active = activeSignals(connection);
+  const key = JSON.stringify([active.map((signal) => [signal.id, signal.kind]), currentLanguage()]);
+  if (key === shownSignals) return false;
+  shownSignals = key;
+  $("signals-box").hidden = active.length === 0;
+  fill(
+    $("signals"),
+    active.map((signal) =>
+      h("li", { class: "clock-signal", dataset: { kind: signal.kind } }, signalLabel(signal.kind, { forSpeaker: true })),
+    ),
+  );
+  return true;
+}
+
+/** Step the screen's sizes down (data-fit) until the main column holds everything. */
+function fit() {
+  const main = $("clock-main");
+  for (let step = 0; step < 6; step += 1) {
+    main.dataset.fit = String(step);
+    if (main.scrollHeight <= main.clientHeight + 1 && main.scrollWidth <= main.clientWidth + 1) return;
+  }
+}
+
+function followLanguage(event) {
+  const wanted = pickRoomLanguage(explicitLanguage, event && event.languages);
+  if (wanted === currentLanguage()) return;
+  setLanguage(wanted, { remember: false });
+  apply(document);
+}
 
 function render(connection) {
+  followLanguage(connection.event);
   const state = connection.state;
   const current = state && state.current;
   setText($("speaker"), current ? current.name : "");
   // an interposed question or answer: whose turn waits for the floor back
   const paused = state && state.paused;
   $("paused").hidden = !paused;
-  setText($("paused"), paused ? `${paused.name} — paused` : "");
+  fill($("paused"), paused ? withName("display.paused", paused.name) : []);
   setText($("message"), (state && state.message) || "");
   const next = state && state.queue[0];
-  setText($("next"), next ? `Next: ${next.name}` : "");
+  fill($("next"), next ? withName("clock.next", next.name) : []);
+  const layout = JSON.stringify([current && current.name, paused && paused.name, state && state.message, next && next.name, currentLanguage()]);
+  const signalsChanged = renderSignals(connection);
   tick(connection);
+  if (layout !== shownLayout || signalsChanged) {
+    shownLayout = layout;
+    fit();
+  }
 }
 
 function tick(connection) {
@@ -34,7 +96,11 @@ function tick(connection) {
   } else {
     setText(time, "–:––");
   }
-  const className = `clock phase-${phase}${state && state.message ? " has-message" : ""}`;
+  const chars = String(time.textContent.length);
+  if (time.dataset.chars !== chars) time.dataset.chars = chars; // "+12:05" is longer than "4:59"
+  if (state && renderSignals(connection)) fit(); // a signal ran out on the server's clock
+  const signalled = !$("signals-box").hidden;
+  const className = `clock phase-${phase}${state && state.message ? " has-message" : ""}${signalled ? " has-signal" : ""}`;
   if (document.body.className !== className) document.body.className = className;
 }
 
@@ -46,7 +112,7 @@ async function main() {
     session = null;
   }
   if (!session) {
-    setText($("message"), "This clock link is not valid any more — ask the organiser for a new one.");
+    setText($("message"), t("clock.invalid_link"));
     return;
   }
   keepAwake();
@@ -57,6 +123,7 @@ async function main() {
   });
   connection.start();
   setInterval(() => tick(connection), 100);
+  window.addEventListener("resize", fit);
   window.floorConnection = connection; // for the browser tests and for debugging in the room
 }
 

@@ -3,6 +3,10 @@
 // In the group reflection, the contribution the moderator or rapporteur shows (the outcome's
 // `shown`) takes the speaker's place, large; the speaker, if any, stays below it, small.
 // While an interposed question or answer has the floor, the turn it paused is named under it.
+// Each speaker's floor language ("FR") and a remote marker go with their name, for the room and
+// the interpreters. Its language: ?lang= in its link, else the event's (i18n.js pickRoomLanguage);
+// times, the clock and the join link read left to right on an Arabic screen too, names and titles
+// in their own direction. What is long shrinks to fit the screen (fitInside), never off it.
 import { FloorConnection, actAs, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
 import { GCM_OBJECTIVES } from "./gcm.js";
@@ -12,8 +16,10 @@ import {
   constituencyLabel,
   contributionKindLabel,
   currentLanguage,
+  floorLanguageName,
+  floorLanguageTag,
   kindLabel,
-  pickLanguage,
+  pickRoomLanguage,
   setLanguage,
   t,
 } from "./i18n.js";
@@ -23,17 +29,91 @@ actAs("display");
 const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 let shownJoinCode = null;
 let shownReflection = null; // what the reflection shows, to rebuild it only on a change
-setLanguage(pickLanguage(new URLSearchParams(location.search).get("lang")));
+let shownLayout = null; // what the speaker and the queue show, to fit them only on a change
+const explicitLanguage = new URLSearchParams(location.search).get("lang");
+setLanguage(pickRoomLanguage(explicitLanguage, null), { remember: false });
 apply(document);
 
-/** Organisation and constituency, without saying the same thing twice. */
+/** The event's languages are known (or changed): follow them unless the link names one. */
+function followLanguage(event) {
+  const wanted = pickRoomLanguage(explicitLanguage, event && event.languages);
+  if (wanted === currentLanguage()) return;
+  setLanguage(wanted, { remember: false });
+  apply(document);
+  shownReflection = null;
+  shownLayout = null;
+}
+
+/**
+ * Organisation and constituency, without saying the same thing twice. The line takes the
+ * organisation's direction (dir="auto" on it, see orgLine): an English organisation on an Arabic
+ * screen reads, and is cut if it must be, left to right; the constituency is isolated in it.
+ */
 function affiliation(entry) {
-  const parts = [entry.organisation];
   const constituency = entry.constituency === "other" ? "" : constituencyLabel(entry.constituency);
-  if (constituency && constituency.toLowerCase() !== (entry.organisation || "").toLowerCase()) {
-    parts.push(constituency);
+  const organisation = entry.organisation || "";
+  const parts = [organisation];
+  if (constituency && constituency.toLowerCase() !== organisation.toLowerCase()) {
+    parts.push(h("bdi", { class: "constituency" }, constituency));
   }
-  return parts.filter(Boolean).join(" · ");
+  return parts.filter(Boolean).flatMap((part, index) => (index ? [" · ", part] : [part]));
+}
+
+/** Fill an affiliation line; its direction is the organisation's, else the page's. */
+function orgLine(node, entry) {
+  fill(node, entry ? affiliation(entry) : []);
+  if (entry && entry.organisation) node.setAttribute("dir", "auto");
+  else node.removeAttribute("dir");
+  return node;
+}
+
+/** The speaker's floor language ("FR") and, when they speak from elsewhere, a remote marker. */
+function tags(entry) {
+  const language = entry.language
+    ? h(
+        "span",
+        { class: "lang-tag", title: floorLanguageName(entry.language), "aria-label": t("who.floor_language", { language: floorLanguageName(entry.language) }) },
+        floorLanguageTag(entry.language),
+      )
+    : null;
+  const remote = entry.attendance === "remote" ? h("span", { class: "remote-tag" }, t("who.remote")) : null;
+  return [language, remote].filter(Boolean);
+}
+
+/** A size for a name by its length, so a long one wraps onto few lines instead of many. */
+function lengthClass(text) {
+  const length = [...(text || "")].length;
+  if (length <= 22) return "s";
+  if (length <= 44) return "m";
+  if (length <= 80) return "l";
+  return "xl";
+}
+
+/** A line-clamped text is cut when it holds more than it shows (by a line: not the glyphs' overhang). */
+function clamped(text) {
+  return text.scrollHeight - text.clientHeight > parseFloat(getComputedStyle(text).fontSize) * 0.6;
+}
+
+/**
+ * Step `node`'s data-fit down (CSS makes each step smaller) until `box` holds its content and no
+ * line-clamped text in it is cut; at the last step the clamps (…) are the floor. Runs on a change
+ * of content or size, not on the tick.
+ */
+function fitInside(box, node, steps = 5) {
+  const fits = () =>
+    box.scrollHeight <= box.clientHeight + 1 &&
+    box.scrollWidth <= box.clientWidth + 1 &&
+    [...node.querySelectorAll(".clamp")].every((text) => !clamped(text));
+  for (let step = 0; step < steps; step += 1) {
+    node.dataset.fit = String(step);
+    if (fits()) return step;
+  }
+  return steps - 1;
+}
+
+function fitAll() {
+  fitInside($("now"), $("speaker"));
+  fitInside($("next-box"), $("next"));
 }
 
 /** A size for the shown text by its length: a pledge of one line reads from the back row. */
@@ -124,6 +204,7 @@ function renderReflection(connection) {
 function render(connection) {
   const state = connection.state;
   const event = connection.event || {};
+  followLanguage(connection.event);
   renderReflection(connection);
   document.body.dataset.speaker = state && state.current ? "on" : "none";
   setText($("event-title"), [event.title, event.room].filter(Boolean).join(" · "));
@@ -134,11 +215,30 @@ function render(connection) {
   setText($("segment-title"), state.segment.title);
   document.title = `${state.segment.title} — Floorkeeper`;
   const current = state.current;
-  setText($("speaker-name"), current ? current.name : "");
-  setText($("speaker-org"), current ? affiliation(current) : "");
-  setText($("speaker-meta"), current ? kindLabel(current.kind) : "");
+  const next = state.queue.slice(0, 3);
+  renderJoin(event);
+  let notice = "";
+  if (state.segment.status === "ended") notice = t("display.segment_ended");
+  else if (!current) notice = t("display.waiting");
+  if (!state.settings.list_open) notice = [notice, t("display.list_closed")].filter(Boolean).join(" · ");
+  setText($("notice"), notice);
+  const layout = JSON.stringify([current, state.paused, next, notice, currentLanguage(), document.body.className]);
+  if (layout !== shownLayout) {
+    shownLayout = layout;
+    renderSpeaker(current, state.paused);
+    renderNext(next);
+    tick(connection);
+    fitAll();
+  } else tick(connection);
+}
+
+function renderSpeaker(current, paused) {
+  const name = $("speaker-name");
+  setText(name, current ? current.name : "");
+  name.dataset.length = lengthClass(current && current.name);
+  orgLine($("speaker-org"), current);
+  fill($("speaker-meta"), current ? [h("span", { class: "speaker-kind" }, kindLabel(current.kind)), tags(current)] : []);
   // an interposed question or answer: the turn it paused, small, under it (it comes back after)
-  const paused = state.paused;
   $("speaker-paused").hidden = !paused;
   if (paused) {
     fill(
@@ -149,7 +249,9 @@ function render(connection) {
         .filter(Boolean),
     );
   } else fill($("speaker-paused"));
-  const next = state.queue.slice(0, 3);
+}
+
+function renderNext(next) {
   fill(
     $("next"),
     next.length
@@ -157,29 +259,37 @@ function render(connection) {
           h(
             "li",
             { class: "next-entry" },
-            h("span", { class: "next-name" }, entry.name),
-            h("span", { class: "next-org" }, affiliation(entry)),
+            h(
+              "p",
+              { class: "next-head" },
+              h("span", { class: "next-name clamp", dir: "auto", dataset: { length: lengthClass(entry.name) } }, entry.name),
+              h("span", { class: "next-tags" }, tags(entry)),
+            ),
+            orgLine(h("p", { class: "next-org clamp" }), entry),
           ),
         )
       : h("li", { class: "next-empty" }, t("display.no_one_queued")),
   );
-  let notice = "";
-  if (state.segment.status === "ended") notice = t("display.segment_ended");
-  else if (!current) notice = t("display.waiting");
-  if (!state.settings.list_open) notice = [notice, t("display.list_closed")].filter(Boolean).join(" · ");
-  setText($("notice"), notice);
+}
+
+function renderJoin(event) {
   if (event.join_code && event.join_code !== shownJoinCode) {
     // a new code (the organiser rotated it) means a new link and a new QR code
     shownJoinCode = event.join_code;
     setText($("join-url"), `${location.host}/join/${event.join_code}`);
     $("qr").src = `/api/v1/events/${encodeURIComponent(eventId)}/join-qr.svg?code=${encodeURIComponent(event.join_code)}`;
   }
-  tick(connection);
+}
+
+/** The time of day in the event's zone, in Latin digits; Arabic in 24 hours (no ص/م to place). */
+function clockLocale() {
+  const language = currentLanguage();
+  return language === "ar" ? "ar-u-nu-latn-hc-h23" : `${language}-u-nu-latn`;
 }
 
 function tick(connection) {
   const event = connection.event || {};
-  setText($("time-of-day"), timeOfDay(connection.clock.now(), event.timezone));
+  setText($("time-of-day"), timeOfDay(connection.clock.now(), event.timezone, clockLocale()));
   const current = connection.state && connection.state.current;
   const remaining = $("remaining");
   if (!current) {
@@ -202,7 +312,7 @@ async function main() {
     session = null;
   }
   if (!session) {
-    setText($("segment-title"), "This display link is not valid any more — ask the organiser for a new one.");
+    setText($("segment-title"), t("display.invalid_link"));
     return;
   }
   keepAwake();
@@ -213,6 +323,7 @@ async function main() {
   });
   connection.start();
   setInterval(() => tick(connection), 100);
+  window.addEventListener("resize", () => fitAll());
   window.floorConnection = connection; // for the browser tests and for debugging in the room
 }
 

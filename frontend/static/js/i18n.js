@@ -1,7 +1,8 @@
 // The faces' words in the six official UN languages. Shared by the delegate page and the room
-// display: pick a language, set <html lang dir>, look a string up, fill data-i18n elements.
-// English is the reference: every other language has the same keys (tests check this), and a
-// missing key falls back to English.
+// faces (display, speaker clock, interpreters' booth): pick a language, set <html lang dir>, look
+// a string up, fill data-i18n elements. English is the reference: every other language has the
+// same keys, and every key a face uses is in all six (tests/browser/test_languages.py); a missing
+// key would fall back to English.
 
 export const LANGUAGES = [
   { code: "ar", name: "العربية", dir: "rtl" },
@@ -74,7 +75,7 @@ export const STRINGS = {
     "join.remote": "Online",
     "join.submit": "Join",
     "join.joining": "Joining…",
-    "join.privacy": "When you speak, your name, organisation and constituency are shown on the room display.",
+    "join.privacy": "When you speak, the room display shows your name, organisation and constituency, the language you speak and whether you take part online. Your gender, if you give it, only counts in the hearing’s statistics and is never shown on a screen.",
     "join.remember": "This phone will remember you until you leave.",
     "floor.signed_in": "Signed in as {name}",
     "floor.leave": "Not you? Leave",
@@ -207,6 +208,46 @@ export const STRINGS = {
     "display.other_theme": "Other",
     "display.n_of_count": "{n} of {count}",
     "display.accepted_count": "{count} accepted",
+    "display.time_of_day": "Time of day",
+    "display.qr_alt": "QR code of the join link",
+    "display.invalid_link": "This display link is not valid any more — ask the organiser for a new one.",
+    "who.remote": "Remote",
+    "who.in_room": "In the room",
+    "who.floor_language": "Floor language: {language}",
+    "who.other_tag": "Other",
+    "language.ar": "Arabic",
+    "language.zh": "Chinese",
+    "language.en": "English",
+    "language.fr": "French",
+    "language.ru": "Russian",
+    "language.es": "Spanish",
+    "language.other": "Another language",
+    "clock.heading": "Speaker clock",
+    "clock.next": "Next: {name}",
+    "clock.invalid_link": "This clock link is not valid any more — ask the organiser for a new one.",
+    "clock.signals": "From the interpreters",
+    "clock.signal.slow_down": "Please slow down",
+    "clock.signal.no_sound": "The interpreters hear no sound",
+    "clock.signal.mic_off": "Your microphone is off",
+    "signal.slow_down": "Please slow down",
+    "signal.no_sound": "No sound from the floor",
+    "signal.mic_off": "Microphone off",
+    "booth.title": "Interpreters’ booth",
+    "booth.send": "Signal to the speaker",
+    "booth.active": "Active now",
+    "booth.none_active": "No signal is active",
+    "booth.clear": "Clear",
+    "booth.clear_all": "Clear all",
+    "booth.ends_in": "ends in {time}",
+    "booth.sending": "Sending…",
+    "booth.not_sent": "Not sent: {message}",
+    "booth.no_speaker": "Nobody has the floor",
+    "booth.invalid_link": "This booth link is not valid any more — ask the organiser for a new one.",
+    "join.gender": "Gender (optional)",
+    "join.gender_none": "Prefer not to say",
+    "join.gender_woman": "Woman",
+    "join.gender_man": "Man",
+    "join.gender_another": "Another gender",
   },
 
   fr: {
@@ -230,7 +271,7 @@ export const STRINGS = {
     "join.remote": "En ligne",
     "join.submit": "Rejoindre",
     "join.joining": "Connexion…",
-    "join.privacy": "Lorsque vous parlez, votre nom, votre organisation et votre groupe s’affichent sur l’écran de la salle.",
+    "join.privacy": "Lorsque vous parlez, l’écran de la salle affiche votre nom, votre organisation et votre groupe, la langue dans laquelle vous parlez et si vous participez en ligne. Votre genre, si vous l’indiquez, ne sert qu’aux statistiques de l’audition et n’est jamais affiché à l’écran.",
     "join.remember": "Ce téléphone vous reconnaîtra jusqu’à ce que vous vous déconnectiez.",
     "floor.signed_in": "Connecté·e en tant que {name}",
     "floor.leave": "Ce n’est pas vous ? Se déconnecter",
@@ -363,6 +404,46 @@ export const STRINGS = {
     "display.other_theme": "Autres",
     "display.n_of_count": "{n} sur {count}",
     "display.accepted_count": "{count} retenues",
+    "display.time_of_day": "Heure",
+    "display.qr_alt": "Code QR du lien pour participer",
+    "display.invalid_link": "Ce lien d’affichage n’est plus valable — demandez-en un nouveau à l’organisateur.",
+    "who.remote": "À distance",
+    "who.in_room": "Dans la salle",
+    "who.floor_language": "Langue de l’intervention : {language}",
+    "who.other_tag": "Autre",
+    "language.ar": "Arabe",
+    "language.zh": "Chinois",
+    "language.en": "Anglais",
+    "language.fr": "Français",
+    "language.ru": "Russe",
+    "language.es": "Espagnol",
+    "language.other": "Autre langue",
+    "clock.heading": "Chronomètre de l’orateur",
+    "clock.next": "Ensuite : {name}",
+    "clock.invalid_link": "Ce lien de chronomètre n’est plus valable — demandez-en un nouveau à l’organisateur.",
+    "clock.signals": "Message des interprètes",
+    "clock.signal.slow_down": "Veuillez ralentir",
+    "clock.signal.no_sound": "Les interprètes n’entendent rien",
+    "clock.signal.mic_off": "Votre micro est coupé",
+    "signal.slow_down": "Veuillez ralentir",
+    "signal.no_sound": "Pas de son de la salle",
+    "signal.mic_off": "Micro coupé",
+    "booth.title": "Cabine des interprètes",
+    "booth.send": "Signaler à l’orateur",
+    "booth.active": "En cours",
+    "booth.none_active": "Aucun signal en cours",
+    "booth.clear": "Retirer",
+    "booth.clear_all": "Tout retirer",
+    "booth.ends_in": "fin dans {time}",
+    "booth.sending": "Envoi…",
+    "booth.not_sent": "Non envoyé : {message}",
+    "booth.no_speaker": "Personne n’a la parole",
+    "booth.invalid_link": "Ce lien de cabine n’est plus valable — demandez-en un nouveau à l’organisateur.",
+    "join.gender": "Genre (facultatif)",
+    "join.gender_none": "Je préfère ne pas répondre",
+    "join.gender_woman": "Femme",
+    "join.gender_man": "Homme",
+    "join.gender_another": "Autre genre",
   },
 
   es: {
@@ -386,7 +467,7 @@ export const STRINGS = {
     "join.remote": "En línea",
     "join.submit": "Unirse",
     "join.joining": "Conectando…",
-    "join.privacy": "Cuando tenga la palabra, su nombre, su organización y su grupo aparecerán en la pantalla de la sala.",
+    "join.privacy": "Cuando tenga la palabra, la pantalla de la sala mostrará su nombre, su organización y su grupo, el idioma en que habla y si participa en línea. Su género, si lo indica, solo cuenta en las estadísticas de la audiencia y nunca aparece en una pantalla.",
     "join.remember": "Este teléfono recordará sus datos hasta que cierre la sesión.",
     "floor.signed_in": "Sesión iniciada como {name}",
     "floor.leave": "¿No es usted? Salir",
@@ -519,6 +600,46 @@ export const STRINGS = {
     "display.other_theme": "Otros",
     "display.n_of_count": "{n} de {count}",
     "display.accepted_count": "{count} aceptadas",
+    "display.time_of_day": "Hora",
+    "display.qr_alt": "Código QR del enlace para unirse",
+    "display.invalid_link": "Este enlace de pantalla ya no es válido: pida uno nuevo al organizador.",
+    "who.remote": "A distancia",
+    "who.in_room": "En la sala",
+    "who.floor_language": "Idioma de la intervención: {language}",
+    "who.other_tag": "Otro",
+    "language.ar": "Árabe",
+    "language.zh": "Chino",
+    "language.en": "Inglés",
+    "language.fr": "Francés",
+    "language.ru": "Ruso",
+    "language.es": "Español",
+    "language.other": "Otro idioma",
+    "clock.heading": "Reloj del orador",
+    "clock.next": "A continuación: {name}",
+    "clock.invalid_link": "Este enlace de reloj ya no es válido: pida uno nuevo al organizador.",
+    "clock.signals": "Mensaje de los intérpretes",
+    "clock.signal.slow_down": "Hable más despacio, por favor",
+    "clock.signal.no_sound": "Los intérpretes no reciben sonido",
+    "clock.signal.mic_off": "Su micrófono está apagado",
+    "signal.slow_down": "Más despacio, por favor",
+    "signal.no_sound": "No llega sonido de la sala",
+    "signal.mic_off": "Micrófono apagado",
+    "booth.title": "Cabina de interpretación",
+    "booth.send": "Avisar al orador",
+    "booth.active": "Activas ahora",
+    "booth.none_active": "No hay ninguna señal activa",
+    "booth.clear": "Quitar",
+    "booth.clear_all": "Quitar todas",
+    "booth.ends_in": "termina en {time}",
+    "booth.sending": "Enviando…",
+    "booth.not_sent": "No enviado: {message}",
+    "booth.no_speaker": "Nadie tiene la palabra",
+    "booth.invalid_link": "Este enlace de cabina ya no es válido: pida uno nuevo al organizador.",
+    "join.gender": "Género (opcional)",
+    "join.gender_none": "Prefiero no decirlo",
+    "join.gender_woman": "Mujer",
+    "join.gender_man": "Hombre",
+    "join.gender_another": "Otro género",
   },
 
   ru: {
@@ -542,7 +663,7 @@ export const STRINGS = {
     "join.remote": "Онлайн",
     "join.submit": "Присоединиться",
     "join.joining": "Подключение…",
-    "join.privacy": "Во время выступления ваше имя, организация и группа показываются на экране в зале.",
+    "join.privacy": "Во время выступления на экране в зале показываются ваше имя, организация и группа, язык выступления и то, участвуете ли вы онлайн. Ваш пол, если вы его укажете, учитывается только в статистике слушаний и никогда не показывается на экране.",
     "join.remember": "Этот телефон запомнит вас, пока вы не выйдете.",
     "floor.signed_in": "Вы вошли как {name}",
     "floor.leave": "Это не вы? Выйти",
@@ -675,6 +796,46 @@ export const STRINGS = {
     "display.other_theme": "Другое",
     "display.n_of_count": "{n} из {count}",
     "display.accepted_count": "принято: {count}",
+    "display.time_of_day": "Время",
+    "display.qr_alt": "QR-код ссылки для подключения",
+    "display.invalid_link": "Эта ссылка на экран больше не действует — попросите у организатора новую.",
+    "who.remote": "Удалённо",
+    "who.in_room": "В зале",
+    "who.floor_language": "Язык выступления: {language}",
+    "who.other_tag": "Другой",
+    "language.ar": "Арабский",
+    "language.zh": "Китайский",
+    "language.en": "Английский",
+    "language.fr": "Французский",
+    "language.ru": "Русский",
+    "language.es": "Испанский",
+    "language.other": "Другой язык",
+    "clock.heading": "Часы оратора",
+    "clock.next": "Далее: {name}",
+    "clock.invalid_link": "Эта ссылка на часы больше не действует — попросите у организатора новую.",
+    "clock.signals": "Сообщение от переводчиков",
+    "clock.signal.slow_down": "Пожалуйста, говорите медленнее",
+    "clock.signal.no_sound": "Переводчики не слышат звука",
+    "clock.signal.mic_off": "Ваш микрофон выключен",
+    "signal.slow_down": "Медленнее, пожалуйста",
+    "signal.no_sound": "Нет звука из зала",
+    "signal.mic_off": "Микрофон выключен",
+    "booth.title": "Кабина переводчиков",
+    "booth.send": "Сигнал оратору",
+    "booth.active": "Действуют сейчас",
+    "booth.none_active": "Активных сигналов нет",
+    "booth.clear": "Снять",
+    "booth.clear_all": "Снять все",
+    "booth.ends_in": "ещё {time}",
+    "booth.sending": "Отправка…",
+    "booth.not_sent": "Не отправлено: {message}",
+    "booth.no_speaker": "Никто не выступает",
+    "booth.invalid_link": "Эта ссылка на кабину больше не действует — попросите у организатора новую.",
+    "join.gender": "Пол (необязательно)",
+    "join.gender_none": "Предпочитаю не указывать",
+    "join.gender_woman": "Женщина",
+    "join.gender_man": "Мужчина",
+    "join.gender_another": "Другое",
   },
 
   zh: {
@@ -698,7 +859,7 @@ export const STRINGS = {
     "join.remote": "线上",
     "join.submit": "加入",
     "join.joining": "正在加入…",
-    "join.privacy": "您发言时，会场屏幕上会显示您的姓名、组织和类别。",
+    "join.privacy": "您发言时，会场屏幕会显示您的姓名、组织、类别、发言语言以及您是否在线参会。您填写的性别仅用于听证会的统计，绝不会显示在任何屏幕上。",
     "join.remember": "在您退出之前，这部手机会记住您。",
     "floor.signed_in": "当前身份：{name}",
     "floor.leave": "不是您？退出",
@@ -831,6 +992,46 @@ export const STRINGS = {
     "display.other_theme": "其他",
     "display.n_of_count": "第 {n} 项，共 {count} 项",
     "display.accepted_count": "已采纳 {count} 项",
+    "display.time_of_day": "当前时间",
+    "display.qr_alt": "加入链接的二维码",
+    "display.invalid_link": "此显示屏链接已失效，请向组织者索取新链接。",
+    "who.remote": "远程",
+    "who.in_room": "在会场",
+    "who.floor_language": "发言语言：{language}",
+    "who.other_tag": "其他",
+    "language.ar": "阿拉伯语",
+    "language.zh": "中文",
+    "language.en": "英语",
+    "language.fr": "法语",
+    "language.ru": "俄语",
+    "language.es": "西班牙语",
+    "language.other": "其他语言",
+    "clock.heading": "发言计时器",
+    "clock.next": "下一位：{name}",
+    "clock.invalid_link": "此计时器链接已失效，请向组织者索取新链接。",
+    "clock.signals": "口译员提示",
+    "clock.signal.slow_down": "请放慢语速",
+    "clock.signal.no_sound": "口译员听不到声音",
+    "clock.signal.mic_off": "您的麦克风已关闭",
+    "signal.slow_down": "请放慢语速",
+    "signal.no_sound": "会场没有声音",
+    "signal.mic_off": "麦克风已关闭",
+    "booth.title": "口译箱",
+    "booth.send": "提示发言者",
+    "booth.active": "当前提示",
+    "booth.none_active": "目前没有提示",
+    "booth.clear": "清除",
+    "booth.clear_all": "全部清除",
+    "booth.ends_in": "{time} 后结束",
+    "booth.sending": "正在发送…",
+    "booth.not_sent": "未发送：{message}",
+    "booth.no_speaker": "目前无人发言",
+    "booth.invalid_link": "此口译箱链接已失效，请向组织者索取新链接。",
+    "join.gender": "性别（选填）",
+    "join.gender_none": "不愿透露",
+    "join.gender_woman": "女",
+    "join.gender_man": "男",
+    "join.gender_another": "其他性别",
   },
 
   ar: {
@@ -854,7 +1055,7 @@ export const STRINGS = {
     "join.remote": "عبر الإنترنت",
     "join.submit": "انضمام",
     "join.joining": "جارٍ الانضمام…",
-    "join.privacy": "عندما تتحدث، يظهر اسمك ومنظمتك وفئتك على شاشة القاعة.",
+    "join.privacy": "عندما تتكلم، تعرض شاشة القاعة اسمك ومنظمتك وفئتك واللغة التي تتكلم بها وما إذا كنت تشارك عن بُعد. أما الجنس، إن ذكرته، فلا يُحتسب إلا في إحصاءات جلسة الاستماع ولا يُعرض على أي شاشة.",
     "join.remember": "سيتذكّرك هذا الهاتف إلى أن تسجّل الخروج.",
     "floor.signed_in": "مسجَّل باسم {name}",
     "floor.leave": "لست أنت؟ خروج",
@@ -987,6 +1188,46 @@ export const STRINGS = {
     "display.other_theme": "أخرى",
     "display.n_of_count": "{n} من {count}",
     "display.accepted_count": "المقبولة: {count}",
+    "display.time_of_day": "الوقت الآن",
+    "display.qr_alt": "رمز QR لرابط الانضمام",
+    "display.invalid_link": "رابط الشاشة هذا لم يعد صالحًا — اطلب رابطًا جديدًا من المنظِّم.",
+    "who.remote": "عن بُعد",
+    "who.in_room": "في القاعة",
+    "who.floor_language": "لغة المداخلة: {language}",
+    "who.other_tag": "أخرى",
+    "language.ar": "العربية",
+    "language.zh": "الصينية",
+    "language.en": "الإنكليزية",
+    "language.fr": "الفرنسية",
+    "language.ru": "الروسية",
+    "language.es": "الإسبانية",
+    "language.other": "لغة أخرى",
+    "clock.heading": "ساعة المتحدث",
+    "clock.next": "التالي: {name}",
+    "clock.invalid_link": "رابط الساعة هذا لم يعد صالحًا — اطلب رابطًا جديدًا من المنظِّم.",
+    "clock.signals": "رسالة من المترجمين الفوريين",
+    "clock.signal.slow_down": "يُرجى التمهّل في الكلام",
+    "clock.signal.no_sound": "لا يصل الصوت إلى المترجمين",
+    "clock.signal.mic_off": "الميكروفون الخاص بك مغلق",
+    "signal.slow_down": "يُرجى التمهّل",
+    "signal.no_sound": "لا صوت من القاعة",
+    "signal.mic_off": "الميكروفون مغلق",
+    "booth.title": "مقصورة الترجمة الفورية",
+    "booth.send": "تنبيه المتحدث",
+    "booth.active": "الإشارات النشطة",
+    "booth.none_active": "لا توجد إشارة نشطة",
+    "booth.clear": "إلغاء",
+    "booth.clear_all": "إلغاء الكل",
+    "booth.ends_in": "تنتهي خلال {time}",
+    "booth.sending": "جارٍ الإرسال…",
+    "booth.not_sent": "لم يُرسل: {message}",
+    "booth.no_speaker": "لا أحد يتكلم الآن",
+    "booth.invalid_link": "رابط المقصورة هذا لم يعد صالحًا — اطلب رابطًا جديدًا من المنظِّم.",
+    "join.gender": "الجنس (اختياري)",
+    "join.gender_none": "أفضّل عدم الإجابة",
+    "join.gender_woman": "امرأة",
+    "join.gender_man": "رجل",
+    "join.gender_another": "غير ذلك",
   },
 };
 
@@ -1010,16 +1251,65 @@ function saved() {
   }
 }
 
-/** The explicit code if supported, else the saved choice, else the browser's, else English. */
-export function pickLanguage(explicit) {
-  const chosen = baseOf(explicit) || baseOf(saved());
-  if (chosen) return chosen;
+/** The browser's languages, most wanted first, as codes of the six (others left out). */
+function browserLanguages() {
   const preferred = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
-  for (const tag of preferred) {
-    const base = baseOf(tag);
-    if (base) return base;
+  return preferred.map(baseOf).filter(Boolean);
+}
+
+/** What an event gets when its organiser names no languages: all six, in the UN's order. */
+const ALL_CODES = LANGUAGES.map(({ code }) => code);
+
+/** The languages a speaker may take the floor in (app/floor/model.py FloorLanguage). */
+export const FLOOR_LANGUAGES = [...ALL_CODES, "other"];
+
+/** What the interpreters' booth may signal to the speaker (app/floor/model.py SignalKind). */
+export const SIGNAL_KINDS = ["slow_down", "no_sound", "mic_off"];
+
+/** A self-declared gender (app/floor/model.py Gender); saying none sends nothing. */
+export const GENDERS = ["woman", "man", "another"];
+
+/**
+ * The languages an event offers, among the six, in its order (the event's `languages`); an
+ * event that names none offers all six.
+ */
+export function eventLanguages(list) {
+  const codes = [...new Set((Array.isArray(list) ? list : []).map(baseOf).filter(Boolean))];
+  return codes.length ? codes : ALL_CODES;
+}
+
+/**
+ * The event's first language, when its list says one: the default list (all six in the UN's
+ * order, what an event that chose nothing has) states none, so its faces follow the browser.
+ */
+function firstOf(offered) {
+  const isDefault = offered.length === ALL_CODES.length && offered.every((code, i) => code === ALL_CODES[i]);
+  return isDefault ? null : offered[0];
+}
+
+/**
+ * A phone's language: the explicit code (?lang=), else the one chosen on this phone before, else
+ * the browser's, each only if the event offers it; else the event's first; else English (or, if
+ * the event does not offer English, the first it offers).
+ */
+export function pickLanguage(explicit, offered = ALL_CODES) {
+  for (const code of [baseOf(explicit), baseOf(saved()), ...browserLanguages()]) {
+    if (code && offered.includes(code)) return code;
   }
-  return FALLBACK;
+  return firstOf(offered) || (offered.includes(FALLBACK) ? FALLBACK : offered[0]);
+}
+
+/**
+ * A room screen's language (display, clock, booth): `?lang=` in its link (any of the six), else
+ * the event's first language, else the browser's if the event offers it, else English. (An event
+ * with the default list states no first language, see firstOf.) Nothing is remembered on the
+ * device: the screen follows its link and its event.
+ */
+export function pickRoomLanguage(explicit, eventList) {
+  const offered = eventLanguages(eventList);
+  return (
+    baseOf(explicit) || firstOf(offered) || browserLanguages().find((code) => offered.includes(code)) || FALLBACK
+  );
 }
 
 export function currentLanguage() {
@@ -1030,17 +1320,22 @@ export function languageOf(code) {
   return LANGUAGES.find((language) => language.code === code) || LANGUAGES.find((l) => l.code === FALLBACK);
 }
 
-/** Switch the page's language: <html lang dir>, remembered on this device; tells listeners. */
-export function setLanguage(code) {
+/**
+ * Switch the page's language: <html lang dir>, remembered on this device unless `remember` is
+ * false (a room screen follows its link and its event, not the last choice); tells listeners.
+ */
+export function setLanguage(code, { remember = true } = {}) {
   const next = baseOf(code) || FALLBACK;
   current = next;
   const root = document.documentElement;
   root.lang = next;
   root.dir = languageOf(next).dir;
-  try {
-    localStorage.setItem(STORAGE_KEY, next);
-  } catch {
-    // not remembered, still applied
+  if (remember) {
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // not remembered, still applied
+    }
   }
   for (const listener of listeners) listener(next);
   return next;
@@ -1065,6 +1360,22 @@ export function t(key, vars = {}) {
 
 export function constituencyLabel(code) {
   return code ? t(`constituency.${code}`) : "";
+}
+
+/** A floor language's name in the page's language ("French"; "Another language" for other). */
+export function floorLanguageName(code) {
+  return code ? t(`language.${code}`) : "";
+}
+
+/** A floor language's tag as the room screens show it: "FR", "AR"…, other's short word. */
+export function floorLanguageTag(code) {
+  if (!code) return "";
+  return code === "other" ? t("who.other_tag") : code.toUpperCase();
+}
+
+/** What the room's clock reads of a signal from the booth (slow_down, no_sound, mic_off). */
+export function signalLabel(kind, { forSpeaker = false } = {}) {
+  return kind ? t(forSpeaker ? `clock.signal.${kind}` : `signal.${kind}`) : "";
 }
 
 export function kindLabel(code) {
