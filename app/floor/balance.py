@@ -68,7 +68,9 @@ def held_turns(segment: SegmentState, now: int) -> list[HeldTurn]:
         if not speech.skipped
     ]
     turns.extend(
-        HeldTurn(turn.entry.speaker, turn.entry.kind, held_so_far(turn, now), turn is segment.current)
+        HeldTurn(
+            turn.entry.speaker, turn.entry.kind, held_so_far(turn, now), turn is segment.current
+        )
         for turn in floor_turns(segment)
     )
     return turns
@@ -109,9 +111,8 @@ def _rows(
         total = totals.setdefault(key(turn), [0, 0])
         total[0] += 1
         total[1] += turn.held_ms
-    rows = [{"key": name, "turns": n, "held_ms": ms} for name, (n, ms) in totals.items()]
-    rows.sort(key=lambda row: (-row["held_ms"], -row["turns"], row["key"]))
-    return rows
+    order = sorted(totals.items(), key=lambda item: (-item[1][1], -item[1][0], item[0]))
+    return [{"key": name, "turns": n, "held_ms": ms} for name, (n, ms) in order]
 
 
 def _breakdown(turns: list[HeldTurn], listed: Collection[str]) -> dict[str, Any]:

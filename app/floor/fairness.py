@@ -102,15 +102,18 @@ def suggest(candidates: Sequence[Candidate], heard: Heard) -> list[Suggested]:
     region = dict(heard.region)
     out: list[Suggested] = []
 
-    def take(index: int, why: str) -> None:
+    def turns(group: tuple[str, str]) -> tuple[int, int]:
+        name, place = group
+        return constituency.get(name, 0), region.get(place, 0) if place else 0
+
+    def take(index: int, point_of_order: bool = False) -> None:
         candidate = arrived[index]
-        constituency_turns = constituency.get(candidate.constituency, 0)
-        region_turns = region.get(candidate.region, 0) if candidate.region else 0
-        if why != "point_of_order":
+        constituency_turns, region_turns = turns((candidate.constituency, candidate.region))
+        if point_of_order:
+            why = "point_of_order"
+        else:
             why = "least_heard" if len(out) < index else "arrival"
-        out.append(
-            Suggested(candidate, len(out), index, why, constituency_turns, region_turns)
-        )
+        out.append(Suggested(candidate, len(out), index, why, constituency_turns, region_turns))
         constituency[candidate.constituency] = constituency_turns + 1
         if candidate.region:
             region[candidate.region] = region_turns + 1
@@ -118,25 +121,18 @@ def suggest(candidates: Sequence[Candidate], heard: Heard) -> list[Suggested]:
     groups: dict[tuple[str, str], deque[int]] = {}
     for index, candidate in enumerate(arrived):
         if candidate.kind is TurnKind.POINT_OF_ORDER:
-            take(index, "point_of_order")
+            take(index, point_of_order=True)
         else:
             groups.setdefault((candidate.constituency, candidate.region), deque()).append(index)
 
-    waiting = list(groups.items())
+    waiting = list(groups.items())  # each group's candidates, first come first
     while waiting:
         best = min(
-            range(len(waiting)),
-            key=lambda at: (
-                max(
-                    constituency.get(waiting[at][0][0], 0),
-                    region.get(waiting[at][0][1], 0) if waiting[at][0][1] else 0,
-                ),
-                waiting[at][1][0],
-            ),
+            range(len(waiting)), key=lambda at: (max(turns(waiting[at][0])), waiting[at][1][0])
         )
-        queue = waiting[best][1]
-        take(queue.popleft(), "")
-        if not queue:
+        first = waiting[best][1]
+        take(first.popleft())
+        if not first:
             del waiting[best]
     return out
 

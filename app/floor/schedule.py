@@ -45,7 +45,7 @@ def local_iso(at: int | None, zone: ZoneInfo) -> str | None:
     """``2026-12-04T10:00:00+01:00``: an instant in the zone, to the second."""
     if at is None:
         return None
-    return datetime.fromtimestamp(at // 1000, zone).isoformat()
+    return datetime.fromtimestamp(at // 1000, zone).isoformat(timespec="seconds")
 
 
 def drift_words(drift_ms: int | None, ended: bool = False) -> str | None:
@@ -145,7 +145,9 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
                 forecast_start = max(start_at, now, now if before_end is None else before_end)
             planned_ms = _left(end_at, start_at)
             forecast_end = (
-                None if forecast_start is None or planned_ms is None else forecast_start + planned_ms
+                None
+                if forecast_start is None or planned_ms is None
+                else forecast_start + planned_ms
             )
             drift_ms = _left(forecast_start, start_at)
         if segment.status is not SegmentStatus.ENDED and forecast_end is not None:

@@ -1,0 +1,475 @@
+"""The programme against the clock: scheduled, actual and forecast times, drift, the live queue."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.floor.model import (
+    QueueEntry,
+    SegmentDetails,
+    SegmentState,
+    SegmentStatus,
+    Speaker,
+    Timer,
+    Turn,
+    TurnKind,
+)
+from app.floor.schedule import drift_words, queue_needs, schedule
+
+MIN = 60_000
+
+
+def at(when: str, tz: str = "Europe/Zurich") -> int:
+    """``2026-12-04 10:00`` in the zone, in epoch ms."""
+    return int(datetime.fromisoformat(when).replace(tzinfo=ZoneInfo(tz)).timestamp() * 1000)
+
+
+def seg(
+    id: str,
+    position: int,
+    start: int | None = None,
+    end: int | None = None,
+    status: SegmentStatus = SegmentStatus.SCHEDULED,
+    **fields: Any,
+) -> SegmentState:
+    details = SegmentDetails(
+        f"Segment {id}", position=position, scheduled_start_at=start, scheduled_end_at=end
+    )
+    return SegmentState(id, "ev", 1, details, status=status, **fields)
+
+
+def entry(n: int, allotted_ms: int = 3 * MIN, kind: TurnKind = TurnKind.INTERVENTION) -> QueueEntry:
+    return QueueEntry(f"e{n}", Speaker(f"S{n}"), kind, allotted_ms)
+
+
+def running(now: int, left_ms: int) -> Turn:
+    timer = Timer(3 * MIN, running=True, deadline_at=now + left_ms, started_at=now - MIN)
+    return Turn(entry(0), timer, called_at=now - MIN)
+
+
+INSTANTS = [
+    f"{kind}_{edge}" for kind in ("scheduled", "actual", "forecast") for edge in ("start", "end")
+]
+
+
+def by_id(day: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {row["segment_id"]: row for row in day["segments"]}
+
+
+# --- a day in Zurich (Geneva's rules; Debian keeps the name Europe/Geneva in tzdata-legacy) --
+
+NOW = at("2026-12-04 11:30")
+
+
+def zurich_day() -> list[SegmentState]:
+    return [
+        seg(
+            "open",
+            0,
+            at("2026-12-04 09:00"),
+            at("2026-12-04 10:00"),
+            SegmentStatus.ENDED,
+            actual_start_at=at("2026-12-04 09:02"),
+            actual_end_at=at("2026-12-04 10:07"),
+        ),
+        seg(
+            "panel",
+            1,
+            at("2026-12-04 10:00"),
+            at("2026-12-04 12:00"),
+            SegmentStatus.LIVE,
+            actual_start_at=at("2026-12-04 10:10"),
+            current=running(NOW, 2 * MIN),
+            queue=tuple(entry(n) for n in range(1, 11)),  # 10 x 3 min
+            pending_ids=("r1", "r2"),
+        ),
+        seg("lunch", 2, at("2026-12-04 12:00"), at("2026-12-04 13:00")),
+        seg("unplanned", 3),
+        seg("afternoon", 4, at("2026-12-04 14:00"), at("2026-12-04 15:30")),
+        seg("open-ended", 5, at("2026-12-04 16:00")),
+    ]
+
+
+def test_a_day_in_zurich() -> None:
+    day = schedule(zurich_day(), NOW, "Europe/Zurich")
+    assert (day["as_of_at"], day["as_of"], day["timezone"]) == (
+        NOW,
+        "2026-12-04T11:30:00+01:00",
+        "Europe/Zurich",
+    )
+    rows = by_id(day)
+    assert list(rows) == ["open", "panel", "lunch", "unplanned", "afternoon", "open-ended"]
+    assert rows["open"] == {
+        "segment_id": "open",
+        "title": "Segment open",
+        "status": "ended",
+        "scheduled_start_at": at("2026-12-04 09:00"),
+        "scheduled_end_at": at("2026-12-04 10:00"),
+        "actual_start_at": at("2026-12-04 09:02"),
+        "actual_end_at": at("2026-12-04 10:07"),
+        "forecast_start_at": at("2026-12-04 09:02"),
+        "forecast_end_at": at("2026-12-04 10:07"),
+        "scheduled_start": "2026-12-04T09:00:00+01:00",
+        "scheduled_end": "2026-12-04T10:00:00+01:00",
+        "actual_start": "2026-12-04T09:02:00+01:00",
+        "actual_end": "2026-12-04T10:07:00+01:00",
+        "forecast_start": "2026-12-04T09:02:00+01:00",
+        "forecast_end": "2026-12-04T10:07:00+01:00",
+        "drift_ms": 7 * MIN,
+        "drift": "ended 7 min late",
+    }
+    # live: 2 min left for the speaker and 10 x 3 min queued end at 12:02, 2 min late
+    panel = rows["panel"]
+    assert (panel["forecast_start"], panel["forecast_end"], panel["actual_end"]) == (
+        "2026-12-04T10:10:00+01:00",
+        "2026-12-04T12:02:00+01:00",
+        None,
+    )
+    assert (panel["drift_ms"], panel["drift"]) == (2 * MIN, "running 2 min late")
+    # the knock-on: lunch starts when the panel ends and lasts its hour
+    lunch = rows["lunch"]
+    assert (lunch["forecast_start"], lunch["forecast_end"], lunch["drift"]) == (
+        "2026-12-04T12:02:00+01:00",
+        "2026-12-04T13:02:00+01:00",
+        "running 2 min late",
+    )
+    assert rows["unplanned"] | {"segment_id": "", "title": ""} == {
+        "segment_id": "",
+        "title": "",
+        "status": "scheduled",
+        **{f"{name}_at": None for name in INSTANTS},
+        **{name: None for name in INSTANTS},
+        "drift_ms": None,
+        "drift": None,
+    }
+    afternoon = rows["afternoon"]
+    assert (afternoon["forecast_start"], afternoon["forecast_end"], afternoon["drift"]) == (
+        "2026-12-04T14:00:00+01:00",
+        "2026-12-04T15:30:00+01:00",
+        "on time",
+    )
+    open_ended = rows["open-ended"]
+    assert (open_ended["forecast_start"], open_ended["forecast_end"], open_ended["drift_ms"]) == (
+        "2026-12-04T16:00:00+01:00",
+        None,
+        0,
+    )
+    assert day["live"] == {
+        "segment_id": "panel",
+        "time_left_ms": 30 * MIN,
+        "queue_needs_ms": 32 * MIN,
+        "queued": 10,
+        "pending": 2,
+        "fits": False,
+        "over_ms": 2 * MIN,
+        "per_speaker_ms": 165_000,  # (30 min - 2 min) / 10 = 2:48, down to 2:45
+        "finish_at": at("2026-12-04 12:00"),
+        "finish": "12:00",
+        "per_speaker": "10 left — 2:45 each to finish at 12:00",
+    }
+
+
+def test_the_programme_order_is_position_then_scheduled_start() -> None:
+    segments = zurich_day()
+    shuffled = [segments[n] for n in (3, 0, 5, 2, 4, 1)]
+    assert schedule(shuffled, NOW, "Europe/Zurich") == schedule(segments, NOW, "Europe/Zurich")
+    same_place = [seg("b", 0, 2_000), seg("a", 0, 1_000), seg("c", 0)]
+    assert [row["segment_id"] for row in schedule(same_place, 0, "UTC")["segments"]] == [
+        "c",  # no start sorts as 0
+        "a",
+        "b",
+    ]
+
+
+def test_a_scheduled_segment_cannot_start_in_the_past() -> None:
+    late = seg("late", 0, at("2026-12-04 09:00"), at("2026-12-04 10:00"))
+    row = schedule([late], NOW, "Europe/Zurich")["segments"][0]
+    assert (row["forecast_start"], row["forecast_end"]) == (
+        "2026-12-04T11:30:00+01:00",
+        "2026-12-04T12:30:00+01:00",
+    )
+    assert (row["drift_ms"], row["drift"]) == (150 * MIN, "running 150 min late")
+
+
+def test_a_live_segment_ahead_of_time_runs_early() -> None:
+    live = seg(
+        "panel",
+        0,
+        at("2026-12-04 11:00"),
+        at("2026-12-04 12:00"),
+        SegmentStatus.LIVE,
+        actual_start_at=at("2026-12-04 11:00"),
+        queue=(entry(1),),
+    )
+    next_one = seg("next", 1, at("2026-12-04 12:00"), at("2026-12-04 12:30"))
+    rows = by_id(schedule([live, next_one], NOW, "Europe/Zurich"))
+    assert (rows["panel"]["forecast_end"], rows["panel"]["drift"]) == (
+        "2026-12-04T11:33:00+01:00",
+        "27 min early",
+    )
+    assert rows["next"]["drift"] == "on time"  # never before its scheduled start
+
+
+def test_no_live_segment() -> None:
+    day = schedule(zurich_day()[2:], NOW, "Europe/Zurich")
+    assert day["live"] is None
+    assert schedule([], NOW, "Europe/Zurich") == {
+        "as_of_at": NOW,
+        "as_of": "2026-12-04T11:30:00+01:00",
+        "timezone": "Europe/Zurich",
+        "segments": [],
+        "live": None,
+    }
+
+
+# --- time zones and midnight ---------------------------------------------------------------------
+
+
+def late_night() -> list[SegmentState]:
+    """A segment from 23:30 to 00:30 in Auckland (NZDT, +13:00), live at 23:50."""
+    return [
+        seg(
+            "night",
+            0,
+            at("2026-12-04 23:30", "Pacific/Auckland"),
+            at("2026-12-05 00:30", "Pacific/Auckland"),
+            SegmentStatus.LIVE,
+            actual_start_at=at("2026-12-04 23:35", "Pacific/Auckland"),
+            queue=(entry(1, 5 * MIN), entry(2, 5 * MIN)),
+        ),
+        seg(
+            "after",
+            1,
+            at("2026-12-05 00:30", "Pacific/Auckland"),
+            at("2026-12-05 01:00", "Pacific/Auckland"),
+        ),
+    ]
+
+
+UTC_TIMES = (
+    "2026-12-04T10:50:00+00:00",
+    "2026-12-04T10:30:00+00:00",
+    "2026-12-04T11:30:00+00:00",
+    "11:30",
+)
+
+
+@pytest.mark.parametrize(
+    ("tz", "used", "as_of", "start", "end", "finish"),
+    [
+        (
+            "Pacific/Auckland",
+            "Pacific/Auckland",
+            "2026-12-04T23:50:00+13:00",
+            "2026-12-04T23:30:00+13:00",
+            "2026-12-05T00:30:00+13:00",
+            "00:30",
+        ),
+        (
+            "Europe/Zurich",
+            "Europe/Zurich",
+            "2026-12-04T11:50:00+01:00",
+            "2026-12-04T11:30:00+01:00",
+            "2026-12-04T12:30:00+01:00",
+            "12:30",
+        ),
+        (
+            "America/Los_Angeles",
+            "America/Los_Angeles",
+            "2026-12-04T02:50:00-08:00",
+            "2026-12-04T02:30:00-08:00",
+            "2026-12-04T03:30:00-08:00",
+            "03:30",
+        ),
+        ("Mars/Olympus_Mons", "UTC", *UTC_TIMES),  # not a zone: UTC
+        *[
+            (tz, "UTC", *UTC_TIMES)
+            for tz in ("", "Europe", "../../etc/passwd", "/usr/share/zoneinfo/Europe/Paris")
+        ],
+    ],
+)
+def test_across_midnight_and_time_zones(
+    tz: str, used: str, as_of: str, start: str, end: str, finish: str
+) -> None:
+    now = at("2026-12-04 23:50", "Pacific/Auckland")
+    day = schedule(late_night(), now, tz)
+    assert (day["timezone"], day["as_of"]) == (used, as_of)
+    night, after = day["segments"]
+    assert (night["scheduled_start"], night["scheduled_end"]) == (start, end)
+    assert day["live"]["finish"] == finish
+    assert day["live"]["per_speaker"] == f"2 left — 20:00 each to finish at {finish}"
+    # 10 min queued from 23:50 end at 00:00, 30 min early; the next one starts on time
+    assert (night["drift"], after["drift"]) == ("30 min early", "on time")
+    assert night["forecast_end_at"] == now + 10 * MIN
+
+
+def test_the_auckland_segment_after_midnight() -> None:
+    now = at("2026-12-04 23:50", "Pacific/Auckland")
+    night, after = late_night()
+    crowded = replace(night, queue=tuple(entry(n, 10 * MIN) for n in range(6)))  # 1 hour
+    row = by_id(schedule([crowded, after], now, "Pacific/Auckland"))["after"]
+    assert (row["forecast_start"], row["forecast_end"], row["drift"]) == (
+        "2026-12-05T00:50:00+13:00",
+        "2026-12-05T01:20:00+13:00",
+        "running 20 min late",
+    )
+
+
+def test_a_segment_over_midnight_in_zurich() -> None:
+    now = at("2026-12-04 23:15")
+    night = seg(
+        "night",
+        0,
+        at("2026-12-04 23:00"),
+        at("2026-12-05 01:00"),
+        SegmentStatus.ENDED,
+        actual_start_at=at("2026-12-04 23:01"),
+        actual_end_at=at("2026-12-05 00:58"),
+    )
+    row = schedule([night], now, "Europe/Zurich")["segments"][0]
+    assert (row["actual_end"], row["drift_ms"], row["drift"]) == (
+        "2026-12-05T00:58:00+01:00",
+        -2 * MIN,
+        "ended 2 min early",
+    )
+
+
+# --- drift in words ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("drift_ms", "ended", "words"),
+    [
+        (None, False, None),
+        (None, True, None),
+        (0, False, "on time"),
+        (59_999, False, "on time"),
+        (-59_999, False, "on time"),
+        (60_000, False, "running 1 min late"),
+        (89_999, False, "running 1 min late"),
+        (90_000, False, "running 2 min late"),
+        (7 * MIN + 10_000, False, "running 7 min late"),
+        (-3 * MIN, False, "3 min early"),
+        (-60_000, False, "1 min early"),
+        (7 * MIN, True, "ended 7 min late"),
+        (30_000, True, "ended on time"),
+        (-3 * MIN, True, "ended 3 min early"),
+        (125 * MIN, False, "running 125 min late"),
+    ],
+)
+def test_drift_words(drift_ms: int | None, ended: bool, words: str | None) -> None:
+    assert drift_words(drift_ms, ended) == words
+
+
+# --- the live segment's queue --------------------------------------------------------------------
+
+
+def live(now: int, **fields: Any) -> SegmentState:
+    return seg(
+        "live",
+        0,
+        now - 30 * MIN,
+        fields.pop("end", now + 30 * MIN),
+        SegmentStatus.LIVE,
+        actual_start_at=now - 30 * MIN,
+        **fields,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "needs_ms"),
+    [
+        ({}, 0),
+        ({"queue": (entry(1), entry(2, 45_000))}, 225_000),
+        ({"current": running(NOW, 100_000)}, 100_000),
+        ({"current": running(NOW, -20_000)}, 0),  # in overtime: nothing more
+        ({"current": Turn(entry(0, 4 * MIN), Timer(4 * MIN, added_ms=30_000))}, 270_000),
+        ({"current": Turn(entry(0), Timer(3 * MIN, remaining_ms=50_000, started_at=1))}, 50_000),
+        # an interposed question running, the panellist it paused with 90 s left
+        (
+            {
+                "current": running(NOW, 40_000),
+                "paused": Turn(entry(9), Timer(3 * MIN, remaining_ms=90_000, started_at=1)),
+                "queue": (entry(1),),
+            },
+            310_000,
+        ),
+    ],
+)
+def test_what_the_queue_needs(fields: dict[str, Any], needs_ms: int) -> None:
+    segment = live(NOW, **fields)
+    assert queue_needs(segment, NOW) == needs_ms
+    assert schedule([segment], NOW, "UTC")["live"]["queue_needs_ms"] == needs_ms
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # 30 min left, 2 min for the speaker and 1:30 for the paused turn: 26:30 / 4 = 6:37.5
+        (
+            {
+                "current": running(NOW, 2 * MIN),
+                "paused": Turn(entry(9), Timer(3 * MIN, remaining_ms=90_000, started_at=1)),
+                "queue": tuple(entry(n) for n in range(4)),
+            },
+            {
+                "fits": True,
+                "over_ms": -(30 * MIN - 210_000 - 12 * MIN),
+                "per_speaker_ms": 395_000,
+                "per_speaker": "4 left — 6:35 each to finish at 12:00",
+            },
+        ),
+        # nobody queued
+        (
+            {"current": running(NOW, 2 * MIN)},
+            {"fits": True, "over_ms": -28 * MIN, "per_speaker_ms": None, "per_speaker": None},
+        ),
+        # under 5 s each is not shown
+        (
+            {"queue": tuple(entry(n) for n in range(361)), "end": NOW + 30 * MIN},
+            {
+                "fits": False,
+                "over_ms": 361 * 3 * MIN - 30 * MIN,
+                "per_speaker_ms": None,
+                "per_speaker": None,
+            },
+        ),
+        # past the scheduled end
+        (
+            {"queue": (entry(1),), "end": NOW - 5 * MIN},
+            {"fits": False, "over_ms": 8 * MIN, "per_speaker_ms": None, "per_speaker": None},
+        ),
+        # no scheduled end
+        (
+            {"queue": (entry(1),), "end": None},
+            {"fits": None, "over_ms": None, "per_speaker_ms": None, "per_speaker": None},
+        ),
+    ],
+)
+def test_the_time_per_speaker(fields: dict[str, Any], expected: dict[str, Any]) -> None:
+    got = schedule([live(NOW, **fields)], NOW, "Europe/Zurich")["live"]
+    assert {key: got[key] for key in expected} == expected
+
+
+def test_the_live_segment_without_a_scheduled_end() -> None:
+    day = schedule([live(NOW, end=None, queue=(entry(1),))], NOW, "Europe/Zurich")
+    assert day["live"] == {
+        "segment_id": "live",
+        "time_left_ms": None,
+        "queue_needs_ms": 3 * MIN,
+        "queued": 1,
+        "pending": 0,
+        "fits": None,
+        "over_ms": None,
+        "per_speaker_ms": None,
+        "finish_at": None,
+        "finish": None,
+        "per_speaker": None,
+    }
+    (row,) = day["segments"]
+    assert (row["forecast_end_at"], row["drift_ms"], row["drift"]) == (NOW + 3 * MIN, None, None)
