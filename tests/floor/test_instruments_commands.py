@@ -160,7 +160,7 @@ def test_the_booths_signals_expire_and_clear(floor: Floor) -> None:
     floor.send(c.RaiseSignal(kind=SignalKind.MIC_OFF), BOOTH)  # the expired one is let go
     assert [s.kind for s in floor.seg.signals] == [SignalKind.MIC_OFF]
     floor.send(c.ClearSignal(signal_id=floor.seg.signals[0].id))
-    assert floor.seg.signals == ()
+    assert not floor.seg.signals
     assert floor.send(c.ClearSignal(signal_id="gone"), BOOTH) == []
     # the room's screens see the signals; undo leaves them be (they are not the floor)
     floor.send(c.RaiseSignal(kind=SignalKind.NO_SOUND), BOOTH)
