@@ -65,3 +65,9 @@ async def display(event_id: str) -> FileResponse:
 @router.get("/clock/{event_id}")
 async def clock(event_id: str) -> FileResponse:
     return _page("clock.html")
+
+
+@router.get("/booth/{event_id}")
+async def booth(event_id: str) -> FileResponse:
+    """The interpreters' booth: signed in by a booth access link (#key=…), like the display."""
+    return _page("booth.html")

@@ -1,6 +1,8 @@
 // The delegate's phone: join with the event's code, request the floor, follow one's place in
 // the queue until one speaks, send a recommendation or a pledge for the outcome. Everything the server says is put in as text (dom.js).
 // This module wires the pieces (delegate/*.js) to the page and renders on every change.
+// The language picker offers the event's languages (its `languages`, from the join link's answer
+// or the socket's snapshot); a language the event does not offer gives way to one it does.
 //
 // A phone that has joined keeps its session (an HttpOnly cookie) and goes on with it: the join
 // code in the address is looked up only by a phone without a valid session, or by one that came
@@ -9,7 +11,15 @@
 
 import { actAs, api, signIn } from "./client.js";
 import { fill, h, setText } from "./dom.js";
-import { LANGUAGES, apply, currentLanguage, onLanguageChange, pickLanguage, setLanguage } from "./i18n.js";
+import {
+  LANGUAGES,
+  apply,
+  currentLanguage,
+  eventLanguages,
+  onLanguageChange,
+  pickLanguage,
+  setLanguage,
+} from "./i18n.js";
 import { Clocks } from "./delegate/clocks.js";
 import { createContribute } from "./delegate/contribute.js";
 import { createHeader } from "./delegate/header.js";
@@ -55,6 +65,7 @@ const session = createSession(ctx);
 
 function render() {
   if (!ctx.connection) return;
+  offerLanguages(ctx.connection.event?.languages);
   header.render();
   status.render();
   request.render();
@@ -64,14 +75,29 @@ function render() {
   ctx.clocks.tick(ctx.connection);
 }
 
+let offered = eventLanguages(null); // until the event says which: all six
+let offeredKey = null;
+
 function buildLanguagePicker() {
   const picker = $("language-picker");
   fill(
     picker,
-    LANGUAGES.map(({ code, name }) => h("option", { value: code, lang: code }, name)),
+    LANGUAGES.filter(({ code }) => offered.includes(code)).map(({ code, name }) =>
+      h("option", { value: code, lang: code }, name),
+    ),
   );
   picker.value = currentLanguage();
-  picker.addEventListener("change", () => setLanguage(picker.value));
+}
+
+/** The event's languages are known (or changed): offer those, and switch to one of them if need be. */
+function offerLanguages(list) {
+  const codes = eventLanguages(list);
+  const key = codes.join();
+  if (key === offeredKey) return;
+  offeredKey = key;
+  offered = codes;
+  buildLanguagePicker();
+  if (!offered.includes(currentLanguage())) setLanguage(pickLanguage(explicit, offered), { remember: false });
 }
 
 function translatePage() {
@@ -100,6 +126,7 @@ async function lookUp() {
 async function showJoin(error) {
   if (!ctx.info) ctx.info = await lookUp();
   if (!ctx.info) return;
+  offerLanguages(ctx.info.languages);
   header.renderEvent();
   header.setTitle();
   show("join");
@@ -119,6 +146,7 @@ async function delegateSession() {
 
 async function main() {
   buildLanguagePicker();
+  $("language-picker").addEventListener("change", (event) => setLanguage(event.target.value));
   apply(document);
   onLanguageChange(translatePage);
   setInterval(() => ctx.clocks.tick(ctx.connection), 250);
@@ -127,6 +155,7 @@ async function main() {
   if (!current) {
     ctx.info = await lookUp();
     if (!ctx.info) return;
+    offerLanguages(ctx.info.languages);
     header.renderEvent();
     header.setTitle();
     show("join");

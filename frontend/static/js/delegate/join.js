@@ -1,10 +1,11 @@
 // The join form: who the delegate is (name, organisation, constituency, the language they will
-// speak, in the room or online), checked here for what is required, then registered with the
-// event's join code and exchanged for the HttpOnly cookie that keeps this phone signed in.
+// speak — one of the six or another —, in the room or online, and, if they wish, their gender),
+// checked here for what is required, then registered with the event's join code and exchanged for
+// the HttpOnly cookie that keeps this phone signed in.
 
 import { api } from "../client.js";
 import { fill, h, setText } from "../dom.js";
-import { CONSTITUENCIES, LANGUAGES, constituencyLabel, currentLanguage, t } from "../i18n.js";
+import { CONSTITUENCIES, LANGUAGES, constituencyLabel, currentLanguage, floorLanguageName, t } from "../i18n.js";
 import { remember } from "./remember.js";
 import { showError } from "./text.js";
 
@@ -63,6 +64,8 @@ export function createJoin(ctx) {
         constituency: constituency.value,
         language: spoken.value,
         attendance: form.elements.attendance.value,
+        // self-declared and optional: "prefer not to say" sends nothing
+        ...($("join-gender").value ? { gender: $("join-gender").value } : {}),
       });
       await api("POST", "/session", { token: joined.token }); // the HttpOnly cookie keeps them here
       remember(joined.participant, ctx.code);
@@ -75,11 +78,18 @@ export function createJoin(ctx) {
     }
   }
 
-  fill(
-    spoken,
-    LANGUAGES.map(({ code, name }) => h("option", { value: code, lang: code }, name)),
-  );
-  spoken.value = currentLanguage();
+  /** The six by their own names, then another language (a relay for the booth), in the page's. */
+  function buildSpoken() {
+    const chosen = spoken.value;
+    fill(
+      spoken,
+      LANGUAGES.map(({ code, name }) => h("option", { value: code, lang: code }, name)),
+      h("option", { value: "other" }, floorLanguageName("other")),
+    );
+    spoken.value = chosen || currentLanguage();
+  }
+
+  buildSpoken();
   spoken.addEventListener("change", () => (spoken.dataset.touched = "1"));
   buildConstituencies();
   form.addEventListener("submit", submit);
@@ -87,6 +97,7 @@ export function createJoin(ctx) {
   return {
     /** The page's language changed: the constituencies follow, and so does an untouched choice. */
     translate() {
+      buildSpoken();
       if (!spoken.dataset.touched) spoken.value = currentLanguage();
       buildConstituencies();
     },

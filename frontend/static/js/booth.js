@@ -1,0 +1,249 @@
+// The interpreters' booth: who speaks now and the next three, each with their floor language
+// (a large tag) and whether they speak from the room or remotely; three signals to the speaker
+// (slow down, no sound from the floor, microphone off), sent over the socket as raise_signal and
+// shown on the speaker clock; the signals that hold now, each with a way to clear it. It signs in
+// with its access link (#key=…, a "booth" link) and sees what the room display sees.
+//
+// It renders what the server says: a signal is listed while it is in the segment's `signals` and
+// the server's clock, as estimated here, has not passed its `expires_at`. Calm on purpose: dark,
+// no flashing, nothing moves but the time left.
+import { FloorConnection, actAs, formatClock, keepAwake, remainingMs, signIn } from "./client.js";
+import { fill, h, setText } from "./dom.js";
+import {
+  SIGNAL_KINDS,
+  apply,
+  constituencyLabel,
+  currentLanguage,
+  floorLanguageName,
+  floorLanguageTag,
+  kindLabel,
+  pickRoomLanguage,
+  setLanguage,
+  signalLabel,
+  t,
+} from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+actAs("booth");
+const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+const explicitLanguage = new URLSearchParams(location.search).get("lang");
+setLanguage(pickRoomLanguage(explicitLanguage, null), { remember: false });
+apply(document);
+
+/** How long a signal holds unless cleared (the server takes 5–600 s). */
+const SIGNAL_SECONDS = 60;
+
+let connection = null;
+let shownPeople = null; // what the speaker and the queue show, to rebuild them only on a change
+let shownSignals = null; // the signals listed (ids, kinds, language), likewise
+
+function followLanguage(event) {
+  const wanted = pickRoomLanguage(explicitLanguage, event && event.languages);
+  if (wanted === currentLanguage()) return;
+  setLanguage(wanted, { remember: false });
+  apply(document);
+  shownPeople = null;
+  shownSignals = null;
+}
+
+/** The floor language as a tag ("FR"), named in full for screen readers; a dash when not known. */
+function languageTag(entry, size) {
+  if (!entry.language) return h("span", { class: `booth-lang ${size} unknown`, "aria-hidden": "true" }, "–");
+  const name = floorLanguageName(entry.language);
+  return h(
+    "span",
+    { class: `booth-lang ${size}`, title: name, "aria-label": t("who.floor_language", { language: name }) },
+    floorLanguageTag(entry.language),
+  );
+}
+
+/** In the room, or the remote marker (an interpreter hears a remote speaker through another line). */
+function attendance(entry) {
+  return entry.attendance === "remote"
+    ? h("span", { class: "remote-tag" }, t("who.remote"))
+    : h("span", { class: "in-room" }, t("who.in_room"));
+}
+
+/** Organisation (its own direction) and constituency, as on the room display. */
+function affiliation(entry) {
+  const constituency = entry.constituency === "other" ? "" : constituencyLabel(entry.constituency);
+  const parts = [entry.organisation ? h("bdi", {}, entry.organisation) : null];
+  if (constituency && constituency.toLowerCase() !== (entry.organisation || "").toLowerCase()) parts.push(constituency);
+  return parts.filter(Boolean).flatMap((part, index) => (index ? [" · ", part] : [part]));
+}
+
+function person(entry, size) {
+  return [
+    languageTag(entry, size),
+    h(
+      "div",
+      { class: "booth-who" },
+      h("p", { class: "booth-name", dir: "auto" }, entry.name),
+      h("p", { class: "booth-org" }, affiliation(entry)),
+      h("p", { class: "booth-meta" }, attendance(entry), size === "large" ? h("span", {}, kindLabel(entry.kind)) : null),
+    ),
+  ];
+}
+
+function renderPeople(state) {
+  const current = state ? state.current : null;
+  const paused = state ? state.paused : null;
+  const next = state ? state.queue.slice(0, 3) : [];
+  const key = JSON.stringify([current, paused, next, currentLanguage()]);
+  if (key === shownPeople) return;
+  shownPeople = key;
+  fill(
+    $("now"),
+    current
+      ? h(
+          "div",
+          { class: "booth-person now", dataset: { entryId: current.id } },
+          person(current, "large"),
+        )
+      : h("p", { class: "booth-empty" }, t("booth.no_speaker")),
+    paused
+      ? h(
+          "p",
+          { class: "booth-paused" },
+          t("display.paused")
+            .split(/(\{name\})/)
+            .map((part) => (part === "{name}" ? h("bdi", {}, paused.name) : part))
+            .filter(Boolean),
+        )
+      : null,
+  );
+  fill(
+    $("next"),
+    next.length
+      ? next.map((entry) => h("li", { class: "booth-person", dataset: { entryId: entry.id } }, person(entry, "small")))
+      : h("li", { class: "booth-empty" }, t("display.no_one_queued")),
+  );
+}
+
+/** The signals that hold now: listed by the server, not past `expires_at` on its clock. */
+function activeSignals() {
+  const state = connection && connection.state;
+  const now = connection ? connection.clock.now() : 0;
+  return ((state && state.signals) || []).filter((signal) => signal.expires_at > now);
+}
+
+function renderSignals() {
+  const active = activeSignals();
+  const now = connection.clock.now();
+  const key = JSON.stringify([active.map((signal) => [signal.id, signal.kind, signal.expires_at]), currentLanguage()]);
+  if (key !== shownSignals) {
+    shownSignals = key;
+    fill(
+      $("active"),
+      active.map((signal) =>
+        h(
+          "li",
+          { class: "active-signal", dataset: { kind: signal.kind, signalId: signal.id } },
+          h("span", { class: "active-name" }, signalLabel(signal.kind)),
+          h("span", { class: "active-ends" }, ""),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "clear-one",
+              "aria-label": `${t("booth.clear")}: ${signalLabel(signal.kind)}`,
+              onclick: () => send({ type: "clear_signal", signal_id: signal.id }),
+            },
+            t("booth.clear"),
+          ),
+        ),
+      ),
+    );
+    $("none-active").hidden = active.length > 0;
+    $("clear-all").hidden = active.length === 0;
+    const kinds = new Set(active.map((signal) => signal.kind));
+    for (const button of document.querySelectorAll(".signal-button")) {
+      button.setAttribute("aria-pressed", String(kinds.has(button.dataset.kind)));
+    }
+  }
+  // the time each has left, left to right on an Arabic screen too
+  for (const item of $("active").children) {
+    const signal = active.find((s) => s.id === item.dataset.signalId);
+    if (!signal) continue;
+    const ends = item.querySelector(".active-ends");
+    const time = formatClock(Math.max(0, signal.expires_at - now));
+    const parts = t("booth.ends_in").split(/(\{time\})/).filter(Boolean);
+    const text = parts.map((part) => (part === "{time}" ? time : part)).join("");
+    if (ends.textContent !== text) {
+      fill(ends, parts.map((part) => (part === "{time}" ? h("span", { class: "time", dir: "ltr" }, time) : part)));
+    }
+  }
+}
+
+function showError(error) {
+  const box = $("signal-error");
+  box.hidden = !error;
+  setText(box, error ? t("booth.not_sent", { message: error.message || error.code || String(error) }) : "");
+}
+
+/** A command on the followed segment; the server's answer (the view) is what the page shows. */
+async function send(command) {
+  if (!connection || !connection.segmentId) return;
+  showError(null);
+  try {
+    await connection.send(command, { segmentId: connection.segmentId });
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function render() {
+  const state = connection.state;
+  followLanguage(connection.event);
+  setText($("segment-title"), state ? state.segment.title : (connection.event && connection.event.title) || "Floorkeeper");
+  if (state) document.title = `${t("booth.title")} — ${state.segment.title}`;
+  renderPeople(state);
+  const ready = Boolean(connection.segmentId) && connection.status === "live";
+  for (const button of document.querySelectorAll(".signal-button")) button.disabled = !ready;
+  $("clear-all").disabled = !ready;
+  tick();
+}
+
+function tick() {
+  if (!connection) return;
+  const state = connection.state;
+  const current = state && state.current;
+  const remaining = $("remaining");
+  if (current) {
+    const ms = remainingMs(current.timer, connection.clock.now());
+    setText(remaining, formatClock(ms));
+    remaining.dataset.over = String(ms !== null && ms < 0);
+  } else setText(remaining, "");
+  if (state) renderSignals();
+}
+
+async function main() {
+  let session;
+  try {
+    session = await signIn();
+  } catch {
+    session = null;
+  }
+  if (!session) {
+    setText($("segment-title"), t("booth.invalid_link"));
+    return;
+  }
+  keepAwake();
+  for (const button of document.querySelectorAll(".signal-button")) {
+    const kind = button.dataset.kind;
+    if (!SIGNAL_KINDS.includes(kind)) continue;
+    button.addEventListener("click", () => send({ type: "raise_signal", kind, duration_s: SIGNAL_SECONDS }));
+  }
+  $("clear-all").addEventListener("click", () => send({ type: "clear_signal", signal_id: null }));
+  connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`);
+  connection.addEventListener("change", render);
+  connection.addEventListener("status", (event) => {
+    $("connection").hidden = event.detail !== "reconnecting";
+    render();
+  });
+  connection.start();
+  setInterval(tick, 250);
+  window.floorConnection = connection; // for the browser tests and for debugging in the booth
+}
+
+main();
