@@ -135,6 +135,7 @@ class RecordRow:
     region: str
     attendance: str
     floor_language: str
+    gender: str  # self-declared; "" when not stated
     called_at: int | None
     timer_started_at: int | None
     ended_at: int | None
@@ -164,6 +165,7 @@ DAY_RECORD_COLUMNS: dict[str, str] = {
     "Region": "region",
     "Attendance": "attendance",
     "Floor language": "floor_language",
+    "Gender": "gender",
     "Called at": "called_at_local",
     "Timer started at": "timer_started_at_local",
     "Ended at": "ended_at_local",

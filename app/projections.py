@@ -6,9 +6,11 @@ calls ``publish`` after a commit; the transports call the message builders for s
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from . import instruments as instruments_
 from .floor import Actor, HearingState, Role
 from .floor import contributions as o
 from .floor import events as e
@@ -58,6 +60,8 @@ class Projections:
         self.hearings = hearings
         #: the last view built per segment and audience, with the state it was built from
         self._views: dict[tuple[str, Audience], tuple[SegmentState, View]] = {}
+        #: per meeting day, when its consoles are next sent their instruments
+        self._instruments_due: dict[str, asyncio.TimerHandle] = {}
 
     # --- publishing -----------------------------------------------------------------------------
 
@@ -119,6 +123,47 @@ class Projections:
             live = hearing.state.live_segment_id
             if live is not None:
                 self.hub.follow_live(hearing.event.id, live)
+        self.instruments_soon(hearing)
+
+    # --- the moderator's instruments (app/instruments.py) ---------------------------------------
+
+    def instruments_message(self, hearing: Hearing) -> dict[str, Any]:
+        return {
+            "type": "instruments",
+            "event_id": hearing.event.id,
+            **instruments_.instruments(hearing.state, hearing.event.timezone, self.clock()),
+        }
+
+    def instruments_soon(self, hearing: Hearing, delay_s: float = instruments_.DELAY_S) -> None:
+        """Send the consoles of this meeting day their instruments in ``delay_s`` (or sooner, if
+        already due sooner): the changes of a burst go out together, once."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a test folding by hand): nobody to tell
+            return
+        event_id = hearing.event.id
+        due = self._instruments_due.get(event_id)
+        if due is not None:
+            if due.when() <= loop.time() + delay_s:
+                return
+            due.cancel()
+        self._instruments_due[event_id] = loop.call_later(delay_s, self._send_instruments, hearing)
+
+    def _send_instruments(self, hearing: Hearing) -> None:
+        event_id = hearing.event.id
+        self._instruments_due.pop(event_id, None)
+        consoles = [
+            subscriber
+            for subscriber in self.hub.event_subscribers(event_id)
+            if subscriber.audience is Audience.MODERATOR
+        ]
+        if not consoles:
+            return  # the next console to open gets them in its snapshot
+        frame = encode(self.instruments_message(hearing))
+        for subscriber in consoles:
+            subscriber.push(frame)
+        if hearing.state.live_segment_id is not None:  # time passing changes the figures
+            self.instruments_soon(hearing, instruments_.REFRESH_S)
 
     def view(self, segment: SegmentState, audience: Audience) -> View:
         """The audience's view of this very state, made once: the view after one command is the

@@ -46,6 +46,7 @@ def _row(
         region=speaker.region,
         attendance=speaker.attendance.value,
         floor_language=speaker.language.value if speaker.language is not None else "",
+        gender=speaker.gender.value if speaker.gender is not None else "",
         called_at=speech.called_at,
         timer_started_at=speech.timer_started_at,
         ended_at=speech.ended_at,

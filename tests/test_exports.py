@@ -142,6 +142,7 @@ def _row(**changes: object) -> RecordRow:
         region="Africa",
         attendance="in_room",
         floor_language="fr",
+        gender="woman",
         called_at=AT,
         timer_started_at=AT + 4_000,
         ended_at=AT + 249_000,
@@ -258,9 +259,9 @@ def test_the_days_json_has_every_field_and_each_instant_and_duration_read_out() 
     (entry, untimed, *_) = day_record_json(ROWS, NEW_YORK)
     for field in dataclasses.fields(RecordRow):
         assert entry[field.name] == getattr(ROWS[0], field.name)
-    assert list(entry)[:14] == [
+    assert list(entry)[:15] == [
         "segment_title", "segment_position", "turn", "kind", "status", "name", "organisation",
-        "constituency", "region", "attendance", "floor_language",
+        "constituency", "region", "attendance", "floor_language", "gender",
         "called_at", "called_at_local", "timer_started_at",
     ]  # fmt: skip
     assert entry["called_at"] == AT and entry["called_at_local"] == "2022-05-16T10:31:05-04:00"

@@ -57,13 +57,23 @@ def test_the_room_sees_no_personal_details(busy: Floor, audience: Audience) -> N
 
 def test_the_public_view_shows_the_floor(busy: Floor) -> None:
     document = busy.view(Audience.PUBLIC)
-    assert set(document) == {"segment", "settings", "current", "paused", "message", "queue"}
+    assert set(document) == {
+        "segment",
+        "settings",
+        "current",
+        "paused",
+        "message",
+        "queue",
+        "signals",
+    }
     assert busy.seg.current is not None
     assert document["current"] == {
         "id": busy.seg.current.entry.id,
         "name": "Chen Wei",
         "organisation": "Fudan University",
         "constituency": "academia",
+        "language": None,  # not known (registered without a floor language)
+        "attendance": "in_room",
         "kind": "intervention",
         "allotted_ms": 180_000,
         "timer": {
@@ -118,6 +128,10 @@ def test_the_moderator_sees_pending_requests(busy: Floor) -> None:
         "name": "Bruno Silva",
         "organisation": "City of São Paulo",
         "constituency": "local_and_regional_authorities",
+        "region": "",
+        "gender": None,
+        "language": None,
+        "attendance": "in_room",
         "kind": "intervention",
         "note": "private: please call me early",
         "requested_at": busy.seg.requests[request["id"]].requested_at,
@@ -215,6 +229,12 @@ def test_the_segment_summary_carries_the_version(busy: Floor) -> None:
     assert summary["title"] == "Thematic discussion I"
 
 
+NOT_ENDED = {
+    "code": "not_ended",
+    "message": "segment 'Thematic discussion I' has not ended: its speakers are still in play",
+}
+
+
 def test_the_console_is_told_what_it_may_do_now(busy: Floor) -> None:
     """Chen Wei speaks with the timer running; adding the guest, still queued, can be undone."""
     assert busy.view()["actions"] == {
@@ -228,6 +248,10 @@ def test_the_console_is_told_what_it_may_do_now(busy: Floor) -> None:
         "readd_last_speaker": NO_RECORD,
         "interpose_question": None,
         "interpose_answer": None,
+        "apply_request_order": None,
+        "apply_queue_order": None,
+        "set_queue_times": None,
+        "carry_queue": NOT_ENDED,
     }
     busy.send(c.RemoveEntry(entry_id=busy.seg.queue[0].id))  # Amina's point of order
     busy.request("p1", TurnKind.POINT_OF_ORDER)
@@ -251,6 +275,13 @@ def test_the_console_is_told_why_not(floor: Floor) -> None:
         "readd_last_speaker": NO_RECORD,
         "interpose_question": nobody,
         "interpose_answer": nobody,
+        "apply_request_order": {"code": "nobody_waiting", "message": "no floor request is waiting"},
+        "apply_queue_order": {
+            "code": "nothing_to_order",
+            "message": "the queue has fewer than two speakers",
+        },
+        "set_queue_times": {"code": "nobody_waiting", "message": "nobody is waiting in the queue"},
+        "carry_queue": NOT_ENDED,
     }
 
 

@@ -67,6 +67,10 @@ ROUTES: dict[str, frozenset[Cell]] = {
         {ORGANISER, MODERATOR, DELEGATE}
     ),
     "GET /api/v1/segments/{segment_id}/speeches": READS_ALL,
+    # the moderator's instruments (app/instruments.py): who has been heard, a fair order, time
+    "GET /api/v1/segments/{segment_id}/balance": READS_ALL,
+    "GET /api/v1/segments/{segment_id}/suggested-order": READS_ALL,
+    "GET /api/v1/events/{event_id}/schedule": READS_ALL,
     # the outcome: contributions (their commands: COMMAND_ROLES) and the summary
     "POST /api/v1/events/{event_id}/contributions": frozenset({ORGANISER, MODERATOR, DELEGATE}),
     # shaped by the caller: everything, the accepted ones (display), or a delegate's own

@@ -193,6 +193,7 @@ class SpeechOut(BaseModel):
     region: str
     attendance: str
     language: str | None
+    gender: str | None = None
     kind: str
     skipped: bool
     allotted_ms: int

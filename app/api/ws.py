@@ -28,7 +28,9 @@ from ..floor import contributions as o
 from ..floor.model import SegmentState
 from ..hearing import Hearing
 from ..hub import Encoded, Send, Subscriber, encode, started
+from ..instruments import REFRESH_S
 from ..projections import audience_of
+from ..views import Audience
 from .access import authorise
 from .deps import Services, presented_token, resolve_token, services_of
 from .sockets import CLOSE_UNAUTHENTICATED
@@ -175,6 +177,9 @@ class Connection:
             self.hearing, audience, self.actor.participant_id
         )
         message["outcome"] = {"version": outcome["version"], "state": outcome["state"]}
+        if audience is Audience.MODERATOR:  # and the console its instruments
+            message["instruments"] = self.projections.instruments_message(self.hearing)
+            self.projections.instruments_soon(self.hearing, REFRESH_S)
         return encode(message)
 
     def sync(self, hello: Hello) -> None:
@@ -215,6 +220,9 @@ class Connection:
                 )
             )
         )
+        if sub.audience is Audience.MODERATOR:
+            sub.push(encode(self.projections.instruments_message(self.hearing)))
+            self.projections.instruments_soon(self.hearing, REFRESH_S)
 
     # --- what the client sends ------------------------------------------------------------------
 

@@ -92,7 +92,7 @@ def build_world(client: TestClient) -> World:
     )
     links = {
         role: ok("POST", f"/events/{event['id']}/access-links", json={"role": role})["token"]
-        for role in ("moderator", "display", "rapporteur")
+        for role in ("moderator", "display", "rapporteur", "booth")
     }
     other = ok("POST", "/events", json={"title": "Another day", "timezone": "UTC"})
     stranger = ok("POST", f"/events/{other['id']}/access-links", json={"role": "moderator"})
@@ -106,6 +106,7 @@ def build_world(client: TestClient) -> World:
             "delegate": joined["token"],
             "display": links["display"],
             "rapporteur": links["rapporteur"],
+            "booth": links["booth"],
             "anonymous": None,
             "stranger": stranger["token"],
         },

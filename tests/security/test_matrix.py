@@ -68,6 +68,9 @@ def _command_call(world: World, role: str) -> Call:
         token = _fresh_delegate(world)["token"]
         command = {"type": "request_floor", "kind": "intervention"}
         return Call(path, {"command_id": uuid.uuid4().hex, "command": command}, token)
+    if role == "booth":  # the booth's commands are its signals
+        command = {"type": "raise_signal", "kind": "slow_down"}
+        return Call(path, {"command_id": uuid.uuid4().hex, "command": command})
     command = {"type": "set_message", "text": "Please conclude"}
     return Call(path, {"command_id": uuid.uuid4().hex, "command": command})
 
@@ -199,6 +202,15 @@ CALLS.update(
         ),
         "GET /api/v1/events/{event_id}/speeches": lambda w, r: Call(
             f"/events/{w.event['id']}/speeches"
+        ),
+        "GET /api/v1/segments/{segment_id}/balance": lambda w, r: Call(
+            f"/segments/{w.segment_id}/balance"
+        ),
+        "GET /api/v1/segments/{segment_id}/suggested-order": lambda w, r: Call(
+            f"/segments/{w.segment_id}/suggested-order?of=queue"
+        ),
+        "GET /api/v1/events/{event_id}/schedule": lambda w, r: Call(
+            f"/events/{w.event['id']}/schedule"
         ),
         "POST /api/v1/events/{event_id}/outcome/shown": lambda w, r: Call(
             f"/events/{w.event['id']}/outcome/shown",
@@ -381,6 +393,12 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "end_segment": {},
     "update_segment": {"aim": "Recommendations"},
     "create_segment": {"title": "Extra"},
+    "apply_order": {"scope": "queue", "order": ["nope"]},
+    "set_queue_times": {"duration_ms": 120_000},
+    "set_budget": {"constituency": "civil_society", "budget_ms": 600_000},
+    "carry_queue": {"to_segment_id": None},
+    "raise_signal": {"kind": "slow_down", "duration_s": 30},
+    "clear_signal": {"signal_id": None},
 }
 #: The outcome's commands (app/floor/contributions.py), sent on the same sockets; "{cid}" is a
 #: fresh contribution of the world's delegate (accepted first for show_contribution).

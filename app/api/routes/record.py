@@ -51,6 +51,7 @@ def _speech_out(s: Speech) -> SpeechOut:
         region=speaker.region,
         attendance=speaker.attendance.value,
         language=speaker.language.value if speaker.language is not None else None,
+        gender=speaker.gender.value if speaker.gender is not None else None,
         kind=s.kind.value,
         skipped=s.skipped,
         allotted_ms=s.allotted_ms,

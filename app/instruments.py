@@ -1,0 +1,69 @@
+"""The moderator's instruments: balance, budgets, a suggested order and the day's time.
+
+Read from the live state of one meeting day at an instant (``now``), by the pure functions of
+``app/floor/balance.py``, ``fairness.py`` and ``schedule.py``: the server computes them, the
+console shows them and computes nothing of its own. They reach the moderator's audience as one
+``instruments`` message (after every change, coalesced, and every ``REFRESH_S`` while a segment
+is live, since time passing changes them too), in every moderator snapshot, and over REST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .floor import balance, fairness, schedule
+from .floor.model import HearingState, SegmentState, SegmentStatus
+
+#: How soon after a change the consoles are told (changes meanwhile go out together).
+DELAY_S = 0.2
+#: How often they are told while a segment is live, so that the time figures stay true.
+REFRESH_S = 15.0
+
+
+def ordered(state: HearingState) -> list[SegmentState]:
+    """The programme's order (as the programme message lists it)."""
+    return sorted(
+        state.segments.values(),
+        key=lambda s: (s.details.position, s.details.scheduled_start_at or 0),
+    )
+
+
+def segment_instruments(segment: SegmentState, heard: fairness.Heard, now: int) -> dict[str, Any]:
+    """One segment's balance, budgets and suggested orders."""
+    open_ = segment.status is not SegmentStatus.ENDED
+    return {
+        "balance": balance.segment_balance(segment, now),
+        "budgets": balance.budgets(segment, now),
+        "suggested": {
+            "requests": fairness.suggested_requests(segment, heard) if open_ else [],
+            "queue": fairness.suggested_queue(segment, heard) if open_ else [],
+        },
+    }
+
+
+def waiting_elsewhere(segments: Sequence[SegmentState]) -> list[dict[str, Any]]:
+    """Ended segments where speakers still wait: the console offers to carry or drop them."""
+    return [
+        {
+            "segment_id": segment.id,
+            "title": segment.details.title,
+            "queued": len(segment.queue),
+            "pending": len(segment.pending_ids),
+        }
+        for segment in segments
+        if segment.status is SegmentStatus.ENDED and (segment.queue or segment.pending_ids)
+    ]
+
+
+def instruments(state: HearingState, timezone: str, now: int) -> dict[str, Any]:
+    """Everything the console's instruments show, for every segment of the day."""
+    segments = ordered(state)
+    heard = fairness.heard_today(segments)
+    return {
+        "as_of_at": now,
+        "segments": {segment.id: segment_instruments(segment, heard, now) for segment in segments},
+        "day": balance.day_balance(segments, now),
+        "schedule": schedule.schedule(segments, now, timezone),
+        "waiting_elsewhere": waiting_elsewhere(segments),
+    }
