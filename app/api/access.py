@@ -97,6 +97,7 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /join/{join_code}": EVERYONE,
     "GET /display/{event_id}": EVERYONE,
     "GET /clock/{event_id}": EVERYONE,
+    "GET /booth/{event_id}": EVERYONE,
     # the live sockets (their commands: COMMAND_ROLES)
     "WEBSOCKET /ws/segments/{segment_id}": ANY_ROLE,
     "WEBSOCKET /ws/events/{event_id}": ANY_ROLE,

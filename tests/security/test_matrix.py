@@ -226,6 +226,7 @@ FACES = {
     "GET /join/{join_code}": "/join/abc",
     "GET /display/{event_id}": "/display/abc",
     "GET /clock/{event_id}": "/clock/abc",
+    "GET /booth/{event_id}": "/booth/abc",
     "GET /openapi.json": "/openapi.json",
     "GET /docs": "/docs",
     "GET /docs/oauth2-redirect": "/docs/oauth2-redirect",
