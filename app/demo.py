@@ -133,7 +133,12 @@ def _speakers(index: int) -> list[c.AddSpeaker]:
         ]
     if index == 3:
         return [
-            c.AddSpeaker(name=f"Panellist {n}", organisation=region, kind=TurnKind.PANELLIST)
+            c.AddSpeaker(
+                name=f"Panellist {n}",
+                organisation=region,
+                region=region.removesuffix(" regional review"),
+                kind=TurnKind.PANELLIST,
+            )
             for n, region in enumerate(DISCUSSION_II_PANELLISTS, start=1)
         ]
     if index == 4:

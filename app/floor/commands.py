@@ -10,7 +10,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
-from .model import HOUR_MS, Constituency, FloorMode, SignalKind, TurnKind
+from .model import (
+    HOUR_MS,
+    Attendance,
+    Constituency,
+    FloorLanguage,
+    FloorMode,
+    Gender,
+    SignalKind,
+    TurnKind,
+)
 from .text import PeoplesText
 
 Duration = Annotated[
@@ -40,6 +49,7 @@ Line = Annotated[str, PeoplesText(200)]
 SpeakerName = Annotated[str, PeoplesText(120)]
 Organisation = Annotated[str, PeoplesText(160)]
 Notes = Annotated[str, PeoplesText(2000, paragraphs=True)]
+Region = Annotated[str, PeoplesText(80)]
 
 
 def _type_required(schema: dict[str, Any]) -> None:
@@ -96,6 +106,11 @@ class AddSpeaker(_Command):
     name: SpeakerName = ""
     organisation: Organisation = ""
     constituency: Constituency = Constituency.OTHER
+    #: a guest's other particulars (a registered participant's come from their registration)
+    region: Region = ""
+    language: FloorLanguage | None = None
+    attendance: Attendance = Attendance.IN_ROOM
+    gender: Gender | None = None
     kind: TurnKind = TurnKind.PANELLIST
     allotted_ms: Duration | None = None
     position: Position | None = None
@@ -123,14 +138,19 @@ class ReaddLastSpeaker(_Command):
 
 
 class EditEntry(_Command):
-    """Change a waiting entry (kind of turn, allotted time, note); omitted fields stay. It keeps
-    its place and its request; made a point of order, it moves up as the placement rule says."""
+    """Change a waiting entry (kind of turn, allotted time, note; the speaker's floor language,
+    attendance and region, as the moderator learns them on the day); omitted fields stay. It
+    keeps its place and its request; made a point of order, it moves up as the placement rule
+    says."""
 
     type: Literal["edit_entry"] = "edit_entry"
     entry_id: Id
     kind: TurnKind | None = None
     duration_ms: Duration | None = None
     note: Note | None = None
+    language: FloorLanguage | None = None
+    attendance: Attendance | None = None
+    region: Region | None = None
 
 
 class Undo(_Command):
@@ -316,6 +336,10 @@ class Interpose(_Command):
     name: SpeakerName = ""
     organisation: Organisation = ""
     constituency: Constituency = Constituency.OTHER
+    region: Region = ""
+    language: FloorLanguage | None = None
+    attendance: Attendance = Attendance.IN_ROOM
+    gender: Gender | None = None
     kind: Literal[TurnKind.QUESTION, TurnKind.ANSWER] = TurnKind.QUESTION
     duration_ms: Duration | None = None
     note: Note = ""

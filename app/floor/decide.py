@@ -299,7 +299,15 @@ def _speaker(cmd: c.AddSpeaker | c.Interpose, ctx: Context) -> Speaker:
     name = cmd.name.strip()
     if not name:
         raise FloorError(f"{cmd.type} needs a participant_id or a name", code="invalid", status=422)
-    return Speaker(name=name, organisation=cmd.organisation.strip(), constituency=cmd.constituency)
+    return Speaker(
+        name=name,
+        organisation=cmd.organisation.strip(),
+        constituency=cmd.constituency,
+        region=cmd.region.strip(),
+        language=cmd.language,
+        attendance=cmd.attendance,
+        gender=cmd.gender,
+    )
 
 
 @_handles(c.AddSpeaker)
@@ -375,8 +383,16 @@ def _edit(segment: SegmentState, cmd: c.EditEntry, ctx: Context) -> list[e.Event
     where a new point of order would (after those at the top); the reverse keeps its place."""
     index = _entry_index(segment, cmd.entry_id)
     entry = segment.queue[index]
+    speaker = entry.speaker
+    speaker = replace(
+        speaker,
+        language=speaker.language if cmd.language is None else cmd.language,
+        attendance=speaker.attendance if cmd.attendance is None else cmd.attendance,
+        region=speaker.region if cmd.region is None else cmd.region.strip(),
+    )
     edited = replace(
         entry,
+        speaker=speaker,
         kind=entry.kind if cmd.kind is None else cmd.kind,
         allotted_ms=entry.allotted_ms if cmd.duration_ms is None else cmd.duration_ms,
         note=entry.note if cmd.note is None else cmd.note.strip(),
