@@ -41,6 +41,14 @@ DISCUSSION_I_PANELLISTS = [
     Constituency.MEDIA,
     Constituency.HUMAN_RIGHTS_MECHANISM,
 ]
+#: the region each of discussion II's panellists speaks for (the balance counts by region)
+REGIONS = {
+    "Africa regional review": "Africa",
+    "Americas regional review": "Americas",
+    "Asia-Pacific regional review": "Asia-Pacific",
+    "European organization": "Europe",
+    "Arab regional review": "Arab States",
+}
 DISCUSSION_II_PANELLISTS = [
     "Africa regional review",
     "Americas regional review",
@@ -136,7 +144,7 @@ def _speakers(index: int) -> list[c.AddSpeaker]:
             c.AddSpeaker(
                 name=f"Panellist {n}",
                 organisation=region,
-                region=region.removesuffix(" regional review"),
+                region=REGIONS[region],
                 kind=TurnKind.PANELLIST,
             )
             for n, region in enumerate(DISCUSSION_II_PANELLISTS, start=1)
