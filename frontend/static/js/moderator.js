@@ -1,10 +1,13 @@
 // The moderator console: sign in, follow one segment live, and run its floor.
 // This module wires the pieces (moderator/*.js) to the shared connection and renders on change;
-// the timer is computed here every animation frame from its facts and the server's clock.
+// the timer is computed here every animation frame from its facts and the server's clock. The
+// instruments (balance, budgets, suggested order, the day's time, who still waits elsewhere) are
+// the server's: they come with the snapshot and as `instruments` messages, and are shown as such.
 
 import { FloorConnection, actAs, api, signInToEvent } from "./client.js";
 import { setText, timeOfDay } from "./dom.js";
 import { createAddSpeaker } from "./moderator/add-speaker.js";
+import { createBalance } from "./moderator/balance.js";
 import { createContributions } from "./moderator/contributions.js";
 import { createInterpose } from "./moderator/interpose.js";
 import { createMessage } from "./moderator/message.js";
@@ -15,8 +18,12 @@ import { createQueue } from "./moderator/queue.js";
 import { createRequests } from "./moderator/requests.js";
 import { createSettings } from "./moderator/settings.js";
 import { installShortcuts } from "./moderator/shortcuts.js";
+import { createSignals } from "./moderator/signals.js";
 import { createSpeakerPanel } from "./moderator/speaker.js";
+import { createSuggested } from "./moderator/suggested.js";
+import { createTime } from "./moderator/time.js";
 import { createUndo } from "./moderator/undo.js";
+import { createWaiting } from "./moderator/waiting.js";
 
 const $ = (id) => document.getElementById(id);
 actAs("moderator", "organiser");
@@ -122,6 +129,11 @@ function run(eventId, firstSegmentId) {
   const contributions = createContributions(ctx);
   const interpose = createInterpose(ctx);
   const notes = createNotes(ctx);
+  const balance = createBalance(ctx);
+  const suggested = createSuggested(ctx);
+  const time = createTime(ctx);
+  const signals = createSignals(ctx);
+  const waiting = createWaiting(ctx);
   installShortcuts({ speaker, undo, message, interpose });
 
   function viewSegment(id) {
@@ -132,11 +144,14 @@ function run(eventId, firstSegmentId) {
     requests.reset();
     undo.reset();
     notes.reset();
+    balance.reset();
+    signals.reset();
     $("console").dataset.loading = "true";
     switchedAt = performance.now();
     setTimeout(showStatus, QUIET_SWITCH_MS + 50); // still not back by then: say so
     conn.switchTo(`/ws/segments/${id}`);
     programme.renderList();
+    time.renderForecasts();
   }
 
   function renderHeader() {
@@ -151,7 +166,9 @@ function run(eventId, firstSegmentId) {
     renderHeader();
     const state = ctx.state();
     programme.renderList();
+    time.renderForecasts();
     contributions.render(); // the meeting day's, whichever segment is shown
+    waiting.render(); // the meeting day's too
     if (!state) return;
     $("console").dataset.loading = "false";
     speaker.render(state);
@@ -164,6 +181,10 @@ function run(eventId, firstSegmentId) {
     settings.render(state);
     addSpeaker.render(state);
     programme.render(state);
+    time.render(state);
+    balance.render();
+    suggested.render(state);
+    signals.render(state);
     lastSecond = 0; // redo the once-a-second work now
   }
 
@@ -230,20 +251,21 @@ function run(eventId, firstSegmentId) {
     notices.show(sentence(frame.message || frame.code), "error");
   });
 
-  // the timer every frame; lateness, request ages and the venue clock once a second
+  // the timer every frame; request ages, signals' expiry, the venue clock once a second
   function frame() {
     const state = ctx.state();
     const now = conn.clock.now();
-    const left = state ? speaker.tick(state, now) : null;
+    if (state) speaker.tick(state, now);
     if (now - lastSecond >= 1000) {
       lastSecond = now;
       if (conn.event) {
         setText($("event-clock"), timeOfDay(now, conn.event.timezone, "en-GB"));
         setText($("event-zone"), (conn.event.timezone.split("/").pop() || "").replace(/_/g, " "));
       }
+      time.tick(now);
       if (state) {
-        programme.tickLateness(state, now, left);
         requests.tick(now);
+        signals.tick(now);
       }
     }
     requestAnimationFrame(frame);

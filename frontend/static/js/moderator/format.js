@@ -1,4 +1,6 @@
-// Words and numbers the console shows: labels for the domain's enums, durations, lateness.
+// Words and numbers the console shows: labels for the domain's enums and the server's keys,
+// durations. Every figure comes from the server (the view, the instruments): nothing here
+// computes a balance, a budget or a time to come.
 
 export const CONSTITUENCIES = {
   migrant_association: "Migrant association",
@@ -72,62 +74,6 @@ export function roundMinutes(ms) {
   return `${h} h ${String(total % 60).padStart(2, "0")} min`;
 }
 
-/** A schedule made for another day (a rehearsal, the demo) is measured from the actual start. */
-const ANOTHER_DAY_MS = 6 * 3600 * 1000;
-
-/**
- * How late the segment runs: its planned end against now plus the time still to speak.
- * `clock` formats an instant as a time of day. Returns {text, tone, detail, note}, where tone is
- * "ok", "late" or "info".
- */
-export function lateness(segment, remainingMs, now, clock) {
-  const start = segment.scheduled_start_at;
-  const end = segment.scheduled_end_at;
-  if (start == null || end == null) return { text: "No planned end", tone: "info", detail: "", note: "" };
-  const slot = end - start;
-  let planned = end;
-  let note = "";
-  if (segment.actual_start_at != null && Math.abs(segment.actual_start_at - start) > ANOTHER_DAY_MS) {
-    planned = segment.actual_start_at + slot;
-    note = "Scheduled for another day: the planned end is counted from the actual start.";
-  }
-  if (segment.status === "scheduled") {
-    const over = remainingMs - slot;
-    return {
-      text: over >= 60000 ? `Queue ${roundMinutes(over)} too long` : "Queue fits the slot",
-      tone: over >= 60000 ? "late" : "ok",
-      detail: `${roundMinutes(remainingMs)} queued for ${roundMinutes(slot)}`,
-      note,
-    };
-  }
-  if (segment.status === "ended") {
-    const ended = segment.actual_end_at || now;
-    const { text, tone } = verdict(ended - planned);
-    return { text, tone, detail: `Ended ${clock(ended)} · planned ${clock(planned)}`, note };
-  }
-  const projected = now + remainingMs;
-  const { text, tone, spare = "" } = verdict(projected - planned);
-  return {
-    text,
-    tone,
-    detail: `Ends ≈ ${clock(projected)} · planned ${clock(planned)}`,
-    extra: `${roundMinutes(remainingMs)} to speak${spare}`,
-    note,
-  };
-}
-
-function verdict(lateMs) {
-  if (lateMs >= 60000) return { text: `+${roundMinutes(lateMs)} late`, tone: "late" };
-  if (lateMs <= -60000) return { text: "On time", tone: "ok", spare: ` · ${roundMinutes(lateMs)} spare` };
-  return { text: "On time", tone: "ok" };
-}
-
-/** The queue's speaking time still to come, with what is left of the current turn. */
-export function timeStillToSpeak(state, currentRemaining) {
-  const queued = state.queue.reduce((sum, entry) => sum + entry.allotted_ms, 0);
-  return queued + Math.max(0, currentRemaining || 0);
-}
-
 /** The outcome: recommendations and pledges, their curation status, the languages they come in. */
 export const CONTRIBUTION_KINDS = { recommendation: "Recommendation", pledge: "Pledge" };
 export const CONTRIBUTION_STATUSES = {
@@ -145,3 +91,32 @@ export const LANGUAGES = {
   es: "Spanish",
   other: "Another language",
 };
+
+/** The language tag of a speaker's floor language: "FR", "AR"…, "Other" (the room shows the same). */
+export const languageTag = (code) => (!code ? "" : code === "other" ? "Other" : code.toUpperCase());
+export const languageName = (code) => LANGUAGES[code] || code || "";
+
+/** Self-declared and optional: only in the balance's figures and, discreetly, a row's tooltip. */
+export const GENDERS = { woman: "Women", man: "Men", another: "Another gender", unstated: "Not stated" };
+export const GENDER_OF_ONE = { woman: "woman", man: "man", another: "another gender" };
+/** The balance's groups of constituencies (app/floor/balance.py group_of). */
+export const GROUPS = {
+  member_states: "Member States",
+  stakeholders: "Stakeholders",
+  un_system: "UN system",
+  others: "Others",
+};
+export const regionLabel = (key) => (!key || key === "unstated" ? "Not stated" : key);
+
+/** The booth's signals: what the console shows, big, until each expires or is cleared. */
+export const SIGNALS = {
+  slow_down: { label: "Slow down", detail: "The interpreters ask the speaker to slow down." },
+  no_sound: { label: "No sound", detail: "The booth hears no sound from the floor." },
+  mic_off: { label: "Microphone off", detail: "The speaker's microphone is off." },
+};
+
+/** "1 turn", "3 turns". */
+export const turns = (n) => `${n} ${n === 1 ? "turn" : "turns"}`;
+
+/** "3 speakers", "1 speaker". */
+export const speakers = (n) => `${n} ${n === 1 ? "speaker" : "speakers"}`;

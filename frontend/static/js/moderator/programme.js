@@ -1,15 +1,16 @@
-// The day's programme (view a segment, make it live, end it), the segment's heading, how late it
-// runs, and the record in the server's figures (turns spoken and skipped, time on the floor and on
-// the timer, per constituency) and the CSV export.
+// The day's programme (view a segment, make it live, end it), the segment's heading, and the
+// record in the server's figures (turns spoken and skipped, time on the floor and on the timer)
+// and the CSV export. How late each segment runs is the server's schedule (time.js fills each
+// item's forecast line); who has been heard is the balance panel's (balance.js).
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
-import { STATUSES, constituencyLabel, lateness, minutes, timeStillToSpeak } from "./format.js";
+import { STATUSES, minutes } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 const CONFIRM_MS = 4000;
 
 /** A button that asks "are you sure?" by changing its own label for a few seconds. */
-function confirmingButton(label, confirmLabel, className, onConfirm, needsConfirm = () => true) {
+export function confirmingButton(label, confirmLabel, className, onConfirm, needsConfirm = () => true) {
   const button = h("button", { type: "button", class: className }, label);
   let timer = null;
   button.addEventListener("click", () => {
@@ -114,6 +115,7 @@ export function createProgramme(ctx) {
             action,
           ),
           actual(segment) ? h("p", { class: "segment-actual" }, actual(segment)) : null,
+          h("p", { class: "segment-forecast", hidden: true }),
         );
       }),
     );
@@ -169,36 +171,6 @@ export function createProgramme(ctx) {
       figure("held", "On the floor", minutes(stats.held_ms ?? 0), "Time from being called to the end of the turn"),
       figure("spoken", "On the timer", minutes(stats.spoken_ms), "Time the timer ran"),
     );
-    const rows = Object.entries(stats.spoken_ms_by_constituency).sort((a, b) => b[1] - a[1]);
-    const most = rows.length ? rows[0][1] : 0;
-    fill(
-      $("stats-list"),
-      rows.length
-        ? rows.map(([constituency, ms]) => {
-            const bar = h("span", { class: "stat-bar" });
-            bar.style.width = `${most ? Math.max(2, (ms / most) * 100) : 0}%`;
-            return h(
-              "li",
-              { class: "stat" },
-              h("span", { class: "stat-name" }, constituencyLabel(constituency)),
-              h("span", { class: "stat-time" }, minutes(ms)),
-              h("span", { class: "stat-track", "aria-hidden": "true" }, bar),
-            );
-          })
-        : h("li", { class: "empty" }, "Nobody has finished a speech in this segment yet."),
-    );
-  }
-
-  /** Once a second: how late the segment runs, from the queue and the current turn. */
-  function tickLateness(state, now, currentRemaining) {
-    const late = lateness(state.segment, timeStillToSpeak(state, currentRemaining), now, clock);
-    const box = $("lateness");
-    box.dataset.tone = late.tone;
-    if (late.note) box.title = late.note;
-    else box.removeAttribute("title");
-    setText($("lateness-text"), late.text);
-    setText($("lateness-detail"), late.detail);
-    setText($("lateness-extra"), late.extra || "");
   }
 
   function render(state) {
@@ -207,5 +179,5 @@ export function createProgramme(ctx) {
     renderStats(state);
   }
 
-  return { render, renderList, tickLateness };
+  return { render, renderList };
 }

@@ -5,8 +5,9 @@
 // its place, unless the server moves it (a point of order goes to the top).
 
 import { h, setText } from "../dom.js";
-import { KINDS, constituencyLabel, kindLabel, minutes, minutesSeconds, parseMinutesSeconds } from "./format.js";
+import { KINDS, kindLabel, minutes, minutesSeconds, parseMinutesSeconds } from "./format.js";
 import { setAvailable } from "./speaker.js";
+import { whoDetails, whoTags } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -43,7 +44,7 @@ export function createQueue(ctx) {
       "✕",
     );
     const number = h("span", { class: "entry-number" });
-    const details = [entry.organisation, constituencyLabel(entry.constituency)].filter(Boolean).join(" · ");
+    const details = whoDetails(entry);
     const note = h("span", { class: "entry-note" });
     const kindTag = h("span", { class: "tag tag-kind" });
     const time = h("span", { class: "entry-time" });
@@ -55,8 +56,8 @@ export function createQueue(ctx) {
       h(
         "div",
         { class: "entry-who" },
-        h("span", { class: "entry-name" }, entry.name),
-        h("span", { class: "entry-details" }, details),
+        h("span", { class: "entry-line" }, h("span", { class: "entry-name" }, entry.name), whoTags(entry)),
+        h("span", { class: "entry-details", title: details.title }, details.text),
         note,
       ),
       kindTag,

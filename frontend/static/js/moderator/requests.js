@@ -2,7 +2,8 @@
 // Rows are kept by id so a half-typed reason or place survives the updates that keep arriving.
 
 import { fill, h, setText } from "../dom.js";
-import { constituencyLabel, kindLabel, roundMinutes } from "./format.js";
+import { kindLabel, roundMinutes } from "./format.js";
+import { whoDetails, whoTags } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -38,17 +39,17 @@ export function createRequests(ctx) {
       h("div", { class: "row" }, reason, declineConfirm, declineCancel),
     );
     const waited = h("span", { class: "request-age" });
-    const details = [request.organisation, constituencyLabel(request.constituency)].filter(Boolean).join(" · ");
+    const details = whoDetails(request);
     const li = h(
       "li",
       { class: "request", dataset: { requestId: request.id, kind: request.kind } },
       h(
         "div",
         { class: "request-head" },
-        h("span", { class: "request-name" }, request.name),
+        h("span", { class: "request-who" }, h("span", { class: "request-name" }, request.name), whoTags(request)),
         h("span", { class: "tag tag-kind", dataset: { kind: request.kind } }, kindLabel(request.kind)),
       ),
-      h("p", { class: "request-details" }, details, " ", waited),
+      h("p", { class: "request-details", title: details.title }, details.text, " ", waited),
       request.note ? h("p", { class: "request-note" }, `“${request.note}”`) : null,
       h(
         "div",

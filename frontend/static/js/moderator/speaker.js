@@ -2,8 +2,9 @@
 // server's clock) and the turn's controls. The buttons and the keyboard share one set of actions.
 
 import { formatClock, phaseOf, remainingMs } from "../client.js";
-import { setText } from "../dom.js";
+import { fill, setText } from "../dom.js";
 import { constituencyLabel, kindLabel, minutes } from "./format.js";
+import { whoDetails, whoTags } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -114,8 +115,15 @@ export function createSpeakerPanel(ctx) {
     card.dataset.empty = current ? "false" : "true";
     if (current) {
       setText($("speaker-name"), current.name);
-      setText($("speaker-org"), current.organisation || "");
+      const region = (current.region || "").trim();
+      setText($("speaker-org"), [current.organisation, region].filter(Boolean).join(" · "));
+      $("speaker-org").title = whoDetails(current).title;
       setText($("speaker-constituency"), constituencyLabel(current.constituency));
+      const who = JSON.stringify([current.id, current.language, current.attendance]);
+      if ($("speaker-who").dataset.who !== who) {
+        fill($("speaker-who"), whoTags(current));
+        $("speaker-who").dataset.who = who;
+      }
       setText($("speaker-kind"), kindLabel(current.kind));
       setText($("speaker-note"), current.note ? `“${current.note}”` : "");
       $("speaker-kind").dataset.kind = current.kind;
@@ -123,6 +131,9 @@ export function createSpeakerPanel(ctx) {
       setText($("speaker-name"), "Nobody has the floor");
       const first = state.queue[0];
       setText($("speaker-org"), first ? "Call the next speaker when the room is ready." : "The queue is empty.");
+      $("speaker-org").removeAttribute("title");
+      fill($("speaker-who"));
+      $("speaker-who").dataset.who = "";
       setText($("speaker-constituency"), "");
       setText($("speaker-kind"), "");
       setText($("speaker-note"), "");

@@ -1,0 +1,182 @@
+// Who has been heard, and the time budgets per constituency: the server's figures (the
+// instruments' `balance`, `day` and `budgets`, app/floor/balance.py), shown as they come. The
+// moderator picks what to look at: this segment or the day, all turns, the panellists' or the
+// floor's, per constituency, region, gender or group. Budgets are set and removed with set_budget.
+
+import { fill, h, setText } from "../dom.js";
+import { CONSTITUENCIES, GENDERS, GROUPS, constituencyLabel, minutes, regionLabel, turns } from "./format.js";
+
+const $ = (id) => document.getElementById(id);
+
+const KEY_LABELS = {
+  by_constituency: constituencyLabel,
+  by_region: regionLabel,
+  by_gender: (key) => GENDERS[key] || key,
+  by_group: (key) => GROUPS[key] || key,
+};
+const WHO = { all: "every turn", panellists: "panellists and their answers", floor: "the floor's turns" };
+
+/** A group of toggle buttons (aria-pressed), one of which is chosen. */
+function toggles(attribute, initial, onChange) {
+  const buttons = [...document.querySelectorAll(`[data-${attribute}]`)];
+  const key = attribute.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+  let value = initial;
+  for (const button of buttons) {
+    button.addEventListener("click", () => {
+      value = button.dataset[key];
+      for (const other of buttons) other.setAttribute("aria-pressed", String(other === button));
+      onChange();
+    });
+  }
+  return () => value;
+}
+
+export function createBalance(ctx) {
+  const rerender = () => render();
+  const span = toggles("balance-span", "segment", rerender);
+  const who = toggles("balance-who", "all", rerender);
+  const by = toggles("balance-by", "by_constituency", rerender);
+  const budgetList = $("budgets");
+  const budgetForm = $("budget-form");
+  const budgetConstituency = $("budget-constituency");
+  const budgetMinutes = $("budget-minutes");
+  let budgetSignature = "";
+
+  fill(
+    budgetConstituency,
+    Object.entries(CONSTITUENCIES).map(([value, label]) => h("option", { value }, label)),
+  );
+  budgetConstituency.value = "civil_society";
+
+  budgetForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const value = Number(budgetMinutes.value);
+    if (!(value > 0)) {
+      ctx.notices.show("Write the budget in minutes, e.g. 10.", "warning");
+      budgetMinutes.focus();
+      return;
+    }
+    const constituency = budgetConstituency.value;
+    const budgetMs = Math.round(value * 60000);
+    ctx.run({ type: "set_budget", constituency, budget_ms: budgetMs }).then((ack) => {
+      if (!ack) return;
+      budgetMinutes.value = "";
+      ctx.notices.show(`${constituencyLabel(constituency)} has a budget of ${minutes(budgetMs)} in this segment.`, "info");
+    });
+  });
+
+  function removeBudget(constituency) {
+    ctx.run({ type: "set_budget", constituency, budget_ms: null }).then((ack) => {
+      if (ack) ctx.notices.show(`${constituencyLabel(constituency)} has no budget any more.`, "info");
+    });
+  }
+
+  const segmentInstruments = () => {
+    const all = ctx.conn.instruments;
+    return (all && all.segments && all.segments[ctx.viewingId()]) || null;
+  };
+
+  function renderBalance() {
+    const all = ctx.conn.instruments;
+    const balance = span() === "day" ? all && all.day : (segmentInstruments() || {}).balance;
+    const breakdown = balance ? balance[who()] : null;
+    const list = $("balance-list");
+    if (!breakdown) {
+      setText($("balance-total"), "");
+      fill(list, h("li", { class: "empty" }, all ? "No figures for this segment." : "Loading the figures…"));
+      return;
+    }
+    const where = span() === "day" ? "today" : "in this segment";
+    setText(
+      $("balance-total"),
+      `${turns(breakdown.turns)} · ${minutes(breakdown.held_ms)} ${where}, ${WHO[who()]}`,
+    );
+    const rows = breakdown[by()] || [];
+    const most = rows.reduce((top, row) => Math.max(top, row.held_ms), 0);
+    const label = KEY_LABELS[by()];
+    fill(
+      list,
+      rows.length
+        ? rows.map((row) => {
+            const bar = h("span", { class: "stat-bar" });
+            bar.style.width = `${most ? Math.max(2, (row.held_ms / most) * 100) : 0}%`;
+            return h(
+              "li",
+              { class: "stat balance-row", dataset: { key: row.key, turns: String(row.turns) } },
+              h("span", { class: "stat-name" }, label(row.key)),
+              h("span", { class: "stat-time" }, `${turns(row.turns)} · ${minutes(row.held_ms)}`),
+              h("span", { class: "stat-track", "aria-hidden": "true" }, bar),
+            );
+          })
+        : h("li", { class: "empty" }, `Nobody has been heard ${where} yet.`),
+    );
+  }
+
+  function budgetRow(budget) {
+    const name = constituencyLabel(budget.constituency);
+    const left =
+      budget.left_ms > 0
+        ? `${minutes(budget.left_ms)} left`
+        : budget.left_ms === 0
+          ? "none left"
+          : `${minutes(-budget.left_ms)} over`;
+    const bar = h("span", { class: "budget-bar" });
+    bar.style.width = `${budget.budget_ms ? Math.min(100, (budget.used_ms / budget.budget_ms) * 100) : 0}%`;
+    const remove = h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-small btn-quiet",
+        "aria-label": `Remove ${name}'s budget`,
+        dataset: { focus: `budget:${budget.constituency}` },
+      },
+      "Remove",
+    );
+    remove.addEventListener("click", () => removeBudget(budget.constituency));
+    const state = { ok: "", low: "Running low", out: "Used up" }[budget.state] || "";
+    return h(
+      "li",
+      { class: "budget", dataset: { constituency: budget.constituency, state: budget.state, speaking: String(budget.speaking) } },
+      h(
+        "div",
+        { class: "budget-head" },
+        h("span", { class: "budget-name" }, name),
+        budget.speaking ? h("span", { class: "tag budget-speaking" }, "Speaking") : null,
+        state ? h("span", { class: "budget-state" }, state) : null,
+        remove,
+      ),
+      h(
+        "p",
+        { class: "budget-figures" },
+        h("span", {}, `${minutes(budget.used_ms)} of ${minutes(budget.budget_ms)} used`),
+        h("span", { class: "budget-left" }, left),
+      ),
+      h("span", { class: "budget-track", "aria-hidden": "true" }, bar),
+    );
+  }
+
+  function renderBudgets() {
+    const budgets = (segmentInstruments() || {}).budgets || [];
+    const signature = JSON.stringify(budgets);
+    if (signature !== budgetSignature) {
+      budgetSignature = signature;
+      const focused = budgetList.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
+      fill(
+        budgetList,
+        budgets.length ? budgets.map(budgetRow) : h("li", { class: "empty" }, "No budgets in this segment."),
+      );
+      if (focused) (budgetList.querySelector(`[data-focus="${CSS.escape(focused)}"]`) || $("budgets-heading")).focus?.();
+    }
+  }
+
+  function render() {
+    renderBalance();
+    renderBudgets();
+  }
+
+  function reset() {
+    budgetSignature = "";
+  }
+
+  return { render, reset };
+}

@@ -1,0 +1,99 @@
+// Speakers still waiting in a segment that has ended (the instruments' `waiting_elsewhere`): a
+// banner offers to carry them to the live segment (or, with none live, the next one scheduled)
+// or to drop them (asked twice). carry_queue goes to the ended segment; the server says who goes.
+
+import { h } from "../dom.js";
+import { speakers } from "./format.js";
+import { confirmingButton } from "./programme.js";
+
+const $ = (id) => document.getElementById(id);
+
+export function createWaiting(ctx) {
+  const region = $("waiting");
+  const banners = new Map(); // ended segment id -> {item, signature}
+
+  /** Where they would go: the live segment, else the next scheduled one after theirs, else any. */
+  function targetFor(segmentId) {
+    const programme = ctx.conn.programme || [];
+    const live = programme.find((s) => s.id === ctx.conn.liveSegmentId && s.id !== segmentId);
+    if (live) return live;
+    const at = programme.findIndex((s) => s.id === segmentId);
+    const scheduled = (s) => s.status === "scheduled";
+    return programme.slice(at + 1).find(scheduled) || programme.find(scheduled) || null;
+  }
+
+  function carry(waiting, target) {
+    const to = target ? target.id : null;
+    ctx.run({ type: "carry_queue", to_segment_id: to }, { segmentId: waiting.segment_id }).then((ack) => {
+      if (!ack) return;
+      ctx.notices.show(
+        target
+          ? `The speakers waiting in “${waiting.title}” are now in “${target.title}”.`
+          : `The speakers waiting in “${waiting.title}” were dropped.`,
+        "info",
+      );
+    });
+  }
+
+  function build(waiting, target) {
+    const count = waiting.queued + waiting.pending;
+    const parts = [];
+    if (waiting.queued) parts.push(`${waiting.queued} in the queue`);
+    if (waiting.pending) parts.push(`${waiting.pending} ${waiting.pending === 1 ? "request" : "requests"} not yet approved`);
+    const actions = [];
+    if (target) {
+      const go = h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-primary btn-small waiting-carry",
+          title: `Carry them to “${target.title}”, after its own queue`,
+          "aria-label": `Carry them to ${target.title}`,
+        },
+        h("span", { class: "waiting-carry-label" }, `Carry them to “${target.title}”`),
+      );
+      go.addEventListener("click", () => carry(waiting, target));
+      actions.push(go);
+    }
+    const drop = confirmingButton("Drop them", "Confirm: drop them", "btn btn-danger btn-small", () => carry(waiting, null));
+    drop.setAttribute("aria-label", `Drop the ${speakers(count)} waiting in ${waiting.title}`);
+    actions.push(drop);
+    return h(
+      "div",
+      { class: "waiting", role: "status", dataset: { segmentId: waiting.segment_id } },
+      h(
+        "p",
+        { class: "waiting-text" },
+        h("strong", {}, `${speakers(count)} still waiting in “${waiting.title}”`),
+        h("span", { class: "waiting-detail" }, ` — ${parts.join(", ")}. That segment has ended.`),
+      ),
+      h("div", { class: "waiting-actions" }, actions),
+    );
+  }
+
+  function render() {
+    const all = ctx.conn.instruments;
+    const list = (all && all.waiting_elsewhere) || [];
+    const seen = new Set();
+    for (const waiting of list) {
+      seen.add(waiting.segment_id);
+      const target = targetFor(waiting.segment_id);
+      const signature = JSON.stringify([waiting, target && target.id, target && target.title]);
+      const known = banners.get(waiting.segment_id);
+      if (known && known.signature === signature) continue;
+      const item = build(waiting, target);
+      if (known) known.item.replaceWith(item);
+      else region.append(item);
+      banners.set(waiting.segment_id, { item, signature });
+    }
+    for (const [id, banner] of banners) {
+      if (!seen.has(id)) {
+        banner.item.remove();
+        banners.delete(id);
+      }
+    }
+    region.hidden = banners.size === 0;
+  }
+
+  return { render };
+}
