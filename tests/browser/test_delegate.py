@@ -844,3 +844,134 @@ def test_a_contribution_in_arabic(phone: Page, faces: dict[str, Any]) -> None:
     assert_accessible(phone)
     phone.locator("#contribute-heading").evaluate("node => node.scrollIntoView({block: 'start'})")
     screenshot(phone, "delegate-ar-contribution")
+
+
+# --- issue 13: the event's languages, who speaks, a phone that fits -----------------------------
+
+
+def test_the_language_picker_offers_the_events_languages_only(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """An event limited to English, French and Spanish offers those three; a browser in another
+    language gets the event's first, one in Spanish gets Spanish."""
+    api: Api = faces["api"]
+    event = api.ok(
+        "POST", "/events", json={"title": "Audiencia regional", "languages": ["en", "fr", "es"]}
+    )
+    url = f"{faces['server'].base}/join/{event['join_code']}"
+    for locale, expected in [("ru-RU", "en"), ("es-MX", "es")]:
+        page = open_face(browser, "delegate", url, locale=locale)
+        try:
+            expect(page.locator("html")).to_have_attribute("lang", expected)
+            picker = page.locator("#language-picker option")
+            expect(picker).to_have_text(["English", "Français", "Español"])
+            assert picker.evaluate_all("options => options.map((o) => o.value)") == [
+                "en",
+                "fr",
+                "es",
+            ]
+            # what one speaks on the floor is not limited to them: the six and another
+            spoken = page.locator("#join-language option")
+            assert spoken.evaluate_all("options => options.map((o) => o.value)") == [
+                "ar",
+                "zh",
+                "en",
+                "fr",
+                "ru",
+                "es",
+                "other",
+            ]
+            page.locator("#language-picker").select_option("fr")
+            expect(page.get_by_role("heading", name="Rejoindre l\u2019audition")).to_be_visible()
+        finally:
+            page.context.close()
+    # an address asking for a language the event does not offer gets one it does
+    page = open_face(browser, "delegate", f"{url}?lang=ar", locale="en-GB")
+    try:
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    finally:
+        page.context.close()
+
+
+def test_joining_says_gender_and_floor_language_only_if_given(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """Gender is optional and self-declared ("prefer not to say" sends nothing); the floor
+    language may be another than the six; the privacy line says what the room display shows."""
+    api: Api = faces["api"]
+    expect(phone.locator(".fine-print").last).to_have_text(
+        re.compile(r"the language you speak and whether you take part online.*never shown")
+    )
+    expect(phone.get_by_label("Gender (optional)")).to_have_value("")
+    expect(phone.locator("#join-gender option")).to_have_text(
+        ["Prefer not to say", "Woman", "Man", "Another gender"]
+    )
+    phone.get_by_label("Gender (optional)").select_option("woman")
+    phone.get_by_label("Language you will speak").select_option("other")
+    phone.get_by_label("Online").check()
+    join(phone, name="Chen Wei", organisation="Asia Pacific Refugee Network")
+    phone.get_by_role("button", name="Not you? Leave").click()
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    expect(phone.get_by_label("Gender (optional)")).to_have_value("")  # emptied for the next one
+    join(phone, name="Ana Souza", organisation="Cáritas")
+    people = {p["name"]: p for p in api.ok("GET", f"/events/{faces['event']['id']}/participants")}
+    assert people["Chen Wei"]["gender"] == "woman"
+    assert people["Chen Wei"]["language"] == "other"
+    assert people["Chen Wei"]["attendance"] == "remote"
+    assert people["Ana Souza"]["gender"] is None
+    assert people["Ana Souza"]["language"] == "en"
+    assert people["Ana Souza"]["attendance"] == "in_room"
+
+
+#: Elements of the page cut off at the side of the screen (a phone's page scrolls, so below the
+#: screen is fine).
+SIDEWAYS_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!el.getClientRects().length || el.closest('.visually-hidden')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width < 1 || box.height < 1) continue;
+    if (box.left < -1 || box.right > width + 1) {
+      const text = (el.textContent || '').trim().slice(0, 30);
+      found.push(`${el.tagName.toLowerCase()}#${el.id} "${text}"`);
+    }
+  }
+  if (document.documentElement.scrollWidth > width + 1) found.push('the page scrolls sideways');
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_phone_fits_its_screen(browser: Browser, faces: dict[str, Any], language: str) -> None:
+    """At a phone's size, in English and in Arabic, nothing sticks out at the side: the join form,
+    then the floor with a long name and organisation in the queue."""
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    api.command(
+        segment_id,
+        {
+            "type": "add_speaker",
+            "name": "Her Excellency Ambassador María Fernanda Espinosa Garcés de la Cruz",
+            "organisation": "Office of the United Nations High Commissioner for Human Rights",
+            "position": 0,
+        },
+    ).raise_for_status()
+    page = open_face(browser, "delegate", f"{faces['delegate']}?lang={language}")
+    try:
+        for width, height in [(360, 740), (412, 915)]:
+            page.set_viewport_size({"width": width, "height": height})
+            expect(page.locator("#join-form")).to_be_visible()
+            assert page.evaluate(SIDEWAYS_JS) == [], (language, width)
+        page.locator("#join-name").fill("Amina Diallo")
+        page.locator("#join-organisation").fill("ITUC")
+        page.locator("#join-constituency").select_option("trade_union")
+        page.locator("#join-submit").click()
+        expect(page.locator("#queue-list li").first).to_contain_text("María Fernanda")
+        for width, height in [(360, 740), (412, 915)]:
+            page.set_viewport_size({"width": width, "height": height})
+            assert page.evaluate(SIDEWAYS_JS) == [], (language, width)
+    finally:
+        page.context.close()

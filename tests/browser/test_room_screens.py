@@ -353,3 +353,308 @@ def test_a_missed_outcome_update_is_asked_for_again(
     assert page.evaluate("() => window.floorConnection.outcomeVersion") == held + 1
     assert sum('"hello"' in frame for frame in sent) == hellos + 1
     context.close()
+
+
+# --- issue 13: six languages, who speaks, screens that fit ---------------------------------------
+
+#: Every element a face shows that lies (partly) off the screen, or is cut off by a box that hides
+#: its overflow (the display's columns, a clamped name). ``vertical`` false (a phone's page, which
+#: scrolls): only what is off to the side or cut at the side counts.
+OUTSIDE_JS = """(vertical) => {
+  const describe = (el) => {
+    const classes = typeof el.className === 'string' ? el.className.trim().split(/\\s+/) : [];
+    const tag = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '');
+    return tag + classes.filter(Boolean).map((name) => '.' + name).join('');
+  };
+  const width = document.documentElement.clientWidth;
+  const height = window.innerHeight;
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!el.getClientRects().length || el.closest('.visually-hidden')) continue;
+    if (getComputedStyle(el).visibility === 'hidden') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width < 1 || box.height < 1) continue;
+    const text = (el.textContent || '').trim().slice(0, 30);
+    const across = (outer) => box.left < outer.left - 1 || box.right > outer.right + 1;
+    const down = (outer) => vertical && (box.top < outer.top - 1 || box.bottom > outer.bottom + 1);
+    const screen = {left: 0, right: width, top: 0, bottom: height};
+    if (across(screen) || down(screen)) {
+      found.push(`${describe(el)} "${text}" is off the screen`);
+      continue;
+    }
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const clip = up.getBoundingClientRect();
+      if (across(clip) || down(clip)) {
+        found.push(`${describe(el)} "${text}" is cut off by ${describe(up)}`);
+        break;
+      }
+    }
+  }
+  return found;
+}"""
+
+SIZES = [(1280, 720), (1920, 1080)]
+
+#: As long as the server takes (a name ≤ 120 characters, an organisation ≤ 160).
+LONG_NAME = (
+    "Her Excellency Ambassador María Fernanda Espinosa Garcés de la Cruz, Permanent "
+    "Representative of the Republic of Ecuador"
+)[:120]
+LONG_ORGANISATION = (
+    "Office of the United Nations High Commissioner for Human Rights, Regional Office for "
+    "South-East Asia and the Pacific, Bangkok, Thailand, with the Global Migration Group"
+)[:160]
+
+
+def outside_the_screen(page: Page, vertical: bool = True) -> list[str]:
+    found: list[str] = page.evaluate(OUTSIDE_JS, vertical)
+    return found
+
+
+def register(
+    faces: dict[str, Any],
+    name: str,
+    language: str | None,
+    attendance: str = "in_room",
+    organisation: str = "",
+    constituency: str = "civil_society",
+) -> str:
+    """A participant registered by the organiser, with their floor language and attendance."""
+    body: dict[str, Any] = {
+        "name": name,
+        "organisation": organisation,
+        "constituency": constituency,
+        "attendance": attendance,
+    }
+    if language:
+        body["language"] = language
+    joined = faces["api"].ok("POST", f"/events/{faces['event']['id']}/participants", json=body)
+    return str(joined["participant"]["id"])
+
+
+def queue_people(faces: dict[str, Any], segment_id: str, people: list[str]) -> None:
+    """Registered participants at the top of the queue, in this order."""
+    for position, participant_id in enumerate(people):
+        faces["api"].command(
+            segment_id,
+            {"type": "add_speaker", "participant_id": participant_id, "position": position},
+        ).raise_for_status()
+
+
+def speakers_of_the_hearing(faces: dict[str, Any], segment_id: str) -> None:
+    """Four who speak in four ways: French from elsewhere, Arabic in the room, Spanish in the
+    room, another language from elsewhere; the first has the floor."""
+    queue_people(
+        faces,
+        segment_id,
+        [
+            register(faces, "Amina Diallo", "fr", "remote", "ITUC", "trade_union"),
+            register(
+                faces,
+                "ليلى حداد",
+                "ar",
+                "in_room",
+                "المجلس الوطني لحقوق الإنسان",
+                "national_human_rights_institution",
+            ),
+            register(
+                faces, "Carlos Pérez", "es", "in_room", "Red de Migrantes", "migrant_association"
+            ),
+            register(faces, "Chen Wei", "other", "remote", "Asia Pacific Refugee Network"),
+        ],
+    )
+    faces["api"].command(segment_id, {"type": "call_next"}).raise_for_status()
+
+
+def crowded(faces: dict[str, Any], segment_id: str) -> None:
+    """The longest names and organisations the server takes, everywhere at once."""
+    people = [
+        register(faces, f"{LONG_NAME[:-2]} {n}", lang, attendance, LONG_ORGANISATION, "un_system")
+        for n, (lang, attendance) in enumerate(
+            [("fr", "remote"), ("ar", "in_room"), ("other", "remote"), ("ru", "remote")]
+        )
+    ]
+    queue_people(faces, segment_id, people)
+    api = faces["api"]
+    api.command(segment_id, {"type": "call_next"}).raise_for_status()
+    api.command(segment_id, {"type": "start_timer"}).raise_for_status()
+    api.command(
+        segment_id,
+        {"type": "set_message", "text": ("Please conclude your statement now. " * 6)[:200]},
+    ).raise_for_status()
+    api.command(segment_id, {"type": "close_list"}).raise_for_status()
+
+
+def with_lang(url: str, language: str) -> str:
+    return url.replace("#key=", f"?lang={language}#key=")
+
+
+def reads_left_to_right(page: Page, selector: str) -> bool:
+    """Its first character is drawn left of its last one (its text is one text node)."""
+    result: bool = page.locator(selector).evaluate(
+        """(node) => {
+            const text = node.firstChild;
+            const range = document.createRange();
+            range.setStart(text, 0);
+            range.setEnd(text, 1);
+            const first = range.getBoundingClientRect();
+            range.setStart(text, text.length - 1);
+            range.setEnd(text, text.length);
+            const last = range.getBoundingClientRect();
+            return first.left < last.left;
+        }"""
+    )
+    return result
+
+
+def direction(page: Page, selector: str) -> str:
+    value: str = page.locator(selector).evaluate("node => getComputedStyle(node).direction")
+    return value
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("face", ["display", "clock"])
+def test_the_room_screens_fit_720p_and_1080p_with_the_longest_names(
+    browser: Browser, faces: dict[str, Any], discussion: str, face: str, language: str
+) -> None:
+    """Nothing off the screen and nothing cut off, at 1280x720 and 1920x1080: the third next
+    speaker and the join QR code and link stay in view, long names wrap or shrink."""
+    crowded(faces, discussion)
+    faces["api"].command(
+        discussion, {"type": "raise_signal", "kind": "slow_down", "duration_s": 600}
+    ).raise_for_status()
+    page = open_face(browser, face, with_lang(faces[face], language))
+    _live(page)
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        if face == "display":
+            expect(page.locator("#next li")).to_have_count(3)
+            expect(page.locator("#qr")).to_be_in_viewport(ratio=1)
+            expect(page.locator("#join-url")).to_be_in_viewport(ratio=1)
+        else:
+            expect(page.locator(".clock-signal")).to_have_count(1)
+            expect(page.locator("#time")).to_be_in_viewport(ratio=1)
+        page.wait_for_function("() => document.fonts.status === 'loaded'")
+        assert outside_the_screen(page) == [], (width, height)
+
+
+def test_an_arabic_display_and_clock_read_times_and_the_link_left_to_right(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    """Right to left, with "+0:12", the time of day and the join link isolated left to right."""
+    api = faces["api"]
+    speakers_of_the_hearing(faces, discussion)
+    api.command(discussion, {"type": "start_timer"}).raise_for_status()
+    api.command(discussion, {"type": "adjust_time", "delta_ms": -312_000}).raise_for_status()
+    api.command(discussion, {"type": "pause_timer"}).raise_for_status()
+    left = api.state(discussion)["state"]["current"]["timer"]["remaining_ms"]
+    assert left < 0
+    overtime = f"+{-left // 1000 // 60}:{-left // 1000 % 60:02d}"
+    display = open_face(browser, "display", with_lang(faces["display"], "ar"))
+    clock = open_face(browser, "clock", with_lang(faces["clock"], "ar"))
+    for page in (display, clock):
+        _live(page)
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("html")).to_have_attribute("lang", "ar")
+    expect(display.locator("#now-label")).to_have_text("المتحدث الآن")
+    expect(display.locator("#remaining")).to_have_text(overtime)
+    expect(clock.locator("#time")).to_have_text(overtime)
+    join = f"{faces['server'].base.removeprefix('http://')}/join/{faces['event']['join_code']}"
+    expect(display.locator("#join-url")).to_have_text(join)
+    expect(display.locator("#time-of-day")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+    for page, selector in [
+        (display, "#remaining"),
+        (display, "#join-url"),
+        (display, "#time-of-day"),
+        (clock, "#time"),
+    ]:
+        assert direction(page, selector) == "ltr", selector
+        assert reads_left_to_right(page, selector), selector
+    # the page itself is right to left: the speaker's column on the right, the queue on the left
+    now = display.locator(".now").bounding_box()
+    side = display.locator(".side").bounding_box()
+    assert now is not None and side is not None and now["x"] > side["x"]
+    # a name in Latin letters keeps its own direction, aligned as the page is
+    assert direction(display, "#speaker-name") == "ltr"
+    assert (
+        display.locator("#speaker-name").evaluate("n => getComputedStyle(n).textAlign") == "right"
+    )
+    expect(clock.locator("#next")).to_have_text("التالي: ليلى حداد")
+    assert_accessible(display)
+    assert_accessible(clock)
+    for width, height in SIZES:
+        display.set_viewport_size({"width": width, "height": height})
+        display.wait_for_function("() => document.fonts.status === 'loaded'")
+        assert outside_the_screen(display) == []
+        screenshot(display, f"display-ar-{width}x{height}")
+
+
+def test_the_display_tags_each_speakers_floor_language_and_remote_attendance(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    speakers_of_the_hearing(faces, discussion)
+    display = open_face(browser, "display", with_lang(faces["display"], "fr"))
+    _live(display)
+    meta = display.locator("#speaker-meta")
+    expect(display.locator("#speaker-name")).to_have_text("Amina Diallo")
+    expect(meta.locator(".lang-tag")).to_have_text("FR")
+    expect(meta.locator(".lang-tag")).to_have_attribute(
+        "aria-label", "Langue de l\u2019intervention : Français"
+    )
+    expect(meta.locator(".remote-tag")).to_have_text("À distance")
+    entries = display.locator("#next li")
+    expect(entries).to_have_count(3)
+    expect(entries.nth(0).locator(".lang-tag")).to_have_text("AR")
+    expect(entries.nth(0).locator(".remote-tag")).to_have_count(0)
+    expect(entries.nth(1).locator(".lang-tag")).to_have_text("ES")
+    expect(entries.nth(2).locator(".lang-tag")).to_have_text("Autre")
+    expect(entries.nth(2).locator(".remote-tag")).to_have_text("À distance")
+    # the line in the page's direction, the organisation in its own
+    assert direction(display, "#next li >> nth=0 >> .next-org") == "ltr"
+    assert direction(display, "#next li >> nth=0 >> .next-org bdi") == "rtl"
+    assert_accessible(display)
+    screenshot(display, "display-languages-fr")
+
+    # the next call moves the tags with the people; the room display ignores the booth's signals
+    faces["api"].command(
+        discussion, {"type": "raise_signal", "kind": "mic_off", "duration_s": 60}
+    ).raise_for_status()
+    faces["api"].command(discussion, {"type": "call_next"}).raise_for_status()
+    expect(display.locator("#speaker-name")).to_have_text("ليلى حداد")
+    expect(meta.locator(".lang-tag")).to_have_text("AR")
+    expect(meta.locator(".remote-tag")).to_have_count(0)
+    assert "Micro" not in (display.locator("body").text_content() or "")
+
+
+def test_a_room_screen_speaks_its_links_language_else_the_events_first(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """?lang= first; else the event's first language; an event with the default list (all six in
+    the UN's order, as the demo's) states none, and the screen follows the browser."""
+    api: Api = faces["api"]
+    event = api.ok(
+        "POST", "/events", json={"title": "Audition régionale", "languages": ["fr", "en", "es"]}
+    )
+    link = api.ok("POST", f"/events/{event['id']}/access-links", json={"role": "display"})
+    base = faces["server"].base
+    french = open_face(browser, "display", f"{base}{link['url']}")
+    _live(french)
+    expect(french.locator("html")).to_have_attribute("lang", "fr")
+    expect(french.locator("#next-label")).to_have_text("Prochains orateurs")
+
+    clock_link = api.ok("POST", f"/events/{event['id']}/access-links", json={"role": "display"})
+    russian = open_face(
+        browser, "clock", f"{base}/clock/{event['id']}?lang=ru#key={clock_link['token']}"
+    )
+    _live(russian)
+    expect(russian.locator("html")).to_have_attribute("lang", "ru")
+    expect(russian.locator("h1")).to_have_text("Часы оратора")
+
+    by_browser = open_face(browser, "display", faces["display"], locale="zh-CN")
+    _live(by_browser)
+    expect(by_browser.locator("html")).to_have_attribute("lang", "zh")
+    expect(by_browser.locator("#now-label")).to_have_text("正在发言")
+    by_browser.goto(faces["display"].split("#")[0])  # a reload: nothing was remembered
+    expect(by_browser.locator("html")).to_have_attribute("lang", "zh")

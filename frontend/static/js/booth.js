@@ -64,12 +64,40 @@ function attendance(entry) {
     : h("span", { class: "in-room" }, t("who.in_room"));
 }
 
-/** Organisation (its own direction) and constituency, as on the room display. */
+/** Organisation and constituency, as on the room display: the line in the page's direction,
+ * the organisation (people's text) in its own bidi island. */
 function affiliation(entry) {
   const constituency = entry.constituency === "other" ? "" : constituencyLabel(entry.constituency);
-  const parts = [entry.organisation ? h("bdi", {}, entry.organisation) : null];
-  if (constituency && constituency.toLowerCase() !== (entry.organisation || "").toLowerCase()) parts.push(constituency);
+  const organisation = entry.organisation || "";
+  const parts = [organisation ? h("bdi", {}, organisation) : null];
+  if (constituency && constituency.toLowerCase() !== organisation.toLowerCase()) parts.push(constituency);
   return parts.filter(Boolean).flatMap((part, index) => (index ? [" · ", part] : [part]));
+}
+
+/** A size for a name by its length, so a long one wraps onto few lines instead of many. */
+function lengthClass(text) {
+  const length = [...(text || "")].length;
+  if (length <= 30) return "s";
+  if (length <= 60) return "m";
+  return "l";
+}
+
+/** A line-clamped text is cut when it holds more than it shows (by a line: not the glyphs' overhang). */
+function clamped(text) {
+  return text.scrollHeight - text.clientHeight > parseFloat(getComputedStyle(text).fontSize) * 0.6;
+}
+
+/** Step the people's sizes down (data-fit) until the screen holds them, uncut; the clamps are the floor. */
+function fit() {
+  const grid = $("grid");
+  const boxes = [grid, $("now-box"), $("next-box")];
+  for (let step = 0; step < 5; step += 1) {
+    grid.dataset.fit = String(step);
+    const fits =
+      boxes.every((box) => box.scrollHeight <= box.clientHeight + 1 && box.scrollWidth <= box.clientWidth + 1) &&
+      [...grid.querySelectorAll(".booth-name, .booth-org")].every((text) => !clamped(text));
+    if (fits) return;
+  }
 }
 
 function person(entry, size) {
@@ -78,7 +106,7 @@ function person(entry, size) {
     h(
       "div",
       { class: "booth-who" },
-      h("p", { class: "booth-name", dir: "auto" }, entry.name),
+      h("p", { class: "booth-name", dir: "auto", dataset: { length: lengthClass(entry.name) } }, entry.name),
       h("p", { class: "booth-org" }, affiliation(entry)),
       h("p", { class: "booth-meta" }, attendance(entry), size === "large" ? h("span", {}, kindLabel(entry.kind)) : null),
     ),
@@ -118,6 +146,7 @@ function renderPeople(state) {
       ? next.map((entry) => h("li", { class: "booth-person", dataset: { entryId: entry.id } }, person(entry, "small")))
       : h("li", { class: "booth-empty" }, t("display.no_one_queued")),
   );
+  fit();
 }
 
 /** The signals that hold now: listed by the server, not past `expires_at` on its clock. */
@@ -243,6 +272,7 @@ async function main() {
   });
   connection.start();
   setInterval(tick, 250);
+  window.addEventListener("resize", fit);
   window.floorConnection = connection; // for the browser tests and for debugging in the booth
 }
 

@@ -45,26 +45,15 @@ function followLanguage(event) {
 }
 
 /**
- * Organisation and constituency, without saying the same thing twice. The line takes the
- * organisation's direction (dir="auto" on it, see orgLine): an English organisation on an Arabic
- * screen reads, and is cut if it must be, left to right; the constituency is isolated in it.
+ * Organisation and constituency, without saying the same thing twice: the line reads in the
+ * page's direction, the organisation (people's text) in its own bidi island within it.
  */
 function affiliation(entry) {
   const constituency = entry.constituency === "other" ? "" : constituencyLabel(entry.constituency);
   const organisation = entry.organisation || "";
-  const parts = [organisation];
-  if (constituency && constituency.toLowerCase() !== organisation.toLowerCase()) {
-    parts.push(h("bdi", { class: "constituency" }, constituency));
-  }
+  const parts = [organisation ? h("bdi", { class: "organisation" }, organisation) : null];
+  if (constituency && constituency.toLowerCase() !== organisation.toLowerCase()) parts.push(constituency);
   return parts.filter(Boolean).flatMap((part, index) => (index ? [" · ", part] : [part]));
-}
-
-/** Fill an affiliation line; its direction is the organisation's, else the page's. */
-function orgLine(node, entry) {
-  fill(node, entry ? affiliation(entry) : []);
-  if (entry && entry.organisation) node.setAttribute("dir", "auto");
-  else node.removeAttribute("dir");
-  return node;
 }
 
 /** The speaker's floor language ("FR") and, when they speak from elsewhere, a remote marker. */
@@ -236,7 +225,7 @@ function renderSpeaker(current, paused) {
   const name = $("speaker-name");
   setText(name, current ? current.name : "");
   name.dataset.length = lengthClass(current && current.name);
-  orgLine($("speaker-org"), current);
+  fill($("speaker-org"), current ? affiliation(current) : []);
   fill($("speaker-meta"), current ? [h("span", { class: "speaker-kind" }, kindLabel(current.kind)), tags(current)] : []);
   // an interposed question or answer: the turn it paused, small, under it (it comes back after)
   $("speaker-paused").hidden = !paused;
@@ -265,7 +254,7 @@ function renderNext(next) {
               h("span", { class: "next-name clamp", dir: "auto", dataset: { length: lengthClass(entry.name) } }, entry.name),
               h("span", { class: "next-tags" }, tags(entry)),
             ),
-            orgLine(h("p", { class: "next-org clamp" }), entry),
+            h("p", { class: "next-org clamp" }, affiliation(entry)),
           ),
         )
       : h("li", { class: "next-empty" }, t("display.no_one_queued")),

@@ -1,0 +1,243 @@
+"""The interpreters' booth: who speaks and in which language, and its signals to the speaker
+clock, driven through the booth's own page and the REST API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import assert_accessible, open_face, screenshot
+from .test_room_screens import (
+    SIZES,
+    crowded,
+    direction,
+    outside_the_screen,
+    reads_left_to_right,
+    speakers_of_the_hearing,
+    with_lang,
+)
+
+
+def _live(page: Page) -> None:
+    page.wait_for_function(
+        "() => window.floorConnection && window.floorConnection.status === 'live'"
+    )
+
+
+@pytest.fixture
+def discussion(faces: dict[str, Any]) -> str:
+    segment_id = str(faces["event"]["segments"][1]["id"])
+    faces["api"].command(segment_id, {"type": "start_segment"}).raise_for_status()
+    return segment_id
+
+
+@pytest.fixture
+def booth_url(faces: dict[str, Any]) -> str:
+    """A booth access link, as the organiser makes it."""
+    link = faces["api"].ok(
+        "POST", f"/events/{faces['event']['id']}/access-links", json={"role": "booth"}
+    )
+    assert link["url"].startswith(f"/booth/{faces['event']['id']}#key=")
+    return f"{faces['server'].base}{link['url']}"
+
+
+@pytest.fixture
+def booth(browser: Browser, booth_url: str) -> Iterator[Page]:
+    page = open_face(browser, "display", booth_url)  # a booth screen: a laptop or a monitor
+    page.set_viewport_size({"width": 1280, "height": 720})
+    _live(page)
+    yield page
+    page.context.close()
+
+
+def signal_button(page: Page, kind: str) -> Any:
+    return page.locator(f".signal-button[data-kind='{kind}']")
+
+
+def test_the_booth_shows_who_speaks_in_which_language_from_where(
+    booth: Page, faces: dict[str, Any], discussion: str
+) -> None:
+    speakers_of_the_hearing(faces, discussion)
+    now = booth.locator("#now .booth-person")
+    expect(now.locator(".booth-name")).to_have_text("Amina Diallo")
+    expect(now.locator(".booth-lang")).to_have_text("FR")
+    expect(now.locator(".booth-lang")).to_have_attribute("aria-label", "Floor language: French")
+    expect(now.locator(".remote-tag")).to_have_text("Remote")
+    expect(now.locator(".booth-org")).to_have_text("ITUC · Trade union")
+    nexts = booth.locator("#next .booth-person")
+    expect(nexts).to_have_count(3)
+    expect(nexts.locator(".booth-lang")).to_have_text(["AR", "ES", "Other"])
+    expect(nexts.nth(0).locator(".in-room")).to_have_text("In the room")
+    expect(nexts.nth(2).locator(".remote-tag")).to_have_text("Remote")
+    expect(nexts.nth(0).locator(".booth-name")).to_have_text("ليلى حداد")
+    assert direction(booth, "#next .booth-person >> nth=0 >> .booth-name") == "rtl"
+    # calm: nothing on the booth animates or flashes
+    animated = booth.evaluate(
+        "() => [...document.querySelectorAll('*')].filter((n) => "
+        "getComputedStyle(n).animationName !== 'none').length"
+    )
+    assert animated == 0
+
+    faces["api"].command(discussion, {"type": "call_next"}).raise_for_status()
+    expect(now.locator(".booth-name")).to_have_text("ليلى حداد")
+    expect(now.locator(".booth-lang")).to_have_text("AR")
+    expect(now.locator(".in-room")).to_have_text("In the room")
+    expect(nexts.locator(".booth-lang")).to_have_text(
+        ["ES", "Other", "\u2013"]
+    )  # an en dash: not known
+    assert_accessible(booth)
+
+
+def test_slow_down_reaches_the_speaker_clock_within_a_second_and_clears(
+    browser: Browser, booth: Page, faces: dict[str, Any], discussion: str
+) -> None:
+    speakers_of_the_hearing(faces, discussion)
+    clock = open_face(browser, "clock", faces["clock"])
+    _live(clock)
+    band = clock.locator("#signals-box")
+    expect(band).to_be_hidden()
+
+    signal_button(booth, "slow_down").click()
+    expect(clock.locator(".clock-signal")).to_have_text(["Please slow down"], timeout=1000)
+    expect(band).to_be_visible()
+    active = booth.locator("#active .active-signal")
+    expect(active).to_have_count(1)
+    expect(active.locator(".active-name")).to_have_text("Please slow down")
+    expect(active.locator(".active-ends")).to_have_text(re.compile(r"^ends in [01]:\d\d$"))
+    expect(signal_button(booth, "slow_down")).to_have_attribute("aria-pressed", "true")
+    view = faces["api"].state(discussion)["state"]
+    (signal,) = view["signals"]
+    assert signal["kind"] == "slow_down"
+    assert signal["expires_at"] - signal["raised_at"] == 60_000
+
+    signal_button(booth, "no_sound").click()
+    expect(clock.locator(".clock-signal")).to_have_text(
+        ["Please slow down", "The interpreters hear no sound"], timeout=1000
+    )
+    expect(active).to_have_count(2)
+    screenshot(booth, "booth")
+    assert_accessible(booth)
+
+    # cleared one by one from the booth: gone from the clock within a second
+    active.filter(has_text="Please slow down").get_by_role("button").click()
+    expect(clock.locator(".clock-signal")).to_have_text(
+        ["The interpreters hear no sound"], timeout=1000
+    )
+    expect(active).to_have_count(1)
+    booth.locator("#clear-all").click()
+    expect(band).to_be_hidden(timeout=1000)
+    expect(active).to_have_count(0)
+    expect(booth.locator("#none-active")).to_be_visible()
+    assert faces["api"].state(discussion)["state"]["signals"] == []
+
+
+def test_a_signal_goes_when_the_server_clock_passes_its_end(
+    browser: Browser, booth: Page, faces: dict[str, Any], discussion: str
+) -> None:
+    """Shown until the screen's estimate of the server's clock passes expires_at: moved a minute
+    on, the clock and the booth drop it though the server still lists it."""
+    faces["api"].command(
+        discussion, {"type": "raise_signal", "kind": "mic_off", "duration_s": 60}
+    ).raise_for_status()
+    clock = open_face(browser, "clock", faces["clock"])
+    _live(clock)
+    expect(clock.locator(".clock-signal")).to_have_text(["Your microphone is off"])
+    expect(booth.locator("#active .active-signal")).to_have_count(1)
+    for page in (clock, booth):  # the estimate a minute on (kept so through the pings' answers)
+        page.evaluate(
+            "() => { const c = window.floorConnection.clock; const now = c.now.bind(c);"
+            " c.now = () => now() + 61000; }"
+        )
+    expect(clock.locator("#signals-box")).to_be_hidden()
+    expect(booth.locator("#active .active-signal")).to_have_count(0)
+    assert len(faces["api"].state(discussion)["state"]["signals"]) == 1
+
+
+def test_an_arabic_clock_shows_the_signal_in_arabic_and_the_time_left_to_right(
+    browser: Browser, booth_url: str, faces: dict[str, Any], discussion: str
+) -> None:
+    speakers_of_the_hearing(faces, discussion)
+    faces["api"].command(discussion, {"type": "start_timer"}).raise_for_status()
+    clock = open_face(browser, "clock", with_lang(faces["clock"], "ar"))
+    clock.set_viewport_size({"width": 1280, "height": 720})
+    _live(clock)
+    booth = open_face(browser, "display", with_lang(booth_url, "ar"))
+    booth.set_viewport_size({"width": 1280, "height": 720})
+    _live(booth)
+    expect(booth.locator("html")).to_have_attribute("dir", "rtl")
+    signal_button(booth, "slow_down").click()
+    expect(clock.locator(".clock-signal")).to_have_text(["يُرجى التمهّل في الكلام"], timeout=1000)
+    expect(clock.locator("#signals-label")).to_have_text("رسالة من المترجمين الفوريين")
+    expect(clock.locator("#time")).to_have_text(re.compile(r"^[45]:\d\d$"))
+    assert direction(clock, "#time") == "ltr" and reads_left_to_right(clock, "#time")
+    expect(booth.locator(".active-ends .time")).to_have_text(re.compile(r"^[01]:\d\d$"))
+    assert direction(booth, ".active-ends .time") == "ltr"
+    assert direction(booth, "#remaining") == "ltr" and reads_left_to_right(booth, "#remaining")
+    assert outside_the_screen(clock) == []
+    assert outside_the_screen(booth) == []
+    assert_accessible(clock)
+    screenshot(clock, "clock-ar-signal")
+    screenshot(booth, "booth-ar")
+    booth.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_booth_fits_720p_and_1080p_with_the_longest_names(
+    browser: Browser, booth_url: str, faces: dict[str, Any], discussion: str, language: str
+) -> None:
+    crowded(faces, discussion)
+    for kind in ("slow_down", "no_sound", "mic_off"):
+        faces["api"].command(
+            discussion, {"type": "raise_signal", "kind": kind, "duration_s": 600}
+        ).raise_for_status()
+    booth = open_face(browser, "display", with_lang(booth_url, language))
+    _live(booth)
+    expect(booth.locator("#active .active-signal")).to_have_count(3)
+    for width, height in SIZES:
+        booth.set_viewport_size({"width": width, "height": height})
+        expect(booth.locator("#next .booth-person")).to_have_count(3)
+        expect(booth.locator("#clear-all")).to_be_in_viewport(ratio=1)
+        booth.wait_for_function("() => document.fonts.status === 'loaded'")
+        assert outside_the_screen(booth) == [], (width, height)
+    booth.context.close()
+
+
+def test_the_booth_runs_under_its_content_security_policy(browser: Browser, booth_url: str) -> None:
+    violations: list[str] = []
+    context = browser.new_context()  # no CSP bypass here
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    response = page.goto(booth_url)
+    assert response is not None
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_load_state("networkidle")
+    assert "#key=" not in page.url
+    expect(page.locator(".signal-button").first).to_be_enabled()
+    cookies = {cookie["name"]: cookie for cookie in context.cookies()}
+    assert cookies["fk_booth"]["httpOnly"]
+    assert violations == []
+    context.close()
+
+
+def test_a_display_link_does_not_open_the_booth(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    """The booth page opened with a display's key is not signed in as a booth: it says the link
+    is not valid, and nothing can be signalled from it."""
+    url = faces["display"].replace("/display/", "/booth/")
+    page = open_face(browser, "display", url)
+    expect(page.locator("#segment-title")).to_have_text(
+        "This booth link is not valid any more \u2014 ask the organiser for a new one."
+    )
+    expect(signal_button(page, "slow_down")).to_be_disabled()
+    assert faces["api"].state(discussion)["state"]["signals"] == []
+    page.context.close()
