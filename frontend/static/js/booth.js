@@ -273,6 +273,7 @@ async function main() {
   connection.start();
   setInterval(tick, 250);
   window.addEventListener("resize", fit);
+  document.fonts.addEventListener("loadingdone", () => fit()); // sizes change with the font
   window.floorConnection = connection; // for the browser tests and for debugging in the booth
 }
 

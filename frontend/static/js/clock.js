@@ -124,6 +124,7 @@ async function main() {
   connection.start();
   setInterval(() => tick(connection), 100);
   window.addEventListener("resize", fit);
+  document.fonts.addEventListener("loadingdone", () => fit()); // sizes change with the font
   window.floorConnection = connection; // for the browser tests and for debugging in the room
 }
 

@@ -313,6 +313,7 @@ async function main() {
   connection.start();
   setInterval(() => tick(connection), 100);
   window.addEventListener("resize", () => fitAll());
+  document.fonts.addEventListener("loadingdone", () => fitAll()); // sizes change with the font
   window.floorConnection = connection; // for the browser tests and for debugging in the room
 }
 
