@@ -1,4 +1,5 @@
-"""``floorkeeper serve``: one process with everything, on SQLite unless told otherwise."""
+"""``floorkeeper serve``: one process with everything, on SQLite unless told otherwise; and
+``export``/``import`` (one event) and ``backup``/``restore`` (the whole database)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import gc
 import logging
 import os
 import sys
+from pathlib import Path
 
 import uvicorn
 
@@ -110,7 +112,78 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="load the seed's hearing into an empty database and print links to every face",
     )
+    _tool_commands(commands)
     return parser
+
+
+_DATABASE_HELP = (
+    "SQLAlchemy URL (default: FLOORKEEPER_DATABASE_URL or sqlite:///floorkeeper.db), as for serve"
+)
+
+
+def _tool_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``export``, ``import``, ``backup``, ``restore``: moving and keeping a hearing (README)."""
+    export = commands.add_parser(
+        "export", help="write one event (programme, log, people, links) to a file"
+    )
+    export.add_argument("event_id")
+    export.add_argument("file", help="the file to write (gzip'd JSON Lines, e.g. day.fk.jsonl.gz)")
+    export.add_argument("--force", action="store_true", help="replace the file if it exists")
+    import_ = commands.add_parser(
+        "import", help="read an event written by export into the database (one transaction)"
+    )
+    import_.add_argument("file")
+    backup = commands.add_parser(
+        "backup", help="copy the whole SQLite database to a file, while the server serves"
+    )
+    backup.add_argument("file")
+    backup.add_argument("--force", action="store_true", help="replace the file if it exists")
+    restore = commands.add_parser(
+        "restore", help="put a backup in place as the database (the server stopped)"
+    )
+    restore.add_argument("file")
+    restore.add_argument(
+        "--force", action="store_true", help="replace the database if it exists (not if in use)"
+    )
+    for tool in (export, import_, backup, restore):
+        tool.add_argument("--database-url", help=_DATABASE_HELP)
+        tool.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def run_tool(args: argparse.Namespace) -> int:
+    """One of the commands that move and keep a hearing: 0 done, 1 refused (the reason on
+    stderr), 2 a setting refused."""
+    from . import backup, transfer  # only now: serve does not need them
+
+    try:
+        settings = Settings.from_env(database_url=args.database_url)
+    except ConfigError as error:
+        print(f"floorkeeper: {error}", file=sys.stderr)
+        return 2
+    url = settings.database_url
+    out = None if args.quiet else sys.stderr
+    try:
+        if args.command == "export":
+            sent = transfer.export_event(
+                url, args.event_id, Path(args.file), force=args.force, out=out
+            )
+            print(f"exported {sent.describe()} to {args.file} ({sent.size:,} bytes)")
+        elif args.command == "import":
+            got = transfer.import_event(url, Path(args.file), out=out)
+            print(
+                f"imported {got.describe()}; {got.segments} segments. A server already "
+                "running on this database shows it after its next start."
+            )
+        elif args.command == "backup":
+            made = backup.backup(url, Path(args.file), force=args.force, out=out)
+            print(f"backed up {made.source} to {made.target}: {made.describe()}")
+        else:
+            put = backup.restore(Path(args.file), url, force=args.force, out=out)
+            print(f"restored {put.source} into {put.target}: {put.describe()}")
+    except transfer.Refused as error:
+        print(f"floorkeeper {args.command}: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def banner(info: StartupInfo, base: str) -> str:
@@ -155,6 +228,8 @@ def connection_guard(limits: Limits, forwarded_allow_ips: str) -> tuple[Guard, s
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command != "serve":
+        return run_tool(args)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     connections.install_log_filter()  # asyncio's failed accepts: counted, not one traceback each
     try:
