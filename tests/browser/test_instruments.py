@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
-from tests.browser.conftest import VIEWPORTS
+from tests.browser.conftest import VIEWPORTS, screenshot
 from tests.browser.test_moderator import (
     DISCUSSION_I,
     Opener,
@@ -26,6 +26,7 @@ from tests.browser.test_moderator import (
     eventually,
     make_live,
     segment_id,
+    serious_violations,
     server_state,
 )
 from tests.e2e.server import Api
@@ -212,11 +213,11 @@ def test_the_balance_shows_a_constituencys_turns_after_a_turn_ends(
     balance.get_by_role("button", name="Panellists").click()
     expect(balance.locator(".balance-row")).to_have_count(1)
     # per group, region and gender, in the server's keys
-    balance.get_by_role("button", name="Group").click()
+    balance.get_by_label("Per").select_option("by_group")
     expect(balance.locator(".balance-row")).to_have_text([re.compile("^Stakeholders1 turn")])
-    balance.get_by_role("button", name="Region").click()
+    balance.get_by_label("Per").select_option("by_region")
     expect(balance.locator(".balance-row")).to_have_text([re.compile("^Not stated1 turn")])
-    balance.get_by_role("button", name="Gender").click()
+    balance.get_by_label("Per").select_option("by_gender")
     expect(balance.locator(".balance-row")).to_have_text([re.compile("^Not stated1 turn")])
 
 
@@ -463,3 +464,146 @@ def test_speakers_still_waiting_are_carried_to_the_live_segment_or_dropped(
     expect(page.locator("#waiting")).to_be_hidden()
     assert queue_of(faces, segment_id(faces, 0)) == []
     expect(page.locator("#queue .entry")).to_have_count(before + 13)
+
+
+# --- how it looks -------------------------------------------------------------------------------
+
+
+def instruments_scene(faces: dict[str, Any]) -> str:
+    """A realistic moment, for the screenshots: the first discussion runs late with thirteen
+    panellists, two have spoken and a third speaks; budgets set, requests from the floor in
+    several languages (one remote, one a point of order), a booth signal, and the opening's
+    speakers still waiting since it ended."""
+    bring_to_today(faces, minutes_in=130)  # twenty minutes left of the discussion's slot
+    make_live(faces, 0)
+    segment = make_live(faces, DISCUSSION_I)  # the opening ends, its three speakers uncalled
+    for constituency, minutes in (
+        ("migrant_association", 1),
+        ("civil_society", 5),
+        ("academia", 4),
+    ):
+        command(
+            faces,
+            segment,
+            {"type": "set_budget", "constituency": constituency, "budget_ms": minutes * MINUTE_MS},
+        )
+    for _ in range(2):
+        command(faces, segment, {"type": "call_next"})
+        command(faces, segment, {"type": "start_timer"})
+    command(faces, segment, {"type": "call_next"})  # Panellist 3, civil society
+    command(faces, segment, {"type": "start_timer"})
+    command(faces, segment, {"type": "readd_last_speaker"})  # Panellist 2 again, at the top
+    for name, constituency, organisation, region, language, attendance, gender, kind in (
+        (
+            "Amina Yusuf",
+            "civil_society",
+            "PANiDMR",
+            "Africa",
+            "fr",
+            "remote",
+            "woman",
+            "intervention",
+        ),
+        (
+            "Carlos Méndez",
+            "local_and_regional_authorities",
+            "Mayor's Office, Quito",
+            "Latin America and the Caribbean",
+            "es",
+            "in_room",
+            "man",
+            "point_of_order",
+        ),
+        (
+            "Li Wei",
+            "academia",
+            "University of Hong Kong",
+            "Asia-Pacific",
+            "zh",
+            "in_room",
+            None,
+            "intervention",
+        ),
+        (
+            "Joseph Mensah",
+            "migrant_association",
+            "Ghana Migrants Union",
+            "Africa",
+            "en",
+            "remote",
+            "man",
+            "intervention",
+        ),
+    ):
+        joined = join(
+            faces,
+            name,
+            constituency,
+            organisation=organisation,
+            region=region,
+            language=language,
+            attendance=attendance,
+            gender=gender,
+        )
+        ask(faces, joined, segment, kind)
+    faces["api"].command(segment, {"type": "raise_signal", "kind": "slow_down", "duration_s": 600})
+    return segment
+
+
+def fits_the_window(page: Page) -> None:
+    """Nothing sticks out sideways (the page, each column, panel and toggle group fit their
+    width), and the page itself never scrolls: each column scrolls on its own."""
+    wide = page.evaluate(
+        """() => [document.scrollingElement, ...document.querySelectorAll('.col, .panel, .seg')]
+             .filter((el) => el.scrollWidth > el.clientWidth + 1)
+             .map((el) => el.id || el.className)"""
+    )
+    assert wide == [], wide
+    viewport = page.viewport_size
+    assert viewport is not None
+    assert page.evaluate("() => document.scrollingElement.scrollHeight") <= viewport["height"]
+
+
+def test_screenshots_of_the_instruments(open_console: Opener, faces: Any) -> None:
+    instruments_scene(faces)
+    for size, (width, height) in {"1920": (1920, 1080), "1280": (1280, 720)}.items():
+        page = open_live(open_console, faces, viewport={"width": width, "height": height})
+        expect(page.locator("#speaker-name")).to_have_text("Panellist 3")
+        expect(page.locator("#requests .request")).to_have_count(4)
+        expect(page.locator("#requests-suggested .suggested-item")).to_have_count(4)
+        expect(page.locator("#signals .signal")).to_be_visible()
+        expect(page.locator("#waiting .waiting")).to_contain_text("Opening Segment")
+        expect(page.locator("#per-speaker-text")).to_contain_text("each to finish at")
+        expect(page.locator("#budgets .budget")).to_have_count(3)
+        fits_the_window(page)
+        assert screenshot(page, f"console-{size}").stat().st_size > 0
+
+        # the balance and the budgets, in the programme's column
+        page.locator("#balance-panel").get_by_role("button", name="Today").click()
+        page.locator("#balance-panel").evaluate("(panel) => panel.scrollIntoView({block: 'start'})")
+        expect(page.locator("#balance-panel")).to_be_in_viewport(ratio=0.99)
+        fits_the_window(page)
+        assert screenshot(page, f"console-balance-{size}").stat().st_size > 0
+
+        # the suggested orders: the requests' below them, the queue's (on request) above it
+        page.get_by_role("button", name="Suggest an order").click()
+        expect(page.locator("#queue-suggested .suggested-item")).to_have_count(11)
+        expect(page.locator("#queue-suggested .suggested-name").last).to_have_text("Panellist 2")
+        for block in ("#queue-suggested", "#requests-suggested"):
+            page.locator(block).evaluate("(block) => block.scrollIntoView({block: 'start'})")
+        expect(page.locator("#requests-suggested")).to_be_in_viewport()
+        fits_the_window(page)
+        assert screenshot(page, f"console-suggested-{size}").stat().st_size > 0
+
+
+def test_the_instruments_have_no_serious_accessibility_violations(
+    open_console: Opener, faces: Any
+) -> None:
+    instruments_scene(faces)
+    page = open_live(open_console, faces)
+    expect(page.locator("#requests-suggested .suggested-item")).to_have_count(4)
+    expect(page.locator("#signals .signal")).to_be_visible()
+    expect(page.locator("#budgets .budget")).to_have_count(3)
+    page.get_by_role("button", name="Suggest an order").click()
+    expect(page.locator("#queue-suggested .suggested-item")).to_have_count(11)
+    assert serious_violations(page) == []

@@ -35,7 +35,10 @@ export function createBalance(ctx) {
   const rerender = () => render();
   const span = toggles("balance-span", "segment", rerender);
   const who = toggles("balance-who", "all", rerender);
-  const by = toggles("balance-by", "by_constituency", rerender);
+  const perSelect = $("balance-by");
+  perSelect.value = "by_constituency";
+  perSelect.addEventListener("change", rerender);
+  const by = () => perSelect.value;
   const budgetList = $("budgets");
   const budgetForm = $("budget-form");
   const budgetConstituency = $("budget-constituency");
@@ -126,11 +129,12 @@ export function createBalance(ctx) {
       "button",
       {
         type: "button",
-        class: "btn btn-small btn-quiet",
+        class: "btn btn-icon btn-quiet budget-remove",
+        title: "Remove this budget",
         "aria-label": `Remove ${name}'s budget`,
         dataset: { focus: `budget:${budget.constituency}` },
       },
-      "Remove",
+      h("span", { "aria-hidden": "true" }, "✕"),
     );
     remove.addEventListener("click", () => removeBudget(budget.constituency));
     const state = { ok: "", low: "Running low", out: "Used up" }[budget.state] || "";
@@ -140,16 +144,16 @@ export function createBalance(ctx) {
       h(
         "div",
         { class: "budget-head" },
-        h("span", { class: "budget-name" }, name),
-        budget.speaking ? h("span", { class: "tag budget-speaking" }, "Speaking") : null,
-        state ? h("span", { class: "budget-state" }, state) : null,
+        h("span", { class: "budget-name", title: name }, name),
+        h("span", { class: "budget-left" }, left),
         remove,
       ),
       h(
         "p",
         { class: "budget-figures" },
-        h("span", {}, `${minutes(budget.used_ms)} of ${minutes(budget.budget_ms)} used`),
-        h("span", { class: "budget-left" }, left),
+        budget.speaking ? h("span", { class: "tag budget-speaking" }, "Speaking") : null,
+        state ? h("span", { class: "budget-state" }, state) : null,
+        h("span", { class: "budget-used" }, `${minutes(budget.used_ms)} of ${minutes(budget.budget_ms)} used`),
       ),
       h("span", { class: "budget-track", "aria-hidden": "true" }, bar),
     );

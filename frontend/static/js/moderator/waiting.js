@@ -65,7 +65,7 @@ export function createWaiting(ctx) {
         "p",
         { class: "waiting-text" },
         h("strong", {}, `${speakers(count)} still waiting in “${waiting.title}”`),
-        h("span", { class: "waiting-detail" }, ` — ${parts.join(", ")}. That segment has ended.`),
+        h("span", { class: "waiting-detail" }, `, which has ended — ${parts.join(", ")}.`),
       ),
       h("div", { class: "waiting-actions" }, actions),
     );
