@@ -339,6 +339,10 @@ class _Loader:
                     f"line {number}: a {kind} record after the {self.kind} records: "
                     "nothing was imported"
                 )
+            if kind != "event" and self.counts["event"] != 1:
+                raise Refused("the file holds no event record: nothing was imported")
+            if kind == "event" and self.counts["event"]:
+                raise Refused(f"line {number}: a second event record: nothing was imported")
             if kind != self.kind:
                 self.flush()
                 self.kind = kind
@@ -356,8 +360,6 @@ class _Loader:
         self.flush()
         if end is None:
             raise Refused("the file ends before its end record (cut short?): nothing was imported")
-        if self.counts["event"] != 1:
-            raise Refused("the file holds no event record: nothing was imported")
         if end.get("counts") != self.counts:
             raise Refused(
                 f"the file says it holds {end.get('counts')}, it holds {self.counts}: "
