@@ -355,6 +355,8 @@ class _Loader:
             self.check(number, kind, data)
             self.batch.append(data)
             self.counts[kind] += 1
+            self.done += 1
+            self.progress.update(self.done)
             if len(self.batch) >= BATCH:
                 self.flush()
         self.flush()
@@ -413,6 +415,4 @@ class _Loader:
                 f"the file's {self.kind} rows clash with rows already in this database "
                 f"({str(error.orig).splitlines()[0]}): nothing was imported"
             ) from None
-        self.done += len(self.batch)
         self.batch = []
-        self.progress.update(self.done)
