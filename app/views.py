@@ -300,6 +300,8 @@ def view(segment: SegmentState, audience: Audience) -> View:
         out["undo"] = _undo(segment)
         out["actions"] = _actions(segment)
         out["stats"] = _stats(segment)
+        # the time the queue's turns are allotted, all together (the console's queue heading)
+        out["queue_ms"] = sum(entry.allotted_ms for entry in segment.queue)
     return out
 
 

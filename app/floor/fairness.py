@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .balance import floor_turns
@@ -109,10 +109,7 @@ def suggest(candidates: Sequence[Candidate], heard: Heard) -> list[Suggested]:
     def take(index: int, point_of_order: bool = False) -> None:
         candidate = arrived[index]
         constituency_turns, region_turns = turns((candidate.constituency, candidate.region))
-        if point_of_order:
-            why = "point_of_order"
-        else:
-            why = "least_heard" if len(out) < index else "arrival"
+        why = "point_of_order" if point_of_order else "arrival"  # "least_heard": see below
         out.append(Suggested(candidate, len(out), index, why, constituency_turns, region_turns))
         constituency[candidate.constituency] = constituency_turns + 1
         if candidate.region:
@@ -134,7 +131,22 @@ def suggest(candidates: Sequence[Candidate], heard: Heard) -> list[Suggested]:
         take(first.popleft())
         if not first:
             del waiting[best]
-    return out
+    return _why_moved(out)
+
+
+def _why_moved(order: list[Suggested]) -> list[Suggested]:
+    """Mark ``least_heard`` each candidate placed before someone (not a point of order) who
+    arrived before them: moved up for being heard least, whatever the points of order did to
+    the positions."""
+    marked: list[Suggested] = []
+    earliest_after = len(order)  # the earliest arrival among those placed after
+    for item in reversed(order):
+        if item.why != "point_of_order":
+            if item.arrival_position > earliest_after:
+                item = replace(item, why="least_heard")
+            earliest_after = min(earliest_after, item.arrival_position)
+        marked.append(item)
+    return marked[::-1]
 
 
 def suggested_requests(segment: SegmentState, heard: Heard) -> list[dict[str, Any]]:

@@ -48,18 +48,51 @@ def local_iso(at: int | None, zone: ZoneInfo) -> str | None:
     return datetime.fromtimestamp(at // 1000, zone).isoformat(timespec="seconds")
 
 
-def drift_words(drift_ms: int | None, ended: bool = False) -> str | None:
-    """``running 7 min late``, ``on time``, ``3 min early``; ``ended 7 min late``..."""
+def _minutes_words(ms: int) -> str:
+    """``7 min``, ``1 h 40 min``, ``2 h``: rounded to the minute."""
+    minutes = (ms + MINUTE_MS // 2) // MINUTE_MS
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def drift_words(drift_ms: int | None, ended: bool = False, starts: bool = False) -> str | None:
+    """``running 7 min late``, ``on time``, ``3 min early``; an ended segment ``ended 7 min
+    late``; one still to start (``starts``) ``starts 12 min late``, ``starts on time``."""
     if drift_ms is None:
         return None
     if abs(drift_ms) < ON_TIME_MS:
         words = "on time"
     else:
-        minutes = (abs(drift_ms) + MINUTE_MS // 2) // MINUTE_MS
-        words = f"{minutes} min {'late' if drift_ms > 0 else 'early'}"
-        if drift_ms > 0 and not ended:
+        words = f"{_minutes_words(abs(drift_ms))} {'late' if drift_ms > 0 else 'early'}"
+        if drift_ms > 0 and not ended and not starts:
             words = f"running {words}"
-    return f"ended {words}" if ended else words
+    if ended:
+        return f"ended {words}"
+    return f"starts {words}" if starts else words
+
+
+#: A day whose first segment began further than this from its scheduled start is being run on
+#: another day (a rehearsal, a demo): its schedule is read as moved to when it began.
+REHEARSAL_MS = 6 * 60 * MINUTE_MS
+
+
+def rehearsal_shift(segments: Sequence[SegmentState]) -> int:
+    """How far the day is being run from its schedule, when it is a rehearsal or a demo on
+    another day (``REHEARSAL_MS``): the first started segment's actual start minus its scheduled
+    start, else 0. The schedule is then read as moved by that much, so the drift measures the
+    run, not the calendar."""
+    for segment in segments:
+        started, planned = segment.actual_start_at, segment.details.scheduled_start_at
+        if started is not None and planned is not None:
+            shift = started - planned
+            return shift if abs(shift) > REHEARSAL_MS else 0
+    return 0
+
+
+def _moved(at: int | None, shift: int) -> int | None:
+    return None if at is None else at + shift
 
 
 def _left(at: int | None, since: int | None) -> int | None:
@@ -83,8 +116,10 @@ def _clock(ms: int) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
-def _live(segment: SegmentState, now: int, needs_ms: int, zone: ZoneInfo) -> dict[str, Any]:
-    end_at = segment.details.scheduled_end_at
+def _live(
+    segment: SegmentState, now: int, needs_ms: int, zone: ZoneInfo, shift: int
+) -> dict[str, Any]:
+    end_at = _moved(segment.details.scheduled_end_at, shift)
     left_ms = _left(end_at, now)
     queued = len(segment.queue)
     per_speaker_ms: int | None = None
@@ -115,19 +150,24 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
 
     Segments are taken in programme order (position, then scheduled start); ``timezone`` is
     the zone used (UTC when ``tz`` names none); ``live`` is the live segment's time, or None.
+    A rehearsal or a demo run on another day (``rehearsal_shift``) is measured against its
+    schedule moved to when it began: ``rehearsal`` says by how much (null on the day itself);
+    the scheduled instants shown stay the schedule's own.
     """
     zone = zone_of(tz)
     ordered = sorted(
         segments,
         key=lambda s: (s.details.position, s.details.scheduled_start_at or 0, s.id),
     )
+    shift = rehearsal_shift(ordered)
     rows: list[dict[str, Any]] = []
     live: dict[str, Any] | None = None
     #: the latest forecast end of the segments so far that have not ended
     before_end: int | None = None
     for segment in ordered:
         details = segment.details
-        start_at, end_at = details.scheduled_start_at, details.scheduled_end_at
+        start_at = _moved(details.scheduled_start_at, shift)
+        end_at = _moved(details.scheduled_end_at, shift)
         forecast_start: int | None
         forecast_end: int | None
         if segment.status is SegmentStatus.ENDED:
@@ -138,7 +178,7 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
             forecast_start, forecast_end = segment.actual_start_at, now + needs_ms
             drift_ms = _left(forecast_end, end_at)
             if live is None:
-                live = _live(segment, now, needs_ms, zone)
+                live = _live(segment, now, needs_ms, zone, shift)
         else:
             forecast_start = None
             if start_at is not None:
@@ -153,8 +193,8 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
         if segment.status is not SegmentStatus.ENDED and forecast_end is not None:
             before_end = forecast_end if before_end is None else max(before_end, forecast_end)
         instants = {
-            "scheduled_start_at": start_at,
-            "scheduled_end_at": end_at,
+            "scheduled_start_at": details.scheduled_start_at,
+            "scheduled_end_at": details.scheduled_end_at,
             "actual_start_at": segment.actual_start_at,
             "actual_end_at": segment.actual_end_at,
             "forecast_start_at": forecast_start,
@@ -168,7 +208,11 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
                 **instants,
                 **{name: local_iso(instants[f"{name}_at"], zone) for name in _INSTANTS},
                 "drift_ms": drift_ms,
-                "drift": drift_words(drift_ms, segment.status is SegmentStatus.ENDED),
+                "drift": drift_words(
+                    drift_ms,
+                    ended=segment.status is SegmentStatus.ENDED,
+                    starts=segment.status is SegmentStatus.SCHEDULED,
+                ),
             }
         )
     return {
@@ -177,4 +221,11 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
         "timezone": zone.key,
         "segments": rows,
         "live": live,
+        "rehearsal": None
+        if not shift
+        else {
+            "shift_ms": shift,
+            "words": f"run on another day than scheduled: times are read from its start "
+            f"({_minutes_words(abs(shift))} {'after' if shift > 0 else 'before'} the schedule)",
+        },
     }

@@ -34,6 +34,7 @@ from app.floor.model import TurnKind as K
 from tests.floor.kit import Floor, delegate
 
 PO = K.POINT_OF_ORDER
+IV = K.INTERVENTION
 
 
 def cand(
@@ -329,7 +330,29 @@ def test_a_permutation_of_the_candidates(candidates: list[Candidate], counts: He
         if s.candidate.kind is PO:
             assert s.why == "point_of_order"
         else:
-            assert s.why == ("least_heard" if s.position < s.arrival_position else "arrival")
+            # moved up: placed before someone (not a point of order) who arrived before them
+            overtook = any(
+                o.candidate.kind is not PO
+                and o.position > s.position
+                and o.arrival_position < s.arrival_position
+                for o in suggestion
+            )
+            assert s.why == ("least_heard" if overtook else "arrival")
+
+
+def test_moved_up_past_an_earlier_arrival_even_when_a_point_of_order_hides_it() -> None:
+    """Marta asked first (trade unions heard), Amina second, a point of order third: Amina goes
+    before Marta, at the same position she arrived in, and is said to have moved up."""
+    heard = Heard(constituency={"trade_union": 2}, region={})
+    marta = Candidate("marta", IV, "trade_union", "", 0)
+    amina = Candidate("amina", IV, "academia", "", 1)
+    point = Candidate("point", PO, "media", "", 2)
+    order = suggest([marta, amina, point], heard)
+    assert [(s.candidate.id, s.why) for s in order] == [
+        ("point", "point_of_order"),
+        ("amina", "least_heard"),
+        ("marta", "arrival"),
+    ]
 
 
 @given(candidate_lists(), heards)

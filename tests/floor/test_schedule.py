@@ -136,7 +136,7 @@ def test_a_day_in_zurich() -> None:
     assert (lunch["forecast_start"], lunch["forecast_end"], lunch["drift"]) == (
         "2026-12-04T12:02:00+01:00",
         "2026-12-04T13:02:00+01:00",
-        "running 2 min late",
+        "starts 2 min late",
     )
     assert rows["unplanned"] | {"segment_id": "", "title": ""} == {
         "segment_id": "",
@@ -151,7 +151,7 @@ def test_a_day_in_zurich() -> None:
     assert (afternoon["forecast_start"], afternoon["forecast_end"], afternoon["drift"]) == (
         "2026-12-04T14:00:00+01:00",
         "2026-12-04T15:30:00+01:00",
-        "on time",
+        "starts on time",
     )
     open_ended = rows["open-ended"]
     assert (open_ended["forecast_start"], open_ended["forecast_end"], open_ended["drift_ms"]) == (
@@ -193,7 +193,7 @@ def test_a_scheduled_segment_cannot_start_in_the_past() -> None:
         "2026-12-04T11:30:00+01:00",
         "2026-12-04T12:30:00+01:00",
     )
-    assert (row["drift_ms"], row["drift"]) == (150 * MIN, "running 150 min late")
+    assert (row["drift_ms"], row["drift"]) == (150 * MIN, "starts 2 h 30 min late")
 
 
 def test_a_live_segment_ahead_of_time_runs_early() -> None:
@@ -212,7 +212,7 @@ def test_a_live_segment_ahead_of_time_runs_early() -> None:
         "2026-12-04T11:33:00+01:00",
         "27 min early",
     )
-    assert rows["next"]["drift"] == "on time"  # never before its scheduled start
+    assert rows["next"]["drift"] == "starts on time"  # never before its scheduled start
 
 
 def test_no_live_segment() -> None:
@@ -224,6 +224,7 @@ def test_no_live_segment() -> None:
         "timezone": "Europe/Zurich",
         "segments": [],
         "live": None,
+        "rehearsal": None,
     }
 
 
@@ -304,7 +305,7 @@ def test_across_midnight_and_time_zones(
     assert day["live"]["finish"] == finish
     assert day["live"]["per_speaker"] == f"2 left — 20:00 each to finish at {finish}"
     # 10 min queued from 23:50 end at 00:00, 30 min early; the next one starts on time
-    assert (night["drift"], after["drift"]) == ("30 min early", "on time")
+    assert (night["drift"], after["drift"]) == ("30 min early", "starts on time")
     assert night["forecast_end_at"] == now + 10 * MIN
 
 
@@ -316,7 +317,7 @@ def test_the_auckland_segment_after_midnight() -> None:
     assert (row["forecast_start"], row["forecast_end"], row["drift"]) == (
         "2026-12-05T00:50:00+13:00",
         "2026-12-05T01:20:00+13:00",
-        "running 20 min late",
+        "starts 20 min late",
     )
 
 
@@ -359,7 +360,8 @@ def test_a_segment_over_midnight_in_zurich() -> None:
         (7 * MIN, True, "ended 7 min late"),
         (30_000, True, "ended on time"),
         (-3 * MIN, True, "ended 3 min early"),
-        (125 * MIN, False, "running 125 min late"),
+        (125 * MIN, False, "running 2 h 5 min late"),
+        (120 * MIN, False, "running 2 h late"),
     ],
 )
 def test_drift_words(drift_ms: int | None, ended: bool, words: str | None) -> None:
@@ -473,3 +475,32 @@ def test_the_live_segment_without_a_scheduled_end() -> None:
     }
     (row,) = day["segments"]
     assert (row["forecast_end_at"], row["drift_ms"], row["drift"]) == (NOW + 3 * MIN, None, None)
+
+
+def test_starts_words() -> None:
+    assert drift_words(12 * MIN, starts=True) == "starts 12 min late"
+    assert drift_words(0, starts=True) == "starts on time"
+
+
+def test_a_rehearsal_on_another_day_is_measured_from_its_start() -> None:
+    """The day is run (a rehearsal, the demo) five days after its schedule: the drift measures
+    the run, and the time per speaker counts to the moved end; the schedule shown is its own."""
+    days = 5 * 24 * 60 * MIN
+    live = seg(
+        "panel",
+        0,
+        at("2026-12-04 11:00"),
+        at("2026-12-04 12:00"),
+        SegmentStatus.LIVE,
+        actual_start_at=at("2026-12-04 11:05") + days,
+        queue=(entry(1), entry(2)),
+    )
+    day = schedule([live], at("2026-12-04 11:30") + days, "Europe/Zurich")
+    (row,) = day["segments"]
+    assert row["scheduled_start"] == "2026-12-04T11:00:00+01:00"  # the schedule as written
+    assert row["drift"] == "29 min early"  # 11:30 + 2 x 3 min = 11:36, against 12:00 moved to 12:05
+    assert day["rehearsal"]["shift_ms"] == days + 5 * MIN
+    assert day["live"]["finish"] == "12:05"
+    # on the day itself, a start five minutes late is no rehearsal
+    on_the_day = replace(live, actual_start_at=at("2026-12-04 11:05"))
+    assert schedule([on_the_day], at("2026-12-04 11:30"), "Europe/Zurich")["rehearsal"] is None

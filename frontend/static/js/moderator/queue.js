@@ -243,6 +243,7 @@ export function createQueue(ctx) {
     const active = document.activeElement;
     const focusKey = active && list.contains(active) ? active.dataset.focus : null;
     const queue = state.queue;
+    const queueMs = state.queue_ms;
     const seen = new Set();
     queue.forEach((entry, index) => {
       let row = rows.get(entry.id);
@@ -282,10 +283,10 @@ export function createQueue(ctx) {
     }
 
     $("queue-empty").hidden = queue.length > 0;
-    const total = queue.reduce((sum, entry) => sum + entry.allotted_ms, 0);
+    // the total is the server's (state.queue_ms): the console adds up nothing itself
     setText(
       $("queue-summary"),
-      queue.length ? `${queue.length} ${queue.length === 1 ? "speaker" : "speakers"} · ${minutes(total)}` : "",
+      queue.length ? `${queue.length} ${queue.length === 1 ? "speaker" : "speakers"} · ${minutes(queueMs)}` : "",
     );
   }
 
