@@ -32,6 +32,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -39,9 +40,10 @@ import orjson
 from sqlalchemy import Connection, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .floor import HearingState, apply
+from .floor import HearingState, Role, apply
 from .floor import contributions as o
 from .floor import events as e
+from .floor.model import Attendance, Constituency
 from .store import bulk, make_engine, migrate
 
 FORMAT = "floorkeeper-event"
@@ -389,8 +391,25 @@ class _Loader:
                     f"event {self.event_id!r}'s join code is already the join code of event "
                     f"{other!r} in this database: nothing was imported"
                 )
+        elif kind == "participant":
+            # what Engine.load makes of the row (engine._speaker): a value it cannot read stops
+            # the server at start
+            self.known(number, kind, "constituency", data, Constituency)
+            self.known(number, kind, "attendance", data, Attendance)
+        elif kind == "credential":
+            self.known(number, kind, "role", data, Role)
         elif kind == "log":
             self.fold(number, data)
+
+    @staticmethod
+    def known(
+        number: int, kind: str, name: str, data: dict[str, Any], values: type[StrEnum]
+    ) -> None:
+        if name in data and data[name] not in {value.value for value in values}:
+            raise Refused(
+                f"line {number}: a {kind} whose {name} {data[name]!r} this Floorkeeper does not "
+                "know: nothing was imported"
+            )
 
     def fold(self, number: int, data: dict[str, Any]) -> None:
         try:

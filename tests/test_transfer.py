@@ -310,6 +310,24 @@ async def test_a_file_of_a_newer_format_is_refused_before_the_database_is_touche
             ],
             "of event 'someone-else'",
         ),
+        (
+            lambda rs: [
+                r
+                if r.get("record") != "participant"
+                else {**r, "data": {**r["data"], "attendance": "?"}}
+                for r in rs
+            ],
+            "whose attendance '?' this Floorkeeper does not know",
+        ),
+        (
+            lambda rs: [
+                r
+                if r.get("record") != "credential"
+                else {**r, "data": {**r["data"], "role": "king"}}
+                for r in rs
+            ],
+            "whose role 'king' this Floorkeeper does not know",
+        ),
     ],
 )
 async def test_a_damaged_file_is_refused_and_nothing_is_written(
