@@ -28,7 +28,7 @@ from typing import TextIO
 from sqlalchemy import make_url
 
 from .store import bulk
-from .transfer import Progress, Refused, sqlite_file
+from .transfer import Progress, Refused, sqlite_file, writable_path
 
 #: Steps of about 1% of the file (never fewer pages than this): progress at every tenth.
 MIN_STEP_PAGES = 256
@@ -97,8 +97,7 @@ def backup(
         raise _postgres_refusal(database_url, "backup", pg_dump_line(database_url, str(path)))
     if not source.is_file():
         raise Refused(f"there is no database at {source} (--database-url {database_url})")
-    if path.exists() and not force:
-        raise Refused(f"{path} already exists: choose another file, or --force to replace it")
+    writable_path(path, force)
     if path.resolve() == source.resolve():
         raise Refused("the backup file is the database itself: choose another file")
     started = time.perf_counter()

@@ -8,10 +8,12 @@ import asyncio
 import gc
 import logging
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import keyfile
 from .api import connections
@@ -182,6 +184,9 @@ def run_tool(args: argparse.Namespace) -> int:
             print(f"restored {put.source} into {put.target}: {put.describe()}")
     except transfer.Refused as error:
         print(f"floorkeeper {args.command}: {error}", file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error, SQLAlchemyError) as error:  # a disk, a file, a server
+        print(f"floorkeeper {args.command} failed: {error}", file=sys.stderr)
         return 1
     return 0
 

@@ -89,6 +89,14 @@ def sqlite_file(database_url: str) -> Path | None:
     return Path(url.database)
 
 
+def writable_path(path: Path, force: bool) -> None:
+    """Refuse to write over a file unless forced, or into a directory that is not there."""
+    if path.exists() and not force:
+        raise Refused(f"{path} already exists: choose another file, or --force to replace it")
+    if not path.parent.is_dir():
+        raise Refused(f"there is no directory {path.parent} to write {path.name} in")
+
+
 def _existing_database(database_url: str) -> None:
     """Refuse to read a SQLite file that is not there (connecting would make an empty one)."""
     path = sqlite_file(database_url)
@@ -129,8 +137,7 @@ def export_event(
 ) -> Transferred:
     """Write the meeting day ``event_id`` to ``path`` (refused if the file exists, unless
     ``force``). Safe while a server is serving the database: one snapshot is read."""
-    if path.exists() and not force:
-        raise Refused(f"{path} already exists: choose another file, or --force to replace it")
+    writable_path(path, force)
     _existing_database(database_url)
     started = time.perf_counter()
     partial = path.with_name(path.name + ".partial")
