@@ -385,14 +385,14 @@ def test_the_days_forecast_in_the_programme(open_console: Opener, faces: Any) ->
     make_live(faces)
     page = open_live(open_console, faces)
     # thirteen panellists of five minutes from now: 1 h 05 min against 2 h 20 min left
-    expect(page.locator("#lateness-text")).to_have_text(re.compile(r"^7\d min early$"))
+    expect(page.locator("#lateness-text")).to_have_text(re.compile(r"^1 h 1\d min early$"))
     expect(page.locator("#lateness")).to_have_attribute("data-tone", "ok")
     expect(page.locator("#queue-time")).to_have_attribute("data-tone", "ok")
     items = page.locator("#programme .segment-item")
     expect(items.nth(1).locator(".segment-forecast")).to_have_text(re.compile(r"^ends ≈ \d\d:\d\d"))
     # the lunch break starts as planned: its forecast start and its words
     expect(items.nth(2).locator(".segment-forecast")).to_have_text(
-        re.compile(r"^≈ \d\d:\d\d · on time$")
+        re.compile(r"^≈ \d\d:\d\d · starts on time$")
     )
     expect(page.locator("#lateness-asof")).to_be_hidden()  # the figures are fresh
 

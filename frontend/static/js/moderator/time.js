@@ -78,6 +78,12 @@ export function createTime(ctx) {
       detail = `Starts ≈ ${clock(row.forecast_start_at)}`;
       if (row.scheduled_start_at != null) detail += ` · planned ${clock(row.scheduled_start_at)}`;
     }
+    // a rehearsal (or the demo) on another day: the drift is measured from its start
+    const rehearsal = schedule() && schedule().rehearsal;
+    if (rehearsal) {
+      box.title = capital(rehearsal.words);
+      extra = extra ? `${extra} · rehearsal timing` : "Rehearsal timing";
+    }
     setText($("lateness-detail"), detail);
     setText($("lateness-extra"), extra);
   }
