@@ -22,7 +22,15 @@ ORGANISER_KEY_SETTING = "organiser_key_sha256"
 #: may run the console and, in another window, the room display): a header on REST calls and
 #: ``?as=`` on sockets, listing acceptable roles in order.
 ROLE_HINT_HEADER = "x-floorkeeper-as"
-COOKIE_ORDER = ("organiser", "moderator", "rapporteur", "display", "booth", "delegate")
+COOKIE_ORDER = (
+    "organiser",
+    "moderator",
+    "rapporteur",
+    "display",
+    "booth",
+    "device",
+    "delegate",
+)
 
 
 #: A browser's random id, for counting its wrong join codes (``limits.JoinGuard``); no secret.

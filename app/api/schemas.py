@@ -154,7 +154,7 @@ class CommandResult(BaseModel):
 
 
 class AccessLinkCreate(Body):
-    role: Literal["moderator", "display", "rapporteur", "booth"]
+    role: Literal["organiser", "moderator", "display", "rapporteur", "booth", "device"]
     label: Text = ""
     expires_in_s: Annotated[int, Strict(), Field(gt=0, le=30 * 86_400)] | None = None
 

@@ -15,6 +15,8 @@ class Role(StrEnum):
     RAPPORTEUR = "rapporteur"
     #: the interpreters' booth: sees what the room display sees, and sends its signals
     BOOTH = "booth"
+    #: a button box (Stream Deck, Bitfocus Companion): the timer and the turn, nothing else
+    DEVICE = "device"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,19 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     # the interpreters' booth signals to the speaker; the console sees and clears them too
     "raise_signal": frozenset({Role.BOOTH, Role.ORGANISER, Role.MODERATOR}),
     "clear_signal": frozenset({Role.BOOTH, Role.ORGANISER, Role.MODERATOR}),
+    # a button box presses the console's everyday buttons (POST .../actions/{action})
+    **{
+        command: frozenset({Role.DEVICE, Role.ORGANISER, Role.MODERATOR})
+        for command in (
+            "call_next",
+            "start_timer",
+            "pause_timer",
+            "resume_timer",
+            "adjust_time",
+            "end_turn",
+            "set_message",
+        )
+    },
 }
 _FLOOR_RUNNERS = frozenset({Role.ORGANISER, Role.MODERATOR})
 

@@ -139,6 +139,19 @@ ALLOWED = {
     "update_segment": RUNNERS,
     "raise_signal": {Role.BOOTH, *RUNNERS},
     "clear_signal": {Role.BOOTH, *RUNNERS},
+    # a button box: the console's everyday buttons
+    **{
+        command: {Role.DEVICE, *RUNNERS}
+        for command in (
+            "call_next",
+            "start_timer",
+            "pause_timer",
+            "resume_timer",
+            "adjust_time",
+            "end_turn",
+            "set_message",
+        )
+    },
 }
 
 

@@ -92,7 +92,7 @@ def build_world(client: TestClient) -> World:
     )
     links = {
         role: ok("POST", f"/events/{event['id']}/access-links", json={"role": role})["token"]
-        for role in ("moderator", "display", "rapporteur", "booth")
+        for role in ("moderator", "display", "rapporteur", "booth", "device")
     }
     other = ok("POST", "/events", json={"title": "Another day", "timezone": "UTC"})
     stranger = ok("POST", f"/events/{other['id']}/access-links", json={"role": "moderator"})
@@ -107,6 +107,7 @@ def build_world(client: TestClient) -> World:
             "display": links["display"],
             "rapporteur": links["rapporteur"],
             "booth": links["booth"],
+            "device": links["device"],
             "anonymous": None,
             "stranger": stranger["token"],
         },

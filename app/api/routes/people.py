@@ -19,7 +19,7 @@ from .common import ActorDep, MaybeActor, ServicesDep, browser_id, participant_o
 router = APIRouter()
 
 #: The roles an access link may have (a delegate's token comes from joining).
-LINK_ROLES = ("moderator", "display", "rapporteur", "booth")
+LINK_ROLES = ("organiser", "moderator", "display", "rapporteur", "booth", "device")
 
 
 # --- participants -------------------------------------------------------------------------------
@@ -80,6 +80,11 @@ async def join(
 
 def _link_out(row: Any, token: str | None = None) -> AccessLinkOut:
     path = {
+        # an organiser link is the organiser's desk for this one event
+        "organiser": "/organiser",
+        # a button box sends POST /api/v1/events/{event_id}/actions/{action} with the key as a
+        # Bearer token; its link opens nothing
+        "device": f"/api/v1/events/{row.event_id}/actions/",
         "moderator": "/moderator",
         "display": f"/display/{row.event_id}",
         "rapporteur": "/rapporteur",
@@ -93,7 +98,8 @@ def _link_out(row: Any, token: str | None = None) -> AccessLinkOut:
         expires_at=row.expires_at,
         revoked_at=row.revoked_at,
         token=token,
-        url=f"{path}#key={token}" if token else None,
+        # a face's link carries its key after the #; a button box sends it as a Bearer token
+        url=(path if row.role == "device" else f"{path}#key={token}") if token else None,
     )
 
 
@@ -101,8 +107,9 @@ def _link_out(row: Any, token: str | None = None) -> AccessLinkOut:
 async def create_access_link(
     event_id: str, body: AccessLinkCreate, actor: ActorDep, svc: ServicesDep
 ) -> AccessLinkOut:
-    """Mint a link for a moderator, a display (also the speaker clock), the rapporteur or the
-    interpreters' booth. The secret is shown only in this answer."""
+    """Mint a link for the organiser's desk of this event, a moderator, a display (also the
+    speaker clock), the rapporteur, the interpreters' booth or a button box (``device``). The
+    secret is shown only in this answer."""
     authorise(actor, "POST /api/v1/events/{event_id}/access-links", event_id)
     svc.engine.hearing(event_id)
     now = svc.engine.clock()
