@@ -1,0 +1,63 @@
+"""The cost of the console's instruments on a busy day: ``python -m bench.instruments``.
+
+Builds one live segment through the pure core (300 turns spoken, 1,000 floor requests pending,
+20 speakers queued) and times ``app.instruments.instruments``, which the server runs at most
+once per 0.2 s per meeting day after changes, and every 15 s while a segment is live.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from app import instruments
+from app.floor import commands as c
+from app.floor.decide import Context
+from app.floor.model import Constituency, Speaker
+from tests.floor.kit import Floor, delegate, live_floor
+
+REGIONS = ["Africa", "Europe", "Asia-Pacific", "Americas", "Arab States", ""]
+CONSTITUENCIES = list(Constituency)
+
+
+def busy_day(spoken: int = 300, pending: int = 1_000, queued: int = 20) -> Floor:
+    floor = live_floor()
+    for n in range(spoken):
+        constituency = CONSTITUENCIES[n % len(CONSTITUENCIES)]
+        floor.send(c.AddSpeaker(name=f"S{n}", constituency=constituency, region=REGIONS[n % 5]))
+        floor.send(c.CallNext())
+        floor.tick(60_000)
+        floor.send(c.EndTurn())
+    people = {
+        f"q{n}": Speaker(
+            f"Q{n}", "", CONSTITUENCIES[n % len(CONSTITUENCIES)], f"q{n}", region=REGIONS[n % 6]
+        )
+        for n in range(pending)
+    }
+
+    def context(actor: object) -> Context:
+        return Context(now=floor.now, actor=actor, new_id=floor.new_id, speakers=people)  # type: ignore[arg-type]
+
+    floor.context = context  # type: ignore[method-assign]
+    for n in range(pending):
+        floor.send(c.RequestFloor(), delegate(f"q{n}"))
+    for n in range(queued):
+        floor.send(c.AddSpeaker(name=f"W{n}"))
+    return floor
+
+
+def main() -> None:
+    floor = busy_day()
+    times = []
+    for _ in range(30):
+        started = time.perf_counter()
+        instruments.instruments(floor.state, "America/New_York", floor.now)
+        times.append(time.perf_counter() - started)
+    print(
+        "instruments(): 300 turns spoken, 1,000 requests pending, 20 queued: "
+        f"median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
