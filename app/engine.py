@@ -12,6 +12,7 @@ writes them in order, and a failed write leaves memory exactly as the database h
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import logging
 import secrets
@@ -31,6 +32,7 @@ from .floor.model import Attendance, Constituency, FloorLanguage, Gender, Segmen
 from .hearing import Hearing, Pending
 from .hub import Hub
 from .join_codes import new_join_code
+from .metrics import Metrics
 from .policy import Policy
 from .projections import Projections, audience_of
 from .store import CommandRecord, LogRecord, Store
@@ -82,6 +84,7 @@ class Engine:
         clock: Callable[[], int] | None = None,
         make_id: Callable[[], str] = new_id,
         policy: Policy | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
         self.hub = hub
@@ -90,7 +93,9 @@ class Engine:
         self.hearings: dict[str, Hearing] = {}
         #: asked before every command, for every transport (set by the app: credentials, limits)
         self.policy = policy if policy is not None else Policy()
-        self.projections = Projections(hub, self.clock, self.hearings)
+        #: counters and histograms for ``GET /metrics`` (a registry of this engine's own)
+        self.metrics = metrics if metrics is not None else Metrics(hub, self.hearings.keys)
+        self.projections = Projections(hub, self.clock, self.hearings, self.metrics)
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -226,6 +231,31 @@ class Engine:
         command decided after them fail alike (they were decided on top), and the latest state
         goes back to the durable one.
         """
+        try:
+            decided = await self._decide(
+                event_id, segment_id, command, actor, command_id, base_version
+            )
+        except FloorError as refusal:
+            self.metrics.refused(command.type, refusal.code)
+            raise
+        if isinstance(decided, dict):
+            self.metrics.command(command.type, "duplicate")
+            return decided
+        # the write goes on if this caller goes away (a console's socket that closes mid-command
+        # cancels its reader): once decided, the command is written, swapped in and published
+        return await asyncio.shield(decided.done)
+
+    async def _decide(
+        self,
+        event_id: str,
+        segment_id: str | None,
+        command: c.SegmentCommand | c.CreateSegment,
+        actor: Actor,
+        command_id: str,
+        base_version: int | None,
+    ) -> dict[str, Any] | Pending:
+        """``execute``'s steps up to the queue: the first answer of a retry, or the command's
+        work queued for the writer."""
         hearing = self.hearing(event_id)
         body_hash = _body_hash(segment_id, command, base_version, actor)
         answered = await self._admit(hearing, command.type, actor, command_id, body_hash)
@@ -279,11 +309,10 @@ class Engine:
             row,
             result,
             asyncio.get_running_loop().create_future(),
+            command_type=command.type,
         )
         self._enqueue(hearing, pending)
-        # the write goes on if this caller goes away (a console's socket that closes mid-command
-        # cancels its reader): once decided, the command is written, swapped in and published
-        return await asyncio.shield(pending.done)
+        return pending
 
     async def execute_outcome(
         self, event_id: str, command: o.OutcomeCommand, actor: Actor, command_id: str
@@ -291,6 +320,19 @@ class Engine:
         """A command on the meeting day's outcome (recommendations and pledges): the same entry
         point's steps as ``execute`` (policy, dedupe, decide, fold, group commit, publish), on the
         outcome's own stream of the log (``contributions.stream_id``)."""
+        try:
+            decided = await self._decide_outcome(event_id, command, actor, command_id)
+        except FloorError as refusal:
+            self.metrics.refused(command.type, refusal.code)
+            raise
+        if isinstance(decided, dict):
+            self.metrics.command(command.type, "duplicate")
+            return decided
+        return await asyncio.shield(decided.done)
+
+    async def _decide_outcome(
+        self, event_id: str, command: o.OutcomeCommand, actor: Actor, command_id: str
+    ) -> dict[str, Any] | Pending:
         hearing = self.hearing(event_id)
         body_hash = _body_hash(None, command, None, actor)
         answered = await self._admit(hearing, command.type, actor, command_id, body_hash)
@@ -336,9 +378,10 @@ class Engine:
             result,
             asyncio.get_running_loop().create_future(),
             outcome_after=after if events else None,
+            command_type=command.type,
         )
         self._enqueue(hearing, pending)
-        return await asyncio.shield(pending.done)
+        return pending
 
     async def _admit(
         self, hearing: Hearing, command_type: str, actor: Actor, command_id: str, body_hash: str
@@ -370,7 +413,11 @@ class Engine:
     def _enqueue(self, hearing: Hearing, pending: Pending) -> None:
         hearing.pending.append(pending)
         if hearing.writer is None:
-            hearing.writer = asyncio.create_task(self._write_pending(hearing))
+            # a context of its own: the writer serves every caller of its meeting day, so it must
+            # not log under the request id of the one that happened to start it (app/logs.py)
+            hearing.writer = asyncio.create_task(
+                self._write_pending(hearing), context=contextvars.Context()
+            )
 
     async def _write_pending(self, hearing: Hearing) -> None:
         """Write the decided commands, all those waiting at each turn in one transaction; then
@@ -379,6 +426,7 @@ class Engine:
             while hearing.pending:
                 batch = hearing.pending[:]
                 hearing.writing = len(batch)
+                started = time.perf_counter()
                 try:
                     await self._write(
                         self.store.append,
@@ -391,17 +439,25 @@ class Engine:
                         log.exception("the log could not be written")
                     self._fail_pending(hearing, error)
                     continue
+                finally:
+                    self.metrics.log_append_seconds.observe(time.perf_counter() - started)
                 del hearing.pending[: len(batch)]
                 hearing.writing = 0
                 durable = hearing.state
                 outcome_before = hearing.outcome
+                commands = 0
                 for pending in batch:
                     if pending.command_id is not None:
                         hearing.results[pending.command_id] = (pending.body_hash, pending.result)
+                    if pending.command_type is not None:
+                        commands += 1
+                        self.metrics.command(pending.command_type, "accepted")
                     if pending.on_commit is not None:
                         pending.on_commit()
                     if pending.outcome_after is not None:
                         hearing.outcome = pending.outcome_after
+                if commands:
+                    self.metrics.group_commit_commands.observe(commands)
                 hearing.state = batch[-1].after
                 self.projections.publish(
                     hearing,
@@ -427,6 +483,8 @@ class Engine:
         )
         failed, hearing.pending, hearing.writing = hearing.pending, [], 0
         for pending in failed:
+            if pending.command_type is not None:
+                self.metrics.refused(pending.command_type, StorageUnavailable.code)
             if not pending.done.done():
                 pending.done.set_exception(StorageUnavailable(message))
                 pending.done.exception()  # a caller that went away must not leave it unread

@@ -80,3 +80,5 @@ class Pending:
     on_commit: Callable[[], None] | None = None
     #: the outcome after this command, for a command on the outcome's stream
     outcome_after: OutcomeState | None = None
+    #: the command's type (None for rows): what the metrics count it as once written or failed
+    command_type: str | None = None

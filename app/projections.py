@@ -7,8 +7,9 @@ calls ``publish`` after a commit; the transports call the message builders for s
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import instruments as instruments_
 from .floor import Actor, HearingState, Role
@@ -22,6 +23,9 @@ from .hub import Encoded, Hub, encode
 from .patch import diff
 from .store.tables import EventRow
 from .views import Audience, View, own_requests, requestable, segment_summary, view
+
+if TYPE_CHECKING:
+    from .metrics import Metrics
 
 
 def audience_of(actor: Actor) -> Audience:
@@ -54,10 +58,18 @@ def shows_join_code(audience: Audience) -> bool:
 class Projections:
     """The views of each segment per audience (each built once per state) and the messages."""
 
-    def __init__(self, hub: Hub, clock: Callable[[], int], hearings: Mapping[str, Hearing]) -> None:
+    def __init__(
+        self,
+        hub: Hub,
+        clock: Callable[[], int],
+        hearings: Mapping[str, Hearing],
+        metrics: Metrics | None = None,
+    ) -> None:
         self.hub = hub
         self.clock = clock
         self.hearings = hearings
+        #: where the time each publish takes is observed (``GET /metrics``), if anywhere
+        self.metrics = metrics
         #: the last view built per segment and audience, with the state it was built from
         self._views: dict[tuple[str, Audience], tuple[SegmentState, View]] = {}
         #: per meeting day, when its consoles are next sent their instruments
@@ -76,6 +88,18 @@ class Projections:
         them to the state after: the commands of one group commit go out together, so a burst of
         floor requests costs each screen one frame per write, not one per request. An update
         that spans more than one version says where it starts (``from_version``)."""
+        started = time.perf_counter()
+        self._publish(hearing, before, events, states)
+        if self.metrics is not None:
+            self.metrics.fanout_seconds.observe(time.perf_counter() - started)
+
+    def _publish(
+        self,
+        hearing: Hearing,
+        before: HearingState,
+        events: list[e.Event],
+        states: list[HearingState],
+    ) -> None:
         touched: dict[str, set[str]] = {}  # segment id → delegates whose own requests changed
         programme_changed = False
         previous = before
@@ -200,6 +224,12 @@ class Projections:
     def publish_outcome(self, hearing: Hearing, before: OutcomeState) -> None:
         """One ``outcome_update`` per audience (per delegate for their own) from the outcome
         before a write to the one after it: a patch, so it grows with the change."""
+        started = time.perf_counter()
+        self._publish_outcome(hearing, before)
+        if self.metrics is not None:
+            self.metrics.outcome_fanout_seconds.observe(time.perf_counter() - started)
+
+    def _publish_outcome(self, hearing: Hearing, before: OutcomeState) -> None:
         after = hearing.outcome
         frames: dict[tuple[Audience, str | None], Encoded | None] = {}
         for subscriber in self.hub.event_subscribers(hearing.event.id):
