@@ -69,6 +69,9 @@ class Settings:
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     public_url: str | None = None
     limits: Limits = field(default_factory=Limits)
+    #: ``GET /metrics`` without a credential (a scraper on a private network); else it needs the
+    #: organiser key as a Bearer token. ``FLOORKEEPER_METRICS_PUBLIC=1`` or ``--metrics-public``.
+    metrics_public: bool = False
 
     def __post_init__(self) -> None:
         key = self.organiser_key
@@ -89,6 +92,12 @@ class Settings:
             "allowed_origins": tuple(o.strip() for o in origins.split(",") if o.strip()),
             "public_url": os.environ.get("FLOORKEEPER_PUBLIC_URL") or None,
             "limits": Limits.from_env(),
+            "metrics_public": _flag(os.environ.get("FLOORKEEPER_METRICS_PUBLIC", "")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _flag(raw: str) -> bool:
+    """An on/off setting: ``1``, ``true``, ``yes`` or ``on`` (any case) is on; anything else off."""
+    return raw.strip().lower() in ("1", "true", "yes", "on")
