@@ -161,6 +161,18 @@ class Engine:
 
         await self._write_rows(hearing, [self.store.insert_participant(row)], remember)
 
+    async def add_participants(self, event_id: str, rows: list[ParticipantRow]) -> None:
+        """Several participants of one meeting day in one transaction: all of them or none (a
+        spreadsheet's import, app/participants_io.py)."""
+        hearing = self.hearing(event_id)
+
+        def remember() -> None:
+            for row in rows:
+                hearing.speakers[row.id] = _speaker(row)
+
+        statements = [self.store.insert_participant(row) for row in rows]
+        await self._write_rows(hearing, statements, remember)
+
     async def rotate_join_code(self, hearing: Hearing) -> str:
         """A new join code: the old link and QR stop working; delegates who joined stay in.
 
