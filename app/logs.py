@@ -9,14 +9,30 @@
   (``app/store/db.py``); :func:`scrub` removes the values from any record's text and traceback
   all the same, whichever library wrote them.
 
+- A secret someone writes into a message all the same (``Authorization: Bearer …``, a
+  ``key=``/``token=`` in a URL) is written as ``…`` too (:func:`redact_secrets`).
+
 ``floorkeeper serve`` calls :func:`install_log_filters` once logging is set up.
+``floorkeeper serve --log-format json`` writes one JSON object per line (:class:`JsonFormatter`:
+time, level, logger, message, and the REST request's id from :data:`request_id`, set by
+:class:`RequestIdMiddleware`); the formatter runs every record through :class:`LogRedaction`
+itself, so a JSON line carries no more than a text one, whatever logger wrote it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
+import sys
+from collections.abc import Awaitable
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any, Final
 from urllib.parse import quote, unquote
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REDACTED = "…"
 
@@ -49,6 +65,23 @@ _VALUE_PATTERNS = (
 _MARKERS = ("(", "parameter", "DETAIL", "invalid input")
 _DETAIL = re.compile(r"^(?P<head>DETAIL:\s+)(?P<text>.+)$", re.MULTILINE)
 _DETAIL_KNOWN = re.compile(r"^(?:Key \(|Failing row contains \()")
+
+#: Secrets as they would appear in a message: a Bearer token, and a key or token in a URL (its
+#: query or its fragment, as the access links and the banner's links carry them).
+_SECRETS = (
+    re.compile(r"(?P<head>\bBearer\s+)[^\s\"',;]+", re.IGNORECASE),
+    re.compile(r"(?P<head>[#?&;](?:key|token|access_token)=)[^&#\s\"']+", re.IGNORECASE),
+)
+_SECRET_MARKERS = ("earer", "EARER", "key=", "token=", "KEY=", "TOKEN=")
+
+
+def redact_secrets(text: str) -> str:
+    """``text`` with any Bearer token, and any ``key=``/``token=`` value in a URL, as ``…``."""
+    if not any(marker in text for marker in _SECRET_MARKERS):
+        return text
+    for pattern in _SECRETS:
+        text = pattern.sub(rf"\g<head>{REDACTED}", text)
+    return text
 
 
 def scrub(text: str) -> str:
@@ -110,7 +143,9 @@ class LogRedaction(logging.Filter):
         if not isinstance(args, tuple) or not args:
             return
         redacted = tuple(
-            redact_path(arg) if isinstance(arg, str) and arg.startswith("/") else arg
+            redact_secrets(redact_path(arg))
+            if isinstance(arg, str) and arg.startswith("/")
+            else arg
             for arg in args
         )
         if redacted != args:
@@ -131,7 +166,7 @@ class LogRedaction(logging.Filter):
             message = record.getMessage()
         except (TypeError, ValueError):  # a broken record: logging reports it itself
             return
-        cleaned = scrub(message)
+        cleaned = redact_secrets(scrub(message))
         if cleaned != message:
             record.msg, record.args = cleaned, None
 
@@ -153,3 +188,129 @@ def install_log_filters() -> None:
     for target in [*loggers, *handlers.values()]:
         if not any(isinstance(existing, LogRedaction) for existing in target.filters):
             target.addFilter(LogRedaction())
+
+
+# --- the request id ------------------------------------------------------------------------------
+
+#: The id of the REST request being handled (None outside one): in every JSON log line written
+#: while it is handled, uvicorn's access line included, and in its answer's ``X-Request-Id``.
+request_id: ContextVar[str | None] = ContextVar("floorkeeper_request_id", default=None)
+
+REQUEST_ID_HEADER: Final = b"x-request-id"
+
+
+class RequestIdMiddleware:
+    """Gives each HTTP request an id (16 hex characters, made here: a client's own is not
+    believed, it could write anything into the log) and sends it back as ``X-Request-Id``.
+
+    Sockets pass straight through without a frame of this middleware's: ``__call__`` is a plain
+    function that hands them on, so an open socket keeps nothing of it alive. The id is not
+    reset when the request ends: each request is its own task under uvicorn, and uvicorn logs
+    an application's failure after the application has returned, still in that task."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        if scope["type"] != "http":
+            return self.app(scope, receive, send)
+        return self._http(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        made = secrets.token_hex(8)
+        request_id.set(made)
+        header = (REQUEST_ID_HEADER, made.encode())
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), header]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+# --- JSON lines ----------------------------------------------------------------------------------
+
+LOG_FORMATS: Final = ("text", "json")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record, on one line: ``time`` (ISO 8601, UTC, milliseconds),
+    ``level``, ``logger``, ``message``, ``request_id`` while a REST request is handled,
+    ``exception`` (the scrubbed traceback) if any; for uvicorn's access line also ``http``
+    (client, method, path with any join code redacted, status). Every record is put through
+    :class:`LogRedaction` first, whichever logger or handler it came by."""
+
+    _redaction = LogRedaction()
+
+    def format(self, record: logging.LogRecord) -> str:
+        self._redaction.filter(record)
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        current = request_id.get()
+        if current is not None:
+            line["request_id"] = current
+        if record.name == "uvicorn.access":
+            http = _access_fields(record.args)
+            if http is not None:
+                line["http"] = http
+        if record.exc_info and record.exc_info[0] is not None:  # a record the filter missed
+            record.exc_text = scrub(self.formatException(record.exc_info))
+            record.exc_info = None
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = record.stack_info
+        return orjson.dumps(line, default=str).decode()
+
+
+def _access_fields(args: object) -> dict[str, object] | None:
+    """uvicorn's access record's arguments: ``(client, method, path, http_version, status)``."""
+    if not isinstance(args, tuple) or len(args) != 5:
+        return None
+    client, method, path, version, status = args
+    return {"client": client, "method": method, "path": path, "version": version, "status": status}
+
+
+def json_logging(level: int = logging.INFO) -> dict[str, Any]:
+    """The ``logging.config.dictConfig`` of ``serve --log-format json`` (uvicorn's
+    ``log_config``): one handler on stdout writing JSON lines, which every logger, uvicorn's
+    included, propagates to."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}},
+        "filters": {"redaction": {"()": LogRedaction}},
+        "handlers": {
+            "json": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["redaction"],
+                "stream": "ext://sys.stdout",
+            }
+        },
+        "root": {"handlers": ["json"], "level": logging.getLevelName(level)},
+        "loggers": {
+            name: {"handlers": [], "level": "INFO", "propagate": True}
+            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+        },
+    }
+
+
+def configure_logging(log_format: str) -> dict[str, Any] | None:
+    """Set logging up for ``serve``: text lines on stderr as before, or JSON lines on stdout.
+    Returns the ``log_config`` for uvicorn (None: uvicorn's own, for text)."""
+    if log_format == "json":
+        import logging.config
+
+        config = json_logging()
+        logging.config.dictConfig(config)
+        return config
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    return None

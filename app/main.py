@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from . import __version__, keyfile
 from .api import docs as api_docs
 from .api import faces
+from .api import metrics as api_metrics
 from .api.deps import Services
 from .api.edge import EdgeMiddleware
 from .api.errors import install_error_handlers
@@ -26,6 +27,7 @@ from .engine import Engine
 from .floor.roles import Role
 from .hub import Hub
 from .limits import Throttle
+from .logs import RequestIdMiddleware
 from .policy import Policy
 from .store import Store, make_engine, migrate
 
@@ -100,9 +102,11 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
 
     app.include_router(faces.router)
     app.include_router(api_docs.router)
+    app.include_router(api_metrics.router)  # GET /metrics, for Prometheus
     app.mount("/static", StaticFiles(directory=faces.frontend_dir() / "static"), name="static")
 
     app.add_middleware(EdgeMiddleware)
+    app.add_middleware(RequestIdMiddleware)  # outermost: refusals at the edge get an id too
 
     return app
 

@@ -89,6 +89,11 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "POST /api/v1/events/{event_id}/access-links": ORGANISER_ONLY,
     "GET /api/v1/events/{event_id}/access-links": ORGANISER_ONLY,
     "DELETE /api/v1/events/{event_id}/access-links/{link_id}": ORGANISER_ONLY,
+    # button boxes (routes/actions.py): a device link, or the floor; their commands: COMMAND_ROLES
+    "POST /api/v1/events/{event_id}/actions/{action}": frozenset({*RUNS_FLOOR, Role.DEVICE}),
+    "POST /api/v1/events/{event_id}/actions/message/{preset}": frozenset(
+        {*RUNS_FLOOR, Role.DEVICE}
+    ),
     # the faces: static pages; what they show comes through the API with their credential
     "GET /": EVERYONE,
     "GET /favicon.ico": EVERYONE,
@@ -106,6 +111,9 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /docs": EVERYONE,
     "GET /docs/oauth2-redirect": EVERYONE,
     "GET /redoc": EVERYONE,
+    # Prometheus's scrape (api/metrics.py): the organiser key; anonymous as well only with
+    # FLOORKEEPER_METRICS_PUBLIC=1 (an organiser link of one event is refused: 403)
+    "GET /metrics": ORGANISER_ONLY,
 }
 
 

@@ -55,6 +55,21 @@ def _request_of_fresh_delegate(world: World) -> tuple[str, str]:
     return response.json()["request_id"], delegate["token"]
 
 
+def _someone_speaking(world: World) -> None:
+    """A speaker with the floor, so the timer's buttons have a timer (the floor's own commands)."""
+    if world.state()["state"]["current"] is not None:
+        return
+    guest = {"type": "add_speaker", "name": "Guest speaker", "constituency": "academia"}
+    for command in (guest, {"type": "call_next"}):
+        response = world.command("organiser", command)
+        assert response.status_code == 200, response.text
+
+
+def _button_call(world: World, role: str) -> Call:
+    _someone_speaking(world)
+    return Call(f"/events/{world.event['id']}/actions/plus-30")
+
+
 def _fresh_link(world: World) -> str:
     response = world.call(
         "organiser", "POST", f"/events/{world.event['id']}/access-links", json={"role": "display"}
@@ -141,6 +156,10 @@ CALLS: dict[str, Callable[[World, str], Call]] = {
     ),
     "DELETE /api/v1/events/{event_id}/access-links/{link_id}": lambda w, r: Call(
         f"/events/{w.event['id']}/access-links/{_fresh_link(w)}"
+    ),
+    "POST /api/v1/events/{event_id}/actions/{action}": _button_call,
+    "POST /api/v1/events/{event_id}/actions/message/{preset}": lambda w, r: Call(
+        f"/events/{w.event['id']}/actions/message/conclude"
     ),
 }
 
@@ -232,6 +251,8 @@ FACES = {
     "GET /docs/oauth2-redirect": "/docs/oauth2-redirect",
     "GET /redoc": "/redoc",
 }
+#: Routes outside /api/v1 that need a credential, as a scraper calls them (no role: 401).
+MACHINES = {"GET /metrics": "/metrics"}
 SOCKETS = {
     "WEBSOCKET /ws/segments/{segment_id}": lambda w: f"/ws/segments/{w.segment_id}",
     "WEBSOCKET /ws/events/{event_id}": lambda w: f"/ws/events/{w.event['id']}",
@@ -283,7 +304,7 @@ def test_every_route_has_a_row_and_every_row_a_route(shared: World) -> None:
     routes = app_routes(shared.client)
     assert routes - ROUTES.keys() == set(), "routes without a row in app/api/access.py"
     assert ROUTES.keys() - routes == set(), "rows in app/api/access.py without a route"
-    assert ROUTES.keys() == CALLS.keys() | FACES.keys() | SOCKETS.keys()
+    assert ROUTES.keys() == CALLS.keys() | FACES.keys() | SOCKETS.keys() | MACHINES.keys()
 
 
 CELLS = [(route, role) for route in ROUTES for role in ROLES]
@@ -301,6 +322,12 @@ def test_cell(shared: World, route: str, role: str) -> None:
         headers = _auth(shared.tokens[role])
         response = shared.client.request(method, FACES[route], headers=headers)
         assert response.status_code == 200 if allowed else 403
+        return
+    if route in MACHINES:
+        response = shared.client.request(
+            method, MACHINES[route], headers=_auth(shared.tokens[role])
+        )
+        assert response.status_code == 200 if allowed else 401 if role == ANONYMOUS else 403
         return
     call = CALLS[route](shared, role)
     token = call.token if call.token is not None else shared.tokens[role]

@@ -1,0 +1,210 @@
+"""Button boxes: one POST per button of a Stream Deck or a Bitfocus Companion "generic HTTP"
+action, on the event's live segment, with no body and no command id.
+
+A press becomes one command handed to ``Engine.execute`` (the one entry point: policy, dedupe,
+decide), with a command id made here. A button bounces and a finger presses twice: a press of
+the same action by the same credential within ``DOUBLE_PRESS_S`` of the first press is the SAME
+press, sent again with the first press's command id and command, so the engine's dedupe answers
+it with the first press's result (``"duplicate": true``), waiting for it if it is still being
+written. Outside the window a press is a new command, so +30 s pressed twice, a second apart,
+adds a minute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from ...floor import Actor, NotFound
+from ...floor import commands as c
+from ...floor.model import SegmentState
+from ...floor.possible import toggle_command
+from ..access import authorise
+from .common import ActorDep, ServicesDep
+
+router = APIRouter(tags=["button boxes"])
+
+#: Seconds within which a second press of the same action by the same device is the same press.
+DOUBLE_PRESS_S: Final = 0.7
+#: What ``plus-30`` and ``minus-30`` add and remove, in milliseconds.
+STEP_MS: Final = 30_000
+
+
+class Action(StrEnum):
+    """The buttons, and the console's command each sends (``toggle``: the console's
+    start/pause/resume button, whichever the speaker's timer calls for now)."""
+
+    NEXT = "next"
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    TOGGLE = "toggle"
+    PLUS_30 = "plus-30"
+    MINUS_30 = "minus-30"
+    END_TURN = "end-turn"
+
+
+class Preset(StrEnum):
+    """The messages a button may put on the speaker clock (``message/{preset}``)."""
+
+    CONCLUDE = "conclude"
+    TIME = "time"
+    SLOW = "slow"
+
+
+#: What each preset shows on the speaker clock (English; a console types any other text).
+PRESETS: Final[dict[Preset, str]] = {
+    Preset.CONCLUDE: "Please conclude",
+    Preset.TIME: "Your time is up",
+    Preset.SLOW: "Please slow down",
+}
+
+_TIMER: Final[dict[str, Callable[[], c.SegmentCommand]]] = {
+    "start_timer": c.StartTimer,
+    "pause_timer": c.PauseTimer,
+    "resume_timer": c.ResumeTimer,
+}
+
+
+def command_for(action: Action, segment: SegmentState) -> c.SegmentCommand:
+    """The command a button sends on this state of the live segment."""
+    if action is Action.NEXT:
+        return c.CallNext()
+    if action is Action.START:
+        return c.StartTimer()
+    if action is Action.PAUSE:
+        return c.PauseTimer()
+    if action is Action.RESUME:
+        return c.ResumeTimer()
+    if action is Action.TOGGLE:
+        return _TIMER[toggle_command(segment)]()
+    if action is Action.PLUS_30:
+        return c.AdjustTime(delta_ms=STEP_MS)
+    if action is Action.MINUS_30:
+        return c.AdjustTime(delta_ms=-STEP_MS)
+    return c.EndTurn()
+
+
+class ActionResult(BaseModel):
+    """What a press did: the command sent on the live segment and the engine's answer."""
+
+    action: str = Field(description="The button: `next`, `toggle`, `message/conclude`, ...")
+    command: str = Field(description="The command type sent, e.g. `call_next`.")
+    command_id: str = Field(description="Made by the server; the same for a double press.")
+    segment_id: str
+    version: int
+    events: list[str]
+    duplicate: bool = Field(
+        default=False, description="A second press within the double-press window."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    at: float
+    command_id: str
+    segment_id: str
+    command: c.SegmentCommand
+
+
+class Presses:
+    """The last press of each button per credential and event (a few per device)."""
+
+    def __init__(
+        self, window_s: float = DOUBLE_PRESS_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.window_s = window_s
+        self.clock = clock
+        self._last: dict[tuple[str, str, str], Press] = {}
+
+    def press(self, key: tuple[str, str, str], new: Callable[[float], Press]) -> Press:
+        """The first press's, within the window; else a new press, remembered."""
+        now = self.clock()
+        last = self._last.get(key)
+        if last is not None and now - last.at < self.window_s:
+            return last
+        made = self._last[key] = new(now)
+        return made
+
+
+def presses_of(request: Request) -> Presses:
+    state = request.app.state
+    presses: Presses | None = getattr(state, "device_presses", None)
+    if presses is None:
+        presses = state.device_presses = Presses()
+    return presses
+
+
+def _sender(actor: Actor) -> str:
+    """Who pressed, short enough for a command id: the access link's id (the organiser key's
+    presses are the organiser's)."""
+    who = actor.credential_id or actor.role.value
+    return who if len(who) <= 16 else hashlib.sha256(who.encode()).hexdigest()[:16]
+
+
+async def _press(
+    request: Request,
+    svc: ServicesDep,
+    actor: Actor,
+    event_id: str,
+    name: str,
+    command_of: Callable[[SegmentState], c.SegmentCommand],
+) -> ActionResult:
+    engine = svc.engine
+    hearing = engine.hearing(event_id)
+
+    def new(at: float) -> Press:
+        latest = hearing.latest  # the state the command is decided on
+        live = latest.live_segment_id
+        if live is None:
+            raise NotFound(
+                f"no segment of event {event_id!r} is live: start one from the console, "
+                "then press again"
+            )
+        command_id = f"box:{_sender(actor)}:{name.replace('/', '.')}:{engine.clock()}"
+        return Press(at, command_id, live, command_of(latest.segments[live]))
+
+    press = presses_of(request).press((_sender(actor), event_id, name), new)
+    result = await engine.execute(
+        event_id, press.segment_id, press.command, actor, press.command_id
+    )
+    return ActionResult(
+        action=name,
+        command=press.command.type,
+        command_id=result["command_id"],
+        segment_id=result["segment_id"],
+        version=result["version"],
+        events=result["events"],
+        duplicate=result.get("duplicate", False),
+    )
+
+
+@router.post("/events/{event_id}/actions/message/{preset}")
+async def press_message(
+    event_id: str, preset: Preset, request: Request, actor: ActorDep, svc: ServicesDep
+) -> ActionResult:
+    """A button that puts a preset message on the speaker clock (docs/protocol.md)."""
+    authorise(actor, "POST /api/v1/events/{event_id}/actions/message/{preset}", event_id)
+    text = PRESETS[preset]
+    return await _press(
+        request, svc, actor, event_id, f"message/{preset.value}", lambda _: c.SetMessage(text=text)
+    )
+
+
+@router.post("/events/{event_id}/actions/{action}")
+async def press_action(
+    event_id: str, action: Action, request: Request, actor: ActorDep, svc: ServicesDep
+) -> ActionResult:
+    """A button of a button box: the console's command on the live segment, no body needed; a
+    second press within 0.7 s is the same press (docs/protocol.md)."""
+    authorise(actor, "POST /api/v1/events/{event_id}/actions/{action}", event_id)
+    return await _press(
+        request, svc, actor, event_id, action.value, lambda segment: command_for(action, segment)
+    )
