@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Request, Route, expect
+from playwright.sync_api import Browser, Page, Request, Route, WebSocketRoute, expect
 
 from tests.e2e.server import Api
 
@@ -565,7 +565,10 @@ def test_another_days_link_is_for_joining_that_day(phone: Page, faces: dict[str,
 
 # --- refusals: shown, never sent again in a loop -------------------------------------------------
 
-FLOOR_REQUESTS = "**/api/v1/segments/*/floor-requests"
+SOCKETS = re.compile(r".*/ws/.*")
+
+#: What a floor command frame from the phone looks like on the socket.
+Frame = dict[str, Any]
 
 
 def wait_until(page: Page, condition: Callable[[], bool], timeout_ms: int = 5000) -> None:
@@ -577,8 +580,30 @@ def wait_until(page: Page, condition: Callable[[], bool], timeout_ms: int = 5000
     assert condition()
 
 
+def floor_commands(page: Page, answer: Callable[[WebSocketRoute, Frame], bool]) -> None:
+    """Pass the phone's socket through to the server, except its floor commands, which
+    `answer(socket, frame)` sees first: it returns True when it answered the frame itself (or
+    dropped it), False to let it through to the server."""
+
+    def handler(socket: WebSocketRoute) -> None:
+        server = socket.connect_to_server()
+
+        def from_page(message: str | bytes) -> None:
+            frame = json.loads(message)
+            command = frame.get("command") if isinstance(frame, dict) else None
+            kind = command.get("type") if isinstance(command, dict) else None
+            floor = frame.get("type") == "command" and kind in ("request_floor", "withdraw_request")
+            if floor and answer(socket, frame):
+                return
+            server.send(message)
+
+        socket.on_message(from_page)
+
+    page.route_web_socket(SOCKETS, handler)
+
+
 def refuse(status_code: int, code: str, **extra: Any) -> Any:
-    """A route handler answering every floor request as the server refuses one."""
+    """A route handler answering every REST call as the server refuses one."""
 
     def handler(route: Route) -> None:
         body = {"error": {"code": code, "message": f"refused: {code}"}, **extra}
@@ -587,19 +612,48 @@ def refuse(status_code: int, code: str, **extra: Any) -> Any:
     return handler
 
 
+def refusal(socket: WebSocketRoute, frame: Frame, code: str, **extra: Any) -> bool:
+    """Answer a floor command as the server refuses one."""
+    answer = {"type": "error", "code": code, "message": f"refused: {code}"}
+    socket.send(json.dumps({**answer, "command_id": frame["command_id"], **extra}))
+    return True
+
+
+def test_a_floor_request_goes_over_the_socket_the_phone_holds(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """No HTTP request for it: no TCP or TLS handshake, no HTTP stack (issue 16, item 3)."""
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    posts: list[str] = []
+    phone.on("request", lambda r: posts.append(r.url) if r.method != "GET" else None)
+    seen: list[Frame] = []
+    floor_commands(phone, lambda socket, frame: bool(seen.append(frame)))
+    join(phone)
+    posts.clear()  # joining is a REST call; asking for the floor is not
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+    assert [frame["command"]["type"] for frame in seen] == ["request_floor"]
+    assert not [url for url in posts if "/floor-requests" in url or "/commands" in url]
+    phone.get_by_role("button", name="Withdraw").click()
+    wait_until(phone, lambda: [f["command"]["type"] for f in seen][-1] == "withdraw_request")
+    wait_until(phone, lambda: api.state(segment_id)["state"]["requests"] == [])
+
+
 def test_a_refusal_the_form_could_not_know_is_shown(phone: Page, faces: dict[str, Any]) -> None:
     api: Api = faces["api"]
     segment_id = opening(faces)
     start(api, segment_id)
-    join(phone)
-    sent: list[str] = []
+    sent: list[Frame] = []
 
-    def list_closes_first(route: Route) -> None:  # the moderator was a moment quicker
-        sent.append(route.request.post_data or "")
+    def list_closes_first(socket: WebSocketRoute, frame: Frame) -> bool:
+        sent.append(frame)  # the moderator was a moment quicker
         command(api, segment_id, type="close_list")
-        route.continue_()
+        return False
 
-    phone.route(FLOOR_REQUESTS, list_closes_first)
+    floor_commands(phone, list_closes_first)
+    join(phone)
     request_floor(phone)
     expect(phone.locator("#request-error")).to_have_text("The list of speakers is closed.")
     # the update that closed the list follows: only a point of order is left, and it says why
@@ -617,14 +671,14 @@ def test_a_refusal_is_not_sent_again_while_nothing_changed(
     api: Api = faces["api"]
     segment_id = opening(faces)
     start(api, segment_id)
-    join(phone)
-    sent: list[str] = []
-    phone.on(
-        "request",
-        lambda r: sent.append(r.url) if r.method == "POST" and "floor-requests" in r.url else None,
-    )
-    phone.route(FLOOR_REQUESTS, refuse(403, "forbidden"))
+    sent: list[Frame] = []
 
+    def forbidden(socket: WebSocketRoute, frame: Frame) -> bool:
+        sent.append(frame)
+        return refusal(socket, frame, "forbidden")
+
+    floor_commands(phone, forbidden)
+    join(phone)
     request_floor(phone)
     error = phone.locator("#request-error")
     expect(error).to_have_text("This phone may not do that. Ask the secretariat for help.")
@@ -644,14 +698,14 @@ def test_a_rate_limit_is_waited_out_once_then_the_phone_stops(
     phone: Page, faces: dict[str, Any]
 ) -> None:
     start(faces["api"], opening(faces))
-    join(phone)
     sent: list[float] = []
 
-    def limited(route: Route) -> None:
+    def limited(socket: WebSocketRoute, frame: Frame) -> bool:
         sent.append(time.monotonic())
-        refuse(429, "rate_limited", retry_after_s=2)(route)
+        return refusal(socket, frame, "rate_limited", retry_after_s=2)
 
-    phone.route(FLOOR_REQUESTS, limited)
+    floor_commands(phone, limited)
+    join(phone)
     request_floor(phone)
     error = phone.locator("#request-error")
     expect(error).to_contain_text("trying again in 2 seconds")
@@ -670,24 +724,26 @@ def test_a_rate_limit_is_waited_out_once_then_the_phone_stops(
 def test_a_lost_answer_is_sent_again_with_the_same_command_id(
     phone: Page, faces: dict[str, Any]
 ) -> None:
+    """The socket drops with the request on its way: the phone reconnects and sends it again;
+    then the server cannot write it (503): sent again after a wait; then it is applied, once."""
     api: Api = faces["api"]
     segment_id = opening(faces)
     start(api, segment_id)
-    join(phone)
     command_ids: list[str] = []
 
-    def flaky(route: Route) -> None:
-        command_ids.append(json.loads(route.request.post_data or "{}")["command_id"])
+    def flaky(socket: WebSocketRoute, frame: Frame) -> bool:
+        command_ids.append(frame["command_id"])
         if len(command_ids) == 1:
-            route.abort("internetdisconnected")  # no answer at all
-        elif len(command_ids) == 2:
-            refuse(503, "storage_unavailable")(route)  # the server could not write it
-        else:
-            route.continue_()
+            socket.close(code=4000, reason="the network went away")
+            return True
+        if len(command_ids) == 2:
+            return refusal(socket, frame, "storage_unavailable")
+        return False
 
-    phone.route(FLOOR_REQUESTS, flaky)
+    floor_commands(phone, flaky)
+    join(phone)
     request_floor(phone)
-    expect(status(phone)).to_contain_text("Request sent")
+    expect(status(phone)).to_contain_text("Request sent", timeout=15_000)
     assert len(command_ids) == 3 and len(set(command_ids)) == 1
     assert [r["name"] for r in api.state(segment_id)["state"]["requests"]] == ["Amina Diallo"]
     expect(phone.locator("#request-error")).to_be_hidden()
@@ -695,12 +751,14 @@ def test_a_lost_answer_is_sent_again_with_the_same_command_id(
 
 def test_a_refusal_in_arabic(phone: Page, faces: dict[str, Any]) -> None:
     start(faces["api"], opening(faces))
+    floor_commands(
+        phone, lambda socket, frame: refusal(socket, frame, "rate_limited", retry_after_s=1)
+    )
     phone.get_by_label("Language", exact=True).select_option("ar")
     phone.get_by_label("اسمك").fill("ليلى حداد")
     phone.get_by_label("فئة أصحاب المصلحة").select_option("migrant_association")
     phone.get_by_role("button", name="انضمام").click()
     expect(phone.locator("#identity")).to_contain_text("ليلى حداد")
-    phone.route(FLOOR_REQUESTS, refuse(429, "rate_limited", retry_after_s=1))
     phone.get_by_role("button", name="اطلب الكلمة").click()
     expect(phone.locator("#request-error")).to_have_text(
         "طلبات كثيرة جدًا من هذا الهاتف. انتظر 1 ثانية ثم حاول مرة أخرى.", timeout=5000

@@ -3,11 +3,11 @@
 // `can_request` (for everyone) nor the delegate's own `can_request` names a reason against it.
 // A refusal is shown in the delegate's language and not sent again while nothing has changed.
 
-import { api, newId } from "../client.js";
+import { newId } from "../client.js";
 import { setText } from "../dom.js";
 import { REQUESTABLE_KINDS, t } from "../i18n.js";
 import { ACTIVE, myRequests, segmentOf } from "./mine.js";
-import { Stopped, retryAfterMs, sendUntilAnswered } from "./send.js";
+import { Stopped, retryAfterMs, sendUntilAnswered, viaSocket } from "./send.js";
 import { reasonText, showError, waitingText } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
@@ -116,9 +116,9 @@ export function createRequestForm(ctx) {
     busy(true);
     showError(errorBox, null);
     try {
-      const result = await sendUntilAnswered(
+      await sendUntilAnswered(
         () =>
-          api("POST", `/segments/${segment.id}/floor-requests`, { command_id: attempt.id, kind, note }),
+          viaSocket(connection, { type: "request_floor", kind, note }, { segmentId: segment.id, commandId: attempt.id }),
         { onRetry: (error, ms) => tell(waitingText(error, ms), "wait"), still: () => ctx.connection === connection },
       );
       retry = null;
@@ -128,10 +128,7 @@ export function createRequestForm(ctx) {
       pooOpen = false;
       window.scrollTo(0, 0);
       $("status-cards").focus({ preventScroll: true }); // the answer is up there now
-      if (connection.segmentId === segment.id && result.version >= (connection.version || 0)) {
-        connection.mine = result.requests; // shown at once; the socket's own frame follows
-        if (result.can_request) connection.canRequest = result.can_request;
-      }
+      // the socket's `mine` frame, sent before the ack, has shown the request already
       ctx.render();
     } catch (error) {
       if (error instanceof Stopped) return;

@@ -1,11 +1,36 @@
-// Sending a floor command over REST until the server has answered it, and no further. A lost
-// answer (no network) or a server that could not write (503) is sent again with the same command
-// id, which the server applies once; a rate limit (429) is waited out once; every other refusal
-// is the server's last word on that request in that state, shown, never sent again in a loop.
+// Sending a floor command until the server has answered it, and no further. A lost answer (no
+// network) or a server that could not write (503) is sent again with the same command id, which
+// the server applies once; a rate limit (429) is waited out once; every other refusal is the
+// server's last word on that request in that state, shown, never sent again in a loop.
+//
+// The phone's floor commands go over the socket it already holds (`viaSocket`): no TCP or TLS
+// handshake, no HTTP stack. The connection keeps a command it could not send and sends it again,
+// with its id, when the socket is back; its refusals read as the REST ones would.
 
 import { ApiError } from "../client.js";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The HTTP status a socket refusal stands for, so that it is handled as REST's would be. */
+const SOCKET_STATUS = {
+  rate_limited: 429,
+  storage_unavailable: 503,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+};
+
+/**
+ * Send `command` on the connection's socket (to `segmentId`, with `commandId`): resolves with the
+ * ack, rejects with an ApiError whose status is the one REST would have answered.
+ */
+export function viaSocket(connection, command, { segmentId, commandId }) {
+  return connection.send(command, { segmentId, commandId }).catch((frame) => {
+    if (frame instanceof Error) throw frame;
+    const status = SOCKET_STATUS[frame.code] ?? (frame.code === "invalid_command" ? 422 : 409);
+    throw new ApiError(status, frame.code, frame.message, frame);
+  });
+}
 
 /** The loop was given up: the page moved on (another delegate, signed out) while it waited. */
 export class Stopped extends Error {}

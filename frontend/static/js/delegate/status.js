@@ -2,11 +2,11 @@
 // (with their clock), and how it ended. Rebuilt only when what they show changes, so a screen
 // reader hears a change once; "next" and "speaking" also vibrate the phone once.
 
-import { api, newId } from "../client.js";
+import { newId } from "../client.js";
 import { fill, h } from "../dom.js";
 import { currentLanguage, kindLabel, t } from "../i18n.js";
 import { ACTIVE, myRequests, phaseFor, placeOf, segmentOf } from "./mine.js";
-import { Stopped, sendUntilAnswered } from "./send.js";
+import { Stopped, sendUntilAnswered, viaSocket } from "./send.js";
 import { showError, tNodes, waitingText } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
@@ -148,7 +148,12 @@ export function createStatus(ctx) {
     showError($("floor-error"), null);
     try {
       await sendUntilAnswered(
-        () => api("DELETE", `/segments/${segment.id}/floor-requests/${request.id}?command_id=${commandId}`),
+        () =>
+          viaSocket(
+            connection,
+            { type: "withdraw_request", request_id: request.id },
+            { segmentId: segment.id, commandId },
+          ),
         {
           onRetry: (error, ms) => showError($("floor-error"), waitingText(error, ms), "wait"),
           still: () => ctx.connection === connection,
