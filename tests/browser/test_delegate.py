@@ -629,7 +629,12 @@ def test_a_floor_request_goes_over_the_socket_the_phone_holds(
     posts: list[str] = []
     phone.on("request", lambda r: posts.append(r.url) if r.method != "GET" else None)
     seen: list[Frame] = []
-    floor_commands(phone, lambda socket, frame: bool(seen.append(frame)))
+
+    def watch(socket: WebSocketRoute, frame: Frame) -> bool:
+        seen.append(frame)
+        return False  # through to the server
+
+    floor_commands(phone, watch)
     join(phone)
     posts.clear()  # joining is a REST call; asking for the floor is not
     request_floor(phone)
