@@ -206,6 +206,35 @@ export function formatClock(ms) {
   return over ? `+${body}` : body;
 }
 
+/**
+ * How long until a timer shown with `formatClock` changes, at server time `now`: the instant its
+ * remaining time crosses the next whole second (down while counting down, up in overtime). A
+ * screen that redraws then, not on a fixed beat, shows each new second within a frame of every
+ * other screen that agrees on the server's clock (issue 16: clocks that agree to the frame).
+ */
+export function msToNextSecond(timer, now) {
+  if (!timer || timer.state !== "running") return null;
+  const remaining = timer.deadline_at - now;
+  return ((remaining % 1000) + 1000) % 1000 || 1000;
+}
+
+/**
+ * Call `tick()` now and again each time the screen should change: at the next second of the
+ * running timer (`next()`: ms, or null when nothing runs), else after `idleMs`: a timeout to just
+ * past the boundary, so the new second is in the next frame painted.
+ */
+export function tickOnTheSecond(tick, next, idleMs = 250) {
+  let timeout = null;
+  const run = () => {
+    tick();
+    const wait = next();
+    clearTimeout(timeout);
+    timeout = setTimeout(run, wait == null ? idleMs : Math.min(wait + 1, idleMs * 4));
+  };
+  run();
+  return () => clearTimeout(timeout);
+}
+
 /** Keep the screen on (display and clock); asked again whenever the page becomes visible. */
 export function keepAwake() {
   if (!("wakeLock" in navigator)) return;
