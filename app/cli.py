@@ -1,5 +1,9 @@
 """``floorkeeper serve``: one process with everything, on SQLite unless told otherwise; and
-``export``/``import`` (one event) and ``backup``/``restore`` (the whole database)."""
+``export``/``import`` (one event) and ``backup``/``restore`` (the whole database).
+
+``serve --log-format json`` (or ``FLOORKEEPER_LOG_FORMAT=json``) writes the log as JSON lines on
+stdout, uvicorn's access lines included, each with the REST request's id (app/logs.py); the
+banner then goes into the log too, without its secrets."""
 
 from __future__ import annotations
 
@@ -11,16 +15,18 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
+from uvicorn.config import LOGGING_CONFIG
 
 from . import keyfile
 from .api import connections
 from .api.connections import Guard, guarded
 from .api.wire import PreparedFramesProtocol, websocket_protocol
 from .config import ConfigError, Limits, Settings
-from .logs import install_log_filters
+from .logs import LOG_FORMATS, configure_logging, install_log_filters
 from .main import StartupInfo, create_app
 
 log = logging.getLogger("floorkeeper")
@@ -36,16 +42,19 @@ def uvicorn_config(
     guard: Guard | None = None,
     http: type[asyncio.Protocol] | str | None = None,
     ws: type[asyncio.Protocol] = PreparedFramesProtocol,
+    log_config: dict[str, Any] | None = None,
 ) -> uvicorn.Config:
     """``guard``: the connection guard (app/api/connections.py; default: the default ``Limits``'
     under the present file limit); ``http``: the HTTP protocol (default: h11 under the guard);
-    ``ws``: the WebSocket protocol (``wire.websocket_protocol()``)."""
+    ``ws``: the WebSocket protocol (``wire.websocket_protocol()``); ``log_config``: logging's
+    dictConfig for uvicorn (``logs.json_logging()``; default: uvicorn's own text lines)."""
     guard = guard or Guard.from_limits(Limits(), forwarded_allow_ips)
     return uvicorn.Config(
         app,  # type: ignore[arg-type]
         host=host,
         port=port,
         log_level="info",
+        log_config=LOGGING_CONFIG if log_config is None else log_config,
         # h11 (uvicorn's "auto" without httptools, as here) with a deadline for every request
         # head and caps on connections, per address and in all (app/api/connections.py)
         http=guarded(guard) if http is None else http,
@@ -108,6 +117,20 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("FLOORKEEPER_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         help="addresses of TLS proxies whose X-Forwarded-* headers are trusted "
         "(default: FLOORKEEPER_FORWARDED_ALLOW_IPS or 127.0.0.1; '*' trusts any)",
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default=os.environ.get("FLOORKEEPER_LOG_FORMAT", "text").strip().lower() or "text",
+        help="text lines on stderr, or one JSON object per line on stdout (time, level, logger, "
+        "message, request_id) for a log collector; never a secret (default: "
+        "FLOORKEEPER_LOG_FORMAT or text)",
+    )
+    serve.add_argument(
+        "--metrics-public",
+        action="store_true",
+        help="serve GET /metrics without a credential, for a scraper on a private network "
+        "(default: FLOORKEEPER_METRICS_PUBLIC; else the organiser key is needed)",
     )
     serve.add_argument(
         "--demo",
@@ -191,12 +214,23 @@ def run_tool(args: argparse.Namespace) -> int:
     return 0
 
 
-def banner(info: StartupInfo, base: str) -> str:
+def banner(info: StartupInfo, base: str, secrets: bool = True) -> str:
+    """What ``serve`` prints once it is up. ``secrets=False`` (a JSON log, which a collector
+    keeps and ships): no organiser key and no link's key, only where to find them."""
     lines = ["", f"Floorkeeper is running at {base}", f"  API docs (OpenAPI):  {base}/docs"]
     if info.organiser_key_file:
         lines.append(keyfile.banner_line(info.organiser_key_file))
-    if info.organiser_key:
+    if info.organiser_key and secrets:
         lines.append(f"  Organiser key (shown once, keep it safe): {info.organiser_key}")
+    elif info.organiser_key:
+        lines.append(
+            "  Organiser key (new): not written to a JSON log and not kept in a file: set "
+            f"FLOORKEEPER_ORGANISER_KEY (or {keyfile.ENVIRONMENT}) and restart"
+        )
+    if info.links and not secrets:
+        lines.append(
+            "  The links below carry no key in a JSON log: mint links with the organiser key"
+        )
     if info.demo_event_id:
         lines.append(f"  Demo event:          {info.demo_event_id}")
     labels = {
@@ -207,7 +241,8 @@ def banner(info: StartupInfo, base: str) -> str:
         "delegate": "Delegates join",
     }
     for role, path in info.links.items():
-        lines.append(f"  {labels.get(role, role) + ':':<20} {base}{path}")
+        shown = path if secrets else path.partition("#")[0]
+        lines.append(f"  {labels.get(role, role) + ':':<20} {base}{shown}")
     return "\n".join(lines) + "\n"
 
 
@@ -235,13 +270,19 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command != "serve":
         return run_tool(args)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    as_json = args.log_format == "json"
+    log_config = configure_logging(args.log_format)
     connections.install_log_filter()  # asyncio's failed accepts: counted, not one traceback each
     try:
-        settings = Settings.from_env(database_url=args.database_url)
+        settings = Settings.from_env(
+            database_url=args.database_url, metrics_public=args.metrics_public or None
+        )
     except ConfigError as error:
         print(f"floorkeeper: {error}", file=sys.stderr)
         return 2
+    if as_json and keyfile.configured() is None and settings.organiser_key is None:
+        # a key made on first start goes to a file (0600, in the working directory), not the log
+        os.environ[keyfile.ENVIRONMENT] = str(Path("floorkeeper-organiser-key").absolute())
     # before the app opens its database: the file limit, then the caps that follow from it
     guard, http = connection_guard(settings.limits, args.forwarded_allow_ips)
     ws = websocket_protocol()
@@ -249,7 +290,14 @@ def main(argv: list[str] | None = None) -> int:
     base = settings.public_url or f"http://{args.host}:{args.port}"
 
     config = uvicorn_config(
-        app, args.host, args.port, args.forwarded_allow_ips, guard=guard, http=http, ws=ws
+        app,
+        args.host,
+        args.port,
+        args.forwarded_allow_ips,
+        guard=guard,
+        http=http,
+        ws=ws,
+        log_config=log_config,
     )
     logging.getLogger("uvicorn.error").addFilter(ClientFaultsAreNotCrashes())  # after its setup
     install_log_filters()  # join codes and stored values out of the log (app/logs.py)
@@ -260,7 +308,12 @@ def main(argv: list[str] | None = None) -> int:
     async def startup(sockets: object = None) -> None:
         await original_startup(sockets=sockets)  # type: ignore[arg-type]
         settle_garbage_collector()
-        print(banner(app.state.startup, base), flush=True)
+        if as_json:  # one record per line of the banner, in the log's own format
+            for line in banner(app.state.startup, base, secrets=False).splitlines():
+                if line.strip():
+                    log.info("%s", line.strip())
+        else:
+            print(banner(app.state.startup, base), flush=True)
 
     server.startup = startup  # type: ignore[method-assign]
     server.run()

@@ -307,9 +307,8 @@ def configure_logging(log_format: str) -> dict[str, Any] | None:
     if log_format == "json":
         import logging.config
 
-        config = json_logging()
-        logging.config.dictConfig(config)
-        return config
+        logging.config.dictConfig(json_logging())
+        return json_logging()  # a fresh one: dictConfig takes the "()" keys out of what it reads
     logging.basicConfig(
         level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
