@@ -26,7 +26,7 @@ from .api import connections
 from .api.connections import Guard, guarded
 from .api.wire import PreparedFramesProtocol, websocket_protocol
 from .config import ConfigError, Limits, Settings
-from .logs import LOG_FORMATS, configure_logging, install_log_filters
+from .logs import LOG_FORMATS, configure_logging, install_log_filters, redact_path
 from .main import StartupInfo, create_app
 
 log = logging.getLogger("floorkeeper")
@@ -241,7 +241,7 @@ def banner(info: StartupInfo, base: str, secrets: bool = True) -> str:
         "delegate": "Delegates join",
     }
     for role, path in info.links.items():
-        shown = path if secrets else path.partition("#")[0]
+        shown = path if secrets else redact_path(path.partition("#")[0])  # no key, no join code
         lines.append(f"  {labels.get(role, role) + ':':<20} {base}{shown}")
     return "\n".join(lines) + "\n"
 

@@ -165,3 +165,20 @@ def test_the_serve_config_routes_uvicorn_through_the_formatter() -> None:
     assert config["formatters"]["json"]["()"] is JsonFormatter
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         assert config["loggers"][name] == {"handlers": [], "level": "INFO", "propagate": True}
+
+
+def test_the_banner_of_a_json_log_keeps_no_secret() -> None:
+    from app.cli import banner
+    from app.main import StartupInfo
+
+    info = StartupInfo(
+        organiser_key="generated-organiser-key-0123",
+        demo_event_id="e1",
+        links={"display": "/display/e1#key=display-key-0123", "delegate": "/join/JOINCODE9"},
+    )
+    shown = banner(info, "http://127.0.0.1:8000", secrets=False)
+    for secret in ("generated-organiser-key-0123", "display-key-0123", "JOINCODE9"):
+        assert secret not in shown
+    assert "http://127.0.0.1:8000/display/e1\n" in shown
+    assert "FLOORKEEPER_ORGANISER_KEY" in shown  # what to do instead
+    assert "generated-organiser-key-0123" in banner(info, "http://127.0.0.1:8000")  # text: shown
