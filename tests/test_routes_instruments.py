@@ -75,7 +75,7 @@ def test_the_schedule_tells_the_time_in_the_events_zone(make_client: AppFactory)
     )
     schedule = world.call("moderator", "GET", f"/events/{world.event['id']}/schedule").json()
     (segment,) = schedule["segments"]
-    assert segment["scheduled_start"] == "2022-05-16T10:00:00-04:00"
+    assert segment["scheduled_start_at_local"] == "2022-05-16T10:00:00-04:00"
     assert schedule["timezone"] == "America/New_York"
     assert schedule["live"]["segment_id"] == world.segment_id
 

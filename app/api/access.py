@@ -48,6 +48,7 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /api/v1/events": ANY_ROLE,  # each credential sees its own event only
     "POST /api/v1/events": ORGANISER_ONLY,
     "GET /api/v1/events/{event_id}": ANY_ROLE,  # delegates do not see the join code
+    "PATCH /api/v1/events/{event_id}": ORGANISER_ONLY,  # the key, or an organiser link of it
     "POST /api/v1/events/{event_id}/join-code": ORGANISER_ONLY,  # rotate it
     "GET /api/v1/events/{event_id}/join-qr.svg": frozenset({ORGANISER, MODERATOR, DISPLAY}),
     # segments and the live floor

@@ -1,4 +1,9 @@
-"""Request and response bodies of the REST API (the command schema lives in app.floor.commands)."""
+"""Request and response bodies of the REST API (the command schema lives in app.floor.commands;
+the live state's answer in ``state_schemas.py``).
+
+Answers: every ``x_at`` (epoch ms) is followed by ``x_at_local`` (``LocalTime``: the same instant
+as ISO 8601 in the event's time zone, ``app/api/times.py``). Each answer model lists exactly the
+keys the route sends: a field is required unless the route may leave it out."""
 
 from __future__ import annotations
 
@@ -6,11 +11,29 @@ import datetime
 import zoneinfo
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
-from ..floor.commands import CommandId, Note, Organisation, SegmentChanges, SegmentDetails
-from ..floor.model import Constituency, FloorLanguage, Gender, Language, TurnKind
+from ..floor.commands import (
+    Aim,
+    CommandId,
+    Kind,
+    Line,
+    Note,
+    Organisation,
+    SegmentPosition,
+    Title,
+)
+from ..floor.model import (
+    Constituency,
+    FloorLanguage,
+    Gender,
+    Language,
+    RequestStatus,
+    SegmentStatus,
+    TurnKind,
+)
 from ..floor.text import PeoplesText
+from .times import DATE_PATTERN, Instant
 
 # People's text, cleaned then limited (app/floor/text.py); each limit fits its column in
 # app/store/tables.py.
@@ -19,6 +42,51 @@ Text = Annotated[str, PeoplesText(200)]
 
 
 _ZONES = zoneinfo.available_timezones() | {"UTC"}
+
+
+def _known_zone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {value!r}") from error
+    return value
+
+
+def _real_date(value: str) -> str:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError as error:  # the pattern admits real dates only; kept as a second lock
+        raise ValueError(f"no such date {value!r}") from error
+    return value
+
+
+#: An IANA time zone name; the names this server knows, so a client (and schemathesis) can tell
+#: a valid one.
+Zone = Annotated[
+    str,
+    Field(
+        description="An IANA time zone name (Europe/Geneva, America/New_York, UTC).",
+        json_schema_extra={"enum": sorted(_ZONES)},
+    ),
+    AfterValidator(_known_zone),
+]
+#: The meeting day, ``YYYY-MM-DD`` (years 1971 to 9998, days that exist).
+EventDate = Annotated[
+    str,
+    Field(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}),
+    AfterValidator(_real_date),
+]
+EventTitle = Annotated[str, PeoplesText(300, required=True)]
+Venue = Annotated[str, PeoplesText(300)]
+#: ISO 8601 in the event's time zone, to the second: the ``x_at`` before it, for people.
+LocalTime = Annotated[
+    str,
+    Field(
+        description="The instant before it (`x_at`) as ISO 8601 in the event's time zone.",
+        examples=["2026-12-04T10:00:00+01:00"],
+        json_schema_extra={"format": "date-time"},
+    ),
+]
 
 
 class Body(BaseModel):
@@ -36,35 +104,52 @@ class ErrorOut(BaseModel):
 
 
 class EventCreate(Body):
-    title: Annotated[str, PeoplesText(300, required=True)]
-    venue: Annotated[str, PeoplesText(300)] = ""
+    title: EventTitle
+    venue: Venue = ""
     room: Text = ""
-    # the names this server knows, so that a client (and schemathesis) can tell a valid one
-    timezone: Annotated[str, Field(json_schema_extra={"enum": sorted(_ZONES)})] = "UTC"
-    date: (
-        Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})]
-        | None
-    ) = None
+    timezone: Zone = "UTC"
+    date: EventDate | None = None
     languages: list[Language] = Field(default_factory=lambda: list(Language))
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
-        return value
 
-    @field_validator("date")
-    @classmethod
-    def _real_date(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                datetime.date.fromisoformat(value)
-            except ValueError as error:  # "2022-13-45" matches the pattern
-                raise ValueError(f"no such date {value!r}") from error
-        return value
+class EventPatch(Body):
+    """Changes to an event; a field left out, or null, stays as it is (so the date, once set,
+    is changed, not removed)."""
+
+    title: EventTitle | None = None
+    venue: Venue | None = None
+    room: Text | None = None
+    timezone: Zone | None = None
+    date: EventDate | None = None
+    languages: (
+        Annotated[
+            list[Language],
+            Field(min_length=1, description="Some of the six languages, at least one."),
+        ]
+        | None
+    ) = None
+
+
+class SegmentOut(BaseModel):
+    """A programme entry: a segment's details, status and live version."""
+
+    id: str
+    event_id: str
+    title: str
+    kind: str
+    aim: str
+    moderator: str
+    position: int
+    scheduled_start_at: int | None
+    scheduled_start_at_local: LocalTime | None
+    scheduled_end_at: int | None
+    scheduled_end_at_local: LocalTime | None
+    status: SegmentStatus
+    actual_start_at: int | None
+    actual_start_at_local: LocalTime | None
+    actual_end_at: int | None
+    actual_end_at_local: LocalTime | None
+    version: int
 
 
 class EventOut(BaseModel):
@@ -73,21 +158,43 @@ class EventOut(BaseModel):
     venue: str
     room: str
     timezone: str
-    date: str
-    languages: list[str]
-    join_code: str | None
+    date: str = Field(description="`YYYY-MM-DD`, or empty when the event has no date.")
+    languages: list[Language]
+    join_code: str | None = Field(description="null when a delegate asks.")
     live_segment_id: str | None
-    segments: list[dict[str, Any]]
+    segments: list[SegmentOut]
 
 
-class SegmentCreate(Body, SegmentDetails):
+#: The instant fields of a segment's body, read by ``times.resolve`` with the event.
+SEGMENT_INSTANTS = ("scheduled_start_at", "scheduled_end_at")
+
+
+class SegmentCreate(Body):
+    """A new segment (the ``create_segment`` command's fields, its instants in any form)."""
+
     command_id: CommandId
+    title: Title
+    kind: Kind = "discussion"
+    aim: Aim = ""
+    moderator: Line = ""
+    scheduled_start_at: Instant | None = None
+    scheduled_end_at: Instant | None = None
+    position: SegmentPosition = 0
 
 
-class SegmentPatch(Body, SegmentChanges):
+class SegmentPatch(Body):
+    """Changes to a segment (``update_segment``); a field left out, or null, stays as it is."""
+
     command_id: CommandId
     # at most the largest integer every JSON reader keeps exact (2^53 - 1)
     base_version: Annotated[int, Strict(), Field(ge=0, le=2**53 - 1)] | None = None
+    title: Title | None = None
+    kind: Kind | None = None
+    aim: Aim | None = None
+    moderator: Line | None = None
+    scheduled_start_at: Instant | None = None
+    scheduled_end_at: Instant | None = None
+    position: SegmentPosition | None = None
 
 
 class ParticipantCreate(Body):
@@ -153,6 +260,41 @@ class CommandResult(BaseModel):
     duplicate: bool = False
 
 
+class OwnRequest(BaseModel):
+    """One of a delegate's own requests in a segment (as in the ``mine`` message)."""
+
+    id: str
+    kind: TurnKind
+    status: RequestStatus
+    note: str
+    reason: str
+    entry_id: str | None
+    requested_at: int
+    requested_at_local: LocalTime
+
+
+class CanRequest(BaseModel):
+    """Per kind a delegate may ask for, the code of what refuses it now, or null."""
+
+    intervention: str | None
+    point_of_order: str | None
+    right_of_reply: str | None
+
+
+class FloorRequestResult(BaseModel):
+    """The answer to a delegate's floor request: the command's result, their requests in the
+    segment and what they may ask for next."""
+
+    command_id: str
+    segment_id: str
+    version: int
+    events: list[str]
+    request_id: str | None
+    duplicate: bool
+    requests: list[OwnRequest]
+    can_request: CanRequest
+
+
 class AccessLinkCreate(Body):
     role: Literal["organiser", "moderator", "display", "rapporteur", "booth", "device"]
     label: Text = ""
@@ -198,9 +340,13 @@ class SpeechOut(BaseModel):
     skipped: bool
     allotted_ms: int
     called_at: int
+    called_at_local: LocalTime
     timer_started_at: int | None
+    timer_started_at_local: LocalTime | None
     started_at: int
+    started_at_local: LocalTime
     ended_at: int
+    ended_at_local: LocalTime
     held_ms: int
     timed_ms: int
     spoken_ms: int
@@ -210,3 +356,265 @@ class SpeechOut(BaseModel):
     answers: str | None = None
     #: the time interposed turns held the floor while this one waited (not in ``held_ms``)
     interposed_ms: int = 0
+
+
+class DayRecordRow(BaseModel):
+    """One turn of the day's record (``GET /events/{event_id}/speeches``, app/exports.py): each
+    instant ``x_at`` with ``x_at_local``, each duration ``x_ms`` with ``x_s`` (whole seconds)
+    and ``x_mss`` (``m:ss``, ``h:mm:ss`` from an hour)."""
+
+    segment_title: str
+    segment_position: int
+    turn: int
+    kind: str
+    status: Literal["spoken", "skipped"]
+    name: str
+    organisation: str
+    constituency: str
+    region: str
+    attendance: str
+    floor_language: str
+    gender: str
+    called_at: int | None
+    called_at_local: LocalTime | None
+    timer_started_at: int | None
+    timer_started_at_local: LocalTime | None
+    ended_at: int | None
+    ended_at_local: LocalTime | None
+    held_ms: int | None
+    held_s: int | None
+    held_mss: str | None
+    timed_ms: int | None
+    timed_s: int | None
+    timed_mss: str | None
+    allotted_ms: int | None
+    allotted_s: int | None
+    allotted_mss: str | None
+    overrun_ms: int | None
+    overrun_s: int | None
+    overrun_mss: str | None
+    interposed_in_turn: int | None
+    answers_turn: int | None
+
+
+# --- health -------------------------------------------------------------------------------------
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    version: str
+    server_time: int = Field(description="The server's clock, epoch ms.")
+    events: int
+    subscribers: int = Field(description="Sockets open now.")
+
+
+# --- the moderator's instruments (app/floor/balance.py, fairness.py, schedule.py) ---------------
+
+
+class Tally(BaseModel):
+    key: str
+    turns: int
+    held_ms: int
+
+
+class Breakdown(BaseModel):
+    """Turns and time holding the floor, in all and by constituency, region, gender, group."""
+
+    turns: int
+    held_ms: int
+    by_constituency: list[Tally]
+    by_region: list[Tally]
+    by_gender: list[Tally]
+    by_group: list[Tally]
+
+
+class Heard(BaseModel):
+    all: Breakdown
+    panellists: Breakdown
+    floor: Breakdown
+
+
+class Budget(BaseModel):
+    constituency: Constituency
+    budget_ms: int
+    used_ms: int
+    left_ms: int = Field(description="Negative when over budget.")
+    state: Literal["ok", "low", "out"]
+    speaking: bool
+
+
+class BalanceOut(BaseModel):
+    segment_id: str
+    as_of_at: int
+    as_of_at_local: LocalTime
+    segment: Heard
+    day: Heard
+    budgets: list[Budget]
+
+
+class Suggested(BaseModel):
+    id: str
+    position: int
+    arrival_position: int
+    why: Literal["point_of_order", "least_heard", "arrival"]
+    constituency_turns: int
+    region_turns: int
+
+
+class SuggestedOrderOut(BaseModel):
+    segment_id: str
+    of: Literal["requests", "queue"]
+    order: list[Suggested]
+
+
+class ScheduleRow(BaseModel):
+    segment_id: str
+    title: str
+    status: SegmentStatus
+    scheduled_start_at: int | None
+    scheduled_start_at_local: LocalTime | None
+    scheduled_end_at: int | None
+    scheduled_end_at_local: LocalTime | None
+    actual_start_at: int | None
+    actual_start_at_local: LocalTime | None
+    actual_end_at: int | None
+    actual_end_at_local: LocalTime | None
+    forecast_start_at: int | None
+    forecast_start_at_local: LocalTime | None
+    forecast_end_at: int | None
+    forecast_end_at_local: LocalTime | None
+    drift_ms: int | None = Field(description="Positive: late.")
+    drift: str | None = Field(examples=["running 7 min late"])
+
+
+class LiveTime(BaseModel):
+    """The live segment against its scheduled end."""
+
+    segment_id: str
+    time_left_ms: int | None
+    queue_needs_ms: int
+    queued: int
+    pending: int
+    fits: bool | None
+    over_ms: int | None
+    per_speaker_ms: int | None
+    finish_at: int | None
+    finish_at_local: LocalTime | None
+    finish: str | None = Field(description="`finish_at` as the clock reads it, for people.")
+    per_speaker: str | None = Field(examples=["8 left — 2:15 each to finish at 13:00"])
+
+
+class Rehearsal(BaseModel):
+    shift_ms: int
+    words: str
+
+
+class ScheduleOut(BaseModel):
+    as_of_at: int
+    as_of_at_local: LocalTime
+    timezone: str
+    segments: list[ScheduleRow]
+    live: LiveTime | None
+    rehearsal: Rehearsal | None
+
+
+# --- the outcome (app/floor/contributions.py: ``view``) -----------------------------------------
+
+
+class Author(BaseModel):
+    participant_id: str | None
+    name: str
+    organisation: str
+    constituency: str
+
+
+class _Contribution(BaseModel):
+    id: str
+    kind: Literal["recommendation", "pledge"]
+    text: str
+    original_text: str
+    author: Author
+    segment_id: str | None
+    entry_id: str | None
+    language: str
+    status: Literal["submitted", "accepted", "set_aside", "merged"]
+    merged_into: str | None
+    themes: list[str]
+    objectives: list[int]
+
+
+class OwnContribution(_Contribution):
+    """A contribution as its author (a delegate) sees it: everything but the curator's note."""
+
+    submitted_at: int
+    submitted_at_local: LocalTime
+    updated_at: int
+    updated_at_local: LocalTime
+    version: int
+
+
+class Contribution(_Contribution):
+    """A contribution as the floor and the rapporteur see it: every field."""
+
+    note: str
+    submitted_at: int
+    submitted_at_local: LocalTime
+    updated_at: int
+    updated_at_local: LocalTime
+    version: int
+
+
+class PublicContribution(BaseModel):
+    """An accepted contribution as the room's screens show it."""
+
+    id: str
+    kind: Literal["recommendation", "pledge"]
+    text: str
+    constituency: str
+    organisation: str
+    themes: list[str]
+    objectives: list[int]
+
+
+class Outcome(BaseModel):
+    """The floor's and the rapporteur's outcome: every contribution."""
+
+    event_id: str
+    version: int
+    shown_id: str | None
+    contributions: list[Contribution]
+
+
+class PublicOutcome(BaseModel):
+    """The room's screens: the accepted contributions and the one shown."""
+
+    event_id: str
+    version: int
+    shown_id: str | None
+    shown: PublicContribution | None
+    contributions: list[PublicContribution]
+
+
+class DelegateOutcome(BaseModel):
+    """A delegate's own contributions."""
+
+    event_id: str
+    version: int
+    contributions: list[OwnContribution]
+
+
+class OutcomeResult(BaseModel):
+    """The answer to an outcome command."""
+
+    command_id: str
+    event_id: str
+    version: int = Field(description="The outcome's version after the command.")
+    events: list[str]
+    contribution_id: str | None
+    duplicate: bool
+
+
+class ContributionResult(OutcomeResult):
+    """The answer to a submission: the command's and the contribution as the caller sees it."""
+
+    contribution: Contribution | OwnContribution | None

@@ -101,6 +101,11 @@ class Store:
     def update_join_code(event_id: str, code: str) -> Executable:
         return update(EventRow).where(col(EventRow.id) == event_id).values(join_code=code)
 
+    @staticmethod
+    def update_event(event_id: str, values: dict[str, Any]) -> Executable:
+        """An event's details changed (title, venue, room, time zone, date, languages)."""
+        return update(EventRow).where(col(EventRow.id) == event_id).values(**values)
+
     def read_log(self, event_id: str) -> list[LogRecord]:
         """The meeting day's log in order. Plain rows (SQLAlchemy Core), not ORM instances: a
         restart reads every row, and building an ORM object per row cost most of it."""

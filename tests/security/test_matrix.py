@@ -121,6 +121,9 @@ CALLS: dict[str, Callable[[World, str], Call]] = {
     "GET /api/v1/events": lambda w, r: Call("/events"),
     "POST /api/v1/events": lambda w, r: Call("/events", {"title": "Side event"}),
     "GET /api/v1/events/{event_id}": lambda w, r: Call(f"/events/{w.event['id']}"),
+    "PATCH /api/v1/events/{event_id}": lambda w, r: Call(
+        f"/events/{w.event['id']}", {"venue": f"Palais des Nations {uuid.uuid4().hex[:4]}"}
+    ),
     "POST /api/v1/events/{event_id}/join-code": lambda w, r: Call(
         f"/events/{w.event['id']}/join-code"
     ),

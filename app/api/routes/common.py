@@ -1,5 +1,5 @@
-"""What the REST routes share: the services, who is asking, the shapes of an event and a
-participant, a browser's id."""
+"""What the REST routes share: the services, who is asking, the shapes of an event, a segment
+and a participant, a browser's id."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from ...floor import Actor
 from ...hearing import Hearing
 from ...projections import audience_of, public_event, shows_join_code
 from ...store.tables import ParticipantRow
+from ...views import View
 from ..deps import Services, current_actor, optional_actor, services_of
-from ..schemas import ErrorOut, EventOut, ParticipantOut
+from ..schemas import ErrorOut, EventOut, ParticipantOut, SegmentOut
+from ..times import with_local
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 422, 503)
@@ -39,8 +41,18 @@ def event_out(svc: Services, hearing: Hearing, actor: Actor) -> EventOut:
         **public_event(row),
         join_code=row.join_code if shows_join_code(audience_of(actor)) else None,
         live_segment_id=hearing.state.live_segment_id,
-        segments=svc.engine.projections.segments(hearing),
+        segments=segments_out(svc, hearing),
     )
+
+
+def segment_out(hearing: Hearing, summary: View) -> SegmentOut:
+    """A programme entry, each instant with its local time."""
+    return SegmentOut.model_validate(with_local(summary, hearing.event.timezone))
+
+
+def segments_out(svc: Services, hearing: Hearing) -> list[SegmentOut]:
+    """The programme, in order (``Projections.segments``), each instant with its local time."""
+    return [segment_out(hearing, summary) for summary in svc.engine.projections.segments(hearing)]
 
 
 def participant_out(row: ParticipantRow) -> ParticipantOut:

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Request, Response
 from ...floor import NotFound
 from ...join_codes import hearing_with_code, join_url, new_join_code
 from ...projections import public_event
+from ...store import Store
 from ...store.tables import EventRow
 from ..access import authorise
 from ..deps import client_address
-from ..schemas import EventCreate, EventOut, JoinInfo
+from ..schemas import EventCreate, EventOut, EventPatch, JoinInfo
 from .common import ActorDep, ServicesDep, browser_id, event_out
 
 router = APIRouter()
@@ -55,6 +56,35 @@ async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> 
 async def get_event(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOut:
     authorise(actor, "GET /api/v1/events/{event_id}", event_id)
     return event_out(svc, svc.engine.hearing(event_id), actor)
+
+
+@router.patch("/events/{event_id}", tags=["events"])
+async def patch_event(
+    event_id: str, body: EventPatch, actor: ActorDep, svc: ServicesDep
+) -> EventOut:
+    """Edit the event: title, venue, room, date, time zone, languages (the fields sent; null
+    or left out: as it is). Every screen of the event is sent a fresh ``snapshot`` with the new
+    header (``event``), as when the join code is rotated. The programme's instants stay what
+    they are: a new time zone changes how they read (``x_at_local``), not when they are."""
+    authorise(actor, "PATCH /api/v1/events/{event_id}", event_id)
+    hearing = svc.engine.hearing(event_id)
+    row = hearing.event
+    sent = body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+    if "languages" in sent:
+        sent["languages"] = list(dict.fromkeys(sent["languages"]))  # once each, as sent
+    changes = {name: value for name, value in sent.items() if getattr(row, name) != value}
+    if changes:
+
+        def remember() -> None:
+            for name, value in changes.items():
+                setattr(row, name, value)
+
+        # the meeting day's writer, in order with its commands, as a new join code is written
+        # (Engine.rotate_join_code); the engine has no public method for an event's details yet
+        await svc.engine._write_rows(hearing, [Store.update_event(event_id, changes)], remember)
+        for subscriber in svc.engine.hub.event_subscribers(event_id):
+            subscriber.request_resync()
+    return event_out(svc, hearing, actor)
 
 
 @router.get("/join/{join_code}", tags=["participants"])

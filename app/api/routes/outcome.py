@@ -19,8 +19,20 @@ from ...floor.commands import CommandId
 from ...hearing import Hearing
 from ...outcome import DOCX_MEDIA_TYPE, OUTCOME_CSP, render_docx, render_html, render_markdown
 from ...projections import audience_of
+from ...views import Audience
 from ..access import authorise
-from ..schemas import Body
+from ..deps import Services
+from ..schemas import (
+    Body,
+    Contribution,
+    ContributionResult,
+    DelegateOutcome,
+    Outcome,
+    OutcomeResult,
+    OwnContribution,
+    PublicOutcome,
+)
+from ..times import with_local
 from .common import ActorDep, ServicesDep
 
 router = APIRouter()
@@ -60,11 +72,38 @@ class ShownCreate(Body):
     contribution_id: o.Id | None
 
 
-def _outcome(svc: Any, hearing: Hearing, actor: Actor) -> dict[str, Any]:
-    view: dict[str, Any] = svc.engine.projections.outcome_view(
+def _outcome(svc: Services, hearing: Hearing, actor: Actor) -> dict[str, Any]:
+    """The outcome as the caller sees it, each instant with its local time."""
+    view = svc.engine.projections.outcome_view(
         hearing.outcome, audience_of(actor), actor.participant_id
     )
-    return view
+    answer: dict[str, Any] = with_local(view, hearing.event.timezone)
+    return answer
+
+
+#: The outcome by audience (``contributions.view``): the floor's, the room's, a delegate's.
+OutcomeView = Outcome | PublicOutcome | DelegateOutcome
+
+
+def _typed(view: dict[str, Any], actor: Actor) -> OutcomeView:
+    audience = audience_of(actor)
+    if audience is Audience.MODERATOR:
+        return Outcome.model_validate(view)
+    if audience is Audience.DELEGATE:
+        return DelegateOutcome.model_validate(view)
+    return PublicOutcome.model_validate(view)
+
+
+def _contribution(found: dict[str, Any]) -> Contribution | OwnContribution:
+    """A contribution with every field (the floor's), or without the curator's note (its
+    author's)."""
+    if "note" in found:
+        return Contribution.model_validate(found)
+    return OwnContribution.model_validate(found)
+
+
+def _result(result: dict[str, Any]) -> dict[str, Any]:
+    return {"contribution_id": None, "duplicate": False, **result}
 
 
 def _one(view: dict[str, Any], contribution_id: str) -> dict[str, Any] | None:
@@ -74,31 +113,31 @@ def _one(view: dict[str, Any], contribution_id: str) -> dict[str, Any] | None:
 @router.post("/events/{event_id}/contributions", tags=["outcome"], status_code=201)
 async def submit_contribution(
     event_id: str, body: ContributionCreate, actor: ActorDep, svc: ServicesDep
-) -> dict[str, Any]:
+) -> ContributionResult:
     """Submit a recommendation or a pledge: a delegate their own, the floor on someone's behalf.
     Answers the command's result and the contribution as the caller sees it."""
     authorise(actor, "POST /api/v1/events/{event_id}/contributions", event_id)
     hearing = svc.engine.hearing(event_id)
     command = o.SubmitContribution(**body.model_dump(exclude={"command_id"}))
     result = await svc.engine.execute_outcome(event_id, command, actor, body.command_id)
-    return {
-        **result,
-        "contribution": _one(_outcome(svc, hearing, actor), result["contribution_id"]),
-    }
+    found = _one(_outcome(svc, hearing, actor), result["contribution_id"])
+    return ContributionResult(
+        **_result(result), contribution=None if found is None else _contribution(found)
+    )
 
 
 @router.get("/events/{event_id}/contributions", tags=["outcome"])
-async def list_contributions(event_id: str, actor: ActorDep, svc: ServicesDep) -> dict[str, Any]:
+async def list_contributions(event_id: str, actor: ActorDep, svc: ServicesDep) -> OutcomeView:
     """The outcome as the caller sees it: everything (floor, rapporteur), the accepted ones (the
     room's screens), or a delegate's own."""
     authorise(actor, "GET /api/v1/events/{event_id}/contributions", event_id)
-    return _outcome(svc, svc.engine.hearing(event_id), actor)
+    return _typed(_outcome(svc, svc.engine.hearing(event_id), actor), actor)
 
 
 @router.patch("/contributions/{contribution_id}", tags=["outcome"])
 async def curate_contribution(
     contribution_id: str, body: ContributionPatch, actor: ActorDep, svc: ServicesDep
-) -> dict[str, Any]:
+) -> Contribution | OwnContribution:
     """Curate: new wording (the original stays), tags (themes, Global Compact objectives 1-23),
     accept, set aside (with a note) or merge into another. Answers the contribution after."""
     hearing = _hearing_of(svc, contribution_id)
@@ -131,26 +170,23 @@ async def curate_contribution(
     found = _one(_outcome(svc, hearing, actor), contribution_id)
     if found is None:
         raise NotFound(f"no contribution {contribution_id!r} that you may see")
-    return found
+    return _contribution(found)
 
 
 @router.post("/events/{event_id}/outcome/shown", tags=["outcome"])
 async def show_contribution(
     event_id: str, body: ShownCreate, actor: ActorDep, svc: ServicesDep
-) -> dict[str, Any]:
+) -> OutcomeResult:
     """What the room display shows in the reflection (thematic discussion III): an accepted
     contribution, or ``null`` to show none."""
     authorise(actor, "POST /api/v1/events/{event_id}/outcome/shown", event_id)
     command = o.ShowContribution(contribution_id=body.contribution_id)
-    result: dict[str, Any] = await svc.engine.execute_outcome(
-        event_id, command, actor, body.command_id
-    )
-    return result
+    result = await svc.engine.execute_outcome(event_id, command, actor, body.command_id)
+    return OutcomeResult(**_result(result))
 
 
-def _hearing_of(svc: Any, contribution_id: str) -> Hearing:
-    hearings: dict[str, Hearing] = svc.engine.hearings
-    for hearing in hearings.values():
+def _hearing_of(svc: Services, contribution_id: str) -> Hearing:
+    for hearing in svc.engine.hearings.values():
         if contribution_id in hearing.latest_outcome.contributions:
             return hearing
     raise NotFound(f"no contribution {contribution_id!r}: check its id")

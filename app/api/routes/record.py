@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -10,7 +10,8 @@ from ... import reports
 from ...exports import csv_bytes_response, csv_response, day_record_csv, day_record_json
 from ...floor.model import Speech
 from ..access import authorise
-from ..schemas import SpeechOut
+from ..schemas import DayRecordRow, SpeechOut
+from ..times import with_local
 from .common import ActorDep, ServicesDep
 
 router = APIRouter()
@@ -31,7 +32,7 @@ async def speeches(
     """Who spoke, when and for how long. ``?format=csv`` for a spreadsheet."""
     hearing, segment = svc.engine.find_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}/speeches", hearing.event.id)
-    rows = [_speech_out(s) for s in segment.speeches]
+    rows = [_speech_out(s, hearing.event.timezone) for s in segment.speeches]
     if format == "json":
         return rows
     fieldnames = list(SpeechOut.model_fields)
@@ -39,9 +40,9 @@ async def speeches(
     return csv_response(dumped, fieldnames, f"speeches-{segment_id}.csv")
 
 
-def _speech_out(s: Speech) -> SpeechOut:
+def _speech_out(s: Speech, timezone: str) -> SpeechOut:
     speaker = s.speaker
-    return SpeechOut(
+    speech = dict(
         entry_id=s.entry_id,
         request_id=s.request_id,
         name=speaker.name,
@@ -67,11 +68,13 @@ def _speech_out(s: Speech) -> SpeechOut:
         answers=s.answers,
         interposed_ms=s.interposed_ms,
     )
+    return SpeechOut.model_validate(with_local(speech, timezone))
 
 
 @router.get(
     "/events/{event_id}/speeches",
     tags=["record"],
+    response_model=list[DayRecordRow],
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def day_speeches(
@@ -79,7 +82,7 @@ async def day_speeches(
     actor: ActorDep,
     svc: ServicesDep,
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
-) -> Any:
+) -> list[DayRecordRow] | Response:
     """The whole day's record, every turn given in programme order: the segment's title, who
     (name, organisation, constituency, region, attendance, floor language), the kind of turn,
     spoken or skipped, called at / timer started at / ended at as ISO 8601 in the event's time
@@ -90,5 +93,5 @@ async def day_speeches(
     rows = reports.day_record(hearing)
     zone = hearing.event.timezone
     if format == "json":
-        return day_record_json(rows, zone)
+        return [DayRecordRow.model_validate(row) for row in day_record_json(rows, zone)]
     return csv_bytes_response(day_record_csv(rows, zone), f"speeches-{event_id}.csv")

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import TypeAdapter
 
 from ...floor import commands as c
+from ...hearing import Hearing
 from ...projections import audience_of
 from ..access import authorise
-from ..schemas import CommandResult, FloorRequestCreate, SegmentCreate, SegmentPatch
-from .common import ActorDep, ServicesDep
+from ..deps import Services
+from ..schemas import (
+    SEGMENT_INSTANTS,
+    CommandResult,
+    FloorRequestCreate,
+    FloorRequestResult,
+    SegmentCreate,
+    SegmentOut,
+    SegmentPatch,
+)
+from ..state_schemas import SegmentState
+from ..times import resolve, with_local
+from .common import ActorDep, ServicesDep, segments_out
 
 router = APIRouter()
 
@@ -19,38 +32,54 @@ router = APIRouter()
 # --- segments -----------------------------------------------------------------------------------
 
 
+def _instants(hearing: Hearing, body: SegmentCreate | SegmentPatch) -> dict[str, int | None]:
+    """The body's instants in epoch ms, local times read in the event's zone and date."""
+    event = hearing.event
+    return resolve(body, SEGMENT_INSTANTS, event.timezone, event.date)
+
+
+def _summary(svc: Services, segment_id: str) -> SegmentOut:
+    hearing, segment = svc.engine.find_segment(segment_id)
+    return next(s for s in segments_out(svc, hearing) if s.id == segment.id)
+
+
 @router.get("/events/{event_id}/segments", tags=["segments"])
-async def list_segments(event_id: str, actor: ActorDep, svc: ServicesDep) -> list[dict[str, Any]]:
+async def list_segments(event_id: str, actor: ActorDep, svc: ServicesDep) -> list[SegmentOut]:
     authorise(actor, "GET /api/v1/events/{event_id}/segments", event_id)
-    return svc.engine.projections.segments(svc.engine.hearing(event_id))
+    return segments_out(svc, svc.engine.hearing(event_id))
 
 
 @router.post("/events/{event_id}/segments", tags=["segments"], status_code=201)
 async def create_segment(
     event_id: str, body: SegmentCreate, actor: ActorDep, svc: ServicesDep
-) -> dict[str, Any]:
+) -> SegmentOut:
+    """A new segment. Its times may be epoch ms, ISO 8601 with an offset, or local times in the
+    event's time zone (``2026-12-04T10:00``, or ``10:00`` on the event's date)."""
     authorise(actor, "POST /api/v1/events/{event_id}/segments", event_id)
-    command = c.CreateSegment(**body.model_dump(exclude={"command_id"}))
+    hearing = svc.engine.hearing(event_id)
+    details = body.model_dump(exclude={"command_id", *SEGMENT_INSTANTS})
+    command = c.CreateSegment(**details, **_instants(hearing, body))
     result = await svc.engine.execute(event_id, None, command, actor, body.command_id)
-    hearing, segment = svc.engine.find_segment(result["segment_id"])
-    return {s["id"]: s for s in svc.engine.projections.segments(hearing)}[segment.id]
+    return _summary(svc, result["segment_id"])
 
 
 @router.get("/segments/{segment_id}", tags=["segments"])
-async def get_segment(segment_id: str, actor: ActorDep, svc: ServicesDep) -> dict[str, Any]:
-    hearing, segment = svc.engine.find_segment(segment_id)
+async def get_segment(segment_id: str, actor: ActorDep, svc: ServicesDep) -> SegmentOut:
+    hearing, _ = svc.engine.find_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}", hearing.event.id)
-    return {s["id"]: s for s in svc.engine.projections.segments(hearing)}[segment.id]
+    return _summary(svc, segment_id)
 
 
 @router.patch("/segments/{segment_id}", tags=["segments"])
 async def patch_segment(
     segment_id: str, body: SegmentPatch, actor: ActorDep, svc: ServicesDep
-) -> dict[str, Any]:
+) -> SegmentOut:
+    """Change a segment's details. Times as in ``POST /events/{event_id}/segments``."""
     hearing, _ = svc.engine.find_segment(segment_id)
     authorise(actor, "PATCH /api/v1/segments/{segment_id}", hearing.event.id)
-    changes = body.model_dump(exclude={"command_id", "base_version"}, exclude_unset=True)
-    command = c.UpdateSegment(**changes)
+    exclude = {"command_id", "base_version", *SEGMENT_INSTANTS}
+    changes = body.model_dump(exclude=exclude, exclude_unset=True)
+    command = c.UpdateSegment(**changes, **_instants(hearing, body))
     await svc.engine.execute(
         hearing.event.id,
         segment_id,
@@ -59,15 +88,21 @@ async def patch_segment(
         body.command_id,
         body.base_version,
     )
-    return await get_segment(segment_id, actor, svc)
+    return _summary(svc, segment_id)
+
+
+_STATE: TypeAdapter[SegmentState] = TypeAdapter(SegmentState)
 
 
 @router.get("/segments/{segment_id}/state", tags=["live"])
-async def segment_state(segment_id: str, actor: ActorDep, svc: ServicesDep) -> dict[str, Any]:
-    """The live state as this caller's audience sees it, with ``version`` and ``server_time``."""
+async def segment_state(segment_id: str, actor: ActorDep, svc: ServicesDep) -> SegmentState:
+    """The live state as this caller's audience sees it: the WebSocket ``snapshot`` (with
+    ``version`` and ``server_time``; a delegate's own requests in ``mine``), each instant
+    ``x_at`` with ``x_at_local``."""
     hearing, segment = svc.engine.find_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}/state", hearing.event.id)
-    return svc.engine.projections.snapshot(segment, audience_of(actor), actor.participant_id)
+    snapshot = svc.engine.projections.snapshot(segment, audience_of(actor), actor.participant_id)
+    return _STATE.validate_python(with_local(snapshot, hearing.event.timezone))
 
 
 @router.post("/segments/{segment_id}/commands", tags=["live"])
@@ -91,7 +126,7 @@ async def post_command(
 @router.post("/segments/{segment_id}/floor-requests", tags=["live"], status_code=201)
 async def request_floor(
     segment_id: str, body: FloorRequestCreate, actor: ActorDep, svc: ServicesDep
-) -> dict[str, Any]:
+) -> FloorRequestResult:
     """A delegate asks for the floor. Answers with the request and its status."""
     hearing, _ = svc.engine.find_segment(segment_id)
     authorise(actor, "POST /api/v1/segments/{segment_id}/floor-requests", hearing.event.id)
@@ -99,7 +134,14 @@ async def request_floor(
     result = await svc.engine.execute(hearing.event.id, segment_id, command, actor, body.command_id)
     _, segment = svc.engine.find_segment(segment_id)
     mine = svc.engine.projections.mine_message(segment, actor.participant_id or "")
-    return {**result, "requests": mine["requests"], "can_request": mine["can_request"]}
+    answer = {
+        "request_id": None,
+        "duplicate": False,
+        **result,
+        "requests": mine["requests"],
+        "can_request": mine["can_request"],
+    }
+    return FloorRequestResult.model_validate(with_local(answer, hearing.event.timezone))
 
 
 @router.delete("/segments/{segment_id}/floor-requests/{request_id}", tags=["live"])

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
 
 from ... import __version__
 from ...auth import session_cookie
 from ..access import authorise
 from ..deps import Services, hinted_roles, resolve
-from ..schemas import SessionCreate, SessionOut
+from ..schemas import HealthOut, SessionCreate, SessionOut
 from .common import ActorDep, ServicesDep, participant_out
 
 router = APIRouter()
@@ -22,24 +20,22 @@ router = APIRouter()
 
 
 @router.get("/health", tags=["health"])
-async def health(svc: ServicesDep) -> dict[str, Any]:
-    return {
-        "status": "ok",
-        "version": __version__,
-        "server_time": svc.engine.clock(),
-        "events": len(svc.engine.hearings),
-        "subscribers": svc.engine.hub.count(),
-    }
+async def health(svc: ServicesDep) -> HealthOut:
+    return HealthOut(
+        status="ok",
+        version=__version__,
+        server_time=svc.engine.clock(),
+        events=len(svc.engine.hearings),
+        subscribers=svc.engine.hub.count(),
+    )
 
 
 @router.post("/session", tags=["sessions"])
-async def open_session(body: SessionCreate, request: Request, svc: ServicesDep) -> JSONResponse:
+async def open_session(
+    body: SessionCreate, request: Request, response: Response, svc: ServicesDep
+) -> SessionOut:
     """Exchange a secret (from an access link or a join) for an HttpOnly session cookie."""
     actor = await resolve(svc, body.token)
-    out = SessionOut(
-        role=actor.role.value, event_id=actor.event_id, participant_id=actor.participant_id
-    )
-    response = JSONResponse(out.model_dump())
     response.set_cookie(
         session_cookie(actor.role.value),
         body.token,
@@ -49,7 +45,9 @@ async def open_session(body: SessionCreate, request: Request, svc: ServicesDep) 
         secure=_over_tls(request, svc),
         max_age=7 * 86_400,
     )
-    return response
+    return SessionOut(
+        role=actor.role.value, event_id=actor.event_id, participant_id=actor.participant_id
+    )
 
 
 def _over_tls(request: Request, svc: Services) -> bool:

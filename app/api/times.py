@@ -1,0 +1,206 @@
+"""Instants as people write and read them, at the REST edge.
+
+The core, the log and the WebSockets count time in epoch milliseconds (``*_at``). REST also
+takes what a secretariat types: ISO 8601 with an offset (``2026-12-04T10:00:00+01:00``,
+``…Z``), or a wall-clock time with no offset (``2026-12-04T10:00``, or ``10:00`` on the event's
+date), read in the event's time zone. A body field of type ``Instant`` holds the parsed value
+(``When``); the route resolves it with the event (``resolve``) before it builds the command, so
+the command, its dedupe hash and the log only ever see milliseconds.
+
+Answers go the other way: every ``x_at`` of a REST answer is followed by ``x_at_local``, the
+same instant as ISO 8601 in the event's time zone, to the second (``with_local``).
+
+A local time that does not exist (the hour the clocks skip in spring) is read with the offset
+before the change, so it lands as far after the change as it was typed after it (02:30 on a
+night the clocks go from 02:00 to 03:00 is 03:30); one that happens twice (the hour repeated in
+autumn) is the first of the two. This is JavaScript Temporal's ``"compatible"`` reading and
+RFC 5545's; send an offset to say otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from ..floor.commands import MAX_INSTANT
+from ..floor.schedule import local_iso, zone_of
+
+# --- the accepted forms, as one regular expression --------------------------------------------
+# Written with [0-9], not \d (which in Python matches any script's digits), and exact about the
+# calendar, so that the OpenAPI ``pattern`` promises no string the server refuses: years 1971 to
+# 9998 (any offset keeps them between the epoch and the last instant allowed), days that exist
+# (29 February in leap years only).
+
+_YEAR = "(?:197[1-9]|19[89][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+_MONTH_DAY = (
+    "(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    "|(?:0[13-9]|1[0-2])-(?:29|30)"
+    "|(?:0[13578]|1[02])-31)"
+)
+_LEAP_YEAR = (
+    "(?:19(?:7[26]|8[048]|9[26])"
+    "|[2-9][0-9](?:0[48]|[2468][048]|[13579][26])"
+    "|(?:[2468][048]|[3579][26])00)"
+)
+#: A calendar date, ``YYYY-MM-DD``, years 1971-9998.
+DATE = f"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+_TIME = "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.][0-9]{1,6})?)?"
+_OFFSET = "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+#: Every string an ``Instant`` accepts (anchored; the JSON Schema pattern of the field).
+PATTERN = f"^(?:{DATE}[T ]{_TIME}{_OFFSET}?|{_TIME})$"
+DATE_PATTERN = f"^{DATE}$"
+
+_GATE = re.compile(PATTERN.removeprefix("^").removesuffix("$"))
+_PARTS = re.compile(
+    r"(?:(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[T ])?"
+    r"(?P<h>[0-9]{2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2})(?:[.](?P<f>[0-9]{1,6}))?)?"
+    r"(?P<offset>Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+
+FORMS = (
+    "epoch milliseconds (1796374800000), ISO 8601 with an offset (2026-12-04T10:00:00+01:00 "
+    "or 2026-12-04T09:00:00Z), or a local time in the event's time zone (2026-12-04T10:00, "
+    "or 10:00 on the event's date)"
+)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """An instant as it was sent: ``at`` when it names one by itself (epoch ms, or ISO 8601
+    with an offset); else a wall-clock time to read in the event's zone, on ``day`` or, without
+    one, on the event's date."""
+
+    at: int | None = None
+    day: date | None = None
+    clock: time | None = None
+
+
+def parse(value: object) -> When:
+    """Read one instant as sent; refuse anything else naming the forms accepted."""
+    if type(value) is int:  # not a bool, not 180000.0: integer fields are strict
+        if 0 <= value <= MAX_INSTANT:
+            return When(at=value)
+        raise PydanticCustomError(
+            "instant_range",
+            "epoch milliseconds from 0 to {limit} (the end of the year 9999)",
+            {"limit": MAX_INSTANT},
+        )
+    if isinstance(value, str) and _GATE.fullmatch(value):
+        parts = _PARTS.fullmatch(value)
+        assert parts is not None  # the gate's language is within the parts'
+        fraction = (parts["f"] or "").ljust(6, "0")
+        clock = time(int(parts["h"]), int(parts["m"]), int(parts["s"] or 0), int(fraction or 0))
+        day = date.fromisoformat(parts["date"]) if parts["date"] else None
+        offset = parts["offset"]
+        if offset is None:
+            return When(day=day, clock=clock)
+        assert day is not None  # the pattern allows an offset only after a date
+        zone = UTC if offset == "Z" else _fixed(offset)
+        return When(at=_ms(datetime.combine(day, clock, zone)))
+    raise PydanticCustomError("instant", "not an instant: send {forms}", {"forms": FORMS})
+
+
+def _fixed(offset: str) -> timezone:
+    sign = -1 if offset[0] == "-" else 1
+    return timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
+
+
+def _ms(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MS
+
+
+#: A body field taking an instant in any of the forms (``FORMS``); see ``resolve``.
+Instant = Annotated[
+    When,
+    PlainValidator(parse),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": MAX_INSTANT},
+                {"type": "string", "pattern": PATTERN},
+            ],
+            "description": f"An instant: {FORMS}.",
+            "examples": [1796374800000, "2026-12-04T10:00:00+01:00", "2026-12-04T10:00", "10:00"],
+        }
+    ),
+]
+
+
+class NoDate(ValueError):
+    """A time of day alone, for an event without a date."""
+
+
+def at(when: When, timezone_name: str, event_date: str) -> int:
+    """The epoch ms of ``when``: as sent, or its wall-clock time read in the event's zone (on
+    its own date, else on the event's ``YYYY-MM-DD``), the first of two readings and past a
+    skipped hour (the module's docstring)."""
+    if when.at is not None:
+        return when.at
+    assert when.clock is not None
+    day = when.day
+    if day is None:
+        if not event_date:
+            raise NoDate(
+                "a time of day alone is read on the event's date, and this event has none: "
+                "send the date too (2026-12-04T10:00), or set the event's date"
+            )
+        day = date.fromisoformat(event_date)
+    moment = datetime.combine(day, when.clock, zone_of(timezone_name))  # fold=0: see above
+    return _ms(moment)
+
+
+def resolve(
+    body: BaseModel, fields: tuple[str, ...], timezone_name: str, event_date: str
+) -> dict[str, int | None]:
+    """The instants among ``fields`` of ``body`` in epoch ms: the fields sent only, null as
+    sent. A time of day the event cannot place is a 422 naming the field, as pydantic's are."""
+    out: dict[str, int | None] = {}
+    for name in fields:
+        if name not in body.model_fields_set:
+            continue
+        value = getattr(body, name)
+        if value is None:
+            out[name] = None
+            continue
+        try:
+            out[name] = at(value, timezone_name, event_date)
+        except NoDate as refusal:
+            raise RequestValidationError(
+                [{"loc": ("body", name), "msg": str(refusal), "type": "instant_date"}]
+            ) from None
+    return out
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+LOCAL_SUFFIX = "_local"
+
+
+def with_local(data: Any, timezone_name: str) -> Any:
+    """``data`` (a JSON-ready answer) with, after every ``x_at`` whose value is an integer or
+    null, ``x_at_local``: the instant as ISO 8601 in the event's zone, to the second
+    (``2026-12-04T10:00:00+01:00``), or null. Nested objects and lists too."""
+    return _with_local(data, zone_of(timezone_name))
+
+
+def _with_local(data: Any, zone: ZoneInfo) -> Any:
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out[key] = _with_local(value, zone)
+            if key.endswith("_at") and (value is None or type(value) is int):
+                out[key + LOCAL_SUFFIX] = local_iso(value, zone)
+        return out
+    if isinstance(data, list):
+        return [_with_local(item, zone) for item in data]
+    return data
