@@ -22,6 +22,7 @@ itself, so a JSON line carries no more than a text one, whatever logger wrote it
 from __future__ import annotations
 
 import logging
+import logging.config
 import re
 import secrets
 import sys
@@ -305,8 +306,6 @@ def configure_logging(log_format: str) -> dict[str, Any] | None:
     """Set logging up for ``serve``: text lines on stderr as before, or JSON lines on stdout.
     Returns the ``log_config`` for uvicorn (None: uvicorn's own, for text)."""
     if log_format == "json":
-        import logging.config
-
         logging.config.dictConfig(json_logging())
         return json_logging()  # a fresh one: dictConfig takes the "()" keys out of what it reads
     logging.basicConfig(

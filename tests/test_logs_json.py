@@ -24,7 +24,14 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from app.logs import JsonFormatter, LogRedaction, RequestIdMiddleware, json_logging, request_id
+from app.logs import (
+    JsonFormatter,
+    LogRedaction,
+    RequestIdMiddleware,
+    configure_logging,
+    json_logging,
+    request_id,
+)
 from tests.e2e.server import ORGANISER_KEY, ServerProcess
 
 
@@ -182,3 +189,17 @@ def test_the_banner_of_a_json_log_keeps_no_secret() -> None:
     assert "http://127.0.0.1:8000/display/e1\n" in shown
     assert "FLOORKEEPER_ORGANISER_KEY" in shown  # what to do instead
     assert "generated-organiser-key-0123" in banner(info, "http://127.0.0.1:8000")  # text: shown
+
+
+def test_text_logs_are_as_before() -> None:
+    """``--log-format text``: logging's basic set-up, and uvicorn keeps its own config."""
+    root = logging.getLogger()
+    handlers = root.handlers[:]
+    try:
+        root.handlers = []
+        assert configure_logging("text") is None
+        (handler,) = root.handlers
+        assert handler.formatter is not None
+        assert handler.formatter._fmt == "%(levelname)s %(name)s: %(message)s"
+    finally:
+        root.handlers = handlers
