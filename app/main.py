@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     install_error_handlers(app)
 
     app.include_router(faces.router)
-    app.include_router(api_docs.router)
+    api_docs.install(app)  # /docs, /redoc, their assets; the OpenAPI's optional security
     app.include_router(api_metrics.router)  # GET /metrics, for Prometheus
     app.mount("/static", StaticFiles(directory=faces.frontend_dir() / "static"), name="static")
 

@@ -110,7 +110,6 @@ ROUTES: dict[str, frozenset[Cell]] = {
     # the API's own documentation
     "GET /openapi.json": EVERYONE,
     "GET /docs": EVERYONE,
-    "GET /docs/oauth2-redirect": EVERYONE,
     "GET /redoc": EVERYONE,
     # Prometheus's scrape (api/metrics.py): the organiser key; anonymous as well only with
     # FLOORKEEPER_METRICS_PUBLIC=1 (an organiser link of one event is refused: 403)

@@ -1,11 +1,23 @@
-"""Shared pieces of the transports: the services, who is asking, and what they may touch."""
+"""Shared pieces of the transports: the services, who is asking, and what they may touch.
+
+Who is asking is read once, by ``presented_token``, for every transport (REST, sockets, the
+edge's rate limits): an ``Authorization: Bearer`` header first, else the session cookie of a role
+the request hints at (``X-Floorkeeper-As``), else of any role. The REST routes reach it through
+``current_actor`` / ``optional_actor``, which depend on FastAPI's security schemes (``BEARER``
+and one ``APIKeyCookie`` per role, ``COOKIES``) so that the OpenAPI declares them and Swagger
+UI's "Authorize" sends a Bearer token; what the schemes parse is not used beyond that, so the
+reading stays the one above, the same as the sockets'.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie, HTTPBearer
 from starlette.requests import HTTPConnection
 
 from ..auth import COOKIE_ORDER, ROLE_HINT_HEADER, Authenticator, session_cookie
@@ -65,13 +77,63 @@ async def resolve(services: Services, token: str) -> Actor:
     return actor
 
 
-async def optional_actor(request: Request) -> Actor | None:
-    token = presented_token(request)
+#: The secret as ``Authorization: Bearer <secret>`` (the organiser key, an access link's key,
+#: a delegate's token): what API clients, scripts and Swagger UI's "Authorize" send.
+BEARER = HTTPBearer(
+    scheme_name="bearer",
+    description="The organiser key, an access link's key or a delegate's token.",
+    auto_error=False,
+)
+#: The HttpOnly session cookie of each role (``POST /api/v1/session``): what the faces send.
+#: Swagger UI cannot set a cookie from a browser page: use the Bearer scheme there.
+COOKIES = {
+    role: APIKeyCookie(
+        name=session_cookie(role),
+        scheme_name=session_cookie(role),
+        description=f"The {role}'s session cookie, set by POST /api/v1/session.",
+        auto_error=False,
+    )
+    for role in COOKIE_ORDER
+}
+
+
+async def credential(request: Request, **_schemes: Any) -> str | None:
+    """The secret the request presents (``presented_token``). Its parameters are the security
+    schemes, declared for the OpenAPI only (see the module's docstring)."""
+    return presented_token(request)
+
+
+# FastAPI reads a dependency's parameters from its signature: one per scheme, made from the
+# list of roles so that a new role's cookie is declared with it
+credential.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+        inspect.Parameter(
+            "bearer", inspect.Parameter.KEYWORD_ONLY, annotation=Any, default=Security(BEARER)
+        ),
+        *(
+            inspect.Parameter(
+                f"{role}_cookie",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Any,
+                default=Security(scheme),
+            )
+            for role, scheme in COOKIES.items()
+        ),
+    ],
+    return_annotation=str | None,
+)
+
+
+async def optional_actor(
+    request: Request, token: Annotated[str | None, Depends(credential)]
+) -> Actor | None:
+    """Who is asking, if anyone: a route that also answers without a credential (the OpenAPI
+    marks its security optional: ``docs.optional_security``)."""
     return None if token is None else await resolve(services_of(request), token)
 
 
-async def current_actor(request: Request) -> Actor:
-    actor = await optional_actor(request)
+async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     if actor is None:
         raise Unauthenticated("authentication required: send Authorization: Bearer <token>")
     return actor

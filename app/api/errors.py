@@ -32,7 +32,8 @@ def _methods_of(request: Request) -> list[str]:
         contexts = getattr(route, "effective_route_contexts", None)
         if contexts is not None:
             for context in contexts():
-                if context.path_regex.match(path):
+                # a mount inside a router (the docs' assets) has no path of its own: no methods
+                if context.path_regex is not None and context.path_regex.match(path):
                     methods |= context.methods or set()
             continue
         match, _ = route.matches(scope)

@@ -251,7 +251,6 @@ FACES = {
     "GET /booth/{event_id}": "/booth/abc",
     "GET /openapi.json": "/openapi.json",
     "GET /docs": "/docs",
-    "GET /docs/oauth2-redirect": "/docs/oauth2-redirect",
     "GET /redoc": "/redoc",
 }
 #: Routes outside /api/v1 that need a credential, as a scraper calls them (no role: 401).

@@ -1,10 +1,12 @@
 """The API docs without the internet (second round, finding 12): ``/docs`` and ``/redoc`` come
-from this server's own files, under a Content-Security-Policy, and render in Chromium with every
-request that would leave the server refused."""
+from this server, their assets from the pinned ``fastapi-offline`` package (issue 14), under a
+Content-Security-Policy, and render in Chromium with every request that would leave the server
+refused."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import re
 import tempfile
 from collections.abc import Iterator
@@ -22,8 +24,9 @@ from .conftest import AppFactory
 
 __all__ = ["browser"]  # the browser fixture of tests/browser, used by name
 
-PAGES = ("/docs", "/redoc", "/docs/oauth2-redirect")
-VENDORED = Path(__file__).resolve().parents[2] / "frontend" / "static" / "docs"
+PAGES = ("/docs", "/redoc")
+ROOT = Path(__file__).resolve().parents[2]
+OURS = ROOT / "frontend" / "static" / "docs"
 CONTENT_TYPES = {".js": "javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 
 
@@ -108,8 +111,6 @@ def test_the_assets_a_docs_page_names_are_served(make_client: AppFactory, path: 
         if url == "/openapi.json":
             assert response.json()["openapi"].startswith("3.1")
             continue
-        if url.startswith(docs.OAUTH2_REDIRECT):
-            continue
         suffix = Path(url).suffix
         assert CONTENT_TYPES[suffix] in response.headers["content-type"], url
         assert len(response.content) > 0
@@ -124,20 +125,27 @@ def test_fastapi_s_own_pages_are_off(make_client: AppFactory) -> None:
         assert "fonts.googleapis.com" not in html
 
 
-def test_the_vendored_files_are_the_ones_recorded() -> None:
-    """frontend/static/docs/VENDORED.md names each file's SHA-256 and the versions; a file
-    changed or replaced by hand, or a version bumped in one place only, fails here."""
-    record = (VENDORED / "VENDORED.md").read_text()
-    listed = dict(
-        (name, digest) for digest, name in re.findall(r"^([0-9a-f]{64})  (\S+)$", record, re.M)
-    )
-    assert {"swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"} <= listed.keys()
-    for name, digest in listed.items():
-        assert hashlib.sha256((VENDORED / name).read_bytes()).hexdigest() == digest, name
-    assert f"`swagger-ui-dist` | {docs.SWAGGER_UI_VERSION}" in record
-    assert f"`redoc` | {docs.REDOC_VERSION}" in record
-    for licence in ("swagger-ui.LICENSE", "swagger-ui.NOTICE", "redoc.LICENSE"):
-        assert (VENDORED / licence).is_file()
+def test_the_assets_are_the_pinned_package_s_not_copies_in_the_repository() -> None:
+    """Swagger UI and ReDoc come from fastapi-offline as pip installed it (pinned in
+    pyproject.toml, its wheel's hashes in requirements.lock), at the versions docs.py names;
+    the repository holds only our own two files."""
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    (pinned,) = re.findall(r'"fastapi-offline==([0-9.]+)"', pyproject)
+    assert importlib.metadata.version("fastapi-offline") == pinned
+    lock = (ROOT / "requirements.lock").read_text()
+    assert re.search(rf"^fastapi-offline=={re.escape(pinned)} \\\n +--hash=sha256:", lock, re.M)
+    assets = docs.PACKAGE_ASSETS
+    bundle = (assets / "swagger-ui-bundle.js").read_text(encoding="utf-8")
+    assert f'PACKAGE_VERSION:"{docs.SWAGGER_UI_VERSION}"' in bundle
+    assert docs.SWAGGER_UI_VERSION.startswith("5.")  # 4.x cannot render OpenAPI 3.1
+    redoc = (assets / "redoc.standalone.js").read_text(encoding="utf-8")
+    assert f'" ReDoc Version: ","{docs.REDOC_VERSION}"' in redoc
+    assert (assets / "swagger-ui.css").is_file()
+    assert sorted(path.name for path in OURS.iterdir()) == ["docs.css", "swagger-init.js"]
+    digests = {hashlib.sha256(path.read_bytes()).hexdigest() for path in assets.iterdir()}
+    faces = [path for path in (ROOT / "frontend").rglob("*") if path.is_file()]
+    in_faces = {hashlib.sha256(path.read_bytes()).hexdigest() for path in faces}
+    assert not digests & in_faces, "a copy of the package's files is in frontend/"
 
 
 # --- in Chromium, offline -----------------------------------------------------------------------

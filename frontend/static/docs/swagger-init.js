@@ -10,7 +10,6 @@
     deepLinking: true,
     showExtensions: true,
     showCommonExtensions: true,
-    oauth2RedirectUrl: new URL(root.dataset.oauth2RedirectUrl, window.location.href).href,
     // The online validator's badge is an image from swagger.io: nothing leaves the room.
     validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
