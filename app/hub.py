@@ -22,6 +22,7 @@ import time
 import types
 from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -121,6 +122,23 @@ def _send_failed(error: Exception) -> None:
         log.error("a frame could not be sent (%s): closing the socket", error, exc_info=error)
 
 
+@dataclass(slots=True)
+class ScreenFacts:
+    """What the organiser's desk is told about one live socket (``GET .../screens``): which
+    face it is, since when, and when it last sent a frame. Instants on the server's clock."""
+
+    id: str
+    #: what the page says it is in its hello (``console``, ``display``, ``clock``...), else what
+    #: its role makes it
+    face: str
+    role: str
+    credential_id: str | None
+    #: the network address, shortened (the desk needs to tell screens apart, not to trace them)
+    address: str
+    connected_at: int
+    last_seen_at: int
+
+
 #: The queue of every subscriber with nothing waiting (almost all of them, almost always): a
 #: socket costs no deque of its own until it pushes back. Never appended to (``maxlen=0``).
 _NOTHING: deque[Encoded] = deque(maxlen=0)
@@ -136,6 +154,7 @@ class Subscriber:
         "participant_id",
         "replies",
         "resync",
+        "screen",
         "segment_id",
         "send",
         "sending",
@@ -150,6 +169,7 @@ class Subscriber:
         follow_live: bool,
         send: Send,
         snapshot: Callable[[], Encoded],
+        screen: ScreenFacts | None = None,
     ) -> None:
         self.event_id = event_id
         self.audience = audience
@@ -167,6 +187,8 @@ class Subscriber:
         #: The task finishing a send the socket pushed back on; the queues wait behind it.
         self.sending: asyncio.Future[None] | None = None
         self.closed = False
+        #: what the organiser's desk lists about this socket (None: not a socket, e.g. a test's)
+        self.screen = screen
 
     def reply(self, frame: Encoded) -> None:
         if self.sending is None:
@@ -334,6 +356,13 @@ class Hub:
     def event_subscribers(self, event_id: str) -> list[Subscriber]:
         """Every socket of the meeting day, whatever segment it shows."""
         return list(self._by_event.get(event_id, ()))
+
+    def screen(self, event_id: str, screen_id: str) -> Subscriber | None:
+        """The socket of the meeting day with this screen id, if it is still open."""
+        for subscriber in self._by_event.get(event_id, ()):
+            if subscriber.screen is not None and subscriber.screen.id == screen_id:
+                return subscriber
+        return None
 
     def to_event(self, event_id: str, frame: Encoded) -> None:
         for subscriber in self._by_event.get(event_id, ()):

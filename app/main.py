@@ -19,6 +19,8 @@ from .api.deps import Services
 from .api.edge import EdgeMiddleware
 from .api.errors import install_error_handlers
 from .api.routes import router
+from .api.routes import screens as screens_routes
+from .api.routes.common import ERRORS
 from .api.sockets import OpenSockets
 from .auth import Authenticator, ensure_organiser_key
 from .config import Settings
@@ -98,6 +100,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         redoc_url=None,
     )
     app.include_router(router)
+    # the organiser's list of connected screens (its own module: it reads the hub, not the engine)
+    app.include_router(screens_routes.router, prefix="/api/v1", responses=ERRORS)
     install_error_handlers(app)
 
     app.include_router(faces.router)

@@ -87,9 +87,14 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /api/v1/events/{event_id}/participants": READS_ALL,
     # with the join code anyone may register (a delegate joining); the floor needs no code
     "POST /api/v1/events/{event_id}/participants": EVERYONE,
+    # the secretariat's spreadsheet (app/participants_io.py), all rows or none
+    "POST /api/v1/events/{event_id}/participants/import": ORGANISER_ONLY,
     "POST /api/v1/events/{event_id}/access-links": ORGANISER_ONLY,
     "GET /api/v1/events/{event_id}/access-links": ORGANISER_ONLY,
     "DELETE /api/v1/events/{event_id}/access-links/{link_id}": ORGANISER_ONLY,
+    # the connected screens (routes/screens.py), and one made to show its name
+    "GET /api/v1/events/{event_id}/screens": ORGANISER_ONLY,
+    "POST /api/v1/events/{event_id}/screens/{screen_id}/identify": ORGANISER_ONLY,
     # button boxes (routes/actions.py): a device link, or the floor; their commands: COMMAND_ROLES
     "POST /api/v1/events/{event_id}/actions/{action}": frozenset({*RUNS_FLOOR, Role.DEVICE}),
     "POST /api/v1/events/{event_id}/actions/message/{preset}": frozenset(
@@ -99,6 +104,7 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /": EVERYONE,
     "GET /favicon.ico": EVERYONE,
     "GET /moderator": EVERYONE,
+    "GET /organiser": EVERYONE,  # the secretariat's desk
     "GET /rapporteur": EVERYONE,
     "GET /join/{join_code}": EVERYONE,
     "GET /display/{event_id}": EVERYONE,

@@ -47,6 +47,12 @@ async def moderator() -> FileResponse:
     return _page("moderator.html")
 
 
+@router.get("/organiser")
+async def organiser() -> FileResponse:
+    """The secretariat's desk: signed in by the organiser key or an organiser link (#key=…)."""
+    return _page("organiser.html")
+
+
 @router.get("/rapporteur")
 async def rapporteur() -> FileResponse:
     return _page("rapporteur.html")

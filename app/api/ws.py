@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -22,17 +23,18 @@ from starlette.websockets import WebSocketDisconnect
 
 from ..auth import hash_token
 from ..engine import Engine
-from ..floor import Actor, FloorError
+from ..floor import Actor, FloorError, Role
 from ..floor import commands as c
 from ..floor import contributions as o
 from ..floor.model import SegmentState
 from ..hearing import Hearing
-from ..hub import Encoded, Send, Subscriber, encode, started
+from ..hub import Encoded, ScreenFacts, Send, Subscriber, encode, started
 from ..instruments import REFRESH_S
 from ..projections import audience_of
 from ..views import Audience
 from .access import authorise
-from .deps import Services, presented_token, resolve_token, services_of
+from .deps import Services, client_address, presented_token, resolve_token, services_of
+from .desk import Face
 from .sockets import CLOSE_UNAUTHENTICATED
 from .wire import PREPARED_FRAMES
 
@@ -49,6 +51,34 @@ class Hello(BaseModel):
     token: Annotated[str, Field(max_length=200)] | None = None
     segment_id: Annotated[str, Field(max_length=64)] | None = None
     last_version: Annotated[int, Strict(), Field(ge=0, le=2**53 - 1)] | None = None
+    #: which page this is, for the organiser's list of connected screens (the first hello's)
+    face: Face | None = None
+
+
+#: What a socket is on the organiser's list when its hello does not say (a delegate is always a
+#: phone: counted, not listed).
+FACE_OF_ROLE: dict[Role, Face] = {
+    Role.MODERATOR: "console",
+    Role.DISPLAY: "display",
+    Role.BOOTH: "booth",
+    Role.RAPPORTEUR: "rapporteur",
+    Role.DELEGATE: "phone",
+}
+
+
+def face_of(actor: Actor, said: Face | None) -> Face:
+    if actor.role is Role.DELEGATE:
+        return "phone"
+    return said or FACE_OF_ROLE.get(actor.role, "other")
+
+
+def shortened(address: str) -> str:
+    """A network address with its last part hidden: ``192.168.1.…``, ``2001:db8:0:1:…``."""
+    if address.count(".") == 3 and ":" not in address:
+        return address.rsplit(".", 1)[0] + ".…"
+    if ":" in address:
+        return ":".join(address.split(":")[:4]) + ":…"
+    return "…"
 
 
 class CommandFrame(c.CommandEnvelope):
@@ -127,12 +157,24 @@ class Connection:
         hearing: Hearing,
         actor: Actor,
         follow_live: bool,
+        face: Face = "other",
     ) -> None:
         self.websocket = websocket
         self.engine: Engine = services.engine
         self.projections = services.engine.projections
         self.hearing = hearing
         self.actor = actor
+        now = self.engine.clock()
+        screen = ScreenFacts(
+            id=secrets.token_hex(4),
+            face=face,
+            role=actor.role.value,
+            credential_id=actor.credential_id,
+            address=shortened(client_address(websocket)),
+            connected_at=now,
+            last_seen_at=now,
+        )
+        self.screen = screen
         # frames are written by the subscriber itself, as they are published (no writer task)
         self.subscriber = Subscriber(
             hearing.event.id,
@@ -141,6 +183,7 @@ class Connection:
             follow_live,
             send=sender(websocket),
             snapshot=self.snapshot_frame,
+            screen=screen,
         )
         self.frames = services.throttle.frames()
         self.closing: asyncio.Task[None] | None = None
@@ -312,6 +355,7 @@ class Connection:
             message = await self.websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
+            self.screen.last_seen_at = self.engine.clock()  # for the organiser's list
             delay = self.frames.wait(0)
             if delay:
                 self.error(
@@ -466,7 +510,14 @@ async def _serve(
     segment_id: str | None,
 ) -> None:
     engine = services.engine
-    connection = Connection(websocket, services, hearing, actor, follow_live=segment_id is None)
+    connection = Connection(
+        websocket,
+        services,
+        hearing,
+        actor,
+        follow_live=segment_id is None,
+        face=face_of(actor, hello.face),
+    )
     target = segment_id
     if target is None:
         followed = engine.projections.followed_segment(hearing)

@@ -33,6 +33,8 @@ class Call:
     path: str
     json: Any = None
     token: str | None = None  # instead of the role's own credential (e.g. a fresh delegate)
+    files: Any = None  # a multipart body (a spreadsheet)
+    cleanup: Callable[[], None] | None = None  # after the request (e.g. close a socket)
 
 
 def _fresh_delegate(world: World) -> dict[str, Any]:
@@ -105,6 +107,34 @@ def _join_call(world: World, role: str) -> Call:
     return Call(f"/events/{world.event['id']}/participants", body)
 
 
+def _import_call(world: World, role: str) -> Call:
+    sheet = f"Name,Constituency\nImported {uuid.uuid4().hex[:6]},Academia\n".encode()
+    path = f"/events/{world.event['id']}/participants/import"
+    return Call(path, files={"file": ("list.csv", sheet, "text/csv")})
+
+
+def _identify_call(world: World, role: str) -> Call:
+    """A live screen to identify (a display link's socket, open for the call)."""
+    event_id = world.event["id"]
+    if role != "organiser":  # refused before any screen is looked up
+        return Call(f"/events/{event_id}/screens/nope/identify")
+    before = world.call("organiser", "GET", f"/events/{event_id}/screens").json()["screens"]
+    opening = world.client.websocket_connect(f"/ws/events/{event_id}")
+    socket = opening.__enter__()
+    socket.send_json({"type": "hello", "token": world.tokens["display"], "face": "clock"})
+    assert socket.receive_json()["type"] == "snapshot"
+    after = world.call("organiser", "GET", f"/events/{event_id}/screens").json()["screens"]
+    (screen,) = [s for s in after if s["id"] not in {b["id"] for b in before}]
+    return Call(
+        f"/events/{event_id}/screens/{screen['id']}/identify",
+        cleanup=lambda: _close(opening),
+    )
+
+
+def _close(opening: Any) -> None:
+    opening.__exit__(None, None, None)
+
+
 def _floor_request_call(world: World, role: str) -> Call:
     token = _fresh_delegate(world)["token"] if role == "delegate" else None
     body = {"command_id": uuid.uuid4().hex, "kind": "intervention"}
@@ -151,6 +181,9 @@ CALLS: dict[str, Callable[[World, str], Call]] = {
         f"/events/{w.event['id']}/participants"
     ),
     "POST /api/v1/events/{event_id}/participants": _join_call,
+    "POST /api/v1/events/{event_id}/participants/import": _import_call,
+    "GET /api/v1/events/{event_id}/screens": lambda w, r: Call(f"/events/{w.event['id']}/screens"),
+    "POST /api/v1/events/{event_id}/screens/{screen_id}/identify": _identify_call,
     "POST /api/v1/events/{event_id}/access-links": lambda w, r: Call(
         f"/events/{w.event['id']}/access-links", {"role": "moderator", "label": "Chair"}
     ),
@@ -244,6 +277,7 @@ FACES = {
     "GET /": "/",
     "GET /favicon.ico": "/favicon.ico",
     "GET /moderator": "/moderator",
+    "GET /organiser": "/organiser",
     "GET /rapporteur": "/rapporteur",
     "GET /join/{join_code}": "/join/abc",
     "GET /display/{event_id}": "/display/abc",
@@ -335,8 +369,10 @@ def test_cell(shared: World, route: str, role: str) -> None:
     token = call.token if call.token is not None else shared.tokens[role]
     version_before = shared.state()["version"]
     response = shared.client.request(
-        method, f"/api/v1{call.path}", headers=_auth(token), json=call.json
+        method, f"/api/v1{call.path}", headers=_auth(token), json=call.json, files=call.files
     )
+    if call.cleanup is not None:
+        call.cleanup()
     if allowed:
         assert response.status_code < 300, f"{role} should pass {route}: {response.text}"
         if route == "POST /api/v1/events/{event_id}/join-code":

@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import secrets
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+import segno
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
-from ...floor import FloorError, NotFound, Role
+from ... import participants_io as sheet
+from ...exports import safe_filename
+from ...floor import Actor, FloorError, NotFound, Role
+from ...floor import commands as c
+from ...floor.model import SegmentStatus, TurnKind
+from ...hearing import Hearing
 from ...join_codes import matches
 from ...store.tables import ParticipantRow
 from ..access import authorise
-from ..deps import client_address
-from ..schemas import AccessLinkCreate, AccessLinkOut, Joined, ParticipantCreate, ParticipantOut
+from ..deps import Services, client_address
+from ..desk import (
+    AccessLink,
+    AccessLinkMinted,
+    ImportCounts,
+    ImportProblem,
+    ImportRefused,
+    ImportReport,
+    ImportRow,
+)
+from ..schemas import AccessLinkCreate, Joined, ParticipantCreate, ParticipantOut
+from ..times import with_local
 from .common import ActorDep, MaybeActor, ServicesDep, browser_id, participant_out
 
 router = APIRouter()
@@ -25,14 +42,193 @@ LINK_ROLES = ("organiser", "moderator", "display", "rapporteur", "booth", "devic
 # --- participants -------------------------------------------------------------------------------
 
 
-@router.get("/events/{event_id}/participants", tags=["participants"])
+_SPREADSHEETS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            sheet.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        }
+    }
+}
+
+
+@router.get(
+    "/events/{event_id}/participants",
+    tags=["participants"],
+    response_model=list[ParticipantOut],
+    responses=_SPREADSHEETS,
+)
 async def list_participants(
-    event_id: str, actor: ActorDep, svc: ServicesDep
-) -> list[ParticipantOut]:
+    event_id: str,
+    actor: ActorDep,
+    svc: ServicesDep,
+    as_format: Annotated[
+        Literal["json", "csv", "xlsx"],
+        Query(
+            alias="format",
+            description="json (default), or the spreadsheet an import reads back: csv or xlsx.",
+        ),
+    ] = "json",
+) -> list[ParticipantOut] | Response:
     authorise(actor, "GET /api/v1/events/{event_id}/participants", event_id)
-    svc.engine.hearing(event_id)
+    hearing = svc.engine.hearing(event_id)
     rows = await asyncio.to_thread(svc.engine.store.participants, event_id)
-    return [participant_out(row) for row in rows]
+    if as_format == "json":
+        return [participant_out(row) for row in rows]
+    order = [segment["id"] for segment in svc.engine.projections.segments(hearing)]
+    table = sheet.export_rows(rows, sheet.panellist_segments(hearing.state, order))
+    name = safe_filename(f"participants-{event_id}.{as_format}")
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if as_format == "csv":
+        data = sheet.write_csv(table)
+        return Response(data, media_type="text/csv; charset=utf-8", headers=disposition)
+    data = await asyncio.to_thread(sheet.write_xlsx, table)
+    return Response(data, media_type=sheet.XLSX_MEDIA_TYPE, headers=disposition)
+
+
+@router.post(
+    "/events/{event_id}/participants/import",
+    tags=["participants"],
+    responses={422: {"model": ImportRefused}},
+)
+async def import_participants(
+    event_id: str,
+    file: Annotated[
+        UploadFile, File(description="The list: CSV (UTF-8) or XLSX, told by content.")
+    ],
+    actor: ActorDep,
+    svc: ServicesDep,
+    dry_run: Annotated[
+        bool, Query(description="Check every row and answer as the import would; write nothing.")
+    ] = False,
+) -> ImportReport:
+    """Register the participants of a spreadsheet (app/participants_io.py): all its rows or, if
+    any row is refused, none (422 ``import_refused`` with every problem, by row and column)."""
+    authorise(actor, "POST /api/v1/events/{event_id}/participants/import", event_id)
+    hearing = svc.engine.hearing(event_id)
+    data = await file.read()
+    programme = [
+        sheet.ProgrammeSegment(s["id"], s["title"], number, SegmentStatus(s["status"]))
+        for number, s in enumerate(svc.engine.projections.segments(hearing), start=1)
+    ]
+    registered = await asyncio.to_thread(svc.engine.store.participants, event_id)
+    people = [(row.name, row.organisation) for row in registered]
+    try:
+        read = await asyncio.to_thread(sheet.read_sheet, data)
+    except sheet.SpreadsheetError as error:
+        raise FloorError(str(error), code="unreadable_spreadsheet", status=422) from None
+    report = await asyncio.to_thread(sheet.check, read, programme, people)
+    if report.refused:
+        refusal = FloorError(_refusal(report), code="import_refused", status=422)
+        refusal.detail = {"report": _report_out(report, dry_run).model_dump(mode="json")}
+        raise refusal
+    if dry_run:
+        return _report_out(report, dry_run)
+    now = svc.engine.clock()
+    new = [row for row in report.rows if row.status == "new" and row.participant is not None]
+    made: dict[int, ParticipantRow] = {}
+    for index, row in enumerate(new):
+        assert row.participant is not None
+        values = row.participant.model_dump(mode="json", exclude={"gender"})
+        # a millisecond apart, so that the list keeps the spreadsheet's order on any database
+        made[row.row] = ParticipantRow(
+            id=secrets.token_hex(6),
+            event_id=event_id,
+            created_at=now + index,
+            gender=row.participant.gender.value if row.participant.gender else "",
+            **values,
+        )
+    if made:
+        await svc.engine.add_participants(event_id, list(made.values()))
+    not_queued = await _queue_panellists(svc, hearing, actor, report, made)
+    answer = _report_out(report, dry_run, made)
+    answer.imported = len(made)
+    answer.queued = sum(1 for row in new if row.panel is not None) - len(not_queued)
+    answer.not_queued = not_queued
+    return answer
+
+
+async def _queue_panellists(
+    svc: Services,
+    hearing: Hearing,
+    actor: Actor,
+    report: sheet.Report,
+    made: dict[int, ParticipantRow],
+) -> list[ImportProblem]:
+    """Each new panellist in their segment's queue, in the spreadsheet's order (one command
+    each, decided in that order, written together); the ones refused and why."""
+    batch = secrets.token_hex(4)
+    rows = [row for row in report.rows if row.panel is not None and row.row in made]
+
+    async def queue(index: int, row: sheet.CheckedRow) -> None:
+        assert row.panel is not None
+        command = c.AddSpeaker(participant_id=made[row.row].id, kind=TurnKind.PANELLIST)
+        command_id = f"import-{batch}-{index}"
+        await svc.engine.execute(hearing.event.id, row.panel.id, command, actor, command_id)
+
+    answers = await asyncio.gather(
+        *(queue(i, row) for i, row in enumerate(rows)), return_exceptions=True
+    )
+    column = report.columns.get("panel", "Panel")
+    problems = []
+    for row, answer in zip(rows, answers, strict=True):
+        if isinstance(answer, FloorError):
+            problems.append(ImportProblem(row=row.row, column=column, message=answer.message))
+        elif isinstance(answer, BaseException):
+            raise answer
+    return problems
+
+
+def _refusal(report: sheet.Report) -> str:
+    refused = sum(1 for row in report.rows if row.status == "refused")
+    if report.problems and not refused:
+        return f"{report.problems[0].message}: nothing was imported"
+    first = next(p for row in report.rows for p in row.problems)
+    where = f"row {first.row}" + (f", {first.column}" if first.column else "")
+    rows = "1 row" if refused == 1 else f"{refused} rows"
+    return f"{rows} refused ({where}: {first.message}): nothing was imported"
+
+
+def _problem(problem: sheet.Problem) -> ImportProblem:
+    return ImportProblem(row=problem.row, column=problem.column, message=problem.message)
+
+
+def _report_out(
+    report: sheet.Report, dry_run: bool, made: dict[int, ParticipantRow] | None = None
+) -> ImportReport:
+    made = made or {}
+    rows = [
+        ImportRow(
+            row=row.row,
+            status=row.status,
+            name=row.name,
+            panel=row.panel.title if row.panel else None,
+            panel_segment_id=row.panel.id if row.panel else None,
+            participant_id=made[row.row].id if row.row in made else None,
+            errors=[_problem(p) for p in row.problems],
+        )
+        for row in report.rows
+    ]
+    statuses = [row.status for row in report.rows]
+    return ImportReport(
+        dry_run=dry_run,
+        format=report.format,
+        sheet=report.sheet,
+        header_row=report.header_row,
+        columns=report.columns,
+        ignored_columns=report.ignored_columns,
+        counts=ImportCounts(
+            rows=len(report.rows),
+            new=statuses.count("new"),
+            registered=statuses.count("registered"),
+            refused=statuses.count("refused"),
+            panellists=sum(1 for row in report.rows if row.panel and row.status == "new"),
+        ),
+        imported=0,
+        queued=0,
+        rows=rows,
+        errors=[_problem(p) for p in report.all_problems()],
+    )
 
 
 @router.post("/events/{event_id}/participants", tags=["participants"], status_code=201)
@@ -78,7 +274,7 @@ async def join(
 # --- access links -------------------------------------------------------------------------------
 
 
-def _link_out(row: Any, token: str | None = None) -> AccessLinkOut:
+def _link_out(row: Any, timezone: str, token: str | None = None) -> AccessLink:
     path = {
         # an organiser link is the organiser's desk for this one event
         "organiser": "/organiser",
@@ -90,43 +286,68 @@ def _link_out(row: Any, token: str | None = None) -> AccessLinkOut:
         "rapporteur": "/rapporteur",
         "booth": f"/booth/{row.event_id}",
     }[row.role]
-    return AccessLinkOut(
-        id=row.id,
-        role=row.role,
-        label=row.label,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-        revoked_at=row.revoked_at,
-        token=token,
+    link = {
+        "id": row.id,
+        "role": row.role,
+        "label": row.label,
+        "created_at": row.created_at,
+        "expires_at": row.expires_at,
+        "revoked_at": row.revoked_at,
+        "token": token,
         # a face's link carries its key after the #; a button box sends it as a Bearer token
-        url=(path if row.role == "device" else f"{path}#key={token}") if token else None,
-    )
+        "url": (path if row.role == "device" else f"{path}#key={token}") if token else None,
+    }
+    return AccessLink.model_validate(with_local(link, timezone))
 
 
 @router.post("/events/{event_id}/access-links", tags=["access"], status_code=201)
 async def create_access_link(
-    event_id: str, body: AccessLinkCreate, actor: ActorDep, svc: ServicesDep
-) -> AccessLinkOut:
+    event_id: str, body: AccessLinkCreate, request: Request, actor: ActorDep, svc: ServicesDep
+) -> AccessLinkMinted:
     """Mint a link for the organiser's desk of this event, a moderator, a display (also the
     speaker clock), the rapporteur, the interpreters' booth or a button box (``device``). The
     secret is shown only in this answer."""
     authorise(actor, "POST /api/v1/events/{event_id}/access-links", event_id)
-    svc.engine.hearing(event_id)
+    hearing = svc.engine.hearing(event_id)
     now = svc.engine.clock()
     expires = now + body.expires_in_s * 1000 if body.expires_in_s else None
     token, row = await asyncio.to_thread(
         svc.auth.mint, Role(body.role), event_id, now, label=body.label, expires_at=expires
     )
-    return _link_out(row, token)
+    link = _link_out(row, hearing.event.timezone, token)
+    minted = AccessLinkMinted(**link.model_dump())
+    if link.url is None or row.role == "device":
+        return minted  # a button box opens no page: no QR code to scan
+    base = (svc.settings.public_url or str(request.base_url)).rstrip("/")
+    minted.qr_svg = _qr_svg(base + link.url)
+    if row.role == "display":  # the same link opens the speaker clock
+        minted.clock_url = f"/clock/{event_id}#key={token}"
+        minted.clock_qr_svg = _qr_svg(base + minted.clock_url)
+    return minted
+
+
+def _qr_svg(url: str) -> str:
+    """The QR code of a link, made here: the secret it holds never goes to a URL the server (or
+    a QR service elsewhere) would see in a request."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer,
+        kind="svg",
+        scale=4,
+        border=2,
+        xmldecl=False,
+        svgns=True,
+        title="QR code of the link",
+    )
+    return buffer.getvalue().decode()
 
 
 @router.get("/events/{event_id}/access-links", tags=["access"])
-async def list_access_links(
-    event_id: str, actor: ActorDep, svc: ServicesDep
-) -> list[AccessLinkOut]:
+async def list_access_links(event_id: str, actor: ActorDep, svc: ServicesDep) -> list[AccessLink]:
     authorise(actor, "GET /api/v1/events/{event_id}/access-links", event_id)
+    timezone = svc.engine.hearing(event_id).event.timezone
     rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, LINK_ROLES)
-    return [_link_out(row) for row in rows]
+    return [_link_out(row, timezone) for row in rows]
 
 
 @router.delete("/events/{event_id}/access-links/{link_id}", tags=["access"], status_code=204)

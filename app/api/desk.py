@@ -1,0 +1,126 @@
+"""Bodies of the organiser's desk: the participants' spreadsheet (its import report), an access
+link as minted (with its QR codes) and the connected screens."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from .schemas import AccessLinkOut, ErrorDetail, LocalTime
+
+
+class ImportProblem(BaseModel):
+    row: int | None = Field(
+        description="The row as the spreadsheet numbers it (the header is row 1); null for a "
+        "problem of the whole file."
+    )
+    column: str | None = Field(
+        description="The column as the file names it in its header; null for a whole row."
+    )
+    message: str
+
+
+class ImportRow(BaseModel):
+    row: int
+    status: Literal["new", "registered", "refused"] = Field(
+        description="new: registered by this import; registered: the same name and organisation "
+        "are registered already, the row is left as it is; refused: see errors."
+    )
+    name: str
+    panel: str | None = Field(
+        default=None, description="The segment they are a panellist in (its title)."
+    )
+    panel_segment_id: str | None = None
+    participant_id: str | None = Field(
+        default=None, description="The participant registered (an import, not a dry run)."
+    )
+    errors: list[ImportProblem]
+
+
+class ImportCounts(BaseModel):
+    rows: int
+    new: int
+    registered: int
+    refused: int
+    panellists: int
+
+
+class ImportReport(BaseModel):
+    dry_run: bool
+    format: Literal["csv", "xlsx"]
+    sheet: str | None = Field(description="The worksheet read (XLSX).")
+    header_row: int | None
+    columns: dict[str, str] = Field(
+        description="Each field read and the header it was read from, e.g. "
+        '{"language": "Floor language"}.'
+    )
+    ignored_columns: list[str]
+    counts: ImportCounts
+    imported: int = Field(description="Participants registered (0 in a dry run).")
+    queued: int = Field(description="Panellist turns put in the segments' queues.")
+    rows: list[ImportRow]
+    errors: list[ImportProblem] = Field(
+        description="Every problem, of the file and of each row, in order."
+    )
+    not_queued: list[ImportProblem] = Field(
+        default_factory=list,
+        description="Panellists registered but not put in their segment's queue, and why.",
+    )
+
+
+class ImportRefused(BaseModel):
+    """422 ``import_refused``: nothing was imported; the report says why, row by row."""
+
+    error: ErrorDetail
+    report: ImportReport
+
+
+class AccessLink(AccessLinkOut):
+    """An access link, each instant with its local time (app/api/times.py ``with_local``)."""
+
+    created_at_local: LocalTime
+    expires_at_local: LocalTime | None
+    revoked_at_local: LocalTime | None
+
+
+class AccessLinkMinted(AccessLink):
+    """A link as it is made: its secret, its URL and, for a face, the URL's QR code."""
+
+    qr_svg: str | None = Field(
+        default=None,
+        description="The link's QR code (SVG, made on the server; it holds the secret). "
+        "None for a button box, which has no page to open.",
+    )
+    clock_url: str | None = Field(
+        default=None, description="A display link also opens the speaker clock: its URL."
+    )
+    clock_qr_svg: str | None = None
+
+
+Face = Literal["console", "display", "clock", "booth", "rapporteur", "organiser", "phone", "other"]
+
+
+class Screen(BaseModel):
+    id: str = Field(description="The live socket's id, for identify.")
+    face: Face
+    role: str
+    label: str = Field(description="The label of the access link it signed in with.")
+    link_id: str | None = Field(description="The access link; null for the organiser key.")
+    connected_at: int
+    connected_at_local: LocalTime
+    last_seen_at: int = Field(description="When it last sent a frame (a ping, every 15 s).")
+    last_seen_at_local: LocalTime
+    address: str = Field(description="Its network address, shortened.")
+    segment_id: str | None = Field(description="The segment it shows.")
+
+
+class Screens(BaseModel):
+    server_time: int
+    screens: list[Screen]
+    phones: int = Field(description="Delegates' phones connected now (counted, not listed).")
+
+
+class Identified(BaseModel):
+    screen_id: str
+    duration_ms: int

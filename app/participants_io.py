@@ -1,0 +1,729 @@
+"""The secretariat's list of participants as a spreadsheet: read from CSV or XLSX, checked row by
+row, and written back in the same columns (``GET .../participants?format=csv|xlsx``), so that an
+export imports again as it is.
+
+Reading. The format is told by the content, not the name: a ZIP is an XLSX workbook (its first
+worksheet, the one it opens on), anything else UTF-8 CSV (a byte order mark is dropped; the
+delimiter is the comma, or the semicolon or tab that Excel writes in some locales, whichever the
+top lines hold most of). XLSX is read by openpyxl in read-only mode, which parses through
+defusedxml (no entity expansion), after the workbook's declared unpacked size is checked; a
+formula cell is read as the value the spreadsheet saved with it (``data_only``), as the
+secretariat sees it on screen. Rows are numbered as the spreadsheet shows them: the header is
+row 1 (or the first of the top rows that names the columns), blank rows count.
+
+Checking. Headers are matched without regard to case, spaces or punctuation, with a few aliases
+("Floor language" or "Language", "Constituency" or "Stakeholder group"); columns we do not know
+are listed and left alone. A value is matched to its code or to its English label as the
+console shows it ("Red Cross / Red Crescent" or ``red_cross_red_crescent``). Every problem names
+its row and column; a row someone already registered (same name and organisation) is left as it
+is, and the same person twice in one file is refused.
+
+The "Panel" column (also "Role", "Role / panel", "Segment"): blank, or ``floor``, ``delegate``,
+``participant``, for someone who asks for the floor like anyone; otherwise the programme's
+segment they are a panellist in, by its title or its number in the programme (``2``), optionally
+after ``Panellist:``. An import puts each new panellist in that segment's speaking queue, as a
+``panellist`` turn, in the spreadsheet's order; an export writes the first segment in which a
+participant has a panellist turn (queued, speaking or given).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .exports import FORMULA_STARTS, csv_text
+from .floor.commands import Organisation, Region
+from .floor.model import (
+    Attendance,
+    Constituency,
+    FloorLanguage,
+    Gender,
+    HearingState,
+    SegmentStatus,
+    TurnKind,
+)
+from .floor.text import PeoplesText, clean_text
+from .outcome import CONSTITUENCY_LABELS
+
+#: Data rows one file may hold (the edge refuses a body over 1 MB before this).
+MAX_ROWS: Final = 5_000
+#: The top rows searched for the header (a title or a date may stand above it).
+HEADER_SEARCH_ROWS: Final = 10
+#: What the parts of a workbook may unpack to, together: a 5,000-row list is ~3 MB of XML.
+MAX_UNPACKED_BYTES: Final = 40_000_000
+#: Columns read from a row; a sheet's further columns are not ours.
+MAX_COLUMNS: Final = 60
+
+XLSX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Format = Literal["csv", "xlsx"]
+
+
+class SpreadsheetError(ValueError):
+    """The file cannot be read as a spreadsheet at all (not one row can be checked)."""
+
+
+# --- columns ------------------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    """A header or a value as it is compared: compatibility-normalised, case-folded, with every
+    run of spaces and punctuation one space ("Role / panel" and "role_panel" are the same)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", folded).split())
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str  # as an export writes it
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    def spellings(self) -> set[str]:
+        return {_key(name) for name in (self.header, self.field, *self.aliases)}
+
+
+COLUMNS: Final = (
+    Column(
+        "name",
+        "Name",
+        ("full name", "participant", "participant name", "speaker", "speaker name"),
+        required=True,
+    ),
+    # a list that splits the name: the two joined, first name first
+    Column("first_name", "First name", ("given name", "forename", "first")),
+    Column("last_name", "Last name", ("surname", "family name", "last")),
+    Column("title", "Title", ("job title", "position", "function", "honorific")),
+    Column(
+        "organisation",
+        "Organisation",
+        ("organization", "affiliation", "entity", "institution", "delegation"),
+    ),
+    Column(
+        "constituency",
+        "Constituency",
+        ("stakeholder group", "stakeholder constituency", "constituency group", "sector"),
+        required=True,
+    ),
+    Column("region", "Region"),
+    Column("gender", "Gender", ("sex",)),
+    Column("language", "Floor language", ("language", "speaking language", "floor_language")),
+    Column(
+        "attendance",
+        "Attendance",
+        ("participation", "mode of participation", "in person or remote", "in the room or remote"),
+    ),
+    Column(
+        "panel",
+        "Panel",
+        ("role panel", "role", "panellist in", "panelist in", "segment", "panel segment"),
+    ),
+)
+_BY_KEY: Final = {key: column for column in COLUMNS for key in column.spellings()}
+#: The columns an export writes (the name whole).
+HEADERS: Final = tuple(c.header for c in COLUMNS if c.field not in ("first_name", "last_name"))
+
+
+# --- values -------------------------------------------------------------------------------------
+
+
+def _table(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {_key(spelling): code for spelling, code in pairs}
+
+
+_CONSTITUENCIES: Final = _table(
+    [
+        *((code.value, code.value) for code in Constituency),
+        *((label, code) for code, label in CONSTITUENCY_LABELS.items()),
+        ("Red Cross", "red_cross_red_crescent"),
+        ("Red Crescent", "red_cross_red_crescent"),
+        ("NHRI", "national_human_rights_institution"),
+        ("United Nations", "un_system"),
+        ("UN", "un_system"),
+        ("Member States", "member_state"),
+        ("Government", "member_state"),
+        ("Academia and research", "academia"),
+        ("Trade unions", "trade_union"),
+        ("Parliamentarians", "parliamentarian"),
+    ]
+)
+LANGUAGE_LABELS: Final[Mapping[str, str]] = {
+    "ar": "Arabic",
+    "zh": "Chinese",
+    "en": "English",
+    "fr": "French",
+    "ru": "Russian",
+    "es": "Spanish",
+    "other": "Another language",
+}
+_LANGUAGES: Final = _table(
+    [
+        *((code, code) for code in LANGUAGE_LABELS),
+        *((label, code) for code, label in LANGUAGE_LABELS.items()),
+        # as each language names itself
+        ("العربية", "ar"),
+        ("中文", "zh"),
+        ("Français", "fr"),
+        ("Русский", "ru"),
+        ("Español", "es"),
+        ("Other", "other"),
+    ]
+)
+GENDER_LABELS: Final[Mapping[str, str]] = {
+    "woman": "Woman",
+    "man": "Man",
+    "another": "Another gender",
+}
+_GENDERS: Final = _table(
+    [
+        *((code, code) for code in GENDER_LABELS),
+        *((label, code) for code, label in GENDER_LABELS.items()),
+        *((spelling, "woman") for spelling in ("female", "f", "w", "women")),
+        *((spelling, "man") for spelling in ("male", "m", "men")),
+        *((spelling, "another") for spelling in ("other", "non-binary", "nonbinary", "x")),
+    ]
+)
+#: Values that say nothing about gender: not stated.
+_UNSTATED: Final = {_key(v) for v in ("", "prefer not to say", "not stated", "n/a", "na", "-")}
+ATTENDANCE_LABELS: Final[Mapping[str, str]] = {"in_room": "In the room", "remote": "Remote"}
+_ATTENDANCES: Final = _table(
+    [
+        *((code, code) for code in ATTENDANCE_LABELS),
+        *((label, code) for code, label in ATTENDANCE_LABELS.items()),
+        *((v, "in_room") for v in ("in room", "in person", "onsite", "on site", "present")),
+        *((v, "remote") for v in ("online", "virtual", "remotely", "video")),
+    ]
+)
+#: A panel cell that names no segment: the participant asks for the floor like anyone.
+_NO_PANEL: Final = {
+    _key(v)
+    for v in (
+        *("", "-", "none", "no", "floor", "delegate", "participant", "speaker"),
+        *("observer", "moderator", "rapporteur", "chair"),
+    )
+}
+_PANELLIST_PREFIX: Final = re.compile(
+    r"^\s*panel+ist(?:\s*[:,\-\u2013\u2014]\s*|\s+in\s+|\s+|$)", re.IGNORECASE
+)
+
+
+class ImportedParticipant(BaseModel):
+    """One row as the participant it registers: the same limits as
+    ``POST /api/v1/events/{event_id}/participants`` (app/api/schemas.py ``ParticipantCreate``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, PeoplesText(120, required=True)]
+    title: Annotated[str, PeoplesText(120)] = ""
+    organisation: Organisation = ""
+    constituency: Constituency
+    region: Region = ""
+    language: FloorLanguage = FloorLanguage.ENGLISH
+    attendance: Attendance = Attendance.IN_ROOM
+    gender: Gender | None = None
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A file's rows as text: (row number as the spreadsheet shows it, cells)."""
+
+    format: Format
+    name: str | None
+    rows: list[tuple[int, list[str]]]
+
+
+def read_sheet(data: bytes) -> Sheet:
+    """The rows of a CSV or XLSX file, as text; ``SpreadsheetError`` if it is neither."""
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SpreadsheetError(
+            "this is an Excel 97-2003 workbook (.xls): save it as .xlsx or as CSV UTF-8"
+        )
+    return _read_csv(data)
+
+
+def _limit_rows(rows: Iterator[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """The rows up to ``MAX_ROWS`` that hold something, after the header's search rows."""
+    kept: list[tuple[int, list[str]]] = []
+    filled = 0
+    for number, cells in rows:
+        kept.append((number, cells))
+        if any(cell.strip() for cell in cells):
+            filled += 1
+            if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
+                break
+    return kept
+
+
+def _read_csv(data: bytes) -> Sheet:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SpreadsheetError(
+            f"the file is not UTF-8 text (line {line}): in Excel, save it as "
+            "'CSV UTF-8 (Comma delimited)', or send the .xlsx workbook"
+        ) from None
+    if "\x00" in text:
+        raise SpreadsheetError("the file holds NUL characters: it is not a CSV file")
+    # the header's delimiter (a title line above it may hold none)
+    top = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    delimiter = max(",;\t", key=top.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        number = 0
+        try:
+            for number, cells in enumerate(reader, start=1):
+                yield number, cells[:MAX_COLUMNS]
+        except csv.Error as error:
+            raise SpreadsheetError(f"row {number + 1} cannot be read as CSV: {error}") from None
+
+    return Sheet("csv", None, _limit_rows(rows()))
+
+
+def _read_xlsx(data: bytes) -> Sheet:
+    # imported on first use: most servers never read a workbook
+    import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise SpreadsheetError(f"the file looks like a ZIP but cannot be opened: {error}") from None
+    if "content.xml" in names and "xl/workbook.xml" not in names:
+        raise SpreadsheetError(
+            "this is an OpenDocument spreadsheet (.ods): save it as .xlsx or as CSV UTF-8"
+        )
+    if "xl/workbook.xml" not in names:
+        raise SpreadsheetError("the file is a ZIP archive, not an XLSX workbook")
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(
+            f"the workbook unpacks to {unpacked:,} bytes, over the {MAX_UNPACKED_BYTES:,} a "
+            "list of participants needs: keep the list on a sheet of its own"
+        )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # an untrusted file: whatever the parser meets is the file's fault
+        raise SpreadsheetError(f"the workbook cannot be read: {_reason(error)}") from None
+    try:
+        # the sheet it opens on, else its first worksheet (not a chart)
+        sheets = workbook.worksheets
+        sheet = next((ws for ws in sheets if ws is workbook.active), sheets[0] if sheets else None)
+        if not isinstance(sheet, ReadOnlyWorksheet):
+            raise SpreadsheetError("the workbook has no worksheet")
+        sheet.reset_dimensions()  # some writers record A1:A1 for a sheet full of rows
+        name = str(sheet.title)
+
+        def rows() -> Iterator[tuple[int, list[str]]]:
+            for number, values in enumerate(
+                sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
+            ):
+                yield number, [_cell_text(value) for value in values]
+
+        try:
+            read = _limit_rows(rows())
+        except Exception as error:  # as above: a broken sheet
+            raise SpreadsheetError(f"the worksheet cannot be read: {_reason(error)}") from None
+    finally:
+        workbook.close()  # read-only mode keeps the archive open until closed
+    return Sheet("xlsx", name, read)
+
+
+def _reason(error: BaseException) -> str:
+    """What went wrong, from the innermost cause (openpyxl wraps the parser's refusal)."""
+    while (inner := error.__cause__ or error.__context__) is not None:
+        error = inner
+    return f"{type(error).__name__}: {error}"[:200]
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as the text it shows: whole numbers without ``.0``, dates in ISO 8601."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What stops a row (or the file): ``row`` as the spreadsheet numbers it, ``column`` as the
+    file names it (``None`` for the whole row or file)."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class ProgrammeSegment:
+    """What a panel cell is matched against: a segment, its number in the programme (1-based)."""
+
+    id: str
+    title: str
+    number: int
+    status: SegmentStatus
+
+
+RowStatus = Literal["new", "registered", "refused"]
+
+
+@dataclass
+class CheckedRow:
+    row: int
+    name: str
+    status: RowStatus = "new"
+    problems: list[Problem] = field(default_factory=list)
+    participant: ImportedParticipant | None = None
+    panel: ProgrammeSegment | None = None
+
+
+@dataclass
+class Report:
+    format: Format
+    sheet: str | None
+    header_row: int | None
+    #: field -> the header it was read from
+    columns: dict[str, str]
+    ignored_columns: list[str]
+    rows: list[CheckedRow]
+    #: problems of the whole file (a missing column, too many rows, ...)
+    problems: list[Problem]
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.problems) or any(row.status == "refused" for row in self.rows)
+
+    def all_problems(self) -> list[Problem]:
+        return [*self.problems, *(p for row in self.rows for p in row.problems)]
+
+
+def person_key(name: str, organisation: str) -> tuple[str, str]:
+    """Who a row is, for telling whether they are registered: name and organisation, cleaned and
+    case-folded."""
+    return (clean_text(name).casefold(), clean_text(organisation).casefold())
+
+
+def _find_header(sheet: Sheet) -> tuple[int, dict[int, Column], list[str]] | None:
+    """The header among the top rows: the first that names the name and constituency columns."""
+    for index, (_, cells) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        found = {i: _BY_KEY.get(_key(cell)) for i, cell in enumerate(cells)}
+        fields = {column.field for column in found.values() if column is not None}
+        named = "name" in fields or bool({"first_name", "last_name"} & fields)
+        if named and "constituency" in fields:
+            known = {i: column for i, column in found.items() if column is not None}
+            ignored = [cells[i].strip() for i, c in found.items() if c is None and cells[i].strip()]
+            return index, known, ignored
+    return None
+
+
+def check(
+    sheet: Sheet,
+    programme: Sequence[ProgrammeSegment],
+    registered: Iterable[tuple[str, str]],
+) -> Report:
+    """Every row of ``sheet`` checked: what it registers, or why not."""
+    report = Report(sheet.format, sheet.name, None, {}, [], [], [])
+    header = _find_header(sheet)
+    if header is None:
+        wanted = " and ".join(f"'{c.header}'" for c in COLUMNS if c.required)
+        report.problems.append(
+            Problem(
+                1,
+                None,
+                f"no header row names the columns {wanted} (looked at the first "
+                f"{HEADER_SEARCH_ROWS} rows); a spreadsheet of participants starts with a row of "
+                f"column names such as {', '.join(HEADERS)}",
+            )
+        )
+        return report
+    index, columns, report.ignored_columns = header
+    header_row = sheet.rows[index][0]
+    report.header_row = header_row
+    header_cells = sheet.rows[index][1]
+    seen: dict[str, int] = {}
+    for position, column in columns.items():
+        if column.field in seen:
+            first = header_cells[seen[column.field]].strip()
+            report.problems.append(
+                Problem(
+                    header_row,
+                    header_cells[position].strip(),
+                    f"two columns give the {column.header.lower()}: '{first}' and this one; "
+                    "keep one",
+                )
+            )
+            continue
+        seen[column.field] = position
+        report.columns[column.field] = header_cells[position].strip()
+    data_rows = [
+        (n, cells) for n, cells in sheet.rows[index + 1 :] if any(c.strip() for c in cells)
+    ]
+    if len(data_rows) > MAX_ROWS:
+        report.problems.append(
+            Problem(
+                None,
+                None,
+                f"the file has more than {MAX_ROWS:,} participants: split it into files of at "
+                f"most {MAX_ROWS:,} rows",
+            )
+        )
+        return report
+    if report.problems:
+        return report
+    panels = _PanelFinder(programme)
+    known = {person_key(name, organisation) for name, organisation in registered}
+    first_row_of: dict[tuple[str, str], int] = {}
+    for number, cells in data_rows:
+        row = _check_row(number, cells, seen, report.columns, panels)
+        report.rows.append(row)
+        if row.participant is None:
+            continue
+        key = person_key(row.participant.name, row.participant.organisation)
+        if key in first_row_of:
+            row.status = "refused"
+            row.problems.append(
+                Problem(
+                    number,
+                    report.columns["name"],
+                    f"the same person (name and organisation) as row {first_row_of[key]}",
+                )
+            )
+        elif key in known:
+            row.status = "registered"
+        first_row_of.setdefault(key, number)
+    return report
+
+
+def _unescaped(value: str) -> str:
+    """A cell as typed: the ``'`` an export puts before a formula-like text is taken off again."""
+    if value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _check_row(
+    number: int,
+    cells: list[str],
+    positions: Mapping[str, int],
+    headers: Mapping[str, str],
+    panels: _PanelFinder,
+) -> CheckedRow:
+    raw = {
+        name: _unescaped(cells[i].strip()) if i < len(cells) else ""
+        for name, i in positions.items()
+    }
+    if not raw.get("name") and ("first_name" in raw or "last_name" in raw):
+        raw["name"] = " ".join(p for p in (raw.get("first_name"), raw.get("last_name")) if p)
+    name_column = (
+        "name" if "name" in headers else ("first_name" if "first_name" in headers else "last_name")
+    )
+    row = CheckedRow(number, clean_text(raw.get("name", ""))[:120])
+
+    def refuse(name: str, message: str) -> None:
+        column = name_column if name == "name" else name
+        row.problems.append(Problem(number, headers.get(column, column), message))
+
+    values: dict[str, Any] = {
+        name: raw.get(name, "") for name in ("name", "title", "organisation", "region")
+    }
+    matchers: dict[str, tuple[dict[str, str], Mapping[str, str]]] = {
+        "constituency": (_CONSTITUENCIES, CONSTITUENCY_LABELS),
+        "language": (_LANGUAGES, LANGUAGE_LABELS),
+        "attendance": (_ATTENDANCES, ATTENDANCE_LABELS),
+    }
+    for name, (table, labels) in matchers.items():
+        text = raw.get(name, "")
+        if not text:
+            if name == "constituency":
+                refuse(name, f"a constituency is needed: one of {_known(labels)}")
+            continue
+        code = table.get(_key(text))
+        if code is None:
+            refuse(name, f"'{text}' is not one we know: one of {_known(labels)}")
+        else:
+            values[name] = code
+    gender = raw.get("gender", "")
+    if _key(gender) not in _UNSTATED:
+        code = _GENDERS.get(_key(gender))
+        if code is None:
+            refuse(
+                "gender",
+                f"'{gender}' is not one we know: {_known(GENDER_LABELS)}, or blank (not stated)",
+            )
+        else:
+            values["gender"] = code
+    panel = raw.get("panel", "")
+    if _key(panel) not in _NO_PANEL:
+        found = panels.find(panel)
+        if isinstance(found, str):
+            refuse("panel", found)
+        else:
+            row.panel = found
+    # the text fields are checked whatever else is wrong, so one pass shows every problem (a
+    # constituency already refused stands in as "other" meanwhile)
+    try:
+        participant = ImportedParticipant.model_validate({"constituency": "other", **values})
+    except ValidationError as error:
+        for item in error.errors(include_url=False):
+            refuse(str(item["loc"][0]) if item["loc"] else "", _message(item["msg"]))
+    if row.problems:
+        row.status = "refused"
+    else:
+        row.participant = participant
+    return row
+
+
+def _known(labels: Mapping[str, str]) -> str:
+    return ", ".join(labels.values())
+
+
+def _message(text: str) -> str:
+    return text.removeprefix("Value error, ")
+
+
+class _PanelFinder:
+    """A panel cell's segment: by its title, or its number in the programme."""
+
+    def __init__(self, programme: Sequence[ProgrammeSegment]) -> None:
+        self.programme = programme
+        self.by_title: dict[str, list[ProgrammeSegment]] = {}
+        for segment in programme:
+            self.by_title.setdefault(_key(segment.title), []).append(segment)
+
+    def find(self, cell: str) -> ProgrammeSegment | str:
+        """The segment, or why there is none (a sentence)."""
+        named = _PANELLIST_PREFIX.sub("", cell, count=1).strip()
+        if not named:
+            return (
+                f"'{cell}': name the segment they are a panellist in, by its title or its number "
+                "in the programme (e.g. 'Panellist: 2')"
+            )
+        if not self.programme:
+            return f"'{cell}' names a segment, and the programme has none yet: add it first"
+        if named.isdigit():
+            number = int(named)
+            if not 1 <= number <= len(self.programme):
+                return f"there is no segment {number}: the programme has {len(self.programme)}"
+            segment = self.programme[number - 1]
+        else:
+            matches = self.by_title.get(_key(named), [])
+            if not matches:
+                titles = "; ".join(f"{s.number}. {s.title}" for s in self.programme)
+                return f"no segment of the programme is called '{named}': {titles}"
+            if len(matches) > 1:
+                numbers = ", ".join(str(s.number) for s in matches)
+                return f"segments {numbers} are all called '{named}': give its number instead"
+            segment = matches[0]
+        if segment.status is SegmentStatus.ENDED:
+            return f"'{segment.title}' has ended: its speakers can no longer be queued"
+        return segment
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def panellist_segments(state: HearingState, order: Sequence[str]) -> dict[str, str]:
+    """participant id -> the title of the first segment (in programme ``order``) in which they
+    have a panellist turn: waiting in the queue, speaking, paused, or given."""
+    found: dict[str, str] = {}
+    for segment_id in order:
+        segment = state.segments.get(segment_id)
+        if segment is None:
+            continue
+        speakers = [
+            *(speech.speaker for speech in segment.speeches if speech.kind is TurnKind.PANELLIST),
+            *(
+                turn.entry.speaker
+                for turn in (segment.current, segment.paused)
+                if turn is not None and turn.entry.kind is TurnKind.PANELLIST
+            ),
+            *(entry.speaker for entry in segment.queue if entry.kind is TurnKind.PANELLIST),
+        ]
+        for speaker in speakers:
+            if speaker.participant_id is not None:
+                found.setdefault(speaker.participant_id, segment.details.title)
+    return found
+
+
+def export_rows(participants: Iterable[Any], panels: Mapping[str, str]) -> list[dict[str, str]]:
+    """Participants (rows with the participant's fields) as the spreadsheet's rows, with the
+    English labels an import reads back."""
+    return [
+        {
+            "Name": p.name,
+            "Title": p.title,
+            "Organisation": p.organisation,
+            "Constituency": CONSTITUENCY_LABELS.get(p.constituency, p.constituency),
+            "Region": p.region,
+            "Gender": GENDER_LABELS.get(p.gender or "", ""),
+            "Floor language": LANGUAGE_LABELS.get(p.language, p.language),
+            "Attendance": ATTENDANCE_LABELS.get(p.attendance, p.attendance),
+            "Panel": panels.get(p.id, ""),
+        }
+        for p in participants
+    ]
+
+
+def write_csv(rows: Sequence[Mapping[str, str]]) -> bytes:
+    """The list as CSV UTF-8 with a byte order mark, every cell quoted, formula-like text
+    escaped (app/exports.py)."""
+    return csv_text(rows, HEADERS).encode("utf-8")
+
+
+def write_xlsx(rows: Sequence[Mapping[str, str]], sheet_title: str = "Participants") -> bytes:
+    """The list as an XLSX workbook: one sheet, a bold header, every cell a text cell (a text
+    that looks like a formula is stored as text, which no spreadsheet evaluates)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
+    widths = {"Name": 32, "Organisation": 36, "Constituency": 30, "Panel": 36}
+    for index, header in enumerate(HEADERS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, 16)
+    bold = Font(bold=True)
+
+    def text_cell(value: str, font: Font | None = None) -> Cell:
+        cell = WriteOnlyCell(sheet, value=value or None)
+        if value:
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        if font is not None:
+            cell.font = font
+        return cell
+
+    sheet.append([text_cell(header, bold) for header in HEADERS])
+    for row in rows:
+        sheet.append([text_cell(row.get(header, "")) for header in HEADERS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,409 @@
+"""The secretariat's spreadsheet of participants (app/participants_io.py): read from CSV or XLSX,
+checked row by row (a refused row names its row as the spreadsheet shows it, and its column;
+nothing is imported while any row is refused), written back in the same columns, so that an
+export imports again as it was."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from typing import Any
+
+import openpyxl
+import pytest
+
+from app.floor.model import SegmentStatus
+from app.participants_io import (
+    MAX_ROWS,
+    ProgrammeSegment,
+    SpreadsheetError,
+    check,
+    read_sheet,
+    write_xlsx,
+)
+from tests.security.conftest import AppFactory, World, build_world, make_client
+
+__all__ = ["make_client"]  # the fixture, used by name
+
+HEADER = "Name,Title,Organisation,Constituency,Region,Gender,Floor language,Attendance,Panel"
+PROGRAMME = [
+    ProgrammeSegment("s1", "Opening segment", 1, SegmentStatus.ENDED),
+    ProgrammeSegment("s2", "Thematic discussion I", 2, SegmentStatus.SCHEDULED),
+    ProgrammeSegment("s3", "Thematic discussion I", 3, SegmentStatus.SCHEDULED),
+    ProgrammeSegment("s4", "Closing", 4, SegmentStatus.SCHEDULED),
+]
+
+
+def _csv(*lines: str) -> bytes:
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _xlsx(rows: list[list[Any]], title_rows: int = 0) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Speakers"
+    for _ in range(title_rows):
+        sheet.append(["Hearing of 16 May: list of speakers"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _import(
+    world: World, data: bytes, *, dry_run: bool = False, event_id: str | None = None
+) -> Any:
+    event_id = event_id or world.event["id"]
+    query = "?dry_run=1" if dry_run else ""
+    return world.call(
+        "organiser",
+        "POST",
+        f"/events/{event_id}/participants/import{query}",
+        files={"file": ("participants", data, "application/octet-stream")},
+    )
+
+
+def _people(world: World, event_id: str | None = None) -> list[dict[str, Any]]:
+    answer = world.call("organiser", "GET", f"/events/{event_id or world.event['id']}/participants")
+    assert answer.status_code == 200, answer.text
+    return list(answer.json())
+
+
+def _forty(bad_row: int | None = None) -> list[str]:
+    """40 participants of the hearing; the data row ``bad_row`` (numbered as the spreadsheet
+    shows it) with a constituency nobody has."""
+    constituencies = ["Civil society", "trade_union", "Academia", "Red Cross / Red Crescent"]
+    lines = [HEADER]
+    for n in range(2, 42):
+        constituency = "Civil soc" if n == bad_row else constituencies[n % 4]
+        panel = "Discussion I" if n in (2, 3) else ""
+        lines.append(
+            f"Speaker {n},Ms.,Organisation {n},{constituency},Africa,F,French,In the room,{panel}"
+        )
+    return lines
+
+
+# --- over the API ---------------------------------------------------------------------------------
+
+
+def test_a_csv_with_a_bad_row_imports_nothing_then_fixed_imports_all(
+    make_client: AppFactory,
+) -> None:
+    world = build_world(make_client())
+    before = _people(world)
+    refused = _import(world, _csv(*_forty(bad_row=7)))
+    assert refused.status_code == 422, refused.text
+    body = refused.json()
+    assert body["error"]["code"] == "import_refused"
+    assert "row 7, Constituency" in body["error"]["message"]
+    (problem,) = body["report"]["errors"]
+    assert (problem["row"], problem["column"]) == (7, "Constituency")
+    assert "'Civil soc' is not one we know" in problem["message"]
+    assert body["report"]["counts"] == {
+        "rows": 40,
+        "new": 39,
+        "registered": 0,
+        "refused": 1,
+        "panellists": 2,
+    }
+    assert _people(world) == before, "a refused file imported something"
+    assert world.state()["state"]["queue"] == []
+
+    fixed = _import(world, _csv(*_forty()))
+    assert fixed.status_code == 200, fixed.text
+    report = fixed.json()
+    assert (report["imported"], report["queued"], report["errors"]) == (40, 2, [])
+    people = _people(world)
+    assert len(people) == len(before) + 40
+    speaker = next(p for p in people if p["name"] == "Speaker 4")
+    assert speaker == {
+        **speaker,
+        "title": "Ms.",
+        "organisation": "Organisation 4",
+        "constituency": "civil_society",
+        "region": "Africa",
+        "gender": "woman",
+        "language": "fr",
+        "attendance": "in_room",
+    }
+    # the panellists wait in their segment's queue, in the spreadsheet's order
+    queue = world.state()["state"]["queue"]
+    assert [(e["name"], e["kind"]) for e in queue] == [
+        ("Speaker 2", "panellist"),
+        ("Speaker 3", "panellist"),
+    ]
+    # the list keeps the spreadsheet's order
+    names = [p["name"] for p in people[len(before) :]]
+    assert names == [f"Speaker {n}" for n in range(2, 42)]
+
+    again = _import(world, _csv(*_forty()))
+    assert again.status_code == 200
+    assert again.json()["counts"]["registered"] == 40
+    assert again.json()["imported"] == 0
+    assert len(_people(world)) == len(before) + 40
+
+
+def test_a_dry_run_answers_as_the_import_would_and_writes_nothing(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    before = _people(world)
+    preview = _import(world, _csv(*_forty()), dry_run=True)
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["dry_run"] is True
+    assert preview.json()["counts"]["new"] == 40
+    assert (preview.json()["imported"], preview.json()["queued"]) == (0, 0)
+    refused = _import(world, _csv(*_forty(bad_row=30)), dry_run=True)
+    assert refused.status_code == 422
+    assert refused.json()["report"]["errors"][0]["row"] == 30
+    assert _people(world) == before
+    assert world.state()["state"]["queue"] == []
+
+
+def test_an_xlsx_with_a_bad_row_imports_nothing_then_fixed_imports_all(
+    make_client: AppFactory,
+) -> None:
+    world = build_world(make_client())
+    before = _people(world)
+    header = ["Full name", "Organization", "Stakeholder group", "Language", "Sex", "Email"]
+    rows: list[list[Any]] = [header]
+    for n in range(1, 21):
+        rows.append([f"Delegate {n}", f"Ministry {n}", "Member State", "Spanish", "M", "x@y"])
+    rows[12][3] = "Esperanto"  # row 13 of the data, row 14 of the sheet (a title row above)
+    rows[12][0] = "N" * 121
+    refused = _import(world, _xlsx(rows, title_rows=1))
+    assert refused.status_code == 422, refused.text
+    report = refused.json()["report"]
+    assert (report["format"], report["sheet"], report["header_row"]) == ("xlsx", "Speakers", 2)
+    assert report["ignored_columns"] == ["Email"]
+    assert {(p["row"], p["column"]) for p in report["errors"]} == {
+        (14, "Language"),
+        (14, "Full name"),
+    }
+    assert _people(world) == before
+
+    rows[12][3], rows[12][0] = "Español", "Delegate 12b"
+    fixed = _import(world, _xlsx(rows, title_rows=1))
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json()["imported"] == 20
+    people = {p["name"]: p for p in _people(world)}
+    assert people["Delegate 12b"]["language"] == "es"
+    assert people["Delegate 3"]["constituency"] == "member_state"
+    assert people["Delegate 3"]["gender"] == "man"
+
+
+def test_the_export_imports_again_as_it_was_in_csv_and_xlsx(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    hostile = '=HYPERLINK("http://x.test","click")'
+    lines = [
+        HEADER,
+        f'"{hostile.replace(chr(34), chr(34) * 2)}",,"+cmd|\' /C calc\'!A0",Media,,,,Remote,',
+        'Chen Wei,Prof.,"Peking University, Law",Academia,Asia-Pacific,Another gender,Chinese,,',
+        "Ana Ruiz,,Red Cross,Red Cross,Americas,,Spanish,In the room,Discussion I",
+    ]
+    assert _import(world, _csv(*lines)).status_code == 200
+    event_id = world.event["id"]
+    exported_csv = world.call("organiser", "GET", f"/events/{event_id}/participants?format=csv")
+    assert exported_csv.status_code == 200
+    assert exported_csv.headers["content-type"].startswith("text/csv")
+    assert exported_csv.content.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(exported_csv.content.decode("utf-8-sig"))))
+    assert table[0] == HEADER.split(",")
+    by_name = {row[0]: row for row in table[1:]}
+    assert f"'{hostile}" in by_name, "a formula-like name is escaped in the CSV"
+    assert by_name[f"'{hostile}"][2] == "'+cmd|' /C calc'!A0"
+    assert by_name["Ana Ruiz"][3] == "Red Cross / Red Crescent"
+    assert by_name["Ana Ruiz"][8] == "Discussion I"
+    exported_xlsx = world.call("organiser", "GET", f"/events/{event_id}/participants?format=xlsx")
+    assert exported_xlsx.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(exported_xlsx.content))
+    cells = {row[0].value: row for row in workbook.active.iter_rows(min_row=2)}  # type: ignore[union-attr]
+    assert cells[hostile][0].data_type == "s", "stored as text, not as a formula"
+
+    def fields(people: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        keys = ("name", "title", "organisation", "constituency", "region", "language")
+        more = ("attendance", "gender")
+        return sorted(tuple(p[k] for k in (*keys, *more)) for p in people)
+
+    original = fields(_people(world))
+    for exported in (exported_csv, exported_xlsx):
+        day = world.call("organiser", "POST", "/events", json={"title": "Day two"}).json()
+        segment = {"title": "Discussion I", "command_id": "s"}
+        world.call("organiser", "POST", f"/events/{day['id']}/segments", json=segment)
+        again = _import(world, exported.content, event_id=day["id"])
+        assert again.status_code == 200, again.text
+        assert again.json()["queued"] == 1
+        assert fields(_people(world, day["id"])) == original
+    # into the same event: everyone is registered already
+    same = _import(world, exported_csv.content)
+    assert same.json()["counts"]["registered"] == len(original)
+
+
+def test_files_that_are_no_spreadsheet_are_refused_with_what_to_do(
+    make_client: AppFactory,
+) -> None:
+    world = build_world(make_client())
+    cases = {
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100: "Excel 97-2003",
+        "Name,Constituency\nJosé,Academia\n".encode("cp1252"): "not UTF-8",
+        b"PK\x03\x04 broken": "cannot be opened",
+    }
+    for data, words in cases.items():
+        answer = _import(world, data)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"]["code"] == "unreadable_spreadsheet"
+        assert words in answer.json()["error"]["message"]
+    no_header = _import(world, _csv("Who,What", "Amina,Speaks"))
+    assert no_header.status_code == 422
+    assert no_header.json()["report"]["errors"][0]["row"] == 1
+
+
+def test_an_xlsx_with_an_entity_bomb_is_refused(make_client: AppFactory) -> None:
+    """Billion laughs in the worksheet: defusedxml refuses the DTD; nothing is expanded."""
+    world = build_world(make_client())
+    plain = _xlsx([["Name", "Constituency"], ["Amina", "Academia"]])
+    entities = "".join(
+        f'<!ENTITY lol{i} "{(f"&lol{i - 1};" if i else "lol") * 10}">' for i in range(9)
+    )
+    source = zipfile.ZipFile(io.BytesIO(plain))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                sheet = data.decode().replace("Amina", "&lol8;")
+                data = f"<!DOCTYPE worksheet [{entities}]>{sheet}".encode()
+            target.writestr(item, data)
+    answer = _import(world, out.getvalue())
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["code"] == "unreadable_spreadsheet"
+    assert "EntitiesForbidden" in answer.json()["error"]["message"]
+
+
+def test_import_and_export_are_the_organisers(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    for role in ("moderator", "display", "delegate"):
+        answer = world.call(
+            role,
+            "POST",
+            f"/events/{world.event['id']}/participants/import",
+            files={"file": ("p.csv", _csv("Name,Constituency", "A,Media"), "text/csv")},
+        )
+        assert answer.status_code == 403
+    # a moderator reads the list, as JSON and as a spreadsheet
+    path = f"/events/{world.event['id']}/participants?format=csv"
+    assert world.call("moderator", "GET", path).status_code == 200
+    assert world.call("display", "GET", path).status_code == 403
+
+
+# --- reading and checking, without a server -------------------------------------------------------
+
+
+def _checked(data: bytes, registered: list[tuple[str, str]] | None = None) -> Any:
+    return check(read_sheet(data), PROGRAMME, registered or [])
+
+
+def test_rows_are_numbered_as_the_spreadsheet_shows_them() -> None:
+    data = (
+        "\ufeffList of speakers\n\n"
+        "Name;Stakeholder group;Notes\n"
+        'Amina;Trade union;"two\nlines"\n'
+        "\n"
+        "Bob;Nope;\n"
+    ).encode()
+    report = _checked(data)
+    assert report.header_row == 3
+    assert report.ignored_columns == ["Notes"]
+    assert [(row.row, row.status) for row in report.rows] == [(4, "new"), (6, "refused")]
+    assert report.rows[1].problems[0].column == "Stakeholder group"
+
+
+def test_headers_and_values_are_matched_by_code_label_and_alias() -> None:
+    data = _csv(
+        "FIRST NAME,Last name,Organization,constituency,Sex,Language,Participation,Role / panel",
+        "Amina,Diallo,ITUC,Trade Union,female,FR,online,Panellist: 2",
+        "Chen,Wei,PKU,academia,,Chinese,in person,Closing",
+        "Olga,Ivanova,,UN system,Prefer not to say,Русский,,Panellist in 4",
+        "Sam,,,NHRI,x,other,remote,floor",
+    )
+    report = _checked(data)
+    assert not report.refused, report.all_problems()
+    people = [row.participant for row in report.rows]
+    assert [p.name for p in people] == ["Amina Diallo", "Chen Wei", "Olga Ivanova", "Sam"]
+    assert [p.constituency for p in people] == [
+        "trade_union",
+        "academia",
+        "un_system",
+        "national_human_rights_institution",
+    ]
+    assert [p.gender for p in people] == ["woman", None, None, "another"]
+    assert [p.language for p in people] == ["fr", "zh", "ru", "other"]
+    assert [p.attendance for p in people] == ["remote", "in_room", "in_room", "remote"]
+    assert [row.panel and row.panel.id for row in report.rows] == ["s2", "s4", "s4", None]
+
+
+def test_every_problem_of_a_row_is_named_at_once() -> None:
+    report = _checked(
+        _csv(
+            HEADER,
+            f"{'x' * 121},,,Unknown,,Nobody,Sometimes,Mars,Thematic discussion I",
+            ",,,Media,,,,,Panellist",
+            "Cleo,,,Media,,,,,Opening segment",
+            "Dee,,,Media,,,,,9",
+        )
+    )
+    first, second, third, fourth = report.rows
+    assert {p.column for p in first.problems} == {
+        "Name",
+        "Constituency",
+        "Gender",
+        "Floor language",
+        "Attendance",
+        "Panel",
+    }
+    panel = next(p for p in first.problems if p.column == "Panel")
+    assert "segments 2, 3 are all called" in panel.message
+    assert {p.column for p in second.problems} == {"Name", "Panel"}
+    assert "name the segment" in next(p for p in second.problems if p.column == "Panel").message
+    assert "has ended" in third.problems[0].message
+    assert "there is no segment 9" in fourth.problems[0].message
+    assert all(row.status == "refused" for row in report.rows)
+
+
+def test_the_same_person_twice_is_refused_and_a_registered_one_left_alone() -> None:
+    report = _checked(
+        _csv(
+            "Name,Organisation,Constituency", "Amina,ITUC,Media", "amina, ituc ,Media", "Bo,,Media"
+        ),
+        registered=[("Bo", "")],
+    )
+    assert [row.status for row in report.rows] == ["new", "refused", "registered"]
+    assert "same person" in report.rows[1].problems[0].message
+    assert "row 2" in report.rows[1].problems[0].message
+
+
+def test_more_rows_than_the_limit_are_refused() -> None:
+    lines = ["Name,Constituency", *(f"P{n},Media" for n in range(MAX_ROWS + 1))]
+    report = _checked(_csv(*lines))
+    assert report.refused
+    assert "more than 5,000" in report.problems[0].message
+    assert not _checked(_csv(*lines[:-1])).refused
+
+
+def test_an_xlsx_that_unpacks_too_large_is_refused_before_it_is_parsed() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", " " * 50_000_000)
+    assert len(out.getvalue()) < 1_000_000
+    with pytest.raises(SpreadsheetError, match="unpacks to"):
+        read_sheet(out.getvalue())
+
+
+def test_the_xlsx_written_reads_back_with_text_cells() -> None:
+    rows = [{"Name": "=1+1", "Constituency": "Media", "Panel": ""}]
+    data = write_xlsx(rows)
+    report = _checked(data)
+    (row,) = report.rows
+    assert row.participant is not None and row.participant.name == "=1+1"
