@@ -98,9 +98,23 @@ class ErrorDetail(BaseModel):
     message: str
 
 
+class ErrorItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str | None
+
+
 class ErrorOut(BaseModel):
+    """A refusal (docs/protocol.md, Errors): its code and message, and what some carry."""
+
     error: ErrorDetail
-    state: dict[str, Any] | None = None
+    state: dict[str, Any] | None = Field(
+        default=None, description="`stale_version`: the sender's current `snapshot`."
+    )
+    details: list[ErrorItem] | None = Field(
+        default=None, description="`invalid_request`: each field refused and why."
+    )
+    retry_after_s: int | None = Field(default=None, description="`rate_limited`: when to retry.")
 
 
 class EventCreate(Body):
