@@ -65,7 +65,7 @@ def _real_date(value: str) -> str:
 Zone = Annotated[
     str,
     Field(
-        description="An IANA time zone name (Europe/Geneva, America/New_York, UTC).",
+        description="An IANA time zone name (Europe/Zurich, America/New_York, UTC).",
         json_schema_extra={"enum": sorted(_ZONES)},
     ),
     AfterValidator(_known_zone),
