@@ -149,7 +149,7 @@ def optional_security(schema: dict[str, Any], routes: Iterable[tuple[str, APIRou
         calls = _calls(route.dependant)
         if optional_actor not in calls or current_actor in calls:
             continue
-        for method in route.methods:
+        for method in route.methods or ():
             operation = schema["paths"].get(prefix + route.path, {}).get(method.lower())
             if operation is not None and {} not in operation.setdefault("security", []):
                 operation["security"].append({})

@@ -320,8 +320,11 @@ class AccessLinkOut(BaseModel):
     role: str
     label: str
     created_at: int
+    created_at_local: LocalTime
     expires_at: int | None
+    expires_at_local: LocalTime | None
     revoked_at: int | None
+    revoked_at_local: LocalTime | None
     token: str | None = Field(default=None, description="Shown once, when the link is made.")
     url: str | None = None
 
