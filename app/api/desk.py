@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .schemas import AccessLinkOut, ErrorDetail, LocalTime
+from .schemas import AccessLinkOut, ErrorOut, LocalTime
 
 
 class ImportProblem(BaseModel):
@@ -69,11 +69,13 @@ class ImportReport(BaseModel):
     )
 
 
-class ImportRefused(BaseModel):
-    """422 ``import_refused``: nothing was imported; the report says why, row by row."""
+class ImportRefused(ErrorOut):
+    """A 422: ``import_refused`` (nothing was imported; ``report`` says why, row by row),
+    ``unreadable_spreadsheet`` or ``invalid_request`` (no ``file``)."""
 
-    error: ErrorDetail
-    report: ImportReport
+    report: ImportReport | None = Field(
+        default=None, description="`import_refused`: every row checked, the refused ones' problems."
+    )
 
 
 class AccessLink(AccessLinkOut):

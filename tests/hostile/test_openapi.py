@@ -201,6 +201,9 @@ def _as_sent(case: OpenApiCase) -> None:
     body: Any = case.body
     if not isinstance(body, dict):
         return
+    if case.operation.path.endswith("/participants/import"):
+        # a spreadsheet, whose rows a schema cannot describe: one the import takes
+        body["file"] = b"Name,Constituency\nGenerated participant,Media\n"
     _cut(body)
     if isinstance(body.get("command"), dict):
         body = body["command"]
