@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Request, Route
 
 from app.api import docs
 from tests.browser.conftest import browser, screenshot
-from tests.e2e.server import ServerProcess
+from tests.e2e.server import ORGANISER_KEY, ServerProcess
 
 from .conftest import AppFactory
 
@@ -203,3 +203,45 @@ def test_the_docs_render_offline_in_chromium(
         # its sidebar's Redocly logo (cdn.redoc.ly): refused by img-src, never requested
         refused = [text for text in refused if "cdn.redoc.ly/redoc/logo-mini.svg" not in text]
     assert refused == [], refused
+
+
+def test_authorize_with_a_bearer_token_then_try_it_out(
+    browser: Browser, server: ServerProcess
+) -> None:
+    """Swagger UI's "Authorize" (the OpenAPI's ``bearer`` scheme), offline: the organiser key
+    typed once, then "Try it out" on GET /api/v1/events sends it and shows the 200."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    sent: list[str | None] = []
+
+    def only_this_server(route: Route, request: Request) -> None:
+        if not request.url.startswith(f"{server.base}/"):
+            route.abort()
+            return
+        if request.url == f"{server.base}/api/v1/events":
+            sent.append(request.headers.get("authorization"))
+        route.continue_()
+
+    page.route("**/*", only_this_server)
+    try:
+        page.goto(f"{server.base}/docs")
+        page.locator("button.authorize").first.click()
+        bearer = page.locator(".auth-container").filter(has_text="(http, Bearer)")
+        bearer.locator("#auth-bearer-value").fill(ORGANISER_KEY)
+        bearer.get_by_role("button", name="Apply credentials").click()
+        bearer.get_by_text("Authorized").wait_for()
+        bearer.get_by_role("button", name="Close").click()
+        operation = page.locator(".opblock-get").filter(
+            has=page.locator(".opblock-summary-path[data-path='/api/v1/events']")
+        )
+        operation.locator(".opblock-summary").click()
+        operation.get_by_role("button", name="Try it out").click()
+        operation.get_by_role("button", name="Execute").click()
+        status = operation.locator(".live-responses-table tr.response .response-col_status").first
+        status.wait_for(timeout=20_000)
+        assert status.inner_text().strip() == "200"
+        status.scroll_into_view_if_needed()
+        screenshot(page, "api-docs-authorized")
+    finally:
+        context.close()
+    assert sent == [f"Bearer {ORGANISER_KEY}"]
