@@ -37,7 +37,19 @@ from ..e2e.server import ORGANISER_KEY, Api, Feed, ServerProcess
 LIMIT = 64 * 1024  # the app's own limit: a frame_too_large error, the socket stays open
 TRANSPORT_LIMIT = 128 * 1024  # uvicorn's ws_max_size under floorkeeper serve: close 1009
 NO_LIMITS = {f"FLOORKEEPER_{item.name.upper()}": "0" for item in fields(Limits)}
-STATE_FRAMES = {"update", "mine", "programme", "snapshot", "synced"}
+#: What the server sends a socket unasked, between a frame and its answer: the state, and the
+#: console's instruments (0.2 s after a change, every 15 s while a segment is live) and the
+#: outcome's changes, which arrive whenever their timer or a commit says, not in answer order
+STATE_FRAMES = {
+    "update",
+    "mine",
+    "programme",
+    "snapshot",
+    "synced",
+    "instruments",
+    "outcome",
+    "outcome_update",
+}
 WAIT = 10.0  # seconds for any one expected frame (a loaded CI machine is slow, not broken)
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 
