@@ -9,6 +9,7 @@
 // no flashing, nothing moves but the time left.
 import { FloorConnection, actAs, formatClock, keepAwake, remainingMs, signIn } from "./client.js";
 import { fill, h, setText } from "./dom.js";
+import { identifyOnRequest } from "./identify.js";
 import {
   SIGNAL_KINDS,
   apply,
@@ -264,7 +265,8 @@ async function main() {
     button.addEventListener("click", () => send({ type: "raise_signal", kind, duration_s: SIGNAL_SECONDS }));
   }
   $("clear-all").addEventListener("click", () => send({ type: "clear_signal", signal_id: null }));
-  connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`);
+  connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`, { face: "booth" });
+  identifyOnRequest(connection); // the organiser's desk can ask which screen this is
   connection.addEventListener("change", render);
   connection.addEventListener("status", (event) => {
     $("connection").hidden = event.detail !== "reconnecting";

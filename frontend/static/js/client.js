@@ -35,7 +35,9 @@ export function actAs(...wanted) {
 export async function api(method, path, body) {
   const options = { method, credentials: "same-origin", headers: {} };
   if (roles.length) options.headers["X-Floorkeeper-As"] = roles.join(",");
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    options.body = body; // a file upload: the browser writes the multipart boundary
+  } else if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
@@ -101,7 +103,7 @@ export async function signInToEvent(roles, pageName, linkName) {
     const events = await api("GET", "/events");
     const wanted = new URLSearchParams(location.search).get("event");
     const event = events.find((e) => e.id === wanted) || events[0];
-    if (!event) throw new Error("There is no event yet: create one through the API first.");
+    if (!event) throw new Error("There is no event yet: create one on the organiser's desk (/organiser).");
     eventId = event.id;
   }
   return { session, eventId };
@@ -257,8 +259,10 @@ export function keepAwake() {
  * A live connection to /ws/segments/{id} or /ws/events/{id}.
  *
  * Fires "change" (state, programme or own requests changed; detail "snapshot", "update", "mine",
- * "programme" or "outcome"), "status" (connecting, live, reconnecting) and "servererror" (an
- * error frame not tied to a command). `send()` resolves with the ack or rejects with the error
+ * "programme" or "outcome"), "status" (connecting, live, reconnecting), "servererror" (an
+ * error frame not tied to a command) and "identify" (the organiser asks this screen to show its
+ * name; detail the message). `face` ("console", "display", "clock", "booth"…) is said in every
+ * hello, for the organiser's list of connected screens. `send()` resolves with the ack or rejects with the error
  * frame; an unanswered command is sent again, with the same id, after a reconnect, so it is
  * applied once.
  *
@@ -270,9 +274,10 @@ export function keepAwake() {
  * an outcome command (accept_contribution, show_contribution, ...) like `send()`.
  */
 export class FloorConnection extends EventTarget {
-  constructor(path) {
+  constructor(path, { face = null } = {}) {
     super();
     this.path = path;
+    this.face = face;
     this.clock = new ServerClock();
     this.socket = null;
     this.status = "connecting";
@@ -322,6 +327,7 @@ export class FloorConnection extends EventTarget {
     this.socket = socket;
     socket.addEventListener("open", () => {
       const hello = { type: "hello" };
+      if (this.face) hello.face = this.face;
       if (this.version !== null && this.segmentId) {
         hello.last_version = this.version;
         hello.segment_id = this.segmentId;
@@ -420,6 +426,9 @@ export class FloorConnection extends EventTarget {
         break;
       case "pong":
         this.clock.add(frame.t, localNow(), frame.server_time);
+        break;
+      case "identify":
+        this.dispatchEvent(new CustomEvent("identify", { detail: frame }));
         break;
       case "ack":
       case "error": {

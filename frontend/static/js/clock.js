@@ -5,6 +5,7 @@
 // an Arabic screen too ("+0:12"), names in their own direction.
 import { FloorConnection, actAs, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
 import { fill, h, setText } from "./dom.js";
+import { identifyOnRequest } from "./identify.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, signalLabel, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -116,7 +117,8 @@ async function main() {
     return;
   }
   keepAwake();
-  const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`);
+  const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`, { face: "clock" });
+  identifyOnRequest(connection); // the organiser's desk can ask which screen this is
   connection.addEventListener("change", () => render(connection));
   connection.addEventListener("status", (event) => {
     $("connection").hidden = event.detail !== "reconnecting";

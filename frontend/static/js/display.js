@@ -9,6 +9,7 @@
 // in their own direction. What is long shrinks to fit the screen (fitInside), never off it.
 import { FloorConnection, actAs, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
+import { identifyOnRequest } from "./identify.js";
 import { GCM_OBJECTIVES } from "./gcm.js";
 import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
 import {
@@ -305,7 +306,8 @@ async function main() {
     return;
   }
   keepAwake();
-  const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`);
+  const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`, { face: "display" });
+  identifyOnRequest(connection); // the organiser's desk can ask which screen this is
   connection.addEventListener("change", () => render(connection));
   connection.addEventListener("status", (event) => {
     $("connection").hidden = event.detail !== "reconnecting";

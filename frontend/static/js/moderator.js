@@ -6,6 +6,7 @@
 
 import { FloorConnection, actAs, api, signInToEvent } from "./client.js";
 import { setText, timeOfDay } from "./dom.js";
+import { identifyOnRequest } from "./identify.js";
 import { createAddSpeaker } from "./moderator/add-speaker.js";
 import { createBalance } from "./moderator/balance.js";
 import { createContributions } from "./moderator/contributions.js";
@@ -76,7 +77,8 @@ async function start() {
 function run(eventId, firstSegmentId) {
   $("signin").hidden = true;
   $("console").hidden = false;
-  const conn = new FloorConnection(`/ws/segments/${firstSegmentId}`);
+  const conn = new FloorConnection(`/ws/segments/${firstSegmentId}`, { face: "console" });
+  identifyOnRequest(conn); // the organiser's desk can ask which screen this is
   let viewing = firstSegmentId;
   let follow = null; // a segment this console just made live: show it once it is
   let lastLive = null;

@@ -1,0 +1,226 @@
+// The organiser's desk: set a hearing up and keep an eye on it. Signed in by the organiser key
+// (every event: pick one, or make a new one) or an organiser link (its own event). Sections: the
+// event and its join code, the programme, the participants (the secretariat's spreadsheet in and
+// out), access links with their QR codes, and the screens connected now. Everything goes through
+// the REST API with the session cookie; the secret of a new link is shown here once.
+
+import { ApiError, actAs, api, signIn } from "./client.js";
+import { setText } from "./dom.js";
+import { Notices } from "./moderator/notices.js";
+import { createEventSection } from "./organiser/event.js";
+import { createLinks } from "./organiser/links.js";
+import { createParticipants } from "./organiser/participants.js";
+import { createProgramme } from "./organiser/programme.js";
+import { createScreens } from "./organiser/screens.js";
+import { sentence } from "./organiser/util.js";
+
+const $ = (id) => document.getElementById(id);
+actAs("organiser");
+
+const notices = new Notices($("notices"));
+const SECTIONS = ["event", "programme", "participants", "links", "screens"];
+
+const desk = {
+  notices,
+  session: null,
+  /** The event being set up (GET /events/{id}), or null while a new one is being made. */
+  event: null,
+  events: [],
+  participants: [],
+  links: [],
+  screens: null,
+  /** Run an API call; on refusal show why (as a sentence) and resolve to null. */
+  async call(method, path, body, { quiet = false } = {}) {
+    try {
+      return await api(method, path, body);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) signedOut("The sign-in has expired or the link was revoked.");
+      else if (!quiet) notices.show(sentence(error.message), "error");
+      throw error;
+    }
+  },
+  /** The event again from the server (after a change to it or its programme). */
+  async reloadEvent() {
+    if (!desk.event) return;
+    desk.event = await api("GET", `/events/${encodeURIComponent(desk.event.id)}`);
+    changed("event");
+  },
+  show,
+  changed,
+  selectEvent,
+};
+
+const sections = {};
+
+function changed(what) {
+  renderHeader();
+  for (const section of Object.values(sections)) section.changed?.(what);
+  renderChecklist();
+}
+
+function signedOut(message) {
+  $("desk").hidden = true;
+  $("signin").hidden = false;
+  $("event-picker").hidden = true;
+  setText($("signin-message"), message);
+  setText($("event-title"), "Not signed in");
+  setText($("event-meta"), "");
+  const status = $("connection-status");
+  status.dataset.status = "signed-out";
+  setText(status, "Signed out");
+  for (const section of Object.values(sections)) section.stop?.();
+}
+
+function show(name) {
+  for (const button of document.querySelectorAll(".nav-btn")) {
+    if (button.dataset.section === name) button.setAttribute("aria-current", "page");
+    else button.removeAttribute("aria-current");
+  }
+  for (const section of document.querySelectorAll(".desk-section")) section.hidden = section.dataset.section !== name;
+  const params = new URLSearchParams(location.search);
+  params.set("section", name);
+  if (desk.event) params.set("event", desk.event.id);
+  history.replaceState(null, "", `${location.pathname}?${params}`);
+  sections[name]?.shown?.();
+}
+
+function renderHeader() {
+  const event = desk.event;
+  setText($("event-title"), event ? event.title : "A new event");
+  const meta = event
+    ? [event.room, event.venue, event.date, event.timezone].filter(Boolean).join(" · ")
+    : "Fill in the event's details to begin.";
+  setText($("event-meta"), meta);
+  document.title = `${event ? event.title : "New event"} · Organiser's desk · Floorkeeper`;
+  const picker = $("event-select");
+  if (!$("event-picker").hidden) {
+    picker.replaceChildren(
+      ...desk.events.map((e) => new Option(e.title, e.id, false, event && e.id === event.id)),
+      ...(event ? [] : [new Option("A new event", "", true, true)]),
+    );
+  }
+  for (const button of document.querySelectorAll(".nav-btn")) {
+    button.disabled = !event && button.dataset.section !== "event";
+  }
+  const segments = event ? event.segments.length : 0;
+  setText($("nav-programme"), event ? String(segments) : "");
+  setText($("nav-participants"), event ? String(desk.participants.length) : "");
+  setText($("nav-links"), event ? String(desk.links.filter(live).length) : "");
+  setText($("nav-screens"), desk.screens ? `${desk.screens.screens.length} live` : "");
+  setText($("nav-event"), event && event.date ? event.date : "");
+}
+
+const live = (link) => !link.revoked_at && (link.expires_at === null || link.expires_at > Date.now());
+
+function renderChecklist() {
+  const event = desk.event;
+  const has = (role) => desk.links.some((link) => link.role === role && live(link));
+  const screens = desk.screens ? desk.screens.screens : [];
+  const items = [
+    ["The event, dated", Boolean(event && event.date)],
+    ["The programme", Boolean(event && event.segments.length)],
+    ["The participants", desk.participants.length > 0],
+    ["A moderator link", has("moderator")],
+    ["A display and clock link", has("display")],
+    ["A room screen connected", screens.some((s) => s.face === "display" || s.face === "clock")],
+  ];
+  $("checklist").replaceChildren(
+    ...items.map(([label, done]) => {
+      const item = document.createElement("li");
+      item.dataset.done = String(done);
+      item.append(label);
+      const state = document.createElement("span");
+      state.className = "visually-hidden";
+      state.textContent = done ? ": done" : ": to do";
+      item.append(state);
+      return item;
+    }),
+  );
+}
+
+/** Work on this event (null: a new one), showing `section` at once; its lists follow. */
+async function selectEvent(eventId, section = "event") {
+  desk.event = eventId ? await api("GET", `/events/${encodeURIComponent(eventId)}`) : null;
+  desk.participants = [];
+  desk.links = [];
+  desk.screens = null;
+  changed("event");
+  show(desk.event && SECTIONS.includes(section) ? section : "event");
+  if (desk.event) await Promise.all(Object.values(sections).map((part) => part.load?.()));
+}
+
+async function start() {
+  let session;
+  try {
+    session = await signIn();
+  } catch (error) {
+    const revoked = error instanceof ApiError && (error.status === 401 || error.status === 403);
+    signedOut(revoked ? "This key or link is not valid: it was revoked, has expired or was mistyped." : `The server could not sign you in: ${error.message}`);
+    return;
+  }
+  if (!session) {
+    signedOut("Sign in with the organiser key or an organiser link.");
+    return;
+  }
+  if (session.role !== "organiser") {
+    signedOut(`This browser is signed in as a ${session.role}, not as the organiser.`);
+    return;
+  }
+  desk.session = session;
+  $("signin").hidden = true;
+  $("desk").hidden = false;
+  const status = $("connection-status");
+  status.dataset.status = "live";
+  setText(status, session.event_id ? "Organiser link" : "Organiser key");
+  const params = new URLSearchParams(location.search);
+  let eventId = session.event_id;
+  if (!eventId) {
+    $("event-picker").hidden = false;
+    desk.events = await api("GET", "/events");
+    const wanted = params.get("event");
+    eventId = (desk.events.find((e) => e.id === wanted) || desk.events[0] || {}).id || null;
+  }
+  await selectEvent(eventId, params.get("section") || "event");
+}
+
+function wire() {
+  sections.event = createEventSection(desk);
+  sections.programme = createProgramme(desk);
+  sections.participants = createParticipants(desk);
+  sections.links = createLinks(desk);
+  sections.screens = createScreens(desk);
+  for (const button of document.querySelectorAll(".nav-btn")) {
+    button.addEventListener("click", () => {
+      show(button.dataset.section);
+      $("desk-main").focus({ preventScroll: true });
+    });
+  }
+  // the nav is a list of buttons: the arrow keys move between them too
+  $("desk").querySelector(".nav-list").addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const buttons = [...document.querySelectorAll(".nav-btn:not(:disabled)")];
+    const at = buttons.indexOf(document.activeElement);
+    if (at < 0) return;
+    event.preventDefault();
+    buttons[(at + (event.key === "ArrowDown" ? 1 : buttons.length - 1)) % buttons.length].focus();
+  });
+  $("event-select").addEventListener("change", (event) => selectEvent(event.target.value));
+  $("event-new").addEventListener("click", () => selectEvent(null));
+  $("signin-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const typed = $("signin-key").value.trim();
+    const key = typed.includes("#key=") ? typed.slice(typed.indexOf("#key=") + 5) : typed;
+    try {
+      await api("POST", "/session", { token: key });
+    } catch (error) {
+      setText($("signin-message"), error.status === 401 ? "This key is not valid: check it and try again." : sentence(error.message));
+      return;
+    }
+    $("signin-key").value = "";
+    start();
+  });
+}
+
+window.organiserDesk = desk; // for the browser tests and for a look in the room
+wire();
+start();

@@ -1,0 +1,121 @@
+// The event: its details (a new one with the organiser key, or changes to this one), and how
+// delegates join: the join code, its link and QR code, rotated after a confirmation.
+
+import { setText } from "../dom.js";
+import { confirmAction, copyField } from "./util.js";
+
+const $ = (id) => document.getElementById(id);
+
+/** The browser's zones (and UTC), for the time zone field's suggestions. */
+function zones() {
+  const known = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return ["UTC", ...known.filter((zone) => zone !== "UTC")];
+}
+
+export function createEventSection(desk) {
+  const form = $("event-form");
+  $("timezones").replaceChildren(...zones().map((zone) => new Option(zone)));
+
+  function fill() {
+    const event = desk.event;
+    const fields = form.elements;
+    fields.title.value = event ? event.title : "";
+    fields.venue.value = event ? event.venue : "";
+    fields.room.value = event ? event.room : "";
+    fields.date.value = event ? event.date : "";
+    fields.timezone.value = event ? event.timezone : Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    const languages = event ? event.languages : ["en", "fr", "es", "ar", "zh", "ru"];
+    for (const box of form.querySelectorAll('input[name="languages"]')) box.checked = languages.includes(box.value);
+    setText($("event-form-submit"), event ? "Save changes" : "Create the event");
+    $("event-form-cancel").hidden = Boolean(event) || !desk.events.length;
+    setText($("event-form-status"), event ? "" : "New");
+    $("join-panel").hidden = !event;
+    if (event) renderJoin(event);
+  }
+
+  function renderJoin(event) {
+    const link = `${location.origin}/join/${event.join_code}`;
+    setText($("join-code"), event.join_code || "");
+    const anchor = $("join-link");
+    anchor.href = link;
+    setText(anchor, link);
+    // the QR code is made on the server (it carries the code, which changes on a rotation)
+    const source = `/api/v1/events/${encodeURIComponent(event.id)}/join-qr.svg?code=${encodeURIComponent(event.join_code || "")}`;
+    if ($("join-qr").getAttribute("src") !== source) $("join-qr").src = source;
+  }
+
+  function body() {
+    const fields = form.elements;
+    const languages = [...form.querySelectorAll('input[name="languages"]:checked')].map((box) => box.value);
+    const out = {
+      title: fields.title.value,
+      venue: fields.venue.value,
+      room: fields.room.value,
+      timezone: fields.timezone.value.trim(),
+      languages,
+    };
+    if (fields.date.value) out.date = fields.date.value;
+    return out;
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = body();
+    if (!data.languages.length) {
+      desk.notices.show("Choose at least one language of the hearing.", "warning");
+      return;
+    }
+    const submit = $("event-form-submit");
+    submit.disabled = true;
+    try {
+      if (desk.event) {
+        desk.event = await desk.call("PATCH", `/events/${encodeURIComponent(desk.event.id)}`, data);
+        desk.notices.show("The event is saved.");
+        desk.changed("event");
+      } else {
+        const made = await desk.call("POST", "/events", data);
+        desk.events.push(made);
+        await desk.selectEvent(made.id, "programme");
+        desk.notices.show("The event is made. Next: its programme.");
+      }
+    } catch {
+      // shown by desk.call
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  $("event-form-cancel").addEventListener("click", () => desk.selectEvent(desk.events[0] ? desk.events[0].id : null));
+
+  $("join-copy").addEventListener("click", async () => {
+    const field = document.createElement("input");
+    field.value = $("join-link").href;
+    field.className = "visually-hidden";
+    document.body.append(field);
+    const copied = await copyField(field);
+    field.remove();
+    desk.notices.show(copied ? "The join link is copied." : "Select the link and copy it.");
+  });
+
+  $("join-rotate").addEventListener("click", async () => {
+    const sure = await confirmAction({
+      title: "Rotate the join code?",
+      text: "The join link and QR code change now: the old ones stop working at once, on every poster and screen. Delegates who already joined stay in; the room display shows the new QR code by itself.",
+      ok: "Rotate the join code",
+    });
+    if (!sure) return;
+    try {
+      desk.event = await desk.call("POST", `/events/${encodeURIComponent(desk.event.id)}/join-code`);
+      desk.notices.show(`The new join code is ${desk.event.join_code}.`);
+      desk.changed("event");
+    } catch {
+      // shown by desk.call
+    }
+  });
+
+  return {
+    changed(what) {
+      if (what === "event") fill();
+    },
+  };
+}

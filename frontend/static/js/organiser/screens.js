@@ -1,0 +1,107 @@
+// The screens connected now: consoles, room displays, speaker clocks, booths and rapporteur
+// pages (delegates' phones are counted), since when and last seen, refreshed every few seconds
+// while the page is visible; Identify makes one show its name, large, for a few seconds.
+
+import { api } from "../client.js";
+import { h, setText } from "../dom.js";
+import { FACES, ago, dayAndTime } from "./util.js";
+
+const $ = (id) => document.getElementById(id);
+const REFRESH_MS = 4000;
+const STALE_MS = 45_000; // pages ping every 15 s: three missed pings
+
+/** 10:31:05 at an instant, in the event's zone (the room's clock). */
+function clockTime(at, timeZone) {
+  try {
+    return new Intl.DateTimeFormat("en-GB", { timeStyle: "medium", timeZone }).format(at);
+  } catch {
+    return new Intl.DateTimeFormat("en-GB", { timeStyle: "medium" }).format(at);
+  }
+}
+
+export function createScreens(desk) {
+  let timer = null;
+  let loading = false;
+
+  async function load() {
+    if (!desk.event || loading) return;
+    loading = true;
+    try {
+      desk.screens = await api("GET", `/events/${encodeURIComponent(desk.event.id)}/screens`);
+      desk.changed("screens");
+    } catch (error) {
+      if (error.status === 401) desk.call("GET", "/session").catch(() => {}); // says signed out
+    } finally {
+      loading = false;
+    }
+  }
+
+  function segmentTitle(id) {
+    const segment = desk.event && desk.event.segments.find((s) => s.id === id);
+    return segment ? segment.title : "";
+  }
+
+  function render() {
+    const answer = desk.screens;
+    if (!answer || !desk.event) return;
+    const now = answer.server_time;
+    $("screens-empty").hidden = answer.screens.length > 0;
+    setText($("screens-updated"), `Updated at ${clockTime(now, desk.event.timezone)}`);
+    setText(
+      $("screens-phones"),
+      answer.phones === 1 ? "1 delegate's phone is connected." : `${answer.phones} delegates' phones are connected.`,
+    );
+    $("screens-rows").replaceChildren(
+      ...answer.screens.map((screen) => {
+        const stale = now - screen.last_seen_at > STALE_MS;
+        const face = FACES[screen.face] || screen.face;
+        return h(
+          "tr",
+          { dataset: { screenId: screen.id, face: screen.face, stale: String(stale) } },
+          h("td", {}, h("span", { class: "face-name" }, face), h("span", { class: "screen-id" }, `#${screen.id}`)),
+          h("td", { dir: "auto" }, screen.label || (screen.link_id ? "No label" : "Organiser key")),
+          h("td", {}, dayAndTime(screen.connected_at_local, desk.event.date)),
+          h("td", { class: "last-seen" }, ago(now - screen.last_seen_at)),
+          h("td", { class: "address" }, screen.address),
+          h("td", { dir: "auto" }, segmentTitle(screen.segment_id)),
+          h(
+            "td",
+            { class: "actions" },
+            h("button", { type: "button", class: "btn btn-small", "aria-label": `Identify ${face}${screen.label ? ` (${screen.label})` : ""}`, onclick: () => identify(screen, face) }, "Identify"),
+          ),
+        );
+      }),
+    );
+  }
+
+  async function identify(screen, face) {
+    try {
+      const answer = await desk.call("POST", `/events/${encodeURIComponent(desk.event.id)}/screens/${encodeURIComponent(screen.id)}/identify`);
+      desk.notices.show(`${screen.label || face} shows its name for ${Math.round(answer.duration_ms / 1000)} seconds.`);
+    } catch {
+      load(); // it has gone: the list says so
+    }
+  }
+
+  function start() {
+    clearInterval(timer);
+    timer = setInterval(() => {
+      if (document.visibilityState === "visible") load();
+    }, REFRESH_MS);
+  }
+
+  $("screens-refresh").addEventListener("click", load);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") load();
+  });
+  start();
+
+  return {
+    load,
+    shown: load,
+    stop: () => clearInterval(timer),
+    changed(what) {
+      if (what === "screens" || what === "event") render();
+    },
+  };
+}
