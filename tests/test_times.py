@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -451,3 +452,26 @@ def _next(socket: Any, kind: str) -> dict[str, Any]:
     while (frame := socket.receive_json())["type"] != kind:
         pass
     return dict(frame)
+
+
+def test_the_last_instants_allowed_are_read_even_where_the_year_10000_has_begun(
+    make_client: AppFactory,
+) -> None:
+    """The programme may name any instant to the end of the year 9999 (UTC); east of UTC that
+    is already the year 10000, which no datetime holds: the answers read it in UTC instead of
+    failing (schemathesis found the 500)."""
+    world = build_world(make_client())
+    event = _event(world)  # Europe/Paris
+    now = int(time.time() * 1000)  # started on time: no rehearsal's shift
+    made = _segment(world, event["id"], scheduled_start_at=now, scheduled_end_at=MAX_INSTANT)
+    assert made.status_code == 201, made.text
+    assert made.json()["scheduled_end_at_local"] == "9999-12-31T23:59:59+00:00"
+    start = {"command_id": "go", "command": {"type": "start_segment"}}
+    segment_id = made.json()["id"]
+    started = world.call("organiser", "POST", f"/segments/{segment_id}/commands", json=start)
+    assert started.status_code == 200, started.text
+    for path in (f"/segments/{segment_id}/state", f"/events/{event['id']}/schedule"):
+        answer = world.call("organiser", "GET", path)
+        assert answer.status_code == 200, (path, answer.text)
+    live = world.call("organiser", "GET", f"/events/{event['id']}/schedule").json()["live"]
+    assert live["finish_at_local"] == "9999-12-31T23:59:59+00:00" and live["finish"] == "23:59"

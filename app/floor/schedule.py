@@ -13,7 +13,7 @@ epoch ms, and also ISO 8601 in the meeting's time zone (a key without ``_at``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,11 +41,25 @@ def zone_of(tz: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def local_iso(at: int | None, zone: ZoneInfo) -> str | None:
-    """``2026-12-04T10:00:00+01:00``: an instant in the zone, to the second."""
+def local_time(at: int | None, zone: ZoneInfo) -> datetime | None:
+    """An instant as a wall clock of the zone reads it, to the second. One a ``datetime``
+    cannot hold there (a programme may name any instant to the end of the year 9999, which
+    is the year 10000 east of UTC, and a rehearsal's shift moves a forecast further) is read
+    in UTC, or is None past that too."""
     if at is None:
         return None
-    return datetime.fromtimestamp(at // 1000, zone).isoformat(timespec="seconds")
+    for where in (zone, UTC):
+        try:
+            return datetime.fromtimestamp(at // 1000, where)
+        except (OverflowError, ValueError, OSError):
+            continue
+    return None
+
+
+def local_iso(at: int | None, zone: ZoneInfo) -> str | None:
+    """``2026-12-04T10:00:00+01:00``: an instant in the zone, to the second (``local_time``)."""
+    moment = local_time(at, zone)
+    return None if moment is None else moment.isoformat(timespec="seconds")
 
 
 def _minutes_words(ms: int) -> str:
@@ -127,7 +141,7 @@ def _live(
         share = (left_ms - on_floor_needs(segment, now)) // queued
         share -= share % PER_SPEAKER_STEP_MS
         per_speaker_ms = share if share >= PER_SPEAKER_STEP_MS else None
-    finish = None if end_at is None else datetime.fromtimestamp(end_at // 1000, zone)
+    finish = local_time(end_at, zone)
     return {
         "segment_id": segment.id,
         "time_left_ms": left_ms,
