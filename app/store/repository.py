@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, update
+from sqlalchemy import Connection, Engine, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
@@ -60,38 +60,49 @@ class Store:
         work, which cost as much again as the fsynced commit itself. The engine writes the
         commands decided during the previous write together (group commit)."""
         with self.engine.begin() as connection:
-            if records:
-                connection.execute(
-                    insert(LogRow),
-                    [
-                        {
-                            "event_id": r.event_id,
-                            "segment_id": r.segment_id,
-                            "version": r.version,
-                            "type": r.type,
-                            "payload": r.payload,
-                            "command_id": r.command_id,
-                            "recorded_at": r.recorded_at,
-                        }
-                        for r in records
-                    ],
-                )
-            if commands:
-                connection.execute(
-                    insert(CommandRow),
-                    [
-                        {
-                            "event_id": command.event_id,
-                            "command_id": command.command_id,
-                            "body_hash": command.body_hash,
-                            "result": command.result,
-                            "recorded_at": command.recorded_at,
-                        }
-                        for command in commands
-                    ],
-                )
-            for statement in statements:
-                connection.execute(statement)
+            self.write(connection, records, commands, statements)
+
+    @staticmethod
+    def write(
+        connection: Connection,
+        records: Sequence[LogRecord],
+        commands: Sequence[CommandRecord] = (),
+        statements: Sequence[Executable] = (),
+    ) -> None:
+        """``append``'s statements, in a transaction of the caller's (app/store/shared.py
+        writes them after its checks, in the same transaction)."""
+        if records:
+            connection.execute(
+                insert(LogRow),
+                [
+                    {
+                        "event_id": r.event_id,
+                        "segment_id": r.segment_id,
+                        "version": r.version,
+                        "type": r.type,
+                        "payload": r.payload,
+                        "command_id": r.command_id,
+                        "recorded_at": r.recorded_at,
+                    }
+                    for r in records
+                ],
+            )
+        if commands:
+            connection.execute(
+                insert(CommandRow),
+                [
+                    {
+                        "event_id": command.event_id,
+                        "command_id": command.command_id,
+                        "body_hash": command.body_hash,
+                        "result": command.result,
+                        "recorded_at": command.recorded_at,
+                    }
+                    for command in commands
+                ],
+            )
+        for statement in statements:
+            connection.execute(statement)
 
     @staticmethod
     def insert_participant(row: ParticipantRow) -> Executable:
