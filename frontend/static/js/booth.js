@@ -7,7 +7,16 @@
 // It renders what the server says: a signal is listed while it is in the segment's `signals` and
 // the server's clock, as estimated here, has not passed its `expires_at`. Calm on purpose: dark,
 // no flashing, nothing moves but the time left.
-import { FloorConnection, actAs, formatClock, keepAwake, remainingMs, signIn } from "./client.js";
+import {
+  FloorConnection,
+  actAs,
+  formatClock,
+  keepAwake,
+  msToNextSecond,
+  remainingMs,
+  signIn,
+  tickOnTheSecond,
+} from "./client.js";
 import { fill, h, setText } from "./dom.js";
 import { identifyOnRequest } from "./identify.js";
 import {
@@ -273,7 +282,13 @@ async function main() {
     render();
   });
   connection.start();
-  setInterval(tick, 250);
+  // each new second drawn at the instant the server's clock reaches it, as the clock does
+  const redraw = tickOnTheSecond(
+    tick,
+    () => (connection ? msToNextSecond(connection.state?.current?.timer, connection.clock.now()) : null),
+    250,
+  );
+  connection.addEventListener("change", redraw);
   window.addEventListener("resize", fit);
   document.fonts.addEventListener("loadingdone", () => fit()); // sizes change with the font
   window.floorConnection = connection; // for the browser tests and for debugging in the booth

@@ -223,7 +223,8 @@ export function msToNextSecond(timer, now) {
 /**
  * Call `tick()` now and again each time the screen should change: at the next second of the
  * running timer (`next()`: ms, or null when nothing runs), else after `idleMs`: a timeout to just
- * past the boundary, so the new second is in the next frame painted.
+ * past the boundary, so the new second is in the next frame painted. Returns the redraw, to call
+ * when the state changes (a timer started, paused, given more time).
  */
 export function tickOnTheSecond(tick, next, idleMs = 250) {
   let timeout = null;
@@ -234,7 +235,7 @@ export function tickOnTheSecond(tick, next, idleMs = 250) {
     timeout = setTimeout(run, wait == null ? idleMs : Math.min(wait + 1, idleMs * 4));
   };
   run();
-  return () => clearTimeout(timeout);
+  return run; // call it when the state changes: it redraws and aims at the new next second
 }
 
 /** Keep the screen on (display and clock); asked again whenever the page becomes visible. */

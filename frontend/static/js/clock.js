@@ -3,7 +3,17 @@
 // slow down") in a band above it all while the server says they hold. Faces the podium, in the
 // language of its link or its event (i18n.js pickRoomLanguage); the time reads left to right on
 // an Arabic screen too ("+0:12"), names in their own direction.
-import { FloorConnection, actAs, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
+import {
+  FloorConnection,
+  actAs,
+  formatClock,
+  keepAwake,
+  msToNextSecond,
+  phaseOf,
+  remainingMs,
+  signIn,
+  tickOnTheSecond,
+} from "./client.js";
 import { fill, h, setText } from "./dom.js";
 import { identifyOnRequest } from "./identify.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, signalLabel, t } from "./i18n.js";
@@ -124,7 +134,13 @@ async function main() {
     $("connection").hidden = event.detail !== "reconnecting";
   });
   connection.start();
-  setInterval(() => tick(connection), 100);
+  // each new second drawn at the instant the server's clock reaches it, on every screen alike
+  const redraw = tickOnTheSecond(
+    () => tick(connection),
+    () => msToNextSecond(connection.state?.current?.timer, connection.clock.now()),
+    100,
+  );
+  connection.addEventListener("change", redraw);
   window.addEventListener("resize", fit);
   document.fonts.addEventListener("loadingdone", () => fit()); // sizes change with the font
   window.floorConnection = connection; // for the browser tests and for debugging in the room

@@ -7,7 +7,17 @@
 // the interpreters. Its language: ?lang= in its link, else the event's (i18n.js pickRoomLanguage);
 // times, the clock and the join link read left to right on an Arabic screen too, names and titles
 // in their own direction. What is long shrinks to fit the screen (fitInside), never off it.
-import { FloorConnection, actAs, formatClock, keepAwake, phaseOf, remainingMs, signIn } from "./client.js";
+import {
+  FloorConnection,
+  actAs,
+  formatClock,
+  keepAwake,
+  msToNextSecond,
+  phaseOf,
+  remainingMs,
+  signIn,
+  tickOnTheSecond,
+} from "./client.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
 import { identifyOnRequest } from "./identify.js";
 import { GCM_OBJECTIVES } from "./gcm.js";
@@ -313,7 +323,13 @@ async function main() {
     $("connection").hidden = event.detail !== "reconnecting";
   });
   connection.start();
-  setInterval(() => tick(connection), 100);
+  // each new second drawn at the instant the server's clock reaches it, on every screen alike
+  const redraw = tickOnTheSecond(
+    () => tick(connection),
+    () => msToNextSecond(connection.state?.current?.timer, connection.clock.now()),
+    100,
+  );
+  connection.addEventListener("change", redraw);
   window.addEventListener("resize", () => fitAll());
   document.fonts.addEventListener("loadingdone", () => fitAll()); // sizes change with the font
   window.floorConnection = connection; // for the browser tests and for debugging in the room
