@@ -9,6 +9,8 @@ import { FACES, ago, dayAndTime } from "./util.js";
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 4000;
 const STALE_MS = 45_000; // pages ping every 15 s: three missed pings
+/** The pages that show their name when identified (identify.js); the rapporteur's does not yet. */
+const SHOWS_ITS_NAME = new Set(["console", "display", "clock", "booth"]);
 
 /** 10:31:05 at an instant, in the event's zone (the room's clock). */
 function clockTime(at, timeZone) {
@@ -67,7 +69,9 @@ export function createScreens(desk) {
           h(
             "td",
             { class: "actions" },
-            h("button", { type: "button", class: "btn btn-small", "aria-label": `Identify ${face}${screen.label ? ` (${screen.label})` : ""}`, onclick: () => identify(screen, face) }, "Identify"),
+            SHOWS_ITS_NAME.has(screen.face)
+              ? h("button", { type: "button", class: "btn btn-small", "aria-label": `Identify ${face}${screen.label ? ` (${screen.label})` : ""}`, onclick: () => identify(screen, face) }, "Identify")
+              : null,
           ),
         );
       }),
