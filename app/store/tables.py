@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
@@ -66,6 +66,9 @@ class LogRow(SQLModel, table=True):
     __tablename__ = "floor_log"
     __table_args__ = (
         UniqueConstraint("segment_id", "version", name="uq_floor_log_segment_version"),
+        # what a start after a snapshot reads: a meeting day's rows past each segment's snapshot,
+        # filtered in the index without reading the rows it skips (app/store/snapshots.py)
+        Index("ix_floor_log_event_segment_version", "event_id", "segment_id", "version"),
     )
 
     seq: int | None = Field(
@@ -97,3 +100,22 @@ class SettingRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(max_length=500)
+
+
+class SnapshotRow(SQLModel, table=True):
+    """A segment's state (or a meeting day's outcome, ``segment_id`` = ``outcome:{event_id}``)
+    at one version, as ``app/snapshots.py`` encodes it (zlib'd JSON). A cache of the fold of the
+    log up to that version, never the truth: a start reads the newest one whose
+    ``schema_version`` is the running code's, then the log after it; rows of other schema
+    versions are ignored (kept for a rolled-back deploy), none at all means a full replay."""
+
+    __tablename__ = "snapshots"
+
+    segment_id: str = Field(primary_key=True, max_length=64)
+    schema_version: str = Field(primary_key=True, max_length=40)
+    version: int = Field(primary_key=True)
+    event_id: str = Field(index=True, max_length=32)
+    #: the segment's place in the programme's order: ``floor_log.seq`` of its version 1
+    segment_seq: int = Field(sa_type=BigInteger)
+    state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: int = Field(sa_type=BigInteger)
