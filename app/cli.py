@@ -113,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
         "e.g. postgresql+psycopg://user@host/db",
     )
     serve.add_argument(
+        "--redis-url",
+        help="several processes on one PostgreSQL database: the fan-out between them, e.g. "
+        "redis://127.0.0.1:6379/0 (default: FLOORKEEPER_REDIS_URL; none: one process)",
+    )
+    serve.add_argument(
         "--forwarded-allow-ips",
         default=os.environ.get("FLOORKEEPER_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         help="addresses of TLS proxies whose X-Forwarded-* headers are trusted "
@@ -275,7 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     connections.install_log_filter()  # asyncio's failed accepts: counted, not one traceback each
     try:
         settings = Settings.from_env(
-            database_url=args.database_url, metrics_public=args.metrics_public or None
+            database_url=args.database_url,
+            metrics_public=args.metrics_public or None,
+            redis_url=args.redis_url,
         )
     except ConfigError as error:
         print(f"floorkeeper: {error}", file=sys.stderr)

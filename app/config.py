@@ -72,6 +72,9 @@ class Settings:
     #: ``GET /metrics`` without a credential (a scraper on a private network); else it needs the
     #: organiser key as a Bearer token. ``FLOORKEEPER_METRICS_PUBLIC=1`` or ``--metrics-public``.
     metrics_public: bool = False
+    #: Several processes on one PostgreSQL database: the fan-out between them over Redis
+    #: (``redis://host:6379/0``; ``FLOORKEEPER_REDIS_URL`` or ``--redis-url``). None: one process.
+    redis_url: str | None = None
 
     def __post_init__(self) -> None:
         key = self.organiser_key
@@ -81,6 +84,12 @@ class Settings:
                 f"{MIN_ORGANISER_KEY_LENGTH} random characters (e.g. the output of "
                 "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`), or unset it "
                 "and let the server make one"
+            )
+        if self.redis_url and not self.database_url.startswith("postgresql"):
+            raise ConfigError(
+                "--redis-url (FLOORKEEPER_REDIS_URL) runs several processes on one database: "
+                "give them a PostgreSQL --database-url (postgresql+psycopg://...); on SQLite, "
+                "run one process without Redis"
             )
 
     @classmethod
@@ -93,6 +102,7 @@ class Settings:
             "public_url": os.environ.get("FLOORKEEPER_PUBLIC_URL") or None,
             "limits": Limits.from_env(),
             "metrics_public": _flag(os.environ.get("FLOORKEEPER_METRICS_PUBLIC", "")),
+            "redis_url": os.environ.get("FLOORKEEPER_REDIS_URL") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

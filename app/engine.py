@@ -7,6 +7,14 @@ which asks the ``policy.Policy`` first (credential still good, limits), whatever
 brought it. Commands of one meeting day are decided one at a time, on the state the previous one
 left, without awaiting anything between deciding and queueing; one writer task per meeting day
 writes them in order, and a failed write leaves memory exactly as the database has it.
+
+Several processes (``--redis-url``, app/fanout.py): any process accepts any command. After each
+commit the writer hands the committed records to the fan-out; every other process folds them
+into its own state and publishes them to its own screens (app/catchup.py). A write that loses a
+race to another process (the unique segment version, or a command id already answered) reads
+what it missed from the log, folds and publishes it, and decides its commands again on the fresh
+state (``_lost_race``): a stale ``base_version`` is refused as ever, an answered command id gets
+its stored answer.
 """
 
 from __future__ import annotations
@@ -17,25 +25,29 @@ import hashlib
 import logging
 import secrets
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 import orjson
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import Executable
 
+from .catchup import Catchup
+from .fanout import EVENT_CREATED, Change, Entry, Fanout, MemoryFanout
 from .floor import Actor, Context, FloorError, HearingState, NotFound, StaleVersion, apply, decide
 from .floor import commands as c
 from .floor import contributions as o
 from .floor import events as e
 from .floor.model import Attendance, Constituency, FloorLanguage, Gender, SegmentState, Speaker
-from .hearing import Hearing, Pending
+from .hearing import Hearing, Pending, overlay
 from .hub import Hub
 from .join_codes import new_join_code
 from .metrics import Metrics
 from .policy import Policy
 from .projections import Projections, audience_of
 from .store import CommandRecord, LogRecord, Store
+from .store import shared as shared_store
+from .store.shared import Conflict, Guard
 from .store.tables import EventRow, ParticipantRow
 from .views import Audience
 
@@ -85,6 +97,7 @@ class Engine:
         make_id: Callable[[], str] = new_id,
         policy: Policy | None = None,
         metrics: Metrics | None = None,
+        fanout: Fanout | None = None,
     ) -> None:
         self.store = store
         self.hub = hub
@@ -96,33 +109,59 @@ class Engine:
         #: counters and histograms for ``GET /metrics`` (a registry of this engine's own)
         self.metrics = metrics if metrics is not None else Metrics(hub, self.hearings.keys)
         self.projections = Projections(hub, self.clock, self.hearings, self.metrics)
+        #: what the other processes are told of each write, and tell this one (app/fanout.py);
+        #: alone in memory by default: one process, nobody to tell
+        self.fanout = fanout if fanout is not None else MemoryFanout()
+        #: what this process learns from the others: their writes folded in, the log read when
+        #: something was missed (app/catchup.py)
+        self.catchup = Catchup(self)
+        #: change kind → listeners, for the rows other than participants and meeting days that
+        #: another process's write carries (``fanout.Change``)
+        self.change_listeners: dict[str, list[Callable[[Hearing, dict[str, Any]], None]]] = {}
+        #: refusals of commands decided again, waiting to show the state they lost to
+        self._refusing: set[asyncio.Future[None]] = set()
 
     # --- loading --------------------------------------------------------------------------------
 
     async def load(self) -> None:
-        """Rebuild every meeting day's live state from the log."""
-        hearings = await asyncio.to_thread(self._load_all)
+        """Rebuild every meeting day's live state from the log, then take the other processes'
+        writes from where the fan-out stood before the log was read (nothing falls between)."""
+        await self.fanout.open()
+        if self.fanout.shared:
+            self.catchup.sample(await asyncio.to_thread(shared_store.max_seq, self.store))
+        rows = await asyncio.to_thread(self.store.events)
+        await self.fanout.mark(row.id for row in rows)
+        hearings = await asyncio.to_thread(self._load_all, rows)
         self.hearings.clear()  # the same dict the projections read
         self.hearings.update(hearings)
+        self.catchup.start()
 
-    def _load_all(self) -> dict[str, Hearing]:
-        hearings = {}
-        for row in self.store.events():
-            state = HearingState(event_id=row.id)
-            outcome = o.OutcomeState(event_id=row.id)
-            stream = o.stream_id(row.id)
-            for record in self.store.read_log(row.id):
-                if record.segment_id == stream:
-                    outcome = o.apply(outcome, o.event_from_json(record.payload))
-                else:
-                    state = apply(state, e.event_from_json(record.payload))
-            hearing = Hearing(event=row, state=state, outcome=outcome)
-            hearing.speakers = {p.id: _speaker(p) for p in self.store.participants(row.id)}
-            hearing.results = {
-                r.command_id: (r.body_hash, r.result) for r in self.store.commands(row.id)
-            }
-            hearings[row.id] = hearing
-        return hearings
+    async def close(self) -> None:
+        """Stop taking the other processes' writes (the server is stopping)."""
+        await self.catchup.close()
+        await self.fanout.close()
+
+    def _load_all(self, rows: list[EventRow] | None = None) -> dict[str, Hearing]:
+        if rows is None:
+            rows = self.store.events()
+        return {row.id: self._load_hearing(row) for row in rows}
+
+    def _load_hearing(self, row: EventRow) -> Hearing:
+        """One meeting day from the log: its state folded, its participants, its answers."""
+        state = HearingState(event_id=row.id)
+        outcome = o.OutcomeState(event_id=row.id)
+        stream = o.stream_id(row.id)
+        for record in self.store.read_log(row.id):
+            if record.segment_id == stream:
+                outcome = o.apply(outcome, o.event_from_json(record.payload))
+            else:
+                state = apply(state, e.event_from_json(record.payload))
+        hearing = Hearing(event=row, state=state, outcome=outcome)
+        hearing.speakers = {p.id: _speaker(p) for p in self.store.participants(row.id)}
+        hearing.results = {
+            r.command_id: (r.body_hash, r.result) for r in self.store.commands(row.id)
+        }
+        return hearing
 
     def hearing(self, event_id: str) -> Hearing:
         hearing = self.hearings.get(event_id)
@@ -149,6 +188,8 @@ class Engine:
         async def commit() -> None:
             await self._write(self.store.add, row)
             self.hearings[row.id] = hearing
+            self.fanout.follow(row.id)
+            self.fanout.notify(EVENT_CREATED, {"id": row.id})
 
         await _to_the_end(commit())
         return hearing
@@ -159,7 +200,12 @@ class Engine:
         def remember() -> None:
             hearing.speakers[row.id] = _speaker(row)
 
-        await self._write_rows(hearing, [self.store.insert_participant(row)], remember)
+        await self._write_rows(
+            hearing,
+            [self.store.insert_participant(row)],
+            remember,
+            [Change("participant", row.model_dump())],
+        )
 
     async def add_participants(self, event_id: str, rows: list[ParticipantRow]) -> None:
         """Several participants of one meeting day in one transaction: all of them or none (a
@@ -174,7 +220,8 @@ class Engine:
         statements = await asyncio.to_thread(
             lambda: [self.store.insert_participant(r) for r in rows]
         )
-        await self._write_rows(hearing, statements, remember)
+        changes = [Change("participant", row.model_dump()) for row in rows]
+        await self._write_rows(hearing, statements, remember, changes)
 
     async def rotate_join_code(self, hearing: Hearing) -> str:
         """A new join code: the old link and QR stop working; delegates who joined stay in.
@@ -186,7 +233,10 @@ class Engine:
             hearing.event.join_code = code
 
         await self._write_rows(
-            hearing, [self.store.update_join_code(hearing.event.id, code)], remember
+            hearing,
+            [self.store.update_join_code(hearing.event.id, code)],
+            remember,
+            [Change("event", {"join_code": code})],
         )
         for segment_id in hearing.state.segments:
             for subscriber in self.hub.subscribers(segment_id):
@@ -195,9 +245,16 @@ class Engine:
         return code
 
     async def _write_rows(
-        self, hearing: Hearing, statements: list[Executable], on_commit: Callable[[], None]
+        self,
+        hearing: Hearing,
+        statements: list[Executable],
+        on_commit: Callable[[], None],
+        changes: list[Change] | None = None,
     ) -> None:
-        """Queue rows that are not events for the meeting day's writer; answer once committed."""
+        """Queue rows that are not events for the meeting day's writer; answer once committed.
+
+        ``changes``: what the other processes learn of them; None: they read the meeting day's
+        row again (``Change("event", {})``)."""
         latest = hearing.latest
         pending = Pending(
             command_id=None,
@@ -211,6 +268,7 @@ class Engine:
             done=asyncio.get_running_loop().create_future(),
             statements=statements,
             on_commit=on_commit,
+            changes=changes if changes is not None else [Change("event", {})],
         )
         self._enqueue(hearing, pending)
 
@@ -276,23 +334,38 @@ class Engine:
         answered = await self._admit(hearing, command.type, actor, command_id, body_hash)
         if answered is not None:
             return answered
-        before = hearing.latest
-        context = self._context(hearing, actor)
+        done = asyncio.get_running_loop().create_future()
         try:
-            events = decide(before, segment_id, command, context, base_version)
+            pending = self._plan(
+                hearing, segment_id, command, actor, command_id, base_version, body_hash, done
+            )
         except StaleVersion as error:
             # the refused console is shown the state it lost to, once that state is durable
             if hearing.pending:
                 last = hearing.pending[-1].done
                 await asyncio.wait([last])
-            sid = segment_id or ""
-            segment = hearing.state.segments.get(sid) or before.segments[sid]
-            error.detail = {
-                "state": self.projections.snapshot(
-                    segment, audience_of(actor), actor.participant_id
-                )
-            }
+            self._show_state(hearing, error, segment_id, actor)
             raise
+        self._enqueue(hearing, pending)
+        return pending
+
+    def _plan(
+        self,
+        hearing: Hearing,
+        segment_id: str | None,
+        command: c.SegmentCommand | c.CreateSegment,
+        actor: Actor,
+        command_id: str,
+        base_version: int | None,
+        body_hash: str,
+        done: asyncio.Future[dict[str, Any]],
+    ) -> Pending:
+        """Decide and fold a command on the latest state, without awaiting anything: its work
+        for the writer (raises the refusal). Called again, with the same future, when a write
+        lost a race with another process (``Pending.remake``)."""
+        before = hearing.latest
+        context = self._context(hearing, actor)
+        events = decide(before, segment_id, command, context, base_version)
         states, records = self._fold(before, events, command_id, context.now)
         after = states[-1] if states else before
         # a created segment is named by its first event; everything else by the request
@@ -308,13 +381,27 @@ class Engine:
             result["request_id"] = requested[0].request_id
         # A command that changed nothing is remembered too: its retry must answer the same.
         row = CommandRecord(
-            event_id=event_id,
+            event_id=hearing.event.id,
             command_id=command_id,
             body_hash=body_hash,
             result=result,
             recorded_at=context.now,
         )
-        pending = Pending(
+        touched = frozenset(event.segment_id for event in events)
+        reads = None
+        if self.fanout.shared and command.type in _READS_OTHER_SEGMENTS:
+            reads = {
+                sid: segment.version
+                for sid, segment in before.segments.items()
+                if sid not in touched
+            }
+
+        def remake(again: asyncio.Future[dict[str, Any]]) -> Pending:
+            return self._plan(
+                hearing, segment_id, command, actor, command_id, base_version, body_hash, again
+            )
+
+        return Pending(
             command_id,
             body_hash,
             after,
@@ -323,11 +410,26 @@ class Engine:
             records,
             row,
             result,
-            asyncio.get_running_loop().create_future(),
+            done,
             command_type=command.type,
+            touched=touched,
+            remake=remake,
+            reads=reads,
+            actor=actor,
+            segment_id=segment_id,
         )
-        self._enqueue(hearing, pending)
-        return pending
+
+    def _show_state(
+        self, hearing: Hearing, error: StaleVersion, segment_id: str | None, actor: Actor
+    ) -> None:
+        """A stale command's refusal carries the sender's view of the state it lost to."""
+        sid = segment_id or ""
+        segment = hearing.state.segments.get(sid) or hearing.latest.segments.get(sid)
+        if segment is None:
+            return
+        error.detail = {
+            "state": self.projections.snapshot(segment, audience_of(actor), actor.participant_id)
+        }
 
     async def execute_outcome(
         self, event_id: str, command: o.OutcomeCommand, actor: Actor, command_id: str
@@ -353,6 +455,22 @@ class Engine:
         answered = await self._admit(hearing, command.type, actor, command_id, body_hash)
         if answered is not None:
             return answered
+        done = asyncio.get_running_loop().create_future()
+        pending = self._plan_outcome(hearing, command, actor, command_id, body_hash, done)
+        self._enqueue(hearing, pending)
+        return pending
+
+    def _plan_outcome(
+        self,
+        hearing: Hearing,
+        command: o.OutcomeCommand,
+        actor: Actor,
+        command_id: str,
+        body_hash: str,
+        done: asyncio.Future[dict[str, Any]],
+    ) -> Pending:
+        """``_plan`` for a command on the outcome's stream."""
+        event_id = hearing.event.id
         before = hearing.latest_outcome
         context = self._context(hearing, actor)
         events = o.decide(before, command, context)
@@ -382,7 +500,11 @@ class Engine:
         if contribution_id is not None:
             result["contribution_id"] = contribution_id
         row = CommandRecord(event_id, command_id, body_hash, result, context.now)
-        pending = Pending(
+
+        def remake(again: asyncio.Future[dict[str, Any]]) -> Pending:
+            return self._plan_outcome(hearing, command, actor, command_id, body_hash, again)
+
+        return Pending(
             command_id,
             body_hash,
             hearing.latest,
@@ -391,12 +513,12 @@ class Engine:
             records,
             row,
             result,
-            asyncio.get_running_loop().create_future(),
+            done,
             outcome_after=after if events else None,
             command_type=command.type,
+            remake=remake,
+            actor=actor,
         )
-        self._enqueue(hearing, pending)
-        return pending
 
     async def _admit(
         self, hearing: Hearing, command_type: str, actor: Actor, command_id: str, body_hash: str
@@ -439,55 +561,281 @@ class Engine:
         swap in the state after them, publish what they did together, and answer them in order."""
         try:
             while hearing.pending:
-                batch = hearing.pending[:]
-                hearing.writing = len(batch)
-                started = time.perf_counter()
-                try:
-                    await self._write(
-                        self.store.append,
-                        [record for pending in batch for record in pending.records],
-                        [pending.row for pending in batch if pending.row is not None],
-                        [statement for pending in batch for statement in pending.statements],
-                    )
-                except Exception as error:
-                    if not isinstance(error, StorageUnavailable):
-                        log.exception("the log could not be written")
-                    self._fail_pending(hearing, error)
-                    continue
-                finally:
-                    self.metrics.log_append_seconds.observe(time.perf_counter() - started)
-                del hearing.pending[: len(batch)]
-                hearing.writing = 0
-                durable = hearing.state
-                outcome_before = hearing.outcome
-                commands = 0
-                for pending in batch:
-                    if pending.command_id is not None:
-                        hearing.results[pending.command_id] = (pending.body_hash, pending.result)
-                    if pending.command_type is not None:
-                        commands += 1
-                        self.metrics.command(pending.command_type, "accepted")
-                    if pending.on_commit is not None:
-                        pending.on_commit()
-                    if pending.outcome_after is not None:
-                        hearing.outcome = pending.outcome_after
-                if commands:
-                    self.metrics.group_commit_commands.observe(commands)
-                hearing.state = batch[-1].after
-                self.projections.publish(
-                    hearing,
-                    durable,
-                    [event for pending in batch for event in pending.events],
-                    [state for pending in batch for state in pending.states],
-                )
-                if hearing.outcome is not outcome_before:
-                    self.projections.publish_outcome(hearing, outcome_before)
-                for pending in batch:
-                    pending.done.set_result(pending.result)
+                async with hearing.lock:  # no catch-up from the log folds under a write
+                    await self._write_batch(hearing)
         finally:
             hearing.writer = None
             if hearing.pending:  # cancelled (the server is stopping): nothing more is answered
                 self._fail_pending(hearing, StorageUnavailable("the server is stopping"))
+
+    async def _write_batch(self, hearing: Hearing) -> None:
+        batch = hearing.pending[:]
+        if not batch:
+            return
+        hearing.writing = len(batch)
+        records = [record for pending in batch for record in pending.records]
+        rows = [pending.row for pending in batch if pending.row is not None]
+        statements = [statement for pending in batch for statement in pending.statements]
+        started = time.perf_counter()
+        try:
+            if self.fanout.shared:
+                guard = self._guard(hearing, batch)
+                await self._write(shared_store.append, self.store, records, rows, statements, guard)
+            else:
+                await self._write(self.store.append, records, rows, statements)
+        except Conflict as conflict:  # another process won: catch up, decide again
+            hearing.writing = 0
+            await self._lost_race(hearing, batch, conflict)
+            return
+        except Exception as error:
+            if not isinstance(error, StorageUnavailable):
+                log.exception("the log could not be written")
+            self._fail_pending(hearing, error)
+            return
+        finally:
+            self.metrics.log_append_seconds.observe(time.perf_counter() - started)
+        del hearing.pending[: len(batch)]
+        hearing.writing = 0
+        durable = hearing.state
+        outcome_before = hearing.outcome
+        commands = 0
+        for pending in batch:
+            if pending.command_id is not None:
+                hearing.results[pending.command_id] = (pending.body_hash, pending.result)
+            if pending.command_type is not None:
+                commands += 1
+                self.metrics.command(pending.command_type, "accepted")
+            if pending.on_commit is not None:
+                pending.on_commit()
+            after = pending.outcome_after
+            if after is not None and after.version > hearing.outcome.version:
+                hearing.outcome = after
+        if commands:
+            self.metrics.group_commit_commands.observe(commands)
+        events = [event for pending in batch for event in pending.events]
+        states = [state for pending in batch for state in pending.states]
+        if not hearing.moved:
+            hearing.state = batch[-1].after
+        else:  # the others' writes were folded in meanwhile: keep them, lay ours over them
+            last = batch[-1].after
+            touched = set().union(*(pending.touched for pending in batch))
+            fresh = {
+                sid
+                for sid in touched
+                if (old := durable.segments.get(sid)) is None
+                or old.version < last.segments[sid].version
+            }
+            hearing.state = overlay(durable, last, fresh)
+            if fresh != touched:  # already folded from the log: published then
+                kept = [i for i, event in enumerate(events) if event.segment_id in fresh]
+                events, states = [events[i] for i in kept], [states[i] for i in kept]
+            if not hearing.pending:
+                hearing.moved = False
+        self.projections.publish(hearing, durable, events, states)
+        if hearing.outcome is not outcome_before:
+            self.projections.publish_outcome(hearing, outcome_before)
+        entry = Entry(
+            hearing.event.id,
+            tuple(records),
+            tuple(rows),
+            tuple(change for pending in batch for change in pending.changes),
+        )
+        # answered once the other processes can have it too (at once alone, or if Redis is down)
+        self.fanout.publish(entry, handed=lambda: _answer(batch))
+
+    # --- several processes: races lost, the others' writes folded in ------------------------------
+
+    def _guard(self, hearing: Hearing, batch: list[Pending]) -> Guard | None:
+        """The segments the batch's commands read without writing, at the versions read."""
+        written = set().union(*(pending.touched for pending in batch))
+        versions: dict[str, int] = {}
+        for pending in batch:
+            for sid, version in (pending.reads or {}).items():
+                if sid not in written:
+                    versions.setdefault(sid, version)
+        return Guard(hearing.event.id, versions) if versions else None
+
+    async def _lost_race(self, hearing: Hearing, batch: list[Pending], conflict: Conflict) -> None:
+        """Another process wrote first: read what it wrote, fold it and publish it, then decide
+        every pending command again on the fresh state (in order, with the same futures)."""
+        segments: set[str] | None = {
+            record.segment_id for pending in hearing.pending for record in pending.records
+        }
+        if conflict.kind == "moved":
+            segments = None  # a segment it read, not wrote: read the whole meeting day
+        command_ids = [p.command_id for p in hearing.pending if p.command_id is not None]
+        try:
+            missing = await asyncio.to_thread(
+                shared_store.missing,
+                self.store,
+                hearing.event.id,
+                self.known(hearing),
+                segments,
+                command_ids,
+            )
+        except Exception as error:
+            log.warning("the log could not be read after a lost race: %s", error)
+            self._fail_pending(hearing, StorageUnavailable(_UNWRITTEN.format(type(error).__name__)))
+            return
+        self.adopt(hearing, missing.records, missing.commands)
+        if not self._explained(hearing, batch, conflict):
+            log.error("a write conflicted with nothing in the log (%s)", conflict.kind)
+            self._fail_pending(hearing, StorageUnavailable(_UNWRITTEN.format("IntegrityError")))
+            return
+        self._redecide(hearing)
+
+    def _explained(self, hearing: Hearing, batch: list[Pending], conflict: Conflict) -> bool:
+        """Whether the log now shows what beat the batch (else retrying would loop)."""
+        known = self.known(hearing)
+        for pending in batch:
+            if pending.command_id is not None and pending.command_id in hearing.results:
+                return True
+            for record in pending.records:
+                if record.version <= known.get(record.segment_id, 0):
+                    return True
+        guard = self._guard(hearing, batch)
+        return (
+            conflict.kind == "moved"
+            and guard is not None
+            and any(known.get(sid, 0) != version for sid, version in guard.versions.items())
+        )
+
+    def _redecide(self, hearing: Hearing) -> None:
+        """Every pending command decided again, in order, on the state as it is now: a command
+        id answered meanwhile (by another process) gets that answer; a refusal is answered as
+        a first decision's would be; rows are written as they are."""
+        queued, hearing.pending = hearing.pending, []
+        hearing.moved = False
+        for pending in queued:
+            if pending.remake is None:  # rows: nothing decided, only their place in the queue
+                pending.after = hearing.latest
+                hearing.pending.append(pending)
+                continue
+            assert pending.command_id is not None
+            known = hearing.results.get(pending.command_id)
+            try:
+                if known is not None:
+                    _same_body(pending.command_id, known[0], pending.body_hash)
+                    if pending.command_type is not None:
+                        self.metrics.command(pending.command_type, "duplicate")
+                    _answer([pending], {**known[1], "duplicate": True})
+                    continue
+                hearing.pending.append(pending.remake(pending.done))
+            except FloorError as refusal:
+                self._refuse_again(hearing, pending, refusal)
+            except Exception as error:
+                log.exception("a command could not be decided again")
+                _fail(pending.done, StorageUnavailable(_UNWRITTEN.format(type(error).__name__)))
+
+    def _refuse_again(self, hearing: Hearing, pending: Pending, refusal: FloorError) -> None:
+        if pending.command_type is not None:
+            self.metrics.refused(pending.command_type, refusal.code)
+        if not isinstance(refusal, StaleVersion) or pending.actor is None:
+            _fail(pending.done, refusal)
+            return
+        ahead = hearing.pending[-1].done if hearing.pending else None
+        actor = pending.actor
+
+        async def refuse() -> None:
+            # as a first decision's: the state it lost to, once that state is durable
+            if ahead is not None:
+                await asyncio.wait([ahead])
+            self._show_state(hearing, refusal, pending.segment_id, actor)
+            _fail(pending.done, refusal)
+
+        task = asyncio.ensure_future(refuse())
+        self._refusing.add(task)
+        task.add_done_callback(self._refusing.discard)
+
+    def known(self, hearing: Hearing) -> dict[str, int]:
+        """Each stream of the meeting day (its segments, its outcome) at its durable version."""
+        known = {sid: segment.version for sid, segment in hearing.state.segments.items()}
+        known[o.stream_id(hearing.event.id)] = hearing.outcome.version
+        return known
+
+    def adopt(
+        self,
+        hearing: Hearing,
+        records: Iterable[LogRecord],
+        commands: Iterable[CommandRecord] = (),
+        changes: Iterable[Change] = (),
+    ) -> bool:
+        """Fold records another process wrote into the durable state (each the next version of
+        its stream; those already here are skipped) and publish them to this process's screens
+        exactly as its own writes are; learn the answers and rows. False if a record was missing
+        before one of them (a gap: read the log)."""
+        stream = o.stream_id(hearing.event.id)
+        durable, outcome_before = hearing.state, hearing.outcome
+        state, outcome = durable, outcome_before
+        events: list[e.Event] = []
+        states: list[HearingState] = []
+        whole = True
+        for record in records:
+            if record.segment_id == stream:
+                if record.version != outcome.version + 1:
+                    whole = whole and record.version <= outcome.version
+                    continue
+                outcome = o.apply(outcome, o.event_from_json(record.payload))
+                continue
+            segment = state.segments.get(record.segment_id)
+            known = segment.version if segment is not None else 0
+            if record.version != known + 1:
+                whole = whole and record.version <= known
+                continue
+            event = e.event_from_json(record.payload)
+            state = apply(state, event)
+            events.append(event)
+            states.append(state)
+        for command in commands:
+            hearing.results.setdefault(command.command_id, (command.body_hash, command.result))
+        for change in changes:
+            self._learn_change(hearing, change)
+        if events or outcome is not outcome_before:
+            if hearing.pending:
+                hearing.moved = True
+            hearing.state, hearing.outcome = state, outcome
+            if events:
+                self.projections.publish(hearing, durable, events, states)
+            if outcome is not outcome_before:
+                self.projections.publish_outcome(hearing, outcome_before)
+        return whole
+
+    def _learn_change(self, hearing: Hearing, change: Change) -> None:
+        """A row another process wrote: a participant, the meeting day's details, or another
+        kind for whoever listens (``change_listeners``)."""
+        if change.kind == "participant":
+            row = ParticipantRow(**change.data)
+            hearing.speakers.setdefault(row.id, _speaker(row))
+        elif change.kind == "event":
+            if change.data:
+                self.learn_event_row(hearing, change.data)
+            else:
+                self.catchup.reread_event(hearing.event.id)
+        else:
+            for listener in self.change_listeners.get(change.kind, ()):
+                listener(hearing, change.data)
+
+    def learn_event_row(self, hearing: Hearing, values: dict[str, Any]) -> None:
+        """The meeting day's details as another process wrote them: every screen that shows
+        what changed gets a fresh snapshot (a join code: all but the delegates')."""
+        row = hearing.event
+        changed = {
+            name: value
+            for name, value in values.items()
+            if name in _EVENT_DETAILS and getattr(row, name) != value
+        }
+        if not changed:
+            return
+        for name, value in changed.items():
+            setattr(row, name, value)
+        for subscriber in self.hub.event_subscribers(row.id):
+            if set(changed) != {"join_code"} or subscriber.audience is not Audience.DELEGATE:
+                subscriber.request_resync()
+
+    def learn_participants(self, hearing: Hearing, rows: Iterable[ParticipantRow]) -> None:
+        """Participants another process registered (read from the database)."""
+        for row in rows:
+            hearing.speakers.setdefault(row.id, _speaker(row))
 
     def _fail_pending(self, hearing: Hearing, error: Exception) -> None:
         message = (
@@ -497,6 +845,7 @@ class Engine:
             "retry with the same command id"
         )
         failed, hearing.pending, hearing.writing = hearing.pending, [], 0
+        hearing.moved = False
         for pending in failed:
             if pending.command_type is not None:
                 self.metrics.refused(pending.command_type, StorageUnavailable.code)
@@ -532,6 +881,29 @@ class Engine:
                 f"the log could not be written ({type(error).__name__}); nothing was applied: "
                 "retry with the same command id"
             ) from error
+
+
+#: The columns of a meeting day's row another process may change (``EventRow``).
+_EVENT_DETAILS = frozenset(("title", "venue", "room", "timezone", "date", "languages", "join_code"))
+#: What a command that could not be written answers (``StorageUnavailable``).
+_UNWRITTEN = (
+    "the log could not be written ({}); nothing was applied: retry with the same command id"
+)
+#: Commands decided on segments they do not write (which segment is live, a target's queue):
+#: with several processes their write checks those segments did not move meanwhile.
+_READS_OTHER_SEGMENTS = frozenset(("start_segment", "carry_queue", "undo"))
+
+
+def _answer(batch: Iterable[Pending], result: dict[str, Any] | None = None) -> None:
+    for pending in batch:
+        if not pending.done.done():
+            pending.done.set_result(pending.result if result is None else result)
+
+
+def _fail(done: asyncio.Future[dict[str, Any]], error: Exception) -> None:
+    if not done.done():
+        done.set_exception(error)
+        done.exception()  # a caller that went away must not leave it unread
 
 
 def _same_body(command_id: str, known_hash: str, body_hash: str) -> None:

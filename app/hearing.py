@@ -1,21 +1,30 @@
 """One meeting day as the engine runs it: its durable state, what is decided but not yet
-durable, and the answers already given (for dedupe)."""
+durable, and the answers already given (for dedupe).
+
+With several processes (app/fanout.py) the durable state also moves under the pending work:
+another process's writes are folded into ``state`` as they arrive. ``latest`` then lays the
+segments the pending work changed over the durable state, so the next command is decided on
+the others' writes too; a command decided on a stale segment loses its race in the database
+and is decided again (``Pending.remake``)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.sql import Executable
 
-from .floor import HearingState
+from .floor import Actor, HearingState
 from .floor import events as e
 from .floor.contributions import OutcomeState
 from .floor.model import Speaker
 from .store import CommandRecord, LogRecord
 from .store.tables import EventRow
+
+if TYPE_CHECKING:
+    from .fanout import Change
 
 
 @dataclass
@@ -34,6 +43,12 @@ class Hearing:
     writer: asyncio.Task[None] | None = None
     #: the outcome (recommendations and pledges), durable: a stream of its own in the log
     outcome: OutcomeState = field(default_factory=lambda: OutcomeState(event_id=""))
+    #: held by the writer while it writes and swaps, and by a catch-up from the log while it
+    #: reads and folds (several processes): neither folds under the other
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: another process's writes were folded into ``state`` under the pending work: ``latest``
+    #: must lay the pending work's segments over ``state`` (reset when nothing is pending)
+    moved: bool = False
 
     def __post_init__(self) -> None:
         if not self.outcome.event_id:
@@ -42,7 +57,16 @@ class Hearing:
     @property
     def latest(self) -> HearingState:
         """The state after every decided command, durable or not: the next one is decided on it."""
-        return self.pending[-1].after if self.pending else self.state
+        if not self.pending:
+            return self.state
+        last = self.pending[-1].after
+        if not self.moved:
+            return last
+        return overlay(self.state, last, self.touched())
+
+    def touched(self) -> set[str]:
+        """The segments the pending work changes."""
+        return set().union(*(pending.touched for pending in self.pending))
 
     @property
     def latest_outcome(self) -> OutcomeState:
@@ -82,3 +106,28 @@ class Pending:
     outcome_after: OutcomeState | None = None
     #: the command's type (None for rows): what the metrics count it as once written or failed
     command_type: str | None = None
+    #: the segments its events change
+    touched: frozenset[str] = frozenset()
+    #: the same command decided again on the state as it is now, answering the same future (a
+    #: write lost a race with another process); None for rows, which are written as they are
+    remake: Callable[[asyncio.Future[dict[str, Any]]], Pending] | None = None
+    #: segments read but not written, at the versions read (several processes: checked in the
+    #: write's transaction, ``store.shared.Guard``); None for commands that read one segment
+    reads: dict[str, int] | None = None
+    #: who sent it, and on which segment (a refusal on a second decision shows their view)
+    actor: Actor | None = None
+    segment_id: str | None = None
+    #: what the other processes learn of its rows (participants, the join code...)
+    changes: list[Change] = field(default_factory=list)
+
+
+def overlay(base: HearingState, top: HearingState, segments: set[str]) -> HearingState:
+    """``base`` with ``segments`` as ``top`` has them (those ``top`` has)."""
+    if not segments:
+        return base
+    merged = dict(base.segments)
+    for segment_id in segments:
+        segment = top.segments.get(segment_id)
+        if segment is not None:
+            merged[segment_id] = segment
+    return replace(base, segments=merged)

@@ -26,6 +26,7 @@ from .auth import Authenticator, ensure_organiser_key
 from .config import Settings
 from .demo import load_demo
 from .engine import Engine
+from .fanout import MemoryFanout, RedisFanout
 from .floor.roles import Role
 from .hub import Hub
 from .limits import Throttle
@@ -62,7 +63,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
             kept = await asyncio.to_thread(keyfile.keep, key.generated)
             if kept is not None:
                 info.organiser_key, info.organiser_key_file = None, str(kept)
-        engine = Engine(store, Hub())
+        # several processes: the fan-out between them over Redis (app/fanout.py); else alone
+        fanout = RedisFanout(settings.redis_url) if settings.redis_url else MemoryFanout()
+        engine = Engine(store, Hub(), fanout=fanout)
         await engine.load()
         auth = Authenticator(store, key.digest)
         throttle = Throttle(settings.limits)
@@ -85,6 +88,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         try:
             yield
         finally:
+            await engine.close()
             database.dispose()
 
     app = FastAPI(
