@@ -170,7 +170,8 @@ class ApplyOrder(_Command):
 
     type: Literal["apply_order"] = "apply_order"
     scope: Literal["requests", "queue"]
-    order: Annotated[list[Id], Field(min_length=1, max_length=10_000)]
+    # within the edge's 10,000 JSON values a body may hold (app/api/edge.py)
+    order: Annotated[list[Id], Field(min_length=1, max_length=5_000)]
 
 
 class SetQueueTimes(_Command):
