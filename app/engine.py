@@ -32,6 +32,7 @@ import orjson
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import Executable
 
+from . import snapshots
 from .catchup import Catchup
 from .fanout import EVENT_CREATED, Change, Entry, Fanout, MemoryFanout
 from .floor import Actor, Context, FloorError, HearingState, NotFound, StaleVersion, apply, decide
@@ -120,6 +121,8 @@ class Engine:
         self.change_listeners: dict[str, list[Callable[[Hearing, dict[str, Any]], None]]] = {}
         #: refusals of commands decided again, waiting to show the state they lost to
         self._refusing: set[asyncio.Future[None]] = set()
+        #: writes that lost a race to another process (read the log, decided again)
+        self.races_lost = 0
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -142,26 +145,16 @@ class Engine:
         await self.fanout.close()
 
     def _load_all(self, rows: list[EventRow] | None = None) -> dict[str, Hearing]:
+        """Every meeting day from its newest snapshots and the log after them; past days on
+        first use (app/snapshots.py)."""
         if rows is None:
             rows = self.store.events()
-        return {row.id: self._load_hearing(row) for row in rows}
+        return snapshots.load_hearings(self.store, _speaker, rows=rows)
 
     def _load_hearing(self, row: EventRow) -> Hearing:
-        """One meeting day from the log: its state folded, its participants, its answers."""
-        state = HearingState(event_id=row.id)
-        outcome = o.OutcomeState(event_id=row.id)
-        stream = o.stream_id(row.id)
-        for record in self.store.read_log(row.id):
-            if record.segment_id == stream:
-                outcome = o.apply(outcome, o.event_from_json(record.payload))
-            else:
-                state = apply(state, e.event_from_json(record.payload))
-        hearing = Hearing(event=row, state=state, outcome=outcome)
-        hearing.speakers = {p.id: _speaker(p) for p in self.store.participants(row.id)}
-        hearing.results = {
-            r.command_id: (r.body_hash, r.result) for r in self.store.commands(row.id)
-        }
-        return hearing
+        """One meeting day from its newest snapshots and the log after them: its state folded,
+        its participants, its answers (app/snapshots.py)."""
+        return snapshots.load_hearing(self.store, row, _speaker).hearing
 
     def hearing(self, event_id: str) -> Hearing:
         hearing = self.hearings.get(event_id)
@@ -658,6 +651,7 @@ class Engine:
     async def _lost_race(self, hearing: Hearing, batch: list[Pending], conflict: Conflict) -> None:
         """Another process wrote first: read what it wrote, fold it and publish it, then decide
         every pending command again on the fresh state (in order, with the same futures)."""
+        self.races_lost += 1
         segments: set[str] | None = {
             record.segment_id for pending in hearing.pending for record in pending.records
         }

@@ -32,6 +32,7 @@ from .hub import Hub
 from .limits import Throttle
 from .logs import RequestIdMiddleware
 from .policy import Policy
+from .snapshots import Snapshotter
 from .store import Store, make_engine, migrate
 
 log = logging.getLogger("floorkeeper")
@@ -67,6 +68,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         fanout = RedisFanout(settings.redis_url) if settings.redis_url else MemoryFanout()
         engine = Engine(store, Hub(), fanout=fanout)
         await engine.load()
+        # each segment's state snapshotted off the hot path, past days read (app/snapshots.py)
+        snapshotter = Snapshotter(store, engine.hearings, engine.clock)
+        snapshotter.start()
         auth = Authenticator(store, key.digest)
         throttle = Throttle(settings.limits)
         # every command, whatever transport brings it, passes this one step (app/policy.py)
@@ -88,6 +92,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         try:
             yield
         finally:
+            await snapshotter.stop()
             await engine.close()
             database.dispose()
 

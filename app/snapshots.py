@@ -517,6 +517,15 @@ class KnownResults(dict[str, tuple[str, dict[str, Any]]]):
         self._unread.discard(command_id)
         super().__setitem__(command_id, value)
 
+    def setdefault(
+        self, command_id: str, value: tuple[str, dict[str, Any]]
+    ) -> tuple[str, dict[str, Any]]:
+        found = self.get(command_id)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        self[command_id] = value
+        return value
+
     def __len__(self) -> int:
         return super().__len__() + len(self._unread)
 
@@ -688,14 +697,18 @@ def is_past(row: EventRow, today: dt.date | None = None) -> bool:
 
 
 def load_hearings(
-    store: Store, speaker_of: SpeakerOf, today: dt.date | None = None
+    store: Store,
+    speaker_of: SpeakerOf,
+    today: dt.date | None = None,
+    rows: Iterable[EventRow] | None = None,
 ) -> dict[str, Hearing]:
-    """Every meeting day, in the order they were made: today's and those without a date from
-    their snapshots and the log after them, past ones lazily (``LazyHearing``)."""
+    """Every meeting day (``rows``: those, already read), in the order they were made: today's
+    and those without a date from their snapshots and the log after them, past ones lazily
+    (``LazyHearing``)."""
     hearings: dict[str, Hearing] = {}
     started = time.perf_counter()
     folded = snapshotted = 0
-    for row in store.events():
+    for row in store.events() if rows is None else rows:
         if is_past(row, today):
             hearings[row.id] = LazyHearing(row, store, speaker_of)
             continue
