@@ -437,7 +437,7 @@ class RedisFanout(Fanout):
     def _down(self, error: BaseException) -> None:
         if self._up:
             log.warning(
-                "Redis is unreachable (%s): reading the log every %.0f s until it is back",
+                "Redis is unreachable (%s): reading the log every %g s until it is back",
                 error,
                 self.poll_s,
             )
