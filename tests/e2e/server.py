@@ -106,7 +106,19 @@ class Api:
         return self("POST", f"/segments/{segment_id}/commands", json=body)
 
     def state(self, segment_id: str) -> dict[str, Any]:
-        return dict(self.ok("GET", f"/segments/{segment_id}/state"))
+        """``GET /segments/{id}/state`` in the sockets' form: REST puts each instant's local time
+        (``x_at_local``) beside its ``x_at``; the sockets carry the ms only, and the tests compare
+        the two."""
+        return dict(socket_form(self.ok("GET", f"/segments/{segment_id}/state")))
+
+
+def socket_form(document: Any) -> Any:
+    """``document`` without the ``*_at_local`` fields REST adds beside each ``*_at``."""
+    if isinstance(document, dict):
+        return {k: socket_form(v) for k, v in document.items() if not k.endswith("_at_local")}
+    if isinstance(document, list):
+        return [socket_form(item) for item in document]
+    return document
 
 
 class Feed:
