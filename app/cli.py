@@ -243,6 +243,7 @@ def banner(info: StartupInfo, base: str, secrets: bool = True) -> str:
         "display": "Room display",
         "clock": "Speaker clock",
         "booth": "Interpreters' booth",
+        "organiser": "Organiser's desk",
         "delegate": "Delegates join",
     }
     for role, path in info.links.items():

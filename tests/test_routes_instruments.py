@@ -126,3 +126,23 @@ def test_the_booth_signals_and_may_do_nothing_else(make_client: AppFactory) -> N
     assert world.call("booth", "POST", path, token=link["token"], json=body).status_code == 403
     cleared = world.command("moderator", {"type": "clear_signal", "signal_id": signal["id"]})
     assert cleared.status_code == 200 and world.state()["state"]["signals"] == []
+
+
+def test_an_organiser_link_may_not_create_another_event(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    link = world.call(
+        "organiser", "POST", f"/events/{world.event['id']}/access-links", json={"role": "organiser"}
+    ).json()
+    assert link["url"].startswith("/organiser#key=")
+    made = world.call("organiser", "POST", "/events", token=link["token"], json={"title": "X"})
+    assert made.status_code == 403, made.text
+    assert "organiser key" in made.json()["error"]["message"]
+    # its own event it may edit
+    edited = world.call(
+        "organiser",
+        "PATCH",
+        f"/events/{world.event['id']}",
+        token=link["token"],
+        json={"room": "Conference Room 2"},
+    )
+    assert edited.status_code == 200, edited.text

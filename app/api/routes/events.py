@@ -8,7 +8,7 @@ import secrets
 import segno
 from fastapi import APIRouter, Request, Response
 
-from ...floor import NotFound
+from ...floor import Forbidden, NotFound
 from ...join_codes import hearing_with_code, join_url, new_join_code
 from ...projections import public_event
 from ...store import Store
@@ -37,6 +37,10 @@ async def list_events(actor: ActorDep, svc: ServicesDep) -> list[EventOut]:
 @router.post("/events", tags=["events"], status_code=201)
 async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> EventOut:
     authorise(actor, "POST /api/v1/events")
+    if actor.event_id is not None:  # an organiser link: the desk of its own event only
+        raise Forbidden(
+            "an organiser link is for its own event: creating another needs the organiser key"
+        )
     row = EventRow(
         id=secrets.token_hex(6),
         title=body.title,
