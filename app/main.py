@@ -136,6 +136,7 @@ async def _prepare_demo(engine: Engine, auth: Authenticator, info: StartupInfo) 
         (Role.MODERATOR, "/moderator"),
         (Role.DISPLAY, f"/display/{event_id}"),
         (Role.BOOTH, f"/booth/{event_id}"),
+        (Role.ORGANISER, "/organiser"),  # the secretariat's desk for this event
     ):
         token, _ = await asyncio.to_thread(auth.mint, role, event_id, now, label="demo")
         info.links[role.value] = f"{path}#key={token}"
