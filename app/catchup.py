@@ -95,6 +95,8 @@ class Catchup:
         if hearing is None:  # a meeting day made elsewhere, not learnt yet: its load reads this
             self.learn(entry.event_id)
             return
+        if not loaded(hearing):  # a past day not read yet (app/snapshots.py): its read has this
+            return
         if not self.engine.adopt(hearing, entry.records, entry.commands, entry.changes):
             self.want(entry.event_id, {record.segment_id for record in entry.records})
 
@@ -135,6 +137,8 @@ class Catchup:
             hearing = self.engine.hearings.get(event_id)
             if hearing is None:
                 self.learn(event_id)
+                return
+            if not loaded(hearing):
                 return
             try:
                 await self.read(hearing, segments)
@@ -222,7 +226,7 @@ class Catchup:
         counts = await asyncio.to_thread(shared.participant_counts, engine.store)
         for event_id, count in counts.items():
             hearing = engine.hearings.get(event_id)
-            if hearing is not None and count != len(hearing.speakers):
+            if hearing is not None and loaded(hearing) and count != len(hearing.speakers):
                 participants = await asyncio.to_thread(engine.store.participants, event_id)
                 engine.learn_participants(hearing, participants)
 
@@ -269,6 +273,8 @@ class Catchup:
             if hearing is None:
                 self.learn(event_id)
                 continue
+            if not loaded(hearing):
+                continue
             if event_id not in known:
                 known[event_id] = engine.known(hearing)
             if known[event_id].get(segment_id, 0) < version:
@@ -276,3 +282,9 @@ class Catchup:
         for event_id, segments in behind.items():
             self.want(event_id, segments)
         await self._meeting_days()
+
+
+def loaded(hearing: Hearing) -> bool:
+    """Whether the meeting day's state is in memory: a past day's is read on first use
+    (app/snapshots.py ``LazyHearing``), from the log, so there is nothing to catch up before."""
+    return bool(getattr(hearing, "loaded", True))

@@ -327,6 +327,8 @@ class Engine:
         answered = await self._admit(hearing, command.type, actor, command_id, body_hash)
         if answered is not None:
             return answered
+        if self.fanout.shared and segment_id is not None:
+            await self._not_behind(hearing, segment_id, base_version)
         done = asyncio.get_running_loop().create_future()
         try:
             pending = self._plan(
@@ -341,6 +343,16 @@ class Engine:
             raise
         self._enqueue(hearing, pending)
         return pending
+
+    async def _not_behind(
+        self, hearing: Hearing, segment_id: str, base_version: int | None
+    ) -> None:
+        """Several processes: a command naming what this process has not seen yet (a segment
+        made on another process, a base version past this one's) is decided after reading the
+        log, not refused on a view a few milliseconds old."""
+        segment = hearing.latest.segments.get(segment_id)
+        if segment is None or (base_version is not None and base_version > segment.version):
+            await self.catchup.read(hearing, {segment_id})
 
     def _plan(
         self,
