@@ -428,6 +428,8 @@ class RedisFanout(Fanout):
             with contextlib.suppress(BaseException):
                 await task
         self._tasks = []
+        while self._outbox:  # never sent: nobody waits for them (the others read the log)
+            _tell(self._outbox.popleft())
         for client in (self._reader, self._writer):
             with contextlib.suppress(Exception):
                 await client.aclose()
