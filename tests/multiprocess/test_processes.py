@@ -472,7 +472,8 @@ async def test_a_process_killed_under_its_screens_and_phones_loses_no_acknowledg
         assert command_id not in events  # a refusal left nothing
     print(
         f"\n{len(moved)} screens and {len(phones)} phones on A, killed: {len(acked)} acked, "
-        f"{sum(len(p.refused) for p in phones)} refused, {sum(p.resent for p in phones)} resent; "
+        f"{sum(len(p.refused) for p in phones)} refused, {sum(p.resent for p in phones)} resent "
+        f"({sum(1 for a in acked.values() if a.get('duplicate'))} answered as already done); "
         f"{resumed} screens resumed from B's history, "
         f"{sum(s.snapshots for s in moved) - len(moved)} from a snapshot"
     )
