@@ -529,6 +529,13 @@ class KnownResults(dict[str, tuple[str, dict[str, Any]]]):
     def __len__(self) -> int:
         return super().__len__() + len(self._unread)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal as the dicts of every command's result (those not read yet are read first)."""
+        self._read_all()
+        if isinstance(other, KnownResults):
+            other._read_all()
+        return dict.__eq__(self, other)
+
     def _read_all(self) -> None:
         for command_id in list(self._unread):
             self._read(command_id)

@@ -56,6 +56,9 @@ async def _loaded(url: str) -> Engine:
     """What ``serve`` rebuilds from the database at start."""
     engine = Engine(Store(make_engine(url)), Hub())
     await engine.load()
+    # a past day is read on first use (app/snapshots.py): read each now, as it is at this instant
+    for hearing in engine.hearings.values():
+        _ = hearing.state  # LazyHearing: the fold and the rest are read on this first ask
     return engine
 
 
