@@ -7,15 +7,26 @@ how a WebSocket authenticates (or in its first message) - never in a URL that re
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .floor import Actor, Role
 from .store import Store
 from .store.tables import CredentialRow
+
+if TYPE_CHECKING:
+    from .fanout import Fanout
+
+log = logging.getLogger("floorkeeper.auth")
+
+#: The notice one process sends the others when a link's revocation is durable (app/fanout.py).
+REVOKED = "credential_revoked"
 
 ORGANISER_KEY_SETTING = "organiser_key_sha256"
 #: Which credential a browser request means, when a browser holds several (a secretariat laptop
@@ -98,7 +109,13 @@ class Authenticator:
     """Resolves secrets to actors. Known credentials are remembered, so a request or a socket
     costs no database query. A revocation is marked here before it is written, so from the
     moment it is durable no command passes on the credential's behalf (``is_live``, asked by
-    ``policy.Policy`` for every command), and the listeners (the open sockets) are told."""
+    ``policy.Policy`` for every command), and the listeners (the open sockets) are told.
+
+    Several processes (``share``): once a revocation is durable the others are sent a notice
+    (``REVOKED``, over the fan-out's control stream); each marks the credential refused, forgets
+    it, and tells its own listeners (its open sockets close). If notices may have been lost
+    (Redis restarted or was unreachable), every credential this process remembers is looked up
+    again (``recheck``)."""
 
     def __init__(self, store: Store, organiser_key_digest: str) -> None:
         self.store = store
@@ -108,8 +125,11 @@ class Authenticator:
         self._by_id: dict[str, Known] = {}
         #: credential ids revoked (or being revoked) by this process
         self._revoked: set[str] = set()
-        #: called with a credential id once its revocation is durable
+        #: called with a credential id once its revocation is durable (here or elsewhere)
         self.revoked_listeners: list[Callable[[str], None]] = []
+        #: several processes: the fan-out whose notices tell the others (``share``)
+        self._fanout: Fanout | None = None
+        self._rechecks: set[asyncio.Task[None]] = set()
 
     def resolve(self, token: str, now: int) -> Actor | None:
         """The actor a secret stands for, or None if it is unknown, revoked or expired."""
@@ -186,9 +206,60 @@ class Authenticator:
         return True
 
     def revoked(self, credential_id: str) -> None:
-        """Tell the listeners (the open sockets) that a revocation is durable."""
+        """Tell the listeners (the open sockets), and the other processes, that a revocation is
+        durable."""
+        self._tell(credential_id)
+        if self._fanout is not None:
+            self._fanout.notify(REVOKED, {"id": credential_id})
+
+    def _tell(self, credential_id: str) -> None:
         for listener in self.revoked_listeners:
             listener(credential_id)
+
+    # --- several processes ----------------------------------------------------------------------
+
+    def share(self, fanout: Fanout) -> None:
+        """Tell the other processes of this one's revocations and learn of theirs."""
+        self._fanout = fanout
+        fanout.listen(REVOKED, self._revoked_elsewhere)
+        fanout.on_lost(self.recheck)
+
+    def _revoked_elsewhere(self, data: dict[str, Any]) -> None:
+        credential_id = str(data.get("id", ""))
+        if credential_id:
+            self.forget(credential_id)
+
+    def forget(self, credential_id: str) -> None:
+        """A credential revoked by another process: refused from now on, out of the cache, and
+        the listeners told (its sockets here close)."""
+        self._revoked.add(credential_id)
+        for digest, known in list(self._known.items()):
+            if known.id == credential_id:
+                del self._known[digest]
+        self._by_id.pop(credential_id, None)
+        self._tell(credential_id)
+
+    def recheck(self) -> None:
+        """Notices may have been lost: look every remembered credential up again (in a worker
+        thread), and forget the ones revoked meanwhile."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        task = loop.create_task(self._recheck())
+        self._rechecks.add(task)
+        task.add_done_callback(self._rechecks.discard)
+
+    async def _recheck(self) -> None:
+        ids = [cid for cid in self._by_id if cid not in self._revoked]
+        try:
+            revoked = await asyncio.to_thread(self.store.revoked_among, ids)
+        except Exception as error:  # the next loss asks again; is_live asks the database too
+            log.warning("could not look the credentials up again (%s)", error)
+            return
+        for credential_id in revoked:
+            if credential_id not in self._revoked:
+                self.forget(credential_id)
 
     def mint(
         self,

@@ -5,6 +5,11 @@ numbers come from ``Limits`` (``app/config.py``, ``FLOORKEEPER_*``); ``0`` turns
 A refused call answers ``429 rate_limited`` (an error frame on a socket) with how long to wait;
 nothing it carried is applied, so a client retries it later with the same command id.
 The organiser's key is not limited: it is the secretariat's own scripting tool.
+
+With several processes (``--redis-url``) the same buckets are given a ``SharedLimits``
+(``app/shared_limits.py``): every call a bucket lets through is counted in Redis too, and what
+Redis answers (every process's calls) lowers the bucket; a process still decides at once, never
+waiting for Redis. Without it, each limit is the process's own, exactly as here.
 """
 
 from __future__ import annotations
@@ -12,12 +17,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .config import Limits
 from .floor import FloorError
 
+if TYPE_CHECKING:
+    from .shared_limits import SharedLimits
+
 #: Buckets kept per limit before the idle ones (full again) are forgotten.
 MAX_KEYS = 50_000
+#: Several processes: how long what Redis said of the others' sockets of a credential counts.
+ELSEWHERE_S = 10.0
 
 
 class RateLimited(FloorError):
@@ -95,6 +106,42 @@ class Bucket:
         if delay:
             raise RateLimited(f"too many {what}: wait {delay:.0f} s and retry", delay)
 
+    def learn(self, key: Hashable, ahead_s: float, at: float) -> None:
+        """What the shared count said of ``key`` at ``at`` (this clock): its calls, every
+        process's, are ``ahead_s`` seconds ahead of their rate. The bucket keeps the fewer
+        tokens of its own and that."""
+        if not self.enabled:
+            return
+        now = self.clock()
+        shared = self.capacity - ahead_s * self.rate / self.per_s
+        shared = min(self.capacity, shared + max(0.0, now - at) * self.rate / self.per_s)
+        bucket = self._refill(key, now)
+        bucket.tokens = min(bucket.tokens, shared)
+
+
+class SharedBucket(Bucket):
+    """A ``Bucket`` whose calls are also counted in Redis for every process (``SharedLimits``);
+    it decides on its own tokens, which Redis's answers lower."""
+
+    def __init__(
+        self,
+        name: str,
+        shared: SharedLimits,
+        rate: int,
+        per_s: float,
+        burst: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(rate, per_s, burst, clock)
+        self.name = name
+        self.shared = shared
+
+    def wait(self, key: Hashable) -> float:
+        delay = super().wait(key)
+        if not delay and self.enabled:
+            self.shared.took(self, self.name, key)
+        return delay
+
 
 class JoinGuard:
     """Wrong join codes, counted so that one phone cannot guess and cannot lock out the room.
@@ -107,10 +154,22 @@ class JoinGuard:
 
     FREE = 3  # wrong codes a browser may make before it waits (typos)
     MAX_WAIT_S = 300.0
+    #: several processes: how long Redis remembers a browser's wrong codes after its last wait
+    FORGET_S = 3600.0
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.per_address = Bucket(per_minute, 60.0, clock=clock)
+    def __init__(
+        self,
+        per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+        shared: SharedLimits | None = None,
+    ) -> None:
+        self.per_address = (
+            Bucket(per_minute, 60.0, clock=clock)
+            if shared is None
+            else SharedBucket("bad_join_codes", shared, per_minute, 60.0, clock=clock)
+        )
         self.clock = clock
+        self.shared = shared
         self._browsers: dict[str, tuple[int, float]] = {}  # id → (wrong codes, wait until)
 
     @property
@@ -138,6 +197,8 @@ class JoinGuard:
             if len(self._browsers) >= MAX_KEYS:
                 self._browsers = {k: v for k, v in self._browsers.items() if v[1] > now}
             self._browsers[browser] = (count, now + wait)
+            if self.shared is not None:
+                self.shared.wrong_code(self, browser)
         delay = self.per_address.wait(address)
         if delay:
             raise RateLimited(
@@ -146,19 +207,42 @@ class JoinGuard:
                 delay,
             )
 
+    def learn_browser(self, browser: str, count: int, wait_s: float, at: float) -> None:
+        """What Redis counts of a browser's wrong codes (every process's): its count, and the
+        seconds it still had to wait at ``at``. The larger of each is kept."""
+        known_count, known_until = self._browsers.get(browser, (0, 0.0))
+        self._browsers[browser] = (max(known_count, count), max(known_until, at + wait_s))
+
 
 class Throttle:
-    """Every limit of one server."""
+    """Every limit of one server (and, with ``shared``, of every process: app/shared_limits.py)."""
 
-    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limits: Limits,
+        clock: Callable[[], float] = time.monotonic,
+        shared: SharedLimits | None = None,
+    ) -> None:
         self.limits = limits
+        self.shared = shared
         per_s = limits.requests_per_second
-        self.requests = Bucket(per_s, 1.0, burst=2 * per_s, clock=clock)
-        self.floor_requests = Bucket(limits.floor_requests_per_minute, 60.0, clock=clock)
-        self.joins = Bucket(limits.joins_per_minute, 60.0, clock=clock)
-        self.joining = JoinGuard(limits.bad_join_codes_per_minute, clock=clock)
+
+        def bucket(name: str, rate: int, per: float, burst: int | None = None) -> Bucket:
+            if shared is None:
+                return Bucket(rate, per, burst=burst, clock=clock)
+            return SharedBucket(name, shared, rate, per, burst=burst, clock=clock)
+
+        self.requests = bucket("requests", per_s, 1.0, burst=2 * per_s)
+        self.floor_requests = bucket("floor_requests", limits.floor_requests_per_minute, 60.0)
+        self.joins = bucket("joins", limits.joins_per_minute, 60.0)
+        self.joining = JoinGuard(limits.bad_join_codes_per_minute, clock=clock, shared=shared)
         self.clock = clock
         self._sockets: dict[Hashable, int] = {}
+        #: several processes: the sockets the others hold, per credential, as Redis last said
+        #: (and when it said so, by ``clock``)
+        self._elsewhere: dict[Hashable, tuple[int, float]] = {}
+        if shared is not None:
+            shared.throttles.append(self)
 
     def frames(self) -> Bucket:
         """A fresh bucket for one WebSocket's incoming frames (twice the rate as its burst)."""
@@ -168,8 +252,24 @@ class Throttle:
     # --- sockets per credential -------------------------------------------------------------------
 
     def has_room(self, key: Hashable | None) -> bool:
+        """Whether a credential may open one more socket here (asked before the handshake).
+        Several processes: the others' count is asked for now, to be known by the socket's
+        hello, when ``open_socket`` decides."""
         limit = self.limits.connections_per_token
-        return key is None or not limit or self._sockets.get(key, 0) < limit
+        if key is None or not limit:
+            return True
+        if self.shared is not None and key not in self._sockets:
+            self.shared.sockets(self, key, 0)
+        return self._sockets.get(key, 0) < limit
+
+    def _held(self, key: Hashable) -> int:
+        """This process's sockets of the credential, and the others' as Redis last said (if it
+        said so lately: an old answer is no answer)."""
+        held = self._sockets.get(key, 0)
+        elsewhere = self._elsewhere.get(key)
+        if elsewhere is not None and self.clock() - elsewhere[1] <= ELSEWHERE_S:
+            held += elsewhere[0]
+        return held
 
     def open_socket(self, key: Hashable | None) -> bool:
         """Count one more socket for a credential; False (and nothing counted) if it is full.
@@ -178,10 +278,11 @@ class Throttle:
         if key is None:
             return True
         limit = self.limits.connections_per_token
-        count = self._sockets.get(key, 0)
-        if limit and count >= limit:
+        if limit and self._held(key) >= limit:
             return False
-        self._sockets[key] = count + 1
+        count = self._sockets[key] = self._sockets.get(key, 0) + 1
+        if self.shared is not None:
+            self.shared.sockets(self, key, count)
         return True
 
     def close_socket(self, key: Hashable | None) -> None:
@@ -192,3 +293,15 @@ class Throttle:
             self._sockets[key] = count
         else:
             self._sockets.pop(key, None)
+        if self.shared is not None:
+            self.shared.sockets(self, key, max(0, count))
+
+    def socket_counts(self) -> dict[Hashable, int]:
+        """The sockets this process holds, per credential."""
+        return dict(self._sockets)
+
+    def learn_sockets(self, key: Hashable, others: int) -> None:
+        """Several processes: the others hold ``others`` sockets of this credential."""
+        if len(self._elsewhere) >= MAX_KEYS:
+            self._elsewhere = {k: v for k, v in self._elsewhere.items() if k in self._sockets}
+        self._elsewhere[key] = (others, self.clock())

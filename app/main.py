@@ -32,6 +32,7 @@ from .hub import Hub
 from .limits import Throttle
 from .logs import RequestIdMiddleware
 from .policy import Policy
+from .shared_limits import SharedLimits
 from .snapshots import Snapshotter
 from .store import Store, make_engine, migrate
 
@@ -72,7 +73,11 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         snapshotter = Snapshotter(store, engine.hearings, engine.clock)
         snapshotter.start()
         auth = Authenticator(store, key.digest)
-        throttle = Throttle(settings.limits)
+        # several processes: limits and socket counts counted in Redis too (app/shared_limits.py)
+        shared = SharedLimits(settings.redis_url, fanout.origin) if settings.redis_url else None
+        throttle = Throttle(settings.limits, shared=shared)
+        if shared is not None:
+            shared.start()
         # every command, whatever transport brings it, passes this one step (app/policy.py)
         engine.policy = Policy(auth, throttle)
         sockets = OpenSockets()
@@ -83,6 +88,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
             )
 
         auth.revoked_listeners.append(close_sockets)
+        if fanout.shared:  # a revocation closes its sockets on every process
+            auth.share(fanout)
         app.state.services = Services(
             engine=engine, auth=auth, settings=settings, throttle=throttle, sockets=sockets
         )
@@ -93,6 +100,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
             yield
         finally:
             await snapshotter.stop()
+            if shared is not None:
+                await shared.stop()
             await engine.close()
             database.dispose()
 

@@ -20,6 +20,9 @@ asyncio then logs a traceback for every refused ``accept`` (hundreds of megabyte
   line per 10 s saying how many more there were; asyncio's ``socket.accept() out of system
   resource`` traceback included (``AcceptTrouble``, on the ``asyncio`` logger).
 - **The file limit** raised from its soft to its hard value at start (``raise_file_limit``).
+- **Several processes** (``--redis-url``): each publishes its busy addresses every second and
+  adds up the others' in ``Guard.elsewhere`` (``app/shared_limits.py``), so the cap per address
+  holds across them within a second; the cap in all stays each process's own (its file limit).
 
 This subclasses uvicorn's h11 protocol (``H11Protocol``: what uvicorn's ``http="auto"`` picks when
 httptools is not installed, as here) and uses three of its non-public names (``H11_INTERNALS``);
@@ -34,6 +37,7 @@ import contextlib
 import ipaddress
 import logging
 import sys
+import weakref
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -284,6 +288,11 @@ class Slot:
             self.guard.release(self.key)
 
 
+#: Every live ``Guard`` of this process (one per server): what ``app/shared_limits.py`` publishes
+#: of the connections per address, and tells of the other processes'.
+GUARDS: weakref.WeakSet[Guard] = weakref.WeakSet()
+
+
 class Guard:
     """The caps and the request-head deadline of one server."""
 
@@ -302,6 +311,9 @@ class Guard:
         self.backlog = backlog
         self.open = 0
         self.by_address: Counter[str] = Counter()
+        #: several processes: connections per address the others hold (as they last said)
+        self.elsewhere: dict[str, int] = {}
+        GUARDS.add(self)
 
     @classmethod
     def from_limits(
@@ -326,7 +338,7 @@ class Guard:
         key = None
         if host and self.per_address and host not in self.trusted:
             key = address_key(host)
-            if self.by_address[key] >= self.per_address:
+            if self.by_address[key] + self.elsewhere.get(key, 0) >= self.per_address:
                 tally.add(
                     "address",
                     logging.WARNING,

@@ -207,6 +207,18 @@ class Store:
             )
             return list(session.exec(query.order_by(col(CredentialRow.created_at))).all())
 
+    def revoked_among(self, credential_ids: Iterable[str]) -> list[str]:
+        """Which of these credentials are revoked (several processes: a revocation whose notice
+        may have been lost is found here)."""
+        ids = list(credential_ids)
+        if not ids:
+            return []
+        with self._session() as session:
+            query = select(CredentialRow.id).where(
+                col(CredentialRow.id).in_(ids), col(CredentialRow.revoked_at).is_not(None)
+            )
+            return list(session.exec(query).all())
+
     def revoke_credential(self, credential_id: str, event_id: str, at: int) -> bool:
         with self._session() as session:
             row = session.get(CredentialRow, credential_id)
