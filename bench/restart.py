@@ -15,11 +15,14 @@ log command by command would take longer than the restarts measured. The engine 
 per-client limits; those live in the transports.
 
 What is measured is what a restart does: ``Engine.load()`` on a fresh Engine over the same
-database (read the log, fold every event, read the participants and the command results).
-Printed per N: the restart's seconds, and the fold's alone (the same log, already read, parsed
-and folded again by the pure core: the part this bench watches, less noisy than the database's),
-each with its ratio to the previous N (each size doubles the last, so ~2.0 is linear; the fold
-used to copy every request per event, which made it quadratic).
+database (read the log, fold every event, read the participants and the command ids). Printed
+per N: the restart's seconds with no snapshot (every event folded), and the fold's alone (the
+same log, already read, parsed and folded again by the pure core: the part this bench watches,
+less noisy than the database's), each with its ratio to the previous N (each size doubles the
+last, so ~2.0 is linear; the fold used to copy every request per event, which made it
+quadratic); then the restart's seconds from a snapshot (``app/snapshots.py``) taken 999 events
+before the end, the oldest the server's snapshots every 1,000 events leave: it should not grow
+with N beyond the snapshot's own size. ``python -m bench.startup`` measures a served process.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from app import snapshots
 from app.engine import Engine
 from app.floor import Actor, HearingState, Role, apply
 from app.floor import commands as c
@@ -43,6 +47,7 @@ from app.floor.model import Speaker, TurnKind
 from app.floor.roles import ORGANISER
 from app.hub import Hub
 from app.store import CommandRecord, LogRecord, Store, make_engine, migrate
+from app.store import snapshots as sql
 from app.store.tables import EventRow, ParticipantRow
 
 EVENT_ID = "bench-restart"
@@ -199,6 +204,39 @@ def _check_same_shape(engine_made: list[LogRecord], made: list[LogRecord]) -> No
     assert [shape(r) for r in engine_made] == [shape(r) for r in made], (engine_made, made)
 
 
+def snapshot_behind(path: Path, behind: int) -> tuple[int, int]:
+    """Write the segment's snapshot as of ``behind`` records before the end of its log, as the
+    server's background task would have; return (its version, its size in bytes)."""
+    store = _store(path)
+    records = store.read_log(EVENT_ID)
+    state = HearingState(event_id=EVENT_ID)
+    with snapshots.collector_paused():
+        for record in records[: len(records) - behind]:
+            state = apply(state, e.event_from_json(record.payload))
+    (segment,) = state.segments.values()
+    data = snapshots.encode(segment)
+    sql.write_snapshot(
+        store,
+        event_id=EVENT_ID,
+        segment_id=segment.id,
+        version=segment.version,
+        schema_version=snapshots.schema_version(),
+        segment_seq=sql.segment_seq(store, segment.id),
+        state=data,
+        created_at=0,
+        keep_from=0,
+    )
+    store.engine.dispose()
+    return segment.version, len(data)
+
+
+def drop_snapshots(path: Path) -> None:
+    store = _store(path)
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM snapshots")
+    store.engine.dispose()
+
+
 async def restart(path: Path) -> tuple[float, Engine]:
     """What a restart does: a fresh engine over the database loads every meeting day."""
     engine = Engine(_store(path), Hub())
@@ -219,11 +257,14 @@ def fold_only(engine: Engine) -> float:
     return seconds
 
 
-async def measure(size: int, delegates: int, folder: Path, repeat: int) -> tuple[int, float, float]:
-    """The log's length, the restart's seconds and the fold's, each the best of ``repeat``."""
+async def measure(
+    size: int, delegates: int, folder: Path, repeat: int
+) -> tuple[int, float, float, float]:
+    """The log's length, the restart's seconds (no snapshot), the fold's, and the restart's from
+    a snapshot 999 events old, each the best of ``repeat``."""
     path = folder / f"restart-{size}.db"
     events = await build(path, size, delegates)
-    restarts, folds = [], []
+    restarts, folds, quick = [], [], []
     for _ in range(repeat):
         seconds, engine = await restart(path)
         (segment,) = engine.hearing(EVENT_ID).state.segments.values()
@@ -231,8 +272,23 @@ async def measure(size: int, delegates: int, folder: Path, repeat: int) -> tuple
         assert segment.version == events, (segment.version, events)
         restarts.append(seconds)
         folds.append(fold_only(engine))
+    snapshot_behind(path, min(snapshots.EVERY - 1, events - 1))
+    for _ in range(repeat):
+        seconds, engine = await restart(path)
+        assert engine.hearing(EVENT_ID).state == segment_state(path), "snapshot + tail differs"
+        quick.append(seconds)
     path.unlink()
-    return events, min(restarts), min(folds)
+    return events, min(restarts), min(folds), min(quick)
+
+
+def segment_state(path: Path) -> HearingState:
+    """The whole log folded (what a restart from a snapshot must equal)."""
+    records = _store(path).read_log(EVENT_ID)
+    state = HearingState(event_id=EVENT_ID)
+    with snapshots.collector_paused():
+        for record in records:
+            state = apply(state, e.event_from_json(record.payload))
+    return state
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,12 +301,15 @@ def main(argv: list[str] | None = None) -> int:
         f"restart (Engine.load) with N closed floor requests in one segment, "
         f"{args.delegates} delegate(s), best of {args.repeat}"
     )
-    print(f"{'N':>8} {'log records':>12} {'restart s':>10} {'ratio':>6} {'fold s':>7} {'ratio':>6}")
+    print(
+        f"{'N':>8} {'log records':>12} {'restart s':>10} {'ratio':>6} {'fold s':>7} {'ratio':>6}"
+        f" {'snapshot s':>11}"
+    )
     previous: tuple[float, float] | None = None
     with tempfile.TemporaryDirectory(prefix="floorkeeper-restart-") as folder:
         for size in args.sizes:
             measured = measure(size, args.delegates, Path(folder), args.repeat)
-            events, seconds, folding = asyncio.run(measured)
+            events, seconds, folding, quick = asyncio.run(measured)
             ratios = (
                 (f"{seconds / previous[0]:.2f}", f"{folding / previous[1]:.2f}")
                 if previous
@@ -258,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(
                 f"{size:>8} {events:>12} {seconds:>10.2f} {ratios[0]:>6} "
-                f"{folding:>7.2f} {ratios[1]:>6}",
+                f"{folding:>7.2f} {ratios[1]:>6} {quick:>11.2f}",
                 flush=True,
             )
             previous = (seconds, folding)

@@ -33,49 +33,12 @@ from pathlib import Path
 
 from app import snapshots
 from app.engine import Engine
-from app.floor import HearingState, apply
-from app.floor import events as e
 from app.hub import Hub
-from app.store import snapshots as sql
-from bench.restart import EVENT_ID, _store, build
+from bench.restart import EVENT_ID, _store, build, drop_snapshots, snapshot_behind
 
 ROOT = Path(__file__).resolve().parent.parent
 #: how far behind the newest snapshot may be: the server snapshots every ``snapshots.EVERY``
 BEHIND = snapshots.EVERY - 1
-
-
-def snapshot_behind(path: Path, behind: int) -> tuple[int, int]:
-    """Write the segment's snapshot as of ``behind`` records before the end of its log; return
-    (its version, the snapshot's bytes)."""
-    store = _store(path)
-    records = store.read_log(EVENT_ID)
-    cut = len(records) - behind
-    state = HearingState(event_id=EVENT_ID)
-    with snapshots.collector_paused():
-        for record in records[:cut]:
-            state = apply(state, e.event_from_json(record.payload))
-    (segment,) = state.segments.values()
-    data = snapshots.encode(segment)
-    sql.write_snapshot(
-        store,
-        event_id=EVENT_ID,
-        segment_id=segment.id,
-        version=segment.version,
-        schema_version=snapshots.schema_version(),
-        segment_seq=sql.segment_seq(store, segment.id),
-        state=data,
-        created_at=0,
-        keep_from=0,
-    )
-    store.engine.dispose()
-    return segment.version, len(data)
-
-
-def drop_snapshots(path: Path) -> None:
-    store = _store(path)
-    with store.engine.begin() as connection:
-        connection.exec_driver_sql("DELETE FROM snapshots")
-    store.engine.dispose()
 
 
 async def load_seconds(path: Path) -> tuple[float, Engine]:

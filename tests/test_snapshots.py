@@ -470,3 +470,15 @@ def test_a_segment_state_is_what_snapshots_write() -> None:
     here, at import, not in a background task)."""
     plan = snapshots._PLANS[SegmentState]
     assert [field.name for field in plan] == [f.name for f in dataclasses.fields(SegmentState)]
+
+
+# --- the benches run (figures in docs/benchmarks.md; no timing is asserted) ---------------------
+
+
+def test_the_start_up_benches_run(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import restart, startup
+
+    assert restart.main(["--sizes", "300", "--repeat", "1"]) == 0
+    assert startup.main(["--events", "1500", "--repeat", "1", "--no-serve"]) == 0
+    out = capsys.readouterr().out
+    assert "snapshot s" in out and "snapshot + tail" in out and "no snapshot" in out
