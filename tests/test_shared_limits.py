@@ -24,6 +24,7 @@ from starlette.testclient import TestClient
 from websockets.sync.client import connect
 from websockets.typing import Origin
 
+from app.api.connections import Guard, MemoryTransport, Trusted
 from app.auth import hash_token
 from app.config import Limits, Settings
 from app.limits import Bucket, SharedBucket, Throttle
@@ -321,6 +322,26 @@ async def test_a_process_that_dies_stops_counting(redis_server: Any) -> None:
     finally:
         await live.stop()
         await dead.stop()
+
+
+async def test_connections_per_address_are_counted_across_processes(redis_server: Any) -> None:
+    """100 connections from one address on one process, a cap of 128 per address: once the
+    processes have told each other (every second), the other takes 28 more from it, no more."""
+    one, two = SharedLimits(redis_server.url, "one"), SharedLimits(redis_server.url, "two")
+    here = Guard(total=1000, per_address=128, header_timeout=0, trusted=Trusted(""))
+    there = Guard(total=1000, per_address=128, header_timeout=0, trusted=Trusted(""))
+    try:
+        held = [here.admit(MemoryTransport(("198.51.100.7", 40000 + n))) for n in range(100)]
+        assert all(slot is not None for slot in held)
+        await one._addresses([here], [])  # what one beat of each process does with its guards
+        await two._addresses([there], ["one"])
+        assert there.elsewhere == {"198.51.100.7": 100}
+        let_in = [there.admit(MemoryTransport(("198.51.100.7", 50000 + n))) for n in range(40)]
+        assert sum(slot is not None for slot in let_in) == 28
+        assert there.admit(MemoryTransport(("198.51.100.8", 50000))) is not None  # another one
+    finally:
+        await one.stop()
+        await two.stop()
 
 
 def test_redis_unreachable_leaves_each_process_its_own_limits(
