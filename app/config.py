@@ -75,6 +75,9 @@ class Settings:
     #: Several processes on one PostgreSQL database: the fan-out between them over Redis
     #: (``redis://host:6379/0``; ``FLOORKEEPER_REDIS_URL`` or ``--redis-url``). None: one process.
     redis_url: str | None = None
+    #: A segment's state is snapshotted again once it has folded this many events since its last
+    #: snapshot (and when it ends): app/snapshots.py. ``FLOORKEEPER_SNAPSHOT_EVERY``.
+    snapshot_every: int = 1_000
 
     def __post_init__(self) -> None:
         key = self.organiser_key
@@ -103,6 +106,7 @@ class Settings:
             "limits": Limits.from_env(),
             "metrics_public": _flag(os.environ.get("FLOORKEEPER_METRICS_PUBLIC", "")),
             "redis_url": os.environ.get("FLOORKEEPER_REDIS_URL") or None,
+            "snapshot_every": int(os.environ.get("FLOORKEEPER_SNAPSHOT_EVERY") or 1_000),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

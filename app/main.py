@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         engine = Engine(store, Hub(), fanout=fanout)
         await engine.load()
         # each segment's state snapshotted off the hot path, past days read (app/snapshots.py)
-        snapshotter = Snapshotter(store, engine.hearings, engine.clock)
+        snapshotter = Snapshotter(store, engine.hearings, engine.clock, settings.snapshot_every)
         snapshotter.start()
         auth = Authenticator(store, key.digest)
         # several processes: limits and socket counts counted in Redis too (app/shared_limits.py)
