@@ -455,13 +455,22 @@ async def test_the_snapshotter_runs_by_itself_and_stops(sqlite_url: str) -> None
     engine, segment_id = await _hearing(store)
     taker = snapshots.Snapshotter(store, engine.hearings, engine.clock, interval_s=0.01)
     await engine.execute("ev1", segment_id, c.EndSegment(), ORGANISER, "end")
+    wrote = asyncio.Event()
+    one_round = taker.round
+
+    async def round_and_say() -> int:
+        written = await one_round()
+        if written:
+            wrote.set()
+        return written
+
+    taker.round = round_and_say  # type: ignore[method-assign]
     taker.start()
     try:
-        async with asyncio.timeout(10):
-            while segment_id not in taker.taken:  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
+        await asyncio.wait_for(wrote.wait(), 10)
     finally:
         await taker.stop()
+    assert segment_id in taker.taken
     assert segment_id in {segment for segment, _, _ in _rows(store)}
 
 
