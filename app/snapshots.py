@@ -520,9 +520,10 @@ class KnownResults(dict[str, tuple[str, dict[str, Any]]]):
     def setdefault(
         self, command_id: str, value: tuple[str, dict[str, Any]]
     ) -> tuple[str, dict[str, Any]]:
-        found = self.get(command_id)
-        if found is not None:
-            return found  # type: ignore[no-any-return]
+        """A result learnt elsewhere (another process's write): the same as the stored one, so
+        an unread one is taken as it is, without a query."""
+        if super().__contains__(command_id):
+            return super().__getitem__(command_id)
         self[command_id] = value
         return value
 
