@@ -169,6 +169,30 @@ class Engine:
                 return hearing, segment
         raise NotFound(f"no segment {segment_id!r}")
 
+    async def locate(self, event_id: str) -> Hearing:
+        """``hearing``, for a transport: with several processes, a meeting day another process
+        made a few milliseconds ago (its notice not yet here) is read from the database first,
+        not answered with a 404."""
+        if event_id not in self.hearings and self.fanout.shared:
+            await self.catchup.learn_now(event_id)
+        return self.hearing(event_id)
+
+    async def locate_segment(self, segment_id: str) -> tuple[Hearing, SegmentState]:
+        """``find_segment``, for a transport: a segment another process made a few milliseconds
+        ago is read from the log first (several processes only; one indexed query per miss)."""
+        try:
+            return self.find_segment(segment_id)
+        except NotFound:
+            if not self.fanout.shared:
+                raise
+        event_id = await asyncio.to_thread(shared_store.event_of_segment, self.store, segment_id)
+        if event_id is None:
+            raise NotFound(f"no segment {segment_id!r}")
+        hearing = await self.locate(event_id)
+        if segment_id not in hearing.state.segments:
+            await self.catchup.read(hearing, {segment_id})
+        return self.find_segment(segment_id)
+
     # --- the programme and the people -------------------------------------------------------------
     # A new meeting day is written, then remembered, to the end even if the request that asked is
     # cancelled meanwhile. A participant and a new join code go through the meeting day's writer,
@@ -327,8 +351,10 @@ class Engine:
         answered = await self._admit(hearing, command.type, actor, command_id, body_hash)
         if answered is not None:
             return answered
-        if self.fanout.shared and segment_id is not None:
-            await self._not_behind(hearing, segment_id, base_version)
+        if self.fanout.shared:
+            await self._knows_participants(hearing, actor, command)
+            if segment_id is not None:
+                await self._not_behind(hearing, segment_id, base_version)
         done = asyncio.get_running_loop().create_future()
         try:
             pending = self._plan(
@@ -353,6 +379,28 @@ class Engine:
         segment = hearing.latest.segments.get(segment_id)
         if segment is None or (base_version is not None and base_version > segment.version):
             await self.catchup.read(hearing, {segment_id})
+
+    async def _knows_participants(
+        self, hearing: Hearing, actor: Actor, command: c.SegmentCommand | c.CreateSegment
+    ) -> None:
+        """Several processes: a participant registered on another process a few milliseconds
+        ago (a delegate who joined through A and whose first request reaches B) is read from the
+        database before the command is decided, not refused as unknown. Only ids this process
+        does not know are looked up, so a known delegate costs nothing."""
+        named = {
+            actor.participant_id,
+            getattr(command, "participant_id", None),
+            getattr(command, "on_behalf_of", None),
+        }
+        unknown = [pid for pid in named if pid and pid not in hearing.speakers]
+        if not unknown:
+            return
+
+        def read() -> list[ParticipantRow]:
+            rows = (self.store.participant(pid) for pid in unknown)
+            return [row for row in rows if row is not None and row.event_id == hearing.event.id]
+
+        self.learn_participants(hearing, await asyncio.to_thread(read))
 
     def _plan(
         self,

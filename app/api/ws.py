@@ -446,9 +446,9 @@ async def serve_socket(
         return
     try:
         if segment_id is not None:
-            hearing, _ = engine.find_segment(segment_id)
+            hearing, _ = await engine.locate_segment(segment_id)
         else:
-            hearing = engine.hearing(event_id or "")
+            hearing = await engine.locate(event_id or "")
     except FloorError as error:
         await deny(websocket, error.status, error.code, error.message)
         return

@@ -194,6 +194,15 @@ def recent(store: Store, after_seq: int) -> dict[tuple[str, str], int]:
     return {(event_id, segment_id): version for event_id, segment_id, version in rows}
 
 
+def event_of_segment(store: Store, segment_id: str) -> str | None:
+    """The meeting day a segment belongs to, from its first row (the unique index's lead)."""
+    with store.engine.connect() as connection:
+        found = connection.execute(
+            sa_select(_LOG.c.event_id).where(_LOG.c.segment_id == segment_id).limit(1)
+        ).scalar()
+    return None if found is None else str(found)
+
+
 def participant_counts(store: Store) -> dict[str, int]:
     with store.engine.connect() as connection:
         rows = connection.execute(

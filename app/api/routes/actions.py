@@ -158,7 +158,7 @@ async def _press(
     command_of: Callable[[SegmentState], c.SegmentCommand],
 ) -> ActionResult:
     engine = svc.engine
-    hearing = engine.hearing(event_id)
+    hearing = await engine.locate(event_id)
 
     def new(at: float) -> Press:
         latest = hearing.latest  # the state the command is decided on

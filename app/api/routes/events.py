@@ -59,7 +59,7 @@ async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> 
 @router.get("/events/{event_id}", tags=["events"])
 async def get_event(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOut:
     authorise(actor, "GET /api/v1/events/{event_id}", event_id)
-    return event_out(svc, svc.engine.hearing(event_id), actor)
+    return event_out(svc, await svc.engine.locate(event_id), actor)
 
 
 @router.patch("/events/{event_id}", tags=["events"])
@@ -71,7 +71,7 @@ async def patch_event(
     header (``event``), as when the join code is rotated. The programme's instants stay what
     they are: a new time zone changes how they read (``x_at_local``), not when they are."""
     authorise(actor, "PATCH /api/v1/events/{event_id}", event_id)
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     row = hearing.event
     sent = body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
     if "languages" in sent:
@@ -116,7 +116,7 @@ async def rotate_join_code(event_id: str, actor: ActorDep, svc: ServicesDep) -> 
     The old link, short link and QR code stop working at once; delegates who already joined keep
     their tokens; the room displays redraw with the new code by themselves."""
     authorise(actor, "POST /api/v1/events/{event_id}/join-code", event_id)
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     await svc.engine.rotate_join_code(hearing)
     return event_out(svc, hearing, actor)
 
@@ -136,7 +136,7 @@ async def join_qr(event_id: str, request: Request, actor: ActorDep, svc: Service
     """The QR code of the delegates' join link, as SVG, for the room display."""
     authorise(actor, "GET /api/v1/events/{event_id}/join-qr.svg", event_id)
     base = svc.settings.public_url or str(request.base_url)
-    url = join_url(base, svc.engine.hearing(event_id).event.join_code)
+    url = join_url(base, (await svc.engine.locate(event_id)).event.join_code)
     buffer = io.BytesIO()
     segno.make(url, error="m").save(
         buffer, kind="svg", scale=8, border=2, xmldecl=False, title="Scan to request the floor"

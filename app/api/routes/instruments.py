@@ -26,7 +26,7 @@ async def segment_balance(segment_id: str, actor: ActorDep, svc: ServicesDep) ->
     together; in this segment (``segment``) and in the whole meeting day (``day``), counting
     the turn on the floor now. With the segment's budgets per constituency (points of order and
     replies not charged)."""
-    hearing, segment = svc.engine.find_segment(segment_id)
+    hearing, segment = await svc.engine.locate_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}/balance", hearing.event.id)
     now = svc.engine.clock()
     answer = {
@@ -49,7 +49,7 @@ async def suggested_order(
     """A fair order for the pending floor requests (``of=requests``) or the queue: points of
     order first, then whoever's constituency and region have been heard least today, then first
     come first served. Apply it with the ``apply_order`` command (one step, undoable)."""
-    hearing, segment = svc.engine.find_segment(segment_id)
+    hearing, segment = await svc.engine.locate_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}/suggested-order", hearing.event.id)
     heard = fairness.heard_today(instruments.ordered(hearing.state))
     suggest = fairness.suggested_requests if of == "requests" else fairness.suggested_queue
@@ -64,7 +64,7 @@ async def day_schedule(event_id: str, actor: ActorDep, svc: ServicesDep) -> Sche
     segment the time the queue needs against the time left and the speaking time per waiting
     speaker that ends it on schedule (apply it with ``set_queue_times``); later segments
     forecast with the knock-on."""
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     authorise(actor, "GET /api/v1/events/{event_id}/schedule", event_id)
     segments = instruments.ordered(hearing.state)
     zone = hearing.event.timezone

@@ -117,7 +117,7 @@ async def submit_contribution(
     """Submit a recommendation or a pledge: a delegate their own, the floor on someone's behalf.
     Answers the command's result and the contribution as the caller sees it."""
     authorise(actor, "POST /api/v1/events/{event_id}/contributions", event_id)
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     command = o.SubmitContribution(**body.model_dump(exclude={"command_id"}))
     result = await svc.engine.execute_outcome(event_id, command, actor, body.command_id)
     found = _one(_outcome(svc, hearing, actor), result["contribution_id"])
@@ -131,7 +131,7 @@ async def list_contributions(event_id: str, actor: ActorDep, svc: ServicesDep) -
     """The outcome as the caller sees it: everything (floor, rapporteur), the accepted ones (the
     room's screens), or a delegate's own."""
     authorise(actor, "GET /api/v1/events/{event_id}/contributions", event_id)
-    return _typed(_outcome(svc, svc.engine.hearing(event_id), actor), actor)
+    return _typed(_outcome(svc, await svc.engine.locate(event_id), actor), actor)
 
 
 @router.patch("/contributions/{contribution_id}", tags=["outcome"])
@@ -216,7 +216,7 @@ async def outcome_summary(
     constituency, with counts and the day's speaking figures. ``md``, ``html`` (a print view: A4,
     prints to PDF from the browser) or ``docx`` (a Word document the secretariat can edit)."""
     authorise(actor, "GET /api/v1/events/{event_id}/outcome", event_id)
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     summary = reports.outcome(hearing, svc.engine.clock())
     if format == "md":
         return Response(render_markdown(summary), media_type="text/markdown; charset=utf-8")

@@ -71,7 +71,7 @@ async def list_participants(
     ] = "json",
 ) -> list[ParticipantOut] | Response:
     authorise(actor, "GET /api/v1/events/{event_id}/participants", event_id)
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     rows = await asyncio.to_thread(svc.engine.store.participants, event_id)
     if as_format == "json":
         return [participant_out(row) for row in rows]
@@ -105,7 +105,7 @@ async def import_participants(
     """Register the participants of a spreadsheet (app/participants_io.py): all its rows or, if
     any row is refused, none (422 ``import_refused`` with every problem, by row and column)."""
     authorise(actor, "POST /api/v1/events/{event_id}/participants/import", event_id)
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     data = await file.read()
     programme = [
         sheet.ProgrammeSegment(s["id"], s["title"], number, SegmentStatus(s["status"]))
@@ -248,7 +248,7 @@ async def join(
 ) -> Joined:
     """Register a participant. A delegate registers themselves with the event's join code and
     gets their token; organisers and moderators may register anyone without a code."""
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     if actor is None or not actor.runs_the_floor:
         address = client_address(request)
         if body.join_code is None or not matches(hearing.event.join_code, body.join_code):
@@ -314,7 +314,7 @@ async def create_access_link(
     speaker clock), the rapporteur, the interpreters' booth or a button box (``device``). The
     secret is shown only in this answer."""
     authorise(actor, "POST /api/v1/events/{event_id}/access-links", event_id)
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     now = svc.engine.clock()
     expires = now + body.expires_in_s * 1000 if body.expires_in_s else None
     token, row = await asyncio.to_thread(
@@ -351,7 +351,7 @@ def _qr_svg(url: str) -> str:
 @router.get("/events/{event_id}/access-links", tags=["access"])
 async def list_access_links(event_id: str, actor: ActorDep, svc: ServicesDep) -> list[AccessLink]:
     authorise(actor, "GET /api/v1/events/{event_id}/access-links", event_id)
-    timezone = svc.engine.hearing(event_id).event.timezone
+    timezone = (await svc.engine.locate(event_id)).event.timezone
     rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, LINK_ROLES)
     return [_link_out(row, timezone) for row in rows]
 
@@ -361,7 +361,7 @@ async def revoke_access_link(
     event_id: str, link_id: str, actor: ActorDep, svc: ServicesDep
 ) -> Response:
     authorise(actor, "DELETE /api/v1/events/{event_id}/access-links/{link_id}", event_id)
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     # From here no command passes on the link's behalf; those decided before it are written
     # first, so none is applied after the revocation is durable. Then its sockets close (4401).
     svc.auth.begin_revoking(link_id)

@@ -30,7 +30,7 @@ async def speeches(
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
 ) -> list[SpeechOut] | Response:
     """Who spoke, when and for how long. ``?format=csv`` for a spreadsheet."""
-    hearing, segment = svc.engine.find_segment(segment_id)
+    hearing, segment = await svc.engine.locate_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}/speeches", hearing.event.id)
     rows = [_speech_out(s, hearing.event.timezone) for s in segment.speeches]
     if format == "json":
@@ -89,7 +89,7 @@ async def day_speeches(
     zone (and epoch ms in JSON), durations in seconds and as m:ss. ``?format=csv`` is UTF-8 with
     a BOM and safe against formula injection."""
     authorise(actor, "GET /api/v1/events/{event_id}/speeches", event_id)
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     rows = reports.day_record(hearing)
     zone = hearing.event.timezone
     if format == "json":

@@ -28,7 +28,7 @@ async def list_screens(event_id: str, actor: ActorDep, svc: ServicesDep) -> Scre
     (as its page said in its hello, else as its role makes it), the label of its link, when it
     connected and when it last sent a frame (pages ping every 15 s)."""
     authorise(actor, "GET /api/v1/events/{event_id}/screens", event_id)
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     links = await asyncio.to_thread(svc.engine.store.credentials, event_id, LINK_ROLES)
     labels = {link.id: link.label for link in links}
     screens, phones = [], 0
@@ -61,7 +61,7 @@ async def identify_screen(
 ) -> Identified:
     """Make one screen show its name, large, for a few seconds (an ``identify`` message)."""
     authorise(actor, "POST /api/v1/events/{event_id}/screens/{screen_id}/identify", event_id)
-    svc.engine.hearing(event_id)
+    await svc.engine.locate(event_id)
     subscriber = svc.engine.hub.screen(event_id, screen_id)
     if subscriber is None or subscriber.screen is None or subscriber.closed:
         raise NotFound(f"no screen {screen_id!r} is connected to this event now")

@@ -46,7 +46,7 @@ def _summary(svc: Services, segment_id: str) -> SegmentOut:
 @router.get("/events/{event_id}/segments", tags=["segments"])
 async def list_segments(event_id: str, actor: ActorDep, svc: ServicesDep) -> list[SegmentOut]:
     authorise(actor, "GET /api/v1/events/{event_id}/segments", event_id)
-    return segments_out(svc, svc.engine.hearing(event_id))
+    return segments_out(svc, await svc.engine.locate(event_id))
 
 
 @router.post("/events/{event_id}/segments", tags=["segments"], status_code=201)
@@ -56,7 +56,7 @@ async def create_segment(
     """A new segment. Its times may be epoch ms, ISO 8601 with an offset, or local times in the
     event's time zone (``2026-12-04T10:00``, or ``10:00`` on the event's date)."""
     authorise(actor, "POST /api/v1/events/{event_id}/segments", event_id)
-    hearing = svc.engine.hearing(event_id)
+    hearing = await svc.engine.locate(event_id)
     details = body.model_dump(exclude={"command_id", *SEGMENT_INSTANTS})
     command = c.CreateSegment(**details, **_instants(hearing, body))
     result = await svc.engine.execute(event_id, None, command, actor, body.command_id)
@@ -65,7 +65,7 @@ async def create_segment(
 
 @router.get("/segments/{segment_id}", tags=["segments"])
 async def get_segment(segment_id: str, actor: ActorDep, svc: ServicesDep) -> SegmentOut:
-    hearing, _ = svc.engine.find_segment(segment_id)
+    hearing, _ = await svc.engine.locate_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}", hearing.event.id)
     return _summary(svc, segment_id)
 
@@ -75,7 +75,7 @@ async def patch_segment(
     segment_id: str, body: SegmentPatch, actor: ActorDep, svc: ServicesDep
 ) -> SegmentOut:
     """Change a segment's details. Times as in ``POST /events/{event_id}/segments``."""
-    hearing, _ = svc.engine.find_segment(segment_id)
+    hearing, _ = await svc.engine.locate_segment(segment_id)
     authorise(actor, "PATCH /api/v1/segments/{segment_id}", hearing.event.id)
     exclude = {"command_id", "base_version", *SEGMENT_INSTANTS}
     changes = body.model_dump(exclude=exclude, exclude_unset=True)
@@ -99,7 +99,7 @@ async def segment_state(segment_id: str, actor: ActorDep, svc: ServicesDep) -> S
     """The live state as this caller's audience sees it: the WebSocket ``snapshot`` (with
     ``version`` and ``server_time``; a delegate's own requests in ``mine``), each instant
     ``x_at`` with ``x_at_local``."""
-    hearing, segment = svc.engine.find_segment(segment_id)
+    hearing, segment = await svc.engine.locate_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}/state", hearing.event.id)
     snapshot = svc.engine.projections.snapshot(segment, audience_of(actor), actor.participant_id)
     return _STATE.validate_python(with_local(snapshot, hearing.event.timezone))
@@ -110,7 +110,7 @@ async def post_command(
     segment_id: str, envelope: c.CommandEnvelope, actor: ActorDep, svc: ServicesDep
 ) -> CommandResult:
     """One command (see docs/protocol.md). A retried ``command_id`` returns the first result."""
-    hearing, _ = svc.engine.find_segment(segment_id)
+    hearing, _ = await svc.engine.locate_segment(segment_id)
     authorise(actor, "POST /api/v1/segments/{segment_id}/commands", hearing.event.id)
     result = await svc.engine.execute(
         hearing.event.id,
@@ -128,11 +128,11 @@ async def request_floor(
     segment_id: str, body: FloorRequestCreate, actor: ActorDep, svc: ServicesDep
 ) -> FloorRequestResult:
     """A delegate asks for the floor. Answers with the request and its status."""
-    hearing, _ = svc.engine.find_segment(segment_id)
+    hearing, _ = await svc.engine.locate_segment(segment_id)
     authorise(actor, "POST /api/v1/segments/{segment_id}/floor-requests", hearing.event.id)
     command = c.RequestFloor(kind=body.kind, note=body.note)
     result = await svc.engine.execute(hearing.event.id, segment_id, command, actor, body.command_id)
-    _, segment = svc.engine.find_segment(segment_id)
+    _, segment = await svc.engine.locate_segment(segment_id)
     mine = svc.engine.projections.mine_message(segment, actor.participant_id or "")
     answer = {
         "request_id": None,
@@ -152,7 +152,7 @@ async def withdraw_request(
     svc: ServicesDep,
     command_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] = None,
 ) -> CommandResult:
-    hearing, _ = svc.engine.find_segment(segment_id)
+    hearing, _ = await svc.engine.locate_segment(segment_id)
     authorise(
         actor, "DELETE /api/v1/segments/{segment_id}/floor-requests/{request_id}", hearing.event.id
     )
