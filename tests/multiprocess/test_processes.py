@@ -481,3 +481,42 @@ async def test_a_process_killed_under_its_screens_and_phones_loses_no_acknowledg
         await phone.client.aclose()
     for screen in screens:
         await screen.stop()
+
+
+# --- what another process made a moment ago --------------------------------------------------------
+
+
+async def test_what_was_made_on_a_is_usable_through_b_at_once(processes: Processes) -> None:
+    """No waiting for the notice to cross Redis: a meeting day, a segment and a delegate made
+    through A are found through B by the very next request (each read from the database on a
+    miss), 20 times over so a notice that happens to arrive first does not hide a miss."""
+    a, b = processes.start("a"), processes.start("b")
+    async with _api(a) as on_a, _api(b) as on_b:
+        for round_ in range(20):
+            event = (await on_a.post("/events", json={"title": f"Day {round_}"})).json()
+            event_id = event["id"]
+            got = await on_b.get(f"/events/{event_id}")
+            assert got.status_code == 200, got.text
+            made = await on_a.post(
+                f"/events/{event_id}/segments", json={"title": "Discussion", "command_id": "s"}
+            )
+            sid = made.json()["id"]
+            seen = await on_b.get(f"/segments/{sid}")
+            assert seen.status_code == 200, seen.text
+            started = await _command(on_b, sid, {"type": "start_segment"})
+            assert started.status_code == 200, started.text
+            joined = await on_a.post(
+                f"/events/{event_id}/participants",
+                json={"join_code": event["join_code"], "name": "Ana", "constituency": "academia"},
+            )
+            token = joined.json()["token"]
+            async with _api(b, token) as phone_on_b:
+                asked = await phone_on_b.post(
+                    f"/segments/{sid}/floor-requests", json={"kind": "intervention", "command_id": "r"}
+                )
+            assert asked.status_code == 201, asked.text
+    # an id that no process made is still a 404 that says so
+    async with _api(b) as on_b:
+        missing = await on_b.get("/segments/nosuchsegment")
+        assert missing.status_code == 404
+        assert "no segment" in missing.text
