@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -60,6 +62,16 @@ def error_response(error: FloorError | Refused) -> JSONResponse:
     return response
 
 
+#: an enum member as pydantic names it in a message: ``<TurnKind.INTERVENTION: 'intervention'>``
+_ENUM_MEMBER = re.compile(r"<[A-Za-z_][\w.]*: ('[^']*'|-?\d+)>")
+
+
+def plain(message: str) -> str:
+    """A validation message as a person reads it: an enum member shown as the value to send
+    (``'intervention'``), not as Python's ``<TurnKind.INTERVENTION: 'intervention'>``."""
+    return _ENUM_MEMBER.sub(r"\1", message)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FloorError)
     async def floor_error(_: Request, refusal: FloorError) -> JSONResponse:
@@ -68,7 +80,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, refusal: RequestValidationError) -> JSONResponse:
         details = [
-            {"loc": list(item.get("loc", ())), "msg": item.get("msg", ""), "type": item.get("type")}
+            {
+                "loc": list(item.get("loc", ())),
+                "msg": plain(item.get("msg", "")),
+                "type": item.get("type"),
+            }
             for item in refusal.errors()
         ]
         message = (

@@ -35,6 +35,7 @@ from ..views import Audience
 from .access import authorise
 from .deps import Services, client_address, presented_token, resolve_token, services_of
 from .desk import Face
+from .errors import plain
 from .sockets import CLOSE_UNAUTHENTICATED
 from .wire import PREPARED_FRAMES
 
@@ -115,7 +116,7 @@ def describe(error: ValidationError) -> str:
     parts = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"]) or "frame"
-        parts.append(f"{where}: {item['msg']}")
+        parts.append(f"{where}: {plain(item['msg'])}")
     return "; ".join(parts)
 
 

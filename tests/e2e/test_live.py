@@ -179,6 +179,11 @@ def test_unknown_segment_and_malformed_body(api: Api, hearing: dict[str, Any]) -
         json={"command": {"type": "call_next"}},
     )
     assert no_id.status_code == 422 and "command_id" in no_id.json()["error"]["message"]
+    # a value outside a choice names the values to send, as they are sent
+    shout = api.command(hearing["segment_id"], {"type": "request_floor", "kind": "shout"})
+    message = shout.json()["error"]["message"]
+    assert shout.status_code == 422, shout.text
+    assert "'intervention'" in message and "TurnKind" not in message and "<" not in message
 
 
 async def test_bad_frames_get_named_errors_and_everyone_keeps_being_served(
