@@ -7,6 +7,7 @@ calls ``publish`` after a commit; the transports call the message builders for s
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -19,13 +20,15 @@ from .floor.contributions import OutcomeState
 from .floor.fold import requests_changed
 from .floor.model import SegmentState
 from .hearing import Hearing
-from .hub import Encoded, Hub, encode
+from .hub import Encoded, Hub, Subscriber, encode
 from .patch import diff
 from .store.tables import EventRow
 from .views import Audience, View, own_requests, requestable, segment_summary, view
 
 if TYPE_CHECKING:
     from .metrics import Metrics
+
+log = logging.getLogger(__name__)
 
 
 def audience_of(actor: Actor) -> Audience:
@@ -74,6 +77,8 @@ class Projections:
         self._views: dict[tuple[str, Audience], tuple[SegmentState, View]] = {}
         #: per meeting day, when its consoles are next sent their instruments
         self._instruments_due: dict[str, asyncio.TimerHandle] = {}
+        #: per meeting day, the instruments being computed in a worker thread (one at a time)
+        self._instruments_computing: dict[str, asyncio.Task[None]] = {}
 
     # --- publishing -----------------------------------------------------------------------------
 
@@ -173,18 +178,50 @@ class Projections:
             due.cancel()
         self._instruments_due[event_id] = loop.call_later(delay_s, self._send_instruments, hearing)
 
-    def _send_instruments(self, hearing: Hearing) -> None:
-        event_id = hearing.event.id
-        self._instruments_due.pop(event_id, None)
-        consoles = [
+    def _consoles(self, event_id: str) -> list[Subscriber]:
+        return [
             subscriber
             for subscriber in self.hub.event_subscribers(event_id)
             if subscriber.audience is Audience.MODERATOR
         ]
-        if not consoles:
+
+    def _send_instruments(self, hearing: Hearing) -> None:
+        """Compute the instruments in a worker thread and send them to the consoles.
+
+        The computation reads the day's whole state (tens of milliseconds on a day of a
+        thousand requests): on the event loop it would hold every ack and update of a burst for
+        that long. The states are immutable, so the thread reads a consistent one while the loop
+        goes on; one computation per meeting day at a time, and one due meanwhile is made
+        again when it ends (on the newer state)."""
+        event_id = hearing.event.id
+        self._instruments_due.pop(event_id, None)
+        if not self._consoles(event_id):
             return  # the next console to open gets them in its snapshot
-        frame = encode(self.instruments_message(hearing))
-        for subscriber in consoles:
+        if event_id in self._instruments_computing:
+            self.instruments_soon(hearing)  # once the one under way is sent
+            return
+        task = asyncio.get_running_loop().create_task(self._compute_instruments(hearing))
+        self._instruments_computing[event_id] = task
+        task.add_done_callback(lambda _: self._instruments_computing.pop(event_id, None))
+
+    async def _compute_instruments(self, hearing: Hearing) -> None:
+        event_id, state, timezone = hearing.event.id, hearing.state, hearing.event.timezone
+        now = self.clock()
+
+        def compute() -> Encoded:
+            message = {
+                "type": "instruments",
+                "event_id": event_id,
+                **instruments_.instruments(state, timezone, now),
+            }
+            return encode(message)
+
+        try:
+            frame = await asyncio.to_thread(compute)
+        except Exception:
+            log.exception("the instruments of %s could not be computed", event_id)
+            return
+        for subscriber in self._consoles(event_id):
             subscriber.push(frame)
         if hearing.state.live_segment_id is not None:  # time passing changes the figures
             self.instruments_soon(hearing, instruments_.REFRESH_S)
