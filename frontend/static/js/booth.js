@@ -8,17 +8,12 @@
 // the server's clock, as estimated here, has not passed its `expires_at`. Calm on purpose: dark,
 // no flashing, nothing moves but the time left.
 import {
-  FloorConnection,
   actAs,
   formatClock,
-  keepAwake,
-  msToNextSecond,
   remainingMs,
-  signIn,
-  tickOnTheSecond,
 } from "./client.js";
+import { startRoomScreen } from "./room.js";
 import { fill, h, setText } from "./dom.js";
-import { identifyOnRequest } from "./identify.js";
 import {
   SIGNAL_KINDS,
   apply,
@@ -35,7 +30,6 @@ import {
 
 const $ = (id) => document.getElementById(id);
 actAs("booth");
-const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 const explicitLanguage = new URLSearchParams(location.search).get("lang");
 setLanguage(pickRoomLanguage(explicitLanguage, null), { remember: false });
 apply(document);
@@ -256,42 +250,25 @@ function tick() {
   if (state) renderSignals();
 }
 
-async function main() {
-  let session;
-  try {
-    session = await signIn();
-  } catch {
-    session = null;
-  }
-  if (!session) {
-    setText($("segment-title"), t("booth.invalid_link"));
-    return;
-  }
-  keepAwake();
+function main() {
   for (const button of document.querySelectorAll(".signal-button")) {
     const kind = button.dataset.kind;
     if (!SIGNAL_KINDS.includes(kind)) continue;
     button.addEventListener("click", () => send({ type: "raise_signal", kind, duration_s: SIGNAL_SECONDS }));
   }
   $("clear-all").addEventListener("click", () => send({ type: "clear_signal", signal_id: null }));
-  connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`, { face: "booth" });
-  identifyOnRequest(connection); // the organiser's desk can ask which screen this is
-  connection.addEventListener("change", render);
-  connection.addEventListener("status", (event) => {
-    $("connection").hidden = event.detail !== "reconnecting";
-    render();
-  });
-  connection.start();
-  // each new second drawn at the instant the server's clock reaches it, as the clock does
-  const redraw = tickOnTheSecond(
+  startRoomScreen({
+    face: "booth",
+    invalid: () => setText($("segment-title"), t("booth.invalid_link")),
+    ready: (made) => {
+      connection = made; // the signal buttons send through it
+    },
+    render,
     tick,
-    () => (connection ? msToNextSecond(connection.state?.current?.timer, connection.clock.now()) : null),
-    250,
-  );
-  connection.addEventListener("change", redraw);
-  window.addEventListener("resize", fit);
-  document.fonts.addEventListener("loadingdone", () => fit()); // sizes change with the font
-  window.floorConnection = connection; // for the browser tests and for debugging in the booth
+    fit,
+    idleMs: 250,
+    onStatus: render,
+  });
 }
 
 main();

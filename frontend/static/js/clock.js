@@ -4,23 +4,17 @@
 // language of its link or its event (i18n.js pickRoomLanguage); the time reads left to right on
 // an Arabic screen too ("+0:12"), names in their own direction.
 import {
-  FloorConnection,
   actAs,
   formatClock,
-  keepAwake,
-  msToNextSecond,
   phaseOf,
   remainingMs,
-  signIn,
-  tickOnTheSecond,
 } from "./client.js";
+import { startRoomScreen } from "./room.js";
 import { fill, h, setText } from "./dom.js";
-import { identifyOnRequest } from "./identify.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, signalLabel, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 actAs("display");
-const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 const explicitLanguage = new URLSearchParams(location.search).get("lang");
 setLanguage(pickRoomLanguage(explicitLanguage, null), { remember: false });
 apply(document);
@@ -115,35 +109,14 @@ function tick(connection) {
   if (document.body.className !== className) document.body.className = className;
 }
 
-async function main() {
-  let session;
-  try {
-    session = await signIn();
-  } catch {
-    session = null;
-  }
-  if (!session) {
-    setText($("message"), t("clock.invalid_link"));
-    return;
-  }
-  keepAwake();
-  const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`, { face: "clock" });
-  identifyOnRequest(connection); // the organiser's desk can ask which screen this is
-  connection.addEventListener("change", () => render(connection));
-  connection.addEventListener("status", (event) => {
-    $("connection").hidden = event.detail !== "reconnecting";
+function main() {
+  startRoomScreen({
+    face: "clock",
+    invalid: () => setText($("message"), t("clock.invalid_link")),
+    render,
+    tick,
+    fit,
   });
-  connection.start();
-  // each new second drawn at the instant the server's clock reaches it, on every screen alike
-  const redraw = tickOnTheSecond(
-    () => tick(connection),
-    () => msToNextSecond(connection.state?.current?.timer, connection.clock.now()),
-    100,
-  );
-  connection.addEventListener("change", redraw);
-  window.addEventListener("resize", fit);
-  document.fonts.addEventListener("loadingdone", () => fit()); // sizes change with the font
-  window.floorConnection = connection; // for the browser tests and for debugging in the room
 }
 
 main();

@@ -8,18 +8,13 @@
 // times, the clock and the join link read left to right on an Arabic screen too, names and titles
 // in their own direction. What is long shrinks to fit the screen (fitInside), never off it.
 import {
-  FloorConnection,
   actAs,
   formatClock,
-  keepAwake,
-  msToNextSecond,
   phaseOf,
   remainingMs,
-  signIn,
-  tickOnTheSecond,
 } from "./client.js";
+import { eventIdFromPath, startRoomScreen } from "./room.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
-import { identifyOnRequest } from "./identify.js";
 import { GCM_OBJECTIVES } from "./gcm.js";
 import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
 import {
@@ -37,7 +32,7 @@ import {
 
 const $ = (id) => document.getElementById(id);
 actAs("display");
-const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+const eventId = eventIdFromPath();
 let shownJoinCode = null;
 let shownReflection = null; // what the reflection shows, to rebuild it only on a change
 let shownLayout = null; // what the speaker and the queue show, to fit them only on a change
@@ -304,35 +299,14 @@ function tick(connection) {
   remaining.setAttribute("aria-label", phase === "overtime" ? `${t("display.overtime")} ${formatClock(ms)}` : formatClock(ms));
 }
 
-async function main() {
-  let session;
-  try {
-    session = await signIn();
-  } catch {
-    session = null;
-  }
-  if (!session) {
-    setText($("segment-title"), t("display.invalid_link"));
-    return;
-  }
-  keepAwake();
-  const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`, { face: "display" });
-  identifyOnRequest(connection); // the organiser's desk can ask which screen this is
-  connection.addEventListener("change", () => render(connection));
-  connection.addEventListener("status", (event) => {
-    $("connection").hidden = event.detail !== "reconnecting";
+function main() {
+  startRoomScreen({
+    face: "display",
+    invalid: () => setText($("segment-title"), t("display.invalid_link")),
+    render,
+    tick,
+    fit: fitAll,
   });
-  connection.start();
-  // each new second drawn at the instant the server's clock reaches it, on every screen alike
-  const redraw = tickOnTheSecond(
-    () => tick(connection),
-    () => msToNextSecond(connection.state?.current?.timer, connection.clock.now()),
-    100,
-  );
-  connection.addEventListener("change", redraw);
-  window.addEventListener("resize", () => fitAll());
-  document.fonts.addEventListener("loadingdone", () => fitAll()); // sizes change with the font
-  window.floorConnection = connection; // for the browser tests and for debugging in the room
 }
 
 main();

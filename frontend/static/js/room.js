@@ -1,0 +1,50 @@
+// What the room's screens (display, speaker clock, interpreters' booth) share: the event in their
+// address, the sign-in with their link, the live connection to the event, the redraw at each new
+// second of the server's clock, keeping the screen awake, and being identified from the desk.
+import { FloorConnection, keepAwake, msToNextSecond, signIn, tickOnTheSecond } from "./client.js";
+import { identifyOnRequest } from "./identify.js";
+
+/** The event id, the last segment of the page's path (/display/{event_id}). */
+export function eventIdFromPath() {
+  return decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+}
+
+/**
+ * Sign in with the link's key, then follow the event: `render(connection)` on every change,
+ * `tick(connection)` at each new second of the speaker's time (else every `idleMs`), `fit()` when
+ * the window or the fonts change size; `invalid()` when the link does not sign in, `ready(connection)`
+ * once the connection exists, `onStatus(connection)` when its status changes.
+ */
+export async function startRoomScreen({ face, invalid, ready = null, render, tick, fit, idleMs = 100, onStatus = null }) {
+  let session;
+  try {
+    session = await signIn();
+  } catch {
+    session = null;
+  }
+  if (!session) {
+    invalid();
+    return null;
+  }
+  keepAwake();
+  const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventIdFromPath())}`, { face });
+  identifyOnRequest(connection); // the organiser's desk can ask which screen this is
+  if (ready) ready(connection);
+  connection.addEventListener("change", () => render(connection));
+  connection.addEventListener("status", (event) => {
+    document.getElementById("connection").hidden = event.detail !== "reconnecting";
+    if (onStatus) onStatus(connection);
+  });
+  connection.start();
+  // each new second drawn at the instant the server's clock reaches it, on every screen alike
+  const redraw = tickOnTheSecond(
+    () => tick(connection),
+    () => msToNextSecond(connection.state?.current?.timer, connection.clock.now()),
+    idleMs,
+  );
+  connection.addEventListener("change", redraw);
+  window.addEventListener("resize", () => fit());
+  document.fonts.addEventListener("loadingdone", () => fit()); // sizes change with the font
+  window.floorConnection = connection; // for the browser tests and for debugging in the room
+  return connection;
+}
