@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 import os
 import random
+import resource
 import socket
 import time
 from bisect import bisect_left
@@ -72,6 +73,18 @@ def cpu_seconds(pid: int | str = "self") -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def raise_file_limit() -> tuple[int, int]:
+    """The soft limit of open files raised to the hard one (each subscriber holds a socket: a
+    client process of 5,000 needs more than the usual 1,024); answers (before, now)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        hard = 1 << 20
+    if soft != resource.RLIM_INFINITY and soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return soft, resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
 def rss_bytes(pid: int) -> int:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -105,6 +118,8 @@ class Subscriber(asyncio.BufferedProtocol):
     token: str | None
     segment_id: str | None
     slow: bool = False
+    #: which server process it is connected to (``--processes``: 0 is A, 1 is B)
+    group: int = 0
     version: int = 0
     #: each time the held version went up: when, and to which version
     times: list[float] = field(default_factory=list)
@@ -360,6 +375,39 @@ class OneRequest(asyncio.Protocol):
             self.done.set_exception(exc or ConnectionError("closed before the answer"))
 
 
+@dataclass(eq=False)
+class Delegate(Subscriber):
+    """A delegate's phone that requests the floor over the socket it holds (``request_floor`` as
+    a ``command`` frame, docs/protocol.md), as the delegate page does. Its socket is open, said
+    hello and has its snapshot before the burst starts; then it is also a subscriber, so it gets
+    every update of the burst as a phone would. Those are not parsed (the client would cost more
+    than the server): only frames that name a ``command_id`` are, to find the answer."""
+
+    command_id: str = ""
+    answered: asyncio.Future[tuple[float, dict[str, Any]]] | None = None
+
+    def received(self, raw: bytes | bytearray | memoryview, now: float) -> None:
+        if self.ready.is_set():
+            if b'"command_id"' not in raw:
+                return
+            frame = orjson.loads(raw)
+            answered = self.answered
+            mine = frame.get("command_id") == self.command_id
+            if mine and answered is not None and not answered.done():
+                answered.set_result((now, frame))  # its ack, or its error
+            return
+        super().received(raw, now)
+
+    async def command(self, body: dict[str, Any], wait: float) -> tuple[float, dict[str, Any]]:
+        """Send one command frame on the open socket; answer (when its answer came, the answer)."""
+        assert self.ws is not None and self.connected
+        self.command_id = body["command_id"]
+        self.answered = asyncio.get_running_loop().create_future()
+        self.ws.send_text(orjson.dumps(body))
+        self.flush()
+        return await asyncio.wait_for(self.answered, wait)
+
+
 class Worker:
     """One client process: a share of the subscribers, driven by the harness."""
 
@@ -367,6 +415,9 @@ class Worker:
         self.pipe = pipe
         self.subs: list[Subscriber] = []
         self.burst_sockets: list[ClientConnection] = []
+        self.delegates: dict[int, Delegate] = {}
+        self.requests: dict[int, OneRequest] = {}
+        self.burst_specs: list[dict[str, Any]] = []
 
     async def serve(self) -> None:
         loop = asyncio.get_running_loop()
@@ -405,12 +456,14 @@ class Worker:
         for sub in self.subs:
             sub.resume()
 
-    async def arrivals(self, versions: list[int], since: float) -> dict[str, Any]:
-        """Per version: the arrival at each fast subscriber, and the latest at a slow one."""
+    async def arrivals(
+        self, versions: list[int], since: float, group: int | None = None
+    ) -> dict[str, Any]:
+        """Per version: the arrival at each fast subscriber (of ``group``, if given)."""
         fast: list[list[float]] = [[] for _ in versions]
         missing = 0
         for sub in self.subs:
-            if sub.slow:
+            if sub.slow or (group is not None and sub.group != group):
                 continue
             for index, version in enumerate(versions):
                 arrival = sub.reached(version, since)
@@ -459,29 +512,69 @@ class Worker:
         for ws in self.burst_sockets:
             ws.transport.abort()
         self.burst_sockets = []
+        await self.close_delegates()
 
     # --- burst ------------------------------------------------------------------------------------
 
-    async def burst(self, specs: list[dict[str, Any]], start: float, wait: float) -> list[Any]:
-        """Send each request at ``start + offset``; answer (latency or None, status, body)."""
-        sockets: dict[int, ClientConnection] = {}
-        if specs and specs[0]["via"] == "ws":
-            for index, spec in enumerate(specs):
-                sockets[index] = await open_socket(spec["url"])
-            self.burst_sockets.extend(sockets.values())
-        requests = {
+    async def burst_prepare(self, specs: list[dict[str, Any]], wait: float) -> int:
+        """Make ready what the burst sends (before the clock starts): the REST requests' bytes,
+        the reference's sockets, the delegates' sockets (open, hello said, snapshot received);
+        answer how many sockets could not be made ready."""
+        self.burst_specs = specs
+        self.requests = {
             index: OneRequest(spec["url"], spec["token"], spec["body"])
             for index, spec in enumerate(specs)
             if spec["via"] == "rest"
         }
+        gate = asyncio.Semaphore(64)
+        failed = 0
+
+        async def ws(index: int, spec: dict[str, Any]) -> None:
+            nonlocal failed
+            async with gate:
+                try:
+                    socket_ = await open_socket(spec["url"])
+                except (OSError, InvalidHandshake, TimeoutError):
+                    failed += 1
+                    return
+                sockets[index] = socket_
+
+        async def phone(index: int, spec: dict[str, Any]) -> None:
+            nonlocal failed
+            delegate = Delegate(url=spec["url"], token=spec["token"], segment_id=None)
+            self.delegates[index] = delegate
+            async with gate:
+                delegate.start()
+                try:
+                    await asyncio.wait_for(delegate.ready.wait(), wait)
+                except TimeoutError:
+                    failed += 1
+
+        sockets: dict[int, ClientConnection] = {}
+        await asyncio.gather(
+            *(ws(i, s) for i, s in enumerate(specs) if s["via"] == "ws"),
+            *(phone(i, s) for i, s in enumerate(specs) if s["via"] == "socket"),
+        )
+        self.burst_sockets.extend(sockets.values())
+        self.sockets = sockets
+        return failed
+
+    async def burst(self, start: float, wait: float) -> list[Any]:
+        """Send each prepared request at ``start + offset``; answer (latency or None, status,
+        body) for each."""
+        sockets = getattr(self, "sockets", {})
 
         async def fire(index: int, spec: dict[str, Any]) -> Any:
             await asyncio.sleep(max(0.0, start + spec["offset"] - time.monotonic()))
             sent = time.monotonic()
             try:
                 if spec["via"] == "rest":
-                    status, body = await requests[index].send(wait)
+                    status, body = await self.requests[index].send(wait)
                     return (time.monotonic() - sent, status, orjson.loads(body))
+                if spec["via"] == "socket":
+                    when, answer = await self.delegates[index].command(spec["body"], wait)
+                    ok = 200 if answer.get("type") == "ack" else 409
+                    return (when - sent, ok, answer)
                 ws = sockets[index]
                 await ws.send(orjson.dumps(spec["body"]).decode())
                 while True:
@@ -492,8 +585,22 @@ class Worker:
             except Exception as error:  # counted as not acknowledged
                 return (None, 0, repr(error))
 
-        return list(await asyncio.gather(*(fire(i, s) for i, s in enumerate(specs))))
+        try:
+            return list(await asyncio.gather(*(fire(i, s) for i, s in enumerate(self.burst_specs))))
+        finally:
+            await self.close_delegates()
+
+    async def close_delegates(self) -> None:
+        for delegate in self.delegates.values():
+            delegate.close()
+        for delegate in self.delegates.values():
+            if delegate.task is not None:
+                with contextlib.suppress(BaseException):
+                    await delegate.task
+        self.delegates = {}
+        self.requests = {}
 
 
 def worker_main(pipe: Connection) -> None:
+    raise_file_limit()
     asyncio.run(Worker(pipe).serve())

@@ -45,13 +45,19 @@ from websockets.exceptions import ConnectionClosed
 
 from app.config import Limits
 
-from .client import cpu_seconds, open_socket, rss_bytes, worker_main
+from .client import cpu_seconds, open_socket, raise_file_limit, rss_bytes, worker_main
 
 ROOT = Path(__file__).resolve().parent.parent
 ORGANISER_KEY = "bench-organiser-key-0123456789"
 #: Every per-client limit off: the bench plays thousands of clients from one address.
 NO_LIMITS = Limits.env_off()
 SERVERS = ("reference", "naive", "floorkeeper")
+#: What a run measures, in this order (``--scenarios``); the subscribers connect in ``idle``.
+SCENARIOS = ("idle", "fanout", "slow", "storm", "burst", "update")
+#: How Floorkeeper's delegates send the burst's floor requests (``--burst-via``): REST, or a
+#: ``command`` frame on the socket each already holds (the delegate page's way). The reference
+#: and naive servers get a command frame on a socket either way (they have no REST).
+BURST_WAYS = ("rest", "socket")
 
 
 def free_port() -> int:
@@ -71,11 +77,21 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 class Server:
-    def __init__(self, kind: str, workdir: Path, floorkeeper_root: Path) -> None:
+    def __init__(
+        self,
+        kind: str,
+        workdir: Path,
+        floorkeeper_root: Path,
+        database: str | None = None,
+        redis: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        """``database``, ``redis``: Floorkeeper's ``--database-url`` (default: SQLite in
+        ``workdir``) and ``--redis-url``; ``name``: its log's (default: ``kind``)."""
         self.kind = kind
         self.port = free_port()
         self.workdir = workdir
-        self.log = workdir / f"{kind}.log"
+        self.log = workdir / f"{name or kind}.log"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         cwd = ROOT
         if kind == "reference":
@@ -86,9 +102,11 @@ class Server:
             cwd = floorkeeper_root
             env = {**os.environ, **NO_LIMITS, "PYTHONPATH": str(floorkeeper_root)}
             env["FLOORKEEPER_ORGANISER_KEY"] = ORGANISER_KEY
-            database = f"sqlite:///{workdir / 'floorkeeper.db'}"
+            database = database or f"sqlite:///{workdir / 'floorkeeper.db'}"
             args = [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)]
             args += ["--database-url", database]
+            if redis is not None:
+                args += ["--redis-url", redis]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -347,6 +365,8 @@ class Sizes:
     storm_limit: float
     room_queue: int
     burst_with_room: bool = False
+    scenarios: tuple[str, ...] = SCENARIOS
+    burst_via: tuple[str, ...] = BURST_WAYS
 
 
 async def wait_until(check: Callable[[], Any], wait: float, every: float = 0.1) -> bool:
@@ -359,11 +379,12 @@ async def wait_until(check: Callable[[], Any], wait: float, every: float = 0.1) 
 
 
 async def delivery(
-    workers: Workers, acked: list[tuple[float, int]], since: float
+    workers: Workers, acked: list[tuple[float, int]], since: float, group: int | None = None
 ) -> dict[str, Any]:
-    """Latency from each command's send to its arrival at the last (fast) subscriber."""
+    """Latency from each command's send to its arrival at the last (fast) subscriber (of
+    ``group``: those of one server process); ``per_command``: that latency for each command."""
     versions = [version for _, version in acked]
-    parts = await workers.call("arrivals", versions=versions, since=since)
+    parts = await workers.call("arrivals", versions=versions, since=since, group=group)
     missing = sum(p["missing"] for p in parts)
     last: list[float] = []
     every: list[float] = []
@@ -378,6 +399,7 @@ async def delivery(
         "every_p99": percentile(every, 99),
         "deliveries": len(every),
         "missing": missing,
+        "per_command": last,
     }
 
 
@@ -468,75 +490,89 @@ async def measure(
             }
             return result
 
-        out["fanout"] = await fan_out(paused=False)
-        log(kind, f"fan-out: {out['fanout']}")
+        want = set(sizes.scenarios)
+        if "fanout" in want:
+            out["fanout"] = await fan_out(paused=False)
+            log(kind, f"fan-out: {out['fanout']}")
 
         # slow readers ----------------------------------------------------------------------
-        rss_slow0 = rss_bytes(server.pid)
-        slow = sum(await workers.call("pause_slow"))
-        result = await fan_out(paused=True)
-        result["rss_growth_mb"] = (result["peak_mb"] * 2**20 - rss_slow0) / 2**20
-        result["slow"] = slow
-        resumed = time.monotonic()
-        await workers.call("resume_slow")
-        await wait_until(
-            lambda: _all_reached(workers, result["last"], resumed, slow_only=True), 60, 0.25
-        )
-        reached = await workers.call(
-            "reached", version=result["last"], since=resumed, slow_only=True
-        )
-        times = [t for r in reached for t in r["times"] if t is not None]
-        result["slow_caught_up"] = len(times)
-        result["slow_catch_up_s"] = (max(times) - resumed) if times else None
-        out["slow"] = result
-        log(kind, f"slow: {result}")
+        if "slow" in want:
+            rss_slow0 = rss_bytes(server.pid)
+            slow = sum(await workers.call("pause_slow"))
+            result = await fan_out(paused=True)
+            result["rss_growth_mb"] = (result["peak_mb"] * 2**20 - rss_slow0) / 2**20
+            result["slow"] = slow
+            resumed = time.monotonic()
+            await workers.call("resume_slow")
+            await wait_until(
+                lambda: _all_reached(workers, result["last"], resumed, slow_only=True), 60, 0.25
+            )
+            reached = await workers.call(
+                "reached", version=result["last"], since=resumed, slow_only=True
+            )
+            times = [t for r in reached for t in r["times"] if t is not None]
+            result["slow_caught_up"] = len(times)
+            result["slow_catch_up_s"] = (max(times) - resumed) if times else None
+            out["slow"] = result
+            log(kind, f"slow: {result}")
 
         # reconnect storm -------------------------------------------------------------------
-        start = time.monotonic()
-        storm = asyncio.create_task(workers.call("storm", window=sizes.storm_window))
-        ids = await moderator.paced(sizes.rate, sizes.storm_window)
-        await storm
-        acked = await moderator.acked(ids)
-        goal = max((v for _, v in acked), default=moderator.version)
-        await wait_until(lambda: _all_reached(workers, goal, start), sizes.storm_limit + 20, 0.25)
-        reached = await workers.call("reached", version=goal, since=start)
-        times = [t for r in reached for t in r["times"] if t is not None]
-        out["storm"] = {
-            "converged": len(times),
-            "of": sum(len(r["times"]) for r in reached),
-            "seconds": (max(times) - start) if times else None,
-        }
-        log(kind, f"storm: {out['storm']}")
+        if "storm" in want:
+            start = time.monotonic()
+            storm = asyncio.create_task(workers.call("storm", window=sizes.storm_window))
+            ids = await moderator.paced(sizes.rate, sizes.storm_window)
+            await storm
+            acked = await moderator.acked(ids)
+            goal = max((v for _, v in acked), default=moderator.version)
+            await wait_until(
+                lambda: _all_reached(workers, goal, start), sizes.storm_limit + 20, 0.25
+            )
+            reached = await workers.call("reached", version=goal, since=start)
+            times = [t for r in reached for t in r["times"] if t is not None]
+            out["storm"] = {
+                "converged": len(times),
+                "of": sum(len(r["times"]) for r in reached),
+                "seconds": (max(times) - start) if times else None,
+            }
+            log(kind, f"storm: {out['storm']}")
         if not sizes.burst_with_room:
             await workers.call("close_all")
 
         # burst -----------------------------------------------------------------------------
         # (before the queue is filled for the update size: the requests make their own list)
-        cpu0 = cpu_seconds(server.pid)
-        out["burst"] = await burst(kind, sizes, workers, target, moderator)
-        out["burst"]["cpu_ms"] = (cpu_seconds(server.pid) - cpu0) / max(1, sizes.burst) * 1000
-        log(kind, f"burst: {out['burst']}")
-        # update size -----------------------------------------------------------------------
-        adds = [
-            await moderator.send({"type": "add_speaker", "name": f"Speaker {n}"})
-            for n in range(sizes.queued)
-        ]
-        await moderator.acked(adds, wait=300)
-        measured = [await moderator.send({"type": "add_speaker", "name": "One more"})]
-        measured.append(await moderator.send({"type": "set_message", "text": "Queue is long"}))
-        if kind == "floorkeeper":
-            state = await fetch_state(target)
-            last_entry = state["state"]["queue"][-1]["id"]
-            measured.append(
-                await moderator.send({"type": "move_entry", "entry_id": last_entry, "position": 0})
-            )
-        acked = await moderator.acked(measured)
-        await asyncio.sleep(0.5)
-        sizes_seen = [moderator.update_sizes.get(version, 0) for _, version in acked]
-        out["update_bytes"] = max(sizes_seen, default=None) if kind != "reference" else None
-        out["update_bytes_each"] = sizes_seen
-        log(kind, f"update sizes at {sizes.queued} queued: {sizes_seen}")
+        if "burst" in want:
+            for round_, via in enumerate(sizes.burst_via):
+                if round_:  # the requests of the last round declined: an empty list again
+                    await decline_pending(kind, target, moderator)
+                result = await burst(
+                    kind, sizes, workers, target, moderator, via, round_, server.pid
+                )
+                out[f"burst_{via}"] = result
+                log(kind, f"burst ({via}): {result}")
 
+        # update size -----------------------------------------------------------------------
+        if "update" in want:
+            adds = [
+                await moderator.send({"type": "add_speaker", "name": f"Speaker {n}"})
+                for n in range(sizes.queued)
+            ]
+            await moderator.acked(adds, wait=300)
+            measured = [await moderator.send({"type": "add_speaker", "name": "One more"})]
+            measured.append(await moderator.send({"type": "set_message", "text": "Queue is long"}))
+            if kind == "floorkeeper":
+                state = await fetch_state(target)
+                last_entry = state["state"]["queue"][-1]["id"]
+                measured.append(
+                    await moderator.send(
+                        {"type": "move_entry", "entry_id": last_entry, "position": 0}
+                    )
+                )
+            acked = await moderator.acked(measured)
+            await asyncio.sleep(0.5)
+            sizes_seen = [moderator.update_sizes.get(version, 0) for _, version in acked]
+            out["update_bytes"] = max(sizes_seen, default=None) if kind != "reference" else None
+            out["update_bytes_each"] = sizes_seen
+            log(kind, f"update sizes at {sizes.queued} queued: {sizes_seen}")
     finally:
         if moderator is not None:
             await moderator.close()
@@ -553,13 +589,26 @@ async def _all_reached(
 
 
 async def burst(
-    kind: str, sizes: Sizes, workers: Workers, target: Target, moderator: Moderator
+    kind: str,
+    sizes: Sizes,
+    workers: Workers,
+    target: Target,
+    moderator: Moderator,
+    via: str = "rest",
+    round_: int = 0,
+    pid: int | None = None,
 ) -> dict[str, Any]:
+    """``sizes.burst`` delegates request the floor, spread evenly over ``sizes.burst_window``:
+    Floorkeeper's through REST (``via="rest"``, each on a connection of its own) or a command
+    frame on the delegate's own socket, opened beforehand (``"socket"``); the others' through a
+    command frame on a socket opened beforehand, either way. The server's CPU (process ``pid``)
+    counts from the first request to 0.5 s after the last answer (what the requests left to do:
+    publishing, the console's instruments), not the opening of the sockets before it."""
     specs: list[dict[str, Any]] = []
     for n in range(sizes.burst):
         offset = n * sizes.burst_window / max(1, sizes.burst)
-        command_id = f"burst-{n}"
-        if kind == "floorkeeper":
+        command_id = f"burst-{round_}-{n}"
+        if kind == "floorkeeper" and via == "rest":
             _, token = target.delegate_tokens[n]
             specs.append(
                 {
@@ -570,22 +619,34 @@ async def burst(
                     "offset": offset,
                 }
             )
+        elif kind == "floorkeeper":
+            _, token = target.delegate_tokens[n]
+            body = {
+                "type": "command",
+                "command_id": command_id,
+                "command": {"type": "request_floor", "kind": "intervention"},
+            }
+            specs.append(
+                {"via": "socket", "url": target.sub_url, "token": token, "body": body}
+                | {"offset": offset}
+            )
         else:
             body = {
                 "type": "command",
                 "command_id": command_id,
-                "delegate": f"d{n}",
+                "delegate": f"d{round_}-{n}",
                 "command": {"type": "request_floor"},
             }
             specs.append({"via": "ws", "url": target.sub_url, "body": body, "offset": offset})
-    start = time.monotonic() + 0.5 + sizes.burst / 500  # time to open the burst sockets
-    answers = [
-        a
-        for part in await workers.call(
-            "burst", [{"specs": s, "start": start, "wait": 60} for s in workers.split(specs)]
-        )
-        for a in part
-    ]
+    split = workers.split(specs)
+    unready = sum(
+        await workers.call("burst_prepare", [{"specs": part, "wait": 120} for part in split])
+    )
+    start = time.monotonic() + 0.3
+    cpu0 = cpu_seconds(pid) if pid is not None else 0.0
+    answers = [a for part in await workers.call("burst", start=start, wait=60) for a in part]
+    await asyncio.sleep(0.5)
+    cpu_ms = None if pid is None else (cpu_seconds(pid) - cpu0) / max(1, sizes.burst) * 1000
     latencies = [a[0] for a in answers if a[0] is not None and a[1] in (200, 201)]
     if kind == "floorkeeper":
         state = await fetch_state(target)
@@ -594,17 +655,32 @@ async def burst(
     else:
         dump = await moderator.request_dump()
         present = Counter(dump["requests"].keys())
-        wanted = {f"d{n}" for n in range(sizes.burst)}
+        wanted = {f"d{round_}-{n}" for n in range(sizes.burst)}
     once = sum(1 for p in wanted if present.get(p) == 1)
     return {
         "acked": len(latencies),
         "of": sizes.burst,
+        "unready": unready,
         "present_once": once,
         "doubled": sum(1 for c in present.values() if c > 1),
         "p50": percentile(latencies, 50),
         "p99": percentile(latencies, 99),
+        "cpu_ms": cpu_ms,
         "errors": Counter(str(a[2])[:80] for a in answers if a[1] not in (200, 201)).most_common(3),
     }
+
+
+async def decline_pending(kind: str, target: Target, moderator: Moderator) -> None:
+    """Decline every pending floor request (Floorkeeper), so that the next burst meets an empty
+    list as the first did; the other servers keep theirs (they only count them)."""
+    if kind != "floorkeeper":
+        return
+    state = await fetch_state(target)
+    ids = [
+        await moderator.send({"type": "decline_request", "request_id": request["id"]})
+        for request in state["state"]["requests"]
+    ]
+    await moderator.acked(ids, wait=300)
 
 
 async def fetch_state(target: Target) -> Any:
@@ -652,6 +728,8 @@ def table(results: dict[str, dict[str, Any]], sizes: Sizes) -> str:
         ratios: bool = True,
     ) -> None:
         a, b, c = (get(r, *path) for r in (ref, naive, fk))
+        if a is None and b is None and c is None:
+            return  # a scenario this run left out
         rows.append(
             (
                 label,
@@ -712,26 +790,32 @@ def table(results: dict[str, dict[str, Any]], sizes: Sizes) -> str:
         ),
         ratios=False,
     )
-    row(
-        f"burst: {sizes.burst} floor requests in {sizes.burst_window:g} s, acked",
-        ("burst",),
-        lambda v: "—" if not v else f"{v['acked']}/{v['of']}",
-        "all",
-        ratios=False,
-    )
-    row(
-        "burst: present exactly once (doubled)",
-        ("burst",),
-        lambda v: "—" if not v else f"{v['present_once']} ({v['doubled']})",
-        "all (0)",
-        ratios=False,
-    )
-    row("burst: ack p99", ("burst", "p99"), _ms, "≤ 1000 ms")
-    row(
-        "burst: server CPU per request",
-        ("burst", "cpu_ms"),
-        lambda v: "—" if v is None else f"{v:.2f} ms",
-    )
+    room = ", room connected" if sizes.burst_with_room else ""
+    for via in sizes.burst_via:
+        way = f"burst ({'REST' if via == 'rest' else 'socket'}{room})"  # FK's way; ref: a socket
+        key = f"burst_{via}"
+        row(
+            f"{way}: {sizes.burst} floor requests in {sizes.burst_window:g} s, acked",
+            (key,),
+            lambda v: "—" if not v else f"{v['acked']}/{v['of']}",
+            "all",
+            ratios=False,
+        )
+        row(
+            f"{way}: present exactly once (doubled)",
+            (key,),
+            lambda v: "—" if not v else f"{v['present_once']} ({v['doubled']})",
+            "all (0)",
+            ratios=False,
+        )
+        row(f"{way}: ack p50", (key, "p50"), _ms)
+        row(f"{way}: ack p99", (key, "p99"), _ms, "≤ 100 ms" if room else "≤ 1000 ms")
+        row(
+            f"{way}: server CPU per request",
+            (key, "cpu_ms"),
+            lambda v: "—" if v is None else f"{v:.2f} ms",
+            "FK ≤ 1.2× ref",  # noqa: RUF001
+        )
     row(
         f"one update with {sizes.queued} queued (max of add/set/move)",
         ("update_bytes",),
@@ -774,28 +858,65 @@ def table(results: dict[str, dict[str, Any]], sizes: Sizes) -> str:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    p.add_argument("--subscribers", type=int, default=2000)
+    p.add_argument(
+        "--subscribers", type=int, default=2000, help="screens and phones watching (default 2000)"
+    )
     p.add_argument("--rate", type=float, default=5.0, help="moderator commands per second")
     p.add_argument("--seconds", type=float, default=30.0, help="fan-out and slow-reader length")
-    p.add_argument("--slow-share", type=float, default=0.05)
+    p.add_argument(
+        "--slow-share", type=float, default=0.05, help="share of subscribers that stop reading"
+    )
     p.add_argument("--burst", type=int, default=1000, help="delegates requesting the floor")
-    p.add_argument("--burst-window", type=float, default=2.0)
+    p.add_argument(
+        "--burst-window", type=float, default=2.0, help="seconds the burst is spread over"
+    )
     p.add_argument(
         "--burst-with-room",
         action="store_true",
         help="keep the subscribers connected during the burst: every request's update reaches "
         "the whole room (default: they have gone, as for the reference and naive servers)",
     )
+    p.add_argument(
+        "--burst-via",
+        default=",".join(BURST_WAYS),
+        help="how Floorkeeper's delegates send the burst, comma-separated: rest (POST "
+        ".../floor-requests, a connection each) and/or socket (a command frame on the socket "
+        "each holds, as the delegate page does); each way is a burst of its own, the last "
+        "one's requests declined in between (default: rest,socket)",
+    )
     p.add_argument("--queued", type=int, default=500, help="speakers queued for update size")
-    p.add_argument("--storm-window", type=float, default=5.0)
+    p.add_argument(
+        "--storm-window",
+        type=float,
+        default=5.0,
+        help="seconds over which every subscriber drops and reconnects",
+    )
     p.add_argument(
         "--room-queue",
         type=int,
         default=20,
         help="speakers queued before the subscribers connect (the panel of a discussion)",
     )
-    p.add_argument("--storm-limit", type=float, default=10.0)
-    p.add_argument("--client-procs", type=int, default=2)
+    p.add_argument(
+        "--storm-limit",
+        type=float,
+        default=10.0,
+        help="the storm's target in seconds (it is waited for 20 s longer)",
+    )
+    p.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help="which scenarios to run, comma-separated, in their fixed order: "
+        + ", ".join(SCENARIOS)
+        + " (the subscribers connect in any case; e.g. idle,fanout for --subscribers 10000)",
+    )
+    p.add_argument(
+        "--client-procs",
+        type=int,
+        default=2,
+        help="worker processes holding the subscribers (more for 10,000: each parses every "
+        "frame its subscribers get)",
+    )
     p.add_argument("--settle", type=float, default=3.0, help="seconds to let memory settle")
     p.add_argument("--servers", default=",".join(SERVERS), help="comma-separated subset")
     p.add_argument(
@@ -808,7 +929,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--workdir", help="where the SQLite database and logs go (default: the system temp dir)"
     )
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    for name, allowed in (("scenarios", SCENARIOS), ("burst_via", BURST_WAYS)):
+        unknown = set(getattr(args, name).split(",")) - set(allowed)
+        if unknown:
+            p.error(f"--{name.replace('_', '-')}: unknown {', '.join(sorted(unknown))}")
+    return args
 
 
 async def amain(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
@@ -824,6 +950,8 @@ async def amain(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         storm_limit=args.storm_limit,
         room_queue=args.room_queue,
         burst_with_room=args.burst_with_room,
+        scenarios=tuple(args.scenarios.split(",")),
+        burst_via=tuple(args.burst_via.split(",")),
     )
     workers = Workers(args.client_procs)
     workdir = Path(tempfile.mkdtemp(prefix="floorkeeper-bench-", dir=args.workdir))
@@ -840,6 +968,7 @@ async def amain(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    raise_file_limit()  # the harness's own sockets (the reference's burst, the moderator)
     results = asyncio.run(amain(args))
     if args.json:
         Path(args.json).write_text(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode())
