@@ -43,6 +43,7 @@ import uvicorn
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
+from websockets.datastructures import Headers
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Request
 from websockets.protocol import State
@@ -190,8 +191,12 @@ class PreparedFramesProtocol(WebSocketsSansIOProtocol):
     async def send(self, message: Any) -> None:
         await super().send(message)
         if message["type"] == "websocket.accept":
-            # the handshake is done: its headers are not needed again
-            self.__dict__.pop("request", None)
+            # the handshake is done: its headers are not needed again. websockets' parser keeps
+            # the request itself for the connection's life (a local of its generator), so its
+            # headers (~2 KB) are let go here too
+            request = self.__dict__.pop("request", None)
+            if isinstance(request, Request):
+                request.headers = Headers()
             self.__dict__.pop("response", None)
 
     def handle_connect(self, event: Request) -> None:

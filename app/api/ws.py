@@ -519,6 +519,9 @@ async def _serve(
         follow_live=segment_id is None,
         face=face_of(actor, hello.face),
     )
+    # the request's headers were read (origin, cookie, address): not kept for the socket's life
+    websocket.scope["headers"] = []
+    websocket.__dict__.pop("_headers", None)  # Starlette's parsed copy, if made
     target = segment_id
     if target is None:
         followed = engine.projections.followed_segment(hearing)
