@@ -19,12 +19,16 @@ from typing import Any
 
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from uvicorn.config import LOGGING_CONFIG
 
 from . import keyfile
 from .api import connections
 from .api.connections import Guard, guarded
+from .api.live import live_target, serve_live
 from .api.wire import PreparedFramesProtocol, websocket_protocol
+from .api.ws import serve_socket, socket_target
 from .config import ConfigError, Limits, Settings
 from .logs import LOG_FORMATS, configure_logging, install_log_filters, redact_path
 from .main import StartupInfo, create_app
@@ -51,6 +55,7 @@ def uvicorn_config(
     guard = guard or Guard.from_limits(Limits(), forwarded_allow_ips)
     return uvicorn.Config(
         app,  # type: ignore[arg-type]
+        interface="asgi3",  # (``sockets_first`` is a plain function returning the coroutine)
         host=host,
         port=port,
         log_level="info",
@@ -78,6 +83,30 @@ def uvicorn_config(
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
     )
+
+
+def sockets_first(app: ASGIApp) -> ASGIApp:
+    """``app`` with its sockets served at once, as the edge middleware would serve them
+    (app/api/edge.py), without passing FastAPI, Starlette and their middlewares on the way: a
+    socket lives for hours, and each layer it passes keeps a coroutine frame alive as long
+    (about 1.8 KB of a connection's 19 in all; docs/benchmarks.md). Those layers do nothing for a
+    socket (they pass it on); Starlette's one job, ``scope["app"]``, is done here. A plain
+    function: it keeps no frame of its own either (uvicorn is told it is ASGI 3)."""
+
+    def asgi(scope: Scope, receive: Receive, send: Send) -> Any:
+        if scope["type"] == "websocket":
+            path = scope["path"]
+            target = socket_target(path)
+            if target is not None:
+                scope["app"] = app
+                return serve_socket(WebSocket(scope, receive, send), **target)
+            live = live_target(path)
+            if live is not None:
+                scope["app"] = app
+                return serve_live(WebSocket(scope, receive, send), **live)
+        return app(scope, receive, send)
+
+    return asgi
 
 
 class ClientFaultsAreNotCrashes(logging.Filter):
@@ -298,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     base = settings.public_url or f"http://{args.host}:{args.port}"
 
     config = uvicorn_config(
-        app,
+        sockets_first(app),
         args.host,
         args.port,
         args.forwarded_allow_ips,
