@@ -68,13 +68,14 @@ class Clock:
         return self.now
 
 
-def _store(path: Path) -> Store:
-    database = make_engine(f"sqlite:///{path}")
+def _store(path: Path | str) -> Store:
+    """The store over a SQLite file (a ``Path``) or a database URL (a ``str``), migrated."""
+    database = make_engine(path if isinstance(path, str) else f"sqlite:///{path}")
     migrate(database)
     return Store(database)
 
 
-async def build(path: Path, requests: int, delegates: int) -> int:
+async def build(path: Path | str, requests: int, delegates: int) -> int:
     """Write a log with ``requests`` closed floor requests in one segment; return its length."""
     clock = Clock()
     ids = (f"id{n}" for n in itertools.count())
@@ -204,7 +205,7 @@ def _check_same_shape(engine_made: list[LogRecord], made: list[LogRecord]) -> No
     assert [shape(r) for r in engine_made] == [shape(r) for r in made], (engine_made, made)
 
 
-def snapshot_behind(path: Path, behind: int) -> tuple[int, int]:
+def snapshot_behind(path: Path | str, behind: int) -> tuple[int, int]:
     """Write the segment's snapshot as of ``behind`` records before the end of its log, as the
     server's background task would have; return (its version, its size in bytes)."""
     store = _store(path)
@@ -230,7 +231,7 @@ def snapshot_behind(path: Path, behind: int) -> tuple[int, int]:
     return segment.version, len(data)
 
 
-def drop_snapshots(path: Path) -> None:
+def drop_snapshots(path: Path | str) -> None:
     store = _store(path)
     with store.engine.begin() as connection:
         connection.exec_driver_sql("DELETE FROM snapshots")

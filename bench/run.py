@@ -925,6 +925,45 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default=ROOT,
         help="run Floorkeeper from this checkout (e.g. a scratch copy with a patch applied)",
     )
+    p.add_argument(
+        "--processes",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="2: the room over two floorkeeper serve processes on one PostgreSQL database and "
+        "one Redis (both of the bench's own, removed afterwards), --subscribers on each, against "
+        "one process with --subscribers, then a start-up with --startup-events log records "
+        "(bench/processes.py; uses --subscribers --rate --seconds --room-queue --settle "
+        "--client-procs)",
+    )
+    p.add_argument(
+        "--startup-events",
+        type=int,
+        default=100_000,
+        help="--processes 2: log records for the start-up measure (0: skip it)",
+    )
+    p.add_argument(
+        "--cold-start",
+        action="store_true",
+        help="only the cold start: floorkeeper serve --demo to its first 200 on /api/v1/health "
+        "on a fresh database, a day's (--day-events) and a busy one's (--busy-events), and a "
+        "profile of the start (bench/coldstart.py)",
+    )
+    p.add_argument(
+        "--day-events", type=int, default=5_000, help="--cold-start: a hearing day's log records"
+    )
+    p.add_argument(
+        "--busy-events", type=int, default=50_000, help="--cold-start: a busy day's log records"
+    )
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="--cold-start, --processes 2's start-up: starts per case (the best counts)",
+    )
+    p.add_argument(
+        "--top", type=int, default=20, help="--cold-start: lines of each profile to print"
+    )
     p.add_argument("--json", help="also write the raw results here")
     p.add_argument(
         "--workdir", help="where the SQLite database and logs go (default: the system temp dir)"
@@ -969,7 +1008,17 @@ async def amain(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     raise_file_limit()  # the harness's own sockets (the reference's burst, the moderator)
-    results = asyncio.run(amain(args))
+    results: Any
+    if args.cold_start:
+        from . import coldstart
+
+        results = coldstart.run(args)
+    elif args.processes == 2:
+        from . import processes
+
+        results = asyncio.run(processes.run(args))
+    else:
+        results = asyncio.run(amain(args))
     if args.json:
         Path(args.json).write_text(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode())
     return 0

@@ -60,28 +60,39 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve_seconds(path: Path, timeout_s: float = 120.0) -> float:
-    """From starting ``floorkeeper serve`` on the database to its first health answer."""
+def serve_seconds(
+    database: Path | str,
+    cwd: Path | None = None,
+    redis_url: str | None = None,
+    demo: bool = False,
+    timeout_s: float = 120.0,
+) -> float:
+    """From starting ``floorkeeper serve`` on the database (a SQLite file, or a URL) to its
+    first health answer; with ``--redis-url`` and ``--demo`` if asked."""
     port = _free_port()
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     env = {
         **os.environ,
-        "FLOORKEEPER_DATABASE_URL": f"sqlite:///{path}",
+        "FLOORKEEPER_DATABASE_URL": url,
         "FLOORKEEPER_ORGANISER_KEY": "bench-startup-organiser-key",
     }
     env.pop("FLOORKEEPER_REDIS_URL", None)
+    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if redis_url is not None:
+        command += ["--redis-url", redis_url]
+    if demo:
+        command.append("--demo")
+    folder = cwd or (database.parent if isinstance(database, Path) else Path.cwd())
+    env["PYTHONPATH"] = str(ROOT)
     started = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=path.parent,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        url = f"http://127.0.0.1:{port}/api/v1/health"
+        health = f"http://127.0.0.1:{port}/api/v1/health"
         while time.perf_counter() - started < timeout_s:
             try:
-                with urllib.request.urlopen(url, timeout=1) as answer:
+                with urllib.request.urlopen(health, timeout=1) as answer:
                     if answer.status == 200:
                         return time.perf_counter() - started
             except OSError:
@@ -92,6 +103,15 @@ def serve_seconds(path: Path, timeout_s: float = 120.0) -> float:
     finally:
         server.terminate()
         server.wait(10)
+
+
+async def with_log(database: Path | str, events: int) -> int:
+    """Fill the database with ``bench/restart.py``'s log of about ``events`` records and a
+    snapshot 999 records old, as a running server leaves it; answer the log's length."""
+    requests = max(1, (events - 2) // 2)
+    records = await build(database, requests, delegates=20)
+    snapshot_behind(database, min(BEHIND, records - 1))
+    return records
 
 
 def main(argv: list[str] | None = None) -> int:
