@@ -38,10 +38,6 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-
 from .api import connections
 
 if TYPE_CHECKING:
@@ -163,6 +159,11 @@ class SharedLimits:
         alive_s: float = ALIVE_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        # only now: a process without --redis-url never imports redis-py (its start is sooner)
+        from redis.asyncio import Redis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+
         # no retries inside redis-py: a limit is counted once or not at all (never late)
         self.redis = Redis.from_url(
             url, socket_timeout=2, socket_connect_timeout=2, retry=Retry(NoBackoff(), 0)
