@@ -30,16 +30,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Final
-
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from typing import TYPE_CHECKING, Final
 
 from .exports import event_zone, minutes_seconds
+
+if TYPE_CHECKING:  # python-docx is imported when a Word document is made, not at start
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 #: The 23 objectives of the Global Compact for Safe, Orderly and Regular Migration (a copy of
 #: shared/brief/gcm-objectives.csv, which is not part of the package).
@@ -524,14 +521,17 @@ _AFTER_BIDI = (
 # Characters XML 1.0 cannot hold (lxml refuses them): C0 controls but tab and line breaks, lone
 # surrogates, U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_GREY = RGBColor(0x44, 0x44, 0x44)
-_COLUMN_WIDTHS = (Mm(58), Mm(44), Mm(35), Mm(35))  # a name, three figures: 172 of the 174 mm
+_GREY = (0x44, 0x44, 0x44)  # RGB
+_COLUMN_WIDTHS = (58, 44, 35, 35)  # mm: a name, three figures: 172 of the 174 mm
 
 
 def render_docx(outcome: Outcome) -> bytes:
     """A Word document the secretariat can edit: A4, Title, a meta line, Heading 1 per theme,
     Heading 2 per kind, each item a "List Bullet" paragraph (right to left when its text is
     mostly Arabic script), a table of counts and the speaking figures."""
+    from docx import Document
+    from docx.shared import Mm, Pt, RGBColor
+
     x = _xml_text
     doc = Document()
     for page in doc.sections:
@@ -549,7 +549,7 @@ def render_docx(outcome: Outcome) -> bytes:
     doc.add_heading(x(outcome.event_title), 0)
     doc.add_paragraph(x(meta_line(outcome)))
     generated = doc.add_paragraph().add_run(x(generated_line(outcome)))
-    generated.font.size, generated.font.color.rgb = Pt(9), _GREY
+    generated.font.size, generated.font.color.rgb = Pt(9), RGBColor(*_GREY)
     doc.add_paragraph().add_run(overview(outcome)).bold = True
     for section in sections(outcome):
         doc.add_heading(x(section.label), 1)
@@ -582,6 +582,9 @@ def _xml_text(value: str) -> str:
 
 
 def _docx_item(paragraph: Paragraph, entry: Placed, objectives: Mapping[int, str]) -> None:
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt, RGBColor
+
     item, x = entry.item, _xml_text
     paragraph.paragraph_format.space_after = Pt(6)
     right_to_left = mostly_right_to_left(item.text)
@@ -606,7 +609,7 @@ def _docx_item(paragraph: Paragraph, entry: Placed, objectives: Mapping[int, str
     for tag in tags:
         paragraph.add_run().add_break()
         small = paragraph.add_run(x(tag))
-        small.font.size, small.font.color.rgb = Pt(9), _GREY
+        small.font.size, small.font.color.rgb = Pt(9), RGBColor(*_GREY)
 
 
 def _docx_table(
@@ -616,6 +619,9 @@ def _docx_table(
     total: Sequence[object] = (),
 ) -> None:
     """A heading row, the rows, a total row in bold; figures right-aligned, 10 pt."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
     table.style = "Table Grid"
     table.autofit = False
     lines = [heading, *rows, *([total] if total else [])]
@@ -627,7 +633,8 @@ def _docx_table(
             run.bold = n == 0 or bool(total and n == len(lines) - 1) or None
             if column:  # the first column names the row, the others are figures
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for column, width in zip(table.columns, _COLUMN_WIDTHS, strict=True):
+    for column, mm in zip(table.columns, _COLUMN_WIDTHS, strict=True):
+        width = Mm(mm)
         column.width = width  # the grid, which LibreOffice reads, and each cell, which Word reads
         for cell in column.cells:
             cell.width = width
