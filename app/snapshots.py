@@ -43,6 +43,7 @@ import datetime as dt
 import gc
 import hashlib
 import logging
+import os
 import threading
 import time
 import types
@@ -83,6 +84,8 @@ _SOURCES = (
     Path(__file__),
 )
 _schema_version: str | None = None
+#: where a derived schema version is kept between starts
+_KEPT = Path(__file__).with_name("__pycache__")
 
 
 def _code_of(source: str) -> str:
@@ -108,11 +111,27 @@ def schema_version(sources: Iterable[Path] = _SOURCES) -> str:
     global _schema_version
     if sources is _SOURCES and _schema_version is not None:
         return _schema_version
+    texts = [(path.name, path.read_text(encoding="utf-8")) for path in sources]
+    # parsing the sources costs ~0.25 s of every start: the result is kept beside the bytecode,
+    # under the hash of the sources as they are (any change, even a comment, parses them again)
+    raw = hashlib.sha256(repr(texts).encode()).hexdigest()
+    kept = _KEPT / f"schema-version-{raw[:32]}.txt" if sources is _SOURCES else None
+    with contextlib.suppress(OSError):
+        cached = kept.read_text(encoding="ascii").strip() if kept else ""
+        if cached.startswith("s1-"):
+            _schema_version = cached
+            return cached
     digest = hashlib.sha256()
-    for path in sources:
-        digest.update(path.name.encode())
-        digest.update(_code_of(path.read_text(encoding="utf-8")).encode())
+    for name, text in texts:
+        digest.update(name.encode())
+        digest.update(_code_of(text).encode())
     version = "s1-" + digest.hexdigest()[:16]
+    if kept is not None:
+        with contextlib.suppress(OSError):  # a read-only install: parsed at each start
+            kept.parent.mkdir(exist_ok=True)
+            partial = kept.with_suffix(f".{os.getpid()}.part")
+            partial.write_text(version, encoding="ascii")
+            partial.replace(kept)
     if sources is _SOURCES:
         _schema_version = version
     return version
