@@ -157,6 +157,10 @@ class Target:
     segment_id: str | None = None
     delegate_tokens: list[tuple[str, str]] = field(default_factory=list)  # (participant, token)
     api: str | None = None
+    #: a socket on another segment of the day (not started): the socket burst's delegates
+    #: connect there, so that the burst segment's updates go to the room or to nobody, as for
+    #: REST, and send their commands with the burst segment's id
+    side_url: str | None = None
 
 
 async def prepare_floorkeeper(server: Server, subscribers: int, delegates: int) -> Target:
@@ -177,6 +181,11 @@ async def prepare_floorkeeper(server: Server, subscribers: int, delegates: int) 
         )
         body = {"command_id": "bench-start", "command": {"type": "start_segment"}}
         await ok("POST", f"/segments/{segment['id']}/commands", json=body)
+        side = await ok(
+            "POST",
+            f"/events/{event['id']}/segments",
+            json={"title": "Bench side segment", "command_id": "bench-side"},
+        )
         links = f"/events/{event['id']}/access-links"
         moderator = await ok("POST", links, json={"role": "moderator"})
         display = await ok("POST", links, json={"role": "display"})
@@ -207,6 +216,7 @@ async def prepare_floorkeeper(server: Server, subscribers: int, delegates: int) 
         segment_id=segment["id"],
         delegate_tokens=list(delegate_tokens),
         api=f"{server.http}/api/v1",
+        side_url=f"{server.ws}/ws/segments/{side['id']}",
     )
 
 
@@ -600,8 +610,10 @@ async def burst(
 ) -> dict[str, Any]:
     """``sizes.burst`` delegates request the floor, spread evenly over ``sizes.burst_window``:
     Floorkeeper's through REST (``via="rest"``, each on a connection of its own) or a command
-    frame on the delegate's own socket, opened beforehand (``"socket"``); the others' through a
-    command frame on a socket opened beforehand, either way. The server's CPU (process ``pid``)
+    frame on the delegate's own socket, opened beforehand (``"socket"``: on another segment of
+    the day, the command naming the burst's, so that only the room gets the burst's updates,
+    as with REST and the reference); the others' through a command frame on a socket opened
+    beforehand (without hello: not subscribed), either way. The server's CPU (process ``pid``)
     counts from the first request to 0.5 s after the last answer (what the requests left to do:
     publishing, the console's instruments); ``cpu_with_open_ms`` also counts the opening of the
     sockets before it (handshake; Floorkeeper's: hello and snapshot too), as this bench counted
@@ -626,10 +638,11 @@ async def burst(
             body = {
                 "type": "command",
                 "command_id": command_id,
+                "segment_id": target.segment_id,
                 "command": {"type": "request_floor", "kind": "intervention"},
             }
             specs.append(
-                {"via": "socket", "url": target.sub_url, "token": token, "body": body}
+                {"via": "socket", "url": target.side_url, "token": token, "body": body}
                 | {"offset": offset}
             )
         else:
