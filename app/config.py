@@ -45,6 +45,11 @@ class Limits:
     #: Connections open at once in all; always kept below the process's file limit (``0``: that
     #: bound only).
     connections_total: int = 16384
+    #: Sockets of the public live page (``/ws/live/{event_id}``, no key) open at once from one
+    #: address (an IPv6 one: its /64), counted across processes like a link's screens: a
+    #: delegation's office or a webcast studio behind one address, not a script holding
+    #: thousands.
+    live_connections_per_address: int = 100
 
     @classmethod
     def env_off(cls) -> dict[str, str]:

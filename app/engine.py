@@ -117,7 +117,8 @@ class Engine:
         #: something was missed (app/catchup.py)
         self.catchup = Catchup(self)
         #: change kind → listeners, for the rows other than participants and meeting days that
-        #: another process's write carries (``fanout.Change``)
+        #: another process's write carries (``fanout.Change``); ``"event"``: the meeting day's
+        #: details another process changed, as ``learn_event_row`` finds them
         self.change_listeners: dict[str, list[Callable[[Hearing, dict[str, Any]], None]]] = {}
         #: refusals of commands decided again, waiting to show the state they lost to
         self._refusing: set[asyncio.Future[None]] = set()
@@ -882,6 +883,11 @@ class Engine:
             return
         for name, value in changed.items():
             setattr(row, name, value)
+        # whoever listens to the meeting day's details (the public live page's sockets)
+        for listener in self.change_listeners.get("event", ()):
+            listener(hearing, changed)
+        if set(changed) == {"live_published"}:
+            return  # no screen shows it: the live page's listener opens or closes its sockets
         for subscriber in self.hub.event_subscribers(row.id):
             if set(changed) != {"join_code"} or subscriber.audience is not Audience.DELEGATE:
                 subscriber.request_resync()
@@ -938,7 +944,9 @@ class Engine:
 
 
 #: The columns of a meeting day's row another process may change (``EventRow``).
-_EVENT_DETAILS = frozenset(("title", "venue", "room", "timezone", "date", "languages", "join_code"))
+_EVENT_DETAILS = frozenset(
+    ("title", "venue", "room", "timezone", "date", "languages", "join_code", "live_published")
+)
 #: What a command that could not be written answers (``StorageUnavailable``).
 _UNWRITTEN = (
     "the log could not be written ({}); nothing was applied: retry with the same command id"

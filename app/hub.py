@@ -365,8 +365,11 @@ class Hub:
         return None
 
     def to_event(self, event_id: str, frame: Encoded) -> None:
+        """Send a frame about the meeting day (its programme) to each of its sockets but the
+        public live page's, which is told of its segment only."""
         for subscriber in self._by_event.get(event_id, ()):
-            subscriber.push(frame)
+            if subscriber.audience is not Audience.LIVE:
+                subscriber.push(frame)
 
     def missed(
         self, segment_id: str, audience: Audience, since: int, current: int

@@ -251,11 +251,13 @@ class Throttle:
 
     # --- sockets per credential -------------------------------------------------------------------
 
-    def has_room(self, key: Hashable | None) -> bool:
+    def has_room(self, key: Hashable | None, limit: int | None = None) -> bool:
         """Whether a credential may open one more socket here (asked before the handshake).
         Several processes: the others' count is asked for now, to be known by the socket's
-        hello, when ``open_socket`` decides."""
-        limit = self.limits.connections_per_token
+        hello, when ``open_socket`` decides. ``limit``: another cap than a credential's (the
+        live page's sockets per address, keyed ``("live", address)``)."""
+        if limit is None:
+            limit = self.limits.connections_per_token
         if key is None or not limit:
             return True
         if self.shared is not None and key not in self._sockets:
@@ -271,13 +273,14 @@ class Throttle:
             held += elsewhere[0]
         return held
 
-    def open_socket(self, key: Hashable | None) -> bool:
+    def open_socket(self, key: Hashable | None, limit: int | None = None) -> bool:
         """Count one more socket for a credential; False (and nothing counted) if it is full.
 
-        ``None`` (the organiser) is never counted."""
+        ``None`` (the organiser) is never counted. ``limit``: as in ``has_room``."""
         if key is None:
             return True
-        limit = self.limits.connections_per_token
+        if limit is None:
+            limit = self.limits.connections_per_token
         if limit and self._held(key) >= limit:
             return False
         count = self._sockets[key] = self._sockets.get(key, 0) + 1

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from . import __version__, keyfile
 from .api import docs as api_docs
-from .api import faces
+from .api import faces, live
 from .api import metrics as api_metrics
 from .api.deps import Services
 from .api.edge import EdgeMiddleware
@@ -88,6 +88,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
             )
 
         auth.revoked_listeners.append(close_sockets)
+        # a live page withdrawn on another process closes its sockets here too (app/api/live.py)
+        engine.change_listeners.setdefault("event", []).append(live.listener(sockets))
         if fanout.shared:  # a revocation closes its sockets on every process
             auth.share(fanout)
         app.state.services = Services(
@@ -110,8 +112,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         version=__version__,
         description=(
             "Real-time moderation of the floor of a live meeting. Commands and messages are "
-            "documented in docs/protocol.md; WebSockets at /ws/segments/{segment_id} and "
-            "/ws/events/{event_id}."
+            "documented in docs/protocol.md; WebSockets at /ws/segments/{segment_id}, "
+            "/ws/events/{event_id} and (the public live page, no key) /ws/live/{event_id}."
         ),
         lifespan=lifespan,
         docs_url=None,  # FastAPI's pages load a CDN; app/api/docs.py serves them offline

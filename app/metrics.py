@@ -138,7 +138,7 @@ class Connections(Collector):
         family = GaugeMetricFamily(
             "floorkeeper_connections",
             "WebSocket subscribers open now, by audience (moderator: consoles and rapporteurs; "
-            "delegate: phones; public: displays, clocks, booths)",
+            "delegate: phones; public: displays, clocks, booths; live: public live pages)",
             labels=["audience"],
         )
         counts = count_by_audience(self.hub, self.event_ids())

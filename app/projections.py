@@ -53,9 +53,16 @@ def public_event(row: EventRow) -> dict[str, Any]:
     }
 
 
+def live_event(row: EventRow) -> dict[str, Any]:
+    """The meeting day as the public live page shows it: the room display's header (title and
+    room) and the zone its time of day is read in; no join code, no programme."""
+    return {"id": row.id, "title": row.title, "room": row.room, "timezone": row.timezone}
+
+
 def shows_join_code(audience: Audience) -> bool:
-    """Everyone but a delegate sees the join code (a delegate has joined already)."""
-    return audience is not Audience.DELEGATE
+    """The floor and the room's screens see the join code; a delegate has joined already, and
+    the public live page is for whoever is not in the room."""
+    return audience not in (Audience.DELEGATE, Audience.LIVE)
 
 
 class Projections:
@@ -271,6 +278,8 @@ class Projections:
         frames: dict[tuple[Audience, str | None], Encoded | None] = {}
         for subscriber in self.hub.event_subscribers(hearing.event.id):
             audience = subscriber.audience
+            if audience is Audience.LIVE:
+                continue  # the live page shows the floor only (no reflection)
             key = (audience, subscriber.participant_id if audience is Audience.DELEGATE else None)
             if key not in frames:
                 old = self.outcome_view(before, audience, key[1])
@@ -327,6 +336,8 @@ class Projections:
         """The meeting day around a segment: what every screen's header and programme need."""
         if isinstance(audience, Actor):
             audience = audience_of(audience)
+        if audience is Audience.LIVE:  # the header only: no programme, no join code
+            return {"event": live_event(hearing.event)}
         event = public_event(hearing.event)
         if shows_join_code(audience):
             event["join_code"] = hearing.event.join_code

@@ -1,9 +1,10 @@
 """What each audience sees of a segment: plain JSON-ready dicts, computed from state.
 
-Three audiences: ``moderator`` (everything), ``delegate`` (the public view plus how many requests
-wait) and ``public`` (displays and clocks: no personal details beyond name, organisation and
-constituency, floor language, in the room or remote). A delegate's own requests travel
-separately, to them alone (``mine``).
+Four audiences: ``moderator`` (everything), ``delegate`` (the public view plus how many requests
+wait), ``public`` (displays and clocks: no personal details beyond name, organisation and
+constituency, floor language, in the room or remote) and ``live`` (the anonymous public live
+page: the public view cut down to what the room display renders, ``LIVE_SHAPE``). A delegate's
+own requests travel separately, to them alone (``mine``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Audience(StrEnum):
     MODERATOR = "moderator"
     DELEGATE = "delegate"
     PUBLIC = "public"
+    #: the public live page (``/live/{event_id}``): anyone, no key, when the organiser publishes it
+    LIVE = "live"
 
 
 class _ByIdentity:
@@ -278,6 +281,8 @@ def requestable(segment: SegmentState, participant_id: str) -> dict[str, str | N
 
 
 def view(segment: SegmentState, audience: Audience) -> View:
+    if audience is Audience.LIVE:
+        return live_view(view(segment, Audience.PUBLIC))
     full = audience is Audience.MODERATOR
     out: View = {
         "segment": _segment(segment),
@@ -302,6 +307,58 @@ def view(segment: SegmentState, audience: Audience) -> View:
         out["stats"] = _stats(segment)
         # the time the queue's turns are allotted, all together (the console's queue heading)
         out["queue_ms"] = sum(entry.allotted_ms for entry in segment.queue)
+    return out
+
+
+#: How many of the queue the room display shows as its next speakers, and the live page too.
+NEXT_SPEAKERS = 3
+
+#: What the room display renders of a public entry: who, and their floor language and remote
+#: marker; the ``id`` too, so that a change of the next speakers is patched by id.
+_WHO = ("id", "name", "organisation", "constituency", "language", "attendance")
+
+#: The live page's view: the keys of the public view (``view(segment, Audience.PUBLIC)``) that
+#: the room display renders, and nothing else. No message to the speaker, no booth signals, no
+#: settings but the list's state and the timer's colours, no allotted times, no programme
+#: details; the queue cut to the next ``NEXT_SPEAKERS``. Notation: a tuple keeps those keys of a
+#: dict; a dict keeps its keys, each value cut to its own shape (None: as it is); a list shapes
+#: each item of a list.
+LIVE_SHAPE: dict[str, Any] = {
+    "segment": ("title", "status"),
+    "settings": ("list_open", "warning_ms", "danger_ms"),
+    "current": {
+        **dict.fromkeys((*_WHO, "kind")),
+        "timer": ("state", "deadline_at", "remaining_ms"),
+    },
+    # the display names the turn an interposed question or answer paused: its name only
+    "paused": ("name",),
+    "queue": [_WHO],
+}
+
+#: the live page's queue entries, made once per public entry (which is made once per queue entry)
+_remembered_live = _ByIdentity()
+
+
+def _pick(value: Any, shape: Any) -> Any:
+    """``value`` cut down to ``shape`` (``LIVE_SHAPE``'s notation); a null value stays null."""
+    if value is None or shape is None:
+        return value
+    if isinstance(shape, tuple):
+        return {key: value[key] for key in shape}
+    if isinstance(shape, list):
+        return [_pick(item, shape[0]) for item in value]
+    return {key: _pick(value[key], inner) for key, inner in shape.items()}
+
+
+def _live_entry(entry: View, _: bool) -> View:
+    return {key: entry[key] for key in _WHO}
+
+
+def live_view(public: View) -> View:
+    """The live page's view of a segment, cut from the room display's (``public``) view: what
+    the display renders and nothing more (``LIVE_SHAPE``)."""
+    out: View = {key: _pick(public[key], shape) for key, shape in LIVE_SHAPE.items()}
+    out["queue"] = _remembered_live.many(public["queue"][:NEXT_SPEAKERS], False, _live_entry)
     return out
 
 

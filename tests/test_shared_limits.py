@@ -1,7 +1,8 @@
 """What several processes share through Redis (app/shared_limits.py, app/auth.py): rate limits
 and socket counts hold across processes; a process that dies stops counting; a revocation on
 one process closes the link's sockets on another within a second, and that process's credential
-cache forgets it; a rotated join code stops working everywhere. Each test starts its own
+cache forgets it; a rotated join code stops working everywhere; a public live page withdrawn on
+one process closes on another, and its cap per address counts both. Each test starts its own
 redis-server on a free port and its own PostgreSQL schema; no Redis setting changes nothing."""
 
 from __future__ import annotations
@@ -442,6 +443,79 @@ def test_a_rotated_join_code_stops_working_on_every_process_within_a_second(
                 assert code in screen_text(frame)
             assert httpx.get(f"{b.base}/api/v1/join/{old}").status_code == 404
             assert httpx.get(f"{b.base}/api/v1/join/{code}").status_code == 200
+        finally:
+            b.stop()
+
+
+def _publish(client: TestClient, event_id: str, published: bool) -> None:
+    body = {"live_published": published}
+    response = client.patch(f"/api/v1/events/{event_id}", json=body, headers=ORGANISER)
+    assert response.status_code == 200, response.text
+
+
+def test_live_pages_per_address_are_counted_across_processes(
+    postgres_url: str, redis_server: Any
+) -> None:
+    """The public live page's cap per address holds over two processes: two pages on one, a
+    third from the same address on the other is refused; once they close, it is let in."""
+    settings = _settings(postgres_url, redis_server.url, live_connections_per_address=2)
+    with TestClient(create_app(settings)) as a, TestClient(create_app(settings)) as b:
+        event_id, _, _ = _hearing(a)
+        _publish(a, event_id, True)
+        _caught_up(b, event_id)  # b has read the published row
+        url = f"/ws/live/{event_id}"
+        with contextlib.ExitStack() as held:
+            for _ in range(2):
+                ws = held.enter_context(a.websocket_connect(url))
+                ws.send_json({"type": "hello"})
+                assert ws.receive_json()["type"] == "snapshot"
+            _drain(a)
+            with b.websocket_connect(url) as third:
+                _drain(b)  # the others' count, asked for before the hello, is known
+                third.send_json({"type": "hello"})
+                refused = third.receive_json()
+                assert refused["code"] == "too_many_connections", refused
+        _drain(a)  # both closed: room again on the other process
+        with b.websocket_connect(url) as again:
+            _drain(b)
+            again.send_json({"type": "hello"})
+            assert again.receive_json()["type"] == "snapshot"
+
+
+def test_a_live_page_withdrawn_on_one_process_closes_on_another_within_a_second(
+    postgres_url: str, redis_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = _settings(postgres_url, redis_server.url)
+    with TestClient(create_app(settings)) as a:
+        event_id, _, _ = _hearing(a)
+        b = _second(postgres_url, redis_server.url, tmp_path / "b.log", monkeypatch)
+        try:
+            ws_url = f"ws://127.0.0.1:{b.port}/ws/live/{event_id}"
+            published_at = time.monotonic()
+            _publish(a, event_id, True)
+            deadline = published_at + 10
+            while True:  # the other process learns the page is published (the fan-out)
+                with connect(ws_url, origin=Origin(b.base)) as page:
+                    page.send(orjson.dumps({"type": "hello"}).decode())
+                    first = orjson.loads(page.recv(timeout=10))
+                    if first["type"] == "snapshot":
+                        break
+                    assert first["code"] == "not_published", first
+                assert time.monotonic() < deadline, "the other process never served the page"
+            assert time.monotonic() - published_at < 1.0
+            with connect(ws_url, origin=Origin(b.base)) as page:
+                page.send(orjson.dumps({"type": "hello"}).decode())
+                assert orjson.loads(page.recv(timeout=10))["type"] == "snapshot"
+                withdrawn_at = time.monotonic()
+                _publish(a, event_id, False)
+                frames = []
+                with contextlib.suppress(Exception):
+                    while True:
+                        frames.append(orjson.loads(page.recv(timeout=1.0)))
+                closed_after = time.monotonic() - withdrawn_at
+                assert page.close_code == 4404, (page.close_code, frames)
+                assert frames[-1]["code"] == "not_published"
+                assert closed_after < 1.0, closed_after
         finally:
             b.stop()
 

@@ -51,6 +51,8 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "PATCH /api/v1/events/{event_id}": ORGANISER_ONLY,  # the key, or an organiser link of it
     "POST /api/v1/events/{event_id}/join-code": ORGANISER_ONLY,  # rotate it
     "GET /api/v1/events/{event_id}/join-qr.svg": frozenset({ORGANISER, MODERATOR, DISPLAY}),
+    # the public live page's QR code, for the desk (the page itself needs no key)
+    "GET /api/v1/events/{event_id}/live-qr.svg": ORGANISER_ONLY,
     # segments and the live floor
     "GET /api/v1/events/{event_id}/segments": ANY_ROLE,
     "POST /api/v1/events/{event_id}/segments": ORGANISER_ONLY,
@@ -110,9 +112,14 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /display/{event_id}": EVERYONE,
     "GET /clock/{event_id}": EVERYONE,
     "GET /booth/{event_id}": EVERYONE,
+    # the public live page: anyone, no key; it shows the floor only while published
+    "GET /live/{event_id}": EVERYONE,
     # the live sockets (their commands: COMMAND_ROLES)
     "WEBSOCKET /ws/segments/{segment_id}": ANY_ROLE,
     "WEBSOCKET /ws/events/{event_id}": ANY_ROLE,
+    # the public live page's socket (app/api/live.py): anyone, no key, while published; a
+    # credential sent in its hello is ignored (the ``live`` audience whoever asks); no command
+    "WEBSOCKET /ws/live/{event_id}": EVERYONE,
     # the API's own documentation
     "GET /openapi.json": EVERYONE,
     "GET /docs": EVERYONE,

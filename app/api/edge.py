@@ -30,6 +30,7 @@ from ..auth import COOKIE_ORDER, hash_token, session_cookie
 from ..limits import RateLimited
 from .deps import Services, client_address, presented_token
 from .errors import Refused, error_response
+from .live import live_target, serve_live
 from .ws import serve_socket, socket_target
 
 #: A request body's size limit, in bytes (the import routes of a later change may set more).
@@ -55,6 +56,10 @@ class EdgeMiddleware:
             target = socket_target(scope["path"])
             if target is not None:
                 await serve_socket(WebSocket(scope, receive, send), **target)
+                return
+            live = live_target(scope["path"])  # the public live page's: no credential
+            if live is not None:
+                await serve_live(WebSocket(scope, receive, send), **live)
                 return
         if scope["type"] != "http":
             await self.app(scope, receive, send)

@@ -77,3 +77,10 @@ async def clock(event_id: str) -> FileResponse:
 async def booth(event_id: str) -> FileResponse:
     """The interpreters' booth: signed in by a booth access link (#key=…), like the display."""
     return _page("booth.html")
+
+
+@router.get("/live/{event_id}")
+async def live(event_id: str) -> FileResponse:
+    """The public live page: anyone, no key; it shows the floor only while the organiser
+    publishes it (its socket says "not published" otherwise)."""
+    return _page("live.html")

@@ -142,6 +142,11 @@ class EventPatch(Body):
         ]
         | None
     ) = None
+    live_published: bool | None = Field(
+        default=None,
+        description="Publish (true) or withdraw (false) the public live page "
+        "`/live/{event_id}`; withdrawing closes the pages open now.",
+    )
 
 
 class SegmentOut(BaseModel):
@@ -175,6 +180,10 @@ class EventOut(BaseModel):
     date: str = Field(description="`YYYY-MM-DD`, or empty when the event has no date.")
     languages: list[Language]
     join_code: str | None = Field(description="null when a delegate asks.")
+    live_published: bool = Field(
+        description="Whether the public live page `/live/{event_id}` is published (anyone may "
+        "open it, no key)."
+    )
     live_segment_id: str | None
     segments: list[SegmentOut]
 

@@ -1,4 +1,5 @@
-"""The open sockets by credential, so that a revoked or expired link loses them at once."""
+"""The open sockets by credential, so that a revoked or expired link loses them at once; and the
+public live page's by meeting day, so that a withdrawn page loses them at once."""
 
 from __future__ import annotations
 
@@ -9,17 +10,44 @@ from ..floor import Actor
 #: The close code of a socket whose credential was revoked or has expired (4000 + HTTP 401):
 #: the faces stop reconnecting and say the link no longer works.
 CLOSE_UNAUTHENTICATED = 4401
+#: The close code of a public live page's socket when the page is not (or no longer) published,
+#: or its meeting day is unknown (4000 + HTTP 404: there is no such public page).
+CLOSE_NOT_PUBLISHED = 4404
 
 
-class Closable(Protocol):
-    actor: Actor
-
+class Shuttable(Protocol):
     def shut(self, code: int, reason: str) -> None: ...
+
+
+class Closable(Shuttable, Protocol):
+    actor: Actor
 
 
 class OpenSockets:
     def __init__(self) -> None:
         self._by_credential: dict[str, set[Closable]] = {}
+        #: the public live page's sockets (no credential), by meeting day
+        self._live: dict[str, set[Shuttable]] = {}
+
+    def add_live(self, event_id: str, socket: Shuttable) -> None:
+        self._live.setdefault(event_id, set()).add(socket)
+
+    def discard_live(self, event_id: str, socket: Shuttable) -> None:
+        sockets = self._live.get(event_id)
+        if sockets is not None:
+            sockets.discard(socket)
+            if not sockets:
+                del self._live[event_id]
+
+    def count_live(self, event_id: str) -> int:
+        return len(self._live.get(event_id, ()))
+
+    def close_live(self, event_id: str, reason: str) -> int:
+        """Close every public live page's socket of this meeting day (4404); how many."""
+        sockets = self._live.pop(event_id, set())
+        for socket in sockets:
+            socket.shut(CLOSE_NOT_PUBLISHED, reason)
+        return len(sockets)
 
     def add(self, socket: Closable) -> None:
         credential_id = socket.actor.credential_id

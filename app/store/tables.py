@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, LargeBinary, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
@@ -25,6 +34,9 @@ class EventRow(SQLModel, table=True):
     languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     join_code: str = Field(index=True, unique=True, max_length=32)
     created_at: int = Field(sa_type=BigInteger)
+    #: the public live page (``/live/{event_id}``) is open to anyone: off until the organiser
+    #: publishes it (``PATCH /api/v1/events/{event_id}`` with ``live_published``)
+    live_published: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class ParticipantRow(SQLModel, table=True):

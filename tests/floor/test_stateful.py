@@ -52,6 +52,7 @@ from tests.floor.kit import (
     replay,
     says_skipped,
 )
+from tests.test_live_view import strings, within
 
 TURN_TYPES = ["call_next"] * 3 + [
     "interpose",
@@ -558,6 +559,14 @@ class RandomHearing(RuleBasedStateMachine):
                 assert '"request_id"' not in text
                 assert '"notes"' not in text
                 assert not segment.notes or segment.notes not in text
+
+    @invariant()
+    def the_live_page_holds_nothing_the_room_display_does_not(self) -> None:
+        for segment_id in self.segment_ids:
+            segment = self.floor.segment(segment_id)
+            live, public = view(segment, Audience.LIVE), view(segment, Audience.PUBLIC)
+            assert within(live, public)
+            assert strings(live) <= strings(public)
 
     @invariant()
     def what_the_faces_are_told_is_possible_is_what_decide_accepts(self) -> None:

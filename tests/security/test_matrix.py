@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.testclient import TestClient
 
 from app.api.access import ANONYMOUS, ROUTES
+from app.api.live import LIVE_SOCKET_ROUTES
 from app.api.ws import SOCKET_ROUTES
 from app.floor import Role
 from app.floor.commands import command_types
@@ -160,6 +161,9 @@ CALLS: dict[str, Callable[[World, str], Call]] = {
     "GET /api/v1/events/{event_id}/join-qr.svg": lambda w, r: Call(
         f"/events/{w.event['id']}/join-qr.svg"
     ),
+    "GET /api/v1/events/{event_id}/live-qr.svg": lambda w, r: Call(
+        f"/events/{w.event['id']}/live-qr.svg"
+    ),
     "GET /api/v1/events/{event_id}/segments": lambda w, r: Call(
         f"/events/{w.event['id']}/segments"
     ),
@@ -283,6 +287,7 @@ FACES = {
     "GET /display/{event_id}": "/display/abc",
     "GET /clock/{event_id}": "/clock/abc",
     "GET /booth/{event_id}": "/booth/abc",
+    "GET /live/{event_id}": "/live/abc",
     "GET /openapi.json": "/openapi.json",
     "GET /docs": "/docs",
     "GET /redoc": "/redoc",
@@ -292,7 +297,19 @@ MACHINES = {"GET /metrics": "/metrics"}
 SOCKETS = {
     "WEBSOCKET /ws/segments/{segment_id}": lambda w: f"/ws/segments/{w.segment_id}",
     "WEBSOCKET /ws/events/{event_id}": lambda w: f"/ws/events/{w.event['id']}",
+    # the public live page's: anyone, once published (a credential in its hello is ignored)
+    "WEBSOCKET /ws/live/{event_id}": lambda w: f"/ws/live/{_published(w)}",
 }
+
+
+def _published(world: World) -> str:
+    """The world's event, its live page published (the socket refuses it otherwise)."""
+    event_id = str(world.event["id"])
+    response = world.call(
+        "organiser", "PATCH", f"/events/{event_id}", json={"live_published": True}
+    )
+    assert response.status_code == 200, response.text
+    return event_id
 
 
 @pytest.fixture(scope="module")
@@ -314,7 +331,10 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def app_routes(client: TestClient) -> set[str]:
-    sockets = {f"WEBSOCKET {prefix}{{{keyword}}}" for prefix, keyword in SOCKET_ROUTES.items()}
+    sockets = {
+        f"WEBSOCKET {prefix}{{{keyword}}}"
+        for prefix, keyword in (SOCKET_ROUTES | LIVE_SOCKET_ROUTES).items()
+    }
     return _walk(client.app.routes, "") | sockets  # type: ignore[attr-defined]
 
 

@@ -40,6 +40,7 @@ def event_out(svc: Services, hearing: Hearing, actor: Actor) -> EventOut:
     return EventOut(
         **public_event(row),
         join_code=row.join_code if shows_join_code(audience_of(actor)) else None,
+        live_published=row.live_published,
         live_segment_id=hearing.state.live_segment_id,
         segments=segments_out(svc, hearing),
     )

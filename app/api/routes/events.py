@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, Request, Response
@@ -13,6 +14,7 @@ from ...join_codes import hearing_with_code, join_url, new_join_code
 from ...projections import public_event
 from ...store import Store
 from ...store.tables import EventRow
+from .. import live
 from ..access import authorise
 from ..deps import client_address
 from ..schemas import EventCreate, EventOut, EventPatch, JoinInfo
@@ -66,10 +68,12 @@ async def get_event(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOu
 async def patch_event(
     event_id: str, body: EventPatch, actor: ActorDep, svc: ServicesDep
 ) -> EventOut:
-    """Edit the event: title, venue, room, date, time zone, languages (the fields sent; null
-    or left out: as it is). Every screen of the event is sent a fresh ``snapshot`` with the new
-    header (``event``), as when the join code is rotated. The programme's instants stay what
-    they are: a new time zone changes how they read (``x_at_local``), not when they are."""
+    """Edit the event: title, venue, room, date, time zone, languages, and whether its public
+    live page is published (the fields sent; null or left out: as it is). Every screen of the
+    event is sent a fresh ``snapshot`` with the new header (``event``), as when the join code is
+    rotated. The programme's instants stay what they are: a new time zone changes how they read
+    (``x_at_local``), not when they are. Withdrawing the live page (``live_published: false``)
+    closes the live pages open now, on every process."""
     authorise(actor, "PATCH /api/v1/events/{event_id}", event_id)
     hearing = await svc.engine.locate(event_id)
     row = hearing.event
@@ -86,9 +90,37 @@ async def patch_event(
         # the meeting day's writer, in order with its commands, as a new join code is written
         # (Engine.rotate_join_code); the engine has no public method for an event's details yet
         await svc.engine._write_rows(hearing, [Store.update_event(event_id, changes)], remember)
-        for subscriber in svc.engine.hub.event_subscribers(event_id):
-            subscriber.request_resync()
+        live.listener(svc.sockets)(hearing, changes)  # the live page withdrawn: its sockets close
+        if set(changes) != {"live_published"}:  # no screen shows whether it is published
+            for subscriber in svc.engine.hub.event_subscribers(event_id):
+                subscriber.request_resync()
     return event_out(svc, hearing, actor)
+
+
+@router.get(
+    "/events/{event_id}/live-qr.svg",
+    tags=["events"],
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+            "headers": {"X-Live-Url": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def live_qr(event_id: str, request: Request, actor: ActorDep, svc: ServicesDep) -> Response:
+    """The QR code of the event's public live page (``/live/{event_id}``, no key in it), as SVG,
+    for the organiser's desk: a poster, a slide of the webcast. Made whether or not the page is
+    published now."""
+    authorise(actor, "GET /api/v1/events/{event_id}/live-qr.svg", event_id)
+    hearing = await svc.engine.locate(event_id)
+    base = (svc.settings.public_url or str(request.base_url)).rstrip("/")
+    url = f"{base}/live/{quote(hearing.event.id, safe='')}"
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=8, border=2, xmldecl=False, title="The hearing live"
+    )
+    return Response(buffer.getvalue(), media_type="image/svg+xml", headers={"X-Live-Url": url})
 
 
 @router.get("/join/{join_code}", tags=["participants"])

@@ -261,7 +261,8 @@ export function keepAwake() {
  *
  * Fires "change" (state, programme or own requests changed; detail "snapshot", "update", "mine",
  * "programme" or "outcome"), "status" (connecting, live, reconnecting), "servererror" (an
- * error frame not tied to a command) and "identify" (the organiser asks this screen to show its
+ * error frame not tied to a command), "closed" (the socket closed: detail {code, reason}, before
+ * any reconnect) and "identify" (the organiser asks this screen to show its
  * name; detail the message). `face` ("console", "display", "clock", "booth"…) is said in every
  * hello, for the organiser's list of connected screens. `send()` resolves with the ack or rejects with the error
  * frame; an unanswered command is sent again, with the same id, after a reconnect, so it is
@@ -337,10 +338,11 @@ export class FloorConnection extends EventTarget {
       this.ping(0);
     });
     socket.addEventListener("message", (message) => this.receive(JSON.parse(message.data)));
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (closing) => {
       if (this.socket !== socket) return;
       clearTimeout(this.pingTimer);
       this.socket = null;
+      this.dispatchEvent(new CustomEvent("closed", { detail: { code: closing.code, reason: closing.reason } }));
       if (this.stopped) return;
       this.setStatus(this.segmentId === null ? "connecting" : "reconnecting");
       // exponential backoff with full jitter, 0.25 s to 8 s; a path switch reconnects at once

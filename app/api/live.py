@@ -1,0 +1,218 @@
+"""The public live page's socket, ``/ws/live/{event_id}``: anyone, no key, only while the
+organiser publishes the page (``EventRow.live_published``).
+
+What it sends is the ``live`` audience's view (``views.live_view``: the room display's view cut
+down to what the display renders), encoded once per change like every audience's, and the
+meeting day's header (``projections.live_event``); never the programme, the outcome, the join
+code, the moderator's message or the booth's signals. It reads ``hello`` and ``ping`` frames and
+refuses every command. Its sockets are capped per address (``Limits.live_connections_per_address``,
+counted across processes like a link's screens: ``Throttle.open_socket`` with the key
+``("live", address)``), since no credential names who holds them.
+
+An unpublished page (or an unknown meeting day: the two read the same, so ids are not probed)
+is refused after the handshake, so that a browser learns why: an ``error`` frame
+``not_published`` and close 4404. Withdrawing the page closes its open sockets the same way, on
+every process (``listener``, called by the PATCH route here and by ``Engine.learn_event_row``
+for another process's change).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import WebSocket
+from starlette.websockets import WebSocketDisconnect
+
+from ..hearing import Hearing
+from ..hub import Encoded, ScreenFacts, Subscriber, encode
+from ..views import Audience
+from .connections import address_key
+from .deps import Services, client_address, services_of
+from .sockets import CLOSE_NOT_PUBLISHED, OpenSockets
+from .ws import (
+    CLOSE_CODES,
+    Connection,
+    Hello,
+    ProtocolError,
+    _first_hello,
+    deny,
+    origin_allowed,
+    sender,
+    shortened,
+)
+
+#: The live page's socket: a path prefix, and the keyword of ``serve_live`` its last segment
+#: gives (``ws.SOCKET_ROUTES`` has the others). Served by the edge, like them.
+LIVE_SOCKET_ROUTES = {"/ws/live/": "event_id"}
+
+NOT_PUBLISHED = "this meeting day's live page is not published"
+#: Close codes after a refusal: those of the other sockets, and 4404 for an unpublished page.
+_CLOSE_CODES = {**CLOSE_CODES, "not_published": CLOSE_NOT_PUBLISHED}
+
+
+def live_target(path: str) -> dict[str, str] | None:
+    """``{"event_id": ...}`` for the live page's socket path, else None."""
+    for prefix, keyword in LIVE_SOCKET_ROUTES.items():
+        if path.startswith(prefix):
+            rest = path[len(prefix) :]
+            return {keyword: rest} if rest and "/" not in rest else None
+    return None
+
+
+def published(services: Services, event_id: str) -> Hearing | None:
+    """The meeting day, if its live page is published now (no database read for an unknown id:
+    anyone may ask)."""
+    hearing = services.engine.hearings.get(event_id)
+    return hearing if hearing is not None and hearing.event.live_published else None
+
+
+def listener(sockets: OpenSockets) -> Callable[[Hearing, dict[str, Any]], None]:
+    """What a change of the meeting day's details does to its live page's sockets: a withdrawn
+    page closes them (each gets ``not_published``, then close 4404)."""
+
+    def changed(hearing: Hearing, details: dict[str, Any]) -> None:
+        if "live_published" in details and not hearing.event.live_published:
+            sockets.close_live(hearing.event.id, NOT_PUBLISHED)
+
+    return changed
+
+
+def _too_many(limit: int) -> str:
+    return (
+        f"{limit} live pages are already open from this network address: close one, or ask "
+        "the organiser"
+    )
+
+
+class LiveConnection(Connection):
+    """One live page's socket: the ``live`` audience, following the live segment; no actor,
+    no command, not on the organiser's list of screens (no credential to name it by)."""
+
+    def __init__(self, websocket: WebSocket, services: Services, hearing: Hearing) -> None:
+        self.websocket = websocket
+        self.engine = services.engine
+        self.projections = services.engine.projections
+        self.hearing = hearing
+        now = self.engine.clock()
+        # when it last sent a frame (``Connection.read``); never listed: the subscriber has none
+        self.screen = ScreenFacts(
+            id=secrets.token_hex(4),
+            face="live",
+            role="anonymous",
+            credential_id=None,
+            address=shortened(client_address(websocket)),
+            connected_at=now,
+            last_seen_at=now,
+        )
+        self.subscriber = Subscriber(
+            hearing.event.id,
+            Audience.LIVE,
+            None,
+            True,
+            send=sender(websocket),
+            snapshot=self.snapshot_frame,
+        )
+        self.frames = services.throttle.frames()
+        self.closing: asyncio.Task[None] | None = None
+
+    def shut(self, code: int, reason: str) -> None:
+        """The page was withdrawn: no update from now on; say so, then close with ``code``."""
+        if self.closing is not None:
+            return
+        self.engine.hub.remove(self.subscriber)
+        self.closing = asyncio.ensure_future(_refuse(self.websocket, "not_published", reason))
+
+    def snapshot_frame(self) -> Encoded:
+        segment = self.segment()
+        if segment is None:
+            return encode(self.projections.empty_snapshot(self.hearing, Audience.LIVE))
+        return encode(self.projections.snapshot(segment, Audience.LIVE, None))
+
+    def sync(self, hello: Hello) -> None:
+        """Missed updates and ``synced``, or a fresh snapshot (nothing personal, no outcome)."""
+        segment = self.segment()
+        sub = self.subscriber
+        missed = None
+        if (
+            segment is not None
+            and hello.last_version is not None
+            and hello.segment_id == segment.id
+        ):
+            missed = self.engine.hub.missed(
+                segment.id, Audience.LIVE, hello.last_version, segment.version
+            )
+        if missed is None or segment is None:
+            sub.push(self.snapshot_frame())
+            return
+        for frame in missed:
+            sub.push(frame)
+        synced = {"type": "synced", "segment_id": segment.id, "version": segment.version}
+        sub.push(encode({**synced, "server_time": self.engine.clock()}))
+
+    async def command(self, data: dict[str, Any]) -> None:
+        raw_id = data.get("command_id")
+        extra = {"command_id": raw_id} if isinstance(raw_id, str) else {}
+        self.error("forbidden", "the public live page sends no commands", **extra)
+
+
+async def _refuse(websocket: WebSocket, code: str, message: str) -> None:
+    """An ``error`` frame naming the refusal, then the close code that goes with it."""
+    with contextlib.suppress(Exception):  # the client may be gone already
+        await websocket.send_text(encode({"type": "error", "code": code, "message": message}).text)
+        await websocket.close(code=_CLOSE_CODES.get(code, 4400), reason=code)
+
+
+async def serve_live(websocket: WebSocket, *, event_id: str) -> None:
+    services = services_of(websocket)
+    if not origin_allowed(websocket, services):
+        await deny(websocket, 403, "origin_not_allowed", "this origin may not open a socket here")
+        return
+    throttle = services.throttle
+    limit = throttle.limits.live_connections_per_address
+    key = ("live", address_key(client_address(websocket)))
+    # refused after the handshake, not before it: a page learns why, and waits before it asks
+    # again (several processes: asking now has the others' count known by the hello)
+    room = throttle.has_room(key, limit)
+    await websocket.accept()
+    if published(services, event_id) is None:  # said at once: no hello to wait for
+        await _refuse(websocket, "not_published", NOT_PUBLISHED)
+        return
+    if not room:
+        await _refuse(websocket, "too_many_connections", _too_many(limit))
+        return
+    try:
+        hello = await _first_hello(websocket)
+        hearing = published(services, event_id)  # withdrawn while the hello came?
+        if hearing is None:
+            raise ProtocolError("not_published", NOT_PUBLISHED)
+        if not throttle.open_socket(key, limit):
+            raise ProtocolError("too_many_connections", _too_many(limit))
+    except (ProtocolError, TimeoutError) as error:
+        code = error.code if isinstance(error, ProtocolError) else "hello_timeout"
+        message = error.message if isinstance(error, ProtocolError) else "no hello within 10 s"
+        await _refuse(websocket, code, message)
+        return
+    except WebSocketDisconnect:
+        return
+    try:
+        await _serve(websocket, services, hearing, hello)
+    finally:
+        throttle.close_socket(key)
+
+
+async def _serve(websocket: WebSocket, services: Services, hearing: Hearing, hello: Hello) -> None:
+    engine = services.engine
+    connection = LiveConnection(websocket, services, hearing)
+    followed = engine.projections.followed_segment(hearing)
+    engine.hub.add(connection.subscriber, followed.id if followed is not None else "")
+    services.sockets.add_live(hearing.event.id, connection)
+    try:
+        connection.sync(hello)
+        await connection.read()
+    finally:
+        services.sockets.discard_live(hearing.event.id, connection)
+        engine.hub.remove(connection.subscriber)

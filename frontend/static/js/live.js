@@ -1,0 +1,120 @@
+// The public live page (/live/{event_id}): the speakers list as the room display shows it — the
+// segment, who has the floor and their time, the next speakers — for delegations following from
+// elsewhere and for a webcast, on a phone or a laptop. No key: its socket (/ws/live/{event_id})
+// is the `live` audience, which the server cuts from the display's view (app/views.py
+// live_view), and only while the organiser publishes the page. Unpublished, or withdrawn while
+// open, the socket says `not_published` and closes (4404): the page says so and asks again every
+// little while, so it comes back by itself once published. It draws what the server sends, with
+// the display's own drawing (speakers.js), and works no rule out: the next speakers are the ones
+// sent, the time left is the timer's facts on the server's clock (client.js). Its language:
+// ?lang= in its link, else the browser's (among the six), else English.
+import { FloorConnection, msToNextSecond, tickOnTheSecond } from "./client.js";
+import { setText } from "./dom.js";
+import { apply, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
+import { noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js";
+
+const $ = (id) => document.getElementById(id);
+/** How long an unpublished page waits before it asks again (and up to a fifth more, at random). */
+const RETRY_MS = 15000;
+/** The close code of a page that is not (or no longer) published (app/api/sockets.py). */
+const CLOSE_NOT_PUBLISHED = 4404;
+/** The close code of a page refused for too many live pages open from its address. */
+const CLOSE_TOO_MANY = 4429;
+
+const eventId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+setLanguage(pickRoomLanguage(new URLSearchParams(location.search).get("lang"), null), { remember: false });
+apply(document);
+
+let shownLayout = null; // what the speaker and the next speakers show, to redraw them only on a change
+let retry = null;
+
+/** Published (the floor) or not (a notice), as the server last said. */
+function showPublished(published) {
+  document.body.dataset.published = published ? "yes" : "no";
+  $("live-header").hidden = !published;
+  $("live-main").hidden = !published;
+  $("unpublished").hidden = published;
+  if (!published) {
+    shownLayout = null;
+    document.title = t("live.not_published");
+  }
+}
+
+function render(connection) {
+  showPublished(true);
+  const state = connection.state;
+  const event = connection.event || {};
+  setText($("event-title"), [event.title, event.room].filter(Boolean).join(" · "));
+  document.body.dataset.speaker = state && state.current ? "on" : "none";
+  if (!state) {
+    setText($("segment-title"), event.title || "Floorkeeper");
+    document.title = `${event.title || "Floorkeeper"} — ${t("live.badge")}`;
+    setText($("notice"), t("display.waiting"));
+    tick(connection);
+    return;
+  }
+  setText($("segment-title"), state.segment.title);
+  document.title = `${state.segment.title} — ${t("live.badge")}`;
+  setText($("notice"), noticeOf(state));
+  const layout = JSON.stringify([state.current, state.paused, state.queue, currentLanguage()]);
+  if (layout !== shownLayout) {
+    shownLayout = layout;
+    renderSpeaker(state.current, state.paused);
+    renderNext(state.queue); // the next speakers the server sent: the display's three
+  }
+  tick(connection);
+}
+
+function tick(connection) {
+  renderTimes(connection.state, connection.event, connection.clock.now());
+}
+
+/** Ask again in a while (jittered, so that pages do not all ask at once), afresh. */
+function later(connection) {
+  connection.stop();
+  // a fresh snapshot when it is published again, not updates since a version it was shown before
+  connection.segmentId = null;
+  connection.version = null;
+  clearTimeout(retry);
+  retry = setTimeout(() => connection.start(), RETRY_MS * (1 + Math.random() / 5));
+}
+
+/** Not published: say so, and ask again in a while. */
+function notPublished(connection) {
+  showPublished(false);
+  $("connection").hidden = true;
+  later(connection);
+}
+
+/** Too many live pages open from this network: say it is reconnecting, and ask again in a while. */
+function crowded(connection) {
+  $("connection").hidden = false;
+  later(connection);
+}
+
+function main() {
+  const connection = new FloorConnection(`/ws/live/${encodeURIComponent(eventId)}`);
+  connection.addEventListener("change", () => render(connection));
+  connection.addEventListener("servererror", (event) => {
+    if (event.detail.code === "not_published") notPublished(connection);
+    else if (event.detail.code === "too_many_connections") crowded(connection);
+  });
+  connection.addEventListener("closed", (event) => {
+    if (event.detail.code === CLOSE_NOT_PUBLISHED) notPublished(connection);
+    else if (event.detail.code === CLOSE_TOO_MANY) crowded(connection);
+  });
+  connection.addEventListener("status", (event) => {
+    $("connection").hidden = event.detail !== "reconnecting" || document.body.dataset.published === "no";
+  });
+  connection.start();
+  // each new second drawn at the instant the server's clock reaches it, as on the room display
+  const redraw = tickOnTheSecond(
+    () => tick(connection),
+    () => msToNextSecond(connection.state?.current?.timer, connection.clock.now()),
+    250,
+  );
+  connection.addEventListener("change", redraw);
+  window.floorConnection = connection; // for the browser tests
+}
+
+main();

@@ -1,0 +1,140 @@
+// What the room display and the public live page draw alike: the speaker with their affiliation,
+// floor language and remote marker, the turn an interposed one paused, the next speakers, the
+// notice under the speaker, the speaker's time and the time of day. Both pages have the same
+// elements (#speaker-name, #speaker-org, #speaker-meta, #speaker-paused, #next, #notice,
+// #remaining, #time-of-day); each draws the view the server sent it and works no rule out.
+import { formatClock, phaseOf, remainingMs } from "./client.js";
+import { fill, h, setText, timeOfDay } from "./dom.js";
+import { constituencyLabel, currentLanguage, floorLanguageName, floorLanguageTag, kindLabel, t } from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+
+/**
+ * Organisation and constituency, without saying the same thing twice: the line reads in the
+ * page's direction, the organisation (people's text) in its own bidi island within it.
+ */
+export function affiliation(entry) {
+  const constituency = entry.constituency === "other" ? "" : constituencyLabel(entry.constituency);
+  const organisation = entry.organisation || "";
+  const parts = [organisation ? h("bdi", { class: "organisation" }, organisation) : null];
+  if (constituency && constituency.toLowerCase() !== organisation.toLowerCase()) parts.push(constituency);
+  return parts.filter(Boolean).flatMap((part, index) => (index ? [" · ", part] : [part]));
+}
+
+/** The speaker's floor language ("FR") and, when they speak from elsewhere, a remote marker. */
+export function tags(entry) {
+  const language = entry.language
+    ? h(
+        "span",
+        { class: "lang-tag", title: floorLanguageName(entry.language), "aria-label": t("who.floor_language", { language: floorLanguageName(entry.language) }) },
+        floorLanguageTag(entry.language),
+      )
+    : null;
+  const remote = entry.attendance === "remote" ? h("span", { class: "remote-tag" }, t("who.remote")) : null;
+  return [language, remote].filter(Boolean);
+}
+
+/** A size for a name by its length, so a long one wraps onto few lines instead of many. */
+export function lengthClass(text) {
+  const length = [...(text || "")].length;
+  if (length <= 22) return "s";
+  if (length <= 44) return "m";
+  if (length <= 80) return "l";
+  return "xl";
+}
+
+/** A line-clamped text is cut when it holds more than it shows (by a line: not the glyphs' overhang). */
+function clamped(text) {
+  return text.scrollHeight - text.clientHeight > parseFloat(getComputedStyle(text).fontSize) * 0.6;
+}
+
+/**
+ * Step `node`'s data-fit down (CSS makes each step smaller) until `box` holds its content and no
+ * line-clamped text in it is cut; at the last step the clamps (…) are the floor. Runs on a change
+ * of content or size, not on the tick.
+ */
+export function fitInside(box, node, steps = 5) {
+  const fits = () =>
+    box.scrollHeight <= box.clientHeight + 1 &&
+    box.scrollWidth <= box.clientWidth + 1 &&
+    [...node.querySelectorAll(".clamp")].every((text) => !clamped(text));
+  for (let step = 0; step < steps; step += 1) {
+    node.dataset.fit = String(step);
+    if (fits()) return step;
+  }
+  return steps - 1;
+}
+
+/** Under the speaker: the segment has ended, the floor opens shortly, the list is closed. */
+export function noticeOf(state) {
+  let notice = "";
+  if (state.segment.status === "ended") notice = t("display.segment_ended");
+  else if (!state.current) notice = t("display.waiting");
+  if (!state.settings.list_open) notice = [notice, t("display.list_closed")].filter(Boolean).join(" · ");
+  return notice;
+}
+
+/** Who has the floor (and, under an interposed question or answer, the turn it paused). */
+export function renderSpeaker(current, paused) {
+  const name = $("speaker-name");
+  setText(name, current ? current.name : "");
+  name.dataset.length = lengthClass(current && current.name);
+  fill($("speaker-org"), current ? affiliation(current) : []);
+  fill($("speaker-meta"), current ? [h("span", { class: "speaker-kind" }, kindLabel(current.kind)), tags(current)] : []);
+  // an interposed question or answer: the turn it paused, small, under it (it comes back after)
+  $("speaker-paused").hidden = !paused;
+  if (paused) {
+    fill(
+      $("speaker-paused"),
+      t("display.paused")
+        .split(/(\{name\})/)
+        .map((part) => (part === "{name}" ? h("bdi", {}, paused.name) : part))
+        .filter(Boolean),
+    );
+  } else fill($("speaker-paused"));
+}
+
+/** The next speakers, as given (the display takes the queue's first three; the live page is sent those). */
+export function renderNext(next) {
+  fill(
+    $("next"),
+    next.length
+      ? next.map((entry) =>
+          h(
+            "li",
+            { class: "next-entry" },
+            h(
+              "p",
+              { class: "next-head" },
+              h("span", { class: "next-name clamp", dir: "auto", dataset: { length: lengthClass(entry.name) } }, entry.name),
+              h("span", { class: "next-tags" }, tags(entry)),
+            ),
+            h("p", { class: "next-org clamp" }, affiliation(entry)),
+          ),
+        )
+      : h("li", { class: "next-empty" }, t("display.no_one_queued")),
+  );
+}
+
+/** The time of day in the event's zone, in Latin digits; Arabic in 24 hours (no ص/م to place). */
+export function clockLocale() {
+  const language = currentLanguage();
+  return language === "ar" ? "ar-u-nu-latn-hc-h23" : `${language}-u-nu-latn`;
+}
+
+/** The time of day and the speaker's time at the server's instant `now`, coloured by phase. */
+export function renderTimes(state, event, now) {
+  setText($("time-of-day"), timeOfDay(now, (event || {}).timezone, clockLocale()));
+  const current = state && state.current;
+  const remaining = $("remaining");
+  if (!current) {
+    setText(remaining, "");
+    remaining.className = "remaining";
+    return;
+  }
+  const ms = remainingMs(current.timer, now);
+  const phase = phaseOf(ms, state.settings);
+  setText(remaining, formatClock(ms));
+  remaining.className = `remaining phase-${phase}${current.timer.state === "running" ? "" : " stopped"}`;
+  remaining.setAttribute("aria-label", phase === "overtime" ? `${t("display.overtime")} ${formatClock(ms)}` : formatClock(ms));
+}

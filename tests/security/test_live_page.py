@@ -1,0 +1,223 @@
+"""The public live page (``/live/{event_id}`` and its socket ``/ws/live/{event_id}``): off by
+default, published and withdrawn by the organiser, no key, the ``live`` audience only, capped per
+address."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from app.api.live import LIVE_SOCKET_ROUTES, live_target
+from app.api.sockets import CLOSE_NOT_PUBLISHED
+
+from .conftest import NO_LIMITS, AppFactory, World, build_world
+from .test_limits import limited
+
+LIVE_EVENT_KEYS = {"id", "title", "room", "timezone"}
+
+
+def _publish(world: World, published: bool, role: str = "organiser") -> dict[str, Any]:
+    response = world.call(
+        role, "PATCH", f"/events/{world.event['id']}", json={"live_published": published}
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def _open(client: TestClient, event_id: str, **hello: Any) -> Any:
+    socket = client.websocket_connect(f"/ws/live/{event_id}").__enter__()
+    socket.send_json({"type": "hello", **hello})
+    return socket
+
+
+def _refused(socket: Any, code: str, close: int) -> dict[str, Any]:
+    frame = socket.receive_json()
+    assert (frame["type"], frame["code"]) == ("error", code), frame
+    with pytest.raises(WebSocketDisconnect) as closed:
+        socket.receive_json()
+    assert closed.value.code == close
+    socket.__exit__(None, None, None)
+    return dict(frame)
+
+
+def _until_pong(socket: Any) -> list[dict[str, Any]]:
+    """Every frame queued for this socket before the answer to a ping sent now."""
+    socket.send_json({"type": "ping", "t": 1})
+    frames = []
+    while (frame := socket.receive_json())["type"] != "pong":
+        frames.append(frame)
+    return frames
+
+
+def test_the_socket_path_is_read_like_the_others() -> None:
+    assert LIVE_SOCKET_ROUTES == {"/ws/live/": "event_id"}
+    assert live_target("/ws/live/abc") == {"event_id": "abc"}
+    assert live_target("/ws/live/") is None
+    assert live_target("/ws/live/abc/def") is None
+    assert live_target("/ws/events/abc") is None
+
+
+def test_the_live_page_is_off_by_default_and_its_socket_refused(world: World) -> None:
+    assert (
+        world.call("organiser", "GET", f"/events/{world.event['id']}").json()["live_published"]
+        is False
+    )
+    page = world.client.get(f"/live/{world.event['id']}")  # the page itself: static, anyone
+    assert (
+        page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
+    )
+    refusal = _refused(_open(world.client, world.event["id"]), "not_published", 4404)
+    assert refusal["message"] == "this meeting day's live page is not published"
+    assert CLOSE_NOT_PUBLISHED == 4404
+    # an unknown meeting day reads the same: ids are not probed
+    _refused(_open(world.client, "no-such-event"), "not_published", 4404)
+
+
+def test_only_the_organiser_publishes_and_the_desk_sees_it(world: World) -> None:
+    for role in ("moderator", "display", "delegate", "rapporteur", "booth"):
+        response = world.call(
+            role, "PATCH", f"/events/{world.event['id']}", json={"live_published": True}
+        )
+        assert response.status_code == 403, role
+    assert _publish(world, True)["live_published"] is True
+    assert world.call("moderator", "GET", f"/events/{world.event['id']}").json()["live_published"]
+    assert _publish(world, False)["live_published"] is False
+
+
+def test_the_published_page_is_the_live_audience_and_nothing_more(world: World) -> None:
+    _publish(world, True)
+    event_id = world.event["id"]
+    # a credential in the hello changes nothing: the live page is the live audience
+    socket = _open(world.client, event_id, token=world.tokens["organiser"])
+    snapshot = socket.receive_json()
+    assert snapshot["type"] == "snapshot" and snapshot["audience"] == "live"
+    assert set(snapshot["event"]) == LIVE_EVENT_KEYS
+    assert "join_code" not in str(snapshot) and world.event["join_code"] not in str(snapshot)
+    for absent in ("programme", "outcome", "instruments", "live_segment_id", "mine"):
+        assert absent not in snapshot
+    assert set(snapshot["state"]) == {"segment", "settings", "current", "paused", "queue"}
+
+    # a turn: the speaker is added, called, the timer runs; a message and a note stay private
+    for command in (
+        {"type": "add_speaker", "name": "Bruno Silva", "organisation": "City of São Paulo"},
+        {"type": "call_next"},
+        {"type": "start_timer"},
+        {"type": "set_message", "text": "Please conclude"},
+        {"type": "set_notes", "text": "private: the mayor leaves at noon"},
+    ):
+        assert world.command("organiser", command).status_code == 200
+    frames = _until_pong(socket)
+    updates = [frame for frame in frames if frame["type"] == "update"]
+    assert [frame["type"] for frame in frames] == ["update"] * len(updates)
+    text = str(frames)
+    assert "Bruno Silva" in text and "Please conclude" not in text and "private" not in text
+
+    # the programme changes: every other screen is told, the live page is not
+    segment = {"title": "Thematic discussion II", "command_id": uuid.uuid4().hex}
+    response = world.call("organiser", "POST", f"/events/{event_id}/segments", json=segment)
+    assert response.status_code == 201
+    assert _until_pong(socket) == []
+
+    # nothing to command from here
+    frame: dict[str, Any] = {
+        "type": "command",
+        "command_id": "c1",
+        "command": {"type": "end_turn"},
+    }
+    before = world.state()["version"]
+    socket.send_json(frame)
+    refusal = socket.receive_json()
+    assert (refusal["code"], refusal["command_id"]) == ("forbidden", "c1")
+    assert world.state()["version"] == before
+    socket.__exit__(None, None, None)
+
+
+def test_a_live_page_resumes_from_its_last_version(world: World) -> None:
+    _publish(world, True)
+    socket = _open(world.client, world.event["id"])
+    snapshot = socket.receive_json()
+    socket.__exit__(None, None, None)
+    world.command("organiser", {"type": "add_speaker", "name": "Chen Wei"})
+    again = _open(
+        world.client,
+        world.event["id"],
+        segment_id=snapshot["segment_id"],
+        last_version=snapshot["version"],
+    )
+    update, synced = again.receive_json(), again.receive_json()
+    assert (update["type"], update["version"], synced["type"]) == (
+        "update",
+        snapshot["version"] + 1,
+        "synced",
+    )
+    assert update["patch"][0]["value"]["name"] == "Chen Wei"
+    again.__exit__(None, None, None)
+
+
+def test_withdrawing_closes_the_open_pages_and_nothing_else(world: World) -> None:
+    _publish(world, True)
+    event_id = world.event["id"]
+    pages = [_open(world.client, event_id) for _ in range(2)]
+    assert all(page.receive_json()["type"] == "snapshot" for page in pages)
+    display = world.client.websocket_connect(f"/ws/events/{event_id}").__enter__()
+    display.send_json({"type": "hello", "token": world.tokens["display"]})
+    assert display.receive_json()["type"] == "snapshot"
+
+    _publish(world, False)
+    for page in pages:
+        refusal = _refused(page, "not_published", 4404)
+        assert refusal["message"] == "this meeting day's live page is not published"
+    assert _until_pong(display) == []  # the room's screens are not even sent a snapshot
+    services = world.client.app.state.services  # type: ignore[attr-defined]
+    assert services.sockets.count_live(event_id) == 0
+    _refused(_open(world.client, event_id), "not_published", 4404)
+
+    _publish(world, True)  # published again: a page opens again
+    page = _open(world.client, event_id)
+    assert page.receive_json()["type"] == "snapshot"
+    page.__exit__(None, None, None)
+    display.__exit__(None, None, None)
+
+
+def test_live_pages_are_capped_per_address(make_client: AppFactory) -> None:
+    world, _ = limited(make_client, live_connections_per_address=2)
+    _publish(world, True)
+    event_id = world.event["id"]
+    first, second = _open(world.client, event_id), _open(world.client, event_id)
+    assert first.receive_json()["type"] == second.receive_json()["type"] == "snapshot"
+    refusal = _refused(_open(world.client, event_id), "too_many_connections", 4429)
+    assert "2 live pages are already open from this network address" in refusal["message"]
+    first.__exit__(None, None, None)  # closing one makes room
+    third = _open(world.client, event_id)
+    assert third.receive_json()["type"] == "snapshot"
+    # the cap is the live page's own: the room's screens of the same address are not counted
+    display = world.client.websocket_connect(f"/ws/events/{event_id}").__enter__()
+    display.send_json({"type": "hello", "token": world.tokens["display"]})
+    assert display.receive_json()["type"] == "snapshot"
+    for socket in (second, third, display):
+        socket.__exit__(None, None, None)
+
+
+def test_the_cap_is_counted_by_address_key(make_client: AppFactory) -> None:
+    """No cap with ``0``; the key is ("live", address) so a link's count never mixes in."""
+    client = make_client(NO_LIMITS)
+    world = build_world(client)
+    _publish(world, True)
+    sockets = [_open(client, world.event["id"]) for _ in range(5)]
+    assert all(socket.receive_json()["type"] == "snapshot" for socket in sockets)
+    throttle = client.app.state.services.throttle  # type: ignore[attr-defined]
+    assert throttle.socket_counts() == {("live", "testclient"): 5}
+    for socket in sockets:
+        socket.__exit__(None, None, None)
+    assert throttle.socket_counts() == {}
+
+
+def test_the_live_qr_code_carries_the_public_link(world: World) -> None:
+    response = world.call("organiser", "GET", f"/events/{world.event['id']}/live-qr.svg")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/svg+xml" and b"<svg" in response.content
+    assert response.headers["x-live-url"] == f"http://floor.test/live/{world.event['id']}"
