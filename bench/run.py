@@ -236,6 +236,8 @@ class Moderator:
         self.dump: asyncio.Future[dict[str, Any]] | None = None
         self.version = 0
         self.counter = 0
+        #: why the moderator's socket no longer reads (answers will not come), if it does not
+        self.gone: str | None = None
 
     async def open(self) -> None:
         self.ws = await open_socket(self.url)
@@ -256,12 +258,16 @@ class Moderator:
                     self.answers[frame["command_id"]] = (time.monotonic(), frame)
                 elif kind == "dump" and self.dump is not None:
                     self.dump.set_result(frame)
-                elif kind in ("update", "state"):
+                elif kind in ("update", "state") and isinstance(frame.get("version"), int):
                     self.update_sizes[frame["version"]] = len(raw)
                 if isinstance(frame.get("version"), int) and kind != "mine":
                     self.version = max(self.version, frame["version"])
-        except ConnectionClosed:
-            pass
+        except ConnectionClosed as closed:
+            self.gone = f"the moderator's socket closed: {closed}"
+        except Exception as error:  # a frame this reader did not expect: say so, do not hang
+            self.gone = f"the moderator's reader failed: {error!r}"
+            log("moderator", self.gone)
+            raise
 
     async def send(self, command: dict[str, Any]) -> str:
         assert self.ws is not None
@@ -284,7 +290,9 @@ class Moderator:
     async def acked(self, ids: list[str], wait: float = 60) -> list[tuple[float, int]]:
         """(sent, version) of each acknowledged command, once all are answered."""
         deadline = time.monotonic() + wait
-        while time.monotonic() < deadline and any(i not in self.answers for i in ids):  # noqa: ASYNC110
+        while time.monotonic() < deadline and any(i not in self.answers for i in ids):
+            if self.gone is not None:
+                raise RuntimeError(self.gone)
             await asyncio.sleep(0.02)
         out = []
         for command_id in ids:
