@@ -22,12 +22,14 @@ I18N = JS / "i18n.js"
 SIX = ("ar", "zh", "en", "fr", "ru", "es")
 
 #: The room faces and the phone: their pages and the modules that put words on them.
-PAGES = ("display.html", "clock.html", "booth.html", "delegate.html")
+PAGES = ("display.html", "clock.html", "booth.html", "delegate.html", "live.html")
 MODULES = (
     "display.js",
     "clock.js",
     "booth.js",
     "delegate.js",
+    "live.js",
+    "speakers.js",
     "i18n.js",
     *(f"delegate/{path.name}" for path in sorted((JS / "delegate").glob("*.js"))),
 )
@@ -180,10 +182,13 @@ def test_the_room_faces_use_the_new_words() -> None:
         ("booth.html", "signal.no_sound"),
         ("booth.js", "booth.ends_in"),
         ("booth.js", "who.remote"),
-        ("display.js", "who.floor_language"),
+        ("speakers.js", "who.floor_language"),  # the display's and the live page's drawing
         ("display.html", "display.qr_alt"),
         ("delegate.html", "join.gender"),
         ("i18n.js", "language.other"),  # floorLanguageName, which the join form calls
+        ("live.html", "live.not_published"),
+        ("live.html", "live.badge"),
+        ("live.js", "live.not_published"),
     ]:
         assert (where, key) in used, (where, key)
 

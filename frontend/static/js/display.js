@@ -7,28 +7,14 @@
 // the interpreters. Its language: ?lang= in its link, else the event's (i18n.js pickRoomLanguage);
 // times, the clock and the join link read left to right on an Arabic screen too, names and titles
 // in their own direction. What is long shrinks to fit the screen (fitInside), never off it.
-import {
-  actAs,
-  formatClock,
-  phaseOf,
-  remainingMs,
-} from "./client.js";
+import { actAs } from "./client.js";
 import { eventIdFromPath, startRoomScreen } from "./room.js";
-import { fill, h, setText, timeOfDay } from "./dom.js";
+import { fill, h, setText } from "./dom.js";
 import { GCM_OBJECTIVES } from "./gcm.js";
 import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
-import {
-  apply,
-  constituencyLabel,
-  contributionKindLabel,
-  currentLanguage,
-  floorLanguageName,
-  floorLanguageTag,
-  kindLabel,
-  pickRoomLanguage,
-  setLanguage,
-  t,
-} from "./i18n.js";
+import { apply, constituencyLabel, contributionKindLabel, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
+// the speaker, the next speakers, the notice and the times, drawn as the public live page draws them
+import { fitInside, noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js";
 
 const $ = (id) => document.getElementById(id);
 actAs("display");
@@ -48,62 +34,6 @@ function followLanguage(event) {
   apply(document);
   shownReflection = null;
   shownLayout = null;
-}
-
-/**
- * Organisation and constituency, without saying the same thing twice: the line reads in the
- * page's direction, the organisation (people's text) in its own bidi island within it.
- */
-function affiliation(entry) {
-  const constituency = entry.constituency === "other" ? "" : constituencyLabel(entry.constituency);
-  const organisation = entry.organisation || "";
-  const parts = [organisation ? h("bdi", { class: "organisation" }, organisation) : null];
-  if (constituency && constituency.toLowerCase() !== organisation.toLowerCase()) parts.push(constituency);
-  return parts.filter(Boolean).flatMap((part, index) => (index ? [" · ", part] : [part]));
-}
-
-/** The speaker's floor language ("FR") and, when they speak from elsewhere, a remote marker. */
-function tags(entry) {
-  const language = entry.language
-    ? h(
-        "span",
-        { class: "lang-tag", title: floorLanguageName(entry.language), "aria-label": t("who.floor_language", { language: floorLanguageName(entry.language) }) },
-        floorLanguageTag(entry.language),
-      )
-    : null;
-  const remote = entry.attendance === "remote" ? h("span", { class: "remote-tag" }, t("who.remote")) : null;
-  return [language, remote].filter(Boolean);
-}
-
-/** A size for a name by its length, so a long one wraps onto few lines instead of many. */
-function lengthClass(text) {
-  const length = [...(text || "")].length;
-  if (length <= 22) return "s";
-  if (length <= 44) return "m";
-  if (length <= 80) return "l";
-  return "xl";
-}
-
-/** A line-clamped text is cut when it holds more than it shows (by a line: not the glyphs' overhang). */
-function clamped(text) {
-  return text.scrollHeight - text.clientHeight > parseFloat(getComputedStyle(text).fontSize) * 0.6;
-}
-
-/**
- * Step `node`'s data-fit down (CSS makes each step smaller) until `box` holds its content and no
- * line-clamped text in it is cut; at the last step the clamps (…) are the floor. Runs on a change
- * of content or size, not on the tick.
- */
-function fitInside(box, node, steps = 5) {
-  const fits = () =>
-    box.scrollHeight <= box.clientHeight + 1 &&
-    box.scrollWidth <= box.clientWidth + 1 &&
-    [...node.querySelectorAll(".clamp")].every((text) => !clamped(text));
-  for (let step = 0; step < steps; step += 1) {
-    node.dataset.fit = String(step);
-    if (fits()) return step;
-  }
-  return steps - 1;
 }
 
 function fitAll() {
@@ -212,10 +142,7 @@ function render(connection) {
   const current = state.current;
   const next = state.queue.slice(0, 3);
   renderJoin(event);
-  let notice = "";
-  if (state.segment.status === "ended") notice = t("display.segment_ended");
-  else if (!current) notice = t("display.waiting");
-  if (!state.settings.list_open) notice = [notice, t("display.list_closed")].filter(Boolean).join(" · ");
+  const notice = noticeOf(state);
   setText($("notice"), notice);
   const layout = JSON.stringify([current, state.paused, next, notice, currentLanguage(), document.body.className]);
   if (layout !== shownLayout) {
@@ -227,46 +154,6 @@ function render(connection) {
   } else tick(connection);
 }
 
-function renderSpeaker(current, paused) {
-  const name = $("speaker-name");
-  setText(name, current ? current.name : "");
-  name.dataset.length = lengthClass(current && current.name);
-  fill($("speaker-org"), current ? affiliation(current) : []);
-  fill($("speaker-meta"), current ? [h("span", { class: "speaker-kind" }, kindLabel(current.kind)), tags(current)] : []);
-  // an interposed question or answer: the turn it paused, small, under it (it comes back after)
-  $("speaker-paused").hidden = !paused;
-  if (paused) {
-    fill(
-      $("speaker-paused"),
-      t("display.paused")
-        .split(/(\{name\})/)
-        .map((part) => (part === "{name}" ? h("bdi", {}, paused.name) : part))
-        .filter(Boolean),
-    );
-  } else fill($("speaker-paused"));
-}
-
-function renderNext(next) {
-  fill(
-    $("next"),
-    next.length
-      ? next.map((entry) =>
-          h(
-            "li",
-            { class: "next-entry" },
-            h(
-              "p",
-              { class: "next-head" },
-              h("span", { class: "next-name clamp", dir: "auto", dataset: { length: lengthClass(entry.name) } }, entry.name),
-              h("span", { class: "next-tags" }, tags(entry)),
-            ),
-            h("p", { class: "next-org clamp" }, affiliation(entry)),
-          ),
-        )
-      : h("li", { class: "next-empty" }, t("display.no_one_queued")),
-  );
-}
-
 function renderJoin(event) {
   if (event.join_code && event.join_code !== shownJoinCode) {
     // a new code (the organiser rotated it) means a new link and a new QR code
@@ -276,27 +163,8 @@ function renderJoin(event) {
   }
 }
 
-/** The time of day in the event's zone, in Latin digits; Arabic in 24 hours (no ص/م to place). */
-function clockLocale() {
-  const language = currentLanguage();
-  return language === "ar" ? "ar-u-nu-latn-hc-h23" : `${language}-u-nu-latn`;
-}
-
 function tick(connection) {
-  const event = connection.event || {};
-  setText($("time-of-day"), timeOfDay(connection.clock.now(), event.timezone, clockLocale()));
-  const current = connection.state && connection.state.current;
-  const remaining = $("remaining");
-  if (!current) {
-    setText(remaining, "");
-    remaining.className = "remaining";
-    return;
-  }
-  const ms = remainingMs(current.timer, connection.clock.now());
-  const phase = phaseOf(ms, connection.state.settings);
-  setText(remaining, formatClock(ms));
-  remaining.className = `remaining phase-${phase}${current.timer.state === "running" ? "" : " stopped"}`;
-  remaining.setAttribute("aria-label", phase === "overtime" ? `${t("display.overtime")} ${formatClock(ms)}` : formatClock(ms));
+  renderTimes(connection.state, connection.event, connection.clock.now());
 }
 
 function main() {

@@ -1,5 +1,6 @@
-// The event: its details (a new one with the organiser key, or changes to this one), and how
-// delegates join: the join code, its link and QR code, rotated after a confirmation.
+// The event: its details (a new one with the organiser key, or changes to this one), how
+// delegates join (the join code, its link and QR code, rotated after a confirmation), and its
+// public live page (its link and QR code, published or withdrawn: withdrawing asks first).
 
 import { setText } from "../dom.js";
 import { confirmAction, copyField } from "./util.js";
@@ -30,7 +31,36 @@ export function createEventSection(desk) {
     $("event-form-cancel").hidden = Boolean(event) || !desk.events.length;
     setText($("event-form-status"), event ? "" : "New");
     $("join-panel").hidden = !event;
-    if (event) renderJoin(event);
+    $("live-panel").hidden = !event;
+    if (event) {
+      renderJoin(event);
+      renderLive(event);
+    }
+  }
+
+  /** The public live page: published or not (as the server says), its link and QR code. */
+  function renderLive(event) {
+    const published = Boolean(event.live_published);
+    const link = `${location.origin}/live/${encodeURIComponent(event.id)}`;
+    const anchor = $("live-link");
+    anchor.href = link;
+    setText(anchor, link);
+    const source = `/api/v1/events/${encodeURIComponent(event.id)}/live-qr.svg`;
+    if ($("live-qr").getAttribute("src") !== source) $("live-qr").src = source;
+    const state = $("live-state");
+    state.dataset.state = published ? "published" : "off";
+    setText(state, published ? "Published" : "Not published");
+    $("live-panel").dataset.published = published ? "yes" : "no";
+    const toggle = $("live-toggle");
+    setText(toggle, published ? "Withdraw the live page…" : "Publish the live page");
+    toggle.className = `btn btn-small ${published ? "btn-danger" : "btn-primary"}`;
+    toggle.setAttribute("aria-haspopup", published ? "dialog" : "false");
+    setText(
+      $("live-hint"),
+      published
+        ? "Anyone with the link sees the floor now. Withdrawing takes it down at once: the pages open then say it is not published."
+        : "Off until you publish it. Withdrawing takes it down at once: the pages open then say it is not published.",
+    );
   }
 
   function renderJoin(event) {
@@ -110,6 +140,39 @@ export function createEventSection(desk) {
       desk.changed("event");
     } catch {
       // shown by desk.call
+    }
+  });
+
+  $("live-copy").addEventListener("click", async () => {
+    const field = document.createElement("input");
+    field.value = $("live-link").href;
+    field.className = "visually-hidden";
+    document.body.append(field);
+    const copied = await copyField(field);
+    field.remove();
+    desk.notices.show(copied ? "The live page's link is copied." : "Select the link and copy it.");
+  });
+
+  $("live-toggle").addEventListener("click", async () => {
+    const publish = !desk.event.live_published;
+    if (!publish) {
+      const sure = await confirmAction({
+        title: "Withdraw the public live page?",
+        text: "It goes off at once: every page open on it now says it is not published. You can publish it again later; the link stays the same.",
+        ok: "Withdraw the live page",
+      });
+      if (!sure) return;
+    }
+    const toggle = $("live-toggle");
+    toggle.disabled = true;
+    try {
+      desk.event = await desk.call("PATCH", `/events/${encodeURIComponent(desk.event.id)}`, { live_published: publish });
+      desk.notices.show(publish ? "The live page is published: anyone with its link can follow the floor." : "The live page is withdrawn.");
+      desk.changed("event");
+    } catch {
+      // shown by desk.call
+    } finally {
+      toggle.disabled = false;
     }
   });
 

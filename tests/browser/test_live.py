@@ -1,0 +1,219 @@
+"""The public live page (``/live/{event_id}``) in Chromium, beside the room display: it follows a
+whole turn, says "not published" when the organiser withdraws it, and holds no text the room
+display does not hold."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from .conftest import assert_accessible, projected_end, screenshot
+
+LAPTOP: ViewportSize = {"width": 1280, "height": 720}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+#: The visible text of a page: every text node shown, trimmed, outside the time of day (which
+#: both pages show, compared on its own: it may turn a minute between two reads).
+VISIBLE_TEXT = """() => {
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    const element = node.parentElement;
+    if (!text || element.closest('#time-of-day')) continue;
+    if (!element.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+    texts.push(text);
+  }
+  return texts;
+}"""
+
+
+def _live(page: Page) -> None:
+    page.wait_for_function(
+        "() => window.floorConnection && window.floorConnection.status === 'live'"
+    )
+
+
+def _open(browser: Browser, url: str, viewport: ViewportSize, **options: Any) -> Page:
+    options.setdefault("bypass_csp", True)  # Playwright's waits evaluate strings (see conftest)
+    page = browser.new_context(viewport=viewport, **options).new_page()
+    page.goto(url)
+    return page
+
+
+def _publish(faces: dict[str, Any], published: bool) -> None:
+    faces["api"].ok("PATCH", f"/events/{faces['event']['id']}", json={"live_published": published})
+
+
+@pytest.fixture
+def discussion(faces: dict[str, Any]) -> str:
+    segment_id = str(faces["event"]["segments"][1]["id"])
+    faces["api"].command(segment_id, {"type": "start_segment"}).raise_for_status()
+    return segment_id
+
+
+@pytest.fixture
+def live_url(faces: dict[str, Any]) -> str:
+    return f"{faces['server'].base}/live/{faces['event']['id']}"
+
+
+def test_the_live_page_follows_a_turn_as_the_display_shows_it(
+    browser: Browser, faces: dict[str, Any], discussion: str, live_url: str
+) -> None:
+    api = faces["api"]
+    # opened before it is published: it says so, then comes back by itself once published
+    waiting = _open(browser, live_url, PHONE)
+    expect(waiting.locator("#unpublished h1")).to_have_text("This live page is not published")
+    expect(waiting.locator("#live-main")).to_be_hidden()
+    _publish(faces, True)
+    expect(waiting.locator("#segment-title")).to_have_text(
+        faces["event"]["segments"][1]["title"], timeout=25_000
+    )
+
+    display = _open(browser, faces["display"], LAPTOP)
+    live = _open(browser, live_url, LAPTOP)
+    for page in (display, live):
+        _live(page)
+    expect(live.locator("#next li").first).to_contain_text("Panellist 1")
+    expect(live.locator("#notice")).to_have_text("The floor will open shortly")
+
+    # a speaker is called, the timer runs
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    api.command(discussion, {"type": "start_timer"}).raise_for_status()
+    expect(live.locator("#speaker-name")).to_have_text("Panellist 1")
+    expect(live.locator("#speaker-org")).to_have_text("Migrant association")
+    expect(live.locator("#next li").first).to_contain_text("Panellist 2")
+    expect(live.locator("#remaining")).to_have_text(re.compile(r"^[45]:\d\d$"))
+    shown = live.locator("#remaining").inner_text()
+    expect(live.locator("#remaining")).not_to_have_text(shown, timeout=3_000)  # it counts down
+    expect(live.locator("#remaining")).to_have_class(re.compile(r"phase-normal"))
+    expect(waiting.locator("#speaker-name")).to_have_text("Panellist 1")  # the phone too
+    assert abs(projected_end(display) - projected_end(live)) < 200  # one clock, the server's
+    screenshot(live, "live-1280x720")
+    screenshot(waiting, "live-phone-390x844")
+    assert_accessible(live)
+    assert_accessible(waiting)
+
+    # the same state on both (the timer paused, so both read the same second)
+    api.command(discussion, {"type": "pause_timer"}).raise_for_status()
+    frozen = api.state(discussion)["state"]["current"]["timer"]["remaining_ms"]
+    seconds = -(-frozen // 1000)
+    for page in (display, live):
+        expect(page.locator("#remaining")).to_have_text(f"{seconds // 60}:{seconds % 60:02d}")
+    _same_text(display, live)
+
+    # the next speaker
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    expect(live.locator("#speaker-name")).to_have_text("Panellist 2")
+    expect(live.locator("#next li").first).to_contain_text("Panellist 3")
+    expect(display.locator("#speaker-name")).to_have_text("Panellist 2")
+    _same_text(display, live)
+
+
+def _same_text(display: Page, live: Page) -> None:
+    """Every text the live page shows, but its own fixed labels, is on the display too; and what
+    its socket holds is within what the display's holds."""
+    expect(live.locator("#time-of-day")).to_have_text(display.locator("#time-of-day").inner_text())
+    own = {"Live"}  # the live page's badge (the "not published" notice is hidden now)
+    shown_live = set(live.evaluate(VISIBLE_TEXT))
+    shown_display = set(display.evaluate(VISIBLE_TEXT))
+    assert shown_live - own <= shown_display, shown_live - own - shown_display
+    assert "Live" in shown_live and len(shown_live) > 8
+    held = "() => JSON.stringify([window.floorConnection.state, window.floorConnection.event])"
+    held_live, held_display = live.evaluate(held), display.evaluate(held)
+    strings = re.compile(r'"((?:[^"\\]|\\.)*)"')
+    assert set(strings.findall(held_live)) <= set(strings.findall(held_display))
+    page = live.content()
+    join_code = display.evaluate("() => window.floorConnection.event.join_code")
+    assert join_code and join_code not in page and join_code not in held_live
+
+
+def test_withdrawn_the_live_page_says_so_in_its_language(
+    browser: Browser, faces: dict[str, Any], discussion: str, live_url: str
+) -> None:
+    api = faces["api"]
+    _publish(faces, True)
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    api.command(discussion, {"type": "start_timer"}).raise_for_status()
+    arabic = _open(browser, f"{live_url}?lang=ar", PHONE)
+    french = _open(browser, live_url, PHONE, locale="fr-FR")  # no ?lang: the browser's language
+    for page in (arabic, french):
+        _live(page)
+    expect(arabic.locator("html")).to_have_attribute("dir", "rtl")
+    expect(arabic.locator("#now-label")).to_have_text("المتحدث الآن")
+    expect(arabic.locator("#speaker-name")).to_have_text("Panellist 1")
+    remaining = arabic.locator("#remaining")
+    expect(remaining).to_have_text(re.compile(r"^[45]:\d\d$"))
+    assert remaining.evaluate("node => getComputedStyle(node).direction") == "ltr"
+    expect(french.locator("#next-label")).to_have_text("Prochains orateurs")
+    screenshot(arabic, "live-ar-phone-390x844")
+    assert_accessible(arabic)
+
+    _publish(faces, False)  # withdrawn: the open pages say so, over their socket
+    expect(arabic.locator("#unpublished h1")).to_have_text("صفحة البث المباشر هذه غير منشورة")
+    expect(arabic.locator("#live-main")).to_be_hidden()
+    expect(french.locator("#unpublished h1")).to_have_text(
+        "Cette page en direct n\u2019est pas publiée"
+    )
+    assert "Panellist" not in arabic.locator("body").inner_text()
+    screenshot(arabic, "live-ar-not-published")
+    english = _open(browser, f"{live_url}?lang=en", PHONE)  # opened now: refused at once
+    expect(english.locator("#unpublished h1")).to_have_text("This live page is not published")
+    screenshot(english, "live-not-published")
+    assert_accessible(english)
+
+
+def test_the_live_page_runs_under_its_content_security_policy(
+    browser: Browser, faces: dict[str, Any], live_url: str
+) -> None:
+    _publish(faces, True)
+    violations: list[str] = []
+    page = browser.new_context().new_page()  # no CSP bypass here
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    response = page.goto(live_url)
+    assert response is not None
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    expect(page.locator("#next-label")).to_have_text("Next speakers")
+    page.wait_for_load_state("networkidle")
+    assert violations == []
+
+
+def test_the_organiser_publishes_and_withdraws_it_from_the_desk(
+    browser: Browser, faces: dict[str, Any], discussion: str, live_url: str
+) -> None:
+    from tests.e2e.server import ORGANISER_KEY
+
+    event_id = faces["event"]["id"]
+    desk = _open(
+        browser, f"{faces['server'].base}/organiser?event={event_id}#key={ORGANISER_KEY}", LAPTOP
+    )
+    panel = desk.locator("#live-panel")
+    expect(panel.locator("#live-state")).to_have_text("Not published")
+    expect(panel.locator("#live-link")).to_have_text(live_url)
+    assert panel.locator("#live-qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    page = _open(browser, live_url, PHONE)
+    expect(page.locator("#unpublished")).to_be_visible()
+
+    panel.get_by_role("button", name="Publish the live page").click()
+    expect(panel.locator("#live-state")).to_have_text("Published")
+    assert faces["api"].ok("GET", f"/events/{event_id}")["live_published"] is True
+    page.reload()  # (an open page would come back by itself within 18 s: the first test waits)
+    expect(page.locator("#next li").first).to_contain_text("Panellist 1")
+    desk.get_by_role("button", name="Dismiss notice").click()  # not over the panel's buttons
+    panel.scroll_into_view_if_needed()
+    screenshot(desk, "organiser-live-1280")
+    assert_accessible(desk)
+
+    panel.get_by_role("button", name="Withdraw the live page…").click()
+    desk.locator("#confirm-ok").click()  # it asks first
+    expect(panel.locator("#live-state")).to_have_text("Not published")
+    expect(page.locator("#unpublished h1")).to_have_text("This live page is not published")
+    assert faces["api"].ok("GET", f"/events/{event_id}")["live_published"] is False
