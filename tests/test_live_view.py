@@ -129,3 +129,40 @@ def test_a_queue_entry_s_live_view_is_made_once(busy: Floor) -> None:
     first = view(busy.seg, Audience.LIVE)["queue"][0]
     busy.send(c.SetMessage(text="thirty seconds"))
     assert view(busy.seg, Audience.LIVE)["queue"][0] is first
+
+
+def test_the_migration_adds_the_flag_off_for_the_days_already_there(database_url: str) -> None:
+    """0004 on a database at 0003 with a meeting day in it: the day's live page is off; down
+    and up again leave the schema as the tables say (SQLite and PostgreSQL)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect, text
+
+    from app.store import Store, make_engine
+    from app.store.db import migrations_dir
+
+    engine = make_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+
+    def to(revision: str, down: bool = False) -> None:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, revision)
+
+    to("0003")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO events (id, title, venue, room, timezone, date, languages, "
+                "join_code, created_at) VALUES ('ev1', 'Hearing', '', '', 'UTC', '', '[]', "
+                "'code1', 1)"
+            )
+        )
+    to("head")
+    (row,) = Store(engine).events()
+    assert row.live_published is False
+    to("0003", down=True)
+    assert "live_published" not in {c["name"] for c in inspect(engine).get_columns("events")}
+    to("head")
+    assert "live_published" in {c["name"] for c in inspect(engine).get_columns("events")}
