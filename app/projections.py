@@ -23,7 +23,15 @@ from .hearing import Hearing
 from .hub import Encoded, Hub, Subscriber, encode
 from .patch import diff
 from .store.tables import EventRow
-from .views import Audience, View, own_requests, requestable, segment_summary, view
+from .views import (
+    Audience,
+    View,
+    live_view,
+    own_requests,
+    requestable,
+    segment_summary,
+    view,
+)
 
 if TYPE_CHECKING:
     from .metrics import Metrics
@@ -239,7 +247,13 @@ class Projections:
         key = (segment.id, audience)
         cached = self._views.get(key)
         if cached is None or cached[0] is not segment:
-            cached = self._views[key] = (segment, view(segment, audience))
+            made = (
+                # the live page's: cut from the display's, made once for both
+                live_view(self.view(segment, Audience.PUBLIC))
+                if audience is Audience.LIVE
+                else view(segment, audience)
+            )
+            cached = self._views[key] = (segment, made)
         return cached[1]
 
     # --- the outcome (recommendations and pledges) ------------------------------------------------
