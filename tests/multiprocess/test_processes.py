@@ -483,7 +483,7 @@ async def test_a_process_killed_under_its_screens_and_phones_loses_no_acknowledg
         await screen.stop()
 
 
-# --- what another process made a moment ago --------------------------------------------------------
+# --- what another process made a moment ago -----------------------------------------------
 
 
 async def test_what_was_made_on_a_is_usable_through_b_at_once(processes: Processes) -> None:
@@ -512,7 +512,8 @@ async def test_what_was_made_on_a_is_usable_through_b_at_once(processes: Process
             token = joined.json()["token"]
             async with _api(b, token) as phone_on_b:
                 asked = await phone_on_b.post(
-                    f"/segments/{sid}/floor-requests", json={"kind": "intervention", "command_id": "r"}
+                    f"/segments/{sid}/floor-requests",
+                    json={"kind": "intervention", "command_id": "r"},
                 )
             assert asked.status_code == 201, asked.text
     # an id that no process made is still a 404 that says so
