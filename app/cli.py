@@ -26,6 +26,7 @@ from uvicorn.config import LOGGING_CONFIG
 from . import keyfile
 from .api import connections
 from .api.connections import Guard, guarded
+from .api.live import live_target, serve_live
 from .api.wire import PreparedFramesProtocol, websocket_protocol
 from .api.ws import serve_socket, socket_target
 from .config import ConfigError, Limits, Settings
@@ -98,6 +99,10 @@ def sockets_first(app: ASGIApp) -> ASGIApp:
             if target is not None:
                 scope["app"] = app
                 return serve_socket(WebSocket(scope, receive, send), **target)
+            live = live_target(scope["path"])  # the public live page's
+            if live is not None:
+                scope["app"] = app
+                return serve_live(WebSocket(scope, receive, send), **live)
         return app(scope, receive, send)  # everything else as before, other sockets included
 
     return asgi
