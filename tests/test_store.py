@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 
@@ -99,3 +101,47 @@ def test_participants_credentials_and_settings(store: Store) -> None:
     store.set_setting("k", "v2")
     assert store.setting("k") == "v2"
     assert store.event_by_join_code("code-ev1").id == "ev1"  # type: ignore[union-attr]
+
+
+def test_the_newest_revision_read_from_the_files_is_alembic_s_head() -> None:
+    from app.store import bulk
+    from app.store.db import head_revision
+
+    assert head_revision() == bulk.schema_head()
+
+
+def test_a_start_on_a_database_at_the_newest_revision_does_not_import_alembic(
+    tmp_path: Path,
+) -> None:
+    """The common start (the schema already current) skips Alembic altogether; a database one
+    revision behind is still brought up to date by it."""
+    import subprocess
+    import sys
+
+    from sqlalchemy import text
+
+    from app.store.db import head_revision
+
+    url = f"sqlite:///{tmp_path}/floor.db"
+    probe = (
+        "import sys; from app.store import make_engine, migrate; "
+        f"migrate(make_engine({url!r})); print('alembic' in sys.modules)"
+    )
+
+    def start() -> str:
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert start() == "True"  # a new database: migrated by Alembic
+    assert start() == "False"  # at the newest revision: left as it is
+    engine = make_engine(url)
+    with engine.begin() as connection:  # as if made by the code of before migration 0004
+        connection.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+        connection.execute(text("ALTER TABLE events DROP COLUMN live_published"))
+    assert start() == "True"
+    with engine.connect() as connection:
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert current == head_revision()
+        connection.execute(text("SELECT live_published FROM events"))
+    engine.dispose()

@@ -12,14 +12,15 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, func, insert, inspect, select, text
 
 from .db import migrations_dir
 from .tables import CommandRow, CredentialRow, EventRow, LogRow, ParticipantRow
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
 
 #: What one meeting day is made of, in the order it is written (participants need their event).
 KINDS: dict[str, Table] = {
@@ -43,6 +44,9 @@ def columns(kind: str) -> list[str]:
 
 
 def _scripts() -> ScriptDirectory:
+    from alembic.config import Config  # only when a transfer or a backup needs the revisions
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     return ScriptDirectory.from_config(config)
