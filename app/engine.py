@@ -322,6 +322,26 @@ class Engine:
         command decided after them fail alike (they were decided on top), and the latest state
         goes back to the durable one.
         """
+        answer = await self.submit(event_id, segment_id, command, actor, command_id, base_version)
+        if isinstance(answer, dict):
+            return answer
+        # the write goes on if this caller goes away (a console's socket that closes mid-command
+        # cancels its reader): once decided, the command is written, swapped in and published
+        return await asyncio.shield(answer)
+
+    async def submit(
+        self,
+        event_id: str,
+        segment_id: str | None,
+        command: c.SegmentCommand | c.CreateSegment,
+        actor: Actor,
+        command_id: str,
+        base_version: int | None = None,
+    ) -> dict[str, Any] | asyncio.Future[dict[str, Any]]:
+        """``execute``'s decision, without waiting for the write: a refusal is raised, a retried
+        command id's first answer returned, else the future of the answer, done once the command
+        is durable and published. A socket takes this so that it reads on while its commands are
+        written (its pings, and its next commands, are not held behind a write)."""
         try:
             decided = await self._decide(
                 event_id, segment_id, command, actor, command_id, base_version
@@ -332,9 +352,7 @@ class Engine:
         if isinstance(decided, dict):
             self.metrics.command(command.type, "duplicate")
             return decided
-        # the write goes on if this caller goes away (a console's socket that closes mid-command
-        # cancels its reader): once decided, the command is written, swapped in and published
-        return await asyncio.shield(decided.done)
+        return decided.done
 
     async def _decide(
         self,

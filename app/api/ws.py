@@ -148,8 +148,15 @@ def sender(websocket: WebSocket) -> Send:
     return lambda frame: started(websocket.send_text(frame.text))
 
 
+#: Commands of one socket decided and not yet answered before it stops reading to wait.
+MAX_IN_FLIGHT = 256
+
+
 class Connection:
     """One socket: its subscriber and the frames it reads."""
+
+    #: its commands decided and not yet answered (``command``)
+    in_flight = 0
 
     def __init__(
         self,
@@ -316,21 +323,48 @@ class Connection:
             self.error("invalid_command", describe(error), **extra)
             return
         segment_id = frame.segment_id or self.subscriber.segment_id
+        command_id = frame.command_id
         try:
-            result = await self.engine.execute(
+            answer = await self.engine.submit(
                 self.hearing.event.id,
                 segment_id,
                 frame.command,
                 self.actor,
-                frame.command_id,
+                command_id,
                 frame.base_version,
             )
         except FloorError as error:
-            self.error(
-                error.code, error.message, command_id=frame.command_id, **(error.detail or {})
-            )
+            self.refused(error, command_id)
             return
-        self.reply({"type": "ack", **result})
+        if isinstance(answer, dict):
+            self.reply({"type": "ack", **answer})
+            return
+        # decided: answered once durable, while this socket reads on (its pings are not held
+        # behind a write, nor its next commands: a script's burst is group-committed like the
+        # room's); answers go out in the order the commands were decided. Past MAX_IN_FLIGHT
+        # unanswered, the socket waits for this one before it reads more.
+        self.in_flight += 1
+        answer.add_done_callback(lambda done: self.answered(done, command_id))
+        if self.in_flight > MAX_IN_FLIGHT:
+            await asyncio.wait([answer])
+
+    def answered(self, done: asyncio.Future[dict[str, Any]], command_id: str) -> None:
+        self.in_flight -= 1
+        if done.cancelled():
+            return
+        error = done.exception()
+        if error is None:
+            self.reply({"type": "ack", **done.result()})
+        elif isinstance(error, FloorError):
+            self.refused(error, command_id)
+        else:
+            log.error("a command's answer failed", exc_info=error)
+            self.error(
+                "internal", "the server could not answer this command", command_id=command_id
+            )
+
+    def refused(self, error: FloorError, command_id: str) -> None:
+        self.error(error.code, error.message, command_id=command_id, **(error.detail or {}))
 
     async def outcome_command(self, data: dict[str, Any]) -> None:
         try:

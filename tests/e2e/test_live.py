@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import sqlite3
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -292,3 +294,35 @@ async def test_a_delegate_requests_the_floor_and_follows_their_request(
     assert api.state(segment_id)["state"]["queue"] == []
     speeches = api.ok("GET", f"/segments/{segment_id}/speeches")
     assert speeches == []
+
+
+async def test_a_socket_reads_on_while_its_commands_are_written(
+    server: ServerProcess, hearing: dict[str, Any], tmp_path: Path
+) -> None:
+    """A console's commands are answered once durable, but the socket does not stop reading
+    meanwhile: its pings are answered while its commands wait for the database (else a script's
+    burst holds the keepalive's pongs back until uvicorn drops the socket), and the answers come
+    in the order the commands were sent once the database is free."""
+    segment_id = hearing["segment_id"]
+    feed = await Feed.open(_ws(server, segment_id), hearing["moderator_token"])
+    await feed.until(lambda f: f["type"] == "snapshot")
+    blocker = sqlite3.connect(tmp_path / "floor.db", timeout=10)
+    blocker.execute("BEGIN IMMEDIATE")  # holds the write lock: the server's writes wait
+    try:
+        ids = [f"held-{n}" for n in range(5)]
+        for command_id in ids:
+            command = {"type": "add_speaker", "name": f"Speaker {command_id}"}
+            await feed.send({"type": "command", "command_id": command_id, "command": command})
+        await feed.send({"type": "ping", "t": 1})
+        pong = await feed.until(lambda f: f["type"] in ("pong", "ack"), timeout=3)
+        assert pong["type"] == "pong"  # answered while the commands wait for the database
+    finally:
+        blocker.rollback()
+        blocker.close()
+    acks = []
+    while len(acks) < len(ids):
+        frame = await feed.until(lambda f: f["type"] in ("ack", "error"))
+        acks.append(frame)
+    assert [a["type"] for a in acks] == ["ack"] * len(ids), acks
+    assert [a["command_id"] for a in acks] == ids
+    await feed.close()
