@@ -198,7 +198,11 @@ def test_the_organiser_publishes_and_withdraws_it_from_the_desk(
     panel = desk.locator("#live-panel")
     expect(panel.locator("#live-state")).to_have_text("Not published")
     expect(panel.locator("#live-link")).to_have_text(live_url)
-    assert panel.locator("#live-qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    # the QR code is drawn by the server: wait for the image to arrive, then it must be one
+    desk.wait_for_function(
+        "() => { const img = document.querySelector('#live-panel #live-qr');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
     page = _open(browser, live_url, PHONE)
     expect(page.locator("#unpublished")).to_be_visible()
 
