@@ -134,24 +134,7 @@ class LiveConnection(Connection):
 
     def sync(self, hello: Hello) -> None:
         """Missed updates and ``synced``, or a fresh snapshot (nothing personal, no outcome)."""
-        segment = self.segment()
-        sub = self.subscriber
-        missed = None
-        if (
-            segment is not None
-            and hello.last_version is not None
-            and hello.segment_id == segment.id
-        ):
-            missed = self.engine.hub.missed(
-                segment.id, Audience.LIVE, hello.last_version, segment.version
-            )
-        if missed is None or segment is None:
-            sub.push(self.snapshot_frame())
-            return
-        for frame in missed:
-            sub.push(frame)
-        synced = {"type": "synced", "segment_id": segment.id, "version": segment.version}
-        sub.push(encode({**synced, "server_time": self.engine.clock()}))
+        self.resume(hello)
 
     async def command(self, data: dict[str, Any]) -> None:
         raw_id = data.get("command_id")

@@ -233,8 +233,9 @@ class Connection:
             self.projections.instruments_soon(self.hearing, REFRESH_S)
         return encode(message)
 
-    def sync(self, hello: Hello) -> None:
-        """Queue what the client needs after hello: missed updates, or a fresh snapshot."""
+    def resume(self, hello: Hello) -> SegmentState | None:
+        """The updates missed since the hello's version, then ``synced``: the segment they reach.
+        Or, when this process cannot give them all, a fresh snapshot: None."""
         segment = self.segment()
         sub = self.subscriber
         missed = None
@@ -246,22 +247,21 @@ class Connection:
             missed = self.engine.hub.missed(
                 segment.id, sub.audience, hello.last_version, segment.version
             )
-        if missed is None:
+        if missed is None or segment is None:
             sub.push(self.snapshot_frame())
-            return
+            return None
         for frame in missed:
             sub.push(frame)
-        assert segment is not None
-        sub.push(
-            encode(
-                {
-                    "type": "synced",
-                    "segment_id": segment.id,
-                    "version": segment.version,
-                    "server_time": self.engine.clock(),
-                }
-            )
-        )
+        synced = {"type": "synced", "segment_id": segment.id, "version": segment.version}
+        sub.push(encode({**synced, "server_time": self.engine.clock()}))
+        return segment
+
+    def sync(self, hello: Hello) -> None:
+        """Queue what the client needs after hello: missed updates, or a fresh snapshot."""
+        segment = self.resume(hello)
+        if segment is None:
+            return
+        sub = self.subscriber
         if self.actor.participant_id is not None:
             sub.push(encode(self.projections.mine_message(segment, self.actor.participant_id)))
         sub.push(
