@@ -319,7 +319,7 @@ async def test_a_socket_reads_on_while_its_commands_are_written(
     finally:
         blocker.rollback()
         blocker.close()
-    acks = []
+    acks: list[dict[str, Any]] = []
     while len(acks) < len(ids):
         frame = await feed.until(lambda f: f["type"] in ("ack", "error"))
         acks.append(frame)
