@@ -46,6 +46,8 @@ def test_display_and_clock_show_the_speaker_and_agree_on_the_time(
     for page in (display, clock):
         _live(page)
     expect(display.locator("#next li").first).to_contain_text("Panellist 1")
+    # the time of day in the event's zone on a 24-hour clock, as in every language
+    expect(display.locator("#time-of-day")).to_have_text(re.compile(r"^\d\d:\d\d$"))
     api.command(discussion, {"type": "call_next"}).raise_for_status()
     api.command(discussion, {"type": "start_timer"}).raise_for_status()
 

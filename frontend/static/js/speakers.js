@@ -119,7 +119,8 @@ export function renderNext(next) {
 /** The time of day in the event's zone, in Latin digits; Arabic in 24 hours (no ص/م to place). */
 export function clockLocale() {
   const language = currentLanguage();
-  return language === "ar" ? "ar-u-nu-latn-hc-h23" : `${language}-u-nu-latn`;
+  // a 24-hour clock in every language (ISO 8601's), with Latin digits: "14:05", never "2:05 PM"
+  return `${language}-u-nu-latn-hc-h23`;
 }
 
 /** The time of day and the speaker's time at the server's instant `now`, coloured by phase. */
