@@ -5,13 +5,13 @@ Synchronous, like the rest of the store: callers run these in a worker thread.""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, delete, func, or_
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .repository import Store
 from .tables import CommandRow, LogRow, SnapshotRow
@@ -64,7 +64,12 @@ def write_snapshot(
         "created_at": created_at,
     }
     dialect = store.engine.dialect.name
-    insert: Any = (postgresql if dialect == "postgresql" else sqlite).insert(_SNAPSHOTS)
+    # the dialect's own INSERT … ON CONFLICT, imported on first use (PostgreSQL's costs a start on
+    # SQLite ~20 ms)
+    module = importlib.import_module(
+        "sqlalchemy.dialects." + ("postgresql" if dialect == "postgresql" else "sqlite")
+    )
+    insert: Any = module.insert(_SNAPSHOTS)
     other = _SNAPSHOTS.alias("other")
     newest_of_its_schema = (
         sa_select(func.max(other.c.version))
