@@ -32,7 +32,6 @@ import asyncio
 import os
 import secrets
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -43,12 +42,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from .client import cpu_seconds
+from .redis_server import RedisServer
 from .run import (
     Moderator,
     Server,
     Workers,
     delivery,
-    free_port,
     log,
     percentile,
     prepare_floorkeeper,
@@ -58,50 +57,6 @@ from .run import (
 POSTGRES_URL = os.environ.get(
     "FLOORKEEPER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-
-
-class Redis:
-    """A ``redis-server`` of the bench's own, on a free port, keeping nothing on disk."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.workdir = workdir
-        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-        with (workdir / "redis.log").open("ab") as out:
-            self.process = subprocess.Popen(
-                [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-                + ["--appendonly", "no", "--dir", str(workdir)],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def wait_ready(self, timeout: float = 10) -> None:
-        import redis
-
-        client = redis.Redis(port=self.port, socket_connect_timeout=1)
-        deadline = time.monotonic() + timeout
-        try:
-            while True:
-                if self.process.poll() is not None:
-                    raise RuntimeError((self.workdir / "redis.log").read_text()[-2000:])
-                try:
-                    if client.ping():
-                        return
-                except redis.ConnectionError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.02)  # a process we do not control: nothing to wait on
-        finally:
-            client.close()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 class Databases:
@@ -205,13 +160,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
     workdir = Path(tempfile.mkdtemp(prefix="floorkeeper-processes-", dir=args.workdir))
     databases = Databases()
-    redis = Redis(workdir)
+    redis = RedisServer(workdir)
     workers = Workers(args.client_procs)
     started: list[Server] = []
     results: dict[str, Any] = {}
     results["databases"] = databases.names  # (dropped at the end)
     try:
-        redis.wait_ready()
+        redis.start()
         root = args.floorkeeper_root
         # one process, PostgreSQL, no Redis
         single = Server("floorkeeper", workdir, root, databases.create("one"), name="one")
