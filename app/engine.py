@@ -141,8 +141,10 @@ class Engine:
         self.catchup.start()
 
     async def close(self) -> None:
-        """Stop taking the other processes' writes (the server is stopping)."""
+        """Stop taking the other processes' writes (the server is stopping); publish and answer
+        the writes still waiting to go out together."""
         await self.catchup.close()
+        self.projections.flush_all()
         await self.fanout.close()
 
     def _load_all(self, rows: list[EventRow] | None = None) -> dict[str, Hearing]:
@@ -703,7 +705,11 @@ class Engine:
                 events, states = [events[i] for i in kept], [states[i] for i in kept]
             if not hearing.pending:
                 hearing.moved = False
-        self.projections.publish(hearing, durable, events, states)
+        # answered once its versions are published to this process's screens (during a burst
+        # with the next writes', coalesced: ``Projections.publish``) and the other processes can
+        # have them too (at once alone, or if Redis is down): an ack never precedes its update
+        answer = _after_both(lambda: _answer(batch))
+        self.projections.publish(hearing, durable, events, states, then=answer, coalesce=True)
         if hearing.outcome is not outcome_before:
             self.projections.publish_outcome(hearing, outcome_before)
         entry = Entry(
@@ -712,8 +718,7 @@ class Engine:
             tuple(rows),
             tuple(change for pending in batch for change in pending.changes),
         )
-        # answered once the other processes can have it too (at once alone, or if Redis is down)
-        self.fanout.publish(entry, handed=lambda: _answer(batch))
+        self.fanout.publish(entry, handed=answer)
 
     # --- several processes: races lost, the others' writes folded in ------------------------------
 
@@ -972,6 +977,19 @@ _UNWRITTEN = (
 #: Commands decided on segments they do not write (which segment is live, a target's queue):
 #: with several processes their write checks those segments did not move meanwhile.
 _READS_OTHER_SEGMENTS = frozenset(("start_segment", "carry_queue", "undo"))
+
+
+def _after_both(action: Callable[[], None]) -> Callable[[], None]:
+    """A callback that runs ``action`` the second time it is called (two things awaited)."""
+    left = 2
+
+    def one() -> None:
+        nonlocal left
+        left -= 1
+        if left == 0:
+            action()
+
+    return one
 
 
 def _answer(batch: Iterable[Pending], result: dict[str, Any] | None = None) -> None:

@@ -21,7 +21,7 @@ import logging
 import time
 import types
 from collections import Counter, defaultdict, deque
-from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,9 @@ HISTORY_LIMIT = 1024
 #: Seconds an audience's updates are still made after its last subscriber left, so that a phone
 #: or a display that drops (a lift, a wifi handover) resumes with what it missed, not a snapshot.
 RESUME_GRACE_S = 60.0
+#: Sockets written per turn of the event loop when an update reaches more of them: a room's
+#: fan-out is spread over turns, so that requests are read and acks sent in between.
+SLICE = 250
 
 
 class Encoded:
@@ -151,6 +154,7 @@ class Subscriber:
         "event_id",
         "follow_live",
         "outbox",
+        "owed",
         "participant_id",
         "replies",
         "resync",
@@ -158,6 +162,7 @@ class Subscriber:
         "segment_id",
         "send",
         "sending",
+        "settle",
         "snapshot",
     )
 
@@ -189,8 +194,15 @@ class Subscriber:
         self.closed = False
         #: what the organiser's desk lists about this socket (None: not a socket, e.g. a test's)
         self.screen = screen
+        #: publishes the meeting day's waiting updates (``Hub.settle``), before a snapshot
+        self.settle: Callable[[str], None] | None = None
+        #: an update published to a room too large to write in one turn, not yet written to
+        #: this socket: written before anything else is (``Hub.publish``)
+        self.owed: _Spread | None = None
 
     def reply(self, frame: Encoded) -> None:
+        if self.owed is not None:
+            self.pay()  # an ack never precedes the update of its version
         if self.sending is None:
             self._write(frame)  # nothing waits when nothing is being sent
         elif not self.closed:
@@ -199,6 +211,8 @@ class Subscriber:
             self.replies.append(frame)
 
     def push(self, frame: Encoded) -> None:
+        if self.owed is not None:
+            self.pay()
         if self.resync:
             return  # a snapshot is coming anyway
         if self.sending is None:
@@ -210,7 +224,19 @@ class Subscriber:
                 self.outbox = deque()
             self.outbox.append(frame)
 
+    def pay(self) -> None:
+        """Write the update (and ``mine``) this socket is owed, now."""
+        spread, self.owed = self.owed, None
+        if spread is None:
+            return
+        self.push(spread.frames[self.audience])
+        if self.participant_id is not None:
+            mine = spread.mine.get(self.participant_id)
+            if mine is not None:
+                self.push(mine)
+
     def request_resync(self) -> None:
+        self.owed = None  # the snapshot has it
         self.outbox = _NOTHING
         self.resync = True
         if self.sending is None:
@@ -220,6 +246,10 @@ class Subscriber:
         """What to send next: a pending snapshot, then state frames, then answers (an ack
         always follows the update of its version)."""
         if self.resync:
+            if self.settle is not None:
+                # the updates waiting go out first (to the others: this one still drops them),
+                # so that none it gets after its snapshot starts before it
+                self.settle(self.event_id)
             self.resync = False
             return self.snapshot()
         if self.outbox:
@@ -231,6 +261,7 @@ class Subscriber:
     def close(self) -> None:
         """Stop sending (the connection is gone): drop the queues and any send in progress."""
         self.closed = True
+        self.owed = None
         self.outbox = self.replies = _NOTHING
         if self.sending is not None and self.sending is not asyncio.current_task():
             self.sending.cancel()
@@ -263,6 +294,21 @@ class Subscriber:
                 self.outbox = self.replies = _NOTHING  # drained: give the memory back
 
 
+class _Spread:
+    """One update being written to a large room, a slice of its sockets per turn."""
+
+    __slots__ = ("at", "frames", "mine", "subscribers")
+
+    def __init__(
+        self, frames: dict[Audience, Encoded], mine: dict[str, Encoded], subs: list[Subscriber]
+    ) -> None:
+        self.frames = frames
+        self.mine = mine
+        self.subscribers = subs
+        #: how many of them were written (or paid on their own)
+        self.at = 0
+
+
 class Hub:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._by_segment: dict[str, set[Subscriber]] = defaultdict(set)
@@ -274,10 +320,17 @@ class Hub:
         self._clock = clock
         #: per segment and audience, the recent updates: (from version, to version, frame)
         self._history: dict[tuple[str, Audience], deque[tuple[int, int, Encoded]]] = {}
+        #: publishes a meeting day's updates that wait to go out together (app/projections.py),
+        #: before a subscriber joins or is reset to a snapshot: its snapshot, or what it missed,
+        #: then reaches the durable version, and no later update starts before it
+        self.settle: Callable[[str], None] | None = None
 
     # --- membership -----------------------------------------------------------------------------
 
     def add(self, subscriber: Subscriber, segment_id: str) -> None:
+        if self.settle is not None:
+            self.settle(subscriber.event_id)
+            subscriber.settle = self.settle
         self._by_event[subscriber.event_id].add(subscriber)
         self._move(subscriber, segment_id)
 
@@ -307,7 +360,7 @@ class Hub:
             self._audiences[segment_id][audience] += 1
             self._left.pop((segment_id, audience), None)
 
-    def subscribers(self, segment_id: str) -> Iterable[Subscriber]:
+    def subscribers(self, segment_id: str) -> Collection[Subscriber]:
         return self._by_segment.get(segment_id, ())
 
     def audiences(self, segment_id: str) -> set[Audience]:
@@ -348,10 +401,47 @@ class Hub:
                 history.append((since, version, frame))
             elif key in self._history:
                 del self._history[key]
-        for subscriber in self._by_segment.get(segment_id, ()):
+        subscribers = self._by_segment.get(segment_id, ())
+        if len(subscribers) > SLICE:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no event loop (a test publishing by hand): all at once
+                pass
+            else:
+                self._spread(loop, subscribers, frames, mine)
+                return
+        for subscriber in subscribers:
             subscriber.push(frames[subscriber.audience])
             if subscriber.participant_id is not None and subscriber.participant_id in mine:
                 subscriber.push(mine[subscriber.participant_id])
+
+    def _spread(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        subscribers: Iterable[Subscriber],
+        frames: dict[Audience, Encoded],
+        mine: dict[str, Encoded],
+    ) -> None:
+        """Publish to a large room over several turns of the event loop, ``SLICE`` sockets a
+        turn: each socket is owed the update at once, and writes it before anything else it is
+        sent meanwhile (an ack, the next update, a programme), so every socket's order is kept
+        while the rest of the room waits its turn, and acks need not wait for the whole room."""
+        spread = _Spread(frames, mine, list(subscribers))
+        for subscriber in spread.subscribers:
+            if subscriber.owed is not None:
+                subscriber.pay()  # an earlier update first
+            if not subscriber.resync:  # else a snapshot is coming, made after this update
+                subscriber.owed = spread
+        loop.call_soon(self._write_slice, loop, spread)
+
+    def _write_slice(self, loop: asyncio.AbstractEventLoop, spread: _Spread) -> None:
+        end = min(spread.at + SLICE, len(spread.subscribers))
+        for subscriber in spread.subscribers[spread.at : end]:
+            if subscriber.owed is spread:
+                subscriber.pay()
+        spread.at = end
+        if end < len(spread.subscribers):
+            loop.call_soon(self._write_slice, loop, spread)
 
     def event_subscribers(self, event_id: str) -> list[Subscriber]:
         """Every socket of the meeting day, whatever segment it shows."""
