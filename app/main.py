@@ -15,12 +15,10 @@ from . import __version__, keyfile
 from .api import docs as api_docs
 from .api import faces, live
 from .api import metrics as api_metrics
+from .api import routes as api_routes
 from .api.deps import Services
 from .api.edge import EdgeMiddleware
 from .api.errors import install_error_handlers
-from .api.routes import router
-from .api.routes import screens as screens_routes
-from .api.routes.common import ERRORS
 from .api.sockets import OpenSockets
 from .auth import Authenticator, ensure_organiser_key
 from .config import Settings
@@ -119,9 +117,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         docs_url=None,  # FastAPI's pages load a CDN; app/api/docs.py serves them offline
         redoc_url=None,
     )
-    app.include_router(router)
-    # the organiser's list of connected screens (its own module: it reads the hub, not the engine)
-    app.include_router(screens_routes.router, prefix="/api/v1", responses=ERRORS)
+    api_routes.install(app)  # /api/v1, one router per area (app/api/routes/)
     install_error_handlers(app)
 
     app.include_router(faces.router)
