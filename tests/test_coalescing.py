@@ -20,6 +20,7 @@ from app import hub as hub_
 from app.engine import Engine
 from app.floor import Actor, Role
 from app.floor import commands as c
+from app.floor import contributions as o
 from app.floor.roles import ORGANISER
 from app.hub import Encoded, Hub, Subscriber
 from app.store import Store, make_engine, migrate
@@ -253,6 +254,22 @@ async def test_a_screen_reset_meanwhile_gets_its_snapshot_at_the_durable_version
     assert [(f["type"], f["version"]) for f in reset.frames[1:]] == [("snapshot", start + 2)]
 
 
+async def test_any_snapshot_publishes_what_waits_first(sqlite_url: str) -> None:
+    """A snapshot made while an update waits (a stale refusal's state, a socket's resume that
+    cannot be served from the history, REST's) is at the durable version: the update goes out
+    first, so no screen is sent one that starts before a snapshot it has."""
+    engine, segment_id, _ = await _engine(sqlite_url)
+    room = Screen(engine, segment_id=segment_id)
+    start = _version(engine, segment_id)
+    await engine.execute("ev", segment_id, c.RequestFloor(), _delegate(1), "r1")
+    await _deferred_request(engine, segment_id, 2)
+    segment = engine.hearing("ev").state.segments[segment_id]
+    snapshot = engine.projections.snapshot(segment, Audience.PUBLIC, None)
+    assert snapshot["version"] == start + 2
+    assert not engine.projections.waiting("ev")
+    assert room.spans() == [(start, start + 1), (start + 1, start + 2)]
+
+
 async def test_a_programme_change_goes_out_at_once_after_what_waits(sqlite_url: str) -> None:
     engine, segment_id, _ = await _engine(sqlite_url)
     room = Screen(engine, segment_id=segment_id)
@@ -283,6 +300,23 @@ async def test_the_other_processes_writes_flush_what_waits_first(sqlite_url: str
     hearing = engine.hearing("ev")
     engine.projections.publish(hearing, hearing.state, [], [])
     assert room.spans() == [(start, start + 1), (start + 1, start + 2)]
+
+
+async def test_an_outcome_update_goes_out_after_what_waits(sqlite_url: str) -> None:
+    engine, segment_id, _ = await _engine(sqlite_url)
+    console = Screen(engine, Audience.MODERATOR, segment_id=segment_id)
+    start = _version(engine, segment_id)
+    await engine.execute("ev", segment_id, c.RequestFloor(), _delegate(1), "r1")
+    waiting = await _deferred_request(engine, segment_id, 2)
+    assert engine.projections.waiting("ev")
+    pledge = o.SubmitContribution(
+        kind=o.ContributionKind.PLEDGE, text="Ten reception centres.", language="en"
+    )
+    await asyncio.wait_for(engine.execute_outcome("ev", pledge, _delegate(3), "s1"), 5)
+    assert waiting.done()
+    kinds = [frame["type"] for frame in console.frames if frame["type"] != "instruments"]
+    assert kinds == ["update", "update", "outcome_update"]
+    assert console.spans() == [(start, start + 1), (start + 1, start + 2)]
 
 
 # --- a large room, written in slices ------------------------------------------------------------
