@@ -4,13 +4,13 @@ publishing of one update per segment and audience after each durable write.
 Pure reads of the live state plus the hub: nothing here decides or writes anything. The engine
 calls ``publish`` after a commit; the transports call the message builders for snapshots.
 
-A burst coalesces: a meeting day's write that comes less than a gap after its last fan-out
-(the gap grows with what that fan-out cost, at most ``MAX_GAP_S``) is not published at once but
-with the writes after it, in ONE update per segment and audience spanning all their versions,
-when the gap has passed (``flush``). A lone command goes out at once. Whatever else reaches a
-screen with a version (a snapshot, a new subscriber's resume, the programme, the outcome, the
-other processes' writes) first flushes what waits, so every socket still gets each version once,
-in order, with no gap."""
+A burst coalesces: a meeting day's write that comes less than a gap after its last fan-out (the gap
+grows with the sockets that fan-out reached, at most ``MAX_GAP_S``) is not published at once but
+with the writes after it, in ONE update per segment and audience spanning all their versions, when
+the gap has passed (``flush``). A lone command goes out at once. Whatever else reaches a screen with
+a version (a snapshot, a new subscriber's resume, the programme, the outcome, the other processes'
+writes) first flushes what waits, so every socket still gets each version once, in order, with no
+gap."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ class Projections:
         self.hearings = hearings
         #: where the time each publish takes is observed (``GET /metrics``), if anywhere
         self.metrics = metrics
-        #: seconds, for the gap between fan-outs (the event loop's clock by default)
+        #: seconds, for the gap between fan-outs (the monotonic clock, as the event loop's)
         self.monotonic = monotonic
         #: the coalescing's bounds (``MAX_GAP_S``, ``GAP_PER_SOCKET_S``); tests set their own
         self.max_gap_s = MAX_GAP_S
