@@ -709,9 +709,8 @@ class Engine:
         # with the next writes', coalesced: ``Projections.publish``) and the other processes can
         # have them too (at once alone, or if Redis is down): an ack never precedes its update
         answer = _after_both(lambda: _answer(batch))
-        self.projections.publish(hearing, durable, events, states, then=answer, coalesce=True)
-        if hearing.outcome is not outcome_before:
-            self.projections.publish_outcome(hearing, outcome_before)
+        # the other processes are handed the write first, so that they fan it out while this
+        # one does (their Redis write goes out before this room's second slice, not after it)
         entry = Entry(
             hearing.event.id,
             tuple(records),
@@ -719,6 +718,9 @@ class Engine:
             tuple(change for pending in batch for change in pending.changes),
         )
         self.fanout.publish(entry, handed=answer)
+        self.projections.publish(hearing, durable, events, states, then=answer, coalesce=True)
+        if hearing.outcome is not outcome_before:
+            self.projections.publish_outcome(hearing, outcome_before)
 
     # --- several processes: races lost, the others' writes folded in ------------------------------
 
