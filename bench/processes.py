@@ -116,6 +116,12 @@ async def fan_out(
         out["extra_p50"] = percentile(extra, 50)
         out["extra_median"] = median(extra) if extra else None
         out["extra_p99"] = percentile(extra, 99)
+        # the same for the first subscriber to get it on each process (the hop between them,
+        # with the least of the fan-out's queueing) and for the median one
+        for which in ("first", "median"):
+            a, b = (g[f"per_command_{which}"] for g in out["groups"])
+            extra = [y - x for x, y in zip(a, b, strict=False)]
+            out[f"extra_{which}_p50"] = percentile(extra, 50)
     return out
 
 
@@ -246,6 +252,22 @@ def table(results: dict[str, Any], args: argparse.Namespace) -> str:
             _ms(two.get("extra_p50")),
             "",
             "≤ 5 ms",
+        ),
+        (
+            "the same for the first subscriber on each: p50 of (first on B − first on A)",  # noqa: RUF001
+            "",
+            "",
+            _ms(two.get("extra_first_p50")),
+            "",
+            "",
+        ),
+        (
+            "the same for the median subscriber: p50 of (median on B − median on A)",  # noqa: RUF001
+            "",
+            "",
+            _ms(two.get("extra_median_p50")),
+            "",
+            "",
         ),
         (
             "server CPU per delivered frame (the process's own subscribers)",

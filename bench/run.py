@@ -36,6 +36,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import httpx
@@ -405,12 +406,16 @@ async def delivery(
     parts = await workers.call("arrivals", versions=versions, since=since, group=group)
     missing = sum(p["missing"] for p in parts)
     last: list[float] = []
+    first: list[float] = []
+    middle: list[float] = []
     every: list[float] = []
     for index, (sent, _) in enumerate(acked):
         arrivals = [t for p in parts for t in p["fast"][index]]
         every.extend(t - sent for t in arrivals)
         if arrivals:
             last.append(max(arrivals) - sent)
+            first.append(min(arrivals) - sent)
+            middle.append(median(arrivals) - sent)
     return {
         "p50": percentile(last, 50),
         "p99": percentile(last, 99),
@@ -418,6 +423,10 @@ async def delivery(
         "deliveries": len(every),
         "missing": missing,
         "per_command": last,
+        # the first and the median subscriber's latency per command (bench --processes: the hop
+        # between processes, and a typical subscriber's extra, beside the last one's)
+        "per_command_first": first,
+        "per_command_median": middle,
     }
 
 
