@@ -140,17 +140,24 @@ async def one_room(
             for n in range(args.room_queue)
         ]
         await moderator.acked(seated)
-        specs = []
+        by_server: list[list[dict[str, Any]]] = []
         for group, server in enumerate(servers):
             url = f"{server.ws}/ws/segments/{target.segment_id}"
-            for token in target.subscriber_tokens:
-                specs.append(
+            by_server.append(
+                [
                     {"url": url, "token": token, "segment_id": target.segment_id, "group": group}
-                )
-        # each client process holds a share of every server's subscribers
-        ready = await workers.call(
-            "connect", [{"specs": part, "wait": 120} for part in workers.split(specs)]
-        )
+                    for token in target.subscriber_tokens
+                ]
+            )
+        # each client process a share of every server's subscribers (mixed), or one server's
+        # (by-process; more client processes than servers: the servers' in turn), so that B's
+        # frames are not parsed behind A's in the same client, as two devices' are not
+        parts = workers.split([spec for specs in by_server for spec in specs])
+        if args.client_split == "by-process" and len(servers) > 1:
+            parts = [[] for _ in parts]
+            for group, specs in enumerate(by_server):
+                parts[group % len(parts)].extend(specs)
+        ready = await workers.call("connect", [{"specs": part, "wait": 120} for part in parts])
         connected = sum(r["ready"] for r in ready)
         await asyncio.sleep(args.settle)
         result = await fan_out(servers, moderator, workers, args.rate, args.seconds, len(servers))
@@ -214,7 +221,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _brief(result: dict[str, Any]) -> str:
-    groups = [{k: v for k, v in g.items() if k not in ("per_command",)} for g in result["groups"]]
+    groups = [
+        {k: v for k, v in g.items() if not k.startswith("per_command")} for g in result["groups"]
+    ]
     return f"{groups} extra p50 {result.get('extra_p50')}"
 
 

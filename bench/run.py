@@ -995,6 +995,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--client-procs)",
     )
     p.add_argument(
+        "--client-split",
+        choices=("by-process", "mixed"),
+        default="by-process",
+        help="--processes 2: each client process holds one server's subscribers (by-process: "
+        "a subscriber of B is not parsed behind A's, as two rooms' devices are not), or a share "
+        "of every server's (mixed: the first measurements, 2026-12-05)",
+    )
+    p.add_argument(
         "--startup-events",
         type=int,
         default=100_000,
