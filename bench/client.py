@@ -601,6 +601,8 @@ class Worker:
         self.requests = {}
 
 
-def worker_main(pipe: Connection) -> None:
+def worker_main(pipe: Connection, nice: int = 0) -> None:
     raise_file_limit()
+    if nice:  # --client-nice: the servers have first claim on the cores, as with clients elsewhere
+        os.nice(nice)
     asyncio.run(Worker(pipe).serve())

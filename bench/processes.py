@@ -14,11 +14,16 @@ as the tests use).
    ``--seconds``. Fan-out p50/p99 (send → the last subscriber holds the version) and the server's
    CPU per delivered frame.
 2. **two processes**: A and B, each ``--database-url`` (another database) ``--redis-url``, each with
-   ``--subscribers`` subscribers (each client process holds half of A's and half of B's, so the
-   clients weigh the same on both); the moderator's socket and commands go to A. Per command: when
-   the last subscriber on A held the version and when the last on B did; the cross-process extra
-   is p50 of (B minus A) per command. CPU per delivered frame on A and on B (B receives every update
-   over Redis and fans it out to its own subscribers).
+   ``--subscribers`` subscribers (``--client-split by-process``, the default: each client process
+   holds one server's subscribers, as two rooms' devices are separate; ``mixed``: each holds half
+   of A's and half of B's, and parses B's frames after A's); the moderator's socket and commands
+   go to A. Per command: when the last (and the first, and the median) subscriber on A held the
+   version and when the one on B did; the cross-process extra is p50 of (B minus A) per command.
+   CPU per delivered frame on A and on B (B receives every update over Redis and fans it out to
+   its own subscribers). ``--client-nice 10`` runs the client processes below the servers'
+   priority: on 2 cores the clients parse every frame beside A, B, PostgreSQL and Redis, and B
+   and Redis otherwise wait for a core while A writes its room (traced: A hands a write to Redis
+   0.6 ms after its commit, B receives it 7.3 ms after).
 3. **start-up**: a third database holding ``--startup-events`` log records (``bench/restart.py``'s
    log, with a snapshot 999 events old as the running servers leave it), and
    ``floorkeeper serve --database-url … --redis-url …`` from the process's start to its first
@@ -174,7 +179,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="floorkeeper-processes-", dir=args.workdir))
     databases = Databases()
     redis = RedisServer(workdir)
-    workers = Workers(args.client_procs)
+    workers = Workers(args.client_procs, args.client_nice)
     started: list[Server] = []
     results: dict[str, Any] = {}
     results["databases"] = databases.names  # (dropped at the end)

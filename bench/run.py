@@ -317,13 +317,13 @@ class Moderator:
 
 
 class Workers:
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, nice: int = 0) -> None:
         context = multiprocessing.get_context("spawn")
         self.pipes = []
         self.processes = []
         for _ in range(count):
             parent, child = context.Pipe()
-            process = context.Process(target=worker_main, args=(child,), daemon=True)
+            process = context.Process(target=worker_main, args=(child, nice), daemon=True)
             process.start()
             self.pipes.append(parent)
             self.processes.append(process)
@@ -993,6 +993,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "one process with --subscribers, then a start-up with --startup-events log records "
         "(bench/processes.py; uses --subscribers --rate --seconds --room-queue --settle "
         "--client-procs)",
+    )
+    p.add_argument(
+        "--client-nice",
+        type=int,
+        default=0,
+        help="--processes 2: run the client processes at this niceness (e.g. 10), so that the "
+        "servers, PostgreSQL and Redis have first claim on the cores, as they would with the "
+        "clients on other machines (on 2 cores the clients parse every frame beside them)",
     )
     p.add_argument(
         "--client-split",
