@@ -10,7 +10,6 @@ would flush is replaced by an explicit ``flush``: nothing waits on the wall cloc
 from __future__ import annotations
 
 import asyncio
-import itertools
 from typing import Any
 
 import orjson
@@ -23,9 +22,9 @@ from app.floor import commands as c
 from app.floor import contributions as o
 from app.floor.roles import ORGANISER
 from app.hub import Encoded, Hub, Subscriber
-from app.store import Store, make_engine, migrate
 from app.store.tables import EventRow, ParticipantRow
 from app.views import Audience
+from tests.engines import counted_engine
 
 #: the gap the tests set: far longer than any test, so only ``flush`` (or its absence) decides
 GAP_S = 3600.0
@@ -88,15 +87,7 @@ class Screen:
 
 
 async def _engine(sqlite_url: str) -> tuple[Engine, str, Monotonic]:
-    database = make_engine(sqlite_url)
-    migrate(database)
-    counter = itertools.count()
-    engine = Engine(
-        Store(database),
-        Hub(),
-        clock=lambda: 1_700_000_000_000,
-        make_id=lambda: f"id{next(counter)}",
-    )
+    engine = counted_engine(sqlite_url, clock=lambda: 1_700_000_000_000)
     monotonic = Monotonic()
     engine.projections.monotonic = monotonic
     engine.projections.max_gap_s = GAP_S

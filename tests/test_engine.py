@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import itertools
 import threading
 from collections.abc import Iterator, Sequence
 
@@ -18,11 +17,12 @@ from app.engine import Engine, StorageUnavailable
 from app.floor import Actor, FloorError, Role, StaleVersion
 from app.floor import commands as c
 from app.floor.roles import ORGANISER
-from app.hub import Encoded, Hub, Send, Subscriber
+from app.hub import Encoded, Send, Subscriber
 from app.patch import apply_patch
-from app.store import CommandRecord, LogRecord, Store, make_engine, migrate
+from app.store import CommandRecord, LogRecord
 from app.store.tables import EventRow, ParticipantRow
 from app.views import Audience
+from tests.engines import counted_engine
 
 
 class Clock:
@@ -34,10 +34,7 @@ class Clock:
 
 
 def _make(url: str, clock: Clock) -> Engine:
-    database = make_engine(url)
-    migrate(database)
-    counter = itertools.count()
-    return Engine(Store(database), Hub(), clock=clock, make_id=lambda: f"id{next(counter)}")
+    return counted_engine(url, clock)
 
 
 async def _hearing(engine: Engine) -> tuple[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import orjson
@@ -11,22 +10,14 @@ from app.engine import Engine
 from app.floor import Actor, Role
 from app.floor import commands as c
 from app.floor.roles import ORGANISER
-from app.hub import Encoded, Hub, Subscriber
-from app.store import Store, make_engine, migrate
+from app.hub import Encoded, Subscriber
 from app.store.tables import EventRow, ParticipantRow
 from app.views import Audience
+from tests.engines import counted_engine
 
 
 async def _delegate_feed(sqlite_url: str) -> tuple[Engine, str, list[dict[str, Any]]]:
-    database = make_engine(sqlite_url)
-    migrate(database)
-    counter = itertools.count()
-    engine = Engine(
-        Store(database),
-        Hub(),
-        clock=lambda: 1_700_000_000_000,
-        make_id=lambda: f"id{next(counter)}",
-    )
+    engine = counted_engine(sqlite_url, clock=lambda: 1_700_000_000_000)
     await engine.create_event(EventRow(id="ev", title="Hearing", join_code="j", created_at=0))
     await engine.add_participant(
         ParticipantRow(id="p1", event_id="ev", name="Ana", constituency="academia", created_at=0)

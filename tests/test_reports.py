@@ -17,10 +17,9 @@ from app.floor import commands as c
 from app.floor import contributions as o
 from app.floor.model import TurnKind
 from app.floor.roles import ORGANISER
-from app.hub import Hub
 from app.outcome import render_docx, render_html, render_markdown
-from app.store import Store, make_engine, migrate
 from app.store.tables import ParticipantRow
+from tests.engines import counted_engine
 
 #: 16 May 2022, 10:00 in New York (EDT, UTC-4), the seed hearing's opening.
 OPENING = 1_652_709_600_000
@@ -37,11 +36,8 @@ class Clock:
 async def _the_morning(sqlite_url: str) -> tuple[Engine, str, Clock]:
     """The seed hearing, its opening segment run: every panellist called, one timed and spoken,
     one never timed, one skipped; then the first thematic discussion opened."""
-    database = make_engine(sqlite_url)
-    migrate(database)
     clock = Clock()
-    counter = itertools.count()
-    engine = Engine(Store(database), Hub(), clock=clock, make_id=lambda: f"id{next(counter)}")
+    engine = counted_engine(sqlite_url, clock)
     event_id = await load_demo(engine)
     hearing = engine.hearing(event_id)
     opening = reports.programme(hearing)[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from app.engine import Engine
@@ -10,8 +9,9 @@ from app.floor import Actor, Role
 from app.floor import contributions as o
 from app.floor.roles import ORGANISER
 from app.hub import Hub
-from app.store import Store, make_engine, migrate
+from app.store import Store
 from app.store.tables import EventRow, ParticipantRow
+from tests.engines import counted_engine
 from tests.security.conftest import AppFactory, World, build_world, make_client
 
 __all__ = ["make_client"]  # the fixture, used by name
@@ -116,10 +116,7 @@ def test_outcome_changes_reach_the_sockets_and_survive_a_restart(make_client: Ap
 
 async def test_the_outcome_is_rebuilt_from_the_log(sqlite_url: str) -> None:
     """Every contribution and curation is in the log: a restart gives the same outcome."""
-    database = make_engine(sqlite_url)
-    migrate(database)
-    counter = itertools.count()
-    engine = Engine(Store(database), Hub(), make_id=lambda: f"id{next(counter)}")
+    engine = counted_engine(sqlite_url)
     await engine.create_event(EventRow(id="ev", title="Hearing", join_code="j", created_at=0))
     await engine.add_participant(
         ParticipantRow(id="p1", event_id="ev", name="Ana", constituency="academia", created_at=0)
@@ -134,7 +131,7 @@ async def test_the_outcome_is_rebuilt_from_the_log(sqlite_url: str) -> None:
     tag = o.TagContribution(contribution_id=cid, themes=["Pathways"], objectives=[5])
     await engine.execute_outcome("ev", tag, ORGANISER, "t1")
     before = engine.hearing("ev").outcome
-    again = Engine(Store(database), Hub())
+    again = Engine(Store(engine.store.engine), Hub())
     await again.load()
     after = again.hearing("ev").outcome
     assert after == before and after.version == 3
