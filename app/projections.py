@@ -54,6 +54,11 @@ MAX_GAP_S = 0.05
 #: fan-outs take at most about a third of the event loop, and with a console or a few screens
 #: watching the gap is a fraction of a millisecond: nothing waits.
 GAP_PER_SOCKET_S = 25e-6
+#: The gap after a fan-out is also at least this many times what its synchronous part took (the
+#: views built, diffed and encoded): a console over a thousand pending requests costs a
+#: millisecond a fan-out whoever else listens, so a burst's fan-outs take at most about a fifth
+#: of the event loop however few sockets they reach. A lone command still goes out at once.
+GAP_PER_COST = 4.0
 #: Events that always go out at once (with whatever waits before them): the programme's
 #: changes, which move the room's screens, and an undo, the console's correction.
 _AT_ONCE = frozenset(("segment_created", "segment_updated", "segment_started", "segment_ended"))
@@ -130,10 +135,12 @@ class Projections:
         #: the coalescing's bounds (``MAX_GAP_S``, ``GAP_PER_SOCKET_S``); tests set their own
         self.max_gap_s = MAX_GAP_S
         self.gap_per_socket_s = GAP_PER_SOCKET_S
+        self.gap_per_cost = GAP_PER_COST
         #: per meeting day, the writes waiting to be published together
         self._deferred: dict[str, _Deferred] = {}
-        #: per meeting day, when its last fan-out was and how many sockets it reached
-        self._last: dict[str, tuple[float, int]] = {}
+        #: per meeting day, when its last fan-out ended, how many sockets it reached and how long
+        #: its synchronous part took (seconds, on ``monotonic``)
+        self._last: dict[str, tuple[float, int, float]] = {}
         # a screen that joins, or is reset to a snapshot, first has what waits published
         hub.settle = self.flush_event
         #: the last view built per segment and audience, with the state it was built from
@@ -219,12 +226,13 @@ class Projections:
 
     def _wait(self, event_id: str) -> float:
         """Seconds until this meeting day's next fan-out is due: its last one plus a gap of
-        ``gap_per_socket_s`` per socket that one reached, at most ``max_gap_s``."""
+        ``gap_per_socket_s`` per socket that one reached or ``gap_per_cost`` times what it took,
+        whichever is longer, at most ``max_gap_s``."""
         last = self._last.get(event_id)
         if last is None:
             return 0.0
-        at, sockets = last
-        gap = min(self.max_gap_s, self.gap_per_socket_s * sockets)
+        at, sockets, took = last
+        gap = min(self.max_gap_s, max(self.gap_per_socket_s * sockets, self.gap_per_cost * took))
         return gap - (self.monotonic() - at)
 
     def _publish_timed(
@@ -235,9 +243,11 @@ class Projections:
         states: list[HearingState],
     ) -> None:
         started = time.perf_counter()
+        began = self.monotonic()
         sockets = self._publish(hearing, before, events, states)
         if events:
-            self._last[hearing.event.id] = (self.monotonic(), sockets)
+            ended = self.monotonic()
+            self._last[hearing.event.id] = (ended, sockets, ended - began)
         if self.metrics is not None:
             self.metrics.fanout_seconds.observe(time.perf_counter() - started)
 

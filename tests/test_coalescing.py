@@ -145,6 +145,39 @@ async def test_a_lone_command_goes_out_at_once(sqlite_url: str) -> None:
     assert not engine.projections.waiting("ev")
 
 
+async def test_a_costly_fan_out_spaces_the_next_however_few_it_reaches(sqlite_url: str) -> None:
+    """A console over a long list of requests costs a fan-out its time whoever listens: the next
+    write waits ``gap_per_cost`` times what the last fan-out took, then goes out at once again.
+    Fails if the gap counts only the sockets reached (one console here: no wait at all)."""
+    engine, segment_id, monotonic = await _engine(sqlite_url)
+    projections = engine.projections
+    projections.gap_per_socket_s = 0.0  # only the fan-out's cost counts
+    projections.gap_per_cost = 4.0
+    publish = projections._publish
+
+    def costly(*args: Any) -> int:
+        monotonic.now += 0.010  # this fan-out takes 10 ms of the loop
+        return publish(*args)
+
+    projections._publish = costly  # type: ignore[method-assign,assignment]
+    console = Screen(engine, Audience.MODERATOR, segment_id=segment_id)
+    start = _version(engine, segment_id)
+    await engine.execute("ev", segment_id, c.RequestFloor(), _delegate(1), "r1")
+    assert console.spans() == [(start, start + 1)]  # nothing published before it: at once
+    monotonic.now += 0.039  # within 4 x 10 ms of it
+    second = await _deferred_request(engine, segment_id, 2)
+    assert projections.waiting("ev") and not second.done()
+    monotonic.now += 0.002  # 41 ms after it: due
+    projections.flush_event("ev")  # what the timer does then
+    assert console.spans() == [(start, start + 1), (start + 1, start + 2)]
+    monotonic.now += 0.041  # a write more than 40 ms after the last fan-out goes out at once
+    await asyncio.wait_for(
+        engine.execute("ev", segment_id, c.RequestFloor(), _delegate(3), "r3"), 5
+    )
+    assert console.spans()[-1] == (start + 2, start + 3)
+    assert not projections.waiting("ev")
+
+
 async def test_commands_within_the_gap_reach_the_room_as_one_update(sqlite_url: str) -> None:
     engine, segment_id, monotonic = await _engine(sqlite_url)
     room = Screen(engine, segment_id=segment_id)
