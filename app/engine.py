@@ -842,8 +842,8 @@ class Engine:
     ) -> bool:
         """Fold records another process wrote into the durable state (each the next version of
         its stream; those already here are skipped) and publish them to this process's screens
-        exactly as its own writes are; learn the answers and rows. False if a record was missing
-        before one of them (a gap: read the log)."""
+        exactly as its own writes are (a burst coalesced); learn the answers and rows. False if a
+        record was missing before one of them (a gap: read the log)."""
         stream = o.stream_id(hearing.event.id)
         durable, outcome_before = hearing.state, hearing.outcome
         state, outcome = durable, outcome_before
@@ -875,7 +875,9 @@ class Engine:
                 hearing.moved = True
             hearing.state, hearing.outcome = state, outcome
             if events:
-                self.projections.publish(hearing, durable, events, states)
+                # coalesced as this process's own writes are: a burst written elsewhere costs
+                # this process's room one fan-out per gap, not one per write
+                self.projections.publish(hearing, durable, events, states, coalesce=True)
             if outcome is not outcome_before:
                 self.projections.publish_outcome(hearing, outcome_before)
         return whole

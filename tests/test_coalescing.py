@@ -22,6 +22,7 @@ from app.floor import commands as c
 from app.floor import contributions as o
 from app.floor.roles import ORGANISER
 from app.hub import Encoded, Hub, Subscriber
+from app.store import shared
 from app.store.tables import EventRow, ParticipantRow
 from app.views import Audience
 from tests.engines import counted_engine
@@ -324,6 +325,36 @@ async def test_the_other_processes_writes_flush_what_waits_first(sqlite_url: str
     hearing = engine.hearing("ev")
     engine.projections.publish(hearing, hearing.state, [], [])
     assert room.spans() == [(start, start + 1), (start + 1, start + 2)]
+
+
+async def test_another_process_s_burst_coalesces_here_too(sqlite_url: str) -> None:
+    """Writes another process made (folded in from Redis or the log: ``Engine.adopt``) that come
+    within the gap join what waits, this process's own writes included, in version order: the
+    room here gets one update for them, not one per write elsewhere. Fails if adopted writes are
+    published at once."""
+    engine, segment_id, monotonic = await _engine(sqlite_url)
+    other = counted_engine(sqlite_url, clock=lambda: 1_700_000_000_000)  # process A
+    await other.load()
+    room = Screen(engine, segment_id=segment_id)
+    start = _version(engine, segment_id)
+    await engine.execute("ev", segment_id, c.RequestFloor(), _delegate(1), "r1")  # at once
+    assert room.spans() == [(start, start + 1)]
+    hearing = engine.hearing("ev")
+
+    async def written_elsewhere(n: int) -> None:
+        await other.execute("ev", segment_id, c.RequestFloor(), _delegate(n), f"elsewhere{n}")
+        missing = shared.missing(engine.store, "ev", engine.known(hearing))
+        assert engine.adopt(hearing, missing.records, missing.commands)
+
+    await other.load()  # A learns this process's write from the log
+    await written_elsewhere(2)
+    await written_elsewhere(3)
+    assert _version(engine, segment_id) == start + 3
+    assert engine.projections.waiting("ev") and room.spans() == [(start, start + 1)]
+    monotonic.now += GAP_S
+    engine.projections.flush_event("ev")
+    assert room.spans() == [(start, start + 1), (start + 1, start + 3)]
+    await other.close()
 
 
 async def test_an_outcome_update_goes_out_after_what_waits(sqlite_url: str) -> None:
