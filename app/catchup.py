@@ -186,16 +186,17 @@ class Catchup:
         self._learning[event_id] = task
         task.add_done_callback(lambda _: self._learning.pop(event_id, None))
 
-    async def learn_now(self, event_id: str) -> None:
+    async def learn_now(self, event_id: str) -> bool:
         """``learn``, awaited: a request naming a meeting day made elsewhere waits for it. An id
-        the database does not hold is not followed (a guess must not open a stream)."""
+        the database does not hold is not followed (a guess must not open a stream): False."""
         known = event_id in self._learning
         if not known and await asyncio.to_thread(self.engine.store.event, event_id) is None:
-            return
+            return False
         self.learn(event_id)
         task = self._learning.get(event_id)
         if task is not None:
             await asyncio.shield(task)
+        return True
 
     async def _learn(self, event_id: str) -> None:
         engine = self.engine

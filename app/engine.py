@@ -52,6 +52,41 @@ from .store.shared import Conflict, Guard
 from .store.tables import EventRow, ParticipantRow
 from .views import Audience
 
+#: How long an id the database does not hold is answered "not found" again without asking it
+#: (several processes only: one process holds every meeting day in memory).
+ABSENT_S = 2.0
+#: At most this many such ids remembered; when full they are forgotten all at once.
+ABSENT_MAX = 10_000
+
+
+class Absent:
+    """Ids the database was asked for and did not hold, each for ``ABSENT_S``.
+
+    A socket names its meeting day or segment before it shows a credential, so with several
+    processes an id not in memory costs a query (it may be one made elsewhere a moment ago).
+    A guess asked again is answered from here. Ids are random and made by the server, and one
+    made since is in memory from its notice before this is consulted, so nothing real is
+    refused: at worst one made elsewhere and asked for before its notice came waits
+    ``ABSENT_S``."""
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.monotonic = monotonic
+        self._until: dict[tuple[str, str], float] = {}
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        until = self._until.get(key)
+        if until is None:
+            return False
+        if until > self.monotonic():
+            return True
+        del self._until[key]
+        return False
+
+    def add(self, key: tuple[str, str]) -> None:
+        if len(self._until) >= ABSENT_MAX:
+            self._until.clear()
+        self._until[key] = self.monotonic() + ABSENT_S
+
 
 class ServerClock:
     """Milliseconds since the epoch that never jump: the wall clock read once, at start, then
@@ -124,6 +159,8 @@ class Engine:
         self._refusing: set[asyncio.Future[None]] = set()
         #: writes that lost a race to another process (read the log, decided again)
         self.races_lost = 0
+        #: meeting days and segments the database did not hold when asked (``locate``)
+        self.absent = Absent()
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -177,19 +214,23 @@ class Engine:
         made a few milliseconds ago (its notice not yet here) is read from the database first,
         not answered with a 404."""
         if event_id not in self.hearings and self.fanout.shared:
-            await self.catchup.learn_now(event_id)
+            key = ("event", event_id)
+            if key not in self.absent and not await self.catchup.learn_now(event_id):
+                self.absent.add(key)
         return self.hearing(event_id)
 
     async def locate_segment(self, segment_id: str) -> tuple[Hearing, SegmentState]:
         """``find_segment``, for a transport: a segment another process made a few milliseconds
-        ago is read from the log first (several processes only; one indexed query per miss)."""
+        ago is read from the log first (several processes only; one indexed query per miss, and
+        an id it does not hold is not asked for again for ``ABSENT_S``)."""
         try:
             return self.find_segment(segment_id)
         except NotFound:
-            if not self.fanout.shared:
+            if not self.fanout.shared or ("segment", segment_id) in self.absent:
                 raise
         event_id = await asyncio.to_thread(shared_store.event_of_segment, self.store, segment_id)
         if event_id is None:
+            self.absent.add(("segment", segment_id))
             raise NotFound(f"no segment {segment_id!r}")
         hearing = await self.locate(event_id)
         if segment_id not in hearing.state.segments:

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 import pytest
 
+from app import engine as engine_
 from app.engine import Engine
 from app.fanout import Entry, MemoryBus, MemoryFanout
 from app.floor import FloorError, StaleVersion
@@ -23,6 +24,7 @@ from app.floor.roles import ORGANISER
 from app.hub import Hub, Subscriber, encode
 from app.patch import apply_patch
 from app.store import Store, make_engine, migrate
+from app.store import shared as shared_store
 from app.store.tables import EventRow, ParticipantRow
 from app.views import Audience
 
@@ -288,3 +290,44 @@ async def test_a_bus_that_loses_everything_is_made_good_from_the_log(cluster: Cl
     cluster.bus.lose()  # the entry had not been delivered yet: lost, and said so
     await eventually(lambda: screen.version == answer["version"])
     assert screen.problems == []
+
+
+async def test_a_guessed_id_costs_the_database_one_query_and_a_new_one_is_found(
+    cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A socket names its segment or meeting day before its credential: a guess repeated must not
+    cost a query each time (``Engine.absent``), and what another process makes afterwards is
+    still found, even before its notice arrives. Fails if every miss asks the database."""
+    a = await cluster.engine("a")
+    event_id, _ = await _hearing(a)
+    b = await cluster.engine("b", Mute(cluster.bus, "b", drop=0))
+    asked: list[str] = []
+    event_of_segment, event_row = shared_store.event_of_segment, b.store.event
+
+    def counted_segment(store: Store, segment_id: str) -> str | None:
+        asked.append(segment_id)
+        found: str | None = event_of_segment(store, segment_id)
+        return found
+
+    def counted_event(guess: str) -> EventRow | None:
+        asked.append(guess)
+        return event_row(guess)
+
+    monkeypatch.setattr(shared_store, "event_of_segment", counted_segment)
+    monkeypatch.setattr(b.store, "event", counted_event)
+    for _ in range(50):
+        with pytest.raises(FloorError, match="no segment 'guess'"):
+            await b.locate_segment("guess")
+        with pytest.raises(FloorError, match="no event 'guessed-day'"):
+            await b.locate("guessed-day")
+    assert asked == ["guess", "guessed-day"]
+    # made on a, b not told (the notice lost): asked for, found in the log
+    a.fanout = Mute(cluster.bus, "a", drop=1)
+    created = await a.execute(event_id, None, c.CreateSegment(title="Late"), ORGANISER, "late")
+    hearing, segment = await b.locate_segment(created["segment_id"])
+    assert (hearing.event.id, segment.id) == (event_id, created["segment_id"])
+    # and once ABSENT_S has passed, a guess is asked about again
+    b.absent.monotonic = lambda: time.monotonic() + engine_.ABSENT_S + 1
+    with pytest.raises(FloorError):
+        await b.locate_segment("guess")
+    assert asked.count("guess") == 2
