@@ -50,6 +50,10 @@ class Limits:
     #: delegation's office or a webcast studio behind one address, not a script holding
     #: thousands.
     live_connections_per_address: int = 100
+    #: The share (percent) of this process's connection cap (``connections_total``, bounded by
+    #: the file limit) that the public live page's sockets may hold at once. The rest stays for
+    #: the room's own screens, phones and consoles however big the webcast grows.
+    live_connections_percent: int = 80
 
     @classmethod
     def env_off(cls) -> dict[str, str]:

@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
             shared.start()
         # every command, whatever transport brings it, passes this one step (app/policy.py)
         engine.policy = Policy(auth, throttle)
-        sockets = OpenSockets()
+        sockets = OpenSockets(live.cap(settings.limits))
 
         def close_sockets(credential_id: str) -> None:
             sockets.close_credential(

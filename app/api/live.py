@@ -7,7 +7,8 @@ meeting day's header (``projections.live_event``); never the programme, the outc
 code, the moderator's message or the booth's signals. It reads ``hello`` and ``ping`` frames and
 refuses every command. Its sockets are capped per address (``Limits.live_connections_per_address``,
 counted across processes like a link's screens: ``Throttle.open_socket`` with the key
-``("live", address)``), since no credential names who holds them.
+``("live", address)``), since no credential names who holds them; and all together they hold at
+most their share of the process's connections (``cap``), so the room's own screens keep the rest.
 
 An unpublished page (or an unknown meeting day: the two read the same, so ids are not probed)
 is refused after the handshake, so that a browser learns why: an ``error`` frame
@@ -27,10 +28,11 @@ from typing import Any
 from fastapi import WebSocket
 from starlette.websockets import WebSocketDisconnect
 
+from ..config import Limits
 from ..hearing import Hearing
 from ..hub import Encoded, ScreenFacts, Subscriber, encode
 from ..views import Audience
-from .connections import address_key
+from .connections import address_key, connection_caps, file_limit
 from .deps import Services, client_address, services_of
 from .sockets import CLOSE_NOT_PUBLISHED, OpenSockets
 from .ws import (
@@ -79,6 +81,23 @@ def listener(sockets: OpenSockets) -> Callable[[Hearing, dict[str, Any]], None]:
             sockets.close_live(hearing.event.id, NOT_PUBLISHED)
 
     return changed
+
+
+def cap(limits: Limits, files: int | None = None) -> int:
+    """How many live pages one process holds at once, all meeting days together: their share
+    (``Limits.live_connections_percent``) of its connection cap, the rest kept for the room's
+    screens, phones and consoles (0: no cap of their own)."""
+    if limits.live_connections_percent <= 0:
+        return 0
+    total, _ = connection_caps(limits, file_limit().soft if files is None else files)
+    return max(1, total * min(100, limits.live_connections_percent) // 100)
+
+
+def _full(cap: int) -> str:
+    return (
+        f"this server holds as many live pages as it may ({cap}): the rest of its connections "
+        "are kept for the room. The page tries again by itself in a little while"
+    )
 
 
 def _too_many(limit: int) -> str:
@@ -167,11 +186,17 @@ async def serve_live(websocket: WebSocket, *, event_id: str) -> None:
     if not room:
         await _refuse(websocket, "too_many_connections", _too_many(limit))
         return
+    sockets = services.sockets
+    if sockets.live_full():
+        await _refuse(websocket, "too_many_connections", _full(sockets.live_cap))
+        return
     try:
         hello = await _first_hello(websocket)
         hearing = published(services, event_id)  # withdrawn while the hello came?
         if hearing is None:
             raise ProtocolError("not_published", NOT_PUBLISHED)
+        if sockets.live_full():  # filled while the hello came
+            raise ProtocolError("too_many_connections", _full(sockets.live_cap))
         if not throttle.open_socket(key, limit):
             raise ProtocolError("too_many_connections", _too_many(limit))
     except (ProtocolError, TimeoutError) as error:

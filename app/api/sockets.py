@@ -24,18 +24,30 @@ class Closable(Shuttable, Protocol):
 
 
 class OpenSockets:
-    def __init__(self) -> None:
+    def __init__(self, live_cap: int = 0) -> None:
         self._by_credential: dict[str, set[Closable]] = {}
         #: the public live page's sockets (no credential), by meeting day
         self._live: dict[str, set[Shuttable]] = {}
+        #: how many live pages this process holds at once, all meeting days together (0: no cap
+        #: of their own; ``live.cap``), and how many it holds now
+        self.live_cap = live_cap
+        self.live_open = 0
+
+    def live_full(self) -> bool:
+        """Whether another live page would take a connection kept for the room."""
+        return 0 < self.live_cap <= self.live_open
 
     def add_live(self, event_id: str, socket: Shuttable) -> None:
-        self._live.setdefault(event_id, set()).add(socket)
+        sockets = self._live.setdefault(event_id, set())
+        if socket not in sockets:
+            sockets.add(socket)
+            self.live_open += 1
 
     def discard_live(self, event_id: str, socket: Shuttable) -> None:
         sockets = self._live.get(event_id)
-        if sockets is not None:
+        if sockets is not None and socket in sockets:
             sockets.discard(socket)
+            self.live_open -= 1
             if not sockets:
                 del self._live[event_id]
 
@@ -45,6 +57,7 @@ class OpenSockets:
     def close_live(self, event_id: str, reason: str) -> int:
         """Close every public live page's socket of this meeting day (4404); how many."""
         sockets = self._live.pop(event_id, set())
+        self.live_open -= len(sockets)
         for socket in sockets:
             socket.shut(CLOSE_NOT_PUBLISHED, reason)
         return len(sockets)

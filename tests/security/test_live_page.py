@@ -11,8 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from app.api.live import LIVE_SOCKET_ROUTES, live_target
+from app.api.live import LIVE_SOCKET_ROUTES, cap, live_target
 from app.api.sockets import CLOSE_NOT_PUBLISHED
+from app.config import Limits
 
 from .conftest import NO_LIMITS, AppFactory, World, build_world
 from .test_limits import limited
@@ -199,6 +200,44 @@ def test_live_pages_are_capped_per_address(make_client: AppFactory) -> None:
     display.send_json({"type": "hello", "token": world.tokens["display"]})
     assert display.receive_json()["type"] == "snapshot"
     for socket in (second, third, display):
+        socket.__exit__(None, None, None)
+
+
+def test_live_pages_keep_to_their_share_and_the_room_keeps_the_rest(
+    make_client: AppFactory,
+) -> None:
+    """However big the webcast, live pages hold at most their share
+    (``Limits.live_connections_percent``) of the process's connection cap: the next is refused
+    (4429, saying why; the page asks again by itself) while the room's screens still connect, and
+    a page closing or the page withdrawn makes room again. Fails without the share: the fourth
+    page is served."""
+    limits = Limits(
+        **{**NO_LIMITS.__dict__, "connections_total": 10, "live_connections_percent": 30}
+    )
+    assert cap(limits, files=1_000_000) == 3
+    assert cap(Limits(**{**limits.__dict__, "live_connections_percent": 0})) == 0  # no share
+    client = make_client(limits)
+    world = build_world(client)
+    _publish(world, True)
+    event_id = world.event["id"]
+    pages = [_open(client, event_id) for _ in range(3)]
+    assert all(page.receive_json()["type"] == "snapshot" for page in pages)
+    refusal = _refused(_open(client, event_id), "too_many_connections", 4429)
+    assert "(3): the rest of its connections are kept for the room" in refusal["message"]
+    display = client.websocket_connect(f"/ws/events/{event_id}").__enter__()
+    display.send_json({"type": "hello", "token": world.tokens["display"]})
+    assert display.receive_json()["type"] == "snapshot"  # the room's screen: served
+    pages[0].__exit__(None, None, None)  # one closes: room for one more
+    pages[0] = _open(client, event_id)
+    assert pages[0].receive_json()["type"] == "snapshot"
+    _publish(world, False)  # withdrawn: every page closed, none counted any more
+    for page in pages:
+        assert page.receive_json()["code"] == "not_published"
+        page.__exit__(None, None, None)
+    _publish(world, True)
+    again = [_open(client, event_id) for _ in range(3)]
+    assert all(page.receive_json()["type"] == "snapshot" for page in again)
+    for socket in (*again, display):
         socket.__exit__(None, None, None)
 
 
