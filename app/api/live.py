@@ -10,16 +10,20 @@ counted across processes like a link's screens: ``Throttle.open_socket`` with th
 ``("live", address)``), since no credential names who holds them; and all together they hold at
 most their share of the process's connections (``cap``), so the room's own screens keep the rest.
 
-An unpublished page (or an unknown meeting day: the two read the same, so ids are not probed)
-is refused after the handshake, so that a browser learns why: an ``error`` frame
-``not_published`` and close 4404. Withdrawing the page closes its open sockets the same way, on
+A page opened while it is not published (or for an unknown meeting day: the two read the same,
+so ids are not probed) keeps its socket and waits: it is told so (an ``error`` frame
+``not_published``) and sent nothing else until the organiser publishes it, when it is sent a
+snapshot at once. Withdrawing the page does the reverse to every open page: no update from then
+on, ``not_published``, and the socket waits. So an audience that arrives early, or stays through
+a withdrawal, sees the floor the moment it is published, and asks the server nothing meanwhile
+(polling, each page every 15-18 s, cost 0.43 ms of CPU per ask: 0.26 of a core for 10,000
+waiting pages). Waiting pages hold sockets like open ones, under the same caps. Both ways, on
 every process (``listener``, called by the PATCH route here and by ``Engine.learn_event_row``
 for another process's change).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import secrets
 from collections.abc import Callable
@@ -34,7 +38,7 @@ from ..hub import Encoded, ScreenFacts, Subscriber, encode
 from ..views import Audience
 from .connections import address_key, connection_caps, file_limit
 from .deps import Services, client_address, services_of
-from .sockets import CLOSE_NOT_PUBLISHED, OpenSockets
+from .sockets import OpenSockets
 from .ws import (
     CLOSE_CODES,
     Connection,
@@ -52,8 +56,6 @@ from .ws import (
 LIVE_SOCKET_ROUTES = {"/ws/live/": "event_id"}
 
 NOT_PUBLISHED = "this meeting day's live page is not published"
-#: Close codes after a refusal: those of the other sockets, and 4404 for an unpublished page.
-_CLOSE_CODES = {**CLOSE_CODES, "not_published": CLOSE_NOT_PUBLISHED}
 
 
 def live_target(path: str) -> dict[str, str] | None:
@@ -73,12 +75,12 @@ def published(services: Services, event_id: str) -> Hearing | None:
 
 
 def listener(sockets: OpenSockets) -> Callable[[Hearing, dict[str, Any]], None]:
-    """What a change of the meeting day's details does to its live page's sockets: a withdrawn
-    page closes them (each gets ``not_published``, then close 4404)."""
+    """What a change of the meeting day's details does to its live page's sockets: published,
+    each is sent the floor; withdrawn, each stops showing it (``not_published``) and waits."""
 
     def changed(hearing: Hearing, details: dict[str, Any]) -> None:
-        if "live_published" in details and not hearing.event.live_published:
-            sockets.close_live(hearing.event.id, NOT_PUBLISHED)
+        if "live_published" in details:
+            sockets.published(hearing.event.id, hearing.event.live_published)
 
     return changed
 
@@ -108,14 +110,18 @@ def _too_many(limit: int) -> str:
 
 
 class LiveConnection(Connection):
-    """One live page's socket: the ``live`` audience, following the live segment; no actor,
-    no command, not on the organiser's list of screens (no credential to name it by)."""
+    """One live page's socket: the ``live`` audience, following the live segment while the page
+    is published and waiting while it is not; no actor, no command, not on the organiser's list
+    of screens (no credential to name it by)."""
 
-    def __init__(self, websocket: WebSocket, services: Services, hearing: Hearing) -> None:
+    def __init__(self, websocket: WebSocket, services: Services, event_id: str) -> None:
         self.websocket = websocket
+        self.services = services
         self.engine = services.engine
         self.projections = services.engine.projections
-        self.hearing = hearing
+        self.event_id = event_id
+        #: True while the page is not published: not in the hub, sent nothing but ``not_published``
+        self.waiting = True
         now = self.engine.clock()
         # when it last sent a frame (``Connection.read``); never listed: the subscriber has none
         self.screen = ScreenFacts(
@@ -127,23 +133,46 @@ class LiveConnection(Connection):
             connected_at=now,
             last_seen_at=now,
         )
-        self.subscriber = Subscriber(
-            hearing.event.id,
+        self.subscriber = self._subscriber()
+        self.frames = services.throttle.frames()
+
+    def _subscriber(self) -> Subscriber:
+        """A subscriber of its own each time the page follows the floor (one the hub let go of
+        sends nothing more); while waiting, one the hub does not hold, for its answers."""
+        return Subscriber(
+            self.event_id,
             Audience.LIVE,
             None,
             True,
-            send=sender(websocket),
+            send=sender(self.websocket),
             snapshot=self.snapshot_frame,
         )
-        self.frames = services.throttle.frames()
-        self.closing: asyncio.Task[None] | None = None
 
-    def shut(self, code: int, reason: str) -> None:
-        """The page was withdrawn: no update from now on; say so, then close with ``code``."""
-        if self.closing is not None:
+    def follow(self, hello: Hello | None = None) -> None:
+        """Published: the live segment's updates since the hello's version, or a snapshot (a page
+        that waited: always), and every update from now on."""
+        hearing = published(self.services, self.event_id)
+        if not self.waiting or hearing is None:
             return
-        self.engine.hub.remove(self.subscriber)
-        self.closing = asyncio.ensure_future(_refuse(self.websocket, "not_published", reason))
+        self.waiting = False
+        self.hearing = hearing
+        followed = self.projections.followed_segment(hearing)
+        self.engine.hub.add(self.subscriber, followed.id if followed is not None else "")
+        self.resume(hello if hello is not None else Hello())
+
+    def park(self) -> None:
+        """Withdrawn (or never published): no update from now on; say so, and wait."""
+        if not self.waiting:
+            self.waiting = True
+            self.engine.hub.remove(self.subscriber)
+            self.subscriber = self._subscriber()
+        self.error("not_published", NOT_PUBLISHED)
+
+    def leave(self) -> None:
+        """The socket is gone."""
+        if not self.waiting:
+            self.engine.hub.remove(self.subscriber)
+        self.waiting = True
 
     def snapshot_frame(self) -> Encoded:
         segment = self.segment()
@@ -152,7 +181,11 @@ class LiveConnection(Connection):
         return encode(self.projections.snapshot(segment, Audience.LIVE, None))
 
     def sync(self, hello: Hello) -> None:
-        """Missed updates and ``synced``, or a fresh snapshot (nothing personal, no outcome)."""
+        """Missed updates and ``synced``, or a fresh snapshot (nothing personal, no outcome);
+        while the page waits, that it is not published."""
+        if self.waiting:
+            self.error("not_published", NOT_PUBLISHED)
+            return
         self.resume(hello)
 
     async def command(self, data: dict[str, Any]) -> None:
@@ -165,7 +198,7 @@ async def _refuse(websocket: WebSocket, code: str, message: str) -> None:
     """An ``error`` frame naming the refusal, then the close code that goes with it."""
     with contextlib.suppress(Exception):  # the client may be gone already
         await websocket.send_text(encode({"type": "error", "code": code, "message": message}).text)
-        await websocket.close(code=_CLOSE_CODES.get(code, 4400), reason=code)
+        await websocket.close(code=CLOSE_CODES.get(code, 4400), reason=code)
 
 
 async def serve_live(websocket: WebSocket, *, event_id: str) -> None:
@@ -180,9 +213,6 @@ async def serve_live(websocket: WebSocket, *, event_id: str) -> None:
     # again (several processes: asking now has the others' count known by the hello)
     room = throttle.has_room(key, limit)
     await websocket.accept()
-    if published(services, event_id) is None:  # said at once: no hello to wait for
-        await _refuse(websocket, "not_published", NOT_PUBLISHED)
-        return
     if not room:
         await _refuse(websocket, "too_many_connections", _too_many(limit))
         return
@@ -192,9 +222,6 @@ async def serve_live(websocket: WebSocket, *, event_id: str) -> None:
         return
     try:
         hello = await _first_hello(websocket)
-        hearing = published(services, event_id)  # withdrawn while the hello came?
-        if hearing is None:
-            raise ProtocolError("not_published", NOT_PUBLISHED)
         if sockets.live_full():  # filled while the hello came
             raise ProtocolError("too_many_connections", _full(sockets.live_cap))
         if not throttle.open_socket(key, limit):
@@ -207,20 +234,20 @@ async def serve_live(websocket: WebSocket, *, event_id: str) -> None:
     except WebSocketDisconnect:
         return
     try:
-        await _serve(websocket, services, hearing, hello)
+        await _serve(websocket, services, event_id, hello)
     finally:
         throttle.close_socket(key)
 
 
-async def _serve(websocket: WebSocket, services: Services, hearing: Hearing, hello: Hello) -> None:
-    engine = services.engine
-    connection = LiveConnection(websocket, services, hearing)
-    followed = engine.projections.followed_segment(hearing)
-    engine.hub.add(connection.subscriber, followed.id if followed is not None else "")
-    services.sockets.add_live(hearing.event.id, connection)
+async def _serve(websocket: WebSocket, services: Services, event_id: str, hello: Hello) -> None:
+    connection = LiveConnection(websocket, services, event_id)
+    services.sockets.add_live(event_id, connection)  # told of publishing and withdrawing
     try:
-        connection.sync(hello)
+        if published(services, event_id) is None:
+            connection.park()  # not published (or no such meeting day): says so, and waits
+        else:
+            connection.follow(hello)
         await connection.read()
     finally:
-        services.sockets.discard_live(hearing.event.id, connection)
-        engine.hub.remove(connection.subscriber)
+        services.sockets.discard_live(event_id, connection)
+        connection.leave()

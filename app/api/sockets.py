@@ -1,5 +1,6 @@
 """The open sockets by credential, so that a revoked or expired link loses them at once; and the
-public live page's by meeting day, so that a withdrawn page loses them at once."""
+public live page's by meeting day, so that a withdrawn page stops showing the floor at once and
+a published one starts, on the sockets the pages already hold."""
 
 from __future__ import annotations
 
@@ -10,13 +11,20 @@ from ..floor import Actor
 #: The close code of a socket whose credential was revoked or has expired (4000 + HTTP 401):
 #: the faces stop reconnecting and say the link no longer works.
 CLOSE_UNAUTHENTICATED = 4401
-#: The close code of a public live page's socket when the page is not (or no longer) published,
-#: or its meeting day is unknown (4000 + HTTP 404: there is no such public page).
-CLOSE_NOT_PUBLISHED = 4404
 
 
 class Shuttable(Protocol):
     def shut(self, code: int, reason: str) -> None: ...
+
+
+class LivePage(Protocol):
+    """A public live page's socket (app/api/live.py ``LiveConnection``)."""
+
+    def follow(self) -> None:
+        """The page is published: send it the floor and every update from now on."""
+
+    def park(self) -> None:
+        """The page is withdrawn: no update from now on; say so, and wait."""
 
 
 class Closable(Shuttable, Protocol):
@@ -27,7 +35,7 @@ class OpenSockets:
     def __init__(self, live_cap: int = 0) -> None:
         self._by_credential: dict[str, set[Closable]] = {}
         #: the public live page's sockets (no credential), by meeting day
-        self._live: dict[str, set[Shuttable]] = {}
+        self._live: dict[str, set[LivePage]] = {}
         #: how many live pages this process holds at once, all meeting days together (0: no cap
         #: of their own; ``live.cap``), and how many it holds now
         self.live_cap = live_cap
@@ -37,13 +45,13 @@ class OpenSockets:
         """Whether another live page would take a connection kept for the room."""
         return 0 < self.live_cap <= self.live_open
 
-    def add_live(self, event_id: str, socket: Shuttable) -> None:
+    def add_live(self, event_id: str, socket: LivePage) -> None:
         sockets = self._live.setdefault(event_id, set())
         if socket not in sockets:
             sockets.add(socket)
             self.live_open += 1
 
-    def discard_live(self, event_id: str, socket: Shuttable) -> None:
+    def discard_live(self, event_id: str, socket: LivePage) -> None:
         sockets = self._live.get(event_id)
         if sockets is not None and socket in sockets:
             sockets.discard(socket)
@@ -54,12 +62,15 @@ class OpenSockets:
     def count_live(self, event_id: str) -> int:
         return len(self._live.get(event_id, ()))
 
-    def close_live(self, event_id: str, reason: str) -> int:
-        """Close every public live page's socket of this meeting day (4404); how many."""
-        sockets = self._live.pop(event_id, set())
-        self.live_open -= len(sockets)
+    def published(self, event_id: str, published: bool) -> int:
+        """The meeting day's live page was published (each open page is sent the floor) or
+        withdrawn (each stops showing it, says so and waits); how many pages were told."""
+        sockets = list(self._live.get(event_id, ()))
         for socket in sockets:
-            socket.shut(CLOSE_NOT_PUBLISHED, reason)
+            if published:
+                socket.follow()
+            else:
+                socket.park()
         return len(sockets)
 
     def add(self, socket: Closable) -> None:

@@ -152,7 +152,7 @@ def test_withdrawn_the_live_page_says_so_in_its_language(
     screenshot(arabic, "live-ar-phone-390x844")
     assert_accessible(arabic)
 
-    _publish(faces, False)  # withdrawn: the open pages say so, over their socket
+    _publish(faces, False)  # withdrawn: the open pages say so, over the socket they keep
     expect(arabic.locator("#unpublished h1")).to_have_text("صفحة البث المباشر هذه غير منشورة")
     expect(arabic.locator("#live-main")).to_be_hidden()
     expect(french.locator("#unpublished h1")).to_have_text(
@@ -160,10 +160,18 @@ def test_withdrawn_the_live_page_says_so_in_its_language(
     )
     assert "Panellist" not in arabic.locator("body").inner_text()
     screenshot(arabic, "live-ar-not-published")
-    english = _open(browser, f"{live_url}?lang=en", PHONE)  # opened now: refused at once
+    english = _open(browser, f"{live_url}?lang=en", PHONE)  # opened now: it waits
     expect(english.locator("#unpublished h1")).to_have_text("This live page is not published")
     screenshot(english, "live-not-published")
     assert_accessible(english)
+
+    # published again: every open page shows the floor at once, over the socket it kept (the
+    # pages used to ask again every 15-18 s; 3 s is far inside that)
+    _publish(faces, True)
+    for page in (arabic, french, english):
+        expect(page.locator("#live-main")).to_be_visible(timeout=3000)
+    expect(english.locator("#speaker-name")).to_have_text("Panellist 1", timeout=3000)
+    expect(english.locator("#unpublished")).to_be_hidden()
 
 
 def test_the_live_page_runs_under_its_content_security_policy(

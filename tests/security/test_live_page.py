@@ -12,7 +12,6 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from app.api.live import LIVE_SOCKET_ROUTES, cap, live_target
-from app.api.sockets import CLOSE_NOT_PUBLISHED
 from app.config import Limits
 
 from .conftest import NO_LIMITS, AppFactory, World, build_world
@@ -45,6 +44,15 @@ def _refused(socket: Any, code: str, close: int) -> dict[str, Any]:
     return dict(frame)
 
 
+def _waits(socket: Any) -> dict[str, Any]:
+    """The page is told it is not published, and its socket stays open (it waits): a ping is
+    still answered, and nothing else comes. The frame it was told."""
+    frame = socket.receive_json()
+    assert (frame["type"], frame["code"]) == ("error", "not_published"), frame
+    assert _until_pong(socket) == []
+    return dict(frame)
+
+
 def _until_pong(socket: Any) -> list[dict[str, Any]]:
     """Every frame queued for this socket before the answer to a ping sent now."""
     socket.send_json({"type": "ping", "t": 1})
@@ -62,7 +70,7 @@ def test_the_socket_path_is_read_like_the_others() -> None:
     assert live_target("/ws/events/abc") is None
 
 
-def test_the_live_page_is_off_by_default_and_its_socket_refused(world: World) -> None:
+def test_the_live_page_is_off_by_default_and_its_socket_waits(world: World) -> None:
     assert (
         world.call("organiser", "GET", f"/events/{world.event['id']}").json()["live_published"]
         is False
@@ -71,11 +79,18 @@ def test_the_live_page_is_off_by_default_and_its_socket_refused(world: World) ->
     assert (
         page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
     )
-    refusal = _refused(_open(world.client, world.event["id"]), "not_published", 4404)
-    assert refusal["message"] == "this meeting day's live page is not published"
-    assert CLOSE_NOT_PUBLISHED == 4404
+    early = _open(world.client, world.event["id"])
+    told = _waits(early)
+    assert told["message"] == "this meeting day's live page is not published"
     # an unknown meeting day reads the same: ids are not probed
-    _refused(_open(world.client, "no-such-event"), "not_published", 4404)
+    unknown = _open(world.client, "no-such-event")
+    assert _waits(unknown) == told
+    # published: the page that waited is sent the floor at once, over the socket it holds
+    _publish(world, True)
+    assert early.receive_json()["type"] == "snapshot"
+    assert _until_pong(unknown) == []  # and the unknown one still waits
+    for socket in (early, unknown):
+        socket.__exit__(None, None, None)
 
 
 def test_only_the_organiser_publishes_and_the_desk_sees_it(world: World) -> None:
@@ -159,7 +174,10 @@ def test_a_live_page_resumes_from_its_last_version(world: World) -> None:
     again.__exit__(None, None, None)
 
 
-def test_withdrawing_closes_the_open_pages_and_nothing_else(world: World) -> None:
+def test_withdrawing_stops_the_open_pages_and_nothing_else(world: World) -> None:
+    """Withdrawn, every open page is told so and sent nothing more (the floor goes on without
+    it); the room's screens are not even sent a snapshot. Published again, every page that
+    waited, and one opened meanwhile, is sent the floor at once on the socket it holds."""
     _publish(world, True)
     event_id = world.event["id"]
     pages = [_open(world.client, event_id) for _ in range(2)]
@@ -170,18 +188,24 @@ def test_withdrawing_closes_the_open_pages_and_nothing_else(world: World) -> Non
 
     _publish(world, False)
     for page in pages:
-        refusal = _refused(page, "not_published", 4404)
-        assert refusal["message"] == "this meeting day's live page is not published"
+        assert _waits(page)["message"] == "this meeting day's live page is not published"
     assert _until_pong(display) == []  # the room's screens are not even sent a snapshot
+    assert (
+        world.command("organiser", {"type": "add_speaker", "name": "Chen Wei"}).status_code == 200
+    )
+    assert [frame["type"] for frame in _until_pong(display)] == ["update"]
+    assert all(_until_pong(page) == [] for page in pages)  # the withdrawn pages: nothing
     services = world.client.app.state.services  # type: ignore[attr-defined]
-    assert services.sockets.count_live(event_id) == 0
-    _refused(_open(world.client, event_id), "not_published", 4404)
+    assert services.sockets.count_live(event_id) == 2  # they wait, under the caps
+    late = _open(world.client, event_id)
+    _waits(late)
 
-    _publish(world, True)  # published again: a page opens again
-    page = _open(world.client, event_id)
-    assert page.receive_json()["type"] == "snapshot"
-    page.__exit__(None, None, None)
-    display.__exit__(None, None, None)
+    _publish(world, True)  # published again: every waiting page is sent the floor at once
+    for page in (*pages, late):
+        snapshot = page.receive_json()
+        assert snapshot["type"] == "snapshot" and "Chen Wei" in str(snapshot)
+    for socket in (*pages, late, display):
+        socket.__exit__(None, None, None)
 
 
 def test_live_pages_are_capped_per_address(make_client: AppFactory) -> None:
@@ -209,8 +233,8 @@ def test_live_pages_keep_to_their_share_and_the_room_keeps_the_rest(
     """However big the webcast, live pages hold at most their share
     (``Limits.live_connections_percent``) of the process's connection cap: the next is refused
     (4429, saying why; the page asks again by itself) while the room's screens still connect, and
-    a page closing or the page withdrawn makes room again. Fails without the share: the fourth
-    page is served."""
+    a page closing makes room again; pages waiting for the page to be published again count too.
+    Fails without the share: the fourth page is served."""
     limits = Limits(
         **{**NO_LIMITS.__dict__, "connections_total": 10, "live_connections_percent": 30}
     )
@@ -230,13 +254,14 @@ def test_live_pages_keep_to_their_share_and_the_room_keeps_the_rest(
     pages[0].__exit__(None, None, None)  # one closes: room for one more
     pages[0] = _open(client, event_id)
     assert pages[0].receive_json()["type"] == "snapshot"
-    _publish(world, False)  # withdrawn: every page closed, none counted any more
+    _publish(world, False)  # withdrawn: the pages wait, and still hold their share
     for page in pages:
-        assert page.receive_json()["code"] == "not_published"
+        _waits(page)
+    _refused(_open(client, event_id), "too_many_connections", 4429)
+    for page in pages:  # closed: their share is free again
         page.__exit__(None, None, None)
-    _publish(world, True)
     again = [_open(client, event_id) for _ in range(3)]
-    assert all(page.receive_json()["type"] == "snapshot" for page in again)
+    assert all(_waits(page)["code"] == "not_published" for page in again)
     for socket in (*again, display):
         socket.__exit__(None, None, None)
 

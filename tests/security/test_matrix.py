@@ -303,7 +303,7 @@ SOCKETS = {
 
 
 def _published(world: World) -> str:
-    """The world's event, its live page published (the socket refuses it otherwise)."""
+    """The world's event, its live page published (its socket only waits otherwise)."""
     event_id = str(world.event["id"])
     response = world.call(
         "organiser", "PATCH", f"/events/{event_id}", json={"live_published": True}

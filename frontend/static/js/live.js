@@ -3,8 +3,9 @@
 // elsewhere and for a webcast, on a phone or a laptop. No key: its socket (/ws/live/{event_id})
 // is the `live` audience, which the server cuts from the display's view (app/views.py
 // live_view), and only while the organiser publishes the page. Unpublished, or withdrawn while
-// open, the socket says `not_published` and closes (4404): the page says so and asks again every
-// little while, so it comes back by itself once published. It draws what the server sends, with
+// open, the socket says `not_published` and stays open: the page says so, and the server sends it
+// the floor the moment it is published (a server that closed instead, 4404, is asked again every
+// little while). It draws what the server sends, with
 // the display's own drawing (speakers.js), and works no rule out: the next speakers are the ones
 // sent, the time left is the timer's facts on the server's clock (client.js). Its language:
 // ?lang= in its link, else the browser's (among the six), else English.
@@ -16,7 +17,7 @@ import { noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js"
 const $ = (id) => document.getElementById(id);
 /** How long an unpublished page waits before it asks again (and up to a fifth more, at random). */
 const RETRY_MS = 15000;
-/** The close code of a page that is not (or no longer) published (app/api/sockets.py). */
+/** The close code of a page that is not published, from a server that closes it (older ones). */
 const CLOSE_NOT_PUBLISHED = 4404;
 /** The close code of a page refused for too many live pages open from its address. */
 const CLOSE_TOO_MANY = 4429;
@@ -79,11 +80,10 @@ function later(connection) {
   retry = setTimeout(() => connection.start(), RETRY_MS * (1 + Math.random() / 5));
 }
 
-/** Not published: say so, and ask again in a while. */
-function notPublished(connection) {
+/** Not published: say so; the socket stays open and the floor comes over it once published. */
+function notPublished() {
   showPublished(false);
   $("connection").hidden = true;
-  later(connection);
 }
 
 /** Too many live pages open from this network: say it is reconnecting, and ask again in a while. */
@@ -96,12 +96,14 @@ function main() {
   const connection = new FloorConnection(`/ws/live/${encodeURIComponent(eventId)}`);
   connection.addEventListener("change", () => render(connection));
   connection.addEventListener("servererror", (event) => {
-    if (event.detail.code === "not_published") notPublished(connection);
+    if (event.detail.code === "not_published") notPublished();
     else if (event.detail.code === "too_many_connections") crowded(connection);
   });
   connection.addEventListener("closed", (event) => {
-    if (event.detail.code === CLOSE_NOT_PUBLISHED) notPublished(connection);
-    else if (event.detail.code === CLOSE_TOO_MANY) crowded(connection);
+    if (event.detail.code === CLOSE_NOT_PUBLISHED) {
+      notPublished();
+      later(connection);
+    } else if (event.detail.code === CLOSE_TOO_MANY) crowded(connection);
   });
   connection.addEventListener("status", (event) => {
     $("connection").hidden = event.detail !== "reconnecting" || document.body.dataset.published === "no";
