@@ -29,6 +29,7 @@ from .floor.roles import Role
 from .hub import Hub
 from .limits import Throttle
 from .logs import RequestIdMiddleware
+from .metrics import LivePagesWaiting
 from .policy import Policy
 from .shared_limits import SharedLimits
 from .snapshots import Snapshotter
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         # every command, whatever transport brings it, passes this one step (app/policy.py)
         engine.policy = Policy(auth, throttle)
         sockets = OpenSockets(live.cap(settings.limits))
+        engine.metrics.registry.register(LivePagesWaiting(sockets.live_waiting))
 
         def close_sockets(credential_id: str) -> None:
             sockets.close_credential(

@@ -150,6 +150,25 @@ class Connections(Collector):
         return []  # the family is made at collect time; nothing to check at registration
 
 
+class LivePagesWaiting(Collector):
+    """Public live pages open while their page is not published (app/api/live.py): sockets
+    held and sent nothing, not in the hub, so not among ``floorkeeper_connections``."""
+
+    def __init__(self, count: Callable[[], int]) -> None:
+        self.count = count
+
+    def collect(self) -> Iterator[Metric]:
+        yield GaugeMetricFamily(
+            "floorkeeper_live_pages_waiting",
+            "Public live pages open while their page is not published (or for an unknown "
+            "meeting day): each holds a socket and is sent the floor once it is published",
+            value=self.count(),
+        )
+
+    def describe(self) -> Iterable[Metric]:
+        return []
+
+
 def count_by_audience(hub: Hub, event_ids: Iterable[str]) -> dict[Audience, int]:
     counts: dict[Audience, int] = {}
     for event_id in event_ids:

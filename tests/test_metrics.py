@@ -149,6 +149,26 @@ def test_connections_are_counted_per_audience(world: World) -> None:
         assert value(samples, "floorkeeper_connections", audience="delegate") == 0
 
 
+def test_live_pages_waiting_for_publication_are_counted(world: World) -> None:
+    """A live page opened before its page is published holds a socket and is sent nothing: it
+    is counted apart (it is no subscriber yet), then among the connections once published."""
+    path = f"/ws/live/{world.event['id']}"
+    with world.client.websocket_connect(path) as page:
+        page.send_json({"type": "hello"})
+        assert page.receive_json()["code"] == "not_published"
+        samples = scrape(world)
+        assert value(samples, "floorkeeper_live_pages_waiting") == 1
+        assert value(samples, "floorkeeper_connections", audience="live") == 0
+        response = world.call(
+            "organiser", "PATCH", f"/events/{world.event['id']}", json={"live_published": True}
+        )
+        assert response.status_code == 200, response.text
+        assert page.receive_json()["type"] == "snapshot"
+        samples = scrape(world)
+        assert value(samples, "floorkeeper_live_pages_waiting") == 0
+        assert value(samples, "floorkeeper_connections", audience="live") == 1
+
+
 def test_only_the_organiser_key_reads_them(world: World) -> None:
     anonymous = world.client.get("/metrics")
     assert anonymous.status_code == 401

@@ -20,6 +20,9 @@ class Shuttable(Protocol):
 class LivePage(Protocol):
     """A public live page's socket (app/api/live.py ``LiveConnection``)."""
 
+    #: while its page is not published: it holds its socket and is sent nothing
+    waiting: bool
+
     def follow(self) -> None:
         """The page is published: send it the floor and every update from now on."""
 
@@ -40,6 +43,11 @@ class OpenSockets:
         #: of their own; ``live.cap``), and how many it holds now
         self.live_cap = live_cap
         self.live_open = 0
+
+    def live_waiting(self) -> int:
+        """How many live pages wait for their page to be published (``floorkeeper_live_pages_
+        waiting``)."""
+        return sum(socket.waiting for sockets in self._live.values() for socket in sockets)
 
     def live_full(self) -> bool:
         """Whether another live page would take a connection kept for the room."""
