@@ -11,6 +11,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from .procs import stop as stop_process
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -71,10 +73,5 @@ class RedisServer:
         self.start()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        if self.process is not None:
+            stop_process(self.process)

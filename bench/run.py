@@ -47,6 +47,7 @@ from websockets.exceptions import ConnectionClosed
 from app.config import Limits
 
 from .client import cpu_seconds, open_socket, raise_file_limit, rss_bytes, worker_main
+from .procs import stop as stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 ORGANISER_KEY = "bench-organiser-key-0123456789"
@@ -138,13 +139,7 @@ class Server:
         raise RuntimeError(f"{self.kind} did not start: {self.log.read_text()[-3000:]}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
 
 
 @dataclass

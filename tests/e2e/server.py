@@ -17,6 +17,8 @@ import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
+from bench.procs import stop as stop_process
+
 ORGANISER_KEY = "test-organiser-key-0123456789"
 
 
@@ -75,13 +77,8 @@ class ServerProcess:
         self.process.wait(10)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        if self.process is not None:
+            stop_process(self.process)
 
 
 class Api:

@@ -32,6 +32,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from app.api import connections
 from app.api.connections import Guard, Trusted
 from app.cli import uvicorn_config
+from bench.procs import stop as stop_process
 
 from ..e2e.server import ORGANISER_KEY, free_port
 
@@ -104,12 +105,7 @@ def serving(
         assert process.poll() is None, served.log[-3000:]
         yield served
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")
