@@ -8,12 +8,19 @@ reader's frames pile up in its write buffer).
 It speaks the subset of Floorkeeper's protocol the bench uses: ``hello`` (with ``last_version``
 to resume), ``command`` (answered by ``ack`` after the broadcast), frames with a ``version``.
 Run: ``python -m bench.reference --port 8765``.
+
+``--durable PATH``: the least a durable floor does besides that. Each command is written to a
+SQLite log (WAL, ``synchronous=FULL``: fsynced at each commit) in a worker thread before its
+update is broadcast and it is answered; the commands that arrive during a write go in the next
+commit together, as Floorkeeper's group commit. No validation, no rules, no views, no patches:
+what persisting alone costs, to set Floorkeeper's CPU per request beside.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 from collections import deque
 from typing import Any
 
@@ -37,13 +44,20 @@ class Floor:
         ).decode()
 
     def command(self, frame: dict[str, Any]) -> dict[str, Any]:
+        answer, update = self.decide(frame)
+        if update is not None:
+            self.publish(update)
+        return answer
+
+    def decide(self, frame: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """The answer and the update to broadcast (None: refused, nothing to send)."""
         command = frame.get("command") or {}
         kind = command.get("type")
         extra: dict[str, Any] = {}
         if kind == "request_floor":
             delegate = str(frame.get("delegate"))
             if delegate in self.requests:
-                return {"type": "error", "code": "already_queued"}
+                return {"type": "error", "code": "already_queued"}, None
             self.requests[delegate] = extra["request_id"] = f"r{len(self.requests)}"
         elif kind == "add_speaker":
             self.queue += 1
@@ -57,9 +71,11 @@ class Floor:
                 "patch": [{"op": "replace", "path": "/message", "value": command.get("text", "")}],
             }
         ).decode()
+        return {"type": "ack", "version": self.version, "events": [kind], **extra}, update
+
+    def publish(self, update: str) -> None:
         self.history.append((self.version, update))
         broadcast(self.subscribers, update)
-        return {"type": "ack", "version": self.version, "events": [kind], **extra}
 
     def missed(self, since: int) -> list[str] | None:
         if since > self.version or (self.history and self.history[0][0] > since + 1):
@@ -67,8 +83,37 @@ class Floor:
         return [frame for version, frame in self.history if version > since]
 
 
-async def main(port: int) -> None:
+class Log:
+    """The durable mode's log: commands written in group commits by one worker thread."""
+
+    def __init__(self, path: str) -> None:
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS log (version INTEGER PRIMARY KEY, body BLOB)")
+        #: decided, not yet written: (version, body, update, answer, socket, command id)
+        self.pending: list[tuple[int, bytes, str, dict[str, Any], ServerConnection, Any]] = []
+        self.writer: asyncio.Task[None] | None = None
+
+    def write(self, rows: list[tuple[int, bytes]]) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT INTO log VALUES (?, ?)", rows)
+        self.db.execute("COMMIT")
+
+    async def drain(self, floor: Floor) -> None:
+        while self.pending:
+            batch, self.pending = self.pending, []
+            await asyncio.to_thread(self.write, [(row[0], row[1]) for row in batch])
+            for _, _, update, answer, ws, command_id in batch:
+                floor.publish(update)
+                answer["command_id"] = command_id
+                await ws.send(orjson.dumps(answer).decode())
+        self.writer = None
+
+
+async def main(port: int, durable: str | None = None) -> None:
     floor = Floor()
+    log = Log(durable) if durable else None
 
     async def handler(ws: ServerConnection) -> None:
         try:
@@ -87,6 +132,18 @@ async def main(port: int) -> None:
                             orjson.dumps({"type": "synced", "version": floor.version}).decode()
                         )
                     floor.subscribers.add(ws)
+                elif kind == "command" and log is not None:
+                    answer, decided = floor.decide(frame)
+                    if decided is None:
+                        answer["command_id"] = frame.get("command_id")
+                        await ws.send(orjson.dumps(answer).decode())
+                        continue
+                    log.pending.append(
+                        (floor.version, raw if isinstance(raw, bytes) else raw.encode(), decided)
+                        + (answer, ws, frame.get("command_id"))
+                    )
+                    if log.writer is None:
+                        log.writer = asyncio.get_running_loop().create_task(log.drain(floor))
                 elif kind == "command":
                     answer = floor.command(frame)
                     answer["command_id"] = frame.get("command_id")
@@ -105,4 +162,6 @@ async def main(port: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
-    asyncio.run(main(parser.parse_args().port))
+    parser.add_argument("--durable", metavar="PATH", help="write each command to this SQLite log")
+    parsed = parser.parse_args()
+    asyncio.run(main(parsed.port, parsed.durable))

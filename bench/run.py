@@ -87,9 +87,11 @@ class Server:
         database: str | None = None,
         redis: str | None = None,
         name: str | None = None,
+        durable: bool = False,
     ) -> None:
         """``database``, ``redis``: Floorkeeper's ``--database-url`` (default: SQLite in
-        ``workdir``) and ``--redis-url``; ``name``: its log's (default: ``kind``)."""
+        ``workdir``) and ``--redis-url``; ``name``: its log's (default: ``kind``); ``durable``:
+        the reference writes each command to a SQLite log before it answers."""
         self.kind = kind
         self.port = free_port()
         self.workdir = workdir
@@ -98,6 +100,8 @@ class Server:
         cwd = ROOT
         if kind == "reference":
             args = [sys.executable, "-m", "bench.reference", "--port", str(self.port)]
+            if durable:
+                args += ["--durable", str(workdir / "reference.db")]
         elif kind == "naive":
             args = [sys.executable, "-m", "bench.naive", "--port", str(self.port)]
         else:
@@ -429,7 +433,7 @@ async def measure(
     kind: str, sizes: Sizes, workers: Workers, workdir: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    server = Server(kind, workdir, args.floorkeeper_root)
+    server = Server(kind, workdir, args.floorkeeper_root, durable=args.reference_durable)
     moderator: Moderator | None = None
     try:
         server.wait_ready()
@@ -973,6 +977,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--settle", type=float, default=3.0, help="seconds to let memory settle")
     p.add_argument("--servers", default=",".join(SERVERS), help="comma-separated subset")
     p.add_argument(
+        "--reference-durable",
+        action="store_true",
+        help="the reference writes each command to a SQLite log (WAL, fsynced at each commit, "
+        "the commands that came meanwhile in one commit) before it broadcasts and answers: what "
+        "persisting alone costs, beside Floorkeeper's CPU per request (bench/reference.py)",
+    )
+    p.add_argument(
         "--floorkeeper-root",
         type=lambda path: Path(path).absolute(),
         default=ROOT,
@@ -1071,6 +1082,8 @@ async def amain(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         workers.close()
         shutil.rmtree(workdir, ignore_errors=True)
     print(table(results, sizes), flush=True)
+    if args.reference_durable:
+        print("reference: durable (each command in a SQLite log, WAL, fsynced, group commits)")
     return results
 
 

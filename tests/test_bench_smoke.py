@@ -69,6 +69,18 @@ def test_a_subset_of_scenarios_with_the_room_in_the_burst(
     assert "slow readers" not in out and "reconnect storm" not in out
 
 
+def test_the_burst_against_a_durable_reference(capsys: pytest.CaptureFixture[str]) -> None:
+    """--reference-durable: the reference writes each command to its SQLite log before it
+    answers; every request is acked and present once, and the table says which reference."""
+    argv = [*TINY, "--servers", "reference", "--scenarios", "idle,burst", "--burst-via", "socket"]
+    assert main([*argv, "--reference-durable"]) == 0
+    out = capsys.readouterr().out
+    cells = _cells(out, "burst (socket): 10 floor requests")
+    assert cells[1] == "10/10", cells
+    assert _cells(out, "burst (socket): present exactly once")[1] == "10 (0)"
+    assert "reference: durable" in out
+
+
 def test_two_processes_with_their_own_redis_and_database(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
