@@ -28,6 +28,8 @@ from collections import deque
 from collections.abc import Coroutine, Iterable
 from typing import TYPE_CHECKING, Any
 
+from app.tasks import cancel_and_wait
+
 from .fanout import EVENT_CREATED, POLL_S, Entry
 from .store import shared
 
@@ -74,12 +76,7 @@ class Catchup:
             self._audit = asyncio.get_running_loop().create_task(self._audits())
 
     async def close(self) -> None:
-        tasks = [*self._tasks, *([self._audit] if self._audit is not None else [])]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(BaseException):  # stopping: what it was doing is moot
-                await task
+        await cancel_and_wait([*self._tasks, *([self._audit] if self._audit is not None else [])])
         self._tasks.clear()
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:

@@ -46,6 +46,8 @@ from typing import Any, Protocol
 
 import orjson
 
+from app.tasks import cancel_and_wait
+
 from .store import CommandRecord, LogRecord
 
 log = logging.getLogger("floorkeeper.fanout")
@@ -428,11 +430,7 @@ class RedisFanout(Fanout):
 
     async def close(self) -> None:
         self._closing = True
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(BaseException):
-                await task
+        await cancel_and_wait(self._tasks)
         self._tasks = []
         while self._outbox:  # never sent: nobody waits for them (the others read the log)
             _tell(self._outbox.popleft())

@@ -38,6 +38,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.tasks import cancel_and_wait
+
 from .api import connections
 
 if TYPE_CHECKING:
@@ -235,11 +237,7 @@ class SharedLimits:
         self._tasks = [loop.create_task(self._send()), loop.create_task(self._beat())]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(BaseException):
-                await task
+        await cancel_and_wait(self._tasks)
         self._tasks = []
         with contextlib.suppress(Exception):
             await self.redis.aclose()

@@ -58,6 +58,8 @@ from zoneinfo import ZoneInfo
 import orjson
 from immutables import Map
 
+from app.tasks import cancel_and_wait
+
 from .floor import HearingState, SegmentState, apply, model
 from .floor import contributions as o
 from .floor import events as e
@@ -797,9 +799,7 @@ class Snapshotter:
     async def stop(self) -> None:
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel_and_wait([task])
 
     async def _run(self) -> None:
         try:

@@ -7,6 +7,7 @@ redis-server on a free port and its own PostgreSQL schema; no Redis setting chan
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import subprocess
@@ -31,6 +32,7 @@ from app.config import Limits, Settings
 from app.limits import Bucket, SharedBucket, Throttle
 from app.main import create_app
 from app.shared_limits import PROCS, SharedLimits
+from app.tasks import cancel_and_wait
 from tests.e2e.server import ORGANISER_KEY, ServerProcess
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -288,6 +290,44 @@ def test_sockets_per_link_are_counted_across_processes(
             _drain(b)
             again.send_json({"type": "hello"})
             assert again.receive_json()["type"] == "snapshot"
+
+
+async def test_stopping_ends_even_when_redis_py_swallows_the_cancellation(
+    redis_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """redis-py 8.2's pipeline returns normally when a cancellation lands as its reply arrives;
+    a process stopping then waited for ever for its sender (CI once hung on it, in a lifespan's
+    end). Here the pipeline always does so: stopping still ends, within seconds."""
+    shared = SharedLimits(redis_server.url, "here")
+    in_flight = asyncio.Event()
+    real = shared.redis.pipeline
+
+    def pipeline(transaction: bool = True) -> Any:
+        pipe = real(transaction=transaction)
+        execute = pipe.execute
+
+        async def swallowing(raise_on_error: bool = True) -> Any:
+            replies = await execute(raise_on_error=raise_on_error)
+            in_flight.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.sleep(3600)  # cancelled here, and returns as if not
+            return replies
+
+        monkeypatch.setattr(pipe, "execute", swallowing)
+        return pipe
+
+    monkeypatch.setattr(shared.redis, "pipeline", pipeline)
+    shared.start()
+    assert SharedBucket("requests", shared, 5, 60.0).wait(("address", "192.0.2.7")) == 0
+    await asyncio.wait_for(in_flight.wait(), 10)
+    tasks = list(shared._tasks)
+    stopping = asyncio.get_running_loop().create_task(shared.stop())
+    try:
+        await asyncio.wait({stopping}, timeout=10)
+        assert stopping.done(), "stopping waits for a sender that swallowed its cancellation"
+        assert all(task.done() for task in tasks)
+    finally:
+        await cancel_and_wait([stopping, *tasks])
 
 
 async def test_a_process_that_dies_stops_counting(redis_server: Any) -> None:
