@@ -10,6 +10,7 @@ would flush is replaced by an explicit ``flush``: nothing waits on the wall cloc
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -87,10 +88,15 @@ class Screen:
         return [(u.get("from_version", u["version"] - 1), u["version"]) for u in self.of("update")]
 
 
-async def _engine(sqlite_url: str) -> tuple[Engine, str, Monotonic]:
+async def _engine(
+    sqlite_url: str, clock: Callable[[], float] | None = None
+) -> tuple[Engine, str, Monotonic]:
+    """An engine with a meeting day whose segment has started; the fan-outs' gaps are measured on
+    ``clock`` (from the start: a record of the last fan-out on another clock would put the next
+    one at a random distance), else on the returned ``Monotonic``, which the test moves."""
     engine = counted_engine(sqlite_url, clock=lambda: 1_700_000_000_000)
     monotonic = Monotonic()
-    engine.projections.monotonic = monotonic
+    engine.projections.monotonic = clock or monotonic
     engine.projections.max_gap_s = GAP_S
     engine.projections.gap_per_socket_s = GAP_S
     await engine.create_event(EventRow(id="ev", title="Hearing", join_code="j", created_at=0))
@@ -209,8 +215,7 @@ async def test_commands_within_the_gap_reach_the_room_as_one_update(sqlite_url: 
 
 async def test_the_deferred_update_goes_out_by_itself_after_the_gap(sqlite_url: str) -> None:
     """The timer flushes without anyone asking (a short real gap here)."""
-    engine, segment_id, _ = await _engine(sqlite_url)
-    engine.projections.monotonic = asyncio.get_running_loop().time
+    engine, segment_id, _ = await _engine(sqlite_url, clock=asyncio.get_running_loop().time)
     engine.projections.max_gap_s = engine.projections.gap_per_socket_s = 0.05
     room = Screen(engine, segment_id=segment_id)
     start = _version(engine, segment_id)
