@@ -28,10 +28,9 @@ from collections import deque
 from collections.abc import Coroutine, Iterable
 from typing import TYPE_CHECKING, Any
 
-from app.tasks import cancel_and_wait
-
 from .fanout import EVENT_CREATED, POLL_S, Entry
 from .store import shared
+from .tasks import cancel_and_wait
 
 if TYPE_CHECKING:
     from .engine import Engine

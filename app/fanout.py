@@ -46,9 +46,8 @@ from typing import Any, Protocol
 
 import orjson
 
-from app.tasks import cancel_and_wait
-
 from .store import CommandRecord, LogRecord
+from .tasks import cancel_and_wait
 
 log = logging.getLogger("floorkeeper.fanout")
 

@@ -38,9 +38,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from app.tasks import cancel_and_wait
-
 from .api import connections
+from .tasks import cancel_and_wait
 
 if TYPE_CHECKING:
     from .limits import Bucket, JoinGuard, Throttle

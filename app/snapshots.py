@@ -58,8 +58,6 @@ from zoneinfo import ZoneInfo
 import orjson
 from immutables import Map
 
-from app.tasks import cancel_and_wait
-
 from .floor import HearingState, SegmentState, apply, model
 from .floor import contributions as o
 from .floor import events as e
@@ -68,6 +66,7 @@ from .hearing import Hearing
 from .store import Store
 from .store import snapshots as sql
 from .store.tables import EventRow, ParticipantRow
+from .tasks import cancel_and_wait
 
 log = logging.getLogger("floorkeeper.snapshots")
 
