@@ -11,7 +11,6 @@ doing is moot once it is stopped; only its ending matters.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,7 +28,6 @@ async def cancel_and_wait(
         for task in pending:
             task.cancel()
         _, pending = await asyncio.wait(pending, timeout=again_after_s)
-    for task in every:  # retrieved, so that none is logged as "never retrieved"
+    for task in every:  # retrieved (all are done), so that none is logged as "never retrieved"
         if not task.cancelled():
-            with contextlib.suppress(BaseException):
-                task.exception()
+            task.exception()
