@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from app import snapshots
+from app import snapshot_codec, snapshots
 from app.engine import Engine
 from app.floor import Actor, HearingState, Role, apply
 from app.floor import commands as c
@@ -211,17 +211,17 @@ def snapshot_behind(path: Path | str, behind: int) -> tuple[int, int]:
     store = _store(path)
     records = store.read_log(EVENT_ID)
     state = HearingState(event_id=EVENT_ID)
-    with snapshots.collector_paused():
+    with snapshot_codec.collector_paused():
         for record in records[: len(records) - behind]:
             state = apply(state, e.event_from_json(record.payload))
     (segment,) = state.segments.values()
-    data = snapshots.encode(segment)
+    data = snapshot_codec.encode(segment)
     sql.write_snapshot(
         store,
         event_id=EVENT_ID,
         segment_id=segment.id,
         version=segment.version,
-        schema_version=snapshots.schema_version(),
+        schema_version=snapshot_codec.schema_version(),
         segment_seq=sql.segment_seq(store, segment.id),
         state=data,
         created_at=0,
@@ -286,7 +286,7 @@ def segment_state(path: Path) -> HearingState:
     """The whole log folded (what a restart from a snapshot must equal)."""
     records = _store(path).read_log(EVENT_ID)
     state = HearingState(event_id=EVENT_ID)
-    with snapshots.collector_paused():
+    with snapshot_codec.collector_paused():
         for record in records:
             state = apply(state, e.event_from_json(record.payload))
     return state

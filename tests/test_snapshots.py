@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from app import snapshots
+from app import snapshot_codec, snapshots
 from app.engine import Engine, _speaker
 from app.floor import Actor, HearingState, Role, apply
 from app.floor import commands as c
@@ -48,10 +48,13 @@ def _fold_from(state: HearingState, events: list[Event]) -> HearingState:
     return state
 
 
-def _snapshotted(state: HearingState, cache: snapshots.DeltaCache | None = None) -> HearingState:
+def _snapshotted(
+    state: HearingState, cache: snapshot_codec.DeltaCache | None = None
+) -> HearingState:
     """Every segment of ``state`` through a snapshot's bytes and back."""
     segments = {
-        sid: snapshots.decode(snapshots.encode(s, cache)) for sid, s in state.segments.items()
+        sid: snapshot_codec.decode(snapshot_codec.encode(s, cache))
+        for sid, s in state.segments.items()
     }
     return dataclasses.replace(state, segments=segments)
 
@@ -81,7 +84,7 @@ def test_a_snapshot_and_the_rest_of_the_log_fold_to_the_whole_log(
     log = _through_json(floor.log)
     whole = _fold_from(HearingState(EVENT_ID), log)
     assert whole == floor.state
-    cache = snapshots.DeltaCache()  # one cache along the log, as the Snapshotter keeps one
+    cache = snapshot_codec.DeltaCache()  # one cache along the log, as the Snapshotter keeps one
     state = HearingState(EVENT_ID)
     for cut in range(len(log) + 1):
         if cut:
@@ -111,13 +114,13 @@ def test_requests_kept_by_undo_are_written_once_and_stay_the_same_objects() -> N
     segment = floor.seg
     entries = [entry for entry in segment.undo_stack if isinstance(entry, UndoEntry)]
     assert len(entries) == 50
-    data = snapshots.encode(segment)
+    data = snapshot_codec.encode(segment)
     document = orjson.loads(zlib.decompress(data))
     maps = [row for row in document["rows"] if row[0] == "Map"]
     differences = [row for row in maps if row[2] >= 0]
     assert len(differences) >= 50  # each entry's requests and shown requests, as differences
     assert sum(len(row[3]) + len(row[4]) for row in differences) < 10 * 50
-    restored = snapshots.decode(data)
+    restored = snapshot_codec.decode(data)
     assert restored == segment
     shared = 0
     for kept, read in zip(segment.undo_stack, restored.undo_stack, strict=True):
@@ -136,7 +139,7 @@ def test_the_outcome_is_snapshotted_too() -> None:
     outcome.send(o.MergeContributions(contribution_id=duplicate, into_id=kept))
     outcome.send(o.TagContribution(contribution_id=kept, themes=["Labour"], objectives=[5, 6]))
     outcome.send(o.ShowContribution(contribution_id=kept))
-    restored = snapshots.decode(snapshots.encode(outcome.state))
+    restored = snapshot_codec.decode(snapshot_codec.encode(outcome.state))
     assert restored == outcome.state
     submitted = outcome.send(
         o.SubmitContribution(
@@ -154,11 +157,11 @@ def test_a_snapshot_names_no_class_and_holds_no_code() -> None:
     floor.create_segment()
     floor.send(c.StartSegment())
     floor.request("p1")
-    document = orjson.loads(zlib.decompress(snapshots.encode(floor.seg)))
+    document = orjson.loads(zlib.decompress(snapshot_codec.encode(floor.seg)))
     names = {row[0] for row in document["rows"]}
-    assert names <= {cls.__name__ for cls in snapshots._PLANS} | {"Map"}
+    assert names <= {cls.__name__ for cls in snapshot_codec._PLANS} | {"Map"}
     with pytest.raises(KeyError):
-        snapshots.decode(zlib.compress(orjson.dumps({"rows": [["os.system"]], "root": 0})))
+        snapshot_codec.decode(zlib.compress(orjson.dumps({"rows": [["os.system"]], "root": 0})))
 
 
 # --- the schema version ---------------------------------------------------------------------------
@@ -166,24 +169,40 @@ def test_a_snapshot_names_no_class_and_holds_no_code() -> None:
 
 def test_the_schema_version_follows_the_code_not_its_comments(tmp_path: Path) -> None:
     copies = []
-    for source in snapshots._SOURCES:
+    for source in snapshot_codec._SOURCES:
         copy = tmp_path / source.name
         shutil.copy(source, copy)
         copies.append(copy)
-    before = snapshots.schema_version(copies)
-    assert before == snapshots.schema_version(list(snapshots._SOURCES))  # the same, uncached
+    before = snapshot_codec.schema_version(copies)
+    # the same, uncached
+    assert before == snapshot_codec.schema_version(list(snapshot_codec._SOURCES))
     model = tmp_path / "model.py"
     original = model.read_text()
     model.write_text(original + "\n# a comment\n")
-    assert snapshots.schema_version(copies) == before
+    assert snapshot_codec.schema_version(copies) == before
     model.write_text(original.replace('"""', '"""A docstring changed. ', 1))
-    assert snapshots.schema_version(copies) == before
+    assert snapshot_codec.schema_version(copies) == before
     model.write_text(original.replace("SHOWN_CLOSED_REQUESTS = 5", "SHOWN_CLOSED_REQUESTS = 6"))
-    assert snapshots.schema_version(copies) != before
+    assert snapshot_codec.schema_version(copies) != before
     model.write_text(original)
     fold = tmp_path / "fold.py"
     fold.write_text(fold.read_text().replace("UNDO_DEPTH = 50", "UNDO_DEPTH = 40"))
-    assert snapshots.schema_version(copies) != before
+    assert snapshot_codec.schema_version(copies) != before
+
+
+def test_the_schema_version_hashes_the_codec_not_the_tasks_around_it() -> None:
+    """A change to when snapshots are taken or how a start finds them (app/snapshots.py) keeps
+    the snapshots already written in use; a change to how they are written does not."""
+    hashed = {path.resolve() for path in snapshot_codec._SOURCES}
+    assert Path(snapshot_codec.__file__).resolve() in hashed
+    assert Path(snapshots.__file__).resolve() not in hashed
+    assert {path.name for path in hashed} == {
+        "model.py",
+        "events.py",
+        "fold.py",
+        "contributions.py",
+        "snapshot_codec.py",
+    }
 
 
 # --- a start: the newest valid snapshot and the log after it --------------------------------------
@@ -316,7 +335,7 @@ async def test_a_segment_is_snapshotted_when_it_ends_and_the_outcome_with_it(
     assert await taker.round() == 2
     ended = engine.hearing("ev1").state.segments[segment_id]
     assert ended.status is SegmentStatus.ENDED
-    schema = snapshots.schema_version()
+    schema = snapshot_codec.schema_version()
     assert _rows(store) == sorted(
         [(segment_id, ended.version, schema), (o.stream_id("ev1"), 1, schema)]
     )
@@ -349,7 +368,7 @@ async def test_older_snapshots_are_pruned_and_other_schemas_kept_but_not_read(
         version=segment.version,
         schema_version="s1-0000000000000000",
         segment_seq=1,
-        state=snapshots.encode(foreign),
+        state=snapshot_codec.encode(foreign),
         created_at=0,
         keep_from=0,
     )
@@ -365,7 +384,7 @@ async def test_a_snapshot_that_cannot_be_read_or_does_not_fit_the_log_is_passed_
     engine, segment_id = await _hearing(store)
     await _busy(engine, "ev1", segment_id, 3, "x")
     segment = engine.hearing("ev1").state.segments[segment_id]
-    schema = snapshots.schema_version()
+    schema = snapshot_codec.schema_version()
     row = engine.hearing("ev1").event
     sql.write_snapshot(
         store,
@@ -393,7 +412,7 @@ async def test_a_snapshot_that_cannot_be_read_or_does_not_fit_the_log_is_passed_
         version=ahead.version,
         schema_version=schema,
         segment_seq=1,
-        state=snapshots.encode(ahead),
+        state=snapshot_codec.encode(ahead),
         created_at=0,
         keep_from=0,
     )
@@ -410,7 +429,7 @@ async def test_a_snapshot_that_cannot_be_read_or_does_not_fit_the_log_is_passed_
                 "s": segment_id,
                 "schema": schema,
                 "v": behind.version - 1,
-                "state": snapshots.encode(skewed),
+                "state": snapshot_codec.encode(skewed),
             },
         )
     with caplog.at_level(logging.WARNING, "floorkeeper.snapshots"):
@@ -477,7 +496,7 @@ async def test_the_snapshotter_runs_by_itself_and_stops(sqlite_url: str) -> None
 def test_a_segment_state_is_what_snapshots_write() -> None:
     """Every field of the state has a way to be written (a new one of an unknown kind fails
     here, at import, not in a background task)."""
-    plan = snapshots._PLANS[SegmentState]
+    plan = snapshot_codec._PLANS[SegmentState]
     assert [field.name for field in plan] == [f.name for f in dataclasses.fields(SegmentState)]
 
 
