@@ -123,6 +123,46 @@ def test_the_clock_turns_amber_red_then_counts_overtime(
     screenshot(clock, "clock-overtime")
 
 
+#: Whether the time's digits are drawn inside the screen and inside the clock's main column (the
+#: text itself, not its box: a line that never wraps overflows its own box when too big).
+TIME_DRAWN_WHOLE_JS = """() => {
+  const time = document.getElementById('time');
+  const range = document.createRange();
+  range.selectNodeContents(time);
+  const text = range.getBoundingClientRect();
+  const main = document.getElementById('clock-main').getBoundingClientRect();
+  return text.left >= Math.max(0, main.left) - 1
+    && text.right <= Math.min(document.documentElement.clientWidth, main.right) + 1
+    && time.scrollWidth <= time.clientWidth + 1;
+}"""
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (768, 1024)])
+def test_the_clock_fits_its_time_again_as_it_runs_into_overtime(
+    browser: Browser, faces: dict[str, Any], discussion: str, size: tuple[int, int]
+) -> None:
+    """A 4:3 tablet and a portrait one, a message showing: the time grows by a character as it
+    runs into overtime ("5:00", "+0:01", "+10:01") while the names and message stay; each is
+    fitted again as it ticks, so no digit is cut off."""
+    api = faces["api"]
+    clock = open_face(browser, "clock", faces["clock"])
+    clock.set_viewport_size({"width": size[0], "height": size[1]})
+    _live(clock)
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    api.command(discussion, {"type": "set_message", "text": "Please conclude"}).raise_for_status()
+    clock.wait_for_function("() => document.fonts.status === 'loaded'")
+    time = clock.locator("#time")
+    expect(time).to_have_text("5:00")
+    assert clock.evaluate(TIME_DRAWN_WHOLE_JS), "5:00"
+    api.command(discussion, {"type": "start_timer"}).raise_for_status()
+    for delta_ms, shown in [(-301_000, r"^\+0:0\d$"), (-600_000, r"^\+10:\d\d$")]:
+        api.command(discussion, {"type": "adjust_time", "delta_ms": delta_ms}).raise_for_status()
+        expect(time).to_have_text(re.compile(shown))
+        assert clock.evaluate(TIME_DRAWN_WHOLE_JS), time.text_content()
+        assert outside_the_screen(clock) == [], time.text_content()
+    screenshot(clock, f"clock-overtime-{size[0]}x{size[1]}")
+
+
 def test_hostile_names_are_text_on_the_room_screens(
     browser: Browser, faces: dict[str, Any], discussion: str
 ) -> None:

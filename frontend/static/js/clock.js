@@ -51,12 +51,15 @@ function renderSignals(connection) {
   return true;
 }
 
-/** Step the screen's sizes down (data-fit) until the main column holds everything. */
+/** Step the screen's sizes down (data-fit) until the main column holds everything and the time
+ * (one line that never wraps) is not wider than its box. */
 function fit() {
   const main = $("clock-main");
+  const time = $("time");
   for (let step = 0; step < 6; step += 1) {
     main.dataset.fit = String(step);
-    if (main.scrollHeight <= main.clientHeight + 1 && main.scrollWidth <= main.clientWidth + 1) return;
+    const fits = main.scrollHeight <= main.clientHeight + 1 && main.scrollWidth <= main.clientWidth + 1;
+    if (fits && time.scrollWidth <= time.clientWidth + 1) return;
   }
 }
 
@@ -101,12 +104,22 @@ function tick(connection) {
   } else {
     setText(time, "–:––");
   }
+  // "+0:01" and "+12:05" are longer than "4:59": a time that grows by a character is fitted
+  // again as it ticks, not only when the names or the message change
+  let refit = false;
   const chars = String(time.textContent.length);
-  if (time.dataset.chars !== chars) time.dataset.chars = chars; // "+12:05" is longer than "4:59"
-  if (state && renderSignals(connection)) fit(); // a signal ran out on the server's clock
+  if (time.dataset.chars !== chars) {
+    time.dataset.chars = chars;
+    refit = true;
+  }
+  if (state && renderSignals(connection)) refit = true; // a signal ran out on the server's clock
   const signalled = !$("signals-box").hidden;
   const className = `clock phase-${phase}${state && state.message ? " has-message" : ""}${signalled ? " has-signal" : ""}`;
-  if (document.body.className !== className) document.body.className = className;
+  if (document.body.className !== className) {
+    document.body.className = className;
+    refit = true;
+  }
+  if (refit) fit();
 }
 
 function main() {
