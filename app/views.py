@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any
 
-from .floor import possible
+from .floor import possible, presets
 from .floor.errors import FloorError
 from .floor.model import (
     Constituency,
@@ -280,6 +280,11 @@ def requestable(segment: SegmentState, participant_id: str) -> dict[str, str | N
     return possible.requestable_by(segment, participant_id)
 
 
+def _preset(message: str) -> str | None:
+    preset = presets.preset_of(message)
+    return preset.value if preset is not None else None
+
+
 def view(segment: SegmentState, audience: Audience) -> View:
     if audience is Audience.LIVE:
         return live_view(view(segment, Audience.PUBLIC))
@@ -291,6 +296,8 @@ def view(segment: SegmentState, audience: Audience) -> View:
         # the turn an interposed question or answer paused: it has the floor again afterwards
         "paused": _current(segment.paused, full),
         "message": segment.message,
+        # the preset the message is (app/floor/presets.py), which the clock shows translated
+        "message_preset": _preset(segment.message),
         "queue": _remembered.many(segment.queue, full, _make_entry),
         # the booth's signals: the speaker clock and the console show each until its expires_at
         "signals": [_signal(signal) for signal in segment.signals],

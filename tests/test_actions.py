@@ -15,7 +15,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from app.api.routes.actions import DOUBLE_PRESS_S, PRESETS, Preset, Presses
+from app.api.routes.actions import DOUBLE_PRESS_S, Presses
 from app.config import Settings
 from app.main import create_app
 from tests.security.conftest import NO_LIMITS, ORGANISER_KEY, World, build_world
@@ -109,7 +109,11 @@ def test_every_button_acts_on_the_live_segment(world: World, clock: Clock) -> No
     clock.later()
     answer = pressed(world, "message/conclude")
     assert (answer["action"], answer["command"]) == ("message/conclude", "set_message")
-    assert floor(world)["message"] == PRESETS[Preset.CONCLUDE] == "Please conclude"
+    assert floor(world)["message"] == "Please conclude"
+    assert floor(world)["message_preset"] == "conclude"  # the clock shows it in its language
+    clock.later()
+    pressed(world, "message/time")  # the console's preset: the same words and id
+    assert (floor(world)["message"], floor(world)["message_preset"]) == ("Your time is up", "time")
 
     clock.later()
     assert pressed(world, "end-turn")["command"] == "end_turn"

@@ -63,6 +63,7 @@ def test_the_public_view_shows_the_floor(busy: Floor) -> None:
         "current",
         "paused",
         "message",
+        "message_preset",
         "queue",
         "signals",
     }

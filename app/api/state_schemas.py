@@ -23,6 +23,7 @@ from ..floor.model import (
     SignalKind,
     TurnKind,
 )
+from ..floor.presets import MessagePreset
 from .schemas import CanRequest, LocalTime, OwnRequest, SegmentOut
 
 
@@ -187,6 +188,9 @@ class PublicView(BaseModel):
     current: Current | None
     paused: Current | None
     message: str
+    message_preset: MessagePreset | None = Field(
+        description="The preset the message is (shown in the screen's language), or null"
+    )
     queue: list[Entry]
     signals: list[Signal]
 
@@ -206,6 +210,9 @@ class ModeratorView(BaseModel):
     current: FullCurrent | None
     paused: FullCurrent | None
     message: str
+    message_preset: MessagePreset | None = Field(
+        description="The preset the message is (shown in the screen's language), or null"
+    )
     queue: list[FullEntry]
     signals: list[Signal]
     requests: list[FloorRequest]

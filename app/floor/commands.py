@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from .model import (
     HOUR_MS,
@@ -20,6 +20,7 @@ from .model import (
     SignalKind,
     TurnKind,
 )
+from .presets import MessagePreset
 from .text import PeoplesText
 
 Duration = Annotated[
@@ -317,10 +318,31 @@ class ResetTimer(_Command):
 
 
 class SetMessage(_Command):
-    """A message for the speaker, shown on the speaker clock."""
+    """A message for the speaker, shown on the speaker clock: a text as typed, or a preset
+    (app/floor/presets.py), which the clock shows in its own language. One of the two."""
 
     type: Literal["set_message"] = "set_message"
-    text: Annotated[str, PeoplesText(200, required=True)]
+    text: Annotated[
+        str,
+        PeoplesText(200),
+        Field(description="What the clock shows, as typed. Give this or ``preset``."),
+    ] = ""
+    preset: MessagePreset | None = Field(
+        default=None,
+        description="A preset message, shown in the clock's language. Give this or ``text``.",
+    )
+
+    @model_validator(mode="after")
+    def _text_or_preset(self) -> SetMessage:
+        if self.preset is not None and self.text:
+            raise ValueError("give the message's text or a preset, not both")
+        if self.preset is None and not self.text:
+            raise ValueError(
+                "the message is empty: give its text, or a preset ("
+                + ", ".join(preset.value for preset in MessagePreset)
+                + ")"
+            )
+        return self
 
 
 class ClearMessage(_Command):

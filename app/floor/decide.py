@@ -12,7 +12,7 @@ from typing import Any
 
 from . import commands as c
 from . import events as e
-from . import possible
+from . import possible, presets
 from .errors import FloorError, Forbidden, NotFound, StaleVersion
 from .model import (
     HOUR_MS,
@@ -871,7 +871,7 @@ def _reset(segment: SegmentState, cmd: c.ResetTimer, ctx: Context) -> list[e.Eve
 
 @_handles(c.SetMessage)
 def _set_message(segment: SegmentState, cmd: c.SetMessage, ctx: Context) -> list[e.Event]:
-    text = cmd.text.strip()
+    text = presets.text_of(cmd.preset) if cmd.preset is not None else cmd.text.strip()
     if not text:
         raise FloorError("the message is empty", code="invalid", status=422)
     if text == segment.message:

@@ -123,6 +123,39 @@ def test_the_clock_turns_amber_red_then_counts_overtime(
     screenshot(clock, "clock-overtime")
 
 
+def test_the_consoles_presets_reach_each_clock_in_its_language(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    """A preset pressed on the console reads in Arabic on an Arabic clock and in French on a
+    French one (the server names the preset; the clock translates it); a typed message shows as
+    typed. The console marks the preset that holds."""
+    api = faces["api"]
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    moderator = open_face(browser, "moderator", faces["moderator"])
+    arabic = open_face(browser, "clock", with_lang(faces["clock"], "ar"))
+    french = open_face(browser, "clock", with_lang(faces["clock"], "fr"))
+    expect(moderator.locator("#connection-status")).to_have_text("Live", timeout=15_000)
+    for page in (arabic, french):
+        _live(page)
+    conclude = moderator.get_by_role("button", name="Please conclude")
+    conclude.click()
+    expect(arabic.locator("#message")).to_have_text("يُرجى الاختتام")
+    expect(french.locator("#message")).to_have_text("Veuillez conclure")
+    expect(conclude).to_have_attribute("aria-pressed", "true")
+    assert api.state(discussion)["state"]["message"] == "Please conclude"  # the record's words
+    screenshot(arabic, "clock-preset-ar")
+
+    moderator.get_by_role("button", name="Your time is up").click()
+    expect(arabic.locator("#message")).to_have_text("انتهى الوقت المخصص لكم")
+    expect(french.locator("#message")).to_have_text("Votre temps de parole est écoulé")
+    expect(conclude).to_have_attribute("aria-pressed", "false")
+
+    moderator.get_by_label(re.compile("^Your own message")).fill("Two more minutes")
+    moderator.get_by_role("button", name="Send", exact=True).click()
+    for clock in (arabic, french):
+        expect(clock.locator("#message")).to_have_text("Two more minutes")
+
+
 #: Whether the time's digits are drawn inside the screen and inside the clock's main column (the
 #: text itself, not its box: a line that never wraps overflows its own box when too big).
 TIME_DRAWN_WHOLE_JS = """() => {

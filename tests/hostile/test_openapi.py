@@ -154,8 +154,8 @@ def _as_documented(value: Any, key: str = "") -> Any:
     first on purpose: "integer fields are strict"); a name or title has a visible character
     (blank once cleaned is ``422``); a schedule does not end before it starts
     (``invalid_schedule``), nor turn red before amber (``invalid_thresholds``); a speaker added
-    or interposed has a name or a participant (``invalid``); a contribution names its author
-    when the floor submits it (``author_required``)."""
+    or interposed has a name or a participant (``invalid``), a message a text or a preset; a
+    contribution names its author when the floor submits it (``author_required``)."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
         return int(value)
     if isinstance(value, str) and key in PEOPLES_TEXT and value and not _visible(value):
@@ -177,6 +177,7 @@ def _as_documented(value: Any, key: str = "") -> Any:
         value.get("participant_id") or value.get("name")
     ):
         value["name"] = "Guest speaker"  # a speaker is named or registered (``invalid``)
+    _one_message(value)
     warning, danger = value.get("warning_ms"), value.get("danger_ms")
     if type(warning) is int and type(danger) is int and danger > warning:
         value["warning_ms"], value["danger_ms"] = danger, warning
@@ -186,6 +187,16 @@ def _as_documented(value: Any, key: str = "") -> Any:
 @schema.hook
 def map_body(context: schemathesis.HookContext, body: Any) -> Any:
     return _as_documented(body)
+
+
+def _one_message(value: dict[str, Any]) -> None:
+    """A message is a text or a preset, one of the two (``invalid`` otherwise)."""
+    if value.get("type") != "set_message":
+        return
+    if value.get("preset") is not None:
+        value.pop("text", None)
+    elif not (isinstance(value.get("text"), str) and _visible(value["text"])):
+        value["text"] = "Please conclude"
 
 
 def _as_sent(case: OpenApiCase) -> None:
@@ -207,6 +218,7 @@ def _as_sent(case: OpenApiCase) -> None:
     _cut(body)
     if isinstance(body.get("command"), dict):
         body = body["command"]
+    _one_message(body)
     if not {"scheduled_start_at", "scheduled_end_at"} & body.keys():
         return
     engine = APP.state.services.engine

@@ -26,6 +26,7 @@ from ...floor import Actor, NotFound
 from ...floor import commands as c
 from ...floor.model import SegmentState
 from ...floor.possible import toggle_command
+from ...floor.presets import MessagePreset
 from ..access import authorise
 from .common import ActorDep, ServicesDep
 
@@ -50,21 +51,6 @@ class Action(StrEnum):
     MINUS_30 = "minus-30"
     END_TURN = "end-turn"
 
-
-class Preset(StrEnum):
-    """The messages a button may put on the speaker clock (``message/{preset}``)."""
-
-    CONCLUDE = "conclude"
-    TIME = "time"
-    SLOW = "slow"
-
-
-#: What each preset shows on the speaker clock (English; a console types any other text).
-PRESETS: Final[dict[Preset, str]] = {
-    Preset.CONCLUDE: "Please conclude",
-    Preset.TIME: "Your time is up",
-    Preset.SLOW: "Please slow down",
-}
 
 _TIMER: Final[dict[str, Callable[[], c.SegmentCommand]]] = {
     "start_timer": c.StartTimer,
@@ -188,13 +174,18 @@ async def _press(
 
 @router.post("/events/{event_id}/actions/message/{preset}")
 async def press_message(
-    event_id: str, preset: Preset, request: Request, actor: ActorDep, svc: ServicesDep
+    event_id: str, preset: MessagePreset, request: Request, actor: ActorDep, svc: ServicesDep
 ) -> ActionResult:
-    """A button that puts a preset message on the speaker clock (docs/protocol.md)."""
+    """A button that puts a preset message on the speaker clock, in the clock's language
+    (docs/protocol.md; the presets are the console's: app/floor/presets.py)."""
     authorise(actor, "POST /api/v1/events/{event_id}/actions/message/{preset}", event_id)
-    text = PRESETS[preset]
     return await _press(
-        request, svc, actor, event_id, f"message/{preset.value}", lambda _: c.SetMessage(text=text)
+        request,
+        svc,
+        actor,
+        event_id,
+        f"message/{preset.value}",
+        lambda _: c.SetMessage(preset=preset),
     )
 
 

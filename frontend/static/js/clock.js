@@ -1,5 +1,5 @@
 // Speaker clock: huge remaining time, green → amber → red, overtime counting up and flashing,
-// the moderator's message large, the next speaker small, and the interpreters' signals ("Please
+// the moderator's message large (a preset in the clock's language), the next speaker small, and the interpreters' signals ("Please
 // slow down") in a band above it all while the server says they hold. Faces the podium, in the
 // language of its link or its event (i18n.js pickRoomLanguage); the time reads left to right on
 // an Arabic screen too ("+0:12"), names in their own direction.
@@ -63,6 +63,12 @@ function fit() {
   }
 }
 
+/** The moderator's message: a preset (the server names it) in the clock's language, else as typed. */
+function messageText(state) {
+  if (!state || !state.message) return "";
+  return state.message_preset ? t(`clock.preset.${state.message_preset}`) : state.message;
+}
+
 function followLanguage(event) {
   const wanted = pickRoomLanguage(explicitLanguage, event && event.languages);
   if (wanted === currentLanguage()) return;
@@ -79,10 +85,10 @@ function render(connection) {
   const paused = state && state.paused;
   $("paused").hidden = !paused;
   fill($("paused"), paused ? withName("display.paused", paused.name) : []);
-  setText($("message"), (state && state.message) || "");
+  setText($("message"), messageText(state));
   const next = state && state.queue[0];
   fill($("next"), next ? withName("clock.next", next.name) : []);
-  const layout = JSON.stringify([current && current.name, paused && paused.name, state && state.message, next && next.name, currentLanguage()]);
+  const layout = JSON.stringify([current && current.name, paused && paused.name, messageText(state), next && next.name, currentLanguage()]);
   const signalsChanged = renderSignals(connection);
   tick(connection);
   if (layout !== shownLayout || signalsChanged) {

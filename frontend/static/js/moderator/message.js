@@ -9,14 +9,15 @@ export function createMessage(ctx) {
   const input = $("message-text");
   const clear = $("message-clear");
 
-  const send = async (text) => {
-    const ack = await ctx.run({ type: "set_message", text });
-    if (ack) ctx.notices.show(`Message sent to the speaker: “${text}”`, "info");
+  // a preset goes by its id: the server writes its words, the clock shows it in its language
+  const send = async (message, shown) => {
+    const ack = await ctx.run({ type: "set_message", ...message });
+    if (ack) ctx.notices.show(`Message sent to the speaker: “${shown}”`, "info");
     return ack;
   };
 
   for (const preset of document.querySelectorAll("[data-preset]")) {
-    preset.addEventListener("click", () => send(preset.dataset.preset));
+    preset.addEventListener("click", () => send({ preset: preset.dataset.preset }, preset.textContent.trim()));
   }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -25,7 +26,7 @@ export function createMessage(ctx) {
       ctx.notices.show("Type a message first, or pick a preset.", "warning");
       return;
     }
-    if (await send(text)) input.value = "";
+    if (await send({ text }, text)) input.value = "";
   });
   clear.addEventListener("click", () => ctx.run({ type: "clear_message" }));
 
@@ -35,7 +36,7 @@ export function createMessage(ctx) {
     setText(shown, state.message ? `On the speaker's clock: “${state.message}”` : "No message on the speaker's clock.");
     clear.disabled = !state.message;
     for (const preset of document.querySelectorAll("[data-preset]")) {
-      preset.setAttribute("aria-pressed", String(preset.dataset.preset === state.message));
+      preset.setAttribute("aria-pressed", String(preset.dataset.preset === state.message_preset));
     }
   }
 
