@@ -202,7 +202,9 @@ class SegmentCreate(Body):
     moderator: Line = ""
     scheduled_start_at: Instant | None = None
     scheduled_end_at: Instant | None = None
-    position: SegmentPosition = 0
+    position: SegmentPosition | None = Field(
+        default=None, description="Its place in the programme; left out: after the last segment."
+    )
 
 
 class SegmentPatch(Body):

@@ -395,7 +395,9 @@ class EndSegment(_Command):
     type: Literal["end_segment"] = "end_segment"
 
 
-SegmentPosition = Annotated[int, Strict(), Field(ge=0, le=1000)]
+#: The last place a segment can have in the programme.
+MAX_SEGMENT_POSITION = 1000
+SegmentPosition = Annotated[int, Strict(), Field(ge=0, le=MAX_SEGMENT_POSITION)]
 
 
 class SegmentDetails(BaseModel):
@@ -432,6 +434,8 @@ class CreateSegment(_Command, SegmentDetails):
     """Add a segment to the programme (organisers, through ``POST .../segments``)."""
 
     type: Literal["create_segment"] = "create_segment"
+    #: left out (None): after the last segment of the programme
+    position: SegmentPosition | None = None  # type: ignore[assignment]
 
 
 SegmentCommand = Annotated[

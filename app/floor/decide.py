@@ -122,7 +122,11 @@ def _check_schedule(start: int | None, end: int | None) -> None:
 
 def _create_segment(state: HearingState, cmd: c.CreateSegment, ctx: Context) -> list[e.Event]:
     _check_schedule(cmd.scheduled_start_at, cmd.scheduled_end_at)
-    details = SegmentDetails(**cmd.model_dump(exclude={"type"}))
+    position = cmd.position
+    if position is None:  # after the last segment of the programme, as the desk adds one
+        last = max((s.details.position for s in state.segments.values()), default=-1)
+        position = min(last + 1, c.MAX_SEGMENT_POSITION)
+    details = SegmentDetails(**cmd.model_dump(exclude={"type", "position"}), position=position)
     return [e.SegmentCreated(segment_id=ctx.new_id(), event_id=state.event_id, details=details)]
 
 

@@ -176,3 +176,26 @@ def test_the_queue_can_be_arranged_while_the_segment_is_not_live(scheduled: Floo
     scheduled.send(c.RemoveEntry(entry_id=a))
     scheduled.send(c.Undo())
     assert scheduled.names() == ["B", "A"]
+
+
+@pytest.mark.parametrize(
+    ("positions", "then"),
+    [
+        ([], 0),  # the first segment of a programme
+        ([None, None], 2),  # each left out goes after the last: 0, 1, then 2
+        ([5], 6),
+        ([3, 1], 4),  # after the last in the programme's order, not the last made
+        ([1000], 1000),  # the programme's last place is as far as it goes
+    ],
+)
+def test_a_segment_whose_position_is_left_out_goes_after_the_last(
+    positions: list[int | None], then: int
+) -> None:
+    """A scripted programme (``POST …/segments`` without ``position``) keeps its order instead of
+    tying every segment at 0."""
+    floor = Floor()
+    for n, position in enumerate(positions):
+        floor.send(c.CreateSegment(title=f"Segment {n}", position=position), ORGANISER)
+    added = floor.create_segment("Closing remarks")
+    assert floor.segment(added).details.position == then
+    assert floor.segment(floor.create_segment("Given", position=0)).details.position == 0
