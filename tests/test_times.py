@@ -115,10 +115,14 @@ def test_the_date_pattern_admits_exactly_the_days_that_exist() -> None:
 @given(st.from_regex(times.PATTERN, fullmatch=True))
 def test_every_string_the_schema_promises_is_read(text: str) -> None:
     """The OpenAPI's pattern is the parser's gate: whatever matches it is an instant (so
-    schemathesis's valid cases are accepted), in the range of the integer form."""
+    schemathesis's valid cases are accepted), in the range of the integer form; save a local
+    time the zone's clocks skip that day (Kiritimati skipped 1994-12-31 whole), refused."""
     when = times.parse(text)
-    assert 0 <= times.at(when, "Pacific/Kiritimati", "1971-01-01") <= MAX_INSTANT
-    assert 0 <= times.at(when, "Etc/GMT+12", "9998-12-31") <= MAX_INSTANT
+    try:
+        assert 0 <= times.at(when, "Pacific/Kiritimati", "1971-01-01") <= MAX_INSTANT
+    except times.NoSuchTime:
+        assert when.at is None and when.day is not None  # 1971-01-01 has no change there
+    assert 0 <= times.at(when, "Etc/GMT+12", "9998-12-31") <= MAX_INSTANT  # no changes at all
 
 
 def test_a_time_of_day_needs_a_date() -> None:
@@ -142,22 +146,105 @@ def test_the_rest_bodies_have_the_commands_fields() -> None:
 @pytest.mark.parametrize(
     ("sent", "zone", "read_as"),
     [
-        # Paris, 29 March 2026: 02:00 becomes 03:00
+        # Paris, 29 March 2026: 02:00 becomes 03:00; the times either side are as typed
         ("2026-03-29T01:30", "Europe/Paris", "2026-03-29T01:30:00+01:00"),
+        ("2026-03-29T01:59:59", "Europe/Paris", "2026-03-29T01:59:59+01:00"),
+        ("2026-03-29T03:00", "Europe/Paris", "2026-03-29T03:00:00+02:00"),
         ("2026-03-29T03:30", "Europe/Paris", "2026-03-29T03:30:00+02:00"),
-        # a time the clocks skip lands as far past the change as it was typed past 02:00
-        ("2026-03-29T02:30", "Europe/Paris", "2026-03-29T03:30:00+02:00"),
+        # a time skipped, with an offset, names an instant: the one it says
+        ("2026-03-29T02:30+01:00", "Europe/Paris", "2026-03-29T03:30:00+02:00"),
         # 25 October 2026: 03:00 becomes 02:00; a time that happens twice is the first
         ("2026-10-25T02:30", "Europe/Paris", "2026-10-25T02:30:00+02:00"),
         ("2026-10-25T02:30+01:00", "Europe/Paris", "2026-10-25T02:30:00+01:00"),
-        # New York, 8 March 2026: 02:00 becomes 03:00
-        ("2026-03-08T02:15", "America/New_York", "2026-03-08T03:15:00-04:00"),
+        # New York, 13 March 2022: 02:00 becomes 03:00
+        ("2022-03-13T01:59", "America/New_York", "2022-03-13T01:59:00-05:00"),
+        ("2022-03-13T03:00", "America/New_York", "2022-03-13T03:00:00-04:00"),
+        # 6 November 2022: 02:00 becomes 01:00; 01:30 is first EDT, an hour later EST
+        ("2022-11-06T01:30", "America/New_York", "2022-11-06T01:30:00-04:00"),
+        ("2022-11-06T01:30-05:00", "America/New_York", "2022-11-06T01:30:00-05:00"),
+        ("2022-11-06T00:59", "America/New_York", "2022-11-06T00:59:00-04:00"),
+        ("2022-11-06T02:00", "America/New_York", "2022-11-06T02:00:00-05:00"),
+        # an ordinary day: as typed
+        ("2022-07-04T10:00", "America/New_York", "2022-07-04T10:00:00-04:00"),
     ],
 )
 def test_local_times_across_a_change_of_the_clocks(sent: str, zone: str, read_as: str) -> None:
     at = times.at(times.parse(sent), zone, "")
     assert at == _ms(read_as)
     assert times.with_local({"x_at": at}, zone)["x_at_local"] == read_as
+
+
+def test_a_time_that_happens_twice_is_the_first_of_the_two() -> None:
+    """01:30 on 6 November 2022 in New York happens at 05:30 UTC (EDT) and again at 06:30
+    (EST): a local time names the first (fold=0), an hour before the second."""
+    first = times.at(times.parse("01:30"), "America/New_York", "2022-11-06")
+    assert first == _ms("2022-11-06T05:30:00+00:00")
+    second = times.at(times.parse("2022-11-06T01:30-05:00"), "America/New_York", "")
+    assert second - first == 3_600_000
+
+
+@pytest.mark.parametrize(
+    ("sent", "zone", "event_date", "message"),
+    [
+        (
+            "02:30",
+            "America/New_York",
+            "2022-03-13",
+            "02:30 does not exist on 2022-03-13 in America/New_York (the clocks go forward); "
+            "choose a time before 02:00 or from 03:00",
+        ),
+        (
+            "2022-03-13T02:00",  # the first second skipped
+            "America/New_York",
+            "",
+            "02:00 does not exist on 2022-03-13 in America/New_York (the clocks go forward); "
+            "choose a time before 02:00 or from 03:00",
+        ),
+        (
+            "02:59:59",  # the last
+            "America/New_York",
+            "2022-03-13",
+            "02:59:59 does not exist on 2022-03-13 in America/New_York (the clocks go "
+            "forward); choose a time before 02:00 or from 03:00",
+        ),
+        (
+            "2026-03-29T02:30",
+            "Europe/Paris",
+            "",
+            "02:30 does not exist on 2026-03-29 in Europe/Paris (the clocks go forward); "
+            "choose a time before 02:00 or from 03:00",
+        ),
+        (
+            "02:15",  # Lord Howe Island goes forward half an hour
+            "Australia/Lord_Howe",
+            "2026-10-04",
+            "02:15 does not exist on 2026-10-04 in Australia/Lord_Howe (the clocks go "
+            "forward); choose a time before 02:00 or from 02:30",
+        ),
+        (
+            "00:30",  # São Paulo's summer time began at midnight: nothing before it that day
+            "America/Sao_Paulo",
+            "2018-11-04",
+            "00:30 does not exist on 2018-11-04 in America/Sao_Paulo (the clocks go "
+            "forward); choose a time from 01:00",
+        ),
+        (
+            "10:00",  # Samoa skipped 30 December 2011 whole
+            "Pacific/Apia",
+            "2011-12-30",
+            "10:00 does not exist on 2011-12-30 in Pacific/Apia (the clocks go forward); "
+            "choose a time from 2011-12-31T00:00",
+        ),
+    ],
+)
+def test_a_time_the_clocks_skip_is_refused_naming_it(
+    sent: str, zone: str, event_date: str, message: str
+) -> None:
+    """Not moved past the change (02:30 read as 03:30 made a segment from 02:30 to 03:30 of no
+    length): refused, with the times either side of the change."""
+    with pytest.raises(times.NoSuchTime) as refused:
+        times.at(times.parse(sent), zone, event_date)
+    assert str(refused.value) == message
 
 
 def test_local_times_name_the_day_they_fall_on() -> None:
@@ -266,6 +353,36 @@ def test_a_time_that_is_none_of_the_forms_is_a_422_naming_the_field(
     assert patched.json()["error"]["message"].startswith("body.scheduled_start_at: ")
     after = world.call("organiser", "GET", f"/events/{event['id']}/segments").json()
     assert after == before == []
+
+
+def test_a_segment_at_a_time_the_clocks_skip_is_a_422_naming_the_field(
+    make_client: AppFactory,
+) -> None:
+    world = build_world(make_client())
+    event = _event(world, timezone="America/New_York", date="2022-03-13")
+    refused = _segment(world, event["id"], scheduled_start_at="02:30", scheduled_end_at="03:30")
+    assert refused.status_code == 422, refused.text
+    error = refused.json()
+    assert error["error"]["code"] == "invalid_request"
+    assert error["error"]["message"] == (
+        "body.scheduled_start_at: 02:30 does not exist on 2022-03-13 in America/New_York "
+        "(the clocks go forward); choose a time before 02:00 or from 03:00"
+    )
+    assert error["details"][0]["loc"] == ["body", "scheduled_start_at"]
+    assert error["details"][0]["type"] == "instant_skipped"
+    assert world.call("organiser", "GET", f"/events/{event['id']}/segments").json() == []
+    # the times either side of the change are taken as typed
+    made = _segment(world, event["id"], scheduled_start_at="01:30", scheduled_end_at="03:30")
+    assert made.status_code == 201, made.text
+    assert made.json()["scheduled_start_at_local"] == "2022-03-13T01:30:00-05:00"
+    assert made.json()["scheduled_end_at_local"] == "2022-03-13T03:30:00-04:00"
+    # the hour the clocks repeat in autumn: its first time
+    autumn = _event(world, timezone="America/New_York", date="2022-11-06")
+    twice = _segment(world, autumn["id"], scheduled_start_at="01:30", scheduled_end_at="02:30")
+    assert twice.status_code == 201, twice.text
+    assert twice.json()["scheduled_start_at"] == _ms("2022-11-06T05:30:00+00:00")
+    assert twice.json()["scheduled_start_at_local"] == "2022-11-06T01:30:00-04:00"
+    assert twice.json()["scheduled_end_at_local"] == "2022-11-06T02:30:00-05:00"
 
 
 def test_a_time_of_day_for_an_event_without_a_date_is_a_422_naming_the_field(

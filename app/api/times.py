@@ -10,11 +10,11 @@ the command, its dedupe hash and the log only ever see milliseconds.
 Answers go the other way: every ``x_at`` of a REST answer is followed by ``x_at_local``, the
 same instant as ISO 8601 in the event's time zone, to the second (``with_local``).
 
-A local time that does not exist (the hour the clocks skip in spring) is read with the offset
-before the change, so it lands as far after the change as it was typed after it (02:30 on a
-night the clocks go from 02:00 to 03:00 is 03:30); one that happens twice (the hour repeated in
-autumn) is the first of the two. This is JavaScript Temporal's ``"compatible"`` reading and
-RFC 5545's; send an offset to say otherwise.
+A local time that does not exist (the hour the clocks skip in spring) is refused, naming the
+time, the day, the zone and the times to choose from (``NoSuchTime``): moved past the change it
+would name another time than the one typed (02:30 as 03:30, a segment from 02:30 to 03:30 of no
+length). One that happens twice (the hour repeated in autumn) is the first of the two (PEP 495's
+``fold=0``); send an offset to say otherwise.
 """
 
 from __future__ import annotations
@@ -71,7 +71,9 @@ FORMS = (
 )
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = _EPOCH.replace(tzinfo=None)
 _MS = timedelta(milliseconds=1)
+_SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +142,18 @@ class NoDate(ValueError):
     """A time of day alone, for an event without a date."""
 
 
+class NoSuchTime(ValueError):
+    """A wall-clock time the clocks skip that day in that zone (a gap: they go forward)."""
+
+
 def at(when: When, timezone_name: str, event_date: str) -> int:
     """The epoch ms of ``when``: as sent, or its wall-clock time read in the event's zone (on
-    its own date, else on the event's ``YYYY-MM-DD``), the first of two readings and past a
-    skipped hour (the module's docstring)."""
+    its own date, else on the event's ``YYYY-MM-DD``).
+
+    A wall-clock time the clocks skip there that day (02:30 on 2022-03-13 in America/New_York,
+    where 02:00 becomes 03:00) raises ``NoSuchTime``: it does not come back the same from UTC.
+    One that happens twice (01:30 on 2022-11-06 there, where 02:00 becomes 01:00 again) is the
+    first of the two, ``fold=0``: 01:30-04:00 (EDT), not 01:30-05:00 (EST) an hour later."""
     if when.at is not None:
         return when.at
     assert when.clock is not None
@@ -155,15 +165,56 @@ def at(when: When, timezone_name: str, event_date: str) -> int:
                 "send the date too (2026-12-04T10:00), or set the event's date"
             )
         day = date.fromisoformat(event_date)
-    moment = datetime.combine(day, when.clock, zone_of(timezone_name))  # fold=0: see above
+    zone = zone_of(timezone_name)
+    moment = datetime.combine(day, when.clock.replace(fold=0), zone)  # the first of two
+    wall = moment.replace(tzinfo=None)
+    if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+        raise NoSuchTime(_gap_message(wall, zone, timezone_name))
     return _ms(moment)
+
+
+def _gap_message(wall: datetime, zone: ZoneInfo, timezone_name: str) -> str:
+    """What to tell whoever typed ``wall``, a time the clocks skip in ``zone``: where the
+    skipped stretch of wall-clock times begins and where the clocks take up again."""
+    # PEP 495, in a gap: fold=0 reads the offset before the change, fold=1 the one after; the
+    # change is an instant between the two readings, found to the second by halving
+    before = wall.replace(tzinfo=zone, fold=0).utcoffset()
+    after = wall.replace(tzinfo=zone, fold=1).utcoffset()
+    assert before is not None and after is not None and after > before
+    low = (wall - after - _NAIVE_EPOCH) // _SECOND  # still the offset before
+    high = -((_NAIVE_EPOCH - (wall - before)) // _SECOND)  # the offset after, already
+    while high - low > 1:
+        middle = (low + high) // 2
+        if (_EPOCH + middle * _SECOND).astimezone(zone).utcoffset() == after:
+            high = middle
+        else:
+            low = middle
+    change = _NAIVE_EPOCH + high * _SECOND
+    skipped_from, skipped_to = change + before, change + after
+    day = wall.date()
+    choose = f"from {_wall(skipped_to, day)}"
+    if skipped_from.date() == day and skipped_from.time() != time(0):
+        choose = f"before {_wall(skipped_from, day)} or {choose}"
+    return (
+        f"{_wall(wall, day)} does not exist on {day.isoformat()} in {timezone_name} "
+        f"(the clocks go forward); choose a time {choose}"
+    )
+
+
+def _wall(moment: datetime, day: date) -> str:
+    """A wall-clock time as people type it: ``02:30`` (seconds only when there are some), with
+    its date when it falls on another day than ``day``."""
+    spec = "minutes" if not (moment.second or moment.microsecond) else "auto"
+    clock = moment.time().isoformat(timespec=spec)
+    return clock if moment.date() == day else f"{moment.date().isoformat()}T{clock}"
 
 
 def resolve(
     body: BaseModel, fields: tuple[str, ...], timezone_name: str, event_date: str
 ) -> dict[str, int | None]:
     """The instants among ``fields`` of ``body`` in epoch ms: the fields sent only, null as
-    sent. A time of day the event cannot place is a 422 naming the field, as pydantic's are."""
+    sent. A time of day the event cannot place (no date; a time the clocks skip) is a 422 naming
+    the field, as pydantic's are."""
     out: dict[str, int | None] = {}
     for name in fields:
         if name not in body.model_fields_set:
@@ -174,9 +225,10 @@ def resolve(
             continue
         try:
             out[name] = at(value, timezone_name, event_date)
-        except NoDate as refusal:
+        except (NoDate, NoSuchTime) as refusal:
+            kind = "instant_date" if isinstance(refusal, NoDate) else "instant_skipped"
             raise RequestValidationError(
-                [{"loc": ("body", name), "msg": str(refusal), "type": "instant_date"}]
+                [{"loc": ("body", name), "msg": str(refusal), "type": kind}]
             ) from None
     return out
 

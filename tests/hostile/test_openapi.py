@@ -206,7 +206,8 @@ def _as_sent(case: OpenApiCase) -> None:
     ids and the envelope around them exceed); a segment's schedule, as it will be once the body
     is applied, does not end before it starts (``invalid_schedule``): the body's instants are
     read as the server will (in the event's zone, local times on its date) and set beside what
-    the segment already has."""
+    the segment already has, a local time the clocks skip moved to one they do not; a message
+    has a text or a preset."""
     if case.meta is not None and not case.meta.generation.mode.is_positive:
         return  # meant to be refused: sent as made
     body: Any = case.body
@@ -239,6 +240,9 @@ def _as_sent(case: OpenApiCase) -> None:
             continue
         try:
             sent.append(times.at(times.parse(body[name]), event.timezone, event.date))
+        except times.NoSuchTime:  # a time the clocks skip (the events' 2026-03-29 in Paris)
+            body[name] = "03:00"  # is refused by design (invalid_request): one they do not
+            sent.append(times.at(times.parse("03:00"), event.timezone, event.date))
         except (ValueError, TypeError):  # a case meant to be refused: leave it so
             return
     start, end = sent
