@@ -8,10 +8,21 @@ keys the route sends: a field is required unless the route may leave it out."""
 from __future__ import annotations
 
 import datetime
+import json
+import re
 import zoneinfo
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
 from ..floor.commands import (
     Aim,
@@ -33,7 +44,7 @@ from ..floor.model import (
     TurnKind,
 )
 from ..floor.text import PeoplesText
-from .times import DATE_PATTERN, Instant
+from .times import DATE, DATE_PATTERN, Instant
 
 # People's text, cleaned then limited (app/floor/text.py); each limit fits its column in
 # app/store/tables.py.
@@ -52,11 +63,55 @@ def _known_zone(value: str) -> str:
     return value
 
 
+def _shown(value: object, limit: int = 40) -> str:
+    """What was sent, quoted as JSON and cut short, for a refusal's message."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_DATE = re.compile(DATE)
+_DATE_LIKE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _real_date(value: str) -> str:
+    """A meeting day the server keeps, or a refusal a person can act on (not the pattern's
+    regular expression, which stays in the OpenAPI for clients)."""
+    if _DATE.fullmatch(value):
+        try:
+            datetime.date.fromisoformat(value)  # the pattern admits real dates only: a second lock
+        except ValueError:
+            pass
+        else:
+            return value
+    elif _DATE_LIKE.fullmatch(value) and _exists(value):  # 1970-01-01, 9999-12-31
+        raise PydanticCustomError(
+            "date_range", "{shown} is out of range: years 1971 to 9998", {"shown": _shown(value)}
+        )
+    raise PydanticCustomError(
+        "date_parsing",
+        "{shown} is not a valid date: use YYYY-MM-DD, e.g. 2026-05-16",
+        {"shown": _shown(value)},
+    )
+
+
+def _exists(value: str) -> bool:
     try:
         datetime.date.fromisoformat(value)
-    except ValueError as error:  # the pattern admits real dates only; kept as a second lock
-        raise ValueError(f"no such date {value!r}") from error
+    except ValueError:
+        return False
+    return True
+
+
+def _a_switch(value: object) -> object:
+    """A switch is a JSON boolean: not "yes", "on", "1" or 1, which lax pydantic would read as
+    true (and publish a page)."""
+    if type(value) is not bool:
+        raise PydanticCustomError(
+            "bool_type", "must be true or false, not {shown}", {"shown": _shown(value)}
+        )
     return value
 
 
@@ -70,12 +125,15 @@ Zone = Annotated[
     ),
     AfterValidator(_known_zone),
 ]
-#: The meeting day, ``YYYY-MM-DD`` (years 1971 to 9998, days that exist).
+#: The meeting day, ``YYYY-MM-DD`` (years 1971 to 9998, days that exist). The OpenAPI says so
+#: with ``format`` and ``pattern``; a refusal says so in words (``_real_date``).
 EventDate = Annotated[
     str,
-    Field(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}),
     AfterValidator(_real_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
+#: An on/off switch: JSON ``true`` or ``false`` only (``_a_switch``).
+Switch = Annotated[bool, Strict(), BeforeValidator(_a_switch)]
 EventTitle = Annotated[str, PeoplesText(300, required=True)]
 Venue = Annotated[str, PeoplesText(300)]
 #: ISO 8601 in the event's time zone, to the second: the ``x_at`` before it, for people.
@@ -142,7 +200,7 @@ class EventPatch(Body):
         ]
         | None
     ) = None
-    live_published: bool | None = Field(
+    live_published: Switch | None = Field(
         default=None,
         description="Publish (true) or withdraw (false) the public live page "
         "`/live/{event_id}`; withdrawing closes the pages open now.",

@@ -1,0 +1,166 @@
+"""An event's inputs as a person sends them: a date that is not one is refused in words (not the
+OpenAPI pattern's regular expression), and the switch that publishes the live page takes a JSON
+boolean only (lax pydantic would read "yes" as true)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.api import times
+from tests.security.conftest import ORGANISER_KEY, AppFactory, World, build_world, make_client
+
+__all__ = ["make_client"]  # the fixture, used by name
+
+ORGANISER = {"Authorization": f"Bearer {ORGANISER_KEY}"}
+
+
+def _event(world: World) -> dict[str, Any]:
+    answer = world.call("organiser", "GET", f"/events/{world.event['id']}")
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def _patch(world: World, body: dict[str, Any]) -> Any:
+    return world.call("organiser", "PATCH", f"/events/{world.event['id']}", json=body)
+
+
+# --- the date ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "message"),
+    [
+        ("2022-02-30", '"2022-02-30" is not a valid date: use YYYY-MM-DD, e.g. 2026-05-16'),
+        ("16/05/2022", '"16/05/2022" is not a valid date: use YYYY-MM-DD, e.g. 2026-05-16'),
+        ("2026-02-29", '"2026-02-29" is not a valid date: use YYYY-MM-DD, e.g. 2026-05-16'),
+        ("2022-5-16", '"2022-5-16" is not a valid date: use YYYY-MM-DD, e.g. 2026-05-16'),
+        ("20220516", '"20220516" is not a valid date: use YYYY-MM-DD, e.g. 2026-05-16'),
+        ("", '"" is not a valid date: use YYYY-MM-DD, e.g. 2026-05-16'),
+        ("1970-01-01", '"1970-01-01" is out of range: years 1971 to 9998'),
+        ("9999-12-31", '"9999-12-31" is out of range: years 1971 to 9998'),
+    ],
+)
+def test_a_date_that_is_not_one_is_refused_in_words_when_editing(
+    make_client: AppFactory, sent: str, message: str
+) -> None:
+    world = build_world(make_client())
+    _patch(world, {"date": "2026-05-16"})
+    refused = _patch(world, {"date": sent, "title": "Renamed"})
+    assert refused.status_code == 422, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["message"] == f"body.date: {message}"
+    assert "(?:" not in refused.text  # no regular expression
+    assert [item["loc"] for item in refused.json()["details"]] == [["body", "date"]]
+    kept = _event(world)
+    assert kept["date"] == "2026-05-16" and kept["title"] == world.event["title"]
+
+
+@pytest.mark.parametrize("sent", ["2022-02-30", "16/05/2022"])
+def test_a_date_that_is_not_one_is_refused_in_words_when_creating(
+    make_client: AppFactory, sent: str
+) -> None:
+    client = make_client()
+    before = client.get("/api/v1/events", headers=ORGANISER).json()
+    refused = client.post(
+        "/api/v1/events", headers=ORGANISER, json={"title": "Regional review", "date": sent}
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"] == {
+        "code": "invalid_request",
+        "message": f'body.date: "{sent}" is not a valid date: use YYYY-MM-DD, e.g. 2026-05-16',
+    }
+    assert client.get("/api/v1/events", headers=ORGANISER).json() == before  # none made
+
+
+def test_a_long_or_odd_date_is_quoted_short_and_escaped(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    refused = _patch(world, {"date": "2022-05-16\n" + "x" * 500})
+    assert refused.status_code == 422, refused.text
+    message = refused.json()["error"]["message"]
+    assert message.startswith('body.date: "2022-05-16\\nxxx') and "…" in message
+    assert len(message) < 120 and "\n" not in message
+
+
+def test_a_date_that_is_one_is_kept(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    for sent in ("2024-02-29", "1971-01-01", "9998-12-31", "2026-05-16"):
+        answer = _patch(world, {"date": sent})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["date"] == sent == _event(world)["date"]
+    made = world.client.post(
+        "/api/v1/events", headers=ORGANISER, json={"title": "Day two", "date": "2026-05-17"}
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["date"] == "2026-05-17"
+
+
+def test_the_openapi_still_says_the_date_is_a_date(make_client: AppFactory) -> None:
+    components = make_client().get("/openapi.json").json()["components"]["schemas"]
+    for model in ("EventCreate", "EventPatch"):
+        (date,) = (
+            branch
+            for branch in components[model]["properties"]["date"]["anyOf"]
+            if branch.get("type") == "string"
+        )
+        assert date == {
+            "type": "string",
+            "format": "date",
+            "pattern": times.DATE_PATTERN,
+        }
+
+
+# --- the live page's switch --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sent", ["yes", "true", "on", "1", 1, 0, "false", [], {}])
+def test_publishing_takes_a_json_boolean_only(make_client: AppFactory, sent: object) -> None:
+    world = build_world(make_client())
+    refused = _patch(world, {"live_published": sent})
+    assert refused.status_code == 422, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["message"].startswith("body.live_published: must be true or false, not ")
+    assert [item["loc"] for item in refused.json()["details"]] == [["body", "live_published"]]
+    assert _event(world)["live_published"] is False
+
+
+def test_yes_names_the_field_and_what_was_sent(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    refused = _patch(world, {"live_published": "yes"})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["message"] == (
+        'body.live_published: must be true or false, not "yes"'
+    )
+    assert _event(world)["live_published"] is False
+    # and the public live page's socket is told it is not published: no floor for anyone
+    with world.client.websocket_connect(f"/ws/live/{world.event['id']}") as socket:
+        socket.send_json({"type": "hello"})
+        frame = socket.receive_json()
+        assert (frame["type"], frame["code"]) == ("error", "not_published"), frame
+
+
+def test_a_published_page_is_not_withdrawn_by_a_string(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    assert _patch(world, {"live_published": True}).status_code == 200
+    refused = _patch(world, {"live_published": "no", "title": "Renamed"})
+    assert refused.status_code == 422, refused.text
+    kept = _event(world)
+    assert kept["live_published"] is True and kept["title"] == world.event["title"]
+
+
+def test_true_and_false_still_publish_and_withdraw(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    published = _patch(world, {"live_published": True})
+    assert published.status_code == 200, published.text
+    assert published.json()["live_published"] is True
+    assert _event(world)["live_published"] is True
+    withdrawn = _patch(world, {"live_published": False})
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json()["live_published"] is False
+    assert _event(world)["live_published"] is False
+    left_as_is = _patch(world, {"live_published": None})  # null: as it is
+    assert left_as_is.status_code == 200, left_as_is.text
+    assert left_as_is.json()["live_published"] is False
