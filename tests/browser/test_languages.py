@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from app.floor.presets import MessagePreset
+
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 JS = FRONTEND / "static" / "js"
 I18N = JS / "i18n.js"
@@ -75,6 +77,8 @@ def families() -> dict[str, list[str]]:
         "language.": _js_array(i18n, "FLOOR_LANGUAGES"),
         "signal.": signals,
         "clock.signal.": signals,
+        # the moderator's presets, as the server names them (app/floor/presets.py)
+        "clock.preset.": [preset.value for preset in MessagePreset],
         "error.": _js_array(text, "TRANSLATED_ERRORS"),
         # delegate/status.js: the phases without a card of their own
         "status.": ["withdrawn", "skipped", "removed"],
