@@ -902,17 +902,18 @@ def test_switching_segments_and_confirming_a_new_live_one(open_console: Opener, 
     item = page.locator("#programme li", has_text="Thematic discussion I:")
     make = item.get_by_role("button", name=re.compile("^Make live"))
     make.click()
-    expect(make).to_have_text("Confirm: end the live one")
-    make.click()
+    # armed, its accessible name says so too (test_programme_buttons_say_when_they_are_armed)
+    confirm = item.get_by_role("button", name=re.compile("^Confirm: end the live one"))
+    expect(confirm).to_have_text("Confirm: end the live one")
+    confirm.click()
     expect(page.locator("#segment-title")).to_contain_text("Thematic discussion I")
     expect(page.locator("#segment-eyebrow")).to_contain_text("Live")
     opening = page.locator("#programme li", has_text="Opening Segment")
     expect(opening).to_contain_text("Ended")
     expect(opening.locator(".segment-actual")).to_contain_text("started")
 
-    end = item.get_by_role("button", name=re.compile("^End segment"))
-    end.click()
-    end.click()
+    item.get_by_role("button", name=re.compile("^End segment")).click()
+    item.get_by_role("button", name=re.compile("^Confirm: end it")).click()
     expect(page.locator("#segment-eyebrow")).to_contain_text("Ended")
 
 
@@ -1129,3 +1130,44 @@ def test_screenshots(open_console: Opener, faces: Any) -> None:
     tablet = open_console(faces["moderator"], viewport={"width": 1024, "height": 768})
     expect(tablet.locator("#speaker-name")).to_have_text("Chen Wei")
     assert screenshot(tablet, "moderator-tablet").stat().st_size > 0
+
+
+def test_programme_buttons_say_when_they_are_armed(open_console: Opener, faces: Any) -> None:
+    """The programme's two-press buttons: a screen reader hears that the first press armed one
+    (its accessible name, and a polite notice), and the name comes back when it disarms."""
+    opening = make_live(faces, 0)
+    discussion = segment_id(faces, DISCUSSION_I)
+    title = faces["event"]["segments"][DISCUSSION_I]["title"]
+    page = open_console(faces["moderator"])
+    expect(page.locator("#segment-title")).to_have_text("Opening Segment")
+    notices = page.locator("#notices")
+
+    # "End segment" on the live one: armed, then disarmed when its few seconds are up
+    end = page.locator(f'#programme [data-focus="{opening}:action"]')
+    expect(end).to_have_accessible_name("End segment: Opening Segment")
+    end.click()
+    expect(end).to_have_text("Confirm: end it")
+    expect(end).to_have_accessible_name("Confirm: end it: Opening Segment")
+    expect(notices).to_contain_text("Ending “Opening Segment”. Press the button again to confirm.")
+    assert server_state(faces, opening)["segment"]["status"] == "live"  # nothing sent yet
+    expect(end).to_have_accessible_name("End segment: Opening Segment", timeout=10_000)
+    expect(end).to_have_text("End segment")
+    expect(end).to_have_attribute("data-armed", "false")
+    expect(notices).not_to_contain_text("Ending “Opening Segment”")  # the ask is gone with it
+    assert server_state(faces, opening)["segment"]["status"] == "live"
+
+    # "Make live" on another while one is live: armed, and the second press is found by its name
+    make = page.locator(f'#programme [data-focus="{discussion}:action"]')
+    expect(make).to_have_accessible_name(f"Make live: {title}")
+    make.click()
+    expect(make).to_have_text("Confirm: end the live one")
+    expect(make).to_have_accessible_name(f"Confirm: end the live one and make {title} live")
+    expect(notices).to_contain_text(f"Making “{title}” live ends “Opening Segment”.")
+    page.locator("#programme").get_by_role(
+        "button", name=f"Confirm: end the live one and make {title} live", exact=True
+    ).click()
+    expect(page.locator("#segment-eyebrow")).to_contain_text("Live")
+    eventually(lambda: server_state(faces, discussion)["segment"]["status"] == "live")
+    # rendered again as the live one's button, at rest
+    expect(make).to_have_accessible_name(f"End segment: {title}")
+    expect(notices).not_to_contain_text(f"Making “{title}” live")

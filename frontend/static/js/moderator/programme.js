@@ -9,24 +9,49 @@ import { STATUSES, minutes } from "./format.js";
 const $ = (id) => document.getElementById(id);
 const CONFIRM_MS = 4000;
 
-/** A button that asks "are you sure?" by changing its own label for a few seconds. */
-export function confirmingButton(label, confirmLabel, className, onConfirm, needsConfirm = () => true) {
-  const button = h("button", { type: "button", class: className }, label);
+/**
+ * A button that asks "are you sure?" by changing its own label for a few seconds.
+ *
+ * Optional, for a button whose accessible name is not its text: `name` is that name at rest and
+ * `armedName` the name while it waits for the second press (so a screen reader hears that the
+ * next press confirms); `onArm` runs when it arms (to announce it) and may return a function
+ * that runs when it disarms (on the second press or when the few seconds are up).
+ */
+export function confirmingButton(
+  label,
+  confirmLabel,
+  className,
+  onConfirm,
+  needsConfirm = () => true,
+  { name = null, armedName = null, onArm = null } = {},
+) {
+  const button = h("button", { type: "button", class: className, "aria-label": name }, label);
   let timer = null;
+  let onDisarm = null;
+  const nameAs = (text) => {
+    if (text) button.setAttribute("aria-label", text);
+    else button.removeAttribute("aria-label");
+  };
+  const disarm = () => {
+    clearTimeout(timer);
+    button.dataset.armed = "false";
+    setText(button, label);
+    if (armedName) nameAs(name);
+    if (onDisarm) onDisarm();
+    onDisarm = null;
+  };
   button.addEventListener("click", () => {
     if (!needsConfirm() || button.dataset.armed === "true") {
-      clearTimeout(timer);
-      button.dataset.armed = "false";
-      setText(button, label);
+      disarm();
       onConfirm();
       return;
     }
     button.dataset.armed = "true";
     setText(button, confirmLabel);
-    timer = setTimeout(() => {
-      button.dataset.armed = "false";
-      setText(button, label);
-    }, CONFIRM_MS);
+    if (armedName) nameAs(armedName);
+    const undo = onArm ? onArm() : null;
+    onDisarm = typeof undo === "function" ? undo : null;
+    timer = setTimeout(disarm, CONFIRM_MS);
   });
   return button;
 }
@@ -58,18 +83,43 @@ export function createProgramme(ctx) {
     });
   }
 
+  /** The notice that says a programme button is armed, gone again when it disarms. */
+  const announce = (text) => () => {
+    const notice = ctx.notices.show(text, "warning");
+    return () => notice.remove();
+  };
+
   function segmentActions(segment) {
     const live = ctx.conn.liveSegmentId;
+    const title = segment.title;
     if (segment.status === "live") {
-      return confirmingButton("End segment", "Confirm: end it", "btn btn-danger btn-small", () => endSegment(segment));
+      return confirmingButton(
+        "End segment",
+        "Confirm: end it",
+        "btn btn-danger btn-small",
+        () => endSegment(segment),
+        () => true,
+        {
+          name: `End segment: ${title}`,
+          armedName: `Confirm: end it: ${title}`,
+          onArm: announce(`Ending “${title}”. Press the button again to confirm.`),
+        },
+      );
     }
     const label = segment.status === "ended" ? "Make live again" : "Make live";
+    const liveOne = (ctx.conn.programme || []).find((s) => s.id === live);
+    const ending = liveOne ? `“${liveOne.title}”` : "the live segment";
     return confirmingButton(
       label,
       "Confirm: end the live one",
       "btn btn-small",
       () => makeLive(segment),
       () => live !== null && live !== segment.id,
+      {
+        name: `${label}: ${title}`,
+        armedName: `Confirm: end the live one and make ${title} live`,
+        onArm: announce(`Making “${title}” live ends ${ending}. Press the button again to confirm.`),
+      },
     );
   }
 
@@ -98,7 +148,6 @@ export function createProgramme(ctx) {
         view.addEventListener("click", () => ctx.viewSegment(segment.id));
         const action = segmentActions(segment);
         action.dataset.focus = `${segment.id}:action`;
-        action.setAttribute("aria-label", `${action.textContent}: ${segment.title}`);
         return h(
           "li",
           { class: "segment-item", dataset: { status: segment.status, current: String(current), segmentId: segment.id } },

@@ -55,8 +55,16 @@ export function createWaiting(ctx) {
       go.addEventListener("click", () => carry(waiting, target));
       actions.push(go);
     }
-    const drop = confirmingButton("Drop them", "Confirm: drop them", "btn btn-danger btn-small", () => carry(waiting, null));
-    drop.setAttribute("aria-label", `Drop the ${speakers(count)} waiting in ${waiting.title}`);
+    const who = `the ${speakers(count)} waiting in ${waiting.title}`;
+    const drop = confirmingButton(
+      "Drop them",
+      "Confirm: drop them",
+      "btn btn-danger btn-small",
+      () => carry(waiting, null),
+      () => true,
+      // a screen reader hears that the next press drops them, as the programme's buttons say
+      { name: `Drop ${who}`, armedName: `Confirm: drop them: ${who}` },
+    );
     actions.push(drop);
     return h(
       "div",
