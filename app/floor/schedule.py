@@ -92,16 +92,25 @@ def drift_words(drift_ms: int | None, ended: bool = False, starts: bool = False)
 REHEARSAL_MS = 6 * 60 * MINUTE_MS
 
 
-def rehearsal_shift(segments: Sequence[SegmentState]) -> int:
+def rehearsal_shift(segments: Sequence[SegmentState], now: int) -> int:
     """How far the day is being run from its schedule, when it is a rehearsal or a demo on
     another day (``REHEARSAL_MS``): the first started segment's actual start minus its scheduled
-    start, else 0. The schedule is then read as moved by that much, so the drift measures the
-    run, not the calendar."""
+    start; before any has started, on a day whose schedule is long past (the demo's day of 2022,
+    a rehearsal of last week's programme), ``now`` minus the first scheduled start, as if it
+    began now; else 0. The schedule is then read as moved by that much, so the drift measures
+    the run, not the calendar (not "starts 39934 h late")."""
+    first_planned: int | None = None
+    begun = False
     for segment in segments:
         started, planned = segment.actual_start_at, segment.details.scheduled_start_at
         if started is not None and planned is not None:
             shift = started - planned
             return shift if abs(shift) > REHEARSAL_MS else 0
+        begun = begun or started is not None
+        if first_planned is None:
+            first_planned = planned
+    if not begun and first_planned is not None and now - first_planned > REHEARSAL_MS:
+        return now - first_planned
     return 0
 
 
@@ -173,7 +182,8 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
         segments,
         key=lambda s: (s.details.position, s.details.scheduled_start_at or 0, s.id),
     )
-    shift = rehearsal_shift(ordered)
+    shift = rehearsal_shift(ordered, now)
+    begun = any(segment.actual_start_at is not None for segment in ordered)
     rows: list[dict[str, Any]] = []
     live: dict[str, Any] | None = None
     #: the latest forecast end of the segments so far that have not ended
@@ -239,7 +249,8 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
         if not shift
         else {
             "shift_ms": shift,
-            "words": f"run on another day than scheduled: times are read from its start "
+            "words": f"run on another day than scheduled: times are read from its start"
+            f"{'' if begun else ', as if it began now'} "
             f"({_minutes_words(abs(shift))} {'after' if shift > 0 else 'before'} the schedule)",
         },
     }

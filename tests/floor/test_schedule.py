@@ -504,3 +504,41 @@ def test_a_rehearsal_on_another_day_is_measured_from_its_start() -> None:
     # on the day itself, a start five minutes late is no rehearsal
     on_the_day = replace(live, actual_start_at=at("2026-12-04 11:05"))
     assert schedule([on_the_day], at("2026-12-04 11:30"), "Europe/Zurich")["rehearsal"] is None
+
+
+@pytest.mark.parametrize(
+    ("now", "opening", "closing", "shift_ms"),
+    [
+        # the demo: a day of 2022 opened years later reads as if it began now
+        (at("2026-12-04 07:45"), "starts on time", "starts on time", "moved"),
+        # the morning of the day itself: read as written, nobody is late yet
+        (at("2022-05-16 07:45"), "starts on time", "starts on time", None),
+        # the day itself, an hour after the opening was due: the knock-on shows
+        (at("2022-05-16 11:00"), "starts 1 h late", "starts 1 h late", None),
+        # a rehearsal days before the day: read as written (it starts when planned)
+        (at("2022-05-10 09:00"), "starts on time", "starts on time", None),
+    ],
+)
+def test_a_day_long_past_and_not_begun_reads_as_if_it_began_now(
+    now: int, opening: str, closing: str, shift_ms: str | None
+) -> None:
+    """Before any segment has started, a schedule more than REHEARSAL_MS in the past is moved to
+    now, as a rehearsal is once it starts: the console does not say "starts 39934 h late"."""
+    day = schedule(
+        [
+            seg("opening", 0, at("2022-05-16 10:00"), at("2022-05-16 11:00")),
+            seg("closing", 1, at("2022-05-16 11:00"), at("2022-05-16 12:00")),
+        ],
+        now,
+        "Europe/Zurich",
+    )
+    assert [row["drift"] for row in day["segments"]] == [opening, closing]
+    if shift_ms is None:
+        assert day["rehearsal"] is None
+    else:
+        assert day["rehearsal"]["shift_ms"] == now - at("2022-05-16 10:00")
+        first = day["segments"][0]
+        assert (first["forecast_start_at"], first["scheduled_start"]) == (
+            now,
+            "2022-05-16T10:00:00+02:00",  # the schedule as written
+        )
