@@ -245,6 +245,8 @@ class Subscriber:
     def next_frame(self) -> Encoded | None:
         """What to send next: a pending snapshot, then state frames, then answers (an ack
         always follows the update of its version)."""
+        if self.closed:
+            return None
         if self.resync:
             if self.settle is not None:
                 # the updates waiting go out first (to the others: this one still drops them),
@@ -259,10 +261,17 @@ class Subscriber:
         return None
 
     def close(self) -> None:
-        """Stop sending (the connection is gone): drop the queues and any send in progress."""
+        """Stop sending (the connection is gone): drop the queues and any send in progress, and
+        let go of the connection's callables. ``snapshot`` is a method of the socket's
+        ``Connection``, which holds this subscriber: kept, the pair (and the socket, protocol
+        and buffers behind them) would wait for the garbage collector's next full pass instead
+        of being freed as the connection ends."""
         self.closed = True
         self.owed = None
         self.outbox = self.replies = _NOTHING
+        self.send = _closed_send
+        self.snapshot = _closed_snapshot
+        self.settle = None
         if self.sending is not None and self.sending is not asyncio.current_task():
             self.sending.cancel()
 
@@ -292,6 +301,14 @@ class Subscriber:
             self.sending = None
             if not self.closed:
                 self.outbox = self.replies = _NOTHING  # drained: give the memory back
+
+
+def _closed_send(frame: Encoded) -> None:
+    """A closed subscriber's ``send``: nothing reaches a connection that is gone."""
+
+
+def _closed_snapshot() -> Encoded:
+    raise RuntimeError("a closed subscriber has no snapshot to send")
 
 
 class _Spread:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -151,6 +153,30 @@ async def test_writing_to_a_gone_client_raises_so_the_hub_drops_it() -> None:
         await app.closed.wait()
         with pytest.raises(ClientDisconnected):
             write(Encoded(b"{}").wire)
+
+
+async def test_a_closed_socket_is_freed_as_it_closes_not_by_the_garbage_collector() -> None:
+    """The protocol offers its own ``write_prepared`` in the scope: a cycle through the scope,
+    which is let go of when the connection is lost, so the protocol (its buffers, the request's
+    scope) is freed by reference counting as the client leaves, with the collector off."""
+    app = Probe()
+    was_enabled = gc.isenabled()
+    async with serving(app) as url:
+        gc.collect()
+        gc.disable()
+        try:
+            async with connect(url, compression=None):
+                write = await app.writers.get()
+                assert write is not None
+                protocol = weakref.ref(write.__self__)  # type: ignore[attr-defined]
+                del write
+            await app.closed.wait()
+            async with asyncio.timeout(5):  # uvicorn lets go of it within a turn or two
+                while protocol() is not None:  # noqa: ASYNC110
+                    await asyncio.sleep(0)
+        finally:
+            if was_enabled:
+                gc.enable()
 
 
 async def test_a_compressed_connection_is_not_offered_shared_frames() -> None:

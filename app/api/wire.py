@@ -213,6 +213,15 @@ class PreparedFramesProtocol(WebSocketsSansIOProtocol):
                 exc_info=True,
             )
 
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        # the scope's extension holds this protocol's own ``write_prepared``: a cycle through the
+        # scope that would keep the protocol, its buffers and the ASGI task's objects until the
+        # garbage collector's next full pass. Let go of it: freed as the connection ends.
+        scope = self.__dict__.get("scope")
+        if isinstance(scope, dict):
+            scope.get("extensions", {}).pop(PREPARED_FRAMES, None)
+
     def write_prepared(self, frame: bytes) -> Awaitable[None] | None:
         """Write one whole frame: None once written (or held to be written with the others of
         this turn), else an awaitable that writes it when the transport has drained below its
