@@ -1171,3 +1171,31 @@ def test_programme_buttons_say_when_they_are_armed(open_console: Opener, faces: 
     # rendered again as the live one's button, at rest
     expect(make).to_have_accessible_name(f"End segment: {title}")
     expect(notices).not_to_contain_text(f"Making “{title}” live")
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
+def test_a_short_laptop_screen_shows_the_floor_and_call_next_without_scrolling(
+    open_console: Opener, faces: dict[str, Any], size: tuple[int, int]
+) -> None:
+    """1280x720 (or 1920x1080 at 150 %) and 1366x768, a speaker with a long title on the floor:
+    the timer's button and Call next are in view as the console opens, the timer still the
+    largest text on the floor."""
+    segment = make_live(faces)
+    long_title = (
+        "Director General, International Organization for Migration; Coordinator, United "
+        "Nations Network on Migration; Special Representative for International Migration"
+    )[:160]
+    joined = register(faces, "H.E. Ms. Antónia Vitorino-Espinosa", "un_system", long_title)
+    person = joined["participant"]["id"]
+    command(faces, segment, {"type": "add_speaker", "participant_id": person, "position": 0})
+    command(faces, segment, {"type": "call_next"})
+    page = open_console(faces["moderator"], viewport={"width": size[0], "height": size[1]})
+    expect(page.locator("#speaker-name")).to_have_text("H.E. Ms. Antónia Vitorino-Espinosa")
+    for button in ("#btn-toggle", "#btn-next"):
+        expect(page.locator(button)).to_be_in_viewport(ratio=1)
+    timer = page.locator("#timer").evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")
+    name = page.locator("#speaker-name").evaluate(
+        "(el) => parseFloat(getComputedStyle(el).fontSize)"
+    )
+    assert timer > 2.5 * name, (timer, name)
+    screenshot(page, f"console-short-{size[0]}x{size[1]}")
