@@ -156,6 +156,34 @@ def test_the_consoles_presets_reach_each_clock_in_its_language(
         expect(clock.locator("#message")).to_have_text("Two more minutes")
 
 
+def test_a_revoked_screen_says_its_link_is_not_valid_and_stops_showing_the_join_code(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    """The secretariat revokes a wrong or stolen screen's link: its display and clock stop
+    showing the floor and the join code and say the link is not valid any more, as a fresh
+    open of the link does, instead of reconnecting for ever under the last state."""
+    api = faces["api"]
+    event_id = faces["event"]["id"]
+    link = api.ok("POST", f"/events/{event_id}/access-links", json={"role": "display"})
+    base = faces["server"].base
+    display = open_face(browser, "display", f"{base}{link['url']}")
+    clock = open_face(browser, "clock", f"{base}/clock/{event_id}#key={link['token']}")
+    for page in (display, clock):
+        _live(page)
+    expect(display.locator("#join-url")).to_contain_text(faces["event"]["join_code"])
+
+    api.ok("DELETE", f"/events/{event_id}/access-links/{link['id']}")
+    expect(display.locator("#segment-title")).to_have_text(
+        "This display link is not valid any more — ask the organiser for a new one."
+    )
+    expect(clock.locator("#message")).to_have_text(
+        "This clock link is not valid any more — ask the organiser for a new one."
+    )
+    assert faces["event"]["join_code"] not in display.locator("body").inner_text()
+    expect(display.locator("#qr")).not_to_be_visible()
+    screenshot(display, "display-revoked")
+
+
 #: Whether the time's digits are drawn inside the screen and inside the clock's main column (the
 #: text itself, not its box: a line that never wraps overflows its own box when too big).
 TIME_DRAWN_WHOLE_JS = """() => {

@@ -170,7 +170,10 @@ function tick(connection) {
 function main() {
   startRoomScreen({
     face: "display",
-    invalid: () => setText($("segment-title"), t("display.invalid_link")),
+    invalid: () => {
+      setText($("segment-title"), t("display.invalid_link"));
+      $("join").hidden = true; // no invitation to a floor this screen cannot show
+    },
     render,
     tick,
     fit: fitAll,

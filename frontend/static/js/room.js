@@ -4,6 +4,9 @@
 import { FloorConnection, keepAwake, msToNextSecond, signIn, tickOnTheSecond } from "./client.js";
 import { identifyOnRequest } from "./identify.js";
 
+/** The close code of a socket whose link was revoked or has expired (app/api/sockets.py). */
+const CLOSE_UNAUTHENTICATED = 4401;
+
 /** The event id, the last segment of the page's path (/display/{event_id}). */
 export function eventIdFromPath() {
   return decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
@@ -34,6 +37,14 @@ export async function startRoomScreen({ face, invalid, ready = null, render, tic
   connection.addEventListener("status", (event) => {
     document.getElementById("connection").hidden = event.detail !== "reconnecting";
     if (onStatus) onStatus(connection);
+  });
+  // the link was revoked or has expired: the server says so and closes with 4401. Not a network
+  // fault to reconnect from for ever with the join code still up: the page starts again from its
+  // sign-in, which shows the screen's "not valid any more" and nothing of the event.
+  connection.addEventListener("closed", (event) => {
+    if (event.detail.code !== CLOSE_UNAUTHENTICATED) return;
+    connection.stop();
+    location.reload();
   });
   connection.start();
   // each new second drawn at the instant the server's clock reaches it, on every screen alike
