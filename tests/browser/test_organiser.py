@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 import segno
 from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, expect
@@ -224,6 +226,17 @@ def test_from_an_empty_database_to_a_hearing_ready_to_run(
     expect(overlay).to_be_visible()
     expect(overlay.locator(".identify-name")).to_have_text("Room 4 wall")
     expect(overlay).to_be_hidden(timeout=10_000)  # it goes by itself after 5 s
+
+    # the day's record and the outcome summary, downloaded from the desk (empty this morning)
+    page.get_by_role("button", name=re.compile("^Event")).click()
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Who spoke (CSV)").click()
+    record = Path(downloading.value.path()).read_text(encoding="utf-8-sig")
+    assert record.startswith('"Segment","Segment no.","Turn"')
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Outcome summary (Word)").click()
+    outcome = docx.Document(downloading.value.path())
+    assert any(event["title"] in paragraph.text for paragraph in outcome.paragraphs)
 
     elapsed = time.monotonic() - started
     assert elapsed < 120, f"the morning's setup took {elapsed:.0f} s of browser time"

@@ -3,8 +3,8 @@ curated on the rapporteur's page, shown on the room display in the group reflect
 
 from __future__ import annotations
 
-import io
 import re
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -234,10 +234,18 @@ def test_a_pledge_goes_from_the_phone_to_the_room_display(
     assert PLEDGE in markdown.text and "Trade union" in markdown.text
     html = api("GET", f"/events/{event_id}/outcome", params={"format": "html"})
     assert "Trade union" in html.text and "centres d" in html.text
-    word = api("GET", f"/events/{event_id}/outcome", params={"format": "docx"})
-    document = docx.Document(io.BytesIO(word.content))
+    # the Word file and the day's record, downloaded from the rapporteur's page as a person does
+    with rapporteur.expect_download() as downloading:
+        rapporteur.get_by_role("link", name="Word (DOCX)").click()
+    word = downloading.value
+    assert word.suggested_filename.endswith(".docx")
+    document = docx.Document(word.path())
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert PLEDGE in text and "Trade union" in text
+    with rapporteur.expect_download() as downloading:
+        rapporteur.get_by_role("link", name="Who spoke (CSV)").click()
+    record = Path(downloading.value.path()).read_text(encoding="utf-8-sig")
+    assert record.splitlines()[0].startswith('"Segment","Segment no.","Turn"')
 
 
 def test_the_rapporteur_page_runs_under_its_content_security_policy(

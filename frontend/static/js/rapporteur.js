@@ -59,6 +59,10 @@ async function start() {
 function run(eventId) {
   $("signin").hidden = true;
   $("desk").hidden = false;
+  // the outcome summary and the day's record, downloaded with this browser's session
+  const events = `/api/v1/events/${encodeURIComponent(eventId)}`;
+  for (const format of ["docx", "html", "md"]) $(`outcome-${format}`).href = `${events}/outcome?format=${format}`;
+  $("record-csv").href = `${events}/speeches?format=csv`;
   const conn = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`);
   window.floorConnection = conn; // for the browser tests and for debugging
   let selected = null;

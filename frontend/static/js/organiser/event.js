@@ -32,10 +32,20 @@ export function createEventSection(desk) {
     setText($("event-form-status"), event ? "" : "New");
     $("join-panel").hidden = !event;
     $("live-panel").hidden = !event;
+    $("record-panel").hidden = !event;
     if (event) {
       renderJoin(event);
       renderLive(event);
+      renderRecord(event);
     }
+  }
+
+  /** The day's record and the outcome summary, downloaded with this browser's session. */
+  function renderRecord(event) {
+    const events = `/api/v1/events/${encodeURIComponent(event.id)}`;
+    $("record-csv").href = `${events}/speeches?format=csv`;
+    $("outcome-docx").href = `${events}/outcome?format=docx`;
+    $("outcome-html").href = `${events}/outcome?format=html`;
   }
 
   /** The public live page: published or not (as the server says), its link and QR code. */
