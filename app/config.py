@@ -26,6 +26,9 @@ class Limits:
     ws_messages_per_second: int = 20
     #: Floor requests one delegate may make per minute (withdrawals included).
     floor_requests_per_minute: int = 12
+    #: Recommendations and pledges one delegate may submit per minute (one phone cannot flood
+    #: the rapporteur's list; a delegate with several writes them over a few minutes).
+    contributions_per_minute: int = 6
     #: Delegates who may join per minute from one network address (a whole delegation may share
     #: the venue's Wi-Fi address, so this is generous).
     joins_per_minute: int = 120

@@ -234,6 +234,7 @@ class Throttle:
 
         self.requests = bucket("requests", per_s, 1.0, burst=2 * per_s)
         self.floor_requests = bucket("floor_requests", limits.floor_requests_per_minute, 60.0)
+        self.contributions = bucket("contributions", limits.contributions_per_minute, 60.0)
         self.joins = bucket("joins", limits.joins_per_minute, 60.0)
         self.joining = JoinGuard(limits.bad_join_codes_per_minute, clock=clock, shared=shared)
         self.clock = clock

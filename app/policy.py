@@ -6,8 +6,9 @@ can forget a rule:
 
 1. **The credential is still good.** A link revoked or expired since its socket opened (or since
    the REST request was authenticated) sends nothing more: ``unauthenticated``.
-2. **Limits.** A delegate's floor requests and withdrawals per minute (a retry of a command
-   already answered is free: it changes nothing).
+2. **Limits.** A delegate's floor requests and withdrawals per minute, and their
+   recommendations and pledges per minute (a retry of a command already answered is free: it
+   changes nothing).
 
 The other parts of the step live where they are written once and run for every transport
 alike: **roles** in the core (``decide`` checks ``COMMAND_ROLES`` first), **cleaning** in the
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 #: The commands a delegate's per-minute floor-request limit counts.
 FLOOR_REQUEST_COMMANDS = frozenset({"request_floor", "withdraw_request"})
+#: The commands a delegate's per-minute contribution limit counts.
+CONTRIBUTION_COMMANDS = frozenset({"submit_contribution"})
 
 
 class Unauthenticated(FloorError):
@@ -59,13 +62,20 @@ class Policy:
                 "this link was revoked or has expired: nothing was applied; ask the secretariat "
                 "for a new one"
             )
+        counted = command_type in FLOOR_REQUEST_COMMANDS or command_type in CONTRIBUTION_COMMANDS
         if (
-            self.throttle is not None
-            and actor.role is Role.DELEGATE
-            and command_type in FLOOR_REQUEST_COMMANDS
-            and command_id not in hearing.results
-            and hearing.in_flight(command_id) is None
+            self.throttle is None
+            or actor.role is not Role.DELEGATE
+            or not counted
+            or command_id in hearing.results
+            or hearing.in_flight(command_id) is not None
         ):
+            return
+        if command_type in FLOOR_REQUEST_COMMANDS:
             self.throttle.floor_requests.take(
                 actor.participant_id, "floor requests from one delegate"
+            )
+        elif command_type in CONTRIBUTION_COMMANDS:
+            self.throttle.contributions.take(
+                actor.participant_id, "recommendations and pledges from one delegate"
             )

@@ -235,7 +235,7 @@ def test_from_an_empty_database_to_a_hearing_ready_to_run(
     assert record.startswith('"Segment","Segment no.","Turn"')
     with page.expect_download() as downloading:
         page.get_by_role("link", name="Outcome summary (Word)").click()
-    outcome = docx.Document(downloading.value.path())
+    outcome = docx.Document(str(downloading.value.path()))
     assert any(event["title"] in paragraph.text for paragraph in outcome.paragraphs)
 
     elapsed = time.monotonic() - started

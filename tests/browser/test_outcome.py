@@ -239,7 +239,7 @@ def test_a_pledge_goes_from_the_phone_to_the_room_display(
         rapporteur.get_by_role("link", name="Word (DOCX)").click()
     word = downloading.value
     assert word.suggested_filename.endswith(".docx")
-    document = docx.Document(word.path())
+    document = docx.Document(str(word.path()))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert PLEDGE in text and "Trade union" in text
     with rapporteur.expect_download() as downloading:

@@ -231,3 +231,32 @@ def test_frames_per_second_on_one_socket(make_client: AppFactory) -> None:
             pass
         assert frame["command_id"] == command_id
     assert world.state()["state"]["message"] == "Please conclude"
+
+
+def test_recommendations_and_pledges_per_delegate(make_client: AppFactory) -> None:
+    """One phone cannot flood the rapporteur's list: a delegate's contributions are counted
+    per minute (a retry is free), and what was accepted stays."""
+    world, clock = limited(make_client, contributions_per_minute=2)
+    path = f"/events/{world.event['id']}/contributions"
+
+    def submit(who: str, command_id: str) -> Any:
+        body = {
+            "command_id": command_id,
+            "kind": "recommendation",
+            "language": "en",
+            "text": f"Recommendation {command_id}",
+            "segment_id": world.segment_id,
+        }
+        return world.call(who, "POST", path, json=body)
+
+    assert submit("delegate", "c-1").status_code == 201
+    assert submit("delegate", "c-2").status_code == 201
+    assert submit("delegate", "c-2").json()["duplicate"] is True  # a retry is answered, free
+    refused(submit("delegate", "c-3"), "recommendations and pledges")
+    contributions = world.call("organiser", "GET", path).json()["contributions"]
+    assert sorted(c["text"] for c in contributions) == [
+        "Recommendation c-1",
+        "Recommendation c-2",
+    ]
+    clock.now += 30  # a minute's allowance comes back half at a time
+    assert submit("delegate", "c-3").status_code == 201
