@@ -116,7 +116,10 @@ def _duration(ms: int) -> str:
 def _check_schedule(start: int | None, end: int | None) -> None:
     if start is not None and end is not None and end < start:
         raise FloorError(
-            "scheduled_end_at is before scheduled_start_at", code="invalid_schedule", status=422
+            "the segment would end before it starts: choose an end time after the start time "
+            "(one that runs past midnight ends on the next day: give the end with its date)",
+            code="invalid_schedule",
+            status=422,
         )
 
 
