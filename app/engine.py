@@ -645,7 +645,11 @@ class Engine:
 
     def _context(self, hearing: Hearing, actor: Actor) -> Context:
         return Context(
-            now=self.clock(), actor=actor, new_id=self.make_id, speakers=hearing.speakers
+            now=self.clock(),
+            actor=actor,
+            new_id=self.make_id,
+            speakers=hearing.speakers,
+            segments=hearing.latest.segments,
         )
 
     async def _answered(

@@ -383,6 +383,12 @@ def _submit(state: OutcomeState, cmd: SubmitContribution, ctx: Context) -> list[
             raise Forbidden(
                 "a delegate submits only their own contributions: leave on_behalf_of out"
             )
+    known = ctx.segments
+    if cmd.segment_id is not None and known is not None and cmd.segment_id not in known:
+        raise NotFound(
+            f"no segment {cmd.segment_id!r} in this meeting day: name one of its segments, "
+            "or leave segment_id out"
+        )
     return [
         ContributionSubmitted(
             stream=stream_id(state.event_id),

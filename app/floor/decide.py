@@ -42,6 +42,8 @@ class Context:
     actor: Actor
     new_id: Callable[[], str]
     speakers: Mapping[str, Speaker]
+    #: the meeting day's segments, by id (None: not known, nothing is checked against them)
+    segments: Mapping[str, SegmentState] | None = None
 
 
 Handler = Callable[[SegmentState, Any, Context], list[e.Event]]

@@ -5,6 +5,7 @@ events' JSON, and a random curation session that keeps the invariants."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from collections.abc import Callable
@@ -52,7 +53,16 @@ from app.floor.contributions import (
     view,
 )
 from app.floor.roles import COMMAND_ROLES, roles_for
-from tests.floor.kit import DISPLAY, EVENT_ID, MODERATOR, ORGANISER, SPEAKERS, START_AT, delegate
+from tests.floor.kit import (
+    DISPLAY,
+    EVENT_ID,
+    MODERATOR,
+    ORGANISER,
+    SPEAKERS,
+    START_AT,
+    delegate,
+    live_floor,
+)
 
 RAPPORTEUR = Actor(Role.RAPPORTEUR, EVENT_ID)
 STREAM = stream_id(EVENT_ID)
@@ -988,3 +998,24 @@ class RandomCuration(RuleBasedStateMachine):
 
 RandomCuration.TestCase.settings = settings(max_examples=100, stateful_step_count=40, deadline=None)
 test_random_curation = RandomCuration.TestCase
+
+
+def test_a_contribution_names_a_segment_of_its_own_meeting_day(outcome: Outcome) -> None:
+    """A segment of another meeting day (or none at all) is refused, naming it: the rapporteur's
+    page would show "Made in —" and the summary would file it under no segment."""
+    day = live_floor()
+    (segment_id,) = day.state.segments
+    known = dataclasses.replace(outcome.context(delegate("p1")), segments=day.state.segments)
+    command = SubmitContribution(kind=R, text="Here", language="en", segment_id=segment_id)
+    (made,) = decide(outcome.state, command, known)
+    assert isinstance(made, ContributionSubmitted) and made.segment_id == segment_id
+    elsewhere = command.model_copy(update={"segment_id": "another-days-segment"})
+    with pytest.raises(NotFound) as refused:
+        decide(outcome.state, elsewhere, known)
+    assert refused.value.message == (
+        "no segment 'another-days-segment' in this meeting day: name one of its segments, "
+        "or leave segment_id out"
+    )
+    # without a segment it is the day's, as before
+    (whole_day,) = decide(outcome.state, command.model_copy(update={"segment_id": None}), known)
+    assert isinstance(whole_day, ContributionSubmitted) and whole_day.segment_id is None
