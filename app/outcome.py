@@ -232,6 +232,10 @@ def overview(outcome: Outcome) -> str:
     )
 
 
+#: The columns of the day's speaking figures, in every format.
+SPEAKING_COLUMNS = ("Constituency", "Turns", "Time holding the floor", "Share of the time")
+
+
 def speaking_rows(figures: SpeakingFigures) -> list[tuple[str, int, str, str]]:
     """(constituency, turns, time holding the floor, share of that time), longest first."""
     rows = []
@@ -327,7 +331,10 @@ def markdown_text(text: str) -> str:
 
 def render_markdown(outcome: Outcome) -> str:
     md = markdown_text
-    out = [f"# {md(outcome.event_title)}", "", md(meta_line(outcome)) + "\\"]
+    out = [f"# {md(outcome.event_title)}", ""]
+    meta = meta_line(outcome)
+    if meta:  # no venue, room or date: no line holding only the break
+        out.append(md(meta) + "\\")
     out += [md(generated_line(outcome)), "", f"**{overview(outcome)}**", ""]
     for section in sections(outcome):
         out += [f"## {md(section.label)}", ""]
@@ -343,10 +350,8 @@ def render_markdown(outcome: Outcome) -> str:
         ("Total", *kind_totals(outcome), len(outcome.items)),
     )
     out += ["## The day's speaking figures", "", speaking_summary(outcome.figures), ""]
-    out += _markdown_table(
-        ("Constituency", "Turns", "Time holding the floor", "Share of the time"),
-        speaking_rows(outcome.figures),
-    )
+    if outcome.figures.turns:  # no turn: the sentence says so, no empty table after it
+        out += _markdown_table(SPEAKING_COLUMNS, speaking_rows(outcome.figures))
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -451,12 +456,8 @@ def render_html(outcome: Outcome) -> str:
     )
     body.append("</section>\n<section><h2>The day's speaking figures</h2>")
     body.append(f"<p>{e(speaking_summary(outcome.figures))}</p>")
-    body.append(
-        _html_table(
-            ("Constituency", "Turns", "Time holding the floor", "Share of the time"),
-            speaking_rows(outcome.figures),
-        )
-    )
+    if outcome.figures.turns:
+        body.append(_html_table(SPEAKING_COLUMNS, speaking_rows(outcome.figures)))
     body.append("</section>")
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -567,11 +568,8 @@ def render_docx(outcome: Outcome) -> bytes:
     )
     doc.add_heading("The day's speaking figures", 1)
     doc.add_paragraph(speaking_summary(outcome.figures))
-    _docx_table(
-        doc.add_table(rows=1, cols=4),
-        ("Constituency", "Turns", "Time holding the floor", "Share of the time"),
-        speaking_rows(outcome.figures),
-    )
+    if outcome.figures.turns:
+        _docx_table(doc.add_table(rows=1, cols=4), SPEAKING_COLUMNS, speaking_rows(outcome.figures))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
