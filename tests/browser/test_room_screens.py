@@ -184,6 +184,35 @@ def test_a_revoked_screen_says_its_link_is_not_valid_and_stops_showing_the_join_
     screenshot(display, "display-revoked")
 
 
+def test_a_screen_that_reconnects_after_its_link_was_revoked_says_it_is_not_valid(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    """Revoked while the display's socket was closed (a Wi-Fi drop, a restart): its reconnect
+    is refused at the handshake, which the browser reports as 1006, as it does a network
+    fault; the screen asks the server whether it is still signed in, and is not."""
+    api = faces["api"]
+    event_id = faces["event"]["id"]
+    link = api.ok("POST", f"/events/{event_id}/access-links", json={"role": "display"})
+    display = open_face(browser, "display", f"{faces['server'].base}{link['url']}")
+    _live(display)
+    # the socket drops, and its reconnect waits until the link has been revoked
+    display.evaluate(
+        """() => {
+            const connection = window.floorConnection;
+            const open = connection.open.bind(connection);
+            connection.open = () => { window.reconnectNow = open; };
+            connection.socket.close();
+        }"""
+    )
+    display.wait_for_function("() => typeof window.reconnectNow === 'function'")
+    api.ok("DELETE", f"/events/{event_id}/access-links/{link['id']}")
+    display.evaluate("() => window.reconnectNow()")
+    expect(display.locator("#segment-title")).to_have_text(
+        "This display link is not valid any more — ask the organiser for a new one."
+    )
+    expect(display.locator("#join")).to_be_hidden()
+
+
 #: Whether the time's digits are drawn inside the screen and inside the clock's main column (the
 #: text itself, not its box: a line that never wraps overflows its own box when too big).
 TIME_DRAWN_WHOLE_JS = """() => {

@@ -1,11 +1,23 @@
 // What the room's screens (display, speaker clock, interpreters' booth) share: the event in their
 // address, the sign-in with their link, the live connection to the event, the redraw at each new
 // second of the server's clock, keeping the screen awake, and being identified from the desk.
-import { FloorConnection, keepAwake, msToNextSecond, signIn, tickOnTheSecond } from "./client.js";
+import { ApiError, FloorConnection, api, keepAwake, msToNextSecond, signIn, tickOnTheSecond } from "./client.js";
 import { identifyOnRequest } from "./identify.js";
 
 /** The close code of a socket whose link was revoked or has expired (app/api/sockets.py). */
 const CLOSE_UNAUTHENTICATED = 4401;
+/** What a browser reports for a socket refused at its handshake, or cut by the network. */
+const CLOSE_ABNORMAL = 1006;
+
+/** Whether the server says this browser is not signed in any more (false if it cannot say). */
+async function signedOut() {
+  try {
+    await api("GET", "/session");
+    return false;
+  } catch (error) {
+    return error instanceof ApiError && error.status === 401;
+  }
+}
 
 /** The event id, the last segment of the page's path (/display/{event_id}). */
 export function eventIdFromPath() {
@@ -38,13 +50,18 @@ export async function startRoomScreen({ face, invalid, ready = null, render, tic
     document.getElementById("connection").hidden = event.detail !== "reconnecting";
     if (onStatus) onStatus(connection);
   });
-  // the link was revoked or has expired: the server says so and closes with 4401. Not a network
-  // fault to reconnect from for ever with the join code still up: the page starts again from its
-  // sign-in, which shows the screen's "not valid any more" and nothing of the event.
-  connection.addEventListener("closed", (event) => {
-    if (event.detail.code !== CLOSE_UNAUTHENTICATED) return;
+  // the link was revoked or has expired: not a network fault to reconnect from for ever with the
+  // join code still up. The page starts again from its sign-in, which shows the screen's "not
+  // valid any more" and nothing of the event. An open socket is told so (close 4401); one that
+  // reconnects after it (a Wi-Fi drop, a restart) is refused at the handshake, which a browser
+  // reports as 1006, as it does a network fault: then the session says which it was.
+  const restart = () => {
     connection.stop();
     location.reload();
+  };
+  connection.addEventListener("closed", async (event) => {
+    if (event.detail.code === CLOSE_UNAUTHENTICATED) restart();
+    else if (event.detail.code === CLOSE_ABNORMAL && (await signedOut())) restart();
   });
   connection.start();
   // each new second drawn at the instant the server's clock reaches it, on every screen alike
