@@ -417,6 +417,10 @@ class Engine:
             await self._knows_participants(hearing, actor, command)
             if segment_id is not None:
                 await self._not_behind(hearing, segment_id, base_version)
+            elif isinstance(command, c.CreateSegment) and command.position is None:
+                # "after the last segment": the last as the log has it, not as this process last
+                # heard (a script adding segments one after another through a load balancer)
+                await self.catchup.read(hearing)
         done = asyncio.get_running_loop().create_future()
         try:
             pending = self._plan(
@@ -443,7 +447,10 @@ class Engine:
             await self.catchup.read(hearing, {segment_id})
 
     async def _knows_participants(
-        self, hearing: Hearing, actor: Actor, command: c.SegmentCommand | c.CreateSegment
+        self,
+        hearing: Hearing,
+        actor: Actor,
+        command: c.SegmentCommand | c.CreateSegment | o.OutcomeCommand,
     ) -> None:
         """Several processes: a participant registered on another process a few milliseconds
         ago (a delegate who joined through A and whose first request reaches B) is read from the
@@ -570,6 +577,13 @@ class Engine:
         answered = await self._admit(hearing, command.type, actor, command_id, body_hash)
         if answered is not None:
             return answered
+        if self.fanout.shared:
+            # as a segment command: a delegate who joined, or a segment made, on another process
+            # a few milliseconds ago is read from the log, not refused as unknown
+            await self._knows_participants(hearing, actor, command)
+            segment_id = getattr(command, "segment_id", None)
+            if segment_id is not None:
+                await self._not_behind(hearing, segment_id, None)
         done = asyncio.get_running_loop().create_future()
         pending = self._plan_outcome(hearing, command, actor, command_id, body_hash, done)
         self._enqueue(hearing, pending)

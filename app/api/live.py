@@ -169,9 +169,12 @@ class LiveConnection(Connection):
         self.error("not_published", NOT_PUBLISHED)
 
     def leave(self) -> None:
-        """The socket is gone."""
+        """The socket is gone: out of the hub, and its subscriber lets go of this connection
+        (freed as it closes, not by the garbage collector: docs/architecture.md)."""
         if not self.waiting:
             self.engine.hub.remove(self.subscriber)
+        else:  # a waiting page's subscriber is in no hub: closed here
+            self.subscriber.close()
         self.waiting = True
 
     def snapshot_frame(self) -> Encoded:

@@ -19,6 +19,7 @@ from app.engine import Engine
 from app.fanout import Entry, MemoryBus, MemoryFanout
 from app.floor import FloorError, StaleVersion
 from app.floor import commands as c
+from app.floor import contributions as o
 from app.floor.model import SegmentStatus
 from app.floor.roles import ORGANISER
 from app.hub import Hub, Subscriber, encode
@@ -331,3 +332,43 @@ async def test_a_guessed_id_costs_the_database_one_query_and_a_new_one_is_found(
     with pytest.raises(FloorError):
         await b.locate_segment("guess")
     assert asked.count("guess") == 2
+
+
+async def test_what_another_process_made_and_told_nobody_yet_is_read_before_deciding(
+    cluster: Cluster,
+) -> None:
+    """B has not heard of A's newest segment (its publish is held back): a contribution naming
+    that segment is read from the log and accepted, not refused as unknown; and a segment B
+    adds without a position goes after A's, not beside it."""
+    a = await cluster.engine("a", Mute(cluster.bus, "a", drop=0))
+    event_id, _ = await _hearing(a)
+    await a.add_participant(
+        ParticipantRow(
+            id="p1", event_id=event_id, name="Ana", constituency="academia", created_at=0
+        )
+    )
+    b = await cluster.engine("b")
+    assert isinstance(a.fanout, Mute)
+    a.fanout.drop = 1  # the next write reaches the log, and nobody is told
+    second = await a.execute(event_id, None, c.CreateSegment(title="Second"), ORGANISER, "two")
+    assert second["segment_id"] not in b.hearing(event_id).state.segments
+
+    submitted = await b.execute_outcome(
+        event_id,
+        o.SubmitContribution(
+            kind="recommendation",
+            text="Regular pathways",
+            language="en",
+            on_behalf_of="p1",
+            segment_id=second["segment_id"],
+        ),
+        ORGANISER,
+        "rec",
+    )
+    assert submitted["contribution_id"]
+    third = await b.execute(event_id, None, c.CreateSegment(title="Third"), ORGANISER, "three")
+    positions = {
+        segment.details.title: segment.details.position
+        for segment in b.hearing(event_id).state.segments.values()
+    }
+    assert positions == {"Discussion": 0, "Second": 1, "Third": 2}, third
