@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Final
 from .exports import event_zone, minutes_seconds
 
 if TYPE_CHECKING:  # python-docx is imported when a Word document is made, not at start
+    from docx.document import Document as WordDocument
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -557,7 +558,7 @@ def render_docx(outcome: Outcome) -> bytes:
         for heading, placed in section.kinds:
             doc.add_heading(heading, 2)
             for entry in placed:
-                _docx_item(doc.add_paragraph(style="List Bullet"), entry, outcome.objectives)
+                _docx_item(doc, entry, outcome.objectives)
 
     doc.add_heading("Contributions by constituency", 1)
     _docx_table(
@@ -579,11 +580,15 @@ def _xml_text(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
-def _docx_item(paragraph: Paragraph, entry: Placed, objectives: Mapping[int, str]) -> None:
+def _docx_item(doc: WordDocument, entry: Placed, objectives: Mapping[int, str]) -> None:
+    """One bullet: the item's text, then who and the tags. A right-to-left item's text is a
+    right-to-left paragraph of its own; its English lines (who, the tags) follow in a
+    left-to-right one, so that Word does not lay them out right to left too."""
     from docx.oxml import OxmlElement
     from docx.shared import Pt, RGBColor
 
     item, x = entry.item, _xml_text
+    paragraph: Paragraph = doc.add_paragraph(style="List Bullet")
     paragraph.paragraph_format.space_after = Pt(6)
     right_to_left = mostly_right_to_left(item.text)
     if right_to_left:
@@ -595,17 +600,28 @@ def _docx_item(paragraph: Paragraph, entry: Placed, objectives: Mapping[int, str
         if right_to_left:
             run.font.rtl = True  # shaped and ordered as right-to-left text
     constituency, organisation = by_line(item)
+    tags = objective_tags(item, objectives)
+    if entry.also:
+        tags.append("Also: " + "; ".join(entry.also))
+    if right_to_left and (constituency or organisation or tags):
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph = doc.add_paragraph(style="List Continue")
+        paragraph.paragraph_format.space_after = Pt(6)
+        started = False
+    else:
+        started = True  # after the text, each line starts with a break
     if constituency or organisation:
-        paragraph.add_run().add_break()
+        if started:
+            paragraph.add_run().add_break()
+        started = True
         if constituency:
             paragraph.add_run(x(constituency)).italic = True
         if organisation:
             paragraph.add_run(f" ({x(organisation)})" if constituency else x(organisation))
-    tags = objective_tags(item, objectives)
-    if entry.also:
-        tags.append("Also: " + "; ".join(entry.also))
     for tag in tags:
-        paragraph.add_run().add_break()
+        if started:
+            paragraph.add_run().add_break()
+        started = True
         small = paragraph.add_run(x(tag))
         small.font.size, small.font.color.rgb = Pt(9), RGBColor(*_GREY)
 

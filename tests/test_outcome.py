@@ -380,6 +380,13 @@ def test_an_arabic_item_is_a_right_to_left_paragraph_and_others_are_not() -> Non
     for text in (HEALTH, FRENCH, CHINESE):
         other = _paragraph(doc, text)._p.pPr
         assert other is not None and other.find(qn("w:bidi")) is None
+    # its English lines (who, the tags) follow in a left-to-right paragraph of their own, so
+    # Word does not lay them out right to left with the item's text
+    assert arabic.text == ARABIC
+    after = doc.paragraphs[[p._p for p in doc.paragraphs].index(arabic._p) + 1]
+    assert after.text.startswith("National human rights institution")
+    assert after._p.pPr is None or after._p.pPr.find(qn("w:bidi")) is None
+    assert not any(run.font.rtl for run in after.runs)
 
 
 def test_characters_xml_cannot_hold_are_dropped_not_a_failure() -> None:
