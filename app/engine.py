@@ -35,7 +35,17 @@ from sqlalchemy.sql import Executable
 from . import snapshots
 from .catchup import Catchup
 from .fanout import EVENT_CREATED, Change, Entry, Fanout, MemoryFanout
-from .floor import Actor, Context, FloorError, HearingState, NotFound, StaleVersion, apply, decide
+from .floor import (
+    Actor,
+    Context,
+    FloorError,
+    HearingState,
+    NotFound,
+    StaleVersion,
+    apply,
+    corrections,
+    decide,
+)
 from .floor import commands as c
 from .floor import contributions as o
 from .floor import events as e
@@ -267,6 +277,34 @@ class Engine:
             remember,
             [Change("participant", row.model_dump())],
         )
+
+    async def correct_participant(self, row: ParticipantRow, actor: Actor) -> list[str]:
+        """A registered participant's particulars corrected: the registry's row first (durable,
+        and learnt by the other processes), then ``correct_speaker`` on each segment of the day
+        that shows them otherwise, through the one entry point like any command. Returns the ids
+        of the segments it corrected. Sent again after a failure, it finishes what is left (a
+        segment already showing the corrected particulars gets nothing)."""
+        hearing = self.hearing(row.event_id)
+        speaker = _speaker(row)
+
+        def remember() -> None:
+            hearing.speakers[row.id] = speaker
+
+        await self._write_rows(
+            hearing,
+            [self.store.update_participant(row)],
+            remember,
+            [Change("participant", row.model_dump())],
+        )
+        corrected = []
+        for segment_id, segment in list(hearing.state.segments.items()):
+            if not corrections.needs_correcting(segment, speaker):
+                continue
+            command = c.CorrectSpeaker(participant_id=row.id)
+            command_id = f"correct-{row.id}-{secrets.token_hex(6)}"
+            await self.execute(row.event_id, segment_id, command, actor, command_id)
+            corrected.append(segment_id)
+        return corrected
 
     async def add_participants(self, event_id: str, rows: list[ParticipantRow]) -> None:
         """Several participants of one meeting day in one transaction: all of them or none (a
@@ -944,9 +982,9 @@ class Engine:
     def _learn_change(self, hearing: Hearing, change: Change) -> None:
         """A row another process wrote: a participant, the meeting day's details, or another
         kind for whoever listens (``change_listeners``)."""
-        if change.kind == "participant":
+        if change.kind == "participant":  # a new one, or one corrected (its row, whole)
             row = ParticipantRow(**change.data)
-            hearing.speakers.setdefault(row.id, _speaker(row))
+            hearing.speakers[row.id] = _speaker(row)
         elif change.kind == "event":
             if change.data:
                 self.learn_event_row(hearing, change.data)

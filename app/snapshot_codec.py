@@ -3,12 +3,12 @@ version those bytes belong to (``app/snapshots.py`` takes, keeps and reads the s
 
 **The schema version** is derived, not written by hand: a hash of the syntax trees (comments
 and docstrings left out) of the modules whose code makes or reads the state: ``floor/model.py``
-(its shape), ``floor/events.py`` and ``floor/fold.py`` (the fold), ``floor/contributions.py``
-(the outcome's shape and fold) and this module (the codec). Changing any of their code makes the
-old snapshots unused (the first start after it folds the log once, then snapshots are taken
-again in the background); changing a comment does not. When snapshots are taken, how they are
-found and loaded, and the tasks around them (``app/snapshots.py``) are not in the hash: changing
-them leaves the snapshots already written in use.
+(its shape), ``floor/events.py``, ``floor/fold.py`` and ``floor/corrections.py`` (the fold),
+``floor/contributions.py`` (the outcome's shape and fold) and this module (the codec). Changing
+any of their code makes the old snapshots unused (the first start after it folds the log once,
+then snapshots are taken again in the background); changing a comment does not. When snapshots
+are taken, how they are found and loaded, and the tasks around them (``app/snapshots.py``) are
+not in the hash: changing them leaves the snapshots already written in use.
 
 **The codec** is a hand-written one to JSON (orjson, then zlib): no pickle, no class named by
 the data. It walks the frozen dataclasses by their type hints: every dataclass instance (and
@@ -52,6 +52,7 @@ _SOURCES = (
     Path(model.__file__),
     Path(e.__file__),
     Path(model.__file__).with_name("fold.py"),
+    Path(model.__file__).with_name("corrections.py"),
     Path(o.__file__),
     Path(__file__),
 )

@@ -89,6 +89,8 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /api/v1/events/{event_id}/participants": READS_ALL,
     # with the join code anyone may register (a delegate joining); the floor needs no code
     "POST /api/v1/events/{event_id}/participants": EVERYONE,
+    # the secretariat corrects a misspelt name (and the floor shows it: correct_speaker)
+    "PATCH /api/v1/participants/{participant_id}": RUNS_FLOOR,
     # the secretariat's spreadsheet (app/participants_io.py), all rows or none
     "POST /api/v1/events/{event_id}/participants/import": ORGANISER_ONLY,
     "POST /api/v1/events/{event_id}/access-links": ORGANISER_ONLY,

@@ -292,6 +292,33 @@ class ParticipantCreate(Body):
     gender: Gender | None = Field(default=None, description="Optional, self-declared.")
 
 
+class ParticipantPatch(Body):
+    """A participant's particulars corrected by the secretariat (a misspelt name, the wrong
+    organisation or constituency); a field left out, or null, stays as it is. ``gender``
+    ``"not_stated"`` removes a stated gender."""
+
+    name: Name | None = None
+    title: Annotated[str, PeoplesText(120)] | None = None
+    organisation: Organisation | None = None
+    constituency: Constituency | None = None
+    region: Annotated[str, PeoplesText(80)] | None = None
+    language: FloorLanguage | None = Field(
+        default=None, description="The language they take the floor in: one of the six, or `other`."
+    )
+    attendance: Literal["in_room", "remote"] | None = None
+    gender: Gender | Literal["not_stated"] | None = Field(
+        default=None, description="Self-declared; `not_stated` removes it."
+    )
+
+
+class ParticipantCorrected(BaseModel):
+    participant: ParticipantOut
+    segments_corrected: list[str] = Field(
+        description="The segments that showed them otherwise (queue, requests, floor, record) "
+        "and now show the corrected particulars."
+    )
+
+
 class ParticipantOut(BaseModel):
     id: str
     event_id: str

@@ -154,6 +154,17 @@ class EditEntry(_Command):
     region: Region | None = None
 
 
+class CorrectSpeaker(_Command):
+    """Show a participant as the registry has them now, wherever this segment shows them (the
+    queue, the requests, the floor, the record, the undo stack): what ``PATCH
+    /participants/{id}`` sends to each segment after correcting the registry. The corrected
+    particulars are the registry's, not the command's, so the command cannot make a segment
+    show anyone otherwise than as registered."""
+
+    type: Literal["correct_speaker"] = "correct_speaker"
+    participant_id: Id
+
+
 class Undo(_Command):
     """Take back the newest console command that changed the floor: the floor goes back to
     exactly as it was before it (who has it, the timer, the queue, the requests, the settings)."""
@@ -448,6 +459,7 @@ SegmentCommand = Annotated[
     | RemoveEntry
     | ReaddLastSpeaker
     | EditEntry
+    | CorrectSpeaker
     | ApplyOrder
     | SetQueueTimes
     | CarryQueue

@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from . import commands as c
+from . import corrections, possible, presets
 from . import events as e
-from . import possible, presets
 from .errors import FloorError, Forbidden, NotFound, StaleVersion
 from .model import (
     HOUR_MS,
@@ -419,6 +419,21 @@ def _edit(segment: SegmentState, cmd: c.EditEntry, ctx: Context) -> list[e.Event
         index = _points_of_order_first(segment.queue[:index] + segment.queue[index + 1 :])
     mark = _mark("edit_entry", f"editing {entry.speaker.name}'s turn")
     return [e.EntryEdited(segment_id=segment.id, entry=edited, index=index, undo=mark)]
+
+
+@_handles(c.CorrectSpeaker)
+def _correct_speaker(segment: SegmentState, cmd: c.CorrectSpeaker, ctx: Context) -> list[e.Event]:
+    """The registry's particulars of a participant, wherever the segment shows them otherwise;
+    nothing when it does not show them, or already shows them so (a retry, another process)."""
+    speaker = ctx.speakers.get(cmd.participant_id)
+    if speaker is None:
+        raise NotFound(
+            f"no participant {cmd.participant_id!r} is registered for this event: check the id "
+            "in GET .../participants"
+        )
+    if not corrections.needs_correcting(segment, speaker):
+        return []
+    return [e.SpeakerCorrected(segment_id=segment.id, speaker=speaker)]
 
 
 def _undo(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Event]:

@@ -128,6 +128,15 @@ class EntryEdited(UndoableEvent):
     index: int
 
 
+class SpeakerCorrected(_Event):
+    """A participant's particulars corrected in the registry: ``speaker`` (whole, with its
+    ``participant_id``) replaces how the segment showed them, everywhere (floor/corrections.py).
+    Not undoable, and not taken back by an undo."""
+
+    type: Literal["speaker_corrected"] = "speaker_corrected"
+    speaker: Speaker
+
+
 class Approval(BaseModel):
     """One request of ``requests_approved``: its new entry, placed at ``index`` (in the queue as
     the approvals before it in the same event left it)."""
@@ -362,6 +371,7 @@ Event = Annotated[
     | EntryMoved
     | EntryRemoved
     | EntryEdited
+    | SpeakerCorrected
     | RequestsApproved
     | QueueReordered
     | QueueTimesSet

@@ -8,6 +8,7 @@ from typing import Any
 
 from immutables import Map
 
+from . import corrections
 from . import events as e
 from .model import (
     LIVE_REQUEST_STATUSES,
@@ -83,6 +84,8 @@ def requests_changed(segment: SegmentState, event: e.Event) -> tuple[str, ...]:
         return tuple(rid for rid in event.request_ids if rid in segment.requests)
     if isinstance(event, e.QueueReceived):
         return tuple(request.id for request in event.requests)
+    if isinstance(event, e.SpeakerCorrected):  # the participant's own, as they are shown them
+        return segment.request_ids_of.get(event.speaker.participant_id or "", ())
     request_id: str | None = None
     if isinstance(
         event, e.FloorRequested | e.RequestApproved | e.RequestDeclined | e.RequestWithdrawn
@@ -285,6 +288,11 @@ def _edited(segment: SegmentState, event: e.EntryEdited) -> SegmentState:
     if request is None or request.kind == event.entry.kind:
         return segment
     return _with_request(segment, replace(request, kind=event.entry.kind))  # what it is now
+
+
+@_folds(e.SpeakerCorrected)
+def _corrected(segment: SegmentState, event: e.SpeakerCorrected) -> SegmentState:
+    return corrections.correct(segment, event.speaker)
 
 
 @_folds(e.RequestsApproved)

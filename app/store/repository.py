@@ -109,6 +109,12 @@ class Store:
         return insert(ParticipantRow).values(**row.model_dump())
 
     @staticmethod
+    def update_participant(row: ParticipantRow) -> Executable:
+        """A participant's particulars corrected: the row, whole, but its id and event."""
+        values = row.model_dump(exclude={"id", "event_id", "created_at"})
+        return update(ParticipantRow).where(col(ParticipantRow.id) == row.id).values(**values)
+
+    @staticmethod
     def update_join_code(event_id: str, code: str) -> Executable:
         return update(EventRow).where(col(EventRow.id) == event_id).values(join_code=code)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -80,12 +80,17 @@ def delegate(participant_id: str) -> Actor:
 class Floor:
     """One hearing driven through the pure core, with a fake clock and a kept event log."""
 
+    #: the participants registered (a subclass may register them otherwise)
+    speakers: dict[str, Speaker] = SPEAKERS
+
     def __init__(self, now: int = START_AT) -> None:
         self.state = HearingState(EVENT_ID)
         self.now = now
         self.log: list[Event] = []
         self.segment_id = ""
         self._ids = itertools.count(1)
+        # the registry the commands read: a copy, as a test may correct a participant in it
+        self.speakers: dict[str, Speaker] = dict(type(self).speakers)
 
     # --- running commands -----------------------------------------------------------------------
 
@@ -93,7 +98,7 @@ class Floor:
         return f"id{next(self._ids)}"
 
     def context(self, actor: Actor) -> Context:
-        return Context(now=self.now, actor=actor, new_id=self.new_id, speakers=SPEAKERS)
+        return Context(now=self.now, actor=actor, new_id=self.new_id, speakers=self.speakers)
 
     def decide(
         self,
@@ -316,7 +321,7 @@ ACTION_TYPES = (
     + ["set_notes", "set_points_of_order"]
     + ["start_segment", "start_segment", "end_segment", "update_segment"]
     + ["apply_order", "apply_order", "set_queue_times", "set_budget", "carry_queue"]
-    + ["raise_signal", "clear_signal"]
+    + ["raise_signal", "clear_signal", "correct_speaker"]
 )
 
 
@@ -453,6 +458,12 @@ def build(floor: Floor, action: Action, segment_id: str) -> tuple[Any, Actor]:
             others = [s for s in floor.state.segments if s != segment_id]
             target = others[0] if others and action.by_owner else None
             return c.CarryQueue(to_segment_id=target), MODERATOR
+        case "correct_speaker":
+            # the secretariat corrects the registry (now and then back as it was), then the floor
+            registered = SPEAKERS[participant]
+            name = registered.name if action.by_owner else f"{registered.name} {action.pick % 3}"
+            floor.speakers[participant] = replace(registered, name=name)
+            return c.CorrectSpeaker(participant_id=participant), MODERATOR
         case "raise_signal":
             signal_kind = list(SignalKind)[action.pick % 3]
             return c.RaiseSignal(kind=signal_kind, duration_s=5 + action.pick * 10), BOOTH

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -78,6 +79,13 @@ EXAMPLES: dict[str, Callable[[Floor, str, str], Example]] = {
     "remove_entry": lambda f, p, s: (c.RemoveEntry(entry_id=_entry(f, "A")), MODERATOR, None),
     "edit_entry": lambda f, p, s: (
         c.EditEntry(entry_id=_entry(f, "B"), kind=TurnKind.POINT_OF_ORDER, note="rule 12"),
+        MODERATOR,
+        None,
+    ),
+    # the registry corrected (p1's pending request shows her old name)
+    "correct_speaker": lambda f, p, s: (
+        f.speakers.update(p1=replace(f.speakers["p1"], name="Amina Diallo-Sow"))
+        or c.CorrectSpeaker(participant_id="p1"),
         MODERATOR,
         None,
     ),

@@ -21,7 +21,7 @@ from app.floor import FloorError, StaleVersion
 from app.floor import commands as c
 from app.floor import contributions as o
 from app.floor.model import SegmentStatus
-from app.floor.roles import ORGANISER
+from app.floor.roles import ORGANISER, Actor, Role
 from app.hub import Hub, Subscriber, encode
 from app.patch import apply_patch
 from app.store import Store, make_engine, migrate
@@ -236,6 +236,32 @@ async def test_rows_and_meeting_days_made_on_one_process_are_learnt_by_the_other
     # and the new meeting day's writes reach b
     created = await a.execute("ev2", None, c.CreateSegment(title="Morning"), ORGANISER, "m")
     await eventually(lambda: created["segment_id"] in b.hearing("ev2").state.segments)
+
+
+async def test_a_participant_corrected_on_one_process_is_corrected_on_the_other(
+    cluster: Cluster,
+) -> None:
+    """The registry's correction reaches the other process's registry (its next request carries
+    it) and the segment's ``speaker_corrected`` reaches its screens."""
+    a = await cluster.engine("a")
+    event_id, segment_id = await _hearing(a)
+    b = await cluster.engine("b")
+    row = ParticipantRow(
+        id="p1", event_id=event_id, name="Ana", constituency="academia", created_at=0
+    )
+    await a.add_participant(row)
+    await eventually(lambda: "p1" in b.hearing(event_id).speakers)
+    delegate = Actor(Role.DELEGATE, event_id, "p1")
+    await b.execute(event_id, segment_id, c.RequestFloor(), delegate, "r1")
+    corrected = row.model_copy(update={"name": "Ana María"})
+    assert await a.correct_participant(corrected, ORGANISER) == [segment_id]
+    await eventually(lambda: b.hearing(event_id).speakers["p1"].name == "Ana María")
+
+    def shown_on_b() -> list[str]:
+        segment = b.hearing(event_id).state.segments[segment_id]
+        return [request.speaker.name for request in segment.requests.values()]
+
+    await eventually(lambda: shown_on_b() == ["Ana María"])
 
 
 class Mute(MemoryFanout):

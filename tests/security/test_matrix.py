@@ -186,6 +186,10 @@ CALLS: dict[str, Callable[[World, str], Call]] = {
     ),
     "POST /api/v1/events/{event_id}/participants": _join_call,
     "POST /api/v1/events/{event_id}/participants/import": _import_call,
+    "PATCH /api/v1/participants/{participant_id}": lambda w, r: Call(
+        f"/participants/{w.delegate['participant']['id']}",
+        {"organisation": f"ITUC {uuid.uuid4().hex[:4]}"},
+    ),
     "GET /api/v1/events/{event_id}/screens": lambda w, r: Call(f"/events/{w.event['id']}/screens"),
     "POST /api/v1/events/{event_id}/screens/{screen_id}/identify": _identify_call,
     "POST /api/v1/events/{event_id}/access-links": lambda w, r: Call(
@@ -455,6 +459,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "remove_entry": {"entry_id": "nope"},
     "readd_last_speaker": {},
     "edit_entry": {"entry_id": "nope", "kind": "point_of_order"},
+    "correct_speaker": {"participant_id": "nope"},
     "undo": {},
     "set_floor_mode": {"mode": "open"},
     "close_list": {},

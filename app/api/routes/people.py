@@ -29,7 +29,14 @@ from ..desk import (
     ImportReport,
     ImportRow,
 )
-from ..schemas import AccessLinkCreate, Joined, ParticipantCreate, ParticipantOut
+from ..schemas import (
+    AccessLinkCreate,
+    Joined,
+    ParticipantCorrected,
+    ParticipantCreate,
+    ParticipantOut,
+    ParticipantPatch,
+)
 from ..times import with_local
 from .common import ActorDep, MaybeActor, ServicesDep, browser_id, participant_out
 
@@ -275,6 +282,33 @@ async def join(
         svc.auth.mint, Role.DELEGATE, event_id, now, participant_id=row.id, label=row.name
     )
     return Joined(participant=participant_out(row), token=token)
+
+
+@router.patch("/participants/{participant_id}", tags=["participants"])
+async def correct_participant(
+    participant_id: str, body: ParticipantPatch, actor: ActorDep, svc: ServicesDep
+) -> ParticipantCorrected:
+    """Correct a registered participant's particulars (a misspelt name, the wrong organisation
+    or constituency). The registry changes first; then every segment of their meeting day that
+    shows them (waiting, asking for the floor, speaking, or in the record) shows the corrected
+    particulars, on every screen at once (``correct_speaker``). What they said stays as it was
+    recorded."""
+    route = "PATCH /api/v1/participants/{participant_id}"
+    authorise(actor, route)  # the role first: a delegate learns nothing of who is registered
+    row = await asyncio.to_thread(svc.engine.store.participant, participant_id)
+    if row is None:
+        raise NotFound(
+            f"no participant {participant_id!r} is registered: see GET "
+            "/api/v1/events/{event_id}/participants for their ids"
+        )
+    authorise(actor, route, row.event_id)
+    await svc.engine.locate(row.event_id)
+    changes = body.model_dump(exclude_none=True, mode="json")
+    if changes.get("gender") == "not_stated":
+        changes["gender"] = ""
+    corrected = row.model_copy(update=changes)
+    segments = await svc.engine.correct_participant(corrected, actor)
+    return ParticipantCorrected(participant=participant_out(corrected), segments_corrected=segments)
 
 
 # --- access links -------------------------------------------------------------------------------
