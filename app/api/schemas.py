@@ -592,6 +592,9 @@ class ScheduleRow(BaseModel):
     forecast_end_at: int | None
     forecast_end_at_local: LocalTime | None
     drift_ms: int | None = Field(description="Positive: late.")
+    timing: Literal["on_time", "late", "early"] | None = Field(
+        description="What `drift` says, as a code (on time: within a minute)."
+    )
     drift: str | None = Field(examples=["running 7 min late"])
 
 
@@ -614,6 +617,9 @@ class LiveTime(BaseModel):
 
 class Rehearsal(BaseModel):
     shift_ms: int
+    begun: bool = Field(
+        description="Whether the day has begun: false, its schedule is read as if it began now."
+    )
     words: str
 
 

@@ -71,6 +71,16 @@ def _minutes_words(ms: int) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
+def timing(drift_ms: int | None) -> str | None:
+    """``on_time``, ``late`` or ``early``: what ``drift_words`` says, as a code a face words in
+    its own language (null when there is no drift to tell)."""
+    if drift_ms is None:
+        return None
+    if abs(drift_ms) < ON_TIME_MS:
+        return "on_time"
+    return "late" if drift_ms > 0 else "early"
+
+
 def drift_words(drift_ms: int | None, ended: bool = False, starts: bool = False) -> str | None:
     """``running 7 min late``, ``on time``, ``3 min early``; an ended segment ``ended 7 min
     late``; one still to start (``starts``) ``starts 12 min late``, ``starts on time``."""
@@ -232,6 +242,7 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
                 **instants,
                 **{name: local_iso(instants[f"{name}_at"], zone) for name in _INSTANTS},
                 "drift_ms": drift_ms,
+                "timing": timing(drift_ms),
                 "drift": drift_words(
                     drift_ms,
                     ended=segment.status is SegmentStatus.ENDED,
@@ -249,6 +260,7 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
         if not shift
         else {
             "shift_ms": shift,
+            "begun": begun,
             "words": f"run on another day than scheduled: times are read from its start"
             f"{'' if begun else ', as if it began now'} "
             f"({_minutes_words(abs(shift))} {'after' if shift > 0 else 'before'} the schedule)",

@@ -19,7 +19,7 @@ from app.floor.model import (
     Turn,
     TurnKind,
 )
-from app.floor.schedule import drift_words, queue_needs, schedule
+from app.floor.schedule import drift_words, queue_needs, schedule, timing
 
 MIN = 60_000
 
@@ -121,6 +121,7 @@ def test_a_day_in_zurich() -> None:
         "forecast_start": "2026-12-04T09:02:00+01:00",
         "forecast_end": "2026-12-04T10:07:00+01:00",
         "drift_ms": 7 * MIN,
+        "timing": "late",
         "drift": "ended 7 min late",
     }
     # live: 2 min left for the speaker and 10 x 3 min queued end at 12:02, 2 min late
@@ -145,6 +146,7 @@ def test_a_day_in_zurich() -> None:
         **{f"{name}_at": None for name in INSTANTS},
         **{name: None for name in INSTANTS},
         "drift_ms": None,
+        "timing": None,
         "drift": None,
     }
     afternoon = rows["afternoon"]
@@ -366,6 +368,11 @@ def test_a_segment_over_midnight_in_zurich() -> None:
 )
 def test_drift_words(drift_ms: int | None, ended: bool, words: str | None) -> None:
     assert drift_words(drift_ms, ended) == words
+    # the code a face in another language words it from says the same
+    expected = (
+        None if words is None else next(c for c in ("on time", "late", "early") if c in words)
+    )
+    assert timing(drift_ms) == (expected.replace(" ", "_") if expected else None)
 
 
 # --- the live segment's queue --------------------------------------------------------------------
@@ -500,6 +507,7 @@ def test_a_rehearsal_on_another_day_is_measured_from_its_start() -> None:
     assert row["scheduled_start"] == "2026-12-04T11:00:00+01:00"  # the schedule as written
     assert row["drift"] == "29 min early"  # 11:30 + 2 x 3 min = 11:36, against 12:00 moved to 12:05
     assert day["rehearsal"]["shift_ms"] == days + 5 * MIN
+    assert day["rehearsal"]["begun"] is True
     assert day["live"]["finish"] == "12:05"
     # on the day itself, a start five minutes late is no rehearsal
     on_the_day = replace(live, actual_start_at=at("2026-12-04 11:05"))
@@ -537,6 +545,7 @@ def test_a_day_long_past_and_not_begun_reads_as_if_it_began_now(
         assert day["rehearsal"] is None
     else:
         assert day["rehearsal"]["shift_ms"] == now - at("2022-05-16 10:00")
+        assert day["rehearsal"]["begun"] is False  # "as if it began now"
         first = day["segments"][0]
         assert (first["forecast_start_at"], first["scheduled_start"]) == (
             now,
