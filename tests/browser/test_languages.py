@@ -1,10 +1,13 @@
-"""Every word the room faces and the phone show exists in all six languages.
+"""Every word every face shows exists in all six languages.
 
-Plain tests (no browser, no server): they read ``frontend/static/js/i18n.js`` and the faces'
-markup and modules as text. A key used by the room display, the speaker clock, the interpreters'
-booth or the phone page (``data-i18n`` attributes, ``t("key")`` calls and the families of keys
-built from a code, such as ``kind.${code}``) must be in every dictionary, and the six
-dictionaries must have the same keys with the same placeholders.
+Plain tests (no browser, no server): they read the dictionaries (``frontend/static/js/i18n.js``
+for the room faces and the phone, ``frontend/static/js/i18n/*.js`` for the staff faces) and the
+faces' markup and modules as text. A key used by a face (``data-i18n`` attributes, ``t("key")``
+and ``plural("key", n)`` calls and the families of keys built from a code, such as
+``kind.${code}``) must be in every dictionary; the six dictionaries must have the same keys with
+the same placeholders (a count's plural forms, ``key#one``, ``key#few``…, are each language's
+own); no page holds words without a ``data-i18n``, and no staff module writes English words
+into a string of its own.
 """
 
 from __future__ import annotations
@@ -17,31 +20,73 @@ from pathlib import Path
 import pytest
 
 from app.floor.presets import MessagePreset
+from app.floor.roles import Role
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 JS = FRONTEND / "static" / "js"
 I18N = JS / "i18n.js"
+#: The staff faces' dictionaries, one module each, and the words they share (staff.js).
+FACE_DICTIONARIES = JS / "i18n"
 SIX = ("ar", "zh", "en", "fr", "ru", "es")
+#: The plural categories each language has (Intl.PluralRules, CLDR): a count's forms are these.
+PLURAL_CATEGORIES = {
+    "en": {"one", "other"},
+    "fr": {"one", "many", "other"},
+    "es": {"one", "many", "other"},
+    "ru": {"one", "few", "many", "other"},
+    "zh": {"other"},
+    "ar": {"zero", "one", "two", "few", "many", "other"},
+}
 
-#: The room faces and the phone: their pages and the modules that put words on them.
-PAGES = ("display.html", "clock.html", "booth.html", "delegate.html", "live.html")
-MODULES = (
-    "display.js",
-    "clock.js",
-    "booth.js",
-    "delegate.js",
-    "live.js",
-    "speakers.js",
-    "i18n.js",
-    *(f"delegate/{path.name}" for path in sorted((JS / "delegate").glob("*.js"))),
-)
+
+def _modules(folder: str) -> tuple[str, ...]:
+    return tuple(f"{folder}/{path.name}" for path in sorted((JS / folder).glob("*.js")))
+
+
+#: The console's modules the other staff faces import too.
+FACES_SHARED_MODERATOR = ("moderator/format.js", "moderator/notices.js")
+
+#: Each face: its pages and the modules that put words on them. "shared" is what several faces
+#: import (sign-in, notices, the console's labels the desk reuses, the identify overlay).
+FACES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "room": (
+        ("display.html", "clock.html", "booth.html", "delegate.html", "live.html"),
+        ("display.js", "clock.js", "booth.js", "delegate.js", "live.js", "speakers.js", "i18n.js")
+        + _modules("delegate"),
+    ),
+    "shared": (
+        (),
+        (
+            "client.js",
+            "identify.js",
+            "staff-language.js",
+            "room.js",
+            *FACES_SHARED_MODERATOR,
+        ),
+    ),
+    "console": (
+        ("moderator.html",),
+        ("moderator.js",)
+        + tuple(m for m in _modules("moderator") if m not in FACES_SHARED_MODERATOR),
+    ),
+    "desk": (("organiser.html",), ("organiser.js",) + _modules("organiser")),
+    "rapporteur": (("rapporteur.html",), ("rapporteur.js",) + _modules("rapporteur")),
+}
+#: The faces whose modules must write no English of their own (the room's always did not).
+STAFF = ("shared", "console", "desk", "rapporteur")
+PAGES = tuple(page for pages, _ in FACES.values() for page in pages)
 
 #: A call that looks a key up: t("…"), tNodes("…") (the phone), withName("…") (the clock), and a
 #: choice between two keys, t(cond ? "…" : "…").
 _KEY = r'"([a-z_]+\.[a-z_.]+)"'
 LOOKUP = re.compile(rf"""\b(?:t|tNodes|withName)\(\s*(?:[^()"'`]*\?\s*)?{_KEY}(?:\s*:\s*{_KEY})?""")
+#: A count: plural("staff.turns", n) looks up staff.turns#<category>, at least #other.
+PLURAL = re.compile(rf"""\bplural\(\s*{_KEY}""")
 #: A key made from a code: t(`kind.${code}`).
 FAMILY = re.compile(r"`([a-z_]+(?:\.[a-z_]+)*\.)\$\{")
+#: A string literal ("…", '…' or `…`) that holds English words: a capitalised word, a space and
+#: another word ("Call next", `Skip ${name}`). Keys, codes, CSS and URLs do not look like this.
+ENGLISH = re.compile(r"""(["'`])([A-Z][a-z\u2019']+(?: |\u00a0)+[A-Za-z${][^\n]*?)\1""")
 
 
 def _js_array(source: str, name: str) -> list[str]:
@@ -51,17 +96,38 @@ def _js_array(source: str, name: str) -> list[str]:
     return re.findall(r'"([^"]+)"', match.group(1))
 
 
-def dictionaries() -> dict[str, dict[str, str]]:
-    """``STRINGS`` of i18n.js: each language's keys and values, as written."""
-    source = I18N.read_text(encoding="utf-8")
+def _read_dictionary(path: Path) -> dict[str, dict[str, str]]:
+    """``export const STRINGS = {…}`` of one module: each language's keys and values, as written."""
+    source = path.read_text(encoding="utf-8")
     body = source[source.index("export const STRINGS = {") :]
     tables: dict[str, dict[str, str]] = {}
     for match in re.finditer(r"^  (\w\w): \{\n(.*?)^  \},", body, re.S | re.M):
         entries = re.findall(r'^    "([^"]+)":\s*"((?:[^"\\]|\\.)*)",?$', match.group(2), re.M)
         keys = re.findall(r'^\s*"([^"]+)":', match.group(2), re.M)
-        assert [key for key, _ in entries] == keys, f"{match.group(1)}: write one entry a line"
+        where = f"{path.name} {match.group(1)}"
+        assert [key for key, _ in entries] == keys, f"{where}: write one entry a line"
+        assert len(set(keys)) == len(keys), f"{where}: a key written twice"
         tables[match.group(1)] = dict(entries)
     return tables
+
+
+def dictionary_files() -> list[Path]:
+    return [I18N, *sorted(FACE_DICTIONARIES.glob("*.js"))]
+
+
+def dictionaries() -> dict[str, dict[str, str]]:
+    """Every dictionary merged, as the pages merge them (i18n.js extend()), per language."""
+    tables: dict[str, dict[str, str]] = {code: {} for code in SIX}
+    for path in dictionary_files():
+        for code, table in _read_dictionary(path).items():
+            twice = sorted(set(table) & set(tables[code]))
+            assert twice == [], f"{path.name} {code} redefines {twice}: extend() would throw"
+            tables[code].update(table)
+    return tables
+
+
+def _base(key: str) -> str:
+    return key.split("#", 1)[0]
 
 
 def families() -> dict[str, list[str]]:
@@ -82,6 +148,17 @@ def families() -> dict[str, list[str]]:
         "error.": _js_array(text, "TRANSLATED_ERRORS"),
         # delegate/status.js: the phases without a card of their own
         "status.": ["withdrawn", "skipped", "removed"],
+        # the staff faces' shared words (moderator/format.js, client.js, identify.js)
+        "staff.status.": ["scheduled", "live", "ended"],
+        "staff.curation.": ["submitted", "accepted", "set_aside", "merged"],
+        "staff.gender.": ["woman", "man", "another", "unstated"],
+        "staff.gender_one.": ["woman", "man", "another"],
+        "staff.group.": ["member_states", "stakeholders", "un_system", "others"],
+        "staff.signal.": signals,
+        "staff.signal_detail.": signals,
+        "staff.role.": [role.value for role in Role],
+        "staff.page.": ["moderator", "rapporteur", "organiser"],
+        "identify.": ["console", "display", "clock", "booth", "rapporteur", "organiser", "other"],
     }
 
 
@@ -99,7 +176,8 @@ class _Markup(HTMLParser):
         named = {name: value or "" for name, value in attrs}
         if tag == "body":
             self._in_body = True
-        translated = bool(self._stack and self._stack[-1])
+        # translate="no": what is the same in every language (a keyboard key's name, <kbd>Esc</kbd>)
+        translated = bool(self._stack and self._stack[-1]) or named.get("translate") == "no"
         for name, value in named.items():
             if name.startswith("data-i18n"):
                 self.keys.add(value)
@@ -126,45 +204,89 @@ def markup(page: str) -> _Markup:
     return parser
 
 
-def used_keys() -> Iterator[tuple[str, str]]:
-    """(where, key) for every key the faces use, families expanded."""
-    for page in PAGES:
-        for key in markup(page).keys:
-            yield page, key
+def used_keys(face: str | None = None) -> Iterator[tuple[str, str]]:
+    """(where, key) for every key the faces use (or one face), families expanded; a count's key
+    is its ``#other`` form, which every language has."""
     known = families()
-    for module in MODULES:
-        source = (JS / module).read_text(encoding="utf-8")
-        for match in LOOKUP.finditer(source):
-            for key in match.groups():
-                if key:
-                    yield module, key
-        for prefix in FAMILY.findall(source):
-            if prefix.startswith(("/", "?")):
-                continue
-            assert prefix in known, f"{module} builds {prefix}${{…}}: list its codes in families()"
-            for code in known[prefix]:
-                yield module, f"{prefix}{code}"
+    english = dictionaries()["en"]
+    for name, (pages, modules) in FACES.items():
+        if face is not None and name != face:
+            continue
+        for page in pages:
+            for key in markup(page).keys:
+                yield page, key
+        for module in modules:
+            source = (JS / module).read_text(encoding="utf-8")
+            for match in LOOKUP.finditer(source):
+                for key in match.groups():
+                    if key:
+                        yield module, key
+            for key in PLURAL.findall(source):
+                yield module, f"{key}#other"
+            for prefix in FAMILY.findall(source):
+                if prefix.startswith(("/", "?")):
+                    continue
+                if prefix in known:
+                    for code in known[prefix]:
+                        yield module, f"{prefix}{code}"
+                else:
+                    # a family of a staff face's own: at least one of its keys must exist (the
+                    # same-keys test then holds every language to English's set)
+                    some = next((key for key in english if key.startswith(prefix)), f"{prefix}…")
+                    yield module, some
+
+
+def english_literals(module: str) -> list[str]:
+    """The string literals of a module that hold English words (comments left out)."""
+    source = (JS / module).read_text(encoding="utf-8")
+    source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    source = re.sub(r"^\s*//.*$", "", source, flags=re.M)
+    return [text for _, text in ENGLISH.findall(source)]
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(re.findall(r"\{\w+\}", text))
+
+
+@pytest.mark.parametrize("path", dictionary_files(), ids=lambda path: path.name)
+def test_each_dictionary_has_the_six_languages(path: Path) -> None:
+    tables = _read_dictionary(path)
+    assert sorted(tables) == sorted(SIX)
+    assert all(tables.values()), f"{path.name}: a language is empty"
 
 
 def test_the_six_dictionaries_have_the_same_keys_and_placeholders() -> None:
     tables = dictionaries()
-    assert set(tables) == set(SIX)
-    english = tables["en"]
+    english = {key: text for key, text in tables["en"].items() if "#" not in key}
+    english_counts = {_base(key) for key in tables["en"] if "#" in key}
     assert len(english) > 150, "the dictionaries were not read"
     for code in SIX:
         table = tables[code]
-        assert sorted(set(english) - set(table)) == [], f"{code} lacks these"
-        assert sorted(set(table) - set(english)) == [], f"{code} has these that English lacks"
+        plain = {key for key in table if "#" not in key}
+        assert sorted(set(english) - plain) == [], f"{code} lacks these"
+        assert sorted(plain - set(english)) == [], f"{code} has these that English lacks"
         assert [key for key, value in table.items() if not value.strip()] == [], f"{code}: empty"
         for key, text in english.items():
-            want = sorted(re.findall(r"\{\w+\}", text))
-            assert sorted(re.findall(r"\{\w+\}", table[key])) == want, f"{code} {key}"
+            assert _placeholders(table[key]) == _placeholders(text), f"{code} {key}"
+        # counts: the same keys as English, each with its #other, only the language's categories
+        counts = {_base(key) for key in table if "#" in key}
+        assert counts == english_counts, f"{code}: counts differ from English's"
+        for base in counts:
+            assert f"{base}#other" in table, f"{code} {base}#other"
+            other = _placeholders(tables["en"][f"{base}#other"])
+            assert _placeholders(table[f"{base}#other"]) == other, f"{code} {base}#other"
+            for key in (key for key in table if _base(key) == base):
+                category = key.split("#", 1)[1]
+                assert category in PLURAL_CATEGORIES[code], f"{code} has no plural category {key}"
+                # "one day" may spell its number out, so a form may leave {n} out, not add any
+                assert set(_placeholders(table[key])) <= set(other), f"{code} {key}"
 
 
-def test_every_key_a_face_uses_is_in_all_six_languages() -> None:
+@pytest.mark.parametrize("face", list(FACES))
+def test_every_key_a_face_uses_is_in_all_six_languages(face: str) -> None:
     tables = dictionaries()
-    used = list(used_keys())
-    assert len({key for _, key in used}) > 150, "the faces' keys were not found"
+    used = list(used_keys(face))
+    assert len({key for _, key in used}) > 5, f"{face}: the face's keys were not found"
     missing = [(where, key, code) for where, key in used for code in SIX if key not in tables[code]]
     assert missing == []
 
@@ -174,10 +296,29 @@ def test_no_words_are_written_into_a_page_without_a_translation(page: str) -> No
     assert markup(page).untranslated == []
 
 
+@pytest.mark.parametrize("face", STAFF)
+def test_no_staff_module_writes_english_of_its_own(face: str) -> None:
+    """Every word a staff face builds in script goes through t() or plural(): a literal such as
+    "Call next" or `Skip ${name}` would stay English in Arabic."""
+    _, modules = FACES[face]
+    found = {module: english_literals(module) for module in modules}
+    assert {module: words for module, words in found.items() if words} == {}
+
+
+def test_the_literal_check_finds_english() -> None:
+    """The check itself, on a made-up module's lines."""
+    source = (
+        'x("Call next"); y(`Skip ${name}`); t("console.call_next"); z("a b"); w("Esc"); '
+        'v("Call the speaker\'s name")'
+    )
+    found = [text for _, text in ENGLISH.findall(source)]
+    assert found == ["Call next", "Skip ${name}", "Call the speaker's name"]
+
+
 def test_the_room_faces_use_the_new_words() -> None:
     """The keys this issue brought are looked up where they are shown (the test above would
     pass with a face that shows none of them)."""
-    used = set(used_keys())
+    used = set(used_keys("room"))
     for where, key in [
         ("clock.html", "clock.signals"),
         ("clock.js", "clock.next"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import httpx
 import pytest
 import segno
 from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, expect
@@ -423,3 +424,71 @@ def test_each_screen_shows_its_name_when_identified(
     for page in [*pages.values(), desk]:
         page.context.close()
     assert escaped == []
+
+
+def test_the_secretariat_corrects_a_misspelt_name_and_the_room_shows_it(
+    browser: Browser, server: ServerProcess
+) -> None:
+    """A delegate typed their name wrong on their phone and waits in the queue: the desk
+    corrects it in the participants' list, and the room display, open all along, shows the
+    corrected name at once."""
+    base = server.base
+    api = Api(base)
+    event = api.ok("POST", "/events", json={"title": "Hearing", "timezone": "UTC"})
+    segment = api.ok(
+        "POST", f"/events/{event['id']}/segments", json={"title": "Discussion", "command_id": "s"}
+    )
+    api.command(segment["id"], {"type": "start_segment"})
+    joined = httpx.post(
+        f"{base}/api/v1/events/{event['id']}/participants",
+        json={
+            "join_code": event["join_code"],
+            "name": "Amina Dialo",
+            "organisation": "MFA",
+            "constituency": "migrant_association",
+        },
+    ).json()
+    asked = Api(base, joined["token"]).ok(
+        "POST", f"/segments/{segment['id']}/floor-requests", json={"command_id": "r1"}
+    )
+    api.command(segment["id"], {"type": "approve_request", "request_id": asked["request_id"]})
+    link = api.ok("POST", f"/events/{event['id']}/access-links", json={"role": "display"})
+    display = browser.new_context(viewport=FULL_HD, bypass_csp=True).new_page()
+    display.goto(base + link["url"])
+    expect(display.locator("#next")).to_contain_text("Amina Dialo")
+
+    desk = browser.new_context(viewport=HD).new_page()  # the real CSP
+    desk.goto(f"{base}/organiser?section=participants#key={ORGANISER_KEY}")
+    row = desk.locator("#participants-rows tr", has_text="Amina Dialo")
+    row.get_by_role("button", name="Correct Amina Dialo\u2019s particulars").click()
+    form = desk.get_by_role("form", name="Correct Amina Dialo")
+    expect(form.get_by_label("Name", exact=True)).to_be_focused()
+    form.get_by_label("Name", exact=True).fill("Amina Diallo")
+    form.get_by_label("Organisation", exact=True).fill("Migrant Forum in Asia")
+    screenshot(desk, "desk-correct-participant")
+    assert_accessible(desk)
+    form.get_by_role("button", name="Save the correction").click()
+    expect(desk.locator("#notices")).to_contain_text(
+        "Amina Diallo corrected, in the registry and in 1 segment."
+    )
+    expect(desk.locator("#participants-rows")).to_contain_text("Amina Diallo")
+    expect(desk.locator("#participants-rows")).to_contain_text("Migrant Forum in Asia")
+    expect(form).to_have_count(0)
+    # the room display, never reloaded, shows the corrected name and organisation
+    expect(display.locator("#next")).to_contain_text("Amina Diallo")
+    expect(display.locator("#next")).not_to_contain_text("Dialo ")
+    (person,) = [p for p in api.ok("GET", f"/events/{event['id']}/participants")]
+    assert (person["name"], person["organisation"]) == ("Amina Diallo", "Migrant Forum in Asia")
+
+    # a correction that changes nothing, or empties the name, is refused on the desk itself
+    desk.locator("#participants-rows tr", has_text="Amina Diallo").get_by_role(
+        "button", name="Correct Amina Diallo\u2019s particulars"
+    ).click()
+    form = desk.get_by_role("form", name="Correct Amina Diallo")
+    form.get_by_role("button", name="Save the correction").click()
+    expect(form.get_by_role("status")).to_have_text("Nothing has changed: edit a field, or cancel.")
+    form.get_by_label("Name", exact=True).fill(" ")
+    form.get_by_role("button", name="Save the correction").click()
+    expect(form.get_by_role("status")).to_have_text("The name cannot be empty.")
+    form.get_by_label("Name", exact=True).press("Escape")
+    expect(form).to_have_count(0)

@@ -1,6 +1,9 @@
 // Floorkeeper's shared client: sign-in, REST calls, the live connection (snapshot, updates,
 // resume from the last version, reconnect with backoff and jitter), the server's clock, the
-// timer maths and the wake lock. Every face imports this one module; nothing here renders.
+// timer maths and the wake lock. Every face imports this one module; nothing here renders (its
+// messages are looked up in the page's language: ./i18n.js, and ./i18n/staff.js for sign-in).
+
+import { t } from "./i18n.js";
 
 /** Local time that never jumps when the device's clock is set (monotonic, in epoch ms). */
 export const localNow = () => performance.timeOrigin + performance.now();
@@ -45,7 +48,7 @@ export async function api(method, path, body) {
   try {
     response = await fetch(`/api/v1${path}`, options);
   } catch {
-    throw new ApiError(0, "offline", "The server cannot be reached.", null);
+    throw new ApiError(0, "offline", t("error.offline"), null);
   }
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
@@ -76,34 +79,31 @@ export async function signIn() {
 }
 
 /**
- * A staff page's sign-in (the console, the rapporteur's page): the key exchanged for its cookie,
+ * A staff page's sign-in (the console, the rapporteur's page; `linkName` is its link's role): the key exchanged for its cookie,
  * the session checked against the roles the page is for, and the meeting day it works on (an
  * organiser's key reaches every event: `?event=…`, else the first). Resolves with
  * `{session, eventId}`; rejects with an Error whose message is what the page shows instead.
  */
-export async function signInToEvent(roles, pageName, linkName) {
+export async function signInToEvent(roles, linkName) {
   let session;
   try {
     session = await signIn();
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-      throw new Error(
-        `This link is no longer valid: it was revoked or has expired. Ask the organiser for a new ${linkName} link.`,
-        { cause: error },
-      );
+      throw new Error(t("staff.signin.revoked"), { cause: error });
     }
-    throw new Error(`The server could not sign you in: ${error.message}`, { cause: error });
+    throw new Error(t("staff.signin.failed", { message: error.message }), { cause: error });
   }
-  if (!session) throw new Error("You are not signed in on this browser.");
+  if (!session) throw new Error(t("staff.signin.none"));
   if (!roles.includes(session.role)) {
-    throw new Error(`This link is for a ${session.role}, not for ${pageName}.`);
+    throw new Error(t("staff.signin.wrong_role", { role: t(`staff.role.${session.role}`), page: t(`staff.page.${linkName}`) }));
   }
   let eventId = session.event_id;
   if (!eventId) {
     const events = await api("GET", "/events");
     const wanted = new URLSearchParams(location.search).get("event");
     const event = events.find((e) => e.id === wanted) || events[0];
-    if (!event) throw new Error("There is no event yet: create one on the organiser's desk (/organiser).");
+    if (!event) throw new Error(t("staff.signin.no_event"));
     eventId = event.id;
   }
   return { session, eventId };

@@ -1,7 +1,9 @@
 // The 23 objectives of the Global Compact for Safe, Orderly and Regular Migration, as the
 // secretariat's brief lists them (shared/brief/gcm-objectives.csv): a contribution is tagged with
-// their numbers (1–23, protocol.md tag_contribution). English only: the faces show the number,
-// and the title where the page is in English.
+// their numbers (1–23, protocol.md tag_contribution). In English: the room display shows the
+// number, and this title when it is in English; the rapporteur's page has the titles in the six
+// languages (rapporteur.gcm.* in ./i18n/rapporteur.js, renderings still to check against the
+// official texts of A/RES/73/195).
 
 /** number → title */
 export const GCM_OBJECTIVES = new Map([

@@ -254,6 +254,13 @@ export const STRINGS = {
     "join.gender_woman": "Woman",
     "join.gender_man": "Man",
     "join.gender_another": "Another gender",
+    "identify.console": "Moderator console",
+    "identify.display": "Room display",
+    "identify.clock": "Speaker clock",
+    "identify.booth": "Interpreters’ booth",
+    "identify.rapporteur": "Rapporteur",
+    "identify.organiser": "Organiser’s desk",
+    "identify.other": "Screen",
   },
 
   fr: {
@@ -456,6 +463,13 @@ export const STRINGS = {
     "join.gender_woman": "Femme",
     "join.gender_man": "Homme",
     "join.gender_another": "Autre genre",
+    "identify.console": "Console du modérateur",
+    "identify.display": "Écran de salle",
+    "identify.clock": "Horloge de l’orateur",
+    "identify.booth": "Cabine des interprètes",
+    "identify.rapporteur": "Rapporteur",
+    "identify.organiser": "Bureau de l’organisateur",
+    "identify.other": "Écran",
   },
 
   es: {
@@ -658,6 +672,13 @@ export const STRINGS = {
     "join.gender_woman": "Mujer",
     "join.gender_man": "Hombre",
     "join.gender_another": "Otro género",
+    "identify.console": "Consola del moderador",
+    "identify.display": "Pantalla de sala",
+    "identify.clock": "Reloj del orador",
+    "identify.booth": "Cabina de interpretación",
+    "identify.rapporteur": "Relator",
+    "identify.organiser": "Escritorio del organizador",
+    "identify.other": "Pantalla",
   },
 
   ru: {
@@ -860,6 +881,13 @@ export const STRINGS = {
     "join.gender_woman": "Женщина",
     "join.gender_man": "Мужчина",
     "join.gender_another": "Другое",
+    "identify.console": "Пульт модератора",
+    "identify.display": "Экран в зале",
+    "identify.clock": "Часы выступающего",
+    "identify.booth": "Кабина переводчиков",
+    "identify.rapporteur": "Докладчик",
+    "identify.organiser": "Рабочее место организатора",
+    "identify.other": "Экран",
   },
 
   zh: {
@@ -1062,6 +1090,13 @@ export const STRINGS = {
     "join.gender_woman": "女",
     "join.gender_man": "男",
     "join.gender_another": "其他性别",
+    "identify.console": "主持人控制台",
+    "identify.display": "会场显示屏",
+    "identify.clock": "发言者计时器",
+    "identify.booth": "口译箱",
+    "identify.rapporteur": "报告员",
+    "identify.organiser": "组织者工作台",
+    "identify.other": "屏幕",
   },
 
   ar: {
@@ -1264,6 +1299,13 @@ export const STRINGS = {
     "join.gender_woman": "امرأة",
     "join.gender_man": "رجل",
     "join.gender_another": "غير ذلك",
+    "identify.console": "لوحة مدير الجلسة",
+    "identify.display": "شاشة القاعة",
+    "identify.clock": "ساعة المتكلم",
+    "identify.booth": "مقصورة الترجمة الفورية",
+    "identify.rapporteur": "المقرر",
+    "identify.organiser": "مكتب المنظِّم",
+    "identify.other": "شاشة",
   },
 };
 
@@ -1383,6 +1425,21 @@ export function onLanguageChange(listener) {
   return () => listeners.delete(listener);
 }
 
+/**
+ * Add a face's own words to the six dictionaries: the staff faces (console, desk, rapporteur's
+ * page) keep theirs in frontend/static/js/i18n/<face>.js, which calls this when imported. A key
+ * that is already there is a mistake (two faces, or a face and this file, would fight over it).
+ */
+export function extend(tables) {
+  for (const [code, table] of Object.entries(tables)) {
+    if (!supported(code)) throw new Error(`extend: ${code} is not one of the six languages`);
+    for (const [key, text] of Object.entries(table)) {
+      if (Object.hasOwn(STRINGS[code], key)) throw new Error(`extend: ${code} ${key} is defined twice`);
+      STRINGS[code][key] = text;
+    }
+  }
+}
+
 /** The string for `key` in the current language, {placeholders} filled from `vars`. */
 export function t(key, vars = {}) {
   const table = STRINGS[current] || STRINGS[FALLBACK];
@@ -1392,6 +1449,18 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) =>
     vars[name] === undefined || vars[name] === null ? whole : String(vars[name]),
   );
+}
+
+/**
+ * A count in words, in the page's language: `key#<category>` for the count's plural category in
+ * that language (Intl.PluralRules: Arabic has six, Russian four, Chinese one), else `key#other`;
+ * {n} is the count. English writes "console.speakers#one" and "console.speakers#other".
+ */
+export function plural(key, n, vars = {}) {
+  const table = STRINGS[current] || STRINGS[FALLBACK];
+  const category = new Intl.PluralRules(current).select(n);
+  const chosen = table[`${key}#${category}`] !== undefined ? `${key}#${category}` : `${key}#other`;
+  return t(chosen, { n, ...vars });
 }
 
 export function constituencyLabel(code) {

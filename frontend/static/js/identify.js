@@ -3,16 +3,11 @@
 // the label of its access link, else what the screen is; the words are for the secretariat.
 
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 
-const FACES = {
-  console: "Moderator console",
-  display: "Room display",
-  clock: "Speaker clock",
-  booth: "Interpreters' booth",
-  rapporteur: "Rapporteur",
-  organiser: "Organiser's desk",
-  other: "Screen",
-};
+/** What each face is called on the overlay (identify.<face> in ./i18n.js). */
+const FACES = new Set(["console", "display", "clock", "booth", "rapporteur", "organiser"]);
+const faceName = (face) => t(`identify.${FACES.has(face) ? face : "other"}`);
 
 let styled = false;
 
@@ -30,7 +25,7 @@ export function identifyOnRequest(connection) {
   connection.addEventListener("identify", (event) => {
     style();
     const message = event.detail || {};
-    const face = FACES[message.face] || FACES.other;
+    const face = faceName(message.face);
     if (shown) shown.remove();
     clearTimeout(timer);
     shown = h(

@@ -4,8 +4,10 @@
 // instruments (balance, budgets, suggested order, the day's time, who still waits elsewhere) are
 // the server's: they come with the snapshot and as `instruments` messages, and are shown as such.
 
+import "./i18n/console.js";
 import { FloorConnection, actAs, api, signInToEvent } from "./client.js";
 import { setText, timeOfDay } from "./dom.js";
+import { t } from "./i18n.js";
 import { identifyOnRequest } from "./identify.js";
 import { createAddSpeaker } from "./moderator/add-speaker.js";
 import { createBalance } from "./moderator/balance.js";
@@ -25,12 +27,18 @@ import { createSuggested } from "./moderator/suggested.js";
 import { createTime } from "./moderator/time.js";
 import { createUndo } from "./moderator/undo.js";
 import { createWaiting } from "./moderator/waiting.js";
+import { languagePicker, startLanguage } from "./staff-language.js";
 
+startLanguage();
 const $ = (id) => document.getElementById(id);
+languagePicker($("language"));
 actAs("moderator", "organiser");
-const STALE_NOTICE =
-  "The floor changed just before your command (another console or a new request) — showing the current state. Nothing was applied: check and try again.";
-const STATUS_TEXT = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
+/** The connection's states, in words (any other is shown as its code). */
+const STATUS_KEYS = {
+  connecting: "console.status.connecting",
+  live: "console.status.live",
+  reconnecting: "console.status.reconnecting",
+};
 const SLOW_ACK_MS = 2000;
 const RECHECK_SESSION_MS = 5000;
 const QUIET_SWITCH_MS = 3000;
@@ -44,18 +52,18 @@ function signedOut(message) {
   $("console").hidden = true;
   $("signin").hidden = false;
   setText($("signin-message"), message);
-  setText($("event-title"), "Not signed in");
+  setText($("event-title"), t("console.signin.not_signed_in"));
   $("help-open").hidden = true;
   const status = $("connection-status");
   status.dataset.status = "signed-out";
-  setText(status, "Signed out");
+  setText(status, t("console.status.signed_out"));
   $("connection-banner").hidden = true;
 }
 
 async function start() {
   let eventId;
   try {
-    ({ eventId } = await signInToEvent(["moderator", "organiser"], "the moderator console", "moderator"));
+    ({ eventId } = await signInToEvent(["moderator", "organiser"], "moderator"));
   } catch (error) {
     signedOut(error.message);
     return;
@@ -68,7 +76,7 @@ async function start() {
     event.live_segment_id ||
     (firstScheduled || event.segments[0] || {}).id;
   if (!segmentId) {
-    signedOut("This event has no segments yet: add its programme first.");
+    signedOut(t("console.signin.no_segments"));
     return;
   }
   run(eventId, segmentId);
@@ -106,14 +114,14 @@ function run(eventId, firstSegmentId) {
   /** The ack of a sent command, or null after saying why it was refused (or that it waits). */
   async function answered(sent) {
     const slow = setTimeout(
-      () => notices.show("Waiting for the server… the command is kept and sent when the connection is back.", "warning"),
+      () => notices.show(t("console.notice.slow_ack"), "warning"),
       SLOW_ACK_MS,
     );
     try {
       return await sent;
     } catch (error) {
-      if (error.code === "stale_version") notices.show(STALE_NOTICE, "warning");
-      else notices.show(sentence(error.message) || "The server refused the command.", "error");
+      if (error.code === "stale_version") notices.show(t("console.notice.stale"), "warning");
+      else notices.show(sentence(error.message) || t("console.notice.refused"), "error");
       return null;
     } finally {
       clearTimeout(slow);
@@ -161,7 +169,7 @@ function run(eventId, firstSegmentId) {
     if (!event) return;
     setText($("event-title"), event.title);
     setText($("event-meta"), [event.room, event.venue, event.date].filter(Boolean).join(" · "));
-    document.title = `Moderator · ${conn.state ? conn.state.segment.title : event.title} · Floorkeeper`;
+    document.title = t("console.document_title", { title: conn.state ? conn.state.segment.title : event.title });
   }
 
   function render() {
@@ -197,7 +205,7 @@ function run(eventId, firstSegmentId) {
       const wasShowingLive = lastLive !== null && viewing === lastLive;
       if (live && live !== viewing && (wasShowingLive || follow === live)) {
         const segment = (conn.programme || []).find((s) => s.id === live);
-        notices.show(`Now showing the live segment: “${segment ? segment.title : live}”.`, "info");
+        notices.show(t("console.notice.following_live", { title: segment ? segment.title : live }), "info");
         viewSegment(live);
       }
       if (follow === live) follow = null;
@@ -219,7 +227,7 @@ function run(eventId, firstSegmentId) {
     const status = switching ? "connecting" : conn.status;
     const pill = $("connection-status");
     pill.dataset.status = status;
-    setText(pill, switching ? "Loading the segment…" : STATUS_TEXT[status] || status);
+    setText(pill, switching ? t("console.status.loading_segment") : STATUS_KEYS[status] ? t(STATUS_KEYS[status]) : status);
     $("connection-banner").hidden = status !== "reconnecting";
     document.body.dataset.connection = status;
     if (status !== lastStatus) {
@@ -238,7 +246,7 @@ function run(eventId, firstSegmentId) {
       if (error.status === 401) {
         clearInterval(sessionCheck);
         conn.stop();
-        signedOut("This link was revoked or has expired. Ask the organiser for a new moderator link.");
+        signedOut(t("console.signin.revoked"));
       }
     }
   }
@@ -247,7 +255,7 @@ function run(eventId, firstSegmentId) {
     const frame = event.detail;
     if (frame.code === "unauthenticated" || frame.code === "forbidden") {
       conn.stop();
-      signedOut(`The server closed the console: ${frame.message}`);
+      signedOut(t("console.signin.closed", { message: frame.message }));
       return;
     }
     notices.show(sentence(frame.message || frame.code), "error");
@@ -278,5 +286,5 @@ function run(eventId, firstSegmentId) {
 }
 
 start().catch((error) => {
-  signedOut(`The console could not start: ${error.message}`);
+  signedOut(t("console.signin.failed", { message: error.message }));
 });

@@ -2,18 +2,24 @@
 // (every event: pick one, or make a new one) or an organiser link (its own event). Sections: the
 // event and its join code, the programme, the participants (the secretariat's spreadsheet in and
 // out), access links with their QR codes, and the screens connected now. Everything goes through
-// the REST API with the session cookie; the secret of a new link is shown here once.
+// the REST API with the session cookie; the secret of a new link is shown here once. In the six
+// languages (i18n/desk.js), in the one this browser chose (staff-language.js).
 
+import "./i18n/desk.js"; // the desk's words, in before any module below draws one
 import { ApiError, actAs, api, signIn } from "./client.js";
-import { setText } from "./dom.js";
+import { h, setText } from "./dom.js";
+import { plural, t } from "./i18n.js";
 import { Notices } from "./moderator/notices.js";
 import { createEventSection } from "./organiser/event.js";
 import { createLinks } from "./organiser/links.js";
 import { createParticipants } from "./organiser/participants.js";
 import { createProgramme } from "./organiser/programme.js";
 import { createScreens } from "./organiser/screens.js";
-import { sentence } from "./organiser/util.js";
+import { isolate, sentence } from "./organiser/util.js";
+import { languagePicker, startLanguage } from "./staff-language.js";
 
+startLanguage();
+document.title = `${t("identify.organiser")} · Floorkeeper`;
 const $ = (id) => document.getElementById(id);
 actAs("organiser");
 
@@ -34,7 +40,7 @@ const desk = {
     try {
       return await api(method, path, body);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) signedOut("The sign-in has expired or the link was revoked.");
+      if (error instanceof ApiError && error.status === 401) signedOut(t("desk.signin.expired"));
       else if (!quiet) notices.show(sentence(error.message), "error");
       throw error;
     }
@@ -63,11 +69,11 @@ function signedOut(message) {
   $("signin").hidden = false;
   $("event-picker").hidden = true;
   setText($("signin-message"), message);
-  setText($("event-title"), "Not signed in");
+  setText($("event-title"), t("desk.status.not_signed_in"));
   setText($("event-meta"), "");
   const status = $("connection-status");
   status.dataset.status = "signed-out";
-  setText(status, "Signed out");
+  setText(status, t("desk.status.signed_out"));
   for (const section of Object.values(sections)) section.stop?.();
 }
 
@@ -86,17 +92,20 @@ function show(name) {
 
 function renderHeader() {
   const event = desk.event;
-  setText($("event-title"), event ? event.title : "A new event");
-  const meta = event
-    ? [event.room, event.venue, event.date, event.timezone].filter(Boolean).join(" · ")
-    : "Fill in the event's details to begin.";
-  setText($("event-meta"), meta);
-  document.title = `${event ? event.title : "New event"} · Organiser's desk · Floorkeeper`;
+  // what people typed reads in its own direction (the title: its paragraph's; the details: each)
+  setText($("event-title"), event ? event.title : t("desk.event.new_title"));
+  if (event) {
+    const parts = [event.room, event.venue, event.date, event.timezone].filter(Boolean);
+    $("event-meta").replaceChildren(...parts.flatMap((part, at) => [...(at ? [" · "] : []), h("bdi", {}, part)]));
+  } else {
+    setText($("event-meta"), t("desk.event.new_meta"));
+  }
+  document.title = `${event ? event.title : t("desk.event_picker.new")} · ${t("identify.organiser")} · Floorkeeper`;
   const picker = $("event-select");
   if (!$("event-picker").hidden) {
     picker.replaceChildren(
       ...desk.events.map((e) => new Option(e.title, e.id, false, event && e.id === event.id)),
-      ...(event ? [] : [new Option("A new event", "", true, true)]),
+      ...(event ? [] : [new Option(t("desk.event.new_title"), "", true, true)]),
     );
   }
   for (const button of document.querySelectorAll(".nav-btn")) {
@@ -106,7 +115,7 @@ function renderHeader() {
   setText($("nav-programme"), event ? String(segments) : "");
   setText($("nav-participants"), event ? String(desk.participants.length) : "");
   setText($("nav-links"), event ? String(desk.links.filter(live).length) : "");
-  setText($("nav-screens"), desk.screens ? `${desk.screens.screens.length} live` : "");
+  setText($("nav-screens"), desk.screens ? plural("desk.nav.screens_live", desk.screens.screens.length) : "");
   setText($("nav-event"), event && event.date ? event.date : "");
 }
 
@@ -117,12 +126,12 @@ function renderChecklist() {
   const has = (role) => desk.links.some((link) => link.role === role && live(link));
   const screens = desk.screens ? desk.screens.screens : [];
   const items = [
-    ["The event, dated", Boolean(event && event.date)],
-    ["The programme", Boolean(event && event.segments.length)],
-    ["The participants", desk.participants.length > 0],
-    ["A moderator link", has("moderator")],
-    ["A display and clock link", has("display")],
-    ["A room screen connected", screens.some((s) => s.face === "display" || s.face === "clock")],
+    [t("desk.checklist.dated"), Boolean(event && event.date)],
+    [t("desk.checklist.programme"), Boolean(event && event.segments.length)],
+    [t("desk.checklist.participants"), desk.participants.length > 0],
+    [t("desk.checklist.moderator_link"), has("moderator")],
+    [t("desk.checklist.display_link"), has("display")],
+    [t("desk.checklist.screen_connected"), screens.some((s) => s.face === "display" || s.face === "clock")],
   ];
   $("checklist").replaceChildren(
     ...items.map(([label, done]) => {
@@ -131,7 +140,7 @@ function renderChecklist() {
       item.append(label);
       const state = document.createElement("span");
       state.className = "visually-hidden";
-      state.textContent = done ? ": done" : ": to do";
+      state.textContent = done ? t("desk.checklist.done") : t("desk.checklist.to_do");
       item.append(state);
       return item;
     }),
@@ -155,15 +164,15 @@ async function start() {
     session = await signIn();
   } catch (error) {
     const revoked = error instanceof ApiError && (error.status === 401 || error.status === 403);
-    signedOut(revoked ? "This key or link is not valid: it was revoked, has expired or was mistyped." : `The server could not sign you in: ${error.message}`);
+    signedOut(revoked ? t("desk.signin.invalid") : t("staff.signin.failed", { message: isolate(error.message) }));
     return;
   }
   if (!session) {
-    signedOut("Sign in with the organiser key or an organiser link.");
+    signedOut(t("desk.signin.prompt"));
     return;
   }
   if (session.role !== "organiser") {
-    signedOut(`This browser is signed in as a ${session.role}, not as the organiser.`);
+    signedOut(t("staff.signin.wrong_role", { role: t(`staff.role.${session.role}`), page: t("staff.page.organiser") }));
     return;
   }
   desk.session = session;
@@ -171,7 +180,7 @@ async function start() {
   $("desk").hidden = false;
   const status = $("connection-status");
   status.dataset.status = "live";
-  setText(status, session.event_id ? "Organiser link" : "Organiser key");
+  setText(status, session.event_id ? t("desk.status.link") : t("desk.status.key"));
   const params = new URLSearchParams(location.search);
   let eventId = session.event_id;
   if (!eventId) {
@@ -183,7 +192,17 @@ async function start() {
   await selectEvent(eventId, params.get("section") || "event");
 }
 
+/** Fill an element with a sentence whose {placeholders} are code (a command, an address). */
+function withCode(node, key, codes) {
+  const parts = t(key).split(/\{(\w+)\}/);
+  node.replaceChildren(
+    ...parts.map((part, at) => (at % 2 ? h("code", { dir: "ltr", translate: "no" }, codes[part] ?? part) : part)),
+  );
+}
+
 function wire() {
+  languagePicker($("lang-select"));
+  withCode($("signin-help"), "desk.signin.help", { link: "https://…/organiser#key=…", command: "floorkeeper serve" });
   sections.event = createEventSection(desk);
   sections.programme = createProgramme(desk);
   sections.participants = createParticipants(desk);
@@ -213,7 +232,7 @@ function wire() {
     try {
       await api("POST", "/session", { token: key });
     } catch (error) {
-      setText($("signin-message"), error.status === 401 ? "This key is not valid: check it and try again." : sentence(error.message));
+      setText($("signin-message"), error.status === 401 ? t("desk.signin.bad_key") : sentence(error.message));
       return;
     }
     $("signin-key").value = "";

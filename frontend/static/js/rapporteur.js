@@ -3,19 +3,30 @@
 // wording, merge duplicates, tag themes and Global Compact objectives — and to show one on the
 // room display in the group reflection. Each change is an outcome command on the socket
 // (client.js sendOutcome: one command id, sent again after a reconnect, applied once).
-// English only: a staff page, like the moderator console.
+// In the six UN languages (./i18n/rapporteur.js; the language picked by ./staff-language.js); the
+// contributions are shown in the language they were written in.
 
+import "./i18n/rapporteur.js";
+import "./i18n/staff.js";
 import { FloorConnection, actAs, signInToEvent } from "./client.js";
 import { fill, h, setText } from "./dom.js";
+import { plural, t } from "./i18n.js";
 import { createDetail } from "./rapporteur/detail.js";
 import { createList } from "./rapporteur/list.js";
-import { KIND_LABELS, excerpt, numbering } from "./rapporteur/model.js";
-import { neighbours, placeLabel, reflectionOrder } from "./reflection.js";
+import { excerpt, isolate, kindLabel, langOf, numbering } from "./rapporteur/model.js";
+import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
+import { languagePicker, startLanguage } from "./staff-language.js";
 
+startLanguage();
 const $ = (id) => document.getElementById(id);
+languagePicker($("language"));
 actAs("rapporteur", "moderator", "organiser");
 
-const STATUS_TEXT = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
+const STATUS_KEYS = {
+  connecting: "rapporteur.conn_connecting",
+  live: "rapporteur.conn_live",
+  reconnecting: "conn.reconnecting",
+};
 const SLOW_ACK_MS = 2000;
 const NOTICE_MS = { info: 5000, error: 12000, warning: 10000 };
 
@@ -25,8 +36,8 @@ const sentence = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) 
 function notify(text, tone = "info") {
   const region = $("notices");
   for (const old of region.children) if (old.dataset.text === text) old.remove();
-  const close = h("button", { type: "button", class: "notice-close", "aria-label": "Dismiss" }, "×");
-  const item = h("div", { class: `notice notice-${tone}`, dataset: { text } }, h("span", {}, text), close);
+  const close = h("button", { type: "button", class: "notice-close", "aria-label": t("staff.dismiss_notice") }, "×");
+  const item = h("div", { class: `notice notice-${tone}`, dataset: { text } }, h("span", { dir: "auto" }, text), close);
   close.addEventListener("click", () => item.remove());
   region.append(item);
   while (region.children.length > 3) region.firstElementChild.remove();
@@ -37,18 +48,19 @@ function signedOut(message) {
   $("desk").hidden = true;
   $("signin").hidden = false;
   setText($("signin-message"), message);
-  setText($("event-title"), "Not signed in");
+  setText($("signin-example"), `${location.origin}/rapporteur#key=…`);
+  setText($("event-title"), t("rapporteur.not_signed_in"));
   setText($("now-line"), "");
   const status = $("connection-status");
   status.dataset.status = "signed-out";
-  setText(status, "Signed out");
+  setText(status, t("rapporteur.conn_signed_out"));
   $("connection").hidden = true;
 }
 
 async function start() {
   let eventId;
   try {
-    ({ eventId } = await signInToEvent(["rapporteur", "moderator", "organiser"], "the rapporteur", "rapporteur"));
+    ({ eventId } = await signInToEvent(["rapporteur", "moderator", "organiser"], "rapporteur"));
   } catch (error) {
     signedOut(error.message);
     return;
@@ -84,7 +96,7 @@ function run(eventId) {
     /** Send an outcome command; resolve to the ack, or to null after saying why it was refused. */
     async run(command, confirmation) {
       const slow = setTimeout(
-        () => notify("Waiting for the server… the change is kept and sent when the connection is back.", "warning"),
+        () => notify(t("rapporteur.waiting"), "warning"),
         SLOW_ACK_MS,
       );
       try {
@@ -92,7 +104,7 @@ function run(eventId) {
         if (confirmation) notify(confirmation, "info");
         return ack;
       } catch (error) {
-        notify(sentence(error.message) || "The server refused the change.", "error");
+        notify(sentence(error.message) || t("rapporteur.refused"), "error");
         return null;
       } finally {
         clearTimeout(slow);
@@ -103,20 +115,35 @@ function run(eventId) {
   const list = createList(ctx);
   const detail = createDetail(ctx);
 
+  /** A name in the top bar: its own direction, cut short with an ellipsis, whole in its tooltip. */
+  const clipped = (text) => h("bdi", { class: "clip", title: text }, text);
+
+  /**
+   * The top bar's two lines: the event's title, then what happens on the floor. Each name (the
+   * event's, the segment's, the speaker's) is isolated in the page's direction and cut short by
+   * itself, so a long English title in an Arabic line keeps its beginning.
+   */
   function renderHeader() {
     const event = conn.event;
     if (!event) return;
-    setText($("event-title"), event.title);
     const state = conn.state;
     const parts = [];
     if (state) {
       const segment = state.segment;
-      parts.push(segment.status === "live" ? `Live: ${segment.title}` : segment.title);
-      if (state.current) parts.push(`speaking: ${state.current.name}`);
+      const title = segment.title;
+      parts.push(segment.status === "live" ? isolate("rapporteur.now_live", { title }) : [h("bdi", {}, title)]);
+      if (state.current) parts.push(isolate("rapporteur.now_speaking", { name: state.current.name }));
     }
-    setText($("now-line"), parts.join(" · ") || [event.room, event.date].filter(Boolean).join(" · "));
+    if (!parts.length) for (const text of [event.room, event.date].filter(Boolean)) parts.push([h("bdi", {}, text)]);
+    const line = parts.flatMap((part, index) => (index ? [" · ", ...part] : part));
+    const key = JSON.stringify([event.title, line.map((part) => (typeof part === "string" ? part : [part.textContent]))]);
+    if ($("now-line").dataset.key !== key) {
+      $("now-line").dataset.key = key;
+      fill($("event-title"), clipped(event.title));
+      fill($("now-line"), line.map((part) => (typeof part === "string" ? h("span", { class: "now-text" }, part) : clipped(part.textContent))));
+    }
     const count = conn.outcome ? conn.outcome.contributions.length : 0;
-    document.title = `Rapporteur (${count}) · ${event.title} · Floorkeeper`;
+    document.title = t("rapporteur.document_title", { count, title: event.title });
   }
 
   function renderOnDisplay() {
@@ -127,18 +154,31 @@ function run(eventId) {
     if (box.dataset.key !== key) {
       box.dataset.key = key;
       if (!shown) {
-        fill(box, h("p", { class: "empty" }, "Nothing: the display shows the floor."));
+        fill(box, h("p", { class: "empty" }, t("rapporteur.display_shows_floor")));
       } else {
-        const open = h("button", { type: "button", class: "link-button", id: "open-shown" }, `#${numbers.get(shown.id)} · ${KIND_LABELS[shown.kind]}`);
+        const open = h("button", { type: "button", class: "link-button", id: "open-shown" }, `#${numbers.get(shown.id)} · ${kindLabel(shown.kind)}`);
         open.addEventListener("click", () => ctx.select(shown.id));
-        fill(box, h("p", { class: "on-display-title" }, open), h("p", { class: "on-display-text", dir: "auto" }, excerpt(shown.text, 120)));
+        const text = h("p", { class: "on-display-text", dir: "auto", lang: langOf(shown.language) }, excerpt(shown.text, 120));
+        fill(box, h("p", { class: "on-display-title" }, open), text);
       }
     }
     $("clear-display").disabled = !shown;
     const place = stepPlace();
-    setText($("display-place"), shown ? placeLabel(place) : place.count ? `${place.count} accepted` : "");
+    const where = $("display-place");
+    const said = shown && place.theme ? placeLabel(place) : [!shown && place.count ? plural("rapporteur.accepted_count", place.count) : ""];
+    const saidKey = JSON.stringify(said.map((part) => (typeof part === "string" ? part : part.textContent)));
+    if (where.dataset.key !== saidKey) {
+      where.dataset.key = saidKey;
+      fill(where, said); // only when it changed: the line is a live region
+    }
     $("display-previous").disabled = !place.previous;
     $("display-next").disabled = !place.next;
+  }
+
+  /** "Theme — 2 of 5" (what reflection.js placeLabel says, in the page's language). */
+  function placeLabel(place) {
+    const theme = place.theme === OTHER ? t("display.other_theme") : place.theme;
+    return [h("bdi", {}, theme), " — ", t("display.n_of_count", { n: place.themePosition, count: place.themeCount })];
   }
 
   /** Where the shown contribution is in the reflection's order (reflection.js). */
@@ -153,7 +193,7 @@ function run(eventId) {
     $(id).addEventListener("click", async () => {
       const target = stepPlace()[side];
       if (!target) return;
-      await ctx.run({ type: "show_contribution", contribution_id: target.id }, `#${numbers.get(target.id)} is on the room display.`);
+      await ctx.run({ type: "show_contribution", contribution_id: target.id }, t("rapporteur.shown", { number: numbers.get(target.id) }));
       renderOnDisplay();
     });
   }
@@ -169,7 +209,7 @@ function run(eventId) {
   $("clear-display").addEventListener("click", async (event) => {
     const button = event.currentTarget;
     button.disabled = true;
-    await ctx.run({ type: "show_contribution", contribution_id: null }, "The room display shows the floor again.");
+    await ctx.run({ type: "show_contribution", contribution_id: null }, t("rapporteur.display_cleared"));
     renderOnDisplay();
   });
 
@@ -177,14 +217,14 @@ function run(eventId) {
   conn.addEventListener("status", () => {
     const pill = $("connection-status");
     pill.dataset.status = conn.status;
-    setText(pill, STATUS_TEXT[conn.status] || conn.status);
+    setText(pill, STATUS_KEYS[conn.status] ? t(STATUS_KEYS[conn.status]) : conn.status);
     $("connection").hidden = conn.status !== "reconnecting";
   });
   conn.addEventListener("servererror", (event) => {
     const frame = event.detail;
     if (frame.code === "unauthenticated" || frame.code === "forbidden") {
       conn.stop();
-      signedOut(`The server closed this page: ${frame.message}`);
+      signedOut(t("rapporteur.closed_by_server", { message: frame.message }));
       return;
     }
     notify(sentence(frame.message || frame.code), "error");
@@ -194,5 +234,5 @@ function run(eventId) {
 }
 
 start().catch((error) => {
-  signedOut(`The page could not start: ${error.message}`);
+  signedOut(t("rapporteur.could_not_start", { message: error.message }));
 });

@@ -43,8 +43,3 @@ export function neighbours(order, shownId) {
     themeCount: here ? here.group.items.length : 0,
   };
 }
-
-/** "Theme — 2 of 5", what the console and the rapporteur say is on the display. */
-export function placeLabel(place) {
-  return place.theme ? `${place.theme} — ${place.themePosition} of ${place.themeCount}` : "";
-}

@@ -3,6 +3,7 @@
 
 import { api } from "../client.js";
 import { h, setText } from "../dom.js";
+import { t } from "../i18n.js";
 import { CONSTITUENCIES, KINDS, constituencyLabel } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
@@ -38,7 +39,7 @@ export function createAddSpeaker(ctx) {
       if (document.activeElement === search && search.value) showSuggestions();
     } catch (error) {
       loadedAt = 0;
-      ctx.notices.show(`Could not load the participants: ${error.message}`, "error");
+      ctx.notices.show(t("console.add.load_failed", { message: error.message }), "error");
     }
   }
 
@@ -60,7 +61,7 @@ export function createAddSpeaker(ctx) {
       const option = h(
         "li",
         { role: "option", id: `add-option-${index}`, class: "suggestion", "aria-selected": "false" },
-        h("span", { class: "suggestion-name" }, participant.name),
+        h("span", { class: "suggestion-name", dir: "auto" }, participant.name),
         h(
           "span",
           { class: "suggestion-details" },
@@ -91,9 +92,10 @@ export function createAddSpeaker(ctx) {
   function choose(participant) {
     chosen = participant;
     search.value = participant.name;
+    const who = participant.organisation ? `${participant.name}, ${participant.organisation}` : participant.name;
     setText(
       $("add-chosen-text"),
-      `Registered: ${participant.name}${participant.organisation ? `, ${participant.organisation}` : ""} (${constituencyLabel(participant.constituency)})`,
+      t("console.add.chosen", { who, constituency: constituencyLabel(participant.constituency) }),
     );
     $("add-chosen").hidden = false;
     $("add-guest").hidden = true;
@@ -153,7 +155,7 @@ export function createAddSpeaker(ctx) {
     else {
       const name = search.value.trim();
       if (!name) {
-        ctx.notices.show("Type a name, or pick a registered participant.", "warning");
+        ctx.notices.show(t("console.add.name_required"), "warning");
         search.focus();
         return;
       }
@@ -164,7 +166,7 @@ export function createAddSpeaker(ctx) {
     if (minutesInput.value) {
       const ms = Math.round(Number(minutesInput.value) * 60000);
       if (!(ms > 0 && ms <= 3600000)) {
-        ctx.notices.show("The speaking time must be more than 0 and at most 60 minutes.", "warning");
+        ctx.notices.show(t("console.add.bad_minutes"), "warning");
         minutesInput.focus();
         return;
       }
@@ -172,7 +174,7 @@ export function createAddSpeaker(ctx) {
     }
     const ack = await ctx.run(command);
     if (!ack) return;
-    ctx.notices.show(`Added ${chosen ? chosen.name : command.name} to the queue.`, "info");
+    ctx.notices.show(t("console.add.added", { name: chosen ? chosen.name : command.name }), "info");
     unchoose();
     form.reset();
     constituency.value = "other";

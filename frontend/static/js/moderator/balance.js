@@ -4,6 +4,7 @@
 // floor's, per constituency, region, gender or group. Budgets are set and removed with set_budget.
 
 import { fill, h, setText } from "../dom.js";
+import { t } from "../i18n.js";
 import { CONSTITUENCIES, GENDERS, GROUPS, constituencyLabel, minutes, regionLabel, turns } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
@@ -14,7 +15,12 @@ const KEY_LABELS = {
   by_gender: (key) => GENDERS[key] || key,
   by_group: (key) => GROUPS[key] || key,
 };
-const WHO = { all: "every turn", panellists: "panellists and their answers", floor: "the floor's turns" };
+/** Whose turns the figures count, in the total's words. */
+const WHO = {
+  all: "console.balance.total_all",
+  panellists: "console.balance.total_panellists",
+  floor: "console.balance.total_floor",
+};
 
 /** A group of toggle buttons (aria-pressed), one of which is chosen. */
 function toggles(attribute, initial, onChange) {
@@ -55,7 +61,7 @@ export function createBalance(ctx) {
     event.preventDefault();
     const value = Number(budgetMinutes.value);
     if (!(value > 0)) {
-      ctx.notices.show("Write the budget in minutes, e.g. 10.", "warning");
+      ctx.notices.show(t("console.budgets.bad_minutes"), "warning");
       budgetMinutes.focus();
       return;
     }
@@ -64,13 +70,16 @@ export function createBalance(ctx) {
     ctx.run({ type: "set_budget", constituency, budget_ms: budgetMs }).then((ack) => {
       if (!ack) return;
       budgetMinutes.value = "";
-      ctx.notices.show(`${constituencyLabel(constituency)} has a budget of ${minutes(budgetMs)} in this segment.`, "info");
+      ctx.notices.show(
+        t("console.budgets.set_notice", { constituency: constituencyLabel(constituency), time: minutes(budgetMs) }),
+        "info",
+      );
     });
   });
 
   function removeBudget(constituency) {
     ctx.run({ type: "set_budget", constituency, budget_ms: null }).then((ack) => {
-      if (ack) ctx.notices.show(`${constituencyLabel(constituency)} has no budget any more.`, "info");
+      if (ack) ctx.notices.show(t("console.budgets.removed", { constituency: constituencyLabel(constituency) }), "info");
     });
   }
 
@@ -86,13 +95,17 @@ export function createBalance(ctx) {
     const list = $("balance-list");
     if (!breakdown) {
       setText($("balance-total"), "");
-      fill(list, h("li", { class: "empty" }, all ? "No figures for this segment." : "Loading the figures…"));
+      fill(list, h("li", { class: "empty" }, t(all ? "console.balance.no_figures" : "console.balance.loading")));
       return;
     }
-    const where = span() === "day" ? "today" : "in this segment";
+    const today = span() === "day";
     setText(
       $("balance-total"),
-      `${turns(breakdown.turns)} · ${minutes(breakdown.held_ms)} ${where}, ${WHO[who()]}`,
+      t(today ? "console.balance.total_today" : "console.balance.total_segment", {
+        turns: turns(breakdown.turns),
+        time: minutes(breakdown.held_ms),
+        who: t(WHO[who()]),
+      }),
     );
     const rows = breakdown[by()] || [];
     const most = rows.reduce((top, row) => Math.max(top, row.held_ms), 0);
@@ -111,7 +124,7 @@ export function createBalance(ctx) {
               h("span", { class: "stat-track", "aria-hidden": "true" }, bar),
             );
           })
-        : h("li", { class: "empty" }, `Nobody has been heard ${where} yet.`),
+        : h("li", { class: "empty" }, t(today ? "console.balance.nobody_today" : "console.balance.nobody_segment")),
     );
   }
 
@@ -119,10 +132,10 @@ export function createBalance(ctx) {
     const name = constituencyLabel(budget.constituency);
     const left =
       budget.left_ms > 0
-        ? `${minutes(budget.left_ms)} left`
+        ? t("console.budgets.left", { time: minutes(budget.left_ms) })
         : budget.left_ms === 0
-          ? "none left"
-          : `${minutes(-budget.left_ms)} over`;
+          ? t("console.budgets.none_left")
+          : t("console.budgets.over", { time: minutes(-budget.left_ms) });
     const bar = h("span", { class: "budget-bar" });
     bar.style.width = `${budget.budget_ms ? Math.min(100, (budget.used_ms / budget.budget_ms) * 100) : 0}%`;
     const remove = h(
@@ -130,14 +143,14 @@ export function createBalance(ctx) {
       {
         type: "button",
         class: "btn btn-icon btn-quiet budget-remove",
-        title: "Remove this budget",
-        "aria-label": `Remove ${name}'s budget`,
+        title: t("console.budgets.remove_title"),
+        "aria-label": t("console.budgets.remove", { constituency: name }),
         dataset: { focus: `budget:${budget.constituency}` },
       },
       h("span", { "aria-hidden": "true" }, "✕"),
     );
     remove.addEventListener("click", () => removeBudget(budget.constituency));
-    const state = { ok: "", low: "Running low", out: "Used up" }[budget.state] || "";
+    const state = { low: t("console.budgets.low"), out: t("console.budgets.out") }[budget.state] || "";
     return h(
       "li",
       { class: "budget", dataset: { constituency: budget.constituency, state: budget.state, speaking: String(budget.speaking) } },
@@ -151,9 +164,13 @@ export function createBalance(ctx) {
       h(
         "p",
         { class: "budget-figures" },
-        budget.speaking ? h("span", { class: "tag budget-speaking" }, "Speaking") : null,
+        budget.speaking ? h("span", { class: "tag budget-speaking" }, t("console.budgets.speaking")) : null,
         state ? h("span", { class: "budget-state" }, state) : null,
-        h("span", { class: "budget-used" }, `${minutes(budget.used_ms)} of ${minutes(budget.budget_ms)} used`),
+        h(
+          "span",
+          { class: "budget-used" },
+          t("console.budgets.used", { used: minutes(budget.used_ms), budget: minutes(budget.budget_ms) }),
+        ),
       ),
       h("span", { class: "budget-track", "aria-hidden": "true" }, bar),
     );
@@ -167,7 +184,7 @@ export function createBalance(ctx) {
       const focused = budgetList.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
       fill(
         budgetList,
-        budgets.length ? budgets.map(budgetRow) : h("li", { class: "empty" }, "No budgets in this segment."),
+        budgets.length ? budgets.map(budgetRow) : h("li", { class: "empty" }, t("console.budgets.none")),
       );
       if (focused) (budgetList.querySelector(`[data-focus="${CSS.escape(focused)}"]`) || $("budgets-heading")).focus?.();
     }

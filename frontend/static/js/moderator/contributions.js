@@ -4,15 +4,24 @@
 // rapporteur page's. Rows are kept by id, so a half-typed note and the focus survive updates.
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
+import { plural, t } from "../i18n.js";
 import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel } from "./format.js";
-import { neighbours, placeLabel, reflectionOrder } from "../reflection.js";
+import { OTHER, neighbours, reflectionOrder } from "../reflection.js";
 
 const $ = (id) => document.getElementById(id);
+/** What the list says when the filter shows nothing. */
 const EMPTY = {
-  all: "None yet. Delegates send recommendations and pledges from their phones.",
-  submitted: "Nothing waits to be curated.",
-  accepted: "None accepted yet.",
+  all: "console.contributions.empty_all",
+  submitted: "console.contributions.empty_submitted",
+  accepted: "console.contributions.empty_accepted",
 };
+
+/** "Theme — 2 of 5": where the room display is in the reflection (the display says the same). */
+function placeLabel(place) {
+  if (!place.theme) return "";
+  const theme = place.theme === OTHER ? t("display.other_theme") : place.theme;
+  return `${theme} — ${t("display.n_of_count", { n: place.themePosition, count: place.themeCount })}`;
+}
 /** The six languages' codes, for the text's lang attribute (screen readers, fonts). */
 const LANG_CODES = new Set(["ar", "zh", "en", "fr", "ru", "es"]);
 
@@ -27,8 +36,11 @@ export function createContributions(ctx) {
 
   const outcome = () => ctx.conn.outcome || null;
   const zone = () => (ctx.conn.event && ctx.conn.event.timezone) || undefined;
-  const kindOf = (item) => (CONTRIBUTION_KINDS[item.kind] || item.kind).toLowerCase();
-  const whose = (item) => `the ${kindOf(item)} by ${item.author.name}`;
+  /** "the recommendation by Amina Yusuf": what a notice or a hidden label names. */
+  const whose = (item) =>
+    t(item.kind === "pledge" ? "console.contributions.whose_pledge" : "console.contributions.whose_recommendation", {
+      name: item.author.name,
+    });
   const hidden = (text) => h("span", { class: "visually-hidden" }, text);
 
   for (const button of filters) {
@@ -42,7 +54,7 @@ export function createContributions(ctx) {
 
   const show = (contributionId) => ctx.runOutcome({ type: "show_contribution", contribution_id: contributionId });
   $("contributions-clear").addEventListener("click", () =>
-    show(null).then((ack) => ack && ctx.notices.show("The room display no longer shows a contribution.", "info")),
+    show(null).then((ack) => ack && ctx.notices.show(t("console.contributions.cleared"), "info")),
   );
 
   /** Where the shown contribution is in the reflection's order (reflection.js). */
@@ -66,7 +78,7 @@ export function createContributions(ctx) {
       li: h("li", { class: "contribution", dataset: { contributionId: item.id } }),
       kind: h("span", { class: "tag tag-contribution" }),
       status: h("span", { class: "contribution-status" }),
-      shownTag: h("span", { class: "tag tag-shown" }, "On the display"),
+      shownTag: h("span", { class: "tag tag-shown" }, t("console.contributions.shown_tag")),
       when: h("span", { class: "contribution-when" }),
       lang: h("span", { class: "contribution-lang" }),
       author: h("p", { class: "contribution-author" }),
@@ -79,8 +91,8 @@ export function createContributions(ctx) {
       showButton: h("button", { type: "button", class: "btn btn-small btn-show" }),
       clearButton: h("button", { type: "button", class: "btn btn-small" }),
       note: h("input", { id: noteId, type: "text", maxlength: "280", autocomplete: "off" }),
-      asideConfirm: h("button", { type: "button", class: "btn btn-danger btn-small" }, "Set aside"),
-      asideCancel: h("button", { type: "button", class: "btn btn-quiet btn-small" }, "Cancel"),
+      asideConfirm: h("button", { type: "button", class: "btn btn-danger btn-small" }, t("console.contributions.set_aside")),
+      asideCancel: h("button", { type: "button", class: "btn btn-quiet btn-small" }, t("console.common.cancel")),
     };
     row.asideLabel = h("label", { for: noteId });
     row.asideBox = h(
@@ -113,12 +125,12 @@ export function createContributions(ctx) {
       const open = row.more.getAttribute("aria-expanded") !== "true";
       row.more.setAttribute("aria-expanded", String(open));
       row.text.dataset.open = String(open);
-      setText(row.more, open ? "Show less" : "Show all");
+      setText(row.more, t(open ? "console.contributions.show_less" : "console.contributions.show_all"));
     });
     row.accept.addEventListener("click", () => {
       const what = whose(row.item); // read now: patches change the item in place
       ctx.runOutcome({ type: "accept_contribution", contribution_id: row.item.id }).then((ack) => {
-        if (ack) ctx.notices.show(`Accepted ${what}.`, "info");
+        if (ack) ctx.notices.show(t("console.contributions.accepted", { what }), "info");
       });
     });
     row.asideOpen.addEventListener("click", () => {
@@ -140,7 +152,7 @@ export function createContributions(ctx) {
       const command = { type: "set_aside_contribution", contribution_id: row.item.id, note: row.note.value.trim() };
       ctx.runOutcome(command).then((ack) => {
         if (!ack) return;
-        ctx.notices.show(`Set aside ${what}.`, "info");
+        ctx.notices.show(t("console.contributions.set_aside_notice", { what }), "info");
         closeAside();
       });
     };
@@ -151,7 +163,7 @@ export function createContributions(ctx) {
     });
     row.showButton.addEventListener("click", () => {
       const what = whose(row.item);
-      show(row.item.id).then((ack) => ack && ctx.notices.show(`The room display shows ${what}.`, "info"));
+      show(row.item.id).then((ack) => ack && ctx.notices.show(t("console.contributions.showing", { what }), "info"));
     });
     row.clearButton.addEventListener("click", () => $("contributions-clear").click());
     return row;
@@ -173,19 +185,19 @@ export function createContributions(ctx) {
     row.shownTag.hidden = !shown;
     const segment = (ctx.conn.programme || []).find((s) => s.id === item.segment_id);
     setText(row.when, timeOfDay(item.submitted_at, zone(), "en-GB"));
-    row.when.title = segment ? `Made during “${segment.title}”` : "";
+    row.when.title = segment ? t("console.contributions.made_during", { title: segment.title }) : "";
     // the language as a short code to the eye, in full to a screen reader and on hover
     const language = LANGUAGES[item.language] || item.language;
     fill(
       row.lang,
       h("span", { "aria-hidden": "true" }, LANG_CODES.has(item.language) ? item.language.toUpperCase() : "…"),
-      hidden(`in ${language}`),
+      hidden(t("console.contributions.in_language", { language })),
     );
-    row.lang.title = `Written in ${language}`;
+    row.lang.title = t("console.contributions.written_in", { language });
     const author = item.author;
     fill(
       row.author,
-      h("span", { class: "contribution-name" }, author.name),
+      h("bdi", { class: "contribution-name" }, author.name),
       [author.organisation, constituencyLabel(author.constituency)].filter(Boolean).map((part) => ` · ${part}`).join(""),
     );
     setText(row.text, item.text);
@@ -193,29 +205,33 @@ export function createContributions(ctx) {
     else row.text.removeAttribute("lang");
     row.more.hidden = item.text.length <= 280;
     if (row.more.hidden) row.text.dataset.open = "true";
-    else if (row.text.dataset.open !== "true") setText(row.more, "Show all");
+    else if (row.text.dataset.open !== "true") setText(row.more, t("console.contributions.show_all"));
 
     const meta = [];
-    if (item.text !== item.original_text) meta.push("Reworded by the curators (the submitted wording is kept).");
-    if (item.status === "set_aside") meta.push(item.note ? `Set aside: “${item.note}”` : "Set aside.");
+    if (item.text !== item.original_text) meta.push(t("console.contributions.reworded"));
+    if (item.status === "set_aside") {
+      meta.push(item.note ? t("console.contributions.set_aside_note", { note: item.note }) : t("console.contributions.set_aside_plain"));
+    }
     if (item.status === "merged") {
       const into = outcome().contributions.find((other) => other.id === item.merged_into);
-      meta.push(into ? `Merged into ${whose(into)}.` : "Merged into another contribution.");
+      meta.push(
+        into ? t("console.contributions.merged_into", { what: whose(into) }) : t("console.contributions.merged_elsewhere"),
+      );
     }
     setText(row.meta, meta.join(" "));
     row.meta.hidden = !meta.length;
-    const tags = [...item.themes, ...item.objectives.map((n) => `GCM ${n}`)];
+    const tags = [...item.themes, ...item.objectives.map((n) => t("console.contributions.objective", { n }))];
     fill(row.themes, tags.map((tag) => h("span", { class: "tag" }, tag)));
     row.themes.hidden = !tags.length;
 
     // the quick actions that mean something for its status; the server decides and says why not
     // one inline label each (a button lays its children out with gaps); heard with whose it is
     const label = (before, after = "") => h("span", {}, before, hidden(` ${whose(item)}`), after);
-    fill(row.accept, label("Accept"));
-    fill(row.asideOpen, label("Set aside", "…"));
-    fill(row.showButton, label("Show on the display"));
-    fill(row.clearButton, "Clear the display");
-    setText(row.asideLabel, `Why set aside ${whose(item)}? (optional)`);
+    fill(row.accept, label(t("console.contributions.accept")));
+    fill(row.asideOpen, label(t("console.contributions.set_aside"), "…"));
+    fill(row.showButton, label(t("console.contributions.show")));
+    fill(row.clearButton, t("console.contributions.clear"));
+    setText(row.asideLabel, t("console.contributions.why_aside", { what: whose(item) }));
     const hadFocus = li.contains(document.activeElement) ? document.activeElement : null;
     const status = item.status;
     row.accept.hidden = !(status === "submitted" || status === "set_aside");
@@ -238,7 +254,7 @@ export function createContributions(ctx) {
     if (!current) {
       list.replaceChildren();
       rows.clear();
-      setText(empty, "Loading the contributions…");
+      setText(empty, t("console.contributions.loading"));
       empty.hidden = false;
       return;
     }
@@ -271,20 +287,20 @@ export function createContributions(ctx) {
 
     const visible = items.filter((item) => filter === "all" || item.status === filter).length;
     empty.hidden = visible > 0;
-    setText(empty, EMPTY[filter]);
-    fill(count, String(counts.submitted), hidden(" to curate"));
+    setText(empty, t(EMPTY[filter]));
+    fill(count, String(counts.submitted), hidden(` ${t("console.contributions.to_curate")}`));
     count.dataset.count = String(counts.submitted);
-    count.title = `${counts.submitted} submitted, waiting to be accepted or set aside`;
+    count.title = plural("console.contributions.waiting", counts.submitted);
     for (const button of filters) {
       setText(button.querySelector(".filter-count"), String(counts[button.dataset.filter]));
     }
 
     const shown = current.shown_id ? current.contributions.find((item) => item.id === current.shown_id) : null;
     $("contributions-shown").hidden = !shown;
-    if (shown) setText($("contributions-shown-text"), `“${shown.text}” — ${shown.author.name}`);
+    if (shown) setText($("contributions-shown-text"), t("console.contributions.shown_text", { text: shown.text, name: shown.author.name }));
     const place = stepPlace();
     $("contributions-step").hidden = place.count === 0;
-    setText($("contributions-place"), shown ? placeLabel(place) : `${place.count} accepted`);
+    setText($("contributions-place"), shown ? placeLabel(place) : t("display.accepted_count", { count: place.count }));
     $("contributions-previous").disabled = !place.previous;
     $("contributions-next").disabled = !place.next;
   }

@@ -1,38 +1,27 @@
 // Words and numbers the console shows: labels for the domain's enums and the server's keys,
-// durations. Every figure comes from the server (the view, the instruments): nothing here
-// computes a balance, a budget or a time to come.
+// durations, in the page's language (../i18n/staff.js; the codes' own families in ../i18n.js).
+// Every figure comes from the server (the view, the instruments): nothing here computes a
+// balance, a budget or a time to come.
 
-export const CONSTITUENCIES = {
-  migrant_association: "Migrant association",
-  local_and_regional_authorities: "Local and regional authorities",
-  civil_society: "Civil society",
-  migrant_and_diaspora_organisation: "Migrant and diaspora organisation",
-  academia: "Academia",
-  private_sector: "Private sector",
-  trade_union: "Trade union",
-  parliamentarian: "Parliamentarian",
-  national_human_rights_institution: "National human rights institution",
-  faith_based_organisation: "Faith-based organisation",
-  red_cross_red_crescent: "Red Cross / Red Crescent",
-  media: "Media",
-  human_rights_mechanism: "Human rights mechanism",
-  member_state: "Member State",
-  un_system: "UN system",
-  other: "Other",
-};
+import "../i18n/staff.js";
+import { CONSTITUENCIES as CONSTITUENCY_CODES, floorLanguageTag, plural, t } from "../i18n.js";
 
-export const KINDS = {
-  panellist: "Panellist",
-  intervention: "Floor intervention",
-  point_of_order: "Point of order",
-  right_of_reply: "Right of reply",
-  moderator_summary: "Moderator summary",
-  remarks: "Remarks",
-  question: "Question",
-  answer: "Answer",
-};
+/**
+ * `{code: label}` whose labels are read when asked for, in the page's language: a module may keep
+ * one as a constant, and `KINDS[code]` or `Object.entries(KINDS)` still give today's words.
+ */
+function labels(codes, label) {
+  const table = {};
+  for (const code of codes) Object.defineProperty(table, code, { get: () => label(code), enumerable: true });
+  return Object.freeze(table);
+}
 
-export const STATUSES = { scheduled: "Scheduled", live: "Live", ended: "Ended" };
+export const CONSTITUENCIES = labels(CONSTITUENCY_CODES, (code) => t(`constituency.${code}`));
+export const KINDS = labels(
+  ["panellist", "intervention", "point_of_order", "right_of_reply", "moderator_summary", "remarks", "question", "answer"],
+  (code) => t(`kind.${code}`),
+);
+export const STATUSES = labels(["scheduled", "live", "ended"], (code) => t(`staff.status.${code}`));
 
 export const constituencyLabel = (value) => CONSTITUENCIES[value] || value || "";
 export const kindLabel = (value) => KINDS[value] || value || "";
@@ -42,8 +31,8 @@ export function minutes(ms) {
   const seconds = Math.round(Math.max(0, ms) / 1000);
   const m = Math.floor(seconds / 60);
   const s = seconds % 60;
-  if (!m) return `${s} s`;
-  return s ? `${m} min ${s} s` : `${m} min`;
+  if (!m) return t("staff.duration.s", { s });
+  return s ? t("staff.duration.min_s", { m, s }) : t("staff.duration.min", { m });
 }
 
 /** 2:30: a duration as minutes:seconds, for a field the moderator edits. */
@@ -67,56 +56,41 @@ export function parseMinutesSeconds(text) {
 /** 1 h 05 min or 42 min: rounded to the minute, for the programme's arithmetic. */
 export function roundMinutes(ms) {
   const total = Math.round(Math.abs(ms) / 60000);
-  if (total < 60) return `${total} min`;
+  if (total < 60) return t("staff.duration.min", { m: total });
   const days = Math.floor(total / 1440);
-  if (days >= 2) return `${days} days`;
+  if (days >= 2) return plural("staff.days", days);
   const h = Math.floor(total / 60);
-  return `${h} h ${String(total % 60).padStart(2, "0")} min`;
+  return t("staff.duration.h_min", { h, mm: String(total % 60).padStart(2, "0") });
 }
 
 /** The outcome: recommendations and pledges, their curation status, the languages they come in. */
-export const CONTRIBUTION_KINDS = { recommendation: "Recommendation", pledge: "Pledge" };
-export const CONTRIBUTION_STATUSES = {
-  submitted: "To curate",
-  accepted: "Accepted",
-  set_aside: "Set aside",
-  merged: "Merged",
-};
-export const LANGUAGES = {
-  ar: "Arabic",
-  zh: "Chinese",
-  en: "English",
-  fr: "French",
-  ru: "Russian",
-  es: "Spanish",
-  other: "Another language",
-};
+export const CONTRIBUTION_KINDS = labels(["recommendation", "pledge"], (code) => t(`contribution.${code}`));
+export const CONTRIBUTION_STATUSES = labels(["submitted", "accepted", "set_aside", "merged"], (code) =>
+  t(`staff.curation.${code}`),
+);
+export const LANGUAGES = labels(["ar", "zh", "en", "fr", "ru", "es", "other"], (code) => t(`language.${code}`));
 
 /** The language tag of a speaker's floor language: "FR", "AR"…, "Other" (the room shows the same). */
-export const languageTag = (code) => (!code ? "" : code === "other" ? "Other" : code.toUpperCase());
+export const languageTag = (code) => floorLanguageTag(code);
 export const languageName = (code) => LANGUAGES[code] || code || "";
 
 /** Self-declared and optional: only in the balance's figures and, discreetly, a row's tooltip. */
-export const GENDERS = { woman: "Women", man: "Men", another: "Another gender", unstated: "Not stated" };
-export const GENDER_OF_ONE = { woman: "woman", man: "man", another: "another gender" };
+export const GENDERS = labels(["woman", "man", "another", "unstated"], (code) => t(`staff.gender.${code}`));
+export const GENDER_OF_ONE = labels(["woman", "man", "another"], (code) => t(`staff.gender_one.${code}`));
 /** The balance's groups of constituencies (app/floor/balance.py group_of). */
-export const GROUPS = {
-  member_states: "Member States",
-  stakeholders: "Stakeholders",
-  un_system: "UN system",
-  others: "Others",
-};
-export const regionLabel = (key) => (!key || key === "unstated" ? "Not stated" : key);
+export const GROUPS = labels(["member_states", "stakeholders", "un_system", "others"], (code) =>
+  t(`staff.group.${code}`),
+);
+export const regionLabel = (key) => (!key || key === "unstated" ? t("staff.not_stated") : key);
 
 /** The booth's signals: what the console shows, big, until each expires or is cleared. */
-export const SIGNALS = {
-  slow_down: { label: "Slow down", detail: "The interpreters ask the speaker to slow down." },
-  no_sound: { label: "No sound", detail: "The booth hears no sound from the floor." },
-  mic_off: { label: "Microphone off", detail: "The speaker's microphone is off." },
-};
+export const SIGNALS = labels(["slow_down", "no_sound", "mic_off"], (code) => ({
+  label: t(`staff.signal.${code}`),
+  detail: t(`staff.signal_detail.${code}`),
+}));
 
-/** "1 turn", "3 turns". */
-export const turns = (n) => `${n} ${n === 1 ? "turn" : "turns"}`;
+/** "1 turn", "3 turns" (each language's plural forms). */
+export const turns = (n) => plural("staff.turns", n);
 
 /** "3 speakers", "1 speaker". */
-export const speakers = (n) => `${n} ${n === 1 ? "speaker" : "speakers"}`;
+export const speakers = (n) => plural("staff.speakers", n);

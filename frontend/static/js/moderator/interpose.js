@@ -4,6 +4,7 @@
 
 import { api } from "../client.js";
 import { h, setText } from "../dom.js";
+import { t } from "../i18n.js";
 import { constituencyLabel, kindLabel, minutesSeconds, parseMinutesSeconds } from "./format.js";
 import { refusalFor, setAvailable } from "./speaker.js";
 
@@ -35,7 +36,7 @@ export function createInterpose(ctx) {
       participants = await api("GET", `/events/${ctx.eventId}/participants`);
     } catch (error) {
       loadedAt = 0;
-      ctx.notices.show(`Could not load the participants: ${error.message}`, "error");
+      ctx.notices.show(t("console.add.load_failed", { message: error.message }), "error");
       return;
     }
     people.replaceChildren(
@@ -55,14 +56,16 @@ export function createInterpose(ctx) {
     if (refused(which)) return;
     const state = ctx.state();
     kind = which;
-    const label = kindLabel(which);
-    setText($("interpose-heading"), which === "question" ? "Interposed question" : "Answer");
+    setText($("interpose-heading"), t(which === "question" ? "console.interpose.question" : "kind.answer"));
     // whose turn waits: the one already paused (an answer after a question), else the speaker's
     const waiting = (state.paused || state.current).name;
     const followsQuestion = which === "answer" && state.current && state.current.kind === "question" && state.paused;
+    const about = t(which === "question" ? "console.interpose.about_question" : "console.interpose.about_answer", {
+      name: waiting,
+    });
     setText(
       $("interpose-about"),
-      `${followsQuestion ? `The answer ends ${state.current.name}'s question. ` : ""}${waiting}'s turn stays paused, its timer too, while this ${label.toLowerCase()} has the floor. Ending it gives the floor back to ${waiting}.`,
+      followsQuestion ? `${t("console.interpose.ends_question", { name: state.current.name })} ${about}` : about,
     );
     const defaultMs = state.settings.default_times_ms[which];
     timeInput.placeholder = defaultMs ? minutesSeconds(defaultMs) : "";
@@ -76,7 +79,7 @@ export function createInterpose(ctx) {
     event.preventDefault();
     const typed = nameInput.value.trim();
     if (!typed) {
-      ctx.notices.show("Choose a registered participant, or type a name.", "warning");
+      ctx.notices.show(t("console.interpose.who_help"), "warning");
       nameInput.focus();
       return;
     }
@@ -89,7 +92,7 @@ export function createInterpose(ctx) {
     }
     const ms = parseMinutesSeconds(timeInput.value);
     if (Number.isNaN(ms) || ms === 0) {
-      ctx.notices.show("Write the time as minutes:seconds, e.g. 1:30, or leave it blank for the default.", "warning");
+      ctx.notices.show(t("console.interpose.bad_time"), "warning");
       timeInput.focus();
       return;
     }
@@ -100,8 +103,11 @@ export function createInterpose(ctx) {
     if (!ack) return;
     dialog.close();
     const who = participant ? participant.name : typed;
+    const question = kind === "question";
     ctx.notices.show(
-      `${who} has the floor (${kindLabel(kind).toLowerCase()}); ${paused ? `${paused.name}'s turn is paused` : "the turn is paused"}. Press U to undo.`,
+      paused
+        ? t(question ? "console.interpose.given_question" : "console.interpose.given_answer", { name: who, paused: paused.name })
+        : t(question ? "console.interpose.given_question_plain" : "console.interpose.given_answer_plain", { name: who }),
       "info",
     );
   });
@@ -111,7 +117,7 @@ export function createInterpose(ctx) {
     if (refused("readd")) return null;
     const last = ctx.state().last_speaker;
     return ctx.run({ type: "readd_last_speaker" }, { versioned: true }).then((ack) => {
-      if (ack) ctx.notices.show(`${last.name} has a new turn at the top of the queue. Press U to undo.`, "info");
+      if (ack) ctx.notices.show(t("console.readd.done", { name: last.name }), "info");
       return ack;
     });
   }
@@ -123,9 +129,9 @@ export function createInterpose(ctx) {
   function render(state) {
     for (const [action, button] of Object.entries(buttons)) setAvailable(button, refusalFor(action, state));
     const last = state.last_speaker;
-    setText($("btn-readd-label"), last ? `Re-add ${last.name}` : "Re-add the last speaker");
+    setText($("btn-readd-label"), last ? t("console.readd.name", { name: last.name }) : t("console.readd.last"));
     if (last && !refusalFor("readd", state)) {
-      buttons.readd.title = `A new turn for ${last.name} (${kindLabel(last.kind).toLowerCase()}) at the top of the queue (R)`;
+      buttons.readd.title = t("console.readd.title", { name: last.name, kind: kindLabel(last.kind) });
     }
     if (dialog.open && refusalFor(kind, state)) {
       dialog.close(); // the floor moved on (another console): what was being interposed cannot be

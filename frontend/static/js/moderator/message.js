@@ -1,6 +1,10 @@
 // The message shown on the speaker's clock: presets in one press, free text, clear.
 
 import { setText } from "../dom.js";
+import { t } from "../i18n.js";
+
+/** The moderator's presets (app/floor/presets.py), in the words the speaker's clock shows them. */
+const PRESETS = { conclude: "clock.preset.conclude", time: "clock.preset.time", slow: "clock.preset.slow" };
 
 const $ = (id) => document.getElementById(id);
 
@@ -12,7 +16,7 @@ export function createMessage(ctx) {
   // a preset goes by its id: the server writes its words, the clock shows it in its language
   const send = async (message, shown) => {
     const ack = await ctx.run({ type: "set_message", ...message });
-    if (ack) ctx.notices.show(`Message sent to the speaker: “${shown}”`, "info");
+    if (ack) ctx.notices.show(t("console.message.sent", { message: shown }), "info");
     return ack;
   };
 
@@ -23,7 +27,7 @@ export function createMessage(ctx) {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) {
-      ctx.notices.show("Type a message first, or pick a preset.", "warning");
+      ctx.notices.show(t("console.message.required"), "warning");
       return;
     }
     if (await send({ text }, text)) input.value = "";
@@ -33,7 +37,9 @@ export function createMessage(ctx) {
   function render(state) {
     const shown = $("message-current");
     shown.dataset.active = state.message ? "true" : "false";
-    setText(shown, state.message ? `On the speaker's clock: “${state.message}”` : "No message on the speaker's clock.");
+    // a preset in the console's language (the server keeps its English words); typed text as typed
+    const words = PRESETS[state.message_preset] ? t(PRESETS[state.message_preset]) : state.message;
+    setText(shown, state.message ? t("console.message.current", { message: words }) : t("console.message.none"));
     clear.disabled = !state.message;
     for (const preset of document.querySelectorAll("[data-preset]")) {
       preset.setAttribute("aria-pressed", String(preset.dataset.preset === state.message_preset));

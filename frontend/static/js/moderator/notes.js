@@ -2,6 +2,7 @@
 // saved with the button or when the box loses focus, and shown as the server has them otherwise.
 
 import { setText } from "../dom.js";
+import { t } from "../i18n.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,10 +17,10 @@ export function createNotes(ctx) {
     const value = text.value;
     if (saved === null || value === saved || value === sending) return;
     sending = value;
-    setText(status, "Saving…");
+    setText(status, t("console.notes.saving"));
     const ack = await ctx.run({ type: "set_notes", text: value });
     sending = null;
-    setText(status, ack ? "Saved" : "Not saved");
+    setText(status, t(ack ? "console.notes.saved" : "console.notes.not_saved"));
   }
 
   form.addEventListener("submit", (event) => {
@@ -27,7 +28,7 @@ export function createNotes(ctx) {
     save();
   });
   text.addEventListener("blur", save);
-  text.addEventListener("input", () => setText(status, text.value === saved ? "" : "Not saved yet"));
+  text.addEventListener("input", () => setText(status, text.value === saved ? "" : t("console.notes.unsaved")));
 
   function render(state) {
     const notes = state.notes || "";
@@ -35,7 +36,7 @@ export function createNotes(ctx) {
     saved = notes;
     // what is being typed stays; otherwise the box shows the server's notes (another console's too)
     if (!dirty && document.activeElement !== text) text.value = notes;
-    else if (text.value === notes) setText(status, "Saved");
+    else if (text.value === notes) setText(status, t("console.notes.saved"));
   }
 
   function reset() {

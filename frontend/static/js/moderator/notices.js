@@ -1,6 +1,8 @@
 // Non-blocking notices (refusals, stale versions, confirmations) in one live region.
 
+import "../i18n/staff.js";
 import { h } from "../dom.js";
+import { t } from "../i18n.js";
 
 const LIFETIME_MS = { info: 6000, warning: 12000, error: 15000 };
 const KEEP = 4;
@@ -15,11 +17,11 @@ export class Notices {
     for (const old of this.region.children) {
       if (old.dataset.text === text) old.remove();
     }
-    const close = h("button", { type: "button", class: "notice-close", "aria-label": "Dismiss notice" }, "×");
+    const close = h("button", { type: "button", class: "notice-close", "aria-label": t("staff.dismiss_notice") }, "×");
     const item = h(
       "div",
       { class: `notice notice-${tone}`, dataset: { text, tone } },
-      h("span", { class: "notice-text" }, text),
+      h("span", { class: "notice-text", dir: "auto" }, text),
       close,
     );
     close.addEventListener("click", () => item.remove());

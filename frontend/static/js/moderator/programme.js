@@ -4,10 +4,22 @@
 // item's forecast line); who has been heard is the balance panel's (balance.js).
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
+import { t } from "../i18n.js";
 import { STATUSES, minutes } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 const CONFIRM_MS = 4000;
+
+/** The kinds of segment the organiser's desk suggests; a kind typed otherwise is shown as typed. */
+const SEGMENT_KINDS = {
+  opening: "console.segment_kind.opening",
+  thematic: "console.segment_kind.thematic",
+  discussion: "console.segment_kind.discussion",
+  break: "console.segment_kind.break",
+  closing: "console.segment_kind.closing",
+};
+const segmentKind = (kind) =>
+  !kind ? "" : Object.hasOwn(SEGMENT_KINDS, kind) ? t(SEGMENT_KINDS[kind]) : t("console.segment_kind.other", { kind });
 
 /**
  * A button that asks "are you sure?" by changing its own label for a few seconds.
@@ -62,24 +74,27 @@ export function createProgramme(ctx) {
 
   const zone = () => (ctx.conn.event && ctx.conn.event.timezone) || undefined;
   const clock = (ms) => timeOfDay(ms, zone(), "en-GB");
-  const span = (start, end) => (start == null ? "not scheduled" : `${clock(start)}–${end == null ? "…" : clock(end)}`);
+  const span = (start, end) =>
+    start == null ? t("console.programme.not_scheduled") : `${clock(start)}–${end == null ? "…" : clock(end)}`;
 
   function actual(segment) {
     if (segment.actual_start_at == null) return "";
-    const started = `started ${clock(segment.actual_start_at)}`;
-    return segment.actual_end_at == null ? started : `${started}, ended ${clock(segment.actual_end_at)}`;
+    const started = clock(segment.actual_start_at);
+    return segment.actual_end_at == null
+      ? t("console.programme.started", { time: started })
+      : t("console.programme.started_ended", { time: started, end: clock(segment.actual_end_at) });
   }
 
   function makeLive(segment) {
     ctx.followSegment(segment.id);
     ctx.run({ type: "start_segment" }, { segmentId: segment.id }).then((ack) => {
-      if (ack) ctx.notices.show(`“${segment.title}” is live.`, "info");
+      if (ack) ctx.notices.show(t("console.programme.is_live", { title: segment.title }), "info");
     });
   }
 
   function endSegment(segment) {
     ctx.run({ type: "end_segment" }, { segmentId: segment.id }).then((ack) => {
-      if (ack) ctx.notices.show(`“${segment.title}” has ended.`, "info");
+      if (ack) ctx.notices.show(t("console.programme.has_ended", { title: segment.title }), "info");
     });
   }
 
@@ -94,31 +109,35 @@ export function createProgramme(ctx) {
     const title = segment.title;
     if (segment.status === "live") {
       return confirmingButton(
-        "End segment",
-        "Confirm: end it",
+        t("console.programme.end"),
+        t("console.programme.end_confirm"),
         "btn btn-danger btn-small",
         () => endSegment(segment),
         () => true,
         {
-          name: `End segment: ${title}`,
-          armedName: `Confirm: end it: ${title}`,
-          onArm: announce(`Ending “${title}”. Press the button again to confirm.`),
+          name: t("console.programme.end_name", { title }),
+          armedName: t("console.programme.end_confirm_name", { title }),
+          onArm: announce(t("console.programme.ending", { title })),
         },
       );
     }
-    const label = segment.status === "ended" ? "Make live again" : "Make live";
+    const again = segment.status === "ended";
+    const label = t(again ? "console.programme.make_live_again" : "console.programme.make_live");
     const liveOne = (ctx.conn.programme || []).find((s) => s.id === live);
-    const ending = liveOne ? `“${liveOne.title}”` : "the live segment";
     return confirmingButton(
       label,
-      "Confirm: end the live one",
+      t("console.programme.make_live_confirm"),
       "btn btn-small",
       () => makeLive(segment),
       () => live !== null && live !== segment.id,
       {
-        name: `${label}: ${title}`,
-        armedName: `Confirm: end the live one and make ${title} live`,
-        onArm: announce(`Making “${title}” live ends ${ending}. Press the button again to confirm.`),
+        name: t(again ? "console.programme.make_live_again_name" : "console.programme.make_live_name", { title }),
+        armedName: t("console.programme.make_live_confirm_name", { title }),
+        onArm: announce(
+          liveOne
+            ? t("console.programme.making_live", { title, live: liveOne.title })
+            : t("console.programme.making_live_unnamed", { title }),
+        ),
       },
     );
   }
@@ -143,7 +162,7 @@ export function createProgramme(ctx) {
             "aria-current": current ? "true" : null,
             dataset: { focus: `${segment.id}:view` },
           },
-          h("span", { class: "segment-name" }, segment.title),
+          h("span", { class: "segment-name", dir: "auto" }, segment.title),
         );
         view.addEventListener("click", () => ctx.viewSegment(segment.id));
         const action = segmentActions(segment);
@@ -169,17 +188,18 @@ export function createProgramme(ctx) {
       }),
     );
     if (hadFocus) list.querySelector(`[data-focus="${CSS.escape(hadFocus)}"]`)?.focus();
-    setText($("programme-zone"), zone() ? `times in ${zone().replace(/_/g, " ")}` : "");
+    setText($("programme-zone"), zone() ? t("console.programme.zone", { zone: zone().replace(/_/g, " ") }) : "");
   }
 
   function renderHead(state) {
     const segment = state.segment;
-    setText($("segment-eyebrow"), `${segment.kind} segment · ${STATUSES[segment.status] || segment.status}`);
+    const status = STATUSES[segment.status] || segment.status;
+    setText($("segment-eyebrow"), [segmentKind(segment.kind), status].filter(Boolean).join(" · "));
     $("segment-eyebrow").dataset.status = segment.status;
     setText($("segment-title"), segment.title);
-    const parts = [`Scheduled ${span(segment.scheduled_start_at, segment.scheduled_end_at)}`];
+    const parts = [t("console.programme.scheduled", { span: span(segment.scheduled_start_at, segment.scheduled_end_at) })];
     if (actual(segment)) parts.push(actual(segment));
-    if (segment.moderator) parts.push(`Moderator: ${segment.moderator}`);
+    if (segment.moderator) parts.push(t("console.programme.moderator", { name: segment.moderator }));
     setText($("segment-times"), parts.join(" · "));
 
     const banner = $("segment-banner");
@@ -190,13 +210,13 @@ export function createProgramme(ctx) {
       setText(
         $("segment-banner-text"),
         segment.status === "ended"
-          ? "This segment has ended. You can still look at its queue and record."
+          ? t("console.banner.ended")
           : live
-            ? `You are preparing this segment. Live now: “${live.title}”.`
-            : "This segment is not live yet. Make it live to call speakers and run the timer.",
+            ? t("console.banner.preparing", { title: live.title })
+            : t("console.banner.not_live"),
       );
       action.hidden = segment.status === "ended" && !!live;
-      setText(action, live ? "Make this segment live (ends the live one)" : "Make this segment live");
+      setText(action, t(live ? "console.banner.make_live_ending" : "console.banner.make_live"));
     }
     const csv = $("export-csv");
     csv.href = `/api/v1/segments/${encodeURIComponent(segment.id)}/speeches?format=csv`;
@@ -214,11 +234,11 @@ export function createProgramme(ctx) {
       h("div", { dataset: { stat: key }, title }, h("dt", {}, label), h("dd", {}, value));
     fill(
       $("stats-totals"),
-      figure("speeches", "Speeches", String(stats.speeches), "Turns given and spoken"),
-      figure("skipped", "Skipped", String(stats.skipped ?? 0), "Turns given that did not take place"),
-      figure("overrun", "Overrun", minutes(stats.overrun_ms), "Time spoken beyond the time allotted"),
-      figure("held", "On the floor", minutes(stats.held_ms ?? 0), "Time from being called to the end of the turn"),
-      figure("spoken", "On the timer", minutes(stats.spoken_ms), "Time the timer ran"),
+      figure("speeches", t("console.stats.speeches"), String(stats.speeches), t("console.stats.speeches_title")),
+      figure("skipped", t("console.stats.skipped"), String(stats.skipped ?? 0), t("console.stats.skipped_title")),
+      figure("overrun", t("console.stats.overrun"), minutes(stats.overrun_ms), t("console.stats.overrun_title")),
+      figure("held", t("console.stats.held"), minutes(stats.held_ms ?? 0), t("console.stats.held_title")),
+      figure("spoken", t("console.stats.spoken"), minutes(stats.spoken_ms), t("console.stats.spoken_title")),
     );
   }
 

@@ -5,7 +5,8 @@
 // its place, unless the server moves it (a point of order goes to the top).
 
 import { h, setText } from "../dom.js";
-import { KINDS, kindLabel, minutes, minutesSeconds, parseMinutesSeconds } from "./format.js";
+import { t } from "../i18n.js";
+import { KINDS, kindLabel, minutes, minutesSeconds, parseMinutesSeconds, speakers } from "./format.js";
 import { setAvailable } from "./speaker.js";
 import { whoDetails, whoTags } from "./who.js";
 
@@ -56,7 +57,7 @@ export function createQueue(ctx) {
       h(
         "div",
         { class: "entry-who" },
-        h("span", { class: "entry-line" }, h("span", { class: "entry-name" }, entry.name), whoTags(entry)),
+        h("span", { class: "entry-line" }, h("bdi", { class: "entry-name" }, entry.name), whoTags(entry)),
         h("span", { class: "entry-details", title: details.title }, details.text),
         note,
       ),
@@ -75,7 +76,7 @@ export function createQueue(ctx) {
     });
     remove.addEventListener("click", () =>
       ctx.run({ type: "remove_entry", entry_id: entry.id }, { versioned: true }).then((ack) => {
-        if (ack) ctx.notices.show(`Removed ${entry.name} from the queue. Press U to undo.`, "info");
+        if (ack) ctx.notices.show(t("console.queue.removed", { name: entry.name }), "info");
       }),
     );
     li.addEventListener("keydown", (event) => onKey(event, entry.id));
@@ -102,19 +103,29 @@ export function createQueue(ctx) {
       type: "text",
       inputmode: "numeric",
       maxlength: "6",
+      dir: "ltr",
       class: "edit-time",
       value: minutesSeconds(entry.allotted_ms),
       dataset: focusKey("time"),
     });
     const note = h("input", { type: "text", maxlength: "280", value: entry.note || "", dataset: focusKey("note") });
-    const cancel = h("button", { type: "button", class: "btn btn-small btn-quiet", dataset: focusKey("cancel") }, "Cancel");
+    const cancel = h(
+      "button",
+      { type: "button", class: "btn btn-small btn-quiet", dataset: focusKey("cancel") },
+      t("console.common.cancel"),
+    );
+    const save = h(
+      "button",
+      { type: "submit", class: "btn btn-small btn-primary", dataset: focusKey("save") },
+      t("console.queue.edit_save"),
+    );
     const form = h(
       "form",
-      { class: "entry-edit", "aria-label": `Edit ${row.name}'s turn` },
-      h("label", { class: "edit-field" }, "Kind", kind),
-      h("label", { class: "edit-field" }, "Time (m:ss)", time),
-      h("label", { class: "edit-field edit-note" }, "Note", note),
-      h("span", { class: "edit-actions" }, h("button", { type: "submit", class: "btn btn-small btn-primary", dataset: focusKey("save") }, "Save"), cancel),
+      { class: "entry-edit", "aria-label": t("console.queue.edit", { name: row.name }) },
+      h("label", { class: "edit-field" }, t("console.queue.edit_kind"), kind),
+      h("label", { class: "edit-field" }, t("console.queue.edit_time"), time),
+      h("label", { class: "edit-field edit-note" }, t("console.queue.edit_note"), note),
+      h("span", { class: "edit-actions" }, save, cancel),
     );
     cancel.addEventListener("click", () => closeEdit(row));
     form.addEventListener("keydown", (event) => {
@@ -133,7 +144,7 @@ export function createQueue(ctx) {
       }
       const ms = parseMinutesSeconds(time.value);
       if (ms === null || Number.isNaN(ms) || ms === 0) {
-        ctx.notices.show("Write the time as minutes:seconds, e.g. 2:30.", "warning");
+        ctx.notices.show(t("console.queue.bad_time"), "warning");
         time.focus();
         return;
       }
@@ -148,7 +159,7 @@ export function createQueue(ctx) {
       const ack = await ctx.run(command);
       if (!ack) return;
       closeEdit(row);
-      ctx.notices.show(`Changed ${row.name}'s turn. Press U to undo.`, "info");
+      ctx.notices.show(t("console.queue.changed", { name: row.name }), "info");
     });
     row.form = form;
     row.li.append(form);
@@ -252,7 +263,6 @@ export function createQueue(ctx) {
         rows.set(entry.id, row);
       }
       seen.add(entry.id);
-      const place = `${index + 1} of ${queue.length}`;
       setText(row.number, String(index + 1));
       // what edit_entry may change: shown as the server has it
       row.li.dataset.kind = entry.kind;
@@ -260,13 +270,16 @@ export function createQueue(ctx) {
       setText(row.kindTag, kindLabel(entry.kind));
       setText(row.time, minutes(entry.allotted_ms));
       setText(row.note, entry.note ? `“${entry.note}”` : "");
-      row.grip.setAttribute("aria-label", `${row.name}, place ${place}. Drag to reorder, or Alt+Up / Alt+Down`);
-      row.up.setAttribute("aria-label", `Move ${row.name} up`);
-      row.down.setAttribute("aria-label", `Move ${row.name} down`);
-      row.remove.setAttribute("aria-label", `Remove ${row.name} from the queue`);
-      row.edit.setAttribute("aria-label", `Edit ${row.name}'s turn`);
-      setAvailable(row.up, index === 0 ? "Already first" : null);
-      setAvailable(row.down, index === queue.length - 1 ? "Already last" : null);
+      row.grip.setAttribute(
+        "aria-label",
+        t("console.queue.grip", { name: row.name, n: index + 1, count: queue.length }),
+      );
+      row.up.setAttribute("aria-label", t("console.queue.up", { name: row.name }));
+      row.down.setAttribute("aria-label", t("console.queue.down", { name: row.name }));
+      row.remove.setAttribute("aria-label", t("console.queue.remove", { name: row.name }));
+      row.edit.setAttribute("aria-label", t("console.queue.edit", { name: row.name }));
+      setAvailable(row.up, index === 0 ? t("console.queue.first") : null);
+      setAvailable(row.down, index === queue.length - 1 ? t("console.queue.last") : null);
     });
     for (const [id, row] of rows) {
       if (!seen.has(id)) {
@@ -286,7 +299,7 @@ export function createQueue(ctx) {
     // the total is the server's (state.queue_ms): the console adds up nothing itself
     setText(
       $("queue-summary"),
-      queue.length ? `${queue.length} ${queue.length === 1 ? "speaker" : "speakers"} · ${minutes(queueMs)}` : "",
+      queue.length ? `${speakers(queue.length)} · ${minutes(queueMs)}` : "",
     );
   }
 

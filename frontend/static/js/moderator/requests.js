@@ -2,6 +2,7 @@
 // Rows are kept by id so a half-typed reason or place survives the updates that keep arriving.
 
 import { fill, h, setText } from "../dom.js";
+import { t } from "../i18n.js";
 import { kindLabel, roundMinutes } from "./format.js";
 import { whoDetails, whoTags } from "./who.js";
 
@@ -27,15 +28,24 @@ export function createRequests(ctx) {
     const declineOpen = h(
       "button",
       { type: "button", class: "btn btn-small" },
-      h("span", {}, "Decline", h("span", { class: "visually-hidden" }, ` ${request.name}`), "…"),
+      h("span", {}, t("console.requests.decline"), h("span", { class: "visually-hidden" }, ` ${request.name}`), "…"),
     );
-    const reason = h("input", { id: reasonId, type: "text", maxlength: "280", placeholder: "optional" });
-    const declineConfirm = h("button", { type: "button", class: "btn btn-danger btn-small" }, "Decline");
-    const declineCancel = h("button", { type: "button", class: "btn btn-quiet btn-small" }, "Cancel");
+    const reason = h("input", {
+      id: reasonId,
+      type: "text",
+      maxlength: "280",
+      placeholder: t("console.requests.optional"),
+    });
+    const declineConfirm = h(
+      "button",
+      { type: "button", class: "btn btn-danger btn-small" },
+      t("console.requests.decline"),
+    );
+    const declineCancel = h("button", { type: "button", class: "btn btn-quiet btn-small" }, t("console.common.cancel"));
     const declineBox = h(
       "div",
       { class: "decline-box", hidden: true },
-      h("label", { for: reasonId }, `Reason for declining ${request.name}`),
+      h("label", { for: reasonId }, t("console.requests.reason", { name: request.name })),
       h("div", { class: "row" }, reason, declineConfirm, declineCancel),
     );
     const waited = h("span", { class: "request-age" });
@@ -46,11 +56,11 @@ export function createRequests(ctx) {
       h(
         "div",
         { class: "request-head" },
-        h("span", { class: "request-who" }, h("span", { class: "request-name" }, request.name), whoTags(request)),
+        h("span", { class: "request-who" }, h("bdi", { class: "request-name" }, request.name), whoTags(request)),
         h("span", { class: "tag tag-kind", dataset: { kind: request.kind } }, kindLabel(request.kind)),
       ),
       h("p", { class: "request-details", title: details.title }, details.text, " ", waited),
-      request.note ? h("p", { class: "request-note" }, `“${request.note}”`) : null,
+      request.note ? h("p", { class: "request-note", dir: "auto" }, t("console.quoted", { text: request.note })) : null,
       h(
         "div",
         { class: "request-actions" },
@@ -63,8 +73,8 @@ export function createRequests(ctx) {
               h(
                 "label",
                 { for: positionId },
-                "at #",
-                h("span", { class: "visually-hidden" }, ` (place in the queue for ${request.name})`),
+                t("console.requests.at"),
+                h("span", { class: "visually-hidden" }, ` ${t("console.requests.at_hidden", { name: request.name })}`),
               ),
               position,
             ),
@@ -77,14 +87,15 @@ export function createRequests(ctx) {
     const label = () => {
       const place = Number.parseInt(position.value, 10);
       const who = hidden(` ${request.name}`);
-      if (pointOfOrder) return h("span", {}, "Approve", who, " to the top");
-      if (Number.isFinite(place) && place >= 1) return h("span", {}, "Approve", who, ` at ${place}`);
-      return h("span", {}, "Approve", hidden(` ${request.name} to the end of the queue`));
+      const verb = t("console.requests.approve");
+      if (pointOfOrder) return h("span", {}, verb, who, ` ${t("console.requests.to_top")}`);
+      if (Number.isFinite(place) && place >= 1) {
+        return h("span", {}, verb, who, ` ${t("console.requests.at_place", { n: place })}`);
+      }
+      return h("span", {}, verb, hidden(` ${t("console.requests.to_end", { name: request.name })}`));
     };
     fill(approve, label());
-    approve.title = pointOfOrder
-      ? "A point of order goes to the top of the queue"
-      : "To the end of the queue, or at the place typed next to it";
+    approve.title = t(pointOfOrder ? "console.requests.approve_top_title" : "console.requests.approve_title");
     position.addEventListener("input", () => fill(approve, label()));
     position.addEventListener("keydown", (event) => {
       if (event.key === "Enter") approve.click();
@@ -109,7 +120,7 @@ export function createRequests(ctx) {
     });
     const decline = () =>
       ctx.run({ type: "decline_request", request_id: request.id, reason: reason.value.trim() }).then((ack) => {
-        if (ack) ctx.notices.show(`Declined ${request.name}'s request. Press U to undo.`, "info");
+        if (ack) ctx.notices.show(t("console.requests.declined", { name: request.name }), "info");
       });
     declineConfirm.addEventListener("click", decline);
     reason.addEventListener("keydown", (event) => {
@@ -159,7 +170,8 @@ export function createRequests(ctx) {
   function tick(now) {
     for (const row of rows.values()) {
       const waited = now - row.request.requested_at;
-      setText(row.waited, waited < 60000 ? "· just now" : `· waiting ${roundMinutes(waited)}`);
+      const words = waited < 60000 ? t("console.requests.just_now") : t("console.requests.waiting", { time: roundMinutes(waited) });
+      setText(row.waited, `· ${words}`);
     }
   }
 

@@ -3,6 +3,7 @@
 // Each shows the segment's settings as the server has them.
 
 import { setText } from "../dom.js";
+import { t } from "../i18n.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -22,7 +23,7 @@ export function createSettings(ctx) {
   listToggle.addEventListener("click", () => {
     const open = ctx.state().settings.list_open;
     ctx.run({ type: open ? "close_list" : "reopen_list" }).then((ack) => {
-      if (ack) ctx.notices.show(open ? "The list of speakers is closed." : "The list of speakers is open again.", "info");
+      if (ack) ctx.notices.show(t(open ? "console.settings.list_closed" : "console.settings.list_reopened"), "info");
     });
   });
   startOnCall.addEventListener("change", () => {
@@ -30,7 +31,7 @@ export function createSettings(ctx) {
     ctx.run({ type: "set_start_timer_on_call", enabled }).then((ack) => {
       if (ack) {
         ctx.notices.show(
-          enabled ? "“Call next” now starts the speaker's timer in this segment." : "“Call next” no longer starts the timer: press Start when the speaker begins.",
+          t(enabled ? "console.settings.start_on_call_on" : "console.settings.start_on_call_off"),
           "info",
         );
       } else {
@@ -44,7 +45,7 @@ export function createSettings(ctx) {
     ctx.run({ type: "set_points_of_order", enabled }).then((ack) => {
       if (ack) {
         ctx.notices.show(
-          enabled ? "Delegates may raise points of order again." : "Delegates can no longer raise points of order in this segment; you can still add one.",
+          t(enabled ? "console.settings.points_of_order_on" : "console.settings.points_of_order_off"),
           "info",
         );
       } else {
@@ -57,7 +58,7 @@ export function createSettings(ctx) {
     event.preventDefault();
     const cap = Number.parseInt(capInput.value, 10);
     if (!(cap >= 1)) {
-      ctx.notices.show("The cap must be a whole number of at least 1 (or choose “No limit”).", "warning");
+      ctx.notices.show(t("console.settings.bad_cap"), "warning");
       return;
     }
     ctx.run({ type: "set_queue_cap", cap });
@@ -72,8 +73,8 @@ export function createSettings(ctx) {
     for (const radio of modes) radio.checked = radio.value === settings.floor_mode;
     const list = $("list-state");
     list.dataset.open = String(settings.list_open);
-    setText(list, settings.list_open ? "The list is open to requests." : "The list is closed (points of order still come).");
-    setText(listToggle, settings.list_open ? "Close the list" : "Reopen the list");
+    setText(list, t(settings.list_open ? "console.settings.list_open" : "console.settings.list_shut"));
+    setText(listToggle, t(settings.list_open ? "console.settings.close_list" : "console.settings.reopen_list"));
     if (document.activeElement !== capInput) capInput.value = settings.queue_cap ?? "";
     startOnCall.checked = Boolean(settings.start_timer_on_call);
     pointsOfOrder.checked = settings.points_of_order !== false;

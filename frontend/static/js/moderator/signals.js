@@ -3,6 +3,7 @@
 // the console's estimate of the server's clock, or until someone clears it (clear_signal).
 
 import { h, setText } from "../dom.js";
+import { t } from "../i18n.js";
 import { SIGNALS } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
@@ -14,7 +15,7 @@ export function createSignals(ctx) {
 
   function clear(signalId) {
     ctx.run({ type: "clear_signal", signal_id: signalId }).then((ack) => {
-      if (ack) ctx.notices.show(signalId ? "Signal cleared." : "Every signal cleared.", "info");
+      if (ack) ctx.notices.show(t(signalId ? "console.signals.cleared" : "console.signals.all_cleared"), "info");
     });
   }
 
@@ -23,8 +24,8 @@ export function createSignals(ctx) {
     const age = h("span", { class: "signal-age" });
     const button = h(
       "button",
-      { type: "button", class: "btn btn-small signal-clear", "aria-label": `Clear the signal: ${words.label}` },
-      "Clear",
+      { type: "button", class: "btn btn-small signal-clear", "aria-label": t("console.signals.clear", { signal: words.label }) },
+      t("console.common.clear"),
     );
     button.addEventListener("click", () => clear(signal.id));
     const item = h(
@@ -34,7 +35,7 @@ export function createSignals(ctx) {
       h(
         "p",
         { class: "signal-text" },
-        h("span", { class: "signal-from" }, "Booth"),
+        h("span", { class: "signal-from" }, t("console.signals.from")),
         h("strong", { class: "signal-label" }, words.label),
         h("span", { class: "signal-detail" }, words.detail),
         age,
@@ -53,7 +54,14 @@ export function createSignals(ctx) {
       if (!live) continue;
       visible += 1;
       const seconds = Math.max(0, Math.round((now - row.signal.raised_at) / 1000));
-      setText(row.age, seconds < 5 ? "just now" : seconds < 60 ? `${seconds} s ago` : `${Math.floor(seconds / 60)} min ago`);
+      setText(
+        row.age,
+        seconds < 5
+          ? t("console.signals.just_now")
+          : seconds < 60
+            ? t("console.signals.seconds_ago", { s: seconds })
+            : t("console.signals.minutes_ago", { m: Math.floor(seconds / 60) }),
+      );
     }
     region.hidden = visible === 0;
     if (clearAll) clearAll.hidden = visible < 2;
@@ -80,7 +88,7 @@ export function createSignals(ctx) {
       }
     }
     if (!clearAll) {
-      clearAll = h("button", { type: "button", class: "btn btn-small signal-clear-all" }, "Clear all signals");
+      clearAll = h("button", { type: "button", class: "btn btn-small signal-clear-all" }, t("console.signals.clear_all"));
       clearAll.addEventListener("click", () => clear(null));
     }
     if (region.lastElementChild !== clearAll) region.append(clearAll); // always last

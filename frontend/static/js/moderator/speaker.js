@@ -3,6 +3,7 @@
 
 import { formatClock, phaseOf, remainingMs } from "../client.js";
 import { fill, setText } from "../dom.js";
+import { t } from "../i18n.js";
 import { constituencyLabel, kindLabel, minutes } from "./format.js";
 import { whoDetails, whoTags } from "./who.js";
 
@@ -35,10 +36,10 @@ const sentence = (text) => {
  * The console re-derives no rule: the server's refusal, with its words, is the button's reason.
  */
 export function refusalFor(action, state) {
-  if (!state) return "Not connected yet.";
+  if (!state) return t("console.speaker.not_connected");
   const refusal = state.actions ? state.actions[ACTIONS[action]] : null;
   if (!refusal) return null;
-  return sentence(refusal.message || refusal.code || "Not possible now");
+  return sentence(refusal.message || refusal.code || t("console.speaker.not_possible"));
 }
 
 /** Mark a button unavailable without removing it from the tab order, and say why. */
@@ -70,12 +71,12 @@ export function createSpeakerPanel(ctx) {
 
   /** After a turn went on the record as not spoken: say so, and how to take it back. */
   const skipped = (name) => (ack) => {
-    if (ack) ctx.notices.show(`${name}'s turn is on the record as not spoken. Press U to undo.`, "info");
+    if (ack) ctx.notices.show(t("console.speaker.skipped", { name }), "info");
     return ack;
   };
   const speakerName = () => {
     const state = ctx.state();
-    return state && state.current ? state.current.name : "The speaker";
+    return state && state.current ? state.current.name : t("console.speaker.the_speaker");
   };
 
   const actions = {
@@ -125,12 +126,12 @@ export function createSpeakerPanel(ctx) {
         $("speaker-who").dataset.who = who;
       }
       setText($("speaker-kind"), kindLabel(current.kind));
-      setText($("speaker-note"), current.note ? `“${current.note}”` : "");
+      setText($("speaker-note"), current.note ? t("console.quoted", { text: current.note }) : "");
       $("speaker-kind").dataset.kind = current.kind;
     } else {
-      setText($("speaker-name"), "Nobody has the floor");
+      setText($("speaker-name"), t("console.speaker.nobody"));
       const first = state.queue[0];
-      setText($("speaker-org"), first ? "Call the next speaker when the room is ready." : "The queue is empty.");
+      setText($("speaker-org"), t(first ? "console.speaker.call_when_ready" : "console.speaker.queue_empty"));
       $("speaker-org").removeAttribute("title");
       fill($("speaker-who"));
       $("speaker-who").dataset.who = "";
@@ -140,7 +141,7 @@ export function createSpeakerPanel(ctx) {
     }
     const running = current && current.timer.state === "running";
     const paused = current && current.timer.state === "paused";
-    setText($("btn-toggle-label"), running ? "Pause" : paused ? "Resume" : "Start");
+    setText($("btn-toggle-label"), t(running ? "console.timer.pause" : paused ? "console.timer.resume" : "console.timer.start"));
     buttons.toggle.dataset.mode = running ? "pause" : paused ? "resume" : "start";
     for (const [action, button] of Object.entries(buttons)) setAvailable(button, refusalFor(action, state));
     // "did not speak" is about the speaker who has the floor: offered while someone has it
@@ -149,22 +150,25 @@ export function createSpeakerPanel(ctx) {
     renderPaused(state);
 
     const next = state.queue[0];
-    const onCall = state.settings.start_timer_on_call ? "timer starts on call" : "";
+    const onCall = state.settings.start_timer_on_call ? t("console.next.timer_on_call") : "";
     const back = state.paused;
-    setText($("btn-next-label"), back ? "Give the floor back" : "Call next");
+    setText($("btn-next-label"), t(back ? "console.next.give_back" : "console.next.call"));
     if (back) {
       // after an interposed turn the floor goes back to the paused speaker, not to the queue
       setText($("next-name"), back.name);
-      setText($("next-details"), `gets the floor back · then ${next ? next.name : "the queue is empty"}`);
+      setText(
+        $("next-details"),
+        next ? t("console.next.back_then", { name: next.name }) : t("console.next.back_then_empty"),
+      );
       return;
     }
-    setText($("next-name"), next ? next.name : "Nobody: the queue is empty");
+    setText($("next-name"), next ? next.name : t("console.next.nobody"));
     setText(
       $("next-details"),
       next
         ? [next.organisation, kindLabel(next.kind), minutes(next.allotted_ms), onCall].filter(Boolean).join(" · ")
         : current
-          ? "Call next ends this turn."
+          ? t("console.next.ends_turn")
           : "",
     );
   }
@@ -175,15 +179,25 @@ export function createSpeakerPanel(ctx) {
     const box = $("paused-box");
     box.hidden = !paused;
     card.dataset.interposed = paused ? "true" : "false";
-    setText($("speaker-heading"), paused ? `Interposed ${kindLabel(state.current.kind).toLowerCase()}` : "Has the floor");
+    const answer = state.current && state.current.kind === "answer";
+    setText(
+      $("speaker-heading"),
+      t(!paused ? "console.speaker.heading" : answer ? "console.speaker.interposed_answer" : "console.interpose.question"),
+    );
     if (!paused) return;
     setText($("paused-name"), paused.name);
     const left = remainingMs(paused.timer, ctx.conn.clock.now());
-    const timerWord = paused.timer.state === "idle" ? "timer not started" : "timer paused";
-    setText($("paused-time"), `${formatClock(left)} left · ${timerWord}`);
+    const idle = paused.timer.state === "idle";
+    setText(
+      $("paused-time"),
+      t(idle ? "console.paused.left_not_started" : "console.paused.left_paused", { time: formatClock(left) }),
+    );
     setText(
       $("paused-hint"),
-      `Ending this ${kindLabel(state.current.kind).toLowerCase()} gives the floor back to ${paused.name}: their timer stays paused, press ${paused.timer.state === "idle" ? "Start" : "Resume"} when they continue.`,
+      t(answer ? "console.paused.hint_answer" : "console.paused.hint_question", {
+        name: paused.name,
+        button: t(idle ? "console.timer.start" : "console.timer.resume"),
+      }),
     );
   }
 
@@ -198,25 +212,27 @@ export function createSpeakerPanel(ctx) {
       card.dataset.phase = "idle";
       card.dataset.timer = "none";
       bar.style.width = "0%";
-      setText(facts, next ? `Next turn: ${minutes(next.allotted_ms)}` : "No turn waiting");
+      setText(facts, next ? t("console.timer.next_turn", { time: minutes(next.allotted_ms) }) : t("console.timer.none_waiting"));
       return null;
     }
-    const t = current.timer;
-    const left = remainingMs(t, now);
+    const timerFacts = current.timer;
+    const left = remainingMs(timerFacts, now);
     const phase = phaseOf(left, state.settings);
     setText(timer, formatClock(left));
     const className = `timer phase-${phase}`;
     if (timer.className !== className) timer.className = className;
     card.dataset.phase = phase;
-    card.dataset.timer = t.state;
+    card.dataset.timer = timerFacts.state;
     // what is left, against the allotted time (or more, when time was added)
-    const scale = Math.max(t.allotted_ms, t.allotted_ms + t.added_ms);
+    const scale = Math.max(timerFacts.allotted_ms, timerFacts.allotted_ms + timerFacts.added_ms);
     const share = scale > 0 ? Math.min(1, Math.max(0, left / scale)) : 0;
     bar.style.width = `${(share * 100).toFixed(1)}%`;
-    const added = t.added_ms ? ` (${t.added_ms > 0 ? "+" : "−"}${minutes(Math.abs(t.added_ms))} adjusted)` : "";
-    const status = { idle: "Ready to start", running: "Running", paused: "Paused" }[t.state];
-    const over = left < 0 ? " · over time" : "";
-    setText(facts, `${status}${over} · ${minutes(t.allotted_ms)} allotted${added}`);
+    const delta = timerFacts.added_ms ? `${timerFacts.added_ms > 0 ? "+" : "−"}${minutes(Math.abs(timerFacts.added_ms))}` : "";
+    const status = { idle: "console.timer.ready", running: "console.timer.running", paused: "console.timer.paused" }[timerFacts.state];
+    const parts = [status ? t(status) : timerFacts.state];
+    if (left < 0) parts.push(t("console.timer.over"));
+    parts.push(t(delta ? "console.timer.allotted_adjusted" : "console.timer.allotted", { time: minutes(timerFacts.allotted_ms), delta }));
+    setText(facts, parts.join(" · "));
     return left;
   }
 

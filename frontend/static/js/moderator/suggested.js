@@ -6,6 +6,7 @@
 // moment later) the button waits: the order shown would not be the list's.
 
 import { fill, h, setText } from "../dom.js";
+import { plural, t } from "../i18n.js";
 import { constituencyLabel, turns } from "./format.js";
 import { setAvailable } from "./speaker.js";
 
@@ -14,19 +15,19 @@ const sentence = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) 
 
 /** Why this place: the server's `why`, with the counts it was picked on. */
 function whyText(item, person) {
-  if (item.why === "point_of_order") return "Point of order: first";
-  if (item.why === "arrival") return "In order of arrival";
+  if (item.why === "point_of_order") return t("console.suggested.point_of_order");
+  if (item.why === "arrival") return t("console.suggested.arrival");
   const region = person && (person.region || "").trim();
-  const where = person ? constituencyLabel(person.constituency) : "Their constituency";
-  const regionPart = region ? `, ${region} ${item.region_turns}` : "";
-  return `Least heard: ${where} ${turns(item.constituency_turns)} today${regionPart}`;
+  const where = person ? constituencyLabel(person.constituency) : t("console.suggested.their_constituency");
+  const words = { constituency: where, turns: turns(item.constituency_turns), region, n: item.region_turns };
+  return t(region ? "console.suggested.least_heard_region" : "console.suggested.least_heard", words);
 }
 
 /**
  * One suggested order: `scope` "requests" or "queue"; `ids` the element ids of its block, list,
  * note and button; `people(state)` the list it orders; `shown()` whether it is asked for now.
  */
-function createOrder(ctx, { scope, block, list, note, button, action, people, shown, arrivalWord, done }) {
+function createOrder(ctx, { scope, block, list, note, button, action, people, shown, from, done }) {
   let ids = []; // the ids shown, in their order: what Apply sends
 
   $(button).addEventListener("click", () => {
@@ -65,11 +66,11 @@ function createOrder(ctx, { scope, block, list, note, button, action, people, sh
           h(
             "span",
             { class: "suggested-who" },
-            h("span", { class: "suggested-name" }, person ? person.name : "…"),
+            h("bdi", { class: "suggested-name" }, person ? person.name : "…"),
             h("span", { class: "suggested-why" }, whyText(item, person)),
           ),
           moved
-            ? h("span", { class: "suggested-from", title: `${arrivalWord} #${item.arrival_position + 1}` }, `${arrivalWord} #${item.arrival_position + 1}`)
+            ? h("span", { class: "suggested-from", title: from(item.arrival_position + 1) }, from(item.arrival_position + 1))
             : null,
         );
       }),
@@ -79,18 +80,18 @@ function createOrder(ctx, { scope, block, list, note, button, action, people, sh
     $(button).dataset.waiting = String(waiting);
     setAvailable(
       $(button),
-      refusal ? sentence(refusal.message || refusal.code) : waiting ? "The suggestion is being brought up to date…" : null,
+      refusal ? sentence(refusal.message || refusal.code) : waiting ? t("console.suggested.updating_title") : null,
     );
     const inOrder = items.every((item) => item.position === item.arrival_position);
     setText(
       $(note),
       waiting
-        ? "Bringing the suggestion up to date…"
+        ? t("console.suggested.updating")
         : refusal
           ? sentence(refusal.message || refusal.code)
           : inOrder && scope === "queue"
-            ? "The queue is already in the suggested order."
-            : "Points of order first, then whoever has been heard least today. Undo takes it back in one step.",
+            ? t("console.suggested.in_order")
+            : t("console.suggested.how"),
     );
   }
 
@@ -116,8 +117,8 @@ export function createSuggested(ctx) {
     action: "apply_request_order",
     people: (state) => state.requests || [],
     shown: (current) => current.length >= 2,
-    arrivalWord: "asked",
-    done: (n) => `Approved ${n} requests in the suggested order. Press U to undo.`,
+    from: (n) => t("console.suggested.asked", { n }),
+    done: (n) => plural("console.suggested.approved", n),
   });
   const queue = createOrder(ctx, {
     scope: "queue",
@@ -128,8 +129,8 @@ export function createSuggested(ctx) {
     action: "apply_queue_order",
     people: (state) => state.queue,
     shown: () => queueAsked,
-    arrivalWord: "now",
-    done: () => "The queue is in the suggested order. Press U to undo.",
+    from: (n) => t("console.suggested.now", { n }),
+    done: () => t("console.suggested.queue_done"),
   });
 
   function render(state) {

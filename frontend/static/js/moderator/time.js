@@ -6,17 +6,63 @@
 // when that is no longer a moment ago.
 
 import { setText, timeOfDay } from "../dom.js";
+import { plural, t } from "../i18n.js";
 import { minutesSeconds, roundMinutes } from "./format.js";
 import { setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
 /** Figures older than this (the server refreshes them every 15 s) say when they held. */
 const STALE_MS = 30000;
+const MINUTE_MS = 60000;
 
 /** "running 7 min late" → "Running 7 min late". */
 const capital = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) : "");
-/** The server's words end in "late" when the segment is (or will be) late. */
-const toneOf = (words) => (!words ? "info" : /\blate$/.test(words) ? "late" : "ok");
+/** A schedule row's tone: late when the server's `timing` says the segment is (or will be). */
+const toneOf = (row) => (!row || !row.timing ? "info" : row.timing === "late" ? "late" : "ok");
+
+/** "7 min", "1 h 40 min", "2 h": a drift rounded to the minute, as the server writes it. */
+function driftAmount(ms) {
+  const total = Math.floor((Math.abs(ms) + MINUTE_MS / 2) / MINUTE_MS);
+  const hours = Math.floor(total / 60);
+  const rest = total % 60;
+  if (!hours) return t("staff.duration.min", { m: rest });
+  return rest ? t("staff.duration.h_min", { h: hours, mm: rest }) : t("console.duration.h", { h: hours });
+}
+
+/** The words for each kind of drift: [on time, late, early], by the segment's status. */
+const DRIFT = {
+  live: ["console.drift.on_time", "console.drift.running_late", "console.drift.early"],
+  ended: ["console.drift.ended_on_time", "console.drift.ended_late", "console.drift.ended_early"],
+  scheduled: ["console.drift.starts_on_time", "console.drift.starts_late", "console.drift.starts_early"],
+};
+
+/**
+ * A schedule row's drift ("running 7 min late", "starts on time") in the page's language: the
+ * server's `timing` says on time, late or early; its status and `drift_ms` give the words.
+ */
+function driftWords(row) {
+  if (!row || !row.timing) return "";
+  const keys = DRIFT[row.status] || DRIFT.live;
+  const which = { on_time: 0, late: 1, early: 2 }[row.timing] ?? 0;
+  return t(keys[which], { time: driftAmount(row.drift_ms || 0) });
+}
+
+/**
+ * Why the drift is measured from the day's start (a rehearsal, or the demo, on another day): the
+ * server's `begun` says whether it began, `shift_ms` by how much it is moved.
+ */
+function rehearsalWords(rehearsal) {
+  const now = !rehearsal.begun;
+  const after = rehearsal.shift_ms > 0;
+  const key = now
+    ? after
+      ? "console.time.rehearsal_after_now"
+      : "console.time.rehearsal_before_now"
+    : after
+      ? "console.time.rehearsal_after"
+      : "console.time.rehearsal_before";
+  return t(key, { time: driftAmount(rehearsal.shift_ms) });
+}
 
 export function createTime(ctx) {
   const perSpeakerButton = $("btn-per-speaker");
@@ -44,7 +90,7 @@ export function createTime(ctx) {
     if (perSpeakerMs === null) return;
     const each = minutesSeconds(perSpeakerMs);
     ctx.run({ type: "set_queue_times", duration_ms: perSpeakerMs }, { versioned: true }).then((ack) => {
-      if (ack) ctx.notices.show(`Each waiting speaker now has ${each}. Press U to undo.`, "info");
+      if (ack) ctx.notices.show(t("console.time.each_now", { time: each }), "info");
     });
   });
 
@@ -56,33 +102,35 @@ export function createTime(ctx) {
     box.removeAttribute("title");
     if (!row) {
       box.dataset.tone = "info";
-      setText($("lateness-text"), schedule() ? "No schedule" : "…");
+      setText($("lateness-text"), schedule() ? t("console.time.no_schedule") : "…");
       setText($("lateness-detail"), "");
       setText($("lateness-extra"), "");
       return;
     }
-    box.dataset.tone = toneOf(row.drift);
-    setText($("lateness-text"), row.drift ? capital(row.drift) : "No planned end");
-    let detail = "";
+    box.dataset.tone = toneOf(row);
+    setText($("lateness-text"), row.drift ? capital(driftWords(row)) : t("console.time.no_planned_end"));
     let extra = "";
+    const parts = [];
+    const planned = (at) => t("console.time.planned", { time: clock(at) });
     if (row.status === "live") {
       if (row.forecast_end_at != null) {
-        detail = `Ends ≈ ${clock(row.forecast_end_at)}`;
-        if (row.scheduled_end_at != null) detail += ` · planned ${clock(row.scheduled_end_at)}`;
+        parts.push(t("console.time.ends_about", { time: clock(row.forecast_end_at) }));
+        if (row.scheduled_end_at != null) parts.push(planned(row.scheduled_end_at));
       }
-      if (live) extra = `${roundMinutes(live.queue_needs_ms)} still to speak`;
+      if (live) extra = t("console.time.still_to_speak", { time: roundMinutes(live.queue_needs_ms) });
     } else if (row.status === "ended") {
-      if (row.actual_end_at != null) detail = `Ended ${clock(row.actual_end_at)}`;
-      if (row.scheduled_end_at != null) detail += `${detail ? " · " : ""}planned ${clock(row.scheduled_end_at)}`;
+      if (row.actual_end_at != null) parts.push(t("console.time.ended_at", { time: clock(row.actual_end_at) }));
+      if (row.scheduled_end_at != null) parts.push(planned(row.scheduled_end_at));
     } else if (row.forecast_start_at != null) {
-      detail = `Starts ≈ ${clock(row.forecast_start_at)}`;
-      if (row.scheduled_start_at != null) detail += ` · planned ${clock(row.scheduled_start_at)}`;
+      parts.push(t("console.time.starts_about", { time: clock(row.forecast_start_at) }));
+      if (row.scheduled_start_at != null) parts.push(planned(row.scheduled_start_at));
     }
+    const detail = parts.join(" · ");
     // a rehearsal (or the demo) on another day: the drift is measured from its start
     const rehearsal = schedule() && schedule().rehearsal;
     if (rehearsal) {
-      box.title = capital(rehearsal.words);
-      extra = extra ? `${extra} · rehearsal timing` : "Rehearsal timing";
+      box.title = rehearsalWords(rehearsal);
+      extra = extra ? `${extra} · ${t("console.time.rehearsal")}` : capital(t("console.time.rehearsal"));
     }
     setText($("lateness-detail"), detail);
     setText($("lateness-extra"), extra);
@@ -101,25 +149,29 @@ export function createTime(ctx) {
     let text;
     if (live.time_left_ms == null) {
       strip.dataset.tone = "info";
-      text = `The queue needs ${needs}. The segment has no planned end.`;
+      text = t("console.time.needs_no_end", { needs });
     } else if (live.fits) {
       strip.dataset.tone = "ok";
-      text = `The queue fits: it needs ${needs}, ${roundMinutes(live.time_left_ms)} left.`;
+      text = t("console.time.fits", { needs, left: roundMinutes(live.time_left_ms) });
     } else {
       strip.dataset.tone = "late";
-      const left = live.time_left_ms > 0 ? `the ${roundMinutes(live.time_left_ms)} left` : "the planned end";
-      text = `The queue needs ${needs}: ${roundMinutes(live.over_ms)} over ${left}.`;
+      const words = { needs, over: roundMinutes(live.over_ms), left: roundMinutes(live.time_left_ms) };
+      text = t(live.time_left_ms > 0 ? "console.time.over_left" : "console.time.over_end", words);
     }
     setText($("queue-time-text"), text);
     perSpeakerMs = live.per_speaker_ms;
     $("per-speaker").hidden = perSpeakerMs == null || !live.per_speaker;
     if (perSpeakerMs == null) return;
-    setText($("per-speaker-text"), live.per_speaker);
-    setText(perSpeakerButton, `Give each ${minutesSeconds(perSpeakerMs)}`);
+    // the server's sentence, in the page's words: how many wait, the time each, the planned end
+    setText(
+      $("per-speaker-text"),
+      plural("console.time.per_speaker", live.queued, { each: minutesSeconds(perSpeakerMs), finish: live.finish }),
+    );
+    setText(perSpeakerButton, t("console.time.give_each", { time: minutesSeconds(perSpeakerMs) }));
     const refusal = state.actions ? state.actions.set_queue_times : null;
     setAvailable(perSpeakerButton, refusal ? capital(refusal.message || refusal.code) : null);
     if (!refusal) {
-      perSpeakerButton.title = "Points of order and rights of reply keep their time. Undo takes it back.";
+      perSpeakerButton.title = t("console.time.give_each_title");
     }
   }
 
@@ -131,16 +183,17 @@ export function createTime(ctx) {
       if (!line) continue;
       const row = day && day.segments.find((r) => r.segment_id === item.dataset.segmentId);
       let text = "";
+      const drift = driftWords(row);
       if (row && row.status === "scheduled" && row.forecast_start_at != null) {
-        text = `≈ ${clock(row.forecast_start_at)}${row.drift ? ` · ${row.drift}` : ""}`;
+        text = [`≈ ${clock(row.forecast_start_at)}`, drift].filter(Boolean).join(" · ");
       } else if (row && row.status === "live" && row.forecast_end_at != null) {
-        text = `ends ≈ ${clock(row.forecast_end_at)}${row.drift ? ` · ${row.drift}` : ""}`;
+        text = [t("console.time.forecast_ends", { time: clock(row.forecast_end_at) }), drift].filter(Boolean).join(" · ");
       } else if (row && row.status === "ended" && row.drift) {
-        text = row.drift;
+        text = drift;
       }
       setText(line, text);
       line.hidden = !text;
-      line.dataset.tone = toneOf(row && row.drift);
+      line.dataset.tone = toneOf(row);
     }
   }
 
@@ -164,7 +217,7 @@ export function createTime(ctx) {
         second: "2-digit",
         timeZone: zone(),
       }).format(day.as_of_at);
-      setText(line, `as of ${at}`);
+      setText(line, t("console.time.as_of", { time: at }));
     }
   }
 

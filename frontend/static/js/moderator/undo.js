@@ -3,12 +3,57 @@
 // Taking back a segment's start or end changes which segment is live: that one asks twice.
 
 import { setText } from "../dom.js";
+import { currentLanguage, t } from "../i18n.js";
 import { refusalFor, setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
 const CONFIRM_MS = 4000;
 /** Commands whose undo moves the live segment: the button asks "are you sure?" first. */
 const ASK_FIRST = new Set(["start_segment", "end_segment"]);
+
+/** What undo takes back, by the command it undoes, in words for a page not in English. */
+const COMMANDS = {
+  start_segment: "console.undo.what.start_segment",
+  end_segment: "console.undo.what.end_segment",
+  approve_request: "console.undo.what.approve_request",
+  decline_request: "console.undo.what.decline_request",
+  add_speaker: "console.undo.what.add_speaker",
+  move_entry: "console.undo.what.move_entry",
+  remove_entry: "console.undo.what.remove_entry",
+  readd_last_speaker: "console.undo.what.readd_last_speaker",
+  edit_entry: "console.undo.what.edit_entry",
+  apply_order: "console.undo.what.apply_order",
+  set_queue_times: "console.undo.what.set_queue_times",
+  set_floor_mode: "console.undo.what.set_floor_mode",
+  close_list: "console.undo.what.close_list",
+  reopen_list: "console.undo.what.reopen_list",
+  set_queue_cap: "console.undo.what.set_queue_cap",
+  set_default_time: "console.undo.what.set_default_time",
+  set_thresholds: "console.undo.what.set_thresholds",
+  set_budget: "console.undo.what.set_budget",
+  set_points_of_order: "console.undo.what.set_points_of_order",
+  set_start_timer_on_call: "console.undo.what.set_start_timer_on_call",
+  call_next: "console.undo.what.call_next",
+  end_turn: "console.undo.what.end_turn",
+  interpose: "console.undo.what.interpose",
+  start_timer: "console.undo.what.start_timer",
+  pause_timer: "console.undo.what.pause_timer",
+  resume_timer: "console.undo.what.resume_timer",
+  adjust_time: "console.undo.what.adjust_time",
+  reset_timer: "console.undo.what.reset_timer",
+  set_message: "console.undo.what.set_message",
+  clear_message: "console.undo.what.clear_message",
+  set_notes: "console.undo.what.set_notes",
+};
+
+/**
+ * What the next undo takes back. The server names it in English, with whom it concerns ("calling
+ * Panellist 1"): an English page shows that; another language names the command in its own words.
+ */
+function undoWhat(undo) {
+  if (currentLanguage() === "en" && undo.label) return undo.label;
+  return t(Object.hasOwn(COMMANDS, undo.command) ? COMMANDS[undo.command] : "console.undo.what.other");
+}
 
 export function createUndo(ctx) {
   const button = $("btn-undo");
@@ -34,17 +79,18 @@ export function createUndo(ctx) {
     }
     // read now: updates patch the state in place, so by the ack `state.undo` names the one after
     const { label: undoing, command } = state.undo;
+    const what = undoWhat(state.undo);
     if (ASK_FIRST.has(command) && !(armed && armed.label === undoing)) {
       disarm();
       armed = { label: undoing, timer: setTimeout(disarm, CONFIRM_MS) };
       button.dataset.armed = "true";
-      setText(label, `Confirm: undo ${undoing}`);
-      ctx.notices.show(`Undoing ${undoing} changes which segment is live. Press U or the button again to confirm.`, "warning");
+      setText(label, t("console.undo.confirm", { what }));
+      ctx.notices.show(t("console.undo.asking", { what }), "warning");
       return null;
     }
     disarm();
     return ctx.run({ type: "undo" }, { versioned: true }).then((ack) => {
-      if (ack) ctx.notices.show(`Undone: ${undoing}.`, "info");
+      if (ack) ctx.notices.show(t("console.undo.done", { what }), "info");
       return ack;
     });
   }
@@ -59,11 +105,11 @@ export function createUndo(ctx) {
       armed = null;
       button.dataset.armed = "false";
     }
-    if (!armed) setText(label, next ? `Undo ${next.label}` : "Undo");
+    if (!armed) setText(label, next ? t("console.undo.label", { what: undoWhat(next) }) : t("console.undo.button"));
     button.dataset.command = next ? next.command : "";
     const reason = refusalFor("undo", state);
     setAvailable(button, reason);
-    if (!reason && next) button.title = `Undo ${next.label} (U)`;
+    if (!reason && next) button.title = t("console.undo.title", { what: undoWhat(next) });
     // visible: why not (the server's refusal, naming the command), or that there is nothing yet
     setText(reasonLine, reason || "");
     reasonLine.dataset.tone = !reason ? "none" : next ? "refused" : "empty";

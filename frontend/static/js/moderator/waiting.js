@@ -3,6 +3,7 @@
 // or to drop them (asked twice). carry_queue goes to the ended segment; the server says who goes.
 
 import { h } from "../dom.js";
+import { plural, t } from "../i18n.js";
 import { speakers } from "./format.js";
 import { confirmingButton } from "./programme.js";
 
@@ -28,8 +29,8 @@ export function createWaiting(ctx) {
       if (!ack) return;
       ctx.notices.show(
         target
-          ? `The speakers waiting in “${waiting.title}” are now in “${target.title}”.`
-          : `The speakers waiting in “${waiting.title}” were dropped.`,
+          ? t("console.waiting.carried", { from: waiting.title, to: target.title })
+          : t("console.waiting.dropped", { from: waiting.title }),
         "info",
       );
     });
@@ -38,8 +39,8 @@ export function createWaiting(ctx) {
   function build(waiting, target) {
     const count = waiting.queued + waiting.pending;
     const parts = [];
-    if (waiting.queued) parts.push(`${waiting.queued} in the queue`);
-    if (waiting.pending) parts.push(`${waiting.pending} ${waiting.pending === 1 ? "request" : "requests"} not yet approved`);
+    if (waiting.queued) parts.push(plural("console.waiting.queued", waiting.queued));
+    if (waiting.pending) parts.push(plural("console.waiting.pending", waiting.pending));
     const actions = [];
     if (target) {
       const go = h(
@@ -47,23 +48,23 @@ export function createWaiting(ctx) {
         {
           type: "button",
           class: "btn btn-primary btn-small waiting-carry",
-          title: `Carry them to “${target.title}”, after its own queue`,
-          "aria-label": `Carry them to ${target.title}`,
+          title: t("console.waiting.carry_title", { title: target.title }),
+          "aria-label": t("console.waiting.carry_name", { title: target.title }),
         },
-        h("span", { class: "waiting-carry-label" }, `Carry them to “${target.title}”`),
+        h("span", { class: "waiting-carry-label" }, t("console.waiting.carry", { title: target.title })),
       );
       go.addEventListener("click", () => carry(waiting, target));
       actions.push(go);
     }
-    const who = `the ${speakers(count)} waiting in ${waiting.title}`;
+    const who = { speakers: speakers(count), title: waiting.title };
     const drop = confirmingButton(
-      "Drop them",
-      "Confirm: drop them",
+      t("console.waiting.drop"),
+      t("console.waiting.drop_confirm"),
       "btn btn-danger btn-small",
       () => carry(waiting, null),
       () => true,
       // a screen reader hears that the next press drops them, as the programme's buttons say
-      { name: `Drop ${who}`, armedName: `Confirm: drop them: ${who}` },
+      { name: t("console.waiting.drop_name", who), armedName: t("console.waiting.drop_confirm_name", who) },
     );
     actions.push(drop);
     return h(
@@ -72,8 +73,8 @@ export function createWaiting(ctx) {
       h(
         "p",
         { class: "waiting-text" },
-        h("strong", {}, `${speakers(count)} still waiting in “${waiting.title}”`),
-        h("span", { class: "waiting-detail" }, `, which has ended — ${parts.join(", ")}.`),
+        h("strong", {}, t("console.waiting.still", who)),
+        h("span", { class: "waiting-detail" }, t("console.waiting.detail", { parts: parts.join(t("console.list_separator")) })),
       ),
       h("div", { class: "waiting-actions" }, actions),
     );

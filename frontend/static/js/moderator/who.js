@@ -3,6 +3,7 @@
 // only in the tooltip, never in the row's text.
 
 import { h } from "../dom.js";
+import { t } from "../i18n.js";
 import { GENDER_OF_ONE, constituencyLabel, languageName, languageTag } from "./format.js";
 
 /** The floor language tag and, for someone taking part from elsewhere, the remote marker. */
@@ -13,14 +14,14 @@ export function whoTags(person) {
     tags.push(
       h(
         "span",
-        { class: "lang-tag", title: `Floor language: ${name}`, dataset: { language: person.language } },
+        { class: "lang-tag", title: t("who.floor_language", { language: name }), dataset: { language: person.language } },
         h("span", { "aria-hidden": "true" }, languageTag(person.language)),
-        h("span", { class: "visually-hidden" }, `speaks ${name}`),
+        h("span", { class: "visually-hidden" }, t("console.who.speaks", { language: name })),
       ),
     );
   }
   if (person.attendance === "remote") {
-    tags.push(h("span", { class: "remote-tag", title: "Takes the floor remotely" }, "Remote"));
+    tags.push(h("span", { class: "remote-tag", title: t("console.who.remote_title") }, t("who.remote")));
   }
   return tags;
 }
@@ -30,8 +31,10 @@ export function whoDetails(person) {
   const region = (person.region || "").trim();
   const text = [person.organisation, constituencyLabel(person.constituency), region].filter(Boolean).join(" · ");
   const facts = [
-    region ? `Region: ${region}` : "Region not stated",
-    person.gender ? `Gender: ${GENDER_OF_ONE[person.gender] || person.gender}` : "Gender not stated",
+    region ? t("console.who.region", { region }) : t("console.who.no_region"),
+    person.gender
+      ? t("console.who.gender", { gender: GENDER_OF_ONE[person.gender] || person.gender })
+      : t("console.who.no_gender"),
   ];
   return { text, title: facts.join(" · ") };
 }

@@ -3,7 +3,8 @@
 // public live page (its link and QR code, published or withdrawn: withdrawing asks first).
 
 import { setText } from "../dom.js";
-import { confirmAction, copyField } from "./util.js";
+import { t } from "../i18n.js";
+import { confirmAction, copyField, isolate } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,9 +28,9 @@ export function createEventSection(desk) {
     fields.timezone.value = event ? event.timezone : Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
     const languages = event ? event.languages : ["en", "fr", "es", "ar", "zh", "ru"];
     for (const box of form.querySelectorAll('input[name="languages"]')) box.checked = languages.includes(box.value);
-    setText($("event-form-submit"), event ? "Save changes" : "Create the event");
+    setText($("event-form-submit"), t(event ? "desk.event.save_changes" : "desk.event.create"));
     $("event-form-cancel").hidden = Boolean(event) || !desk.events.length;
-    setText($("event-form-status"), event ? "" : "New");
+    setText($("event-form-status"), event ? "" : t("desk.event.new_tag"));
     $("join-panel").hidden = !event;
     $("live-panel").hidden = !event;
     $("record-panel").hidden = !event;
@@ -59,18 +60,13 @@ export function createEventSection(desk) {
     if ($("live-qr").getAttribute("src") !== source) $("live-qr").src = source;
     const state = $("live-state");
     state.dataset.state = published ? "published" : "off";
-    setText(state, published ? "Published" : "Not published");
+    setText(state, t(published ? "desk.live.published" : "desk.live.not_published"));
     $("live-panel").dataset.published = published ? "yes" : "no";
     const toggle = $("live-toggle");
-    setText(toggle, published ? "Withdraw the live page…" : "Publish the live page");
+    setText(toggle, t(published ? "desk.live.withdraw" : "desk.live.publish"));
     toggle.className = `btn btn-small ${published ? "btn-danger" : "btn-primary"}`;
     toggle.setAttribute("aria-haspopup", published ? "dialog" : "false");
-    setText(
-      $("live-hint"),
-      published
-        ? "Anyone with the link sees the floor now. Withdrawing takes it down at once: the pages open then say it is not published."
-        : "Off until you publish it. Withdrawing takes it down at once: the pages open then say it is not published.",
-    );
+    setText($("live-hint"), t(published ? "desk.live.hint_on" : "desk.live.hint_off"));
   }
 
   function renderJoin(event) {
@@ -102,7 +98,7 @@ export function createEventSection(desk) {
     event.preventDefault();
     const data = body();
     if (!data.languages.length) {
-      desk.notices.show("Choose at least one language of the hearing.", "warning");
+      desk.notices.show(t("desk.event.no_language"), "warning");
       return;
     }
     const submit = $("event-form-submit");
@@ -110,13 +106,13 @@ export function createEventSection(desk) {
     try {
       if (desk.event) {
         desk.event = await desk.call("PATCH", `/events/${encodeURIComponent(desk.event.id)}`, data);
-        desk.notices.show("The event is saved.");
+        desk.notices.show(t("desk.event.saved"));
         desk.changed("event");
       } else {
         const made = await desk.call("POST", "/events", data);
         desk.events.push(made);
         await desk.selectEvent(made.id, "programme");
-        desk.notices.show("The event is made. Next: its programme.");
+        desk.notices.show(t("desk.event.made"));
       }
     } catch {
       // shown by desk.call
@@ -134,19 +130,19 @@ export function createEventSection(desk) {
     document.body.append(field);
     const copied = await copyField(field);
     field.remove();
-    desk.notices.show(copied ? "The join link is copied." : "Select the link and copy it.");
+    desk.notices.show(t(copied ? "desk.join.copied" : "desk.copy_failed"));
   });
 
   $("join-rotate").addEventListener("click", async () => {
     const sure = await confirmAction({
-      title: "Rotate the join code?",
-      text: "The join link and QR code change now: the old ones stop working at once, on every poster and screen. Delegates who already joined stay in; the room display shows the new QR code by itself.",
-      ok: "Rotate the join code",
+      title: t("desk.join.rotate_title"),
+      text: t("desk.join.rotate_text"),
+      ok: t("desk.join.rotate_ok"),
     });
     if (!sure) return;
     try {
       desk.event = await desk.call("POST", `/events/${encodeURIComponent(desk.event.id)}/join-code`);
-      desk.notices.show(`The new join code is ${desk.event.join_code}.`);
+      desk.notices.show(t("desk.join.rotated", { code: isolate(desk.event.join_code, { ltr: true }) }));
       desk.changed("event");
     } catch {
       // shown by desk.call
@@ -160,16 +156,16 @@ export function createEventSection(desk) {
     document.body.append(field);
     const copied = await copyField(field);
     field.remove();
-    desk.notices.show(copied ? "The live page's link is copied." : "Select the link and copy it.");
+    desk.notices.show(t(copied ? "desk.live.copied" : "desk.copy_failed"));
   });
 
   $("live-toggle").addEventListener("click", async () => {
     const publish = !desk.event.live_published;
     if (!publish) {
       const sure = await confirmAction({
-        title: "Withdraw the public live page?",
-        text: "It goes off at once: every page open on it now says it is not published. You can publish it again later; the link stays the same.",
-        ok: "Withdraw the live page",
+        title: t("desk.live.withdraw_title"),
+        text: t("desk.live.withdraw_text"),
+        ok: t("desk.live.withdraw_ok"),
       });
       if (!sure) return;
     }
@@ -177,7 +173,7 @@ export function createEventSection(desk) {
     toggle.disabled = true;
     try {
       desk.event = await desk.call("PATCH", `/events/${encodeURIComponent(desk.event.id)}`, { live_published: publish });
-      desk.notices.show(publish ? "The live page is published: anyone with its link can follow the floor." : "The live page is withdrawn.");
+      desk.notices.show(t(publish ? "desk.live.published_notice" : "desk.live.withdrawn_notice"));
       desk.changed("event");
     } catch {
       // shown by desk.call

@@ -5,7 +5,8 @@
 
 import { api } from "../client.js";
 import { h, setText } from "../dom.js";
-import { ROLES, confirmAction, copyField, dayAndTime, svgImage } from "./util.js";
+import { currentLanguage, plural, t } from "../i18n.js";
+import { confirmAction, copyField, dayAndTime, isolate, roleLabel, svgImage } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,34 +20,35 @@ export function createLinks(desk) {
   }
 
   function state(link) {
-    if (link.revoked_at) return ["revoked", "Revoked"];
-    if (link.expires_at !== null && link.expires_at <= Date.now()) return ["expired", "Expired"];
-    return ["active", "Active"];
+    if (link.revoked_at) return ["revoked", t("desk.link_state.revoked")];
+    if (link.expires_at !== null && link.expires_at <= Date.now()) return ["expired", t("desk.link_state.expired")];
+    return ["active", t("desk.link_state.active")];
   }
 
   function render() {
     if (!desk.event) return;
     const today = desk.event.date;
     const links = [...desk.links].reverse(); // newest first
-    setText($("links-count"), `${desk.links.filter((l) => state(l)[0] === "active").length} active`);
+    setText($("links-count"), plural("desk.links.active_count", desk.links.filter((l) => state(l)[0] === "active").length));
     $("links-empty").hidden = links.length > 0;
     $("links-rows").replaceChildren(
       ...links.map((link) => {
         const [code, word] = state(link);
-        const what = `${ROLES[link.role] || link.role}${link.label ? ` (${link.label})` : ""}`;
+        const role = roleLabel(link.role);
+        const what = link.label ? t("desk.links.role_and_label", { role, label: link.label }) : role;
         return h(
           "tr",
           { dataset: { linkId: link.id, state: code } },
-          h("td", {}, ROLES[link.role] || link.role),
-          h("td", { dir: "auto" }, link.label),
+          h("td", {}, role),
+          h("td", {}, h("bdi", {}, link.label)),
           h("td", {}, dayAndTime(link.created_at_local, today)),
-          h("td", {}, link.expires_at_local ? dayAndTime(link.expires_at_local, today) : "Never"),
+          h("td", {}, link.expires_at_local ? dayAndTime(link.expires_at_local, today) : t("desk.links.never")),
           h("td", {}, h("span", { class: "state-tag", dataset: { state: code } }, word)),
           h(
             "td",
             { class: "actions" },
             code === "active"
-              ? h("button", { type: "button", class: "btn btn-small btn-danger", "aria-label": `Revoke ${what}`, onclick: () => revoke(link, what) }, "Revoke")
+              ? h("button", { type: "button", class: "btn btn-small btn-danger", "aria-label": t("desk.links.revoke_label", { what }), onclick: () => revoke(link, what) }, t("desk.links.revoke"))
               : null,
           ),
         );
@@ -56,14 +58,14 @@ export function createLinks(desk) {
 
   async function revoke(link, what) {
     const sure = await confirmAction({
-      title: `Revoke ${what}?`,
-      text: "Every screen open with this link stops at once and says the link no longer works. Make a new link for it if it is still needed.",
-      ok: "Revoke the link",
+      title: t("desk.links.revoke_title", { what: isolate(what) }),
+      text: t("desk.links.revoke_text"),
+      ok: t("desk.links.revoke_ok"),
     });
     if (!sure) return;
     try {
       await desk.call("DELETE", `${path()}/${encodeURIComponent(link.id)}`);
-      desk.notices.show(`${what}: revoked.`);
+      desk.notices.show(t("desk.links.revoked", { what: isolate(what) }));
       await load();
     } catch {
       // shown by desk.call
@@ -73,14 +75,16 @@ export function createLinks(desk) {
   /** One way in: its name, the full address with Copy and Open, and its QR code. */
   function door(title, url, svg, { open = true } = {}) {
     // the whole address, wrapped: a key is long, and it is what the screen needs
-    const field = h("textarea", { class: "minted-url", rows: "4", readonly: true, "aria-label": `${title}: link`, spellcheck: "false" });
+    const field = h("textarea", { class: "minted-url", rows: "4", readonly: true, dir: "ltr", "aria-label": t("desk.door.link_label", { title }), spellcheck: "false" });
     field.value = url;
-    const copy = h("button", { type: "button", class: "btn btn-small" }, "Copy");
-    copy.addEventListener("click", async () => desk.notices.show((await copyField(field)) ? `${title}: link copied.` : "Select the link and copy it."));
+    const copy = h("button", { type: "button", class: "btn btn-small" }, t("desk.door.copy"));
+    copy.addEventListener("click", async () =>
+      desk.notices.show((await copyField(field)) ? t("desk.door.copied", { title }) : t("desk.copy_failed")),
+    );
     return h(
       "div",
       { class: "door" },
-      svg ? svgImage(svg, `QR code of the ${title.toLowerCase()} link`) : null,
+      svg ? svgImage(svg, t("desk.door.qr_alt", { title: title.toLocaleLowerCase(currentLanguage()) })) : null,
       h(
         "div",
         { class: "door-text" },
@@ -90,7 +94,7 @@ export function createLinks(desk) {
           "p",
           { class: "door-actions" },
           copy,
-          open ? h("a", { class: "btn btn-small", href: url, target: "_blank", rel: "noopener" }, "Open") : null,
+          open ? h("a", { class: "btn btn-small", href: url, target: "_blank", rel: "noopener" }, t("desk.door.open")) : null,
         ),
       ),
     );
@@ -98,24 +102,27 @@ export function createLinks(desk) {
 
   function card(link) {
     const base = location.origin;
-    const label = link.label ? ` · ${link.label}` : "";
+    const role = roleLabel(link.role);
     const doors = [];
     if (link.role === "display") {
-      doors.push(door("Room display", base + link.url, link.qr_svg));
-      doors.push(door("Speaker clock", base + link.clock_url, link.clock_qr_svg));
+      doors.push(door(t("identify.display"), base + link.url, link.qr_svg));
+      doors.push(door(t("identify.clock"), base + link.clock_url, link.clock_qr_svg));
     } else if (link.role === "device") {
-      doors.push(door("Button box: actions", base + link.url, null, { open: false }));
-      doors.push(door("Button box: Bearer token", link.token, null, { open: false }));
+      doors.push(door(t("desk.door.device_actions"), base + link.url, null, { open: false }));
+      doors.push(door(t("desk.door.device_token"), link.token, null, { open: false }));
     } else {
-      doors.push(door(ROLES[link.role] || link.role, base + link.url, link.qr_svg));
+      doors.push(door(role, base + link.url, link.qr_svg));
     }
-    const expiry = link.expires_at_local ? `expires ${dayAndTime(link.expires_at_local, desk.event.date)}` : "does not expire";
-    const close = h("button", { type: "button", class: "notice-close", "aria-label": "Put this link away" }, "×");
+    const shown = link.expires_at_local
+      ? t("desk.minted.hint_expires", { when: isolate(dayAndTime(link.expires_at_local, desk.event.date)) })
+      : t("desk.minted.hint_never");
+    const close = h("button", { type: "button", class: "notice-close", "aria-label": t("desk.minted.close") }, "×");
+    const title = link.label ? [role, " · ", h("bdi", {}, link.label)] : [role];
     const item = h(
       "section",
-      { class: "minted-card", dataset: { role: link.role, linkId: link.id }, "aria-label": `New link: ${ROLES[link.role] || link.role}${label}` },
-      h("div", { class: "minted-head" }, h("p", { class: "minted-title" }, `${ROLES[link.role] || link.role}${label}`), close),
-      h("p", { class: "hint" }, `Shown once: open it, scan it or copy it now. It ${expiry}.`),
+      { class: "minted-card", dataset: { role: link.role, linkId: link.id }, "aria-label": t("desk.minted.label", { what: link.label ? `${role} · ${link.label}` : role }) },
+      h("div", { class: "minted-head" }, h("p", { class: "minted-title" }, title), close),
+      h("p", { class: "hint" }, shown),
       doors,
     );
     close.addEventListener("click", () => item.remove());

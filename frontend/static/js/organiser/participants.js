@@ -1,20 +1,33 @@
 // The participants: the list with a search, and the secretariat's spreadsheet in and out. An
 // import is previewed first (the server's dry run: every row checked, nothing written), with each
 // refused row's problems by row, as the spreadsheet numbers it, and column; it is imported only
-// when no row is refused, all rows at once. Exports are the same columns, CSV or XLSX.
+// when no row is refused, all rows at once. Exports are the same columns, CSV or XLSX. A row is
+// corrected in place (a misspelt name, the wrong organisation): PATCH /participants/{id}, which
+// the server carries to every segment that shows them.
 
 import { ApiError, api } from "../client.js";
 import { h, setText } from "../dom.js";
-import { constituencyLabel, languageName } from "../moderator/format.js";
-import { sentence } from "./util.js";
+import { CONSTITUENCIES, FLOOR_LANGUAGES, constituencyLabel, floorLanguageName, plural, t } from "../i18n.js";
+import { isolate, sentence } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 const SHOWN = 200; // rows drawn at once; the search finds the rest
-const STATUS = { new: "New", registered: "Already registered", refused: "Refused" };
+
+/** A row's verdict in the import's preview: new, already registered or refused. */
+function rowStatus(code) {
+  const words = {
+    new: t("desk.import_status.new"),
+    registered: t("desk.import_status.registered"),
+    refused: t("desk.import_status.refused"),
+  };
+  return words[code] || code;
+}
 
 export function createParticipants(desk) {
   let chosen = null; // the file being previewed
   let report = null;
+  let correcting = null; // the id of the participant whose correction form is open
+  let openRow = null; // its form's row, kept across redraws so nothing typed is lost
 
   const path = () => `/events/${encodeURIComponent(desk.event.id)}/participants`;
 
@@ -41,26 +54,151 @@ export function createParticipants(desk) {
       : people;
     setText(
       $("participants-count"),
-      query ? `${matching.length} of ${people.length}` : `${people.length} registered`,
+      query
+        ? t("desk.participants.matching", { shown: matching.length, count: people.length })
+        : plural("desk.participants.registered", people.length),
     );
     $("participants-empty").hidden = people.length > 0;
     $("participants-rows").replaceChildren(
-      ...matching.slice(0, SHOWN).map((p) =>
+      ...matching.slice(0, SHOWN).flatMap((p) => [
         h(
           "tr",
           { dataset: { participantId: p.id } },
           h("td", {}, h("span", { class: "person-name", dir: "auto" }, p.name), p.title ? h("span", { class: "person-title", dir: "auto" }, p.title) : null),
-          h("td", { dir: "auto" }, p.organisation),
+          h("td", {}, h("bdi", {}, p.organisation)),
           h("td", {}, constituencyLabel(p.constituency)),
-          h("td", { dir: "auto" }, p.region),
-          h("td", {}, languageName(p.language)),
-          h("td", {}, p.attendance === "remote" ? "Remote" : "In the room"),
+          h("td", {}, h("bdi", {}, p.region)),
+          h("td", {}, floorLanguageName(p.language)),
+          h("td", {}, p.attendance === "remote" ? t("who.remote") : t("who.in_room")),
+          h(
+            "td",
+            { class: "actions" },
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-quiet correct-open",
+                "aria-expanded": String(correcting === p.id),
+                "aria-label": t("desk.correct.open_label", { name: isolate(p.name) }),
+                onclick: () => toggleCorrection(p.id),
+              },
+              t("desk.correct.open"),
+            ),
+          ),
         ),
-      ),
+        correcting === p.id ? (openRow ||= correctionRow(p)) : null,
+      ]),
     );
     const more = $("participants-more");
     more.hidden = matching.length <= SHOWN;
-    setText(more, `Showing the first ${SHOWN} of ${matching.length}: search to find the others.`);
+    setText(more, t("desk.participants.more", { shown: SHOWN, count: matching.length }));
+  }
+
+  // --- a correction -----------------------------------------------------------------------------
+
+  function toggleCorrection(id) {
+    correcting = correcting === id ? null : id;
+    openRow = null;
+    render();
+    const opened = correcting && document.querySelector(`#participants-rows .correct-form [name="name"]`);
+    if (opened) opened.focus();
+    else document.querySelector(`#participants-rows tr[data-participant-id="${CSS.escape(id)}"] .correct-open`)?.focus();
+  }
+
+  function field(label, control) {
+    control.id = `correct-${control.name}`;
+    return h("div", { class: "correct-field" }, h("label", { for: control.id }, label), control);
+  }
+
+  function choice(name, value, options) {
+    return h(
+      "select",
+      { name },
+      options.map(([code, label]) => h("option", { value: code, selected: code === value }, label)),
+    );
+  }
+
+  /** The form under a participant's row: their particulars, as registered, to correct. */
+  function correctionRow(p) {
+    const text = (name, value, max) => h("input", { type: "text", name, value: value || "", maxlength: max, dir: "auto", autocomplete: "off" });
+    const message = h("p", { class: "correct-message", role: "status", dir: "auto" });
+    const form = h(
+      "form",
+      { class: "correct-form", "aria-label": t("desk.correct.heading", { name: isolate(p.name) }), novalidate: true },
+      h("p", { class: "hint" }, t("desk.correct.hint")),
+      h(
+        "div",
+        { class: "correct-grid" },
+        field(t("desk.field.name"), Object.assign(text("name", p.name, 120), { required: true })),
+        field(t("desk.correct.person_title"), text("title", p.title, 120)),
+        field(t("desk.participants.organisation"), text("organisation", p.organisation, 160)),
+        field(
+          t("desk.participants.constituency"),
+          choice("constituency", p.constituency, CONSTITUENCIES.map((code) => [code, constituencyLabel(code)])),
+        ),
+        field(t("desk.participants.region"), text("region", p.region, 80)),
+        field(
+          t("desk.participants.language"),
+          choice("language", p.language, FLOOR_LANGUAGES.map((code) => [code, floorLanguageName(code)])),
+        ),
+        field(
+          t("desk.participants.attendance"),
+          choice("attendance", p.attendance, [
+            ["in_room", t("who.in_room")],
+            ["remote", t("who.remote")],
+          ]),
+        ),
+      ),
+      h(
+        "div",
+        { class: "correct-actions" },
+        h("button", { type: "submit", class: "btn btn-primary" }, t("desk.correct.save")),
+        h("button", { type: "button", class: "btn btn-quiet", onclick: () => toggleCorrection(p.id) }, t("desk.correct.cancel")),
+      ),
+      message,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      saveCorrection(p, form, message);
+    });
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") toggleCorrection(p.id);
+    });
+    return h("tr", { class: "correct-row" }, h("td", { colspan: "7" }, form));
+  }
+
+  async function saveCorrection(p, form, message) {
+    const values = Object.fromEntries(new FormData(form).entries());
+    const changes = {};
+    for (const [name, value] of Object.entries(values)) {
+      const now = typeof value === "string" ? value.trim() : value;
+      if (now !== (p[name] || "")) changes[name] = now;
+    }
+    if (!Object.keys(changes).length) {
+      setText(message, t("desk.correct.unchanged"));
+      return;
+    }
+    if ("name" in changes && !changes.name) {
+      setText(message, t("desk.correct.name_required"));
+      form.elements.name.focus();
+      return;
+    }
+    const button = form.querySelector('[type="submit"]');
+    button.disabled = true;
+    setText(message, t("desk.correct.saving"));
+    try {
+      const answer = await api("PATCH", `/participants/${encodeURIComponent(p.id)}`, changes);
+      const name = isolate(answer.participant.name);
+      const count = answer.segments_corrected.length;
+      desk.notices.show(count ? plural("desk.correct.done_segments", count, { name }) : t("desk.correct.done", { name }));
+      correcting = null;
+      openRow = null;
+      await load();
+    } catch (error) {
+      setText(message, t("desk.correct.failed", { message: isolate(sentence(error.message)) }));
+    } finally {
+      button.disabled = false;
+    }
   }
 
   // --- the import ------------------------------------------------------------------------------
@@ -82,7 +220,7 @@ export function createParticipants(desk) {
     $("import-preview").hidden = false;
     setText($("import-file-name"), file.name);
     setText($("import-summary"), "");
-    setText($("import-verdict"), "Checking every row…");
+    setText($("import-verdict"), t("desk.import.checking"));
     $("import-verdict").dataset.tone = "info";
     $("import-rows").replaceChildren();
     $("import-file-errors").replaceChildren();
@@ -104,37 +242,40 @@ export function createParticipants(desk) {
     const counts = report.counts;
     setText(
       $("import-summary"),
-      `${counts.rows} rows: ${counts.new} new, ${counts.registered} already registered, ${counts.refused} refused` +
-        (counts.panellists ? `; ${counts.panellists} panellists` : ""),
+      plural("desk.import.summary", counts.rows, {
+        new: counts.new,
+        registered: counts.registered,
+        refused: counts.refused,
+        panellists: counts.panellists ? plural("desk.import.summary_panellists", counts.panellists) : "",
+      }),
     );
     const fileErrors = report.errors.filter((e) => !report.rows.some((row) => row.row === e.row && row.errors.length));
     $("import-file-errors").replaceChildren(
-      ...fileErrors.map((e) => h("li", {}, e.row ? `Row ${e.row}: ` : "", `${sentence(e.message)}.`)),
+      ...fileErrors.map((e) =>
+        h("li", {}, e.row ? t("desk.import.row_problem", { row: e.row, message: isolate(sentence(e.message)) }) : `${sentence(e.message)}.`),
+      ),
     );
     if (answer.refused) {
       verdict.dataset.tone = "error";
       const refused = counts.refused;
-      setText(
-        verdict,
-        refused
-          ? `Nothing can be imported: ${refused === 1 ? "1 row is" : `${refused} rows are`} refused. Correct ${refused === 1 ? "it" : "them"} in the spreadsheet and choose the file again.`
-          : "Nothing can be imported: see below.",
-      );
+      setText(verdict, refused ? plural("desk.import.refused", refused) : t("desk.import.refused_see_below"));
     } else if (done) {
       verdict.dataset.tone = "ok";
       setText(
         verdict,
-        `Imported: ${report.imported} registered` +
-          (report.queued ? `, ${report.queued} panellists put in their segments' queues` : "") +
-          (counts.registered ? `; ${counts.registered} were registered already and left as they were` : "") +
-          ".",
+        plural("desk.import.done", report.imported, {
+          queued: report.queued ? plural("desk.import.done_queued", report.queued) : "",
+          already: counts.registered ? plural("desk.import.done_already", counts.registered) : "",
+        }),
       );
-      for (const problem of report.not_queued || []) desk.notices.show(`Row ${problem.row}: ${sentence(problem.message)}`, "warning");
+      for (const problem of report.not_queued || []) {
+        desk.notices.show(t("desk.import.row_problem", { row: problem.row, message: isolate(sentence(problem.message)) }), "warning");
+      }
     } else {
       verdict.dataset.tone = "ok";
-      setText(verdict, counts.new ? `Every row can be imported: ${counts.new} new participants.` : "Everyone in this file is registered already: nothing to import.");
+      setText(verdict, counts.new ? plural("desk.import.ready", counts.new) : t("desk.import.nothing_new"));
       $("import-confirm").hidden = counts.new === 0;
-      setText($("import-confirm"), `Import ${counts.new} participant${counts.new === 1 ? "" : "s"}`);
+      setText($("import-confirm"), plural("desk.import.confirm", counts.new));
     }
     // refused rows first, then the rest in the spreadsheet's order
     const rows = [...report.rows].sort((a, b) => (a.status === "refused" ? 0 : 1) - (b.status === "refused" ? 0 : 1) || a.row - b.row);
@@ -144,14 +285,14 @@ export function createParticipants(desk) {
           "tr",
           { dataset: { status: row.status, row: String(row.row) } },
           h("td", { class: "num" }, String(row.row)),
-          h("td", {}, h("span", { class: "state-tag", dataset: { state: row.status } }, STATUS[row.status] || row.status)),
-          h("td", { dir: "auto" }, row.name),
+          h("td", {}, h("span", { class: "state-tag", dataset: { state: row.status } }, rowStatus(row.status))),
+          h("td", {}, h("bdi", {}, row.name)),
           h("td", {}, row.panel ? h("span", { class: "panel-cell", dir: "auto", title: row.panel }, row.panel) : ""),
           h(
             "td",
             { class: "problems" },
             row.errors.length
-              ? h("ul", {}, row.errors.map((e) => h("li", {}, h("strong", {}, e.column ? `${e.column}: ` : ""), `${sentence(e.message)}`)))
+              ? h("ul", {}, row.errors.map((e) => h("li", { dir: "auto" }, h("strong", {}, e.column ? `${e.column}: ` : ""), `${sentence(e.message)}`)))
               : "",
           ),
         ),
@@ -166,7 +307,7 @@ export function createParticipants(desk) {
       const answer = await send(false);
       showReport(answer, !answer.refused && !answer.failed);
       if (!answer.refused && !answer.failed) {
-        desk.notices.show(`${answer.report.imported} participants imported.`);
+        desk.notices.show(plural("desk.import.imported", answer.report.imported));
         await load();
         await desk.reloadEvent(); // panellists joined their segments' queues
       }

@@ -5,22 +5,57 @@
 
 import { newId } from "../client.js";
 import { h, setText } from "../dom.js";
+import { t } from "../i18n.js";
 import { STATUSES } from "../moderator/format.js";
-import { dayOf, hourMinute } from "./util.js";
+import { dayOf, hourMinute, isolate } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
+
+/** The kinds the form suggests, by code, in the page's language. */
+function knownKinds() {
+  return {
+    opening: t("desk.segment_kind.opening"),
+    thematic: t("desk.segment_kind.thematic"),
+    discussion: t("desk.segment_kind.discussion"),
+    break: t("desk.segment_kind.break"),
+    closing: t("desk.segment_kind.closing"),
+  };
+}
+
+/** A segment's kind in words when it is one the form suggests; a kind typed otherwise as it is. */
+function segmentKind(kind) {
+  const known = knownKinds();
+  return Object.hasOwn(known, kind) ? known[kind] : kind;
+}
+
+/** What was typed in the kind field as the server keeps it: a suggested kind (its word in any
+ * case, or its code) as its code, anything else as typed, nothing as a discussion. */
+function kindCode(typed) {
+  const text = typed.trim().toLocaleLowerCase();
+  if (!text) return "discussion";
+  const found = Object.entries(knownKinds()).find(([code, word]) => code === text || word.toLocaleLowerCase() === text);
+  return found ? found[0] : typed.trim();
+}
 
 export function createProgramme(desk) {
   let editing = null; // the segment being changed, or null for a new one
   let busy = false;
 
   const segments = () => (desk.event ? desk.event.segments : []);
+  // the kind is typed or picked in words; the suggestions are the page language's
+  $("segment-kinds").replaceChildren(...Object.values(knownKinds()).map((word) => h("option", { value: word })));
+  $("segment-kind").value = segmentKind("discussion");
 
   function render() {
     const event = desk.event;
     if (!event) return;
     const list = segments();
-    setText($("programme-when"), event.date ? `${event.date}, times in ${event.timezone}` : `Times in ${event.timezone}`);
+    setText(
+      $("programme-when"),
+      event.date
+        ? t("desk.programme.when", { date: isolate(event.date, { ltr: true }), timezone: isolate(event.timezone, { ltr: true }) })
+        : t("desk.programme.when_undated", { timezone: isolate(event.timezone, { ltr: true }) }),
+    );
     $("programme-empty").hidden = list.length > 0;
     $("programme-rows").replaceChildren(...list.map((segment, index) => row(segment, index, list.length)));
     const dated = Boolean(event.date);
@@ -28,17 +63,19 @@ export function createProgramme(desk) {
     setText(
       $("segment-time-hint"),
       dated
-        ? `In the event's local time (${event.timezone}), on ${event.date}.`
-        : "Give the event its date (Event) to type the times of its segments.",
+        ? t("desk.segment.time_hint", { timezone: isolate(event.timezone, { ltr: true }), date: isolate(event.date, { ltr: true }) })
+        : t("desk.segment.time_hint_undated"),
     );
   }
 
   function row(segment, index, count) {
     const start = hourMinute(segment.scheduled_start_at_local);
     const end = hourMinute(segment.scheduled_end_at_local);
-    const time = start || end ? `${start || "…"}–${end || "…"}` : "No time";
+    const time = start || end ? `${start || "…"}–${end || "…"}` : "";
     const name = segment.title;
-    const details = [segment.kind, segment.moderator].filter(Boolean).join(" · ");
+    const details = [segment.kind ? h("bdi", {}, segmentKind(segment.kind)) : null, segment.moderator ? h("bdi", {}, segment.moderator) : null]
+      .filter(Boolean)
+      .flatMap((part, at) => (at ? [" · ", part] : [part]));
     return h(
       "tr",
       { dataset: { segmentId: segment.id, status: segment.status } },
@@ -46,7 +83,8 @@ export function createProgramme(desk) {
       h(
         "td",
         {},
-        h("span", { class: "seg-time" }, time),
+        // the times read left to right in every language (10:00–10:30, never 10:30–10:00)
+        time ? h("span", { class: "seg-time", dir: "ltr" }, time) : h("span", { class: "seg-time" }, t("desk.programme.no_time")),
         // a segment under way or over says so; a scheduled one is what the programme is
         segment.status === "scheduled" ? null : h("span", { class: "state-tag", dataset: { state: segment.status } }, STATUSES[segment.status] || segment.status),
       ),
@@ -54,15 +92,15 @@ export function createProgramme(desk) {
         "td",
         {},
         h("span", { class: "seg-title", dir: "auto" }, name),
-        details ? h("span", { class: "seg-details", dir: "auto" }, details) : null,
+        details.length ? h("span", { class: "seg-details" }, details) : null,
         segment.aim ? h("span", { class: "seg-aim", dir: "auto" }, segment.aim) : null,
       ),
       h(
         "td",
         { class: "actions" },
-        h("button", { type: "button", class: "btn btn-small btn-icon", "aria-label": `Move ${name} up`, disabled: index === 0 || null, onclick: () => move(index, -1) }, "↑"),
-        h("button", { type: "button", class: "btn btn-small btn-icon", "aria-label": `Move ${name} down`, disabled: index === count - 1 || null, onclick: () => move(index, 1) }, "↓"),
-        h("button", { type: "button", class: "btn btn-small", "aria-label": `Change ${name}`, onclick: () => edit(segment) }, "Change"),
+        h("button", { type: "button", class: "btn btn-small btn-icon", "aria-label": t("desk.programme.move_up", { name }), disabled: index === 0 || null, onclick: () => move(index, -1) }, "↑"),
+        h("button", { type: "button", class: "btn btn-small btn-icon", "aria-label": t("desk.programme.move_down", { name }), disabled: index === count - 1 || null, onclick: () => move(index, 1) }, "↓"),
+        h("button", { type: "button", class: "btn btn-small", "aria-label": t("desk.programme.change_label", { name }), onclick: () => edit(segment) }, t("desk.programme.change")),
       ),
     );
   }
@@ -96,13 +134,13 @@ export function createProgramme(desk) {
   function edit(segment) {
     editing = segment;
     $("segment-title").value = segment.title;
-    $("segment-kind").value = segment.kind;
+    $("segment-kind").value = segmentKind(segment.kind);
     $("segment-start").value = hourMinute(segment.scheduled_start_at_local);
     $("segment-end").value = hourMinute(segment.scheduled_end_at_local);
     $("segment-moderator").value = segment.moderator;
     $("segment-aim").value = segment.aim;
-    setText($("segment-form-heading"), `Change: ${segment.title}`);
-    setText($("segment-submit"), "Save the segment");
+    setText($("segment-form-heading"), t("desk.segment.change_heading", { title: isolate(segment.title) }));
+    setText($("segment-submit"), t("desk.segment.save"));
     $("segment-cancel").hidden = false;
     render();
     $("segment-title").focus();
@@ -111,9 +149,9 @@ export function createProgramme(desk) {
   function reset() {
     editing = null;
     $("segment-form").reset();
-    $("segment-kind").value = "discussion";
-    setText($("segment-form-heading"), "Add a segment");
-    setText($("segment-submit"), "Add the segment");
+    $("segment-kind").value = segmentKind("discussion");
+    setText($("segment-form-heading"), t("desk.segment.add_heading"));
+    setText($("segment-submit"), t("desk.segment.add"));
     $("segment-cancel").hidden = true;
     render();
   }
@@ -130,7 +168,7 @@ export function createProgramme(desk) {
     const body = {
       command_id: newId(),
       title: $("segment-title").value,
-      kind: $("segment-kind").value.trim() || "discussion",
+      kind: kindCode($("segment-kind").value),
       moderator: $("segment-moderator").value,
       aim: $("segment-aim").value,
     };
@@ -143,12 +181,12 @@ export function createProgramme(desk) {
     try {
       if (editing) {
         await desk.call("PATCH", `/segments/${encodeURIComponent(editing.id)}`, body);
-        setText($("segment-status"), `Saved: ${body.title}`);
+        setText($("segment-status"), t("desk.segment.saved", { title: isolate(body.title) }));
       } else {
         const last = segments().at(-1);
         body.position = last ? Math.min(1000, Math.max(last.position, segments().length - 1) + 1) : 0;
         await desk.call("POST", `/events/${encodeURIComponent(desk.event.id)}/segments`, body);
-        setText($("segment-status"), `Added: ${body.title}`);
+        setText($("segment-status"), t("desk.segment.added", { title: isolate(body.title) }));
       }
       reset();
       await desk.reloadEvent();

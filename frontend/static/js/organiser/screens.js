@@ -4,7 +4,8 @@
 
 import { api } from "../client.js";
 import { h, setText } from "../dom.js";
-import { FACES, ago, dayAndTime } from "./util.js";
+import { plural, t } from "../i18n.js";
+import { ago, dayAndTime, faceLabel, isolate } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 4000;
@@ -48,29 +49,27 @@ export function createScreens(desk) {
     if (!answer || !desk.event) return;
     const now = answer.server_time;
     $("screens-empty").hidden = answer.screens.length > 0;
-    setText($("screens-updated"), `Updated at ${clockTime(now, desk.event.timezone)}`);
-    setText(
-      $("screens-phones"),
-      answer.phones === 1 ? "1 delegate's phone is connected." : `${answer.phones} delegates' phones are connected.`,
-    );
+    setText($("screens-updated"), t("desk.screens.updated", { time: isolate(clockTime(now, desk.event.timezone), { ltr: true }) }));
+    setText($("screens-phones"), plural("desk.screens.phones", answer.phones));
     $("screens-rows").replaceChildren(
       ...answer.screens.map((screen) => {
         const stale = now - screen.last_seen_at > STALE_MS;
-        const face = FACES[screen.face] || screen.face;
+        const face = faceLabel(screen.face);
+        const what = screen.label ? t("desk.screens.face_and_label", { face, label: screen.label }) : face;
         return h(
           "tr",
           { dataset: { screenId: screen.id, face: screen.face, stale: String(stale) } },
-          h("td", {}, h("span", { class: "face-name" }, face), h("span", { class: "screen-id" }, `#${screen.id}`)),
-          h("td", { dir: "auto" }, screen.label || (screen.link_id ? "No label" : "Organiser key")),
+          h("td", {}, h("span", { class: "face-name" }, face), h("span", { class: "screen-id", dir: "ltr" }, `#${screen.id}`)),
+          h("td", {}, screen.label ? h("bdi", {}, screen.label) : t(screen.link_id ? "desk.screens.no_label" : "desk.status.key")),
           h("td", {}, dayAndTime(screen.connected_at_local, desk.event.date)),
           h("td", { class: "last-seen" }, ago(now - screen.last_seen_at)),
-          h("td", { class: "address" }, screen.address),
-          h("td", { dir: "auto" }, segmentTitle(screen.segment_id)),
+          h("td", { class: "address" }, h("bdi", { dir: "ltr" }, screen.address)),
+          h("td", {}, h("bdi", {}, segmentTitle(screen.segment_id))),
           h(
             "td",
             { class: "actions" },
             SHOWS_ITS_NAME.has(screen.face)
-              ? h("button", { type: "button", class: "btn btn-small", "aria-label": `Identify ${face}${screen.label ? ` (${screen.label})` : ""}`, onclick: () => identify(screen, face) }, "Identify")
+              ? h("button", { type: "button", class: "btn btn-small", "aria-label": t("desk.screens.identify_label", { what }), onclick: () => identify(screen, face) }, t("desk.screens.identify"))
               : null,
           ),
         );
@@ -81,7 +80,7 @@ export function createScreens(desk) {
   async function identify(screen, face) {
     try {
       const answer = await desk.call("POST", `/events/${encodeURIComponent(desk.event.id)}/screens/${encodeURIComponent(screen.id)}/identify`);
-      desk.notices.show(`${screen.label || face} shows its name for ${Math.round(answer.duration_ms / 1000)} seconds.`);
+      desk.notices.show(plural("desk.screens.identified", Math.round(answer.duration_ms / 1000), { what: isolate(screen.label || face) }));
     } catch {
       load(); // it has gone: the list says so
     }

@@ -1,7 +1,9 @@
 // What the desk's sections share: a confirmation dialog, copying a link, times as the event
-// reads them, a QR code's SVG as an image, and the words for roles and faces.
+// reads them, a QR code's SVG as an image, and the words for roles and faces (in the page's
+// language: every word is looked up when it is drawn, never when the module loads).
 
 import { setText } from "../dom.js";
+import { currentLanguage, t } from "../i18n.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -11,24 +13,40 @@ export const hourMinute = (local) => (local ? local.slice(11, 16) : "");
 /** "2022-05-16" from the same. */
 export const dayOf = (local) => (local ? local.slice(0, 10) : "");
 
-/** "16 May, 10:30" from the same (the date only when it is not `today`). */
+/**
+ * A value put in a sentence of the page's language, kept whole: a date, a time or a code (`ltr`),
+ * or what people typed. In a right-to-left page its parts would otherwise be reordered (after an
+ * Arabic word "2022-05-16" reads 16-05-2022), so it is isolated there; elsewhere it is as it is.
+ */
+export function isolate(value, { ltr = false } = {}) {
+  if (document.documentElement.dir !== "rtl" || value === null || value === undefined || value === "") return value;
+  return `${ltr ? "\u2066" : "\u2068"}${value}\u2069`;
+}
+
+/** The page's language for Intl, with Latin digits (the desk's numbers are never Arabic-Indic). */
+export const intlLocale = () => `${currentLanguage()}-u-nu-latn`;
+
+/** "16 May, 10:30" from the same (the date only when it is not `today`), the day and month in the
+ * page's language ("16 mai", "5月16日"); the time stays as the room reads it. */
 export function dayAndTime(local, today = "") {
   if (!local) return "";
   const day = dayOf(local);
   if (day === today) return hourMinute(local);
   const [y, m, d] = day.split("-").map(Number);
-  const month = new Date(Date.UTC(y, m - 1, d)).toLocaleString("en-GB", { month: "short", timeZone: "UTC" });
-  return `${d} ${month}, ${hourMinute(local)}`;
+  const date = new Intl.DateTimeFormat(intlLocale(), { day: "numeric", month: "short", timeZone: "UTC" }).format(
+    new Date(Date.UTC(y, m - 1, d)),
+  );
+  return t("desk.day_and_time", { date, time: isolate(hourMinute(local), { ltr: true }) });
 }
 
 /** "just now", "40 s ago", "3 min ago", "2 h ago". */
 export function ago(ms) {
   const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 5) return "just now";
-  if (seconds < 90) return `${seconds} s ago`;
+  if (seconds < 5) return t("desk.ago.now");
+  if (seconds < 90) return t("desk.ago.seconds", { n: seconds });
   const minutes = Math.round(seconds / 60);
-  if (minutes < 90) return `${minutes} min ago`;
-  return `${Math.round(minutes / 60)} h ago`;
+  if (minutes < 90) return t("desk.ago.minutes", { n: minutes });
+  return t("desk.ago.hours", { n: Math.round(minutes / 60) });
 }
 
 /** An SVG the server made (a QR code) as an image: drawn, never parsed into the page. */
@@ -66,24 +84,32 @@ export function confirmAction({ title, text, ok }) {
   });
 }
 
-export const ROLES = {
-  organiser: "Organiser's desk",
-  moderator: "Moderator console",
-  display: "Room display and clock",
-  booth: "Interpreters' booth",
-  rapporteur: "Rapporteur",
-  device: "Button box",
-};
+/** An access link's role in words ("Moderator console"); an unknown one as it is. */
+export function roleLabel(code) {
+  const roles = {
+    organiser: t("identify.organiser"),
+    moderator: t("identify.console"),
+    display: t("desk.role.display"),
+    booth: t("identify.booth"),
+    rapporteur: t("identify.rapporteur"),
+    device: t("desk.role.device"),
+  };
+  return roles[code] || code || "";
+}
 
-export const FACES = {
-  console: "Moderator console",
-  display: "Room display",
-  clock: "Speaker clock",
-  booth: "Interpreters' booth",
-  rapporteur: "Rapporteur page",
-  organiser: "Organiser's desk",
-  other: "Other",
-};
+/** A connected screen's face in words ("Speaker clock"); an unknown one as it is. */
+export function faceLabel(code) {
+  const faces = {
+    console: t("identify.console"),
+    display: t("identify.display"),
+    clock: t("identify.clock"),
+    booth: t("identify.booth"),
+    rapporteur: t("identify.rapporteur"),
+    organiser: t("identify.organiser"),
+    other: t("identify.other"),
+  };
+  return faces[code] || code || "";
+}
 
 /** The server's messages are clauses ("the queue is full"): show them as sentences. */
 export const sentence = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) : text);

@@ -2,22 +2,26 @@
 // submitted and as it stands (edit it); accept, set aside with a note, merge into another; tag
 // themes and Global Compact objectives; show it on the room display. Each change is one outcome
 // command on the socket (client.js sendOutcome); what the rapporteur is typing is kept as a
-// draft per contribution, so an update arriving meanwhile loses none of it.
+// draft per contribution, so an update arriving meanwhile loses none of it. The page's words are
+// in its language (../i18n/rapporteur.js); a contribution's own words keep theirs (lang, dir).
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { GCM_OBJECTIVES } from "../gcm.js";
-import { constituencyLabel } from "../i18n.js";
+import { constituencyLabel, plural, t } from "../i18n.js";
 import { keepFocus } from "./focus.js";
 import {
-  KIND_LABELS,
-  LANGUAGE_NAMES,
   MAX_NOTE,
   MAX_TEXT,
   MAX_THEME,
   MAX_THEMES,
-  STATUS_LABELS,
   excerpt,
+  isolate,
+  kindLabel,
+  langOf,
+  languageName,
+  objectiveTitle,
   segmentTitle,
+  statusLabel,
   suggestedThemes,
 } from "./model.js";
 
@@ -52,34 +56,40 @@ export function createDetail(ctx) {
     return h(
       "div",
       { class: "detail-head" },
-      h("h2", { id: "detail-heading", tabindex: "-1" }, `#${number} · ${KIND_LABELS[item.kind] || item.kind}`),
-      h("span", { class: `state-pill state-${item.status}` }, STATUS_LABELS[item.status] || item.status),
-      item.id === shownId ? h("span", { class: "on-air" }, "On the room display") : null,
+      h("h2", { id: "detail-heading", tabindex: "-1" }, `#${number} · ${kindLabel(item.kind)}`),
+      h("span", { class: `state-pill state-${item.status}` }, statusLabel(item.status)),
+      item.id === shownId ? h("span", { class: "on-air" }, t("rapporteur.on_display_heading")) : null,
     );
   }
 
-  /** "Thematic discussion I · objectives 6, 15", or "" when untagged. */
+  /** "Thematic discussion I · GCM objectives 6, 15" (themes as typed), or null when untagged. */
   function tagLine(item) {
-    const parts = [...item.themes];
-    if (item.objectives.length) parts.push(`GCM objectives ${item.objectives.join(", ")}`);
-    return parts.join(" · ");
+    const parts = item.themes.map((theme) => h("bdi", {}, theme));
+    const count = item.objectives.length;
+    if (count) parts.push(plural("rapporteur.objectives_list", count, { list: item.objectives.join(", ") }));
+    return parts.length ? parts.flatMap((part, index) => (index ? [" · ", part] : [part])) : null;
   }
 
   function facts(item) {
     const event = ctx.event() || {};
     const where = segmentTitle(ctx.programme(), item.segment_id);
+    // times as the room's clocks show them (HH:MM, the event's time zone), whatever the language
     const submitted = timeOfDay(item.submitted_at, event.timezone, "en-GB");
     const changed = item.updated_at !== item.submitted_at ? timeOfDay(item.updated_at, event.timezone, "en-GB") : "";
     return h(
       "dl",
       { class: "facts" },
-      fact("Author", h("bdi", {}, item.author.name || "—")),
-      fact("Organisation", h("bdi", {}, item.author.organisation || "—")),
-      fact("Constituency", constituencyLabel(item.author.constituency) || "—"),
-      fact("Written in", LANGUAGE_NAMES[item.language] || item.language),
-      fact("Made in", where ? h("bdi", {}, where) : "—", item.entry_id ? " · during their turn" : ""),
-      fact("Submitted", submitted, changed ? ` · last changed ${changed}` : ""),
-      fact("Tagged", tagLine(item) || "not yet"),
+      fact(t("rapporteur.fact_author"), h("bdi", {}, item.author.name || "—")),
+      fact(t("rapporteur.fact_organisation"), h("bdi", {}, item.author.organisation || "—")),
+      fact(t("rapporteur.fact_constituency"), constituencyLabel(item.author.constituency) || "—"),
+      fact(t("rapporteur.fact_language"), languageName(item.language)),
+      fact(t("rapporteur.fact_made_in"), where ? h("bdi", {}, where) : "—", item.entry_id ? ` · ${t("rapporteur.during_turn")}` : ""),
+      fact(
+        t("rapporteur.fact_submitted"),
+        h("bdi", { dir: "ltr" }, submitted),
+        changed ? [" · ", t("rapporteur.last_changed"), " ", h("bdi", { dir: "ltr" }, changed)] : null,
+      ),
+      fact(t("rapporteur.fact_tagged"), tagLine(item) || t("rapporteur.not_tagged")),
     );
   }
 
@@ -87,35 +97,41 @@ export function createDetail(ctx) {
     const draft = draftOf(item.id);
     const edited = item.text !== item.original_text;
     const parts = [
-      h("blockquote", { class: "current-text", dir: "auto" }, item.text),
+      h("blockquote", { class: "current-text", dir: "auto", lang: langOf(item.language) }, item.text),
       edited
         ? h(
             "div",
             { class: "original" },
-            h("p", { class: "original-label" }, "As submitted (kept on the record)"),
-            h("blockquote", { class: "original-text", dir: "auto" }, item.original_text),
+            h("p", { class: "original-label" }, t("rapporteur.as_submitted")),
+            h("blockquote", { class: "original-text", dir: "auto", lang: langOf(item.language) }, item.original_text),
           )
         : null,
     ];
     if (draft.text === undefined) {
-      const open = h("button", { type: "button", id: "edit-open", class: "btn btn-small" }, "Edit the wording");
+      const open = h("button", { type: "button", id: "edit-open", class: "btn btn-small" }, t("rapporteur.edit_open"));
       open.addEventListener("click", () => {
         draft.text = item.text;
         render(true);
         $("edit-text")?.focus();
       });
       parts.push(
-        h("div", { class: "row" }, open, h("span", { class: "hint" }, "The submitted wording stays on the record.")),
+        h("div", { class: "row" }, open, h("span", { class: "hint" }, t("rapporteur.edit_hint"))),
       );
     } else {
-      const text = h("textarea", { id: "edit-text", rows: "6", maxlength: String(MAX_TEXT), dir: "auto" });
+      const text = h("textarea", {
+        id: "edit-text",
+        rows: "6",
+        maxlength: String(MAX_TEXT),
+        dir: "auto",
+        lang: langOf(item.language),
+      });
       text.value = draft.text;
-      const counter = h("span", { class: "counter", id: "edit-count" }, "");
-      const save = h("button", { type: "button", id: "save-text", class: "btn btn-primary btn-small" }, "Save the wording");
-      const cancel = h("button", { type: "button", id: "cancel-text", class: "btn btn-quiet btn-small" }, "Cancel");
+      const counter = h("span", { class: "counter", id: "edit-count", dir: "ltr" }, "");
+      const save = h("button", { type: "button", id: "save-text", class: "btn btn-primary btn-small" }, t("rapporteur.edit_save"));
+      const cancel = h("button", { type: "button", id: "cancel-text", class: "btn btn-quiet btn-small" }, t("rapporteur.cancel"));
       const sync = () => {
         save.disabled = !text.value.trim() || text.value.trim() === item.text;
-        setText(counter, `${text.value.length} / ${MAX_TEXT}`);
+        setText(counter, `${text.value.length} / ${MAX_TEXT}`); // digits and a slash: the same in every language
       };
       text.addEventListener("input", () => {
         draft.text = text.value;
@@ -126,7 +142,7 @@ export function createDetail(ctx) {
           save,
           { type: "edit_contribution", contribution_id: item.id, text: text.value.trim() },
           () => delete draft.text,
-          "Wording saved.",
+          t("rapporteur.wording_saved"),
         ),
       );
       cancel.addEventListener("click", () => {
@@ -136,7 +152,7 @@ export function createDetail(ctx) {
       });
       sync();
       parts.push(
-        h("label", { for: "edit-text", class: "label" }, "New wording"),
+        h("label", { for: "edit-text", class: "label" }, t("rapporteur.edit_label")),
         text,
         h("div", { class: "row" }, save, cancel, counter),
       );
@@ -144,7 +160,7 @@ export function createDetail(ctx) {
     return h(
       "section",
       { class: "detail-section", "aria-labelledby": "wording-heading" },
-      h("h3", { id: "wording-heading" }, edited ? "Wording (edited)" : "Wording, as submitted"),
+      h("h3", { id: "wording-heading" }, edited ? t("rapporteur.wording_edited") : t("rapporteur.wording_submitted")),
       parts,
     );
   }
@@ -153,36 +169,52 @@ export function createDetail(ctx) {
     const draft = draftOf(item.id);
     const parts = [];
     let state;
-    if (item.status === "accepted") state = "Accepted for the outcome.";
-    else if (item.status === "set_aside") state = item.note ? `Set aside: ${item.note}` : "Set aside (no note).";
-    else if (item.status === "merged") state = `Merged into #${numbers.get(item.merged_into)}.`;
-    else state = "Not decided yet.";
-    parts.push(h("p", { class: "decision-state", dir: "auto" }, state));
+    if (item.status === "accepted") state = t("rapporteur.decided_accepted");
+    else if (item.status === "set_aside") {
+      // the note is the rapporteur's own words, in whatever language they wrote it
+      state = item.note ? isolate("rapporteur.decided_set_aside_note", { note: item.note }) : t("rapporteur.decided_set_aside");
+    } else if (item.status === "merged") state = t("rapporteur.decided_merged", { number: numbers.get(item.merged_into) });
+    else state = t("rapporteur.undecided");
+    parts.push(h("p", { class: "decision-state" }, state));
 
     const buttons = [];
     if (item.status !== "accepted" && item.status !== "merged") {
-      const accept = h("button", { type: "button", id: "accept", class: "btn btn-primary" }, "Accept");
+      const accept = h("button", { type: "button", id: "accept", class: "btn btn-primary" }, t("rapporteur.accept"));
       accept.addEventListener("click", () =>
-        act(accept, { type: "accept_contribution", contribution_id: item.id }, null, `#${numbers.get(item.id)} accepted.`),
+        act(
+          accept,
+          { type: "accept_contribution", contribution_id: item.id },
+          null,
+          t("rapporteur.accepted_notice", { number: numbers.get(item.id) }),
+        ),
       );
       buttons.push(accept);
     }
     if (item.status === "accepted" && item.id !== shownId) {
-      const show = h("button", { type: "button", id: "show", class: "btn btn-show" }, "Show on the room display");
+      const show = h("button", { type: "button", id: "show", class: "btn btn-show" }, t("rapporteur.show"));
       show.addEventListener("click", () =>
-        act(show, { type: "show_contribution", contribution_id: item.id }, null, `#${numbers.get(item.id)} is on the room display.`),
+        act(
+          show,
+          { type: "show_contribution", contribution_id: item.id },
+          null,
+          t("rapporteur.shown", { number: numbers.get(item.id) }),
+        ),
       );
       buttons.push(show);
     }
     if (item.id === shownId) {
-      const clear = h("button", { type: "button", id: "unshow", class: "btn" }, "Clear the display");
+      const clear = h("button", { type: "button", id: "unshow", class: "btn" }, t("rapporteur.clear_display"));
       clear.addEventListener("click", () =>
-        act(clear, { type: "show_contribution", contribution_id: null }, null, "The room display shows the floor again."),
+        act(clear, { type: "show_contribution", contribution_id: null }, null, t("rapporteur.display_cleared")),
       );
       buttons.push(clear);
     }
     if (item.status === "merged" && item.merged_into) {
-      const open = h("button", { type: "button", id: "open-target", class: "btn" }, `Open #${numbers.get(item.merged_into)}`);
+      const open = h(
+        "button",
+        { type: "button", id: "open-target", class: "btn" },
+        t("rapporteur.open_number", { number: numbers.get(item.merged_into) }),
+      );
       open.addEventListener("click", () => ctx.select(item.merged_into));
       buttons.push(open);
     }
@@ -192,20 +224,20 @@ export function createDetail(ctx) {
       const note = h("input", { type: "text", id: "aside-note", maxlength: String(MAX_NOTE), dir: "auto" });
       note.value = draft.note ?? "";
       note.addEventListener("input", () => (draft.note = note.value));
-      const aside = h("button", { type: "button", id: "set-aside", class: "btn btn-danger" }, "Set aside");
+      const aside = h("button", { type: "button", id: "set-aside", class: "btn btn-danger" }, t("rapporteur.set_aside"));
       aside.addEventListener("click", () =>
         act(
           aside,
           { type: "set_aside_contribution", contribution_id: item.id, note: note.value.trim() },
           () => delete draft.note,
-          `#${numbers.get(item.id)} set aside.`,
+          t("rapporteur.set_aside_notice", { number: numbers.get(item.id) }),
         ),
       );
       parts.push(
         h(
           "div",
           { class: "inline-form" },
-          h("label", { for: "aside-note", class: "label" }, "Set aside, saying why (optional; the author does not see the note)"),
+          h("label", { for: "aside-note", class: "label" }, t("rapporteur.set_aside_label")),
           h("div", { class: "row" }, note, aside),
         ),
       );
@@ -216,13 +248,13 @@ export function createDetail(ctx) {
       const select = h(
         "select",
         { id: "merge-into" },
-        h("option", { value: "" }, targets.length ? "Choose the one it repeats…" : "No other contribution to merge into"),
+        h("option", { value: "" }, targets.length ? t("rapporteur.merge_choose") : t("rapporteur.merge_none")),
         targets.map((c) =>
-          h("option", { value: c.id }, `#${numbers.get(c.id)} · ${KIND_LABELS[c.kind]} · ${excerpt(c.text, 60)}`),
+          h("option", { value: c.id }, `#${numbers.get(c.id)} · ${kindLabel(c.kind)} · ${excerpt(c.text, 60)}`),
         ),
       );
       select.value = targets.some((c) => c.id === draft.into) ? draft.into : "";
-      const merge = h("button", { type: "button", id: "merge", class: "btn" }, "Merge");
+      const merge = h("button", { type: "button", id: "merge", class: "btn" }, t("rapporteur.merge"));
       const sync = () => (merge.disabled = !select.value);
       select.addEventListener("change", () => {
         draft.into = select.value;
@@ -233,7 +265,7 @@ export function createDetail(ctx) {
           merge,
           { type: "merge_contributions", contribution_id: item.id, into_id: select.value },
           () => delete draft.into,
-          `#${numbers.get(item.id)} merged into #${numbers.get(select.value)}.`,
+          t("rapporteur.merged_notice", { number: numbers.get(item.id), into: numbers.get(select.value) }),
         ),
       );
       sync();
@@ -241,7 +273,7 @@ export function createDetail(ctx) {
         h(
           "div",
           { class: "inline-form" },
-          h("label", { for: "merge-into", class: "label" }, "A duplicate? Merge it into another"),
+          h("label", { for: "merge-into", class: "label" }, t("rapporteur.merge_label")),
           h("div", { class: "row" }, select, merge),
         ),
       );
@@ -249,7 +281,7 @@ export function createDetail(ctx) {
     return h(
       "section",
       { class: "detail-section", "aria-labelledby": "decision-heading" },
-      h("h3", { id: "decision-heading" }, "Decision"),
+      h("h3", { id: "decision-heading" }, t("rapporteur.decision_heading")),
       parts,
     );
   }
@@ -273,10 +305,11 @@ export function createDetail(ctx) {
       type: "text",
       id: "theme-new",
       maxlength: String(MAX_THEME),
-      placeholder: "Another theme",
-      "aria-label": "Another theme",
+      dir: "auto",
+      placeholder: t("rapporteur.theme_new"),
+      "aria-label": t("rapporteur.theme_new"),
     });
-    const add = h("button", { type: "button", id: "theme-add", class: "btn btn-small" }, "Add");
+    const add = h("button", { type: "button", id: "theme-add", class: "btn btn-small" }, t("rapporteur.theme_add"));
     const addTheme = () => {
       const theme = fresh.value.trim();
       if (!theme) return;
@@ -294,7 +327,7 @@ export function createDetail(ctx) {
       }
     });
 
-    const objectiveBoxes = [...GCM_OBJECTIVES].map(([number, title]) => {
+    const objectiveBoxes = [...GCM_OBJECTIVES.keys()].map((number) => {
       const id = `objective-${number}`;
       const input = h("input", { type: "checkbox", id, value: String(number) });
       input.checked = objectives.includes(number);
@@ -307,19 +340,19 @@ export function createDetail(ctx) {
         { class: "check objective", for: id },
         input,
         h("span", { class: "objective-number" }, String(number)),
-        h("span", { class: "objective-title" }, title),
+        h("span", { class: "objective-title" }, objectiveTitle(number)),
       );
     });
 
-    const save = h("button", { type: "button", id: "save-tags", class: "btn btn-primary btn-small" }, "Save the tags");
+    const save = h("button", { type: "button", id: "save-tags", class: "btn btn-primary btn-small" }, t("rapporteur.tags_save"));
     save.addEventListener("click", () => {
       const wanted = { themes: draft.themes ?? [...item.themes], objectives: draft.objectives ?? [...item.objectives] };
       if (wanted.themes.length > MAX_THEMES) {
-        ctx.notify(`At most ${MAX_THEMES} themes: untick some first.`, "error");
+        ctx.notify(t("rapporteur.too_many_themes", { max: MAX_THEMES }), "error");
         return;
       }
       if (same(wanted.themes, item.themes) && same(wanted.objectives, item.objectives)) {
-        ctx.notify("The tags are as saved already.", "info");
+        ctx.notify(t("rapporteur.tags_unchanged"), "info");
         return;
       }
       act(
@@ -330,24 +363,24 @@ export function createDetail(ctx) {
           delete draft.objectives;
           delete draft.extra;
         },
-        "Tags saved.",
+        t("rapporteur.tags_saved"),
       );
     });
     return h(
       "section",
       { class: "detail-section", "aria-labelledby": "tags-heading" },
-      h("div", { class: "section-head" }, h("h3", { id: "tags-heading" }, "Tags"), save),
+      h("div", { class: "section-head" }, h("h3", { id: "tags-heading" }, t("rapporteur.tags_heading")), save),
       h(
         "fieldset",
         { class: "tag-group" },
-        h("legend", {}, `Themes (up to ${MAX_THEMES})`),
+        h("legend", {}, t("rapporteur.themes_legend", { max: MAX_THEMES })),
         h("div", { class: "checks" }, themeBoxes),
         h("div", { class: "row" }, fresh, add),
       ),
       h(
         "fieldset",
         { class: "tag-group" },
-        h("legend", {}, "Global Compact objectives"),
+        h("legend", {}, t("display.objectives")),
         h("div", { class: "objectives" }, objectiveBoxes),
       ),
     );
@@ -377,8 +410,8 @@ export function createDetail(ctx) {
           h(
             "div",
             { class: "placeholder" },
-            h("h2", { id: "detail-heading" }, "Choose a contribution"),
-            h("p", {}, "Pick one in the list to read it in full, accept it, edit its wording, tag it or show it on the room display."),
+            h("h2", { id: "detail-heading" }, t("rapporteur.choose_heading")),
+            h("p", {}, t("rapporteur.choose_hint")),
           ),
         );
         return;

@@ -1,16 +1,19 @@
 // The list of contributions, filtered (status, kind, search), each a button that opens it.
 
 import { fill, h, setText } from "../dom.js";
-import { constituencyLabel } from "../i18n.js";
+import { constituencyLabel, floorLanguageTag, t } from "../i18n.js";
 import { keepFocus } from "./focus.js";
 import {
-  KIND_LABELS,
-  KIND_PLURALS,
+  KINDS,
   STATUSES,
-  STATUS_LABELS,
+  kindLabel,
+  kindPlural,
+  langOf,
+  languageName,
   matches,
   searchWords,
   segmentTitle,
+  statusLabel,
 } from "./model.js";
 
 const $ = (id) => document.getElementById(id);
@@ -46,8 +49,8 @@ export function createList(ctx) {
     keepFocus(() =>
       fill(
         box,
-        radio("status", "all", "All", all.length),
-        STATUSES.map((status) => radio("status", status, STATUS_LABELS[status], counts[status])),
+        radio("status", "all", t("rapporteur.filter_all"), all.length),
+        STATUSES.map((status) => radio("status", status, statusLabel(status), counts[status])),
       ),
     );
   }
@@ -76,14 +79,18 @@ export function createList(ctx) {
           "span",
           { class: "item-top" },
           h("span", { class: "item-number" }, `#${number}`),
-          h("span", { class: `kind-pill kind-${contribution.kind}` }, KIND_LABELS[contribution.kind] || contribution.kind),
-          h("span", { class: `state-pill state-${contribution.status}` }, STATUS_LABELS[contribution.status] || contribution.status),
-          contribution.id === shownId ? h("span", { class: "on-air" }, "On the display") : null,
-          h("span", { class: "item-language" }, contribution.language.toUpperCase()),
+          h("span", { class: `kind-pill kind-${contribution.kind}` }, kindLabel(contribution.kind)),
+          h("span", { class: `state-pill state-${contribution.status}` }, statusLabel(contribution.status)),
+          contribution.id === shownId ? h("span", { class: "on-air" }, t("rapporteur.on_air")) : null,
+          h(
+            "span",
+            { class: "item-language", title: languageName(contribution.language), dir: "ltr" },
+            floorLanguageTag(contribution.language),
+          ),
         ),
-        h("span", { class: "item-text", dir: "auto" }, contribution.text),
+        h("span", { class: "item-text", dir: "auto", lang: langOf(contribution.language) }, contribution.text),
         h("span", { class: "item-by" }, details.flatMap((part, index) => (index ? [" · ", part] : [part]))),
-        where ? h("span", { class: "item-where" }, where) : null,
+        where ? h("span", { class: "item-where", dir: "auto" }, where) : null,
       ),
     );
   }
@@ -108,21 +115,21 @@ export function createList(ctx) {
     if (!shown.length) {
       setText(
         empty,
-        all.length
-          ? "No contribution matches these filters."
-          : "No contribution yet. Delegates send them from their phones; they appear here at once.",
+        all.length ? t("rapporteur.list_no_match") : t("rapporteur.list_none_yet"),
       );
     }
     setText(
       $("list-count"),
-      shown.length === all.length ? `${all.length} in all` : `${shown.length} of ${all.length} shown`,
+      shown.length === all.length
+        ? t("rapporteur.count_all", { count: all.length })
+        : t("rapporteur.count_shown", { n: shown.length, count: all.length }),
     );
   }
 
   fill(
     $("kind-filter"),
-    radio("kind", "all", "Both", null),
-    Object.keys(KIND_LABELS).map((kind) => radio("kind", kind, KIND_PLURALS[kind], null)),
+    radio("kind", "all", t("rapporteur.filter_both"), null),
+    KINDS.map((kind) => radio("kind", kind, kindPlural(kind), null)),
   );
   $("search").addEventListener("input", (event) => {
     filters.words = searchWords(event.target.value);

@@ -1,26 +1,41 @@
 // What the rapporteur's page knows about contributions: their numbers, words for their kinds,
-// statuses and languages, the themes the programme suggests, and the filters.
+// statuses and languages (in the page's language: ../i18n/rapporteur.js), the themes the
+// programme suggests, and the filters.
 
-import { constituencyLabel } from "../i18n.js";
+import { h } from "../dom.js";
+import { constituencyLabel, contributionKindLabel, floorLanguageName, t } from "../i18n.js";
 
 export const STATUSES = ["submitted", "accepted", "set_aside", "merged"];
-export const STATUS_LABELS = {
-  submitted: "Submitted",
-  accepted: "Accepted",
-  set_aside: "Set aside",
-  merged: "Merged",
-};
-export const KIND_LABELS = { recommendation: "Recommendation", pledge: "Pledge" };
-export const KIND_PLURALS = { recommendation: "Recommendations", pledge: "Pledges" };
-export const LANGUAGE_NAMES = {
-  ar: "Arabic",
-  zh: "Chinese",
-  en: "English",
-  fr: "French",
-  ru: "Russian",
-  es: "Spanish",
-  other: "Another language",
-};
+export const KINDS = ["recommendation", "pledge"];
+
+/** "Submitted", "Accepted", "Set aside", "Merged", in the page's language. */
+export const statusLabel = (code) => (code ? t(`rapporteur.status.${code}`) : "");
+/** "Recommendation" or "Pledge" (the phone's words, ../i18n.js contribution.*). */
+export const kindLabel = (code) => contributionKindLabel(code) || code || "";
+/** "Recommendations" or "Pledges": a filter's choice. */
+export const kindPlural = (code) => (code ? t(`rapporteur.kinds.${code}`) : "");
+/** "French"; "Another language" for other (../i18n.js language.*). */
+export const languageName = (code) => floorLanguageName(code) || code || "";
+/**
+ * A contribution's lang attribute: its language's code, or "" (unknown) for another language, so
+ * that its text is not read as the page's language.
+ */
+export const langOf = (code) => (code && code !== "other" ? code : "");
+
+/**
+ * A sentence of the page's with people's words in it ("Set aside: {note}"), as pieces: the
+ * sentence's own words as strings, each value in a <bdi> of its own, so that a name or a note in
+ * another script keeps its direction inside the sentence (dom.js h and fill take the pieces).
+ */
+export function isolate(key, vars) {
+  return t(key) // without values: the {placeholders} are kept, to be split on
+    .split(/(\{\w+\})/)
+    .filter(Boolean)
+    .map((piece) => {
+      const name = /^\{(\w+)\}$/.exec(piece);
+      return name && Object.hasOwn(vars, name[1]) ? h("bdi", {}, String(vars[name[1]])) : piece;
+    });
+}
 
 /** protocol.md, Outcome commands: the limits the server keeps. */
 export const MAX_TEXT = 2000;
@@ -86,3 +101,9 @@ export function matches(item, { status, kind, words }, context) {
 export function searchWords(text) {
   return text.toLocaleLowerCase().split(/\s+/).filter(Boolean);
 }
+
+/**
+ * A Global Compact objective's title in the page's language (../gcm.js keeps the English ones;
+ * ../i18n/rapporteur.js all six).
+ */
+export const objectiveTitle = (number) => t(`rapporteur.gcm.${number}`);
