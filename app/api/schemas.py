@@ -200,6 +200,12 @@ class EventPatch(Body):
         description="Publish (true) or withdraw (false) the public live page "
         "`/live/{event_id}`; withdrawing closes the pages open now.",
     )
+    move_programme: Switch = Field(
+        default=False,
+        description="With a new `date` or `timezone`: move the segments still to come so that "
+        "they keep their local times (10:00 stays 10:00 on the new date, in the new zone). "
+        "Without it their instants stay as they are and read at other local times.",
+    )
 
 
 class SegmentOut(BaseModel):

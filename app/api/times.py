@@ -173,6 +173,17 @@ def at(when: When, timezone_name: str, event_date: str) -> int:
     return _ms(moment)
 
 
+def carried(at_ms: int, old_zone: str, new_zone: str, days: int) -> int:
+    """The instant whose wall-clock time in ``new_zone`` is ``at_ms``'s in ``old_zone``, ``days``
+    later: where a programme goes when its event moves to another date or zone and keeps its
+    local times (10:00 on the 16th in New York becomes 10:00 on the 17th in Geneva). A time the
+    clocks skip there that day raises ``NoSuchTime``; one they repeat is the first of the two,
+    as ``at`` reads it."""
+    old = (_EPOCH + at_ms * _MS).astimezone(zone_of(old_zone))
+    wall = old.replace(tzinfo=None) + timedelta(days=days)
+    return at(When(day=wall.date(), clock=wall.time()), new_zone, "")
+
+
 def _gap_message(wall: datetime, zone: ZoneInfo, timezone_name: str) -> str:
     """What to tell whoever typed ``wall``, a time the clocks skip in ``zone``: where the
     skipped stretch of wall-clock times begins and where the clocks take up again."""

@@ -492,3 +492,47 @@ def test_the_secretariat_corrects_a_misspelt_name_and_the_room_shows_it(
     expect(form.get_by_role("status")).to_have_text("The name cannot be empty.")
     form.get_by_label("Name", exact=True).press("Escape")
     expect(form).to_have_count(0)
+
+
+def test_a_new_date_on_the_desk_moves_the_programme_with_it(
+    browser: Browser, server: ServerProcess
+) -> None:
+    """The secretariat set the programme up on a template date and now types the real one: the
+    desk offers to move the programme with it, and the segments keep their local times."""
+    api = Api(server.base)
+    event = api.ok(
+        "POST",
+        "/events",
+        json={"title": "Hearing", "date": "2026-12-04", "timezone": "Europe/Zurich"},
+    )
+    for title, start, end in (("Opening", "10:00", "10:30"), ("Discussion", "10:30", "12:00")):
+        api.ok(
+            "POST",
+            f"/events/{event['id']}/segments",
+            json={"title": title, "command_id": title, "scheduled_start_at": start,
+                  "scheduled_end_at": end},
+        )  # fmt: skip
+    desk = browser.new_context(viewport=HD).new_page()  # the real CSP
+    desk.goto(f"{server.base}/organiser?section=event#key={ORGANISER_KEY}")
+    offer = desk.get_by_label(
+        "Move the programme with it: the segments still to come keep their local times"
+    )
+    expect(offer).to_be_hidden()  # nothing typed yet
+    date = desk.locator("#event-form").get_by_label("Date")
+    date.fill("2026-12-07")
+    expect(offer).to_be_visible()
+    expect(offer).to_be_checked()
+    screenshot(desk, "desk-move-programme")
+    date.fill("2026-12-04")  # back to the event's own date: nothing to move
+    expect(offer).to_be_hidden()
+    date.fill("2026-12-07")
+    desk.get_by_role("button", name="Save changes").click()
+    expect(desk.locator("#notices")).to_contain_text(
+        "Saved: the segments still to come keep their local times."
+    )
+    segments = api.ok("GET", f"/events/{event['id']}/segments")
+    assert [(s["scheduled_start_at_local"], s["scheduled_end_at_local"]) for s in segments] == [
+        ("2026-12-07T10:00:00+01:00", "2026-12-07T10:30:00+01:00"),
+        ("2026-12-07T10:30:00+01:00", "2026-12-07T12:00:00+01:00"),
+    ]
+    expect(offer).to_be_hidden()  # saved: the form is the event again

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import io
 import secrets
+from datetime import date
+from typing import Any
 from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
 
 from ...floor import Forbidden, NotFound
+from ...floor import commands as c
+from ...floor.model import SegmentStatus
+from ...hearing import Hearing
 from ...join_codes import hearing_with_code, join_url, new_join_code
 from ...projections import public_event
 from ...store import Store
@@ -18,6 +24,7 @@ from .. import live
 from ..access import authorise
 from ..deps import client_address
 from ..schemas import EventCreate, EventOut, EventPatch, JoinInfo
+from ..times import NoSuchTime, carried
 from .common import ActorDep, ServicesDep, browser_id, event_out
 
 router = APIRouter()
@@ -71,16 +78,21 @@ async def patch_event(
     """Edit the event: title, venue, room, date, time zone, languages, and whether its public
     live page is published (the fields sent; null or left out: as it is). Every screen of the
     event is sent a fresh ``snapshot`` with the new header (``event``), as when the join code is
-    rotated. The programme's instants stay what they are: a new time zone changes how they read
-    (``x_at_local``), not when they are. Withdrawing the live page (``live_published: false``)
-    closes the live pages open now, on every process."""
+    rotated. The programme's instants stay what they are: a new time zone or date changes how
+    they read (``x_at_local``), not when they are; unless ``move_programme`` is true, when the
+    segments still to come move so as to keep their local times (``update_segment`` each, as the
+    desk would send it). Withdrawing the live page (``live_published: false``) closes the live
+    pages open now, on every process."""
     authorise(actor, "PATCH /api/v1/events/{event_id}", event_id)
     hearing = await svc.engine.locate(event_id)
     row = hearing.event
     sent = body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+    move = sent.pop("move_programme", False)
     if "languages" in sent:
         sent["languages"] = list(dict.fromkeys(sent["languages"]))  # once each, as sent
     changes = {name: value for name, value in sent.items() if getattr(row, name) != value}
+    # checked before anything is written: a time the clocks skip refuses the whole edit
+    moves = _programme_moved(hearing, changes) if move else {}
     if changes:
 
         def remember() -> None:
@@ -94,7 +106,60 @@ async def patch_event(
         if set(changes) != {"live_published"}:  # no screen shows whether it is published
             for subscriber in svc.engine.hub.event_subscribers(event_id):
                 subscriber.request_resync()
+    for segment_id, instants in moves.items():
+        command = c.UpdateSegment(**instants)
+        await svc.engine.execute(
+            event_id, segment_id, command, actor, f"move-{secrets.token_hex(8)}"
+        )
     return event_out(svc, hearing, actor)
+
+
+def _programme_moved(hearing: Hearing, changes: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """The new scheduled instants of each segment still to come, when the event moves to another
+    date or zone and its programme keeps its local times: {segment id: instants that change}. A
+    local time the clocks skip on the new date, or an end that would come before its start, is
+    a 422 naming the segment; nothing is moved or written then."""
+    event = hearing.event
+    if "date" not in changes and "timezone" not in changes:
+        return {}
+    old_zone, new_zone = event.timezone, changes.get("timezone", event.timezone)
+    old_date, new_date = event.date, changes.get("date", event.date)
+    days = (
+        (date.fromisoformat(new_date) - date.fromisoformat(old_date)).days
+        if old_date and new_date
+        else 0
+    )
+    moved: dict[str, dict[str, int]] = {}
+    for segment in hearing.state.segments.values():
+        if segment.status is not SegmentStatus.SCHEDULED:
+            continue  # what has begun happened when it happened
+        details = segment.details
+        now = {
+            "scheduled_start_at": details.scheduled_start_at,
+            "scheduled_end_at": details.scheduled_end_at,
+        }
+        try:
+            new = {
+                name: carried(at, old_zone, new_zone, days)
+                for name, at in now.items()
+                if at is not None
+            }
+        except NoSuchTime as gap:
+            raise _refused(details.title, f"{gap}, or move the segment first") from None
+        start, end = new.get("scheduled_start_at"), new.get("scheduled_end_at")
+        if start is not None and end is not None and end < start:
+            raise _refused(details.title, "it would end before it starts in the new time zone")
+        changed = {name: at for name, at in new.items() if at != now[name]}
+        if changed:
+            moved[segment.id] = changed
+    return moved
+
+
+def _refused(title: str, why: str) -> RequestValidationError:
+    message = f"the programme cannot keep its local times: segment {title!r}: {why}"
+    return RequestValidationError(
+        [{"loc": ("body", "move_programme"), "msg": message, "type": "programme_move"}]
+    )
 
 
 @router.get(

@@ -31,6 +31,8 @@ export function createEventSection(desk) {
     setText($("event-form-submit"), t(event ? "desk.event.save_changes" : "desk.event.create"));
     $("event-form-cancel").hidden = Boolean(event) || !desk.events.length;
     setText($("event-form-status"), event ? "" : t("desk.event.new_tag"));
+    $("event-move-programme").checked = true;
+    offerMove();
     $("join-panel").hidden = !event;
     $("live-panel").hidden = !event;
     $("record-panel").hidden = !event;
@@ -80,6 +82,22 @@ export function createEventSection(desk) {
     if ($("join-qr").getAttribute("src") !== source) $("join-qr").src = source;
   }
 
+  /**
+   * A new date or time zone typed for an event whose programme has segments still to come, with
+   * times: offer to move them so that they keep their local times (PATCH's move_programme; the
+   * server moves them, or refuses the whole edit naming a segment it cannot move).
+   */
+  function offerMove() {
+    const event = desk.event;
+    const fields = form.elements;
+    const differs =
+      Boolean(event) &&
+      ((fields.date.value && fields.date.value !== event.date) || fields.timezone.value.trim() !== event.timezone);
+    const movable =
+      Boolean(event) && event.segments.some((s) => s.status === "scheduled" && (s.scheduled_start_at || s.scheduled_end_at));
+    $("event-move-row").hidden = !(differs && movable);
+  }
+
   function body() {
     const fields = form.elements;
     const languages = [...form.querySelectorAll('input[name="languages"]:checked')].map((box) => box.value);
@@ -91,6 +109,7 @@ export function createEventSection(desk) {
       languages,
     };
     if (fields.date.value) out.date = fields.date.value;
+    if (!$("event-move-row").hidden && $("event-move-programme").checked) out.move_programme = true;
     return out;
   }
 
@@ -106,7 +125,7 @@ export function createEventSection(desk) {
     try {
       if (desk.event) {
         desk.event = await desk.call("PATCH", `/events/${encodeURIComponent(desk.event.id)}`, data);
-        desk.notices.show(t("desk.event.saved"));
+        desk.notices.show(t(data.move_programme ? "desk.event.saved_moved" : "desk.event.saved"));
         desk.changed("event");
       } else {
         const made = await desk.call("POST", "/events", data);
@@ -120,6 +139,9 @@ export function createEventSection(desk) {
       submit.disabled = false;
     }
   });
+
+  form.elements.date.addEventListener("input", offerMove);
+  form.elements.timezone.addEventListener("input", offerMove);
 
   $("event-form-cancel").addEventListener("click", () => desk.selectEvent(desk.events[0] ? desk.events[0].id : null));
 

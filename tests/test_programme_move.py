@@ -1,0 +1,115 @@
+"""An event moved to another date or time zone with ``move_programme``: the segments still to
+come keep their local times; without it their instants stay (and read at other local times)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from tests.security.conftest import AppFactory, World, build_world, make_client
+
+__all__ = ["make_client"]  # the fixture, used by name
+
+
+def _event(
+    world: World, date: str, timezone: str, *times: tuple[str, str]
+) -> tuple[str, list[str]]:
+    event = world.call(
+        "organiser", "POST", "/events", json={"title": "Day", "date": date, "timezone": timezone}
+    ).json()
+    ids = []
+    for n, (start, end) in enumerate(times):
+        body = {
+            "title": f"Segment {n}",
+            "command_id": uuid.uuid4().hex,
+            "scheduled_start_at": start,
+            "scheduled_end_at": end,
+        }
+        made = world.call("organiser", "POST", f"/events/{event['id']}/segments", json=body)
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["id"])
+    return event["id"], ids
+
+
+def _local(world: World, event_id: str) -> list[tuple[Any, Any]]:
+    segments = world.call("organiser", "GET", f"/events/{event_id}/segments").json()
+    return [(s["scheduled_start_at_local"], s["scheduled_end_at_local"]) for s in segments]
+
+
+def _patch(world: World, event_id: str, **body: Any) -> Any:
+    return world.call("organiser", "PATCH", f"/events/{event_id}", json=body)
+
+
+def test_a_new_date_moves_the_programme_to_the_same_local_times(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    event_id, _ = _event(
+        world, "2026-12-04", "Europe/Zurich", ("10:00", "11:00"), ("14:00", "15:30")
+    )
+    answer = _patch(world, event_id, date="2026-12-07", move_programme=True)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["date"] == "2026-12-07"
+    assert _local(world, event_id) == [
+        ("2026-12-07T10:00:00+01:00", "2026-12-07T11:00:00+01:00"),
+        ("2026-12-07T14:00:00+01:00", "2026-12-07T15:30:00+01:00"),
+    ]
+
+
+def test_a_new_zone_keeps_the_local_times_across_a_change_of_offset(
+    make_client: AppFactory,
+) -> None:
+    """Geneva in winter to New York, and a date across New York's change to summer time."""
+    world = build_world(make_client())
+    event_id, _ = _event(world, "2026-03-06", "Europe/Zurich", ("09:30", "10:00"))
+    moved = _patch(
+        world, event_id, date="2026-03-09", timezone="America/New_York", move_programme=True
+    )
+    assert moved.status_code == 200, moved.text
+    assert _local(world, event_id) == [("2026-03-09T09:30:00-04:00", "2026-03-09T10:00:00-04:00")]
+
+
+def test_without_the_switch_the_instants_stay_as_they_were(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    event_id, _ = _event(world, "2026-12-04", "Europe/Zurich", ("10:00", "11:00"))
+    assert _patch(world, event_id, timezone="America/New_York").status_code == 200
+    assert _local(world, event_id) == [("2026-12-04T04:00:00-05:00", "2026-12-04T05:00:00-05:00")]
+
+
+def test_a_segment_that_has_begun_stays_where_it_happened(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    event_id, (first, _) = _event(
+        world, "2026-12-04", "Europe/Zurich", ("10:00", "11:00"), ("11:00", "12:00")
+    )
+    body = {"command_id": "go", "command": {"type": "start_segment"}}
+    assert (
+        world.call("organiser", "POST", f"/segments/{first}/commands", json=body).status_code == 200
+    )
+    assert _patch(world, event_id, date="2026-12-05", move_programme=True).status_code == 200
+    assert _local(world, event_id) == [
+        ("2026-12-04T10:00:00+01:00", "2026-12-04T11:00:00+01:00"),
+        ("2026-12-05T11:00:00+01:00", "2026-12-05T12:00:00+01:00"),
+    ]
+
+
+def test_a_local_time_the_clocks_skip_refuses_the_whole_edit(make_client: AppFactory) -> None:
+    """02:30 exists on 12 March 2022 in New York, not on the 13th (the clocks go forward)."""
+    world = build_world(make_client())
+    event_id, _ = _event(
+        world, "2022-03-12", "America/New_York", ("01:00", "01:30"), ("02:30", "03:30")
+    )
+    before = _local(world, event_id)
+    refused = _patch(world, event_id, date="2022-03-13", move_programme=True)
+    assert refused.status_code == 422
+    message = refused.json()["error"]["message"]
+    assert "Segment 1" in message and "02:30 does not exist on 2022-03-13" in message
+    # nothing moved, nothing written: the date is as it was
+    assert _local(world, event_id) == before
+    event = world.call("organiser", "GET", f"/events/{event_id}").json()
+    assert event["date"] == "2022-03-12"
+
+
+def test_the_switch_is_a_json_boolean(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    event_id, _ = _event(world, "2026-12-04", "Europe/Zurich", ("10:00", "11:00"))
+    refused = _patch(world, event_id, date="2026-12-05", move_programme="yes")
+    assert refused.status_code == 422
+    assert "move_programme" in refused.text
