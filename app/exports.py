@@ -22,6 +22,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.responses import Response
 
+from .labels import (
+    ATTENDANCE_LABELS,
+    CONSTITUENCY_LABELS,
+    GENDER_LABELS,
+    LANGUAGE_LABELS,
+    TURN_KIND_LABELS,
+    TURN_STATUS_LABELS,
+    label,
+)
+
 Cell = str | int | float | None
 
 #: What makes a spreadsheet read a text cell as a formula (OWASP; the line feed since 2025).
@@ -203,14 +213,31 @@ def day_record_json(rows: list[RecordRow], timezone: str) -> list[dict[str, Cell
     return out
 
 
+#: The CSV's cells that hold a code, and the English words a person reads instead (the JSON keeps
+#: the codes).
+_LABELLED: dict[str, Mapping[str, str]] = {
+    "kind": TURN_KIND_LABELS,
+    "status": TURN_STATUS_LABELS,
+    "constituency": CONSTITUENCY_LABELS,
+    "attendance": ATTENDANCE_LABELS,
+    "floor_language": LANGUAGE_LABELS,
+    "gender": GENDER_LABELS,
+}
+
+
 def day_record_csv(rows: list[RecordRow], timezone: str) -> bytes:
     """The day's record as a spreadsheet: UTF-8 with a byte order mark, readable headings
-    (``DAY_RECORD_COLUMNS``), times ISO 8601 in the event's zone, durations as ``m:ss`` and in
-    whole seconds, every text cell escaped and quoted (``csv_text``).
+    (``DAY_RECORD_COLUMNS``), codes in words (``Floor intervention``, ``Trade union``,
+    ``French``: app/labels.py, as the participants' spreadsheet has them), times ISO 8601 in the
+    event's zone, durations as ``m:ss`` and in whole seconds, every text cell escaped and quoted
+    (``csv_text``).
 
     Sum the ``(s)`` columns, not the ``m:ss`` ones: a spreadsheet reads ``4:05`` as a time of
     day (4 h 05), which shows as typed but adds up wrong."""
     records = day_record_json(rows, timezone)
+    for record in records:
+        for key, labels in _LABELLED.items():
+            record[key] = label(labels, str(record[key]))
     table = [
         {heading: record[key] for heading, key in DAY_RECORD_COLUMNS.items()} for record in records
     ]

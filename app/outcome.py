@@ -33,6 +33,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Final
 
 from .exports import event_zone, minutes_seconds
+from .labels import CONSTITUENCY_LABELS
 
 if TYPE_CHECKING:  # python-docx is imported when a Word document is made, not at start
     from docx.document import Document as WordDocument
@@ -82,27 +83,6 @@ KINDS: Final[Mapping[str, str]] = {"recommendation": "Recommendations", "pledge"
 
 #: The heading of items with no theme the programme knows.
 OTHER_THEME: Final = "Other"
-
-#: A constituency's name as the faces show it in English (frontend/static/js/i18n.js); a value
-#: not listed here is printed as it is.
-CONSTITUENCY_LABELS: Final[Mapping[str, str]] = {
-    "migrant_association": "Migrant association",
-    "local_and_regional_authorities": "Local and regional authorities",
-    "civil_society": "Civil society",
-    "migrant_and_diaspora_organisation": "Migrant and diaspora organisation",
-    "academia": "Academia",
-    "private_sector": "Private sector",
-    "trade_union": "Trade union",
-    "parliamentarian": "Parliamentarian",
-    "national_human_rights_institution": "National human rights institution",
-    "faith_based_organisation": "Faith-based organisation",
-    "red_cross_red_crescent": "Red Cross / Red Crescent",
-    "media": "Media",
-    "human_rights_mechanism": "Human rights mechanism",
-    "member_state": "Member State",
-    "un_system": "UN system",
-    "other": "Other",
-}
 
 DOCX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -52,7 +52,7 @@ from .floor.model import (
     TurnKind,
 )
 from .floor.text import PeoplesText, clean_text
-from .outcome import CONSTITUENCY_LABELS
+from .labels import ATTENDANCE_LABELS, CONSTITUENCY_LABELS, GENDER_LABELS, LANGUAGE_LABELS
 
 #: Data rows one file may hold (the edge refuses a body over 1 MB before this).
 MAX_ROWS: Final = 5_000
@@ -157,15 +157,6 @@ _CONSTITUENCIES: Final = _table(
         ("Parliamentarians", "parliamentarian"),
     ]
 )
-LANGUAGE_LABELS: Final[Mapping[str, str]] = {
-    "ar": "Arabic",
-    "zh": "Chinese",
-    "en": "English",
-    "fr": "French",
-    "ru": "Russian",
-    "es": "Spanish",
-    "other": "Another language",
-}
 _LANGUAGES: Final = _table(
     [
         *((code, code) for code in LANGUAGE_LABELS),
@@ -179,11 +170,6 @@ _LANGUAGES: Final = _table(
         ("Other", "other"),
     ]
 )
-GENDER_LABELS: Final[Mapping[str, str]] = {
-    "woman": "Woman",
-    "man": "Man",
-    "another": "Another gender",
-}
 _GENDERS: Final = _table(
     [
         *((code, code) for code in GENDER_LABELS),
@@ -195,7 +181,6 @@ _GENDERS: Final = _table(
 )
 #: Values that say nothing about gender: not stated.
 _UNSTATED: Final = {_key(v) for v in ("", "prefer not to say", "not stated", "n/a", "na", "-")}
-ATTENDANCE_LABELS: Final[Mapping[str, str]] = {"in_room": "In the room", "remote": "Remote"}
 _ATTENDANCES: Final = _table(
     [
         *((code, code) for code in ATTENDANCE_LABELS),

@@ -215,7 +215,9 @@ def test_the_days_csv_reads_back_with_readable_headings_and_new_york_times() -> 
     assert (first["Held the floor (m:ss)"], first["Held the floor (s)"]) == ("4:05", "245")
     assert (first["On the timer (m:ss)"], first["On the timer (s)"]) == ("4:01", "241")
     assert (first["Allotted (m:ss)"], first["Overrun (m:ss)"]) == ("3:00", "1:01")
-    assert first["Attendance"] == "in_room" and first["Floor language"] == "fr"
+    # codes in the words a person reads (the JSON keeps the codes)
+    assert first["Attendance"] == "In the room" and first["Floor language"] == "French"
+    assert (first["Constituency"], first["Kind of turn"]) == ("Trade union", "Panellist")
 
 
 def test_names_in_every_script_survive_the_round_trip() -> None:
@@ -228,9 +230,9 @@ def test_names_in_every_script_survive_the_round_trip() -> None:
 
 def test_a_turn_never_timed_and_a_skipped_turn_have_empty_cells_not_zeros() -> None:
     untimed, skipped = _read_back(day_record_csv(ROWS, NEW_YORK))[1:3]
-    assert untimed["Status"] == "spoken" and untimed["Timer started at"] == ""
+    assert untimed["Status"] == "Spoken" and untimed["Timer started at"] == ""
     assert untimed["Held the floor (m:ss)"] == "2:00" and untimed["On the timer (s)"] == ""
-    assert skipped["Status"] == "skipped"
+    assert skipped["Status"] == "Skipped"
     assert skipped["Called at"] == skipped["Held the floor (s)"] == ""
     assert skipped["Overrun (m:ss)"] == skipped["Overrun (s)"] == ""  # negative: no overrun
 

@@ -70,7 +70,7 @@ async def test_the_days_csv_has_a_row_per_turn_in_new_york_time(sqlite_url: str)
     assert all(re.fullmatch(r"2022-05-16T1\d:\d\d:\d\d-04:00", value) for value in called), called
     assert called[0] == "2022-05-16T10:00:00-04:00"
     statuses = [row["Status"] for row in table]
-    assert statuses == ["spoken", "spoken", "skipped"]
+    assert statuses == ["Spoken", "Spoken", "Skipped"]
     timed, untimed = table[0], table[1]
     assert timed["Timer started at"] == "2022-05-16T10:00:00-04:00"
     assert timed["Held the floor (m:ss)"] == "2:05"
@@ -160,7 +160,7 @@ async def test_an_interposed_question_and_its_answer_are_linked_in_the_days_reco
         )
     )
     rows = [row for row in table if row["Segment"] == discussion.details.title]
-    assert [row["Kind of turn"] for row in rows] == ["question", "answer", "panellist"]
+    assert [row["Kind of turn"] for row in rows] == ["Question", "Answer", "Panellist"]
     question, answer, panellist = rows
     assert question["Interposed in turn"] == answer["Interposed in turn"] == panellist["Turn"]
     assert answer["Answers turn"] == question["Turn"]
