@@ -593,14 +593,23 @@ def _message(text: str) -> str:
     return text.removeprefix("Value error, ")
 
 
+def _head(title: str) -> str:
+    """A title's head, before its first colon: how a spreadsheet names "Thematic discussion I:
+    Assessing the progress…" ("Thematic discussion I"); the whole title when it has none."""
+    return _key(title.split(":", 1)[0])
+
+
 class _PanelFinder:
-    """A panel cell's segment: by its title, or its number in the programme."""
+    """A panel cell's segment: by its title (the whole title, else its head before the colon,
+    when only one segment has that head), or its number in the programme."""
 
     def __init__(self, programme: Sequence[ProgrammeSegment]) -> None:
         self.programme = programme
         self.by_title: dict[str, list[ProgrammeSegment]] = {}
+        self.by_head: dict[str, list[ProgrammeSegment]] = {}
         for segment in programme:
             self.by_title.setdefault(_key(segment.title), []).append(segment)
+            self.by_head.setdefault(_head(segment.title), []).append(segment)
 
     def find(self, cell: str) -> ProgrammeSegment | str:
         """The segment, or why there is none (a sentence)."""
@@ -618,7 +627,9 @@ class _PanelFinder:
                 return f"there is no segment {number}: the programme has {len(self.programme)}"
             segment = self.programme[number - 1]
         else:
-            matches = self.by_title.get(_key(named), [])
+            # the whole title; else the head ("Thematic discussion I" for "Thematic discussion
+            # I: Assessing…"), of the cell as written or cut short after its colon
+            matches = self.by_title.get(_key(named), []) or self.by_head.get(_head(named), [])
             if not matches:
                 titles = "; ".join(f"{s.number}. {s.title}" for s in self.programme)
                 return f"no segment of the programme is called '{named}': {titles}"

@@ -299,6 +299,41 @@ def test_import_and_export_are_the_organisers(make_client: AppFactory) -> None:
 
 # --- reading and checking, without a server -------------------------------------------------------
 
+#: A programme whose titles have a head before a colon, as the concept note's have.
+TITLED = [
+    ProgrammeSegment("t1", "Opening segment", 1, SegmentStatus.SCHEDULED),
+    ProgrammeSegment(
+        "t2", "Thematic discussion I: Assessing the progress", 2, SegmentStatus.SCHEDULED
+    ),
+    ProgrammeSegment("t3", "Thematic discussion II: Commitments", 3, SegmentStatus.SCHEDULED),
+    ProgrammeSegment("t4", "Panel: migrants' voices", 4, SegmentStatus.SCHEDULED),
+    ProgrammeSegment("t5", "Panel: pathways", 5, SegmentStatus.SCHEDULED),
+]
+PANEL_CELLS = [
+    ("the whole title", "Thematic discussion I: Assessing the progress", "t2"),
+    ("its head before the colon", "Thematic discussion I", "t2"),
+    ("the head, in other case and spacing", "thematic  DISCUSSION ii", "t3"),
+    ("the title cut short after its colon", "Thematic discussion II: Commit", "t3"),
+    ("with the panellist prefix", "Panellist: Thematic discussion I", "t2"),
+    ("a whole title whose head two share", "Panel: pathways", "t5"),
+    ("a head two share", "Panel", "segments 4, 5 are all called 'Panel'"),
+    ("a head nobody has", "Thematic discussion III", "no segment of the programme is called"),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "cell", "found"), PANEL_CELLS, ids=[case[0] for case in PANEL_CELLS]
+)
+def test_a_panel_cell_names_its_segment(what: str, cell: str, found: str) -> None:
+    report = check(
+        read_sheet(_csv("Name,Constituency,Panel", f"Amina,Academia,{cell}")), TITLED, []
+    )
+    (row,) = report.rows
+    if found.startswith("t"):
+        assert row.panel is not None and row.panel.id == found, (what, row.problems)
+    else:
+        assert found in row.problems[0].message, what
+
 
 def _checked(data: bytes, registered: list[tuple[str, str]] | None = None) -> Any:
     return check(read_sheet(data), PROGRAMME, registered or [])
