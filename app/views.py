@@ -247,6 +247,9 @@ def _undo(segment: SegmentState) -> View | None:
     return {
         "label": entry.label,
         "command": command,
+        # whom it concerns ("" if no one): a console in another language names them beside its
+        # own words for the command, as the English label does
+        "subject": "" if isinstance(entry, Inverse) else entry.subject,
         "available": refusal is None,
         "refusal": refusal,
     }

@@ -155,6 +155,7 @@ def test_the_moderator_sees_what_undo_would_do(scheduled: Floor) -> None:
     assert floor.view()["undo"] == {
         "label": "adding A",
         "command": "add_speaker",
+        "subject": "A",
         "available": True,
         "refusal": None,
     }
@@ -163,6 +164,7 @@ def test_the_moderator_sees_what_undo_would_do(scheduled: Floor) -> None:
     assert floor.view()["undo"] == {
         "label": "calling A",
         "command": "call_next",
+        "subject": "A",
         "available": True,
         "refusal": None,
     }
@@ -171,6 +173,7 @@ def test_the_moderator_sees_what_undo_would_do(scheduled: Floor) -> None:
     assert floor.view()["undo"] == {
         "label": "calling A",
         "command": "call_next",
+        "subject": "A",
         "available": False,
         "refusal": "the segment has ended",
     }

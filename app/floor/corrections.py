@@ -178,9 +178,11 @@ class _Corrector:
         label = kept.label
         for name in self.old_names:
             label = label.replace(name, self.speaker.name)
-        fixed = replace(fixed, label=label)
+        subject = self.speaker.name if kept.subject in self.old_names else kept.subject
+        fixed = replace(fixed, label=label, subject=subject)
         same = (
             fixed.label == kept.label
+            and fixed.subject == kept.subject
             and fixed.queue is kept.queue
             and fixed.requests is kept.requests
             and fixed.current is kept.current

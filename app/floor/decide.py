@@ -90,17 +90,17 @@ def decide(
 # --- undo marks ---------------------------------------------------------------------------------
 
 
-def _mark(command: str, label: str) -> e.UndoMark:
-    return e.UndoMark(command=command, label=label)
+def _mark(command: str, label: str, subject: str = "") -> e.UndoMark:
+    return e.UndoMark(command=command, label=label, subject=subject)
 
 
-def _marked(events: list[e.Event], command: str, label: str) -> list[e.Event]:
+def _marked(events: list[e.Event], command: str, label: str, subject: str = "") -> list[e.Event]:
     """``events`` with the first one marked as the start of an undoable console command."""
     if not events:
         return events
     first = events[0]
     assert isinstance(first, e.UndoableEvent)
-    return [first.model_copy(update={"undo": _mark(command, label)}), *events[1:]]
+    return [first.model_copy(update={"undo": _mark(command, label, subject)}), *events[1:]]
 
 
 def _duration(ms: int) -> str:
@@ -237,7 +237,7 @@ def _request_floor(segment: SegmentState, cmd: c.RequestFloor, ctx: Context) -> 
     entry = _new_entry(segment, ctx, request_id, speaker, cmd.kind, requested.note)
     index = insertion_index(segment.queue, cmd.kind, None)
     # the open floor queues it at once: the console may take that back like an approval
-    mark = _mark("approve_request", f"approving {speaker.name}")
+    mark = _mark("approve_request", f"approving {speaker.name}", speaker.name)
     return [
         requested,
         e.RequestApproved(
@@ -274,7 +274,7 @@ def _approve(segment: SegmentState, cmd: c.ApproveRequest, ctx: Context) -> list
     _check_cap(segment)
     entry = _new_entry(segment, ctx, request.id, request.speaker, request.kind, request.note)
     index = insertion_index(segment.queue, request.kind, cmd.position)
-    mark = _mark("approve_request", f"approving {request.speaker.name}")
+    mark = _mark("approve_request", f"approving {request.speaker.name}", request.speaker.name)
     return [
         e.RequestApproved(
             segment_id=segment.id, request_id=request.id, entry=entry, index=index, undo=mark
@@ -287,7 +287,7 @@ def _decline(segment: SegmentState, cmd: c.DeclineRequest, ctx: Context) -> list
     request = _request(segment, cmd.request_id)
     if request.status is not RequestStatus.PENDING:
         raise FloorError(f"the request is {request.status}, not pending", code="not_pending")
-    mark = _mark("decline_request", f"declining {request.speaker.name}")
+    mark = _mark("decline_request", f"declining {request.speaker.name}", request.speaker.name)
     return [
         e.RequestDeclined(
             segment_id=segment.id, request_id=request.id, reason=cmd.reason.strip(), undo=mark
@@ -335,7 +335,7 @@ def _add_speaker(segment: SegmentState, cmd: c.AddSpeaker, ctx: Context) -> list
         id=ctx.new_id(), speaker=speaker, kind=cmd.kind, allotted_ms=allotted, note=cmd.note.strip()
     )
     index = insertion_index(segment.queue, cmd.kind, cmd.position)
-    mark = _mark("add_speaker", f"adding {speaker.name}")
+    mark = _mark("add_speaker", f"adding {speaker.name}", speaker.name)
     return [e.EntryAdded(segment_id=segment.id, entry=entry, index=index, undo=mark)]
 
 
@@ -352,14 +352,16 @@ def _move(segment: SegmentState, cmd: c.MoveEntry, ctx: Context) -> list[e.Event
     target = min(cmd.position, len(segment.queue) - 1)
     if target == index:
         return []
-    mark = _mark("move_entry", f"moving {segment.queue[index].speaker.name}")
+    name = segment.queue[index].speaker.name
+    mark = _mark("move_entry", f"moving {name}", name)
     return [e.EntryMoved(segment_id=segment.id, entry_id=cmd.entry_id, index=target, undo=mark)]
 
 
 @_handles(c.RemoveEntry)
 def _remove(segment: SegmentState, cmd: c.RemoveEntry, ctx: Context) -> list[e.Event]:
     index = _entry_index(segment, cmd.entry_id)
-    mark = _mark("remove_entry", f"removing {segment.queue[index].speaker.name}")
+    name = segment.queue[index].speaker.name
+    mark = _mark("remove_entry", f"removing {name}", name)
     return [e.EntryRemoved(segment_id=segment.id, entry_id=cmd.entry_id, undo=mark)]
 
 
@@ -382,7 +384,7 @@ def _readd(segment: SegmentState, cmd: c.ReaddLastSpeaker, ctx: Context) -> list
         id=ctx.new_id(), speaker=speech.speaker, kind=speech.kind, allotted_ms=allotted
     )
     index = _points_of_order_first(segment.queue)
-    mark = _mark("readd_last_speaker", f"re-adding {speech.speaker.name}")
+    mark = _mark("readd_last_speaker", f"re-adding {speech.speaker.name}", speech.speaker.name)
     return [e.EntryAdded(segment_id=segment.id, entry=entry, index=index, undo=mark)]
 
 
@@ -417,7 +419,7 @@ def _edit(segment: SegmentState, cmd: c.EditEntry, ctx: Context) -> list[e.Event
         raise FloorError(f"{entry.speaker.name} already has {what}", code="already_queued")
     if is_point and not was_point:
         index = _points_of_order_first(segment.queue[:index] + segment.queue[index + 1 :])
-    mark = _mark("edit_entry", f"editing {entry.speaker.name}'s turn")
+    mark = _mark("edit_entry", f"editing {entry.speaker.name}'s turn", entry.speaker.name)
     return [e.EntryEdited(segment_id=segment.id, entry=edited, index=index, undo=mark)]
 
 
@@ -781,18 +783,21 @@ def _call_next(segment: SegmentState, cmd: c.CallNext, ctx: Context) -> list[e.E
         out.append(_turn_ended(segment, segment.current, ctx.now, skipped=cmd.skipped))
     if segment.paused is not None:
         out += _returned(segment, ctx.now)
-        label = f"giving the floor back to {segment.paused.entry.speaker.name}"
+        subject = segment.paused.entry.speaker.name
+        label = f"giving the floor back to {subject}"
     elif segment.queue:
         entry = segment.queue[0]
         out.append(e.TurnStarted(segment_id=segment.id, entry=entry, at=ctx.now))
         if segment.settings.start_timer_on_call:
             deadline = ctx.now + entry.allotted_ms
             out.append(e.TimerStarted(segment_id=segment.id, at=ctx.now, deadline_at=deadline))
-        label = f"calling {entry.speaker.name}"
+        subject = entry.speaker.name
+        label = f"calling {subject}"
     else:
         assert segment.current is not None
-        label = f"ending {segment.current.entry.speaker.name}'s turn"
-    return _marked(out, "call_next", label)
+        subject = segment.current.entry.speaker.name
+        label = f"ending {subject}'s turn"
+    return _marked(out, "call_next", label, subject)
 
 
 @_handles(c.EndTurn)
@@ -801,7 +806,8 @@ def _end_turn(segment: SegmentState, cmd: c.EndTurn, ctx: Context) -> list[e.Eve
     turn = _current(segment)
     ended = _turn_ended(segment, turn, ctx.now, skipped=cmd.skipped)
     out = [ended, *_returned(segment, ctx.now)]
-    return _marked(out, "end_turn", f"ending {turn.entry.speaker.name}'s turn")
+    name = turn.entry.speaker.name
+    return _marked(out, "end_turn", f"ending {name}'s turn", name)
 
 
 @_handles(c.Interpose)
@@ -840,7 +846,7 @@ def _interpose(segment: SegmentState, cmd: c.Interpose, ctx: Context) -> list[e.
         deadline = ctx.now + allotted
         out.append(e.TimerStarted(segment_id=segment.id, at=ctx.now, deadline_at=deadline))
     label = f"interposing {speaker.name}'s {cmd.kind.value}"
-    return _marked(out, "interpose", label)
+    return _marked(out, "interpose", label, speaker.name)
 
 
 @_handles(c.StartTimer)

@@ -36,6 +36,9 @@ class UndoMark(BaseModel):
     command: str
     #: what the console calls it, e.g. ``calling next`` ("Undo calling next")
     label: str
+    #: whom it concerns, when a person (``Amina Diallo`` for ``calling Amina Diallo``): what a
+    #: console in another language than the label's shows beside its own words for the command
+    subject: str = ""
 
 
 class UndoableEvent(_Event):

@@ -410,6 +410,7 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
             touched=requests_changed(before, event),
             paused=before.paused,
             notes=before.notes,
+            subject=mark.subject,
         )
         return _push_undo(segment, entry)
     inverse = _legacy_inverse(before, event)

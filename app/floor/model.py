@@ -383,6 +383,8 @@ class UndoEntry:
     #: the turn an interposed turn had paused, and the moderator's private notes, as they were
     paused: Turn | None = None
     notes: str = ""
+    #: whom the command concerns (``UndoMark.subject``): "" when no one in particular
+    subject: str = ""
 
 
 @dataclass(frozen=True, slots=True)

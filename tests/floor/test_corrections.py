@@ -150,8 +150,9 @@ def test_a_correction_is_not_itself_on_the_undo_stack(floor: Floor) -> None:
     depth = len(floor.seg.undo_stack)
     _correct(floor)
     assert len(floor.seg.undo_stack) == depth
-    # what the console offers to undo names her as she is now
-    assert floor.seg.undo_stack[-1].label == "approving Amina Diallo"
+    # what the console offers to undo names her as she is now, in its label and its subject
+    assert floor.view()["undo"]["label"] == "approving Amina Diallo"
+    assert floor.view()["undo"]["subject"] == "Amina Diallo"
 
 
 @pytest.mark.parametrize(

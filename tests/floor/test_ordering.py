@@ -221,6 +221,7 @@ def test_undo_an_approval(floor: Floor) -> None:
     assert floor.view()["undo"] == {
         "label": "approving Amina Diallo",
         "command": "approve_request",
+        "subject": "Amina Diallo",
         "available": True,
         "refusal": None,
     }

@@ -259,6 +259,7 @@ def test_a_withdrawal_since_stops_undo(floor: Floor) -> None:
     assert floor.view()["undo"] == {
         "label": "calling Amina Diallo",
         "command": "call_next",
+        "subject": "Amina Diallo",
         "available": False,
         "refusal": "Chen Wei's request has been withdrawn since",
     }
