@@ -296,6 +296,7 @@ class Engine:
             remember,
             [Change("participant", row.model_dump())],
         )
+        self._tell_participant(hearing, row.id)
         corrected = []
         for segment_id, segment in list(hearing.state.segments.items()):
             if not corrections.needs_correcting(segment, speaker):
@@ -984,7 +985,10 @@ class Engine:
         kind for whoever listens (``change_listeners``)."""
         if change.kind == "participant":  # a new one, or one corrected (its row, whole)
             row = ParticipantRow(**change.data)
+            known = hearing.speakers.get(row.id)
             hearing.speakers[row.id] = _speaker(row)
+            if known is not None and known != hearing.speakers[row.id]:
+                self._tell_participant(hearing, row.id)
         elif change.kind == "event":
             if change.data:
                 self.learn_event_row(hearing, change.data)
@@ -993,6 +997,13 @@ class Engine:
         else:
             for listener in self.change_listeners.get(change.kind, ()):
                 listener(hearing, change.data)
+
+    def _tell_participant(self, hearing: Hearing, participant_id: str) -> None:
+        """A participant corrected: their phone's sockets here get a fresh snapshot, whose
+        ``you`` says who they are registered as now."""
+        for subscriber in self.hub.event_subscribers(hearing.event.id):
+            if subscriber.participant_id == participant_id:
+                subscriber.request_resync()
 
     def learn_event_row(self, hearing: Hearing, values: dict[str, Any]) -> None:
         """The meeting day's details as another process wrote them: every screen that shows

@@ -510,9 +510,18 @@ class Projections:
         }
 
     def personal(self, segment: SegmentState, participant_id: str) -> dict[str, Any]:
-        """A delegate's own part of a segment: their requests, and per kind what refuses a new
-        one to them in particular (the view's ``can_request`` has what refuses everyone)."""
+        """A delegate's own part of a segment: who they are registered as (``you``: their name
+        and organisation, as the registry has them now, so that a correction reaches their phone
+        with the next snapshot), their requests, and per kind what refuses a new one to them in
+        particular (the view's ``can_request`` has what refuses everyone)."""
+        speaker = self.hearings[segment.event_id].speakers.get(participant_id)
+        you = (
+            None
+            if speaker is None
+            else {"name": speaker.name, "organisation": speaker.organisation}
+        )
         return {
+            "you": you,
             "mine": own_requests(segment, participant_id),
             "can_request": requestable(segment, participant_id),
         }

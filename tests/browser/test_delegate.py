@@ -538,6 +538,34 @@ def test_a_rotated_join_code_does_not_lock_out_who_joined(
     assert len(asked) == 1
 
 
+def test_a_correction_by_the_secretariat_reaches_the_phone_at_once(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """The delegate misspelt their name when joining; the desk corrects it (PATCH
+    /participants/{id}): the phone, never reloaded, says who they are now, and remembers it."""
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone, name="Amina Dialo", organisation="MFA")
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+    (person,) = [p for p in api.ok("GET", f"/events/{faces['event']['id']}/participants")
+                 if p["name"] == "Amina Dialo"]  # fmt: skip
+    api.ok(
+        "PATCH",
+        f"/participants/{person['id']}",
+        json={"name": "Amina Diallo", "organisation": "Migrant Forum in Asia"},
+    )
+    expect(phone.locator("#identity")).to_have_text(
+        "Signed in as Amina Diallo · Migrant Forum in Asia"
+    )
+    expect(status(phone)).to_contain_text("Request sent")  # their request is as it was
+    phone.reload()
+    expect(phone.locator("#identity")).to_have_text(
+        "Signed in as Amina Diallo · Migrant Forum in Asia"
+    )
+
+
 def test_a_new_code_of_the_same_event_leads_to_the_delegates_page(
     phone: Page, faces: dict[str, Any]
 ) -> None:

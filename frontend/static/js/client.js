@@ -464,6 +464,7 @@ export class FloorConnection extends EventTarget {
     this.programme = snapshot.programme || [];
     this.liveSegmentId = snapshot.live_segment_id;
     this.mine = snapshot.mine || [];
+    this.you = snapshot.you || null; // a delegate: who they are registered as now
     this.canRequest = snapshot.can_request ?? null;
     if (snapshot.outcome) this.adoptOutcome(snapshot.outcome.version, snapshot.outcome.state);
     if (snapshot.instruments) this.instruments = snapshot.instruments;

@@ -66,6 +66,7 @@ const session = createSession(ctx);
 function render() {
   if (!ctx.connection) return;
   offerLanguages(ctx.connection.event?.languages);
+  followIdentity(ctx.connection.you);
   header.render();
   status.render();
   request.render();
@@ -73,6 +74,16 @@ function render() {
   queue.render();
   header.setTitle();
   ctx.clocks.tick(ctx.connection);
+}
+
+/** The secretariat corrected who this phone's delegate is registered as: show it at once. */
+function followIdentity(you) {
+  const who = ctx.participant;
+  if (!you || !who || (you.name === who.name && you.organisation === who.organisation)) return;
+  ctx.participant = { ...who, name: you.name, organisation: you.organisation };
+  session.showIdentity();
+  const kept = remembered(who.id);
+  if (kept) remember(ctx.participant, kept.joinCode); // the name shown before the server speaks
 }
 
 let offered = eventLanguages(null); // until the event says which: all six
