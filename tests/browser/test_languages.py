@@ -7,7 +7,9 @@ and ``plural("key", n)`` calls and the families of keys built from a code, such 
 ``kind.${code}``) must be in every dictionary; the six dictionaries must have the same keys with
 the same placeholders (a count's plural forms, ``key#one``, ``key#few``…, are each language's
 own); no page holds words without a ``data-i18n``, and no staff module writes English words
-into a string of its own.
+into a string of its own. Every refusal code the server can send has a sentence of its own
+(``refusal.<code>``, read from the server's source), which the staff faces show in place of the
+server's English words.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ def _modules(folder: str) -> tuple[str, ...]:
 
 #: The console's modules the other staff faces import too.
 FACES_SHARED_MODERATOR = ("moderator/format.js", "moderator/notices.js")
+#: The server's source, where its refusal codes are written.
+APP = Path(__file__).resolve().parents[2] / "app"
 
 #: Each face: its pages and the modules that put words on them. "shared" is what several faces
 #: import (sign-in, notices, the console's labels the desk reuses, the identify overlay).
@@ -61,6 +65,7 @@ FACES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "identify.js",
             "staff-language.js",
             "room.js",
+            "refusal.js",
             *FACES_SHARED_MODERATOR,
         ),
     ),
@@ -126,6 +131,36 @@ def dictionaries() -> dict[str, dict[str, str]]:
     return tables
 
 
+#: Where the server writes a refusal's code: ``code="…"`` (a FloorError's), a FloorError
+#: subclass's ``code = "…"``, the first string of an error made at the edge or on a socket
+#: (``Refused(413, "body_too_large", …)``, ``self.error("invalid_command", …)``,
+#: ``ProtocolError("expected_hello", …)``, ``deny(websocket, 403, "origin_not_allowed", …)``,
+#: ``error_body(422, "invalid_request", …)``), an HTTP status's code
+#: (``405: "method_not_allowed"``) and a code chosen in a conditional
+#: (``code = … else "hello_timeout"``, ``.get(…, "http_error")``).
+REFUSAL_CODES = (
+    re.compile(r'\bcode="([a-z_]+)"'),
+    re.compile(r'^\s+code = "([a-z_]+)"$', re.M),
+    re.compile(
+        r"\b(?:Refused|self\.error|ProtocolError|deny|error_body)\(\s*"
+        r'(?:websocket,\s*)?(?:\d+,\s*)?"([a-z_]+)"'
+    ),
+    re.compile(r'^\s+\d{3}: "([a-z_]+)",?$', re.M),
+    re.compile(r'\bcode = .* else "([a-z_]+)"$', re.M),
+    re.compile(r'\.get\(refusal\.status_code, "([a-z_]+)"\)'),
+)
+
+
+def refusal_codes() -> list[str]:
+    """Every refusal code the server's source writes (app/**/*.py): each needs a sentence."""
+    codes: set[str] = set()
+    for path in sorted(APP.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for pattern in REFUSAL_CODES:
+            codes.update(pattern.findall(source))
+    return sorted(codes)
+
+
 def _base(key: str) -> str:
     return key.split("#", 1)[0]
 
@@ -159,6 +194,8 @@ def families() -> dict[str, list[str]]:
         "staff.role.": [role.value for role in Role],
         "staff.page.": ["moderator", "rapporteur", "organiser"],
         "identify.": ["console", "display", "clock", "booth", "rapporteur", "organiser", "other"],
+        # the server's refusals, by their code (refusal.js): a new code needs its sentence
+        "refusal.": refusal_codes(),
     }
 
 
@@ -348,3 +385,50 @@ def test_the_parser_finds_a_missing_key() -> None:
     assert found == ["display.now_speaking", "booth.clear", "booth.nowhere", "clock.next"]
     tables = dictionaries()
     assert "booth.nowhere" not in tables["fr"]
+
+
+def test_every_refusal_the_server_sends_has_its_sentence() -> None:
+    """The codes are read from the server's source (a new one fails here until it is worded in
+    the six languages), and i18n/staff.js keeps no sentence for a code the server no longer
+    sends."""
+    codes = refusal_codes()
+    for code in (
+        "queue_empty",  # code="…" (app/floor/possible.py)
+        "unreadable_spreadsheet",  # code="…" in a route (app/api/routes/people.py)
+        "stale_version",  # a FloorError subclass's code (app/floor/errors.py)
+        "unauthenticated",  # app/policy.py
+        "rate_limited",  # app/limits.py
+        "storage_unavailable",  # app/engine.py
+        "invalid_request",  # error_body(422, …) (app/api/errors.py)
+        "method_not_allowed",  # a status's code (app/api/errors.py)
+        "http_error",  # any other status's
+        "cross_origin_refused",  # Refused(…) at the edge (app/api/edge.py)
+        "invalid_command",  # self.error(…) on a socket (app/api/ws.py)
+        "too_many_connections",  # ProtocolError(…) and deny(…) (app/api/ws.py)
+        "hello_timeout",  # no hello in time
+    ):
+        assert code in codes, code
+    tables = dictionaries()
+    missing = [
+        (code, language)
+        for code in codes
+        for language in SIX
+        if f"refusal.{code}" not in tables[language]
+    ]
+    assert missing == []
+    kept = {key.removeprefix("refusal.") for key in tables["en"] if key.startswith("refusal.")}
+    assert sorted(kept - set(codes)) == [], "sentences for codes the server no longer sends"
+
+
+def test_the_staff_faces_show_refusals_through_refusal_js() -> None:
+    """refusal.js looks the family up; no other staff module shows a refusal's message itself
+    (it would stay English on a page in another language)."""
+    assert ("refusal.js", "refusal.queue_empty") in set(used_keys("shared"))
+    shown_raw = re.compile(r"\b(?:error|frame|refusal|failed)\.message\b")
+    found = {
+        module: shown_raw.findall((JS / module).read_text(encoding="utf-8"))
+        for face in STAFF
+        for module in FACES[face][1]
+        if module not in ("refusal.js", "client.js")  # client.js makes the ApiError
+    }
+    assert {module: uses for module, uses in found.items() if uses} == {}

@@ -27,6 +27,7 @@ import { createSuggested } from "./moderator/suggested.js";
 import { createTime } from "./moderator/time.js";
 import { createUndo } from "./moderator/undo.js";
 import { createWaiting } from "./moderator/waiting.js";
+import { refusalText } from "./refusal.js";
 import { languagePicker, startLanguage } from "./staff-language.js";
 
 startLanguage();
@@ -45,9 +46,6 @@ const QUIET_SWITCH_MS = 3000;
 
 const notices = new Notices($("notices"));
 
-/** The server's messages are clauses ("the queue is full (5 speakers)"): show them as sentences. */
-const sentence = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) : text);
-
 function signedOut(message) {
   $("console").hidden = true;
   $("signin").hidden = false;
@@ -65,7 +63,7 @@ async function start() {
   try {
     ({ eventId } = await signInToEvent(["moderator", "organiser"], "moderator"));
   } catch (error) {
-    signedOut(error.message);
+    signedOut(refusalText(error, { clause: true }));
     return;
   }
   const event = await api("GET", `/events/${encodeURIComponent(eventId)}`);
@@ -121,7 +119,7 @@ function run(eventId, firstSegmentId) {
       return await sent;
     } catch (error) {
       if (error.code === "stale_version") notices.show(t("console.notice.stale"), "warning");
-      else notices.show(sentence(error.message) || t("console.notice.refused"), "error");
+      else notices.show(refusalText(error) || t("console.notice.refused"), "error");
       return null;
     } finally {
       clearTimeout(slow);
@@ -255,10 +253,10 @@ function run(eventId, firstSegmentId) {
     const frame = event.detail;
     if (frame.code === "unauthenticated" || frame.code === "forbidden") {
       conn.stop();
-      signedOut(t("console.signin.closed", { message: frame.message }));
+      signedOut(t("console.signin.closed", { message: refusalText(frame, { clause: true }) }));
       return;
     }
-    notices.show(sentence(frame.message || frame.code), "error");
+    notices.show(refusalText(frame), "error");
   });
 
   // the timer every frame; request ages, signals' expiry, the venue clock once a second
@@ -286,5 +284,5 @@ function run(eventId, firstSegmentId) {
 }
 
 start().catch((error) => {
-  signedOut(t("console.signin.failed", { message: error.message }));
+  signedOut(t("console.signin.failed", { message: refusalText(error, { clause: true }) }));
 });

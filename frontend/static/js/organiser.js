@@ -15,7 +15,8 @@ import { createLinks } from "./organiser/links.js";
 import { createParticipants } from "./organiser/participants.js";
 import { createProgramme } from "./organiser/programme.js";
 import { createScreens } from "./organiser/screens.js";
-import { isolate, sentence } from "./organiser/util.js";
+import { isolate } from "./organiser/util.js";
+import { refusalText } from "./refusal.js";
 import { languagePicker, startLanguage } from "./staff-language.js";
 
 startLanguage();
@@ -35,13 +36,13 @@ const desk = {
   participants: [],
   links: [],
   screens: null,
-  /** Run an API call; on refusal show why (as a sentence) and resolve to null. */
+  /** Run an API call; on refusal show why (refusal.js: in the page's language) and throw it on. */
   async call(method, path, body, { quiet = false } = {}) {
     try {
       return await api(method, path, body);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) signedOut(t("desk.signin.expired"));
-      else if (!quiet) notices.show(sentence(error.message), "error");
+      else if (!quiet) notices.show(refusalText(error), "error");
       throw error;
     }
   },
@@ -164,7 +165,7 @@ async function start() {
     session = await signIn();
   } catch (error) {
     const revoked = error instanceof ApiError && (error.status === 401 || error.status === 403);
-    signedOut(revoked ? t("desk.signin.invalid") : t("staff.signin.failed", { message: isolate(error.message) }));
+    signedOut(revoked ? t("desk.signin.invalid") : t("staff.signin.failed", { message: isolate(refusalText(error, { clause: true })) }));
     return;
   }
   if (!session) {
@@ -232,7 +233,7 @@ function wire() {
     try {
       await api("POST", "/session", { token: key });
     } catch (error) {
-      setText($("signin-message"), error.status === 401 ? t("desk.signin.bad_key") : sentence(error.message));
+      setText($("signin-message"), error.status === 401 ? t("desk.signin.bad_key") : refusalText(error));
       return;
     }
     $("signin-key").value = "";

@@ -14,6 +14,7 @@ import { plural, t } from "./i18n.js";
 import { createDetail } from "./rapporteur/detail.js";
 import { createList } from "./rapporteur/list.js";
 import { excerpt, isolate, kindLabel, langOf, numbering } from "./rapporteur/model.js";
+import { refusalText } from "./refusal.js";
 import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
 import { languagePicker, startLanguage } from "./staff-language.js";
 
@@ -29,9 +30,6 @@ const STATUS_KEYS = {
 };
 const SLOW_ACK_MS = 2000;
 const NOTICE_MS = { info: 5000, error: 12000, warning: 10000 };
-
-/** The server's messages are clauses: show them as sentences. */
-const sentence = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) : text);
 
 function notify(text, tone = "info") {
   const region = $("notices");
@@ -62,7 +60,7 @@ async function start() {
   try {
     ({ eventId } = await signInToEvent(["rapporteur", "moderator", "organiser"], "rapporteur"));
   } catch (error) {
-    signedOut(error.message);
+    signedOut(refusalText(error, { clause: true }));
     return;
   }
   run(eventId);
@@ -104,7 +102,7 @@ function run(eventId) {
         if (confirmation) notify(confirmation, "info");
         return ack;
       } catch (error) {
-        notify(sentence(error.message) || t("rapporteur.refused"), "error");
+        notify(refusalText(error) || t("rapporteur.refused"), "error");
         return null;
       } finally {
         clearTimeout(slow);
@@ -224,15 +222,15 @@ function run(eventId) {
     const frame = event.detail;
     if (frame.code === "unauthenticated" || frame.code === "forbidden") {
       conn.stop();
-      signedOut(t("rapporteur.closed_by_server", { message: frame.message }));
+      signedOut(t("rapporteur.closed_by_server", { message: refusalText(frame, { clause: true }) }));
       return;
     }
-    notify(sentence(frame.message || frame.code), "error");
+    notify(refusalText(frame), "error");
   });
   render();
   conn.start();
 }
 
 start().catch((error) => {
-  signedOut(t("rapporteur.could_not_start", { message: error.message }));
+  signedOut(t("rapporteur.could_not_start", { message: refusalText(error, { clause: true }) }));
 });

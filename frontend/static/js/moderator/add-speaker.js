@@ -4,6 +4,7 @@
 import { api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { t } from "../i18n.js";
+import { refusalText } from "../refusal.js";
 import { CONSTITUENCIES, KINDS, constituencyLabel } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
@@ -39,7 +40,7 @@ export function createAddSpeaker(ctx) {
       if (document.activeElement === search && search.value) showSuggestions();
     } catch (error) {
       loadedAt = 0;
-      ctx.notices.show(t("console.add.load_failed", { message: error.message }), "error");
+      ctx.notices.show(t("console.add.load_failed", { message: refusalText(error, { clause: true }) }), "error");
     }
   }
 

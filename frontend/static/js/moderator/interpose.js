@@ -5,6 +5,7 @@
 import { api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { t } from "../i18n.js";
+import { refusalText } from "../refusal.js";
 import { constituencyLabel, kindLabel, minutesSeconds, parseMinutesSeconds } from "./format.js";
 import { refusalFor, setAvailable } from "./speaker.js";
 
@@ -36,7 +37,7 @@ export function createInterpose(ctx) {
       participants = await api("GET", `/events/${ctx.eventId}/participants`);
     } catch (error) {
       loadedAt = 0;
-      ctx.notices.show(t("console.add.load_failed", { message: error.message }), "error");
+      ctx.notices.show(t("console.add.load_failed", { message: refusalText(error, { clause: true }) }), "error");
       return;
     }
     people.replaceChildren(

@@ -4,6 +4,7 @@
 import { formatClock, phaseOf, remainingMs } from "../client.js";
 import { fill, setText } from "../dom.js";
 import { t } from "../i18n.js";
+import { refusalText } from "../refusal.js";
 import { constituencyLabel, kindLabel, minutes } from "./format.js";
 import { whoDetails, whoTags } from "./who.js";
 
@@ -25,21 +26,16 @@ const ACTIONS = {
   answer: "interpose_answer",
 };
 
-/** The server's reasons are clauses ("nobody has the floor: …"): shown as sentences. */
-const sentence = (text) => {
-  const capital = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
-};
-
 /**
  * Why an action cannot be taken now, as the server says in the state's `actions` (null: it can).
- * The console re-derives no rule: the server's refusal, with its words, is the button's reason.
+ * The console re-derives no rule: the server's refusal is the button's reason, in the server's
+ * words on an English page, by its code in another language (refusal.js).
  */
 export function refusalFor(action, state) {
   if (!state) return t("console.speaker.not_connected");
   const refusal = state.actions ? state.actions[ACTIONS[action]] : null;
   if (!refusal) return null;
-  return sentence(refusal.message || refusal.code || t("console.speaker.not_possible"));
+  return refusalText(refusal, { stop: true }) || t("console.speaker.not_possible");
 }
 
 /** Mark a button unavailable without removing it from the tab order, and say why. */

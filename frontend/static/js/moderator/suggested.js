@@ -7,11 +7,11 @@
 
 import { fill, h, setText } from "../dom.js";
 import { plural, t } from "../i18n.js";
+import { refusalText } from "../refusal.js";
 import { constituencyLabel, turns } from "./format.js";
 import { setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
-const sentence = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) : "");
 
 /** Why this place: the server's `why`, with the counts it was picked on. */
 function whyText(item, person) {
@@ -34,7 +34,7 @@ function createOrder(ctx, { scope, block, list, note, button, action, people, sh
     const state = ctx.state();
     const refusal = state && state.actions ? state.actions[action] : null;
     if (refusal) {
-      ctx.notices.show(sentence(refusal.message || refusal.code), "warning");
+      ctx.notices.show(refusalText(refusal), "warning");
       return;
     }
     if (!ids.length || $(button).dataset.waiting === "true") return;
@@ -80,7 +80,7 @@ function createOrder(ctx, { scope, block, list, note, button, action, people, sh
     $(button).dataset.waiting = String(waiting);
     setAvailable(
       $(button),
-      refusal ? sentence(refusal.message || refusal.code) : waiting ? t("console.suggested.updating_title") : null,
+      refusal ? refusalText(refusal) : waiting ? t("console.suggested.updating_title") : null,
     );
     const inOrder = items.every((item) => item.position === item.arrival_position);
     setText(
@@ -88,7 +88,7 @@ function createOrder(ctx, { scope, block, list, note, button, action, people, sh
       waiting
         ? t("console.suggested.updating")
         : refusal
-          ? sentence(refusal.message || refusal.code)
+          ? refusalText(refusal)
           : inOrder && scope === "queue"
             ? t("console.suggested.in_order")
             : t("console.suggested.how"),

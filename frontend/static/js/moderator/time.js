@@ -7,6 +7,7 @@
 
 import { setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
+import { refusalText } from "../refusal.js";
 import { minutesSeconds, roundMinutes } from "./format.js";
 import { setAvailable } from "./speaker.js";
 
@@ -84,7 +85,7 @@ export function createTime(ctx) {
     const state = ctx.state();
     const refusal = state && state.actions ? state.actions.set_queue_times : null;
     if (refusal) {
-      ctx.notices.show(capital(refusal.message || refusal.code), "warning");
+      ctx.notices.show(refusalText(refusal), "warning");
       return;
     }
     if (perSpeakerMs === null) return;
@@ -169,7 +170,7 @@ export function createTime(ctx) {
     );
     setText(perSpeakerButton, t("console.time.give_each", { time: minutesSeconds(perSpeakerMs) }));
     const refusal = state.actions ? state.actions.set_queue_times : null;
-    setAvailable(perSpeakerButton, refusal ? capital(refusal.message || refusal.code) : null);
+    setAvailable(perSpeakerButton, refusalText(refusal) || null);
     if (!refusal) {
       perSpeakerButton.title = t("console.time.give_each_title");
     }

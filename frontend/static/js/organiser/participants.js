@@ -8,6 +8,7 @@
 import { ApiError, api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { CONSTITUENCIES, FLOOR_LANGUAGES, constituencyLabel, floorLanguageName, plural, t } from "../i18n.js";
+import { refusalText } from "../refusal.js";
 import { isolate, sentence } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
@@ -195,7 +196,7 @@ export function createParticipants(desk) {
       openRow = null;
       await load();
     } catch (error) {
-      setText(message, t("desk.correct.failed", { message: isolate(sentence(error.message)) }));
+      setText(message, t("desk.correct.failed", { message: isolate(refusalText(error)) }));
     } finally {
       button.disabled = false;
     }
@@ -209,7 +210,7 @@ export function createParticipants(desk) {
     try {
       return { report: await api("POST", `${path()}/import${dryRun ? "?dry_run=1" : ""}`, form) };
     } catch (error) {
-      if (error instanceof ApiError && error.body && error.body.report) return { report: error.body.report, refused: error.message };
+      if (error instanceof ApiError && error.body && error.body.report) return { report: error.body.report, refused: error.code };
       return { failed: error };
     }
   }
@@ -235,7 +236,7 @@ export function createParticipants(desk) {
     $("import-confirm").hidden = true;
     if (answer.failed) {
       verdict.dataset.tone = "error";
-      setText(verdict, `${sentence(answer.failed.message)}.`);
+      setText(verdict, refusalText(answer.failed, { stop: true }));
       return;
     }
     report = answer.report;
