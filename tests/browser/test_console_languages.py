@@ -176,7 +176,12 @@ def test_the_floor_runs_in_arabic(browser: Browser, faces: Any) -> None:
     expect(page.locator("#speaker-constituency")).to_have_text(
         AR["constituency.migrant_association"]
     )
-    what = AR["console.undo.what.call_next"]
+    # undo names the command in Arabic and whom it concerns (the view's undo.subject), isolated
+    what = fill_in(
+        AR["console.undo.what_of"],
+        what=AR["console.undo.what.call_next"],
+        name="\u2068Panellist 1\u2069",
+    )
     expect(page.locator("#btn-undo-label")).to_have_text(
         fill_in(AR["console.undo.label"], what=what)
     )
@@ -212,9 +217,12 @@ def test_the_floor_runs_in_arabic(browser: Browser, faces: Any) -> None:
     expect(notices).to_contain_text(fill_in(AR["console.requests.declined"], name="Li Wei"))
     expect(page.locator("#requests .request")).to_have_count(1)
     page.locator("body").press("u")
-    expect(notices).to_contain_text(
-        fill_in(AR["console.undo.done"], what=AR["console.undo.what.decline_request"])
+    declined = fill_in(
+        AR["console.undo.what_of"],
+        what=AR["console.undo.what.decline_request"],
+        name="\u2068Li Wei\u2069",
     )
+    expect(notices).to_contain_text(fill_in(AR["console.undo.done"], what=declined))
     expect(page.locator("#requests .request")).to_have_count(2)
     assert_accessible(page)
 

@@ -48,11 +48,13 @@ const COMMANDS = {
 
 /**
  * What the next undo takes back. The server names it in English, with whom it concerns ("calling
- * Panellist 1"): an English page shows that; another language names the command in its own words.
+ * Panellist 1"): an English page shows that; another language names the command in its own words
+ * and whom it concerns beside them (the view's `subject`), isolated from the sentence around it.
  */
 function undoWhat(undo) {
   if (currentLanguage() === "en" && undo.label) return undo.label;
-  return t(Object.hasOwn(COMMANDS, undo.command) ? COMMANDS[undo.command] : "console.undo.what.other");
+  const what = t(Object.hasOwn(COMMANDS, undo.command) ? COMMANDS[undo.command] : "console.undo.what.other");
+  return undo.subject ? t("console.undo.what_of", { what, name: `\u2068${undo.subject}\u2069` }) : what;
 }
 
 export function createUndo(ctx) {
