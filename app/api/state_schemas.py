@@ -148,6 +148,7 @@ class LastSpeaker(BaseModel):
 class Undo(BaseModel):
     label: str
     command: str
+    subject: str = Field(description="Whom the command concerns (a name); empty when no one.")
     available: bool
     refusal: str | None
 
@@ -268,10 +269,16 @@ class PublicState(_Snapshot):
     event: EventHeader
 
 
+class You(BaseModel):
+    name: str
+    organisation: str
+
+
 class DelegateState(_Snapshot):
     audience: Literal["delegate"]
     state: DelegateView
     event: DelegateEventHeader
+    you: You | None = Field(description="Who the delegate is registered as, now.")
     mine: list[OwnRequest] = Field(description="The delegate's own requests in the segment.")
     can_request: CanRequest = Field(description="What refuses a request to this delegate only.")
 
