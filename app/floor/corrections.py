@@ -17,7 +17,7 @@ identity checks (``fold._restore``) and the snapshot codec's sharing as they wer
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -37,35 +37,25 @@ from .model import (
 
 def shown(segment: SegmentState, participant_id: str) -> set[Speaker]:
     """Every distinct way ``segment`` shows the participant now (empty: it does not show them)."""
-    found: set[Speaker] = set()
-
-    def look(speaker: Speaker) -> None:
-        if speaker.participant_id == participant_id:
-            found.add(speaker)
-
-    for entry in segment.queue:
-        look(entry.speaker)
-    for request in segment.requests.values():
-        look(request.speaker)
-    for turn in (segment.current, segment.paused):
-        if turn is not None:
-            look(turn.entry.speaker)
-    for speech in segment.speeches:
-        look(speech.speaker)
+    speakers = [speaker for part in _parts(segment) for speaker in _speakers(part)]
     for kept in segment.undo_stack:
-        if isinstance(kept, UndoEntry):
-            for entry in kept.queue:
-                look(entry.speaker)
-            for request in kept.requests.values():
-                look(request.speaker)
-            for turn in (kept.current, kept.paused):
-                if turn is not None:
-                    look(turn.entry.speaker)
-            for speech in kept.speeches:
-                look(speech.speaker)
-        elif kept.insert_entry is not None:
-            look(kept.insert_entry.speaker)
-    return found
+        if isinstance(kept, Inverse) and kept.insert_entry is not None:
+            speakers.append(kept.insert_entry.speaker)
+    return {speaker for speaker in speakers if speaker.participant_id == participant_id}
+
+
+def _parts(segment: SegmentState) -> Iterator[SegmentState | UndoEntry]:
+    """The segment, and each floor its undo stack keeps: each has a queue, requests, a turn on
+    the floor and one paused, and speeches."""
+    yield segment
+    yield from (kept for kept in segment.undo_stack if isinstance(kept, UndoEntry))
+
+
+def _speakers(part: SegmentState | UndoEntry) -> Iterator[Speaker]:
+    yield from (entry.speaker for entry in part.queue)
+    yield from (request.speaker for request in part.requests.values())
+    yield from (turn.entry.speaker for turn in (part.current, part.paused) if turn is not None)
+    yield from (speech.speaker for speech in part.speeches)
 
 
 def needs_correcting(segment: SegmentState, speaker: Speaker) -> bool:
