@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, ViewportSize, sync_playwright
 
+from app import demo
 from tests.e2e.server import Api, ServerProcess
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -127,3 +128,64 @@ REMAINING_JS = """() => {
 def projected_end(page: Page) -> float:
     """When this page thinks the speaker's time runs out, on the machine's own clock (ms)."""
     return float(page.evaluate(REMAINING_JS)["projected_end"])
+
+
+def demo_day(api: Api, speakers_csv: bytes) -> dict[str, Any]:
+    """The demo's meeting day set up through the API as the desk does it: the event, its
+    programme in local times as typed, and the participants from the secretariat's spreadsheet."""
+    event: dict[str, Any] = api.ok(
+        "POST",
+        "/events",
+        json={
+            "title": demo.TITLE,
+            "venue": "United Nations Headquarters, New York",
+            "room": "Conference Room 4",
+            "timezone": demo.TIMEZONE,
+            "date": demo.DATE,
+        },
+    )
+    for position, (title, kind, start, end, aim, moderator) in enumerate(demo.PROGRAMME):
+        body: dict[str, Any] = {"command_id": f"s{position}", "title": title, "kind": kind}
+        body |= {"aim": aim, "moderator": moderator, "position": position}
+        body |= {"scheduled_start_at": start, "scheduled_end_at": end}  # local times, as typed
+        api.ok("POST", f"/events/{event['id']}/segments", json=body)
+    files = {"file": ("speakers.csv", speakers_csv, "text/csv")}
+    api.ok("POST", f"/events/{event['id']}/participants/import", files=files)
+    return event
+
+
+#: A contribution's author (name, organisation, constituency) and what they send (kind,
+#: language, text).
+Contribution = tuple[tuple[str, str, str], tuple[str, str, str]]
+
+
+def contribute(
+    faces: dict[str, Any], contributions: list[Contribution], segment_id: str, prefix: str
+) -> None:
+    """Each author joins with the event's join code and sends theirs with their own token, made
+    during ``segment_id`` (command ids ``{prefix}-{n}``)."""
+    event = faces["event"]
+    for number, ((name, organisation, constituency), (kind, language, text)) in enumerate(
+        contributions
+    ):
+        joined = faces["api"].ok(
+            "POST",
+            f"/events/{event['id']}/participants",
+            json={
+                "join_code": event["join_code"],
+                "name": name,
+                "organisation": organisation,
+                "constituency": constituency,
+            },
+        )
+        Api(faces["server"].base, joined["token"]).ok(
+            "POST",
+            f"/events/{event['id']}/contributions",
+            json={
+                "command_id": f"{prefix}-{number}",
+                "kind": kind,
+                "language": language,
+                "text": text,
+                "segment_id": segment_id,
+            },
+        )

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from app import demo
-from tests.browser.conftest import VIEWPORTS, assert_accessible, screenshot
+from tests.browser.conftest import VIEWPORTS, assert_accessible, demo_day, screenshot
 from tests.e2e.server import ORGANISER_KEY, Api, ServerProcess
 
 JS = Path(__file__).resolve().parents[2] / "frontend" / "static" / "js"
@@ -111,24 +111,7 @@ def hearing(server: ServerProcess) -> dict[str, Any]:
     """The demo's day set up through the API: its programme, thirteen participants, a moderator
     link and the room display's (open on a screen, for the list of connected screens)."""
     api = Api(server.base)
-    event = api.ok(
-        "POST",
-        "/events",
-        json={
-            "title": demo.TITLE,
-            "venue": "United Nations Headquarters, New York",
-            "room": "Conference Room 4",
-            "timezone": demo.TIMEZONE,
-            "date": demo.DATE,
-        },
-    )
-    for position, (title, kind, start, end, aim, moderator) in enumerate(demo.PROGRAMME):
-        body: dict[str, Any] = {"command_id": f"s{position}", "title": title, "kind": kind}
-        body |= {"aim": aim, "moderator": moderator, "position": position}
-        body |= {"scheduled_start_at": start, "scheduled_end_at": end}
-        api.ok("POST", f"/events/{event['id']}/segments", json=body)
-    files = {"file": ("speakers.csv", speakers(), "text/csv")}
-    api.ok("POST", f"/events/{event['id']}/participants/import", files=files)
+    event = demo_day(api, speakers())
     links = {
         role: api.ok(
             "POST", f"/events/{event['id']}/access-links", json={"role": role, "label": label}

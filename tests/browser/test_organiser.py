@@ -13,7 +13,6 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import docx
 import httpx
@@ -22,7 +21,7 @@ import segno
 from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, expect
 
 from app import demo
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, demo_day, screenshot
 from tests.e2e.server import ORGANISER_KEY, Api, ServerProcess
 
 HD: ViewportSize = {"width": 1280, "height": 720}
@@ -251,24 +250,7 @@ def test_the_desk_at_1280_and_1920_fits_and_reads(browser: Browser, server: Serv
     """The desk's sections with a day's worth in them, at a laptop's and a big screen's size:
     the page itself never scrolls sideways, nothing is cut off; screenshots for the README."""
     api = Api(server.base)
-    event = api.ok(
-        "POST",
-        "/events",
-        json={
-            "title": demo.TITLE,
-            "venue": "United Nations Headquarters, New York",
-            "room": "Conference Room 4",
-            "timezone": demo.TIMEZONE,
-            "date": demo.DATE,
-        },
-    )
-    for position, (title, kind, start, end, aim, moderator) in enumerate(demo.PROGRAMME):
-        body: dict[str, Any] = {"command_id": f"s{position}", "title": title, "kind": kind}
-        body |= {"aim": aim, "moderator": moderator, "position": position}
-        body |= {"scheduled_start_at": start, "scheduled_end_at": end}  # local times, as typed
-        api.ok("POST", f"/events/{event['id']}/segments", json=body)
-    files = {"file": ("speakers.csv", forty(), "text/csv")}
-    api.ok("POST", f"/events/{event['id']}/participants/import", files=files)
+    event = demo_day(api, forty())
     links = {
         role: api.ok(
             "POST", f"/events/{event['id']}/access-links", json={"role": role, "label": label}

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.server import Api
 
-from .conftest import assert_accessible, dismissing_into, open_face, screenshot
+from .conftest import assert_accessible, contribute, dismissing_into, open_face, screenshot
 
 PLEDGE = (
     "Nous nous engageons à financer dix centres d'accueil pour les travailleurs migrants "
@@ -68,29 +68,7 @@ def _contributions(api: Api, event_id: str) -> list[dict[str, Any]]:
 
 def _others_contribute(faces: dict[str, Any], segment_id: str) -> None:
     """Five more delegates join and send theirs, each with their own token."""
-    event = faces["event"]
-    for number, ((name, organisation, constituency), (kind, language, text)) in enumerate(OTHERS):
-        joined = faces["api"].ok(
-            "POST",
-            f"/events/{event['id']}/participants",
-            json={
-                "join_code": event["join_code"],
-                "name": name,
-                "organisation": organisation,
-                "constituency": constituency,
-            },
-        )
-        Api(faces["server"].base, joined["token"]).ok(
-            "POST",
-            f"/events/{event['id']}/contributions",
-            json={
-                "command_id": f"other-{number}",
-                "kind": kind,
-                "language": language,
-                "text": text,
-                "segment_id": segment_id,
-            },
-        )
+    contribute(faces, OTHERS, segment_id, "other")
 
 
 def test_a_pledge_goes_from_the_phone_to_the_room_display(

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.server import Api
 
-from .conftest import assert_accessible, open_face, screenshot
+from .conftest import assert_accessible, contribute, open_face, screenshot
 from .test_languages import dictionaries
 
 WORDS = dictionaries()
@@ -76,30 +76,7 @@ def _contribute(faces: dict[str, Any]) -> list[dict[str, Any]]:
     event = faces["event"]
     segment_id = event["segments"][1]["id"]
     api.command(segment_id, {"type": "start_segment"}).raise_for_status()
-    for number, ((name, organisation, constituency), (kind, language, text)) in enumerate(
-        CONTRIBUTIONS
-    ):
-        joined = api.ok(
-            "POST",
-            f"/events/{event['id']}/participants",
-            json={
-                "join_code": event["join_code"],
-                "name": name,
-                "organisation": organisation,
-                "constituency": constituency,
-            },
-        )
-        Api(faces["server"].base, joined["token"]).ok(
-            "POST",
-            f"/events/{event['id']}/contributions",
-            json={
-                "command_id": f"lang-{number}",
-                "kind": kind,
-                "language": language,
-                "text": text,
-                "segment_id": segment_id,
-            },
-        )
+    contribute(faces, CONTRIBUTIONS, segment_id, "lang")
     return list(api.ok("GET", f"/events/{event['id']}/contributions")["contributions"])
 
 
