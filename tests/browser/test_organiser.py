@@ -501,6 +501,7 @@ def test_a_new_date_on_the_desk_moves_the_programme_with_it(
     )
     expect(offer).to_be_hidden()  # nothing typed yet
     date = desk.locator("#event-form").get_by_label("Date")
+    expect(date).to_have_value("2026-12-04")  # the desk has the event: typing now is an edit
     date.fill("2026-12-07")
     expect(offer).to_be_visible()
     expect(offer).to_be_checked()

@@ -33,6 +33,7 @@ export function createEventSection(desk) {
     setText($("event-form-status"), event ? "" : t("desk.event.new_tag"));
     $("event-move-programme").checked = true;
     offerMove();
+    $("event-fields").disabled = false;
     $("join-panel").hidden = !event;
     $("live-panel").hidden = !event;
     $("record-panel").hidden = !event;
