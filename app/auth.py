@@ -212,6 +212,13 @@ class Authenticator:
         if self._fanout is not None:
             self._fanout.notify(REVOKED, {"id": credential_id})
 
+    def withdrawn(self, credential_id: str) -> None:
+        """A credential revoked by a write of this process other than ``revoke`` (a removed
+        participant's token): out of the cache, its sockets closed, the other processes told."""
+        self.forget(credential_id)
+        if self._fanout is not None:
+            self._fanout.notify(REVOKED, {"id": credential_id})
+
     def _tell(self, credential_id: str) -> None:
         for listener in self.revoked_listeners:
             listener(credential_id)

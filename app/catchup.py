@@ -35,6 +35,7 @@ from .tasks import cancel_and_wait
 if TYPE_CHECKING:
     from .engine import Engine
     from .hearing import Hearing
+    from .store import Store
 
 log = logging.getLogger("floorkeeper.catchup")
 
@@ -232,11 +233,18 @@ class Catchup:
             else:
                 engine.learn_event_row(hearing, row.model_dump())
         counts = await asyncio.to_thread(shared.participant_counts, engine.store)
-        for event_id, count in counts.items():
-            hearing = engine.hearings.get(event_id)
-            if hearing is not None and loaded(hearing) and count != len(hearing.speakers):
+        # every meeting day here: one whose last participant was removed has no count
+        for event_id, hearing in list(engine.hearings.items()):
+            if loaded(hearing) and counts.get(event_id, 0) != len(hearing.speakers):
                 participants = await asyncio.to_thread(engine.store.participants, event_id)
                 engine.learn_participants(hearing, participants)
+                # known here, not in the list: removed elsewhere, or registered here since the
+                # list was read (its row is committed before it is known): ask for each
+                listed = {row.id for row in participants}
+                unlisted = [pid for pid in hearing.speakers if pid not in listed]
+                if unlisted:
+                    gone = await asyncio.to_thread(_unregistered, engine.store, unlisted)
+                    engine.forget_participants(hearing, gone)
 
     # --- the audit ------------------------------------------------------------------------------
 
@@ -290,6 +298,11 @@ class Catchup:
         for event_id, segments in behind.items():
             self.want(event_id, segments)
         await self._meeting_days()
+
+
+def _unregistered(store: Store, participant_ids: list[str]) -> list[str]:
+    """Which of these participants have no row any more (removed)."""
+    return [pid for pid in participant_ids if store.participant(pid) is None]
 
 
 def loaded(hearing: Hearing) -> bool:

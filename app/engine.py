@@ -45,6 +45,7 @@ from .floor import (
     apply,
     corrections,
     decide,
+    removal,
 )
 from .floor import commands as c
 from .floor import contributions as o
@@ -307,6 +308,44 @@ class Engine:
             corrected.append(segment_id)
         return corrected
 
+    async def remove_participant(self, row: ParticipantRow) -> None:
+        """A participant taken out of the registry (a duplicate registration, a test entry):
+        refused, naming where, while the day holds them (``floor/removal.py``). From the moment
+        it is decided no command can name them (the moderator's, or their phone's, whose tokens
+        are revoked in the same commit as the row goes); the other processes learn it."""
+        hearing = self.hearing(row.event_id)
+
+        def check() -> None:
+            latest = hearing.latest
+            found = removal.places(
+                latest.segments.values(),
+                hearing.latest_outcome.contributions.values(),
+                row.id,
+            )
+            if found:
+                raise removal.refusal(row.name, row.id, found)
+
+        check()  # the usual refusal, at once: nothing is touched
+        speaker = hearing.speakers.pop(row.id, None)
+        hearing.removed.add(row.id)
+        try:
+            await self.settled(hearing)  # commands decided before now may have queued them
+            check()
+            await self._write_rows(
+                hearing,
+                [
+                    self.store.delete_participant(row.id),
+                    self.store.revoke_participant_credentials(row.id, self.clock()),
+                ],
+                lambda: None,
+                [Change("participant_removed", {"id": row.id})],
+            )
+        except BaseException:
+            hearing.removed.discard(row.id)
+            if speaker is not None:
+                hearing.speakers.setdefault(row.id, speaker)
+            raise
+
     async def add_participants(self, event_id: str, rows: list[ParticipantRow]) -> None:
         """Several participants of one meeting day in one transaction: all of them or none (a
         spreadsheet's import, app/participants_io.py)."""
@@ -500,7 +539,8 @@ class Engine:
             getattr(command, "participant_id", None),
             getattr(command, "on_behalf_of", None),
         }
-        unknown = [pid for pid in named if pid and pid not in hearing.speakers]
+        known, removed = hearing.speakers, hearing.removed
+        unknown = [pid for pid in named if pid and pid not in known and pid not in removed]
         if not unknown:
             return
 
@@ -985,10 +1025,14 @@ class Engine:
         kind for whoever listens (``change_listeners``)."""
         if change.kind == "participant":  # a new one, or one corrected (its row, whole)
             row = ParticipantRow(**change.data)
+            if row.id in hearing.removed:
+                return
             known = hearing.speakers.get(row.id)
             hearing.speakers[row.id] = _speaker(row)
             if known is not None and known != hearing.speakers[row.id]:
                 self._tell_participant(hearing, row.id)
+        elif change.kind == "participant_removed":
+            self.forget_participants(hearing, [str(change.data.get("id", ""))])
         elif change.kind == "event":
             if change.data:
                 self.learn_event_row(hearing, change.data)
@@ -1030,7 +1074,14 @@ class Engine:
     def learn_participants(self, hearing: Hearing, rows: Iterable[ParticipantRow]) -> None:
         """Participants another process registered (read from the database)."""
         for row in rows:
-            hearing.speakers.setdefault(row.id, _speaker(row))
+            if row.id not in hearing.removed:
+                hearing.speakers.setdefault(row.id, _speaker(row))
+
+    def forget_participants(self, hearing: Hearing, participant_ids: Iterable[str]) -> None:
+        """Participants another process removed (their rows are gone): no command names them."""
+        for participant_id in participant_ids:
+            hearing.removed.add(participant_id)
+            hearing.speakers.pop(participant_id, None)
 
     def _fail_pending(self, hearing: Hearing, error: Exception) -> None:
         message = (

@@ -35,6 +35,9 @@ class Hearing:
     #: the durable state: every screen sees this one, and every version in it is in the log
     state: HearingState
     speakers: dict[str, Speaker] = field(default_factory=dict)
+    #: participants taken out of the registry (or being taken out): never read back from the
+    #: database, so a command naming them is refused as naming no one
+    removed: set[str] = field(default_factory=set)
     #: command id → (body hash, result) of every command answered
     results: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     #: work decided but not yet durable, in order: waiting for the next write, or in it

@@ -91,6 +91,8 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "POST /api/v1/events/{event_id}/participants": EVERYONE,
     # the secretariat corrects a misspelt name (and the floor shows it: correct_speaker)
     "PATCH /api/v1/participants/{participant_id}": RUNS_FLOOR,
+    # a duplicate registration taken out (refused while the day holds them): the secretariat's
+    "DELETE /api/v1/participants/{participant_id}": ORGANISER_ONLY,
     # the secretariat's spreadsheet (app/participants_io.py), all rows or none
     "POST /api/v1/events/{event_id}/participants/import": ORGANISER_ONLY,
     "POST /api/v1/events/{event_id}/access-links": ORGANISER_ONLY,

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, update
+from sqlalchemy import Connection, Engine, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
@@ -115,6 +115,22 @@ class Store:
         return update(ParticipantRow).where(col(ParticipantRow.id) == row.id).values(**values)
 
     @staticmethod
+    def delete_participant(participant_id: str) -> Executable:
+        return delete(ParticipantRow).where(col(ParticipantRow.id) == participant_id)
+
+    @staticmethod
+    def revoke_participant_credentials(participant_id: str, at: int) -> Executable:
+        """A removed participant's tokens (their phone's), refused from the same commit."""
+        return (
+            update(CredentialRow)
+            .where(
+                col(CredentialRow.participant_id) == participant_id,
+                col(CredentialRow.revoked_at).is_(None),
+            )
+            .values(revoked_at=at)
+        )
+
+    @staticmethod
     def update_join_code(event_id: str, code: str) -> Executable:
         return update(EventRow).where(col(EventRow.id) == event_id).values(join_code=code)
 
@@ -212,6 +228,15 @@ class Store:
                 CredentialRow.event_id == event_id, col(CredentialRow.role).in_(list(roles))
             )
             return list(session.exec(query.order_by(col(CredentialRow.created_at))).all())
+
+    def participant_credentials(self, participant_id: str) -> list[str]:
+        """The ids of a participant's tokens not yet revoked."""
+        with self._session() as session:
+            query = select(CredentialRow.id).where(
+                col(CredentialRow.participant_id) == participant_id,
+                col(CredentialRow.revoked_at).is_(None),
+            )
+            return list(session.exec(query).all())
 
     def revoked_among(self, credential_ids: Iterable[str]) -> list[str]:
         """Which of these credentials are revoked (several processes: a revocation whose notice

@@ -566,6 +566,26 @@ def test_a_correction_by_the_secretariat_reaches_the_phone_at_once(
     )
 
 
+def test_a_registration_removed_by_the_secretariat_signs_the_phone_out(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """A delegate joined twice (a second phone, a colleague's): the desk removes the duplicate,
+    and the phone that holds it, never reloaded, is back at the join form, so whoever holds it
+    joins again under their own name."""
+    api: Api = faces["api"]
+    start(api, opening(faces))
+    join(phone, name="Amina Diallo (2)")
+    expect(phone.get_by_role("button", name="Request the floor")).to_be_visible()
+    (person,) = [p for p in api.ok("GET", f"/events/{faces['event']['id']}/participants")
+                 if p["name"] == "Amina Diallo (2)"]  # fmt: skip
+    removed = api("DELETE", f"/participants/{person['id']}")
+    assert removed.status_code == 204, removed.text
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    expect(phone.get_by_role("button", name="Request the floor")).to_be_hidden()
+    phone.reload()  # and it stays signed out
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+
+
 def test_a_new_code_of_the_same_event_leads_to_the_delegates_page(
     phone: Page, faces: dict[str, Any]
 ) -> None:

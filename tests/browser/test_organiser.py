@@ -408,6 +408,62 @@ def test_each_screen_shows_its_name_when_identified(
     assert escaped == []
 
 
+def test_the_secretariat_removes_a_duplicate_registration_but_not_someone_waiting(
+    browser: Browser, server: ServerProcess
+) -> None:
+    """Amina joined twice: the desk removes the duplicate after a confirmation (cancelling first
+    keeps it), and refuses to remove her registration that waits in the queue, saying why."""
+    base = server.base
+    api = Api(base)
+    event = api.ok("POST", "/events", json={"title": "Hearing", "timezone": "UTC"})
+    segment = api.ok(
+        "POST", f"/events/{event['id']}/segments", json={"title": "Discussion", "command_id": "s"}
+    )
+    api.command(segment["id"], {"type": "start_segment"})
+    people = {}
+    for name in ("Amina Diallo", "Amina Diallo (2)"):
+        people[name] = httpx.post(
+            f"{base}/api/v1/events/{event['id']}/participants",
+            json={"join_code": event["join_code"], "name": name, "constituency": "academia"},
+        ).json()
+    asked = Api(base, people["Amina Diallo"]["token"]).ok(
+        "POST", f"/segments/{segment['id']}/floor-requests", json={"command_id": "r1"}
+    )
+    api.command(segment["id"], {"type": "approve_request", "request_id": asked["request_id"]})
+
+    desk = browser.new_context(viewport=HD).new_page()  # the real CSP
+    desk.goto(f"{base}/organiser?section=participants#key={ORGANISER_KEY}")
+    rows = desk.locator("#participants-rows")
+    expect(desk.locator("#participants-count")).to_have_text("2 registered")
+    assert rows.inner_text().count("null") == 0  # no row but the participants'
+    dialog = desk.locator("#confirm-dialog")
+    rows.get_by_role("button", name="Remove Amina Diallo (2) from the registry").click()
+    expect(dialog).to_contain_text("Remove Amina Diallo (2)?")
+    expect(dialog).to_contain_text("their phone is signed out at once")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(desk.locator("#participants-count")).to_have_text("2 registered")
+
+    rows.get_by_role("button", name="Remove Amina Diallo (2) from the registry").click()
+    screenshot(desk, "desk-remove-participant")
+    dialog.get_by_role("button", name="Remove", exact=True).click()
+    expect(desk.locator("#notices")).to_contain_text(
+        "Removed: Amina Diallo (2). Their phone is signed out."
+    )
+    expect(desk.locator("#participants-count")).to_have_text("1 registered")
+    assert [p["name"] for p in api.ok("GET", f"/events/{event['id']}/participants")] == [
+        "Amina Diallo"
+    ]
+
+    rows.get_by_role("button", name="Remove Amina Diallo from the registry").click()
+    dialog.get_by_role("button", name="Remove", exact=True).click()
+    expect(desk.locator("#notices")).to_contain_text(
+        "Amina Diallo cannot be removed: waiting in the queue of \u201cDiscussion\u201d."
+    )
+    expect(desk.locator("#participants-count")).to_have_text("1 registered")
+    assert_accessible(desk)
+    desk.context.close()
+
+
 def test_the_secretariat_corrects_a_misspelt_name_and_the_room_shows_it(
     browser: Browser, server: ServerProcess
 ) -> None:

@@ -100,3 +100,33 @@ async def test_an_expired_link_closes_its_socket(
     assert (await feed.next())["type"] == "snapshot"
     assert await _closed_code(feed, timeout=3.0) == 4401
     assert any("expired" in str(frame.get("message", "")) for frame in feed.frames)
+
+
+async def test_a_removed_participant_loses_their_phone_and_stays_removed_after_a_restart(
+    server: ServerProcess, api: Api, hearing: dict[str, Any]
+) -> None:
+    """The secretariat removes a duplicate registration: the phone that holds its token is
+    closed (4401) within a second, and the registry stays without it when the server restarts."""
+    event_id, segment_id = hearing["event"]["id"], hearing["segment_id"]
+    duplicate = api.ok(
+        "POST",
+        f"/events/{event_id}/participants",
+        json={
+            "join_code": hearing["event"]["join_code"],
+            "name": "Amina Diallo",
+            "constituency": "trade_union",
+        },
+    )
+    phone = await Feed.open(f"{server.ws_base}/ws/segments/{segment_id}", duplicate["token"])
+    assert (await phone.next())["type"] == "snapshot"
+    began = time.monotonic()
+    api("DELETE", f"/participants/{duplicate['participant']['id']}").raise_for_status()
+    assert await _closed_code(phone) == 4401
+    assert time.monotonic() - began < 2.0  # the DELETE's round trip included
+    kept = hearing["delegate"]["participant"]["id"]
+    server.stop()
+    server.start()
+    listed = [p["id"] for p in api.ok("GET", f"/events/{event_id}/participants")]
+    assert listed == [kept]
+    delegate = Api(server.base, duplicate["token"])
+    assert delegate("GET", "/session").status_code == 401

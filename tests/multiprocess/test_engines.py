@@ -264,6 +264,43 @@ async def test_a_participant_corrected_on_one_process_is_corrected_on_the_other(
     await eventually(lambda: shown_on_b() == ["Ana María"])
 
 
+async def test_a_participant_removed_on_one_process_is_refused_on_the_other(
+    cluster: Cluster,
+) -> None:
+    """The other process forgets them at once (its registry, and no reading them back from the
+    database: a command naming them is refused); a notice lost on the way is made good by the
+    audit, which finds the row gone."""
+    a = await cluster.engine("a", Mute(cluster.bus, "a", drop=0))
+    event_id, segment_id = await _hearing(a)
+    b = await cluster.engine("b")
+    for participant_id in ("p1", "p2"):
+        await a.add_participant(
+            ParticipantRow(
+                id=participant_id, event_id=event_id, name="Ana", constituency="academia",
+                created_at=0,
+            )
+        )  # fmt: skip
+    await eventually(lambda: {"p1", "p2"} <= set(b.hearing(event_id).speakers))
+    row = a.store.participant("p1")
+    assert row is not None
+    await a.remove_participant(row)
+    await eventually(lambda: "p1" not in b.hearing(event_id).speakers)
+    with pytest.raises(FloorError) as refused:
+        await b.execute(event_id, segment_id, c.AddSpeaker(participant_id="p1"), ORGANISER, "x1")
+    assert refused.value.code == "not_found"
+    # the next removal's notice is lost: the audit finds the row gone
+    assert isinstance(a.fanout, Mute)
+    a.fanout.drop = 1
+    second = a.store.participant("p2")
+    assert second is not None
+    await a.remove_participant(second)
+    assert "p2" in b.hearing(event_id).speakers  # not told
+    await b.catchup.audit()
+    assert "p2" not in b.hearing(event_id).speakers
+    with pytest.raises(FloorError):
+        await b.execute(event_id, segment_id, c.AddSpeaker(participant_id="p2"), ORGANISER, "x2")
+
+
 class Mute(MemoryFanout):
     """A process killed between its commit and its publish: it tells nobody (``drop`` entries)."""
 

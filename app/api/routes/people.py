@@ -311,6 +311,39 @@ async def correct_participant(
     return ParticipantCorrected(participant=participant_out(corrected), segments_corrected=segments)
 
 
+@router.delete("/participants/{participant_id}", tags=["participants"], status_code=204)
+async def remove_participant(participant_id: str, actor: ActorDep, svc: ServicesDep) -> Response:
+    """Take a participant out of the registry: a duplicate registration, a phone that joined
+    under someone else's name, an entry left from the rehearsal. Their phone is signed out at
+    once (its token revoked in the same commit). Refused (409 ``participant_in_use``, naming
+    where) while the day holds them: waiting in a queue or asking for the floor (the moderator
+    takes them out first), or in the record: whoever has the floor, spoke or contributed stays
+    registered (``PATCH`` corrects a wrong name)."""
+    route = "DELETE /api/v1/participants/{participant_id}"
+    authorise(actor, route)  # the role first: a delegate learns nothing of who is registered
+    row = await asyncio.to_thread(svc.engine.store.participant, participant_id)
+    if row is None:
+        raise NotFound(
+            f"no participant {participant_id!r} is registered (removed already?): see GET "
+            "/api/v1/events/{event_id}/participants for their ids"
+        )
+    authorise(actor, route, row.event_id)
+    await svc.engine.locate(row.event_id)
+    tokens = await asyncio.to_thread(svc.engine.store.participant_credentials, participant_id)
+    # from here their phone's commands are refused; if the removal is refused, they pass again
+    for token_id in tokens:
+        svc.auth.begin_revoking(token_id)
+    try:
+        await svc.engine.remove_participant(row)
+    except BaseException:
+        for token_id in tokens:
+            svc.auth.cancel_revoking(token_id)
+        raise
+    for token_id in tokens:
+        svc.auth.withdrawn(token_id)  # their sockets close, here and on every process
+    return Response(status_code=204)
+
+
 # --- access links -------------------------------------------------------------------------------
 
 

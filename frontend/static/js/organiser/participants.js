@@ -3,13 +3,14 @@
 // refused row's problems by row, as the spreadsheet numbers it, and column; it is imported only
 // when no row is refused, all rows at once. Exports are the same columns, CSV or XLSX. A row is
 // corrected in place (a misspelt name, the wrong organisation): PATCH /participants/{id}, which
-// the server carries to every segment that shows them.
+// the server carries to every segment that shows them; a duplicate is removed after a
+// confirmation (DELETE, refused while the day holds them).
 
 import { ApiError, api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { CONSTITUENCIES, FLOOR_LANGUAGES, constituencyLabel, floorLanguageName, plural, t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
-import { isolate, sentence } from "./util.js";
+import { confirmAction, isolate, sentence } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 const SHOWN = 200; // rows drawn at once; the search finds the rest
@@ -85,9 +86,20 @@ export function createParticipants(desk) {
               },
               t("desk.correct.open"),
             ),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-quiet remove-open",
+                "aria-haspopup": "dialog",
+                "aria-label": t("desk.remove.open_label", { name: isolate(p.name) }),
+                onclick: () => remove(p),
+              },
+              t("desk.remove.open"),
+            ),
           ),
         ),
-        correcting === p.id ? (openRow ||= correctionRow(p)) : null,
+        ...(correcting === p.id ? [(openRow ||= correctionRow(p))] : []),
       ]),
     );
     const more = $("participants-more");
@@ -200,6 +212,32 @@ export function createParticipants(desk) {
     } finally {
       button.disabled = false;
     }
+  }
+
+  // --- a removal --------------------------------------------------------------------------------
+
+  /** A duplicate or mistaken registration taken out, after a confirmation. The server refuses
+   * (naming where) while a queue, a request, the floor or the record holds them; desk.call shows
+   * why. */
+  async function remove(p) {
+    const name = isolate(p.name);
+    const sure = await confirmAction({
+      title: t("desk.remove.title", { name }),
+      text: t("desk.remove.text"),
+      ok: t("desk.remove.ok"),
+    });
+    if (!sure) return;
+    try {
+      await desk.call("DELETE", `/participants/${encodeURIComponent(p.id)}`);
+    } catch {
+      return; // shown by desk.call
+    }
+    if (correcting === p.id) {
+      correcting = null;
+      openRow = null;
+    }
+    desk.notices.show(t("desk.remove.done", { name }));
+    await load();
   }
 
   // --- the import ------------------------------------------------------------------------------
