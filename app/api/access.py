@@ -31,6 +31,10 @@ ORGANISER, MODERATOR, DELEGATE, DISPLAY, RAPPORTEUR = (
 )
 EVERYONE: frozenset[Cell] = frozenset({*Role, ANONYMOUS})
 ANY_ROLE: frozenset[Cell] = frozenset(Role)
+#: Every role but a button box's (``device``), which presses the console's buttons and reads
+#: nothing: not the event (its join code), not the floor, not a socket (where its commands would
+#: pass the actions' double-press guard).
+READERS: frozenset[Cell] = ANY_ROLE - {Role.DEVICE}
 RUNS_FLOOR: frozenset[Cell] = frozenset({ORGANISER, MODERATOR})
 ORGANISER_ONLY: frozenset[Cell] = frozenset({ORGANISER})
 #: Reads everything of the event: the floor, and the rapporteur (who curates the outcome).
@@ -45,20 +49,20 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "DELETE /api/v1/session": EVERYONE,  # signing out needs no valid session
     "GET /api/v1/join/{join_code}": EVERYONE,  # the join code is the secret
     # events
-    "GET /api/v1/events": ANY_ROLE,  # each credential sees its own event only
+    "GET /api/v1/events": READERS,  # each credential sees its own event only
     "POST /api/v1/events": ORGANISER_ONLY,
-    "GET /api/v1/events/{event_id}": ANY_ROLE,  # delegates do not see the join code
+    "GET /api/v1/events/{event_id}": READERS,  # delegates do not see the join code
     "PATCH /api/v1/events/{event_id}": ORGANISER_ONLY,  # the key, or an organiser link of it
     "POST /api/v1/events/{event_id}/join-code": ORGANISER_ONLY,  # rotate it
     "GET /api/v1/events/{event_id}/join-qr.svg": frozenset({ORGANISER, MODERATOR, DISPLAY}),
     # the public live page's QR code, for the desk (the page itself needs no key)
     "GET /api/v1/events/{event_id}/live-qr.svg": ORGANISER_ONLY,
     # segments and the live floor
-    "GET /api/v1/events/{event_id}/segments": ANY_ROLE,
+    "GET /api/v1/events/{event_id}/segments": READERS,
     "POST /api/v1/events/{event_id}/segments": ORGANISER_ONLY,
-    "GET /api/v1/segments/{segment_id}": ANY_ROLE,
+    "GET /api/v1/segments/{segment_id}": READERS,
     "PATCH /api/v1/segments/{segment_id}": RUNS_FLOOR,
-    "GET /api/v1/segments/{segment_id}/state": ANY_ROLE,  # shaped by the caller's audience
+    "GET /api/v1/segments/{segment_id}/state": READERS,  # shaped by the caller's audience
     # a delegate's commands are request_floor and withdraw_request (COMMAND_ROLES);
     # the booth's are raise_signal and clear_signal
     "POST /api/v1/segments/{segment_id}/commands": frozenset(
@@ -77,7 +81,7 @@ ROUTES: dict[str, frozenset[Cell]] = {
     # the outcome: contributions (their commands: COMMAND_ROLES) and the summary
     "POST /api/v1/events/{event_id}/contributions": frozenset({ORGANISER, MODERATOR, DELEGATE}),
     # shaped by the caller: everything, the accepted ones (display), or a delegate's own
-    "GET /api/v1/events/{event_id}/contributions": ANY_ROLE,
+    "GET /api/v1/events/{event_id}/contributions": READERS,
     # a delegate rewords their own until it is curated (the command's rule)
     "PATCH /api/v1/contributions/{contribution_id}": frozenset(
         {ORGANISER, MODERATOR, RAPPORTEUR, DELEGATE}
@@ -119,8 +123,8 @@ ROUTES: dict[str, frozenset[Cell]] = {
     # the public live page: anyone, no key; it shows the floor only while published
     "GET /live/{event_id}": EVERYONE,
     # the live sockets (their commands: COMMAND_ROLES)
-    "WEBSOCKET /ws/segments/{segment_id}": ANY_ROLE,
-    "WEBSOCKET /ws/events/{event_id}": ANY_ROLE,
+    "WEBSOCKET /ws/segments/{segment_id}": READERS,
+    "WEBSOCKET /ws/events/{event_id}": READERS,
     # the public live page's socket (app/api/live.py): anyone, no key, while published; a
     # credential sent in its hello is ignored (the ``live`` audience whoever asks); no command
     "WEBSOCKET /ws/live/{event_id}": EVERYONE,

@@ -426,7 +426,8 @@ def _socket_cell(world: World, path: str, role: str, allowed: bool) -> None:
         if allowed:
             assert first["type"] == "snapshot"
         else:
-            assert first["type"] == "error" and first["code"] == "unauthenticated"
+            code = "unauthenticated" if role == ANONYMOUS else "forbidden"
+            assert first["type"] == "error" and first["code"] == code
 
 
 # --- the same credential, another event ------------------------------------------------------
@@ -519,11 +520,17 @@ def test_every_command_has_an_example() -> None:
     ("kind", "role"), COMMAND_CELLS, ids=[f"{k} as {r}" for k, r in COMMAND_CELLS]
 )
 def test_command_cell(shared: World, kind: str, role: Role) -> None:
-    """Each role sends each command over its socket; only the command's row may pass."""
+    """Each role sends each command over its socket; only the command's row may pass. A button
+    box (``device``) has no socket: its commands come through the actions route only
+    (``test_actions.py``), behind its double-press guard."""
     world = shared
     with world.client.websocket_connect(f"/ws/segments/{world.segment_id}") as socket:
         socket.send_json({"type": "hello", "token": world.tokens[role.value]})
-        assert socket.receive_json()["type"] == "snapshot"
+        first = socket.receive_json()
+        if role is Role.DEVICE:
+            assert (first["type"], first["code"]) == ("error", "forbidden"), first
+            return
+        assert first["type"] == "snapshot"
         command_id = uuid.uuid4().hex
         command = {"type": kind, **_example(world, kind, role)}
         before = world.state()["version"], _outcome_version(world)
