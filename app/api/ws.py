@@ -8,6 +8,7 @@ at most 64 KiB. Errors are frames of type ``error`` that name the problem; the c
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import secrets
@@ -152,6 +153,16 @@ def sender(websocket: WebSocket) -> Send:
 MAX_IN_FLIGHT = 256
 
 
+class _Answer:
+    """A command's place in its socket's answers: filled once the command is answered."""
+
+    __slots__ = ("frame", "ready")
+
+    def __init__(self) -> None:
+        self.frame: Encoded | None = None  # None once ready: nothing to send (cancelled)
+        self.ready = False
+
+
 class Connection:
     """One socket: its subscriber and the frames it reads."""
 
@@ -195,6 +206,9 @@ class Connection:
         )
         self.frames = services.throttle.frames()
         self.closing: asyncio.Task[None] | None = None
+        #: the answers of commands not yet sent, in the order the commands were read: one that
+        #: is ready waits for those before it (a refusal is decided at once, an ack when durable)
+        self.answers: collections.deque[_Answer] = collections.deque()
 
     def shut(self, code: int, reason: str) -> None:
         """Stop this socket now: no frame after this one, a close frame with ``code``. Used when
@@ -283,6 +297,35 @@ class Connection:
     def error(self, code: str, message: str, **extra: Any) -> None:
         self.reply({"type": "error", "code": code, "message": message, **extra})
 
+    def answer(self, message: dict[str, Any]) -> None:
+        """A command's answer (ack or error), sent in the order the commands were sent: at once
+        when no earlier command waits for its write, else behind them."""
+        if not self.answers:
+            self.reply(message)
+            return
+        place = _Answer()
+        self.answers.append(place)
+        self.fill(place, message)
+
+    def hold(self) -> _Answer:
+        """A place for the answer of a command that is answered later (once durable)."""
+        place = _Answer()
+        self.answers.append(place)
+        return place
+
+    def fill(self, place: _Answer, message: dict[str, Any] | None) -> None:
+        """``place`` answered (None: nothing to send); send every answer now due, in order."""
+        place.frame = encode(message) if message is not None else None
+        place.ready = True
+        answers = self.answers
+        while answers and answers[0].ready:
+            frame = answers.popleft().frame
+            if frame is not None:
+                self.subscriber.reply(frame)
+
+    def command_error(self, code: str, message: str, **extra: Any) -> None:
+        self.answer({"type": "error", "code": code, "message": message, **extra})
+
     async def handle(self, data: dict[str, Any]) -> None:
         kind = data.get("type")
         if kind == "ping":
@@ -320,7 +363,7 @@ class Connection:
             # frame without one (or with a non-string one) gets no ``command_id`` at all
             raw_id = data.get("command_id")
             extra = {"command_id": raw_id} if isinstance(raw_id, str) else {}
-            self.error("invalid_command", describe(error), **extra)
+            self.command_error("invalid_command", describe(error), **extra)
             return
         segment_id = frame.segment_id or self.subscriber.segment_id
         command_id = frame.command_id
@@ -337,34 +380,40 @@ class Connection:
             self.refused(error, command_id)
             return
         if isinstance(answer, dict):
-            self.reply({"type": "ack", **answer})
+            self.answer({"type": "ack", **answer})
             return
         # decided: answered once durable, while this socket reads on (its pings are not held
         # behind a write, nor its next commands: a script's burst is group-committed like the
-        # room's); answers go out in the order the commands were decided. Past MAX_IN_FLIGHT
-        # unanswered, the socket waits for this one before it reads more.
+        # room's); answers go out in the order the commands were sent (``answers``). Past
+        # MAX_IN_FLIGHT unanswered, the socket waits for this one before it reads more.
         self.in_flight += 1
-        answer.add_done_callback(lambda done: self.answered(done, command_id))
+        place = self.hold()
+        answer.add_done_callback(lambda done: self.answered(done, command_id, place))
         if self.in_flight > MAX_IN_FLIGHT:
             await asyncio.wait([answer])
 
-    def answered(self, done: asyncio.Future[dict[str, Any]], command_id: str) -> None:
+    def answered(
+        self, done: asyncio.Future[dict[str, Any]], command_id: str, place: _Answer
+    ) -> None:
         self.in_flight -= 1
         if done.cancelled():
+            self.fill(place, None)
             return
         error = done.exception()
         if error is None:
-            self.reply({"type": "ack", **done.result()})
+            self.fill(place, {"type": "ack", **done.result()})
         elif isinstance(error, FloorError):
-            self.refused(error, command_id)
+            self.fill(place, _refusal(error, command_id))
         else:
             log.error("a command's answer failed", exc_info=error)
-            self.error(
-                "internal", "the server could not answer this command", command_id=command_id
+            message = "the server could not answer this command"
+            self.fill(
+                place,
+                {"type": "error", "code": "internal", "message": message, "command_id": command_id},
             )
 
     def refused(self, error: FloorError, command_id: str) -> None:
-        self.error(error.code, error.message, command_id=command_id, **(error.detail or {}))
+        self.answer(_refusal(error, command_id))
 
     async def outcome_command(self, data: dict[str, Any]) -> None:
         try:
@@ -372,18 +421,20 @@ class Connection:
         except ValidationError as error:
             raw_id = data.get("command_id")
             extra = {"command_id": raw_id} if isinstance(raw_id, str) else {}
-            self.error("invalid_command", describe(error), **extra)
+            self.command_error("invalid_command", describe(error), **extra)
             return
+        place = self.hold()  # answered in its turn, behind the floor's commands sent before it
         try:
             result = await self.engine.execute_outcome(
                 self.hearing.event.id, frame.command, self.actor, frame.command_id
             )
         except FloorError as error:
-            self.error(
-                error.code, error.message, command_id=frame.command_id, **(error.detail or {})
-            )
+            self.fill(place, _refusal(error, frame.command_id))
             return
-        self.reply({"type": "ack", **result})
+        except BaseException:
+            self.fill(place, None)
+            raise
+        self.fill(place, {"type": "ack", **result})
 
     async def read(self) -> None:
         while True:
@@ -422,6 +473,16 @@ class Connection:
             except Exception:  # keep serving: one bad frame must not close the socket with 1011
                 log.exception("unexpected error while handling a frame")
                 self.error("internal", "the server could not handle this frame")
+
+
+def _refusal(error: FloorError, command_id: str) -> dict[str, Any]:
+    return {
+        "type": "error",
+        "code": error.code,
+        "message": error.message,
+        "command_id": command_id,
+        **(error.detail or {}),
+    }
 
 
 async def _first_hello(websocket: WebSocket) -> Hello:

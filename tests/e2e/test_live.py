@@ -326,3 +326,41 @@ async def test_a_socket_reads_on_while_its_commands_are_written(
     assert [a["type"] for a in acks] == ["ack"] * len(ids), acks
     assert [a["command_id"] for a in acks] == ids
     await feed.close()
+
+
+async def test_a_refusal_waits_behind_the_answers_of_commands_sent_before_it(
+    server: ServerProcess, hearing: dict[str, Any], tmp_path: Path
+) -> None:
+    """A refusal is decided at once, an ack once the write is durable: the socket still answers
+    in the order the commands were sent, so a client matching answers to commands (and the same
+    command id sent twice with different bodies) is never misled."""
+    segment_id = hearing["segment_id"]
+    feed = await Feed.open(_ws(server, segment_id), hearing["moderator_token"])
+    await feed.until(lambda f: f["type"] == "snapshot")
+    blocker = sqlite3.connect(tmp_path / "floor.db", timeout=10)
+    blocker.execute("BEGIN IMMEDIATE")  # the first command's write waits
+    sent = [
+        ("a", {"type": "set_message", "text": "Please conclude"}),
+        ("b", {"type": "move_entry", "entry_id": "nope", "position": 0}),  # refused: no entry
+        ("c", {"type": "zzz"}),  # refused: no such command
+        ("a", {"type": "set_message", "text": "another body"}),  # the id reused
+        ("d", {"type": "clear_message"}),
+    ]
+    try:
+        for command_id, command in sent:
+            await feed.send({"type": "command", "command_id": command_id, "command": command})
+        await feed.send({"type": "ping", "t": 1})
+        pong = await feed.until(lambda f: f["type"] in ("pong", "ack", "error"), timeout=3)
+        assert pong["type"] == "pong"  # no answer overtook the first command's
+    finally:
+        blocker.rollback()
+        blocker.close()
+    answers = [await feed.until(lambda f: f["type"] in ("ack", "error")) for _ in sent]
+    assert [(a["command_id"], a.get("code", "ack")) for a in answers] == [
+        ("a", "ack"),
+        ("b", "not_found"),
+        ("c", "invalid_command"),
+        ("a", "command_id_reused"),
+        ("d", "ack"),
+    ]
+    await feed.close()
