@@ -1,6 +1,8 @@
 """An event's inputs as a person sends them: a date that is not one is refused in words (not the
-OpenAPI pattern's regular expression), and the switch that publishes the live page takes a JSON
-boolean only (lax pydantic would read "yes" as true)."""
+OpenAPI pattern's regular expression), the switch that publishes the live page takes a JSON
+boolean only (lax pydantic would read "yes" as true), the languages follow one rule whether the
+event is made or edited, a time zone is an IANA name (never the host's ``localtime``), and the
+join code is made by the server (a body that names one is refused)."""
 
 from __future__ import annotations
 
@@ -164,3 +166,145 @@ def test_true_and_false_still_publish_and_withdraw(make_client: AppFactory) -> N
     left_as_is = _patch(world, {"live_published": None})  # null: as it is
     assert left_as_is.status_code == 200, left_as_is.text
     assert left_as_is.json()["live_published"] is False
+
+
+# --- the languages: one rule, made or edited -----------------------------------------------------
+
+NO_LANGUAGE = (
+    "body.languages: give at least one of the six languages: ar, zh, en, fr, ru, es "
+    "(leave the field out of a new event for all six)"
+)
+
+
+def test_no_language_is_refused_alike_when_creating_and_editing(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    before = world.client.get("/api/v1/events", headers=ORGANISER).json()
+    made = world.client.post(
+        "/api/v1/events", headers=ORGANISER, json={"title": "ok", "languages": []}
+    )
+    edited = _patch(world, {"languages": []})
+    for refused in (made, edited):
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"] == {"code": "invalid_request", "message": NO_LANGUAGE}
+        assert [item["loc"] for item in refused.json()["details"]] == [["body", "languages"]]
+    assert world.client.get("/api/v1/events", headers=ORGANISER).json() == before  # none made
+
+
+def test_a_language_named_twice_counts_once_when_creating_as_when_editing(
+    make_client: AppFactory,
+) -> None:
+    world = build_world(make_client())
+    made = world.client.post(
+        "/api/v1/events", headers=ORGANISER, json={"title": "ok", "languages": ["en", "en", "fr"]}
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["languages"] == ["en", "fr"]
+    kept = world.client.get(f"/api/v1/events/{made.json()['id']}", headers=ORGANISER).json()
+    assert kept["languages"] == ["en", "fr"]
+    edited = _patch(world, {"languages": ["fr", "en", "fr"]})
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["languages"] == ["fr", "en"]
+    # left out of a new event: all six
+    every = world.client.post("/api/v1/events", headers=ORGANISER, json={"title": "all"})
+    assert every.json()["languages"] == ["ar", "zh", "en", "fr", "ru", "es"]
+
+
+# --- the time zone -----------------------------------------------------------------------------
+
+
+def _zone_refusal(sent: str) -> str:
+    return (
+        f'body.timezone: "{sent}" is not a time zone this server knows: give an IANA time zone '
+        'name such as "Europe/Zurich", "America/New_York" or "UTC"'
+    )
+
+
+@pytest.mark.parametrize(
+    "sent",
+    # the host's own setting and files of its zoneinfo directory ZoneInfo would load, a city
+    # that has no zone of its own, and names that are no zone at all
+    ["localtime", "posixrules", "Factory", "right/UTC", "posix/Europe/Zurich", "Europe/Geneva"],
+)
+def test_a_zone_that_is_not_an_iana_zone_is_refused_saying_what_to_send(
+    make_client: AppFactory, sent: str
+) -> None:
+    world = build_world(make_client())
+    before = world.client.get("/api/v1/events", headers=ORGANISER).json()
+    made = world.client.post(
+        "/api/v1/events", headers=ORGANISER, json={"title": "Regional review", "timezone": sent}
+    )
+    edited = _patch(world, {"timezone": sent, "title": "Renamed"})
+    for refused in (made, edited):
+        assert refused.status_code == 422, refused.text
+        error = refused.json()["error"]
+        assert error == {"code": "invalid_request", "message": _zone_refusal(sent)}
+    assert world.client.get("/api/v1/events", headers=ORGANISER).json() == before  # none made
+    kept = _event(world)
+    assert kept["timezone"] == "America/New_York" and kept["title"] == world.event["title"]
+
+
+def test_an_odd_zone_is_quoted_short(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    refused = _patch(world, {"timezone": "Europe/" + "x" * 500})
+    assert refused.status_code == 422, refused.text
+    message = refused.json()["error"]["message"]
+    assert '"Europe/xxx' in message and "…" in message and len(message) < 200
+
+
+@pytest.mark.parametrize("sent", ["Europe/Zurich", "America/New_York", "UTC", "Etc/GMT-3"])
+def test_an_iana_zone_is_taken(make_client: AppFactory, sent: str) -> None:
+    world = build_world(make_client())
+    made = world.client.post(
+        "/api/v1/events", headers=ORGANISER, json={"title": "Regional review", "timezone": sent}
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["timezone"] == sent
+    edited = _patch(world, {"timezone": sent})
+    assert edited.status_code == 200, edited.text
+    assert _event(world)["timezone"] == sent
+
+
+def test_the_openapi_lists_no_host_zone(make_client: AppFactory) -> None:
+    components = make_client().get("/openapi.json").json()["components"]["schemas"]
+    zones = set(components["EventCreate"]["properties"]["timezone"]["enum"])
+    assert {"Europe/Zurich", "UTC"} <= zones
+    assert not {"localtime", "posixrules", "Factory"} & zones
+
+
+# --- the join code -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"code": "mine"},
+            'body: this request takes no fields, not "code": the server makes the new join '
+            "code; send no body, or {}",
+        ),
+        (
+            ["mine"],
+            "body: this request takes no body: the server makes the new join code; send no "
+            "body, or {}",
+        ),
+    ],
+)
+def test_a_join_code_cannot_be_chosen(make_client: AppFactory, body: object, message: str) -> None:
+    world = build_world(make_client())
+    refused = world.call("organiser", "POST", f"/events/{world.event['id']}/join-code", json=body)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"] == {"code": "invalid_request", "message": message}
+    assert _event(world)["join_code"] == world.event["join_code"]  # not rotated
+
+
+def test_the_join_code_is_rotated_with_no_body_or_an_empty_one(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    path = f"/events/{world.event['id']}/join-code"
+    codes = [world.event["join_code"]]
+    bodies: tuple[dict[str, Any] | None, ...] = (None, {})  # no body at all, an empty object
+    for body in bodies:
+        rotated = world.call("organiser", "POST", path, json=body)
+        assert rotated.status_code == 200, rotated.text
+        codes.append(rotated.json()["join_code"])
+        assert _event(world)["join_code"] == codes[-1]
+    assert len(set(codes)) == 3

@@ -80,6 +80,65 @@ def test_a_delegate_submits_and_the_rapporteur_curates(make_client: AppFactory) 
     assert public["shown"]["text"].startswith("Dix centres")
 
 
+def test_a_status_and_a_merge_together_are_refused_naming_what_to_send(
+    make_client: AppFactory,
+) -> None:
+    """docs/protocol.md: one of ``status`` or ``merged_into``. Both was taken, and the merge won
+    without a word about the status."""
+    world, rapporteur = _world(make_client)
+    kept = _submit(world, command_id="pledge-1").json()["contribution_id"]
+    other = _submit(world, command_id="pledge-2", text="Nous ouvrirons dix guichets.").json()
+    merged = other["contribution_id"]
+    for status in ("set_aside", "accepted"):
+        refused = world.call(
+            "rapporteur",
+            "PATCH",
+            f"/contributions/{merged}",
+            token=rapporteur,
+            json={"command_id": f"both-{status}", "status": status, "merged_into": kept},
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"] == {
+            "code": "invalid_request",
+            "message": "body.merged_into: send status or merged_into, not both: merged_into "
+            "alone merges this contribution into another (it ends merged); status alone accepts "
+            "it or sets it aside",
+        }
+        assert [item["loc"] for item in refused.json()["details"]] == [["body", "merged_into"]]
+    outcome = world.call("organiser", "GET", f"/events/{world.event['id']}/contributions").json()
+    assert {c["id"]: c["status"] for c in outcome["contributions"]} == {
+        kept: "submitted",
+        merged: "submitted",
+    }
+    # each alone is taken, and a null beside the other is as if left out
+    aside = world.call(
+        "rapporteur",
+        "PATCH",
+        f"/contributions/{kept}",
+        token=rapporteur,
+        json={"command_id": "aside", "status": "set_aside", "note": "later", "merged_into": None},
+    )
+    assert aside.status_code == 200, aside.text
+    assert aside.json()["status"] == "set_aside"
+    accepted = world.call(
+        "rapporteur",
+        "PATCH",
+        f"/contributions/{kept}",
+        token=rapporteur,
+        json={"command_id": "accept", "status": "accepted"},
+    )
+    assert accepted.json()["status"] == "accepted"
+    into = world.call(
+        "rapporteur",
+        "PATCH",
+        f"/contributions/{merged}",
+        token=rapporteur,
+        json={"command_id": "merge", "status": None, "merged_into": kept},
+    )
+    assert into.status_code == 200, into.text
+    assert (into.json()["status"], into.json()["merged_into"]) == ("merged", kept)
+
+
 def test_the_rapporteur_may_not_run_the_floor(make_client: AppFactory) -> None:
     world, rapporteur = _world(make_client)
     body = {"command_id": "n1", "command": {"type": "call_next"}}

@@ -23,7 +23,7 @@ from starlette.requests import HTTPConnection
 from ..auth import COOKIE_ORDER, ROLE_HINT_HEADER, Authenticator, session_cookie
 from ..config import Settings
 from ..engine import Engine
-from ..floor import Actor
+from ..floor import Actor, NotFound
 from ..limits import Throttle
 from ..policy import Unauthenticated
 from .sockets import OpenSockets
@@ -141,3 +141,20 @@ async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)])
 
 def client_address(connection: HTTPConnection) -> str:
     return connection.client.host if connection.client else "unknown"
+
+
+#: The longest id a path may name: every id column is 32 characters (app/store/tables.py), and the
+#: ids the server makes are shorter.
+ID_LENGTH = 32
+
+
+def id_in_reach(name: str, value: str) -> None:
+    """A path's id (``segment_id``...) no longer than any id can be, else a 404 naming the limit,
+    not the id, so no refusal echoes what was sent (a 10,000-character id read back whole). For
+    the REST routes (``routes.ids_in_reach``) and the sockets' paths alike."""
+    if len(value) > ID_LENGTH:
+        raise NotFound(
+            f"no {name.removesuffix('_id')} has an id of {len(value)} characters: an id is "
+            f"at most {ID_LENGTH}; check the id (copy it again from the link or the answer "
+            "that gave it)"
+        )

@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     Strict,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -52,14 +53,27 @@ Name = Annotated[str, PeoplesText(120, required=True)]
 Text = Annotated[str, PeoplesText(200)]
 
 
-_ZONES = zoneinfo.available_timezones() | {"UTC"}
+#: Names the host's zoneinfo directory holds that are no IANA zone of a place: ``localtime`` (the
+#: host's own clock setting, so an event would read differently on another server),
+#: ``posixrules`` and ``Factory`` (tzdb's placeholder for "no zone set"). ``zoneinfo.ZoneInfo``
+#: loads them all, and ``available_timezones`` lists ``localtime`` and ``Factory``.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+#: The time zones an event may have: the IANA names this server knows, host pseudo-zones left out
+#: (also the OpenAPI's enum, so a client can tell a valid one).
+_ZONES = (zoneinfo.available_timezones() - _NOT_ZONES) | {"UTC"}
 
 
 def _known_zone(value: str) -> str:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown time zone {value!r}") from error
+    """An IANA time zone this server knows, or a refusal saying what to send. Only the names in
+    ``_ZONES``: ``ZoneInfo`` alone would also take ``localtime`` or ``right/UTC``, files of the
+    host's zoneinfo directory."""
+    if value not in _ZONES:
+        raise PydanticCustomError(
+            "time_zone",
+            "{shown} is not a time zone this server knows: give an IANA time zone name such as "
+            '"Europe/Zurich", "America/New_York" or "UTC"',
+            {"shown": _shown(value)},
+        )
     return value
 
 
@@ -127,6 +141,30 @@ EventDate = Annotated[
     AfterValidator(_real_date),
     WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
+
+
+def _some_languages(languages: list[Language]) -> list[Language]:
+    """An event's languages: at least one, each once, in the order first sent (a language named
+    twice counts once)."""
+    if not languages:
+        raise PydanticCustomError(
+            "too_short",
+            "give at least one of the six languages: ar, zh, en, fr, ru, es "
+            "(leave the field out of a new event for all six)",
+        )
+    return list(dict.fromkeys(languages))
+
+
+#: The event's languages, the same rule when it is made (``EventCreate``) and edited
+#: (``EventPatch``): some of the six, at least one, a repeat dropped (``_some_languages``).
+EventLanguages = Annotated[
+    list[Language],
+    Field(
+        description="Some of the six languages, at least one; a language named twice counts once.",
+        json_schema_extra={"minItems": 1},
+    ),
+    AfterValidator(_some_languages),
+]
 #: An on/off switch: JSON ``true`` or ``false`` only (``_a_switch``).
 Switch = Annotated[bool, Strict(), BeforeValidator(_a_switch)]
 EventTitle = Annotated[str, PeoplesText(300, required=True)]
@@ -176,7 +214,7 @@ class EventCreate(Body):
     room: Text = ""
     timezone: Zone = "UTC"
     date: EventDate | None = None
-    languages: list[Language] = Field(default_factory=lambda: list(Language))
+    languages: EventLanguages = Field(default_factory=lambda: list(Language))
 
 
 class EventPatch(Body):
@@ -188,13 +226,7 @@ class EventPatch(Body):
     room: Text | None = None
     timezone: Zone | None = None
     date: EventDate | None = None
-    languages: (
-        Annotated[
-            list[Language],
-            Field(min_length=1, description="Some of the six languages, at least one."),
-        ]
-        | None
-    ) = None
+    languages: EventLanguages | None = None
     live_published: Switch | None = Field(
         default=None,
         description="Publish (true) or withdraw (false) the public live page "
@@ -341,6 +373,29 @@ class ParticipantOut(BaseModel):
 class Joined(BaseModel):
     participant: ParticipantOut
     token: str = Field(description="The delegate's secret: send it as Authorization: Bearer.")
+
+
+class JoinCodeRotate(Body):
+    """``POST /events/{event_id}/join-code`` takes no fields: the server makes the new code. No
+    body, or ``{}``; a field sent is refused (as in every body), in words that say so."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data:
+            raise PydanticCustomError(
+                "extra_forbidden",
+                "this request takes no fields, not {fields}: the server makes the new join "
+                "code; send no body, or {}",
+                {"fields": ", ".join(_shown(name) for name in list(data)[:5])},
+            )
+        if not isinstance(data, dict):
+            raise PydanticCustomError(
+                "dict_type",
+                "this request takes no body: the server makes the new join code; send no body, "
+                "or {}",
+            )
+        return data
 
 
 class JoinInfo(BaseModel):

@@ -34,7 +34,14 @@ from ..instruments import REFRESH_S
 from ..projections import audience_of
 from ..views import Audience
 from .access import authorise
-from .deps import Services, client_address, presented_token, resolve_token, services_of
+from .deps import (
+    Services,
+    client_address,
+    id_in_reach,
+    presented_token,
+    resolve_token,
+    services_of,
+)
 from .desk import Face
 from .errors import plain
 from .sockets import CLOSE_UNAUTHENTICATED
@@ -542,8 +549,10 @@ async def serve_socket(
         return
     try:
         if segment_id is not None:
+            id_in_reach("segment_id", segment_id)
             hearing, _ = await engine.locate_segment(segment_id)
         else:
+            id_in_reach("event_id", event_id or "")
             hearing = await engine.locate(event_id or "")
     except FloorError as error:
         await deny(websocket, error.status, error.code, error.message)

@@ -199,6 +199,12 @@ def _one_message(value: dict[str, Any]) -> None:
         value["text"] = "Please conclude"
 
 
+def _status_or_merge(value: dict[str, Any]) -> None:
+    """A contribution's curation is a status or a merge, not both (``status_or_merge``)."""
+    if value.get("status") is not None and value.get("merged_into") is not None:
+        del value["status"]
+
+
 def _as_sent(case: OpenApiCase) -> None:
     """Just before a case meant to be accepted is sent (from every phase, the coverage phase's
     boundary cases too), what its schema cannot say: a list is cut to what the edge takes (a
@@ -207,7 +213,7 @@ def _as_sent(case: OpenApiCase) -> None:
     is applied, does not end before it starts (``invalid_schedule``): the body's instants are
     read as the server will (in the event's zone, local times on its date) and set beside what
     the segment already has, a local time the clocks skip moved to one they do not; a message
-    has a text or a preset."""
+    has a text or a preset; a contribution's curation has a status or a merge."""
     if case.meta is not None and not case.meta.generation.mode.is_positive:
         return  # meant to be refused: sent as made
     body: Any = case.body
@@ -217,6 +223,8 @@ def _as_sent(case: OpenApiCase) -> None:
         # a spreadsheet, whose rows a schema cannot describe: one the import takes
         body["file"] = b"Name,Constituency\nGenerated participant,Media\n"
     _cut(body)
+    if case.operation.path == "/api/v1/contributions/{contribution_id}":
+        _status_or_merge(body)
     if isinstance(body.get("command"), dict):
         body = body["command"]
     _one_message(body)

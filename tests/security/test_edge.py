@@ -1,13 +1,17 @@
 """What every request meets before a route (app/api/edge.py) and the one policy step every
-command passes (app/policy.py): bodies, JSON shape, cross-origin cookies, limits on sockets."""
+command passes (app/policy.py): bodies, JSON shape, cross-origin cookies, limits on sockets; and
+what every REST route meets first (app/api/routes/__init__.py): ids in the path within reach."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 
 import pytest
+from starlette.testclient import WebSocketDenialResponse
 
+from app.api.deps import ID_LENGTH
 from app.api.edge import MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_JSON_ITEMS, json_too_complex
 from app.config import ConfigError, Settings
 
@@ -181,3 +185,74 @@ def test_a_wrong_method_names_every_method_of_the_path(world: World) -> None:
     assert answer.headers["allow"] == "DELETE, GET, POST"
     nested = world.client.request("PUT", f"/api/v1/events/{world.event['id']}/contributions")
     assert nested.headers["allow"] == "GET, POST"
+
+
+# --- ids in the path -----------------------------------------------------------------------------
+
+
+def _too_long(name: str, length: int) -> str:
+    return (
+        f"no {name} has an id of {length} characters: an id is at most 32; check the id (copy it "
+        "again from the link or the answer that gave it)"
+    )
+
+
+@pytest.mark.parametrize("role", ["organiser", "anonymous"])
+def test_an_over_long_path_id_is_refused_without_echoing_it(world: World, role: str) -> None:
+    """The probe: GET /segments/<10,000 x 'a'>/state answered a 404 quoting the whole id."""
+    sent = "a" * 10_000
+    refused = world.call(role, "GET", f"/segments/{sent}/state")
+    assert refused.status_code == 404, refused.text[:300]
+    assert refused.json()["error"] == {"code": "not_found", "message": _too_long("segment", 10_000)}
+    assert "a" * 40 not in refused.text
+
+
+def test_an_id_within_reach_still_reaches_the_route(world: World) -> None:
+    assert ID_LENGTH == 32  # every id column's length (app/store/tables.py)
+    at_limit = world.call("organiser", "GET", f"/segments/{'b' * 32}/state")
+    assert at_limit.status_code == 404
+    assert at_limit.json()["error"]["message"] == f"no segment {'b' * 32!r}"  # the route's own
+    past = world.call("organiser", "GET", f"/segments/{'b' * 33}/state")
+    assert past.json()["error"]["message"] == _too_long("segment", 33)
+    real = world.call("organiser", "GET", f"/segments/{world.segment_id}/state")
+    assert real.status_code == 200, real.text
+
+
+def test_every_path_id_of_the_api_is_limited(world: World) -> None:
+    """Every route under /api/v1 with an id in its path (from the OpenAPI, so a route added later
+    is checked too) refuses one past the limit before anything else, whatever the method."""
+    paths = world.client.get("/openapi.json").json()["paths"]
+    checked = set()
+    for template, operations in paths.items():
+        for name in re.findall(r"{(\w+_id)}", template):  # each id of the path in turn
+            path = template.replace(f"{{{name}}}", "z" * 300)
+            path = re.sub(r"{\w+}", "x", path)
+            for method in operations:
+                refused = world.client.request(
+                    method.upper(), path, headers={"Authorization": f"Bearer {ORGANISER_KEY}"}
+                )
+                assert refused.status_code == 404, (method, path, refused.text[:300])
+                assert refused.json()["error"] == {
+                    "code": "not_found",
+                    "message": _too_long(name.removesuffix("_id"), 300),
+                }, (method, path)
+            checked.add(name)
+    assert {"event_id", "segment_id", "participant_id", "contribution_id", "link_id"} <= checked
+
+
+@pytest.mark.parametrize("path", ["/ws/segments/", "/ws/events/"])
+def test_a_socket_for_an_over_long_id_is_refused_without_echoing_it(
+    world: World, path: str
+) -> None:
+    """The sockets' paths meet the same limit as the REST routes': a 404 before the handshake,
+    naming the limit, not the id."""
+    with (
+        pytest.raises(WebSocketDenialResponse) as denied,
+        world.client.websocket_connect(path + "y" * 5_000),
+    ):
+        pass
+    response = denied.value
+    assert response.status_code == 404
+    kind = "segment" if "segments" in path else "event"
+    assert response.json()["error"] == {"code": "not_found", "message": _too_long(kind, 5_000)}
+    assert "y" * 40 not in response.text

@@ -23,7 +23,7 @@ from ...store.tables import EventRow
 from .. import live
 from ..access import authorise
 from ..deps import client_address
-from ..schemas import EventCreate, EventOut, EventPatch, JoinInfo
+from ..schemas import EventCreate, EventOut, EventPatch, JoinCodeRotate, JoinInfo
 from ..times import NoSuchTime, carried
 from .common import ActorDep, ServicesDep, browser_id, event_out
 
@@ -88,8 +88,6 @@ async def patch_event(
     row = hearing.event
     sent = body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
     move = sent.pop("move_programme", False)
-    if "languages" in sent:
-        sent["languages"] = list(dict.fromkeys(sent["languages"]))  # once each, as sent
     changes = {name: value for name, value in sent.items() if getattr(row, name) != value}
     # checked before anything is written: a time the clocks skip refuses the whole edit
     moves = _programme_moved(hearing, changes) if move else {}
@@ -207,8 +205,11 @@ async def join_info(
 
 
 @router.post("/events/{event_id}/join-code", tags=["events"])
-async def rotate_join_code(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOut:
-    """A new join code for the event, e.g. when the link was posted where it should not be.
+async def rotate_join_code(
+    event_id: str, actor: ActorDep, svc: ServicesDep, body: JoinCodeRotate | None = None
+) -> EventOut:
+    """A new join code for the event, e.g. when the link was posted where it should not be. The
+    server makes the code: no body, or ``{}`` (a field sent is refused, 422).
 
     The old link, short link and QR code stop working at once; delegates who already joined keep
     their tokens; the room displays redraw with the new code by themselves."""

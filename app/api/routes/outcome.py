@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from ... import reports
 from ...exports import safe_filename
@@ -65,6 +66,20 @@ class ContributionPatch(Body):
     status: Literal["accepted", "set_aside"] | None = None
     note: o.Note = ""
     merged_into: o.Id | None = None
+
+    @field_validator("merged_into")
+    @classmethod
+    def _status_or_merge(cls, merged_into: str | None, info: ValidationInfo) -> str | None:
+        """One of ``status`` or ``merged_into`` (docs/protocol.md): a merge ends the contribution
+        merged, so a status sent with it would be dropped without a word."""
+        if merged_into is not None and info.data.get("status") is not None:
+            raise PydanticCustomError(
+                "status_or_merge",
+                "send status or merged_into, not both: merged_into alone merges this "
+                "contribution into another (it ends merged); status alone accepts it or sets it "
+                "aside",
+            )
+        return merged_into
 
 
 class ShownCreate(Body):
