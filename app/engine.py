@@ -1137,9 +1137,12 @@ _EVENT_DETAILS = frozenset(
 _UNWRITTEN = (
     "the log could not be written ({}); nothing was applied: retry with the same command id"
 )
-#: Commands decided on segments they do not write (which segment is live, a target's queue):
-#: with several processes their write checks those segments did not move meanwhile.
-_READS_OTHER_SEGMENTS = frozenset(("start_segment", "carry_queue", "undo"))
+#: Commands decided on segments they do not write (which segment is live, a target's queue, the
+#: programme's positions): with several processes their write checks those segments did not move
+#: meanwhile.
+_READS_OTHER_SEGMENTS = frozenset(
+    ("start_segment", "carry_queue", "undo", "create_segment", "update_segment")
+)
 
 
 def _after_both(action: Callable[[], None]) -> Callable[[], None]:

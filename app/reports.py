@@ -7,6 +7,7 @@ from __future__ import annotations
 from .exports import RecordRow
 from .floor.contributions import ContributionStatus
 from .floor.model import SegmentState, Speech
+from .floor.record import in_call_order
 from .hearing import Hearing
 from .outcome import Outcome, OutcomeItem, SpeakingFigures
 
@@ -20,12 +21,15 @@ def programme(hearing: Hearing) -> list[SegmentState]:
 
 
 def day_record(hearing: Hearing) -> list[RecordRow]:
-    """One row per turn given, timed or not, skipped ones too, in programme order."""
+    """One row per turn given, timed or not, skipped ones too, in programme order; a segment's
+    turns numbered in the order they were called (``in_call_order``: an interposed question and
+    its answer after the turn they interrupted)."""
     rows = []
     for position, segment in enumerate(programme(hearing), start=1):
+        speeches = in_call_order(segment.speeches)
         # an interposed turn names the turn it interrupted by its entry; the record by number
-        turns = {speech.entry_id: turn for turn, speech in enumerate(segment.speeches, start=1)}
-        for turn, speech in enumerate(segment.speeches, start=1):
+        turns = {speech.entry_id: turn for turn, speech in enumerate(speeches, start=1)}
+        for turn, speech in enumerate(speeches, start=1):
             rows.append(_row(segment, position, turn, speech, turns))
     return rows
 

@@ -122,6 +122,51 @@ def test_a_speaker_named_like_a_formula_is_text_in_the_speeches_csv(world: World
     assert speech["name"] == name and speech["organisation"] == organisation  # JSON: as typed
 
 
+def test_the_record_numbers_turns_in_the_order_they_were_called(world: World) -> None:
+    """The probe: a panellist called, a question interposed, an answer, the turns ended; the
+    record listed "Turn 1: Question, Interposed in turn 3" and "Turn 3: the panellist"."""
+    for command in (
+        {"type": "add_speaker", "name": "Ms. Panellist", "kind": "panellist"},
+        {"type": "add_speaker", "name": "Next speaker", "kind": "intervention"},
+        {"type": "call_next"},
+        {"type": "start_timer"},
+        {"type": "interpose", "name": "Delegate of Chile", "kind": "question"},
+        {"type": "interpose", "name": "Mr. Panellist", "kind": "answer"},
+        {"type": "end_turn"},  # the answer: the floor back to Ms. Panellist
+        {"type": "call_next"},  # she ends, the next speaker is called
+        {"type": "end_turn"},
+    ):
+        response = world.command("moderator", command)
+        assert response.status_code == 200, response.text
+    event_id = world.event["id"]
+    day = world.call("organiser", "GET", f"/events/{event_id}/speeches", params={"format": "csv"})
+    assert day.status_code == 200, day.text
+    rows = list(csv.DictReader(io.StringIO(day.content.decode("utf-8-sig"))))
+    columns = ("Turn", "Kind of turn", "Name", "Interposed in turn", "Answers turn")
+    read = [tuple(row[column] for column in columns) for row in rows]
+    assert read == [
+        ("1", "Panellist", "Ms. Panellist", "", ""),
+        ("2", "Question", "Delegate of Chile", "1", ""),
+        ("3", "Answer", "Mr. Panellist", "1", "2"),
+        ("4", "Floor intervention", "Next speaker", "", ""),
+    ]
+    called = [row["Called at"] for row in rows]
+    assert called == sorted(called)
+    # the segment's own record, JSON and CSV, lists the turns in the same order
+    speeches = world.call("organiser", "GET", f"/segments/{world.segment_id}/speeches").json()
+    assert [s["name"] for s in speeches] == [row["Name"] for row in rows]
+    panellist, question, answer, _ = speeches
+    assert question["interposed_in"] == answer["interposed_in"] == panellist["entry_id"]
+    assert answer["answers"] == question["entry_id"]
+    exported = world.call(
+        "organiser", "GET", f"/segments/{world.segment_id}/speeches", params={"format": "csv"}
+    )
+    header, *cells = csv.reader(io.StringIO(exported.content.decode("utf-8-sig")))
+    assert [dict(zip(header, row, strict=True))["name"] for row in cells] == [
+        row["Name"] for row in rows
+    ]
+
+
 # --- the day's record (issue 12, item 3) --------------------------------------------------------
 
 #: 16 May 2022, 10:31:05 in New York (EDT, UTC-4), the seed hearing's first thematic discussion.

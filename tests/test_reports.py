@@ -160,8 +160,11 @@ async def test_an_interposed_question_and_its_answer_are_linked_in_the_days_reco
         )
     )
     rows = [row for row in table if row["Segment"] == discussion.details.title]
-    assert [row["Kind of turn"] for row in rows] == ["Question", "Answer", "Panellist"]
-    question, answer, panellist = rows
+    # in the order the turns were called: the panellist, then the question and the answer
+    # interposed in her turn (they ended first)
+    assert [row["Kind of turn"] for row in rows] == ["Panellist", "Question", "Answer"]
+    assert [row["Turn"] for row in rows] == ["1", "2", "3"]
+    panellist, question, answer = rows
     assert question["Interposed in turn"] == answer["Interposed in turn"] == panellist["Turn"]
     assert answer["Answers turn"] == question["Turn"]
     # the panellist's own time leaves out the 75 s the question and the answer held the floor

@@ -82,6 +82,8 @@ def decide(
         return _start_segment(state, segment, ctx)
     if isinstance(command, c.CarryQueue):
         return _carry_queue(state, segment, command, ctx)
+    if isinstance(command, c.UpdateSegment):
+        return _update_segment(state, segment, command)
     if isinstance(command, c.Undo):
         return _undo(state, segment, ctx)
     return _HANDLERS[type(command)](segment, command, ctx)
@@ -125,14 +127,52 @@ def _check_schedule(start: int | None, end: int | None) -> None:
         )
 
 
+def _programme(state: HearingState, leaving_out: str = "") -> list[SegmentState]:
+    """The meeting day's segments in programme order (position, then scheduled start, as every
+    face lists them), ``leaving_out`` one."""
+    return sorted(
+        (segment for segment in state.segments.values() if segment.id != leaving_out),
+        key=lambda s: (s.details.position, s.details.scheduled_start_at or 0),
+    )
+
+
+def _renumbered(others: list[SegmentState], place: int) -> list[e.Event]:
+    """The programme renumbered 0, 1, 2, ... in its order, with one segment put at ``place``
+    (an index into ``others``, the rest of the programme in its order): a ``segment_updated``
+    for each of the others whose position changes. Positions past the programme's last place
+    stay there (a day of more than 1,001 segments shares it)."""
+    out: list[e.Event] = []
+    for index, segment in enumerate(others):
+        position = min(index if index < place else index + 1, c.MAX_SEGMENT_POSITION)
+        if segment.details.position != position:
+            details = replace(segment.details, position=position)
+            out.append(e.SegmentUpdated(segment_id=segment.id, details=details))
+    return out
+
+
 def _create_segment(state: HearingState, cmd: c.CreateSegment, ctx: Context) -> list[e.Event]:
+    """A new segment at the position given, or after the last one. A position another segment
+    holds puts the new one before it (at the programme's last place, 1000: after it, at the
+    end); then, as when the last place is reached, the programme is renumbered 0, 1, 2, ...
+    (``segment_updated`` events after the ``segment_created``) so that no two segments tie."""
     _check_schedule(cmd.scheduled_start_at, cmd.scheduled_end_at)
+    others = _programme(state)
+    taken = {segment.details.position for segment in others}
+    last = max(taken, default=-1)
     position = cmd.position
-    if position is None:  # after the last segment of the programme, as the desk adds one
-        last = max((s.details.position for s in state.segments.values()), default=-1)
-        position = min(last + 1, c.MAX_SEGMENT_POSITION)
+    renumbered: list[e.Event] = []
+    if position is None and last < c.MAX_SEGMENT_POSITION:
+        position = last + 1  # after the last segment of the programme, as the desk adds one
+    elif position is None or (position == c.MAX_SEGMENT_POSITION and position in taken):
+        position = min(len(others), c.MAX_SEGMENT_POSITION)  # at the end
+        renumbered = _renumbered(others, len(others))
+    elif position in taken:  # before the segment at that position
+        place = sum(1 for segment in others if segment.details.position < position)
+        position = place
+        renumbered = _renumbered(others, place)
     details = SegmentDetails(**cmd.model_dump(exclude={"type", "position"}), position=position)
-    return [e.SegmentCreated(segment_id=ctx.new_id(), event_id=state.event_id, details=details)]
+    created = e.SegmentCreated(segment_id=ctx.new_id(), event_id=state.event_id, details=details)
+    return [created, *renumbered]
 
 
 def _start_segment(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Event]:
@@ -172,14 +212,26 @@ def _end_segment(segment: SegmentState, cmd: c.EndSegment, ctx: Context) -> list
     return _marked(out, "end_segment", "ending the segment")
 
 
-@_handles(c.UpdateSegment)
-def _update_segment(segment: SegmentState, cmd: c.UpdateSegment, ctx: Context) -> list[e.Event]:
+def _update_segment(
+    state: HearingState, segment: SegmentState, cmd: c.UpdateSegment
+) -> list[e.Event]:
+    """Change a segment's details. A ``position`` moves it in the programme: it takes that place
+    (the last one if the programme is shorter) and the others keep their order around it, the
+    programme renumbered 0, 1, 2, ...: its ``segment_updated`` first, then one for each other
+    segment whose position changes."""
     changes = cmd.model_dump(exclude={"type"}, exclude_none=True)
+    position = changes.pop("position", None)
     details = replace(segment.details, **changes)
     _check_schedule(details.scheduled_start_at, details.scheduled_end_at)
+    renumbered: list[e.Event] = []
+    if position is not None:
+        others = _programme(state, leaving_out=segment.id)
+        place = min(position, len(others))
+        details = replace(details, position=min(place, c.MAX_SEGMENT_POSITION))
+        renumbered = _renumbered(others, place)
     if details == segment.details:
-        return []
-    return [e.SegmentUpdated(segment_id=segment.id, details=details)]
+        return renumbered
+    return [e.SegmentUpdated(segment_id=segment.id, details=details), *renumbered]
 
 
 # --- floor requests -----------------------------------------------------------------------------
@@ -883,10 +935,19 @@ def _resume(segment: SegmentState, cmd: c.ResumeTimer, ctx: Context) -> list[e.E
 
 @_handles(c.AdjustTime)
 def _adjust(segment: SegmentState, cmd: c.AdjustTime, ctx: Context) -> list[e.Event]:
+    """Add time, or take time off: at most the time left, so taking off more leaves 0 s (the
+    event records the time actually taken off, so the record and undo say what happened), and
+    taking time off a speaker already at 0 or over time changes nothing (no events)."""
     _refuse(possible.adjust_time(segment))
-    verb = "adding" if cmd.delta_ms > 0 else "taking off"
-    mark = _mark("adjust_time", f"{verb} {_duration(cmd.delta_ms)}")
-    return [e.TimeAdjusted(segment_id=segment.id, delta_ms=cmd.delta_ms, undo=mark)]
+    delta = cmd.delta_ms
+    if delta < 0:
+        left = _current(segment).timer.remaining_at(ctx.now)
+        delta = max(delta, -max(left, 0))
+        if delta == 0:
+            return []
+    verb = "adding" if delta > 0 else "taking off"
+    mark = _mark("adjust_time", f"{verb} {_duration(delta)}")
+    return [e.TimeAdjusted(segment_id=segment.id, delta_ms=delta, undo=mark)]
 
 
 @_handles(c.ResetTimer)

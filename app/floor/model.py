@@ -436,6 +436,9 @@ class SegmentState:
     message: str = ""
     #: the moderator's private notes for this segment (only the moderator view shows them)
     notes: str = ""
+    #: the record of the turns given, in the order they ENDED (``turn_ended`` appends one): an
+    #: interposed question and answer end before the turn they interrupted. Read it in the order
+    #: the turns were called, as the record is numbered, through ``record.in_call_order``.
     speeches: tuple[Speech, ...] = ()
     undo_stack: tuple[UndoEntry | Inverse, ...] = ()
     #: the booth's signals (at most one per kind), not part of the floor: undo leaves them be

@@ -147,7 +147,8 @@ class Floor:
     # --- shortcuts ------------------------------------------------------------------------------
 
     def create_segment(self, title: str = "Thematic discussion I", **details: Any) -> str:
-        (created,) = self.send(c.CreateSegment(title=title, **details), ORGANISER)
+        # segment_created, then segment_updated for the others if the programme is renumbered
+        created, *_ = self.send(c.CreateSegment(title=title, **details), ORGANISER)
         self.segment_id = self.segment_id or created.segment_id
         return created.segment_id
 

@@ -87,10 +87,10 @@ def test_the_new_turn_has_the_time_the_last_one_had(floor: Floor) -> None:
     assert floor.seg.queue[0].allotted_ms == 120_000
 
 
-def test_a_turn_whose_time_was_taken_below_zero_gets_the_default_time(floor: Floor) -> None:
+def test_a_turn_whose_time_was_all_taken_off_gets_the_default_time(floor: Floor) -> None:
     floor.add("Guest", kind=K.REMARKS, allotted_ms=60_000)
     floor.send(c.CallNext())
-    floor.send(c.AdjustTime(delta_ms=-120_000))
+    floor.send(c.AdjustTime(delta_ms=-120_000))  # takes off the 60 s there were
     floor.send(c.EndTurn())
     floor.send(c.ReaddLastSpeaker())
     assert floor.seg.queue[0].allotted_ms == 300_000  # the remarks' default

@@ -21,8 +21,9 @@ from app.floor.model import (
     Speech,
     TurnKind,
 )
+from app.floor.record import in_call_order
 from app.views import Audience
-from tests.floor.kit import EVENT_ID, SPEAKERS, START_AT, Floor
+from tests.floor.kit import EVENT_ID, SPEAKERS, START_AT, Floor, replay
 
 INTERVENTION_MS = 180_000
 
@@ -313,3 +314,70 @@ def test_an_older_logs_undo_stack_is_taken_back_then_the_new_one() -> None:
         "available": False,
         "refusal": "that entry has left the queue since",
     }
+
+
+# --- the record in the order the turns were called -----------------------------------------------
+
+
+def _n_then(*steps: Any) -> Any:
+    """N (a panellist) is called; then ``steps`` (a tick, a command, or an interposed name:
+    ``"Q"`` a question, ``"A:…"`` an answer)."""
+
+    def run(floor: Floor) -> None:
+        floor.add("N", kind=TurnKind.PANELLIST)
+        floor.add("M")
+        floor.send(c.CallNext())
+        for step in steps:
+            if isinstance(step, int):
+                floor.tick(step)
+            elif isinstance(step, str) and step.startswith("A:"):
+                floor.send(c.Interpose(name=step[2:], kind=TurnKind.ANSWER))
+            elif isinstance(step, str):
+                floor.send(c.Interpose(name=step))
+            else:
+                floor.send(step)
+
+    return run
+
+
+#: what happened, the record as the turns ended (``SegmentState.speeches``), then as it is read
+#: and numbered (``in_call_order``)
+CALL_ORDER: list[tuple[str, Any, str, str]] = [
+    ("no interposed turn", _n_then(5_000, c.CallNext(), 5_000, c.EndTurn()), "N M", "N M"),
+    ("a question and its answer (the probe)",
+     _n_then(60_000, "Q", 30_000, "A:P", 45_000, c.EndTurn(), 20_000, c.CallNext(), c.EndTurn()),
+     "Q P N M", "N Q P M"),
+    ("the same at one instant: the order is not read from the clock",
+     _n_then("Q", "A:P", c.EndTurn(), c.CallNext(), c.EndTurn()), "Q P N M", "N Q P M"),
+    ("two questions, the floor back to N between them",
+     _n_then(1_000, "Q1", 1_000, c.EndTurn(), 1_000, "Q2", 1_000, c.EndTurn(), c.EndTurn()),
+     "Q1 Q2 N", "N Q1 Q2"),
+    ("the segment ends during the answer", _n_then(1_000, "Q", 1_000, "A:P", c.EndSegment()),
+     "Q P N", "N Q P"),
+    ("N still has the floor after the question", _n_then(1_000, "Q", 1_000, c.EndTurn()),
+     "Q", "Q"),
+    ("a skipped turn, then a question in the next",
+     _n_then(c.CallNext(skipped=True), "Q", c.EndTurn(), c.EndTurn()), "N Q M", "N M Q"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("steps", "ended", "called"),
+    [case[1:] for case in CALL_ORDER],
+    ids=[case[0] for case in CALL_ORDER],
+)
+def test_the_record_reads_in_the_order_the_turns_were_called(
+    floor: Floor, steps: Any, ended: str, called: str
+) -> None:
+    steps(floor)
+    speeches = floor.seg.speeches
+    assert " ".join(s.speaker.name for s in speeches) == ended  # the state: as they ended
+    ordered = in_call_order(speeches)
+    assert " ".join(s.speaker.name for s in ordered) == called
+    assert sorted(ordered, key=lambda s: s.called_at) == list(ordered)  # stable: ties kept
+    # an interposed turn's numbers refer back: the turn it interrupted and the question answered
+    number = {s.entry_id: n for n, s in enumerate(ordered, start=1)}
+    for n, speech in enumerate(ordered, start=1):
+        for earlier in (speech.interposed_in, speech.answers):
+            assert earlier is None or number.get(earlier, 0) < n
+    assert replay(floor.log) == floor.state  # nothing of the log or the fold changed

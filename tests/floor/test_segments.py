@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from app.floor import apply
 from app.floor import commands as c
+from app.floor.events import SegmentUpdated
 from app.floor.model import HOUR_MS, RequestStatus, SegmentDetails, SegmentStatus
-from tests.floor.kit import ORGANISER, START_AT, Floor, live_floor
+from tests.floor.kit import ORGANISER, START_AT, Floor, live_floor, replay
 
 
 def test_the_organiser_creates_a_segment(scheduled: Floor) -> None:
@@ -188,7 +192,8 @@ def test_the_queue_can_be_arranged_while_the_segment_is_not_live(scheduled: Floo
         ([None, None], 2),  # each left out goes after the last: 0, 1, then 2
         ([5], 6),
         ([3, 1], 4),  # after the last in the programme's order, not the last made
-        ([1000], 1000),  # the programme's last place is as far as it goes
+        # the programme's last place is taken: renumbered 0, then the new one after it
+        ([1000], 1),
     ],
 )
 def test_a_segment_whose_position_is_left_out_goes_after_the_last(
@@ -202,3 +207,128 @@ def test_a_segment_whose_position_is_left_out_goes_after_the_last(
     added = floor.create_segment("Closing remarks")
     assert floor.segment(added).details.position == then
     assert floor.segment(floor.create_segment("Given", position=0)).details.position == 0
+
+
+# --- moving a segment in the programme ----------------------------------------------------------
+
+
+def _programme(floor: Floor) -> list[tuple[str, int]]:
+    """(title, position) in the order every face lists the programme (position, then start)."""
+    segments = sorted(
+        floor.state.segments.values(),
+        key=lambda s: (s.details.position, s.details.scheduled_start_at or 0),
+    )
+    return [(s.details.title, s.details.position) for s in segments]
+
+
+def _abc(*positions: int | None) -> tuple[Floor, dict[str, str]]:
+    """Segments A, B, C made in that order (at the positions given; left out: after the last)."""
+    floor = Floor()
+    given = positions or (None, None, None)
+    ids = {t: floor.create_segment(t, position=p) for t, p in zip("ABC", given, strict=True)}
+    return floor, ids
+
+
+#: a segment moved (update_segment's position): the programme before, the move, then the
+#: programme in its order, and which segments' segment_updated events the move made (the moved
+#: one first, if it changed)
+MOVES: list[tuple[str, tuple[int | None, ...], str, int, str, str]] = [
+    ("the probe: C to 0, the others follow", (), "C", 0, "CAB", "CAB"),
+    ("to the middle", (), "C", 1, "ACB", "CB"),
+    ("down to the last place", (), "A", 2, "BCA", "ABC"),
+    ("past the end: the last place", (), "A", 1000, "BCA", "ABC"),
+    ("where it is: no event", (), "B", 1, "ABC", ""),
+    ("a programme with gaps is renumbered", (0, 5, 7), "C", 0, "CAB", "CAB"),
+    ("a first place kept, the rest renumbered", (0, 5, 7), "A", 0, "ABC", "BC"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("before", "moved", "position", "after", "updated"),
+    [case[1:] for case in MOVES],
+    ids=[case[0] for case in MOVES],
+)
+def test_moving_a_segment_puts_it_at_that_place_and_the_others_follow(
+    before: tuple[int | None, ...], moved: str, position: int, after: str, updated: str
+) -> None:
+    floor, ids = _abc(*before)
+    events = floor.send(c.UpdateSegment(position=position), segment_id=ids[moved])
+    assert _programme(floor) == [(title, n) for n, title in enumerate(after)]
+    titles = {segment_id: title for title, segment_id in ids.items()}
+    assert "".join(titles[e.segment_id] for e in events) == updated
+    assert {e.type for e in events} <= {"segment_updated"}
+    assert replay(floor.log) == floor.state  # the positions are in the events
+
+
+def test_a_move_resolves_a_tie_an_older_log_left_with_the_moved_segment_first() -> None:
+    """Before moves renumbered the programme, C set to 0 tied with A (the probe: A 0, C 0, B 1)."""
+    floor, ids = _abc()
+    c_details = replace(floor.segment(ids["C"]).details, position=0)
+    floor.state = apply(floor.state, SegmentUpdated(segment_id=ids["C"], details=c_details))
+    assert [position for _, position in _programme(floor)] == [0, 0, 1]
+    floor.send(c.UpdateSegment(position=0), segment_id=ids["C"])
+    assert _programme(floor) == [("C", 0), ("A", 1), ("B", 2)]
+
+
+def test_a_move_changes_the_other_details_given_with_it() -> None:
+    floor, ids = _abc()
+    (moved, *others) = floor.send(c.UpdateSegment(title="C'", position=0), segment_id=ids["C"])
+    assert isinstance(moved, SegmentUpdated) and moved.segment_id == ids["C"]
+    assert (moved.details.title, moved.details.position) == ("C'", 0)
+    assert len(others) == 2
+    assert floor.segment(ids["C"]).version == 2 and floor.segment(ids["A"]).version == 2
+
+
+def test_the_desks_move_one_patch_per_changed_position_gives_the_same_programme() -> None:
+    """The organiser's desk moves a segment down by sending each segment whose place changed its
+    new place (as read before the first PATCH): the first PATCH moves it, the rest change
+    nothing."""
+    floor, ids = _abc()
+    wanted = ["B", "A", "C"]  # A one place down
+    read = {title: floor.segment(ids[title]).details.position for title in "ABC"}
+    for place, title in enumerate(wanted):
+        if read[title] != place:
+            floor.send(c.UpdateSegment(position=place), segment_id=ids[title])
+    assert _programme(floor) == [("B", 0), ("A", 1), ("C", 2)]
+
+
+def test_after_a_segment_is_moved_to_the_end_a_new_one_still_goes_after_it() -> None:
+    """The probe: one segment set to 1000, every new segment was made at 1000 too."""
+    floor, ids = _abc()
+    floor.send(c.UpdateSegment(position=1000), segment_id=ids["A"])
+    floor.create_segment("D")
+    floor.create_segment("E")
+    assert _programme(floor) == [("B", 0), ("C", 1), ("A", 2), ("D", 3), ("E", 4)]
+
+
+#: a segment made at a position in the programme A 0, B 1, C 2: the programme after
+CREATED: list[tuple[str, int | None, list[tuple[str, int]]]] = [
+    ("left out: after the last", None, [("A", 0), ("B", 1), ("C", 2), ("X", 3)]),
+    ("a taken position: before the one at it", 1, [("A", 0), ("X", 1), ("B", 2), ("C", 3)]),
+    ("the first place", 0, [("X", 0), ("A", 1), ("B", 2), ("C", 3)]),
+    ("a free position: kept as given", 5, [("A", 0), ("B", 1), ("C", 2), ("X", 5)]),
+    ("the last place, free", 1000, [("A", 0), ("B", 1), ("C", 2), ("X", 1000)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("position", "after"), [case[1:] for case in CREATED], ids=[case[0] for case in CREATED]
+)
+def test_a_new_segment_takes_its_position_and_never_ties(
+    position: int | None, after: list[tuple[str, int]]
+) -> None:
+    floor, _ = _abc()
+    created, *renumbered = floor.send(c.CreateSegment(title="X", position=position), ORGANISER)
+    assert created.type == "segment_created"  # first: the engine names the segment by it
+    assert {e.type for e in renumbered} <= {"segment_updated"}
+    assert _programme(floor) == after
+    assert replay(floor.log) == floor.state
+
+
+@pytest.mark.parametrize("position", [None, 1000])
+def test_when_the_last_place_is_taken_a_new_segment_goes_at_the_end(position: int | None) -> None:
+    floor, _ = _abc(0, 1, 1000)
+    floor.send(c.CreateSegment(title="X", position=position), ORGANISER)
+    assert _programme(floor) == [("A", 0), ("B", 1), ("C", 2), ("X", 3)]
+    floor.create_segment("Y")
+    assert _programme(floor)[-1] == ("Y", 4)

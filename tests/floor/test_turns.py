@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.floor import commands as c
-from app.floor.events import TimerPaused, TimerResumed, TimerStarted, TurnEnded
+from app.floor.events import TimeAdjusted, TimerPaused, TimerResumed, TimerStarted, TurnEnded
 from app.floor.model import Constituency, RequestStatus, Speech, TurnKind
 from app.views import Audience
 from tests.floor.kit import Floor
@@ -269,18 +269,85 @@ def test_adjust_time_before_the_start_changes_the_total(speaking: Floor) -> None
     assert speaking.timer.deadline_at == speaking.now + 120_000
 
 
-def test_taking_time_away_can_push_the_speaker_into_overtime(speaking: Floor) -> None:
+#: Taking time off (3-minute intervention): the steps before it, the delta asked, then the delta
+#: the ``time_adjusted`` event records (None: no event) and the time left after it. Time taken
+#: off can at most bring the time left to zero: more is clamped, not refused, and the event says
+#: what was taken off (so the record and undo are exact).
+TAKE_OFF: list[tuple[str, list[object], int, int | None, int]] = [
+    ("less than is left", [c.StartTimer(), 60_000], -30_000, -30_000, 90_000),
+    ("exactly what is left", [c.StartTimer(), 150_000], -30_000, -30_000, 0),
+    ("more than is left: down to 0 s", [c.StartTimer(), 170_000], -60_000, -10_000, 0),
+    ("paused, more than is left", [c.StartTimer(), 160_000, c.PauseTimer()], -60_000, -20_000, 0),
+    ("idle: at most the whole time", [], -3_600_000, -INTERVENTION_MS, 0),
+    ("idle, after time added", [c.AdjustTime(delta_ms=60_000)], -3_600_000, -240_000, 0),
+    ("at 0 s: nothing to take off", [c.StartTimer(), INTERVENTION_MS], -30_000, None, 0),
+    ("over time: nothing to take off", [c.StartTimer(), 200_000], -30_000, None, -20_000),
+    ("paused over time", [c.StartTimer(), 190_000, c.PauseTimer()], -1_000, None, -10_000),
+    ("adding is not clamped", [c.StartTimer(), 200_000], 3_600_000, 3_600_000, 3_580_000),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("steps", "delta", "recorded", "left"),
+    [case[1:] for case in TAKE_OFF],
+    ids=[case[0] for case in TAKE_OFF],
+)
+def test_time_taken_off_at_most_brings_the_time_left_to_zero(
+    speaking: Floor, steps: list[object], delta: int, recorded: int | None, left: int
+) -> None:
+    for step in steps:
+        if isinstance(step, int):
+            speaking.tick(step)
+        else:
+            speaking.send(step)
+    added = speaking.timer.added_ms
+    events = speaking.send(c.AdjustTime(delta_ms=delta))
+    if recorded is None:
+        assert events == []
+    else:
+        (adjusted,) = events
+        assert isinstance(adjusted, TimeAdjusted) and adjusted.delta_ms == recorded
+    assert speaking.timer.added_ms == added + (recorded or 0)
+    assert speaking.remaining == left
+    assert speaking.timer.total_ms >= 0
+
+
+def test_taking_an_hour_off_again_and_again_stops_at_zero(speaking: Floor) -> None:
+    """The probe's case: ``delta_ms`` -3 600 000 sent again and again on a 3-minute turn used to
+    reach added_ms -10 740 000 (2 h 56 min of overtime at once)."""
+    speaking.send(c.StartTimer())
+    speaking.tick(20_000)
+    assert len(speaking.send(c.AdjustTime(delta_ms=-3_600_000))) == 1
+    for _ in range(3):
+        assert speaking.send(c.AdjustTime(delta_ms=-3_600_000)) == []
+    assert (speaking.timer.added_ms, speaking.remaining) == (-160_000, 0)
+    speaking.tick(5_000)
+    assert speaking.remaining == -5_000  # overtime counts from there, as it does
+
+
+def test_taking_time_off_stops_at_zero_then_the_overrun_counts(speaking: Floor) -> None:
     speaking.send(c.StartTimer())
     speaking.tick(170_000)
     speaking.send(c.AdjustTime(delta_ms=-30_000))
-    assert speaking.remaining == -20_000
+    assert speaking.remaining == 0
+    assert speaking.view()["undo"]["label"] == "taking off 10 s"  # what was taken off
     speaking.tick(5_000)
-    assert speaking.remaining == -25_000
+    assert speaking.remaining == -5_000
     speaking.send(c.PauseTimer())
-    assert speaking.timer.remaining_ms == -25_000
+    assert speaking.timer.remaining_ms == -5_000
     speaking.send(c.EndTurn())
     (speech,) = speaking.seg.speeches
-    assert (speech.allotted_ms, speech.spoken_ms, speech.overrun_ms) == (150_000, 175_000, 25_000)
+    assert (speech.allotted_ms, speech.spoken_ms, speech.overrun_ms) == (170_000, 175_000, 5_000)
+
+
+def test_undo_gives_back_exactly_the_time_a_clamped_take_off_took(speaking: Floor) -> None:
+    speaking.send(c.StartTimer())
+    speaking.tick(170_000)
+    before = speaking.timer
+    speaking.send(c.AdjustTime(delta_ms=-60_000))
+    speaking.send(c.Undo())
+    assert speaking.timer == before
+    assert speaking.remaining == 10_000
 
 
 def test_adding_time_in_overtime_brings_the_speaker_back(speaking: Floor) -> None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from ... import reports
 from ...exports import csv_bytes_response, csv_response, day_record_csv, day_record_json
 from ...floor.model import Speech
+from ...floor.record import in_call_order
 from ..access import authorise
 from ..schemas import DayRecordRow, SpeechOut
 from ..times import with_local
@@ -29,10 +30,13 @@ async def speeches(
     svc: ServicesDep,
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
 ) -> list[SpeechOut] | Response:
-    """Who spoke, when and for how long. ``?format=csv`` for a spreadsheet."""
+    """Who spoke, when and for how long, in the order the turns were called (an interposed
+    question and its answer after the turn they interrupted). ``?format=csv`` for a
+    spreadsheet."""
     hearing, segment = await svc.engine.locate_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}/speeches", hearing.event.id)
-    rows = [_speech_out(s, hearing.event.timezone) for s in segment.speeches]
+    zone = hearing.event.timezone
+    rows = [_speech_out(s, zone) for s in in_call_order(segment.speeches)]
     if format == "json":
         return rows
     fieldnames = list(SpeechOut.model_fields)
