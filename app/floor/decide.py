@@ -935,14 +935,16 @@ def _resume(segment: SegmentState, cmd: c.ResumeTimer, ctx: Context) -> list[e.E
 
 @_handles(c.AdjustTime)
 def _adjust(segment: SegmentState, cmd: c.AdjustTime, ctx: Context) -> list[e.Event]:
-    """Add time, or take time off: at most the time left, so taking off more leaves 0 s (the
-    event records the time actually taken off, so the record and undo say what happened), and
-    taking time off a speaker already at 0 or over time changes nothing (no events)."""
+    """Add time, or take time off: at most the turn's whole time (allotted and added), so a
+    turn never has less than no time and its overtime is never more than the time it has run
+    (a timer started late is put right by taking off what it missed; "an hour off" pressed
+    again and again is not 3 hours of overtime). The event records the time actually taken off,
+    so the record and undo say what happened; nothing left to take off changes nothing (no
+    events)."""
     _refuse(possible.adjust_time(segment))
     delta = cmd.delta_ms
     if delta < 0:
-        left = _current(segment).timer.remaining_at(ctx.now)
-        delta = max(delta, -max(left, 0))
+        delta = max(delta, -max(_current(segment).timer.total_ms, 0))
         if delta == 0:
             return []
     verb = "adding" if delta > 0 else "taking off"

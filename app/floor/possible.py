@@ -178,7 +178,8 @@ def interpose_answer(segment: SegmentState) -> Refusal:
 
 def adjust_time(segment: SegmentState) -> Refusal:
     """Add or remove time: any speaker's clock, by any amount the command allows (time taken off
-    stops at 0 s left: ``decide`` takes off what is left, or nothing, never refuses for it)."""
+    stops at the turn's whole time: ``decide`` takes off what there is, or nothing, never refuses
+    for it)."""
     return no_speaker(segment)
 
 

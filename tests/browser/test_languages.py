@@ -133,7 +133,7 @@ def dictionaries() -> dict[str, dict[str, str]]:
 
 #: Where the server writes a refusal's code: ``code="…"`` (a FloorError's), a FloorError
 #: subclass's ``code = "…"``, the first string of an error made at the edge or on a socket
-#: (``Refused(413, "body_too_large", …)``, ``self.error("invalid_command", …)``,
+#: (``Refused(413, "body_too_large", …)``, ``self.command_error("invalid_command", …)``,
 #: ``ProtocolError("expected_hello", …)``, ``deny(websocket, 403, "origin_not_allowed", …)``,
 #: ``error_body(422, "invalid_request", …)``), an HTTP status's code
 #: (``405: "method_not_allowed"``) and a code chosen in a conditional
@@ -142,7 +142,7 @@ REFUSAL_CODES = (
     re.compile(r'\bcode="([a-z_]+)"'),
     re.compile(r'^\s+code = "([a-z_]+)"$', re.M),
     re.compile(
-        r"\b(?:Refused|self\.error|ProtocolError|deny|error_body)\(\s*"
+        r"\b(?:Refused|self\.(?:command_)?error|ProtocolError|deny|error_body)\(\s*"
         r'(?:websocket,\s*)?(?:\d+,\s*)?"([a-z_]+)"'
     ),
     re.compile(r'^\s+\d{3}: "([a-z_]+)",?$', re.M),
@@ -403,7 +403,7 @@ def test_every_refusal_the_server_sends_has_its_sentence() -> None:
         "method_not_allowed",  # a status's code (app/api/errors.py)
         "http_error",  # any other status's
         "cross_origin_refused",  # Refused(…) at the edge (app/api/edge.py)
-        "invalid_command",  # self.error(…) on a socket (app/api/ws.py)
+        "invalid_command",  # self.command_error(…) on a socket (app/api/ws.py)
         "too_many_connections",  # ProtocolError(…) and deny(…) (app/api/ws.py)
         "hello_timeout",  # no hello in time
     ):

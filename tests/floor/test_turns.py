@@ -271,19 +271,22 @@ def test_adjust_time_before_the_start_changes_the_total(speaking: Floor) -> None
 
 #: Taking time off (3-minute intervention): the steps before it, the delta asked, then the delta
 #: the ``time_adjusted`` event records (None: no event) and the time left after it. Time taken
-#: off can at most bring the time left to zero: more is clamped, not refused, and the event says
-#: what was taken off (so the record and undo are exact).
+#: off can at most take the turn's whole time (allotted and added): more is clamped, not refused,
+#: and the event says what was taken off (so the record and undo are exact). Taking off more than
+#: is left is overtime (a timer started late, put right), never more than the time it has run.
+_RUN, _PAUSE, _HOUR = c.StartTimer(), c.PauseTimer(), 3_600_000
 TAKE_OFF: list[tuple[str, list[object], int, int | None, int]] = [
-    ("less than is left", [c.StartTimer(), 60_000], -30_000, -30_000, 90_000),
-    ("exactly what is left", [c.StartTimer(), 150_000], -30_000, -30_000, 0),
-    ("more than is left: down to 0 s", [c.StartTimer(), 170_000], -60_000, -10_000, 0),
-    ("paused, more than is left", [c.StartTimer(), 160_000, c.PauseTimer()], -60_000, -20_000, 0),
-    ("idle: at most the whole time", [], -3_600_000, -INTERVENTION_MS, 0),
-    ("idle, after time added", [c.AdjustTime(delta_ms=60_000)], -3_600_000, -240_000, 0),
-    ("at 0 s: nothing to take off", [c.StartTimer(), INTERVENTION_MS], -30_000, None, 0),
-    ("over time: nothing to take off", [c.StartTimer(), 200_000], -30_000, None, -20_000),
-    ("paused over time", [c.StartTimer(), 190_000, c.PauseTimer()], -1_000, None, -10_000),
-    ("adding is not clamped", [c.StartTimer(), 200_000], 3_600_000, 3_600_000, 3_580_000),
+    ("less than is left", [_RUN, 60_000], -30_000, -30_000, 90_000),
+    ("exactly what is left", [_RUN, 150_000], -30_000, -30_000, 0),
+    ("more than is left: overtime", [_RUN, 170_000], -60_000, -60_000, -50_000),
+    ("paused, more than is left", [_RUN, 160_000, _PAUSE], -60_000, -60_000, -40_000),
+    ("idle: at most the whole time", [], -_HOUR, -INTERVENTION_MS, 0),
+    ("idle, after time added", [c.AdjustTime(delta_ms=60_000)], -_HOUR, -240_000, 0),
+    ("running: at most the whole time", [_RUN, 60_000], -_HOUR, -INTERVENTION_MS, -60_000),
+    ("the whole time taken", [_RUN, 10_000, c.AdjustTime(delta_ms=-_HOUR)], -30_000, None, -10_000),
+    ("over time: its time can still go", [_RUN, 200_000], -30_000, -30_000, -50_000),
+    ("paused over time", [_RUN, 190_000, _PAUSE], -1_000, -1_000, -11_000),
+    ("adding is not clamped", [_RUN, 200_000], _HOUR, _HOUR, 3_580_000),
 ]  # fmt: skip
 
 
@@ -292,7 +295,7 @@ TAKE_OFF: list[tuple[str, list[object], int, int | None, int]] = [
     [case[1:] for case in TAKE_OFF],
     ids=[case[0] for case in TAKE_OFF],
 )
-def test_time_taken_off_at_most_brings_the_time_left_to_zero(
+def test_time_taken_off_is_at_most_the_turns_whole_time(
     speaking: Floor, steps: list[object], delta: int, recorded: int | None, left: int
 ) -> None:
     for step in steps:
@@ -312,7 +315,9 @@ def test_time_taken_off_at_most_brings_the_time_left_to_zero(
     assert speaking.timer.total_ms >= 0
 
 
-def test_taking_an_hour_off_again_and_again_stops_at_zero(speaking: Floor) -> None:
+def test_taking_an_hour_off_again_and_again_is_overtime_of_the_time_spoken_only(
+    speaking: Floor,
+) -> None:
     """The probe's case: ``delta_ms`` -3 600 000 sent again and again on a 3-minute turn used to
     reach added_ms -10 740 000 (2 h 56 min of overtime at once)."""
     speaking.send(c.StartTimer())
@@ -320,31 +325,34 @@ def test_taking_an_hour_off_again_and_again_stops_at_zero(speaking: Floor) -> No
     assert len(speaking.send(c.AdjustTime(delta_ms=-3_600_000))) == 1
     for _ in range(3):
         assert speaking.send(c.AdjustTime(delta_ms=-3_600_000)) == []
-    assert (speaking.timer.added_ms, speaking.remaining) == (-160_000, 0)
+    assert (speaking.timer.added_ms, speaking.remaining) == (-INTERVENTION_MS, -20_000)
     speaking.tick(5_000)
-    assert speaking.remaining == -5_000  # overtime counts from there, as it does
+    assert speaking.remaining == -25_000  # overtime counts from there, as it does
 
 
-def test_taking_time_off_stops_at_zero_then_the_overrun_counts(speaking: Floor) -> None:
+def test_a_timer_started_late_is_put_right_by_taking_off_what_it_missed(speaking: Floor) -> None:
+    """The speaker had spoken a minute before the moderator started the timer: a minute taken
+    off, near the end, shows the overtime they really ran, and the record says so."""
     speaking.send(c.StartTimer())
     speaking.tick(170_000)
-    speaking.send(c.AdjustTime(delta_ms=-30_000))
-    assert speaking.remaining == 0
-    assert speaking.view()["undo"]["label"] == "taking off 10 s"  # what was taken off
+    speaking.send(c.AdjustTime(delta_ms=-60_000))
+    assert speaking.remaining == -50_000
+    assert speaking.view()["undo"]["label"] == "taking off 1 min"
     speaking.tick(5_000)
-    assert speaking.remaining == -5_000
+    assert speaking.remaining == -55_000
     speaking.send(c.PauseTimer())
-    assert speaking.timer.remaining_ms == -5_000
+    assert speaking.timer.remaining_ms == -55_000
     speaking.send(c.EndTurn())
     (speech,) = speaking.seg.speeches
-    assert (speech.allotted_ms, speech.spoken_ms, speech.overrun_ms) == (170_000, 175_000, 5_000)
+    assert (speech.allotted_ms, speech.spoken_ms, speech.overrun_ms) == (120_000, 175_000, 55_000)
 
 
 def test_undo_gives_back_exactly_the_time_a_clamped_take_off_took(speaking: Floor) -> None:
     speaking.send(c.StartTimer())
     speaking.tick(170_000)
     before = speaking.timer
-    speaking.send(c.AdjustTime(delta_ms=-60_000))
+    speaking.send(c.AdjustTime(delta_ms=-3_600_000))
+    assert speaking.timer.added_ms == -INTERVENTION_MS
     speaking.send(c.Undo())
     assert speaking.timer == before
     assert speaking.remaining == 10_000
