@@ -28,8 +28,6 @@ from .contributions import Contribution
 from .errors import FloorError
 from .model import SegmentState
 
-CODE = "participant_in_use"
-
 
 class Where(StrEnum):
     """What holds a participant, in the order ``places`` lists them (the live ones first)."""
@@ -118,4 +116,4 @@ def refusal(name: str, participant_id: str, found: list[Place]) -> FloorError:
             "On the moderator console, take them out of the queue or decline their request "
             "first, then remove them"
         )
-    return FloorError(f"{name} cannot be removed: {where}. {then}.", code=CODE)
+    return FloorError(f"{name} cannot be removed: {where}. {then}.", code="participant_in_use")

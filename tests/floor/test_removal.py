@@ -15,7 +15,7 @@ from app.floor.contributions import (
     ContributionKind,
     ContributionStatus,
 )
-from app.floor.removal import CODE, Place, Where, places, refusal
+from app.floor.removal import Place, Where, places, refusal
 from tests.floor.kit import Floor, delegate
 
 
@@ -154,7 +154,7 @@ def test_the_refusal_names_where_and_what_to_do() -> None:
         "p1",
         [Place(Where.QUEUE, "Opening", 1), Place(Where.REQUEST, "Discussion I", 1)],
     )
-    assert (live.code, live.status) == (CODE, 409)
+    assert (live.code, live.status) == ("participant_in_use", 409)
     assert live.message == (
         "Amina Diallo cannot be removed: waiting in the queue of \u201cOpening\u201d; asking for "
         "the floor in \u201cDiscussion I\u201d. On the moderator console, take them out of the "
