@@ -16,7 +16,9 @@ Checking. Headers are matched without regard to case, spaces or punctuation, wit
 are listed and left alone. A value is matched to its code or to its English label as the
 console shows it ("Red Cross / Red Crescent" or ``red_cross_red_crescent``). Every problem names
 its row and column; a row someone already registered (same name and organisation) is left as it
-is, and the same person twice in one file is refused.
+is; the same row twice in one file, every column alike (an export of a registry that holds a
+duplicate registration), is imported once; the same person twice with other particulars is
+refused.
 
 The "Panel" column (also "Role", "Role / panel", "Segment"): blank, or ``floor``, ``delegate``,
 ``participant``, for someone who asks for the floor like anyone; otherwise the programme's
@@ -376,7 +378,10 @@ class ProgrammeSegment:
     status: SegmentStatus
 
 
-RowStatus = Literal["new", "registered", "refused"]
+#: new: registered by the import; registered: the same name and organisation are registered
+#: already (left as they are); repeat: the same row as an earlier one of the file, every column
+#: alike (an export of a registry that holds a duplicate registration): imported once; refused.
+RowStatus = Literal["new", "registered", "repeat", "refused"]
 
 
 @dataclass
@@ -484,25 +489,32 @@ def check(
         return report
     panels = _PanelFinder(programme)
     known = {person_key(name, organisation) for name, organisation in registered}
-    first_row_of: dict[tuple[str, str], int] = {}
+    first_row_of: dict[tuple[str, str], CheckedRow] = {}
     for number, cells in data_rows:
         row = _check_row(number, cells, seen, report.columns, panels)
         report.rows.append(row)
         if row.participant is None:
             continue
         key = person_key(row.participant.name, row.participant.organisation)
-        if key in first_row_of:
+        earlier = first_row_of.get(key)
+        if earlier is not None and (earlier.participant, earlier.panel) == (
+            row.participant,
+            row.panel,
+        ):
+            row.status = "repeat"  # the same row again: imported once, as the earlier one
+        elif earlier is not None:
             row.status = "refused"
             row.problems.append(
                 Problem(
                     number,
                     report.columns["name"],
-                    f"the same person (name and organisation) as row {first_row_of[key]}",
+                    f"the same person (name and organisation) as row {earlier.row}, with other "
+                    "particulars: keep one of the two rows",
                 )
             )
         elif key in known:
             row.status = "registered"
-        first_row_of.setdefault(key, number)
+        first_row_of.setdefault(key, row)
     return report
 
 

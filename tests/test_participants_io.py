@@ -106,6 +106,7 @@ def test_a_csv_with_a_bad_row_imports_nothing_then_fixed_imports_all(
         "rows": 40,
         "new": 39,
         "registered": 0,
+        "repeated": 0,
         "refused": 1,
         "panellists": 2,
     }
@@ -416,6 +417,58 @@ def test_the_same_person_twice_is_refused_and_a_registered_one_left_alone() -> N
     assert [row.status for row in report.rows] == ["new", "refused", "registered"]
     assert "same person" in report.rows[1].problems[0].message
     assert "row 2" in report.rows[1].problems[0].message
+
+
+def test_the_same_row_twice_is_imported_once() -> None:
+    """An export of a registry that holds a duplicate registration (a delegate who joined twice)
+    imports again: the second row, every column alike, is a repeat; a row that differs is not."""
+    report = _checked(
+        _csv(
+            "Name,Organisation,Constituency,Attendance",
+            "Amina,ITUC,Media,In the room",
+            "Amina,ITUC,Media,In the room",
+            "Bo,,Media,Remote",
+            "Bo,,Media,Remote",
+            "Cy,,Media,Remote",
+            "Cy,,Media,In the room",
+        ),
+        registered=[("Bo", "")],
+    )
+    assert [row.status for row in report.rows] == [
+        "new", "repeat", "registered", "repeat", "new", "refused"
+    ]  # fmt: skip
+    assert report.rows[1].problems == []
+    (problem,) = report.rows[5].problems
+    assert problem.message == (
+        "the same person (name and organisation) as row 6, with other particulars: keep one of "
+        "the two rows"
+    )
+
+
+def test_a_registry_holding_a_duplicate_registration_exports_and_imports_again(
+    make_client: AppFactory,
+) -> None:
+    """The outside probe: a delegate who joined twice (same name, organisation, everything) made
+    the export refused on import ("the same person as row 3"); now the repeat is imported once."""
+    world = build_world(make_client())
+    for _ in range(2):
+        assert world.join("Dara Okafor", organisation="ITUC").status_code == 201
+    exported = world.call("organiser", "GET", f"/events/{world.event['id']}/participants")
+    assert [p["name"] for p in exported.json()].count("Dara Okafor") == 2
+    csv_file = world.call(
+        "organiser", "GET", f"/events/{world.event['id']}/participants?format=csv"
+    ).content
+    day = world.call("organiser", "POST", "/events", json={"title": "Day two"}).json()
+    preview = _import(world, csv_file, dry_run=True, event_id=day["id"])
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["counts"]["repeated"] == 1
+    assert [r["status"] for r in preview.json()["rows"] if r["name"] == "Dara Okafor"] == [
+        "new",
+        "repeat",
+    ]
+    again = _import(world, csv_file, event_id=day["id"])
+    assert again.status_code == 200, again.text
+    assert [p["name"] for p in _people(world, day["id"])].count("Dara Okafor") == 1
 
 
 def test_more_rows_than_the_limit_are_refused() -> None:

@@ -23,9 +23,10 @@ class ImportProblem(BaseModel):
 
 class ImportRow(BaseModel):
     row: int
-    status: Literal["new", "registered", "refused"] = Field(
+    status: Literal["new", "registered", "repeat", "refused"] = Field(
         description="new: registered by this import; registered: the same name and organisation "
-        "are registered already, the row is left as it is; refused: see errors."
+        "are registered already, the row is left as it is; repeat: the same row as an earlier "
+        "one of the file, every column alike, imported once; refused: see errors."
     )
     name: str
     panel: str | None = Field(
@@ -42,6 +43,7 @@ class ImportCounts(BaseModel):
     rows: int
     new: int
     registered: int
+    repeated: int = Field(description="Rows that repeat an earlier row, imported once.")
     refused: int
     panellists: int
 

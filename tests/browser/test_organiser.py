@@ -408,6 +408,38 @@ def test_each_screen_shows_its_name_when_identified(
     assert escaped == []
 
 
+def test_a_spreadsheet_with_a_repeated_row_imports_it_once(
+    browser: Browser, server: ServerProcess
+) -> None:
+    """An export of a registry that held a duplicate registration: the preview names the repeat,
+    and the import registers that person once."""
+    api = Api(server.base)
+    event = api.ok("POST", "/events", json={"title": "Hearing", "timezone": "UTC"})
+    data = (
+        "Name,Organisation,Constituency\n"
+        "Amina Diallo,ITUC,Trade union\n"
+        "Amina Diallo,ITUC,Trade union\n"
+        "Chen Wei,Fudan University,Academia\n"
+    ).encode()
+    page = browser.new_context(viewport=HD).new_page()  # the real CSP
+    page.goto(f"{server.base}/organiser?section=participants#key={ORGANISER_KEY}")
+    choose_file(page, "registry.csv", data)
+    expect(page.locator("#import-summary")).to_have_text(
+        "3 rows: 2 new, 0 already registered, 0 refused; 1 repeated row, imported once"
+    )
+    repeat = page.locator('#import-rows tr[data-status="repeat"]')
+    expect(repeat).to_have_count(1)
+    expect(repeat).to_contain_text("Repeated row")
+    screenshot(page, "desk-import-repeat")
+    page.get_by_role("button", name="Import 2 participants").click()
+    expect(page.locator("#import-verdict")).to_have_text(
+        "Imported: 2 registered; 1 repeated row, imported once."
+    )
+    people = api.ok("GET", f"/events/{event['id']}/participants")
+    assert sorted(p["name"] for p in people) == ["Amina Diallo", "Chen Wei"]
+    page.context.close()
+
+
 def test_the_secretariat_removes_a_duplicate_registration_but_not_someone_waiting(
     browser: Browser, server: ServerProcess
 ) -> None:

@@ -234,6 +234,7 @@ def _report_out(
             rows=len(report.rows),
             new=statuses.count("new"),
             registered=statuses.count("registered"),
+            repeated=statuses.count("repeat"),
             refused=statuses.count("refused"),
             panellists=sum(1 for row in report.rows if row.panel and row.status == "new"),
         ),

@@ -15,11 +15,12 @@ import { confirmAction, isolate, sentence } from "./util.js";
 const $ = (id) => document.getElementById(id);
 const SHOWN = 200; // rows drawn at once; the search finds the rest
 
-/** A row's verdict in the import's preview: new, already registered or refused. */
+/** A row's verdict in the import's preview: new, already registered, a repeat or refused. */
 function rowStatus(code) {
   const words = {
     new: t("desk.import_status.new"),
     registered: t("desk.import_status.registered"),
+    repeat: t("desk.import_status.repeat"),
     refused: t("desk.import_status.refused"),
   };
   return words[code] || code;
@@ -286,6 +287,7 @@ export function createParticipants(desk) {
         registered: counts.registered,
         refused: counts.refused,
         panellists: counts.panellists ? plural("desk.import.summary_panellists", counts.panellists) : "",
+        repeated: counts.repeated ? plural("desk.import.repeated", counts.repeated) : "",
       }),
     );
     const fileErrors = report.errors.filter((e) => !report.rows.some((row) => row.row === e.row && row.errors.length));
@@ -305,6 +307,7 @@ export function createParticipants(desk) {
         plural("desk.import.done", report.imported, {
           queued: report.queued ? plural("desk.import.done_queued", report.queued) : "",
           already: counts.registered ? plural("desk.import.done_already", counts.registered) : "",
+          repeated: counts.repeated ? plural("desk.import.repeated", counts.repeated) : "",
         }),
       );
       for (const problem of report.not_queued || []) {
