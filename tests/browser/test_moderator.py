@@ -437,6 +437,36 @@ def test_pending_requests_are_approved_at_a_place_or_declined(console: Page, fac
     assert (mine[0]["status"], mine[0]["reason"]) == ("declined", "Speakers' list is full")
 
 
+def test_a_correction_by_the_secretariat_redraws_the_queue_and_the_requests(
+    console: Page, faces: Any
+) -> None:
+    """The desk corrects a misspelt name (PATCH /participants/{id}): the console, never reloaded,
+    reads the corrected name in the queue and on the request card, where the moderator reads it
+    out; a place typed in the card stays."""
+    segment = segment_id(faces, DISCUSSION_I)
+    waiting = register(faces, "Amina Dialo", "civil_society", "MFA")
+    asking = register(faces, "Chen Wie", "academia", "Fudan")
+    approved = request_floor(faces, waiting, segment)
+    command(faces, segment, {"type": "approve_request", "request_id": approved["request_id"]})
+    request_floor(faces, asking, segment)
+    card = console.locator("#requests .request")
+    expect(card).to_have_count(1)
+    card.get_by_label("at #").fill("2")
+    expect(console.locator("#queue .entry", has_text="Amina Dialo")).to_have_count(1)
+    api = faces["api"]
+    for joined, name in ((waiting, "Amina Diallo"), (asking, "Chen Wei")):
+        api.ok("PATCH", f"/participants/{joined['participant']['id']}", json={"name": name})
+    row = console.locator("#queue .entry", has_text="Amina Diallo")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("MFA")
+    expect(console.locator("#queue")).not_to_contain_text("Amina Dialo")
+    expect(card.locator(".request-name")).to_have_text("Chen Wei")
+    expect(card.get_by_label("at #")).to_have_value("2")  # what was typed stays
+    expect(card.get_by_role("button", name="Decline Chen Wei")).to_be_visible()
+    row.get_by_role("button", name=re.compile("^Remove Amina Diallo")).click()
+    expect(console.locator("#notices")).to_contain_text("Amina Diallo")
+
+
 def test_add_a_registered_participant_or_a_guest(console: Page, faces: Any) -> None:
     segment = segment_id(faces, DISCUSSION_I)
     fatou = faces["api"].ok(

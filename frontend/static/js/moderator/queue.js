@@ -8,7 +8,7 @@ import { h, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { KINDS, kindLabel, minutes, minutesSeconds, parseMinutesSeconds, speakers } from "./format.js";
 import { setAvailable } from "./speaker.js";
-import { whoDetails, whoTags } from "./who.js";
+import { whoDetails, whoKey, whoTags } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -81,7 +81,7 @@ export function createQueue(ctx) {
     );
     li.addEventListener("keydown", (event) => onKey(event, entry.id));
     grip.addEventListener("pointerdown", (event) => startDrag(event, entry.id, li, grip));
-    const row = { li, number, grip, up, down, edit, remove, note, kindTag, time, form: null, name: entry.name };
+    const row = { li, number, grip, up, down, edit, remove, note, kindTag, time, form: null, name: entry.name, who: whoKey(entry) };
     edit.addEventListener("click", () => (row.form ? closeEdit(row) : openEdit(row, entry.id)));
     return row;
   }
@@ -261,6 +261,13 @@ export function createQueue(ctx) {
       if (!row) {
         row = build(entry);
         rows.set(entry.id, row);
+      } else if (row.who !== whoKey(entry)) {
+        // the person was corrected: their row is drawn again, in its place
+        const fresh = build(entry);
+        if (row.form) closeEdit(row);
+        row.li.replaceWith(fresh.li);
+        rows.set(entry.id, fresh);
+        row = fresh;
       }
       seen.add(entry.id);
       setText(row.number, String(index + 1));

@@ -4,7 +4,7 @@
 import { fill, h, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { kindLabel, roundMinutes } from "./format.js";
-import { whoDetails, whoTags } from "./who.js";
+import { whoDetails, whoKey, whoTags } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -127,7 +127,19 @@ export function createRequests(ctx) {
       if (event.key === "Enter") decline();
       if (event.key === "Escape") declineCancel.click();
     });
-    return { li, waited, request };
+    return { li, waited, request, who: whoKey(request), position, reason, declineBox, declineOpen };
+  }
+
+  /** A request whose person was corrected, drawn again in its place with what was typed in it. */
+  function redrawn(row, request) {
+    const fresh = build(request);
+    fresh.position.value = row.position.value;
+    fresh.reason.value = row.reason.value;
+    fresh.declineBox.hidden = row.declineBox.hidden;
+    fresh.declineOpen.hidden = row.declineOpen.hidden;
+    fresh.position.dispatchEvent(new Event("input")); // the approve button's label follows
+    row.li.replaceWith(fresh.li);
+    return fresh;
   }
 
   function render(state) {
@@ -137,6 +149,9 @@ export function createRequests(ctx) {
       let row = rows.get(request.id);
       if (!row) {
         row = build(request);
+        rows.set(request.id, row);
+      } else if (row.who !== whoKey(request)) {
+        row = redrawn(row, request);
         rows.set(request.id, row);
       }
       seen.add(request.id);

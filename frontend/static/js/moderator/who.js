@@ -38,3 +38,10 @@ export function whoDetails(person) {
   ];
   return { text, title: facts.join(" · ") };
 }
+
+/** Everything a row draws of a person: a row whose person's key changed (a correction by the
+ * secretariat, PATCH /participants/{id}) is drawn again. */
+export function whoKey(person) {
+  const { name, organisation, constituency, region, gender, language, attendance } = person;
+  return JSON.stringify([name, organisation, constituency, region, gender, language, attendance]);
+}
