@@ -416,11 +416,11 @@ def test_a_spreadsheet_with_a_repeated_row_imports_it_once(
     api = Api(server.base)
     event = api.ok("POST", "/events", json={"title": "Hearing", "timezone": "UTC"})
     data = (
-        "Name,Organisation,Constituency\n"
-        "Amina Diallo,ITUC,Trade union\n"
-        "Amina Diallo,ITUC,Trade union\n"
-        "Chen Wei,Fudan University,Academia\n"
-    ).encode()
+        b"Name,Organisation,Constituency\n"
+        b"Amina Diallo,ITUC,Trade union\n"
+        b"Amina Diallo,ITUC,Trade union\n"
+        b"Chen Wei,Fudan University,Academia\n"
+    )
     page = browser.new_context(viewport=HD).new_page()  # the real CSP
     page.goto(f"{server.base}/organiser?section=participants#key={ORGANISER_KEY}")
     choose_file(page, "registry.csv", data)
