@@ -23,6 +23,7 @@ export function createInterpose(ctx) {
   let participants = [];
   let loadedAt = 0;
   let kind = "question";
+  let sending = false; // an interpose sent and not yet answered
 
   /** A participant's entry in the list: their name, or with their organisation when two share it. */
   const labelOf = (participant) =>
@@ -99,15 +100,23 @@ export function createInterpose(ctx) {
     }
     if (ms !== null) command.duration_ms = ms;
     const state = ctx.state();
-    const paused = state && (state.paused || state.current);
-    const ack = await ctx.run(command, { versioned: true });
+    // read now: the state is patched in place as the command's own update arrives
+    const turn = state && (state.paused || state.current);
+    const paused = turn ? turn.name : null;
+    sending = true; // its own update may come before its ack: not a floor that moved on
+    let ack;
+    try {
+      ack = await ctx.run(command, { versioned: true });
+    } finally {
+      sending = false;
+    }
     if (!ack) return;
     dialog.close();
     const who = participant ? participant.name : typed;
     const question = kind === "question";
     ctx.notices.show(
       paused
-        ? t(question ? "console.interpose.given_question" : "console.interpose.given_answer", { name: who, paused: paused.name })
+        ? t(question ? "console.interpose.given_question" : "console.interpose.given_answer", { name: who, paused })
         : t(question ? "console.interpose.given_question_plain" : "console.interpose.given_answer_plain", { name: who }),
       "info",
     );
@@ -134,7 +143,7 @@ export function createInterpose(ctx) {
     if (last && !refusalFor("readd", state)) {
       buttons.readd.title = t("console.readd.title", { name: last.name, kind: kindLabel(last.kind) });
     }
-    if (dialog.open && refusalFor(kind, state)) {
+    if (dialog.open && !sending && refusalFor(kind, state)) {
       dialog.close(); // the floor moved on (another console): what was being interposed cannot be
       ctx.notices.show(refusalFor(kind, state), "warning");
     }
