@@ -848,6 +848,26 @@ def test_the_form_offers_what_the_server_says(phone: Page, faces: dict[str, Any]
     expect(phone.locator("#request-section")).to_be_hidden()
 
 
+def test_a_segment_that_ends_before_their_turn_no_longer_says_they_are_next(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """The probe: first on the list when the moderator ends the segment, the phone went on
+    saying "You are next" above "This segment has ended"."""
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+    (pending,) = api.state(segment_id)["state"]["requests"]
+    command(api, segment_id, type="approve_request", request_id=pending["id"], position=0)
+    expect(status(phone)).to_contain_text("You are next")
+    command(api, segment_id, type="end_segment")
+    expect(status(phone)).to_contain_text("The segment ended before your turn")
+    expect(status(phone)).not_to_contain_text("You are next")
+    expect(phone.get_by_role("button", name="Withdraw my request")).to_be_hidden()
+
+
 # --- a recommendation or a pledge for the outcome ------------------------------------------------
 
 CONTRIBUTIONS = "**/api/v1/events/*/contributions"

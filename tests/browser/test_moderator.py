@@ -674,7 +674,9 @@ def test_an_interposed_question_then_an_answer_and_the_floor_comes_back(
     expect(dialog).to_be_hidden()
     # one notice, naming whose turn is paused; the question's own update is no "floor moved on"
     notices = console.locator("#notices")
-    expect(notices).to_contain_text("Chen Wei has the floor (question); Panellist 1's turn is paused")
+    expect(notices).to_contain_text(
+        "Chen Wei has the floor (question); Panellist 1's turn is paused"
+    )
     expect(notices).not_to_contain_text("already interposed")
 
     expect(console.locator("#speaker-name")).to_have_text("Chen Wei")

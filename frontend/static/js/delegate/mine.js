@@ -24,7 +24,11 @@ export function placeOf(connection, request) {
   return queue.findIndex((entry) => entry.id === request.entry_id);
 }
 
+/** A request's phase as the phone shows it: its status, and for one on the list, "next" when
+ * first in the queue, or "ended_waiting" once the segment ended before its turn. */
 export function phaseFor(connection, request) {
   if (request.status !== "queued") return request.status;
+  const segment = segmentOf(connection);
+  if (segment && segment.status === "ended") return "ended_waiting";
   return placeOf(connection, request) === 0 ? "next" : "queued";
 }

@@ -96,6 +96,14 @@ export function createStatus(ctx) {
           h("p", {}, t("status.next_body")),
           withdrawButton(request),
         );
+      case "ended_waiting":
+        return h(
+          "article",
+          { class: "status-card status-done", dataset: { phase } },
+          kind,
+          h("p", { class: "status-title" }, t("status.ended_waiting")),
+          h("p", {}, t("status.ended_waiting_body")),
+        );
       case "speaking": {
         const clock = h("p", { class: "status-clock" }, "");
         const label = h("p", { class: "status-clock-label" }, "");
