@@ -244,6 +244,7 @@ def test_the_console_is_told_what_it_may_do_now(busy: Floor) -> None:
     assert busy.view()["actions"] == {
         "toggle_timer": None,
         "call_next": None,
+        "call_next_skipped": None,
         "end_turn": None,
         "add_time": None,
         "remove_time": None,
@@ -271,6 +272,10 @@ def test_the_console_is_told_why_not(floor: Floor) -> None:
     assert floor.view()["actions"] == {
         "toggle_timer": nobody,
         "call_next": {"code": "queue_empty", "message": "nobody to call: the queue is empty"},
+        "call_next_skipped": {
+            "code": "queue_empty",
+            "message": "nobody to call: the queue is empty",
+        },
         "end_turn": nobody,
         "add_time": nobody,
         "remove_time": nobody,

@@ -158,6 +158,9 @@ class Actions(BaseModel):
 
     toggle_timer: Refusal | None
     call_next: Refusal | None
+    call_next_skipped: Refusal | None = Field(
+        description="call_next with skipped: also refused while nobody has the floor."
+    )
     end_turn: Refusal | None
     add_time: Refusal | None
     remove_time: Refusal | None

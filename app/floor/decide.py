@@ -829,7 +829,7 @@ def _call_next(segment: SegmentState, cmd: c.CallNext, ctx: Context) -> list[e.E
     """End the current turn (if any), give the floor to the first in the queue and, when the
     segment says so, start their timer: one command, taken back by one undo. After an interposed
     turn the floor goes back to the turn it paused, not to the queue."""
-    _refuse(possible.call_next(segment))
+    _refuse(possible.call_next_skipped(segment) if cmd.skipped else possible.call_next(segment))
     out: list[e.Event] = []
     if segment.current is not None:
         out.append(_turn_ended(segment, segment.current, ctx.now, skipped=cmd.skipped))

@@ -97,6 +97,19 @@ def call_next(segment: SegmentState) -> Refusal:
     return refusal
 
 
+def call_next_skipped(segment: SegmentState) -> Refusal:
+    """``call_next`` with ``skipped``: the turn ending goes on the record as not spoken, so
+    there must be one."""
+    refusal = call_next(segment)
+    if refusal is None and segment.current is None:
+        refusal = FloorError(
+            "nobody has the floor: there is no turn to put on the record as not spoken; call "
+            "the next speaker instead",
+            code="no_speaker",
+        )
+    return refusal
+
+
 def end_turn(segment: SegmentState) -> Refusal:
     return no_speaker(segment)
 
@@ -414,6 +427,7 @@ MODERATOR_ACTIONS: Mapping[str, Callable[[SegmentState], Refusal]] = MappingProx
     {
         "toggle_timer": toggle_timer,
         "call_next": call_next,
+        "call_next_skipped": call_next_skipped,
         "end_turn": end_turn,
         "add_time": adjust_time,
         "remove_time": adjust_time,

@@ -795,6 +795,13 @@ def test_shortcuts_run_the_floor_but_not_while_typing(console: Page, faces: Any)
     message.blur()
     body.press("e")
     expect(console.locator("#speaker-name")).to_have_text("Nobody has the floor")
+    # Shift+N with nobody on the floor: no turn to record as not spoken, in the server's words
+    version = faces["api"].state(segment)["version"]
+    body.press("Shift+N")
+    expect(console.locator("#notices")).to_contain_text(
+        "no turn to put on the record as not spoken"
+    )
+    assert faces["api"].state(segment)["version"] == version  # nothing was sent
     console.get_by_role("button", name="Remove Panellist 2 from the queue").click()
     expect(console.locator("#queue .entry", has_text="Panellist 2")).to_have_count(0)
     body.press("u")

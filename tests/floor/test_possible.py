@@ -156,6 +156,7 @@ SETUPS: dict[str, Callable[[], Floor]] = {
 ACTIONS = (
     "toggle_timer",
     "call_next",
+    "call_next_skipped",
     "end_turn",
     "add_time",
     "remove_time",
@@ -173,27 +174,27 @@ NR, SE, AQ, AI = "no_record", "segment_ended", "already_queued", "already_interp
 
 # fmt: off
 CONSOLE = [
-    # setup             toggle call_next end_turn add rem  reset undo  readd interpose: q  a
-    ("scheduled",      (NL,    NL,       NO,      NO, NO,  NO,   NU,   NR,              NO, NO)),
+    # setup             toggle call_next skip end_turn add rem  reset undo  readd interpose: q  a
+    ("scheduled",      (NL,    NL,       NL,   NO,      NO, NO,  NO,   NU,   NR,              NO, NO)),
     # every console command can be undone: here the segment's start
-    ("empty",          (NO,    QE,       NO,      NO, NO,  NO,   OK,   NR,              NO, NO)),
-    ("waiting",        (NO,    OK,       NO,      NO, NO,  NO,   OK,   NR,              NO, NO)),
+    ("empty",          (NO,    QE,       QE,   NO,      NO, NO,  NO,   OK,   NR,              NO, NO)),
+    ("waiting",        (NO,    OK,       NO,   NO,      NO, NO,  NO,   OK,   NR,              NO, NO)),
     # a reset of a timer at its start is accepted and changes nothing (decide returns no events)
-    ("speaking",       (OK,    OK,       OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
-    ("running",        (OK,    OK,       OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
-    ("paused",         (OK,    OK,       OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
-    ("added",          (OK,    OK,       OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
-    ("ended",          (NL,    NL,       NO,      NO, NO,  NO,   OK,   SE,              NO, NO)),
+    ("speaking",       (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
+    ("running",        (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
+    ("paused",         (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
+    ("added",          (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
+    ("ended",          (NL,    NL,       NL,   NO,      NO, NO,  NO,   OK,   SE,              NO, NO)),
     # ended as another segment started: nothing before that can be undone here
-    ("superseded",     (NL,    NL,       NO,      NO, NO,  NO,   CU,   SE,              NO, NO)),
-    ("undo_taken",     (NO,    OK,       NO,      NO, NO,  NO,   CU,   NR,              NO, NO)),
+    ("superseded",     (NL,    NL,       NL,   NO,      NO, NO,  NO,   CU,   SE,              NO, NO)),
+    ("undo_taken",     (NO,    OK,       NO,   NO,      NO, NO,  NO,   CU,   NR,              NO, NO)),
     # A spoke: they may be given a new turn, once
-    ("spoken",         (NO,    QE,       NO,      NO, NO,  NO,   OK,   OK,              NO, NO)),
-    ("readded",        (NO,    OK,       NO,      NO, NO,  NO,   OK,   AQ,              NO, NO)),
-    ("speaking_again", (OK,    OK,       OK,      OK, OK,  OK,   OK,   AQ,              OK, OK)),
+    ("spoken",         (NO,    QE,       QE,   NO,      NO, NO,  NO,   OK,   OK,              NO, NO)),
+    ("readded",        (NO,    OK,       NO,   NO,      NO, NO,  NO,   OK,   AQ,              NO, NO)),
+    ("speaking_again", (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   AQ,              OK, OK)),
     # one level of interposition: only an answer may follow an interposed question
-    ("interposed",     (OK,    OK,       OK,      OK, OK,  OK,   OK,   NR,              AI, OK)),
-    ("answered",       (OK,    OK,       OK,      OK, OK,  OK,   OK,   OK,              AI, AI)),
+    ("interposed",     (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,              AI, OK)),
+    ("answered",       (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   OK,              AI, AI)),
 ]
 # fmt: on
 
@@ -247,6 +248,18 @@ def test_a_refusal_shown_is_the_refusal_raised(floor: Floor) -> None:
         "code": "nothing_to_undo",
         "message": "nothing to undo",
     }
+
+
+def test_calling_the_next_speaker_as_not_spoken_needs_someone_on_the_floor(floor: Floor) -> None:
+    """Shift+N on the console with nobody speaking: there is no turn to record as not spoken, so
+    the call is refused (the console greys it out with these words), not sent and misreported."""
+    floor.queued("p1")
+    shown = floor.view(Audience.MODERATOR)["actions"]["call_next_skipped"]
+    error = floor.refuse(c.CallNext(skipped=True), "no_speaker")
+    assert shown == {"code": "no_speaker", "message": error.message}
+    assert "no turn to put on the record as not spoken" in error.message
+    floor.send(c.CallNext())  # the plain call is fine
+    assert floor.view(Audience.MODERATOR)["actions"]["call_next_skipped"] is None
 
 
 def test_undo_is_refused_with_the_reason_the_undo_view_gives() -> None:

@@ -16,7 +16,7 @@ const ACTIONS = {
   next: "call_next",
   end: "end_turn",
   skipEnd: "end_turn", // the same command, with skipped: true (the speaker did not speak)
-  skipNext: "call_next",
+  skipNext: "call_next_skipped",
   plus: "add_time",
   minus: "remove_time",
   reset: "reset_timer",
