@@ -174,27 +174,27 @@ NR, SE, AQ, AI = "no_record", "segment_ended", "already_queued", "already_interp
 
 # fmt: off
 CONSOLE = [
-    # setup             toggle call_next skip end_turn add rem  reset undo  readd interpose: q  a
-    ("scheduled",      (NL,    NL,       NL,   NO,      NO, NO,  NO,   NU,   NR,              NO, NO)),
+    # setup             toggle call_next skip end_turn add rem  reset undo  readd interp: q  a
+    ("scheduled",      (NL,    NL,       NL,   NO,      NO, NO,  NO,   NU,   NR,          NO, NO)),
     # every console command can be undone: here the segment's start
-    ("empty",          (NO,    QE,       QE,   NO,      NO, NO,  NO,   OK,   NR,              NO, NO)),
-    ("waiting",        (NO,    OK,       NO,   NO,      NO, NO,  NO,   OK,   NR,              NO, NO)),
+    ("empty",          (NO,    QE,       QE,   NO,      NO, NO,  NO,   OK,   NR,          NO, NO)),
+    ("waiting",        (NO,    OK,       NO,   NO,      NO, NO,  NO,   OK,   NR,          NO, NO)),
     # a reset of a timer at its start is accepted and changes nothing (decide returns no events)
-    ("speaking",       (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
-    ("running",        (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
-    ("paused",         (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
-    ("added",          (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,              OK, OK)),
-    ("ended",          (NL,    NL,       NL,   NO,      NO, NO,  NO,   OK,   SE,              NO, NO)),
+    ("speaking",       (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,          OK, OK)),
+    ("running",        (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,          OK, OK)),
+    ("paused",         (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,          OK, OK)),
+    ("added",          (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,          OK, OK)),
+    ("ended",          (NL,    NL,       NL,   NO,      NO, NO,  NO,   OK,   SE,          NO, NO)),
     # ended as another segment started: nothing before that can be undone here
-    ("superseded",     (NL,    NL,       NL,   NO,      NO, NO,  NO,   CU,   SE,              NO, NO)),
-    ("undo_taken",     (NO,    OK,       NO,   NO,      NO, NO,  NO,   CU,   NR,              NO, NO)),
+    ("superseded",     (NL,    NL,       NL,   NO,      NO, NO,  NO,   CU,   SE,          NO, NO)),
+    ("undo_taken",     (NO,    OK,       NO,   NO,      NO, NO,  NO,   CU,   NR,          NO, NO)),
     # A spoke: they may be given a new turn, once
-    ("spoken",         (NO,    QE,       QE,   NO,      NO, NO,  NO,   OK,   OK,              NO, NO)),
-    ("readded",        (NO,    OK,       NO,   NO,      NO, NO,  NO,   OK,   AQ,              NO, NO)),
-    ("speaking_again", (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   AQ,              OK, OK)),
+    ("spoken",         (NO,    QE,       QE,   NO,      NO, NO,  NO,   OK,   OK,          NO, NO)),
+    ("readded",        (NO,    OK,       NO,   NO,      NO, NO,  NO,   OK,   AQ,          NO, NO)),
+    ("speaking_again", (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   AQ,          OK, OK)),
     # one level of interposition: only an answer may follow an interposed question
-    ("interposed",     (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,              AI, OK)),
-    ("answered",       (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   OK,              AI, AI)),
+    ("interposed",     (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   NR,          AI, OK)),
+    ("answered",       (OK,    OK,       OK,   OK,      OK, OK,  OK,   OK,   OK,          AI, AI)),
 ]
 # fmt: on
 
