@@ -16,7 +16,9 @@ from .test_room_screens import (
     crowded,
     direction,
     outside_the_screen,
+    queue_people,
     reads_left_to_right,
+    register,
     speakers_of_the_hearing,
     with_lang,
 )
@@ -203,6 +205,27 @@ def test_the_booth_fits_720p_and_1080p_with_the_longest_names(
         expect(booth.locator("#clear-all")).to_be_in_viewport(ratio=1)
         booth.wait_for_function("() => document.fonts.status === 'loaded'")
         assert outside_the_screen(booth) == [], (width, height)
+    booth.context.close()
+
+
+def test_an_upright_tablet_booth_shows_a_long_name_whole_and_the_signals_in_reach(
+    browser: Browser, booth_url: str, faces: dict[str, Any], discussion: str
+) -> None:
+    """768x1024: one column, so a long name has the whole width (it was cut after three lines
+    beside the signals, with space to spare), and the signals sit right under who speaks."""
+    name = "M. Jean-Baptiste Alexandre Lefèvre-Delacroix de la Tour d'Auvergne"
+    queue_people(faces, discussion, [register(faces, name, "fr", organisation="Ville de Paris")])
+    faces["api"].command(discussion, {"type": "call_next"}).raise_for_status()
+    booth = open_face(browser, "display", booth_url)
+    booth.set_viewport_size({"width": 768, "height": 1024})
+    _live(booth)
+    now = booth.locator(".booth-now .booth-name")
+    expect(now).to_have_text(name)
+    booth.wait_for_function("() => document.fonts.status === 'loaded'")
+    assert now.evaluate("(el) => el.scrollHeight <= el.clientHeight + 1"), "the name is cut"
+    expect(signal_button(booth, "slow_down")).to_be_in_viewport(ratio=1)
+    assert outside_the_screen(booth) == []
+    screenshot(booth, "booth-768x1024")
     booth.context.close()
 
 

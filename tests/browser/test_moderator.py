@@ -1173,6 +1173,11 @@ def test_screenshots(open_console: Opener, faces: Any) -> None:
     tablet = open_console(faces["moderator"], viewport={"width": 1024, "height": 768})
     expect(tablet.locator("#speaker-name")).to_have_text("Chen Wei")
     assert screenshot(tablet, "moderator-tablet").stat().st_size > 0
+    # upright, the demo's long segment titles are cut with their ellipsis: no sideways scrolling
+    tablet.set_viewport_size({"width": 768, "height": 1024})
+    widths = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    scroll, client = tablet.evaluate(widths)
+    assert scroll <= client, (scroll, client)
 
 
 def test_programme_buttons_say_when_they_are_armed(open_console: Opener, faces: Any) -> None:
@@ -1236,6 +1241,13 @@ def test_a_short_laptop_screen_shows_the_floor_and_call_next_without_scrolling(
     expect(page.locator("#speaker-name")).to_have_text("H.E. Ms. Antónia Vitorino-Espinosa")
     for button in ("#btn-toggle", "#btn-next"):
         expect(page.locator(button)).to_be_in_viewport(ratio=1)
+    # a long name next is cut with its ellipsis before the button, never run under it
+    long_name = "Dr. María-Fernanda Guadalupe de los Ángeles Rodríguez-Villanueva de Santa Cruz"
+    command(faces, segment, {"type": "add_speaker", "name": long_name, "position": 0})
+    expect(page.locator("#next-name")).to_have_text(long_name)
+    name_box = page.locator("#next-name").bounding_box()
+    button_box = page.locator("#btn-next").bounding_box()
+    assert name_box and button_box and name_box["x"] + name_box["width"] <= button_box["x"]
     timer = page.locator("#timer").evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")
     name = page.locator("#speaker-name").evaluate(
         "(el) => parseFloat(getComputedStyle(el).fontSize)"
