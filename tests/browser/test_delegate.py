@@ -166,7 +166,12 @@ def test_withdraw_while_pending_or_queued_and_decline_with_reason(
     )
     expect(status(phone)).to_contain_text("Place 4 of 4")
     expect(status(phone)).to_contain_text("Right of reply")
+    # a place on the list is given up on a second tap only
     phone.get_by_role("button", name="Withdraw my request").click()
+    again = phone.get_by_role("button", name="Tap again to give up your place")
+    expect(again).to_be_visible()
+    expect(status(phone)).to_contain_text("Place 4 of 4")
+    again.click()
     expect(status(phone)).to_contain_text("You withdrew your request")
     expect(phone.locator("#queue-list li")).to_have_count(3)
 

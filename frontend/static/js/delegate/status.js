@@ -48,12 +48,24 @@ export function createStatus(ctx) {
     }
   }
 
-  function withdrawButton(request) {
-    const button = h(
-      "button",
-      { type: "button", class: "button danger", onclick: () => withdraw(request, button) },
-      t("status.withdraw"),
-    );
+  /** Withdraw; a place on the list (`confirm`) is given up only on a second tap, within 5 s. */
+  function withdrawButton(request, { confirm = false } = {}) {
+    let armed = null;
+    const button = h("button", { type: "button", class: "button danger" }, t("status.withdraw"));
+    button.addEventListener("click", () => {
+      if (confirm && armed === null) {
+        button.textContent = t("status.withdraw_confirm");
+        button.dataset.armed = "true";
+        armed = setTimeout(() => {
+          armed = null;
+          button.textContent = t("status.withdraw");
+          delete button.dataset.armed;
+        }, 5000);
+        return;
+      }
+      clearTimeout(armed);
+      withdraw(request, button);
+    });
     return button;
   }
 
@@ -84,7 +96,7 @@ export function createStatus(ctx) {
           h("p", { class: "status-title" }, t("status.queued")),
           index >= 0 ? h("p", { class: "status-place" }, t("status.place", { n: index + 1, m: queueLength })) : null,
           noteLine(request),
-          withdrawButton(request),
+          withdrawButton(request, { confirm: true }),
         );
       }
       case "next":
@@ -94,7 +106,7 @@ export function createStatus(ctx) {
           kind,
           h("p", { class: "status-title status-big" }, t("status.next")),
           h("p", {}, t("status.next_body")),
-          withdrawButton(request),
+          withdrawButton(request, { confirm: true }),
         );
       case "ended_waiting":
         return h(
