@@ -105,18 +105,14 @@ export function createProgramme(desk) {
     );
   }
 
-  /** Swap a segment with its neighbour: every segment gets its place as its position. */
+  /** Swap a segment with its neighbour: it takes its new place, and the server renumbers the
+   * programme around it (a position is a place in the list). */
   async function move(index, step) {
     if (busy) return;
-    const order = [...segments()];
-    const [moved] = order.splice(index, 1);
-    order.splice(index + step, 0, moved);
+    const moved = segments()[index];
     busy = true;
     try {
-      for (const [position, segment] of order.entries()) {
-        if (segment.position === position) continue;
-        await desk.call("PATCH", `/segments/${encodeURIComponent(segment.id)}`, { command_id: newId(), position });
-      }
+      await desk.call("PATCH", `/segments/${encodeURIComponent(moved.id)}`, { command_id: newId(), position: index + step });
     } catch {
       // shown by desk.call
     } finally {
@@ -183,8 +179,7 @@ export function createProgramme(desk) {
         await desk.call("PATCH", `/segments/${encodeURIComponent(editing.id)}`, body);
         setText($("segment-status"), t("desk.segment.saved", { title: isolate(body.title) }));
       } else {
-        const last = segments().at(-1);
-        body.position = last ? Math.min(1000, Math.max(last.position, segments().length - 1) + 1) : 0;
+        // no position: the server puts a new segment after the last one
         await desk.call("POST", `/events/${encodeURIComponent(desk.event.id)}/segments`, body);
         setText($("segment-status"), t("desk.segment.added", { title: isolate(body.title) }));
       }
