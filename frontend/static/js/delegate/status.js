@@ -43,7 +43,9 @@ export function createStatus(ctx) {
     const alertFor = next || speaking;
     if (alertFor && announced !== `${alertFor.id}:${alertFor.status}`) {
       announced = `${alertFor.id}:${alertFor.status}`;
-      if (navigator.vibrate) navigator.vibrate(speaking ? [300] : [200, 100, 200, 100, 400]);
+      // a browser vibrates only once the page has been touched (else it logs a refusal)
+      const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+      if (navigator.vibrate && touched) navigator.vibrate(speaking ? [300] : [200, 100, 200, 100, 400]);
       window.scrollTo(0, 0); // wherever they had scrolled, the banner is what matters now
     }
   }
