@@ -225,8 +225,13 @@ def test_the_phone_remembers_the_delegate_until_they_leave(
     expect(status(phone)).to_contain_text("Request sent")
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_hidden()
 
+    # a request is open: the first tap says leaving withdraws it, the second leaves
     phone.get_by_role("button", name="Not you? Leave").click()
+    expect(status(phone)).to_contain_text("Request sent")
+    phone.get_by_role("button", name="Leaving withdraws your request: tap again to leave").click()
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    state = faces["api"].state(opening(faces))["state"]
+    assert [r["name"] for r in state["requests"]] == []  # not left behind on the console
     phone.reload()
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
     expect(phone.get_by_label("Your name")).to_have_value("")
@@ -539,6 +544,7 @@ def test_a_rotated_join_code_does_not_lock_out_who_joined(
 
     # once they leave, the old link is only a link, and it no longer works
     phone.get_by_role("button", name="Not you? Leave").click()
+    phone.get_by_role("button", name="Leaving withdraws your request: tap again to leave").click()
     expect(phone.get_by_role("heading", name="This link does not work")).to_be_visible()
     assert len(asked) == 1
 

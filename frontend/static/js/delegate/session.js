@@ -3,6 +3,8 @@
 
 import { FloorConnection, api } from "../client.js";
 import { fill } from "../dom.js";
+import { t } from "../i18n.js";
+import { OPEN, myRequests, segmentOf } from "./mine.js";
 import { forget } from "./remember.js";
 import { isolate, showError, tNodes } from "./text.js";
 
@@ -58,7 +60,34 @@ export function createSession(ctx) {
     ctx.showJoin({ code: "unauthenticated" });
   }
 
+  let armed = null; // a first tap on Leave while a request is open: the second one leaves
+
+  /** Leave this phone. With a request open, a first tap says it will be withdrawn (else it would
+   * stay on the moderator's list with nobody holding the phone); the second withdraws and leaves. */
   async function leave() {
+    const connection = ctx.connection;
+    const segment = segmentOf(connection);
+    const open = segment ? myRequests(connection).filter((r) => OPEN.has(r.status)) : [];
+    const button = $("leave");
+    if (open.length && armed === null) {
+      button.textContent = t("floor.leave_confirm");
+      armed = setTimeout(() => {
+        armed = null;
+        button.textContent = t("floor.leave");
+      }, 5000);
+      return;
+    }
+    clearTimeout(armed);
+    armed = null;
+    button.textContent = t("floor.leave");
+    for (const request of open) {
+      try {
+        const path = `/segments/${encodeURIComponent(segment.id)}/floor-requests/${encodeURIComponent(request.id)}`;
+        await api("DELETE", path);
+      } catch {
+        // offline or already decided: the moderator still sees it, as before
+      }
+    }
     try {
       await api("DELETE", "/session");
     } catch {
