@@ -361,11 +361,19 @@ def _cell_text(value: Any) -> str:
 @dataclass(frozen=True)
 class Problem:
     """What stops a row (or the file): ``row`` as the spreadsheet numbers it, ``column`` as the
-    file names it (``None`` for the whole row or file)."""
+    file names it (``None`` for the whole row or file). ``message`` is in English; ``code`` and
+    ``params`` say the same for a face that words it in its own language (the desk): see
+    docs/protocol.md for the codes ("" for a problem without one)."""
 
     row: int | None
     column: str | None
     message: str
+    code: str = ""
+    params: dict[str, str | int] = field(default_factory=dict)
+
+
+#: pydantic's error types of a text cell, as the import's problem codes
+_TEXT_CODES = {"string_too_long": "text_too_long", "string_too_short": "text_empty"}
 
 
 @dataclass(frozen=True)
@@ -450,6 +458,8 @@ def check(
                 f"no header row names the columns {wanted} (looked at the first "
                 f"{HEADER_SEARCH_ROWS} rows); a spreadsheet of participants starts with a row of "
                 f"column names such as {', '.join(HEADERS)}",
+                "no_header",
+                {"rows": HEADER_SEARCH_ROWS},
             )
         )
         return report
@@ -467,6 +477,8 @@ def check(
                     header_cells[position].strip(),
                     f"two columns give the {column.header.lower()}: '{first}' and this one; "
                     "keep one",
+                    "two_columns",
+                    {"first": first},
                 )
             )
             continue
@@ -482,6 +494,8 @@ def check(
                 None,
                 f"the file has more than {MAX_ROWS:,} participants: split it into files of at "
                 f"most {MAX_ROWS:,} rows",
+                "too_many_rows",
+                {"max": MAX_ROWS},
             )
         )
         return report
@@ -510,6 +524,8 @@ def check(
                     report.columns["name"],
                     f"the same person (name and organisation) as row {earlier.row}, with other "
                     "particulars: keep one of the two rows",
+                    "same_person",
+                    {"row": earlier.row},
                 )
             )
         elif key in known:
@@ -543,9 +559,12 @@ def _check_row(
     )
     row = CheckedRow(number, clean_text(raw.get("name", ""))[:120])
 
-    def refuse(name: str, message: str) -> None:
+    def refuse(
+        name: str, message: str, code: str = "", params: dict[str, str | int] | None = None
+    ) -> None:
         column = name_column if name == "name" else name
-        row.problems.append(Problem(number, headers.get(column, column), message))
+        problem = Problem(number, headers.get(column, column), message, code, params or {})
+        row.problems.append(problem)
 
     values: dict[str, Any] = {
         name: raw.get(name, "") for name in ("name", "title", "organisation", "region")
@@ -559,11 +578,20 @@ def _check_row(
         text = raw.get(name, "")
         if not text:
             if name == "constituency":
-                refuse(name, f"a constituency is needed: one of {_known(labels)}")
+                refuse(
+                    name,
+                    f"a constituency is needed: one of {_known(labels)}",
+                    "constituency_needed",
+                )
             continue
         code = table.get(_key(text))
         if code is None:
-            refuse(name, f"'{text}' is not one we know: one of {_known(labels)}")
+            refuse(
+                name,
+                f"'{text}' is not one we know: one of {_known(labels)}",
+                "unknown_value",
+                {"value": text, "field": name},
+            )
         else:
             values[name] = code
     gender = raw.get("gender", "")
@@ -573,14 +601,16 @@ def _check_row(
             refuse(
                 "gender",
                 f"'{gender}' is not one we know: {_known(GENDER_LABELS)}, or blank (not stated)",
+                "unknown_value",
+                {"value": gender, "field": "gender"},
             )
         else:
             values["gender"] = code
     panel = raw.get("panel", "")
     if _key(panel) not in _NO_PANEL:
         found = panels.find(panel)
-        if isinstance(found, str):
-            refuse("panel", found)
+        if isinstance(found, Problem):
+            refuse("panel", found.message, found.code, found.params)
         else:
             row.panel = found
     # the text fields are checked whatever else is wrong, so one pass shows every problem (a
@@ -589,7 +619,12 @@ def _check_row(
         participant = ImportedParticipant.model_validate({"constituency": "other", **values})
     except ValidationError as error:
         for item in error.errors(include_url=False):
-            refuse(str(item["loc"][0]) if item["loc"] else "", _message(item["msg"]))
+            code = _TEXT_CODES.get(item["type"], "")
+            params: dict[str, str | int] = {}
+            if code == "text_too_long":
+                params["max"] = int(item["ctx"]["max_length"])
+            where = str(item["loc"][0]) if item["loc"] else ""
+            refuse(where, _message(item["msg"]), code, params)
     if row.problems:
         row.status = "refused"
     else:
@@ -623,20 +658,36 @@ class _PanelFinder:
             self.by_title.setdefault(_key(segment.title), []).append(segment)
             self.by_head.setdefault(_head(segment.title), []).append(segment)
 
-    def find(self, cell: str) -> ProgrammeSegment | str:
-        """The segment, or why there is none (a sentence)."""
+    def find(self, cell: str) -> ProgrammeSegment | Problem:
+        """The segment, or why there is none (a problem without its row and column)."""
+
+        def why(message: str, code: str, **params: str | int) -> Problem:
+            return Problem(None, None, message, code, dict(params))
+
         named = _PANELLIST_PREFIX.sub("", cell, count=1).strip()
         if not named:
-            return (
+            return why(
                 f"'{cell}': name the segment they are a panellist in, by its title or its number "
-                "in the programme (e.g. 'Panellist: 2')"
+                "in the programme (e.g. 'Panellist: 2')",
+                "panel_unnamed",
+                cell=cell,
             )
         if not self.programme:
-            return f"'{cell}' names a segment, and the programme has none yet: add it first"
+            return why(
+                f"'{cell}' names a segment, and the programme has none yet: add it first",
+                "panel_no_programme",
+                cell=cell,
+            )
         if named.isdigit():
             number = int(named)
             if not 1 <= number <= len(self.programme):
-                return f"there is no segment {number}: the programme has {len(self.programme)}"
+                count = len(self.programme)
+                return why(
+                    f"there is no segment {number}: the programme has {count}",
+                    "panel_no_number",
+                    number=number,
+                    count=count,
+                )
             segment = self.programme[number - 1]
         else:
             # the whole title; else the head ("Thematic discussion I" for "Thematic discussion
@@ -644,13 +695,26 @@ class _PanelFinder:
             matches = self.by_title.get(_key(named), []) or self.by_head.get(_head(named), [])
             if not matches:
                 titles = "; ".join(f"{s.number}. {s.title}" for s in self.programme)
-                return f"no segment of the programme is called '{named}': {titles}"
+                return why(
+                    f"no segment of the programme is called '{named}': {titles}",
+                    "panel_no_title",
+                    named=named,
+                )
             if len(matches) > 1:
                 numbers = ", ".join(str(s.number) for s in matches)
-                return f"segments {numbers} are all called '{named}': give its number instead"
+                return why(
+                    f"segments {numbers} are all called '{named}': give its number instead",
+                    "panel_ambiguous",
+                    named=named,
+                    numbers=numbers,
+                )
             segment = matches[0]
         if segment.status is SegmentStatus.ENDED:
-            return f"'{segment.title}' has ended: its speakers can no longer be queued"
+            return why(
+                f"'{segment.title}' has ended: its speakers can no longer be queued",
+                "panel_ended",
+                title=segment.title,
+            )
         return segment
 
 

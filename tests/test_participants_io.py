@@ -471,6 +471,32 @@ def test_a_registry_holding_a_duplicate_registration_exports_and_imports_again(
     assert [p["name"] for p in _people(world, day["id"])].count("Dara Okafor") == 1
 
 
+def test_each_problem_has_a_code_and_its_details_for_the_desks_languages() -> None:
+    """The desk words a problem in its own language from its code and params; the English
+    message stays for scripts."""
+    report = _checked(
+        _csv(
+            "Name,Organisation,Constituency,Gender",
+            "Ana,Cáritas,Civil societies,",
+            f"{'x' * 121},,Media,",
+            ",ITUC,,",
+            "Cy,,Media,robot",
+            "Bo,,Media,Man",
+            "Bo,,Media,Woman",
+        )
+    )
+    coded = [[(p.code, p.params) for p in row.problems] for row in report.rows]
+    assert coded == [
+        [("unknown_value", {"value": "Civil societies", "field": "constituency"})],
+        [("text_too_long", {"max": 120})],
+        [("constituency_needed", {}), ("text_empty", {})],
+        [("unknown_value", {"value": "robot", "field": "gender"})],
+        [],
+        [("same_person", {"row": 6})],
+    ]
+    assert all(p.message for row in report.rows for p in row.problems)
+
+
 def test_more_rows_than_the_limit_are_refused() -> None:
     lines = ["Name,Constituency", *(f"P{n},Media" for n in range(MAX_ROWS + 1))]
     report = _checked(_csv(*lines))

@@ -18,7 +18,15 @@ class ImportProblem(BaseModel):
     column: str | None = Field(
         description="The column as the file names it in its header; null for a whole row."
     )
-    message: str
+    message: str = Field(description="In English, naming the problem and what to do.")
+    code: str | None = Field(
+        default=None,
+        description="The problem as a code, for a face that words it in its own language "
+        "(docs/protocol.md lists them); null for one without.",
+    )
+    params: dict[str, str | int] = Field(
+        default_factory=dict, description="What the code's sentence names (a value, a row...)."
+    )
 
 
 class ImportRow(BaseModel):

@@ -386,3 +386,34 @@ def test_the_arabic_desk_fits_a_small_laptop(browser: Browser, hearing: dict[str
     screenshot(page, "desk-ar-1280x720")
     page.context.close()
     room.close()
+
+
+def test_an_import_refused_names_its_problems_in_the_desks_language(
+    browser: Browser, hearing: dict[str, Any]
+) -> None:
+    """The probe: on an Arabic desk, each refused row's problem read in English ("'Civil
+    societies' is not one we know"). The server names each problem by a code; the desk words it,
+    with the value and the known ones in the page's language."""
+    event = hearing["event"]
+    page = desk_page(browser, hearing["server"].base, f"lang=fr&event={event['id']}")
+    show(page, "participants")
+    data = (
+        "Name,Organisation,Constituency,Panel\n"
+        "Ana Ruiz,Cáritas,Civil societies,\n"
+        ",ITUC,Trade union,\n"
+        "Chen Wei,Fudan,Academia,9\n"
+    ).encode()
+    with page.expect_file_chooser() as chooser:
+        page.locator("#import-choose").click()
+    chooser.value.set_files({"name": "speakers.csv", "mimeType": "text/csv", "buffer": data})
+    problems = page.locator("#import-rows .problems")
+    expect(problems).to_have_count(3)
+    known = FR["constituency.civil_society"]
+    expect(problems.nth(0)).to_contain_text("n\u2019est pas une valeur connue")
+    expect(problems.nth(0)).to_contain_text("Civil societies")
+    expect(problems.nth(0)).to_contain_text(known)  # the known ones, in French
+    expect(problems.nth(1)).to_contain_text("Ne doit pas être vide")
+    expect(problems.nth(2)).to_contain_text("Il n\u2019y a pas de segment")
+    assert_no_english(page)
+    screenshot(page, "desk-import-refused-fr")
+    page.context.close()

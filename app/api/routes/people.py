@@ -203,7 +203,13 @@ def _refusal(report: sheet.Report) -> str:
 
 
 def _problem(problem: sheet.Problem) -> ImportProblem:
-    return ImportProblem(row=problem.row, column=problem.column, message=problem.message)
+    return ImportProblem(
+        row=problem.row,
+        column=problem.column,
+        message=problem.message,
+        code=problem.code or None,
+        params=problem.params,
+    )
 
 
 def _report_out(

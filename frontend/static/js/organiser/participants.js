@@ -8,12 +8,46 @@
 
 import { ApiError, api } from "../client.js";
 import { h, setText } from "../dom.js";
-import { CONSTITUENCIES, FLOOR_LANGUAGES, constituencyLabel, floorLanguageName, plural, t } from "../i18n.js";
+import {
+  CONSTITUENCIES,
+  FLOOR_LANGUAGES,
+  GENDERS,
+  constituencyLabel,
+  currentLanguage,
+  floorLanguageName,
+  plural,
+  t,
+} from "../i18n.js";
 import { refusalText } from "../refusal.js";
 import { confirmAction, isolate, sentence } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 const SHOWN = 200; // rows drawn at once; the search finds the rest
+
+/** A field's values in the page's language, for "one of …" (the import's unknown_value). */
+function knownValues(field) {
+  const lists = {
+    constituency: () => CONSTITUENCIES.map(constituencyLabel),
+    language: () => FLOOR_LANGUAGES.map(floorLanguageName),
+    attendance: () => [t("who.in_room"), t("who.remote")],
+    gender: () => GENDERS.map((gender) => t(`join.gender_${gender}`)),
+  };
+  return (lists[field] || (() => []))().join(", ");
+}
+
+/**
+ * An import problem as a clause in the page's language: the server's words on an English page
+ * (or for a problem without a code), else the desk's sentence for its code, with its details
+ * (a value, a row, a title) isolated so they keep their own direction.
+ */
+function problemText(problem) {
+  const key = `desk.import_problem.${problem.code}`;
+  if (!problem.code || currentLanguage() === "en") return sentence(problem.message);
+  const params = Object.fromEntries(Object.entries(problem.params || {}).map(([name, value]) => [name, isolate(String(value))]));
+  const field = problem.code === "constituency_needed" ? "constituency" : problem.params && problem.params.field;
+  const text = t(key, { ...params, known: knownValues(field) });
+  return text === key ? sentence(problem.message) : sentence(text);
+}
 
 /** A row's verdict in the import's preview: new, already registered, a repeat or refused. */
 function rowStatus(code) {
@@ -293,7 +327,7 @@ export function createParticipants(desk) {
     const fileErrors = report.errors.filter((e) => !report.rows.some((row) => row.row === e.row && row.errors.length));
     $("import-file-errors").replaceChildren(
       ...fileErrors.map((e) =>
-        h("li", {}, e.row ? t("desk.import.row_problem", { row: e.row, message: isolate(sentence(e.message)) }) : `${sentence(e.message)}.`),
+        h("li", {}, e.row ? t("desk.import.row_problem", { row: e.row, message: isolate(problemText(e)) }) : `${problemText(e)}.`),
       ),
     );
     if (answer.refused) {
@@ -334,7 +368,7 @@ export function createParticipants(desk) {
             "td",
             { class: "problems" },
             row.errors.length
-              ? h("ul", {}, row.errors.map((e) => h("li", { dir: "auto" }, h("strong", {}, e.column ? `${e.column}: ` : ""), `${sentence(e.message)}`)))
+              ? h("ul", {}, row.errors.map((e) => h("li", { dir: "auto" }, h("strong", {}, e.column ? `${e.column}: ` : ""), problemText(e))))
               : "",
           ),
         ),
