@@ -287,9 +287,12 @@ class Engine:
         segment already showing the corrected particulars gets nothing)."""
         hearing = self.hearing(row.event_id)
         speaker = _speaker(row)
+        if row.id in hearing.removed:
+            raise NotFound(f"participant {row.id!r} was removed: there is no one to correct")
 
         def remember() -> None:
-            hearing.speakers[row.id] = speaker
+            if row.id not in hearing.removed:  # a removal decided meanwhile stands
+                hearing.speakers[row.id] = speaker
 
         await self._write_rows(
             hearing,
@@ -308,11 +311,21 @@ class Engine:
             corrected.append(segment_id)
         return corrected
 
-    async def remove_participant(self, row: ParticipantRow) -> None:
+    async def remove_participant(
+        self,
+        row: ParticipantRow,
+        decided: Callable[[], None] = lambda: None,
+        written: Callable[[], None] = lambda: None,
+    ) -> None:
         """A participant taken out of the registry (a duplicate registration, a test entry):
         refused, naming where, while the day holds them (``floor/removal.py``). From the moment
         it is decided no command can name them (the moderator's, or their phone's, whose tokens
-        are revoked in the same commit as the row goes); the other processes learn it."""
+        are revoked in the same commit as the row goes); the other processes learn it.
+
+        ``decided`` runs once the removal is sure to be written (the caller refuses the tokens
+        from then on: not before, so a refused removal never signs a phone out); ``written``
+        once it is committed, even if the caller was cancelled meanwhile (the memory then stays
+        as the database is)."""
         hearing = self.hearing(row.event_id)
 
         def check() -> None:
@@ -328,22 +341,31 @@ class Engine:
         check()  # the usual refusal, at once: nothing is touched
         speaker = hearing.speakers.pop(row.id, None)
         hearing.removed.add(row.id)
+        committed = False
+
+        def remember() -> None:
+            nonlocal committed
+            committed = True
+            written()
+
         try:
             await self.settled(hearing)  # commands decided before now may have queued them
             check()
+            decided()
             await self._write_rows(
                 hearing,
                 [
                     self.store.delete_participant(row.id),
                     self.store.revoke_participant_credentials(row.id, self.clock()),
                 ],
-                lambda: None,
+                remember,
                 [Change("participant_removed", {"id": row.id})],
             )
         except BaseException:
-            hearing.removed.discard(row.id)
-            if speaker is not None:
-                hearing.speakers.setdefault(row.id, speaker)
+            if not committed:
+                hearing.removed.discard(row.id)
+                if speaker is not None:
+                    hearing.speakers.setdefault(row.id, speaker)
             raise
 
     async def add_participants(self, event_id: str, rows: list[ParticipantRow]) -> None:
@@ -590,7 +612,7 @@ class Engine:
         )
         touched = frozenset(event.segment_id for event in events)
         reads = None
-        if self.fanout.shared and command.type in _READS_OTHER_SEGMENTS:
+        if self.fanout.shared and _reads_other_segments(command):
             reads = {
                 sid: segment.version
                 for sid, segment in before.segments.items()
@@ -1143,6 +1165,15 @@ _UNWRITTEN = (
 _READS_OTHER_SEGMENTS = frozenset(
     ("start_segment", "carry_queue", "undo", "create_segment", "update_segment")
 )
+
+
+def _reads_other_segments(command: c.SegmentCommand | c.CreateSegment) -> bool:
+    """Whether a command is decided on segments it may not write: which one is live, a target's
+    queue, the programme's places (a move, a new segment). A title or time edited reads only its
+    own segment, so a burst elsewhere does not make it lose its write again and again."""
+    if isinstance(command, c.UpdateSegment):
+        return command.position is not None
+    return command.type in _READS_OTHER_SEGMENTS
 
 
 def _after_both(action: Callable[[], None]) -> Callable[[], None]:

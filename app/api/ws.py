@@ -386,6 +386,10 @@ class Connection:
         except FloorError as error:
             self.refused(error, command_id)
             return
+        except Exception:  # answered in its turn all the same: the client may retry by its id
+            log.exception("a command could not be decided")
+            self.answer(_internal(command_id))
+            return
         if isinstance(answer, dict):
             self.answer({"type": "ack", **answer})
             return
@@ -413,11 +417,7 @@ class Connection:
             self.fill(place, _refusal(error, command_id))
         else:
             log.error("a command's answer failed", exc_info=error)
-            message = "the server could not answer this command"
-            self.fill(
-                place,
-                {"type": "error", "code": "internal", "message": message, "command_id": command_id},
-            )
+            self.fill(place, _internal(command_id))
 
     def refused(self, error: FloorError, command_id: str) -> None:
         self.answer(_refusal(error, command_id))
@@ -437,6 +437,10 @@ class Connection:
             )
         except FloorError as error:
             self.fill(place, _refusal(error, frame.command_id))
+            return
+        except Exception:
+            log.exception("an outcome command could not be decided")
+            self.fill(place, _internal(frame.command_id))
             return
         except BaseException:
             self.fill(place, None)
@@ -480,6 +484,11 @@ class Connection:
             except Exception:  # keep serving: one bad frame must not close the socket with 1011
                 log.exception("unexpected error while handling a frame")
                 self.error("internal", "the server could not handle this frame")
+
+
+def _internal(command_id: str) -> dict[str, Any]:
+    message = "the server could not answer this command: send it again with the same command_id"
+    return {"type": "error", "code": "internal", "message": message, "command_id": command_id}
 
 
 def _refusal(error: FloorError, command_id: str) -> dict[str, Any]:

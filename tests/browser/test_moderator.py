@@ -453,9 +453,19 @@ def test_a_correction_by_the_secretariat_redraws_the_queue_and_the_requests(
     expect(card).to_have_count(1)
     card.get_by_label("at #").fill("2")
     expect(console.locator("#queue .entry", has_text="Amina Dialo")).to_have_count(1)
+    # the moderator is typing a reason to decline Chen when the correction comes
+    card.get_by_role("button", name="Decline Chen Wie").click()
+    reason = card.get_by_label("Reason for declining Chen Wie")
+    reason.press_sequentially("Lis")
     api = faces["api"]
     for joined, name in ((waiting, "Amina Diallo"), (asking, "Chen Wei")):
         api.ok("PATCH", f"/participants/{joined['participant']['id']}", json={"name": name})
+    reason = card.get_by_label("Reason for declining Chen Wei")
+    expect(reason).to_be_focused()  # typing goes on in the field, never to the shortcuts
+    console.keyboard.type("t full")
+    expect(reason).to_have_value("List full")
+    assert server_state(faces, segment)["current"] is None  # no "n", "e" or " " went through
+    card.get_by_role("button", name="Cancel").click()
     row = console.locator("#queue .entry", has_text="Amina Diallo")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("MFA")

@@ -284,6 +284,11 @@ async def test_a_participant_removed_on_one_process_is_refused_on_the_other(
     row = a.store.participant("p1")
     assert row is not None
     await a.remove_participant(row)
+    # a correction that comes after (or raced) the removal brings nobody back
+    with pytest.raises(FloorError) as gone:
+        await a.correct_participant(row.model_copy(update={"name": "Ana María"}), ORGANISER)
+    assert gone.value.code == "not_found"
+    assert "p1" not in a.hearing(event_id).speakers
     await eventually(lambda: "p1" not in b.hearing(event_id).speakers)
     with pytest.raises(FloorError) as refused:
         await b.execute(event_id, segment_id, c.AddSpeaker(participant_id="p1"), ORGANISER, "x1")

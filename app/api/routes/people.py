@@ -337,17 +337,24 @@ async def remove_participant(participant_id: str, actor: ActorDep, svc: Services
     authorise(actor, route, row.event_id)
     await svc.engine.locate(row.event_id)
     tokens = await asyncio.to_thread(svc.engine.store.participant_credentials, participant_id)
-    # from here their phone's commands are refused; if the removal is refused, they pass again
-    for token_id in tokens:
-        svc.auth.begin_revoking(token_id)
-    try:
-        await svc.engine.remove_participant(row)
-    except BaseException:
+    written = False
+
+    def refuse_tokens() -> None:  # the removal is decided: their phone's commands stop here
         for token_id in tokens:
-            svc.auth.cancel_revoking(token_id)
-        raise
-    for token_id in tokens:
-        svc.auth.withdrawn(token_id)  # their sockets close, here and on every process
+            svc.auth.begin_revoking(token_id)
+
+    def wrote() -> None:
+        nonlocal written
+        written = True
+
+    try:
+        await svc.engine.remove_participant(row, decided=refuse_tokens, written=wrote)
+    finally:
+        for token_id in tokens:
+            if written:  # committed, even if this request was cancelled meanwhile
+                svc.auth.withdrawn(token_id)  # their sockets close, here and on every process
+            else:
+                svc.auth.cancel_revoking(token_id)
     return Response(status_code=204)
 
 

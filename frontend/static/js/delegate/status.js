@@ -11,9 +11,13 @@ import { showError, tNodes, waitingText } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
 
+/** How long a first tap on Withdraw waits for the second. */
+const ARMED_MS = 5000;
+
 export function createStatus(ctx) {
   let shownKey = null; // what the cards show, to rebuild (and announce) only on a change
   let announced = null; // the request we last vibrated for
+  let armed = { id: null, until: 0 }; // a first tap on Withdraw: which request, until when
 
   /** The requests worth a card: the open ones, or else the last one that ended. */
   function cardRequests() {
@@ -50,22 +54,26 @@ export function createStatus(ctx) {
     }
   }
 
-  /** Withdraw; a place on the list (`confirm`) is given up only on a second tap, within 5 s. */
+  /** Withdraw; a place on the list (`confirm`) is given up only on a second tap within 5 s.
+   * Which request is armed, and until when, is kept here, not in the button: a card drawn again
+   * meanwhile (the queue moved) comes back armed. */
   function withdrawButton(request, { confirm = false } = {}) {
-    let armed = null;
-    const button = h("button", { type: "button", class: "button danger" }, t("status.withdraw"));
+    const isArmed = () => armed.id === request.id && Date.now() < armed.until;
+    const button = h("button", { type: "button", class: "button danger" });
+    const label = () => {
+      button.textContent = t(isArmed() ? "status.withdraw_confirm" : "status.withdraw");
+      if (isArmed()) button.dataset.armed = "true";
+      else delete button.dataset.armed;
+    };
+    label();
     button.addEventListener("click", () => {
-      if (confirm && armed === null) {
-        button.textContent = t("status.withdraw_confirm");
-        button.dataset.armed = "true";
-        armed = setTimeout(() => {
-          armed = null;
-          button.textContent = t("status.withdraw");
-          delete button.dataset.armed;
-        }, 5000);
+      if (confirm && !isArmed()) {
+        armed = { id: request.id, until: Date.now() + ARMED_MS };
+        label();
+        setTimeout(() => button.isConnected && label(), ARMED_MS);
         return;
       }
-      clearTimeout(armed);
+      armed = { id: null, until: 0 };
       withdraw(request, button);
     });
     return button;

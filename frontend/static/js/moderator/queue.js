@@ -261,10 +261,11 @@ export function createQueue(ctx) {
       if (!row) {
         row = build(entry);
         rows.set(entry.id, row);
-      } else if (row.who !== whoKey(entry)) {
-        // the person was corrected: their row is drawn again, in its place
+      } else if (row.who !== whoKey(entry) && !row.form) {
+        // the person was corrected: their row is drawn again, in its place (not while its edit
+        // form is open: what is typed there stays; the row follows once the form closes), and
+        // the focus comes back to the same control below (data-focus)
         const fresh = build(entry);
-        if (row.form) closeEdit(row);
         row.li.replaceWith(fresh.li);
         rows.set(entry.id, fresh);
         row = fresh;

@@ -130,7 +130,8 @@ export function createRequests(ctx) {
     return { li, waited, request, who: whoKey(request), position, reason, declineBox, declineOpen };
   }
 
-  /** A request whose person was corrected, drawn again in its place with what was typed in it. */
+  /** A request whose person was corrected, drawn again in its place with what was typed in it,
+   * and the focus (and caret) where it was, so typing never falls through to the shortcuts. */
   function redrawn(row, request) {
     const fresh = build(request);
     fresh.position.value = row.position.value;
@@ -138,7 +139,21 @@ export function createRequests(ctx) {
     fresh.declineBox.hidden = row.declineBox.hidden;
     fresh.declineOpen.hidden = row.declineOpen.hidden;
     fresh.position.dispatchEvent(new Event("input")); // the approve button's label follows
+    const controls = (r) => [...r.li.querySelectorAll("input, button")];
+    const focused = controls(row).indexOf(document.activeElement);
+    const caret = focused >= 0 && "selectionStart" in document.activeElement ? document.activeElement.selectionStart : null;
     row.li.replaceWith(fresh.li);
+    if (focused >= 0) {
+      const again = controls(fresh)[focused];
+      again.focus();
+      if (caret !== null && again.setSelectionRange) {
+        try {
+          again.setSelectionRange(caret, caret);
+        } catch {
+          // a number input has no caret to set
+        }
+      }
+    }
     return fresh;
   }
 
