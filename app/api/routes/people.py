@@ -291,6 +291,25 @@ async def join(
     return Joined(participant=participant_out(row), token=token)
 
 
+async def _registered(
+    participant_id: str, actor: Actor, svc: Services, method: str
+) -> ParticipantRow:
+    """The participant a ``/participants/{participant_id}`` route acts on, once the caller may:
+    the role first (a delegate learns nothing of who is registered), then the row, then the
+    credential's event (its meeting day located, read on first use)."""
+    route = f"{method} /api/v1/participants/{{participant_id}}"
+    authorise(actor, route)
+    row = await asyncio.to_thread(svc.engine.store.participant, participant_id)
+    if row is None:
+        raise NotFound(
+            f"no participant {participant_id!r} is registered (removed already?): see GET "
+            "/api/v1/events/{event_id}/participants for their ids"
+        )
+    authorise(actor, route, row.event_id)
+    await svc.engine.locate(row.event_id)
+    return row
+
+
 @router.patch("/participants/{participant_id}", tags=["participants"])
 async def correct_participant(
     participant_id: str, body: ParticipantPatch, actor: ActorDep, svc: ServicesDep
@@ -300,16 +319,7 @@ async def correct_participant(
     shows them (waiting, asking for the floor, speaking, or in the record) shows the corrected
     particulars, on every screen at once (``correct_speaker``). What they said stays as it was
     recorded."""
-    route = "PATCH /api/v1/participants/{participant_id}"
-    authorise(actor, route)  # the role first: a delegate learns nothing of who is registered
-    row = await asyncio.to_thread(svc.engine.store.participant, participant_id)
-    if row is None:
-        raise NotFound(
-            f"no participant {participant_id!r} is registered: see GET "
-            "/api/v1/events/{event_id}/participants for their ids"
-        )
-    authorise(actor, route, row.event_id)
-    await svc.engine.locate(row.event_id)
+    row = await _registered(participant_id, actor, svc, "PATCH")
     changes = body.model_dump(exclude_none=True, mode="json")
     if changes.get("gender") == "not_stated":
         changes["gender"] = ""
@@ -326,16 +336,7 @@ async def remove_participant(participant_id: str, actor: ActorDep, svc: Services
     where) while the day holds them: waiting in a queue or asking for the floor (the moderator
     takes them out first), or in the record: whoever has the floor, spoke or contributed stays
     registered (``PATCH`` corrects a wrong name)."""
-    route = "DELETE /api/v1/participants/{participant_id}"
-    authorise(actor, route)  # the role first: a delegate learns nothing of who is registered
-    row = await asyncio.to_thread(svc.engine.store.participant, participant_id)
-    if row is None:
-        raise NotFound(
-            f"no participant {participant_id!r} is registered (removed already?): see GET "
-            "/api/v1/events/{event_id}/participants for their ids"
-        )
-    authorise(actor, route, row.event_id)
-    await svc.engine.locate(row.event_id)
+    row = await _registered(participant_id, actor, svc, "DELETE")
     tokens = await asyncio.to_thread(svc.engine.store.participant_credentials, participant_id)
     written = False
 
