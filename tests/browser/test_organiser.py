@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 import httpx
@@ -74,6 +75,16 @@ def forty(bad_row: int | None = None) -> bytes:
             f"{attendance},{panel},speaker{row}@example.org"
         )
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def live_discussion(api: Api) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A hearing (UTC) with one segment, "Discussion", live."""
+    event = api.ok("POST", "/events", json={"title": "Hearing", "timezone": "UTC"})
+    segment = api.ok(
+        "POST", f"/events/{event['id']}/segments", json={"title": "Discussion", "command_id": "s"}
+    )
+    api.command(segment["id"], {"type": "start_segment"})
+    return event, segment
 
 
 def choose_file(page: Page, name: str, data: bytes) -> None:
@@ -447,11 +458,7 @@ def test_the_secretariat_removes_a_duplicate_registration_but_not_someone_waitin
     keeps it), and refuses to remove her registration that waits in the queue, saying why."""
     base = server.base
     api = Api(base)
-    event = api.ok("POST", "/events", json={"title": "Hearing", "timezone": "UTC"})
-    segment = api.ok(
-        "POST", f"/events/{event['id']}/segments", json={"title": "Discussion", "command_id": "s"}
-    )
-    api.command(segment["id"], {"type": "start_segment"})
+    event, segment = live_discussion(api)
     people = {}
     for name in ("Amina Diallo", "Amina Diallo (2)"):
         people[name] = httpx.post(
@@ -504,11 +511,7 @@ def test_the_secretariat_corrects_a_misspelt_name_and_the_room_shows_it(
     corrected name at once."""
     base = server.base
     api = Api(base)
-    event = api.ok("POST", "/events", json={"title": "Hearing", "timezone": "UTC"})
-    segment = api.ok(
-        "POST", f"/events/{event['id']}/segments", json={"title": "Discussion", "command_id": "s"}
-    )
-    api.command(segment["id"], {"type": "start_segment"})
+    event, segment = live_discussion(api)
     joined = httpx.post(
         f"{base}/api/v1/events/{event['id']}/participants",
         json={
