@@ -282,6 +282,35 @@ def test_an_xlsx_with_an_entity_bomb_is_refused(make_client: AppFactory) -> None
     assert "EntitiesForbidden" in answer.json()["error"]["message"]
 
 
+def test_a_panellist_whose_segment_ends_meanwhile_is_registered_and_reported(
+    make_client: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The segment ends between the file's check and the queueing (the moderator ends it while
+    the import runs): the panellist is registered, not queued, and the report says why with the
+    refusal's code, which the desk words in its language."""
+    import app.participants_io
+
+    world = build_world(make_client())
+    checked = app.participants_io.check
+
+    def check_then_end(*args: Any, **kwargs: Any) -> Any:
+        report = checked(*args, **kwargs)
+        ended = world.command("moderator", {"type": "end_segment"})
+        assert ended.status_code == 200, ended.text
+        return report
+
+    monkeypatch.setattr(app.participants_io, "check", check_then_end)
+    answer = _import(world, _csv("Name,Constituency,Panel", "Ana Ruiz,Academia,Discussion I"))
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert (report["imported"], report["queued"]) == (1, 0)
+    (problem,) = report["not_queued"]
+    assert (problem["row"], problem["column"], problem["code"]) == (2, "Panel", "segment_ended")
+    assert "has ended" in problem["message"]
+    assert [p["name"] for p in _people(world)][-1] == "Ana Ruiz"
+    assert world.state()["state"]["queue"] == []
+
+
 def test_import_and_export_are_the_organisers(make_client: AppFactory) -> None:
     world = build_world(make_client())
     for role in ("moderator", "display", "delegate"):

@@ -186,7 +186,10 @@ async def _queue_panellists(
     problems = []
     for row, answer in zip(rows, answers, strict=True):
         if isinstance(answer, FloorError):
-            problems.append(ImportProblem(row=row.row, column=column, message=answer.message))
+            # the refusal's own code (``segment_ended``...): a face words it as any refusal
+            problems.append(
+                ImportProblem(row=row.row, column=column, message=answer.message, code=answer.code)
+            )
         elif isinstance(answer, BaseException):
             raise answer
     return problems

@@ -345,7 +345,8 @@ export function createParticipants(desk) {
         }),
       );
       for (const problem of report.not_queued || []) {
-        desk.notices.show(t("desk.import.row_problem", { row: problem.row, message: isolate(sentence(problem.message)) }), "warning");
+        // the queue's refusal, by its code, as every refusal reads (refusal.<code>)
+        desk.notices.show(t("desk.import.row_problem", { row: problem.row, message: isolate(refusalText(problem)) }), "warning");
       }
     } else {
       verdict.dataset.tone = "ok";
