@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, Request, Route, WebSocketRoute, e
 
 from tests.e2e.server import Api
 
-from .conftest import dismissing_into, open_face, screenshot
+from .conftest import VIEWPORTS, dismissing_into, open_face, screenshot
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 
@@ -235,6 +235,101 @@ def test_the_phone_remembers_the_delegate_until_they_leave(
     phone.reload()
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
     expect(phone.get_by_label("Your name")).to_have_value("")
+
+
+def failures(page: Page) -> list[str]:
+    """What DevTools would show as failed on this page from now on: answers of 400 and above,
+    and errors in its console (a failed fetch also logs one there)."""
+    failed: list[str] = []
+    page.on(
+        "response",
+        lambda response: (
+            failed.append(f"{response.status} {response.url}") if response.status >= 400 else None
+        ),
+    )
+    page.on(
+        "console", lambda message: failed.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: failed.append(str(error)))
+    return failed
+
+
+def session_checks(page: Page) -> list[str]:
+    """The page's requests for its session (GET /api/v1/session), as they are made."""
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            asked.append(request.url)
+            if request.method == "GET" and request.url.endswith("/api/v1/session")
+            else None
+        ),
+    )
+    return asked
+
+
+@pytest.fixture
+def blank_phone(browser: Browser) -> Iterator[Page]:
+    """A phone that has never been to the join page (its own cookies and storage), not yet on
+    it: listeners can be set before its first request."""
+    context = browser.new_context(viewport=VIEWPORTS["delegate"], bypass_csp=True, locale="en-GB")
+    yield context.new_page()
+    context.close()
+
+
+def test_a_fresh_join_page_shows_no_failed_request(
+    blank_phone: Page, faces: dict[str, Any]
+) -> None:
+    """Nobody has joined on this phone: the join form comes with nothing failed in DevTools (no
+    401 for a session that cannot exist); once joined, a reload goes on with the session."""
+    start(faces["api"], opening(faces))
+    page = blank_phone
+    failed = failures(page)
+    asked = session_checks(page)
+    page.goto(faces["delegate"])
+    expect(page.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    # the event's name comes from the join code's lookup, which the page makes once it knows
+    # whether it has a session: by then any session check has been answered
+    expect(page.locator("#event-title")).to_have_text(faces["event"]["title"])
+    assert failed == []
+    assert asked == []
+
+    join(page, name="Carlos Pérez", organisation="Ciudad de México", constituency="media")
+    expect(page.get_by_role("button", name="Request the floor")).to_be_visible()
+    page.reload()
+    expect(page.locator("#identity")).to_have_text("Signed in as Carlos Pérez · Ciudad de México")
+    expect(page.get_by_role("button", name="Request the floor")).to_be_visible()
+    expect(page.get_by_role("heading", name="Join the hearing")).to_be_hidden()
+    assert len(asked) == 1  # the phone that joined asked for its session, and went on with it
+    assert failed == []
+
+
+def test_a_phone_removed_while_put_away_learns_it_is_signed_out(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """The desk removes a delegate whose page is not open: when they come back to the link, the
+    page asks, learns it is signed out, shows the join form, and does not ask again."""
+    api: Api = faces["api"]
+    start(api, opening(faces))
+    join(phone, name="Amina Diallo (2)")
+    expect(phone.get_by_role("button", name="Request the floor")).to_be_visible()
+    phone.goto("about:blank")  # the phone is put away
+    (person,) = [p for p in api.ok("GET", f"/events/{faces['event']['id']}/participants")
+                 if p["name"] == "Amina Diallo (2)"]  # fmt: skip
+    removed = api("DELETE", f"/participants/{person['id']}")
+    assert removed.status_code == 204, removed.text
+    asked = session_checks(phone)
+    phone.goto(faces["delegate"])
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    expect(phone.get_by_role("button", name="Request the floor")).to_be_hidden()
+    expect(phone.locator("#identity")).to_be_hidden()
+    assert len(asked) == 1
+    failed = failures(phone)
+    phone.reload()  # it remembers nobody now: a fresh join page, nothing failed
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    expect(phone.locator("#event-title")).to_have_text(faces["event"]["title"])
+    assert len(asked) == 1
+    assert failed == []
 
 
 # --- languages -----------------------------------------------------------------------------------

@@ -477,6 +477,40 @@ def test_a_correction_by_the_secretariat_redraws_the_queue_and_the_requests(
     expect(console.locator("#notices")).to_contain_text("Amina Diallo")
 
 
+def test_a_correction_reaches_a_queue_row_whose_edit_form_is_open(
+    console: Page, faces: Any
+) -> None:
+    """The moderator is editing a waiting turn when the desk corrects that person's name: the row
+    reads the corrected name at once, and the form stays open with what was typed and the focus."""
+    segment = segment_id(faces, DISCUSSION_I)
+    joined = register(faces, "Amina Dialo", "civil_society", "MFA")
+    asked = request_floor(faces, joined, segment)
+    command(faces, segment, {"type": "approve_request", "request_id": asked["request_id"]})
+    row = console.locator("#queue .entry", has_text="MFA")
+    expect(row.locator(".entry-name")).to_have_text("Amina Dialo")
+    console.get_by_role("button", name="Edit Amina Dialo's turn").click()
+    note = row.get_by_label("Note")
+    note.click()
+    note.press_sequentially("Speaks for")
+    faces["api"].ok(
+        "PATCH", f"/participants/{joined['participant']['id']}", json={"name": "Amina Diallo"}
+    )
+    expect(row.locator(".entry-name")).to_have_text("Amina Diallo")
+    expect(row.get_by_role("button", name="Edit Amina Diallo's turn")).to_be_visible()
+    expect(row.locator("form")).to_have_count(1)
+    expect(note).to_have_value("Speaks for")
+    expect(note).to_be_focused()  # typing goes on in the field, never to the shortcuts
+    console.keyboard.type(" the caucus")
+    expect(note).to_have_value("Speaks for the caucus")
+    assert server_state(faces, segment)["current"] is None  # no "n", "e" or " " went through
+    row.get_by_role("button", name="Save").click()
+    expect(row.locator("form")).to_have_count(0)
+    expect(row.locator(".entry-note")).to_have_text("“Speaks for the caucus”")
+    expect(console.locator("#notices")).to_contain_text("Amina Diallo")
+    entry = next(e for e in server_state(faces, segment)["queue"] if e["name"] == "Amina Diallo")
+    assert entry["note"] == "Speaks for the caucus"
+
+
 def test_add_a_registered_participant_or_a_guest(console: Page, faces: Any) -> None:
     segment = segment_id(faces, DISCUSSION_I)
     fatou = faces["api"].ok(

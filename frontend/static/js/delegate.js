@@ -7,7 +7,11 @@
 // A phone that has joined keeps its session (an HttpOnly cookie) and goes on with it: the join
 // code in the address is looked up only by a phone without a valid session, or by one that came
 // in by another link (another meeting day's). So an organiser who rotates the code locks out no
-// one who already joined, and their reloads never count as wrong codes.
+// one who already joined, and their reloads never count as wrong codes. A phone that remembers
+// no delegate (delegate/remember.js: written at join, forgotten at leave and when the server
+// signs it out) has no session to go on with: it does not ask the server (which would answer
+// 401), it shows the join form. One that remembers a delegate asks; if the server no longer
+// knows it (removed, revoked, expired), it forgets and shows the join form.
 
 import { actAs, api, signIn } from "./client.js";
 import { fill, h, setText } from "./dom.js";
@@ -25,7 +29,7 @@ import { createContribute } from "./delegate/contribute.js";
 import { createHeader } from "./delegate/header.js";
 import { createJoin } from "./delegate/join.js";
 import { createQueue } from "./delegate/queue.js";
-import { remember, remembered } from "./delegate/remember.js";
+import { forget, mayHaveSession, remember, remembered } from "./delegate/remember.js";
 import { createRequestForm } from "./delegate/request.js";
 import { createSession, show } from "./delegate/session.js";
 import { createStatus } from "./delegate/status.js";
@@ -145,13 +149,17 @@ async function showJoin(error) {
   if (!error) join.focus();
 }
 
-/** This phone's delegate session (asked as the delegate, see actAs), or null. */
+/** This phone's delegate session (asked as the delegate, see actAs), or null. Asked only when
+ * there is reason to think one exists: a key in the address, or a delegate this phone remembers. */
 async function delegateSession() {
+  const key = new URLSearchParams(location.hash.slice(1)).has("key");
+  if (!key && !mayHaveSession()) return null; // a fresh phone: nobody joined here
   try {
     const current = await signIn();
+    if (current === null) forget(); // the server no longer knows this phone: next time, no asking
     return current && current.role === "delegate" && current.event_id ? current : null;
   } catch {
-    return null;
+    return null; // offline or the server is away: the join form, and the remembered delegate kept
   }
 }
 

@@ -1,7 +1,8 @@
 // What this phone remembers of its delegate: the name shown at the top, and the join link it
-// last came in by. The HttpOnly cookie is what signs them in; losing this loses only the name
-// until the server says it again, and the link (see delegate.js: a phone that came in by this
-// very link goes on with its session without looking the code up).
+// last came in by. The HttpOnly cookie is what signs them in; this says only that the page has
+// reason to ask (see mayHaveSession), and the name until the server says it again, and the link
+// (see delegate.js: a phone that came in by this very link goes on with its session without
+// looking the code up).
 
 const REMEMBERED = "floorkeeper.delegate";
 
@@ -23,6 +24,18 @@ export function remembered(participantId) {
     return { participant, joinCode: stored.join_code || null };
   } catch {
     return null;
+  }
+}
+
+/** Whether this phone has reason to think it holds a session: it remembers a delegate (written
+ * at join and at every resume, forgotten at leave and sign-out). A fresh phone does not, and need
+ * not ask the server (the cookie is HttpOnly: no script can see it). Storage that cannot be read
+ * says "maybe": the server is asked, as before. */
+export function mayHaveSession() {
+  try {
+    return localStorage.getItem(REMEMBERED) !== null;
+  } catch {
+    return true;
   }
 }
 

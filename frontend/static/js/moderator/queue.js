@@ -3,8 +3,10 @@
 // with Alt+↑ / Alt+↓ on a focused entry. Every move is sent with the version it was based on.
 // Each row's ✎ opens a form to change the turn's kind, time and note (edit_entry): the row keeps
 // its place, unless the server moves it (a point of order goes to the top).
+// A participant corrected in the registry (PATCH /participants/{id}) is drawn again in their row's
+// "who" part only, in place: the row, its open edit form, what is typed there and the focus stay.
 
-import { h, setText } from "../dom.js";
+import { fill, h, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { KINDS, kindLabel, minutes, minutesSeconds, parseMinutesSeconds, speakers } from "./format.js";
 import { setAvailable } from "./speaker.js";
@@ -45,7 +47,8 @@ export function createQueue(ctx) {
       "✕",
     );
     const number = h("span", { class: "entry-number" });
-    const details = whoDetails(entry);
+    const line = h("span", { class: "entry-line" });
+    const details = h("span", { class: "entry-details" });
     const note = h("span", { class: "entry-note" });
     const kindTag = h("span", { class: "tag tag-kind" });
     const time = h("span", { class: "entry-time" });
@@ -57,8 +60,8 @@ export function createQueue(ctx) {
       h(
         "div",
         { class: "entry-who" },
-        h("span", { class: "entry-line" }, h("bdi", { class: "entry-name" }, entry.name), whoTags(entry)),
-        h("span", { class: "entry-details", title: details.title }, details.text),
+        line,
+        details,
         note,
       ),
       kindTag,
@@ -76,14 +79,27 @@ export function createQueue(ctx) {
     });
     remove.addEventListener("click", () =>
       ctx.run({ type: "remove_entry", entry_id: entry.id }, { versioned: true }).then((ack) => {
-        if (ack) ctx.notices.show(t("console.queue.removed", { name: entry.name }), "info");
+        if (ack) ctx.notices.show(t("console.queue.removed", { name: row.name }), "info");
       }),
     );
     li.addEventListener("keydown", (event) => onKey(event, entry.id));
     grip.addEventListener("pointerdown", (event) => startDrag(event, entry.id, li, grip));
-    const row = { li, number, grip, up, down, edit, remove, note, kindTag, time, form: null, name: entry.name, who: whoKey(entry) };
+    const row = { li, number, grip, up, down, edit, remove, line, details, note, kindTag, time, form: null };
+    drawWho(row, entry);
     edit.addEventListener("click", () => (row.form ? closeEdit(row) : openEdit(row, entry.id)));
     return row;
+  }
+
+  /** Who the turn is for, as the server has them now: name, tags and details, drawn in place (a
+   * correction in the registry changes only these nodes; nothing focusable is among them). */
+  function drawWho(row, entry) {
+    row.name = entry.name;
+    row.who = whoKey(entry);
+    fill(row.line, h("bdi", { class: "entry-name" }, entry.name), whoTags(entry));
+    const details = whoDetails(entry);
+    setText(row.details, details.text);
+    row.details.title = details.title;
+    if (row.form) row.form.setAttribute("aria-label", t("console.queue.edit", { name: row.name }));
   }
 
   // --- editing a waiting turn: kind, time (minutes:seconds), note -----------------------------------
@@ -261,14 +277,10 @@ export function createQueue(ctx) {
       if (!row) {
         row = build(entry);
         rows.set(entry.id, row);
-      } else if (row.who !== whoKey(entry) && !row.form) {
-        // the person was corrected: their row is drawn again, in its place (not while its edit
-        // form is open: what is typed there stays; the row follows once the form closes), and
-        // the focus comes back to the same control below (data-focus)
-        const fresh = build(entry);
-        row.li.replaceWith(fresh.li);
-        rows.set(entry.id, fresh);
-        row = fresh;
+      } else if (row.who !== whoKey(entry)) {
+        // the person was corrected: who they are is drawn again in the row, at once, even while
+        // its edit form is open (the form, what is typed there and the focus are left alone)
+        drawWho(row, entry);
       }
       seen.add(entry.id);
       setText(row.number, String(index + 1));
