@@ -113,3 +113,45 @@ def test_the_switch_is_a_json_boolean(make_client: AppFactory) -> None:
     refused = _patch(world, event_id, date="2026-12-05", move_programme="yes")
     assert refused.status_code == 422
     assert "move_programme" in refused.text
+
+
+def test_a_segment_moved_above_an_earlier_one_is_flagged_until_retimed(
+    make_client: AppFactory,
+) -> None:
+    """The closing moved above the afternoon's discussion keeps its 17:00: the programme lists
+    a 15:00 segment after it, which the event's segments say (with the event's local times),
+    until a new time or a move puts them back in agreement."""
+    world = build_world(make_client())
+    event_id, (morning, afternoon, closing) = _event(
+        world,
+        "2026-12-04",
+        "Europe/Zurich",
+        ("10:00", "12:00"),
+        ("15:00", "16:30"),
+        ("17:00", "17:30"),
+    )
+
+    def problems() -> dict[str, Any]:
+        segments = world.call("organiser", "GET", f"/events/{event_id}").json()["segments"]
+        return {s["id"]: s["timing_problem"] for s in segments if s["timing_problem"]}
+
+    assert problems() == {}
+    body = {"command_id": uuid.uuid4().hex, "position": 1}
+    assert world.call("organiser", "PATCH", f"/segments/{closing}", json=body).status_code == 200
+    assert problems() == {
+        afternoon: {
+            "code": "starts_before_previous",
+            "previous_segment_id": closing,
+            "message": "it starts at 15:00, before \u201cSegment 2\u201d above it (17:00): "
+            "change its times or move it in the programme",
+        }
+    }
+    # the afternoon overlapping the morning is named too, with the end it starts before
+    body = {"command_id": uuid.uuid4().hex, "position": 2}
+    assert world.call("organiser", "PATCH", f"/segments/{closing}", json=body).status_code == 200
+    assert problems() == {}
+    body = {"command_id": uuid.uuid4().hex, "scheduled_start_at": "11:30"}
+    assert world.call("organiser", "PATCH", f"/segments/{afternoon}", json=body).status_code == 200
+    (overlap,) = problems().values()
+    assert (overlap["code"], overlap["previous_segment_id"]) == ("overlaps_previous", morning)
+    assert "above it ends (12:00)" in overlap["message"]

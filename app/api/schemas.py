@@ -240,8 +240,18 @@ class EventPatch(Body):
     )
 
 
-class SegmentOut(BaseModel):
-    """A programme entry: a segment's details, status and live version."""
+class TimingProblemOut(BaseModel):
+    """The programme's order and a segment's time disagree (app/floor/programme.py): it starts
+    before the segment above it starts (``starts_before_previous``) or ends
+    (``overlaps_previous``). Not refused: the desk shows it, to be fixed by a time or a move."""
+
+    code: Literal["starts_before_previous", "overlaps_previous"]
+    previous_segment_id: str = Field(description="The segment above it that it disagrees with.")
+    message: str = Field(description="In English, with the times in the event's local time.")
+
+
+class ProgrammeEntryOut(BaseModel):
+    """A programme entry as the screens get it: a segment's details, status and live version."""
 
     id: str
     event_id: str
@@ -260,6 +270,17 @@ class SegmentOut(BaseModel):
     actual_end_at: int | None
     actual_end_at_local: LocalTime | None
     version: int
+
+
+class SegmentOut(ProgrammeEntryOut):
+    """A programme entry as REST answers it: also whether its time agrees with the segment above
+    it."""
+
+    timing_problem: TimingProblemOut | None = Field(
+        default=None,
+        description="Set when it starts before the segment above it starts or ends: a programme "
+        "moved but not retimed, or a typing slip.",
+    )
 
 
 class EventOut(BaseModel):

@@ -24,7 +24,7 @@ from ..floor.model import (
     TurnKind,
 )
 from ..floor.presets import MessagePreset
-from .schemas import CanRequest, LocalTime, OwnRequest, SegmentOut
+from .schemas import CanRequest, LocalTime, OwnRequest, ProgrammeEntryOut
 
 
 class Refusal(BaseModel):
@@ -257,7 +257,7 @@ class _Snapshot(BaseModel):
     version: int
     server_time: int = Field(description="The server's clock, epoch ms.")
     live_segment_id: str | None
-    programme: list[SegmentOut]
+    programme: list[ProgrammeEntryOut]
 
 
 class ModeratorState(_Snapshot):

@@ -160,9 +160,19 @@ def test_from_an_empty_database_to_a_hearing_ready_to_run(
     lunch.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#programme-rows tr").nth(1)).to_contain_text("Lunch Break")
+    # the list and the clock now disagree: the server says so, on the segment it puts out of turn
+    expect(page.locator("#programme-rows tr").nth(2).locator(".seg-warning")).to_have_text(
+        "Starts before \u201cLunch Break\u201d above it (13:00): change its times or move it."
+    )
+    expect(page.locator(".seg-warning")).to_have_count(1)
+    programme_ready = page.locator("#checklist li").nth(1)
+    expect(programme_ready).to_have_attribute("data-done", "false")
+    screenshot(page, "desk-programme-out-of-order")
     expect(page.get_by_role("button", name="Move Lunch Break down")).to_be_enabled()
     page.get_by_role("button", name="Move Lunch Break down").press("Enter")
     expect(page.locator("#programme-rows tr").nth(2)).to_contain_text("Lunch Break")
+    expect(page.locator(".seg-warning")).to_have_count(0)  # in order again
+    expect(programme_ready).to_have_attribute("data-done", "true")
     ordered = api.ok("GET", f"/events/{event['id']}/segments")
     assert [s["title"] for s in ordered] == [item[0] for item in demo.PROGRAMME]
 

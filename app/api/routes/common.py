@@ -10,12 +10,14 @@ from fastapi import Depends, Request, Response
 
 from ...auth import BROWSER_COOKIE
 from ...floor import Actor
+from ...floor.programme import timing_problems
+from ...floor.schedule import zone_of
 from ...hearing import Hearing
 from ...projections import audience_of, public_event, shows_join_code
 from ...store.tables import ParticipantRow
 from ...views import View
 from ..deps import Services, current_actor, optional_actor, services_of
-from ..schemas import ErrorOut, EventOut, ParticipantOut, SegmentOut
+from ..schemas import ErrorOut, EventOut, ParticipantOut, SegmentOut, TimingProblemOut
 from ..times import with_local
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -52,8 +54,23 @@ def segment_out(hearing: Hearing, summary: View) -> SegmentOut:
 
 
 def segments_out(svc: Services, hearing: Hearing) -> list[SegmentOut]:
-    """The programme, in order (``Projections.segments``), each instant with its local time."""
-    return [segment_out(hearing, summary) for summary in svc.engine.projections.segments(hearing)]
+    """The programme, in order (``Projections.segments``), each instant with its local time and
+    any disagreement of its time with the segment above it (app/floor/programme.py)."""
+    summaries = svc.engine.projections.segments(hearing)
+    problems = timing_problems([hearing.state.segments[summary["id"]] for summary in summaries])
+    zone = zone_of(hearing.event.timezone)
+    out = []
+    for summary in summaries:
+        segment = segment_out(hearing, summary)
+        problem = problems.get(segment.id)
+        if problem is not None:
+            segment.timing_problem = TimingProblemOut(
+                code=problem.code.value,
+                previous_segment_id=problem.previous_id,
+                message=problem.message(zone),
+            )
+        out.append(segment)
+    return out
 
 
 def participant_out(row: ParticipantRow) -> ParticipantOut:

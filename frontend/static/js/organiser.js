@@ -128,7 +128,8 @@ function renderChecklist() {
   const screens = desk.screens ? desk.screens.screens : [];
   const items = [
     [t("desk.checklist.dated"), Boolean(event && event.date)],
-    [t("desk.checklist.programme"), Boolean(event && event.segments.length)],
+    // a programme whose order and times disagree (the server names each such segment) is not ready
+    [t("desk.checklist.programme"), Boolean(event && event.segments.length && !event.segments.some((s) => s.timing_problem))],
     [t("desk.checklist.participants"), desk.participants.length > 0],
     [t("desk.checklist.moderator_link"), has("moderator")],
     [t("desk.checklist.display_link"), has("display")],

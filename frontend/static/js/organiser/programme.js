@@ -94,6 +94,7 @@ export function createProgramme(desk) {
         h("span", { class: "seg-title", dir: "auto" }, name),
         details.length ? h("span", { class: "seg-details" }, details) : null,
         segment.aim ? h("span", { class: "seg-aim", dir: "auto" }, segment.aim) : null,
+        timingProblem(segment),
       ),
       h(
         "td",
@@ -103,6 +104,18 @@ export function createProgramme(desk) {
         h("button", { type: "button", class: "btn btn-small", "aria-label": t("desk.programme.change_label", { name }), onclick: () => edit(segment) }, t("desk.programme.change")),
       ),
     );
+  }
+
+  /** The server's word that this segment's time disagrees with the one above it (it starts
+   * before that one starts or ends), in the page's language with that segment's time. */
+  function timingProblem(segment) {
+    const problem = segment.timing_problem;
+    if (!problem) return null;
+    const previous = segments().find((s) => s.id === problem.previous_segment_id);
+    const key = `desk.programme.timing.${problem.code}`;
+    const at = previous && (problem.code === "overlaps_previous" ? previous.scheduled_end_at_local : previous.scheduled_start_at_local);
+    const text = previous ? t(key, { previous: isolate(previous.title), time: isolate(hourMinute(at), { ltr: true }) }) : key;
+    return h("span", { class: "seg-warning", role: "note", dataset: { problem: problem.code } }, text === key ? `${problem.message}.` : text);
   }
 
   /** Swap a segment with its neighbour: it takes its new place, and the server renumbers the

@@ -1,0 +1,89 @@
+"""Whether the programme's order and its times agree: a segment listed after another should not
+start before it, nor before it ends.
+
+The desk lets the secretariat move a segment up or down and change its times in two steps, so
+for a while (or by mistake) the list and the clock can disagree: the closing moved above the
+third discussion still starts at 17:00, after it. Nothing refuses that (the next step may fix it),
+but every forecast reads the programme in its order, so the desk shows each such segment with a
+warning that says what is wrong and what to do.
+
+Pure: ``timing_problems`` takes the segments in the programme's order and names, per segment, the
+first thing wrong with its time against the segment before it that has a time:
+
+- ``starts_before_previous``: it starts before the segment above it starts;
+- ``overlaps_previous``: it starts before the segment above it ends.
+
+A segment without a scheduled start is left out (nothing to compare), and so is the comparison
+with one: the next segment with a start is compared with the last one before it that has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from .model import SegmentState
+from .schedule import local_time
+
+
+class Problem(StrEnum):
+    STARTS_BEFORE_PREVIOUS = "starts_before_previous"
+    OVERLAPS_PREVIOUS = "overlaps_previous"
+
+
+@dataclass(frozen=True, slots=True)
+class TimingProblem:
+    code: Problem
+    #: the segment above it that it disagrees with
+    previous_id: str
+    previous_title: str
+    #: the instant it starts before: the previous segment's start or end (epoch ms)
+    previous_at: int
+    #: its own start (epoch ms)
+    starts_at: int
+
+    def message(self, zone: ZoneInfo) -> str:
+        """In English, saying what to do; times as the room's clock reads them (``10:30``)."""
+        starts, then = _clock(self.starts_at, zone), _clock(self.previous_at, zone)
+        title = f"\u201c{self.previous_title}\u201d"
+        if self.code is Problem.STARTS_BEFORE_PREVIOUS:
+            what = f"it starts at {starts}, before {title} above it ({then})"
+        else:
+            what = f"it starts at {starts}, before {title} above it ends ({then})"
+        return f"{what}: change its times or move it in the programme"
+
+
+def timing_problems(segments: Sequence[SegmentState]) -> dict[str, TimingProblem]:
+    """Per segment id, what is wrong with its time against the segment above it (``segments``
+    in the programme's order); a segment whose time agrees is not in it."""
+    found: dict[str, TimingProblem] = {}
+    previous: SegmentState | None = None
+    for segment in segments:
+        start = segment.details.scheduled_start_at
+        if start is None:
+            continue
+        if previous is not None:
+            problem = _against(segment, start, previous)
+            if problem is not None:
+                found[segment.id] = problem
+        previous = segment
+    return found
+
+
+def _against(segment: SegmentState, start: int, previous: SegmentState) -> TimingProblem | None:
+    before = previous.details
+    assert before.scheduled_start_at is not None
+    if start < before.scheduled_start_at:
+        code, at = Problem.STARTS_BEFORE_PREVIOUS, before.scheduled_start_at
+    elif before.scheduled_end_at is not None and start < before.scheduled_end_at:
+        code, at = Problem.OVERLAPS_PREVIOUS, before.scheduled_end_at
+    else:
+        return None
+    return TimingProblem(code, previous.id, before.title, at, start)
+
+
+def _clock(at: int, zone: ZoneInfo) -> str:
+    moment = local_time(at, zone)
+    return "?" if moment is None else moment.strftime("%H:%M")

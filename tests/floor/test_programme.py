@@ -1,0 +1,82 @@
+"""Whether the programme's order and its times agree (app/floor/programme.py): a segment listed
+after another that starts before it, or before it ends, is named with the segment above it."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.floor.model import SegmentDetails, SegmentState
+from app.floor.programme import Problem, timing_problems
+
+ZONE = ZoneInfo("Europe/Zurich")
+#: 2026-05-16 00:00 in Geneva (UTC+2), in ms
+DAY = 1_778_882_400_000
+H = 3_600_000
+M = 60_000
+
+
+def seg(id: str, start: str | None, end: str | None = None) -> SegmentState:
+    def at(clock: str | None) -> int | None:
+        if clock is None:
+            return None
+        hours, minutes = clock.split(":")
+        return DAY + int(hours) * H + int(minutes) * M
+
+    details = SegmentDetails(
+        title=f"Segment {id}", scheduled_start_at=at(start), scheduled_end_at=at(end)
+    )
+    return SegmentState(id, "ev", 1, details)
+
+
+CASES: list[tuple[str, list[SegmentState], dict[str, tuple[Problem, str]]]] = [
+    ("in order, back to back", [seg("a", "10:00", "11:00"), seg("b", "11:00", "12:00")], {}),
+    ("in order, with a gap", [seg("a", "10:00", "11:00"), seg("b", "11:30", "12:00")], {}),
+    (
+        "moved above an earlier one",
+        [seg("c", "17:00", "18:00"), seg("a", "10:00", "11:00")],
+        {"a": (Problem.STARTS_BEFORE_PREVIOUS, "c")},
+    ),
+    (
+        "starts before the one above ends",
+        [seg("a", "10:00", "11:30"), seg("b", "11:00", "12:00")],
+        {"b": (Problem.OVERLAPS_PREVIOUS, "a")},
+    ),
+    ("the one above has no end: only its start counts", [seg("a", "10:00"), seg("b", "10:05")], {}),
+    (
+        "a segment without a time is skipped: the next compares with the last timed one",
+        [seg("a", "10:00", "11:00"), seg("x", None), seg("b", "10:30", "12:00")],
+        {"b": (Problem.OVERLAPS_PREVIOUS, "a")},
+    ),
+    ("no times at all", [seg("a", None), seg("b", None)], {}),
+    (
+        "each compares with the one just above it, not the earliest",
+        [
+            seg("a", "09:00", "10:00"),
+            seg("c", "15:00", "16:00"),
+            seg("b", "11:00", "12:00"),
+            seg("d", "16:00", "17:00"),
+        ],
+        {"b": (Problem.STARTS_BEFORE_PREVIOUS, "c")},
+    ),
+    ("the same start twice", [seg("a", "10:00"), seg("b", "10:00")], {}),
+]
+
+
+@pytest.mark.parametrize(("what", "segments", "expected"), CASES, ids=[case[0] for case in CASES])
+def test_timing_problems(
+    what: str, segments: list[SegmentState], expected: dict[str, tuple[Problem, str]]
+) -> None:
+    found = timing_problems(segments)
+    assert {sid: (p.code, p.previous_id) for sid, p in found.items()} == expected, what
+
+
+def test_the_message_says_what_is_wrong_and_what_to_do() -> None:
+    (problem,) = timing_problems([seg("c", "17:00", "18:00"), seg("a", "10:00", "11:00")]).values()
+    assert problem.message(ZONE) == (
+        "it starts at 10:00, before \u201cSegment c\u201d above it (17:00): "
+        "change its times or move it in the programme"
+    )
+    (overlap,) = timing_problems([seg("a", "10:00", "11:30"), seg("b", "11:00")]).values()
+    assert "before \u201cSegment a\u201d above it ends (11:30)" in overlap.message(ZONE)
