@@ -51,6 +51,7 @@ from .floor import commands as c
 from .floor import contributions as o
 from .floor import events as e
 from .floor.model import Attendance, Constituency, FloorLanguage, Gender, SegmentState, Speaker
+from .floor.possible import given_back
 from .hearing import Hearing, Pending, overlay
 from .hub import Hub
 from .join_codes import new_join_code
@@ -514,7 +515,7 @@ class Engine:
         if answered is not None:
             return answered
         if self.fanout.shared:
-            await self._knows_participants(hearing, actor, command)
+            await self._knows_participants(hearing, actor, command, segment_id)
             if segment_id is not None:
                 await self._not_behind(hearing, segment_id, base_version)
             elif isinstance(command, c.CreateSegment) and command.position is None:
@@ -551,16 +552,21 @@ class Engine:
         hearing: Hearing,
         actor: Actor,
         command: c.SegmentCommand | c.CreateSegment | o.OutcomeCommand,
+        segment_id: str | None = None,
     ) -> None:
         """Several processes: a participant registered on another process a few milliseconds
         ago (a delegate who joined through A and whose first request reaches B) is read from the
         database before the command is decided, not refused as unknown. Only ids this process
-        does not know are looked up, so a known delegate costs nothing."""
+        does not know are looked up, so a known delegate costs nothing. An undo names whom it
+        gives a place back to (refused if they were removed since)."""
         named = {
             actor.participant_id,
             getattr(command, "participant_id", None),
             getattr(command, "on_behalf_of", None),
         }
+        segment = hearing.latest.segments.get(segment_id) if segment_id is not None else None
+        if isinstance(command, c.Undo) and segment is not None:
+            named.update(speaker.participant_id for speaker in given_back(segment))
         known, removed = hearing.speakers, hearing.removed
         unknown = [pid for pid in named if pid and pid not in known and pid not in removed]
         if not unknown:

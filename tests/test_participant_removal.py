@@ -90,10 +90,16 @@ def test_someone_waiting_or_asking_stays_until_the_moderator_takes_them_out(
     assert removed.status_code == 200, removed.text
     assert _remove(world, participant_id).status_code == 204
     assert participant_id not in _registry(world)
-    # the undo stack still holds the queue as it was: undoing brings the turn back as it was
+    # the undo stack still holds the queue as it was, but gives no place back to someone no
+    # longer registered: the undo is refused, naming them, and the queue stays empty
     undone = world.command("moderator", {"type": "undo"})
-    assert undone.status_code == 200, undone.text
-    assert [x["name"] for x in world.state()["state"]["queue"]] == ["Bruno Silva"]
+    assert undone.status_code == 409, undone.text
+    assert undone.json()["error"]["code"] == "cannot_undo"
+    assert undone.json()["error"]["message"] == (
+        "cannot undo \u201cremoving Bruno Silva\u201d: Bruno Silva was removed from the registry "
+        "since"
+    )
+    assert world.state()["state"]["queue"] == []
 
 
 def test_whoever_spoke_or_contributed_stays_registered(make_client: AppFactory) -> None:

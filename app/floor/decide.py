@@ -495,6 +495,13 @@ def _undo(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Ev
     makes it live again, so the segment live now (if another) ends, as ``start_segment`` does."""
     _refuse(possible.undo(segment))
     top = segment.undo_stack[-1]
+    for speaker in possible.given_back(segment):
+        if speaker.participant_id not in ctx.speakers:  # removed from the registry since
+            raise FloorError(
+                f"cannot undo \u201c{top.label}\u201d: {speaker.name} was removed from the "
+                "registry since",
+                code="cannot_undo",
+            )
     out: list[e.Event] = []
     if isinstance(top, UndoEntry) and top.status is SegmentStatus.LIVE:
         out += _supersede(state, segment, ctx)

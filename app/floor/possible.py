@@ -262,6 +262,27 @@ def _places_given_back(segment: SegmentState, entry: UndoEntry) -> list[tuple[Sp
     return given
 
 
+def given_back(segment: SegmentState) -> list[Speaker]:
+    """The registered participants to whom an undo now would give a place back (a request
+    reopened, an entry back in the queue). The engine checks they are still registered: a
+    participant removed since (app/floor/removal.py) gets nothing back."""
+    if not segment.undo_stack:
+        return []
+    top = segment.undo_stack[-1]
+    if isinstance(top, UndoEntry):
+        found = [speaker for speaker, _ in _places_given_back(segment, top)]
+    else:
+        found = [top.insert_entry.speaker] if top.insert_entry is not None else []
+        request = segment.requests.get(top.request_id) if top.request_id is not None else None
+        if (
+            request is not None
+            and request.status not in OPEN_REQUEST_STATUSES
+            and top.request_status_before in OPEN_REQUEST_STATUSES
+        ):
+            found.append(request.speaker)
+    return [speaker for speaker in found if speaker.participant_id is not None]
+
+
 def _inverse_refusal(segment: SegmentState, inverse: Inverse) -> str | None:
     """Why an older log's queue change (``Inverse``) can no longer be taken back, or None."""
     if inverse.remove_entry_id is not None and segment.entry_index(inverse.remove_entry_id) is None:

@@ -13,9 +13,8 @@ names them. A participant may go only when nothing live or recorded holds them:
   record keeps them, so they stay registered (a correction, ``PATCH``, fixes a wrong name).
 
 A closed request (withdrawn, declined) holds nobody. Nor does the undo stack: a decline kept for
-undo would otherwise pin a duplicate registration for fifty commands. An undo that brings back a
-removed participant's request brings it back as it was (their name as it was, their phone signed
-out); the moderator declines it again.
+undo would otherwise pin a duplicate registration for fifty commands. An undo that would give a
+removed participant a place back is refused instead, naming them (app/floor/decide.py).
 """
 
 from __future__ import annotations

@@ -388,7 +388,9 @@ class RandomHearing(RuleBasedStateMachine):
             elif action.type == "pause_timer":
                 expected = replace(expected, running=False)
             elif action.type == "adjust_time":
-                delta = adjust_delta(action)
+                # time taken off is at most the turn's whole time (allotted and added)
+                whole = expected.allotted_ms + expected.added_ms
+                delta = max(adjust_delta(action), -max(whole, 0))
                 expected = replace(
                     expected,
                     remaining_ms=expected.remaining_ms + delta,

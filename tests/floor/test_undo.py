@@ -297,6 +297,30 @@ def test_undo_refuses_to_give_a_participant_a_second_place(floor: Floor) -> None
     assert _names(floor) == (None, ["Amina Diallo"])
 
 
+@pytest.mark.parametrize("taken_out", ["declined", "removed from the queue"])
+def test_undo_gives_no_place_back_to_someone_removed_from_the_registry(
+    floor: Floor, taken_out: str
+) -> None:
+    """The moderator took a duplicate registration out (a decline, a queue entry removed), the
+    secretariat removed it from the registry: undoing would bring back someone who is no longer
+    there, so it is refused, naming them; nothing changes."""
+    if taken_out == "declined":
+        floor.send(c.DeclineRequest(request_id=floor.request("p1")))
+        label = "declining Amina Diallo"
+    else:
+        floor.queued("p1")
+        (entry,) = floor.seg.queue
+        floor.send(c.RemoveEntry(entry_id=entry.id))
+        label = "removing Amina Diallo"
+    del floor.speakers["p1"]  # app/floor/removal.py allowed it: nothing live holds them
+    version = floor.seg.version
+    error = floor.refuse(c.Undo(), "cannot_undo")
+    assert error.message == (
+        f"cannot undo \u201c{label}\u201d: Amina Diallo was removed from the registry since"
+    )
+    assert floor.seg.version == version and not floor.seg.queue and not floor.seg.pending_ids
+
+
 def test_the_delegates_whose_requests_undo_changes_are_named(floor: Floor) -> None:
     p1, p2, _ = _three_queued(floor)
     floor.send(c.CallNext())
