@@ -348,6 +348,9 @@ def _received(segment: SegmentState, event: e.QueueReceived) -> SegmentState:
 
 
 # --- the booth's signals ------------------------------------------------------------------------
+# A signal is about whoever has the floor (too fast, no sound from their microphone, their
+# microphone off): as the moderator's message, it goes when the floor changes hands (a turn
+# starts, ends, is interposed or given back), not on to the next speaker's clock.
 
 
 @_folds(e.SignalRaised)
@@ -670,7 +673,7 @@ def _turn_ended(segment: SegmentState, event: e.TurnEnded) -> SegmentState:
     status = RequestStatus.SKIPPED if speech.skipped else RequestStatus.SPOKEN
     was_paused = turn is segment.paused
     segment = _set_status(segment, turn.entry.request_id, status)
-    segment = replace(segment, speeches=(*segment.speeches, speech), message="")
+    segment = replace(segment, speeches=(*segment.speeches, speech), message="", signals=())
     return replace(segment, paused=None) if was_paused else replace(segment, current=None)
 
 
@@ -678,7 +681,7 @@ def _turn_ended(segment: SegmentState, event: e.TurnEnded) -> SegmentState:
 def _turn_started(segment: SegmentState, event: e.TurnStarted) -> SegmentState:
     queue, _, entry = _without(segment, event.entry.id)
     turn = Turn(entry=entry, timer=Timer(allotted_ms=entry.allotted_ms), called_at=event.at)
-    segment = replace(segment, queue=queue, current=turn, message="")
+    segment = replace(segment, queue=queue, current=turn, message="", signals=())
     return _set_status(segment, entry.request_id, RequestStatus.SPEAKING)
 
 
@@ -698,7 +701,7 @@ def _turn_interposed(segment: SegmentState, event: e.TurnInterposed) -> SegmentS
         interposed_in=event.interposed_in,
         answers=event.answers,
     )
-    return replace(segment, current=turn, paused=paused, message="")
+    return replace(segment, current=turn, paused=paused, message="", signals=())
 
 
 @_folds(e.TurnReturned)
@@ -706,7 +709,7 @@ def _turn_returned(segment: SegmentState, event: e.TurnReturned) -> SegmentState
     paused = segment.paused
     assert segment.current is None and paused is not None and paused.entry.id == event.entry_id
     turn = replace(paused, interposed_at=None, interposed_ms=paused.interposed_until(event.at))
-    return replace(segment, current=turn, paused=None, message="")
+    return replace(segment, current=turn, paused=None, message="", signals=())
 
 
 @_folds(e.TimerStarted)

@@ -4,6 +4,8 @@ who wait, budgets, who still waits when a segment ends (carried or dropped), the
 
 from __future__ import annotations
 
+import pytest
+
 from app.floor import commands as c
 from app.floor.model import Constituency, RequestStatus, SegmentStatus, SignalKind, TurnKind
 from tests.floor.kit import BOOTH, Floor, delegate, live_floor
@@ -167,6 +169,30 @@ def test_the_booths_signals_expire_and_clear(floor: Floor) -> None:
     floor.add("A")
     floor.send(c.Undo())
     assert [s.kind for s in floor.seg.signals] == [SignalKind.NO_SOUND]
+
+
+@pytest.mark.parametrize("hands_over", ["call_next", "end_turn", "interpose", "give_back"])
+def test_a_signal_goes_when_the_floor_changes_hands(floor: Floor, hands_over: str) -> None:
+    """"Please slow down" was for the speaker it was raised for: the next one's clock does not
+    show it (as the moderator's message, it goes with the turn)."""
+    floor.add("A")
+    floor.add("B")
+    floor.send(c.CallNext())
+    if hands_over == "give_back":
+        floor.send(c.Interpose(name="Questioner"))
+    floor.send(c.RaiseSignal(kind=SignalKind.SLOW_DOWN), BOOTH)
+    floor.send(c.SetMessage(text="Please conclude"))
+    assert floor.seg.signals and floor.seg.message
+    if hands_over == "call_next":
+        floor.send(c.CallNext())
+    elif hands_over == "end_turn":
+        floor.send(c.EndTurn())
+    elif hands_over == "interpose":
+        floor.send(c.Interpose(name="Questioner"))
+    else:
+        floor.send(c.EndTurn())  # the question ends: the floor goes back to A
+    assert floor.seg.signals == () and floor.seg.message == ""
+    assert floor.view()["signals"] == []
 
 
 def test_the_booth_may_only_signal(floor: Floor) -> None:
