@@ -173,7 +173,7 @@ def test_the_booths_signals_expire_and_clear(floor: Floor) -> None:
 
 @pytest.mark.parametrize("hands_over", ["call_next", "end_turn", "interpose", "give_back"])
 def test_a_signal_goes_when_the_floor_changes_hands(floor: Floor, hands_over: str) -> None:
-    """"Please slow down" was for the speaker it was raised for: the next one's clock does not
+    """ "Please slow down" was for the speaker it was raised for: the next one's clock does not
     show it (as the moderator's message, it goes with the turn)."""
     floor.add("A")
     floor.add("B")
