@@ -339,6 +339,11 @@ class Signal:
     expires_at: int
 
 
+#: The kind of a segment that is a break (lunch, coffee): nobody asks for the floor in it, and it
+#: lasts as long as planned (app/floor/possible.py, app/floor/schedule.py).
+BREAK_KIND = "break"
+
+
 @dataclass(frozen=True, slots=True)
 class SegmentDetails:
     title: str
@@ -348,6 +353,10 @@ class SegmentDetails:
     scheduled_start_at: int | None = None
     scheduled_end_at: int | None = None
     position: int = 0
+
+    @property
+    def is_break(self) -> bool:
+        return self.kind == BREAK_KIND
 
 
 @dataclass(frozen=True, slots=True)

@@ -334,6 +334,12 @@ def request_floor_here(segment: SegmentState, kind: TurnKind) -> Refusal:
         return FloorError(
             f"segment {segment.details.title!r} has ended: no more requests", code="segment_ended"
         )
+    if segment.details.is_break:
+        return FloorError(
+            f"\u201c{segment.details.title}\u201d is a break: ask for the floor once the next "
+            "segment has started",
+            code="segment_is_break",
+        )
     if kind is TurnKind.POINT_OF_ORDER and not segment.settings.points_of_order:
         return FloorError("points of order are off in this segment", code="points_of_order_off")
     if not segment.settings.list_open and kind is not TurnKind.POINT_OF_ORDER:

@@ -6,7 +6,8 @@ and every queued turn have had their time (``queue_needs_ms`` from now); a sched
 at its scheduled start, or now, or when the segments before it still to end are forecast to
 end, whichever is last, and lasts as long as planned. Drift (``+`` late) is the forecast end
 against the scheduled end for the live and ended segments, the forecast start against the
-scheduled start for the others (the knock-on). A missing schedule gives ``None``. Instants are
+scheduled start for the others (the knock-on). A live break (``BREAK_KIND``) lasts as long as
+planned from when it began, as no turns measure it. A missing schedule gives ``None``. Instants are
 epoch ms, and also ISO 8601 in the meeting's time zone (a key without ``_at``).
 """
 
@@ -210,6 +211,10 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
         elif segment.status is SegmentStatus.LIVE:
             needs_ms = queue_needs(segment, now)
             forecast_start, forecast_end = segment.actual_start_at, now + needs_ms
+            planned_ms = _left(end_at, start_at)
+            if details.is_break and planned_ms is not None and forecast_start is not None:
+                # a break lasts as long as planned (nobody speaks in it): from when it began
+                forecast_end = max(forecast_start + planned_ms, now + needs_ms)
             drift_ms = _left(forecast_end, end_at)
             if live is None:
                 live = _live(segment, now, needs_ms, zone, shift)

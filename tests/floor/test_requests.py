@@ -7,6 +7,7 @@ import pytest
 from app.floor import Actor, Forbidden, NotFound, Role
 from app.floor import commands as c
 from app.floor.model import FloorMode, RequestStatus, TurnKind
+from app.views import Audience
 from tests.floor.kit import MODERATOR, SPEAKERS, Floor, delegate, live_floor
 
 ORDINARY = (TurnKind.INTERVENTION, TurnKind.RIGHT_OF_REPLY)
@@ -147,6 +148,18 @@ def test_closing_a_closed_list_or_reopening_an_open_one_changes_nothing(floor: F
 def test_an_ended_segment_takes_no_more_requests(floor: Floor, kind: TurnKind) -> None:
     floor.send(c.EndSegment())
     floor.refuse(c.RequestFloor(kind=kind), "segment_ended", delegate("p1"))
+
+
+@pytest.mark.parametrize("kind", [*ORDINARY, TurnKind.POINT_OF_ORDER])
+def test_nobody_asks_for_the_floor_in_a_break(kind: TurnKind) -> None:
+    """The lunch break is live: a phone is told to ask once the next segment has started, and
+    the phones are told so (can_request), so no phone offers the form there."""
+    floor = live_floor(title="Lunch Break", kind="break")
+    error = floor.refuse(c.RequestFloor(kind=kind), "segment_is_break", delegate("p1"))
+    assert error.message == (
+        "\u201cLunch Break\u201d is a break: ask for the floor once the next segment has started"
+    )
+    assert set(floor.view(Audience.DELEGATE)["can_request"].values()) == {"segment_is_break"}
 
 
 def test_requests_may_be_made_before_the_segment_starts(scheduled: Floor) -> None:

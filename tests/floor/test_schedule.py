@@ -551,3 +551,26 @@ def test_a_day_long_past_and_not_begun_reads_as_if_it_began_now(
             now,
             "2022-05-16T10:00:00+02:00",  # the schedule as written
         )
+
+
+def test_a_live_break_lasts_as_planned_from_when_it_began() -> None:
+    """Lunch (a break, 12:00-13:00) started early at 11:40 with nobody to speak: it is forecast to
+    end at 12:40 (an hour from when it began), not at once, and the afternoon after it waits for
+    its own start; a discussion with nothing queued is forecast to end now, as before."""
+    now = at("2026-12-04 11:45")
+    lunch = seg(
+        "lunch",
+        1,
+        at("2026-12-04 12:00"),
+        at("2026-12-04 13:00"),
+        SegmentStatus.LIVE,
+        actual_start_at=at("2026-12-04 11:40"),
+    )
+    lunch = replace(lunch, details=replace(lunch.details, kind="break"))
+    afternoon = seg("afternoon", 2, at("2026-12-04 12:30"), at("2026-12-04 14:00"))
+    rows = by_id(schedule([lunch, afternoon], now, "Europe/Zurich"))
+    assert rows["lunch"]["forecast_end"] == "2026-12-04T12:40:00+01:00"
+    assert rows["lunch"]["drift"] == "20 min early"
+    assert rows["afternoon"]["forecast_start"] == "2026-12-04T12:40:00+01:00"
+    talk = replace(lunch, details=replace(lunch.details, kind="discussion"))
+    assert by_id(schedule([talk], now, "Europe/Zurich"))["lunch"]["forecast_end_at"] == now
