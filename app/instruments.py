@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .floor import balance, fairness, schedule
+from .floor import balance, fairness, possible, schedule
 from .floor.model import HearingState, SegmentState, SegmentStatus
 
 #: How soon after a change the consoles are told (changes meanwhile go out together).
@@ -43,17 +43,25 @@ def segment_instruments(segment: SegmentState, heard: fairness.Heard, now: int) 
 
 
 def waiting_elsewhere(segments: Sequence[SegmentState]) -> list[dict[str, Any]]:
-    """Ended segments where speakers still wait: the console offers to carry or drop them."""
-    return [
-        {
-            "segment_id": segment.id,
-            "title": segment.details.title,
-            "queued": len(segment.queue),
-            "pending": len(segment.pending_ids),
-        }
-        for segment in segments
-        if segment.status is SegmentStatus.ENDED and (segment.queue or segment.pending_ids)
-    ]
+    """Ended segments where speakers still wait: the console offers to carry them (to
+    ``carry_to``: the live segment, else the next to come, never a break) or drop them."""
+    out = []
+    for segment in segments:
+        if segment.status is not SegmentStatus.ENDED or not (segment.queue or segment.pending_ids):
+            continue
+        target = possible.carry_target(segments, segment)
+        out.append(
+            {
+                "segment_id": segment.id,
+                "title": segment.details.title,
+                "queued": len(segment.queue),
+                "pending": len(segment.pending_ids),
+                "carry_to": None
+                if target is None
+                else {"segment_id": target.id, "title": target.details.title},
+            }
+        )
+    return out
 
 
 def instruments(state: HearingState, timezone: str, now: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ written once. Pure: the state in, a value out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
 from .errors import FloorError
@@ -415,7 +415,28 @@ def carry_to(target: SegmentState) -> Refusal:
             f"segment {target.details.title!r} has ended: carry the speakers to one still to come",
             code="segment_ended",
         )
+    if target.details.is_break:
+        return FloorError(
+            f"\u201c{target.details.title}\u201d is a break, where nobody speaks: carry the "
+            "speakers to the discussion after it",
+            code="segment_is_break",
+        )
     return None
+
+
+def carry_target(segments: Sequence[SegmentState], ended: SegmentState) -> SegmentState | None:
+    """Where the console offers to carry the speakers still waiting in ``ended`` (``segments``
+    in the programme's order): the live segment, else the next one to come after it, else the
+    first one to come; never a break (``carry_to`` refuses it) nor ``ended`` itself."""
+    open_ = [s for s in segments if s.id != ended.id and carry_to(s) is None]
+    live = [s for s in open_ if s.status is SegmentStatus.LIVE]
+    if live:
+        return live[0]
+    ids = [s.id for s in segments]
+    after = ids.index(ended.id) if ended.id in ids else len(ids)
+    later = [s for s in open_ if ids.index(s.id) > after]
+    choices = later or open_
+    return choices[0] if choices else None
 
 
 def apply_request_order(segment: SegmentState) -> Refusal:

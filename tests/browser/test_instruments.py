@@ -467,6 +467,22 @@ def test_speakers_still_waiting_are_carried_to_the_live_segment_or_dropped(
     expect(page.locator("#queue .entry")).to_have_count(before + 13)
 
 
+def test_speakers_waiting_when_the_lunch_break_begins_are_offered_the_discussion_after_it(
+    open_console: Opener, faces: Any
+) -> None:
+    """The first discussion ends as the lunch break begins: the banner offers the afternoon's
+    discussion (the server's carry_to), never the break, where nobody speaks."""
+    first = make_live(faces, DISCUSSION_I)
+    ask(faces, join(faces, "Amina Yusuf", "civil_society"), first)
+    make_live(faces, DISCUSSION_II - 1)  # the lunch break: the discussion ends
+    page = open_live(open_console, faces)
+    discussion = page.locator("#waiting .waiting").filter(has_text="Thematic discussion I:")
+    expect(
+        discussion.get_by_role("button", name=re.compile("^Carry them to Thematic discussion II"))
+    ).to_be_visible()
+    expect(page.locator("#waiting")).not_to_contain_text("Lunch")
+
+
 # --- how it looks -------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from app.floor import commands as c
 from app.floor.model import Constituency, RequestStatus, SegmentStatus, SignalKind, TurnKind
+from app.instruments import waiting_elsewhere
 from tests.floor.kit import BOOTH, Floor, delegate, live_floor
 
 MIN = 60_000
@@ -103,6 +104,31 @@ def test_who_still_waits_when_a_segment_ends_is_carried_to_the_next_in_order() -
     # and may withdraw it there
     floor.send(c.WithdrawRequest(request_id=queued), delegate("p1"), next_segment)
     assert [entry.speaker.name for entry in floor.segment(next_segment).queue] == ["Guest"]
+
+
+def test_the_console_is_offered_the_next_discussion_never_a_break() -> None:
+    """Thematic I ends with speakers waiting; the lunch break comes next in the programme, then
+    Thematic II: the console is offered Thematic II (a break is where nobody speaks), and a
+    carry to the break is refused, saying where to carry them instead."""
+    floor = live_floor()
+    floor.queued("p1")
+    lunch = floor.create_segment("Lunch Break", kind="break")
+    after = floor.create_segment("Thematic discussion II")
+    floor.send(c.EndSegment())
+    (waiting,) = waiting_elsewhere(list(floor.state.segments.values()))
+    assert waiting["carry_to"] == {"segment_id": after, "title": "Thematic discussion II"}
+    error = floor.refuse(c.CarryQueue(to_segment_id=lunch), "segment_is_break")
+    assert "carry the speakers to the discussion after it" in error.message
+    # the break is live: the next discussion is still the one offered, not the live break
+    floor.send(c.StartSegment(), segment_id=lunch)
+    (waiting,) = waiting_elsewhere(list(floor.state.segments.values()))
+    assert waiting["carry_to"] == {"segment_id": after, "title": "Thematic discussion II"}
+    # a live discussion is offered first
+    floor.send(c.StartSegment(), segment_id=after)
+    (waiting,) = waiting_elsewhere(list(floor.state.segments.values()))
+    assert waiting["carry_to"]["segment_id"] == after
+    floor.send(c.CarryQueue(to_segment_id=after))
+    assert waiting_elsewhere(list(floor.state.segments.values())) == []
 
 
 def test_carried_speakers_join_after_those_already_waiting_and_nobody_twice() -> None:

@@ -1,6 +1,7 @@
 // Speakers still waiting in a segment that has ended (the instruments' `waiting_elsewhere`): a
-// banner offers to carry them to the live segment (or, with none live, the next one scheduled)
-// or to drop them (asked twice). carry_queue goes to the ended segment; the server says who goes.
+// banner offers to carry them where the server says (`carry_to`: the live segment, else the next
+// to come, never a break) or to drop them (asked twice). carry_queue goes to the ended segment;
+// the server says who goes.
 
 import { h } from "../dom.js";
 import { plural, t } from "../i18n.js";
@@ -13,15 +14,8 @@ export function createWaiting(ctx) {
   const region = $("waiting");
   const banners = new Map(); // ended segment id -> {item, signature}
 
-  /** Where they would go: the live segment, else the next scheduled one after theirs, else any. */
-  function targetFor(segmentId) {
-    const programme = ctx.conn.programme || [];
-    const live = programme.find((s) => s.id === ctx.conn.liveSegmentId && s.id !== segmentId);
-    if (live) return live;
-    const at = programme.findIndex((s) => s.id === segmentId);
-    const scheduled = (s) => s.status === "scheduled";
-    return programme.slice(at + 1).find(scheduled) || programme.find(scheduled) || null;
-  }
+  /** Where they would go, as the server says (null: nowhere to carry them, only to drop). */
+  const targetFor = (waiting) => (waiting.carry_to ? { id: waiting.carry_to.segment_id, title: waiting.carry_to.title } : null);
 
   function carry(waiting, target) {
     const to = target ? target.id : null;
@@ -86,7 +80,7 @@ export function createWaiting(ctx) {
     const seen = new Set();
     for (const waiting of list) {
       seen.add(waiting.segment_id);
-      const target = targetFor(waiting.segment_id);
+      const target = targetFor(waiting);
       const signature = JSON.stringify([waiting, target && target.id, target && target.title]);
       const known = banners.get(waiting.segment_id);
       if (known && known.signature === signature) continue;
