@@ -383,6 +383,8 @@ def own_requests(segment: SegmentState, participant_id: str) -> list[View]:
             "reason": request.reason,
             "entry_id": request.entry_id,
             "requested_at": request.requested_at,
+            # carried to another segment when this one ended: the place goes on there
+            "carried_to": request.carried_to,
         }
         for request in segment.requests_of(participant_id)
     ]

@@ -458,6 +458,11 @@ class OwnRequest(BaseModel):
     entry_id: str | None
     requested_at: int
     requested_at_local: LocalTime
+    carried_to: str | None = Field(
+        default=None,
+        description="`removed` because the segment ended and the moderator carried the "
+        "waiting speakers on: the segment the place goes on in (the same request id there).",
+    )
 
 
 class CanRequest(BaseModel):

@@ -326,7 +326,13 @@ def _carried(segment: SegmentState, event: e.QueueCarried) -> SegmentState:
     leaving = set(event.entry_ids)
     segment = replace(segment, queue=tuple(q for q in segment.queue if q.id not in leaving))
     for request_id in event.request_ids:
-        segment = _set_status(segment, request_id, RequestStatus.REMOVED, reason=event.reason)
+        segment = _set_status(
+            segment,
+            request_id,
+            RequestStatus.REMOVED,
+            reason=event.reason,
+            carried_to=event.to_segment_id,
+        )
     return segment
 
 

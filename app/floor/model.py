@@ -181,6 +181,8 @@ class FloorRequest:
     entry_id: str | None = None
     #: the order the segment received it in (0 for its first request)
     number: int = 0
+    #: the segment it was carried to when this one ended (``carry_queue``): it goes on there
+    carried_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,9 @@ def test_who_still_waits_when_a_segment_ends_is_carried_to_the_next_in_order() -
     assert floor.seg.queue == () and floor.seg.pending_ids == ()
     assert floor.status(queued) is RequestStatus.REMOVED
     assert floor.req(queued).reason == "carried to Thematic discussion II"
+    # the delegate's own view of the ended segment says where the place went on
+    (mine,) = floor.mine("p1")
+    assert (mine["status"], mine["carried_to"]) == ("removed", next_segment)
     there = floor.segment(next_segment)
     assert [entry.speaker.name for entry in there.queue][1:] == ["Guest"]
     assert there.requests[queued].status is RequestStatus.QUEUED
