@@ -283,3 +283,140 @@ def test_the_console_in_french(browser: Browser, faces: Any) -> None:
     )
     assert english_left(page) == []
     screenshot(page, "console-fr")
+
+
+# --- times in a right-to-left page -----------------------------------------------------------
+
+LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+DASH = "\u2013"  # the en dash between two times: 10:30, dash, 13:00
+CLOCK = rf"{LRI}\d\d:\d\d{PDI}"  # a time of day, isolated left to right
+
+#: Where two pieces of an element's text are drawn, in the order they are written: the left edge
+#: of the first piece and of the second after it (null when the text has not both).
+LEFT_EDGES_JS = """(element, [first, second]) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const i = node.data.indexOf(first);
+    const j = i < 0 ? -1 : node.data.indexOf(second, i + first.length);
+    if (j < 0) continue;
+    const left = (at, length) => {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + length);
+      return range.getBoundingClientRect().left;
+    };
+    return [left(i, first.length), left(j, second.length)];
+  }
+  return null;
+}"""
+
+
+def hour_minute(local: str) -> str:
+    """ "10:30" from the REST's local time ("2022-05-16T10:30:00-04:00")."""
+    return local[11:16]
+
+
+def template(text: str, **patterns: str) -> str:
+    """A dictionary string as a regular expression, each {placeholder} the pattern given."""
+    parts = re.split(r"\{(\w+)\}", text)
+    return "".join(
+        re.escape(part) if i % 2 == 0 else patterns[part] for i, part in enumerate(parts)
+    )
+
+
+def reads_left_to_right(element: Any, start: str, end: str) -> None:
+    """``start`` is drawn to the left of ``end``: a range of times reads from its start on the
+    left to its end on the right in every language."""
+    edges = element.evaluate(LEFT_EDGES_JS, [start, end])
+    assert edges is not None, (start, end, element.text_content())
+    assert edges[0] < edges[1], (start, end, edges, element.text_content())
+
+
+def test_times_read_left_to_right_in_arabic(browser: Browser, faces: Any) -> None:
+    """A range of times reads from 10:30 on the left to 13:00 on the right in Arabic too, never
+    the other way round: in the programme, the segment's heading, the schedule's lines and the
+    queue's time each; and at 1280x720 a queued speaker's name is not cut for the kind of turn
+    beside it, nor how long a request waited across two lines."""
+    api = faces["api"]
+    opening = segment_id(faces, 0)
+    command(faces, opening, {"type": "start_segment"})
+    command(faces, opening, {"type": "end_segment"})
+    command(faces, segment_id(faces), {"type": "start_segment"})
+    ask_for_the_floor(faces, segment_id(faces))
+    (event,) = [e for e in api.ok("GET", "/events") if e["id"] == faces["event"]["id"]]
+    segments = event["segments"]
+    page = open_face(browser, "moderator", in_language(faces["moderator"], "ar"))
+    page.set_viewport_size({"width": 1280, "height": 720})
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    live(page, AR)
+
+    # the programme: each segment's times, left to right (the element's direction, and drawn so)
+    for segment in segments:
+        start = hour_minute(segment["scheduled_start_at_local"])
+        end = hour_minute(segment["scheduled_end_at_local"])
+        item = page.locator(f'#programme .segment-item[data-segment-id="{segment["id"]}"]')
+        when = item.locator(".segment-when")
+        expect(when).to_have_text(f"{start}{DASH}{end}")
+        expect(when).to_have_attribute("dir", "ltr")
+        reads_left_to_right(when, start, end)
+    # the ended opening: when it started and ended, each time isolated in the Arabic sentence
+    ended = page.locator(f'#programme .segment-item[data-segment-id="{opening}"] .segment-actual')
+    expect(ended).to_have_text(
+        fill_in(
+            AR["console.programme.started_ended"],
+            time=f"{LRI}{hour_minute(segments[0]['actual_start_at_local'])}{PDI}",
+            end=f"{LRI}{hour_minute(segments[0]['actual_end_at_local'])}{PDI}",
+        )
+    )
+    # a segment to come: its forecast start, isolated
+    lunch = page.locator(f'#programme .segment-item[data-segment-id="{segment_id(faces, 2)}"]')
+    expect(lunch.locator(".segment-forecast")).to_have_text(re.compile(rf"^≈ {CLOCK} · "))
+
+    # the segment's heading: the range isolated left to right, the moderator's name in its own
+    live_one = segments[DISCUSSION_I]
+    start = hour_minute(live_one["scheduled_start_at_local"])
+    end = hour_minute(live_one["scheduled_end_at_local"])
+    times = page.locator("#segment-times")
+    expect(times).to_contain_text(
+        fill_in(AR["console.programme.scheduled"], span=f"{LRI}{start}{DASH}{end}{PDI}")
+    )
+    expect(times).to_contain_text(
+        fill_in(AR["console.programme.moderator"], name=f"{FSI}{live_one['moderator']}{PDI}")
+    )
+    reads_left_to_right(times, start, end)
+
+    # the schedule's box: the forecast end and the planned one, each isolated
+    expect(page.locator("#lateness-detail")).to_have_text(
+        re.compile(
+            "^"
+            + template(AR["console.time.ends_about"], time=CLOCK)
+            + " · "
+            + template(AR["console.time.planned"], time=CLOCK)
+            + "$"
+        )
+    )
+    # the time each waiting speaker would have, and when that finishes: isolated in the sentence
+    per_speaker = "|".join(
+        template(AR[key], n=r"\d+", each=rf"{LRI}\d+:\d\d{PDI}", finish=CLOCK)
+        for key in AR
+        if key.startswith("console.time.per_speaker#")
+    )
+    expect(page.locator("#per-speaker-text")).to_have_text(re.compile(f"^({per_speaker})$"))
+    expect(page.locator("#btn-per-speaker")).to_have_text(
+        re.compile("^" + template(AR["console.time.give_each"], time=rf"{LRI}\d+:\d\d{PDI}") + "$")
+    )
+
+    # a short laptop screen: the kind of turn ("panellist" is three words in Arabic) takes two
+    # lines rather than the name's room; how long a request waited is never cut across lines
+    name = page.locator("#queue .entry-name").first
+    expect(name).to_have_text("Panellist 1")
+    assert name.evaluate("(el) => el.scrollWidth <= el.clientWidth"), "the name is cut"
+    age = page.locator("#requests .request-age").first
+    expect(age).to_contain_text(
+        re.compile(
+            pattern(AR["console.requests.waiting"])
+            + "|"
+            + re.escape(AR["console.requests.just_now"])
+        )
+    )
+    assert age.evaluate("(el) => el.getClientRects().length") == 1

@@ -764,6 +764,61 @@ def test_an_interposed_question_then_an_answer_and_the_floor_comes_back(
     assert server_state(faces, segment)["paused"] is None
 
 
+def test_namesakes_are_told_apart_in_the_interpose_list(console: Page, faces: Any) -> None:
+    """Someone on the secretariat's list who also joined from a phone (the same name and
+    organisation) is two entries in the interposed question's list, and a namesake of another
+    organisation a third: each entry says what tells them apart (the organisation, then the
+    region, then, for two alike in everything, the start of their id), and each gives the floor
+    to that person."""
+    segment = segment_id(faces, DISCUSSION_I)
+    path = f"/events/{faces['event']['id']}/participants"
+
+    def registered(organisation: str, region: str) -> dict[str, Any]:
+        body = {"name": "Priya Raghunathan", "organisation": organisation, "region": region}
+        body["constituency"] = "civil_society"
+        return dict(faces["api"].ok("POST", path, json=body)["participant"])
+
+    listed = registered("Migrant Workers Alliance", "South Asia")
+    phone = registered("Migrant Workers Alliance", "")
+    again = registered("Migrant Workers Alliance", "")
+    elsewhere = registered("Youth Forum", "")
+    # the shortest start of the id that the two alike in everything do not share
+    length = next(n for n in range(6, 13) if phone["id"][:n] != again["id"][:n])
+
+    def label(*details: str) -> str:
+        return "Priya Raghunathan (" + " · ".join(f"\u2068{d}\u2069" for d in details) + ")"
+
+    labels = {
+        listed["id"]: label("Migrant Workers Alliance", "Region: South Asia"),
+        phone["id"]: label(
+            "Migrant Workers Alliance", "Region not stated", f"#{phone['id'][:length]}"
+        ),
+        again["id"]: label(
+            "Migrant Workers Alliance", "Region not stated", f"#{again['id'][:length]}"
+        ),
+        elsewhere["id"]: label("Youth Forum"),
+    }
+
+    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-toggle").click()
+    expect(console.locator("#btn-toggle")).to_contain_text("Pause")
+    for person in (phone, listed):
+        console.locator("body").press("i")
+        dialog = console.get_by_role("dialog", name="Interposed question")
+        expect(dialog).to_be_visible()
+        options = dialog.locator("#interpose-people option")
+        for text in labels.values():
+            expect(options.and_(console.locator(f'[value="{text}"]'))).to_have_count(1)
+        dialog.get_by_label("Who").fill(labels[person["id"]])
+        dialog.get_by_role("button", name="Give the floor").click()
+        expect(dialog).to_be_hidden()
+        expect(console.locator("#speaker-name")).to_have_text("Priya Raghunathan")
+        # the console shows what the server holds: the one chosen, not their namesake
+        assert server_state(faces, segment)["current"]["participant_id"] == person["id"]
+        console.locator("#btn-end").click()  # the floor goes back to the panellist
+        expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
+
+
 def test_private_notes_are_saved_and_shown(console: Page, faces: Any) -> None:
     segment = segment_id(faces, DISCUSSION_I)
     expect(console.locator("#notes-hint")).to_contain_text("Only you see these")

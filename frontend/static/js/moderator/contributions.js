@@ -5,7 +5,7 @@
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
-import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel } from "./format.js";
+import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel, typed } from "./format.js";
 import { OTHER, neighbours, reflectionOrder } from "../reflection.js";
 
 const $ = (id) => document.getElementById(id);
@@ -20,7 +20,7 @@ const EMPTY = {
 function placeLabel(place) {
   if (!place.theme) return "";
   const theme = place.theme === OTHER ? t("display.other_theme") : place.theme;
-  return `${theme} — ${t("display.n_of_count", { n: place.themePosition, count: place.themeCount })}`;
+  return `${typed(theme)} — ${t("display.n_of_count", { n: place.themePosition, count: place.themeCount })}`;
 }
 /** The six languages' codes, for the text's lang attribute (screen readers, fonts). */
 const LANG_CODES = new Set(["ar", "zh", "en", "fr", "ru", "es"]);

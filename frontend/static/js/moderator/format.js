@@ -26,6 +26,23 @@ export const STATUSES = labels(["scheduled", "live", "ended"], (code) => t(`staf
 export const constituencyLabel = (value) => CONSTITUENCIES[value] || value || "";
 export const kindLabel = (value) => KINDS[value] || value || "";
 
+const rightToLeft = () => document.documentElement.dir === "rtl";
+
+/**
+ * A clock time ("10:30"), a range of them ("10:00–10:30") or a time as m:ss, put in a sentence of
+ * the page's language: it reads left to right in every language. In a right-to-left page its parts
+ * would otherwise be reordered (in Arabic "10:00–10:30" reads 10:30–10:00), so it is isolated there
+ * (U+2066 … U+2069, as the desk's isolate(value, {ltr: true})); elsewhere it is as it is.
+ */
+export const ltr = (text) => (rightToLeft() && text ? `\u2066${text}\u2069` : text);
+
+/**
+ * What people typed (a name, a title) put in a sentence of the page's language: in a right-to-left
+ * page it keeps its own direction (U+2068 … U+2069), so "Moderator (TBC)" keeps its brackets where
+ * they are; elsewhere it is as it is.
+ */
+export const typed = (text) => (rightToLeft() && text ? `\u2068${text}\u2069` : text);
+
 /** 5 min, 2 min 30 s, 45 s: a duration for reading, not a clock. */
 export function minutes(ms) {
   const seconds = Math.round(Math.max(0, ms) / 1000);

@@ -6,11 +6,70 @@ import { api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
-import { constituencyLabel, kindLabel, minutesSeconds, parseMinutesSeconds } from "./format.js";
+import { constituencyLabel, kindLabel, languageName, minutesSeconds, parseMinutesSeconds } from "./format.js";
 import { refusalFor, setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
 const STALE_MS = 10000;
+
+/**
+ * What may tell two registered people of the same name and organisation apart (someone on the
+ * secretariat's list who also joined from a phone, or two namesakes), in this order: the first
+ * that differs between them is added to their entries, then the next while two still read alike.
+ */
+const DETAILS = [
+  (p) => constituencyLabel(p.constituency),
+  (p) => (p.region ? t("console.who.region", { region: p.region }) : t("console.who.no_region")),
+  (p) => (p.language ? t("console.who.speaks", { language: languageName(p.language) }) : ""),
+];
+
+/** People by what `key` says of them, in their order. */
+function groupBy(people, key) {
+  const groups = new Map();
+  for (const p of people) {
+    const k = key(p);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(p);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Each participant's entry in the list (participant id → label), one per person: their name; with
+ * their organisation when another has the same name; and when those are the same too, what tells
+ * them apart (DETAILS), or, when nothing does, the start of their id ("#3f9a2c"). Each detail is
+ * isolated (U+2068 … U+2069) in the label, which the name field shows in the name's direction.
+ */
+export function participantLabels(participants) {
+  const labels = new Map();
+  for (const namesakes of groupBy(participants, (p) => p.name)) {
+    if (namesakes.length === 1) {
+      labels.set(namesakes[0].id, namesakes[0].name);
+      continue;
+    }
+    const extra = new Map(namesakes.map((p) => [p.id, p.organisation ? [p.organisation] : []]));
+    const alike = (group, details) => {
+      if (group.length === 1) return;
+      const [detail, ...rest] = details;
+      if (!detail) {
+        let length = 6;
+        while (length < 64 && new Set(group.map((p) => p.id.slice(0, length))).size < group.length) length += 2;
+        for (const p of group) extra.get(p.id).push(`#${p.id.slice(0, length)}`);
+        return;
+      }
+      const groups = groupBy(group, detail);
+      if (groups.length > 1) for (const p of group) extra.get(p.id).push(detail(p));
+      for (const same of groups) alike(same, rest);
+    };
+    for (const same of groupBy(namesakes, (p) => p.organisation || "")) alike(same, DETAILS);
+    for (const p of namesakes) {
+      // each in its own direction: after an Arabic organisation "#3f9a2c" would read "3f9a2c#"
+      const more = extra.get(p.id).filter(Boolean).map((part) => `\u2068${part}\u2069`);
+      labels.set(p.id, more.length ? `${p.name} (${more.join(" · ")})` : p.name);
+    }
+  }
+  return labels;
+}
 
 export function createInterpose(ctx) {
   const dialog = $("interpose-dialog");
@@ -21,21 +80,20 @@ export function createInterpose(ctx) {
   const people = $("interpose-people");
   const buttons = { question: $("btn-question"), answer: $("btn-answer"), readd: $("btn-readd") };
   let participants = [];
+  let labels = new Map(); // participant id -> their entry in the list, one per person
   let loadedAt = 0;
   let kind = "question";
   let sending = false; // an interpose sent and not yet answered
 
-  /** A participant's entry in the list: their name, or with their organisation when two share it. */
-  const labelOf = (participant) =>
-    participants.filter((p) => p.name === participant.name).length > 1 && participant.organisation
-      ? `${participant.name} (${participant.organisation})`
-      : participant.name;
+  /** A participant's entry in the list: never the same as another's (participantLabels). */
+  const labelOf = (participant) => labels.get(participant.id) || participant.name;
 
   async function load() {
     if (Date.now() - loadedAt < STALE_MS) return;
     loadedAt = Date.now();
     try {
       participants = await api("GET", `/events/${ctx.eventId}/participants`);
+      labels = participantLabels(participants);
     } catch (error) {
       loadedAt = 0;
       ctx.notices.show(t("console.add.load_failed", { message: refusalText(error, { clause: true }) }), "error");

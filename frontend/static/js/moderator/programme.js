@@ -5,7 +5,7 @@
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { t } from "../i18n.js";
-import { STATUSES, minutes } from "./format.js";
+import { STATUSES, ltr, minutes, typed } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 const CONFIRM_MS = 4000;
@@ -74,27 +74,34 @@ export function createProgramme(ctx) {
 
   const zone = () => (ctx.conn.event && ctx.conn.event.timezone) || undefined;
   const clock = (ms) => timeOfDay(ms, zone(), "en-GB");
-  const span = (start, end) =>
-    start == null ? t("console.programme.not_scheduled") : `${clock(start)}–${end == null ? "…" : clock(end)}`;
+  /** "10:00–10:30" ("10:00–…" with no planned end), or null when the segment has no time. */
+  const range = (start, end) => (start == null ? null : `${clock(start)}–${end == null ? "…" : clock(end)}`);
+  /** The scheduled times as the programme's item shows them: left to right in every language. */
+  const when = (segment) => {
+    const times = range(segment.scheduled_start_at, segment.scheduled_end_at);
+    return times === null
+      ? h("span", { class: "segment-when" }, t("console.programme.not_scheduled"))
+      : h("span", { class: "segment-when", dir: "ltr" }, times);
+  };
 
   function actual(segment) {
     if (segment.actual_start_at == null) return "";
-    const started = clock(segment.actual_start_at);
+    const started = ltr(clock(segment.actual_start_at));
     return segment.actual_end_at == null
       ? t("console.programme.started", { time: started })
-      : t("console.programme.started_ended", { time: started, end: clock(segment.actual_end_at) });
+      : t("console.programme.started_ended", { time: started, end: ltr(clock(segment.actual_end_at)) });
   }
 
   function makeLive(segment) {
     ctx.followSegment(segment.id);
     ctx.run({ type: "start_segment" }, { segmentId: segment.id }).then((ack) => {
-      if (ack) ctx.notices.show(t("console.programme.is_live", { title: segment.title }), "info");
+      if (ack) ctx.notices.show(t("console.programme.is_live", { title: typed(segment.title) }), "info");
     });
   }
 
   function endSegment(segment) {
     ctx.run({ type: "end_segment" }, { segmentId: segment.id }).then((ack) => {
-      if (ack) ctx.notices.show(t("console.programme.has_ended", { title: segment.title }), "info");
+      if (ack) ctx.notices.show(t("console.programme.has_ended", { title: typed(segment.title) }), "info");
     });
   }
 
@@ -117,7 +124,7 @@ export function createProgramme(ctx) {
         {
           name: t("console.programme.end_name", { title }),
           armedName: t("console.programme.end_confirm_name", { title }),
-          onArm: announce(t("console.programme.ending", { title })),
+          onArm: announce(t("console.programme.ending", { title: typed(title) })),
         },
       );
     }
@@ -135,8 +142,8 @@ export function createProgramme(ctx) {
         armedName: t("console.programme.make_live_confirm_name", { title }),
         onArm: announce(
           liveOne
-            ? t("console.programme.making_live", { title, live: liveOne.title })
-            : t("console.programme.making_live_unnamed", { title }),
+            ? t("console.programme.making_live", { title: typed(title), live: typed(liveOne.title) })
+            : t("console.programme.making_live_unnamed", { title: typed(title) }),
         ),
       },
     );
@@ -174,7 +181,7 @@ export function createProgramme(ctx) {
           h(
             "div",
             { class: "segment-foot" },
-            h("span", { class: "segment-when" }, span(segment.scheduled_start_at, segment.scheduled_end_at)),
+            when(segment),
             h(
               "span",
               { class: segment.status === "scheduled" ? "visually-hidden" : `status status-${segment.status}` },
@@ -197,9 +204,12 @@ export function createProgramme(ctx) {
     setText($("segment-eyebrow"), [segmentKind(segment.kind), status].filter(Boolean).join(" · "));
     $("segment-eyebrow").dataset.status = segment.status;
     setText($("segment-title"), segment.title);
-    const parts = [t("console.programme.scheduled", { span: span(segment.scheduled_start_at, segment.scheduled_end_at) })];
+    const times = range(segment.scheduled_start_at, segment.scheduled_end_at);
+    // the range reads left to right in a sentence of any language (never 10:30–10:00 in Arabic)
+    const scheduled = times === null ? t("console.programme.not_scheduled") : ltr(times);
+    const parts = [t("console.programme.scheduled", { span: scheduled })];
     if (actual(segment)) parts.push(actual(segment));
-    if (segment.moderator) parts.push(t("console.programme.moderator", { name: segment.moderator }));
+    if (segment.moderator) parts.push(t("console.programme.moderator", { name: typed(segment.moderator) }));
     setText($("segment-times"), parts.join(" · "));
 
     const banner = $("segment-banner");
@@ -212,7 +222,7 @@ export function createProgramme(ctx) {
         segment.status === "ended"
           ? t("console.banner.ended")
           : live
-            ? t("console.banner.preparing", { title: live.title })
+            ? t("console.banner.preparing", { title: typed(live.title) })
             : t("console.banner.not_live"),
       );
       action.hidden = segment.status === "ended" && !!live;

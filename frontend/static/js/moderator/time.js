@@ -8,7 +8,7 @@
 import { setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
-import { minutesSeconds, roundMinutes } from "./format.js";
+import { ltr, minutesSeconds, roundMinutes } from "./format.js";
 import { setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
@@ -70,7 +70,8 @@ export function createTime(ctx) {
   let perSpeakerMs = null;
 
   const zone = () => (ctx.conn.event && ctx.conn.event.timezone) || undefined;
-  const clock = (ms) => timeOfDay(ms, zone(), "en-GB");
+  /** A time of day in the event's zone, as it sits in a sentence (left to right in Arabic too). */
+  const clock = (ms) => ltr(timeOfDay(ms, zone(), "en-GB"));
   const schedule = () => (ctx.conn.instruments && ctx.conn.instruments.schedule) || null;
   const rowOf = (segmentId) => {
     const day = schedule();
@@ -89,7 +90,7 @@ export function createTime(ctx) {
       return;
     }
     if (perSpeakerMs === null) return;
-    const each = minutesSeconds(perSpeakerMs);
+    const each = ltr(minutesSeconds(perSpeakerMs));
     ctx.run({ type: "set_queue_times", duration_ms: perSpeakerMs }, { versioned: true }).then((ack) => {
       if (ack) ctx.notices.show(t("console.time.each_now", { time: each }), "info");
     });
@@ -166,9 +167,9 @@ export function createTime(ctx) {
     // the server's sentence, in the page's words: how many wait, the time each, the planned end
     setText(
       $("per-speaker-text"),
-      plural("console.time.per_speaker", live.queued, { each: minutesSeconds(perSpeakerMs), finish: live.finish }),
+      plural("console.time.per_speaker", live.queued, { each: ltr(minutesSeconds(perSpeakerMs)), finish: ltr(live.finish) }),
     );
-    setText(perSpeakerButton, t("console.time.give_each", { time: minutesSeconds(perSpeakerMs) }));
+    setText(perSpeakerButton, t("console.time.give_each", { time: ltr(minutesSeconds(perSpeakerMs)) }));
     const refusal = state.actions ? state.actions.set_queue_times : null;
     setAvailable(perSpeakerButton, refusalText(refusal) || null);
     if (!refusal) {
@@ -218,7 +219,7 @@ export function createTime(ctx) {
         second: "2-digit",
         timeZone: zone(),
       }).format(day.as_of_at);
-      setText(line, t("console.time.as_of", { time: at }));
+      setText(line, t("console.time.as_of", { time: ltr(at) }));
     }
   }
 
