@@ -14,6 +14,20 @@ export function createWaiting(ctx) {
   const region = $("waiting");
   const banners = new Map(); // ended segment id -> {item, signature}
 
+  /** "Carry them to “title”" with the title a run of its own that is cut at its own end when it
+   * is long (a Latin title in an Arabic sentence keeps its beginning, "Thematic discussion I…"). */
+  function carryLabel(title) {
+    const mark = "\u0000";
+    const [before, after = ""] = t("console.waiting.carry", { title: mark }).split(mark);
+    return h(
+      "span",
+      { class: "waiting-carry-label" },
+      before ? h("span", { class: "waiting-carry-words" }, before) : null,
+      h("bdi", { class: "waiting-carry-title", dir: "auto" }, title),
+      after ? h("span", { class: "waiting-carry-words" }, after) : null,
+    );
+  }
+
   /** Where they would go, as the server says (null: nowhere to carry them, only to drop). */
   const targetFor = (waiting) => (waiting.carry_to ? { id: waiting.carry_to.segment_id, title: waiting.carry_to.title } : null);
 
@@ -45,7 +59,7 @@ export function createWaiting(ctx) {
           title: t("console.waiting.carry_title", { title: target.title }),
           "aria-label": t("console.waiting.carry_name", { title: target.title }),
         },
-        h("span", { class: "waiting-carry-label" }, t("console.waiting.carry", { title: target.title })),
+        carryLabel(target.title),
       );
       go.addEventListener("click", () => carry(waiting, target));
       actions.push(go);
