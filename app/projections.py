@@ -37,6 +37,7 @@ from .views import (
     View,
     live_view,
     own_requests,
+    own_turns,
     requestable,
     segment_summary,
     view,
@@ -523,6 +524,7 @@ class Projections:
         return {
             "you": you,
             "mine": own_requests(segment, participant_id),
+            "turns": own_turns(segment, participant_id),
             "can_request": requestable(segment, participant_id),
         }
 
@@ -532,6 +534,7 @@ class Projections:
             "segment_id": segment.id,
             "version": segment.version,
             "requests": own_requests(segment, participant_id),
+            "turns": own_turns(segment, participant_id),
             "can_request": requestable(segment, participant_id),
         }
 

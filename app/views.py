@@ -372,6 +372,27 @@ def live_view(public: View) -> View:
     return out
 
 
+def own_turns(segment: SegmentState, participant_id: str) -> list[View]:
+    """A delegate's turns that no request of theirs stands for: the moderator (or the
+    secretariat's import) queued them directly, as a panel is: waiting in the queue, on the floor,
+    or paused by an interposed question. Their phone shows these as it shows a request's place."""
+    out: list[View] = []
+    for turn, status in ((segment.current, "speaking"), (segment.paused, "paused")):
+        entry = turn.entry if turn is not None else None
+        if entry and entry.request_id is None and entry.speaker.participant_id == participant_id:
+            out.append(_own_turn(entry, status))
+    out += [
+        _own_turn(entry, "queued")
+        for entry in segment.queue
+        if entry.request_id is None and entry.speaker.participant_id == participant_id
+    ]
+    return out
+
+
+def _own_turn(entry: QueueEntry, status: str) -> View:
+    return {"entry_id": entry.id, "kind": entry.kind.value, "status": status}
+
+
 def own_requests(segment: SegmentState, participant_id: str) -> list[View]:
     """A delegate's own requests in this segment, with the reason of a decline."""
     return [

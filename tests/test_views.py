@@ -11,7 +11,7 @@ import pytest
 
 from app.floor import commands as c
 from app.floor.model import Constituency, TurnKind
-from app.views import Audience, requestable, segment_summary, view
+from app.views import Audience, own_turns, requestable, segment_summary, view
 from tests.floor.kit import Floor
 
 NO_RECORD = {"code": "no_record", "message": "nobody has spoken in this segment yet"}
@@ -219,6 +219,29 @@ def test_a_delegate_sees_their_own_requests_only(busy: Floor) -> None:
     assert [(r["kind"], r["status"]) for r in mine] == [("point_of_order", "queued")]
     assert mine[0]["entry_id"] == busy.seg.queue[0].id
     assert busy.mine("p4") == []
+
+
+def test_a_delegate_queued_without_a_request_sees_their_turn(floor: Floor) -> None:
+    """A panellist the secretariat queued (no request of theirs) is told of the turn, queued,
+    on the floor, paused by a question; a turn with a request is in ``mine``, not here."""
+    floor.add("Chair's guest")
+    floor.send(c.AddSpeaker(participant_id="p1", kind=TurnKind.PANELLIST))
+    asked = floor.request("p2")
+    floor.approve(asked)
+    (entry,) = [x for x in floor.seg.queue if x.speaker.participant_id == "p1"]
+    assert own_turns(floor.seg, "p1") == [
+        {"entry_id": entry.id, "kind": "panellist", "status": "queued"}
+    ]
+    assert own_turns(floor.seg, "p2") == []  # their request stands for it
+    floor.send(c.CallNext())  # the guest
+    floor.send(c.CallNext())  # p1
+    assert own_turns(floor.seg, "p1")[0]["status"] == "speaking"
+    floor.send(c.Interpose(participant_id="p3"))
+    assert own_turns(floor.seg, "p1")[0]["status"] == "paused"
+    assert own_turns(floor.seg, "p3")[0]["status"] == "speaking"  # the question is theirs
+    floor.send(c.EndTurn())  # the question ends: the floor goes back to p1
+    floor.send(c.EndTurn())
+    assert own_turns(floor.seg, "p1") == []
 
 
 @pytest.mark.parametrize("audience", list(Audience))

@@ -97,6 +97,8 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "PATCH /api/v1/participants/{participant_id}": RUNS_FLOOR,
     # a duplicate registration taken out (refused while the day holds them): the secretariat's
     "DELETE /api/v1/participants/{participant_id}": ORGANISER_ONLY,
+    # a registered participant's own phone link (an imported panellist signs in as themselves)
+    "POST /api/v1/participants/{participant_id}/phone-link": RUNS_FLOOR,
     # the secretariat's spreadsheet (app/participants_io.py), all rows or none
     "POST /api/v1/events/{event_id}/participants/import": ORGANISER_ONLY,
     "POST /api/v1/events/{event_id}/access-links": ORGANISER_ONLY,

@@ -396,6 +396,16 @@ class Joined(BaseModel):
     token: str = Field(description="The delegate's secret: send it as Authorization: Bearer.")
 
 
+class PhoneLink(BaseModel):
+    """A registered participant's own way in from their phone, made at the secretariat's desk:
+    the join page with a delegate key for them (shown once; the QR code drawn here)."""
+
+    participant_id: str
+    url: str = Field(description="`/join/{join_code}#key={token}`: opens the phone page signed in.")
+    token: str = Field(description="The delegate's secret, shown once.")
+    qr_svg: str = Field(description="The QR code of the whole address (with the public URL).")
+
+
 class JoinCodeRotate(Body):
     """``POST /events/{event_id}/join-code`` takes no fields: the server makes the new code. No
     body, or ``{}``; a field sent is refused (as in every body), in words that say so."""
@@ -463,6 +473,15 @@ class OwnRequest(BaseModel):
         description="`removed` because the segment ended and the moderator carried the "
         "waiting speakers on: the segment the place goes on in (the same request id there).",
     )
+
+
+class OwnTurn(BaseModel):
+    """One of a delegate's turns that no request of theirs stands for (the moderator, or the
+    secretariat's import, queued them directly: a panellist)."""
+
+    entry_id: str
+    kind: TurnKind
+    status: Literal["queued", "speaking", "paused"]
 
 
 class CanRequest(BaseModel):

@@ -24,7 +24,7 @@ from ..floor.model import (
     TurnKind,
 )
 from ..floor.presets import MessagePreset
-from .schemas import CanRequest, LocalTime, OwnRequest, ProgrammeEntryOut
+from .schemas import CanRequest, LocalTime, OwnRequest, OwnTurn, ProgrammeEntryOut
 
 
 class Refusal(BaseModel):
@@ -283,6 +283,9 @@ class DelegateState(_Snapshot):
     event: DelegateEventHeader
     you: You | None = Field(description="Who the delegate is registered as, now.")
     mine: list[OwnRequest] = Field(description="The delegate's own requests in the segment.")
+    turns: list[OwnTurn] = Field(
+        description="Their turns no request stands for (queued directly by the moderator)."
+    )
     can_request: CanRequest = Field(description="What refuses a request to this delegate only.")
 
 

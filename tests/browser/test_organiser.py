@@ -620,3 +620,48 @@ def test_a_new_date_on_the_desk_moves_the_programme_with_it(
         ("2026-12-07T10:30:00+01:00", "2026-12-07T12:00:00+01:00"),
     ]
     expect(offer).to_be_hidden()  # saved: the form is the event again
+
+
+def test_the_desk_gives_a_registered_panellist_her_phone(
+    browser: Browser, server: ServerProcess
+) -> None:
+    """Maria is on the secretariat's list and first in the discussion's queue. Joining by the
+    room's link under her name would make her a second person, so it is refused and sends her to
+    the desk; the desk's phone link signs her phone in as herself, which says she is next."""
+    base = server.base
+    api = Api(base)
+    event, segment = live_discussion(api)
+    body = {
+        "name": "Maria Hernández",
+        "organisation": "Red de Migrantes",
+        "constituency": "civil_society",
+    }
+    maria = api.ok("POST", f"/events/{event['id']}/participants", json=body)["participant"]
+    api.command(segment["id"], {"type": "add_speaker", "name": "Before her"})
+    api.command(
+        segment["id"], {"type": "add_speaker", "participant_id": maria["id"], "kind": "panellist"}
+    )
+    api.command(segment["id"], {"type": "call_next"})  # "Before her" speaks; Maria is next
+    again = httpx.post(
+        f"{base}/api/v1/events/{event['id']}/participants",
+        json={**body, "join_code": event["join_code"]},
+    )
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_registered"
+
+    desk = browser.new_context(viewport=HD).new_page()  # the real CSP
+    desk.goto(f"{base}/organiser?section=participants#key={ORGANISER_KEY}")
+    desk.get_by_role("button", name="Phone link for Maria Hernández").click()
+    link = desk.get_by_role("textbox", name="Maria Hernández\u2019s phone link")
+    expect(link).to_have_value(re.compile(rf"^{re.escape(base)}/join/[^#]+#key=[\w-]+$"))
+    expect(desk.locator(".phone-link img")).to_be_visible()  # the QR code to scan
+    screenshot(desk, "desk-phone-link")
+    url = link.input_value()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(url)
+    expect(phone.locator("#identity")).to_contain_text("Maria Hernández")
+    assert "#key=" not in phone.url, "the key is taken out of the address"
+    desk.get_by_role("button", name="Done").click()
+    expect(desk.locator(".phone-link")).to_have_count(0)
+    phone.context.close()
+    desk.context.close()

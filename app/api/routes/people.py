@@ -36,6 +36,7 @@ from ..schemas import (
     ParticipantCreate,
     ParticipantOut,
     ParticipantPatch,
+    PhoneLink,
 )
 from ..times import with_local
 from .common import ActorDep, MaybeActor, ServicesDep, browser_id, participant_out
@@ -277,6 +278,7 @@ async def join(
                 status=403,
             )
         svc.throttle.joins.take(address, "people joining from this network address")
+        _not_registered_already(hearing, body.name, body.organisation)
     else:
         authorise(actor, "POST /api/v1/events/{event_id}/participants", event_id)
     now = svc.engine.clock()
@@ -294,13 +296,57 @@ async def join(
     return Joined(participant=participant_out(row), token=token)
 
 
+def _not_registered_already(hearing: Hearing, name: str, organisation: str) -> None:
+    """Someone joining with the join code under the name and organisation of a participant
+    already registered (the secretariat imported the panellists, or they joined on another phone
+    before) would be a second person: queued twice, counted twice, their phone blind to their
+    place. They are sent to the desk for their own link (``phone-link``); an impostor gets
+    nothing."""
+    key = sheet.person_key(name, organisation)
+    for speaker in hearing.speakers.values():
+        if sheet.person_key(speaker.name, speaker.organisation) == key:
+            who = (
+                f"{speaker.name} ({speaker.organisation})" if speaker.organisation else speaker.name
+            )
+            raise FloorError(
+                f"{who} is registered already: if that is you, ask the secretariat's desk for "
+                "your own phone link or QR code; if it is someone else of that name, add what "
+                "tells you apart (a title, a second name) to yours",
+                code="already_registered",
+                status=409,
+            )
+
+
+@router.post("/participants/{participant_id}/phone-link", tags=["participants"], status_code=201)
+async def phone_link(
+    participant_id: str, request: Request, actor: ActorDep, svc: ServicesDep
+) -> PhoneLink:
+    """A registered participant's own way in from their phone (an imported panellist, someone
+    whose phone was lost or who joined as a second person): the join page signed in as them. A
+    new key each time; the ones given before stay good (a phone and a tablet) until the
+    participant is removed."""
+    row = await _registered(participant_id, actor, svc, "POST", "/phone-link")
+    hearing = await svc.engine.locate(row.event_id)
+    token, _ = await asyncio.to_thread(
+        svc.auth.mint,
+        Role.DELEGATE,
+        row.event_id,
+        svc.engine.clock(),
+        participant_id=row.id,
+        label=row.name,
+    )
+    url = f"/join/{hearing.event.join_code}#key={token}"
+    base = (svc.settings.public_url or str(request.base_url)).rstrip("/")
+    return PhoneLink(participant_id=row.id, url=url, token=token, qr_svg=_qr_svg(base + url))
+
+
 async def _registered(
-    participant_id: str, actor: Actor, svc: Services, method: str
+    participant_id: str, actor: Actor, svc: Services, method: str, tail: str = ""
 ) -> ParticipantRow:
     """The participant a ``/participants/{participant_id}`` route acts on, once the caller may:
     the role first (a delegate learns nothing of who is registered), then the row, then the
     credential's event (its meeting day located, read on first use)."""
-    route = f"{method} /api/v1/participants/{{participant_id}}"
+    route = f"{method} /api/v1/participants/{{participant_id}}{tail}"
     authorise(actor, route)
     row = await asyncio.to_thread(svc.engine.store.participant, participant_id)
     if row is None:

@@ -19,7 +19,7 @@ import {
   t,
 } from "../i18n.js";
 import { refusalText } from "../refusal.js";
-import { confirmAction, isolate, sentence } from "./util.js";
+import { confirmAction, copyField, isolate, sentence, svgImage } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 const SHOWN = 200; // rows drawn at once; the search finds the rest
@@ -65,6 +65,7 @@ export function createParticipants(desk) {
   let report = null;
   let correcting = null; // the id of the participant whose correction form is open
   let openRow = null; // its form's row, kept across redraws so nothing typed is lost
+  let linked = null; // {id, row}: the phone link just made for a participant, shown under their row
 
   const path = () => `/events/${encodeURIComponent(desk.event.id)}/participants`;
 
@@ -125,6 +126,16 @@ export function createParticipants(desk) {
               "button",
               {
                 type: "button",
+                class: "btn btn-quiet phone-open",
+                "aria-label": t("desk.phone.open_label", { name: isolate(p.name) }),
+                onclick: () => phoneLink(p),
+              },
+              t("desk.phone.open"),
+            ),
+            h(
+              "button",
+              {
+                type: "button",
                 class: "btn btn-quiet remove-open",
                 "aria-haspopup": "dialog",
                 "aria-label": t("desk.remove.open_label", { name: isolate(p.name) }),
@@ -135,6 +146,7 @@ export function createParticipants(desk) {
           ),
         ),
         ...(correcting === p.id ? [(openRow ||= correctionRow(p))] : []),
+        ...(linked && linked.id === p.id ? [linked.row] : []),
       ]),
     );
     const more = $("participants-more");
@@ -247,6 +259,52 @@ export function createParticipants(desk) {
     } finally {
       button.disabled = false;
     }
+  }
+
+  // --- a phone link -----------------------------------------------------------------------------
+
+  /** Someone registered (an imported panellist, a delegate whose phone was lost) gets their own
+   * way in: a link and QR code that sign their phone in as them, made now and shown once, under
+   * their row. The join link would make them a second person (the server refuses it). */
+  async function phoneLink(p) {
+    let minted;
+    try {
+      minted = await desk.call("POST", `/participants/${encodeURIComponent(p.id)}/phone-link`);
+    } catch {
+      return; // shown by desk.call
+    }
+    const url = location.origin + minted.url;
+    const field = h("textarea", { class: "minted-url", rows: "3", readonly: true, dir: "ltr", "aria-label": t("desk.phone.link_label", { name: isolate(p.name) }), spellcheck: "false" });
+    field.value = url;
+    const copy = h("button", { type: "button", class: "btn btn-small" }, t("desk.door.copy"));
+    copy.addEventListener("click", async () => desk.notices.show((await copyField(field)) ? t("desk.phone.copied", { name: isolate(p.name) }) : t("desk.copy_failed")));
+    const close = h("button", { type: "button", class: "btn btn-small btn-quiet" }, t("desk.phone.close"));
+    const card = h(
+      "section",
+      { class: "phone-link", "aria-label": t("desk.phone.heading", { name: isolate(p.name) }) },
+      h(
+        "div",
+        { class: "door" },
+        svgImage(minted.qr_svg, t("desk.phone.qr_alt", { name: isolate(p.name) })),
+        h(
+          "div",
+          { class: "door-text" },
+          h("p", { class: "door-title" }, t("desk.phone.heading", { name: isolate(p.name) })),
+          h("p", { class: "hint" }, t("desk.phone.hint", { name: isolate(p.name) })),
+          field,
+          h("p", { class: "door-actions" }, copy, close),
+        ),
+      ),
+    );
+    const row = h("tr", { class: "phone-row" }, h("td", { colspan: "7" }, card));
+    close.addEventListener("click", () => {
+      linked = null;
+      render();
+      document.querySelector(`#participants-rows tr[data-participant-id="${CSS.escape(p.id)}"] .phone-open`)?.focus();
+    });
+    linked = { id: p.id, row };
+    render();
+    copy.focus();
   }
 
   // --- a removal --------------------------------------------------------------------------------

@@ -1,0 +1,80 @@
+"""A registered participant's own phone link (``POST /participants/{id}/phone-link``) and the
+join that would make them twice: the secretariat imported the panellists, a panellist opens the
+room's join link and types her name; she is sent to the desk, which gives her the link that
+signs her phone in as the registration whose place is in the queue."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from tests.security.conftest import AppFactory, build_world, make_client
+
+__all__ = ["make_client"]  # the fixture, used by name
+
+
+def test_a_registered_name_joining_again_is_sent_to_the_desk(make_client: AppFactory) -> None:
+    world = build_world(make_client())  # Amina Diallo (ITUC) joined as the world's delegate
+    again = world.join("  amina   DIALLO ", organisation="ituc")
+    assert again.status_code == 409, again.text
+    error = again.json()["error"]
+    assert error["code"] == "already_registered"
+    assert error["message"] == (
+        "Amina Diallo (ITUC) is registered already: if that is you, ask the secretariat's desk "
+        "for your own phone link or QR code; if it is someone else of that name, add what tells "
+        "you apart (a title, a second name) to yours"
+    )
+    # another organisation is another person; the floor's staff may register anyone
+    assert world.join("Amina Diallo", organisation="UNHCR").status_code == 201
+    body = {"name": "Amina Diallo", "organisation": "ITUC", "constituency": "trade_union"}
+    path = f"/events/{world.event['id']}/participants"
+    assert world.call("organiser", "POST", path, json=body).status_code == 201
+
+
+def test_the_desk_gives_an_imported_panellist_her_phone(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    sheet = (
+        "Name,Organisation,Constituency,Panel\n"
+        "Maria Hernández,Red de Migrantes,Civil society,Discussion I\n"
+    )
+    imported = world.call(
+        "organiser",
+        "POST",
+        f"/events/{world.event['id']}/participants/import",
+        files={"file": ("list.csv", sheet.encode(), "text/csv")},
+    )
+    assert imported.status_code == 200, imported.text
+    (row,) = imported.json()["rows"]
+    participant_id = row["participant_id"]
+    refused = world.join("Maria Hernández", organisation="Red de Migrantes")
+    assert refused.json()["error"]["code"] == "already_registered"
+
+    link = world.call("organiser", "POST", f"/participants/{participant_id}/phone-link")
+    assert link.status_code == 201, link.text
+    minted: dict[str, Any] = link.json()
+    assert minted["participant_id"] == participant_id
+    assert minted["url"] == f"/join/{world.event['join_code']}#key={minted['token']}"
+    assert minted["qr_svg"].startswith("<svg") and "QR code of the link" in minted["qr_svg"]
+    # the key signs her phone in as herself: her queued panellist turn is hers
+    session = world.call("delegate", "GET", "/session", token=minted["token"])
+    assert session.status_code == 200, session.text
+    assert session.json()["participant_id"] == participant_id
+    (entry,) = world.state()["state"]["queue"]
+    assert entry["participant_id"] == participant_id
+    body = {"command_id": uuid.uuid4().hex, "kind": "intervention"}
+    path = f"/segments/{world.segment_id}/floor-requests"
+    twice = world.call("delegate", "POST", path, json=body, token=minted["token"])
+    assert twice.json()["error"]["code"] == "already_queued"
+
+
+def test_a_phone_link_is_for_someone_registered(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    missing = world.call("organiser", "POST", "/participants/nobody/phone-link")
+    assert missing.status_code == 404
+    assert "no participant 'nobody' is registered" in missing.json()["error"]["message"]
+    delegate = world.delegate["participant"]["id"]
+    assert world.call("delegate", "POST", f"/participants/{delegate}/phone-link").status_code == 403
+    # removed: the links given before are refused with the rest of their keys
+    link = world.call("organiser", "POST", f"/participants/{delegate}/phone-link").json()
+    assert world.call("organiser", "DELETE", f"/participants/{delegate}").status_code == 204
+    assert world.call("delegate", "GET", "/session", token=link["token"]).status_code == 401
