@@ -14,6 +14,7 @@ from .engine import Engine
 from .floor import commands as c
 from .floor.model import Constituency, TurnKind
 from .floor.roles import ORGANISER as ORGANISER_ROLE_ACTOR
+from .join_codes import new_join_code
 from .store.tables import EventRow
 
 TIMEZONE = "America/New_York"
@@ -186,7 +187,7 @@ async def load_demo(engine: Engine) -> str:
         timezone=TIMEZONE,
         date=DATE,
         languages=["ar", "zh", "en", "fr", "ru", "es"],
-        join_code=secrets.token_urlsafe(6),
+        join_code=new_join_code(),
         created_at=engine.clock(),
     )
     hearing = await engine.create_event(row)

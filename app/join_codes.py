@@ -1,9 +1,12 @@
 """Join codes: the short secret in the delegates' join link and QR code. Written once, here.
 
-A code is 8 URL-safe characters (48 bits), short enough to type from the room screen. Guessing is
+A code is 8 characters read off the room screen and typed on a phone, so it is made of capital
+letters and digits that cannot be taken for one another (no 0 and O, no 1, I and L: 31 signs,
+39.6 bits), and it is compared without case or spaces ("k7qm 2pxa" is K7QM2PXA). Guessing is
 hopeless at the allowed rate: with the REST limit of 50 requests a second from one address
-(``Limits.requests_per_second``), finding one event's code takes 2^47 / 50 s, about 89,000 years
-on average; wrong codes are also counted per address and per browser (``limits.JoinGuard``).
+(``Limits.requests_per_second``), finding one event's code takes 31^8 / 2 / 50 s, about 270 years
+on average; wrong codes are also counted per address and per browser (``limits.JoinGuard``), which
+makes a guesser wait long before that. Codes made before (URL-safe base64, mixed case) still work.
 """
 
 from __future__ import annotations
@@ -15,19 +18,27 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .hearing import Hearing
 
-#: Bytes of randomness in a code (base64url: 4 characters per 3 bytes).
-CODE_BYTES = 6
+#: The signs of a code: capital letters and digits, none that reads as another.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+#: Characters in a code.
+CODE_LENGTH = 8
 
 
 def new_join_code() -> str:
-    """Eight URL-safe characters (48 bits)."""
-    return secrets.token_urlsafe(CODE_BYTES)
+    """Eight signs of ``ALPHABET``, drawn by ``secrets``."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalised(code: str) -> str:
+    """A code as compared: without spaces (typed in two groups of four) and in capitals."""
+    return "".join(code.split()).upper()
 
 
 def matches(expected: str, given: str) -> bool:
-    """Constant-time comparison that also takes non-ASCII input (``compare_digest`` raises
-    ``TypeError`` on a ``str`` with non-ASCII characters: a 500 for ``/join/%C3%A9``)."""
-    raw = [code.encode("utf-8", "surrogatepass") for code in (expected, given)]
+    """Constant-time comparison, without case or spaces, that also takes non-ASCII input
+    (``compare_digest`` raises ``TypeError`` on a ``str`` with non-ASCII characters: a 500 for
+    ``/join/%C3%A9``)."""
+    raw = [normalised(code).encode("utf-8", "surrogatepass") for code in (expected, given)]
     return secrets.compare_digest(raw[0], raw[1])
 
 

@@ -180,6 +180,23 @@ def test_rotating_the_join_code(world: World) -> None:
     assert forbidden.status_code == 403
 
 
+def test_a_join_code_reads_off_a_wall_and_is_typed_without_care(world: World) -> None:
+    """Capital letters and digits that cannot be taken for one another; typed in lower case or
+    in two groups of four, it is the same code (each comparison still in constant time)."""
+    from app.join_codes import ALPHABET, new_join_code
+
+    codes = [new_join_code() for _ in range(200)] + [world.event["join_code"]]
+    assert all(len(code) == 8 and set(code) <= set(ALPHABET) for code in codes)
+    assert not set("0O1IL") & set(ALPHABET)
+    code = world.event["join_code"]
+    typed = f"{code[:4].lower()} {code[4:].lower()}"
+    assert world.client.get(f"/api/v1/join/{typed}").json()["event_id"] == world.event["id"]
+    world.event["join_code"] = typed
+    assert world.join("Typed in lower case").status_code == 201
+    world.event["join_code"] = code[:-1] + ("2" if code[-1] != "2" else "3")
+    assert world.join("One sign wrong").json()["error"]["code"] == "bad_join_code"
+
+
 def test_the_rotated_code_survives_a_restart(make_client: AppFactory, tmp_path: Path) -> None:
     from app.config import Settings
     from app.main import create_app
