@@ -163,11 +163,13 @@ def _event(api: Api) -> dict[str, Any]:
     return dict(api.ok("POST", "/events", json={"title": "Hearing", "timezone": "UTC"}))
 
 
-def _join(server: ServerProcess, event: dict[str, Any], name: str) -> httpx.Response:
+def _join(
+    server: ServerProcess, event: dict[str, Any], name: str, organisation: str = "ITUC"
+) -> httpx.Response:
     body = {
         "join_code": event["join_code"],
         "name": name,
-        "organisation": "ITUC",
+        "organisation": organisation,
         "constituency": "trade_union",
     }
     return httpx.post(
@@ -223,7 +225,9 @@ def test_storage_errors_leave_no_name_or_token_hash_in_the_log(
                 )
             )
         assert _join(server, event, twice).status_code == 201
-        assert _join(server, event, twice).status_code == 500  # the unique key
+        # the same name of another organisation: another person, whose credential's label
+        # (their name) trips the unique key
+        assert _join(server, event, twice, "UNHCR").status_code == 500
         assert _join(server, event, checked).status_code == 500  # the check
     finally:
         server.stop()
