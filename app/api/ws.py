@@ -568,10 +568,11 @@ async def serve_socket(
         return
     actor: Actor | None = None
     cookie = presented_token(websocket)
-    if cookie and not services.throttle.has_room(_socket_key(services, cookie)):
-        await deny(websocket, 429, "too_many_connections", _too_many(services))
-        return
-    if cookie:
+    # a link already at its cap is refused after the handshake, not before it: a browser learns
+    # nothing of a refused handshake (1006, as for a network fault), so its room screen could
+    # not say why (several processes: asking now has the others' count known by the hello)
+    room = not cookie or services.throttle.has_room(_socket_key(services, cookie))
+    if cookie and room:
         actor = await resolve_token(services, cookie)
         if actor is None:
             await deny(
@@ -580,6 +581,8 @@ async def serve_socket(
             return
     await websocket.accept()
     try:
+        if not room:  # told at once (no hello awaited): error frame, then close 4429
+            raise ProtocolError("too_many_connections", _too_many(services))
         hello = await _first_hello(websocket)
         if hello.token is not None:
             actor = await resolve_token(services, hello.token)

@@ -291,6 +291,7 @@ export class FloorConnection extends EventTarget {
     this.programme = [];
     this.liveSegmentId = null;
     this.mine = [];
+    this.turns = []; // delegates: their turns no request stands for (queued or given directly)
     this.canRequest = null; // delegates: per kind, what refuses it to them in particular (or null)
     this.outcome = null; // the outcome as this audience sees it: {event_id, version, contributions, ...}
     this.instruments = null; // the console's instruments (moderator audience): balance, order, time
@@ -400,6 +401,7 @@ export class FloorConnection extends EventTarget {
       case "mine":
         if (frame.segment_id === this.segmentId) {
           this.mine = frame.requests;
+          this.turns = frame.turns ?? [];
           this.canRequest = frame.can_request ?? null;
           this.changed("mine");
         }
@@ -464,6 +466,7 @@ export class FloorConnection extends EventTarget {
     this.programme = snapshot.programme || [];
     this.liveSegmentId = snapshot.live_segment_id;
     this.mine = snapshot.mine || [];
+    this.turns = snapshot.turns || [];
     this.you = snapshot.you || null; // a delegate: who they are registered as now
     this.canRequest = snapshot.can_request ?? null;
     if (snapshot.outcome) this.adoptOutcome(snapshot.outcome.version, snapshot.outcome.state);

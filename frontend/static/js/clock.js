@@ -101,6 +101,8 @@ function tick(connection) {
   const state = connection.state;
   const current = state && state.current;
   const time = $("time");
+  // the timer paused, as the server says: a label under the digits (it takes no room)
+  $("timer-paused").hidden = !(current && current.timer.state === "paused");
   let phase = "idle";
   if (current) {
     const ms = remainingMs(current.timer, connection.clock.now());

@@ -133,15 +133,16 @@ function render(connection) {
   renderReflection(connection);
   document.body.dataset.speaker = state && state.current ? "on" : "none";
   setText($("event-title"), [event.title, event.room].filter(Boolean).join(" · "));
+  renderJoin(event);
   if (!state) {
     setText($("segment-title"), event.title || "Floorkeeper");
+    tick(connection); // the time of day, once the event's zone is known
     return;
   }
   setText($("segment-title"), state.segment.title);
   document.title = `${state.segment.title} — Floorkeeper`;
   const current = state.current;
   const next = state.queue.slice(0, 3);
-  renderJoin(event);
   const notice = noticeOf(state);
   setText($("notice"), notice);
   const layout = JSON.stringify([current, state.paused, next, notice, currentLanguage(), document.body.className]);
@@ -154,7 +155,10 @@ function render(connection) {
   } else tick(connection);
 }
 
+/** How to join, once the server has said the join code: until then nothing (no empty link, no
+ * broken image); the QR code shows once its image has come, and not if it could not. */
 function renderJoin(event) {
+  $("join").hidden = !event.join_code;
   if (event.join_code && event.join_code !== shownJoinCode) {
     // a new code (the organiser rotated it) means a new link and a new QR code
     shownJoinCode = event.join_code;
@@ -168,6 +172,9 @@ function tick(connection) {
 }
 
 function main() {
+  const qr = $("qr");
+  qr.addEventListener("load", () => (qr.hidden = false));
+  qr.addEventListener("error", () => (qr.hidden = true)); // the link under it still says where to go
   startRoomScreen({
     face: "display",
     invalid: () => {

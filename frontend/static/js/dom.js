@@ -37,12 +37,15 @@ export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
-/** The time of day at an instant, in the event's time zone. */
+/**
+ * The time of day at an instant, in the event's time zone; "" until that zone is known (or when
+ * this browser does not know it): never the browser's own zone, which is not the room's.
+ */
 export function timeOfDay(ms, timeZone, locale = undefined) {
-  if (ms === null || ms === undefined) return "";
+  if (ms === null || ms === undefined || !timeZone) return "";
   try {
     return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }).format(ms);
   } catch {
-    return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }).format(ms);
+    return "";
   }
 }

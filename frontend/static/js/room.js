@@ -1,6 +1,7 @@
 // What the room's screens (display, speaker clock, interpreters' booth) share: the event in their
 // address, the sign-in with their link, the live connection to the event, the redraw at each new
-// second of the server's clock, keeping the screen awake, and being identified from the desk.
+// second of the server's clock, keeping the screen awake, being identified from the desk, and
+// saying so (#refused) when their link is already open on as many screens as the server allows.
 import { ApiError, FloorConnection, api, keepAwake, msToNextSecond, signIn, tickOnTheSecond } from "./client.js";
 import { identifyOnRequest } from "./identify.js";
 
@@ -8,6 +9,11 @@ import { identifyOnRequest } from "./identify.js";
 const CLOSE_UNAUTHENTICATED = 4401;
 /** What a browser reports for a socket refused at its handshake, or cut by the network. */
 const CLOSE_ABNORMAL = 1006;
+/** The close code of a socket refused because its link is open on as many screens as allowed. */
+const CLOSE_TOO_MANY = 4429;
+/** How long a screen refused for its link's cap waits before it asks again (and up to a fifth
+ * more, at random, so that the screens refused together do not all ask at once). */
+const CROWDED_RETRY_MS = 10000;
 
 /** Whether the server says this browser is not signed in any more (false if it cannot say). */
 async function signedOut() {
@@ -46,10 +52,24 @@ export async function startRoomScreen({ face, invalid, ready = null, render, tic
   identifyOnRequest(connection); // the organiser's desk can ask which screen this is
   if (ready) ready(connection);
   connection.addEventListener("change", () => render(connection));
+  const refused = document.getElementById("refused");
   connection.addEventListener("status", (event) => {
-    document.getElementById("connection").hidden = event.detail !== "reconnecting";
+    if (event.detail === "live") refused.hidden = true; // a screen was closed: this one is in
+    // the refusal says more than "reconnecting" does, and that it tries again
+    document.getElementById("connection").hidden = event.detail !== "reconnecting" || !refused.hidden;
     if (onStatus) onStatus(connection);
   });
+  // this link is open on as many screens as the server allows (close 4429): say so, in place of
+  // anything else (the screen follows nothing meanwhile, and knows no time of day), and ask again
+  // in a while, so that it comes up by itself once another screen is closed
+  let retry = null;
+  const crowded = () => {
+    refused.hidden = false;
+    connection.stop();
+    connection.setStatus(connection.segmentId === null ? "connecting" : "reconnecting");
+    clearTimeout(retry);
+    retry = setTimeout(() => connection.start(), CROWDED_RETRY_MS * (1 + Math.random() / 5));
+  };
   // the link was revoked or has expired: not a network fault to reconnect from for ever with the
   // join code still up. The page starts again from its sign-in, which shows the screen's "not
   // valid any more" and nothing of the event. An open socket is told so (close 4401); one that
@@ -61,6 +81,7 @@ export async function startRoomScreen({ face, invalid, ready = null, render, tic
   };
   connection.addEventListener("closed", async (event) => {
     if (event.detail.code === CLOSE_UNAUTHENTICATED) restart();
+    else if (event.detail.code === CLOSE_TOO_MANY) crowded();
     else if (event.detail.code === CLOSE_ABNORMAL && (await signedOut())) restart();
   });
   connection.start();

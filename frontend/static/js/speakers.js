@@ -123,11 +123,17 @@ export function clockLocale() {
   return `${language}-u-nu-latn-hc-h23`;
 }
 
-/** The time of day and the speaker's time at the server's instant `now`, coloured by phase. */
+/**
+ * The time of day (none until the event's zone is known: never the browser's) and the speaker's
+ * time at the server's instant `now`, coloured by phase; where the page has one (#timer-paused),
+ * a label while the server says the timer is paused.
+ */
 export function renderTimes(state, event, now) {
   setText($("time-of-day"), timeOfDay(now, (event || {}).timezone, clockLocale()));
   const current = state && state.current;
   const remaining = $("remaining");
+  const paused = $("timer-paused");
+  if (paused) paused.hidden = !(current && current.timer.state === "paused");
   if (!current) {
     setText(remaining, "");
     remaining.className = "remaining";

@@ -4,10 +4,11 @@
 import { formatClock, phaseOf, remainingMs } from "../client.js";
 import { setText } from "../dom.js";
 import { t } from "../i18n.js";
+import { turnOf } from "./mine.js";
 
 export class Clocks {
   constructor() {
-    this.items = []; // {scope, node, base, label?, own?, timer?}
+    this.items = []; // {scope, node, base, label?, entryId?, timer?}
   }
 
   /** Forget the clocks of one part of the page (it is being rebuilt). */
@@ -15,7 +16,8 @@ export class Clocks {
     this.items = this.items.filter((clock) => clock.scope !== scope);
   }
 
-  /** `own`: follows the current speaker's timer (the delegate's own turn); else `timer`. */
+  /** `entryId`: follows the timer of that turn (the delegate's own), on the floor or paused by
+   * an interposed question or answer, as each new state has it; else the `timer` given. */
   add(clock) {
     this.items.push(clock);
   }
@@ -23,10 +25,9 @@ export class Clocks {
   tick(connection) {
     if (!connection || !connection.state) return;
     const now = connection.clock.now();
-    const current = connection.state.current;
     const settings = connection.state.settings || { warning_ms: 30000, danger_ms: 10000 };
     for (const clock of this.items) {
-      const timer = clock.own ? current?.timer : clock.timer;
+      const timer = clock.entryId ? turnOf(connection, clock.entryId)?.timer : clock.timer;
       if (!timer) continue;
       const ms = remainingMs(timer, now);
       setText(clock.node, formatClock(ms));

@@ -14,8 +14,28 @@ export function myRequests(connection) {
   return [...connection.mine].sort((a, b) => a.requested_at - b.requested_at);
 }
 
+/**
+ * The delegate's turns that no request of theirs stands for, as the server lists them (`turns`:
+ * the moderator or the secretariat queued them directly, or gave them an interposed question),
+ * in a request's shape for the cards: nothing to withdraw (`turn`), and a turn the server calls
+ * `paused` is a turn `speaking` whose floor an interposed one holds, as for a request.
+ */
+export function myTurns(connection) {
+  if (!connection || !connection.state) return [];
+  return (connection.turns || []).map((turn) => ({
+    id: `turn:${turn.entry_id}`,
+    turn: true,
+    kind: turn.kind,
+    status: turn.status === "paused" ? "speaking" : turn.status,
+    entry_id: turn.entry_id,
+    note: "",
+    reason: "",
+  }));
+}
+
+/** Whether a queue entry or a turn on the floor is the delegate's own (a request's or not). */
 export function isMine(connection, entryId) {
-  return myRequests(connection).some((request) => request.entry_id === entryId);
+  return [...myRequests(connection), ...myTurns(connection)].some((request) => request.entry_id === entryId);
 }
 
 /** Where a queued request stands: its index in the public queue, or -1. */
@@ -24,9 +44,26 @@ export function placeOf(connection, request) {
   return queue.findIndex((entry) => entry.id === request.entry_id);
 }
 
-/** A request's phase as the phone shows it: its status, and for one on the list, "next" when
- * first in the queue, or "ended_waiting" once the segment ended before its turn. */
+/**
+ * The turn whose entry is `entryId`, as the server sent it: the one on the floor (`current`), or
+ * the one an interposed question or answer paused (`paused`, which has the floor again after
+ * it); null when neither is. The phone reads which turn is whose, and works no rule out.
+ */
+export function turnOf(connection, entryId) {
+  const state = connection && connection.state;
+  if (!state || !entryId) return null;
+  return [state.current, state.paused].find((turn) => turn && turn.id === entryId) || null;
+}
+
+/** A request's phase as the phone shows it: its status; for one speaking, "paused" while an
+ * interposed question or answer has the floor (the server's `paused` is its turn); for one on
+ * the list, "next" when first in the queue, or "ended_waiting" once the segment ended before
+ * its turn. */
 export function phaseFor(connection, request) {
+  if (request.status === "speaking") {
+    const paused = connection.state && connection.state.paused;
+    return paused && paused.id === request.entry_id ? "paused" : "speaking";
+  }
   if (request.status !== "queued") return request.status;
   const segment = segmentOf(connection);
   if (segment && segment.status === "ended") return "ended_waiting";

@@ -1,11 +1,13 @@
 // The delegate's own requests as cards: sent, on the list (and at which place), next, speaking
-// (with their clock), and how it ended. Rebuilt only when what they show changes, so a screen
+// (with their clock), paused for an interposed question (with their own clock, stopped), and how
+// it ended; and their turns no request stands for (a panel queued directly, a question given to
+// them), the same way. Rebuilt only when what they show changes, so a screen
 // reader hears a change once; "next" and "speaking" also vibrate the phone once.
 
 import { newId } from "../client.js";
 import { fill, h } from "../dom.js";
 import { currentLanguage, kindLabel, t } from "../i18n.js";
-import { ACTIVE, myRequests, phaseFor, placeOf, segmentOf } from "./mine.js";
+import { ACTIVE, myRequests, myTurns, phaseFor, placeOf, segmentOf } from "./mine.js";
 import { Stopped, sendUntilAnswered, viaSocket } from "./send.js";
 import { showError, tNodes, waitingText } from "./text.js";
 
@@ -19,10 +21,11 @@ export function createStatus(ctx) {
   let announced = null; // the request we last vibrated for
   let armed = { id: null, until: 0 }; // a first tap on Withdraw: which request, until when
 
-  /** The requests worth a card: the open ones, or else the last one that ended. */
+  /** The requests worth a card: the open ones, or else the last one that ended; and the turns
+   * no request stands for (queued, on the floor, or paused by an interposed question). */
   function cardRequests() {
     const mine = myRequests(ctx.connection);
-    const active = mine.filter((request) => ACTIVE.has(request.status));
+    const active = [...mine.filter((request) => ACTIVE.has(request.status)), ...myTurns(ctx.connection)];
     if (active.length) return active;
     return mine.length ? [mine[mine.length - 1]] : [];
   }
@@ -35,7 +38,10 @@ export function createStatus(ctx) {
       currentLanguage(),
       requests.map((r) => {
         const phase = phaseFor(connection, r);
-        return [r.id, phase, phase === "queued" ? [placeOf(connection, r), queueLength] : null, r.reason, r.note];
+        let detail = null;
+        if (phase === "queued") detail = [placeOf(connection, r), queueLength];
+        else if (phase === "paused") detail = connection.state.current?.kind; // a question, or its answer
+        return [r.id, phase, detail, r.reason, r.note];
       }),
     ]);
     if (key === shownKey) return;
@@ -43,7 +49,8 @@ export function createStatus(ctx) {
     ctx.clocks.clear("status");
     fill($("status-cards"), requests.map((request) => card(request, queueLength)));
     const next = requests.find((request) => phaseFor(connection, request) === "next");
-    const speaking = requests.find((request) => request.status === "speaking");
+    // the floor theirs (not their turn paused for an interposed question: that is no call to speak)
+    const speaking = requests.find((request) => phaseFor(connection, request) === "speaking");
     const alertFor = next || speaking;
     if (alertFor && announced !== `${alertFor.id}:${alertFor.status}`) {
       announced = `${alertFor.id}:${alertFor.status}`;
@@ -106,7 +113,7 @@ export function createStatus(ctx) {
           h("p", { class: "status-title" }, t("status.queued")),
           index >= 0 ? h("p", { class: "status-place" }, t("status.place", { n: index + 1, m: queueLength })) : null,
           noteLine(request),
-          withdrawButton(request, { confirm: true }),
+          request.turn ? null : withdrawButton(request, { confirm: true }),
         );
       }
       case "next":
@@ -116,7 +123,7 @@ export function createStatus(ctx) {
           kind,
           h("p", { class: "status-title status-big" }, t("status.next")),
           h("p", {}, t("status.next_body")),
-          withdrawButton(request, { confirm: true }),
+          request.turn ? null : withdrawButton(request, { confirm: true }),
         );
       case "ended_waiting":
         return h(
@@ -129,12 +136,30 @@ export function createStatus(ctx) {
       case "speaking": {
         const clock = h("p", { class: "status-clock" }, "");
         const label = h("p", { class: "status-clock-label" }, "");
-        ctx.clocks.add({ scope: "status", node: clock, base: "status-clock", label, own: true });
+        ctx.clocks.add({ scope: "status", node: clock, base: "status-clock", label, entryId: request.entry_id });
         return h(
           "article",
           { class: "status-card status-speaking", role: "alert", dataset: { phase } },
           kind,
           h("p", { class: "status-title status-big" }, t("status.speaking")),
+          label,
+          clock,
+        );
+      }
+      case "paused": {
+        // an interposed question or answer has the floor: their own time waits, paused, and the
+        // floor comes back to them after it (the questioner's time is not theirs)
+        const clock = h("p", { class: "status-clock" }, "");
+        const label = h("p", { class: "status-clock-label" }, "");
+        ctx.clocks.add({ scope: "status", node: clock, base: "status-clock", label, entryId: request.entry_id });
+        const by = ctx.connection.state.current;
+        const title = by && by.kind === "answer" ? "status.paused_for_answer" : "status.paused_for_question";
+        return h(
+          "article",
+          { class: "status-card status-paused", role: "status", dataset: { phase } },
+          kind,
+          h("p", { class: "status-title" }, t(title)),
+          h("p", {}, t("status.paused_body")),
           label,
           clock,
         );
