@@ -660,6 +660,8 @@ def test_the_desk_gives_a_registered_panellist_her_phone(
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     phone.goto(url)
     expect(phone.locator("#identity")).to_contain_text("Maria Hernández")
+    # her turn, queued by the staff (no request of hers), is on her phone: she is next
+    expect(phone.locator("#status-cards")).to_contain_text("You are next")
     assert "#key=" not in phone.url, "the key is taken out of the address"
     desk.get_by_role("button", name="Done").click()
     expect(desk.locator(".phone-link")).to_have_count(0)
