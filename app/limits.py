@@ -150,7 +150,7 @@ class JoinGuard:
     per network address (``per_minute`` a minute; a whole venue shares one public address, so
     a guessing phone makes only wrong guesses wait) and per browser (a cookie), whose waits
     double with every wrong code past the first few (1 s, 2 s, 4 s … up to 5 minutes). With
-    48-bit codes and the REST limit per address, guessing is hopeless (``join_codes``)."""
+    codes of 8 signs of 31 and the REST limit per address, guessing is hopeless (``join_codes``)."""
 
     FREE = 3  # wrong codes a browser may make before it waits (typos)
     MAX_WAIT_S = 300.0

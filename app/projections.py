@@ -585,14 +585,17 @@ def _participants_touched(event: e.Event, old: SegmentState, new: SegmentState) 
     return placed | changed
 
 
-def _placed(segment: SegmentState) -> set[tuple[str, str, bool]]:
-    """(participant, kind, speaking) of everyone queued or speaking: bounded by the queue's cap."""
+def _placed(segment: SegmentState) -> set[tuple[str, str, str]]:
+    """(participant, kind, where: queued, speaking or paused) of everyone queued or on the
+    floor: bounded by the queue's cap. A turn paused by an interposed question is still theirs,
+    and its phone shows it paused, so a change of it is a change of their part too."""
     places = {
-        (entry.speaker.participant_id, entry.kind.value, False)
+        (entry.speaker.participant_id, entry.kind.value, "queued")
         for entry in segment.queue
         if entry.speaker.participant_id
     }
-    current = segment.current.entry if segment.current else None
-    if current is not None and current.speaker.participant_id:
-        places.add((current.speaker.participant_id, current.kind.value, True))
+    for turn, where in ((segment.current, "speaking"), (segment.paused, "paused")):
+        entry = turn.entry if turn is not None else None
+        if entry is not None and entry.speaker.participant_id:
+            places.add((entry.speaker.participant_id, entry.kind.value, where))
     return places

@@ -13,22 +13,45 @@ from tests.security.conftest import AppFactory, build_world, make_client
 __all__ = ["make_client"]  # the fixture, used by name
 
 
-def test_a_registered_name_joining_again_is_sent_to_the_desk(make_client: AppFactory) -> None:
-    world = build_world(make_client())  # Amina Diallo (ITUC) joined as the world's delegate
-    again = world.join("  amina   DIALLO ", organisation="ituc")
+def test_a_name_on_the_secretariats_list_joining_by_phone_is_sent_to_the_desk(
+    make_client: AppFactory,
+) -> None:
+    """Imported by the secretariat, never signed in on a phone: a join under that name and
+    organisation (any case, any spaces) would be a second person."""
+    world = build_world(make_client())
+    sheet = "Name,Organisation,Constituency\nMaria Hernández,Red de Migrantes,Academia\n"
+    imported = world.call(
+        "organiser",
+        "POST",
+        f"/events/{world.event['id']}/participants/import",
+        files={"file": ("list.csv", sheet.encode(), "text/csv")},
+    )
+    assert imported.status_code == 200, imported.text
+    again = world.join("  maria   HERNÁNDEZ ", organisation="red de migrantes")
     assert again.status_code == 409, again.text
     error = again.json()["error"]
     assert error["code"] == "already_registered"
     assert error["message"] == (
-        "Amina Diallo (ITUC) is registered already: if that is you, ask the secretariat's desk "
-        "for your own phone link or QR code; if it is someone else of that name, add what tells "
-        "you apart (a title, a second name) to yours"
+        "Maria Hernández (Red de Migrantes) is registered already: if that is you, ask the "
+        "secretariat's desk for your own phone link or QR code; if it is someone else of that "
+        "name, add what tells you apart (a title, a second name) to yours"
     )
     # another organisation is another person; the floor's staff may register anyone
-    assert world.join("Amina Diallo", organisation="UNHCR").status_code == 201
-    body = {"name": "Amina Diallo", "organisation": "ITUC", "constituency": "trade_union"}
+    assert world.join("Maria Hernández", organisation="UNHCR").status_code == 201
+    body = {
+        "name": "Maria Hernández",
+        "organisation": "Red de Migrantes",
+        "constituency": "academia",
+    }
     path = f"/events/{world.event['id']}/participants"
     assert world.call("organiser", "POST", path, json=body).status_code == 201
+
+
+def test_someone_who_joined_by_phone_may_join_again(make_client: AppFactory) -> None:
+    """A retry whose answer was lost, or a return after leaving: the phone's own join is never
+    held up by the registration it made before."""
+    world = build_world(make_client())  # Amina Diallo (ITUC) joined from her phone
+    assert world.join("Amina Diallo").status_code == 201
 
 
 def test_the_desk_gives_an_imported_panellist_her_phone(make_client: AppFactory) -> None:
@@ -73,8 +96,15 @@ def test_a_phone_link_is_for_someone_registered(make_client: AppFactory) -> None
     assert missing.status_code == 404
     assert "no participant 'nobody' is registered" in missing.json()["error"]["message"]
     delegate = world.delegate["participant"]["id"]
-    assert world.call("delegate", "POST", f"/participants/{delegate}/phone-link").status_code == 403
-    # removed: the links given before are refused with the rest of their keys
-    link = world.call("organiser", "POST", f"/participants/{delegate}/phone-link").json()
+    for role in ("delegate", "moderator"):  # a key for someone else: the secretariat's alone
+        path = f"/participants/{delegate}/phone-link"
+        assert world.call(role, "POST", path).status_code == 403
+    # a new link signs out every phone signed in as them before (a lost phone stops at once)
+    first = world.call("organiser", "POST", f"/participants/{delegate}/phone-link").json()
+    assert world.call("delegate", "GET", "/session").status_code == 401  # the joining phone
+    second = world.call("organiser", "POST", f"/participants/{delegate}/phone-link").json()
+    assert world.call("delegate", "GET", "/session", token=first["token"]).status_code == 401
+    assert world.call("delegate", "GET", "/session", token=second["token"]).status_code == 200
+    # removed: the link given last is refused with the rest of their keys
     assert world.call("organiser", "DELETE", f"/participants/{delegate}").status_code == 204
-    assert world.call("delegate", "GET", "/session", token=link["token"]).status_code == 401
+    assert world.call("delegate", "GET", "/session", token=second["token"]).status_code == 401

@@ -78,3 +78,30 @@ async def test_undoing_the_end_of_a_segment_tells_the_programme(sqlite_url: str)
     await engine.execute("ev", segment_id, c.Undo(), ORGANISER, "undo-end")
     programme = [frame for frame in frames if frame["type"] == "programme"]
     assert programme and programme[-1]["live_segment_id"] == segment_id
+
+
+def test_a_turn_paused_by_a_question_is_told_to_its_phone_when_the_segment_ends() -> None:
+    """A panellist queued directly (no request of hers) is paused by an interposed question and
+    the segment ends: her phone is sent her part again (her turn gone), not left on "paused"."""
+    from app.floor import apply
+    from app.floor import commands as c
+    from app.floor.model import TurnKind
+    from app.projections import _participants_touched
+    from tests.floor.kit import live_floor
+
+    floor = live_floor()
+    floor.send(c.AddSpeaker(participant_id="p1", kind=TurnKind.PANELLIST))
+    floor.send(c.CallNext())
+    before = floor.state
+    (interposed,) = floor.send(c.Interpose(participant_id="p3"))
+    segment = floor.segment_id
+    assert "p1" in _participants_touched(
+        interposed, before.segments[segment], floor.state.segments[segment]
+    )  # speaking → paused
+    state = floor.state
+    touched: set[str] = set()
+    for event in floor.send(c.EndSegment()):
+        after = apply(state, event)
+        touched |= _participants_touched(event, state.segments[segment], after.segments[segment])
+        state = after
+    assert "p1" in touched

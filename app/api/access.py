@@ -98,7 +98,7 @@ ROUTES: dict[str, frozenset[Cell]] = {
     # a duplicate registration taken out (refused while the day holds them): the secretariat's
     "DELETE /api/v1/participants/{participant_id}": ORGANISER_ONLY,
     # a registered participant's own phone link (an imported panellist signs in as themselves)
-    "POST /api/v1/participants/{participant_id}/phone-link": RUNS_FLOOR,
+    "POST /api/v1/participants/{participant_id}/phone-link": ORGANISER_ONLY,
     # the secretariat's spreadsheet (app/participants_io.py), all rows or none
     "POST /api/v1/events/{event_id}/participants/import": ORGANISER_ONLY,
     "POST /api/v1/events/{event_id}/access-links": ORGANISER_ONLY,

@@ -238,6 +238,18 @@ class Store:
             )
             return list(session.exec(query).all())
 
+    def ever_signed_in(self, participant_ids: Iterable[str]) -> set[str]:
+        """Which of these participants have ever had a token (joined from a phone, or been given
+        a phone link), revoked or not: the others were registered by the staff alone."""
+        ids = list(participant_ids)
+        if not ids:
+            return set()
+        with self._session() as session:
+            query = select(CredentialRow.participant_id).where(
+                col(CredentialRow.participant_id).in_(ids)
+            )
+            return {pid for pid in session.exec(query).all() if pid is not None}
+
     def revoked_among(self, credential_ids: Iterable[str]) -> list[str]:
         """Which of these credentials are revoked (several processes: a revocation whose notice
         may have been lost is found here)."""

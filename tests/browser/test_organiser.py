@@ -636,11 +636,18 @@ def test_the_desk_gives_a_registered_panellist_her_phone(
         "organisation": "Red de Migrantes",
         "constituency": "civil_society",
     }
-    maria = api.ok("POST", f"/events/{event['id']}/participants", json=body)["participant"]
     api.command(segment["id"], {"type": "add_speaker", "name": "Before her"})
-    api.command(
-        segment["id"], {"type": "add_speaker", "participant_id": maria["id"], "kind": "panellist"}
+    # the secretariat's list: Maria, a panellist of the discussion (queued by the import)
+    sheet = (
+        "Name,Organisation,Constituency,Panel\n"
+        "Maria Hernández,Red de Migrantes,Civil society,Discussion\n"
     )
+    imported = httpx.post(
+        f"{base}/api/v1/events/{event['id']}/participants/import",
+        headers={"Authorization": f"Bearer {ORGANISER_KEY}"},
+        files={"file": ("list.csv", sheet.encode(), "text/csv")},
+    )
+    assert imported.status_code == 200 and imported.json()["queued"] == 1, imported.text
     api.command(segment["id"], {"type": "call_next"})  # "Before her" speaks; Maria is next
     again = httpx.post(
         f"{base}/api/v1/events/{event['id']}/participants",

@@ -193,8 +193,9 @@ CALLS: dict[str, Callable[[World, str], Call]] = {
     "DELETE /api/v1/participants/{participant_id}": lambda w, r: Call(
         f"/participants/{_fresh_delegate(w)['participant']['id']}"
     ),
+    # someone of their own: a new link signs out the phones signed in as them before
     "POST /api/v1/participants/{participant_id}/phone-link": lambda w, r: Call(
-        f"/participants/{w.delegate['participant']['id']}/phone-link"
+        f"/participants/{_fresh_delegate(w)['participant']['id']}/phone-link"
     ),
     "GET /api/v1/events/{event_id}/screens": lambda w, r: Call(f"/events/{w.event['id']}/screens"),
     "POST /api/v1/events/{event_id}/screens/{screen_id}/identify": _identify_call,
