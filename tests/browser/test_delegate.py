@@ -568,6 +568,42 @@ def test_a_wrong_join_code_says_the_link_does_not_work(
         page.context.close()
 
 
+def test_joining_under_a_registered_name_sends_them_to_the_desk(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """Someone on the secretariat's list (imported, never given a phone) is not registered again
+    from a phone (`409 already_registered`): the phone says why and what to do, in their
+    language."""
+    event = faces["event"]
+    sheet = "Name,Organisation,Constituency\nMaria Hernández,Red de Migrantes,Academia\n"
+    files = {"file": ("list.csv", sheet.encode(), "text/csv")}
+    faces["api"].ok("POST", f"/events/{event['id']}/participants/import", files=files)
+
+    phone.get_by_label("Your name").fill("maria hernández ")  # compared without case or spaces
+    phone.get_by_label("Organisation (optional)").fill("Red de Migrantes")
+    phone.get_by_label("Stakeholder constituency").select_option("academia")
+    phone.get_by_role("button", name="Join", exact=True).click()
+    error = phone.locator("#join-error")
+    expect(error).to_have_text(
+        "Someone of this name and organisation is registered already. If that is you, ask the "
+        "secretariat\u2019s desk for your own phone link or QR code. If it is someone else of that "
+        "name, add what tells you apart (a title, a second name) to your name and join again."
+    )
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    expect(phone.locator("#view-floor")).to_be_hidden()
+
+    phone.get_by_label("Language", exact=True).select_option("es")
+    phone.get_by_role("button", name="Unirse", exact=True).click()
+    expect(error).to_contain_text(
+        "Ya hay alguien inscrito con este nombre y esta organización. Si es usted, pida en el "
+        "mostrador de la secretaría su propio enlace"
+    )
+    # someone else of that name tells themselves apart, and joins
+    phone.get_by_label("Su nombre").fill("Maria José Hernández")
+    phone.get_by_role("button", name="Unirse", exact=True).click()
+    expect(phone.locator("#identity")).to_contain_text("Maria José Hernández")
+
+
 def test_reconnecting_is_shown_while_the_server_is_away(phone: Page, faces: dict[str, Any]) -> None:
     api: Api = faces["api"]
     segment_id = opening(faces)

@@ -180,6 +180,19 @@ export class ServerClock {
   }
 }
 
+/**
+ * Where the meeting goes on after the break `segmentId`: the first segment after it in the
+ * programme (as the server sent it, in its order) that is still to come and is no break itself;
+ * null when the programme names none. For what a face shows (a break's "resumes at", whom a
+ * phone will ask the floor in), never to decide what may be asked.
+ */
+export function segmentAfterBreak(programme, segmentId) {
+  const list = programme || [];
+  const index = list.findIndex((segment) => segment.id === segmentId);
+  if (index < 0) return null;
+  return list.slice(index + 1).find((segment) => segment.status !== "ended" && segment.kind !== "break") || null;
+}
+
 /** Milliseconds left on a timer view at server time `now` (negative in overtime), or null. */
 export function remainingMs(timer, now) {
   if (!timer) return null;

@@ -7,14 +7,17 @@
 // the interpreters. Its language: ?lang= in its link, else the event's (i18n.js pickRoomLanguage);
 // times, the clock and the join link read left to right on an Arabic screen too, names and titles
 // in their own direction. What is long shrinks to fit the screen (fitInside), never off it.
+// During a break (a segment of kind "break", nobody speaking), the break takes the speaker's
+// place: its title, large, and when the meeting resumes (the next segment's scheduled start, from
+// the programme); the join code stays, to join (not to ask for the floor: nobody asks in a break).
 import { actAs } from "./client.js";
 import { eventIdFromPath, startRoomScreen } from "./room.js";
-import { fill, h, setText } from "./dom.js";
+import { fill, h, setText, timeOfDay } from "./dom.js";
 import { GCM_OBJECTIVES } from "./gcm.js";
 import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
 import { apply, constituencyLabel, contributionKindLabel, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
 // the speaker, the next speakers, the notice and the times, drawn as the public live page draws them
-import { fitInside, noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js";
+import { breakOf, clockLocale, fitInside, lengthClass, noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js";
 
 const $ = (id) => document.getElementById(id);
 actAs("display");
@@ -133,7 +136,9 @@ function render(connection) {
   renderReflection(connection);
   document.body.dataset.speaker = state && state.current ? "on" : "none";
   setText($("event-title"), [event.title, event.room].filter(Boolean).join(" · "));
-  renderJoin(event);
+  const pause = document.body.classList.contains("reflecting") ? null : breakOf(state, connection.programme);
+  renderBreak(pause, event);
+  renderJoin(event, pause);
   if (!state) {
     setText($("segment-title"), event.title || "Floorkeeper");
     tick(connection); // the time of day, once the event's zone is known
@@ -145,7 +150,8 @@ function render(connection) {
   const next = state.queue.slice(0, 3);
   const notice = noticeOf(state);
   setText($("notice"), notice);
-  const layout = JSON.stringify([current, state.paused, next, notice, currentLanguage(), document.body.className]);
+  $("next-box").hidden = Boolean(pause) && next.length === 0; // nobody's next in a break
+  const layout = JSON.stringify([current, state.paused, next, notice, currentLanguage(), document.body.className, pause]);
   if (layout !== shownLayout) {
     shownLayout = layout;
     renderSpeaker(current, state.paused);
@@ -155,9 +161,42 @@ function render(connection) {
   } else tick(connection);
 }
 
+/** A break in the speaker's place (or not): its title, large, and when the meeting resumes, in the
+ * event's zone (left out when the programme does not say, or the zone is not known yet). */
+function renderBreak(pause, event) {
+  document.body.dataset.break = pause ? "on" : "off";
+  $("break").hidden = !pause;
+  $("now").hidden = Boolean(pause);
+  if (!pause) return;
+  const title = $("break-title");
+  setText(title, pause.title);
+  title.dataset.length = lengthClass(pause.title);
+  const time = timeOfDay(pause.resumesAt, event.timezone, clockLocale());
+  const resumes = $("break-resumes");
+  const shown = JSON.stringify([time, currentLanguage()]);
+  if (resumes.dataset.shown !== shown) {
+    resumes.dataset.shown = shown;
+    // the time reads left to right on an Arabic screen too, in its own island
+    fill(
+      resumes,
+      time
+        ? t("display.resumes_at")
+            .split(/(\{time\})/)
+            .map((part) => (part === "{time}" ? h("span", { class: "break-time", dir: "ltr" }, time) : part))
+            .filter(Boolean)
+        : [],
+    );
+  }
+}
+
 /** How to join, once the server has said the join code: until then nothing (no empty link, no
- * broken image); the QR code shows once its image has come, and not if it could not. */
-function renderJoin(event) {
+ * broken image); the QR code shows once its image has come, and not if it could not. In a break
+ * it invites to join only: nobody asks for the floor then. */
+function renderJoin(event, pause) {
+  const label = $("join-label");
+  const key = pause ? "display.scan_to_join_only" : "display.scan_to_join";
+  if (label.dataset.i18n !== key) label.dataset.i18n = key; // a new language keeps the right words
+  setText(label, t(key));
   $("join").hidden = !event.join_code;
   if (event.join_code && event.join_code !== shownJoinCode) {
     // a new code (the organiser rotated it) means a new link and a new QR code

@@ -3,7 +3,7 @@
 // notice under the speaker, the speaker's time and the time of day. Both pages have the same
 // elements (#speaker-name, #speaker-org, #speaker-meta, #speaker-paused, #next, #notice,
 // #remaining, #time-of-day); each draws the view the server sent it and works no rule out.
-import { formatClock, phaseOf, remainingMs } from "./client.js";
+import { formatClock, phaseOf, remainingMs, segmentAfterBreak } from "./client.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
 import { constituencyLabel, currentLanguage, floorLanguageName, floorLanguageTag, kindLabel, t } from "./i18n.js";
 
@@ -63,6 +63,18 @@ export function fitInside(box, node, steps = 5) {
     if (fits()) return step;
   }
   return steps - 1;
+}
+
+/**
+ * The break this screen shows instead of a speaker, or null: while the followed segment is a
+ * break (its `kind`) that has not ended and nobody has the floor, `{title, resumesAt}`: the
+ * scheduled start of the segment after it in the programme (null when the programme does not say).
+ */
+export function breakOf(state, programme) {
+  const segment = state && state.segment;
+  if (!segment || segment.kind !== "break" || segment.status === "ended" || state.current) return null;
+  const after = segmentAfterBreak(programme, segment.id);
+  return { title: segment.title, resumesAt: after ? (after.scheduled_start_at ?? null) : null };
 }
 
 /** Under the speaker: the segment has ended, the floor opens shortly, the list is closed. */

@@ -58,8 +58,10 @@ export function turnOf(connection, entryId) {
 /** A request's phase as the phone shows it: its status; for one speaking, "paused" while an
  * interposed question or answer has the floor (the server's `paused` is its turn); for one on
  * the list, "next" when first in the queue, or "ended_waiting" once the segment ended before
- * its turn. */
+ * its turn; "carried" for one removed because the moderator carried it on to another segment
+ * (`carried_to`: the place goes on there, under the same request). */
 export function phaseFor(connection, request) {
+  if (request.status === "removed" && request.carried_to) return "carried";
   if (request.status === "speaking") {
     const paused = connection.state && connection.state.paused;
     return paused && paused.id === request.entry_id ? "paused" : "speaking";

@@ -4,6 +4,8 @@
 // (see delegate.js: a phone that came in by this very link goes on with its session without
 // looking the code up).
 
+import { forgetCarried } from "./carried.js";
+
 const REMEMBERED = "floorkeeper.delegate";
 
 /** Remember who holds this phone and the join code of the link they came in by. */
@@ -39,7 +41,9 @@ export function mayHaveSession() {
   }
 }
 
+/** Forget the delegate, and the places this phone kept in mind for them (carried.js). */
 export function forget() {
+  forgetCarried();
   try {
     localStorage.removeItem(REMEMBERED);
   } catch {

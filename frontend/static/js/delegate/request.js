@@ -4,11 +4,11 @@
 // A refusal is shown in the delegate's language and not sent again while nothing has changed.
 
 import { newId } from "../client.js";
-import { setText } from "../dom.js";
+import { fill, setText } from "../dom.js";
 import { REQUESTABLE_KINDS, t } from "../i18n.js";
 import { ACTIVE, myRequests, segmentOf } from "./mine.js";
 import { Stopped, retryAfterMs, sendUntilAnswered, viaSocket } from "./send.js";
-import { reasonText, showError, waitingText } from "./text.js";
+import { breakNodes, reasonText, showError, waitingText } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -47,10 +47,16 @@ export function createRequestForm(ctx) {
     const { kinds, reasons } = offerOf(ctx.connection);
     const first = REQUESTABLE_KINDS.map((kind) => reasons[kind]).find(Boolean);
 
-    // nothing on offer: say why (the first kind's reason), unless the server gave none
+    // nothing on offer: say why (the first kind's reason), unless the server gave none; a break
+    // says until when, naming the segment after it as the programme does
     closed.hidden = kinds.length > 0 || !first;
+    closed.dataset.reason = closed.hidden ? "" : first.code;
     if (closed.hidden) closed.textContent = "";
-    else setText(closed, reasonText(first.code));
+    else if (first.code === "segment_is_break") {
+      const nodes = breakNodes(ctx.connection);
+      const text = nodes.map((part) => (typeof part === "string" ? part : part.textContent)).join("");
+      if (closed.textContent !== text) fill(closed, nodes);
+    } else setText(closed, reasonText(first.code));
     section.hidden = kinds.length === 0;
     if (!kinds.length) return;
 

@@ -1,12 +1,14 @@
 // The delegate's own requests as cards: sent, on the list (and at which place), next, speaking
 // (with their clock), paused for an interposed question (with their own clock, stopped), and how
 // it ended; and their turns no request stands for (a panel queued directly, a question given to
-// them), the same way. Rebuilt only when what they show changes, so a screen
+// them), the same way; and a place carried on to another segment (carried.js), named, until the
+// phone sees it there. Rebuilt only when what they show changes, so a screen
 // reader hears a change once; "next" and "speaking" also vibrate the phone once.
 
 import { newId } from "../client.js";
-import { fill, h } from "../dom.js";
+import { fill, h, timeOfDay } from "../dom.js";
 import { currentLanguage, kindLabel, t } from "../i18n.js";
+import { carriedPlaces } from "./carried.js";
 import { ACTIVE, myRequests, myTurns, phaseFor, placeOf, segmentOf } from "./mine.js";
 import { Stopped, sendUntilAnswered, viaSocket } from "./send.js";
 import { showError, tNodes, waitingText } from "./text.js";
@@ -21,11 +23,22 @@ export function createStatus(ctx) {
   let announced = null; // the request we last vibrated for
   let armed = { id: null, until: 0 }; // a first tap on Withdraw: which request, until when
 
-  /** The requests worth a card: the open ones, or else the last one that ended; and the turns
-   * no request stands for (queued, on the floor, or paused by an interposed question). */
+  /** The requests worth a card: the open ones, or else the last one that ended; the turns no
+   * request stands for (queued, on the floor, or paused by an interposed question); and the
+   * places carried on to a segment this phone does not follow now. */
   function cardRequests() {
     const mine = myRequests(ctx.connection);
-    const active = [...mine.filter((request) => ACTIVE.has(request.status)), ...myTurns(ctx.connection)];
+    const kept = carriedPlaces(ctx.connection, ctx.participant?.id).map((place) => ({
+      id: `carried:${place.id}`,
+      kind: place.kind,
+      status: "removed",
+      carried_to: place.to,
+      note: place.note,
+      reason: "",
+    }));
+    // a place carried on is still a place: shown as the open ones are
+    const open = mine.filter((request) => ACTIVE.has(request.status) || (request.status === "removed" && request.carried_to));
+    const active = [...open, ...myTurns(ctx.connection), ...kept];
     if (active.length) return active;
     return mine.length ? [mine[mine.length - 1]] : [];
   }
@@ -41,6 +54,7 @@ export function createStatus(ctx) {
         let detail = null;
         if (phase === "queued") detail = [placeOf(connection, r), queueLength];
         else if (phase === "paused") detail = connection.state.current?.kind; // a question, or its answer
+        else if (phase === "carried") detail = carriedTo(r); // its title and time, as the programme says
         return [r.id, phase, detail, r.reason, r.note];
       }),
     ]);
@@ -88,6 +102,12 @@ export function createStatus(ctx) {
 
   function noteLine(request) {
     return request.note ? h("p", { class: "status-note" }, tNodes("status.note", { note: request.note })) : null;
+  }
+
+  /** The segment a carried place goes on in, from the programme: [title, start] (null if unnamed). */
+  function carriedTo(request) {
+    const target = (ctx.connection.programme || []).find((segment) => segment.id === request.carried_to);
+    return target ? [target.title, target.scheduled_start_at ?? null] : null;
   }
 
   function card(request, queueLength) {
@@ -162,6 +182,23 @@ export function createStatus(ctx) {
           h("p", {}, t("status.paused_body")),
           label,
           clock,
+        );
+      }
+      case "carried": {
+        // carried on by the moderator: not taken off the list, the place goes on over there
+        const [title, start] = carriedTo(request) || [null, null];
+        const time = timeOfDay(start, ctx.connection.event?.timezone, currentLanguage());
+        return h(
+          "article",
+          { class: "status-card status-queued", role: "status", dataset: { phase } },
+          kind,
+          h("p", { class: "status-title" }, t("status.carried_title")),
+          h(
+            "p",
+            {},
+            title ? tNodes(time ? "status.carried_at" : "status.carried", { title, time }) : t("status.carried_next"),
+          ),
+          noteLine(request),
         );
       }
       case "spoken":

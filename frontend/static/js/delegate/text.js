@@ -1,8 +1,9 @@
 // Words the phone shows around the server's text: server text in its own bidi island, translated
 // sentences with isolated placeholders, and the server's refusals in the delegate's language.
 
-import { fill, h } from "../dom.js";
-import { t } from "../i18n.js";
+import { segmentAfterBreak } from "../client.js";
+import { fill, h, timeOfDay } from "../dom.js";
+import { currentLanguage, t } from "../i18n.js";
 
 /** The error codes with a sentence of their own (i18n.js "error.<code>"). */
 const TRANSLATED_ERRORS = new Set([
@@ -21,6 +22,8 @@ const TRANSLATED_ERRORS = new Set([
   "not_found",
   "invalid_request",
   "already_curated",
+  "segment_is_break",
+  "already_registered",
 ]);
 
 /** Server text in its own bidi island: an English name stays readable on an Arabic page. */
@@ -57,6 +60,20 @@ export function errorText(error) {
   return errorNodes(error)
     .map((part) => (typeof part === "string" ? part : part.textContent))
     .join("");
+}
+
+/**
+ * Why nothing can be asked in a break, and until when: the segment after it in the programme and
+ * its start in the event's zone when the programme says them (the server's `segment_is_break`).
+ */
+export function breakNodes(connection) {
+  const segment = connection?.state?.segment;
+  const after = segment ? segmentAfterBreak(connection.programme, segment.id) : null;
+  if (!after) return [t("error.segment_is_break")];
+  const time = timeOfDay(after.scheduled_start_at, connection.event?.timezone, currentLanguage());
+  return time
+    ? tNodes("request.break_until_at", { title: after.title, time })
+    : tNodes("request.break_until", { title: after.title });
 }
 
 /** The translated sentence for a refusal code (the server's can_request), or null. */

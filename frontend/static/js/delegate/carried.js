@@ -1,0 +1,70 @@
+// A place the moderator carried to another segment, kept in mind on this phone. When a segment
+// ends, the moderator may carry its waiting speakers on (`carry_queue`): the request there becomes
+// `removed` with `carried_to`, and the same request lives on in that segment. The phone follows one
+// segment (the live one, else the next): once another is live (the lunch break) it no longer sees
+// the ended segment, nor the carried one until that one is live. So it remembers what it saw,
+// to say where the place goes on, until it follows that segment and sees the request there itself
+// (or the segment has ended, or left the programme). Display memory only: the server decides.
+
+import { segmentOf } from "./mine.js";
+
+const KEPT = "floorkeeper.carried";
+
+function read() {
+  try {
+    return JSON.parse(localStorage.getItem(KEPT) || "null");
+  } catch {
+    return null;
+  }
+}
+
+function write(participantId, places) {
+  try {
+    if (places.length) localStorage.setItem(KEPT, JSON.stringify({ participant: participantId, places }));
+    else localStorage.removeItem(KEPT);
+  } catch {
+    // not kept across a reload: still shown while the page is open
+  }
+}
+
+let held = null; // {participant, places}: what storage holds, or would if it could
+
+/** Forget every kept place (the delegate leaves this phone, or is signed out). */
+export function forgetCarried() {
+  held = null;
+  try {
+    localStorage.removeItem(KEPT);
+  } catch {
+    // nothing kept
+  }
+}
+
+/**
+ * The delegate's places carried to a segment this phone does not follow now: learnt from their
+ * requests in the followed segment (`removed`, `carried_to`), kept until the phone follows that
+ * segment (its own cards take over), or it has ended or is no longer in the programme. Each is
+ * `{id, kind, note, to}`; one the followed segment still lists itself (its `mine`) is left out.
+ */
+export function carriedPlaces(connection, participantId) {
+  const segment = segmentOf(connection);
+  if (!segment || !participantId) return [];
+  if (!held) held = read();
+  let places = held && held.participant === participantId ? [...held.places] : [];
+  const mine = connection.mine || [];
+  for (const request of mine) {
+    if (request.status !== "removed" || !request.carried_to) continue;
+    if (places.some((place) => place.id === request.id)) continue;
+    places.push({ id: request.id, kind: request.kind, note: request.note || "", to: request.carried_to });
+  }
+  const programme = connection.programme || [];
+  places = places.filter((place) => {
+    if (place.to === segment.id) return false; // followed now: the server's cards say it
+    if (!programme.length) return true; // nothing to check against yet
+    const target = programme.find((item) => item.id === place.to);
+    return Boolean(target) && target.status !== "ended";
+  });
+  const before = JSON.stringify(held);
+  held = { participant: participantId, places };
+  if (JSON.stringify(held) !== before) write(participantId, places);
+  return places.filter((place) => !mine.some((request) => request.id === place.id));
+}

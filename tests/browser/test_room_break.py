@@ -1,0 +1,110 @@
+"""The room display during the lunch break (probe finding 7): not "Now speaking … The floor will
+open shortly" under an invitation to "scan to request the floor", but the break's title, large,
+and when the meeting resumes (the next segment's scheduled start, in the event's zone); the join
+code stays, to join. Back to the speakers once the next segment starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+
+def _opened(browser: Browser, url: str, width: int, height: int) -> Page:
+    """A screen of this size in its own browser context, in another zone than the event's."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        bypass_csp=True,
+        timezone_id="Europe/Paris",
+    )
+    page = context.new_page()
+    page.goto(url)
+    return page
+
+
+def _with_lang(url: str, language: str) -> str:
+    return url.replace("#key=", f"?lang={language}#key=")
+
+
+def _on_screen(page: Page, selector: str) -> None:
+    """The node is drawn whole inside the screen (nothing cut by its edge)."""
+    box, size = page.locator(selector).bounding_box(), page.viewport_size
+    assert box is not None and size is not None
+    assert box["x"] >= 0 and box["y"] >= 0, box
+    assert box["x"] + box["width"] <= size["width"] + 1, box
+    assert box["y"] + box["height"] <= size["height"] + 1, box
+
+
+@pytest.mark.parametrize(
+    ("language", "size", "words"),
+    [
+        ("en", (1920, 1080), ("Break", "Resumes at 15:00", "Scan to join")),
+        ("en", (1280, 720), ("Break", "Resumes at 15:00", "Scan to join")),
+        ("ar", (1920, 1080), ("استراحة", "تُستأنف الساعة 15:00", "امسح الرمز للانضمام")),
+        ("fr", (1280, 720), ("Pause", "Reprise à 15:00", "Scannez pour rejoindre l\u2019audition")),
+    ],
+)
+def test_the_display_shows_the_break_and_when_it_resumes(
+    browser: Browser,
+    faces: dict[str, Any],
+    tmp_path: Path,
+    language: str,
+    size: tuple[int, int],
+    words: tuple[str, str, str],
+) -> None:
+    api = faces["api"]
+    segments = faces["event"]["segments"]
+    lunch, after = str(segments[2]["id"]), str(segments[3]["id"])
+    assert segments[2]["kind"] == "break"
+    api.command(lunch, {"type": "start_segment"}).raise_for_status()
+    display = _opened(browser, _with_lang(faces["display"], language), *size)
+    label, resumes, join = words
+
+    pause = display.locator("#break")
+    expect(pause).to_be_visible()
+    expect(display.locator("#break-label")).to_have_text(label)
+    expect(display.locator("#break-title")).to_have_text("Lunch Break")
+    expect(display.locator("#break-resumes")).to_have_text(resumes)  # New York's 15:00
+    # no speaker's place, no "floor opens shortly", no invitation to ask for the floor
+    expect(display.locator("#now")).to_be_hidden()
+    expect(display.locator("#notice")).to_be_hidden()
+    expect(display.locator("#join-label")).to_have_text(join)
+    expect(display.locator("#qr")).to_be_visible()
+    expect(display.locator("#next-box")).to_be_hidden()  # nobody is next in a break
+    _on_screen(display, "#break-title")
+    _on_screen(display, "#break-resumes")
+    _on_screen(display, "#join")
+    if language == "en":
+        text = display.locator("body").inner_text()
+        assert "request the floor" not in text.lower() and "Now speaking" not in text
+    display.screenshot(path=str(tmp_path / f"display-break-{language}-{size[0]}.png"))
+
+    # the break ends and the discussion after it starts: the speakers, and the invitation, are back
+    api.command(lunch, {"type": "end_segment"}).raise_for_status()
+    api.command(after, {"type": "start_segment"}).raise_for_status()
+    expect(pause).to_be_hidden()
+    expect(display.locator("#now")).to_be_visible()
+    expect(display.locator("#next-box")).to_be_visible()
+    if language == "en":
+        expect(display.locator("#join-label")).to_have_text("Scan to request the floor")
+        expect(display.locator("#now-label")).to_have_text("Now speaking")
+    display.context.close()
+
+
+def test_a_break_with_nothing_after_it_says_no_time(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """A break the programme names no segment after (the day's last): its title, no time made up."""
+    api = faces["api"]
+    event_id = faces["event"]["id"]
+    body = {"command_id": "late", "title": "Reception", "kind": "break", "position": 99}
+    created = api.ok("POST", f"/events/{event_id}/segments", json=body)
+    segment_id = str(created["id"])
+    api.command(segment_id, {"type": "start_segment"}).raise_for_status()
+    display = _opened(browser, faces["display"], 1280, 720)
+    expect(display.locator("#break-title")).to_have_text("Reception")
+    expect(display.locator("#break-resumes")).to_be_hidden()
+    expect(display.locator("#join-label")).to_have_text("Scan to join")
+    display.context.close()
