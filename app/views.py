@@ -334,7 +334,7 @@ _WHO = ("id", "name", "organisation", "constituency", "language", "attendance")
 #: dict; a dict keeps its keys, each value cut to its own shape (None: as it is); a list shapes
 #: each item of a list.
 LIVE_SHAPE: dict[str, Any] = {
-    "segment": ("title", "status"),
+    "segment": ("title", "status", "kind"),  # a break ("break") is shown as one
     "settings": ("list_open", "warning_ms", "danger_ms"),
     "current": {
         **dict.fromkeys((*_WHO, "kind")),

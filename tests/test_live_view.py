@@ -66,7 +66,11 @@ def test_the_live_view_is_within_the_display_s(busy: Floor) -> None:
 def test_the_live_view_holds_what_the_display_renders_and_nothing_else(busy: Floor) -> None:
     live = busy.view(Audience.LIVE)
     assert set(live) == set(LIVE_SHAPE) == {"segment", "settings", "current", "paused", "queue"}
-    assert live["segment"] == {"title": "Thematic discussion I", "status": "live"}
+    assert live["segment"] == {
+        "title": "Thematic discussion I",
+        "status": "live",
+        "kind": "discussion",
+    }
     assert live["settings"] == {"list_open": True, "warning_ms": 30_000, "danger_ms": 10_000}
     current = busy.seg.current
     assert current is not None

@@ -112,6 +112,19 @@ def test_the_live_page_follows_a_turn_as_the_display_shows_it(
     expect(display.locator("#speaker-name")).to_have_text("Panellist 2")
     _same_text(display, live)
 
+    # the lunch break: the page says it is a break, as the display does, not that the floor
+    # will open shortly
+    lunch = faces["event"]["segments"][2]
+    assert lunch["kind"] == "break"
+    api.command(lunch["id"], {"type": "start_segment"}).raise_for_status()
+    expect(live.locator("#segment-title")).to_have_text(lunch["title"])
+    expect(live.locator("#notice")).to_have_text("Break")
+    expect(live.locator("body")).not_to_contain_text("The floor will open shortly")
+    expect(live.locator("#now-label")).to_be_hidden()  # no empty "Now speaking"
+    expect(display.locator("#break")).to_be_visible()
+    shown_live = set(live.evaluate(VISIBLE_TEXT)) - {"Live"}
+    assert {"Break", lunch["title"]} <= shown_live <= set(display.evaluate(VISIBLE_TEXT))
+
 
 def _same_text(display: Page, live: Page) -> None:
     """Every text the live page shows, but its own fixed labels, is on the display too; and what

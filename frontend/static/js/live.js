@@ -12,7 +12,7 @@
 import { FloorConnection, msToNextSecond, tickOnTheSecond } from "./client.js";
 import { setText } from "./dom.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
-import { noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js";
+import { breakOf, noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js";
 
 const $ = (id) => document.getElementById(id);
 /** How long an unpublished page waits before it asks again (and up to a fifth more, at random). */
@@ -56,7 +56,12 @@ function render(connection) {
   }
   setText($("segment-title"), state.segment.title);
   document.title = `${state.segment.title} — ${t("live.badge")}`;
-  setText($("notice"), noticeOf(state));
+  // a break says so, as the display does, not that the floor opens shortly, and shows no empty
+  // "Now speaking" or "Next speakers" (the page has no programme: no resume time)
+  const pause = breakOf(state, []);
+  setText($("notice"), pause ? t("display.break_label") : noticeOf(state));
+  $("now-label").hidden = Boolean(pause);
+  $("next-box").hidden = Boolean(pause) && !(state.queue || []).length;
   const layout = JSON.stringify([state.current, state.paused, state.queue, currentLanguage()]);
   if (layout !== shownLayout) {
     shownLayout = layout;
