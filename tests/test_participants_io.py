@@ -136,6 +136,9 @@ def test_a_csv_with_a_bad_row_imports_nothing_then_fixed_imports_all(
         ("Speaker 2", "panellist"),
         ("Speaker 3", "panellist"),
     ]
+    # the console did not queue them: its Undo does not take them out
+    undo = world.state()["state"]["undo"]
+    assert (undo["label"], undo["available"]) == ("adding Speaker 3", False)
     # the list keeps the spreadsheet's order
     names = [p["name"] for p in people[len(before) :]]
     assert names == [f"Speaker {n}" for n in range(2, 42)]

@@ -388,6 +388,9 @@ def _add_speaker(segment: SegmentState, cmd: c.AddSpeaker, ctx: Context) -> list
     )
     index = insertion_index(segment.queue, cmd.kind, cmd.position)
     mark = _mark("add_speaker", f"adding {speaker.name}", speaker.name)
+    if ctx.actor.via == "import":  # the console did not queue them: it does not take them out
+        blocked = "the secretariat's import queued them: take them out of the queue instead"
+        mark = mark.model_copy(update={"blocked": blocked})
     return [e.EntryAdded(segment_id=segment.id, entry=entry, index=index, undo=mark)]
 
 

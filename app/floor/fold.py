@@ -420,6 +420,7 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
             paused=before.paused,
             notes=before.notes,
             subject=mark.subject,
+            blocked=mark.blocked,
         )
         return _push_undo(segment, entry)
     inverse = _legacy_inverse(before, event)

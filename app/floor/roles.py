@@ -27,6 +27,9 @@ class Actor:
     #: the access link or delegate token this actor was resolved from (None: the organiser key),
     #: so that a revocation or an expiry reaches the sockets and commands it opened
     credential_id: str | None = None
+    #: what the command came through when no one pressed it at a face: "import" (the
+    #: secretariat's spreadsheet queueing its panellists); "" otherwise
+    via: str = ""
 
     @property
     def runs_the_floor(self) -> bool:

@@ -297,6 +297,31 @@ def test_undo_refuses_to_give_a_participant_a_second_place(floor: Floor) -> None
     assert _names(floor) == (None, ["Amina Diallo"])
 
 
+def test_a_panellist_the_import_queued_is_not_taken_back_by_the_console(floor: Floor) -> None:
+    """The secretariat's import queued the panel before the moderator did anything: the console
+    shows its Undo unavailable, saying why, so a stray U at the day's start takes no one out;
+    what the moderator does after it is undone as usual."""
+    from dataclasses import replace
+
+    from tests.floor.kit import ORGANISER
+
+    floor.send(
+        c.AddSpeaker(participant_id="p1", kind=TurnKind.PANELLIST), replace(ORGANISER, via="import")
+    )
+    assert floor.view()["undo"] == {
+        "label": "adding Amina Diallo",
+        "command": "add_speaker",
+        "subject": "Amina Diallo",
+        "available": False,
+        "refusal": "the secretariat's import queued them: take them out of the queue instead",
+    }
+    error = floor.refuse(c.Undo(), "cannot_undo")
+    assert "take them out of the queue instead" in error.message
+    floor.add("Guest")
+    floor.send(c.Undo())  # the moderator's own add is taken back
+    assert [entry.speaker.name for entry in floor.seg.queue] == ["Amina Diallo"]
+
+
 @pytest.mark.parametrize("taken_out", ["declined", "removed from the queue"])
 def test_undo_gives_no_place_back_to_someone_removed_from_the_registry(
     floor: Floor, taken_out: str

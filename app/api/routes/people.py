@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import io
 import secrets
@@ -174,12 +175,13 @@ async def _queue_panellists(
     each, decided in that order, written together); the ones refused and why."""
     batch = secrets.token_hex(4)
     rows = [row for row in report.rows if row.panel is not None and row.row in made]
+    importer = dataclasses.replace(actor, via="import")  # the console's Undo leaves these be
 
     async def queue(index: int, row: sheet.CheckedRow) -> None:
         assert row.panel is not None
         command = c.AddSpeaker(participant_id=made[row.row].id, kind=TurnKind.PANELLIST)
         command_id = f"import-{batch}-{index}"
-        await svc.engine.execute(hearing.event.id, row.panel.id, command, actor, command_id)
+        await svc.engine.execute(hearing.event.id, row.panel.id, command, importer, command_id)
 
     answers = await asyncio.gather(
         *(queue(i, row) for i, row in enumerate(rows)), return_exceptions=True
