@@ -471,6 +471,17 @@ class Hub:
                 return subscriber
         return None
 
+    def to_participants_elsewhere(
+        self, event_id: str, segment_id: str, frames: dict[str, Encoded]
+    ) -> None:
+        """Send each delegate's frame (``mine`` of ``segment_id``) to their sockets on the meeting
+        day that follow another segment: a place carried on from an ended segment while their
+        phone already follows the next live one (the lunch break) reaches it too."""
+        for subscriber in self._by_event.get(event_id, ()):
+            participant_id = subscriber.participant_id
+            if participant_id in frames and subscriber.segment_id != segment_id:
+                subscriber.push(frames[participant_id])
+
     def to_event(self, event_id: str, frame: Encoded) -> None:
         """Send a frame about the meeting day (its programme) to each of its sockets but the
         public live page's, which is told of its segment only."""

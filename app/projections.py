@@ -262,6 +262,7 @@ class Projections:
         """Publish; the number of sockets the segments' updates reached."""
         sockets = 0
         touched: dict[str, set[str]] = {}  # segment id → delegates whose own requests changed
+        carried: set[str] = set()  # ended segments whose waiting speakers were carried on
         programme_changed = False
         previous = before
         for event, state in zip(events, states, strict=True):
@@ -278,6 +279,8 @@ class Projections:
                 programme_changed = True
             if old is not None:
                 touched.setdefault(segment_id, set()).update(_participants_touched(event, old, new))
+            if event.type == "queue_carried":
+                carried.add(segment_id)
         for segment_id, participants in touched.items():
             old = before.segments.get(segment_id)
             if old is None:
@@ -304,6 +307,9 @@ class Projections:
             }
             sockets += len(self.hub.subscribers(segment_id))
             self.hub.publish(segment_id, old.version, new.version, frames, mine)
+            if mine and segment_id in carried:
+                # their phones may follow the next live segment already (the lunch break)
+                self.hub.to_participants_elsewhere(hearing.event.id, segment_id, mine)
         if programme_changed:
             self.hub.to_event(hearing.event.id, encode(self.programme_message(hearing)))
             live = hearing.state.live_segment_id

@@ -171,3 +171,27 @@ def test_a_carried_place_goes_on_through_the_break_until_the_phone_sees_it(
     phone.reload()
     expect(card).to_have_attribute("data-phase", "queued")
     expect(status(phone)).not_to_contain_text("Your place goes on")
+
+
+def test_a_place_carried_after_the_break_began_reaches_the_phone(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """The usual order at the console: the lunch break is made live (the discussion ends with
+    people waiting), then the waiting speakers are carried on. The phone already follows the
+    break; the server tells it of its carried place all the same."""
+    api: Api = faces["api"]
+    segments = _segments(faces)
+    start(api, segments["th1"])
+    join(phone)
+    request_floor(phone, note="On labour pathways")
+    expect(status(phone)).to_contain_text("Request sent")
+    start(api, segments["lunch"])  # the discussion ends, Amina's request still pending
+    expect(phone.locator("#segment-title")).to_have_text("Lunch Break")
+    command(api, segments["th1"], type="carry_queue", to_segment_id=segments["th2"])
+    card = status(phone).locator("article")
+    expect(card).to_have_attribute("data-phase", "carried")
+    expect(card).to_contain_text(f"Your place goes on in “{AFTER_LUNCH}")
+    phone.reload()  # kept in mind through a reload during the break
+    expect(status(phone).locator("article")).to_contain_text(
+        f"Your place goes on in “{AFTER_LUNCH}"
+    )

@@ -304,6 +304,7 @@ export class FloorConnection extends EventTarget {
     this.programme = [];
     this.liveSegmentId = null;
     this.mine = [];
+    this.mineElsewhere = {}; // segment id → this delegate's requests there, told while following another
     this.turns = []; // delegates: their turns no request stands for (queued or given directly)
     this.canRequest = null; // delegates: per kind, what refuses it to them in particular (or null)
     this.outcome = null; // the outcome as this audience sees it: {event_id, version, contributions, ...}
@@ -416,6 +417,11 @@ export class FloorConnection extends EventTarget {
           this.mine = frame.requests;
           this.turns = frame.turns ?? [];
           this.canRequest = frame.can_request ?? null;
+          this.changed("mine");
+        } else {
+          // another segment's (a place carried on from an ended segment while this phone
+          // follows the next live one): kept by segment, for the phone to tell
+          this.mineElsewhere = { ...this.mineElsewhere, [frame.segment_id]: frame.requests };
           this.changed("mine");
         }
         break;

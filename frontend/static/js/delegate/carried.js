@@ -4,7 +4,9 @@
 // segment (the live one, else the next): once another is live (the lunch break) it no longer sees
 // the ended segment, nor the carried one until that one is live. So it remembers what it saw,
 // to say where the place goes on, until it follows that segment and sees the request there itself
-// (or the segment has ended, or left the programme). Display memory only: the server decides.
+// (or the segment has ended, or left the programme). A carry made once the phone follows another
+// segment reaches it as that ended segment's `mine` all the same (client.js `mineElsewhere`).
+// Display memory only: the server decides.
 
 import { segmentOf } from "./mine.js";
 
@@ -51,7 +53,8 @@ export function carriedPlaces(connection, participantId) {
   if (!held) held = read();
   let places = held && held.participant === participantId ? [...held.places] : [];
   const mine = connection.mine || [];
-  for (const request of mine) {
+  const elsewhere = Object.values(connection.mineElsewhere || {}).flat();
+  for (const request of [...mine, ...elsewhere]) {
     if (request.status !== "removed" || !request.carried_to) continue;
     if (places.some((place) => place.id === request.id)) continue;
     places.push({ id: request.id, kind: request.kind, note: request.note || "", to: request.carried_to });
