@@ -13,6 +13,18 @@ from tests.security.conftest import AppFactory, build_world, make_client
 __all__ = ["make_client"]  # the fixture, used by name
 
 
+def _imported(world: Any, sheet: str) -> Any:
+    """The secretariat's list sent as a CSV; its report."""
+    answer = world.call(
+        "organiser",
+        "POST",
+        f"/events/{world.event['id']}/participants/import",
+        files={"file": ("list.csv", sheet.encode(), "text/csv")},
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
 def test_a_name_on_the_secretariats_list_joining_by_phone_is_sent_to_the_desk(
     make_client: AppFactory,
 ) -> None:
@@ -20,13 +32,7 @@ def test_a_name_on_the_secretariats_list_joining_by_phone_is_sent_to_the_desk(
     organisation (any case, any spaces) would be a second person."""
     world = build_world(make_client())
     sheet = "Name,Organisation,Constituency\nMaria Hernández,Red de Migrantes,Academia\n"
-    imported = world.call(
-        "organiser",
-        "POST",
-        f"/events/{world.event['id']}/participants/import",
-        files={"file": ("list.csv", sheet.encode(), "text/csv")},
-    )
-    assert imported.status_code == 200, imported.text
+    _imported(world, sheet)
     again = world.join("  maria   HERNÁNDEZ ", organisation="red de migrantes")
     assert again.status_code == 409, again.text
     error = again.json()["error"]
@@ -60,14 +66,7 @@ def test_the_desk_gives_an_imported_panellist_her_phone(make_client: AppFactory)
         "Name,Organisation,Constituency,Panel\n"
         "Maria Hernández,Red de Migrantes,Civil society,Discussion I\n"
     )
-    imported = world.call(
-        "organiser",
-        "POST",
-        f"/events/{world.event['id']}/participants/import",
-        files={"file": ("list.csv", sheet.encode(), "text/csv")},
-    )
-    assert imported.status_code == 200, imported.text
-    (row,) = imported.json()["rows"]
+    (row,) = _imported(world, sheet)["rows"]
     participant_id = row["participant_id"]
     refused = world.join("Maria Hernández", organisation="Red de Migrantes")
     assert refused.json()["error"]["code"] == "already_registered"

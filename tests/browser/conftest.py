@@ -96,6 +96,18 @@ def open_face(browser: Browser, face: str, url: str, **context_options: Any) -> 
     return page
 
 
+def wait_live(page: Page) -> None:
+    """Until the page's socket is live (its snapshot in, its updates flowing)."""
+    page.wait_for_function(
+        "() => window.floorConnection && window.floorConnection.status === 'live'"
+    )
+
+
+def with_lang(url: str, language: str) -> str:
+    """A face's link (``…#key=``) opened in ``language``."""
+    return url.replace("#key=", f"?lang={language}#key=")
+
+
 def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

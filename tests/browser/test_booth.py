@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import assert_accessible, open_face, screenshot
+from .conftest import assert_accessible, open_face, screenshot, with_lang
 from .test_room_screens import (
     SIZES,
     crowded,
@@ -20,7 +20,6 @@ from .test_room_screens import (
     reads_left_to_right,
     register,
     speakers_of_the_hearing,
-    with_lang,
 )
 
 

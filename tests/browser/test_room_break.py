@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.conftest import with_lang
+
 
 def _opened(browser: Browser, url: str, width: int, height: int) -> Page:
     """A screen of this size in its own browser context, in another zone than the event's."""
@@ -22,10 +24,6 @@ def _opened(browser: Browser, url: str, width: int, height: int) -> Page:
     page = context.new_page()
     page.goto(url)
     return page
-
-
-def _with_lang(url: str, language: str) -> str:
-    return url.replace("#key=", f"?lang={language}#key=")
 
 
 def _on_screen(page: Page, selector: str) -> None:
@@ -59,7 +57,7 @@ def test_the_display_shows_the_break_and_when_it_resumes(
     lunch, after = str(segments[2]["id"]), str(segments[3]["id"])
     assert segments[2]["kind"] == "break"
     api.command(lunch, {"type": "start_segment"}).raise_for_status()
-    display = _opened(browser, _with_lang(faces["display"], language), *size)
+    display = _opened(browser, with_lang(faces["display"], language), *size)
     label, resumes, join = words
 
     pause = display.locator("#break")

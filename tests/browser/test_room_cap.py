@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from app import demo
+from tests.browser.conftest import wait_live, with_lang
 from tests.e2e.server import Api, ServerProcess
 
 #: The link's cap in these tests: two screens (the room's display and its clock).
@@ -61,16 +62,6 @@ def _screen(browser: Browser, url: str, width: int = 1920, height: int = 1080) -
     return page
 
 
-def _live(page: Page) -> None:
-    page.wait_for_function(
-        "() => window.floorConnection && window.floorConnection.status === 'live'"
-    )
-
-
-def _with_lang(url: str, language: str) -> str:
-    return url.replace("#key=", f"?lang={language}#key=")
-
-
 def _room_time() -> set[str]:
     """The time of day in the event's zone now, or a minute ago (the screen may have drawn it
     just before the minute turned)."""
@@ -84,7 +75,7 @@ def test_a_display_over_its_links_cap_says_so_then_comes_up_by_itself(
     wall = _screen(browser, capped["display"])
     clock = _screen(browser, capped["clock"])
     for page in (wall, clock):
-        _live(page)
+        wait_live(page)
 
     extra = _screen(browser, capped["display"])
     refused = extra.locator("#refused")
@@ -118,9 +109,9 @@ def test_a_clock_and_a_booth_over_their_links_cap_say_so_in_their_language(
     browser: Browser, capped: dict[str, Any], tmp_path: Path
 ) -> None:
     for url in (capped["display"], capped["clock"], capped["booth"], capped["booth"]):
-        _live(_screen(browser, url))
+        wait_live(_screen(browser, url))
 
-    clock = _screen(browser, _with_lang(capped["clock"], "ar"), 1280, 720)
+    clock = _screen(browser, with_lang(capped["clock"], "ar"), 1280, 720)
     refused = clock.locator("#refused")
     expect(refused).to_be_visible()
     expect(clock.locator("html")).to_have_attribute("dir", "rtl")
@@ -128,7 +119,7 @@ def test_a_clock_and_a_booth_over_their_links_cap_say_so_in_their_language(
     expect(refused).to_contain_text("أنشئ رابط شاشة آخر من مكتب المنظِّم")
     clock.screenshot(path=str(tmp_path / "clock-over-cap-ar.png"))
 
-    booth = _screen(browser, _with_lang(capped["booth"], "fr"), 1280, 720)
+    booth = _screen(browser, with_lang(capped["booth"], "fr"), 1280, 720)
     refused = booth.locator("#refused")
     expect(refused).to_be_visible()
     expect(refused.get_by_role("heading")).to_have_text(

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.browser.conftest import wait_live, with_lang
+
 
 def _opened(browser: Browser, url: str, width: int, height: int) -> Page:
     """A screen of this size in its own browser context (its own cookies)."""
@@ -17,16 +19,6 @@ def _opened(browser: Browser, url: str, width: int, height: int) -> Page:
     page = context.new_page()
     page.goto(url)
     return page
-
-
-def _live(page: Page) -> None:
-    page.wait_for_function(
-        "() => window.floorConnection && window.floorConnection.status === 'live'"
-    )
-
-
-def _with_lang(url: str, language: str) -> str:
-    return url.replace("#key=", f"?lang={language}#key=")
 
 
 def _box(locator: Locator) -> tuple[float, float, float]:
@@ -76,10 +68,10 @@ def test_a_paused_timer_is_labelled_paused_on_the_display_and_the_clock(
     segment_id = str(faces["event"]["segments"][1]["id"])
     api.command(segment_id, {"type": "start_segment"}).raise_for_status()
     width, height = size
-    display = _opened(browser, _with_lang(faces["display"], language), width, height)
-    clock = _opened(browser, _with_lang(faces["clock"], language), width, height)
+    display = _opened(browser, with_lang(faces["display"], language), width, height)
+    clock = _opened(browser, with_lang(faces["clock"], language), width, height)
     for page in (display, clock):
-        _live(page)
+        wait_live(page)
     api.command(segment_id, {"type": "call_next"}).raise_for_status()
     expect(display.locator("#speaker-name")).to_have_text("Panellist 1")
     # not started yet: no label (the time is the whole turn's, not a paused one)

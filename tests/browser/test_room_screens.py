@@ -19,6 +19,7 @@ from .conftest import (
     open_face,
     projected_end,
     screenshot,
+    with_lang,
 )
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -621,10 +622,6 @@ def crowded(faces: dict[str, Any], segment_id: str) -> None:
         {"type": "set_message", "text": ("Please conclude your statement now. " * 6)[:200]},
     ).raise_for_status()
     api.command(segment_id, {"type": "close_list"}).raise_for_status()
-
-
-def with_lang(url: str, language: str) -> str:
-    return url.replace("#key=", f"?lang={language}#key=")
 
 
 def reads_left_to_right(page: Page, selector: str) -> bool:
