@@ -344,21 +344,10 @@ async def phone_link(
     signed in as them before is signed out (close 4401), so a lost phone stops at once."""
     row = await _registered(participant_id, actor, svc, "POST", "/phone-link")
     hearing = await svc.engine.locate(row.event_id)
-    # the phones signed in as them before are signed out (a lost phone): from now on no
-    # command passes on their keys, those decided before are written first, then they close
+    # the phones signed in as them before are signed out (a lost phone)
     earlier = await asyncio.to_thread(svc.engine.store.participant_credentials, row.id)
-    for credential_id in earlier:
-        svc.auth.begin_revoking(credential_id)
-    try:
-        await svc.engine.settled(hearing)
-    except BaseException:
-        for credential_id in earlier:
-            svc.auth.cancel_revoking(credential_id)
-        raise
+    await _revoke(svc, hearing, earlier)
     now = svc.engine.clock()
-    for credential_id in earlier:
-        await asyncio.to_thread(svc.auth.revoke, credential_id, row.event_id, now)
-        svc.auth.revoked(credential_id)
     token, _ = await asyncio.to_thread(
         svc.auth.mint,
         Role.DELEGATE,
@@ -525,16 +514,28 @@ async def revoke_access_link(
 ) -> Response:
     authorise(actor, "DELETE /api/v1/events/{event_id}/access-links/{link_id}", event_id)
     hearing = await svc.engine.locate(event_id)
-    # From here no command passes on the link's behalf; those decided before it are written
-    # first, so none is applied after the revocation is durable. Then its sockets close (4401).
-    svc.auth.begin_revoking(link_id)
+    if not await _revoke(svc, hearing, [link_id]):
+        raise NotFound(f"no access link {link_id!r} in event {event_id!r}")
+    return Response(status_code=204)
+
+
+async def _revoke(svc: Services, hearing: Hearing, credential_ids: list[str]) -> list[str]:
+    """Revoke credentials of the meeting day (access links, a participant's keys); the ones
+    found. From the start no command passes on their behalf; those decided before are written
+    first, so none is applied after the revocation is durable. Then their sockets close (4401)
+    on every process."""
+    for credential_id in credential_ids:
+        svc.auth.begin_revoking(credential_id)
     try:
         await svc.engine.settled(hearing)
     except BaseException:
-        svc.auth.cancel_revoking(link_id)
+        for credential_id in credential_ids:
+            svc.auth.cancel_revoking(credential_id)
         raise
-    found = await asyncio.to_thread(svc.auth.revoke, link_id, event_id, svc.engine.clock())
-    if not found:
-        raise NotFound(f"no access link {link_id!r} in event {event_id!r}")
-    svc.auth.revoked(link_id)
-    return Response(status_code=204)
+    now = svc.engine.clock()
+    found = []
+    for credential_id in credential_ids:
+        if await asyncio.to_thread(svc.auth.revoke, credential_id, hearing.event.id, now):
+            svc.auth.revoked(credential_id)
+            found.append(credential_id)
+    return found
