@@ -300,7 +300,12 @@ def test_the_join_qr_code_is_served_and_shown(
     expect(display.locator("#join-url")).to_have_text(
         re.compile(re.escape(f"/join/{faces['event']['join_code']}") + "$")
     )
-    assert display.locator("#qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    # the image comes after the address (it shows once loaded): waited for, not assumed
+    display.wait_for_function(
+        "() => { const img = document.getElementById('qr');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
+    expect(display.locator("#qr")).to_be_visible()
     qr = faces["api"]("GET", f"/events/{faces['event']['id']}/join-qr.svg")
     assert qr.headers["content-type"] == "image/svg+xml" and b"<svg" in qr.content
     assert qr.headers["x-join-url"].endswith(f"/join/{faces['event']['join_code']}")
