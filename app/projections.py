@@ -262,7 +262,9 @@ class Projections:
         """Publish; the number of sockets the segments' updates reached."""
         sockets = 0
         touched: dict[str, set[str]] = {}  # segment id → delegates whose own requests changed
-        carried: set[str] = set()  # ended segments whose waiting speakers were carried on
+        # segments whose waiting speakers were carried on (the ended one and the one receiving
+        # them): their delegates' phones may follow another segment (the lunch break)
+        carried: set[str] = set()
         programme_changed = False
         previous = before
         for event, state in zip(events, states, strict=True):
@@ -279,7 +281,7 @@ class Projections:
                 programme_changed = True
             if old is not None:
                 touched.setdefault(segment_id, set()).update(_participants_touched(event, old, new))
-            if event.type == "queue_carried":
+            if event.type in ("queue_carried", "queue_received"):
                 carried.add(segment_id)
         for segment_id, participants in touched.items():
             old = before.segments.get(segment_id)
@@ -308,7 +310,9 @@ class Projections:
             sockets += len(self.hub.subscribers(segment_id))
             self.hub.publish(segment_id, old.version, new.version, frames, mine)
             if mine and segment_id in carried:
-                # their phones may follow the next live segment already (the lunch break)
+                # their phones may follow the next live segment already (the lunch break): the
+                # ended segment's `mine` says where a request went, the receiving one's the turns
+                # the moderator queued directly (a panel: no request stands for them)
                 self.hub.to_participants_elsewhere(hearing.event.id, segment_id, mine)
         if programme_changed:
             self.hub.to_event(hearing.event.id, encode(self.programme_message(hearing)))

@@ -57,7 +57,7 @@ def test_during_a_break_the_phone_says_when_the_floor_can_be_asked(
     expect(closed).to_contain_text(
         re.compile(
             rf"^This is a break\. You can ask for the floor once “{AFTER_LUNCH}.*” "
-            r"starts \(03:00\s?PM\)\.$"
+            r"starts \(15:00\)\.$"
         )
     )
     expect(phone.locator("#request-section")).to_be_hidden()
@@ -131,7 +131,7 @@ def test_a_carried_place_goes_on_through_the_break_until_the_phone_sees_it(
     expect(card).to_contain_text(
         re.compile(
             rf"Your place goes on in “{AFTER_LUNCH}.*”: you will see it here when it starts "
-            r"\(03:00\s?PM\)\."
+            r"\(15:00\)\."
         )
     )
     expect(card).to_contain_text("On labour pathways")
@@ -195,3 +195,39 @@ def test_a_place_carried_after_the_break_began_reaches_the_phone(
     expect(status(phone).locator("article")).to_contain_text(
         f"Your place goes on in “{AFTER_LUNCH}"
     )
+
+
+def test_a_panellists_turn_carried_during_the_break_reaches_the_phone(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """A turn the moderator queued directly (a panellist's: no request of hers stands for it),
+    carried on once the phone follows the lunch break: the phone says where it goes on, as it
+    does for a request, until it sees the turn there itself."""
+    api: Api = faces["api"]
+    segments = _segments(faces)
+    start(api, segments["th1"])
+    join(phone)
+    participants = api.ok("GET", f"/events/{faces['event']['id']}/participants")
+    rows = participants["participants"] if isinstance(participants, dict) else participants
+    (amina,) = [p for p in rows if p["name"] == "Amina Diallo"]
+    command(api, segments["th1"], type="add_speaker", participant_id=amina["id"])
+    command(api, segments["th1"], type="add_speaker", name="Before her", position=0)
+    card = status(phone).locator("article")
+    expect(card).to_have_attribute("data-phase", "queued")
+    start(api, segments["lunch"])  # the discussion ends with her turn still to come
+    expect(phone.locator("#segment-title")).to_have_text("Lunch Break")
+    command(api, segments["th1"], type="carry_queue", to_segment_id=segments["th2"])
+    expect(card).to_have_attribute("data-phase", "carried")
+    expect(card).to_contain_text(f"Your place goes on in “{AFTER_LUNCH}")
+    expect(status(phone)).not_to_contain_text("taken off the list")
+    phone.reload()  # kept in mind through a reload during the break
+    expect(status(phone).locator("article")).to_contain_text(
+        f"Your place goes on in “{AFTER_LUNCH}"
+    )
+    # the discussion after lunch starts: the phone sees her turn there
+    command(api, segments["lunch"], type="end_segment")
+    start(api, segments["th2"])
+    expect(phone.locator("#segment-title")).to_contain_text(AFTER_LUNCH)
+    expect(card).to_have_count(1)
+    expect(card).to_have_attribute("data-phase", "queued")
+    expect(status(phone)).not_to_contain_text("Your place goes on")

@@ -305,6 +305,7 @@ export class FloorConnection extends EventTarget {
     this.liveSegmentId = null;
     this.mine = [];
     this.mineElsewhere = {}; // segment id → this delegate's requests there, told while following another
+    this.turnsElsewhere = {}; // segment id → their turns no request stands for there, told likewise
     this.turns = []; // delegates: their turns no request stands for (queued or given directly)
     this.canRequest = null; // delegates: per kind, what refuses it to them in particular (or null)
     this.outcome = null; // the outcome as this audience sees it: {event_id, version, contributions, ...}
@@ -422,6 +423,7 @@ export class FloorConnection extends EventTarget {
           // another segment's (a place carried on from an ended segment while this phone
           // follows the next live one): kept by segment, for the phone to tell
           this.mineElsewhere = { ...this.mineElsewhere, [frame.segment_id]: frame.requests };
+          this.turnsElsewhere = { ...this.turnsElsewhere, [frame.segment_id]: frame.turns ?? [] };
           this.changed("mine");
         }
         break;

@@ -5,7 +5,8 @@
 // the ended segment, nor the carried one until that one is live. So it remembers what it saw,
 // to say where the place goes on, until it follows that segment and sees the request there itself
 // (or the segment has ended, or left the programme). A carry made once the phone follows another
-// segment reaches it as that ended segment's `mine` all the same (client.js `mineElsewhere`).
+// segment reaches it as that ended segment's `mine` all the same (client.js `mineElsewhere`); a
+// turn queued directly (a panellist's, no request) as the receiving segment's (`turnsElsewhere`).
 // Display memory only: the server decides.
 
 import { segmentOf } from "./mine.js";
@@ -58,6 +59,14 @@ export function carriedPlaces(connection, participantId) {
     if (request.status !== "removed" || !request.carried_to) continue;
     if (places.some((place) => place.id === request.id)) continue;
     places.push({ id: request.id, kind: request.kind, note: request.note || "", to: request.carried_to });
+  }
+  // a turn the moderator queued directly (a panellist's: no request stands for it) carried on:
+  // the receiving segment's `mine` lists it among its turns while the phone follows another
+  for (const [to, turns] of Object.entries(connection.turnsElsewhere || {})) {
+    for (const turn of turns) {
+      if (turn.status !== "queued" || places.some((place) => place.id === turn.entry_id)) continue;
+      places.push({ id: turn.entry_id, kind: turn.kind, note: "", to });
+    }
   }
   const programme = connection.programme || [];
   places = places.filter((place) => {
