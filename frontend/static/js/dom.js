@@ -39,12 +39,15 @@ export function setText(node, text) {
 
 /**
  * The time of day at an instant, in the event's time zone; "" until that zone is known (or when
- * this browser does not know it): never the browser's own zone, which is not the room's.
+ * this browser does not know it): never the browser's own zone, which is not the room's. Every
+ * face and language writes it one way, ISO 8601's 24-hour clock in Latin digits ("14:05", never
+ * "02:05 PM"), so a phone and the room's screens agree.
  */
 export function timeOfDay(ms, timeZone, locale = undefined) {
   if (ms === null || ms === undefined || !timeZone) return "";
   try {
-    return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }).format(ms);
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", numberingSystem: "latn", timeZone };
+    return new Intl.DateTimeFormat(locale, options).format(ms);
   } catch {
     return "";
   }
