@@ -251,7 +251,7 @@ def _undo(segment: SegmentState) -> View | None:
         # own words for the command, as the English label does
         "subject": "" if isinstance(entry, Inverse) else entry.subject,
         "available": refusal is None,
-        "refusal": refusal,
+        "refusal": None if refusal is None else possible.why_not_undo(*refusal),
     }
 
 
@@ -264,7 +264,11 @@ def _last_speaker(segment: SegmentState) -> View | None:
 
 
 def _refusal(refusal: FloorError | None) -> View | None:
-    return None if refusal is None else {"code": refusal.code, "message": refusal.message}
+    """A refusal as the console reads it: its code, its words and its facts (``cannot_undo``'s
+    ``reason`` and ``name``, which a console in another language words itself)."""
+    if refusal is None:
+        return None
+    return {"code": refusal.code, "message": refusal.message, **(refusal.detail or {})}
 
 
 def _actions(segment: SegmentState) -> View:

@@ -180,6 +180,8 @@ def test_the_moderator_sees_what_undo_would_do(scheduled: Floor) -> None:
     assert floor.view()["actions"]["undo"] == {
         "code": "cannot_undo",
         "message": "cannot undo “calling A”: the segment has ended",
+        "reason": "ended",
+        "name": "",
     }
 
 
@@ -287,6 +289,8 @@ def test_the_console_is_told_what_it_may_do_now(busy: Floor) -> None:
         "code": "cannot_undo",
         "message": "cannot undo “removing Amina Diallo”: Amina Diallo has another open request or "
         "place in the queue now",
+        "reason": "has_place",
+        "name": "Amina Diallo",
     }
 
 

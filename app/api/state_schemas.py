@@ -30,6 +30,15 @@ from .schemas import CanRequest, LocalTime, OwnRequest, OwnTurn, ProgrammeEntryO
 class Refusal(BaseModel):
     code: str
     message: str
+    reason: str | None = Field(
+        default=None,
+        description="`cannot_undo` only: why, one of `left_queue`, `request_changed`, "
+        "`has_place`, `removed`, `import`, `ended`, `carried_away`, `carried_here`, "
+        "`withdrawn` (a console in another language words it itself).",
+    )
+    name: str | None = Field(
+        default=None, description='`cannot_undo` only: whom the reason names ("" if no one).'
+    )
 
 
 class Timer(BaseModel):

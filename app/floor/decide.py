@@ -389,8 +389,7 @@ def _add_speaker(segment: SegmentState, cmd: c.AddSpeaker, ctx: Context) -> list
     index = insertion_index(segment.queue, cmd.kind, cmd.position)
     mark = _mark("add_speaker", f"adding {speaker.name}", speaker.name)
     if ctx.actor.via == "import":  # the console did not queue them: it does not take them out
-        blocked = "the secretariat's import queued them: take them out of the queue instead"
-        mark = mark.model_copy(update={"blocked": blocked})
+        mark = mark.model_copy(update={"blocked": "import"})
     return [e.EntryAdded(segment_id=segment.id, entry=entry, index=index, undo=mark)]
 
 
@@ -500,11 +499,7 @@ def _undo(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Ev
     top = segment.undo_stack[-1]
     for speaker in possible.given_back(segment):
         if speaker.participant_id not in ctx.speakers:  # removed from the registry since
-            raise FloorError(
-                f"cannot undo \u201c{top.label}\u201d: {speaker.name} was removed from the "
-                "registry since",
-                code="cannot_undo",
-            )
+            raise possible.cannot_undo(top.label, "removed", speaker.name)
     out: list[e.Event] = []
     if isinstance(top, UndoEntry) and top.status is SegmentStatus.LIVE:
         out += _supersede(state, segment, ctx)

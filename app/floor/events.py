@@ -39,8 +39,9 @@ class UndoMark(BaseModel):
     #: whom it concerns, when a person (``Amina Diallo`` for ``calling Amina Diallo``): what a
     #: console in another language than the label's shows beside its own words for the command
     subject: str = ""
-    #: why the console may not take it back (the secretariat's import queued a panellist: a
-    #: stray Undo at the day's start must not take them out); "" when it may
+    #: why the console may not take it back, a ``possible.UNDO_REASONS`` reason: ``import`` (the
+    #: secretariat's import queued a panellist: a stray Undo at the day's start must not take
+    #: them out; a log of 2026-12-05 holds that reason's English words instead); "" when it may
     blocked: str = ""
 
 

@@ -420,7 +420,7 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
             paused=before.paused,
             notes=before.notes,
             subject=mark.subject,
-            blocked=mark.blocked,
+            blocked=_legacy_blocked(mark.blocked),
         )
         return _push_undo(segment, entry)
     inverse = _legacy_inverse(before, event)
@@ -429,10 +429,10 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
     top = segment.undo_stack[-1] if segment.undo_stack else None
     if not isinstance(top, UndoEntry):
         return segment
-    blocked = _blocks(before, top, event)
+    blocked, name = _blocks(before, top, event)
     if blocked:
         if not top.blocked:
-            top = replace(top, blocked=blocked)
+            top = replace(top, blocked=blocked, blocked_name=name)
     elif isinstance(event, _LATER_EVENTS):
         touched = [rid for rid in requests_changed(before, event) if rid not in top.touched]
         if not touched:
@@ -443,19 +443,24 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
     return replace(segment, undo_stack=(*segment.undo_stack[:-1], top))
 
 
-def _blocks(before: SegmentState, top: UndoEntry, event: e.Event) -> str:
+def _legacy_blocked(blocked: str) -> str:
+    """``UndoMark.blocked`` as a reason: a log of 2026-12-05 holds the import's in English."""
+    return "import" if blocked.startswith("the secretariat's import") else blocked
+
+
+def _blocks(before: SegmentState, top: UndoEntry, event: e.Event) -> tuple[str, str]:
     """Why ``event``, made by nobody at this segment's console, keeps undo from taking back
-    ``top`` (and anything older): "" when it does not stand in the way."""
+    ``top`` (and anything older), as a ``possible.UNDO_REASONS`` reason and whom it names:
+    ("", "") when it does not stand in the way."""
     if isinstance(event, e.EndingEvent) and event.superseded_by is not None:
-        return "the segment has ended"
+        return "ended", ""
     if isinstance(event, e.QueueCarried):
-        return "the waiting speakers have left the segment since"
+        return "carried_away", ""
     if isinstance(event, e.QueueReceived):
-        return "speakers have been carried here from another segment since"
+        return "carried_here", ""
     if isinstance(event, e.RequestWithdrawn) and event.request_id in top.requests:
-        name = before.requests[event.request_id].speaker.name
-        return f"{name}'s request has been withdrawn since"
-    return ""
+        return "withdrawn", before.requests[event.request_id].speaker.name
+    return "", ""
 
 
 def _restore(segment: SegmentState, entry: UndoEntry) -> SegmentState:

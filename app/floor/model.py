@@ -388,14 +388,17 @@ class UndoEntry:
     request_ids_of: Map[str, tuple[str, ...]]
     #: the ids of the requests the command changed (undo puts back ``requests[id]`` for these)
     touched: tuple[str, ...] = ()
-    #: why it can no longer be taken back: something nobody at the console did has changed the
-    #: floor since (the segment ended as another started, a request was withdrawn); "" if nothing
+    #: why it can no longer be taken back, a ``possible.UNDO_REASONS`` reason: something nobody
+    #: at the console did has changed the floor since (the segment ended as another started, a
+    #: request was withdrawn), or the import made it; "" if nothing. ``blocked_name``: whom the
+    #: reason names ("" if no one)
     blocked: str = ""
     #: the turn an interposed turn had paused, and the moderator's private notes, as they were
     paused: Turn | None = None
     notes: str = ""
     #: whom the command concerns (``UndoMark.subject``): "" when no one in particular
     subject: str = ""
+    blocked_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -229,16 +229,49 @@ def readd_last_speaker(segment: SegmentState) -> Refusal:
 # --- undo ----------------------------------------------------------------------------------------
 
 
-def undo_refusal(segment: SegmentState, entry: UndoEntry | Inverse) -> str | None:
-    """Why ``entry`` (the top of the undo stack) can no longer be taken back, or None."""
+#: Why undo cannot take the newest command back: a refusal's ``reason`` (``cannot_undo``'s
+#: ``detail``, which a console words in its own language, naming ``name``) and its English words.
+UNDO_REASONS: Mapping[str, str] = MappingProxyType(
+    {
+        "left_queue": "that entry has left the queue since",
+        "request_changed": "that request has changed since",
+        "has_place": "{name} has another open request or place in the queue now",
+        "removed": "{name} was removed from the registry since",
+        "import": "the secretariat's import queued them: take them out of the queue instead",
+        "ended": "the segment has ended",
+        "carried_away": "the waiting speakers have left the segment since",
+        "carried_here": "speakers have been carried here from another segment since",
+        "withdrawn": "{name}'s request has been withdrawn since",
+    }
+)
+
+
+def why_not_undo(reason: str, name: str = "") -> str:
+    """The English words for an ``UNDO_REASONS`` reason (a reason not listed is its own words)."""
+    return UNDO_REASONS.get(reason, reason).format(name=name)
+
+
+def cannot_undo(label: str, reason: str, name: str = "") -> FloorError:
+    """``cannot_undo`` naming the command (``label``), with why in words and as a ``reason`` for
+    a console in another language."""
+    error = FloorError(
+        f"cannot undo \u201c{label}\u201d: {why_not_undo(reason, name)}", code="cannot_undo"
+    )
+    error.detail = {"reason": reason, "name": name}
+    return error
+
+
+def undo_refusal(segment: SegmentState, entry: UndoEntry | Inverse) -> tuple[str, str] | None:
+    """Why ``entry`` (the top of the undo stack) can no longer be taken back, as an
+    ``UNDO_REASONS`` reason and whom it names, or None."""
     if isinstance(entry, Inverse):
         return _inverse_refusal(segment, entry)
     if entry.blocked:
-        return entry.blocked
+        return entry.blocked, entry.blocked_name
     for speaker, point_of_order in _places_given_back(segment, entry):
         assert speaker.participant_id is not None
         if holds_place(segment, speaker.participant_id, point_of_order):
-            return f"{speaker.name} has another open request or place in the queue now"
+            return "has_place", speaker.name
     return None
 
 
@@ -283,21 +316,21 @@ def given_back(segment: SegmentState) -> list[Speaker]:
     return [speaker for speaker in found if speaker.participant_id is not None]
 
 
-def _inverse_refusal(segment: SegmentState, inverse: Inverse) -> str | None:
+def _inverse_refusal(segment: SegmentState, inverse: Inverse) -> tuple[str, str] | None:
     """Why an older log's queue change (``Inverse``) can no longer be taken back, or None."""
     if inverse.remove_entry_id is not None and segment.entry_index(inverse.remove_entry_id) is None:
-        return "that entry has left the queue since"
+        return "left_queue", ""
     if inverse.move_entry_id is not None and segment.entry_index(inverse.move_entry_id) is None:
-        return "that entry has left the queue since"
+        return "left_queue", ""
     if inverse.insert_entry is not None:
         participant_id = inverse.insert_entry.speaker.participant_id
         point_of_order = inverse.insert_entry.kind is TurnKind.POINT_OF_ORDER
         if participant_id is not None and holds_place(segment, participant_id, point_of_order):
-            return f"{inverse.insert_entry.speaker.name} has another place in the queue now"
+            return "has_place", inverse.insert_entry.speaker.name
     if inverse.request_id is not None:
         request = segment.requests.get(inverse.request_id)
         if request is None or request.status is not inverse.request_status_now:
-            return "that request has changed since"
+            return "request_changed", ""
         participant_id = request.speaker.participant_id
         reopens = (
             request.status not in OPEN_REQUEST_STATUSES
@@ -309,7 +342,7 @@ def _inverse_refusal(segment: SegmentState, inverse: Inverse) -> str | None:
             and participant_id is not None
             and holds_place(segment, participant_id, point_of_order)
         ):
-            return f"{request.speaker.name} has another open request or place in the queue now"
+            return "has_place", request.speaker.name
     return None
 
 
@@ -321,7 +354,7 @@ def undo(segment: SegmentState) -> Refusal:
     entry = segment.undo_stack[-1]
     refusal = undo_refusal(segment, entry)
     if refusal is not None:
-        return FloorError(f"cannot undo “{entry.label}”: {refusal}", code="cannot_undo")
+        return cannot_undo(entry.label, *refusal)
     return None
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from app.floor.possible import UNDO_REASONS
 from app.floor.presets import MessagePreset
 from app.floor.roles import Role
 
@@ -416,8 +417,19 @@ def test_every_refusal_the_server_sends_has_its_sentence() -> None:
         if f"refusal.{code}" not in tables[language]
     ]
     assert missing == []
+    # a refusal's reason (cannot_undo's: app/floor/possible.py UNDO_REASONS) has its own
+    reasons = [f"cannot_undo.{reason}" for reason in UNDO_REASONS]
+    missing = [
+        (reason, language)
+        for reason in reasons
+        for language in SIX
+        if f"refusal.{reason}" not in tables[language]
+    ]
+    assert missing == []
     kept = {key.removeprefix("refusal.") for key in tables["en"] if key.startswith("refusal.")}
-    assert sorted(kept - set(codes)) == [], "sentences for codes the server no longer sends"
+    assert sorted(kept - set(codes) - set(reasons)) == [], (
+        "sentences for codes the server no longer sends"
+    )
 
 
 def test_the_staff_faces_show_refusals_through_refusal_js() -> None:

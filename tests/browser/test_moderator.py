@@ -347,6 +347,13 @@ def test_undo_is_disabled_with_the_servers_refusal_shown(open_console: Opener, f
     page.locator("body").press("u")  # the key says why instead
     expect(page.locator("#notices")).to_contain_text("the segment has ended")
     assert server_state(faces, segment)["segment"]["status"] == "ended"
+    # a console in another language says why in its own words (the refusal's reason), not only
+    # that the floor changed
+    assert refusal["reason"] == "ended"
+    page.locator("#language").select_option("fr")
+    expect(reason).to_have_text(
+        "La dernière commande ne peut plus être annulée : le segment est terminé."
+    )
 
 
 def test_undoing_a_segment_start_asks_first(console: Page, faces: Any) -> None:

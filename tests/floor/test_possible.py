@@ -265,11 +265,17 @@ def test_calling_the_next_speaker_as_not_spoken_needs_someone_on_the_floor(floor
 def test_undo_is_refused_with_the_reason_the_undo_view_gives() -> None:
     floor = _undo_taken()
     undo = floor.view()["undo"]
-    assert floor.view()["actions"]["undo"] == {
+    refusal = floor.view()["actions"]["undo"]
+    assert refusal == {
         "code": "cannot_undo",
         "message": f"cannot undo “{undo['label']}”: {undo['refusal']}",
+        # a console in another language words the reason itself, naming whom it names
+        "reason": "has_place",
+        "name": refusal["name"],
     }
-    floor.refuse(c.Undo(), "cannot_undo")
+    assert refusal["name"] and refusal["name"] in undo["refusal"]
+    error = floor.refuse(c.Undo(), "cannot_undo")
+    assert error.detail == {"reason": "has_place", "name": refusal["name"]}
 
 
 @pytest.mark.parametrize(

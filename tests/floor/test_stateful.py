@@ -596,11 +596,11 @@ class RandomHearing(RuleBasedStateMachine):
                     first = here if here in everyone else mine or here
                     assert refused["code"] == first, (participant_id, kind, refused, here, mine)
 
-    def _refusal(self, command: object, actor: Actor, segment_id: str) -> dict[str, str] | None:
+    def _refusal(self, command: object, actor: Actor, segment_id: str) -> dict[str, Any] | None:
         try:
             self.floor.decide(command, actor, segment_id)
         except FloorError as error:
-            return {"code": error.code, "message": error.message}
+            return {"code": error.code, "message": error.message, **(error.detail or {})}
         return None
 
     @invariant()

@@ -94,7 +94,12 @@ async def patch_segment(
 _STATE: TypeAdapter[SegmentState] = TypeAdapter(SegmentState)
 
 
-@router.get("/segments/{segment_id}/state", tags=["live"])
+@router.get(
+    "/segments/{segment_id}/state",
+    tags=["live"],
+    # the snapshot's fields as it has them: a refusal's reason only where it has one
+    response_model_exclude_unset=True,
+)
 async def segment_state(segment_id: str, actor: ActorDep, svc: ServicesDep) -> SegmentState:
     """The live state as this caller's audience sees it: the WebSocket ``snapshot`` (with
     ``version`` and ``server_time``; a delegate's own requests in ``mine``), each instant

@@ -18,12 +18,20 @@ const isolated = (text) => `\u2068${text}\u2069`;
  * entry of the view's `actions` ({code, message}), or any Error (its message). In English: the
  * server's message as a sentence, ending with a full stop if `stop` (a button's reason), or as
  * it came if `clause` (quoted after a colon in a sentence of the page's). In another language:
- * `refusal.<code>`, whose {message}, if it has one, is the server's detail.
+ * `refusal.<code>`, whose {message}, if it has one, is the server's detail; a refusal with a
+ * `reason` (`cannot_undo`'s: why undo cannot take the command back) `refusal.<code>.<reason>`,
+ * whose {name} is whom it names.
  */
 export function refusalText(refusal, { stop = false, clause = false } = {}) {
   if (!refusal) return "";
   const message = String(refusal.message || refusal.code || "");
   if (refusal.code && currentLanguage() !== "en") {
+    if (refusal.reason) {
+      // a refusal with a reason of its own (`cannot_undo`'s): its own sentence, naming `name`
+      const key = `refusal.${refusal.code}.${refusal.reason}`;
+      const text = t(key, { name: isolated(String(refusal.name || "")) });
+      if (text !== key) return text;
+    }
     const key = `refusal.${refusal.code}`;
     const text = t(key, { message: isolated(message) });
     if (text !== key) return text;
