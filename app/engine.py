@@ -310,6 +310,14 @@ class Engine:
             command_id = f"correct-{row.id}-{secrets.token_hex(6)}"
             await self.execute(row.event_id, segment_id, command, actor, command_id)
             corrected.append(segment_id)
+        # and their recommendations and pledges: the outcome names them as the record does
+        if any(
+            item.author.participant_id == row.id and item.author != o.author_of(speaker, row.id)
+            for item in hearing.latest_outcome.contributions.values()
+        ):
+            command_id = f"correct-{row.id}-{secrets.token_hex(6)}"
+            outcome_command = o.CorrectAuthor(participant_id=row.id)
+            await self.execute_outcome(row.event_id, outcome_command, actor, command_id)
         return corrected
 
     async def remove_participant(

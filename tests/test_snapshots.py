@@ -146,6 +146,7 @@ def test_the_outcome_is_snapshotted_too() -> None:
             kind=o.ContributionKind.PLEDGE, text="More", language="fr", on_behalf_of="p3"
         )
     )
+    assert isinstance(submitted[0], o.ContributionSubmitted)
     new_id = submitted[0].contribution_id
     accepted = outcome.send(o.AcceptContribution(contribution_id=new_id))
     assert o.apply_all(restored, [*submitted, *accepted]) == outcome.state

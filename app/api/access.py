@@ -79,7 +79,10 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /api/v1/segments/{segment_id}/suggested-order": READS_ALL,
     "GET /api/v1/events/{event_id}/schedule": READS_ALL,
     # the outcome: contributions (their commands: COMMAND_ROLES) and the summary
-    "POST /api/v1/events/{event_id}/contributions": frozenset({ORGANISER, MODERATOR, DELEGATE}),
+    # a delegate their own; the floor and the rapporteur on a participant's behalf
+    "POST /api/v1/events/{event_id}/contributions": frozenset(
+        {ORGANISER, MODERATOR, RAPPORTEUR, DELEGATE}
+    ),
     # shaped by the caller: everything, the accepted ones (display), or a delegate's own
     "GET /api/v1/events/{event_id}/contributions": READERS,
     # a delegate rewords their own until it is curated (the command's rule)

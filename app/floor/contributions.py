@@ -7,9 +7,11 @@ each screen sees. Pure like the rest of ``app/floor``: no I/O, no clock of its o
 is passed in), no id maker of its own (``Context.new_id``).
 
 Who does what (``COMMAND_ROLES`` in ``roles.py``, checked first): a delegate submits their own and
-may reword it until it is curated; the organiser and moderators may also submit on behalf of a
-registered participant; they and the rapporteur curate (accept, set aside, edit, merge, tag) and
-choose what the room display shows during the group reflection. A display sends nothing.
+may reword it until it is curated; the organiser, moderators and the rapporteur may also submit on
+behalf of a registered participant (a panellist speaks without a phone); they curate (accept, set
+aside, edit, merge and unmerge, tag) and choose what the room display shows during the group
+reflection. A display sends nothing. A participant's particulars corrected at the desk reach
+their contributions too (``correct_author``, sent by the engine as ``correct_speaker`` is).
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ class Contribution:
     submitted_at: int
     updated_at: int
     version: int  # events that changed this contribution: 1 when submitted
+    #: the status it had before it was merged (unmerging gives it back); None unless MERGED
+    before_merge: ContributionStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -140,8 +144,8 @@ class _Command(BaseModel):
 
 
 class SubmitContribution(_Command):
-    """A recommendation or a pledge. A delegate submits their own; the organiser or a moderator
-    may submit one on behalf of a registered participant (``on_behalf_of``)."""
+    """A recommendation or a pledge. A delegate submits their own; the organiser, a moderator or
+    the rapporteur submits one on behalf of a registered participant (``on_behalf_of``)."""
 
     type: Literal["submit_contribution"] = "submit_contribution"
     kind: ContributionKind
@@ -171,6 +175,13 @@ class EditContribution(_Command):
     type: Literal["edit_contribution"] = "edit_contribution"
     contribution_id: Id
     text: ContributionText
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        description="The contribution's `version` the new wording was written against: when "
+        "someone changed it since, the edit is refused (`edited_since`, with the wording now) "
+        "instead of silently replacing theirs. Leave it out to replace whatever is there.",
+    )
 
 
 class MergeContributions(_Command):
@@ -179,6 +190,21 @@ class MergeContributions(_Command):
     type: Literal["merge_contributions"] = "merge_contributions"
     contribution_id: Id
     into_id: Id
+
+
+class UnmergeContribution(_Command):
+    """A merge taken back: the contribution stands on its own again, with the status it had."""
+
+    type: Literal["unmerge_contribution"] = "unmerge_contribution"
+    contribution_id: Id
+
+
+class CorrectAuthor(_Command):
+    """Bring the contributions of a registered participant in line with their corrected
+    particulars in the registry (the engine sends it after a correction at the desk)."""
+
+    type: Literal["correct_author"] = "correct_author"
+    participant_id: Id
 
 
 class TagContribution(_Command):
@@ -203,8 +229,10 @@ OutcomeCommand = Annotated[
     | SetAsideContribution
     | EditContribution
     | MergeContributions
+    | UnmergeContribution
     | TagContribution
-    | ShowContribution,
+    | ShowContribution
+    | CorrectAuthor,
     Field(discriminator="type"),
 ]
 
@@ -267,6 +295,24 @@ class ContributionsMerged(_Event):
     at: int
 
 
+class ContributionUnmerged(_Event):
+    """``contribution_id`` stands on its own again, with ``status`` (the one it had before)."""
+
+    type: Literal["contribution_unmerged"] = "contribution_unmerged"
+    contribution_id: str
+    status: ContributionStatus
+    at: int
+
+
+class AuthorCorrected(_Event):
+    """The contributions of ``author.participant_id`` name them so now (a correction)."""
+
+    type: Literal["author_corrected"] = "author_corrected"
+    author: Author
+    contribution_ids: tuple[str, ...]
+    at: int
+
+
 class ContributionTagged(_Event):
     type: Literal["contribution_tagged"] = "contribution_tagged"
     contribution_id: str
@@ -289,8 +335,10 @@ OutcomeEvent = Annotated[
     | ContributionSetAside
     | ContributionEdited
     | ContributionsMerged
+    | ContributionUnmerged
     | ContributionTagged
-    | ContributionShown,
+    | ContributionShown
+    | AuthorCorrected,
     Field(discriminator="type"),
 ]
 
@@ -345,7 +393,8 @@ def decide(
     return _HANDLERS[type(command)](state, command, context)
 
 
-def _author(speaker: Speaker, participant_id: str) -> Author:
+def author_of(speaker: Speaker, participant_id: str) -> Author:
+    """How the outcome names a registered participant."""
     return Author(
         participant_id=participant_id,
         name=speaker.name,
@@ -357,7 +406,7 @@ def _author(speaker: Speaker, participant_id: str) -> Author:
 @_handles(SubmitContribution)
 def _submit(state: OutcomeState, cmd: SubmitContribution, ctx: Context) -> list[OutcomeEvent]:
     actor = ctx.actor
-    if actor.runs_the_floor:
+    if actor.role is not Role.DELEGATE:  # a curator, on someone's behalf
         participant_id = cmd.on_behalf_of or actor.participant_id
         if participant_id is None:
             raise FloorError(
@@ -396,7 +445,7 @@ def _submit(state: OutcomeState, cmd: SubmitContribution, ctx: Context) -> list[
             kind=cmd.kind,
             text=cmd.text,
             language=cmd.language,
-            author=_author(speaker, participant_id),
+            author=author_of(speaker, participant_id),
             segment_id=cmd.segment_id,
             entry_id=cmd.entry_id,
             at=ctx.now,
@@ -452,6 +501,15 @@ def _edit(state: OutcomeState, cmd: EditContribution, ctx: Context) -> list[Outc
     _may_edit(item, ctx.actor)
     if item.text == cmd.text:
         return []
+    if cmd.version is not None and cmd.version != item.version:
+        refusal = FloorError(
+            f"contribution {item.id!r} was changed since you opened it (it is at version "
+            f"{item.version}, you wrote against {cmd.version}): read its wording now, then save "
+            "yours again if it should still replace it",
+            code="edited_since",
+        )
+        refusal.detail = {"text": item.text, "version": item.version}
+        raise refusal
     return [
         ContributionEdited(
             stream=stream_id(state.event_id), contribution_id=item.id, text=cmd.text, at=ctx.now
@@ -506,6 +564,44 @@ def _merge(state: OutcomeState, cmd: MergeContributions, ctx: Context) -> list[O
             into_id=target.id,
             repointed=repointed,
             at=ctx.now,
+        )
+    ]
+
+
+@_handles(UnmergeContribution)
+def _unmerge(state: OutcomeState, cmd: UnmergeContribution, ctx: Context) -> list[OutcomeEvent]:
+    item = _find(state, cmd.contribution_id)
+    if item.status is not ContributionStatus.MERGED:
+        raise FloorError(
+            f"contribution {item.id!r} is not merged into another: there is nothing to unmerge",
+            code="not_merged",
+        )
+    return [
+        ContributionUnmerged(
+            stream=stream_id(state.event_id),
+            contribution_id=item.id,
+            status=item.before_merge or ContributionStatus.SUBMITTED,
+            at=ctx.now,
+        )
+    ]
+
+
+@_handles(CorrectAuthor)
+def _correct_author(state: OutcomeState, cmd: CorrectAuthor, ctx: Context) -> list[OutcomeEvent]:
+    speaker = ctx.speakers.get(cmd.participant_id)
+    if speaker is None:
+        raise NotFound(f"no participant {cmd.participant_id!r} in this event: check the id")
+    author = author_of(speaker, cmd.participant_id)
+    stale = tuple(
+        item.id
+        for item in state.ordered()
+        if item.author.participant_id == cmd.participant_id and item.author != author
+    )
+    if not stale:
+        return []
+    return [
+        AuthorCorrected(
+            stream=stream_id(state.event_id), author=author, contribution_ids=stale, at=ctx.now
         )
     ]
 
@@ -604,6 +700,12 @@ def apply(state: OutcomeState, event: OutcomeEvent) -> OutcomeState:
         )
     elif isinstance(event, ContributionShown):
         shown_id = event.contribution_id
+    elif isinstance(event, AuthorCorrected):
+        # a correction of who they are, not a change of what they said: no new version of each
+        with contributions.mutate() as editing:
+            for contribution_id in event.contribution_ids:
+                editing[contribution_id] = replace(editing[contribution_id], author=event.author)
+            contributions = editing.finish()
     else:
         changes: dict[str, Any]
         if isinstance(event, ContributionAccepted):
@@ -614,8 +716,15 @@ def apply(state: OutcomeState, event: OutcomeEvent) -> OutcomeState:
             changes = {"text": event.text}
         elif isinstance(event, ContributionTagged):
             changes = {"themes": tuple(event.themes), "objectives": tuple(event.objectives)}
+        elif isinstance(event, ContributionUnmerged):
+            changes = {"status": event.status, "merged_into": None, "before_merge": None}
         else:
-            changes = {"status": ContributionStatus.MERGED, "merged_into": event.into_id}
+            before = contributions[event.contribution_id].status
+            changes = {
+                "status": ContributionStatus.MERGED,
+                "merged_into": event.into_id,
+                "before_merge": before,
+            }
             with contributions.mutate() as editing:
                 for other_id in event.repointed:
                     editing[other_id] = _changed(

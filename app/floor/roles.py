@@ -49,13 +49,16 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "create_segment": frozenset({Role.ORGANISER}),
     "update_segment": frozenset({Role.ORGANISER, Role.MODERATOR}),
     # the outcome (app/floor/contributions.py): a delegate submits their own and rewords it
-    # until it is curated; the organiser and moderators submit on a participant's behalf; they
-    # and the rapporteur curate
-    "submit_contribution": frozenset({Role.DELEGATE, Role.ORGANISER, Role.MODERATOR}),
+    # until it is curated; the organiser, moderators and the rapporteur submit on a
+    # participant's behalf (a panellist without a phone) and curate
+    "submit_contribution": frozenset({Role.DELEGATE, *_CURATORS}),
     "edit_contribution": frozenset({Role.DELEGATE, *_CURATORS}),
     "accept_contribution": _CURATORS,
     "set_aside_contribution": _CURATORS,
     "merge_contributions": _CURATORS,
+    "unmerge_contribution": _CURATORS,
+    # the engine's, after a participant's correction at the desk (as correct_speaker)
+    "correct_author": frozenset({Role.ORGANISER, Role.MODERATOR}),
     "tag_contribution": _CURATORS,
     "show_contribution": _CURATORS,
     # the interpreters' booth signals to the speaker; the console sees and clears them too

@@ -23,6 +23,7 @@ from app.floor.contributions import (
     THEME_LENGTH,
     AcceptContribution,
     Author,
+    AuthorCorrected,
     Contribution,
     ContributionAccepted,
     ContributionEdited,
@@ -33,6 +34,8 @@ from app.floor.contributions import (
     ContributionStatus,
     ContributionSubmitted,
     ContributionTagged,
+    ContributionUnmerged,
+    CorrectAuthor,
     EditContribution,
     MergeContributions,
     OutcomeCommand,
@@ -42,6 +45,7 @@ from app.floor.contributions import (
     ShowContribution,
     SubmitContribution,
     TagContribution,
+    UnmergeContribution,
     apply,
     apply_all,
     command_types,
@@ -52,6 +56,7 @@ from app.floor.contributions import (
     stream_id,
     view,
 )
+from app.floor.model import Constituency
 from app.floor.roles import COMMAND_ROLES, roles_for
 from tests.floor.kit import (
     DISPLAY,
@@ -81,10 +86,14 @@ class Outcome:
         self.now = now
         self.log: list[OutcomeEvent] = []
         self._ids = itertools.count(1)
+        self.speakers = SPEAKERS
 
     def context(self, actor: Actor) -> Context:
         return Context(
-            now=self.now, actor=actor, new_id=lambda: f"k{next(self._ids)}", speakers=SPEAKERS
+            now=self.now,
+            actor=actor,
+            new_id=lambda: f"k{next(self._ids)}",
+            speakers=self.speakers,
         )
 
     def send(
@@ -221,8 +230,10 @@ SUBMIT = SubmitContribution(kind=R, text="A recommendation", language="en")
         (SUBMIT.model_copy(update={"on_behalf_of": "ghost"}), MODERATOR, "not_found", 404),
         (SUBMIT.model_copy(update={"on_behalf_of": "ghost"}), ORGANISER, "not_found", 404),
         (SUBMIT, MODERATOR, "author_required", 422),
-        # the rapporteur curates, a display sends nothing
-        (SUBMIT, RAPPORTEUR, "forbidden", 403),
+        # the rapporteur submits for a panellist without a phone: naming them
+        (SUBMIT, RAPPORTEUR, "author_required", 422),
+        (SUBMIT.model_copy(update={"on_behalf_of": "ghost"}), RAPPORTEUR, "not_found", 404),
+        # a display sends nothing
         (SUBMIT, DISPLAY, "forbidden", 403),
     ],
 )
@@ -266,13 +277,16 @@ def test_the_text_may_be_two_thousand_characters() -> None:
 
 CURATORS = {Role.ORGANISER, Role.MODERATOR, Role.RAPPORTEUR}
 ALLOWED: dict[str, set[Role]] = {
-    "submit_contribution": {Role.DELEGATE, Role.ORGANISER, Role.MODERATOR},
+    "submit_contribution": {Role.DELEGATE, *CURATORS},
     "accept_contribution": CURATORS,
     "set_aside_contribution": CURATORS,
     "edit_contribution": {Role.DELEGATE, *CURATORS},
     "merge_contributions": CURATORS,
+    "unmerge_contribution": CURATORS,
     "tag_contribution": CURATORS,
     "show_contribution": CURATORS,
+    # the engine's, after a correction at the desk
+    "correct_author": {Role.ORGANISER, Role.MODERATOR},
 }
 
 
@@ -291,8 +305,14 @@ def _prepared(command_type: str) -> tuple[Outcome, Any]:
         "merge_contributions": MergeContributions(contribution_id=first, into_id=second),
         "tag_contribution": TagContribution(contribution_id=first, themes=["II"], objectives=[5]),
         "show_contribution": ShowContribution(contribution_id=second),
+        "unmerge_contribution": UnmergeContribution(contribution_id=first),
+        "correct_author": CorrectAuthor(participant_id="p1"),
     }
     outcome.send(AcceptContribution(contribution_id=second))
+    if command_type == "unmerge_contribution":
+        outcome.send(MergeContributions(contribution_id=first, into_id=second))
+    if command_type == "correct_author":  # the desk corrected p1's name since
+        outcome.speakers = {**SPEAKERS, "p1": dataclasses.replace(SPEAKERS["p1"], name="A. D.")}
     return outcome, examples[command_type]
 
 
@@ -407,6 +427,64 @@ def test_merge_points_to_a_kept_one_and_repoints_the_ones_merged_before(outcome:
         (S.MERGED, c),
         (S.SUBMITTED, None),
     ]
+
+
+def test_a_merge_is_taken_back_with_the_status_it_had(outcome: Outcome) -> None:
+    """A wrong merge is not for ever: unmerged, it stands on its own with its earlier status
+    (the ones merged into it before keep pointing where the merge repointed them)."""
+    kept, duplicate = outcome.accepted("p1"), outcome.accepted("p2")
+    outcome.send(MergeContributions(contribution_id=duplicate, into_id=kept), RAPPORTEUR)
+    assert outcome[duplicate].before_merge is S.ACCEPTED
+    (unmerged,) = outcome.send(UnmergeContribution(contribution_id=duplicate), RAPPORTEUR)
+    assert isinstance(unmerged, ContributionUnmerged)
+    item = outcome[duplicate]
+    assert (item.status, item.merged_into, item.before_merge) == (S.ACCEPTED, None, None)
+    error = outcome.refuse(UnmergeContribution(contribution_id=duplicate), "not_merged")
+    assert "nothing to unmerge" in error.message
+    outcome.refuse(UnmergeContribution(contribution_id=kept), "not_merged")
+    outcome.refuse(UnmergeContribution(contribution_id=kept), "forbidden", DISPLAY, Forbidden)
+
+
+def test_a_rewording_made_against_an_older_version_is_refused(outcome: Outcome) -> None:
+    """Two curators reword the same contribution: the second, written against the wording the
+    first replaced, is refused with the wording now instead of silently replacing it."""
+    item = outcome.submit("p1")
+    opened = outcome[item].version
+    outcome.send(EditContribution(contribution_id=item, text="The moderator's wording"))
+    error = outcome.refuse(
+        EditContribution(contribution_id=item, text="Mine", version=opened),
+        "edited_since",
+        RAPPORTEUR,
+    )
+    assert error.detail == {"text": "The moderator's wording", "version": opened + 1}
+    assert "changed since you opened it" in error.message
+    # saved deliberately over it, against the version now: accepted
+    outcome.send(
+        EditContribution(contribution_id=item, text="Mine", version=opened + 1), RAPPORTEUR
+    )
+    assert outcome[item].text == "Mine"
+    # the same wording as now is no change, whatever the version
+    assert outcome.send(EditContribution(contribution_id=item, text="Mine", version=1)) == []
+
+
+def test_a_corrected_participant_is_named_so_on_their_contributions(outcome: Outcome) -> None:
+    """The desk corrects a participant's particulars: each of their contributions names them
+    so (the outcome and its counts by constituency follow); nobody else's changes."""
+    mine, theirs = outcome.submit("p1"), outcome.submit("p2")
+    version = outcome[mine].version
+    assert outcome.send(CorrectAuthor(participant_id="p1"), ORGANISER) == []  # nothing to do
+    corrected = dataclasses.replace(
+        SPEAKERS["p1"], name="Amina Diallo-Sow", constituency=Constituency.CIVIL_SOCIETY
+    )
+    outcome.speakers = {**SPEAKERS, "p1": corrected}
+    (event,) = outcome.send(CorrectAuthor(participant_id="p1"), ORGANISER)
+    assert isinstance(event, AuthorCorrected) and event.contribution_ids == (mine,)
+    organisation = corrected.organisation
+    assert outcome[mine].author == Author("p1", "Amina Diallo-Sow", organisation, "civil_society")
+    assert outcome[mine].version == version  # who they are, not what they said
+    assert outcome[theirs].author.participant_id == "p2"
+    outcome.refuse(CorrectAuthor(participant_id="ghost"), "not_found", ORGANISER, NotFound)
+    outcome.refuse(CorrectAuthor(participant_id="p1"), "forbidden", RAPPORTEUR, Forbidden)
 
 
 def test_tags_are_replaced_and_kept_in_order(outcome: Outcome) -> None:
@@ -760,6 +838,12 @@ EXAMPLE_EVENTS: dict[str, OutcomeEvent] = {
         stream=STREAM, contribution_id="k1", themes=("I", "II"), objectives=(1, 23), at=5
     ),
     "contribution_shown": ContributionShown(stream=STREAM, contribution_id=None, at=6),
+    "contribution_unmerged": ContributionUnmerged(
+        stream=STREAM, contribution_id="k1", status=S.ACCEPTED, at=7
+    ),
+    "author_corrected": AuthorCorrected(
+        stream=STREAM, author=EXAMPLE_AUTHOR, contribution_ids=("k1", "k2"), at=8
+    ),
 }
 
 

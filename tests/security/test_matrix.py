@@ -509,6 +509,8 @@ OUTCOME_EXAMPLES: dict[str, dict[str, Any]] = {
     "merge_contributions": {"contribution_id": "{cid}", "into_id": "{other}"},
     "tag_contribution": {"contribution_id": "{cid}", "themes": ["Pathways"], "objectives": [5]},
     "show_contribution": {"contribution_id": "{accepted}"},
+    "unmerge_contribution": {"contribution_id": "{cid}"},  # not merged: refused past the role
+    "correct_author": {"participant_id": "nope"},
 }
 COMMAND_CELLS = [
     (kind, role) for kind in [*command_types(), *outcome_command_types()] for role in Role
