@@ -82,6 +82,9 @@ def ensure_organiser_key(store: Store, from_env: str | None) -> OrganiserKey:
 
 #: Credentials remembered in memory (about 200 bytes each) before the memory is cleared.
 CACHE_LIMIT = 20_000
+#: How far back (ms) the audit of several processes looks for revocations (``Authenticator.audit``):
+#: far more than the time between two audits, so a slow audit or clocks a little apart miss none.
+AUDIT_LOOKBACK_MS = 60_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +259,17 @@ class Authenticator:
         task = loop.create_task(self._recheck())
         self._rechecks.add(task)
         task.add_done_callback(self._rechecks.discard)
+
+    async def audit(self, now: int) -> None:
+        """The credentials revoked lately (``AUDIT_LOOKBACK_MS``), read from the database: each
+        not yet refused here is forgotten and its sockets close. Run by the log's audit
+        (app/catchup.py) every few seconds, and every second while Redis is unreachable, so a
+        revocation made on another process while the notices cannot travel takes effect here
+        within about a second of being written, not once Redis is back."""
+        revoked = await asyncio.to_thread(self.store.revoked_since, now - AUDIT_LOOKBACK_MS)
+        for credential_id in revoked:
+            if credential_id not in self._revoked:
+                self.forget(credential_id)
 
     async def _recheck(self) -> None:
         ids = [cid for cid in self._by_id if cid not in self._revoked]

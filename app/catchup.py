@@ -10,7 +10,8 @@ read from the log, the truth:
   Redis that was unreachable: the whole meeting day (or every one, and the list of them);
 - ``poll``, every second while Redis is unreachable, and ``audit`` every few seconds anyway (a
   writer killed between its commit and its publish told nobody): the log rows written recently,
-  new meeting days, participants and the meeting days' details.
+  new meeting days, participants and the meeting days' details, and the credentials revoked
+  lately (their notices travel over Redis too).
 
 A catch-up holds the meeting day's lock (``Hearing.lock``) while it reads and folds, as the
 writer does while it writes and swaps, so neither folds under the other; records already
@@ -25,7 +26,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .fanout import EVENT_CREATED, POLL_S, Entry
@@ -62,6 +63,9 @@ class Catchup:
         #: (monotonic instant, newest log sequence number then), oldest first
         self._samples: deque[tuple[float, int]] = deque()
         self._started = False
+        #: what else each audit reads from the database, given the server's instant (ms): the
+        #: credentials revoked lately (``Authenticator.audit``, added by app/main.py)
+        self.audits: list[Callable[[int], Awaitable[None]]] = []
 
     def start(self) -> None:
         """Take the other processes' writes from the fan-out's marks on (after the load)."""
@@ -298,6 +302,8 @@ class Catchup:
         for event_id, segments in behind.items():
             self.want(event_id, segments)
         await self._meeting_days()
+        for audit in self.audits:
+            await audit(engine.clock())
 
 
 def _unregistered(store: Store, participant_ids: list[str]) -> list[str]:

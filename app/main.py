@@ -92,6 +92,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         engine.change_listeners.setdefault("event", []).append(live.listener(sockets))
         if fanout.shared:  # a revocation closes its sockets on every process
             auth.share(fanout)
+            # even while Redis cannot carry the notice: the log's audit reads them
+            engine.catchup.audits.append(auth.audit)
         app.state.services = Services(
             engine=engine, auth=auth, settings=settings, throttle=throttle, sockets=sockets
         )

@@ -262,6 +262,13 @@ class Store:
             )
             return list(session.exec(query).all())
 
+    def revoked_since(self, at: int) -> list[str]:
+        """The credentials revoked at or after ``at`` (ms): what the audit of several processes
+        reads, so a revocation whose notice was lost (Redis down) still closes its sockets."""
+        with self._session() as session:
+            query = select(CredentialRow.id).where(col(CredentialRow.revoked_at) >= at)
+            return list(session.exec(query).all())
+
     def revoke_credential(self, credential_id: str, event_id: str, at: int) -> bool:
         with self._session() as session:
             row = session.get(CredentialRow, credential_id)

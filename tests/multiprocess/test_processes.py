@@ -10,6 +10,7 @@ version), so an update lost, repeated or out of order shows as a problem, not as
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import statistics
@@ -521,3 +522,51 @@ async def test_what_was_made_on_a_is_usable_through_b_at_once(processes: Process
         missing = await on_b.get("/segments/nosuchsegment")
         assert missing.status_code == 404
         assert "no segment" in missing.text
+
+
+async def test_a_link_revoked_on_a_while_redis_is_down_stops_working_on_b(
+    processes: Processes,
+) -> None:
+    """The notice of a revocation travels over Redis; while Redis is down, B's audit of the
+    database (every second then) finds it: the moderator's link revoked through A is refused
+    through B, and its console's socket on B closes, within seconds, not once Redis is back."""
+    a, b = processes.start("a"), processes.start("b")
+    hearing = await _hearing(a)
+    sid = hearing.segment_id
+    async with _api(a) as on_a:
+        minted = await on_a.post(
+            f"/events/{hearing.event_id}/access-links", json={"role": "moderator", "label": "M"}
+        )
+        assert minted.status_code == 201, minted.text
+    link = minted.json()
+    token = link["url"].rsplit("key=", 1)[1]
+    closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    async def console() -> None:
+        async with connect(f"{b.ws_base}/ws/segments/{sid}") as socket:
+            await socket.send(orjson.dumps({"type": "hello", "token": token}).decode())
+            with contextlib.suppress(WebSocketException):
+                async for _ in socket:
+                    pass
+            closed.set_result(socket.close_code or 0)
+
+    watching = asyncio.ensure_future(console())
+    async with _api(b, token) as moderator_on_b:
+        said = {"type": "set_message", "text": "Two minutes each"}
+        assert (await _command(moderator_on_b, sid, said)).status_code == 200  # cached on B
+
+        processes.redis.kill()
+        await eventually(
+            lambda: all("Redis is unreachable" in p.log_path.read_text() for p in (a, b)),
+            what="both processes see Redis gone",
+        )
+        async with _api(a) as on_a:
+            gone = await on_a.delete(f"/events/{hearing.event_id}/access-links/{link['id']}")
+            assert gone.status_code == 204, gone.text
+        revoked_at = time.monotonic()
+        assert await asyncio.wait_for(closed, 10) == 4401
+        refused = await _command(moderator_on_b, sid, {"type": "clear_message"})
+        assert refused.status_code == 401, refused.text
+        assert time.monotonic() - revoked_at < 10
+    await watching
+    await asyncio.to_thread(processes.redis.start)
