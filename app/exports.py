@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from starlette.responses import Response
 
+from .floor.contributions import Contribution
 from .labels import (
     ATTENDANCE_LABELS,
     CONSTITUENCY_LABELS,
@@ -234,11 +235,139 @@ def day_record_csv(rows: list[RecordRow], timezone: str) -> bytes:
 
     Sum the ``(s)`` columns, not the ``m:ss`` ones: a spreadsheet reads ``4:05`` as a time of
     day (4 h 05), which shows as typed but adds up wrong."""
+    return csv_text(day_record_table(rows, timezone), list(DAY_RECORD_COLUMNS)).encode("utf-8")
+
+
+def day_record_xlsx(rows: list[RecordRow], timezone: str) -> bytes:
+    """The day's record as an XLSX workbook: the CSV's columns and cells (``xlsx_bytes``), the
+    seconds as numbers a spreadsheet adds up."""
+    table = day_record_table(rows, timezone)
+    widths = {"Segment": 40, "Name": 28, "Organisation": 32, "Constituency": 26}
+    return xlsx_bytes(table, list(DAY_RECORD_COLUMNS), "Speeches", widths)
+
+
+def day_record_table(rows: list[RecordRow], timezone: str) -> list[dict[str, Cell]]:
+    """The day's record as a spreadsheet's rows: ``DAY_RECORD_COLUMNS``' headings, codes in
+    words."""
     records = day_record_json(rows, timezone)
     for record in records:
         for key, labels in _LABELLED.items():
             record[key] = label(labels, str(record[key]))
-    table = [
+    return [
         {heading: record[key] for heading, key in DAY_RECORD_COLUMNS.items()} for record in records
     ]
-    return csv_text(table, list(DAY_RECORD_COLUMNS)).encode("utf-8")
+
+
+# --- the outcome's contributions ----------------------------------------------------------------
+
+#: The contributions' spreadsheet, one row each in the order they were submitted (``No.`` is
+#: the number the rapporteur's page shows: #1 the earliest).
+CONTRIBUTION_COLUMNS: tuple[str, ...] = (
+    "No.",
+    "Kind",
+    "Status",
+    "Text",
+    "Original text",
+    "Author",
+    "Organisation",
+    "Constituency",
+    "Segment",
+    "Language",
+    "Themes",
+    "Global Compact objectives",
+    "Merged into (No.)",
+    "Note",
+    "Submitted at",
+    "Last changed at",
+)
+CONTRIBUTION_KIND_LABELS: Mapping[str, str] = {
+    "recommendation": "Recommendation",
+    "pledge": "Pledge",
+}
+CONTRIBUTION_STATUS_LABELS: Mapping[str, str] = {
+    "submitted": "Submitted",
+    "accepted": "Accepted",
+    "set_aside": "Set aside",
+    "merged": "Merged",
+}
+
+
+def contributions_table(
+    contributions: Sequence[Contribution], segment_titles: Mapping[str, str], timezone: str
+) -> list[dict[str, Cell]]:
+    """Every contribution (``OutcomeState.ordered()``) as a spreadsheet's rows: codes in words,
+    times ISO 8601 in the event's zone, several themes or objectives joined by "; "."""
+    zone = event_zone(timezone)
+    numbers = {item.id: number for number, item in enumerate(contributions, start=1)}
+    return [
+        {
+            "No.": numbers[item.id],
+            "Kind": label(CONTRIBUTION_KIND_LABELS, item.kind.value),
+            "Status": label(CONTRIBUTION_STATUS_LABELS, item.status.value),
+            "Text": item.text,
+            "Original text": item.original_text if item.original_text != item.text else "",
+            "Author": item.author.name,
+            "Organisation": item.author.organisation,
+            "Constituency": label(CONSTITUENCY_LABELS, item.author.constituency),
+            "Segment": segment_titles.get(item.segment_id or "", ""),
+            "Language": label(LANGUAGE_LABELS, item.language),
+            "Themes": "; ".join(item.themes),
+            "Global Compact objectives": "; ".join(str(n) for n in item.objectives),
+            "Merged into (No.)": numbers.get(item.merged_into or ""),
+            "Note": item.note,
+            "Submitted at": local_iso(item.submitted_at, zone),
+            "Last changed at": local_iso(item.updated_at, zone),
+        }
+        for item in contributions
+    ]
+
+
+def contributions_csv(table: list[dict[str, Cell]]) -> bytes:
+    return csv_text(table, CONTRIBUTION_COLUMNS).encode("utf-8")
+
+
+def contributions_xlsx(table: list[dict[str, Cell]]) -> bytes:
+    widths = {"Text": 60, "Original text": 40, "Author": 26, "Organisation": 30, "Segment": 36}
+    return xlsx_bytes(table, CONTRIBUTION_COLUMNS, "Contributions", widths)
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(
+    rows: Sequence[Mapping[str, Cell]],
+    headers: Sequence[str],
+    sheet_title: str,
+    widths: Mapping[str, int] | None = None,
+) -> bytes:
+    """Rows as an XLSX workbook: one sheet, a bold header, every text a text cell (a text that
+    looks like a formula is stored as text, which no spreadsheet evaluates), numbers numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell as SheetCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
+    for index, header in enumerate(headers, start=1):
+        width = (widths or {}).get(header, 16)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+
+    def cell(value: Cell, font: Font | None = None) -> SheetCell:
+        made = WriteOnlyCell(sheet, value=None if value == "" else value)
+        if isinstance(value, str) and value:
+            made.data_type = "s"  # never a formula, whatever the text starts with
+        if font is not None:
+            made.font = font
+        return made
+
+    sheet.append([cell(header, bold) for header in headers])
+    for row in rows:
+        sheet.append([cell(row.get(header)) for header in headers])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -101,6 +101,9 @@ class OutcomeItem:
     objectives: tuple[int, ...]  # GCM objective numbers, 1-23
     language: str  # the language it was written in: "ar", "fr", ...
     segment_title: str
+    #: (constituency, organisation) of each contribution merged into this one as a duplicate:
+    #: the same point made by others, whom the summary credits and counts too
+    merged_from: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,12 +189,35 @@ def by_line(item: OutcomeItem) -> tuple[str, str]:
     return constituency_label(item.constituency), item.organisation
 
 
+def item_tags(entry: Placed, objectives: Mapping[int, str]) -> list[str]:
+    """The small lines under an item, in every format: its objectives, who else made the same
+    point (the contributions merged into it), and its other themes."""
+    tags = objective_tags(entry.item, objectives)
+    others = [
+        f"{constituency_label(c)} ({o})" if c and o else constituency_label(c) or o
+        for c, o in dict.fromkeys(entry.item.merged_from)
+    ]
+    if others:
+        tags.append("Also made by: " + "; ".join(others))
+    if entry.also:
+        tags.append("Also: " + "; ".join(entry.also))
+    return tags
+
+
+def constituencies_of(item: OutcomeItem) -> list[str]:
+    """The constituencies an item speaks for: its author's, then those of the contributions
+    merged into it, once each."""
+    return list(dict.fromkeys([item.constituency, *(c for c, _ in item.merged_from)]))
+
+
 def counts(outcome: Outcome) -> list[tuple[str, int, int]]:
-    """(constituency, recommendations, pledges), most contributions first, then by name."""
+    """(constituency, recommendations, pledges), most contributions first, then by name. An item
+    counts for each constituency it speaks for (a duplicate merged into it credits its own)."""
     table: dict[str, list[int]] = {}
     for item in outcome.items:
-        row = table.setdefault(constituency_label(item.constituency), [0, 0])
-        row[0 if item.kind == "recommendation" else 1] += 1
+        for constituency in constituencies_of(item):
+            row = table.setdefault(constituency_label(constituency), [0, 0])
+            row[0 if item.kind == "recommendation" else 1] += 1
     rows = [(name, r, p) for name, (r, p) in table.items()]
     return sorted(rows, key=lambda row: (-(row[1] + row[2]), row[0]))
 
@@ -205,7 +231,7 @@ def overview(outcome: Outcome) -> str:
     recommendations, pledges = kind_totals(outcome)
     if not outcome.items:
         return "No contribution has been accepted yet."
-    constituencies = len({item.constituency for item in outcome.items})
+    constituencies = len({c for item in outcome.items for c in constituencies_of(item)})
     return (
         f"{_plural(len(outcome.items), 'contribution')}: "
         f"{_plural(recommendations, 'recommendation')} and {_plural(pledges, 'pledge')}, "
@@ -342,9 +368,7 @@ def _markdown_item(entry: Placed, objectives: Mapping[int, str]) -> list[str]:
     by = f"*{markdown_text(constituency)}*" if constituency else ""
     if organisation:
         by += f" ({markdown_text(organisation)})"
-    details = [by.strip(), *(markdown_text(tag) for tag in objective_tags(item, objectives))]
-    if entry.also:
-        details.append("Also: " + markdown_text("; ".join(entry.also)))
+    details = [by.strip(), *(markdown_text(tag) for tag in item_tags(entry, objectives))]
     lines = [markdown_text(line) for line in _lines(item.text)]
     lines += [detail for detail in details if detail]
     first, *rest = lines
@@ -459,9 +483,7 @@ def _html_item(entry: Placed, objectives: Mapping[int, str]) -> str:
     by = f'<span class="constituency">{e(constituency)}</span>' if constituency else ""
     if organisation:
         by += f" (<bdi>{e(organisation)}</bdi>)"
-    tags = [e(tag) for tag in objective_tags(item, objectives)]
-    if entry.also:
-        tags.append("Also: " + e("; ".join(entry.also)))
+    tags = [e(tag) for tag in item_tags(entry, objectives)]
     parts = [
         f'<li class="item"><p class="text" dir="auto"{lang}>{e(item.text)}</p>',
         f'<p class="by">{by}</p>' if by else "",
@@ -580,9 +602,7 @@ def _docx_item(doc: WordDocument, entry: Placed, objectives: Mapping[int, str]) 
         if right_to_left:
             run.font.rtl = True  # shaped and ordered as right-to-left text
     constituency, organisation = by_line(item)
-    tags = objective_tags(item, objectives)
-    if entry.also:
-        tags.append("Also: " + "; ".join(entry.also))
+    tags = item_tags(entry, objectives)
     if right_to_left and (constituency or organisation or tags):
         paragraph.paragraph_format.space_after = Pt(0)
         paragraph = doc.add_paragraph(style="List Continue")

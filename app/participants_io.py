@@ -42,7 +42,8 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .exports import FORMULA_STARTS, csv_text
+from .exports import FORMULA_STARTS, csv_text, xlsx_bytes
+from .exports import XLSX_MEDIA_TYPE as _XLSX
 from .floor.commands import Organisation, Region
 from .floor.model import (
     Attendance,
@@ -65,7 +66,7 @@ MAX_UNPACKED_BYTES: Final = 40_000_000
 #: Columns read from a row; a sheet's further columns are not ours.
 MAX_COLUMNS: Final = 60
 
-XLSX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MEDIA_TYPE: Final = _XLSX
 
 Format = Literal["csv", "xlsx"]
 
@@ -770,32 +771,7 @@ def write_csv(rows: Sequence[Mapping[str, str]]) -> bytes:
 
 
 def write_xlsx(rows: Sequence[Mapping[str, str]], sheet_title: str = "Participants") -> bytes:
-    """The list as an XLSX workbook: one sheet, a bold header, every cell a text cell (a text
-    that looks like a formula is stored as text, which no spreadsheet evaluates)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
+    """The list as an XLSX workbook: one sheet, a bold header, every cell a text cell
+    (``exports.xlsx_bytes``: a text that looks like a formula is stored as text)."""
     widths = {"Name": 32, "Organisation": 36, "Constituency": 30, "Panel": 36}
-    for index, header in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, 16)
-    bold = Font(bold=True)
-
-    def text_cell(value: str, font: Font | None = None) -> Cell:
-        cell = WriteOnlyCell(sheet, value=value or None)
-        if value:
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-        if font is not None:
-            cell.font = font
-        return cell
-
-    sheet.append([text_cell(header, bold) for header in HEADERS])
-    for row in rows:
-        sheet.append([text_cell(row.get(header, "")) for header in HEADERS])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(rows, HEADERS, sheet_title, widths)

@@ -63,19 +63,49 @@ def _row(
     )
 
 
+def programme_themes(segments: list[SegmentState]) -> dict[str, str]:
+    """A theme as a rapporteur may write it (any case) → the programme segment it names: its
+    title, or the title's part before a colon ("Thematic discussion I" for "Thematic discussion
+    I: Assessing progress") when that names one segment only."""
+    found: dict[str, str] = {}
+    short: dict[str, list[str]] = {}
+    for segment in segments:
+        title = segment.details.title
+        found.setdefault(title.casefold(), title)
+        head, colon, _ = title.partition(":")
+        if colon and head.strip():
+            short.setdefault(head.strip().casefold(), []).append(title)
+    for key, titles in short.items():
+        if len(titles) == 1:
+            found.setdefault(key, titles[0])
+    return found
+
+
 def outcome(hearing: Hearing, now: int) -> Outcome:
     """The accepted contributions (as curated), grouped by the themes they were tagged with: the
-    programme's segment titles first, in programme order, then any other label as first used;
-    with the day's speaking figures (spoken turns only)."""
+    programme's segments first, in programme order (a theme naming one by its title or its short
+    title is that segment's), then any other label as first used; each crediting the
+    contributions merged into it; with the day's speaking figures (spoken turns only)."""
     segments = programme(hearing)
     titles = {segment.id: segment.details.title for segment in segments}
-    accepted = [
-        item for item in hearing.outcome.ordered() if item.status is ContributionStatus.ACCEPTED
-    ]
+    named = programme_themes(segments)
+    ordered = hearing.outcome.ordered()
+    accepted = [item for item in ordered if item.status is ContributionStatus.ACCEPTED]
+    merged: dict[str, list[tuple[str, str]]] = {}
+    for item in ordered:
+        if item.status is ContributionStatus.MERGED and item.merged_into is not None:
+            author = item.author
+            merged.setdefault(item.merged_into, []).append(
+                (author.constituency, author.organisation)
+            )
+    themes = {
+        item.id: tuple(dict.fromkeys(named.get(t.casefold(), t) for t in item.themes))
+        for item in accepted
+    }
     labels: list[str] = [s.details.title for s in segments]
     for item in accepted:
-        labels.extend(theme for theme in item.themes if theme not in labels)
-    used = {theme for item in accepted for theme in item.themes}
+        labels.extend(theme for theme in themes[item.id] if theme not in labels)
+    used = {theme for item in accepted for theme in themes[item.id]}
     items = [
         OutcomeItem(
             id=item.id,
@@ -84,10 +114,11 @@ def outcome(hearing: Hearing, now: int) -> Outcome:
             constituency=item.author.constituency,
             organisation=item.author.organisation,
             author=item.author.name,
-            themes=item.themes,
+            themes=themes[item.id],
             objectives=item.objectives,
             language=item.language,
             segment_title=titles.get(item.segment_id or "", ""),
+            merged_from=tuple(merged.get(item.id, ())),
         )
         for item in accepted
     ]

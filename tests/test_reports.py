@@ -17,7 +17,7 @@ from app.floor import commands as c
 from app.floor import contributions as o
 from app.floor.model import TurnKind
 from app.floor.roles import ORGANISER
-from app.outcome import render_docx, render_html, render_markdown
+from app.outcome import counts, render_docx, render_html, render_markdown, sections
 from app.store.tables import ParticipantRow
 from tests.engines import counted_engine
 
@@ -126,6 +126,101 @@ async def test_the_outcome_summary_holds_the_accepted_contributions(sqlite_url: 
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "Nous ouvrirons dix centres d'accueil." in text
     assert summary.figures.turns == 2  # the skipped turn is not a turn spoken
+
+
+async def _registered(engine: Engine, event_id: str) -> str:
+    """A participant of the trade unions, registered: the contributions' author."""
+    await engine.add_participant(
+        ParticipantRow(
+            id="pt",
+            event_id=event_id,
+            name="Amina Diallo",
+            organisation="ITUC",
+            constituency="trade_union",
+            created_at=0,
+        )
+    )
+    return "pt"
+
+
+async def _contribution(
+    engine: Engine, event_id: str, author: str, text: str, themes: list[str], n: int
+) -> str:
+    """A recommendation on ``author``'s behalf, tagged and accepted."""
+    submit = o.SubmitContribution(
+        kind=o.ContributionKind.RECOMMENDATION, text=text, language="en", on_behalf_of=author
+    )
+    made = await engine.execute_outcome(event_id, submit, ORGANISER, f"s{n}")
+    cid = str(made["contribution_id"])
+    tag = o.TagContribution(contribution_id=cid, themes=themes, objectives=[])
+    await engine.execute_outcome(event_id, tag, ORGANISER, f"t{n}")
+    accept = o.AcceptContribution(contribution_id=cid)
+    await engine.execute_outcome(event_id, accept, ORGANISER, f"a{n}")
+    return cid
+
+
+async def test_a_theme_naming_a_discussion_by_its_short_title_is_that_discussions_section(
+    sqlite_url: str,
+) -> None:
+    """The rapporteur's page suggests "Thematic discussion I" (a title's part before its colon):
+    the summary files it under that discussion, in programme order, not as a label of its own
+    after the free ones (outside probe, 2026-12-06)."""
+    engine, event_id, _ = await _the_morning(sqlite_url)
+    hearing = engine.hearing(event_id)
+    participant = await _registered(engine, event_id)
+    discussions = [
+        s.details.title for s in reports.programme(hearing) if s.details.title.startswith("Them")
+    ]
+    first, third = discussions[0], discussions[2]
+    short = first.partition(":")[0]
+    await _contribution(engine, event_id, participant, "Data first", ["Data"], 1)
+    await _contribution(engine, event_id, participant, "Third", [third.partition(":")[0]], 2)
+    await _contribution(engine, event_id, participant, "Full title", [first], 3)
+    await _contribution(engine, event_id, participant, "Short title", [short.upper()], 4)
+    summary = reports.outcome(hearing, OPENING)
+    headings = [line for line in render_markdown(summary).splitlines() if line.startswith("## ")]
+    assert headings[:3] == [f"## {first}", f"## {third}", "## Data"], headings
+    (under_first,) = [s for s in sections(summary) if s.label == first]
+    assert [p.item.text for _, placed in under_first.kinds for p in placed] == [
+        "Full title",
+        "Short title",
+    ]
+
+
+async def test_a_duplicate_merged_into_another_is_credited_and_counted(sqlite_url: str) -> None:
+    """Merging a duplicate keeps its author in the summary: the kept item says who else made
+    the point, and the counts by constituency include them (outside probe, 2026-12-06)."""
+    engine, event_id, _ = await _the_morning(sqlite_url)
+    hearing = engine.hearing(event_id)
+    await engine.add_participant(
+        ParticipantRow(
+            id="po",
+            event_id=event_id,
+            name="Olga Petrova",
+            organisation="Civic Forum",
+            constituency="civil_society",
+            created_at=0,
+        )
+    )
+    first = await _registered(engine, event_id)
+    kept = await _contribution(engine, event_id, first, "Regular pathways", [], 1)
+    duplicate = await _contribution(engine, event_id, "po", "More regular pathways", [], 2)
+    merge = o.MergeContributions(contribution_id=duplicate, into_id=kept)
+    await engine.execute_outcome(event_id, merge, ORGANISER, "merge1")
+    summary = reports.outcome(hearing, OPENING)
+    markdown = render_markdown(summary)
+    assert "from 2 constituencies" in markdown
+    assert "Also made by: Civil society (Civic Forum)" in markdown
+    assert ("Civil society", 1, 0) in counts(summary)
+    document = docx.Document(io.BytesIO(render_docx(summary)))
+    assert "Also made by: Civil society (Civic Forum)" in "\n".join(
+        paragraph.text for paragraph in document.paragraphs
+    )
+    # taken back, the duplicate stands alone again and the credit goes
+    await engine.execute_outcome(
+        event_id, o.UnmergeContribution(contribution_id=duplicate), ORGANISER, "u1"
+    )
+    assert "Also made by" not in render_markdown(reports.outcome(hearing, OPENING))
 
 
 async def test_an_interposed_question_and_its_answer_are_linked_in_the_days_record(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from typing import Any
+
+import openpyxl
 
 from app.engine import Engine
 from app.floor import Actor, Role
@@ -198,3 +203,63 @@ async def test_the_outcome_is_rebuilt_from_the_log(sqlite_url: str) -> None:
     # and the command ids are remembered across the restart
     repeated = await again.execute_outcome("ev", tag, ORGANISER, "t1")
     assert repeated["duplicate"] is True
+
+
+def test_the_rapporteur_records_a_contribution_for_a_panellist_without_a_phone(
+    make_client: AppFactory,
+) -> None:
+    """A panellist makes a pledge from the podium: the rapporteur records it in their name
+    (``on_behalf_of``); without a name it is refused, saying so (outside probe, 2026-12-06)."""
+    world, rapporteur = _world(make_client)
+    path = f"/events/{world.event['id']}/contributions"
+    body = {"command_id": "r-1", "kind": "pledge", "language": "en", "text": "Ten centres."}
+    nameless = world.call("rapporteur", "POST", path, token=rapporteur, json=body)
+    assert nameless.status_code == 422 and nameless.json()["error"]["code"] == "author_required"
+    panellist = world.delegate["participant"]["id"]
+    body = {**body, "command_id": "r-2", "on_behalf_of": panellist}
+    made = world.call("rapporteur", "POST", path, token=rapporteur, json=body)
+    assert made.status_code == 201, made.text
+    assert made.json()["contribution"]["author"]["participant_id"] == panellist
+
+
+def test_the_contributions_come_as_a_spreadsheet_for_the_secretariat(
+    make_client: AppFactory,
+) -> None:
+    """Every contribution, one row each, numbered as the rapporteur's page numbers them: CSV
+    (formula-safe, UTF-8 with a BOM) and XLSX (text cells stay text); not for a display."""
+    world, rapporteur = _world(make_client)
+    first = _submit(world, text='=HYPERLINK("http://x")', language="en").json()["contribution"]
+    second = _submit(world, command_id="pledge-2", text="سنموّل مراكز الاستقبال", language="ar")
+    world.call(
+        "rapporteur",
+        "PATCH",
+        f"/contributions/{second.json()['contribution']['id']}",
+        token=rapporteur,
+        json={"command_id": "m", "merged_into": first["id"]},
+    )
+    path = f"/events/{world.event['id']}/contributions"
+    answer = world.call("rapporteur", "GET", f"{path}?format=csv", token=rapporteur)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert answer.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert [row["No."] for row in rows] == ["1", "2"]
+    assert rows[0]["Text"] == '\'=HYPERLINK("http://x")'  # shown as typed, never a formula
+    assert rows[0]["Constituency"] == "Trade union" and rows[0]["Kind"] == "Pledge"
+    assert rows[1]["Text"] == "سنموّل مراكز الاستقبال" and rows[1]["Language"] == "Arabic"
+    assert (rows[1]["Status"], rows[1]["Merged into (No.)"]) == ("Merged", "1")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", rows[0]["Submitted at"])
+    workbook = world.call("organiser", "GET", f"{path}?format=xlsx")
+    assert workbook.status_code == 200, workbook.text
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).worksheets[0]
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][:3] == ("No.", "Kind", "Status")
+    assert table[1][0] == 1 and table[1][3] == '=HYPERLINK("http://x")'
+    assert sheet.cell(row=2, column=4).data_type == "s"  # text, not a formula
+    refused = world.call("display", "GET", f"{path}?format=csv")
+    assert refused.status_code == 403 and "secretariat" in refused.json()["error"]["message"]
+    speeches = world.call("organiser", "GET", f"/events/{world.event['id']}/speeches?format=xlsx")
+    assert speeches.status_code == 200, speeches.text
+    book = openpyxl.load_workbook(io.BytesIO(speeches.content))
+    headings = next(book.worksheets[0].iter_rows(values_only=True))
+    assert headings[:3] == ("Segment", "Segment no.", "Turn")

@@ -13,8 +13,15 @@ from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from ... import reports
-from ...exports import safe_filename
-from ...floor import Actor, NotFound
+from ...exports import (
+    XLSX_MEDIA_TYPE,
+    contributions_csv,
+    contributions_table,
+    contributions_xlsx,
+    csv_bytes_response,
+    safe_filename,
+)
+from ...floor import Actor, Forbidden, NotFound
 from ...floor import contributions as o
 from ...floor.commands import CommandId
 from ...hearing import Hearing
@@ -141,12 +148,50 @@ async def submit_contribution(
     )
 
 
-@router.get("/events/{event_id}/contributions", tags=["outcome"])
-async def list_contributions(event_id: str, actor: ActorDep, svc: ServicesDep) -> OutcomeView:
+@router.get(
+    "/events/{event_id}/contributions",
+    tags=["outcome"],
+    response_model=OutcomeView,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
+)
+async def list_contributions(
+    event_id: str,
+    actor: ActorDep,
+    svc: ServicesDep,
+    format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json",
+) -> OutcomeView | Response:
     """The outcome as the caller sees it: everything (floor, rapporteur), the accepted ones (the
-    room's screens), or a delegate's own."""
+    room's screens), or a delegate's own. ``?format=csv`` or ``xlsx`` (the floor and the
+    rapporteur): every contribution as a spreadsheet, one row each, numbered as the rapporteur's
+    page numbers them: kind, status, the wording and the submitted one, the author, segment,
+    language, themes, objectives, what it is merged into, the note, times in the event's zone."""
     authorise(actor, "GET /api/v1/events/{event_id}/contributions", event_id)
-    return _typed(_outcome(svc, await svc.engine.locate(event_id), actor), actor)
+    hearing = await svc.engine.locate(event_id)
+    if format == "json":
+        return _typed(_outcome(svc, hearing, actor), actor)
+    if audience_of(actor) is not Audience.MODERATOR:
+        raise Forbidden(
+            "the contributions' spreadsheet is for the floor and the rapporteur: ask the "
+            "secretariat for it"
+        )
+    segments = {s.id: s.details.title for s in hearing.state.segments.values()}
+    table = contributions_table(hearing.outcome.ordered(), segments, hearing.event.timezone)
+    filename = safe_filename(f"contributions-{event_id}.{format}", f"contributions.{format}")
+    if format == "csv":
+        return csv_bytes_response(contributions_csv(table), filename)
+    data = await asyncio.to_thread(contributions_xlsx, table)
+    return Response(
+        data,
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.patch("/contributions/{contribution_id}", tags=["outcome"])

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from ... import reports
-from ...exports import csv_bytes_response, csv_response, day_record_csv, day_record_json
+from ...exports import (
+    XLSX_MEDIA_TYPE,
+    csv_bytes_response,
+    csv_response,
+    day_record_csv,
+    day_record_json,
+    day_record_xlsx,
+    safe_filename,
+)
 from ...floor.model import Speech
 from ...floor.record import in_call_order
 from ..access import authorise
@@ -79,23 +88,35 @@ def _speech_out(s: Speech, timezone: str) -> SpeechOut:
     "/events/{event_id}/speeches",
     tags=["record"],
     response_model=list[DayRecordRow],
-    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
 )
 async def day_speeches(
     event_id: str,
     actor: ActorDep,
     svc: ServicesDep,
-    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+    format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json",
 ) -> list[DayRecordRow] | Response:
     """The whole day's record, every turn given in programme order: the segment's title, who
     (name, organisation, constituency, region, attendance, floor language), the kind of turn,
     spoken or skipped, called at / timer started at / ended at as ISO 8601 in the event's time
     zone (and epoch ms in JSON), durations in seconds and as m:ss. ``?format=csv`` is UTF-8 with
-    a BOM and safe against formula injection."""
+    a BOM and safe against formula injection; ``?format=xlsx`` the same columns as a workbook."""
     authorise(actor, "GET /api/v1/events/{event_id}/speeches", event_id)
     hearing = await svc.engine.locate(event_id)
     rows = reports.day_record(hearing)
     zone = hearing.event.timezone
     if format == "json":
         return [DayRecordRow.model_validate(row) for row in day_record_json(rows, zone)]
+    if format == "xlsx":
+        data = await asyncio.to_thread(day_record_xlsx, rows, zone)
+        filename = safe_filename(f"speeches-{event_id}.xlsx", "speeches.xlsx")
+        disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        return Response(data, media_type=XLSX_MEDIA_TYPE, headers=disposition)
     return csv_bytes_response(day_record_csv(rows, zone), f"speeches-{event_id}.csv")
