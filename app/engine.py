@@ -369,6 +369,10 @@ class Engine:
                 ],
                 remember,
                 [Change("participant_removed", {"id": row.id})],
+                # several processes: every segment at the version checked, after the delete (a
+                # command on another process placing them either committed first, and the
+                # removal is checked again, or waits for the removal, and finds them gone)
+                recheck=check,
             )
         except BaseException:
             if not committed:
@@ -420,26 +424,41 @@ class Engine:
         statements: list[Executable],
         on_commit: Callable[[], None],
         changes: list[Change] | None = None,
+        recheck: Callable[[], None] | None = None,
     ) -> None:
         """Queue rows that are not events for the meeting day's writer; answer once committed.
 
         ``changes``: what the other processes learn of them; None: they read the meeting day's
-        row again (``Change("event", {})``)."""
-        latest = hearing.latest
-        pending = Pending(
-            command_id=None,
-            body_hash="",
-            after=latest,
-            events=[],
-            states=[],
-            records=[],
-            row=None,
-            result={},
-            done=asyncio.get_running_loop().create_future(),
-            statements=statements,
-            on_commit=on_commit,
-            changes=changes if changes is not None else [Change("event", {})],
-        )
+        row again (``Change("event", {})``). ``recheck`` (several processes): the rows were
+        decided on every segment of the day, whose versions are checked after the rows in the
+        same transaction; if one moved, ``recheck`` runs on the state caught up (it raises the
+        refusal) before the rows are written again."""
+        guarded = recheck is not None and self.fanout.shared
+
+        def make(done: asyncio.Future[dict[str, Any]], again: bool = False) -> Pending:
+            if again and recheck is not None:
+                recheck()  # decided again, on the others' writes
+            return Pending(
+                command_id=None,
+                body_hash="",
+                after=hearing.latest,
+                events=[],
+                states=[],
+                records=[],
+                row=None,
+                result={},
+                done=done,
+                statements=statements,
+                on_commit=on_commit,
+                changes=changes if changes is not None else [Change("event", {})],
+                remake=(lambda again: make(again, True)) if guarded else None,
+                reads={sid: s.version for sid, s in hearing.latest.segments.items()}
+                if guarded
+                else None,
+                reads_after_rows=guarded,
+            )
+
+        pending = make(asyncio.get_running_loop().create_future())
         self._enqueue(hearing, pending)
 
         async def answered() -> None:
@@ -626,12 +645,16 @@ class Engine:
         )
         touched = frozenset(event.segment_id for event in events)
         reads = None
-        if self.fanout.shared and _reads_other_segments(command):
-            reads = {
-                sid: segment.version
-                for sid, segment in before.segments.items()
-                if sid not in touched
-            }
+        places: frozenset[str] = frozenset()
+        if self.fanout.shared:
+            if _reads_other_segments(command):
+                reads = {
+                    sid: segment.version
+                    for sid, segment in before.segments.items()
+                    if sid not in touched
+                }
+            segment = before.segments.get(segment_id) if segment_id is not None else None
+            places = _places(events, segment if isinstance(command, c.Undo) else None)
 
         def remake(again: asyncio.Future[dict[str, Any]]) -> Pending:
             return self._plan(
@@ -652,6 +675,7 @@ class Engine:
             touched=touched,
             remake=remake,
             reads=reads,
+            places=places,
             actor=actor,
             segment_id=segment_id,
         )
@@ -906,7 +930,11 @@ class Engine:
             for sid, version in (pending.reads or {}).items():
                 if sid not in written:
                     versions.setdefault(sid, version)
-        return Guard(hearing.event.id, versions) if versions else None
+        places = tuple(sorted(set().union(*(pending.places for pending in batch))))
+        if not versions and not places:
+            return None
+        after_rows = any(pending.reads_after_rows for pending in batch)
+        return Guard(hearing.event.id, versions, places, after_rows)
 
     async def _lost_race(self, hearing: Hearing, batch: list[Pending], conflict: Conflict) -> None:
         """Another process wrote first: read what it wrote, fold it and publish it, then decide
@@ -932,6 +960,22 @@ class Engine:
             self._fail_pending(hearing, StorageUnavailable(_UNWRITTEN.format(type(error).__name__)))
             return
         self.adopt(hearing, missing.records, missing.commands)
+        if conflict.kind == "removed":  # learn who, so that deciding again refuses them
+            placed = set().union(*(pending.places for pending in batch))
+            try:
+                gone = await asyncio.to_thread(
+                    lambda: [pid for pid in placed if self.store.participant(pid) is None]
+                )
+            except Exception as error:
+                log.warning("the registry could not be read after a lost race: %s", error)
+                self._fail_pending(
+                    hearing, StorageUnavailable(_UNWRITTEN.format(type(error).__name__))
+                )
+                return
+            self.forget_participants(hearing, gone)
+            if gone:
+                self._redecide(hearing)
+                return
         if not self._explained(hearing, batch, conflict):
             log.error("a write conflicted with nothing in the log (%s)", conflict.kind)
             self._fail_pending(hearing, StorageUnavailable(_UNWRITTEN.format("IntegrityError")))
@@ -964,6 +1008,12 @@ class Engine:
             if pending.remake is None:  # rows: nothing decided, only their place in the queue
                 pending.after = hearing.latest
                 hearing.pending.append(pending)
+                continue
+            if pending.command_id is None:  # rows decided on the state (a removal): again
+                try:
+                    hearing.pending.append(pending.remake(pending.done))
+                except FloorError as refusal:
+                    _fail(pending.done, refusal)
                 continue
             assert pending.command_id is not None
             known = hearing.results.get(pending.command_id)
@@ -1179,6 +1229,23 @@ _UNWRITTEN = (
 _READS_OTHER_SEGMENTS = frozenset(
     ("start_segment", "carry_queue", "undo", "create_segment", "update_segment")
 )
+
+
+def _places(events: list[e.Event], undone: SegmentState | None) -> frozenset[str]:
+    """The registered participants these events newly name in a queue, a request or on the
+    floor (a removal on another process may have won; places carried from another segment or
+    turns called from the queue name no one new). ``undone``: the segment an undo was decided
+    on, whose given-back places count too."""
+    named: set[str | None] = set()
+    for event in events:
+        if isinstance(event, e.FloorRequested):
+            named.add(event.speaker.participant_id)
+        elif isinstance(event, e.EntryAdded | e.EntryEdited | e.TurnInterposed):
+            named.add(event.entry.speaker.participant_id)
+    if undone is not None:
+        named.update(speaker.participant_id for speaker in given_back(undone))
+    named.discard(None)
+    return frozenset(pid for pid in named if pid)
 
 
 def _reads_other_segments(command: c.SegmentCommand | c.CreateSegment) -> bool:

@@ -117,6 +117,12 @@ class Pending:
     #: segments read but not written, at the versions read (several processes: checked in the
     #: write's transaction, ``store.shared.Guard``); None for commands that read one segment
     reads: dict[str, int] | None = None
+    #: several processes: the participants its events newly put in a queue, a request or on the
+    #: floor (the write checks they are still registered: a removal on another process may have
+    #: won), and whether its ``reads`` are checked after its rows (a removal's: its delete waits
+    #: for a write that placed the participant, then sees it)
+    places: frozenset[str] = frozenset()
+    reads_after_rows: bool = False
     #: who sent it, and on which segment (a refusal on a second decision shows their view)
     actor: Actor | None = None
     segment_id: str | None = None

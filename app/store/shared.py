@@ -32,8 +32,9 @@ COMMAND_CONSTRAINT = "commands_pkey"
 
 class Conflict(Exception):
     """Another process won: ``version`` (it wrote a version this write wanted), ``command`` (it
-    wrote a result for one of this write's command ids) or ``moved`` (a segment this write's
-    commands read but do not write has changed since they were decided)."""
+    wrote a result for one of this write's command ids), ``moved`` (a segment this write's
+    commands read but do not write has changed since they were decided) or ``removed`` (a
+    participant this write's commands place was removed from the registry)."""
 
     def __init__(self, kind: str) -> None:
         super().__init__(kind)
@@ -58,10 +59,16 @@ def conflict_of(error: IntegrityError) -> str | None:
 @dataclass(frozen=True, slots=True)
 class Guard:
     """Segments a write's commands read without writing them (``start_segment`` reads which
-    segment is live; ``carry_queue`` its target), with the versions they were decided on."""
+    segment is live; ``carry_queue`` its target; a participant's removal every segment), with
+    the versions they were decided on; and the participants its commands place (still
+    registered, or the write lost to a removal: ``Conflict("removed")``)."""
 
     event_id: str
     versions: Mapping[str, int]
+    participants: tuple[str, ...] = ()
+    #: check ``versions`` after the write's rows, not before (a removal: its delete waits for a
+    #: write holding the participant's row, whose versions the check then sees)
+    after_rows: bool = False
 
 
 def append(
@@ -80,8 +87,14 @@ def append(
     try:
         with store.engine.begin() as connection:
             if guard is not None and guard.versions:
-                _check(connection, guard)
+                _lock(connection, guard.event_id)
+                if not guard.after_rows:
+                    _unmoved(connection, guard)
+            if guard is not None and guard.participants:
+                _still_registered(connection, guard.participants)
             Store.write(connection, records, commands, statements)
+            if guard is not None and guard.versions and guard.after_rows:
+                _unmoved(connection, guard)
     except IntegrityError as error:
         kind = conflict_of(error)
         if kind is None:
@@ -89,12 +102,29 @@ def append(
         raise Conflict(kind) from error
 
 
-def _check(connection: Connection, guard: Guard) -> None:
+def _lock(connection: Connection, event_id: str) -> None:
+    """The meeting day's guarded writes one at a time (until this transaction ends)."""
     if connection.dialect.name == "postgresql":
         connection.execute(
             text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"floorkeeper:{guard.event_id}"},
+            {"key": f"floorkeeper:{event_id}"},
         )
+
+
+def _still_registered(connection: Connection, participant_ids: tuple[str, ...]) -> None:
+    """Each participant still has a row, held (``FOR SHARE``) until this write commits: a
+    removal committed first makes this write lose (``removed``); one not yet committed waits
+    for it, and then sees its rows."""
+    found = connection.execute(
+        sa_select(_PARTICIPANTS.c.id)
+        .where(_PARTICIPANTS.c.id.in_(participant_ids))
+        .with_for_update(read=True)
+    ).scalars()
+    if set(found) != set(participant_ids):
+        raise Conflict("removed")
+
+
+def _unmoved(connection: Connection, guard: Guard) -> None:
     for segment_id, version in guard.versions.items():
         latest = connection.execute(
             sa_select(func.max(_LOG.c.version)).where(_LOG.c.segment_id == segment_id)

@@ -570,3 +570,53 @@ async def test_a_link_revoked_on_a_while_redis_is_down_stops_working_on_b(
         assert time.monotonic() - revoked_at < 10
     await watching
     await asyncio.to_thread(processes.redis.start)
+
+
+async def test_a_removal_on_a_racing_a_queueing_on_b_never_both_succeed(
+    processes: Processes,
+) -> None:
+    """The desk removes a participant through A while, through B, the moderator queues them or
+    their phone asks for the floor, at the same instant, 16 times: never do both succeed (a
+    removed participant left in the queue, later on the record but in no registry). The
+    removal's write checks every segment after its delete; a write placing someone checks they
+    are still registered (outside probe, 2026-12-06: both succeeded 23 times in 30)."""
+    a, b = processes.start("a"), processes.start("b")
+    hearing = await _hearing(a)
+    sid, event = hearing.segment_id, hearing.event
+    both: list[str] = []
+    removed: set[str] = set()
+    async with _api(a) as on_a, _api(b) as on_b:
+        for round_ in range(16):
+            joined = await on_a.post(
+                f"/events/{hearing.event_id}/participants",
+                json={
+                    "join_code": event["join_code"],
+                    "name": f"Racer {round_}",
+                    "constituency": "academia",
+                },
+            )
+            assert joined.status_code == 201, joined.text
+            pid, token = joined.json()["participant"]["id"], joined.json()["token"]
+            listed = await on_b.get(f"/events/{hearing.event_id}/participants")
+            assert pid in listed.text  # B lists them, as it would by now
+            if round_ % 2 == 0:
+                place = _command(on_b, sid, {"type": "add_speaker", "participant_id": pid})
+            else:
+                phone = _api(b, token)
+                place = phone.post(
+                    f"/segments/{sid}/floor-requests",
+                    json={"kind": "intervention", "command_id": uuid.uuid4().hex},
+                )
+            gone, placed = await asyncio.gather(on_a.delete(f"/participants/{pid}"), place)
+            if round_ % 2:
+                await phone.aclose()
+            assert gone.status_code in (204, 409), gone.text
+            assert placed.status_code in (200, 201, 401, 403, 404, 409), placed.text
+            if gone.status_code == 204:
+                removed.add(f"Racer {round_}")
+                if placed.status_code in (200, 201):
+                    both.append(f"round {round_}: {placed.text}")
+        assert both == []
+        state = await _fresh_view(a, sid)
+    waiting = [*state["state"]["queue"], *state["state"]["requests"]]  # entries, pending asks
+    assert not {item["name"] for item in waiting} & removed
