@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -66,6 +68,20 @@ def error_response(error: FloorError | Refused) -> JSONResponse:
 _ENUM_MEMBER = re.compile(r"<[A-Za-z_][\w.]*: ('[^']*'|-?\d+)>")
 
 
+def validation_details(errors: Iterable[Any]) -> list[dict[str, Any]]:
+    """Pydantic's errors as a refusal's ``details`` (REST's ``invalid_request``, the socket's
+    ``invalid_command``): each field's place (``loc``), what is wrong in words and its type, so
+    a face can say which of its fields it is about, in its own language."""
+    return [
+        {
+            "loc": list(item.get("loc", ())),
+            "msg": plain(item.get("msg", "")),
+            "type": item.get("type"),
+        }
+        for item in errors
+    ]
+
+
 def plain(message: str) -> str:
     """A validation message as a person reads it: an enum member shown as the value to send
     (``'intervention'``), not as Python's ``<TurnKind.INTERVENTION: 'intervention'>``."""
@@ -79,14 +95,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, refusal: RequestValidationError) -> JSONResponse:
-        details = [
-            {
-                "loc": list(item.get("loc", ())),
-                "msg": plain(item.get("msg", "")),
-                "type": item.get("type"),
-            }
-            for item in refusal.errors()
-        ]
+        details = validation_details(refusal.errors())
         message = (
             "; ".join(f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details)
             or "invalid request"

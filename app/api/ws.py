@@ -43,7 +43,7 @@ from .deps import (
     services_of,
 )
 from .desk import Face
-from .errors import plain
+from .errors import plain, validation_details
 from .sockets import CLOSE_UNAUTHENTICATED
 from .wire import PREPARED_FRAMES
 
@@ -370,7 +370,8 @@ class Connection:
             # frame without one (or with a non-string one) gets no ``command_id`` at all
             raw_id = data.get("command_id")
             extra = {"command_id": raw_id} if isinstance(raw_id, str) else {}
-            self.command_error("invalid_command", describe(error), **extra)
+            details = validation_details(error.errors(include_url=False))
+            self.command_error("invalid_command", describe(error), details=details, **extra)
             return
         segment_id = frame.segment_id or self.subscriber.segment_id
         command_id = frame.command_id
@@ -428,7 +429,8 @@ class Connection:
         except ValidationError as error:
             raw_id = data.get("command_id")
             extra = {"command_id": raw_id} if isinstance(raw_id, str) else {}
-            self.command_error("invalid_command", describe(error), **extra)
+            details = validation_details(error.errors(include_url=False))
+            self.command_error("invalid_command", describe(error), details=details, **extra)
             return
         place = self.hold()  # answered in its turn, behind the floor's commands sent before it
         try:

@@ -11,6 +11,7 @@ import "./i18n/staff.js";
 import { FloorConnection, actAs, signInToEvent } from "./client.js";
 import { fill, h, setText } from "./dom.js";
 import { plural, t } from "./i18n.js";
+import { createAdd } from "./rapporteur/add.js";
 import { createDetail } from "./rapporteur/detail.js";
 import { createList } from "./rapporteur/list.js";
 import { excerpt, isolate, kindLabel, langOf, numbering } from "./rapporteur/model.js";
@@ -72,11 +73,26 @@ function run(eventId) {
   // the outcome summary and the day's record, downloaded with this browser's session
   const events = `/api/v1/events/${encodeURIComponent(eventId)}`;
   for (const format of ["docx", "html", "md"]) $(`outcome-${format}`).href = `${events}/outcome?format=${format}`;
-  $("record-csv").href = `${events}/speeches?format=csv`;
+  for (const format of ["csv", "xlsx"]) {
+    $(`contributions-${format}`).href = `${events}/contributions?format=${format}`;
+    $(`record-${format}`).href = `${events}/speeches?format=${format}`;
+  }
   const conn = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`);
   window.floorConnection = conn; // for the browser tests and for debugging
   let selected = null;
+  let adding = false; // the form that adds a contribution on someone's behalf is open
+  let paneBefore = "list"; // where a narrow screen was when the form opened
   let numbers = new Map();
+  const desk = $("desk");
+
+  /**
+   * Which half a narrow screen shows (rapporteur.css: one column below 900 px): the list, or
+   * the contribution chosen (or the form). A wide screen shows both whatever this says.
+   */
+  function showPane(pane) {
+    desk.dataset.pane = pane;
+  }
+  const narrow = () => window.matchMedia("(max-width: 900px)").matches;
 
   const ctx = {
     outcome: () => conn.outcome,
@@ -86,22 +102,63 @@ function run(eventId) {
     selectedId: () => selected,
     select(id) {
       selected = id;
-      render();
+      adding = false;
+      showPane("detail");
+      render(true);
       $("detail-heading")?.focus({ preventScroll: true });
       $("detail").scrollTop = 0;
+      if (narrow()) window.scrollTo(0, 0);
     },
+    /** Open the form that adds a contribution for someone without a phone. */
+    startAdding() {
+      if (!adding) paneBefore = desk.dataset.pane;
+      adding = true;
+      showPane("detail");
+      add.open();
+      $("detail").scrollTop = 0;
+      if (narrow()) window.scrollTo(0, 0);
+    },
+    /** Close the form (cancelled): the contribution chosen before, if any, is shown again. */
+    stopAdding() {
+      adding = false;
+      const back = selected ? paneBefore : "list";
+      showPane(back);
+      render(true);
+      (back === "detail" ? $("detail-heading") : $("add-open"))?.focus({ preventScroll: true });
+    },
+    /** A narrow screen's way back from a contribution (or the form) to the list. */
+    backToList() {
+      showPane("list");
+      const item = selected && $(`item-${selected}`);
+      if (item) {
+        item.scrollIntoView({ block: "center" });
+        item.focus({ preventScroll: true });
+      } else {
+        $("list-heading").focus();
+      }
+    },
+    eventId: () => eventId,
+    liveSegmentId: () => conn.liveSegmentId,
+    current: () => conn.state && conn.state.current,
+    currentSegmentId: () => conn.state && conn.state.segment && conn.state.segment.id,
     notify,
-    /** Send an outcome command; resolve to the ack, or to null after saying why it was refused. */
-    async run(command, confirmation) {
+    /**
+     * Send an outcome command; resolve to the ack, or to null after saying why it was refused.
+     * `onRefusal(error)` may say it itself (by the field concerned): it returns true when it did.
+     * `commandId` sends an intention again under the id it was first sent with.
+     */
+    async run(command, confirmation, { onRefusal = null, commandId = null } = {}) {
       const slow = setTimeout(
         () => notify(t("rapporteur.waiting"), "warning"),
         SLOW_ACK_MS,
       );
       try {
-        const ack = await conn.sendOutcome(command);
-        if (confirmation) notify(confirmation, "info");
+        const ack = await conn.sendOutcome(command, { commandId });
+        const said = typeof confirmation === "function" ? confirmation(ack) : confirmation;
+        if (said) notify(said, "info");
         return ack;
       } catch (error) {
+        if (onRefusal && onRefusal(error)) return null;
         notify(refusalText(error) || t("rapporteur.refused"), "error");
         return null;
       } finally {
@@ -112,6 +169,9 @@ function run(eventId) {
 
   const list = createList(ctx);
   const detail = createDetail(ctx);
+  const add = createAdd(ctx);
+  showPane("list");
+  $("add-open").addEventListener("click", () => ctx.startAdding());
 
   /** A name in the top bar: its own direction, cut short with an ellipsis, whole in its tooltip. */
   const clipped = (text) => h("bdi", { class: "clip", title: text }, text);
@@ -196,12 +256,14 @@ function run(eventId) {
     });
   }
 
-  function render() {
+  function render(force = false) {
     if (conn.outcome) numbers = numbering(conn.outcome.contributions);
     renderHeader();
     renderOnDisplay();
     list.render();
-    detail.render();
+    $("add-open").setAttribute("aria-expanded", String(adding));
+    if (adding) add.render();
+    else detail.render(force);
   }
 
   $("clear-display").addEventListener("click", async (event) => {
@@ -211,7 +273,7 @@ function run(eventId) {
     renderOnDisplay();
   });
 
-  conn.addEventListener("change", render);
+  conn.addEventListener("change", () => render());
   conn.addEventListener("status", () => {
     const pill = $("connection-status");
     pill.dataset.status = conn.status;

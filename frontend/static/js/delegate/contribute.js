@@ -5,6 +5,7 @@
 
 import { api, newId } from "../client.js";
 import { fill, h, setText } from "../dom.js";
+import { blank, refusesField } from "../fields.js";
 import { LANGUAGES, contributionKindLabel, contributionStatusLabel, currentLanguage, t } from "../i18n.js";
 import { isMine, segmentOf } from "./mine.js";
 import { Stopped, retryAfterMs, sendUntilAnswered } from "./send.js";
@@ -47,8 +48,10 @@ export function createContribute(ctx) {
     setText($("contribute-count"), t("contribute.count", { count: text.value.length, max: MAX_TEXT }));
   }
 
-  function textError(message) {
+  /** Say what is wrong with the text by its field (`reason`: "required" or "invalid"), or nothing. */
+  function textError(message, reason = "required") {
     const node = $("contribute-text-error");
+    node.dataset.reason = reason;
     if (message) {
       text.setAttribute("aria-invalid", "true");
       setText(node, message);
@@ -108,8 +111,9 @@ export function createContribute(ctx) {
     const connection = ctx.connection;
     if (!connection || !ctx.eventId || sending) return;
     const wording = text.value.trim();
-    textError(wording ? null : t("contribute.text_required"));
-    if (!wording) return text.focus();
+    const empty = blank(wording);
+    textError(empty ? t("contribute.text_required") : null);
+    if (empty) return text.focus();
     const quiet = quietUntil - performance.now();
     if (quiet > 0) {
       tell({ code: "rate_limited", seconds: Math.ceil(quiet / 1000) });
@@ -149,6 +153,12 @@ export function createContribute(ctx) {
       retry = null; // answered for good: a new try is a new contribution
       if (error.code === "unauthenticated") return ctx.signedOut();
       if (error.status === 429) quietUntil = performance.now() + retryAfterMs(error, 60000);
+      if (refusesField(error, "text")) {
+        // said by the field it is about, in the phone's language
+        textError(t("contribute.text_invalid", { field: t("contribute.text"), max: MAX_TEXT }), "invalid");
+        text.focus();
+        return;
+      }
       tell(error);
     } finally {
       busy(false);
@@ -168,7 +178,7 @@ export function createContribute(ctx) {
   language.addEventListener("change", () => (language.dataset.touched = "1"));
   text.addEventListener("input", () => {
     count();
-    if (text.value.trim()) textError(null);
+    if (!blank(text.value)) textError(null);
   });
   opener.addEventListener("click", () => setOpen(true));
   $("contribute-cancel").addEventListener("click", () => {
@@ -187,7 +197,12 @@ export function createContribute(ctx) {
       if (!language.dataset.touched) language.value = currentLanguage();
       count();
       shownKey = null;
-      if (!$("contribute-text-error").hidden) textError(t("contribute.text_required"));
+      const shown = $("contribute-text-error");
+      if (!shown.hidden) {
+        const reason = shown.dataset.reason;
+        const words = reason === "invalid" ? t("contribute.text_invalid", { field: t("contribute.text"), max: MAX_TEXT }) : t("contribute.text_required");
+        textError(words, reason);
+      }
       if (!sent.hidden) showError(sent, t("contribute.sent"), "ok");
     },
     /** Empty the form and the list for the next delegate on this phone. */

@@ -6,6 +6,7 @@
 // in its language (../i18n/rapporteur.js); a contribution's own words keep theirs (lang, dir).
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
+import { blank, refusesField } from "../fields.js";
 import { GCM_OBJECTIVES } from "../gcm.js";
 import { constituencyLabel, plural, t } from "../i18n.js";
 import { keepFocus } from "./focus.js";
@@ -14,6 +15,7 @@ import {
   MAX_TEXT,
   MAX_THEME,
   MAX_THEMES,
+  backBar,
   excerpt,
   isolate,
   kindLabel,
@@ -111,6 +113,10 @@ export function createDetail(ctx) {
       const open = h("button", { type: "button", id: "edit-open", class: "btn btn-small" }, t("rapporteur.edit_open"));
       open.addEventListener("click", () => {
         draft.text = item.text;
+        draft.version = item.version; // the wording the new one is written against
+        draft.base = item.text;
+        delete draft.conflict;
+        delete draft.error;
         render(true);
         $("edit-text")?.focus();
       });
@@ -127,34 +133,120 @@ export function createDetail(ctx) {
       });
       text.value = draft.text;
       const counter = h("span", { class: "counter", id: "edit-count", dir: "ltr" }, "");
-      const save = h("button", { type: "button", id: "save-text", class: "btn btn-primary btn-small" }, t("rapporteur.edit_save"));
+      const conflict = draft.conflict;
+      const save = h(
+        "button",
+        { type: "button", id: conflict ? "save-over" : "save-text", class: "btn btn-primary btn-small" },
+        conflict ? t("rapporteur.conflict_save_mine") : t("rapporteur.edit_save"),
+      );
       const cancel = h("button", { type: "button", id: "cancel-text", class: "btn btn-quiet btn-small" }, t("rapporteur.cancel"));
+      const error = h("p", { class: "field-error", id: "edit-error", hidden: !draft.error }, draft.error || "");
+      if (draft.error) {
+        text.setAttribute("aria-invalid", "true");
+        text.setAttribute("aria-describedby", "edit-error");
+      }
       const sync = () => {
-        save.disabled = !text.value.trim() || text.value.trim() === item.text;
+        const wanted = text.value.trim();
+        // over a change made meanwhile, even the same words are a deliberate choice
+        save.disabled = blank(wanted) || (!conflict && wanted === item.text);
         setText(counter, `${text.value.length} / ${MAX_TEXT}`); // digits and a slash: the same in every language
       };
       text.addEventListener("input", () => {
         draft.text = text.value;
+        if (draft.error) {
+          // said of the text sent; a new text is judged when it is sent
+          delete draft.error;
+          error.hidden = true;
+          text.removeAttribute("aria-invalid");
+        }
         sync();
       });
-      save.addEventListener("click", () =>
-        act(
-          save,
-          { type: "edit_contribution", contribution_id: item.id, text: text.value.trim() },
-          () => delete draft.text,
-          t("rapporteur.wording_saved"),
-        ),
-      );
-      cancel.addEventListener("click", () => {
+      const done = () => {
         delete draft.text;
+        delete draft.version;
+        delete draft.base;
+        delete draft.conflict;
+        delete draft.error;
+      };
+      let retry = false; // refused only because something other than the wording changed
+      /** The server refused it: changed meanwhile (edited_since), or the text itself. */
+      const refused = (answer) => {
+        if (answer.code === "edited_since") {
+          const now = (ctx.outcome()?.contributions || []).find((c) => c.id === item.id) || item;
+          const changed = {
+            text: typeof answer.text === "string" ? answer.text : now.text,
+            version: Number.isInteger(answer.version) ? answer.version : now.version,
+          };
+          if (!draft.conflict && changed.text === draft.base) {
+            // changed otherwise (accepted, tagged) but worded as it was: nothing to choose
+            draft.version = changed.version;
+            retry = true;
+            return true;
+          }
+          draft.conflict = changed;
+          delete draft.error;
+          render(true);
+          $("conflict-heading")?.focus();
+          return true;
+        }
+        if (refusesField(answer, "text")) {
+          draft.error = t("rapporteur.text_invalid", { field: t("rapporteur.edit_label"), max: MAX_TEXT });
+          render(true);
+          $("edit-text")?.focus();
+          return true;
+        }
+        return false;
+      };
+      const send = () => {
+        const command = { type: "edit_contribution", contribution_id: item.id, text: text.value.trim() };
+        // over the change made meanwhile, deliberately: against the version it made
+        const version = draft.conflict ? draft.conflict.version : draft.version;
+        if (Number.isInteger(version)) command.version = version;
+        return ctx.run(command, t("rapporteur.wording_saved"), { onRefusal: refused });
+      };
+      save.addEventListener("click", async () => {
+        save.disabled = true;
+        let ack = await send();
+        if (!ack && retry) {
+          retry = false;
+          ack = await send();
+        }
+        if (ack) done();
+        if (save.isConnected) save.disabled = false;
+        render(true);
+        if (ack) $("edit-open")?.focus();
+      });
+      cancel.addEventListener("click", () => {
+        done();
         render(true);
         $("edit-open")?.focus();
       });
       sync();
+      let take = null;
+      if (conflict) {
+        take = h("button", { type: "button", id: "take-theirs", class: "btn btn-small" }, t("rapporteur.conflict_take_theirs"));
+        take.addEventListener("click", () => {
+          done();
+          ctx.notify(t("rapporteur.conflict_taken"), "info");
+          render(true);
+          $("edit-open")?.focus();
+        });
+        parts.push(
+          h(
+            "div",
+            { class: "conflict", role: "group", "aria-labelledby": "conflict-heading" },
+            h("p", { class: "conflict-heading", id: "conflict-heading", tabindex: "-1" }, t("rapporteur.conflict_heading")),
+            h("p", {}, t("rapporteur.conflict_now")),
+            h("blockquote", { class: "conflict-text", id: "conflict-text", dir: "auto", lang: langOf(item.language) }, conflict.text),
+            h("p", { class: "hint" }, t("rapporteur.conflict_yours")),
+          ),
+        );
+      }
       parts.push(
-        h("label", { for: "edit-text", class: "label" }, t("rapporteur.edit_label")),
+        h("label", { for: "edit-text", class: "label" }, conflict ? t("rapporteur.conflict_mine") : t("rapporteur.edit_label")),
         text,
-        h("div", { class: "row" }, save, cancel, counter),
+        error,
+        h("div", { class: "row" }, save, take, cancel, counter),
       );
     }
     return h(
@@ -216,7 +308,16 @@ export function createDetail(ctx) {
         t("rapporteur.open_number", { number: numbers.get(item.merged_into) }),
       );
       open.addEventListener("click", () => ctx.select(item.merged_into));
-      buttons.push(open);
+      const unmerge = h("button", { type: "button", id: "unmerge", class: "btn" }, t("rapporteur.unmerge"));
+      unmerge.addEventListener("click", () =>
+        act(
+          unmerge,
+          { type: "unmerge_contribution", contribution_id: item.id },
+          null,
+          t("rapporteur.unmerged_notice", { number: numbers.get(item.id) }),
+        ),
+      );
+      buttons.push(open, unmerge);
     }
     if (buttons.length) parts.push(h("div", { class: "row" }, buttons));
 
@@ -407,6 +508,7 @@ export function createDetail(ctx) {
       if (!item) {
         fill(
           box,
+          backBar(ctx),
           h(
             "div",
             { class: "placeholder" },
@@ -418,6 +520,7 @@ export function createDetail(ctx) {
       }
       fill(
         box,
+        backBar(ctx),
         header(item, numbers.get(item.id), shownId),
         facts(item),
         wording(item),

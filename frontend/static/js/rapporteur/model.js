@@ -107,3 +107,13 @@ export function searchWords(text) {
  * ../i18n/rapporteur.js all six).
  */
 export const objectiveTitle = (number) => t(`rapporteur.gcm.${number}`);
+
+/**
+ * The way back to the list on a narrow screen, where the list and the contribution chosen take
+ * turns (rapporteur.css hides it when both are side by side).
+ */
+export function backBar(ctx) {
+  const back = h("button", { type: "button", id: "back-to-list", class: "btn btn-small btn-quiet" }, t("rapporteur.back_to_list"));
+  back.addEventListener("click", () => ctx.backToList());
+  return h("div", { class: "back-bar" }, back);
+}
