@@ -14,6 +14,7 @@ waiting for Redis. Without it, each limit is the process's own, exactly as here.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -242,6 +243,8 @@ class Throttle:
         #: several processes: the sockets the others hold, per credential, as Redis last said
         #: (and when it said so, by ``clock``)
         self._elsewhere: dict[Hashable, tuple[int, float]] = {}
+        #: several processes: one opening of a credential's socket at a time (``reserve_socket``)
+        self._reserving: dict[Hashable, asyncio.Lock] = {}
         if shared is not None:
             shared.throttles.append(self)
 
@@ -288,6 +291,36 @@ class Throttle:
         if self.shared is not None:
             self.shared.sockets(self, key, count)
         return True
+
+    async def reserve_socket(self, key: Hashable | None, limit: int | None = None) -> bool:
+        """``open_socket``, exact across processes: with Redis, the socket is counted there and
+        the others' sockets are read in the same atomic step (``SharedLimits.reserve``) before
+        it is let in, one opening of a credential at a time per process, so a burst of sockets
+        spread over the processes cannot pass the cap (each would otherwise decide on what
+        Redis said before any of the others counted theirs). Redis slow or unreachable: the
+        process's own decision, as ``open_socket``."""
+        if limit is None:
+            limit = self.limits.connections_per_token
+        if key is None or self.shared is None or not limit:
+            return self.open_socket(key, limit)
+        if len(self._reserving) >= MAX_KEYS:
+            self._reserving = {k: v for k, v in self._reserving.items() if v.locked()}
+        lock = self._reserving.setdefault(key, asyncio.Lock())
+        async with lock:
+            if self._sockets.get(key, 0) >= limit:  # full here: no need to ask
+                return False
+            count = self._sockets.get(key, 0) + 1
+            others = await self.shared.reserve(self, key, count)
+            if others is None:  # no answer in time: counted here, and told when Redis can
+                return self.open_socket(key, 0)
+            self.learn_sockets(key, others)
+            if count + others > limit:  # over the cap, every process counted: not let in
+                await self.shared.reserve(self, key, self._sockets.get(key, 0))
+                return False
+            # counted here; Redis has it already (a queued write of it could land after the
+            # next opening's, which would count one socket too few)
+            self._sockets[key] = self._sockets.get(key, 0) + 1
+            return True
 
     def close_socket(self, key: Hashable | None) -> None:
         if key is None:

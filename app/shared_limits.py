@@ -19,7 +19,11 @@ each limit is counted in Redis too, and each process decides on what Redis last 
   the others', counting only processes whose heartbeat (``fk:procs``, a sorted set of the last
   instant each process was seen, every second) is less than ``ALIVE_S`` old: a process that dies
   stops counting within seconds, and its fields are deleted by the next script that sees them.
-  A process admits a socket if its own count and the others' last known sum leave room.
+  A process admits a socket if its own count and the others' last known sum leave room; then it
+  counts it in Redis and reads the others' sum in the same script, awaited (``reserve``, up to
+  half a second), and gives it back if the sum is over the cap: a burst of sockets spread over
+  the processes at once cannot pass it (each would otherwise decide on a sum from before the
+  others counted theirs).
 - **Connections per address** (``api/connections.py``): each process publishes, every second,
   the addresses holding at least a sixty-fourth of the cap (``fk:addresses:{process}``, a hash
   that expires unless refreshed), and sums the others' into each ``Guard``'s ``elsewhere``.
@@ -52,6 +56,8 @@ HEARTBEAT_S = 1.0
 ALIVE_S = 5.0
 #: Operations waiting for Redis beyond this are dropped (the limits are then the process's own).
 QUEUE_LIMIT = 20_000
+#: How long a socket's opening waits for Redis to count it against the others' (seconds).
+RESERVE_S = 0.5
 #: The addresses a process publishes: those holding at least this share of the cap per address.
 ADDRESS_SHARE = 64
 
@@ -219,6 +225,24 @@ class SharedLimits:
 
         args: list[str | int | float] = [self.origin, count, self.alive_ms, self.alive_ms * 4]
         self._queue(_Op(_SOCKETS, [f"fk:sockets:{key_text(key)}", PROCS], args, reply))
+
+    async def reserve(self, throttle: Throttle, key: Hashable, count: int) -> int | None:
+        """This process holds ``count`` sockets of ``key`` now, one of them just opened: say so
+        and learn the others' sum in one atomic step, waiting for the answer (at most
+        ``RESERVE_S``); None if Redis is down or slow (the caller decides on its own count)."""
+        if not self.up:
+            return None
+        args: list[str | int | float] = [self.origin, count, self.alive_ms, self.alive_ms * 4]
+        try:
+            others = await asyncio.wait_for(
+                self._scripts[_SOCKETS](keys=[f"fk:sockets:{key_text(key)}", PROCS], args=args),
+                RESERVE_S,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the sender's next try says whether Redis is down
+            return None
+        return int(others)
 
     def _queue(self, op: _Op) -> None:
         if not self.up and self._tasks:

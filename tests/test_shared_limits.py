@@ -365,6 +365,37 @@ async def test_a_process_that_dies_stops_counting(redis_server: Any) -> None:
         await dead.stop()
 
 
+async def test_a_burst_of_sockets_spread_over_three_processes_stays_within_the_cap(
+    redis_server: Any,
+) -> None:
+    """24 sockets of one display link (cap 8) opened at the same instant over three processes,
+    none of which has heard of the others' yet: 8 are let in, not 8 on each (outside probe,
+    2026-12-06: 22 to 24 stayed open). Each opening is counted in Redis with the others' sum
+    read in the same step; one over the cap is given back."""
+    processes = [SharedLimits(redis_server.url, f"p{n}") for n in range(3)]
+    limits = replace(NO_LIMITS, connections_per_token=8)
+    throttles = [Throttle(limits, shared=shared) for shared in processes]
+    key = hash_token("a display link")
+    try:
+        for shared in processes:
+            shared.start()
+            await shared.beat()
+        admitted = await asyncio.gather(*(throttles[n % 3].reserve_socket(key) for n in range(24)))
+        assert sum(admitted) == 8
+        held = [throttle.socket_counts().get(key, 0) for throttle in throttles]
+        assert sum(held) == 8, held
+        # one closes: once Redis has heard (at once, or at the next heartbeat), one more may
+        # open, on any of them
+        closing = held.index(max(held))
+        throttles[closing].close_socket(key)
+        await processes[closing].drain()
+        assert await throttles[2].reserve_socket(key)
+        assert not await throttles[1].reserve_socket(key)
+    finally:
+        for shared in processes:
+            await shared.stop()
+
+
 async def test_connections_per_address_are_counted_across_processes(redis_server: Any) -> None:
     """100 connections from one address on one process, a cap of 128 per address: once the
     processes have told each other (every second), the other takes 28 more from it, no more."""

@@ -227,7 +227,7 @@ async def serve_live(websocket: WebSocket, *, event_id: str) -> None:
         hello = await _first_hello(websocket)
         if sockets.live_full():  # filled while the hello came
             raise ProtocolError("too_many_connections", _full(sockets.live_cap))
-        if not throttle.open_socket(key, limit):
+        if not await throttle.reserve_socket(key, limit):
             raise ProtocolError("too_many_connections", _too_many(limit))
     except (ProtocolError, TimeoutError) as error:
         code = error.code if isinstance(error, ProtocolError) else "hello_timeout"

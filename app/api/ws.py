@@ -601,7 +601,7 @@ async def serve_socket(
         except FloorError as error:
             raise ProtocolError(error.code, error.message) from None
         socket_key = _socket_key(services, token)
-        if not services.throttle.open_socket(socket_key):
+        if not await services.throttle.reserve_socket(socket_key):
             raise ProtocolError("too_many_connections", _too_many(services))
     except (ProtocolError, TimeoutError) as error:
         code = error.code if isinstance(error, ProtocolError) else "hello_timeout"
