@@ -8,8 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+    model_validator,
+)
 
+from .kinds import segment_kind
 from .model import (
     HOUR_MS,
     Attendance,
@@ -44,7 +53,8 @@ Instant = Annotated[
 # bidi-override or zero-width characters), then its cleaned length is checked, once.
 Note = Annotated[str, PeoplesText(280)]
 Title = Annotated[str, PeoplesText(200, required=True)]
-Kind = Annotated[str, PeoplesText(40, required=True)]
+#: a segment's kind: free text, a word for one the faces know read as its code (``floor/kinds.py``)
+Kind = Annotated[str, PeoplesText(40, required=True), AfterValidator(segment_kind)]
 Aim = Annotated[str, PeoplesText(2000, paragraphs=True)]
 Line = Annotated[str, PeoplesText(200)]
 SpeakerName = Annotated[str, PeoplesText(120)]
