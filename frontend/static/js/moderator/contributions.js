@@ -5,7 +5,7 @@
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
-import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel, typed } from "./format.js";
+import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel, island, typed } from "./format.js";
 import { OTHER, neighbours, reflectionOrder } from "../reflection.js";
 
 const $ = (id) => document.getElementById(id);
@@ -297,7 +297,7 @@ export function createContributions(ctx) {
 
     const shown = current.shown_id ? current.contributions.find((item) => item.id === current.shown_id) : null;
     $("contributions-shown").hidden = !shown;
-    if (shown) setText($("contributions-shown-text"), t("console.contributions.shown_text", { text: shown.text, name: shown.author.name }));
+    if (shown) setText($("contributions-shown-text"), t("console.contributions.shown_text", { text: island(shown.text), name: island(shown.author.name) }));
     const place = stepPlace();
     $("contributions-step").hidden = place.count === 0;
     setText($("contributions-place"), shown ? placeLabel(place) : t("display.accepted_count", { count: place.count }));

@@ -43,6 +43,13 @@ export const ltr = (text) => (rightToLeft() && text ? `\u2066${text}\u2069` : te
  */
 export const typed = (text) => (rightToLeft() && text ? `\u2068${text}\u2069` : text);
 
+/**
+ * What someone wrote, quoted in a sentence of the page's language ("« {text} »"): always an
+ * island of its own direction (U+2068 … U+2069), so an Arabic pledge on a French console keeps
+ * the quotation marks the right way round, outside it.
+ */
+export const island = (text) => (text ? `\u2068${text}\u2069` : text);
+
 /** 5 min, 2 min 30 s, 45 s: a duration for reading, not a clock. */
 export function minutes(ms) {
   const seconds = Math.round(Math.max(0, ms) / 1000);

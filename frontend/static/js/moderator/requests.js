@@ -3,7 +3,7 @@
 
 import { fill, h, setText } from "../dom.js";
 import { t } from "../i18n.js";
-import { kindLabel, roundMinutes } from "./format.js";
+import { island, kindLabel, roundMinutes } from "./format.js";
 import { whoDetails, whoKey, whoTags } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
@@ -60,7 +60,7 @@ export function createRequests(ctx) {
         h("span", { class: "tag tag-kind", dataset: { kind: request.kind } }, kindLabel(request.kind)),
       ),
       h("p", { class: "request-details", title: details.title }, details.text, " ", waited),
-      request.note ? h("p", { class: "request-note", dir: "auto" }, t("console.quoted", { text: request.note })) : null,
+      request.note ? h("p", { class: "request-note", dir: "auto" }, t("console.quoted", { text: island(request.note) })) : null,
       h(
         "div",
         { class: "request-actions" },

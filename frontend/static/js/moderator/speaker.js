@@ -5,7 +5,7 @@ import { formatClock, phaseOf, remainingMs } from "../client.js";
 import { fill, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
-import { constituencyLabel, kindLabel, minutes } from "./format.js";
+import { constituencyLabel, island, kindLabel, minutes } from "./format.js";
 import { whoDetails, whoTags } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
@@ -122,7 +122,7 @@ export function createSpeakerPanel(ctx) {
         $("speaker-who").dataset.who = who;
       }
       setText($("speaker-kind"), kindLabel(current.kind));
-      setText($("speaker-note"), current.note ? t("console.quoted", { text: current.note }) : "");
+      setText($("speaker-note"), current.note ? t("console.quoted", { text: island(current.note) }) : "");
       $("speaker-kind").dataset.kind = current.kind;
     } else {
       setText($("speaker-name"), t("console.speaker.nobody"));
