@@ -424,9 +424,18 @@ class Report:
 
 
 def person_key(name: str, organisation: str) -> tuple[str, str]:
-    """Who a row is, for telling whether they are registered: name and organisation, cleaned and
-    case-folded."""
-    return (clean_text(name).casefold(), clean_text(organisation).casefold())
+    """Who a row is, for telling whether they are registered: name and organisation as a person
+    would compare them (``_as_compared``: "AICHA  benali" on a phone is "Aïcha Benali" of the
+    list)."""
+    return (_as_compared(name), _as_compared(organisation))
+
+
+def _as_compared(text: str) -> str:
+    """Cleaned, compatibility-decomposed (a full-width "Ａ" is "A"), without accents or vowel
+    marks (a phone's keyboard may not type them), case-folded, one space between words."""
+    decomposed = unicodedata.normalize("NFKD", clean_text(text))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
 
 
 def _find_header(sheet: Sheet) -> tuple[int, dict[int, Column], list[str]] | None:

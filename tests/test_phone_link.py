@@ -42,6 +42,13 @@ def test_a_name_on_the_secretariats_list_joining_by_phone_is_sent_to_the_desk(
         "secretariat's desk for your own phone link or QR code; if it is someone else of that "
         "name, add what tells you apart (a title, a second name) to yours"
     )
+    # typed without the accent, or in full-width letters, as some phones' keyboards do
+    full_width = "".join(
+        chr(ord(c) + 0xFEE0) if c.isascii() and c.isalpha() else c for c in "Maria Hernández"
+    )
+    for typed in ("Maria Hernandez", full_width):
+        twin = world.join(typed, organisation="Red de Migrantes")
+        assert twin.json()["error"]["code"] == "already_registered", typed
     # another organisation is another person; the floor's staff may register anyone
     assert world.join("Maria Hernández", organisation="UNHCR").status_code == 201
     body = {
