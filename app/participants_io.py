@@ -431,8 +431,9 @@ def person_key(name: str, organisation: str) -> tuple[str, str]:
 
 
 def _as_compared(text: str) -> str:
-    """Cleaned, compatibility-decomposed (a full-width "Ａ" is "A"), without accents or vowel
-    marks (a phone's keyboard may not type them), case-folded, one space between words."""
+    """Cleaned, compatibility-decomposed (a full-width letter is the plain one), without accents
+    or vowel marks (a phone's keyboard may not type them), case-folded, one space between
+    words."""
     decomposed = unicodedata.normalize("NFKD", clean_text(text))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.casefold().split())

@@ -8,6 +8,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
 from tests.security.conftest import AppFactory, build_world, make_client
 
 __all__ = ["make_client"]  # the fixture, used by name
@@ -114,3 +116,33 @@ def test_a_phone_link_is_for_someone_registered(make_client: AppFactory) -> None
     # removed: the link given last is refused with the rest of their keys
     assert world.call("organiser", "DELETE", f"/participants/{delegate}").status_code == 204
     assert world.call("delegate", "GET", "/session", token=second["token"]).status_code == 401
+
+
+def test_a_phone_link_made_while_the_participant_is_removed_elsewhere_does_not_survive(
+    make_client: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desk makes a phone link on one process while the participant's removal commits on
+    another, between the link's check and its key: the removal revoked the keys it found, not
+    this one, so the link checks again once written: refused, and its key refused too."""
+    world = build_world(make_client())
+    sheet = "Name,Organisation,Constituency\nMaria Hernández,Red de Migrantes,Academia\n"
+    (row,) = _imported(world, sheet)["rows"]
+    participant_id = row["participant_id"]
+    services = world.client.app.state.services  # type: ignore[attr-defined]
+    store, mint = services.engine.store, services.auth.mint
+    minted: list[str] = []
+
+    def removed_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        with store.engine.begin() as connection:  # another process's removal, committed
+            connection.execute(store.delete_participant(participant_id))
+            connection.execute(store.revoke_participant_credentials(participant_id, 1))
+        token, credential = mint(*args, **kwargs)
+        minted.append(token)
+        return token, credential
+
+    monkeypatch.setattr(services.auth, "mint", removed_meanwhile)
+    answer = world.call("organiser", "POST", f"/participants/{participant_id}/phone-link")
+    assert answer.status_code == 404, answer.text
+    assert "removed from the registry meanwhile" in answer.json()["error"]["message"]
+    (token,) = minted
+    assert world.call("delegate", "GET", "/session", token=token).status_code == 401

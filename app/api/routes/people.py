@@ -348,7 +348,7 @@ async def phone_link(
     earlier = await asyncio.to_thread(svc.engine.store.participant_credentials, row.id)
     await _revoke(svc, hearing, earlier)
     now = svc.engine.clock()
-    token, _ = await asyncio.to_thread(
+    token, minted = await asyncio.to_thread(
         svc.auth.mint,
         Role.DELEGATE,
         row.event_id,
@@ -356,6 +356,15 @@ async def phone_link(
         participant_id=row.id,
         label=row.name,
     )
+    # removed meanwhile (here or on another process)? A removal committed before the key was
+    # written did not revoke it: it goes now (one committed after it revoked it with the rest)
+    still = await asyncio.to_thread(svc.engine.store.participant, row.id)
+    if row.id in hearing.removed or still is None:
+        await _revoke(svc, hearing, [minted.id])
+        raise NotFound(
+            f"participant {row.id!r} was removed from the registry meanwhile: there is no one "
+            "to give a phone link to"
+        )
     url = f"/join/{hearing.event.join_code}#key={token}"
     base = (svc.settings.public_url or str(request.base_url)).rstrip("/")
     return PhoneLink(participant_id=row.id, url=url, token=token, qr_svg=_qr_svg(base + url))
