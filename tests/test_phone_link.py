@@ -62,6 +62,22 @@ def test_a_name_on_the_secretariats_list_joining_by_phone_is_sent_to_the_desk(
     assert world.call("organiser", "POST", path, json=body).status_code == 201
 
 
+def test_someone_the_staff_registered_through_the_api_is_held_by_the_rule_too(
+    make_client: AppFactory,
+) -> None:
+    """A script of the secretariat registers a panellist (``POST .../participants`` with the
+    organiser's key, which answers a key for them): that key is the staff's, not a phone of
+    hers, so someone typing her name on a phone is sent to the desk as for the imported list."""
+    world = build_world(make_client())
+    body = {"name": "Kofi Mensah", "organisation": "IOM", "constituency": "un_system"}
+    path = f"/events/{world.event['id']}/participants"
+    made = world.call("organiser", "POST", path, json=body)
+    assert made.status_code == 201 and made.json()["token"], made.text
+    again = world.join("Kofi Mensah", organisation="IOM")
+    assert again.status_code == 409, again.text
+    assert again.json()["error"]["code"] == "already_registered"
+
+
 def test_someone_who_joined_by_phone_may_join_again(make_client: AppFactory) -> None:
     """A retry whose answer was lost, or a return after leaving: the phone's own join is never
     held up by the registration it made before."""

@@ -37,6 +37,12 @@ class CommandRecord:
     recorded_at: int
 
 
+#: The label of the key the API returns when the staff register someone (``POST
+#: .../participants`` with an organiser's or moderator's credential): not a phone of theirs, so
+#: the one-person-one-registration rule still holds their name (``Store.ever_signed_in``).
+STAFF_REGISTERED = "registered by the staff"
+
+
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -239,14 +245,16 @@ class Store:
             return list(session.exec(query).all())
 
     def ever_signed_in(self, participant_ids: Iterable[str]) -> set[str]:
-        """Which of these participants have ever had a token (joined from a phone, or been given
-        a phone link), revoked or not: the others were registered by the staff alone."""
+        """Which of these participants have ever had a phone's token (joined from a phone, or
+        been given a phone link), revoked or not: the others were registered by the staff alone
+        (imported, or registered through the API, whose key is labelled ``STAFF_REGISTERED``)."""
         ids = list(participant_ids)
         if not ids:
             return set()
         with self._session() as session:
             query = select(CredentialRow.participant_id).where(
-                col(CredentialRow.participant_id).in_(ids)
+                col(CredentialRow.participant_id).in_(ids),
+                col(CredentialRow.label) != STAFF_REGISTERED,
             )
             return {pid for pid in session.exec(query).all() if pid is not None}
 

@@ -80,9 +80,9 @@ def build_world(client: TestClient) -> World:
     )
     body = {"command_id": "live", "command": {"type": "start_segment"}}
     ok("POST", f"/segments/{segment['id']}/commands", json=body)
-    joined = ok(
-        "POST",
-        f"/events/{event['id']}/participants",
+    # from her phone, with the join code (no staff key): the phone's own registration
+    answer = client.post(
+        f"/api/v1/events/{event['id']}/participants",
         json={
             "join_code": event["join_code"],
             "name": "Amina Diallo",
@@ -90,6 +90,8 @@ def build_world(client: TestClient) -> World:
             "constituency": "trade_union",
         },
     )
+    assert answer.status_code == 201, answer.text
+    joined = answer.json()
     links = {
         role: ok("POST", f"/events/{event['id']}/access-links", json={"role": role})["token"]
         for role in ("moderator", "display", "rapporteur", "booth", "device")
