@@ -223,6 +223,13 @@ class RaiseSignal(_Command):
     type: Literal["raise_signal"] = "raise_signal"
     kind: SignalKind
     duration_s: Annotated[int, Strict(), Field(ge=5, le=600)] = 60
+    sent_at: Annotated[int, Strict(), Field(ge=0)] | None = Field(
+        default=None,
+        description="When the booth sent it, on the server's clock as the page estimates it "
+        "(ms): a signal that reaches the server more than `SIGNAL_FRESH_MS` (4 s) later (held "
+        "by a line that went dead and came back) is refused `signal_stale`, not shown to "
+        "whoever has the floor by then.",
+    )
 
 
 class ClearSignal(_Command):

@@ -645,8 +645,21 @@ def _carried(request: FloorRequest, status: RequestStatus, entry_id: str | None)
 # --- the interpreters' booth --------------------------------------------------------------------
 
 
+#: How late a booth's signal may reach the server and still be shown (``RaiseSignal.sent_at``):
+#: later, the floor may have moved on (another speaker may have it), and the booth has told the
+#: interpreter it was not sent (booth.js waits as long), so it is refused.
+SIGNAL_FRESH_MS = 4_000
+
+
 @_handles(c.RaiseSignal)
 def _raise_signal(segment: SegmentState, cmd: c.RaiseSignal, ctx: Context) -> list[e.Event]:
+    if cmd.sent_at is not None and ctx.now - cmd.sent_at > SIGNAL_FRESH_MS:
+        raise FloorError(
+            f"this signal was sent {(ctx.now - cmd.sent_at) // 1000} s ago and reached the "
+            "server only now (the connection was lost meanwhile): press it again if it still "
+            "holds",
+            code="signal_stale",
+        )
     signal = Signal(
         id=ctx.new_id(),
         kind=cmd.kind,

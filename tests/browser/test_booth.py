@@ -263,3 +263,35 @@ def test_a_display_link_does_not_open_the_booth(
     expect(signal_button(page, "slow_down")).to_be_disabled()
     assert faces["api"].state(discussion)["state"]["signals"] == []
     page.context.close()
+
+
+def test_a_line_gone_dead_is_said_and_a_press_is_not_shown_late(
+    browser: Browser, booth: Page, faces: dict[str, Any], discussion: str
+) -> None:
+    """The booth's and the podium's network drops without the sockets closing (Wi-Fi lost):
+    within seconds both say they are reconnecting, instead of counting down a speaker who may
+    have gone; a signal pressed then is said not sent, and is not shown when the line comes
+    back; then both follow the floor again (outside probe, 2026-12-06: nothing was said for
+    minutes, and the press was shown to the next speaker 106 s later)."""
+    speakers_of_the_hearing(faces, discussion)
+    clock = open_face(browser, "clock", faces["clock"])
+    _live(clock)
+    booth.context.set_offline(True)
+    clock.context.set_offline(True)
+    signal_button(booth, "no_sound").click()
+    expect(booth.locator("#signal-error")).to_have_text(
+        re.compile(r"^Not sent: the connection to the server is lost"), timeout=8_000
+    )
+    expect(booth.locator("#connection")).to_be_visible(timeout=15_000)
+    expect(clock.locator("#connection")).to_be_visible(timeout=15_000)
+    faces["api"].command(discussion, {"type": "call_next"}).raise_for_status()
+    booth.context.set_offline(False)
+    clock.context.set_offline(False)
+    _live(booth)
+    _live(clock)
+    expect(booth.locator("#connection")).to_be_hidden()
+    expect(clock.locator("#connection")).to_be_hidden()
+    version = faces["api"].state(discussion)["version"]
+    clock.wait_for_function(f"() => window.floorConnection.version === {version}")
+    assert faces["api"].state(discussion)["state"]["signals"] == []
+    expect(clock.locator(".clock-signal")).to_have_count(0)

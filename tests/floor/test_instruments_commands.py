@@ -200,6 +200,23 @@ def test_the_booths_signals_expire_and_clear(floor: Floor) -> None:
     assert [s.kind for s in floor.seg.signals] == [SignalKind.NO_SOUND]
 
 
+@pytest.mark.parametrize(("late_ms", "shown"), [(0, True), (4_000, True), (4_001, False)])
+def test_a_signal_held_by_a_dead_line_is_not_shown_when_it_arrives(
+    floor: Floor, late_ms: int, shown: bool
+) -> None:
+    """The booth's line went dead while it pressed "No sound" and came back a minute later with
+    the press: by then the floor has moved on, so a signal more than 4 s late is refused
+    (``signal_stale``), not shown to whoever speaks now (outside probe, 2026-12-06)."""
+    command = c.RaiseSignal(kind=SignalKind.NO_SOUND, sent_at=floor.now - late_ms)
+    if shown:
+        floor.send(command, BOOTH)
+        assert [s.kind for s in floor.seg.signals] == [SignalKind.NO_SOUND]
+    else:
+        error = floor.refuse(command, "signal_stale", BOOTH)
+        assert "press it again" in error.message
+        assert floor.seg.signals == ()
+
+
 @pytest.mark.parametrize("hands_over", ["call_next", "end_turn", "interpose", "give_back"])
 def test_a_signal_goes_when_the_floor_changes_hands(floor: Floor, hands_over: str) -> None:
     """ "Please slow down" was for the speaker it was raised for: the next one's clock does not

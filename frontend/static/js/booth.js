@@ -211,15 +211,21 @@ function renderSignals() {
 function showError(error) {
   const box = $("signal-error");
   box.hidden = !error;
+  if (error && (error.code === "not_delivered" || error.code === "signal_stale")) {
+    return setText(box, t("booth.not_delivered"));
+  }
   setText(box, error ? t("booth.not_sent", { message: error.message || error.code || String(error) }) : "");
 }
+
+/** How long a signal may take to reach the server: later it is stale, and dropped (ms). */
+const SIGNAL_WITHIN_MS = 4000;
 
 /** A command on the followed segment; the server's answer (the view) is what the page shows. */
 async function send(command) {
   if (!connection || !connection.segmentId) return;
   showError(null);
   try {
-    await connection.send(command, { segmentId: connection.segmentId });
+    await connection.send(command, { segmentId: connection.segmentId, within: SIGNAL_WITHIN_MS });
   } catch (error) {
     showError(error);
   }
@@ -254,7 +260,10 @@ function main() {
   for (const button of document.querySelectorAll(".signal-button")) {
     const kind = button.dataset.kind;
     if (!SIGNAL_KINDS.includes(kind)) continue;
-    button.addEventListener("click", () => send({ type: "raise_signal", kind, duration_s: SIGNAL_SECONDS }));
+    // sent_at: the server refuses a signal held by a dead line and delivered late (signal_stale)
+    button.addEventListener("click", () =>
+      send({ type: "raise_signal", kind, duration_s: SIGNAL_SECONDS, sent_at: Math.round(connection.clock.now()) }),
+    );
   }
   $("clear-all").addEventListener("click", () => send({ type: "clear_signal", signal_id: null }));
   startRoomScreen({

@@ -24,6 +24,11 @@ export class ApiError extends Error {
   }
 }
 
+/** How often a socket asks the server the time (and whether the line still answers), in ms. */
+export const PING_EVERY_MS = 5000;
+/** How long a ping may wait for its answer before the line is given up as dead, in ms. */
+export const PONG_WAIT_MS = 4000;
+
 // The roles this face acts as, in order. A browser may hold several sign-ins at once (the
 // console and, in another window, the room display): each role has its own cookie, and the
 // server uses the one this face asks for.
@@ -315,6 +320,7 @@ export class FloorConnection extends EventTarget {
     this.pending = new Map(); // command_id -> {frame, resolve, reject}
     this.attempt = 0;
     this.pingTimer = null;
+    this.silenceTimer = null; // a ping unanswered: the socket is given up when it fires
     this.stopped = false;
   }
 
@@ -327,6 +333,7 @@ export class FloorConnection extends EventTarget {
   stop() {
     this.stopped = true;
     clearTimeout(this.pingTimer);
+    clearTimeout(this.silenceTimer);
     if (this.socket) this.socket.close();
   }
 
@@ -353,25 +360,47 @@ export class FloorConnection extends EventTarget {
       socket.send(JSON.stringify(hello));
       this.ping(0);
     });
-    socket.addEventListener("message", (message) => this.receive(JSON.parse(message.data)));
-    socket.addEventListener("close", (closing) => {
-      if (this.socket !== socket) return;
-      clearTimeout(this.pingTimer);
-      this.socket = null;
-      this.dispatchEvent(new CustomEvent("closed", { detail: { code: closing.code, reason: closing.reason } }));
-      if (this.stopped) return;
-      this.setStatus(this.segmentId === null ? "connecting" : "reconnecting");
-      // exponential backoff with full jitter, 0.25 s to 8 s; a path switch reconnects at once
-      const ceiling = Math.min(8000, 250 * 2 ** this.attempt++);
-      setTimeout(() => this.open(), this.segmentId === null ? 0 : Math.random() * ceiling);
+    socket.addEventListener("message", (message) => {
+      if (this.socket !== socket) return; // given up for silence: its late frames are not news
+      clearTimeout(this.silenceTimer); // anything heard answers for the line
+      this.silenceTimer = null;
+      this.receive(JSON.parse(message.data));
     });
+    socket.addEventListener("close", (closing) => this.lost(socket, closing.code, closing.reason));
+  }
+
+  /** The socket is gone (closed, or silent): reconnect, with backoff, and resume by version. */
+  lost(socket, code, reason) {
+    if (this.socket !== socket) return;
+    clearTimeout(this.pingTimer);
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = null;
+    this.socket = null;
+    this.dispatchEvent(new CustomEvent("closed", { detail: { code, reason } }));
+    if (this.stopped) return;
+    this.setStatus(this.segmentId === null ? "connecting" : "reconnecting");
+    // exponential backoff with full jitter, 0.25 s to 8 s; a path switch reconnects at once
+    const ceiling = Math.min(8000, 250 * 2 ** this.attempt++);
+    setTimeout(() => this.open(), this.segmentId === null ? 0 : Math.random() * ceiling);
   }
 
   ping(count) {
-    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return;
-    this.socket.send(JSON.stringify({ type: "ping", t: localNow() }));
-    // a quick burst for a good first estimate, then a refresh every 15 s
-    this.pingTimer = setTimeout(() => this.ping(count + 1), count < 4 ? 300 : 15000);
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify({ type: "ping", t: localNow() }));
+    // a line that went dead without closing (Wi-Fi lost, a cable pulled) says nothing for
+    // minutes: a ping unanswered within PONG_WAIT_MS gives the socket up, so the screen says it
+    // is reconnecting at once and resumes where it was once the line is back
+    this.silenceTimer ??= setTimeout(() => {
+      this.lost(socket, 4000, "no answer to a ping");
+      try {
+        socket.close(4000, "no answer to a ping");
+      } catch {
+        // closing a dead line may fail: it is given up all the same
+      }
+    }, PONG_WAIT_MS);
+    // a quick burst for a good first estimate, then one every PING_EVERY_MS
+    this.pingTimer = setTimeout(() => this.ping(count + 1), count < 4 ? 300 : PING_EVERY_MS);
   }
 
   setStatus(status) {
@@ -516,7 +545,7 @@ export class FloorConnection extends EventTarget {
    * Send a command; `baseVersion` makes it refused if someone else changed the state first.
    * `commandId` (default: a new one) names the intention: the same id is applied once.
    */
-  send(command, { baseVersion = null, segmentId = null, commandId = null } = {}) {
+  send(command, { baseVersion = null, segmentId = null, commandId = null, within = null } = {}) {
     const frame = { type: "command", command_id: commandId || newId(), command };
     if (baseVersion !== null) frame.base_version = baseVersion;
     if (segmentId) frame.segment_id = segmentId;
@@ -527,6 +556,16 @@ export class FloorConnection extends EventTarget {
     this.pending.set(frame.command_id, { frame, ...settle, promise });
     if (this.status === "live" && this.socket && this.socket.readyState === WebSocket.OPEN) {
       this.socket.send(JSON.stringify(frame));
+    }
+    if (within !== null) {
+      // worth sending only now (a booth's signal): unanswered in time, it is dropped, not sent
+      // again after a reconnect minutes later (an answer already on its way is then ignored)
+      setTimeout(() => {
+        const still = this.pending.get(frame.command_id);
+        if (!still || still.promise !== promise) return;
+        this.pending.delete(frame.command_id);
+        still.reject(new ApiError(0, "not_delivered", "the server did not answer in time", null));
+      }, within);
     }
     return promise;
   }
