@@ -24,8 +24,13 @@ export class ApiError extends Error {
   }
 }
 
-/** How often a socket asks the server the time (and whether the line still answers), in ms. */
+/**
+ * How often a socket asks the server the time (and whether the line still answers), in ms: the
+ * room's screens and the console every 5 s, so a dead line is said within seconds; a phone or a
+ * viewer of the public page (thousands of them) every 15 s.
+ */
 export const PING_EVERY_MS = 5000;
+export const PING_QUIETLY_MS = 15000;
 /** How long a ping may wait for its answer before the line is given up as dead, in ms. */
 export const PONG_WAIT_MS = 4000;
 
@@ -294,10 +299,11 @@ export function keepAwake() {
  * an outcome command (accept_contribution, show_contribution, ...) like `send()`.
  */
 export class FloorConnection extends EventTarget {
-  constructor(path, { face = null } = {}) {
+  constructor(path, { face = null, pingEveryMs = PING_EVERY_MS } = {}) {
     super();
     this.path = path;
     this.face = face;
+    this.pingEveryMs = pingEveryMs;
     this.clock = new ServerClock();
     this.socket = null;
     this.status = "connecting";
@@ -399,8 +405,8 @@ export class FloorConnection extends EventTarget {
         // closing a dead line may fail: it is given up all the same
       }
     }, PONG_WAIT_MS);
-    // a quick burst for a good first estimate, then one every PING_EVERY_MS
-    this.pingTimer = setTimeout(() => this.ping(count + 1), count < 4 ? 300 : PING_EVERY_MS);
+    // a quick burst for a good first estimate, then one every pingEveryMs
+    this.pingTimer = setTimeout(() => this.ping(count + 1), count < 4 ? 300 : this.pingEveryMs);
   }
 
   setStatus(status) {

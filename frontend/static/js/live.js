@@ -9,7 +9,7 @@
 // the display's own drawing (speakers.js), and works no rule out: the next speakers are the ones
 // sent, the time left is the timer's facts on the server's clock (client.js). Its language:
 // ?lang= in its link, else the browser's (among the six), else English.
-import { FloorConnection, msToNextSecond, tickOnTheSecond } from "./client.js";
+import { FloorConnection, PING_QUIETLY_MS, msToNextSecond, tickOnTheSecond } from "./client.js";
 import { setText } from "./dom.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
 import { breakOf, noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js";
@@ -98,7 +98,7 @@ function crowded(connection) {
 }
 
 function main() {
-  const connection = new FloorConnection(`/ws/live/${encodeURIComponent(eventId)}`);
+  const connection = new FloorConnection(`/ws/live/${encodeURIComponent(eventId)}`, { pingEveryMs: PING_QUIETLY_MS });
   connection.addEventListener("change", () => render(connection));
   connection.addEventListener("servererror", (event) => {
     if (event.detail.code === "not_published") notPublished();

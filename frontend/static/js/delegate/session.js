@@ -1,7 +1,7 @@
 // Who holds this phone and its live connection: entering the floor of their event (after a
 // join, or with the cookie of an earlier one), leaving, and being signed out by the server.
 
-import { FloorConnection, api } from "../client.js";
+import { FloorConnection, PING_QUIETLY_MS, api } from "../client.js";
 import { fill } from "../dom.js";
 import { t } from "../i18n.js";
 import { OPEN, myRequests, segmentOf } from "./mine.js";
@@ -31,7 +31,7 @@ export function createSession(ctx) {
     showIdentity();
     fill($("segment-title"), ctx.info ? isolate(ctx.info.title) : ""); // until the snapshot says more
     show("floor");
-    const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`);
+    const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`, { pingEveryMs: PING_QUIETLY_MS });
     ctx.connection = connection;
     connection.addEventListener("change", ctx.render);
     connection.addEventListener("status", () => {
