@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, WebSocket, expect
+from playwright.sync_api import Browser, Page, Route, WebSocket, expect
 
 from tests.e2e.server import Api
 
@@ -676,6 +676,67 @@ def test_the_room_screens_fit_720p_and_1080p_with_the_longest_names(
             expect(page.locator("#time")).to_be_in_viewport(ratio=1)
         page.wait_for_function("() => document.fonts.status === 'loaded'")
         assert outside_the_screen(page) == [], (width, height)
+
+
+def test_the_next_speakers_fit_once_the_join_code_has_appeared(
+    browser: Browser, faces: dict[str, Any], discussion: str
+) -> None:
+    """The join QR code shows once its image has loaded, which narrows the next speakers'
+    column: they are fitted again then, not only at the next change of the floor or the
+    window (outside probe, 2026-12-06: the third one's organisation was cut off in Arabic)."""
+    people = [
+        (
+            "عبد الرحمن بن محمد الحسيني الهاشمي القرشي",
+            "ar",
+            "in_room",
+            "المنظمة العربية لحقوق الإنسان والمهاجرين واللاجئين "
+            "في منطقة الشرق الأوسط وشمال أفريقيا",
+            "civil_society",
+        ),
+        (
+            "欧阳建国",
+            "zh",
+            "remote",
+            "中华全国总工会国际联络部移民工人权益保障与社会融合促进中心",
+            "trade_union",
+        ),
+        (
+            "Aleksandr Vladimirovich Konstantinopolsky",
+            "ru",
+            "remote",
+            "Russian Academy of Sciences",
+            "academia",
+        ),
+        (
+            "Marie-Hélène de La Rochefoucauld-Montmorency",
+            "fr",
+            "in_room",
+            "Fédération internationale des associations de migrants et de la diaspora francophone",
+            "migrant_and_diaspora_organisation",
+        ),
+    ]
+    queue_people(faces, discussion, [register(faces, *person) for person in people])
+    faces["api"].command(discussion, {"type": "call_next"}).raise_for_status()
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, bypass_csp=True)
+    held: list[Route] = []
+    context.route("**/join-qr.svg*", lambda route: held.append(route))  # later: a slow line
+    page = context.new_page()
+    page.goto(with_lang(faces["display"], "ar"))
+    _live(page)
+    expect(page.locator("#next li")).to_have_count(3)
+    page.wait_for_function("() => document.fonts.status === 'loaded'")
+    page.wait_for_function("() => window.floorConnection && document.getElementById('qr').src")
+    assert held, "the display asked for its join code's image"
+    for route in held:
+        route.continue_()
+    expect(page.locator("#qr")).to_be_visible()
+    page.wait_for_function(
+        "() => { const box = document.getElementById('next-box');"
+        " return box.scrollHeight <= box.clientHeight; }",
+        timeout=3_000,
+    )
+    assert outside_the_screen(page) == []
+    context.close()
 
 
 def test_an_arabic_display_and_clock_read_times_and_the_link_left_to_right(

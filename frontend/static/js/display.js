@@ -212,8 +212,16 @@ function tick(connection) {
 
 function main() {
   const qr = $("qr");
-  qr.addEventListener("load", () => (qr.hidden = false));
-  qr.addEventListener("error", () => (qr.hidden = true)); // the link under it still says where to go
+  // the code shown (or not) changes the join box's size, so the speaker's and the next speakers'
+  // boxes are fitted again: nothing is cut off by its edge
+  qr.addEventListener("load", () => {
+    qr.hidden = false;
+    fitAll();
+  });
+  qr.addEventListener("error", () => {
+    qr.hidden = true; // the link under it still says where to go
+    fitAll();
+  });
   startRoomScreen({
     face: "display",
     invalid: () => {
