@@ -28,16 +28,22 @@ export function createSignals(ctx) {
       t("console.common.clear"),
     );
     button.addEventListener("click", () => clear(signal.id));
+    // announced once, when it arrives: the alert holds the signal's words, not its age, which
+    // changes every second (a screen reader would read the whole alert again each time)
     const item = h(
       "div",
-      { class: "signal", role: "alert", dataset: { signalId: signal.id, kind: signal.kind } },
+      { class: "signal", dataset: { signalId: signal.id, kind: signal.kind } },
       h("span", { class: "signal-icon", "aria-hidden": "true" }),
       h(
         "p",
         { class: "signal-text" },
-        h("span", { class: "signal-from" }, t("console.signals.from")),
-        h("strong", { class: "signal-label" }, words.label),
-        h("span", { class: "signal-detail" }, words.detail),
+        h(
+          "span",
+          { class: "signal-words", role: "alert" },
+          h("span", { class: "signal-from" }, t("console.signals.from")),
+          h("strong", { class: "signal-label" }, words.label),
+          h("span", { class: "signal-detail" }, words.detail),
+        ),
         age,
       ),
       button,
