@@ -106,3 +106,22 @@ def test_a_break_with_nothing_after_it_says_no_time(
     expect(display.locator("#break-resumes")).to_be_hidden()
     expect(display.locator("#join-label")).to_have_text("Scan to join")
     display.context.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "resumes"), [("en", "Resumes at 15:00"), ("ar", "تُستأنف الساعة 15:00")]
+)
+def test_the_speaker_clock_shows_the_break_and_when_it_resumes(
+    browser: Browser, faces: dict[str, Any], language: str, resumes: str
+) -> None:
+    """The podium's clock in the lunch break: the break's title where the speaker's name goes
+    and when the meeting resumes (New York's 15:00, the browser in Paris), not a bare dash
+    (outside probe, 2026-12-06)."""
+    api = faces["api"]
+    lunch = str(faces["event"]["segments"][2]["id"])
+    api.command(lunch, {"type": "start_segment"}).raise_for_status()
+    clock = _opened(browser, with_lang(faces["clock"], language), 1280, 720)
+    expect(clock.locator("#speaker")).to_have_text("Lunch Break")
+    expect(clock.locator("#next")).to_have_text(resumes)
+    _on_screen(clock, "#next")
+    clock.context.close()

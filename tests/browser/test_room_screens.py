@@ -98,12 +98,15 @@ def test_an_interposed_question_names_the_paused_speaker_on_both_screens(
     expect(display.locator("#remaining")).to_have_text("1:00")
     expect(clock.locator("#speaker")).to_have_text("Chen Wei")
     expect(clock.locator("#paused")).to_have_text("Panellist 1 — paused")
+    # the floor goes back to Panellist 1 next, not to the queue's first: no "Next" on the clock
+    expect(clock.locator("#next")).to_have_text("")
     assert_accessible(display)
 
     api.command(discussion, {"type": "end_turn"}).raise_for_status()
     expect(display.locator("#speaker-name")).to_have_text("Panellist 1")
     expect(display.locator("#speaker-paused")).to_be_hidden()
     expect(clock.locator("#paused")).to_be_hidden()
+    expect(clock.locator("#next")).to_have_text("Next: Panellist 2")
 
 
 def test_the_clock_turns_amber_red_then_counts_overtime(

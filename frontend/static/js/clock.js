@@ -10,7 +10,8 @@ import {
   remainingMs,
 } from "./client.js";
 import { startRoomScreen } from "./room.js";
-import { fill, h, setText } from "./dom.js";
+import { fill, h, setText, timeOfDay } from "./dom.js";
+import { breakOf, clockLocale } from "./speakers.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, signalLabel, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -76,19 +77,39 @@ function followLanguage(event) {
   apply(document);
 }
 
+/** "Resumes at 15:00" in a break, the time in its own left-to-right island ("" if not known). */
+function resumesAt(pause, event) {
+  const time = timeOfDay(pause.resumesAt, event && event.timezone, clockLocale());
+  if (!time) return [];
+  return t("display.resumes_at")
+    .split(/(\{time\})/)
+    .map((part) => (part === "{time}" ? h("span", { dir: "ltr" }, time) : part))
+    .filter(Boolean);
+}
+
 function render(connection) {
   followLanguage(connection.event);
   const state = connection.state;
   const current = state && state.current;
-  setText($("speaker"), current ? current.name : "");
-  // an interposed question or answer: whose turn waits for the floor back
+  // a break: its title where the speaker's name goes, and when the meeting resumes
+  const pause = breakOf(state, connection.programme);
+  setText($("speaker"), current ? current.name : pause ? pause.title : "");
+  // an interposed question or answer: whose turn waits for the floor back (it comes next, not
+  // the queue's first)
   const paused = state && state.paused;
   $("paused").hidden = !paused;
   fill($("paused"), paused ? withName("display.paused", paused.name) : []);
   setText($("message"), messageText(state));
-  const next = state && state.queue[0];
-  fill($("next"), next ? withName("clock.next", next.name) : []);
-  const layout = JSON.stringify([current && current.name, paused && paused.name, messageText(state), next && next.name, currentLanguage()]);
+  const next = !paused && state && state.queue[0];
+  fill($("next"), next ? withName("clock.next", next.name) : pause ? resumesAt(pause, connection.event) : []);
+  const layout = JSON.stringify([
+    current && current.name,
+    paused && paused.name,
+    messageText(state),
+    next && next.name,
+    pause && [pause.title, pause.resumesAt],
+    currentLanguage(),
+  ]);
   const signalsChanged = renderSignals(connection);
   tick(connection);
   if (layout !== shownLayout || signalsChanged) {
