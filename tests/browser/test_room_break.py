@@ -125,3 +125,23 @@ def test_the_speaker_clock_shows_the_break_and_when_it_resumes(
     expect(clock.locator("#next")).to_have_text(resumes)
     _on_screen(clock, "#next")
     clock.context.close()
+
+
+def test_the_booth_shows_the_break_and_when_it_resumes(
+    browser: Browser, faces: dict[str, Any], tmp_path: Path
+) -> None:
+    """The interpreters' booth in the lunch break: the break and when the meeting resumes, in
+    its language, not "No one is speaking" (outside probe, 2026-12-06)."""
+    api = faces["api"]
+    event_id = faces["event"]["id"]
+    lunch = str(faces["event"]["segments"][2]["id"])
+    api.command(lunch, {"type": "start_segment"}).raise_for_status()
+    link = api.ok("POST", f"/events/{event_id}/access-links", json={"role": "booth"})
+    booth = _opened(browser, with_lang(f"{faces['server'].base}{link['url']}", "zh"), 1280, 720)
+    expect(booth.locator(".booth-break-title")).to_have_text("Lunch Break")
+    expect(booth.locator(".booth-break")).to_contain_text("15:00")
+    expect(booth.locator(".booth-empty")).to_have_count(0)
+    expect(booth.locator("#now-label")).to_have_text("休息")
+    expect(booth.locator("#next-box")).to_be_hidden()
+    booth.screenshot(path=str(tmp_path / "booth-break-zh.png"))
+    booth.context.close()

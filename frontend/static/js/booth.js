@@ -13,7 +13,8 @@ import {
   remainingMs,
 } from "./client.js";
 import { startRoomScreen } from "./room.js";
-import { fill, h, setText } from "./dom.js";
+import { fill, h, setText, timeOfDay } from "./dom.js";
+import { breakOf, clockLocale } from "./speakers.js";
 import {
   SIGNAL_KINDS,
   apply,
@@ -117,13 +118,31 @@ function person(entry, size) {
   ];
 }
 
+/** In a break: its title, and when the meeting resumes in the event's time (if the programme says). */
+function breakNotice(pause) {
+  const time = timeOfDay(pause.resumesAt, connection.event && connection.event.timezone, clockLocale());
+  const resumes = time
+    ? t("display.resumes_at")
+        .split(/(\{time\})/)
+        .map((part) => (part === "{time}" ? h("span", { dir: "ltr" }, time) : part))
+        .filter(Boolean)
+    : [];
+  return h("div", { class: "booth-break" }, h("p", { class: "booth-break-title" }, h("bdi", {}, pause.title)), h("p", {}, resumes));
+}
+
 function renderPeople(state) {
   const current = state ? state.current : null;
   const paused = state ? state.paused : null;
   const next = state ? state.queue.slice(0, 3) : [];
-  const key = JSON.stringify([current, paused, next, currentLanguage()]);
+  const pause = breakOf(state, connection.programme);
+  const key = JSON.stringify([current, paused, next, pause, currentLanguage(), connection.event && connection.event.timezone]);
   if (key === shownPeople) return;
   shownPeople = key;
+  // in a break: "Break" over its title, and no next speakers (nobody is next)
+  const label = $("now-label");
+  label.dataset.i18n = pause && !current ? "display.break_label" : "display.now_speaking";
+  setText(label, t(label.dataset.i18n));
+  $("next-box").hidden = Boolean(pause) && next.length === 0;
   fill(
     $("now"),
     current
@@ -132,7 +151,9 @@ function renderPeople(state) {
           { class: "booth-person now", dataset: { entryId: current.id } },
           person(current, "large"),
         )
-      : h("p", { class: "booth-empty" }, t("booth.no_speaker")),
+      : pause
+        ? breakNotice(pause)
+        : h("p", { class: "booth-empty" }, t("booth.no_speaker")),
     paused
       ? h(
           "p",
@@ -148,7 +169,9 @@ function renderPeople(state) {
     $("next"),
     next.length
       ? next.map((entry) => h("li", { class: "booth-person", dataset: { entryId: entry.id } }, person(entry, "small")))
-      : h("li", { class: "booth-empty" }, t("display.no_one_queued")),
+      : pause
+        ? [] // nobody is next in a break
+        : h("li", { class: "booth-empty" }, t("display.no_one_queued")),
   );
   fit();
 }
