@@ -1358,6 +1358,16 @@ def test_a_short_laptop_screen_shows_the_floor_and_call_next_without_scrolling(
     name_box = page.locator("#next-name").bounding_box()
     button_box = page.locator("#btn-next").bounding_box()
     assert name_box and button_box and name_box["x"] + name_box["width"] <= button_box["x"]
+    # a short name beside a long organisation is whole: the organisation gives way (probe)
+    organisation = "中华全国总工会国际联络部移民工人权益保障与社会融合促进中心"
+    command(
+        faces,
+        segment,
+        {"type": "add_speaker", "name": "欧阳建国", "organisation": organisation, "position": 0},
+    )
+    expect(page.locator("#next-name")).to_have_text("欧阳建国")
+    whole = page.locator("#next-name").evaluate("(el) => el.scrollWidth <= el.clientWidth")
+    assert whole
     timer = page.locator("#timer").evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")
     name = page.locator("#speaker-name").evaluate(
         "(el) => parseFloat(getComputedStyle(el).fontSize)"
