@@ -5,6 +5,7 @@ code stays, to join. Back to the speakers once the next segment starts."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +124,10 @@ def test_the_speaker_clock_shows_the_break_and_when_it_resumes(
     clock = _opened(browser, with_lang(faces["clock"], language), 1280, 720)
     expect(clock.locator("#speaker")).to_have_text("Lunch Break")
     expect(clock.locator("#next")).to_have_text(resumes)
+    # the time of day where the speaker's time goes (the event's, 24-hour), not a bare dash
+    expect(clock.locator("#time")).to_have_text(re.compile(r"^\d\d:\d\d$"))
     _on_screen(clock, "#next")
+    _on_screen(clock, "#time")
     clock.context.close()
 
 

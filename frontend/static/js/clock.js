@@ -131,7 +131,10 @@ function tick(connection) {
     setText(time, formatClock(ms));
     if (current.timer.state !== "running") phase += " stopped";
   } else {
-    setText(time, "–:––");
+    // in a break the podium sees the time of day (the event's), beside when it resumes
+    const pause = breakOf(state, connection.programme);
+    const now = pause ? timeOfDay(connection.clock.now(), connection.event && connection.event.timezone, clockLocale()) : "";
+    setText(time, now || "–:––");
   }
   // "+0:01" and "+12:05" are longer than "4:59": a time that grows by a character is fitted
   // again as it ticks, not only when the names or the message change
