@@ -12,8 +12,10 @@ const CLOSE_ABNORMAL = 1006;
 /** The close code of a socket refused because its link is open on as many screens as allowed. */
 const CLOSE_TOO_MANY = 4429;
 /** How long a screen refused for its link's cap waits before it asks again (and up to a fifth
- * more, at random, so that the screens refused together do not all ask at once). */
-const CROWDED_RETRY_MS = 10000;
+ * more, at random, so that the screens refused together do not all ask at once): soon the first
+ * times (a screen moving off a server process that died is refused while that process's sockets
+ * still count, for a few seconds), then every 10 s. */
+const CROWDED_RETRY_MS = [3000, 3000, 10000];
 
 /** Whether the server says this browser is not signed in any more (false if it cannot say). */
 async function signedOut() {
@@ -53,8 +55,12 @@ export async function startRoomScreen({ face, invalid, ready = null, render, tic
   if (ready) ready(connection);
   connection.addEventListener("change", () => render(connection));
   const refused = document.getElementById("refused");
+  let crowdedTimes = 0; // refusals in a row, for the wait before the next try
   connection.addEventListener("status", (event) => {
-    if (event.detail === "live") refused.hidden = true; // a screen was closed: this one is in
+    if (event.detail === "live") {
+      refused.hidden = true; // a screen was closed: this one is in
+      crowdedTimes = 0;
+    }
     // the refusal says more than "reconnecting" does, and that it tries again
     document.getElementById("connection").hidden = event.detail !== "reconnecting" || !refused.hidden;
     if (onStatus) onStatus(connection);
@@ -68,7 +74,9 @@ export async function startRoomScreen({ face, invalid, ready = null, render, tic
     connection.stop();
     connection.setStatus(connection.segmentId === null ? "connecting" : "reconnecting");
     clearTimeout(retry);
-    retry = setTimeout(() => connection.start(), CROWDED_RETRY_MS * (1 + Math.random() / 5));
+    const wait = CROWDED_RETRY_MS[Math.min(crowdedTimes, CROWDED_RETRY_MS.length - 1)];
+    crowdedTimes += 1;
+    retry = setTimeout(() => connection.start(), wait * (1 + Math.random() / 5));
   };
   // the link was revoked or has expired: not a network fault to reconnect from for ever with the
   // join code still up. The page starts again from its sign-in, which shows the screen's "not
