@@ -263,3 +263,19 @@ def test_the_contributions_come_as_a_spreadsheet_for_the_secretariat(
     book = openpyxl.load_workbook(io.BytesIO(speeches.content))
     headings = next(book.worksheets[0].iter_rows(values_only=True))
     assert headings[:3] == ("Segment", "Segment no.", "Turn")
+
+
+def test_a_rewording_over_rest_against_an_older_version_is_refused_with_the_wording_now(
+    make_client: AppFactory,
+) -> None:
+    world, rapporteur = _world(make_client)
+    item = _submit(world).json()["contribution"]
+    path = f"/contributions/{item['id']}"
+    first = {"command_id": "w1", "text": "First rewording", "version": item["version"]}
+    assert world.call("rapporteur", "PATCH", path, token=rapporteur, json=first).status_code == 200
+    late = {"command_id": "w2", "text": "Mine", "version": item["version"]}
+    refused = world.call("rapporteur", "PATCH", path, token=rapporteur, json=late)
+    assert refused.status_code == 409, refused.text
+    body = refused.json()
+    assert body["error"]["code"] == "edited_since"
+    assert (body["text"], body["version"]) == ("First rewording", item["version"] + 1)

@@ -68,6 +68,12 @@ class ContributionPatch(Body):
 
     command_id: PATCH_ID
     text: o.ContributionText | None = None
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        description="With `text`: the contribution's `version` the wording was written against; "
+        "changed since, the edit is refused `edited_since` (with the wording now).",
+    )
     themes: Annotated[list[o.Theme], Field(max_length=o.MAX_THEMES)] | None = None
     objectives: Annotated[list[o.Objective], Field(max_length=o.LAST_OBJECTIVE)] | None = None
     status: Literal["accepted", "set_aside"] | None = None
@@ -204,9 +210,10 @@ async def curate_contribution(
     authorise(actor, "PATCH /api/v1/contributions/{contribution_id}", hearing.event.id)
     commands: list[tuple[str, o.OutcomeCommand]] = []
     if body.text is not None:
-        commands.append(
-            ("edit", o.EditContribution(contribution_id=contribution_id, text=body.text))
+        edit = o.EditContribution(
+            contribution_id=contribution_id, text=body.text, version=body.version
         )
+        commands.append(("edit", edit))
     if body.themes is not None or body.objectives is not None:
         current = hearing.latest_outcome.contributions[contribution_id]
         themes = body.themes if body.themes is not None else list(current.themes)
