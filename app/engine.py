@@ -452,7 +452,10 @@ class Engine:
                 on_commit=on_commit,
                 changes=changes if changes is not None else [Change("event", {})],
                 remake=(lambda again: make(again, True)) if guarded else None,
-                reads={sid: s.version for sid, s in hearing.latest.segments.items()}
+                reads={
+                    **{sid: s.version for sid, s in hearing.latest.segments.items()},
+                    o.stream_id(hearing.event.id): hearing.latest_outcome.version,
+                }
                 if guarded
                 else None,
                 reads_after_rows=guarded,
@@ -785,6 +788,14 @@ class Engine:
             outcome_after=after if events else None,
             command_type=command.type,
             remake=remake,
+            # several processes: a contribution names its author, who must still be registered
+            places=frozenset(
+                event.author.participant_id
+                for event in events
+                if isinstance(event, o.ContributionSubmitted) and event.author.participant_id
+            )
+            if self.fanout.shared
+            else frozenset(),
             actor=actor,
         )
 
@@ -934,7 +945,7 @@ class Engine:
         if not versions and not places:
             return None
         after_rows = any(pending.reads_after_rows for pending in batch)
-        return Guard(hearing.event.id, versions, places, after_rows)
+        return Guard(hearing.event.id, versions, places, after_rows, tuple(sorted(written)))
 
     async def _lost_race(self, hearing: Hearing, batch: list[Pending], conflict: Conflict) -> None:
         """Another process wrote first: read what it wrote, fold it and publish it, then decide
@@ -992,10 +1003,14 @@ class Engine:
                 if record.version <= known.get(record.segment_id, 0):
                     return True
         guard = self._guard(hearing, batch)
-        return (
-            conflict.kind == "moved"
-            and guard is not None
-            and any(known.get(sid, 0) != version for sid, version in guard.versions.items())
+        if conflict.kind != "moved" or guard is None:
+            return False
+        if any(known.get(sid, 0) != version for sid, version in guard.versions.items()):
+            return True
+        # a removal checks the whole day: a segment made since (on another process) moved it
+        return guard.after_rows and any(
+            sid not in guard.versions and sid not in guard.written and version > 0
+            for sid, version in known.items()
         )
 
     def _redecide(self, hearing: Hearing) -> None:

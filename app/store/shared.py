@@ -66,9 +66,12 @@ class Guard:
     event_id: str
     versions: Mapping[str, int]
     participants: tuple[str, ...] = ()
-    #: check ``versions`` after the write's rows, not before (a removal: its delete waits for a
-    #: write holding the participant's row, whose versions the check then sees)
+    #: check ``versions`` after the write's rows, not before, and the whole meeting day's (a
+    #: removal: its delete waits for a write holding the participant's row, whose versions the
+    #: check then sees, in a segment it knew or one made since)
     after_rows: bool = False
+    #: the streams this write's own rows write (left out of the whole day's check)
+    written: tuple[str, ...] = ()
 
 
 def append(
@@ -125,6 +128,16 @@ def _still_registered(connection: Connection, participant_ids: tuple[str, ...]) 
 
 
 def _unmoved(connection: Connection, guard: Guard) -> None:
+    if guard.after_rows:  # the whole meeting day: a stream made since moved it too
+        streams = connection.execute(
+            sa_select(_LOG.c.segment_id, func.max(_LOG.c.version))
+            .where(_LOG.c.event_id == guard.event_id)
+            .group_by(_LOG.c.segment_id)
+        ).all()
+        for segment_id, version in streams:
+            if segment_id not in guard.written and guard.versions.get(segment_id, 0) != version:
+                raise Conflict("moved")
+        return
     for segment_id, version in guard.versions.items():
         latest = connection.execute(
             sa_select(func.max(_LOG.c.version)).where(_LOG.c.segment_id == segment_id)

@@ -575,18 +575,19 @@ async def test_a_link_revoked_on_a_while_redis_is_down_stops_working_on_b(
 async def test_a_removal_on_a_racing_a_queueing_on_b_never_both_succeed(
     processes: Processes,
 ) -> None:
-    """The desk removes a participant through A while, through B, the moderator queues them or
-    their phone asks for the floor, at the same instant, 16 times: never do both succeed (a
-    removed participant left in the queue, later on the record but in no registry). The
-    removal's write checks every segment after its delete; a write placing someone checks they
-    are still registered (outside probe, 2026-12-06: both succeeded 23 times in 30)."""
+    """The desk removes a participant through A while, through B, the moderator queues them,
+    their phone asks for the floor, or the rapporteur records a pledge of theirs, at the same
+    instant, 18 times: never do both succeed (a removed participant left in the queue or the
+    outcome, in no registry). The removal's write checks the whole day after its delete; a
+    write placing someone checks they are still registered (outside probe, 2026-12-06: both
+    succeeded 23 times in 30)."""
     a, b = processes.start("a"), processes.start("b")
     hearing = await _hearing(a)
     sid, event = hearing.segment_id, hearing.event
     both: list[str] = []
     removed: set[str] = set()
     async with _api(a) as on_a, _api(b) as on_b:
-        for round_ in range(16):
+        for round_ in range(18):
             joined = await on_a.post(
                 f"/events/{hearing.event_id}/participants",
                 json={
@@ -599,8 +600,17 @@ async def test_a_removal_on_a_racing_a_queueing_on_b_never_both_succeed(
             pid, token = joined.json()["participant"]["id"], joined.json()["token"]
             listed = await on_b.get(f"/events/{hearing.event_id}/participants")
             assert pid in listed.text  # B lists them, as it would by now
-            if round_ % 2 == 0:
+            if round_ % 3 == 0:
                 place = _command(on_b, sid, {"type": "add_speaker", "participant_id": pid})
+            elif round_ % 3 == 2:
+                body = {
+                    "command_id": uuid.uuid4().hex,
+                    "kind": "pledge",
+                    "text": "Ten reception centres",
+                    "language": "en",
+                    "on_behalf_of": pid,
+                }
+                place = on_b.post(f"/events/{hearing.event_id}/contributions", json=body)
             else:
                 phone = _api(b, token)
                 place = phone.post(
@@ -608,7 +618,7 @@ async def test_a_removal_on_a_racing_a_queueing_on_b_never_both_succeed(
                     json={"kind": "intervention", "command_id": uuid.uuid4().hex},
                 )
             gone, placed = await asyncio.gather(on_a.delete(f"/participants/{pid}"), place)
-            if round_ % 2:
+            if round_ % 3 == 1:
                 await phone.aclose()
             assert gone.status_code in (204, 409), gone.text
             assert placed.status_code in (200, 201, 401, 403, 404, 409), placed.text
@@ -618,5 +628,7 @@ async def test_a_removal_on_a_racing_a_queueing_on_b_never_both_succeed(
                     both.append(f"round {round_}: {placed.text}")
         assert both == []
         state = await _fresh_view(a, sid)
+        outcome = (await on_a.get(f"/events/{hearing.event_id}/contributions")).json()
+    assert not {item["author"]["name"] for item in outcome["contributions"]} & removed
     waiting = [*state["state"]["queue"], *state["state"]["requests"]]  # entries, pending asks
     assert not {item["name"] for item in waiting} & removed
