@@ -71,11 +71,14 @@ def csv_response(
 
 def csv_bytes_response(data: bytes, filename: str) -> Response:
     """A CSV made elsewhere (``day_record_csv``) as an attachment, like ``csv_response``."""
-    return Response(
-        data,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{safe_filename(filename)}"'},
-    )
+    return attachment(data, "text/csv; charset=utf-8", filename)
+
+
+def attachment(data: bytes, media_type: str, filename: str) -> Response:
+    """A file to download (a spreadsheet, a Word document), named ``filename`` made safe
+    (``safe_filename``)."""
+    disposition = f'attachment; filename="{safe_filename(filename)}"'
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 def safe_filename(filename: str, fallback: str = "export.csv") -> str:

@@ -15,11 +15,11 @@ from pydantic_core import PydanticCustomError
 from ... import reports
 from ...exports import (
     XLSX_MEDIA_TYPE,
+    attachment,
     contributions_csv,
     contributions_table,
     contributions_xlsx,
     csv_bytes_response,
-    safe_filename,
 )
 from ...floor import Actor, Forbidden, NotFound
 from ...floor import contributions as o
@@ -189,15 +189,11 @@ async def list_contributions(
         )
     segments = {s.id: s.details.title for s in hearing.state.segments.values()}
     table = contributions_table(hearing.outcome.ordered(), segments, hearing.event.timezone)
-    filename = safe_filename(f"contributions-{event_id}.{format}", f"contributions.{format}")
+    filename = f"contributions-{event_id}.{format}"
     if format == "csv":
         return csv_bytes_response(contributions_csv(table), filename)
     data = await asyncio.to_thread(contributions_xlsx, table)
-    return Response(
-        data,
-        media_type=XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(data, XLSX_MEDIA_TYPE, filename)
 
 
 @router.patch("/contributions/{contribution_id}", tags=["outcome"])
@@ -290,9 +286,4 @@ async def outcome_summary(
     if format == "html":
         return HTMLResponse(render_html(summary), headers={"Content-Security-Policy": OUTCOME_CSP})
     document = await asyncio.to_thread(render_docx, summary)  # ~0.5 s for 600 items
-    filename = safe_filename(f"outcome-{event_id}.docx", "outcome.docx")
-    return Response(
-        document,
-        media_type=DOCX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(document, DOCX_MEDIA_TYPE, f"outcome-{event_id}.docx")

@@ -13,7 +13,7 @@ import segno
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
 from ... import participants_io as sheet
-from ...exports import safe_filename
+from ...exports import attachment, csv_bytes_response
 from ...floor import Actor, FloorError, NotFound, Role
 from ...floor import commands as c
 from ...floor.model import SegmentStatus, TurnKind
@@ -88,13 +88,11 @@ async def list_participants(
         return [participant_out(row) for row in rows]
     order = [segment["id"] for segment in svc.engine.projections.segments(hearing)]
     table = sheet.export_rows(rows, sheet.panellist_segments(hearing.state, order))
-    name = safe_filename(f"participants-{event_id}.{as_format}")
-    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    name = f"participants-{event_id}.{as_format}"
     if as_format == "csv":
-        data = sheet.write_csv(table)
-        return Response(data, media_type="text/csv; charset=utf-8", headers=disposition)
+        return csv_bytes_response(sheet.write_csv(table), name)
     data = await asyncio.to_thread(sheet.write_xlsx, table)
-    return Response(data, media_type=sheet.XLSX_MEDIA_TYPE, headers=disposition)
+    return attachment(data, sheet.XLSX_MEDIA_TYPE, name)
 
 
 @router.post(

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Query, Response
 from ... import reports
 from ...exports import (
     XLSX_MEDIA_TYPE,
+    attachment,
     csv_bytes_response,
     csv_response,
     day_record_csv,
     day_record_json,
     day_record_xlsx,
-    safe_filename,
 )
 from ...floor.model import Speech
 from ...floor.record import in_call_order
@@ -116,7 +116,5 @@ async def day_speeches(
         return [DayRecordRow.model_validate(row) for row in day_record_json(rows, zone)]
     if format == "xlsx":
         data = await asyncio.to_thread(day_record_xlsx, rows, zone)
-        filename = safe_filename(f"speeches-{event_id}.xlsx", "speeches.xlsx")
-        disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
-        return Response(data, media_type=XLSX_MEDIA_TYPE, headers=disposition)
+        return attachment(data, XLSX_MEDIA_TYPE, f"speeches-{event_id}.xlsx")
     return csv_bytes_response(day_record_csv(rows, zone), f"speeches-{event_id}.csv")
