@@ -84,15 +84,8 @@ async def test_the_days_csv_has_a_row_per_turn_in_new_york_time(sqlite_url: str)
 async def test_the_outcome_summary_holds_the_accepted_contributions(sqlite_url: str) -> None:
     engine, event_id, _ = await _the_morning(sqlite_url)
     hearing = engine.hearing(event_id)
-    await engine.add_participant(
-        ParticipantRow(
-            id="pf",
-            event_id=event_id,
-            name="Aïcha Benali",
-            organisation="Réseau migrant",
-            constituency="migrant_association",
-            created_at=0,
-        )
+    await _registered(
+        engine, event_id, "pf", "Aïcha Benali", "Réseau migrant", "migrant_association"
     )
     submit = o.SubmitContribution(
         kind=o.ContributionKind.PLEDGE,
@@ -128,19 +121,25 @@ async def test_the_outcome_summary_holds_the_accepted_contributions(sqlite_url: 
     assert summary.figures.turns == 2  # the skipped turn is not a turn spoken
 
 
-async def _registered(engine: Engine, event_id: str) -> str:
-    """A participant of the trade unions, registered: the contributions' author."""
-    await engine.add_participant(
-        ParticipantRow(
-            id="pt",
-            event_id=event_id,
-            name="Amina Diallo",
-            organisation="ITUC",
-            constituency="trade_union",
-            created_at=0,
-        )
+async def _registered(
+    engine: Engine,
+    event_id: str,
+    participant_id: str = "pt",
+    name: str = "Amina Diallo",
+    organisation: str = "ITUC",
+    constituency: str = "trade_union",
+) -> str:
+    """A registered participant (by default of the trade unions): a contributions' author."""
+    row = ParticipantRow(
+        id=participant_id,
+        event_id=event_id,
+        name=name,
+        organisation=organisation,
+        constituency=constituency,
+        created_at=0,
     )
-    return "pt"
+    await engine.add_participant(row)
+    return participant_id
 
 
 async def _contribution(
@@ -192,16 +191,7 @@ async def test_a_duplicate_merged_into_another_is_credited_and_counted(sqlite_ur
     the point, and the counts by constituency include them (outside probe, 2026-12-06)."""
     engine, event_id, _ = await _the_morning(sqlite_url)
     hearing = engine.hearing(event_id)
-    await engine.add_participant(
-        ParticipantRow(
-            id="po",
-            event_id=event_id,
-            name="Olga Petrova",
-            organisation="Civic Forum",
-            constituency="civil_society",
-            created_at=0,
-        )
-    )
+    await _registered(engine, event_id, "po", "Olga Petrova", "Civic Forum", "civil_society")
     first = await _registered(engine, event_id)
     kept = await _contribution(engine, event_id, first, "Regular pathways", [], 1)
     duplicate = await _contribution(engine, event_id, "po", "More regular pathways", [], 2)
