@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 
 from ...auth import BROWSER_COOKIE
+from ...exports import XLSX_MEDIA_TYPE
 from ...floor import Actor
 from ...floor.programme import timing_problems
 from ...floor.schedule import zone_of
@@ -22,6 +23,16 @@ from ..times import with_local
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 422, 503)
+}
+
+#: A route's answer as a spreadsheet, for the OpenAPI (``?format=csv`` or ``xlsx``).
+SPREADSHEETS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        }
+    }
 }
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

@@ -41,7 +41,7 @@ from ..schemas import (
     PublicOutcome,
 )
 from ..times import with_local
-from .common import ActorDep, ServicesDep
+from .common import SPREADSHEETS, ActorDep, ServicesDep
 
 router = APIRouter()
 
@@ -158,14 +158,7 @@ async def submit_contribution(
     "/events/{event_id}/contributions",
     tags=["outcome"],
     response_model=OutcomeView,
-    responses={
-        200: {
-            "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-            }
-        }
-    },
+    responses=SPREADSHEETS,
 )
 async def list_contributions(
     event_id: str,

@@ -42,7 +42,7 @@ from ..schemas import (
     PhoneLink,
 )
 from ..times import with_local
-from .common import ActorDep, MaybeActor, ServicesDep, browser_id, participant_out
+from .common import SPREADSHEETS, ActorDep, MaybeActor, ServicesDep, browser_id, participant_out
 
 router = APIRouter()
 
@@ -53,21 +53,11 @@ LINK_ROLES = ("organiser", "moderator", "display", "rapporteur", "booth", "devic
 # --- participants -------------------------------------------------------------------------------
 
 
-_SPREADSHEETS: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {
-            "text/csv": {"schema": {"type": "string"}},
-            sheet.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-        }
-    }
-}
-
-
 @router.get(
     "/events/{event_id}/participants",
     tags=["participants"],
     response_model=list[ParticipantOut],
-    responses=_SPREADSHEETS,
+    responses=SPREADSHEETS,
 )
 async def list_participants(
     event_id: str,

@@ -22,7 +22,7 @@ from ...floor.record import in_call_order
 from ..access import authorise
 from ..schemas import DayRecordRow, SpeechOut
 from ..times import with_local
-from .common import ActorDep, ServicesDep
+from .common import SPREADSHEETS, ActorDep, ServicesDep
 
 router = APIRouter()
 
@@ -88,14 +88,7 @@ def _speech_out(s: Speech, timezone: str) -> SpeechOut:
     "/events/{event_id}/speeches",
     tags=["record"],
     response_model=list[DayRecordRow],
-    responses={
-        200: {
-            "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-            }
-        }
-    },
+    responses=SPREADSHEETS,
 )
 async def day_speeches(
     event_id: str,
