@@ -19,6 +19,7 @@ from tests.e2e.server import Api
 
 from .conftest import assert_accessible, contribute, open_face
 from .test_languages import dictionaries
+from .test_rapporteur_languages import _rapporteur_url
 
 WORDS = dictionaries()
 EN = WORDS["en"]
@@ -66,15 +67,7 @@ def _live(page: Page) -> None:
 
 
 def _rapporteur(browser: Browser, faces: dict[str, Any], query: str = "", **options: Any) -> Page:
-    api: Api = faces["api"]
-    link = api.ok(
-        "POST",
-        f"/events/{faces['event']['id']}/access-links",
-        json={"role": "rapporteur", "label": "Rapporteur"},
-    )
-    path, _, fragment = link["url"].partition("#")
-    url = f"{faces['server'].base}{path}{query}#{fragment}"
-    page = open_face(browser, "moderator", url, **options)
+    page = open_face(browser, "moderator", _rapporteur_url(faces, query), **options)
     _live(page)
     return page
 
