@@ -57,7 +57,8 @@ from .floor.model import (
 from .floor.text import PeoplesText, clean_text
 from .labels import ATTENDANCE_LABELS, CONSTITUENCY_LABELS, GENDER_LABELS, LANGUAGE_LABELS
 
-#: Data rows one file may hold (the edge refuses a body over 1 MB before this).
+#: Data rows one file may hold (the edge refuses a file over 10 MB before this:
+#: ``api.edge.IMPORT_MAX_BYTES``).
 MAX_ROWS: Final = 5_000
 #: The top rows searched for the header (a title or a date may stand above it).
 HEADER_SEARCH_ROWS: Final = 10
@@ -150,6 +151,16 @@ _CONSTITUENCIES: Final = _table(
         *((label, code) for code, label in CONSTITUENCY_LABELS.items()),
         ("Red Cross", "red_cross_red_crescent"),
         ("Red Crescent", "red_cross_red_crescent"),
+        # as the concept note and the UN's lists write them (and "-ization": ``_spelled``)
+        ("International Red Cross and Red Crescent Movement", "red_cross_red_crescent"),
+        ("Red Cross and Red Crescent Movement", "red_cross_red_crescent"),
+        ("Migrant and diaspora organisations", "migrant_and_diaspora_organisation"),
+        ("Faith-based organisations", "faith_based_organisation"),
+        ("Migrant associations", "migrant_association"),
+        ("Migrants", "migrant_association"),
+        ("Local authorities", "local_and_regional_authorities"),
+        ("National Human Rights Institutions", "national_human_rights_institution"),
+        ("Human rights mechanisms", "human_rights_mechanism"),
         ("NHRI", "national_human_rights_institution"),
         ("United Nations", "un_system"),
         ("UN", "un_system"),
@@ -393,6 +404,40 @@ class ProgrammeSegment:
 RowStatus = Literal["new", "registered", "repeat", "refused"]
 
 
+@dataclass(frozen=True)
+class Registered:
+    """Someone registered already, as an import compares a row with them: who they are (name and
+    organisation) and their other particulars as stored (field -> code or text)."""
+
+    id: str
+    name: str
+    organisation: str
+    particulars: Mapping[str, str] = field(default_factory=dict)
+
+
+#: The particulars a row may update for someone registered (name and organisation say who they
+#: are: another spelling of them is the same person, kept as registered).
+UPDATABLE: Final = ("title", "constituency", "region", "language", "attendance", "gender")
+_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
+    "constituency": CONSTITUENCY_LABELS,
+    "language": LANGUAGE_LABELS,
+    "attendance": ATTENDANCE_LABELS,
+    "gender": GENDER_LABELS,
+}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A particular of someone registered that the file gives otherwise: ``column`` as an export
+    names it, both values as a person reads them, and ``value`` the file's, as stored."""
+
+    field: str
+    column: str
+    registered: str
+    file: str
+    value: str
+
+
 @dataclass
 class CheckedRow:
     row: int
@@ -401,6 +446,9 @@ class CheckedRow:
     problems: list[Problem] = field(default_factory=list)
     participant: ImportedParticipant | None = None
     panel: ProgrammeSegment | None = None
+    #: status registered: whom it is, and what the file says otherwise of them
+    registered_id: str | None = None
+    differences: list[Difference] = field(default_factory=list)
 
 
 @dataclass
@@ -430,13 +478,22 @@ def person_key(name: str, organisation: str) -> tuple[str, str]:
     return (_as_compared(name), _as_compared(organisation))
 
 
+#: Apostrophes as keyboards and autocorrect write them ("O'Brien", "O\u2019Brien", "N'Diaye" or
+#: "NDiaye"): compared as nothing.
+_APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02b9\u0060\u00b4\u2032]")
+#: Other punctuation between words ("M\u00fcller-L\u00fcdenscheid", "Dr. J. Smith"): a space.
+_BETWEEN_WORDS = re.compile(r"[^\w\s]|_")
+
+
 def _as_compared(text: str) -> str:
     """Cleaned, compatibility-decomposed (a full-width letter is the plain one), without accents
-    or vowel marks (a phone's keyboard may not type them), case-folded, one space between
-    words."""
+    or vowel marks (a phone's keyboard may not type them), apostrophes or punctuation (an
+    autocorrected O\u2019Brien is O'Brien, UN-Habitat is UN Habitat), case-folded, one space
+    between words."""
     decomposed = unicodedata.normalize("NFKD", clean_text(text))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.casefold().split())
+    words = _BETWEEN_WORDS.sub(" ", _APOSTROPHES.sub("", bare))
+    return " ".join(words.casefold().split())
 
 
 def _find_header(sheet: Sheet) -> tuple[int, dict[int, Column], list[str]] | None:
@@ -455,9 +512,10 @@ def _find_header(sheet: Sheet) -> tuple[int, dict[int, Column], list[str]] | Non
 def check(
     sheet: Sheet,
     programme: Sequence[ProgrammeSegment],
-    registered: Iterable[tuple[str, str]],
+    registered: Iterable[Registered],
 ) -> Report:
-    """Every row of ``sheet`` checked: what it registers, or why not."""
+    """Every row of ``sheet`` checked: what it registers, or why not; a row of someone
+    registered already, what it says otherwise of them (``differences``)."""
     report = Report(sheet.format, sheet.name, None, {}, [], [], [])
     header = _find_header(sheet)
     if header is None:
@@ -513,7 +571,7 @@ def check(
     if report.problems:
         return report
     panels = _PanelFinder(programme)
-    known = {person_key(name, organisation) for name, organisation in registered}
+    known = {person_key(person.name, person.organisation): person for person in registered}
     first_row_of: dict[tuple[str, str], CheckedRow] = {}
     for number, cells in data_rows:
         row = _check_row(number, cells, seen, report.columns, panels)
@@ -541,8 +599,30 @@ def check(
             )
         elif key in known:
             row.status = "registered"
+            row.registered_id = known[key].id
+            row.differences = _differences(row.participant, known[key], report.columns)
         first_row_of.setdefault(key, row)
     return report
+
+
+def _differences(
+    participant: ImportedParticipant, person: Registered, columns: Mapping[str, str]
+) -> list[Difference]:
+    """What a row gives otherwise than the registry of someone registered: the particulars its
+    file has a column for and fills in (a blank cell says nothing: it never clears one)."""
+    found = []
+    for name in UPDATABLE:
+        if name not in columns:
+            continue
+        given = getattr(participant, name)
+        value = "" if given is None else str(getattr(given, "value", given))
+        had = person.particulars.get(name, "")
+        if value and value != had:
+            labels = _LABELS.get(name, {})
+            header = next(c.header for c in COLUMNS if c.field == name)
+            shown = (labels.get(had, had), labels.get(value, value))
+            found.append(Difference(name, header, shown[0], shown[1], value))
+    return found
 
 
 def _unescaped(value: str) -> str:
@@ -595,7 +675,7 @@ def _check_row(
                     "constituency_needed",
                 )
             continue
-        code = table.get(_key(text))
+        code = table.get(_key(text)) or table.get(_spelled(_key(text)))
         if code is None:
             refuse(
                 name,
@@ -641,6 +721,11 @@ def _check_row(
     else:
         row.participant = participant
     return row
+
+
+def _spelled(key: str) -> str:
+    """A value's key with the UN's "-ization" spelled as our labels spell it ("-isation")."""
+    return re.sub(r"iz(ations?|es?|ed|ing)\b", r"is\1", key)
 
 
 def _known(labels: Mapping[str, str]) -> str:

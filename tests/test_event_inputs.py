@@ -251,7 +251,48 @@ def test_an_odd_zone_is_quoted_short(make_client: AppFactory) -> None:
     assert '"Europe/xxx' in message and "…" in message and len(message) < 200
 
 
-@pytest.mark.parametrize("sent", ["Europe/Zurich", "America/New_York", "UTC", "Etc/GMT-3"])
+@pytest.mark.parametrize(
+    ("sent", "meant"),
+    [
+        # the concept note's "10:00 - 18:00 (EST)": UTC-5 in May too, an hour off New York's
+        ("EST", "America/New_York (or America/Panama, which keeps UTC\u22125 all year)"),
+        ("HST", "Pacific/Honolulu"),
+        # UTC-5, not +5 (POSIX's sign), and no summer time
+        ("Etc/GMT+5", "the zone of the city, e.g. America/New_York"),
+        ("Etc/GMT-3", "the zone of the city, e.g. America/New_York"),
+    ],
+)
+def test_a_fixed_offset_that_reads_as_a_place_is_refused_naming_the_zone_meant(
+    make_client: AppFactory, sent: str, meant: str
+) -> None:
+    world = build_world(make_client())
+    made = world.client.post(
+        "/api/v1/events", headers=ORGANISER, json={"title": "Hearing", "timezone": sent}
+    )
+    edited = _patch(world, {"timezone": sent})
+    for refused in (made, edited):
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["message"] == (
+            f'body.timezone: "{sent}" is a fixed offset all year, with no summer time, so times '
+            f"in summer would be an hour off: give the place's time zone, {meant}"
+        )
+    assert _event(world)["timezone"] == "America/New_York"
+    zones = make_client().get("/openapi.json").json()["components"]["schemas"]
+    assert sent not in zones["EventCreate"]["properties"]["timezone"]["enum"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "meant"), [("New York", "America/New_York"), ("europe/zurich", "Europe/Zurich")]
+)
+def test_a_zone_written_as_a_person_would_is_refused_with_the_name_to_send(
+    make_client: AppFactory, sent: str, meant: str
+) -> None:
+    refused = _patch(build_world(make_client()), {"timezone": sent})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["message"] == _zone_refusal(sent) + f' (did you mean "{meant}"?)'
+
+
+@pytest.mark.parametrize("sent", ["Europe/Zurich", "America/New_York", "UTC", "Asia/Kolkata"])
 def test_an_iana_zone_is_taken(make_client: AppFactory, sent: str) -> None:
     world = build_world(make_client())
     made = world.client.post(

@@ -126,3 +126,27 @@ def test_delegates_and_screens_may_not_correct(make_client: AppFactory) -> None:
     participant_id = world.delegate["participant"]["id"]
     for role in ("delegate", "display", "rapporteur", "booth"):
         assert _patch(world, participant_id, role=role, name="X").status_code == 403, role
+
+
+def test_a_correction_that_makes_someone_else_is_refused_naming_them(
+    make_client: AppFactory,
+) -> None:
+    """Li Wei "corrected" to John O'Brien of the Mission of Ireland, who is registered already
+    (written with a typographic apostrophe): two of the same on the screens, and an export that
+    no longer imports. Refused, naming the other; nothing changes."""
+    world = build_world(make_client())
+    world.join("John O'Brien", organisation="Mission of Ireland")
+    li = world.join("Li Wei", organisation="UNHCR").json()["participant"]["id"]
+    refused = _patch(world, li, name="John O\u2019Brien", organisation="Mission of Ireland")
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"] == {
+        "code": "same_person",
+        "message": "John O'Brien (Mission of Ireland) is registered already, as another "
+        "participant: if they are the same person, remove one of the two registrations; if "
+        "not, add what tells them apart (a title, a second name)",
+    }
+    registry = world.call("organiser", "GET", f"/events/{world.event['id']}/participants").json()
+    assert {p["id"]: p["name"] for p in registry}[li] == "Li Wei"
+    # their own name again, or a name nobody has: corrected
+    assert _patch(world, li, name="Li  Wei", organisation="UNHCR").status_code == 200
+    assert _patch(world, li, name="John O'Brien", organisation="UNHCR").status_code == 200

@@ -13,10 +13,12 @@ from typing import Any
 import openpyxl
 import pytest
 
+from app.api.edge import IMPORT_MAX_BYTES
 from app.floor.model import SegmentStatus
 from app.participants_io import (
     MAX_ROWS,
     ProgrammeSegment,
+    Registered,
     SpreadsheetError,
     check,
     read_sheet,
@@ -109,6 +111,7 @@ def test_a_csv_with_a_bad_row_imports_nothing_then_fixed_imports_all(
         "repeated": 0,
         "refused": 1,
         "panellists": 2,
+        "differing": 0,
     }
     assert _people(world) == before, "a refused file imported something"
     assert world.state()["state"]["queue"] == []
@@ -368,7 +371,7 @@ def test_a_panel_cell_names_its_segment(what: str, cell: str, found: str) -> Non
         assert found in row.problems[0].message, what
 
 
-def _checked(data: bytes, registered: list[tuple[str, str]] | None = None) -> Any:
+def _checked(data: bytes, registered: list[Registered] | None = None) -> Any:
     return check(read_sheet(data), PROGRAMME, registered or [])
 
 
@@ -444,7 +447,7 @@ def test_the_same_person_twice_is_refused_and_a_registered_one_left_alone() -> N
         _csv(
             "Name,Organisation,Constituency", "Amina,ITUC,Media", "amina, ituc ,Media", "Bo,,Media"
         ),
-        registered=[("Bo", "")],
+        registered=[Registered("p1", "Bo", "")],
     )
     assert [row.status for row in report.rows] == ["new", "refused", "registered"]
     assert "same person" in report.rows[1].problems[0].message
@@ -464,7 +467,7 @@ def test_the_same_row_twice_is_imported_once() -> None:
             "Cy,,Media,Remote",
             "Cy,,Media,In the room",
         ),
-        registered=[("Bo", "")],
+        registered=[Registered("p1", "Bo", "")],
     )
     assert [row.status for row in report.rows] == [
         "new", "repeat", "registered", "repeat", "new", "refused"
@@ -556,3 +559,122 @@ def test_the_xlsx_written_reads_back_with_text_cells() -> None:
     report = _checked(data)
     (row,) = report.rows
     assert row.participant is not None and row.participant.name == "=1+1"
+
+
+def test_a_file_over_the_import_s_limit_says_how_large_and_what_to_do(
+    make_client: AppFactory,
+) -> None:
+    """A registration export with a biography per row is over 1 MB, the other routes' limit: the
+    import takes it; one over 10 MB is refused with its size, the limit and what to do."""
+    world = build_world(make_client())
+    bio = "Works with migrants' associations across the region. " * 8
+    rows = [f"Person {n},Academia,{bio}" for n in range(2_500)]
+    large = _csv("Name,Constituency,Short bio", *rows)
+    assert 1_000_000 < len(large) < IMPORT_MAX_BYTES
+    checked = _import(world, large, dry_run=True)
+    assert checked.status_code == 200, checked.text
+    assert checked.json()["counts"]["new"] == 2_500
+    assert checked.json()["ignored_columns"] == ["Short bio"]
+    huge = large * 25
+    refused = _import(world, huge, dry_run=True)
+    assert refused.status_code == 413, refused.text
+    body = refused.json()
+    assert body["error"]["code"] == "file_too_large"
+    assert body["error"]["message"].startswith(f"the file is {len(huge) / 1e6:.1f} MB; the import")
+    assert "delete the columns you do not need" in body["error"]["message"]
+    assert body["detail"]["limit"] == IMPORT_MAX_BYTES
+    assert body["detail"]["size"] > IMPORT_MAX_BYTES
+    # the other routes keep their limit
+    other = world.call("organiser", "POST", "/events", content=b"{" + b" " * 1_100_000 + b"}")
+    assert other.status_code == 413 and other.json()["error"]["code"] == "body_too_large"
+
+
+def test_the_concept_note_s_constituency_names_are_taken() -> None:
+    report = _checked(
+        _csv(
+            "Name,Constituency",
+            "A,Migrant and diaspora organization",
+            "B,Faith-based organizations",
+            "C,International Red Cross and Red Crescent Movement",
+            "D,NHRI",
+            "E,Human Rights Mechanism",
+        )
+    )
+    assert [row.participant.constituency.value for row in report.rows] == [
+        "migrant_and_diaspora_organisation",
+        "faith_based_organisation",
+        "red_cross_red_crescent",
+        "national_human_rights_institution",
+        "human_rights_mechanism",
+    ]
+
+
+def test_someone_registered_is_known_whatever_their_apostrophes_and_accents() -> None:
+    registered = [
+        Registered("p1", "John O'Brien", "Mission of Ireland"),
+        Registered("p2", "A\u00efssatou N'Diaye", "ENDA"),
+    ]
+    report = _checked(
+        _csv(
+            "Name,Organisation,Constituency",
+            "John O\u2019Brien,Mission of Ireland,Member State",
+            "Aissatou NDiaye,ENDA,Civil society",
+            "John O'Brien,Mission of Irland,Member State",
+        ),
+        registered,
+    )
+    assert [(row.status, row.registered_id) for row in report.rows] == [
+        ("registered", "p1"),
+        ("registered", "p2"),
+        ("new", None),
+    ]
+
+
+def test_a_registered_row_that_differs_says_how_and_is_updated_when_asked(
+    make_client: AppFactory,
+) -> None:
+    """The list sent again a week later: Anna now attends remotely. The preview says so (not
+    just "registered"); the import leaves her as she is unless asked, then corrects her, and the
+    room's queue shows it. A blank cell never clears what the registry holds."""
+    world = build_world(make_client())
+    header = "Name,Organisation,Constituency,Attendance,Region"
+    first = _import(world, _csv(header, "Anna Petrova,IOM,UN system,In the room,Europe"))
+    assert first.status_code == 200, first.text
+    anna = first.json()["rows"][0]["participant_id"]
+    again = _csv(header, "Anna Petrova,IOM,UN system,Remote,", "Ben Ode,ILO,UN system,,")
+    preview = _import(world, again, dry_run=True)
+    assert preview.status_code == 200, preview.text
+    report = preview.json()
+    assert report["counts"]["differing"] == 1
+    row = report["rows"][0]
+    assert (row["status"], row["organisation"], row["constituency"]) == (
+        "registered",
+        "IOM",
+        "un_system",
+    )
+    assert row["differences"] == [
+        {
+            "field": "attendance",
+            "column": "Attendance",
+            "registered": "In the room",
+            "file": "Remote",
+            "value": "remote",
+        }
+    ]
+    left = _import(world, again)
+    assert (left.json()["imported"], left.json()["updated"]) == (1, 0)
+    assert {p["id"]: p["attendance"] for p in _people(world)}[anna] == "in_room"
+    queued = world.command("moderator", {"type": "add_speaker", "participant_id": anna})
+    assert queued.status_code == 200, queued.text
+    updated = world.call(
+        "organiser",
+        "POST",
+        f"/events/{world.event['id']}/participants/import?update_registered=true",
+        files={"file": ("participants", again, "application/octet-stream")},
+    )
+    assert updated.status_code == 200, updated.text
+    assert (updated.json()["imported"], updated.json()["updated"]) == (0, 1)
+    person = {p["id"]: p for p in _people(world)}[anna]
+    assert (person["attendance"], person["region"]) == ("remote", "Europe")
+    (waiting,) = world.state()["state"]["queue"]
+    assert waiting["attendance"] == "remote"

@@ -155,3 +155,51 @@ def test_a_segment_moved_above_an_earlier_one_is_flagged_until_retimed(
     (overlap,) = problems().values()
     assert (overlap["code"], overlap["previous_segment_id"]) == ("overlaps_previous", morning)
     assert "above it ends (12:00)" in overlap["message"]
+
+
+def test_a_new_date_without_the_programme_flags_every_segment_left_on_the_old_day(
+    make_client: AppFactory,
+) -> None:
+    """The date moved to the 19th, the programme left on the 18th: each segment says so (its
+    date and the event's) until its time is typed again, which reads it on the new date."""
+    world = build_world(make_client())
+    event_id, (opening, closing) = _event(
+        world, "2026-05-18", "America/New_York", ("10:00", "10:30"), ("17:00", "18:00")
+    )
+    assert _patch(world, event_id, date="2026-05-19").status_code == 200
+
+    def problems() -> dict[str, Any]:
+        segments = world.call("organiser", "GET", f"/events/{event_id}").json()["segments"]
+        return {s["id"]: s["timing_problem"] for s in segments if s["timing_problem"]}
+
+    assert problems() == {
+        opening: {
+            "code": "not_on_event_day",
+            "previous_segment_id": None,
+            "message": "it starts on 2026-05-18 at 10:00, not on the event's date (2026-05-19): "
+            "type its times again (a time is read on the event's date) or move the programme "
+            "with the date",
+        },
+        closing: {
+            "code": "not_on_event_day",
+            "previous_segment_id": None,
+            "message": "it starts on 2026-05-18 at 17:00, not on the event's date (2026-05-19): "
+            "type its times again (a time is read on the event's date) or move the programme "
+            "with the date",
+        },
+    }
+    body = {"command_id": uuid.uuid4().hex, "scheduled_start_at": "10:00"}
+    body |= {"scheduled_end_at": "10:30"}
+    assert world.call("organiser", "PATCH", f"/segments/{opening}", json=body).status_code == 200
+    assert list(problems()) == [closing]
+    assert _local(world, event_id)[0] == ("2026-05-19T10:00:00-04:00", "2026-05-19T10:30:00-04:00")
+
+
+def test_a_segment_past_midnight_is_on_the_event_s_day_by_its_start(
+    make_client: AppFactory,
+) -> None:
+    world = build_world(make_client())
+    event_id, _ = _event(world, "2026-05-18", "America/New_York", ("23:00", "2026-05-19T01:00"))
+    event = world.call("organiser", "GET", f"/events/{event_id}").json()
+    assert [s["timing_problem"] for s in event["segments"]] == [None]
+    assert _local(world, event_id) == [("2026-05-18T23:00:00-04:00", "2026-05-19T01:00:00-04:00")]

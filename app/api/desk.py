@@ -29,14 +29,31 @@ class ImportProblem(BaseModel):
     )
 
 
+class ImportDifference(BaseModel):
+    """A particular of someone registered that the file gives otherwise."""
+
+    field: str = Field(description="`title`, `constituency`, `region`, `language`, ...")
+    column: str = Field(description="The column as an export names it (`Attendance`).")
+    registered: str = Field(description="As registered, as a person reads it (`In the room`).")
+    file: str = Field(description="As the file gives it (`Remote`).")
+    value: str = Field(description="The file's value as stored (`remote`).")
+
+
 class ImportRow(BaseModel):
     row: int
     status: Literal["new", "registered", "repeat", "refused"] = Field(
         description="new: registered by this import; registered: the same name and organisation "
-        "are registered already, the row is left as it is; repeat: the same row as an earlier "
-        "one of the file, every column alike, imported once; refused: see errors."
+        "are registered already (compared without accents, apostrophes or case), the row is "
+        "left as it is unless `update_registered`; repeat: the same row as an earlier one of "
+        "the file, every column alike, imported once; refused: see errors."
     )
     name: str
+    organisation: str | None = Field(default=None, description="As the row gives it.")
+    constituency: str | None = Field(default=None, description="Its code, as the row gives it.")
+    differences: list[ImportDifference] = Field(
+        default_factory=list,
+        description="`registered`: what the file gives otherwise than the registry.",
+    )
     panel: str | None = Field(
         default=None, description="The segment they are a panellist in (its title)."
     )
@@ -54,6 +71,9 @@ class ImportCounts(BaseModel):
     repeated: int = Field(description="Rows that repeat an earlier row, imported once.")
     refused: int
     panellists: int
+    differing: int = Field(
+        default=0, description="Rows of people registered already that the file differs on."
+    )
 
 
 class ImportReport(BaseModel):
@@ -68,6 +88,11 @@ class ImportReport(BaseModel):
     ignored_columns: list[str]
     counts: ImportCounts
     imported: int = Field(description="Participants registered (0 in a dry run).")
+    updated: int = Field(
+        default=0,
+        description="Participants registered already given the file's particulars "
+        "(`update_registered`; 0 in a dry run).",
+    )
     queued: int = Field(description="Panellist turns put in the segments' queues.")
     rows: list[ImportRow]
     errors: list[ImportProblem] = Field(

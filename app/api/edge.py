@@ -33,8 +33,14 @@ from .errors import Refused, error_response
 from .live import live_target, serve_live
 from .ws import serve_socket, socket_target
 
-#: A request body's size limit, in bytes (the import routes of a later change may set more).
+#: A request body's size limit, in bytes (but the participants' import's).
 MAX_BODY_BYTES = 1_000_000
+#: The largest spreadsheet the participants' import takes, in bytes: a registration export of
+#: 5,000 rows (its row limit) with long columns (biographies, notes) is 2-3 MB as CSV.
+IMPORT_MAX_BYTES = 10_000_000
+#: What a multipart body holds besides its file (boundaries, part headers), at the most.
+MULTIPART_SLACK = 16_384
+_IMPORT_PATH = re.compile(r"^/api/v1/events/[^/]+/participants/import$")
 #: How deep a JSON body may nest, and how many values it may hold.
 MAX_JSON_DEPTH = 32
 MAX_JSON_ITEMS = 10_000
@@ -86,8 +92,8 @@ def _refused_at_the_door(scope: Scope) -> JSONResponse | None:
     session cookie, the REST rate."""
     request = Request(scope)
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-        response = error_response(_too_large())
+    if declared is not None and (not declared.isdigit() or int(declared) > _limit(scope)):
+        response = error_response(_too_large(scope, int(declared) if declared.isdigit() else None))
         response.headers["Connection"] = "close"
         return response
     if not scope["path"].startswith("/api/"):
@@ -141,7 +147,18 @@ def _over_request_rate(request: Request, services: Services) -> JSONResponse | N
     return error_response(RateLimited("too many requests: slow down and retry", delay))
 
 
-def _too_large() -> Refused:
+def _is_import(scope: Scope) -> bool:
+    return scope["method"] == "POST" and bool(_IMPORT_PATH.match(scope["path"]))
+
+
+def _limit(scope: Scope) -> int:
+    """How large a body this request may send: a spreadsheet to import, or anything else."""
+    return IMPORT_MAX_BYTES + MULTIPART_SLACK if _is_import(scope) else MAX_BODY_BYTES
+
+
+def _too_large(scope: Scope, size: int | None = None) -> Refused:
+    if _is_import(scope):
+        return file_too_large(size)
     return Refused(
         413,
         "body_too_large",
@@ -150,11 +167,26 @@ def _too_large() -> Refused:
     )
 
 
+def file_too_large(size: int | None) -> Refused:
+    """A spreadsheet over ``IMPORT_MAX_BYTES``: what to do, with its size (if known) and the
+    limit in ``detail`` for a face to word."""
+    megabytes = f"{IMPORT_MAX_BYTES / 1e6:g} MB"
+    what = f"the file is {size / 1e6:.1f} MB" if size else "the file is too large"
+    return Refused(
+        413,
+        "file_too_large",
+        f"{what}; the import takes files up to {megabytes}: delete the columns you do not need "
+        "(such as biographies or notes) or split the list, then send it again",
+        {"detail": {"size": size, "limit": IMPORT_MAX_BYTES}},
+    )
+
+
 def _bounded(scope: Scope, receive: Receive) -> Receive:
     """``receive`` that stops a body at ``MAX_BODY_BYTES`` as it arrives (chunked bodies
     declare no length) and checks a JSON body's shape once it is complete."""
     if scope["method"] not in UNSAFE_METHODS:
         return receive
+    limit = _limit(scope)
     content_type = Request(scope).headers.get("content-type", "")
     is_json = content_type.split(";")[0].strip().lower().endswith("json")
     seen = 0
@@ -167,8 +199,8 @@ def _bounded(scope: Scope, receive: Receive) -> Receive:
             return message
         body: bytes = message.get("body", b"")
         seen += len(body)
-        if seen > MAX_BODY_BYTES:
-            raise _too_large()
+        if seen > limit:
+            raise _too_large(scope)
         if is_json:
             chunks.append(body)
             if not message.get("more_body", False):

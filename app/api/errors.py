@@ -20,9 +20,13 @@ class Refused(StarletteHTTPException):
     """A refusal at the edge, while the body is read (FastAPI turns anything but an
     ``HTTPException`` raised there into a bare 400), with its own error code."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, extra: dict[str, object] | None = None
+    ) -> None:
         super().__init__(status_code=status, detail=message)
         self.code = code
+        #: more of the answer, beside ``error`` (``file_too_large``'s ``detail``)
+        self.extra = extra or {}
 
 
 def _methods_of(request: Request) -> list[str]:
@@ -53,7 +57,7 @@ def error_body(status: int, code: str, message: str, **extra: object) -> JSONRes
 def error_response(error: FloorError | Refused) -> JSONResponse:
     """The answer to a refusal: its status, code and message, with the headers it calls for."""
     if isinstance(error, Refused):
-        return error_body(error.status_code, error.code, str(error.detail))
+        return error_body(error.status_code, error.code, str(error.detail), **error.extra)
     response = error_body(error.status, error.code, error.message, **(error.detail or {}))
     if error.status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
@@ -109,7 +113,8 @@ def install_error_handlers(app: FastAPI) -> None:
             405: "method_not_allowed",
             413: "body_too_large",
         }.get(refusal.status_code, "http_error")
-        response = error_body(refusal.status_code, code, str(refusal.detail))
+        extra = refusal.extra if isinstance(refusal, Refused) else {}
+        response = error_body(refusal.status_code, code, str(refusal.detail), **extra)
         response.headers.update(refusal.headers or {})
         if refusal.status_code == 405:
             # Starlette names only the first route of the path; RFC 9110 wants every method

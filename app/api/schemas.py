@@ -58,23 +58,54 @@ Text = Annotated[str, PeoplesText(200)]
 #: ``posixrules`` and ``Factory`` (tzdb's placeholder for "no zone set"). ``zoneinfo.ZoneInfo``
 #: loads them all, and ``available_timezones`` lists ``localtime`` and ``Factory``.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
-#: The time zones an event may have: the IANA names this server knows, host pseudo-zones left out
-#: (also the OpenAPI's enum, so a client can tell a valid one).
-_ZONES = (zoneinfo.available_timezones() - _NOT_ZONES) | {"UTC"}
+#: Zones fixed at one offset all year whose names read as a region's time: "EST" (as a programme
+#: writes "10:00 (EST)") is UTC-5 in May too, when New York is on UTC-4, so every time of a
+#: summer hearing would be an hour off. Each with the zones a person most likely means.
+_FIXED_ABBREVIATIONS = {
+    "EST": "America/New_York (or America/Panama, which keeps UTC\u22125 all year)",
+    "MST": "America/Denver (or America/Phoenix, which keeps UTC\u22127 all year)",
+    "HST": "Pacific/Honolulu",
+}
+#: ``Etc/GMT+5`` is UTC-5 (POSIX's sign, the other way round from ISO 8601's) with no summer time.
+_ETC_OFFSET = re.compile(r"^Etc/GMT[+-][0-9]+$")
+#: The time zones an event may have: the IANA names this server knows, host pseudo-zones and
+#: misleading fixed offsets left out (also the OpenAPI's enum, so a client can tell a valid one).
+_ZONES = frozenset(
+    zone
+    for zone in (zoneinfo.available_timezones() - _NOT_ZONES) | {"UTC"}
+    if zone not in _FIXED_ABBREVIATIONS and not _ETC_OFFSET.match(zone)
+)
+#: A zone by its name folded ("new york", "america/new_york"), for a refusal's suggestion.
+_BY_FOLDED = {
+    key: zone
+    for zone in sorted(_ZONES, key=lambda name: (name.count("/") != 1, name))
+    for key in (zone.casefold(), zone.rsplit("/", 1)[-1].replace("_", " ").casefold())
+}
 
 
 def _known_zone(value: str) -> str:
     """An IANA time zone this server knows, or a refusal saying what to send. Only the names in
     ``_ZONES``: ``ZoneInfo`` alone would also take ``localtime`` or ``right/UTC``, files of the
-    host's zoneinfo directory."""
-    if value not in _ZONES:
+    host's zoneinfo directory; and not a fixed offset that reads as a region's time (``EST``)."""
+    if value in _ZONES:
+        return value
+    if value in _FIXED_ABBREVIATIONS or _ETC_OFFSET.match(value):
+        meant = _FIXED_ABBREVIATIONS.get(value, "the zone of the city, e.g. America/New_York")
         raise PydanticCustomError(
-            "time_zone",
-            "{shown} is not a time zone this server knows: give an IANA time zone name such as "
-            '"Europe/Zurich", "America/New_York" or "UTC"',
-            {"shown": _shown(value)},
+            "time_zone_fixed",
+            "{shown} is a fixed offset all year, with no summer time, so times in summer would "
+            "be an hour off: give the place's time zone, {meant}",
+            {"shown": _shown(value), "meant": meant},
         )
-    return value
+    folded = " ".join(value.replace("_", " ").split()).casefold()
+    suggestion = _BY_FOLDED.get(folded) or _BY_FOLDED.get(folded.replace(" ", "_"))
+    raise PydanticCustomError(
+        "time_zone",
+        "{shown} is not a time zone this server knows: give an IANA time zone name such as "
+        '"Europe/Zurich", "America/New_York" or "UTC"'
+        + (f' (did you mean "{suggestion}"?)' if suggestion else ""),
+        {"shown": _shown(value)},
+    )
 
 
 def _shown(value: object, limit: int = 40) -> str:
@@ -243,10 +274,13 @@ class EventPatch(Body):
 class TimingProblemOut(BaseModel):
     """The programme's order and a segment's time disagree (app/floor/programme.py): it starts
     before the segment above it starts (``starts_before_previous``) or ends
-    (``overlaps_previous``). Not refused: the desk shows it, to be fixed by a time or a move."""
+    (``overlaps_previous``), or it starts on another day than the event's date
+    (``not_on_event_day``). Not refused: the desk shows it, to be fixed by a time or a move."""
 
-    code: Literal["starts_before_previous", "overlaps_previous"]
-    previous_segment_id: str = Field(description="The segment above it that it disagrees with.")
+    code: Literal["starts_before_previous", "overlaps_previous", "not_on_event_day"]
+    previous_segment_id: str | None = Field(
+        description="The segment above it that it disagrees with (null: `not_on_event_day`)."
+    )
     message: str = Field(description="In English, with the times in the event's local time.")
 
 
@@ -298,6 +332,15 @@ class EventOut(BaseModel):
     )
     live_segment_id: str | None
     segments: list[SegmentOut]
+    link_expiry_default_at: int | None = Field(
+        default=None,
+        description="When an access link made for this event should expire unless told "
+        "otherwise: 23:59 on the day after its date (null without a date).",
+    )
+    link_expiry_default_at_local: LocalTime | None = None
+    import_limit_bytes: int = Field(
+        default=0, description="The largest spreadsheet `…/participants/import` takes, in bytes."
+    )
 
 
 #: The instant fields of a segment's body, read by ``times.resolve`` with the event.
@@ -506,10 +549,22 @@ class FloorRequestResult(BaseModel):
     can_request: CanRequest
 
 
+#: The furthest ahead an access link may expire (a hearing's links are made weeks before it).
+MAX_LINK_LIFE_S = 400 * 86_400
+
+
 class AccessLinkCreate(Body):
+    """A new access link; it expires after ``expires_in_s`` or at ``expires_at`` (one of the
+    two, or neither: it never expires)."""
+
     role: Literal["organiser", "moderator", "display", "rapporteur", "booth", "device"]
     label: Text = ""
-    expires_in_s: Annotated[int, Strict(), Field(gt=0, le=30 * 86_400)] | None = None
+    expires_in_s: Annotated[int, Strict(), Field(gt=0, le=MAX_LINK_LIFE_S)] | None = None
+    expires_at: Instant | None = Field(
+        default=None,
+        description="When it expires, in any form of an instant (`2026-05-17T23:59` is read in "
+        "the event's zone); the event's `link_expiry_default_at` lasts until the day after it.",
+    )
 
 
 class AccessLinkOut(BaseModel):
@@ -522,6 +577,11 @@ class AccessLinkOut(BaseModel):
     expires_at_local: LocalTime | None
     revoked_at: int | None
     revoked_at_local: LocalTime | None
+    expires_before_event: bool = Field(
+        default=False,
+        description="It expires before the event's day ends: make one that lasts longer for "
+        "the day.",
+    )
     token: str | None = Field(default=None, description="Shown once, when the link is made.")
     url: str | None = None
 

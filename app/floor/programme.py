@@ -11,16 +11,23 @@ Pure: ``timing_problems`` takes the segments in the programme's order and names,
 first thing wrong with its time against the segment before it that has a time:
 
 - ``starts_before_previous``: it starts before the segment above it starts;
-- ``overlaps_previous``: it starts before the segment above it ends.
+- ``overlaps_previous``: it starts before the segment above it ends;
+- ``not_on_event_day``: it starts on another day than the event's date (given ``day``): the
+  event's date moved and the programme was not moved with it, or a time typed with another
+  date. Said first: its comparison with the segment above it means little until it is fixed.
 
 A segment without a scheduled start is left out (nothing to compare), and so is the comparison
 with one: the next segment with a start is compared with the last one before it that has one.
+
+``event_day`` and ``link_expiry_default`` read the event's date in its zone: its day as two
+instants, and the end of the day after it (when an access link made for the day should expire).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -31,21 +38,62 @@ from .schedule import local_time
 class Problem(StrEnum):
     STARTS_BEFORE_PREVIOUS = "starts_before_previous"
     OVERLAPS_PREVIOUS = "overlaps_previous"
+    NOT_ON_EVENT_DAY = "not_on_event_day"
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """The event's date in its zone: from its local midnight (``start``, epoch ms) to the next
+    (``end``), and the date itself."""
+
+    date: date
+    start: int
+    end: int
+
+
+def event_day(event_date: str, zone: ZoneInfo) -> Day | None:
+    """The event's day (``YYYY-MM-DD``) in ``zone``; None for no date or one not a date."""
+    try:
+        day = date.fromisoformat(event_date)
+    except ValueError:
+        return None
+    return Day(day, _midnight(day, zone), _midnight(day + timedelta(days=1), zone))
+
+
+def link_expiry_default(day: Day, zone: ZoneInfo) -> int:
+    """When an access link made for the event should expire unless told otherwise: 23:59 on the
+    day after its date (the rapporteur's and the secretariat's work goes on after the hearing)."""
+    after = datetime.combine(day.date + timedelta(days=1), time(23, 59), zone)
+    return int(after.timestamp() * 1000)
+
+
+def _midnight(day: date, zone: ZoneInfo) -> int:
+    return int(datetime.combine(day, time(0), zone).timestamp() * 1000)
 
 
 @dataclass(frozen=True, slots=True)
 class TimingProblem:
     code: Problem
-    #: the segment above it that it disagrees with
-    previous_id: str
+    #: the segment above it that it disagrees with (None: ``not_on_event_day``)
+    previous_id: str | None
     previous_title: str
-    #: the instant it starts before: the previous segment's start or end (epoch ms)
+    #: the instant it starts before: the previous segment's start or end, or the event's day's
+    #: start (epoch ms)
     previous_at: int
     #: its own start (epoch ms)
     starts_at: int
 
     def message(self, zone: ZoneInfo) -> str:
         """In English, saying what to do; times as the room's clock reads them (``10:30``)."""
+        if self.code is Problem.NOT_ON_EVENT_DAY:
+            moment = local_time(self.starts_at, zone)
+            day = local_time(self.previous_at, zone)
+            on = "?" if moment is None else f"{moment:%Y-%m-%d} at {moment:%H:%M}"
+            event = "?" if day is None else f"{day:%Y-%m-%d}"
+            return (
+                f"it starts on {on}, not on the event's date ({event}): type its times again "
+                "(a time is read on the event's date) or move the programme with the date"
+            )
         starts, then = _clock(self.starts_at, zone), _clock(self.previous_at, zone)
         title = f"\u201c{self.previous_title}\u201d"
         if self.code is Problem.STARTS_BEFORE_PREVIOUS:
@@ -55,16 +103,21 @@ class TimingProblem:
         return f"{what}: change its times or move it in the programme"
 
 
-def timing_problems(segments: Sequence[SegmentState]) -> dict[str, TimingProblem]:
-    """Per segment id, what is wrong with its time against the segment above it (``segments``
-    in the programme's order); a segment whose time agrees is not in it."""
+def timing_problems(
+    segments: Sequence[SegmentState], day: Day | None = None
+) -> dict[str, TimingProblem]:
+    """Per segment id, what is wrong with its time against the event's ``day`` (if given) or
+    the segment above it (``segments`` in the programme's order); a segment whose time agrees
+    is not in it."""
     found: dict[str, TimingProblem] = {}
     previous: SegmentState | None = None
     for segment in segments:
         start = segment.details.scheduled_start_at
         if start is None:
             continue
-        if previous is not None:
+        if day is not None and not day.start <= start < day.end:
+            found[segment.id] = TimingProblem(Problem.NOT_ON_EVENT_DAY, None, "", day.start, start)
+        elif previous is not None:
             problem = _against(segment, start, previous)
             if problem is not None:
                 found[segment.id] = problem

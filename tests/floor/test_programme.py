@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.floor.model import SegmentDetails, SegmentState
-from app.floor.programme import Problem, timing_problems
+from app.floor.programme import Problem, event_day, link_expiry_default, timing_problems
 
 ZONE = ZoneInfo("Europe/Zurich")
 #: 2026-05-16 00:00 in Geneva (UTC+2), in ms
@@ -80,3 +80,29 @@ def test_the_message_says_what_is_wrong_and_what_to_do() -> None:
     )
     (overlap,) = timing_problems([seg("a", "10:00", "11:30"), seg("b", "11:00")]).values()
     assert "before \u201cSegment a\u201d above it ends (11:30)" in overlap.message(ZONE)
+
+
+def test_a_segment_on_another_day_than_the_event_s_is_named_first() -> None:
+    """The event's date is the 16th: a segment left on the 15th (the date moved, the programme
+    not) says so, and is not also compared with the one above it; the next compares with it
+    (10:30 after 23:00 the day before: not also with the 10:00-11:00 above that)."""
+    day = event_day("2026-05-16", ZONE)
+    assert day is not None and (day.start, day.end) == (DAY, DAY + 24 * H)
+    before = SegmentState("x", "ev", 1, SegmentDetails(title="x", scheduled_start_at=DAY - H))
+    found = timing_problems(
+        [seg("a", "10:00", "11:00"), before, seg("b", "10:30", "12:00"), seg("c", "23:59")], day
+    )
+    assert {sid: (p.code, p.previous_id) for sid, p in found.items()} == {
+        "x": (Problem.NOT_ON_EVENT_DAY, None),
+    }
+    assert found["x"].message(ZONE) == (
+        "it starts on 2026-05-15 at 23:00, not on the event's date (2026-05-16): type its times "
+        "again (a time is read on the event's date) or move the programme with the date"
+    )
+    assert event_day("", ZONE) is None
+
+
+def test_links_for_the_day_expire_at_the_end_of_the_next() -> None:
+    day = event_day("2026-05-16", ZONE)
+    assert day is not None
+    assert link_expiry_default(day, ZONE) == DAY + 24 * H + 23 * H + 59 * M

@@ -11,13 +11,14 @@ from fastapi import Depends, Request, Response
 from ...auth import BROWSER_COOKIE
 from ...exports import XLSX_MEDIA_TYPE
 from ...floor import Actor
-from ...floor.programme import timing_problems
-from ...floor.schedule import zone_of
+from ...floor.programme import event_day, link_expiry_default, timing_problems
+from ...floor.schedule import local_iso, zone_of
 from ...hearing import Hearing
 from ...projections import audience_of, public_event, shows_join_code
 from ...store.tables import ParticipantRow
 from ...views import View
 from ..deps import Services, current_actor, optional_actor, services_of
+from ..edge import IMPORT_MAX_BYTES
 from ..schemas import ErrorOut, EventOut, ParticipantOut, SegmentOut, TimingProblemOut
 from ..times import with_local
 
@@ -50,12 +51,18 @@ ServicesDep = Annotated[Services, Depends(services)]
 
 def event_out(svc: Services, hearing: Hearing, actor: Actor) -> EventOut:
     row = hearing.event
+    zone = zone_of(row.timezone)
+    day = event_day(row.date, zone)
+    expiry = link_expiry_default(day, zone) if day else None
     return EventOut(
         **public_event(row),
         join_code=row.join_code if shows_join_code(audience_of(actor)) else None,
         live_published=row.live_published,
         live_segment_id=hearing.state.live_segment_id,
         segments=segments_out(svc, hearing),
+        link_expiry_default_at=expiry,
+        link_expiry_default_at_local=local_iso(expiry, zone),
+        import_limit_bytes=IMPORT_MAX_BYTES,
     )
 
 
@@ -68,8 +75,11 @@ def segments_out(svc: Services, hearing: Hearing) -> list[SegmentOut]:
     """The programme, in order (``Projections.segments``), each instant with its local time and
     any disagreement of its time with the segment above it (app/floor/programme.py)."""
     summaries = svc.engine.projections.segments(hearing)
-    problems = timing_problems([hearing.state.segments[summary["id"]] for summary in summaries])
     zone = zone_of(hearing.event.timezone)
+    problems = timing_problems(
+        [hearing.state.segments[summary["id"]] for summary in summaries],
+        event_day(hearing.event.date, zone),
+    )
     out = []
     for summary in summaries:
         segment = segment_out(hearing, summary)

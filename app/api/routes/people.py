@@ -11,12 +11,15 @@ from typing import Annotated, Any, Literal
 
 import segno
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
 
 from ... import participants_io as sheet
 from ...exports import attachment, csv_bytes_response
 from ...floor import Actor, FloorError, NotFound, Role
 from ...floor import commands as c
 from ...floor.model import SegmentStatus, TurnKind
+from ...floor.programme import event_day
+from ...floor.schedule import local_iso, zone_of
 from ...hearing import Hearing
 from ...join_codes import matches
 from ...store.repository import STAFF_REGISTERED
@@ -27,12 +30,15 @@ from ..desk import (
     AccessLink,
     AccessLinkMinted,
     ImportCounts,
+    ImportDifference,
     ImportProblem,
     ImportRefused,
     ImportReport,
     ImportRow,
 )
+from ..edge import IMPORT_MAX_BYTES, file_too_large
 from ..schemas import (
+    MAX_LINK_LIFE_S,
     AccessLinkCreate,
     Joined,
     ParticipantCorrected,
@@ -41,7 +47,7 @@ from ..schemas import (
     ParticipantPatch,
     PhoneLink,
 )
-from ..times import with_local
+from ..times import resolve, with_local
 from .common import SPREADSHEETS, ActorDep, MaybeActor, ServicesDep, browser_id, participant_out
 
 router = APIRouter()
@@ -100,18 +106,38 @@ async def import_participants(
     dry_run: Annotated[
         bool, Query(description="Check every row and answer as the import would; write nothing.")
     ] = False,
+    update_registered: Annotated[
+        bool,
+        Query(
+            description="Also correct the participants registered already whose particulars "
+            "the file gives otherwise (each row's `differences`), as `PATCH "
+            "/participants/{id}` would; left out, they stay as they are."
+        ),
+    ] = False,
 ) -> ImportReport:
     """Register the participants of a spreadsheet (app/participants_io.py): all its rows or, if
-    any row is refused, none (422 ``import_refused`` with every problem, by row and column)."""
+    any row is refused, none (422 ``import_refused`` with every problem, by row and column).
+    Someone registered already (the same name and organisation, as a person compares them) is
+    left as they are, or, with ``update_registered``, given the file's other particulars."""
     authorise(actor, "POST /api/v1/events/{event_id}/participants/import", event_id)
     hearing = await svc.engine.locate(event_id)
     data = await file.read()
+    if len(data) > IMPORT_MAX_BYTES:  # the body's limit leaves room for the multipart's parts
+        raise file_too_large(len(data))
     programme = [
         sheet.ProgrammeSegment(s["id"], s["title"], number, SegmentStatus(s["status"]))
         for number, s in enumerate(svc.engine.projections.segments(hearing), start=1)
     ]
     registered = await asyncio.to_thread(svc.engine.store.participants, event_id)
-    people = [(row.name, row.organisation) for row in registered]
+    people = [
+        sheet.Registered(
+            row.id,
+            row.name,
+            row.organisation,
+            {name: str(getattr(row, name)) for name in sheet.UPDATABLE},
+        )
+        for row in registered
+    ]
     try:
         read = await asyncio.to_thread(sheet.read_sheet, data)
     except sheet.SpreadsheetError as error:
@@ -129,6 +155,8 @@ async def import_participants(
         await svc.engine.add_participants(event_id, list(made.values()))
     not_queued = await _queue_panellists(svc, hearing, actor, report, made)
     answer = _report_out(report, dry_run, made)
+    if update_registered:
+        answer.updated = await _update_registered(svc, actor, report, registered)
     answer.imported = len(made)
     answer.queued = sum(1 for row in new if row.panel is not None) - len(not_queued)
     answer.not_queued = not_queued
@@ -188,6 +216,23 @@ async def _queue_panellists(
     return problems
 
 
+async def _update_registered(
+    svc: Services, actor: Actor, report: sheet.Report, registered: list[ParticipantRow]
+) -> int:
+    """The file's other particulars given to the participants registered already, one
+    correction each (the room's screens show them, as the desk's *Correct*); how many."""
+    rows = {row.id: row for row in registered}
+    updated = 0
+    for checked in report.rows:
+        person = rows.get(checked.registered_id or "")
+        if person is None or not checked.differences:
+            continue
+        changes = {d.field: d.value for d in checked.differences}
+        await svc.engine.correct_participant(person.model_copy(update=changes), actor)
+        updated += 1
+    return updated
+
+
 def _refusal(report: sheet.Report) -> str:
     refused = sum(1 for row in report.rows if row.status == "refused")
     if report.problems and not refused:
@@ -217,6 +262,9 @@ def _report_out(
             row=row.row,
             status=row.status,
             name=row.name,
+            organisation=row.participant.organisation if row.participant else None,
+            constituency=row.participant.constituency.value if row.participant else None,
+            differences=[ImportDifference(**dataclasses.asdict(d)) for d in row.differences],
             panel=row.panel.title if row.panel else None,
             panel_segment_id=row.panel.id if row.panel else None,
             participant_id=made[row.row].id if row.row in made else None,
@@ -237,6 +285,7 @@ def _report_out(
             new=statuses.count("new"),
             registered=statuses.count("registered"),
             repeated=statuses.count("repeat"),
+            differing=sum(1 for row in report.rows if row.differences),
             refused=statuses.count("refused"),
             panellists=sum(1 for row in report.rows if row.panel and row.status == "new"),
         ),
@@ -395,8 +444,30 @@ async def correct_participant(
     if changes.get("gender") == "not_stated":
         changes["gender"] = ""
     corrected = row.model_copy(update=changes)
+    _not_someone_else(svc.engine.hearing(row.event_id), corrected)
     segments = await svc.engine.correct_participant(corrected, actor)
     return ParticipantCorrected(participant=participant_out(corrected), segments_corrected=segments)
+
+
+def _not_someone_else(hearing: Hearing, corrected: ParticipantRow) -> None:
+    """A correction that would give a participant the name and organisation of another one
+    (as a person compares them: ``participants_io.person_key``) would put two of the same on
+    the room's screens, and an export that no longer imports: refused, naming the other."""
+    key = _person_key(corrected.name, corrected.organisation)
+    for participant_id, speaker in hearing.speakers.items():
+        if participant_id == corrected.id or participant_id in hearing.removed:
+            continue
+        if _person_key(speaker.name, speaker.organisation) == key:
+            who = (
+                f"{speaker.name} ({speaker.organisation})" if speaker.organisation else speaker.name
+            )
+            raise FloorError(
+                f"{who} is registered already, as another participant: if they are the same "
+                "person, remove one of the two registrations; if not, add what tells them apart "
+                "(a title, a second name)",
+                code="same_person",
+                status=409,
+            )
 
 
 @router.delete("/participants/{participant_id}", tags=["participants"], status_code=204)
@@ -433,7 +504,7 @@ async def remove_participant(participant_id: str, actor: ActorDep, svc: Services
 # --- access links -------------------------------------------------------------------------------
 
 
-def _link_out(row: Any, timezone: str, token: str | None = None) -> AccessLink:
+def _link_out(row: Any, event: Any, token: str | None = None) -> AccessLink:
     path = {
         # an organiser link is the organiser's desk for this one event
         "organiser": "/organiser",
@@ -455,8 +526,15 @@ def _link_out(row: Any, timezone: str, token: str | None = None) -> AccessLink:
         "token": token,
         # a face's link carries its key after the #; a button box sends it as a Bearer token
         "url": (path if row.role == "device" else f"{path}#key={token}") if token else None,
+        "expires_before_event": _before_event(row.expires_at, event),
     }
-    return AccessLink.model_validate(with_local(link, timezone))
+    return AccessLink.model_validate(with_local(link, event.timezone))
+
+
+def _before_event(expires_at: int | None, event: Any) -> bool:
+    """Whether a link expiring at ``expires_at`` is dead before the event's day ends."""
+    day = event_day(event.date, zone_of(event.timezone))
+    return expires_at is not None and day is not None and expires_at < day.end
 
 
 @router.post("/events/{event_id}/access-links", tags=["access"], status_code=201)
@@ -469,11 +547,11 @@ async def create_access_link(
     authorise(actor, "POST /api/v1/events/{event_id}/access-links", event_id)
     hearing = await svc.engine.locate(event_id)
     now = svc.engine.clock()
-    expires = now + body.expires_in_s * 1000 if body.expires_in_s else None
+    expires = _expiry(body, hearing, now)
     token, row = await asyncio.to_thread(
         svc.auth.mint, Role(body.role), event_id, now, label=body.label, expires_at=expires
     )
-    link = _link_out(row, hearing.event.timezone, token)
+    link = _link_out(row, hearing.event, token)
     minted = AccessLinkMinted(**link.model_dump())
     if link.url is None or row.role == "device":
         return minted  # a button box opens no page: no QR code to scan
@@ -483,6 +561,42 @@ async def create_access_link(
         minted.clock_url = f"/clock/{event_id}#key={token}"
         minted.clock_qr_svg = _qr_svg(base + minted.clock_url)
     return minted
+
+
+def _expiry(body: AccessLinkCreate, hearing: Hearing, now: int) -> int | None:
+    """When a new link expires (epoch ms), from ``expires_in_s`` or ``expires_at``; refused
+    (422, naming the field) if both are sent, or the instant is past or too far ahead."""
+    if body.expires_in_s is not None and body.expires_at is not None:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("body", "expires_at"),
+                    "msg": "send expires_in_s or expires_at, not both",
+                    "type": "value_error",
+                }
+            ]
+        )
+    if body.expires_in_s is not None:
+        return now + body.expires_in_s * 1000
+    if body.expires_at is None:
+        return None
+    event = hearing.event
+    at = resolve(body, ("expires_at",), event.timezone, event.date)["expires_at"]
+    assert at is not None
+    if not now < at <= now + MAX_LINK_LIFE_S * 1000:
+        shown = local_iso(at, zone_of(event.timezone))
+        why = "is past" if at <= now else f"is more than {MAX_LINK_LIFE_S // 86_400} days ahead"
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("body", "expires_at"),
+                    "msg": f"{shown} {why}: choose when the link should stop working, from now "
+                    f"to {MAX_LINK_LIFE_S // 86_400} days ahead",
+                    "type": "value_error",
+                }
+            ]
+        )
+    return at
 
 
 def _qr_svg(url: str) -> str:
@@ -504,9 +618,9 @@ def _qr_svg(url: str) -> str:
 @router.get("/events/{event_id}/access-links", tags=["access"])
 async def list_access_links(event_id: str, actor: ActorDep, svc: ServicesDep) -> list[AccessLink]:
     authorise(actor, "GET /api/v1/events/{event_id}/access-links", event_id)
-    timezone = (await svc.engine.locate(event_id)).event.timezone
+    event = (await svc.engine.locate(event_id)).event
     rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, LINK_ROLES)
-    return [_link_out(row, timezone) for row in rows]
+    return [_link_out(row, event) for row in rows]
 
 
 @router.delete("/events/{event_id}/access-links/{link_id}", tags=["access"], status_code=204)
