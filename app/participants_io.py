@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -237,11 +238,23 @@ class ImportedParticipant(BaseModel):
 
 @dataclass(frozen=True)
 class Sheet:
-    """A file's rows as text: (row number as the spreadsheet shows it, cells)."""
+    """A file's rows as text: (row number as the spreadsheet shows it, cells). A workbook's:
+    the sheet read (``name``) and the others, which hold no list of participants (``others``)."""
 
     format: Format
     name: str | None
     rows: list[tuple[int, list[str]]]
+    others: tuple[str, ...] = ()
+
+
+#: Files that are no spreadsheet, by how they start: what they are.
+_NOT_SPREADSHEETS: Final = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"{\\rtf", "an RTF document"),
+)
 
 
 def read_sheet(data: bytes) -> Sheet:
@@ -252,6 +265,12 @@ def read_sheet(data: bytes) -> Sheet:
         raise SpreadsheetError(
             "this is an Excel 97-2003 workbook (.xls): save it as .xlsx or as CSV UTF-8"
         )
+    for start, what in _NOT_SPREADSHEETS:
+        if data.startswith(start):
+            raise SpreadsheetError(
+                f"this is {what}, not a spreadsheet: send the list of participants as an Excel "
+                "workbook (.xlsx) or as CSV UTF-8"
+            )
     return _read_csv(data)
 
 
@@ -310,6 +329,12 @@ def _read_xlsx(data: bytes) -> Sheet:
         raise SpreadsheetError(
             "this is an OpenDocument spreadsheet (.ods): save it as .xlsx or as CSV UTF-8"
         )
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        what = "a Word document" if "word/document.xml" in names else "a PowerPoint presentation"
+        raise SpreadsheetError(
+            f"this is {what}, not a spreadsheet: put the list in an Excel workbook (.xlsx) or a "
+            "CSV UTF-8 file, with a row of column names above it"
+        )
     if "xl/workbook.xml" not in names:
         raise SpreadsheetError("the file is a ZIP archive, not an XLSX workbook")
     if unpacked > MAX_UNPACKED_BYTES:
@@ -322,27 +347,42 @@ def _read_xlsx(data: bytes) -> Sheet:
     except Exception as error:  # an untrusted file: whatever the parser meets is the file's fault
         raise SpreadsheetError(f"the workbook cannot be read: {_reason(error)}") from None
     try:
-        # the sheet it opens on, else its first worksheet (not a chart)
-        sheets = workbook.worksheets
-        sheet = next((ws for ws in sheets if ws is workbook.active), sheets[0] if sheets else None)
-        if not isinstance(sheet, ReadOnlyWorksheet):
+        # the sheet it opens on, then the others in order (not charts): the first whose top rows
+        # hold the list's header (saved on the instructions' sheet, the list is on the next)
+        worksheets = [ws for ws in workbook.worksheets if isinstance(ws, ReadOnlyWorksheet)]
+        if not worksheets:
             raise SpreadsheetError("the workbook has no worksheet")
-        sheet.reset_dimensions()  # some writers record A1:A1 for a sheet full of rows
-        name = str(sheet.title)
+        active = next((ws for ws in worksheets if ws is workbook.active), worksheets[0])
+        ordered = [active, *(ws for ws in worksheets if ws is not active)]
 
-        def rows() -> Iterator[tuple[int, list[str]]]:
-            for number, values in enumerate(
-                sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
-            ):
-                yield number, [_cell_text(value) for value in values]
+        def rows(sheet: Any, limit: int | None) -> list[tuple[int, list[str]]]:
+            sheet.reset_dimensions()  # some writers record A1:A1 for a sheet full of rows
+            values = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+            numbered = (
+                (number, [_cell_text(value) for value in row])
+                for number, row in enumerate(itertools.islice(values, limit), start=1)
+            )
+            try:
+                return _limit_rows(numbered)
+            except Exception as error:  # as above: a broken sheet
+                raise SpreadsheetError(
+                    f"the worksheet '{sheet.title}' cannot be read: {_reason(error)}"
+                ) from None
 
-        try:
-            read = _limit_rows(rows())
-        except Exception as error:  # as above: a broken sheet
-            raise SpreadsheetError(f"the worksheet cannot be read: {_reason(error)}") from None
+        chosen = next(
+            (
+                ws
+                for ws in ordered
+                if _find_header(Sheet("xlsx", ws.title, rows(ws, HEADER_SEARCH_ROWS)))
+            ),
+            None,
+        )
+        sheet = chosen or active
+        others = tuple(str(ws.title) for ws in ordered if ws is not sheet)
+        read = rows(sheet, None)
     finally:
         workbook.close()  # read-only mode keeps the archive open until closed
-    return Sheet("xlsx", name, read)
+    return Sheet("xlsx", str(sheet.title), read, () if chosen else others)
 
 
 def _reason(error: BaseException) -> str:
@@ -520,15 +560,23 @@ def check(
     header = _find_header(sheet)
     if header is None:
         wanted = " and ".join(f"'{c.header}'" for c in COLUMNS if c.required)
+        where = f" of the sheet '{sheet.name}'" if sheet.name else ""
+        if sheet.others:
+            listed = ", ".join(f"'{name}'" for name in sheet.others)
+            where += f", nor of the workbook's other sheets ({listed})"
         report.problems.append(
             Problem(
                 1,
                 None,
                 f"no header row names the columns {wanted} (looked at the first "
-                f"{HEADER_SEARCH_ROWS} rows); a spreadsheet of participants starts with a row of "
-                f"column names such as {', '.join(HEADERS)}",
+                f"{HEADER_SEARCH_ROWS} rows{where}); a spreadsheet of participants starts with a "
+                f"row of column names such as {', '.join(HEADERS)}",
                 "no_header",
-                {"rows": HEADER_SEARCH_ROWS},
+                {
+                    "rows": HEADER_SEARCH_ROWS,
+                    "sheet": sheet.name or "",
+                    "others": len(sheet.others),
+                },
             )
         )
         return report

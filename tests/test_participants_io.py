@@ -678,3 +678,53 @@ def test_a_registered_row_that_differs_says_how_and_is_updated_when_asked(
     assert (person["attendance"], person["region"]) == ("remote", "Europe")
     (waiting,) = world.state()["state"]["queue"]
     assert waiting["attendance"] == "remote"
+
+
+def test_a_workbook_saved_on_its_instructions_sheet_is_read_on_the_list_s() -> None:
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    assert notes is not None
+    notes.title = "Instructions"
+    notes.append(["Fill in the sheet Speakers, one row a person."])
+    speakers = workbook.create_sheet("Speakers")
+    speakers.append(["Name", "Constituency"])
+    speakers.append(["Amina", "Academia"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = _checked(buffer.getvalue())
+    assert report.sheet == "Speakers"
+    assert [row.name for row in report.rows] == ["Amina"]
+    # no sheet holds a list: the message names the sheet read and the others
+    workbook.remove(speakers)
+    workbook.create_sheet("Budget").append(["Item", "Cost"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    (problem,) = _checked(buffer.getvalue()).problems
+    assert problem.code == "no_header"
+    assert (
+        "(looked at the first 10 rows of the sheet 'Instructions', nor of the workbook's other "
+        in problem.message
+    )
+    assert "sheets ('Budget'))" in problem.message
+    assert (problem.params["sheet"], problem.params["others"]) == ("Instructions", 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "what"),
+    [
+        (b"%PDF-1.7\n", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xff\xd8\xff\xe0", "a JPEG image"),
+    ],
+)
+def test_a_document_or_an_image_is_said_to_be_no_spreadsheet(start: bytes, what: str) -> None:
+    with pytest.raises(SpreadsheetError, match=f"^this is {what}, not a spreadsheet: send"):
+        read_sheet(start + b"\x00" * 64)
+
+
+def test_a_word_document_is_said_to_be_no_spreadsheet() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(SpreadsheetError, match=r"^this is a Word document, not a spreadsheet"):
+        read_sheet(buffer.getvalue())
