@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import datetime
 import hashlib
 import logging
 import secrets
@@ -173,6 +174,9 @@ class Engine:
         self.races_lost = 0
         #: meeting days and segments the database did not hold when asked (``locate``)
         self.absent = Absent()
+        #: why the last write to the database failed (a full disk, PostgreSQL unreachable), or
+        #: None since it last succeeded: ``/api/v1/health`` answers 503 meanwhile
+        self.storage_error: str | None = None
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -188,6 +192,23 @@ class Engine:
         self.hearings.clear()  # the same dict the projections read
         self.hearings.update(hearings)
         self.catchup.start()
+        await self._check_clock()
+
+    async def _check_clock(self) -> None:
+        """Said at start if this machine's clock reads earlier than the log's newest write (it
+        was stepped back, or the database came from a machine whose clock was ahead): a timer
+        running would show the difference as time left, and the record negative speaking times."""
+        newest = await asyncio.to_thread(self.store.last_recorded_at)
+        now = self.clock()
+        if newest is not None and now < newest - CLOCK_BEHIND_MS:
+            log.error(
+                "this machine's clock reads %s, %.0f s before the newest write in the log (%s): "
+                "running timers and the day's record would be wrong; set the clock right (NTP: "
+                "timedatectl set-ntp true) and start the server again",
+                _utc(now),
+                (newest - now) / 1000,
+                _utc(newest),
+            )
 
     async def close(self) -> None:
         """Stop taking the other processes' writes (the server is stopping); publish and answer
@@ -1222,18 +1243,44 @@ class Engine:
 
     async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
         try:
-            return await asyncio.to_thread(fn, *args)
+            written = await asyncio.to_thread(fn, *args)
         except SQLAlchemyError as error:
+            self._storage_failed(error)
             raise StorageUnavailable(
                 f"the log could not be written ({type(error).__name__}); nothing was applied: "
                 "retry with the same command id"
             ) from error
+        if self.storage_error is not None:
+            log.warning("the database can be written again: commands are taken again")
+            self.storage_error = None
+        return written
+
+    def _storage_failed(self, error: SQLAlchemyError) -> None:
+        """A write failed: said once in the log (not once per command) and by the health check,
+        until a write succeeds again."""
+        cause = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+        if self.storage_error is None:
+            log.error(
+                "the database cannot be written (%s: %s): every command is refused until it can; "
+                "check the disk's free space and that the database server is reachable",
+                type(error).__name__,
+                cause,
+            )
+        self.storage_error = f"{type(error).__name__}: {cause}"
 
 
 #: The columns of a meeting day's row another process may change (``EventRow``).
 _EVENT_DETAILS = frozenset(
     ("title", "venue", "room", "timezone", "date", "languages", "join_code", "live_published")
 )
+#: How far behind the log's newest write the clock may read at start before it is said (ms).
+CLOCK_BEHIND_MS = 60_000
+
+
+def _utc(at: int) -> str:
+    return datetime.datetime.fromtimestamp(at / 1000, datetime.UTC).isoformat(timespec="seconds")
+
+
 #: What a command that could not be written answers (``StorageUnavailable``).
 _UNWRITTEN = (
     "the log could not be written ({}); nothing was applied: retry with the same command id"

@@ -407,6 +407,8 @@ class _Loader:
             self.known(number, kind, "role", data, Role)
         elif kind == "log":
             self.fold(number, data)
+        elif kind == "command":
+            self.answered(number, data)
 
     @staticmethod
     def known(
@@ -430,6 +432,38 @@ class _Loader:
                 f"{data.get('segment_id')!r}, version {data.get('version')}) does not fold "
                 f"into the meeting day ({type(error).__name__}: {error}): nothing was imported"
             ) from None
+        # each stream's versions one after another, as the server writes them: a row missing
+        # (or one edited) would leave a segment the server cannot write again
+        expected = self.version(str(data.get("segment_id")))
+        if data.get("version") != expected:
+            raise Refused(
+                f"line {number}: log event {data.get('type')!r} of segment "
+                f"{data.get('segment_id')!r} has version {data.get('version')!r} where "
+                f"{expected} comes next (a row missing or edited): nothing was imported"
+            )
+
+    def version(self, segment_id: str) -> int:
+        """The version a stream has reached in the rows folded so far (0: none)."""
+        if segment_id == self.stream:
+            return self.outcome.version
+        segment = self.state.segments.get(segment_id)
+        return 0 if segment is None else segment.version
+
+    def answered(self, number: int, data: dict[str, Any]) -> None:
+        """A command's kept answer names a version its stream reached: else the log lost the
+        events of a command the server acknowledged."""
+        result = data.get("result")
+        if not isinstance(result, dict):
+            return
+        segment_id, version = result.get("segment_id"), result.get("version")
+        if isinstance(segment_id, str) and isinstance(version, int):
+            reached = self.version(segment_id)
+            if version > reached:
+                raise Refused(
+                    f"line {number}: command {data.get('command_id')!r} was answered with "
+                    f"version {version} of segment {segment_id!r}, whose log ends at version "
+                    f"{reached} (rows missing): nothing was imported"
+                )
 
     def flush(self) -> None:
         if not self.batch:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 
@@ -137,6 +138,36 @@ async def test_a_failed_write_changes_nothing_and_can_be_retried(sqlite_url: str
     assert engine.hearing(event_id).state is before
     result = await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "w")
     assert result["version"] == before.segments[segment_id].version + 1
+
+
+async def test_a_database_that_cannot_be_written_is_said_once_and_until_it_can(
+    sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full disk: every command refused (nothing applied), the log says it once, not once per
+    command, and the engine holds why (the health check answers 503 with it) until a write
+    succeeds again, which the log says too."""
+    engine = _make(sqlite_url, Clock())
+    event_id, segment_id = await _hearing(engine)
+    with (
+        caplog.at_level(logging.WARNING, logger="floorkeeper"),
+        _failing_writes(engine, "disk full"),
+    ):
+        for n in range(3):
+            with pytest.raises(StorageUnavailable):
+                await engine.execute(
+                    event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, f"{n}"
+                )
+    assert engine.storage_error == "OperationalError: disk full"
+    (said,) = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert "the database cannot be written (OperationalError: disk full)" in said.getMessage()
+    assert "check the disk's free space" in said.getMessage()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="floorkeeper"):
+        await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "0")
+    assert engine.storage_error is None
+    assert [r.getMessage() for r in caplog.records] == [
+        "the database can be written again: commands are taken again"
+    ]
 
 
 async def test_one_update_per_version_for_each_audience(sqlite_url: str) -> None:
@@ -296,3 +327,26 @@ async def test_a_failed_participant_or_join_code_write_leaves_memory_as_the_data
     new_code = await engine.rotate_join_code(hearing)
     assert "p9" in hearing.speakers and hearing.event.join_code == new_code != code
     assert engine.store.event(event_id).join_code == new_code  # type: ignore[union-attr]
+
+
+async def test_a_start_with_the_clock_stepped_back_says_so(
+    sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The machine's clock an hour behind the log's newest write (stepped back, or the database
+    brought from a machine whose clock was ahead): said at start, with what to do; a clock a
+    few seconds behind (NTP's slew) is not."""
+    clock = Clock()
+    engine = _make(sqlite_url, clock)
+    await _hearing(engine)
+    clock.now -= 10_000
+    with caplog.at_level(logging.ERROR, logger="floorkeeper"):
+        await _make(sqlite_url, clock).load()
+    assert not caplog.records
+    clock.now -= 3_600_000
+    with caplog.at_level(logging.ERROR, logger="floorkeeper"):
+        await _make(sqlite_url, clock).load()
+    (said,) = caplog.records
+    assert "this machine's clock reads 2023-11-14T21:13:10+00:00, 3610 s before the newest" in (
+        said.getMessage()
+    )
+    assert "set the clock right" in said.getMessage()

@@ -482,3 +482,41 @@ def test_a_hearing_moves_between_two_real_servers(tmp_path: Path) -> None:
         assert Api(second.base, ORGANISER_KEY).ok("GET", f"/events/{event['id']}")
     finally:
         second.stop()
+
+
+def _without_log_row(last: bool) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
+    """A log row taken out of a busy segment (its last, or one in the middle), the counts fixed:
+    a file edited by hand, as the outside probe did."""
+
+    def damage(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        logs = [r for r in records if r.get("record") == "log"]
+        busiest = max(
+            {r["data"]["segment_id"] for r in logs},
+            key=lambda sid: sum(r["data"]["segment_id"] == sid for r in logs),
+        )
+        rows = [r for r in logs if r["data"]["segment_id"] == busiest]
+        gone = rows[-1] if last else rows[len(rows) // 2]
+        kept = [r for r in records if r is not gone]
+        kept[-1] = {**kept[-1], "counts": {**kept[-1]["counts"]}}
+        kept[-1]["counts"]["log"] -= 1
+        return kept
+
+    return damage
+
+
+@pytest.mark.parametrize(
+    ("last", "says"),
+    [
+        (False, r"has version \d+ where \d+ comes next \(a row missing or edited\)"),
+        (True, r"was answered with version \d+ of segment '[^']+', whose log ends at version"),
+    ],
+)
+async def test_a_log_with_a_row_taken_out_is_refused(tmp_path: Path, last: bool, says: str) -> None:
+    """A segment whose log skips a version could never be written again (the server would
+    refuse every command on it); one whose last row is gone lost a command it acknowledged."""
+    file, _ = await _exported(tmp_path)
+    target = f"sqlite:///{tmp_path / 'target.db'}"
+    damaged = _rewrite(file, tmp_path / "gap.gz", _without_log_row(last))
+    with pytest.raises(Refused, match=says):
+        import_event(target, damaged, out=None)
+    assert _count_rows(target) == dict.fromkeys(bulk.KINDS, 0)

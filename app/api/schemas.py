@@ -675,7 +675,14 @@ class DayRecordRow(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "storage_unavailable"] = Field(
+        description="`storage_unavailable` (with HTTP 503) while the database cannot be written "
+        "(its last write failed: a full disk, PostgreSQL unreachable); `ok` again once a write "
+        "succeeds."
+    )
+    storage_error: str | None = Field(
+        default=None, description="Why the last write failed, while it is the last one."
+    )
     version: str
     server_time: int = Field(description="The server's clock, epoch ms.")
     events: int

@@ -186,6 +186,14 @@ class Store:
             session.add_all(rows)
             session.commit()
 
+    def last_recorded_at(self) -> int | None:
+        """When the newest row of the log was written (epoch ms; by its primary key: one row
+        read), or None for an empty log."""
+        with self.engine.connect() as connection:
+            newest = sa_select(col(LogRow.recorded_at)).order_by(col(LogRow.seq).desc()).limit(1)
+            found = connection.execute(newest).scalar()
+            return None if found is None else int(found)
+
     def events(self) -> list[EventRow]:
         with self._session() as session:
             return list(session.exec(select(EventRow).order_by(col(EventRow.created_at))).all())

@@ -19,10 +19,17 @@ router = APIRouter()
 # --- health and sessions ------------------------------------------------------------------------
 
 
-@router.get("/health", tags=["health"])
-async def health(svc: ServicesDep) -> HealthOut:
+@router.get("/health", tags=["health"], responses={503: {"model": HealthOut}})
+async def health(svc: ServicesDep, response: Response) -> HealthOut:
+    """Whether the server serves: 200 ``ok``; 503 ``storage_unavailable`` while its database
+    cannot be written (every command is refused meanwhile), so that a health check (Docker's,
+    the reverse proxy's, an operator's monitor) sees it."""
+    error = svc.engine.storage_error
+    if error is not None:
+        response.status_code = 503
     return HealthOut(
-        status="ok",
+        status="ok" if error is None else "storage_unavailable",
+        storage_error=error,
         version=__version__,
         server_time=svc.engine.clock(),
         events=len(svc.engine.hearings),
