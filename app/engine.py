@@ -238,6 +238,8 @@ class Engine:
     def find_segment(self, segment_id: str) -> tuple[Hearing, SegmentState]:
         for hearing in self.hearings.values():
             segment = hearing.state.segments.get(segment_id)
+            if segment is not None and segment.removed:
+                raise NotFound(f"segment {segment_id!r} was removed from the programme")
             if segment is not None:
                 return hearing, segment
         raise NotFound(f"no segment {segment_id!r}")

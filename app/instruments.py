@@ -23,10 +23,7 @@ REFRESH_S = 15.0
 
 def ordered(state: HearingState) -> list[SegmentState]:
     """The programme's order (as the programme message lists it)."""
-    return sorted(
-        state.segments.values(),
-        key=lambda s: (s.details.position, s.details.scheduled_start_at or 0),
-    )
+    return state.programme()
 
 
 def segment_instruments(segment: SegmentState, heard: fairness.Heard, now: int) -> dict[str, Any]:

@@ -62,7 +62,9 @@ GAP_PER_SOCKET_S = 25e-6
 GAP_PER_COST = 4.0
 #: Events that always go out at once (with whatever waits before them): the programme's
 #: changes, which move the room's screens, and an undo, the console's correction.
-_AT_ONCE = frozenset(("segment_created", "segment_updated", "segment_started", "segment_ended"))
+_AT_ONCE = frozenset(
+    ("segment_created", "segment_updated", "segment_started", "segment_ended", "segment_removed")
+)
 _UNDO = "change_undone"
 
 
@@ -273,7 +275,8 @@ class Projections:
             previous = state
             if (
                 old is None
-                or event.type in ("segment_updated", "segment_started", "segment_ended")
+                or event.type
+                in ("segment_updated", "segment_started", "segment_ended", "segment_removed")
                 # an undo can start or end a segment again: the programme shows its status
                 or (old.status, old.actual_start_at, old.actual_end_at)
                 != (new.status, new.actual_start_at, new.actual_end_at)
@@ -557,11 +560,7 @@ class Projections:
         }
 
     def segments(self, hearing: Hearing) -> list[View]:
-        ordered = sorted(
-            hearing.state.segments.values(),
-            key=lambda s: (s.details.position, s.details.scheduled_start_at or 0),
-        )
-        return [segment_summary(segment) for segment in ordered]
+        return [segment_summary(segment) for segment in hearing.state.programme()]
 
     def followed_segment(self, hearing: Hearing) -> SegmentState | None:
         """What a room screen shows: the live segment, else the next scheduled, else the last."""

@@ -14,10 +14,7 @@ from .outcome import Outcome, OutcomeItem, SpeakingFigures
 
 def programme(hearing: Hearing) -> list[SegmentState]:
     """The meeting day's segments in programme order."""
-    return sorted(
-        hearing.state.segments.values(),
-        key=lambda s: (s.details.position, s.details.scheduled_start_at or 0),
-    )
+    return hearing.state.programme()
 
 
 def day_record(hearing: Hearing) -> list[RecordRow]:

@@ -350,3 +350,18 @@ async def test_a_start_with_the_clock_stepped_back_says_so(
         said.getMessage()
     )
     assert "set the clock right" in said.getMessage()
+
+
+async def test_a_segment_taken_out_stays_out_after_a_restart(database_url: str) -> None:
+    clock = Clock()
+    engine = _make(database_url, clock)
+    event_id, segment_id = await _hearing(engine)
+    extra = await engine.execute(event_id, None, c.CreateSegment(title="Extra"), ORGANISER, "x0")
+    await engine.execute(event_id, extra["segment_id"], c.RemoveSegment(), ORGANISER, "x1")
+    restarted = _make(database_url, clock)
+    await restarted.load()
+    hearing = restarted.hearing(event_id)
+    assert [s.id for s in hearing.state.programme()] == [segment_id]
+    assert [s["id"] for s in restarted.projections.segments(hearing)] == [segment_id]
+    with pytest.raises(FloorError, match="was removed from the programme"):
+        await restarted.execute(event_id, extra["segment_id"], c.StartSegment(), ORGANISER, "x2")

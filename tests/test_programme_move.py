@@ -203,3 +203,33 @@ def test_a_segment_past_midnight_is_on_the_event_s_day_by_its_start(
     event = world.call("organiser", "GET", f"/events/{event_id}").json()
     assert [s["timing_problem"] for s in event["segments"]] == [None]
     assert _local(world, event_id) == [("2026-05-18T23:00:00-04:00", "2026-05-19T01:00:00-04:00")]
+
+
+def test_a_segment_taken_out_does_not_stop_the_programme_moving(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    event_id, (kept, removed) = _event(
+        world, "2026-05-18", "America/New_York", ("10:00", "10:30"), ("11:00", "11:30")
+    )
+    assert world.call("organiser", "DELETE", f"/segments/{removed}").status_code == 204
+    moved = _patch(world, event_id, date="2026-05-19", move_programme=True)
+    assert moved.status_code == 200, moved.text
+    assert _local(world, event_id) == [("2026-05-19T10:00:00-04:00", "2026-05-19T10:30:00-04:00")]
+    assert [s["id"] for s in moved.json()["segments"]] == [kept]
+
+
+def test_a_segment_s_end_can_be_cleared(make_client: AppFactory) -> None:
+    """The desk's Ends field emptied: the segment ends when it ends (before, the old end stayed
+    without a word)."""
+    world = build_world(make_client())
+    event_id, (segment,) = _event(world, "2026-05-18", "America/New_York", ("10:00", "10:30"))
+    body = {"command_id": uuid.uuid4().hex, "clear": ["scheduled_end_at"]}
+    cleared = world.call("organiser", "PATCH", f"/segments/{segment}", json=body)
+    assert cleared.status_code == 200, cleared.text
+    assert _local(world, event_id) == [("2026-05-18T10:00:00-04:00", None)]
+    both = {"command_id": uuid.uuid4().hex, "clear": ["scheduled_start_at"]}
+    both["scheduled_start_at"] = "11:00"
+    refused = world.call("organiser", "PATCH", f"/segments/{segment}", json=both)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["message"] == (
+        "scheduled_start_at is both given and cleared: send one of the two"
+    )

@@ -62,6 +62,7 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "POST /api/v1/events/{event_id}/segments": ORGANISER_ONLY,
     "GET /api/v1/segments/{segment_id}": READERS,
     "PATCH /api/v1/segments/{segment_id}": RUNS_FLOOR,
+    "DELETE /api/v1/segments/{segment_id}": ORGANISER_ONLY,  # one added by mistake
     "GET /api/v1/segments/{segment_id}/state": READERS,  # shaped by the caller's audience
     # a delegate's commands are request_floor and withdraw_request (COMMAND_ROLES);
     # the booth's are raise_signal and clear_signal

@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from ..floor.commands import (
     Aim,
+    ClearableTime,
     CommandId,
     Kind,
     Line,
@@ -315,6 +316,19 @@ class SegmentOut(ProgrammeEntryOut):
         description="Set when it starts before the segment above it starts or ends: a programme "
         "moved but not retimed, or a typing slip.",
     )
+    removal_refused: RefusalOut | None = Field(
+        default=None,
+        description="Why `DELETE /segments/{segment_id}` would be refused now "
+        "(`segment_not_removable`: it has run, someone waits in it, a contribution was made in "
+        "it); null: it may be removed.",
+    )
+
+
+class RefusalOut(BaseModel):
+    """A refusal a request would meet now, as its error would say it."""
+
+    code: str
+    message: str
 
 
 class EventOut(BaseModel):
@@ -375,6 +389,11 @@ class SegmentPatch(Body):
     scheduled_start_at: Instant | None = None
     scheduled_end_at: Instant | None = None
     position: SegmentPosition | None = None
+    clear: list[ClearableTime] = Field(
+        default_factory=list,
+        description="Times the segment has no more (`scheduled_end_at`: a segment that ends when "
+        "it ends); not also given in the same request.",
+    )
 
 
 class ParticipantCreate(Body):

@@ -452,10 +452,23 @@ class SegmentChanges(BaseModel):
     position: SegmentPosition | None = None
 
 
+class RemoveSegment(_Command):
+    """Take a segment out of the programme: one that never ran, with nobody in its queue and no
+    floor request waiting (organisers, through ``DELETE /segments/{segment_id}``)."""
+
+    type: Literal["remove_segment"] = "remove_segment"
+
+
+#: A segment's times a change may clear (a time left out or null stays as it is).
+ClearableTime = Literal["scheduled_start_at", "scheduled_end_at"]
+
+
 class UpdateSegment(_Command, SegmentChanges):
-    """Change the programme details of a segment; omitted fields stay as they are."""
+    """Change the programme details of a segment; omitted fields stay as they are, but the times
+    named in ``clear``, which it has no more."""
 
     type: Literal["update_segment"] = "update_segment"
+    clear: tuple[ClearableTime, ...] = ()
 
 
 class CreateSegment(_Command, SegmentDetails):
@@ -505,6 +518,7 @@ SegmentCommand = Annotated[
     | SetNotes
     | StartSegment
     | EndSegment
+    | RemoveSegment
     | UpdateSegment,
     Field(discriminator="type"),
 ]

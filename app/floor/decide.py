@@ -73,6 +73,10 @@ def decide(
     segment = state.segments.get(segment_id or "")
     if segment is None:
         raise NotFound(f"no segment {segment_id!r} in event {state.event_id!r}")
+    if segment.removed:
+        raise NotFound(
+            f"segment {segment.details.title!r} was removed from the programme: choose another"
+        )
     if base_version is not None and base_version != segment.version:
         raise StaleVersion(
             f"the command was based on version {base_version} but segment {segment.id} is at "
@@ -84,6 +88,8 @@ def decide(
         return _carry_queue(state, segment, command, ctx)
     if isinstance(command, c.UpdateSegment):
         return _update_segment(state, segment, command)
+    if isinstance(command, c.RemoveSegment):
+        return _remove_segment(segment)
     if isinstance(command, c.Undo):
         return _undo(state, segment, ctx)
     return _HANDLERS[type(command)](segment, command, ctx)
@@ -128,12 +134,9 @@ def _check_schedule(start: int | None, end: int | None) -> None:
 
 
 def _programme(state: HearingState, leaving_out: str = "") -> list[SegmentState]:
-    """The meeting day's segments in programme order (position, then scheduled start, as every
-    face lists them), ``leaving_out`` one."""
-    return sorted(
-        (segment for segment in state.segments.values() if segment.id != leaving_out),
-        key=lambda s: (s.details.position, s.details.scheduled_start_at or 0),
-    )
+    """The meeting day's segments in programme order (``HearingState.programme``, as every face
+    lists them), ``leaving_out`` one."""
+    return [segment for segment in state.programme() if segment.id != leaving_out]
 
 
 def _renumbered(others: list[SegmentState], place: int) -> list[e.Event]:
@@ -212,6 +215,12 @@ def _end_segment(segment: SegmentState, cmd: c.EndSegment, ctx: Context) -> list
     return _marked(out, "end_segment", "ending the segment")
 
 
+def _remove_segment(segment: SegmentState) -> list[e.Event]:
+    """A segment added by mistake taken out of the programme (``possible.remove_segment``)."""
+    _refuse(possible.remove_segment(segment))
+    return [e.SegmentRemoved(segment_id=segment.id)]
+
+
 def _update_segment(
     state: HearingState, segment: SegmentState, cmd: c.UpdateSegment
 ) -> list[e.Event]:
@@ -219,8 +228,16 @@ def _update_segment(
     (the last one if the programme is shorter) and the others keep their order around it, the
     programme renumbered 0, 1, 2, ...: its ``segment_updated`` first, then one for each other
     segment whose position changes."""
-    changes = cmd.model_dump(exclude={"type"}, exclude_none=True)
+    changes = cmd.model_dump(exclude={"type", "clear"}, exclude_none=True)
     position = changes.pop("position", None)
+    for name in cmd.clear:
+        if name in changes:
+            raise FloorError(
+                f"{name} is both given and cleared: send one of the two",
+                code="invalid_command",
+                status=422,
+            )
+        changes[name] = None
     details = replace(segment.details, **changes)
     _check_schedule(details.scheduled_start_at, details.scheduled_end_at)
     renumbered: list[e.Event] = []

@@ -82,6 +82,12 @@ class SegmentEnded(EndingEvent):
     at: int
 
 
+class SegmentRemoved(_Event):
+    """Taken out of the programme before it ever ran (the desk's *Remove*)."""
+
+    type: Literal["segment_removed"] = "segment_removed"
+
+
 class FloorRequested(_Event):
     type: Literal["floor_requested"] = "floor_requested"
     request_id: str
@@ -370,6 +376,7 @@ Event = Annotated[
     | SegmentUpdated
     | SegmentStarted
     | SegmentEnded
+    | SegmentRemoved
     | FloorRequested
     | RequestApproved
     | RequestDeclined

@@ -457,6 +457,9 @@ class SegmentState:
     undo_stack: tuple[UndoEntry | Inverse, ...] = ()
     #: the booth's signals (at most one per kind), not part of the floor: undo leaves them be
     signals: tuple[Signal, ...] = ()
+    #: taken out of the programme before it ever ran (``remove_segment``): no command reaches
+    #: it, no screen lists it; kept, with its version, so that its stream's log stays whole
+    removed: bool = False
 
     def requests_of(self, participant_id: str) -> list[FloorRequest]:
         """The requests a participant is shown (``request_ids_of``), in the order they made them."""
@@ -479,6 +482,13 @@ class HearingState:
 
     event_id: str
     segments: Mapping[str, SegmentState] = field(default_factory=dict)
+
+    def programme(self) -> list[SegmentState]:
+        """The segments of the programme, in its order (a segment taken out is not one)."""
+        return sorted(
+            (segment for segment in self.segments.values() if not segment.removed),
+            key=lambda s: (s.details.position, s.details.scheduled_start_at or 0),
+        )
 
     @property
     def live_segment_id(self) -> str | None:

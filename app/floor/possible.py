@@ -210,6 +210,27 @@ def segment_ended(segment: SegmentState) -> Refusal:
     return None
 
 
+def remove_segment(segment: SegmentState) -> Refusal:
+    """A segment may be taken out of the programme until it runs, while nobody waits in it;
+    each refusal says what to do instead."""
+    title = repr(segment.details.title)
+    why = None
+    if segment.status is not SegmentStatus.SCHEDULED or segment.speeches:
+        why = f"segment {title} has run: it stays in the day's record (rename it instead)"
+    elif segment.queue:
+        count = len(segment.queue)
+        who = "1 speaker is" if count == 1 else f"{count} speakers are"
+        why = (
+            f"{who} queued in segment {title}: take them out of its queue on the console, or "
+            "carry them to another segment, then remove it"
+        )
+    elif segment.pending_ids:
+        count = len(segment.pending_ids)
+        asks = "1 floor request waits" if count == 1 else f"{count} floor requests wait"
+        why = f"{asks} in segment {title}: decline them on the console, then remove it"
+    return None if why is None else FloorError(why, code="segment_not_removable", status=409)
+
+
 def readd_last_speaker(segment: SegmentState) -> Refusal:
     """The speaker of the newest record entry gets a new turn, unless they have one already."""
     refusal = segment_ended(segment)

@@ -47,6 +47,7 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "request_floor": frozenset({Role.DELEGATE}),
     "withdraw_request": frozenset({Role.DELEGATE, Role.MODERATOR, Role.ORGANISER}),
     "create_segment": frozenset({Role.ORGANISER}),
+    "remove_segment": frozenset({Role.ORGANISER}),
     "update_segment": frozenset({Role.ORGANISER, Role.MODERATOR}),
     # the outcome (app/floor/contributions.py): a delegate submits their own and rewords it
     # until it is curated; the organiser, moderators and the rapporteur submit on a

@@ -116,6 +116,8 @@ EXAMPLES: dict[str, Callable[[Floor, str, str], Example]] = {
     "end_segment": _steps(c.EndSegment()),
     "update_segment": _steps(c.UpdateSegment(moderator="Ms. Chair")),
     "create_segment": lambda f, p, s: (c.CreateSegment(title="Closing"), ORGANISER, None),
+    # the second segment, scheduled and empty, added by mistake
+    "remove_segment": lambda f, p, s: (c.RemoveSegment(), ORGANISER, s),
     # the queue put in the suggested order, then the pending requests approved in theirs
     "apply_order": lambda f, p, s: (
         f.send(c.ApplyOrder(scope="queue", order=[_entry(f, "B"), _entry(f, "A")]))
@@ -144,6 +146,7 @@ ALLOWED = {
     "request_floor": {Role.DELEGATE},
     "withdraw_request": {Role.DELEGATE, *RUNNERS},
     "create_segment": {Role.ORGANISER},
+    "remove_segment": {Role.ORGANISER},
     "update_segment": RUNNERS,
     "raise_signal": {Role.BOOTH, *RUNNERS},
     "clear_signal": {Role.BOOTH, *RUNNERS},

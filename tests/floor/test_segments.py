@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from app.floor import apply
+from app.floor import Forbidden, apply
 from app.floor import commands as c
 from app.floor.events import SegmentUpdated
 from app.floor.model import HOUR_MS, RequestStatus, SegmentDetails, SegmentStatus
-from tests.floor.kit import ORGANISER, START_AT, Floor, live_floor, replay
+from tests.floor.kit import MODERATOR, ORGANISER, START_AT, Floor, live_floor, replay
 
 
 def test_the_organiser_creates_a_segment(scheduled: Floor) -> None:
@@ -332,3 +332,47 @@ def test_when_the_last_place_is_taken_a_new_segment_goes_at_the_end(position: in
     assert _programme(floor) == [("A", 0), ("B", 1), ("C", 2), ("X", 3)]
     floor.create_segment("Y")
     assert _programme(floor)[-1] == ("Y", 4)
+
+
+# --- a segment added by mistake, taken out ------------------------------------------------------
+
+
+def test_a_segment_that_never_ran_is_taken_out_of_the_programme(scheduled: Floor) -> None:
+    floor = scheduled
+    extra = floor.create_segment("Night drafting session", position=5)
+    before = [s.id for s in floor.state.programme()]
+    assert extra in before
+    events = floor.send(c.RemoveSegment(), ORGANISER, extra)
+    assert [event.type for event in events] == ["segment_removed"]
+    assert [s.id for s in floor.state.programme()] == [sid for sid in before if sid != extra]
+    assert floor.segment(extra).removed and floor.segment(extra).version == 2
+    # nothing reaches it any more, and the log replays to the same state
+    refused = floor.refuse(c.StartSegment(), "not_found", ORGANISER, extra)
+    assert "'Night drafting session' was removed from the programme" in refused.message
+    floor.refuse(c.RemoveSegment(), "not_found", ORGANISER, extra)
+    assert replay(floor.log) == floor.state
+
+
+@pytest.mark.parametrize(
+    ("setup", "says"),
+    [
+        ("live", "has run: it stays in the day's record (rename it instead)"),
+        ("queued", "1 speaker is queued in segment 'Thematic discussion I': take them out"),
+        ("requested", "1 floor request waits in segment 'Thematic discussion I': decline them"),
+    ],
+)
+def test_a_segment_that_ran_or_holds_someone_stays(setup: str, says: str) -> None:
+    floor = live_floor() if setup == "live" else Floor()
+    if setup != "live":
+        floor.create_segment()  # scheduled: the list takes names and requests before it starts
+    if setup == "queued":
+        floor.add("Ana")
+    elif setup == "requested":
+        floor.request("p1")
+    refused = floor.refuse(c.RemoveSegment(), "segment_not_removable", ORGANISER)
+    assert says in refused.message, refused.message
+    assert refused.status == 409
+
+
+def test_only_an_organiser_takes_a_segment_out(scheduled: Floor) -> None:
+    scheduled.refuse(c.RemoveSegment(), "forbidden", MODERATOR, error=Forbidden)

@@ -38,6 +38,14 @@ class Call:
     cleanup: Callable[[], None] | None = None  # after the request (e.g. close a socket)
 
 
+def _spare_segment(world: World, role: str) -> Call:
+    """A segment made for the call to remove (one that never ran, nobody in it)."""
+    body = {"title": f"Spare {uuid.uuid4().hex[:6]}", "command_id": uuid.uuid4().hex}
+    made = world.call("organiser", "POST", f"/events/{world.event['id']}/segments", json=body)
+    assert made.status_code == 201, made.text
+    return Call(f"/segments/{made.json()['id']}")
+
+
 def _fresh_delegate(world: World) -> dict[str, Any]:
     response = world.join(f"Delegate {uuid.uuid4().hex[:6]}")
     assert response.status_code == 201, response.text
@@ -174,6 +182,7 @@ CALLS: dict[str, Callable[[World, str], Call]] = {
     "PATCH /api/v1/segments/{segment_id}": lambda w, r: Call(
         f"/segments/{w.segment_id}", {"aim": "Agree on pledges", "command_id": uuid.uuid4().hex}
     ),
+    "DELETE /api/v1/segments/{segment_id}": _spare_segment,
     "GET /api/v1/segments/{segment_id}/state": lambda w, r: Call(f"/segments/{w.segment_id}/state"),
     "POST /api/v1/segments/{segment_id}/commands": _command_call,
     "POST /api/v1/segments/{segment_id}/floor-requests": _floor_request_call,
@@ -492,6 +501,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "end_segment": {},
     "update_segment": {"aim": "Recommendations"},
     "create_segment": {"title": "Extra"},
+    "remove_segment": {},  # the live segment: refused past the role (it has run)
     "apply_order": {"scope": "queue", "order": ["nope"]},
     "set_queue_times": {"duration_ms": 120_000},
     "set_budget": {"constituency": "civil_society", "budget_ms": 600_000},

@@ -10,7 +10,8 @@ from fastapi import Depends, Request, Response
 
 from ...auth import BROWSER_COOKIE
 from ...exports import XLSX_MEDIA_TYPE
-from ...floor import Actor
+from ...floor import Actor, FloorError, possible
+from ...floor.model import SegmentState
 from ...floor.programme import event_day, link_expiry_default, timing_problems
 from ...floor.schedule import local_iso, zone_of
 from ...hearing import Hearing
@@ -19,7 +20,14 @@ from ...store.tables import ParticipantRow
 from ...views import View
 from ..deps import Services, current_actor, optional_actor, services_of
 from ..edge import IMPORT_MAX_BYTES
-from ..schemas import ErrorOut, EventOut, ParticipantOut, SegmentOut, TimingProblemOut
+from ..schemas import (
+    ErrorOut,
+    EventOut,
+    ParticipantOut,
+    RefusalOut,
+    SegmentOut,
+    TimingProblemOut,
+)
 from ..times import with_local
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -83,6 +91,9 @@ def segments_out(svc: Services, hearing: Hearing) -> list[SegmentOut]:
     out = []
     for summary in summaries:
         segment = segment_out(hearing, summary)
+        refusal = removal_refusal(hearing, hearing.state.segments[segment.id])
+        if refusal is not None:
+            segment.removal_refused = RefusalOut(code=refusal.code, message=refusal.message)
         problem = problems.get(segment.id)
         if problem is not None:
             segment.timing_problem = TimingProblemOut(
@@ -92,6 +103,28 @@ def segments_out(svc: Services, hearing: Hearing) -> list[SegmentOut]:
             )
         out.append(segment)
     return out
+
+
+def removal_refusal(hearing: Hearing, segment: SegmentState) -> FloorError | None:
+    """Why a segment cannot be taken out of the programme now (``possible.remove_segment``, and
+    the outcome: a recommendation or pledge made in it keeps it), or None."""
+    refusal = possible.remove_segment(segment)
+    if refusal is not None:
+        return refusal
+    made = sum(
+        1 for item in hearing.latest_outcome.contributions.values() if item.segment_id == segment.id
+    )
+    if not made:
+        return None
+    what = (
+        "1 recommendation or pledge was" if made == 1 else f"{made} recommendations or pledges were"
+    )
+    return FloorError(
+        f"{what} made in segment {segment.details.title!r}: it stays in the programme (rename "
+        "it instead)",
+        code="segment_not_removable",
+        status=409,
+    )
 
 
 def participant_out(row: ParticipantRow) -> ParticipantOut:

@@ -128,7 +128,7 @@ def _programme_moved(hearing: Hearing, changes: dict[str, Any]) -> dict[str, dic
         else 0
     )
     moved: dict[str, dict[str, int]] = {}
-    for segment in hearing.state.segments.values():
+    for segment in hearing.state.programme():  # a segment taken out moves no more
         if segment.status is not SegmentStatus.SCHEDULED:
             continue  # what has begun happened when it happened
         details = segment.details

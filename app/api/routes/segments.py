@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import TypeAdapter
 
 from ...floor import commands as c
@@ -24,7 +24,7 @@ from ..schemas import (
 )
 from ..state_schemas import SegmentState
 from ..times import resolve, with_local
-from .common import ActorDep, ServicesDep, segments_out
+from .common import ActorDep, ServicesDep, removal_refusal, segments_out
 
 router = APIRouter()
 
@@ -89,6 +89,22 @@ async def patch_segment(
         body.base_version,
     )
     return _summary(svc, segment_id)
+
+
+@router.delete("/segments/{segment_id}", tags=["segments"], status_code=204)
+async def remove_segment(segment_id: str, actor: ActorDep, svc: ServicesDep) -> Response:
+    """Take a segment added by mistake out of the programme (the desk's *Remove*): one that
+    never ran, with nobody in its queue, no floor request waiting and no recommendation or
+    pledge made in it; otherwise 409 ``segment_not_removable`` saying why and what to do. Its
+    screens' programme loses it at once; it is gone from every list, export and count."""
+    hearing, segment = await svc.engine.locate_segment(segment_id)
+    authorise(actor, "DELETE /api/v1/segments/{segment_id}", hearing.event.id)
+    refusal = removal_refusal(hearing, segment)
+    if refusal is not None:  # the core refuses the rest again, deciding on the newest state
+        raise refusal
+    command_id = f"remove-{segment_id}-{secrets.token_hex(4)}"
+    await svc.engine.execute(hearing.event.id, segment_id, c.RemoveSegment(), actor, command_id)
+    return Response(status_code=204)
 
 
 _STATE: TypeAdapter[SegmentState] = TypeAdapter(SegmentState)
