@@ -162,3 +162,28 @@ def test_a_phone_link_made_while_the_participant_is_removed_elsewhere_does_not_s
     assert "removed from the registry meanwhile" in answer.json()["error"]["message"]
     (token,) = minted
     assert world.call("delegate", "GET", "/session", token=token).status_code == 401
+
+
+def test_someone_on_the_list_is_not_registered_again_from_another_phone(
+    make_client: AppFactory,
+) -> None:
+    """Amina is queued from her phone: a second phone (or someone typing her name) joining as
+    her would put her on the room's list twice. Refused, sending them to her phone or the desk;
+    once her place is taken back, a join under her name works again (a return after leaving)."""
+    world = build_world(make_client())  # Amina Diallo (ITUC) joined from her phone
+    body = {"command_id": uuid.uuid4().hex, "kind": "intervention"}
+    path = f"/segments/{world.segment_id}/floor-requests"
+    asked = world.call("delegate", "POST", path, json=body)
+    assert asked.status_code == 201, asked.text
+    again = world.join("Amina Diallo")
+    assert again.status_code == 409, again.text
+    error = again.json()["error"]
+    assert error["code"] == "already_registered"
+    assert error["message"].startswith(
+        "Amina Diallo (ITUC) is on the list of speakers from another phone ("
+    )
+    assert "ask the secretariat's desk for a phone link" in error["message"]
+    request_id = asked.json()["request_id"]
+    withdrawn = world.call("delegate", "DELETE", f"{path}/{request_id}")
+    assert withdrawn.status_code in (200, 204), withdrawn.text
+    assert world.join("Amina Diallo").status_code == 201

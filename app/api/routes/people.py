@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 
 from ... import participants_io as sheet
 from ...exports import attachment, csv_bytes_response
-from ...floor import Actor, FloorError, NotFound, Role
+from ...floor import Actor, FloorError, NotFound, Role, removal
 from ...floor import commands as c
 from ...floor.model import SegmentStatus, TurnKind
 from ...floor.programme import event_day
@@ -345,6 +345,27 @@ async def join(
 _person_key = functools.lru_cache(maxsize=65_536)(sheet.person_key)
 
 
+def _not_waiting_elsewhere(hearing: Hearing, participant_id: str, who: str) -> None:
+    """A second registration of someone who holds a place now (on the floor, queued, or asking)
+    would put them on the room's list twice (the outside probe saw it: a second phone, or
+    someone typing their name): refused, sending them to the phone that holds it or to the
+    desk, whose phone link moves that place to this phone."""
+    waiting = [
+        place
+        for place in removal.places(hearing.latest.segments.values(), (), participant_id)
+        if place.where in (removal.Where.FLOOR, removal.Where.QUEUE, removal.Where.REQUEST)
+    ]
+    if waiting:
+        raise FloorError(
+            f"{who} is on the list of speakers from another phone ({waiting[0].segment}): use "
+            "that phone; if it is lost, ask the secretariat's desk for a phone link (it moves "
+            "the place to this phone); if it is someone else of that name, add what tells you "
+            "apart (a title, a second name) to yours",
+            code="already_registered",
+            status=409,
+        )
+
+
 async def _not_registered_already(
     svc: Services, hearing: Hearing, name: str, organisation: str
 ) -> None:
@@ -353,7 +374,8 @@ async def _not_registered_already(
     second person: queued twice, counted twice, their phone blind to the place the secretariat
     gave them. They are sent to the desk for their own link (``phone-link``), and an impostor
     typing a panellist's name gets nothing. Someone who joined from a phone before (a retry
-    whose answer was lost, a return after leaving) is not held up: the phone's own join."""
+    whose answer was lost, a return after leaving) is not held up: the phone's own join; unless
+    that registration waits for the floor now (``_not_waiting_elsewhere``)."""
     key = _person_key(name, organisation)
     same = {
         participant_id: speaker
@@ -364,9 +386,10 @@ async def _not_registered_already(
         return
     phoned = await asyncio.to_thread(svc.engine.store.ever_signed_in, list(same))
     for participant_id, speaker in same.items():
-        if participant_id in phoned:
-            continue
         who = f"{speaker.name} ({speaker.organisation})" if speaker.organisation else speaker.name
+        if participant_id in phoned:
+            _not_waiting_elsewhere(hearing, participant_id, who)
+            continue
         raise FloorError(
             f"{who} is registered already: if that is you, ask the secretariat's desk for your "
             "own phone link or QR code; if it is someone else of that name, add what tells you "
