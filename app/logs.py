@@ -69,16 +69,25 @@ _DETAIL_KNOWN = re.compile(r"^(?:Key \(|Failing row contains \()")
 
 #: Secrets as they would appear in a message: a Bearer token, and a key or token in a URL (its
 #: query or its fragment, as the access links and the banner's links carry them).
+#: A name's letters may be percent-encoded in a URL (``%6Bey=``: a server decodes it as ``key``).
+_KEY = "(?:k|%6b)(?:e|%65)(?:y|%79)"
+_TOKEN = "(?:t|%74)(?:o|%6f)(?:k|%6b)(?:e|%65)(?:n|%6e)"
 _SECRETS = (
     re.compile(r"(?P<head>\bBearer\s+)[^\s\"',;]+", re.IGNORECASE),
-    re.compile(r"(?P<head>[#?&;](?:key|token|access_token)=)[^&#\s\"']+", re.IGNORECASE),
+    re.compile(
+        rf"(?P<head>[#?&;](?:{_KEY}|{_TOKEN}|access_{_TOKEN})(?:=|%3d))[^&#\s\"']+",
+        re.IGNORECASE,
+    ),
 )
-_SECRET_MARKERS = ("earer", "EARER", "key=", "token=", "KEY=", "TOKEN=")
+#: What a text holding a secret must hold (case-folded): the quick test before the patterns.
+_SECRET_MARKERS = ("bearer", "=", "%3d")
 
 
 def redact_secrets(text: str) -> str:
-    """``text`` with any Bearer token, and any ``key=``/``token=`` value in a URL, as ``…``."""
-    if not any(marker in text for marker in _SECRET_MARKERS):
+    """``text`` with any Bearer token, and any ``key=``/``token=`` value in a URL (any case, its
+    letters percent-encoded or not), as ``…``."""
+    folded = text.casefold()
+    if not any(marker in folded for marker in _SECRET_MARKERS):
         return text
     for pattern in _SECRETS:
         text = pattern.sub(rf"\g<head>{REDACTED}", text)

@@ -30,6 +30,7 @@ from app.logs import (
     RequestIdMiddleware,
     configure_logging,
     json_logging,
+    redact_secrets,
     request_id,
 )
 from tests.e2e.server import ORGANISER_KEY, ServerProcess
@@ -203,3 +204,20 @@ def test_text_logs_are_as_before() -> None:
         assert handler.formatter._fmt == "%(levelname)s %(name)s: %(message)s"
     finally:
         root.handlers = handlers
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "GET /display/ev?Key=s3cr3t HTTP/1.1",
+        "GET /display/ev?%6Bey=s3cr3t HTTP/1.1",
+        "GET /display/ev?%6b%65%79=s3cr3t&lang=fr HTTP/1.1",
+        "GET /x?TOKEN%3Ds3cr3t HTTP/1.1",
+        "GET /x?Access_Token=s3cr3t HTTP/1.1",
+    ],
+)
+def test_a_key_in_a_url_is_redacted_whatever_its_case_or_encoding(line: str) -> None:
+    """A mistyped or percent-encoded link (outside probe: ``?Key=`` and ``%6Bey=`` were
+    written in clear)."""
+    redacted = redact_secrets(line)
+    assert "s3cr3t" not in redacted and "\u2026" in redacted
