@@ -476,6 +476,7 @@ class Difference:
     registered: str
     file: str
     value: str
+    registered_value: str
 
 
 @dataclass
@@ -669,7 +670,7 @@ def _differences(
             labels = _LABELS.get(name, {})
             header = next(c.header for c in COLUMNS if c.field == name)
             shown = (labels.get(had, had), labels.get(value, value))
-            found.append(Difference(name, header, shown[0], shown[1], value))
+            found.append(Difference(name, header, shown[0], shown[1], value, had))
     return found
 
 

@@ -659,6 +659,7 @@ def test_a_registered_row_that_differs_says_how_and_is_updated_when_asked(
             "registered": "In the room",
             "file": "Remote",
             "value": "remote",
+            "registered_value": "in_room",
         }
     ]
     left = _import(world, again)

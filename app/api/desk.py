@@ -37,6 +37,7 @@ class ImportDifference(BaseModel):
     registered: str = Field(description="As registered, as a person reads it (`In the room`).")
     file: str = Field(description="As the file gives it (`Remote`).")
     value: str = Field(description="The file's value as stored (`remote`).")
+    registered_value: str = Field(description="The registered value as stored (`in_room`).")
 
 
 class ImportRow(BaseModel):

@@ -237,8 +237,8 @@ def test_the_desk_in_arabic_reads_right_to_left_and_works(
     assert left_of(page, "#programme-when", year, f"-{day}")
     form = page.locator("#segment-form")
     form.get_by_label(AR["desk.field.title"], exact=True).fill("الجلسة الختامية الإضافية")
-    form.get_by_label(AR["desk.segment.starts"]).fill("18:00")
-    form.get_by_label(AR["desk.segment.ends"]).fill("18:30")
+    form.get_by_label(AR["desk.segment.starts"], exact=True).fill("18:00")
+    form.get_by_label(AR["desk.segment.ends"], exact=True).fill("18:30")
     form.get_by_role("button", name=AR["desk.segment.add"], exact=True).click()
     expect(rows).to_have_count(len(demo.PROGRAMME) + 1)
     expect(page.locator("#segment-status")).to_have_text(

@@ -15,7 +15,7 @@ import { createLinks } from "./organiser/links.js";
 import { createParticipants } from "./organiser/participants.js";
 import { createProgramme } from "./organiser/programme.js";
 import { createScreens } from "./organiser/screens.js";
-import { isolate } from "./organiser/util.js";
+import { isolate, withLabels } from "./organiser/util.js";
 import { refusalText } from "./refusal.js";
 import { languagePicker, startLanguage } from "./staff-language.js";
 
@@ -42,7 +42,7 @@ const desk = {
       return await api(method, path, body);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) signedOut(t("desk.signin.expired"));
-      else if (!quiet) notices.show(refusalText(error), "error");
+      else if (!quiet) notices.show(refusalText(withLabels(error)), "error");
       throw error;
     }
   },
@@ -124,7 +124,8 @@ const live = (link) => !link.revoked_at && (link.expires_at === null || link.exp
 
 function renderChecklist() {
   const event = desk.event;
-  const has = (role) => desk.links.some((link) => link.role === role && live(link));
+  // a link that dies before the event's day is over (as the server says) does not make it ready
+  const has = (role) => desk.links.some((link) => link.role === role && live(link) && !link.expires_before_event);
   const screens = desk.screens ? desk.screens.screens : [];
   const items = [
     [t("desk.checklist.dated"), Boolean(event && event.date)],

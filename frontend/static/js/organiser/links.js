@@ -1,17 +1,23 @@
 // Access links: one per screen and person (moderator, room display and its speaker clock, booth,
 // rapporteur, button box, an organiser's desk for this event), each with its expiry. A new link is
 // shown once, here, as a link to open or copy and as a QR code the server drew when it made it;
-// afterwards only its label, dates and state are known, and it can be revoked.
+// afterwards only its label, dates and state are known, and it can be revoked. A link lasts, unless
+// told otherwise, until the end of the day after the event (the server's default for it); one the
+// server says expires before the event's day is over says so, on its card and in the list.
 
 import { api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { currentLanguage, plural, t } from "../i18n.js";
-import { confirmAction, copyField, dayAndTime, isolate, roleLabel, svgImage } from "./util.js";
+import { confirmAction, copyField, dayAndTime, isolate, roleLabel, svgImage, weekdayAndTime } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
 export function createLinks(desk) {
   const path = () => `/events/${encodeURIComponent(desk.event.id)}/access-links`;
+  let chosen = false; // someone chose an expiry: the event's default no longer takes its place
+  $("mint-expiry").addEventListener("change", () => {
+    chosen = true;
+  });
 
   async function load() {
     if (!desk.event) return;
@@ -25,8 +31,29 @@ export function createLinks(desk) {
     return ["active", t("desk.link_state.active")];
   }
 
+  /** The expiry the form offers first: the server's default for this event (the end of the day
+   * after it), while it is still ahead; chosen unless someone chose another. */
+  function offerDefault() {
+    const event = desk.event;
+    const option = $("mint-expiry-event");
+    const select = $("mint-expiry");
+    const offered = Boolean(event && event.link_expiry_default_at && event.link_expiry_default_at > Date.now());
+    option.hidden = !offered;
+    option.disabled = !offered;
+    setText(option, offered ? t("desk.expiry.event_default", { when: isolate(weekdayAndTime(event.link_expiry_default_at_local)) }) : "");
+    if (offered && !chosen) select.value = "event";
+    else if (!offered && select.value === "event") select.value = "86400";
+  }
+
+  /** The warning for a link the server says dies before the event's day is over. */
+  function beforeEvent() {
+    const when = desk.event && desk.event.link_expiry_default_at_local;
+    return when ? t("desk.links.before_event", { when: isolate(weekdayAndTime(when)) }) : t("desk.links.before_event_tag");
+  }
+
   function render() {
     if (!desk.event) return;
+    offerDefault();
     const today = desk.event.date;
     const links = [...desk.links].reverse(); // newest first
     setText($("links-count"), plural("desk.links.active_count", desk.links.filter((l) => state(l)[0] === "active").length));
@@ -43,7 +70,14 @@ export function createLinks(desk) {
           h("td", {}, h("bdi", {}, link.label)),
           h("td", {}, dayAndTime(link.created_at_local, today)),
           h("td", {}, link.expires_at_local ? dayAndTime(link.expires_at_local, today) : t("desk.links.never")),
-          h("td", {}, h("span", { class: "state-tag", dataset: { state: code } }, word)),
+          h(
+            "td",
+            {},
+            h("span", { class: "state-tag", dataset: { state: code } }, word),
+            code === "active" && link.expires_before_event
+              ? h("span", { class: "state-tag link-too-short", dataset: { state: "warning" }, title: beforeEvent() }, t("desk.links.before_event_tag"))
+              : null,
+          ),
           h(
             "td",
             { class: "actions" },
@@ -123,6 +157,7 @@ export function createLinks(desk) {
       { class: "minted-card", dataset: { role: link.role, linkId: link.id }, "aria-label": t("desk.minted.label", { what: link.label ? `${role} · ${link.label}` : role }) },
       h("div", { class: "minted-head" }, h("p", { class: "minted-title" }, title), close),
       h("p", { class: "hint" }, shown),
+      link.expires_before_event ? h("p", { class: "minted-warning", role: "note" }, beforeEvent()) : null,
       doors,
     );
     close.addEventListener("click", () => item.remove());
@@ -133,7 +168,9 @@ export function createLinks(desk) {
     event.preventDefault();
     const body = { role: $("mint-role").value, label: $("mint-label").value };
     const expiry = $("mint-expiry").value;
-    if (expiry) body.expires_in_s = Number(expiry);
+    // the event's default, as the server gave it; else a number of seconds from now
+    if (expiry === "event") body.expires_at = desk.event.link_expiry_default_at;
+    else if (expiry) body.expires_in_s = Number(expiry);
     try {
       const link = await desk.call("POST", path(), body);
       $("minted").prepend(card(link));
@@ -150,7 +187,10 @@ export function createLinks(desk) {
     load,
     changed(what) {
       const eventId = desk.event ? desk.event.id : null;
-      if (eventId !== shownFor) $("minted").replaceChildren(); // another event's secrets go
+      if (eventId !== shownFor) {
+        $("minted").replaceChildren(); // another event's secrets go
+        chosen = false;
+      }
       shownFor = eventId;
       if (what === "event" || what === "links") render();
     },

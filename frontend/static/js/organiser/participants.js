@@ -1,7 +1,9 @@
 // The participants: the list with a search, and the secretariat's spreadsheet in and out. An
 // import is previewed first (the server's dry run: every row checked, nothing written), with each
 // refused row's problems by row, as the spreadsheet numbers it, and column; it is imported only
-// when no row is refused, all rows at once. Exports are the same columns, CSV or XLSX. A row is
+// when no row is refused, all rows at once; someone registered already whom the file gives other
+// particulars (a row's `differences`) is corrected only if asked (update_registered). The preview
+// names the columns read and the ones left alone. Exports are the same columns, CSV or XLSX. A row is
 // corrected in place (a misspelt name, the wrong organisation): PATCH /participants/{id}, which
 // the server carries to every segment that shows them; a duplicate is removed after a
 // confirmation (DELETE, refused while the day holds them).
@@ -19,10 +21,25 @@ import {
   t,
 } from "../i18n.js";
 import { refusalText } from "../refusal.js";
-import { confirmAction, copyField, isolate, sentence, svgImage } from "./util.js";
+import { confirmAction, copyField, figure, intlLocale, isolate, joinList, sentence, svgImage, withLabels } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 const SHOWN = 200; // rows drawn at once; the search finds the rest
+const PREVIEWED = 500; // rows of an import's preview drawn at once, the refused ones first
+
+/**
+ * Text as the search compares it: without case, accents or vowel marks (José as Jose, and the
+ * marks of Arabic), full-width letters as plain ones, and every apostrophe as ' (O’Brien as
+ * O'Brien, as a spreadsheet's autocorrect writes it). Both the query and the names are folded.
+ */
+function searchKey(text) {
+  return String(text || "")
+    .replace(/[\u2018\u2019\u02BC\u02B9\u0060\u00B4\u2032]/g, "'")
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLocaleLowerCase()
+    .replace(/\s+/g, " ");
+}
 
 /** A field's values in the page's language, for "one of …" (the import's unknown_value). */
 function knownValues(field) {
@@ -32,7 +49,7 @@ function knownValues(field) {
     attendance: () => [t("who.in_room"), t("who.remote")],
     gender: () => GENDERS.map((gender) => t(`join.gender_${gender}`)),
   };
-  return (lists[field] || (() => []))().join(", ");
+  return joinList((lists[field] || (() => []))());
 }
 
 /**
@@ -41,13 +58,63 @@ function knownValues(field) {
  * (a value, a row, a title) isolated so they keep their own direction.
  */
 function problemText(problem) {
-  const key = `desk.import_problem.${problem.code}`;
+  // no header on a workbook's sheet: its name, and how many other sheets were looked at
+  const sheet = problem.code === "no_header" && problem.params && problem.params.sheet;
+  const suffix = sheet ? (problem.params.others ? "_sheets" : "_sheet") : "";
+  const key = `desk.import_problem.${problem.code}${suffix}`;
   if (!problem.code || currentLanguage() === "en") return sentence(problem.message);
   const params = Object.fromEntries(Object.entries(problem.params || {}).map(([name, value]) => [name, isolate(String(value))]));
+  // segments' numbers come as one text ("2, 3"): listed as the page's language lists them
+  if (problem.params && typeof problem.params.numbers === "string") params.numbers = joinList(problem.params.numbers.split(/,\s*/));
   const field = problem.code === "constituency_needed" ? "constituency" : problem.params && problem.params.field;
   const text = t(key, { ...params, known: knownValues(field) });
   return text === key ? sentence(problem.message) : sentence(text);
 }
+
+/** The columns the import read, each as "its header → the field" when the two differ ("Organization
+ * → Organisation"; the field in the page's language), and the ones it left alone, as the server's
+ * dry run names them. */
+function columnsRead(columns) {
+  return Object.entries(columns || {}).map(([field, header]) => {
+    const key = `desk.import_field.${field}`;
+    const label = t(key);
+    if (label === key || searchKey(label) === searchKey(header)) return isolate(header);
+    return t("desk.import.column_as", { header: isolate(header), field: label });
+  });
+}
+
+/** A coded particular (constituency, floor language, attendance, gender) in the page's language;
+ * null for a field of free text or no code. */
+function valueLabel(field, code) {
+  if (code === undefined || code === null) return null;
+  if (code === "") return t("desk.import.empty_value");
+  const labels = {
+    constituency: () => constituencyLabel(code),
+    language: () => floorLanguageName(code),
+    attendance: () => (code === "remote" ? t("who.remote") : t("who.in_room")),
+    gender: () => t(`join.gender_${code}`),
+  };
+  return labels[field] ? labels[field]() : null;
+}
+
+/** What the file gives otherwise than the registry, for someone registered already: "Attendance:
+ * In the room → Remote", the column and coded values in the page's language (the server's words
+ * where the desk has none). */
+function differences(list) {
+  const changes = list.map((d) => {
+    const key = `desk.import_field.${d.field}`;
+    const column = t(key) === key ? d.column : t(key);
+    const shown = (text) => (text === "" ? t("desk.import.empty_value") : text);
+    const registered = valueLabel(d.field, d.registered_value) ?? shown(d.registered);
+    const file = valueLabel(d.field, d.value) ?? shown(d.file);
+    return t("desk.import.difference", { column, registered: isolate(registered), file: isolate(file) });
+  });
+  return t("desk.import.differs", { changes: joinList(changes) });
+}
+
+/** A file's size in megabytes as the page's language writes them ("12.3 MB"). */
+const megabytes = (bytes) =>
+  new Intl.NumberFormat(intlLocale(), { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }).format(bytes / 1e6);
 
 /** A row's verdict in the import's preview: new, already registered, a repeat or refused. */
 function rowStatus(code) {
@@ -80,15 +147,10 @@ export function createParticipants(desk) {
     if (!event) return;
     $("export-csv").href = `/api/v1${path()}?format=csv`;
     $("export-xlsx").href = `/api/v1${path()}?format=xlsx`;
-    const query = $("participants-search").value.trim().toLocaleLowerCase();
+    const query = searchKey($("participants-search").value.trim());
     const people = desk.participants;
     const matching = query
-      ? people.filter((p) =>
-          [p.name, p.title, p.organisation, constituencyLabel(p.constituency), p.region]
-            .join(" ")
-            .toLocaleLowerCase()
-            .includes(query),
-        )
+      ? people.filter((p) => searchKey([p.name, p.title, p.organisation, constituencyLabel(p.constituency), p.region].join(" ")).includes(query))
       : people;
     setText(
       $("participants-count"),
@@ -255,7 +317,7 @@ export function createParticipants(desk) {
       openRow = null;
       await load();
     } catch (error) {
-      setText(message, t("desk.correct.failed", { message: isolate(refusalText(error)) }));
+      setText(message, t("desk.correct.failed", { message: isolate(refusalText(withLabels(error))) }));
     } finally {
       button.disabled = false;
     }
@@ -335,13 +397,29 @@ export function createParticipants(desk) {
 
   // --- the import ------------------------------------------------------------------------------
 
+  /** "The file is 12.3 MB; the desk takes files up to 10 MB…", for a file over the server's limit. */
+  function tooLarge(size, limit) {
+    return t("desk.import.too_large", { size: isolate(megabytes(size), { ltr: true }), limit: isolate(megabytes(limit), { ltr: true }) });
+  }
+
   async function send(dryRun) {
+    // a file over the limit the server states is not sent (the server would refuse it, 413)
+    const limit = desk.event.import_limit_bytes;
+    if (limit && chosen.size > limit) return { tooLarge: tooLarge(chosen.size, limit) };
     const form = new FormData();
     form.append("file", chosen);
+    const query = new URLSearchParams();
+    if (dryRun) query.set("dry_run", "1");
+    else if ($("import-update").checked) query.set("update_registered", "true");
     try {
-      return { report: await api("POST", `${path()}/import${dryRun ? "?dry_run=1" : ""}`, form) };
+      const asked = query.toString();
+      return { report: await api("POST", `${path()}/import${asked ? `?${asked}` : ""}`, form) };
     } catch (error) {
       if (error instanceof ApiError && error.body && error.body.report) return { report: error.body.report, refused: error.code };
+      if (error instanceof ApiError && error.code === "file_too_large") {
+        const detail = (error.body && error.body.detail) || {};
+        return { tooLarge: tooLarge(detail.size || chosen.size, detail.limit || limit || chosen.size) };
+      }
       return { failed: error };
     }
   }
@@ -356,6 +434,10 @@ export function createParticipants(desk) {
     $("import-verdict").dataset.tone = "info";
     $("import-rows").replaceChildren();
     $("import-file-errors").replaceChildren();
+    $("import-columns").hidden = true;
+    $("import-shown").hidden = true;
+    $("import-update-row").hidden = true;
+    $("import-update").checked = false;
     $("import-confirm").hidden = true;
     const answer = await send(true);
     showReport(answer, false);
@@ -365,6 +447,12 @@ export function createParticipants(desk) {
   function showReport(answer, done) {
     const verdict = $("import-verdict");
     $("import-confirm").hidden = true;
+    $("import-update-row").hidden = true;
+    if (answer.tooLarge) {
+      verdict.dataset.tone = "error";
+      setText(verdict, answer.tooLarge);
+      return;
+    }
     if (answer.failed) {
       verdict.dataset.tone = "error";
       setText(verdict, refusalText(answer.failed, { stop: true }));
@@ -372,6 +460,13 @@ export function createParticipants(desk) {
     }
     report = answer.report;
     const counts = report.counts;
+    // what was read, and what was not: a column left alone ("Country") is seen before importing
+    const read = columnsRead(report.columns);
+    const ignored = (report.ignored_columns || []).map((header) => isolate(header));
+    $("import-columns").hidden = !read.length && !ignored.length;
+    setText($("import-columns-read"), read.length ? t("desk.import.columns_read", { columns: joinList(read) }) : "");
+    $("import-columns-ignored").hidden = !ignored.length;
+    setText($("import-columns-ignored"), ignored.length ? t("desk.import.columns_ignored", { columns: joinList(ignored) }) : "");
     setText(
       $("import-summary"),
       plural("desk.import.summary", counts.rows, {
@@ -394,13 +489,18 @@ export function createParticipants(desk) {
       setText(verdict, refused ? plural("desk.import.refused", refused) : t("desk.import.refused_see_below"));
     } else if (done) {
       verdict.dataset.tone = "ok";
+      const updated = report.updated || 0;
+      const left = counts.registered - updated; // registered already and left as they were
       setText(
         verdict,
-        plural("desk.import.done", report.imported, {
-          queued: report.queued ? plural("desk.import.done_queued", report.queued) : "",
-          already: counts.registered ? plural("desk.import.done_already", counts.registered) : "",
-          repeated: counts.repeated ? plural("desk.import.repeated", counts.repeated) : "",
-        }),
+        !report.imported && updated
+          ? plural("desk.import.updated_only", updated)
+          : plural("desk.import.done", report.imported, {
+              queued: report.queued ? plural("desk.import.done_queued", report.queued) : "",
+              already:
+                (left ? plural("desk.import.done_already", left) : "") + (updated ? plural("desk.import.done_updated", updated) : ""),
+              repeated: counts.repeated ? plural("desk.import.repeated", counts.repeated) : "",
+            }),
       );
       for (const problem of report.not_queued || []) {
         // the queue's refusal, by its code, as every refusal reads (refusal.<code>)
@@ -408,20 +508,40 @@ export function createParticipants(desk) {
       }
     } else {
       verdict.dataset.tone = "ok";
-      setText(verdict, counts.new ? plural("desk.import.ready", counts.new) : t("desk.import.nothing_new"));
-      $("import-confirm").hidden = counts.new === 0;
-      setText($("import-confirm"), plural("desk.import.confirm", counts.new));
+      const differing = counts.differing || 0;
+      let words = t("desk.import.nothing_new");
+      if (counts.new) words = plural("desk.import.ready", counts.new);
+      else if (differing) words = t("desk.import.nothing_new_differs", { count: differing });
+      setText(verdict, words);
+      // people registered already whom the file gives otherwise: updated only if ticked
+      $("import-update-row").hidden = !differing;
+      setText($("import-update-label"), plural("desk.import.update_registered", differing));
+      confirmLabel();
     }
     // refused rows first, then the rest in the spreadsheet's order
     const rows = [...report.rows].sort((a, b) => (a.status === "refused" ? 0 : 1) - (b.status === "refused" ? 0 : 1) || a.row - b.row);
+    // each row's organisation and constituency, when the server's answer has them
+    const details = rows.some((row) => "organisation" in row || "constituency" in row);
+    $("import-col-organisation").hidden = !details;
+    $("import-col-constituency").hidden = !details;
+    const shown = $("import-shown");
+    shown.hidden = rows.length <= PREVIEWED;
+    setText(shown, t("desk.import.shown", { shown: figure(PREVIEWED), count: figure(rows.length) }));
     $("import-rows").replaceChildren(
-      ...rows.slice(0, 500).map((row) =>
+      ...rows.slice(0, PREVIEWED).map((row) =>
         h(
           "tr",
           { dataset: { status: row.status, row: String(row.row) } },
           h("td", { class: "num" }, String(row.row)),
-          h("td", {}, h("span", { class: "state-tag", dataset: { state: row.status } }, rowStatus(row.status))),
+          h(
+            "td",
+            {},
+            h("span", { class: "state-tag", dataset: { state: row.status } }, rowStatus(row.status)),
+            row.differences && row.differences.length ? h("span", { class: "row-differs" }, differences(row.differences)) : null,
+          ),
           h("td", {}, h("bdi", {}, row.name)),
+          details ? h("td", { class: "org" }, h("bdi", {}, row.organisation || "")) : null,
+          details ? h("td", {}, constituencyLabel(row.constituency)) : null,
           h("td", {}, row.panel ? h("span", { class: "panel-cell", dir: "auto", title: row.panel }, row.panel) : ""),
           h(
             "td",
@@ -435,14 +555,26 @@ export function createParticipants(desk) {
     );
   }
 
+  /** The preview's button: import the new rows, or (none new) update the ones that differ, when
+   * ticked. */
+  function confirmLabel() {
+    if (!report || report.dry_run === false) return;
+    const counts = report.counts;
+    const updating = $("import-update").checked ? counts.differing || 0 : 0;
+    const button = $("import-confirm");
+    button.hidden = !counts.new && !updating;
+    setText(button, counts.new ? plural("desk.import.confirm", counts.new) : plural("desk.import.confirm_update", updating));
+  }
+
   async function confirm() {
     const button = $("import-confirm");
     button.disabled = true;
     try {
       const answer = await send(false);
-      showReport(answer, !answer.refused && !answer.failed);
-      if (!answer.refused && !answer.failed) {
-        desk.notices.show(plural("desk.import.imported", answer.report.imported));
+      showReport(answer, Boolean(answer.report) && !answer.refused);
+      if (answer.report && !answer.refused) {
+        const { imported, updated } = answer.report;
+        desk.notices.show(!imported && updated ? plural("desk.import.updated_only", updated) : plural("desk.import.imported", imported));
         await load();
         await desk.reloadEvent(); // panellists joined their segments' queues
       }
@@ -466,6 +598,7 @@ export function createParticipants(desk) {
     if (file) preview(file);
   });
   $("import-confirm").addEventListener("click", confirm);
+  $("import-update").addEventListener("change", confirmLabel);
   $("import-cancel").addEventListener("click", close);
   $("participants-search").addEventListener("input", render);
 

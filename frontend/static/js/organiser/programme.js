@@ -1,13 +1,19 @@
 // The programme: its segments in order, with their times in the event's local time, kind,
 // moderator and aim; add one, change one, move one up or down. Times are typed as the room reads
 // them ("10:00") and sent as the event's local time (2022-05-16T10:00): the server reads them in
-// the event's time zone (app/api/times.py), and answers each instant with its local time.
+// the event's time zone (app/api/times.py), and answers each instant with its local time. A
+// segment that runs past midnight ends the next day, said by a box the form offers when the typed
+// end is not after the start; one whose start is on another day than the event's (a date changed
+// without moving the programme) shows its date, and its Change offers to put it on the event's.
+// A segment added by mistake is removed after a confirmation (the server refuses one that started
+// or that someone waits in, and the row says why).
 
 import { newId } from "../client.js";
 import { h, setText } from "../dom.js";
-import { t } from "../i18n.js";
+import { plural, t } from "../i18n.js";
 import { STATUSES } from "../moderator/format.js";
-import { dayOf, hourMinute, isolate } from "./util.js";
+import { refusalText } from "../refusal.js";
+import { confirmAction, dayOf, daysBetween, hourMinute, isolate, nextDay, withLabels } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -40,6 +46,7 @@ function kindCode(typed) {
 export function createProgramme(desk) {
   let editing = null; // the segment being changed, or null for a new one
   let busy = false;
+  const refusals = new Map(); // segment id -> why the server refused to remove it, shown on its row
 
   const segments = () => (desk.event ? desk.event.segments : []);
   // the kind is typed or picked in words; the suggestions are the page language's
@@ -60,18 +67,69 @@ export function createProgramme(desk) {
     $("programme-rows").replaceChildren(...list.map((segment, index) => row(segment, index, list.length)));
     const dated = Boolean(event.date);
     for (const id of ["segment-start", "segment-end"]) $(id).disabled = !dated && !editing;
-    setText(
-      $("segment-time-hint"),
-      dated
-        ? t("desk.segment.time_hint", { timezone: isolate(event.timezone, { ltr: true }), date: isolate(event.date, { ltr: true }) })
-        : t("desk.segment.time_hint_undated"),
-    );
+    times();
+  }
+
+  /** The segment's own day (a Change: its start's date, else its end's), or "". */
+  const ownDay = () => (editing ? dayOf(editing.scheduled_start_at_local || editing.scheduled_end_at_local) : "");
+
+  /** The day the typed start lands on: the event's date, unless this is a Change of a segment on
+   * another day kept there (its box unticked); what the hint says is what is sent. */
+  function startDay() {
+    const own = ownDay();
+    const date = desk.event.date;
+    if (own && (!date || (own !== date && !$("segment-event-day").checked))) return own;
+    return date || own;
+  }
+
+  /** The day the typed end lands on: the start's, or the next one when the box says so. */
+  function endDay() {
+    const day = startDay();
+    return day && $("segment-next-day").checked ? nextDay(day) : day;
+  }
+
+  /** The form's words about its times: on which date they land (the hint), the box for a
+   * segment on another day than the event's, and the one for an end after midnight. */
+  function times() {
+    const event = desk.event;
+    const zone = isolate(event.timezone, { ltr: true });
+    const own = ownDay();
+    const elsewhere = Boolean(own && event.date && own !== event.date);
+    $("segment-event-day-row").hidden = !elsewhere;
+    if (elsewhere) setText($("segment-event-day-label"), t("desk.segment.to_event_day", { date: isolate(event.date, { ltr: true }) }));
+    const day = startDay();
+    let hint = t("desk.segment.time_hint_undated");
+    if (day && event.date && day !== event.date) {
+      hint = t("desk.segment.time_hint_other_day", { timezone: zone, date: isolate(day, { ltr: true }), event_date: isolate(event.date, { ltr: true }) });
+    } else if (day) {
+      hint = t("desk.segment.time_hint", { timezone: zone, date: isolate(day, { ltr: true }) });
+    }
+    setText($("segment-time-hint"), hint);
+    // an end not after the start (both typed, "HH:MM" compared as text): past midnight, or a slip
+    const start = $("segment-start").value;
+    const end = $("segment-end").value;
+    const box = $("segment-next-day");
+    const crosses = Boolean(start && end && end <= start);
+    $("segment-next-day-row").hidden = !day || !(crosses || box.checked);
+    if (day) setText($("segment-next-day-label"), t("desk.segment.next_day", { date: isolate(nextDay(day), { ltr: true }) }));
+    const note = $("segment-time-note");
+    let words = "";
+    if (day && crosses && !box.checked) words = t("desk.segment.end_not_after_start");
+    else if (day && end && box.checked) words = t("desk.segment.ends_on", { date: isolate(endDay(), { ltr: true }), time: isolate(end, { ltr: true }) });
+    note.hidden = !words;
+    note.dataset.tone = crosses && !box.checked ? "warning" : "info";
+    setText(note, words);
   }
 
   function row(segment, index, count) {
     const start = hourMinute(segment.scheduled_start_at_local);
     const end = hourMinute(segment.scheduled_end_at_local);
     const time = start || end ? `${start || "…"}–${end || "…"}` : "";
+    // as the server has them: its start's date when it is not the event's; its end's days later
+    const startDate = dayOf(segment.scheduled_start_at_local);
+    const endDate = dayOf(segment.scheduled_end_at_local);
+    const otherDay = startDate && startDate !== desk.event.date;
+    const later = startDate && endDate ? daysBetween(startDate, endDate) : 0;
     const name = segment.title;
     const details = [segment.kind ? h("bdi", {}, segmentKind(segment.kind)) : null, segment.moderator ? h("bdi", {}, segment.moderator) : null]
       .filter(Boolean)
@@ -83,8 +141,12 @@ export function createProgramme(desk) {
       h(
         "td",
         {},
+        otherDay ? h("span", { class: "seg-date", dir: "ltr" }, startDate) : null,
         // the times read left to right in every language (10:00–10:30, never 10:30–10:00)
         time ? h("span", { class: "seg-time", dir: "ltr" }, time) : h("span", { class: "seg-time" }, t("desk.programme.no_time")),
+        later > 0
+          ? h("span", { class: "seg-later", title: t("desk.programme.ends_on", { date: isolate(endDate, { ltr: true }) }) }, plural("desk.programme.days_later", later))
+          : null,
         // a segment under way or over says so; a scheduled one is what the programme is
         segment.status === "scheduled" ? null : h("span", { class: "state-tag", dataset: { state: segment.status } }, STATUSES[segment.status] || segment.status),
       ),
@@ -95,6 +157,7 @@ export function createProgramme(desk) {
         details.length ? h("span", { class: "seg-details" }, details) : null,
         segment.aim ? h("span", { class: "seg-aim", dir: "auto" }, segment.aim) : null,
         timingProblem(segment),
+        refusals.has(segment.id) ? h("span", { class: "seg-refused", role: "alert" }, refusals.get(segment.id)) : null,
       ),
       h(
         "td",
@@ -102,6 +165,20 @@ export function createProgramme(desk) {
         h("button", { type: "button", class: "btn btn-small btn-icon", "aria-label": t("desk.programme.move_up", { name }), disabled: index === 0 || null, onclick: () => move(index, -1) }, "↑"),
         h("button", { type: "button", class: "btn btn-small btn-icon", "aria-label": t("desk.programme.move_down", { name }), disabled: index === count - 1 || null, onclick: () => move(index, 1) }, "↓"),
         h("button", { type: "button", class: "btn btn-small", "aria-label": t("desk.programme.change_label", { name }), onclick: () => edit(segment) }, t("desk.programme.change")),
+        // one that started or ended is the day's record: not offered (the server would refuse it)
+        segment.status === "scheduled"
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-small btn-quiet seg-remove",
+                "aria-haspopup": "dialog",
+                "aria-label": t("desk.programme.remove_label", { name: isolate(name) }),
+                onclick: () => remove(segment),
+              },
+              t("desk.remove.open"),
+            )
+          : null,
       ),
     );
   }
@@ -111,6 +188,12 @@ export function createProgramme(desk) {
   function timingProblem(segment) {
     const problem = segment.timing_problem;
     if (!problem) return null;
+    if (problem.code === "not_on_event_day") {
+      const key = "desk.programme.timing.not_on_event_day";
+      const date = dayOf(segment.scheduled_start_at_local);
+      const text = t(key, { date: isolate(date, { ltr: true }), event_date: isolate(desk.event.date, { ltr: true }) });
+      return h("span", { class: "seg-warning", role: "note", dataset: { problem: problem.code } }, date ? text : `${problem.message}.`);
+    }
     const previous = segments().find((s) => s.id === problem.previous_segment_id);
     const key = `desk.programme.timing.${problem.code}`;
     const at = previous && (problem.code === "overlaps_previous" ? previous.scheduled_end_at_local : previous.scheduled_start_at_local);
@@ -140,6 +223,47 @@ export function createProgramme(desk) {
     else if (arrows[step < 0 ? 1 : 0]) arrows[step < 0 ? 1 : 0].focus();
   }
 
+  /** Take a segment out of the programme, after a confirmation (Cancel first; Escape cancels and
+   * the focus goes back to its button). Refused, the row says why. */
+  async function remove(segment) {
+    const name = isolate(segment.title);
+    // the server says beforehand when it would refuse (someone waits in it…): said at once
+    if (segment.removal_refused) {
+      refusals.set(segment.id, t("desk.programme.remove_refused", { message: isolate(refusalText(segment.removal_refused, { stop: true })) }));
+      render();
+      rowButton(segment.id, ".seg-remove")?.focus();
+      return;
+    }
+    const sure = await confirmAction({
+      title: t("desk.programme.remove_title", { name }),
+      text: t("desk.programme.remove_text"),
+      ok: t("desk.programme.remove_ok"),
+    });
+    if (!sure) return;
+    const index = segments().findIndex((s) => s.id === segment.id);
+    refusals.delete(segment.id);
+    try {
+      await desk.call("DELETE", `/segments/${encodeURIComponent(segment.id)}`, undefined, { quiet: true });
+    } catch (error) {
+      refusals.set(segment.id, t("desk.programme.remove_refused", { message: isolate(refusalText(error, { stop: true })) }));
+      render();
+      rowButton(segment.id, ".seg-remove")?.focus();
+      return;
+    }
+    if (editing && editing.id === segment.id) reset();
+    desk.notices.show(t("desk.programme.removed", { name }));
+    await desk.reloadEvent();
+    // the focus goes to the segment now in its place (or the one above), else to the form
+    const list = segments();
+    const next = list[Math.min(index, list.length - 1)];
+    const target = next && (rowButton(next.id, ".seg-remove") || rowButton(next.id, ".btn:not(:disabled)"));
+    (target || $("segment-title")).focus();
+  }
+
+  /** A button of a segment's row, found by its selector. */
+  const rowButton = (id, selector) =>
+    [...$("programme-rows").children].find((tr) => tr.dataset.segmentId === id)?.querySelector(selector) || null;
+
   function edit(segment) {
     editing = segment;
     $("segment-title").value = segment.title;
@@ -148,6 +272,13 @@ export function createProgramme(desk) {
     $("segment-end").value = hourMinute(segment.scheduled_end_at_local);
     $("segment-moderator").value = segment.moderator;
     $("segment-aim").value = segment.aim;
+    // an end on a later date than the start is kept there; a segment on another day than the
+    // event's is offered the event's (ticked: typing its times again puts it there, as the
+    // server's warning says)
+    const startDate = dayOf(segment.scheduled_start_at_local);
+    const endDate = dayOf(segment.scheduled_end_at_local);
+    $("segment-next-day").checked = Boolean(startDate && endDate && daysBetween(startDate, endDate) > 0);
+    $("segment-event-day").checked = true;
     setText($("segment-form-heading"), t("desk.segment.change_heading", { title: isolate(segment.title) }));
     setText($("segment-submit"), t("desk.segment.save"));
     $("segment-cancel").hidden = false;
@@ -165,12 +296,9 @@ export function createProgramme(desk) {
     render();
   }
 
-  /** A typed time as the event's local time: on the segment's own day, else the event's date. */
-  function local(time, known) {
-    if (!time) return undefined;
-    const day = dayOf(known) || desk.event.date;
-    return day ? `${day}T${time}` : time;
-  }
+  /** A typed time as the event's local time on `day` (YYYY-MM-DDTHH:MM, read in the event's
+   * zone by the server); with no day, as typed (the server reads it on the event's date). */
+  const local = (time, day) => (time && day ? `${day}T${time}` : time || undefined);
 
   $("segment-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -181,35 +309,50 @@ export function createProgramme(desk) {
       moderator: $("segment-moderator").value,
       aim: $("segment-aim").value,
     };
-    const start = local($("segment-start").value, editing && editing.scheduled_start_at_local);
-    const end = local($("segment-end").value, editing && editing.scheduled_end_at_local);
+    const start = local($("segment-start").value, startDay());
+    const end = local($("segment-end").value, endDay());
     if (start) body.scheduled_start_at = start;
     if (end) body.scheduled_end_at = end;
+    // a Change whose time was emptied: the segment has that time no more
+    if (editing) {
+      const cleared = ["scheduled_start_at", "scheduled_end_at"].filter((field) => editing[field] !== null && !body[field]);
+      if (cleared.length) body.clear = cleared;
+    }
     const submit = $("segment-submit");
+    const status = $("segment-status");
     submit.disabled = true;
+    // the line says what happened to this try, never the last one's
+    setText(status, "");
+    delete status.dataset.tone;
+    const changing = Boolean(editing);
     try {
-      if (editing) {
-        await desk.call("PATCH", `/segments/${encodeURIComponent(editing.id)}`, body);
-        setText($("segment-status"), t("desk.segment.saved", { title: isolate(body.title) }));
+      if (changing) {
+        await desk.call("PATCH", `/segments/${encodeURIComponent(editing.id)}`, body, { quiet: true });
       } else {
         // no position: the server puts a new segment after the last one
-        await desk.call("POST", `/events/${encodeURIComponent(desk.event.id)}/segments`, body);
-        setText($("segment-status"), t("desk.segment.added", { title: isolate(body.title) }));
+        await desk.call("POST", `/events/${encodeURIComponent(desk.event.id)}/segments`, body, { quiet: true });
       }
-      reset();
-      await desk.reloadEvent();
-      $("segment-title").focus();
-    } catch {
-      // shown by desk.call
+    } catch (error) {
+      // said beside the form that was refused, in place of what the last one did
+      status.dataset.tone = "error";
+      setText(status, t(changing ? "desk.segment.not_saved" : "desk.segment.not_added", { message: isolate(refusalText(withLabels(error), { stop: true })) }));
+      return;
     } finally {
       submit.disabled = false;
     }
+    setText(status, t(changing ? "desk.segment.saved" : "desk.segment.added", { title: isolate(body.title) }));
+    reset();
+    await desk.reloadEvent();
+    $("segment-title").focus();
   });
   $("segment-cancel").addEventListener("click", reset);
+  for (const id of ["segment-start", "segment-end", "segment-next-day", "segment-event-day"]) $(id).addEventListener("input", times);
 
   return {
     changed(what) {
-      if (what === "event") render();
+      if (what !== "event") return;
+      refusals.clear(); // the programme as it is now: a refusal said before may no longer hold
+      render();
     },
   };
 }

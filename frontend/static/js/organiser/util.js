@@ -26,6 +26,28 @@ export function isolate(value, { ltr = false } = {}) {
 /** The page's language for Intl, with Latin digits (the desk's numbers are never Arabic-Indic). */
 export const intlLocale = () => `${currentLanguage()}-u-nu-latn`;
 
+/** A list of values shown to people, joined as the page's language writes a list ("A, B, C";
+ * "A، B، C" in Arabic; "A、B、C" in Chinese). */
+export const joinList = (values) => values.join(t("desk.list_separator"));
+
+/** A count in figures as the page's language groups them (1,500; 1 500), in Latin digits. */
+export const figure = (n) => new Intl.NumberFormat(intlLocale()).format(n);
+
+/** The next day of a `YYYY-MM-DD` date (and of the last of a month, a year, the 29 February). */
+export function nextDay(day) {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/** Days from one `YYYY-MM-DD` date to another (1 from a day to the next). */
+export function daysBetween(from, to) {
+  const at = (day) => {
+    const [y, m, d] = day.split("-").map(Number);
+    return Date.UTC(y, m - 1, d);
+  };
+  return Math.round((at(to) - at(from)) / 86_400_000);
+}
+
 /** "16 May, 10:30" from the same (the date only when it is not `today`), the day and month in the
  * page's language ("16 mai", "5月16日"); the time stays as the room reads it. */
 export function dayAndTime(local, today = "") {
@@ -34,6 +56,17 @@ export function dayAndTime(local, today = "") {
   if (day === today) return hourMinute(local);
   const [y, m, d] = day.split("-").map(Number);
   const date = new Intl.DateTimeFormat(intlLocale(), { day: "numeric", month: "short", timeZone: "UTC" }).format(
+    new Date(Date.UTC(y, m - 1, d)),
+  );
+  return t("desk.day_and_time", { date, time: isolate(hourMinute(local), { ltr: true }) });
+}
+
+/** "Tue 19 May, 23:59" from the same: the weekday, day and month in the page's language, the time
+ * as the room reads it (a date some days or weeks away, where the weekday helps). */
+export function weekdayAndTime(local) {
+  if (!local) return "";
+  const [y, m, d] = dayOf(local).split("-").map(Number);
+  const date = new Intl.DateTimeFormat(intlLocale(), { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(
     new Date(Date.UTC(y, m - 1, d)),
   );
   return t("desk.day_and_time", { date, time: isolate(hourMinute(local), { ltr: true }) });
@@ -113,3 +146,43 @@ export function faceLabel(code) {
 
 /** The server's messages are clauses ("the queue is full"): show them as sentences. */
 export const sentence = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) : text);
+
+/** The desk's label of each field a request's body may name, by its name in the body. */
+const FIELD_LABELS = {
+  title: "desk.field.title",
+  venue: "desk.event.venue",
+  room: "desk.event.room",
+  date: "desk.event.date",
+  timezone: "desk.event.timezone",
+  languages: "desk.event.languages",
+  scheduled_start_at: "desk.segment.starts",
+  scheduled_end_at: "desk.segment.ends",
+  kind: "desk.segment.kind",
+  moderator: "desk.segment.moderator",
+  aim: "desk.segment.aim",
+  label: "desk.links.label",
+  expires_at: "desk.links.expires",
+  expires_in_s: "desk.links.expires",
+  name: "desk.field.name",
+  organisation: "desk.participants.organisation",
+  region: "desk.participants.region",
+};
+
+/**
+ * A refusal whose server words name a field of the body sent ("body.timezone: "EST" is a fixed
+ * offset…", an invalid_request's) naming it as the form does instead ("Time zone: …", in the
+ * page's language), the server's words after it kept whole (isolated in a right-to-left page);
+ * any other refusal as it is.
+ */
+export function withLabels(said) {
+  const message = said && typeof said.message === "string" ? said.message : "";
+  const parts = message.split(/\bbody\.(\w+):\s*/);
+  if (parts.length < 3) return said;
+  let named = parts[0];
+  for (let at = 1; at < parts.length; at += 2) {
+    const field = parts[at];
+    const label = Object.hasOwn(FIELD_LABELS, field) ? t(FIELD_LABELS[field]) : field;
+    named += t("desk.refusal_field", { field: label, message: isolate(parts[at + 1]) });
+  }
+  return { code: said.code, message: named, reason: said.reason, name: said.name };
+}
