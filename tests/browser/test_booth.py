@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
 from .conftest import assert_accessible, open_face, screenshot, with_lang
 from .test_room_screens import (
@@ -268,16 +268,26 @@ def test_a_display_link_does_not_open_the_booth(
 def test_a_line_gone_dead_is_said_and_a_press_is_not_shown_late(
     browser: Browser, booth: Page, faces: dict[str, Any], discussion: str
 ) -> None:
-    """The booth's and the podium's network drops without the sockets closing (Wi-Fi lost):
-    within seconds both say they are reconnecting, instead of counting down a speaker who may
-    have gone; a signal pressed then is said not sent, and is not shown when the line comes
-    back; then both follow the floor again (outside probe, 2026-12-06: nothing was said for
-    minutes, and the press was shown to the next speaker 106 s later)."""
+    """The booth's and the podium's line goes dead without the sockets closing and without the
+    browser knowing (the Wi-Fi up, the way past it down: every frame dropped): within seconds
+    both say they are reconnecting, instead of counting down a speaker who may have gone; a
+    signal pressed then is said not sent, and is not shown when the line comes back; then both
+    follow the floor again (outside probe, 2026-12-06: nothing was said for minutes, and the
+    press was shown to the next speaker 106 s later)."""
     speakers_of_the_hearing(faces, discussion)
     clock = open_face(browser, "clock", faces["clock"])
-    _live(clock)
-    booth.context.set_offline(True)
-    clock.context.set_offline(True)
+    dead = {"line": False}
+
+    def line(socket: WebSocketRoute) -> None:
+        server = socket.connect_to_server()
+        socket.on_message(lambda message: None if dead["line"] else server.send(message))
+        server.on_message(lambda message: None if dead["line"] else socket.send(message))
+
+    for page in (booth, clock):
+        page.route_web_socket(re.compile(r".*/ws/.*"), line)
+        page.reload()
+        _live(page)
+    dead["line"] = True
     signal_button(booth, "no_sound").click()
     expect(booth.locator("#signal-error")).to_have_text(
         re.compile(r"^Not sent: the connection to the server is lost"), timeout=8_000
@@ -285,8 +295,7 @@ def test_a_line_gone_dead_is_said_and_a_press_is_not_shown_late(
     expect(booth.locator("#connection")).to_be_visible(timeout=15_000)
     expect(clock.locator("#connection")).to_be_visible(timeout=15_000)
     faces["api"].command(discussion, {"type": "call_next"}).raise_for_status()
-    booth.context.set_offline(False)
-    clock.context.set_offline(False)
+    dead["line"] = False
     _live(booth)
     _live(clock)
     expect(booth.locator("#connection")).to_be_hidden()
@@ -295,3 +304,25 @@ def test_a_line_gone_dead_is_said_and_a_press_is_not_shown_late(
     clock.wait_for_function(f"() => window.floorConnection.version === {version}")
     assert faces["api"].state(discussion)["state"]["signals"] == []
     expect(clock.locator(".clock-signal")).to_have_count(0)
+
+
+def test_a_machine_gone_offline_says_so_at_once(
+    browser: Browser, booth: Page, faces: dict[str, Any], discussion: str
+) -> None:
+    """The browser knows it lost the network (the cable out, the Wi-Fi off): the booth and the
+    clock say they are reconnecting within two seconds, not after the next unanswered ping, and
+    the booth's signals cannot be pressed meanwhile; back online, both are live at once."""
+    speakers_of_the_hearing(faces, discussion)
+    clock = open_face(browser, "clock", faces["clock"])
+    _live(clock)
+    _live(booth)
+    for page in (booth, clock):
+        page.context.set_offline(True)
+    expect(booth.locator("#connection")).to_be_visible(timeout=2_000)
+    expect(clock.locator("#connection")).to_be_visible(timeout=2_000)
+    expect(signal_button(booth, "no_sound")).to_be_disabled()
+    for page in (booth, clock):
+        page.context.set_offline(False)
+    _live(booth)
+    _live(clock)
+    expect(signal_button(booth, "no_sound")).to_be_enabled()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Request, Route, WebSocketRoute, expect
+from playwright.sync_api import Browser, Locator, Page, Request, Route, WebSocketRoute, expect
 
 from tests.e2e.server import Api
 
@@ -63,6 +63,15 @@ def request_floor(page: Page, kind: str = "Floor intervention", note: str = "") 
 
 def status(page: Page) -> Any:
     return page.locator("#status-cards")
+
+
+def after_the_guard(page: Page, confirming: Locator) -> None:
+    """Until a deliberate second tap on ``confirming`` counts: the guard against a double tap
+    (``delegate/confirm.js``, 600 ms from the first tap's ``event.timeStamp``) has passed."""
+    page.wait_for_function(
+        "(button) => performance.now() - Number(button.dataset.armedAt) > 650",
+        arg=confirming.element_handle(),
+    )
 
 
 def assert_accessible(page: Page) -> None:
@@ -166,11 +175,13 @@ def test_withdraw_while_pending_or_queued_and_decline_with_reason(
     )
     expect(status(phone)).to_contain_text("Place 4 of 4")
     expect(status(phone)).to_contain_text("Right of reply")
-    # a place on the list is given up on a second tap only
+    # a place on the list is given up on a second tap only, on another button, below the first
     phone.get_by_role("button", name="Withdraw my request").click()
-    again = phone.get_by_role("button", name="Tap again to give up your place")
+    again = phone.get_by_role("button", name="Give up my place")
     expect(again).to_be_visible()
+    expect(phone.get_by_role("button", name="Keep my place")).to_be_visible()
     expect(status(phone)).to_contain_text("Place 4 of 4")
+    after_the_guard(phone, again)
     again.click()
     expect(status(phone)).to_contain_text("You withdrew your request")
     expect(phone.locator("#queue-list li")).to_have_count(3)
@@ -225,10 +236,13 @@ def test_the_phone_remembers_the_delegate_until_they_leave(
     expect(status(phone)).to_contain_text("Request sent")
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_hidden()
 
-    # a request is open: the first tap says leaving withdraws it, the second leaves
+    # a request is open: the first tap says leaving withdraws it, a second button leaves
     phone.get_by_role("button", name="Not you? Leave").click()
     expect(status(phone)).to_contain_text("Request sent")
-    phone.get_by_role("button", name="Leaving withdraws your request: tap again to leave").click()
+    expect(phone.locator("#leave-confirm")).to_contain_text("Leaving withdraws your request")
+    leave = phone.get_by_role("button", name="Withdraw and leave")
+    after_the_guard(phone, leave)
+    leave.click()
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
     state = faces["api"].state(opening(faces))["state"]
     assert [r["name"] for r in state["requests"]] == []  # not left behind on the console
@@ -320,6 +334,7 @@ def test_a_phone_removed_while_put_away_learns_it_is_signed_out(
     assert removed.status_code == 204, removed.text
     asked = session_checks(phone)
     phone.goto(faces["delegate"])
+    expect(phone.get_by_role("heading", name="This phone was signed out")).to_be_visible()
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
     expect(phone.get_by_role("button", name="Request the floor")).to_be_hidden()
     expect(phone.locator("#identity")).to_be_hidden()
@@ -327,6 +342,7 @@ def test_a_phone_removed_while_put_away_learns_it_is_signed_out(
     failed = failures(phone)
     phone.reload()  # it remembers nobody now: a fresh join page, nothing failed
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    expect(phone.locator("#signed-out")).to_be_hidden()
     expect(phone.locator("#event-title")).to_have_text(faces["event"]["title"])
     assert len(asked) == 1
     assert failed == []
@@ -675,7 +691,9 @@ def test_a_rotated_join_code_does_not_lock_out_who_joined(
 
     # once they leave, the old link is only a link, and it no longer works
     phone.get_by_role("button", name="Not you? Leave").click()
-    phone.get_by_role("button", name="Leaving withdraws your request: tap again to leave").click()
+    leave = phone.get_by_role("button", name="Withdraw and leave")
+    after_the_guard(phone, leave)
+    leave.click()
     expect(phone.get_by_role("heading", name="This link does not work")).to_be_visible()
     assert len(asked) == 1
 
@@ -722,6 +740,10 @@ def test_a_registration_removed_by_the_secretariat_signs_the_phone_out(
                  if p["name"] == "Amina Diallo (2)"]  # fmt: skip
     removed = api("DELETE", f"/participants/{person['id']}")
     assert removed.status_code == 204, removed.text
+    notice = phone.locator("#signed-out")
+    expect(notice.get_by_role("heading", name="This phone was signed out")).to_be_visible()
+    expect(notice).to_contain_text("If you still wish to speak, ask the secretariat")
+    expect(notice).to_contain_text("To join again from this phone, fill in the form below.")
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
     expect(phone.get_by_role("button", name="Request the floor")).to_be_hidden()
     phone.reload()  # and it stays signed out

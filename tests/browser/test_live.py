@@ -103,6 +103,8 @@ def test_the_live_page_follows_a_turn_as_the_display_shows_it(
     seconds = -(-frozen // 1000)
     for page in (display, live):
         expect(page.locator("#remaining")).to_have_text(f"{seconds // 60}:{seconds % 60:02d}")
+        expect(page.locator("#timer-paused")).to_be_visible()  # the live page says it, too
+        expect(page.locator("#timer-paused")).to_have_text("Paused")
     _same_text(display, live)
 
     # the next speaker

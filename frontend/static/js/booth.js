@@ -57,7 +57,7 @@ function languageTag(entry, size) {
   const name = floorLanguageName(entry.language);
   return h(
     "span",
-    { class: `booth-lang ${size}`, title: name, "aria-label": t("who.floor_language", { language: name }) },
+    { class: `booth-lang ${size}`, role: "img", title: name, "aria-label": t("who.floor_language", { language: name }) },
     floorLanguageTag(entry.language),
   );
 }

@@ -159,8 +159,22 @@ export function applyPatch(document, ops) {
 }
 
 /**
+ * How far the device's wall clock (Date.now) may move apart from the monotonic one in one reading
+ * to the next before the monotonic clock is taken to have stopped (ms): on a phone or a Mac,
+ * performance.now() does not advance while the device sleeps (w3c/hr-time#115), so after a sleep
+ * every offset measured before it is wrong by the sleep's length.
+ */
+export const CLOCK_JUMP_MS = 1000;
+
+/**
  * The server's clock as seen from here, NTP-style: offset = server_time - (sent + received) / 2
  * from the sample with the lowest round trip among the recent ones.
+ *
+ * Each reading compares how far the wall clock and the monotonic clock moved since the last
+ * one. When they part by more than CLOCK_JUMP_MS (the device slept: the monotonic clock stood
+ * still), the samples are dropped (an answer to a ping sent before it is dropped too), the offset
+ * moves by what the monotonic clock missed (when the wall clock ran ahead, as a sleep makes it),
+ * and `onJump()` is called so that the connection asks the server the time at once.
  */
 export class ServerClock {
   constructor(keep = 8) {
@@ -168,11 +182,15 @@ export class ServerClock {
     this.samples = [];
     this.offset = 0;
     this.roundTrip = null;
+    this.since = -Infinity; // samples of pings sent before this local instant are not believed
+    this.onJump = null;
+    this.seen = null; // {wall, mono}: the two clocks at the last reading
   }
 
   add(sentAt, receivedAt, serverTime) {
+    this.checkJump();
     const roundTrip = receivedAt - sentAt;
-    if (roundTrip < 0 || typeof serverTime !== "number") return;
+    if (roundTrip < 0 || typeof serverTime !== "number" || !(sentAt >= this.since)) return;
     this.samples.push({ roundTrip, offset: serverTime - (sentAt + receivedAt) / 2 });
     if (this.samples.length > this.keep) this.samples.shift();
     const best = this.samples.reduce((a, b) => (b.roundTrip < a.roundTrip ? b : a));
@@ -182,10 +200,30 @@ export class ServerClock {
 
   /** A rough first estimate from a snapshot, until a ping has come back. */
   seed(serverTime, receivedAt) {
+    this.checkJump();
     if (!this.samples.length && typeof serverTime === "number") this.offset = serverTime - receivedAt;
   }
 
+  /** Whether the monotonic clock stood still (or leapt) since the last reading; if so, start over. */
+  checkJump() {
+    const wall = Date.now();
+    const mono = localNow();
+    const seen = this.seen;
+    this.seen = { wall, mono };
+    if (!seen) return false;
+    const missed = wall - seen.wall - (mono - seen.mono);
+    if (Math.abs(missed) <= CLOCK_JUMP_MS) return false;
+    // a sleep: the wall clock ran on, the monotonic one did not; the server's clock ran on too
+    if (missed > 0) this.offset += missed;
+    this.samples = [];
+    this.roundTrip = null;
+    this.since = mono;
+    if (this.onJump) this.onJump();
+    return true;
+  }
+
   now() {
+    this.checkJump();
     return localNow() + this.offset;
   }
 }
@@ -283,13 +321,19 @@ export function keepAwake() {
  * A live connection to /ws/segments/{id} or /ws/events/{id}.
  *
  * Fires "change" (state, programme or own requests changed; detail "snapshot", "update", "mine",
- * "programme" or "outcome"), "status" (connecting, live, reconnecting), "servererror" (an
+ * "programme" or "outcome"), "status" (connecting, live, reconnecting: said at once when the
+ * browser reports it is offline, whose socket is then given up), "servererror" (an
  * error frame not tied to a command), "closed" (the socket closed: detail {code, reason}, before
  * any reconnect) and "identify" (the organiser asks this screen to show its
  * name; detail the message). `face` ("console", "display", "clock", "booth"…) is said in every
  * hello, for the organiser's list of connected screens. `send()` resolves with the ack or rejects with the error
  * frame; an unanswered command is sent again, with the same id, after a reconnect, so it is
  * applied once.
+ *
+ * The line is checked at once (a ping, or a new socket if there is none) when the browser says it
+ * is back online, when the page becomes visible again or is resumed, and when the device's
+ * monotonic clock is found to have stood still (a sleep: ServerClock), which also drops the clock
+ * samples taken before it.
  *
  * The meeting day's outcome (recommendations and pledges) as this socket's audience sees it is
  * `outcome` (the state of GET /events/{id}/contributions: `contributions`, and per audience
@@ -327,11 +371,16 @@ export class FloorConnection extends EventTarget {
     this.attempt = 0;
     this.pingTimer = null;
     this.silenceTimer = null; // a ping unanswered: the socket is given up when it fires
+    this.reconnectTimer = null; // the next try after a socket was lost (backoff)
+    this.switching = false; // a path switch: the socket closed on purpose, reconnect at once
     this.stopped = false;
+    this.watching = false;
+    this.clock.onJump = () => this.check(); // the device slept: ask the time (and the line) now
   }
 
   start() {
     this.stopped = false;
+    this.watchNetwork();
     this.open();
     return this;
   }
@@ -340,7 +389,51 @@ export class FloorConnection extends EventTarget {
     this.stopped = true;
     clearTimeout(this.pingTimer);
     clearTimeout(this.silenceTimer);
+    clearTimeout(this.reconnectTimer);
     if (this.socket) this.socket.close();
+  }
+
+  /** What the browser says of the network and of the page, listened to once per connection. */
+  watchNetwork() {
+    if (this.watching) return;
+    this.watching = true;
+    // offline: the socket cannot be trusted (it may take a ping and its wait to fail): give it
+    // up now, so the page says it is reconnecting at once; it is tried again with backoff (a
+    // server on this very machine still answers), and at once when the browser is back online
+    window.addEventListener("offline", () => {
+      if (this.stopped || !this.socket) return;
+      this.giveUp(this.socket, "the browser is offline");
+    });
+    window.addEventListener("online", () => this.check());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") this.check();
+    });
+    window.addEventListener("pageshow", (event) => event.persisted && this.check());
+    document.addEventListener("resume", () => this.check()); // unfrozen (Page Lifecycle)
+  }
+
+  /** The line may have gone (back online, shown again, woken up): a socket now, or a ping now. */
+  check() {
+    if (this.stopped) return;
+    const socket = this.socket;
+    this.attempt = 0; // a try that fails from here on waits the shortest time again
+    if (!socket) {
+      this.open(); // waiting out a backoff: try at once
+      return;
+    }
+    if (socket.readyState !== WebSocket.OPEN) return; // opening: its hello pings at once
+    clearTimeout(this.pingTimer);
+    this.ping(4); // answered within PONG_WAIT_MS, or the socket is given up
+  }
+
+  /** Give a socket up without waiting for it to close (a dead line may never say so). */
+  giveUp(socket, reason) {
+    this.lost(socket, 4000, reason);
+    try {
+      socket.close(4000, reason);
+    } catch {
+      // closing a dead line may fail: it is given up all the same
+    }
   }
 
   /** Follow another segment on a /ws/segments socket (the console's segment list). */
@@ -348,10 +441,14 @@ export class FloorConnection extends EventTarget {
     this.path = path;
     this.segmentId = null;
     this.version = null;
-    if (this.socket) this.socket.close(); // reconnects at once to the new path
+    if (this.socket) {
+      this.switching = true;
+      this.socket.close(); // reconnects at once to the new path
+    } else if (!this.stopped) this.open(); // between two tries: the new path now
   }
 
   open() {
+    clearTimeout(this.reconnectTimer);
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const as = roles.length ? `?as=${roles.join(",")}` : "";
     const socket = new WebSocket(`${scheme}//${location.host}${this.path}${as}`);
@@ -387,7 +484,10 @@ export class FloorConnection extends EventTarget {
     this.setStatus(this.segmentId === null ? "connecting" : "reconnecting");
     // exponential backoff with full jitter, 0.25 s to 8 s; a path switch reconnects at once
     const ceiling = Math.min(8000, 250 * 2 ** this.attempt++);
-    setTimeout(() => this.open(), this.segmentId === null ? 0 : Math.random() * ceiling);
+    const wait = this.switching ? 0 : Math.random() * ceiling;
+    this.switching = false;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => this.open(), wait);
   }
 
   ping(count) {
@@ -397,14 +497,7 @@ export class FloorConnection extends EventTarget {
     // a line that went dead without closing (Wi-Fi lost, a cable pulled) says nothing for
     // minutes: a ping unanswered within PONG_WAIT_MS gives the socket up, so the screen says it
     // is reconnecting at once and resumes where it was once the line is back
-    this.silenceTimer ??= setTimeout(() => {
-      this.lost(socket, 4000, "no answer to a ping");
-      try {
-        socket.close(4000, "no answer to a ping");
-      } catch {
-        // closing a dead line may fail: it is given up all the same
-      }
-    }, PONG_WAIT_MS);
+    this.silenceTimer ??= setTimeout(() => this.giveUp(socket, "no answer to a ping"), PONG_WAIT_MS);
     // a quick burst for a good first estimate, then one every pingEveryMs
     this.pingTimer = setTimeout(() => this.ping(count + 1), count < 4 ? 300 : this.pingEveryMs);
   }

@@ -11,7 +11,8 @@
 // no delegate (delegate/remember.js: written at join, forgotten at leave and when the server
 // signs it out) has no session to go on with: it does not ask the server (which would answer
 // 401), it shows the join form. One that remembers a delegate asks; if the server no longer
-// knows it (removed, revoked, expired), it forgets and shows the join form.
+// knows it (removed, revoked, expired), it forgets, says the phone was signed out and shows the
+// join form (or, when its link does not work any more, only that it was signed out).
 
 import { actAs, api, signIn } from "./client.js";
 import { fill, h, setText } from "./dom.js";
@@ -49,8 +50,9 @@ const ctx = {
   enterFloor: (participant, eventId) => session.enter(participant, eventId),
   signedOut: () => session.signedOut(),
   showJoin,
+  announce: (parts) => status.announce(parts), // the polite live region (#status-live)
   resetFloor: () => {
-    status.reset();
+    status.reset({ forget: true });
     join.reset();
     contribute.reset();
   },
@@ -124,39 +126,49 @@ function translatePage() {
   status.reset(); // rebuild the status cards in the new language
   if (ctx.connection) render();
   if (ctx.participant) session.showIdentity();
+  session.drawLeave(); // "Stay" stays "Stay" while leaving waits for its confirmation
 }
 
-/** The event behind the address's join code, or null after showing why the link does not work. */
-async function lookUp() {
+/** The event behind the address's join code, or null after showing why the link does not work
+ * (`signedOut`: that this phone was signed out, which says what to do, in its place). */
+async function lookUp({ signedOut = false } = {}) {
   try {
     return await api("GET", `/join/${encodeURIComponent(ctx.code)}`);
   } catch (error) {
-    show("invalid");
+    show(signedOut ? null : "invalid", { signedOut });
     if (error.status !== 404) setText($("view-invalid").querySelector("p"), errorText(error));
     return null;
   }
 }
 
-/** The join form for this link's event (looked up now if it was not), with an error if any. */
-async function showJoin(error) {
-  if (!ctx.info) ctx.info = await lookUp();
-  if (!ctx.info) return;
-  offerLanguages(ctx.info.languages);
-  header.renderEvent();
-  header.setTitle();
-  show("join");
-  showError($("join-error"), error);
-  if (!error) join.focus();
+/** The join form for this link's event (looked up now if it was not), with an error if any;
+ * `signedOut`: below the notice that the server signed this phone out. */
+async function showJoin(error, { signedOut = false } = {}) {
+  if (!ctx.info) ctx.info = await lookUp({ signedOut });
+  if (ctx.info) {
+    offerLanguages(ctx.info.languages);
+    header.renderEvent();
+    header.setTitle();
+    show("join", { signedOut });
+    showError($("join-error"), error);
+    if (!error && !signedOut) join.focus();
+  }
+  if (signedOut) $("signed-out").focus(); // a screen reader hears why the floor went away
 }
 
-/** This phone's delegate session (asked as the delegate, see actAs), or null. Asked only when
- * there is reason to think one exists: a key in the address, or a delegate this phone remembers. */
+/** This phone's delegate session (asked as the delegate, see actAs), or null; "signed out" when
+ * it remembered a delegate the server no longer knows. Asked only when there is reason to think
+ * one exists: a key in the address, or a delegate this phone remembers. */
 async function delegateSession() {
   const key = new URLSearchParams(location.hash.slice(1)).has("key");
-  if (!key && !mayHaveSession()) return null; // a fresh phone: nobody joined here
+  const rememberedOne = mayHaveSession();
+  if (!key && !rememberedOne) return null; // a fresh phone: nobody joined here
   try {
     const current = await signIn();
-    if (current === null) forget(); // the server no longer knows this phone: next time, no asking
+    if (current === null) {
+      forget(); // the server no longer knows this phone: next time, no asking
+      return rememberedOne && !key ? "signed out" : null;
+    }
     return current && current.role === "delegate" && current.event_id ? current : null;
   } catch {
     return null; // offline or the server is away: the join form, and the remembered delegate kept
@@ -171,6 +183,10 @@ async function main() {
   setInterval(() => ctx.clocks.tick(ctx.connection), 250);
 
   const current = await delegateSession();
+  if (current === "signed out") {
+    showJoin(null, { signedOut: true });
+    return;
+  }
   if (!current) {
     ctx.info = await lookUp();
     if (!ctx.info) return;

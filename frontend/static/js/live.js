@@ -7,8 +7,12 @@
 // the floor the moment it is published (a server that closed instead, 4404, is asked again every
 // little while). It draws what the server sends, with
 // the display's own drawing (speakers.js), and works no rule out: the next speakers are the ones
-// sent, the time left is the timer's facts on the server's clock (client.js). Its language:
-// ?lang= in its link, else the browser's (among the six), else English.
+// sent, the time left is the timer's facts on the server's clock (client.js); a timer the server
+// says is paused is labelled so, as on the display. While the line is down (the browser went
+// offline, a ping went unanswered) the page says it is not live: the badge reads "Offline", the
+// floor is dimmed and the speaker's time stands still where it was, since the moderator may have
+// moved on meanwhile. Its language: ?lang= in its link, else the browser's (among the six), else
+// English.
 import { FloorConnection, PING_QUIETLY_MS, msToNextSecond, tickOnTheSecond } from "./client.js";
 import { setText } from "./dom.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
@@ -28,6 +32,7 @@ apply(document);
 
 let shownLayout = null; // what the speaker and the next speakers show, to redraw them only on a change
 let retry = null;
+let frozenAt = null; // the server's instant (as estimated here) when the line went down, or null
 
 /** Published (the floor) or not (a notice), as the server last said. */
 function showPublished(published) {
@@ -72,7 +77,16 @@ function render(connection) {
 }
 
 function tick(connection) {
-  renderTimes(connection.state, connection.event, connection.clock.now());
+  renderTimes(connection.state, connection.event, frozenAt ?? connection.clock.now());
+}
+
+/** The line is down (or back): the page says it is not live and its time stands still. */
+function showLine(connection, down) {
+  if (down && frozenAt === null) frozenAt = connection.clock.now();
+  if (!down) frozenAt = null;
+  document.body.dataset.line = down ? "down" : "up";
+  setText($("live-badge"), t(down ? "live.offline" : "live.badge"));
+  tick(connection);
 }
 
 /** Ask again in a while (jittered, so that pages do not all ask at once), afresh. */
@@ -94,6 +108,7 @@ function notPublished() {
 /** Too many live pages open from this network: say it is reconnecting, and ask again in a while. */
 function crowded(connection) {
   $("connection").hidden = false;
+  showLine(connection, true);
   later(connection);
 }
 
@@ -112,6 +127,7 @@ function main() {
   });
   connection.addEventListener("status", (event) => {
     $("connection").hidden = event.detail !== "reconnecting" || document.body.dataset.published === "no";
+    showLine(connection, event.detail !== "live" && document.body.dataset.published === "yes");
   });
   connection.start();
   // each new second drawn at the instant the server's clock reaches it, as on the room display

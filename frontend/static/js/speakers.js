@@ -21,12 +21,19 @@ export function affiliation(entry) {
   return parts.filter(Boolean).flatMap((part, index) => (index ? [" · ", part] : [part]));
 }
 
-/** The speaker's floor language ("FR") and, when they speak from elsewhere, a remote marker. */
+/** The speaker's floor language ("FR") and, when they speak from elsewhere, a remote marker. The
+ * tag is a picture of letters (role img): a screen reader says its name ("Floor language:
+ * French"), not "F R" (an aria-label on a plain span is not read). */
 export function tags(entry) {
   const language = entry.language
     ? h(
         "span",
-        { class: "lang-tag", title: floorLanguageName(entry.language), "aria-label": t("who.floor_language", { language: floorLanguageName(entry.language) }) },
+        {
+          class: "lang-tag",
+          role: "img",
+          title: floorLanguageName(entry.language),
+          "aria-label": t("who.floor_language", { language: floorLanguageName(entry.language) }),
+        },
         floorLanguageTag(entry.language),
       )
     : null;

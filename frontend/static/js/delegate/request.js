@@ -2,6 +2,8 @@
 // request once. The form re-derives no rule: a kind is offered when neither the segment's
 // `can_request` (for everyone) nor the delegate's own `can_request` names a reason against it.
 // A refusal is shown in the delegate's language and not sent again while nothing has changed.
+// A request sent while the phone has no connection is kept and sent once it is back: the form
+// says so by its button while it waits.
 
 import { newId } from "../client.js";
 import { fill, setText } from "../dom.js";
@@ -38,10 +40,21 @@ export function createRequestForm(ctx) {
   let refused = null; // {body, version, error}: the server's last word on this request, this state
   let quietUntil = 0; // a rate limit met again after waiting: nothing is sent before this
   let sending = false;
+  let waitingForNetwork = false; // the box says the request waits for the connection
   let pooOpen = false;
   let formMode = null; // the kinds on offer: the choice goes back to the first when they change
 
+  /** While a request is being sent: whether it waits for the connection, said by the button. */
+  function sayIfOffline() {
+    const offline = sending && ctx.connection && ctx.connection.status !== "live";
+    if (offline === waitingForNetwork) return;
+    waitingForNetwork = offline;
+    if (offline) tell(t("request.offline_kept"), "wait");
+    else showError(errorBox, null);
+  }
+
   function render() {
+    sayIfOffline();
     const section = $("request-section");
     const closed = $("request-closed");
     const { kinds, reasons } = offerOf(ctx.connection);
@@ -121,6 +134,8 @@ export function createRequestForm(ctx) {
     const attempt = retry;
     busy(true);
     showError(errorBox, null);
+    waitingForNetwork = false;
+    sayIfOffline();
     try {
       await sendUntilAnswered(
         () =>
@@ -145,6 +160,7 @@ export function createRequestForm(ctx) {
       tell(error);
     } finally {
       busy(false);
+      waitingForNetwork = false;
     }
   }
 

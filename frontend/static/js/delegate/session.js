@@ -1,18 +1,30 @@
 // Who holds this phone and its live connection: entering the floor of their event (after a
 // join, or with the cookie of an earlier one), leaving, and being signed out by the server.
+// A tab refused because this phone has the page open in too many tabs (close 4429) says so in
+// the delegate's language and asks again every little while, coming up by itself once another
+// tab is closed.
 
 import { FloorConnection, PING_QUIETLY_MS, api } from "../client.js";
 import { fill } from "../dom.js";
 import { t } from "../i18n.js";
+import { ARMED_MS, tooSoon } from "./confirm.js";
 import { OPEN, myRequests, segmentOf } from "./mine.js";
 import { forget } from "./remember.js";
 import { isolate, showError, tNodes } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
 
-/** The page's views: one is shown at a time. */
-export function show(view) {
+/** The close code of a socket refused because this phone's key has as many open as allowed. */
+const CLOSE_TOO_MANY = 4429;
+/** How long a tab refused for that waits before it asks again (and up to a fifth more). */
+const CROWDED_RETRY_MS = 10000;
+
+/** The page's views: one is shown at a time; `signedOut` puts the notice that the server signed
+ * this phone out above it (or alone, `view` null, when its link does not work any more). */
+export function show(view, { signedOut = false } = {}) {
   for (const name of ["loading", "invalid", "join", "floor"]) $(`view-${name}`).hidden = name !== view;
+  $("signed-out").hidden = !signedOut;
+  $("signed-out-join").hidden = view !== "join";
 }
 
 export function createSession(ctx) {
@@ -33,53 +45,113 @@ export function createSession(ctx) {
     show("floor");
     const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`, { pingEveryMs: PING_QUIETLY_MS });
     ctx.connection = connection;
+    window.floorConnection = connection; // for the browser tests, as on the other faces
     connection.addEventListener("change", ctx.render);
     connection.addEventListener("status", () => {
       $("connection").hidden = connection.status !== "reconnecting";
+      if (connection.status === "live" && crowded) {
+        crowded = false; // another tab was closed: this one is in
+        showError($("floor-error"), null);
+      }
+      if (connection.state) ctx.render(); // a request being sent says it waits for the network
     });
     connection.addEventListener("servererror", (event) => {
       if (event.detail.code === "unauthenticated") return signedOut();
-      showError($("floor-error"), event.detail);
+      showError($("floor-error"), event.detail, event.detail.code === "too_many_connections" ? "wait" : "error");
+    });
+    connection.addEventListener("closed", (event) => {
+      if (event.detail.code === CLOSE_TOO_MANY && ctx.connection === connection) tooManyTabs(connection);
     });
     connection.start();
+  }
+
+  let crowded = false; // this tab was refused for too many tabs, and asks again in a while
+  let crowdedRetry = null;
+
+  /** This phone has the page open in as many tabs as its key allows: say so, ask again later. */
+  function tooManyTabs(connection) {
+    crowded = true;
+    connection.stop();
+    if (connection.segmentId !== null) connection.setStatus("reconnecting");
+    showError($("floor-error"), { code: "too_many_connections" }, "wait");
+    clearTimeout(crowdedRetry);
+    crowdedRetry = setTimeout(() => {
+      if (ctx.connection === connection) connection.start();
+    }, CROWDED_RETRY_MS * (1 + Math.random() / 5));
   }
 
   function close() {
     forget();
     if (ctx.connection) ctx.connection.stop();
+    clearTimeout(crowdedRetry);
+    crowded = false;
+    disarm();
     ctx.connection = null;
     ctx.participant = null;
     ctx.eventId = null;
+    ctx.info = null; // the link is looked up again: its code may have been rotated meanwhile
     ctx.resetFloor();
     $("connection").hidden = true;
   }
 
-  /** The server no longer knows this phone's credential: back to the join form, saying why. */
+  /** The server no longer knows this phone's credential (the secretariat removed the delegate,
+   * or gave them a phone link for another phone): say it was signed out, and the join form if
+   * this link still works. */
   function signedOut() {
     close();
-    ctx.showJoin({ code: "unauthenticated" });
+    ctx.showJoin(null, { signedOut: true });
   }
 
-  let armed = null; // a first tap on Leave while a request is open: the second one leaves
+  // Leave with a request open: the first tap turns Leave into "Stay" and shows "Withdraw and
+  // leave" below it (else the request would stay on the moderator's list with nobody holding
+  // the phone); taps within GUARD_MS of the first are ignored (confirm.js).
+  let armed = null; // {at: the first tap's event.timeStamp, until: performance.now() deadline}
+  const isArmed = () => armed !== null && performance.now() < armed.until;
 
-  /** Leave this phone. With a request open, a first tap says it will be withdrawn (else it would
-   * stay on the moderator's list with nobody holding the phone); the second withdraws and leaves. */
-  async function leave() {
+  function drawLeave() {
+    const on = isArmed();
+    if (!on) armed = null;
+    $("leave").textContent = t(on ? "floor.stay" : "floor.leave");
+    $("leave-confirm").hidden = !on;
+    if (on) $("leave-yes").dataset.armedAt = String(armed.at); // for the browser tests
+    else delete $("leave-yes").dataset.armedAt;
+  }
+
+  function disarm() {
+    armed = null;
+    drawLeave();
+  }
+
+  /** The requests leaving would withdraw. */
+  function openRequests() {
     const connection = ctx.connection;
     const segment = segmentOf(connection);
-    const open = segment ? myRequests(connection).filter((r) => OPEN.has(r.status)) : [];
-    const button = $("leave");
-    if (open.length && armed === null) {
-      button.textContent = t("floor.leave_confirm");
-      armed = setTimeout(() => {
-        armed = null;
-        button.textContent = t("floor.leave");
-      }, 5000);
+    return segment ? myRequests(connection).filter((r) => OPEN.has(r.status)) : [];
+  }
+
+  function leaveTapped(event) {
+    if (isArmed()) {
+      if (tooSoon(event, armed.at)) return; // the second tap of the first one's gesture
+      disarm(); // "Stay"
       return;
     }
-    clearTimeout(armed);
-    armed = null;
-    button.textContent = t("floor.leave");
+    if (!openRequests().length) return leave();
+    armed = { at: event.timeStamp, until: performance.now() + ARMED_MS };
+    drawLeave();
+    ctx.announce([t("floor.leave_prompt")]);
+    setTimeout(drawLeave, ARMED_MS + 50);
+  }
+
+  function leaveConfirmed(event) {
+    if (!isArmed() || tooSoon(event, armed.at)) return;
+    disarm();
+    leave();
+  }
+
+  /** Leave this phone, withdrawing its open requests first. */
+  async function leave() {
+    const segment = segmentOf(ctx.connection);
+    const open = openRequests();
     for (const request of open) {
       try {
         const path = `/segments/${encodeURIComponent(segment.id)}/floor-requests/${encodeURIComponent(request.id)}`;
@@ -97,7 +169,8 @@ export function createSession(ctx) {
     ctx.showJoin(null);
   }
 
-  $("leave").addEventListener("click", leave);
+  $("leave").addEventListener("click", leaveTapped);
+  $("leave-yes").addEventListener("click", leaveConfirmed);
 
-  return { enter, signedOut, showIdentity };
+  return { enter, signedOut, showIdentity, drawLeave };
 }

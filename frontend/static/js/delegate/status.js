@@ -2,26 +2,97 @@
 // (with their clock), paused for an interposed question (with their own clock, stopped), and how
 // it ended; and their turns no request stands for (a panel queued directly, a question given to
 // them), the same way; and a place carried on to another segment (carried.js), named, until the
-// phone sees it there. Rebuilt only when what they show changes, so a screen
-// reader hears a change once; "next" and "speaking" also vibrate the phone once.
+// phone sees it there. Rebuilt only when what they show changes. A screen reader hears each
+// change of a request's phase once, politely, in one live region (#status-live: "Request sent",
+// "On the list, place 4 of 7", "Declined: reason", "Taken off the list"), not each move of the
+// place; "next" and "speaking" are alerts (assertive) and also vibrate the phone once.
+//
+// Giving up a place on the list takes two taps that a double tap cannot give (confirm.js): the
+// first turns Withdraw into "Keep my place" and shows "Give up my place" below it.
 
 import { newId } from "../client.js";
 import { fill, h, timeOfDay } from "../dom.js";
 import { currentLanguage, kindLabel, t } from "../i18n.js";
 import { carriedPlaces } from "./carried.js";
+import { ARMED_MS, tooSoon } from "./confirm.js";
 import { ACTIVE, myRequests, myTurns, phaseFor, placeOf, segmentOf } from "./mine.js";
 import { Stopped, sendUntilAnswered, viaSocket } from "./send.js";
 import { showError, tNodes, waitingText } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
 
-/** How long a first tap on Withdraw waits for the second. */
-const ARMED_MS = 5000;
+/** The phases said in the polite region; "next" and "speaking" are the cards' own alerts. */
+const POLITE = new Set([
+  "pending",
+  "queued",
+  "paused",
+  "carried",
+  "ended_waiting",
+  "spoken",
+  "declined",
+  "withdrawn",
+  "skipped",
+  "removed",
+]);
+
+const NOT_ARMED = { id: null, at: 0, until: 0 };
 
 export function createStatus(ctx) {
-  let shownKey = null; // what the cards show, to rebuild (and announce) only on a change
+  let shownKey = null; // what the cards show, to rebuild only on a change
   let announced = null; // the request we last vibrated for
-  let armed = { id: null, until: 0 }; // a first tap on Withdraw: which request, until when
+  let heard = null; // request id → the phase last said in the live region (null: not yet primed)
+  // a first tap on Withdraw: which request, the tap's event.timeStamp, and until when (on the
+  // same clock, performance.now()) the confirmation is offered
+  let armed = NOT_ARMED;
+
+  /** Say this in the polite live region (one region: its text changes; each part a line). */
+  function announce(parts) {
+    const lines = parts.filter(Boolean);
+    if (lines.length) fill($("status-live"), lines.map((line) => h("p", {}, line)));
+  }
+
+  /** What a screen reader is told of a request that reached `phase` (null: nothing). */
+  function spoken(request, phase, queueLength) {
+    switch (phase) {
+      case "pending":
+        return [t("status.pending"), t("status.pending_body")];
+      case "queued": {
+        const index = placeOf(ctx.connection, request);
+        return [t("status.queued"), index >= 0 ? t("status.place", { n: index + 1, m: queueLength }) : null];
+      }
+      case "declined":
+        return [
+          t("status.declined"),
+          request.reason ? t("status.reason", { reason: request.reason }) : t("status.no_reason"),
+        ];
+      case "paused":
+        return [t(ctx.connection.state.current?.kind === "answer" ? "status.paused_for_answer" : "status.paused_for_question")];
+      case "carried":
+        return [t("status.carried_title")];
+      case "ended_waiting":
+        return [t("status.ended_waiting")];
+      case "spoken":
+        return [t("status.spoken"), t("status.spoken_body")];
+      default:
+        return POLITE.has(phase) ? [t(`status.${phase}`)] : null;
+    }
+  }
+
+  /** Tell the screen reader which requests changed phase since the last render (not where in
+   * the queue they moved, nor the language they are shown in). The first render after a delegate
+   * comes in says nothing: the page itself is what they hear then. */
+  function announceChanges(phases, queueLength) {
+    const now = new Map(phases.map(([request, phase]) => [request.id, phase]));
+    const before = heard;
+    heard = now;
+    if (before === null) return;
+    const parts = [];
+    for (const [request, phase] of phases) {
+      if (before.get(request.id) === phase) continue;
+      parts.push(...(spoken(request, phase, queueLength) || []));
+    }
+    announce(parts);
+  }
 
   /** The requests worth a card: the open ones, or else the last one that ended; the turns no
    * request stands for (queued, on the floor, or paused by an interposed question); and the
@@ -62,6 +133,10 @@ export function createStatus(ctx) {
     shownKey = key;
     ctx.clocks.clear("status");
     fill($("status-cards"), requests.map((request) => card(request, queueLength)));
+    announceChanges(
+      requests.map((request) => [request, phaseFor(connection, request)]),
+      queueLength,
+    );
     const next = requests.find((request) => phaseFor(connection, request) === "next");
     // the floor theirs (not their turn paused for an interposed question: that is no call to speak)
     const speaking = requests.find((request) => phaseFor(connection, request) === "speaking");
@@ -75,29 +150,52 @@ export function createStatus(ctx) {
     }
   }
 
-  /** Withdraw; a place on the list (`confirm`) is given up only on a second tap within 5 s.
-   * Which request is armed, and until when, is kept here, not in the button: a card drawn again
-   * meanwhile (the queue moved) comes back armed. */
+  /** Withdraw. A place on the list (`confirm`) is given up in two steps a double tap cannot
+   * give (confirm.js): the first tap turns this button into "Keep my place" (which takes the
+   * confirmation back) and shows "Give up my place" below it, for ARMED_MS; taps on either within
+   * GUARD_MS of the first are ignored. Which request is armed, and since when, is kept here, not
+   * in the buttons: a card drawn again meanwhile (the queue moved) comes back armed. */
   function withdrawButton(request, { confirm = false } = {}) {
-    const isArmed = () => armed.id === request.id && Date.now() < armed.until;
-    const button = h("button", { type: "button", class: "button danger" });
-    const label = () => {
-      button.textContent = t(isArmed() ? "status.withdraw_confirm" : "status.withdraw");
-      if (isArmed()) button.dataset.armed = "true";
-      else delete button.dataset.armed;
+    const button = h("button", { type: "button", class: "button danger" }, t("status.withdraw"));
+    if (!confirm) {
+      button.addEventListener("click", () => withdraw(request, button));
+      return button;
+    }
+    const isArmed = () => armed.id === request.id && performance.now() < armed.until;
+    const yes = h("button", { type: "button", class: "button danger confirm-yes" }, t("status.withdraw_confirm"));
+    const box = h("div", { class: "confirm" }, h("p", { class: "confirm-prompt" }, t("status.withdraw_prompt")), yes);
+    const draw = () => {
+      const on = isArmed();
+      if (button.disabled) return; // withdrawing: the button says so
+      button.textContent = t(on ? "status.keep_place" : "status.withdraw");
+      button.className = on ? "button subtle" : "button danger";
+      box.hidden = !on;
+      if (on) {
+        yes.dataset.armedAt = String(armed.at); // for the browser tests: when the guard ends
+        // taken back by itself in time: this card, or the one drawn in its place, says so then
+        setTimeout(() => button.isConnected && draw(), armed.until - performance.now() + 50);
+      } else delete yes.dataset.armedAt;
     };
-    label();
-    button.addEventListener("click", () => {
-      if (confirm && !isArmed()) {
-        armed = { id: request.id, until: Date.now() + ARMED_MS };
-        label();
-        setTimeout(() => button.isConnected && label(), ARMED_MS);
+    button.addEventListener("click", (event) => {
+      if (isArmed()) {
+        if (tooSoon(event, armed.at)) return; // the second tap of the first one's gesture
+        armed = NOT_ARMED; // "Keep my place"
+        draw();
         return;
       }
-      armed = { id: null, until: 0 };
+      armed = { id: request.id, at: event.timeStamp, until: performance.now() + ARMED_MS };
+      draw();
+      announce([t("status.withdraw_prompt")]);
+    });
+    yes.addEventListener("click", (event) => {
+      if (!isArmed() || tooSoon(event, armed.at)) return;
+      armed = NOT_ARMED;
+      box.hidden = true;
+      button.className = "button danger";
       withdraw(request, button);
     });
-    return button;
+    draw();
+    return [button, box];
   }
 
   function noteLine(request) {
@@ -176,7 +274,7 @@ export function createStatus(ctx) {
         const title = by && by.kind === "answer" ? "status.paused_for_answer" : "status.paused_for_question";
         return h(
           "article",
-          { class: "status-card status-paused", role: "status", dataset: { phase } },
+          { class: "status-card status-paused", dataset: { phase } },
           kind,
           h("p", { class: "status-title" }, t(title)),
           h("p", {}, t("status.paused_body")),
@@ -190,7 +288,7 @@ export function createStatus(ctx) {
         const time = timeOfDay(start, ctx.connection.event?.timezone, currentLanguage());
         return h(
           "article",
-          { class: "status-card status-queued", role: "status", dataset: { phase } },
+          { class: "status-card status-queued", dataset: { phase } },
           kind,
           h("p", { class: "status-title" }, t("status.carried_title")),
           h(
@@ -261,10 +359,16 @@ export function createStatus(ctx) {
     }
   }
 
-  /** Rebuild the cards on the next render (a new language, a new delegate). */
-  function reset() {
+  /** Rebuild the cards on the next render (a new language; `forget`: a new delegate, whose
+   * first render is not announced). */
+  function reset({ forget = false } = {}) {
     shownKey = null;
+    if (forget) {
+      heard = null;
+      armed = NOT_ARMED;
+      fill($("status-live"));
+    }
   }
 
-  return { render, reset };
+  return { render, reset, announce };
 }

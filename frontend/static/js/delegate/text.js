@@ -24,6 +24,7 @@ const TRANSLATED_ERRORS = new Set([
   "already_curated",
   "segment_is_break",
   "already_registered",
+  "too_many_connections",
 ]);
 
 /** Server text in its own bidi island: an English name stays readable on an Arabic page. */
