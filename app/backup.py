@@ -27,6 +27,7 @@ from typing import TextIO
 
 from sqlalchemy import make_url
 
+from .config import database_url_problem
 from .store import bulk
 from .transfer import Progress, Refused, sqlite_file, writable_path
 
@@ -71,6 +72,9 @@ def _libpq_url(database_url: str) -> str:
 
 
 def _postgres_refusal(database_url: str, what: str, line: str) -> Refused:
+    problem = database_url_problem(database_url)
+    if problem is not None:  # neither SQLite nor PostgreSQL: say which databases there are
+        return Refused(problem)
     return Refused(
         f"floorkeeper {what} copies SQLite databases; this one is PostgreSQL: use its own "
         f"tools, e.g.\n    {line}\n(give the password in PGPASSWORD or ~/.pgpass)"

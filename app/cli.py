@@ -19,17 +19,21 @@ gc.disable()
 
 import argparse
 import asyncio
+import errno
 import gc
 import logging
 import os
+import socket
 import sqlite3
 import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from uvicorn.config import LOGGING_CONFIG
 
@@ -42,6 +46,7 @@ from .api.ws import serve_socket, socket_target
 from .config import ConfigError, Limits, Settings
 from .logs import LOG_FORMATS, configure_logging, install_log_filters, redact_path
 from .main import StartupInfo, create_app
+from .store.db import database_problem
 
 log = logging.getLogger("floorkeeper")
 
@@ -238,6 +243,8 @@ def run_tool(args: argparse.Namespace) -> int:
             )
             print(f"exported {sent.describe()} to {args.file} ({sent.size:,} bytes)")
         elif args.command == "import":
+            transfer.read_header(Path(args.file))  # a file refused before anything is made
+            _make_database_directory(url)  # as restore does
             got = transfer.import_event(url, Path(args.file), out=out)
             print(
                 f"imported {got.describe()}; {got.segments} segments. A server already "
@@ -253,24 +260,27 @@ def run_tool(args: argparse.Namespace) -> int:
         print(f"floorkeeper {args.command}: {error}", file=sys.stderr)
         return 1
     except (OSError, sqlite3.Error, SQLAlchemyError) as error:  # a disk, a file, a server
-        print(f"floorkeeper {args.command} failed: {error}", file=sys.stderr)
+        said = database_problem(error, url) or str(error)
+        print(f"floorkeeper {args.command} failed: {said}", file=sys.stderr)
         return 1
     return 0
+
+
+def _make_database_directory(database_url: str) -> None:
+    """A SQLite database's directory, made if missing (``restore`` and ``import`` write a whole
+    database; ``serve`` refuses a missing directory, most often a mistyped path)."""
+    from .transfer import sqlite_file
+
+    path = sqlite_file(database_url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def banner(info: StartupInfo, base: str, secrets: bool = True) -> str:
     """What ``serve`` prints once it is up. ``secrets=False`` (a JSON log, which a collector
     keeps and ships): no organiser key and no link's key, only where to find them."""
     lines = ["", f"Floorkeeper is running at {base}", f"  API docs (OpenAPI):  {base}/docs"]
-    if info.organiser_key_file:
-        lines.append(keyfile.banner_line(info.organiser_key_file))
-    if info.organiser_key and secrets:
-        lines.append(f"  Organiser key (shown once, keep it safe): {info.organiser_key}")
-    elif info.organiser_key:
-        lines.append(
-            "  Organiser key (new): not written to a JSON log and not kept in a file: set "
-            f"FLOORKEEPER_ORGANISER_KEY (or {keyfile.ENVIRONMENT}) and restart"
-        )
+    lines += key_lines(info, secrets)
     if info.links and not secrets:
         lines.append(
             "  The links below carry no key in a JSON log: mint links with the organiser key"
@@ -289,6 +299,123 @@ def banner(info: StartupInfo, base: str, secrets: bool = True) -> str:
         shown = path if secrets else redact_path(path.partition("#")[0])  # no key, no join code
         lines.append(f"  {labels.get(role, role) + ':':<20} {base}{shown}")
     return "\n".join(lines) + "\n"
+
+
+def key_lines(info: StartupInfo, secrets: bool = True) -> list[str]:
+    """The banner's lines about an organiser key this start made (none for a key it found)."""
+    if info.organiser_key_file:
+        return [keyfile.banner_line(info.organiser_key_file)]
+    if info.organiser_key and secrets:
+        return [f"  Organiser key (shown once, keep it safe): {info.organiser_key}"]
+    if info.organiser_key:
+        return [
+            "  Organiser key (new): not written to a JSON log and not kept in a file: set "
+            f"FLOORKEEPER_ORGANISER_KEY (or {keyfile.ENVIRONMENT}) and restart"
+        ]
+    return []
+
+
+#: uvicorn's exit status for a start that failed (``uvicorn.server.STARTUP_FAILURE``)
+STARTUP_FAILURE = 3
+
+
+def bind(host: str, port: int) -> list[socket.socket]:
+    """The listening address bound before anything else is done (the database opened, an
+    organiser key made), as asyncio's ``create_server`` binds it: every address ``host``
+    resolves to, ``SO_REUSEADDR``, IPv6 sockets IPv6 only. Raises ``OSError`` with asyncio's
+    words ("error while attempting to bind on address ...: address already in use")."""
+    infos = socket.getaddrinfo(
+        host or None, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE
+    )
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(infos):
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(address)
+            except OSError as error:
+                if error.errno == errno.EADDRNOTAVAIL:  # that family is not enabled here
+                    sockets.pop().close()
+                    continue
+                said = str(error.strerror).lower()
+                raise OSError(
+                    error.errno, f"error while attempting to bind on address {address!r}: {said}"
+                ) from None
+        if not sockets:
+            raise OSError(errno.EADDRNOTAVAIL, f"no address to bind on for {host!r}")
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def explain_startup_failures(
+    app: Any, database_url: str, secrets: bool = True
+) -> Callable[[ASGIApp], ASGIApp]:
+    """Make ``app``'s start say what went wrong in one line instead of a traceback when the
+    database is the cause (a missing directory, a server down, a full disk: ``database_problem``),
+    and show an organiser key the start made before it failed (it is the database's key from
+    then on). Returns the wrapper that keeps Starlette's copy of the traceback out of uvicorn's
+    log for such a start."""
+    told: list[str] = []
+    inner: Callable[[Any], AbstractAsyncContextManager[Any]] = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(target: Any) -> AsyncIterator[Any]:
+        started = False
+        try:
+            async with inner(target) as state:
+                started = True
+                yield state
+        except Exception as error:
+            if started:
+                raise
+            _show_unseen_key(getattr(target.state, "startup", None), secrets)
+            problem = database_problem(error, database_url)
+            if problem is None:
+                raise
+            told.append(problem)
+            log.error("%s", problem)
+            raise
+
+    app.router.lifespan_context = lifespan
+
+    def quiet(asgi: ASGIApp) -> ASGIApp:
+        def wrapped(scope: Scope, receive: Receive, send: Send) -> Any:
+            if scope["type"] != "lifespan":
+                return asgi(scope, receive, send)
+
+            async def send_told(message: Message) -> None:
+                if message["type"] == "lifespan.startup.failed" and told:
+                    message = {**message, "message": ""}  # said already, in one line
+                await send(message)
+
+            return asgi(scope, receive, send_told)
+
+        return wrapped
+
+    return quiet
+
+
+def _show_unseen_key(info: object, secrets: bool) -> None:
+    """A start that failed after making the organiser key shows it all the same: only its hash
+    is stored, and the next start finds it and shows nothing."""
+    if not isinstance(info, StartupInfo):
+        return
+    lines = key_lines(info, secrets)
+    if not lines:
+        return
+    if secrets:
+        print("\nThis start failed, but it made the database's organiser key first:", flush=True)
+        print("\n".join(lines), flush=True)
+    else:
+        for line in lines:
+            log.warning("this start failed after making the organiser key: %s", line.strip())
 
 
 def connection_guard(limits: Limits, forwarded_allow_ips: str) -> tuple[Guard, str | None]:
@@ -336,9 +463,10 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()  # until the hearing is loaded: settle_garbage_collector
     app = create_app(settings, demo=args.demo)
     base = settings.public_url or f"http://{args.host}:{args.port}"
+    quiet = explain_startup_failures(app, settings.database_url, secrets=not as_json)
 
     config = uvicorn_config(
-        sockets_first(app),
+        quiet(sockets_first(app)),
         args.host,
         args.port,
         args.forwarded_allow_ips,
@@ -349,12 +477,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.getLogger("uvicorn.error").addFilter(ClientFaultsAreNotCrashes())  # after its setup
     install_log_filters()  # join codes and stored values out of the log (app/logs.py)
+    try:  # first: a start that cannot listen opens no database and makes no organiser key
+        listening = bind(args.host, args.port)
+    except OSError as error:
+        logging.getLogger("uvicorn.error").error("%s", error)  # in uvicorn's words, as before
+        return STARTUP_FAILURE
     server = uvicorn.Server(config)
 
     original_startup = server.startup
 
-    async def startup(sockets: object = None) -> None:
-        await original_startup(sockets=sockets)  # type: ignore[arg-type]
+    async def startup(sockets: list[socket.socket] | None = None) -> None:
+        await original_startup(sockets=sockets)
+        if server.should_exit:
+            return
+        for bound in listening:  # uvicorn says this only for the sockets it binds itself
+            shown, bound_port = bound.getsockname()[:2]
+            shown = f"[{shown}]" if bound.family == socket.AF_INET6 else shown
+            logging.getLogger("uvicorn.error").info(
+                "Uvicorn running on http://%s:%d (Press CTRL+C to quit)", shown, bound_port
+            )
         settle_garbage_collector()
         if as_json:  # one record per line of the banner, in the log's own format
             for line in banner(app.state.startup, base, secrets=False).splitlines():
@@ -364,7 +505,11 @@ def main(argv: list[str] | None = None) -> int:
             print(banner(app.state.startup, base), flush=True)
 
     server.startup = startup  # type: ignore[method-assign]
-    server.run()
+    try:
+        server.run(sockets=listening)
+    finally:
+        for bound in listening:
+            bound.close()
     return 0
 
 

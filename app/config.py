@@ -6,6 +6,11 @@ import os
 from dataclasses import dataclass, field, fields
 
 DEFAULT_DATABASE_URL = "sqlite:///floorkeeper.db"
+#: The databases Floorkeeper keeps its log in, as every message about a database URL names them.
+SUPPORTED_DATABASES = (
+    "SQLite (sqlite:///path/to/floorkeeper.db) or PostgreSQL "
+    "(postgresql+psycopg://user@host:5432/dbname)"
+)
 #: The shortest organiser key accepted from the environment (a generated one has 32 characters).
 MIN_ORGANISER_KEY_LENGTH = 16
 
@@ -92,6 +97,9 @@ class Settings:
     snapshot_every: int = 1_000
 
     def __post_init__(self) -> None:
+        problem = database_url_problem(self.database_url)
+        if problem is not None:
+            raise ConfigError(problem)
         key = self.organiser_key
         if key is not None and len(key) < MIN_ORGANISER_KEY_LENGTH:
             raise ConfigError(
@@ -122,6 +130,41 @@ class Settings:
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def database_url_problem(url: str) -> str | None:
+    """What is wrong with a database URL, in one line that names the databases Floorkeeper
+    runs on; None for a SQLite or PostgreSQL (psycopg) URL. Read without loading a dialect or
+    a driver (a start on SQLite imports nothing of PostgreSQL's)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:  # the value is not echoed: it might hold a password
+        return (
+            "the database URL (--database-url or FLOORKEEPER_DATABASE_URL) is not a URL: "
+            f"give {SUPPORTED_DATABASES}"
+        )
+    backend, _, driver = parsed.drivername.partition("+")
+    shown = parsed.render_as_string(hide_password=True)
+    drivers = {
+        "sqlite": ("SQLite", "pysqlite", "sqlite:///"),
+        "postgresql": ("PostgreSQL", "psycopg", "postgresql+psycopg://"),
+    }
+    if backend == "postgres":  # as some hosts write it; SQLAlchemy knows only postgresql
+        backend, driver = "postgresql", "postgres"
+    if backend in drivers:
+        name, ours, start = drivers[backend]
+        if driver in ("", ours):
+            return None
+        return (
+            f"{shown}: Floorkeeper opens {name} through {ours}, not {driver}: start the URL "
+            f"with {start}"
+        )
+    return (
+        f"{shown} is not a database Floorkeeper runs on: it keeps its data in {SUPPORTED_DATABASES}"
+    )
 
 
 def _flag(raw: str) -> bool:

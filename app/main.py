@@ -121,6 +121,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         docs_url=None,  # FastAPI's pages load a CDN; app/api/docs.py serves them offline
         redoc_url=None,
     )
+    # what the start made (the organiser key): shown by the CLI even if the start fails later
+    app.state.startup = info
     api_routes.install(app)  # /api/v1, one router per area (app/api/routes/)
     install_error_handlers(app)
 

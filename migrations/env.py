@@ -1,4 +1,7 @@
-"""Alembic environment: runs on the connection Floorkeeper hands over (see app.store.db)."""
+"""Alembic environment: runs on the connection Floorkeeper hands over (see app.store.db), or,
+run by Alembic's own command line, on one made the same way: one transaction (SQLite: foreign
+keys off while it runs, checked before it commits; PostgreSQL: under the migrations' advisory
+lock), so a failed migration leaves the database as it was."""
 
 from __future__ import annotations
 
@@ -12,16 +15,27 @@ target_metadata = SQLModel.metadata
 connection = context.config.attributes.get("connection")
 if connection is None:
     from app.config import Settings
-    from app.store.db import make_engine
+    from app.store.db import make_engine, migrating
 
     engine = make_engine(Settings.from_env().database_url)
-    with engine.begin() as connection:
-        context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-else:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    try:
+        with migrating(engine) as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=True,
+                transactional_ddl=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()
+else:  # in its transaction (app.store.db.migrating): on SQLite too, DDL is rolled back
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        transactional_ddl=True,
+    )
     with context.begin_transaction():
         context.run_migrations()

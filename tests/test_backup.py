@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ from app.store import bulk
 from app.store.tables import EventRow
 from app.transfer import Refused
 from bench.restart import build
-from tests.e2e.server import Api, ServerProcess
+from tests.e2e.server import Api, ServerProcess, free_port
 from tests.test_transfer import Clock, _a_day, _assert_same_day, _engine, _in_loop, _loaded
 
 
@@ -284,4 +284,75 @@ def test_the_database_url_comes_from_the_environment(
     assert "restore: 100%" in capsys.readouterr().err
     assert set(asyncio.run(_loaded(_url(tmp_path / "again.db"))).hearings) == set(
         asyncio.run(_loaded(url)).hearings
+    )
+
+
+# --- the tools say the same things the same way (outside probe F: L3) ---------------------------
+
+
+@pytest.mark.parametrize("tool", ["backup", "restore", "export", "import"])
+def test_every_tool_refuses_a_database_it_does_not_run_on_naming_the_ones_it_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tool: str
+) -> None:
+    """A MySQL URL is not taken for PostgreSQL (no pg_dump line) nor met with a traceback."""
+    url = "mysql://floor:secret@db.example/floorkeeper"
+    args = {
+        "backup": ["backup", str(tmp_path / "b.sqlite")],
+        "restore": ["restore", str(tmp_path / "b.sqlite")],
+        "export": ["export", "ev", str(tmp_path / "day.jsonl.gz")],
+        "import": ["import", str(tmp_path / "day.jsonl.gz")],
+    }[tool]
+    assert cli.main([*args, "--database-url", url]) == 2
+    said = capsys.readouterr().err
+    assert said == (
+        "floorkeeper: mysql://floor:***@db.example/floorkeeper is not a database Floorkeeper "
+        "runs on: it keeps its data in SQLite (sqlite:///path/to/floorkeeper.db) or PostgreSQL "
+        "(postgresql+psycopg://user@host:5432/dbname)\n"
+    )
+
+
+def test_backup_and_restore_called_directly_name_the_databases_too(tmp_path: Path) -> None:
+    calls: list[Callable[[], object]] = [
+        lambda: backup("mysql://floor@db.example/fk", tmp_path / "b.sqlite"),
+        lambda: restore(tmp_path / "b.sqlite", "mysql://floor@db.example/fk"),
+    ]
+    for refused in calls:
+        with pytest.raises(Refused, match=r"SQLite \(sqlite:///.*\) or PostgreSQL") as caught:
+            refused()
+        assert "pg_dump" not in str(caught.value) and "pg_restore" not in str(caught.value)
+
+
+def test_import_makes_the_database_directory_as_restore_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _url(tmp_path / "floor.db")
+    asyncio.run(_with_a_day(source))
+    day = tmp_path / "ev.jsonl.gz"
+    assert cli.main(["export", "ev", str(day), "--database-url", source, "--quiet"]) == 0
+    imported = tmp_path / "elsewhere" / "new" / "floor.db"
+    assert cli.main(["import", str(day), "--database-url", _url(imported), "--quiet"]) == 0
+    assert imported.is_file()
+    assert "ev" in asyncio.run(_loaded(_url(imported))).hearings
+    restored = tmp_path / "also" / "new" / "floor.db"
+    assert cli.main(["backup", str(tmp_path / "b.sqlite"), "--database-url", source]) == 0
+    assert cli.main(["restore", str(tmp_path / "b.sqlite"), "--database-url", _url(restored)]) == 0
+    assert restored.is_file()
+    # a file import refuses makes no directory
+    capsys.readouterr()
+    not_made = tmp_path / "never" / "floor.db"
+    assert cli.main(["import", str(tmp_path / "b.sqlite"), "--database-url", _url(not_made)]) == 1
+    assert "use `floorkeeper restore`" in capsys.readouterr().err
+    assert not not_made.parent.exists()
+
+
+def test_a_tool_says_what_is_wrong_with_the_database_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same words as ``serve``'s (app/store/db.py: database_problem)."""
+    port = free_port()
+    url = f"postgresql+psycopg://floor@127.0.0.1:{port}/floorkeeper"
+    assert cli.main(["export", "ev", str(tmp_path / "day.jsonl.gz"), "--database-url", url]) == 1
+    assert capsys.readouterr().err == (
+        f"floorkeeper export failed: cannot reach PostgreSQL at 127.0.0.1:{port} (connection "
+        "refused): start PostgreSQL, or check the host and port in --database-url\n"
     )
