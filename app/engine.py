@@ -20,6 +20,7 @@ its stored answer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import datetime
 import hashlib
@@ -177,6 +178,7 @@ class Engine:
         #: why the last write to the database failed (a full disk, PostgreSQL unreachable), or
         #: None since it last succeeded: ``/api/v1/health`` answers 503 meanwhile
         self.storage_error: str | None = None
+        self._storage_checked = 0.0
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -327,8 +329,8 @@ class Engine:
         self._tell_participant(hearing, row.id)
         corrected = []
         for segment_id, segment in list(hearing.state.segments.items()):
-            if not corrections.needs_correcting(segment, speaker):
-                continue
+            if segment.removed or not corrections.needs_correcting(segment, speaker):
+                continue  # a segment taken out takes no command, a correction neither
             command = c.CorrectSpeaker(participant_id=row.id)
             command_id = f"correct-{row.id}-{secrets.token_hex(6)}"
             await self.execute(row.event_id, segment_id, command, actor, command_id)
@@ -836,7 +838,8 @@ class Engine:
             actor=actor,
             new_id=self.make_id,
             speakers=hearing.speakers,
-            segments=hearing.latest.segments,
+            # a contribution is made in a segment of the programme (not one taken out of it)
+            segments={s.id: s for s in hearing.latest.segments.values() if not s.removed},
         )
 
     async def _answered(
@@ -1257,6 +1260,19 @@ class Engine:
             self.storage_error = None
         return written
 
+    async def recheck_storage(self) -> None:
+        """While the last write failed, try a small one (at most every ``RECHECK_STORAGE_S``):
+        the health check asks, so that a process taken out of a proxy's rotation for failing it
+        (and so sent no command to write) comes back once the database does."""
+        if self.storage_error is None:
+            return
+        now = time.monotonic()
+        if now - self._storage_checked < RECHECK_STORAGE_S:
+            return
+        self._storage_checked = now
+        with contextlib.suppress(StorageUnavailable):
+            await self._write(self.store.set_setting, STORAGE_PROBE, str(self.clock()))
+
     def _storage_failed(self, error: SQLAlchemyError) -> None:
         """A write failed: said once in the log (not once per command) and by the health check,
         until a write succeeds again."""
@@ -1275,6 +1291,10 @@ class Engine:
 _EVENT_DETAILS = frozenset(
     ("title", "venue", "room", "timezone", "date", "languages", "join_code", "live_published")
 )
+#: How often a process whose last write failed tries one of its own (seconds), and the setting
+#: it writes (the instant, in epoch ms: nothing reads it).
+RECHECK_STORAGE_S = 1.0
+STORAGE_PROBE = "storage_probe"
 #: How far behind the log's newest write the clock may read at start before it is said (ms).
 CLOCK_BEHIND_MS = 60_000
 

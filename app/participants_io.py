@@ -522,8 +522,13 @@ def person_key(name: str, organisation: str) -> tuple[str, str]:
 #: Apostrophes as keyboards and autocorrect write them ("O'Brien", "O\u2019Brien", "N'Diaye" or
 #: "NDiaye"): compared as nothing.
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02b9\u0060\u00b4\u2032]")
-#: Other punctuation between words ("M\u00fcller-L\u00fcdenscheid", "Dr. J. Smith"): a space.
-_BETWEEN_WORDS = re.compile(r"[^\w\s]|_")
+
+
+def _between_words(text: str) -> str:
+    """Punctuation and symbols between words ("M\u00fcller-L\u00fcdenscheid", "Dr. J. Smith")
+    as a space. Only those (Unicode's P and S categories): a vowel sign of an Indic script is a
+    mark, not punctuation, and tells two names apart (Sita is not Suta in Devanagari)."""
+    return "".join(" " if unicodedata.category(c)[0] in "PS" else c for c in text)
 
 
 def _as_compared(text: str) -> str:
@@ -533,8 +538,9 @@ def _as_compared(text: str) -> str:
     between words."""
     decomposed = unicodedata.normalize("NFKD", clean_text(text))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    words = _BETWEEN_WORDS.sub(" ", _APOSTROPHES.sub("", bare))
-    return " ".join(words.casefold().split())
+    words = " ".join(_between_words(_APOSTROPHES.sub("", bare)).casefold().split())
+    # a name of punctuation alone ("?") is compared as written, not as nothing
+    return words or " ".join(bare.casefold().split())
 
 
 def _find_header(sheet: Sheet) -> tuple[int, dict[int, Column], list[str]] | None:

@@ -268,6 +268,7 @@ class Projections:
         # them): their delegates' phones may follow another segment (the lunch break)
         carried: set[str] = set()
         programme_changed = False
+        removed = False  # a segment taken out: the screens that followed it move on
         previous = before
         for event, state in zip(events, states, strict=True):
             segment_id = event.segment_id
@@ -286,6 +287,7 @@ class Projections:
                 touched.setdefault(segment_id, set()).update(_participants_touched(event, old, new))
             if event.type in ("queue_carried", "queue_received"):
                 carried.add(segment_id)
+            removed = removed or event.type == "segment_removed"
         for segment_id, participants in touched.items():
             old = before.segments.get(segment_id)
             if old is None:
@@ -322,6 +324,10 @@ class Projections:
             live = hearing.state.live_segment_id
             if live is not None:
                 self.hub.follow_live(hearing.event.id, live)
+            elif removed:  # before the day: the room's screens show the next segment to come
+                followed = self.followed_segment(hearing)
+                if followed is not None:
+                    self.hub.follow_live(hearing.event.id, followed.id)
         self.instruments_soon(hearing)
         return sockets
 

@@ -288,7 +288,7 @@ def import_event(database_url: str, path: Path, *, out: TextIO | None = sys.stde
         loaded.counts,
         time.perf_counter() - started,
         path.stat().st_size,
-        segments=len(loaded.state.segments),
+        segments=len(loaded.state.programme()),
         contributions=len(loaded.outcome.contributions),
         header=header,
     )

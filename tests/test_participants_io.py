@@ -21,6 +21,7 @@ from app.participants_io import (
     Registered,
     SpreadsheetError,
     check,
+    person_key,
     read_sheet,
     write_xlsx,
 )
@@ -729,3 +730,15 @@ def test_a_word_document_is_said_to_be_no_spreadsheet() -> None:
         archive.writestr("word/document.xml", "<w:document/>")
     with pytest.raises(SpreadsheetError, match=r"^this is a Word document, not a spreadsheet"):
         read_sheet(buffer.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("\u0938\u0940\u0924\u093e", "\u0938\u0941\u0924\u093e"),  # Devanagari: Sita, Suta
+        ("\u0b9a\u0bc0\u0ba4\u0bbe", "\u0b9a\u0bc1\u0ba4\u0bbe"),  # Tamil
+        ("?", "-"),  # names of punctuation alone
+    ],
+)
+def test_names_told_apart_by_a_vowel_sign_are_two_people(one: str, other: str) -> None:
+    assert person_key(one, "") != person_key(other, "")

@@ -233,3 +233,12 @@ def test_a_segment_s_end_can_be_cleared(make_client: AppFactory) -> None:
     assert refused.json()["error"]["message"] == (
         "scheduled_start_at is both given and cleared: send one of the two"
     )
+
+
+def test_a_time_named_twice_in_clear_is_cleared_once(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    event_id, (segment,) = _event(world, "2026-05-18", "America/New_York", ("10:00", "10:30"))
+    body = {"command_id": uuid.uuid4().hex, "clear": ["scheduled_end_at"] * 3}
+    cleared = world.call("organiser", "PATCH", f"/segments/{segment}", json=body)
+    assert cleared.status_code == 200, cleared.text
+    assert _local(world, event_id) == [("2026-05-18T10:00:00-04:00", None)]

@@ -81,3 +81,62 @@ def test_a_segment_someone_waits_in_or_contributed_in_stays(make_client: AppFact
         "1 recommendation or pledge was made in segment 'Pledges'"
         in (refused.json()["error"]["message"])
     )
+
+
+def test_the_room_s_screens_move_on_from_a_segment_taken_out(make_client: AppFactory) -> None:
+    """Before the day (nothing live) a display follows the next segment to come; that one taken
+    out, it shows the one after it at once (it went on showing the removed one's title)."""
+    world = build_world(make_client())
+    world.command("moderator", {"type": "end_segment"})
+    later = _segment(world, "Afternoon discussion")
+    first = world.call(
+        "organiser",
+        "POST",
+        f"/events/{world.event['id']}/segments",
+        json={"title": "Mistake", "command_id": uuid.uuid4().hex, "position": 0},
+    ).json()["id"]
+    with world.client.websocket_connect(f"/ws/events/{world.event['id']}") as socket:
+        socket.send_json({"type": "hello", "token": world.tokens["display"]})
+        snapshot = socket.receive_json()
+        assert (snapshot["type"], snapshot["segment_id"]) == ("snapshot", first)
+        assert world.call("organiser", "DELETE", f"/segments/{first}").status_code == 204
+        while (frame := socket.receive_json())["type"] != "snapshot":
+            pass
+        assert frame["segment_id"] == later
+
+
+def test_someone_who_waited_in_a_segment_taken_out_can_still_be_corrected(
+    make_client: AppFactory,
+) -> None:
+    """Taken out of its queue, then the segment removed (as the refusal says to do): a later
+    correction of that person skips the removed segment (it answered 404 every time)."""
+    world = build_world(make_client())
+    extra = _segment(world, "Mistake")
+    ana = world.join("Ana Ruiz").json()["participant"]["id"]
+
+    def command(body: dict[str, Any]) -> Any:
+        sent = {"command_id": uuid.uuid4().hex, "command": body}
+        return world.call("moderator", "POST", f"/segments/{extra}/commands", json=sent)
+
+    added = command({"type": "add_speaker", "participant_id": ana})
+    assert added.status_code == 200, added.text
+    entry = world.call("moderator", "GET", f"/segments/{extra}/state").json()
+    assert (
+        command({"type": "remove_entry", "entry_id": entry["state"]["queue"][0]["id"]}).status_code
+        == 200
+    )
+    assert world.call("organiser", "DELETE", f"/segments/{extra}").status_code == 204
+    corrected = world.call("organiser", "PATCH", f"/participants/{ana}", json={"name": "Ana Ruíz"})
+    assert corrected.status_code == 200, corrected.text
+    assert extra not in corrected.json()["segments_corrected"]
+    # nor may a contribution be filed in it
+    body = {
+        "command_id": uuid.uuid4().hex,
+        "kind": "pledge",
+        "text": "Ten reception centres",
+        "language": "en",
+        "segment_id": extra,
+        "on_behalf_of": ana,
+    }
+    filed = world.call("organiser", "POST", f"/events/{world.event['id']}/contributions", json=body)
+    assert filed.status_code == 404, filed.text

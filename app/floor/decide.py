@@ -230,8 +230,9 @@ def _update_segment(
     segment whose position changes."""
     changes = cmd.model_dump(exclude={"type", "clear"}, exclude_none=True)
     position = changes.pop("position", None)
-    for name in cmd.clear:
-        if name in changes:
+    given = set(changes)
+    for name in dict.fromkeys(cmd.clear):  # each once, however often named
+        if name in given:
             raise FloorError(
                 f"{name} is both given and cleared: send one of the two",
                 code="invalid_command",

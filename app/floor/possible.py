@@ -464,6 +464,13 @@ def carry_queue(segment: SegmentState) -> Refusal:
 
 
 def carry_to(target: SegmentState) -> Refusal:
+    if target.removed:
+        return FloorError(
+            f"segment {target.details.title!r} was removed from the programme: carry the "
+            "speakers to one still to come",
+            code="not_found",
+            status=404,
+        )
     if target.status is SegmentStatus.ENDED:
         return FloorError(
             f"segment {target.details.title!r} has ended: carry the speakers to one still to come",

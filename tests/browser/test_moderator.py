@@ -1374,3 +1374,21 @@ def test_a_short_laptop_screen_shows_the_floor_and_call_next_without_scrolling(
     )
     assert timer > 2.5 * name, (timer, name)
     screenshot(page, f"console-short-{size[0]}x{size[1]}")
+
+
+def test_a_console_showing_a_segment_taken_out_moves_to_the_live_one(
+    console: Page, faces: dict[str, Any]
+) -> None:
+    """The desk removes the segment a console was looking at (added by mistake): the console
+    shows the live segment, saying why, instead of a segment no list has."""
+    event_id = faces["event"]["id"]
+    body = {"title": "Added by mistake", "command_id": uuid.uuid4().hex}
+    extra = faces["api"].ok("POST", f"/events/{event_id}/segments", json=body)["id"]
+    live = segment_id(faces, DISCUSSION_I)
+    console.goto(f"{faces['moderator'].split('#')[0]}?segment={extra}")
+    expect(console.locator("#connection-status")).to_have_text("Live")
+    expect(console.locator("#programme")).to_contain_text("Added by mistake")
+    faces["api"]("DELETE", f"/segments/{extra}").raise_for_status()
+    expect(console.locator("#notices")).to_contain_text("The segment shown was removed")
+    console.wait_for_url(re.compile(f"segment={live}"))
+    expect(console.locator("#programme")).not_to_contain_text("Added by mistake")

@@ -144,13 +144,13 @@ def test_the_desks_refusals_read_in_its_language(
     words = WORDS[language]
     form = page.locator("#segment-form")
     form.get_by_label(words["desk.field.title"], exact=True).fill("Backwards")
-    form.get_by_label(words["desk.segment.starts"]).fill("18:30")
-    form.get_by_label(words["desk.segment.ends"]).fill("18:00")
+    form.get_by_label(words["desk.segment.starts"], exact=True).fill("18:30")
+    form.get_by_label(words["desk.segment.ends"], exact=True).fill("18:00")
     form.get_by_role("button", name=words["desk.segment.add"], exact=True).click()
-    notices = page.locator("#notices")
-    expect(notices).to_contain_text(as_shown(language, refusal))
+    said = page.locator("#segment-status")  # under the form: "Not added: ..."
+    expect(said).to_contain_text(as_shown(language, refusal))
     if language != "en":
-        expect(notices).not_to_contain_text("would end before it starts")
+        expect(said).not_to_contain_text("would end before it starts")
     titles = [s["title"] for s in faces["api"].ok("GET", f"/events/{event['id']}/segments")]
     assert "Backwards" not in titles
     page.context.close()

@@ -376,3 +376,15 @@ def test_a_segment_that_ran_or_holds_someone_stays(setup: str, says: str) -> Non
 
 def test_only_an_organiser_takes_a_segment_out(scheduled: Floor) -> None:
     scheduled.refuse(c.RemoveSegment(), "forbidden", MODERATOR, error=Forbidden)
+
+
+def test_nobody_is_carried_into_a_segment_taken_out(scheduled: Floor) -> None:
+    """A console whose banner still offers the old target (the instruments refresh every 15 s):
+    the carry is refused, not made into a segment no list shows."""
+    floor = live_floor()
+    target = floor.create_segment("Mistake", position=5)
+    floor.add("Ana")
+    floor.send(c.EndSegment(), ORGANISER)
+    floor.send(c.RemoveSegment(), ORGANISER, target)
+    refused = floor.refuse(c.CarryQueue(to_segment_id=target), "not_found", ORGANISER)
+    assert "'Mistake' was removed from the programme" in refused.message

@@ -18,6 +18,7 @@ local time (``10:00``, ``2026-03-29T02:30``) are read there.
 from __future__ import annotations
 
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -225,10 +226,15 @@ def _as_sent(case: OpenApiCase) -> None:
     _cut(body)
     if case.operation.path == "/api/v1/contributions/{contribution_id}":
         _status_or_merge(body)
+    if case.operation.path.endswith("/access-links"):
+        _one_expiry(body)
+
     if isinstance(body.get("command"), dict):
         body = body["command"]
     _one_message(body)
     if not {"scheduled_start_at", "scheduled_end_at"} & body.keys():
+        if isinstance(body.get("clear"), list):
+            body["clear"] = [name for name in body["clear"] if body.get(name) is None]
         return
     engine = APP.state.services.engine
     path = case.path_parameters or {}
@@ -256,6 +262,17 @@ def _as_sent(case: OpenApiCase) -> None:
     start, end = sent
     if start is not None and end is not None and end < start:
         body["scheduled_start_at"], body["scheduled_end_at"] = end, start
+    if isinstance(body.get("clear"), list):  # a time both given and cleared is refused
+        body["clear"] = [name for name in body["clear"] if body.get(name) is None]
+
+
+def _one_expiry(value: dict[str, Any]) -> None:
+    """A link expires after ``expires_in_s`` or at ``expires_at``, not both; an instant from now
+    to 400 days ahead (``invalid_request`` otherwise, naming the field)."""
+    if value.get("expires_at") is None:
+        return
+    value.pop("expires_in_s", None)
+    value["expires_at"] = int(time.time() * 1000) + 86_400_000
 
 
 def _cut(value: Any) -> None:

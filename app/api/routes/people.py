@@ -156,7 +156,7 @@ async def import_participants(
     not_queued = await _queue_panellists(svc, hearing, actor, report, made)
     answer = _report_out(report, dry_run, made)
     if update_registered:
-        answer.updated = await _update_registered(svc, actor, report, registered)
+        answer.updated = await _update_registered(svc, actor, report)
     answer.imported = len(made)
     answer.queued = sum(1 for row in new if row.panel is not None) - len(not_queued)
     answer.not_queued = not_queued
@@ -216,16 +216,17 @@ async def _queue_panellists(
     return problems
 
 
-async def _update_registered(
-    svc: Services, actor: Actor, report: sheet.Report, registered: list[ParticipantRow]
-) -> int:
+async def _update_registered(svc: Services, actor: Actor, report: sheet.Report) -> int:
     """The file's other particulars given to the participants registered already, one
-    correction each (the room's screens show them, as the desk's *Correct*); how many."""
-    rows = {row.id: row for row in registered}
+    correction each (the room's screens show them, as the desk's *Correct*); how many. Each row
+    is read again first: a correction made at the desk while the file was checked stays, but for
+    the particulars the file changes."""
     updated = 0
     for checked in report.rows:
-        person = rows.get(checked.registered_id or "")
-        if person is None or not checked.differences:
+        if checked.registered_id is None or not checked.differences:
+            continue
+        person = await asyncio.to_thread(svc.engine.store.participant, checked.registered_id)
+        if person is None:  # removed meanwhile: nobody to update
             continue
         changes = {d.field: d.value for d in checked.differences}
         await svc.engine.correct_participant(person.model_copy(update=changes), actor)

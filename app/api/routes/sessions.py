@@ -24,6 +24,7 @@ async def health(svc: ServicesDep, response: Response) -> HealthOut:
     """Whether the server serves: 200 ``ok``; 503 ``storage_unavailable`` while its database
     cannot be written (every command is refused meanwhile), so that a health check (Docker's,
     the reverse proxy's, an operator's monitor) sees it."""
+    await svc.engine.recheck_storage()
     error = svc.engine.storage_error
     if error is not None:
         response.status_code = 503

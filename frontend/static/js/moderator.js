@@ -211,9 +211,20 @@ function run(eventId, firstSegmentId) {
     }
   }
 
+  /** The segment shown was taken out of the programme (the desk's Remove): show the live one,
+   * else the first of the programme, and say why. */
+  function leaveRemoved() {
+    const programme = conn.programme;
+    if (!programme || !programme.length || programme.some((s) => s.id === viewing)) return;
+    const next = conn.liveSegmentId || programme[0].id;
+    notices.show(t("console.notice.segment_removed"), "info");
+    viewSegment(next);
+  }
+
   conn.addEventListener("change", (event) => {
     if (event.detail === "snapshot" && lastLive === null) lastLive = conn.liveSegmentId;
     followLive();
+    leaveRemoved();
     render();
   });
 
