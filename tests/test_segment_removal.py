@@ -19,6 +19,19 @@ def _segment(world: World, title: str) -> str:
     return str(made.json()["id"])
 
 
+def _pledge(world: World, segment_id: str, author: str) -> Any:
+    """The floor files a pledge made in ``segment_id`` on ``author``'s behalf."""
+    body = {
+        "command_id": uuid.uuid4().hex,
+        "kind": "pledge",
+        "text": "Ten reception centres",
+        "language": "en",
+        "segment_id": segment_id,
+        "on_behalf_of": author,
+    }
+    return world.call("organiser", "POST", f"/events/{world.event['id']}/contributions", json=body)
+
+
 def _programme(world: World) -> dict[str, Any]:
     event = world.call("organiser", "GET", f"/events/{world.event['id']}").json()
     return {s["title"]: s["removal_refused"] for s in event["segments"]}
@@ -65,15 +78,7 @@ def test_a_segment_someone_waits_in_or_contributed_in_stays(make_client: AppFact
     assert _programme(world)["Panel"]["message"] == refused.json()["error"]["message"]
 
     pledged = _segment(world, "Pledges")
-    body = {
-        "command_id": uuid.uuid4().hex,
-        "kind": "pledge",
-        "text": "Ten reception centres",
-        "language": "en",
-        "segment_id": pledged,
-        "on_behalf_of": ana,
-    }
-    made = world.call("organiser", "POST", f"/events/{world.event['id']}/contributions", json=body)
+    made = _pledge(world, pledged, ana)
     assert made.status_code == 201, made.text
     refused = world.call("organiser", "DELETE", f"/segments/{pledged}")
     assert refused.status_code == 409
@@ -130,13 +135,5 @@ def test_someone_who_waited_in_a_segment_taken_out_can_still_be_corrected(
     assert corrected.status_code == 200, corrected.text
     assert extra not in corrected.json()["segments_corrected"]
     # nor may a contribution be filed in it
-    body = {
-        "command_id": uuid.uuid4().hex,
-        "kind": "pledge",
-        "text": "Ten reception centres",
-        "language": "en",
-        "segment_id": extra,
-        "on_behalf_of": ana,
-    }
-    filed = world.call("organiser", "POST", f"/events/{world.event['id']}/contributions", json=body)
+    filed = _pledge(world, extra, ana)
     assert filed.status_code == 404, filed.text
