@@ -90,7 +90,12 @@ def sqlite_file(database_url: str) -> Path | None:
 
 
 def writable_path(path: Path, force: bool) -> None:
-    """Refuse to write over a file unless forced, or into a directory that is not there."""
+    """Refuse to write over a file unless forced, over a directory at all, or into a directory
+    that is not there."""
+    if path.is_dir():
+        raise Refused(
+            f"{path} is a directory: name the file to write in it, e.g. {path / 'floorkeeper.bak'}"
+        )
     if path.exists() and not force:
         raise Refused(f"{path} already exists: choose another file, or --force to replace it")
     if not path.parent.is_dir():

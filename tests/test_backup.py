@@ -208,6 +208,9 @@ def test_restore_refuses_what_it_cannot_safely_restore(tmp_path: Path) -> None:
 
     with pytest.raises(Refused, match="already exists: choose another file, or --force"):
         backup(url, copy, out=None)
+    # a directory named as the file (outside probe: it said "already exists"), even forced
+    with pytest.raises(Refused, match=r"is a directory: name the file to write in it, e\.g\. "):
+        backup(url, tmp_path, out=None, force=True)
     with pytest.raises(Refused, match="already exists: restore refuses to replace a database"):
         restore(copy, url, out=None)
     with pytest.raises(Refused, match="there is no database at"):
