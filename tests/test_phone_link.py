@@ -6,6 +6,7 @@ signs her phone in as the registration whose place is in the queue."""
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -187,3 +188,72 @@ def test_someone_on_the_list_is_not_registered_again_from_another_phone(
     withdrawn = world.call("delegate", "DELETE", f"{path}/{request_id}")
     assert withdrawn.status_code in (200, 204), withdrawn.text
     assert world.join("Amina Diallo").status_code == 201
+
+
+# --- a registration sent again: its answer was lost ----------------------------------------------
+
+
+def test_a_join_sent_again_after_its_answer_was_lost_is_the_same_person(
+    make_client: AppFactory,
+) -> None:
+    """The phone's join reached the server, the answer never reached the phone (the room's Wi-Fi
+    dropped), and the delegate tapped Join again: the same registration id answers the first
+    registration with a new key, and the list holds them once."""
+    world = build_world(make_client())
+    registration = {"registration_id": uuid.uuid4().hex, "organisation": "Red de Migrantes"}
+    first = world.join("Maria Hernández", **registration)
+    assert first.status_code == 201, first.text
+    again = world.join("Maria Hernández", **registration)
+    assert again.status_code == 201, again.text
+    assert again.json()["participant"] == first.json()["participant"]
+    assert again.json()["token"] != first.json()["token"]
+    session = world.call("delegate", "GET", "/session", token=again.json()["token"])
+    assert session.json()["participant_id"] == first.json()["participant"]["id"]
+    listed = world.call("organiser", "GET", f"/events/{world.event['id']}/participants")
+    assert [p["name"] for p in listed.json()].count("Maria Hernández") == 1
+    # without the id (a script that does not send one), the same particulars are a second person
+    assert world.join("Maria Hernández", organisation="Red de Migrantes").status_code == 201
+
+
+def test_a_registration_id_sent_with_other_particulars_is_refused(
+    make_client: AppFactory,
+) -> None:
+    world = build_world(make_client())
+    registration_id = uuid.uuid4().hex
+    assert world.join("Kofi Mensah", registration_id=registration_id).status_code == 201
+    reused = world.join("Amina Diallo", registration_id=registration_id)
+    assert reused.status_code == 409, reused.text
+    error = reused.json()["error"]
+    assert error["code"] == "registration_id_reused"
+    assert "make a new registration_id for each person" in error["message"]
+    short = world.join("Kofi Mensah", registration_id="abc")
+    assert short.status_code == 422
+    assert "registration_id" in short.text
+
+
+def test_two_copies_of_one_join_at_once_make_one_registration(make_client: AppFactory) -> None:
+    """The phone sent the join again while the first was still being written (a proxy timed
+    out): both wait for one registration and answer it."""
+    world = build_world(make_client())
+    registration_id = uuid.uuid4().hex
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(lambda _: world.join("Leila Haddad", registration_id=registration_id), [1, 2])
+        )
+    assert [a.status_code for a in answers] == [201, 201], [a.text for a in answers]
+    assert answers[0].json()["participant"] == answers[1].json()["participant"]
+    listed = world.call("organiser", "GET", f"/events/{world.event['id']}/participants")
+    assert [p["name"] for p in listed.json()].count("Leila Haddad") == 1
+
+
+def test_a_registration_the_desk_removed_is_not_answered_again(make_client: AppFactory) -> None:
+    world = build_world(make_client())
+    registration_id = uuid.uuid4().hex
+    joined = world.join("Kofi Mensah", registration_id=registration_id).json()
+    gone = world.call("organiser", "DELETE", f"/participants/{joined['participant']['id']}")
+    assert gone.status_code in (200, 204), gone.text
+    again = world.join("Kofi Mensah", registration_id=registration_id)
+    assert again.status_code == 409, again.text
+    assert again.json()["error"]["code"] == "registration_id_reused"
+    assert "removed by the secretariat" in again.json()["error"]["message"]
+    assert world.join("Kofi Mensah", registration_id=uuid.uuid4().hex).status_code == 201

@@ -411,6 +411,17 @@ class ParticipantCreate(Body):
     )
     attendance: Literal["in_room", "remote"] = "in_room"
     gender: Gender | None = Field(default=None, description="Optional, self-declared.")
+    registration_id: (
+        Annotated[str, Field(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] | None
+    ) = Field(
+        default=None,
+        description=(
+            "An id the client makes for this registration (16 to 64 letters, digits, `-` or "
+            "`_`, random). Sent again with the same id and the same particulars (its answer was "
+            "lost), the registration made the first time is answered, with a new token, instead "
+            "of a second person; with other particulars, 409 `registration_id_reused`."
+        ),
+    )
 
 
 class ParticipantPatch(Body):

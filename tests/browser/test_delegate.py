@@ -938,6 +938,39 @@ def test_a_rate_limit_is_waited_out_once_then_the_phone_stops(
     assert len(sent) == 2
 
 
+def test_a_join_whose_answer_was_lost_is_not_a_second_registration(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """The join reaches the server but its answer never reaches the phone (the Wi-Fi drops):
+    the delegate taps Join again and is in, once on the secretariat's list."""
+    api: Api = faces["api"]
+    event_id = faces["event"]["id"]
+    bodies: list[dict[str, Any]] = []
+
+    def lose_the_first_answer(route: Route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        bodies.append(json.loads(route.request.post_data or "{}"))
+        if len(bodies) == 1:
+            route.fetch()  # the server registers them ...
+            route.abort("connectionreset")  # ... and the answer is lost on the way
+        else:
+            route.continue_()
+
+    phone.route(f"**/api/v1/events/{event_id}/participants", lose_the_first_answer)
+    phone.get_by_label("Your name").fill("Rosa Quispe Mamani")
+    phone.get_by_label("Stakeholder constituency").select_option("civil_society")
+    phone.get_by_role("button", name="Join", exact=True).click()
+    expect(phone.locator("#join-error")).to_be_visible()
+    phone.get_by_role("button", name="Join", exact=True).click()
+    expect(phone.locator("#identity")).to_contain_text("Rosa Quispe Mamani")
+    listed = api.ok("GET", f"/events/{event_id}/participants")
+    assert [p["name"] for p in listed].count("Rosa Quispe Mamani") == 1
+    assert len(bodies) == 2
+    assert bodies[0]["registration_id"] == bodies[1]["registration_id"]
+
+
 def test_a_lost_answer_is_sent_again_with_the_same_command_id(
     phone: Page, faces: dict[str, Any]
 ) -> None:

@@ -218,7 +218,7 @@ def test_each_command_text_is_limited_once_cleaned(
 
 def test_every_free_text_of_a_body_or_command_is_peoples_text() -> None:
     """A new text field without ``PeoplesText`` would be stored uncleaned or unlimited."""
-    not_text = {"type", "command_id", "request_id", "entry_id", "participant_id"}
+    not_text = {"type", "command_id", "request_id", "entry_id", "participant_id", "registration_id"}
     not_text |= {"to_segment_id", "signal_id", "scope"}  # ids the rules look up
     not_text |= {"join_code", "timezone", "date", "token"}  # codes and names the server checks
     bodies = [

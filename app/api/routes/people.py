@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
+import hashlib
 import io
 import secrets
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 import segno
@@ -307,8 +310,10 @@ async def join(
     svc: ServicesDep,
 ) -> Joined:
     """Register a participant. A delegate registers themselves with the event's join code and
-    gets their token; organisers and moderators may register anyone without a code."""
+    gets their token; organisers and moderators may register anyone without a code. With a
+    ``registration_id``, a registration sent again (its answer lost) answers the first one."""
     hearing = await svc.engine.locate(event_id)
+    staff = actor is not None and actor.runs_the_floor
     if actor is None or not actor.runs_the_floor:
         address = client_address(request)
         if body.join_code is None or not matches(hearing.event.join_code, body.join_code):
@@ -320,25 +325,99 @@ async def join(
                 status=403,
             )
         svc.throttle.joins.take(address, "people joining from this network address")
-        await _not_registered_already(svc, hearing, body.name, body.organisation)
     else:
         authorise(actor, "POST /api/v1/events/{event_id}/participants", event_id)
-    now = svc.engine.clock()
-    row = ParticipantRow(
-        id=secrets.token_hex(6),
-        event_id=event_id,
-        created_at=now,
-        gender=body.gender.value if body.gender else "",
-        **body.model_dump(exclude={"join_code", "gender"}, mode="json"),
-    )
-    await svc.engine.add_participant(row)
+    particulars = body.model_dump(exclude={"join_code", "gender", "registration_id"}, mode="json")
+    particulars["gender"] = body.gender.value if body.gender else ""
+    if body.registration_id is None:
+        row = await _register(svc, hearing, particulars, secrets.token_hex(6), staff)
+    else:
+        # one registration at a time per id in this process: a retry sent while the first is
+        # still being written waits for it and answers it, instead of writing a second row
+        pid = _registration_pid(event_id, body.registration_id)
+        async with _one_at_a_time(pid):
+            before = await _registered_before(svc, hearing, pid, particulars)
+            row = before or await _register(svc, hearing, particulars, pid, staff)
     # a key the staff are given is not a phone of theirs: the join rule still holds their name
-    staff = actor is not None and actor.runs_the_floor
     label = STAFF_REGISTERED if staff else row.name
     token, _ = await asyncio.to_thread(
-        svc.auth.mint, Role.DELEGATE, event_id, now, participant_id=row.id, label=label
+        svc.auth.mint,
+        Role.DELEGATE,
+        event_id,
+        svc.engine.clock(),
+        participant_id=row.id,
+        label=label,
     )
     return Joined(participant=participant_out(row), token=token)
+
+
+#: the registrations being written now in this process, by participant id: a lock and how many
+#: requests hold or wait for it
+_registering: dict[str, tuple[asyncio.Lock, int]] = {}
+
+
+@contextlib.asynccontextmanager
+async def _one_at_a_time(pid: str) -> AsyncIterator[None]:
+    lock, users = _registering.get(pid, (asyncio.Lock(), 0))
+    _registering[pid] = (lock, users + 1)
+    try:
+        async with lock:
+            yield
+    finally:
+        lock, users = _registering[pid]
+        if users == 1:
+            del _registering[pid]
+        else:
+            _registering[pid] = (lock, users - 1)
+
+
+def _registration_pid(event_id: str, registration_id: str) -> str:
+    """The participant id a registration id gives: the same each time it is sent (so a second
+    process, or a restart, finds the first registration by its primary key), and telling nothing
+    of the client's id (which is the client's proof that the registration is theirs)."""
+    digest = hashlib.sha256(f"{event_id}\n{registration_id}".encode()).hexdigest()
+    return digest[:12]
+
+
+async def _registered_before(
+    svc: Services, hearing: Hearing, pid: str, particulars: dict[str, Any]
+) -> ParticipantRow | None:
+    """The registration this id made before, if it did; refused if it was made with other
+    particulars (the id is reused for someone else) or the secretariat removed it since."""
+    if pid in hearing.removed:
+        raise FloorError(
+            "the registration sent with this registration_id was removed by the secretariat: "
+            "register again with a new registration_id",
+            code="registration_id_reused",
+            status=409,
+        )
+    row = await asyncio.to_thread(svc.engine.store.participant, pid)
+    if row is None:
+        return None
+    if row.event_id != hearing.event.id or any(
+        getattr(row, name) != value for name, value in particulars.items()
+    ):
+        raise FloorError(
+            "this registration_id was sent before with other particulars: make a new "
+            "registration_id for each person (and after changing what the form says)",
+            code="registration_id_reused",
+            status=409,
+        )
+    return row
+
+
+async def _register(
+    svc: Services, hearing: Hearing, particulars: dict[str, Any], pid: str, staff: bool
+) -> ParticipantRow:
+    if not staff:
+        await _not_registered_already(
+            svc, hearing, particulars["name"], particulars["organisation"]
+        )
+    row = ParticipantRow(
+        id=pid, event_id=hearing.event.id, created_at=svc.engine.clock(), **particulars
+    )
+    await svc.engine.add_participant(row)
+    return row
 
 
 #: ``participants_io.person_key`` remembered: the check below compares a join with every

@@ -1,9 +1,11 @@
 // The join form: who the delegate is (name, organisation, constituency, the language they will
 // speak — one of the six or another —, in the room or online, and, if they wish, their gender),
 // checked here for what is required, then registered with the event's join code and exchanged for
-// the HttpOnly cookie that keeps this phone signed in.
+// the HttpOnly cookie that keeps this phone signed in. The registration carries an id made here
+// (`registration_id`), kept until the form changes: sent again after an answer that never came
+// (a lost connection), the server answers the first registration instead of making a second.
 
-import { api } from "../client.js";
+import { api, newId } from "../client.js";
 import { fill, h, setText } from "../dom.js";
 import { CONSTITUENCIES, LANGUAGES, constituencyLabel, currentLanguage, floorLanguageName, t } from "../i18n.js";
 import { remember } from "./remember.js";
@@ -25,6 +27,7 @@ function fieldError(input, errorNode, message) {
 export function createJoin(ctx) {
   const form = $("join-form");
   const spoken = $("join-language");
+  let registrationId = newId(); // a new one as soon as what the form says changes
 
   function buildConstituencies() {
     const select = $("join-constituency");
@@ -66,11 +69,14 @@ export function createJoin(ctx) {
         attendance: form.elements.attendance.value,
         // self-declared and optional: "prefer not to say" sends nothing
         ...($("join-gender").value ? { gender: $("join-gender").value } : {}),
+        registration_id: registrationId,
       });
       await api("POST", "/session", { token: joined.token }); // the HttpOnly cookie keeps them here
       remember(joined.participant, ctx.code);
       ctx.enterFloor(joined.participant, ctx.info.event_id);
     } catch (error) {
+      // the registration this id made is gone (removed at the desk): the next tap is a new one
+      if (error.code === "registration_id_reused") registrationId = newId();
       showError($("join-error"), error);
     } finally {
       button.disabled = false;
@@ -93,6 +99,8 @@ export function createJoin(ctx) {
   spoken.addEventListener("change", () => (spoken.dataset.touched = "1"));
   buildConstituencies();
   form.addEventListener("submit", submit);
+  form.addEventListener("input", () => (registrationId = newId()));
+  form.addEventListener("change", () => (registrationId = newId()));
 
   return {
     /** The page's language changed: the constituencies follow, and so does an untouched choice. */
@@ -104,6 +112,7 @@ export function createJoin(ctx) {
     /** Empty the form for the next delegate on this phone. */
     reset() {
       form.reset();
+      registrationId = newId();
       spoken.value = currentLanguage();
       delete spoken.dataset.touched;
     },
