@@ -8,7 +8,8 @@ delimiter is the comma, or the semicolon or tab that Excel writes in some locale
 top lines hold most of). XLSX is read by openpyxl in read-only mode, which parses through
 defusedxml (no entity expansion), after the workbook's declared unpacked size is checked; a
 formula cell is read as the value the spreadsheet saved with it (``data_only``), as the
-secretariat sees it on screen. Rows are numbered as the spreadsheet shows them: the header is
+secretariat sees it on screen (a formula saved without a value, as programs write them, is
+refused naming its cells). Rows are numbered as the spreadsheet shows them: the header is
 row 1 (or the first of the top rows that names the columns), blank rows count.
 
 Checking. Headers are matched without regard to case, spaces or punctuation, with a few aliases
@@ -382,7 +383,53 @@ def _read_xlsx(data: bytes) -> Sheet:
         read = rows(sheet, None)
     finally:
         workbook.close()  # read-only mode keeps the archive open until closed
+    if _holds_formulas(data, names):
+        _formulas_have_values(data, str(sheet.title), read)
     return Sheet("xlsx", str(sheet.title), read, () if chosen else others)
+
+
+def _holds_formulas(data: bytes, names: list[str]) -> bool:
+    """Whether a worksheet of the workbook holds a formula (``<f>`` in its XML): only then is it
+    read a second time, for its formulas."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(
+            re.search(rb"<(?:\w+:)?f[\s>/]", archive.read(name))
+            for name in names
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
+
+
+def _formulas_have_values(data: bytes, title: str, read: list[tuple[int, list[str]]]) -> None:
+    """A formula saved without the value it computes (a file a script wrote; Excel and
+    LibreOffice save both) reads as an empty cell: refused, naming the cells, rather than
+    importing an organisation or a constituency left out without a word."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        worksheet = workbook[title]
+        worksheet.reset_dimensions()  # as in _read_xlsx
+        formulas = worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        unvalued = [
+            f"{get_column_letter(column)}{number}"
+            for (number, cells), row in zip(read, formulas, strict=False)
+            for column, (text, formula) in enumerate(zip(cells, row, strict=False), start=1)
+            if not text and isinstance(formula, str) and formula.startswith("=")
+        ]
+    except Exception as error:  # an untrusted file, as in _read_xlsx
+        raise SpreadsheetError(
+            f"the worksheet '{title}' cannot be read: {_reason(error)}"
+        ) from None
+    finally:
+        workbook.close()
+    if unvalued:
+        more = f" and {len(unvalued) - 5:,} more" if len(unvalued) > 5 else ""
+        raise SpreadsheetError(
+            f"cells {', '.join(unvalued[:5])}{more} of the worksheet '{title}' hold formulas "
+            "saved without their values (a file written by a program, not by Excel): open it in "
+            "Excel or LibreOffice and save it again, or replace the formulas by their values"
+        )
 
 
 def _reason(error: BaseException) -> str:

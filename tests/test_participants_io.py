@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -709,6 +710,46 @@ def test_a_workbook_saved_on_its_instructions_sheet_is_read_on_the_list_s() -> N
     )
     assert "sheets ('Budget'))" in problem.message
     assert (problem.params["sheet"], problem.params["others"]) == ("Instructions", 1)
+
+
+def _with_saved_value(data: bytes, cell: str, value: str) -> bytes:
+    """The workbook as Excel saves it: the formula in ``cell`` with the value it computed."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(
+                    rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?'.encode(),
+                    rf'<c r="{cell}" t="str"><f>\2</f><v>{value}</v>'.encode(),
+                    content,
+                )
+                assert f"<v>{value}</v>".encode() in content
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+def test_a_formula_saved_without_its_value_is_refused_naming_its_cells() -> None:
+    """A script wrote the list with the organisation as a formula (openpyxl, as most programs,
+    saves no value with it): read as empty, the import would drop every organisation without a
+    word. Excel's own file, the value saved with the formula, is read as Excel shows it."""
+    rows: list[list[Any]] = [["Name", "Code", "Organisation", "Constituency"]]
+    rows += [[f"Delegate {n}", "ITUC", f"=B{n + 1}", "Trade unions"] for n in range(1, 8)]
+    data = _xlsx(rows)
+    with pytest.raises(SpreadsheetError) as refused:
+        read_sheet(data)
+    assert str(refused.value) == (
+        "cells C2, C3, C4, C5, C6 and 2 more of the worksheet 'Speakers' hold formulas saved "
+        "without their values (a file written by a program, not by Excel): open it in Excel or "
+        "LibreOffice and save it again, or replace the formulas by their values"
+    )
+    saved = data
+    for n in range(2, 9):
+        saved = _with_saved_value(saved, f"C{n}", "ITUC")
+    report = _checked(saved)
+    assert {row.participant.organisation for row in report.rows if row.participant} == {"ITUC"}
+    assert len(report.rows) == 7
 
 
 @pytest.mark.parametrize(
