@@ -48,6 +48,7 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /api/v1/session": ANY_ROLE,
     "DELETE /api/v1/session": EVERYONE,  # signing out needs no valid session
     "GET /api/v1/join/{join_code}": EVERYONE,  # the join code is the secret
+    "GET /api/v1/gcm-objectives": EVERYONE,  # the Global Compact's titles: public text
     # events
     "GET /api/v1/events": READERS,  # each credential sees its own event only
     "POST /api/v1/events": ORGANISER_ONLY,
@@ -90,6 +91,7 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "PATCH /api/v1/contributions/{contribution_id}": frozenset(
         {ORGANISER, MODERATOR, RAPPORTEUR, DELEGATE}
     ),
+    "GET /api/v1/contributions/{contribution_id}/merge-targets": READS_ALL,  # the picker's
     "POST /api/v1/events/{event_id}/outcome/shown": READS_ALL,
     "GET /api/v1/events/{event_id}/outcome": READS_ALL,
     "GET /api/v1/events/{event_id}/speeches": READS_ALL,  # the day's record

@@ -94,6 +94,9 @@ class Contribution:
     version: int  # events that changed this contribution: 1 when submitted
     #: the status it had before it was merged (unmerging gives it back); None unless MERGED
     before_merge: ContributionStatus | None = None
+    #: a curator reworded or tagged it: its author may not reword it any more (the rapporteur's
+    #: wording would be lost without a word)
+    curated: bool = False
 
 
 @dataclass(frozen=True)
@@ -282,6 +285,8 @@ class ContributionEdited(_Event):
     contribution_id: str
     text: str
     at: int
+    #: reworded by a curator (not its author): the author may not reword it after
+    by_curator: bool = False
 
 
 class ContributionsMerged(_Event):
@@ -512,7 +517,11 @@ def _edit(state: OutcomeState, cmd: EditContribution, ctx: Context) -> list[Outc
         raise refusal
     return [
         ContributionEdited(
-            stream=stream_id(state.event_id), contribution_id=item.id, text=cmd.text, at=ctx.now
+            stream=stream_id(state.event_id),
+            contribution_id=item.id,
+            text=cmd.text,
+            at=ctx.now,
+            by_curator=ctx.actor.role is not Role.DELEGATE,
         )
     ]
 
@@ -529,6 +538,12 @@ def _may_edit(item: Contribution, actor: Actor) -> None:
             "rapporteur or the moderator to change its wording",
             code="already_curated",
         )
+    if item.curated:
+        raise FloorError(
+            f"the rapporteur has already reworded or tagged contribution {item.id!r}: ask the "
+            "rapporteur or the moderator to change its wording",
+            code="already_curated",
+        )
 
 
 @_handles(MergeContributions)
@@ -539,19 +554,9 @@ def _merge(state: OutcomeState, cmd: MergeContributions, ctx: Context) -> list[O
         if item.merged_into == target.id:
             return []
         _not_merged(item, "merge")
-    if target.id == item.id:
-        raise FloorError(
-            f"contribution {item.id!r} cannot be merged into itself: choose another one",
-            code="invalid_merge",
-            status=422,
-        )
-    if target.status is ContributionStatus.MERGED:
-        raise FloorError(
-            f"contribution {target.id!r} is itself merged into {target.merged_into!r}: merge into "
-            "that one instead",
-            code="invalid_merge",
-            status=422,
-        )
+    refusal = merge_refusal(item, target)
+    if refusal is not None:
+        raise refusal
     repointed = tuple(
         other.id
         for other in state.ordered()
@@ -566,6 +571,59 @@ def _merge(state: OutcomeState, cmd: MergeContributions, ctx: Context) -> list[O
             at=ctx.now,
         )
     ]
+
+
+def merge_refusal(item: Contribution, target: Contribution) -> FloorError | None:
+    """Why ``item`` may not be merged into ``target`` (None: it may). The one kept must be a
+    contribution the outcome can hold: not merged itself, not set aside, of the same kind (a
+    pledge is a commitment of its own, not a recommendation's duplicate), and at least as far
+    along (an accepted one merged into one not yet accepted would leave the outcome)."""
+    if target.id == item.id:
+        return FloorError(
+            f"contribution {item.id!r} cannot be merged into itself: choose another one",
+            code="invalid_merge",
+            status=422,
+        )
+    if target.status is ContributionStatus.MERGED:
+        return FloorError(
+            f"contribution {target.id!r} is itself merged into {target.merged_into!r}: merge into "
+            "that one instead",
+            code="invalid_merge",
+            status=422,
+        )
+    if target.status is ContributionStatus.SET_ASIDE:
+        return FloorError(
+            f"contribution {target.id!r} is set aside: the one kept would not be in the outcome; "
+            "accept it first, or merge into another",
+            code="invalid_merge",
+            status=422,
+        )
+    if target.kind is not item.kind:
+        return FloorError(
+            f"contribution {item.id!r} is a {item.kind.value} and {target.id!r} a "
+            f"{target.kind.value}: only two of the same kind are merged (tag them with the same "
+            "theme instead)",
+            code="invalid_merge",
+            status=422,
+        )
+    if (
+        item.status is ContributionStatus.ACCEPTED
+        and target.status is not ContributionStatus.ACCEPTED
+    ):
+        return FloorError(
+            f"contribution {item.id!r} is accepted and {target.id!r} is not yet: it would leave "
+            "the outcome; accept the one to keep first",
+            code="invalid_merge",
+            status=422,
+        )
+    return None
+
+
+def merge_targets(state: OutcomeState, contribution_id: str) -> list[Contribution]:
+    """The contributions ``contribution_id`` may be merged into now, earliest first (the
+    rapporteur's page offers these)."""
+    item = _find(state, contribution_id)
+    return [other for other in state.ordered() if merge_refusal(item, other) is None]
 
 
 @_handles(UnmergeContribution)
@@ -714,8 +772,14 @@ def apply(state: OutcomeState, event: OutcomeEvent) -> OutcomeState:
             changes = {"status": ContributionStatus.SET_ASIDE, "note": event.note}
         elif isinstance(event, ContributionEdited):
             changes = {"text": event.text}
+            if event.by_curator:
+                changes["curated"] = True
         elif isinstance(event, ContributionTagged):
-            changes = {"themes": tuple(event.themes), "objectives": tuple(event.objectives)}
+            changes = {
+                "themes": tuple(event.themes),
+                "objectives": tuple(event.objectives),
+                "curated": True,
+            }
         elif isinstance(event, ContributionUnmerged):
             changes = {"status": event.status, "merged_into": None, "before_merge": None}
         else:

@@ -53,6 +53,7 @@ from app.floor.contributions import (
     event_from_json,
     event_to_json,
     event_types,
+    merge_targets,
     stream_id,
     view,
 )
@@ -416,6 +417,49 @@ def test_a_delegate_may_not_reword_a_curated_one(
     assert "rapporteur" in error.message
 
 
+@pytest.mark.parametrize(
+    "curate",
+    [
+        lambda o, i: o.send(EditContribution(contribution_id=i, text="Reworded"), RAPPORTEUR),
+        lambda o, i: o.send(TagContribution(contribution_id=i, themes=["I"], objectives=[5])),
+    ],
+    ids=["reworded", "tagged"],
+)
+def test_a_delegate_may_not_reword_one_the_rapporteur_reworded_or_tagged(
+    outcome: Outcome, curate: Callable[[Outcome, str], object]
+) -> None:
+    """Still submitted, but the rapporteur worked on it: the author's rewording (through the API,
+    with no version) would replace the rapporteur's without a word."""
+    contribution_id = outcome.submit("p1")
+    outcome.send(EditContribution(contribution_id=contribution_id, text="Mine"), delegate("p1"))
+    assert not outcome[contribution_id].curated  # the author's own rewording is no curation
+    curate(outcome, contribution_id)
+    error = outcome.refuse(
+        EditContribution(contribution_id=contribution_id, text="changed"),
+        "already_curated",
+        delegate("p1"),
+        status=409,
+    )
+    assert "the rapporteur has already reworded or tagged" in error.message
+
+
+def test_the_merge_picker_offers_what_may_be_merged_into(outcome: Outcome) -> None:
+    accepted = outcome.accepted("p1")
+    other_accepted = outcome.accepted("p2")
+    submitted = outcome.submit("p3")
+    pledge = outcome.submit("p4", kind=P)
+    aside = _set_aside(outcome, "off topic")
+    duplicate, kept = outcome.merged()
+
+    def ids(of: str) -> list[str]:
+        return [c.id for c in merge_targets(outcome.state, of)]
+
+    assert ids(accepted) == [other_accepted]  # not one that is only submitted: it would leave
+    assert ids(submitted) == [accepted, other_accepted, kept]
+    assert ids(pledge) == []
+    assert aside not in ids(submitted) and duplicate not in ids(submitted)
+
+
 def test_merge_points_to_a_kept_one_and_repoints_the_ones_merged_before(outcome: Outcome) -> None:
     a, b, c = outcome.submit("p1"), outcome.submit("p2"), outcome.submit("p3")
     outcome.send(MergeContributions(contribution_id=a, into_id=b), RAPPORTEUR)
@@ -568,7 +612,7 @@ def test_show_steps_through_accepted_ones_and_clears(outcome: Outcome) -> None:
     "change",
     [
         lambda o, i: SetAsideContribution(contribution_id=i),
-        lambda o, i: MergeContributions(contribution_id=i, into_id=o.submit("p3")),
+        lambda o, i: MergeContributions(contribution_id=i, into_id=o.accepted("p3")),
     ],
     ids=["set_aside", "merged"],
 )
@@ -690,6 +734,24 @@ REFUSALS: list[tuple[str, Setup, str, int]] = [
     (
         "merge back into the one merged into it (a cycle)",
         lambda o: MergeContributions(contribution_id=(m := o.merged())[1], into_id=m[0]),
+        "invalid_merge",
+        422,
+    ),
+    (
+        "merge into a set-aside one (it would leave the outcome)",
+        lambda o: MergeContributions(contribution_id=o.accepted(), into_id=_set_aside(o, "off")),
+        "invalid_merge",
+        422,
+    ),
+    (
+        "merge a pledge into a recommendation",
+        lambda o: MergeContributions(contribution_id=o.submit(kind=P), into_id=o.submit("p2")),
+        "invalid_merge",
+        422,
+    ),
+    (
+        "merge an accepted one into one not yet accepted",
+        lambda o: MergeContributions(contribution_id=o.accepted(), into_id=o.submit("p2")),
         "invalid_merge",
         422,
     ),

@@ -279,6 +279,10 @@ CALLS.update(
         "GET /api/v1/events/{event_id}/outcome": lambda w, r: Call(
             f"/events/{w.event['id']}/outcome"
         ),
+        "GET /api/v1/contributions/{contribution_id}/merge-targets": lambda w, r: Call(
+            f"/contributions/{_contribution(w)}/merge-targets"
+        ),
+        "GET /api/v1/gcm-objectives": lambda w, r: Call("/gcm-objectives"),
         "GET /api/v1/events/{event_id}/speeches": lambda w, r: Call(
             f"/events/{w.event['id']}/speeches"
         ),

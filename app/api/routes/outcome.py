@@ -9,10 +9,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from ... import reports
+from ... import gcm, reports
 from ...exports import (
     XLSX_MEDIA_TYPE,
     attachment,
@@ -229,6 +229,26 @@ async def curate_contribution(
     return _contribution(found)
 
 
+class MergeTargets(BaseModel):
+    """What a contribution may be merged into now (``contributions.merge_targets``)."""
+
+    contribution_id: str
+    targets: list[str] = Field(
+        description="ids of the contributions it may be merged into, the earliest first: of the "
+        "same kind, not merged, not set aside, and accepted if it is"
+    )
+
+
+@router.get("/contributions/{contribution_id}/merge-targets", tags=["outcome"])
+async def merge_targets(contribution_id: str, actor: ActorDep, svc: ServicesDep) -> MergeTargets:
+    """The contributions this one may be merged into now: the rapporteur's page offers these
+    (a merge into any other is refused, saying why)."""
+    hearing = _hearing_of(svc, contribution_id)
+    authorise(actor, "GET /api/v1/contributions/{contribution_id}/merge-targets", hearing.event.id)
+    targets = o.merge_targets(hearing.latest_outcome, contribution_id)
+    return MergeTargets(contribution_id=contribution_id, targets=[c.id for c in targets])
+
+
 @router.post("/events/{event_id}/outcome/shown", tags=["outcome"])
 async def show_contribution(
     event_id: str, body: ShownCreate, actor: ActorDep, svc: ServicesDep
@@ -280,3 +300,20 @@ async def outcome_summary(
         return HTMLResponse(render_html(summary), headers={"Content-Security-Policy": OUTCOME_CSP})
     document = await asyncio.to_thread(render_docx, summary)  # ~0.5 s for 600 items
     return attachment(document, DOCX_MEDIA_TYPE, f"outcome-{event_id}.docx")
+
+
+class GcmObjectives(BaseModel):
+    """The Global Compact's 23 objectives, by language (``app/gcm.py``)."""
+
+    titles: dict[str, dict[int, str]] = Field(
+        description="language (`en fr es ru zh ar`) -> objective number (1-23) -> title"
+    )
+
+
+@router.get("/gcm-objectives", tags=["outcome"])
+async def gcm_objectives(response: Response) -> GcmObjectives:
+    """The titles of the Global Compact's objectives in the six languages, as the documents
+    print them: the faces (the rapporteur's page, the room display) show them from here. No key:
+    the resolution's text is public."""
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return GcmObjectives(titles={lang: dict(titles) for lang, titles in gcm.TITLES.items()})
