@@ -1,4 +1,5 @@
-"""Cleaning people's text: one normal form, no control or direction-override characters.
+"""Cleaning people's text: one normal form, no control or direction-override characters (prose
+keeps the direction marks and joiners its languages need).
 
 Text is cleaned first and its length checked after, once: NFC can make a text longer (U+1D160
 becomes three code points), so a limit checked on what was sent lets the cleaned text overflow
@@ -19,6 +20,13 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 # Bidirectional embeddings, overrides and isolates: they can make a name display as something else.
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+# What prose keeps of those (a recommendation, a segment's aim; not a name, which is compared and
+# must not differ by what no one sees): the left-to-right, right-to-left and Arabic letter marks,
+# which set the direction of an Arabic sentence that begins with a number or a Latin name
+# ("2024: UNHCR ..."); the zero-width joiner and non-joiner (emoji sequences such as a family or
+# a flag, Persian and Indic spelling); and the tag characters of the subdivision flags.
+_PROSE_MARKS = {"\u200e", "\u200f", "\u061c", "\u200c", "\u200d"}
+_TAGS = range(0xE0020, 0xE0080)
 
 
 def clean_text(value: str) -> str:
@@ -28,7 +36,7 @@ def clean_text(value: str) -> str:
 
 def clean_paragraphs(value: str) -> str:
     """Like ``clean_text`` for longer text (a segment's aim): keeps its line breaks."""
-    lines = (" ".join(line.split()) for line in _kept(value, keep_newlines=True).split("\n"))
+    lines = (" ".join(line.split()) for line in _kept(value, prose=True).split("\n"))
     return "\n".join(lines).strip()
 
 
@@ -54,7 +62,7 @@ def limited_text(
             "String should have at most {max_length} characters once cleaned (Unicode NFC)",
             {"max_length": max_length},
         )
-    if required and not cleaned:
+    if required and not cleaned.strip("".join(_PROSE_MARKS)):
         raise PydanticCustomError(
             "string_too_short",
             "must not be empty (or only invisible characters)",
@@ -95,13 +103,15 @@ class PeoplesText:
         return json_schema
 
 
-def _kept(value: str, keep_newlines: bool = False) -> str:
+def _kept(value: str, prose: bool = False) -> str:
+    """``prose``: a text of paragraphs, which keeps its line breaks and ``_PROSE_MARKS``."""
     kept = []
     for char in unicodedata.normalize("NFC", value):
+        if prose and (char in _PROSE_MARKS or ord(char) in _TAGS or char == "\n"):
+            kept.append(char)
+            continue
         if char in _BIDI_CONTROLS or char in _INVISIBLE:
             continue
-        if keep_newlines and char == "\n":
-            kept.append(char)
         elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
             kept.append(" " if char in "\t\n\r" else "")
         else:

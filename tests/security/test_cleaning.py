@@ -277,6 +277,10 @@ TRICKY = [
     "\u11a8",
     "\u200b",
     "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+    "\U000e0067",
     "\ufeff",
     "\u00ad",
     "\u202e",
@@ -294,6 +298,7 @@ TRICKY = [
 ]
 TEXTS = st.text(st.one_of(st.characters(), st.sampled_from(TRICKY)), max_size=60)
 _HIDDEN = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e", "\u2066"}
+_PROSE_MARKS = {"\u200e", "\u200f", "\u061c", "\u200c", "\u200d"}
 
 
 @functools.cache
@@ -316,18 +321,42 @@ def test_cleaning_is_idempotent_and_what_is_kept_is_within_the_limit(
 ) -> None:
     cleaned = (clean_paragraphs if paragraphs else clean_text)(value)
     assert (clean_paragraphs if paragraphs else clean_text)(cleaned) == cleaned
-    assert unicodedata.is_normalized("NFC", cleaned) and not _HIDDEN & set(cleaned)
+    # prose keeps the direction marks and the joiners (an Arabic sentence that begins "2024:",
+    # an emoji family); a name keeps nothing unseen
+    hidden = _HIDDEN - _PROSE_MARKS if paragraphs else _HIDDEN | _PROSE_MARKS
+    assert unicodedata.is_normalized("NFC", cleaned) and not hidden & set(cleaned)
     try:
         kept = limited_text(value, limit, required=required, paragraphs=paragraphs)
     except ValueError as error:
         if len(value) > limit or len(cleaned) > limit:  # as sent, or once cleaned
             assert f"at most {limit} characters" in str(error)
         else:
-            assert required and not cleaned and "empty" in str(error)
+            assert required and not cleaned.strip("".join(_PROSE_MARKS)) and "empty" in str(error)
         with pytest.raises(ValueError, match=r"at most|empty"):
             _adapter(limit, required, paragraphs).validate_python(value)
     else:
         assert len(value) <= limit
-        assert kept == cleaned and len(kept) <= limit and (kept or not required)
+        assert kept == cleaned and len(kept) <= limit
+        assert kept.strip("".join(_PROSE_MARKS)) or not required
         assert limited_text(kept, limit, required=required, paragraphs=paragraphs) == kept
         assert _adapter(limit, required, paragraphs).validate_python(value) == kept
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        # an Arabic pledge that begins with a year and a Latin name: the mark keeps it RTL
+        ("\u200f2024: UNHCR سيقدم 5 ملايين دولار", "\u200f2024: UNHCR سيقدم 5 ملايين دولار"),
+        ("👨\u200d👩\u200d👧 famille", "👨\u200d👩\u200d👧 famille"),  # one family, not three
+        ("🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", None),  # Scotland
+        (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u06cc\u0645",
+            None,
+        ),  # Persian needs the non-joiner
+        ("a\u202eb\u2066c\u200bd", "abcd"),  # overrides, isolates, zero-width space: still gone
+    ],
+)
+def test_prose_keeps_the_marks_its_languages_need(sent: str, kept: str | None) -> None:
+    assert clean_paragraphs(sent) == (sent if kept is None else kept)
+    # a name keeps nothing unseen: two names that look the same are the same
+    assert not {"\u200f", "\u200d", "\u200c"} & set(clean_text(sent))
