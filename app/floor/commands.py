@@ -72,6 +72,22 @@ class _Command(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_type_required)
 
 
+class ForTurn(_Command):
+    """A press that acts on whoever has the floor (a timer, a turn's end, the message to the
+    speaker, an interposed question): ``entry_id`` names the turn it was pressed for, so a press
+    kept by a console that lost its connection is refused once the floor has moved on
+    (``turn_changed``), instead of acting on the next speaker."""
+
+    entry_id: Id | None = Field(
+        default=None,
+        description=(
+            "The turn (its queue entry id, `current.entry.id`) this press was meant for: refused "
+            "`409 turn_changed` if another turn, or none, has the floor now. Leave it out to act "
+            "on whoever has the floor."
+        ),
+    )
+
+
 # --- by a participant ---------------------------------------------------------------------------
 
 
@@ -308,24 +324,24 @@ class CallNext(_Command):
     skipped: Skipped = False
 
 
-class EndTurn(_Command):
+class EndTurn(ForTurn):
     type: Literal["end_turn"] = "end_turn"
     skipped: Skipped = False
 
 
-class StartTimer(_Command):
+class StartTimer(ForTurn):
     type: Literal["start_timer"] = "start_timer"
 
 
-class PauseTimer(_Command):
+class PauseTimer(ForTurn):
     type: Literal["pause_timer"] = "pause_timer"
 
 
-class ResumeTimer(_Command):
+class ResumeTimer(ForTurn):
     type: Literal["resume_timer"] = "resume_timer"
 
 
-class AdjustTime(_Command):
+class AdjustTime(ForTurn):
     """Add (positive) or remove (negative) speaking time."""
 
     type: Literal["adjust_time"] = "adjust_time"
@@ -341,11 +357,11 @@ class AdjustTime(_Command):
         return value
 
 
-class ResetTimer(_Command):
+class ResetTimer(ForTurn):
     type: Literal["reset_timer"] = "reset_timer"
 
 
-class SetMessage(_Command):
+class SetMessage(ForTurn):
     """A message for the speaker, shown on the speaker clock: a text as typed, or a preset
     (app/floor/presets.py), which the clock shows in its own language. One of the two."""
 
@@ -373,11 +389,11 @@ class SetMessage(_Command):
         return self
 
 
-class ClearMessage(_Command):
+class ClearMessage(ForTurn):
     type: Literal["clear_message"] = "clear_message"
 
 
-class Interpose(_Command):
+class Interpose(ForTurn):
     """An interposed question, or a panellist's answer: the turn speaking is paused (its timer
     too) and the floor goes to this speaker at once; when their turn ends, it goes back to the
     paused turn. An answer may follow an interposed question (the question's turn ends)."""

@@ -92,7 +92,22 @@ def decide(
         return _remove_segment(segment)
     if isinstance(command, c.Undo):
         return _undo(state, segment, ctx)
+    if isinstance(command, c.ForTurn) and command.entry_id is not None:
+        _still_their_turn(segment, command.entry_id)
     return _HANDLERS[type(command)](segment, command, ctx)
+
+
+def _still_their_turn(segment: SegmentState, entry_id: str) -> None:
+    """A press meant for one turn, sent when another has the floor (a console that lost its
+    connection sends its kept presses when it is back): refused, not applied to someone else."""
+    current = segment.current
+    if current is not None and current.entry.id == entry_id:
+        return
+    now = f"{current.entry.speaker.name} has the floor now" if current else "no one has the floor"
+    raise FloorError(
+        f"the turn this was pressed for has ended ({now}): press again if it still applies",
+        code="turn_changed",
+    )
 
 
 # --- undo marks ---------------------------------------------------------------------------------

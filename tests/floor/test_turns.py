@@ -521,3 +521,52 @@ def test_time_used_per_constituency(floor: Floor) -> None:
         "overrun_ms": 20_000,
         "spoken_ms_by_constituency": {"academia": 230_000, "trade_union": 10_000},
     }
+
+
+# --- a press meant for one turn -----------------------------------------------------------------
+
+FOR_TURN = [
+    c.EndTurn(),
+    c.EndTurn(skipped=True),
+    c.StartTimer(),
+    c.AdjustTime(delta_ms=30_000),
+    c.AdjustTime(delta_ms=-30_000),
+    c.ResetTimer(),
+    c.SetMessage(preset="conclude"),
+    c.ClearMessage(),
+    c.Interpose(name="Ahmed Ben Salah"),
+]
+
+
+@pytest.mark.parametrize("press", FOR_TURN, ids=lambda press: press.type)
+def test_a_press_kept_for_a_turn_that_ended_is_refused(floor: Floor, press: c.ForTurn) -> None:
+    """Console B lost its connection and kept an E (or Space, +30 s, a message) pressed while
+    Panellist 1 spoke; console A called Panellist 2 meanwhile: B's press, sent when it is back,
+    is refused, not applied to Panellist 2."""
+    floor.add("Panellist 1")
+    floor.add("Panellist 2")
+    floor.send(c.CallNext())
+    first = floor.seg.current
+    assert first is not None
+    floor.send(c.CallNext())
+    before = floor.seg
+    error = floor.refuse(press.model_copy(update={"entry_id": first.entry.id}), "turn_changed")
+    assert error.message == (
+        "the turn this was pressed for has ended (Panellist 2 has the floor now): press again if "
+        "it still applies"
+    )
+    assert floor.seg is before
+    # meant for the turn speaking now, or for no turn in particular: applied
+    current = floor.seg.current
+    assert current is not None
+    floor.send(press.model_copy(update={"entry_id": current.entry.id}))
+
+
+def test_a_press_for_a_turn_when_no_one_has_the_floor_is_refused(floor: Floor) -> None:
+    floor.add("Panellist 1")
+    floor.send(c.CallNext())
+    current = floor.seg.current
+    assert current is not None
+    floor.send(c.EndTurn())
+    error = floor.refuse(c.StartTimer(entry_id=current.entry.id), "turn_changed")
+    assert "(no one has the floor)" in error.message
