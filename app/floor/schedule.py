@@ -179,6 +179,21 @@ def _live(
     }
 
 
+def _live_forecast(
+    segment: SegmentState, now: int, needs_ms: int, shift: int
+) -> tuple[int | None, int]:
+    """A live segment's forecast start (when it began) and end (when its queue is heard; a
+    break lasts as long as planned, from when it began: nobody speaks in it)."""
+    details = segment.details
+    forecast_start, forecast_end = segment.actual_start_at, now + needs_ms
+    planned_ms = _left(
+        _moved(details.scheduled_end_at, shift), _moved(details.scheduled_start_at, shift)
+    )
+    if details.is_break and planned_ms is not None and forecast_start is not None:
+        forecast_end = max(forecast_start + planned_ms, now + needs_ms)
+    return forecast_start, forecast_end
+
+
 def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, Any]:
     """The meeting day's programme as it stands at ``now`` (see the module's docstring).
 
@@ -199,6 +214,13 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
     live: dict[str, Any] | None = None
     #: the latest forecast end of the segments so far that have not ended
     before_end: int | None = None
+    #: for a segment still to run above the live one in the programme: when the live one ends
+    live_until: dict[str, int] = {}
+    for index, segment in enumerate(ordered):
+        if segment.status is SegmentStatus.LIVE:
+            _, end = _live_forecast(segment, now, queue_needs(segment, now), shift)
+            for above in ordered[:index]:
+                live_until[above.id] = max(live_until.get(above.id, now), end)
     for segment in ordered:
         details = segment.details
         start_at = _moved(details.scheduled_start_at, shift)
@@ -210,18 +232,18 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
             drift_ms = _left(forecast_end, end_at)
         elif segment.status is SegmentStatus.LIVE:
             needs_ms = queue_needs(segment, now)
-            forecast_start, forecast_end = segment.actual_start_at, now + needs_ms
-            planned_ms = _left(end_at, start_at)
-            if details.is_break and planned_ms is not None and forecast_start is not None:
-                # a break lasts as long as planned (nobody speaks in it): from when it began
-                forecast_end = max(forecast_start + planned_ms, now + needs_ms)
+            forecast_start, forecast_end = _live_forecast(segment, now, needs_ms, shift)
             drift_ms = _left(forecast_end, end_at)
             if live is None:
                 live = _live(segment, now, needs_ms, zone, shift)
         else:
             forecast_start = None
             if start_at is not None:
-                forecast_start = max(start_at, now, now if before_end is None else before_end)
+                # one segment at a time in the room: not before the live one ends, even one above
+                # it in the programme (a panel run later than planned)
+                forecast_start = max(
+                    start_at, now, before_end or now, live_until.get(segment.id, now)
+                )
             planned_ms = _left(end_at, start_at)
             forecast_end = (
                 None

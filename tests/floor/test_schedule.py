@@ -574,3 +574,39 @@ def test_a_live_break_lasts_as_planned_from_when_it_began() -> None:
     assert rows["afternoon"]["forecast_start"] == "2026-12-04T12:40:00+01:00"
     talk = replace(lunch, details=replace(lunch.details, kind="discussion"))
     assert by_id(schedule([talk], now, "Europe/Zurich"))["lunch"]["forecast_end_at"] == now
+
+
+def test_a_segment_left_for_later_above_the_live_one_runs_after_it() -> None:
+    """Thematic I (23:20-00:50) is left for later, the break then Thematic II run first (a
+    panel came late): Thematic I is forecast after the live segment, not beside it, and the
+    closing after both."""
+    now = at("2026-12-06 01:40")
+    day = [
+        seg(
+            "open",
+            0,
+            at("2026-12-05 23:00"),
+            at("2026-12-05 23:20"),
+            SegmentStatus.ENDED,
+            actual_start_at=at("2026-12-05 23:00"),
+            actual_end_at=at("2026-12-05 23:25"),
+        ),
+        seg("thematic-1", 1, at("2026-12-05 23:20"), at("2026-12-06 00:50")),
+        seg(
+            "thematic-2",
+            2,
+            at("2026-12-06 01:10"),
+            at("2026-12-06 02:30"),
+            SegmentStatus.LIVE,
+            actual_start_at=at("2026-12-06 01:38"),
+            queue=(entry(1), entry(2)),
+            current=running(now, 2 * MIN),
+        ),
+        seg("closing", 3, at("2026-12-06 02:30"), at("2026-12-06 02:45")),
+    ]
+    rows = by_id(schedule(day, now, "Europe/Zurich"))
+    live_end = rows["thematic-2"]["forecast_end_at"]
+    assert live_end == now + 8 * MIN  # 2 min left, two interventions of 3
+    assert rows["thematic-1"]["forecast_start_at"] == live_end
+    assert rows["thematic-1"]["forecast_end_at"] == live_end + 90 * MIN
+    assert rows["closing"]["forecast_start_at"] == live_end + 90 * MIN
