@@ -15,6 +15,8 @@ first thing wrong with its time against the segment before it that has a time:
 - ``not_on_event_day``: it starts on another day than the event's date (given ``day``): the
   event's date moved and the programme was not moved with it, or a time typed with another
   date. Said first: its comparison with the segment above it means little until it is fixed.
+  A segment after midnight that carries on the programme (a night session: the one above it is
+  on the day, or carries on too, and ends at most three hours before it) is not flagged.
 
 A segment without a scheduled start is left out (nothing to compare), and so is the comparison
 with one: the next segment with a start is compared with the last one before it that has one.
@@ -115,7 +117,9 @@ def timing_problems(
         start = segment.details.scheduled_start_at
         if start is None:
             continue
-        if day is not None and not day.start <= start < day.end:
+        if day is not None and not (
+            day.start <= start < day.end or _carries_on(start, previous, day, found)
+        ):
             found[segment.id] = TimingProblem(Problem.NOT_ON_EVENT_DAY, None, "", day.start, start)
         elif previous is not None:
             problem = _against(segment, start, previous)
@@ -123,6 +127,26 @@ def timing_problems(
                 found[segment.id] = problem
         previous = segment
     return found
+
+
+#: a night session: how long after midnight a programme may carry on from the event's day, and
+#: the longest pause between two of its segments that still reads as the same session
+CARRY_ON_MS = 12 * 3_600_000
+CARRY_ON_GAP_MS = 3 * 3_600_000
+
+
+def _carries_on(
+    start: int, previous: SegmentState | None, day: Day, found: dict[str, TimingProblem]
+) -> bool:
+    """A segment after midnight that carries on the event's programme (a hearing that runs
+    into the night: the segment above it is on the day, or carries on too, and ends at most
+    ``CARRY_ON_GAP_MS`` before it starts) is on the event's day for the programme."""
+    if previous is None or previous.id in found or not day.end <= start < day.end + CARRY_ON_MS:
+        return False
+    before = previous.details
+    assert before.scheduled_start_at is not None
+    last = before.scheduled_end_at or before.scheduled_start_at
+    return start - last <= CARRY_ON_GAP_MS
 
 
 def _against(segment: SegmentState, start: int, previous: SegmentState) -> TimingProblem | None:

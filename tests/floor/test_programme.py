@@ -106,3 +106,33 @@ def test_links_for_the_day_expire_at_the_end_of_the_next() -> None:
     day = event_day("2026-05-16", ZONE)
     assert day is not None
     assert link_expiry_default(day, ZONE) == DAY + 24 * H + 23 * H + 59 * M
+
+
+NIGHT: list[tuple[str, list[SegmentState], set[str]]] = [
+    (
+        "a night session carries on past midnight",
+        [seg("open", "23:00", "23:20"), seg("t1", "23:20", "24:50"), seg("break", "24:50", "25:10")]
+        + [seg("t2", "25:10", "26:30"), seg("close", "26:30", "26:45")],
+        set(),
+    ),
+    (
+        "a segment the next morning, hours after the last, is on another day",
+        [seg("open", "22:00", "23:00"), seg("next", "33:00", "34:00")],
+        {"next"},
+    ),
+    (
+        "a programme a day off from its first segment: all named",
+        [seg("a", "34:00", "35:00"), seg("b", "35:00", "36:00")],
+        {"a", "b"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "segments", "flagged"), NIGHT, ids=[case[0] for case in NIGHT])
+def test_a_programme_that_runs_into_the_night_is_on_the_event_s_day(
+    what: str, segments: list[SegmentState], flagged: set[str]
+) -> None:
+    """The hearing's thematic discussion ends at 00:50, the break and the closing follow after
+    midnight: they carry on the event's day (typed again, they would move to its morning)."""
+    found = timing_problems(segments, event_day("2026-05-16", ZONE))
+    assert {sid for sid, p in found.items() if p.code is Problem.NOT_ON_EVENT_DAY} == flagged, what
