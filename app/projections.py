@@ -28,6 +28,7 @@ from .floor import events as e
 from .floor.contributions import OutcomeState
 from .floor.fold import requests_changed
 from .floor.model import SegmentState
+from .floor.themes import labeller
 from .hearing import Hearing
 from .hub import Encoded, Hub, Subscriber, encode
 from .patch import diff
@@ -148,6 +149,8 @@ class Projections:
         hub.settle = self.flush_event
         #: the last view built per segment and audience, with the state it was built from
         self._views: dict[tuple[str, Audience], tuple[SegmentState, View]] = {}
+        #: per meeting day, the programme's titles and the themes' labels they give
+        self._labels: dict[str, tuple[tuple[str, ...], o.Labels]] = {}
         #: per meeting day, when its consoles are next sent their instruments
         self._instruments_due: dict[str, asyncio.TimerHandle] = {}
         #: per meeting day, the instruments being computed in a worker thread (one at a time)
@@ -321,6 +324,7 @@ class Projections:
                 self.hub.to_participants_elsewhere(hearing.event.id, segment_id, mine)
         if programme_changed:
             self.hub.to_event(hearing.event.id, encode(self.programme_message(hearing)))
+            self.relabel(hearing)  # a segment renamed, added or removed: the themes' labels
             live = hearing.state.live_segment_id
             if live is not None:
                 self.hub.follow_live(hearing.event.id, live)
@@ -425,9 +429,44 @@ class Projections:
     ) -> View:
         """What one audience sees of the outcome: everything (the console, the rapporteur), the
         accepted ones (the room's screens), or a delegate's own."""
+        labels = self.theme_labels(outcome.event_id)
         if audience is Audience.DELEGATE:
-            return o.view(outcome, "delegate", participant_id=participant_id)
-        return o.view(outcome, "moderator" if audience is Audience.MODERATOR else "public")
+            return o.view(outcome, "delegate", participant_id, labels)
+        who = "moderator" if audience is Audience.MODERATOR else "public"
+        return o.view(outcome, who, None, labels)
+
+    def theme_labels(self, event_id: str) -> o.Labels:
+        """The label each theme is grouped under, for the meeting day's programme now
+        (``floor/themes.py``); as typed for a meeting day not loaded."""
+        hearing = self.hearings.get(event_id)
+        if hearing is None:
+            return lambda theme: theme
+        titles = tuple(segment.details.title for segment in hearing.state.programme())
+        cached = self._labels.get(event_id)
+        if cached is None or cached[0] != titles:
+            cached = self._labels[event_id] = (titles, labeller(hearing.state.programme()))
+        return cached[1]
+
+    def relabel(self, hearing: Hearing) -> None:
+        """The programme's titles changed the themes' labels (a segment renamed, added or
+        removed): the outcome's screens get the whole outcome again (its version unchanged; a
+        rare write, so no patch)."""
+        event_id = hearing.event.id
+        before = self._labels.get(event_id)
+        if before is None:
+            return
+        titles = tuple(segment.details.title for segment in hearing.state.programme())
+        if titles == before[0]:
+            return
+        frames: dict[tuple[Audience, str | None], Encoded] = {}
+        for subscriber in self.hub.event_subscribers(event_id):
+            audience = subscriber.audience
+            if audience is Audience.LIVE:
+                continue  # the live page shows the floor only (no reflection)
+            key = (audience, subscriber.participant_id if audience is Audience.DELEGATE else None)
+            if key not in frames:
+                frames[key] = encode(self.outcome_message(hearing, audience, key[1]))
+            subscriber.push(frames[key])
 
     def outcome_message(
         self, hearing: Hearing, audience: Audience, participant_id: str | None

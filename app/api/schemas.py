@@ -857,6 +857,11 @@ class _Contribution(BaseModel):
     status: Literal["submitted", "accepted", "set_aside", "merged"]
     merged_into: str | None
     themes: list[str]
+    theme_labels: list[str] = Field(
+        description="One for one with `themes`: the label the outcome groups and prints each "
+        "under (a theme naming a programme segment, in any case or by its short title, is that "
+        "segment's title)"
+    )
     objectives: list[int]
 
 
@@ -887,9 +892,11 @@ class PublicContribution(BaseModel):
     id: str
     kind: Literal["recommendation", "pledge"]
     text: str
+    language: str = Field(description="The language it was written in (`ar` is right to left)")
     constituency: str
     organisation: str
     themes: list[str]
+    theme_labels: list[str] = Field(description="As in `Contribution`")
     objectives: list[int]
 
 

@@ -815,7 +815,15 @@ def apply_all(state: OutcomeState, events: Iterable[OutcomeEvent]) -> OutcomeSta
 # --- views --------------------------------------------------------------------------------------
 
 
-def _full(item: Contribution, *, with_note: bool = True) -> dict[str, Any]:
+#: a theme as tagged -> the label the outcome groups and prints it under (``view``'s ``labels``)
+Labels = Callable[[str], str]
+
+
+def _same(theme: str) -> str:
+    return theme
+
+
+def _full(item: Contribution, labels: Labels, *, with_note: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": item.id,
         "kind": item.kind.value,
@@ -833,6 +841,7 @@ def _full(item: Contribution, *, with_note: bool = True) -> dict[str, Any]:
         "status": item.status.value,
         "merged_into": item.merged_into,
         "themes": list(item.themes),
+        "theme_labels": [labels(theme) for theme in item.themes],
         "objectives": list(item.objectives),
         "note": item.note,
         "submitted_at": item.submitted_at,
@@ -844,20 +853,30 @@ def _full(item: Contribution, *, with_note: bool = True) -> dict[str, Any]:
     return out
 
 
-def _public(item: Contribution) -> dict[str, Any]:
+def _public(item: Contribution, labels: Labels) -> dict[str, Any]:
     return {
         "id": item.id,
         "kind": item.kind.value,
         "text": item.text,
+        "language": item.language,
         "constituency": item.author.constituency,
         "organisation": item.author.organisation,
         "themes": list(item.themes),
+        "theme_labels": [labels(theme) for theme in item.themes],
         "objectives": list(item.objectives),
     }
 
 
-def view(state: OutcomeState, audience: str, participant_id: str | None = None) -> dict[str, Any]:
-    """What ``audience`` sees of the outcome, as plain JSON.
+def view(
+    state: OutcomeState,
+    audience: str,
+    participant_id: str | None = None,
+    labels: Labels = _same,
+) -> dict[str, Any]:
+    """What ``audience`` sees of the outcome, as plain JSON. Each contribution's
+    ``theme_labels`` are its ``themes`` as ``labels`` names them (one for one, in order): the
+    label the outcome groups and prints each under (``reports.programme_themes``: a theme naming
+    a segment of the programme, in any case or by its short title, is that segment's title).
 
     - ``moderator`` and ``rapporteur``: every contribution with every field, and ``shown_id``;
     - ``public`` (the room display): the accepted ones only (id, kind, text, constituency,
@@ -867,11 +886,11 @@ def view(state: OutcomeState, audience: str, participant_id: str | None = None) 
     head: dict[str, Any] = {"event_id": state.event_id, "version": state.version}
     match Audience(audience):
         case Audience.MODERATOR | Audience.RAPPORTEUR:
-            contributions = [_full(item) for item in state.ordered()]
+            contributions = [_full(item, labels) for item in state.ordered()]
             return {**head, "shown_id": state.shown_id, "contributions": contributions}
         case Audience.PUBLIC:
             accepted = [
-                _public(item)
+                _public(item, labels)
                 for item in state.ordered()
                 if item.status is ContributionStatus.ACCEPTED
             ]
@@ -879,12 +898,12 @@ def view(state: OutcomeState, audience: str, participant_id: str | None = None) 
             return {
                 **head,
                 "shown_id": state.shown_id,
-                "shown": _public(shown) if shown is not None else None,
+                "shown": _public(shown, labels) if shown is not None else None,
                 "contributions": accepted,
             }
         case Audience.DELEGATE:
             own = [
-                _full(item, with_note=False)
+                _full(item, labels, with_note=False)
                 for item in state.ordered()
                 if participant_id is not None and item.author.participant_id == participant_id
             ]

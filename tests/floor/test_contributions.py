@@ -952,8 +952,8 @@ def test_the_curators_see_everything(outcome: Outcome, audience: str) -> None:
     assert set_aside["author"]["name"] == SPEAKERS["p2"].name
     assert set(set_aside) == {
         "id", "kind", "text", "original_text", "author", "segment_id", "entry_id", "language",
-        "status", "merged_into", "themes", "objectives", "note", "submitted_at", "updated_at",
-        "version",
+        "status", "merged_into", "themes", "theme_labels", "objectives", "note", "submitted_at",
+        "updated_at", "version",
     }  # fmt: skip
     json.dumps(seen)
 
@@ -965,7 +965,8 @@ def test_the_room_display_sees_only_accepted_ones(outcome: Outcome) -> None:
     shown = seen["shown"]
     assert shown == seen["contributions"][0]
     assert set(shown) == {
-        "id", "kind", "text", "constituency", "organisation", "themes", "objectives"
+        "id", "kind", "text", "language", "constituency", "organisation", "themes",
+        "theme_labels", "objectives",
     }  # fmt: skip
     assert shown["constituency"] == "migrant_association"
     text = json.dumps(seen)

@@ -1,0 +1,45 @@
+"""The themes' labels reach the faces (``theme_labels``): grouped as the outcome documents group
+them, and sent again when the programme renames the segment a theme names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.security.conftest import AppFactory, build_world, make_client
+
+__all__ = ["make_client"]  # the fixture, used by name
+
+
+def test_a_renamed_segment_relabels_the_themes_on_the_screens(make_client: AppFactory) -> None:
+    world = build_world(make_client())  # its one segment: "Discussion I"
+    body: dict[str, Any] = {
+        "command_id": "r1",
+        "kind": "recommendation",
+        "language": "en",
+        "text": "Regular pathways for workers",
+    }
+    path = f"/events/{world.event['id']}/contributions"
+    cid = world.call("delegate", "POST", path, json=body).json()["contribution_id"]
+    curate = {"command_id": "t1", "status": "accepted", "themes": ["discussion i", "Decent work"]}
+    assert world.call("organiser", "PATCH", f"/contributions/{cid}", json=curate).is_success
+    (seen,) = world.call("organiser", "GET", path).json()["contributions"]
+    assert seen["theme_labels"] == ["Discussion I", "Decent work"]
+
+    with world.client.websocket_connect(f"/ws/events/{world.event['id']}") as display:
+        display.send_json({"type": "hello", "token": world.tokens["display"]})
+        snapshot = display.receive_json()
+        (shown,) = snapshot["outcome"]["state"]["contributions"]
+        assert shown["theme_labels"] == ["Discussion I", "Decent work"]
+        rename = {
+            "command_id": "u1",
+            "command": {"type": "update_segment", "title": "Discussion I: Pathways"},
+        }
+        answer = world.call(
+            "organiser", "POST", f"/segments/{world.segment_id}/commands", json=rename
+        )
+        assert answer.is_success, answer.text
+        while (frame := display.receive_json())["type"] != "outcome":
+            pass
+        (relabelled,) = frame["state"]["contributions"]
+        assert relabelled["theme_labels"] == ["Discussion I: Pathways", "Decent work"]
+        assert frame["version"] == snapshot["outcome"]["version"]
