@@ -75,9 +75,24 @@ def _postgres_refusal(database_url: str, what: str, line: str) -> Refused:
     problem = database_url_problem(database_url)
     if problem is not None:  # neither SQLite nor PostgreSQL: say which databases there are
         return Refused(problem)
+    warning = ""
+    if what == "restore":
+        warning = (
+            "\nStop every floorkeeper server of this database first: a restore under a running "
+            "server leaves a log that no server can write to (it goes on at versions the "
+            "restored log does not reach). Start them again after; screens reconnect by "
+            "themselves and get a fresh snapshot. A copy restored into another database must "
+            "be served with a Redis of its own (or none), never production's."
+        )
+    else:
+        warning = (
+            "\nIt may run while the servers serve. Restored into another database, the copy "
+            "must be served with a Redis of its own (or none), never production's."
+        )
     return Refused(
         f"floorkeeper {what} copies SQLite databases; this one is PostgreSQL: use its own "
         f"tools, e.g.\n    {line}\n(give the password in PGPASSWORD or ~/.pgpass)"
+        f"{warning}"
     )
 
 

@@ -63,6 +63,8 @@ class Catchup:
         #: (monotonic instant, newest log sequence number then), oldest first
         self._samples: deque[tuple[float, int]] = deque()
         self._started = False
+        #: what fails now (the audit, a read of the log...): said once per outage, not each try
+        self._failures: set[str] = set()
         #: what else each audit reads from the database, given the server's instant (ms): the
         #: credentials revoked lately (``Authenticator.audit``, added by app/main.py)
         self.audits: list[Callable[[int], Awaitable[None]]] = []
@@ -82,6 +84,20 @@ class Catchup:
     async def close(self) -> None:
         await cancel_and_wait([*self._tasks, *([self._audit] if self._audit is not None else [])])
         self._tasks.clear()
+
+    def _failing(self, what: str, message: str, error: BaseException) -> None:
+        """A read of the database failed: said once (one line, the error's first line) until it
+        succeeds again; the writer's own line (``storage_unavailable``) says what to do."""
+        if what in self._failures:
+            log.debug(message, short_error(error))
+            return
+        self._failures.add(what)
+        log.warning(message, short_error(error))
+
+    def _recovered(self, what: str, message: str) -> None:
+        if what in self._failures:
+            self._failures.discard(what)
+            log.info(message)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(work)
@@ -144,9 +160,10 @@ class Catchup:
             try:
                 await self.read(hearing, segments)
             except Exception as error:  # the database is away: try again, as the writer would
-                log.warning("the log could not be read (%s): trying again", error)
+                self._failing("read", "the log could not be read (%s): trying again", error)
                 self.want_later(event_id, segments)
                 return
+            self._recovered("read", "the log is read again")
 
     def want_later(self, event_id: str, segments: set[str] | None) -> None:
         async def later() -> None:
@@ -163,17 +180,18 @@ class Catchup:
                 shared.missing, engine.store, hearing.event.id, engine.known(hearing), segments
             )
             if not engine.adopt(hearing, missing.records, missing.commands):
-                log.error("the log of %s has a gap in its versions", hearing.event.id)
+                engine.hub.stamps.gap(hearing.event.id, _skipped(engine, hearing, missing))
 
     async def _everything(self) -> None:
         """Anything may have been missed: the list of meeting days, then each one whole."""
         try:
             await self._meeting_days()
         except Exception as error:
-            log.warning("the meeting days could not be read (%s): trying again", error)
+            self._failing("days", "the meeting days could not be read (%s): trying again", error)
             await asyncio.sleep(POLL_S)
             self.lost(None)
             return
+        self._recovered("days", "the meeting days are read again")
         for event_id in list(self.engine.hearings):
             self.want(event_id, None)
 
@@ -276,7 +294,9 @@ class Catchup:
             try:
                 await self.audit()
             except Exception as error:
-                log.warning("the log could not be audited (%s)", error)
+                self._failing("audit", "the log could not be audited (%s): trying again", error)
+            else:
+                self._recovered("audit", "the log is audited again")
 
     async def audit(self) -> None:
         """Read the log rows written recently and take what this process does not have (a writer
@@ -304,6 +324,25 @@ class Catchup:
         await self._meeting_days()
         for audit in self.audits:
             await audit(engine.clock())
+
+
+def short_error(error: BaseException) -> str:
+    """An error in one line: a database driver's own message (its first line), without
+    SQLAlchemy's statement, parameters and "Background on this error at" address."""
+    inner = getattr(error, "orig", None)
+    text = str(inner if inner is not None else error).strip()
+    first = text.splitlines()[0] if text else type(error).__name__
+    return f"{type(inner if inner is not None else error).__name__}: {first}"
+
+
+def _skipped(engine: Engine, hearing: Hearing, missing: Any) -> str:
+    """Where the log skips: the first record past a stream's version that is not the next."""
+    known = engine.known(hearing)
+    for record in missing.records:
+        at = known.get(record.segment_id, 0)
+        if record.version > at + 1:
+            return f"{record.segment_id}: version {record.version} after {at}"
+    return "a version is missing"
 
 
 def _unregistered(store: Store, participant_ids: list[str]) -> list[str]:

@@ -276,10 +276,11 @@ def _make_database_directory(database_url: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
 
 
-def banner(info: StartupInfo, base: str, secrets: bool = True) -> str:
+def banner(info: StartupInfo, base: str, secrets: bool = True, redis_url: str | None = None) -> str:
     """What ``serve`` prints once it is up. ``secrets=False`` (a JSON log, which a collector
     keeps and ships): no organiser key and no link's key, only where to find them."""
     lines = ["", f"Floorkeeper is running at {base}", f"  API docs (OpenAPI):  {base}/docs"]
+    lines.append(f"  Processes:           {processes_line(redis_url)}")
     lines += key_lines(info, secrets)
     if info.links and not secrets:
         lines.append(
@@ -299,6 +300,15 @@ def banner(info: StartupInfo, base: str, secrets: bool = True) -> str:
         shown = path if secrets else redact_path(path.partition("#")[0])  # no key, no join code
         lines.append(f"  {labels.get(role, role) + ':':<20} {base}{shown}")
     return "\n".join(lines) + "\n"
+
+
+def processes_line(redis_url: str | None) -> str:
+    """Whether this process serves alone or as one of several (and through which Redis)."""
+    if not redis_url:
+        return "one process (no Redis)"
+    from .fanout import redis_address
+
+    return f"one of several: Redis at {redis_address(redis_url)}"
 
 
 def key_lines(info: StartupInfo, secrets: bool = True) -> list[str]:
@@ -498,11 +508,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         settle_garbage_collector()
         if as_json:  # one record per line of the banner, in the log's own format
-            for line in banner(app.state.startup, base, secrets=False).splitlines():
+            shown = banner(app.state.startup, base, secrets=False, redis_url=settings.redis_url)
+            for line in shown.splitlines():
                 if line.strip():
                     log.info("%s", line.strip())
         else:
-            print(banner(app.state.startup, base), flush=True)
+            print(banner(app.state.startup, base, redis_url=settings.redis_url), flush=True)
 
     server.startup = startup  # type: ignore[method-assign]
     try:

@@ -162,6 +162,7 @@ class Engine:
         #: what the other processes are told of each write, and tell this one (app/fanout.py);
         #: alone in memory by default: one process, nobody to tell
         self.fanout = fanout if fanout is not None else MemoryFanout()
+        self.metrics.watch_fanout(self.fanout)
         #: what this process learns from the others: their writes folded in, the log read when
         #: something was missed (app/catchup.py)
         self.catchup = Catchup(self)
@@ -185,6 +186,8 @@ class Engine:
     async def load(self) -> None:
         """Rebuild every meeting day's live state from the log, then take the other processes'
         writes from where the fan-out stood before the log was read (nothing falls between)."""
+        if self.fanout.shared:  # shared only with the processes of this very database
+            self.fanout.use_database(await asyncio.to_thread(shared_store.identity, self.store))
         await self.fanout.open()
         if self.fanout.shared:
             self.catchup.sample(await asyncio.to_thread(shared_store.max_seq, self.store))
@@ -224,12 +227,12 @@ class Engine:
         first use (app/snapshots.py)."""
         if rows is None:
             rows = self.store.events()
-        return snapshots.load_hearings(self.store, _speaker, rows=rows)
+        return snapshots.load_hearings(self.store, _speaker, rows=rows, stamps=self.hub.stamps)
 
     def _load_hearing(self, row: EventRow) -> Hearing:
         """One meeting day from its newest snapshots and the log after them: its state folded,
         its participants, its answers (app/snapshots.py)."""
-        return snapshots.load_hearing(self.store, row, _speaker).hearing
+        return snapshots.load_hearing(self.store, row, _speaker, self.hub.stamps).hearing
 
     def hearing(self, event_id: str) -> Hearing:
         hearing = self.hearings.get(event_id)
@@ -905,6 +908,7 @@ class Engine:
             self.metrics.log_append_seconds.observe(time.perf_counter() - started)
         del hearing.pending[: len(batch)]
         hearing.writing = 0
+        self.hub.stamps.note(records)  # what these versions are in the log (a resume's proof)
         durable = hearing.state
         outcome_before = hearing.outcome
         commands = 0
@@ -1114,6 +1118,7 @@ class Engine:
         state, outcome = durable, outcome_before
         events: list[e.Event] = []
         states: list[HearingState] = []
+        folded: list[LogRecord] = []
         whole = True
         for record in records:
             if record.segment_id == stream:
@@ -1121,6 +1126,7 @@ class Engine:
                     whole = whole and record.version <= outcome.version
                     continue
                 outcome = o.apply(outcome, o.event_from_json(record.payload))
+                folded.append(record)
                 continue
             segment = state.segments.get(record.segment_id)
             known = segment.version if segment is not None else 0
@@ -1131,6 +1137,8 @@ class Engine:
             state = apply(state, event)
             events.append(event)
             states.append(state)
+            folded.append(record)
+        self.hub.stamps.note(folded)
         for command in commands:
             hearing.results.setdefault(command.command_id, (command.body_hash, command.result))
         for change in changes:

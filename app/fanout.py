@@ -5,10 +5,12 @@ One small interface, two implementations:
 - ``MemoryFanout``: one process (no ``--redis-url``): nothing to tell anyone, nothing to install.
   Several of them on one ``MemoryBus`` stand for several processes inside one Python process
   (the engine's tests, the contract test).
-- ``RedisFanout``: Redis Streams. One stream per meeting day, ``fk:event:{event_id}``, whose
-  entries each carry one committed write (``Entry``: the log records, the commands' results, the
-  rows that are not events); one stream ``fk:control`` for notices to every process (a meeting
-  day created, a credential revoked...). Each stream has a meta hash (``{stream}:meta``) with an
+- ``RedisFanout``: Redis Streams. One stream per meeting day, ``fk:{db}:event:{event_id}``,
+  whose entries each carry one committed write (``Entry``: the log records, the commands'
+  results, the rows that are not events); one stream ``fk:{db}:control`` for notices to every
+  process (a meeting day created, a credential revoked...). ``{db}`` is the PostgreSQL
+  database's identity (``prefix_of``): a copy of the database never shares production's
+  streams. Each stream has a meta hash (``{stream}:meta``) with an
   ``epoch``, set when the stream is first made, and an ``offset`` incremented by every entry,
   both written with the entry by one Lua script (as Centrifugo does): a reader that sees an
   offset that is not its last + 1, or another epoch (Redis restarted and lost the stream, or the
@@ -64,8 +66,17 @@ CONTROL_STREAM = "fk:control"
 EVENT_CREATED = "event_created"
 
 
-def stream_of(event_id: str) -> str:
-    return f"fk:event:{event_id}"
+def stream_of(event_id: str, prefix: str = "fk:") -> str:
+    return f"{prefix}event:{event_id}"
+
+
+def prefix_of(database: str | None) -> str:
+    """Where a database's keys live in Redis: ``fk:{database}:`` (``database``: the identity of
+    the PostgreSQL database, ``store.shared.identity``), so that a copy of the database (a
+    rehearsal, a restore into another database) served against the same Redis is a world of its
+    own, never production's: its writes would otherwise reach production's screens and fork its
+    log."""
+    return f"fk:{database}:" if database else "fk:"
 
 
 # --- what travels ---------------------------------------------------------------------------
@@ -181,6 +192,10 @@ class Fanout(ABC):
                 log.exception("a listener of lost notices failed")
 
     # --- meeting days -------------------------------------------------------------------------
+
+    def use_database(self, identity: str) -> None:  # noqa: B027 - alone: nothing to share
+        """The identity of the database this process serves (before ``open``): the backend
+        shares only with processes of the same database."""
 
     async def open(self) -> None:  # noqa: B027 - a backend with nothing to connect skips it
         """Connect, and note where the control stream is (before the meeting days are read)."""
@@ -378,10 +393,28 @@ class RedisFanout(Fanout):
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._closing = False
+        #: every key's prefix (``prefix_of``: the database's identity, once ``use_database``)
+        self.prefix = prefix_of(None)
+        self.control = CONTROL_STREAM
+        #: since when Redis does not answer (wall clock, epoch ms), or None while it does
+        self.down_since: int | None = None
+
+    def use_database(self, identity: str) -> None:
+        self.prefix = prefix_of(identity)
+        self.control = f"{self.prefix}control"
+
+    def stream(self, event_id: str) -> str:
+        return stream_of(event_id, self.prefix)
 
     @property
     def reachable(self) -> bool:
         return self._up
+
+    @property
+    def address(self) -> str:
+        """Redis's host and port (and database number), without a password: for the start's
+        banner and the logs."""
+        return redis_address(self.url)
 
     # --- positions -----------------------------------------------------------------------------
 
@@ -412,15 +445,15 @@ class RedisFanout(Fanout):
                 self._positions.setdefault(stream, Position())
 
     async def open(self) -> None:
-        await self._mark([CONTROL_STREAM])
+        await self._mark([self.control])
 
     async def mark(self, event_ids: Iterable[str]) -> None:
-        await self._mark([stream_of(event_id) for event_id in event_ids])
+        await self._mark([self.stream(event_id) for event_id in event_ids])
 
     def follow(self, event_id: str) -> None:
         # from the start of what the stream keeps: the receiver skips what it has read from the
         # log, and misses nothing written between its read and this
-        self._positions.setdefault(stream_of(event_id), Position())
+        self._positions.setdefault(self.stream(event_id), Position())
 
     def start(self, receiver: Receiver) -> None:
         super().start(receiver)
@@ -446,6 +479,7 @@ class RedisFanout(Fanout):
                 error,
                 self.poll_s,
             )
+            self.down_since = int(time.time() * 1000)
         self._up = False
         self._remark = True
 
@@ -484,18 +518,19 @@ class RedisFanout(Fanout):
         if not self._up:
             log.warning("Redis is reachable again: the fan-out goes on")
         self._up = True
+        self.down_since = None
         self._wake.set()  # the publisher may have entries waiting
         self._report_lost(None)
 
     def _report_lost(self, stream: str | None) -> None:
-        if stream is None or stream == CONTROL_STREAM:
+        if stream is None or stream == self.control:
             self._notices_lost()
         if self.receiver is None:
             return
-        if stream is None or stream == CONTROL_STREAM:
+        if stream is None or stream == self.control:
             self.receiver.lost(None)
         else:
-            self.receiver.lost(stream.removeprefix("fk:event:"))
+            self.receiver.lost(stream.removeprefix(f"{self.prefix}event:"))
 
     def _take(self, stream: str, entry_id: bytes, fields: dict[bytes, bytes]) -> None:
         position = self._positions.setdefault(stream, Position())
@@ -510,7 +545,7 @@ class RedisFanout(Fanout):
             return  # our own
         data = fields.get(b"d", b"")
         try:
-            if stream == CONTROL_STREAM:
+            if stream == self.control:
                 topic = fields.get(b"t", b"").decode()
                 self._noticed(topic, orjson.loads(data))
             elif self.receiver is not None:
@@ -522,10 +557,10 @@ class RedisFanout(Fanout):
     # --- publishing ----------------------------------------------------------------------------
 
     def publish(self, entry: Entry, handed: Callable[[], None] | None = None) -> None:
-        self._queue(_Outgoing(stream_of(entry.event_id), ("", entry.encode()), handed))
+        self._queue(_Outgoing(self.stream(entry.event_id), ("", entry.encode()), handed))
 
     def notify(self, topic: str, data: dict[str, Any]) -> None:
-        self._queue(_Outgoing(CONTROL_STREAM, (topic, orjson.dumps(data)), None))
+        self._queue(_Outgoing(self.control, (topic, orjson.dumps(data)), None))
 
     def _queue(self, item: _Outgoing) -> None:
         if not self._up:  # an acknowledgement never waits for Redis: the others read the log
@@ -579,6 +614,16 @@ class RedisFanout(Fanout):
                     topic,
                 )
             await pipe.execute()
+
+
+def redis_address(url: str) -> str:
+    """``host:port`` of a Redis URL (``/n`` for a database other than 0), never its password."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    where = f"{parts.hostname or 'localhost'}:{parts.port or 6379}"
+    number = parts.path.strip("/")
+    return where if number in ("", "0") else f"{where}/{number}"
 
 
 def _tell(item: _Outgoing) -> None:

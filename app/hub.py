@@ -17,19 +17,23 @@ the send, and the queue behind it, continue in a task.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 import types
 from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Generator, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.websockets import WebSocketDisconnect
 from websockets.frames import Frame, Opcode
 
 from .views import Audience
+
+if TYPE_CHECKING:
+    from .store import LogRecord
 
 log = logging.getLogger("floorkeeper.hub")
 
@@ -73,6 +77,105 @@ class Encoded:
 
 def encode(message: dict[str, Any]) -> Encoded:
     return Encoded(orjson.dumps(message))
+
+
+def with_stamp(frame: Encoded, stamp: str | None) -> Encoded:
+    """The frame (a JSON object made by ``encode``, without a ``stamp``) with ``"stamp"`` added
+    as its last member: the bytes spliced, not encoded again (a stamp is hex, nothing to escape).
+    Without a stamp, the frame as it is."""
+    data = frame.data
+    if stamp is None or not data.endswith(b"}") or len(data) < 2:
+        return frame
+    joint = b"," if data != b"{}" else b""
+    return Encoded(data[:-1] + joint + b'"stamp":"' + stamp.encode() + b'"}')
+
+
+# --- stamps: which history a version belongs to ----------------------------------------------
+
+
+def stamp_of(
+    segment_id: str, version: int, type_: str, command_id: str | None, recorded_at: int
+) -> str:
+    """A version's stamp: a short hash of the log row written at that version (its segment,
+    version, type, command id and the instant it was recorded). Every process computes the same
+    one from the same row (its own write, an entry from another process, a read of the log, the
+    start), and a log replaced by an older copy (a restore) and written on again has other rows,
+    so other stamps, at the same versions: a screen resumes only onto the history it saw."""
+    text = f"{segment_id}\x1f{version}\x1f{type_}\x1f{command_id or ''}\x1f{int(recorded_at)}"
+    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+
+def record_stamp(record: LogRecord) -> str:
+    return stamp_of(
+        record.segment_id, record.version, record.type, record.command_id, record.recorded_at
+    )
+
+
+class _Unchecked:
+    """``Hub.missed`` without a stamp to check (tests of the history)."""
+
+
+_UNCHECKED = _Unchecked()
+
+#: Stamps kept per stream (the newest versions): enough for the updates being published.
+STAMPS_KEPT = 1024
+
+
+class Stamps:
+    """Per stream (segment, outcome), the stamps of its newest versions this process knows: noted
+    when the log is read at start, when it writes, and when it folds another process's writes.
+    Written from worker threads too (a meeting day loaded): one dictionary item at a time."""
+
+    def __init__(self, kept: int = STAMPS_KEPT) -> None:
+        self.kept = kept
+        self._by_stream: dict[str, dict[int, str]] = {}
+        #: per stream, its newest version noted and its stamp
+        self._newest: dict[str, tuple[int, str]] = {}
+        #: meeting day → what is wrong with its log: versions it skips (a second database's
+        #: server wrote through this one's Redis, a restore under a running server). Found by
+        #: a catch-up or a start; ``/api/v1/health`` answers 503 ``log_gap`` while any is here
+        self.gaps: dict[str, str] = {}
+
+    def note(self, records: Iterable[LogRecord]) -> None:
+        for record in records:
+            self.put(record.segment_id, record.version, record_stamp(record))
+
+    def put(self, stream: str, version: int, stamp: str) -> None:
+        stamps = self._by_stream.get(stream)
+        if stamps is None:
+            stamps = self._by_stream[stream] = {}
+        stamps[version] = stamp
+        while len(stamps) > self.kept:
+            del stamps[next(iter(stamps))]
+        newest = self._newest.get(stream)
+        if newest is None or newest[0] <= version:
+            self._newest[stream] = (version, stamp)
+
+    def get(self, stream: str, version: int) -> str | None:
+        """The stamp of this version of the stream, if this process knows it."""
+        stamps = self._by_stream.get(stream)
+        return None if stamps is None else stamps.get(version)
+
+    def newest(self, stream: str) -> str | None:
+        """The stamp of the stream's newest version noted (its durable version)."""
+        newest = self._newest.get(stream)
+        return None if newest is None else newest[1]
+
+    def gap(self, event_id: str, detail: str) -> None:
+        """Note that a meeting day's log skips versions, and say what to do, once."""
+        if event_id in self.gaps:
+            return
+        self.gaps[event_id] = f"the log of meeting day {event_id} skips versions ({detail})"
+        log.error(
+            "the log of meeting day %s skips versions (%s): another database's server wrote into "
+            "it through this one's Redis (a restored or copied database must use a Redis of its "
+            "own), or it was restored under a running server. This process answers 503 log_gap "
+            "on /api/v1/health from now on: stop every server of this database and the other "
+            "one, restore the last good backup (or export the day and check it), and start them "
+            "again",
+            event_id,
+            detail,
+        )
 
 
 #: Hands one frame to a client's socket: None once it is on its way, else an awaitable that
@@ -164,6 +267,7 @@ class Subscriber:
         "sending",
         "settle",
         "snapshot",
+        "stamp",
     )
 
     def __init__(
@@ -199,6 +303,16 @@ class Subscriber:
         #: an update published to a room too large to write in one turn, not yet written to
         #: this socket: written before anything else is (``Hub.publish``)
         self.owed: _Spread | None = None
+        #: the stamp of a segment's durable version (``Stamps.newest``, set by ``Hub.add``):
+        #: added to each snapshot this subscriber is sent
+        self.stamp: Callable[[str], str | None] | None = None
+
+    def fresh(self) -> Encoded:
+        """A snapshot, with the stamp of the version it shows (``Hub.stamps``)."""
+        frame = self.snapshot()
+        if self.stamp is not None and self.segment_id:
+            frame = with_stamp(frame, self.stamp(self.segment_id))
+        return frame
 
     def reply(self, frame: Encoded) -> None:
         if self.owed is not None:
@@ -253,7 +367,7 @@ class Subscriber:
                 # so that none it gets after its snapshot starts before it
                 self.settle(self.event_id)
             self.resync = False
-            return self.snapshot()
+            return self.fresh()
         if self.outbox:
             return self.outbox.popleft()
         if self.replies:
@@ -272,6 +386,7 @@ class Subscriber:
         self.send = _closed_send
         self.snapshot = _closed_snapshot
         self.settle = None
+        self.stamp = None
         if self.sending is not None and self.sending is not asyncio.current_task():
             self.sending.cancel()
 
@@ -335,8 +450,11 @@ class Hub:
         #: when each (segment, audience) lost its last subscriber
         self._left: dict[tuple[str, Audience], float] = {}
         self._clock = clock
-        #: per segment and audience, the recent updates: (from version, to version, frame)
-        self._history: dict[tuple[str, Audience], deque[tuple[int, int, Encoded]]] = {}
+        #: per segment and audience, the recent updates: (from version, its stamp, to version,
+        #: frame)
+        self._history: dict[tuple[str, Audience], deque[tuple[int, str | None, int, Encoded]]] = {}
+        #: the stamps of the versions this process knows (a resume proves its history with one)
+        self.stamps = Stamps()
         #: publishes a meeting day's updates that wait to go out together (app/projections.py),
         #: before a subscriber joins or is reset to a snapshot: its snapshot, or what it missed,
         #: then reaches the durable version, and no later update starts before it
@@ -348,6 +466,7 @@ class Hub:
         if self.settle is not None:
             self.settle(subscriber.event_id)
             subscriber.settle = self.settle
+        subscriber.stamp = self.stamps.newest
         self._by_event[subscriber.event_id].add(subscriber)
         self._move(subscriber, segment_id)
 
@@ -409,13 +528,18 @@ class Hub:
         """Send each subscriber its audience's update from version ``since`` to ``version`` (and
         its own ``mine``). ``frames`` must hold every audience that has subscribers; for the
         others the resume history gets a gap, so that a client of theirs resuming from before
-        it gets a snapshot instead."""
+        it gets a snapshot instead. Each update frame gets the stamp of ``version`` (once per
+        audience, shared by its sockets)."""
+        stamp = self.stamps.get(segment_id, version)
+        if stamp is not None:
+            frames = {audience: with_stamp(frame, stamp) for audience, frame in frames.items()}
+        since_stamp = self.stamps.get(segment_id, since)
         for audience in Audience:
             key = (segment_id, audience)
             frame = frames.get(audience)
             if frame is not None:
                 history = self._history.setdefault(key, deque(maxlen=HISTORY_LIMIT))
-                history.append((since, version, frame))
+                history.append((since, since_stamp, version, frame))
             elif key in self._history:
                 del self._history[key]
         subscribers = self._by_segment.get(segment_id, ())
@@ -490,20 +614,33 @@ class Hub:
                 subscriber.push(frame)
 
     def missed(
-        self, segment_id: str, audience: Audience, since: int, current: int
+        self,
+        segment_id: str,
+        audience: Audience,
+        since: int,
+        current: int,
+        stamp: str | _Unchecked | None = _UNCHECKED,
     ) -> list[Encoded] | None:
-        """The updates that take a client from version ``since`` to ``current``, or None if they
-        are not all kept (or ``since`` falls inside one that spans several versions)."""
-        if since == current:
-            return []
-        if since > current:
+        """The updates that take a client from version ``since`` (whose stamp it says is
+        ``stamp``) to ``current``, or None if they are not all kept (or ``since`` falls inside
+        one that spans several versions), or the client's version is not of this history: its
+        stamp is not the one this process knows for ``since`` (a log restored from an older
+        copy and written on since), or unknown, or absent. (Left out: the history only, for
+        tests of the history itself; a client's resume always passes what it said.)"""
+        checked = not isinstance(stamp, _Unchecked)
+        if (checked and stamp is None) or since > current:
             return None
+        if since == current:
+            return [] if not checked or self.stamps.get(segment_id, current) == stamp else None
         history = self._history.get((segment_id, audience))
         if not history or history[0][0] > since:
             return None
-        frames, at = [], since
-        for start, version, frame in history:
+        frames: list[Encoded] = []
+        at = since
+        for start, start_stamp, version, frame in history:
             if start == at and version <= current:
+                if checked and at == since and start_stamp != stamp:
+                    return None
                 frames.append(frame)
                 at = version
         return frames if at == current else None

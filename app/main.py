@@ -73,7 +73,11 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         snapshotter.start()
         auth = Authenticator(store, key.digest)
         # several processes: limits and socket counts counted in Redis too (app/shared_limits.py)
-        shared = SharedLimits(settings.redis_url, fanout.origin) if settings.redis_url else None
+        shared = (
+            SharedLimits(settings.redis_url, fanout.origin, prefix=fanout.prefix)
+            if settings.redis_url and isinstance(fanout, RedisFanout)
+            else None
+        )
         throttle = Throttle(settings.limits, shared=shared)
         if shared is not None:
             shared.start()

@@ -37,6 +37,7 @@ from prometheus_client.registry import Collector
 from .views import Audience
 
 if TYPE_CHECKING:
+    from .fanout import Fanout
     from .hub import Hub
 
 #: What ``GET /metrics`` answers with (Prometheus's text format, 0.0.4).
@@ -124,6 +125,36 @@ class Metrics:
     def exposition(self) -> bytes:
         """Every metric, in Prometheus's text format."""
         return generate_latest(self.registry)
+
+    def watch_fanout(self, fanout: Fanout) -> None:
+        """Say the fan-out's state when scraped (``floorkeeper_fanout_up``)."""
+        self.registry.register(FanoutUp(fanout))
+
+
+class FanoutUp(Collector):
+    """``floorkeeper_fanout_up{fanout="alone"|"redis"}``: 1 while this process can tell the
+    others of its writes (alone: always), 0 while Redis does not answer (it serves, degraded:
+    it reads the log every second, and counts its own limits only). Per process, as every
+    figure here."""
+
+    def __init__(self, fanout: Fanout) -> None:
+        self.fanout = fanout
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily(
+            "floorkeeper_fanout_up",
+            "1 while this process's fan-out to the other processes works (alone: always), "
+            "0 while Redis does not answer",
+            labels=["fanout"],
+        )
+        from .fanout import RedisFanout
+
+        redis = isinstance(self.fanout, RedisFanout)
+        family.add_metric(["redis" if redis else "alone"], 1.0 if self.fanout.reachable else 0.0)
+        yield family
+
+    def describe(self) -> Iterable[Metric]:
+        return ()
 
 
 class Connections(Collector):

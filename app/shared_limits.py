@@ -165,6 +165,7 @@ class SharedLimits:
         heartbeat_s: float = HEARTBEAT_S,
         alive_s: float = ALIVE_S,
         clock: Callable[[], float] = time.monotonic,
+        prefix: str = "fk:",
     ) -> None:
         # only now: a process without --redis-url never imports redis-py (its start is sooner)
         from redis.asyncio import Redis
@@ -176,6 +177,10 @@ class SharedLimits:
             url, socket_timeout=2, socket_connect_timeout=2, retry=Retry(NoBackoff(), 0)
         )
         self.origin = origin
+        #: every key's prefix: the database's (``fanout.prefix_of``), so that a copy of the
+        #: database served against the same Redis never shares production's limits
+        self.prefix = prefix
+        self.procs = f"{prefix}procs"
         self.heartbeat_s = heartbeat_s
         self.alive_ms = int(alive_s * 1000)
         self.clock = clock
@@ -201,7 +206,11 @@ class SharedLimits:
         def reply(ahead_ms: Any, at: float) -> None:
             bucket.learn(key, float(ahead_ms) / 1000.0, at)
 
-        self._queue(_Op(_TAKE, [f"fk:limit:{name}:{key_text(key)}"], [f"{interval_ms:.3f}"], reply))
+        self._queue(
+            _Op(
+                _TAKE, [f"{self.prefix}limit:{name}:{key_text(key)}"], [f"{interval_ms:.3f}"], reply
+            )
+        )
 
     def wrong_code(self, guard: JoinGuard, browser: str) -> None:
         """A wrong join code from ``browser`` (counted here): count it in Redis too."""
@@ -215,7 +224,7 @@ class SharedLimits:
             int(guard.MAX_WAIT_S * 1000),
             int(guard.FORGET_S * 1000),
         ]
-        self._queue(_Op(_WRONG_CODE, [f"fk:browser:{browser}"], args, reply))
+        self._queue(_Op(_WRONG_CODE, [f"{self.prefix}browser:{browser}"], args, reply))
 
     def sockets(self, throttle: Throttle, key: Hashable, count: int) -> None:
         """This process holds ``count`` sockets of ``key`` now: say so, and learn the others'."""
@@ -224,7 +233,9 @@ class SharedLimits:
             throttle.learn_sockets(key, int(others))
 
         args: list[str | int | float] = [self.origin, count, self.alive_ms, self.alive_ms * 4]
-        self._queue(_Op(_SOCKETS, [f"fk:sockets:{key_text(key)}", PROCS], args, reply))
+        self._queue(
+            _Op(_SOCKETS, [f"{self.prefix}sockets:{key_text(key)}", self.procs], args, reply)
+        )
 
     async def reserve(self, throttle: Throttle, key: Hashable, count: int) -> int | None:
         """This process holds ``count`` sockets of ``key`` now, one of them just opened: say so
@@ -235,7 +246,9 @@ class SharedLimits:
         args: list[str | int | float] = [self.origin, count, self.alive_ms, self.alive_ms * 4]
         try:
             others = await asyncio.wait_for(
-                self._scripts[_SOCKETS](keys=[f"fk:sockets:{key_text(key)}", PROCS], args=args),
+                self._scripts[_SOCKETS](
+                    keys=[f"{self.prefix}sockets:{key_text(key)}", self.procs], args=args
+                ),
                 RESERVE_S,
             )
         except asyncio.CancelledError:
@@ -326,7 +339,9 @@ class SharedLimits:
     async def beat(self) -> None:
         others = [
             _text(who)
-            for who in await self._scripts[_ALIVE](keys=[PROCS], args=[self.origin, self.alive_ms])
+            for who in await self._scripts[_ALIVE](
+                keys=[self.procs], args=[self.origin, self.alive_ms]
+            )
         ]
         self._back()
         for throttle in self.throttles:
@@ -345,14 +360,14 @@ class SharedLimits:
                     if count < floor:
                         break
                     mine[address] = mine.get(address, 0) + count
-        own = f"fk:addresses:{self.origin}"
+        own = f"{self.prefix}addresses:{self.origin}"
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.delete(own)
             if mine:
                 pipe.hset(own, mapping=mine)  # type: ignore[arg-type]
                 pipe.pexpire(own, self.alive_ms)
             for who in others:
-                pipe.hgetall(f"fk:addresses:{who}")
+                pipe.hgetall(f"{self.prefix}addresses:{who}")
             replies = await pipe.execute()
         elsewhere: dict[str, int] = {}
         for counts in replies[(3 if mine else 1) :]:

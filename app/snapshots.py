@@ -29,7 +29,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .floor import HearingState, SegmentState, apply
@@ -42,6 +42,10 @@ from .store import Store
 from .store import snapshots as sql
 from .store.tables import EventRow, ParticipantRow
 from .tasks import cancel_and_wait
+
+if TYPE_CHECKING:
+    from .hub import Stamps
+
 
 log = logging.getLogger("floorkeeper.snapshots")
 
@@ -149,9 +153,12 @@ class Loaded:
     folded: int
 
 
-def load_hearing(store: Store, row: EventRow, speaker_of: SpeakerOf) -> Loaded:
+def load_hearing(
+    store: Store, row: EventRow, speaker_of: SpeakerOf, stamps: Stamps | None = None
+) -> Loaded:
     """One meeting day from its newest valid snapshots and the log after them (a full replay of a
-    segment whose snapshot cannot be read or does not fit its log)."""
+    segment whose snapshot cannot be read or does not fit its log); ``stamps``: the stamp of each
+    stream's version noted there (app/hub.py: one query of the rows at those versions)."""
     version = schema_version()
     stream = o.stream_id(row.id)
     stored = sql.newest_snapshots(store, row.id, version)
@@ -186,14 +193,28 @@ def load_hearing(store: Store, row: EventRow, speaker_of: SpeakerOf) -> Loaded:
         log.warning("%s: folding the whole log of %s", error, row.id)
         used = {}
         everything = sql.log_after(store, row.id, {})
+        skips: list[str] = []
         state, outcome = _fold_tail(
-            row.id, {}, {}, o.OutcomeState(event_id=row.id), everything, strict=False
+            row.id, {}, {}, o.OutcomeState(event_id=row.id), everything, strict=False, skips=skips
         )
         tail = []
+        if skips and stamps is not None:  # the log itself skips versions: said, and in health
+            stamps.gap(row.id, skips[0])
     hearing = Hearing(event=row, state=state, outcome=outcome)
+    if stamps is not None:
+        note_stamps(store, hearing, stamps)
     hearing.speakers = {p.id: speaker_of(p) for p in store.participants(row.id)}
     hearing.results = KnownResults(store, row.id, sql.command_ids(store, row.id))
     return Loaded(hearing, used, len(tail))
+
+
+def note_stamps(store: Store, hearing: Hearing, stamps: Stamps) -> None:
+    """Note the stamp of each stream's version (its segments', its outcome's) from the log rows
+    written at those versions."""
+    versions = {sid: segment.version for sid, segment in hearing.state.segments.items()}
+    if hearing.outcome.version:
+        versions[o.stream_id(hearing.event.id)] = hearing.outcome.version
+    stamps.note(store.log_rows_at(hearing.event.id, versions))
 
 
 class _DoesNotFit(Exception):
@@ -207,6 +228,7 @@ def _fold_tail(
     outcome: o.OutcomeState,
     tail: list[sql.TailRow],
     strict: bool = True,
+    skips: list[str] | None = None,
 ) -> tuple[HearingState, o.OutcomeState]:
     """Fold the log rows after the snapshots, in the log's order; ``strict``: each row must be
     its segment's next version (a snapshot that does not fit its log raises ``_DoesNotFit``)."""
@@ -214,17 +236,25 @@ def _fold_tail(
     state = HearingState(event_id=event_id, segments=dict(segments))
     for row in tail:
         if row.segment_id == stream:
-            if strict and row.version != outcome.version + 1:
-                raise _DoesNotFit(f"the outcome is at {outcome.version}, its log at {row.version}")
+            if row.version != outcome.version + 1:
+                if strict:
+                    raise _DoesNotFit(
+                        f"the outcome is at {outcome.version}, its log at {row.version}"
+                    )
+                if skips is not None:
+                    skips.append(f"{row.segment_id}: version {row.version} after {outcome.version}")
             outcome = o.apply(outcome, o.event_from_json(row.payload))
             continue
         event = e.event_from_json(row.payload)
         before = state.segments.get(row.segment_id)
         expected = 1 if before is None else before.version + 1
-        if strict and row.version != expected:
-            raise _DoesNotFit(
-                f"segment {row.segment_id} expects version {expected}, not {row.version}"
-            )
+        if row.version != expected:
+            if strict:
+                raise _DoesNotFit(
+                    f"segment {row.segment_id} expects version {expected}, not {row.version}"
+                )
+            if skips is not None:
+                skips.append(f"{row.segment_id}: version {row.version} after {expected - 1}")
         if before is None:
             order[row.segment_id] = row.seq
         state = apply(state, event)
@@ -243,17 +273,21 @@ class LazyHearing(Hearing):
 
     _LAZY = ("state", "outcome", "speakers", "results")
 
-    def __init__(self, row: EventRow, store: Store, speaker_of: SpeakerOf) -> None:
+    def __init__(
+        self, row: EventRow, store: Store, speaker_of: SpeakerOf, stamps: Stamps | None = None
+    ) -> None:
         super().__init__(event=row, state=HearingState(event_id=row.id))
         for name in self._LAZY:
             delattr(self, name)
         self._store = store
         self._speaker_of = speaker_of
+        self._stamps = stamps
         self.loaded = False
 
     def __getattr__(self, name: str) -> Any:
         if name in LazyHearing._LAZY and not self.__dict__.get("loaded", True):
-            self.install(load_hearing(self._store, self.event, self._speaker_of).hearing)
+            loaded = load_hearing(self._store, self.event, self._speaker_of, self._stamps)
+            self.install(loaded.hearing)
             return getattr(self, name)
         raise AttributeError(name)
 
@@ -286,6 +320,7 @@ def load_hearings(
     speaker_of: SpeakerOf,
     today: dt.date | None = None,
     rows: Iterable[EventRow] | None = None,
+    stamps: Stamps | None = None,
 ) -> dict[str, Hearing]:
     """Every meeting day (``rows``: those, already read), in the order they were made: today's
     and those without a date from their snapshots and the log after them, past ones lazily
@@ -295,10 +330,10 @@ def load_hearings(
     folded = snapshotted = 0
     for row in store.events() if rows is None else rows:
         if is_past(row, today):
-            hearings[row.id] = LazyHearing(row, store, speaker_of)
+            hearings[row.id] = LazyHearing(row, store, speaker_of, stamps)
             continue
         with collector_paused():
-            loaded = load_hearing(store, row, speaker_of)
+            loaded = load_hearing(store, row, speaker_of, stamps)
         hearings[row.id] = loaded.hearing
         folded += loaded.folded
         snapshotted += len(loaded.snapshots)
@@ -431,7 +466,11 @@ class Snapshotter:
         for hearing in list(self.hearings.values()):
             if isinstance(hearing, LazyHearing) and not hearing.loaded:
                 loaded = await asyncio.to_thread(
-                    load_hearing, hearing._store, hearing.event, hearing._speaker_of
+                    load_hearing,
+                    hearing._store,
+                    hearing.event,
+                    hearing._speaker_of,
+                    hearing._stamps,
                 )
                 hearing.install(loaded.hearing)
                 return

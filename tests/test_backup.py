@@ -269,8 +269,13 @@ def test_postgresql_is_sent_to_pg_dump(capsys: pytest.CaptureFixture[str]) -> No
         in said
     )
     assert "secret" not in said
+    assert "Redis of its own" in said  # a copy served elsewhere never joins production's
     assert cli.main(["restore", "day.dump", "--database-url", url]) == 1
-    assert "pg_restore --clean --if-exists --no-owner --dbname" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "pg_restore --clean --if-exists --no-owner --dbname" in said
+    # the line is copied under pressure: what must come first is said with it
+    assert "Stop every floorkeeper server of this database first" in said
+    assert "screens reconnect by themselves" in said
 
 
 def test_the_database_url_comes_from_the_environment(

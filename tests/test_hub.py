@@ -212,3 +212,34 @@ def test_a_removed_subscriber_lets_go_of_its_connection_so_it_is_freed_at_once()
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_a_resume_needs_the_stamp_of_its_version_and_updates_carry_theirs() -> None:
+    import orjson
+
+    from app.store import LogRecord
+
+    hub = Hub()
+
+    def row(version: int, at: int) -> LogRecord:
+        return LogRecord("e", "s", version, "speaker_added", {}, f"c{version}", at)
+
+    hub.stamps.note([row(1, 100), row(2, 200), row(3, 300)])
+    one, two, three = (hub.stamps.get("s", v) for v in (1, 2, 3))
+    assert one and two and three and len({one, two, three}) == 3
+    hub.publish("s", 1, 2, {Audience.PUBLIC: encode({"type": "update", "version": 2})}, {})
+    hub.publish("s", 2, 3, {Audience.PUBLIC: encode({"type": "update", "version": 3})}, {})
+    frames = hub.missed("s", Audience.PUBLIC, 1, 3, one) or []
+    # the stamp is the version's, in the frame every socket of the audience shares
+    assert [orjson.loads(f.data) for f in frames] == [
+        {"type": "update", "version": 2, "stamp": two},
+        {"type": "update", "version": 3, "stamp": three},
+    ]
+    assert hub.missed("s", Audience.PUBLIC, 3, 3, three) == []  # nothing missed: synced
+    # another history's stamp at the same version (a restored log), none, or unknown: no resume
+    other = LogRecord("e", "s", 1, "speaker_added", {}, "c1", 101)
+    from app.hub import record_stamp
+
+    for stamp in (record_stamp(other), None, "ffffffffffff"):
+        assert hub.missed("s", Audience.PUBLIC, 1, 3, stamp) is None
+        assert hub.missed("s", Audience.PUBLIC, 3, 3, stamp) is None

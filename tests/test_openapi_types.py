@@ -179,6 +179,7 @@ def _socket(world: World, role: str) -> tuple[dict[str, Any], dict[str, Any]]:
         assert snapshot["type"] == "snapshot"
         outcome = snapshot.pop("outcome")
         snapshot.pop("instruments", None)  # the console's, over REST at their own routes
+        snapshot.pop("stamp", None)  # the socket's proof of its history, for a resume
         return snapshot, outcome
 
 

@@ -60,6 +60,9 @@ class Hello(BaseModel):
     token: Annotated[str, Field(max_length=200)] | None = None
     segment_id: Annotated[str, Field(max_length=64)] | None = None
     last_version: Annotated[int, Strict(), Field(ge=0, le=2**53 - 1)] | None = None
+    #: the stamp the client was given with ``last_version``: a resume needs it to be this
+    #: history's stamp of that version (else a snapshot)
+    last_stamp: Annotated[str, Field(max_length=32)] | None = None
     #: which page this is, for the organiser's list of connected screens (the first hello's)
     face: Face | None = None
 
@@ -266,14 +269,19 @@ class Connection:
             and hello.segment_id == segment.id
         ):
             missed = self.engine.hub.missed(
-                segment.id, sub.audience, hello.last_version, segment.version
+                segment.id, sub.audience, hello.last_version, segment.version, hello.last_stamp
             )
         if missed is None or segment is None:
-            sub.push(self.snapshot_frame())
+            sub.push(sub.fresh())
             return None
         for frame in missed:
             sub.push(frame)
-        synced = {"type": "synced", "segment_id": segment.id, "version": segment.version}
+        synced = {
+            "type": "synced",
+            "segment_id": segment.id,
+            "version": segment.version,
+            "stamp": self.engine.hub.stamps.get(segment.id, segment.version),
+        }
         sub.push(encode({**synced, "server_time": self.engine.clock()}))
         return segment
 
@@ -457,11 +465,19 @@ class Connection:
             self.screen.last_seen_at = self.engine.clock()  # for the organiser's list
             delay = self.frames.wait(0)
             if delay:
-                self.error(
-                    "rate_limited",
-                    f"more than {self.frames.rate} frames a second: this one was dropped",
-                    retry_after_s=max(1, round(delay)),
-                )
+                refusal = {
+                    "type": "error",
+                    "code": "rate_limited",
+                    "message": (
+                        f"more than {self.frames.rate} frames a second: this one was dropped"
+                    ),
+                    "retry_after_s": max(1, round(delay)),
+                }
+                command_id = _command_id(message.get("text"))
+                if command_id is not None:  # named, in its place among the commands' answers
+                    self.answer({**refusal, "command_id": command_id})
+                else:
+                    self.reply(refusal)
                 continue
             text = message.get("text")
             if text is None:
@@ -486,6 +502,21 @@ class Connection:
             except Exception:  # keep serving: one bad frame must not close the socket with 1011
                 log.exception("unexpected error while handling a frame")
                 self.error("internal", "the server could not handle this frame")
+
+
+def _command_id(text: str | None) -> str | None:
+    """The ``command_id`` of a text frame that parses as a command with a string one (a frame
+    refused before it is read still names the command it drops, so the client can retry it)."""
+    if text is None or len(text) > MAX_FRAME_BYTES:
+        return None
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or data.get("type") != "command":
+        return None
+    command_id = data.get("command_id")
+    return command_id if isinstance(command_id, str) else None
 
 
 def _internal(command_id: str) -> dict[str, Any]:

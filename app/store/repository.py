@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
@@ -161,6 +161,34 @@ class Store:
         query = query.where(table.c.event_id == event_id).order_by(table.c.seq)
         with self.engine.connect() as connection:
             return [LogRecord(*row) for row in connection.execute(query)]
+
+    def log_rows_at(self, event_id: str, versions: dict[str, int]) -> list[LogRecord]:
+        """The meeting day's log rows at these versions (stream id → version), without their
+        payloads (``{}``): what a version's stamp is made of (app/hub.py ``stamp_of``)."""
+        if not versions:
+            return []
+        table = LogRow.__table__  # type: ignore[attr-defined]
+        query = sa_select(
+            table.c.event_id,
+            table.c.segment_id,
+            table.c.version,
+            table.c.type,
+            table.c.command_id,
+            table.c.recorded_at,
+        ).where(
+            table.c.event_id == event_id,
+            or_(
+                *(
+                    and_(table.c.segment_id == segment_id, table.c.version == version)
+                    for segment_id, version in versions.items()
+                )
+            ),
+        )
+        with self.engine.connect() as connection:
+            return [
+                LogRecord(row[0], row[1], row[2], row[3], {}, row[4], int(row[5]))
+                for row in connection.execute(query)
+            ]
 
     def log_length(self) -> int:
         with self._session() as session:

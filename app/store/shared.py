@@ -252,3 +252,40 @@ def participant_counts(store: Store) -> dict[str, int]:
             sa_select(_PARTICIPANTS.c.event_id, func.count()).group_by(_PARTICIPANTS.c.event_id)
         ).all()
     return {event_id: count for event_id, count in rows}
+
+
+# --- which database this is -------------------------------------------------------------------
+
+
+def identity(store: Store) -> str:
+    """A short name for this database that a copy of it cannot share: a hash of the PostgreSQL
+    cluster's system identifier (another server, or a cluster made from a base backup, has
+    another one) and the database's OID (a ``pg_restore`` into another database of the same
+    server has another one). A restore in place keeps both: it is the same database, its log
+    replaced (a screen's resume is checked by its version's stamp, app/hub.py). Not PostgreSQL
+    (SQLite: one process, nothing shared): the database's file name. Without the rights to read
+    the system identifier (``pg_control_system()``: a superuser or ``pg_monitor``), the server's
+    address and port stand for it."""
+    import hashlib
+
+    with store.engine.connect() as connection:
+        if connection.dialect.name != "postgresql":
+            return hashlib.blake2b(
+                str(store.engine.url.database).encode(), digest_size=5
+            ).hexdigest()
+        oid = connection.execute(
+            text("SELECT oid FROM pg_database WHERE datname = current_database()")
+        ).scalar()
+        try:
+            with connection.begin_nested():
+                system = connection.execute(
+                    text("SELECT system_identifier FROM pg_control_system()")
+                ).scalar()
+        except Exception:
+            system = connection.execute(
+                text(
+                    "SELECT coalesce(inet_server_addr()::text, 'local')"
+                    " || ':' || inet_server_port()"
+                )
+            ).scalar()
+    return hashlib.blake2b(f"{system}/{oid}".encode(), digest_size=5).hexdigest()

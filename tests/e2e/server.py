@@ -127,12 +127,19 @@ class Feed:
 
     @classmethod
     async def open(
-        cls, url: str, token: str, last_version: int | None = None, segment_id: str | None = None
+        cls,
+        url: str,
+        token: str,
+        last_version: int | None = None,
+        segment_id: str | None = None,
+        last_stamp: str | None = None,
     ) -> Feed:
         connection = await connect(url, max_size=2**22)
         hello: dict[str, Any] = {"type": "hello", "token": token}
         if last_version is not None:
             hello |= {"last_version": last_version, "segment_id": segment_id}
+        if last_stamp is not None:
+            hello["last_stamp"] = last_stamp
         await connection.send(orjson.dumps(hello).decode())
         return cls(connection)
 

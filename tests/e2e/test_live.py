@@ -57,7 +57,9 @@ async def test_reconnect_with_an_old_version_receives_exactly_what_it_missed(
     for name in ("Ana", "Bo", "Chen"):
         api.command(segment_id, {"type": "add_speaker", "name": name}).raise_for_status()
 
-    again = await Feed.open(_ws(server, segment_id), token, snapshot["version"], segment_id)
+    again = await Feed.open(
+        _ws(server, segment_id), token, snapshot["version"], segment_id, snapshot["stamp"]
+    )
     synced = await again.until(lambda f: f["type"] == "synced")
     updates = [f for f in again.frames if f["type"] == "update"]
     assert [u["version"] for u in updates] == [snapshot["version"] + n for n in (1, 2, 3)]
@@ -68,9 +70,17 @@ async def test_reconnect_with_an_old_version_receives_exactly_what_it_missed(
         document = apply_patch(document, update["patch"])
     assert [entry["name"] for entry in document["queue"]] == ["Ana", "Bo", "Chen"]
 
+    assert synced["stamp"] == updates[-1]["stamp"]
+
     # a version the server never had (or no longer keeps) gets a fresh snapshot instead
-    ahead = await Feed.open(_ws(server, segment_id), token, 10_000, segment_id)
+    ahead = await Feed.open(_ws(server, segment_id), token, 10_000, segment_id, synced["stamp"])
     assert (await ahead.next())["type"] == "snapshot"
+    # and so does a version without its stamp, or with another history's
+    for stamp in (None, "000000000000"):
+        blind = await Feed.open(
+            _ws(server, segment_id), token, snapshot["version"], segment_id, stamp
+        )
+        assert (await blind.next())["type"] == "snapshot"
 
 
 async def test_a_retried_command_id_changes_nothing(

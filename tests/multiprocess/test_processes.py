@@ -57,6 +57,7 @@ class Screen:
         self.token = token
         self.segment_id = segment_id
         self.version: int | None = None
+        self.stamp: str | None = None  # the stamp of ``version``, sent back in the hello
         self.state: Any = None
         self.problems: list[str] = []
         self.snapshots = 0
@@ -81,7 +82,11 @@ class Screen:
                 async with connect(url, max_size=2**22, open_timeout=10) as socket:
                     hello: dict[str, Any] = {"type": "hello", "token": self.token}
                     if self.version is not None:
-                        hello |= {"last_version": self.version, "segment_id": self.segment_id}
+                        hello |= {
+                            "last_version": self.version,
+                            "segment_id": self.segment_id,
+                            "last_stamp": self.stamp,
+                        }
                     await socket.send(orjson.dumps(hello).decode())
                     async for message in socket:
                         self.take(orjson.loads(message))
@@ -97,9 +102,12 @@ class Screen:
         if kind == "snapshot":
             self.snapshots += 1
             self.version, self.state = frame["version"], frame["state"]
+            self.stamp = frame.get("stamp")
             self.connected.set()
         elif kind == "synced":
             self.resumed += 1
+            if frame.get("stamp") != self.stamp:
+                self.problems.append(f"synced at {frame['version']} with another stamp")
         elif kind == "update":
             assert self.version is not None
             start = frame.get("from_version", frame["version"] - 1)
@@ -110,6 +118,7 @@ class Screen:
             else:
                 self.state = apply_patch(self.state, frame["patch"])
                 self.version = frame["version"]
+                self.stamp = frame.get("stamp")
                 self.arrived[self.version] = time.perf_counter()
 
 

@@ -163,6 +163,7 @@ def test_a_live_page_resumes_from_its_last_version(world: World) -> None:
         world.event["id"],
         segment_id=snapshot["segment_id"],
         last_version=snapshot["version"],
+        last_stamp=snapshot["stamp"],
     )
     update, synced = again.receive_json(), again.receive_json()
     assert (update["type"], update["version"], synced["type"]) == (

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
+from pydantic import Field
 
 from ... import __version__
 from ...auth import session_cookie
+from ...fanout import RedisFanout
 from ..access import authorise
 from ..deps import Services, hinted_roles, resolve
 from ..schemas import HealthOut, SessionCreate, SessionOut
@@ -19,22 +22,60 @@ router = APIRouter()
 # --- health and sessions ------------------------------------------------------------------------
 
 
-@router.get("/health", tags=["health"], responses={503: {"model": HealthOut}})
-async def health(svc: ServicesDep, response: Response) -> HealthOut:
+class Health(HealthOut):
+    status: Literal["ok", "storage_unavailable", "log_gap"] = Field(  # type: ignore[assignment]
+        description="`storage_unavailable` (with HTTP 503) while the database cannot be written "
+        "(its last write failed: a full disk, PostgreSQL unreachable); `ok` again once a write "
+        "succeeds. `log_gap` (with HTTP 503): a meeting day's log skips versions (another "
+        "database's server, e.g. a restored copy, shared this one's Redis; or the log was "
+        "restored under a running server): `storage_error` says which; stop every server of "
+        "this database and see the server's log."
+    )
+    fanout: Literal["alone", "redis"] = Field(
+        description="`alone`: one process, no Redis; `redis`: one of several, through Redis."
+    )
+    redis: Literal["reachable", "unreachable"] | None = Field(
+        default=None,
+        description="With `fanout: redis`: whether Redis answers. Unreachable, the process "
+        "still serves (HTTP 200), degraded: it reads the log every second for the others' "
+        "writes (updates from other processes come up to a second later) and each limit counts "
+        "its own calls only.",
+    )
+    redis_unreachable_since: int | None = Field(
+        default=None, description="Since when Redis does not answer (epoch ms)."
+    )
+
+
+@router.get("/health", tags=["health"], responses={503: {"model": Health}})
+async def health(svc: ServicesDep, response: Response) -> Health:
     """Whether the server serves: 200 ``ok``; 503 ``storage_unavailable`` while its database
-    cannot be written (every command is refused meanwhile), so that a health check (Docker's,
-    the reverse proxy's, an operator's monitor) sees it."""
-    await svc.engine.recheck_storage()
-    error = svc.engine.storage_error
+    cannot be written (every command is refused meanwhile), or ``log_gap`` once a meeting day's
+    log was found to skip versions, so that a health check (Docker's, the reverse proxy's, an
+    operator's monitor) sees it. The fan-out's state (``fanout``, ``redis``) is said too: Redis
+    unreachable is 200 (the process serves, degraded)."""
+    engine = svc.engine
+    await engine.recheck_storage()
+    error = engine.storage_error
+    status: Literal["ok", "storage_unavailable", "log_gap"] = "ok"
     if error is not None:
+        status = "storage_unavailable"
+    elif engine.hub.stamps.gaps:
+        status = "log_gap"
+        error = "; ".join(sorted(engine.hub.stamps.gaps.values()))
+    if status != "ok":
         response.status_code = 503
-    return HealthOut(
-        status="ok" if error is None else "storage_unavailable",
+    fanout = engine.fanout
+    redis = isinstance(fanout, RedisFanout)
+    return Health(
+        status=status,
         storage_error=error,
         version=__version__,
-        server_time=svc.engine.clock(),
-        events=len(svc.engine.hearings),
-        subscribers=svc.engine.hub.count(),
+        server_time=engine.clock(),
+        events=len(engine.hearings),
+        subscribers=engine.hub.count(),
+        fanout="redis" if redis else "alone",
+        redis=None if not redis else "reachable" if fanout.reachable else "unreachable",
+        redis_unreachable_since=fanout.down_since if isinstance(fanout, RedisFanout) else None,
     )
 
 

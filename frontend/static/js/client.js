@@ -353,6 +353,7 @@ export class FloorConnection extends EventTarget {
     this.status = "connecting";
     this.segmentId = null;
     this.version = null;
+    this.stamp = null; // the server's stamp of `version`: a resume proves its history with it
     this.state = null;
     this.audience = null;
     this.event = null;
@@ -441,6 +442,7 @@ export class FloorConnection extends EventTarget {
     this.path = path;
     this.segmentId = null;
     this.version = null;
+    this.stamp = null;
     if (this.socket) {
       this.switching = true;
       this.socket.close(); // reconnects at once to the new path
@@ -459,6 +461,7 @@ export class FloorConnection extends EventTarget {
       if (this.version !== null && this.segmentId) {
         hello.last_version = this.version;
         hello.segment_id = this.segmentId;
+        if (this.stamp) hello.last_stamp = this.stamp; // without it: a snapshot
       }
       socket.send(JSON.stringify(hello));
       this.ping(0);
@@ -536,9 +539,13 @@ export class FloorConnection extends EventTarget {
         }
         this.state = applyPatch(this.state, frame.patch);
         this.version = frame.version;
+        this.stamp = frame.stamp ?? null;
         this.changed("update");
         break;
       case "synced":
+        if (frame.segment_id === this.segmentId && frame.version === this.version) {
+          this.stamp = frame.stamp ?? null;
+        }
         this.live();
         break;
       case "mine":
@@ -609,6 +616,7 @@ export class FloorConnection extends EventTarget {
     this.clock.seed(snapshot.server_time, localNow());
     this.segmentId = snapshot.segment_id;
     this.version = snapshot.version;
+    this.stamp = snapshot.stamp ?? null; // none (a refusal's state): the next resume is a snapshot
     this.state = snapshot.state;
     this.audience = snapshot.audience;
     this.event = snapshot.event;
@@ -636,7 +644,9 @@ export class FloorConnection extends EventTarget {
 
   resync() {
     if (this.socket && this.socket.readyState === WebSocket.OPEN) {
-      this.socket.send(JSON.stringify({ type: "hello", last_version: this.version, segment_id: this.segmentId }));
+      const hello = { type: "hello", last_version: this.version, segment_id: this.segmentId };
+      if (this.stamp) hello.last_stamp = this.stamp;
+      this.socket.send(JSON.stringify(hello));
     }
   }
 
