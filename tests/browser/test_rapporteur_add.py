@@ -121,19 +121,24 @@ def test_the_rapporteur_adds_a_contribution_on_a_speakers_behalf(
 
     # the namesakes, told apart by organisation and constituency; chosen with the keyboard
     page.keyboard.type("fatima")
-    options = detail.locator("#add-author option")
+    options = detail.locator("#add-author .author-option")
     expect(options).to_have_count(2)
     expect(options.nth(0)).to_contain_text("Association marocaine des droits humains")
-    # each of people's words in its own direction (an option holds no markup: isolates)
+    # the name, then the constituency and the whole organisation, each of people's words isolated
     member_state = FR["constituency.member_state"]
-    expect(options.nth(1)).to_have_text(
-        f"\u2068Fatima Zahra\u2069 — \u2068Ministry of Labour\u2069 · {member_state}"
+    expect(options.nth(1).locator(".author-name")).to_have_text("Fatima Zahra")
+    expect(options.nth(1).locator(".author-more")).to_have_text(
+        f"{member_state} · Ministry of Labour"
     )
+    expect(options.nth(1).locator("bdi.author-organisation")).to_have_text("Ministry of Labour")
     page.keyboard.type(" labour")
     expect(options).to_have_count(1)
     page.keyboard.press("ArrowDown")  # on to the list, the one found chosen
-    expect(detail.get_by_label(FR["rapporteur.add_author"])).to_be_focused()
-    expect(detail.get_by_label(FR["rapporteur.add_author"])).to_have_value(minister["id"])
+    chosen = detail.get_by_role("radio", name=re.compile("^Fatima Zahra"))
+    expect(chosen).to_be_focused()
+    expect(chosen).to_be_checked()
+    expect(chosen).to_have_attribute("value", minister["id"])
+    expect(detail.get_by_role("radiogroup", name=FR["rapporteur.add_author"])).to_be_visible()
     expect(detail.locator("#add-chosen")).to_contain_text("Ministry of Labour")
 
     detail.get_by_label(FR["contribution.pledge"], exact=True).check()
@@ -168,7 +173,7 @@ def test_the_rapporteur_adds_a_contribution_on_a_speakers_behalf(
     # invisible characters only: nothing sent, said by the field
     page.get_by_role("button", name=FR["rapporteur.add_open"]).click()
     detail.get_by_label(FR["rapporteur.add_find"]).fill("Grace")
-    detail.get_by_label(FR["rapporteur.add_author"]).select_option(index=0)
+    detail.locator("#add-author input[type=radio]").first.check()
     detail.get_by_label(FR["rapporteur.add_text"]).fill("\u200f\u200e\u2066 \u2069")
     detail.get_by_role("button", name=FR["rapporteur.add_submit"]).click()
     expect(detail.locator("#add-text-error")).to_have_text(FR["rapporteur.add_text_required"])
@@ -309,11 +314,23 @@ def test_a_merge_is_taken_back(browser: Browser, faces: dict[str, Any]) -> None:
     contribute(faces, PEOPLE, segment_id, "merge")
     first, second, third = _contributions(faces)
     api: Api = faces["api"]
-    api.ok("PATCH", f"/contributions/{third['id']}", json={"command_id": "a", "status": "accepted"})
+    for item in (first, third):  # an accepted one goes into an accepted one only
+        api.ok(
+            "PATCH",
+            f"/contributions/{item['id']}",
+            json={"command_id": item["id"], "status": "accepted"},
+        )
     page = _rapporteur(browser, faces)
     detail = page.locator("#detail")
     _open(page, third)
-    detail.get_by_label(EN["rapporteur.merge_label"]).select_option(first["id"])
+    # the picker offers what the server says (of the same kind: not the pledge), with its status
+    picker = detail.get_by_label(EN["rapporteur.merge_label"])
+    expect(picker.locator("option")).to_have_count(2)
+    expect(picker.locator("option").nth(1)).to_have_attribute("value", first["id"])
+    expect(picker.locator("option").nth(1)).to_contain_text(
+        f"#1 · {EN['contribution.recommendation']} · {EN['rapporteur.status.accepted']} · "
+    )
+    picker.select_option(first["id"])
     detail.get_by_role("button", name=EN["rapporteur.merge"], exact=True).click()
     expect(detail.locator(".state-pill")).to_have_text(EN["rapporteur.status.merged"])
     open_first = detail.get_by_role("button", name=fill_in(EN["rapporteur.open_number"], number=1))

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Route, WebSocket, expect
 
+from app import gcm
 from tests.e2e.server import Api
 
 from .conftest import (
@@ -459,7 +460,11 @@ def test_the_reflection_shows_a_contribution_in_the_displays_language(
         "المجلس الوطني لحقوق الإنسان · Institution nationale des droits de l\u2019homme"
     )
     objectives = display.locator("#reflection-objectives li")
-    expect(objectives).to_have_text(["Objectif 7", "Objectif 16"])  # the titles are English only
+    expect(objectives.locator(".objective-number")).to_have_text(["Objectif 7", "Objectif 16"])
+    # the Global Compact's titles in the display's language (GET /api/v1/gcm-objectives)
+    expect(objectives.locator(".objective-title")).to_have_text(
+        [gcm.TITLES["fr"][7], gcm.TITLES["fr"][16]]
+    )
     # the speaker stays, small, below it
     expect(display.locator("#speaker-name")).to_have_text("Panellist 1")
     reflection_box = reflection.bounding_box()

@@ -6,14 +6,18 @@
 // Each speaker's floor language ("FR") and a remote marker go with their name, for the room and
 // the interpreters. Its language: ?lang= in its link, else the event's (i18n.js pickRoomLanguage);
 // times, the clock and the join link read left to right on an Arabic screen too, names and titles
-// in their own direction. What is long shrinks to fit the screen (fitInside), never off it.
+// in their own direction. What is long shrinks to fit the screen (fitInside), never off it; the
+// contribution shown is measured once drawn and shrinks to fit, down to the smallest size the room
+// still reads, and past that is shown in pages that follow one another, each saying so ("… 1 of 2"):
+// never cut off. Its text is right to left when it is in Arabic (its language), else in the
+// direction of its first letter; the Global Compact's titles in the screen's language (gcm.js).
 // During a break (a segment of kind "break", nobody speaking), the break takes the speaker's
 // place: its title, large, and when the meeting resumes (the next segment's scheduled start, from
 // the programme); the join code stays, to join (not to ask for the floor: nobody asks in a break).
 import { actAs } from "./client.js";
 import { eventIdFromPath, startRoomScreen } from "./room.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
-import { GCM_OBJECTIVES } from "./gcm.js";
+import { loadObjectives, objectiveTitle, objectivesLoaded } from "./gcm.js";
 import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
 import { apply, constituencyLabel, contributionKindLabel, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
 // the speaker, the next speakers, the notice and the times, drawn as the public live page draws them
@@ -39,19 +43,147 @@ function followLanguage(event) {
   shownLayout = null;
 }
 
-function fitAll() {
+function fitAll(force = false) {
   fitInside($("now"), $("speaker"));
   fitInside($("next-box"), $("next"));
+  fitReflection(force);
 }
 
-/** A size for the shown text by its length: a pledge of one line reads from the back row. */
-function sizeOf(text) {
-  const length = [...text].length;
-  if (length <= 140) return "xl";
-  if (length <= 280) return "l";
-  if (length <= 480) return "m";
-  if (length <= 800) return "s";
-  return "xs";
+/** The shown text's sizes (rem), largest first: a pledge of one line reads from the back row; the
+ * last is the smallest the room still reads (32 px on a 1920×1080 screen). */
+const TEXT_SIZES = [4.25, 3.9, 3.6, 3.3, 3, 2.75, 2.5, 2.25, 2];
+/** Below this size, the theme's others and the objectives' titles give their room to the text. */
+const ROOMY_UNTIL = 2.75;
+/** How long a page of a contribution too long for the screen stays up: time to read it aloud. */
+const PAGE_MS = { perCharacter: 80, min: 12000, max: 60000 };
+const ELLIPSIS = "…";
+
+/** A contribution's direction: right to left in Arabic (whatever its first letter), else its own. */
+const dirOf = (language) => (language === "ar" ? "rtl" : "auto");
+/** Its lang attribute, when its language is one of the floor's. */
+const langOf = (language) => (language && language !== "other" ? language : null);
+
+/** The shown contribution's text: its size and its pages, fitted to the space the screen leaves. */
+const shownText = {
+  text: "", // the whole text
+  key: null, // what it was fitted to: the text, the box's size, the language
+  pages: [], // the text in pages, each fitting at the smallest size (one page when it all fits)
+  box: null, // the reflection's size it was fitted to: [width, height]
+  page: 0,
+  timer: null,
+};
+
+/** Whether the shown text's box holds all it has. */
+function textFits() {
+  const box = $("reflection-text");
+  return box.scrollHeight <= box.clientHeight + 1 && box.scrollWidth <= box.clientWidth + 1;
+}
+
+/** A page's text as shown: "…" where the text goes on before or after it. */
+function pageText(pieces, first, last) {
+  const text = pieces.join("").trim();
+  return `${first ? "" : `${ELLIPSIS} `}${text}${last ? "" : ` ${ELLIPSIS}`}`;
+}
+
+/** The text in pages that each fit the box at the size now set: as many words on each as fit. */
+function paginate(text) {
+  const box = $("reflection-text");
+  const pieces = text.split(/(\s+)/); // words and the spaces (and line breaks) between them
+  const pages = [];
+  let start = 0;
+  while (start < pieces.length) {
+    // the most pieces from `start` that fit (at least one word: a page always moves on)
+    let low = start + 1;
+    let high = pieces.length;
+    const fits = (end) => {
+      box.textContent = pageText(pieces.slice(start, end), pages.length === 0, end >= pieces.length);
+      return textFits();
+    };
+    if (fits(high)) low = high;
+    else {
+      while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        if (fits(middle)) low = middle;
+        else high = middle - 1;
+      }
+    }
+    const end = low;
+    pages.push(pieces.slice(start, end));
+    start = end;
+    while (start < pieces.length && !pieces[start].trim()) start += 1; // no page starts with a space
+  }
+  return pages.map((page, index) => pageText(page, index === 0, index === pages.length - 1));
+}
+
+/** Show page `index` of the shown text, and when it is one of several, the next in a while. */
+function showPage(index) {
+  clearTimeout(shownText.timer);
+  shownText.timer = null;
+  const { pages } = shownText;
+  shownText.page = pages.length ? index % pages.length : 0;
+  const box = $("reflection-text");
+  const marker = $("reflection-pages");
+  box.textContent = pages[shownText.page] ?? shownText.text;
+  marker.hidden = pages.length < 2;
+  box.dataset.pages = String(pages.length);
+  if (pages.length < 2) {
+    setText(marker, "");
+    return;
+  }
+  setText(marker, t("display.continued", { n: shownText.page + 1, count: pages.length }));
+  marker.dataset.page = String(shownText.page + 1);
+  const length = [...pages[shownText.page]].length;
+  const wait = Math.min(PAGE_MS.max, Math.max(PAGE_MS.min, length * PAGE_MS.perCharacter));
+  shownText.timer = setTimeout(() => showPage(shownText.page + 1), wait);
+}
+
+/**
+ * Fit the shown text into the space the screen leaves it (after the theme, the kind, the by-line
+ * and the objectives): the largest size at which all of it shows; at the smallest, pages. Again
+ * only when the text or the space changed (`force` after the fonts did).
+ */
+function fitReflection(force = false) {
+  const section = $("reflection");
+  if (section.hidden || !shownText.text) {
+    clearTimeout(shownText.timer);
+    shownText.timer = null;
+    shownText.key = null;
+    return;
+  }
+  const key = JSON.stringify([shownText.text, section.clientWidth, section.clientHeight, currentLanguage(), shownReflection]);
+  if (!force && key === shownText.key) return;
+  shownText.key = key;
+  shownText.box = [section.clientWidth, section.clientHeight];
+  const box = $("reflection-text");
+  const marker = $("reflection-pages");
+  marker.hidden = true;
+  box.textContent = shownText.text;
+  /** The largest size at which it all shows (down to `smallest`), or null. */
+  const largest = (smallest) => {
+    for (const size of TEXT_SIZES.filter((each) => each >= smallest)) {
+      box.style.fontSize = `${size}rem`;
+      if (textFits()) return size;
+    }
+    return null;
+  };
+  section.dataset.compact = "false";
+  let size = largest(ROOMY_UNTIL);
+  if (size === null) {
+    section.dataset.compact = "true"; // the text first
+    size = largest(TEXT_SIZES[TEXT_SIZES.length - 1]);
+  }
+  box.dataset.size = String(size ?? TEXT_SIZES[TEXT_SIZES.length - 1]);
+  if (size !== null) {
+    shownText.pages = [shownText.text];
+    showPage(0);
+    return;
+  }
+  // too long for the screen even at the smallest size: in pages, the marker in its place
+  marker.hidden = false;
+  setText(marker, t("display.continued", { n: 9, count: 9 }));
+  const keep = shownText.page;
+  shownText.pages = paginate(shownText.text);
+  showPage(keep < shownText.pages.length ? keep : 0);
 }
 
 /** The first few words of a contribution, for the list of its theme's others. */
@@ -80,7 +212,12 @@ function renderPlace(place, group, shownId) {
     group.items.map((item) =>
       h(
         "li",
-        { class: "reflection-group-item", dir: "auto", dataset: { current: String(item.id === shownId) } },
+        {
+          class: "reflection-group-item",
+          dir: dirOf(item.language),
+          lang: langOf(item.language),
+          dataset: { current: String(item.id === shownId) },
+        },
         firstWords(item.text),
       ),
     ),
@@ -93,13 +230,15 @@ function renderReflection(connection) {
   $("reflection").hidden = !shown;
   if (!shown) {
     shownReflection = null;
+    shownText.text = "";
+    fitReflection();
     return;
   }
   const titles = (connection.programme || []).map((segment) => segment.title);
   const order = reflectionOrder(connection.outcome.contributions, titles);
   const place = neighbours(order, shown.id);
   const group = place.theme ? order.find((entry) => entry.theme === place.theme) : null;
-  const key = JSON.stringify([shown, place, group, currentLanguage()]);
+  const key = JSON.stringify([shown, place, group, currentLanguage(), objectivesLoaded()]);
   if (key === shownReflection) return;
   shownReflection = key;
   renderPlace(place, group, shown.id);
@@ -107,25 +246,40 @@ function renderReflection(connection) {
   setText(kind, contributionKindLabel(shown.kind));
   kind.dataset.kind = shown.kind;
   const text = $("reflection-text");
+  text.dir = dirOf(shown.language);
+  if (langOf(shown.language)) text.lang = langOf(shown.language);
+  else text.removeAttribute("lang");
+  if (shownText.text !== shown.text) shownText.page = 0; // another text: from its beginning
+  shownText.text = shown.text;
+  shownText.key = null; // fitted once the rest is drawn (fitReflection)
   setText(text, shown.text);
-  text.dataset.size = sizeOf(shown.text);
   // the organisation in its own direction (an Arabic name on a French page), then the constituency
   const constituency = shown.constituency === "other" ? "" : constituencyLabel(shown.constituency);
   const by = [shown.organisation ? h("bdi", {}, shown.organisation) : null, constituency].filter(Boolean);
   fill($("reflection-by"), by.flatMap((part, index) => (index ? [" · ", part] : [part])));
   const objectives = shown.objectives || [];
   $("reflection-objectives-box").hidden = objectives.length === 0;
-  const titled = currentLanguage() === "en"; // the titles are in English only
+  if (objectives.length && !objectivesLoaded()) {
+    // the titles, in the screen's language, once they have come (the numbers meanwhile)
+    loadObjectives()
+      .then(() => {
+        shownReflection = null;
+        renderReflection(connection);
+        fitReflection();
+      })
+      .catch(() => {});
+  }
   fill(
     $("reflection-objectives"),
-    objectives.map((number) =>
-      h(
+    objectives.map((number) => {
+      const title = objectiveTitle(number);
+      return h(
         "li",
         { class: "objective" },
         h("span", { class: "objective-number" }, t("display.objective", { n: number })),
-        titled && GCM_OBJECTIVES.has(number) ? h("span", { class: "objective-title" }, GCM_OBJECTIVES.get(number)) : null,
-      ),
-    ),
+        title ? h("span", { class: "objective-title" }, title) : null,
+      );
+    }),
   );
 }
 
@@ -142,6 +296,7 @@ function render(connection) {
   if (!state) {
     setText($("segment-title"), event.title || "Floorkeeper");
     tick(connection); // the time of day, once the event's zone is known
+    fitReflection();
     return;
   }
   setText($("segment-title"), state.segment.title);
@@ -159,6 +314,7 @@ function render(connection) {
     tick(connection);
     fitAll();
   } else tick(connection);
+  fitReflection(); // the contribution shown, in the space the rest leaves it (once, until it changes)
 }
 
 /** A break in the speaker's place (or not): its title, large, and when the meeting resumes, in the
@@ -222,6 +378,8 @@ function main() {
     qr.hidden = true; // the link under it still says where to go
     fitAll();
   });
+  // the space the reflection has changes with the speaker's line under it, the window, the fonts
+  if (window.ResizeObserver) new ResizeObserver(() => fitReflection()).observe($("reflection"));
   startRoomScreen({
     face: "display",
     invalid: () => {
@@ -230,8 +388,10 @@ function main() {
     },
     render,
     tick,
-    fit: fitAll,
+    fit: () => fitAll(true),
   });
 }
 
 main();
+// for the browser tests and for debugging in the room: the shown text's pages, and turning them
+window.floorDisplay = { pages: () => [...shownText.pages], fittedTo: () => shownText.box, showPage };

@@ -1,33 +1,45 @@
-// The 23 objectives of the Global Compact for Safe, Orderly and Regular Migration, as the
-// secretariat's brief lists them (shared/brief/gcm-objectives.csv): a contribution is tagged with
-// their numbers (1–23, protocol.md tag_contribution). In English: the room display shows the
-// number, and this title when it is in English; the rapporteur's page has the titles in the six
-// languages (rapporteur.gcm.* in ./i18n/rapporteur.js, renderings still to check against the
-// official texts of A/RES/73/195).
+// The 23 objectives of the Global Compact for Safe, Orderly and Regular Migration: a contribution
+// is tagged with their numbers (1–23, protocol.md tag_contribution). Their titles, in the six
+// languages, come from the server (GET /api/v1/gcm-objectives, app/gcm.py: the one copy, which
+// the outcome documents print too), fetched once per page; each face shows them in its language.
 
-/** number → title */
-export const GCM_OBJECTIVES = new Map([
-  [1, "Collect and utilize accurate and disaggregated data as a basis for evidence-based policies"],
-  [2, "Minimize the adverse drivers and structural factors that compel people to leave their country of origin"],
-  [3, "Provide accurate and timely information at all stages of migration"],
-  [4, "Ensure that all migrants have proof of legal identity and adequate documentation"],
-  [5, "Enhance availability and flexibility of pathways for regular migration"],
-  [6, "Facilitate fair and ethical recruitment and safeguard conditions that ensure decent work"],
-  [7, "Address and reduce vulnerabilities in migration"],
-  [8, "Save lives and establish coordinated international efforts on missing migrants"],
-  [9, "Strengthen the transnational response to smuggling of migrants"],
-  [10, "Prevent, combat and eradicate trafficking in persons in the context of international migration"],
-  [11, "Manage borders in an integrated, secure and coordinated manner"],
-  [12, "Strengthen certainty and predictability in migration procedures for appropriate screening, assessment and referral"],
-  [13, "Use migration detention only as a measure of last resort and work towards alternatives"],
-  [14, "Enhance consular protection, assistance and cooperation throughout the migration cycle"],
-  [15, "Provide access to basic services for migrants"],
-  [16, "Empower migrants and societies to realize full inclusion and social cohesion"],
-  [17, "Eliminate all forms of discrimination and promote evidence-based public discourse to shape perceptions of migration"],
-  [18, "Invest in skills development and facilitate mutual recognition of skills, qualifications and competences"],
-  [19, "Create conditions for migrants and diasporas to fully contribute to sustainable development in all countries"],
-  [20, "Promote faster, safer and cheaper transfer of remittances and foster financial inclusion of migrants"],
-  [21, "Cooperate in facilitating safe and dignified return and readmission, as well as sustainable reintegration"],
-  [22, "Establish mechanisms for the portability of social security entitlements and earned benefits"],
-  [23, "Strengthen international cooperation and global partnerships for safe, orderly and regular migration"],
-]);
+import { currentLanguage } from "./i18n.js";
+
+/** The objectives' numbers, in order: what a contribution may be tagged with. */
+export const OBJECTIVE_NUMBERS = Array.from({ length: 23 }, (_, index) => index + 1);
+
+let loading = null; // the request's promise, kept: asked once per page
+let titles = null; // language -> number -> title, once it has come
+
+/**
+ * The titles, once: a promise of `{language: {number: title}}`. A failed request is forgotten,
+ * so that the next call asks again (the numbers are shown meanwhile).
+ */
+export function loadObjectives() {
+  if (!loading) {
+    loading = fetch("/api/v1/gcm-objectives", { headers: { Accept: "application/json" } })
+      .then((response) => {
+        if (!response.ok) throw new Error(`gcm-objectives: ${response.status}`);
+        return response.json();
+      })
+      .then((body) => {
+        titles = (body && body.titles) || {};
+        return titles;
+      })
+      .catch((error) => {
+        loading = null;
+        throw error;
+      });
+  }
+  return loading;
+}
+
+/** Whether the titles have come. */
+export const objectivesLoaded = () => titles !== null;
+
+/** An objective's title in `language` (the page's by default); "" until the titles have come. */
+export function objectiveTitle(number, language = currentLanguage()) {
+  if (!titles) return "";
+  const table = titles[language] || titles.en || {};
+  return table[String(number)] || "";
+}

@@ -14,7 +14,7 @@ import { plural, t } from "./i18n.js";
 import { createAdd } from "./rapporteur/add.js";
 import { createDetail } from "./rapporteur/detail.js";
 import { createList } from "./rapporteur/list.js";
-import { excerpt, isolate, kindLabel, langOf, numbering } from "./rapporteur/model.js";
+import { dirOf, excerpt, isolate, kindLabel, langOf, numbering } from "./rapporteur/model.js";
 import { refusalText } from "./refusal.js";
 import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
 import { languagePicker, startLanguage } from "./staff-language.js";
@@ -216,7 +216,7 @@ function run(eventId) {
       } else {
         const open = h("button", { type: "button", class: "link-button", id: "open-shown" }, `#${numbers.get(shown.id)} · ${kindLabel(shown.kind)}`);
         open.addEventListener("click", () => ctx.select(shown.id));
-        const text = h("p", { class: "on-display-text", dir: "auto", lang: langOf(shown.language) }, excerpt(shown.text, 120));
+        const text = h("p", { class: "on-display-text", dir: dirOf(shown.language), lang: langOf(shown.language) }, excerpt(shown.text, 120));
         fill(box, h("p", { class: "on-display-title" }, open), text);
       }
     }

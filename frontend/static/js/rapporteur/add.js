@@ -3,6 +3,8 @@
 // column, or on its own on a narrow screen) picks the registered participant — searched by name or
 // organisation, namesakes told apart by organisation and constituency — the kind, the language
 // (the page's by default), the segment it was made in (the live one by default) and the words;
+// those found are a list of choices that wrap (on a phone too): each its name, then its
+// constituency and its whole organisation, so namesakes differ at a glance;
 // it sends `submit_contribution` with `on_behalf_of` (protocol.md, Outcome commands), and the new
 // contribution is then shown, chosen. The server decides what it takes; the form only says why not.
 
@@ -21,12 +23,6 @@ const haystack = (person) => `${person.name}\n${person.organisation}`.toLocaleLo
 
 /** People's words inside an option (which holds no markup): each in its own direction. */
 const island = (text) => (text ? `\u2068${text}\u2069` : "");
-
-/** "Name — Organisation · Constituency": how an option tells namesakes apart. */
-const describe = (person) =>
-  [island(person.name), [island(person.organisation), constituencyLabel(person.constituency)].filter(Boolean).join(" · ")]
-    .filter(Boolean)
-    .join(" — ");
 
 /**
  * A segment's title short enough for a choice on a phone: its head before a colon ("Thematic
@@ -111,49 +107,76 @@ export function createAdd(ctx) {
       autocomplete: "off",
       dir: "auto",
       placeholder: t("rapporteur.add_find_placeholder"),
-      "aria-controls": "add-author",
+      "aria-controls": "add-author-options",
     });
     search.value = draft.query;
     const found = people ? matching() : [];
-    const select = h(
-      "select",
-      { id: "add-author", size: "6", ...invalid("author") },
-      people === null
-        ? h("option", { value: "", disabled: true }, t("rapporteur.add_loading"))
-        : found.length
-          ? found.map((person) => h("option", { value: person.id }, describe(person)))
-          : h("option", { value: "", disabled: true }, people.length ? t("rapporteur.add_no_match") : t("rapporteur.add_none_registered")),
+    const choose = (id) => {
+      draft.author = id;
+      if (draft.error && draft.error.field === "author") draft.error = null;
+      render(true);
+    };
+    // one choice a person, wrapping: the name, then the constituency and the whole organisation
+    const option = (person) => {
+      const id = `add-author-${person.id}`;
+      const input = h("input", { type: "radio", name: "add-author", id, value: person.id });
+      input.checked = person.id === draft.author;
+      input.addEventListener("change", () => choose(person.id));
+      const constituency = constituencyLabel(person.constituency) || "";
+      return h(
+        "label",
+        { class: "author-option", for: id },
+        input,
+        h(
+          "span",
+          { class: "author-who" },
+          h("bdi", { class: "author-name" }, person.name),
+          constituency || person.organisation
+            ? h(
+                "span",
+                { class: "author-more" },
+                constituency ? h("span", { class: "author-constituency" }, constituency) : null,
+                constituency && person.organisation ? " · " : null,
+                person.organisation ? h("bdi", { class: "author-organisation" }, person.organisation) : null,
+              )
+            : null,
+        ),
+      );
+    };
+    const list = h(
+      "fieldset",
+      { id: "add-author", class: "author-list", role: "radiogroup", ...invalid("author") },
+      h("legend", { class: "label" }, t("rapporteur.add_author")),
+      h(
+        "div",
+        { class: "author-options", id: "add-author-options" },
+        people === null
+          ? h("p", { class: "author-empty" }, t("rapporteur.add_loading"))
+          : found.length
+            ? found.map(option)
+            : h("p", { class: "author-empty" }, people.length ? t("rapporteur.add_no_match") : t("rapporteur.add_none_registered")),
+      ),
     );
-    select.value = found.some((person) => person.id === draft.author) ? draft.author : "";
     search.addEventListener("input", () => {
       draft.query = search.value;
       render(true);
     });
     search.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown") {
-        // on to the list of those found: the arrows go on choosing there
+        // on to the list of those found (the one chosen, else the first, chosen): the arrows go
+        // on choosing there
         event.preventDefault();
-        const list = $("add-author");
-        if (!list.value) {
-          const first = [...list.options].find((option) => !option.disabled);
-          if (first) {
-            list.value = first.value;
-            choose(first.value);
-          }
-        }
-        $("add-author")?.focus();
+        const usable = matching();
+        if (!usable.length) return;
+        const target = usable.some((person) => person.id === draft.author) ? draft.author : usable[0].id;
+        if (target !== draft.author) choose(target);
+        $(`add-author-${target}`)?.focus();
       } else if (event.key === "Enter") {
         event.preventDefault();
         const usable = matching();
         if (usable.length === 1) choose(usable[0].id);
       }
     });
-    const choose = (id) => {
-      draft.author = id;
-      if (draft.error && draft.error.field === "author") draft.error = null;
-      render(true);
-    };
-    select.addEventListener("change", () => choose(select.value));
     const chosen = (people || []).find((person) => person.id === draft.author);
     const more = chosen
       ? [chosen.organisation ? h("bdi", {}, chosen.organisation) : null, constituencyLabel(chosen.constituency) || null]
@@ -163,8 +186,7 @@ export function createAdd(ctx) {
       { class: "field" },
       h("label", { for: "add-search", class: "label" }, t("rapporteur.add_find")),
       search,
-      h("label", { for: "add-author", class: "label" }, t("rapporteur.add_author")),
-      select,
+      list,
       errorFor("author"),
       loadError ? h("p", { class: "field-error" }, isolate("rapporteur.add_load_failed", { message: loadError })) : null,
       h(

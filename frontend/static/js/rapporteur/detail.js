@@ -3,11 +3,15 @@
 // themes and Global Compact objectives; show it on the room display. Each change is one outcome
 // command on the socket (client.js sendOutcome); what the rapporteur is typing is kept as a
 // draft per contribution, so an update arriving meanwhile loses none of it. The page's words are
-// in its language (../i18n/rapporteur.js); a contribution's own words keep theirs (lang, dir).
+// in its language (../i18n/rapporteur.js); a contribution's own words keep theirs (lang, dir: an
+// Arabic one right to left). The merge picker offers what the server says this one may be merged
+// into now (GET /contributions/{id}/merge-targets, asked again at each change of the outcome),
+// each with its status; the objectives' titles come from the server (../gcm.js).
 
+import { api } from "../client.js";
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { blank, refusesField } from "../fields.js";
-import { GCM_OBJECTIVES } from "../gcm.js";
+import { OBJECTIVE_NUMBERS, loadObjectives, objectiveTitle, objectivesLoaded } from "../gcm.js";
 import { constituencyLabel, plural, t } from "../i18n.js";
 import { keepFocus } from "./focus.js";
 import {
@@ -16,15 +20,15 @@ import {
   MAX_THEME,
   MAX_THEMES,
   backBar,
+  dirOf,
   excerpt,
   isolate,
   kindLabel,
   langOf,
   languageName,
-  objectiveTitle,
   segmentTitle,
   statusLabel,
-  suggestedThemes,
+  suggestedSegments,
 } from "./model.js";
 
 const $ = (id) => document.getElementById(id);
@@ -34,6 +38,36 @@ export function createDetail(ctx) {
   const box = $("detail");
   const drafts = new Map(); // contribution id -> {text, note, into, themes, objectives, extra}
   let shownKey = null;
+
+  // what the chosen contribution may be merged into, as the server last said (merge-targets)
+  let merging = { id: null, version: null, targets: null, failed: false, asking: null };
+
+  /** Ask the server what contribution `id` may be merged into, the outcome being at `version`. */
+  async function askTargets(id, version) {
+    merging.asking = version;
+    let targets;
+    try {
+      const answer = await api("GET", `/contributions/${encodeURIComponent(id)}/merge-targets`);
+      targets = Array.isArray(answer.targets) ? answer.targets : [];
+    } catch {
+      targets = null;
+    }
+    if (merging.id !== id) return; // another one was chosen meanwhile
+    if (merging.asking === version) merging.asking = null;
+    merging.version = version;
+    merging.failed = targets === null;
+    if (targets !== null) merging.targets = targets;
+    render(true);
+  }
+
+  /** The merge targets of `item` as known now; asked again when the outcome has changed since. */
+  function targetsOf(item) {
+    const outcome = ctx.outcome();
+    const version = outcome ? outcome.version : null;
+    if (merging.id !== item.id) merging = { id: item.id, version: null, targets: null, failed: false, asking: null };
+    if (merging.version !== version && merging.asking !== version) askTargets(item.id, version);
+    return merging;
+  }
 
   const draftOf = (id) => {
     if (!drafts.has(id)) drafts.set(id, {});
@@ -99,13 +133,13 @@ export function createDetail(ctx) {
     const draft = draftOf(item.id);
     const edited = item.text !== item.original_text;
     const parts = [
-      h("blockquote", { class: "current-text", dir: "auto", lang: langOf(item.language) }, item.text),
+      h("blockquote", { class: "current-text", dir: dirOf(item.language), lang: langOf(item.language) }, item.text),
       edited
         ? h(
             "div",
             { class: "original" },
             h("p", { class: "original-label" }, t("rapporteur.as_submitted")),
-            h("blockquote", { class: "original-text", dir: "auto", lang: langOf(item.language) }, item.original_text),
+            h("blockquote", { class: "original-text", dir: dirOf(item.language), lang: langOf(item.language) }, item.original_text),
           )
         : null,
     ];
@@ -128,7 +162,7 @@ export function createDetail(ctx) {
         id: "edit-text",
         rows: "6",
         maxlength: String(MAX_TEXT),
-        dir: "auto",
+        dir: dirOf(item.language),
         lang: langOf(item.language),
       });
       text.value = draft.text;
@@ -237,7 +271,7 @@ export function createDetail(ctx) {
             { class: "conflict", role: "group", "aria-labelledby": "conflict-heading" },
             h("p", { class: "conflict-heading", id: "conflict-heading", tabindex: "-1" }, t("rapporteur.conflict_heading")),
             h("p", {}, t("rapporteur.conflict_now")),
-            h("blockquote", { class: "conflict-text", id: "conflict-text", dir: "auto", lang: langOf(item.language) }, conflict.text),
+            h("blockquote", { class: "conflict-text", id: "conflict-text", dir: dirOf(item.language), lang: langOf(item.language) }, conflict.text),
             h("p", { class: "hint" }, t("rapporteur.conflict_yours")),
           ),
         );
@@ -345,15 +379,28 @@ export function createDetail(ctx) {
     }
 
     if (item.status !== "merged") {
-      const targets = all.filter((c) => c.id !== item.id && c.status !== "merged");
+      // exactly the ones the server says it may be merged into now, each with its status
+      const known = targetsOf(item);
+      const byId = new Map(all.map((c) => [c.id, c]));
+      const targets = (known.targets || []).map((id) => byId.get(id)).filter(Boolean);
+      let first;
+      if (known.targets === null) first = known.failed ? t("rapporteur.merge_failed") : t("rapporteur.merge_loading");
+      else first = targets.length ? t("rapporteur.merge_choose") : t("rapporteur.merge_none");
       const select = h(
         "select",
-        { id: "merge-into" },
-        h("option", { value: "" }, targets.length ? t("rapporteur.merge_choose") : t("rapporteur.merge_none")),
+        { id: "merge-into", "aria-busy": known.targets === null && !known.failed ? "true" : null },
+        h("option", { value: "" }, first),
         targets.map((c) =>
-          h("option", { value: c.id }, `#${numbers.get(c.id)} · ${kindLabel(c.kind)} · ${excerpt(c.text, 60)}`),
+          h(
+            "option",
+            { value: c.id },
+            `#${numbers.get(c.id)} · ${kindLabel(c.kind)} · ${statusLabel(c.status)} · \u2068${excerpt(c.text, 60)}\u2069`,
+          ),
         ),
       );
+      select.addEventListener("focus", () => {
+        if (merging.id === item.id && merging.failed && merging.asking === null) askTargets(item.id, merging.version);
+      });
       select.value = targets.some((c) => c.id === draft.into) ? draft.into : "";
       const merge = h("button", { type: "button", id: "merge", class: "btn" }, t("rapporteur.merge"));
       const sync = () => (merge.disabled = !select.value);
@@ -361,14 +408,15 @@ export function createDetail(ctx) {
         draft.into = select.value;
         sync();
       });
-      merge.addEventListener("click", () =>
-        act(
+      merge.addEventListener("click", () => {
+        merging.version = null; // whatever the answer, what it may be merged into is asked again
+        return act(
           merge,
           { type: "merge_contributions", contribution_id: item.id, into_id: select.value },
           () => delete draft.into,
           t("rapporteur.merged_notice", { number: numbers.get(item.id), into: numbers.get(select.value) }),
-        ),
-      );
+        );
+      });
       sync();
       parts.push(
         h(
@@ -391,14 +439,31 @@ export function createDetail(ctx) {
     const draft = draftOf(item.id);
     const themes = draft.themes ?? [...item.themes];
     const objectives = draft.objectives ?? [...item.objectives];
-    const offered = [...new Set([...suggestedThemes(ctx.programme()), ...item.themes, ...(draft.extra || [])])];
+    // a theme the server files under a segment the programme suggests (its `theme_labels`: "thematic
+    // discussion i" is "Thematic discussion I: …") is that suggestion's box, not one of its own
+    const suggestions = suggestedSegments(ctx.programme());
+    const labels = Array.isArray(item.theme_labels) ? item.theme_labels : [];
+    const folded = new Map(); // a theme as typed -> the suggestion it is filed under
+    item.themes.forEach((theme, index) => {
+      const under = suggestions.find((suggestion) => suggestion.title === labels[index]);
+      if (under && under.theme !== theme) folded.set(theme, under.theme);
+    });
+    const offered = [
+      ...new Set([
+        ...suggestions.map((suggestion) => suggestion.theme),
+        ...item.themes.filter((theme) => !folded.has(theme)),
+        ...(draft.extra || []),
+      ]),
+    ];
     const themeBoxes = offered.map((theme, index) => {
       const id = `theme-${index}`;
+      const aliases = [theme, ...[...folded].filter(([, under]) => under === theme).map(([typed]) => typed)];
       const input = h("input", { type: "checkbox", id, value: theme });
-      input.checked = themes.includes(theme);
+      input.checked = themes.some((chosen) => aliases.includes(chosen));
       input.addEventListener("change", () => {
         const now = draft.themes ?? [...item.themes];
-        draft.themes = input.checked ? [...now, theme] : now.filter((t) => t !== theme);
+        if (!input.checked) draft.themes = now.filter((chosen) => !aliases.includes(chosen));
+        else if (!now.some((chosen) => aliases.includes(chosen))) draft.themes = [...now, theme];
       });
       return h("label", { class: "check", for: id }, input, h("span", { dir: "auto" }, theme));
     });
@@ -428,7 +493,8 @@ export function createDetail(ctx) {
       }
     });
 
-    const objectiveBoxes = [...GCM_OBJECTIVES.keys()].map((number) => {
+    if (!objectivesLoaded()) loadObjectives().then(() => render(true), () => {}); // their titles
+    const objectiveBoxes = OBJECTIVE_NUMBERS.map((number) => {
       const id = `objective-${number}`;
       const input = h("input", { type: "checkbox", id, value: String(number) });
       input.checked = objectives.includes(number);

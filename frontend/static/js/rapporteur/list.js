@@ -6,6 +6,7 @@ import { keepFocus } from "./focus.js";
 import {
   KINDS,
   STATUSES,
+  dirOf,
   kindLabel,
   kindPlural,
   langOf,
@@ -88,7 +89,7 @@ export function createList(ctx) {
             floorLanguageTag(contribution.language),
           ),
         ),
-        h("span", { class: "item-text", dir: "auto", lang: langOf(contribution.language) }, contribution.text),
+        h("span", { class: "item-text", dir: dirOf(contribution.language), lang: langOf(contribution.language) }, contribution.text),
         h("span", { class: "item-by" }, details.flatMap((part, index) => (index ? [" · ", part] : [part]))),
         where ? h("span", { class: "item-where", dir: "auto" }, where) : null,
       ),

@@ -62,8 +62,15 @@ export function themeOf(title) {
 
 /** The themes the programme suggests: its thematic segments', in programme order. */
 export function suggestedThemes(programme) {
-  const themes = (programme || []).filter((segment) => segment.kind === "thematic").map((s) => themeOf(s.title));
-  return [...new Set(themes.filter(Boolean))];
+  return [...new Set(suggestedSegments(programme).map((suggestion) => suggestion.theme))];
+}
+
+/** The same, each with the title of the segment it names: `[{theme, title}]`. */
+export function suggestedSegments(programme) {
+  return (programme || [])
+    .filter((segment) => segment.kind === "thematic")
+    .map((segment) => ({ theme: themeOf(segment.title), title: segment.title }))
+    .filter((suggestion) => suggestion.theme);
 }
 
 export function segmentTitle(programme, segmentId) {
@@ -103,10 +110,10 @@ export function searchWords(text) {
 }
 
 /**
- * A Global Compact objective's title in the page's language (../gcm.js keeps the English ones;
- * ../i18n/rapporteur.js all six).
+ * A contribution's direction: right to left when it is in Arabic (even one that begins with a
+ * Latin word or a figure, "2024: UNHCR …"), else that of its first letter.
  */
-export const objectiveTitle = (number) => t(`rapporteur.gcm.${number}`);
+export const dirOf = (code) => (code === "ar" ? "rtl" : "auto");
 
 /**
  * The way back to the list on a narrow screen, where the list and the contribution chosen take
