@@ -139,9 +139,12 @@ def test_the_console_in_arabic_reads_right_to_left(browser: Browser, faces: Any)
     expect(page.locator("#btn-next-label")).to_have_text(AR["console.next.give_back"])
     expect(page.locator("#requests .request")).to_have_count(3)
     # a name typed in Arabic reads in its own direction, in a row of the Arabic page
-    expect(page.locator("#requests .request-name").first).to_have_text("ليلى حداد")
+    # (after the point of order, which is shown first: moderator/requests.js)
+    expect(page.locator("#requests .request-name").nth(1)).to_have_text("ليلى حداد")
     point_of_order = page.locator("#requests .request", has_text="Carlos Méndez")
+    expect(page.locator("#requests .request").first).to_contain_text("Carlos Méndez")
     expect(point_of_order.locator(".tag-kind")).to_have_text(AR["kind.point_of_order"])
+    expect(page.locator("#requests-po")).to_have_text(AR["console.requests.points_of_order#one"])
     expect(page.locator("#message-current")).to_have_text(
         fill_in(AR["console.message.current"], message=AR["clock.preset.conclude"])
     )

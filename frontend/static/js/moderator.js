@@ -43,6 +43,9 @@ const STATUS_KEYS = {
 const SLOW_ACK_MS = 2000;
 const RECHECK_SESSION_MS = 5000;
 const QUIET_SWITCH_MS = 3000;
+/** A press on the floor (the timer, a turn's end, the message) is worth sending only this soon:
+ * kept longer while the connection is down, it would act on whoever has the floor by then. */
+const PRESS_WITHIN_MS = 10000;
 
 const notices = new Notices($("notices"));
 
@@ -99,27 +102,44 @@ function run(eventId, firstSegmentId) {
     viewingId: () => viewing,
     viewSegment,
     followSegment: (id) => (follow = id),
-    /** Send a command; resolve to the ack, or to null after showing why it was refused. */
-    run(command, { versioned = false, segmentId = null } = {}) {
+    /**
+     * Send a command; resolve to the ack, or to null after showing why it was refused.
+     * `forTurn`: a press meant for the turn on the floor now: it names that turn (`entry_id`: the
+     * server refuses it, `turn_changed`, once another has the floor) and is dropped, not kept,
+     * when it cannot be sent within PRESS_WITHIN_MS. `brief`: dropped likewise, naming no turn.
+     */
+    run(command, { versioned = false, segmentId = null, forTurn = false, brief = false } = {}) {
       const options = { segmentId };
       if (versioned && conn.version !== null) options.baseVersion = conn.version;
-      return answered(conn.send(command, options));
+      let sent = command;
+      if (forTurn) {
+        const state = ctx.state();
+        if (state && state.current) sent = { ...command, entry_id: state.current.id };
+      }
+      const within = forTurn || brief ? PRESS_WITHIN_MS : null;
+      if (within !== null) options.within = within;
+      return answered(conn.send(sent, options), within);
     },
     /** A command on the meeting day's outcome (recommendations and pledges): the same answers. */
     runOutcome: (command) => answered(conn.sendOutcome(command)),
   };
 
-  /** The ack of a sent command, or null after saying why it was refused (or that it waits). */
-  async function answered(sent) {
+  /** The ack of a sent command, or null after saying why it was refused (or that it waits).
+   * `within`: the press is dropped if not answered that soon (it says so then). */
+  async function answered(sent, within = null) {
     const slow = setTimeout(
-      () => notices.show(t("console.notice.slow_ack"), "warning"),
+      () => notices.show(t(within === null ? "console.notice.slow_ack" : "console.notice.slow_ack_brief"), "warning"),
       SLOW_ACK_MS,
     );
     try {
       return await sent;
     } catch (error) {
       if (error.code === "stale_version") notices.show(t("console.notice.stale"), "warning");
-      else notices.show(refusalText(error) || t("console.notice.refused"), "error");
+      else if (error.code === "turn_changed") notices.show(t("console.notice.turn_changed"), "warning");
+      else if (error.code === "not_delivered") {
+        // dropped by client.js after `within`: never sent, or sent and never answered
+        notices.show(t(conn.status === "live" ? "console.notice.not_answered" : "console.notice.not_sent"), "error");
+      } else notices.show(refusalText(error) || t("console.notice.refused"), "error");
       return null;
     } finally {
       clearTimeout(slow);

@@ -164,7 +164,7 @@ export function createInterpose(ctx) {
     sending = true; // its own update may come before its ack: not a floor that moved on
     let ack;
     try {
-      ack = await ctx.run(command, { versioned: true });
+      ack = await ctx.run(command, { versioned: true, forTurn: true });
     } finally {
       sending = false;
     }

@@ -7,6 +7,8 @@ import { t } from "../i18n.js";
 const PRESETS = { conclude: "clock.preset.conclude", time: "clock.preset.time", slow: "clock.preset.slow" };
 
 const $ = (id) => document.getElementById(id);
+/** Keys this close together are one burst of typing (shortcuts.js: BURST_MS). */
+const BURST_MS = 300;
 
 export function createMessage(ctx) {
   const form = $("message-form");
@@ -15,7 +17,7 @@ export function createMessage(ctx) {
 
   // a preset goes by its id: the server writes its words, the clock shows it in its language
   const send = async (message, shown) => {
-    const ack = await ctx.run({ type: "set_message", ...message });
+    const ack = await ctx.run({ type: "set_message", ...message }, { forTurn: true });
     if (ack) ctx.notices.show(t("console.message.sent", { message: shown }), "info");
     return ack;
   };
@@ -23,8 +25,25 @@ export function createMessage(ctx) {
   for (const preset of document.querySelectorAll("[data-preset]")) {
     preset.addEventListener("click", () => send({ preset: preset.dataset.preset }, preset.textContent.trim()));
   }
+  // Focused by M and then typed into without a pause up to Enter: the name typed into a dialog
+  // that did not open, say, whose "m" was taken for the shortcut. Not sent until Enter again.
+  let burst = false;
+  let keyAt = -Infinity;
+  input.addEventListener("keydown", () => {
+    const now = performance.now();
+    if (now - keyAt > BURST_MS) burst = false;
+    keyAt = now;
+  });
+  input.addEventListener("blur", () => (burst = false));
+  form.addEventListener("pointerdown", () => (burst = false)); // Send clicked: meant
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (burst) {
+      burst = false;
+      ctx.notices.show(t("console.message.burst"), "warning");
+      return;
+    }
     const text = input.value.trim();
     if (!text) {
       ctx.notices.show(t("console.message.required"), "warning");
@@ -32,7 +51,7 @@ export function createMessage(ctx) {
     }
     if (await send({ text }, text)) input.value = "";
   });
-  clear.addEventListener("click", () => ctx.run({ type: "clear_message" }));
+  clear.addEventListener("click", () => ctx.run({ type: "clear_message" }, { forTurn: true }));
 
   function render(state) {
     const shown = $("message-current");
@@ -46,5 +65,11 @@ export function createMessage(ctx) {
     }
   }
 
-  return { render, focus: () => input.focus() };
+  function focus() {
+    input.focus();
+    burst = true;
+    keyAt = performance.now();
+  }
+
+  return { render, focus };
 }

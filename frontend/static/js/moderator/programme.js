@@ -4,7 +4,7 @@
 // item's forecast line); who has been heard is the balance panel's (balance.js).
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
-import { t } from "../i18n.js";
+import { plural, t } from "../i18n.js";
 import { STATUSES, ltr, minutes, typed } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
@@ -22,22 +22,21 @@ const segmentKind = (kind) =>
   !kind ? "" : Object.hasOwn(SEGMENT_KINDS, kind) ? t(SEGMENT_KINDS[kind]) : t("console.segment_kind.other", { kind });
 
 /**
- * A button that asks "are you sure?" by changing its own label for a few seconds.
+ * Make `button` ask "are you sure?" by changing its own label for a few seconds: the first press
+ * arms it, the second (while armed) does `onConfirm`. `label` and `confirmLabel` are its text at
+ * rest and armed (strings, or functions read when it changes); `needsConfirm()` false: one press.
  *
  * Optional, for a button whose accessible name is not its text: `name` is that name at rest and
  * `armedName` the name while it waits for the second press (so a screen reader hears that the
  * next press confirms); `onArm` runs when it arms (to announce it) and may return a function
- * that runs when it disarms (on the second press or when the few seconds are up).
+ * that runs when it disarms (on the second press or when the few seconds are up). Returns
+ * `disarm` (to call when what the button is about changes under it).
  */
-export function confirmingButton(
-  label,
-  confirmLabel,
-  className,
-  onConfirm,
-  needsConfirm = () => true,
-  { name = null, armedName = null, onArm = null } = {},
+export function armOnFirstPress(
+  button,
+  { label, confirmLabel, onConfirm, needsConfirm = () => true, name = null, armedName = null, onArm = null },
 ) {
-  const button = h("button", { type: "button", class: className, "aria-label": name }, label);
+  const read = (value) => (typeof value === "function" ? value() : value);
   let timer = null;
   let onDisarm = null;
   const nameAs = (text) => {
@@ -46,9 +45,10 @@ export function confirmingButton(
   };
   const disarm = () => {
     clearTimeout(timer);
+    if (button.dataset.armed !== "true") return;
     button.dataset.armed = "false";
-    setText(button, label);
-    if (armedName) nameAs(name);
+    setText(button, read(label));
+    if (armedName) nameAs(read(name));
     if (onDisarm) onDisarm();
     onDisarm = null;
   };
@@ -59,12 +59,26 @@ export function confirmingButton(
       return;
     }
     button.dataset.armed = "true";
-    setText(button, confirmLabel);
-    if (armedName) nameAs(armedName);
+    setText(button, read(confirmLabel));
+    if (armedName) nameAs(read(armedName));
     const undo = onArm ? onArm() : null;
     onDisarm = typeof undo === "function" ? undo : null;
     timer = setTimeout(disarm, CONFIRM_MS);
   });
+  return disarm;
+}
+
+/** A new button that asks "are you sure?" (armOnFirstPress), with its label and class. */
+export function confirmingButton(
+  label,
+  confirmLabel,
+  className,
+  onConfirm,
+  needsConfirm = () => true,
+  { name = null, armedName = null, onArm = null } = {},
+) {
+  const button = h("button", { type: "button", class: className, "aria-label": name }, label);
+  armOnFirstPress(button, { label, confirmLabel, onConfirm, needsConfirm, name, armedName, onArm });
   return button;
 }
 
@@ -76,12 +90,43 @@ export function createProgramme(ctx) {
   const clock = (ms) => timeOfDay(ms, zone(), "en-GB");
   /** "10:00–10:30" ("10:00–…" with no planned end), or null when the segment has no time. */
   const range = (start, end) => (start == null ? null : `${clock(start)}–${end == null ? "…" : clock(end)}`);
-  /** The scheduled times as the programme's item shows them: left to right in every language. */
+  /** The date (YYYY-MM-DD) of an instant at the venue: the `_local` string's date when the server
+   * sends one, else the instant's date in the event's zone (as the server writes its `_local`). */
+  const dayAt = (local, ms) => {
+    if (typeof local === "string" && /^\d{4}-\d{2}-\d{2}/.test(local)) return local.slice(0, 10);
+    if (ms == null || !zone()) return null;
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: zone(), year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
+    } catch {
+      return null;
+    }
+  };
+  /** How many days after its start's date the segment's planned end falls (0: the same day). */
+  const daysLater = (segment) => {
+    const start = dayAt(segment.scheduled_start_at_local, segment.scheduled_start_at);
+    const end = dayAt(segment.scheduled_end_at_local, segment.scheduled_end_at);
+    if (!start || !end) return 0;
+    const utc = (day) => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+    return Math.round((utc(end) - utc(start)) / 86400000);
+  };
+  /** The scheduled times as the programme's item shows them: left to right in every language,
+   * with "+1 day" when the planned end is on a later date than the start (past midnight). */
   const when = (segment) => {
     const times = range(segment.scheduled_start_at, segment.scheduled_end_at);
-    return times === null
-      ? h("span", { class: "segment-when" }, t("console.programme.not_scheduled"))
-      : h("span", { class: "segment-when", dir: "ltr" }, times);
+    if (times === null) return h("span", { class: "segment-when" }, t("console.programme.not_scheduled"));
+    const later = daysLater(segment);
+    return h(
+      "span",
+      { class: "segment-when-box" },
+      h("span", { class: "segment-when", dir: "ltr" }, times),
+      later > 0
+        ? h(
+            "span",
+            { class: "segment-later", title: t("console.programme.ends_on", { date: ltr(dayAt(segment.scheduled_end_at_local, segment.scheduled_end_at)) }) },
+            plural("console.programme.days_later", later),
+          )
+        : null,
+    );
   };
 
   function actual(segment) {
@@ -206,7 +251,13 @@ export function createProgramme(ctx) {
     setText($("segment-title"), segment.title);
     const times = range(segment.scheduled_start_at, segment.scheduled_end_at);
     // the range reads left to right in a sentence of any language (never 10:30–10:00 in Arabic)
-    const scheduled = times === null ? t("console.programme.not_scheduled") : ltr(times);
+    const later = times === null ? 0 : daysLater(segment);
+    const scheduled =
+      times === null
+        ? t("console.programme.not_scheduled")
+        : later > 0
+          ? `${ltr(times)} ${plural("console.programme.days_later", later)}`
+          : ltr(times);
     const parts = [t("console.programme.scheduled", { span: scheduled })];
     if (actual(segment)) parts.push(actual(segment));
     if (segment.moderator) parts.push(t("console.programme.moderator", { name: typed(segment.moderator) }));
@@ -226,16 +277,51 @@ export function createProgramme(ctx) {
             : t("console.banner.not_live"),
       );
       action.hidden = segment.status === "ended" && !!live;
-      setText(action, t(live ? "console.banner.make_live_ending" : "console.banner.make_live"));
+      // armed, it waits for its second press: its words stay "Confirm…" until then
+      if (bannerFor !== segment.id) disarmBanner();
+      bannerFor = segment.id;
+      if (action.dataset.armed !== "true") setText(action, bannerLabel());
+    } else {
+      disarmBanner();
+      bannerFor = null;
     }
     const csv = $("export-csv");
     csv.href = `/api/v1/segments/${encodeURIComponent(segment.id)}/speeches?format=csv`;
     csv.setAttribute("download", `speeches-${segment.id}.csv`);
   }
 
-  $("segment-banner-action").addEventListener("click", () => {
+  // Making the segment shown live ends the live one (and the turn on its floor): as the
+  // programme's Make live, the banner's button asks for a second press first.
+  const liveElsewhere = () => {
     const state = ctx.state();
-    if (state) makeLive(state.segment);
+    const live = ctx.conn.liveSegmentId;
+    return !!state && live !== null && live !== state.segment.id;
+  };
+  const liveTitle = () => {
+    const live = (ctx.conn.programme || []).find((s) => s.id === ctx.conn.liveSegmentId);
+    return live ? live.title : null;
+  };
+  const bannerLabel = () => t(liveElsewhere() ? "console.banner.make_live_ending" : "console.banner.make_live");
+  let bannerFor = null; // the segment the banner's button is about
+  const disarmBanner = armOnFirstPress($("segment-banner-action"), {
+    label: bannerLabel,
+    confirmLabel: () => t("console.programme.make_live_confirm"),
+    // heard while armed: what the next press does, naming the segment (the notice names both)
+    armedName: () => t("console.programme.make_live_confirm_name", { title: ctx.state() ? ctx.state().segment.title : "" }),
+    needsConfirm: liveElsewhere,
+    onConfirm: () => {
+      const state = ctx.state();
+      if (state && state.segment.id === bannerFor) makeLive(state.segment);
+    },
+    onArm: () => {
+      const state = ctx.state();
+      const title = state ? state.segment.title : "";
+      return announce(
+        liveTitle() === null
+          ? t("console.programme.making_live_unnamed", { title: typed(title) })
+          : t("console.programme.making_live", { title: typed(title), live: typed(liveTitle()) }),
+      )();
+    },
   });
 
   function renderStats(state) {

@@ -1,8 +1,11 @@
 // Pending floor requests: approve to the end or at a place, or decline with an optional reason.
 // Rows are kept by id so a half-typed reason or place survives the updates that keep arriving.
+// The server's order, except that the points of order (the requests of kind `point_of_order`)
+// are shown first, marked, counted in the heading and announced as they arrive: with twenty
+// requests waiting, one at the bottom of the list would not be seen.
 
 import { fill, h, setText } from "../dom.js";
-import { t } from "../i18n.js";
+import { plural, t } from "../i18n.js";
 import { island, kindLabel, roundMinutes } from "./format.js";
 import { whoDetails, whoKey, whoTags } from "./who.js";
 
@@ -11,6 +14,7 @@ const $ = (id) => document.getElementById(id);
 export function createRequests(ctx) {
   const list = $("requests");
   const rows = new Map(); // request id -> row
+  let primed = false; // drawn once for this segment: a point of order new since is announced
 
   function build(request) {
     const pointOfOrder = request.kind === "point_of_order";
@@ -52,7 +56,7 @@ export function createRequests(ctx) {
     const details = whoDetails(request);
     const li = h(
       "li",
-      { class: "request", dataset: { requestId: request.id, kind: request.kind } },
+      { class: "request", dataset: { requestId: request.id, kind: request.kind, pinned: String(pointOfOrder) } },
       h(
         "div",
         { class: "request-head" },
@@ -158,13 +162,17 @@ export function createRequests(ctx) {
   }
 
   function render(state) {
-    const requests = state.requests || [];
+    const all = state.requests || [];
+    const pointsOfOrder = all.filter((request) => request.kind === "point_of_order");
+    const requests = [...pointsOfOrder, ...all.filter((request) => request.kind !== "point_of_order")];
     const seen = new Set();
+    const arrived = [];
     for (const request of requests) {
       let row = rows.get(request.id);
       if (!row) {
         row = build(request);
         rows.set(request.id, row);
+        if (primed && request.kind === "point_of_order") arrived.push(request);
       } else if (row.who !== whoKey(request)) {
         row = redrawn(row, request);
         rows.set(request.id, row);
@@ -194,6 +202,13 @@ export function createRequests(ctx) {
     setText($("requests-count"), String(requests.length));
     $("requests-count").dataset.count = String(requests.length);
     $("requests-empty").hidden = requests.length > 0;
+    const badge = $("requests-po");
+    badge.hidden = pointsOfOrder.length === 0;
+    setText(badge, pointsOfOrder.length ? plural("console.requests.points_of_order", pointsOfOrder.length) : "");
+    for (const request of arrived) {
+      ctx.notices.show(t("console.requests.point_of_order_arrived", { name: island(request.name) }), "warning");
+    }
+    primed = true;
   }
 
   /** How long each request has waited; cheap enough for once a second. */
@@ -208,6 +223,7 @@ export function createRequests(ctx) {
   function reset() {
     rows.clear();
     list.replaceChildren();
+    primed = false; // the next segment's requests are there already: not announced as new
   }
 
   return { render, tick, reset };

@@ -5,13 +5,69 @@
 // them, whatever layout is on (an Arabic or Russian keyboard's N key is N here). Space runs the
 // timer even on a focused button: after a click on "Call next" the focus stays there, and Space
 // pressing it again would call the speaker after next; Enter uses a focused button (the help says so).
+// "Typing" is a text field, a text area or a list: a checkbox or radio button keeps only its own
+// Space, and one changed with the pointer lets go of the focus. A letter that comes within a
+// moment of another key is a word being typed (a dialog that did not open), not a shortcut.
 
-const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"]';
+/** Where a key is text (or a choice in a list), never a shortcut. A checkbox, a radio button or
+ * a button is not: letters are shortcuts there, and Space (NON_TEXT_SPACE) stays theirs. */
+const TYPING = 'textarea, select, [contenteditable=""], [contenteditable="true"]';
+const NOT_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file", "image"]);
+/** Controls whose own Space a keyboard user needs (to tick a box, to choose a radio button). */
+const NON_TEXT_SPACE = new Set(["checkbox", "radio"]);
+/** A letter this soon after another printable key is part of a word being typed, not a shortcut
+ * (a dialog that did not open, a field that lost focus): ignored, so is Space after text. */
+const BURST_MS = 300;
+/** A change this soon after a click, or on a control focused by one, was made with the pointer. */
+const POINTER_MS = 1000;
 
-/** The key as the shortcuts name it: a letter typed on a non-Latin layout is its key's letter. */
+function typingIn(target) {
+  if (!target) return false;
+  if (target.closest(TYPING)) return true;
+  const input = target.closest("input");
+  return !!input && !NOT_TEXT.has(input.type);
+}
+
+/** The key as the shortcuts name it: a letter typed on a non-Latin layout is its key's letter
+ * (not a sign the key gives on a Latin layout: AZERTY's "?" is on the key where QWERTY has M). */
 function keyOf(event) {
-  const letter = /^Key[A-Z]$/.test(event.code) && !/^[a-z]$/i.test(event.key);
+  const letter = /^Key[A-Z]$/.test(event.code) && /^\p{L}$/u.test(event.key) && !/^[a-z]$/i.test(event.key);
   return letter ? event.code.slice(3).toLowerCase() : event.key;
+}
+
+/** The help's key: "?" on any layout (Arabic's Shift+/ is "؟"; a layout whose Shift on that key
+ * gives another sign, "_" on a German one, keeps that sign's shortcut). */
+const isHelp = (event, key) =>
+  key === "?" || key === "\u061F" || (event.code === "Slash" && event.shiftKey && !/^[-_+=−]$/.test(key));
+
+/**
+ * A checkbox, radio button or list changed with the pointer lets go of the focus, so that Space
+ * and the letters are the shortcuts again (Space would tick the box once more); one reached with
+ * the keyboard keeps it, and its Space.
+ */
+function blurAfterPointer() {
+  let pointerAt = -Infinity;
+  const byPointer = new WeakSet();
+  document.addEventListener("pointerdown", () => (pointerAt = performance.now()), true);
+  document.addEventListener(
+    "focusin",
+    (event) => {
+      if (performance.now() - pointerAt < POINTER_MS) byPointer.add(event.target);
+      else byPointer.delete(event.target);
+    },
+    true,
+  );
+  document.addEventListener(
+    "change",
+    (event) => {
+      const control = event.target;
+      const choice =
+        control instanceof HTMLSelectElement || (control instanceof HTMLInputElement && NON_TEXT_SPACE.has(control.type));
+      if (!choice || control.id === "language") return; // the language picker reloads the page
+      if (performance.now() - pointerAt < POINTER_MS || byPointer.has(control)) control.blur();
+    },
+    true,
+  );
 }
 
 export function installShortcuts({ speaker, undo, message, interpose }) {
@@ -20,17 +76,45 @@ export function installShortcuts({ speaker, undo, message, interpose }) {
     if (!dialog.open) dialog.showModal();
   };
   document.getElementById("help-open").addEventListener("click", openHelp);
+  blurAfterPointer();
+  let textAt = -Infinity; // the last printable key that did not act as a shortcut (text)
+  let letterAt = -Infinity; // the last letter that acted as a shortcut
+  let letter = null; // which letter that was
 
   document.addEventListener("keydown", (event) => {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    const printable = event.key.length === 1 || event.key === "Spacebar";
+    const now = performance.now();
+    const sinceText = now - textAt;
+    const sinceLetter = now - letterAt;
+    if (printable) textAt = now; // unless it acts (below)
+    if (event.defaultPrevented) return;
     const target = event.target instanceof Element ? event.target : null;
-    if (target && target.closest(TYPING)) return;
+    if (typingIn(target)) return;
     if (document.querySelector("dialog[open]")) return; // a dialog has the keyboard (Esc closes it)
     const key = keyOf(event);
+    const space = key === " " || key === "Spacebar";
+    // a focused checkbox or radio button keeps its own Space (a keyboard user ticks it so)
+    if (space && target && target.closest("input") && NON_TEXT_SPACE.has(target.closest("input").type)) return;
+    const isLetter = /^\p{L}$/u.test(key);
+    // a word being typed: a letter or a space straight after text, or a letter straight after
+    // another letter that acted ("Amina": A, then m, i, n, a); the same letter again still acts
+    // (U, U to confirm an undo), and so does a letter after Space or +
+    if ((isLetter || space) && sinceText < BURST_MS) return;
+    if (isLetter && sinceLetter < BURST_MS && letter !== key.toLowerCase()) return;
     const act = (fn) => {
       event.preventDefault();
+      textAt = -Infinity;
+      if (isLetter) {
+        letterAt = now;
+        letter = key.toLowerCase();
+      }
       if (!event.repeat) fn();
     };
+    if (isHelp(event, key)) {
+      act(openHelp);
+      return;
+    }
     switch (key) {
       case " ":
       case "Spacebar":
@@ -72,9 +156,6 @@ export function installShortcuts({ speaker, undo, message, interpose }) {
       case "m":
       case "M":
         act(() => message.focus());
-        break;
-      case "?":
-        act(openHelp);
         break;
       default:
     }

@@ -82,15 +82,19 @@ export function createSpeakerPanel(ctx) {
       const type = !current
         ? "start_timer"
         : { idle: "start_timer", running: "pause_timer", paused: "resume_timer" }[current.timer.state];
-      return ctx.run({ type });
+      return ctx.run({ type }, { forTurn: true });
     },
-    next: () => ctx.run({ type: "call_next" }, { versioned: true }),
-    end: () => ctx.run({ type: "end_turn" }),
-    skipEnd: () => ctx.run({ type: "end_turn", skipped: true }, { versioned: true }).then(skipped(speakerName())),
-    skipNext: () => ctx.run({ type: "call_next", skipped: true }, { versioned: true }).then(skipped(speakerName())),
-    plus: () => ctx.run({ type: "adjust_time", delta_ms: 30000 }),
-    minus: () => ctx.run({ type: "adjust_time", delta_ms: -30000 }),
-    reset: () => ctx.run({ type: "reset_timer" }),
+    // each press is meant for the turn on the floor now (forTurn: moderator.js ctx.run), and is
+    // dropped rather than kept for minutes while the connection is down
+    next: () => ctx.run({ type: "call_next" }, { versioned: true, brief: true }),
+    end: () => ctx.run({ type: "end_turn" }, { forTurn: true }),
+    skipEnd: () =>
+      ctx.run({ type: "end_turn", skipped: true }, { versioned: true, forTurn: true }).then(skipped(speakerName())),
+    skipNext: () =>
+      ctx.run({ type: "call_next", skipped: true }, { versioned: true, brief: true }).then(skipped(speakerName())),
+    plus: () => ctx.run({ type: "adjust_time", delta_ms: 30000 }, { forTurn: true }),
+    minus: () => ctx.run({ type: "adjust_time", delta_ms: -30000 }, { forTurn: true }),
+    reset: () => ctx.run({ type: "reset_timer" }, { forTurn: true }),
   };
 
   /** Do an action if it makes sense now; otherwise say why (keyboard and buttons alike). */

@@ -8,8 +8,13 @@ import { refusalFor, setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
 const CONFIRM_MS = 4000;
-/** Commands whose undo moves the live segment: the button asks "are you sure?" first. */
-const ASK_FIRST = new Set(["start_segment", "end_segment"]);
+/** Commands whose undo moves the live segment: the button asks "are you sure?" first, saying what
+ * the undo leaves live. Undoing a start leaves no segment live: one the start ended stays ended
+ * (docs/protocol.md, undo); undoing an end makes the segment live again, ending one live since. */
+const ASK_FIRST = {
+  start_segment: { asking: "console.undo.asking_start", done: "console.undo.done_start", tone: "warning" },
+  end_segment: { asking: "console.undo.asking", done: "console.undo.done", tone: "info" },
+};
 
 /** What undo takes back, by the command it undoes, in words for a page not in English. */
 const COMMANDS = {
@@ -82,17 +87,18 @@ export function createUndo(ctx) {
     // read now: updates patch the state in place, so by the ack `state.undo` names the one after
     const { label: undoing, command } = state.undo;
     const what = undoWhat(state.undo);
-    if (ASK_FIRST.has(command) && !(armed && armed.label === undoing)) {
+    const ask = Object.hasOwn(ASK_FIRST, command) ? ASK_FIRST[command] : null;
+    if (ask && !(armed && armed.label === undoing)) {
       disarm();
       armed = { label: undoing, timer: setTimeout(disarm, CONFIRM_MS) };
       button.dataset.armed = "true";
       setText(label, t("console.undo.confirm", { what }));
-      ctx.notices.show(t("console.undo.asking", { what }), "warning");
+      ctx.notices.show(t(ask.asking, { what }), "warning");
       return null;
     }
     disarm();
     return ctx.run({ type: "undo" }, { versioned: true }).then((ack) => {
-      if (ack) ctx.notices.show(t("console.undo.done", { what }), "info");
+      if (ack) ctx.notices.show(t(ask ? ask.done : "console.undo.done", { what }), ask ? ask.tone : "info");
       return ack;
     });
   }
