@@ -6,6 +6,7 @@ Loaded through the engine's own commands, so the programme is in the log like an
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -191,7 +192,9 @@ async def load_demo(engine: Engine) -> str:
         created_at=engine.clock(),
     )
     hearing = await engine.create_event(row)
-    actor = ORGANISER_ROLE_ACTOR
+    # the secretariat's preparation, as an import is: a console's undo does not take it back
+    # (outside probe G: "Undo adding Panellist 13" offered on a segment not yet live)
+    actor = dataclasses.replace(ORGANISER_ROLE_ACTOR, via="import")
     for position, (title, kind, start, end, aim, moderator) in enumerate(PROGRAMME):
         created = await engine.execute(
             row.id,
