@@ -53,6 +53,7 @@ from .floor.model import (
     FloorLanguage,
     Gender,
     HearingState,
+    SegmentState,
     SegmentStatus,
     TurnKind,
 )
@@ -500,6 +501,8 @@ class Registered:
     name: str
     organisation: str
     particulars: Mapping[str, str] = field(default_factory=dict)
+    #: the segments they have a panellist turn in (waiting, speaking or given)
+    panels: frozenset[str] = frozenset()
 
 
 #: The particulars a row may update for someone registered (name and organisation say who they
@@ -537,6 +540,9 @@ class CheckedRow:
     #: status registered: whom it is, and what the file says otherwise of them
     registered_id: str | None = None
     differences: list[Difference] = field(default_factory=list)
+    #: a panel cell naming a segment that has ended: refused for someone new, nothing to do for
+    #: someone registered (an export names the segment they were a panellist in)
+    ended_panel: Problem | None = None
 
 
 @dataclass
@@ -703,6 +709,14 @@ def check(
             row.status = "registered"
             row.registered_id = known[key].id
             row.differences = _differences(row.participant, known[key], report.columns)
+            if row.panel is not None and row.panel.id not in known[key].panels:
+                # a panel given to someone registered: queued with update_registered
+                title, header_name = row.panel.title, report.columns.get("panel", "Panel")
+                panel = Difference("panel", header_name, "", title, row.panel.id, "")
+                row.differences.append(panel)
+        if row.ended_panel is not None and row.status != "registered":
+            row.status = "refused"
+            row.problems.append(row.ended_panel)
         first_row_of.setdefault(key, row)
     return report
 
@@ -802,7 +816,10 @@ def _check_row(
     panel = raw.get("panel", "")
     if _key(panel) not in _NO_PANEL:
         found = panels.find(panel)
-        if isinstance(found, Problem):
+        if isinstance(found, Problem) and found.code == "panel_ended":
+            column = headers.get("panel", "panel")
+            row.ended_panel = Problem(number, column, found.message, found.code, found.params)
+        elif isinstance(found, Problem):
             refuse("panel", found.message, found.code, found.params)
         else:
             row.panel = found
@@ -919,6 +936,29 @@ class _PanelFinder:
 # --- writing ------------------------------------------------------------------------------------
 
 
+def panellist_places(state: HearingState) -> dict[str, frozenset[str]]:
+    """participant id -> the segments they have a panellist turn in (waiting, speaking, paused
+    or given): a registered row's panel there is nothing new."""
+    found: dict[str, set[str]] = {}
+    for segment in state.segments.values():
+        for participant_id in _panellists(segment):
+            found.setdefault(participant_id, set()).add(segment.id)
+    return {participant_id: frozenset(ids) for participant_id, ids in found.items()}
+
+
+def _panellists(segment: SegmentState) -> Iterator[str]:
+    speakers = [
+        *(speech.speaker for speech in segment.speeches if speech.kind is TurnKind.PANELLIST),
+        *(
+            turn.entry.speaker
+            for turn in (segment.current, segment.paused)
+            if turn is not None and turn.entry.kind is TurnKind.PANELLIST
+        ),
+        *(entry.speaker for entry in segment.queue if entry.kind is TurnKind.PANELLIST),
+    ]
+    return (speaker.participant_id for speaker in speakers if speaker.participant_id is not None)
+
+
 def panellist_segments(state: HearingState, order: Sequence[str]) -> dict[str, str]:
     """participant id -> the title of the first segment (in programme ``order``) in which they
     have a panellist turn: waiting in the queue, speaking, paused, or given."""
@@ -927,18 +967,8 @@ def panellist_segments(state: HearingState, order: Sequence[str]) -> dict[str, s
         segment = state.segments.get(segment_id)
         if segment is None:
             continue
-        speakers = [
-            *(speech.speaker for speech in segment.speeches if speech.kind is TurnKind.PANELLIST),
-            *(
-                turn.entry.speaker
-                for turn in (segment.current, segment.paused)
-                if turn is not None and turn.entry.kind is TurnKind.PANELLIST
-            ),
-            *(entry.speaker for entry in segment.queue if entry.kind is TurnKind.PANELLIST),
-        ]
-        for speaker in speakers:
-            if speaker.participant_id is not None:
-                found.setdefault(speaker.participant_id, segment.details.title)
+        for participant_id in _panellists(segment):
+            found.setdefault(participant_id, segment.details.title)
     return found
 
 

@@ -783,3 +783,59 @@ def test_a_word_document_is_said_to_be_no_spreadsheet() -> None:
 )
 def test_names_told_apart_by_a_vowel_sign_are_two_people(one: str, other: str) -> None:
     assert person_key(one, "") != person_key(other, "")
+
+
+def test_an_export_imports_again_after_its_panellists_segment_has_ended(
+    make_client: AppFactory,
+) -> None:
+    """Outside probe K: the secretariat exports the list at 10:30, adds the late registrations
+    and imports it again; the Panel column names the opening, which has ended. Its panellist is
+    registered (nothing to do); only someone new named for an ended segment is refused."""
+    world = build_world(make_client())
+    first = _import(world, _csv("Name,Organisation,Constituency,Panel", "Ana Ruiz,IOM,UN system,1"))
+    assert (first.json()["imported"], first.json()["queued"]) == (1, 1), first.text
+    assert world.command("moderator", {"type": "end_segment"}).status_code == 200
+    export = world.call("organiser", "GET", f"/events/{world.event['id']}/participants?format=csv")
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert any("Discussion I" in line for line in lines[1:])
+    late = '"Sipho Dlamini","","Lawyers for Human Rights","Civil society","","","","",""'
+    again = _import(world, _csv(*lines, late))
+    assert again.status_code == 200, again.text
+    # Ana and the world's delegate (who joined from her phone) are registered already
+    assert (again.json()["imported"], again.json()["counts"]["registered"]) == (1, 2)
+    assert [p["name"] for p in _people(world)][-1] == "Sipho Dlamini"
+    newcomer = _import(world, _csv("Name,Constituency,Panel", "Lina Haddad,Academia,1"))
+    assert newcomer.status_code == 422
+    (row,) = newcomer.json()["report"]["rows"]
+    assert [p["code"] for p in row["errors"]] == ["panel_ended"]
+
+
+def test_a_panel_the_file_gives_someone_registered_is_shown_and_queued_when_asked(
+    make_client: AppFactory,
+) -> None:
+    """Outside probe K: José Muñoz is registered; the updated list makes him a panellist of the
+    second discussion. The preview shows it as a difference; with update_registered he is
+    queued there as a panellist (once: the same file again changes nothing)."""
+    world = build_world(make_client())
+    made = world.call(
+        "organiser",
+        "POST",
+        f"/events/{world.event['id']}/segments",
+        json={"title": "Discussion II", "command_id": "s2"},
+    )
+    assert made.status_code < 300, made.text
+    second = made.json()["segment_id"] if "segment_id" in made.json() else made.json()["id"]
+    assert _import(world, _csv("Name,Constituency", "José Muñoz,Academia")).status_code == 200
+    sheet = _csv("Name,Constituency,Panel", "José Muñoz,Academia,Discussion II")
+    preview = _import(world, sheet, dry_run=True).json()
+    (row,) = preview["rows"]
+    assert row["status"] == "registered"
+    assert [(d["field"], d["file"]) for d in row["differences"]] == [("panel", "Discussion II")]
+    path = f"/events/{world.event['id']}/participants/import?update_registered=true"
+    for times in (1, 2):
+        answer = world.call(
+            "organiser", "POST", path, files={"file": ("p.csv", sheet, "text/csv")}
+        ).json()
+        assert (answer["queued"], answer["updated"]) == ((1, 1) if times == 1 else (0, 0))
+        state = world.call("organiser", "GET", f"/segments/{second}/state").json()["state"]
+        assert [(e["name"], e["kind"]) for e in state["queue"]] == [("José Muñoz", "panellist")]

@@ -132,12 +132,14 @@ async def import_participants(
         for number, s in enumerate(svc.engine.projections.segments(hearing), start=1)
     ]
     registered = await asyncio.to_thread(svc.engine.store.participants, event_id)
+    panels = sheet.panellist_places(hearing.state)
     people = [
         sheet.Registered(
             row.id,
             row.name,
             row.organisation,
             {name: str(getattr(row, name)) for name in sheet.UPDATABLE},
+            panels.get(row.id, frozenset()),
         )
         for row in registered
     ]
@@ -156,12 +158,20 @@ async def import_participants(
     made = await asyncio.to_thread(_rows, event_id, new, svc.engine.clock())
     if made:
         await svc.engine.add_participants(event_id, list(made.values()))
-    not_queued = await _queue_panellists(svc, hearing, actor, report, made)
+    queued = {row.row: made[row.row].id for row in new if row.panel is not None}
+    if update_registered:
+        # a panel the file gives someone registered: queued as a new panellist's is
+        queued |= {
+            row.row: row.registered_id
+            for row in report.rows
+            if row.registered_id is not None and any(d.field == "panel" for d in row.differences)
+        }
+    not_queued = await _queue_panellists(svc, hearing, actor, report, queued)
     answer = _report_out(report, dry_run, made)
     if update_registered:
         answer.updated = await _update_registered(svc, actor, report)
     answer.imported = len(made)
-    answer.queued = sum(1 for row in new if row.panel is not None) - len(not_queued)
+    answer.queued = len(queued) - len(not_queued)
     answer.not_queued = not_queued
     return answer
 
@@ -189,17 +199,18 @@ async def _queue_panellists(
     hearing: Hearing,
     actor: Actor,
     report: sheet.Report,
-    made: dict[int, ParticipantRow],
+    queued: dict[int, str],
 ) -> list[ImportProblem]:
-    """Each new panellist in their segment's queue, in the spreadsheet's order (one command
-    each, decided in that order, written together); the ones refused and why."""
+    """Each panellist (by row: their participant id) in their segment's queue, in the
+    spreadsheet's order (one command each, decided in that order, written together); the ones
+    refused and why."""
     batch = secrets.token_hex(4)
-    rows = [row for row in report.rows if row.panel is not None and row.row in made]
+    rows = [row for row in report.rows if row.panel is not None and row.row in queued]
     importer = dataclasses.replace(actor, via="import")  # the console's Undo leaves these be
 
     async def queue(index: int, row: sheet.CheckedRow) -> None:
         assert row.panel is not None
-        command = c.AddSpeaker(participant_id=made[row.row].id, kind=TurnKind.PANELLIST)
+        command = c.AddSpeaker(participant_id=queued[row.row], kind=TurnKind.PANELLIST)
         command_id = f"import-{batch}-{index}"
         await svc.engine.execute(hearing.event.id, row.panel.id, command, importer, command_id)
 
@@ -228,12 +239,14 @@ async def _update_registered(svc: Services, actor: Actor, report: sheet.Report) 
     for checked in report.rows:
         if checked.registered_id is None or not checked.differences:
             continue
+        changes = {d.field: d.value for d in checked.differences if d.field != "panel"}
+        panel = len(changes) < len(checked.differences)  # queued by _queue_panellists
         person = await asyncio.to_thread(svc.engine.store.participant, checked.registered_id)
         if person is None:  # removed meanwhile: nobody to update
             continue
-        changes = {d.field: d.value for d in checked.differences}
-        await svc.engine.correct_participant(person.model_copy(update=changes), actor)
-        updated += 1
+        if changes:
+            await svc.engine.correct_participant(person.model_copy(update=changes), actor)
+        updated += 1 if changes or panel else 0
     return updated
 
 
