@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,6 +34,8 @@ from .labels import (
 )
 
 Cell = str | int | float | None
+#: What an XLSX cell may hold: a CSV's cell, or a date-time.
+SheetValue = Cell | datetime
 
 #: What makes a spreadsheet read a text cell as a formula (OWASP; the line feed since 2025).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -243,10 +245,35 @@ def day_record_csv(rows: list[RecordRow], timezone: str) -> bytes:
 
 def day_record_xlsx(rows: list[RecordRow], timezone: str) -> bytes:
     """The day's record as an XLSX workbook: the CSV's columns and cells (``xlsx_bytes``), the
-    seconds as numbers a spreadsheet adds up."""
-    table = day_record_table(rows, timezone)
+    seconds as numbers a spreadsheet adds up, the times as date-times (the event's local time)
+    a spreadsheet sorts and filters."""
+    table = [
+        {
+            heading: local_datetime(value) if heading in _DAY_RECORD_TIMES else value
+            for heading, value in row.items()
+        }
+        for row in day_record_table(rows, timezone)
+    ]
     widths = {"Segment": 40, "Name": 28, "Organisation": 32, "Constituency": 26}
-    return xlsx_bytes(table, list(DAY_RECORD_COLUMNS), "Speeches", widths)
+    widths.update(dict.fromkeys(_DAY_RECORD_TIMES, 20))
+    return xlsx_bytes(
+        table, list(DAY_RECORD_COLUMNS), "Speeches", widths, time_format="yyyy-mm-dd hh:mm:ss"
+    )
+
+
+_DAY_RECORD_TIMES = ("Called at", "Timer started at", "Ended at")
+
+
+def local_datetime(value: Cell) -> SheetValue:
+    """An ISO 8601 local time with its offset (``local_iso``) as the local date-time a
+    spreadsheet holds (no zone: a spreadsheet has none; the times are the event's); anything
+    else as it is."""
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value).replace(tzinfo=None)
+        except ValueError:
+            return value
+    return value
 
 
 def day_record_table(rows: list[RecordRow], timezone: str) -> list[dict[str, Cell]]:
@@ -329,9 +356,61 @@ def contributions_csv(table: list[dict[str, Cell]]) -> bytes:
     return csv_text(table, CONTRIBUTION_COLUMNS).encode("utf-8")
 
 
+#: The contributions' spreadsheet's columns that hold sentences: wrapped in their width.
+_CONTRIBUTION_WRAPPED = (
+    "Text",
+    "Original text",
+    "Author",
+    "Organisation",
+    "Segment",
+    "Themes",
+    "Global Compact objectives",
+    "Note",
+)
+#: ... that hold what a contribution says: right-aligned, read right to left, in an Arabic one.
+_CONTRIBUTION_WORDING = ("Text", "Original text", "Note")
+
+
 def contributions_xlsx(table: list[dict[str, Cell]]) -> bytes:
-    widths = {"Text": 60, "Original text": 40, "Author": 26, "Organisation": 30, "Segment": 36}
-    return xlsx_bytes(table, CONTRIBUTION_COLUMNS, "Contributions", widths)
+    """The contributions as an XLSX workbook: the CSV's cells (``xlsx_bytes``: text stays text),
+    the sentences wrapped in their columns, an Arabic contribution's wording right to left, the
+    times as date-times in the event's local time."""
+    widths = {
+        "No.": 6,
+        "Kind": 15,
+        "Status": 11,
+        "Text": 60,
+        "Original text": 40,
+        "Author": 26,
+        "Organisation": 30,
+        "Constituency": 24,
+        "Segment": 36,
+        "Language": 11,
+        "Themes": 30,
+        "Global Compact objectives": 18,
+        "Merged into (No.)": 10,
+        "Note": 30,
+        "Submitted at": 17,
+        "Last changed at": 17,
+    }
+    times = ("Submitted at", "Last changed at")
+    rows = [
+        {
+            heading: local_datetime(value) if heading in times else value
+            for heading, value in row.items()
+        }
+        for row in table
+    ]
+    arabic = LANGUAGE_LABELS["ar"]
+    return xlsx_bytes(
+        rows,
+        CONTRIBUTION_COLUMNS,
+        "Contributions",
+        widths,
+        wrapped=_CONTRIBUTION_WRAPPED,
+        right_to_left=lambda row: row.get("Language") == arabic,
+        right_to_left_columns=_CONTRIBUTION_WORDING,
+    )
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
@@ -340,17 +419,26 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 
 def xlsx_bytes(
-    rows: Sequence[Mapping[str, Cell]],
+    rows: Sequence[Mapping[str, SheetValue]],
     headers: Sequence[str],
     sheet_title: str,
     widths: Mapping[str, int] | None = None,
+    *,
+    wrapped: Collection[str] = (),
+    right_to_left: Callable[[Mapping[str, SheetValue]], bool] | None = None,
+    right_to_left_columns: Collection[str] = (),
+    time_format: str = "yyyy-mm-dd hh:mm",
 ) -> bytes:
-    """Rows as an XLSX workbook: one sheet, a bold header, every text a text cell (a text that
-    looks like a formula is stored as text, which no spreadsheet evaluates), numbers numbers."""
+    """Rows as an XLSX workbook: one sheet, a bold header row that stays in view (frozen) with a
+    filter on every column, every text a text cell (a text that looks like a formula is stored
+    as text, which no spreadsheet evaluates), numbers numbers, a ``datetime`` a date-time cell
+    (``time_format``). The ``wrapped`` columns wrap their text in their width; in a row
+    ``right_to_left`` says is (an Arabic contribution), the ``right_to_left_columns`` are
+    right-aligned and read right to left."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import Cell as SheetCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
@@ -358,19 +446,42 @@ def xlsx_bytes(
     for index, header in enumerate(headers, start=1):
         width = (widths or {}).get(header, 16)
         sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    if headers:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
     bold = Font(bold=True)
+    header_alignment = Alignment(vertical="top", wrap_text=True)
+    top = Alignment(vertical="top")
+    wrap = Alignment(vertical="top", wrap_text=True)
+    rtl = Alignment(vertical="top", wrap_text=True, horizontal="right", readingOrder=2)
 
-    def cell(value: Cell, font: Font | None = None) -> SheetCell:
+    def cell(value: SheetValue, alignment: Alignment, font: Font | None = None) -> SheetCell:
         made = WriteOnlyCell(sheet, value=None if value == "" else value)
         if isinstance(value, str) and value:
             made.data_type = "s"  # never a formula, whatever the text starts with
+        elif isinstance(value, datetime):
+            made.number_format = time_format
         if font is not None:
             made.font = font
+        made.alignment = alignment
         return made
 
-    sheet.append([cell(header, bold) for header in headers])
+    sheet.append([cell(header, header_alignment, bold) for header in headers])
     for row in rows:
-        sheet.append([cell(row.get(header)) for header in headers])
+        backwards = right_to_left is not None and right_to_left(row)
+        sheet.append(
+            [
+                cell(
+                    row.get(header),
+                    rtl
+                    if backwards and header in right_to_left_columns
+                    else wrap
+                    if header in wrapped
+                    else top,
+                )
+                for header in headers
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

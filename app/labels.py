@@ -1,8 +1,10 @@
-"""The domain's codes as the faces name them in English (frontend/static/js/i18n.js, English):
-what a spreadsheet, a Word document or a CSV shows a person instead of the code. Written once,
-here: the participants' spreadsheet reads them back (app/participants_io.py), the outcome summary
-(app/outcome.py) and the day's record (app/exports.py) write them. A value not listed is shown
-as it is."""
+# ruff: noqa: RUF001  (the languages' own letters and apostrophes)
+"""The domain's codes as the faces name them (frontend/static/js/i18n.js): what a spreadsheet, a
+Word document or a CSV shows a person instead of the code. Written once, here: the participants'
+spreadsheet reads them back (app/participants_io.py), the outcome summary (app/outcome.py) and
+the day's record (app/exports.py) write them. In English, and the constituencies in the six UN
+languages too (the outcome summary is written in any of them). A value not listed is shown as it
+is."""
 
 from __future__ import annotations
 
@@ -26,6 +28,101 @@ CONSTITUENCY_LABELS: Final[Mapping[str, str]] = {
     "member_state": "Member State",
     "un_system": "UN system",
     "other": "Other",
+}
+#: The constituencies in the six UN languages, as the faces name them (frontend/static/js/i18n.js,
+#: ``constituency.*``): what the outcome summary prints in the language it is written in.
+CONSTITUENCY_LABELS_BY_LANGUAGE: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": CONSTITUENCY_LABELS,
+    "fr": {
+        "migrant_association": "Association de migrants",
+        "local_and_regional_authorities": "Autorités locales et régionales",
+        "civil_society": "Société civile",
+        "migrant_and_diaspora_organisation": "Organisation de migrants et de la diaspora",
+        "academia": "Milieu universitaire",
+        "private_sector": "Secteur privé",
+        "trade_union": "Syndicat",
+        "parliamentarian": "Parlementaire",
+        "national_human_rights_institution": "Institution nationale des droits de l’homme",
+        "faith_based_organisation": "Organisation confessionnelle",
+        "red_cross_red_crescent": "Croix-Rouge / Croissant-Rouge",
+        "media": "Médias",
+        "human_rights_mechanism": "Mécanisme des droits de l’homme",
+        "member_state": "État Membre",
+        "un_system": "Système des Nations Unies",
+        "other": "Autre",
+    },
+    "es": {
+        "migrant_association": "Asociación de migrantes",
+        "local_and_regional_authorities": "Autoridades locales y regionales",
+        "civil_society": "Sociedad civil",
+        "migrant_and_diaspora_organisation": "Organización de migrantes y de la diáspora",
+        "academia": "Mundo académico",
+        "private_sector": "Sector privado",
+        "trade_union": "Sindicato",
+        "parliamentarian": "Parlamentario/a",
+        "national_human_rights_institution": "Institución nacional de derechos humanos",
+        "faith_based_organisation": "Organización confesional",
+        "red_cross_red_crescent": "Cruz Roja / Media Luna Roja",
+        "media": "Medios de comunicación",
+        "human_rights_mechanism": "Mecanismo de derechos humanos",
+        "member_state": "Estado Miembro",
+        "un_system": "Sistema de las Naciones Unidas",
+        "other": "Otro",
+    },
+    "ru": {
+        "migrant_association": "Ассоциация мигрантов",
+        "local_and_regional_authorities": "Местные и региональные органы власти",
+        "civil_society": "Гражданское общество",
+        "migrant_and_diaspora_organisation": "Организация мигрантов и диаспоры",
+        "academia": "Академическое сообщество",
+        "private_sector": "Частный сектор",
+        "trade_union": "Профсоюз",
+        "parliamentarian": "Парламентарий",
+        "national_human_rights_institution": "Национальное правозащитное учреждение",
+        "faith_based_organisation": "Религиозная организация",
+        "red_cross_red_crescent": "Красный Крест / Красный Полумесяц",
+        "media": "Средства массовой информации",
+        "human_rights_mechanism": "Правозащитный механизм",
+        "member_state": "Государство-член",
+        "un_system": "Система ООН",
+        "other": "Другое",
+    },
+    "zh": {
+        "migrant_association": "移民协会",
+        "local_and_regional_authorities": "地方和区域当局",
+        "civil_society": "民间社会",
+        "migrant_and_diaspora_organisation": "移民和侨民组织",
+        "academia": "学术界",
+        "private_sector": "私营部门",
+        "trade_union": "工会",
+        "parliamentarian": "议员",
+        "national_human_rights_institution": "国家人权机构",
+        "faith_based_organisation": "基于信仰的组织",
+        "red_cross_red_crescent": "红十字会/红新月会",
+        "media": "媒体",
+        "human_rights_mechanism": "人权机制",
+        "member_state": "会员国",
+        "un_system": "联合国系统",
+        "other": "其他",
+    },
+    "ar": {
+        "migrant_association": "جمعية مهاجرين",
+        "local_and_regional_authorities": "السلطات المحلية والإقليمية",
+        "civil_society": "المجتمع المدني",
+        "migrant_and_diaspora_organisation": "منظمة مهاجرين ومغتربين",
+        "academia": "الأوساط الأكاديمية",
+        "private_sector": "القطاع الخاص",
+        "trade_union": "نقابة عمالية",
+        "parliamentarian": "برلماني",
+        "national_human_rights_institution": "مؤسسة وطنية لحقوق الإنسان",
+        "faith_based_organisation": "منظمة دينية",
+        "red_cross_red_crescent": "الصليب الأحمر / الهلال الأحمر",
+        "media": "وسائط الإعلام",
+        "human_rights_mechanism": "آلية لحقوق الإنسان",
+        "member_state": "دولة عضو",
+        "un_system": "منظومة الأمم المتحدة",
+        "other": "أخرى",
+    },
 }
 LANGUAGE_LABELS: Final[Mapping[str, str]] = {
     "ar": "Arabic",

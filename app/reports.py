@@ -8,6 +8,7 @@ from .exports import RecordRow
 from .floor.contributions import ContributionStatus
 from .floor.model import SegmentState, Speech
 from .floor.record import in_call_order
+from .floor.themes import programme_themes
 from .hearing import Hearing
 from .outcome import Outcome, OutcomeItem, SpeakingFigures
 
@@ -60,33 +61,18 @@ def _row(
     )
 
 
-def programme_themes(segments: list[SegmentState]) -> dict[str, str]:
-    """A theme as a rapporteur may write it (any case) → the programme segment it names: its
-    title, or the title's part before a colon ("Thematic discussion I" for "Thematic discussion
-    I: Assessing progress") when that names one segment only."""
-    found: dict[str, str] = {}
-    short: dict[str, list[str]] = {}
-    for segment in segments:
-        title = segment.details.title
-        found.setdefault(title.casefold(), title)
-        head, colon, _ = title.partition(":")
-        if colon and head.strip():
-            short.setdefault(head.strip().casefold(), []).append(title)
-    for key, titles in short.items():
-        if len(titles) == 1:
-            found.setdefault(key, titles[0])
-    return found
-
-
-def outcome(hearing: Hearing, now: int) -> Outcome:
+def outcome(hearing: Hearing, now: int, language: str = "en") -> Outcome:
     """The accepted contributions (as curated), grouped by the themes they were tagged with: the
     programme's segments first, in programme order (a theme naming one by its title or its short
     title is that segment's), then any other label as first used; each crediting the
-    contributions merged into it; with the day's speaking figures (spoken turns only)."""
+    contributions merged into it and numbered as the rapporteur's page and the contributions'
+    spreadsheet number it (``exports.contributions_table``: #1 the earliest); how many still
+    await review; the day's speaking figures (spoken turns only). Written in ``language``."""
     segments = programme(hearing)
     titles = {segment.id: segment.details.title for segment in segments}
     named = programme_themes(segments)
     ordered = hearing.outcome.ordered()
+    numbers = {item.id: number for number, item in enumerate(ordered, start=1)}
     accepted = [item for item in ordered if item.status is ContributionStatus.ACCEPTED]
     merged: dict[str, list[tuple[str, str]]] = {}
     for item in ordered:
@@ -116,6 +102,7 @@ def outcome(hearing: Hearing, now: int) -> Outcome:
             language=item.language,
             segment_title=titles.get(item.segment_id or "", ""),
             merged_from=tuple(merged.get(item.id, ())),
+            number=numbers[item.id],
         )
         for item in accepted
     ]
@@ -130,6 +117,8 @@ def outcome(hearing: Hearing, now: int) -> Outcome:
         items=items,
         themes=[(label, label) for label in labels if label in used],
         figures=_figures(segments),
+        language=language,
+        awaiting=sum(1 for item in ordered if item.status is ContributionStatus.SUBMITTED),
     )
 
 

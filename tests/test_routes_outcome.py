@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime
 from typing import Any
 
 import openpyxl
@@ -279,3 +280,131 @@ def test_a_rewording_over_rest_against_an_older_version_is_refused_with_the_word
     body = refused.json()
     assert body["error"]["code"] == "edited_since"
     assert (body["text"], body["version"]) == ("First rewording", item["version"] + 1)
+
+
+def _patch(world: World, token: str, cid: str, **body: Any) -> Any:
+    return world.call("rapporteur", "PATCH", f"/contributions/{cid}", token=token, json=body)
+
+
+def test_a_patch_refused_in_its_last_change_applies_none(make_client: AppFactory) -> None:
+    """All or nothing: a new wording and tags sent with a merge the rules refuse are not saved
+    either (outside probe H, H6: the text and the objectives were changed, then 422)."""
+    world, rapporteur = _world(make_client)
+    item = _submit(world).json()["contribution"]
+    cid = item["id"]
+    path = f"/events/{world.event['id']}/contributions"
+    before = world.call("organiser", "GET", path).json()
+    refused = _patch(
+        world,
+        rapporteur,
+        cid,
+        command_id="partial",
+        text="部分应用?",
+        objectives=[3],
+        merged_into=cid,  # into itself
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["code"] == "invalid_merge"
+    after = world.call("organiser", "GET", path).json()
+    assert after["version"] == before["version"]
+    (found,) = after["contributions"]
+    assert (found["text"], found["objectives"], found["version"]) == (
+        item["text"],
+        [],
+        item["version"],
+    )
+    # the same changes without the refused one are taken, all of them
+    taken = _patch(world, rapporteur, cid, command_id="whole", text="部分应用", objectives=[3])
+    assert taken.status_code == 200, taken.text
+    assert (taken.json()["text"], taken.json()["objectives"]) == ("部分应用", [3])
+    # and retried, it is answered again, not refused against the state it made
+    again = _patch(world, rapporteur, cid, command_id="whole", text="部分应用", objectives=[3])
+    assert again.status_code == 200, again.text
+
+
+def _accepted_in(world: World, rapporteur: str, n: int, language: str, text: str) -> str:
+    made = _submit(world, command_id=f"c-{n}", language=language, text=text).json()
+    cid = str(made["contribution_id"])
+    body = {"command_id": f"acc-{n}", "status": "accepted", "objectives": [5]}
+    assert _patch(world, rapporteur, cid, **body).status_code == 200
+    return cid
+
+
+def test_the_summary_comes_in_the_language_asked_for(make_client: AppFactory) -> None:
+    world, rapporteur = _world(make_client)
+    _submit(world, command_id="waiting", text="Pas encore examinée.")  # #1, awaiting review
+    _accepted_in(world, rapporteur, 2, "ar", "2024: UNHCR سيقدم 5 ملايين دولار")
+    _accepted_in(world, rapporteur, 3, "fr", "Nous ouvrirons dix centres.")
+    path = f"/events/{world.event['id']}/outcome"
+    french = world.call("rapporteur", "GET", f"{path}?format=md&lang=fr", token=rapporteur)
+    assert french.status_code == 200, french.text
+    md = french.text
+    assert "### Engagements" in md and "## Contributions par groupe de parties prenantes" in md
+    assert "Objectif 5 — Faire en sorte que les filières de migration régulière" in md
+    assert "*Syndicat* (ITUC) · #2 · \\[Original\u00a0: arabe\\]" in md
+    assert "*Syndicat* (ITUC) · #3\\\n" in md
+    assert "1 contribution est en attente d\u2019examen et ne figure pas dans le présent" in md
+    assert re.findall(r"^(\d+)\. ", md, re.MULTILINE) == ["1", "2"]
+    arabic = world.call("rapporteur", "GET", f"{path}?format=html&lang=ar", token=rapporteur)
+    assert arabic.status_code == 200, arabic.text
+    assert arabic.text.startswith('<!doctype html>\n<html lang="ar" dir="rtl">')
+    assert '<p class="text" dir="rtl" lang="ar">2024: UNHCR' in arabic.text
+    assert "التعهدات" in arabic.text and "[الأصل: بالفرنسية]" in arabic.text
+    word = world.call("organiser", "GET", f"{path}?format=docx&lang=zh")
+    assert word.status_code == 200, word.text
+    assert word.headers["content-disposition"].endswith(f'outcome-{world.event["id"]}-zh.docx"')
+    unknown = world.call("organiser", "GET", f"{path}?lang=de")
+    assert unknown.status_code == 422, unknown.text
+    message = unknown.json()["error"]["message"]
+    assert all(f"'{code}'" in message for code in ("en", "fr", "es", "ru", "zh", "ar")), message
+
+
+def test_the_summary_is_in_the_events_first_language_unless_asked(
+    make_client: AppFactory,
+) -> None:
+    world, rapporteur = _world(make_client)
+    _accepted_in(world, rapporteur, 1, "fr", "Nous ouvrirons dix centres.")
+    path = f"/events/{world.event['id']}/outcome"
+    # an event in the six languages (by default, Arabic first): English
+    assert "### Pledges" in world.call("organiser", "GET", path).text
+    changed = world.call(
+        "organiser", "PATCH", f"/events/{world.event['id']}", json={"languages": ["es", "en"]}
+    )
+    assert changed.status_code == 200, changed.text
+    assert "### Compromisos" in world.call("organiser", "GET", path).text
+    assert "### Pledges" in world.call("organiser", "GET", f"{path}?lang=en").text
+
+
+def test_the_contributions_workbook_reads_well(make_client: AppFactory) -> None:
+    """Outside probe H, H10: the header stays in view with a filter, long texts wrap, an Arabic
+    contribution's wording reads right to left, times are date-times (the event's local time)
+    and texts stay text."""
+    world, _ = _world(make_client)
+    _submit(world, text="=SUM(1+1) " + "mot " * 300, language="fr")
+    _submit(world, command_id="p-2", text="سنموّل مراكز الاستقبال", language="ar")
+    answer = world.call(
+        "organiser", "GET", f"/events/{world.event['id']}/contributions?format=xlsx"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(answer.content)).worksheets[0]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:P3"
+    headers = [cell.value for cell in sheet[1]]
+    text = sheet.cell(row=2, column=headers.index("Text") + 1)
+    assert text.data_type == "s" and str(text.value).startswith("=SUM")
+    assert text.alignment.wrap_text
+    arabic = sheet.cell(row=3, column=headers.index("Text") + 1)
+    assert arabic.alignment.horizontal == "right" and arabic.alignment.readingOrder == 2
+    submitted = sheet.cell(row=2, column=headers.index("Submitted at") + 1)
+    assert isinstance(submitted.value, datetime)
+    assert submitted.number_format == "yyyy-mm-dd hh:mm"
+    csv_rows = list(
+        csv.DictReader(
+            io.StringIO(
+                world.call(
+                    "organiser", "GET", f"/events/{world.event['id']}/contributions?format=csv"
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    # the same local time as the CSV's, without the offset a spreadsheet cannot hold
+    assert submitted.value.isoformat() == csv_rows[0]["Submitted at"][:19]
+    assert sheet.column_dimensions["K"].width >= 30  # Themes: not cut at the default width

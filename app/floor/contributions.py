@@ -875,7 +875,7 @@ def view(
 ) -> dict[str, Any]:
     """What ``audience`` sees of the outcome, as plain JSON. Each contribution's
     ``theme_labels`` are its ``themes`` as ``labels`` names them (one for one, in order): the
-    label the outcome groups and prints each under (``reports.programme_themes``: a theme naming
+    label the outcome groups and prints each under (``themes.programme_themes``: a theme naming
     a segment of the programme, in any case or by its short title, is that segment's title).
 
     - ``moderator`` and ``rapporteur``: every contribution with every field, and ``shown_id``;

@@ -21,9 +21,11 @@ from ...exports import (
     contributions_xlsx,
     csv_bytes_response,
 )
-from ...floor import Actor, Forbidden, NotFound
+from ...floor import Actor, FloorError, Forbidden, NotFound
 from ...floor import contributions as o
 from ...floor.commands import CommandId
+from ...floor.decide import Context
+from ...floor.model import Language
 from ...hearing import Hearing
 from ...outcome import DOCX_MEDIA_TYPE, OUTCOME_CSP, render_docx, render_html, render_markdown
 from ...projections import audience_of
@@ -194,10 +196,11 @@ async def curate_contribution(
     contribution_id: str, body: ContributionPatch, actor: ActorDep, svc: ServicesDep
 ) -> Contribution | OwnContribution:
     """Curate: new wording (the original stays), tags (themes, Global Compact objectives 1-23),
-    accept, set aside (with a note) or merge into another. Answers the contribution after."""
+    accept, set aside (with a note) or merge into another; all or nothing (a change refused: none
+    saved). Answers the contribution after."""
     hearing = _hearing_of(svc, contribution_id)
     authorise(actor, "PATCH /api/v1/contributions/{contribution_id}", hearing.event.id)
-    commands: list[tuple[str, o.OutcomeCommand]] = []
+    commands: list[tuple[str, o.OutcomeCommand]] = []  # (suffix, command)
     if body.text is not None:
         edit = o.EditContribution(
             contribution_id=contribution_id, text=body.text, version=body.version
@@ -219,14 +222,42 @@ async def curate_contribution(
     elif body.status == "set_aside":
         aside = o.SetAsideContribution(contribution_id=contribution_id, note=body.note)
         commands.append(("set-aside", aside))
-    for suffix, command in commands:
-        await svc.engine.execute_outcome(
-            hearing.event.id, command, actor, f"{body.command_id}.{suffix}"
-        )
+    named = [(f"{body.command_id}.{suffix}", command) for suffix, command in commands]
+    _decide_all(svc, hearing, actor, named)  # all or nothing: a refusal before any is saved
+    for command_id, command in named:
+        await svc.engine.execute_outcome(hearing.event.id, command, actor, command_id)
     found = _one(_outcome(svc, hearing, actor), contribution_id)
     if found is None:
         raise NotFound(f"no contribution {contribution_id!r} that you may see")
     return _contribution(found)
+
+
+def _decide_all(
+    svc: Services, hearing: Hearing, actor: Actor, commands: list[tuple[str, o.OutcomeCommand]]
+) -> None:
+    """All or nothing, as far as the rules can tell: every command of one PATCH decided in order
+    by the pure core on a scratch copy of the outcome, each on the state the ones before it
+    leave, and the first refusal raised before any is executed (a wording and tags are not
+    saved when the merge after them is refused). A command already answered (a retried PATCH)
+    is not decided again: the engine answers it as a duplicate. What only the log can tell (a
+    change by someone else in between) is still the engine's to refuse, one command at a time."""
+    state = hearing.latest_outcome
+    # as the engine's context; contributions.decide reads the actor and the time to curate
+    context = Context(
+        now=svc.engine.clock(),
+        actor=actor,
+        new_id=lambda: "not-made",  # curating makes no new id
+        speakers=hearing.speakers,
+    )
+    for command_id, command in commands:
+        if command_id in hearing.results or hearing.in_flight(command_id) is not None:
+            continue
+        try:
+            events = o.decide(state, command, context)
+        except FloorError as refusal:
+            svc.engine.metrics.refused(command.type, refusal.code)
+            raise
+        state = o.apply_all(state, events)
 
 
 class MergeTargets(BaseModel):
@@ -287,19 +318,43 @@ async def outcome_summary(
     actor: ActorDep,
     svc: ServicesDep,
     format: Annotated[str, Query(pattern="^(md|html|docx)$")] = "md",
+    lang: Annotated[
+        Language | None,
+        Query(
+            description="The language the summary is written in: `en`, `fr`, `es`, `ru`, `zh` "
+            "or `ar` (right to left). Its headings, counts, dates, constituencies and the Global "
+            "Compact's objectives are in it; the contributions stay as they were written, each "
+            "marked with its original language. Left out: the event's first language (English "
+            "for an event in all six)."
+        ),
+    ] = None,
 ) -> Response:
-    """The outcome summary: the accepted contributions grouped by theme, then kind, each with its
-    constituency, with counts and the day's speaking figures. ``md``, ``html`` (a print view: A4,
-    prints to PDF from the browser) or ``docx`` (a Word document the secretariat can edit)."""
+    """The outcome summary: the accepted contributions grouped by theme, then kind, numbered
+    through the document, each with its constituency and its number on the rapporteur's page
+    (``#7``, the spreadsheet's "No."), with counts, how many contributions still await review,
+    and the day's speaking figures. ``md``, ``html`` (a print view: A4, prints to PDF from the
+    browser) or ``docx`` (a Word document the secretariat can edit), in any of the six languages
+    (``lang``)."""
     authorise(actor, "GET /api/v1/events/{event_id}/outcome", event_id)
     hearing = await svc.engine.locate(event_id)
-    summary = reports.outcome(hearing, svc.engine.clock())
+    language = lang.value if lang is not None else _first_language(hearing)
+    summary = reports.outcome(hearing, svc.engine.clock(), language)
     if format == "md":
         return Response(render_markdown(summary), media_type="text/markdown; charset=utf-8")
     if format == "html":
         return HTMLResponse(render_html(summary), headers={"Content-Security-Policy": OUTCOME_CSP})
     document = await asyncio.to_thread(render_docx, summary)  # ~0.5 s for 600 items
-    return attachment(document, DOCX_MEDIA_TYPE, f"outcome-{event_id}.docx")
+    return attachment(document, DOCX_MEDIA_TYPE, f"outcome-{event_id}-{language}.docx")
+
+
+def _first_language(hearing: Hearing) -> str:
+    """The event's first language; English when it has none, or has all six (an event's
+    languages by default, in the UN's order, Arabic first: no choice of one)."""
+    six = {language.value for language in Language}
+    languages = [code for code in hearing.event.languages if code in six]
+    if not languages or set(languages) == six:
+        return "en"
+    return languages[0]
 
 
 class GcmObjectives(BaseModel):

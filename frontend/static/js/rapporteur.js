@@ -10,7 +10,7 @@ import "./i18n/rapporteur.js";
 import "./i18n/staff.js";
 import { FloorConnection, actAs, signInToEvent } from "./client.js";
 import { fill, h, setText } from "./dom.js";
-import { plural, t } from "./i18n.js";
+import { currentLanguage, plural, t } from "./i18n.js";
 import { createAdd } from "./rapporteur/add.js";
 import { createDetail } from "./rapporteur/detail.js";
 import { createList } from "./rapporteur/list.js";
@@ -72,7 +72,14 @@ function run(eventId) {
   $("desk").hidden = false;
   // the outcome summary and the day's record, downloaded with this browser's session
   const events = `/api/v1/events/${encodeURIComponent(eventId)}`;
-  for (const format of ["docx", "html", "md"]) $(`outcome-${format}`).href = `${events}/outcome?format=${format}`;
+  // the summary in the page's language (its headings, dates, constituencies, objectives): asked
+  // as it is clicked, so a language chosen since is the one written
+  for (const format of ["docx", "html", "md"]) {
+    const link = $(`outcome-${format}`);
+    const href = () => `${events}/outcome?format=${format}&lang=${currentLanguage()}`;
+    link.href = href();
+    link.addEventListener("click", () => (link.href = href()));
+  }
   for (const format of ["csv", "xlsx"]) {
     $(`contributions-${format}`).href = `${events}/contributions?format=${format}`;
     $(`record-${format}`).href = `${events}/speeches?format=${format}`;

@@ -3,7 +3,7 @@
 // public live page (its link and QR code, published or withdrawn: withdrawing asks first).
 
 import { setText } from "../dom.js";
-import { t } from "../i18n.js";
+import { currentLanguage, t } from "../i18n.js";
 import { confirmAction, copyField, isolate } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
@@ -48,8 +48,13 @@ export function createEventSection(desk) {
   function renderRecord(event) {
     const events = `/api/v1/events/${encodeURIComponent(event.id)}`;
     $("record-csv").href = `${events}/speeches?format=csv`;
-    $("outcome-docx").href = `${events}/outcome?format=docx`;
-    $("outcome-html").href = `${events}/outcome?format=html`;
+    // the summary in the desk's language, as chosen when it is clicked
+    for (const format of ["docx", "html"]) {
+      const link = $(`outcome-${format}`);
+      const href = () => `${events}/outcome?format=${format}&lang=${currentLanguage()}`;
+      link.href = href();
+      link.onclick = () => (link.href = href());
+    }
   }
 
   /** The public live page: published or not (as the server says), its link and QR code. */
