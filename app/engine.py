@@ -102,21 +102,33 @@ class Absent:
         self._until[key] = self.monotonic() + ABSENT_S
 
 
+def steady_ns() -> int:
+    """A clock that never steps and goes on while the machine sleeps: Linux's ``CLOCK_BOOTTIME``
+    (``CLOCK_MONOTONIC``, Python's ``monotonic``, stops while suspended: a server laptop closed
+    over lunch would come back with every instant behind by the lunch), else ``monotonic``."""
+    return time.clock_gettime_ns(_STEADY) if _STEADY is not None else time.monotonic_ns()
+
+
+_STEADY: int | None = getattr(time, "CLOCK_BOOTTIME", None)
+
+
 class ServerClock:
     """Milliseconds since the epoch that never jump: the wall clock read once, at start, then
-    advanced by the monotonic clock.
+    advanced by a steady clock (``steady_ns``, which counts a suspend too).
 
     Deadlines, ``server_time`` and every instant in the log come from here, so a step of the
     machine's wall clock (an NTP correction, a hand-set clock) during the hearing moves nothing on
     the screens: they keep counting down to the same deadline. A restart takes the wall clock
-    afresh, which is what a restart after a real outage should do.
+    afresh, which is what a restart after a real outage should do. ``drift_ms`` says how far the
+    wall clock has moved from it since (logged once past ``DRIFT_WARN_MS``).
     """
 
     def __init__(
         self,
         wall_ns: Callable[[], int] = time.time_ns,
-        monotonic_ns: Callable[[], int] = time.monotonic_ns,
+        monotonic_ns: Callable[[], int] = steady_ns,
     ) -> None:
+        self._wall_ns = wall_ns
         self._monotonic_ns = monotonic_ns
         self._start_wall_ns = wall_ns()
         self._start_monotonic_ns = monotonic_ns()
@@ -124,6 +136,11 @@ class ServerClock:
     def __call__(self) -> int:
         elapsed = self._monotonic_ns() - self._start_monotonic_ns
         return (self._start_wall_ns + elapsed) // 1_000_000
+
+    def drift_ms(self) -> int:
+        """How far the machine's wall clock is from this clock now (ms; positive: ahead): a
+        step of the wall clock since the start, which a restart would bring to the screens."""
+        return self._wall_ns() // 1_000_000 - self()
 
 
 log = logging.getLogger("floorkeeper.engine")

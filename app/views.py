@@ -338,7 +338,9 @@ _WHO = ("id", "name", "organisation", "constituency", "language", "attendance")
 #: dict; a dict keeps its keys, each value cut to its own shape (None: as it is); a list shapes
 #: each item of a list.
 LIVE_SHAPE: dict[str, Any] = {
-    "segment": ("title", "status", "kind"),  # a break ("break") is shown as one
+    # a break ("break") is shown as one, with when it resumes (its scheduled end), as the room
+    # display shows it
+    "segment": ("title", "status", "kind", "scheduled_start_at", "scheduled_end_at"),
     "settings": ("list_open", "warning_ms", "danger_ms"),
     "current": {
         **dict.fromkeys((*_WHO, "kind")),

@@ -70,6 +70,9 @@ def test_the_live_view_holds_what_the_display_renders_and_nothing_else(busy: Flo
         "title": "Thematic discussion I",
         "status": "live",
         "kind": "discussion",
+        # a break's "Resumes at 15:00", as the display shows it (this segment has no times)
+        "scheduled_start_at": None,
+        "scheduled_end_at": None,
     }
     assert live["settings"] == {"list_open": True, "warning_ms": 30_000, "danger_ms": 10_000}
     current = busy.seg.current

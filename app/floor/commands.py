@@ -74,16 +74,17 @@ class _Command(BaseModel):
 
 class ForTurn(_Command):
     """A press that acts on whoever has the floor (a timer, a turn's end, the message to the
-    speaker, an interposed question): ``entry_id`` names the turn it was pressed for, so a press
+    speaker, an interposed question, the booth's signal): ``entry_id`` names the turn it was
+    pressed for, so a press
     kept by a console that lost its connection is refused once the floor has moved on
     (``turn_changed``), instead of acting on the next speaker."""
 
     entry_id: Id | None = Field(
         default=None,
         description=(
-            "The turn (its queue entry id, `current.entry.id`) this press was meant for: refused "
-            "`409 turn_changed` if another turn, or none, has the floor now. Leave it out to act "
-            "on whoever has the floor."
+            "The turn (its queue entry id, the view's `current.id`) this press was meant for: "
+            "refused `409 turn_changed` if another turn, or none, has the floor now. Leave it out "
+            "to act on whoever has the floor."
         ),
     )
 
@@ -232,7 +233,7 @@ class CarryQueue(_Command):
 # --- the interpreters' booth --------------------------------------------------------------------
 
 
-class RaiseSignal(_Command):
+class RaiseSignal(ForTurn):
     """A signal from the booth to the speaker (the speaker clock) and the console, shown for
     ``duration_s`` or until cleared; raising a kind already shown restarts it."""
 

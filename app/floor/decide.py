@@ -105,7 +105,8 @@ def _still_their_turn(segment: SegmentState, entry_id: str) -> None:
         return
     now = f"{current.entry.speaker.name} has the floor now" if current else "no one has the floor"
     raise FloorError(
-        f"the turn this was pressed for has ended ({now}): press again if it still applies",
+        f"the turn this was pressed for is no longer on the floor ({now}): press again if it "
+        "still applies",
         code="turn_changed",
     )
 

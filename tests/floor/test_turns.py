@@ -535,6 +535,7 @@ FOR_TURN = [
     c.SetMessage(preset="conclude"),
     c.ClearMessage(),
     c.Interpose(name="Ahmed Ben Salah"),
+    c.RaiseSignal(kind="slow_down"),
 ]
 
 
@@ -552,8 +553,8 @@ def test_a_press_kept_for_a_turn_that_ended_is_refused(floor: Floor, press: c.Fo
     before = floor.seg
     error = floor.refuse(press.model_copy(update={"entry_id": first.entry.id}), "turn_changed")
     assert error.message == (
-        "the turn this was pressed for has ended (Panellist 2 has the floor now): press again if "
-        "it still applies"
+        "the turn this was pressed for is no longer on the floor (Panellist 2 has the floor now): "
+        "press again if it still applies"
     )
     assert floor.seg is before
     # meant for the turn speaking now, or for no turn in particular: applied

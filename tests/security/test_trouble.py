@@ -8,13 +8,16 @@ same command id, once the trouble is over, applies it exactly once.
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
-from app.engine import ServerClock
+import app.api.routes.sessions as sessions
+from app.engine import ServerClock, steady_ns
 
 from .conftest import World
 
@@ -122,3 +125,33 @@ def test_the_engine_counts_time_with_the_server_clock(world: World) -> None:
     state = world.state()
     deadline = state["state"]["current"]["timer"]["deadline_at"]
     assert 0 < deadline - state["server_time"] <= state["state"]["current"]["timer"]["allotted_ms"]
+
+
+def test_the_server_clock_counts_a_suspend_of_the_machine() -> None:
+    """A server laptop closed over lunch: Linux's monotonic clock stops while suspended, so the
+    server's instants (the time of day on the screens, the programme's forecast) would come back
+    an hour behind. The steady clock is the boot time clock, which goes on."""
+    if not hasattr(time, "CLOCK_BOOTTIME"):
+        pytest.skip("no CLOCK_BOOTTIME on this system")
+    before = time.clock_gettime_ns(time.CLOCK_BOOTTIME)
+    steady = steady_ns()
+    after = time.clock_gettime_ns(time.CLOCK_BOOTTIME)
+    assert before <= steady <= after
+    assert ServerClock.__init__.__defaults__ == (time.time_ns, steady_ns)
+
+
+def test_health_says_how_far_the_wall_clock_moved_and_the_log_says_it_once(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    services = world.client.app.state.services  # type: ignore[attr-defined]
+    wall = [1_652_709_600_000_000_000]
+    steady = [5_000_000_000]
+    services.engine.clock = ServerClock(wall_ns=lambda: wall[0], monotonic_ns=lambda: steady[0])
+    sessions._drift_said = False
+    assert world.call("organiser", "GET", "/health").json()["clock_drift_ms"] == 0
+    wall[0] += 7_000_000_000  # the machine's clock stepped 7 s ahead
+    with caplog.at_level("WARNING", logger="floorkeeper.health"):
+        for _ in range(3):
+            assert world.call("organiser", "GET", "/health").json()["clock_drift_ms"] == 7_000
+    (said,) = [r.getMessage() for r in caplog.records if r.name == "floorkeeper.health"]
+    assert "moved +7.0 s from the server's" in said and "a restart would move" in said

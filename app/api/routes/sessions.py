@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
@@ -10,6 +11,7 @@ from pydantic import Field
 
 from ... import __version__
 from ...auth import session_cookie
+from ...engine import ServerClock
 from ...fanout import RedisFanout
 from ..access import authorise
 from ..deps import Services, hinted_roles, resolve
@@ -17,6 +19,7 @@ from ..schemas import HealthOut, SessionCreate, SessionOut
 from .common import ActorDep, ServicesDep, participant_out
 
 router = APIRouter()
+log = logging.getLogger("floorkeeper.health")
 
 
 # --- health and sessions ------------------------------------------------------------------------
@@ -43,6 +46,14 @@ class Health(HealthOut):
     )
     redis_unreachable_since: int | None = Field(
         default=None, description="Since when Redis does not answer (epoch ms)."
+    )
+    clock_drift_ms: int | None = Field(
+        default=None,
+        description="How far the machine's wall clock has moved from the server's clock since "
+        "it started (ms, positive: ahead): the server counts from its start and never steps, so "
+        "the screens keep counting; a restart would take the wall clock's time, moving every "
+        "running timer and the time of day by this much. Past 5 s the server's log says so, "
+        "once. Null for a clock that is not the server's (tests).",
     )
 
 
@@ -76,7 +87,30 @@ async def health(svc: ServicesDep, response: Response) -> Health:
         fanout="redis" if redis else "alone",
         redis=None if not redis else "reachable" if fanout.reachable else "unreachable",
         redis_unreachable_since=fanout.down_since if isinstance(fanout, RedisFanout) else None,
+        clock_drift_ms=_drift(engine.clock),
     )
+
+
+#: how far the wall clock may move from the server's before the log says so (once)
+DRIFT_WARN_MS = 5_000
+_drift_said = False
+
+
+def _drift(clock: object) -> int | None:
+    global _drift_said
+    if not isinstance(clock, ServerClock):
+        return None
+    drift = clock.drift_ms()
+    if abs(drift) > DRIFT_WARN_MS and not _drift_said:
+        _drift_said = True
+        log.warning(
+            "the machine's clock has moved %+.1f s from the server's since it started (a step "
+            "of the clock, or a time set by hand): the screens go on counting on the server's "
+            "time; a restart would move every running timer and the time of day by that much, "
+            "so restart between segments if the machine's clock is the right one",
+            drift / 1000,
+        )
+    return drift
 
 
 @router.post("/session", tags=["sessions"])
