@@ -84,7 +84,7 @@ class OutcomeItem:
     author: str
     themes: tuple[str, ...]  # theme ids, the first the main one
     objectives: tuple[int, ...]  # GCM objective numbers, 1-23
-    language: str  # the language it was written in: "ar", "fr", ...
+    language: str  # the language of its wording: "ar", "fr", ... (a translation's)
     segment_title: str
     #: (constituency, organisation) of each contribution merged into this one as a duplicate:
     #: the same point made by others, whom the summary credits and counts too
@@ -92,6 +92,8 @@ class OutcomeItem:
     #: its number on the rapporteur's page and in the contributions' spreadsheet ("No."), the
     #: earliest 1; 0: none (not printed)
     number: int = 0
+    #: the language it was submitted in, when the wording is a translation ("" : ``language``)
+    original_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,12 +224,14 @@ def by_line(item: OutcomeItem, language: str = "en") -> tuple[str, str]:
 
 
 def reference(item: OutcomeItem, language: str = "en") -> str:
-    """The item's number on the rapporteur's page and, written in another language than the
-    document's, its original language: ``#7 · [Original: Arabic]`` (either may be left out)."""
+    """The item's number on the rapporteur's page and, submitted in another language than the
+    document's, its original language: ``#7 · [Original: Arabic]`` (either may be left out; a
+    translation into the document's language keeps its mark: it is a translation)."""
     words = words_of(language)
     parts = [f"#{item.number}"] if item.number > 0 else []
-    if item.language != language and item.language in words.languages:
-        parts.append(words.original.format(language=words.languages[item.language]))
+    original = item.original_language or item.language
+    if original != language and original in words.languages:
+        parts.append(words.original.format(language=words.languages[original]))
     return " · ".join(parts)
 
 

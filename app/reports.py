@@ -100,6 +100,7 @@ def outcome(hearing: Hearing, now: int, language: str = "en") -> Outcome:
             themes=themes[item.id],
             objectives=item.objectives,
             language=item.language,
+            original_language=item.original_language or "",
             segment_title=titles.get(item.segment_id or "", ""),
             merged_from=tuple(merged.get(item.id, ())),
             number=numbers[item.id],

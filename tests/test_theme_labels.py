@@ -43,3 +43,32 @@ def test_a_renamed_segment_relabels_the_themes_on_the_screens(make_client: AppFa
         (relabelled,) = frame["state"]["contributions"]
         assert relabelled["theme_labels"] == ["Discussion I: Pathways", "Decent work"]
         assert frame["version"] == snapshot["outcome"]["version"]
+
+
+def test_a_translation_over_rest_is_marked_with_its_original_in_the_summary(
+    make_client: AppFactory,
+) -> None:
+    """Outside probe K: the rapporteur renders an Arabic recommendation in English; the English
+    summary prints the English wording marked "[Original: Arabic]"."""
+    world = build_world(make_client())
+    body: dict[str, Any] = {
+        "command_id": "r1",
+        "kind": "recommendation",
+        "language": "ar",
+        "text": "\u0636\u0645\u0627\u0646 \u0627\u0644\u0639\u0645\u0644",
+    }
+    path = f"/events/{world.event['id']}/contributions"
+    cid = world.call("delegate", "POST", path, json=body).json()["contribution_id"]
+    curate = {
+        "command_id": "t1",
+        "text": "Ensure access to decent work",
+        "language": "en",
+        "status": "accepted",
+    }
+    answer = world.call("organiser", "PATCH", f"/contributions/{cid}", json=curate)
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["language"], answer.json()["original_language"]) == ("en", "ar")
+    summary = world.call("organiser", "GET", f"/events/{world.event['id']}/outcome?lang=en").text
+    line = next(line for line in summary.splitlines() if "Ensure access to decent work" in line)
+    block = summary[summary.index(line) :][:400]
+    assert "Original: Arabic" in block, block  # "\\[Original: Arabic\\]" in Markdown

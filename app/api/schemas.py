@@ -853,7 +853,10 @@ class _Contribution(BaseModel):
     author: Author
     segment_id: str | None
     entry_id: str | None
-    language: str
+    language: str = Field(description="The language of `text` (a translation's, once reworded)")
+    original_language: str = Field(
+        description="The language it was submitted in (`language` unless translated)"
+    )
     status: Literal["submitted", "accepted", "set_aside", "merged"]
     merged_into: str | None
     themes: list[str]

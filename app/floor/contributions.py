@@ -97,6 +97,9 @@ class Contribution:
     #: a curator reworded or tagged it: its author may not reword it any more (the rapporteur's
     #: wording would be lost without a word)
     curated: bool = False
+    #: the language it was submitted in, once a rewording is in another (a translation: its
+    #: ``language`` is then the wording's); None: ``language``
+    original_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,13 @@ class EditContribution(_Command):
     type: Literal["edit_contribution"] = "edit_contribution"
     contribution_id: Id
     text: ContributionText
+    language: ContributionLanguage | None = Field(
+        default=None,
+        description="The language of the new wording, when it is in another than the "
+        "contribution's (a translation: the rapporteur's English rendering of an Arabic "
+        "recommendation); the one it was submitted in is kept as `original_language`. Left out, "
+        "the language stays.",
+    )
     version: int | None = Field(
         default=None,
         ge=1,
@@ -287,6 +297,8 @@ class ContributionEdited(_Event):
     at: int
     #: reworded by a curator (not its author): the author may not reword it after
     by_curator: bool = False
+    #: the new wording's language, when it changed (a translation)
+    language: str | None = None
 
 
 class ContributionsMerged(_Event):
@@ -504,7 +516,8 @@ def _set_aside(state: OutcomeState, cmd: SetAsideContribution, ctx: Context) -> 
 def _edit(state: OutcomeState, cmd: EditContribution, ctx: Context) -> list[OutcomeEvent]:
     item = _find(state, cmd.contribution_id)
     _may_edit(item, ctx.actor)
-    if item.text == cmd.text:
+    language = cmd.language if cmd.language != item.language else None
+    if item.text == cmd.text and language is None:
         return []
     if cmd.version is not None and cmd.version != item.version:
         refusal = FloorError(
@@ -522,6 +535,7 @@ def _edit(state: OutcomeState, cmd: EditContribution, ctx: Context) -> list[Outc
             text=cmd.text,
             at=ctx.now,
             by_curator=ctx.actor.role is not Role.DELEGATE,
+            language=language,
         )
     ]
 
@@ -774,6 +788,10 @@ def apply(state: OutcomeState, event: OutcomeEvent) -> OutcomeState:
             changes = {"text": event.text}
             if event.by_curator:
                 changes["curated"] = True
+            if event.language is not None:
+                item = contributions[event.contribution_id]
+                changes["language"] = event.language
+                changes["original_language"] = item.original_language or item.language
         elif isinstance(event, ContributionTagged):
             changes = {
                 "themes": tuple(event.themes),
@@ -838,6 +856,7 @@ def _full(item: Contribution, labels: Labels, *, with_note: bool = True) -> dict
         "segment_id": item.segment_id,
         "entry_id": item.entry_id,
         "language": item.language,
+        "original_language": item.original_language or item.language,
         "status": item.status.value,
         "merged_into": item.merged_into,
         "themes": list(item.themes),

@@ -952,8 +952,8 @@ def test_the_curators_see_everything(outcome: Outcome, audience: str) -> None:
     assert set_aside["author"]["name"] == SPEAKERS["p2"].name
     assert set(set_aside) == {
         "id", "kind", "text", "original_text", "author", "segment_id", "entry_id", "language",
-        "status", "merged_into", "themes", "theme_labels", "objectives", "note", "submitted_at",
-        "updated_at", "version",
+        "original_language", "status", "merged_into", "themes", "theme_labels", "objectives",
+        "note", "submitted_at", "updated_at", "version",
     }  # fmt: skip
     json.dumps(seen)
 
@@ -1166,3 +1166,32 @@ def test_a_contribution_names_a_segment_of_its_own_meeting_day(outcome: Outcome)
     # without a segment it is the day's, as before
     (whole_day,) = decide(outcome.state, command.model_copy(update={"segment_id": None}), known)
     assert isinstance(whole_day, ContributionSubmitted) and whole_day.segment_id is None
+
+
+def test_a_rapporteur_s_translation_says_its_language_and_keeps_the_original_s(
+    outcome: Outcome,
+) -> None:
+    """Outside probes H and K: the secretariat renders an Arabic recommendation in English. The
+    wording's language is English now (the documents mark it, the screens lay it out left to
+    right); the one it was submitted in stays, for the "[Original: Arabic]" mark."""
+    command = SubmitContribution(kind=R, text="\u0636\u0645\u0627\u0646", language="ar")
+    (submitted,) = outcome.send(command, delegate("p1"))
+    assert isinstance(submitted, ContributionSubmitted)
+    item = submitted.contribution_id
+    outcome.send(
+        EditContribution(contribution_id=item, text="Ensure access to decent work", language="en"),
+        RAPPORTEUR,
+    )
+    assert (outcome[item].language, outcome[item].original_language) == ("en", "ar")
+    (seen,) = view(outcome.state, "moderator")["contributions"]
+    assert (seen["language"], seen["original_language"]) == ("en", "ar")
+    # reworded again, in English: the original stays Arabic; a language alone is an edit too
+    outcome.send(EditContribution(contribution_id=item, text="Ensure decent work"), RAPPORTEUR)
+    outcome.send(
+        EditContribution(contribution_id=item, text="Ensure decent work", language="fr"),
+        RAPPORTEUR,
+    )
+    assert (outcome[item].language, outcome[item].original_language) == ("fr", "ar")
+    untouched = outcome.submit("p2")
+    (_, plain) = view(outcome.state, "moderator")["contributions"]
+    assert plain["id"] == untouched and plain["original_language"] == plain["language"] == "en"

@@ -70,6 +70,12 @@ class ContributionPatch(Body):
 
     command_id: PATCH_ID
     text: o.ContributionText | None = None
+    language: o.ContributionLanguage | None = Field(
+        default=None,
+        description="The language of `text` (or of the wording now, without `text`), when it is "
+        "another than the contribution's: a translation. The submitted one's stays as "
+        "`original_language`.",
+    )
     version: int | None = Field(
         default=None,
         ge=1,
@@ -201,9 +207,13 @@ async def curate_contribution(
     hearing = _hearing_of(svc, contribution_id)
     authorise(actor, "PATCH /api/v1/contributions/{contribution_id}", hearing.event.id)
     commands: list[tuple[str, o.OutcomeCommand]] = []  # (suffix, command)
-    if body.text is not None:
+    if body.text is not None or body.language is not None:
+        wording = hearing.latest_outcome.contributions[contribution_id].text
         edit = o.EditContribution(
-            contribution_id=contribution_id, text=body.text, version=body.version
+            contribution_id=contribution_id,
+            text=body.text if body.text is not None else wording,
+            language=body.language,
+            version=body.version,
         )
         commands.append(("edit", edit))
     if body.themes is not None or body.objectives is not None:
