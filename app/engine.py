@@ -1394,7 +1394,8 @@ def _fail(done: asyncio.Future[dict[str, Any]], error: Exception) -> None:
 def _same_body(command_id: str, known_hash: str, body_hash: str) -> None:
     if known_hash != body_hash:
         raise FloorError(
-            f"command id {command_id!r} was already used for a different command",
+            f"command id {command_id!r} was already used for a different command: make a new "
+            "command id for each new command (the same id is for sending the same one again)",
             code="command_id_reused",
         )
 

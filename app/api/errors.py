@@ -14,6 +14,7 @@ from starlette.routing import Match
 
 from ..floor import FloorError
 from ..limits import RateLimited
+from .times import with_local
 
 
 class Refused(StarletteHTTPException):
@@ -95,11 +96,21 @@ def plain(message: str) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FloorError)
     async def floor_error(_: Request, refusal: FloorError) -> JSONResponse:
-        return error_response(refusal)
+        response = error_response(refusal)
+        state = (refusal.detail or {}).get("state")
+        zone = state.get("event", {}).get("timezone") if isinstance(state, dict) else None
+        if isinstance(state, dict) and isinstance(zone, str):
+            # a stale command's state, as REST answers every state: each x_at with x_at_local
+            local = {**(refusal.detail or {}), "state": with_local(state, zone)}
+            response = error_body(refusal.status, refusal.code, refusal.message, **local)
+        return response
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, refusal: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, refusal: RequestValidationError) -> JSONResponse:
         details = validation_details(refusal.errors())
+        unreadable = _unreadable_body(request, details)
+        if unreadable is not None:
+            return unreadable
         message = (
             "; ".join(f"{'.'.join(str(p) for p in d['loc'])}: {d['msg']}" for d in details)
             or "invalid request"
@@ -114,9 +125,68 @@ def install_error_handlers(app: FastAPI) -> None:
             413: "body_too_large",
         }.get(refusal.status_code, "http_error")
         extra = refusal.extra if isinstance(refusal, Refused) else {}
-        response = error_body(refusal.status_code, code, str(refusal.detail), **extra)
+        message = _said(request, refusal.status_code, str(refusal.detail))
+        if refusal.status_code == 400 and message == "There was an error parsing the body":
+            # Starlette's words for a body that is not UTF-8 JSON
+            return error_body(
+                400,
+                "unreadable_body",
+                "the body cannot be read as JSON (not UTF-8, or cut off): send a JSON object "
+                "in UTF-8 with Content-Type: application/json",
+            )
+        response = error_body(refusal.status_code, code, message, **extra)
         response.headers.update(refusal.headers or {})
         if refusal.status_code == 405:
             # Starlette names only the first route of the path; RFC 9110 wants every method
             response.headers["Allow"] = ", ".join(_methods_of(request))
         return response
+
+
+def _said(request: Request, status: int, detail: str) -> str:
+    """Starlette's bare "Not Found" and "Method Not Allowed" as what to do."""
+    where = f"{request.method} {request.url.path}"
+    if status == 404 and detail == "Not Found":
+        return f"no such route: {where}; the API's routes are listed at /docs (under /api/v1)"
+    if status == 405 and detail == "Method Not Allowed":
+        allowed = ", ".join(_methods_of(request))
+        return f"{where} is not allowed: this path takes {allowed}"
+    return detail
+
+
+def _unreadable_body(request: Request, details: list[dict[str, Any]]) -> JSONResponse | None:
+    """A body sent in another form than the route reads, said as what to send: not JSON
+    (``Content-Type`` other than JSON: 415), JSON that does not parse (where, and how), or a
+    file not sent as a multipart form's part ``file``."""
+    sent = request.headers.get("content-type", "").split(";")[0].strip() or "none"
+    for item in details:
+        loc, kind = item["loc"], item["type"]
+        if kind == "json_invalid":
+            where = loc[1] if len(loc) > 1 else "?"
+            return error_body(
+                422,
+                "invalid_request",
+                f"the body is not valid JSON (at character {where}: {item['msg']}): send a JSON "
+                "object with Content-Type: application/json",
+                details=details,
+            )
+        if (
+            loc == ["body"]
+            and kind in ("model_attributes_type", "dict_type")
+            and "json" not in sent
+        ):
+            return error_body(
+                415,
+                "unsupported_media_type",
+                f"the body was sent as {sent}: send it as a JSON object with Content-Type: "
+                "application/json",
+                details=details,
+            )
+        if loc == ["body", "file"] and kind == "missing" and "multipart" not in sent:
+            return error_body(
+                422,
+                "invalid_request",
+                f"the file was sent as {sent}: send it as multipart/form-data, in a part named "
+                "file (curl -F file=@list.xlsx)",
+                details=details,
+            )
+    return None
