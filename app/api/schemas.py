@@ -238,6 +238,15 @@ class ErrorOut(BaseModel):
         default=None, description="`invalid_request`: each field refused and why."
     )
     retry_after_s: int | None = Field(default=None, description="`rate_limited`: when to retry.")
+    reason: str | None = Field(
+        default=None,
+        description="`cannot_undo`: why, as a code a face words in its language (`import`, "
+        "`removed`, ...).",
+    )
+    name: str | None = Field(default=None, description="`cannot_undo`: whom the reason names.")
+    detail: dict[str, Any] | None = Field(
+        default=None, description="`file_too_large`: the file's `size` and the `limit` (bytes)."
+    )
 
 
 class EventCreate(Body):

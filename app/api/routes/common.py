@@ -30,8 +30,11 @@ from ..schemas import (
 )
 from ..times import with_local
 
+#: The refusals any route may answer (docs/protocol.md, Errors): 405 another method, 413 a body
+#: over its limit, 415 a body not sent as JSON, 429 a rate limit, 503 the database unwritable.
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 422, 503)
+    status: {"model": ErrorOut}
+    for status in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 503)
 }
 
 #: A route's answer as a spreadsheet, for the OpenAPI (``?format=csv`` or ``xlsx``).
