@@ -569,7 +569,17 @@ def person_key(name: str, organisation: str) -> tuple[str, str]:
     """Who a row is, for telling whether they are registered: name and organisation as a person
     would compare them (``_as_compared``: "AICHA  benali" on a phone is "Aïcha Benali" of the
     list)."""
-    return (_as_compared(name), _as_compared(organisation))
+    return (_as_compared(name), _as_compared(_ACRONYM.sub(_undotted, organisation)))
+
+
+#: An organisation's dotted acronym ("I.O.M.", "U.N.H.C.R.", "I.O.M"): two or more single letters
+#: each followed by a dot, compared as the acronym (IOM). A name's initials are not folded so:
+#: "J. R. R. Tolkien" and "J.R.R. Tolkien" stay one person there as before (dots as spaces).
+_ACRONYM = re.compile(r"(?<!\w)(?:\w\.){2,}(?:\w(?!\w))?")
+
+
+def _undotted(match: re.Match[str]) -> str:
+    return match.group(0).replace(".", "")
 
 
 #: Apostrophes as keyboards and autocorrect write them ("O'Brien", "O\u2019Brien", "N'Diaye" or

@@ -785,6 +785,22 @@ def test_names_told_apart_by_a_vowel_sign_are_two_people(one: str, other: str) -
     assert person_key(one, "") != person_key(other, "")
 
 
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        (("Grace Okafor", "IOM"), ("Grace Okafor", "I.O.M."), True),  # outside probe K
+        (("Grace Okafor", "UNHCR"), ("Grace Okafor", "U.N.H.C.R"), True),
+        (("Grace Okafor", "UN-Habitat"), ("Grace Okafor", "UN Habitat"), True),
+        (("J.R.R. Tolkien", ""), ("J. R. R. Tolkien", ""), True),  # a name's initials
+        (("Grace Okafor", "IOM"), ("Grace Okafor", "I.L.O."), False),
+    ],
+)
+def test_an_organisation_s_dotted_acronym_is_the_acronym(
+    one: tuple[str, str], other: tuple[str, str], same: bool
+) -> None:
+    assert (person_key(*one) == person_key(*other)) is same
+
+
 def test_an_export_imports_again_after_its_panellists_segment_has_ended(
     make_client: AppFactory,
 ) -> None:
