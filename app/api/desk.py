@@ -60,7 +60,9 @@ class ImportRow(BaseModel):
     )
     panel_segment_id: str | None = None
     participant_id: str | None = Field(
-        default=None, description="The participant registered (an import, not a dry run)."
+        default=None,
+        description="The participant this import registered (not in a dry run), or, `registered`, "
+        "the one registered already.",
     )
     errors: list[ImportProblem]
 

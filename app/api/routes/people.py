@@ -284,7 +284,8 @@ def _report_out(
             differences=[ImportDifference(**dataclasses.asdict(d)) for d in row.differences],
             panel=row.panel.title if row.panel else None,
             panel_segment_id=row.panel.id if row.panel else None,
-            participant_id=made[row.row].id if row.row in made else None,
+            # the one this import registered, or the one registered already
+            participant_id=made[row.row].id if row.row in made else row.registered_id,
             errors=[_problem(p) for p in row.problems],
         )
         for row in report.rows
