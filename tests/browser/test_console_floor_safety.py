@@ -388,3 +388,24 @@ def next_day(day: str) -> str:
     import datetime
 
     return (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
+
+
+def test_a_shortcut_pressed_too_fast_after_another_says_so(
+    open_console: Opener, faces: Any
+) -> None:
+    """The review: E then N at once ends the turn, and N (taken as a word's next letter) was
+    dropped without a word; the console says it was not taken."""
+    segment = segment_id(faces, DISCUSSION_I)
+    command(faces, segment, {"type": "start_segment"})
+    command(faces, segment, {"type": "call_next"})
+    page, _ = open_console(faces["moderator"])
+    expect(page.locator("#speaker-name")).to_have_text("Panellist 1")
+    page.evaluate(
+        """() => {
+          for (const key of ["e", "n"]) {
+            document.body.dispatchEvent(new KeyboardEvent("keydown",
+              {key, code: "Key" + key.toUpperCase(), bubbles: true, cancelable: true}));
+          }
+        }"""
+    )
+    expect(page.locator("#notices")).to_contain_text("N was not taken: it came right after E")

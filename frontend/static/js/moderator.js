@@ -162,7 +162,9 @@ function run(eventId, firstSegmentId) {
   const time = createTime(ctx);
   const signals = createSignals(ctx);
   const waiting = createWaiting(ctx);
-  installShortcuts({ speaker, undo, message, interpose });
+  // a letter dropped as part of a word said, not silent (E then N pressed fast)
+  const tooFast = (key, after) => notices.show(t("console.notice.shortcut_too_fast", { key, after }), "warning");
+  installShortcuts({ speaker, undo, message, interpose, tooFast });
 
   function viewSegment(id) {
     if (id === viewing) return;

@@ -70,7 +70,7 @@ function blurAfterPointer() {
   );
 }
 
-export function installShortcuts({ speaker, undo, message, interpose }) {
+export function installShortcuts({ speaker, undo, message, interpose, tooFast = () => {} }) {
   const dialog = document.getElementById("help-dialog");
   const openHelp = () => {
     if (!dialog.open) dialog.showModal();
@@ -101,7 +101,12 @@ export function installShortcuts({ speaker, undo, message, interpose }) {
     // another letter that acted ("Amina": A, then m, i, n, a); the same letter again still acts
     // (U, U to confirm an undo), and so does a letter after Space or +
     if ((isLetter || space) && sinceText < BURST_MS) return;
-    if (isLetter && sinceLetter < BURST_MS && letter !== key.toLowerCase()) return;
+    if (isLetter && sinceLetter < BURST_MS && letter !== key.toLowerCase()) {
+      // not silent: E then N pressed fast is a moderator's, not a word's (a word's next letters
+      // come after text, above)
+      tooFast(key.toUpperCase(), letter.toUpperCase());
+      return;
+    }
     const act = (fn) => {
       event.preventDefault();
       textAt = -Infinity;
