@@ -133,7 +133,7 @@ class Stamps:
         self._newest: dict[str, tuple[int, str]] = {}
         #: meeting day → what is wrong with its log: versions it skips (a second database's
         #: server wrote through this one's Redis, a restore under a running server). Found by
-        #: a catch-up or a start; ``/api/v1/health`` answers 503 ``log_gap`` while any is here
+        #: a catch-up or a start; ``/api/v1/health`` says ``log_gap`` (200) while any is here
         self.gaps: dict[str, str] = {}
 
     def note(self, records: Iterable[LogRecord]) -> None:
@@ -169,10 +169,10 @@ class Stamps:
         log.error(
             "the log of meeting day %s skips versions (%s): another database's server wrote into "
             "it through this one's Redis (a restored or copied database must use a Redis of its "
-            "own), or it was restored under a running server. This process answers 503 log_gap "
-            "on /api/v1/health from now on: stop every server of this database and the other "
-            "one, restore the last good backup (or export the day and check it), and start them "
-            "again",
+            "own), or it was restored under a running server. /api/v1/health says log_gap "
+            "from now on (the process still serves): between segments, stop every server of "
+            "this database and the other one, restore the last good backup (or export the day "
+            "and check it), and start them again",
             event_id,
             detail,
         )

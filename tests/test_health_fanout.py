@@ -1,7 +1,7 @@
 """``/api/v1/health`` says how the process shares its work (``fanout``, ``redis``) and answers
-503 ``log_gap`` when a meeting day's log skips versions (a second database's server wrote
-through this one's Redis, or a restore under a running server), rather than serving it
-silently."""
+``log_gap`` when a meeting day's log skips versions (a second database's server wrote through
+this one's Redis, or a restore under a running server), rather than serving it silently; with
+HTTP 200: every process finds the same log, so a 503 would take the room down."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _client(url: str) -> TestClient:
     return TestClient(create_app(settings), base_url="http://floor.test")
 
 
-def test_health_says_alone_then_503_log_gap_for_a_log_that_skips_versions(
+def test_health_says_alone_then_log_gap_for_a_log_that_skips_versions_and_still_serves(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "floor.db"
@@ -57,7 +57,7 @@ def test_health_says_alone_then_503_log_gap_for_a_log_that_skips_versions(
         database.execute("DELETE FROM snapshots")
     with _client(url) as client:
         health = client.get("/api/v1/health")
-        assert health.status_code == 503
+        assert health.status_code == 200  # degraded, serving: a proxy keeps it in rotation
         found = health.json()
         assert found["status"] == "log_gap"
         assert event["id"] in found["storage_error"] and "skips versions" in found["storage_error"]

@@ -29,10 +29,11 @@ class Health(HealthOut):
     status: Literal["ok", "storage_unavailable", "log_gap"] = Field(  # type: ignore[assignment]
         description="`storage_unavailable` (with HTTP 503) while the database cannot be written "
         "(its last write failed: a full disk, PostgreSQL unreachable); `ok` again once a write "
-        "succeeds. `log_gap` (with HTTP 503): a meeting day's log skips versions (another "
-        "database's server, e.g. a restored copy, shared this one's Redis; or the log was "
-        "restored under a running server): `storage_error` says which; stop every server of "
-        "this database and see the server's log."
+        "succeeds. `log_gap` (with HTTP 200: the process serves, and every process of this "
+        "database finds the same log, so taking them out of a proxy's rotation would take the "
+        "room down): a meeting day's log skips versions (another database's server, e.g. a "
+        "restored copy, shared this one's Redis; or the log was restored under a running "
+        "server): `storage_error` says which; see the server's log for what to do."
     )
     fanout: Literal["alone", "redis"] = Field(
         description="`alone`: one process, no Redis; `redis`: one of several, through Redis."
@@ -60,10 +61,9 @@ class Health(HealthOut):
 @router.get("/health", tags=["health"], responses={503: {"model": Health}})
 async def health(svc: ServicesDep, response: Response) -> Health:
     """Whether the server serves: 200 ``ok``; 503 ``storage_unavailable`` while its database
-    cannot be written (every command is refused meanwhile), or ``log_gap`` once a meeting day's
-    log was found to skip versions, so that a health check (Docker's, the reverse proxy's, an
-    operator's monitor) sees it. The fan-out's state (``fanout``, ``redis``) is said too: Redis
-    unreachable is 200 (the process serves, degraded)."""
+    cannot be written (every command is refused meanwhile), so that a health check (Docker's,
+    the reverse proxy's, an operator's monitor) sees it. Degraded but serving is 200, saying
+    why: Redis unreachable (``fanout``, ``redis``), a log that skips versions (``log_gap``)."""
     engine = svc.engine
     await engine.recheck_storage()
     error = engine.storage_error
@@ -73,8 +73,8 @@ async def health(svc: ServicesDep, response: Response) -> Health:
     elif engine.hub.stamps.gaps:
         status = "log_gap"
         error = "; ".join(sorted(engine.hub.stamps.gaps.values()))
-    if status != "ok":
-        response.status_code = 503
+    if status == "storage_unavailable":
+        response.status_code = 503  # this process cannot write: the proxy sends to another
     fanout = engine.fanout
     redis = isinstance(fanout, RedisFanout)
     return Health(
