@@ -505,6 +505,21 @@ def _set_aside(state: OutcomeState, cmd: SetAsideContribution, ctx: Context) -> 
     _not_merged(item, "set aside")
     if item.status is ContributionStatus.SET_ASIDE and item.note == cmd.note:
         return []
+    accepted = [
+        other.id
+        for other in state.ordered()
+        if other.merged_into == item.id and other.before_merge is ContributionStatus.ACCEPTED
+    ]
+    if accepted:
+        # the merge rule kept them in the outcome; setting this one aside would take them out
+        # unseen (the review found it)
+        names = ", ".join(repr(i) for i in accepted)
+        raise FloorError(
+            f"contribution {item.id!r} holds accepted contributions merged into it ({names}): "
+            "setting it aside would take them out of the outcome too; unmerge them first (and "
+            "set them aside too if they should go)",
+            code="holds_accepted",
+        )
     return [
         ContributionSetAside(
             stream=stream_id(state.event_id), contribution_id=item.id, note=cmd.note, at=ctx.now

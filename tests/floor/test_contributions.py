@@ -460,6 +460,14 @@ def test_the_merge_picker_offers_what_may_be_merged_into(outcome: Outcome) -> No
     assert aside not in ids(submitted) and duplicate not in ids(submitted)
 
 
+def _holding_an_accepted_one(outcome: Outcome) -> str:
+    """An accepted contribution another accepted one is merged into (a duplicate)."""
+    kept = outcome.accepted("p2")
+    duplicate = outcome.accepted("p3")
+    outcome.send(MergeContributions(contribution_id=duplicate, into_id=kept), RAPPORTEUR)
+    return kept
+
+
 def test_merge_points_to_a_kept_one_and_repoints_the_ones_merged_before(outcome: Outcome) -> None:
     a, b, c = outcome.submit("p1"), outcome.submit("p2"), outcome.submit("p3")
     outcome.send(MergeContributions(contribution_id=a, into_id=b), RAPPORTEUR)
@@ -754,6 +762,12 @@ REFUSALS: list[tuple[str, Setup, str, int]] = [
         lambda o: MergeContributions(contribution_id=o.accepted(), into_id=o.submit("p2")),
         "invalid_merge",
         422,
+    ),
+    (
+        "set aside one that holds accepted ones merged into it (they would leave unseen)",
+        lambda o: SetAsideContribution(contribution_id=_holding_an_accepted_one(o)),
+        "holds_accepted",
+        409,
     ),
     (
         "show a submitted one",
