@@ -400,6 +400,11 @@ def _holds_formulas(data: bytes, names: list[str]) -> bool:
         )
 
 
+#: a formula cell whose saved result is text (``t="str"``): Excel writes ``<v></v>`` for an empty
+#: text result (``=IFERROR(VLOOKUP(...),"")``), a value, where a program writes no type at all
+_TEXT_RESULT = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?\bt="str"')
+
+
 def _formulas_have_values(data: bytes, title: str, read: list[tuple[int, list[str]]]) -> None:
     """A formula saved without the value it computes (a file a script wrote; Excel and
     LibreOffice save both) reads as an empty cell: refused, naming the cells, rather than
@@ -418,6 +423,12 @@ def _formulas_have_values(data: bytes, title: str, read: list[tuple[int, list[st
             for column, (text, formula) in enumerate(zip(cells, row, strict=False), start=1)
             if not text and isinstance(formula, str) and formula.startswith("=")
         ]
+        if unvalued:  # but a text result saved empty (=IF(A2="","",A2)) is a value: ""
+            path = getattr(worksheet, "_worksheet_path", None)
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                xml = archive.read(path) if path in archive.namelist() else b""
+            texts = set(_TEXT_RESULT.findall(xml))
+            unvalued = [ref for ref in unvalued if ref.encode() not in texts]
     except Exception as error:  # an untrusted file, as in _read_xlsx
         raise SpreadsheetError(
             f"the worksheet '{title}' cannot be read: {_reason(error)}"

@@ -750,6 +750,12 @@ def test_a_formula_saved_without_its_value_is_refused_naming_its_cells() -> None
     report = _checked(saved)
     assert {row.participant.organisation for row in report.rows if row.participant} == {"ITUC"}
     assert len(report.rows) == 7
+    # a text formula Excel saved with an empty result (=IFERROR(VLOOKUP(...),"")): a value
+    empty = data
+    for n in range(2, 9):
+        empty = _with_saved_value(empty, f"C{n}", "")
+    report = _checked(empty)
+    assert {row.participant.organisation for row in report.rows if row.participant} == {""}
 
 
 @pytest.mark.parametrize(
