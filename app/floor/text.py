@@ -40,6 +40,13 @@ def clean_paragraphs(value: str) -> str:
     return "\n".join(lines).strip()
 
 
+def visible(text: str) -> bool:
+    """Whether a cleaned text shows anything: not only marks, tag characters and spaces."""
+    return any(
+        not char.isspace() and char not in _PROSE_MARKS and ord(char) not in _TAGS for char in text
+    )
+
+
 def limited_text(
     value: str, max_length: int, *, required: bool = False, paragraphs: bool = False
 ) -> str:
@@ -62,7 +69,7 @@ def limited_text(
             "String should have at most {max_length} characters once cleaned (Unicode NFC)",
             {"max_length": max_length},
         )
-    if required and not cleaned.strip("".join(_PROSE_MARKS)):
+    if required and not visible(cleaned):
         raise PydanticCustomError(
             "string_too_short",
             "must not be empty (or only invisible characters)",

@@ -28,7 +28,7 @@ from starlette.testclient import TestClient
 from app.api import schemas
 from app.config import Settings
 from app.floor import commands as c
-from app.floor.text import PeoplesText, clean_paragraphs, clean_text, limited_text
+from app.floor.text import PeoplesText, clean_paragraphs, clean_text, limited_text, visible
 from app.main import create_app
 from app.store.tables import CredentialRow, EventRow, ParticipantRow
 
@@ -331,13 +331,13 @@ def test_cleaning_is_idempotent_and_what_is_kept_is_within_the_limit(
         if len(value) > limit or len(cleaned) > limit:  # as sent, or once cleaned
             assert f"at most {limit} characters" in str(error)
         else:
-            assert required and not cleaned.strip("".join(_PROSE_MARKS)) and "empty" in str(error)
+            assert required and not visible(cleaned) and "empty" in str(error)
         with pytest.raises(ValueError, match=r"at most|empty"):
             _adapter(limit, required, paragraphs).validate_python(value)
     else:
         assert len(value) <= limit
         assert kept == cleaned and len(kept) <= limit
-        assert kept.strip("".join(_PROSE_MARKS)) or not required
+        assert visible(kept) or not required
         assert limited_text(kept, limit, required=required, paragraphs=paragraphs) == kept
         assert _adapter(limit, required, paragraphs).validate_python(value) == kept
 
@@ -360,3 +360,13 @@ def test_prose_keeps_the_marks_its_languages_need(sent: str, kept: str | None) -
     assert clean_paragraphs(sent) == (sent if kept is None else kept)
     # a name keeps nothing unseen: two names that look the same are the same
     assert not {"\u200f", "\u200d", "\u200c"} & set(clean_text(sent))
+
+
+def test_a_required_text_of_marks_and_tags_alone_is_empty() -> None:
+    """The review: a contribution of tag characters only, or of direction marks around a line
+    break, showed nothing and was accepted."""
+    adapter = TypeAdapter(Annotated[str, PeoplesText(100, required=True, paragraphs=True)])
+    for value in ("\U000e0067\U000e0062", "\u200f\n\u200e", "\u200d \u200c"):
+        with pytest.raises(ValueError, match="empty"):
+            adapter.validate_python(value)
+    assert adapter.validate_python("\u200f\u0646\u0639\u0645") == "\u200f\u0646\u0639\u0645"
