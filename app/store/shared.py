@@ -258,14 +258,16 @@ def participant_counts(store: Store) -> dict[str, int]:
 
 
 def identity(store: Store) -> str:
-    """A short name for this database that a copy of it cannot share: a hash of the PostgreSQL
-    cluster's system identifier (another server, or a cluster made from a base backup, has
-    another one) and the database's OID (a ``pg_restore`` into another database of the same
-    server has another one). A restore in place keeps both: it is the same database, its log
-    replaced (a screen's resume is checked by its version's stamp, app/hub.py). Not PostgreSQL
-    (SQLite: one process, nothing shared): the database's file name. Without the rights to read
-    the system identifier (``pg_control_system()``: a superuser or ``pg_monitor``), the server's
-    address and port stand for it."""
+    """A short name for this database that most copies of it do not share: a hash of the
+    PostgreSQL cluster's system identifier (another ``initdb`` has another one) and the
+    database's OID (a ``pg_restore`` into another database has another one). A copy of the whole
+    cluster (``pg_basebackup``, a point-in-time restore, a cloud snapshot) keeps both, and so
+    does a restore in place (the same database, its log replaced: a screen's resume is checked
+    by its version's stamp, app/hub.py): such a copy must be given a Redis of its own (README).
+    Not PostgreSQL (SQLite: one process, nothing shared): the database's file name. Without the
+    rights to read the system identifier (``pg_control_system()``: a superuser or
+    ``pg_monitor``), the database's name and the server's port stand for it (the same over TCP
+    and over a Unix socket)."""
     import hashlib
 
     with store.engine.connect() as connection:
@@ -283,9 +285,6 @@ def identity(store: Store) -> str:
                 ).scalar()
         except Exception:
             system = connection.execute(
-                text(
-                    "SELECT coalesce(inet_server_addr()::text, 'local')"
-                    " || ':' || inet_server_port()"
-                )
+                text("SELECT current_database() || ':' || current_setting('port')")
             ).scalar()
     return hashlib.blake2b(f"{system}/{oid}".encode(), digest_size=5).hexdigest()
