@@ -115,12 +115,14 @@ def test_the_live_page_follows_a_turn_as_the_display_shows_it(
     _same_text(display, live)
 
     # the lunch break: the page says it is a break, as the display does, not that the floor
-    # will open shortly
+    # will open shortly, and when the meeting resumes (the break's scheduled end)
     lunch = faces["event"]["segments"][2]
     assert lunch["kind"] == "break"
     api.command(lunch["id"], {"type": "start_segment"}).raise_for_status()
     expect(live.locator("#segment-title")).to_have_text(lunch["title"])
-    expect(live.locator("#notice")).to_have_text("Break")
+    expect(live.locator("#notice")).to_contain_text("Break")
+    expect(live.locator("#notice .live-resumes")).to_have_text("Resumes at 15:00")
+    expect(display.locator("#break-resumes")).to_have_text("Resumes at 15:00")
     expect(live.locator("body")).not_to_contain_text("The floor will open shortly")
     expect(live.locator("#now-label")).to_be_hidden()  # no empty "Now speaking"
     expect(display.locator("#break")).to_be_visible()

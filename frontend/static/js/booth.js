@@ -2,7 +2,11 @@
 // (a large tag) and whether they speak from the room or remotely; three signals to the speaker
 // (slow down, no sound from the floor, microphone off), sent over the socket as raise_signal and
 // shown on the speaker clock; the signals that hold now, each with a way to clear it. It signs in
-// with its access link (#key=…, a "booth" link) and sees what the room display sees.
+// with its access link (#key=…, a "booth" link) and sees what the room display sees. A signal
+// names the turn shown when it was pressed (entry_id): the server refuses it (turn_changed) once
+// another speaker has the floor, and the booth says so. During an interposed question or answer,
+// the turn it paused comes first in the next speakers; a turn that is not a plain intervention
+// says its kind; once the segment has ended, what comes next on the programme, not its queue.
 //
 // It renders what the server says: a signal is listed while it is in the segment's `signals` and
 // the server's clock, as estimated here, has not passed its `expires_at`. Calm on purpose: dark,
@@ -14,7 +18,7 @@ import {
 } from "./client.js";
 import { startRoomScreen } from "./room.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
-import { breakOf, clockLocale } from "./speakers.js";
+import { breakOf, clockLocale, upcomingOf, withTime } from "./speakers.js";
 import {
   SIGNAL_KINDS,
   apply,
@@ -105,7 +109,16 @@ function fit() {
   }
 }
 
-function person(entry, size) {
+/** Under a next speaker's name, what the booth must know before they speak: the turn an
+ * interposed question or answer paused comes back ("Returns to the floor"); a turn that is not a
+ * plain floor intervention says its kind (a point of order, a right of reply, a panellist…). */
+function turnMark(entry, returns) {
+  if (returns) return h("span", { class: "booth-returns" }, t("display.returns_to_floor"));
+  if (entry.kind && entry.kind !== "intervention") return h("span", { class: "booth-kind" }, kindLabel(entry.kind));
+  return null;
+}
+
+function person(entry, size, returns = false) {
   return [
     languageTag(entry, size),
     h(
@@ -113,7 +126,12 @@ function person(entry, size) {
       { class: "booth-who" },
       h("p", { class: "booth-name", dir: "auto", dataset: { length: lengthClass(entry.name) } }, entry.name),
       h("p", { class: "booth-org" }, affiliation(entry)),
-      h("p", { class: "booth-meta" }, attendance(entry), size === "large" ? h("span", {}, kindLabel(entry.kind)) : null),
+      h(
+        "p",
+        { class: "booth-meta" },
+        attendance(entry),
+        size === "large" ? h("span", {}, kindLabel(entry.kind)) : turnMark(entry, returns),
+      ),
     ),
   ];
 }
@@ -121,55 +139,67 @@ function person(entry, size) {
 /** In a break: its title, and when the meeting resumes in the event's time (if the programme says). */
 function breakNotice(pause) {
   const time = timeOfDay(pause.resumesAt, connection.event && connection.event.timezone, clockLocale());
-  const resumes = time
-    ? t("display.resumes_at")
-        .split(/(\{time\})/)
-        .map((part) => (part === "{time}" ? h("span", { dir: "ltr" }, time) : part))
-        .filter(Boolean)
-    : [];
-  return h("div", { class: "booth-break" }, h("p", { class: "booth-break-title" }, h("bdi", {}, pause.title)), h("p", {}, resumes));
+  return h(
+    "div",
+    { class: "booth-break" },
+    h("p", { class: "booth-break-title" }, h("bdi", {}, pause.title)),
+    h("p", {}, withTime("display.resumes_at", time, "time")),
+  );
+}
+
+/** The segment has ended: what comes next on the programme and when, or that the hearing has closed. */
+function upcomingNotice(upcoming) {
+  if (upcoming.closed) {
+    return h("div", { class: "booth-break" }, h("p", { class: "booth-break-title" }, t("display.hearing_closed")));
+  }
+  if (!upcoming.title) return h("div", { class: "booth-break" }); // no programme yet
+  const time = timeOfDay(upcoming.startsAt, connection.event && connection.event.timezone, clockLocale());
+  return h(
+    "div",
+    { class: "booth-break" },
+    h("p", {}, t("display.coming_next")),
+    h("p", { class: "booth-break-title" }, h("bdi", {}, upcoming.title)),
+    h("p", {}, withTime("display.starts_at", time, "time")),
+  );
 }
 
 function renderPeople(state) {
   const current = state ? state.current : null;
-  const paused = state ? state.paused : null;
-  const next = state ? state.queue.slice(0, 3) : [];
+  // once the segment has ended its leftover queue is nobody's next: what comes next on the programme
+  const upcoming = upcomingOf(state, connection.programme);
+  const paused = state && !upcoming ? state.paused : null;
+  const next = state && !upcoming ? state.queue.slice(0, paused ? 2 : 3) : [];
   const pause = breakOf(state, connection.programme);
-  const key = JSON.stringify([current, paused, next, pause, currentLanguage(), connection.event && connection.event.timezone]);
+  const key = JSON.stringify([current, paused, next, pause, upcoming, currentLanguage(), connection.event && connection.event.timezone]);
   if (key === shownPeople) return;
   shownPeople = key;
-  // in a break: "Break" over its title, and no next speakers (nobody is next)
+  // in a break: "Break" over its title, and no next speakers (nobody is next); once the segment
+  // has ended, "This segment has ended" over what comes next
   const label = $("now-label");
-  label.dataset.i18n = pause && !current ? "display.break_label" : "display.now_speaking";
+  label.dataset.i18n = upcoming ? "display.segment_ended" : pause && !current ? "display.break_label" : "display.now_speaking";
   setText(label, t(label.dataset.i18n));
-  $("next-box").hidden = Boolean(pause) && next.length === 0;
+  $("next-box").hidden = Boolean(upcoming) || (Boolean(pause) && next.length === 0);
   fill(
     $("now"),
     current
-      ? h(
-          "div",
-          { class: "booth-person now", dataset: { entryId: current.id } },
-          person(current, "large"),
-        )
-      : pause
-        ? breakNotice(pause)
-        : h("p", { class: "booth-empty" }, t("booth.no_speaker")),
-    paused
-      ? h(
-          "p",
-          { class: "booth-paused" },
-          t("display.paused")
-            .split(/(\{name\})/)
-            .map((part) => (part === "{name}" ? h("bdi", {}, paused.name) : part))
-            .filter(Boolean),
-        )
-      : null,
+      ? h("div", { class: "booth-person now", dataset: { entryId: current.id } }, person(current, "large"))
+      : upcoming
+        ? upcomingNotice(upcoming)
+        : pause
+          ? breakNotice(pause)
+          : h("p", { class: "booth-empty" }, t("booth.no_speaker")),
   );
+  // the turn an interposed question or answer paused has the floor back next: first, with its
+  // language and whether it is remote, then the queue
+  const people = [
+    ...(paused ? [h("li", { class: "booth-person", dataset: { entryId: paused.id, returns: "true" } }, person(paused, "small", true))] : []),
+    ...next.map((entry) => h("li", { class: "booth-person", dataset: { entryId: entry.id } }, person(entry, "small"))),
+  ];
   fill(
     $("next"),
-    next.length
-      ? next.map((entry) => h("li", { class: "booth-person", dataset: { entryId: entry.id } }, person(entry, "small")))
-      : pause
+    people.length
+      ? people
+      : pause || upcoming
         ? [] // nobody is next in a break
         : h("li", { class: "booth-empty" }, t("display.no_one_queued")),
   );
@@ -237,7 +267,15 @@ function showError(error) {
   if (error && (error.code === "not_delivered" || error.code === "signal_stale")) {
     return setText(box, t("booth.not_delivered"));
   }
+  // pressed for the speaker shown, who no longer has the floor: not passed on to the next one
+  if (error && error.code === "turn_changed") return setText(box, t("booth.turn_changed"));
   setText(box, error ? t("booth.not_sent", { message: error.message || error.code || String(error) }) : "");
+}
+
+/** The turn the booth shows on the floor (its entry id), the one a press is meant for, or null. */
+function shownTurn() {
+  const shown = $("now").querySelector(".booth-person.now");
+  return shown ? shown.dataset.entryId : null;
 }
 
 /** How long a signal may take to reach the server: later it is stale, and dropped (ms). */
@@ -283,10 +321,15 @@ function main() {
   for (const button of document.querySelectorAll(".signal-button")) {
     const kind = button.dataset.kind;
     if (!SIGNAL_KINDS.includes(kind)) continue;
-    // sent_at: the server refuses a signal held by a dead line and delivered late (signal_stale)
-    button.addEventListener("click", () =>
-      send({ type: "raise_signal", kind, duration_s: SIGNAL_SECONDS, sent_at: Math.round(connection.clock.now()) }),
-    );
+    // sent_at: the server refuses a signal held by a dead line and delivered late (signal_stale);
+    // entry_id: the turn shown when it was pressed, so that a press that arrives after the
+    // moderator called the next speaker is refused (turn_changed), not shown to them
+    button.addEventListener("click", () => {
+      const command = { type: "raise_signal", kind, duration_s: SIGNAL_SECONDS, sent_at: Math.round(connection.clock.now()) };
+      const entryId = shownTurn();
+      if (entryId) command.entry_id = entryId;
+      send(command);
+    });
   }
   $("clear-all").addEventListener("click", () => send({ type: "clear_signal", signal_id: null }));
   startRoomScreen({

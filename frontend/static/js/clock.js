@@ -2,7 +2,10 @@
 // the moderator's message large (a preset in the clock's language), the next speaker small, and the interpreters' signals ("Please
 // slow down") in a band above it all while the server says they hold. Faces the podium, in the
 // language of its link or its event (i18n.js pickRoomLanguage); the time reads left to right on
-// an Arabic screen too ("+0:12"), names in their own direction.
+// an Arabic screen too ("+0:12"), names in their own direction. The signals and a preset are
+// said in the speaker's floor language too (current.language, one of the six), large, over the
+// clock's own. In a break, or once the segment has ended, the time of day, labelled and smaller
+// than a speaker's time, with when the meeting resumes or what comes next on the programme.
 import {
   actAs,
   formatClock,
@@ -11,8 +14,8 @@ import {
 } from "./client.js";
 import { startRoomScreen } from "./room.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
-import { breakOf, clockLocale } from "./speakers.js";
-import { apply, currentLanguage, pickRoomLanguage, setLanguage, signalLabel, t } from "./i18n.js";
+import { breakOf, clockLocale, upcomingOf, withTime } from "./speakers.js";
+import { STRINGS, apply, currentLanguage, languageOf, pickRoomLanguage, setLanguage, signalLabel, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 actAs("display");
@@ -37,16 +40,43 @@ function activeSignals(connection) {
   return ((connection.state && connection.state.signals) || []).filter((signal) => signal.expires_at > now);
 }
 
+/** The speaker's floor language, when it is one of the six and not the clock's own: what the
+ * booth's signals and the moderator's presets are also said in, first and large. */
+function speakerLanguage(state) {
+  const language = state && state.current && state.current.language;
+  return language && language !== currentLanguage() && Object.hasOwn(STRINGS, language) ? language : null;
+}
+
+/** `key` in `language` (one of the six), as the dictionary has it. */
+function said(key, language) {
+  return (STRINGS[language] || {})[key] ?? t(key);
+}
+
+/** A signal or a preset in the speaker's language, large, over the clock's, smaller; in the
+ * clock's language alone when the speaker's is the same, not one of the six, or not known. */
+function bilingual(key, language) {
+  if (!language) return [t(key)];
+  return [
+    h("span", { class: "said-speaker", lang: language, dir: languageOf(language).dir }, said(key, language)),
+    h("span", { class: "said-clock" }, t(key)),
+  ];
+}
+
 function renderSignals(connection) {
   const active = activeSignals(connection);
-  const key = JSON.stringify([active.map((signal) => [signal.id, signal.kind]), currentLanguage()]);
+  const language = speakerLanguage(connection.state);
+  const key = JSON.stringify([active.map((signal) => [signal.id, signal.kind]), currentLanguage(), language]);
   if (key === shownSignals) return false;
   shownSignals = key;
   $("signals-box").hidden = active.length === 0;
   fill(
     $("signals"),
     active.map((signal) =>
-      h("li", { class: "clock-signal", dataset: { kind: signal.kind } }, signalLabel(signal.kind, { forSpeaker: true })),
+      h(
+        "li",
+        { class: "clock-signal", dataset: { kind: signal.kind, bilingual: String(Boolean(language)) } },
+        language ? bilingual(`clock.signal.${signal.kind}`, language) : signalLabel(signal.kind, { forSpeaker: true }),
+      ),
     ),
   );
   return true;
@@ -64,10 +94,27 @@ function fit() {
   }
 }
 
-/** The moderator's message: a preset (the server names it) in the clock's language, else as typed. */
-function messageText(state) {
+/** The moderator's message: a preset (the server names it) in the speaker's floor language over
+ * the clock's, else as typed. */
+function renderMessage(state) {
+  const box = $("message");
+  if (!state || !state.message) {
+    box.dataset.bilingual = "false";
+    return fill(box);
+  }
+  if (!state.message_preset) {
+    box.dataset.bilingual = "false";
+    return setText(box, state.message);
+  }
+  const language = speakerLanguage(state);
+  box.dataset.bilingual = String(Boolean(language));
+  return fill(box, bilingual(`clock.preset.${state.message_preset}`, language));
+}
+
+/** What the message shows, to fit the screen again when it changes. */
+function messageKey(state) {
   if (!state || !state.message) return "";
-  return state.message_preset ? t(`clock.preset.${state.message_preset}`) : state.message;
+  return state.message_preset ? [state.message_preset, speakerLanguage(state)] : state.message;
 }
 
 function followLanguage(event) {
@@ -77,37 +124,43 @@ function followLanguage(event) {
   apply(document);
 }
 
-/** "Resumes at 15:00" in a break, the time in its own left-to-right island ("" if not known). */
-function resumesAt(pause, event) {
-  const time = timeOfDay(pause.resumesAt, event && event.timezone, clockLocale());
-  if (!time) return [];
-  return t("display.resumes_at")
-    .split(/(\{time\})/)
-    .map((part) => (part === "{time}" ? h("span", { dir: "ltr" }, time) : part))
-    .filter(Boolean);
-}
-
 function render(connection) {
   followLanguage(connection.event);
   const state = connection.state;
   const current = state && state.current;
-  // a break: its title where the speaker's name goes, and when the meeting resumes
+  // a break: its title where the speaker's name goes, and when the meeting resumes; once the
+  // segment has ended, what comes next on the programme and when (not its leftover queue), or
+  // that the hearing has closed
   const pause = breakOf(state, connection.programme);
-  setText($("speaker"), current ? current.name : pause ? pause.title : "");
+  const upcoming = upcomingOf(state, connection.programme);
+  const zone = connection.event && connection.event.timezone;
+  const coming = Boolean(upcoming && !upcoming.closed && upcoming.title);
+  $("kicker").hidden = !coming;
+  setText($("kicker"), coming ? t("display.coming_next") : "");
+  let title = "";
+  if (current) title = current.name;
+  else if (upcoming) title = (upcoming.closed ? t("display.hearing_closed") : upcoming.title) || "";
+  else if (pause) title = pause.title;
+  setText($("speaker"), title);
   // an interposed question or answer: whose turn waits for the floor back (it comes next, not
   // the queue's first)
-  const paused = state && state.paused;
+  const paused = !upcoming && state && state.paused;
   $("paused").hidden = !paused;
   fill($("paused"), paused ? withName("display.paused", paused.name) : []);
-  setText($("message"), messageText(state));
-  const next = !paused && state && state.queue[0];
-  fill($("next"), next ? withName("clock.next", next.name) : pause ? resumesAt(pause, connection.event) : []);
+  renderMessage(state);
+  const next = !paused && !upcoming && state && state.queue[0];
+  let after = [];
+  if (next) after = withName("clock.next", next.name);
+  else if (upcoming && !upcoming.closed) after = withTime("display.starts_at", timeOfDay(upcoming.startsAt, zone, clockLocale()), "");
+  else if (pause) after = withTime("display.resumes_at", timeOfDay(pause.resumesAt, zone, clockLocale()), "");
+  fill($("next"), after);
   const layout = JSON.stringify([
-    current && current.name,
+    title,
     paused && paused.name,
-    messageText(state),
+    messageKey(state),
     next && next.name,
     pause && [pause.title, pause.resumesAt],
+    upcoming,
     currentLanguage(),
   ]);
   const signalsChanged = renderSignals(connection);
@@ -124,18 +177,21 @@ function tick(connection) {
   const time = $("time");
   // the timer paused, as the server says: a label under the digits (it takes no room)
   $("timer-paused").hidden = !(current && current.timer.state === "paused");
-  let phase = "idle";
+  let phase;
   if (current) {
     const ms = remainingMs(current.timer, connection.clock.now());
     phase = phaseOf(ms, state.settings);
     setText(time, formatClock(ms));
     if (current.timer.state !== "running") phase += " stopped";
   } else {
-    // in a break the podium sees the time of day (the event's), beside when it resumes
-    const pause = breakOf(state, connection.programme);
-    const now = pause ? timeOfDay(connection.clock.now(), connection.event && connection.event.timezone, clockLocale()) : "";
+    // in a break, or once the segment has ended, the podium sees the time of day (the event's),
+    // smaller than a speaker's time and labelled so: never read as minutes left
+    const between = breakOf(state, connection.programme) || upcomingOf(state, connection.programme);
+    const now = between ? timeOfDay(connection.clock.now(), connection.event && connection.event.timezone, clockLocale()) : "";
     setText(time, now || "–:––");
+    phase = now ? "idle time-of-day" : "idle";
   }
+  $("time-label").hidden = !/time-of-day/.test(phase);
   // "+0:01" and "+12:05" are longer than "4:59": a time that grows by a character is fitted
   // again as it ticks, not only when the names or the message change
   let refit = false;

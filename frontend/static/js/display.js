@@ -14,6 +14,11 @@
 // During a break (a segment of kind "break", nobody speaking), the break takes the speaker's
 // place: its title, large, and when the meeting resumes (the next segment's scheduled start, from
 // the programme); the join code stays, to join (not to ask for the floor: nobody asks in a break).
+// Once the segment has ended, its leftover queue is nobody's next and the join code goes: what
+// comes next on the programme (its title, its scheduled start) takes the whole screen, or, after
+// the day's last segment, that the hearing has closed. The next speakers are sized from the
+// screen's height, each on its own (speakers.js fitEach), so a 4:3 projector reads them too;
+// during an interposed question or answer the turn it paused comes first, marked so.
 import { actAs } from "./client.js";
 import { eventIdFromPath, startRoomScreen } from "./room.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
@@ -21,7 +26,19 @@ import { loadObjectives, objectiveTitle, objectivesLoaded } from "./gcm.js";
 import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
 import { apply, constituencyLabel, contributionKindLabel, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
 // the speaker, the next speakers, the notice and the times, drawn as the public live page draws them
-import { breakOf, clockLocale, fitInside, lengthClass, noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js";
+import {
+  breakOf,
+  clockLocale,
+  fitEach,
+  fitInside,
+  lengthClass,
+  noticeOf,
+  renderNext,
+  renderSpeaker,
+  renderTimes,
+  upcomingOf,
+  withTime,
+} from "./speakers.js";
 
 const $ = (id) => document.getElementById(id);
 actAs("display");
@@ -45,7 +62,7 @@ function followLanguage(event) {
 
 function fitAll(force = false) {
   fitInside($("now"), $("speaker"));
-  fitInside($("next-box"), $("next"));
+  fitEach($("next-box"), $("next"), { steps: 5, beyond: 2 }); // each next speaker on its own: a long name shrinks alone
   fitReflection(force);
 }
 
@@ -290,9 +307,15 @@ function render(connection) {
   renderReflection(connection);
   document.body.dataset.speaker = state && state.current ? "on" : "none";
   setText($("event-title"), [event.title, event.room].filter(Boolean).join(" · "));
-  const pause = document.body.classList.contains("reflecting") ? null : breakOf(state, connection.programme);
-  renderBreak(pause, event);
-  renderJoin(event, pause);
+  const reflecting = document.body.classList.contains("reflecting");
+  const pause = reflecting ? null : breakOf(state, connection.programme);
+  // the segment has ended: what comes next on the programme (or that the hearing has closed),
+  // never its leftover queue as next speakers, and no invitation to ask for a closed floor
+  const ended = Boolean(state && state.segment.status === "ended");
+  const upcoming = reflecting ? null : upcomingOf(state, connection.programme);
+  document.body.dataset.ended = ended ? "on" : "off";
+  renderInterlude(pause, upcoming, event);
+  renderJoin(event, pause, ended);
   if (!state) {
     setText($("segment-title"), event.title || "Floorkeeper");
     tick(connection); // the time of day, once the event's zone is known
@@ -302,58 +325,65 @@ function render(connection) {
   setText($("segment-title"), state.segment.title);
   document.title = `${state.segment.title} — Floorkeeper`;
   const current = state.current;
-  const next = state.queue.slice(0, 3);
+  const next = ended ? [] : state.queue.slice(0, 3);
+  const paused = ended ? null : state.paused;
   const notice = noticeOf(state);
   setText($("notice"), notice);
-  $("next-box").hidden = Boolean(pause) && next.length === 0; // nobody's next in a break
-  const layout = JSON.stringify([current, state.paused, next, notice, currentLanguage(), document.body.className, pause]);
+  $("next-box").hidden = ended || (Boolean(pause) && next.length === 0); // nobody's next in a break
+  const layout = JSON.stringify([current, paused, next, notice, currentLanguage(), document.body.className, pause, ended]);
   if (layout !== shownLayout) {
     shownLayout = layout;
-    renderSpeaker(current, state.paused);
-    renderNext(next);
+    renderSpeaker(current, paused);
+    // the turn an interposed question or answer paused comes back first, then the queue
+    renderNext(next, { paused });
     tick(connection);
     fitAll();
   } else tick(connection);
   fitReflection(); // the contribution shown, in the space the rest leaves it (once, until it changes)
 }
 
-/** A break in the speaker's place (or not): its title, large, and when the meeting resumes, in the
- * event's zone (left out when the programme does not say, or the zone is not known yet). */
-function renderBreak(pause, event) {
+/** In the speaker's place, a break (its title, large, and when the meeting resumes), or once the
+ * segment has ended, what comes next on the programme (its title and scheduled start) or that the
+ * hearing has closed; times in the event's zone (left out when the programme does not say, or the
+ * zone is not known yet). */
+function renderInterlude(pause, upcoming, event) {
+  const shown = pause || upcoming;
   document.body.dataset.break = pause ? "on" : "off";
-  $("break").hidden = !pause;
-  $("now").hidden = Boolean(pause);
-  if (!pause) return;
+  $("break").hidden = !shown;
+  $("now").hidden = Boolean(shown);
+  if (!shown) return;
+  const label = $("break-label");
+  const labelKey = pause ? "display.break_label" : "display.segment_ended";
+  if (label.dataset.i18n !== labelKey) label.dataset.i18n = labelKey; // a new language keeps the right words
+  setText(label, t(labelKey));
+  $("break-kicker").hidden = !upcoming || upcoming.closed || !upcoming.title;
+  const text = (pause ? pause.title : upcoming.closed ? t("display.hearing_closed") : upcoming.title) || "";
   const title = $("break-title");
-  setText(title, pause.title);
-  title.dataset.length = lengthClass(pause.title);
-  const time = timeOfDay(pause.resumesAt, event.timezone, clockLocale());
+  setText(title, text);
+  title.dataset.length = lengthClass(text);
+  title.dataset.closed = String(Boolean(upcoming && upcoming.closed));
+  const at = pause ? pause.resumesAt : upcoming.startsAt;
+  const time = timeOfDay(at, event.timezone, clockLocale());
+  const key = pause ? "display.resumes_at" : "display.starts_at";
   const resumes = $("break-resumes");
-  const shown = JSON.stringify([time, currentLanguage()]);
-  if (resumes.dataset.shown !== shown) {
-    resumes.dataset.shown = shown;
+  const drawn = JSON.stringify([key, time, currentLanguage()]);
+  if (resumes.dataset.shown !== drawn) {
+    resumes.dataset.shown = drawn;
     // the time reads left to right on an Arabic screen too, in its own island
-    fill(
-      resumes,
-      time
-        ? t("display.resumes_at")
-            .split(/(\{time\})/)
-            .map((part) => (part === "{time}" ? h("span", { class: "break-time", dir: "ltr" }, time) : part))
-            .filter(Boolean)
-        : [],
-    );
+    fill(resumes, withTime(key, time));
   }
 }
 
 /** How to join, once the server has said the join code: until then nothing (no empty link, no
  * broken image); the QR code shows once its image has come, and not if it could not. In a break
- * it invites to join only: nobody asks for the floor then. */
-function renderJoin(event, pause) {
+ * it invites to join only: nobody asks for the floor then; once the segment has ended, nothing. */
+function renderJoin(event, pause, ended) {
   const label = $("join-label");
   const key = pause ? "display.scan_to_join_only" : "display.scan_to_join";
   if (label.dataset.i18n !== key) label.dataset.i18n = key; // a new language keeps the right words
   setText(label, t(key));
-  $("join").hidden = !event.join_code;
+  // nobody asks for the floor of an ended segment (nor, after the closing, joins the hearing)
+  $("join").hidden = !event.join_code || ended;
   if (event.join_code && event.join_code !== shownJoinCode) {
     // a new code (the organiser rotated it) means a new link and a new QR code
     shownJoinCode = event.join_code;

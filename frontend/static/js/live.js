@@ -11,12 +11,12 @@
 // says is paused is labelled so, as on the display. While the line is down (the browser went
 // offline, a ping went unanswered) the page says it is not live: the badge reads "Offline", the
 // floor is dimmed and the speaker's time stands still where it was, since the moderator may have
-// moved on meanwhile. Its language: ?lang= in its link, else the browser's (among the six), else
+// moved on meanwhile. The "Live" badge shows only while a segment is live. Its language: ?lang= in its link, else the browser's (among the six), else
 // English.
 import { FloorConnection, PING_QUIETLY_MS, msToNextSecond, tickOnTheSecond } from "./client.js";
-import { setText } from "./dom.js";
+import { fill, h, setText, timeOfDay } from "./dom.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
-import { breakOf, noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js";
+import { breakOf, clockLocale, noticeOf, renderNext, renderSpeaker, renderTimes, withTime } from "./speakers.js";
 
 const $ = (id) => document.getElementById(id);
 /** How long an unpublished page waits before it asks again (and up to a fifth more, at random). */
@@ -56,24 +56,44 @@ function render(connection) {
     setText($("segment-title"), event.title || "Floorkeeper");
     document.title = `${event.title || "Floorkeeper"} — ${t("live.badge")}`;
     setText($("notice"), t("display.waiting"));
+    $("notice").dataset.shown = "";
+    showBadge(connection);
     tick(connection);
     return;
   }
   setText($("segment-title"), state.segment.title);
   document.title = `${state.segment.title} — ${t("live.badge")}`;
-  // a break says so, as the display does, not that the floor opens shortly, and shows no empty
-  // "Now speaking" or "Next speakers" (the page has no programme: no resume time)
+  // a break says so, as the display does, and when the meeting resumes (the break's scheduled
+  // end: the page has no programme), not that the floor opens shortly; it shows no empty "Now
+  // speaking" or "Next speakers". An ended segment says so, and its leftover queue is nobody's next.
   const pause = breakOf(state, []);
-  setText($("notice"), pause ? t("display.break_label") : noticeOf(state));
-  $("now-label").hidden = Boolean(pause);
-  $("next-box").hidden = Boolean(pause) && !(state.queue || []).length;
-  const layout = JSON.stringify([state.current, state.paused, state.queue, currentLanguage()]);
+  const ended = state.segment.status === "ended";
+  const resumes = pause ? timeOfDay(state.segment.scheduled_end_at ?? null, event.timezone, clockLocale()) : "";
+  const notice = pause ? t("display.break_label") : noticeOf(state);
+  const noticeKey = JSON.stringify([notice, resumes, currentLanguage()]);
+  if ($("notice").dataset.shown !== noticeKey) {
+    $("notice").dataset.shown = noticeKey;
+    fill($("notice"), notice, resumes ? h("span", { class: "live-resumes" }, withTime("display.resumes_at", resumes)) : null);
+  }
+  $("now-label").hidden = Boolean(pause) || ended;
+  $("next-box").hidden = ended || (Boolean(pause) && !(state.queue || []).length);
+  const layout = JSON.stringify([state.current, state.paused, state.queue, currentLanguage(), ended]);
   if (layout !== shownLayout) {
     shownLayout = layout;
     renderSpeaker(state.current, state.paused);
-    renderNext(state.queue); // the next speakers the server sent: the display's three
+    // the next speakers the server sent (the display's three), after the turn an interposed
+    // question or answer paused, which comes back first
+    renderNext(ended ? [] : state.queue, { paused: ended ? null : state.paused });
   }
+  showBadge(connection);
   tick(connection);
+}
+
+/** "Live" while a segment is live, "Offline" while the line is down, else nothing. */
+function showBadge(connection) {
+  const down = document.body.dataset.line === "down";
+  const live = Boolean(connection.state && connection.state.segment.status === "live");
+  $("live-badge").hidden = !(down || live);
 }
 
 function tick(connection) {
@@ -86,6 +106,7 @@ function showLine(connection, down) {
   if (!down) frozenAt = null;
   document.body.dataset.line = down ? "down" : "up";
   setText($("live-badge"), t(down ? "live.offline" : "live.badge"));
+  showBadge(connection);
   tick(connection);
 }
 

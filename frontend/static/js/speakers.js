@@ -62,7 +62,7 @@ function clamped(text) {
  */
 export function fitInside(box, node, steps = 5) {
   const fits = () =>
-    box.scrollHeight <= box.clientHeight + 1 &&
+    box.scrollHeight <= box.clientHeight && // no slack: a box a fraction over cuts its last line
     box.scrollWidth <= box.clientWidth + 1 &&
     [...node.querySelectorAll(".clamp")].every((text) => !clamped(text));
   for (let step = 0; step < steps; step += 1) {
@@ -113,26 +113,93 @@ export function renderSpeaker(current, paused) {
   } else fill($("speaker-paused"));
 }
 
-/** The next speakers, as given (the display takes the queue's first three; the live page is sent those). */
-export function renderNext(next) {
-  fill(
-    $("next"),
-    next.length
-      ? next.map((entry) =>
-          h(
-            "li",
-            { class: "next-entry" },
-            h(
-              "p",
-              { class: "next-head" },
-              h("span", { class: "next-name clamp", dir: "auto", dataset: { length: lengthClass(entry.name) } }, entry.name),
-              h("span", { class: "next-tags" }, tags(entry)),
-            ),
-            h("p", { class: "next-org clamp" }, affiliation(entry)),
-          ),
-        )
-      : h("li", { class: "next-empty" }, t("display.no_one_queued")),
-  );
+/** The kinds of turn the room is told of beside a next speaker's name: every kind but a plain
+ * floor intervention (a point of order, a right of reply, a panellist…), with its label. */
+export function kindMark(entry) {
+  return entry.kind && entry.kind !== "intervention" ? h("span", { class: "next-kind" }, kindLabel(entry.kind)) : null;
+}
+
+/**
+ * The next speakers: while an interposed question or answer has the floor, first the turn it
+ * paused (`paused`: the floor goes back to it), marked so, with its floor language and remote
+ * marker; then the queue as given (the display takes the queue's first three; the live page is
+ * sent those), three in all. Each with its floor language, remote marker and, when it is not a
+ * plain intervention, the kind of its turn.
+ */
+export function renderNext(next, { paused = null, count = 3 } = {}) {
+  const entry = (person, returns) =>
+    h(
+      "li",
+      { class: "next-entry", dataset: { returns: String(returns) } },
+      h(
+        "p",
+        { class: "next-head" },
+        h("span", { class: "next-name clamp", dir: "auto", dataset: { length: lengthClass(person.name) } }, person.name),
+        h(
+          "span",
+          { class: "next-tags" },
+          tags(person),
+          returns ? h("span", { class: "next-returns" }, t("display.returns_to_floor")) : kindMark(person),
+        ),
+      ),
+      h("p", { class: "next-org clamp" }, affiliation(person)),
+    );
+  const people = [...(paused ? [entry(paused, true)] : []), ...next.map((person) => entry(person, false))];
+  fill($("next"), people.length ? people.slice(0, count) : h("li", { class: "next-empty" }, t("display.no_one_queued")));
+}
+
+/**
+ * What the room is told once the followed segment has ended, instead of its leftover queue, or
+ * null while it has not: the next segment after it in programme order that has not ended
+ * (`{title, startsAt}`: its scheduled start); when none has, `{closed: true}`: the day's last
+ * segment has ended, and one left out before it will not be held after it.
+ */
+export function upcomingOf(state, programme) {
+  const segment = state && state.segment;
+  if (!segment || segment.status !== "ended") return null;
+  const list = programme || [];
+  const index = list.findIndex((each) => each.id === segment.id);
+  if (index < 0) return { closed: false, title: null, startsAt: null }; // no programme yet: ended, no more
+  const after = list.slice(index + 1).find((each) => each.status !== "ended") || null;
+  if (!after) return { closed: true, title: null, startsAt: null };
+  return { closed: false, title: after.title, startsAt: after.scheduled_start_at ?? null };
+}
+
+/** A translated sentence with its {time} in a left-to-right island (nothing when no time). */
+export function withTime(key, time, className = "break-time") {
+  if (!time) return [];
+  return t(key)
+    .split(/(\{time\})/)
+    .map((part) => (part === "{time}" ? h("span", { class: className, dir: "ltr" }, time) : part))
+    .filter(Boolean);
+}
+
+/**
+ * Fit the next speakers into `box`, each on its own: an entry steps its own sizes down
+ * (data-fit, 0 to `steps` - 1) until its clamped texts are whole, then, while the box cannot hold
+ * them all, the tallest steps down first, so that one long name does not shrink the others. CSS
+ * keeps names and tags above a floor at those steps; only when the box still cannot hold them
+ * (three of the longest names at once) do they go on to the `beyond` steps under it, rather than
+ * be cut off by the box's edge.
+ */
+export function fitEach(box, list, { steps = 5, beyond = 0 } = {}) {
+  const entries = [...list.children].filter((entry) => entry.classList.contains("next-entry"));
+  for (const entry of entries) entry.dataset.fit = "0";
+  const cut = (entry) => [...entry.querySelectorAll(".clamp")].some((text) => clamped(text));
+  for (const entry of entries) {
+    for (let step = 1; step < steps && cut(entry); step += 1) entry.dataset.fit = String(step);
+  }
+  // no slack down: a box a fraction over cuts its last line
+  const overflows = () => box.scrollHeight > box.clientHeight || box.scrollWidth > box.clientWidth + 1;
+  for (const last of [steps - 1, steps + beyond - 1]) {
+    while (overflows()) {
+      const left = entries.filter((entry) => Number(entry.dataset.fit) < last);
+      if (!left.length) break;
+      const height = (entry) => entry.getBoundingClientRect().height;
+      const tallest = left.reduce((a, b) => (height(b) > height(a) ? b : a));
+      tallest.dataset.fit = String(Number(tallest.dataset.fit) + 1);
+    }
+  }
 }
 
 /** The time of day in the event's zone, in Latin digits; Arabic in 24 hours (no ص/م to place). */
