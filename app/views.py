@@ -346,9 +346,10 @@ LIVE_SHAPE: dict[str, Any] = {
         **dict.fromkeys((*_WHO, "kind")),
         "timer": ("state", "deadline_at", "remaining_ms"),
     },
-    # the display names the turn an interposed question or answer paused: its name only
-    "paused": ("name",),
-    "queue": [_WHO],
+    # the turn an interposed question or answer paused, which the display shows first among the
+    # next (its language tag, remote marker, kind); the next speakers with their kinds' badges
+    "paused": (*_WHO, "kind"),
+    "queue": [(*_WHO, "kind")],
 }
 
 #: the live page's queue entries, made once per public entry (which is made once per queue entry)
@@ -367,7 +368,7 @@ def _pick(value: Any, shape: Any) -> Any:
 
 
 def _live_entry(entry: View, _: bool) -> View:
-    return {key: entry[key] for key in _WHO}
+    return {key: entry[key] for key in (*_WHO, "kind")}
 
 
 def live_view(public: View) -> View:

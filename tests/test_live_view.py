@@ -98,6 +98,7 @@ def test_the_live_view_holds_what_the_display_renders_and_nothing_else(busy: Flo
         "constituency",
         "language",
         "attendance",
+        "kind",  # the display's badge for a point of order, a right of reply, a panellist
     }
     text = json.dumps(live)
     for absent in ("please conclude", "private", "slow_down", "allotted_ms", "signals", "message"):
@@ -106,11 +107,23 @@ def test_the_live_view_holds_what_the_display_renders_and_nothing_else(busy: Flo
         assert f'"{hidden}"' not in text, hidden
 
 
-def test_an_interposed_turn_names_the_paused_one_by_name_only(busy: Floor) -> None:
+def test_an_interposed_turn_names_the_paused_one_as_the_display_shows_it(busy: Floor) -> None:
+    """The floor goes back to the paused turn: the live page shows it first among the next, as
+    the display does (its language tag, remote marker and kind), and nothing of its timer."""
     busy.send(c.Interpose(name="Delegate of Chile", kind=TurnKind.QUESTION))
     live = busy.view(Audience.LIVE)
     assert live["current"]["name"] == "Delegate of Chile"
-    assert live["paused"] == {"name": "Amina Diallo"}
+    paused = busy.seg.paused
+    assert paused is not None
+    assert live["paused"] == {
+        "id": paused.entry.id,
+        "name": "Amina Diallo",
+        "organisation": "Migrant Forum in Asia",
+        "constituency": "migrant_association",
+        "language": None,
+        "attendance": "in_room",
+        "kind": "point_of_order",
+    }
     assert within(live, busy.view(Audience.PUBLIC))
 
 
