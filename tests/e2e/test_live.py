@@ -183,8 +183,14 @@ async def test_bad_commands_get_a_clear_error_and_write_nothing(
 def test_unknown_segment_and_malformed_body(api: Api, hearing: dict[str, Any]) -> None:
     missing = api.command("no-such-segment", {"type": "call_next"})
     assert missing.status_code == 404 and "no-such-segment" in missing.json()["error"]["message"]
-    raw = api("POST", f"/segments/{hearing['segment_id']}/commands", content=b"{not json")
+    path = f"/segments/{hearing['segment_id']}/commands"
+    raw = api("POST", path, content=b"{not json", headers={"Content-Type": "application/json"})
     assert raw.status_code == 422 and raw.json()["error"]["code"] == "invalid_request"
+    assert raw.json()["error"]["message"].startswith("the body is not valid JSON (at character 1")
+    # no Content-Type at all: said what to send
+    untyped = api("POST", path, content=b'{"command_id": "x"}')
+    assert untyped.status_code == 415, untyped.text
+    assert untyped.json()["error"]["code"] == "unsupported_media_type"
     no_id = api(
         "POST",
         f"/segments/{hearing['segment_id']}/commands",
