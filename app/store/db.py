@@ -6,6 +6,7 @@ import os
 import re
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,14 +16,29 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
 import app
 
+#: how long a new connection waits for another process's lock to set WAL (two servers starting
+#: together on a fresh file: one migrates in ``BEGIN IMMEDIATE`` while the other connects)
+WAL_WAIT_S = 30.0
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # WAL lets readers work during a write; FULL fsyncs every commit, so nothing acknowledged
-    # is lost even on power loss (NORMAL could lose the last transactions).
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
+    # first, so that what follows waits for another process's lock rather than failing at once
     cursor.execute("PRAGMA busy_timeout=5000")
+    # WAL lets readers work during a write; FULL fsyncs every commit, so nothing acknowledged
+    # is lost even on power loss (NORMAL could lose the last transactions). Changing the journal
+    # mode can answer "database is locked" at once, busy handler or not, while another process
+    # holds the file's lock: asked again until it is free (a fresh-clone CI saw it, once in three)
+    deadline = time.monotonic() + WAL_WAIT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
