@@ -36,9 +36,16 @@ def command(api: Api, segment_id: str, **body: Any) -> None:
     assert response.status_code == 200, response.text
 
 
-def pending_request(api: Api, segment_id: str, name: str) -> str:
-    (request,) = [r for r in api.state(segment_id)["state"]["requests"] if r["name"] == name]
-    return str(request["id"])
+def pending_request(api: Api, segment_id: str, name: str, timeout_s: float = 10.0) -> str:
+    """The id of ``name``'s pending request, once the server has it (the phone's tap may still
+    be on its way: waited for, not assumed)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = [r for r in api.state(segment_id)["state"]["requests"] if r["name"] == name]
+        if len(found) == 1 or time.monotonic() > deadline:
+            (request,) = found
+            return str(request["id"])
+        time.sleep(0.05)
 
 
 def join(
