@@ -7,14 +7,11 @@ language, numbered, with how many still await review."""
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from docx import Document
-from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
@@ -29,10 +26,10 @@ from app.outcome import (
     counted,
     long_date,
     plural_category,
-    render_docx,
     render_html,
     render_markdown,
 )
+from tests.test_outcome import _docx, _paragraph
 
 ROOT = Path(__file__).resolve().parents[1]
 ARABIC = "ضمان وصول جميع المهاجرين إلى العدالة وسبل الانتصاف، بغض النظر عن وضعهم من حيث الهجرة."
@@ -86,15 +83,6 @@ def _outcome(language: str, **changes: object) -> Outcome:
         awaiting=3,
     )
     return dataclasses.replace(outcome, **changes)  # type: ignore[arg-type]
-
-
-def _docx(outcome: Outcome) -> DocxDocument:
-    return Document(io.BytesIO(render_docx(outcome)))
-
-
-def _paragraph(doc: DocxDocument, starting: str) -> Paragraph:
-    (found,) = [p for p in doc.paragraphs if p.text.startswith(starting)]
-    return found
 
 
 def test_the_french_summary_is_written_in_french() -> None:
