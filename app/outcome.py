@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Final
 
 from . import gcm
 from .exports import event_zone, minutes_seconds
+from .floor import themes
 from .labels import CONSTITUENCY_LABELS_BY_LANGUAGE
 
 if TYPE_CHECKING:  # python-docx is imported when a Word document is made, not at start
@@ -67,7 +68,7 @@ LANGUAGES: Final = ("en", "fr", "es", "ru", "zh", "ar")
 GCM_OBJECTIVES: Final[Mapping[int, str]] = gcm.TITLES["en"]
 
 #: Kinds of contribution, in the order the document lists them.
-KINDS: Final = ("recommendation", "pledge")
+KINDS: Final = themes.KINDS
 
 DOCX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -170,30 +171,25 @@ def sections(outcome: Outcome) -> list[Section]:
     ``ValueError`` naming it."""
     words = words_of(outcome.language)
     labels = dict(outcome.themes)
-    other = object()  # the "Other" group's key: never a theme's label
-    grouped: dict[object, dict[str, list[tuple[OutcomeItem, tuple[str, ...]]]]] = {
-        label: {kind: [] for kind in KINDS} for label in [*labels.values(), other]
-    }
-    for item in outcome.items:
-        if item.kind not in KINDS:
-            raise ValueError(f"unknown kind of contribution: {item.kind!r}")
-        known = list(dict.fromkeys(labels[t] for t in item.themes if t in labels))
-        home: object = known[0] if known else other
-        grouped[home][item.kind].append((item, tuple(known[1:])))
+
+    def known(item: OutcomeItem) -> list[str]:
+        return list(dict.fromkeys(labels[t] for t in item.themes if t in labels))
+
     found: list[Section] = []
     number = 0
-    for key, by_kind in grouped.items():
+    for label, items in themes.grouped(
+        outcome.items, known, lambda item: item.kind, list(labels.values())
+    ):
         kinds: list[tuple[str, list[Placed]]] = []
-        for kind, entries in by_kind.items():
-            if not entries:
-                continue
+        for kind in KINDS:
             placed = []
-            for item, also in entries:
-                number += 1
-                placed.append(Placed(item, also, number))
-            kinds.append((words.kinds[kind], placed))
-        if kinds:
-            found.append(Section(words.other if key is other else str(key), kinds))
+            for item in items:
+                if item.kind == kind:
+                    number += 1
+                    placed.append(Placed(item, tuple(known(item)[1:]), number))
+            if placed:
+                kinds.append((words.kinds[kind], placed))
+        found.append(Section(words.other if label is None else label, kinds))
     return found
 
 

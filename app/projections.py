@@ -433,7 +433,14 @@ class Projections:
         if audience is Audience.DELEGATE:
             return o.view(outcome, "delegate", participant_id, labels)
         who = "moderator" if audience is Audience.MODERATOR else "public"
-        return o.view(outcome, who, None, labels)
+        return o.view(outcome, who, None, labels, self.programme_titles(outcome.event_id))
+
+    def programme_titles(self, event_id: str) -> tuple[str, ...]:
+        """The meeting day's segments' titles in programme order (none for a day not loaded)."""
+        hearing = self.hearings.get(event_id)
+        if hearing is None:
+            return ()
+        return tuple(segment.details.title for segment in hearing.state.programme())
 
     def theme_labels(self, event_id: str) -> o.Labels:
         """The label each theme is grouped under, for the meeting day's programme now

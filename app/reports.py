@@ -8,7 +8,7 @@ from .exports import RecordRow
 from .floor.contributions import ContributionStatus
 from .floor.model import SegmentState, Speech
 from .floor.record import in_call_order
-from .floor.themes import programme_themes
+from .floor.themes import programme_themes, theme_order
 from .hearing import Hearing
 from .outcome import Outcome, OutcomeItem, SpeakingFigures
 
@@ -85,9 +85,7 @@ def outcome(hearing: Hearing, now: int, language: str = "en") -> Outcome:
         item.id: tuple(dict.fromkeys(named.get(t.casefold(), t) for t in item.themes))
         for item in accepted
     }
-    labels: list[str] = [s.details.title for s in segments]
-    for item in accepted:
-        labels.extend(theme for theme in themes[item.id] if theme not in labels)
+    labels = theme_order([s.details.title for s in segments], themes.values())
     used = {theme for item in accepted for theme in themes[item.id]}
     items = [
         OutcomeItem(

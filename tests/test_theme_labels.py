@@ -72,3 +72,43 @@ def test_a_translation_over_rest_is_marked_with_its_original_in_the_summary(
     line = next(line for line in summary.splitlines() if "Ensure access to decent work" in line)
     block = summary[summary.index(line) :][:400]
     assert "Original: Arabic" in block, block  # "\\[Original: Arabic\\]" in Markdown
+
+
+def test_the_reflection_steps_through_the_contributions_as_the_summary_numbers_them(
+    make_client: AppFactory,
+) -> None:
+    """Outside probe H's gap: the faces counted "2 of 4" in an order of their own (a pledge before
+    a recommendation, another label's theme first); the server now sends the documents' order."""
+    world = build_world(make_client())  # its one segment: "Discussion I"
+    path = f"/events/{world.event['id']}/contributions"
+    given = [  # (kind, text, themes), in the order submitted
+        ("pledge", "Pledge on decent work", ["Decent work"]),
+        ("recommendation", "Untagged recommendation", []),
+        ("pledge", "Pledge on the discussion", ["discussion i"]),
+        ("recommendation", "Recommendation on decent work", ["Decent work", "Discussion I"]),
+        ("recommendation", "Recommendation on the discussion", ["Discussion I"]),
+    ]
+    ids: dict[str, str] = {}
+    for n, (kind, text, themes) in enumerate(given):
+        body = {"command_id": f"c{n}", "kind": kind, "language": "en", "text": text}
+        ids[text] = world.call("delegate", "POST", path, json=body).json()["contribution_id"]
+        curate = {"command_id": f"a{n}", "status": "accepted", "themes": themes}
+        answer = world.call("organiser", "PATCH", f"/contributions/{ids[text]}", json=curate)
+        assert answer.is_success, answer.text
+    texts = {cid: text for text, cid in ids.items()}
+    expected = [
+        ("Discussion I", ["Recommendation on the discussion", "Pledge on the discussion"]),
+        ("Decent work", ["Recommendation on decent work", "Pledge on decent work"]),
+        (None, ["Untagged recommendation"]),
+    ]
+    reflection = world.call("organiser", "GET", path).json()["reflection"]
+    assert [(g["theme"], [texts[i] for i in g["ids"]]) for g in reflection] == expected
+
+    summary = world.call("organiser", "GET", f"/events/{world.event['id']}/outcome?lang=en").text
+    printed = sorted(texts.values(), key=summary.index)
+    assert printed == [text for _, group in expected for text in group]
+
+    with world.client.websocket_connect(f"/ws/events/{world.event['id']}") as display:
+        display.send_json({"type": "hello", "token": world.tokens["display"]})
+        state = display.receive_json()["outcome"]["state"]
+        assert state["reflection"] == reflection

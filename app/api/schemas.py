@@ -912,6 +912,24 @@ class PublicContribution(BaseModel):
     objectives: list[int]
 
 
+class ReflectionTheme(BaseModel):
+    """One theme of the group reflection, in the outcome's order."""
+
+    theme: str | None = Field(description='The label it is printed under; null: "Other"')
+    ids: list[str] = Field(
+        description="Its accepted contributions, recommendations then pledges, each kind "
+        "earliest first"
+    )
+
+
+REFLECTION_DESCRIPTION = (
+    "The accepted contributions in the order the outcome documents list and number them: by "
+    "theme (the programme's segments in programme order, then other labels as first used, "
+    '"Other" last), then recommendations before pledges. The faces step through the reflection '
+    'in this order and count "2 of 4" by it.'
+)
+
+
 class Outcome(BaseModel):
     """The floor's and the rapporteur's outcome: every contribution."""
 
@@ -919,6 +937,7 @@ class Outcome(BaseModel):
     version: int
     shown_id: str | None
     contributions: list[Contribution]
+    reflection: list[ReflectionTheme] = Field(description=REFLECTION_DESCRIPTION)
 
 
 class PublicOutcome(BaseModel):
@@ -929,6 +948,7 @@ class PublicOutcome(BaseModel):
     shown_id: str | None
     shown: PublicContribution | None
     contributions: list[PublicContribution]
+    reflection: list[ReflectionTheme] = Field(description=REFLECTION_DESCRIPTION)
 
 
 class DelegateOutcome(BaseModel):

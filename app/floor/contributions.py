@@ -16,7 +16,7 @@ their contributions too (``correct_author``, sent by the engine as ``correct_spe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 from immutables import Map
 from pydantic import BaseModel, ConfigDict, Field, Strict, TypeAdapter
 
+from . import themes
 from .decide import Context
 from .errors import FloorError, Forbidden, NotFound, StaleVersion
 from .model import Language, Speaker
@@ -901,11 +902,32 @@ def _public(item: Contribution, labels: Labels) -> dict[str, Any]:
     }
 
 
+def reflection(
+    state: OutcomeState, labels: Labels = _same, titles: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """The accepted contributions in the outcome's order (``themes.grouped``, as the outcome
+    documents list and number them), for the group reflection the faces step through: one
+    ``{"theme": label, "ids": [...]}`` per theme (``None``: "Other", last), ``titles`` the
+    programme's segments' in programme order."""
+    accepted = [item for item in state.ordered() if item.status is ContributionStatus.ACCEPTED]
+    found = {
+        item.id: list(dict.fromkeys(labels(theme) for theme in item.themes)) for item in accepted
+    }
+    order = themes.theme_order(titles, found.values())
+    return [
+        {"theme": label, "ids": [item.id for item in items]}
+        for label, items in themes.grouped(
+            accepted, lambda item: found[item.id], lambda item: item.kind.value, order
+        )
+    ]
+
+
 def view(
     state: OutcomeState,
     audience: str,
     participant_id: str | None = None,
     labels: Labels = _same,
+    titles: Sequence[str] = (),
 ) -> dict[str, Any]:
     """What ``audience`` sees of the outcome, as plain JSON. Each contribution's
     ``theme_labels`` are its ``themes`` as ``labels`` names them (one for one, in order): the
@@ -921,7 +943,12 @@ def view(
     match Audience(audience):
         case Audience.MODERATOR | Audience.RAPPORTEUR:
             contributions = [_full(item, labels) for item in state.ordered()]
-            return {**head, "shown_id": state.shown_id, "contributions": contributions}
+            return {
+                **head,
+                "shown_id": state.shown_id,
+                "contributions": contributions,
+                "reflection": reflection(state, labels, titles),
+            }
         case Audience.PUBLIC:
             accepted = [
                 _public(item, labels)
@@ -934,6 +961,7 @@ def view(
                 "shown_id": state.shown_id,
                 "shown": _public(shown, labels) if shown is not None else None,
                 "contributions": accepted,
+                "reflection": reflection(state, labels, titles),
             }
         case Audience.DELEGATE:
             own = [

@@ -265,39 +265,34 @@ def test_a_page_follows_the_other_by_itself(browser: Browser, faces: dict[str, A
         display.context.close()
 
 
-def test_the_reflection_groups_themes_as_the_server_labels_them(
+def test_the_faces_step_through_the_reflection_in_the_server_s_order(
     browser: Browser, faces: dict[str, Any]
 ) -> None:
-    """reflection.js groups by the label the documents print (`theme_labels`, from the server)
-    when the view has it — "thematic discussion i" is one group with "Thematic discussion I" — and
-    by the themes as typed when it has not."""
+    """reflection.js decides no order of its own: it follows the view's `reflection` (the
+    documents' order: a recommendation before a pledge, whatever came first), "Other" for the
+    group with no theme, and skips an id the view does not hold."""
     display = open_face(browser, "display", faces["display"])
-    title_i = faces["event"]["segments"][1]["title"]
-    title_ii = faces["event"]["segments"][3]["title"]
     result = display.evaluate(
-        """async ([titleI, titleII]) => {
-          const { reflectionOrder } = await import("/static/js/reflection.js");
-          const labelled = [
-            { id: "a", themes: ["Thematic discussion II"], theme_labels: [titleII] },
-            { id: "b", themes: ["thematic discussion i"], theme_labels: [titleI] },
-            { id: "c", themes: ["Thematic discussion I"], theme_labels: [titleI] },
-            { id: "d", themes: [], theme_labels: [] },
-          ];
-          const typed = labelled.map(({ id, themes }) => ({ id, themes }));
-          const shape = (order) =>
-            order.map((group) => [group.theme, group.items.map((item) => item.id)]);
-          return {
-            labelled: shape(reflectionOrder(labelled, [titleI, titleII])),
-            typed: shape(reflectionOrder(typed, [titleI, titleII])),
+        """async () => {
+          const { reflectionOrder, neighbours } = await import("/static/js/reflection.js");
+          const outcome = {
+            contributions: [{ id: "p" }, { id: "r" }, { id: "o" }],
+            reflection: [
+              { theme: "Decent work", ids: ["r", "p"] },
+              { theme: "Gone", ids: ["x"] },
+              { theme: null, ids: ["o"] },
+            ],
           };
-        }""",
-        [title_i, title_ii],
+          const order = reflectionOrder(outcome);
+          const place = neighbours(order, "p");
+          return {
+            order: order.map((group) => [group.theme, group.items.map((item) => item.id)]),
+            place: [place.previous.id, place.next.id, place.position, place.count],
+            none: reflectionOrder(null),
+          };
+        }"""
     )
-    assert result["labelled"] == [[title_i, ["b", "c"]], [title_ii, ["a"]], ["Other", ["d"]]]
-    assert result["typed"] == [
-        ["thematic discussion i", ["b"]],
-        ["Thematic discussion I", ["c"]],
-        ["Thematic discussion II", ["a"]],
-        ["Other", ["d"]],
-    ]
+    assert result["order"] == [["Decent work", ["r", "p"]], ["Other", ["o"]]]
+    assert result["place"] == ["r", "o", 2, 3]
+    assert result["none"] == []
     display.context.close()

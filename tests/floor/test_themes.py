@@ -7,7 +7,7 @@ import pytest
 
 from app.floor.contributions import OutcomeState, TagContribution, view
 from app.floor.model import SegmentDetails, SegmentState
-from app.floor.themes import labeller
+from app.floor.themes import grouped, labeller, theme_order
 from tests.floor.test_contributions import RAPPORTEUR, Outcome
 
 
@@ -56,3 +56,53 @@ def test_the_faces_are_sent_each_theme_s_label_one_for_one() -> None:
         assert seen["theme_labels"] == [FULL_I, "Decent work", FULL_I]
     (plain,) = view(state, "public")["contributions"]  # no programme: as typed
     assert plain["theme_labels"] == themes
+
+
+R, P = "recommendation", "pledge"
+GROUPED = [  # (what, items as (id, kind, labels), order, groups as (label, ids))
+    ("nothing", [], ["A"], []),
+    (
+        "groups in the order given, not as first met",
+        [("1", R, ["B"]), ("2", R, ["A"])],
+        ["A", "B"],
+        [("A", ["2"]), ("B", ["1"])],
+    ),
+    (
+        "recommendations before pledges within a theme, each kind as given",
+        [("1", P, ["A"]), ("2", R, ["A"]), ("3", P, ["A"]), ("4", R, ["A"])],
+        ["A"],
+        [("A", ["2", "4", "1", "3"])],
+    ),
+    (
+        "under its first label the order knows; no label: Other, last",
+        [("1", R, []), ("2", R, ["X", "B", "A"]), ("3", P, ["A"])],
+        ["A", "B"],
+        [("A", ["3"]), ("B", ["2"]), (None, ["1"])],
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "items", "order", "groups"), GROUPED, ids=[g[0] for g in GROUPED])
+def test_the_outcome_s_order(
+    what: str,
+    items: list[tuple[str, str, list[str]]],
+    order: list[str],
+    groups: list[tuple[str | None, list[str]]],
+) -> None:
+    found = grouped(items, lambda item: item[2], lambda item: item[1], order)
+    assert [(label, [item[0] for item in members]) for label, members in found] == groups, what
+
+
+def test_an_unknown_kind_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="'motion'"):
+        grouped([("1", "motion", [])], lambda item: item[2], lambda item: item[1], [])
+
+
+def test_the_themes_order_is_the_programme_then_labels_as_first_used() -> None:
+    used = [["Decent work", "Opening"], ["Climate"], ["Decent work"]]
+    assert theme_order(["Opening", "Closing"], used) == [
+        "Opening",
+        "Closing",
+        "Decent work",
+        "Climate",
+    ]

@@ -251,8 +251,7 @@ function renderReflection(connection) {
     fitReflection();
     return;
   }
-  const titles = (connection.programme || []).map((segment) => segment.title);
-  const order = reflectionOrder(connection.outcome.contributions, titles);
+  const order = reflectionOrder(connection.outcome);
   const place = neighbours(order, shown.id);
   const group = place.theme ? order.find((entry) => entry.theme === place.theme) : null;
   const key = JSON.stringify([shown, place, group, currentLanguage(), objectivesLoaded()]);

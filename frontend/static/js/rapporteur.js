@@ -250,8 +250,7 @@ function run(eventId) {
   function stepPlace() {
     const outcome = conn.outcome;
     if (!outcome) return neighbours([], null);
-    const titles = ctx.programme().map((segment) => segment.title);
-    return neighbours(reflectionOrder(outcome.contributions, titles), outcome.shown_id);
+    return neighbours(reflectionOrder(outcome), outcome.shown_id);
   }
 
   for (const [id, side] of [["display-previous", "previous"], ["display-next", "next"]]) {

@@ -1,44 +1,22 @@
-// The group reflection's order, shared by the console, the rapporteur page and the room display:
-// the accepted contributions grouped by their first theme — themes in the programme's order when
-// a theme is a segment's title, else in order of first appearance, "Other" (no theme) last — and
-// within a theme in the order the outcome lists them. A theme is grouped under the label the
-// outcome documents print it under, as the server says it (`theme_labels`, one per theme: a
-// segment named by its short title or in another case is that segment's title); a view without
-// that field (an older server) groups by the themes as typed.
+// The group reflection's order, shared by the console, the rapporteur page and the room display.
+// The order is the server's (`reflection` in the outcome's view: the order the outcome documents
+// list and number the accepted contributions — by theme, the programme's segments first, then
+// recommendations before pledges); this module only looks the contributions up and steps through
+// it, deciding nothing of its own.
 
 export const OTHER = "Other";
 
-const accepted = (item) => item.status === undefined || item.status === "accepted";
-
-/** The label a contribution's first theme is grouped under, or null when it has none. */
-export function themeLabel(item) {
-  const labels = Array.isArray(item.theme_labels) ? item.theme_labels : null;
-  const theme = (labels && labels[0]) || (item.themes && item.themes[0]) || null;
-  return theme || null;
-}
-
-/** `[{theme, items}]`: the accepted `contributions` (the outcome view's), grouped for the reflection. */
-export function reflectionOrder(contributions, programmeTitles = []) {
-  const items = (contributions || []).filter(accepted);
-  const canonical = items.some((item) => Array.isArray(item.theme_labels));
-  const titles = programmeTitles.map((title) => String(title || ""));
-  const lowerTitles = titles.map((title) => title.toLowerCase());
-  const rank = (theme) => {
-    // the server's labels name a segment by its whole title; the themes as typed, by its beginning
-    const index = canonical
-      ? titles.indexOf(theme)
-      : lowerTitles.findIndex((title) => title === theme.toLowerCase() || title.startsWith(theme.toLowerCase()));
-    return index < 0 ? Infinity : index;
-  };
-  const groups = new Map(); // theme -> {theme, items, first}
-  items.forEach((item) => {
-    const theme = themeLabel(item);
-    if (!groups.has(theme)) groups.set(theme, { theme: theme === null ? OTHER : theme, items: [], first: groups.size, other: theme === null });
-    groups.get(theme).items.push(item);
-  });
-  return [...groups.values()]
-    .sort((a, b) => a.other - b.other || rank(a.theme) - rank(b.theme) || a.first - b.first)
-    .map(({ theme, items: members }) => ({ theme, items: members }));
+/** `[{theme, items}]`: the outcome view's `reflection`, each id looked up in its `contributions`
+ * (an id the view does not hold is skipped); the "Other" group's theme is `OTHER`. */
+export function reflectionOrder(outcome) {
+  if (!outcome || !Array.isArray(outcome.reflection)) return [];
+  const byId = new Map((outcome.contributions || []).map((item) => [item.id, item]));
+  return outcome.reflection
+    .map((group) => ({
+      theme: group.theme === null || group.theme === undefined ? OTHER : group.theme,
+      items: (group.ids || []).map((id) => byId.get(id)).filter(Boolean),
+    }))
+    .filter((group) => group.items.length);
 }
 
 /** Around `shownId` in `order`: the previous and next contributions (or null), its place overall

@@ -61,8 +61,7 @@ export function createContributions(ctx) {
   const stepPlace = () => {
     const current = outcome();
     if (!current) return neighbours([], null);
-    const titles = (ctx.conn.programme || []).map((segment) => segment.title);
-    return neighbours(reflectionOrder(current.contributions, titles), current.shown_id);
+    return neighbours(reflectionOrder(current), current.shown_id);
   };
   for (const [id, side] of [["contributions-previous", "previous"], ["contributions-next", "next"]]) {
     $(id).addEventListener("click", () => {
