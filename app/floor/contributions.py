@@ -230,6 +230,26 @@ class TagContribution(_Command):
     objectives: Annotated[list[Objective], Field(max_length=LAST_OBJECTIVE)] = []
 
 
+class CurateContribution(_Command):
+    """Several changes to one contribution, all or nothing (the REST ``PATCH``): the new wording
+    (``text``, ``language``, ``version`` as in ``edit_contribution``), the tags (``themes``,
+    ``objectives``; one left out stays as it is), then the status (``accepted``, or
+    ``set_aside`` with a ``note``) or a merge (``merged_into``). Each part is decided as its own
+    command would be, by its own role, on the state the parts before it leave; one refused, none
+    is made. One command id, one commit: nothing anyone else does can land between the parts."""
+
+    type: Literal["curate_contribution"] = "curate_contribution"
+    contribution_id: Id
+    text: ContributionText | None = None
+    language: ContributionLanguage | None = None
+    version: int | None = Field(default=None, ge=1)
+    themes: Annotated[list[Theme], Field(max_length=MAX_THEMES)] | None = None
+    objectives: Annotated[list[Objective], Field(max_length=LAST_OBJECTIVE)] | None = None
+    status: Literal["accepted", "set_aside"] | None = None
+    note: Note = ""
+    merged_into: Id | None = None
+
+
 class ShowContribution(_Command):
     """What the room display shows in the reflection: an accepted contribution, or ``null``."""
 
@@ -246,6 +266,7 @@ OutcomeCommand = Annotated[
     | UnmergeContribution
     | TagContribution
     | ShowContribution
+    | CurateContribution
     | CorrectAuthor,
     Field(discriminator="type"),
 ]
@@ -574,6 +595,52 @@ def _may_edit(item: Contribution, actor: Actor) -> None:
             "rapporteur or the moderator to change its wording",
             code="already_curated",
         )
+
+
+def curation_parts(state: OutcomeState, cmd: CurateContribution) -> list[OutcomeCommand]:
+    """The commands ``cmd`` is made of, in the order they are decided."""
+    if cmd.status is not None and cmd.merged_into is not None:
+        raise FloorError(
+            "send status or merged_into, not both: merged_into alone merges this contribution "
+            "into another (it ends merged); status alone accepts it or sets it aside",
+            code="status_or_merge",
+            status=422,
+        )
+    item = _find(state, cmd.contribution_id)
+    parts: list[OutcomeCommand] = []
+    if cmd.text is not None or cmd.language is not None:
+        text = cmd.text if cmd.text is not None else item.text
+        parts.append(
+            EditContribution(
+                contribution_id=item.id, text=text, language=cmd.language, version=cmd.version
+            )
+        )
+    if cmd.themes is not None or cmd.objectives is not None:
+        themes = cmd.themes if cmd.themes is not None else list(item.themes)
+        objectives = cmd.objectives if cmd.objectives is not None else list(item.objectives)
+        parts.append(TagContribution(contribution_id=item.id, themes=themes, objectives=objectives))
+    if cmd.merged_into is not None:
+        parts.append(MergeContributions(contribution_id=item.id, into_id=cmd.merged_into))
+    elif cmd.status == "accepted":
+        parts.append(AcceptContribution(contribution_id=item.id))
+    elif cmd.status == "set_aside":
+        parts.append(SetAsideContribution(contribution_id=item.id, note=cmd.note))
+    return parts
+
+
+@_handles(CurateContribution)
+def _curate(state: OutcomeState, cmd: CurateContribution, ctx: Context) -> list[OutcomeEvent]:
+    events: list[OutcomeEvent] = []
+    for part in curation_parts(state, cmd):
+        if ctx.actor.role not in roles_for(part.type):
+            raise Forbidden(
+                f"a {ctx.actor.role} may not send {part.type} (a part of this "
+                "curate_contribution): a delegate may change only the wording of their own"
+            )
+        made = _HANDLERS[type(part)](state, part, ctx)
+        state = apply_all(state, made)
+        events.extend(made)
+    return events
 
 
 @_handles(MergeContributions)

@@ -61,6 +61,8 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     # the engine's, after a participant's correction at the desk (as correct_speaker)
     "correct_author": frozenset({Role.ORGANISER, Role.MODERATOR}),
     "tag_contribution": _CURATORS,
+    # several of the above at once (the REST PATCH): each part is checked by its own row
+    "curate_contribution": frozenset({Role.DELEGATE, *_CURATORS}),
     "show_contribution": _CURATORS,
     # the interpreters' booth signals to the speaker; the console sees and clears them too
     "raise_signal": frozenset({Role.BOOTH, Role.ORGANISER, Role.MODERATOR}),

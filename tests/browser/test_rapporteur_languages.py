@@ -217,6 +217,56 @@ def test_the_rapporteur_page_speaks_arabic_right_to_left_and_french(
     screenshot(page, "rapporteur-fr")
 
 
+def test_the_rapporteur_renders_an_arabic_recommendation_in_english_as_a_translation(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """The rapporteur's page names the wording's language (known gap of probe H): a new wording
+    in English of an Arabic recommendation is saved as a translation — `language` en,
+    `original_language` ar — the Arabic original stays right to left beside it, and the facts
+    say what it was translated from."""
+    contributions = _contribute(faces)
+    arabic = next(item for item in contributions if item["language"] == "ar")
+    page = open_face(browser, "moderator", _rapporteur_url(faces, "?lang=en"))
+    _live(page)
+    page.locator(f"#item-{arabic['id']}").click()
+    detail = page.locator("#detail")
+    detail.get_by_role("button", name=EN["rapporteur.edit_open"]).click()
+    language = detail.get_by_label(EN["rapporteur.edit_language"])
+    expect(language).to_have_value("ar")
+    expect(detail.locator("#edit-text")).to_have_attribute("dir", "rtl")
+    wording = "Ensure access to justice and remedies for all migrants, regardless of status."
+    detail.locator("#edit-text").fill(wording)
+    language.select_option("en")
+    expect(detail.locator("#edit-text")).to_have_attribute("lang", "en")
+    detail.get_by_role("button", name=EN["rapporteur.edit_save"]).click()
+    expect(page.locator("#notices")).to_contain_text(EN["rapporteur.wording_saved"])
+
+    api: Api = faces["api"]
+    saved = api.ok("GET", f"/events/{faces['event']['id']}/contributions")["contributions"]
+    mine = next(item for item in saved if item["id"] == arabic["id"])
+    assert (mine["text"], mine["language"], mine["original_language"]) == (wording, "en", "ar")
+    expect(detail.locator("blockquote.current-text")).to_have_attribute("lang", "en")
+    original = detail.locator("blockquote.original-text")
+    expect(original).to_have_attribute("dir", "rtl")
+    expect(original).to_have_attribute("lang", "ar")
+    expect(detail).to_contain_text(
+        fill_in(EN["rapporteur.translated_from"], language=EN["language.ar"])
+    )
+
+    # the language alone is a change too: back to Arabic's neighbour, French, without new words
+    detail.get_by_role("button", name=EN["rapporteur.edit_open"]).click()
+    save = detail.get_by_role("button", name=EN["rapporteur.edit_save"])
+    expect(save).to_be_disabled()
+    detail.get_by_label(EN["rapporteur.edit_language"]).select_option("fr")
+    expect(save).to_be_enabled()
+    detail.get_by_label(EN["rapporteur.edit_language"]).select_option("en")
+    expect(save).to_be_disabled()
+    assert_accessible(page)
+    page.locator("#notices").evaluate("node => node.replaceChildren()")
+    screenshot(page, "rapporteur-translation")
+    page.context.close()
+
+
 def test_the_sign_in_card_speaks_the_language_asked_for(
     browser: Browser, faces: dict[str, Any]
 ) -> None:

@@ -36,6 +36,7 @@ from app.floor.contributions import (
     ContributionTagged,
     ContributionUnmerged,
     CorrectAuthor,
+    CurateContribution,
     EditContribution,
     MergeContributions,
     OutcomeCommand,
@@ -286,6 +287,7 @@ ALLOWED: dict[str, set[Role]] = {
     "unmerge_contribution": CURATORS,
     "tag_contribution": CURATORS,
     "show_contribution": CURATORS,
+    "curate_contribution": {Role.DELEGATE, *CURATORS},  # each part by its own row
     # the engine's, after a correction at the desk
     "correct_author": {Role.ORGANISER, Role.MODERATOR},
 }
@@ -306,6 +308,7 @@ def _prepared(command_type: str) -> tuple[Outcome, Any]:
         "merge_contributions": MergeContributions(contribution_id=first, into_id=second),
         "tag_contribution": TagContribution(contribution_id=first, themes=["II"], objectives=[5]),
         "show_contribution": ShowContribution(contribution_id=second),
+        "curate_contribution": CurateContribution(contribution_id=first, text="Better wording"),
         "unmerge_contribution": UnmergeContribution(contribution_id=first),
         "correct_author": CorrectAuthor(participant_id="p1"),
     }
@@ -1209,3 +1212,62 @@ def test_a_rapporteur_s_translation_says_its_language_and_keeps_the_original_s(
     untouched = outcome.submit("p2")
     (_, plain) = view(outcome.state, "moderator")["contributions"]
     assert plain["id"] == untouched and plain["original_language"] == plain["language"] == "en"
+
+
+# --- curate_contribution: several changes, all or nothing ---------------------------------------
+
+
+def test_a_curation_rewords_tags_and_accepts_in_that_order_in_one_command(
+    outcome: Outcome,
+) -> None:
+    cid = outcome.submit()
+    curate = CurateContribution(
+        contribution_id=cid, text="Open regular pathways", themes=["II"], status="accepted"
+    )
+    events = outcome.send(curate, RAPPORTEUR)
+    assert [type(e) for e in events] == [
+        ContributionEdited,
+        ContributionTagged,
+        ContributionAccepted,
+    ]
+    item = outcome.state.contributions[cid]
+    assert (item.text, item.themes, item.status) == (
+        "Open regular pathways",
+        ("II",),
+        ContributionStatus.ACCEPTED,
+    )
+
+
+def test_a_curation_whose_merge_is_refused_saves_neither_wording_nor_tags(
+    outcome: Outcome,
+) -> None:
+    """A merge into a set-aside contribution is refused; the wording and the tags before it in
+    the same PATCH are not saved either (the state is the one before)."""
+    cid, aside = outcome.submit(), outcome.submit()
+    outcome.send(SetAsideContribution(contribution_id=aside, note="off topic"), RAPPORTEUR)
+    curate = CurateContribution(
+        contribution_id=cid, text="Reworded", themes=["II"], merged_into=aside
+    )
+    outcome.refuse(curate, "invalid_merge", RAPPORTEUR)
+
+
+def test_a_delegate_may_reword_their_own_but_not_tag_or_accept_it(outcome: Outcome) -> None:
+    cid = outcome.submit("p1")
+    assert outcome.send(CurateContribution(contribution_id=cid, text="Mine"), delegate("p1"))
+    for part in ({"themes": ["II"]}, {"status": "accepted"}):
+        curate = CurateContribution(contribution_id=cid, text="Mine again", **part)
+        error = outcome.refuse(curate, "forbidden", delegate("p1"), error=Forbidden)
+        assert "a delegate may change only the wording of their own" in error.message
+    assert outcome.state.contributions[cid].text == "Mine"
+
+
+def test_a_curation_with_a_status_and_a_merge_is_refused_naming_both(outcome: Outcome) -> None:
+    cid, other = outcome.submit(), outcome.submit()
+    curate = CurateContribution(contribution_id=cid, status="accepted", merged_into=other)
+    error = outcome.refuse(curate, "status_or_merge", RAPPORTEUR, status=422)
+    assert "status or merged_into, not both" in error.message
+
+
+def test_a_curation_of_nothing_changes_nothing(outcome: Outcome) -> None:
+    cid = outcome.submit()
+    assert outcome.send(CurateContribution(contribution_id=cid), RAPPORTEUR) == []

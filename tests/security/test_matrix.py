@@ -523,6 +523,7 @@ OUTCOME_EXAMPLES: dict[str, dict[str, Any]] = {
     "merge_contributions": {"contribution_id": "{cid}", "into_id": "{other}"},
     "tag_contribution": {"contribution_id": "{cid}", "themes": ["Pathways"], "objectives": [5]},
     "show_contribution": {"contribution_id": "{accepted}"},
+    "curate_contribution": {"contribution_id": "{cid}", "text": "Ten new reception centres"},
     "unmerge_contribution": {"contribution_id": "{cid}"},  # not merged: refused past the role
     "correct_author": {"participant_id": "nope"},
 }

@@ -21,10 +21,9 @@ from ...exports import (
     contributions_xlsx,
     csv_bytes_response,
 )
-from ...floor import Actor, FloorError, Forbidden, NotFound
+from ...floor import Actor, Forbidden, NotFound
 from ...floor import contributions as o
 from ...floor.commands import CommandId
-from ...floor.decide import Context
 from ...floor.model import Language
 from ...hearing import Hearing
 from ...outcome import DOCX_MEDIA_TYPE, OUTCOME_CSP, render_docx, render_html, render_markdown
@@ -47,9 +46,6 @@ from .common import SPREADSHEETS, ActorDep, ServicesDep
 
 router = APIRouter()
 
-#: A PATCH may make several changes; each is one command, with the body's id and a suffix.
-PATCH_ID = Annotated[str, Field(min_length=1, max_length=56, pattern=r"^[A-Za-z0-9_.:-]+$")]
-
 
 class ContributionCreate(Body):
     """A recommendation or a pledge (see ``submit_contribution`` in docs/protocol.md)."""
@@ -68,7 +64,7 @@ class ContributionPatch(Body):
     wording, the tags, then the status (accepted, set aside with a note, or merged into another).
     """
 
-    command_id: PATCH_ID
+    command_id: CommandId
     text: o.ContributionText | None = None
     language: o.ContributionLanguage | None = Field(
         default=None,
@@ -206,68 +202,16 @@ async def curate_contribution(
     saved). Answers the contribution after."""
     hearing = _hearing_of(svc, contribution_id)
     authorise(actor, "PATCH /api/v1/contributions/{contribution_id}", hearing.event.id)
-    commands: list[tuple[str, o.OutcomeCommand]] = []  # (suffix, command)
-    if body.text is not None or body.language is not None:
-        wording = hearing.latest_outcome.contributions[contribution_id].text
-        edit = o.EditContribution(
-            contribution_id=contribution_id,
-            text=body.text if body.text is not None else wording,
-            language=body.language,
-            version=body.version,
-        )
-        commands.append(("edit", edit))
-    if body.themes is not None or body.objectives is not None:
-        current = hearing.latest_outcome.contributions[contribution_id]
-        themes = body.themes if body.themes is not None else list(current.themes)
-        objectives = body.objectives if body.objectives is not None else list(current.objectives)
-        tag = o.TagContribution(
-            contribution_id=contribution_id, themes=themes, objectives=objectives
-        )
-        commands.append(("tag", tag))
-    if body.merged_into is not None:
-        merge = o.MergeContributions(contribution_id=contribution_id, into_id=body.merged_into)
-        commands.append(("merge", merge))
-    elif body.status == "accepted":
-        commands.append(("accept", o.AcceptContribution(contribution_id=contribution_id)))
-    elif body.status == "set_aside":
-        aside = o.SetAsideContribution(contribution_id=contribution_id, note=body.note)
-        commands.append(("set-aside", aside))
-    named = [(f"{body.command_id}.{suffix}", command) for suffix, command in commands]
-    _decide_all(svc, hearing, actor, named)  # all or nothing: a refusal before any is saved
-    for command_id, command in named:
-        await svc.engine.execute_outcome(hearing.event.id, command, actor, command_id)
+    command = o.CurateContribution(
+        contribution_id=contribution_id,
+        **body.model_dump(exclude={"command_id"}, exclude_unset=True),
+    )
+    # one command, one commit: the parts are decided together and written together
+    await svc.engine.execute_outcome(hearing.event.id, command, actor, body.command_id)
     found = _one(_outcome(svc, hearing, actor), contribution_id)
     if found is None:
         raise NotFound(f"no contribution {contribution_id!r} that you may see")
     return _contribution(found)
-
-
-def _decide_all(
-    svc: Services, hearing: Hearing, actor: Actor, commands: list[tuple[str, o.OutcomeCommand]]
-) -> None:
-    """All or nothing, as far as the rules can tell: every command of one PATCH decided in order
-    by the pure core on a scratch copy of the outcome, each on the state the ones before it
-    leave, and the first refusal raised before any is executed (a wording and tags are not
-    saved when the merge after them is refused). A command already answered (a retried PATCH)
-    is not decided again: the engine answers it as a duplicate. What only the log can tell (a
-    change by someone else in between) is still the engine's to refuse, one command at a time."""
-    state = hearing.latest_outcome
-    # as the engine's context; contributions.decide reads the actor and the time to curate
-    context = Context(
-        now=svc.engine.clock(),
-        actor=actor,
-        new_id=lambda: "not-made",  # curating makes no new id
-        speakers=hearing.speakers,
-    )
-    for command_id, command in commands:
-        if command_id in hearing.results or hearing.in_flight(command_id) is not None:
-            continue
-        try:
-            events = o.decide(state, command, context)
-        except FloorError as refusal:
-            svc.engine.metrics.refused(command.type, refusal.code)
-            raise
-        state = o.apply_all(state, events)
 
 
 class MergeTargets(BaseModel):

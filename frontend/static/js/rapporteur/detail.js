@@ -12,7 +12,7 @@ import { api } from "../client.js";
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { blank, refusesField } from "../fields.js";
 import { OBJECTIVE_NUMBERS, loadObjectives, objectiveTitle, objectivesLoaded } from "../gcm.js";
-import { constituencyLabel, plural, t } from "../i18n.js";
+import { FLOOR_LANGUAGES, constituencyLabel, plural, t } from "../i18n.js";
 import { keepFocus } from "./focus.js";
 import {
   MAX_NOTE,
@@ -118,7 +118,13 @@ export function createDetail(ctx) {
       fact(t("rapporteur.fact_author"), h("bdi", {}, item.author.name || "—")),
       fact(t("rapporteur.fact_organisation"), h("bdi", {}, item.author.organisation || "—")),
       fact(t("rapporteur.fact_constituency"), constituencyLabel(item.author.constituency) || "—"),
-      fact(t("rapporteur.fact_language"), languageName(item.language)),
+      fact(
+        t("rapporteur.fact_language"),
+        languageName(item.language),
+        item.original_language && item.original_language !== item.language
+          ? ` · ${t("rapporteur.translated_from", { language: languageName(item.original_language) })}`
+          : "",
+      ),
       fact(t("rapporteur.fact_made_in"), where ? h("bdi", {}, where) : "—", item.entry_id ? ` · ${t("rapporteur.during_turn")}` : ""),
       fact(
         t("rapporteur.fact_submitted"),
@@ -139,7 +145,15 @@ export function createDetail(ctx) {
             "div",
             { class: "original" },
             h("p", { class: "original-label" }, t("rapporteur.as_submitted")),
-            h("blockquote", { class: "original-text", dir: dirOf(item.language), lang: langOf(item.language) }, item.original_text),
+            h(
+              "blockquote",
+              {
+                class: "original-text",
+                dir: dirOf(item.original_language || item.language),
+                lang: langOf(item.original_language || item.language),
+              },
+              item.original_text,
+            ),
           )
         : null,
     ];
@@ -147,6 +161,7 @@ export function createDetail(ctx) {
       const open = h("button", { type: "button", id: "edit-open", class: "btn btn-small" }, t("rapporteur.edit_open"));
       open.addEventListener("click", () => {
         draft.text = item.text;
+        draft.language = item.language; // a translation's is chosen below
         draft.version = item.version; // the wording the new one is written against
         draft.base = item.text;
         delete draft.conflict;
@@ -158,14 +173,23 @@ export function createDetail(ctx) {
         h("div", { class: "row" }, open, h("span", { class: "hint" }, t("rapporteur.edit_hint"))),
       );
     } else {
+      const language = draft.language || item.language;
       const text = h("textarea", {
         id: "edit-text",
         rows: "6",
         maxlength: String(MAX_TEXT),
-        dir: dirOf(item.language),
-        lang: langOf(item.language),
+        dir: dirOf(language),
+        lang: langOf(language),
       });
       text.value = draft.text;
+      // the wording's language: another than the contribution's makes it a translation (the
+      // submitted one's stays as original_language, and the summary says "[Original: ...]")
+      const languages = h(
+        "select",
+        { id: "edit-language", "aria-describedby": "edit-language-hint" },
+        FLOOR_LANGUAGES.map((code) => h("option", { value: code, lang: langOf(code) || null }, languageName(code))),
+      );
+      languages.value = language;
       const counter = h("span", { class: "counter", id: "edit-count", dir: "ltr" }, "");
       const conflict = draft.conflict;
       const save = h(
@@ -182,9 +206,17 @@ export function createDetail(ctx) {
       const sync = () => {
         const wanted = text.value.trim();
         // over a change made meanwhile, even the same words are a deliberate choice
-        save.disabled = blank(wanted) || (!conflict && wanted === item.text);
+        const same = wanted === item.text && languages.value === item.language;
+        save.disabled = blank(wanted) || (!conflict && same);
         setText(counter, `${text.value.length} / ${MAX_TEXT}`); // digits and a slash: the same in every language
       };
+      languages.addEventListener("change", () => {
+        draft.language = languages.value;
+        text.dir = dirOf(languages.value);
+        if (langOf(languages.value)) text.lang = langOf(languages.value);
+        else text.removeAttribute("lang");
+        sync();
+      });
       text.addEventListener("input", () => {
         draft.text = text.value;
         if (draft.error) {
@@ -197,6 +229,7 @@ export function createDetail(ctx) {
       });
       const done = () => {
         delete draft.text;
+        delete draft.language;
         delete draft.version;
         delete draft.base;
         delete draft.conflict;
@@ -233,6 +266,7 @@ export function createDetail(ctx) {
       };
       const send = () => {
         const command = { type: "edit_contribution", contribution_id: item.id, text: text.value.trim() };
+        if (languages.value !== item.language) command.language = languages.value;
         // over the change made meanwhile, deliberately: against the version it made
         const version = draft.conflict ? draft.conflict.version : draft.version;
         if (Number.isInteger(version)) command.version = version;
@@ -280,6 +314,13 @@ export function createDetail(ctx) {
         h("label", { for: "edit-text", class: "label" }, conflict ? t("rapporteur.conflict_mine") : t("rapporteur.edit_label")),
         text,
         error,
+        h(
+          "div",
+          { class: "field" },
+          h("label", { for: "edit-language", class: "label" }, t("rapporteur.edit_language")),
+          languages,
+          h("p", { class: "hint", id: "edit-language-hint" }, t("rapporteur.edit_language_hint")),
+        ),
         h("div", { class: "row" }, save, take, cancel, counter),
       );
     }
