@@ -52,6 +52,9 @@ class Hearing:
     #: another process's writes were folded into ``state`` under the pending work: ``latest``
     #: must lay the pending work's segments over ``state`` (reset when nothing is pending)
     moved: bool = False
+    #: held by a spreadsheet's import from reading who is registered until its rows are
+    #: written: two imports of the same file at once would both find everyone new
+    importing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         if not self.outcome.event_id:

@@ -55,6 +55,7 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /api/v1/events/{event_id}": READERS,  # delegates do not see the join code
     "PATCH /api/v1/events/{event_id}": ORGANISER_ONLY,  # the key, or an organiser link of it
     "POST /api/v1/events/{event_id}/join-code": ORGANISER_ONLY,  # rotate it
+    "GET /api/v1/events/{event_id}/revisions": ORGANISER_ONLY,  # the desk's poll
     "GET /api/v1/events/{event_id}/join-qr.svg": frozenset({ORGANISER, MODERATOR, DISPLAY}),
     # the public live page's QR code, for the desk (the page itself needs no key)
     "GET /api/v1/events/{event_id}/live-qr.svg": ORGANISER_ONLY,

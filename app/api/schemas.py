@@ -258,6 +258,26 @@ class EventCreate(Body):
     languages: EventLanguages = Field(default_factory=lambda: list(Language))
 
 
+EXPECTED_DESCRIPTION = (
+    "The values you last read of the fields this request changes (same names and forms; null: "
+    "had none). Someone else changed one since: `409 changed_since`, nothing is written, and "
+    "`changed` holds those fields' values now. Left out: whatever is there is replaced."
+)
+
+
+class EventExpected(Body):
+    """What the sender last read of an event's fields it changes (``PATCH /events/{id}``'s
+    ``expected``)."""
+
+    title: EventTitle | None = None
+    venue: Venue | None = None
+    room: Text | None = None
+    timezone: Zone | None = None
+    date: EventDate | None = None
+    languages: EventLanguages | None = None
+    live_published: Switch | None = None
+
+
 class EventPatch(Body):
     """Changes to an event; a field left out, or null, stays as it is (so the date, once set,
     is changed, not removed)."""
@@ -279,6 +299,7 @@ class EventPatch(Body):
         "they keep their local times (10:00 stays 10:00 on the new date, in the new zone). "
         "Without it their instants stay as they are and read at other local times.",
     )
+    expected: EventExpected | None = Field(default=None, description=EXPECTED_DESCRIPTION)
 
 
 class TimingProblemOut(BaseModel):
@@ -340,6 +361,22 @@ class RefusalOut(BaseModel):
     message: str
 
 
+class Revisions(BaseModel):
+    """Tokens that change whenever what the matching read answers changes: a desk polls these
+    and reads again only what another organiser changed (opaque; compare for equality only)."""
+
+    event: str = Field(
+        description="`GET /events/{event_id}` (its join code and live page too), but for its "
+        "`segments`: those are `programme`'s"
+    )
+    programme: str = Field(
+        description="`GET /events/{event_id}/segments`, but for each segment's `version` (the "
+        "floor's commands)"
+    )
+    participants: str = Field(description="`GET /events/{event_id}/participants`")
+    access_links: str = Field(description="`GET /events/{event_id}/access-links`")
+
+
 class EventOut(BaseModel):
     id: str
     title: str
@@ -385,6 +422,19 @@ class SegmentCreate(Body):
     )
 
 
+class SegmentExpectedIn(Body):
+    """What the sender last read of a segment's fields it changes (``update_segment``'s
+    ``expected``); times in any form ``POST .../segments`` takes."""
+
+    title: Title | None = None
+    kind: Kind | None = None
+    aim: Aim | None = None
+    moderator: Line | None = None
+    scheduled_start_at: Instant | None = None
+    scheduled_end_at: Instant | None = None
+    position: SegmentPosition | None = None
+
+
 class SegmentPatch(Body):
     """Changes to a segment (``update_segment``); a field left out, or null, stays as it is."""
 
@@ -403,6 +453,7 @@ class SegmentPatch(Body):
         description="Times the segment has no more (`scheduled_end_at`: a segment that ends when "
         "it ends); not also given in the same request.",
     )
+    expected: SegmentExpectedIn | None = Field(default=None, description=EXPECTED_DESCRIPTION)
 
 
 class ParticipantCreate(Body):
@@ -433,6 +484,20 @@ class ParticipantCreate(Body):
     )
 
 
+class ParticipantExpected(Body):
+    """What the sender last read of a participant's particulars it corrects (``PATCH
+    /participants/{id}``'s ``expected``; ``gender`` ``"not_stated"``: none stated)."""
+
+    name: Name | None = None
+    title: Annotated[str, PeoplesText(120)] | None = None
+    organisation: Organisation | None = None
+    constituency: Constituency | None = None
+    region: Annotated[str, PeoplesText(80)] | None = None
+    language: FloorLanguage | None = None
+    attendance: Literal["in_room", "remote"] | None = None
+    gender: Gender | Literal["not_stated"] | None = None
+
+
 class ParticipantPatch(Body):
     """A participant's particulars corrected by the secretariat (a misspelt name, the wrong
     organisation or constituency); a field left out, or null, stays as it is. ``gender``
@@ -450,6 +515,7 @@ class ParticipantPatch(Body):
     gender: Gender | Literal["not_stated"] | None = Field(
         default=None, description="Self-declared; `not_stated` removes it."
     )
+    expected: ParticipantExpected | None = Field(default=None, description=EXPECTED_DESCRIPTION)
 
 
 class ParticipantCorrected(BaseModel):

@@ -480,12 +480,30 @@ class RemoveSegment(_Command):
 ClearableTime = Literal["scheduled_start_at", "scheduled_end_at"]
 
 
+class SegmentExpected(BaseModel):
+    """What the sender last saw of the fields it changes (``null``: had none): another value
+    there now means someone else changed it meanwhile."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: Title | None = None
+    kind: Kind | None = None
+    aim: Aim | None = None
+    moderator: Line | None = None
+    scheduled_start_at: Instant | None = None
+    scheduled_end_at: Instant | None = None
+    position: SegmentPosition | None = None
+
+
 class UpdateSegment(_Command, SegmentChanges):
     """Change the programme details of a segment; omitted fields stay as they are, but the times
-    named in ``clear``, which it has no more."""
+    named in ``clear``, which it has no more. With ``expected`` (the values the sender saw of the
+    fields it changes), a field someone else changed since is refused ``changed_since`` and
+    nothing changes, instead of silently replacing theirs."""
 
     type: Literal["update_segment"] = "update_segment"
     clear: tuple[ClearableTime, ...] = ()
+    expected: SegmentExpected | None = None
 
 
 class CreateSegment(_Command, SegmentDetails):

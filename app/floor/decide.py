@@ -244,7 +244,9 @@ def _update_segment(
     (the last one if the programme is shorter) and the others keep their order around it, the
     programme renumbered 0, 1, 2, ...: its ``segment_updated`` first, then one for each other
     segment whose position changes."""
-    changes = cmd.model_dump(exclude={"type", "clear"}, exclude_none=True)
+    if cmd.expected is not None:
+        _unchanged_since(segment.details, cmd.expected)
+    changes = cmd.model_dump(exclude={"type", "clear", "expected"}, exclude_none=True)
     position = changes.pop("position", None)
     given = set(changes)
     for name in dict.fromkeys(cmd.clear):  # each once, however often named
@@ -266,6 +268,25 @@ def _update_segment(
     if details == segment.details:
         return renumbered
     return [e.SegmentUpdated(segment_id=segment.id, details=details), *renumbered]
+
+
+def _unchanged_since(details: SegmentDetails, expected: c.SegmentExpected) -> None:
+    """Refuse ``changed_since`` when a field the sender saw has another value now: someone else
+    saved it meanwhile (two organisers on the desk). ``detail["changed"]``: the values now."""
+    changed = {
+        name: getattr(details, name)
+        for name in sorted(expected.model_fields_set)
+        if getattr(details, name) != getattr(expected, name)
+    }
+    if changed:
+        refusal = FloorError(
+            f"someone else changed {' and '.join(changed)} of segment {details.title!r} since you "
+            "read it: read it again, then save yours if it should still replace theirs",
+            code="changed_since",
+            status=409,
+        )
+        refusal.detail = {"changed": changed}
+        raise refusal
 
 
 # --- floor requests -----------------------------------------------------------------------------

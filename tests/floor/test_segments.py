@@ -388,3 +388,44 @@ def test_nobody_is_carried_into_a_segment_taken_out(scheduled: Floor) -> None:
     floor.send(c.RemoveSegment(), ORGANISER, target)
     refused = floor.refuse(c.CarryQueue(to_segment_id=target), "not_found", ORGANISER)
     assert "'Mistake' was removed from the programme" in refused.message
+
+
+# --- two people editing at once: update_segment's expected ---------------------------------------
+
+EXPECTED = [  # (what, the change, expected, refused with the values now, or None: applied)
+    ("what was read is still there", {"moderator": "B"}, {"moderator": "A"}, None),
+    ("someone changed it since", {"moderator": "B"}, {"moderator": "C"}, {"moderator": "A"}),
+    ("an end read as none, set since", {"scheduled_end_at": 9}, {"scheduled_end_at": None}, None),
+    (
+        "the aim changed by another, the title by me",
+        {"title": "New"},
+        {"title": "Opening", "aim": "Other aim"},
+        {"aim": ""},
+    ),
+    ("a move from the place read", {"position": 2}, {"position": 0}, None),
+    ("a move on a stale list", {"position": 2}, {"position": 1}, {"position": 0}),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "change", "expected", "refused"), EXPECTED, ids=[case[0] for case in EXPECTED]
+)
+def test_an_update_names_what_it_read_and_refuses_what_changed_since(
+    what: str,
+    change: dict[str, object],
+    expected: dict[str, object],
+    refused: dict[str, object] | None,
+) -> None:
+    """Two organisers on the desk (outside probe L): the second save from a form opened before
+    the first one's would silently put the old moderator back; with ``expected`` it is refused
+    ``changed_since``, naming the field and its value now, and nothing changes."""
+    floor, ids = _abc()
+    floor.send(c.UpdateSegment(title="Opening", moderator="A"), segment_id=ids["A"])
+    command = c.UpdateSegment(**change, expected=c.SegmentExpected(**expected))
+    if refused is None:
+        assert floor.send(command, segment_id=ids["A"]), what
+        return
+    error = floor.refuse(command, "changed_since", segment_id=ids["A"])
+    assert error.status == 409
+    assert error.detail == {"changed": refused}, what
+    assert all(name in error.message for name in refused)

@@ -166,6 +166,9 @@ CALLS: dict[str, Callable[[World, str], Call]] = {
     "POST /api/v1/events/{event_id}/join-code": lambda w, r: Call(
         f"/events/{w.event['id']}/join-code"
     ),
+    "GET /api/v1/events/{event_id}/revisions": lambda w, r: Call(
+        f"/events/{w.event['id']}/revisions"
+    ),
     "GET /api/v1/events/{event_id}/join-qr.svg": lambda w, r: Call(
         f"/events/{w.event['id']}/join-qr.svg"
     ),

@@ -145,3 +145,33 @@ def browser_id(request: Request, response: Response) -> str:
         BROWSER_COOKIE, made, httponly=True, samesite="strict", path="/api/v1/", max_age=86_400
     )
     return made
+
+
+def refuse_changed_since(
+    now: dict[str, Any], expected: dict[str, Any] | None, what: str, zone: str | None = None
+) -> None:
+    """``expected`` (what the sender last read of the fields it changes, ``null``/``""`` alike:
+    none) against ``now`` (the same fields' values as the API shows them): a field someone else
+    changed since is ``409 changed_since``, naming it, with ``changed`` holding its value now
+    (instants with their local time when ``zone`` is given); nothing is written."""
+    if not expected:
+        return
+    changed = {
+        name: now.get(name)
+        for name, seen in expected.items()
+        if _blank_as_none(now.get(name)) != _blank_as_none(seen)
+    }
+    if not changed:
+        return
+    refusal = FloorError(
+        f"someone else changed {' and '.join(changed)} of {what} since you read it: read it "
+        "again, then save yours if it should still replace theirs",
+        code="changed_since",
+        status=409,
+    )
+    refusal.detail = {"changed": with_local(changed, zone) if zone else changed}
+    raise refusal
+
+
+def _blank_as_none(value: Any) -> Any:
+    return None if value == "" else value

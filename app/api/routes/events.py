@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import io
+import json
 import secrets
 from datetime import date
 from typing import Any
@@ -19,13 +22,22 @@ from ...hearing import Hearing
 from ...join_codes import hearing_with_code, join_url, new_join_code
 from ...projections import public_event
 from ...store import Store
-from ...store.tables import EventRow
+from ...store.tables import EventRow, ParticipantRow
 from .. import live
 from ..access import authorise
-from ..deps import client_address
-from ..schemas import EventCreate, EventOut, EventPatch, JoinCodeRotate, JoinInfo
+from ..deps import Services, client_address
+from ..schemas import EventCreate, EventOut, EventPatch, JoinCodeRotate, JoinInfo, Revisions
 from ..times import NoSuchTime, carried
-from .common import ActorDep, ServicesDep, browser_id, event_out
+from .common import (
+    ActorDep,
+    ServicesDep,
+    browser_id,
+    event_out,
+    participant_out,
+    refuse_changed_since,
+    segments_out,
+)
+from .people import LINK_ROLES, link_out
 
 router = APIRouter()
 
@@ -71,6 +83,39 @@ async def get_event(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOu
     return event_out(svc, await svc.engine.locate(event_id), actor)
 
 
+@router.get("/events/{event_id}/revisions", tags=["events"])
+async def revisions(event_id: str, actor: ActorDep, svc: ServicesDep) -> Revisions:
+    """What changed since the caller last read it, as one small answer to poll (the organiser's
+    desk, every few seconds): a token per read, which changes when that read's answer does, so
+    two organisers see each other's changes without reloading everything."""
+    authorise(actor, "GET /api/v1/events/{event_id}/revisions", event_id)
+    hearing = await svc.engine.locate(event_id)
+    programme = [
+        segment.model_dump(mode="json", exclude={"version"})
+        for segment in segments_out(svc, hearing)
+    ]
+    participants, links = await asyncio.to_thread(_registry_rows, svc, event_id)
+    return Revisions(
+        # its segments are the programme's token
+        event=_token(event_out(svc, hearing, actor).model_dump(mode="json", exclude={"segments"})),
+        programme=_token(programme),
+        participants=_token([participant_out(row).model_dump(mode="json") for row in participants]),
+        access_links=_token(
+            [link_out(row, hearing.event).model_dump(mode="json") for row in links]
+        ),
+    )
+
+
+def _registry_rows(svc: Services, event_id: str) -> tuple[list[ParticipantRow], list[Any]]:
+    store = svc.engine.store
+    return store.participants(event_id), store.credentials(event_id, LINK_ROLES)
+
+
+def _token(value: Any) -> str:
+    data = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
 @router.patch("/events/{event_id}", tags=["events"])
 async def patch_event(
     event_id: str, body: EventPatch, actor: ActorDep, svc: ServicesDep
@@ -87,6 +132,11 @@ async def patch_event(
     hearing = await svc.engine.locate(event_id)
     row = hearing.event
     sent = body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+    seen = sent.pop("expected", None)
+    if body.expected is not None:  # null too: "had none"
+        seen = body.expected.model_dump(mode="json", exclude_unset=True)
+        now = {name: getattr(row, name) for name in seen}
+        refuse_changed_since(now, seen, f"event {row.title!r}")
     move = sent.pop("move_programme", False)
     changes = {name: value for name, value in sent.items() if getattr(row, name) != value}
     # checked before anything is written: a time the clocks skip refuses the whole edit

@@ -51,7 +51,15 @@ from ..schemas import (
     PhoneLink,
 )
 from ..times import resolve, with_local
-from .common import SPREADSHEETS, ActorDep, MaybeActor, ServicesDep, browser_id, participant_out
+from .common import (
+    SPREADSHEETS,
+    ActorDep,
+    MaybeActor,
+    ServicesDep,
+    browser_id,
+    participant_out,
+    refuse_changed_since,
+)
 
 router = APIRouter()
 
@@ -127,6 +135,24 @@ async def import_participants(
     data = await file.read()
     if len(data) > IMPORT_MAX_BYTES:  # the body's limit leaves room for the multipart's parts
         raise file_too_large(len(data))
+    if dry_run:  # reads only
+        return await _import(svc, hearing, actor, data, dry_run, update_registered)
+    # one import at a time per meeting day, from reading who is registered to writing the new
+    # rows: two organisers importing the same file at once (outside probe L) registered
+    # everyone twice; the second now finds the first's rows registered already
+    async with hearing.importing:
+        return await _import(svc, hearing, actor, data, dry_run, update_registered)
+
+
+async def _import(
+    svc: Services,
+    hearing: Hearing,
+    actor: Actor,
+    data: bytes,
+    dry_run: bool,
+    update_registered: bool,
+) -> ImportReport:
+    event_id = hearing.event.id
     programme = [
         sheet.ProgrammeSegment(s["id"], s["title"], number, SegmentStatus(s["status"]))
         for number, s in enumerate(svc.engine.projections.segments(hearing), start=1)
@@ -557,7 +583,13 @@ async def correct_participant(
     particulars, on every screen at once (``correct_speaker``). What they said stays as it was
     recorded."""
     row = await _registered(participant_id, actor, svc, "PATCH")
-    changes = body.model_dump(exclude_none=True, mode="json")
+    changes = body.model_dump(exclude_none=True, exclude={"expected"}, mode="json")
+    if body.expected is not None:
+        seen = body.expected.model_dump(mode="json", exclude_unset=True)
+        if seen.get("gender") == "not_stated":
+            seen["gender"] = ""
+        now = participant_out(row).model_dump(mode="json")
+        refuse_changed_since(now, seen, f"participant {row.name!r}")
     if changes.get("gender") == "not_stated":
         changes["gender"] = ""
     corrected = row.model_copy(update=changes)
@@ -621,7 +653,7 @@ async def remove_participant(participant_id: str, actor: ActorDep, svc: Services
 # --- access links -------------------------------------------------------------------------------
 
 
-def _link_out(row: Any, event: Any, token: str | None = None) -> AccessLink:
+def link_out(row: Any, event: Any, token: str | None = None) -> AccessLink:
     path = {
         # an organiser link is the organiser's desk for this one event
         "organiser": "/organiser",
@@ -668,7 +700,7 @@ async def create_access_link(
     token, row = await asyncio.to_thread(
         svc.auth.mint, Role(body.role), event_id, now, label=body.label, expires_at=expires
     )
-    link = _link_out(row, hearing.event, token)
+    link = link_out(row, hearing.event, token)
     minted = AccessLinkMinted(**link.model_dump())
     if link.url is None or row.role == "device":
         return minted  # a button box opens no page: no QR code to scan
@@ -737,7 +769,7 @@ async def list_access_links(event_id: str, actor: ActorDep, svc: ServicesDep) ->
     authorise(actor, "GET /api/v1/events/{event_id}/access-links", event_id)
     event = (await svc.engine.locate(event_id)).event
     rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, LINK_ROLES)
-    return [_link_out(row, event) for row in rows]
+    return [link_out(row, event) for row in rows]
 
 
 @router.delete("/events/{event_id}/access-links/{link_id}", tags=["access"], status_code=204)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import TypeAdapter
 
 from ...floor import commands as c
+from ...floor.errors import FloorError
 from ...hearing import Hearing
 from ...projections import audience_of
 from ..access import authorise
@@ -19,6 +20,7 @@ from ..schemas import (
     FloorRequestCreate,
     FloorRequestResult,
     SegmentCreate,
+    SegmentExpectedIn,
     SegmentOut,
     SegmentPatch,
 )
@@ -32,7 +34,9 @@ router = APIRouter()
 # --- segments -----------------------------------------------------------------------------------
 
 
-def _instants(hearing: Hearing, body: SegmentCreate | SegmentPatch) -> dict[str, int | None]:
+def _instants(
+    hearing: Hearing, body: SegmentCreate | SegmentPatch | SegmentExpectedIn
+) -> dict[str, int | None]:
     """The body's instants in epoch ms, local times read in the event's zone and date."""
     event = hearing.event
     return resolve(body, SEGMENT_INSTANTS, event.timezone, event.date)
@@ -77,17 +81,26 @@ async def patch_segment(
     """Change a segment's details. Times as in ``POST /events/{event_id}/segments``."""
     hearing, _ = await svc.engine.locate_segment(segment_id)
     authorise(actor, "PATCH /api/v1/segments/{segment_id}", hearing.event.id)
-    exclude = {"command_id", "base_version", *SEGMENT_INSTANTS}
+    exclude = {"command_id", "base_version", "expected", *SEGMENT_INSTANTS}
     changes = body.model_dump(exclude=exclude, exclude_unset=True)
-    command = c.UpdateSegment(**changes, **_instants(hearing, body))
-    await svc.engine.execute(
-        hearing.event.id,
-        segment_id,
-        command,
-        actor,
-        body.command_id,
-        body.base_version,
-    )
+    expected = None
+    if body.expected is not None:
+        seen = body.expected.model_dump(exclude={*SEGMENT_INSTANTS}, exclude_unset=True)
+        expected = c.SegmentExpected(**seen, **_instants(hearing, body.expected))
+    command = c.UpdateSegment(**changes, **_instants(hearing, body), expected=expected)
+    try:
+        await svc.engine.execute(
+            hearing.event.id,
+            segment_id,
+            command,
+            actor,
+            body.command_id,
+            body.base_version,
+        )
+    except FloorError as refusal:
+        if refusal.code == "changed_since" and refusal.detail:  # its times read locally too
+            refusal.detail = with_local(refusal.detail, hearing.event.timezone)
+        raise
     return _summary(svc, segment_id)
 
 
