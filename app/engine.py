@@ -261,7 +261,11 @@ class Engine:
         for hearing in self.hearings.values():
             segment = hearing.state.segments.get(segment_id)
             if segment is not None and segment.removed:
-                raise NotFound(f"segment {segment_id!r} was removed from the programme")
+                raise NotFound(
+                    f"segment {segment.details.title!r} was taken out of the programme (by "
+                    "another organiser?): read the programme again",
+                    code="segment_removed",
+                )
             if segment is not None:
                 return hearing, segment
         raise NotFound(f"no segment {segment_id!r}")
@@ -425,6 +429,7 @@ class Engine:
                 if speaker is not None:
                     hearing.speakers.setdefault(row.id, speaker)
             raise
+        hearing.removed_names[row.id] = row.name
 
     async def add_participants(self, event_id: str, rows: list[ParticipantRow]) -> None:
         """Several participants of one meeting day in one transaction: all of them or none (a
@@ -1233,7 +1238,9 @@ class Engine:
         """Participants another process removed (their rows are gone): no command names them."""
         for participant_id in participant_ids:
             hearing.removed.add(participant_id)
-            hearing.speakers.pop(participant_id, None)
+            gone = hearing.speakers.pop(participant_id, None)
+            if gone is not None:
+                hearing.removed_names[participant_id] = gone.name
 
     def _fail_pending(self, hearing: Hearing, error: Exception) -> None:
         message = (

@@ -38,6 +38,8 @@ class Hearing:
     #: participants taken out of the registry (or being taken out): never read back from the
     #: database, so a command naming them is refused as naming no one
     removed: set[str] = field(default_factory=set)
+    #: their names, for a desk that still shows one ("Yusuf Abdi was taken out of the registry")
+    removed_names: dict[str, str] = field(default_factory=dict)
     #: command id → (body hash, result) of every command answered
     results: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     #: work decided but not yet durable, in order: waiting for the next write, or in it

@@ -52,11 +52,20 @@ def test_a_segment_added_by_mistake_is_removed_from_every_list(make_client: AppF
     assert extra not in [s["id"] for s in segments]
     gone = world.call("organiser", "GET", f"/segments/{extra}")
     assert gone.status_code == 404
-    assert "was removed from the programme" in gone.json()["error"]["message"]
+    assert gone.json()["error"]["code"] == "segment_removed"
+    message = gone.json()["error"]["message"]
+    assert "'Night drafting session' was taken out of the programme" in message, message
     again = world.call("organiser", "DELETE", f"/segments/{extra}")
     assert again.status_code == 404
     body = {"command_id": uuid.uuid4().hex, "title": "Back"}
     assert world.call("organiser", "PATCH", f"/segments/{extra}", json=body).status_code == 404
+    # another organiser's desk, still showing it, corrects it: told in words, by its title
+    person = world.join("Yusuf Abdi").json()["participant"]["id"]
+    assert world.call("organiser", "DELETE", f"/participants/{person}").status_code == 204
+    late = world.call("organiser", "PATCH", f"/participants/{person}", json={"region": "East"})
+    assert late.status_code == 404
+    assert late.json()["error"]["code"] == "participant_removed"
+    assert late.json()["error"]["message"].startswith("Yusuf Abdi was taken out of the registry")
 
 
 def test_a_segment_someone_waits_in_or_contributed_in_stays(make_client: AppFactory) -> None:

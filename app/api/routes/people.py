@@ -564,6 +564,15 @@ async def _registered(
     authorise(actor, route)
     row = await asyncio.to_thread(svc.engine.store.participant, participant_id)
     if row is None:
+        for hearing in svc.engine.hearings.values():
+            name = hearing.removed_names.get(participant_id)
+            if name is not None:
+                authorise(actor, route, hearing.event.id)  # their name is the event's to know
+                raise NotFound(
+                    f"{name} was taken out of the registry (by another organiser?): "
+                    "read the list of participants again",
+                    code="participant_removed",
+                )
         raise NotFound(
             f"no participant {participant_id!r} is registered (removed already?): see GET "
             "/api/v1/events/{event_id}/participants for their ids"
