@@ -242,3 +242,31 @@ def test_a_time_named_twice_in_clear_is_cleared_once(make_client: AppFactory) ->
     cleared = world.call("organiser", "PATCH", f"/segments/{segment}", json=body)
     assert cleared.status_code == 200, cleared.text
     assert _local(world, event_id) == [("2026-05-18T10:00:00-04:00", None)]
+
+
+def test_a_programme_left_on_another_day_is_not_moved_further_off(
+    make_client: AppFactory,
+) -> None:
+    """Outside probe L: the event said the 16th, its programme was on the 17th (flagged "not on
+    the event's day"); the date set to the 17th with the programme moving put the programme on
+    the 18th. A segment not on the event's day was never on the day that moves: it stays."""
+    world = build_world(make_client())
+    event_id, _ = _event(world, "2022-05-16", "America/New_York", ("10:00", "11:00"))
+    assert _patch(world, event_id, date="2022-05-17").status_code == 200  # left on the 16th
+    answer = _patch(world, event_id, date="2022-05-16", move_programme=True)  # back to it
+    assert answer.status_code == 200, answer.text
+    assert _local(world, event_id) == [("2022-05-16T10:00:00-04:00", "2022-05-16T11:00:00-04:00")]
+    # its segment on the 16th, the event to the 17th, moving: the one on the day moves with it
+    on_day = {
+        "title": "Evening",
+        "command_id": uuid.uuid4().hex,
+        "scheduled_start_at": "2022-05-18T18:00",  # on another day: stays
+    }
+    made = world.call("organiser", "POST", f"/events/{event_id}/segments", json=on_day)
+    assert made.status_code == 201, made.text
+    answer = _patch(world, event_id, date="2022-05-17", move_programme=True)
+    assert answer.status_code == 200, answer.text
+    assert _local(world, event_id) == [
+        ("2022-05-17T10:00:00-04:00", "2022-05-17T11:00:00-04:00"),
+        ("2022-05-18T18:00:00-04:00", None),
+    ]

@@ -18,6 +18,8 @@ from fastapi.exceptions import RequestValidationError
 from ...floor import Forbidden, NotFound
 from ...floor import commands as c
 from ...floor.model import SegmentStatus
+from ...floor.programme import Problem, event_day, timing_problems
+from ...floor.schedule import zone_of
 from ...hearing import Hearing
 from ...join_codes import hearing_with_code, join_url, new_join_code
 from ...projections import public_event
@@ -177,9 +179,18 @@ def _programme_moved(hearing: Hearing, changes: dict[str, Any]) -> dict[str, dic
         if old_date and new_date
         else 0
     )
+    programme = hearing.state.programme()  # a segment taken out moves no more
+    # a segment not on the event's day now was never on the day that moves: it stays (a
+    # programme left on the 17th when the event said the 16th, moved to the 17th, is there)
+    zone = zone_of(old_zone)
+    elsewhere = {
+        segment_id
+        for segment_id, problem in timing_problems(programme, event_day(old_date, zone)).items()
+        if problem.code is Problem.NOT_ON_EVENT_DAY
+    }
     moved: dict[str, dict[str, int]] = {}
-    for segment in hearing.state.programme():  # a segment taken out moves no more
-        if segment.status is not SegmentStatus.SCHEDULED:
+    for segment in programme:
+        if segment.status is not SegmentStatus.SCHEDULED or segment.id in elsewhere:
             continue  # what has begun happened when it happened
         details = segment.details
         now = {
