@@ -157,7 +157,8 @@ def _live(
     left_ms = _left(end_at, now)
     queued = len(segment.queue)
     per_speaker_ms: int | None = None
-    if left_ms is not None and queued:
+    # offered only when the queue does not fit: a queue that fits would only be lengthened
+    if left_ms is not None and queued and needs_ms > left_ms:
         share = (left_ms - on_floor_needs(segment, now)) // queued
         share -= share % PER_SPEAKER_STEP_MS
         per_speaker_ms = share if share >= PER_SPEAKER_STEP_MS else None

@@ -305,7 +305,7 @@ def test_across_midnight_and_time_zones(
     night, after = day["segments"]
     assert (night["scheduled_start"], night["scheduled_end"]) == (start, end)
     assert day["live"]["finish"] == finish
-    assert day["live"]["per_speaker"] == f"2 left — 20:00 each to finish at {finish}"
+    assert day["live"]["per_speaker"] is None  # the two queued fit: no time to give each
     # 10 min queued from 23:50 end at 00:00, 30 min early; the next one starts on time
     assert (night["drift"], after["drift"]) == ("30 min early", "starts on time")
     assert night["forecast_end_at"] == now + 10 * MIN
@@ -419,7 +419,23 @@ def test_what_the_queue_needs(fields: dict[str, Any], needs_ms: int) -> None:
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        # 30 min left, 2 min for the speaker and 1:30 for the paused turn: 26:30 / 4 = 6:37.5
+        # 30 min left, 2 min for the speaker and 1:30 for the paused turn: 26:30 / 10 = 2:39,
+        # down to 2:35 (the ten queued need 3 min each)
+        (
+            {
+                "current": running(NOW, 2 * MIN),
+                "paused": Turn(entry(9), Timer(3 * MIN, remaining_ms=90_000, started_at=1)),
+                "queue": tuple(entry(n) for n in range(10)),
+            },
+            {
+                "fits": False,
+                "over_ms": 210_000 + 30 * MIN - 30 * MIN,
+                "per_speaker_ms": 155_000,
+                "per_speaker": "10 left — 2:35 each to finish at 12:00",
+            },
+        ),
+        # the four queued fit (6:37 each would be longer than their 3 min): nothing offered,
+        # "Give each 6:35" would only lengthen the turns
         (
             {
                 "current": running(NOW, 2 * MIN),
@@ -429,8 +445,8 @@ def test_what_the_queue_needs(fields: dict[str, Any], needs_ms: int) -> None:
             {
                 "fits": True,
                 "over_ms": -(30 * MIN - 210_000 - 12 * MIN),
-                "per_speaker_ms": 395_000,
-                "per_speaker": "4 left — 6:35 each to finish at 12:00",
+                "per_speaker_ms": None,
+                "per_speaker": None,
             },
         ),
         # nobody queued
