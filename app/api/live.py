@@ -104,9 +104,19 @@ def _full(cap: int) -> str:
 
 def _too_many(limit: int) -> str:
     return (
-        f"{limit} live pages are already open from this network address: close one, or ask "
-        "the organiser"
+        f"{limit} live pages are already open from this network address (a university or an "
+        "office shares one): the page gets in by itself once one of them closes"
     )
+
+
+class _Crowded(ProtocolError):
+    """A live page refused for a limit: ``scope`` says which (``address``: too many pages from
+    its network address; ``server``: this process's share for live pages is full), so the page
+    says why in its own language."""
+
+    def __init__(self, scope: str, message: str) -> None:
+        super().__init__("too_many_connections", message)
+        self.scope = scope
 
 
 class LiveConnection(Connection):
@@ -197,10 +207,11 @@ class LiveConnection(Connection):
         self.error("forbidden", "the public live page sends no commands", **extra)
 
 
-async def _refuse(websocket: WebSocket, code: str, message: str) -> None:
+async def _refuse(websocket: WebSocket, code: str, message: str, **extra: str) -> None:
     """An ``error`` frame naming the refusal, then the close code that goes with it."""
+    frame = {"type": "error", "code": code, "message": message, **extra}
     with contextlib.suppress(Exception):  # the client may be gone already
-        await websocket.send_text(encode({"type": "error", "code": code, "message": message}).text)
+        await websocket.send_text(encode(frame).text)
         await websocket.close(code=CLOSE_CODES.get(code, 4400), reason=code)
 
 
@@ -217,22 +228,23 @@ async def serve_live(websocket: WebSocket, *, event_id: str) -> None:
     room = throttle.has_room(key, limit)
     await websocket.accept()
     if not room:
-        await _refuse(websocket, "too_many_connections", _too_many(limit))
+        await _refuse(websocket, "too_many_connections", _too_many(limit), scope="address")
         return
     sockets = services.sockets
     if sockets.live_full():
-        await _refuse(websocket, "too_many_connections", _full(sockets.live_cap))
+        await _refuse(websocket, "too_many_connections", _full(sockets.live_cap), scope="server")
         return
     try:
         hello = await _first_hello(websocket)
         if sockets.live_full():  # filled while the hello came
-            raise ProtocolError("too_many_connections", _full(sockets.live_cap))
+            raise _Crowded("server", _full(sockets.live_cap))
         if not await throttle.reserve_socket(key, limit):
-            raise ProtocolError("too_many_connections", _too_many(limit))
+            raise _Crowded("address", _too_many(limit))
     except (ProtocolError, TimeoutError) as error:
         code = error.code if isinstance(error, ProtocolError) else "hello_timeout"
         message = error.message if isinstance(error, ProtocolError) else "no hello within 10 s"
-        await _refuse(websocket, code, message)
+        extra = {"scope": error.scope} if isinstance(error, _Crowded) else {}
+        await _refuse(websocket, code, message, **extra)
         return
     except WebSocketDisconnect:
         return

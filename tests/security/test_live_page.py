@@ -217,6 +217,7 @@ def test_live_pages_are_capped_per_address(make_client: AppFactory) -> None:
     assert first.receive_json()["type"] == second.receive_json()["type"] == "snapshot"
     refusal = _refused(_open(world.client, event_id), "too_many_connections", 4429)
     assert "2 live pages are already open from this network address" in refusal["message"]
+    assert refusal["scope"] == "address"  # the page says why in its language
     first.__exit__(None, None, None)  # closing one makes room
     third = _open(world.client, event_id)
     assert third.receive_json()["type"] == "snapshot"
@@ -249,6 +250,7 @@ def test_live_pages_keep_to_their_share_and_the_room_keeps_the_rest(
     assert all(page.receive_json()["type"] == "snapshot" for page in pages)
     refusal = _refused(_open(client, event_id), "too_many_connections", 4429)
     assert "(3): the rest of its connections are kept for the room" in refusal["message"]
+    assert refusal["scope"] == "server"
     display = client.websocket_connect(f"/ws/events/{event_id}").__enter__()
     display.send_json({"type": "hello", "token": world.tokens["display"]})
     assert display.receive_json()["type"] == "snapshot"  # the room's screen: served
