@@ -15,6 +15,7 @@ import { createLinks } from "./organiser/links.js";
 import { createParticipants } from "./organiser/participants.js";
 import { createProgramme } from "./organiser/programme.js";
 import { createScreens } from "./organiser/screens.js";
+import { createSync } from "./organiser/sync.js";
 import { isolate, withLabels } from "./organiser/util.js";
 import { refusalText } from "./refusal.js";
 import { languagePicker, startLanguage } from "./staff-language.js";
@@ -24,7 +25,24 @@ document.title = `${t("identify.organiser")} · Floorkeeper`;
 const $ = (id) => document.getElementById(id);
 actAs("organiser");
 
-const notices = new Notices($("notices"));
+const shown = new Notices($("notices"));
+/**
+ * The desk's notices. What it says after something worked clears the refusals and warnings said
+ * before it (an old refusal stays otherwise for seconds over the form where the work goes on, as
+ * if it were about what was just done).
+ */
+const notices = {
+  show(text, tone = "info") {
+    if (tone === "info") {
+      for (const old of [...$("notices").children]) if (old.dataset.tone !== "info") old.remove();
+    }
+    return shown.show(text, tone);
+  },
+  /** Take away the refusals and warnings shown (another event, another section: not theirs). */
+  clear() {
+    for (const old of [...$("notices").children]) if (old.dataset.tone !== "info") old.remove();
+  },
+};
 const SECTIONS = ["event", "programme", "participants", "links", "screens"];
 
 const desk = {
@@ -52,12 +70,39 @@ const desk = {
     desk.event = await api("GET", `/events/${encodeURIComponent(desk.event.id)}`);
     changed("event");
   },
+  /**
+   * A part of the desk read again because another organiser changed it (sync.js): "event" (the
+   * event, its join code, live page and programme), "participants" or "links". Drawn again only
+   * when it differs from what the desk shows (this desk's own change is read again too).
+   */
+  async refresh(part) {
+    if (!desk.event) return;
+    const id = desk.event.id;
+    const events = `/events/${encodeURIComponent(id)}`;
+    const paths = { event: events, participants: `${events}/participants`, links: `${events}/access-links` };
+    const fields = { event: "event", participants: "participants", links: "links" };
+    const now = await api("GET", paths[part]);
+    if (!desk.event || desk.event.id !== id) return;
+    const before = desk[fields[part]];
+    if (JSON.stringify(now) === JSON.stringify(before)) return;
+    desk[fields[part]] = now;
+    const listed = part === "event" && desk.events.find((e) => e.id === id);
+    if (listed) listed.title = now.title; // the event picker's name for it
+    if (part === "event" && before && before.join_code && now.join_code !== before.join_code) {
+      // a code read out or printed a minute ago works no more: said, not only redrawn
+      notices.show(t("desk.join.rotated_elsewhere", { code: isolate(now.join_code, { ltr: true }) }), "warning");
+    }
+    changed(part);
+  },
+  /** A refusal in words, in the page's language, naming a field as the form does. */
+  refusal: (error) => refusalText(withLabels(error)),
   show,
   changed,
   selectEvent,
 };
 
 const sections = {};
+let sync = null;
 
 function changed(what) {
   renderHeader();
@@ -76,6 +121,7 @@ function signedOut(message) {
   status.dataset.status = "signed-out";
   setText(status, t("desk.status.signed_out"));
   for (const section of Object.values(sections)) section.stop?.();
+  sync?.stop();
 }
 
 function show(name) {
@@ -84,11 +130,13 @@ function show(name) {
     else button.removeAttribute("aria-current");
   }
   for (const section of document.querySelectorAll(".desk-section")) section.hidden = section.dataset.section !== name;
+  notices.clear(); // a refusal said in another section is not about this one
   const params = new URLSearchParams(location.search);
   params.set("section", name);
   if (desk.event) params.set("event", desk.event.id);
   history.replaceState(null, "", `${location.pathname}?${params}`);
   sections[name]?.shown?.();
+  sync?.poll(); // what another organiser changed meanwhile, at once
 }
 
 function renderHeader() {
@@ -158,7 +206,9 @@ async function selectEvent(eventId, section = "event") {
   desk.screens = null;
   changed("event");
   show(desk.event && SECTIONS.includes(section) ? section : "event");
-  if (desk.event) await Promise.all(Object.values(sections).map((part) => part.load?.()));
+  if (!desk.event) return;
+  await sync.prime(); // the tokens first: a change made while the lists are read is read again
+  await Promise.all(Object.values(sections).map((part) => part.load?.()));
 }
 
 async function start() {
@@ -211,6 +261,7 @@ function wire() {
   sections.participants = createParticipants(desk);
   sections.links = createLinks(desk);
   sections.screens = createScreens(desk);
+  sync = createSync(desk);
   for (const button of document.querySelectorAll(".nav-btn")) {
     button.addEventListener("click", () => {
       show(button.dataset.section);

@@ -1,10 +1,14 @@
 // The event: its details (a new one with the organiser key, or changes to this one), how
 // delegates join (the join code, its link and QR code, rotated after a confirmation), and its
 // public live page (its link and QR code, published or withdrawn: withdrawing asks first).
+// A change sends only the fields the organiser changed, with the values the form showed them
+// (`expected`): one another organiser saved meanwhile is refused (`changed_since`), said in the
+// form with its value now, and saved again only when asked again. Another organiser's change
+// read meanwhile (sync.js) fills the fields nobody touched and is said beside the ones typed in.
 
 import { setText } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
-import { confirmAction, copyField, isolate } from "./util.js";
+import { changedSince, changesText, confirmAction, copyField, isolate } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,12 +18,95 @@ function zones() {
   return ["UTC", ...known.filter((zone) => zone !== "UTC")];
 }
 
+/** The event's fields the form changes, by their names in the request's body. */
+const FIELDS = ["title", "venue", "room", "date", "timezone", "languages"];
+
+/** Two values of a field alike: the same text (none as empty), the same languages in any order. */
+function same(a, b) {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && [...a].sort().join() === [...b].sort().join();
+  }
+  return (a ?? "") === (b ?? "");
+}
+
+/** An event's values of the form's fields. */
+const valuesOf = (event) => Object.fromEntries(FIELDS.map((name) => [name, name === "languages" ? [...event.languages] : event[name]]));
+
 export function createEventSection(desk) {
   const form = $("event-form");
   $("timezones").replaceChildren(...zones().map((zone) => new Option(zone)));
+  let base = null; // the values the form was filled with: what the organiser changes them from
+  let filledFor; // the event they are of (null: a new one)
+
+  /** A field's value as typed now. */
+  function typed(name) {
+    if (name === "languages") return [...form.querySelectorAll('input[name="languages"]:checked')].map((box) => box.value);
+    const value = form.elements[name].value;
+    return name === "timezone" ? value.trim() : value;
+  }
+
+  function put(name, value) {
+    if (name === "languages") {
+      for (const box of form.querySelectorAll('input[name="languages"]')) box.checked = value.includes(box.value);
+    } else {
+      form.elements[name].value = value ?? "";
+    }
+  }
+
+  /** A field's value as the form's words say it (languages by their names). */
+  function shown(name, values) {
+    const value = values[name];
+    if (name === "languages") return value.map((code) => t(`language.${code}`)).join(t("desk.list_separator"));
+    return value ?? "";
+  }
+
+  /** The line under the form's buttons: what changed under it, or why it was not saved. */
+  function note(text = "", tone = "warning") {
+    const line = $("event-form-note");
+    line.dataset.tone = tone;
+    setText(line, text);
+  }
+
+  /** The event as read now, into a form someone may be typing in: a field nobody touched takes
+   * its new value; one typed in keeps what was typed, and the line says what the other organiser
+   * saved (the save is then refused until it is asked again: `expected` keeps the old value). */
+  function merge() {
+    const now = valuesOf(desk.event);
+    const dirty = FIELDS.some((name) => !same(typed(name), base[name]));
+    const filled = [];
+    const kept = [];
+    for (const name of FIELDS) {
+      if (same(now[name], base[name])) continue;
+      if (same(typed(name), base[name])) {
+        put(name, now[name]);
+        base[name] = now[name];
+        filled.push(name);
+      } else if (same(typed(name), now[name])) {
+        base[name] = now[name]; // both wrote the same
+      } else {
+        kept.push(name);
+      }
+    }
+    offerMove();
+    if (kept.length || (dirty && filled.length)) {
+      const changes = changesText([...filled, ...kept], (name) => shown(name, now));
+      note([t("desk.conflict.event", { changes }), kept.length ? t("desk.conflict.kept") : ""].filter(Boolean).join(" "));
+    }
+  }
 
   function fill() {
     const event = desk.event;
+    const id = event ? event.id : null;
+    if (event && base && filledFor === id) {
+      merge();
+      renderJoin(event);
+      renderLive(event);
+      renderRecord(event);
+      return;
+    }
+    filledFor = id;
+    base = event ? valuesOf(event) : null;
+    note();
     const fields = form.elements;
     fields.title.value = event ? event.title : "";
     fields.venue.value = event ? event.venue : "";
@@ -104,35 +191,72 @@ export function createEventSection(desk) {
     $("event-move-row").hidden = !(differs && movable);
   }
 
+  /** A new event: every field. A change: only the fields changed, with the values they had
+   * when the form showed them (`expected`: null for a date it had none). */
   function body() {
-    const fields = form.elements;
-    const languages = [...form.querySelectorAll('input[name="languages"]:checked')].map((box) => box.value);
-    const out = {
-      title: fields.title.value,
-      venue: fields.venue.value,
-      room: fields.room.value,
-      timezone: fields.timezone.value.trim(),
-      languages,
-    };
-    if (fields.date.value) out.date = fields.date.value;
-    if (!$("event-move-row").hidden && $("event-move-programme").checked) out.move_programme = true;
+    if (!desk.event) {
+      const out = Object.fromEntries(FIELDS.filter((name) => name !== "date").map((name) => [name, typed(name)]));
+      if (typed("date")) out.date = typed("date");
+      return out;
+    }
+    const out = {};
+    const expected = {};
+    for (const name of FIELDS) {
+      const value = typed(name);
+      if (name === "date" && !value) continue; // a date once set is changed, not removed
+      if (same(value, base[name])) continue;
+      out[name] = value;
+      expected[name] = name === "date" && !base.date ? null : base[name];
+    }
+    if (!Object.keys(out).length) return null;
+    const moves = "date" in out || "timezone" in out;
+    if (moves && !$("event-move-row").hidden && $("event-move-programme").checked) out.move_programme = true;
+    out.expected = expected;
     return out;
+  }
+
+  /** Refused because another organiser saved some of these fields meanwhile: the event read
+   * again, the form keeps what was typed, and says whose value is there now; a save asked again
+   * replaces it (the values now are what it expects). */
+  async function changedMeanwhile(fields) {
+    const now = await desk.call("GET", `/events/${encodeURIComponent(desk.event.id)}`);
+    const values = valuesOf(now);
+    for (const name of fields) if (name in base) base[name] = values[name];
+    desk.event = now;
+    desk.changed("event");
+    const changes = changesText(fields.filter((name) => name in base), (name) => shown(name, values));
+    note(t("desk.conflict.not_saved", { changes }), "error");
   }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const data = body();
-    if (!data.languages.length) {
+    if (!typed("languages").length) {
       desk.notices.show(t("desk.event.no_language"), "warning");
+      return;
+    }
+    const data = body();
+    if (!data) {
+      note(t("desk.form.unchanged"), "info");
       return;
     }
     const submit = $("event-form-submit");
     submit.disabled = true;
+    note();
     try {
       if (desk.event) {
-        desk.event = await desk.call("PATCH", `/events/${encodeURIComponent(desk.event.id)}`, data);
+        let saved;
+        try {
+          saved = await desk.call("PATCH", `/events/${encodeURIComponent(desk.event.id)}`, data, { quiet: true });
+        } catch (error) {
+          const fields = changedSince(error);
+          if (fields) await changedMeanwhile(fields);
+          else desk.notices.show(desk.refusal(error), "error");
+          return;
+        }
+        desk.event = saved;
         desk.notices.show(t(data.move_programme ? "desk.event.saved_moved" : "desk.event.saved"));
         desk.changed("event");
+        note();
       } else {
         const made = await desk.call("POST", "/events", data);
         desk.events.push(made);

@@ -4,11 +4,14 @@
 // afterwards only its label, dates and state are known, and it can be revoked. A link lasts, unless
 // told otherwise, until the end of the day after the event (the server's default for it); one the
 // server says expires before the event's day is over says so, on its card and in the list.
+// Another organiser's link made or revoked reaches this list within seconds (sync.js); a new
+// link's card still on screen whose link was revoked meanwhile (by anyone) is marked dead, on
+// the screen and on paper, its QR code struck out: a dead link is not handed out.
 
 import { api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { currentLanguage, plural, t } from "../i18n.js";
-import { confirmAction, copyField, dayAndTime, isolate, roleLabel, svgImage, weekdayAndTime } from "./util.js";
+import { confirmAction, copyField, dayAndTime, gone, isolate, keepFocus, roleLabel, svgImage, weekdayAndTime } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -58,7 +61,8 @@ export function createLinks(desk) {
     const links = [...desk.links].reverse(); // newest first
     setText($("links-count"), plural("desk.links.active_count", desk.links.filter((l) => state(l)[0] === "active").length));
     $("links-empty").hidden = links.length > 0;
-    $("links-rows").replaceChildren(
+    const rows = $("links-rows");
+    keepFocus(rows, () => rows.replaceChildren(
       ...links.map((link) => {
         const [code, word] = state(link);
         const role = roleLabel(link.role);
@@ -87,7 +91,23 @@ export function createLinks(desk) {
           ),
         );
       }),
-    );
+    ));
+    markDead();
+  }
+
+  /** The new links' cards whose link works no more (revoked, here or elsewhere, or expired):
+   * said on the card, its QR codes struck out, nothing to copy or open. */
+  function markDead() {
+    for (const card of $("minted").querySelectorAll(".minted-card")) {
+      const link = desk.links.find((l) => l.id === card.dataset.linkId);
+      const [code] = link ? state(link) : ["revoked"];
+      if (code === "active" || card.dataset.dead === code) continue;
+      card.dataset.dead = code;
+      card.querySelector(".minted-dead")?.remove();
+      const words = t(code === "expired" ? "desk.minted.expired" : "desk.minted.revoked");
+      card.querySelector(".minted-head").after(h("p", { class: "minted-dead", role: "alert" }, words));
+      for (const qr of card.querySelectorAll(".qr")) qr.alt = words;
+    }
   }
 
   async function revoke(link, what) {
@@ -98,12 +118,14 @@ export function createLinks(desk) {
     });
     if (!sure) return;
     try {
-      await desk.call("DELETE", `${path()}/${encodeURIComponent(link.id)}`);
+      await desk.call("DELETE", `${path()}/${encodeURIComponent(link.id)}`, undefined, { quiet: true });
       desk.notices.show(t("desk.links.revoked", { what: isolate(what) }));
-      await load();
-    } catch {
-      // shown by desk.call
+    } catch (error) {
+      // revoked already (by someone else): said, and the list read again shows it
+      if (gone(error)) desk.notices.show(t("desk.links.revoked_already", { what: isolate(what) }), "warning");
+      else desk.notices.show(desk.refusal(error), "error");
     }
+    await load();
   }
 
   /** One way in: its name, the full address with Copy and Open, and its QR code. */

@@ -6,7 +6,11 @@
 // names the columns read and the ones left alone. Exports are the same columns, CSV or XLSX. A row is
 // corrected in place (a misspelt name, the wrong organisation): PATCH /participants/{id}, which
 // the server carries to every segment that shows them; a duplicate is removed after a
-// confirmation (DELETE, refused while the day holds them).
+// confirmation (DELETE, refused while the day holds them). Two organisers at once: a correction
+// sends what it changes with the values the form opened with (`expected`), so one another
+// organiser saved meanwhile is refused (`changed_since`) and said in the form; the list read again
+// meanwhile (sync.js) fills the form's untouched fields and says what changed under it; someone
+// removed meanwhile is said by name and the list read again.
 
 import { ApiError, api } from "../client.js";
 import { h, setText } from "../dom.js";
@@ -21,11 +25,36 @@ import {
   t,
 } from "../i18n.js";
 import { refusalText } from "../refusal.js";
-import { confirmAction, copyField, figure, intlLocale, isolate, joinList, sentence, svgImage, withLabels } from "./util.js";
+import {
+  changedSince,
+  changesText,
+  confirmAction,
+  copyField,
+  figure,
+  gone,
+  intlLocale,
+  isolate,
+  joinList,
+  keepFocus,
+  sentence,
+  svgImage,
+  withLabels,
+} from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 const SHOWN = 200; // rows drawn at once; the search finds the rest
 const PREVIEWED = 500; // rows of an import's preview drawn at once, the refused ones first
+/** The particulars the correction form changes, by their names in the request's body. */
+const FIELDS = ["name", "title", "organisation", "constituency", "region", "language", "attendance"];
+
+/** A particular as the desk shows it (a constituency, a language, attendance in words). */
+function particular(person, field) {
+  const value = person[field];
+  if (field === "constituency") return constituencyLabel(value);
+  if (field === "language") return floorLanguageName(value);
+  if (field === "attendance") return value === "remote" ? t("who.remote") : t("who.in_room");
+  return value || "";
+}
 
 /**
  * Text as the search compares it: without case, accents or vowel marks (José as Jose, and the
@@ -132,6 +161,8 @@ export function createParticipants(desk) {
   let report = null;
   let correcting = null; // the id of the participant whose correction form is open
   let openRow = null; // its form's row, kept across redraws so nothing typed is lost
+  // its form, its line, and the particulars it changes them from (as it opened, or since agreed)
+  let draft = null;
   let linked = null; // {id, row}: the phone link just made for a participant, shown under their row
 
   const path = () => `/events/${encodeURIComponent(desk.event.id)}/participants`;
@@ -159,7 +190,8 @@ export function createParticipants(desk) {
         : plural("desk.participants.registered", people.length),
     );
     $("participants-empty").hidden = people.length > 0;
-    $("participants-rows").replaceChildren(
+    const rows = $("participants-rows");
+    keepFocus(rows, () => rows.replaceChildren(
       ...matching.slice(0, SHOWN).flatMap((p) => [
         h(
           "tr",
@@ -210,7 +242,7 @@ export function createParticipants(desk) {
         ...(correcting === p.id ? [(openRow ||= correctionRow(p))] : []),
         ...(linked && linked.id === p.id ? [linked.row] : []),
       ]),
-    );
+    ));
     const more = $("participants-more");
     more.hidden = matching.length <= SHOWN;
     setText(more, t("desk.participants.more", { shown: SHOWN, count: matching.length }));
@@ -221,6 +253,7 @@ export function createParticipants(desk) {
   function toggleCorrection(id) {
     correcting = correcting === id ? null : id;
     openRow = null;
+    draft = null;
     render();
     const opened = correcting && document.querySelector(`#participants-rows .correct-form [name="name"]`);
     if (opened) opened.focus();
@@ -279,6 +312,7 @@ export function createParticipants(desk) {
       ),
       message,
     );
+    draft = { id: p.id, base: { ...p }, form, message };
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       saveCorrection(p, form, message);
@@ -289,12 +323,58 @@ export function createParticipants(desk) {
     return h("tr", { class: "correct-row" }, h("td", { colspan: "7" }, form));
   }
 
+  /** A field of the open correction as typed (trimmed). */
+  const typed = (form, field) => form.elements[field].value.trim();
+
+  /**
+   * The list read again while a correction is open. The person removed: said, the form closed.
+   * Changed by someone else: a field nobody touched takes its new value; one typed in keeps what
+   * was typed, and the form says what the other organiser saved (a save is then refused until
+   * asked again).
+   */
+  function reconcile() {
+    if (!draft) return;
+    const now = desk.participants.find((person) => person.id === draft.id);
+    const { base, form, message } = draft;
+    if (!now) {
+      desk.notices.show(t("desk.gone.person", { name: isolate(base.name) }), "warning");
+      correcting = null;
+      openRow = null;
+      draft = null;
+      return;
+    }
+    const filled = [];
+    const kept = [];
+    for (const field of FIELDS) {
+      const was = base[field] || "";
+      const is = now[field] || "";
+      if (is === was) continue;
+      if (typed(form, field) === was) {
+        form.elements[field].value = is;
+        base[field] = now[field];
+        filled.push(field);
+      } else if (typed(form, field) === is) {
+        base[field] = now[field]; // both wrote the same
+      } else {
+        kept.push(field);
+      }
+    }
+    if (!filled.length && !kept.length) return;
+    const changes = changesText([...filled, ...kept], (field) => particular(now, field));
+    const name = isolate(now.name);
+    setText(message, [t("desk.conflict.person", { name, changes }), kept.length ? t("desk.conflict.kept") : ""].filter(Boolean).join(" "));
+    message.dataset.tone = "warning";
+  }
+
   async function saveCorrection(p, form, message) {
-    const values = Object.fromEntries(new FormData(form).entries());
+    const base = draft && draft.id === p.id ? draft.base : p;
     const changes = {};
-    for (const [name, value] of Object.entries(values)) {
-      const now = typeof value === "string" ? value.trim() : value;
-      if (now !== (p[name] || "")) changes[name] = now;
+    const expected = {};
+    for (const field of FIELDS) {
+      const now = typed(form, field);
+      if (now === (base[field] || "")) continue;
+      changes[field] = now;
+      expected[field] = base[field] ?? null; // what the form opened with: changed since, refused
     }
     if (!Object.keys(changes).length) {
       setText(message, t("desk.correct.unchanged"));
@@ -307,17 +387,41 @@ export function createParticipants(desk) {
     }
     const button = form.querySelector('[type="submit"]');
     button.disabled = true;
+    delete message.dataset.tone;
     setText(message, t("desk.correct.saving"));
     try {
-      const answer = await api("PATCH", `/participants/${encodeURIComponent(p.id)}`, changes);
+      const answer = await api("PATCH", `/participants/${encodeURIComponent(p.id)}`, { ...changes, expected });
       const name = isolate(answer.participant.name);
       const count = answer.segments_corrected.length;
       desk.notices.show(count ? plural("desk.correct.done_segments", count, { name }) : t("desk.correct.done", { name }));
       correcting = null;
       openRow = null;
+      draft = null;
       await load();
     } catch (error) {
-      setText(message, t("desk.correct.failed", { message: isolate(refusalText(withLabels(error))) }));
+      const fields = changedSince(error);
+      if (gone(error)) {
+        // removed by someone else meanwhile: said by their name, the list read again
+        desk.notices.show(t("desk.gone.person", { name: isolate(base.name) }), "warning");
+        correcting = null;
+        openRow = null;
+        draft = null;
+        await load();
+        document.querySelector("#participants-search")?.focus();
+      } else if (fields) {
+        // saved by someone else meanwhile: the list read again, what was typed kept, said
+        await load();
+        const now = desk.participants.find((person) => person.id === p.id);
+        if (now) {
+          const named = fields.filter((field) => FIELDS.includes(field));
+          for (const field of named) base[field] = now[field];
+          setText(message, t("desk.conflict.not_saved", { changes: changesText(named, (field) => particular(now, field)) }));
+          message.dataset.tone = "error";
+        }
+      } else {
+        message.dataset.tone = "error";
+        setText(message, t("desk.correct.failed", { message: isolate(refusalText(withLabels(error))) }));
+      }
     } finally {
       button.disabled = false;
     }
@@ -382,16 +486,24 @@ export function createParticipants(desk) {
       ok: t("desk.remove.ok"),
     });
     if (!sure) return;
+    let removedElsewhere = false;
     try {
-      await desk.call("DELETE", `/participants/${encodeURIComponent(p.id)}`);
-    } catch {
-      return; // shown by desk.call
+      await desk.call("DELETE", `/participants/${encodeURIComponent(p.id)}`, undefined, { quiet: true });
+    } catch (error) {
+      if (!gone(error)) {
+        desk.notices.show(desk.refusal(error), "error");
+        return;
+      }
+      // removed already, by someone else: said by their name, the list read again at once (so
+      // that their other row, a duplicate's, is not taken for theirs)
+      removedElsewhere = true;
     }
     if (correcting === p.id) {
       correcting = null;
       openRow = null;
+      draft = null;
     }
-    desk.notices.show(t("desk.remove.done", { name }));
+    desk.notices.show(t(removedElsewhere ? "desk.gone.person" : "desk.remove.done", { name }), removedElsewhere ? "warning" : "info");
     await load();
   }
 
@@ -571,10 +683,13 @@ export function createParticipants(desk) {
     button.disabled = true;
     try {
       const answer = await send(false);
-      showReport(answer, Boolean(answer.report) && !answer.refused);
       if (answer.report && !answer.refused) {
+        // said first: the warnings the report shows next (a row not queued) stay beside it
         const { imported, updated } = answer.report;
         desk.notices.show(!imported && updated ? plural("desk.import.updated_only", updated) : plural("desk.import.imported", imported));
+      }
+      showReport(answer, Boolean(answer.report) && !answer.refused);
+      if (answer.report && !answer.refused) {
         await load();
         await desk.reloadEvent(); // panellists joined their segments' queues
       }
@@ -605,6 +720,7 @@ export function createParticipants(desk) {
   return {
     load,
     changed(what) {
+      if (what === "participants") reconcile();
       if (what === "event" || what === "participants") render();
     },
   };

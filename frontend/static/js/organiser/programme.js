@@ -7,13 +7,31 @@
 // without moving the programme) shows its date, and its Change offers to put it on the event's.
 // A segment added by mistake is removed after a confirmation (the server refuses one that started
 // or that someone waits in, and the row says why).
+// Two organisers at once: a Change sends only the fields changed in the form, with the values the
+// form opened with (`expected`); a field another organiser saved meanwhile is refused
+// (`changed_since`), said in the form with its value now, what was typed kept, and saved again
+// only when asked again. The programme read again meanwhile (sync.js) fills the fields nobody
+// touched, and says beside the form what changed under it. A move says which place it was seen
+// in, so a move on a programme someone reordered meanwhile is refused and the list read again.
 
 import { newId } from "../client.js";
 import { h, setText } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { STATUSES } from "../moderator/format.js";
 import { refusalText } from "../refusal.js";
-import { confirmAction, dayOf, daysBetween, hourMinute, isolate, nextDay, withLabels } from "./util.js";
+import {
+  changedSince,
+  changesText,
+  confirmAction,
+  dayOf,
+  daysBetween,
+  gone,
+  hourMinute,
+  isolate,
+  keepFocus,
+  nextDay,
+  withLabels,
+} from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -43,8 +61,13 @@ function kindCode(typed) {
   return found ? found[0] : typed.trim();
 }
 
+/** A segment's fields the form changes (its times apart). */
+const TEXTS = ["title", "kind", "moderator", "aim"];
+const TIMES = ["scheduled_start_at", "scheduled_end_at"];
+
 export function createProgramme(desk) {
-  let editing = null; // the segment being changed, or null for a new one
+  // the segment being changed (as the form opened it, or as since agreed), or null for a new one
+  let editing = null;
   let busy = false;
   const refusals = new Map(); // segment id -> why the server refused to remove it, shown on its row
 
@@ -64,7 +87,8 @@ export function createProgramme(desk) {
         : t("desk.programme.when_undated", { timezone: isolate(event.timezone, { ltr: true }) }),
     );
     $("programme-empty").hidden = list.length > 0;
-    $("programme-rows").replaceChildren(...list.map((segment, index) => row(segment, index, list.length)));
+    const rows = $("programme-rows");
+    keepFocus(rows, () => rows.replaceChildren(...list.map((segment, index) => row(segment, index, list.length))));
     const dated = Boolean(event.date);
     for (const id of ["segment-start", "segment-end"]) $(id).disabled = !dated && !editing;
     times();
@@ -164,7 +188,7 @@ export function createProgramme(desk) {
         { class: "actions" },
         h("button", { type: "button", class: "btn btn-small btn-icon", "aria-label": t("desk.programme.move_up", { name }), disabled: index === 0 || null, onclick: () => move(index, -1) }, "↑"),
         h("button", { type: "button", class: "btn btn-small btn-icon", "aria-label": t("desk.programme.move_down", { name }), disabled: index === count - 1 || null, onclick: () => move(index, 1) }, "↓"),
-        h("button", { type: "button", class: "btn btn-small", "aria-label": t("desk.programme.change_label", { name }), onclick: () => edit(segment) }, t("desk.programme.change")),
+        h("button", { type: "button", class: "btn btn-small seg-change", "aria-label": t("desk.programme.change_label", { name }), onclick: () => edit(segment) }, t("desk.programme.change")),
         // one that started or ended is the day's record: not offered (the server would refuse it)
         segment.status === "scheduled"
           ? h(
@@ -207,10 +231,15 @@ export function createProgramme(desk) {
     if (busy) return;
     const moved = segments()[index];
     busy = true;
+    // the place it was seen in: moved meanwhile by someone else, the move is refused
+    const body = { command_id: newId(), position: index + step, expected: { position: index } };
     try {
-      await desk.call("PATCH", `/segments/${encodeURIComponent(moved.id)}`, { command_id: newId(), position: index + step });
-    } catch {
-      // shown by desk.call
+      await desk.call("PATCH", `/segments/${encodeURIComponent(moved.id)}`, body, { quiet: true });
+    } catch (error) {
+      const name = isolate(moved.title);
+      if (changedSince(error)) desk.notices.show(t("desk.conflict.moved", { name }), "warning");
+      else if (gone(error)) desk.notices.show(t("desk.gone.segment", { name }), "warning");
+      else desk.notices.show(desk.refusal(error), "error");
     } finally {
       busy = false;
       await desk.reloadEvent();
@@ -242,16 +271,22 @@ export function createProgramme(desk) {
     if (!sure) return;
     const index = segments().findIndex((s) => s.id === segment.id);
     refusals.delete(segment.id);
+    let removedElsewhere = false;
     try {
       await desk.call("DELETE", `/segments/${encodeURIComponent(segment.id)}`, undefined, { quiet: true });
     } catch (error) {
-      refusals.set(segment.id, t("desk.programme.remove_refused", { message: isolate(refusalText(error, { stop: true })) }));
-      render();
-      rowButton(segment.id, ".seg-remove")?.focus();
-      return;
+      if (!gone(error)) {
+        refusals.set(segment.id, t("desk.programme.remove_refused", { message: isolate(refusalText(error, { stop: true })) }));
+        render();
+        rowButton(segment.id, ".seg-remove")?.focus();
+        return;
+      }
+      // removed already, by someone else: said by its name, and the programme read again
+      removedElsewhere = true;
     }
     if (editing && editing.id === segment.id) reset();
-    desk.notices.show(t("desk.programme.removed", { name }));
+    if (removedElsewhere) desk.notices.show(t("desk.gone.segment", { name }), "warning");
+    else desk.notices.show(t("desk.programme.removed", { name }));
     await desk.reloadEvent();
     // the focus goes to the segment now in its place (or the one above), else to the form
     const list = segments();
@@ -264,8 +299,105 @@ export function createProgramme(desk) {
   const rowButton = (id, selector) =>
     [...$("programme-rows").children].find((tr) => tr.dataset.segmentId === id)?.querySelector(selector) || null;
 
+  /** A field's value as typed now: a text as the server keeps it (the kind as its code); a time
+   * as the local time it is sent as (YYYY-MM-DDTHH:MM), or undefined when empty. */
+  function typed(field) {
+    if (field === "kind") return kindCode($("segment-kind").value);
+    if (field === "scheduled_start_at") return local($("segment-start").value, startDay());
+    if (field === "scheduled_end_at") return local($("segment-end").value, endDay());
+    return $(`segment-${field}`).value;
+  }
+
+  /** A segment's value of a field as `typed` gives it. */
+  function held(segment, field) {
+    if (!TIMES.includes(field)) return segment[field];
+    const at = segment[`${field}_local`];
+    return at ? at.slice(0, 16) : undefined;
+  }
+
+  /** Whether the organiser typed something else than the segment had in this field. */
+  function touched(field) {
+    if (field === "scheduled_start_at") return $("segment-start").value !== hourMinute(editing.scheduled_start_at_local);
+    if (field === "scheduled_end_at") return $("segment-end").value !== hourMinute(editing.scheduled_end_at_local);
+    if (field === "kind") return kindCode($("segment-kind").value) !== editing.kind;
+    return $(`segment-${field}`).value !== editing[field];
+  }
+
+  /** Put a segment's value of a field in the form. */
+  function put(segment, field) {
+    if (field === "kind") $("segment-kind").value = segmentKind(segment.kind);
+    else if (field === "scheduled_start_at") $("segment-start").value = hourMinute(segment.scheduled_start_at_local);
+    else if (field === "scheduled_end_at") $("segment-end").value = hourMinute(segment.scheduled_end_at_local);
+    else $(`segment-${field}`).value = segment[field];
+    if (TIMES.includes(field)) {
+      const startDate = dayOf(segment.scheduled_start_at_local);
+      const endDate = dayOf(segment.scheduled_end_at_local);
+      $("segment-next-day").checked = Boolean(startDate && endDate && daysBetween(startDate, endDate) > 0);
+    }
+  }
+
+  /** The segment's `field` now, from `segment`, into what the form agrees it had (a time with
+   * its local form). */
+  function agree(segment, field) {
+    editing = { ...editing, [field]: segment[field] };
+    if (TIMES.includes(field)) editing[`${field}_local`] = segment[`${field}_local`];
+  }
+
+  /** A field's value as the form's words show it ("Thematic", "10:30"). */
+  function shown(segment, field) {
+    if (field === "kind") return segmentKind(segment.kind);
+    if (TIMES.includes(field)) return hourMinute(segment[`${field}_local`]);
+    return segment[field];
+  }
+
+  /** The line under the form: what happened to this save, or what changed under the form. */
+  function status(text = "", tone = "") {
+    const line = $("segment-status");
+    if (tone) line.dataset.tone = tone;
+    else delete line.dataset.tone;
+    setText(line, text);
+  }
+
+  /**
+   * The programme read again while a Change is open. The segment removed: said, and the form can
+   * only be cancelled. Changed by someone else: a field nobody touched takes its new value; one
+   * typed in keeps what was typed, and the line says what the other organiser saved (a save is
+   * then refused until asked again).
+   */
+  function reconcile() {
+    const now = segments().find((s) => s.id === editing.id);
+    if (!now) {
+      if (!editing.gone) {
+        editing = { ...editing, gone: true };
+        $("segment-submit").disabled = true;
+        status(t("desk.gone.segment_form", { name: isolate(editing.title) }), "warning");
+      }
+      return;
+    }
+    const filled = [];
+    const kept = [];
+    for (const field of [...TEXTS, ...TIMES]) {
+      if (held(now, field) === held(editing, field) && now[field] === editing[field]) continue;
+      if (!touched(field)) {
+        put(now, field);
+        agree(now, field);
+        filled.push(field);
+      } else if (typed(field) === held(now, field)) {
+        agree(now, field); // both wrote the same
+      } else {
+        kept.push(field);
+      }
+    }
+    if (!filled.length && !kept.length) return;
+    times();
+    const changes = changesText([...filled, ...kept], (field) => shown(now, field));
+    status([t("desk.conflict.segment", { changes }), kept.length ? t("desk.conflict.kept") : ""].filter(Boolean).join(" "), "warning");
+  }
+
   function edit(segment) {
     editing = segment;
+    $("segment-submit").disabled = false;
+    status();
     $("segment-title").value = segment.title;
     $("segment-kind").value = segmentKind(segment.kind);
     $("segment-start").value = hourMinute(segment.scheduled_start_at_local);
@@ -288,6 +420,7 @@ export function createProgramme(desk) {
 
   function reset() {
     editing = null;
+    $("segment-submit").disabled = false;
     $("segment-form").reset();
     $("segment-kind").value = segmentKind("discussion");
     setText($("segment-form-heading"), t("desk.segment.add_heading"));
@@ -300,31 +433,64 @@ export function createProgramme(desk) {
    * zone by the server); with no day, as typed (the server reads it on the event's date). */
   const local = (time, day) => (time && day ? `${day}T${time}` : time || undefined);
 
+  /** A new segment: every field. */
+  function everything() {
+    const body = { command_id: newId() };
+    for (const field of TEXTS) body[field] = typed(field);
+    for (const field of TIMES) if (typed(field)) body[field] = typed(field);
+    return body;
+  }
+
+  /** A Change: only the fields changed in the form, each with the value the form opened with
+   * (`expected`; a time as its instant, null for none); a time emptied is cleared. Null when
+   * nothing changed. */
+  function changes() {
+    const body = { command_id: newId() };
+    const expected = {};
+    const clear = [];
+    for (const field of [...TEXTS, ...TIMES]) {
+      const value = typed(field);
+      if (value === held(editing, field)) continue;
+      if (TIMES.includes(field) && !value) {
+        if (editing[field] === null) continue;
+        clear.push(field); // the segment has that time no more
+      } else {
+        body[field] = value;
+      }
+      expected[field] = editing[field] ?? null;
+    }
+    if (!Object.keys(expected).length) return null;
+    if (clear.length) body.clear = clear;
+    body.expected = expected;
+    return body;
+  }
+
+  /** Refused because another organiser saved some of these fields meanwhile: the programme
+   * read again, the form keeps what was typed and says whose value is there now; saved again,
+   * it replaces theirs (what it expects is now their value). */
+  async function changedMeanwhile(fields) {
+    await desk.reloadEvent();
+    const now = editing && segments().find((s) => s.id === editing.id);
+    if (!now) return;
+    const named = fields.filter((field) => [...TEXTS, ...TIMES].includes(field));
+    for (const field of named) agree(now, field);
+    status(t("desk.conflict.not_saved", { changes: changesText(named, (field) => shown(now, field)) }), "error");
+  }
+
   $("segment-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const body = {
-      command_id: newId(),
-      title: $("segment-title").value,
-      kind: kindCode($("segment-kind").value),
-      moderator: $("segment-moderator").value,
-      aim: $("segment-aim").value,
-    };
-    const start = local($("segment-start").value, startDay());
-    const end = local($("segment-end").value, endDay());
-    if (start) body.scheduled_start_at = start;
-    if (end) body.scheduled_end_at = end;
-    // a Change whose time was emptied: the segment has that time no more
-    if (editing) {
-      const cleared = ["scheduled_start_at", "scheduled_end_at"].filter((field) => editing[field] !== null && !body[field]);
-      if (cleared.length) body.clear = cleared;
+    const changing = Boolean(editing);
+    if (changing && editing.gone) return;
+    const body = changing ? changes() : everything();
+    if (!body) {
+      status(t("desk.form.unchanged"));
+      return;
     }
     const submit = $("segment-submit");
-    const status = $("segment-status");
     submit.disabled = true;
     // the line says what happened to this try, never the last one's
-    setText(status, "");
-    delete status.dataset.tone;
-    const changing = Boolean(editing);
+    status();
+    const title = changing ? typed("title") : body.title;
     try {
       if (changing) {
         await desk.call("PATCH", `/segments/${encodeURIComponent(editing.id)}`, body, { quiet: true });
@@ -333,19 +499,47 @@ export function createProgramme(desk) {
         await desk.call("POST", `/events/${encodeURIComponent(desk.event.id)}/segments`, body, { quiet: true });
       }
     } catch (error) {
-      // said beside the form that was refused, in place of what the last one did
-      status.dataset.tone = "error";
-      setText(status, t(changing ? "desk.segment.not_saved" : "desk.segment.not_added", { message: isolate(refusalText(withLabels(error), { stop: true })) }));
+      const fields = changing && changedSince(error);
+      if (fields) {
+        await changedMeanwhile(fields);
+      } else if (changing && gone(error)) {
+        // removed by someone else meanwhile: said by its name, the programme read again
+        const name = isolate(editing.title);
+        reset();
+        status(t("desk.gone.segment", { name }), "error");
+        await desk.reloadEvent();
+      } else {
+        // said beside the form that was refused, in place of what the last one did
+        status(t(changing ? "desk.segment.not_saved" : "desk.segment.not_added", { message: isolate(refusalText(withLabels(error), { stop: true })) }), "error");
+      }
       return;
     } finally {
-      submit.disabled = false;
+      submit.disabled = Boolean(editing && editing.gone);
     }
-    setText(status, t(changing ? "desk.segment.saved" : "desk.segment.added", { title: isolate(body.title) }));
+    const changed = editing;
     reset();
+    status(t(changing ? "desk.segment.saved" : "desk.segment.added", { title: isolate(title) }));
     await desk.reloadEvent();
-    $("segment-title").focus();
+    // a Change: the focus back on its row's Change; an add: on the form for the next one
+    const back = changed && rowButton(changed.id, ".seg-change");
+    (back || $("segment-title")).focus();
   });
-  $("segment-cancel").addEventListener("click", reset);
+  $("segment-cancel").addEventListener("click", cancel);
+  // Escape cancels a Change (as the correction form and the dialogs close with it)
+  $("segment-form").addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !editing || event.defaultPrevented) return;
+    event.preventDefault();
+    cancel();
+  });
+
+  /** A Change given up: the form empty again, the focus back on the segment's Change. */
+  function cancel() {
+    const was = editing;
+    reset();
+    status();
+    const back = was && rowButton(was.id, ".seg-change");
+    (back || $("segment-title")).focus();
+  }
   for (const id of ["segment-start", "segment-end", "segment-next-day", "segment-event-day"]) $(id).addEventListener("input", times);
 
   return {
@@ -353,6 +547,7 @@ export function createProgramme(desk) {
       if (what !== "event") return;
       refusals.clear(); // the programme as it is now: a refusal said before may no longer hold
       render();
+      if (editing) reconcile();
     },
   };
 }

@@ -166,7 +166,85 @@ const FIELD_LABELS = {
   name: "desk.field.name",
   organisation: "desk.participants.organisation",
   region: "desk.participants.region",
+  constituency: "desk.participants.constituency",
+  language: "desk.participants.language",
+  attendance: "desk.participants.attendance",
 };
+
+/** A field of a request's body as the desk's form names it ("Moderator"), in the page's
+ * language; a field it has no label for as it is. */
+export const fieldLabel = (field) => (Object.hasOwn(FIELD_LABELS, field) ? t(FIELD_LABELS[field]) : field);
+
+/**
+ * The fields a `changed_since` refusal names (someone else saved them since this desk read
+ * them: the answer's `changed`, their values now), or null for any other refusal.
+ */
+export function changedSince(error) {
+  if (!error || error.code !== "changed_since") return null;
+  const body = error.body || {};
+  const changed = body.changed || (body.detail && body.detail.changed) || (body.error && body.error.changed) || {};
+  return Object.keys(changed).filter((name) => !name.endsWith("_local"));
+}
+
+/** Whether a refusal says that what was asked about is gone (someone else removed it). */
+export const gone = (error) => Boolean(error && (error.status === 404 || error.code === "not_found"));
+
+/**
+ * "Moderator is now “Mr. D”; Aim is now empty": the fields someone else changed, each with its
+ * value now as the desk shows it (`show(field)`: the words, or "" for none), as one list.
+ */
+export function changesText(fields, show) {
+  return joinList(
+    fields.map((field) => {
+      const value = show(field);
+      const label = fieldLabel(field);
+      return value === "" || value === null || value === undefined
+        ? t("desk.conflict.item_empty", { field: label })
+        : t("desk.conflict.item", { field: label, value: isolate(value) });
+    }),
+  );
+}
+
+/**
+ * Draw a list again (`draw`) without taking the focus, or what was being typed, away from whoever
+ * is in it: an element kept across the drawing (a form under a row) keeps its focus and its
+ * selection; a button of a row drawn anew is found again by its row's key and its place in it.
+ * The desk draws its lists again whenever another organiser changes them.
+ */
+export function keepFocus(container, draw) {
+  const active = document.activeElement;
+  if (!active || active === document.body || !container.contains(active)) {
+    draw();
+    return;
+  }
+  // a row is known by its id (data-segment-id, data-participant-id, data-link-id), not its state
+  const rowKey = (tr) => JSON.stringify(Object.entries(tr.dataset).filter(([name]) => name.endsWith("Id")));
+  const row = active.closest("tr");
+  const key = row ? rowKey(row) : null;
+  const place = row ? [...row.querySelectorAll("button, a, input, select, textarea")].indexOf(active) : -1;
+  let selection;
+  try {
+    selection = "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+  } catch {
+    // (a field whose type has no selection)
+  }
+  draw();
+  if (active.isConnected) {
+    if (document.activeElement !== active) active.focus({ preventScroll: true });
+    if (selection && selection[0] !== null) {
+      try {
+        active.setSelectionRange(...selection);
+      } catch {
+        // (a field whose type has no selection)
+      }
+    }
+    return;
+  }
+  const again = key ? [...container.querySelectorAll("tr")].find((tr) => rowKey(tr) === key) : null;
+  const controls = again ? [...again.querySelectorAll("button, a, input, select, textarea")] : [];
+  const target = controls[place] && !controls[place].disabled ? controls[place] : controls.find((c) => !c.disabled);
+  if (target) target.focus({ preventScroll: true });
+}
 
 /**
  * A refusal whose server words name a field of the body sent ("body.timezone: "EST" is a fixed
