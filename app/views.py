@@ -26,6 +26,7 @@ from .floor.model import (
     Timer,
     Turn,
 )
+from .floor.scripts import name_language
 
 View = dict[str, Any]
 
@@ -93,6 +94,7 @@ def _make_entry(entry: QueueEntry, full: bool) -> View:
     view: View = {
         "id": entry.id,
         "name": entry.speaker.name,
+        "name_lang": name_language(entry.speaker.name),  # a screen reader's voice for it
         "organisation": entry.speaker.organisation,
         "constituency": entry.speaker.constituency.value,
         # the room display's language tag and remote marker (the interpreters need them too)
@@ -151,6 +153,7 @@ def _make_request(request: FloorRequest, _: bool) -> View:
         "id": request.id,
         "participant_id": request.speaker.participant_id,
         "name": request.speaker.name,
+        "name_lang": name_language(request.speaker.name),
         "organisation": request.speaker.organisation,
         "constituency": request.speaker.constituency.value,
         "region": request.speaker.region,
@@ -329,7 +332,7 @@ NEXT_SPEAKERS = 3
 
 #: What the room display renders of a public entry: who, and their floor language and remote
 #: marker; the ``id`` too, so that a change of the next speakers is patched by id.
-_WHO = ("id", "name", "organisation", "constituency", "language", "attendance")
+_WHO = ("id", "name", "name_lang", "organisation", "constituency", "language", "attendance")
 
 #: The live page's view: the keys of the public view (``view(segment, Audience.PUBLIC)``) that
 #: the room display renders, and nothing else. No message to the speaker, no booth signals, no

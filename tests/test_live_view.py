@@ -80,6 +80,7 @@ def test_the_live_view_holds_what_the_display_renders_and_nothing_else(busy: Flo
     assert live["current"] == {
         "id": current.entry.id,
         "name": "Amina Diallo",  # her point of order went to the top
+        "name_lang": "",  # Latin letters: read in the page's language
         "organisation": "Migrant Forum in Asia",
         "constituency": "migrant_association",
         "language": None,
@@ -94,6 +95,7 @@ def test_the_live_view_holds_what_the_display_renders_and_nothing_else(busy: Flo
     assert set(live["queue"][0]) == {
         "id",
         "name",
+        "name_lang",  # the language its letters are read in (a screen reader's voice)
         "organisation",
         "constituency",
         "language",
@@ -118,6 +120,7 @@ def test_an_interposed_turn_names_the_paused_one_as_the_display_shows_it(busy: F
     assert live["paused"] == {
         "id": paused.entry.id,
         "name": "Amina Diallo",
+        "name_lang": "",
         "organisation": "Migrant Forum in Asia",
         "constituency": "migrant_association",
         "language": None,

@@ -57,6 +57,11 @@ class Entry(BaseModel):
 
     id: str
     name: str
+    name_lang: str = Field(
+        description="The language the name's letters are written in (`ar`, `zh`, `ru`, ...; "
+        "empty: Latin, read in the page's language): a face gives the name that `lang`, so a "
+        "screen reader reads it with the right voice"
+    )
     organisation: str
     constituency: Constituency
     language: FloorLanguage | None
@@ -136,6 +141,7 @@ class FloorRequest(BaseModel):
     id: str
     participant_id: str | None
     name: str
+    name_lang: str = Field(description="As an entry's")
     organisation: str
     constituency: Constituency
     region: str
