@@ -138,16 +138,19 @@ def test_delegate_joins_requests_and_follows_their_turn(phone: Page, faces: dict
     expect(status(phone)).to_contain_text("Place 2 of 2")
 
     command(api, segment_id, type="call_next")  # the speaker before her takes the floor
-    banner = phone.get_by_role("alert").filter(has_text="You are next")
-    expect(banner).to_be_visible()
+    expect(phone.get_by_role("alert").filter(has_text="You are next")).to_be_visible()
+    # the card: the alert's words, and the Withdraw button below them (not read out with them)
+    banner = phone.locator(".status-next")
     expect(banner.get_by_role("button", name="Withdraw my request")).to_be_visible()
     assert_accessible(phone)
     screenshot(phone, "delegate-next")
 
     command(api, segment_id, type="call_next")
     command(api, segment_id, type="start_timer")
-    speaking = phone.get_by_role("alert").filter(has_text="You are speaking")
-    expect(speaking).to_contain_text("Time left")
+    expect(phone.get_by_role("alert").filter(has_text="You are speaking")).to_be_visible()
+    # the card: the alert's words, and beside them the clock, a timer not read out each second
+    speaking = phone.locator(".status-speaking")
+    expect(speaking.get_by_role("timer")).to_contain_text("Time left")
     expect(speaking.locator(".status-clock")).to_have_text(re.compile(r"^[23]:\d\d$"))
     expect(phone.locator("#now-speaking")).to_contain_text("You")
     assert_accessible(phone)

@@ -276,23 +276,31 @@ def test_the_faces_step_through_the_reflection_in_the_server_s_order(
         """async () => {
           const { reflectionOrder, neighbours } = await import("/static/js/reflection.js");
           const outcome = {
-            contributions: [{ id: "p" }, { id: "r" }, { id: "o" }],
+            contributions: [{ id: "p" }, { id: "r" }, { id: "o" }, { id: "t" }],
             reflection: [
               { theme: "Decent work", ids: ["r", "p"] },
               { theme: "Gone", ids: ["x"] },
+              { theme: "Other", ids: ["t"] },
               { theme: null, ids: ["o"] },
             ],
           };
           const order = reflectionOrder(outcome);
           const place = neighbours(order, "p");
           return {
-            order: order.map((group) => [group.theme, group.items.map((item) => item.id)]),
+            order: order.map((g) => [g.theme, g.other, g.items.map((item) => item.id)]),
             place: [place.previous.id, place.next.id, place.position, place.count],
+            typedOther: neighbours(order, "t").other,
+            untagged: neighbours(order, "o").other,
             none: reflectionOrder(null),
           };
         }"""
     )
-    assert result["order"] == [["Decent work", ["r", "p"]], ["Other", ["o"]]]
-    assert result["place"] == ["r", "o", 2, 3]
+    assert result["order"] == [
+        ["Decent work", False, ["r", "p"]],
+        ["Other", False, ["t"]],  # a theme someone typed "Other": not the untagged group
+        ["Other", True, ["o"]],
+    ]
+    assert result["place"] == ["r", "t", 2, 4]
+    assert (result["typedOther"], result["untagged"]) == (False, True)
     assert result["none"] == []
     display.context.close()

@@ -16,14 +16,15 @@ LAPTOP: ViewportSize = {"width": 1280, "height": 720}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 #: The visible text of a page: every text node shown, trimmed, outside the time of day (which
-#: both pages show, compared on its own: it may turn a minute between two reads).
+#: both pages show, compared on its own: it may turn a minute between two reads) and what only a
+#: screen reader is told (.visually-hidden: the time of day's label, a change of speaker said).
 VISIBLE_TEXT = """() => {
   const texts = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.textContent.trim();
     const element = node.parentElement;
-    if (!text || element.closest('#time-of-day')) continue;
+    if (!text || element.closest('#time-of-day, .visually-hidden')) continue;
     if (!element.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
     texts.push(text);
   }

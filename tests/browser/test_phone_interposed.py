@@ -101,8 +101,10 @@ def test_the_paused_speakers_phone_says_paused_with_their_own_time(
     expect(card.locator(".status-clock")).to_have_text(own)
     expect(phone.get_by_role("alert").filter(has_text="You are speaking")).to_have_count(0)
     # the questioner's phone: the floor is theirs, the question's minute
-    asking = questioner.get_by_role("alert").filter(has_text="You are speaking")
-    expect(asking).to_contain_text("Question")
+    expect(questioner.get_by_role("alert").filter(has_text="You are speaking")).to_contain_text(
+        "Question"
+    )
+    asking = questioner.locator(".status-speaking")  # the card: the alert, and its clock beside it
     expect(asking.locator(".status-clock")).to_have_text("1:00")
     expect(questioner.locator("#now-speaking")).to_contain_text("You")
 
@@ -127,8 +129,8 @@ def test_the_paused_speakers_phone_says_paused_with_their_own_time(
 
     # the answer ends: the floor is theirs again, with their own time
     _command(api, segment_id, type="end_turn")
-    speaking = phone.get_by_role("alert").filter(has_text="You are speaking")
-    expect(speaking).to_be_visible()
+    expect(phone.get_by_role("alert").filter(has_text="You are speaking")).to_be_visible()
+    speaking = phone.locator(".status-speaking")  # the card: the alert, and its clock beside it
     expect(speaking.locator(".status-clock")).to_have_text(own)  # paused until resumed
     _command(api, segment_id, type="resume_timer")
     expect(speaking).to_contain_text("Time left")

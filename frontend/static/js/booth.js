@@ -17,7 +17,7 @@ import {
   remainingMs,
 } from "./client.js";
 import { startRoomScreen } from "./room.js";
-import { fill, h, setText, timeOfDay } from "./dom.js";
+import { fill, h, nameLang, setText, timeOfDay } from "./dom.js";
 import { breakOf, clockLocale, upcomingOf, withTime } from "./speakers.js";
 import {
   SIGNAL_KINDS,
@@ -124,7 +124,11 @@ function person(entry, size, returns = false) {
     h(
       "div",
       { class: "booth-who" },
-      h("p", { class: "booth-name", dir: "auto", dataset: { length: lengthClass(entry.name) } }, entry.name),
+      h(
+        "p",
+        { class: "booth-name", dir: "auto", lang: nameLang(entry), dataset: { length: lengthClass(entry.name) } },
+        entry.name,
+      ),
       h("p", { class: "booth-org" }, affiliation(entry)),
       h(
         "p",
@@ -233,7 +237,11 @@ function renderSignals() {
               type: "button",
               class: "clear-one",
               "aria-label": `${t("booth.clear")}: ${signalLabel(signal.kind)}`,
-              onclick: () => send({ type: "clear_signal", signal_id: signal.id }),
+              onclick: () => {
+                // this button goes with its signal: the focus goes to the signal's own button
+                focusSignalButton(signal.kind);
+                send({ type: "clear_signal", signal_id: signal.id });
+              },
             },
             t("booth.clear"),
           ),
@@ -278,6 +286,12 @@ function shownTurn() {
   return shown ? shown.dataset.entryId : null;
 }
 
+/** Put the focus on the button that raises a signal of this kind (a Clear button is about to go). */
+function focusSignalButton(kind) {
+  const button = document.querySelector(`.signal-button[data-kind="${CSS.escape(kind)}"]`);
+  if (button) button.focus();
+}
+
 /** How long a signal may take to reach the server: later it is stale, and dropped (ms). */
 const SIGNAL_WITHIN_MS = 4000;
 
@@ -313,7 +327,12 @@ function tick() {
     const ms = remainingMs(current.timer, connection.clock.now());
     setText(remaining, formatClock(ms));
     remaining.dataset.over = String(ms !== null && ms < 0);
-  } else setText(remaining, "");
+    // named as well as read: "Time left 2:05", "Overtime +0:12"
+    remaining.setAttribute("aria-label", `${t(ms !== null && ms < 0 ? "display.overtime" : "status.time_left")} ${formatClock(ms)}`);
+  } else {
+    setText(remaining, "");
+    remaining.removeAttribute("aria-label");
+  }
   if (state) renderSignals();
 }
 
@@ -331,7 +350,12 @@ function main() {
       send(command);
     });
   }
-  $("clear-all").addEventListener("click", () => send({ type: "clear_signal", signal_id: null }));
+  $("clear-all").addEventListener("click", () => {
+    // "Clear all" hides itself: the focus goes to the first signal it cleared
+    const first = activeSignals()[0];
+    focusSignalButton(first ? first.kind : SIGNAL_KINDS[0]);
+    send({ type: "clear_signal", signal_id: null });
+  });
   startRoomScreen({
     face: "booth",
     invalid: () => setText($("segment-title"), t("booth.invalid_link")),

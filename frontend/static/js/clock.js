@@ -1,6 +1,8 @@
-// Speaker clock: huge remaining time, green → amber → red, overtime counting up and flashing,
-// the moderator's message large (a preset in the clock's language), the next speaker small, and the interpreters' signals ("Please
-// slow down") in a band above it all while the server says they hold. Faces the podium, in the
+// Speaker clock: huge remaining time, green → amber → red and the phase in words and in the
+// frame's line too (not colour alone), overtime counting up and flashing for its first seconds
+// (not at all under reduced motion), the moderator's message large (a preset in the clock's
+// language), the next speaker small, and the interpreters' signals ("Please slow down") in a
+// band above it all while the server says they hold. Faces the podium, in the
 // language of its link or its event (i18n.js pickRoomLanguage); the time reads left to right on
 // an Arabic screen too ("+0:12"), names in their own direction. The signals and a preset are
 // said in the speaker's floor language too (current.language, one of the six), large, over the
@@ -13,7 +15,7 @@ import {
   remainingMs,
 } from "./client.js";
 import { startRoomScreen } from "./room.js";
-import { fill, h, setText, timeOfDay } from "./dom.js";
+import { fill, h, setNameLang, setText, timeOfDay } from "./dom.js";
 import { breakOf, clockLocale, upcomingOf, withTime } from "./speakers.js";
 import { STRINGS, apply, currentLanguage, languageOf, pickRoomLanguage, setLanguage, signalLabel, t } from "./i18n.js";
 
@@ -25,6 +27,7 @@ apply(document);
 
 let shownSignals = null; // the signals the band shows (ids and language), to rebuild only on a change
 let shownLayout = null; // what the screen shows besides the time, to fit it only on a change
+let shownPhase = null; // the phase word shown (phase and languages), to rebuild only on a change
 
 /** A translated sentence whose {name} is the person's name in its own bidi island. */
 function withName(key, name) {
@@ -142,6 +145,7 @@ function render(connection) {
   else if (upcoming) title = (upcoming.closed ? t("display.hearing_closed") : upcoming.title) || "";
   else if (pause) title = pause.title;
   setText($("speaker"), title);
+  setNameLang($("speaker"), current); // a name in its own voice; a title in the page's
   // an interposed question or answer: whose turn waits for the floor back (it comes next, not
   // the queue's first)
   const paused = !upcoming && state && state.paused;
@@ -171,6 +175,23 @@ function render(connection) {
   }
 }
 
+/** The phase said in words over the time, not by colour alone (a speaker who does not tell
+ * green from red): nothing while there is time, then "Time to conclude", "Conclude now", "Time is
+ * up", in the speaker's floor language too (as the presets are). The frame round the screen
+ * (clock.css) differs by phase as well. True when it changed (the screen is fitted again). */
+function renderPhase(phase, state) {
+  const worded = phase === "warning" || phase === "danger" || phase === "overtime";
+  const language = worded ? speakerLanguage(state) : null;
+  const key = JSON.stringify([worded ? phase : null, currentLanguage(), language]);
+  if (key === shownPhase) return false;
+  shownPhase = key;
+  const box = $("phase");
+  box.hidden = !worded;
+  box.dataset.bilingual = String(Boolean(language));
+  fill(box, worded ? bilingual(`clock.phase.${phase}`, language) : []);
+  return true;
+}
+
 function tick(connection) {
   const state = connection.state;
   const current = state && state.current;
@@ -194,7 +215,7 @@ function tick(connection) {
   $("time-label").hidden = !/time-of-day/.test(phase);
   // "+0:01" and "+12:05" are longer than "4:59": a time that grows by a character is fitted
   // again as it ticks, not only when the names or the message change
-  let refit = false;
+  let refit = renderPhase(phase.split(" ")[0], state);
   const chars = String(time.textContent.length);
   if (time.dataset.chars !== chars) {
     time.dataset.chars = chars;

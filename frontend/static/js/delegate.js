@@ -47,7 +47,7 @@ const ctx = {
   connection: null,
   clocks: new Clocks(),
   render,
-  enterFloor: (participant, eventId) => session.enter(participant, eventId),
+  enterFloor: (participant, eventId, options) => session.enter(participant, eventId, options),
   signedOut: () => session.signedOut(),
   showJoin,
   announce: (parts) => status.announce(parts), // the polite live region (#status-live)

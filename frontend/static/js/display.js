@@ -23,7 +23,7 @@ import { actAs } from "./client.js";
 import { eventIdFromPath, startRoomScreen } from "./room.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
 import { loadObjectives, objectiveTitle, objectivesLoaded } from "./gcm.js";
-import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
+import { neighbours, reflectionOrder } from "./reflection.js";
 import { apply, constituencyLabel, contributionKindLabel, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
 // the speaker, the next speakers, the notice and the times, drawn as the public live page draws them
 import {
@@ -217,7 +217,7 @@ function renderPlace(place, group, shownId) {
     fill($("reflection-group"));
     return;
   }
-  const theme = place.theme === OTHER ? t("display.other_theme") : place.theme;
+  const theme = place.other ? t("display.other_theme") : place.theme;
   fill(
     $("reflection-place"),
     h("bdi", { class: "reflection-theme" }, theme),
@@ -253,7 +253,7 @@ function renderReflection(connection) {
   }
   const order = reflectionOrder(connection.outcome);
   const place = neighbours(order, shown.id);
-  const group = place.theme ? order.find((entry) => entry.theme === place.theme) : null;
+  const group = place.group;
   const key = JSON.stringify([shown, place, group, currentLanguage(), objectivesLoaded()]);
   if (key === shownReflection) return;
   shownReflection = key;

@@ -32,6 +32,20 @@ export function fill(node, ...children) {
   return node;
 }
 
+/** The language a person's name is written in, as the server says it (`name_lang`: "ar" for
+ * "ليلى حداد", "" for a name in Latin letters), for its `lang`: a screen reader reads it in that
+ * voice. Null when the server names none (h() then writes no attribute). Never guessed here. */
+export function nameLang(person) {
+  return (person && person.name_lang) || null;
+}
+
+/** Put `lang` on a node showing a person's name (or take it off: the page's language). */
+export function setNameLang(node, person) {
+  const lang = nameLang(person);
+  if (lang) node.setAttribute("lang", lang);
+  else node.removeAttribute("lang");
+}
+
 /** Set text only when it changed (keeps screen readers and layout quiet at 10 Hz). */
 export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;

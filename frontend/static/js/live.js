@@ -9,10 +9,16 @@
 // the display's own drawing (speakers.js), and works no rule out: the next speakers are the ones
 // sent, the time left is the timer's facts on the server's clock (client.js); a timer the server
 // says is paused is labelled so, as on the display. While the line is down (the browser went
-// offline, a ping went unanswered) the page says it is not live: the badge reads "Offline", the
-// floor is dimmed and the speaker's time stands still where it was, since the moderator may have
-// moved on meanwhile. The "Live" badge shows only while a segment is live. Its language: ?lang= in its link, else the browser's (among the six), else
-// English.
+// offline, a ping went unanswered) the page says it is not live: the badge reads "Offline" when
+// this browser's own network is down, else "Reconnecting to the server", the floor is dimmed and
+// the speaker's time stands still where it was, since the moderator may have moved on meanwhile.
+// Refused because as many live pages are open from its network address as the server allows (a
+// university's NAT), or because the server is full, it says so in its language and that it gets
+// in by itself, and asks again every little while. A page that comes back (its hello answered
+// with `synced`) after it was told it is not published is published again: it shows the floor it
+// holds. A change of speaker is said once to a screen reader (#said), the time left never. The
+// "Live" badge shows only while a segment is live. Its language: ?lang= in its link, else the
+// browser's (among the six), else English.
 import { FloorConnection, PING_QUIETLY_MS, msToNextSecond, tickOnTheSecond } from "./client.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
@@ -33,6 +39,8 @@ apply(document);
 let shownLayout = null; // what the speaker and the next speakers show, to redraw them only on a change
 let retry = null;
 let frozenAt = null; // the server's instant (as estimated here) when the line went down, or null
+let refused = null; // why the server refused this page ("address" or "server"), while it waits
+let saidSpeaker; // the turn last said to a screen reader (undefined: nothing drawn yet)
 
 /** Published (the floor) or not (a notice), as the server last said. */
 function showPublished(published) {
@@ -46,8 +54,26 @@ function showPublished(published) {
   }
 }
 
+/** Say a change of speaker once, politely (#said): who now has the floor, and their organisation.
+ * The first floor drawn is the page itself, not a change: not said. */
+function saySpeaker(current) {
+  const id = current ? current.id : null;
+  if (saidSpeaker === undefined || id === saidSpeaker) {
+    saidSpeaker = id;
+    return;
+  }
+  saidSpeaker = id;
+  if (!current) return;
+  const name = `\u2068${current.name}\u2069`; // isolated: a name in another direction
+  const text = current.organisation
+    ? t("live.said_speaker_org", { name, organisation: `\u2068${current.organisation}\u2069` })
+    : t("live.said_speaker", { name });
+  setText($("said"), text);
+}
+
 function render(connection) {
   showPublished(true);
+  showRefused(null);
   const state = connection.state;
   const event = connection.event || {};
   setText($("event-title"), [event.title, event.room].filter(Boolean).join(" · "));
@@ -78,6 +104,7 @@ function render(connection) {
   $("now-label").hidden = Boolean(pause) || ended;
   $("next-box").hidden = ended || (Boolean(pause) && !(state.queue || []).length);
   const layout = JSON.stringify([state.current, state.paused, state.queue, currentLanguage(), ended]);
+  saySpeaker(state.current);
   if (layout !== shownLayout) {
     shownLayout = layout;
     renderSpeaker(state.current, state.paused);
@@ -89,11 +116,34 @@ function render(connection) {
   tick(connection);
 }
 
-/** "Live" while a segment is live, "Offline" while the line is down, else nothing. */
+/** "Live" while a segment is live; while the line is down, why: "Offline" (this browser's own
+ * network is down), "Waiting for a place" (refused, see showRefused) or "Reconnecting to the
+ * server" (the network is up: the server is away); else nothing. */
 function showBadge(connection) {
   const down = document.body.dataset.line === "down";
   const live = Boolean(connection.state && connection.state.segment.status === "live");
+  let word = "live.badge";
+  if (down) {
+    if (!navigator.onLine) word = "live.offline";
+    else if (refused) word = "live.waiting_badge";
+    else word = "live.server_lost";
+  }
+  setText($("live-badge"), t(word));
   $("live-badge").hidden = !(down || live);
+}
+
+/** Refused by the server (`why`: "address", as many live pages open from this network as it
+ * allows; "server", the server full), or no longer (null): say why and that the page gets in by
+ * itself, in its language; a page that never had the floor shows no empty one. */
+function showRefused(why) {
+  if (why === refused) return;
+  refused = why;
+  $("refused").hidden = !why;
+  // filled as it shows, so a screen reader hears it once (role status)
+  setText($("refused-title"), why ? t(`live.refused_${why}_title`) : "");
+  setText($("refused-body"), why ? t(`live.refused_${why}_body`) : "");
+  if (why) document.body.dataset.refused = why;
+  else delete document.body.dataset.refused;
 }
 
 function tick(connection) {
@@ -105,7 +155,6 @@ function showLine(connection, down) {
   if (down && frozenAt === null) frozenAt = connection.clock.now();
   if (!down) frozenAt = null;
   document.body.dataset.line = down ? "down" : "up";
-  setText($("live-badge"), t(down ? "live.offline" : "live.badge"));
   showBadge(connection);
   tick(connection);
 }
@@ -126,9 +175,13 @@ function notPublished() {
   $("connection").hidden = true;
 }
 
-/** Too many live pages open from this network: say it is reconnecting, and ask again in a while. */
-function crowded(connection) {
-  $("connection").hidden = false;
+/** Refused (too many live pages open from this network, or the server full): say why and that
+ * it gets in by itself, not that it is offline, and ask again in a while. The server names which
+ * (`scope`); a server that does not is read as the address's cap, the common case. */
+function crowded(connection, frame) {
+  const full = frame && (frame.scope === "server" || /^this server holds/.test(frame.message || ""));
+  showRefused(full ? "server" : "address");
+  $("connection").hidden = true; // the notice says what happens
   showLine(connection, true);
   later(connection);
 }
@@ -138,18 +191,25 @@ function main() {
   connection.addEventListener("change", () => render(connection));
   connection.addEventListener("servererror", (event) => {
     if (event.detail.code === "not_published") notPublished();
-    else if (event.detail.code === "too_many_connections") crowded(connection);
+    else if (event.detail.code === "too_many_connections") crowded(connection, event.detail);
   });
   connection.addEventListener("closed", (event) => {
     if (event.detail.code === CLOSE_NOT_PUBLISHED) {
       notPublished();
       later(connection);
-    } else if (event.detail.code === CLOSE_TOO_MANY) crowded(connection);
+    } else if (event.detail.code === CLOSE_TOO_MANY && !refused) crowded(connection, null);
   });
   connection.addEventListener("status", (event) => {
-    $("connection").hidden = event.detail !== "reconnecting" || document.body.dataset.published === "no";
+    // back after it was told it is not published: a hello answered (`synced` or a snapshot) is
+    // the server following the page again, so it is published again; the floor it holds is drawn
+    if (event.detail === "live" && document.body.dataset.published === "no" && connection.event) render(connection);
+    if (event.detail === "live") showRefused(null);
+    $("connection").hidden =
+      event.detail !== "reconnecting" || document.body.dataset.published === "no" || Boolean(refused);
     showLine(connection, event.detail !== "live" && document.body.dataset.published === "yes");
   });
+  // this browser's own network: the badge says "Offline" only when it is down
+  for (const name of ["online", "offline"]) window.addEventListener(name, () => showBadge(connection));
   connection.start();
   // each new second drawn at the instant the server's clock reaches it, as on the room display
   const redraw = tickOnTheSecond(

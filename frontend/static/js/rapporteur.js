@@ -16,7 +16,7 @@ import { createDetail } from "./rapporteur/detail.js";
 import { createList } from "./rapporteur/list.js";
 import { dirOf, excerpt, isolate, kindLabel, langOf, numbering } from "./rapporteur/model.js";
 import { refusalText } from "./refusal.js";
-import { OTHER, neighbours, reflectionOrder } from "./reflection.js";
+import { neighbours, reflectionOrder } from "./reflection.js";
 import { languagePicker, startLanguage } from "./staff-language.js";
 
 startLanguage();
@@ -242,7 +242,7 @@ function run(eventId) {
 
   /** "Theme — 2 of 5" (what reflection.js placeLabel says, in the page's language). */
   function placeLabel(place) {
-    const theme = place.theme === OTHER ? t("display.other_theme") : place.theme;
+    const theme = place.other ? t("display.other_theme") : place.theme;
     return [h("bdi", {}, theme), " — ", t("display.n_of_count", { n: place.themePosition, count: place.themeCount })];
   }
 

@@ -6,16 +6,21 @@
 
 export const OTHER = "Other";
 
-/** `[{theme, items}]`: the outcome view's `reflection`, each id looked up in its `contributions`
- * (an id the view does not hold is skipped); the "Other" group's theme is `OTHER`. */
+/** `[{theme, other, items}]`: the outcome view's `reflection`, each id looked up in its
+ * `contributions` (an id the view does not hold is skipped); the group with no theme is `other`
+ * (its theme `OTHER`), told apart from a theme someone typed as "Other". */
 export function reflectionOrder(outcome) {
   if (!outcome || !Array.isArray(outcome.reflection)) return [];
   const byId = new Map((outcome.contributions || []).map((item) => [item.id, item]));
   return outcome.reflection
-    .map((group) => ({
-      theme: group.theme === null || group.theme === undefined ? OTHER : group.theme,
-      items: (group.ids || []).map((id) => byId.get(id)).filter(Boolean),
-    }))
+    .map((group) => {
+      const other = group.theme === null || group.theme === undefined;
+      return {
+        theme: other ? OTHER : group.theme,
+        other,
+        items: (group.ids || []).map((id) => byId.get(id)).filter(Boolean),
+      };
+    })
     .filter((group) => group.items.length);
 }
 
@@ -31,6 +36,8 @@ export function neighbours(order, shownId) {
     position: index + 1,
     count: flat.length,
     theme: here ? here.group.theme : null,
+    other: here ? here.group.other : false, // the untagged group, whose theme the faces translate
+    group: here ? here.group : null,
     themePosition: here ? here.group.items.indexOf(here.item) + 1 : 0,
     themeCount: here ? here.group.items.length : 0,
   };

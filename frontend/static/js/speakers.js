@@ -4,7 +4,7 @@
 // elements (#speaker-name, #speaker-org, #speaker-meta, #speaker-paused, #next, #notice,
 // #remaining, #time-of-day); each draws the view the server sent it and works no rule out.
 import { formatClock, phaseOf, remainingMs, segmentAfterBreak } from "./client.js";
-import { fill, h, setText, timeOfDay } from "./dom.js";
+import { fill, h, nameLang, setNameLang, setText, timeOfDay } from "./dom.js";
 import { constituencyLabel, currentLanguage, floorLanguageName, floorLanguageTag, kindLabel, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -97,6 +97,7 @@ export function noticeOf(state) {
 export function renderSpeaker(current, paused) {
   const name = $("speaker-name");
   setText(name, current ? current.name : "");
+  setNameLang(name, current);
   name.dataset.length = lengthClass(current && current.name);
   fill($("speaker-org"), current ? affiliation(current) : []);
   fill($("speaker-meta"), current ? [h("span", { class: "speaker-kind" }, kindLabel(current.kind)), tags(current)] : []);
@@ -107,7 +108,7 @@ export function renderSpeaker(current, paused) {
       $("speaker-paused"),
       t("display.paused")
         .split(/(\{name\})/)
-        .map((part) => (part === "{name}" ? h("bdi", {}, paused.name) : part))
+        .map((part) => (part === "{name}" ? h("bdi", { lang: nameLang(paused) }, paused.name) : part))
         .filter(Boolean),
     );
   } else fill($("speaker-paused"));
@@ -134,7 +135,11 @@ export function renderNext(next, { paused = null, count = 3 } = {}) {
       h(
         "p",
         { class: "next-head" },
-        h("span", { class: "next-name clamp", dir: "auto", dataset: { length: lengthClass(person.name) } }, person.name),
+        h(
+        "span",
+        { class: "next-name clamp", dir: "auto", lang: nameLang(person), dataset: { length: lengthClass(person.name) } },
+        person.name,
+      ),
         h(
           "span",
           { class: "next-tags" },
@@ -229,5 +234,6 @@ export function renderTimes(state, event, now) {
   const phase = phaseOf(ms, state.settings);
   setText(remaining, formatClock(ms));
   remaining.className = `remaining phase-${phase}${current.timer.state === "running" ? "" : " stopped"}`;
-  remaining.setAttribute("aria-label", phase === "overtime" ? `${t("display.overtime")} ${formatClock(ms)}` : formatClock(ms));
+  // named as well as read: "Time left 2:05", "Overtime +0:12" (a timer is not live: read when visited)
+  remaining.setAttribute("aria-label", `${t(phase === "overtime" ? "display.overtime" : "status.time_left")} ${formatClock(ms)}`);
 }

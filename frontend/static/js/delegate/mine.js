@@ -67,6 +67,9 @@ export function phaseFor(connection, request) {
     return paused && paused.id === request.entry_id ? "paused" : "speaking";
   }
   if (request.status !== "queued") return request.status;
+  // its turn already on the floor (the queue said so before the server's word on the request)
+  const current = connection.state && connection.state.current;
+  if (current && request.entry_id && current.id === request.entry_id) return "speaking";
   const segment = segmentOf(connection);
   if (segment && segment.status === "ended") return "ended_waiting";
   return placeOf(connection, request) === 0 ? "next" : "queued";

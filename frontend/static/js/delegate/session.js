@@ -36,13 +36,20 @@ export function createSession(ctx) {
     fill($("identity"), tNodes("floor.signed_in", { name: label }));
   }
 
-  /** Follow the delegate's event live; its details come with the socket's snapshot. */
-  function enter(participant, eventId) {
+  /** Follow the delegate's event live; its details come with the socket's snapshot. `joined`:
+   * they have just pressed Join, whose form is gone: focus goes to the floor's heading and a
+   * screen reader is told, once, whom they joined as. */
+  function enter(participant, eventId, { joined = false } = {}) {
     ctx.participant = participant;
     ctx.eventId = eventId;
     showIdentity();
     fill($("segment-title"), ctx.info ? isolate(ctx.info.title) : ""); // until the snapshot says more
     show("floor");
+    if (joined) {
+      $("segment-title").focus();
+      const label = participant.organisation ? `${participant.name} · ${participant.organisation}` : participant.name;
+      ctx.announce([t("floor.signed_in", { name: `\u2068${label}\u2069` })]); // the name isolated
+    }
     const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`, { pingEveryMs: PING_QUIETLY_MS });
     ctx.connection = connection;
     window.floorConnection = connection; // for the browser tests, as on the other faces

@@ -82,13 +82,19 @@ export function createStatus(ctx) {
    * the queue they moved, nor the language they are shown in). The first render after a delegate
    * comes in says nothing: the page itself is what they hear then. */
   function announceChanges(phases, queueLength) {
-    const now = new Map(phases.map(([request, phase]) => [request.id, phase]));
     const before = heard;
+    // "on the list" with no place in the list is a moment between two messages (the entry left
+    // the queue for the floor, and the server's word that it is theirs comes next; or it was
+    // approved and the queue that holds it comes next): not said, and not taken for a change
+    const between = (request, phase) => phase === "queued" && placeOf(ctx.connection, request) < 0;
+    const now = new Map(
+      phases.map(([request, phase]) => [request.id, between(request, phase) ? before?.get(request.id) : phase]),
+    );
     heard = now;
     if (before === null) return;
     const parts = [];
     for (const [request, phase] of phases) {
-      if (before.get(request.id) === phase) continue;
+      if (between(request, phase) || before.get(request.id) === phase) continue;
       parts.push(...(spoken(request, phase, queueLength) || []));
     }
     announce(parts);
@@ -141,8 +147,8 @@ export function createStatus(ctx) {
     // the floor theirs (not their turn paused for an interposed question: that is no call to speak)
     const speaking = requests.find((request) => phaseFor(connection, request) === "speaking");
     const alertFor = next || speaking;
-    if (alertFor && announced !== `${alertFor.id}:${alertFor.status}`) {
-      announced = `${alertFor.id}:${alertFor.status}`;
+    if (alertFor && announced !== `${alertFor.id}:${phaseFor(connection, alertFor)}`) {
+      announced = `${alertFor.id}:${phaseFor(connection, alertFor)}`;
       // a browser vibrates only once the page has been touched (else it logs a refusal)
       const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
       if (navigator.vibrate && touched) navigator.vibrate(speaking ? [300] : [200, 100, 200, 100, 400]);
@@ -235,12 +241,18 @@ export function createStatus(ctx) {
         );
       }
       case "next":
+        // the alert is the words only: the Withdraw button below it redraws ("Keep my place")
+        // without being read out again as part of it
         return h(
           "article",
-          { class: "status-card status-next", role: "alert", dataset: { phase } },
-          kind,
-          h("p", { class: "status-title status-big" }, t("status.next")),
-          h("p", {}, t("status.next_body")),
+          { class: "status-card status-next", dataset: { phase } },
+          h(
+            "div",
+            { role: "alert" },
+            kind,
+            h("p", { class: "status-title status-big" }, t("status.next")),
+            h("p", {}, t("status.next_body")),
+          ),
           request.turn ? null : withdrawButton(request, { confirm: true }),
         );
       case "ended_waiting":
@@ -255,13 +267,13 @@ export function createStatus(ctx) {
         const clock = h("p", { class: "status-clock" }, "");
         const label = h("p", { class: "status-clock-label" }, "");
         ctx.clocks.add({ scope: "status", node: clock, base: "status-clock", label, entryId: request.entry_id });
+        // said once, when the floor is theirs; the countdown is a timer beside the alert, not in
+        // it (a live region holding it would be read out again at every second)
         return h(
           "article",
-          { class: "status-card status-speaking", role: "alert", dataset: { phase } },
-          kind,
-          h("p", { class: "status-title status-big" }, t("status.speaking")),
-          label,
-          clock,
+          { class: "status-card status-speaking", dataset: { phase } },
+          h("div", { role: "alert" }, kind, h("p", { class: "status-title status-big" }, t("status.speaking"))),
+          h("div", { role: "timer", "aria-live": "off" }, label, clock),
         );
       }
       case "paused": {

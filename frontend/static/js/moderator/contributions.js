@@ -6,7 +6,7 @@
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel, island, typed } from "./format.js";
-import { OTHER, neighbours, reflectionOrder } from "../reflection.js";
+import { neighbours, reflectionOrder } from "../reflection.js";
 
 const $ = (id) => document.getElementById(id);
 /** What the list says when the filter shows nothing. */
@@ -19,7 +19,7 @@ const EMPTY = {
 /** "Theme — 2 of 5": where the room display is in the reflection (the display says the same). */
 function placeLabel(place) {
   if (!place.theme) return "";
-  const theme = place.theme === OTHER ? t("display.other_theme") : place.theme;
+  const theme = place.other ? t("display.other_theme") : place.theme;
   return `${typed(theme)} — ${t("display.n_of_count", { n: place.themePosition, count: place.themeCount })}`;
 }
 /** The six languages' codes, for the text's lang attribute (screen readers, fonts). */

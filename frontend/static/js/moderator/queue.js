@@ -6,9 +6,9 @@
 // A participant corrected in the registry (PATCH /participants/{id}) is drawn again in their row's
 // "who" part only, in place: the row, its open edit form, what is typed there and the focus stay.
 
-import { fill, h, setText } from "../dom.js";
+import { fill, h, nameLang, setText } from "../dom.js";
 import { t } from "../i18n.js";
-import { KINDS, kindLabel, minutes, minutesSeconds, parseMinutesSeconds, speakers } from "./format.js";
+import { KINDS, island, kindLabel, minutes, minutesSeconds, parseMinutesSeconds, speakers } from "./format.js";
 import { setAvailable } from "./speaker.js";
 import { whoDetails, whoKey, whoTags } from "./who.js";
 
@@ -20,8 +20,18 @@ export function createQueue(ctx) {
   let drag = null;
   let deferred = null; // a state that arrived during a drag, rendered when it ends
 
-  const move = (entryId, position) =>
-    ctx.run({ type: "move_entry", entry_id: entryId, position }, { versioned: true });
+  /** Move an entry; `say`: tell a screen reader where it went (a keyboard move, whose grip keeps
+   * the focus: its name says the place only when read again). */
+  const move = (entryId, position, { say = false } = {}) =>
+    ctx.run({ type: "move_entry", entry_id: entryId, position }, { versioned: true }).then((ack) => {
+      if (!ack || !say) return;
+      const queue = ctx.state()?.queue || [];
+      const index = queue.findIndex((entry) => entry.id === entryId);
+      const row = rows.get(entryId);
+      if (index >= 0 && row) {
+        ctx.notices.show(t("console.queue.moved", { name: island(row.name), n: index + 1, count: queue.length }), "info");
+      }
+    });
 
   function indexOf(entryId) {
     const state = ctx.state();
@@ -95,7 +105,7 @@ export function createQueue(ctx) {
   function drawWho(row, entry) {
     row.name = entry.name;
     row.who = whoKey(entry);
-    fill(row.line, h("bdi", { class: "entry-name" }, entry.name), whoTags(entry));
+    fill(row.line, h("bdi", { class: "entry-name", lang: nameLang(entry) }, entry.name), whoTags(entry));
     const details = whoDetails(entry);
     setText(row.details, details.text);
     row.details.title = details.title;
@@ -201,7 +211,7 @@ export function createQueue(ctx) {
     const state = ctx.state();
     const target = event.key === "ArrowUp" ? index - 1 : index + 1;
     if (index < 0 || target < 0 || target >= state.queue.length) return;
-    move(entryId, target);
+    move(entryId, target, { say: true });
   }
 
   // --- drag and drop, with pointer events so it works the same with a finger ---------------------
@@ -269,6 +279,9 @@ export function createQueue(ctx) {
     }
     const active = document.activeElement;
     const focusKey = active && list.contains(active) ? active.dataset.focus : null;
+    // the place of the focused row: if it leaves (removed, called), the focus goes to the row
+    // now there, or the last, or the queue's heading, never to the page's start
+    const focusedAt = focusKey ? [...list.children].findIndex((li) => li.contains(active)) : -1;
     const queue = state.queue;
     const queueMs = state.queue_ms;
     const seen = new Set();
@@ -313,6 +326,10 @@ export function createQueue(ctx) {
     if (focusKey && document.activeElement !== active) {
       const again = list.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`);
       if (again) again.focus();
+      else {
+        const li = list.children[Math.min(focusedAt, list.children.length - 1)];
+        (li ? li.querySelector(".grip") : $("queue-heading")).focus();
+      }
     }
 
     $("queue-empty").hidden = queue.length > 0;

@@ -4,17 +4,24 @@
 // are shown first, marked, counted in the heading and announced as they arrive: with twenty
 // requests waiting, one at the bottom of the list would not be seen.
 
-import { fill, h, setText } from "../dom.js";
+import { fill, h, nameLang, setText } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { island, kindLabel, roundMinutes } from "./format.js";
 import { whoDetails, whoKey, whoTags } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
+/** New ordinary requests are said at most this often (a point of order at once). */
+const ARRIVALS_MS = 5000;
 
 export function createRequests(ctx) {
   const list = $("requests");
   const rows = new Map(); // request id -> row
-  let primed = false; // drawn once for this segment: a point of order new since is announced
+  let primed = false; // drawn once for this segment: a request new since is announced
+  // ordinary requests that arrived and are not said yet: said together, at most once every
+  // ARRIVALS_MS (a burst of twenty is one notice, not twenty)
+  let unsaid = [];
+  let sayLater = null;
+  let saidAt = -Infinity;
 
   function build(request) {
     const pointOfOrder = request.kind === "point_of_order";
@@ -60,7 +67,7 @@ export function createRequests(ctx) {
       h(
         "div",
         { class: "request-head" },
-        h("span", { class: "request-who" }, h("bdi", { class: "request-name" }, request.name), whoTags(request)),
+        h("span", { class: "request-who" }, h("bdi", { class: "request-name", lang: nameLang(request) }, request.name), whoTags(request)),
         h("span", { class: "tag tag-kind", dataset: { kind: request.kind } }, kindLabel(request.kind)),
       ),
       h("p", { class: "request-details", title: details.title }, details.text, " ", waited),
@@ -109,7 +116,19 @@ export function createRequests(ctx) {
       const command = { type: "approve_request", request_id: request.id };
       const place = Number.parseInt(position.value, 10);
       if (!pointOfOrder && Number.isFinite(place) && place >= 1) command.position = place - 1;
-      ctx.run(command, { versioned: true });
+      ctx.run(command, { versioned: true }).then((ack) => {
+        if (!ack) return;
+        // said as the console now shows it: the place the server gave the turn
+        const queue = ctx.state()?.queue || [];
+        const index = queue.findIndex((entry) => entry.request_id === request.id);
+        const name = island(request.name);
+        ctx.notices.show(
+          index >= 0
+            ? t("console.requests.approved_place", { name, n: index + 1, count: queue.length })
+            : t("console.requests.approved", { name }),
+          "info",
+        );
+      });
     });
     declineOpen.addEventListener("click", () => {
       declineBox.hidden = false;
@@ -173,6 +192,7 @@ export function createRequests(ctx) {
         row = build(request);
         rows.set(request.id, row);
         if (primed && request.kind === "point_of_order") arrived.push(request);
+        else if (primed) unsaid.push(request.id);
       } else if (row.who !== whoKey(request)) {
         row = redrawn(row, request);
         rows.set(request.id, row);
@@ -209,6 +229,31 @@ export function createRequests(ctx) {
       ctx.notices.show(t("console.requests.point_of_order_arrived", { name: island(request.name) }), "warning");
     }
     primed = true;
+    sayArrivals();
+  }
+
+  /** Say the ordinary requests that arrived (one: its name; more: how many), politely, at most
+   * once every ARRIVALS_MS; one handled before it was said is not said. */
+  function sayArrivals() {
+    unsaid = unsaid.filter((id) => rows.has(id));
+    if (!unsaid.length || sayLater !== null) return;
+    const wait = saidAt + ARRIVALS_MS - performance.now();
+    if (wait > 0) {
+      sayLater = setTimeout(() => {
+        sayLater = null;
+        sayArrivals();
+      }, wait);
+      return;
+    }
+    const one = unsaid.length === 1 ? rows.get(unsaid[0]).request : null;
+    ctx.notices.show(
+      one
+        ? t("console.requests.arrived", { name: island(one.name) })
+        : t("console.requests.arrived_many", { n: unsaid.length, count: rows.size }),
+      "info",
+    );
+    unsaid = [];
+    saidAt = performance.now();
   }
 
   /** How long each request has waited; cheap enough for once a second. */
@@ -224,6 +269,9 @@ export function createRequests(ctx) {
     rows.clear();
     list.replaceChildren();
     primed = false; // the next segment's requests are there already: not announced as new
+    unsaid = [];
+    clearTimeout(sayLater);
+    sayLater = null;
   }
 
   return { render, tick, reset };

@@ -8,6 +8,9 @@
 // "Typing" is a text field, a text area or a list: a checkbox or radio button keeps only its own
 // Space, and one changed with the pointer lets go of the focus. A letter that comes within a
 // moment of another key is a word being typed (a dialog that did not open), not a shortcut.
+// The single-key shortcuts can be turned off in their help dialog (WCAG 2.1.4: speech input
+// says words, whose letters would act), kept in this browser (localStorage): then no key without
+// Ctrl, Cmd or Alt acts, and the buttons no longer offer theirs; Alt+↑/↓ on a queue entry stays.
 
 /** Where a key is text (or a choice in a list), never a shortcut. A checkbox, a radio button or
  * a button is not: letters are shortcuts there, and Space (NON_TEXT_SPACE) stays theirs. */
@@ -70,6 +73,32 @@ function blurAfterPointer() {
   );
 }
 
+/** Where this browser keeps whether the single-key shortcuts are on ("off": they are not). */
+const SETTING = "floorkeeper.console.shortcuts";
+
+function shortcutsOn() {
+  try {
+    return localStorage.getItem(SETTING) !== "off";
+  } catch {
+    return true; // storage refused: the default
+  }
+}
+
+/** The page as the setting has it: the buttons name their key (aria-keyshortcuts, the <kbd>
+ * hint) only while it acts; Alt+↑/↓ is no single key and is always named. */
+function showSetting(on) {
+  document.body.dataset.shortcuts = on ? "on" : "off";
+  for (const element of document.querySelectorAll("[aria-keyshortcuts], [data-keyshortcuts]")) {
+    const keys = element.getAttribute("aria-keyshortcuts") || element.dataset.keyshortcuts;
+    if (/^Alt\+/.test(keys)) continue;
+    element.dataset.keyshortcuts = keys;
+    if (on) element.setAttribute("aria-keyshortcuts", keys);
+    else element.removeAttribute("aria-keyshortcuts");
+  }
+  const box = document.getElementById("shortcuts-on");
+  if (box) box.checked = on;
+}
+
 export function installShortcuts({ speaker, undo, message, interpose, tooFast = () => {} }) {
   const dialog = document.getElementById("help-dialog");
   const openHelp = () => {
@@ -77,12 +106,24 @@ export function installShortcuts({ speaker, undo, message, interpose, tooFast = 
   };
   document.getElementById("help-open").addEventListener("click", openHelp);
   blurAfterPointer();
+  let on = shortcutsOn();
+  showSetting(on);
+  document.getElementById("shortcuts-on").addEventListener("change", (event) => {
+    on = event.target.checked;
+    try {
+      if (on) localStorage.removeItem(SETTING);
+      else localStorage.setItem(SETTING, "off");
+    } catch {
+      // not kept past this page: it still holds here
+    }
+    showSetting(on);
+  });
   let textAt = -Infinity; // the last printable key that did not act as a shortcut (text)
   let letterAt = -Infinity; // the last letter that acted as a shortcut
   let letter = null; // which letter that was
 
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (!on || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
     const printable = event.key.length === 1 || event.key === "Spacebar";
     const now = performance.now();
     const sinceText = now - textAt;

@@ -2,7 +2,7 @@
 // server's clock) and the turn's controls. The buttons and the keyboard share one set of actions.
 
 import { formatClock, phaseOf, remainingMs } from "../client.js";
-import { fill, setText } from "../dom.js";
+import { fill, setNameLang, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
 import { constituencyLabel, island, kindLabel, minutes } from "./format.js";
@@ -54,6 +54,8 @@ export function createSpeakerPanel(ctx) {
   const timer = $("timer");
   const bar = $("timer-bar");
   const facts = $("timer-facts");
+  // the timer's phase as last said to a screen reader, per turn: {turn, phase} (null: not yet)
+  let said = null;
   const buttons = {
     toggle: $("btn-toggle"),
     minus: $("btn-minus"),
@@ -116,6 +118,7 @@ export function createSpeakerPanel(ctx) {
     card.dataset.empty = current ? "false" : "true";
     if (current) {
       setText($("speaker-name"), current.name);
+      setNameLang($("speaker-name"), current);
       const region = (current.region || "").trim();
       setText($("speaker-org"), [current.organisation, region].filter(Boolean).join(" · "));
       $("speaker-org").title = whoDetails(current).title;
@@ -130,6 +133,7 @@ export function createSpeakerPanel(ctx) {
       $("speaker-kind").dataset.kind = current.kind;
     } else {
       setText($("speaker-name"), t("console.speaker.nobody"));
+      setNameLang($("speaker-name"), null);
       const first = state.queue[0];
       setText($("speaker-org"), t(first ? "console.speaker.call_when_ready" : "console.speaker.queue_empty"));
       $("speaker-org").removeAttribute("title");
@@ -156,6 +160,7 @@ export function createSpeakerPanel(ctx) {
     if (back) {
       // after an interposed turn the floor goes back to the paused speaker, not to the queue
       setText($("next-name"), back.name);
+      setNameLang($("next-name"), back);
       setText(
         $("next-details"),
         next ? t("console.next.back_then", { name: next.name }) : t("console.next.back_then_empty"),
@@ -163,6 +168,7 @@ export function createSpeakerPanel(ctx) {
       return;
     }
     setText($("next-name"), next ? next.name : t("console.next.nobody"));
+    setNameLang($("next-name"), next);
     setText(
       $("next-details"),
       next
@@ -233,7 +239,23 @@ export function createSpeakerPanel(ctx) {
     if (left < 0) parts.push(t("console.timer.over"));
     parts.push(t(delta ? "console.timer.allotted_adjusted" : "console.timer.allotted", { time: minutes(timerFacts.allotted_ms), delta }));
     setText(facts, parts.join(" · "));
+    sayPhase(current, phase, state.settings);
     return left;
+  }
+
+  /** Tell a screen reader, once, that the running timer reached its warning, its danger or
+   * overtime (#timer-said, polite): the timer itself is not live, and the change is what a
+   * moderator who cannot see it needs to say "please conclude". A turn's first phase, and a
+   * change while the timer does not run (time added or taken off), are not said. */
+  function sayPhase(current, phase, settings) {
+    const before = said && said.turn === current.id ? said.phase : null;
+    said = { turn: current.id, phase };
+    if (before === null || before === phase || current.timer.state !== "running") return;
+    let text = null;
+    if (phase === "warning") text = t("console.timer.said_warning", { time: minutes(settings.warning_ms) });
+    else if (phase === "danger") text = t("console.timer.said_danger", { time: minutes(settings.danger_ms) });
+    else if (phase === "overtime") text = t("console.timer.said_overtime");
+    if (text) setText($("timer-said"), text);
   }
 
   return { render, tick, perform };

@@ -81,6 +81,11 @@ export function createDetail(ctx) {
     if (ack && done) done();
     if (button.isConnected) button.disabled = false;
     render(true);
+    // the button is gone from the redrawn detail (Accept, once accepted): the focus goes to the
+    // detail's heading, not to the page's start, and Tab leads on to what can be done next
+    if (!button.isConnected && (!document.activeElement || document.activeElement === document.body)) {
+      document.getElementById("detail-heading")?.focus();
+    }
     return ack;
   }
 
