@@ -245,7 +245,7 @@ def _update_segment(
     programme renumbered 0, 1, 2, ...: its ``segment_updated`` first, then one for each other
     segment whose position changes."""
     if cmd.expected is not None:
-        _unchanged_since(segment.details, cmd.expected)
+        _unchanged_since(state, segment, cmd.expected)
     changes = cmd.model_dump(exclude={"type", "clear", "expected"}, exclude_none=True)
     position = changes.pop("position", None)
     given = set(changes)
@@ -270,13 +270,21 @@ def _update_segment(
     return [e.SegmentUpdated(segment_id=segment.id, details=details), *renumbered]
 
 
-def _unchanged_since(details: SegmentDetails, expected: c.SegmentExpected) -> None:
+def _unchanged_since(
+    state: HearingState, segment: SegmentState, expected: c.SegmentExpected
+) -> None:
     """Refuse ``changed_since`` when a field the sender saw has another value now: someone else
-    saved it meanwhile (two organisers on the desk). ``detail["changed"]``: the values now."""
+    saved it meanwhile (two organisers on the desk). ``detail["changed"]``: the values now. A
+    ``position`` is the segment's place in the programme as the faces list it (0 first; a segment
+    taken out leaves no gap there), a text ``""`` and ``null`` are alike: none."""
+    details = segment.details
+    now = {name: getattr(details, name) for name in expected.model_fields_set}
+    if "position" in now:
+        now["position"] = [s.id for s in _programme(state)].index(segment.id)
     changed = {
-        name: getattr(details, name)
-        for name in sorted(expected.model_fields_set)
-        if getattr(details, name) != getattr(expected, name)
+        name: value
+        for name, value in sorted(now.items())
+        if _none_if_blank(value) != _none_if_blank(getattr(expected, name))
     }
     if changed:
         refusal = FloorError(
@@ -287,6 +295,10 @@ def _unchanged_since(details: SegmentDetails, expected: c.SegmentExpected) -> No
         )
         refusal.detail = {"changed": changed}
         raise refusal
+
+
+def _none_if_blank(value: object) -> object:
+    return None if value == "" else value
 
 
 # --- floor requests -----------------------------------------------------------------------------

@@ -404,6 +404,7 @@ EXPECTED = [  # (what, the change, expected, refused with the values now, or Non
     ),
     ("a move from the place read", {"position": 2}, {"position": 0}, None),
     ("a move on a stale list", {"position": 2}, {"position": 1}, {"position": 0}),
+    ("none read as null or as empty text alike", {"aim": "New"}, {"aim": None}, None),
 ]
 
 
@@ -429,3 +430,17 @@ def test_an_update_names_what_it_read_and_refuses_what_changed_since(
     assert error.status == 409
     assert error.detail == {"changed": refused}, what
     assert all(name in error.message for name in refused)
+
+
+def test_a_move_below_a_segment_taken_out_expects_its_place_in_the_list() -> None:
+    """The review: with B taken out of A, B, C, D the positions were 0, 2, 3, and the desk's ↑
+    on C (its place in the list: 1) was refused changed_since for ever."""
+    floor, ids = _abc()
+    ids["D"] = floor.create_segment("D")
+    floor.send(c.RemoveSegment(), actor=ORGANISER, segment_id=ids["B"])
+    up = c.UpdateSegment(position=0, expected=c.SegmentExpected(position=1))
+    floor.send(up, segment_id=ids["C"])
+    assert [s.details.title for s in floor.state.programme()] == ["C", "A", "D"]
+    stale = c.UpdateSegment(position=2, expected=c.SegmentExpected(position=1))
+    error = floor.refuse(stale, "changed_since", segment_id=ids["C"])
+    assert error.detail == {"changed": {"position": 0}}
