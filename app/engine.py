@@ -329,7 +329,9 @@ class Engine:
             [Change("participant", row.model_dump())],
         )
 
-    async def correct_participant(self, row: ParticipantRow, actor: Actor) -> list[str]:
+    async def correct_participant(
+        self, row: ParticipantRow, actor: Actor, fields: Iterable[str] | None = None
+    ) -> list[str]:
         """A registered participant's particulars corrected: the registry's row first (durable,
         and learnt by the other processes), then ``correct_speaker`` on each segment of the day
         that shows them otherwise, through the one entry point like any command. Returns the ids
@@ -346,7 +348,7 @@ class Engine:
 
         await self._write_rows(
             hearing,
-            [self.store.update_participant(row)],
+            [self.store.update_participant(row, fields)],
             remember,
             [Change("participant", row.model_dump())],
         )

@@ -54,9 +54,10 @@ class Hearing:
     #: another process's writes were folded into ``state`` under the pending work: ``latest``
     #: must lay the pending work's segments over ``state`` (reset when nothing is pending)
     moved: bool = False
-    #: held by a spreadsheet's import from reading who is registered until its rows are
-    #: written: two imports of the same file at once would both find everyone new
-    importing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: held from reading who is registered until it is written back, by a spreadsheet's import
+    #: (two imports of the same file at once would both find everyone new) and a correction
+    #: (two at once would each check ``expected`` against the row before the other's write)
+    registry: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         if not self.outcome.event_id:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
@@ -46,6 +47,28 @@ STAFF_REGISTERED = "registered by the staff"
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+
+    @contextmanager
+    def registry_lock(self, event_id: str) -> Iterator[None]:
+        """A meeting day's registry held by one process at a time, from reading who is
+        registered until it is written back (an import, a correction): PostgreSQL's advisory
+        lock on a connection of its own, held while the block runs (another process's import of
+        the same file waits, then finds everyone registered). SQLite: one process, nothing to
+        hold here (the hearing's own lock does it). Blocking: entered in a worker thread."""
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        key = {"key": f"floorkeeper:registry:{event_id}"}
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(hashtextextended(:key, 0))"), key)
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))"), key
+                )
+                connection.commit()
 
     def _session(self) -> Session:
         # Rows outlive their session (the engine keeps them in memory): never expire them.
@@ -115,9 +138,13 @@ class Store:
         return insert(ParticipantRow).values(**row.model_dump())
 
     @staticmethod
-    def update_participant(row: ParticipantRow) -> Executable:
-        """A participant's particulars corrected: the row, whole, but its id and event."""
+    def update_participant(row: ParticipantRow, fields: Iterable[str] | None = None) -> Executable:
+        """A participant's particulars corrected: the ``fields`` given (None: the row, whole,
+        but its id and event), so that a correction of one field written on one process does
+        not put back another field another process corrected meanwhile."""
         values = row.model_dump(exclude={"id", "event_id", "created_at"})
+        if fields is not None:
+            values = {name: value for name, value in values.items() if name in set(fields)}
         return update(ParticipantRow).where(col(ParticipantRow.id) == row.id).values(**values)
 
     @staticmethod

@@ -641,3 +641,31 @@ async def test_a_removal_on_a_racing_a_queueing_on_b_never_both_succeed(
     assert not {item["author"]["name"] for item in outcome["contributions"]} & removed
     waiting = [*state["state"]["queue"], *state["state"]["requests"]]  # entries, pending asks
     assert not {item["name"] for item in waiting} & removed
+
+
+async def test_the_same_file_imported_through_a_and_b_at_once_registers_each_person_once(
+    processes: Processes,
+) -> None:
+    """The review: the import's lock was each process's own, so two organisers behind one load
+    balancer importing the same file at the same instant (one reaching A, one B) still
+    registered everyone twice. The registry is held across processes now (PostgreSQL)."""
+    a, b = processes.start("a"), processes.start("b")
+    async with _api(a) as on_a, _api(b) as on_b:
+        event = (await on_a.post("/events", json={"title": "Day"})).json()
+        assert (await on_b.get(f"/events/{event['id']}")).status_code == 200
+        path = f"/events/{event['id']}/participants/import"
+        for round_ in range(3):
+            rows = ["Name,Organisation,Constituency"] + [
+                f"Walk-in {round_}-{n},Org {n},Civil society" for n in range(30)
+            ]
+            files = {"file": ("walk-ins.csv", "\n".join(rows).encode(), "text/csv")}
+            answers = await asyncio.gather(
+                on_a.post(path, files=files), on_b.post(path, files=files)
+            )
+            assert all(answer.status_code == 200 for answer in answers), [
+                answer.text for answer in answers
+            ]
+            assert sorted(answer.json()["imported"] for answer in answers) == [0, 30]
+        people = (await on_a.get(f"/events/{event['id']}/participants")).json()
+        names = [person["name"] for person in people]
+        assert len(names) == len(set(names)) == 90

@@ -140,8 +140,29 @@ async def import_participants(
     # one import at a time per meeting day, from reading who is registered to writing the new
     # rows: two organisers importing the same file at once (outside probe L) registered
     # everyone twice; the second now finds the first's rows registered already
-    async with hearing.importing:
+    async with registry_held(svc, hearing):
         return await _import(svc, hearing, actor, data, dry_run, update_registered)
+
+
+@contextlib.asynccontextmanager
+async def registry_held(svc: Services, hearing: Hearing) -> AsyncIterator[None]:
+    """A meeting day's registry held from reading who is registered until it is written back:
+    this process's lock (``Hearing.registry``), then every process's (``Store.registry_lock``:
+    PostgreSQL's advisory lock; two processes behind one load balancer import the same file)."""
+    async with hearing.registry:
+        held = svc.engine.store.registry_lock(hearing.event.id)
+        entering = asyncio.ensure_future(asyncio.to_thread(held.__enter__))
+        try:
+            await asyncio.shield(entering)
+        except asyncio.CancelledError:  # the lock is still taken in its thread: given back
+            with contextlib.suppress(Exception):
+                await entering
+                await asyncio.to_thread(held.__exit__, None, None, None)
+            raise
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(held.__exit__, None, None, None)
 
 
 async def _import(
@@ -271,7 +292,8 @@ async def _update_registered(svc: Services, actor: Actor, report: sheet.Report) 
         if person is None:  # removed meanwhile: nobody to update
             continue
         if changes:
-            await svc.engine.correct_participant(person.model_copy(update=changes), actor)
+            corrected = person.model_copy(update=changes)
+            await svc.engine.correct_participant(corrected, actor, fields=changes)
         updated += 1 if changes or panel else 0
     return updated
 
@@ -591,19 +613,26 @@ async def correct_participant(
     shows them (waiting, asking for the floor, speaking, or in the record) shows the corrected
     particulars, on every screen at once (``correct_speaker``). What they said stays as it was
     recorded."""
-    row = await _registered(participant_id, actor, svc, "PATCH")
+    first = await _registered(participant_id, actor, svc, "PATCH")
+    hearing = svc.engine.hearing(first.event_id)
     changes = body.model_dump(exclude_none=True, exclude={"expected"}, mode="json")
-    if body.expected is not None:
-        seen = body.expected.model_dump(mode="json", exclude_unset=True)
-        if seen.get("gender") == "not_stated":
-            seen["gender"] = ""
-        now = participant_out(row).model_dump(mode="json")
-        refuse_changed_since(now, seen, f"participant {row.name!r}")
     if changes.get("gender") == "not_stated":
         changes["gender"] = ""
-    corrected = row.model_copy(update=changes)
-    _not_someone_else(svc.engine.hearing(row.event_id), corrected)
-    segments = await svc.engine.correct_participant(corrected, actor)
+    # read, checked and written back one correction at a time: two at once each checked
+    # `expected` against the row before the other's write, and one was lost (the review)
+    async with registry_held(svc, hearing):
+        row = await asyncio.to_thread(svc.engine.store.participant, participant_id)
+        if row is None:
+            row = await _registered(participant_id, actor, svc, "PATCH")  # its refusal
+        if body.expected is not None:
+            seen = body.expected.model_dump(mode="json", exclude_unset=True)
+            if seen.get("gender") == "not_stated":
+                seen["gender"] = ""
+            now = participant_out(row).model_dump(mode="json")
+            refuse_changed_since(now, seen, f"participant {row.name!r}")
+        corrected = row.model_copy(update=changes)
+        _not_someone_else(hearing, corrected)
+        segments = await svc.engine.correct_participant(corrected, actor, fields=changes or None)
     return ParticipantCorrected(participant=participant_out(corrected), segments_corrected=segments)
 
 
