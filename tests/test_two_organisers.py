@@ -187,13 +187,15 @@ def test_two_corrections_of_one_participant_at_once_are_both_kept(
         answers: list[httpx.Response] = []
         name, region = f"Amina Diallo ({round_})", f"Region {round_}"
 
-        def correct(body: dict[str, Any]) -> None:
+        def correct(
+            body: dict[str, Any], start: threading.Barrier, answers: list[httpx.Response]
+        ) -> None:
             start.wait()
             answers.append(world.call("organiser", "PATCH", path, json=body))
 
         desks = [
-            threading.Thread(target=correct, args=({"name": name},)),
-            threading.Thread(target=correct, args=({"region": region},)),
+            threading.Thread(target=correct, args=({"name": name}, start, answers)),
+            threading.Thread(target=correct, args=({"region": region}, start, answers)),
         ]
         for desk in desks:
             desk.start()
