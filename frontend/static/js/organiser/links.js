@@ -100,7 +100,8 @@ export function createLinks(desk) {
   function markDead() {
     for (const card of $("minted").querySelectorAll(".minted-card")) {
       const link = desk.links.find((l) => l.id === card.dataset.linkId);
-      const [code] = link ? state(link) : ["revoked"];
+      if (!link) continue; // made a moment ago, not in the list read yet: nothing to say of it
+      const [code] = state(link);
       if (code === "active" || card.dataset.dead === code) continue;
       card.dataset.dead = code;
       card.querySelector(".minted-dead")?.remove();
