@@ -64,7 +64,8 @@ def test_a_duplicate_registration_goes_and_its_phone_is_signed_out(
     # a second DELETE says it is gone
     again = _remove(world, participant_id)
     assert again.status_code == 404
-    assert "removed already?" in again.json()["error"]["message"]
+    assert again.json()["error"]["code"] == "participant_removed"  # by name, with what to do
+    assert "Amina Diallo was taken out of the registry" in again.json()["error"]["message"]
 
 
 def test_someone_waiting_or_asking_stays_until_the_moderator_takes_them_out(
