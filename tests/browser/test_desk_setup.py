@@ -151,6 +151,43 @@ def test_a_segment_past_midnight_ends_the_next_day_and_a_refusal_replaces_added(
     page.context.close()
 
 
+def test_the_time_fields_are_24_hour_in_an_american_browser_and_read_what_people_type(
+    browser: Browser, server: ServerProcess, api: Api
+) -> None:
+    """Outside probes: the desk's time fields followed the browser's locale, "10:30 AM" and
+    "01:15 PM" on an American laptop, where every other time of the hearing is 24-hour. They are
+    24-hour text now: "930" reads as 09:30 and "17" as 17:00 once the field is left; what is no
+    time of day is said in words, and nothing is sent."""
+    event = make_event(api, "Twenty-four hours")
+    context = browser.new_context(viewport=HD, locale="en-US", timezone_id="America/New_York")
+    page = context.new_page()
+    page.goto(f"{server.base}/organiser?section=programme&event={event['id']}#key={ORGANISER_KEY}")
+    expect(page.locator("#section-programme")).to_be_visible()
+    status = page.locator("#segment-status")
+    add_segment(page, "Opening", "25:00", "17")
+    page.get_by_role("button", name=EN["desk.segment.add"]).click()
+    expect(status).to_have_text(EN["desk.segment.time_invalid"])
+    expect(page.locator("#segment-start")).to_be_focused()
+    expect(page.locator("#segment-start")).to_have_attribute("aria-invalid", "true")
+    assert api.ok("GET", f"/events/{event['id']}/segments") == []
+    page.locator("#segment-start").fill("930")
+    page.locator("#segment-end").focus()
+    expect(page.locator("#segment-start")).to_have_value("09:30")
+    page.locator("#segment-end").blur()
+    expect(page.locator("#segment-end")).to_have_value("17:00")
+    page.get_by_role("button", name=EN["desk.segment.add"]).click()
+    expect(status).to_have_text(fill(EN["desk.segment.added"], title="Opening"))
+    (made,) = api.ok("GET", f"/events/{event['id']}/segments")
+    assert made["scheduled_start_at_local"][11:16] == "09:30"
+    assert made["scheduled_end_at_local"][11:16] == "17:00"
+    row = segment_row(page, "Opening")
+    expect(row.locator(".seg-time")).to_have_text("09:30\u201317:00")
+    row.get_by_role("button", name=fill(EN["desk.programme.change_label"], name="Opening")).click()
+    expect(page.locator("#segment-start")).to_have_value("09:30")  # not "09:30 AM"
+    shot(page, "time-fields-24-hour")
+    context.close()
+
+
 def test_a_segment_left_on_the_old_date_shows_it_and_its_change_puts_it_right(
     browser: Browser, server: ServerProcess, api: Api
 ) -> None:

@@ -26,6 +26,7 @@ import {
   dayOf,
   daysBetween,
   gone,
+  clock24,
   hourMinute,
   isolate,
   keepFocus,
@@ -130,8 +131,8 @@ export function createProgramme(desk) {
     }
     setText($("segment-time-hint"), hint);
     // an end not after the start (both typed, "HH:MM" compared as text): past midnight, or a slip
-    const start = $("segment-start").value;
-    const end = $("segment-end").value;
+    const start = timeOf("segment-start") || "";
+    const end = timeOf("segment-end") || "";
     const box = $("segment-next-day");
     const crosses = Boolean(start && end && end <= start);
     $("segment-next-day-row").hidden = !day || !(crosses || box.checked);
@@ -303,8 +304,8 @@ export function createProgramme(desk) {
    * as the local time it is sent as (YYYY-MM-DDTHH:MM), or undefined when empty. */
   function typed(field) {
     if (field === "kind") return kindCode($("segment-kind").value);
-    if (field === "scheduled_start_at") return local($("segment-start").value, startDay());
-    if (field === "scheduled_end_at") return local($("segment-end").value, endDay());
+    if (field === "scheduled_start_at") return local(timeOf("segment-start"), startDay());
+    if (field === "scheduled_end_at") return local(timeOf("segment-end"), endDay());
     return $(`segment-${field}`).value;
   }
 
@@ -317,8 +318,8 @@ export function createProgramme(desk) {
 
   /** Whether the organiser typed something else than the segment had in this field. */
   function touched(field) {
-    if (field === "scheduled_start_at") return $("segment-start").value !== hourMinute(editing.scheduled_start_at_local);
-    if (field === "scheduled_end_at") return $("segment-end").value !== hourMinute(editing.scheduled_end_at_local);
+    if (field === "scheduled_start_at") return timeOf("segment-start") !== hourMinute(editing.scheduled_start_at_local);
+    if (field === "scheduled_end_at") return timeOf("segment-end") !== hourMinute(editing.scheduled_end_at_local);
     if (field === "kind") return kindCode($("segment-kind").value) !== editing.kind;
     return $(`segment-${field}`).value !== editing[field];
   }
@@ -433,6 +434,11 @@ export function createProgramme(desk) {
    * zone by the server); with no day, as typed (the server reads it on the event's date). */
   const local = (time, day) => (time && day ? `${day}T${time}` : time || undefined);
 
+  /** A time field's time as HH:MM ("" empty, null not a time of day: util.clock24). */
+  function timeOf(id) {
+    return clock24($(id).value);
+  }
+
   /** A new segment: every field. */
   function everything() {
     const body = { command_id: newId() };
@@ -481,6 +487,13 @@ export function createProgramme(desk) {
     event.preventDefault();
     const changing = Boolean(editing);
     if (changing && editing.gone) return;
+    const unread = ["segment-start", "segment-end"].find((id) => timeOf(id) === null);
+    if (unread) {
+      $(unread).setAttribute("aria-invalid", "true");
+      status(t("desk.segment.time_invalid"), "error");
+      $(unread).focus();
+      return;
+    }
     const body = changing ? changes() : everything();
     if (!body) {
       status(t("desk.form.unchanged"));
@@ -541,6 +554,15 @@ export function createProgramme(desk) {
     (back || $("segment-title")).focus();
   }
   for (const id of ["segment-start", "segment-end", "segment-next-day", "segment-event-day"]) $(id).addEventListener("input", times);
+  for (const id of ["segment-start", "segment-end"]) {
+    // "930" or "9.30" reads as 09:30 once the field is left; what is not a time stays to be fixed
+    $(id).addEventListener("change", () => {
+      const time = timeOf(id);
+      if (time !== null) $(id).value = time;
+      if (time === null) $(id).setAttribute("aria-invalid", "true");
+      else $(id).removeAttribute("aria-invalid");
+    });
+  }
 
   return {
     changed(what) {

@@ -14,6 +14,22 @@ export const hourMinute = (local) => (local ? local.slice(11, 16) : "");
 export const dayOf = (local) => (local ? local.slice(0, 10) : "");
 
 /**
+ * A time of day as typed in a 24-hour field ("9:30", "0930", "14.00", "14h00", "14") as HH:MM;
+ * "" for an empty field; null for what is not a time of day. The desk's time fields are text, not
+ * `type="time"`, which shows AM/PM in an English browser: the room's times are 24-hour.
+ */
+export function clock24(typed) {
+  const text = String(typed || "").trim();
+  if (!text) return "";
+  const found = /^(\d{1,2})(?:[:.h\s]?(\d{2}))?$/.exec(text);
+  if (!found) return null;
+  const hours = Number(found[1]);
+  const minutes = Number(found[2] || "0");
+  if (hours > 23 || minutes > 59) return null;
+  return `${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`;
+}
+
+/**
  * A value put in a sentence of the page's language, kept whole: a date, a time or a code (`ltr`),
  * or what people typed. In a right-to-left page its parts would otherwise be reordered (after an
  * Arabic word "2022-05-16" reads 16-05-2022), so it is isolated there; elsewhere it is as it is.
