@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -278,6 +279,22 @@ class Store:
         with self._session() as session:
             query = select(ParticipantRow).where(ParticipantRow.event_id == event_id)
             return list(session.exec(query.order_by(col(ParticipantRow.created_at))).all())
+
+    def participants_digest(self, event_id: str) -> str:
+        """A digest of a meeting day's registry, every column of every row: it changes when
+        ``participants`` would answer otherwise (the desk's poll, ``/revisions``). Plain rows,
+        not the ORM's: 5,000 participants in milliseconds, not a quarter of a second."""
+        table = ParticipantRow.__table__  # type: ignore[attr-defined]
+        query = (
+            sa_select(*table.columns)
+            .where(table.c.event_id == event_id)
+            .order_by(table.c.created_at, table.c.id)
+        )
+        digest = hashlib.blake2b(digest_size=12)
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                digest.update(repr(tuple(row)).encode())
+        return digest.hexdigest()
 
     # --- credentials ----------------------------------------------------------------------------
 

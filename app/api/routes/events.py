@@ -35,7 +35,6 @@ from .common import (
     ServicesDep,
     browser_id,
     event_out,
-    participant_out,
     refuse_changed_since,
     segments_out,
 )
@@ -111,12 +110,11 @@ async def revisions(event_id: str, actor: ActorDep, svc: ServicesDep) -> Revisio
 def _registry_tokens(svc: Services, hearing: Hearing) -> tuple[str, str]:
     """The participants' and the access links' tokens (in a thread: database reads)."""
     store, event = svc.engine.store, hearing.event
-    people = [participant_out(row).model_dump(mode="json") for row in store.participants(event.id)]
     links = [
         link_out(row, event).model_dump(mode="json")
         for row in store.credentials(event.id, LINK_ROLES)
     ]
-    return _token(people), _token(links)
+    return store.participants_digest(event.id), _token(links)
 
 
 def _token(value: Any) -> str:
