@@ -138,7 +138,9 @@ def test_the_rest_bodies_have_the_commands_fields() -> None:
         "command_id",
         "base_version",
         "clear",  # update_segment's own: the times it has no more
+        "expected",  # and what the sender read of the fields it changes
     }
+    assert set(schemas.SegmentExpectedIn.model_fields) == set(SegmentChanges.model_fields)
 
 
 # --- summer time and midnight -----------------------------------------------------------------

@@ -71,6 +71,7 @@ def test_the_public_view_shows_the_floor(busy: Floor) -> None:
     assert document["current"] == {
         "id": busy.seg.current.entry.id,
         "name": "Chen Wei",
+        "name_lang": "",  # written in Latin letters here
         "organisation": "Fudan University",
         "constituency": "academia",
         "language": None,  # not known (registered without a floor language)
@@ -127,6 +128,7 @@ def test_the_moderator_sees_pending_requests(busy: Floor) -> None:
         "id": request["id"],
         "participant_id": "p2",
         "name": "Bruno Silva",
+        "name_lang": "",  # Latin letters: the page's language
         "organisation": "City of São Paulo",
         "constituency": "local_and_regional_authorities",
         "region": "",
