@@ -278,16 +278,10 @@ class EventExpected(Body):
     live_published: Switch | None = None
 
 
-class EventPatch(Body):
+class EventPatch(EventExpected):
     """Changes to an event; a field left out, or null, stays as it is (so the date, once set,
     is changed, not removed)."""
 
-    title: EventTitle | None = None
-    venue: Venue | None = None
-    room: Text | None = None
-    timezone: Zone | None = None
-    date: EventDate | None = None
-    languages: EventLanguages | None = None
     live_published: Switch | None = Field(
         default=None,
         description="Publish (true) or withdraw (false) the public live page "
@@ -435,19 +429,12 @@ class SegmentExpectedIn(Body):
     position: SegmentPosition | None = None
 
 
-class SegmentPatch(Body):
+class SegmentPatch(SegmentExpectedIn):
     """Changes to a segment (``update_segment``); a field left out, or null, stays as it is."""
 
     command_id: CommandId
     # at most the largest integer every JSON reader keeps exact (2^53 - 1)
     base_version: Annotated[int, Strict(), Field(ge=0, le=2**53 - 1)] | None = None
-    title: Title | None = None
-    kind: Kind | None = None
-    aim: Aim | None = None
-    moderator: Line | None = None
-    scheduled_start_at: Instant | None = None
-    scheduled_end_at: Instant | None = None
-    position: SegmentPosition | None = None
     clear: list[ClearableTime] = Field(
         default_factory=list,
         description="Times the segment has no more (`scheduled_end_at`: a segment that ends when "
@@ -498,20 +485,14 @@ class ParticipantExpected(Body):
     gender: Gender | Literal["not_stated"] | None = None
 
 
-class ParticipantPatch(Body):
+class ParticipantPatch(ParticipantExpected):
     """A participant's particulars corrected by the secretariat (a misspelt name, the wrong
     organisation or constituency); a field left out, or null, stays as it is. ``gender``
     ``"not_stated"`` removes a stated gender."""
 
-    name: Name | None = None
-    title: Annotated[str, PeoplesText(120)] | None = None
-    organisation: Organisation | None = None
-    constituency: Constituency | None = None
-    region: Annotated[str, PeoplesText(80)] | None = None
     language: FloorLanguage | None = Field(
         default=None, description="The language they take the floor in: one of the six, or `other`."
     )
-    attendance: Literal["in_room", "remote"] | None = None
     gender: Gender | Literal["not_stated"] | None = Field(
         default=None, description="Self-declared; `not_stated` removes it."
     )

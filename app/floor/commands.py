@@ -480,19 +480,11 @@ class RemoveSegment(_Command):
 ClearableTime = Literal["scheduled_start_at", "scheduled_end_at"]
 
 
-class SegmentExpected(BaseModel):
+class SegmentExpected(SegmentChanges):
     """What the sender last saw of the fields it changes (``null``: had none): another value
     there now means someone else changed it meanwhile."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    title: Title | None = None
-    kind: Kind | None = None
-    aim: Aim | None = None
-    moderator: Line | None = None
-    scheduled_start_at: Instant | None = None
-    scheduled_end_at: Instant | None = None
-    position: SegmentPosition | None = None
 
 
 class UpdateSegment(_Command, SegmentChanges):

@@ -18,41 +18,19 @@ before it hears. The words expected are read from the dictionaries, as the other
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.test_desk_languages import EN, WORDS, fill
+from tests.browser.test_desk_setup import HD, api, server, shot
 from tests.e2e.server import ORGANISER_KEY, Api, ServerProcess
 
-HD: ViewportSize = {"width": 1280, "height": 720}
-SHOTS = Path("/tmp/desk-together")
 #: how long a change may take to reach the other desk (it asks every 2.5 s)
 SOON = 10_000
 
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """One server on an empty database for the module; each test makes its own event."""
-    folder = tmp_path_factory.mktemp("desk-together")
-    process = ServerProcess(f"sqlite:///{folder / 'desk.db'}", folder / "server.log")
-    process.start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-def api(server: ServerProcess) -> Api:
-    return Api(server.base)
-
-
-def shot(page: Page, name: str) -> None:
-    """A screenshot to look at (not one of the docs' screenshots)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+__all__ = ["api", "server"]  # the desk's tests' fixtures (test_desk_setup.py), used by name
 
 
 PROGRAMME = [
