@@ -4,10 +4,22 @@
 from __future__ import annotations
 
 import subprocess
-from typing import Any
+from typing import Protocol
 
 
-def stop(process: subprocess.Popen[Any], grace_s: float = 10) -> None:
+class Child(Protocol):
+    """What stopping needs of a child: ``subprocess.Popen``, or the tests' forked server."""
+
+    def poll(self) -> int | None: ...
+
+    def terminate(self) -> None: ...
+
+    def kill(self) -> None: ...
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
+def stop(process: Child, grace_s: float = 10) -> None:
     if process.poll() is not None:
         return
     process.terminate()

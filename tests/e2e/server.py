@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import signal
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +30,70 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+#: Servers are forked from a process that has imported the app once (multiprocessing's fork
+#: server, one per test process): a ``python -m app.cli serve`` spends about a second of CPU on
+#: its imports, and the suite starts hundreds of servers. Each is still a process of its own,
+#: running ``app.cli.main`` with its own arguments, environment, working directory and log.
+_FORKS = multiprocessing.get_context("forkserver")
+_FORKS.set_forkserver_preload(["app.cli", "tests.e2e.server"])
+
+
+def _serve(argv: list[str], env: dict[str, str], cwd: str, log_path: str) -> None:
+    """In the forked child: the log as stdout and stderr, the environment, then the server."""
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    from app.cli import main
+
+    sys.exit(main(argv))
+
+
+class ForkedServer:
+    """A forked server process with the part of ``subprocess.Popen``'s interface the tests use."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], log_path: Path) -> None:
+        self.process: BaseProcess = _FORKS.Process(
+            target=_serve, args=(argv, env, os.getcwd(), str(log_path)), daemon=False
+        )
+        self.process.start()
+        assert self.process.pid is not None
+        self.pid: int = self.process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self.process.exitcode
+
+    def poll(self) -> int | None:
+        return self.process.exitcode
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.process.join(timeout)
+        if self.process.exitcode is None:
+            raise subprocess.TimeoutExpired(["floorkeeper", "serve"], timeout or 0)
+        return self.process.exitcode
+
+    def send_signal(self, sig: int) -> None:
+        if self.process.exitcode is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
 class ServerProcess:
     def __init__(self, database_url: str, log_path: Path, demo: bool = False) -> None:
         self.database_url = database_url
         self.log_path = log_path
         self.demo = demo
         self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: ForkedServer | None = None
 
     @property
     def base(self) -> str:
@@ -47,9 +106,6 @@ class ServerProcess:
     def start(self, timeout: float = 30.0) -> None:
         env = {**os.environ, "FLOORKEEPER_ORGANISER_KEY": ORGANISER_KEY}
         args = [
-            sys.executable,
-            "-m",
-            "app.cli",
             "serve",
             "--port",
             str(self.port),
@@ -58,8 +114,7 @@ class ServerProcess:
         ]
         if self.demo:
             args.append("--demo")
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = ForkedServer(args, env, self.log_path)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:  # wait until the server answers its health check
             if self.process.poll() is not None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +22,7 @@ from app.floor.model import SegmentState
 from app.patch import apply_patch
 from app.store import LogRecord, Store, make_engine
 from app.views import Audience, view
-from tests.e2e.server import ORGANISER_KEY, Api, ServerProcess
+from tests.e2e.server import ORGANISER_KEY, Api, ForkedServer, ServerProcess
 
 #: Every per-client limit of app/config.py switched off: the fault tests are one client machine
 #: sending far more than one phone would.
@@ -40,10 +38,8 @@ class FaultServer(ServerProcess):
 
     def start(self, timeout: float = 60.0) -> None:
         env = {**os.environ, "FLOORKEEPER_ORGANISER_KEY": ORGANISER_KEY, **LIMITS_OFF}
-        args = [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)]
-        args += ["--database-url", self.database_url]
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+        args = ["serve", "--port", str(self.port), "--database-url", self.database_url]
+        self.process = ForkedServer(args, env, self.log_path)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:  # process start-up: poll the health check
             if self.process.poll() is not None:
