@@ -39,6 +39,7 @@ from .views import (
     live_view,
     own_requests,
     own_turns,
+    programme_head,
     requestable,
     segment_summary,
     view,
@@ -284,6 +285,8 @@ class Projections:
                 # an undo can start or end a segment again: the programme shows its status
                 or (old.status, old.actual_start_at, old.actual_end_at)
                 != (new.status, new.actual_start_at, new.actual_end_at)
+                # who speaks first in a segment still to come (the booth in a break names them)
+                or programme_head(old) != programme_head(new)
             ):
                 programme_changed = True
             if old is not None:

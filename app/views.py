@@ -21,6 +21,7 @@ from .floor.model import (
     Inverse,
     QueueEntry,
     SegmentState,
+    SegmentStatus,
     Signal,
     Speaker,
     Timer,
@@ -185,8 +186,23 @@ def _segment(segment: SegmentState) -> View:
 
 
 def segment_summary(segment: SegmentState) -> View:
-    """The programme entry of a segment, with its live version."""
-    return {**_segment(segment), "version": segment.version}
+    """The programme entry of a segment, with its live version and, while it has not started,
+    who speaks first in it (``first``: the head of its queue, as the room display shows a next
+    speaker), so that the booth in a break knows whose language comes after it."""
+    first = programme_head(segment)
+    return {
+        **_segment(segment),
+        "version": segment.version,
+        "first": None if first is None else _live_entry(_entry(first, False), False),
+    }
+
+
+def programme_head(segment: SegmentState) -> QueueEntry | None:
+    """Who a programme entry names as speaking first: the head of a scheduled segment's queue
+    (a live or ended segment names nobody: its own view says who speaks)."""
+    if segment.status is not SegmentStatus.SCHEDULED or not segment.queue:
+        return None
+    return segment.queue[0]
 
 
 def _settings(segment: SegmentState) -> View:

@@ -105,3 +105,35 @@ def test_a_turn_paused_by_a_question_is_told_to_its_phone_when_the_segment_ends(
         touched |= _participants_touched(event, state.segments[segment], after.segments[segment])
         state = after
     assert "p1" in touched
+
+
+async def test_who_speaks_first_in_a_segment_to_come_reaches_every_screen(
+    sqlite_url: str,
+) -> None:
+    """The booth in the lunch break names who speaks first after it: a programme message goes
+    out when the head of a scheduled segment's queue changes, and not for a change behind it."""
+    engine, _, frames = await _delegate_feed(sqlite_url)
+    created = await engine.execute("ev", None, c.CreateSegment(title="II"), ORGANISER, "c2")
+    after = created["segment_id"]
+
+    def firsts() -> list[Any]:
+        programme = [frame for frame in frames if frame["type"] == "programme"]
+        return [
+            next(s["first"] for s in frame["segments"] if s["id"] == after) for frame in programme
+        ]
+
+    frames.clear()
+    await engine.execute("ev", after, c.AddSpeaker(participant_id="p1"), ORGANISER, "a1")
+    guest = c.AddSpeaker(name="أمينة الحسن", language="ar", attendance="remote")
+    await engine.execute("ev", after, guest, ORGANISER, "a2")
+    shown = firsts()
+    assert [first["name"] for first in shown] == ["Ana"]  # the guest behind her: no message
+    _, segment = engine.find_segment(after)
+    await engine.execute(
+        "ev", after, c.MoveEntry(entry_id=segment.queue[1].id, position=0), ORGANISER, "m"
+    )
+    first = firsts()[-1]
+    assert (first["name"], first["name_lang"], first["language"]) == ("أمينة الحسن", "ar", "ar")
+    assert first["attendance"] == "remote" and "participant_id" not in first
+    await engine.execute("ev", after, c.StartSegment(), ORGANISER, "s")
+    assert firsts()[-1] is None  # live: its own view says who speaks

@@ -37,6 +37,7 @@ from ..floor.commands import (
     Title,
 )
 from ..floor.model import (
+    Attendance,
     Constituency,
     FloorLanguage,
     Gender,
@@ -309,6 +310,19 @@ class TimingProblemOut(BaseModel):
     message: str = Field(description="In English, with the times in the event's local time.")
 
 
+class FirstSpeakerOut(BaseModel):
+    """Who speaks first in a segment still to come, as the room display shows a next speaker."""
+
+    id: str = Field(description="The queue entry's id.")
+    name: str
+    name_lang: str = Field(description="As a queue entry's: the script the name is written in.")
+    organisation: str
+    constituency: Constituency
+    language: FloorLanguage | None = Field(description="The language they take the floor in.")
+    attendance: Attendance
+    kind: TurnKind
+
+
 class ProgrammeEntryOut(BaseModel):
     """A programme entry as the screens get it: a segment's details, status and live version."""
 
@@ -329,6 +343,11 @@ class ProgrammeEntryOut(BaseModel):
     actual_end_at: int | None
     actual_end_at_local: LocalTime | None
     version: int
+    first: FirstSpeakerOut | None = Field(
+        description="While the segment has not started: the head of its queue, who speaks first "
+        "in it (the booth shows it during the break before); null once it has started, or with "
+        "nobody queued."
+    )
 
 
 class SegmentOut(ProgrammeEntryOut):

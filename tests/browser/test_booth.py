@@ -93,6 +93,48 @@ def test_the_booth_shows_who_speaks_in_which_language_from_where(
     assert_accessible(booth)
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ("Break", "Lunch Break", "Resumes at 15:00", "Speaks first", "Remote")),
+        ("ar", ("استراحة", "Lunch Break", "تُستأنف الساعة 15:00", "يتكلم أولاً", "عن بُعد")),
+    ],
+)
+def test_in_the_break_the_booth_names_who_speaks_first_after_it_and_in_which_language(
+    browser: Browser, faces: dict[str, Any], booth_url: str, language: str, words: tuple[str, ...]
+) -> None:
+    """The interpreters prepare in the lunch break: the booth says when the meeting resumes and
+    who speaks first then, in which language and from where; a change of the order after the
+    break reaches it without a reload."""
+    segments = faces["event"]["segments"]
+    lunch, after = str(segments[2]["id"]), str(segments[3]["id"])
+    faces["api"].command(lunch, {"type": "start_segment"}).raise_for_status()
+    queue_people(faces, after, [register(faces, "Amina Diallo", "fr", "remote", "ITUC")])
+    booth = open_face(browser, "display", with_lang(booth_url, language))
+    booth.set_viewport_size({"width": 1280, "height": 720})
+    _live(booth)
+    label, title, resumes, first_label, remote = words
+    expect(booth.locator("#now-label")).to_have_text(label)
+    expect(booth.locator("#now .booth-break-title")).to_have_text(title)
+    expect(booth.locator("#now .booth-break")).to_contain_text(resumes)
+    first = booth.locator("#now .booth-first")
+    expect(first.locator(".booth-first-label")).to_have_text(first_label)
+    expect(first.locator(".booth-name")).to_have_text("Amina Diallo")
+    expect(first.locator(".booth-lang")).to_have_text("FR")
+    expect(first.locator(".remote-tag")).to_have_text(remote)
+    expect(booth.locator("#next-box")).to_be_hidden()  # nobody is next in the break itself
+    screenshot(booth, f"booth-break-first-{language}")
+
+    # the moderator puts an Arabic speaker first after the break: the booth follows
+    arabic = register(faces, "ليلى حداد", "ar", "in_room", "المجلس الوطني لحقوق الإنسان")
+    queue_people(faces, after, [arabic])
+    expect(first.locator(".booth-name")).to_have_text("ليلى حداد")
+    expect(first.locator(".booth-lang")).to_have_text("AR")
+    expect(first.locator(".booth-name")).to_have_attribute("lang", "ar")
+    assert_accessible(booth)
+    booth.context.close()
+
+
 def test_slow_down_reaches_the_speaker_clock_within_a_second_and_clears(
     browser: Browser, booth: Page, faces: dict[str, Any], discussion: str
 ) -> None:

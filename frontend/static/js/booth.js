@@ -148,6 +148,19 @@ function breakNotice(pause) {
     { class: "booth-break" },
     h("p", { class: "booth-break-title" }, h("bdi", {}, pause.title)),
     h("p", {}, withTime("display.resumes_at", time, "time")),
+    firstAfter(pause.first),
+  );
+}
+
+/** Who speaks first in the segment that comes next (the server's `first`): whose language the
+ * booth starts in after the break, with where they speak from. */
+function firstAfter(first) {
+  if (!first) return null;
+  return h(
+    "div",
+    { class: "booth-first" },
+    h("p", { class: "booth-first-label" }, t("booth.first_speaker")),
+    h("div", { class: "booth-person", dataset: { entryId: first.id, first: "true" } }, person(first, "small")),
   );
 }
 
@@ -164,6 +177,7 @@ function upcomingNotice(upcoming) {
     h("p", {}, t("display.coming_next")),
     h("p", { class: "booth-break-title" }, h("bdi", {}, upcoming.title)),
     h("p", {}, withTime("display.starts_at", time, "time")),
+    firstAfter(upcoming.first),
   );
 }
 

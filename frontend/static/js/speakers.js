@@ -81,7 +81,8 @@ export function breakOf(state, programme) {
   const segment = state && state.segment;
   if (!segment || segment.kind !== "break" || segment.status === "ended" || state.current) return null;
   const after = segmentAfterBreak(programme, segment.id);
-  return { title: segment.title, resumesAt: after ? (after.scheduled_start_at ?? null) : null };
+  // who speaks first after it: the server names the head of a segment's queue until it starts
+  return { title: segment.title, resumesAt: after ? (after.scheduled_start_at ?? null) : null, first: after ? (after.first ?? null) : null };
 }
 
 /** Under the speaker: the segment has ended, the floor opens shortly, the list is closed. */
@@ -167,7 +168,7 @@ export function upcomingOf(state, programme) {
   if (index < 0) return { closed: false, title: null, startsAt: null }; // no programme yet: ended, no more
   const after = list.slice(index + 1).find((each) => each.status !== "ended") || null;
   if (!after) return { closed: true, title: null, startsAt: null };
-  return { closed: false, title: after.title, startsAt: after.scheduled_start_at ?? null };
+  return { closed: false, title: after.title, startsAt: after.scheduled_start_at ?? null, first: after.first ?? null };
 }
 
 /** A translated sentence with its {time} in a left-to-right island (nothing when no time). */
