@@ -20,7 +20,7 @@
 // "Live" badge shows only while a segment is live. Its language: ?lang= in its link, else the
 // browser's (among the six), else English.
 import { FloorConnection, PING_QUIETLY_MS, msToNextSecond, tickOnTheSecond } from "./client.js";
-import { fill, h, setText, timeOfDay } from "./dom.js";
+import { fill, h, nameLang, setText, timeOfDay } from "./dom.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
 import { breakOf, clockLocale, noticeOf, renderNext, renderSpeaker, renderTimes, withTime } from "./speakers.js";
 
@@ -54,8 +54,19 @@ function showPublished(published) {
   }
 }
 
+/** A dictionary's sentence as nodes, each {placeholder} filled with the node (or text) `vars`
+ * gives it: a name keeps its own element, and so its own lang, inside the page's sentence. */
+function sentence(template, vars) {
+  return template
+    .split(/\{(\w+)\}/)
+    .map((part, index) => (index % 2 ? (vars[part] ?? `{${part}}`) : part))
+    .filter((part) => part !== "");
+}
+
 /** Say a change of speaker once, politely (#said): who now has the floor, and their organisation.
- * The first floor drawn is the page itself, not a change: not said. */
+ * The name is said in its own language's voice (its `lang`, the server's `name_lang`: an Arabic
+ * name on an English page), isolated from the sentence around it; so is the organisation, which
+ * the server names no language for. The first floor drawn is the page itself, not a change: not said. */
 function saySpeaker(current) {
   const id = current ? current.id : null;
   if (saidSpeaker === undefined || id === saidSpeaker) {
@@ -64,11 +75,10 @@ function saySpeaker(current) {
   }
   saidSpeaker = id;
   if (!current) return;
-  const name = `\u2068${current.name}\u2069`; // isolated: a name in another direction
-  const text = current.organisation
-    ? t("live.said_speaker_org", { name, organisation: `\u2068${current.organisation}\u2069` })
-    : t("live.said_speaker", { name });
-  setText($("said"), text);
+  // isolated (FSI … PDI): a name in another direction
+  const name = h("span", { class: "said-name", lang: nameLang(current) }, `\u2068${current.name}\u2069`);
+  const organisation = current.organisation ? `\u2068${current.organisation}\u2069` : null;
+  fill($("said"), sentence(t(current.organisation ? "live.said_speaker_org" : "live.said_speaker"), { name, organisation }));
 }
 
 function render(connection) {

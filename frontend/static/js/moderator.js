@@ -164,7 +164,8 @@ function run(eventId, firstSegmentId) {
   const waiting = createWaiting(ctx);
   // a letter dropped as part of a word said, not silent (E then N pressed fast)
   const tooFast = (key, after) => notices.show(t("console.notice.shortcut_too_fast", { key, after }), "warning");
-  installShortcuts({ speaker, undo, message, interpose, tooFast });
+  // turned on or off: the buttons' titles name their key again, or no longer
+  installShortcuts({ speaker, undo, message, interpose, tooFast, changed: () => render() });
 
   function viewSegment(id) {
     if (id === viewing) return;

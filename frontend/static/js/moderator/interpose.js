@@ -7,6 +7,7 @@ import { h, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
 import { constituencyLabel, kindLabel, languageName, minutesSeconds, parseMinutesSeconds } from "./format.js";
+import { titleWithKey, undoHint } from "./shortcuts.js";
 import { refusalFor, setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
@@ -173,9 +174,11 @@ export function createInterpose(ctx) {
     const who = participant ? participant.name : typed;
     const question = kind === "question";
     ctx.notices.show(
-      paused
-        ? t(question ? "console.interpose.given_question" : "console.interpose.given_answer", { name: who, paused })
-        : t(question ? "console.interpose.given_question_plain" : "console.interpose.given_answer_plain", { name: who }),
+      undoHint(
+        paused
+          ? t(question ? "console.interpose.given_question" : "console.interpose.given_answer", { name: who, paused })
+          : t(question ? "console.interpose.given_question_plain" : "console.interpose.given_answer_plain", { name: who }),
+      ),
       "info",
     );
   });
@@ -185,7 +188,7 @@ export function createInterpose(ctx) {
     if (refused("readd")) return null;
     const last = ctx.state().last_speaker;
     return ctx.run({ type: "readd_last_speaker" }, { versioned: true }).then((ack) => {
-      if (ack) ctx.notices.show(t("console.readd.done", { name: last.name }), "info");
+      if (ack) ctx.notices.show(undoHint(t("console.readd.done", { name: last.name })), "info");
       return ack;
     });
   }
@@ -199,7 +202,7 @@ export function createInterpose(ctx) {
     const last = state.last_speaker;
     setText($("btn-readd-label"), last ? t("console.readd.name", { name: last.name }) : t("console.readd.last"));
     if (last && !refusalFor("readd", state)) {
-      buttons.readd.title = t("console.readd.title", { name: last.name, kind: kindLabel(last.kind) });
+      buttons.readd.title = titleWithKey(t("console.readd.title", { name: last.name, kind: kindLabel(last.kind) }), "R");
     }
     if (dialog.open && !sending && refusalFor(kind, state)) {
       dialog.close(); // the floor moved on (another console): what was being interposed cannot be

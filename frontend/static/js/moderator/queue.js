@@ -9,6 +9,7 @@
 import { fill, h, nameLang, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { KINDS, island, kindLabel, minutes, minutesSeconds, parseMinutesSeconds, speakers } from "./format.js";
+import { undoHint } from "./shortcuts.js";
 import { setAvailable } from "./speaker.js";
 import { whoDetails, whoKey, whoTags } from "./who.js";
 
@@ -89,7 +90,7 @@ export function createQueue(ctx) {
     });
     remove.addEventListener("click", () =>
       ctx.run({ type: "remove_entry", entry_id: entry.id }, { versioned: true }).then((ack) => {
-        if (ack) ctx.notices.show(t("console.queue.removed", { name: row.name }), "info");
+        if (ack) ctx.notices.show(undoHint(t("console.queue.removed", { name: row.name })), "info");
       }),
     );
     li.addEventListener("keydown", (event) => onKey(event, entry.id));
@@ -185,7 +186,7 @@ export function createQueue(ctx) {
       const ack = await ctx.run(command);
       if (!ack) return;
       closeEdit(row);
-      ctx.notices.show(t("console.queue.changed", { name: row.name }), "info");
+      ctx.notices.show(undoHint(t("console.queue.changed", { name: row.name })), "info");
     });
     row.form = form;
     row.li.append(form);

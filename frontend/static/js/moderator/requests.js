@@ -7,6 +7,7 @@
 import { fill, h, nameLang, setText } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { island, kindLabel, roundMinutes } from "./format.js";
+import { undoHint } from "./shortcuts.js";
 import { whoDetails, whoKey, whoTags } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
@@ -143,7 +144,7 @@ export function createRequests(ctx) {
     });
     const decline = () =>
       ctx.run({ type: "decline_request", request_id: request.id, reason: reason.value.trim() }).then((ack) => {
-        if (ack) ctx.notices.show(t("console.requests.declined", { name: request.name }), "info");
+        if (ack) ctx.notices.show(undoHint(t("console.requests.declined", { name: request.name })), "info");
       });
     declineConfirm.addEventListener("click", decline);
     reason.addEventListener("keydown", (event) => {

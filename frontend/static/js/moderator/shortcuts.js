@@ -11,6 +11,13 @@
 // The single-key shortcuts can be turned off in their help dialog (WCAG 2.1.4: speech input
 // says words, whose letters would act), kept in this browser (localStorage): then no key without
 // Ctrl, Cmd or Alt acts, and the buttons no longer offer theirs; Alt+↑/↓ on a queue entry stays.
+// Nor do the console's words: a notice of something undo takes back says "Press U to undo." only
+// while U acts, else it points at the Undo button (undoHint); the same for a confirmation
+// (confirmHint) and a button's title (titleWithKey). No other string names a key: each of these
+// is a template key around the sentence before it ({done}, {asking}, {title}), so each language
+// joins the two its own way (Chinese writes no space between sentences).
+
+import { t } from "../i18n.js";
 
 /** Where a key is text (or a choice in a list), never a shortcut. A checkbox, a radio button or
  * a button is not: letters are shortcuts there, and Space (NON_TEXT_SPACE) stays theirs. */
@@ -84,6 +91,31 @@ function shortcutsOn() {
   }
 }
 
+/** Whether the single-key shortcuts act on this page now (null: not installed yet, as stored). */
+let active = null;
+
+export function singleKeysOn() {
+  return active === null ? shortcutsOn() : active;
+}
+
+/** `done` (a notice of something undo takes back) with how to take it back: U while the single
+ * keys act, else the Undo button (speech input says its name). */
+export function undoHint(done) {
+  const keys = singleKeysOn();
+  return t(keys ? "console.undo.press_u" : "console.undo.press_button", { done });
+}
+
+/** `asking` (an undo that asks twice) with how to confirm: U or the button, else the button. */
+export function confirmHint(asking) {
+  const keys = singleKeysOn();
+  return t(keys ? "console.undo.again_u" : "console.undo.again_button", { asking });
+}
+
+/** A button's title with its key beside it ("Undo removing X (U)") only while that key acts. */
+export function titleWithKey(title, key) {
+  return singleKeysOn() ? t("console.title_key", { title, key }) : title;
+}
+
 /** The page as the setting has it: the buttons name their key (aria-keyshortcuts, the <kbd>
  * hint) only while it acts; Alt+↑/↓ is no single key and is always named. */
 function showSetting(on) {
@@ -99,7 +131,8 @@ function showSetting(on) {
   if (box) box.checked = on;
 }
 
-export function installShortcuts({ speaker, undo, message, interpose, tooFast = () => {} }) {
+/** `changed`: called after the setting changes, to redraw what names a key (the titles). */
+export function installShortcuts({ speaker, undo, message, interpose, tooFast = () => {}, changed = () => {} }) {
   const dialog = document.getElementById("help-dialog");
   const openHelp = () => {
     if (!dialog.open) dialog.showModal();
@@ -107,9 +140,11 @@ export function installShortcuts({ speaker, undo, message, interpose, tooFast = 
   document.getElementById("help-open").addEventListener("click", openHelp);
   blurAfterPointer();
   let on = shortcutsOn();
+  active = on;
   showSetting(on);
   document.getElementById("shortcuts-on").addEventListener("change", (event) => {
     on = event.target.checked;
+    active = on;
     try {
       if (on) localStorage.removeItem(SETTING);
       else localStorage.setItem(SETTING, "off");
@@ -117,6 +152,7 @@ export function installShortcuts({ speaker, undo, message, interpose, tooFast = 
       // not kept past this page: it still holds here
     }
     showSetting(on);
+    changed();
   });
   let textAt = -Infinity; // the last printable key that did not act as a shortcut (text)
   let letterAt = -Infinity; // the last letter that acted as a shortcut

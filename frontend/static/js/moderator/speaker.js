@@ -6,6 +6,7 @@ import { fill, setNameLang, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
 import { constituencyLabel, island, kindLabel, minutes } from "./format.js";
+import { undoHint } from "./shortcuts.js";
 import { whoDetails, whoTags } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
@@ -69,7 +70,7 @@ export function createSpeakerPanel(ctx) {
 
   /** After a turn went on the record as not spoken: say so, and how to take it back. */
   const skipped = (name) => (ack) => {
-    if (ack) ctx.notices.show(t("console.speaker.skipped", { name }), "info");
+    if (ack) ctx.notices.show(undoHint(t("console.speaker.skipped", { name })), "info");
     return ack;
   };
   const speakerName = () => {

@@ -9,6 +9,7 @@ import { fill, h, setText } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
 import { constituencyLabel, turns } from "./format.js";
+import { undoHint } from "./shortcuts.js";
 import { setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
@@ -40,7 +41,7 @@ function createOrder(ctx, { scope, block, list, note, button, action, people, sh
     if (!ids.length || $(button).dataset.waiting === "true") return;
     const order = [...ids];
     ctx.run({ type: "apply_order", scope, order }, { versioned: true }).then((ack) => {
-      if (ack) ctx.notices.show(done(order.length), "info");
+      if (ack) ctx.notices.show(undoHint(done(order.length)), "info");
     });
   });
 

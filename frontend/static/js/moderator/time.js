@@ -9,6 +9,7 @@ import { setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
 import { ltr, minutesSeconds, roundMinutes } from "./format.js";
+import { undoHint } from "./shortcuts.js";
 import { setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
@@ -92,7 +93,7 @@ export function createTime(ctx) {
     if (perSpeakerMs === null) return;
     const each = ltr(minutesSeconds(perSpeakerMs));
     ctx.run({ type: "set_queue_times", duration_ms: perSpeakerMs }, { versioned: true }).then((ack) => {
-      if (ack) ctx.notices.show(t("console.time.each_now", { time: each }), "info");
+      if (ack) ctx.notices.show(undoHint(t("console.time.each_now", { time: each })), "info");
     });
   });
 

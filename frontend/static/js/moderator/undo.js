@@ -4,6 +4,7 @@
 
 import { setText } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
+import { confirmHint, titleWithKey } from "./shortcuts.js";
 import { refusalFor, setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
@@ -93,7 +94,7 @@ export function createUndo(ctx) {
       armed = { label: undoing, timer: setTimeout(disarm, CONFIRM_MS) };
       button.dataset.armed = "true";
       setText(label, t("console.undo.confirm", { what }));
-      ctx.notices.show(t(ask.asking, { what }), "warning");
+      ctx.notices.show(confirmHint(t(ask.asking, { what })), "warning");
       return null;
     }
     disarm();
@@ -117,7 +118,7 @@ export function createUndo(ctx) {
     button.dataset.command = next ? next.command : "";
     const reason = refusalFor("undo", state);
     setAvailable(button, reason);
-    if (!reason && next) button.title = t("console.undo.title", { what: undoWhat(next) });
+    if (!reason && next) button.title = titleWithKey(t("console.undo.title", { what: undoWhat(next) }), "U");
     // visible: why not (the server's refusal, naming the command), or that there is nothing yet
     setText(reasonLine, reason || "");
     reasonLine.dataset.tone = !reason ? "none" : next ? "refused" : "empty";
