@@ -163,9 +163,23 @@ class SubmitContribution(_Command):
     on_behalf_of: Id | None = None
 
 
+#: A decision's ``expected_status``: what the sender saw, so that a click made on an older view
+#: (a second rapporteur decided meanwhile, a laptop's press sent when its connection came back)
+#: is refused ``changed_since`` instead of overturning a decision it never saw.
+ExpectedStatus = Annotated[
+    Literal["submitted", "accepted", "set_aside"] | None,
+    Field(
+        description="The contribution's `status` as the sender saw it: when it is another now "
+        "(someone decided meanwhile), the command is refused `changed_since`, with the status "
+        "now. Leave it out to decide whatever it is now."
+    ),
+]
+
+
 class AcceptContribution(_Command):
     type: Literal["accept_contribution"] = "accept_contribution"
     contribution_id: Id
+    expected_status: ExpectedStatus = None
 
 
 class SetAsideContribution(_Command):
@@ -174,6 +188,7 @@ class SetAsideContribution(_Command):
     type: Literal["set_aside_contribution"] = "set_aside_contribution"
     contribution_id: Id
     note: Note = ""
+    expected_status: ExpectedStatus = None
 
 
 class EditContribution(_Command):
@@ -204,6 +219,7 @@ class MergeContributions(_Command):
     type: Literal["merge_contributions"] = "merge_contributions"
     contribution_id: Id
     into_id: Id
+    expected_status: ExpectedStatus = None
 
 
 class UnmergeContribution(_Command):
@@ -222,19 +238,33 @@ class CorrectAuthor(_Command):
 
 
 class TagContribution(_Command):
-    """Replace a contribution's themes and Global Compact objectives."""
+    """Replace a contribution's themes and Global Compact objectives (``themes``,
+    ``objectives``), or change them: ``add_themes``, ``remove_themes``, ``add_objectives``,
+    ``remove_objectives`` (two rapporteurs tagging one contribution at once each keep theirs:
+    what the other added is not taken away)."""
 
     type: Literal["tag_contribution"] = "tag_contribution"
     contribution_id: Id
     themes: Annotated[list[Theme], Field(max_length=MAX_THEMES)] = []
     objectives: Annotated[list[Objective], Field(max_length=LAST_OBJECTIVE)] = []
+    add_themes: Annotated[list[Theme], Field(max_length=MAX_THEMES)] = []
+    remove_themes: Annotated[list[Theme], Field(max_length=MAX_THEMES)] = []
+    add_objectives: Annotated[list[Objective], Field(max_length=LAST_OBJECTIVE)] = []
+    remove_objectives: Annotated[list[Objective], Field(max_length=LAST_OBJECTIVE)] = []
+
+    def changes(self) -> bool:
+        """Whether it adds or removes, rather than replaces."""
+        return bool(
+            self.add_themes or self.remove_themes or self.add_objectives or self.remove_objectives
+        )
 
 
 class CurateContribution(_Command):
     """Several changes to one contribution, all or nothing (the REST ``PATCH``): the new wording
     (``text``, ``language``, ``version`` as in ``edit_contribution``), the tags (``themes``,
     ``objectives``; one left out stays as it is), then the status (``accepted``, or
-    ``set_aside`` with a ``note``) or a merge (``merged_into``). Each part is decided as its own
+    ``set_aside`` with a ``note``) or a merge (``merged_into``; ``null``: unmerged, first of
+    all). Each part is decided as its own
     command would be, by its own role, on the state the parts before it leave; one refused, none
     is made. One command id, one commit: nothing anyone else does can land between the parts."""
 
@@ -242,7 +272,13 @@ class CurateContribution(_Command):
     contribution_id: Id
     text: ContributionText | None = None
     language: ContributionLanguage | None = None
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        description="The contribution's `version` the change was made against: when someone "
+        "changed it since, the whole change is refused (`edited_since` for a new wording, with "
+        "the wording now; `changed_since` otherwise, with the contribution now).",
+    )
     themes: Annotated[list[Theme], Field(max_length=MAX_THEMES)] | None = None
     objectives: Annotated[list[Objective], Field(max_length=LAST_OBJECTIVE)] | None = None
     status: Literal["accepted", "set_aside"] | None = None
@@ -255,6 +291,12 @@ class ShowContribution(_Command):
 
     type: Literal["show_contribution"] = "show_contribution"
     contribution_id: Id | None
+    expected_shown: Id | None = Field(
+        default=None,
+        description="What the display showed as the sender saw it (null: the floor): when it "
+        "shows another now (someone else moved it meanwhile), the command is refused "
+        "`changed_since`. Leave it out to show this whatever is shown now.",
+    )
 
 
 OutcomeCommand = Annotated[
@@ -510,12 +552,39 @@ def _not_merged(item: Contribution, doing: str) -> None:
         )
 
 
+def _decided_since(item: Contribution, expected: str | None, doing: str) -> None:
+    """Refuse ``changed_since`` when the contribution's status is not the one the sender saw."""
+    if expected is None or item.status.value == expected:
+        return
+    refusal = FloorError(
+        f"contribution {item.id!r} is {_status_words(item.status)} now, not "
+        f"{_status_words(ContributionStatus(expected))} as you saw it: someone decided it "
+        f"meanwhile; read it again, then {doing} it if you still mean to",
+        code="changed_since",
+    )
+    refusal.detail = {
+        "status": item.status.value,
+        "merged_into": item.merged_into,
+        "note": item.note,
+        "version": item.version,
+    }
+    raise refusal
+
+
+def _status_words(status: ContributionStatus) -> str:
+    return {
+        ContributionStatus.SUBMITTED: "awaiting review",
+        ContributionStatus.SET_ASIDE: "set aside",
+    }.get(status, status.value)
+
+
 @_handles(AcceptContribution)
 def _accept(state: OutcomeState, cmd: AcceptContribution, ctx: Context) -> list[OutcomeEvent]:
     item = _find(state, cmd.contribution_id)
-    _not_merged(item, "accept")
     if item.status is ContributionStatus.ACCEPTED:
-        return []
+        return []  # what the sender wanted holds, whoever did it
+    _decided_since(item, cmd.expected_status, "accept")
+    _not_merged(item, "accept")
     return [
         ContributionAccepted(stream=stream_id(state.event_id), contribution_id=item.id, at=ctx.now)
     ]
@@ -524,9 +593,10 @@ def _accept(state: OutcomeState, cmd: AcceptContribution, ctx: Context) -> list[
 @_handles(SetAsideContribution)
 def _set_aside(state: OutcomeState, cmd: SetAsideContribution, ctx: Context) -> list[OutcomeEvent]:
     item = _find(state, cmd.contribution_id)
-    _not_merged(item, "set aside")
     if item.status is ContributionStatus.SET_ASIDE and item.note == cmd.note:
         return []
+    _decided_since(item, cmd.expected_status, "set aside")
+    _not_merged(item, "set aside")
     accepted = [
         other.id
         for other in state.ordered()
@@ -608,6 +678,10 @@ def curation_parts(state: OutcomeState, cmd: CurateContribution) -> list[Outcome
         )
     item = _find(state, cmd.contribution_id)
     parts: list[OutcomeCommand] = []
+    unmerge = cmd.merged_into is None and "merged_into" in cmd.model_fields_set
+    if unmerge and item.status is ContributionStatus.MERGED:
+        # ``merged_into: null``: it stands on its own again, first (the rest is then about it)
+        parts.append(UnmergeContribution(contribution_id=item.id))
     if cmd.text is not None or cmd.language is not None:
         text = cmd.text if cmd.text is not None else item.text
         parts.append(
@@ -630,6 +704,25 @@ def curation_parts(state: OutcomeState, cmd: CurateContribution) -> list[Outcome
 
 @_handles(CurateContribution)
 def _curate(state: OutcomeState, cmd: CurateContribution, ctx: Context) -> list[OutcomeEvent]:
+    item = _find(state, cmd.contribution_id)
+    if cmd.version is not None and cmd.version != item.version and cmd.text in (None, item.text):
+        # the version guards the whole change, not only a new wording (which says edited_since)
+        refusal = FloorError(
+            f"contribution {item.id!r} was changed since you read it (it is at version "
+            f"{item.version}, you sent {cmd.version}): read it again, then send your change if "
+            "it still holds",
+            code="changed_since",
+        )
+        refusal.detail = {
+            "version": item.version,
+            "text": item.text,
+            "status": item.status.value,
+            "merged_into": item.merged_into,
+            "note": item.note,
+            "themes": list(item.themes),
+            "objectives": list(item.objectives),
+        }
+        raise refusal
     events: list[OutcomeEvent] = []
     for part in curation_parts(state, cmd):
         if ctx.actor.role not in roles_for(part.type):
@@ -647,10 +740,10 @@ def _curate(state: OutcomeState, cmd: CurateContribution, ctx: Context) -> list[
 def _merge(state: OutcomeState, cmd: MergeContributions, ctx: Context) -> list[OutcomeEvent]:
     item = _find(state, cmd.contribution_id)
     target = _find(state, cmd.into_id)
-    if item.status is ContributionStatus.MERGED:
-        if item.merged_into == target.id:
-            return []
-        _not_merged(item, "merge")
+    if item.status is ContributionStatus.MERGED and item.merged_into == target.id:
+        return []
+    _decided_since(item, cmd.expected_status, "merge")
+    _not_merged(item, "merge")
     refusal = merge_refusal(item, target)
     if refusal is not None:
         raise refusal
@@ -780,6 +873,24 @@ def _check_objectives(objectives: Iterable[int]) -> tuple[int, ...]:
 def _tag(state: OutcomeState, cmd: TagContribution, ctx: Context) -> list[OutcomeEvent]:
     item = _find(state, cmd.contribution_id)
     _not_merged(item, "tag")
+    if cmd.changes():
+        if cmd.themes or cmd.objectives:
+            raise FloorError(
+                "send themes and objectives (the tags as they should be) or add_ and remove_ "
+                "(changes to the tags as they are), not both",
+                code="invalid_theme",
+                status=422,
+            )
+        removed = set(cmd.remove_themes)
+        kept = [theme for theme in item.themes if theme not in removed]
+        themes = tuple(dict.fromkeys([*kept, *cmd.add_themes]))
+        objectives_now = set(item.objectives) - set(cmd.remove_objectives)
+        cmd = cmd.model_copy(
+            update={
+                "themes": list(themes),
+                "objectives": sorted(objectives_now | set(cmd.add_objectives)),
+            }
+        )
     themes = tuple(dict.fromkeys(cmd.themes))
     if len(themes) > MAX_THEMES or any(
         not theme or len(theme) > THEME_LENGTH for theme in themes
@@ -805,6 +916,16 @@ def _tag(state: OutcomeState, cmd: TagContribution, ctx: Context) -> list[Outcom
 
 @_handles(ShowContribution)
 def _show(state: OutcomeState, cmd: ShowContribution, ctx: Context) -> list[OutcomeEvent]:
+    if cmd.contribution_id == state.shown_id:
+        return []  # what the sender wanted holds
+    if "expected_shown" in cmd.model_fields_set and cmd.expected_shown != state.shown_id:
+        refusal = FloorError(
+            "someone else changed what the room display shows since you saw it: look at what "
+            "it shows now, then move it again if you still mean to",
+            code="changed_since",
+        )
+        refusal.detail = {"shown_id": state.shown_id}
+        raise refusal
     if cmd.contribution_id is not None:
         item = _find(state, cmd.contribution_id)
         if item.status is not ContributionStatus.ACCEPTED:

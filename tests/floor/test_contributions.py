@@ -790,7 +790,105 @@ REFUSALS: list[tuple[str, Setup, str, int]] = [
         "not_accepted",
         409,
     ),
+    # decisions made on an older view (a second rapporteur decided meanwhile, or a press held
+    # while a laptop was offline arrives late): refused, never overturning what they did not see
+    (
+        "accept one set aside since it was seen",
+        lambda o: AcceptContribution(
+            contribution_id=_set_aside(o, "duplicate of #2"), expected_status="accepted"
+        ),
+        "changed_since",
+        409,
+    ),
+    (
+        "set aside one accepted since it was seen",
+        lambda o: SetAsideContribution(contribution_id=o.accepted(), expected_status="submitted"),
+        "changed_since",
+        409,
+    ),
+    (
+        "merge a duplicate set aside since (it would be credited unseen)",
+        lambda o: MergeContributions(
+            contribution_id=_set_aside(o, "off topic"),
+            into_id=o.accepted("p2"),
+            expected_status="accepted",
+        ),
+        "changed_since",
+        409,
+    ),
+    (
+        "merge one merged elsewhere since",
+        lambda o: MergeContributions(
+            contribution_id=o.merged()[0], into_id=o.submit("p3"), expected_status="submitted"
+        ),
+        "changed_since",
+        409,
+    ),
+    (
+        "move the display someone else moved since",
+        lambda o: ShowContribution(
+            contribution_id=o.accepted("p2"), expected_shown=(_shown(o), None)[1]
+        ),
+        "changed_since",
+        409,
+    ),
+    (
+        "a curation sent against an older version, without a new wording",
+        lambda o: CurateContribution(contribution_id=_tagged(o), version=1, status="accepted"),
+        "changed_since",
+        409,
+    ),
+    (
+        "the tags as they should be and changes to them at once",
+        lambda o: TagContribution(contribution_id=o.submit(), themes=["I"], add_themes=["II"]),
+        "invalid_theme",
+        422,
+    ),
 ]
+
+
+def test_two_rapporteurs_changing_the_tags_at_once_each_keep_theirs(outcome: Outcome) -> None:
+    """A ticks theme I and objective 5 while B ticks theme II and objective 6: both are kept
+    (changes compose; the tags as they should be, sent whole, would drop the other's)."""
+    contribution_id = _tagged(outcome)  # theme "I", objectives 1 and 3
+    outcome.send(
+        TagContribution(contribution_id=contribution_id, add_themes=["II"], add_objectives=[6]),
+        RAPPORTEUR,
+    )
+    outcome.send(
+        TagContribution(
+            contribution_id=contribution_id,
+            add_themes=["III"],
+            remove_themes=["I"],
+            add_objectives=[5],
+            remove_objectives=[1],
+        ),
+        RAPPORTEUR,
+    )
+    item = outcome[contribution_id]
+    assert (item.themes, item.objectives) == (("II", "III"), (3, 5, 6))
+    over = TagContribution(contribution_id=contribution_id, add_themes=["4", "5", "6", "7"])
+    outcome.refuse(over, "invalid_theme", RAPPORTEUR, status=422)  # more than five: said
+
+
+def test_a_curation_with_merged_into_null_unmerges_first(outcome: Outcome) -> None:
+    """REST has no unmerge route: a PATCH's ``merged_into: null`` is it (it answered 200 and did
+    nothing), then the rest of the PATCH applies to the contribution on its own."""
+    duplicate, _ = outcome.merged()
+    unmerge = CurateContribution(contribution_id=duplicate, merged_into=None, status="accepted")
+    outcome.send(unmerge, RAPPORTEUR)
+    assert (outcome[duplicate].status, outcome[duplicate].merged_into) == (S.ACCEPTED, None)
+    again = CurateContribution(contribution_id=duplicate, merged_into=None)
+    assert outcome.send(again, RAPPORTEUR) == []  # not merged: nothing to do
+
+
+def test_a_stale_decision_says_what_the_contribution_is_now(outcome: Outcome) -> None:
+    contribution_id = _set_aside(outcome, "duplicate of #2")
+    stale = AcceptContribution(contribution_id=contribution_id, expected_status="submitted")
+    refusal = outcome.refuse(stale, "changed_since", RAPPORTEUR)
+    assert "set aside now, not awaiting review" in refusal.message
+    assert refusal.detail is not None
+    assert (refusal.detail["status"], refusal.detail["note"]) == ("set_aside", "duplicate of #2")
 
 
 @pytest.mark.parametrize(
@@ -809,6 +907,14 @@ def test_refusals(outcome: Outcome, setup: Setup, code: str, status: int) -> Non
 # Each no-op: how to get there (returns the command). The engine remembers it, with no events.
 NO_OPS: list[tuple[str, Setup]] = [
     ("accept an accepted one", lambda o: AcceptContribution(contribution_id=o.accepted())),
+    (
+        "accept one another rapporteur accepted meanwhile",
+        lambda o: AcceptContribution(contribution_id=o.accepted(), expected_status="submitted"),
+    ),
+    (
+        "show what another rapporteur showed meanwhile",
+        lambda o: ShowContribution(contribution_id=_shown(o), expected_shown=None),
+    ),
     (
         "set aside again with the same note",
         lambda o: SetAsideContribution(contribution_id=_set_aside(o, "dup"), note="dup"),

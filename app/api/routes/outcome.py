@@ -75,8 +75,9 @@ class ContributionPatch(Body):
     version: int | None = Field(
         default=None,
         ge=1,
-        description="With `text`: the contribution's `version` the wording was written against; "
-        "changed since, the edit is refused `edited_since` (with the wording now).",
+        description="The contribution's `version` the change was made against: changed since, "
+        "the whole PATCH is refused, `edited_since` when it has a new `text` (with the wording "
+        "now), `changed_since` otherwise (with the contribution now).",
     )
     themes: Annotated[list[o.Theme], Field(max_length=o.MAX_THEMES)] | None = None
     objectives: Annotated[list[o.Objective], Field(max_length=o.LAST_OBJECTIVE)] | None = None

@@ -257,7 +257,12 @@ function run(eventId) {
     $(id).addEventListener("click", async () => {
       const target = stepPlace()[side];
       if (!target) return;
-      await ctx.run({ type: "show_contribution", contribution_id: target.id }, t("rapporteur.shown", { number: numbers.get(target.id) }));
+      // from what this page saw on the display: moved meanwhile by someone else, it is refused
+      const seen = conn.outcome ? conn.outcome.shown_id : null;
+      await ctx.run(
+        { type: "show_contribution", contribution_id: target.id, expected_shown: seen },
+        t("rapporteur.shown", { number: numbers.get(target.id) }),
+      );
       renderOnDisplay();
     });
   }
@@ -275,7 +280,8 @@ function run(eventId) {
   $("clear-display").addEventListener("click", async (event) => {
     const button = event.currentTarget;
     button.disabled = true;
-    await ctx.run({ type: "show_contribution", contribution_id: null }, t("rapporteur.display_cleared"));
+    const seen = conn.outcome ? conn.outcome.shown_id : null;
+    await ctx.run({ type: "show_contribution", contribution_id: null, expected_shown: seen }, t("rapporteur.display_cleared"));
     renderOnDisplay();
   });
 

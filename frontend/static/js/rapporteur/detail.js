@@ -355,7 +355,8 @@ export function createDetail(ctx) {
       accept.addEventListener("click", () =>
         act(
           accept,
-          { type: "accept_contribution", contribution_id: item.id },
+          // the status this page saw: decided meanwhile by someone else, the server refuses it
+          { type: "accept_contribution", contribution_id: item.id, expected_status: item.status },
           null,
           t("rapporteur.accepted_notice", { number: numbers.get(item.id) }),
         ),
@@ -367,7 +368,7 @@ export function createDetail(ctx) {
       show.addEventListener("click", () =>
         act(
           show,
-          { type: "show_contribution", contribution_id: item.id },
+          { type: "show_contribution", contribution_id: item.id, expected_shown: shownId },
           null,
           t("rapporteur.shown", { number: numbers.get(item.id) }),
         ),
@@ -377,7 +378,7 @@ export function createDetail(ctx) {
     if (item.id === shownId) {
       const clear = h("button", { type: "button", id: "unshow", class: "btn" }, t("rapporteur.clear_display"));
       clear.addEventListener("click", () =>
-        act(clear, { type: "show_contribution", contribution_id: null }, null, t("rapporteur.display_cleared")),
+        act(clear, { type: "show_contribution", contribution_id: null, expected_shown: shownId }, null, t("rapporteur.display_cleared")),
       );
       buttons.push(clear);
     }
@@ -409,7 +410,7 @@ export function createDetail(ctx) {
       aside.addEventListener("click", () =>
         act(
           aside,
-          { type: "set_aside_contribution", contribution_id: item.id, note: note.value.trim() },
+          { type: "set_aside_contribution", contribution_id: item.id, note: note.value.trim(), expected_status: item.status },
           () => delete draft.note,
           t("rapporteur.set_aside_notice", { number: numbers.get(item.id) }),
         ),
@@ -458,7 +459,7 @@ export function createDetail(ctx) {
         merging.version = null; // whatever the answer, what it may be merged into is asked again
         return act(
           merge,
-          { type: "merge_contributions", contribution_id: item.id, into_id: select.value },
+          { type: "merge_contributions", contribution_id: item.id, into_id: select.value, expected_status: item.status },
           () => delete draft.into,
           t("rapporteur.merged_notice", { number: numbers.get(item.id), into: numbers.get(select.value) }),
         );
@@ -481,10 +482,29 @@ export function createDetail(ctx) {
     );
   }
 
+  /**
+   * The tags as this page would have them: the contribution's as they are now (another
+   * rapporteur's changes arrive with the outcome's updates) with this page's own changes on top
+   * (the draft keeps only what was ticked and unticked here, so saving never takes away what
+   * someone else added meanwhile).
+   */
+  function chosenTags(item, draft) {
+    const removedThemes = draft.removeThemes || [];
+    const themes = [...new Set([...item.themes.filter((theme) => !removedThemes.includes(theme)), ...(draft.addThemes || [])])];
+    const removedObjectives = draft.removeObjectives || [];
+    const objectives = [...new Set([...item.objectives.filter((n) => !removedObjectives.includes(n)), ...(draft.addObjectives || [])])];
+    return { themes, objectives: objectives.sort((a, b) => a - b) };
+  }
+
+  /** `list` with `values` added (`on`) or taken out. */
+  function toggled(list, values, on) {
+    const rest = (list || []).filter((value) => !values.includes(value));
+    return on ? [...rest, ...values] : rest;
+  }
+
   function tags(item) {
     const draft = draftOf(item.id);
-    const themes = draft.themes ?? [...item.themes];
-    const objectives = draft.objectives ?? [...item.objectives];
+    const { themes, objectives } = chosenTags(item, draft);
     // a theme the server files under a segment the programme suggests (its `theme_labels`: "thematic
     // discussion i" is "Thematic discussion I: …") is that suggestion's box, not one of its own
     const suggestions = suggestedSegments(ctx.programme());
@@ -507,9 +527,12 @@ export function createDetail(ctx) {
       const input = h("input", { type: "checkbox", id, value: theme });
       input.checked = themes.some((chosen) => aliases.includes(chosen));
       input.addEventListener("change", () => {
-        const now = draft.themes ?? [...item.themes];
-        if (!input.checked) draft.themes = now.filter((chosen) => !aliases.includes(chosen));
-        else if (!now.some((chosen) => aliases.includes(chosen))) draft.themes = [...now, theme];
+        const held = aliases.filter((alias) => item.themes.includes(alias)); // as it is now
+        if (!input.checked) {
+          draft.addThemes = toggled(draft.addThemes, aliases, false);
+          draft.removeThemes = toggled(draft.removeThemes, held, true);
+        } else if (held.length) draft.removeThemes = toggled(draft.removeThemes, held, false);
+        else draft.addThemes = toggled(draft.addThemes, [theme], true);
       });
       return h("label", { class: "check", for: id }, input, h("span", { dir: "auto" }, theme));
     });
@@ -526,8 +549,7 @@ export function createDetail(ctx) {
       const theme = fresh.value.trim();
       if (!theme) return;
       draft.extra = [...new Set([...(draft.extra || []), theme])];
-      const now = draft.themes ?? [...item.themes];
-      if (!now.includes(theme)) draft.themes = [...now, theme];
+      if (!chosenTags(item, draft).themes.includes(theme)) draft.addThemes = toggled(draft.addThemes, [theme], true);
       render(true);
       $("theme-new")?.focus();
     };
@@ -545,8 +567,8 @@ export function createDetail(ctx) {
       const input = h("input", { type: "checkbox", id, value: String(number) });
       input.checked = objectives.includes(number);
       input.addEventListener("change", () => {
-        const now = draft.objectives ?? [...item.objectives];
-        draft.objectives = input.checked ? [...now, number].sort((a, b) => a - b) : now.filter((n) => n !== number);
+        draft.addObjectives = toggled(draft.addObjectives, [number], input.checked && !item.objectives.includes(number));
+        draft.removeObjectives = toggled(draft.removeObjectives, [number], !input.checked && item.objectives.includes(number));
       });
       return h(
         "label",
@@ -559,7 +581,7 @@ export function createDetail(ctx) {
 
     const save = h("button", { type: "button", id: "save-tags", class: "btn btn-primary btn-small" }, t("rapporteur.tags_save"));
     save.addEventListener("click", () => {
-      const wanted = { themes: draft.themes ?? [...item.themes], objectives: draft.objectives ?? [...item.objectives] };
+      const wanted = chosenTags(item, draft);
       if (wanted.themes.length > MAX_THEMES) {
         ctx.notify(t("rapporteur.too_many_themes", { max: MAX_THEMES }), "error");
         return;
@@ -568,12 +590,21 @@ export function createDetail(ctx) {
         ctx.notify(t("rapporteur.tags_unchanged"), "info");
         return;
       }
+      // this page's changes, not the whole lists: what another rapporteur tagged meanwhile stays
+      const changes = {
+        add_themes: wanted.themes.filter((theme) => !item.themes.includes(theme)),
+        remove_themes: item.themes.filter((theme) => !wanted.themes.includes(theme)),
+        add_objectives: wanted.objectives.filter((n) => !item.objectives.includes(n)),
+        remove_objectives: item.objectives.filter((n) => !wanted.objectives.includes(n)),
+      };
       act(
         save,
-        { type: "tag_contribution", contribution_id: item.id, ...wanted },
+        { type: "tag_contribution", contribution_id: item.id, ...changes },
         () => {
-          delete draft.themes;
-          delete draft.objectives;
+          delete draft.addThemes;
+          delete draft.removeThemes;
+          delete draft.addObjectives;
+          delete draft.removeObjectives;
           delete draft.extra;
         },
         t("rapporteur.tags_saved"),
