@@ -752,7 +752,7 @@ def _merge(state: OutcomeState, cmd: MergeContributions, ctx: Context) -> list[O
         for other in state.ordered()
         if other.status is ContributionStatus.MERGED and other.merged_into == item.id
     )
-    return [
+    merged: list[OutcomeEvent] = [
         ContributionsMerged(
             stream=stream_id(state.event_id),
             contribution_id=item.id,
@@ -761,6 +761,14 @@ def _merge(state: OutcomeState, cmd: MergeContributions, ctx: Context) -> list[O
             at=ctx.now,
         )
     ]
+    if state.shown_id == item.id and target.status is ContributionStatus.ACCEPTED:
+        # the point shown lives in the one kept now: the display shows that, not the floor
+        merged.append(
+            ContributionShown(
+                stream=stream_id(state.event_id), contribution_id=target.id, at=ctx.now
+            )
+        )
+    return merged
 
 
 def merge_refusal(item: Contribution, target: Contribution) -> FloorError | None:

@@ -137,3 +137,24 @@ def test_next_from_a_page_that_missed_a_move_of_the_display_is_refused(
     outcome = api.ok("GET", f"/events/{event_id}/contributions")
     assert outcome["shown_id"] == items[2]["id"]
     page.context.close()
+
+
+def test_a_wording_typed_on_one_merged_meanwhile_is_kept_to_copy_and_not_saved(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    segment_id = _start_discussion(faces)
+    contribute(faces, OTHERS[:2], segment_id, "merged")
+    grace, ana = _contributions(faces)
+    page = _rapporteur(browser, faces)
+    page.locator(f"#item-{grace['id']}").click()
+    page.locator("#edit-open").click()
+    typed = "Guarantee health care for all migrants, whatever their status."
+    page.locator("#edit-text").fill(typed)
+    _curate(faces["api"], grace, merged_into=ana["id"])  # the other rapporteur merges it
+    numbers = {grace["id"]: "1", ana["id"]: "2"}  # by submission
+    said = EN["rapporteur.edit_merged"].format(number=numbers[grace["id"]], into=numbers[ana["id"]])
+    expect(page.locator("#edit-merged")).to_have_text(said)
+    expect(page.locator("#edit-text")).to_have_value(typed)  # still there to copy
+    expect(page.locator("#save-text")).to_be_disabled()
+    assert _stored(faces, grace)["text"] == grace["text"]
+    page.context.close()

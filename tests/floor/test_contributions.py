@@ -619,22 +619,23 @@ def test_show_steps_through_accepted_ones_and_clears(outcome: Outcome) -> None:
     assert outcome.state.shown_id is None
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        lambda o, i: SetAsideContribution(contribution_id=i),
-        lambda o, i: MergeContributions(contribution_id=i, into_id=o.accepted("p3")),
-    ],
-    ids=["set_aside", "merged"],
-)
-def test_the_display_stops_showing_one_that_is_no_longer_accepted(
-    outcome: Outcome, change: Callable[[Outcome, str], Any]
-) -> None:
+def test_the_display_stops_showing_one_set_aside(outcome: Outcome) -> None:
     shown = outcome.accepted()
     outcome.send(ShowContribution(contribution_id=shown))
-    outcome.send(change(outcome, shown))
+    outcome.send(SetAsideContribution(contribution_id=shown))
     assert outcome.state.shown_id is None
     assert view(outcome.state, "public")["shown"] is None
+
+
+def test_the_display_moves_to_the_one_kept_when_the_shown_one_is_merged(outcome: Outcome) -> None:
+    """The point shown now lives in the one kept: the room reads that (the reflection goes on
+    from there), not the floor, and not the first of the reflection again (probe O, M2)."""
+    shown, kept = outcome.accepted(), outcome.accepted("p3")
+    outcome.send(ShowContribution(contribution_id=shown))
+    events = outcome.send(MergeContributions(contribution_id=shown, into_id=kept))
+    assert [event.type for event in events] == ["contributions_merged", "contribution_shown"]
+    assert outcome.state.shown_id == kept
+    assert view(outcome.state, "public")["shown"]["id"] == kept
 
 
 def test_the_display_keeps_showing_one_reworded_or_tagged(outcome: Outcome) -> None:

@@ -162,7 +162,9 @@ export function createDetail(ctx) {
           )
         : null,
     ];
-    if (draft.text === undefined) {
+    if (draft.text === undefined && item.status === "merged") {
+      // merged: its point is the kept one's now; that one's wording is changed, not this one's
+    } else if (draft.text === undefined) {
       const open = h("button", { type: "button", id: "edit-open", class: "btn btn-small" }, t("rapporteur.edit_open"));
       open.addEventListener("click", () => {
         draft.text = item.text;
@@ -208,11 +210,14 @@ export function createDetail(ctx) {
         text.setAttribute("aria-invalid", "true");
         text.setAttribute("aria-describedby", "edit-error");
       }
+      // merged by someone else while this was typed: nothing is saved here, the text stays to be
+      // copied into the one kept
+      const merged = item.status === "merged";
       const sync = () => {
         const wanted = text.value.trim();
         // over a change made meanwhile, even the same words are a deliberate choice
         const same = wanted === item.text && languages.value === item.language;
-        save.disabled = blank(wanted) || (!conflict && same);
+        save.disabled = merged || blank(wanted) || (!conflict && same);
         setText(counter, `${text.value.length} / ${MAX_TEXT}`); // digits and a slash: the same in every language
       };
       languages.addEventListener("change", () => {
@@ -315,7 +320,15 @@ export function createDetail(ctx) {
           ),
         );
       }
+      const numbers = ctx.numbers();
       parts.push(
+        merged
+          ? h(
+              "p",
+              { class: "field-error", id: "edit-merged", role: "status" },
+              t("rapporteur.edit_merged", { number: numbers.get(item.id), into: numbers.get(item.merged_into) }),
+            )
+          : null,
         h("label", { for: "edit-text", class: "label" }, conflict ? t("rapporteur.conflict_mine") : t("rapporteur.edit_label")),
         text,
         error,
