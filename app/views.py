@@ -97,6 +97,7 @@ def _make_entry(entry: QueueEntry, full: bool) -> View:
         "name": entry.speaker.name,
         "name_lang": name_language(entry.speaker.name),  # a screen reader's voice for it
         "organisation": entry.speaker.organisation,
+        "organisation_lang": name_language(entry.speaker.organisation),  # the same, for it
         "constituency": entry.speaker.constituency.value,
         # the room display's language tag and remote marker (the interpreters need them too)
         "language": _language(entry.speaker),
@@ -156,6 +157,7 @@ def _make_request(request: FloorRequest, _: bool) -> View:
         "name": request.speaker.name,
         "name_lang": name_language(request.speaker.name),
         "organisation": request.speaker.organisation,
+        "organisation_lang": name_language(request.speaker.organisation),
         "constituency": request.speaker.constituency.value,
         "region": request.speaker.region,
         "gender": request.speaker.gender.value if request.speaker.gender else None,
@@ -348,7 +350,16 @@ NEXT_SPEAKERS = 3
 
 #: What the room display renders of a public entry: who, and their floor language and remote
 #: marker; the ``id`` too, so that a change of the next speakers is patched by id.
-_WHO = ("id", "name", "name_lang", "organisation", "constituency", "language", "attendance")
+_WHO = (
+    "id",
+    "name",
+    "name_lang",
+    "organisation",
+    "organisation_lang",
+    "constituency",
+    "language",
+    "attendance",
+)
 
 #: The live page's view: the keys of the public view (``view(segment, Audience.PUBLIC)``) that
 #: the room display renders, and nothing else. No message to the speaker, no booth signals, no

@@ -82,6 +82,7 @@ def test_the_live_view_holds_what_the_display_renders_and_nothing_else(busy: Flo
         "name": "Amina Diallo",  # her point of order went to the top
         "name_lang": "",  # Latin letters: read in the page's language
         "organisation": "Migrant Forum in Asia",
+        "organisation_lang": "",
         "constituency": "migrant_association",
         "language": None,
         "attendance": "in_room",
@@ -97,6 +98,7 @@ def test_the_live_view_holds_what_the_display_renders_and_nothing_else(busy: Flo
         "name",
         "name_lang",  # the language its letters are read in (a screen reader's voice)
         "organisation",
+        "organisation_lang",  # the same of the organisation
         "constituency",
         "language",
         "attendance",
@@ -122,6 +124,7 @@ def test_an_interposed_turn_names_the_paused_one_as_the_display_shows_it(busy: F
         "name": "Amina Diallo",
         "name_lang": "",
         "organisation": "Migrant Forum in Asia",
+        "organisation_lang": "",
         "constituency": "migrant_association",
         "language": None,
         "attendance": "in_room",

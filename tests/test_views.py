@@ -73,6 +73,7 @@ def test_the_public_view_shows_the_floor(busy: Floor) -> None:
         "name": "Chen Wei",
         "name_lang": "",  # written in Latin letters here
         "organisation": "Fudan University",
+        "organisation_lang": "",
         "constituency": "academia",
         "language": None,  # not known (registered without a floor language)
         "attendance": "in_room",
@@ -130,6 +131,7 @@ def test_the_moderator_sees_pending_requests(busy: Floor) -> None:
         "name": "Bruno Silva",
         "name_lang": "",  # Latin letters: the page's language
         "organisation": "City of São Paulo",
+        "organisation_lang": "",
         "constituency": "local_and_regional_authorities",
         "region": "",
         "gender": None,

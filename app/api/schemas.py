@@ -317,6 +317,7 @@ class FirstSpeakerOut(BaseModel):
     name: str
     name_lang: str = Field(description="As a queue entry's: the script the name is written in.")
     organisation: str
+    organisation_lang: str = Field(description="The same of the organisation.")
     constituency: Constituency
     language: FloorLanguage | None = Field(description="The language they take the floor in.")
     attendance: Attendance

@@ -63,6 +63,7 @@ class Entry(BaseModel):
         "screen reader reads it with the right voice"
     )
     organisation: str
+    organisation_lang: str = Field(description="As `name_lang`, of the organisation")
     constituency: Constituency
     language: FloorLanguage | None
     attendance: Attendance
@@ -143,6 +144,7 @@ class FloorRequest(BaseModel):
     name: str
     name_lang: str = Field(description="As an entry's")
     organisation: str
+    organisation_lang: str = Field(description="As an entry's")
     constituency: Constituency
     region: str
     gender: Gender | None

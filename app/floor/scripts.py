@@ -1,6 +1,7 @@
 """The language a person's name is written in, by its letters, so that a screen reader reads
 "ليلى حداد" with an Arabic voice on an English display and "Amina Diallo" with the page's own
-(``name_lang`` in the views; the faces write it as the name's ``lang``).
+(``name_lang`` in the views, ``organisation_lang`` of an organisation; the faces write it as
+the text's ``lang``).
 
 One rule, on the server: the script most of the name's letters are in names the language —
 Arabic ``ar``, Han ``zh`` (with kana among them ``ja``), Hangul ``ko``, Cyrillic ``ru``, Greek

@@ -53,5 +53,7 @@ def test_the_announced_name_carries_its_own_lang(browser: Browser, faces: dict[s
         else:
             # a name in Latin letters is read in the page's language: no lang of its own
             assert spoken.get_attribute("lang") is None
+        if organisation:  # the organisation too, in its own script's voice (Arabic here)
+            expect(said.locator(".said-organisation")).to_have_attribute("lang", "ar")
         # the sentence around it stays in the page's language
         assert said.evaluate("node => node.closest('[lang]').lang") == "en"

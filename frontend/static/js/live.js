@@ -65,8 +65,9 @@ function sentence(template, vars) {
 
 /** Say a change of speaker once, politely (#said): who now has the floor, and their organisation.
  * The name is said in its own language's voice (its `lang`, the server's `name_lang`: an Arabic
- * name on an English page), isolated from the sentence around it; so is the organisation, which
- * the server names no language for. The first floor drawn is the page itself, not a change: not said. */
+ * name on an English page), isolated from the sentence around it; so is the organisation, in
+ * its own voice too (`organisation_lang`). The first floor drawn is the page itself, not a change:
+ * not said. */
 function saySpeaker(current) {
   const id = current ? current.id : null;
   if (saidSpeaker === undefined || id === saidSpeaker) {
@@ -77,7 +78,9 @@ function saySpeaker(current) {
   if (!current) return;
   // isolated (FSI … PDI): a name in another direction
   const name = h("span", { class: "said-name", lang: nameLang(current) }, `\u2068${current.name}\u2069`);
-  const organisation = current.organisation ? `\u2068${current.organisation}\u2069` : null;
+  const organisation = current.organisation
+    ? h("span", { class: "said-organisation", lang: current.organisation_lang || null }, `\u2068${current.organisation}\u2069`)
+    : null;
   fill($("said"), sentence(t(current.organisation ? "live.said_speaker_org" : "live.said_speaker"), { name, organisation }));
 }
 

@@ -16,7 +16,8 @@ const $ = (id) => document.getElementById(id);
 export function affiliation(entry) {
   const constituency = entry.constituency === "other" ? "" : constituencyLabel(entry.constituency);
   const organisation = entry.organisation || "";
-  const parts = [organisation ? h("bdi", { class: "organisation" }, organisation) : null];
+  // its own script's voice for a screen reader (the server's organisation_lang), as a name's
+  const parts = [organisation ? h("bdi", { class: "organisation", lang: entry.organisation_lang || null }, organisation) : null];
   if (constituency && constituency.toLowerCase() !== organisation.toLowerCase()) parts.push(constituency);
   return parts.filter(Boolean).flatMap((part, index) => (index ? [" · ", part] : [part]));
 }
