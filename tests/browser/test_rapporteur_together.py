@@ -57,6 +57,12 @@ def _curate(api: Api, item: dict[str, Any], **changes: Any) -> None:
     )
 
 
+def _made(faces: dict[str, Any], count: int, prefix: str) -> list[dict[str, Any]]:
+    """The first ``count`` of OTHERS send theirs during the discussion; the contributions."""
+    contribute(faces, OTHERS[:count], _start_discussion(faces), prefix)
+    return _contributions(faces)
+
+
 def _stored(faces: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
     return next(c for c in _contributions(faces) if c["id"] == item["id"])
 
@@ -64,9 +70,7 @@ def _stored(faces: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
 def test_tags_ticked_on_two_pages_at_once_are_both_kept(
     browser: Browser, faces: dict[str, Any]
 ) -> None:
-    segment_id = _start_discussion(faces)
-    contribute(faces, OTHERS[:1], segment_id, "tags")
-    (grace,) = _contributions(faces)
+    (grace,) = _made(faces, 1, "tags")
     first, second = _rapporteur(browser, faces), _rapporteur(browser, faces)
     for page in (first, second):
         page.locator(f"#item-{grace['id']}").click()
@@ -101,9 +105,7 @@ def test_tags_ticked_on_two_pages_at_once_are_both_kept(
 def test_an_accept_from_a_page_that_missed_a_set_aside_is_refused_and_said(
     browser: Browser, faces: dict[str, Any]
 ) -> None:
-    segment_id = _start_discussion(faces)
-    contribute(faces, OTHERS[:1], segment_id, "stale")
-    (grace,) = _contributions(faces)
+    (grace,) = _made(faces, 1, "stale")
     page, line = _held_back(browser, faces)
     page.locator(f"#item-{grace['id']}").click()
     expect(page.locator("#merge-into option")).not_to_have_count(0)  # its picker asked
@@ -119,9 +121,7 @@ def test_an_accept_from_a_page_that_missed_a_set_aside_is_refused_and_said(
 def test_next_from_a_page_that_missed_a_move_of_the_display_is_refused(
     browser: Browser, faces: dict[str, Any]
 ) -> None:
-    segment_id = _start_discussion(faces)
-    contribute(faces, OTHERS[:3], segment_id, "display")
-    items = _contributions(faces)
+    items = _made(faces, 3, "display")
     api: Api = faces["api"]
     for item in items:
         _curate(api, item, status="accepted")
@@ -142,9 +142,7 @@ def test_next_from_a_page_that_missed_a_move_of_the_display_is_refused(
 def test_a_wording_typed_on_one_merged_meanwhile_is_kept_to_copy_and_not_saved(
     browser: Browser, faces: dict[str, Any]
 ) -> None:
-    segment_id = _start_discussion(faces)
-    contribute(faces, OTHERS[:2], segment_id, "merged")
-    grace, ana = _contributions(faces)
+    grace, ana = _made(faces, 2, "merged")
     page = _rapporteur(browser, faces)
     page.locator(f"#item-{grace['id']}").click()
     page.locator("#edit-open").click()
