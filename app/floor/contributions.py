@@ -191,6 +191,15 @@ class SetAsideContribution(_Command):
     expected_status: ExpectedStatus = None
 
 
+class ReopenContribution(_Command):
+    """A decision taken back: an accepted or set-aside contribution awaits review again (a
+    mistaken Accept; the note of a set-aside stays in the log)."""
+
+    type: Literal["reopen_contribution"] = "reopen_contribution"
+    contribution_id: Id
+    expected_status: ExpectedStatus = None
+
+
 class EditContribution(_Command):
     """New wording. The submitted wording stays (``original_text``), and the log keeps every one."""
 
@@ -303,6 +312,7 @@ OutcomeCommand = Annotated[
     SubmitContribution
     | AcceptContribution
     | SetAsideContribution
+    | ReopenContribution
     | EditContribution
     | MergeContributions
     | UnmergeContribution
@@ -351,6 +361,12 @@ class ContributionSetAside(_Event):
     type: Literal["contribution_set_aside"] = "contribution_set_aside"
     contribution_id: str
     note: str
+    at: int
+
+
+class ContributionReopened(_Event):
+    type: Literal["contribution_reopened"] = "contribution_reopened"
+    contribution_id: str
     at: int
 
 
@@ -414,6 +430,7 @@ OutcomeEvent = Annotated[
     ContributionSubmitted
     | ContributionAccepted
     | ContributionSetAside
+    | ContributionReopened
     | ContributionEdited
     | ContributionsMerged
     | ContributionUnmerged
@@ -597,26 +614,43 @@ def _set_aside(state: OutcomeState, cmd: SetAsideContribution, ctx: Context) -> 
         return []
     _decided_since(item, cmd.expected_status, "set aside")
     _not_merged(item, "set aside")
+    _holds_accepted(state, item, "setting it aside")
+    return [
+        ContributionSetAside(
+            stream=stream_id(state.event_id), contribution_id=item.id, note=cmd.note, at=ctx.now
+        )
+    ]
+
+
+@_handles(ReopenContribution)
+def _reopen(state: OutcomeState, cmd: ReopenContribution, ctx: Context) -> list[OutcomeEvent]:
+    item = _find(state, cmd.contribution_id)
+    if item.status is ContributionStatus.SUBMITTED:
+        return []  # it awaits review already, whoever reopened it
+    _decided_since(item, cmd.expected_status, "reopen")
+    _not_merged(item, "reopen")
+    _holds_accepted(state, item, "taking its decision back")
+    return [
+        ContributionReopened(stream=stream_id(state.event_id), contribution_id=item.id, at=ctx.now)
+    ]
+
+
+def _holds_accepted(state: OutcomeState, item: Contribution, doing: str) -> None:
+    """Refuse ``holds_accepted`` while accepted contributions are merged into ``item``: the merge
+    rule kept them in the outcome with it; ``doing`` would take them out unseen."""
     accepted = [
         other.id
         for other in state.ordered()
         if other.merged_into == item.id and other.before_merge is ContributionStatus.ACCEPTED
     ]
     if accepted:
-        # the merge rule kept them in the outcome; setting this one aside would take them out
-        # unseen (the review found it)
         names = ", ".join(repr(i) for i in accepted)
         raise FloorError(
             f"contribution {item.id!r} holds accepted contributions merged into it ({names}): "
-            "setting it aside would take them out of the outcome too; unmerge them first (and "
-            "set them aside too if they should go)",
+            f"{doing} would take them out of the outcome too; unmerge them first (and set them "
+            "aside too if they should go)",
             code="holds_accepted",
         )
-    return [
-        ContributionSetAside(
-            stream=stream_id(state.event_id), contribution_id=item.id, note=cmd.note, at=ctx.now
-        )
-    ]
 
 
 @_handles(EditContribution)
@@ -996,6 +1030,8 @@ def apply(state: OutcomeState, event: OutcomeEvent) -> OutcomeState:
             changes = {"status": ContributionStatus.ACCEPTED, "note": ""}
         elif isinstance(event, ContributionSetAside):
             changes = {"status": ContributionStatus.SET_ASIDE, "note": event.note}
+        elif isinstance(event, ContributionReopened):
+            changes = {"status": ContributionStatus.SUBMITTED, "note": ""}
         elif isinstance(event, ContributionEdited):
             changes = {"text": event.text}
             if event.by_curator:

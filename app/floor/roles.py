@@ -56,6 +56,7 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "edit_contribution": frozenset({Role.DELEGATE, *_CURATORS}),
     "accept_contribution": _CURATORS,
     "set_aside_contribution": _CURATORS,
+    "reopen_contribution": _CURATORS,
     "merge_contributions": _CURATORS,
     "unmerge_contribution": _CURATORS,
     # the engine's, after a participant's correction at the desk (as correct_speaker)

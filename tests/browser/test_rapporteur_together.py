@@ -156,3 +156,19 @@ def test_a_wording_typed_on_one_merged_meanwhile_is_kept_to_copy_and_not_saved(
     expect(page.locator("#save-text")).to_be_disabled()
     assert _stored(faces, grace)["text"] == grace["text"]
     page.context.close()
+
+
+def test_a_mistaken_accept_is_taken_back_to_awaiting_review(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    (grace,) = _made(faces, 1, "reopen")
+    page = _rapporteur(browser, faces)
+    page.locator(f"#item-{grace['id']}").click()
+    detail = page.locator("#detail")
+    detail.get_by_role("button", name=EN["rapporteur.accept"], exact=True).click()
+    detail.get_by_role("button", name=EN["rapporteur.reopen"]).click()
+    said = EN["rapporteur.reopened_notice"].format(number="1")
+    expect(page.locator("#notices")).to_contain_text(said)
+    expect(detail.get_by_role("button", name=EN["rapporteur.accept"], exact=True)).to_be_visible()
+    assert _stored(faces, grace)["status"] == "submitted"
+    page.context.close()

@@ -28,6 +28,7 @@ from app.floor.contributions import (
     ContributionAccepted,
     ContributionEdited,
     ContributionKind,
+    ContributionReopened,
     ContributionSetAside,
     ContributionShown,
     ContributionsMerged,
@@ -42,6 +43,7 @@ from app.floor.contributions import (
     OutcomeCommand,
     OutcomeEvent,
     OutcomeState,
+    ReopenContribution,
     SetAsideContribution,
     ShowContribution,
     SubmitContribution,
@@ -282,6 +284,7 @@ ALLOWED: dict[str, set[Role]] = {
     "submit_contribution": {Role.DELEGATE, *CURATORS},
     "accept_contribution": CURATORS,
     "set_aside_contribution": CURATORS,
+    "reopen_contribution": CURATORS,
     "edit_contribution": {Role.DELEGATE, *CURATORS},
     "merge_contributions": CURATORS,
     "unmerge_contribution": CURATORS,
@@ -304,6 +307,7 @@ def _prepared(command_type: str) -> tuple[Outcome, Any]:
         ),
         "accept_contribution": AcceptContribution(contribution_id=first),
         "set_aside_contribution": SetAsideContribution(contribution_id=first, note="off topic"),
+        "reopen_contribution": ReopenContribution(contribution_id=second),
         "edit_contribution": EditContribution(contribution_id=first, text="Better wording"),
         "merge_contributions": MergeContributions(contribution_id=first, into_id=second),
         "tag_contribution": TagContribution(contribution_id=first, themes=["II"], objectives=[5]),
@@ -840,6 +844,26 @@ REFUSALS: list[tuple[str, Setup, str, int]] = [
         409,
     ),
     (
+        "reopen a merged one",
+        lambda o: ReopenContribution(contribution_id=o.merged()[0]),
+        "already_merged",
+        409,
+    ),
+    (
+        "reopen one that holds accepted ones merged into it (they would leave unseen)",
+        lambda o: ReopenContribution(contribution_id=_holding_an_accepted_one(o)),
+        "holds_accepted",
+        409,
+    ),
+    (
+        "reopen one set aside since it was seen accepted",
+        lambda o: ReopenContribution(
+            contribution_id=_set_aside(o, "off topic"), expected_status="accepted"
+        ),
+        "changed_since",
+        409,
+    ),
+    (
         "the tags as they should be and changes to them at once",
         lambda o: TagContribution(contribution_id=o.submit(), themes=["I"], add_themes=["II"]),
         "invalid_theme",
@@ -870,6 +894,21 @@ def test_two_rapporteurs_changing_the_tags_at_once_each_keep_theirs(outcome: Out
     assert (item.themes, item.objectives) == (("II", "III"), (3, 5, 6))
     over = TagContribution(contribution_id=contribution_id, add_themes=["4", "5", "6", "7"])
     outcome.refuse(over, "invalid_theme", RAPPORTEUR, status=422)  # more than five: said
+
+
+def test_a_mistaken_accept_or_set_aside_is_taken_back_to_awaiting_review(
+    outcome: Outcome,
+) -> None:
+    """Reopened, it awaits review again and the summary counts it so; off the display; the
+    set-aside note leaves the contribution (the log keeps it)."""
+    accepted = outcome.accepted()
+    outcome.send(ShowContribution(contribution_id=accepted))
+    outcome.send(ReopenContribution(contribution_id=accepted, expected_status="accepted"))
+    assert outcome[accepted].status is S.SUBMITTED
+    assert outcome.state.shown_id is None
+    aside = _set_aside(outcome, "off topic")
+    outcome.send(ReopenContribution(contribution_id=aside), RAPPORTEUR)
+    assert (outcome[aside].status, outcome[aside].note) == (S.SUBMITTED, "")
 
 
 def test_a_curation_with_merged_into_null_unmerges_first(outcome: Outcome) -> None:
@@ -908,6 +947,10 @@ def test_refusals(outcome: Outcome, setup: Setup, code: str, status: int) -> Non
 # Each no-op: how to get there (returns the command). The engine remembers it, with no events.
 NO_OPS: list[tuple[str, Setup]] = [
     ("accept an accepted one", lambda o: AcceptContribution(contribution_id=o.accepted())),
+    (
+        "reopen one awaiting review",
+        lambda o: ReopenContribution(contribution_id=o.submit(), expected_status="accepted"),
+    ),
     (
         "accept one another rapporteur accepted meanwhile",
         lambda o: AcceptContribution(contribution_id=o.accepted(), expected_status="submitted"),
@@ -1014,6 +1057,7 @@ EXAMPLE_EVENTS: dict[str, OutcomeEvent] = {
     "contribution_set_aside": ContributionSetAside(
         stream=STREAM, contribution_id="k1", note="hors sujet", at=2
     ),
+    "contribution_reopened": ContributionReopened(stream=STREAM, contribution_id="k1", at=2),
     "contribution_edited": ContributionEdited(
         stream=STREAM, contribution_id="k1", text="محتوى", at=3
     ),

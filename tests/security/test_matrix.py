@@ -522,6 +522,7 @@ OUTCOME_EXAMPLES: dict[str, dict[str, Any]] = {
     "submit_contribution": {"kind": "pledge", "text": "Ten reception centres", "language": "en"},
     "accept_contribution": {"contribution_id": "{cid}"},
     "set_aside_contribution": {"contribution_id": "{cid}", "note": "outside the mandate"},
+    "reopen_contribution": {"contribution_id": "{accepted}"},
     "edit_contribution": {"contribution_id": "{cid}", "text": "Ten new reception centres"},
     "merge_contributions": {"contribution_id": "{cid}", "into_id": "{other}"},
     "tag_contribution": {"contribution_id": "{cid}", "themes": ["Pathways"], "objectives": [5]},

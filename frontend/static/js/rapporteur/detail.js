@@ -395,6 +395,19 @@ export function createDetail(ctx) {
       );
       buttons.push(clear);
     }
+    if (item.status === "accepted" || item.status === "set_aside") {
+      // a decision taken back (a mistaken Accept): it awaits review again
+      const reopen = h("button", { type: "button", id: "reopen", class: "btn" }, t("rapporteur.reopen"));
+      reopen.addEventListener("click", () =>
+        act(
+          reopen,
+          { type: "reopen_contribution", contribution_id: item.id, expected_status: item.status },
+          null,
+          t("rapporteur.reopened_notice", { number: numbers.get(item.id) }),
+        ),
+      );
+      buttons.push(reopen);
+    }
     if (item.status === "merged" && item.merged_into) {
       const open = h(
         "button",
