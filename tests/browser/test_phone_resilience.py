@@ -160,10 +160,10 @@ def test_a_screen_reader_is_told_each_change_of_the_request_once(
     request_id = pending_request(api, segment_id, "Amina Diallo")
     command(api, segment_id, type="approve_request", request_id=request_id)
     expect(region).to_have_text("You are on the list of speakers" + "Place 4 of 4")
-    # the place moving up is seen, not said again (the countdown is not a running commentary)
+    # each new place is said once, on its own (the old "Place 4 of 4" does not stay)
     command(api, segment_id, type="call_next")
     expect(status(phone)).to_contain_text("Place 3 of 3")
-    expect(region).to_have_text("You are on the list of speakers" + "Place 4 of 4")
+    expect(region).to_have_text("Place 3 of 3")
 
     (entry,) = [e for e in api.state(segment_id)["state"]["queue"] if e["name"] == "Amina Diallo"]
     command(api, segment_id, type="remove_entry", entry_id=entry["id"])

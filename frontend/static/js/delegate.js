@@ -21,6 +21,7 @@ import {
   apply,
   currentLanguage,
   eventLanguages,
+  t,
   onLanguageChange,
   pickLanguage,
   setLanguage,
@@ -60,6 +61,12 @@ const ctx = {
 
 const explicit = new URLSearchParams(location.search).get("lang");
 setLanguage(pickLanguage(explicit));
+
+// the speaker's own time: low said politely once, up said at once (assertive), once each
+ctx.clocks.onPhase = (news) => {
+  if (news === "low") status.announce([t("status.time_low")]);
+  else fill($("status-urgent"), h("p", {}, t("status.overtime")));
+};
 
 const header = createHeader(ctx);
 const status = createStatus(ctx);

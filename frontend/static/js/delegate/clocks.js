@@ -9,6 +9,23 @@ import { turnOf } from "./mine.js";
 export class Clocks {
   constructor() {
     this.items = []; // {scope, node, base, label?, entryId?, timer?}
+    // the delegate's own turn: its phase when last seen, and what was said of it ("low", "up"),
+    // by its entry (a card drawn again says nothing again); told through onPhase(news)
+    this.seen = new Map();
+    this.onPhase = null;
+  }
+
+  /** The delegate's own running clock reached its warning (or danger) or ran out: say it once,
+   * as it happens (not when the page comes in on a clock already low). */
+  follow(entryId, timer, phase) {
+    const was = this.seen.get(entryId);
+    const said = was ? was.said : new Set();
+    this.seen.set(entryId, { phase, said });
+    if (!was || was.phase === phase || timer.state !== "running") return;
+    const news = phase === "overtime" ? "up" : phase === "warning" || phase === "danger" ? "low" : null;
+    if (!news || said.has(news) || (news === "low" && said.has("up"))) return;
+    said.add(news);
+    if (this.onPhase) this.onPhase(news);
   }
 
   /** Forget the clocks of one part of the page (it is being rebuilt). */
@@ -31,7 +48,9 @@ export class Clocks {
       if (!timer) continue;
       const ms = remainingMs(timer, now);
       setText(clock.node, formatClock(ms));
-      const className = `${clock.base} phase-${phaseOf(ms, settings)}`;
+      const phase = phaseOf(ms, settings);
+      if (clock.entryId && clock.scope === "status") this.follow(clock.entryId, timer, phase);
+      const className = `${clock.base} phase-${phase}`;
       if (clock.node.className !== className) clock.node.className = className;
       if (clock.label) {
         let label = t("status.time_left");

@@ -145,7 +145,10 @@ export function createContribute(ctx) {
       form.reset();
       resetLanguage();
       count();
+      // the form (and the Send button the focus is on) goes away: back to the button that opens it
+      const hadFocus = form.contains(document.activeElement) || document.activeElement === document.body;
       setOpen(false);
+      if (hadFocus) opener.focus();
       showError(sent, t("contribute.sent"), "ok");
       sent.scrollIntoView({ block: "nearest" });
     } catch (error) {

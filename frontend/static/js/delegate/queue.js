@@ -1,19 +1,21 @@
 // Who is speaking now (with their clock) and the list of speakers, the delegate's own places
 // marked; how many requests wait for the moderator.
 
-import { fill, h, setText } from "../dom.js";
+import { fill, h, nameLang, setText } from "../dom.js";
 import { constituencyLabel, kindLabel, t } from "../i18n.js";
 import { isMine } from "./mine.js";
-import { isolate } from "./text.js";
-
 const $ = (id) => document.getElementById(id);
 
+/** A name and an organisation in their own bidi island, each in its own language as the server
+ * says it (`name_lang`, `organisation_lang`), so a screen reader reads it in that voice. */
 function speakerLine(entry) {
   const details = [];
-  if (entry.organisation) details.push(isolate(entry.organisation));
+  if (entry.organisation) {
+    details.push(h("bdi", { class: "organisation", lang: entry.organisation_lang || null }, entry.organisation));
+  }
   if (entry.constituency) details.push(constituencyLabel(entry.constituency));
   return [
-    h("span", { class: "who-name" }, isolate(entry.name)),
+    h("span", { class: "who-name" }, h("bdi", { lang: nameLang(entry) }, entry.name)),
     details.length ? h("span", { class: "who-details" }, details.flatMap((d, i) => (i ? [" · ", d] : [d]))) : null,
   ];
 }

@@ -106,9 +106,12 @@ export function createRequestForm(ctx) {
     errorBox.scrollIntoView({ block: "nearest" });
   }
 
+  /** While sending, the button says so and does nothing, yet keeps the focus (aria-disabled: a
+   * disabled button under the focus would drop it to <body>). */
   function busy(on) {
     sending = on;
-    button.disabled = on;
+    if (on) button.setAttribute("aria-disabled", "true");
+    else button.removeAttribute("aria-disabled");
     setText(button, t(on ? "request.sending" : "request.submit"));
   }
 
@@ -148,7 +151,9 @@ export function createRequestForm(ctx) {
       form.reset();
       pooOpen = false;
       window.scrollTo(0, 0);
-      $("status-cards").focus({ preventScroll: true }); // the answer is up there now
+      // the answer is up there now: its heading ("Your request") takes the focus, and the live
+      // region says what it is once (the cards read out as well would say it twice)
+      $("status-heading").focus({ preventScroll: true });
       // the socket's `mine` frame, sent before the ack, has shown the request already
       ctx.render();
     } catch (error) {

@@ -4,20 +4,24 @@
 // them), the same way; and a place carried on to another segment (carried.js), named, until the
 // phone sees it there. Rebuilt only when what they show changes. A screen reader hears each
 // change of a request's phase once, politely, in one live region (#status-live: "Request sent",
-// "On the list, place 4 of 7", "Declined: reason", "Taken off the list"), not each move of the
-// place; "next" and "speaking" are alerts (assertive) and also vibrate the phone once.
+// "On the list, place 4 of 7", "Declined: reason", "Taken off the list"), and each new place on
+// the list ("Place 3 of 6"); "next" and "speaking" are alerts (assertive) and also vibrate the
+// phone once. The same region says the followed segment's news once (a break begins, the floor
+// opens, a segment or the hearing ends: floorNews), and is emptied once what it said no longer
+// holds. A card drawn again keeps the focus on the same control, or on the section's heading.
 //
 // Giving up a place on the list takes two taps that a double tap cannot give (confirm.js): the
 // first turns Withdraw into "Keep my place" and shows "Give up my place" below it.
 
-import { newId } from "../client.js";
+import { newId, segmentAfterBreak } from "../client.js";
 import { fill, h, timeOfDay } from "../dom.js";
 import { currentLanguage, kindLabel, t } from "../i18n.js";
 import { carriedPlaces } from "./carried.js";
 import { ARMED_MS, tooSoon } from "./confirm.js";
 import { ACTIVE, myRequests, myTurns, phaseFor, placeOf, segmentOf } from "./mine.js";
+import { offerOf } from "./request.js";
 import { Stopped, sendUntilAnswered, viaSocket } from "./send.js";
-import { showError, tNodes, waitingText } from "./text.js";
+import { breakNodes, showError, tNodes, waitingText } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -37,6 +41,12 @@ const POLITE = new Set([
 
 const NOT_ARMED = { id: null, at: 0, until: 0 };
 
+/** The live region's words were said and wait for the view they hold for (the next render). */
+const SAID = Symbol("said");
+
+/** Nodes' text, as one string (a sentence made of text and islands). */
+const textOf = (nodes) => nodes.map((part) => (typeof part === "string" ? part : part.textContent)).join("");
+
 export function createStatus(ctx) {
   let shownKey = null; // what the cards show, to rebuild only on a change
   let announced = null; // the request we last vibrated for
@@ -44,11 +54,96 @@ export function createStatus(ctx) {
   // a first tap on Withdraw: which request, the tap's event.timeStamp, and until when (on the
   // same clock, performance.now()) the confirmation is offered
   let armed = NOT_ARMED;
+  let floorSeen = null; // the followed segment as last seen (JSON), to say its changes once
+  let placeHeard = new Map(); // request id → the place on the list last said
+  // the view (cards, segment, armed Withdraw) the live region's words hold for: once it changes
+  // and nothing new is said, the region is emptied, so that swiping through the page meets no
+  // old news (SAID: just said, the next render's view is theirs; null: the region is empty)
+  let liveFor = null;
 
-  /** Say this in the polite live region (one region: its text changes; each part a line). */
+  /** Say this in the polite live region (one region: its text changes; each part a line, a
+   * string or nodes). */
   function announce(parts) {
-    const lines = parts.filter(Boolean);
-    if (lines.length) fill($("status-live"), lines.map((line) => h("p", {}, line)));
+    const lines = parts.filter((part) => part && part.length);
+    if (!lines.length) return;
+    fill($("status-live"), lines.map((line) => h("p", {}, line)));
+    liveFor = SAID;
+  }
+
+  /** What the live region's words are about: the cards, the segment and its floor, Withdraw armed. */
+  function viewNow() {
+    return JSON.stringify([shownKey, floorSeen, armed.id !== null && performance.now() < armed.until]);
+  }
+
+  /** Empty the live region once what it said no longer holds (and nothing new was said). */
+  function settleLive() {
+    const view = viewNow();
+    if (liveFor === SAID) liveFor = view;
+    else if (liveFor !== null && liveFor !== view) {
+      fill($("status-live"));
+      liveFor = null;
+    }
+  }
+
+  /** Where the focus is in the cards before they are drawn again: the cards themselves, or a
+   * control (its `data-control`) of one request's card; null when it is elsewhere. */
+  function focusBefore() {
+    const cards = $("status-cards");
+    const active = document.activeElement;
+    if (!active || !cards.contains(active)) return null;
+    if (active === cards) return { cards: true };
+    return { request: active.closest("article")?.dataset.request, control: active.dataset.control };
+  }
+
+  /** Put the focus back where it was, on the new cards: the same control of the same request's
+   * card (Withdraw for a confirmation gone), else the section's heading; never on <body>. */
+  function focusAfter(before) {
+    if (!before) return;
+    const cards = $("status-cards");
+    if (before.cards) {
+      if (cards.children.length) return; // still there, still focused
+      $("status-heading").focus();
+      return;
+    }
+    const article = [...cards.children].find((node) => node.dataset.request === before.request);
+    const usable = (node) => node && !node.disabled && !node.closest("[hidden]");
+    const same = article?.querySelector(`[data-control="${before.control}"]`);
+    const withdraw = article?.querySelector('[data-control="withdraw"]');
+    const target = [same, withdraw].find(usable) || $("status-heading");
+    target.focus();
+  }
+
+  /** The followed segment's changes a delegate must hear, once each, as the server says them:
+   * a break begins (and until when), the floor opens to requests (`can_request`), a segment
+   * ends, or the last of the programme did (the hearing closed). Nothing on the first render
+   * (the page itself is what they hear then), nor on a redraw or a new language. */
+  function floorNews() {
+    const connection = ctx.connection;
+    if (!connection?.state) return [];
+    const segment = segmentOf(connection);
+    const { kinds, reasons } = offerOf(connection);
+    const open = kinds.length > 0;
+    const isBreak =
+      Boolean(segment) &&
+      (segment.kind === "break" || Object.values(reasons).some((reason) => reason.code === "segment_is_break"));
+    const now = segment ? [segment.id, segment.status, isBreak, open] : [null, null, false, open];
+    const before = floorSeen === null ? null : JSON.parse(floorSeen);
+    floorSeen = JSON.stringify(now);
+    if (!before || !segment || floorSeen === JSON.stringify(before)) return [];
+    const moved = before[0] !== segment.id || before[1] !== segment.status || before[2] !== isBreak;
+    const title = segment.title || "";
+    if (segment.status === "live" && isBreak) {
+      return moved ? [textOf(tNodes("floor.break_started", { title })), textOf(breakNodes(connection))] : [];
+    }
+    if (segment.status === "live" && open && (moved || !before[3])) return [textOf(tNodes("floor.open", { title }))];
+    if (segment.status === "ended" && moved) {
+      const programme = connection.programme || [];
+      const index = programme.findIndex((entry) => entry.id === segment.id);
+      const last = index >= 0 && programme.slice(index + 1).every((entry) => entry.status === "ended");
+      const nothingAfter = last && !segmentAfterBreak(programme, segment.id);
+      return [nothingAfter ? t("floor.hearing_closed") : textOf(tNodes("floor.segment_ended", { title }))];
+    }
+    return [];
   }
 
   /** What a screen reader is told of a request that reached `phase` (null: nothing). */
@@ -91,13 +186,28 @@ export function createStatus(ctx) {
       phases.map(([request, phase]) => [request.id, between(request, phase) ? before?.get(request.id) : phase]),
     );
     heard = now;
-    if (before === null) return;
+    const placesBefore = placeHeard;
+    placeHeard = new Map(
+      phases
+        .filter(([request, phase]) => phase === "queued" && !between(request, phase))
+        .map(([request]) => [request.id, placeOf(ctx.connection, request)]),
+    );
+    if (before === null) return [];
     const parts = [];
     for (const [request, phase] of phases) {
-      if (between(request, phase) || before.get(request.id) === phase) continue;
+      if (between(request, phase)) continue;
+      if (before.get(request.id) === phase) {
+        // still on the list, at another place: that place, once (not a longer list behind them)
+        const place = placeHeard.get(request.id);
+        const was = placesBefore.get(request.id);
+        if (place !== undefined && was !== undefined && place !== was) {
+          parts.push(t("status.place", { n: place + 1, m: queueLength }));
+        }
+        continue;
+      }
       parts.push(...(spoken(request, phase, queueLength) || []));
     }
-    announce(parts);
+    return parts;
   }
 
   /** The requests worth a card: the open ones, or else the last one that ended; the turns no
@@ -135,14 +245,35 @@ export function createStatus(ctx) {
         return [r.id, phase, detail, r.reason, r.note];
       }),
     ]);
-    if (key === shownKey) return;
+    const news = floorNews();
+    if (key === shownKey) {
+      announce(news);
+      settleLive();
+      return;
+    }
     shownKey = key;
     ctx.clocks.clear("status");
-    fill($("status-cards"), requests.map((request) => card(request, queueLength)));
-    announceChanges(
-      requests.map((request) => [request, phaseFor(connection, request)]),
-      queueLength,
+    const focus = focusBefore();
+    fill(
+      $("status-cards"),
+      requests.map((request) => {
+        const article = card(request, queueLength);
+        article.dataset.request = request.id;
+        return article;
+      }),
     );
+    focusAfter(focus);
+    // "Time is up" holds while their turn does
+    const urgent = $("status-urgent");
+    if (urgent.childNodes.length && !requests.some((request) => phaseFor(connection, request) === "speaking")) fill(urgent);
+    announce([
+      ...news,
+      ...announceChanges(
+        requests.map((request) => [request, phaseFor(connection, request)]),
+        queueLength,
+      ),
+    ]);
+    settleLive();
     const next = requests.find((request) => phaseFor(connection, request) === "next");
     // the floor theirs (not their turn paused for an interposed question: that is no call to speak)
     const speaking = requests.find((request) => phaseFor(connection, request) === "speaking");
@@ -162,13 +293,17 @@ export function createStatus(ctx) {
    * GUARD_MS of the first are ignored. Which request is armed, and since when, is kept here, not
    * in the buttons: a card drawn again meanwhile (the queue moved) comes back armed. */
   function withdrawButton(request, { confirm = false } = {}) {
-    const button = h("button", { type: "button", class: "button danger" }, t("status.withdraw"));
+    const button = h("button", { type: "button", class: "button danger", dataset: { control: "withdraw" } }, t("status.withdraw"));
     if (!confirm) {
       button.addEventListener("click", () => withdraw(request, button));
       return button;
     }
     const isArmed = () => armed.id === request.id && performance.now() < armed.until;
-    const yes = h("button", { type: "button", class: "button danger confirm-yes" }, t("status.withdraw_confirm"));
+    const yes = h(
+      "button",
+      { type: "button", class: "button danger confirm-yes", dataset: { control: "confirm" } },
+      t("status.withdraw_confirm"),
+    );
     const box = h("div", { class: "confirm" }, h("p", { class: "confirm-prompt" }, t("status.withdraw_prompt")), yes);
     const draw = () => {
       const on = isArmed();
@@ -187,6 +322,7 @@ export function createStatus(ctx) {
         if (tooSoon(event, armed.at)) return; // the second tap of the first one's gesture
         armed = NOT_ARMED; // "Keep my place"
         draw();
+        settleLive(); // the prompt said no longer holds
         return;
       }
       armed = { id: request.id, at: event.timeStamp, until: performance.now() + ARMED_MS };
@@ -377,6 +513,9 @@ export function createStatus(ctx) {
     shownKey = null;
     if (forget) {
       heard = null;
+      floorSeen = null;
+      placeHeard = new Map();
+      liveFor = null;
       armed = NOT_ARMED;
       fill($("status-live"));
     }
