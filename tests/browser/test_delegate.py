@@ -48,6 +48,18 @@ def pending_request(api: Api, segment_id: str, name: str, timeout_s: float = 10.
         time.sleep(0.05)
 
 
+def approve(api: Api, segment_id: str, name: str = "Amina Diallo", **fields: Any) -> None:
+    """``name``'s pending request approved, as the moderator does (``position``: where)."""
+    request_id = pending_request(api, segment_id, name)
+    command(api, segment_id, type="approve_request", request_id=request_id, **fields)
+
+
+def give_floor(api: Api, segment_id: str, name: str = "Amina Diallo") -> None:
+    """``name``'s pending request approved to the top of the queue, and called: they speak."""
+    approve(api, segment_id, name, position=0)
+    command(api, segment_id, type="call_next")
+
+
 def join(
     page: Page,
     name: str = "Amina Diallo",
@@ -177,12 +189,7 @@ def test_withdraw_while_pending_or_queued_and_decline_with_reason(
 
     request_floor(phone, kind="Right of reply")
     expect(status(phone)).to_contain_text("Request sent")
-    command(
-        api,
-        segment_id,
-        type="approve_request",
-        request_id=pending_request(api, segment_id, "Amina Diallo"),
-    )
+    approve(api, segment_id)
     expect(status(phone)).to_contain_text("Place 4 of 4")
     expect(status(phone)).to_contain_text("Right of reply")
     # a place on the list is given up on a second tap only, on another button, below the first
@@ -416,12 +423,7 @@ def test_arabic_page_is_right_to_left_and_fully_translated(
     phone.get_by_role("button", name="اطلب الكلمة").click()
     expect(status(phone)).to_contain_text("تم إرسال الطلب")
     api: Api = faces["api"]
-    command(
-        api,
-        segment_id,
-        type="approve_request",
-        request_id=pending_request(api, segment_id, "ليلى حداد"),
-    )
+    approve(api, segment_id, "ليلى حداد")
     expect(status(phone)).to_contain_text("الترتيب 4 من 4")
     assert untranslated(phone, english) == []
     # mirrored: the place numbers sit on the right, the "you" badge on the left
@@ -509,12 +511,7 @@ def test_a_hostile_name_is_shown_as_text(phone: Page, faces: dict[str, Any]) -> 
     join(phone, name=XSS_NAME, organisation="<b>bold</b>")
     request_floor(phone, note="<script>alert(2)</script>")
     expect(status(phone)).to_contain_text("Request sent")
-    command(
-        api,
-        segment_id,
-        type="approve_request",
-        request_id=pending_request(api, segment_id, XSS_NAME),
-    )
+    approve(api, segment_id, XSS_NAME)
     expect(phone.locator("#queue-list li.mine")).to_contain_text(XSS_NAME)
     expect(phone.locator("#identity")).to_contain_text(XSS_NAME)
     expect(phone.locator("#identity")).to_contain_text("<b>bold</b>")
@@ -645,12 +642,7 @@ def test_reconnecting_is_shown_while_the_server_is_away(phone: Page, faces: dict
     screenshot(phone, "delegate-reconnecting")
     server.start()
     expect(banner).to_be_hidden(timeout=20_000)
-    command(
-        api,
-        segment_id,
-        type="approve_request",
-        request_id=pending_request(api, segment_id, "Amina Diallo"),
-    )
+    approve(api, segment_id)
     expect(status(phone)).to_contain_text("Place 4 of 4")
 
 
@@ -690,12 +682,7 @@ def test_a_rotated_join_code_does_not_lock_out_who_joined(
         expect(status(phone)).to_contain_text("Request sent")
         expect(phone.locator("#event-title")).to_have_text(event["title"])
         expect(phone.locator("#segment-title")).to_have_text("Opening Segment")
-    command(
-        api,
-        segment_id,
-        type="approve_request",
-        request_id=pending_request(api, segment_id, "Amina Diallo"),
-    )
+    approve(api, segment_id)
     expect(status(phone)).to_contain_text("Place 4 of 4")
     assert asked == []  # the old code was never looked up: no wrong code counted
 
@@ -1094,14 +1081,7 @@ def test_a_contribution_made_while_speaking_is_sent_once_and_followed(
     join(phone)
     request_floor(phone)
     expect(status(phone)).to_contain_text("Request sent")
-    command(
-        api,
-        segment_id,
-        type="approve_request",
-        request_id=pending_request(api, segment_id, "Amina Diallo"),
-        position=0,
-    )
-    command(api, segment_id, type="call_next")
+    give_floor(api, segment_id)
     expect(status(phone)).to_contain_text("You are speaking")
     entry_id = api.state(segment_id)["state"]["current"]["id"]
 

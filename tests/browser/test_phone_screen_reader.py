@@ -19,9 +19,10 @@ from tests.e2e.server import Api
 
 from .test_delegate import (
     after_the_guard,
+    approve,
     command,
+    give_floor,
     join,
-    pending_request,
     request_floor,
     start,
     status,
@@ -170,12 +171,7 @@ def test_each_new_place_is_said_once_and_old_news_does_not_stay(
     expect(phone.locator("#status-heading")).to_be_focused()
     assert times_said(phone, "Request sent") == 1
 
-    command(
-        api,
-        segment_id,
-        type="approve_request",
-        request_id=pending_request(api, segment_id, "Amina Diallo"),
-    )
+    approve(api, segment_id)
     heard(phone, "Place 4 of 4")
     withdraw = status(phone).get_by_role("button", name="Withdraw my request")
     withdraw.focus()
@@ -251,12 +247,7 @@ def test_names_and_organisations_are_in_their_own_language(
     join(arabic, name="أمينة ديالو", organisation="منتدى المهاجرين", constituency="trade_union")
     request_floor(arabic)
     expect(status(arabic)).to_contain_text("Request sent")
-    command(
-        api,
-        segment_id,
-        type="approve_request",
-        request_id=pending_request(api, segment_id, "أمينة ديالو"),
-    )
+    approve(api, segment_id, "أمينة ديالو")
     join(phone)
     entry = phone.locator("#queue-list li").filter(has_text="أمينة ديالو")
     expect(entry.locator(".who-name bdi")).to_have_attribute("lang", "ar")
@@ -272,14 +263,7 @@ def test_the_speakers_time_low_and_up_are_said_once_each(
     start(api, segment_id)
     join(phone)
     request_floor(phone)
-    command(
-        api,
-        segment_id,
-        type="approve_request",
-        request_id=pending_request(api, segment_id, "Amina Diallo"),
-        position=0,
-    )
-    command(api, segment_id, type="call_next")
+    give_floor(api, segment_id)
     command(api, segment_id, type="start_timer")
     expect(phone.locator(".status-speaking")).to_be_visible()
     phone.wait_for_function("() => document.querySelector('.status-clock.phase-normal')")
