@@ -28,6 +28,7 @@ from .floor import events as e
 from .floor.contributions import OutcomeState
 from .floor.fold import requests_changed
 from .floor.model import SegmentState
+from .floor.scripts import name_language
 from .floor.themes import labeller
 from .hearing import Hearing
 from .hub import Encoded, Hub, Subscriber, encode
@@ -587,7 +588,12 @@ class Projections:
         you = (
             None
             if speaker is None
-            else {"name": speaker.name, "organisation": speaker.organisation}
+            else {
+                "name": speaker.name,
+                "name_lang": name_language(speaker.name),
+                "organisation": speaker.organisation,
+                "organisation_lang": name_language(speaker.organisation),
+            }
         )
         return {
             "you": you,

@@ -291,7 +291,9 @@ class PublicState(_Snapshot):
 
 class You(BaseModel):
     name: str
+    name_lang: str = Field(description="As an entry's: the script the name is written in")
     organisation: str
+    organisation_lang: str = Field(description="The same of the organisation")
 
 
 class DelegateState(_Snapshot):

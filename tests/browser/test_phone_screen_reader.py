@@ -245,6 +245,10 @@ def test_names_and_organisations_are_in_their_own_language(
     arabic = other.new_page()
     arabic.goto(faces["delegate"])
     join(arabic, name="أمينة ديالو", organisation="منتدى المهاجرين", constituency="trade_union")
+    # "Signed in as …" on her own phone: her name and organisation in their own voice too
+    expect(arabic.locator("#identity bdi").first).to_have_attribute("lang", "ar")
+    expect(arabic.locator("#identity bdi").nth(1)).to_have_attribute("lang", "ar")
+    expect(arabic.locator("#identity")).to_have_text("Signed in as أمينة ديالو · منتدى المهاجرين")
     request_floor(arabic)
     expect(status(arabic)).to_contain_text("Request sent")
     approve(api, segment_id, "أمينة ديالو")

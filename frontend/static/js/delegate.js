@@ -92,8 +92,9 @@ function render() {
 /** The secretariat corrected who this phone's delegate is registered as: show it at once. */
 function followIdentity(you) {
   const who = ctx.participant;
-  if (!you || !who || (you.name === who.name && you.organisation === who.organisation)) return;
-  ctx.participant = { ...who, name: you.name, organisation: you.organisation };
+  const same = (key) => (you[key] ?? "") === (who[key] ?? "");
+  if (!you || !who || ["name", "organisation", "name_lang", "organisation_lang"].every(same)) return;
+  ctx.participant = { ...who, name: you.name, organisation: you.organisation, name_lang: you.name_lang, organisation_lang: you.organisation_lang };
   session.showIdentity();
   const kept = remembered(who.id);
   if (kept) remember(ctx.participant, kept.joinCode); // the name shown before the server speaks

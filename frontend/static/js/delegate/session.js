@@ -5,12 +5,12 @@
 // tab is closed.
 
 import { FloorConnection, PING_QUIETLY_MS, api } from "../client.js";
-import { fill } from "../dom.js";
+import { fill, h } from "../dom.js";
 import { t } from "../i18n.js";
 import { ARMED_MS, tooSoon } from "./confirm.js";
 import { OPEN, myRequests, segmentOf } from "./mine.js";
 import { forget } from "./remember.js";
-import { isolate, showError, tNodes } from "./text.js";
+import { isolate, showError } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -32,8 +32,19 @@ export function createSession(ctx) {
     const who = ctx.participant;
     $("identity").hidden = !(who && who.name);
     if (!who || !who.name) return;
-    const label = who.organisation ? `${who.name} · ${who.organisation}` : who.name;
-    fill($("identity"), tNodes("floor.signed_in", { name: label }));
+    // the name and the organisation each in its own script's voice (the server's name_lang and
+    // organisation_lang, with the snapshot's `you`), each isolated
+    const label = [
+      h("bdi", { lang: who.name_lang || null }, who.name),
+      who.organisation ? [" · ", h("bdi", { lang: who.organisation_lang || null }, who.organisation)] : null,
+    ];
+    fill(
+      $("identity"),
+      t("floor.signed_in")
+        .split(/(\{name\})/)
+        .map((part) => (part === "{name}" ? label : part))
+        .filter((part) => part !== ""),
+    );
   }
 
   /** Follow the delegate's event live; its details come with the socket's snapshot. `joined`:
