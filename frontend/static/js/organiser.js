@@ -198,6 +198,11 @@ function renderChecklist() {
   );
 }
 
+/** A section the organiser chose while an event was being read: it wins over the one asked for
+ * (the link's ?section=), which would otherwise put them back where they started (CI, under load:
+ * a click on Participants undone by the event's arrival). */
+let chosenWhileReading = null;
+
 /** Work on this event (null: a new one), showing `section` at once; its lists follow. */
 async function selectEvent(eventId, section = "event") {
   desk.event = eventId ? await api("GET", `/events/${encodeURIComponent(eventId)}`) : null;
@@ -205,7 +210,9 @@ async function selectEvent(eventId, section = "event") {
   desk.links = [];
   desk.screens = null;
   changed("event");
-  show(desk.event && SECTIONS.includes(section) ? section : "event");
+  const wanted = chosenWhileReading ?? section;
+  chosenWhileReading = null;
+  show(desk.event && SECTIONS.includes(wanted) ? wanted : "event");
   if (!desk.event) return;
   await sync.prime(); // the tokens first: a change made while the lists are read is read again
   await Promise.all(Object.values(sections).map((part) => part.load?.()));
@@ -264,6 +271,7 @@ function wire() {
   sync = createSync(desk);
   for (const button of document.querySelectorAll(".nav-btn")) {
     button.addEventListener("click", () => {
+      chosenWhileReading = button.dataset.section;
       show(button.dataset.section);
       $("desk-main").focus({ preventScroll: true });
     });
@@ -277,7 +285,10 @@ function wire() {
     event.preventDefault();
     buttons[(at + (event.key === "ArrowDown" ? 1 : buttons.length - 1)) % buttons.length].focus();
   });
-  $("event-select").addEventListener("change", (event) => selectEvent(event.target.value));
+  $("event-select").addEventListener("change", (event) => {
+    chosenWhileReading = null; // another event opens on its own page, unless one is chosen meanwhile
+    selectEvent(event.target.value);
+  });
   $("event-new").addEventListener("click", () => selectEvent(null));
   $("signin-form").addEventListener("submit", async (event) => {
     event.preventDefault();
