@@ -923,17 +923,13 @@ def _tag(state: OutcomeState, cmd: TagContribution, ctx: Context) -> list[Outcom
                 code="invalid_theme",
                 status=422,
             )
-        removed = set(cmd.remove_themes)
-        kept = [theme for theme in item.themes if theme not in removed]
-        themes = tuple(dict.fromkeys([*kept, *cmd.add_themes]))
-        objectives_now = set(item.objectives) - set(cmd.remove_objectives)
-        cmd = cmd.model_copy(
-            update={
-                "themes": list(themes),
-                "objectives": sorted(objectives_now | set(cmd.add_objectives)),
-            }
-        )
-    themes = tuple(dict.fromkeys(cmd.themes))
+        # the tags as they are now, with these changes: what someone else added meanwhile stays
+        wanted = [t for t in item.themes if t not in cmd.remove_themes] + cmd.add_themes
+        kept = set(item.objectives) - set(cmd.remove_objectives)
+        wanted_objectives = [*kept, *cmd.add_objectives]
+    else:
+        wanted, wanted_objectives = cmd.themes, cmd.objectives
+    themes = tuple(dict.fromkeys(wanted))
     if len(themes) > MAX_THEMES or any(
         not theme or len(theme) > THEME_LENGTH for theme in themes
     ):  # the command's type checks this too; a command made without validation meets it here
@@ -942,7 +938,7 @@ def _tag(state: OutcomeState, cmd: TagContribution, ctx: Context) -> list[Outcom
             code="invalid_theme",
             status=422,
         )
-    objectives = _check_objectives(cmd.objectives)
+    objectives = _check_objectives(wanted_objectives)
     if (themes, objectives) == (item.themes, item.objectives):
         return []
     return [
