@@ -997,6 +997,17 @@ REFLECTION_DESCRIPTION = (
 )
 
 
+class ReflectionSteps(BaseModel):
+    """Where the reflection's Previous and Next go from what the room display shows."""
+
+    previous_id: str | None = Field(description="The contribution Previous shows; null: none")
+    next_id: str | None = Field(
+        description="The contribution Next shows (nothing shown: the first); null: none. From "
+        "the shown contribution's place as it was shown: re-tagged while shown, it moves in "
+        "`reflection` but the steps go on from where it was, skipping nothing."
+    )
+
+
 class Outcome(BaseModel):
     """The floor's and the rapporteur's outcome: every contribution."""
 
@@ -1005,6 +1016,7 @@ class Outcome(BaseModel):
     shown_id: str | None
     contributions: list[Contribution]
     reflection: list[ReflectionTheme] = Field(description=REFLECTION_DESCRIPTION)
+    steps: ReflectionSteps
 
 
 class PublicOutcome(BaseModel):

@@ -16,7 +16,7 @@ their contributions too (``correct_author``, sent by the engine as ``correct_spe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -112,6 +112,9 @@ class OutcomeState:
     contributions: Map[str, Contribution] = field(default_factory=Map)
     #: the accepted contribution the room display shows in the reflection (or None)
     shown_id: str | None = None
+    #: the themes the shown contribution had when it was put on the display: where the
+    #: reflection's steps go on from, should it be re-tagged while shown (``steps``)
+    shown_themes: tuple[str, ...] = ()
 
     def ordered(self) -> list[Contribution]:
         """Every contribution, the earliest submitted first (then by id)."""
@@ -990,6 +993,7 @@ def apply(state: OutcomeState, event: OutcomeEvent) -> OutcomeState:
         raise ValueError(f"event of {event.stream!r} folded into {stream_id(state.event_id)!r}")
     contributions = state.contributions
     shown_id = state.shown_id
+    shown_themes = state.shown_themes
     if isinstance(event, ContributionSubmitted):
         contributions = contributions.set(
             event.contribution_id,
@@ -1014,6 +1018,8 @@ def apply(state: OutcomeState, event: OutcomeEvent) -> OutcomeState:
         )
     elif isinstance(event, ContributionShown):
         shown_id = event.contribution_id
+        shown = contributions.get(shown_id or "")
+        shown_themes = shown.themes if shown is not None else ()
     elif isinstance(event, AuthorCorrected):
         # a correction of who they are, not a change of what they said: no new version of each
         with contributions.mutate() as editing:
@@ -1061,7 +1067,14 @@ def apply(state: OutcomeState, event: OutcomeEvent) -> OutcomeState:
         contributions = contributions.set(changed.id, changed)
         if changed.id == shown_id and changed.status is not ContributionStatus.ACCEPTED:
             shown_id = None  # the display shows accepted contributions only
-    return replace(state, version=state.version + 1, contributions=contributions, shown_id=shown_id)
+            shown_themes = ()
+    return replace(
+        state,
+        version=state.version + 1,
+        contributions=contributions,
+        shown_id=shown_id,
+        shown_themes=shown_themes,
+    )
 
 
 def _changed(item: Contribution, at: int, **changes: Any) -> Contribution:
@@ -1137,9 +1150,40 @@ def reflection(
     documents list and number them), for the group reflection the faces step through: one
     ``{"theme": label, "ids": [...]}`` per theme (``None``: "Other", last), ``titles`` the
     programme's segments' in programme order."""
+    return _grouped(state, labels, titles, {})
+
+
+def steps(
+    state: OutcomeState, labels: Labels = _same, titles: Sequence[str] = ()
+) -> dict[str, str | None]:
+    """Where the reflection's Previous and Next go from what the display shows: ``previous_id``
+    and ``next_id`` (None: nothing that way; nothing shown: Next is the first). Taken from the
+    shown contribution's place *as it was shown*: re-tagged meanwhile, it is shown on under its
+    new theme but the steps go on from where it was, so Next skips none of what followed it."""
+    as_shown = {state.shown_id: state.shown_themes} if state.shown_id is not None else {}
+    flat = [
+        item_id for group in _grouped(state, labels, titles, as_shown) for item_id in group["ids"]
+    ]
+    if state.shown_id not in flat:
+        return {"previous_id": None, "next_id": flat[0] if flat else None}
+    index = flat.index(state.shown_id)
+    return {
+        "previous_id": flat[index - 1] if index > 0 else None,
+        "next_id": flat[index + 1] if index + 1 < len(flat) else None,
+    }
+
+
+def _grouped(
+    state: OutcomeState,
+    labels: Labels,
+    titles: Sequence[str],
+    tagged: Mapping[str, Sequence[str]],
+) -> list[dict[str, Any]]:
+    """``reflection``, each contribution in ``tagged`` placed by the themes given there."""
     accepted = [item for item in state.ordered() if item.status is ContributionStatus.ACCEPTED]
     found = {
-        item.id: list(dict.fromkeys(labels(theme) for theme in item.themes)) for item in accepted
+        item.id: list(dict.fromkeys(labels(theme) for theme in tagged.get(item.id, item.themes)))
+        for item in accepted
     }
     order = themes.theme_order(titles, found.values())
     return [
@@ -1176,6 +1220,7 @@ def view(
                 "shown_id": state.shown_id,
                 "contributions": contributions,
                 "reflection": reflection(state, labels, titles),
+                "steps": steps(state, labels, titles),
             }
         case Audience.PUBLIC:
             accepted = [

@@ -270,13 +270,15 @@ def test_the_faces_step_through_the_reflection_in_the_server_s_order(
 ) -> None:
     """reflection.js decides no order of its own: it follows the view's `reflection` (the
     documents' order: a recommendation before a pledge, whatever came first), "Other" for the
-    group with no theme, and skips an id the view does not hold."""
+    group with no theme, and skips an id the view does not hold; Previous and Next are the view's
+    `steps`."""
     display = open_face(browser, "display", faces["display"])
     result = display.evaluate(
         """async () => {
-          const { reflectionOrder, neighbours } = await import("/static/js/reflection.js");
+          const { reflectionOrder, neighbours, steps } = await import("/static/js/reflection.js");
           const outcome = {
             contributions: [{ id: "p" }, { id: "r" }, { id: "o" }, { id: "t" }],
+            steps: { previous_id: "r", next_id: "t" },
             reflection: [
               { theme: "Decent work", ids: ["r", "p"] },
               { theme: "Gone", ids: ["x"] },
@@ -286,9 +288,11 @@ def test_the_faces_step_through_the_reflection_in_the_server_s_order(
           };
           const order = reflectionOrder(outcome);
           const place = neighbours(order, "p");
+          const step = steps(outcome);
           return {
             order: order.map((g) => [g.theme, g.other, g.items.map((item) => item.id)]),
-            place: [place.previous.id, place.next.id, place.position, place.count],
+            place: [step.previous.id, step.next.id, place.position, place.count],
+            noSteps: steps({ contributions: outcome.contributions, steps: { previous_id: "x" } }),
             typedOther: neighbours(order, "t").other,
             untagged: neighbours(order, "o").other,
             none: reflectionOrder(null),
@@ -300,7 +304,8 @@ def test_the_faces_step_through_the_reflection_in_the_server_s_order(
         ["Other", False, ["t"]],  # a theme someone typed "Other": not the untagged group
         ["Other", True, ["o"]],
     ]
-    assert result["place"] == ["r", "t", 2, 4]
+    assert result["place"] == ["r", "t", 2, 4]  # the steps are the server's, looked up
+    assert result["noSteps"] == {"previous": None, "next": None}
     assert (result["typedOther"], result["untagged"]) == (False, True)
     assert result["none"] == []
     display.context.close()

@@ -172,3 +172,29 @@ def test_a_mistaken_accept_is_taken_back_to_awaiting_review(
     expect(detail.get_by_role("button", name=EN["rapporteur.accept"], exact=True)).to_be_visible()
     assert _stored(faces, grace)["status"] == "submitted"
     page.context.close()
+
+
+def test_next_after_the_other_re_tagged_the_one_shown_skips_nothing(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """Probe O's gap: the other rapporteur moves the contribution on the display to a later theme;
+    Next goes on from where it was when shown (the second, then the third), not from its new
+    place (past the end: Next was off, the rest never shown)."""
+    items = _made(faces, 3, "retag")
+    api: Api = faces["api"]
+    for item in items:
+        _curate(api, item, status="accepted", themes=["Thematic discussion I"])
+    event_id = faces["event"]["id"]
+    api.ok(
+        "POST",
+        f"/events/{event_id}/outcome/shown",
+        json={"command_id": "r1", "contribution_id": items[0]["id"]},
+    )
+    page = _rapporteur(browser, faces)
+    _curate(api, items[0], themes=["Thematic discussion II"])  # the other rapporteur
+    expect(page.locator("#display-place")).to_contain_text("Thematic discussion II")
+    for following in items[1:]:
+        page.locator("#display-next").click()
+        expect(page.locator("#on-display")).to_contain_text(following["text"][:40])
+        assert api.ok("GET", f"/events/{event_id}/contributions")["shown_id"] == following["id"]
+    page.context.close()

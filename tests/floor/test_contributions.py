@@ -651,6 +651,66 @@ def test_the_display_keeps_showing_one_reworded_or_tagged(outcome: Outcome) -> N
     assert view(outcome.state, "public")["shown"]["text"] == "Reworded"
 
 
+# The reflection's steps, from what is shown: (themes of A..E, what is shown, the re-tags made
+# while it is shown, the previous and next expected). Themes "I" and "II" are the programme's.
+Retags = list[tuple[str, list[str]]]
+STEP_TABLE: list[tuple[list[list[str]], str | None, Retags, str | None, str | None]] = [
+    ([["I"], ["I"], ["I"]], None, [], None, "A"),  # nothing shown: Next is the first
+    ([["I"], ["I"], ["I"]], "B", [], "A", "C"),
+    ([["I"], ["I"], ["I"]], "C", [], "B", None),
+    # B re-tagged to a later theme while shown: Next is still C (what followed it), not E
+    ([["I"], ["I"], ["I"], ["II"], ["II"]], "B", [("B", ["II"])], "A", "C"),
+    # ... and to an earlier one: Previous is still A, Next C
+    ([["II"], ["II"], ["II"]], "B", [("B", ["I"])], "A", "C"),
+    # re-tagged twice, the second back where it was shown: as if never moved
+    ([["I"], ["I"], ["II"]], "A", [("A", ["II"]), ("A", ["I"])], None, "B"),
+    # another one re-tagged to just after the shown one: Next is that one
+    ([["I"], ["I"], ["II"]], "A", [("C", ["I"])], None, "B"),
+    # the shown one's old theme holds nothing else now: its steps go on from there
+    ([["III"], ["I"]], "A", [("A", ["I"])], "B", None),
+]
+
+
+@pytest.mark.parametrize(("tags", "shown", "retags", "previous", "following"), STEP_TABLE)
+def test_the_reflection_steps_go_on_from_where_the_shown_one_was(
+    outcome: Outcome,
+    tags: list[list[str]],
+    shown: str | None,
+    retags: Retags,
+    previous: str | None,
+    following: str | None,
+) -> None:
+    """Probe O's gap: re-tagging the contribution on the display moved it in the reflection, and
+    Next went on from its new place, skipping what was between."""
+    names = "ABCDE"[: len(tags)]
+    ids = {name: outcome.accepted(f"p{n % 4 + 1}", f"Point {name}") for n, name in enumerate(names)}
+    for name, themes in zip(names, tags, strict=True):
+        outcome.send(TagContribution(contribution_id=ids[name], themes=themes), RAPPORTEUR)
+    if shown is not None:
+        outcome.send(ShowContribution(contribution_id=ids[shown]))
+    for name, themes in retags:
+        outcome.send(TagContribution(contribution_id=ids[name], themes=themes), RAPPORTEUR)
+    letters = {cid: name for name, cid in ids.items()} | {None: None}
+    seen = view(outcome.state, "moderator", titles=["I", "II", "III"])["steps"]
+    assert (letters[seen["previous_id"]], letters[seen["next_id"]]) == (previous, following)
+    assert outcome.state.shown_id == (ids[shown] if shown else None)
+
+
+def test_stepping_on_after_a_retag_shows_the_rest_in_order(outcome: Outcome) -> None:
+    """Next after the one shown was moved to a later theme, then Next again: every one in turn,
+    and the moved one again where the walk reaches its new theme."""
+    a, b, c = (outcome.accepted(f"p{n}", f"Point {n}") for n in (1, 2, 3))
+    for contribution_id in (a, b, c):
+        outcome.send(TagContribution(contribution_id=contribution_id, themes=["I"]), RAPPORTEUR)
+    outcome.send(ShowContribution(contribution_id=a))
+    outcome.send(TagContribution(contribution_id=a, themes=["II"]), RAPPORTEUR)
+    shown = [a]
+    while step := view(outcome.state, "rapporteur", titles=["I", "II"])["steps"]["next_id"]:
+        outcome.send(ShowContribution(contribution_id=step))
+        shown.append(step)
+    assert shown == [a, b, c, a]
+
+
 def _set_aside(outcome: Outcome, note: str) -> str:
     contribution_id = outcome.accepted()
     outcome.send(SetAsideContribution(contribution_id=contribution_id, note=note))

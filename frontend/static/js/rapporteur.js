@@ -16,7 +16,7 @@ import { createDetail } from "./rapporteur/detail.js";
 import { createList } from "./rapporteur/list.js";
 import { dirOf, excerpt, isolate, kindLabel, langOf, numbering } from "./rapporteur/model.js";
 import { refusalText } from "./refusal.js";
-import { neighbours, reflectionOrder } from "./reflection.js";
+import { neighbours, reflectionOrder, steps } from "./reflection.js";
 import { languagePicker, startLanguage } from "./staff-language.js";
 
 startLanguage();
@@ -246,11 +246,12 @@ function run(eventId) {
     return [h("bdi", {}, theme), " — ", t("display.n_of_count", { n: place.themePosition, count: place.themeCount })];
   }
 
-  /** Where the shown contribution is in the reflection's order (reflection.js). */
+  /** Where the shown contribution is in the reflection's order, and where the steps go
+   * (reflection.js: the server's). */
   function stepPlace() {
     const outcome = conn.outcome;
-    if (!outcome) return neighbours([], null);
-    return neighbours(reflectionOrder(outcome), outcome.shown_id);
+    if (!outcome) return { ...neighbours([], null), ...steps(null) };
+    return { ...neighbours(reflectionOrder(outcome), outcome.shown_id), ...steps(outcome) };
   }
 
   for (const [id, side] of [["display-previous", "previous"], ["display-next", "next"]]) {

@@ -6,7 +6,7 @@
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel, island, typed } from "./format.js";
-import { neighbours, reflectionOrder } from "../reflection.js";
+import { neighbours, reflectionOrder, steps } from "../reflection.js";
 
 const $ = (id) => document.getElementById(id);
 /** What the list says when the filter shows nothing. */
@@ -57,11 +57,12 @@ export function createContributions(ctx) {
     show(null).then((ack) => ack && ctx.notices.show(t("console.contributions.cleared"), "info")),
   );
 
-  /** Where the shown contribution is in the reflection's order (reflection.js). */
+  /** Where the shown contribution is in the reflection's order, and where the steps go
+   * (reflection.js: the server's). */
   const stepPlace = () => {
     const current = outcome();
-    if (!current) return neighbours([], null);
-    return neighbours(reflectionOrder(current), current.shown_id);
+    if (!current) return { ...neighbours([], null), ...steps(null) };
+    return { ...neighbours(reflectionOrder(current), current.shown_id), ...steps(current) };
   };
   for (const [id, side] of [["contributions-previous", "previous"], ["contributions-next", "next"]]) {
     $(id).addEventListener("click", () => {
