@@ -8,6 +8,7 @@ What the live regions say is recorded by a MutationObserver injected before the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -274,12 +275,21 @@ def test_the_speakers_time_low_and_up_are_said_once_each(
     # amber from now on: "nearly up" said once, politely
     command(api, segment_id, type="set_thresholds", warning_ms=3_600_000, danger_ms=10_000)
     heard(phone, "Your time is nearly up.")
+    # the clock read as words, with its units, and its phase in words too (probe P's LOWs): the
+    # digits are hidden from the screen reader, which would read "2:31" as a time of day
+    timer = phone.locator(".status-speaking [role=timer]")
+    expect(timer.locator(".status-clock-label")).to_have_text("Time left — nearly up")
+    expect(timer.locator(".status-clock")).to_have_attribute("aria-hidden", "true")
+    expect(timer.locator(".clock-words")).to_have_text(re.compile(r"^\d minutes?, \d\d? seconds?$"))
     command(api, segment_id, type="adjust_time", delta_ms=-3_000_000)
     heard(phone, "Time is up: please conclude", region="status-urgent")
     phone.wait_for_function("() => document.querySelector('.status-clock.phase-overtime')")
     command(api, segment_id, type="adjust_time", delta_ms=1_000)  # still over: nothing again
     phone.locator("#language-picker").select_option("fr")
     expect(phone.locator(".status-speaking")).to_contain_text("Vous avez la parole")
+    expect(timer.locator(".clock-words")).to_have_text(re.compile(r"^\d+\ssecondes?$|minutes?\set"))
+    now_words = phone.locator("#now-speaking .clock-words")
+    expect(now_words).to_have_text(re.compile(r"^\d+\ssecondes?$|minutes?\set"))
     assert times_said(phone, "Your time is nearly up.") == 1
     assert len(said(phone, "status-urgent")) == 1
     command(api, segment_id, type="end_turn")

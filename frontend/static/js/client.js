@@ -270,6 +270,27 @@ export function formatClock(ms) {
 }
 
 /**
+ * The time `formatClock` shows, in words for a screen reader, in `language` ("2 minutes,
+ * 30 seconds"; in overtime the time over): the browser's own unit names and plurals
+ * (Intl.NumberFormat's units, joined by Intl.ListFormat), nothing to translate here.
+ */
+export function spokenClock(ms, language) {
+  if (ms === null || ms === undefined) return "";
+  const seconds = ms < 0 ? Math.floor(-ms / 1000) : Math.ceil(ms / 1000);
+  const parts = [
+    ["hour", Math.floor(seconds / 3600)],
+    ["minute", Math.floor((seconds % 3600) / 60)],
+    ["second", seconds % 60],
+  ].filter(([, n], index, all) => n > 0 || (index === all.length - 1 && seconds === 0));
+  try {
+    const words = parts.map(([unit, n]) => new Intl.NumberFormat(language, { style: "unit", unit, unitDisplay: "long" }).format(n));
+    return new Intl.ListFormat(language, { style: "long", type: "unit" }).format(words);
+  } catch {
+    return formatClock(ms); // a browser without the units: the digits
+  }
+}
+
+/**
  * How long until a timer shown with `formatClock` changes, at server time `now`: the instant its
  * remaining time crosses the next whole second (down while counting down, up in overtime). A
  * screen that redraws then, not on a fixed beat, shows each new second within a frame of every

@@ -1,9 +1,9 @@
 // The clocks on the page (the delegate's own turn, the current speaker), refreshed from the
 // server's time as estimated here; nothing is counted locally.
 
-import { formatClock, phaseOf, remainingMs } from "../client.js";
-import { setText } from "../dom.js";
-import { t } from "../i18n.js";
+import { formatClock, phaseOf, remainingMs, spokenClock } from "../client.js";
+import { h, setText } from "../dom.js";
+import { currentLanguage, t } from "../i18n.js";
 import { turnOf } from "./mine.js";
 
 export class Clocks {
@@ -34,15 +34,21 @@ export class Clocks {
   }
 
   /** `entryId`: follows the timer of that turn (the delegate's own), on the floor or paused by
-   * an interposed question or answer, as each new state has it; else the `timer` given. */
+   * an interposed question or answer, as each new state has it; else the `timer` given. The
+   * digits are hidden from a screen reader, which reads `words` (returned: the caller puts it
+   * beside the clock), "2 minutes, 30 seconds", and on the speaker's own clock its phase. */
   add(clock) {
+    clock.node.setAttribute("aria-hidden", "true");
+    clock.words = h("span", { class: "visually-hidden clock-words" }, "");
     this.items.push(clock);
+    return clock.words;
   }
 
   tick(connection) {
     if (!connection || !connection.state) return;
     const now = connection.clock.now();
     const settings = connection.state.settings || { warning_ms: 30000, danger_ms: 10000 };
+    const language = currentLanguage();
     for (const clock of this.items) {
       const timer = clock.entryId ? turnOf(connection, clock.entryId)?.timer : clock.timer;
       if (!timer) continue;
@@ -52,13 +58,16 @@ export class Clocks {
       if (clock.entryId && clock.scope === "status") this.follow(clock.entryId, timer, phase);
       const className = `${clock.base} phase-${phase}`;
       if (clock.node.className !== className) clock.node.className = className;
+      const spoken = spokenClock(ms, language);
       if (clock.label) {
         let label = t("status.time_left");
         if (ms < 0) label = t("status.overtime");
         else if (timer.state === "idle") label = t("status.time_allotted");
         else if (timer.state === "paused") label = t("status.paused");
+        else if (phase === "warning" || phase === "danger") label = t("status.time_left_low");
         setText(clock.label, label);
       }
+      setText(clock.words, spoken);
     }
   }
 }

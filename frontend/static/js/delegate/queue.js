@@ -30,7 +30,7 @@ export function createQueue(ctx) {
       return;
     }
     const clock = h("span", { class: "now-clock" }, "");
-    ctx.clocks.add({ scope: "now", node: clock, base: "now-clock", timer: current.timer });
+    const words = ctx.clocks.add({ scope: "now", node: clock, base: "now-clock", timer: current.timer });
     fill(
       box,
       h(
@@ -44,6 +44,7 @@ export function createQueue(ctx) {
           isMine(ctx.connection, current.id) ? h("span", { class: "you" }, t("queue.you")) : null,
         ),
         clock,
+        words,
       ),
     );
   }

@@ -402,14 +402,14 @@ export function createStatus(ctx) {
       case "speaking": {
         const clock = h("p", { class: "status-clock" }, "");
         const label = h("p", { class: "status-clock-label" }, "");
-        ctx.clocks.add({ scope: "status", node: clock, base: "status-clock", label, entryId: request.entry_id });
+        const words = ctx.clocks.add({ scope: "status", node: clock, base: "status-clock", label, entryId: request.entry_id });
         // said once, when the floor is theirs; the countdown is a timer beside the alert, not in
         // it (a live region holding it would be read out again at every second)
         return h(
           "article",
           { class: "status-card status-speaking", dataset: { phase } },
           h("div", { role: "alert" }, kind, h("p", { class: "status-title status-big" }, t("status.speaking"))),
-          h("div", { role: "timer", "aria-live": "off" }, label, clock),
+          h("div", { role: "timer", "aria-live": "off" }, label, clock, words),
         );
       }
       case "paused": {
@@ -417,7 +417,7 @@ export function createStatus(ctx) {
         // floor comes back to them after it (the questioner's time is not theirs)
         const clock = h("p", { class: "status-clock" }, "");
         const label = h("p", { class: "status-clock-label" }, "");
-        ctx.clocks.add({ scope: "status", node: clock, base: "status-clock", label, entryId: request.entry_id });
+        const words = ctx.clocks.add({ scope: "status", node: clock, base: "status-clock", label, entryId: request.entry_id });
         const by = ctx.connection.state.current;
         const title = by && by.kind === "answer" ? "status.paused_for_answer" : "status.paused_for_question";
         return h(
@@ -428,6 +428,7 @@ export function createStatus(ctx) {
           h("p", {}, t("status.paused_body")),
           label,
           clock,
+          words,
         );
       }
       case "carried": {
