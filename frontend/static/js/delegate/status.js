@@ -50,6 +50,10 @@ const textOf = (nodes) => nodes.map((part) => (typeof part === "string" ? part :
 export function createStatus(ctx) {
   let shownKey = null; // what the cards show, to rebuild only on a change
   let announced = null; // the request we last vibrated for
+  // each request's phase as its card was last drawn: a "next" or "speaking" card drawn again in
+  // the same phase (another language, the list moved) is not an alert again, so it is not read
+  // out a second time; back in that phase after another (the floor back after a question), it is
+  const drawnPhase = new Map();
   let heard = null; // request id → the phase last said in the live region (null: not yet primed)
   // a first tap on Withdraw: which request, the tap's event.timeStamp, and until when (on the
   // same clock, performance.now()) the confirmation is offered
@@ -353,6 +357,11 @@ export function createStatus(ctx) {
   function card(request, queueLength) {
     const kind = h("p", { class: "status-kind" }, kindLabel(request.kind));
     const phase = phaseFor(ctx.connection, request);
+    /** The news of a "next" or "speaking" card: an alert the first time it is drawn, the news
+     * first (the turn's kind is above it, outside it); drawn again, the same words, not said. */
+    const fresh = drawnPhase.get(request.id) !== phase;
+    drawnPhase.set(request.id, phase);
+    const news = (...parts) => h("div", fresh ? { role: "alert" } : {}, ...parts);
     switch (phase) {
       case "pending":
         return h(
@@ -382,13 +391,8 @@ export function createStatus(ctx) {
         return h(
           "article",
           { class: "status-card status-next", dataset: { phase } },
-          h(
-            "div",
-            { role: "alert" },
-            kind,
-            h("p", { class: "status-title status-big" }, t("status.next")),
-            h("p", {}, t("status.next_body")),
-          ),
+          kind,
+          news(h("p", { class: "status-title status-big" }, t("status.next")), h("p", {}, t("status.next_body"))),
           request.turn ? null : withdrawButton(request, { confirm: true }),
         );
       case "ended_waiting":
@@ -408,7 +412,8 @@ export function createStatus(ctx) {
         return h(
           "article",
           { class: "status-card status-speaking", dataset: { phase } },
-          h("div", { role: "alert" }, kind, h("p", { class: "status-title status-big" }, t("status.speaking"))),
+          kind,
+          news(h("p", { class: "status-title status-big" }, t("status.speaking"))),
           h("div", { role: "timer", "aria-live": "off" }, label, clock, words),
         );
       }
