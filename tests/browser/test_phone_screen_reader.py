@@ -152,6 +152,9 @@ def test_the_segments_news_is_said_once_each_in_the_pages_language(
     command(api, closing, type="end_segment")
     heard(phone, "The hearing has closed.")
     expect(phone.locator("#segment-badge")).to_have_text("Ended")
+    # and the page itself says so where the floor was asked for, not "no more requests" of a
+    # segment (probe P's LOW: nothing on the closing segment's list said the hearing was over)
+    expect(phone.locator("#request-closed")).to_have_text("The hearing has closed. Thank you.")
     assert times_said(phone, "The hearing has closed.") == 1
     assert times_said(phone, "Closing remarks” has started") == 1
     assert times_said(phone, "Lunch Break has begun") == 0  # said before the reload, not after

@@ -241,6 +241,17 @@ export function segmentAfterBreak(programme, segmentId) {
   return list.slice(index + 1).find((segment) => segment.status !== "ended" && segment.kind !== "break") || null;
 }
 
+/**
+ * Whether the hearing has closed once `segmentId` has ended: nothing after it in the programme
+ * (as the server sent it) is still to come. False when the programme does not name it (none yet).
+ * For what a face says ("The hearing has closed"), never to decide what may be asked.
+ */
+export function hearingClosedAfter(programme, segmentId) {
+  const list = programme || [];
+  const index = list.findIndex((segment) => segment.id === segmentId);
+  return index >= 0 && list.slice(index + 1).every((segment) => segment.status === "ended");
+}
+
 /** Milliseconds left on a timer view at server time `now` (negative in overtime), or null. */
 export function remainingMs(timer, now) {
   if (!timer) return null;

@@ -3,7 +3,7 @@
 // notice under the speaker, the speaker's time and the time of day. Both pages have the same
 // elements (#speaker-name, #speaker-org, #speaker-meta, #speaker-paused, #next, #notice,
 // #remaining, #time-of-day); each draws the view the server sent it and works no rule out.
-import { formatClock, phaseOf, remainingMs, segmentAfterBreak } from "./client.js";
+import { formatClock, hearingClosedAfter, phaseOf, remainingMs, segmentAfterBreak } from "./client.js";
 import { fill, h, nameLang, setNameLang, setText, timeOfDay } from "./dom.js";
 import { constituencyLabel, currentLanguage, floorLanguageName, floorLanguageTag, kindLabel, t } from "./i18n.js";
 
@@ -167,8 +167,8 @@ export function upcomingOf(state, programme) {
   const list = programme || [];
   const index = list.findIndex((each) => each.id === segment.id);
   if (index < 0) return { closed: false, title: null, startsAt: null }; // no programme yet: ended, no more
-  const after = list.slice(index + 1).find((each) => each.status !== "ended") || null;
-  if (!after) return { closed: true, title: null, startsAt: null };
+  if (hearingClosedAfter(list, segment.id)) return { closed: true, title: null, startsAt: null };
+  const after = list.slice(index + 1).find((each) => each.status !== "ended");
   return { closed: false, title: after.title, startsAt: after.scheduled_start_at ?? null, first: after.first ?? null };
 }
 

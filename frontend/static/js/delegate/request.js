@@ -5,7 +5,7 @@
 // A request sent while the phone has no connection is kept and sent once it is back: the form
 // says so by its button while it waits.
 
-import { newId } from "../client.js";
+import { hearingClosedAfter, newId } from "../client.js";
 import { fill, setText } from "../dom.js";
 import { REQUESTABLE_KINDS, t } from "../i18n.js";
 import { ACTIVE, myRequests, segmentOf } from "./mine.js";
@@ -69,6 +69,8 @@ export function createRequestForm(ctx) {
       const nodes = breakNodes(ctx.connection);
       const text = nodes.map((part) => (typeof part === "string" ? part : part.textContent)).join("");
       if (closed.textContent !== text) fill(closed, nodes);
+    } else if (first.code === "segment_ended" && hearingClosedAfter(ctx.connection.programme, segmentOf(ctx.connection)?.id)) {
+      setText(closed, t("floor.hearing_closed")); // the day's last segment: not "no more requests" here
     } else setText(closed, reasonText(first.code));
     section.hidden = kinds.length === 0;
     if (!kinds.length) return;

@@ -13,7 +13,7 @@
 // Giving up a place on the list takes two taps that a double tap cannot give (confirm.js): the
 // first turns Withdraw into "Keep my place" and shows "Give up my place" below it.
 
-import { newId, segmentAfterBreak } from "../client.js";
+import { hearingClosedAfter, newId } from "../client.js";
 import { fill, h, timeOfDay } from "../dom.js";
 import { currentLanguage, kindLabel, t } from "../i18n.js";
 import { carriedPlaces } from "./carried.js";
@@ -141,11 +141,8 @@ export function createStatus(ctx) {
     }
     if (segment.status === "live" && open && (moved || !before[3])) return [textOf(tNodes("floor.open", { title }))];
     if (segment.status === "ended" && moved) {
-      const programme = connection.programme || [];
-      const index = programme.findIndex((entry) => entry.id === segment.id);
-      const last = index >= 0 && programme.slice(index + 1).every((entry) => entry.status === "ended");
-      const nothingAfter = last && !segmentAfterBreak(programme, segment.id);
-      return [nothingAfter ? t("floor.hearing_closed") : textOf(tNodes("floor.segment_ended", { title }))];
+      const closed = hearingClosedAfter(connection.programme, segment.id);
+      return [closed ? t("floor.hearing_closed") : textOf(tNodes("floor.segment_ended", { title }))];
     }
     return [];
   }
