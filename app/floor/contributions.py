@@ -1154,16 +1154,21 @@ def reflection(
 
 
 def steps(
-    state: OutcomeState, labels: Labels = _same, titles: Sequence[str] = ()
+    state: OutcomeState,
+    labels: Labels = _same,
+    titles: Sequence[str] = (),
+    order: list[dict[str, Any]] | None = None,
 ) -> dict[str, str | None]:
     """Where the reflection's Previous and Next go from what the display shows: ``previous_id``
     and ``next_id`` (None: nothing that way; nothing shown: Next is the first). Taken from the
     shown contribution's place *as it was shown*: re-tagged meanwhile, it is shown on under its
-    new theme but the steps go on from where it was, so Next skips none of what followed it."""
-    as_shown = {state.shown_id: state.shown_themes} if state.shown_id is not None else {}
-    flat = [
-        item_id for group in _grouped(state, labels, titles, as_shown) for item_id in group["ids"]
-    ]
+    new theme but the steps go on from where it was, so Next skips none of what followed it.
+    ``order``: the ``reflection`` already made, used when the shown one was not re-tagged."""
+    shown = state.contributions.get(state.shown_id or "")
+    if order is None or (shown is not None and shown.themes != state.shown_themes):
+        as_shown = {shown.id: state.shown_themes} if shown is not None else {}
+        order = _grouped(state, labels, titles, as_shown)
+    flat = [item_id for group in order for item_id in group["ids"]]
     if state.shown_id not in flat:
         return {"previous_id": None, "next_id": flat[0] if flat else None}
     index = flat.index(state.shown_id)
@@ -1215,12 +1220,13 @@ def view(
     match Audience(audience):
         case Audience.MODERATOR | Audience.RAPPORTEUR:
             contributions = [_full(item, labels) for item in state.ordered()]
+            order = reflection(state, labels, titles)
             return {
                 **head,
                 "shown_id": state.shown_id,
                 "contributions": contributions,
-                "reflection": reflection(state, labels, titles),
-                "steps": steps(state, labels, titles),
+                "reflection": order,
+                "steps": steps(state, labels, titles, order),
             }
         case Audience.PUBLIC:
             accepted = [
