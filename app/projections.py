@@ -27,7 +27,7 @@ from .floor import contributions as o
 from .floor import events as e
 from .floor.contributions import OutcomeState
 from .floor.fold import requests_changed
-from .floor.model import SegmentState
+from .floor.model import SegmentState, SegmentStatus
 from .floor.scripts import name_language
 from .floor.themes import labeller
 from .hearing import Hearing
@@ -624,14 +624,21 @@ class Projections:
         return [segment_summary(segment) for segment in hearing.state.programme()]
 
     def followed_segment(self, hearing: Hearing) -> SegmentState | None:
-        """What a room screen shows: the live segment, else the next scheduled, else the last."""
+        """What a room screen shows: the live segment; else the first scheduled one after the
+        last that ended, in programme order (one left out before it will not be held: a screen
+        loaded after the closing shows the closing, as one left open on it does); else the last
+        that ended; else the last."""
         segments = [hearing.state.segments[s["id"]] for s in self.segments(hearing)]
         live = hearing.state.live_segment_id
         if live is not None:
             return hearing.state.segments[live]
-        upcoming = [s for s in segments if s.status.value == "scheduled"]
+        ended = [index for index, s in enumerate(segments) if s.status is SegmentStatus.ENDED]
+        after = ended[-1] + 1 if ended else 0
+        upcoming = [s for s in segments[after:] if s.status is SegmentStatus.SCHEDULED]
         if upcoming:
             return upcoming[0]
+        if ended:
+            return segments[ended[-1]]
         return segments[-1] if segments else None
 
 

@@ -330,6 +330,10 @@ def view(segment: SegmentState, audience: Audience) -> View:
         # the booth's signals: the speaker clock and the console show each until its expires_at
         "signals": [_signal(signal) for signal in segment.signals],
     }
+    if audience is Audience.PUBLIC:
+        # the booth's signals: null, or the code of what refuses them now (nobody speaking)
+        signal = possible.raise_signal(segment)
+        out["can_signal"] = None if signal is None else signal.code
     if audience is Audience.DELEGATE:
         out["pending_count"] = len(segment.pending_ids)
         out["can_request"] = possible.requestable_here(segment)

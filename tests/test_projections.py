@@ -137,3 +137,32 @@ async def test_who_speaks_first_in_a_segment_to_come_reaches_every_screen(
     assert first["attendance"] == "remote" and "participant_id" not in first
     await engine.execute("ev", after, c.StartSegment(), ORGANISER, "s")
     assert firsts()[-1] is None  # live: its own view says who speaks
+
+
+async def test_a_screen_loaded_after_the_closing_follows_the_closing(sqlite_url: str) -> None:
+    """Outside probe U: the opening was never held, the closing ended; a booth loaded after it
+    showed the opening and its speakers as if the day were still to come, while one left open
+    said the hearing had closed. A screen follows the live segment, else the first scheduled one
+    after the last that ended, else that one."""
+    engine = counted_engine(sqlite_url, clock=lambda: 1_700_000_000_000)
+    await engine.create_event(EventRow(id="ev", title="Hearing", join_code="j", created_at=0))
+    ids = []
+    for n, title in enumerate(("Opening", "Discussion", "Lunch", "Afternoon", "Closing")):
+        created = await engine.execute("ev", None, c.CreateSegment(title=title), ORGANISER, f"c{n}")
+        ids.append(created["segment_id"])
+    opening, discussion, lunch, afternoon, closing = ids
+    hearing = await engine.locate("ev")
+
+    def followed() -> str | None:
+        segment = engine.projections.followed_segment(hearing)
+        return segment.id if segment is not None else None
+
+    assert followed() == opening  # nothing held yet: the first
+    await engine.execute("ev", discussion, c.StartSegment(), ORGANISER, "s1")
+    assert followed() == discussion
+    await engine.execute("ev", discussion, c.EndSegment(), ORGANISER, "e1")
+    assert followed() == lunch  # what comes next, not the opening left out before it
+    await engine.execute("ev", closing, c.StartSegment(), ORGANISER, "s2")
+    await engine.execute("ev", closing, c.EndSegment(), ORGANISER, "e2")
+    assert followed() == closing  # the hearing has closed: its last segment
+    del afternoon

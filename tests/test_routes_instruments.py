@@ -121,12 +121,20 @@ def test_the_booth_signals_and_may_do_nothing_else(make_client: AppFactory) -> N
     assert link["url"].startswith(f"/booth/{world.event['id']}#key=")
     body = {"command_id": "s1", "command": {"type": "raise_signal", "kind": "slow_down"}}
     path = f"/segments/{world.segment_id}/commands"
+    # nobody has the floor: a signal is for the speaker, so it is refused, and the booth is told
+    refused = world.call("booth", "POST", path, token=link["token"], json=body)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "no_speaker"
+    public = world.call("display", "GET", f"/segments/{world.segment_id}/state").json()
+    assert public["state"]["can_signal"] == "no_speaker"
+    world.command("moderator", {"type": "add_speaker", "name": "Rosa Martínez"})
+    world.command("moderator", {"type": "call_next"})
+    body["command_id"] = "s1b"
     raised = world.call("booth", "POST", path, token=link["token"], json=body)
     assert raised.status_code == 200, raised.text
     (signal,) = world.state()["state"]["signals"]
     assert signal["kind"] == "slow_down" and signal["expires_at"] - signal["raised_at"] == 60_000
     public = world.call("display", "GET", f"/segments/{world.segment_id}/state").json()
-    assert public["state"]["signals"] == [signal]
+    assert public["state"]["signals"] == [signal] and public["state"]["can_signal"] is None
     body = {"command_id": "s2", "command": {"type": "call_next"}}
     assert world.call("booth", "POST", path, token=link["token"], json=body).status_code == 403
     cleared = world.command("moderator", {"type": "clear_signal", "signal_id": signal["id"]})

@@ -66,7 +66,9 @@ def test_the_public_view_shows_the_floor(busy: Floor) -> None:
         "message_preset",
         "queue",
         "signals",
+        "can_signal",
     }
+    assert document["can_signal"] is None  # someone speaks: the booth may signal
     assert busy.seg.current is not None
     assert document["current"] == {
         "id": busy.seg.current.entry.id,

@@ -201,8 +201,8 @@ class Stats(BaseModel):
     spoken_ms_by_constituency: dict[Constituency, int]
 
 
-class PublicView(BaseModel):
-    """What displays, clocks and the booth see."""
+class RoomView(BaseModel):
+    """The floor as the room sees it: the public view's and a delegate's common part."""
 
     segment: SegmentDetails
     settings: Settings
@@ -216,7 +216,16 @@ class PublicView(BaseModel):
     signals: list[Signal]
 
 
-class DelegateView(PublicView):
+class PublicView(RoomView):
+    """What displays, clocks and the booth see."""
+
+    can_signal: str | None = Field(
+        description="The booth's signals are for the speaker: null while someone has the floor, "
+        "else the code of what refuses `raise_signal` now (`no_speaker`, `not_live`)"
+    )
+
+
+class DelegateView(RoomView):
     """The room's view, and how many requests wait and what refuses a request to anyone."""
 
     pending_count: int

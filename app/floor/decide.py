@@ -512,16 +512,22 @@ def _readd(segment: SegmentState, cmd: c.ReaddLastSpeaker, ctx: Context) -> list
 @_handles(c.EditEntry)
 def _edit(segment: SegmentState, cmd: c.EditEntry, ctx: Context) -> list[e.Event]:
     """A waiting entry changes and keeps its place and request; made a point of order, it goes
-    where a new point of order would (after those at the top); the reverse keeps its place."""
+    where a new point of order would (after those at the top); the reverse keeps its place. The
+    turn on the floor (or paused by an interposed one): its speaker's floor language, attendance
+    and region only, as the moderator learns them while they speak (``_edit_on_floor``)."""
+    on_floor = next(
+        (
+            turn
+            for turn in (segment.current, segment.paused)
+            if turn is not None and turn.entry.id == cmd.entry_id
+        ),
+        None,
+    )
+    if on_floor is not None:
+        return _edit_on_floor(segment, on_floor.entry, cmd)
     index = _entry_index(segment, cmd.entry_id)
     entry = segment.queue[index]
-    speaker = entry.speaker
-    speaker = replace(
-        speaker,
-        language=speaker.language if cmd.language is None else cmd.language,
-        attendance=speaker.attendance if cmd.attendance is None else cmd.attendance,
-        region=speaker.region if cmd.region is None else cmd.region.strip(),
-    )
+    speaker = _edited_speaker(entry.speaker, cmd)
     edited = replace(
         entry,
         speaker=speaker,
@@ -542,6 +548,40 @@ def _edit(segment: SegmentState, cmd: c.EditEntry, ctx: Context) -> list[e.Event
         index = _points_of_order_first(segment.queue[:index] + segment.queue[index + 1 :])
     mark = _mark("edit_entry", f"editing {entry.speaker.name}'s turn", entry.speaker.name)
     return [e.EntryEdited(segment_id=segment.id, entry=edited, index=index, undo=mark)]
+
+
+def _edited_speaker(speaker: Speaker, cmd: c.EditEntry) -> Speaker:
+    return replace(
+        speaker,
+        language=speaker.language if cmd.language is None else cmd.language,
+        attendance=speaker.attendance if cmd.attendance is None else cmd.attendance,
+        region=speaker.region if cmd.region is None else cmd.region.strip(),
+    )
+
+
+def _edit_on_floor(segment: SegmentState, entry: QueueEntry, cmd: c.EditEntry) -> list[e.Event]:
+    """The speaker on the floor heard in another language, or found to speak from elsewhere: the
+    booths and the screens follow at once (``entry_edited`` at index -1). A turn under way keeps
+    its kind, time and note: those are refused, saying what to use instead."""
+    name = entry.speaker.name
+    changes = {
+        "kind": cmd.kind is not None and cmd.kind != entry.kind,
+        "time": cmd.duration_ms is not None and cmd.duration_ms != entry.allotted_ms,
+        "note": cmd.note is not None and cmd.note.strip() != entry.note,
+    }
+    refused = [what for what, changed in changes.items() if changed]
+    if refused:
+        raise FloorError(
+            f"{name} has the floor: a turn under way keeps its {' and '.join(refused)} (change "
+            "its time with +30 s / -30 s or adjust_time); only the speaker's floor language, "
+            "attendance and region can be corrected now",
+            code="turn_under_way",
+        )
+    edited = replace(entry, speaker=_edited_speaker(entry.speaker, cmd))
+    if edited == entry:
+        return []
+    mark = _mark("edit_entry", f"correcting {name}'s language or attendance", name)
+    return [e.EntryEdited(segment_id=segment.id, entry=edited, index=-1, undo=mark)]
 
 
 @_handles(c.CorrectSpeaker)
@@ -720,6 +760,7 @@ SIGNAL_FRESH_MS = 4_000
 
 @_handles(c.RaiseSignal)
 def _raise_signal(segment: SegmentState, cmd: c.RaiseSignal, ctx: Context) -> list[e.Event]:
+    _refuse(possible.raise_signal(segment))
     if cmd.sent_at is not None and ctx.now - cmd.sent_at > SIGNAL_FRESH_MS:
         raise FloorError(
             f"this signal was sent {(ctx.now - cmd.sent_at) // 1000} s ago and reached the "

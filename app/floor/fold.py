@@ -287,6 +287,13 @@ def _removed(segment: SegmentState, event: e.EntryRemoved) -> SegmentState:
 
 @_folds(e.EntryEdited)
 def _edited(segment: SegmentState, event: e.EntryEdited) -> SegmentState:
+    if event.index < 0:  # the turn on the floor, or the one an interposed turn paused
+        current, paused = segment.current, segment.paused
+        if current is not None and current.entry.id == event.entry.id:
+            return replace(segment, current=replace(current, entry=event.entry))
+        if paused is not None and paused.entry.id == event.entry.id:
+            return replace(segment, paused=replace(paused, entry=event.entry))
+        return segment
     queue, _, _ = _without(segment, event.entry.id)
     segment = replace(segment, queue=_insert(queue, event.index, event.entry))
     request = segment.requests.get(event.entry.request_id or "")

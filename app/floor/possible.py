@@ -201,6 +201,19 @@ def reset_timer(segment: SegmentState) -> Refusal:
     return no_speaker(segment)
 
 
+def raise_signal(segment: SegmentState) -> Refusal:
+    """The booth's signals (slow down, no sound, microphone off) are for the speaker: refused
+    while nobody has the floor (before the segment, in a break, after it)."""
+    refusal = not_live(segment)
+    if refusal is None and segment.current is None:
+        refusal = FloorError(
+            "nobody has the floor: the booth's signals are for the speaker; raise it again once "
+            "someone speaks",
+            code="no_speaker",
+        )
+    return refusal
+
+
 # --- the queue -----------------------------------------------------------------------------------
 
 

@@ -410,6 +410,11 @@ def test_a_booth_signal_shows_within_a_second_and_clear_removes_it(
     booth = Api(faces["server"].base, link["token"])
     signals = page.locator("#signals")
     expect(signals).to_be_hidden()
+    # a signal is for the speaker: nobody has the floor yet, so it is refused
+    refused = booth.command(segment, {"type": "raise_signal", "kind": "slow_down"})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "no_speaker"
+    faces["api"].command(segment, {"type": "add_speaker", "name": "Rosa Martínez"})
+    faces["api"].command(segment, {"type": "call_next"}).raise_for_status()
 
     response = booth.command(segment, {"type": "raise_signal", "kind": "slow_down"})
     assert response.status_code < 300, response.text

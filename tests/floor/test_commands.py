@@ -53,6 +53,13 @@ def _entry(floor: Floor, name: str) -> str:
 
 
 #: One accepted use of each command type: (command, actor, segment id or None for the default).
+def _speaking(floor: Floor) -> bool:
+    """Someone has the floor (the booth's signals are for the speaker)."""
+    floor.add("Signalled", position=0)
+    floor.send(c.CallNext())
+    return True
+
+
 EXAMPLES: dict[str, Callable[[Floor, str, str], Example]] = {
     "request_floor": lambda f, p, s: (
         c.RequestFloor(kind=TurnKind.RIGHT_OF_REPLY),
@@ -132,9 +139,13 @@ EXAMPLES: dict[str, Callable[[Floor, str, str], Example]] = {
         MODERATOR,
         None,
     ),
-    "raise_signal": lambda f, p, s: (c.RaiseSignal(kind=SignalKind.SLOW_DOWN), BOOTH, None),
+    "raise_signal": lambda f, p, s: (
+        _speaking(f) and c.RaiseSignal(kind=SignalKind.SLOW_DOWN),
+        BOOTH,
+        None,
+    ),
     "clear_signal": lambda f, p, s: (
-        f.send(c.RaiseSignal(kind=SignalKind.MIC_OFF), BOOTH) and c.ClearSignal(),
+        _speaking(f) and f.send(c.RaiseSignal(kind=SignalKind.MIC_OFF), BOOTH) and c.ClearSignal(),
         BOOTH,
         None,
     ),

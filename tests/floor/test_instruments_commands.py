@@ -181,6 +181,8 @@ def test_undo_does_not_reach_past_speakers_carried_in() -> None:
 
 
 def test_the_booths_signals_expire_and_clear(floor: Floor) -> None:
+    floor.add("Speaker")
+    floor.send(c.CallNext())
     floor.send(c.RaiseSignal(kind=SignalKind.SLOW_DOWN, duration_s=30), BOOTH)
     (shown,) = floor.view()["signals"]
     assert shown["kind"] == "slow_down" and shown["expires_at"] == shown["raised_at"] + 30_000
@@ -207,6 +209,8 @@ def test_a_signal_held_by_a_dead_line_is_not_shown_when_it_arrives(
     """The booth's line went dead while it pressed "No sound" and came back a minute later with
     the press: by then the floor has moved on, so a signal more than 4 s late is refused
     (``signal_stale``), not shown to whoever speaks now (outside probe, 2026-12-06)."""
+    floor.add("Speaker")
+    floor.send(c.CallNext())
     command = c.RaiseSignal(kind=SignalKind.NO_SOUND, sent_at=floor.now - late_ms)
     if shown:
         floor.send(command, BOOTH)

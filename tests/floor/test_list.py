@@ -10,7 +10,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from app.floor import commands as c
-from app.floor.events import TurnEnded, event_from_json, event_to_json
+from app.floor.events import EntryEdited, TurnEnded, event_from_json, event_to_json
 from app.floor.model import RequestStatus, Speech
 from app.floor.model import TurnKind as K
 from app.views import Audience
@@ -259,13 +259,65 @@ def test_an_unchanged_entry_is_a_no_op(floor: Floor) -> None:
     assert floor.send(same) == []
 
 
-def test_only_a_waiting_entry_is_edited(floor: Floor) -> None:
+def test_the_speakers_language_and_attendance_are_corrected_on_the_floor(floor: Floor) -> None:
+    """Outside probe U: a guest given the floor with no language (or as in the room) could not be
+    corrected once speaking, and the booths could not tell whether to take relay."""
+    floor.add("A")
+    floor.send(c.CallNext())
+    floor.send(c.StartTimer())
+    floor.tick(10_000)
+    assert floor.seg.current is not None
+    speaking = floor.seg.current.entry.id
+    before = floor.seg
+    fix = c.EditEntry(entry_id=speaking, language="ar", attendance="remote", region=" Cairo ")
+    (edited,) = floor.send(fix)
+    assert isinstance(edited, EntryEdited) and edited.index == -1
+    current = floor.view(Audience.PUBLIC)["current"]
+    assert (current["language"], current["attendance"]) == ("ar", "remote")
+    assert floor.seg.current.entry.speaker.region == "Cairo"
+    assert floor.seg.current is not None and before.current is not None
+    assert floor.seg.current.timer == before.current.timer  # the turn runs on
+    assert floor.seg.queue == before.queue
+    assert floor.send(fix) == []  # what it says holds already
+    assert _undo_label(floor) == ("edit_entry", "correcting A's language or attendance")
+    floor.send(c.Undo())
+    assert floor.seg.current == before.current
+    floor.send(fix)
+    floor.send(c.EndTurn())
+    assert floor.seg.speeches[-1].speaker.language == "ar"  # the record has them as corrected
+    floor.refuse(c.EditEntry(entry_id="nope", note="x"), "not_found")
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"note": "x"}, "keeps its note"),
+        ({"duration_ms": 60_000}, "keeps its time"),
+        ({"kind": K.RIGHT_OF_REPLY, "language": "fr"}, "keeps its kind"),
+    ],
+)
+def test_a_turn_under_way_keeps_its_kind_time_and_note(
+    floor: Floor, changes: dict[str, Any], said: str
+) -> None:
     floor.add("A")
     floor.send(c.CallNext())
     speaking = floor.seg.current.entry.id if floor.seg.current else ""
-    error = floor.refuse(c.EditEntry(entry_id=speaking, note="x"), "not_found")
-    assert error.status == 404
-    floor.refuse(c.EditEntry(entry_id="nope", note="x"), "not_found")
+    error = floor.refuse(c.EditEntry(entry_id=speaking, **changes), "turn_under_way")
+    assert said in error.message and "+30 s" in error.message
+    # sent as it is, with the language corrected: accepted
+    entry = floor.seg.current.entry if floor.seg.current else None
+    assert entry is not None
+    same = {"kind": entry.kind, "duration_ms": entry.allotted_ms, "note": entry.note}
+    floor.send(c.EditEntry(entry_id=speaking, language="fr", **same))
+    assert floor.view(Audience.PUBLIC)["current"]["language"] == "fr"
+
+
+def test_the_turn_paused_by_a_question_is_corrected_too(floor: Floor) -> None:
+    p1 = _p1_speaking(floor)
+    floor.send(c.Interpose(participant_id="p2"))
+    floor.send(c.EditEntry(entry_id=p1, language="es"))
+    assert floor.seg.paused is not None and floor.seg.paused.entry.speaker.language == "es"
+    assert floor.seg.current is not None and floor.seg.current.entry.speaker.language != "es"
 
 
 def test_an_edit_never_gives_a_participant_two_places_of_a_class(floor: Floor) -> None:

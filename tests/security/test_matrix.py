@@ -94,7 +94,10 @@ def _command_call(world: World, role: str) -> Call:
         token = _fresh_delegate(world)["token"]
         command = {"type": "request_floor", "kind": "intervention"}
         return Call(path, {"command_id": uuid.uuid4().hex, "command": command}, token)
-    if role == "booth":  # the booth's commands are its signals
+    if role == "booth":  # the booth's commands are its signals, for whoever speaks
+        if world.state()["state"]["current"] is None:
+            world.command("moderator", {"type": "add_speaker", "name": "Signalled"})
+            world.command("moderator", {"type": "call_next"})
         command = {"type": "raise_signal", "kind": "slow_down"}
         return Call(path, {"command_id": uuid.uuid4().hex, "command": command})
     command = {"type": "set_message", "text": "Please conclude"}
