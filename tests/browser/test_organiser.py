@@ -658,6 +658,9 @@ def test_the_desk_gives_a_registered_panellist_her_phone(
     desk = browser.new_context(viewport=HD).new_page()  # the real CSP
     desk.goto(f"{base}/organiser?section=participants#key={ORGANISER_KEY}")
     desk.get_by_role("button", name="Phone link for Maria Hernández").click()
+    # a new link signs out a phone she may have: asked first, Cancel the safe answer
+    expect(desk.locator("#confirm-cancel")).to_be_focused()
+    desk.get_by_role("button", name="Make a new phone link").click()
     link = desk.get_by_role("textbox", name="Maria Hernández\u2019s phone link")
     expect(link).to_have_value(re.compile(rf"^{re.escape(base)}/join/[^#]+#key=[\w-]+$"))
     expect(desk.locator(".phone-link img")).to_be_visible()  # the QR code to scan

@@ -70,17 +70,22 @@ export function createLinks(desk) {
         return h(
           "tr",
           { dataset: { linkId: link.id, state: code } },
-          h("td", {}, role),
-          h("td", {}, h("bdi", {}, link.label)),
-          h("td", {}, dayAndTime(link.created_at_local, today)),
-          h("td", {}, link.expires_at_local ? dayAndTime(link.expires_at_local, today) : t("desk.links.never")),
+          // each cell names its column (data-label): a narrow panel shows the rows as cards
+          h("td", { dataset: { label: t("desk.links.for") } }, role),
+          h("td", { dataset: { label: t("desk.links.label") } }, h("bdi", {}, link.label)),
+          h("td", { dataset: { label: t("desk.links.made") } }, dayAndTime(link.created_at_local, today)),
+          h("td", { dataset: { label: t("desk.links.expires") } }, link.expires_at_local ? dayAndTime(link.expires_at_local, today) : t("desk.links.never")),
           h(
             "td",
-            {},
+            { dataset: { label: t("desk.links.state") } },
             h("span", { class: "state-tag", dataset: { state: code } }, word),
-            code === "active" && link.expires_before_event
-              ? h("span", { class: "state-tag link-too-short", dataset: { state: "warning" }, title: beforeEvent() }, t("desk.links.before_event_tag"))
-              : null,
+            // the remedy in words under the tag (a tooltip is never seen on a touch screen)
+            ...(code === "active" && link.expires_before_event
+              ? [
+                  h("span", { class: "state-tag link-too-short", dataset: { state: "warning" } }, t("desk.links.before_event_tag")),
+                  h("span", { class: "link-too-short-text" }, beforeEvent()),
+                ]
+              : []),
           ),
           h(
             "td",
@@ -187,8 +192,15 @@ export function createLinks(desk) {
     return item;
   }
 
+  // one link per press: a second tap (a double tap on a tablet) or Enter while the first is
+  // being made does nothing, as the event's and the segment's forms do
+  let minting = false;
   $("mint-form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (minting) return;
+    const submit = $("mint-submit");
+    minting = true;
+    submit.disabled = true;
     const body = { role: $("mint-role").value, label: $("mint-label").value };
     const expiry = $("mint-expiry").value;
     // the event's default, as the server gave it; else a number of seconds from now
@@ -202,6 +214,9 @@ export function createLinks(desk) {
       $("minted").querySelector(".minted-url").focus();
     } catch {
       // shown by desk.call
+    } finally {
+      minting = false;
+      submit.disabled = false;
     }
   });
 

@@ -197,11 +197,12 @@ export function createParticipants(desk) {
           "tr",
           { dataset: { participantId: p.id } },
           h("td", {}, h("span", { class: "person-name", dir: "auto" }, p.name), p.title ? h("span", { class: "person-title", dir: "auto" }, p.title) : null),
-          h("td", {}, h("bdi", {}, p.organisation)),
-          h("td", {}, constituencyLabel(p.constituency)),
-          h("td", {}, h("bdi", {}, p.region)),
-          h("td", {}, floorLanguageName(p.language)),
-          h("td", {}, p.attendance === "remote" ? t("who.remote") : t("who.in_room")),
+          // each cell names its column (data-label): a narrow list shows each person as a card
+          h("td", { class: "person-org", dataset: { label: t("desk.participants.organisation") } }, h("bdi", {}, p.organisation)),
+          h("td", { dataset: { label: t("desk.participants.constituency") } }, constituencyLabel(p.constituency)),
+          h("td", { dataset: { label: t("desk.participants.region") } }, h("bdi", {}, p.region)),
+          h("td", { dataset: { label: t("desk.participants.language") } }, floorLanguageName(p.language)),
+          h("td", { dataset: { label: t("desk.participants.attendance") } }, p.attendance === "remote" ? t("who.remote") : t("who.in_room")),
           h(
             "td",
             { class: "actions" },
@@ -221,6 +222,7 @@ export function createParticipants(desk) {
               {
                 type: "button",
                 class: "btn btn-quiet phone-open",
+                "aria-haspopup": p.has_phone === false ? null : "dialog",
                 "aria-label": t("desk.phone.open_label", { name: isolate(p.name) }),
                 onclick: () => phoneLink(p),
               },
@@ -432,12 +434,28 @@ export function createParticipants(desk) {
   /** Someone registered (an imported panellist, a delegate whose phone was lost) gets their own
    * way in: a link and QR code that sign their phone in as them, made now and shown once, under
    * their row. The join link would make them a second person (the server refuses it). */
+  let phoning = false; // a phone link being made: a second tap makes no second one
   async function phoneLink(p) {
+    if (phoning) return;
+    phoning = true;
     let minted;
     try {
+      // a new link signs out the phone they have, if any: asked first, as a removal is (unless
+      // the server says they have none)
+      const name = isolate(p.name);
+      const sure =
+        p.has_phone === false ||
+        (await confirmAction({
+          title: t("desk.phone.confirm_title", { name }),
+          text: t("desk.phone.confirm_text", { name }),
+          ok: t("desk.phone.confirm_ok"),
+        }));
+      if (!sure) return;
       minted = await desk.call("POST", `/participants/${encodeURIComponent(p.id)}/phone-link`);
     } catch {
       return; // shown by desk.call
+    } finally {
+      phoning = false;
     }
     const url = location.origin + minted.url;
     const field = h("textarea", { class: "minted-url", rows: "3", readonly: true, dir: "ltr", "aria-label": t("desk.phone.link_label", { name: isolate(p.name) }), spellcheck: "false" });
@@ -654,7 +672,7 @@ export function createParticipants(desk) {
           h("td", {}, h("bdi", {}, row.name)),
           details ? h("td", { class: "org" }, h("bdi", {}, row.organisation || "")) : null,
           details ? h("td", {}, constituencyLabel(row.constituency)) : null,
-          h("td", {}, row.panel ? h("span", { class: "panel-cell", dir: "auto", title: row.panel }, row.panel) : ""),
+          h("td", {}, row.panel ? h("span", { class: "panel-cell", dir: "auto" }, row.panel) : ""),
           h(
             "td",
             { class: "problems" },

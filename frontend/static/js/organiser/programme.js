@@ -169,9 +169,9 @@ export function createProgramme(desk) {
         otherDay ? h("span", { class: "seg-date", dir: "ltr" }, startDate) : null,
         // the times read left to right in every language (10:00–10:30, never 10:30–10:00)
         time ? h("span", { class: "seg-time", dir: "ltr" }, time) : h("span", { class: "seg-time" }, t("desk.programme.no_time")),
-        later > 0
-          ? h("span", { class: "seg-later", title: t("desk.programme.ends_on", { date: isolate(endDate, { ltr: true }) }) }, plural("desk.programme.days_later", later))
-          : null,
+        // the day it ends in words too, under its "+1 day" (a tooltip is never seen on a touch screen)
+        later > 0 ? h("span", { class: "seg-later" }, plural("desk.programme.days_later", later)) : null,
+        later > 0 ? h("span", { class: "seg-ends-on" }, t("desk.programme.ends_on", { date: isolate(endDate, { ltr: true }) })) : null,
         // a segment under way or over says so; a scheduled one is what the programme is
         segment.status === "scheduled" ? null : h("span", { class: "state-tag", dataset: { state: segment.status } }, STATUSES[segment.status] || segment.status),
       ),

@@ -59,12 +59,13 @@ export function createScreens(desk) {
         return h(
           "tr",
           { dataset: { screenId: screen.id, face: screen.face, stale: String(stale) } },
+          // each cell names its column (data-label): a narrow panel shows the screens as cards
           h("td", {}, h("span", { class: "face-name" }, face), h("span", { class: "screen-id", dir: "ltr" }, `#${screen.id}`)),
-          h("td", {}, screen.label ? h("bdi", {}, screen.label) : t(screen.link_id ? "desk.screens.no_label" : "desk.status.key")),
-          h("td", {}, dayAndTime(screen.connected_at_local, desk.event.date)),
-          h("td", { class: "last-seen" }, ago(now - screen.last_seen_at)),
-          h("td", { class: "address" }, h("bdi", { dir: "ltr" }, screen.address)),
-          h("td", {}, h("bdi", {}, segmentTitle(screen.segment_id))),
+          h("td", { dataset: { label: t("desk.screens.link") } }, screen.label ? h("bdi", {}, screen.label) : t(screen.link_id ? "desk.screens.no_label" : "desk.status.key")),
+          h("td", { dataset: { label: t("desk.screens.connected") } }, dayAndTime(screen.connected_at_local, desk.event.date)),
+          h("td", { class: "last-seen", dataset: { label: t("desk.screens.last_seen") } }, ago(now - screen.last_seen_at)),
+          h("td", { class: "address", dataset: { label: t("desk.screens.address") } }, h("bdi", { dir: "ltr" }, screen.address)),
+          h("td", { dataset: { label: t("desk.screens.showing") } }, h("bdi", {}, segmentTitle(screen.segment_id))),
           h(
             "td",
             { class: "actions" },
