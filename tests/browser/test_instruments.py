@@ -174,7 +174,7 @@ def test_language_remote_and_region_in_the_requests_the_queue_and_the_speaker(
 
     awa = next(e for e in queue_of(faces, segment) if e["name"] == "Awa Diallo")
     command(faces, segment, {"type": "move_entry", "entry_id": awa["id"], "position": 0})
-    page.get_by_role("button", name="Call next").click()
+    page.locator("#btn-next").click()
     expect(page.locator("#speaker-name")).to_have_text("Awa Diallo")
     expect(page.locator("#speaker-who .lang-tag")).to_contain_text("FR")
     expect(page.locator("#speaker-who .remote-tag")).to_have_text("Remote")
@@ -194,9 +194,9 @@ def test_the_balance_shows_a_constituencys_turns_after_a_turn_ends(
         "Nobody has been heard in this segment"
     )
 
-    page.get_by_role("button", name="Call next").click()  # Panellist 1, a migrant association
+    page.locator("#btn-next").click()  # Panellist 1, a migrant association
     expect(page.locator("#speaker-name")).to_have_text("Panellist 1")
-    page.get_by_role("button", name="End turn").click()
+    page.locator("#btn-end").click()
     expect(page.locator("#speaker-name")).to_have_text("Nobody has the floor")
 
     row = balance.locator(".balance-row", has_text="Migrant association")
@@ -466,7 +466,7 @@ def test_speakers_still_waiting_are_carried_to_the_live_segment_or_dropped(
 
     opening = banners.filter(has_text="Opening Segment")
     expect(opening).to_contain_text("3 speakers still waiting")
-    opening.get_by_role("button", name=re.compile("^Drop the 3 speakers")).click()
+    opening.get_by_role("button", name=re.compile("^Drop them: the 3 speakers")).click()
     # asked twice, and a screen reader hears it too
     armed = opening.get_by_role("button", name=re.compile("^Confirm: drop them: the 3 speakers"))
     expect(armed).to_have_text("Confirm: drop them")

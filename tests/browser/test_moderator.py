@@ -171,7 +171,7 @@ def test_make_live_call_next_and_run_the_timer(open_console: Opener, faces: Any)
     expect(page.locator("#segment-eyebrow")).to_contain_text("Live")
     expect(page).to_have_url(re.compile(r"\?segment="))
 
-    page.get_by_role("button", name="Call next").click()
+    page.locator("#btn-next").click()
     expect(page.locator("#speaker-name")).to_have_text("Panellist 1")
     expect(page.locator("#speaker-constituency")).to_have_text("Migrant association")
     expect(page.locator("#speaker-kind")).to_have_text("Panellist")
@@ -197,7 +197,7 @@ def test_make_live_call_next_and_run_the_timer(open_console: Opener, faces: Any)
 
     page.get_by_role("button", name="Reset").click()
     expect(timer).to_have_text("5:00")
-    page.get_by_role("button", name="End turn").click()
+    page.locator("#btn-end").click()
     expect(page.locator("#speaker-name")).to_have_text("Nobody has the floor")
     # a button says why it cannot be used in the server's words (the state's `actions`)
     refusal = server_state(faces, segment)["actions"]["end_turn"]
@@ -217,7 +217,7 @@ def test_the_timer_turns_amber_then_red_then_counts_overtime(console: Page, face
         {"type": "add_speaker", "name": "Quick Speaker", "allotted_ms": 3000, "position": 0},
     )
     expect(entries(console).first).to_have_text("Quick Speaker")
-    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-next").click()
     expect(console.locator("#speaker-name")).to_have_text("Quick Speaker")
     console.locator("#btn-toggle").click()
     timer = console.locator("#timer")
@@ -290,7 +290,7 @@ def test_undo_names_every_floor_command_and_takes_it_back_exactly(
     segment = segment_id(faces, DISCUSSION_I)
     body = console.locator("body")
     undo = console.locator("#btn-undo")
-    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-next").click()
     expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
     expect(undo).to_contain_text("Undo calling Panellist 1")
     expect(undo).to_have_attribute("data-command", "call_next")
@@ -329,7 +329,7 @@ def test_undo_is_disabled_with_the_servers_refusal_shown(open_console: Opener, f
     expect(page.locator("#connection-status")).to_have_text("Live")
     undo = page.locator("#btn-undo")
     reason = page.locator("#undo-reason")
-    page.get_by_role("button", name="Call next").click()
+    page.locator("#btn-next").click()
     expect(undo).to_contain_text("Undo calling Panellist 1")
     expect(undo).to_be_enabled()
     expect(reason).to_be_hidden()
@@ -588,7 +588,7 @@ def test_start_the_timer_when_the_speaker_is_called(console: Page, faces: Any) -
     toggle.check()
     eventually(lambda: server_state(faces, segment)["settings"]["start_timer_on_call"] is True)
     expect(console.locator("#next-details")).to_contain_text("timer starts on call")
-    console.get_by_role("button", name="Call next").click()  # one press: called and timed
+    console.locator("#btn-next").click()  # one press: called and timed
     expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
     expect(console.locator("#btn-toggle")).to_contain_text("Pause")
     assert server_state(faces, segment)["current"]["timer"]["state"] == "running"
@@ -597,7 +597,7 @@ def test_start_the_timer_when_the_speaker_is_called(console: Page, faces: Any) -
     # the setting is the segment's, as the server has it: changed elsewhere, shown here
     command(faces, segment, {"type": "set_start_timer_on_call", "enabled": False})
     expect(toggle).not_to_be_checked()
-    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-next").click()
     expect(console.locator("#speaker-name")).to_have_text("Panellist 2")
     expect(console.locator("#btn-toggle")).to_contain_text("Start")
     toggle.check()
@@ -644,7 +644,7 @@ def test_re_add_the_last_speaker_greyed_with_the_servers_reason(console: Page, f
     expect(readd).to_contain_text("Re-add the last speaker")
     expect(readd).to_have_attribute("title", re.compile(re.escape(refusal["message"][1:]), re.I))
 
-    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-next").click()
     expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
     console.locator("#btn-end").click()
     expect(readd).to_contain_text("Re-add Panellist 1")
@@ -723,7 +723,7 @@ def test_an_interposed_question_then_an_answer_and_the_floor_comes_back(
     expect(question).to_have_attribute("aria-disabled", "true")
     expect(answer).to_have_attribute("aria-disabled", "true")
 
-    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-next").click()
     console.locator("#btn-toggle").click()
     expect(console.locator("#btn-toggle")).to_contain_text("Pause")
     expect(question).not_to_have_attribute("aria-disabled", "true")
@@ -821,7 +821,7 @@ def test_namesakes_are_told_apart_in_the_interpose_list(console: Page, faces: An
         elsewhere["id"]: label("Youth Forum"),
     }
 
-    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-next").click()
     console.locator("#btn-toggle").click()
     expect(console.locator("#btn-toggle")).to_contain_text("Pause")
     for person in (phone, listed):
@@ -898,11 +898,13 @@ def test_shortcuts_run_the_floor_but_not_while_typing(console: Page, faces: Any)
     body.press("-")
     expect(console.locator("#timer-facts")).not_to_contain_text("adjusted")
 
-    # Space on a focused button runs the timer, it does not press the button again
-    console.get_by_role("button", name="Call next").focus()
+    # Space on a focused button presses it (test_console_keyboard.py); on the floor it is the
+    # timer's, as on the page
+    console.locator("#floor").focus()
     console.keyboard.press(" ")
     expect(toggle).to_contain_text("Pause")
     assert server_state(faces, segment)["current"]["name"] == "Panellist 1"
+    console.locator("#floor").blur()
 
     # M goes to the message box; letters typed there are text, not shortcuts (after a moment:
     # a letter straight after another key is a word being typed, and the box sends nothing
@@ -1120,10 +1122,10 @@ def test_how_late_the_segment_runs(open_console: Opener, faces: Any) -> None:
 
 
 def test_time_per_constituency_and_the_csv_export(console: Page, faces: Any) -> None:
-    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-next").click()
     console.locator("#btn-toggle").click()
     expect(console.locator("#timer")).to_have_text(re.compile(r"^4:5\d$"))
-    console.get_by_role("button", name="End turn").click()
+    console.locator("#btn-end").click()
     # who has been heard is the server's balance (the instruments), shown in its panel
     stat = console.locator("#balance-list .balance-row", has_text="Migrant association")
     expect(stat).to_contain_text("1 turn")
@@ -1146,10 +1148,10 @@ def test_a_speaker_who_did_not_speak_goes_on_the_record_as_skipped(
     segment = segment_id(faces, DISCUSSION_I)
     skip = console.get_by_role("group", name="Did not speak:")
     expect(skip).to_be_hidden()  # nobody has the floor yet
-    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-next").click()
     expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
     # Panellist 1 is not in the room: recorded as not spoken, Panellist 2 called, one press
-    skip_next = "Record the turn as not spoken and call the next speaker"
+    skip_next = "Call next ⇧N (record the turn as not spoken)"
     skip.get_by_role("button", name=skip_next).click()
     expect(console.locator("#speaker-name")).to_have_text("Panellist 2")
     notices = console.locator("#notices")
@@ -1210,7 +1212,7 @@ def test_connection_loss_shows_reconnecting_then_live(console: Page, faces: Any)
     faces["server"].start()
     expect(status).to_have_text("Live", timeout=20_000)
     expect(console.locator("#connection-banner")).to_be_hidden()
-    console.get_by_role("button", name="Call next").click()
+    console.locator("#btn-next").click()
     expect(console.locator("#speaker-name")).to_have_text("Panellist 1")
 
 

@@ -147,6 +147,8 @@ function run(eventId, firstSegmentId) {
   }
 
   const speaker = createSpeakerPanel(ctx);
+  /** This console is interposing a turn of `kind` (null: refused): its own notice will say it. */
+  ctx.interposing = (kind) => speaker.ours(kind);
   const queue = createQueue(ctx);
   const requests = createRequests(ctx);
   const message = createMessage(ctx);
@@ -165,7 +167,9 @@ function run(eventId, firstSegmentId) {
   // a letter dropped as part of a word said, not silent (E then N pressed fast)
   const tooFast = (key, after) => notices.show(t("console.notice.shortcut_too_fast", { key, after }), "warning");
   // turned on or off: the buttons' titles name their key again, or no longer
-  installShortcuts({ speaker, undo, message, interpose, tooFast, changed: () => render() });
+  // F: the floor requests' heading, as the second skip link goes there
+  const toRequests = () => $("requests-heading").focus();
+  installShortcuts({ speaker, undo, message, interpose, requests: toRequests, tooFast, changed: () => render() });
 
   function viewSegment(id) {
     if (id === viewing) return;

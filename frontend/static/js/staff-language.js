@@ -3,10 +3,20 @@
 // ?lang=, else what this browser chose before, else the browser's languages, else English.
 // Switching reloads the page: the floor's state is on the server and the sign-in is a cookie, so a
 // reload costs a second and nothing else, and no face has to redraw every word it has drawn.
+// The reload comes only when the choice is made (WCAG 3.2.2): an option chosen from the open list
+// (pointer, or Enter in it), or Enter on the picker. An arrow key (or a letter) on the closed
+// picker only moves the choice, which waits for Enter and is taken back when the focus leaves or
+// on Escape; the picker has the focus again after the reload. A face may describe this with
+// aria-describedby on its picker (the console: #language-hint, shown while a choice waits).
 
 import "./i18n/staff.js";
 import { h } from "./dom.js";
 import { LANGUAGES, apply, currentLanguage, pickLanguage, setLanguage } from "./i18n.js";
+
+/** Where the picker that reloaded the page is remembered, to have the focus back after it. */
+const REFOCUS = "floorkeeper.language.refocus";
+/** Keys that move a closed picker's choice (a change that follows one is not yet a choice made). */
+const MOVES = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]);
 
 /** Pick the language and translate the static markup; call first in a staff face's module. */
 export function startLanguage() {
@@ -16,18 +26,72 @@ export function startLanguage() {
   return currentLanguage();
 }
 
-/** Fill `select` with the six languages, each named in itself, and switch on change. */
+/** Fill `select` with the six languages, each named in itself; switch when one is chosen. */
 export function languagePicker(select) {
   select.replaceChildren(...LANGUAGES.map(({ code, name }) => h("option", { value: code, lang: code }, name)));
   select.value = currentLanguage();
-  select.addEventListener("change", () => {
-    setLanguage(select.value);
+  let moving = false; // a key that moves the closed picker's choice is being handled
+
+  const pending = () => select.value !== currentLanguage();
+  const showPending = () => {
+    if (pending()) select.dataset.pending = "true";
+    else delete select.dataset.pending;
+  };
+  const takeBack = () => {
+    select.value = currentLanguage();
+    showPending();
+  };
+  const switchTo = (code) => {
+    setLanguage(code);
     // a ?lang= in the address would win over the choice just made: take it out, then reload
     const url = new URL(location.href);
     if (url.searchParams.has("lang")) {
       url.searchParams.delete("lang");
       history.replaceState(history.state, "", url.href);
     }
+    try {
+      sessionStorage.setItem(REFOCUS, select.id);
+    } catch {
+      // the focus is not given back: the page still changes language
+    }
     location.reload();
+  };
+
+  select.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      if (pending()) {
+        event.preventDefault();
+        switchTo(select.value);
+      }
+      return;
+    }
+    if (event.key === "Escape" && pending()) {
+      event.preventDefault();
+      takeBack();
+      return;
+    }
+    const letter = event.key.length === 1 && !event.ctrlKey && !event.metaKey;
+    if (event.altKey || !(MOVES.has(event.key) || letter)) return;
+    moving = true;
+    setTimeout(() => (moving = false)); // the change it makes comes before this
   });
+  select.addEventListener("change", () => {
+    if (moving) {
+      showPending(); // moved with a key: waits for Enter
+      return;
+    }
+    if (pending()) switchTo(select.value); // chosen from the open list
+  });
+  select.addEventListener("blur", () => {
+    if (pending()) takeBack();
+  });
+
+  let again = null;
+  try {
+    again = sessionStorage.getItem(REFOCUS);
+    sessionStorage.removeItem(REFOCUS);
+  } catch {
+    // nothing to give back
+  }
+  if (again && again === select.id) select.focus();
 }

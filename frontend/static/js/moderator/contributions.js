@@ -7,8 +7,13 @@ import { fill, h, setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel, island, typed } from "./format.js";
 import { neighbours, reflectionOrder, steps } from "../reflection.js";
+import { setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
+/** New contributions to curate are said at most this often (requests.js says requests so). */
+const ARRIVALS_MS = 5000;
+/** What a screen reader hears of the text on the room display: its beginning, at most this. */
+const SAID_CHARS = 200;
 /** What the list says when the filter shows nothing. */
 const EMPTY = {
   all: "console.contributions.empty_all",
@@ -33,6 +38,10 @@ export function createContributions(ctx) {
   const rows = new Map(); // contribution id -> row
   let filter = "all";
   let signature = "";
+  let primed = false; // drawn once: a contribution new since is announced
+  let unsaid = []; // new ones to curate not said yet (ids), said together
+  let sayLater = null;
+  let saidAt = -Infinity;
 
   const outcome = () => ctx.conn.outcome || null;
   const zone = () => (ctx.conn.event && ctx.conn.event.timezone) || undefined;
@@ -64,10 +73,13 @@ export function createContributions(ctx) {
     if (!current) return { ...neighbours([], null), ...steps(null) };
     return { ...neighbours(reflectionOrder(current), current.shown_id), ...steps(current) };
   };
+  // at either end the button stays, and its focus, greyed (aria-disabled) with the reason
+  const ENDS = { previous: "console.contributions.at_first", next: "console.contributions.at_last" };
   for (const [id, side] of [["contributions-previous", "previous"], ["contributions-next", "next"]]) {
     $(id).addEventListener("click", () => {
       const target = stepPlace()[side];
       if (target) show(target.id);
+      else ctx.notices.show(t(ENDS[side]), "warning");
     });
   }
 
@@ -260,6 +272,9 @@ export function createContributions(ctx) {
     }
     const items = [...current.contributions].sort((a, b) => b.submitted_at - a.submitted_at || (a.id < b.id ? 1 : -1));
     const seen = new Set();
+    // the row that had the focus: if the filter hides it now (accepted while "To curate" is
+    // shown), the keyboard goes to the next row shown, else the one before, else the heading
+    const focusedLi = list.contains(document.activeElement) ? document.activeElement.closest("li") : null;
     const counts = { all: items.length, submitted: 0, accepted: 0 };
     for (const item of items) {
       if (item.status in counts) counts[item.status] += 1;
@@ -268,6 +283,7 @@ export function createContributions(ctx) {
         row = build(item);
         rows.set(item.id, row);
         update(row, item, item.id === current.shown_id);
+        if (primed && item.status === "submitted") unsaid.push(item.id);
       } else if (row.version !== item.version || row.shown !== (item.id === current.shown_id)) {
         update(row, item, item.id === current.shown_id);
       }
@@ -284,6 +300,14 @@ export function createContributions(ctx) {
     wanted.forEach((li, i) => {
       if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
     });
+    if (focusedLi && (focusedLi.hidden || !focusedLi.isConnected)) {
+      const at = wanted.indexOf(focusedLi);
+      const shownRow = (li) => !li.hidden && li.querySelector(".contribution-actions button:not([hidden])");
+      const after = wanted.slice(at + 1).find(shownRow);
+      const before = at > 0 ? wanted.slice(0, at).reverse().find(shownRow) : null;
+      const to = after || before;
+      (to ? to.querySelector(".contribution-actions button:not([hidden])") : $("contributions-heading")).focus();
+    }
 
     const visible = items.filter((item) => filter === "all" || item.status === filter).length;
     empty.hidden = visible > 0;
@@ -296,13 +320,59 @@ export function createContributions(ctx) {
     }
 
     const shown = current.shown_id ? current.contributions.find((item) => item.id === current.shown_id) : null;
-    $("contributions-shown").hidden = !shown;
+    const shownBox = $("contributions-shown");
+    const hadFocus = shownBox.contains(document.activeElement);
+    shownBox.hidden = !shown;
     if (shown) setText($("contributions-shown-text"), t("console.contributions.shown_text", { text: island(shown.text), name: island(shown.author.name) }));
     const place = stepPlace();
     $("contributions-step").hidden = place.count === 0;
-    setText($("contributions-place"), shown ? placeLabel(place) : t("display.accepted_count", { count: place.count }));
-    $("contributions-previous").disabled = !place.previous;
-    $("contributions-next").disabled = !place.next;
+    if (hadFocus && !shown) {
+      // cleared (here or elsewhere) while its button had the focus: on to the steps, or the heading
+      ($("contributions-step").hidden ? $("contributions-heading") : $("contributions-next")).focus();
+    }
+    // the place, and for a screen reader what the room now reads (its beginning) and whose it is:
+    // the region says it once when it changes, whoever stepped (#contributions-place)
+    setText($("contributions-place-label"), shown ? placeLabel(place) : t("display.accepted_count", { count: place.count }));
+    setText($("contributions-place-said"), shown ? ` ${t("console.contributions.shown_text", { text: island(beginning(shown.text)), name: island(shown.author.name) })}` : "");
+    setAvailable($("contributions-previous"), place.previous ? null : t(ENDS.previous));
+    setAvailable($("contributions-next"), place.next ? null : t(ENDS.next));
+    primed = true;
+    sayArrivals();
+  }
+
+  /** A text's beginning for a screen reader: whole words up to SAID_CHARS, then "…". */
+  function beginning(text) {
+    if (text.length <= SAID_CHARS) return text;
+    const cut = text.slice(0, SAID_CHARS);
+    const space = cut.lastIndexOf(" ");
+    return `${space > SAID_CHARS / 2 ? cut.slice(0, space) : cut}…`;
+  }
+
+  /** Say the new contributions to curate (one: its kind and author; more: how many), politely,
+   * at most once every ARRIVALS_MS; one curated before it was said is not said. */
+  function sayArrivals() {
+    unsaid = unsaid.filter((id) => rows.has(id) && rows.get(id).item.status === "submitted");
+    if (!unsaid.length || sayLater !== null) return;
+    const wait = saidAt + ARRIVALS_MS - performance.now();
+    if (wait > 0) {
+      sayLater = setTimeout(() => {
+        sayLater = null;
+        sayArrivals();
+      }, wait);
+      return;
+    }
+    const one = unsaid.length === 1 ? rows.get(unsaid[0]).item : null;
+    ctx.notices.show(
+      one
+        ? t("console.contributions.arrived", {
+            kind: CONTRIBUTION_KINDS[one.kind] || one.kind,
+            name: island(one.author.name),
+          })
+        : t("console.contributions.arrived_many", { n: unsaid.length }),
+      "info",
+    );
+    unsaid = [];
+    saidAt = performance.now();
   }
 
   return { render };

@@ -163,13 +163,17 @@ export function createInterpose(ctx) {
     const turn = state && (state.paused || state.current);
     const paused = turn ? turn.name : null;
     sending = true; // its own update may come before its ack: not a floor that moved on
+    ctx.interposing(kind); // its notice says it (and how to undo it), not the floor's region too
     let ack;
     try {
       ack = await ctx.run(command, { versioned: true, forTurn: true });
     } finally {
       sending = false;
     }
-    if (!ack) return;
+    if (!ack) {
+      ctx.interposing(null);
+      return;
+    }
     dialog.close();
     const who = participant ? participant.name : typed;
     const question = kind === "question";

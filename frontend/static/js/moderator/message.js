@@ -2,6 +2,7 @@
 
 import { setText } from "../dom.js";
 import { t } from "../i18n.js";
+import { setAvailable } from "./speaker.js";
 
 /** The moderator's presets (app/floor/presets.py), in the words the speaker's clock shows them. */
 const PRESETS = { conclude: "clock.preset.conclude", time: "clock.preset.time", slow: "clock.preset.slow" };
@@ -51,7 +52,17 @@ export function createMessage(ctx) {
     }
     if (await send({ text }, text)) input.value = "";
   });
-  clear.addEventListener("click", () => ctx.run({ type: "clear_message" }, { forTurn: true }));
+  // no message: the button stays, and its focus, greyed (aria-disabled) with the reason
+  clear.addEventListener("click", () => {
+    const state = ctx.state();
+    if (!state || !state.message) {
+      ctx.notices.show(t("console.message.none"), "warning");
+      return;
+    }
+    ctx.run({ type: "clear_message" }, { forTurn: true }).then((ack) => {
+      if (ack) ctx.notices.show(t("console.message.cleared"), "info");
+    });
+  });
 
   function render(state) {
     const shown = $("message-current");
@@ -59,7 +70,7 @@ export function createMessage(ctx) {
     // a preset in the console's language (the server keeps its English words); typed text as typed
     const words = PRESETS[state.message_preset] ? t(PRESETS[state.message_preset]) : state.message;
     setText(shown, state.message ? t("console.message.current", { message: words }) : t("console.message.none"));
-    clear.disabled = !state.message;
+    setAvailable(clear, state.message ? null : t("console.message.none"));
     for (const preset of document.querySelectorAll("[data-preset]")) {
       preset.setAttribute("aria-pressed", String(preset.dataset.preset === state.message_preset));
     }

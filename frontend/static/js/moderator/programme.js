@@ -265,7 +265,10 @@ export function createProgramme(ctx) {
 
     const banner = $("segment-banner");
     const action = $("segment-banner-action");
+    const hadFocus = banner.contains(document.activeElement);
     banner.hidden = segment.status === "live";
+    // made live from the banner: the keyboard goes on to Call next, never to the page's start
+    if (hadFocus && banner.hidden) $("btn-next").focus();
     if (segment.status !== "live") {
       const live = (ctx.conn.programme || []).find((s) => s.id === ctx.conn.liveSegmentId);
       setText(
@@ -301,7 +304,13 @@ export function createProgramme(ctx) {
     const live = (ctx.conn.programme || []).find((s) => s.id === ctx.conn.liveSegmentId);
     return live ? live.title : null;
   };
-  const bannerLabel = () => t(liveElsewhere() ? "console.banner.make_live_ending" : "console.banner.make_live");
+  /** As the programme's button says it: "again" for an ended segment (the programme's "Make live
+   * again"), "ends the live one" when another is live. */
+  const bannerLabel = () => {
+    if (liveElsewhere()) return t("console.banner.make_live_ending");
+    const state = ctx.state();
+    return t(state && state.segment.status === "ended" ? "console.banner.make_live_again" : "console.banner.make_live");
+  };
   let bannerFor = null; // the segment the banner's button is about
   const disarmBanner = armOnFirstPress($("segment-banner-action"), {
     label: bannerLabel,

@@ -79,14 +79,17 @@ export function createQueue(ctx) {
       time,
       h("span", { class: "entry-actions" }, up, down, edit, remove),
     );
+    // said as Alt+↑/↓ says it: the button keeps the focus, and its name has no place in it
     up.addEventListener("click", () => {
       const index = indexOf(entry.id);
-      if (index > 0) move(entry.id, index - 1);
+      if (index > 0) move(entry.id, index - 1, { say: true });
+      else if (index === 0) ctx.notices.show(t("console.queue.first"), "warning");
     });
     down.addEventListener("click", () => {
       const index = indexOf(entry.id);
       const state = ctx.state();
-      if (index >= 0 && index < state.queue.length - 1) move(entry.id, index + 1);
+      if (index >= 0 && index < state.queue.length - 1) move(entry.id, index + 1, { say: true });
+      else if (index >= 0) ctx.notices.show(t("console.queue.last"), "warning");
     });
     remove.addEventListener("click", () =>
       ctx.run({ type: "remove_entry", entry_id: entry.id }, { versioned: true }).then((ack) => {

@@ -4,6 +4,7 @@
 
 import { setText } from "../dom.js";
 import { t } from "../i18n.js";
+import { undoHint } from "./shortcuts.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -61,11 +62,15 @@ export function createSettings(ctx) {
       ctx.notices.show(t("console.settings.bad_cap"), "warning");
       return;
     }
-    ctx.run({ type: "set_queue_cap", cap });
+    ctx.run({ type: "set_queue_cap", cap }).then((ack) => {
+      if (ack) ctx.notices.show(undoHint(t("console.settings.cap_done", { n: cap })), "info");
+    });
   });
   $("cap-clear").addEventListener("click", () => {
     capInput.value = "";
-    ctx.run({ type: "set_queue_cap", cap: null });
+    ctx.run({ type: "set_queue_cap", cap: null }).then((ack) => {
+      if (ack) ctx.notices.show(undoHint(t("console.settings.cap_removed")), "info");
+    });
   });
 
   function render(state) {

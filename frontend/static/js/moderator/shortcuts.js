@@ -2,12 +2,14 @@
 // They never fire while typing in a field, and never with Ctrl, Cmd or Alt held. Shift with N or E
 // records the turn as not spoken (skipped); Caps Lock alone does not. I and A interpose a question
 // or an answer, R re-adds the last speaker. The letters are the keys where a Latin layout has
-// them, whatever layout is on (an Arabic or Russian keyboard's N key is N here). Space runs the
-// timer even on a focused button: after a click on "Call next" the focus stays there, and Space
-// pressing it again would call the speaker after next; Enter uses a focused button (the help says so).
-// "Typing" is a text field, a text area or a list: a checkbox or radio button keeps only its own
-// Space, and one changed with the pointer lets go of the focus. A letter that comes within a
-// moment of another key is a word being typed (a dialog that did not open), not a shortcut.
+// them, whatever layout is on (an Arabic or Russian keyboard's N key is N here). F goes to the
+// floor requests (the second skip link's key). Space and Enter on a focused control (a button, a
+// link, a field, a list, a checkbox…) are that control's: Space runs the timer only when the focus
+// is on none (the page, the floor, a heading), as the help says. A button pressed with the pointer
+// lets go of the focus, as a checkbox or a list changed with it does: after a click on "Call next"
+// Space is the timer's again, not a second call (a keyboard user's focus stays where they put it).
+// "Typing" is a text field, a text area or a list. A letter that comes within a moment of another
+// key is a word being typed (a dialog that did not open), not a shortcut.
 // The single-key shortcuts can be turned off in their help dialog (WCAG 2.1.4: speech input
 // says words, whose letters would act), kept in this browser (localStorage): then no key without
 // Ctrl, Cmd or Alt acts, and the buttons no longer offer theirs; Alt+↑/↓ on a queue entry stays.
@@ -20,11 +22,21 @@
 import { t } from "../i18n.js";
 
 /** Where a key is text (or a choice in a list), never a shortcut. A checkbox, a radio button or
- * a button is not: letters are shortcuts there, and Space (NON_TEXT_SPACE) stays theirs. */
+ * a button is not: letters are shortcuts there, but Space stays theirs (OWN_SPACE). */
 const TYPING = 'textarea, select, [contenteditable=""], [contenteditable="true"]';
 const NOT_TEXT = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file", "image"]);
-/** Controls whose own Space a keyboard user needs (to tick a box, to choose a radio button). */
+/** Controls whose own Space (and Enter) a keyboard user needs: press a button, follow a link, tick
+ * a box, open a disclosure, scroll a list that takes the focus. Space is the timer's elsewhere:
+ * the page, the floor (#floor, the skip link's target) and the headings the focus is moved to
+ * (tabindex="-1"), which have no Space of their own. */
+const OWN_SPACE =
+  'button, a[href], input, select, textarea, summary, [contenteditable=""], [contenteditable="true"], ' +
+  '[role="button"], [role="link"], [role="checkbox"], [role="radio"], [role="switch"], [role="tab"], ' +
+  '[role="menuitem"], [role="option"], [role="combobox"], [role="slider"], [tabindex]:not([tabindex^="-"])';
+/** A checkbox or radio button changed with the pointer lets go of the focus (blurAfterPointer). */
 const NON_TEXT_SPACE = new Set(["checkbox", "radio"]);
+/** A control pressed with the pointer that lets go of the focus after its press. */
+const PRESSED = 'button, [role="button"], summary';
 /** A letter this soon after another printable key is part of a word being typed, not a shortcut
  * (a dialog that did not open, a field that lost focus): ignored, so is Space after text. */
 const BURST_MS = 300;
@@ -52,8 +64,10 @@ const isHelp = (event, key) =>
 
 /**
  * A checkbox, radio button or list changed with the pointer lets go of the focus, so that Space
- * and the letters are the shortcuts again (Space would tick the box once more); one reached with
- * the keyboard keeps it, and its Space.
+ * and the letters are the shortcuts again (Space would tick the box once more), and so does a
+ * button pressed with it (Space would press it again: a second "Call next"); one reached with the
+ * keyboard keeps it, and its Space. A button whose press moved the focus elsewhere (a dialog, a
+ * form's first field) is left alone.
  */
 function blurAfterPointer() {
   let pointerAt = -Infinity;
@@ -75,6 +89,26 @@ function blurAfterPointer() {
         control instanceof HTMLSelectElement || (control instanceof HTMLInputElement && NON_TEXT_SPACE.has(control.type));
       if (!choice || control.id === "language") return; // the language picker reloads the page
       if (performance.now() - pointerAt < POINTER_MS || byPointer.has(control)) control.blur();
+    },
+    true,
+  );
+  // after the button's own click handlers (bubbling, on the document): still focused, let go;
+  // one that opened a dialog gets the focus back when it closes: let go of it then
+  let opener = null;
+  document.addEventListener("click", (event) => {
+    const pressed = event.target instanceof Element ? event.target.closest(PRESSED) : null;
+    if (!pressed || event.detail === 0 || performance.now() - pointerAt >= POINTER_MS) return;
+    if (pressed.closest("dialog")) return;
+    if (document.activeElement === pressed) pressed.blur();
+    else if (document.activeElement && document.activeElement.closest("dialog[open]")) opener = pressed;
+  });
+  document.addEventListener(
+    "close",
+    (event) => {
+      if (!(event.target instanceof HTMLDialogElement) || !opener) return;
+      const button = opener;
+      opener = null;
+      setTimeout(() => document.activeElement === button && button.blur());
     },
     true,
   );
@@ -132,7 +166,15 @@ function showSetting(on) {
 }
 
 /** `changed`: called after the setting changes, to redraw what names a key (the titles). */
-export function installShortcuts({ speaker, undo, message, interpose, tooFast = () => {}, changed = () => {} }) {
+export function installShortcuts({
+  speaker,
+  undo,
+  message,
+  interpose,
+  requests = () => {},
+  tooFast = () => {},
+  changed = () => {},
+}) {
   const dialog = document.getElementById("help-dialog");
   const openHelp = () => {
     if (!dialog.open) dialog.showModal();
@@ -171,8 +213,8 @@ export function installShortcuts({ speaker, undo, message, interpose, tooFast = 
     if (document.querySelector("dialog[open]")) return; // a dialog has the keyboard (Esc closes it)
     const key = keyOf(event);
     const space = key === " " || key === "Spacebar";
-    // a focused checkbox or radio button keeps its own Space (a keyboard user ticks it so)
-    if (space && target && target.closest("input") && NON_TEXT_SPACE.has(target.closest("input").type)) return;
+    // a focused control keeps its own Space: a button is pressed, a box ticked, a link followed
+    if (space && target && target.closest(OWN_SPACE)) return;
     const isLetter = /^\p{L}$/u.test(key);
     // a word being typed: a letter or a space straight after text, or a letter straight after
     // another letter that acted ("Amina": A, then m, i, n, a); the same letter again still acts
@@ -238,6 +280,10 @@ export function installShortcuts({ speaker, undo, message, interpose, tooFast = 
       case "m":
       case "M":
         act(() => message.focus());
+        break;
+      case "f":
+      case "F":
+        act(() => requests());
         break;
       default:
     }

@@ -5,6 +5,7 @@ import { formatClock, phaseOf, remainingMs } from "../client.js";
 import { fill, setNameLang, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
+import { createFloorSaid } from "./floor-said.js";
 import { constituencyLabel, island, kindLabel, minutes } from "./format.js";
 import { undoHint } from "./shortcuts.js";
 import { whoDetails, whoTags } from "./who.js";
@@ -57,6 +58,8 @@ export function createSpeakerPanel(ctx) {
   const facts = $("timer-facts");
   // the timer's phase as last said to a screen reader, per turn: {turn, phase} (null: not yet)
   let said = null;
+  // the floor's changes and the phases, said in one polite region (#timer-said)
+  const floorSaid = createFloorSaid(ctx, $("timer-said"));
   const buttons = {
     toggle: $("btn-toggle"),
     minus: $("btn-minus"),
@@ -115,6 +118,9 @@ export function createSpeakerPanel(ctx) {
   }
 
   function render(state) {
+    floorSaid.render(state);
+    // the phase the change reached (−30 s into the warning), in the same announcement now
+    if (state.current) tick(state, ctx.conn.clock.now());
     const current = state.current;
     card.dataset.empty = current ? "false" : "true";
     if (current) {
@@ -245,9 +251,10 @@ export function createSpeakerPanel(ctx) {
   }
 
   /** Tell a screen reader, once, that the running timer reached its warning, its danger or
-   * overtime (#timer-said, polite): the timer itself is not live, and the change is what a
-   * moderator who cannot see it needs to say "please conclude". A turn's first phase, and a
-   * change while the timer does not run (time added or taken off), are not said. */
+   * overtime (#timer-said, polite, floor-said.js): the timer itself is not live, and the change
+   * is what a moderator who cannot see it needs to say "please conclude". A turn's first phase,
+   * and a change while the timer does not run or just said with the time left (time added or
+   * taken off), are not said. */
   function sayPhase(current, phase, settings) {
     const before = said && said.turn === current.id ? said.phase : null;
     said = { turn: current.id, phase };
@@ -256,8 +263,8 @@ export function createSpeakerPanel(ctx) {
     if (phase === "warning") text = t("console.timer.said_warning", { time: minutes(settings.warning_ms) });
     else if (phase === "danger") text = t("console.timer.said_danger", { time: minutes(settings.danger_ms) });
     else if (phase === "overtime") text = t("console.timer.said_overtime");
-    if (text) setText($("timer-said"), text);
+    if (text) floorSaid.phase(text);
   }
 
-  return { render, tick, perform };
+  return { render, tick, perform, ours: floorSaid.ours };
 }

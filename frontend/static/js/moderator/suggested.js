@@ -28,7 +28,7 @@ function whyText(item, person) {
  * One suggested order: `scope` "requests" or "queue"; `ids` the element ids of its block, list,
  * note and button; `people(state)` the list it orders; `shown()` whether it is asked for now.
  */
-function createOrder(ctx, { scope, block, list, note, button, action, people, shown, from, done }) {
+function createOrder(ctx, { scope, block, list, note, button, action, people, shown, from, done, heading }) {
   let ids = []; // the ids shown, in their order: what Apply sends
 
   $(button).addEventListener("click", () => {
@@ -50,8 +50,13 @@ function createOrder(ctx, { scope, block, list, note, button, action, people, sh
     const mine = all && all.segments ? all.segments[ctx.viewingId()] : null;
     const items = mine ? mine.suggested[scope] : [];
     const current = people(state);
+    const hadFocus = $(block).contains(document.activeElement);
     $(block).hidden = !shown(current);
-    if ($(block).hidden) return;
+    if ($(block).hidden) {
+      // applied (the requests all approved): the keyboard goes to the panel's heading
+      if (hadFocus) $(heading).focus();
+      return;
+    }
     const byId = new Map(current.map((person) => [person.id, person]));
     const matches = items.length === current.length && items.every((item) => byId.has(item.id));
     ids = items.map((item) => item.id);
@@ -120,6 +125,7 @@ export function createSuggested(ctx) {
     shown: (current) => current.length >= 2,
     from: (n) => t("console.suggested.asked", { n }),
     done: (n) => plural("console.suggested.approved", n),
+    heading: "requests-heading",
   });
   const queue = createOrder(ctx, {
     scope: "queue",
@@ -132,6 +138,7 @@ export function createSuggested(ctx) {
     shown: () => queueAsked,
     from: (n) => t("console.suggested.now", { n }),
     done: () => t("console.suggested.queue_done"),
+    heading: "queue-heading",
   });
 
   function render(state) {

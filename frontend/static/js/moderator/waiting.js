@@ -92,6 +92,11 @@ export function createWaiting(ctx) {
     const all = ctx.conn.instruments;
     const list = (all && all.waiting_elsewhere) || [];
     const seen = new Set();
+    // a banner's button that had the focus: the same button of the banner drawn again, else the
+    // next banner's first button, else the queue's heading (carried or dropped: the banner goes)
+    const focused = region.contains(document.activeElement) ? document.activeElement : null;
+    const focusedAt = focused ? [...region.children].findIndex((item) => item.contains(focused)) : -1;
+    const focusedPart = focused ? [...focused.closest(".waiting").querySelectorAll("button")].indexOf(focused) : -1;
     for (const waiting of list) {
       seen.add(waiting.segment_id);
       const target = targetFor(waiting);
@@ -110,6 +115,12 @@ export function createWaiting(ctx) {
       }
     }
     region.hidden = banners.size === 0;
+    if (focused && document.activeElement !== focused) {
+      const item = region.children[Math.min(focusedAt, region.children.length - 1)];
+      const buttons = item ? [...item.querySelectorAll("button")] : [];
+      const again = item && item.dataset.segmentId === focused.closest(".waiting").dataset.segmentId;
+      (buttons[again ? focusedPart : 0] || buttons[0] || $("queue-heading")).focus();
+    }
   }
 
   return { render };
