@@ -257,3 +257,27 @@ def test_a_registration_the_desk_removed_is_not_answered_again(make_client: AppF
     assert again.json()["error"]["code"] == "registration_id_reused"
     assert "removed by the secretariat" in again.json()["error"]["message"]
     assert world.join("Kofi Mensah", registration_id=uuid.uuid4().hex).status_code == 201
+
+
+def test_the_desk_is_told_who_has_a_phone(make_client: AppFactory) -> None:
+    """Outside probe R: Phone link signs out the phone someone already has; the desk asks first
+    only when there is one (``has_phone`` in the list: a phone link made or a join from a phone,
+    not the staff's own registration key)."""
+    world = build_world(make_client())  # Amina Diallo joined from her phone
+    sheet = "Name,Organisation,Constituency\nMaria Hernández,Red de Migrantes,Academia\n"
+    (row,) = _imported(world, sheet)["rows"]
+    path = f"/events/{world.event['id']}/participants"
+    body = {"name": "Kofi Mensah", "organisation": "IOM", "constituency": "un_system"}
+    assert world.call("organiser", "POST", path, json=body).status_code == 201
+
+    def phones() -> dict[str, bool]:
+        listed = world.call("organiser", "GET", path).json()
+        return {person["name"]: person["has_phone"] for person in listed}
+
+    assert phones() == {"Amina Diallo": True, "Maria Hernández": False, "Kofi Mensah": False}
+    link = world.call("organiser", "POST", f"/participants/{row['participant_id']}/phone-link")
+    assert link.status_code == 201
+    assert phones()["Maria Hernández"] is True
+    # a single participant's answer does not say (null): only the list is worked out
+    made = world.call("organiser", "POST", path, json={**body, "name": "Ana Lima"})
+    assert made.json()["participant"]["has_phone"] is None

@@ -538,6 +538,12 @@ class ParticipantOut(BaseModel):
     language: str
     attendance: str
     gender: str | None = None
+    has_phone: bool | None = Field(
+        default=None,
+        description="In the event's list of participants: whether a phone holds a live key of "
+        "theirs (a phone link made, or a join from a phone; not the staff's registration), i.e. "
+        "whom a new phone link would sign out. null in other answers.",
+    )
 
 
 class Joined(BaseModel):

@@ -324,6 +324,18 @@ class Store:
             )
             return list(session.exec(query).all())
 
+    def with_a_phone(self, event_id: str) -> set[str]:
+        """The participants of an event a phone holds a live key of (a phone link made, or a join
+        from a phone; not the staff's registration key): whom a new phone link signs out."""
+        with self._session() as session:
+            query = select(CredentialRow.participant_id).where(
+                CredentialRow.event_id == event_id,
+                col(CredentialRow.participant_id).is_not(None),
+                col(CredentialRow.revoked_at).is_(None),
+                col(CredentialRow.label) != STAFF_REGISTERED,
+            )
+            return {pid for pid in session.exec(query).all() if pid is not None}
+
     def ever_signed_in(self, participant_ids: Iterable[str]) -> set[str]:
         """Which of these participants have ever had a phone's token (joined from a phone, or
         been given a phone link), revoked or not: the others were registered by the staff alone

@@ -92,7 +92,10 @@ async def list_participants(
     hearing = await svc.engine.locate(event_id)
     rows = await asyncio.to_thread(svc.engine.store.participants, event_id)
     if as_format == "json":
-        return [participant_out(row) for row in rows]
+        phones = await asyncio.to_thread(svc.engine.store.with_a_phone, event_id)
+        return [
+            participant_out(row).model_copy(update={"has_phone": row.id in phones}) for row in rows
+        ]
     order = [segment["id"] for segment in svc.engine.projections.segments(hearing)]
     table = sheet.export_rows(rows, sheet.panellist_segments(hearing.state, order))
     name = f"participants-{event_id}.{as_format}"
