@@ -281,3 +281,24 @@ def test_the_desk_is_told_who_has_a_phone(make_client: AppFactory) -> None:
     # a single participant's answer does not say (null): only the list is worked out
     made = world.call("organiser", "POST", path, json={**body, "name": "Ana Lima"})
     assert made.json()["participant"]["has_phone"] is None
+
+
+def test_a_phone_link_only_if_no_phone_signs_no_phone_out(make_client: AppFactory) -> None:
+    """The desk's list said Amina had no phone; another organiser gave her one since: the desk's
+    ``if_no_phone`` link is refused and her phone stays signed in, until the desk asks first."""
+    world = build_world(make_client())
+    sheet = "Name,Organisation,Constituency\nMaria Hernández,Red de Migrantes,Academia\n"
+    (row,) = _imported(world, sheet)["rows"]
+    path = f"/participants/{row['participant_id']}/phone-link"
+    first = world.call("organiser", "POST", path, json={"if_no_phone": True})
+    assert first.status_code == 201, first.text  # she had none
+    again = world.call("organiser", "POST", path, json={"if_no_phone": True})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "has_phone"
+    assert "Maria Hernández already has a phone signed in" in again.json()["error"]["message"]
+    token = first.json()["token"]
+    assert world.call("delegate", "GET", "/session", token=token).status_code == 200
+    replaced = world.call("organiser", "POST", path, json={})
+    assert replaced.status_code == 201
+    assert world.call("delegate", "GET", "/session", token=token).status_code == 401
+    odd = world.call("organiser", "POST", path, json={"if_no_phone": True, "x": 1})
+    assert odd.status_code == 422

@@ -561,6 +561,18 @@ class PhoneLink(BaseModel):
     qr_svg: str = Field(description="The QR code of the whole address (with the public URL).")
 
 
+class PhoneLinkCreate(Body):
+    """``POST /participants/{participant_id}/phone-link``: no body (or ``{}``) makes the link
+    whatever phone they have; ``if_no_phone`` makes it only if no phone holds a key of theirs."""
+
+    if_no_phone: bool = Field(
+        default=False,
+        description="true: refused `409 has_phone` (nothing made, no phone signed out) when a "
+        "phone already holds a live key of theirs, so the desk asks first; false (default): a "
+        "new link signs that phone out.",
+    )
+
+
 class JoinCodeRotate(Body):
     """``POST /events/{event_id}/join-code`` takes no fields: the server makes the new code. No
     body, or ``{}``; a field sent is refused (as in every body), in words that say so."""

@@ -49,6 +49,7 @@ from ..schemas import (
     ParticipantOut,
     ParticipantPatch,
     PhoneLink,
+    PhoneLinkCreate,
 )
 from ..times import resolve, with_local
 from .common import (
@@ -546,13 +547,27 @@ async def _not_registered_already(
 
 @router.post("/participants/{participant_id}/phone-link", tags=["participants"], status_code=201)
 async def phone_link(
-    participant_id: str, request: Request, actor: ActorDep, svc: ServicesDep
+    participant_id: str,
+    request: Request,
+    actor: ActorDep,
+    svc: ServicesDep,
+    body: PhoneLinkCreate | None = None,
 ) -> PhoneLink:
     """A registered participant's own way in from their phone (an imported panellist, someone
     whose phone was lost): the join page signed in as them. A new key each time; every phone
-    signed in as them before is signed out (close 4401), so a lost phone stops at once."""
+    signed in as them before is signed out (close 4401), so a lost phone stops at once.
+    ``if_no_phone``: only if no phone holds a key of theirs (else ``409 has_phone``)."""
     row = await _registered(participant_id, actor, svc, "POST", "/phone-link")
     hearing = await svc.engine.locate(row.event_id)
+    if body is not None and body.if_no_phone:
+        phones = await asyncio.to_thread(svc.engine.store.with_a_phone, row.event_id)
+        if row.id in phones:
+            raise FloorError(
+                f"{row.name} already has a phone signed in: a new phone link signs it out; "
+                "send it again without if_no_phone if that is meant (a lost phone)",
+                code="has_phone",
+                status=409,
+            )
     # the phones signed in as them before are signed out (a lost phone)
     earlier = await asyncio.to_thread(svc.engine.store.participant_credentials, row.id)
     await _revoke(svc, hearing, earlier)

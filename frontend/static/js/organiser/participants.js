@@ -440,18 +440,31 @@ export function createParticipants(desk) {
     phoning = true;
     let minted;
     try {
-      // a new link signs out the phone they have, if any: asked first, as a removal is (unless
-      // the server says they have none)
+      // a new link signs out the phone they have, if any: asked first, as a removal is. When the
+      // list said they have none, the server is asked to make it only if that still holds
+      // (`if_no_phone`: another organiser may have given them one since): refused, we ask
       const name = isolate(p.name);
-      const sure =
-        p.has_phone === false ||
-        (await confirmAction({
+      const path = `/participants/${encodeURIComponent(p.id)}/phone-link`;
+      const ask = () =>
+        confirmAction({
           title: t("desk.phone.confirm_title", { name }),
           text: t("desk.phone.confirm_text", { name }),
           ok: t("desk.phone.confirm_ok"),
-        }));
-      if (!sure) return;
-      minted = await desk.call("POST", `/participants/${encodeURIComponent(p.id)}/phone-link`);
+        });
+      if (p.has_phone === false) {
+        try {
+          minted = await desk.call("POST", path, { if_no_phone: true }, { quiet: true });
+        } catch (error) {
+          if (!(error instanceof ApiError) || error.code !== "has_phone") {
+            desk.notices.show(refusalText(error), "error");
+            return;
+          }
+        }
+      }
+      if (!minted) {
+        if (!(await ask())) return;
+        minted = await desk.call("POST", path);
+      }
     } catch {
       return; // shown by desk.call
     } finally {
