@@ -209,9 +209,11 @@ def test_phone_link_asks_first_and_stands_apart_from_correct(
     posts: list[str] = []  # the phone links made (a refused if_no_phone makes none)
     page.on(
         "response",
-        lambda r: posts.append(r.url)
-        if r.request.method == "POST" and "phone-link" in r.url and r.status == 201
-        else None,
+        lambda r: (
+            posts.append(r.url)
+            if r.request.method == "POST" and "phone-link" in r.url and r.status == 201
+            else None
+        ),
     )
     # the list said she had no phone when it was drawn; she has one now (made elsewhere): the
     # server refuses the "only if no phone" link and the desk asks
