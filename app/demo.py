@@ -121,12 +121,14 @@ def _speakers(index: int) -> list[c.AddSpeaker]:
                 organisation=PGA[1],
                 constituency=Constituency.UN_SYSTEM,
                 kind=TurnKind.REMARKS,
+                language="en",  # the booths prepare from the floor language
             ),
             c.AddSpeaker(
                 name=IOM[0],
                 organisation=IOM[1],
                 constituency=Constituency.UN_SYSTEM,
                 kind=TurnKind.REMARKS,
+                language="en",  # the booths prepare from the floor language
             ),
             c.AddSpeaker(
                 name="Migrant Voice speaker (TBC)",
@@ -173,6 +175,7 @@ def _speakers(index: int) -> list[c.AddSpeaker]:
                 organisation=PGA[1],
                 constituency=Constituency.UN_SYSTEM,
                 kind=TurnKind.REMARKS,
+                language="en",  # the booths prepare from the floor language
             ),
         ]
     return []
