@@ -98,8 +98,9 @@ def test_a_segment_someone_waits_in_or_contributed_in_stays(make_client: AppFact
 
 
 def test_the_room_s_screens_move_on_from_a_segment_taken_out(make_client: AppFactory) -> None:
-    """Before the day (nothing live) a display follows the next segment to come; that one taken
-    out, it shows the one after it at once (it went on showing the removed one's title)."""
+    """Between segments (nothing live) a display follows the next segment to come after the one
+    that ended; that one taken out, it shows the one after it at once (it went on showing the
+    removed one's title)."""
     world = build_world(make_client())
     world.command("moderator", {"type": "end_segment"})
     later = _segment(world, "Afternoon discussion")
@@ -107,7 +108,7 @@ def test_the_room_s_screens_move_on_from_a_segment_taken_out(make_client: AppFac
         "organiser",
         "POST",
         f"/events/{world.event['id']}/segments",
-        json={"title": "Mistake", "command_id": uuid.uuid4().hex, "position": 0},
+        json={"title": "Mistake", "command_id": uuid.uuid4().hex, "position": 1},
     ).json()["id"]
     with world.client.websocket_connect(f"/ws/events/{world.event['id']}") as socket:
         socket.send_json({"type": "hello", "token": world.tokens["display"]})
