@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, WebSocketRoute, expect
@@ -87,9 +89,8 @@ def test_the_booth_shows_who_speaks_in_which_language_from_where(
     expect(now.locator(".booth-name")).to_have_text("ليلى حداد")
     expect(now.locator(".booth-lang")).to_have_text("AR")
     expect(now.locator(".in-room")).to_have_text("In the room")
-    expect(nexts.locator(".booth-lang")).to_have_text(
-        ["ES", "Other", "\u2013"]
-    )  # an en dash: not known
+    # not known: said in words, not with a bare dash (outside probe U, H1)
+    expect(nexts.locator(".booth-lang")).to_have_text(["ES", "Other", "Language not known"])
     assert_accessible(booth)
 
 
@@ -185,12 +186,14 @@ def test_a_signal_goes_when_the_server_clock_passes_its_end(
 ) -> None:
     """Shown until the screen's estimate of the server's clock passes expires_at: moved a minute
     on, the clock and the booth drop it though the server still lists it."""
+    speakers_of_the_hearing(faces, discussion)  # a signal is for the speaker: someone has the floor
     faces["api"].command(
         discussion, {"type": "raise_signal", "kind": "mic_off", "duration_s": 60}
     ).raise_for_status()
     clock = open_face(browser, "clock", faces["clock"])
     _live(clock)
-    expect(clock.locator(".clock-signal")).to_have_text(["Your microphone is off"])
+    # in the clock's English, under the French the speaker (Amina Diallo) takes the floor in
+    expect(clock.locator(".clock-signal .said-clock")).to_have_text(["Your microphone is off"])
     expect(booth.locator("#active .active-signal")).to_have_count(1)
     for page in (clock, booth):  # the estimate a minute on (kept so through the pings' answers)
         page.evaluate(
@@ -292,7 +295,10 @@ def test_the_booth_runs_under_its_content_security_policy(browser: Browser, boot
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_load_state("networkidle")
     assert "#key=" not in page.url
-    expect(page.locator(".signal-button").first).to_be_enabled()
+    # its script runs: it says why the signals are off (nothing is under way yet)
+    expect(page.locator("#signal-off")).to_have_text(
+        "Signals are off: the segment is not under way."
+    )
     cookies = {cookie["name"]: cookie for cookie in context.cookies()}
     assert cookies["fk_booth"]["httpOnly"]
     assert violations == []
@@ -375,3 +381,263 @@ def test_a_machine_gone_offline_says_so_at_once(
     _live(booth)
     _live(clock)
     expect(signal_button(booth, "no_sound")).to_be_enabled()
+
+
+# --- outside probe U: what the booth tells the interpreters ------------------------------------
+
+
+def _move_clock_to(page: Page, before_deadline_ms: int) -> None:
+    """The page's estimate of the server's clock moved to this long before the speaker's
+    deadline."""
+    page.evaluate(
+        """(left) => {
+            const connection = window.floorConnection;
+            const clock = connection.clock;
+            const base = clock.now.bind(clock);
+            const off = connection.state.current.timer.deadline_at - left - base();
+            clock.now = () => base() + off;
+        }""",
+        before_deadline_ms,
+    )
+
+
+def _event_time(faces: dict[str, Any]) -> str:
+    zone = ZoneInfo(str(faces["event"]["timezone"]))
+    return datetime.now(UTC).astimezone(zone).strftime("%H:%M")
+
+
+def test_the_next_speakers_say_a_language_not_known_in_words_line_up_and_count_the_rest(
+    booth: Page, faces: dict[str, Any], discussion: str
+) -> None:
+    """A speaker whose floor language nobody gave says so in words, visible and read (not an
+    aria-hidden dash); every tag of a size is as wide, "Other" too, so the names stay in line;
+    after the next three, how many more wait (outside probe U: H1, L6, L1)."""
+    speakers_of_the_hearing(faces, discussion)
+    faces["api"].command(discussion, {"type": "call_next"}).raise_for_status()
+    nexts = booth.locator("#next .booth-person")
+    expect(nexts.locator(".booth-lang")).to_have_text(["ES", "Other", "Language not known"])
+    unknown = nexts.nth(2).locator(".booth-lang")
+    expect(unknown).to_be_visible()
+    assert unknown.get_attribute("aria-hidden") is None
+    assert "Language not known" in nexts.nth(2).aria_snapshot()
+    booth.wait_for_function("() => document.fonts.status === 'loaded'")
+    widths = nexts.locator(".booth-lang").evaluate_all(
+        "(tags) => tags.map((tag) => tag.getBoundingClientRect().width)"
+    )
+    assert max(widths) - min(widths) < 1, widths
+    starts = nexts.locator(".booth-name").evaluate_all(
+        "(names) => names.map((name) => name.getBoundingClientRect().left)"
+    )
+    assert max(starts) - min(starts) < 1, starts
+    waiting = len(faces["api"].state(discussion)["state"]["queue"])
+    assert waiting > 3
+    expect(booth.locator("#more")).to_have_text(f"+{waiting - 3} more in the queue")
+    # on the floor, large: in words too
+    for _ in range(3):
+        faces["api"].command(discussion, {"type": "call_next"}).raise_for_status()
+    expect(booth.locator("#now .booth-lang")).to_have_text("Language not known")
+    assert outside_the_screen(booth) == []
+    screenshot(booth, "booth-language-not-known")
+    assert_accessible(booth)
+
+
+def test_the_moderators_message_to_the_speaker_shows_on_the_booth_in_its_language(
+    browser: Browser, booth_url: str, faces: dict[str, Any], discussion: str
+) -> None:
+    """ "Please conclude" tells the booth the turn is ending: a preset in the booth's language,
+    a typed message as typed; gone once cleared (outside probe U: M1)."""
+    speakers_of_the_hearing(faces, discussion)
+    booth = open_face(browser, "display", with_lang(booth_url, "fr"))
+    booth.set_viewport_size({"width": 1280, "height": 720})
+    _live(booth)
+    box = booth.locator("#message-box")
+    expect(box).to_be_hidden()
+    api = faces["api"]
+    api.command(discussion, {"type": "set_message", "preset": "conclude"}).raise_for_status()
+    expect(box).to_be_visible()
+    expect(booth.locator("#message")).to_have_text("Veuillez conclure")
+    expect(box).to_contain_text("Message du modérateur à l\u2019orateur")
+    api.command(discussion, {"type": "set_message", "text": "Merci de conclure, s.v.p."})
+    expect(booth.locator("#message")).to_have_text("Merci de conclure, s.v.p.")
+    api.command(discussion, {"type": "clear_message"}).raise_for_status()
+    expect(box).to_be_hidden()
+    booth.context.close()
+
+
+def test_offline_the_booth_shows_the_last_known_floor_as_such_and_its_clock_stands_still(
+    booth: Page, faces: dict[str, Any], discussion: str
+) -> None:
+    """The line goes: the speaker, the next speakers and the clock are marked as the last known
+    ("not live since 14:02", the event's time), dimmed; the time left stands still rather than
+    count a turn that may have ended; the reconnecting band is large; each signal's Clear is off
+    like the others. Back online, all is as before at once (outside probe U: M2, L4)."""
+    speakers_of_the_hearing(faces, discussion)
+    api = faces["api"]
+    api.command(discussion, {"type": "start_timer"}).raise_for_status()
+    api.command(
+        discussion, {"type": "raise_signal", "kind": "slow_down", "duration_s": 300}
+    ).raise_for_status()
+    clear_one = booth.locator("#active .clear-one")
+    expect(clear_one).to_be_enabled()
+    expect(booth.locator("#stale")).to_have_text("")
+    before = _event_time(faces)
+    booth.context.set_offline(True)
+    expect(booth.locator("#connection")).to_be_visible(timeout=2_000)
+    stale = booth.locator("#stale")
+    expect(stale).to_have_text(re.compile(r"^Last known \u2014 not live since \d\d:\d\d$"))
+    shown = (stale.text_content() or "")[-5:]
+    assert shown in {before, _event_time(faces)}, shown
+    expect(booth.locator("#grid")).to_have_attribute("data-live", "false")
+    assert float(booth.locator("#now").evaluate("(n) => getComputedStyle(n).opacity")) < 0.6
+    expect(booth.locator("#clock-marks")).to_contain_text("Not live")
+    expect(clear_one).to_be_disabled()
+    band = booth.locator("#connection").evaluate("(n) => parseFloat(getComputedStyle(n).fontSize)")
+    assert band >= 20, band
+    # the time left stands still: ten seconds on, redrawn, it reads the same
+    frozen = booth.locator("#remaining").text_content()
+    booth.evaluate(
+        "() => { const c = window.floorConnection.clock; const now = c.now.bind(c);"
+        " c.now = () => now() + 10000;"
+        " window.floorConnection.dispatchEvent(new CustomEvent('change')); }"
+    )
+    expect(booth.locator("#remaining")).to_have_text(frozen or "")
+    screenshot(booth, "booth-offline")
+
+    booth.context.set_offline(False)
+    _live(booth)
+    expect(stale).to_have_text("")
+    expect(booth.locator("#grid")).to_have_attribute("data-live", "true")
+    expect(booth.locator("#clock-marks")).not_to_contain_text("Not live")
+    expect(clear_one).to_be_enabled()
+    expect(booth.locator("#remaining")).not_to_have_text(frozen or "")  # it counts again
+
+
+def test_the_booths_clock_shows_its_phase_and_whether_it_runs(
+    booth: Page, faces: dict[str, Any], discussion: str
+) -> None:
+    """The time left is large and bright; under the segment's warning_ms and danger_ms it says
+    so in a word and a frame (not only a colour), and a paused or not started timer is marked,
+    so a frozen time is not read as running (outside probe U: M3, L7)."""
+    speakers_of_the_hearing(faces, discussion)
+    clock, marks = booth.locator("#clock"), booth.locator("#clock-marks")
+    expect(marks).to_have_text("Timer not started")
+    api = faces["api"]
+    api.command(discussion, {"type": "start_timer"}).raise_for_status()
+    expect(clock).to_have_attribute("data-phase", "normal")
+    expect(marks).to_have_text("")
+
+    def style(selector: str, name: str) -> str:
+        value: str = booth.locator(selector).evaluate(
+            "(node, name) => getComputedStyle(node)[name]", name
+        )
+        return value
+
+    # large and readable at a glance: bigger than the speaker's name, not the muted grey
+    size = float(style("#remaining", "fontSize").removesuffix("px"))
+    assert size > float(style("#now .booth-name", "fontSize").removesuffix("px")), size
+    normal = style("#remaining", "color")
+    assert normal != "rgb(143, 155, 167)"
+    settings = api.state(discussion)["state"]["settings"]
+    _move_clock_to(booth, (settings["warning_ms"] + settings["danger_ms"]) // 2)
+    expect(clock).to_have_attribute("data-phase", "warning")
+    expect(marks).to_have_text("Time nearly up")
+    assert style("#remaining", "color") != normal
+    assert style("#clock", "borderTopStyle") == "dashed"
+    _move_clock_to(booth, settings["danger_ms"] // 2)
+    expect(clock).to_have_attribute("data-phase", "danger")
+    expect(marks).to_have_text("Last seconds")
+    assert style("#clock", "borderTopStyle") == "double"
+    screenshot(booth, "booth-danger")
+    api.command(discussion, {"type": "pause_timer"}).raise_for_status()
+    expect(marks).to_contain_text("Paused")
+    expect(clock).to_have_attribute("data-timer", "paused")
+    assert_accessible(booth)
+
+
+def test_the_booth_chooses_its_own_language_and_this_device_keeps_it(booth: Page) -> None:
+    """Each booth on a shared laptop its own language: the picker in the header (the six, each
+    named in itself) switches the page, and a reload keeps it; a link with its own ?lang= still
+    opens in that one (outside probe U: M4)."""
+    picker = booth.locator("#language")
+    expect(picker.locator("option")).to_have_count(6)
+    expect(picker).to_have_value("en")
+    with booth.expect_navigation():
+        picker.select_option("fr")
+    _live(booth)
+    expect(booth.locator("html")).to_have_attribute("lang", "fr")
+    expect(booth.locator("#signals-label")).to_have_text("Signaler à l\u2019orateur")
+    expect(picker).to_have_value("fr")
+    booth.reload()
+    _live(booth)
+    expect(booth.locator("html")).to_have_attribute("lang", "fr")
+    with booth.expect_navigation():
+        picker.select_option("ar")
+    _live(booth)
+    expect(booth.locator("html")).to_have_attribute("dir", "rtl")
+    expect(picker).to_have_value("ar")
+    # a link made for one booth, with its ?lang=, opens in its language
+    booth.goto(booth.url.split("?")[0] + "?lang=zh")
+    _live(booth)
+    expect(booth.locator("html")).to_have_attribute("lang", "zh")
+
+
+def test_before_it_starts_and_with_nobody_on_the_floor_the_booth_says_so_and_its_signals_are_off(
+    booth: Page, faces: dict[str, Any]
+) -> None:
+    """A segment not started says when it starts, not "Nobody has the floor" as if live; the
+    signal buttons are off while the server's can_signal names a refusal, with why in words,
+    and on again once someone has the floor (outside probe U: L5, L3)."""
+    opening = faces["event"]["segments"][0]
+    start = ZoneInfo(str(faces["event"]["timezone"]))
+    starts = datetime.fromtimestamp(opening["scheduled_start_at"] / 1000, start).strftime("%H:%M")
+    expect(booth.locator("#now-label")).to_have_text("This segment has not started")
+    expect(booth.locator("#now")).to_have_text(f"Starts at {starts}")
+    buttons = booth.locator(".signal-button")
+    off = booth.locator("#signal-off")
+    expect(off).to_have_text("Signals are off: the segment is not under way.")
+    for button in buttons.all():
+        expect(button).to_be_disabled()
+    segment_id = str(opening["id"])
+    api = faces["api"]
+    api.command(segment_id, {"type": "start_segment"}).raise_for_status()
+    expect(booth.locator("#now-label")).to_have_text("Now speaking")
+    expect(booth.locator("#now")).to_have_text("Nobody has the floor")
+    expect(off).to_have_text("Signals are off: nobody has the floor.")
+    expect(buttons.first).to_be_disabled()
+    expect(buttons.first).to_have_accessible_description("Signals are off: nobody has the floor.")
+    api.command(segment_id, {"type": "call_next"}).raise_for_status()
+    for button in buttons.all():
+        expect(button).to_be_enabled()
+    expect(off).to_be_hidden()
+    api.command(segment_id, {"type": "end_turn"}).raise_for_status()
+    expect(buttons.first).to_be_disabled()
+    expect(off).to_have_text("Signals are off: nobody has the floor.")
+
+
+def test_a_floor_language_changed_during_the_turn_is_pointed_out_until_it_ends(
+    booth: Page, faces: dict[str, Any], discussion: str
+) -> None:
+    """The speaker's language corrected while they speak: the tag changes and a calm note says
+    from which to which (said once, politely), until the turn ends (outside probe U: L2)."""
+    layla = register(faces, "ليلى حداد", "ar", "in_room", "المجلس الوطني لحقوق الإنسان")
+    queue_people(faces, discussion, [layla, register(faces, "Carlos Pérez", "es")])
+    api = faces["api"]
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    tag = booth.locator("#now .booth-lang")
+    note = booth.locator("#language-changed")
+    expect(tag).to_have_text("AR")
+    expect(note).to_have_text("")
+    api.ok("PATCH", f"/participants/{layla}", json={"language": "fr"})
+    expect(tag).to_have_text("FR")
+    expect(note).to_have_text("Floor language changed to French (was Arabic)")
+    expect(note).to_have_attribute("role", "status")
+    expect(tag).to_have_class(re.compile(r"\bchanged\b"))
+    animated = booth.evaluate(
+        "() => [...document.querySelectorAll('*')].filter((n) => "
+        "getComputedStyle(n).animationName !== 'none').length"
+    )
+    assert animated == 0  # calm: nothing flashes
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    expect(booth.locator("#now .booth-name")).to_have_text("Carlos Pérez")
+    expect(note).to_have_text("")
+    expect(booth.locator("#now .booth-lang")).not_to_have_class(re.compile(r"\bchanged\b"))

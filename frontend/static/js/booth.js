@@ -9,16 +9,29 @@
 // says its kind; once the segment has ended, what comes next on the programme, not its queue.
 //
 // It renders what the server says: a signal is listed while it is in the segment's `signals` and
-// the server's clock, as estimated here, has not passed its `expires_at`. Calm on purpose: dark,
-// no flashing, nothing moves but the time left.
+// the server's clock, as estimated here, has not passed its `expires_at`; the signal buttons are
+// off while the server's `can_signal` names a refusal (nobody has the floor), with its reason in
+// words. The speaker's time shows its phase (the segment's warning_ms/danger_ms) in a word and a
+// frame as well as a colour, and says when the timer is paused or not started; the moderator's
+// message to the speaker (a preset in the booth's language) shows under them; a floor language
+// changed during the turn is pointed out until the turn ends. While the connection is not live,
+// everything shown is marked as the last known (dimmed, "not live since 14:02" in the event's
+// time) and the time left stands still at that instant; all comes back at once when it is live.
+//
+// Its language: the link's ?lang=, else the one chosen on this device with the picker in its
+// header (staff-language.js's, which reloads the page; kept under BOOTH_LANGUAGE, so each booth's
+// laptop keeps its own), else the event's first, else the browser's. Calm on purpose: dark, no
+// flashing, nothing moves but the time left.
 import {
   actAs,
   formatClock,
+  phaseOf,
   remainingMs,
 } from "./client.js";
 import { startRoomScreen } from "./room.js";
 import { fill, h, nameLang, setText, timeOfDay } from "./dom.js";
 import { breakOf, clockLocale, upcomingOf, withTime } from "./speakers.js";
+import { languagePicker } from "./staff-language.js";
 import {
   SIGNAL_KINDS,
   apply,
@@ -27,7 +40,9 @@ import {
   floorLanguageName,
   floorLanguageTag,
   kindLabel,
+  onLanguageChange,
   pickRoomLanguage,
+  plural,
   setLanguage,
   signalLabel,
   t,
@@ -35,9 +50,45 @@ import {
 
 const $ = (id) => document.getElementById(id);
 actAs("booth");
+/** Where this device keeps the language chosen on the booth's own picker. */
+const BOOTH_LANGUAGE = "floorkeeper.booth.language";
 const explicitLanguage = new URLSearchParams(location.search).get("lang");
-setLanguage(pickRoomLanguage(explicitLanguage, null), { remember: false });
+
+/** The language chosen on this device's booth picker, if any. */
+function chosenHere() {
+  try {
+    return localStorage.getItem(BOOTH_LANGUAGE);
+  } catch {
+    return null; // storage disabled: the booth follows its link and its event
+  }
+}
+
+/** The booth's language: the link's, else this device's choice, else the event's (pickRoomLanguage). */
+function boothLanguage(eventList) {
+  return pickRoomLanguage(explicitLanguage || chosenHere(), eventList);
+}
+
+let following = false; // the booth itself sets its language (not a choice on the picker)
+function followTo(code) {
+  following = true;
+  try {
+    setLanguage(code, { remember: false });
+  } finally {
+    following = false;
+  }
+}
+
+followTo(boothLanguage(null));
 apply(document);
+// a choice on the picker (it reloads the page): this booth keeps it on this device
+onLanguageChange((code) => {
+  if (following) return;
+  try {
+    localStorage.setItem(BOOTH_LANGUAGE, code);
+  } catch {
+    // not remembered: the page still changes language
+  }
+});
 
 /** How long a signal holds unless cleared (the server takes 5–600 s). */
 const SIGNAL_SECONDS = 60;
@@ -45,25 +96,57 @@ const SIGNAL_SECONDS = 60;
 let connection = null;
 let shownPeople = null; // what the speaker and the queue show, to rebuild them only on a change
 let shownSignals = null; // the signals listed (ids, kinds, language), likewise
+let shownMarks = null; // the words under the time (phase, paused, not live), likewise
+let lostAt = null; // the server's instant (as estimated here) the connection stopped being live
+let floorTurn = null; // the turn on the floor and its language when last drawn: {id, language}
+let languageChange = null; // its language changed during the turn: {id, from, to}, until it ends
 
 function followLanguage(event) {
-  const wanted = pickRoomLanguage(explicitLanguage, event && event.languages);
+  const wanted = boothLanguage(event && event.languages);
   if (wanted === currentLanguage()) return;
-  setLanguage(wanted, { remember: false });
+  followTo(wanted);
   apply(document);
+  $("language").value = wanted; // the picker shows what the booth now reads
   shownPeople = null;
   shownSignals = null;
+  shownMarks = null;
 }
 
-/** The floor language as a tag ("FR"), named in full for screen readers; a dash when not known. */
-function languageTag(entry, size) {
-  if (!entry.language) return h("span", { class: `booth-lang ${size} unknown`, "aria-hidden": "true" }, "–");
+/** The event's time zone (times of day are the room's, never the browser's). */
+function timeZone() {
+  return connection && connection.event ? connection.event.timezone : null;
+}
+
+/** Whether what the booth shows is the last known: it had the floor's state, and the connection
+ * is lost now (reconnecting, or refused for its link's cap); not while it first connects. */
+function stale() {
+  return Boolean(connection && connection.state) && connection.status === "reconnecting";
+}
+
+/** The floor language as a tag ("FR"), named in full for screen readers; "Language not known" in
+ * words (in the same box) when the server does not know it; "Other" in the same box, smaller. */
+function languageTag(entry, size, changed = false) {
+  const mark = changed ? " changed" : "";
+  if (!entry.language) {
+    return h("span", { class: `booth-lang ${size} unknown${mark}` }, h("span", { class: "booth-lang-word" }, t("booth.language_unknown")));
+  }
   const name = floorLanguageName(entry.language);
+  const tag = floorLanguageTag(entry.language);
   return h(
     "span",
-    { class: `booth-lang ${size}`, role: "img", title: name, "aria-label": t("who.floor_language", { language: name }) },
-    floorLanguageTag(entry.language),
+    {
+      class: `booth-lang ${size}${[...tag].length > 2 ? " word" : ""}${mark}`,
+      role: "img",
+      title: name,
+      "aria-label": t("who.floor_language", { language: name }),
+    },
+    [...tag].length > 2 ? h("span", { class: "booth-lang-word" }, tag) : tag,
   );
+}
+
+/** A floor language in words, for the note of a change ("French", "Language not known"). */
+function languageWords(code) {
+  return code ? floorLanguageName(code) : t("booth.language_unknown");
 }
 
 /** In the room, or the remote marker (an interpreter hears a remote speaker through another line). */
@@ -104,7 +187,7 @@ function fit() {
     grid.dataset.fit = String(step);
     const fits =
       boxes.every((box) => box.scrollHeight <= box.clientHeight + 1 && box.scrollWidth <= box.clientWidth + 1) &&
-      [...grid.querySelectorAll(".booth-name, .booth-org")].every((text) => !clamped(text));
+      [...grid.querySelectorAll(".booth-name, .booth-org, .booth-message-text")].every((text) => !clamped(text));
     if (fits) return;
   }
 }
@@ -118,9 +201,9 @@ function turnMark(entry, returns) {
   return null;
 }
 
-function person(entry, size, returns = false) {
+function person(entry, size, returns = false, changed = false) {
   return [
-    languageTag(entry, size),
+    languageTag(entry, size, changed),
     h(
       "div",
       { class: "booth-who" },
@@ -164,6 +247,12 @@ function firstAfter(first) {
   );
 }
 
+/** A segment not started yet (nobody on the floor): when it is to start, if the programme says. */
+function notStartedNotice(segment) {
+  const time = timeOfDay(segment.scheduled_start_at ?? null, timeZone(), clockLocale());
+  return h("div", { class: "booth-break booth-not-started" }, h("p", { class: "booth-break-title" }, withTime("display.starts_at", time, "time")));
+}
+
 /** The segment has ended: what comes next on the programme and when, or that the hearing has closed. */
 function upcomingNotice(upcoming) {
   if (upcoming.closed) {
@@ -181,31 +270,74 @@ function upcomingNotice(upcoming) {
   );
 }
 
+/** The floor language of the turn on the floor changed since it was last drawn (a correction, a
+ * speaker who switches): remembered until the turn ends. */
+function followFloorLanguage(current) {
+  if (!current) {
+    floorTurn = null;
+    languageChange = null;
+    return;
+  }
+  const language = current.language ?? null;
+  if (floorTurn && floorTurn.id === current.id) {
+    if (floorTurn.language !== language) languageChange = { id: current.id, from: floorTurn.language, to: language };
+  } else {
+    languageChange = null;
+  }
+  floorTurn = { id: current.id, language };
+}
+
+/** Said once (a polite status), shown until the turn ends: "Floor language changed to French (was Arabic)". */
+function renderLanguageChange() {
+  const text = languageChange
+    ? t("booth.language_changed", { language: languageWords(languageChange.to), before: languageWords(languageChange.from) })
+    : "";
+  const box = $("language-changed");
+  if (box.textContent === text) return false;
+  setText(box, text);
+  return true;
+}
+
 function renderPeople(state) {
   const current = state ? state.current : null;
+  followFloorLanguage(current);
   // once the segment has ended its leftover queue is nobody's next: what comes next on the programme
   const upcoming = upcomingOf(state, connection.programme);
   const paused = state && !upcoming ? state.paused : null;
   const next = state && !upcoming ? state.queue.slice(0, paused ? 2 : 3) : [];
   const pause = breakOf(state, connection.programme);
-  const key = JSON.stringify([current, paused, next, pause, upcoming, currentLanguage(), connection.event && connection.event.timezone]);
-  if (key === shownPeople) return;
+  // a segment still to come, nobody on the floor: not started, and when it starts (not "live")
+  const notStarted = Boolean(state) && !current && !upcoming && !pause && state.segment.status === "scheduled";
+  // how many more wait after those shown (a booth plans its shifts and relay by it)
+  const more = state && !upcoming ? Math.max(0, state.queue.length - next.length) : 0;
+  const changed = Boolean(languageChange);
+  const key = JSON.stringify([current, paused, next, pause, upcoming, notStarted && state.segment, more, changed, currentLanguage(), timeZone()]);
+  if (key === shownPeople) return false;
   shownPeople = key;
   // in a break: "Break" over its title, and no next speakers (nobody is next); once the segment
-  // has ended, "This segment has ended" over what comes next
+  // has ended, "This segment has ended" over what comes next; before it starts, "This segment
+  // has not started" over when it starts, and who is queued
   const label = $("now-label");
-  label.dataset.i18n = upcoming ? "display.segment_ended" : pause && !current ? "display.break_label" : "display.now_speaking";
+  label.dataset.i18n = upcoming
+    ? "display.segment_ended"
+    : pause && !current
+      ? "display.break_label"
+      : notStarted
+        ? "booth.not_started"
+        : "display.now_speaking";
   setText(label, t(label.dataset.i18n));
   $("next-box").hidden = Boolean(upcoming) || (Boolean(pause) && next.length === 0);
   fill(
     $("now"),
     current
-      ? h("div", { class: "booth-person now", dataset: { entryId: current.id } }, person(current, "large"))
+      ? h("div", { class: "booth-person now", dataset: { entryId: current.id } }, person(current, "large", false, changed))
       : upcoming
         ? upcomingNotice(upcoming)
         : pause
           ? breakNotice(pause)
-          : h("p", { class: "booth-empty" }, t("booth.no_speaker")),
+          : notStarted
+            ? notStartedNotice(state.segment)
+            : h("p", { class: "booth-empty" }, t("booth.no_speaker")),
   );
   // the turn an interposed question or answer paused has the floor back next: first, with its
   // language and whether it is remote, then the queue
@@ -221,7 +353,37 @@ function renderPeople(state) {
         ? [] // nobody is next in a break
         : h("li", { class: "booth-empty" }, t("display.no_one_queued")),
   );
-  fit();
+  $("more").hidden = more === 0;
+  setText($("more"), more ? plural("booth.more", more) : "");
+  return true;
+}
+
+/** The moderator's message to the speaker, calm, under who speaks: a preset (the server names
+ * it) in the booth's language, else as typed (the moderator's own words, in their direction). */
+function renderMessage(state) {
+  const ended = state && state.segment.status === "ended";
+  const message = state && !ended ? state.message : null;
+  const preset = message ? state.message_preset : null;
+  const text = !message ? "" : preset ? t(`clock.preset.${preset}`) : message;
+  const box = $("message");
+  if (box.textContent === text && $("message-box").hidden === !text) return false;
+  $("message-box").hidden = !text;
+  if (preset) box.removeAttribute("dir");
+  else box.setAttribute("dir", "auto");
+  setText(box, text);
+  return true;
+}
+
+/** While the connection is not live: everything shown is the last known, since when (the event's time). */
+function renderStale() {
+  const old = stale();
+  $("grid").dataset.live = String(!old);
+  const time = old ? timeOfDay(lostAt, timeZone(), clockLocale()) : "";
+  const box = $("stale");
+  const text = !old ? "" : time ? t("booth.stale").replace("{time}", time) : t("booth.stale_no_time");
+  if (box.textContent === text) return false;
+  fill(box, !old ? [] : time ? withTime("booth.stale", time, "time") : t("booth.stale_no_time"));
+  return true;
 }
 
 /** The signals that hold now: listed by the server, not past `expires_at` on its clock. */
@@ -250,6 +412,7 @@ function renderSignals() {
             {
               type: "button",
               class: "clear-one",
+              disabled: connection.status !== "live",
               "aria-label": `${t("booth.clear")}: ${signalLabel(signal.kind)}`,
               onclick: () => {
                 // this button goes with its signal: the focus goes to the signal's own button
@@ -320,16 +483,52 @@ async function send(command) {
   }
 }
 
+/** Why the signal buttons are off, in words: the connection, else the server's `can_signal`. */
+function signalOffText(live, refusal) {
+  if (!connection.segmentId) return "";
+  if (!live) return t("booth.signal_off.offline");
+  if (!refusal) return "";
+  if (refusal === "no_speaker") return t("booth.signal_off.no_speaker");
+  if (refusal === "not_live") return t("booth.signal_off.not_live");
+  return t("booth.signal_off.other");
+}
+
 function render() {
   const state = connection.state;
   followLanguage(connection.event);
+  const live = connection.status === "live";
+  if (!stale()) lostAt = null;
+  else if (lostAt === null) lostAt = connection.clock.now();
   setText($("segment-title"), state ? state.segment.title : (connection.event && connection.event.title) || "Floorkeeper");
   if (state) document.title = `${t("booth.title")} — ${state.segment.title}`;
-  renderPeople(state);
-  const ready = Boolean(connection.segmentId) && connection.status === "live";
+  const people = renderPeople(state);
+  const note = renderLanguageChange();
+  const message = renderMessage(state);
+  const old = renderStale();
+  if (people || note || message || old) fit();
+  // the server says whether a signal may be raised now (can_signal: null, or its refusal's code)
+  const refusal = state ? (state.can_signal ?? null) : null;
+  const ready = Boolean(connection.segmentId) && live && !refusal;
   for (const button of document.querySelectorAll(".signal-button")) button.disabled = !ready;
-  $("clear-all").disabled = !ready;
+  const off = signalOffText(live, refusal);
+  $("signal-off").hidden = !off;
+  setText($("signal-off"), off);
+  // clearing is always possible on the server; only a dead line stops it
+  $("clear-all").disabled = !(connection.segmentId && live);
+  for (const button of document.querySelectorAll(".clear-one")) button.disabled = !live;
   tick();
+}
+
+/** The words under the time: its phase (not normal), the timer paused or not started, not live. */
+function clockMarks(phase, timerState, old) {
+  const marks = [];
+  if (phase === "warning") marks.push(["phase", t("booth.phase.warning")]);
+  if (phase === "danger") marks.push(["phase", t("booth.phase.danger")]);
+  if (phase === "overtime") marks.push(["phase", t("display.overtime")]);
+  if (timerState === "paused") marks.push(["paused", t("display.timer_paused")]);
+  if (timerState === "idle") marks.push(["idle", t("booth.timer_idle")]);
+  if (old) marks.push(["stale", t("booth.not_live")]);
+  return marks;
 }
 
 function tick() {
@@ -337,20 +536,37 @@ function tick() {
   const state = connection.state;
   const current = state && state.current;
   const remaining = $("remaining");
+  const clock = $("clock");
+  clock.hidden = !current;
   if (current) {
-    const ms = remainingMs(current.timer, connection.clock.now());
+    // not live: the time as it was when the line went, standing still (the turn may have ended)
+    const old = stale();
+    const at = old && lostAt !== null ? lostAt : connection.clock.now();
+    const ms = remainingMs(current.timer, at);
+    const phase = phaseOf(ms, state.settings);
     setText(remaining, formatClock(ms));
-    remaining.dataset.over = String(ms !== null && ms < 0);
+    clock.dataset.phase = phase;
+    clock.dataset.timer = current.timer.state;
+    remaining.dataset.over = String(phase === "overtime");
     // named as well as read: "Time left 2:05", "Overtime +0:12"
-    remaining.setAttribute("aria-label", `${t(ms !== null && ms < 0 ? "display.overtime" : "status.time_left")} ${formatClock(ms)}`);
+    remaining.setAttribute("aria-label", `${t(phase === "overtime" ? "display.overtime" : "status.time_left")} ${formatClock(ms)}`);
+    const marks = clockMarks(phase, current.timer.state, old);
+    const key = JSON.stringify(marks);
+    if (key !== shownMarks) {
+      shownMarks = key;
+      fill($("clock-marks"), marks.map(([kind, text]) => h("span", { class: "booth-clock-mark", dataset: { mark: kind } }, text)));
+    }
   } else {
     setText(remaining, "");
     remaining.removeAttribute("aria-label");
+    shownMarks = null;
+    fill($("clock-marks"));
   }
   if (state) renderSignals();
 }
 
 function main() {
+  languagePicker($("language"));
   for (const button of document.querySelectorAll(".signal-button")) {
     const kind = button.dataset.kind;
     if (!SIGNAL_KINDS.includes(kind)) continue;
