@@ -575,6 +575,12 @@ def test_the_booth_chooses_its_own_language_and_this_device_keeps_it(booth: Page
     _live(booth)
     expect(booth.locator("html")).to_have_attribute("dir", "rtl")
     expect(picker).to_have_value("ar")
+    # the booth's own: the staff faces' choice on this browser (the console, the desk) is not it
+    kept = booth.evaluate(
+        "() => [localStorage.getItem('floorkeeper.booth.language'),"
+        " localStorage.getItem('floorkeeper.language')]"
+    )
+    assert kept[0] == "ar" and kept[1] != "ar", kept
     # a link made for one booth, with its ?lang=, opens in its language
     booth.goto(booth.url.split("?")[0] + "?lang=zh")
     _live(booth)

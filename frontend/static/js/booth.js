@@ -566,7 +566,7 @@ function tick() {
 }
 
 function main() {
-  languagePicker($("language"));
+  languagePicker($("language"), { remember: false }); // kept as the booth's own (onLanguageChange)
   for (const button of document.querySelectorAll(".signal-button")) {
     const kind = button.dataset.kind;
     if (!SIGNAL_KINDS.includes(kind)) continue;

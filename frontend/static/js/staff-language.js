@@ -26,8 +26,9 @@ export function startLanguage() {
   return currentLanguage();
 }
 
-/** Fill `select` with the six languages, each named in itself; switch when one is chosen. */
-export function languagePicker(select) {
+/** Fill `select` with the six languages, each named in itself; switch when one is chosen.
+ * `remember: false`: the choice is not kept as the staff faces' (a room face keeps its own). */
+export function languagePicker(select, { remember = true } = {}) {
   select.replaceChildren(...LANGUAGES.map(({ code, name }) => h("option", { value: code, lang: code }, name)));
   select.value = currentLanguage();
   let moving = false; // a key that moves the closed picker's choice is being handled
@@ -42,7 +43,7 @@ export function languagePicker(select) {
     showPending();
   };
   const switchTo = (code) => {
-    setLanguage(code);
+    setLanguage(code, { remember });
     // a ?lang= in the address would win over the choice just made: take it out, then reload
     const url = new URL(location.href);
     if (url.searchParams.has("lang")) {
