@@ -250,7 +250,7 @@ def test_the_picker_switches_the_language_and_it_stays(browser: Browser, faces: 
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     live(page, FR)
     expect(page.locator("#btn-next-label")).to_have_text(FR["console.next.call"])
-    picker = page.get_by_label(FR["lang.label"])
+    picker = page.get_by_label(FR["lang.label"], exact=True)
     expect(picker).to_have_value("fr")
 
     # the choice reloads the page in Arabic, and takes ?lang= out of the address
@@ -264,10 +264,10 @@ def test_the_picker_switches_the_language_and_it_stays(browser: Browser, faces: 
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     live(page, AR)
-    expect(page.get_by_label(AR["lang.label"])).to_have_value("ar")
+    expect(page.get_by_label(AR["lang.label"], exact=True)).to_have_value("ar")
 
     # and back to English, the default the other tests drive
-    page.get_by_label(AR["lang.label"]).select_option("en")
+    page.get_by_label(AR["lang.label"], exact=True).select_option("en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     live(page, EN)
     expect(page.get_by_role("button", name="Call next")).to_be_visible()

@@ -176,8 +176,7 @@ def test_language_remote_and_region_in_the_requests_the_queue_and_the_speaker(
     command(faces, segment, {"type": "move_entry", "entry_id": awa["id"], "position": 0})
     page.locator("#btn-next").click()
     expect(page.locator("#speaker-name")).to_have_text("Awa Diallo")
-    expect(page.locator("#speaker-who .lang-tag")).to_contain_text("FR")
-    expect(page.locator("#speaker-who .remote-tag")).to_have_text("Remote")
+    expect(page.locator("#speaker-floor-text")).to_have_text("French · Remote")
     expect(page.locator("#speaker-org")).to_have_text("Réseau Migrations · Africa")
 
 

@@ -1,10 +1,14 @@
 // Add a speaker straight to the queue: pick a registered participant (filtered as you type, a
-// combobox you can drive with the arrow keys) or type a guest's name, organisation, constituency.
+// combobox you can drive with the arrow keys) or type a guest's name, organisation, constituency;
+// and, for the interpreters' booths, the floor language and whether they speak remotely (a
+// registered participant's registration fills them in; changed here, their new entry is edited
+// once it is in the queue: add_speaker takes a registered person's particulars from the registry).
 
 import { api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
+import { fillLanguages, floorChanges, floorFields, showFloor } from "./floor-language.js";
 import { CONSTITUENCIES, KINDS, constituencyLabel } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
@@ -19,6 +23,8 @@ export function createAddSpeaker(ctx) {
   const constituency = $("add-constituency");
   const kind = $("add-kind");
   const minutesInput = $("add-minutes");
+  const language = $("add-language");
+  const remote = $("add-remote");
   let participants = [];
   let loadedAt = 0;
   let chosen = null;
@@ -31,6 +37,7 @@ export function createAddSpeaker(ctx) {
   constituency.value = "other";
   for (const [value, label] of Object.entries(KINDS)) kind.append(h("option", { value }, label));
   kind.value = "intervention";
+  fillLanguages(language, null);
 
   async function load() {
     if (Date.now() - loadedAt < STALE_MS) return;
@@ -100,11 +107,13 @@ export function createAddSpeaker(ctx) {
     );
     $("add-chosen").hidden = false;
     $("add-guest").hidden = true;
+    showFloor(participant, language, remote);
     showSuggestions();
     kind.focus();
   }
 
   function unchoose() {
+    if (chosen) showFloor({}, language, remote); // what their registration said: not a guest's
     chosen = null;
     $("add-chosen").hidden = true;
     $("add-guest").hidden = false;
@@ -163,6 +172,7 @@ export function createAddSpeaker(ctx) {
       command.name = name;
       command.organisation = organisation.value.trim();
       command.constituency = constituency.value;
+      Object.assign(command, floorFields(language, remote));
     }
     if (minutesInput.value) {
       const ms = Math.round(Number(minutesInput.value) * 60000);
@@ -173,16 +183,30 @@ export function createAddSpeaker(ctx) {
       }
       command.allotted_ms = ms;
     }
+    const person = chosen;
     const ack = await ctx.run(command);
     if (!ack) return;
-    ctx.notices.show(t("console.add.added", { name: chosen ? chosen.name : command.name }), "info");
+    ctx.notices.show(t("console.add.added", { name: person ? person.name : command.name }), "info");
+    if (person) correctRegistered(ack, person, command.kind, { language: language.value, remote: remote.checked });
     unchoose();
     form.reset();
+    fillLanguages(language, null);
     constituency.value = "other";
     kind.value = "intervention";
     showDefault();
     search.focus();
   });
+
+  /** A registered participant whose floor language or attendance was changed in the form: their
+   * new entry (theirs, of that kind: one at most) is edited once the console has the state the
+   * add made. */
+  async function correctRegistered(ack, person, entryKind, asked) {
+    const state = await ctx.stateAt(ack);
+    const entry = state && state.queue.find((e) => e.participant_id === person.id && e.kind === entryKind);
+    if (!entry) return;
+    const changes = floorChanges(entry, { value: asked.language }, { checked: asked.remote });
+    if (Object.keys(changes).length) await ctx.run({ type: "edit_entry", entry_id: entry.id, ...changes });
+  }
 
   return { render: showDefault };
 }

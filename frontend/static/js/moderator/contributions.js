@@ -61,7 +61,17 @@ export function createContributions(ctx) {
     });
   }
 
-  const show = (contributionId) => ctx.runOutcome({ type: "show_contribution", contribution_id: contributionId });
+  /** Put a contribution on the room display (null: clear it), from what this console saw there
+   * (`expected_shown`): moved meanwhile by someone else, the server refuses it (changed_since),
+   * and the console says so rather than overturn what it did not see. */
+  const show = (contributionId) => {
+    const current = outcome();
+    const seen = current ? current.shown_id ?? null : null;
+    return ctx.runOutcome(
+      { type: "show_contribution", contribution_id: contributionId, expected_shown: seen },
+      { said: { changed_since: t("console.contributions.moved_meanwhile") } },
+    );
+  };
   $("contributions-clear").addEventListener("click", () =>
     show(null).then((ack) => ack && ctx.notices.show(t("console.contributions.cleared"), "info")),
   );

@@ -2,7 +2,9 @@
 // who has the floor now (name, kind of turn, time allotted), the timer started, paused, resumed or
 // reset with the time left, time added or taken off with the new time left, a turn ended and who
 // is next, the floor given back after an interposed turn; and the timer's warning, danger and
-// overtime (speaker.js asks for those). Each change is read from the state the console receives,
+// overtime (speaker.js asks for those); and a correction of the floor language or attendance of
+// the speaker on the floor or the turn paused ("… now speaks Arabic", "… now speaks remotely").
+// Each change is read from the state the console receives,
 // whoever made it (this console's key or button, another console, a script, the button box), by
 // comparing it with the state before: a first look at a segment is not news, nor is a redraw.
 // Times are said in words with their units (client.js spokenClock: "2 minutes, 30 seconds").
@@ -10,7 +12,7 @@
 import { remainingMs, spokenClock } from "../client.js";
 import { fill, h, nameLang } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
-import { kindLabel } from "./format.js";
+import { kindLabel, languageName } from "./format.js";
 
 /** A phase reached this soon after a change was said (−30 s taking the timer into its warning)
  * is said after the change's words, in the same announcement, not in place of them. */
@@ -26,6 +28,8 @@ function turnFacts(turn) {
     name: turn.name,
     name_lang: turn.name_lang,
     kind: turn.kind,
+    language: turn.language ?? null,
+    attendance: turn.attendance ?? null,
     interposed_in: turn.interposed_in ?? null,
     timer: turn.timer ? { ...turn.timer } : null,
   };
@@ -121,6 +125,19 @@ export function createFloorSaid(ctx, region) {
     });
   }
 
+  /** The same turn's speaker corrected: their floor language, their attendance, or both. */
+  function floorChange(was, is) {
+    const language = is.language && is.language !== was.language ? languageName(is.language) : null;
+    const moved = is.attendance !== was.attendance ? is.attendance : null;
+    if (language) {
+      const key = { remote: "console.said.speaks_remote", in_room: "console.said.speaks_in_room" }[moved];
+      return sentence(key || "console.said.speaks", { name: is, language });
+    }
+    if (moved === "remote") return sentence("console.said.remote", { name: is });
+    if (moved === "in_room") return sentence("console.said.in_room", { name: is });
+    return null;
+  }
+
   /** Called with each state the console draws: says what changed on the floor since the last. */
   function render(state) {
     const now = floorFacts(state);
@@ -131,7 +148,14 @@ export function createFloorSaid(ctx, region) {
     const is = now.current;
     let nodes = null;
     if ((was && was.id) !== (is && is.id)) nodes = newTurn(before, now);
-    else if (was && is && was.timer && is.timer) nodes = timerChange(was, is);
+    else if (was && is) {
+      const parts = [was.timer && is.timer ? timerChange(was, is) : null, floorChange(was, is)].filter(Boolean);
+      nodes = parts.length ? parts.flatMap((part, index) => (index ? [" ", ...part] : part)) : null;
+    }
+    // the turn an interposed one paused, corrected meanwhile
+    const pausedWas = before.paused;
+    const pausedIs = now.paused;
+    if (!nodes && pausedWas && pausedIs && pausedWas.id === pausedIs.id) nodes = floorChange(pausedWas, pausedIs);
     if (nodes) say(nodes);
   }
 

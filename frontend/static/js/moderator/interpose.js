@@ -1,11 +1,15 @@
 // The list as a chair runs it: an interposed question or a panellist's answer (the speaker's turn
 // is paused and comes back when it ends), and giving the last speaker a new turn. Each button is
 // greyed with the server's reason (the view's `actions`); the console works out no rule itself.
+// The interposed speaker's floor language and attendance go with a guest's name; a registered
+// participant's are their registration's, shown when their name is chosen, and if changed here
+// their turn is corrected once it has the floor (interpose takes a registered person as registered).
 
 import { api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
+import { fillLanguages, floorChanges, floorFields, showFloor } from "./floor-language.js";
 import { constituencyLabel, kindLabel, languageName, minutesSeconds, parseMinutesSeconds } from "./format.js";
 import { titleWithKey, undoHint } from "./shortcuts.js";
 import { refusalFor, setAvailable } from "./speaker.js";
@@ -79,12 +83,15 @@ export function createInterpose(ctx) {
   const organisation = $("interpose-organisation");
   const timeInput = $("interpose-time");
   const people = $("interpose-people");
+  const language = $("interpose-language");
+  const remote = $("interpose-remote");
   const buttons = { question: $("btn-question"), answer: $("btn-answer"), readd: $("btn-readd") };
   let participants = [];
   let labels = new Map(); // participant id -> their entry in the list, one per person
   let loadedAt = 0;
   let kind = "question";
   let sending = false; // an interpose sent and not yet answered
+  let shownFor = null; // the registered participant whose floor language the fields show
 
   /** A participant's entry in the list: never the same as another's (participantLabels). */
   const labelOf = (participant) => labels.get(participant.id) || participant.name;
@@ -131,6 +138,8 @@ export function createInterpose(ctx) {
     const defaultMs = state.settings.default_times_ms[which];
     timeInput.placeholder = defaultMs ? minutesSeconds(defaultMs) : "";
     form.reset();
+    fillLanguages(language, null);
+    shownFor = null;
     load();
     dialog.showModal();
     nameInput.focus();
@@ -150,6 +159,7 @@ export function createInterpose(ctx) {
     else {
       command.name = typed;
       command.organisation = organisation.value.trim();
+      Object.assign(command, floorFields(language, remote));
     }
     const ms = parseMinutesSeconds(timeInput.value);
     if (Number.isNaN(ms) || ms === 0) {
@@ -175,6 +185,7 @@ export function createInterpose(ctx) {
       return;
     }
     dialog.close();
+    if (participant) correctRegistered(ack, participant, { language: language.value, remote: remote.checked });
     const who = participant ? participant.name : typed;
     const question = kind === "question";
     ctx.notices.show(
@@ -187,6 +198,23 @@ export function createInterpose(ctx) {
     );
   });
   $("interpose-cancel").addEventListener("click", () => dialog.close());
+  // a registered participant chosen from the list: their floor language and attendance shown
+  nameInput.addEventListener("input", () => {
+    const participant = participants.find((p) => labelOf(p) === nameInput.value.trim());
+    if (participant) showFloor(participant, language, remote);
+    else if (shownFor) showFloor({}, language, remote); // no longer theirs: a guest's, not known
+    shownFor = participant || null;
+  });
+
+  /** A registered participant whose floor language or attendance was changed in the dialog: their
+   * interposed turn, on the floor once the console has the state the command made, is edited. */
+  async function correctRegistered(ack, participant, asked) {
+    const state = await ctx.stateAt(ack);
+    const turn = state && state.current;
+    if (!turn || turn.participant_id !== participant.id) return;
+    const changes = floorChanges(turn, { value: asked.language }, { checked: asked.remote });
+    if (Object.keys(changes).length) await ctx.run({ type: "edit_entry", entry_id: turn.id, ...changes });
+  }
 
   function readd() {
     if (refused("readd")) return null;

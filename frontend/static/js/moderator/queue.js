@@ -1,13 +1,15 @@
 // The speaking queue: one row per entry, kept by id so focus and a drag survive updates.
 // Reorder by dragging the grip (mouse, touch or pen: pointer events), by the arrow buttons, or
 // with Alt+↑ / Alt+↓ on a focused entry. Every move is sent with the version it was based on.
-// Each row's ✎ opens a form to change the turn's kind, time and note (edit_entry): the row keeps
-// its place, unless the server moves it (a point of order goes to the top).
+// Each row's ✎ opens a form to change the turn's kind, time and note, and the speaker's floor
+// language and attendance (edit_entry): the row keeps its place, unless the server moves it (a
+// point of order goes to the top).
 // A participant corrected in the registry (PATCH /participants/{id}) is drawn again in their row's
 // "who" part only, in place: the row, its open edit form, what is typed there and the focus stay.
 
 import { fill, h, nameLang, setText } from "../dom.js";
 import { t } from "../i18n.js";
+import { fillLanguages, floorChanges } from "./floor-language.js";
 import { KINDS, island, kindLabel, minutes, minutesSeconds, parseMinutesSeconds, speakers } from "./format.js";
 import { undoHint } from "./shortcuts.js";
 import { setAvailable } from "./speaker.js";
@@ -116,7 +118,7 @@ export function createQueue(ctx) {
     if (row.form) row.form.setAttribute("aria-label", t("console.queue.edit", { name: row.name }));
   }
 
-  // --- editing a waiting turn: kind, time (minutes:seconds), note -----------------------------------
+  // --- editing a waiting turn: kind, time (minutes:seconds), note, floor language, attendance -----
 
   function openEdit(row, entryId) {
     const state = ctx.state();
@@ -139,6 +141,11 @@ export function createQueue(ctx) {
       dataset: focusKey("time"),
     });
     const note = h("input", { type: "text", maxlength: "280", value: entry.note || "", dataset: focusKey("note") });
+    // "Not known" only while it is so: edit_entry cannot take a known language back to none
+    const language = h("select", { dataset: focusKey("language") });
+    fillLanguages(language, entry.language, { unknown: false });
+    const remote = h("input", { type: "checkbox", dataset: focusKey("remote") });
+    remote.checked = entry.attendance === "remote";
     const cancel = h(
       "button",
       { type: "button", class: "btn btn-small btn-quiet", dataset: focusKey("cancel") },
@@ -155,6 +162,8 @@ export function createQueue(ctx) {
       h("label", { class: "edit-field" }, t("console.queue.edit_kind"), kind),
       h("label", { class: "edit-field" }, t("console.queue.edit_time"), time),
       h("label", { class: "edit-field edit-note" }, t("console.queue.edit_note"), note),
+      h("label", { class: "edit-field" }, t("console.floor.language"), language),
+      h("label", { class: "edit-field edit-check" }, remote, t("console.floor.remote")),
       h("span", { class: "edit-actions" }, save, cancel),
     );
     cancel.addEventListener("click", () => closeEdit(row));
@@ -182,6 +191,7 @@ export function createQueue(ctx) {
       if (kind.value !== current.kind) command.kind = kind.value;
       if (ms !== current.allotted_ms) command.duration_ms = ms;
       if (note.value.trim() !== (current.note || "")) command.note = note.value.trim();
+      Object.assign(command, floorChanges(current, language, remote));
       if (Object.keys(command).length === 2) {
         closeEdit(row);
         return;

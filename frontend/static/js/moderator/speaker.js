@@ -2,13 +2,14 @@
 // server's clock) and the turn's controls. The buttons and the keyboard share one set of actions.
 
 import { formatClock, phaseOf, remainingMs } from "../client.js";
-import { fill, setNameLang, setText } from "../dom.js";
+import { setNameLang, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
+import { createFloorCorrection } from "./floor-correct.js";
 import { createFloorSaid } from "./floor-said.js";
 import { constituencyLabel, island, kindLabel, minutes } from "./format.js";
 import { undoHint } from "./shortcuts.js";
-import { whoDetails, whoTags } from "./who.js";
+import { whoDetails } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -60,6 +61,8 @@ export function createSpeakerPanel(ctx) {
   let said = null;
   // the floor's changes and the phases, said in one polite region (#timer-said)
   const floorSaid = createFloorSaid(ctx, $("timer-said"));
+  // the floor language and attendance of the turn on the floor (and a paused one), correctable
+  const floorCorrection = createFloorCorrection(ctx);
   const buttons = {
     toggle: $("btn-toggle"),
     minus: $("btn-minus"),
@@ -130,11 +133,6 @@ export function createSpeakerPanel(ctx) {
       setText($("speaker-org"), [current.organisation, region].filter(Boolean).join(" · "));
       $("speaker-org").title = whoDetails(current).title;
       setText($("speaker-constituency"), constituencyLabel(current.constituency));
-      const who = JSON.stringify([current.id, current.language, current.attendance]);
-      if ($("speaker-who").dataset.who !== who) {
-        fill($("speaker-who"), whoTags(current));
-        $("speaker-who").dataset.who = who;
-      }
       setText($("speaker-kind"), kindLabel(current.kind));
       setText($("speaker-note"), current.note ? t("console.quoted", { text: island(current.note) }) : "");
       $("speaker-kind").dataset.kind = current.kind;
@@ -144,8 +142,6 @@ export function createSpeakerPanel(ctx) {
       const first = state.queue[0];
       setText($("speaker-org"), t(first ? "console.speaker.call_when_ready" : "console.speaker.queue_empty"));
       $("speaker-org").removeAttribute("title");
-      fill($("speaker-who"));
-      $("speaker-who").dataset.who = "";
       setText($("speaker-constituency"), "");
       setText($("speaker-kind"), "");
       setText($("speaker-note"), "");
@@ -159,6 +155,7 @@ export function createSpeakerPanel(ctx) {
     $("skip-group").hidden = !current;
 
     renderPaused(state);
+    floorCorrection.render(state);
 
     const next = state.queue[0];
     const onCall = state.settings.start_timer_on_call ? t("console.next.timer_on_call") : "";
