@@ -906,9 +906,12 @@ def _turn_ended(
 ) -> e.TurnEnded:
     """The end of ``turn`` with its record entry: every turn given is on the record, whatever the
     countdown did (never started, reset, paused). The time interposed turns held the floor in it
-    is theirs, not its own."""
+    is theirs, not its own. The overrun is the countdown's the speaker saw: time run since its
+    last reset beyond what it was set to (the time before a reset is in ``timed_ms``, not over
+    time); a turn that did not take place ran over nothing."""
     timed = turn.timed_at(now)
     allotted = turn.timer.total_ms
+    overrun = 0 if skipped else max(0, timed - turn.timed_before_ms - allotted)
     interposed = turn.interposed_until(now)
     speech = Speech(
         entry_id=turn.entry.id,
@@ -920,7 +923,7 @@ def _turn_ended(
         ended_at=now,
         held_ms=now - turn.called_at - interposed,
         timed_ms=timed,
-        overrun_ms=max(0, timed - allotted),
+        overrun_ms=overrun,
         skipped=skipped,
         request_id=turn.entry.request_id,
         interposed_ms=interposed,

@@ -59,9 +59,11 @@ RECORD: list[tuple[str, list[Step], tuple[int | None, int, int, int, int, bool]]
      (0, 60_000, 50_000, INTERVENTION_MS, 0, False)),
     ("reset and restarted",
      [2_000, c.StartTimer(), 40_000, c.ResetTimer(), c.StartTimer(), 200_000, c.EndTurn()],
-     (2_000, 242_000, 240_000, INTERVENTION_MS, 60_000, False)),
+     (2_000, 242_000, 240_000, INTERVENTION_MS, 20_000, False)),  # over the fresh countdown
     ("skipped", [3_000, c.EndTurn(skipped=True)],
      (None, 3_000, 0, INTERVENTION_MS, 0, True)),
+    ("skipped after its timer ran past", [c.StartTimer(), 200_000, c.EndTurn(skipped=True)],
+     (0, 200_000, 200_000, INTERVENTION_MS, 0, True)),  # did not speak: over nothing
     ("skipped by call next", [3_000, c.CallNext(skipped=True)],
      (None, 3_000, 0, INTERVENTION_MS, 0, True)),
     ("ended by call next", [c.StartTimer(), 30_000, c.CallNext()],
