@@ -341,6 +341,8 @@ class Engine:
         speaker = _speaker(row)
         if row.id in hearing.removed:
             raise NotFound(f"participant {row.id!r} was removed: there is no one to correct")
+        # the registry's floor particulars it leaves unchanged: each turn keeps the moderator's
+        keep = corrections.kept_fields(hearing.speakers.get(row.id), speaker)
 
         def remember() -> None:
             if row.id not in hearing.removed:  # a removal decided meanwhile stands
@@ -355,9 +357,9 @@ class Engine:
         self._tell_participant(hearing, row.id)
         corrected = []
         for segment_id, segment in list(hearing.state.segments.items()):
-            if segment.removed or not corrections.needs_correcting(segment, speaker):
+            if segment.removed or not corrections.needs_correcting(segment, speaker, keep):
                 continue  # a segment taken out takes no command, a correction neither
-            command = c.CorrectSpeaker(participant_id=row.id)
+            command = c.CorrectSpeaker(participant_id=row.id, keep=list(keep))
             command_id = f"correct-{row.id}-{secrets.token_hex(6)}"
             await self.execute(row.event_id, segment_id, command, actor, command_id)
             corrected.append(segment_id)

@@ -150,3 +150,37 @@ def test_a_correction_that_makes_someone_else_is_refused_naming_them(
     # their own name again, or a name nobody has: corrected
     assert _patch(world, li, name="Li  Wei", organisation="UNHCR").status_code == 200
     assert _patch(world, li, name="John O'Brien", organisation="UNHCR").status_code == 200
+
+
+def test_a_correction_keeps_the_floor_language_the_moderator_set_for_a_turn(
+    make_client: AppFactory,
+) -> None:
+    """Outside probe Y: the moderator recorded a turn as given in Arabic, remotely; the desk then
+    fixed her organisation (or saved the form unchanged) and the record said English, in the
+    room. A correction sets the floor language, attendance and region only when the registry's
+    own change; her name and organisation, always."""
+    world = build_world(make_client())
+    joined = world.join("Amina Dialo", organisation="MFA").json()
+    participant_id = joined["participant"]["id"]
+    _request(world, joined["token"])
+    world.command("moderator", {"type": "approve_request", "request_id": _pending(world)})
+    world.command("moderator", {"type": "call_next"})
+    speaking = world.state()["state"]["current"]["id"]
+    fix = {"type": "edit_entry", "entry_id": speaking, "language": "ar", "attendance": "remote"}
+    assert world.command("moderator", fix).status_code == 200
+    world.command("moderator", {"type": "end_turn"})
+
+    def recorded() -> list[tuple[str, str, str | None, str]]:
+        path = f"/segments/{world.segment_id}/speeches"
+        speeches = world.call("organiser", "GET", path).json()
+        return [(s["name"], s["organisation"], s["language"], s["attendance"]) for s in speeches]
+
+    assert recorded() == [("Amina Dialo", "MFA", "ar", "remote")]
+    # the form saved again unchanged: nothing to correct
+    assert _patch(world, participant_id, name="Amina Dialo").json()["segments_corrected"] == []
+    # her name and organisation corrected: the turn's floor particulars stay the moderator's
+    _patch(world, participant_id, name="Amina Diallo", organisation="Migrant Forum in Asia")
+    assert recorded() == [("Amina Diallo", "Migrant Forum in Asia", "ar", "remote")]
+    # the registry's own floor language corrected: that is the correction, everywhere
+    _patch(world, participant_id, language="fr")
+    assert recorded() == [("Amina Diallo", "Migrant Forum in Asia", "fr", "remote")]

@@ -190,6 +190,11 @@ class CorrectSpeaker(_Command):
 
     type: Literal["correct_speaker"] = "correct_speaker"
     participant_id: Id
+    keep: list[Literal["language", "attendance", "region"]] = Field(
+        default_factory=list,
+        description="The floor particulars the registry's correction left as they were: each "
+        "turn keeps its own of these, as the moderator set them (floor/corrections.py)",
+    )
 
 
 class Undo(_Command):

@@ -9,6 +9,13 @@ undoing a command made before the correction gives back the floor as it was, wit
 is now (and the console's "Undo calling …" names them so). The self-declared gender is the
 registry's too, so it follows; nothing else of a turn (its kind, time, place, note) changes.
 
+The floor language, attendance and region are the registry's defaults, which the moderator may
+set otherwise for one turn (``edit_entry``: heard in Arabic, found to speak remotely). A
+correction that leaves the registry's own unchanged (``floor=False``: a misspelt name, another
+organisation, a form saved again) leaves each turn's as the moderator set them (``keep``: the
+ones the registry did not change); one that changes them sets those everywhere, as the name (and
+every correction of a log written before the distinction sets them all).
+
 A value shared by several parts of the state (a request in the segment's map and in an undo
 entry's, a queue entry in the queue and in an entry kept for undo) stays shared after the
 correction: each distinct object is corrected once (``_Corrector``), which keeps the fold's
@@ -17,7 +24,7 @@ identity checks (``fold._restore``) and the snapshot codec's sharing as they wer
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -58,18 +65,41 @@ def _speakers(part: SegmentState | UndoEntry) -> Iterator[Speaker]:
     yield from (speech.speaker for speech in part.speeches)
 
 
-def needs_correcting(segment: SegmentState, speaker: Speaker) -> bool:
-    """Whether the segment shows ``speaker``'s participant otherwise than as ``speaker``."""
+#: A turn's own floor particulars, which the moderator may set otherwise than the registry.
+FLOOR_FIELDS = ("language", "attendance", "region")
+
+
+def kept_fields(before: Speaker | None, after: Speaker) -> tuple[str, ...]:
+    """The floor particulars a correction from ``before`` to ``after`` (the registry's) leaves
+    each turn as it is: those the registry did not change."""
+    if before is None:
+        return ()
+    return tuple(name for name in FLOOR_FIELDS if getattr(before, name) == getattr(after, name))
+
+
+def corrected(old: Speaker, speaker: Speaker, keep: Sequence[str] = ()) -> Speaker:
+    """``old`` (the same participant, as a part of the segment shows them) as ``speaker`` corrects
+    it: all of it but the floor particulars in ``keep``, which stay as ``old`` has them."""
+    if not keep:
+        return speaker
+    return replace(speaker, **{name: getattr(old, name) for name in keep})
+
+
+def needs_correcting(segment: SegmentState, speaker: Speaker, keep: Sequence[str] = ()) -> bool:
+    """Whether the segment shows ``speaker``'s participant otherwise than ``speaker`` corrects."""
     if speaker.participant_id is None:
         return False
-    return bool(shown(segment, speaker.participant_id) - {speaker})
+    return any(
+        corrected(old, speaker, keep) != old for old in shown(segment, speaker.participant_id)
+    )
 
 
-def correct(segment: SegmentState, speaker: Speaker) -> SegmentState:
-    """``segment`` showing ``speaker`` wherever it showed the same participant."""
+def correct(segment: SegmentState, speaker: Speaker, keep: Sequence[str] = ()) -> SegmentState:
+    """``segment`` showing ``speaker`` wherever it showed the same participant, each turn keeping
+    its own floor particulars named in ``keep``."""
     if speaker.participant_id is None:
         return segment
-    fix = _Corrector(speaker, shown(segment, speaker.participant_id))
+    fix = _Corrector(speaker, shown(segment, speaker.participant_id), keep)
     return replace(
         segment,
         queue=fix.entries(segment.queue),
@@ -87,8 +117,9 @@ _T = TypeVar("_T")
 class _Corrector:
     """Corrects each distinct object once; an object without the participant is kept as is."""
 
-    def __init__(self, speaker: Speaker, was: set[Speaker]) -> None:
+    def __init__(self, speaker: Speaker, was: set[Speaker], keep: Sequence[str] = ()) -> None:
         self.speaker = speaker
+        self.keep = keep
         self.done: dict[int, Any] = {}
         #: the names it had, longest first (what an undo label such as "calling Amina Dialo" says)
         self.old_names = sorted(
@@ -104,13 +135,19 @@ class _Corrector:
         fixed: _T = self.done[key]
         return fixed
 
+    def _fixed(self, speaker: Speaker) -> Speaker:
+        return corrected(speaker, self.speaker, self.keep)
+
     def _mine(self, speaker: Speaker) -> bool:
-        return speaker.participant_id == self.speaker.participant_id and speaker != self.speaker
+        return (
+            speaker.participant_id == self.speaker.participant_id
+            and self._fixed(speaker) != speaker
+        )
 
     def entry(self, entry: QueueEntry) -> QueueEntry:
         if not self._mine(entry.speaker):
             return entry
-        return self._once(entry, lambda old: replace(old, speaker=self.speaker))
+        return self._once(entry, lambda old: replace(old, speaker=self._fixed(old.speaker)))
 
     def entries(self, queue: tuple[QueueEntry, ...]) -> tuple[QueueEntry, ...]:
         fixed = tuple(self.entry(entry) for entry in queue)
@@ -119,7 +156,7 @@ class _Corrector:
     def request(self, request: FloorRequest) -> FloorRequest:
         if not self._mine(request.speaker):
             return request
-        return self._once(request, lambda old: replace(old, speaker=self.speaker))
+        return self._once(request, lambda old: replace(old, speaker=self._fixed(old.speaker)))
 
     def requests(self, requests: Map[str, FloorRequest]) -> Map[str, FloorRequest]:
         changed = {
@@ -145,7 +182,7 @@ class _Corrector:
     def speech(self, speech: Speech) -> Speech:
         if not self._mine(speech.speaker):
             return speech
-        return self._once(speech, lambda old: replace(old, speaker=self.speaker))
+        return self._once(speech, lambda old: replace(old, speaker=self._fixed(old.speaker)))
 
     def speeches(self, speeches: tuple[Speech, ...]) -> tuple[Speech, ...]:
         fixed = tuple(self.speech(speech) for speech in speeches)

@@ -594,9 +594,10 @@ def _correct_speaker(segment: SegmentState, cmd: c.CorrectSpeaker, ctx: Context)
             f"no participant {cmd.participant_id!r} is registered for this event: check the id "
             "in GET .../participants"
         )
-    if not corrections.needs_correcting(segment, speaker):
+    keep = tuple(cmd.keep)
+    if not corrections.needs_correcting(segment, speaker, keep):
         return []
-    return [e.SpeakerCorrected(segment_id=segment.id, speaker=speaker)]
+    return [e.SpeakerCorrected(segment_id=segment.id, speaker=speaker, keep=keep)]
 
 
 def _undo(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Event]:

@@ -148,6 +148,8 @@ class SpeakerCorrected(_Event):
 
     type: Literal["speaker_corrected"] = "speaker_corrected"
     speaker: Speaker
+    #: the floor particulars each turn keeps as the moderator set them (floor/corrections.py)
+    keep: tuple[str, ...] = ()
 
 
 class Approval(BaseModel):

@@ -304,7 +304,7 @@ def _edited(segment: SegmentState, event: e.EntryEdited) -> SegmentState:
 
 @_folds(e.SpeakerCorrected)
 def _corrected(segment: SegmentState, event: e.SpeakerCorrected) -> SegmentState:
-    return corrections.correct(segment, event.speaker)
+    return corrections.correct(segment, event.speaker, event.keep)
 
 
 @_folds(e.RequestsApproved)

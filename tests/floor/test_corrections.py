@@ -6,13 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from app.floor import commands as c
+from app.floor import corrections
 from app.floor.corrections import shown
 from app.floor.errors import Forbidden, NotFound
-from app.floor.model import Constituency, Speaker, TurnKind, UndoEntry
+from app.floor.model import (
+    Attendance,
+    Constituency,
+    FloorLanguage,
+    Speaker,
+    TurnKind,
+    UndoEntry,
+)
 from app.floor.roles import Actor
 from app.views import Audience
 from tests.floor.kit import BOOTH, Floor, delegate, replay
@@ -202,3 +211,32 @@ def test_the_kind_of_turn_is_kept(floor: Floor) -> None:
     _correct(floor)
     (entry,) = floor.seg.queue
     assert (entry.kind, entry.speaker) == (TurnKind.POINT_OF_ORDER, CORRECTED)
+
+
+# (what the registry had, what it has now) → the floor particulars each turn keeps as it is
+KEEPS: list[tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]] = [
+    ({}, {"name": "Amina Diallo"}, ("language", "attendance", "region")),  # a name: all kept
+    ({}, {}, ("language", "attendance", "region")),  # saved again unchanged
+    ({"language": "en"}, {"language": "fr"}, ("attendance", "region")),
+    ({}, {"attendance": "remote", "region": "Africa"}, ("language",)),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "kept"), KEEPS)
+def test_a_correction_keeps_the_floor_particulars_the_registry_did_not_change(
+    before: dict[str, Any], after: dict[str, Any], kept: tuple[str, ...]
+) -> None:
+    """Outside probe Y: the moderator gave a turn in Arabic, remotely; the desk's correction of
+    the name set it back to the registry's English, in the room, in the record."""
+    registered = Speaker("Amina Dialo", "MFA", participant_id="p1", **before)
+    assert corrections.kept_fields(registered, replace(registered, **after)) == kept
+    # as the moderator set it for the turn
+    turn = replace(registered, language=FloorLanguage.ARABIC, attendance=Attendance.REMOTE)
+    fixed = corrections.corrected(turn, replace(registered, **after), kept)
+    for name in ("language", "attendance", "region"):
+        expected = (
+            getattr(turn, name) if name in kept else getattr(replace(registered, **after), name)
+        )
+        assert getattr(fixed, name) == expected, name
+    assert fixed.name == after.get("name", "Amina Dialo")
+    assert corrections.kept_fields(None, registered) == ()  # nothing known before: all of it
