@@ -18,12 +18,14 @@ def programme(hearing: Hearing) -> list[SegmentState]:
     return hearing.state.programme()
 
 
-def day_record(hearing: Hearing) -> list[RecordRow]:
+def day_record(hearing: Hearing, segment_id: str | None = None) -> list[RecordRow]:
     """One row per turn given, timed or not, skipped ones too, in programme order; a segment's
     turns numbered in the order they were called (``in_call_order``: an interposed question and
-    its answer after the turn they interrupted)."""
+    its answer after the turn they interrupted). ``segment_id``: that segment's rows only."""
     rows = []
     for position, segment in enumerate(programme(hearing), start=1):
+        if segment_id is not None and segment.id != segment_id:
+            continue
         speeches = in_call_order(segment.speeches)
         # an interposed turn names the turn it interrupted by its entry; the record by number
         turns = {speech.entry_id: turn for turn, speech in enumerate(speeches, start=1)}

@@ -374,3 +374,34 @@ def test_a_csv_made_elsewhere_is_sent_as_a_utf8_attachment() -> None:
         'attachment; filename="day_record_16_05.csv"'
     )
     assert bytes(response.body).startswith(b"\xef\xbb\xbf")
+
+
+def test_a_segments_part_of_the_days_record_is_the_consoles_export(world: World) -> None:
+    """Outside probe Y: the console's "Export the speeches (CSV)" gave the raw machine dump (ids,
+    codes, epoch ms, True/False); it now gives the segment's rows of the day's readable record."""
+    for command in (
+        {"type": "add_speaker", "name": "Ms. Panellist", "kind": "panellist"},
+        {"type": "call_next"},
+        {"type": "end_turn"},
+    ):
+        assert world.command("moderator", command).status_code == 200
+    event_id = world.event["id"]
+    path = f"/events/{event_id}/speeches"
+    params = {"format": "csv", "segment_id": world.segment_id}
+    part = world.call("moderator", "GET", path, params=params)
+    assert part.status_code == 200, part.text
+    assert f"speeches-{world.segment_id}.csv" in part.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(part.content.decode("utf-8-sig"))))
+    assert [(row["Turn"], row["Kind of turn"], row["Name"]) for row in rows] == [
+        ("1", "Panellist", "Ms. Panellist")
+    ]
+    other = world.call(
+        "organiser",
+        "POST",
+        f"/events/{event_id}/segments",
+        json={"title": "Later", "command_id": "later"},
+    ).json()["id"]
+    empty = world.call("moderator", "GET", path, params={"segment_id": other}).json()
+    assert empty == []
+    missing = world.call("moderator", "GET", path, params={"segment_id": "nope"})
+    assert missing.status_code == 404 and "no segment 'nope'" in missing.json()["error"]["message"]

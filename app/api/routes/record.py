@@ -17,6 +17,7 @@ from ...exports import (
     day_record_json,
     day_record_xlsx,
 )
+from ...floor import NotFound
 from ...floor.model import Speech
 from ...floor.record import in_call_order
 from ..access import authorise
@@ -95,6 +96,10 @@ async def day_speeches(
     actor: ActorDep,
     svc: ServicesDep,
     format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json",
+    segment_id: Annotated[
+        str | None,
+        Query(description="Only this segment's turns (numbered and placed as in the day's)"),
+    ] = None,
 ) -> list[DayRecordRow] | Response:
     """The whole day's record, every turn given in programme order: the segment's title, who
     (name, organisation, constituency, region, attendance, floor language), the kind of turn,
@@ -103,11 +108,16 @@ async def day_speeches(
     a BOM and safe against formula injection; ``?format=xlsx`` the same columns as a workbook."""
     authorise(actor, "GET /api/v1/events/{event_id}/speeches", event_id)
     hearing = await svc.engine.locate(event_id)
-    rows = reports.day_record(hearing)
+    if segment_id is not None and segment_id not in hearing.state.segments:
+        raise NotFound(
+            f"no segment {segment_id!r} in this event: see GET /api/v1/events/{event_id} for "
+            "its programme"
+        )
+    rows = reports.day_record(hearing, segment_id)
     zone = hearing.event.timezone
     if format == "json":
         return [DayRecordRow.model_validate(row) for row in day_record_json(rows, zone)]
     if format == "xlsx":
         data = await asyncio.to_thread(day_record_xlsx, rows, zone)
-        return attachment(data, XLSX_MEDIA_TYPE, f"speeches-{event_id}.xlsx")
-    return csv_bytes_response(day_record_csv(rows, zone), f"speeches-{event_id}.csv")
+        return attachment(data, XLSX_MEDIA_TYPE, f"speeches-{segment_id or event_id}.xlsx")
+    return csv_bytes_response(day_record_csv(rows, zone), f"speeches-{segment_id or event_id}.csv")

@@ -289,7 +289,9 @@ export function createProgramme(ctx) {
       bannerFor = null;
     }
     const csv = $("export-csv");
-    csv.href = `/api/v1/segments/${encodeURIComponent(segment.id)}/speeches?format=csv`;
+    // the segment's part of the day's record: readable headings, words, m:ss, turn numbers
+    // (not the raw /segments/{id}/speeches, which is for scripts)
+    csv.href = `/api/v1/events/${encodeURIComponent(ctx.eventId)}/speeches?format=csv&segment_id=${encodeURIComponent(segment.id)}`;
     csv.setAttribute("download", `speeches-${segment.id}.csv`);
   }
 
