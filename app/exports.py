@@ -163,16 +163,23 @@ class RecordRow:
     #: the segment; an answer: the question it answers; None for an ordinary turn
     interposed_in_turn: int | None = None
     answers_turn: int | None = None
+    #: 1-based across the whole day, in the order the turns were called (the row's place in the
+    #: record is the programme's: a segment held out of order, or moved after, keeps this)
+    day_turn: int = 0
+    #: the time interposed questions and answers held the floor while this turn waited (held
+    #: the floor + this = called to ended)
+    interposed_ms: int | None = None
 
 
 _INSTANTS = ("called_at", "timer_started_at", "ended_at")
-_DURATIONS = ("held_ms", "timed_ms", "allotted_ms", "overrun_ms")
+_DURATIONS = ("held_ms", "timed_ms", "allotted_ms", "overrun_ms", "interposed_ms")
 
 #: The day's CSV: column heading -> how the cell is read from a row of ``day_record_json``.
 DAY_RECORD_COLUMNS: dict[str, str] = {
     "Segment": "segment_title",
     "Segment no.": "segment_position",
     "Turn": "turn",
+    "Turn of the day": "day_turn",
     "Kind of turn": "kind",
     "Status": "status",
     "Name": "name",
@@ -187,6 +194,8 @@ DAY_RECORD_COLUMNS: dict[str, str] = {
     "Ended at": "ended_at_local",
     "Held the floor (m:ss)": "held_mss",
     "Held the floor (s)": "held_s",
+    "Paused for interposed turns (m:ss)": "interposed_mss",
+    "Paused for interposed turns (s)": "interposed_s",
     "On the timer (m:ss)": "timed_mss",
     "On the timer (s)": "timed_s",
     "Allotted (m:ss)": "allotted_mss",

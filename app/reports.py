@@ -4,6 +4,8 @@ them as CSV, JSON, Markdown, HTML and Word."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .exports import RecordRow
 from .floor.contributions import ContributionStatus
 from .floor.model import SegmentState, Speech
@@ -31,7 +33,15 @@ def day_record(hearing: Hearing, segment_id: str | None = None) -> list[RecordRo
         turns = {speech.entry_id: turn for turn, speech in enumerate(speeches, start=1)}
         for turn, speech in enumerate(speeches, start=1):
             rows.append(_row(segment, position, turn, speech, turns))
-    return rows
+    # the turn of the day: the order they were called across segments, whatever the programme's
+    # order (a segment held out of order, or moved after the day); numbered over the whole day
+    # even when one segment's rows are asked for
+    everything = rows if segment_id is None else day_record(hearing)
+    called = sorted(
+        everything, key=lambda row: (row.called_at or 0, row.segment_position, row.turn)
+    )
+    day_turns = {(row.segment_position, row.turn): n for n, row in enumerate(called, start=1)}
+    return [replace(row, day_turn=day_turns[row.segment_position, row.turn]) for row in rows]
 
 
 def _row(
@@ -60,6 +70,7 @@ def _row(
         overrun_ms=speech.overrun_ms,
         interposed_in_turn=turns.get(speech.interposed_in or ""),
         answers_turn=turns.get(speech.answers or ""),
+        interposed_ms=speech.interposed_ms,
     )
 
 

@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 import json
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -405,3 +406,55 @@ def test_a_segments_part_of_the_days_record_is_the_consoles_export(world: World)
     assert empty == []
     missing = world.call("moderator", "GET", path, params={"segment_id": "nope"})
     assert missing.status_code == 404 and "no segment 'nope'" in missing.json()["error"]["message"]
+
+
+def test_the_days_record_numbers_the_turns_of_the_day_and_shows_interposed_time(
+    world: World,
+) -> None:
+    """Outside probe Y: the record is in programme order, so a segment held out of order (or moved
+    after the day) read as if it came first; and an interrupted turn's called-to-ended did not
+    add up. "Turn of the day" keeps the order things happened; the time paused for interposed
+    turns is a column of its own."""
+    for command in (
+        {"type": "add_speaker", "name": "Ms. Panellist", "kind": "panellist"},
+        {"type": "call_next"},
+        {"type": "interpose", "name": "Delegate of Chile", "kind": "question"},
+        {"type": "end_turn"},  # the question: the floor back to her
+        {"type": "end_turn"},
+    ):
+        assert world.command("moderator", command).status_code == 200
+    event_id = world.event["id"]
+    earlier = world.call(
+        "organiser",
+        "POST",
+        f"/events/{event_id}/segments",
+        json={"title": "Placed first", "command_id": "first", "position": 0},
+    ).json()["id"]
+    for command in (
+        {"type": "start_segment"},
+        {"type": "add_speaker", "name": "Held later"},
+        {"type": "call_next"},
+        {"type": "end_turn"},
+    ):
+        body = {"command_id": uuid.uuid4().hex, "command": command}
+        sent = world.call("moderator", "POST", f"/segments/{earlier}/commands", json=body)
+        assert sent.status_code == 200, sent.text
+    rows = world.call("organiser", "GET", f"/events/{event_id}/speeches").json()
+    assert [(r["name"], r["turn"], r["day_turn"]) for r in rows] == [
+        ("Held later", 1, 3),  # first in the programme, called last
+        ("Ms. Panellist", 1, 1),
+        ("Delegate of Chile", 2, 2),
+    ]
+    panellist = rows[1]
+    assert panellist["interposed_ms"] is not None
+    assert panellist["held_ms"] + panellist["interposed_ms"] == (
+        panellist["ended_at"] - panellist["called_at"]
+    )
+    part = world.call(
+        "organiser", "GET", f"/events/{event_id}/speeches", params={"segment_id": earlier}
+    ).json()
+    assert [(r["name"], r["day_turn"]) for r in part] == [("Held later", 3)]  # the day's number
+    sheet = world.call("organiser", "GET", f"/events/{event_id}/speeches", params={"format": "csv"})
+    read = list(csv.DictReader(io.StringIO(sheet.content.decode("utf-8-sig"))))
+    assert [row["Turn of the day"] for row in read] == ["3", "1", "2"]
+    assert "Paused for interposed turns (s)" in read[0]

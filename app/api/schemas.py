@@ -793,6 +793,16 @@ class DayRecordRow(BaseModel):
     overrun_mss: str | None
     interposed_in_turn: int | None
     answers_turn: int | None
+    day_turn: int = Field(
+        description="1-based across the whole day in the order the turns were called (rows are "
+        "in programme order; a segment held out of order or moved after keeps this)"
+    )
+    interposed_ms: int | None = Field(
+        description="The time interposed questions and answers held the floor while this turn "
+        "waited: held_ms + interposed_ms is called to ended"
+    )
+    interposed_s: int | None
+    interposed_mss: str | None
 
 
 # --- health -------------------------------------------------------------------------------------
