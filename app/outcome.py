@@ -241,6 +241,7 @@ def item_tags(entry: Placed, objectives: Mapping[int, str], language: str = "en"
         if c and o
         else constituency_label(c, language) or o
         for c, o in dict.fromkeys(entry.item.merged_from)
+        if (c, o) != (entry.item.constituency, entry.item.organisation)  # credited already
     ]
     if others:
         tags.append(words.also_made_by.format(names=words.separator.join(others)))

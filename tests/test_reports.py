@@ -254,3 +254,18 @@ async def test_an_interposed_question_and_its_answer_are_linked_in_the_days_reco
     assert answer["Answers turn"] == question["Turn"]
     # the panellist's own time leaves out the 75 s the question and the answer held the floor
     assert panellist["Held the floor (s)"] == "80"
+
+
+async def test_a_duplicate_of_the_same_author_is_not_credited_again(sqlite_url: str) -> None:
+    """Outside probe Y: one of hers merged into another of hers printed "Also made by: Trade
+    union (ITUC)" under an item already hers."""
+    engine, event_id, _ = await _the_morning(sqlite_url)
+    hearing = engine.hearing(event_id)
+    first = await _registered(engine, event_id)
+    kept = await _contribution(engine, event_id, first, "Regular pathways", [], 1)
+    again = await _contribution(engine, event_id, first, "Regular pathways, again", [], 2)
+    merge = o.MergeContributions(contribution_id=again, into_id=kept)
+    await engine.execute_outcome(event_id, merge, ORGANISER, "merge-own")
+    markdown = render_markdown(reports.outcome(hearing, OPENING))
+    assert "Regular pathways" in markdown
+    assert "Also made by" not in markdown
