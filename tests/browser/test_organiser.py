@@ -158,9 +158,7 @@ def test_from_an_empty_database_to_a_hearing_ready_to_run(
     # the lunch break moved up and back down again, with the keyboard
     lunch = page.get_by_role("button", name="Move Lunch Break up")
     lunch.press("Enter")  # focused, then Enter (a busy CI machine: the move's answer may be slow)
-    expect(page.locator("#programme-rows tr").nth(1)).to_contain_text(
-        "Lunch Break", timeout=15_000
-    )
+    expect(page.locator("#programme-rows tr").nth(1)).to_contain_text("Lunch Break", timeout=15_000)
     # the list and the clock now disagree: the server says so, on the segment it puts out of turn
     expect(page.locator("#programme-rows tr").nth(2).locator(".seg-warning")).to_have_text(
         "Starts before \u201cLunch Break\u201d above it (13:00): change its times or move it."
