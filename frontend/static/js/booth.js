@@ -42,7 +42,6 @@ import {
   kindLabel,
   onLanguageChange,
   pickRoomLanguage,
-  plural,
   setLanguage,
   signalLabel,
   t,
@@ -354,7 +353,7 @@ function renderPeople(state) {
         : h("li", { class: "booth-empty" }, t("display.no_one_queued")),
   );
   $("more").hidden = more === 0;
-  setText($("more"), more ? plural("booth.more", more) : "");
+  setText($("more"), more ? t("booth.more", { n: more }) : ""); // a number-agnostic wording: no plural forms
   return true;
 }
 
