@@ -88,12 +88,20 @@ class ForkedServer:
 
 
 class ServerProcess:
+    """``floorkeeper serve`` on a port of its own. Its first start takes another free port when
+    the one chosen was taken meanwhile (by another test process's server or client: choosing a
+    free port and binding it are two steps); a restart keeps its port and waits for it."""
+
+    #: the server's words when its port is taken (app/cli.py ``bind``)
+    PORT_TAKEN = "address already in use"
+
     def __init__(self, database_url: str, log_path: Path, demo: bool = False) -> None:
         self.database_url = database_url
         self.log_path = log_path
         self.demo = demo
         self.port = free_port()
         self.process: ForkedServer | None = None
+        self.starts = 0
 
     @property
     def base(self) -> str:
@@ -103,28 +111,46 @@ class ServerProcess:
     def ws_base(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
+    def environment(self) -> dict[str, str]:
+        return {**os.environ, "FLOORKEEPER_ORGANISER_KEY": ORGANISER_KEY}
+
+    def argv(self) -> list[str]:
+        args = ["serve", "--port", str(self.port), "--database-url", self.database_url]
+        return [*args, "--demo"] if self.demo else args
+
     def start(self, timeout: float = 30.0) -> None:
-        env = {**os.environ, "FLOORKEEPER_ORGANISER_KEY": ORGANISER_KEY}
-        args = [
-            "serve",
-            "--port",
-            str(self.port),
-            "--database-url",
-            self.database_url,
-        ]
-        if self.demo:
-            args.append("--demo")
-        self.process = ForkedServer(args, env, self.log_path)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:  # wait until the server answers its health check
+        while True:
+            logged = self.log_path.stat().st_size if self.log_path.exists() else 0
+            self.process = ForkedServer(self.argv(), self.environment(), self.log_path)
+            if self._ready(logged, deadline):
+                self.starts += 1
+                return
+            said = self.log_path.read_bytes()[logged:].decode(errors="replace")
+            if self.PORT_TAKEN not in said or time.monotonic() > deadline:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+            if self.starts == 0:
+                self.port = free_port()  # nobody knows this port yet: take another
+            else:
+                time.sleep(0.1)  # a restart keeps its port: its clients come back to it
+
+    def _ready(self, logged: int, deadline: float) -> bool:
+        """True once this process says it listens (its own log: whatever else holds the port
+        would answer a health check too) and answers its health check; False if it exited."""
+        assert self.process is not None
+        while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
+                return False
+            said = self.log_path.read_bytes()[logged:] if self.log_path.exists() else b""
             try:
-                if httpx.get(f"{self.base}/api/v1/health", timeout=1).status_code == 200:
-                    return
+                if b"Uvicorn running on" in said and (
+                    httpx.get(f"{self.base}/api/v1/health", timeout=1).status_code == 200
+                ):
+                    return True
             except httpx.HTTPError:
-                time.sleep(0.05)
-        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
+                pass
+            time.sleep(0.02)  # a process of its own: nothing to wait on but its log
+        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
 
     def kill9(self) -> None:
         assert self.process is not None

@@ -5,10 +5,8 @@ database with the app's own store and fold."""
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,7 +20,7 @@ from app.floor.model import SegmentState
 from app.patch import apply_patch
 from app.store import LogRecord, Store, make_engine
 from app.views import Audience, view
-from tests.e2e.server import ORGANISER_KEY, Api, ForkedServer, ServerProcess
+from tests.e2e.server import Api, ServerProcess
 
 #: Every per-client limit of app/config.py switched off: the fault tests are one client machine
 #: sending far more than one phone would.
@@ -32,25 +30,11 @@ LIMITS_OFF = Limits.env_off()
 class FaultServer(ServerProcess):
     """``floorkeeper serve`` with the client limits off; restarts on the same port and database."""
 
-    def __init__(self, database_url: str, log_path: Path) -> None:
-        super().__init__(database_url, log_path)
-        self.starts = 0
+    def environment(self) -> dict[str, str]:
+        return {**super().environment(), **LIMITS_OFF}
 
     def start(self, timeout: float = 60.0) -> None:
-        env = {**os.environ, "FLOORKEEPER_ORGANISER_KEY": ORGANISER_KEY, **LIMITS_OFF}
-        args = ["serve", "--port", str(self.port), "--database-url", self.database_url]
-        self.process = ForkedServer(args, env, self.log_path)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:  # process start-up: poll the health check
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{self.base}/api/v1/health", timeout=1).status_code == 200:
-                    self.starts += 1
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.02)
-        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
+        super().start(timeout)
 
     def tracebacks(self) -> int:
         """How many exceptions the server logged (every start appends to the same log)."""
