@@ -8,10 +8,9 @@ import { plural, t } from "../i18n.js";
 import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel, island, typed } from "./format.js";
 import { neighbours, reflectionOrder, steps } from "../reflection.js";
 import { setAvailable } from "./speaker.js";
+import { createArrivals } from "./arrivals.js";
 
 const $ = (id) => document.getElementById(id);
-/** New contributions to curate are said at most this often (requests.js says requests so). */
-const ARRIVALS_MS = 5000;
 /** What a screen reader hears of the text on the room display: its beginning, at most this. */
 const SAID_CHARS = 200;
 /** What the list says when the filter shows nothing. */
@@ -39,9 +38,18 @@ export function createContributions(ctx) {
   let filter = "all";
   let signature = "";
   let primed = false; // drawn once: a contribution new since is announced
-  let unsaid = []; // new ones to curate not said yet (ids), said together
-  let sayLater = null;
-  let saidAt = -Infinity;
+  // new ones to curate (one: its kind and author; more: how many), said together; one curated
+  // before it was said is not said
+  const arrivals = createArrivals({
+    waiting: (id) => rows.has(id) && rows.get(id).item.status === "submitted",
+    words: (ids) => {
+      const one = ids.length === 1 ? rows.get(ids[0]).item : null;
+      return one
+        ? t("console.contributions.arrived", { kind: CONTRIBUTION_KINDS[one.kind] || one.kind, name: island(one.author.name) })
+        : t("console.contributions.arrived_many", { n: ids.length });
+    },
+    say: (text) => ctx.notices.show(text, "info"),
+  });
 
   const outcome = () => ctx.conn.outcome || null;
   const zone = () => (ctx.conn.event && ctx.conn.event.timezone) || undefined;
@@ -293,7 +301,7 @@ export function createContributions(ctx) {
         row = build(item);
         rows.set(item.id, row);
         update(row, item, item.id === current.shown_id);
-        if (primed && item.status === "submitted") unsaid.push(item.id);
+        if (primed && item.status === "submitted") arrivals.add(item.id);
       } else if (row.version !== item.version || row.shown !== (item.id === current.shown_id)) {
         update(row, item, item.id === current.shown_id);
       }
@@ -347,7 +355,7 @@ export function createContributions(ctx) {
     setAvailable($("contributions-previous"), place.previous ? null : t(ENDS.previous));
     setAvailable($("contributions-next"), place.next ? null : t(ENDS.next));
     primed = true;
-    sayArrivals();
+    arrivals.flush();
   }
 
   /** A text's beginning for a screen reader: whole words up to SAID_CHARS, then "…". */
@@ -356,33 +364,6 @@ export function createContributions(ctx) {
     const cut = text.slice(0, SAID_CHARS);
     const space = cut.lastIndexOf(" ");
     return `${space > SAID_CHARS / 2 ? cut.slice(0, space) : cut}…`;
-  }
-
-  /** Say the new contributions to curate (one: its kind and author; more: how many), politely,
-   * at most once every ARRIVALS_MS; one curated before it was said is not said. */
-  function sayArrivals() {
-    unsaid = unsaid.filter((id) => rows.has(id) && rows.get(id).item.status === "submitted");
-    if (!unsaid.length || sayLater !== null) return;
-    const wait = saidAt + ARRIVALS_MS - performance.now();
-    if (wait > 0) {
-      sayLater = setTimeout(() => {
-        sayLater = null;
-        sayArrivals();
-      }, wait);
-      return;
-    }
-    const one = unsaid.length === 1 ? rows.get(unsaid[0]).item : null;
-    ctx.notices.show(
-      one
-        ? t("console.contributions.arrived", {
-            kind: CONTRIBUTION_KINDS[one.kind] || one.kind,
-            name: island(one.author.name),
-          })
-        : t("console.contributions.arrived_many", { n: unsaid.length }),
-      "info",
-    );
-    unsaid = [];
-    saidAt = performance.now();
   }
 
   return { render };

@@ -9,20 +9,23 @@ import { plural, t } from "../i18n.js";
 import { island, kindLabel, roundMinutes } from "./format.js";
 import { undoHint } from "./shortcuts.js";
 import { whoDetails, whoKey, whoTags } from "./who.js";
+import { createArrivals } from "./arrivals.js";
 
 const $ = (id) => document.getElementById(id);
-/** New ordinary requests are said at most this often (a point of order at once). */
-const ARRIVALS_MS = 5000;
 
 export function createRequests(ctx) {
   const list = $("requests");
   const rows = new Map(); // request id -> row
   let primed = false; // drawn once for this segment: a request new since is announced
-  // ordinary requests that arrived and are not said yet: said together, at most once every
-  // ARRIVALS_MS (a burst of twenty is one notice, not twenty)
-  let unsaid = [];
-  let sayLater = null;
-  let saidAt = -Infinity;
+  // ordinary requests that arrived, said together (a point of order is said at once)
+  const arrivals = createArrivals({
+    waiting: (id) => rows.has(id),
+    words: (ids) =>
+      ids.length === 1
+        ? t("console.requests.arrived", { name: island(rows.get(ids[0]).request.name) })
+        : t("console.requests.arrived_many", { n: ids.length, count: rows.size }),
+    say: (text) => ctx.notices.show(text, "info"),
+  });
 
   function build(request) {
     const pointOfOrder = request.kind === "point_of_order";
@@ -193,7 +196,7 @@ export function createRequests(ctx) {
         row = build(request);
         rows.set(request.id, row);
         if (primed && request.kind === "point_of_order") arrived.push(request);
-        else if (primed) unsaid.push(request.id);
+        else if (primed) arrivals.add(request.id);
       } else if (row.who !== whoKey(request)) {
         row = redrawn(row, request);
         rows.set(request.id, row);
@@ -230,31 +233,7 @@ export function createRequests(ctx) {
       ctx.notices.show(t("console.requests.point_of_order_arrived", { name: island(request.name) }), "warning");
     }
     primed = true;
-    sayArrivals();
-  }
-
-  /** Say the ordinary requests that arrived (one: its name; more: how many), politely, at most
-   * once every ARRIVALS_MS; one handled before it was said is not said. */
-  function sayArrivals() {
-    unsaid = unsaid.filter((id) => rows.has(id));
-    if (!unsaid.length || sayLater !== null) return;
-    const wait = saidAt + ARRIVALS_MS - performance.now();
-    if (wait > 0) {
-      sayLater = setTimeout(() => {
-        sayLater = null;
-        sayArrivals();
-      }, wait);
-      return;
-    }
-    const one = unsaid.length === 1 ? rows.get(unsaid[0]).request : null;
-    ctx.notices.show(
-      one
-        ? t("console.requests.arrived", { name: island(one.name) })
-        : t("console.requests.arrived_many", { n: unsaid.length, count: rows.size }),
-      "info",
-    );
-    unsaid = [];
-    saidAt = performance.now();
+    arrivals.flush();
   }
 
   /** How long each request has waited; cheap enough for once a second. */
@@ -270,9 +249,7 @@ export function createRequests(ctx) {
     rows.clear();
     list.replaceChildren();
     primed = false; // the next segment's requests are there already: not announced as new
-    unsaid = [];
-    clearTimeout(sayLater);
-    sayLater = null;
+    arrivals.reset();
   }
 
   return { render, tick, reset };
