@@ -136,8 +136,10 @@ class AddSpeaker(_Command):
     constituency: Constituency = Constituency.OTHER
     #: a guest's other particulars (a registered participant's come from their registration)
     region: Region = ""
+    #: the floor language and attendance: a guest's (not given: not known, in the room); given
+    #: with a ``participant_id``, they stand for this turn instead of the registration's
     language: FloorLanguage | None = None
-    attendance: Attendance = Attendance.IN_ROOM
+    attendance: Attendance | None = None
     gender: Gender | None = None
     kind: TurnKind = TurnKind.PANELLIST
     allotted_ms: Duration | None = None
@@ -410,8 +412,9 @@ class Interpose(ForTurn):
     organisation: Organisation = ""
     constituency: Constituency = Constituency.OTHER
     region: Region = ""
+    #: as ``add_speaker``'s: with a ``participant_id``, for this turn instead of the registration's
     language: FloorLanguage | None = None
-    attendance: Attendance = Attendance.IN_ROOM
+    attendance: Attendance | None = None
     gender: Gender | None = None
     kind: Literal[TurnKind.QUESTION, TurnKind.ANSWER] = TurnKind.QUESTION
     duration_ms: Duration | None = None

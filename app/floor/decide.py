@@ -16,6 +16,7 @@ from . import events as e
 from .errors import FloorError, Forbidden, NotFound, StaleVersion
 from .model import (
     HOUR_MS,
+    Attendance,
     OPEN_REQUEST_STATUSES,
     FloorMode,
     FloorRequest,
@@ -418,11 +419,16 @@ def _decline(segment: SegmentState, cmd: c.DeclineRequest, ctx: Context) -> list
 
 
 def _speaker(cmd: c.AddSpeaker | c.Interpose, ctx: Context) -> Speaker:
-    """Who a console command names: a registered participant, or a guest by name."""
+    """Who a console command names: a registered participant (with the floor language and
+    attendance the command gives for this turn, if it gives them), or a guest by name."""
     if cmd.participant_id is not None:
         speaker = ctx.speakers.get(cmd.participant_id)
         if speaker is None:
             raise NotFound(f"no participant {cmd.participant_id!r} in this event")
+        if cmd.language is not None:
+            speaker = replace(speaker, language=cmd.language)
+        if cmd.attendance is not None:
+            speaker = replace(speaker, attendance=cmd.attendance)
         return speaker
     name = cmd.name.strip()
     if not name:
@@ -433,7 +439,7 @@ def _speaker(cmd: c.AddSpeaker | c.Interpose, ctx: Context) -> Speaker:
         constituency=cmd.constituency,
         region=cmd.region.strip(),
         language=cmd.language,
-        attendance=cmd.attendance,
+        attendance=cmd.attendance or Attendance.IN_ROOM,
         gender=cmd.gender,
     )
 

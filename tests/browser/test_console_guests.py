@@ -128,6 +128,8 @@ def test_a_registered_participant_picked_comes_with_their_language_which_can_be_
     expect(language).to_have_value("es")
     language.select_option("other")
     page.locator("#add-remote").check()
+    version = lambda: faces["api"].ok("GET", f"/segments/{segment}/state")["version"]  # noqa: E731
+    before = version()
     page.get_by_role("button", name=EN["console.add.submit"]).click()
 
     def corrected() -> bool:
@@ -135,6 +137,12 @@ def test_a_registered_participant_picked_comes_with_their_language_which_can_be_
         return entry is not None and (entry["language"], entry["attendance"]) == ("other", "remote")
 
     eventually(corrected)
+    # in one command (one step for Undo), not an add and then an edit; her registration keeps
+    # Spanish for her next turn
+    assert version() == before + 1
+    people = faces["api"].ok("GET", f"/events/{faces['event']['id']}/participants")
+    sow = next(p for p in people if p["name"] == "Amina Sow")
+    assert (sow["language"], sow["attendance"]) == ("es", "in_room")
     row = page.locator("#queue .entry").filter(has_text="Amina Sow")
     expect(row.locator(".remote-tag")).to_be_visible()
     page.context.close()

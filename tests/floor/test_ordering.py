@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import pytest
 
 from app.floor import NotFound
@@ -10,6 +13,7 @@ from app.floor.events import EntryAdded
 from app.floor.fold import UNDO_DEPTH
 from app.floor.model import (
     DEFAULT_TIMES_MS,
+    Attendance,
     Constituency,
     QueueEntry,
     RequestStatus,
@@ -111,6 +115,47 @@ def test_add_a_registered_participant_takes_their_details(floor: Floor) -> None:
     assert isinstance(added, EntryAdded)
     assert added.entry.speaker.name == "Chen Wei"
     assert added.entry.speaker.participant_id == "p3"
+
+
+@pytest.mark.parametrize(
+    ("given", "language", "attendance"),
+    [
+        ({}, "zh", Attendance.IN_ROOM),  # the registration's
+        ({"language": "fr"}, "fr", Attendance.IN_ROOM),
+        ({"attendance": Attendance.REMOTE}, "zh", Attendance.REMOTE),
+        ({"language": "ar", "attendance": Attendance.REMOTE}, "ar", Attendance.REMOTE),
+    ],
+)
+@pytest.mark.parametrize("how", ["add_speaker", "interpose"])
+def test_a_registered_participant_s_floor_particulars_given_stand_for_this_turn(
+    floor: Floor, how: str, given: dict[str, Any], language: str, attendance: Attendance
+) -> None:
+    """One command, one undo step: the console adds (or gives an interposed question to) a
+    registered person who speaks another language today, or from elsewhere, without a second
+    ``edit_entry``; the registry keeps its own particulars for the next turn."""
+    floor.speakers["p3"] = replace(floor.speakers["p3"], language="zh")
+    if how == "add_speaker":
+        steps = len(floor.seg.undo_stack)
+        floor.send(c.AddSpeaker(participant_id="p3", kind=K.INTERVENTION, **given))
+        speaker = floor.seg.queue[-1].speaker
+    else:
+        floor.add("Panellist")
+        floor.send(c.CallNext())
+        steps = len(floor.seg.undo_stack)
+        floor.send(c.Interpose(participant_id="p3", **given))
+        assert floor.seg.current is not None
+        speaker = floor.seg.current.entry.speaker
+    assert (speaker.name, speaker.language, speaker.attendance) == ("Chen Wei", language, attendance)
+    assert (floor.speakers["p3"].language, floor.speakers["p3"].attendance) == (
+        "zh",
+        Attendance.IN_ROOM,
+    )
+    assert len(floor.seg.undo_stack) == steps + 1
+
+
+def test_a_guest_s_attendance_not_given_is_in_the_room(floor: Floor) -> None:
+    floor.send(c.AddSpeaker(name="Guest"))
+    assert floor.seg.queue[-1].speaker.attendance is Attendance.IN_ROOM
 
 
 @pytest.mark.parametrize("kind", list(K))

@@ -46,8 +46,6 @@ const QUIET_SWITCH_MS = 3000;
 /** A press on the floor (the timer, a turn's end, the message) is worth sending only this soon:
  * kept longer while the connection is down, it would act on whoever has the floor by then. */
 const PRESS_WITHIN_MS = 10000;
-/** How long a follow-up waits for the state its command made (its update after the ack). */
-const STATE_WAIT_MS = 5000;
 
 const notices = new Notices($("notices"));
 
@@ -125,24 +123,6 @@ function run(eventId, firstSegmentId) {
     /** A command on the meeting day's outcome (recommendations and pledges): the same answers;
      * `said`: a sentence of this console's own for a refusal's code (else refusal.js words it). */
     runOutcome: (command, { said = {} } = {}) => answered(conn.sendOutcome(command), null, said),
-    /** The state of the segment an ack names once the console has it (its update may come after
-     * the ack), or null when another segment is shown or it does not come within STATE_WAIT_MS. */
-    stateAt(ack) {
-      const has = () => conn.segmentId === ack.segment_id && conn.version !== null && conn.version >= ack.version;
-      if (has()) return Promise.resolve(ctx.state());
-      return new Promise((resolve) => {
-        const done = (state) => {
-          clearTimeout(timer);
-          conn.removeEventListener("change", check);
-          resolve(state);
-        };
-        const check = () => {
-          if (has()) done(ctx.state());
-        };
-        const timer = setTimeout(() => done(null), STATE_WAIT_MS);
-        conn.addEventListener("change", check);
-      });
-    },
   };
 
   /** The ack of a sent command, or null after saying why it was refused (or that it waits).

@@ -161,8 +161,11 @@ export function createAddSpeaker(ctx) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const command = { type: "add_speaker", kind: kind.value };
-    if (chosen) command.participant_id = chosen.id;
-    else {
+    if (chosen) {
+      // their floor language and attendance, if changed in the form, stand for this turn
+      command.participant_id = chosen.id;
+      Object.assign(command, floorChanges(chosen, language, remote));
+    } else {
       const name = search.value.trim();
       if (!name) {
         ctx.notices.show(t("console.add.name_required"), "warning");
@@ -187,7 +190,6 @@ export function createAddSpeaker(ctx) {
     const ack = await ctx.run(command);
     if (!ack) return;
     ctx.notices.show(t("console.add.added", { name: person ? person.name : command.name }), "info");
-    if (person) correctRegistered(ack, person, command.kind, { language: language.value, remote: remote.checked });
     unchoose();
     form.reset();
     fillLanguages(language, null);
@@ -196,17 +198,6 @@ export function createAddSpeaker(ctx) {
     showDefault();
     search.focus();
   });
-
-  /** A registered participant whose floor language or attendance was changed in the form: their
-   * new entry (theirs, of that kind: one at most) is edited once the console has the state the
-   * add made. */
-  async function correctRegistered(ack, person, entryKind, asked) {
-    const state = await ctx.stateAt(ack);
-    const entry = state && state.queue.find((e) => e.participant_id === person.id && e.kind === entryKind);
-    if (!entry) return;
-    const changes = floorChanges(entry, { value: asked.language }, { checked: asked.remote });
-    if (Object.keys(changes).length) await ctx.run({ type: "edit_entry", entry_id: entry.id, ...changes });
-  }
 
   return { render: showDefault };
 }

@@ -155,8 +155,11 @@ export function createInterpose(ctx) {
     }
     const command = { type: "interpose", kind };
     const participant = participants.find((p) => labelOf(p) === typed);
-    if (participant) command.participant_id = participant.id;
-    else {
+    if (participant) {
+      // their floor language and attendance, if changed in the dialog, stand for this turn
+      command.participant_id = participant.id;
+      Object.assign(command, floorChanges(participant, language, remote));
+    } else {
       command.name = typed;
       command.organisation = organisation.value.trim();
       Object.assign(command, floorFields(language, remote));
@@ -185,7 +188,6 @@ export function createInterpose(ctx) {
       return;
     }
     dialog.close();
-    if (participant) correctRegistered(ack, participant, { language: language.value, remote: remote.checked });
     const who = participant ? participant.name : typed;
     const question = kind === "question";
     ctx.notices.show(
@@ -205,16 +207,6 @@ export function createInterpose(ctx) {
     else if (shownFor) showFloor({}, language, remote); // no longer theirs: a guest's, not known
     shownFor = participant || null;
   });
-
-  /** A registered participant whose floor language or attendance was changed in the dialog: their
-   * interposed turn, on the floor once the console has the state the command made, is edited. */
-  async function correctRegistered(ack, participant, asked) {
-    const state = await ctx.stateAt(ack);
-    const turn = state && state.current;
-    if (!turn || turn.participant_id !== participant.id) return;
-    const changes = floorChanges(turn, { value: asked.language }, { checked: asked.remote });
-    if (Object.keys(changes).length) await ctx.run({ type: "edit_entry", entry_id: turn.id, ...changes });
-  }
 
   function readd() {
     if (refused("readd")) return null;
