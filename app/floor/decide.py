@@ -16,8 +16,8 @@ from . import events as e
 from .errors import FloorError, Forbidden, NotFound, StaleVersion
 from .model import (
     HOUR_MS,
-    Attendance,
     OPEN_REQUEST_STATUSES,
+    Attendance,
     FloorMode,
     FloorRequest,
     HearingState,

@@ -145,7 +145,11 @@ def test_a_registered_participant_s_floor_particulars_given_stand_for_this_turn(
         floor.send(c.Interpose(participant_id="p3", **given))
         assert floor.seg.current is not None
         speaker = floor.seg.current.entry.speaker
-    assert (speaker.name, speaker.language, speaker.attendance) == ("Chen Wei", language, attendance)
+    assert (speaker.name, speaker.language, speaker.attendance) == (
+        "Chen Wei",
+        language,
+        attendance,
+    )
     assert (floor.speakers["p3"].language, floor.speakers["p3"].attendance) == (
         "zh",
         Attendance.IN_ROOM,
