@@ -128,7 +128,10 @@ def test_a_registered_participant_picked_comes_with_their_language_which_can_be_
     expect(language).to_have_value("es")
     language.select_option("other")
     page.locator("#add-remote").check()
-    version = lambda: faces["api"].ok("GET", f"/segments/{segment}/state")["version"]  # noqa: E731
+
+    def version() -> int:
+        return int(faces["api"].ok("GET", f"/segments/{segment}/state")["version"])
+
     before = version()
     page.get_by_role("button", name=EN["console.add.submit"]).click()
 

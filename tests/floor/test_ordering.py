@@ -15,6 +15,7 @@ from app.floor.model import (
     DEFAULT_TIMES_MS,
     Attendance,
     Constituency,
+    FloorLanguage,
     QueueEntry,
     RequestStatus,
     SegmentStatus,
@@ -133,7 +134,7 @@ def test_a_registered_participant_s_floor_particulars_given_stand_for_this_turn(
     """One command, one undo step: the console adds (or gives an interposed question to) a
     registered person who speaks another language today, or from elsewhere, without a second
     ``edit_entry``; the registry keeps its own particulars for the next turn."""
-    floor.speakers["p3"] = replace(floor.speakers["p3"], language="zh")
+    floor.speakers["p3"] = replace(floor.speakers["p3"], language=FloorLanguage.CHINESE)
     if how == "add_speaker":
         steps = len(floor.seg.undo_stack)
         floor.send(c.AddSpeaker(participant_id="p3", kind=K.INTERVENTION, **given))
