@@ -291,6 +291,7 @@ class Authenticator:
         participant_id: str | None = None,
         label: str = "",
         expires_at: int | None = None,
+        request_id: str | None = None,
     ) -> tuple[str, CredentialRow]:
         secret = new_secret()
         row = CredentialRow(
@@ -302,6 +303,7 @@ class Authenticator:
             label=label,
             created_at=now,
             expires_at=expires_at,
+            request_id=request_id,
         )
         self.store.add(row)
         self._remember(row.token_hash, row)  # a new phone's first request costs no query

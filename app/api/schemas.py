@@ -689,6 +689,12 @@ class AccessLinkCreate(Body):
         description="When it expires, in any form of an instant (`2026-05-17T23:59` is read in "
         "the event's zone); the event's `link_expiry_default_at` lasts until the day after it.",
     )
+    request_id: CommandId | None = Field(
+        default=None,
+        description="Made by the client, new for each link it means to make. A retry with the "
+        "same id (its answer was lost) revokes the link the lost answer held and makes another: "
+        "one live link per request, whose secret is in the last answer.",
+    )
 
 
 class AccessLinkOut(BaseModel):

@@ -315,6 +315,14 @@ class Store:
             )
             return list(session.exec(query.order_by(col(CredentialRow.created_at))).all())
 
+    def links_of_request(self, event_id: str, request_id: str) -> list[CredentialRow]:
+        """The access links made for ``request_id`` in the event (a retried request's)."""
+        with self._session() as session:
+            query = select(CredentialRow).where(
+                CredentialRow.event_id == event_id, CredentialRow.request_id == request_id
+            )
+            return list(session.exec(query).all())
+
     def participant_credentials(self, participant_id: str) -> list[str]:
         """The ids of a participant's tokens not yet revoked."""
         with self._session() as session:

@@ -60,6 +60,7 @@ class CredentialRow(SQLModel, table=True):
     """An access link or a delegate's token. Only the SHA-256 of the secret is kept."""
 
     __tablename__ = "credentials"
+    __table_args__ = (Index("ix_credentials_event_request", "event_id", "request_id"),)
 
     id: str = Field(primary_key=True, max_length=32)
     token_hash: str = Field(index=True, unique=True, max_length=64)
@@ -70,6 +71,9 @@ class CredentialRow(SQLModel, table=True):
     created_at: int = Field(sa_type=BigInteger)
     expires_at: int | None = Field(default=None, sa_type=BigInteger)
     revoked_at: int | None = Field(default=None, sa_type=BigInteger)
+    #: the access link's request id (``POST .../access-links``): a retry of the same request
+    #: replaces the link its lost answer held, so one press is one live link
+    request_id: str | None = Field(default=None, max_length=64)
 
 
 class LogRow(SQLModel, table=True):

@@ -175,6 +175,43 @@ def test_a_double_tap_on_make_the_link_makes_one_link(
     page.context.close()
 
 
+def test_a_press_whose_answer_was_lost_and_the_press_again_leave_one_live_link(
+    browser: Browser,
+    hearing: dict[str, Any],  # noqa: F811
+) -> None:
+    """The server made the link, its answer never reached the desk (the line dropped): the
+    organiser presses again and gets a link; the one nobody saw is revoked, not left live."""
+    event = hearing["event"]
+    page = tablet(browser, hearing["server"].base, f"lang=en&event={event['id']}&section=links")
+    page.locator("#mint-role").select_option("display")
+    page.locator("#mint-label").fill("Room 4 side screen")
+    lost: list[str] = []
+
+    def lose_the_first_answer(route: Route) -> None:
+        if route.request.method != "POST" or lost:
+            route.continue_()
+            return
+        answer = route.fetch()  # the server makes the link ...
+        lost.append(answer.json()["token"])
+        route.abort("connectionreset")  # ... and its answer never arrives
+
+    page.route(re.compile(r".*/access-links$"), lose_the_first_answer)
+    page.locator("#mint-submit").click()
+    expect(page.locator("#notices")).to_contain_text(WORDS["en"]["error.offline"])
+    expect(page.locator(".minted-card")).to_have_count(0)
+    page.locator("#mint-submit").click()
+    expect(page.locator(".minted-card")).to_have_count(1)
+    links = hearing["api"].ok("GET", f"/events/{event['id']}/access-links")
+    live = [x for x in links if x["label"] == "Room 4 side screen" and x["revoked_at"] is None]
+    assert len(live) == 1 and len(lost) == 1
+    shown = page.locator(".minted-card .minted-url").first.input_value()
+    assert lost[0] not in shown
+    assert Api(hearing["server"].base, lost[0])("GET", "/session").status_code == 401
+    key = shown.split("#key=")[1]  # the one shown opens its screen
+    assert Api(hearing["server"].base, key)("GET", "/session").json()["role"] == "display"
+    page.context.close()
+
+
 # --- M2: "Phone link" asks first, a finger's size away from "Correct" ---------------------------
 
 

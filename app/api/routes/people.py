@@ -753,8 +753,16 @@ async def create_access_link(
     hearing = await svc.engine.locate(event_id)
     now = svc.engine.clock()
     expires = _expiry(body, hearing, now)
+    if body.request_id is not None:
+        await _replace_retried(svc, hearing, body)
     token, row = await asyncio.to_thread(
-        svc.auth.mint, Role(body.role), event_id, now, label=body.label, expires_at=expires
+        svc.auth.mint,
+        Role(body.role),
+        event_id,
+        svc.engine.clock(),
+        label=body.label,
+        expires_at=expires,
+        request_id=body.request_id,
     )
     link = link_out(row, hearing.event, token)
     minted = AccessLinkMinted(**link.model_dump())
@@ -766,6 +774,26 @@ async def create_access_link(
         minted.clock_url = f"/clock/{event_id}#key={token}"
         minted.clock_qr_svg = _qr_svg(base + minted.clock_url)
     return minted
+
+
+async def _replace_retried(svc: Services, hearing: Hearing, body: AccessLinkCreate) -> None:
+    """A retried request (its answer was lost, so nobody holds the link it made): the link it
+    made is revoked, and the one made now is the request's only live link. The same id sent for
+    another role is refused: it names another request."""
+    assert body.request_id is not None
+    event_id = hearing.event.id
+    made = await asyncio.to_thread(svc.engine.store.links_of_request, event_id, body.request_id)
+    other = next((row for row in made if row.role != body.role), None)
+    if other is not None:
+        raise FloorError(
+            f"request_id {body.request_id!r} made a {other.role} link, not a {body.role} "
+            "link: send a new request_id for each link",
+            code="request_id_reused",
+            status=409,
+        )
+    live = [row.id for row in made if row.revoked_at is None]
+    if live:
+        await _revoke(svc, hearing, live)
 
 
 def _expiry(body: AccessLinkCreate, hearing: Hearing, now: int) -> int | None:

@@ -8,7 +8,7 @@
 // link's card still on screen whose link was revoked meanwhile (by anyone) is marked dead, on
 // the screen and on paper, its QR code struck out: a dead link is not handed out.
 
-import { api } from "../client.js";
+import { ApiError, api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { currentLanguage, plural, t } from "../i18n.js";
 import { confirmAction, copyField, dayAndTime, gone, isolate, keepFocus, roleLabel, svgImage, weekdayAndTime } from "./util.js";
@@ -193,8 +193,12 @@ export function createLinks(desk) {
   }
 
   // one link per press: a second tap (a double tap on a tablet) or Enter while the first is
-  // being made does nothing, as the event's and the segment's forms do
+  // being made does nothing, as the event's and the segment's forms do. A press whose answer
+  // never came (the line dropped, the server restarting) is sent again under its request id by
+  // the next press of the same form: the server revokes the link nobody saw, one stays live
   let minting = false;
+  let unanswered = null; // { id, sent }: the request id of a press left without an answer
+  const newRequestId = () => `link-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   $("mint-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     if (minting) return;
@@ -206,8 +210,19 @@ export function createLinks(desk) {
     // the event's default, as the server gave it; else a number of seconds from now
     if (expiry === "event") body.expires_at = desk.event.link_expiry_default_at;
     else if (expiry) body.expires_in_s = Number(expiry);
+    const sent = JSON.stringify([desk.event.id, body]);
+    body.request_id = unanswered && unanswered.sent === sent ? unanswered.id : newRequestId();
     try {
-      const link = await desk.call("POST", path(), body);
+      let link;
+      try {
+        link = await desk.call("POST", path(), body);
+        unanswered = null;
+      } catch (error) {
+        // no answer, or the server failed: the link may exist; the same press again replaces it
+        const lost = error instanceof ApiError && (error.status === 0 || error.status >= 500);
+        unanswered = lost ? { id: body.request_id, sent } : null;
+        throw error;
+      }
       $("minted").prepend(card(link));
       $("mint-label").value = "";
       await load();
