@@ -1085,7 +1085,21 @@ def _adjust(segment: SegmentState, cmd: c.AdjustTime, ctx: Context) -> list[e.Ev
             return []
     verb = "adding" if delta > 0 else "taking off"
     mark = _mark("adjust_time", f"{verb} {_duration(delta)}")
-    return [e.TimeAdjusted(segment_id=segment.id, delta_ms=delta, undo=mark)]
+    events: list[e.Event] = [e.TimeAdjusted(segment_id=segment.id, delta_ms=delta, undo=mark)]
+    return events + (_time_given(segment) if delta > 0 else [])
+
+
+#: The messages that say the speaker's time is (nearly) up: time given takes them down, so the
+#: speaker never reads "Your time is up" under a clock with time left.
+_TIME_MESSAGES = frozenset({presets.MessagePreset.TIME, presets.MessagePreset.CONCLUDE})
+
+
+def _time_given(segment: SegmentState) -> list[e.Event]:
+    """The events that follow time given to the speaker (added, or a reset's fresh time): a
+    message saying their time is up comes down with it (one command, one undo)."""
+    if presets.preset_of(segment.message) in _TIME_MESSAGES:
+        return [e.MessageCleared(segment_id=segment.id)]
+    return []
 
 
 @_handles(c.ResetTimer)
@@ -1095,7 +1109,7 @@ def _reset(segment: SegmentState, cmd: c.ResetTimer, ctx: Context) -> list[e.Eve
     if timer.state == "idle" and timer.added_ms == 0:
         return []
     mark = _mark("reset_timer", "resetting the timer")
-    return [e.TimerReset(segment_id=segment.id, at=ctx.now, undo=mark)]
+    return [e.TimerReset(segment_id=segment.id, at=ctx.now, undo=mark), *_time_given(segment)]
 
 
 @_handles(c.SetMessage)

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from app.floor import commands as c
 from app.floor.events import TimeAdjusted, TimerPaused, TimerResumed, TimerStarted, TurnEnded
 from app.floor.model import Constituency, RequestStatus, Speech, TurnKind
+from app.floor.presets import MessagePreset
 from app.views import Audience
 from tests.floor.kit import Floor
 
@@ -492,6 +493,37 @@ def test_a_blank_message_is_refused(text: str) -> None:
 def test_a_message_is_cleaned_of_invisible_and_direction_characters(speaking: Floor) -> None:
     speaking.send(c.SetMessage(text="Please\u200b con\u202eclude\n now"))
     assert speaking.view(Audience.PUBLIC)["message"] == "Please conclude now"
+
+
+@pytest.mark.parametrize(
+    ("message", "command", "cleared"),
+    [
+        # time given takes down a message that says the time is (nearly) up ...
+        (MessagePreset.TIME, c.AdjustTime(delta_ms=60_000), True),
+        (MessagePreset.CONCLUDE, c.AdjustTime(delta_ms=60_000), True),
+        (MessagePreset.TIME, c.ResetTimer(), True),
+        # ... and no other: time taken off, or another message
+        (MessagePreset.TIME, c.AdjustTime(delta_ms=-60_000), False),
+        (MessagePreset.SLOW, c.AdjustTime(delta_ms=60_000), False),
+        ("Mic on, please", c.AdjustTime(delta_ms=60_000), False),
+    ],
+)
+def test_time_given_takes_down_a_time_is_up_message_in_the_same_step(
+    speaking: Floor, message: str, command: c.SegmentCommand, cleared: bool
+) -> None:
+    """The speaker never reads "Your time is up" under a clock with time left; undo brings
+    both back."""
+    speaking.send(c.StartTimer())
+    speaking.tick(200_000)  # into overtime
+    if isinstance(message, MessagePreset):
+        speaking.send(c.SetMessage(preset=message))
+    else:
+        speaking.send(c.SetMessage(text=message))
+    shown = speaking.seg.message
+    speaking.send(command)
+    assert speaking.seg.message == ("" if cleared else shown)
+    speaking.send(c.Undo())
+    assert speaking.seg.message == shown
 
 
 @pytest.mark.parametrize("command", [c.CallNext(), c.EndTurn()])
