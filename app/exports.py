@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -252,10 +253,10 @@ def day_record_csv(rows: list[RecordRow], timezone: str) -> bytes:
     return csv_text(day_record_table(rows, timezone), list(DAY_RECORD_COLUMNS)).encode("utf-8")
 
 
-def day_record_xlsx(rows: list[RecordRow], timezone: str) -> bytes:
+def day_record_xlsx(rows: list[RecordRow], timezone: str, title: str = "") -> bytes:
     """The day's record as an XLSX workbook: the CSV's columns and cells (``xlsx_bytes``), the
-    seconds as numbers a spreadsheet adds up, the times as date-times (the event's local time)
-    a spreadsheet sorts and filters."""
+    seconds as numbers a spreadsheet adds up, the times as date-times (the event's local time,
+    named in their headings) a spreadsheet sorts and filters."""
     table = [
         {
             heading: local_datetime(value) if heading in _DAY_RECORD_TIMES else value
@@ -266,7 +267,13 @@ def day_record_xlsx(rows: list[RecordRow], timezone: str) -> bytes:
     widths = {"Segment": 40, "Name": 28, "Organisation": 32, "Constituency": 26}
     widths.update(dict.fromkeys(_DAY_RECORD_TIMES, 20))
     return xlsx_bytes(
-        table, list(DAY_RECORD_COLUMNS), "Speeches", widths, time_format="yyyy-mm-dd hh:mm:ss"
+        table,
+        list(DAY_RECORD_COLUMNS),
+        "Speeches",
+        widths,
+        time_format="yyyy-mm-dd hh:mm:ss",
+        headings=zoned(_DAY_RECORD_TIMES, timezone),
+        title=title,
     )
 
 
@@ -312,6 +319,7 @@ CONTRIBUTION_COLUMNS: tuple[str, ...] = (
     "Constituency",
     "Segment",
     "Language",
+    "Original language",
     "Themes",
     "Global Compact objectives",
     "Merged into (No.)",
@@ -350,6 +358,8 @@ def contributions_table(
             "Constituency": label(CONSTITUENCY_LABELS, item.author.constituency),
             "Segment": segment_titles.get(item.segment_id or "", ""),
             "Language": label(LANGUAGE_LABELS, item.language),
+            # the language it was delivered in (a translation's "Language" is the translation's)
+            "Original language": label(LANGUAGE_LABELS, item.original_language or item.language),
             "Themes": "; ".join(item.themes),
             "Global Compact objectives": "; ".join(str(n) for n in item.objectives),
             "Merged into (No.)": numbers.get(item.merged_into or ""),
@@ -380,10 +390,11 @@ _CONTRIBUTION_WRAPPED = (
 _CONTRIBUTION_WORDING = ("Text", "Original text", "Note")
 
 
-def contributions_xlsx(table: list[dict[str, Cell]]) -> bytes:
+def contributions_xlsx(table: list[dict[str, Cell]], timezone: str, title: str = "") -> bytes:
     """The contributions as an XLSX workbook: the CSV's cells (``xlsx_bytes``: text stays text),
-    the sentences wrapped in their columns, an Arabic contribution's wording right to left, the
-    times as date-times in the event's local time."""
+    the sentences wrapped in their columns, Arabic wording right to left (each cell by its own
+    language: a translation's original keeps the original's direction), the times as
+    date-times in the event's local time, their headings naming the zone."""
     widths = {
         "No.": 6,
         "Kind": 15,
@@ -395,6 +406,7 @@ def contributions_xlsx(table: list[dict[str, Cell]]) -> bytes:
         "Constituency": 24,
         "Segment": 36,
         "Language": 11,
+        "Original language": 11,
         "Themes": 30,
         "Global Compact objectives": 18,
         "Merged into (No.)": 10,
@@ -411,15 +423,27 @@ def contributions_xlsx(table: list[dict[str, Cell]]) -> bytes:
         for row in table
     ]
     arabic = LANGUAGE_LABELS["ar"]
+
+    def right_to_left(row: Mapping[str, SheetValue], heading: str) -> bool:
+        language = "Original language" if heading == "Original text" else "Language"
+        return heading in _CONTRIBUTION_WORDING and row.get(language) == arabic
+
     return xlsx_bytes(
         rows,
         CONTRIBUTION_COLUMNS,
         "Contributions",
         widths,
         wrapped=_CONTRIBUTION_WRAPPED,
-        right_to_left=lambda row: row.get("Language") == arabic,
-        right_to_left_columns=_CONTRIBUTION_WORDING,
+        right_to_left=right_to_left,
+        headings=zoned(times, timezone),
+        title=title,
     )
+
+
+def zoned(headings: Iterable[str], timezone: str) -> dict[str, str]:
+    """A spreadsheet's time columns' headings with the zone their times are in (a spreadsheet's
+    date-time has none): "Called at (America/New_York)"."""
+    return {heading: f"{heading} ({timezone})" for heading in headings}
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
@@ -434,30 +458,49 @@ def xlsx_bytes(
     widths: Mapping[str, int] | None = None,
     *,
     wrapped: Collection[str] = (),
-    right_to_left: Callable[[Mapping[str, SheetValue]], bool] | None = None,
-    right_to_left_columns: Collection[str] = (),
+    right_to_left: Callable[[Mapping[str, SheetValue], str], bool] | None = None,
     time_format: str = "yyyy-mm-dd hh:mm",
+    headings: Mapping[str, str] | None = None,
+    title: str = "",
 ) -> bytes:
-    """Rows as an XLSX workbook: one sheet, a bold header row that stays in view (frozen) with a
+    """Rows as an XLSX workbook: one sheet whose rows are an Excel table (a screen reader then
+    says each cell's column heading), a bold header row that stays in view (frozen) with a
     filter on every column, every text a text cell (a text that looks like a formula is stored
     as text, which no spreadsheet evaluates), numbers numbers, a ``datetime`` a date-time cell
-    (``time_format``). The ``wrapped`` columns wrap their text in their width; in a row
-    ``right_to_left`` says is (an Arabic contribution), the ``right_to_left_columns`` are
-    right-aligned and read right to left."""
+    (``time_format``). ``headings``: what the header row says of a column, where it says more
+    than its key (a time's zone). The ``wrapped`` columns wrap their text in their width; a cell
+    ``right_to_left(row, header)`` says is (an Arabic contribution's wording) is right-aligned
+    and read right to left. ``title``: the workbook's title (its properties), made by
+    Floorkeeper."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import Cell as SheetCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
     workbook = Workbook(write_only=True)
+    workbook.properties.creator = "Floorkeeper"
+    workbook.properties.title = title or sheet_title
     sheet = workbook.create_sheet(sheet_title)
     for index, header in enumerate(headers, start=1):
         width = (widths or {}).get(header, 16)
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    shown = [(headings or {}).get(header, header) for header in headers]
     if headers:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+        span = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+        if rows:  # a table (its own filter) over the header and the rows
+            table = Table(displayName=_table_name(sheet_title), ref=span)
+            table.tableColumns = [
+                TableColumn(id=index, name=name) for index, name in enumerate(shown, start=1)
+            ]
+            table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+            with warnings.catch_warnings():  # "you must add table columns manually": done above
+                warnings.simplefilter("ignore", UserWarning)
+                sheet.add_table(table)
+        else:  # Excel wants a row in a table: the header alone keeps its filter
+            sheet.auto_filter.ref = span
     bold = Font(bold=True)
     header_alignment = Alignment(vertical="top", wrap_text=True)
     top = Alignment(vertical="top")
@@ -475,15 +518,14 @@ def xlsx_bytes(
         made.alignment = alignment
         return made
 
-    sheet.append([cell(header, header_alignment, bold) for header in headers])
+    sheet.append([cell(header, header_alignment, bold) for header in shown])
     for row in rows:
-        backwards = right_to_left is not None and right_to_left(row)
         sheet.append(
             [
                 cell(
                     row.get(header),
                     rtl
-                    if backwards and header in right_to_left_columns
+                    if right_to_left is not None and right_to_left(row, header)
                     else wrap
                     if header in wrapped
                     else top,
@@ -494,3 +536,9 @@ def xlsx_bytes(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _table_name(sheet_title: str) -> str:
+    """An Excel table's name from its sheet's: letters, digits and _ only, a letter first."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", sheet_title) or "Table"
+    return name if name[0].isalpha() else f"T_{name}"

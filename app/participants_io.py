@@ -1018,8 +1018,10 @@ def write_csv(rows: Sequence[Mapping[str, str]]) -> bytes:
     return csv_text(rows, HEADERS).encode("utf-8")
 
 
-def write_xlsx(rows: Sequence[Mapping[str, str]], sheet_title: str = "Participants") -> bytes:
+def write_xlsx(
+    rows: Sequence[Mapping[str, str]], sheet_title: str = "Participants", title: str = ""
+) -> bytes:
     """The list as an XLSX workbook: one sheet, a bold header, every cell a text cell
     (``exports.xlsx_bytes``: a text that looks like a formula is stored as text)."""
     widths = {"Name": 32, "Organisation": 36, "Constituency": 30, "Panel": 36}
-    return xlsx_bytes(rows, HEADERS, sheet_title, widths)
+    return xlsx_bytes(rows, HEADERS, sheet_title, widths, title=title)

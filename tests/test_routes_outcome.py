@@ -264,6 +264,9 @@ def test_the_contributions_come_as_a_spreadsheet_for_the_secretariat(
     book = openpyxl.load_workbook(io.BytesIO(speeches.content))
     headings = next(book.worksheets[0].iter_rows(values_only=True))
     assert headings[:3] == ("Segment", "Segment no.", "Turn")
+    # its times are the event's local time, and their headings say which
+    assert f"Called at ({world.event['timezone']})" in headings
+    assert book.properties.title == f"Who spoke: {world.event['title']}"
 
 
 def test_a_rewording_over_rest_against_an_older_version_is_refused_with_the_wording_now(
@@ -385,15 +388,22 @@ def test_the_contributions_workbook_reads_well(make_client: AppFactory) -> None:
     answer = world.call(
         "organiser", "GET", f"/events/{world.event['id']}/contributions?format=xlsx"
     )
-    sheet = openpyxl.load_workbook(io.BytesIO(answer.content)).worksheets[0]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:P3"
+    workbook = openpyxl.load_workbook(io.BytesIO(answer.content))
+    sheet = workbook.worksheets[0]
+    # an Excel table over the rows (a screen reader says each cell's column), headers frozen
+    assert sheet.freeze_panes == "A2" and sheet.tables["Contributions"].ref == "A1:Q3"
     headers = [cell.value for cell in sheet[1]]
+    columns = [column.name for column in sheet.tables["Contributions"].tableColumns]
+    submitted_at = f"Submitted at ({world.event['timezone']})"  # a spreadsheet's time has no zone
+    assert columns == headers and submitted_at in headers
+    assert workbook.properties.creator == "Floorkeeper"
+    assert workbook.properties.title.startswith("Recommendations and pledges: ")
     text = sheet.cell(row=2, column=headers.index("Text") + 1)
     assert text.data_type == "s" and str(text.value).startswith("=SUM")
     assert text.alignment.wrap_text
     arabic = sheet.cell(row=3, column=headers.index("Text") + 1)
     assert arabic.alignment.horizontal == "right" and arabic.alignment.readingOrder == 2
-    submitted = sheet.cell(row=2, column=headers.index("Submitted at") + 1)
+    submitted = sheet.cell(row=2, column=headers.index(submitted_at) + 1)
     assert isinstance(submitted.value, datetime)
     assert submitted.number_format == "yyyy-mm-dd hh:mm"
     csv_rows = list(
@@ -407,4 +417,35 @@ def test_the_contributions_workbook_reads_well(make_client: AppFactory) -> None:
     )
     # the same local time as the CSV's, without the offset a spreadsheet cannot hold
     assert submitted.value.isoformat() == csv_rows[0]["Submitted at"][:19]
-    assert sheet.column_dimensions["K"].width >= 30  # Themes: not cut at the default width
+    assert sheet.column_dimensions["L"].width >= 30  # Themes: not cut at the default width
+
+
+def test_a_translation_keeps_the_language_it_was_delivered_in_in_the_spreadsheets(
+    make_client: AppFactory,
+) -> None:
+    """The official record says which language a statement was made in: a contribution made in
+    Arabic and translated into English reads "Language: English, Original language: Arabic",
+    and in the XLSX the Arabic original reads right to left, the English wording does not."""
+    world, rapporteur = _world(make_client)
+    made = _submit(world, text="سنموّل مراكز الاستقبال", language="ar").json()["contribution"]
+    translated = world.call(
+        "rapporteur",
+        "PATCH",
+        f"/contributions/{made['id']}",
+        token=rapporteur,
+        json={"command_id": "tr-1", "text": "We will fund reception centres.", "language": "en"},
+    )
+    assert translated.status_code == 200, translated.text
+    path = f"/events/{world.event['id']}/contributions"
+    text = world.call("organiser", "GET", f"{path}?format=csv").content.decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(text))
+    assert (row["Language"], row["Original language"]) == ("English", "Arabic")
+    assert row["Original text"] == "سنموّل مراكز الاستقبال"
+    content = world.call("organiser", "GET", f"{path}?format=xlsx").content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    wording = sheet.cell(row=2, column=headers.index("Text") + 1)
+    original = sheet.cell(row=2, column=headers.index("Original text") + 1)
+    assert sheet.cell(row=2, column=headers.index("Original language") + 1).value == "Arabic"
+    assert (original.alignment.horizontal, original.alignment.readingOrder) == ("right", 2)
+    assert wording.alignment.readingOrder != 2

@@ -190,7 +190,8 @@ async def list_contributions(
     filename = f"contributions-{event_id}.{format}"
     if format == "csv":
         return csv_bytes_response(contributions_csv(table), filename)
-    data = await asyncio.to_thread(contributions_xlsx, table)
+    title = f"Recommendations and pledges: {hearing.event.title}"
+    data = await asyncio.to_thread(contributions_xlsx, table, hearing.event.timezone, title)
     return attachment(data, XLSX_MEDIA_TYPE, filename)
 
 

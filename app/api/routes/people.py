@@ -102,7 +102,8 @@ async def list_participants(
     name = f"participants-{event_id}.{as_format}"
     if as_format == "csv":
         return csv_bytes_response(sheet.write_csv(table), name)
-    data = await asyncio.to_thread(sheet.write_xlsx, table)
+    title = f"Participants: {hearing.event.title}"
+    data = await asyncio.to_thread(sheet.write_xlsx, table, "Participants", title)
     return attachment(data, sheet.XLSX_MEDIA_TYPE, name)
 
 

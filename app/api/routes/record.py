@@ -118,6 +118,7 @@ async def day_speeches(
     if format == "json":
         return [DayRecordRow.model_validate(row) for row in day_record_json(rows, zone)]
     if format == "xlsx":
-        data = await asyncio.to_thread(day_record_xlsx, rows, zone)
+        title = f"Who spoke: {hearing.event.title}"
+        data = await asyncio.to_thread(day_record_xlsx, rows, zone, title)
         return attachment(data, XLSX_MEDIA_TYPE, f"speeches-{segment_id or event_id}.xlsx")
     return csv_bytes_response(day_record_csv(rows, zone), f"speeches-{segment_id or event_id}.csv")
