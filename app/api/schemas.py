@@ -951,7 +951,12 @@ class ScheduleOut(BaseModel):
 class Author(BaseModel):
     participant_id: str | None
     name: str
+    name_lang: str = Field(
+        description="The language the name's letters are written in (`ar`, `zh`, `ru`…), or "
+        '"" (Latin): a screen reader\'s voice for it'
+    )
     organisation: str
+    organisation_lang: str = Field(description="As `name_lang`, of the organisation")
     constituency: str
 
 

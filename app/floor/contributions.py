@@ -29,6 +29,7 @@ from .decide import Context
 from .errors import FloorError, Forbidden, NotFound, StaleVersion
 from .model import Language, Speaker
 from .roles import Actor, Role, roles_for
+from .scripts import name_language
 from .text import PeoplesText
 
 #: The Global Compact for Safe, Orderly and Regular Migration has 23 objectives.
@@ -1107,7 +1108,9 @@ def _full(item: Contribution, labels: Labels, *, with_note: bool = True) -> dict
         "author": {
             "participant_id": item.author.participant_id,
             "name": item.author.name,
+            "name_lang": name_language(item.author.name),  # a screen reader's voice for it
             "organisation": item.author.organisation,
+            "organisation_lang": name_language(item.author.organisation),
             "constituency": item.author.constituency,
         },
         "segment_id": item.segment_id,

@@ -228,8 +228,16 @@ def test_the_rapporteur_renders_an_arabic_recommendation_in_english_as_a_transla
     arabic = next(item for item in contributions if item["language"] == "ar")
     page = open_face(browser, "moderator", _rapporteur_url(faces, "?lang=en"))
     _live(page)
+    # the author's and the organisation's names are read in Arabic on an English page (the
+    # server says each name's language), in the list and in the detail
+    card = page.locator(f"#item-{arabic['id']}")
+    expect(card.locator("bdi", has_text="ليلى حداد")).to_have_attribute("lang", "ar")
+    expect(card.locator("bdi", has_text="المجلس الوطني")).to_have_attribute("lang", "ar")
+    latin = page.locator(".item bdi", has_text="Grace Mensah")
+    expect(latin).not_to_have_attribute("lang", re.compile(".+"))
     page.locator(f"#item-{arabic['id']}").click()
     detail = page.locator("#detail")
+    expect(detail.locator("bdi", has_text="ليلى حداد")).to_have_attribute("lang", "ar")
     detail.get_by_role("button", name=EN["rapporteur.edit_open"]).click()
     language = detail.get_by_label(EN["rapporteur.edit_language"])
     expect(language).to_have_value("ar")

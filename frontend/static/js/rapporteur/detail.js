@@ -120,8 +120,12 @@ export function createDetail(ctx) {
     return h(
       "dl",
       { class: "facts" },
-      fact(t("rapporteur.fact_author"), h("bdi", {}, item.author.name || "—")),
-      fact(t("rapporteur.fact_organisation"), h("bdi", {}, item.author.organisation || "—")),
+      // each name in its own script's language (a screen reader's voice for it: the server says it)
+      fact(t("rapporteur.fact_author"), h("bdi", { lang: (item.author.name && item.author.name_lang) || null }, item.author.name || "—")),
+      fact(
+        t("rapporteur.fact_organisation"),
+        h("bdi", { lang: (item.author.organisation && item.author.organisation_lang) || null }, item.author.organisation || "—"),
+      ),
       fact(t("rapporteur.fact_constituency"), constituencyLabel(item.author.constituency) || "—"),
       fact(
         t("rapporteur.fact_language"),

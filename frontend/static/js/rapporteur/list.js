@@ -60,8 +60,14 @@ export function createList(ctx) {
     const number = ctx.numbers().get(contribution.id);
     const selected = ctx.selectedId() === contribution.id;
     const where = segmentTitle(ctx.programme(), contribution.segment_id);
-    const { name, organisation, constituency } = contribution.author;
-    const details = [name, organisation].filter(Boolean).map((text) => h("bdi", {}, text));
+    const { name, organisation, constituency, name_lang: nameLang, organisation_lang: orgLang } = contribution.author;
+    // each name in its own script's language (a screen reader's voice for it: the server says it)
+    const details = [
+      [name, nameLang],
+      [organisation, orgLang],
+    ]
+      .filter(([text]) => text)
+      .map(([text, lang]) => h("bdi", { lang: lang || null }, text));
     if (constituency) details.push(constituencyLabel(constituency));
     return h(
       "li",
