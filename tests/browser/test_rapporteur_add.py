@@ -333,6 +333,12 @@ def test_a_merge_is_taken_back(browser: Browser, faces: dict[str, Any]) -> None:
     picker.select_option(first["id"])
     detail.get_by_role("button", name=EN["rapporteur.merge"], exact=True).click()
     expect(detail.locator(".state-pill")).to_have_text(EN["rapporteur.status.merged"])
+    # the list's card says into which, seen and heard (not only on opening it)
+    merged_into = fill_in(EN["rapporteur.decided_merged"], number=1)
+    expect(page.locator(f"#item-{third['id']} .item-merged")).to_have_text(merged_into)
+    expect(page.locator(f"#item-{third['id']}")).to_have_accessible_name(
+        re.compile(re.escape(merged_into))
+    )
     open_first = detail.get_by_role("button", name=fill_in(EN["rapporteur.open_number"], number=1))
     expect(open_first).to_be_visible()
     unmerge = detail.get_by_role("button", name=EN["rapporteur.unmerge"])

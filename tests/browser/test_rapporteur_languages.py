@@ -124,7 +124,7 @@ def test_the_rapporteur_page_speaks_arabic_right_to_left_and_french(
     expect(page.get_by_label(AR["rapporteur.search"])).to_have_attribute(
         "placeholder", AR["rapporteur.search_placeholder"]
     )
-    expect(page.get_by_label(AR["lang.label"])).to_have_value("ar")
+    expect(page.get_by_label(AR["lang.label"], exact=True)).to_have_value("ar")
     # mirrored: the filters' column is on the right, the chosen contribution's on the left
     filters = page.locator(".col-filters").bounding_box()
     detail_box = page.locator("#detail").bounding_box()
@@ -184,7 +184,7 @@ def test_the_rapporteur_page_speaks_arabic_right_to_left_and_french(
     page.set_viewport_size({"width": 1440, "height": 900})
 
     # the picker: French, at once (the page reloads) and after another reload
-    page.get_by_label(AR["lang.label"]).select_option("fr")
+    page.get_by_label(AR["lang.label"], exact=True).select_option("fr")
     expect(html).to_have_attribute("lang", "fr")
     expect(html).to_have_attribute("dir", "ltr")
     _live(page)
@@ -193,7 +193,7 @@ def test_the_rapporteur_page_speaks_arabic_right_to_left_and_french(
     _live(page)
     expect(html).to_have_attribute("lang", "fr")
     expect(page.locator("#list-heading")).to_have_text(FR["rapporteur.list_heading"])
-    expect(page.get_by_label(FR["lang.label"])).to_have_value("fr")
+    expect(page.get_by_label(FR["lang.label"], exact=True)).to_have_value("fr")
     expect(page.locator("#display-previous")).to_have_text(FR["rapporteur.previous"])
 
     # a decision in French: set the English one aside, saying why
@@ -235,6 +235,12 @@ def test_the_rapporteur_renders_an_arabic_recommendation_in_english_as_a_transla
     expect(card.locator("bdi", has_text="المجلس الوطني")).to_have_attribute("lang", "ar")
     latin = page.locator(".item bdi", has_text="Grace Mensah")
     expect(latin).not_to_have_attribute("lang", re.compile(".+"))
+    # its name is short (number, kind, state, the language in words, the text's beginning);
+    # who and where are its description
+    expect(card).to_have_accessible_name(
+        re.compile(r"^#\d+ Recommendation Submitted Arabic ضمان وصول جميع المهاجرين .*الهجرة\.$")
+    )
+    expect(card).to_have_accessible_description(re.compile("^ليلى حداد · المجلس الوطني"))
     page.locator(f"#item-{arabic['id']}").click()
     detail = page.locator("#detail")
     expect(detail.locator("bdi", has_text="ليلى حداد")).to_have_attribute("lang", "ar")

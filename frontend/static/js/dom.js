@@ -66,3 +66,11 @@ export function timeOfDay(ms, timeZone, locale = undefined) {
     return "";
   }
 }
+
+/** A text's beginning for a screen reader: whole words up to `chars` characters, then "…". */
+export function beginningOf(text, chars) {
+  if (text.length <= chars) return text;
+  const cut = text.slice(0, chars);
+  const space = cut.lastIndexOf(" ");
+  return `${space > chars / 2 ? cut.slice(0, space) : cut}…`;
+}

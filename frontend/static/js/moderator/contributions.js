@@ -3,7 +3,7 @@
 // aside with a note, show one on the room display or clear it. Tags, merges and rewording are the
 // rapporteur page's. Rows are kept by id, so a half-typed note and the focus survive updates.
 
-import { fill, h, setText, timeOfDay } from "../dom.js";
+import { beginningOf, fill, h, setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, LANGUAGES, constituencyLabel, island, typed } from "./format.js";
 import { neighbours, reflectionOrder, steps } from "../reflection.js";
@@ -351,19 +351,11 @@ export function createContributions(ctx) {
     // the place, and for a screen reader what the room now reads (its beginning) and whose it is:
     // the region says it once when it changes, whoever stepped (#contributions-place)
     setText($("contributions-place-label"), shown ? placeLabel(place) : t("display.accepted_count", { count: place.count }));
-    setText($("contributions-place-said"), shown ? ` ${t("console.contributions.shown_text", { text: island(beginning(shown.text)), name: island(shown.author.name) })}` : "");
+    setText($("contributions-place-said"), shown ? ` ${t("console.contributions.shown_text", { text: island(beginningOf(shown.text, SAID_CHARS)), name: island(shown.author.name) })}` : "");
     setAvailable($("contributions-previous"), place.previous ? null : t(ENDS.previous));
     setAvailable($("contributions-next"), place.next ? null : t(ENDS.next));
     primed = true;
     arrivals.flush();
-  }
-
-  /** A text's beginning for a screen reader: whole words up to SAID_CHARS, then "…". */
-  function beginning(text) {
-    if (text.length <= SAID_CHARS) return text;
-    const cut = text.slice(0, SAID_CHARS);
-    const space = cut.lastIndexOf(" ");
-    return `${space > SAID_CHARS / 2 ? cut.slice(0, space) : cut}…`;
   }
 
   return { render };

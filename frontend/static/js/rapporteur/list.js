@@ -1,6 +1,6 @@
 // The list of contributions, filtered (status, kind, search), each a button that opens it.
 
-import { fill, h, setText } from "../dom.js";
+import { beginningOf, fill, h, setText } from "../dom.js";
 import { constituencyLabel, floorLanguageTag, t } from "../i18n.js";
 import { keepFocus } from "./focus.js";
 import {
@@ -18,6 +18,8 @@ import {
 } from "./model.js";
 
 const $ = (id) => document.getElementById(id);
+/** What a card's name says of its text (its beginning): at most this many characters. */
+const SAID_CHARS = 100;
 
 export function createList(ctx) {
   const filters = { status: "all", kind: "all", words: [] };
@@ -69,6 +71,11 @@ export function createList(ctx) {
       .filter(([text]) => text)
       .map(([text, lang]) => h("bdi", { lang: lang || null }, text));
     if (constituency) details.push(constituencyLabel(constituency));
+    const into = contribution.status === "merged" && contribution.merged_into ? ctx.numbers().get(contribution.merged_into) : null;
+    // a screen reader's name for the card is short (number, kind, state, language written out,
+    // the text's beginning); who and where are its description
+    const id = (part) => `item-${contribution.id}-${part}`;
+    const language = { dir: dirOf(contribution.language), lang: langOf(contribution.language) };
     return h(
       "li",
       {},
@@ -79,25 +86,30 @@ export function createList(ctx) {
           class: "item",
           id: `item-${contribution.id}`,
           "aria-current": selected ? "true" : null,
+          "aria-labelledby": `${id("top")} ${id("said")}`,
+          "aria-describedby": where ? `${id("by")} ${id("where")}` : id("by"),
           dataset: { status: contribution.status },
           onclick: () => ctx.select(contribution.id),
         },
         h(
           "span",
-          { class: "item-top" },
+          { class: "item-top", id: id("top") },
           h("span", { class: "item-number" }, `#${number}`),
           h("span", { class: `kind-pill kind-${contribution.kind}` }, kindLabel(contribution.kind)),
           h("span", { class: `state-pill state-${contribution.status}` }, statusLabel(contribution.status)),
+          into ? h("span", { class: "item-merged" }, t("rapporteur.decided_merged", { number: into })) : null,
           contribution.id === shownId ? h("span", { class: "on-air" }, t("rapporteur.on_air")) : null,
           h(
             "span",
-            { class: "item-language", title: languageName(contribution.language), dir: "ltr" },
+            { class: "item-language", title: languageName(contribution.language), dir: "ltr", "aria-hidden": "true" },
             floorLanguageTag(contribution.language),
           ),
+          h("span", { class: "visually-hidden" }, languageName(contribution.language)),
         ),
-        h("span", { class: "item-text", dir: dirOf(contribution.language), lang: langOf(contribution.language) }, contribution.text),
-        h("span", { class: "item-by" }, details.flatMap((part, index) => (index ? [" · ", part] : [part]))),
-        where ? h("span", { class: "item-where", dir: "auto" }, where) : null,
+        h("span", { class: "item-text", ...language }, contribution.text),
+        h("span", { class: "visually-hidden", id: id("said"), ...language }, beginningOf(contribution.text, SAID_CHARS)),
+        h("span", { class: "item-by", id: id("by") }, details.flatMap((part, index) => (index ? [" · ", part] : [part]))),
+        where ? h("span", { class: "item-where", id: id("where"), dir: "auto" }, where) : null,
       ),
     );
   }
