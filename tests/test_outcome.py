@@ -177,7 +177,7 @@ def test_markdown_has_the_headings_items_constituencies_objectives_and_figures()
     md = render_markdown(_outcome())
     assert md.startswith("# IMRF: Informal Interactive Multi-Stakeholder Hearing\n")
     assert "Conference Room 4, United Nations Headquarters · Monday 16 May 2022" in md
-    assert "at 18:05 (America/New\\_York)" in md
+    assert "at 18:05 (America/New\\_York, UTC\u22124)" in md  # a minus sign, read "minus"
     assert "**6 contributions: 4 recommendations and 2 pledges, from 5 constituencies.**" in md
     headings = re.findall(r"^#{2,3} .*$", md, re.MULTILINE)
     assert headings == [
@@ -199,8 +199,9 @@ def test_markdown_has_the_headings_items_constituencies_objectives_and_figures()
     assert "Also: Thematic discussion I: Assessing" in md
     assert "| Civil society | 2 | 0 | 2 |" in md
     assert "| **Total** | **4** | **2** | **6** |" in md
-    assert "42 turns, 3:12:05 holding the floor." in md
-    assert "| Member State | 10 | 1:06:40 | 35 % |" in md
+    assert "42 turns, 3\u00a0h 12\u00a0min holding the floor." in md  # not "3:12:05": units
+    assert "| Member State | 10 | 1\u00a0h 7\u00a0min | 35 % |" in md
+    assert "| Civil society | 12 | 51\u00a0min 40\u00a0s | 27 % |" in md
     assert "Someone Named" not in md  # the summary speaks for constituencies, not persons
 
 
@@ -250,7 +251,8 @@ def test_each_items_text_has_its_direction_and_language() -> None:
     assert "Objective 15 — Provide access to basic services for migrants" in page
     assert "<h2>Other</h2>" in page and "<h3>Pledges</h3>" in page
     assert '<tr><th scope="row">Civil society</th><td class="n">2</td>' in page
-    assert "42 turns, 3:12:05 holding the floor." in page
+    assert "42 turns, 3\u00a0h 12\u00a0min holding the floor." in page
+    assert '<td class="n">51\u00a0min 40\u00a0s</td>' in page
 
 
 def test_the_policy_allows_exactly_the_inline_style() -> None:
@@ -341,15 +343,15 @@ def test_the_word_document_has_the_title_and_headings_per_theme_then_kind() -> N
     headings = [
         (p.style.name, p.text)
         for p in doc.paragraphs
-        if p.style is not None and p.style.name in ("Title", "Heading 1", "Heading 2")
+        if p.style is not None and p.style.name in ("Title", "Heading 1", "Heading 2", "Heading 3")
     ]
     assert headings == [
-        ("Title", "IMRF: Informal Interactive Multi-Stakeholder Hearing"),
-        ("Heading 1", THEMES[0][1]), ("Heading 2", "Recommendations"),
-        ("Heading 1", THEMES[1][1]), ("Heading 2", "Recommendations"), ("Heading 2", "Pledges"),
-        ("Heading 1", "Other"), ("Heading 2", "Recommendations"), ("Heading 2", "Pledges"),
-        ("Heading 1", "Contributions by constituency"),
-        ("Heading 1", "The day's speaking figures"),
+        ("Heading 1", "IMRF: Informal Interactive Multi-Stakeholder Hearing"),
+        ("Heading 2", THEMES[0][1]), ("Heading 3", "Recommendations"),
+        ("Heading 2", THEMES[1][1]), ("Heading 3", "Recommendations"), ("Heading 3", "Pledges"),
+        ("Heading 2", "Other"), ("Heading 3", "Recommendations"), ("Heading 3", "Pledges"),
+        ("Heading 2", "Contributions by constituency"),
+        ("Heading 2", "The day's speaking figures"),
     ]  # fmt: skip
     assert (
         doc.paragraphs[1].text
@@ -366,10 +368,13 @@ def test_an_item_is_a_list_paragraph_with_its_constituency_in_italics() -> None:
     doc = _docx(_outcome())
     item = _paragraph(doc, HEALTH)
     assert item.style is not None and item.style.name == "List Number"
-    italic = [run.text for run in item.runs if run.italic]
+    assert item.text == HEALTH  # who and the tags follow, a paragraph each
+    by = _paragraph(doc, "Civil society (PICUM)")
+    assert by.style is not None and by.style.name == "List Continue"
+    italic = [run.text for run in by.runs if run.italic]
     assert italic == ["Civil society"]
-    assert "(PICUM)" in item.text
-    assert "Objective 15 — Provide access to basic services for migrants" in item.text
+    objective = _paragraph(doc, "Objective 15 — Provide access to basic services for migrants")
+    assert objective.style is not None and objective.style.name == "List Continue"
     assert "Someone Named" not in "\n".join(p.text for p in doc.paragraphs)
     hostile = _paragraph(doc, "<script>")
     assert hostile.text.startswith(HOSTILE)  # as typed: Word shows text, it runs nothing
@@ -382,7 +387,9 @@ def test_the_counts_and_speaking_figures_are_tables() -> None:
     assert rows[1] == ["Civil society", "2", "0", "2"]
     assert rows[-1] == ["Total", "4", "2", "6"]
     assert len(rows) == 1 + 5 + 1
-    assert [cell.text for cell in spoken.rows[1].cells] == ["Member State", "10", "1:06:40", "35 %"]
+    assert [cell.text for cell in spoken.rows[1].cells] == [
+        "Member State", "10", "1\u00a0h 7\u00a0min", "35 %",
+    ]  # fmt: skip
 
 
 def test_an_arabic_item_is_a_right_to_left_paragraph_and_others_are_not() -> None:
@@ -402,7 +409,8 @@ def test_an_arabic_item_is_a_right_to_left_paragraph_and_others_are_not() -> Non
     after = doc.paragraphs[[p._p for p in doc.paragraphs].index(arabic._p) + 1]
     assert after.text.startswith("National human rights institution")
     assert after._p.pPr is None or after._p.pPr.find(qn("w:bidi")) is None
-    assert not any(run.font.rtl for run in after.runs)
+    rtl = [run.text for run in after.runs if run.font.rtl]
+    assert rtl == ["المجلس الوطني لحقوق الإنسان"]  # the organisation's Arabic name only
 
 
 def test_characters_xml_cannot_hold_are_dropped_not_a_failure() -> None:

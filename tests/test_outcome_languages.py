@@ -106,11 +106,11 @@ def test_the_french_summary_is_written_in_french() -> None:
     assert "Objectif 5 — Faire en sorte que les filières de migration régulière soient " in md
     assert "*Société civile* (PICUM) · #2 · \\[Original\u00a0: espagnol\\]" in md
     assert "*Autorités locales et régionales* (PICUM) · #7\\\n" in md  # French: not marked
-    assert "42 interventions, pour un temps de parole total de 3:12:05." in md
-    assert "| État Membre | 42 | 3:12:05 | 100\u00a0% |" in md
+    assert "42 interventions, pour un temps de parole total de 3\u00a0h 12\u00a0min." in md
+    assert "| État Membre | 42 | 3\u00a0h 12\u00a0min | 100\u00a0% |" in md
     assert md.rstrip().endswith(
         "---\n\n*Établi par Floorkeeper le lundi 16 mai 2022 à 18\u00a0h\u00a005 "
-        "(America/New\\_York).*"
+        "(America/New\\_York, UTC−4).*"
     )
     for english in ("Recommendations", "Pledges", "Other", "Also", "Generated", "Objective"):
         assert english not in md

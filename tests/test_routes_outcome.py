@@ -355,7 +355,18 @@ def test_the_summary_comes_in_the_language_asked_for(make_client: AppFactory) ->
     assert "التعهدات" in arabic.text and "[الأصل: بالفرنسية]" in arabic.text
     word = world.call("organiser", "GET", f"{path}?format=docx&lang=zh")
     assert word.status_code == 200, word.text
-    assert word.headers["content-disposition"].endswith(f'outcome-{world.event["id"]}-zh.docx"')
+    # what and when (outside probe W, #11): the event's title, the language, the local time
+    when = r"\d{4}-\d\d-\d\d-\d{4}"
+    assert re.fullmatch(
+        rf'attachment; filename="outcome-hearing-zh-{when}\.docx"',
+        word.headers["content-disposition"],
+    ), word.headers["content-disposition"]
+    for kind in ("md", "html"):  # shown in the browser, saved under the same kind of name
+        shown = world.call("organiser", "GET", f"{path}?format={kind}&lang=fr")
+        assert re.fullmatch(
+            rf'inline; filename="outcome-hearing-fr-{when}\.{kind}"',
+            shown.headers["content-disposition"],
+        ), shown.headers["content-disposition"]
     unknown = world.call("organiser", "GET", f"{path}?lang=de")
     assert unknown.status_code == 422, unknown.text
     message = unknown.json()["error"]["message"]

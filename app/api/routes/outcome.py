@@ -20,13 +20,21 @@ from ...exports import (
     contributions_table,
     contributions_xlsx,
     csv_bytes_response,
+    safe_filename,
 )
 from ...floor import Actor, Forbidden, NotFound
 from ...floor import contributions as o
 from ...floor.commands import CommandId
 from ...floor.model import Language
 from ...hearing import Hearing
-from ...outcome import DOCX_MEDIA_TYPE, OUTCOME_CSP, render_docx, render_html, render_markdown
+from ...outcome import (
+    DOCX_MEDIA_TYPE,
+    OUTCOME_CSP,
+    download_name,
+    render_docx,
+    render_html,
+    render_markdown,
+)
 from ...projections import audience_of
 from ...views import Audience
 from ..access import authorise
@@ -295,12 +303,18 @@ async def outcome_summary(
     hearing = await svc.engine.locate(event_id)
     language = lang.value if lang is not None else _first_language(hearing)
     summary = reports.outcome(hearing, svc.engine.clock(), language)
+    # what and when, so that each download is a file of its own (a page shown is saved as it)
+    filename = safe_filename(download_name(summary, format, fallback=event_id))
+    inline = {"Content-Disposition": f'inline; filename="{filename}"'}
     if format == "md":
-        return Response(render_markdown(summary), media_type="text/markdown; charset=utf-8")
+        markdown = render_markdown(summary)
+        return Response(markdown, media_type="text/markdown; charset=utf-8", headers=inline)
     if format == "html":
-        return HTMLResponse(render_html(summary), headers={"Content-Security-Policy": OUTCOME_CSP})
+        return HTMLResponse(
+            render_html(summary), headers={"Content-Security-Policy": OUTCOME_CSP, **inline}
+        )
     document = await asyncio.to_thread(render_docx, summary)  # ~0.5 s for 600 items
-    return attachment(document, DOCX_MEDIA_TYPE, f"outcome-{event_id}-{language}.docx")
+    return attachment(document, DOCX_MEDIA_TYPE, filename)
 
 
 def _first_language(hearing: Hearing) -> str:
