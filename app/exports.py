@@ -143,9 +143,12 @@ class RecordRow:
 
     segment_title: str
     segment_position: int
-    turn: int  # 1-based within the segment
+    #: 1-based within the segment; None for a speaker not heard (``status`` carried or dropped)
+    turn: int | None
     kind: str
-    status: str  # "spoken" or "skipped"
+    #: "spoken" or "skipped" (a turn given); "carried" (to ``carried_to``) or "dropped": still
+    #: waiting when the segment ended, not heard in it
+    status: str
     name: str
     organisation: str
     constituency: str
@@ -166,10 +169,12 @@ class RecordRow:
     answers_turn: int | None = None
     #: 1-based across the whole day, in the order the turns were called (the row's place in the
     #: record is the programme's: a segment held out of order, or moved after, keeps this)
-    day_turn: int = 0
+    day_turn: int | None = None
     #: the time interposed questions and answers held the floor while this turn waited (held
     #: the floor + this = called to ended)
     interposed_ms: int | None = None
+    #: a speaker carried unheard to another segment: its title
+    carried_to: str = ""
 
 
 _INSTANTS = ("called_at", "timer_started_at", "ended_at")
@@ -205,6 +210,7 @@ DAY_RECORD_COLUMNS: dict[str, str] = {
     "Overrun (s)": "overrun_s",
     "Interposed in turn": "interposed_in_turn",
     "Answers turn": "answers_turn",
+    "Carried to": "carried_to",
 }
 
 

@@ -151,7 +151,13 @@ TURN_KIND_LABELS: Final[Mapping[str, str]] = {
     "answer": "Answer",
 }
 #: A turn in the day's record: given and spoken, or given and skipped (the speaker was not there).
-TURN_STATUS_LABELS: Final[Mapping[str, str]] = {"spoken": "Spoken", "skipped": "Skipped"}
+TURN_STATUS_LABELS: Final[Mapping[str, str]] = {
+    "spoken": "Spoken",
+    "skipped": "Skipped",
+    # still waiting when the segment ended: not heard in it
+    "carried": "Not heard: carried",
+    "dropped": "Not heard: dropped",
+}
 
 
 def label(labels: Mapping[str, str], code: str) -> str:

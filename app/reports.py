@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from .exports import RecordRow
 from .floor.contributions import ContributionStatus
-from .floor.model import SegmentState, Speech
+from .floor.model import SegmentState, Speech, Unheard
 from .floor.record import in_call_order
 from .floor.themes import programme_themes, theme_order
 from .hearing import Hearing
@@ -33,15 +33,45 @@ def day_record(hearing: Hearing, segment_id: str | None = None) -> list[RecordRo
         turns = {speech.entry_id: turn for turn, speech in enumerate(speeches, start=1)}
         for turn, speech in enumerate(speeches, start=1):
             rows.append(_row(segment, position, turn, speech, turns))
+        # then who was still waiting when it ended: carried to another segment, or dropped
+        titles = {s.id: s.details.title for s in hearing.state.segments.values()}
+        rows.extend(_unheard(segment, position, left, titles) for left in segment.unheard)
     # the turn of the day: the order they were called across segments, whatever the programme's
     # order (a segment held out of order, or moved after the day); numbered over the whole day
     # even when one segment's rows are asked for
     everything = rows if segment_id is None else day_record(hearing)
-    called = sorted(
-        everything, key=lambda row: (row.called_at or 0, row.segment_position, row.turn)
-    )
+    given = [row for row in everything if row.turn is not None]
+    called = sorted(given, key=lambda row: (row.called_at or 0, row.segment_position, row.turn))
     day_turns = {(row.segment_position, row.turn): n for n, row in enumerate(called, start=1)}
-    return [replace(row, day_turn=day_turns[row.segment_position, row.turn]) for row in rows]
+    return [replace(row, day_turn=day_turns.get((row.segment_position, row.turn))) for row in rows]
+
+
+def _unheard(
+    segment: SegmentState, position: int, left: Unheard, titles: dict[str, str]
+) -> RecordRow:
+    speaker = left.entry.speaker
+    return RecordRow(
+        segment_title=segment.details.title,
+        segment_position=position,
+        turn=None,
+        kind=left.entry.kind.value,
+        status="dropped" if left.carried_to is None else "carried",
+        name=speaker.name,
+        organisation=speaker.organisation,
+        constituency=speaker.constituency.value,
+        region=speaker.region,
+        attendance=speaker.attendance.value,
+        floor_language=speaker.language.value if speaker.language is not None else "",
+        gender=speaker.gender.value if speaker.gender is not None else "",
+        called_at=None,
+        timer_started_at=None,
+        ended_at=None,
+        held_ms=None,
+        timed_ms=None,
+        allotted_ms=left.entry.allotted_ms,
+        overrun_ms=None,
+        carried_to=titles.get(left.carried_to or "", ""),
+    )
 
 
 def _row(

@@ -269,3 +269,51 @@ async def test_a_duplicate_of_the_same_author_is_not_credited_again(sqlite_url: 
     markdown = render_markdown(reports.outcome(hearing, OPENING))
     assert "Regular pathways" in markdown
     assert "Also made by" not in markdown
+
+
+async def test_the_record_lists_who_was_still_waiting_when_a_segment_ended(
+    sqlite_url: str,
+) -> None:
+    """Who asked and was not heard is on the record: carried to another segment (named), or
+    dropped; after the turns given in their segment, without a turn number or times."""
+    engine, event_id, clock = await _the_morning(sqlite_url)
+    hearing = engine.hearing(event_id)
+    opening, first, second = [s for s in reports.programme(hearing) if not s.details.is_break][:3]
+    ids = itertools.count()
+
+    async def send(segment: str, command: c.SegmentCommand) -> None:
+        await engine.execute(event_id, segment, command, ORGANISER, f"w{next(ids)}")
+
+    for name in ("Guest Waiting", "Guest Carried"):
+        await send(opening.id, c.AddSpeaker(name=name, kind=TurnKind.INTERVENTION))
+    opening_waiting = [q.speaker.name for q in hearing.state.segments[opening.id].queue]
+    clock.now += 60_000
+    await send(first.id, c.StartSegment())  # the opening ends, its queue waiting
+    await send(opening.id, c.CarryQueue(to_segment_id=second.id))
+    await send(first.id, c.AddSpeaker(name="Guest Dropped", kind=TurnKind.INTERVENTION))
+    first_waiting = [q.speaker.name for q in hearing.state.segments[first.id].queue]
+    await send(second.id, c.StartSegment())
+    await send(first.id, c.CarryQueue(to_segment_id=None))
+
+    rows = reports.day_record(hearing)
+    table = list(
+        csv.DictReader(
+            io.StringIO(day_record_csv(rows, hearing.event.timezone).decode("utf-8-sig"))
+        )
+    )
+    unheard = [row for row in table if row["Status"].startswith("Not heard")]
+    carried = [row for row in unheard if row["Segment"] == opening.details.title]
+    assert [row["Name"] for row in carried] == opening_waiting  # in queue order
+    assert opening_waiting[-2:] == ["Guest Waiting", "Guest Carried"]
+    assert {row["Status"] for row in carried} == {"Not heard: carried"}
+    assert {row["Carried to"] for row in carried} == {second.details.title}
+    assert all(row["Turn"] == row["Turn of the day"] == row["Called at"] == "" for row in carried)
+    dropped = [row for row in unheard if row["Segment"] == first.details.title]
+    assert [row["Name"] for row in dropped] == first_waiting and "Guest Dropped" in first_waiting
+    assert {(row["Status"], row["Carried to"]) for row in dropped} == {("Not heard: dropped", "")}
+    # after the turns given in their segment; the turns of the day still number the turns
+    opening_rows = [row for row in table if row["Segment"] == opening.details.title]
+    assert [row["Status"] for row in opening_rows][:3] == ["Spoken", "Spoken", "Skipped"]
+    assert [row["Turn of the day"] for row in table if row["Turn"]] == ["1", "2", "3"]
+    as_json = day_record_json(rows, hearing.event.timezone)
+    assert {row["status"] for row in as_json} == {"spoken", "skipped", "carried", "dropped"}

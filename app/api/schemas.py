@@ -763,15 +763,18 @@ class SpeechOut(BaseModel):
 
 
 class DayRecordRow(BaseModel):
-    """One turn of the day's record (``GET /events/{event_id}/speeches``, app/exports.py): each
-    instant ``x_at`` with ``x_at_local``, each duration ``x_ms`` with ``x_s`` (whole seconds)
-    and ``x_mss`` (``m:ss``, ``h:mm:ss`` from an hour)."""
+    """One turn of the day's record (``GET /events/{event_id}/speeches``, app/exports.py), or
+    a speaker not heard (still waiting when the segment ended: ``carried`` or ``dropped``):
+    each instant ``x_at`` with ``x_at_local``, each duration ``x_ms`` with ``x_s`` (whole
+    seconds) and ``x_mss`` (``m:ss``, ``h:mm:ss`` from an hour)."""
 
     segment_title: str
     segment_position: int
-    turn: int
+    turn: int | None = Field(
+        description="1-based within the segment; null for a speaker not heard in it"
+    )
     kind: str
-    status: Literal["spoken", "skipped"]
+    status: Literal["spoken", "skipped", "carried", "dropped"]
     name: str
     organisation: str
     constituency: str
@@ -799,9 +802,10 @@ class DayRecordRow(BaseModel):
     overrun_mss: str | None
     interposed_in_turn: int | None
     answers_turn: int | None
-    day_turn: int = Field(
+    day_turn: int | None = Field(
         description="1-based across the whole day in the order the turns were called (rows are "
-        "in programme order; a segment held out of order or moved after keeps this)"
+        "in programme order; a segment held out of order or moved after keeps this); null for a "
+        "speaker not heard"
     )
     interposed_ms: int | None = Field(
         description="The time interposed questions and answers held the floor while this turn "
@@ -809,6 +813,10 @@ class DayRecordRow(BaseModel):
     )
     interposed_s: int | None
     interposed_mss: str | None
+    carried_to: str = Field(
+        description="A speaker carried unheard to another segment (`status` carried): its "
+        'title; "" otherwise'
+    )
 
 
 # --- health -------------------------------------------------------------------------------------

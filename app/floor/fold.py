@@ -26,6 +26,7 @@ from .model import (
     Timer,
     Turn,
     UndoEntry,
+    Unheard,
 )
 
 #: How many console commands undo remembers per segment (the oldest are forgotten).
@@ -336,7 +337,12 @@ def _queue_times(segment: SegmentState, event: e.QueueTimesSet) -> SegmentState:
 @_folds(e.QueueCarried)
 def _carried(segment: SegmentState, event: e.QueueCarried) -> SegmentState:
     leaving = set(event.entry_ids)
-    segment = replace(segment, queue=tuple(q for q in segment.queue if q.id not in leaving))
+    left = tuple(Unheard(q, event.to_segment_id) for q in segment.queue if q.id in leaving)
+    segment = replace(
+        segment,
+        queue=tuple(q for q in segment.queue if q.id not in leaving),
+        unheard=(*segment.unheard, *left),
+    )
     for request_id in event.request_ids:
         segment = _set_status(
             segment,

@@ -254,6 +254,15 @@ class Turn:
 
 
 @dataclass(frozen=True, slots=True)
+class Unheard:
+    """A speaker still waiting when their segment ended, who left its queue unheard: carried to
+    another segment (``carried_to``, its id), or dropped (None). The record lists them."""
+
+    entry: QueueEntry
+    carried_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Speech:
     """One turn given, timed or not: the record of who held the floor, when, for how long.
 
@@ -454,6 +463,9 @@ class SegmentState:
     #: interposed question and answer end before the turn they interrupted. Read it in the order
     #: the turns were called, as the record is numbered, through ``record.in_call_order``.
     speeches: tuple[Speech, ...] = ()
+    #: the speakers who left the queue unheard when the segment ended (``queue_carried``), in
+    #: queue order: the record lists them after the turns given
+    unheard: tuple[Unheard, ...] = ()
     undo_stack: tuple[UndoEntry | Inverse, ...] = ()
     #: the booth's signals (at most one per kind), not part of the floor: undo leaves them be
     signals: tuple[Signal, ...] = ()
