@@ -316,18 +316,27 @@ class Engine:
         await _to_the_end(commit())
         return hearing
 
-    async def add_participant(self, row: ParticipantRow) -> None:
+    async def add_participant(self, row: ParticipantRow, *, once: bool = False) -> None:
+        """``once``: the row's id may be being written by another process in the same instant
+        (a registration id sent to two processes): a row of that id already there stands, and
+        the caller reads it back (``store.participant``)."""
         hearing = self.hearing(row.event_id)
 
         def remember() -> None:
             hearing.speakers[row.id] = _speaker(row)
 
+        store = self.store
+        insert = store.insert_participant_once(row) if once else store.insert_participant(row)
         await self._write_rows(
-            hearing,
-            [self.store.insert_participant(row)],
-            remember,
-            [Change("participant", row.model_dump())],
+            hearing, [insert], remember, [Change("participant", row.model_dump())]
         )
+
+    def registered(self, row: ParticipantRow) -> None:
+        """The registry's row as the database holds it (read back after ``add_participant``
+        with ``once``: another process may have written that id first): remembered."""
+        hearing = self.hearing(row.event_id)
+        if row.id not in hearing.removed:
+            hearing.speakers[row.id] = _speaker(row)
 
     async def correct_participant(
         self, row: ParticipantRow, actor: Actor, fields: Iterable[str] | None = None

@@ -215,6 +215,35 @@ def test_a_join_sent_again_after_its_answer_was_lost_is_the_same_person(
     assert world.join("Maria Hernández", organisation="Red de Migrantes").status_code == 201
 
 
+def test_a_registration_written_by_another_process_in_the_same_instant_is_answered(
+    make_client: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two copies of one join (the same registration id) reach two processes in the same
+    instant: both find no row, both write it. The second no longer fails its batch (503): it
+    finds the first's row and answers it, the same person, listed once."""
+    client = make_client()
+    world = build_world(client)
+    registration = {"registration_id": uuid.uuid4().hex, "organisation": "Red de Migrantes"}
+    first = world.join("Maria Hernández", **registration)  # as if by the other process
+    assert first.status_code == 201, first.text
+    store = client.app.state.services.engine.store  # type: ignore[attr-defined]
+    looked = store.participant
+    misses = ["once"]  # this process looked before the other's row was committed
+
+    def participant(participant_id: str) -> Any:
+        if misses:
+            misses.pop()
+            return None
+        return looked(participant_id)
+
+    monkeypatch.setattr(store, "participant", participant)
+    again = world.join("Maria Hernández", **registration)
+    assert again.status_code == 201, again.text
+    assert again.json()["participant"] == first.json()["participant"]
+    listed = world.call("organiser", "GET", f"/events/{world.event['id']}/participants")
+    assert [p["name"] for p in listed.json()].count("Maria Hernández") == 1
+
+
 def test_a_registration_id_sent_with_other_particulars_is_refused(
     make_client: AppFactory,
 ) -> None:

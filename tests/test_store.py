@@ -77,6 +77,24 @@ def test_command_is_written_with_its_events_or_not_at_all(store: Store) -> None:
     assert [c.result for c in store.commands("ev1")] == [{"v": 1}]
 
 
+def test_a_registration_written_twice_at_once_stands_as_the_first(store: Store) -> None:
+    """Two processes writing one registration id in the same instant: the second write leaves
+    the first row standing instead of breaking its batch (the route reads the row back)."""
+    store.add(_event())
+    first = ParticipantRow(
+        id="p1", event_id="ev1", name="Amina Diallo", constituency="academia", created_at=5
+    )
+    second = ParticipantRow(
+        id="p1", event_id="ev1", name="Amina Diallo", constituency="academia", created_at=6
+    )
+    with store.engine.begin() as connection:
+        connection.execute(store.insert_participant_once(first))
+    with store.engine.begin() as connection:
+        connection.execute(store.insert_participant_once(second))  # no IntegrityError
+    stored = store.participant("p1")
+    assert stored is not None and stored.created_at == 5
+
+
 def test_participants_credentials_and_settings(store: Store) -> None:
     store.add(_event())
     store.add(

@@ -138,6 +138,17 @@ class Store:
     def insert_participant(row: ParticipantRow) -> Executable:
         return insert(ParticipantRow).values(**row.model_dump())
 
+    def insert_participant_once(self, row: ParticipantRow) -> Executable:
+        """A registration whose id another process may be writing in the same instant (the
+        same ``registration_id``, its id derived from it): written unless a row of that id is
+        there, which then stands (the caller reads it back), instead of breaking the batch."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        values = row.model_dump()
+        if self.engine.dialect.name == "postgresql":
+            return postgresql.insert(ParticipantRow).values(**values).on_conflict_do_nothing()
+        return sqlite.insert(ParticipantRow).values(**values).on_conflict_do_nothing()
+
     @staticmethod
     def update_participant(row: ParticipantRow, fields: Iterable[str] | None = None) -> Executable:
         """A participant's particulars corrected: the ``fields`` given (None: the row, whole,

@@ -404,7 +404,13 @@ async def join(
         pid = _registration_pid(event_id, body.registration_id)
         async with _one_at_a_time(pid):
             before = await _registered_before(svc, hearing, pid, particulars)
-            row = before or await _register(svc, hearing, particulars, pid, staff)
+            if before is None:
+                await _register(svc, hearing, particulars, pid, staff, once=True)
+                # another process may have written this id in the same instant: the row there
+                # is the registration (the same particulars: this one; else refused)
+                before = await _registered_before(svc, hearing, pid, particulars, written=True)
+            assert before is not None
+            row = before
     # a key the staff are given is not a phone of theirs: the join rule still holds their name
     label = STAFF_REGISTERED if staff else row.name
     token, _ = await asyncio.to_thread(
@@ -447,10 +453,12 @@ def _registration_pid(event_id: str, registration_id: str) -> str:
 
 
 async def _registered_before(
-    svc: Services, hearing: Hearing, pid: str, particulars: dict[str, Any]
+    svc: Services, hearing: Hearing, pid: str, particulars: dict[str, Any], written: bool = False
 ) -> ParticipantRow | None:
     """The registration this id made before, if it did; refused if it was made with other
-    particulars (the id is reused for someone else) or the secretariat removed it since."""
+    particulars (the id is reused for someone else) or the secretariat removed it since.
+    ``written``: just written here, unless another process wrote that id first; this process
+    then remembers the row the database holds."""
     if pid in hearing.removed:
         raise FloorError(
             "the registration sent with this registration_id was removed by the secretariat: "
@@ -461,6 +469,8 @@ async def _registered_before(
     row = await asyncio.to_thread(svc.engine.store.participant, pid)
     if row is None:
         return None
+    if written:
+        svc.engine.registered(row)  # the database's row, whoever wrote it
     if row.event_id != hearing.event.id or any(
         getattr(row, name) != value for name, value in particulars.items()
     ):
@@ -474,7 +484,12 @@ async def _registered_before(
 
 
 async def _register(
-    svc: Services, hearing: Hearing, particulars: dict[str, Any], pid: str, staff: bool
+    svc: Services,
+    hearing: Hearing,
+    particulars: dict[str, Any],
+    pid: str,
+    staff: bool,
+    once: bool = False,
 ) -> ParticipantRow:
     if not staff:
         await _not_registered_already(
@@ -483,7 +498,7 @@ async def _register(
     row = ParticipantRow(
         id=pid, event_id=hearing.event.id, created_at=svc.engine.clock(), **particulars
     )
-    await svc.engine.add_participant(row)
+    await svc.engine.add_participant(row, once=once)
     return row
 
 
