@@ -331,9 +331,20 @@ export function tickOnTheSecond(tick, next, idleMs = 250) {
   return run; // call it when the state changes: it redraws and aims at the new next second
 }
 
-/** Keep the screen on (display and clock); asked again whenever the page becomes visible. */
-export function keepAwake() {
-  if (!("wakeLock" in navigator)) return;
+/**
+ * Keep the screen on (display and clock); asked again whenever the page becomes visible.
+ * `onRefused(reason)`, if given, is told when it cannot be: "unsupported" (no Wake Lock API in
+ * this browser, at once) or "refused" (the browser said no: battery saver, a policy), so a screen
+ * can say it may go to sleep. The page works either way.
+ */
+export function keepAwake({ onRefused = null } = {}) {
+  const report = (reason) => {
+    if (onRefused) onRefused(reason);
+  };
+  if (!("wakeLock" in navigator)) {
+    report("unsupported");
+    return;
+  }
   let lock = null;
   const request = async () => {
     try {
@@ -343,6 +354,7 @@ export function keepAwake() {
       }
     } catch {
       lock = null; // refused (e.g. battery saver): the page still works
+      report("refused");
     }
   };
   document.addEventListener("visibilitychange", request);

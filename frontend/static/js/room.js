@@ -17,6 +17,20 @@ const CLOSE_TOO_MANY = 4429;
  * still count, for a few seconds), then every 10 s. */
 const CROWDED_RETRY_MS = [3000, 3000, 10000];
 
+/** Each room screen's connection → since when (the server's clock, as estimated here) it has not
+ * been live, once it had the floor's state: kept by startRoomScreen as the status changes. */
+const lostAt = new WeakMap();
+
+/**
+ * Since when (the server's clock, as this screen estimates it) a room screen's connection has not
+ * been live, or null: while it is live, and while it first connects (it has nothing to show yet).
+ * What a screen shows meanwhile is the last known ("not live since 14:02"); it is live again at
+ * the first snapshot or update.
+ */
+export function notLiveSince(connection) {
+  return lostAt.get(connection) ?? null;
+}
+
 /** Whether the server says this browser is not signed in any more (false if it cannot say). */
 async function signedOut() {
   try {
@@ -36,9 +50,21 @@ export function eventIdFromPath() {
  * Sign in with the link's key, then follow the event: `render(connection)` on every change,
  * `tick(connection)` at each new second of the speaker's time (else every `idleMs`), `fit()` when
  * the window or the fonts change size; `invalid()` when the link does not sign in, `ready(connection)`
- * once the connection exists, `onStatus(connection)` when its status changes.
+ * once the connection exists, `onStatus(connection)` when its status changes (`notLiveSince`
+ * says since when it is not live), `onSleepRisk(reason)` when the screen cannot be kept awake
+ * (client.js keepAwake: "unsupported" or "refused").
  */
-export async function startRoomScreen({ face, invalid, ready = null, render, tick, fit, idleMs = 100, onStatus = null }) {
+export async function startRoomScreen({
+  face,
+  invalid,
+  ready = null,
+  render,
+  tick,
+  fit,
+  idleMs = 100,
+  onStatus = null,
+  onSleepRisk = null,
+}) {
   let session;
   try {
     session = await signIn();
@@ -49,7 +75,7 @@ export async function startRoomScreen({ face, invalid, ready = null, render, tic
     invalid();
     return null;
   }
-  keepAwake();
+  keepAwake({ onRefused: onSleepRisk });
   const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventIdFromPath())}`, { face });
   identifyOnRequest(connection); // the organiser's desk can ask which screen this is
   if (ready) ready(connection);
@@ -60,6 +86,9 @@ export async function startRoomScreen({ face, invalid, ready = null, render, tic
     if (event.detail === "live") {
       refused.hidden = true; // a screen was closed: this one is in
       crowdedTimes = 0;
+      lostAt.delete(connection);
+    } else if (connection.state && !lostAt.has(connection)) {
+      lostAt.set(connection, connection.clock.now());
     }
     // the refusal says more than "reconnecting" does, and that it tries again
     document.getElementById("connection").hidden = event.detail !== "reconnecting" || !refused.hidden;
