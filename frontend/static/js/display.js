@@ -44,6 +44,9 @@ const $ = (id) => document.getElementById(id);
 actAs("display");
 const eventId = eventIdFromPath();
 let shownJoinCode = null;
+/** The interlude shown (a break, or what comes next): when it resumes or starts, and that time
+ * in words; null when the floor is shown. */
+let interlude = null;
 let shownReflection = null; // what the reflection shows, to rebuild it only on a change
 let shownLayout = null; // what the speaker and the queue show, to fit them only on a change
 const explicitLanguage = new URLSearchParams(location.search).get("lang");
@@ -313,7 +316,7 @@ function render(connection) {
   const ended = Boolean(state && state.segment.status === "ended");
   const upcoming = reflecting ? null : upcomingOf(state, connection.programme);
   document.body.dataset.ended = ended ? "on" : "off";
-  renderInterlude(pause, upcoming, event);
+  renderInterlude(pause, upcoming, event, connection.clock.now());
   renderJoin(event, pause, ended);
   if (!state) {
     setText($("segment-title"), event.title || "Floorkeeper");
@@ -345,8 +348,9 @@ function render(connection) {
  * segment has ended, what comes next on the programme (its title and scheduled start) or that the
  * hearing has closed; times in the event's zone (left out when the programme does not say, or the
  * zone is not known yet). */
-function renderInterlude(pause, upcoming, event) {
+function renderInterlude(pause, upcoming, event, now) {
   const shown = pause || upcoming;
+  interlude = shown ? { pause, at: pause ? pause.resumesAt : upcoming.startsAt, time: null } : null;
   document.body.dataset.break = pause ? "on" : "off";
   $("break").hidden = !shown;
   $("now").hidden = Boolean(shown);
@@ -361,9 +365,17 @@ function renderInterlude(pause, upcoming, event) {
   setText(title, text);
   title.dataset.length = lengthClass(text);
   title.dataset.closed = String(Boolean(upcoming && upcoming.closed));
-  const at = pause ? pause.resumesAt : upcoming.startsAt;
-  const time = timeOfDay(at, event.timezone, clockLocale());
-  const key = pause ? "display.resumes_at" : "display.starts_at";
+  interlude.time = timeOfDay(interlude.at, event.timezone, clockLocale());
+  renderStart(now);
+}
+
+/** When the break ends, or when what comes next starts: "Starts at 14:58", "Was due at 14:58"
+ * once that is past (a late day), as the speaker clock says it. Drawn again as time passes. */
+function renderStart(now) {
+  if (!interlude) return;
+  const { pause, at, time } = interlude;
+  const due = !pause && at !== null && at !== undefined && at <= now;
+  const key = pause ? "display.resumes_at" : due ? "clock.was_due_at" : "display.starts_at";
   const resumes = $("break-resumes");
   const drawn = JSON.stringify([key, time, currentLanguage()]);
   if (resumes.dataset.shown !== drawn) {
@@ -392,7 +404,9 @@ function renderJoin(event, pause, ended) {
 }
 
 function tick(connection) {
-  renderTimes(connection.state, connection.event, connection.clock.now());
+  const now = connection.clock.now();
+  renderTimes(connection.state, connection.event, now);
+  renderStart(now);
 }
 
 function main() {
