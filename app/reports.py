@@ -5,10 +5,11 @@ them as CSV, JSON, Markdown, HTML and Word."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypedDict
 
 from .exports import RecordRow
 from .floor.contributions import ContributionStatus
-from .floor.model import SegmentState, Speech, Unheard
+from .floor.model import SegmentState, Speaker, Speech, Unheard
 from .floor.record import in_call_order
 from .floor.themes import programme_themes, theme_order
 from .hearing import Hearing
@@ -46,6 +47,29 @@ def day_record(hearing: Hearing, segment_id: str | None = None) -> list[RecordRo
     return [replace(row, day_turn=day_turns.get((row.segment_position, row.turn))) for row in rows]
 
 
+class _Who(TypedDict):
+    name: str
+    organisation: str
+    constituency: str
+    region: str
+    attendance: str
+    floor_language: str
+    gender: str
+
+
+def _who(speaker: Speaker) -> _Who:
+    """Who spoke (or was to), as the record's row says it: codes, "" for what is not known."""
+    return _Who(
+        name=speaker.name,
+        organisation=speaker.organisation,
+        constituency=speaker.constituency.value,
+        region=speaker.region,
+        attendance=speaker.attendance.value,
+        floor_language=speaker.language.value if speaker.language is not None else "",
+        gender=speaker.gender.value if speaker.gender is not None else "",
+    )
+
+
 def _unheard(
     segment: SegmentState, position: int, left: Unheard, titles: dict[str, str]
 ) -> RecordRow:
@@ -56,13 +80,7 @@ def _unheard(
         turn=None,
         kind=left.entry.kind.value,
         status="dropped" if left.carried_to is None else "carried",
-        name=speaker.name,
-        organisation=speaker.organisation,
-        constituency=speaker.constituency.value,
-        region=speaker.region,
-        attendance=speaker.attendance.value,
-        floor_language=speaker.language.value if speaker.language is not None else "",
-        gender=speaker.gender.value if speaker.gender is not None else "",
+        **_who(speaker),
         called_at=None,
         timer_started_at=None,
         ended_at=None,
@@ -84,13 +102,7 @@ def _row(
         turn=turn,
         kind=speech.kind.value,
         status="skipped" if speech.skipped else "spoken",
-        name=speaker.name,
-        organisation=speaker.organisation,
-        constituency=speaker.constituency.value,
-        region=speaker.region,
-        attendance=speaker.attendance.value,
-        floor_language=speaker.language.value if speaker.language is not None else "",
-        gender=speaker.gender.value if speaker.gender is not None else "",
+        **_who(speaker),
         called_at=speech.called_at,
         timer_started_at=speech.timer_started_at,
         ended_at=speech.ended_at,
