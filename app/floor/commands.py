@@ -138,7 +138,8 @@ class AddSpeaker(_Command):
     region: Region = ""
     #: the floor language and attendance: a guest's (not given: not known, in the room); given
     #: with a ``participant_id``, they stand for this turn instead of the registration's
-    language: FloorLanguage | None = None
+    #: (``"unknown"``: not known, whatever the registration says)
+    language: FloorLanguage | Literal["unknown"] | None = None
     attendance: Attendance | None = None
     gender: Gender | None = None
     kind: TurnKind = TurnKind.PANELLIST
@@ -178,7 +179,8 @@ class EditEntry(_Command):
     kind: TurnKind | None = None
     duration_ms: Duration | None = None
     note: Note | None = None
-    language: FloorLanguage | None = None
+    #: omitted (null): as it is; ``"unknown"``: back to not known (given in error)
+    language: FloorLanguage | Literal["unknown"] | None = None
     attendance: Attendance | None = None
     region: Region | None = None
 
@@ -413,7 +415,7 @@ class Interpose(ForTurn):
     constituency: Constituency = Constituency.OTHER
     region: Region = ""
     #: as ``add_speaker``'s: with a ``participant_id``, for this turn instead of the registration's
-    language: FloorLanguage | None = None
+    language: FloorLanguage | Literal["unknown"] | None = None
     attendance: Attendance | None = None
     gender: Gender | None = None
     kind: Literal[TurnKind.QUESTION, TurnKind.ANSWER] = TurnKind.QUESTION

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from . import commands as c
 from . import corrections, possible, presets
@@ -18,6 +18,7 @@ from .model import (
     HOUR_MS,
     OPEN_REQUEST_STATUSES,
     Attendance,
+    FloorLanguage,
     FloorMode,
     FloorRequest,
     HearingState,
@@ -426,7 +427,7 @@ def _speaker(cmd: c.AddSpeaker | c.Interpose, ctx: Context) -> Speaker:
         if speaker is None:
             raise NotFound(f"no participant {cmd.participant_id!r} in this event")
         if cmd.language is not None:
-            speaker = replace(speaker, language=cmd.language)
+            speaker = replace(speaker, language=_language(cmd.language))
         if cmd.attendance is not None:
             speaker = replace(speaker, attendance=cmd.attendance)
         return speaker
@@ -438,7 +439,7 @@ def _speaker(cmd: c.AddSpeaker | c.Interpose, ctx: Context) -> Speaker:
         organisation=cmd.organisation.strip(),
         constituency=cmd.constituency,
         region=cmd.region.strip(),
-        language=cmd.language,
+        language=_language(cmd.language),
         attendance=cmd.attendance or Attendance.IN_ROOM,
         gender=cmd.gender,
     )
@@ -556,10 +557,16 @@ def _edit(segment: SegmentState, cmd: c.EditEntry, ctx: Context) -> list[e.Event
     return [e.EntryEdited(segment_id=segment.id, entry=edited, index=index, undo=mark)]
 
 
+def _language(given: FloorLanguage | Literal["unknown"] | None) -> FloorLanguage | None:
+    """A command's floor language: ``"unknown"`` (given in error, or not known) is None."""
+    return None if given == "unknown" else given
+
+
 def _edited_speaker(speaker: Speaker, cmd: c.EditEntry) -> Speaker:
     return replace(
         speaker,
-        language=speaker.language if cmd.language is None else cmd.language,
+        # omitted: as it is; "unknown": back to not known
+        language=speaker.language if cmd.language is None else _language(cmd.language),
         attendance=speaker.attendance if cmd.attendance is None else cmd.attendance,
         region=speaker.region if cmd.region is None else cmd.region.strip(),
     )

@@ -178,12 +178,17 @@ def test_a_waiting_turns_edit_form_changes_the_floor_language_and_attendance(
     assert entry is not None and (entry["language"], entry["attendance"]) == ("es", "remote")
     assert public_state(faces, segment)["current"] is None  # Space started nothing
 
-    # opened again: as the server has it now; "Not known" is no longer offered (an edit cannot
-    # take a known language back to none)
+    # opened again: as the server has it now; a language given in error goes back to "Not
+    # known" (the booths then know they do not know)
     row.get_by_role("button", name=fill(EN["console.queue.edit"], name="Panellist 1")).click()
     expect(language).to_have_value("es")
-    expect(language.locator("option")).to_have_count(7)
+    expect(language.locator("option")).to_have_count(8)
     expect(remote).to_be_checked()
+    language.select_option(label=EN["console.floor.not_known"])
+    form.get_by_role("button", name=EN["console.queue.edit_save"]).click()
+    expect(form).to_have_count(0)
+    eventually(lambda: (queued(faces, segment, "Panellist 1") or {}).get("language", "x") is None)
+    expect(row.locator(".lang-tag")).to_have_count(0)
     page.context.close()
 
 

@@ -289,6 +289,30 @@ def test_the_speakers_language_and_attendance_are_corrected_on_the_floor(floor: 
 
 
 @pytest.mark.parametrize(
+    ("given", "sent", "after"),
+    [
+        ("fr", None, "fr"),  # omitted: as it is
+        ("fr", "unknown", None),  # given in error: back to not known
+        (None, "unknown", None),  # already not known: nothing to do
+        (None, "es", "es"),
+    ],
+)
+@pytest.mark.parametrize("where", ["queue", "floor"])
+def test_a_floor_language_given_in_error_goes_back_to_not_known(
+    floor: Floor, given: str | None, sent: str | None, after: str | None, where: str
+) -> None:
+    floor.add("A", language=given)
+    entry_id = floor.seg.queue[-1].id
+    if where == "floor":
+        floor.send(c.CallNext())
+    events = floor.send(c.EditEntry(entry_id=entry_id, language=sent))
+    assert len(events) == (0 if given == after else 1)
+    current = floor.seg.current
+    turn = current.entry if where == "floor" and current is not None else floor.seg.queue[-1]
+    assert turn.speaker.language == after
+
+
+@pytest.mark.parametrize(
     ("changes", "said"),
     [
         ({"note": "x"}, "keeps its note"),

@@ -125,11 +125,12 @@ def test_add_a_registered_participant_takes_their_details(floor: Floor) -> None:
         ({"language": "fr"}, "fr", Attendance.IN_ROOM),
         ({"attendance": Attendance.REMOTE}, "zh", Attendance.REMOTE),
         ({"language": "ar", "attendance": Attendance.REMOTE}, "ar", Attendance.REMOTE),
+        ({"language": "unknown"}, None, Attendance.IN_ROOM),  # the registration's is wrong today
     ],
 )
 @pytest.mark.parametrize("how", ["add_speaker", "interpose"])
 def test_a_registered_participant_s_floor_particulars_given_stand_for_this_turn(
-    floor: Floor, how: str, given: dict[str, Any], language: str, attendance: Attendance
+    floor: Floor, how: str, given: dict[str, Any], language: str | None, attendance: Attendance
 ) -> None:
     """One command, one undo step: the console adds (or gives an interposed question to) a
     registered person who speaks another language today, or from elsewhere, without a second

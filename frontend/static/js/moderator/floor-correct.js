@@ -32,7 +32,7 @@ export function createFloorCorrection(ctx) {
     if (open) places[open.which].button.setAttribute("aria-expanded", "false");
     open = { which, id: turn.id };
     // "Not known" only while it is so: edit_entry cannot take a known language back to none
-    fillLanguages(select, turn.language, { unknown: false });
+    fillLanguages(select, turn.language);
     showFloor(turn, select, remote);
     form.setAttribute("aria-label", t("console.floor.form", { name: turn.name }));
     places[which].line.after(form); // under the line it corrects (the speaker's, or the paused turn's)

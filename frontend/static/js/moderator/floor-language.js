@@ -12,13 +12,13 @@ import { LANGUAGES } from "./format.js";
 const UNKNOWN = "";
 
 /**
- * Fill `select` with the six languages, "Another language" and, when `unknown`, "Not known", and
- * choose `value` (null: not known). An edit sends no language for "Not known" (edit_entry leaves
- * a field sent as null as it was), so a form that corrects a known language leaves it out.
+ * Fill `select` with the six languages, "Another language" and "Not known", and choose `value`
+ * (null: not known). A known language given in error goes back to "Not known" (the commands take
+ * `"unknown"` for it: `floorChanges`).
  */
-export function fillLanguages(select, value, { unknown = true } = {}) {
+export function fillLanguages(select, value) {
   const options = Object.entries(LANGUAGES).map(([code, label]) => h("option", { value: code }, label));
-  if (unknown || !value) options.push(h("option", { value: UNKNOWN }, t("console.floor.not_known")));
+  options.push(h("option", { value: UNKNOWN }, t("console.floor.not_known")));
   select.replaceChildren(...options);
   select.value = value || UNKNOWN;
 }
@@ -31,7 +31,8 @@ export function floorFields(select, remote) {
 /** What an edit_entry changes of `person` (as the server has them now): only what differs. */
 export function floorChanges(person, select, remote) {
   const changes = {};
-  if (select.value && select.value !== (person.language || UNKNOWN)) changes.language = select.value;
+  // "Not known" for someone whose language is known: "unknown" (null would leave it as it is)
+  if (select.value !== (person.language || UNKNOWN)) changes.language = select.value || "unknown";
   const attendance = remote.checked ? "remote" : "in_room";
   if (attendance !== (person.attendance || "in_room")) changes.attendance = attendance;
   return changes;
