@@ -6,6 +6,20 @@
 // point of order goes to the top).
 // A participant corrected in the registry (PATCH /participants/{id}) is drawn again in their row's
 // "who" part only, in place: the row, its open edit form, what is typed there and the focus stay.
+//
+// By keyboard the whole queue is ONE tab stop: a roving tabindex over the rows' controls (grip,
+// ↑, ↓, ✎, ✕). The control last focused keeps tabindex="0", every other one -1. Left/Right (in
+// the order the eye sees them: in a right-to-left page Right goes back) and Home/End move within
+// a row; Up/Down go to the same control of the row above/below (Ctrl+Home/End: the first/last
+// row); Tab leaves the queue. Alt+↑/↓ still moves the entry; Space and Enter stay the focused
+// button's (shortcuts.js OWN_SPACE). An open edit form's fields are ordinary tab stops after
+// their row's ✎, which takes the stop while the form has the focus.
+// Why this and not role="grid": the queue stays a numbered list of buttons, which a screen reader
+// reads in its browse mode as it did (every control in it, by its name: tabindex -1 hides nothing);
+// a grid would turn it into a table of cells that needs focus mode, and the edit form inside a
+// row would need the grid's Enter/F2 "interaction" mode for its fields to be reached by Tab.
+// How to move is told once, as the queue is entered (aria-describedby="queue-keys" on the control
+// the focus lands on from outside it, taken away when it leaves: not repeated at every arrow).
 
 import { fill, h, nameLang, setText } from "../dom.js";
 import { t } from "../i18n.js";
@@ -22,6 +36,8 @@ export function createQueue(ctx) {
   const rows = new Map(); // entry id -> {li, parts}
   let drag = null;
   let deferred = null; // a state that arrived during a drag, rendered when it ends
+  let stop = null; // the control that is the queue's one tab stop (tabindex 0)
+  let quiet = false; // the console itself moves the focus (a row gone or moved): not described
 
   /** Move an entry; `say`: tell a screen reader where it went (a keyboard move, whose grip keeps
    * the focus: its name says the place only when read again). */
@@ -65,6 +81,7 @@ export function createQueue(ctx) {
     const note = h("span", { class: "entry-note" });
     const kindTag = h("span", { class: "tag tag-kind" });
     const time = h("span", { class: "entry-time" });
+    for (const control of [grip, up, down, edit, remove]) control.tabIndex = -1; // one stop: rove()
     const li = h(
       "li",
       { class: "entry", dataset: { entryId: entry.id, kind: entry.kind } },
@@ -98,7 +115,7 @@ export function createQueue(ctx) {
         if (ack) ctx.notices.show(undoHint(t("console.queue.removed", { name: row.name })), "info");
       }),
     );
-    li.addEventListener("keydown", (event) => onKey(event, entry.id));
+    li.addEventListener("keydown", (event) => onKey(event, entry.id, row));
     grip.addEventListener("pointerdown", (event) => startDrag(event, entry.id, li, grip));
     const row = { li, number, grip, up, down, edit, remove, line, details, note, kindTag, time, form: null };
     drawWho(row, entry);
@@ -143,7 +160,7 @@ export function createQueue(ctx) {
     const note = h("input", { type: "text", maxlength: "280", value: entry.note || "", dataset: focusKey("note") });
     // "Not known" only while it is so: edit_entry cannot take a known language back to none
     const language = h("select", { dataset: focusKey("language") });
-    fillLanguages(language, entry.language, { unknown: false });
+    fillLanguages(language, entry.language);
     const remote = h("input", { type: "checkbox", dataset: focusKey("remote") });
     remote.checked = entry.attendance === "remote";
     const cancel = h(
@@ -218,14 +235,103 @@ export function createQueue(ctx) {
     if (hadFocus) row.edit.focus();
   }
 
-  function onKey(event, entryId) {
-    if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+  function onKey(event, entryId, row) {
+    if (!event.altKey) {
+      rove(event, row);
+      return;
+    }
+    if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
     event.preventDefault();
     const index = indexOf(entryId);
     const state = ctx.state();
     const target = event.key === "ArrowUp" ? index - 1 : index + 1;
     if (index < 0 || target < 0 || target >= state.queue.length) return;
     move(entryId, target, { say: true });
+  }
+
+  // --- one tab stop: the roving tabindex over the rows' controls ---------------------------------
+
+  /** A row's controls in reading order (the DOM's): the columns Up/Down keep. */
+  const controlsOf = (row) => [row.grip, row.up, row.down, row.edit, row.remove];
+
+  const rowOf = (li) => (li ? rows.get(li.dataset.entryId) : undefined);
+
+  /** `control` is the queue's tab stop now, and the only one. */
+  function setStop(control) {
+    if (stop === control) return;
+    if (stop) stop.tabIndex = -1;
+    stop = control;
+    control.tabIndex = 0;
+  }
+
+  /** After a render: the stop stays where it was; its row gone, the row now at its place (or
+   * the last) has it, on its grip (the name that says who and where). */
+  function keepStop(at) {
+    if (stop && list.contains(stop)) return;
+    stop = null;
+    const row = rowOf(list.children[Math.min(Math.max(at, 0), list.children.length - 1)]);
+    if (row) setStop(row.grip);
+  }
+
+  /** Arrows, Home and End on a row's control (not in its edit form: a field keeps its keys). */
+  function rove(event, row) {
+    const controls = controlsOf(row);
+    const at = controls.indexOf(event.target);
+    if (at < 0 || event.shiftKey || event.metaKey) return;
+    let target;
+    if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+      if (event.ctrlKey) return;
+      // as the eye sees the row: right to left, Right is the previous control in reading order
+      const rtl = getComputedStyle(row.li).direction === "rtl";
+      target = controls[at + ((event.key === "ArrowRight") !== rtl ? 1 : -1)];
+    } else if (event.key === "ArrowUp" || event.key === "ArrowDown") {
+      if (event.ctrlKey) return;
+      const li = event.key === "ArrowUp" ? row.li.previousElementSibling : row.li.nextElementSibling;
+      target = rowOf(li) && controlsOf(rowOf(li))[at];
+    } else if (event.key === "Home" || event.key === "End") {
+      const first = event.key === "Home";
+      if (event.ctrlKey) {
+        const other = rowOf(first ? list.firstElementChild : list.lastElementChild);
+        target = other && controlsOf(other)[at];
+      } else target = first ? controls[0] : controls[controls.length - 1];
+    } else return;
+    event.preventDefault(); // at an edge too: the page does not scroll under the focus
+    if (target && target !== event.target) target.focus();
+  }
+
+  list.addEventListener("focusin", (event) => {
+    const control = event.target;
+    const row = rowOf(control.closest?.(".entry"));
+    if (!row) return;
+    if (row.form && row.form.contains(control)) {
+      // in the edit form: its ✎ is the stop, so Shift+Tab from the form comes back to its row
+      setStop(row.edit);
+      return;
+    }
+    if (!controlsOf(row).includes(control)) return;
+    setStop(control);
+    const from = event.relatedTarget;
+    const entering = !quiet && !(from instanceof Node && list.contains(from));
+    for (const described of list.querySelectorAll('[aria-describedby="queue-keys"]')) {
+      if (described !== control || !entering) described.removeAttribute("aria-describedby");
+    }
+    if (entering) control.setAttribute("aria-describedby", "queue-keys");
+  });
+  list.addEventListener("focusout", (event) => {
+    if (event.target.getAttribute?.("aria-describedby") === "queue-keys") {
+      event.target.removeAttribute("aria-describedby");
+    }
+  });
+
+  /** The console moves the focus to `element` (a row gone or moved): not an entry into the
+   * queue, so how to move is not said again. */
+  function refocus(element) {
+    quiet = true;
+    try {
+      element.focus();
+    } finally {
+      quiet = false;
+    }
   }
 
   // --- drag and drop, with pointer events so it works the same with a finger ---------------------
@@ -296,6 +402,7 @@ export function createQueue(ctx) {
     // the place of the focused row: if it leaves (removed, called), the focus goes to the row
     // now there, or the last, or the queue's heading, never to the page's start
     const focusedAt = focusKey ? [...list.children].findIndex((li) => li.contains(active)) : -1;
+    const stopAt = stop ? [...list.children].findIndex((li) => li.contains(stop)) : 0;
     const queue = state.queue;
     const queueMs = state.queue_ms;
     const seen = new Set();
@@ -339,12 +446,14 @@ export function createQueue(ctx) {
     if (!inOrder) list.replaceChildren(...wanted);
     if (focusKey && document.activeElement !== active) {
       const again = list.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`);
-      if (again) again.focus();
+      if (again) refocus(again);
       else {
         const li = list.children[Math.min(focusedAt, list.children.length - 1)];
-        (li ? li.querySelector(".grip") : $("queue-heading")).focus();
+        if (li) refocus(li.querySelector(".grip"));
+        else $("queue-heading").focus();
       }
     }
+    keepStop(stopAt);
 
     $("queue-empty").hidden = queue.length > 0;
     // the total is the server's (state.queue_ms): the console adds up nothing itself
@@ -358,6 +467,7 @@ export function createQueue(ctx) {
   function reset() {
     rows.clear();
     list.replaceChildren();
+    stop = null;
     drag = null;
     deferred = null;
   }
