@@ -8,10 +8,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from ..auth import BROWSER_COOKIE
 from ..floor import FloorError
 from ..limits import RateLimited
 from .times import with_local
@@ -93,9 +94,16 @@ def plain(message: str) -> str:
     return _ENUM_MEMBER.sub(r"\1", message)
 
 
+def set_browser_cookie(response: Response, made: str) -> None:
+    """The browser's id for counting its wrong join codes (``routes.common.browser_id``)."""
+    response.set_cookie(
+        BROWSER_COOKIE, made, httponly=True, samesite="strict", path="/api/v1/", max_age=86_400
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FloorError)
-    async def floor_error(_: Request, refusal: FloorError) -> JSONResponse:
+    async def floor_error(request: Request, refusal: FloorError) -> JSONResponse:
         response = error_response(refusal)
         state = (refusal.detail or {}).get("state")
         zone = state.get("event", {}).get("timezone") if isinstance(state, dict) else None
@@ -103,6 +111,9 @@ def install_error_handlers(app: FastAPI) -> None:
             # a stale command's state, as REST answers every state: each x_at with x_at_local
             local = {**(refusal.detail or {}), "state": with_local(state, zone)}
             response = error_body(refusal.status, refusal.code, refusal.message, **local)
+        made = getattr(request.state, "browser_cookie", None)
+        if made is not None:  # a wrong join code: the browser is counted as itself next time
+            set_browser_cookie(response, made)
         return response
 
     @app.exception_handler(RequestValidationError)

@@ -161,7 +161,36 @@ def test_one_phone_guessing_cannot_block_the_room(make_client: AppFactory) -> No
     assert answers[:3] == [404, 404, 404]  # a few typos are free
     assert answers.count(429) > 40  # then the guessing browser mostly waits
     refusal = guesser.get("/api/v1/join/wrongcode").json()["error"]
-    assert "from this browser" in refusal["message"] or "from this network" in refusal["message"]
+    assert "from this browser" in refusal["message"]
+
+
+@pytest.mark.parametrize("how", ["join page", "join form"])
+def test_a_guessing_browser_is_counted_as_itself_from_its_first_wrong_code(
+    make_client: AppFactory, how: str
+) -> None:
+    """Outside probe M: the browser's cookie was set on an answer the refusal replaced, so it
+    never reached the browser and only the room's address was counted (one guesser then spends
+    everyone's allowance). The first refusal sets it; after the free typos this browser waits,
+    named as a browser, while another phone at the same address still gets its own typos."""
+    world, _ = limited(make_client, bad_join_codes_per_minute=100)
+    guesser = TestClient(world.client.app, base_url="http://floor.test")
+    path = f"/api/v1/events/{world.event['id']}/participants"
+
+    def guess(client: TestClient) -> Any:
+        if how == "join page":
+            return client.get("/api/v1/join/wrongcode")
+        return client.post(
+            path, json={"join_code": "wrongcode", "name": "G", "constituency": "academia"}
+        )
+
+    first = guess(guesser)
+    assert first.status_code in (403, 404) and "fk_browser=" in first.headers["set-cookie"]
+    for _ in range(3):  # the free typos, then one that starts its wait
+        assert guess(guesser).status_code in (403, 404)
+    refusal = guess(guesser)
+    refused(refusal, "from this browser")
+    other = TestClient(world.client.app, base_url="http://floor.test")
+    assert guess(other).status_code in (403, 404)  # the same address, its own typos
 
 
 def test_random_bearer_tokens_count_against_the_address(make_client: AppFactory) -> None:

@@ -20,6 +20,7 @@ from ...store.tables import ParticipantRow
 from ...views import View
 from ..deps import Services, current_actor, optional_actor, services_of
 from ..edge import IMPORT_MAX_BYTES
+from ..errors import set_browser_cookie
 from ..schemas import (
     ErrorOut,
     EventOut,
@@ -136,14 +137,16 @@ def participant_out(row: ParticipantRow) -> ParticipantOut:
 
 
 def browser_id(request: Request, response: Response) -> str:
-    """This browser's id for counting its wrong join codes (a cookie, made on first use)."""
+    """This browser's id for counting its wrong join codes (a cookie, made on first use). Set on
+    the answer, and on a refusal's too (``request.state.browser_cookie``, app/api/errors.py): a
+    wrong code is answered by an error that replaces ``response``, and a browser that never got
+    its cookie would never be counted as itself, only its network address (the room's Wi-Fi)."""
     known = request.cookies.get(BROWSER_COOKIE, "")
     if 16 <= len(known) <= 64 and known.isalnum():
         return known
     made = secrets.token_hex(12)
-    response.set_cookie(
-        BROWSER_COOKIE, made, httponly=True, samesite="strict", path="/api/v1/", max_age=86_400
-    )
+    set_browser_cookie(response, made)
+    request.state.browser_cookie = made
     return made
 
 
