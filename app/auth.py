@@ -155,9 +155,17 @@ class Authenticator:
         return known.expires_at is None or known.expires_at > now
 
     def is_live(self, actor: Actor, now: int) -> bool:
-        """Whether the credential behind ``actor`` still holds (the organiser key always does)."""
+        """Whether the credential behind ``actor`` still holds (the organiser key always does).
+        Several processes with Redis unreachable: another's revocation cannot be heard of, so
+        the database says (a query per command, only while the notices cannot travel)."""
         if actor.credential_id is None:
             return actor.role is Role.ORGANISER
+        if self._fanout is not None and self._fanout.shared and not self._fanout.reachable:
+            row = self.store.credential(actor.credential_id)
+            if row is None or row.revoked_at is not None:
+                if row is not None:
+                    self.forget(row.id)
+                return False
         known = self._by_id.get(actor.credential_id)
         if known is None:  # resolved by another memory (cleared since): ask the database
             row = self.store.credential(actor.credential_id)
@@ -208,12 +216,22 @@ class Authenticator:
         self._by_id.pop(credential_id, None)
         return True
 
-    def revoked(self, credential_id: str) -> None:
+    async def revoked(self, credential_id: str, wait_s: float = 2.0) -> None:
         """Tell the listeners (the open sockets), and the other processes, that a revocation is
-        durable."""
+        durable; return once the notice is with Redis (the others hear of it within
+        milliseconds; while it is unreachable, they check the database: ``is_live``), at most
+        ``wait_s``: the revocation's answer does not come before the others can know it."""
         self._tell(credential_id)
-        if self._fanout is not None:
-            self._fanout.notify(REVOKED, {"id": credential_id})
+        if self._fanout is None:
+            return
+        told = asyncio.get_running_loop().create_future()
+
+        def handed() -> None:
+            if not told.done():
+                told.set_result(None)
+
+        self._fanout.notify(REVOKED, {"id": credential_id}, handed)
+        await asyncio.wait([told], timeout=wait_s)
 
     def withdrawn(self, credential_id: str) -> None:
         """A credential revoked by a write of this process other than ``revoke`` (a removed

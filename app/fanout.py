@@ -174,8 +174,12 @@ class Fanout(ABC):
         self._lost_listeners.append(listener)
 
     @abstractmethod
-    def notify(self, topic: str, data: dict[str, Any]) -> None:
-        """Send a notice to every other process (best effort: see ``on_lost``)."""
+    def notify(
+        self, topic: str, data: dict[str, Any], handed: Callable[[], None] | None = None
+    ) -> None:
+        """Send a notice to every other process (best effort: see ``on_lost``). ``handed``, as
+        ``publish``'s: called once the notice is with the backend (at once while unreachable),
+        for a caller who answers only once the others can hear of it (a revocation)."""
 
     def _noticed(self, topic: str, data: dict[str, Any]) -> None:
         for listener in self._listeners.get(topic, ()):
@@ -278,10 +282,14 @@ class MemoryFanout(Fanout):
         if handed is not None:
             handed()
 
-    def notify(self, topic: str, data: dict[str, Any]) -> None:
+    def notify(
+        self, topic: str, data: dict[str, Any], handed: Callable[[], None] | None = None
+    ) -> None:
         encoded = orjson.dumps(data)
         for member in self._others():
             member._later(member._notice, topic, encoded)
+        if handed is not None:
+            handed()
 
     def _later(self, fn: Callable[..., None], *args: Any) -> None:
         generation = self._generation
@@ -559,8 +567,10 @@ class RedisFanout(Fanout):
     def publish(self, entry: Entry, handed: Callable[[], None] | None = None) -> None:
         self._queue(_Outgoing(self.stream(entry.event_id), ("", entry.encode()), handed))
 
-    def notify(self, topic: str, data: dict[str, Any]) -> None:
-        self._queue(_Outgoing(self.control, (topic, orjson.dumps(data)), None))
+    def notify(
+        self, topic: str, data: dict[str, Any], handed: Callable[[], None] | None = None
+    ) -> None:
+        self._queue(_Outgoing(self.control, (topic, orjson.dumps(data)), handed))
 
     def _queue(self, item: _Outgoing) -> None:
         if not self._up:  # an acknowledgement never waits for Redis: the others read the log

@@ -185,6 +185,18 @@ async def test_a_notice_reaches_every_other_member_never_its_sender(backend: Bac
     )
 
 
+async def test_a_notice_says_when_it_is_with_the_backend(backend: Backend) -> None:
+    """``notify``'s ``handed``: called once, when the notice is with the backend (a revocation
+    answers then: the others can hear of it); the notice still reaches the others."""
+    (a, _), (b, _) = await backend.member("a"), await backend.member("b")
+    heard: list[dict[str, Any]] = []
+    b.listen("revoked", heard.append)
+    handed: list[int] = []
+    a.notify("revoked", {"credential_id": "c1"}, lambda: handed.append(1))
+    await eventually(lambda: handed == [1] and heard == [{"credential_id": "c1"}])
+    assert handed == [1]
+
+
 async def test_a_meeting_day_followed_later_is_delivered_and_only_to_its_followers(
     backend: Backend,
 ) -> None:

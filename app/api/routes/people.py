@@ -900,6 +900,6 @@ async def _revoke(svc: Services, hearing: Hearing, credential_ids: list[str]) ->
     found = []
     for credential_id in credential_ids:
         if await asyncio.to_thread(svc.auth.revoke, credential_id, hearing.event.id, now):
-            svc.auth.revoked(credential_id)
+            await svc.auth.revoked(credential_id)
             found.append(credential_id)
     return found
