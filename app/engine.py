@@ -1219,6 +1219,19 @@ class Engine:
             if subscriber.participant_id == participant_id:
                 subscriber.request_resync()
 
+    async def current_join_codes(self) -> None:
+        """Before a join code is checked: with several processes and Redis unreachable, another
+        process's rotation cannot be heard of, so the meeting days' codes are read from the
+        database (one query; only while the notices cannot travel): the old code is refused
+        and the new one taken at once, not at the next audit."""
+        if not self.fanout.shared or self.fanout.reachable:
+            return
+        rows = await asyncio.to_thread(self.store.events)
+        for row in rows:
+            hearing = self.hearings.get(row.id)
+            if hearing is not None:
+                self.learn_event_row(hearing, {"join_code": row.join_code})
+
     def learn_event_row(self, hearing: Hearing, values: dict[str, Any]) -> None:
         """The meeting day's details as another process wrote them: every screen that shows
         what changed gets a fresh snapshot (a join code: all but the delegates')."""

@@ -583,6 +583,38 @@ async def test_a_link_revoked_on_a_while_redis_is_down_stops_working_on_b(
     await asyncio.to_thread(processes.redis.start)
 
 
+async def test_a_join_code_rotated_on_a_while_redis_is_down_is_the_only_one_b_takes(
+    processes: Processes,
+) -> None:
+    """Outside probe M: with Redis down, a code rotated through A still joined people through B
+    for about a second, and the new one was refused there. B now reads the codes from the
+    database before checking one, while Redis is unreachable: at once, the old code is refused
+    and the new one joins, on the page's lookup and the registration alike."""
+    a, b = processes.start("a"), processes.start("b")
+    hearing = await _hearing(a)
+    old = hearing.event["join_code"]
+    processes.redis.kill()
+    await eventually(
+        lambda: all("Redis is unreachable" in p.log_path.read_text() for p in (a, b)),
+        what="both processes see Redis gone",
+    )
+    async with _api(a) as on_a:
+        rotated = await on_a.post(f"/events/{hearing.event_id}/join-code")
+        assert rotated.status_code == 200, rotated.text
+    new = rotated.json()["join_code"]
+    assert new != old
+    async with httpx.AsyncClient(base_url=f"{b.base}/api/v1", timeout=30) as phone_on_b:
+        assert (await phone_on_b.get(f"/join/{old}")).status_code == 404
+        assert (await phone_on_b.get(f"/join/{new}")).status_code == 200
+        join = {"name": "Ana", "constituency": "academia"}
+        path = f"/events/{hearing.event_id}/participants"
+        refused = await phone_on_b.post(path, json={**join, "join_code": old})
+        assert refused.status_code == 403, refused.text
+        joined = await phone_on_b.post(path, json={**join, "join_code": new})
+        assert joined.status_code == 201, joined.text
+    await asyncio.to_thread(processes.redis.start)
+
+
 async def test_a_removal_on_a_racing_a_queueing_on_b_never_both_succeed(
     processes: Processes,
 ) -> None:

@@ -259,6 +259,7 @@ async def join_info(
 
     A right code always answers, however many wrong ones came from the same address; wrong ones
     are counted per address and per browser, and too many are made to wait (429)."""
+    await svc.engine.current_join_codes()
     hearing = hearing_with_code(svc.engine.hearings.values(), join_code)
     if hearing is None:
         svc.throttle.joining.wrong_code(client_address(request), browser_id(request, response))

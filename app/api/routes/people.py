@@ -383,6 +383,7 @@ async def join(
     staff = actor is not None and actor.runs_the_floor
     if actor is None or not actor.runs_the_floor:
         address = client_address(request)
+        await svc.engine.current_join_codes()
         if body.join_code is None or not matches(hearing.event.join_code, body.join_code):
             svc.throttle.joining.wrong_code(address, browser_id(request, response))
             raise FloorError(
