@@ -31,6 +31,7 @@ from .limits import Throttle
 from .logs import RequestIdMiddleware
 from .metrics import LivePagesWaiting
 from .policy import Policy
+from .screens import ScreenDirectory
 from .shared_limits import SharedLimits
 from .snapshots import Snapshotter
 from .store import Store, make_engine, migrate
@@ -98,8 +99,20 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
             auth.share(fanout)
             # even while Redis cannot carry the notice: the log's audit reads them
             engine.catchup.audits.append(auth.audit)
+
+        async def label_of(credential_id: str) -> str:
+            link = await asyncio.to_thread(store.credential, credential_id)
+            return link.label if link is not None else ""
+
+        # the desk's connected screens, gathered from every process (app/screens.py)
+        screens = ScreenDirectory(engine.hub, fanout, label_of)
         app.state.services = Services(
-            engine=engine, auth=auth, settings=settings, throttle=throttle, sockets=sockets
+            engine=engine,
+            auth=auth,
+            settings=settings,
+            throttle=throttle,
+            sockets=sockets,
+            screens=screens,
         )
         if demo:
             await _prepare_demo(engine, auth, info)

@@ -26,6 +26,7 @@ from ..engine import Engine
 from ..floor import Actor, NotFound
 from ..limits import Throttle
 from ..policy import Unauthenticated
+from ..screens import ScreenDirectory
 from .sockets import OpenSockets
 
 
@@ -36,6 +37,7 @@ class Services:
     settings: Settings
     throttle: Throttle
     sockets: OpenSockets
+    screens: ScreenDirectory
 
 
 def services_of(connection: HTTPConnection) -> Services:

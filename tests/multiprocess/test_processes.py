@@ -615,6 +615,42 @@ async def test_a_join_code_rotated_on_a_while_redis_is_down_is_the_only_one_b_ta
     await asyncio.to_thread(processes.redis.start)
 
 
+async def test_the_desk_lists_and_identifies_the_screens_of_every_process(
+    processes: Processes,
+) -> None:
+    """Outside probe M: the desk asked one process and saw only that process's screens, and
+    "Identify" on a screen held by the other answered 404. A display on B and a clock on A are
+    both listed through either, and identified through A, the display shows its name on B."""
+    a, b = processes.start("a"), processes.start("b")
+    hearing = await _hearing(a)
+    async with _api(a) as on_a:
+        minted = await on_a.post(
+            f"/events/{hearing.event_id}/access-links", json={"role": "display", "label": "Wall"}
+        )
+    token = minted.json()["url"].rsplit("key=", 1)[1]
+    path = f"/ws/events/{hearing.event_id}"
+    async with connect(f"{b.ws_base}{path}") as wall, connect(f"{a.ws_base}{path}") as clock:
+        await wall.send(orjson.dumps({"type": "hello", "token": token}).decode())
+        await clock.send(orjson.dumps({"type": "hello", "token": token, "face": "clock"}).decode())
+        for socket in (wall, clock):
+            assert orjson.loads(await socket.recv())["type"] == "snapshot"
+        for process in (a, b):
+            async with _api(process) as desk:
+                listed = (await desk.get(f"/events/{hearing.event_id}/screens")).json()
+            faces = {screen["face"]: screen for screen in listed["screens"]}
+            assert set(faces) == {"display", "clock"}, listed
+            assert faces["display"]["label"] == "Wall"
+        async with _api(a) as desk:
+            shown = await desk.post(
+                f"/events/{hearing.event_id}/screens/{faces['display']['id']}/identify"
+            )
+            assert shown.status_code == 200, shown.text
+            said = orjson.loads(await asyncio.wait_for(wall.recv(), 10))
+            assert (said["type"], said["label"]) == ("identify", "Wall")
+            nowhere = await desk.post(f"/events/{hearing.event_id}/screens/nosuch/identify")
+            assert nowhere.status_code == 404
+
+
 async def test_a_removal_on_a_racing_a_queueing_on_b_never_both_succeed(
     processes: Processes,
 ) -> None:
