@@ -115,9 +115,11 @@ class Catchup:
         if not loaded(hearing):  # a past day not read yet (app/snapshots.py): its read has this
             return
         if not self.engine.adopt(hearing, entry.records, entry.commands, entry.changes):
+            self.engine.metrics.catchup_gap()
             self.want(entry.event_id, {record.segment_id for record in entry.records})
 
     def lost(self, event_id: str | None) -> None:
+        self.engine.metrics.catchup_lost()
         if event_id is not None:
             self.want(event_id, None)
             return

@@ -105,6 +105,16 @@ class Metrics:
         )
         self.fanout_seconds = fanout.labels("floor")
         self.outcome_fanout_seconds = fanout.labels("outcome")
+        catchups = Counter(
+            "floorkeeper_catchups",
+            "Times this process read the log for what another process wrote, because the "
+            "fan-out could not give it: a gap in versions, or entries lost (several processes; "
+            "a steady rise means Redis drops or trims what it carries)",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.catchup_gap = catchups.labels("gap").inc
+        self.catchup_lost = catchups.labels("lost").inc
         #: (type, outcome, code) -> its counter: ``labels`` looks the child up under a lock
         self._children: dict[tuple[str, str, str], Callable[[], None]] = {}
         if hub is not None:

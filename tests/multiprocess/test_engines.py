@@ -348,6 +348,8 @@ async def test_a_gap_in_versions_is_read_from_the_log(cluster: Cluster) -> None:
     await eventually(lambda: screen.version == last["version"])
     assert screen.problems == []
     assert "l1" in b.hearing(event_id).results
+    # the operator sees it: B's scrape counts a read of the log for a gap
+    assert b'floorkeeper_catchups_total{reason="gap"} 1.0' in b.metrics.exposition()
 
 
 async def test_a_bus_that_loses_everything_is_made_good_from_the_log(cluster: Cluster) -> None:
@@ -359,6 +361,7 @@ async def test_a_bus_that_loses_everything_is_made_good_from_the_log(cluster: Cl
     cluster.bus.lose()  # the entry had not been delivered yet: lost, and said so
     await eventually(lambda: screen.version == answer["version"])
     assert screen.problems == []
+    assert b'floorkeeper_catchups_total{reason="lost"} 1.0' in b.metrics.exposition()
 
 
 async def test_a_guessed_id_costs_the_database_one_query_and_a_new_one_is_found(
