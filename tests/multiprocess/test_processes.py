@@ -533,6 +533,15 @@ async def test_what_was_made_on_a_is_usable_through_b_at_once(processes: Process
         assert "no segment" in missing.text
 
 
+async def _redis_gone(processes: Processes) -> None:
+    """Redis killed, and every process has said it is unreachable (they serve degraded)."""
+    processes.redis.kill()
+    await eventually(
+        lambda: all("Redis is unreachable" in p.log_path.read_text() for p in processes.processes),
+        what="every process sees Redis gone",
+    )
+
+
 async def test_a_link_revoked_on_a_while_redis_is_down_stops_working_on_b(
     processes: Processes,
 ) -> None:
@@ -566,11 +575,7 @@ async def test_a_link_revoked_on_a_while_redis_is_down_stops_working_on_b(
         said = {"type": "set_message", "text": "Two minutes each"}
         assert (await _command(moderator_on_b, sid, said)).status_code == 200  # cached on B
 
-        processes.redis.kill()
-        await eventually(
-            lambda: all("Redis is unreachable" in p.log_path.read_text() for p in (a, b)),
-            what="both processes see Redis gone",
-        )
+        await _redis_gone(processes)
         async with _api(a) as on_a:
             gone = await on_a.delete(f"/events/{hearing.event_id}/access-links/{link['id']}")
             assert gone.status_code == 204, gone.text
@@ -593,11 +598,7 @@ async def test_a_join_code_rotated_on_a_while_redis_is_down_is_the_only_one_b_ta
     a, b = processes.start("a"), processes.start("b")
     hearing = await _hearing(a)
     old = hearing.event["join_code"]
-    processes.redis.kill()
-    await eventually(
-        lambda: all("Redis is unreachable" in p.log_path.read_text() for p in (a, b)),
-        what="both processes see Redis gone",
-    )
+    await _redis_gone(processes)
     async with _api(a) as on_a:
         rotated = await on_a.post(f"/events/{hearing.event_id}/join-code")
         assert rotated.status_code == 200, rotated.text
