@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 import orjson
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
 from app.patch import apply_patch
@@ -533,6 +533,14 @@ async def test_what_was_made_on_a_is_usable_through_b_at_once(processes: Process
         assert "no segment" in missing.text
 
 
+async def _first(socket: ClientConnection, kind: str) -> dict[str, Any]:
+    """The next frame of ``kind`` on ``socket`` (the room's updates and pongs may come first)."""
+    while True:
+        frame: dict[str, Any] = orjson.loads(await socket.recv())
+        if frame.get("type") == kind:
+            return frame
+
+
 async def _redis_gone(processes: Processes) -> None:
     """Redis killed, and every process has said it is unreachable (they serve degraded)."""
     processes.redis.kill()
@@ -646,7 +654,7 @@ async def test_the_desk_lists_and_identifies_the_screens_of_every_process(
                 f"/events/{hearing.event_id}/screens/{faces['display']['id']}/identify"
             )
             assert shown.status_code == 200, shown.text
-            said = orjson.loads(await asyncio.wait_for(wall.recv(), 10))
+            said = await asyncio.wait_for(_first(wall, "identify"), 10)
             assert (said["type"], said["label"]) == ("identify", "Wall")
             nowhere = await desk.post(f"/events/{hearing.event_id}/screens/nosuch/identify")
             assert nowhere.status_code == 404
