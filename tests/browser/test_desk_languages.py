@@ -406,6 +406,10 @@ def test_an_import_refused_names_its_problems_in_the_desks_language(
     with page.expect_file_chooser() as chooser:
         page.locator("#import-choose").click()
     chooser.value.set_files({"name": "speakers.csv", "mimeType": "text/csv", "buffer": data})
+    # the server's answer first, said in the verdict (a loaded machine may take seconds; and
+    # were it another refusal than the rows', the failure says which)
+    verdict = page.locator("#import-verdict")
+    expect(verdict).to_have_text(counted(page, FR, "desk.import.refused", 3), timeout=20_000)
     problems = page.locator("#import-rows .problems")
     expect(problems).to_have_count(3)
     known = FR["constituency.civil_society"]
