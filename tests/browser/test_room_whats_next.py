@@ -197,6 +197,7 @@ def test_after_a_segment_the_screens_say_what_comes_next_then_that_the_hearing_h
     # the booth, in French: no next speakers
     expect(booth.locator("#now-label")).to_have_text("Ce segment est terminé")
     expect(booth.locator("#now")).to_contain_text(lunch)
+    expect(booth.locator("#now")).to_contain_text(re.compile(r"Prévu à \d\d:\d\d"))
     expect(booth.locator("#next-box")).to_be_hidden()
     # the live page: no programme, so it says the segment has ended; no "Live" badge
     expect(live.locator("#notice")).to_have_text(re.compile(r"^This segment has ended"))

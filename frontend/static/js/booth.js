@@ -99,6 +99,8 @@ let shownMarks = null; // the words under the time (phase, paused, not live), li
 let lostAt = null; // the server's instant (as estimated here) the connection stopped being live
 let floorTurn = null; // the turn on the floor and its language when last drawn: {id, language}
 let languageChange = null; // its language changed during the turn: {id, from, to}, until it ends
+let startShown = null; // the scheduled start said (what comes next, a segment not started), or null
+let shownDue = false; // whether it was said as past ("Was due at"), not to come
 
 function followLanguage(event) {
   const wanted = boothLanguage(event && event.languages);
@@ -249,7 +251,17 @@ function firstAfter(first) {
 /** A segment not started yet (nobody on the floor): when it is to start, if the programme says. */
 function notStartedNotice(segment) {
   const time = timeOfDay(segment.scheduled_start_at ?? null, timeZone(), clockLocale());
-  return h("div", { class: "booth-break booth-not-started" }, h("p", { class: "booth-break-title" }, withTime("display.starts_at", time, "time")));
+  return h("div", { class: "booth-break booth-not-started" }, h("p", { class: "booth-break-title" }, withTime(startKey(segment.scheduled_start_at), time, "time")));
+}
+
+/** "Starts at 14:58", or "Was due at 14:58" once that is past (a late day), as the speaker clock
+ * and the room display say it; `tick` draws it again when the time comes. */
+function startKey(at) {
+  return isDue(at) ? "clock.was_due_at" : "display.starts_at";
+}
+
+function isDue(at) {
+  return at !== null && at !== undefined && at <= connection.clock.now();
 }
 
 /** The segment has ended: what comes next on the programme and when, or that the hearing has closed. */
@@ -264,7 +276,7 @@ function upcomingNotice(upcoming) {
     { class: "booth-break" },
     h("p", {}, t("display.coming_next")),
     h("p", { class: "booth-break-title" }, h("bdi", {}, upcoming.title)),
-    h("p", {}, withTime("display.starts_at", time, "time")),
+    h("p", {}, withTime(startKey(upcoming.startsAt), time, "time")),
     firstAfter(upcoming.first),
   );
 }
@@ -310,7 +322,11 @@ function renderPeople(state) {
   // how many more wait after those shown (a booth plans its shifts and relay by it)
   const more = state && !upcoming ? Math.max(0, state.queue.length - next.length) : 0;
   const changed = Boolean(languageChange);
-  const key = JSON.stringify([current, paused, next, pause, upcoming, notStarted && state.segment, more, changed, currentLanguage(), timeZone()]);
+  // the start said (to come, or due): drawn again by `tick` once it is past
+  startShown = upcoming && upcoming.title ? upcoming.startsAt : notStarted ? state.segment.scheduled_start_at : null;
+  const due = isDue(startShown);
+  shownDue = due;
+  const key = JSON.stringify([current, paused, next, pause, upcoming, notStarted && state.segment, due, more, changed, currentLanguage(), timeZone()]);
   if (key === shownPeople) return false;
   shownPeople = key;
   // in a break: "Break" over its title, and no next speakers (nobody is next); once the segment
@@ -532,6 +548,10 @@ function clockMarks(phase, timerState, old) {
 
 function tick() {
   if (!connection) return;
+  if (startShown !== null && startShown !== undefined && !shownDue && isDue(startShown)) {
+    render(); // "Starts at 14:58" has become "Was due at 14:58"
+    return;
+  }
   const state = connection.state;
   const current = state && state.current;
   const remaining = $("remaining");
