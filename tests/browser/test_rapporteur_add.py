@@ -10,8 +10,10 @@ the shared ones), not guessed.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -166,6 +168,12 @@ def test_the_rapporteur_adds_a_contribution_on_a_speakers_behalf(
     assert stored["author"]["participant_id"] == minister["id"]
     assert stored["author"]["organisation"] == "Ministry of Labour"
     assert stored["segment_id"] == segment_id
+    # when, as a report read after the day needs it: the date, the time, the event's zone
+    zone = str(faces["event"]["timezone"])
+    at = datetime.fromtimestamp(stored["submitted_at"] / 1000, ZoneInfo(zone))
+    submitted = detail.locator(".facts dd").nth(5)
+    expect(detail.locator(".facts dt").nth(5)).to_have_text(FR["rapporteur.fact_submitted"])
+    expect(submitted).to_have_text(f"{at:%Y-%m-%d %H:%M} ({zone})")
     row = page.locator(f"#item-{stored['id']}")
     expect(row).to_have_attribute("aria-current", "true")
     expect(row).to_contain_text("Ministry of Labour")

@@ -67,6 +67,21 @@ export function timeOfDay(ms, timeZone, locale = undefined) {
   }
 }
 
+/**
+ * The date and time of day at an instant, in the event's time zone, as ISO 8601 writes them:
+ * `{date: "2026-12-06", time: "14:05"}`; null until that zone is known (see timeOfDay).
+ */
+export function dateAndTime(ms, timeZone) {
+  if (ms === null || ms === undefined || !timeZone) return null;
+  try {
+    const options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", numberingSystem: "latn", timeZone };
+    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", options).formatToParts(ms).map((part) => [part.type, part.value]));
+    return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+  } catch {
+    return null;
+  }
+}
+
 /** A text's beginning for a screen reader: whole words up to `chars` characters, then "…". */
 export function beginningOf(text, chars) {
   if (text.length <= chars) return text;

@@ -9,7 +9,7 @@
 // each with its status; the objectives' titles come from the server (../gcm.js).
 
 import { api } from "../client.js";
-import { fill, h, setText, timeOfDay } from "../dom.js";
+import { dateAndTime, fill, h, setText } from "../dom.js";
 import { blank, refusesField } from "../fields.js";
 import { OBJECTIVE_NUMBERS, loadObjectives, objectiveTitle, objectivesLoaded } from "../gcm.js";
 import { FLOOR_LANGUAGES, constituencyLabel, plural, t } from "../i18n.js";
@@ -114,9 +114,13 @@ export function createDetail(ctx) {
   function facts(item) {
     const event = ctx.event() || {};
     const where = segmentTitle(ctx.programme(), item.segment_id);
-    // times as the room's clocks show them (HH:MM, the event's time zone), whatever the language
-    const submitted = timeOfDay(item.submitted_at, event.timezone, "en-GB");
-    const changed = item.updated_at !== item.submitted_at ? timeOfDay(item.updated_at, event.timezone, "en-GB") : "";
+    // times in the event's zone, as ISO 8601 writes them whatever the language (the date too: a
+    // report is read after the day), the zone named once; a change the same day by its time alone
+    const submittedAt = dateAndTime(item.submitted_at, event.timezone);
+    const changedAt = item.updated_at !== item.submitted_at ? dateAndTime(item.updated_at, event.timezone) : null;
+    const submitted = submittedAt ? `${submittedAt.date} ${submittedAt.time}` : "";
+    const changed = !changedAt ? "" : changedAt.date === submittedAt.date ? changedAt.time : `${changedAt.date} ${changedAt.time}`;
+    const zone = submittedAt ? [" ", h("bdi", { dir: "ltr", class: "zone" }, `(${event.timezone})`)] : null;
     return h(
       "dl",
       { class: "facts" },
@@ -139,6 +143,7 @@ export function createDetail(ctx) {
         t("rapporteur.fact_submitted"),
         h("bdi", { dir: "ltr" }, submitted),
         changed ? [" · ", t("rapporteur.last_changed"), " ", h("bdi", { dir: "ltr" }, changed)] : null,
+        zone,
       ),
       fact(t("rapporteur.fact_tagged"), tagLine(item) || t("rapporteur.not_tagged")),
     );
