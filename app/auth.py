@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,9 +49,34 @@ COOKIE_ORDER = (
 BROWSER_COOKIE = "fk_browser"
 
 
-def session_cookie(role: str) -> str:
-    """One HttpOnly cookie per role, so signing in as one face never signs another out."""
-    return f"fk_{role}"
+#: The header (REST) and query parameter (sockets) by which a face says which meeting day it
+#: works on, where its address does not (``/api/v1/session``, a segment's socket).
+EVENT_HINT_HEADER = "x-floorkeeper-event"
+EVENT_HINT_PARAM = "event"
+_EVENT_ID = re.compile(r"^[A-Za-z0-9]{1,64}$")
+
+
+def session_cookie(role: str, event_id: str | None = None) -> str:
+    """A browser's HttpOnly cookie for a role: ``fk_<role>``, the role's last sign-in, and for a
+    credential of one meeting day also ``fk_<role>_<event>``, so that one browser may hold the
+    same face of several rooms (room A's display and room B's, a phone in two rooms) and signing
+    in to one never signs another out."""
+    if event_id is None:
+        return f"fk_{role}"
+    if not _EVENT_ID.match(event_id):
+        raise ValueError(f"not an event id: {event_id!r}")
+    return f"fk_{role}_{event_id}"
+
+
+def event_hint(value: str | None) -> str | None:
+    """An event id a request names (its path, the hint), or None when it is not one."""
+    return value if value is not None and _EVENT_ID.match(value) else None
+
+
+def is_session_cookie(name: str) -> bool:
+    """Whether a cookie is a session's (any role's, any event's): what the edge's cross-origin
+    check looks for."""
+    return any(name == f"fk_{role}" or name.startswith(f"fk_{role}_") for role in COOKIE_ORDER)
 
 
 def hash_token(token: str) -> str:

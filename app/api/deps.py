@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -20,7 +21,15 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, HTTPBearer
 from starlette.requests import HTTPConnection
 
-from ..auth import COOKIE_ORDER, ROLE_HINT_HEADER, Authenticator, session_cookie
+from ..auth import (
+    COOKIE_ORDER,
+    EVENT_HINT_HEADER,
+    EVENT_HINT_PARAM,
+    ROLE_HINT_HEADER,
+    Authenticator,
+    event_hint,
+    session_cookie,
+)
 from ..config import Settings
 from ..engine import Engine
 from ..floor import Actor, NotFound
@@ -45,16 +54,40 @@ def services_of(connection: HTTPConnection) -> Services:
     return services
 
 
-def presented_token(connection: HTTPConnection) -> str | None:
+def presented_token(connection: HTTPConnection, event_id: str | None = None) -> str | None:
+    """The secret a request presents: its Bearer token, else the session cookie of the first
+    role it asks to act as, that meeting day's (``fk_<role>_<event>``) before the role's last
+    sign-in (``fk_<role>``). The day is ``event_id`` (a segment's socket, once located), else the
+    one its address names, else the one it says (``hinted_event``)."""
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
+    event = event_id or hinted_event(connection)
     for role in hinted_roles(connection):
+        if event is not None:
+            cookie = connection.cookies.get(session_cookie(role, event))
+            if cookie:
+                return cookie
         cookie = connection.cookies.get(session_cookie(role))
         if cookie:
             return cookie
     return None
+
+
+_EVENT_PATH = re.compile(r"^/(?:api/v1/events|ws/events)/([^/]+)")
+
+
+def hinted_event(connection: HTTPConnection) -> str | None:
+    """The meeting day a request is for: the one its address names (``/api/v1/events/{id}/…``,
+    ``/ws/events/{id}``), else the one the face says (``X-Floorkeeper-Event``, ``?event=``)."""
+    found = _EVENT_PATH.match(connection.url.path)
+    if found:
+        return event_hint(found.group(1))
+    said = connection.headers.get(EVENT_HINT_HEADER) or connection.query_params.get(
+        EVENT_HINT_PARAM
+    )
+    return event_hint(said)
 
 
 def hinted_roles(connection: HTTPConnection) -> list[str]:

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from ..auth import COOKIE_ORDER, hash_token, session_cookie
+from ..auth import hash_token, is_session_cookie
 from ..limits import RateLimited
 from .deps import Services, client_address, presented_token
 from .errors import Refused, error_response
@@ -46,7 +46,6 @@ MAX_JSON_DEPTH = 32
 MAX_JSON_ITEMS = 10_000
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_SESSION_COOKIES = tuple(session_cookie(role) for role in COOKIE_ORDER)
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(rb"[\[\]{}]")
 
@@ -118,7 +117,7 @@ def _same_origin(request: Request, services: Services) -> bool:
     """True unless the request rides on a session cookie and says it comes from elsewhere."""
     if request.headers.get("authorization", "").lower().startswith("bearer "):
         return True  # a script's own token: no browser sends it by itself
-    if not any(name in request.cookies for name in _SESSION_COOKIES):
+    if not any(is_session_cookie(name) for name in request.cookies):
         return True
     origin = request.headers.get("origin")
     if origin is not None:

@@ -600,7 +600,7 @@ async def serve_socket(
         await deny(websocket, error.status, error.code, error.message)
         return
     actor: Actor | None = None
-    cookie = presented_token(websocket)
+    cookie = presented_token(websocket, hearing.event.id)  # that room's, before the last
     # a link already at its cap is refused after the handshake, not before it: a browser learns
     # nothing of a refused handshake (1006, as for a network fault), so its room screen could
     # not say why (several processes: asking now has the others' count known by the hello)

@@ -169,7 +169,7 @@ def test_make_live_call_next_and_run_the_timer(open_console: Opener, faces: Any)
     programme.get_by_role("button", name=re.compile("^Make live")).click()
     expect(page.locator("#segment-title")).to_contain_text("Thematic discussion I")
     expect(page.locator("#segment-eyebrow")).to_contain_text("Live")
-    expect(page).to_have_url(re.compile(r"\?segment="))
+    expect(page).to_have_url(re.compile(r"\?event=\w+&segment="))
 
     page.locator("#btn-next").click()
     expect(page.locator("#speaker-name")).to_have_text("Panellist 1")

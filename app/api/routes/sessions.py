@@ -14,7 +14,7 @@ from ...auth import session_cookie
 from ...engine import ServerClock
 from ...fanout import RedisFanout
 from ..access import authorise
-from ..deps import Services, hinted_roles, resolve
+from ..deps import Services, hinted_event, hinted_roles, resolve, resolve_token
 from ..schemas import HealthOut, SessionCreate, SessionOut
 from .common import ActorDep, ServicesDep, participant_out
 
@@ -117,20 +117,41 @@ def _drift(clock: object) -> int | None:
 async def open_session(
     body: SessionCreate, request: Request, response: Response, svc: ServicesDep
 ) -> SessionOut:
-    """Exchange a secret (from an access link or a join) for an HttpOnly session cookie."""
+    """Exchange a secret (from an access link or a join) for an HttpOnly session cookie.
+
+    The cookie of a credential for one meeting day is that day's (``fk_<role>_<event>``), so one
+    browser holds room A's display and room B's, or a phone both rooms it joined; it is also the
+    role's last sign-in (``fk_<role>``, for a page whose address names no day), except that a
+    link for one day does not take the place of the organiser key's session (the secretariat's
+    laptop checking a room's organiser link keeps its desk of every event)."""
     actor = await resolve(svc, body.token)
-    response.set_cookie(
-        session_cookie(actor.role.value),
-        body.token,
-        httponly=True,
-        samesite="strict",
-        path="/",
-        secure=_over_tls(request, svc),
-        max_age=7 * 86_400,
-    )
+    role = actor.role.value
+    names = [] if actor.event_id is None else [session_cookie(role, actor.event_id)]
+    if not await _holds_the_key(request, svc, role) or actor.event_id is None:
+        names.append(session_cookie(role))
+    for name in names:
+        response.set_cookie(
+            name,
+            body.token,
+            httponly=True,
+            samesite="strict",
+            path="/",
+            secure=_over_tls(request, svc),
+            max_age=7 * 86_400,
+        )
     return SessionOut(
         role=actor.role.value, event_id=actor.event_id, participant_id=actor.participant_id
     )
+
+
+async def _holds_the_key(request: Request, svc: Services, role: str) -> bool:
+    """Whether this browser's last sign-in as `role` is a credential for every event (the
+    organiser key), still good."""
+    held = request.cookies.get(session_cookie(role))
+    if not held:
+        return False
+    actor = await resolve_token(svc, held)
+    return actor is not None and actor.event_id is None
 
 
 def _over_tls(request: Request, svc: Services) -> bool:
@@ -157,8 +178,21 @@ async def who_am_i(actor: ActorDep, svc: ServicesDep) -> SessionOut:
 
 @router.delete("/session", tags=["sessions"], status_code=204)
 async def close_session(request: Request) -> Response:
-    """Sign out of the roles this browser asks to act as (see ``X-Floorkeeper-As``)."""
+    """Sign out of the roles this browser asks to act as (see ``X-Floorkeeper-As``): of the
+    meeting day it names (``X-Floorkeeper-Event``), else of every day. The role's last sign-in
+    goes too when it is that day's, or no day is named."""
     response = Response(status_code=204)
+    event = hinted_event(request)
     for role in hinted_roles(request):
-        response.delete_cookie(session_cookie(role), path="/")
+        last = request.cookies.get(session_cookie(role))
+        if event is None:
+            names = [n for n in request.cookies if n.startswith(f"{session_cookie(role)}_")]
+            names.append(session_cookie(role))
+        else:
+            names = [session_cookie(role, event)]
+            # the last sign-in too when it is this day's (or the page had only that one)
+            if last is not None and request.cookies.get(names[0]) in (None, last):
+                names.append(session_cookie(role))
+        for name in names:
+            response.delete_cookie(name, path="/")
     return response

@@ -44,10 +44,20 @@ export function actAs(...wanted) {
   roles = wanted;
 }
 
+// The meeting day this face works on, once known: one browser may hold the same face's sign-in
+// for several rooms (a cookie per day, app/auth.py), and the server takes that day's.
+let eventHint = null;
+
+/** Say which meeting day this face works on (its address's, or the one its sign-in is for). */
+export function forEvent(eventId) {
+  eventHint = eventId || null;
+}
+
 /** Call the REST API with the session cookie; resolve to JSON, reject with ApiError. */
 export async function api(method, path, body) {
   const options = { method, credentials: "same-origin", headers: {} };
   if (roles.length) options.headers["X-Floorkeeper-As"] = roles.join(",");
+  if (eventHint) options.headers["X-Floorkeeper-Event"] = eventHint;
   if (body instanceof FormData) {
     options.body = body; // a file upload: the browser writes the multipart boundary
   } else if (body !== undefined) {
@@ -78,7 +88,8 @@ export async function signIn() {
   const key = fragment.get("key");
   if (key) {
     history.replaceState(null, "", location.pathname + location.search);
-    await api("POST", "/session", { token: key });
+    const opened = await api("POST", "/session", { token: key });
+    if (opened && opened.event_id) forEvent(opened.event_id); // the day this key is for, from now on
   }
   try {
     return await api("GET", "/session");
@@ -95,6 +106,9 @@ export async function signIn() {
  * `{session, eventId}`; rejects with an Error whose message is what the page shows instead.
  */
 export async function signInToEvent(roles, linkName) {
+  // the room this page was open on (?event=…): its sign-in before another room's
+  const wantedEvent = new URLSearchParams(location.search).get("event");
+  if (wantedEvent) forEvent(wantedEvent);
   let session;
   try {
     session = await signIn();
@@ -111,10 +125,17 @@ export async function signInToEvent(roles, linkName) {
   let eventId = session.event_id;
   if (!eventId) {
     const events = await api("GET", "/events");
-    const wanted = new URLSearchParams(location.search).get("event");
-    const event = events.find((e) => e.id === wanted) || events[0];
+    const event = events.find((e) => e.id === wantedEvent) || events[0];
     if (!event) throw new Error(t("staff.signin.no_event"));
     eventId = event.id;
+  }
+  // the day in the address, so that a reload signs in to this room's again (a browser may hold
+  // another room's sign-in for this face too)
+  forEvent(eventId);
+  const params = new URLSearchParams(location.search);
+  if (params.get("event") !== eventId) {
+    params.set("event", eventId);
+    history.replaceState(history.state, "", `${location.pathname}?${params}`);
   }
   return { session, eventId };
 }
@@ -496,8 +517,11 @@ export class FloorConnection extends EventTarget {
   open() {
     clearTimeout(this.reconnectTimer);
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const as = roles.length ? `?as=${roles.join(",")}` : "";
-    const socket = new WebSocket(`${scheme}//${location.host}${this.path}${as}`);
+    const asked = new URLSearchParams();
+    if (roles.length) asked.set("as", roles.join(","));
+    if (eventHint) asked.set("event", eventHint);
+    const query = asked.toString();
+    const socket = new WebSocket(`${scheme}//${location.host}${this.path}${query ? `?${query}` : ""}`);
     this.socket = socket;
     socket.addEventListener("open", () => {
       const hello = { type: "hello" };

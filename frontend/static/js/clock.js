@@ -443,7 +443,7 @@ function main() {
   const sleepRisk = technicianControls();
   startRoomScreen({
     face: "clock",
-    invalid: () => setText($("message"), t("clock.invalid_link")),
+    invalid: (reason) => setText($("message"), reason === "other_event" ? t("room.other_event") : t("clock.invalid_link")),
     render,
     tick,
     fit,

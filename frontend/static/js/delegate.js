@@ -14,7 +14,7 @@
 // knows it (removed, revoked, expired), it forgets, says the phone was signed out and shows the
 // join form (or, when its link does not work any more, only that it was signed out).
 
-import { actAs, api, signIn } from "./client.js";
+import { actAs, api, forEvent, signIn } from "./client.js";
 import { fill, h, setText } from "./dom.js";
 import {
   LANGUAGES,
@@ -210,15 +210,27 @@ async function main() {
   if (kept && kept.joinCode && kept.joinCode !== ctx.code) {
     // another link than the one this phone came in by: another meeting day's is for joining
     // that one; the event's new code (or one that does not work) leads to the session's event
+    let info = null;
     try {
-      const info = await api("GET", `/join/${encodeURIComponent(ctx.code)}`);
-      if (info.event_id !== current.event_id) {
-        ctx.info = info;
-        showJoin(null);
-        return;
-      }
+      info = await api("GET", `/join/${encodeURIComponent(ctx.code)}`);
     } catch {
       // not a working link: the session is what this phone has
+    }
+    if (info && info.event_id !== current.event_id) {
+      // a phone that joined two rooms holds a sign-in for each (app/auth.py): this room's, if
+      // it has one; else this link is for joining it
+      forEvent(info.event_id);
+      const here = await signIn().catch(() => null);
+      if (here && here.role === "delegate" && here.event_id === info.event_id) {
+        const person = here.participant || { id: here.participant_id, name: "", organisation: "" };
+        remember(person, ctx.code);
+        session.enter(person, here.event_id);
+        return;
+      }
+      forEvent(null);
+      ctx.info = info;
+      showJoin(null);
+      return;
     }
   }
   remember(participant, ctx.code);

@@ -425,8 +425,8 @@ function main() {
   if (window.ResizeObserver) new ResizeObserver(() => fitReflection()).observe($("reflection"));
   startRoomScreen({
     face: "display",
-    invalid: () => {
-      setText($("segment-title"), t("display.invalid_link"));
+    invalid: (reason) => {
+      setText($("segment-title"), reason === "other_event" ? t("room.other_event") : t("display.invalid_link"));
       $("join").hidden = true; // no invitation to a floor this screen cannot show
     },
     render,

@@ -176,7 +176,9 @@ function run(eventId, firstSegmentId) {
   function viewSegment(id) {
     if (id === viewing) return;
     viewing = id;
-    history.replaceState(null, "", `${location.pathname}?segment=${encodeURIComponent(id)}`);
+    // the day and the segment: a reload opens this room's console on it again
+    const params = new URLSearchParams({ event: eventId, segment: id });
+    history.replaceState(null, "", `${location.pathname}?${params}`);
     queue.reset();
     requests.reset();
     undo.reset();

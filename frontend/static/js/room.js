@@ -2,13 +2,15 @@
 // address, the sign-in with their link, the live connection to the event, the redraw at each new
 // second of the server's clock, keeping the screen awake, being identified from the desk, and
 // saying so (#refused) when their link is already open on as many screens as the server allows.
-import { ApiError, FloorConnection, api, keepAwake, msToNextSecond, signIn, tickOnTheSecond } from "./client.js";
+import { ApiError, FloorConnection, api, forEvent, keepAwake, msToNextSecond, signIn, tickOnTheSecond } from "./client.js";
 import { identifyOnRequest } from "./identify.js";
 
 /** The close code of a socket whose link was revoked or has expired (app/api/sockets.py). */
 const CLOSE_UNAUTHENTICATED = 4401;
 /** What a browser reports for a socket refused at its handshake, or cut by the network. */
 const CLOSE_ABNORMAL = 1006;
+/** The close code of a socket whose sign-in is for another meeting day than the screen's. */
+const CLOSE_FORBIDDEN = 4403;
 /** The close code of a socket refused because its link is open on as many screens as allowed. */
 const CLOSE_TOO_MANY = 4429;
 /** How long a screen refused for its link's cap waits before it asks again (and up to a fifth
@@ -49,7 +51,8 @@ export function eventIdFromPath() {
 /**
  * Sign in with the link's key, then follow the event: `render(connection)` on every change,
  * `tick(connection)` at each new second of the speaker's time (else every `idleMs`), `fit()` when
- * the window or the fonts change size; `invalid()` when the link does not sign in, `ready(connection)`
+ * the window or the fonts change size; `invalid(reason)` when the link does not sign in (reason
+ * "other_event": this browser is signed in for another room's screen only), `ready(connection)`
  * once the connection exists, `onStatus(connection)` when its status changes (`notLiveSince`
  * says since when it is not live), `onSleepRisk(reason)` when the screen cannot be kept awake
  * (client.js keepAwake: "unsupported" or "refused").
@@ -65,6 +68,8 @@ export async function startRoomScreen({
   onStatus = null,
   onSleepRisk = null,
 }) {
+  // this room's sign-in, before another room's that this browser holds for the same face
+  forEvent(eventIdFromPath());
   let session;
   try {
     session = await signIn();
@@ -73,6 +78,12 @@ export async function startRoomScreen({
   }
   if (!session) {
     invalid();
+    return null;
+  }
+  if (session.event_id && session.event_id !== eventIdFromPath()) {
+    // signed in for another room only (its link was opened here since, this room's expired):
+    // said so, not followed for ever with nothing shown
+    invalid("other_event");
     return null;
   }
   keepAwake({ onRefused: onSleepRisk });
@@ -117,7 +128,7 @@ export async function startRoomScreen({
     location.reload();
   };
   connection.addEventListener("closed", async (event) => {
-    if (event.detail.code === CLOSE_UNAUTHENTICATED) restart();
+    if (event.detail.code === CLOSE_UNAUTHENTICATED || event.detail.code === CLOSE_FORBIDDEN) restart();
     else if (event.detail.code === CLOSE_TOO_MANY) crowded();
     else if (event.detail.code === CLOSE_ABNORMAL && (await signedOut())) restart();
   });

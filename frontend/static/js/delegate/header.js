@@ -18,10 +18,17 @@ export function createHeader(ctx) {
     document.title = [t("page.title"), segmentTitle || eventTitle].filter(Boolean).join(" · ");
   }
 
+  /** The event's title, and its room when it has one ("… · Room B"): a day of several rooms has
+   * one title, and a phone joined to two of them says which this is. */
   function renderEvent() {
-    const title = eventOf()?.title;
+    const event = eventOf();
+    const title = event?.title;
+    if (!title) return;
     const node = $("event-title");
-    if (title && node.textContent !== title) fill(node, isolate(title));
+    const text = [title, event.room].filter(Boolean).join(" · ");
+    if (node.textContent.replace(/[\u2066-\u2069]/g, "") !== text) {
+      fill(node, isolate(title), ...(event.room ? [" · ", isolate(event.room)] : []));
+    }
   }
 
   function renderSegment() {

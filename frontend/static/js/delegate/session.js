@@ -4,7 +4,7 @@
 // the delegate's language and asks again every little while, coming up by itself once another
 // tab is closed.
 
-import { FloorConnection, PING_QUIETLY_MS, api } from "../client.js";
+import { FloorConnection, PING_QUIETLY_MS, api, forEvent } from "../client.js";
 import { fill, h } from "../dom.js";
 import { t } from "../i18n.js";
 import { ARMED_MS, tooSoon } from "./confirm.js";
@@ -53,6 +53,7 @@ export function createSession(ctx) {
   function enter(participant, eventId, { joined = false } = {}) {
     ctx.participant = participant;
     ctx.eventId = eventId;
+    forEvent(eventId); // this room's sign-in, if the phone holds another room's too
     showIdentity();
     fill($("segment-title"), ctx.info ? isolate(ctx.info.title) : ""); // until the snapshot says more
     show("floor");

@@ -1,0 +1,129 @@
+"""Several rooms in one browser (outside probe S: a three-room day set up from one laptop).
+
+The secretariat checks room A's display and room B's on one laptop, and opens a room's
+organiser link beside the desk of every event; a delegate's phone joins two rooms. Each page
+stays on its own room after a reload, and none is signed out by another (app/auth.py: a cookie
+per meeting day)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.server import ORGANISER_KEY, Api
+
+from .conftest import VIEWPORTS, wait_live
+
+
+def _room_b(api: Api) -> dict[str, Any]:
+    room: dict[str, Any] = api.ok(
+        "POST",
+        "/events",
+        json={"title": "Hearing, parallel session", "room": "Room B", "timezone": "UTC"},
+    )
+    api.ok("POST", f"/events/{room['id']}/segments", json={"title": "Panel B", "command_id": "b"})
+    return room
+
+
+def test_two_rooms_displays_in_one_browser_each_keep_their_room(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    api: Api = faces["api"]
+    base = faces["server"].base
+    room_b = _room_b(api)
+    link_b = api.ok("POST", f"/events/{room_b['id']}/access-links", json={"role": "display"})
+    context = browser.new_context(viewport=VIEWPORTS["display"], bypass_csp=True)
+    room_a_tab = context.new_page()
+    room_a_tab.goto(faces["display"])
+    wait_live(room_a_tab)
+    expect(room_a_tab.locator("#event-title")).to_contain_text("Conference Room 4")
+    room_b_tab = context.new_page()
+    room_b_tab.goto(f"{base}{link_b['url']}")
+    wait_live(room_b_tab)
+    expect(room_b_tab.locator("#event-title")).to_have_text("Hearing, parallel session · Room B")
+    # room A's screen, reloaded (a power cut, the Wi-Fi): still room A's, live
+    room_a_tab.reload()
+    wait_live(room_a_tab)
+    expect(room_a_tab.locator("#event-title")).to_contain_text("Conference Room 4")
+    expect(room_a_tab.locator("#segment-title")).to_have_text(
+        faces["event"]["segments"][0]["title"]
+    )
+    room_b_tab.reload()
+    wait_live(room_b_tab)
+    expect(room_b_tab.locator("#segment-title")).to_have_text("Panel B")
+    context.close()
+
+
+def test_a_screen_signed_in_for_another_room_only_says_so(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """Room B's display link opened in this browser; then room A's display page opened without
+    its key (its sign-in gone): it says it is signed in for another room, not a blank screen."""
+    api: Api = faces["api"]
+    base = faces["server"].base
+    room_b = _room_b(api)
+    link_b = api.ok("POST", f"/events/{room_b['id']}/access-links", json={"role": "display"})
+    context = browser.new_context(viewport=VIEWPORTS["display"], bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{base}{link_b['url']}")
+    wait_live(page)
+    page.goto(faces["display"].split("#")[0])
+    expect(page.locator("#segment-title")).to_have_text(
+        "This screen is signed in for another room\u2019s meeting \u2014 open this room\u2019s own "
+        "link again (ask the organiser)."
+    )
+    context.close()
+
+
+def test_a_rooms_organiser_link_beside_the_desk_of_every_event(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    api: Api = faces["api"]
+    base = faces["server"].base
+    room_b = _room_b(api)
+    link = api.ok("POST", f"/events/{room_b['id']}/access-links", json={"role": "organiser"})
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=True)
+    desk = context.new_page()
+    desk.goto(f"{base}/organiser#key={ORGANISER_KEY}")
+    expect(desk.locator("#event-picker")).to_be_visible()
+    checked = context.new_page()
+    checked.goto(f"{base}{link['url']}")
+    expect(checked.locator("#event-title")).to_have_text("Hearing, parallel session")
+    expect(checked.locator("#event-picker")).to_be_hidden()  # one event's link
+    desk.reload()
+    # still the desk of every event: the picker, and both rooms in it
+    expect(desk.locator("#event-picker")).to_be_visible()
+    expect(desk.locator("#event-select option")).to_have_count(2)
+    context.close()
+
+
+def test_a_phone_joined_to_two_rooms_is_in_each_on_its_link(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    api: Api = faces["api"]
+    base = faces["server"].base
+    room_b = _room_b(api)
+    phone = browser.new_context(viewport=VIEWPORTS["delegate"], bypass_csp=True).new_page()
+
+    def join(url: str, name: str) -> None:
+        phone.goto(url)
+        phone.get_by_label("Your name").fill(name)
+        phone.get_by_label("Stakeholder constituency").select_option("academia")
+        phone.get_by_role("button", name="Join", exact=True).click()
+        expect(phone.locator("#identity")).to_contain_text(name)
+
+    join(faces["delegate"], "John O'Brien")
+    expect(phone.locator("#event-title")).to_contain_text("Conference Room 4")
+    join(f"{base}/join/{room_b['join_code']}", "John O'Brien")
+    expect(phone.locator("#event-title")).to_have_text("Hearing, parallel session · Room B")
+    # back to room A's link: still in room A as who joined there, not a second registration
+    phone.goto(faces["delegate"])
+    expect(phone.locator("#identity")).to_contain_text("John O'Brien")
+    expect(phone.locator("#event-title")).to_contain_text("Conference Room 4")
+    people = api.ok("GET", f"/events/{faces['event']['id']}/participants")
+    assert [p["name"] for p in people].count("John O'Brien") == 1
+    phone.goto(f"{base}/join/{room_b['join_code']}")
+    expect(phone.locator("#event-title")).to_have_text("Hearing, parallel session · Room B")
+    expect(phone.locator("#identity")).to_contain_text("John O'Brien")
+    phone.context.close()

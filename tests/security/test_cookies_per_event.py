@@ -1,0 +1,119 @@
+"""One browser, several rooms (outside probe S: a three-room day set up from one laptop).
+
+A secretariat member checks room A's display and room B's on one laptop, a phone joins two
+rooms, the organiser key's desk opens a room's organiser link to check it: each sign-in keeps
+the others. A credential for one meeting day has that day's cookie (``fk_<role>_<event>``); the
+role's last sign-in (``fk_<role>``) serves a page whose address names no day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from .conftest import ORGANISER_KEY, World
+
+
+def _event_of(client: TestClient, path: str, **headers: str) -> Any:
+    response = client.get(f"/api/v1{path}", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _second_room(world: World) -> tuple[dict[str, Any], str]:
+    """Room B: the other event, and a display link of its own."""
+    auth = {"Authorization": f"Bearer {ORGANISER_KEY}"}
+    other = world.other_event
+    link = world.client.post(
+        f"/api/v1/events/{other['id']}/access-links", json={"role": "display"}, headers=auth
+    )
+    assert link.status_code == 201, link.text
+    return other, str(link.json()["token"])
+
+
+def test_room_a_display_and_room_b_display_in_one_browser_each_keep_their_room(
+    world: World,
+) -> None:
+    client = world.client
+    room_a = world.event["id"]
+    room_b, display_b = _second_room(world)
+    as_display = {"X-Floorkeeper-As": "display"}
+    assert client.post("/api/v1/session", json={"token": world.tokens["display"]}).is_success
+    assert client.post("/api/v1/session", json={"token": display_b}).is_success
+    assert {f"fk_display_{room_a}", f"fk_display_{room_b['id']}", "fk_display"} <= set(
+        client.cookies.keys()
+    )
+    # room A's page, reloaded after room B's signed in: still room A's (its address names it)
+    assert _event_of(client, f"/events/{room_a}", **as_display)["id"] == room_a
+    said = _event_of(client, "/session", **as_display, **{"X-Floorkeeper-Event": room_a})
+    assert said["event_id"] == room_a
+    # a page that names no day: the last sign-in
+    assert _event_of(client, "/session", **as_display)["event_id"] == room_b["id"]
+    # room A's socket, with the cookies a browser sends
+    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    with client.websocket_connect(
+        f"/ws/events/{room_a}?as=display", headers={"cookie": cookie}
+    ) as socket:
+        socket.send_json({"type": "hello", "face": "display"})
+        first = socket.receive_json()
+        assert first["type"] == "snapshot", first
+        assert first["event"]["id"] == room_a
+
+
+def test_a_rooms_organiser_link_does_not_take_the_place_of_the_organiser_keys_desk(
+    world: World,
+) -> None:
+    client = world.client
+    room_a = world.event["id"]
+    auth = {"Authorization": f"Bearer {ORGANISER_KEY}"}
+    link = client.post(
+        f"/api/v1/events/{room_a}/access-links", json={"role": "organiser"}, headers=auth
+    )
+    assert link.status_code == 201, link.text
+    as_organiser = {"X-Floorkeeper-As": "organiser"}
+    assert client.post("/api/v1/session", json={"token": ORGANISER_KEY}).is_success
+    assert client.post("/api/v1/session", json={"token": link.json()["token"]}).is_success
+    # the desk of every event, reloaded: still the key's
+    desk = _event_of(client, "/session", **as_organiser)
+    assert desk["event_id"] is None
+    assert len(_event_of(client, "/events", **as_organiser)) == 2
+    # the room's link, on its own day
+    said = _event_of(client, "/session", **as_organiser, **{"X-Floorkeeper-Event": room_a})
+    assert said["event_id"] == room_a
+
+
+def test_signing_out_of_one_room_keeps_the_other(world: World) -> None:
+    client = world.client
+    room_a = world.event["id"]
+    room_b, display_b = _second_room(world)
+    assert client.post("/api/v1/session", json={"token": world.tokens["display"]}).is_success
+    assert client.post("/api/v1/session", json={"token": display_b}).is_success
+    out = client.delete(
+        "/api/v1/session",
+        headers={"X-Floorkeeper-As": "display", "X-Floorkeeper-Event": room_b["id"]},
+    )
+    assert out.status_code == 204
+    assert f"fk_display_{room_b['id']}" not in client.cookies
+    assert "fk_display" not in client.cookies  # it was room B's
+    said = _event_of(
+        client, "/session", **{"X-Floorkeeper-As": "display", "X-Floorkeeper-Event": room_a}
+    )
+    assert said["event_id"] == room_a
+
+
+def test_a_cookie_named_for_another_event_is_still_a_session_cookie_at_the_edge(
+    world: World,
+) -> None:
+    """The cross-origin refusal knows every session cookie, a day's too."""
+    client = world.client
+    room_a = world.event["id"]
+    assert client.post("/api/v1/session", json={"token": world.tokens["moderator"]}).is_success
+    client.cookies.delete("fk_moderator")
+    assert f"fk_moderator_{room_a}" in client.cookies
+    response = client.post(
+        f"/api/v1/segments/{world.segment_id}/commands",
+        json={"command_id": "x", "command": {"type": "start_timer"}},
+        headers={"Origin": "https://evil.example", "X-Floorkeeper-Event": room_a},
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "cross_origin_refused"
