@@ -139,6 +139,108 @@ GENDER_LABELS: Final[Mapping[str, str]] = {
     "another": "Another gender",
 }
 ATTENDANCE_LABELS: Final[Mapping[str, str]] = {"in_room": "In the room", "remote": "Remote"}
+#: The floor languages, the genders and the attendances in the six UN languages, as the faces
+#: name them (frontend/static/js/i18n.js ``language.*``, ``join.gender_*``, ``who.*``): what the
+#: participants' spreadsheet takes as well as the English (a secretariat in Geneva types French).
+LANGUAGE_LABELS_BY_LANGUAGE: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": LANGUAGE_LABELS,
+    "fr": {
+        "ar": "Arabe",
+        "zh": "Chinois",
+        "en": "Anglais",
+        "fr": "Français",
+        "ru": "Russe",
+        "es": "Espagnol",
+        "other": "Autre langue",
+    },
+    "es": {
+        "ar": "Árabe",
+        "zh": "Chino",
+        "en": "Inglés",
+        "fr": "Francés",
+        "ru": "Ruso",
+        "es": "Español",
+        "other": "Otro idioma",
+    },
+    "ru": {
+        "ar": "Арабский",
+        "zh": "Китайский",
+        "en": "Английский",
+        "fr": "Французский",
+        "ru": "Русский",
+        "es": "Испанский",
+        "other": "Другой язык",
+    },
+    "zh": {
+        "ar": "阿拉伯语",
+        "zh": "中文",
+        "en": "英语",
+        "fr": "法语",
+        "ru": "俄语",
+        "es": "西班牙语",
+        "other": "其他语言",
+    },
+    "ar": {
+        "ar": "العربية",
+        "zh": "الصينية",
+        "en": "الإنكليزية",
+        "fr": "الفرنسية",
+        "ru": "الروسية",
+        "es": "الإسبانية",
+        "other": "لغة أخرى",
+    },
+}
+GENDER_LABELS_BY_LANGUAGE: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": GENDER_LABELS,
+    "fr": {
+        "woman": "Femme",
+        "man": "Homme",
+        "another": "Autre genre",
+    },
+    "es": {
+        "woman": "Mujer",
+        "man": "Hombre",
+        "another": "Otro género",
+    },
+    "ru": {
+        "woman": "Женщина",
+        "man": "Мужчина",
+        "another": "Другое",
+    },
+    "zh": {
+        "woman": "女",
+        "man": "男",
+        "another": "其他性别",
+    },
+    "ar": {
+        "woman": "امرأة",
+        "man": "رجل",
+        "another": "غير ذلك",
+    },
+}
+ATTENDANCE_LABELS_BY_LANGUAGE: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": ATTENDANCE_LABELS,
+    "fr": {
+        "in_room": "Dans la salle",
+        "remote": "À distance",
+    },
+    "es": {
+        "in_room": "En la sala",
+        "remote": "A distancia",
+    },
+    "ru": {
+        "in_room": "В зале",
+        "remote": "Удалённо",
+    },
+    "zh": {
+        "in_room": "在会场",
+        "remote": "远程",
+    },
+    "ar": {
+        "in_room": "في القاعة",
+        "remote": "عن بُعد",
+    },
+}
 #: A turn's kind (app/floor/model.py TurnKind), as the console names it.
 TURN_KIND_LABELS: Final[Mapping[str, str]] = {
     "panellist": "Panellist",

@@ -58,7 +58,16 @@ from .floor.model import (
     TurnKind,
 )
 from .floor.text import PeoplesText, clean_text
-from .labels import ATTENDANCE_LABELS, CONSTITUENCY_LABELS, GENDER_LABELS, LANGUAGE_LABELS
+from .labels import (
+    ATTENDANCE_LABELS,
+    ATTENDANCE_LABELS_BY_LANGUAGE,
+    CONSTITUENCY_LABELS,
+    CONSTITUENCY_LABELS_BY_LANGUAGE,
+    GENDER_LABELS,
+    GENDER_LABELS_BY_LANGUAGE,
+    LANGUAGE_LABELS,
+    LANGUAGE_LABELS_BY_LANGUAGE,
+)
 
 #: Data rows one file may hold (the edge refuses a file over 10 MB before this:
 #: ``api.edge.IMPORT_MAX_BYTES``).
@@ -148,10 +157,19 @@ def _table(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {_key(spelling): code for spelling, code in pairs}
 
 
+def _in_every_language(
+    by_language: Mapping[str, Mapping[str, str]],
+) -> Iterator[tuple[str, str]]:
+    """Each value's label in the six UN languages, as the desk lists them in its own: a French
+    desk's "Autorités locales et régionales" is what a French spreadsheet says."""
+    for labels in by_language.values():
+        yield from ((label, code) for code, label in labels.items())
+
+
 _CONSTITUENCIES: Final = _table(
     [
         *((code.value, code.value) for code in Constituency),
-        *((label, code) for code, label in CONSTITUENCY_LABELS.items()),
+        *_in_every_language(CONSTITUENCY_LABELS_BY_LANGUAGE),
         ("Red Cross", "red_cross_red_crescent"),
         ("Red Crescent", "red_cross_red_crescent"),
         # as the concept note and the UN's lists write them (and "-ization": ``_spelled``)
@@ -177,7 +195,7 @@ _CONSTITUENCIES: Final = _table(
 _LANGUAGES: Final = _table(
     [
         *((code, code) for code in LANGUAGE_LABELS),
-        *((label, code) for code, label in LANGUAGE_LABELS.items()),
+        *_in_every_language(LANGUAGE_LABELS_BY_LANGUAGE),
         # as each language names itself
         ("العربية", "ar"),
         ("中文", "zh"),
@@ -190,7 +208,7 @@ _LANGUAGES: Final = _table(
 _GENDERS: Final = _table(
     [
         *((code, code) for code in GENDER_LABELS),
-        *((label, code) for code, label in GENDER_LABELS.items()),
+        *_in_every_language(GENDER_LABELS_BY_LANGUAGE),
         *((spelling, "woman") for spelling in ("female", "f", "w", "women")),
         *((spelling, "man") for spelling in ("male", "m", "men")),
         *((spelling, "another") for spelling in ("other", "non-binary", "nonbinary", "x")),
@@ -201,7 +219,7 @@ _UNSTATED: Final = {_key(v) for v in ("", "prefer not to say", "not stated", "n/
 _ATTENDANCES: Final = _table(
     [
         *((code, code) for code in ATTENDANCE_LABELS),
-        *((label, code) for code, label in ATTENDANCE_LABELS.items()),
+        *_in_every_language(ATTENDANCE_LABELS_BY_LANGUAGE),
         *((v, "in_room") for v in ("in room", "in person", "onsite", "on site", "present")),
         *((v, "remote") for v in ("online", "virtual", "remotely", "video")),
     ]
@@ -551,6 +569,8 @@ class CheckedRow:
     #: status registered: whom it is, and what the file says otherwise of them
     registered_id: str | None = None
     differences: list[Difference] = field(default_factory=list)
+    #: as the row gives it, refused or not: two refused rows of one name told apart
+    organisation: str = ""
     #: a panel cell naming a segment that has ended: refused for someone new, nothing to do for
     #: someone registered (an export names the segment they were a panellist in)
     ended_panel: Problem | None = None
@@ -786,6 +806,7 @@ def _check_row(
         "name" if "name" in headers else ("first_name" if "first_name" in headers else "last_name")
     )
     row = CheckedRow(number, clean_text(raw.get("name", ""))[:120])
+    row.organisation = clean_text(raw.get("organisation", ""))[:200]
 
     def refuse(
         name: str, message: str, code: str = "", params: dict[str, str | int] | None = None

@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -16,6 +17,11 @@ import pytest
 
 from app.api.edge import IMPORT_MAX_BYTES
 from app.floor.model import SegmentStatus
+from app.labels import (
+    ATTENDANCE_LABELS_BY_LANGUAGE,
+    GENDER_LABELS_BY_LANGUAGE,
+    LANGUAGE_LABELS_BY_LANGUAGE,
+)
 from app.participants_io import (
     MAX_ROWS,
     ProgrammeSegment,
@@ -168,6 +174,23 @@ def test_a_dry_run_answers_as_the_import_would_and_writes_nothing(make_client: A
     assert refused.json()["report"]["errors"][0]["row"] == 30
     assert _people(world) == before
     assert world.state()["state"]["queue"] == []
+
+
+def test_a_refused_row_says_its_organisation(make_client: AppFactory) -> None:
+    """Outside probe S: two refused rows of one name could not be told apart in the preview."""
+    world = build_world(make_client())
+    data = _csv(
+        "Name,Organisation,Constituency",
+        "Maria Gonzalez,Universidad de Chile,Civil societies",
+        "Maria Gonzalez,Cáritas,Civil societies",
+    )
+    refused = _import(world, data, dry_run=True)
+    assert refused.status_code == 422
+    rows = refused.json()["report"]["rows"]
+    assert [(r["status"], r["organisation"]) for r in rows] == [
+        ("refused", "Universidad de Chile"),
+        ("refused", "Cáritas"),
+    ]
 
 
 def test_an_xlsx_with_a_bad_row_imports_nothing_then_fixed_imports_all(
@@ -414,6 +437,50 @@ def test_headers_and_values_are_matched_by_code_label_and_alias() -> None:
     assert [p.language for p in people] == ["fr", "zh", "ru", "other"]
     assert [p.attendance for p in people] == ["remote", "in_room", "in_room", "remote"]
     assert [row.panel and row.panel.id for row in report.rows] == ["s2", "s4", "s4", None]
+
+
+def test_values_are_read_in_each_language_the_desk_lists_them_in() -> None:
+    """Outside probe S: a French desk refused "Autorités locales et régionales" while listing it
+    among the known values; an Arabic one, "لغة أخرى". A spreadsheet typed in any of the six
+    languages, as the desk names its values, is read."""
+    data = _csv(
+        "Name,Organisation,Constituency,Gender,Floor language,Attendance",
+        "Jean Martin,Ville de Lyon,Autorités locales et régionales,Homme,Anglais,À distance",
+        "Ana Ruiz,Cáritas,Sociedad civil,Mujer,Español,En la sala",
+        "Olga Ivanova,МГУ,Академическое сообщество,,Русский,Удалённо",
+        "李明,北京大学,学术界,男,中文,在会场",
+        "فاطمة الزهراء,وزارة العمل,دولة عضو,امرأة,لغة أخرى,عن بُعد",
+    )
+    report = _checked(data)
+    assert not report.refused, report.all_problems()
+    people = [row.participant for row in report.rows]
+    assert [p.constituency for p in people] == [
+        "local_and_regional_authorities",
+        "civil_society",
+        "academia",
+        "academia",
+        "member_state",
+    ]
+    assert [p.gender for p in people] == ["man", "woman", None, "man", "woman"]
+    assert [p.language for p in people] == ["en", "es", "ru", "zh", "other"]
+    assert [p.attendance for p in people] == ["remote", "in_room", "remote", "in_room", "remote"]
+
+
+def test_the_values_labels_are_the_faces() -> None:
+    """app/labels.py holds the faces' words for each value (frontend/static/js/i18n.js): what
+    the desk lists is what the import reads."""
+    source = (Path(__file__).parent.parent / "frontend/static/js/i18n.js").read_text("utf-8")
+    blocks = re.split(r"^  (en|fr|es|ru|zh|ar): \{", source, flags=re.MULTILINE)[1:]
+    for language, block in zip(blocks[::2], blocks[1::2], strict=True):
+        words = dict(re.findall(r'"([a-z_]+\.[a-z_]+)": "([^"]*)"', block))
+        faces = {
+            k.removeprefix("language."): v for k, v in words.items() if k.startswith("language.")
+        }
+        assert faces == dict(LANGUAGE_LABELS_BY_LANGUAGE[language]), language
+        genders = {code: words[f"join.gender_{code}"] for code in ("woman", "man", "another")}
+        assert genders == dict(GENDER_LABELS_BY_LANGUAGE[language]), language
+        attendances = {code: words[f"who.{code}"] for code in ("in_room", "remote")}
+        assert attendances == dict(ATTENDANCE_LABELS_BY_LANGUAGE[language]), language
 
 
 def test_every_problem_of_a_row_is_named_at_once() -> None:

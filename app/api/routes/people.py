@@ -332,7 +332,7 @@ def _report_out(
             row=row.row,
             status=row.status,
             name=row.name,
-            organisation=row.participant.organisation if row.participant else None,
+            organisation=row.participant.organisation if row.participant else row.organisation,
             constituency=row.participant.constituency.value if row.participant else None,
             differences=[ImportDifference(**dataclasses.asdict(d)) for d in row.differences],
             panel=row.panel.title if row.panel else None,
