@@ -299,6 +299,14 @@ def banner(info: StartupInfo, base: str, secrets: bool = True, redis_url: str | 
     for role, path in info.links.items():
         shown = path if secrets else redact_path(path.partition("#")[0])  # no key, no join code
         lines.append(f"  {labels.get(role, role) + ':':<20} {base}{shown}")
+    if "organiser" not in info.links:
+        # where the secretariat starts (outside probe S: the key alone, and no address to open)
+        desk = f"{base}/organiser"
+        if info.organiser_key and secrets:
+            desk += f"#key={info.organiser_key}"
+        else:
+            desk += "  (sign in there with the organiser key)"
+        lines.append(f"  {labels['organiser'] + ':':<20} {desk}")
     return "\n".join(lines) + "\n"
 
 

@@ -190,6 +190,13 @@ def test_the_banner_of_a_json_log_keeps_no_secret() -> None:
     assert "http://127.0.0.1:8000/display/e1\n" in shown
     assert "FLOORKEEPER_ORGANISER_KEY" in shown  # what to do instead
     assert "generated-organiser-key-0123" in banner(info, "http://127.0.0.1:8000")  # text: shown
+    # the desk's address, where the secretariat starts: with the key in a text log only
+    assert "http://127.0.0.1:8000/organiser  (sign in there with the organiser key)" in shown
+    text = banner(info, "http://127.0.0.1:8000")
+    assert (
+        "Organiser's desk:    http://127.0.0.1:8000/organiser#key=generated-organiser-key-0123"
+        in text
+    )
 
 
 def test_text_logs_are_as_before() -> None:

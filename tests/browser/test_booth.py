@@ -597,6 +597,8 @@ def test_before_it_starts_and_with_nobody_on_the_floor_the_booth_says_so_and_its
     start = ZoneInfo(str(faces["event"]["timezone"]))
     starts = datetime.fromtimestamp(opening["scheduled_start_at"] / 1000, start).strftime("%H:%M")
     expect(booth.locator("#now-label")).to_have_text("This segment has not started")
+    # which of the day's rooms this booth follows (outside probe S: L1)
+    expect(booth.locator("#room")).to_have_text("Conference Room 4")
     # the demo's day is past: its start is said as due, as the clock and the display say it
     expect(booth.locator("#now")).to_have_text(f"Was due at {starts}")
     buttons = booth.locator(".signal-button")

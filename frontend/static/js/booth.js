@@ -515,7 +515,11 @@ function render() {
   if (!stale()) lostAt = null;
   else if (lostAt === null) lostAt = connection.clock.now();
   setText($("segment-title"), state ? state.segment.title : (connection.event && connection.event.title) || "Floorkeeper");
-  if (state) document.title = `${t("booth.title")} — ${state.segment.title}`;
+  // the room ("Room B"): which of the day's rooms this booth follows
+  const room = (connection.event && connection.event.room) || "";
+  $("room").hidden = !room;
+  setText($("room"), room);
+  if (state) document.title = [`${t("booth.title")} — ${state.segment.title}`, room].filter(Boolean).join(" · ");
   const people = renderPeople(state);
   const note = renderLanguageChange();
   const message = renderMessage(state);
@@ -607,7 +611,7 @@ function main() {
   });
   startRoomScreen({
     face: "booth",
-    invalid: () => setText($("segment-title"), t("booth.invalid_link")),
+    invalid: (reason) => setText($("segment-title"), reason === "other_event" ? t("room.other_event") : t("booth.invalid_link")),
     ready: (made) => {
       connection = made; // the signal buttons send through it
     },
