@@ -33,6 +33,10 @@ export const PING_EVERY_MS = 5000;
 export const PING_QUIETLY_MS = 15000;
 /** How long a ping may wait for its answer before the line is given up as dead, in ms. */
 export const PONG_WAIT_MS = 4000;
+/** How long a socket may take to open before it is given up and tried again, in ms: a handshake
+ * sent as the network went (a phone between mobile data and Wi-Fi) may never be answered, and a
+ * browser waits minutes for it (Chromium 240 s). A slow line (400 kbit/s, 400 ms) opens in 2 s. */
+export const OPEN_WAIT_MS = 10000;
 
 // The roles this face acts as, in order. A browser may hold several sign-ins at once (the
 // console and, in another window, the room display): each role has its own cookie, and the
@@ -438,6 +442,8 @@ export class FloorConnection extends EventTarget {
     this.pingTimer = null;
     this.silenceTimer = null; // a ping unanswered: the socket is given up when it fires
     this.reconnectTimer = null; // the next try after a socket was lost (backoff)
+    this.openTimer = null; // gives up a socket that does not open within OPEN_WAIT_MS
+    this.openingSince = 0; // when the socket now opening was asked for (local clock, ms)
     this.switching = false; // a path switch: the socket closed on purpose, reconnect at once
     this.stopped = false;
     this.watching = false;
@@ -453,6 +459,7 @@ export class FloorConnection extends EventTarget {
 
   stop() {
     this.stopped = true;
+    clearTimeout(this.openTimer);
     clearTimeout(this.pingTimer);
     clearTimeout(this.silenceTimer);
     clearTimeout(this.reconnectTimer);
@@ -487,7 +494,13 @@ export class FloorConnection extends EventTarget {
       this.open(); // waiting out a backoff: try at once
       return;
     }
-    if (socket.readyState !== WebSocket.OPEN) return; // opening: its hello pings at once
+    if (socket.readyState === WebSocket.CONNECTING) {
+      // opening for a while: sent while the line was gone, it may never be answered; a new one
+      // now (one just sent is left to open, and its hello pings at once)
+      if (localNow() - this.openingSince > PONG_WAIT_MS) this.giveUp(socket, "the handshake was not answered");
+      return;
+    }
+    if (socket.readyState !== WebSocket.OPEN) return;
     clearTimeout(this.pingTimer);
     this.ping(4); // answered within PONG_WAIT_MS, or the socket is given up
   }
@@ -523,7 +536,13 @@ export class FloorConnection extends EventTarget {
     const query = asked.toString();
     const socket = new WebSocket(`${scheme}//${location.host}${this.path}${query ? `?${query}` : ""}`);
     this.socket = socket;
+    this.openingSince = localNow();
+    clearTimeout(this.openTimer);
+    this.openTimer = setTimeout(() => {
+      if (this.socket === socket && socket.readyState === WebSocket.CONNECTING) this.giveUp(socket, "the handshake was not answered");
+    }, OPEN_WAIT_MS);
     socket.addEventListener("open", () => {
+      clearTimeout(this.openTimer);
       const hello = { type: "hello" };
       if (this.face) hello.face = this.face;
       if (this.version !== null && this.segmentId) {
@@ -546,6 +565,7 @@ export class FloorConnection extends EventTarget {
   /** The socket is gone (closed, or silent): reconnect, with backoff, and resume by version. */
   lost(socket, code, reason) {
     if (this.socket !== socket) return;
+    clearTimeout(this.openTimer);
     clearTimeout(this.pingTimer);
     clearTimeout(this.silenceTimer);
     this.silenceTimer = null;
