@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from . import __version__, keyfile
 from .api import docs as api_docs
@@ -20,6 +19,7 @@ from .api.deps import Services
 from .api.edge import EdgeMiddleware
 from .api.errors import install_error_handlers
 from .api.sockets import OpenSockets
+from .api.static import FaceFiles
 from .auth import Authenticator, ensure_organiser_key
 from .config import Settings
 from .demo import load_demo
@@ -146,7 +146,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(faces.router)
     api_docs.install(app)  # /docs, /redoc, their assets; the OpenAPI's optional security
     app.include_router(api_metrics.router)  # GET /metrics, for Prometheus
-    app.mount("/static", StaticFiles(directory=faces.frontend_dir() / "static"), name="static")
+    # the faces' files: gzipped once, checked again by ETag on every load (app/api/static.py)
+    app.mount("/static", FaceFiles(directory=faces.frontend_dir() / "static"), name="static")
 
     app.add_middleware(EdgeMiddleware)
     app.add_middleware(RequestIdMiddleware)  # outermost: refusals at the edge get an id too
