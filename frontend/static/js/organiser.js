@@ -16,7 +16,7 @@ import { createParticipants } from "./organiser/participants.js";
 import { createProgramme } from "./organiser/programme.js";
 import { createScreens } from "./organiser/screens.js";
 import { createSync } from "./organiser/sync.js";
-import { isolate, withLabels } from "./organiser/util.js";
+import { eventName, isolate, joinList, textDir, withLabels } from "./organiser/util.js";
 import { refusalText } from "./refusal.js";
 import { languagePicker, startLanguage } from "./staff-language.js";
 
@@ -86,8 +86,6 @@ const desk = {
     const before = desk[fields[part]];
     if (JSON.stringify(now) === JSON.stringify(before)) return;
     desk[fields[part]] = now;
-    const listed = part === "event" && desk.events.find((e) => e.id === id);
-    if (listed) listed.title = now.title; // the event picker's name for it
     if (part === "event" && before && before.join_code && now.join_code !== before.join_code) {
       // a code read out or printed a minute ago works no more: said, not only redrawn
       notices.show(t("desk.join.rotated_elsewhere", { code: isolate(now.join_code, { ltr: true }) }), "warning");
@@ -105,6 +103,9 @@ const sections = {};
 let sync = null;
 
 function changed(what) {
+  // the event picker's name for it: its title, room and date as they are now
+  const listed = what === "event" && desk.event && desk.events.find((e) => e.id === desk.event.id);
+  if (listed) Object.assign(listed, { title: desk.event.title, room: desk.event.room, date: desk.event.date });
   renderHeader();
   for (const section of Object.values(sections)) section.changed?.(what);
   renderChecklist();
@@ -153,9 +154,12 @@ function renderHeader() {
   const picker = $("event-select");
   if (!$("event-picker").hidden) {
     picker.replaceChildren(
-      ...desk.events.map((e) => new Option(e.title, e.id, false, event && e.id === event.id)),
+      // by its title, room and date: one hearing in three rooms is three events of one title
+      ...desk.events.map((e) => new Option(eventName(e), e.id, false, event && e.id === event.id)),
       ...(event ? [] : [new Option(t("desk.event.new_title"), "", true, true)]),
     );
+    // in the direction of the name chosen (an English title among Arabic ones reads left to right)
+    picker.dir = textDir(event ? event.title : t("desk.event.new_title"));
   }
   for (const button of document.querySelectorAll(".nav-btn")) {
     button.disabled = !event && button.dataset.section !== "event";
@@ -174,25 +178,36 @@ function renderChecklist() {
   const event = desk.event;
   // a link that dies before the event's day is over (as the server says) does not make it ready
   const has = (role) => desk.links.some((link) => link.role === role && live(link) && !link.expires_before_event);
+  const tooShort = (role) =>
+    !has(role) && desk.links.some((link) => link.role === role && live(link) && link.expires_before_event);
   const screens = desk.screens ? desk.screens.screens : [];
+  const segments = event ? event.segments : [];
+  // a programme whose order and times disagree (the server names each such segment) is not ready
+  const troubled = segments.filter((s) => s.timing_problem);
+  let programmeWhy = "";
+  if (event && !segments.length) programmeWhy = t("desk.checklist.why.no_segment");
+  else if (troubled.length) programmeWhy = t("desk.checklist.why.timing", { segments: joinList(troubled.map((s) => isolate(s.title))) });
+  const linkWhy = (role) => (tooShort(role) ? t("desk.checklist.why.link_short") : "");
+  // each item: its words, whether it is done, and why not when the words alone do not say it
   const items = [
-    [t("desk.checklist.dated"), Boolean(event && event.date)],
-    // a programme whose order and times disagree (the server names each such segment) is not ready
-    [t("desk.checklist.programme"), Boolean(event && event.segments.length && !event.segments.some((s) => s.timing_problem))],
-    [t("desk.checklist.participants"), desk.participants.length > 0],
-    [t("desk.checklist.moderator_link"), has("moderator")],
-    [t("desk.checklist.display_link"), has("display")],
-    [t("desk.checklist.screen_connected"), screens.some((s) => s.face === "display" || s.face === "clock")],
+    [t("desk.checklist.dated"), Boolean(event && event.date), ""],
+    [t("desk.checklist.programme"), Boolean(segments.length && !troubled.length), programmeWhy],
+    [t("desk.checklist.participants"), desk.participants.length > 0, ""],
+    [t("desk.checklist.moderator_link"), has("moderator"), linkWhy("moderator")],
+    [t("desk.checklist.display_link"), has("display"), linkWhy("display")],
+    [t("desk.checklist.screen_connected"), screens.some((s) => s.face === "display" || s.face === "clock"), ""],
   ];
   $("checklist").replaceChildren(
-    ...items.map(([label, done]) => {
+    ...items.map(([label, done, why]) => {
       const item = document.createElement("li");
       item.dataset.done = String(done);
-      item.append(label);
+      const words = h("span", { class: "checklist-words" }, label);
       const state = document.createElement("span");
       state.className = "visually-hidden";
       state.textContent = done ? t("desk.checklist.done") : t("desk.checklist.to_do");
-      item.append(state);
+      words.append(state);
+      if (!done && why) words.append(h("span", { class: "checklist-why" }, why));
+      item.append(words);
       return item;
     }),
   );

@@ -7,11 +7,27 @@
 // Another organiser's link made or revoked reaches this list within seconds (sync.js); a new
 // link's card still on screen whose link was revoked meanwhile (by anyone) is marked dead, on
 // the screen and on paper, its QR code struck out: a dead link is not handed out.
+// One hearing in three rooms is three events of one title: a new link's card names its event's
+// title, room and date (on paper too, each card cut out), and what the desk says of a link made
+// or copied names the room it is for. The new links' cards stay with their event while the page
+// is open (another event chosen and this one again: they are back, as their keys are shown only
+// here); leaving the page while one was neither copied, opened nor printed asks first.
 
 import { ApiError, api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { currentLanguage, plural, t } from "../i18n.js";
-import { confirmAction, copyField, dayAndTime, gone, isolate, keepFocus, roleLabel, svgImage, weekdayAndTime } from "./util.js";
+import {
+  confirmAction,
+  copyField,
+  dayAndTime,
+  gone,
+  isolate,
+  keepFocus,
+  roleLabel,
+  svgImage,
+  weekdayAndTime,
+  whereOf,
+} from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -134,15 +150,22 @@ export function createLinks(desk) {
     await load();
   }
 
-  /** One way in: its name, the full address with Copy and Open, and its QR code. */
-  function door(title, url, svg, { open = true } = {}) {
+  /** One way in: its name, the full address with Copy and Open, and its QR code. Copied or
+   * opened, it is kept (`data-kept`): leaving the page no longer asks about it. */
+  function door(title, url, svg, { open = true, where = "" } = {}) {
     // the whole address, wrapped: a key is long, and it is what the screen needs
     const field = h("textarea", { class: "minted-url", rows: "4", readonly: true, dir: "ltr", "aria-label": t("desk.door.link_label", { title }), spellcheck: "false" });
     field.value = url;
     const copy = h("button", { type: "button", class: "btn btn-small" }, t("desk.door.copy"));
-    copy.addEventListener("click", async () =>
-      desk.notices.show((await copyField(field)) ? t("desk.door.copied", { title }) : t("desk.copy_failed")),
-    );
+    copy.addEventListener("click", async () => {
+      const copied = await copyField(field);
+      if (copied) field.closest(".door").dataset.kept = "true";
+      desk.notices.show(copied ? t("desk.door.copied", { title, where: isolate(where) }) : t("desk.copy_failed"));
+    });
+    const opener = open ? h("a", { class: "btn btn-small", href: url, target: "_blank", rel: "noopener" }, t("desk.door.open")) : null;
+    opener?.addEventListener("click", () => {
+      opener.closest(".door").dataset.kept = "true";
+    });
     return h(
       "div",
       { class: "door" },
@@ -156,24 +179,31 @@ export function createLinks(desk) {
           "p",
           { class: "door-actions" },
           copy,
-          open ? h("a", { class: "btn btn-small", href: url, target: "_blank", rel: "noopener" }, t("desk.door.open")) : null,
+          opener,
         ),
       ),
     );
   }
 
+  /** The event's title, room and date on a card, each part in its own direction. */
+  const eventLine = (event) =>
+    [h("bdi", {}, event.title), event.room ? h("bdi", {}, event.room) : null, event.date ? h("bdi", { class: "minted-date", dir: "ltr" }, event.date) : null]
+      .filter(Boolean)
+      .flatMap((part, at) => [...(at ? [" · "] : []), part]);
+
   function card(link) {
     const base = location.origin;
     const role = roleLabel(link.role);
+    const where = whereOf(desk.event);
     const doors = [];
     if (link.role === "display") {
-      doors.push(door(t("identify.display"), base + link.url, link.qr_svg));
-      doors.push(door(t("identify.clock"), base + link.clock_url, link.clock_qr_svg));
+      doors.push(door(t("identify.display"), base + link.url, link.qr_svg, { where }));
+      doors.push(door(t("identify.clock"), base + link.clock_url, link.clock_qr_svg, { where }));
     } else if (link.role === "device") {
-      doors.push(door(t("desk.door.device_actions"), base + link.url, null, { open: false }));
-      doors.push(door(t("desk.door.device_token"), link.token, null, { open: false }));
+      doors.push(door(t("desk.door.device_actions"), base + link.url, null, { open: false, where }));
+      doors.push(door(t("desk.door.device_token"), link.token, null, { open: false, where }));
     } else {
-      doors.push(door(role, base + link.url, link.qr_svg));
+      doors.push(door(role, base + link.url, link.qr_svg, { where }));
     }
     const shown = link.expires_at_local
       ? t("desk.minted.hint_expires", { when: isolate(dayAndTime(link.expires_at_local, desk.event.date)) })
@@ -182,8 +212,14 @@ export function createLinks(desk) {
     const title = link.label ? [role, " · ", h("bdi", {}, link.label)] : [role];
     const item = h(
       "section",
-      { class: "minted-card", dataset: { role: link.role, linkId: link.id }, "aria-label": t("desk.minted.label", { what: link.label ? `${role} · ${link.label}` : role }) },
+      {
+        class: "minted-card",
+        dataset: { role: link.role, linkId: link.id },
+        "aria-label": t("desk.minted.label", { what: link.label ? `${role} · ${link.label}` : role, where }),
+      },
       h("div", { class: "minted-head" }, h("p", { class: "minted-title" }, title), close),
+      // which event and room it opens, on the screen and on each card printed
+      h("p", { class: "minted-event" }, eventLine(desk.event)),
       h("p", { class: "hint" }, shown),
       link.expires_before_event ? h("p", { class: "minted-warning", role: "note" }, beforeEvent()) : null,
       doors,
@@ -224,6 +260,8 @@ export function createLinks(desk) {
         throw error;
       }
       $("minted").prepend(card(link));
+      const what = link.label ? t("desk.links.role_and_label", { role: roleLabel(link.role), label: isolate(link.label) }) : roleLabel(link.role);
+      desk.notices.show(t("desk.links.made_for", { what, where: isolate(whereOf(desk.event)) }));
       $("mint-label").value = "";
       await load();
       $("minted").querySelector(".minted-url").focus();
@@ -235,13 +273,37 @@ export function createLinks(desk) {
     }
   });
 
-  let shownFor = null; // the event the new links' cards belong to
+  // Print: the new links' cards, each naming its event (the list of links when there is none)
+  $("links-print").addEventListener("click", () => window.print());
+  window.addEventListener("beforeprint", () => {
+    if ($("section-links").hidden) return;
+    for (const each of $("minted").querySelectorAll(".door")) each.dataset.kept = "true";
+  });
+
+  let shownFor = null; // the event the new links' cards on screen belong to
+  const kept = new Map(); // event id -> its new links' cards, while another event is shown
+
+  /** The new links' cards, of every event, with a live key nobody copied, opened or printed. */
+  function unkept() {
+    const cards = [...$("minted").children, ...[...kept.values()].flat()];
+    return cards.filter((each) => !each.dataset.dead && [...each.querySelectorAll(".door")].some((d) => !d.dataset.kept));
+  }
+  window.addEventListener("beforeunload", (event) => {
+    if (!unkept().length) return;
+    event.preventDefault(); // the browser asks whether to leave: these keys are shown only here
+    event.returnValue = "";
+  });
+
   return {
     load,
+    unkept,
     changed(what) {
       const eventId = desk.event ? desk.event.id : null;
       if (eventId !== shownFor) {
-        $("minted").replaceChildren(); // another event's secrets go
+        // another event's cards go out of sight, kept for when it is chosen again
+        if (shownFor) kept.set(shownFor, [...$("minted").children]);
+        $("minted").replaceChildren(...(kept.get(eventId) || []));
+        kept.delete(eventId);
         chosen = false;
       }
       shownFor = eventId;

@@ -39,6 +39,7 @@ import {
   sentence,
   svgImage,
   withLabels,
+  whereOf,
 } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
@@ -571,6 +572,8 @@ export function createParticipants(desk) {
     chosen = file;
     report = null;
     $("import-preview").hidden = false;
+    // which room it goes to: one hearing in three rooms has three events of one title
+    setText($("import-preview-where"), t("desk.import.preview_for", { where: isolate(whereOf(desk.event)) }));
     setText($("import-file-name"), file.name);
     setText($("import-summary"), "");
     setText($("import-verdict"), t("desk.import.checking"));

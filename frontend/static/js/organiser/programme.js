@@ -13,8 +13,12 @@
 // only when asked again. The programme read again meanwhile (sync.js) fills the fields nobody
 // touched, and says beside the form what changed under it. A move says which place it was seen
 // in, so a move on a programme someone reordered meanwhile is refused and the list read again.
+// Each row shows its kind as a tag (a break says it takes no floor requests), so a lunch left a
+// discussion is seen. With the organiser key, another event's programme is copied into this one
+// (three rooms share the opening, the lunch and the closing): its segments added after this
+// event's, one by one through the same POST as the form's, their times of day on this event's date.
 
-import { newId } from "../client.js";
+import { api, newId } from "../client.js";
 import { h, setText } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { STATUSES } from "../moderator/format.js";
@@ -25,12 +29,15 @@ import {
   confirmAction,
   dayOf,
   daysBetween,
+  eventName,
   gone,
   clock24,
   hourMinute,
   isolate,
   keepFocus,
   nextDay,
+  textDir,
+  whereOf,
   withLabels,
 } from "./util.js";
 
@@ -93,7 +100,123 @@ export function createProgramme(desk) {
     const dated = Boolean(event.date);
     for (const id of ["segment-start", "segment-end"]) $(id).disabled = !dated && !editing;
     times();
+    renderCopy();
   }
+
+  // --- another event's programme, copied into this one ---------------------------------------
+
+  let copyChoices = ""; // the events offered, as drawn (drawn again only when they change)
+  let copying = false;
+  let copyFor = null; // the event the copy's line speaks of
+
+  /** The other events (the organiser key's list), each by its title, room and date. */
+  function renderCopy() {
+    if (desk.event.id !== copyFor) copyStatus(); // what a copy said is about the event it was in
+    copyFor = desk.event.id;
+    const others = desk.events.filter((e) => e.id !== desk.event.id);
+    $("copy-panel").hidden = !others.length;
+    const choices = JSON.stringify(others.map((e) => [e.id, eventName(e)]));
+    if (choices === copyChoices) return;
+    copyChoices = choices;
+    const select = $("copy-from");
+    const was = select.value;
+    select.replaceChildren(...others.map((e) => new Option(eventName(e), e.id)));
+    if (others.some((e) => e.id === was)) select.value = was;
+    copyDir();
+  }
+
+  /** The select in the direction of the event chosen in it (see util.textDir). */
+  function copyDir() {
+    const chosen = desk.events.find((e) => e.id === $("copy-from").value);
+    $("copy-from").dir = textDir(chosen ? chosen.title : "");
+  }
+  $("copy-from").addEventListener("change", copyDir);
+
+  function copyStatus(text = "", tone = "") {
+    const line = $("copy-status");
+    if (tone) line.dataset.tone = tone;
+    else delete line.dataset.tone;
+    setText(line, text);
+  }
+
+  /** A local time of another event's segment at the same time of day on `day`, `days` later. */
+  function sameTime(local, day, days) {
+    let at = day;
+    for (let n = 0; n < days; n += 1) at = nextDay(at);
+    return `${at}T${hourMinute(local)}`;
+  }
+
+  /** A segment of another event as this event's new segment: the same title, kind, aim and
+   * moderator; its times of day on this event's date (an end after midnight the day after). */
+  function copyOf(segment, day) {
+    const body = { command_id: newId(), title: segment.title, kind: segment.kind, aim: segment.aim, moderator: segment.moderator };
+    const start = segment.scheduled_start_at_local;
+    const end = segment.scheduled_end_at_local;
+    if (start) body.scheduled_start_at = sameTime(start, day, 0);
+    if (end) body.scheduled_end_at = sameTime(end, day, start ? Math.max(0, daysBetween(dayOf(start), dayOf(end))) : 0);
+    return body;
+  }
+
+  async function copyProgramme() {
+    const target = desk.event;
+    const fromId = $("copy-from").value;
+    if (!target || !fromId) return;
+    let from;
+    try {
+      from = await api("GET", `/events/${encodeURIComponent(fromId)}`);
+    } catch (error) {
+      copyStatus(t("desk.copy.not_read", { message: isolate(refusalText(withLabels(error), { stop: true })) }), "error");
+      return;
+    }
+    const name = isolate(eventName(from));
+    const source = from.segments;
+    if (!source.length) {
+      copyStatus(t("desk.copy.empty", { from: name }), "warning");
+      return;
+    }
+    // a time of day is placed on this event's date: without one, nothing would say which day
+    if (!target.date && source.some((s) => s.scheduled_start_at_local || s.scheduled_end_at_local)) {
+      copyStatus(t("desk.copy.undated"), "error");
+      return;
+    }
+    if (segments().length) {
+      const sure = await confirmAction({
+        title: t("desk.copy.confirm_title", { from: name }),
+        text: t("desk.copy.confirm_text", { where: isolate(whereOf(target)) }),
+        ok: t("desk.copy.confirm_ok"),
+      });
+      if (!sure) return;
+    }
+    copyStatus(t("desk.copy.copying"));
+    let copied = 0;
+    for (const segment of source) {
+      try {
+        // no position: each goes after the last, so they keep their order
+        await desk.call("POST", `/events/${encodeURIComponent(target.id)}/segments`, copyOf(segment, target.date), { quiet: true });
+        copied += 1;
+      } catch (error) {
+        const message = isolate(refusalText(withLabels(error), { stop: true }));
+        copyStatus(t("desk.copy.stopped", { done: copied, total: source.length, title: isolate(segment.title), message }), "error");
+        await desk.reloadEvent();
+        return;
+      }
+    }
+    copyStatus(plural("desk.copy.done", copied, { from: name, where: isolate(whereOf(target)) }), "ok");
+    await desk.reloadEvent();
+  }
+
+  $("copy-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (copying) return; // one copy at a time: a second press would copy it twice
+    copying = true;
+    $("copy-submit").disabled = true;
+    try {
+      await copyProgramme();
+    } finally {
+      copying = false;
+      $("copy-submit").disabled = false;
+    }
+  });
 
   /** The segment's own day (a Change: its start's date, else its end's), or "". */
   const ownDay = () => (editing ? dayOf(editing.scheduled_start_at_local || editing.scheduled_end_at_local) : "");
@@ -156,7 +279,16 @@ export function createProgramme(desk) {
     const otherDay = startDate && startDate !== desk.event.date;
     const later = startDate && endDate ? daysBetween(startDate, endDate) : 0;
     const name = segment.title;
-    const details = [segment.kind ? h("bdi", {}, segmentKind(segment.kind)) : null, segment.moderator ? h("bdi", {}, segment.moderator) : null]
+    // its kind as a tag: a lunch left a discussion (the form's kind is one every new segment
+    // starts with) is seen in the list; a break says it takes no floor requests
+    const kind = segment.kind
+      ? h(
+          "span",
+          { class: "seg-kind", dataset: { kind: segment.kind } },
+          segment.kind === "break" ? t("desk.programme.kind_break") : h("bdi", {}, segmentKind(segment.kind)),
+        )
+      : null;
+    const details = [kind, segment.moderator ? h("bdi", {}, segment.moderator) : null]
       .filter(Boolean)
       .flatMap((part, at) => (at ? [" · ", part] : [part]));
     return h(

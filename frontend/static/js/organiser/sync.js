@@ -44,6 +44,8 @@ export function createSync(desk) {
       return;
     }
     if (!desk.event || desk.event.id !== id || eventId !== id) return; // another event meanwhile
+    // the event chosen again meanwhile (prime() reads the tokens anew): its answer is the one kept
+    if (seen === null) return;
     const before = seen;
     seen = { ...now };
     const parts = new Set(Object.keys(PARTS).filter((token) => now[token] !== before[token]).map((token) => PARTS[token]));
@@ -53,7 +55,7 @@ export function createSync(desk) {
           await desk.refresh(part);
         } catch {
           // read again at the next poll
-          for (const [token, of] of Object.entries(PARTS)) if (of === part) seen[token] = null;
+          for (const [token, of] of Object.entries(PARTS)) if (of === part && seen) seen[token] = null;
         }
       }),
     );

@@ -19,15 +19,38 @@ export const dayOf = (local) => (local ? local.slice(0, 10) : "");
  * `type="time"`, which shows AM/PM in an English browser: the room's times are 24-hour.
  */
 export function clock24(typed) {
-  const text = String(typed || "").trim();
+  const text = latinDigits(String(typed || "")).trim();
   if (!text) return "";
-  const found = /^(\d{1,2})(?:[:.h\s]?(\d{2}))?$/.exec(text);
+  // ":" as typed on a Chinese keyboard (：) and the Arabic decimal separator (٫) separate too
+  const found = /^(\d{1,2})(?:[:.h\s\uFF1A\u066B]?(\d{2}))?$/.exec(text);
   if (!found) return null;
   const hours = Number(found[1]);
   const minutes = Number(found[2] || "0");
   if (hours > 23 || minutes > 59) return null;
   return `${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`;
 }
+
+/** Arabic-Indic digits (٠١٢…, and the Persian and Urdu ۰۱۲…), as an Arabic keyboard types
+ * them, as 0-9: "١٠:٣٠" is 10:30. */
+export const latinDigits = (text) =>
+  text.replace(/[\u0660-\u0669\u06F0-\u06F9]/g, (digit) => String(digit.charCodeAt(0) & 0xf));
+
+/** Where the desk acts, in a word: the event's room, else its title (one hearing in three rooms
+ * has one title and three rooms). */
+export const whereOf = (event) => (event ? event.room || event.title : "");
+
+/** The direction a text sets itself in: its first letter's ("rtl" for Arabic or Hebrew). A
+ * select's `dir="auto"` would take its first option's instead, whichever is chosen. */
+export function textDir(text) {
+  const letter = /\p{L}/u.exec(String(text || ""));
+  return letter && /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.test(letter[0]) ? "rtl" : "ltr";
+}
+
+/** An event's title, room and date, as the event picker names it ("IMRF hearing · Room A ·
+ * 2027-05-17"): three events with one title differ. The room and the date are isolated in a
+ * right-to-left page; the title is left as it is, so that it sets the line's direction. */
+export const eventName = (event) =>
+  [event.title, isolate(event.room), isolate(event.date, { ltr: true })].filter(Boolean).join(" · ");
 
 /**
  * A value put in a sentence of the page's language, kept whole: a date, a time or a code (`ltr`),
