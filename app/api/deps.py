@@ -59,19 +59,39 @@ def presented_token(connection: HTTPConnection, event_id: str | None = None) -> 
     role it asks to act as, that meeting day's (``fk_<role>_<event>``) before the role's last
     sign-in (``fk_<role>``). The day is ``event_id`` (a segment's socket, once located), else the
     one its address names, else the one it says (``hinted_event``)."""
+    tokens = presented_tokens(connection, event_id)
+    return tokens[0] if tokens else None
+
+
+def presented_tokens(connection: HTTPConnection, event_id: str | None = None) -> list[str]:
+    """``presented_token``, then the role's last sign-in when the day's cookie came first: the
+    organiser key, which a revoked or expired link of one day must not shadow (the key's desk,
+    after a room's organiser link it also opened was revoked)."""
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        return token.strip()
+        return [token.strip()]
     event = event_id or hinted_event(connection)
     for role in hinted_roles(connection):
-        if event is not None:
-            cookie = connection.cookies.get(session_cookie(role, event))
-            if cookie:
-                return cookie
-        cookie = connection.cookies.get(session_cookie(role))
-        if cookie:
-            return cookie
+        day = connection.cookies.get(session_cookie(role, event)) if event is not None else None
+        last = connection.cookies.get(session_cookie(role))
+        found = [cookie for cookie in (day, last) if cookie]
+        if found:
+            return list(dict.fromkeys(found))
+    return []
+
+
+async def resolve_presented(
+    services: Services, connection: HTTPConnection, event_id: str | None = None
+) -> tuple[str, Actor] | None:
+    """The first of ``presented_tokens`` that the server knows, and its actor; or None. The role's
+    last sign-in stands in for a day's cookie the server no longer knows only when it is for
+    every event (the organiser key): a room screen whose own link was revoked is told so, not
+    shown another room's."""
+    for at, token in enumerate(presented_tokens(connection, event_id)):
+        actor = await resolve_token(services, token)
+        if actor is not None and (at == 0 or actor.event_id is None):
+            return token, actor
     return None
 
 
@@ -165,7 +185,12 @@ async def optional_actor(
 ) -> Actor | None:
     """Who is asking, if anyone: a route that also answers without a credential (the OpenAPI
     marks its security optional: ``docs.optional_security``)."""
-    return None if token is None else await resolve(services_of(request), token)
+    if token is None:
+        return None
+    found = await resolve_presented(services_of(request), request)
+    if found is None:
+        raise Unauthenticated("the token is unknown, revoked or expired")
+    return found[1]
 
 
 async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:

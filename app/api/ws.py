@@ -39,6 +39,7 @@ from .deps import (
     client_address,
     id_in_reach,
     presented_token,
+    resolve_presented,
     resolve_token,
     services_of,
 )
@@ -606,7 +607,10 @@ async def serve_socket(
     # not say why (several processes: asking now has the others' count known by the hello)
     room = not cookie or services.throttle.has_room(_socket_key(services, cookie))
     if cookie and room:
-        actor = await resolve_token(services, cookie)
+        found = await resolve_presented(services, websocket, hearing.event.id)
+        if found is not None:
+            cookie, actor = found  # the day's cookie, else (revoked, expired) the organiser key
+            room = services.throttle.has_room(_socket_key(services, cookie))
         if actor is None:
             await deny(
                 websocket, 401, "unauthenticated", "the session is unknown, revoked or expired"

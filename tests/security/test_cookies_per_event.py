@@ -117,3 +117,41 @@ def test_a_cookie_named_for_another_event_is_still_a_session_cookie_at_the_edge(
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "cross_origin_refused"
+
+
+def test_a_revoked_rooms_organiser_link_does_not_shadow_the_key(world: World) -> None:
+    """The key's desk opened a room's organiser link to check it; the link is revoked later: the
+    desk goes on with the key on that room's pages too."""
+    client = world.client
+    room_a = world.event["id"]
+    auth = {"Authorization": f"Bearer {ORGANISER_KEY}"}
+    link = client.post(
+        f"/api/v1/events/{room_a}/access-links", json={"role": "organiser"}, headers=auth
+    ).json()
+    assert client.post("/api/v1/session", json={"token": ORGANISER_KEY}).is_success
+    assert client.post("/api/v1/session", json={"token": link["token"]}).is_success
+    gone = client.delete(f"/api/v1/events/{room_a}/access-links/{link['id']}", headers=auth)
+    assert gone.status_code == 204
+    as_organiser = {"X-Floorkeeper-As": "organiser"}
+    assert _event_of(client, f"/events/{room_a}", **as_organiser)["id"] == room_a
+    said = _event_of(client, "/session", **as_organiser, **{"X-Floorkeeper-Event": room_a})
+    assert said["event_id"] is None  # the key
+
+
+def test_a_revoked_rooms_display_is_told_so_not_shown_another_room(world: World) -> None:
+    client = world.client
+    room_a = world.event["id"]
+    room_b, display_b = _second_room(world)
+    auth = {"Authorization": f"Bearer {ORGANISER_KEY}"}
+    display_a = client.post(
+        f"/api/v1/events/{room_a}/access-links", json={"role": "display"}, headers=auth
+    ).json()
+    assert client.post("/api/v1/session", json={"token": display_a["token"]}).is_success
+    assert client.post("/api/v1/session", json={"token": display_b}).is_success
+    gone = client.delete(f"/api/v1/events/{room_a}/access-links/{display_a['id']}", headers=auth)
+    assert gone.status_code == 204
+    asked = client.get(
+        "/api/v1/session", headers={"X-Floorkeeper-As": "display", "X-Floorkeeper-Event": room_a}
+    )
+    assert asked.status_code == 401  # room A's link is gone: not room B's screen instead
+    assert _event_of(client, f"/events/{room_b['id']}", **{"X-Floorkeeper-As": "display"})
