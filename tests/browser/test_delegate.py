@@ -321,7 +321,7 @@ def test_a_fresh_join_page_shows_no_failed_request(
     expect(page.get_by_role("heading", name="Join the hearing")).to_be_visible()
     # the event's name comes from the join code's lookup, which the page makes once it knows
     # whether it has a session: by then any session check has been answered
-    title = f"{faces['event']['title']} · Conference Room 4"
+    title = f"Conference Room 4 · {faces['event']['title']}"
     expect(page.locator("#event-title")).to_have_text(title)
     assert failed == []
     assert asked == []
@@ -361,7 +361,7 @@ def test_a_phone_removed_while_put_away_learns_it_is_signed_out(
     phone.reload()  # it remembers nobody now: a fresh join page, nothing failed
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
     expect(phone.locator("#signed-out")).to_be_hidden()
-    title = f"{faces['event']['title']} · Conference Room 4"
+    title = f"Conference Room 4 · {faces['event']['title']}"
     expect(phone.locator("#event-title")).to_have_text(title)
     assert len(asked) == 1
     assert failed == []
@@ -682,7 +682,7 @@ def test_a_rotated_join_code_does_not_lock_out_who_joined(
         phone.reload()
         expect(phone.locator("#identity")).to_have_text("Signed in as Amina Diallo · ITUC")
         expect(status(phone)).to_contain_text("Request sent")
-        expect(phone.locator("#event-title")).to_have_text(f"{event['title']} · {event['room']}")
+        expect(phone.locator("#event-title")).to_have_text(f"{event['room']} · {event['title']}")
         expect(phone.locator("#segment-title")).to_have_text("Opening Segment")
     approve(api, segment_id)
     expect(status(phone)).to_contain_text("Place 4 of 4")

@@ -116,7 +116,7 @@ def test_a_phone_joined_to_two_rooms_is_in_each_on_its_link(
     join(faces["delegate"], "John O'Brien")
     expect(phone.locator("#event-title")).to_contain_text("Conference Room 4")
     join(f"{base}/join/{room_b['join_code']}", "John O'Brien")
-    expect(phone.locator("#event-title")).to_have_text("Hearing, parallel session · Room B")
+    expect(phone.locator("#event-title")).to_have_text("Room B · Hearing, parallel session")
     # back to room A's link: still in room A as who joined there, not a second registration
     phone.goto(faces["delegate"])
     expect(phone.locator("#identity")).to_contain_text("John O'Brien")
@@ -124,6 +124,6 @@ def test_a_phone_joined_to_two_rooms_is_in_each_on_its_link(
     people = api.ok("GET", f"/events/{faces['event']['id']}/participants")
     assert [p["name"] for p in people].count("John O'Brien") == 1
     phone.goto(f"{base}/join/{room_b['join_code']}")
-    expect(phone.locator("#event-title")).to_have_text("Hearing, parallel session · Room B")
+    expect(phone.locator("#event-title")).to_have_text("Room B · Hearing, parallel session")
     expect(phone.locator("#identity")).to_contain_text("John O'Brien")
     phone.context.close()

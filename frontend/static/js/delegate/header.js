@@ -18,16 +18,17 @@ export function createHeader(ctx) {
     document.title = [t("page.title"), segmentTitle || eventTitle].filter(Boolean).join(" · ");
   }
 
-  /** The event's title, and its room when it has one ("… · Room B"): a day of several rooms has
-   * one title, and a phone joined to two of them says which this is. */
+  /** The event's room when it has one, then its title ("Room B · …"): a day of several rooms has
+   * one title, and a phone joined to two of them says which this is, first (a long title is cut
+   * at two lines). */
   function renderEvent() {
     const event = eventOf();
     const title = event?.title;
     if (!title) return;
     const node = $("event-title");
-    const text = [title, event.room].filter(Boolean).join(" · ");
+    const text = [event.room, title].filter(Boolean).join(" · ");
     if (node.textContent.replace(/[\u2066-\u2069]/g, "") !== text) {
-      fill(node, isolate(title), ...(event.room ? [" · ", isolate(event.room)] : []));
+      fill(node, ...(event.room ? [isolate(event.room), " · "] : []), isolate(title));
     }
   }
 
