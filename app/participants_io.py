@@ -956,6 +956,7 @@ class _PanelFinder:
                     f"no segment of the programme is called '{named}': {titles}",
                     "panel_no_title",
                     named=named,
+                    titles=titles,
                 )
             if len(matches) > 1:
                 numbers = ", ".join(str(s.number) for s in matches)

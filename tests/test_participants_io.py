@@ -604,6 +604,16 @@ def test_each_problem_has_a_code_and_its_details_for_the_desks_languages() -> No
     assert all(p.message for row in report.rows for p in row.problems)
 
 
+def test_a_panel_no_segment_is_called_lists_the_programme_in_every_language() -> None:
+    """Outside probe S: the English refusal listed the segments, the French desk's did not (its
+    sentence had no place for them): the list is a detail of its own."""
+    report = _checked(_csv("Name,Constituency,Panel", "Ana,Media,Panel on remittances"))
+    ((problem,),) = [row.problems for row in report.rows]
+    assert problem.code == "panel_no_title"
+    assert problem.params["named"] == "Panel on remittances"
+    assert problem.params["titles"].startswith("1. Opening segment; 2. Thematic discussion I")
+
+
 def test_more_rows_than_the_limit_are_refused() -> None:
     lines = ["Name,Constituency", *(f"P{n},Media" for n in range(MAX_ROWS + 1))]
     report = _checked(_csv(*lines))
