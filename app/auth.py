@@ -53,24 +53,40 @@ BROWSER_COOKIE = "fk_browser"
 #: works on, where its address does not (``/api/v1/session``, a segment's socket).
 EVENT_HINT_HEADER = "x-floorkeeper-event"
 EVENT_HINT_PARAM = "event"
-_EVENT_ID = re.compile(r"^[A-Za-z0-9]{1,64}$")
+#: An event id as a cookie's name may carry it (the server's ids are hex; an imported day's may
+#: hold "-" or "_"); a day whose id is not one has no cookie of its own.
+_EVENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def session_cookie(role: str, event_id: str | None = None) -> str:
     """A browser's HttpOnly cookie for a role: ``fk_<role>``, the role's last sign-in, and for a
-    credential of one meeting day also ``fk_<role>_<event>``, so that one browser may hold the
-    same face of several rooms (room A's display and room B's, a phone in two rooms) and signing
-    in to one never signs another out."""
+    credential of one meeting day also ``fk_<role>_<event>`` (``day_cookie``), so that one
+    browser may hold the same face of several rooms (room A's display and room B's, a phone in
+    two rooms) and signing in to one never signs another out."""
     if event_id is None:
         return f"fk_{role}"
-    if not _EVENT_ID.match(event_id):
-        raise ValueError(f"not an event id: {event_id!r}")
-    return f"fk_{role}_{event_id}"
+    name = day_cookie(role, event_id)
+    if name is None:
+        raise ValueError(f"not an event id a cookie can name: {event_id!r}")
+    return name
+
+
+def day_cookie(role: str, event_id: str) -> str | None:
+    """``fk_<role>_<event>``, or None for an event id a cookie's name cannot carry."""
+    return f"fk_{role}_{event_id}" if _EVENT_ID.fullmatch(event_id) else None
+
+
+def day_of_cookie(role: str, name: str) -> str | None:
+    """The event of a day's cookie of this role (``fk_<role>_<event>``), else None."""
+    prefix = f"fk_{role}_"
+    if not name.startswith(prefix):
+        return None
+    return event_hint(name[len(prefix) :])
 
 
 def event_hint(value: str | None) -> str | None:
     """An event id a request names (its path, the hint), or None when it is not one."""
-    return value if value is not None and _EVENT_ID.match(value) else None
+    return value if value is not None and _EVENT_ID.fullmatch(value) else None
 
 
 def is_session_cookie(name: str) -> bool:

@@ -27,6 +27,7 @@ from ..auth import (
     EVENT_HINT_PARAM,
     ROLE_HINT_HEADER,
     Authenticator,
+    day_cookie,
     event_hint,
     session_cookie,
 )
@@ -55,44 +56,62 @@ def services_of(connection: HTTPConnection) -> Services:
 
 
 def presented_token(connection: HTTPConnection, event_id: str | None = None) -> str | None:
-    """The secret a request presents: its Bearer token, else the session cookie of the first
-    role it asks to act as, that meeting day's (``fk_<role>_<event>``) before the role's last
-    sign-in (``fk_<role>``). The day is ``event_id`` (a segment's socket, once located), else the
-    one its address names, else the one it says (``hinted_event``)."""
-    tokens = presented_tokens(connection, event_id)
+    """The secret a request presents first: its Bearer token, else the session cookie of the
+    meeting day (``fk_<role>_<event>``) of the first role it asks to act as that has one, else the
+    role's last sign-in (``fk_<role>``). The day is ``event_id`` (a segment's socket, once located),
+    else the one its address names, else the one it says (``hinted_event``). What the edge's rate
+    limit counts by; who is asking is ``resolve_presented``'s."""
+    days, lasts = _presented(connection, event_id)
+    tokens = days + lasts
     return tokens[0] if tokens else None
 
 
-def presented_tokens(connection: HTTPConnection, event_id: str | None = None) -> list[str]:
-    """``presented_token``, then the role's last sign-in when the day's cookie came first: the
-    organiser key, which a revoked or expired link of one day must not shadow (the key's desk,
-    after a room's organiser link it also opened was revoked)."""
+def _bearer(connection: HTTPConnection) -> str | None:
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return [token.strip()]
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _presented(connection: HTTPConnection, event_id: str | None) -> tuple[list[str], list[str]]:
+    """The Bearer token; else the day's cookies of the roles asked for, and their last sign-ins."""
+    bearer = _bearer(connection)
+    if bearer is not None:
+        return [bearer], []
     event = event_id or hinted_event(connection)
-    for role in hinted_roles(connection):
-        day = connection.cookies.get(session_cookie(role, event)) if event is not None else None
-        last = connection.cookies.get(session_cookie(role))
-        found = [cookie for cookie in (day, last) if cookie]
-        if found:
-            return list(dict.fromkeys(found))
-    return []
+    roles = hinted_roles(connection)
+    days = (
+        [connection.cookies.get(day_cookie(role, event) or "") for role in roles] if event else []
+    )
+    lasts = [connection.cookies.get(session_cookie(role)) for role in roles]
+    return [t for t in dict.fromkeys(days) if t], [t for t in dict.fromkeys(lasts) if t]
 
 
 async def resolve_presented(
     services: Services, connection: HTTPConnection, event_id: str | None = None
 ) -> tuple[str, Actor] | None:
-    """The first of ``presented_tokens`` that the server knows, and its actor; or None. The role's
-    last sign-in stands in for a day's cookie the server no longer knows only when it is for
-    every event (the organiser key): a room screen whose own link was revoked is told so, not
-    shown another room's."""
-    for at, token in enumerate(presented_tokens(connection, event_id)):
+    """Who is asking, of the credentials the request presents, and by which secret; or None.
+
+    For a meeting day (``event_id``, the address's, the hint): the first the server knows that is
+    for that day or for every day (the organiser key), the day's cookies before the last
+    sign-ins, whatever the roles' order (a laptop with the key and room B's moderator link opens
+    room A's console as the key). When this browser has no cookie of that day at all, the first
+    it knows (for another day: the route refuses it, and the room screen says it is signed in
+    for another room); a day's cookie the server no longer knows (its link revoked) does not give
+    way to another day's: the screen is told its link is gone."""
+    event = event_id or hinted_event(connection)
+    days, lasts = _presented(connection, event_id)
+    if not lasts and len(days) == 1 and _bearer(connection):
+        actor = await resolve_token(services, days[0])  # a script's own: as it is
+        return None if actor is None else (days[0], actor)
+    others: list[tuple[str, Actor]] = []
+    for token in days + lasts:
         actor = await resolve_token(services, token)
-        if actor is not None and (at == 0 or actor.event_id is None):
+        if actor is None:
+            continue
+        if event is None or actor.event_id in (None, event):
             return token, actor
-    return None
+        others.append((token, actor))
+    return others[0] if others and not days else None
 
 
 _EVENT_PATH = re.compile(r"^/(?:api/v1/events|ws/events)/([^/]+)")

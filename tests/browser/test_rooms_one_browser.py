@@ -127,3 +127,32 @@ def test_a_phone_joined_to_two_rooms_is_in_each_on_its_link(
     expect(phone.locator("#event-title")).to_have_text("Room B · Hearing, parallel session")
     expect(phone.locator("#identity")).to_contain_text("John O'Brien")
     phone.context.close()
+
+
+def test_a_phone_that_leaves_one_of_its_two_rooms_is_still_in_the_other(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """Outside review K: leaving the room joined last signed the phone out of the other too (its
+    memory and the role's last sign-in were one), and the other room's link asked to join again:
+    a second registration."""
+    api: Api = faces["api"]
+    base = faces["server"].base
+    room_b = _room_b(api)
+    phone = browser.new_context(viewport=VIEWPORTS["delegate"], bypass_csp=True).new_page()
+    for url in (faces["delegate"], f"{base}/join/{room_b['join_code']}"):
+        phone.goto(url)
+        phone.get_by_label("Your name").fill("John O'Brien")
+        phone.get_by_label("Stakeholder constituency").select_option("academia")
+        phone.get_by_role("button", name="Join", exact=True).click()
+        expect(phone.locator("#identity")).to_contain_text("John O'Brien")
+    phone.get_by_role("button", name="Not you? Leave").click()
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    phone.goto(faces["delegate"])
+    expect(phone.locator("#identity")).to_contain_text("John O'Brien")
+    expect(phone.locator("#event-title")).to_contain_text("Conference Room 4")
+    people = api.ok("GET", f"/events/{faces['event']['id']}/participants")
+    assert [p["name"] for p in people].count("John O'Brien") == 1
+    # and room B's link, left, is for joining again
+    phone.goto(f"{base}/join/{room_b['join_code']}")
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    phone.context.close()

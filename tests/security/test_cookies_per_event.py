@@ -11,6 +11,8 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from app.auth import day_cookie, event_hint
+
 from .conftest import ORGANISER_KEY, World
 
 
@@ -94,7 +96,9 @@ def test_signing_out_of_one_room_keeps_the_other(world: World) -> None:
     )
     assert out.status_code == 204
     assert f"fk_display_{room_b['id']}" not in client.cookies
-    assert "fk_display" not in client.cookies  # it was room B's
+    # the last sign-in was room B's: room A's, which this browser still holds, takes its place
+    assert client.cookies["fk_display"] == world.tokens["display"]
+    assert _event_of(client, "/session", **{"X-Floorkeeper-As": "display"})["event_id"] == room_a
     said = _event_of(
         client, "/session", **{"X-Floorkeeper-As": "display", "X-Floorkeeper-Event": room_a}
     )
@@ -155,3 +159,62 @@ def test_a_revoked_rooms_display_is_told_so_not_shown_another_room(world: World)
     )
     assert asked.status_code == 401  # room A's link is gone: not room B's screen instead
     assert _event_of(client, f"/events/{room_b['id']}", **{"X-Floorkeeper-As": "display"})
+
+
+def test_a_day_named_otherwise_than_an_id_is_no_day(world: World) -> None:
+    """Outside review K: an id with a final newline passed the check and failed as a cookie's
+    name (500); a cookie planted with a name no server sets made signing out fail."""
+    assert event_hint("abc\n") is None and event_hint("a(b") is None
+    assert day_cookie("display", "day-1") == "fk_display_day-1"  # an imported day's id
+    assert day_cookie("display", "day 1") is None
+    client = world.client
+    assert client.post("/api/v1/session", json={"token": world.tokens["display"]}).is_success
+    for query in ("?event=abc%0A", "?event=a%28b", ""):
+        out = client.delete(
+            f"/api/v1/session{query}",
+            headers={"X-Floorkeeper-As": "display", "Cookie": "fk_display_a(b=planted"},
+        )
+        assert out.status_code == 204, (query, out.text)
+
+
+def test_a_named_day_comes_before_the_roles_order(world: World) -> None:
+    """Outside review K: a laptop with the organiser key and room B's moderator link opened
+    room A's console: it was room B's (the moderator's cookie first), now the key's."""
+    client = world.client
+    room_a = world.event["id"]
+    assert client.post("/api/v1/session", json={"token": ORGANISER_KEY}).is_success
+    assert client.post("/api/v1/session", json={"token": world.tokens["stranger"]}).is_success
+    console = {"X-Floorkeeper-As": "moderator,organiser", "X-Floorkeeper-Event": room_a}
+    assert _event_of(client, "/session", **console)["event_id"] is None  # the key: room A's too
+    other = world.other_event["id"]
+    said = _event_of(client, "/session", **(console | {"X-Floorkeeper-Event": other}))
+    assert said["event_id"] == other  # room B's console: its own link
+
+
+def test_signing_out_of_a_day_not_held_keeps_the_last_sign_in(world: World) -> None:
+    client = world.client
+    assert client.post("/api/v1/session", json={"token": ORGANISER_KEY}).is_success
+    out = client.delete(
+        "/api/v1/session",
+        headers={"X-Floorkeeper-As": "organiser", "X-Floorkeeper-Event": world.event["id"]},
+    )
+    assert out.status_code == 204
+    assert client.cookies.get("fk_organiser") == ORGANISER_KEY
+
+
+def test_days_whose_links_are_gone_are_cleared_at_the_next_sign_in(world: World) -> None:
+    """Outside review K: days' cookies piled up (60 days' links: a 14 KB Cookie header, over
+    uvicorn's limit in pieces). A sign-in clears the role's days that no longer sign in."""
+    client = world.client
+    room_a = world.event["id"]
+    room_b, display_b = _second_room(world)
+    auth = {"Authorization": f"Bearer {ORGANISER_KEY}"}
+    display_a = client.post(
+        f"/api/v1/events/{room_a}/access-links", json={"role": "display"}, headers=auth
+    ).json()
+    assert client.post("/api/v1/session", json={"token": display_a["token"]}).is_success
+    client.delete(f"/api/v1/events/{room_a}/access-links/{display_a['id']}", headers=auth)
+    signed = client.post("/api/v1/session", json={"token": display_b})
+    assert signed.is_success
+    assert f"fk_display_{room_a}" not in client.cookies
+    assert f"fk_display_{room_b['id']}" in client.cookies

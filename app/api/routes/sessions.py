@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import Field
 
 from ... import __version__
-from ...auth import session_cookie
+from ...auth import day_cookie, day_of_cookie, session_cookie
 from ...engine import ServerClock
 from ...fanout import RedisFanout
 from ..access import authorise
@@ -126,21 +126,41 @@ async def open_session(
     laptop checking a room's organiser link keeps its desk of every event)."""
     actor = await resolve(svc, body.token)
     role = actor.role.value
-    names = [] if actor.event_id is None else [session_cookie(role, actor.event_id)]
-    if not await _holds_the_key(request, svc, role) or actor.event_id is None:
+    day = day_cookie(role, actor.event_id) if actor.event_id is not None else None
+    names = [day] if day else []
+    if not await _holds_the_key(request, svc, role) or actor.event_id is None or not day:
         names.append(session_cookie(role))
     for name in names:
-        response.set_cookie(
-            name,
-            body.token,
-            httponly=True,
-            samesite="strict",
-            path="/",
-            secure=_over_tls(request, svc),
-            max_age=7 * 86_400,
-        )
+        _set(response, request, svc, name, body.token)
+    # the days' cookies of this role that no longer sign in (links revoked or expired, days
+    # removed) go, and the rest are kept to MAX_DAY_COOKIES: each goes with every request
+    kept = 0
+    for name, token in request.cookies.items():
+        if name == day or day_of_cookie(role, name) is None:
+            continue
+        if kept + 1 >= MAX_DAY_COOKIES or await resolve_token(svc, token) is None:
+            response.delete_cookie(name, path="/")
+        else:
+            kept += 1
     return SessionOut(
         role=actor.role.value, event_id=actor.event_id, participant_id=actor.participant_id
+    )
+
+
+#: The days' cookies a browser keeps per role (a secretariat laptop with a link of each room of
+#: a few days; the request head stays far under uvicorn's limit of 16 KiB in pieces).
+MAX_DAY_COOKIES = 12
+
+
+def _set(response: Response, request: Request, svc: Services, name: str, token: str) -> None:
+    response.set_cookie(
+        name,
+        token,
+        httponly=True,
+        samesite="strict",
+        path="/",
+        secure=_over_tls(request, svc),
+        max_age=7 * 86_400,
     )
 
 
@@ -177,22 +197,40 @@ async def who_am_i(actor: ActorDep, svc: ServicesDep) -> SessionOut:
 
 
 @router.delete("/session", tags=["sessions"], status_code=204)
-async def close_session(request: Request) -> Response:
+async def close_session(request: Request, svc: ServicesDep) -> Response:
     """Sign out of the roles this browser asks to act as (see ``X-Floorkeeper-As``): of the
     meeting day it names (``X-Floorkeeper-Event``), else of every day. The role's last sign-in
-    goes too when it is that day's, or no day is named."""
+    goes too when it is that day's (then another day's that this browser still holds takes its
+    place: a phone that leaves one of its two rooms is still in the other), and not otherwise."""
     response = Response(status_code=204)
     event = hinted_event(request)
     for role in hinted_roles(request):
         last = request.cookies.get(session_cookie(role))
+        days = {
+            name: token
+            for name, token in request.cookies.items()
+            if day_of_cookie(role, name) is not None
+        }
         if event is None:
-            names = [n for n in request.cookies if n.startswith(f"{session_cookie(role)}_")]
-            names.append(session_cookie(role))
+            for name in [*days, session_cookie(role)]:
+                response.delete_cookie(name, path="/")
+            continue
+        here = day_cookie(role, event)
+        if here is None:
+            continue
+        mine = days.pop(here, None)
+        if mine is not None:
+            response.delete_cookie(here, path="/")
+        if last is None or not (last == mine or (mine is None and await _is_for(svc, last, event))):
+            continue
+        others = [token for token in days.values() if token != last]
+        if others:
+            _set(response, request, svc, session_cookie(role), others[0])
         else:
-            names = [session_cookie(role, event)]
-            # the last sign-in too when it is this day's (or the page had only that one)
-            if last is not None and request.cookies.get(names[0]) in (None, last):
-                names.append(session_cookie(role))
-        for name in names:
-            response.delete_cookie(name, path="/")
+            response.delete_cookie(session_cookie(role), path="/")
     return response
+
+
+async def _is_for(svc: Services, token: str, event_id: str) -> bool:
+    actor = await resolve_token(svc, token)
+    return actor is not None and actor.event_id == event_id

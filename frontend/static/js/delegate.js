@@ -31,7 +31,7 @@ import { createContribute } from "./delegate/contribute.js";
 import { createHeader } from "./delegate/header.js";
 import { createJoin } from "./delegate/join.js";
 import { createQueue } from "./delegate/queue.js";
-import { forget, mayHaveSession, remember, remembered } from "./delegate/remember.js";
+import { forget, mayHaveSession, remember, remembered, roomOf } from "./delegate/remember.js";
 import { createRequestForm } from "./delegate/request.js";
 import { createSession, show } from "./delegate/session.js";
 import { createStatus } from "./delegate/status.js";
@@ -97,7 +97,7 @@ function followIdentity(you) {
   ctx.participant = { ...who, name: you.name, organisation: you.organisation, name_lang: you.name_lang, organisation_lang: you.organisation_lang };
   session.showIdentity();
   const kept = remembered(who.id);
-  if (kept) remember(ctx.participant, kept.joinCode); // the name shown before the server speaks
+  if (kept) remember(ctx.participant, kept.joinCode, ctx.eventId); // the name shown before the server speaks
 }
 
 let offered = eventLanguages(null); // until the event says which: all six
@@ -171,10 +171,13 @@ async function delegateSession() {
   const key = new URLSearchParams(location.hash.slice(1)).has("key");
   const rememberedOne = mayHaveSession();
   if (!key && !rememberedOne) return null; // a fresh phone: nobody joined here
+  // the room this link is for, when this phone joined it: its sign-in, not another room's
+  const room = key ? null : roomOf(ctx.code);
+  if (room) forEvent(room);
   try {
     const current = await signIn();
     if (current === null) {
-      forget(); // the server no longer knows this phone: next time, no asking
+      forget(room); // the server no longer knows this phone here: next time, no asking
       return rememberedOne && !key ? "signed out" : null;
     }
     return current && current.role === "delegate" && current.event_id ? current : null;
@@ -207,7 +210,7 @@ async function main() {
   const kept = remembered(current.participant_id);
   const participant = current.participant ||
     kept?.participant || { id: current.participant_id, name: "", organisation: "" };
-  if (kept && kept.joinCode && kept.joinCode !== ctx.code) {
+  if (roomOf(ctx.code) !== current.event_id && (!kept || kept.joinCode !== ctx.code)) {
     // another link than the one this phone came in by: another meeting day's is for joining
     // that one; the event's new code (or one that does not work) leads to the session's event
     let info = null;
@@ -223,7 +226,7 @@ async function main() {
       const here = await signIn().catch(() => null);
       if (here && here.role === "delegate" && here.event_id === info.event_id) {
         const person = here.participant || { id: here.participant_id, name: "", organisation: "" };
-        remember(person, ctx.code);
+        remember(person, ctx.code, here.event_id);
         session.enter(person, here.event_id);
         return;
       }
@@ -233,7 +236,7 @@ async function main() {
       return;
     }
   }
-  remember(participant, ctx.code);
+  remember(participant, ctx.code, current.event_id);
   session.enter(participant, current.event_id);
 }
 

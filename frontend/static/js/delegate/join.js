@@ -72,7 +72,7 @@ export function createJoin(ctx) {
         registration_id: registrationId,
       });
       await api("POST", "/session", { token: joined.token }); // the HttpOnly cookie keeps them here
-      remember(joined.participant, ctx.code);
+      remember(joined.participant, ctx.code, ctx.info.event_id);
       ctx.enterFloor(joined.participant, ctx.info.event_id, { joined: true });
     } catch (error) {
       // the registration this id made is gone (removed at the desk): the next tap is a new one

@@ -7,14 +7,42 @@
 import { forgetCarried } from "./carried.js";
 
 const REMEMBERED = "floorkeeper.delegate";
+// The rooms (meeting days) this phone joined, each by the join code it came in by: a phone in two
+// rooms holds a sign-in for each (app/auth.py), and leaving one keeps the other.
+const ROOMS = "floorkeeper.delegate.rooms";
 
-/** Remember who holds this phone and the join code of the link they came in by. */
-export function remember(participant, joinCode) {
+function rooms() {
   try {
-    localStorage.setItem(REMEMBERED, JSON.stringify({ participant, join_code: joinCode }));
+    return JSON.parse(localStorage.getItem(ROOMS) || "{}") || {};
+  } catch {
+    return {};
+  }
+}
+
+function keepRooms(joined) {
+  try {
+    if (Object.keys(joined).length) localStorage.setItem(ROOMS, JSON.stringify(joined));
+    else localStorage.removeItem(ROOMS);
+  } catch {
+    // the cookie still signs them in
+  }
+}
+
+/** Remember who holds this phone, the join code of the link they came in by, and the room
+ * (`eventId`) that link is for. */
+export function remember(participant, joinCode, eventId = null) {
+  try {
+    localStorage.setItem(REMEMBERED, JSON.stringify({ participant, join_code: joinCode, event_id: eventId }));
   } catch {
     // the cookie still signs them in; only the name shown is lost
   }
+  if (eventId) keepRooms({ ...rooms(), [eventId]: joinCode });
+}
+
+/** The room this phone joined by this join code, or null. */
+export function roomOf(joinCode) {
+  const found = Object.entries(rooms()).find(([, code]) => code === joinCode);
+  return found ? found[0] : null;
 }
 
 /** {participant, joinCode} for this participant, or null. */
@@ -29,23 +57,28 @@ export function remembered(participantId) {
   }
 }
 
-/** Whether this phone has reason to think it holds a session: it remembers a delegate (written
- * at join and at every resume, forgotten at leave and sign-out). A fresh phone does not, and need
- * not ask the server (the cookie is HttpOnly: no script can see it). Storage that cannot be read
- * says "maybe": the server is asked, as before. */
+/** Whether this phone has reason to think it holds a session: it remembers a delegate or a room
+ * (written at join and at every resume, forgotten at leave and sign-out). A fresh phone does
+ * not, and need not ask the server (the cookie is HttpOnly: no script can see it). Storage that
+ * cannot be read says "maybe": the server is asked, as before. */
 export function mayHaveSession() {
   try {
-    return localStorage.getItem(REMEMBERED) !== null;
+    return localStorage.getItem(REMEMBERED) !== null || localStorage.getItem(ROOMS) !== null;
   } catch {
     return true;
   }
 }
 
-/** Forget the delegate, and the places this phone kept in mind for them (carried.js). */
-export function forget() {
+/** Forget the delegate of this room (`eventId`; every room when not given), and the places this
+ * phone kept in mind for them (carried.js). */
+export function forget(eventId = null) {
   forgetCarried();
+  const left = eventId ? rooms() : {};
+  if (eventId) delete left[eventId];
+  keepRooms(left);
   try {
-    localStorage.removeItem(REMEMBERED);
+    const stored = JSON.parse(localStorage.getItem(REMEMBERED) || "null");
+    if (!eventId || !stored || !stored.event_id || stored.event_id === eventId) localStorage.removeItem(REMEMBERED);
   } catch {
     // nothing to forget
   }

@@ -100,7 +100,7 @@ export function createSession(ctx) {
   }
 
   function close() {
-    forget();
+    forget(ctx.eventId); // this room's: a phone in two rooms is still in the other
     if (ctx.connection) ctx.connection.stop();
     clearTimeout(crowdedRetry);
     crowded = false;
