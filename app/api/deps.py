@@ -61,9 +61,14 @@ def presented_token(connection: HTTPConnection, event_id: str | None = None) -> 
     role's last sign-in (``fk_<role>``). The day is ``event_id`` (a segment's socket, once located),
     else the one its address names, else the one it says (``hinted_event``). What the edge's rate
     limit counts by; who is asking is ``resolve_presented``'s."""
-    days, lasts = _presented(connection, event_id)
-    tokens = days + lasts
+    tokens = presented_tokens(connection, event_id)
     return tokens[0] if tokens else None
+
+
+def presented_tokens(connection: HTTPConnection, event_id: str | None = None) -> list[str]:
+    """Every secret the request presents, in ``presented_token``'s order."""
+    days, lasts = _presented(connection, event_id)
+    return list(dict.fromkeys(days + lasts))
 
 
 def _bearer(connection: HTTPConnection) -> str | None:

@@ -13,7 +13,8 @@ from starlette.testclient import TestClient
 
 from app.auth import day_cookie, event_hint
 
-from .conftest import ORGANISER_KEY, World
+from .conftest import ORGANISER_KEY, AppFactory, World
+from .test_limits import limited
 
 
 def _event_of(client: TestClient, path: str, **headers: str) -> Any:
@@ -218,3 +219,25 @@ def test_days_whose_links_are_gone_are_cleared_at_the_next_sign_in(world: World)
     assert signed.is_success
     assert f"fk_display_{room_a}" not in client.cookies
     assert f"fk_display_{room_b['id']}" in client.cookies
+
+
+def test_the_keys_desk_is_not_rate_limited_behind_a_revoked_rooms_link(
+    make_client: AppFactory,
+) -> None:
+    """Outside review K: the edge counted the first cookie (the revoked room link's, unknown):
+    the key's desk was limited per address on that room's pages."""
+    world, _ = limited(make_client, requests_per_second=3)
+    client = world.client
+    room_a = world.event["id"]
+    auth = {"Authorization": f"Bearer {ORGANISER_KEY}"}
+    link = client.post(
+        f"/api/v1/events/{room_a}/access-links", json={"role": "organiser"}, headers=auth
+    ).json()
+    assert client.post("/api/v1/session", json={"token": ORGANISER_KEY}).is_success
+    assert client.post("/api/v1/session", json={"token": link["token"]}).is_success
+    client.delete(f"/api/v1/events/{room_a}/access-links/{link['id']}", headers=auth)
+    answers = [
+        client.get(f"/api/v1/events/{room_a}", headers={"X-Floorkeeper-As": "organiser"})
+        for _ in range(12)
+    ]
+    assert [a.status_code for a in answers] == [200] * 12
