@@ -14,6 +14,9 @@ from .conftest import assert_accessible, projected_end, screenshot
 
 LAPTOP: ViewportSize = {"width": 1280, "height": 720}
 PHONE: ViewportSize = {"width": 390, "height": 844}
+#: The live page's own words, which the room display does not show: its badge, and the event's
+#: zone named under its time of day (the display is in the room: its time is the room's).
+OWN = {"Live", "Time zone:", "America/New_York"}
 
 #: The visible text of a page: every text node shown, trimmed, outside the time of day (which
 #: both pages show, compared on its own: it may turn a minute between two reads) and what only a
@@ -116,18 +119,19 @@ def test_the_live_page_follows_a_turn_as_the_display_shows_it(
     _same_text(display, live)
 
     # the lunch break: the page says it is a break, as the display does, not that the floor
-    # will open shortly, and when the meeting resumes (the break's scheduled end)
+    # will open shortly, and when the meeting resumes (the break's scheduled end); the demo's
+    # day is past (2022), so when it was due to resume (test_live_phone.py: one to come)
     lunch = faces["event"]["segments"][2]
     assert lunch["kind"] == "break"
     api.command(lunch["id"], {"type": "start_segment"}).raise_for_status()
     expect(live.locator("#segment-title")).to_have_text(lunch["title"])
     expect(live.locator("#notice")).to_contain_text("Break")
-    expect(live.locator("#notice .live-resumes")).to_have_text("Resumes at 15:00")
+    expect(live.locator("#notice .live-resumes")).to_have_text("Was due to resume at 15:00")
     expect(display.locator("#break-resumes")).to_have_text("Resumes at 15:00")
     expect(live.locator("body")).not_to_contain_text("The floor will open shortly")
     expect(live.locator("#now-label")).to_be_hidden()  # no empty "Now speaking"
     expect(display.locator("#break")).to_be_visible()
-    shown_live = set(live.evaluate(VISIBLE_TEXT)) - {"Live"}
+    shown_live = set(live.evaluate(VISIBLE_TEXT)) - OWN - {"Was due to resume at"}
     assert {"Break", lunch["title"]} <= shown_live <= set(display.evaluate(VISIBLE_TEXT))
 
 
@@ -135,7 +139,7 @@ def _same_text(display: Page, live: Page) -> None:
     """Every text the live page shows, but its own fixed labels, is on the display too; and what
     its socket holds is within what the display's holds."""
     expect(live.locator("#time-of-day")).to_have_text(display.locator("#time-of-day").inner_text())
-    own = {"Live"}  # the live page's badge (the "not published" notice is hidden now)
+    own = OWN  # (the "not published" notice is hidden now)
     shown_live = set(live.evaluate(VISIBLE_TEXT))
     shown_display = set(display.evaluate(VISIBLE_TEXT))
     assert shown_live - own <= shown_display, shown_live - own - shown_display

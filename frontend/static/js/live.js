@@ -19,10 +19,15 @@
 // holds. A change of speaker is said once to a screen reader (#said), the time left never. The
 // "Live" badge shows only while a segment is live. Its language: ?lang= in its link, else the
 // browser's (among the six), else English.
+// Its times (the time of day, when a break resumes) are the event's, never the browser's: the
+// header names the event's zone once ("Time zone: America/New_York"), for a follower abroad.
+// While the line is down the time of day runs on (the server's clock as estimated here) and the
+// header says since when the rest is ("Last updated 17:30"). A break past its scheduled end says
+// when the meeting was due to resume, not that it resumes, and turns so when that time passes.
 import { FloorConnection, PING_QUIETLY_MS, msToNextSecond, tickOnTheSecond } from "./client.js";
 import { fill, h, nameLang, setText, timeOfDay } from "./dom.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
-import { breakOf, clockLocale, noticeOf, renderNext, renderSpeaker, renderTimes, withTime } from "./speakers.js";
+import { breakOf, clockLocale, noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js";
 
 const $ = (id) => document.getElementById(id);
 /** How long an unpublished page waits before it asks again (and up to a fifth more, at random). */
@@ -90,9 +95,11 @@ function render(connection) {
   const state = connection.state;
   const event = connection.event || {};
   setText($("event-title"), [event.title, event.room].filter(Boolean).join(" · "));
+  showZone(event);
   document.body.dataset.speaker = state && state.current ? "on" : "none";
   if (!state) {
     setText($("segment-title"), event.title || "Floorkeeper");
+    markClamped();
     document.title = `${event.title || "Floorkeeper"} — ${t("live.badge")}`;
     setText($("notice"), t("display.waiting"));
     $("notice").dataset.shown = "";
@@ -101,19 +108,13 @@ function render(connection) {
     return;
   }
   setText($("segment-title"), state.segment.title);
+  markClamped();
   document.title = `${state.segment.title} — ${t("live.badge")}`;
-  // a break says so, as the display does, and when the meeting resumes (the break's scheduled
-  // end: the page has no programme), not that the floor opens shortly; it shows no empty "Now
-  // speaking" or "Next speakers". An ended segment says so, and its leftover queue is nobody's next.
   const pause = breakOf(state, []);
   const ended = state.segment.status === "ended";
-  const resumes = pause ? timeOfDay(state.segment.scheduled_end_at ?? null, event.timezone, clockLocale()) : "";
-  const notice = pause ? t("display.break_label") : noticeOf(state);
-  const noticeKey = JSON.stringify([notice, resumes, currentLanguage()]);
-  if ($("notice").dataset.shown !== noticeKey) {
-    $("notice").dataset.shown = noticeKey;
-    fill($("notice"), notice, resumes ? h("span", { class: "live-resumes" }, withTime("display.resumes_at", resumes)) : null);
-  }
+  showNotice(connection);
+  // a break shows no empty "Now speaking" or "Next speakers"; an ended segment's leftover queue
+  // is nobody's next
   $("now-label").hidden = Boolean(pause) || ended;
   $("next-box").hidden = ended || (Boolean(pause) && !(state.queue || []).length);
   const layout = JSON.stringify([state.current, state.paused, state.queue, currentLanguage(), ended]);
@@ -127,6 +128,62 @@ function render(connection) {
   }
   showBadge(connection);
   tick(connection);
+}
+
+/** Under the speaker: a break says so, as the display does, and when the meeting resumes (the
+ * break's scheduled end: the page has no programme), not that the floor opens shortly; once that
+ * time has passed on the server's clock, that it was due to resume then (drawn again on the tick
+ * that passes it). An ended segment says so; else the display's notice. */
+function showNotice(connection) {
+  const state = connection.state;
+  const event = connection.event || {};
+  const pause = breakOf(state, []);
+  const end = pause ? (state.segment.scheduled_end_at ?? null) : null;
+  const resumes = end === null ? "" : timeOfDay(end, event.timezone, clockLocale());
+  const due = Boolean(resumes) && end <= connection.clock.now();
+  const notice = pause ? t("display.break_label") : noticeOf(state);
+  const noticeKey = JSON.stringify([notice, resumes, due, currentLanguage()]);
+  if ($("notice").dataset.shown === noticeKey) return;
+  $("notice").dataset.shown = noticeKey;
+  const time = h("span", { class: "break-time", dir: "ltr" }, resumes);
+  const sentenceOf = t(due ? "live.was_due_to_resume_at" : "display.resumes_at");
+  fill($("notice"), notice, resumes ? h("span", { class: "live-resumes" }, sentence(sentenceOf, { time })) : null);
+}
+
+/** Mark the titles cut to their lines ("…"): an English one on an Arabic page keeps room for its
+ * "…" on the right, inside the header (live.css); one that is whole stays aligned with the rest. */
+function markClamped() {
+  for (const title of [$("event-title"), $("segment-title")]) {
+    delete title.dataset.clamped;
+    const cut = title.scrollHeight - title.clientHeight > parseFloat(getComputedStyle(title).fontSize) * 0.6;
+    if (cut) title.dataset.clamped = "";
+  }
+}
+
+/** The event's zone, named once under the time of day: whose times the page shows. Its id
+ * ("America/New_York") reads left to right in any sentence; none until the zone is known, as the
+ * time of day shows none. */
+function showZone(event) {
+  const zone = event.timezone && timeOfDay(0, event.timezone) ? event.timezone : "";
+  const node = $("time-zone");
+  const key = JSON.stringify([zone, currentLanguage()]);
+  if (node.dataset.shown === key) return;
+  node.dataset.shown = key;
+  node.hidden = !zone;
+  fill(node, zone ? sentence(t("live.time_zone"), { zone: h("bdi", { dir: "ltr" }, zone) }) : []);
+}
+
+/** While the line is down, since when the floor shown is: the server's instant (as estimated
+ * here) when it went down, in the event's zone ("Last updated 17:30"); nothing while live, or
+ * when no floor was ever shown. */
+function showAsOf(connection) {
+  const node = $("as-of");
+  const at = frozenAt !== null && connection.state ? timeOfDay(frozenAt, (connection.event || {}).timezone, clockLocale()) : "";
+  const key = JSON.stringify([at, currentLanguage()]);
+  if (node.dataset.shown === key) return;
+  node.dataset.shown = key;
+  node.hidden = !at;
+  fill(node, at ? sentence(t("live.last_updated"), { time: h("span", { class: "as-of-time", dir: "ltr" }, at) }) : []);
 }
 
 /** "Live" while a segment is live; while the line is down, why: "Offline" (this browser's own
@@ -159,8 +216,12 @@ function showRefused(why) {
   else delete document.body.dataset.refused;
 }
 
+/** Each second: the speaker's time (standing still while the line is down), the time of day
+ * (running on: it is not the floor's), and a break's resumption turned past when its time is. */
 function tick(connection) {
-  renderTimes(connection.state, connection.event, frozenAt ?? connection.clock.now());
+  const now = connection.clock.now();
+  renderTimes(connection.state, connection.event, frozenAt ?? now, now);
+  if (connection.state && document.body.dataset.published === "yes") showNotice(connection);
 }
 
 /** The line is down (or back): the page says it is not live and its time stands still. */
@@ -169,6 +230,7 @@ function showLine(connection, down) {
   if (!down) frozenAt = null;
   document.body.dataset.line = down ? "down" : "up";
   showBadge(connection);
+  showAsOf(connection);
   tick(connection);
 }
 
@@ -224,6 +286,8 @@ function main() {
   // this browser's own network: the badge says "Offline" only when it is down
   for (const name of ["online", "offline"]) window.addEventListener(name, () => showBadge(connection));
   connection.start();
+  // a title cut or no longer cut as the screen turns or the text grows
+  new ResizeObserver(() => markClamped()).observe($("live-header"));
   // each new second drawn at the instant the server's clock reaches it, as on the room display
   const redraw = tickOnTheSecond(
     () => tick(connection),

@@ -219,10 +219,12 @@ export function clockLocale() {
 /**
  * The time of day (none until the event's zone is known: never the browser's) and the speaker's
  * time at the server's instant `now`, coloured by phase; where the page has one (#timer-paused),
- * a label while the server says the timer is paused.
+ * a label while the server says the timer is paused. The time of day may be drawn at another
+ * instant (`clockAt`: the live page's runs on while its floor stands still). With no speaker the
+ * timer is empty and has no name (no "Overtime +1:15" left for a screen reader).
  */
-export function renderTimes(state, event, now) {
-  setText($("time-of-day"), timeOfDay(now, (event || {}).timezone, clockLocale()));
+export function renderTimes(state, event, now, clockAt = now) {
+  setText($("time-of-day"), timeOfDay(clockAt, (event || {}).timezone, clockLocale()));
   const current = state && state.current;
   const remaining = $("remaining");
   const paused = $("timer-paused");
@@ -230,6 +232,7 @@ export function renderTimes(state, event, now) {
   if (!current) {
     setText(remaining, "");
     remaining.className = "remaining";
+    remaining.removeAttribute("aria-label");
     return;
   }
   const ms = remainingMs(current.timer, now);
