@@ -1295,3 +1295,22 @@ def test_the_phone_fits_its_screen(browser: Browser, faces: dict[str, Any], lang
             assert page.evaluate(SIDEWAYS_JS) == [], (language, width)
     finally:
         page.context.close()
+
+
+def test_a_phone_in_another_zone_is_told_whose_times_it_shows(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """Outside probe L: a remote delegate in Tokyo read "Starts at 10:30" with no zone; the times
+    are the event's (New York). A phone in the event's own zone is not told what it knows."""
+    zone = str(faces["event"]["timezone"])
+    far = open_face(browser, "delegate", faces["delegate"], timezone_id="Asia/Tokyo")
+    expect(far.locator("#time-zone")).to_have_text(f"Time zone: {zone}")
+    expect(far.locator("#time-zone bdi")).to_have_attribute("dir", "ltr")
+    far.goto(faces["delegate"] + "?lang=fr")
+    expect(far.locator("#time-zone")).to_contain_text("Fuseau horaire")
+    expect(far.locator("#time-zone")).to_contain_text(zone)
+    far.context.close()
+    near = open_face(browser, "delegate", faces["delegate"], timezone_id=zone)
+    expect(near.locator("#event-title")).to_contain_text("Conference Room 4")
+    expect(near.locator("#time-zone")).to_be_hidden()
+    near.context.close()

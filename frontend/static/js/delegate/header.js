@@ -1,12 +1,19 @@
 // The event's title, the followed segment's title and its state (live, starts at…, ended), and
 // the tab's title.
 
-import { fill, setText, timeOfDay } from "../dom.js";
+import { fill, h, setText, timeOfDay } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
 import { segmentOf } from "./mine.js";
 import { isolate } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
+
+/** Whether two zones show the same time of day now (Europe/Paris and Europe/Berlin do). */
+function sameClock(one, other) {
+  if (!one || one === other) return true;
+  const now = Date.now();
+  return timeOfDay(now, one) === timeOfDay(now, other);
+}
 
 export function createHeader(ctx) {
   /** The event's public details: from the socket's snapshot, else from the join link. */
@@ -25,11 +32,27 @@ export function createHeader(ctx) {
     const event = eventOf();
     const title = event?.title;
     if (!title) return;
+    renderZone(event.timezone);
     const node = $("event-title");
     const text = [event.room, title].filter(Boolean).join(" · ");
     if (node.textContent.replace(/[\u2066-\u2069]/g, "") !== text) {
       fill(node, ...(event.room ? [isolate(event.room), " · "] : []), isolate(title));
     }
+  }
+
+  /** The event's zone, said when this phone's own is another (a delegate speaking remotely from
+   * another country): the times on the page are the event's ("Time zone: America/New_York"). */
+  function renderZone(zone) {
+    const node = $("time-zone");
+    const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const shown = Boolean(zone) && timeOfDay(0, zone) !== "" && !sameClock(own, zone);
+    const key = JSON.stringify([shown && zone, currentLanguage()]);
+    if (node.dataset.shown === key) return;
+    node.dataset.shown = key;
+    node.hidden = !shown;
+    if (!shown) return;
+    const [before, after] = t("live.time_zone").split("{zone}");
+    fill(node, before, h("bdi", { dir: "ltr" }, zone), after ?? "");
   }
 
   function renderSegment() {
