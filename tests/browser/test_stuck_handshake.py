@@ -108,19 +108,21 @@ def _opening(page: Page) -> None:
     )
 
 
-def _through(network: Network, url: str, base: str) -> str:
-    return url.replace(base, f"http://127.0.0.1:{network.port}")
+def _handshake_lost(browser: Browser, faces: dict[str, Any], network: Network) -> Page:
+    """A room display live through the network; then the network goes, and the socket it opens
+    again is left waiting for an answer to its handshake."""
+    url = faces["display"].replace(faces["server"].base, f"http://127.0.0.1:{network.port}")
+    display = open_face(browser, "display", url)
+    wait_live(display)
+    network.go()
+    _opening(display)
+    return display
 
 
 def test_a_screen_whose_handshake_was_lost_is_live_again_within_seconds(
     browser: Browser, faces: dict[str, Any], network: Network
 ) -> None:
-    display = open_face(
-        browser, "display", _through(network, faces["display"], faces["server"].base)
-    )
-    wait_live(display)
-    network.go()
-    _opening(display)
+    display = _handshake_lost(browser, faces, network)
     network.back()  # the line is back; the handshake sent meanwhile stays unanswered
     # given up after OPEN_WAIT_MS (10 s) and tried again: live (not after Chromium's 240 s)
     display.wait_for_function("() => window.floorConnection.status === 'live'", timeout=25_000)
@@ -131,12 +133,7 @@ def test_a_screen_whose_handshake_was_lost_is_live_again_within_seconds(
 def test_back_online_a_handshake_opening_for_a_while_is_tried_again_at_once(
     browser: Browser, faces: dict[str, Any], network: Network
 ) -> None:
-    display = open_face(
-        browser, "display", _through(network, faces["display"], faces["server"].base)
-    )
-    wait_live(display)
-    network.go()
-    _opening(display)
+    display = _handshake_lost(browser, faces, network)
     # opening for more than PONG_WAIT_MS (4 s) when the phone says it is back online
     display.wait_for_function(
         "() => performance.timeOrigin + performance.now()"

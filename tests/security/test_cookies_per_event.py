@@ -124,11 +124,11 @@ def test_a_cookie_named_for_another_event_is_still_a_session_cookie_at_the_edge(
     assert response.json()["error"]["code"] == "cross_origin_refused"
 
 
-def test_a_revoked_rooms_organiser_link_does_not_shadow_the_key(world: World) -> None:
-    """The key's desk opened a room's organiser link to check it; the link is revoked later: the
-    desk goes on with the key on that room's pages too."""
+def _key_then_a_revoked_rooms_link(world: World) -> str:
+    """A browser signed in with the organiser key, then with room A's organiser link (the desk
+    checking it), which is revoked since: room A's id."""
     client = world.client
-    room_a = world.event["id"]
+    room_a = str(world.event["id"])
     auth = {"Authorization": f"Bearer {ORGANISER_KEY}"}
     link = client.post(
         f"/api/v1/events/{room_a}/access-links", json={"role": "organiser"}, headers=auth
@@ -137,6 +137,14 @@ def test_a_revoked_rooms_organiser_link_does_not_shadow_the_key(world: World) ->
     assert client.post("/api/v1/session", json={"token": link["token"]}).is_success
     gone = client.delete(f"/api/v1/events/{room_a}/access-links/{link['id']}", headers=auth)
     assert gone.status_code == 204
+    return room_a
+
+
+def test_a_revoked_rooms_organiser_link_does_not_shadow_the_key(world: World) -> None:
+    """The key's desk opened a room's organiser link to check it; the link is revoked later: the
+    desk goes on with the key on that room's pages too."""
+    client = world.client
+    room_a = _key_then_a_revoked_rooms_link(world)
     as_organiser = {"X-Floorkeeper-As": "organiser"}
     assert _event_of(client, f"/events/{room_a}", **as_organiser)["id"] == room_a
     said = _event_of(client, "/session", **as_organiser, **{"X-Floorkeeper-Event": room_a})
@@ -228,14 +236,7 @@ def test_the_keys_desk_is_not_rate_limited_behind_a_revoked_rooms_link(
     the key's desk was limited per address on that room's pages."""
     world, _ = limited(make_client, requests_per_second=3)
     client = world.client
-    room_a = world.event["id"]
-    auth = {"Authorization": f"Bearer {ORGANISER_KEY}"}
-    link = client.post(
-        f"/api/v1/events/{room_a}/access-links", json={"role": "organiser"}, headers=auth
-    ).json()
-    assert client.post("/api/v1/session", json={"token": ORGANISER_KEY}).is_success
-    assert client.post("/api/v1/session", json={"token": link["token"]}).is_success
-    client.delete(f"/api/v1/events/{room_a}/access-links/{link['id']}", headers=auth)
+    room_a = _key_then_a_revoked_rooms_link(world)
     answers = [
         client.get(f"/api/v1/events/{room_a}", headers={"X-Floorkeeper-As": "organiser"})
         for _ in range(12)
