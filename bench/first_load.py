@@ -20,16 +20,9 @@ from typing import Any
 import httpx
 from playwright.sync_api import sync_playwright
 
+from tests.browser.conftest import CHROMIUM_ARGS as ARGS
 from tests.e2e.server import free_port
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SLOW = {"offline": False, "latency": 400, "downloadThroughput": 51_200, "uploadThroughput": 19_200}
 
 

@@ -7,6 +7,7 @@ role's last sign-in (``fk_<role>``) serves a page whose address names no day."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -151,18 +152,31 @@ def test_a_revoked_rooms_organiser_link_does_not_shadow_the_key(world: World) ->
     assert said["event_id"] is None  # the key
 
 
-def test_a_revoked_rooms_display_is_told_so_not_shown_another_room(world: World) -> None:
+def _room_a_display_signed_in(world: World) -> Callable[[], str]:
+    """This browser signed in with a new display link of room A; what revokes it (and says room
+    A's id)."""
     client = world.client
-    room_a = world.event["id"]
-    room_b, display_b = _second_room(world)
+    room_a = str(world.event["id"])
     auth = {"Authorization": f"Bearer {ORGANISER_KEY}"}
-    display_a = client.post(
+    link = client.post(
         f"/api/v1/events/{room_a}/access-links", json={"role": "display"}, headers=auth
     ).json()
-    assert client.post("/api/v1/session", json={"token": display_a["token"]}).is_success
+    assert client.post("/api/v1/session", json={"token": link["token"]}).is_success
+
+    def revoke() -> str:
+        gone = client.delete(f"/api/v1/events/{room_a}/access-links/{link['id']}", headers=auth)
+        assert gone.status_code == 204
+        return room_a
+
+    return revoke
+
+
+def test_a_revoked_rooms_display_is_told_so_not_shown_another_room(world: World) -> None:
+    client = world.client
+    room_b, display_b = _second_room(world)
+    revoke_a = _room_a_display_signed_in(world)
     assert client.post("/api/v1/session", json={"token": display_b}).is_success
-    gone = client.delete(f"/api/v1/events/{room_a}/access-links/{display_a['id']}", headers=auth)
-    assert gone.status_code == 204
+    room_a = revoke_a()
     asked = client.get(
         "/api/v1/session", headers={"X-Floorkeeper-As": "display", "X-Floorkeeper-Event": room_a}
     )
@@ -215,14 +229,8 @@ def test_days_whose_links_are_gone_are_cleared_at_the_next_sign_in(world: World)
     """Outside review K: days' cookies piled up (60 days' links: a 14 KB Cookie header, over
     uvicorn's limit in pieces). A sign-in clears the role's days that no longer sign in."""
     client = world.client
-    room_a = world.event["id"]
     room_b, display_b = _second_room(world)
-    auth = {"Authorization": f"Bearer {ORGANISER_KEY}"}
-    display_a = client.post(
-        f"/api/v1/events/{room_a}/access-links", json={"role": "display"}, headers=auth
-    ).json()
-    assert client.post("/api/v1/session", json={"token": display_a["token"]}).is_success
-    client.delete(f"/api/v1/events/{room_a}/access-links/{display_a['id']}", headers=auth)
+    room_a = _room_a_display_signed_in(world)()
     signed = client.post("/api/v1/session", json={"token": display_b})
     assert signed.is_success
     assert f"fk_display_{room_a}" not in client.cookies
