@@ -176,6 +176,47 @@ def test_a_dry_run_answers_as_the_import_would_and_writes_nothing(make_client: A
     assert world.state()["state"]["queue"] == []
 
 
+def test_a_panellist_at_the_same_hour_in_another_room_is_said(make_client: AppFactory) -> None:
+    """Outside probe S: Maria Gonzalez, a panellist 10:30-12:00 in room A and 10:20-12:15 in
+    room B of the same day, and nothing said. The preview says it of her row (a warning: the
+    import goes on); Jean, on room C's panel as room A's ends, is told of nothing."""
+    world = build_world(make_client())
+
+    def room(name: str, start: str, end: str) -> str:
+        made = world.call(
+            "organiser",
+            "POST",
+            "/events",
+            json={"title": "IMRF", "room": name, "date": "2027-05-17", "timezone": "UTC"},
+        ).json()
+        segment = {"title": "Panel", "command_id": "p", "kind": "discussion"}
+        segment |= {"scheduled_start_at": start, "scheduled_end_at": end}
+        added = world.call("organiser", "POST", f"/events/{made['id']}/segments", json=segment)
+        assert added.status_code == 201, added.text
+        return str(made["id"])
+
+    def preview(event_id: str, *rows: str) -> list[dict[str, Any]]:
+        data = _csv("Name,Organisation,Constituency,Panel", *rows)
+        answer = _import(world, data, dry_run=True, event_id=event_id)
+        assert answer.status_code == 200, answer.text
+        return list(answer.json()["rows"])
+
+    maria = "Maria Gonzalez,Universidad de Chile,Academia,Panel"
+    jean = "Jean Martin,Ville de Lyon,Local authorities,Panel"
+    room_a = room("Room A", "10:30", "12:00")
+    imported = _import(
+        world, _csv("Name,Organisation,Constituency,Panel", maria, jean), event_id=room_a
+    )
+    assert imported.status_code == 200, imported.text
+    room_b, room_c = room("Room B", "10:20", "12:15"), room("Room C", "12:00", "13:00")
+    (row,) = preview(room_b, maria)
+    (clash,) = row["elsewhere"]
+    assert (clash["event_id"], clash["room"], clash["segment_title"]) == (room_a, "Room A", "Panel")
+    assert clash["ends_at"] - clash["starts_at"] == 90 * 60_000
+    (row,) = preview(room_c, jean)
+    assert row["elsewhere"] == []
+
+
 def test_a_refused_row_says_its_organisation(make_client: AppFactory) -> None:
     """Outside probe S: two refused rows of one name could not be told apart in the preview."""
     world = build_world(make_client())

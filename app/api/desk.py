@@ -40,6 +40,17 @@ class ImportDifference(BaseModel):
     registered_value: str = Field(description="The registered value as stored (`in_room`).")
 
 
+class ImportElsewhere(BaseModel):
+    event_id: str
+    event_title: str
+    room: str
+    segment_title: str
+    starts_at: int = Field(description="The other panel's scheduled start (epoch ms).")
+    starts_at_local: LocalTime = Field(description="In this event's zone.")
+    ends_at: int
+    ends_at_local: LocalTime
+
+
 class ImportRow(BaseModel):
     row: int
     status: Literal["new", "registered", "repeat", "refused"] = Field(
@@ -65,6 +76,11 @@ class ImportRow(BaseModel):
         "the one registered already.",
     )
     errors: list[ImportProblem]
+    elsewhere: list[ImportElsewhere] = Field(
+        default_factory=list,
+        description="The same person (name and organisation) on another room's panel of the same "
+        "date at an overlapping time: a warning, not a refusal.",
+    )
 
 
 class ImportCounts(BaseModel):

@@ -117,6 +117,35 @@ def test_the_picker_the_preview_the_cards_and_the_notices_name_the_room(
     page.context.close()
 
 
+def test_a_panellist_at_the_same_hour_in_another_room_is_said_in_the_preview(
+    browser: Browser,
+    server: ServerProcess,  # noqa: F811
+    api: Api,  # noqa: F811
+) -> None:
+    """The probe: Maria Gonzalez on Room A's panel 10:30-12:00 and Room B's 10:20-12:15 of the
+    same day, and nothing said. Room B's preview says it of her row, in the event's times, in
+    English and in Arabic; the import is not refused for it."""
+    a, b, _ = three_rooms(api, "Clash hearing")
+    segment(api, a, "Panel A", "10:30", "12:00")
+    segment(api, b, "Panel B", "10:20", "12:15")
+    header = b"Name,Organisation,Constituency,Panel\n"
+    maria = b"Maria Gonzalez,Universidad de Chile,Academia,"
+    files = {"file": ("a.csv", header + maria + b"Panel A\n", "text/csv")}
+    api.ok("POST", f"/events/{a['id']}/participants/import", files=files)
+    for language in ("en", "ar"):
+        page = open_desk(browser, server, b, "participants", lang=language)
+        choose(page, "roomB.csv", header + maria + b"Panel B\n")
+        warning = page.locator("#import-rows .row-elsewhere")
+        expect(warning).to_have_count(1)
+        said = (EN if language == "en" else AR)["desk.import.elsewhere"].split("{room}")[0]
+        expect(warning).to_contain_text(said.strip())
+        for part in ("Room A", "Panel A", "10:30", "12:00"):
+            expect(warning).to_contain_text(part)
+        expect(page.locator("#import-confirm")).to_be_visible()  # a warning: it imports
+        shot(page, f"s-clash-{language}")
+        page.context.close()
+
+
 # --- M4: the links just made are not lost ------------------------------------------------------
 
 

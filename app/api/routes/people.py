@@ -17,6 +17,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from fastapi.exceptions import RequestValidationError
 
 from ... import participants_io as sheet
+from ...clashes import Elsewhere, Panel, PersonKey, clashes
 from ...exports import attachment, csv_bytes_response
 from ...floor import Actor, FloorError, NotFound, Role, removal
 from ...floor import commands as c
@@ -34,6 +35,7 @@ from ..desk import (
     AccessLinkMinted,
     ImportCounts,
     ImportDifference,
+    ImportElsewhere,
     ImportProblem,
     ImportRefused,
     ImportReport,
@@ -200,12 +202,14 @@ async def _import(
     except sheet.SpreadsheetError as error:
         raise FloorError(str(error), code="unreadable_spreadsheet", status=422) from None
     report = await asyncio.to_thread(sheet.check, read, programme, people)
+    report_elsewhere = await _elsewhere(svc, hearing, report)
     if report.refused:
         refusal = FloorError(_refusal(report), code="import_refused", status=422)
-        refusal.detail = {"report": _report_out(report, dry_run).model_dump(mode="json")}
+        answer = _report_out(report, dry_run, elsewhere=report_elsewhere)
+        refusal.detail = {"report": answer.model_dump(mode="json")}
         raise refusal
     if dry_run:
-        return _report_out(report, dry_run)
+        return _report_out(report, dry_run, elsewhere=report_elsewhere)
     new = [row for row in report.rows if row.status == "new" and row.participant is not None]
     made = await asyncio.to_thread(_rows, event_id, new, svc.engine.clock())
     if made:
@@ -219,7 +223,7 @@ async def _import(
             if row.registered_id is not None and any(d.field == "panel" for d in row.differences)
         }
     not_queued = await _queue_panellists(svc, hearing, actor, report, queued)
-    answer = _report_out(report, dry_run, made)
+    answer = _report_out(report, dry_run, made, elsewhere=report_elsewhere)
     if update_registered:
         answer.updated = await _update_registered(svc, actor, report)
     answer.imported = len(made)
@@ -323,10 +327,68 @@ def _problem(problem: sheet.Problem) -> ImportProblem:
     )
 
 
+async def _elsewhere(
+    svc: Services, hearing: Hearing, report: sheet.Report
+) -> dict[int, list[ImportElsewhere]]:
+    """The rows whose person is on another room's panel of the same date at an overlapping time
+    (app/clashes.py): the rooms of the day are the events of its date."""
+    date = hearing.event.date
+    rows: dict[int, Panel] = {}
+    for row in report.rows:
+        details = hearing.state.segments[row.panel.id].details if row.panel else None
+        if details is None or details.scheduled_start_at is None:
+            continue
+        end = details.scheduled_end_at or details.scheduled_start_at
+        person = sheet.person_key(row.name, row.organisation)
+        rows[row.row] = Panel(person, details.scheduled_start_at, end)
+    others = [
+        h
+        for h in svc.engine.hearings.values()
+        if h is not hearing and date and h.event.date == date
+    ]
+    if not rows or not others:
+        return {}
+    places: list[tuple[PersonKey, Elsewhere]] = []
+    for other in others:
+        registered = await asyncio.to_thread(svc.engine.store.participants, other.event.id)
+        panels = sheet.panellist_places(other.state)
+        for registrant in registered:
+            for segment_id in panels.get(registrant.id, frozenset()):
+                details = other.state.segments[segment_id].details
+                if details.scheduled_start_at is None:
+                    continue
+                place = Elsewhere(
+                    other.event.id,
+                    other.event.title,
+                    other.event.room,
+                    details.title,
+                    details.scheduled_start_at,
+                    details.scheduled_end_at or details.scheduled_start_at,
+                )
+                who = sheet.person_key(registrant.name, registrant.organisation)
+                places.append((who, place))
+    zone = zone_of(hearing.event.timezone)
+    return {
+        number: [
+            ImportElsewhere(
+                **dataclasses.asdict(place),
+                starts_at_local=local_iso(place.starts_at, zone),
+                ends_at_local=local_iso(place.ends_at, zone),
+            )
+            for place in found
+        ]
+        for number, found in clashes(rows, places).items()
+    }
+
+
 def _report_out(
-    report: sheet.Report, dry_run: bool, made: dict[int, ParticipantRow] | None = None
+    report: sheet.Report,
+    dry_run: bool,
+    made: dict[int, ParticipantRow] | None = None,
+    elsewhere: dict[int, list[ImportElsewhere]] | None = None,
 ) -> ImportReport:
     made = made or {}
+    elsewhere = elsewhere or {}
     rows = [
         ImportRow(
             row=row.row,
@@ -340,6 +402,7 @@ def _report_out(
             # the one this import registered, or the one registered already
             participant_id=made[row.row].id if row.row in made else row.registered_id,
             errors=[_problem(p) for p in row.problems],
+            elsewhere=elsewhere.get(row.row, []),
         )
         for row in report.rows
     ]

@@ -13,7 +13,7 @@
 // removed meanwhile is said by name and the list read again.
 
 import { ApiError, api } from "../client.js";
-import { h, setText } from "../dom.js";
+import { h, setText, timeOfDay } from "../dom.js";
 import {
   CONSTITUENCIES,
   FLOOR_LANGUAGES,
@@ -684,6 +684,7 @@ export function createParticipants(desk) {
             {},
             h("span", { class: "state-tag", dataset: { state: row.status } }, rowStatus(row.status)),
             row.differences && row.differences.length ? h("span", { class: "row-differs" }, differences(row.differences)) : null,
+            ...(row.elsewhere || []).map((place) => h("span", { class: "row-elsewhere" }, elsewhereText(place))),
           ),
           h("td", {}, h("bdi", {}, row.name)),
           details ? h("td", { class: "org" }, h("bdi", {}, row.organisation || "")) : null,
@@ -699,6 +700,18 @@ export function createParticipants(desk) {
         ),
       ),
     );
+  }
+
+  /** "Also on a panel at the same time — Room A: Panel, 10:30–12:00" (the server's
+   * `elsewhere`: the same person in another room of the day), times in this event's zone. */
+  function elsewhereText(place) {
+    const zone = desk.event && desk.event.timezone;
+    const time = `${timeOfDay(place.starts_at, zone)}–${timeOfDay(place.ends_at, zone)}`;
+    return t("desk.import.elsewhere", {
+      room: isolate(place.room || place.event_title),
+      segment: isolate(place.segment_title),
+      time: isolate(time, { ltr: true }),
+    });
   }
 
   /** The preview's button: import the new rows, or (none new) update the ones that differ, when
