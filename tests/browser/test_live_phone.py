@@ -87,6 +87,14 @@ def _check_phone(page: Page, where: tuple[str, str]) -> None:
     assert page.evaluate(BROKEN_WORDS) == [], where
 
 
+def _speaking_and_published(faces: dict[str, Any], discussion: str) -> None:
+    """The discussion's first speaker called, their time running, the live page published."""
+    api = faces["api"]
+    api.command(discussion, {"type": "call_next"}).raise_for_status()
+    api.command(discussion, {"type": "start_timer"}).raise_for_status()
+    _publish(faces, True)
+
+
 @pytest.mark.parametrize("viewport", PHONES, ids=lambda v: f"{v['width']}x{v['height']}")
 def test_at_200_percent_on_a_phone_the_time_left_is_whole_on_the_first_screen(
     browser: Browser,
@@ -95,10 +103,7 @@ def test_at_200_percent_on_a_phone_the_time_left_is_whole_on_the_first_screen(
     live_url: str,
     viewport: ViewportSize,
 ) -> None:
-    api = faces["api"]
-    api.command(discussion, {"type": "call_next"}).raise_for_status()
-    api.command(discussion, {"type": "start_timer"}).raise_for_status()
-    _publish(faces, True)
+    _speaking_and_published(faces, discussion)
     page = _open(browser, f"{live_url}?lang=en", viewport, timezone_id="Asia/Tokyo")
     try:
         for language in ("en", "fr", "ar"):
@@ -170,10 +175,7 @@ def _new_york_now(shift_s: int = 0) -> str:
 def test_while_its_line_is_down_it_says_since_when_and_its_clock_runs_on(
     browser: Browser, faces: dict[str, Any], discussion: str, live_url: str
 ) -> None:
-    api = faces["api"]
-    api.command(discussion, {"type": "call_next"}).raise_for_status()
-    api.command(discussion, {"type": "start_timer"}).raise_for_status()
-    _publish(faces, True)
+    _speaking_and_published(faces, discussion)
     page = _open(browser, f"{live_url}?lang=fr", PHONES[0], timezone_id="Asia/Tokyo")
     try:
         _live(page)
@@ -212,9 +214,7 @@ def test_a_break_past_its_end_says_it_was_due_to_resume_and_the_timer_loses_its_
     browser: Browser, faces: dict[str, Any], discussion: str, live_url: str
 ) -> None:
     api = faces["api"]
-    api.command(discussion, {"type": "call_next"}).raise_for_status()
-    api.command(discussion, {"type": "start_timer"}).raise_for_status()
-    _publish(faces, True)
+    _speaking_and_published(faces, discussion)
     lunch = faces["event"]["segments"][2]
     pages = {
         language: _open(browser, f"{live_url}?lang={language}", PHONES[0])
