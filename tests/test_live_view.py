@@ -70,7 +70,7 @@ def test_the_live_view_holds_what_the_display_renders_and_nothing_else(busy: Flo
         "title": "Thematic discussion I",
         "status": "live",
         "kind": "discussion",
-        # a break's "Resumes at 15:00", as the display shows it (this segment has no times)
+        # a break's "Resumes at 15:00" (or "Was due to resume at"), as the display shows it
         "scheduled_start_at": None,
         "scheduled_end_at": None,
     }

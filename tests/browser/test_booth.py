@@ -97,8 +97,17 @@ def test_the_booth_shows_who_speaks_in_which_language_from_where(
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("en", ("Break", "Lunch Break", "Resumes at 15:00", "Speaks first", "Remote")),
-        ("ar", ("استراحة", "Lunch Break", "تُستأنف الساعة 15:00", "يتكلم أولاً", "عن بُعد")),
+        ("en", ("Break", "Lunch Break", "Was due to resume at 15:00", "Speaks first", "Remote")),
+        (
+            "ar",
+            (
+                "استراحة",
+                "Lunch Break",
+                "كان من المقرر الاستئناف الساعة 15:00",
+                "يتكلم أولاً",
+                "عن بُعد",
+            ),
+        ),
     ],
 )
 def test_in_the_break_the_booth_names_who_speaks_first_after_it_and_in_which_language(

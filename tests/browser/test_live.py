@@ -127,11 +127,11 @@ def test_the_live_page_follows_a_turn_as_the_display_shows_it(
     expect(live.locator("#segment-title")).to_have_text(lunch["title"])
     expect(live.locator("#notice")).to_contain_text("Break")
     expect(live.locator("#notice .live-resumes")).to_have_text("Was due to resume at 15:00")
-    expect(display.locator("#break-resumes")).to_have_text("Resumes at 15:00")
+    expect(display.locator("#break-resumes")).to_have_text("Was due to resume at 15:00")
     expect(live.locator("body")).not_to_contain_text("The floor will open shortly")
     expect(live.locator("#now-label")).to_be_hidden()  # no empty "Now speaking"
     expect(display.locator("#break")).to_be_visible()
-    shown_live = set(live.evaluate(VISIBLE_TEXT)) - OWN - {"Was due to resume at"}
+    shown_live = set(live.evaluate(VISIBLE_TEXT)) - OWN
     assert {"Break", lunch["title"]} <= shown_live <= set(display.evaluate(VISIBLE_TEXT))
 
 

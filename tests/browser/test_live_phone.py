@@ -161,7 +161,7 @@ def test_the_times_say_they_are_the_events_zone_in_each_language(
     finally:
         page.context.close()
     used = set(used_keys("room"))
-    for key in ("live.time_zone", "live.last_updated", "live.was_due_to_resume_at"):
+    for key in ("live.time_zone", "live.last_updated", "display.was_due_to_resume_at"):
         assert ("live.js", key) in used, key
 
 
@@ -247,7 +247,7 @@ def test_a_break_past_its_end_says_it_was_due_to_resume_and_the_timer_loses_its_
         # its end passes: said again, as past, without a reload
         for language, page in pages.items():
             resumes = page.locator("#notice .live-resumes")
-            was = WORDS[language]["live.was_due_to_resume_at"].replace("{time}", at)
+            was = WORDS[language]["display.was_due_to_resume_at"].replace("{time}", at)
             expect(resumes).to_have_text(was, timeout=8000)
             expect(page.locator("#notice .live-resumes [dir=ltr]")).to_have_text(at)
         # the demo's own break, years ago (2022): due, not to come

@@ -224,14 +224,15 @@ function person(entry, size, returns = false, changed = false) {
   ];
 }
 
-/** In a break: its title, and when the meeting resumes in the event's time (if the programme says). */
+/** In a break: its title, and when the meeting resumes in the event's time (if the programme says),
+ * or was due to once that is past (a break that runs over; `tick` draws it again then). */
 function breakNotice(pause) {
   const time = timeOfDay(pause.resumesAt, connection.event && connection.event.timezone, clockLocale());
   return h(
     "div",
     { class: "booth-break" },
     h("p", { class: "booth-break-title" }, h("bdi", {}, pause.title)),
-    h("p", {}, withTime("display.resumes_at", time, "time")),
+    h("p", {}, withTime(isDue(pause.resumesAt) ? "display.was_due_to_resume_at" : "display.resumes_at", time, "time")),
     firstAfter(pause.first),
   );
 }
@@ -322,8 +323,8 @@ function renderPeople(state) {
   // how many more wait after those shown (a booth plans its shifts and relay by it)
   const more = state && !upcoming ? Math.max(0, state.queue.length - next.length) : 0;
   const changed = Boolean(languageChange);
-  // the start said (to come, or due): drawn again by `tick` once it is past
-  startShown = upcoming && upcoming.title ? upcoming.startsAt : notStarted ? state.segment.scheduled_start_at : null;
+  // the start or the resumption said (to come, or due): drawn again by `tick` once it is past
+  startShown = upcoming && upcoming.title ? upcoming.startsAt : notStarted ? state.segment.scheduled_start_at : pause ? pause.resumesAt : null;
   const due = isDue(startShown);
   shownDue = due;
   const key = JSON.stringify([current, paused, next, pause, upcoming, notStarted && state.segment, due, more, changed, currentLanguage(), timeZone()]);

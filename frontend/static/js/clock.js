@@ -199,7 +199,7 @@ function eventTime(connection, ms) {
 }
 
 /** The line under the time: the next speaker; when the next segment starts, or was due to (a
- * start already past is not "Starts at"); when the meeting resumes. Redrawn when it changes
+ * start already past is not "Starts at"); when the meeting resumes, or was due to. Redrawn when it changes
  * (a start passes while it shows). True when it changed. */
 function renderAfter(connection, scene) {
   const state = connection.state;
@@ -217,9 +217,11 @@ function renderAfter(connection, scene) {
     key = [due ? "due" : "starts", time];
     after = withTime(due ? "clock.was_due_at" : "display.starts_at", time, "");
   } else if (scene.kind === "break") {
+    // past its end (a break that runs over): when the meeting was due to resume
+    const due = scene.resumesAt !== null && scene.resumesAt !== undefined && scene.resumesAt <= connection.clock.now();
     const time = eventTime(connection, scene.resumesAt);
-    key = ["resumes", time];
-    after = withTime("display.resumes_at", time, "");
+    key = [due ? "due_resume" : "resumes", time];
+    after = withTime(due ? "display.was_due_to_resume_at" : "display.resumes_at", time, "");
   }
   const shown = JSON.stringify([key, currentLanguage()]);
   if (shown === shownAfter) return false;

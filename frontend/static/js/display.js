@@ -369,13 +369,16 @@ function renderInterlude(pause, upcoming, event, now) {
   renderStart(now);
 }
 
-/** When the break ends, or when what comes next starts: "Starts at 14:58", "Was due at 14:58"
- * once that is past (a late day), as the speaker clock says it. Drawn again as time passes. */
+/** When the break ends, or when what comes next starts: "Resumes at 15:00", "Starts at 14:58";
+ * once that is past (a late day) "Was due to resume at 15:00", "Was due at 14:58", as the speaker
+ * clock, the booth and the live page say it. Drawn again as time passes. */
 function renderStart(now) {
   if (!interlude) return;
   const { pause, at, time } = interlude;
-  const due = !pause && at !== null && at !== undefined && at <= now;
-  const key = pause ? "display.resumes_at" : due ? "clock.was_due_at" : "display.starts_at";
+  const due = at !== null && at !== undefined && at <= now;
+  const key = pause
+    ? due ? "display.was_due_to_resume_at" : "display.resumes_at"
+    : due ? "clock.was_due_at" : "display.starts_at";
   const resumes = $("break-resumes");
   const drawn = JSON.stringify([key, time, currentLanguage()]);
   if (resumes.dataset.shown !== drawn) {

@@ -146,7 +146,7 @@ function showNotice(connection) {
   if ($("notice").dataset.shown === noticeKey) return;
   $("notice").dataset.shown = noticeKey;
   const time = h("span", { class: "break-time", dir: "ltr" }, resumes);
-  const sentenceOf = t(due ? "live.was_due_to_resume_at" : "display.resumes_at");
+  const sentenceOf = t(due ? "display.was_due_to_resume_at" : "display.resumes_at");
   fill($("notice"), notice, resumes ? h("span", { class: "live-resumes" }, sentence(sentenceOf, { time })) : null);
 }
 
