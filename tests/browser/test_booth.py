@@ -133,6 +133,13 @@ def test_in_the_break_the_booth_names_who_speaks_first_after_it_and_in_which_lan
     expect(first.locator(".booth-lang")).to_have_text("FR")
     expect(first.locator(".remote-tag")).to_have_text(remote)
     expect(booth.locator("#next-box")).to_be_hidden()  # nobody is next in the break itself
+    # the room named after "·", on the side the page reads from (Arabic: the dot on its right)
+    line, name = booth.locator("#room-line").bounding_box(), booth.locator("#room").bounding_box()
+    assert line is not None and name is not None
+    if language == "ar":
+        assert name["x"] + name["width"] < line["x"] + line["width"] - 4, (name, line)
+    else:
+        assert name["x"] > line["x"] + 4, (name, line)
     screenshot(booth, f"booth-break-first-{language}")
 
     # the moderator puts an Arabic speaker first after the break: the booth follows

@@ -518,7 +518,7 @@ function render() {
   setText($("segment-title"), state ? state.segment.title : (connection.event && connection.event.title) || "Floorkeeper");
   // the room ("Room B"): which of the day's rooms this booth follows
   const room = (connection.event && connection.event.room) || "";
-  $("room").hidden = !room;
+  $("room-line").hidden = !room; // "·" in the page's direction, the name in its own
   setText($("room"), room);
   if (state) document.title = [`${t("booth.title")} — ${state.segment.title}`, room].filter(Boolean).join(" · ");
   const people = renderPeople(state);
