@@ -254,6 +254,12 @@ def test_the_openapi_declares_bearer_and_the_session_cookies(world: World) -> No
             continue
         assert security is not None, (method, path)
         assert {"bearer": []} in security and {"fk_organiser": []} in security, (method, path)
+        # with the cookies, the two hints a browser sends: which role, which meeting day
+        headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+        for name in ("x-floorkeeper-as", "x-floorkeeper-event"):
+            assert name in headers, (method, path, name)
+            assert not headers[name]["required"]
+            assert "Bearer" in headers[name]["description"], (method, path, name)
         checked += 1
     assert checked > 30
 

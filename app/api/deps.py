@@ -5,8 +5,9 @@ edge's rate limits): an ``Authorization: Bearer`` header first, else the session
 the request hints at (``X-Floorkeeper-As``), else of any role. The REST routes reach it through
 ``current_actor`` / ``optional_actor``, which depend on FastAPI's security schemes (``BEARER``
 and one ``APIKeyCookie`` per role, ``COOKIES``) so that the OpenAPI declares them and Swagger
-UI's "Authorize" sends a Bearer token; what the schemes parse is not used beyond that, so the
-reading stays the one above, the same as the sockets'.
+UI's "Authorize" sends a Bearer token, and on the headers ``X-Floorkeeper-As`` and
+``X-Floorkeeper-Event`` (``HINTS``) so that it names them; what the schemes and the headers parse
+is not used beyond that, so the reading stays the one above, the same as the sockets'.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Header, Request, Security
 from fastapi.security import APIKeyCookie, HTTPBearer
 from starlette.requests import HTTPConnection
 
@@ -178,8 +179,36 @@ COOKIES = {
 
 async def credential(request: Request, **_schemes: Any) -> str | None:
     """The secret the request presents (``presented_token``). Its parameters are the security
-    schemes, declared for the OpenAPI only (see the module's docstring)."""
+    schemes and the two hints a browser sends with its cookies, declared for the OpenAPI only
+    (see the module's docstring): read here as the sockets read them."""
     return presented_token(request)
+
+
+#: The hints a face sends beside its session cookies (a script sending a Bearer token needs
+#: neither), declared on every route that reads a credential so the OpenAPI names them.
+HINTS = {
+    "role_hint": Header(
+        None,
+        alias=ROLE_HINT_HEADER,
+        description=(
+            "Browsers with session cookies only: the roles to act as, comma-separated "
+            f"({', '.join(COOKIE_ORDER)}), in the order to try them; else every role in that "
+            "order. A socket says it as `?as=`. Ignored with a Bearer token."
+        ),
+        examples=["moderator"],
+    ),
+    "event_hint": Header(
+        None,
+        alias=EVENT_HINT_HEADER,
+        description=(
+            "Browsers with session cookies only: the event (meeting day) the request is for, "
+            "so that day's sign-in is used when this browser holds several; a route whose "
+            "address names the event needs none. A socket says it as `?event=`. Ignored with a "
+            "Bearer token."
+        ),
+        examples=["ev-2022-05-16"],
+    ),
+}
 
 
 # FastAPI reads a dependency's parameters from its signature: one per scheme, made from the
@@ -198,6 +227,12 @@ credential.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
                 default=Security(scheme),
             )
             for role, scheme in COOKIES.items()
+        ),
+        *(
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=hint
+            )
+            for name, hint in HINTS.items()
         ),
     ],
     return_annotation=str | None,
