@@ -284,6 +284,26 @@ export function remainingMs(timer, now) {
   return timer.remaining_ms;
 }
 
+/** How long after its line is lost a face stops claiming the timer's phase: a blip of a second
+ * or two changes nothing on screen. */
+export const LOST_AFTER_MS = 3000;
+
+/**
+ * The speaker's time a face shows at server time `now`, its line lost since `since` (the
+ * connection's `lostAt`; null while live): `{ms, phase, lost}`. Once lost for LOST_AFTER_MS the
+ * time goes on as it was known but claims nothing the server has not said: no amber, red or
+ * overtime (the moderator may have paused it or given time), stopping at 0:00 unless the
+ * overtime was already known when the line went; `phase` is "offline" then. One rule for the
+ * room display, the speaker clock, the console and the phone (outside probe B).
+ */
+export function timeShown(timer, settings, now, since = null) {
+  let ms = remainingMs(timer, now);
+  const lost = since !== null && since !== undefined && now - since >= LOST_AFTER_MS;
+  if (!lost) return { ms, phase: phaseOf(ms, settings), lost };
+  if (ms !== null && ms < 0 && remainingMs(timer, since) >= 0) ms = 0;
+  return { ms, phase: "offline", lost };
+}
+
 /** normal → warning (amber) → danger (red) → overtime, by the segment's thresholds. */
 export function phaseOf(ms, settings) {
   if (ms === null || ms === undefined) return "normal";
@@ -424,6 +444,9 @@ export class FloorConnection extends EventTarget {
     this.version = null;
     this.stamp = null; // the server's stamp of `version`: a resume proves its history with it
     this.state = null;
+    // the server's instant (as estimated here) the line stopped being live with a state shown,
+    // or null while live (and before the first state): what `timeShown` stands on
+    this.lostAt = null;
     this.audience = null;
     this.event = null;
     this.programme = [];
@@ -596,6 +619,8 @@ export class FloorConnection extends EventTarget {
   setStatus(status) {
     if (this.status === status) return;
     this.status = status;
+    if (status === "live") this.lostAt = null;
+    else if (this.lostAt === null && this.state) this.lostAt = this.clock.now();
     this.dispatchEvent(new CustomEvent("status", { detail: status }));
   }
 

@@ -15,20 +15,13 @@
 // up") until it is live again. For the technician: the pointer hides when still, a double-click
 // or F toggles full screen (a hint shows with the pointer), and a screen that cannot be kept
 // awake says so.
-import {
-  actAs,
-  formatClock,
-  phaseOf,
-  remainingMs,
-} from "./client.js";
+import { LOST_AFTER_MS, actAs, formatClock, timeShown } from "./client.js";
 import { notLiveSince, startRoomScreen } from "./room.js";
 import { fill, h, setNameLang, setText, timeOfDay } from "./dom.js";
 import { breakOf, clockLocale, upcomingOf, withTime } from "./speakers.js";
 import { STRINGS, apply, currentLanguage, languageOf, pickRoomLanguage, setLanguage, signalLabel, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
-/** How long the line may be lost before the clock says so (a short drop is not worth a word). */
-const OFFLINE_AFTER_MS = 3000;
 /** How long the mouse pointer (and the technician's hint) stays once it stops moving. */
 const POINTER_IDLE_MS = 3000;
 /** How long "this screen may go to sleep" shows by itself (then with the pointer's hint). */
@@ -162,7 +155,7 @@ function followLanguage(event) {
 /** Whether the line has been lost for long enough to say so (the state shown is the last known). */
 function offline(connection) {
   const since = notLiveSince(connection);
-  return since !== null && connection.clock.now() - since >= OFFLINE_AFTER_MS;
+  return since !== null && connection.clock.now() - since >= LOST_AFTER_MS;
 }
 
 /**
@@ -296,7 +289,7 @@ function renderPhase(phase, state) {
   return true;
 }
 
-/** The line is lost (for OFFLINE_AFTER_MS): said large, in the speaker's floor language too,
+/** The line is lost (for LOST_AFTER_MS): said large, in the speaker's floor language too,
  * with since when (the event's time). True when it changed (the screen is fitted again). */
 function renderOffline(connection, lost) {
   const since = lost ? notLiveSince(connection) : null;
@@ -344,19 +337,12 @@ function tick(connection) {
   const scene = sceneOf(connection);
   let phase;
   if (current) {
-    const now = connection.clock.now();
-    let ms = remainingMs(current.timer, now);
-    if (lost) {
-      // the time goes on as it was known, but nothing is asserted that the server has not said:
-      // no amber, red or overtime while the line is lost (the moderator may have given time)
-      const since = notLiveSince(connection);
-      if (ms < 0 && remainingMs(current.timer, since) >= 0) ms = 0;
-      phase = "offline";
-    } else {
-      phase = phaseOf(ms, state.settings);
-      if (current.timer.state !== "running") phase += " stopped";
-    }
-    setText(time, formatClock(ms));
+    // lost: the time goes on as it was known, but nothing is asserted that the server has not
+    // said: no amber, red or overtime (the moderator may have given time), as on every face
+    const shown = timeShown(current.timer, state.settings, connection.clock.now(), lost ? notLiveSince(connection) : null);
+    phase = shown.phase;
+    if (!shown.lost && current.timer.state !== "running") phase += " stopped";
+    setText(time, formatClock(shown.ms));
   } else {
     // in a break, before or after a segment, and between turns, the podium sees the time of day
     // (the event's), smaller than a speaker's time and labelled so: never read as minutes left

@@ -20,7 +20,7 @@
 // screen's height, each on its own (speakers.js fitEach), so a 4:3 projector reads them too;
 // during an interposed question or answer the turn it paused comes first, marked so.
 import { actAs } from "./client.js";
-import { eventIdFromPath, startRoomScreen } from "./room.js";
+import { eventIdFromPath, notLiveSince, startRoomScreen } from "./room.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
 import { loadObjectives, objectiveTitle, objectivesLoaded } from "./gcm.js";
 import { neighbours, reflectionOrder } from "./reflection.js";
@@ -44,6 +44,7 @@ const $ = (id) => document.getElementById(id);
 actAs("display");
 const eventId = eventIdFromPath();
 let shownJoinCode = null;
+let shownStale = null; // the line-lost marks drawn, to draw them again only on a change
 /** The interlude shown (a break, or what comes next): when it resumes or starts, and that time
  * in words; null when the floor is shown. */
 let interlude = null;
@@ -408,8 +409,25 @@ function renderJoin(event, pause, ended) {
 
 function tick(connection) {
   const now = connection.clock.now();
-  renderTimes(connection.state, connection.event, now);
+  const lost = renderTimes(connection.state, connection.event, now, now, notLiveSince(connection));
+  renderStale(connection, lost);
   renderStart(now);
+}
+
+/** The line lost for a few seconds while a speaker's time shows: "Not live" where "Paused" goes,
+ * and under the time, in place of the notice, since when ("Last known — not live since 14:02"),
+ * as the booth and the speaker clock say it: the room is not shown a phase or an overtime the
+ * server has not said (outside probe B: a paused speaker counted into red overtime). */
+function renderStale(connection, lost) {
+  const since = lost ? notLiveSince(connection) : null;
+  const time = lost ? timeOfDay(since, (connection.event || {}).timezone, clockLocale()) : "";
+  const key = JSON.stringify([lost, time, currentLanguage()]);
+  if (key === shownStale) return;
+  shownStale = key;
+  document.body.dataset.stale = lost ? "on" : "off";
+  $("timer-stale").hidden = !lost;
+  $("stale-notice").hidden = !lost;
+  fill($("stale-notice"), !lost ? [] : time ? withTime("booth.stale", time) : t("booth.stale_no_time"));
 }
 
 function main() {

@@ -19,10 +19,6 @@ const CLOSE_TOO_MANY = 4429;
  * still count, for a few seconds), then every 10 s. */
 const CROWDED_RETRY_MS = [3000, 3000, 10000];
 
-/** Each room screen's connection → since when (the server's clock, as estimated here) it has not
- * been live, once it had the floor's state: kept by startRoomScreen as the status changes. */
-const lostAt = new WeakMap();
-
 /**
  * Since when (the server's clock, as this screen estimates it) a room screen's connection has not
  * been live, or null: while it is live, and while it first connects (it has nothing to show yet).
@@ -30,7 +26,7 @@ const lostAt = new WeakMap();
  * the first snapshot or update.
  */
 export function notLiveSince(connection) {
-  return lostAt.get(connection) ?? null;
+  return connection.lostAt ?? null; // kept by the connection as its status changes
 }
 
 /** Whether the server says this browser is not signed in any more (false if it cannot say). */
@@ -97,9 +93,6 @@ export async function startRoomScreen({
     if (event.detail === "live") {
       refused.hidden = true; // a screen was closed: this one is in
       crowdedTimes = 0;
-      lostAt.delete(connection);
-    } else if (connection.state && !lostAt.has(connection)) {
-      lostAt.set(connection, connection.clock.now());
     }
     // the refusal says more than "reconnecting" does, and that it tries again
     document.getElementById("connection").hidden = event.detail !== "reconnecting" || !refused.hidden;

@@ -3,7 +3,7 @@
 // notice under the speaker, the speaker's time and the time of day. Both pages have the same
 // elements (#speaker-name, #speaker-org, #speaker-meta, #speaker-paused, #next, #notice,
 // #remaining, #time-of-day); each draws the view the server sent it and works no rule out.
-import { formatClock, hearingClosedAfter, phaseOf, remainingMs, segmentAfterBreak } from "./client.js";
+import { formatClock, hearingClosedAfter, segmentAfterBreak, timeShown } from "./client.js";
 import { fill, h, nameLang, setNameLang, setText, timeOfDay } from "./dom.js";
 import { constituencyLabel, currentLanguage, floorLanguageName, floorLanguageTag, kindLabel, t } from "./i18n.js";
 
@@ -221,24 +221,29 @@ export function clockLocale() {
  * time at the server's instant `now`, coloured by phase; where the page has one (#timer-paused),
  * a label while the server says the timer is paused. The time of day may be drawn at another
  * instant (`clockAt`: the live page's runs on while its floor stands still). With no speaker the
- * timer is empty and has no name (no "Overtime +1:15" left for a screen reader).
+ * timer is empty and has no name (no "Overtime +1:15" left for a screen reader). The line lost
+ * since `lostSince` (the connection's `lostAt`): the time as `timeShown` says, with no phase and
+ * no "Paused" (the server may have changed both). True when the time shown is not live.
  */
-export function renderTimes(state, event, now, clockAt = now) {
+export function renderTimes(state, event, now, clockAt = now, lostSince = null) {
   setText($("time-of-day"), timeOfDay(clockAt, (event || {}).timezone, clockLocale()));
   const current = state && state.current;
   const remaining = $("remaining");
   const paused = $("timer-paused");
-  if (paused) paused.hidden = !(current && current.timer.state === "paused");
   if (!current) {
+    if (paused) paused.hidden = true;
     setText(remaining, "");
     remaining.className = "remaining";
     remaining.removeAttribute("aria-label");
-    return;
+    return false;
   }
-  const ms = remainingMs(current.timer, now);
-  const phase = phaseOf(ms, state.settings);
+  const { ms, phase, lost } = timeShown(current.timer, state.settings, now, lostSince);
+  if (paused) paused.hidden = lost || current.timer.state !== "paused";
   setText(remaining, formatClock(ms));
-  remaining.className = `remaining phase-${phase}${current.timer.state === "running" ? "" : " stopped"}`;
-  // named as well as read: "Time left 2:05", "Overtime +0:12" (a timer is not live: read when visited)
-  remaining.setAttribute("aria-label", `${t(phase === "overtime" ? "display.overtime" : "status.time_left")} ${formatClock(ms)}`);
+  remaining.className = `remaining phase-${phase}${current.timer.state === "running" || lost ? "" : " stopped"}`;
+  // named as well as read: "Time left 2:05", "Overtime +0:12", "Not live 1:00" (a timer is not
+  // live: read when visited)
+  const name = lost ? "booth.not_live" : phase === "overtime" ? "display.overtime" : "status.time_left";
+  remaining.setAttribute("aria-label", `${t(name)} ${formatClock(ms)}`);
+  return lost;
 }

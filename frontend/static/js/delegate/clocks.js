@@ -1,7 +1,7 @@
 // The clocks on the page (the delegate's own turn, the current speaker), refreshed from the
 // server's time as estimated here; nothing is counted locally.
 
-import { formatClock, phaseOf, remainingMs, spokenClock } from "../client.js";
+import { formatClock, spokenClock, timeShown } from "../client.js";
 import { h, setText } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
 import { turnOf } from "./mine.js";
@@ -52,16 +52,18 @@ export class Clocks {
     for (const clock of this.items) {
       const timer = clock.entryId ? turnOf(connection, clock.entryId)?.timer : clock.timer;
       if (!timer) continue;
-      const ms = remainingMs(timer, now);
+      // the line lost: the time as last known, with no phase the server has not said (no
+      // "your time is up" for a turn the chair may have paused or given time), as on every face
+      const { ms, phase, lost } = timeShown(timer, settings, now, connection.lostAt);
       setText(clock.node, formatClock(ms));
-      const phase = phaseOf(ms, settings);
-      if (clock.entryId && clock.scope === "status") this.follow(clock.entryId, timer, phase);
+      if (clock.entryId && clock.scope === "status" && !lost) this.follow(clock.entryId, timer, phase);
       const className = `${clock.base} phase-${phase}`;
       if (clock.node.className !== className) clock.node.className = className;
       const spoken = spokenClock(ms, language);
       if (clock.label) {
         let label = t("status.time_left");
-        if (ms < 0) label = t("status.overtime");
+        if (lost) label = t("booth.not_live");
+        else if (ms < 0) label = t("status.overtime");
         else if (timer.state === "idle") label = t("status.time_allotted");
         else if (timer.state === "paused") label = t("status.paused");
         else if (phase === "warning" || phase === "danger") label = t("status.time_left_low");

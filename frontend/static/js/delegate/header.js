@@ -67,7 +67,9 @@ export function createHeader(ctx) {
     }
     if (title.textContent !== segment.title) fill(title, isolate(segment.title));
     badge.hidden = false;
-    badge.className = `badge badge-${segment.status}`;
+    // the line down: the segment's status as last known, greyed (not a green "Live" claimed)
+    const stale = ctx.connection.status !== "live";
+    badge.className = `badge badge-${segment.status}${stale ? " badge-stale" : ""}`;
     if (segment.status === "live") setText(badge, t("segment.live"));
     else if (segment.status === "ended") setText(badge, t("segment.ended"));
     else if (segment.scheduled_start_at) {

@@ -49,7 +49,8 @@ export function createRequestForm(ctx) {
     const offline = sending && ctx.connection && ctx.connection.status !== "live";
     if (offline === waitingForNetwork) return;
     waitingForNetwork = offline;
-    if (offline) tell(t("request.offline_kept"), "wait");
+    // the phone off its network, or the network up and the server not answering (it restarts)
+    if (offline) tell(t(navigator.onLine === false ? "request.offline_kept" : "request.server_unreachable_kept"), "wait");
     else showError(errorBox, null);
   }
 

@@ -1,7 +1,7 @@
 // The current speaker, the big timer (computed here every frame from the timer's facts and the
 // server's clock) and the turn's controls. The buttons and the keyboard share one set of actions.
 
-import { formatClock, phaseOf, remainingMs } from "../client.js";
+import { formatClock, remainingMs, timeShown } from "../client.js";
 import { setNameLang, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
@@ -226,8 +226,9 @@ export function createSpeakerPanel(ctx) {
       return null;
     }
     const timerFacts = current.timer;
-    const left = remainingMs(timerFacts, now);
-    const phase = phaseOf(left, state.settings);
+    // the line lost: the time as last known, with no phase or "over time" the server has not
+    // said (another console may have paused it or given time), as on the room's screens
+    const { ms: left, phase, lost } = timeShown(timerFacts, state.settings, now, ctx.conn.lostAt);
     setText(timer, formatClock(left));
     const className = `timer phase-${phase}`;
     if (timer.className !== className) timer.className = className;
@@ -239,11 +240,11 @@ export function createSpeakerPanel(ctx) {
     bar.style.width = `${(share * 100).toFixed(1)}%`;
     const delta = timerFacts.added_ms ? `${timerFacts.added_ms > 0 ? "+" : "−"}${minutes(Math.abs(timerFacts.added_ms))}` : "";
     const status = { idle: "console.timer.ready", running: "console.timer.running", paused: "console.timer.paused" }[timerFacts.state];
-    const parts = [status ? t(status) : timerFacts.state];
-    if (left < 0) parts.push(t("console.timer.over"));
+    const parts = lost ? [t("console.timer.not_live")] : [status ? t(status) : timerFacts.state];
+    if (left < 0 && !lost) parts.push(t("console.timer.over"));
     parts.push(t(delta ? "console.timer.allotted_adjusted" : "console.timer.allotted", { time: minutes(timerFacts.allotted_ms), delta }));
     setText(facts, parts.join(" · "));
-    sayPhase(current, phase, state.settings);
+    if (!lost) sayPhase(current, phase, state.settings);
     return left;
   }
 
