@@ -3,8 +3,8 @@
 Read from the live state of one meeting day at an instant (``now``), by the pure functions of
 ``app/floor/balance.py``, ``fairness.py`` and ``schedule.py``: the server computes them, the
 console shows them and computes nothing of its own. They reach the moderator's audience as one
-``instruments`` message (after every change, coalesced, and every ``REFRESH_S`` while a segment
-is live, since time passing changes them too), in every moderator snapshot, and over REST.
+``instruments`` message (after every change, coalesced, and every ``REFRESH_S`` while time
+passing changes them: ``time_moves``), in every moderator snapshot, and over REST.
 """
 
 from __future__ import annotations
@@ -17,8 +17,17 @@ from .floor.model import HearingState, SegmentState, SegmentStatus
 
 #: How soon after a change the consoles are told (changes meanwhile go out together).
 DELAY_S = 0.2
-#: How often they are told while a segment is live, so that the time figures stay true.
+#: How often they are told while time moves them (``time_moves``), so that they stay true.
 REFRESH_S = 15.0
+
+
+def time_moves(state: HearingState) -> bool:
+    """Whether the instruments change as time passes: while a segment is live (its drift, the
+    time its queue needs) and while one is still to come, live or not (a start that passes makes
+    the day late: "starts 2 min late" before anything is live, or between two segments; outside
+    probe A saw a console say "Starts on time" two minutes after the start). Once every segment
+    of the programme has ended they stand still."""
+    return any(segment.status is not SegmentStatus.ENDED for segment in state.programme())
 
 
 def ordered(state: HearingState) -> list[SegmentState]:

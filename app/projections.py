@@ -408,7 +408,7 @@ class Projections:
             return
         for subscriber in self._consoles(event_id):
             subscriber.push(frame)
-        if hearing.state.live_segment_id is not None:  # time passing changes the figures
+        if instruments_.time_moves(hearing.state):
             self.instruments_soon(hearing, instruments_.REFRESH_S)
 
     def view(self, segment: SegmentState, audience: Audience) -> View:

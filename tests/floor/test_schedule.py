@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.floor.model import (
+    HearingState,
     QueueEntry,
     SegmentDetails,
     SegmentState,
@@ -20,6 +21,7 @@ from app.floor.model import (
     TurnKind,
 )
 from app.floor.schedule import drift_words, queue_needs, schedule, timing
+from app.instruments import time_moves
 
 MIN = 60_000
 
@@ -626,3 +628,31 @@ def test_a_segment_left_for_later_above_the_live_one_runs_after_it() -> None:
     assert rows["thematic-1"]["forecast_start_at"] == live_end
     assert rows["thematic-1"]["forecast_end_at"] == live_end + 90 * MIN
     assert rows["closing"]["forecast_start_at"] == live_end + 90 * MIN
+
+
+S, L, E = SegmentStatus.SCHEDULED, SegmentStatus.LIVE, SegmentStatus.ENDED
+
+
+@pytest.mark.parametrize(
+    ("statuses", "removed", "moves"),
+    [
+        ((S, S), (), True),  # nothing live yet: a start that passes makes the day late
+        ((E, S), (), True),  # between two segments
+        ((E, L, S), (), True),
+        ((E, L), (), True),  # the day's last, live
+        ((E, E), (), False),  # the day is over: the figures stand still
+        ((E, S), ("b",), False),  # the one still to come was taken out of the programme
+        ((), (), False),  # no programme
+    ],
+)
+def test_the_consoles_figures_are_sent_again_while_time_moves_them(
+    statuses: tuple[SegmentStatus, ...], removed: tuple[str, ...], moves: bool
+) -> None:
+    """The instruments go out again every REFRESH_S while time changes them: a segment live or
+    still to come (outside probe A: a console said "Starts on time" two minutes after the
+    planned start, as nothing was live)."""
+    segments = {
+        id: replace(seg(id, n, status=status), removed=id in removed)
+        for n, (id, status) in enumerate(zip("abc", statuses, strict=False))
+    }
+    assert time_moves(HearingState("ev", segments)) is moves
