@@ -606,12 +606,14 @@ class Hub:
             if participant_id in frames and subscriber.segment_id != segment_id:
                 subscriber.push(frames[participant_id])
 
-    def to_event(self, event_id: str, frame: Encoded) -> None:
-        """Send a frame about the meeting day (its programme) to each of its sockets but the
-        public live page's, which is told of its segment only."""
+    def to_event(self, event_id: str, frame: Encoded, live: Encoded | None = None) -> None:
+        """Send a frame about the meeting day (its programme) to each of its sockets, and the
+        public live pages their own cut (``live``: the programme's titles and times), if any."""
         for subscriber in self._by_event.get(event_id, ()):
             if subscriber.audience is not Audience.LIVE:
                 subscriber.push(frame)
+            elif live is not None:
+                subscriber.push(live)
 
     def missed(
         self,

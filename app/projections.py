@@ -37,6 +37,7 @@ from .store.tables import EventRow
 from .views import (
     Audience,
     View,
+    live_programme,
     live_view,
     own_requests,
     own_turns,
@@ -110,7 +111,7 @@ def public_event(row: EventRow) -> dict[str, Any]:
 
 def live_event(row: EventRow) -> dict[str, Any]:
     """The meeting day as the public live page shows it: the room display's header (title and
-    room) and the zone its time of day is read in; no join code, no programme."""
+    room) and the zone its time of day is read in; no join code."""
     return {"id": row.id, "title": row.title, "room": row.room, "timezone": row.timezone}
 
 
@@ -327,7 +328,9 @@ class Projections:
                 # the moderator queued directly (a panel: no request stands for them)
                 self.hub.to_participants_elsewhere(hearing.event.id, segment_id, mine)
         if programme_changed:
-            self.hub.to_event(hearing.event.id, encode(self.programme_message(hearing)))
+            message = self.programme_message(hearing)
+            cut = {**message, "segments": live_programme(message["segments"])}
+            self.hub.to_event(hearing.event.id, encode(message), encode(cut))
             self.relabel(hearing)  # a segment renamed, added or removed: the themes' labels
             live = hearing.state.live_segment_id
             if live is not None:
@@ -568,8 +571,12 @@ class Projections:
         """The meeting day around a segment: what every screen's header and programme need."""
         if isinstance(audience, Actor):
             audience = audience_of(audience)
-        if audience is Audience.LIVE:  # the header only: no programme, no join code
-            return {"event": live_event(hearing.event)}
+        if audience is Audience.LIVE:  # the header and the programme's titles and times only
+            return {
+                "event": live_event(hearing.event),
+                "live_segment_id": hearing.state.live_segment_id,
+                "programme": live_programme(self.segments(hearing)),
+            }
         event = public_event(hearing.event)
         if shows_join_code(audience):
             event["join_code"] = hearing.event.join_code

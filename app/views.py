@@ -372,9 +372,9 @@ _WHO = (
 #: dict; a dict keeps its keys, each value cut to its own shape (None: as it is); a list shapes
 #: each item of a list.
 LIVE_SHAPE: dict[str, Any] = {
-    # a break ("break") is shown as one, with when it resumes (its scheduled end), as the room
-    # display shows it
-    "segment": ("title", "status", "kind", "scheduled_start_at", "scheduled_end_at"),
+    # a break ("break") is shown as one, with when it resumes, as the room display shows it; its
+    # id names it in the programme (LIVE_PROGRAMME), as the message's segment_id does
+    "segment": ("id", "title", "status", "kind", "scheduled_start_at", "scheduled_end_at"),
     "settings": ("list_open", "warning_ms", "danger_ms"),
     "current": {
         **dict.fromkeys((*_WHO, "kind")),
@@ -399,6 +399,17 @@ def _pick(value: Any, shape: Any) -> Any:
     if isinstance(shape, list):
         return [_pick(item, shape[0]) for item in value]
     return {key: _pick(value[key], inner) for key, inner in shape.items()}
+
+
+#: What the live page holds of the programme: what the room display shows of it (when a break
+#: resumes, what comes next and when, that the hearing has closed); never a moderator's name or
+#: a segment's aim, nor who speaks first in it.
+LIVE_PROGRAMME = ("id", "title", "kind", "status", "scheduled_start_at", "scheduled_end_at")
+
+
+def live_programme(programme: Iterable[View]) -> list[View]:
+    """The programme's entries (``segment_summary``) cut down to ``LIVE_PROGRAMME``."""
+    return [_pick(entry, LIVE_PROGRAMME) for entry in programme]
 
 
 def _live_entry(entry: View, _: bool) -> View:

@@ -67,6 +67,7 @@ def test_the_live_view_holds_what_the_display_renders_and_nothing_else(busy: Flo
     live = busy.view(Audience.LIVE)
     assert set(live) == set(LIVE_SHAPE) == {"segment", "settings", "current", "paused", "queue"}
     assert live["segment"] == {
+        "id": busy.seg.id,  # as the message's segment_id names it, and the programme
         "title": "Thematic discussion I",
         "status": "live",
         "kind": "discussion",

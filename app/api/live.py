@@ -2,9 +2,11 @@
 organiser publishes the page (``EventRow.live_published``).
 
 What it sends is the ``live`` audience's view (``views.live_view``: the room display's view cut
-down to what the display renders), encoded once per change like every audience's, and the
-meeting day's header (``projections.live_event``); never the programme, the outcome, the join
-code, the moderator's message or the booth's signals. It reads ``hello`` and ``ping`` frames and
+down to what the display renders), encoded once per change like every audience's, the meeting
+day's header (``projections.live_event``) and of the programme its titles, kinds, statuses and
+scheduled times only (``views.LIVE_PROGRAMME``: what the display shows of it); never the
+moderators' names or aims, the outcome, the join code, the moderator's message or the booth's
+signals. It reads ``hello`` and ``ping`` frames and
 refuses every command. Its sockets are capped per address (``Limits.live_connections_per_address``,
 counted across processes like a link's screens: ``Throttle.open_socket`` with the key
 ``("live", address)``), since no credential names who holds them; and all together they hold at

@@ -119,7 +119,7 @@ def test_the_live_page_follows_a_turn_as_the_display_shows_it(
     _same_text(display, live)
 
     # the lunch break: the page says it is a break, as the display does, not that the floor
-    # will open shortly, and when the meeting resumes (the break's scheduled end); the demo's
+    # will open shortly, and when the meeting resumes (the next segment's start); the demo's
     # day is past (2022), so when it was due to resume (test_live_phone.py: one to come)
     lunch = faces["event"]["segments"][2]
     assert lunch["kind"] == "break"
@@ -135,7 +135,7 @@ def test_the_live_page_follows_a_turn_as_the_display_shows_it(
     assert {"Break", lunch["title"]} <= shown_live <= set(display.evaluate(VISIBLE_TEXT))
 
 
-def _same_text(display: Page, live: Page) -> None:
+def _same_text(display: Page, live: Page, *, segment_live: bool = True) -> None:
     """Every text the live page shows, but its own fixed labels, is on the display too; and what
     its socket holds is within what the display's holds."""
     expect(live.locator("#time-of-day")).to_have_text(display.locator("#time-of-day").inner_text())
@@ -143,7 +143,7 @@ def _same_text(display: Page, live: Page) -> None:
     shown_live = set(live.evaluate(VISIBLE_TEXT))
     shown_display = set(display.evaluate(VISIBLE_TEXT))
     assert shown_live - own <= shown_display, shown_live - own - shown_display
-    assert "Live" in shown_live and len(shown_live) > 8
+    assert ("Live" in shown_live) is segment_live and len(shown_live) > 5
     held = "() => JSON.stringify([window.floorConnection.state, window.floorConnection.event])"
     held_live, held_display = live.evaluate(held), display.evaluate(held)
     strings = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -251,3 +251,74 @@ def test_the_organiser_publishes_and_withdraws_it_from_the_desk(
     expect(panel.locator("#live-state")).to_have_text("Not published")
     expect(page.locator("#unpublished h1")).to_have_text("This live page is not published")
     assert faces["api"].ok("GET", f"/events/{event_id}")["live_published"] is False
+
+
+def _local(faces: dict[str, Any], instant_ms: int) -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(faces["event"]["timezone"])
+    return datetime.fromtimestamp(instant_ms / 1000, zone).strftime("%H:%M")
+
+
+def test_between_segments_the_live_page_says_what_the_display_says_of_the_programme(
+    browser: Browser, faces: dict[str, Any], live_url: str
+) -> None:
+    """Outside probe A (a day that runs late): the live page said only "This segment has ended"
+    where the display says what comes next and when, never "The hearing has closed", and gave a
+    break another time to resume than the display (its own end, not the next segment's start).
+    Now both read the same programme with the same rules; the demo's day is past, so each time
+    is said as due."""
+    api = faces["api"]
+    opening, discussion, lunch, after, *_, closing = faces["event"]["segments"]
+    _publish(faces, True)
+    display = _open(browser, faces["display"], LAPTOP)
+    live = _open(browser, live_url, PHONE)
+    try:
+        for page in (display, live):
+            _live(page)
+        # before the day's first segment: the floor opens shortly, and it was due at 10:00
+        due = f"Was due at {_local(faces, opening['scheduled_start_at'])}"
+        expect(display.locator("#notice")).to_have_text(f"The floor will open shortly · {due}")
+        expect(live.locator("#notice")).to_contain_text("The floor will open shortly")
+        expect(live.locator("#notice .live-resumes")).to_have_text(due)
+        screenshot(display, "display-not-started-1280x720")
+
+        # the opening ends: what comes next on the programme, and when
+        api.command(opening["id"], {"type": "start_segment"}).raise_for_status()
+        api.command(opening["id"], {"type": "end_segment"}).raise_for_status()
+        due = f"Was due at {_local(faces, discussion['scheduled_start_at'])}"
+        expect(display.locator("#break-title")).to_have_text(discussion["title"])
+        expect(display.locator("#break-resumes")).to_have_text(due)
+        expect(live.locator("#notice")).to_contain_text("This segment has ended")
+        expect(live.locator("#notice .live-next-kicker")).to_have_text("Next on the programme")
+        expect(live.locator("#notice .live-next-title")).to_have_text(discussion["title"])
+        expect(live.locator("#notice .live-resumes")).to_have_text(due)
+        _same_text(display, live, segment_live=False)
+
+        # a lunch that ends a quarter of an hour before the meeting resumes: both say when the
+        # meeting resumes (the next segment's start), not the break's own end
+        api.ok(
+            "PATCH",
+            f"/segments/{lunch['id']}",
+            json={"command_id": "lunch-short", "scheduled_end_at": "14:45"},
+        )
+        api.command(lunch["id"], {"type": "start_segment"}).raise_for_status()
+        due = f"Was due to resume at {_local(faces, after['scheduled_start_at'])}"
+        expect(display.locator("#break-resumes")).to_have_text(due)
+        expect(live.locator("#notice .live-resumes")).to_have_text(due)
+        api.command(lunch["id"], {"type": "end_segment"}).raise_for_status()
+
+        # the closing ends: the hearing has closed, on both
+        for segment in faces["event"]["segments"][3:]:
+            api.command(segment["id"], {"type": "start_segment"}).raise_for_status()
+            api.command(segment["id"], {"type": "end_segment"}).raise_for_status()
+        expect(display.locator("#break-title")).to_have_text("The hearing has closed")
+        expect(live.locator("#notice .live-next-title")).to_have_text("The hearing has closed")
+        expect(live.locator("#notice .live-next-kicker")).to_have_count(0)
+        expect(live.locator("#segment-title")).to_have_text(closing["title"])
+        _same_text(display, live, segment_live=False)
+        screenshot(live, "live-closed-phone-390x844")
+    finally:
+        for page in (display, live):
+            page.context.close()

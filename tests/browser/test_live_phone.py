@@ -226,13 +226,19 @@ def test_a_break_past_its_end_says_it_was_due_to_resume_and_the_timer_loses_its_
             expect(page.locator("#remaining")).to_have_attribute(
                 "aria-label", re.compile(r"\d:\d\d$")
             )
-        # the break, due to end in a few seconds
+        # the break, the meeting due to resume in a few seconds (the next segment's start, as
+        # the room display says it)
+        after = faces["event"]["segments"][3]
         server_now = api.state(discussion)["server_time"]
-        end = server_now + 4000
+        end = server_now + 6000
         api.ok(
             "PATCH",
-            f"/segments/{lunch['id']}",
-            json={"command_id": "lunch-soon", "scheduled_end_at": end},
+            f"/segments/{after['id']}",
+            json={
+                "command_id": "after-lunch-soon",
+                "scheduled_start_at": end,
+                "scheduled_end_at": end + 3_600_000,
+            },
         )
         api.command(lunch["id"], {"type": "start_segment"}).raise_for_status()
         for language, page in pages.items():
@@ -253,8 +259,8 @@ def test_a_break_past_its_end_says_it_was_due_to_resume_and_the_timer_loses_its_
         # the demo's own break, years ago (2022): due, not to come
         api.ok(
             "PATCH",
-            f"/segments/{lunch['id']}",
-            json={"command_id": "lunch-back", "scheduled_end_at": "15:00"},
+            f"/segments/{after['id']}",
+            json={"command_id": "after-lunch-back", "scheduled_start_at": "15:00"},
         )
         english = pages["en"].locator("#notice .live-resumes")
         expect(english).to_have_text("Was due to resume at 15:00")

@@ -13,6 +13,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.api.live import LIVE_SOCKET_ROUTES, cap, live_target
 from app.config import Limits
+from app.views import LIVE_PROGRAMME
 
 from .conftest import NO_LIMITS, AppFactory, World, build_world
 from .test_limits import limited
@@ -113,8 +114,14 @@ def test_the_published_page_is_the_live_audience_and_nothing_more(world: World) 
     assert snapshot["type"] == "snapshot" and snapshot["audience"] == "live"
     assert set(snapshot["event"]) == LIVE_EVENT_KEYS
     assert "join_code" not in str(snapshot) and world.event["join_code"] not in str(snapshot)
-    for absent in ("programme", "outcome", "instruments", "live_segment_id", "mine"):
+    for absent in ("outcome", "instruments", "mine"):
         assert absent not in snapshot
+    # of the programme, what the room display shows of it: titles, kinds, statuses and times
+    # (when a break resumes, what comes next), never a moderator's name, an aim or who is first
+    assert snapshot["programme"] and all(
+        set(entry) == set(LIVE_PROGRAMME) for entry in snapshot["programme"]
+    )
+    assert snapshot["live_segment_id"] == world.segment_id
     assert set(snapshot["state"]) == {"segment", "settings", "current", "paused", "queue"}
 
     # a turn: the speaker is added, called, the timer runs; a message and a note stay private
@@ -132,11 +139,20 @@ def test_the_published_page_is_the_live_audience_and_nothing_more(world: World) 
     text = str(frames)
     assert "Bruno Silva" in text and "Please conclude" not in text and "private" not in text
 
-    # the programme changes: every other screen is told, the live page is not
-    segment = {"title": "Thematic discussion II", "command_id": uuid.uuid4().hex}
+    # the programme changes: the live page is told its titles and times only
+    segment = {
+        "title": "Thematic discussion II",
+        "command_id": uuid.uuid4().hex,
+        "moderator": "Ambassador Private",
+        "aim": "an aim the room does not see",
+    }
     response = world.call("organiser", "POST", f"/events/{event_id}/segments", json=segment)
     assert response.status_code == 201
-    assert _until_pong(socket) == []
+    (programme,) = _until_pong(socket)
+    assert programme["type"] == "programme"
+    assert [entry["title"] for entry in programme["segments"]][-1] == "Thematic discussion II"
+    assert all(set(entry) == set(LIVE_PROGRAMME) for entry in programme["segments"])
+    assert "Ambassador Private" not in str(programme) and "aim the room" not in str(programme)
 
     # nothing to command from here
     frame: dict[str, Any] = {

@@ -45,6 +45,7 @@ actAs("display");
 const eventId = eventIdFromPath();
 let shownJoinCode = null;
 let shownStale = null; // the line-lost marks drawn, to draw them again only on a change
+let startOfNotice = null; // the start of the segment not started that the notice says, or null
 /** The interlude shown (a break, or what comes next): when it resumes or starts, and that time
  * in words; null when the floor is shown. */
 let interlude = null;
@@ -331,7 +332,10 @@ function render(connection) {
   const next = ended ? [] : state.queue.slice(0, 3);
   const paused = ended ? null : state.paused;
   const notice = noticeOf(state);
-  setText($("notice"), notice);
+  // a segment not started: when it starts, or was due to (a late day), as the clock and the
+  // booth say it ("The floor will open shortly · Was due at 10:00"; outside probe A)
+  startOfNotice = state.segment.status === "scheduled" && !current ? (state.segment.scheduled_start_at ?? null) : null;
+  renderNotice(notice, event, connection.clock.now());
   $("next-box").hidden = ended || (Boolean(pause) && next.length === 0); // nobody's next in a break
   const layout = JSON.stringify([current, paused, next, notice, currentLanguage(), document.body.className, pause, ended]);
   if (layout !== shownLayout) {
@@ -407,8 +411,23 @@ function renderJoin(event, pause, ended) {
   }
 }
 
+/** The notice under the speaker's place, with the start of a segment not started said as to
+ * come or past; drawn again as that start passes (from the tick). */
+function renderNotice(notice, event, now) {
+  const at = startOfNotice;
+  const time = at === null ? "" : timeOfDay(at, (event || {}).timezone, clockLocale());
+  const due = Boolean(time) && at <= now;
+  const key = JSON.stringify([notice, time, due, currentLanguage()]);
+  const node = $("notice");
+  if (node.dataset.shown === key) return;
+  node.dataset.shown = key;
+  const when = time ? withTime(due ? "clock.was_due_at" : "display.starts_at", time) : [];
+  fill(node, notice, when.length && notice ? " · " : "", when);
+}
+
 function tick(connection) {
   const now = connection.clock.now();
+  if (startOfNotice !== null && connection.state) renderNotice(noticeOf(connection.state), connection.event, now);
   const lost = renderTimes(connection.state, connection.event, now, now, notLiveSince(connection));
   renderStale(connection, lost);
   renderStart(now);

@@ -27,7 +27,7 @@
 import { FloorConnection, PING_QUIETLY_MS, msToNextSecond, tickOnTheSecond } from "./client.js";
 import { fill, h, nameLang, setText, timeOfDay } from "./dom.js";
 import { apply, currentLanguage, pickRoomLanguage, setLanguage, t } from "./i18n.js";
-import { breakOf, clockLocale, noticeOf, renderNext, renderSpeaker, renderTimes } from "./speakers.js";
+import { breakOf, clockLocale, noticeOf, renderNext, renderSpeaker, renderTimes, upcomingOf } from "./speakers.js";
 
 const $ = (id) => document.getElementById(id);
 /** How long an unpublished page waits before it asks again (and up to a fifth more, at random). */
@@ -110,7 +110,7 @@ function render(connection) {
   setText($("segment-title"), state.segment.title);
   markClamped();
   document.title = `${state.segment.title} — ${t("live.badge")}`;
-  const pause = breakOf(state, []);
+  const pause = breakOf(state, connection.programme);
   const ended = state.segment.status === "ended";
   showNotice(connection);
   // a break shows no empty "Now speaking" or "Next speakers"; an ended segment's leftover queue
@@ -130,24 +130,47 @@ function render(connection) {
   tick(connection);
 }
 
-/** Under the speaker: a break says so, as the display does, and when the meeting resumes (the
- * break's scheduled end: the page has no programme), not that the floor opens shortly; once that
- * time has passed on the server's clock, that it was due to resume then (drawn again on the tick
- * that passes it). An ended segment says so; else the display's notice. */
+/** Under the speaker, what the room display says in the speaker's place, from the same
+ * programme (its titles and times, all the live page is sent of it) and the same rules: a break,
+ * and when the meeting resumes (the next segment's scheduled start, as on the display); an ended
+ * segment, and what comes next on the programme and when, or that the hearing has closed; a
+ * segment not started, that the floor opens shortly and when it starts. A time already past on
+ * the server's clock is said as due ("Was due to resume at 15:00", "Was due at 14:58"), drawn
+ * again on the tick that passes it. Else the display's notice. */
 function showNotice(connection) {
   const state = connection.state;
   const event = connection.event || {};
-  const pause = breakOf(state, []);
-  const end = pause ? (state.segment.scheduled_end_at ?? null) : null;
-  const resumes = end === null ? "" : timeOfDay(end, event.timezone, clockLocale());
-  const due = Boolean(resumes) && end <= connection.clock.now();
+  const programme = connection.programme || [];
+  const pause = breakOf(state, programme);
+  const upcoming = pause ? null : upcomingOf(state, programme);
+  const notStarted = !pause && !upcoming && state.segment.status === "scheduled" && !state.current;
+  let at = null;
+  if (pause) at = pause.resumesAt;
+  else if (upcoming && upcoming.title) at = upcoming.startsAt;
+  else if (notStarted) at = state.segment.scheduled_start_at ?? null;
+  const time = at === null ? "" : timeOfDay(at, event.timezone, clockLocale());
+  const due = Boolean(time) && at <= connection.clock.now();
   const notice = pause ? t("display.break_label") : noticeOf(state);
-  const noticeKey = JSON.stringify([notice, resumes, due, currentLanguage()]);
+  const next = upcoming && (upcoming.closed ? t("display.hearing_closed") : upcoming.title);
+  const noticeKey = JSON.stringify([notice, next, upcoming && upcoming.closed, time, due, currentLanguage()]);
   if ($("notice").dataset.shown === noticeKey) return;
   $("notice").dataset.shown = noticeKey;
-  const time = h("span", { class: "break-time", dir: "ltr" }, resumes);
-  const sentenceOf = t(due ? "display.was_due_to_resume_at" : "display.resumes_at");
-  fill($("notice"), notice, resumes ? h("span", { class: "live-resumes" }, sentence(sentenceOf, { time })) : null);
+  let sentenceOf; // when the meeting resumes, or what comes next starts: to come, or past
+  if (pause) sentenceOf = due ? t("display.was_due_to_resume_at") : t("display.resumes_at");
+  else sentenceOf = due ? t("clock.was_due_at") : t("display.starts_at");
+  fill(
+    $("notice"),
+    notice,
+    next
+      ? h(
+          "span",
+          { class: "live-next" },
+          upcoming.closed ? null : h("span", { class: "live-next-kicker" }, t("display.coming_next")),
+          h("bdi", { class: "live-next-title" }, next),
+        )
+      : null,
+    time ? h("span", { class: "live-resumes" }, sentence(sentenceOf, { time: h("span", { class: "break-time", dir: "ltr" }, time) })) : null,
+  );
 }
 
 /** Mark the titles cut to their lines ("…"): an English one on an Arabic page keeps room for its
