@@ -29,6 +29,7 @@ class Network:
         self.port = free_port()
         self.swallow = False
         self.swallowed = 0
+        self.delay_s = 0.0  # each way: a slow line (test_slow_line.py)
         self.loop = asyncio.new_event_loop()
         self.writers: set[asyncio.StreamWriter] = set()
         self.ready = threading.Event()
@@ -56,14 +57,29 @@ class Network:
         self.writers |= {writer, up_writer}
 
         async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            # what is read is passed on `delay_s` later, in order (a slow line, not a lossy one)
+            queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+
+            async def deliver() -> None:
+                try:
+                    while (item := await queue.get())[1]:
+                        await asyncio.sleep(max(0.0, item[0] - self.loop.time()))
+                        sink.write(item[1])
+                        await sink.drain()
+                except (ConnectionError, OSError):
+                    pass
+                finally:
+                    sink.close()
+
+            delivering = asyncio.ensure_future(deliver())
             try:
                 while data := await source.read(65536):
-                    sink.write(data)
-                    await sink.drain()
+                    queue.put_nowait((self.loop.time() + self.delay_s, data))
             except (ConnectionError, OSError):
                 pass
             finally:
-                sink.close()
+                queue.put_nowait((self.loop.time() + self.delay_s, b""))
+                await delivering
 
         await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
 

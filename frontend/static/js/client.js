@@ -31,12 +31,17 @@ export class ApiError extends Error {
  */
 export const PING_EVERY_MS = 5000;
 export const PING_QUIETLY_MS = 15000;
-/** How long a ping may wait for its answer before the line is given up as dead, in ms. */
+/** How long a ping may wait for its answer before the line is given up as dead, in ms; longer
+ * on a line known to be slow (`answerWaitMs`), at most MAX_ANSWER_WAIT_MS. */
 export const PONG_WAIT_MS = 4000;
+export const MAX_ANSWER_WAIT_MS = 20000;
 /** How long a socket may take to open before it is given up and tried again, in ms: a handshake
  * sent as the network went (a phone between mobile data and Wi-Fi) may never be answered, and a
  * browser waits minutes for it (Chromium 240 s). A slow line (400 kbit/s, 400 ms) opens in 2 s. */
 export const OPEN_WAIT_MS = 10000;
+/** The longest a socket may take to open once shorter waits have failed in a row (a slow line:
+ * a handshake takes two round trips, 10 s at a 5 s round trip). */
+export const MAX_OPEN_WAIT_MS = 40000;
 
 // The roles this face acts as, in order. A browser may hold several sign-ins at once (the
 // console and, in another window, the room display): each role has its own cookie, and the
@@ -447,6 +452,11 @@ export class FloorConnection extends EventTarget {
     // the server's instant (as estimated here) the line stopped being live with a state shown,
     // or null while live (and before the first state): what `timeShown` stands on
     this.lostAt = null;
+    // what this line has shown of its speed, across its sockets (answerWaitMs): its smoothed
+    // round trip and its last handshake, in ms; handshakes given up in a row
+    this.smoothedRtt = null;
+    this.handshakeMs = null;
+    this.unopened = 0;
     this.audience = null;
     this.event = null;
     this.programme = [];
@@ -520,12 +530,12 @@ export class FloorConnection extends EventTarget {
     if (socket.readyState === WebSocket.CONNECTING) {
       // opening for a while: sent while the line was gone, it may never be answered; a new one
       // now (one just sent is left to open, and its hello pings at once)
-      if (localNow() - this.openingSince > PONG_WAIT_MS) this.giveUp(socket, "the handshake was not answered");
+      if (localNow() - this.openingSince > this.answerWaitMs()) this.giveUp(socket, "the handshake was not answered");
       return;
     }
     if (socket.readyState !== WebSocket.OPEN) return;
     clearTimeout(this.pingTimer);
-    this.ping(4); // answered within PONG_WAIT_MS, or the socket is given up
+    this.ping(4); // answered within answerWaitMs(), or the socket is given up
   }
 
   /** Give a socket up without waiting for it to close (a dead line may never say so). */
@@ -561,11 +571,19 @@ export class FloorConnection extends EventTarget {
     this.socket = socket;
     this.openingSince = localNow();
     clearTimeout(this.openTimer);
+    // a handshake not answered in time is tried again, waiting twice as long each time in a row
+    // (a lost handshake is retried soon; a slow line's is, in the end, waited for)
+    const openWait = Math.min(MAX_OPEN_WAIT_MS, OPEN_WAIT_MS * 2 ** this.unopened);
     this.openTimer = setTimeout(() => {
-      if (this.socket === socket && socket.readyState === WebSocket.CONNECTING) this.giveUp(socket, "the handshake was not answered");
-    }, OPEN_WAIT_MS);
+      if (this.socket === socket && socket.readyState === WebSocket.CONNECTING) {
+        this.unopened += 1;
+        this.giveUp(socket, "the handshake was not answered");
+      }
+    }, openWait);
     socket.addEventListener("open", () => {
       clearTimeout(this.openTimer);
+      this.unopened = 0;
+      this.handshakeMs = localNow() - this.openingSince; // two round trips (TCP, then HTTP)
       const hello = { type: "hello" };
       if (this.face) hello.face = this.face;
       if (this.version !== null && this.segmentId) {
@@ -611,9 +629,21 @@ export class FloorConnection extends EventTarget {
     // a line that went dead without closing (Wi-Fi lost, a cable pulled) says nothing for
     // minutes: a ping unanswered within PONG_WAIT_MS gives the socket up, so the screen says it
     // is reconnecting at once and resumes where it was once the line is back
-    this.silenceTimer ??= setTimeout(() => this.giveUp(socket, "no answer to a ping"), PONG_WAIT_MS);
+    this.silenceTimer ??= setTimeout(() => this.giveUp(socket, "no answer to a ping"), this.answerWaitMs());
     // a quick burst for a good first estimate, then one every pingEveryMs
     this.pingTimer = setTimeout(() => this.ping(count + 1), count < 4 ? 300 : this.pingEveryMs);
+  }
+
+  /**
+   * How long this line may be silent after a ping before it is given up: PONG_WAIT_MS, or on a
+   * line known to be slow (a congested venue Wi-Fi, a phone roaming: round trips of seconds)
+   * three of its smoothed round trips, and twice its last handshake (which took two), at most
+   * MAX_ANSWER_WAIT_MS. A fixed 4 s gave up every socket of a line with a round trip over 4 s
+   * before it was live (outside probe B: a phone at 5 s was never live in 150 s).
+   */
+  answerWaitMs() {
+    const slow = Math.max(3 * (this.smoothedRtt ?? 0), 2 * (this.handshakeMs ?? 0));
+    return Math.min(MAX_ANSWER_WAIT_MS, Math.max(PONG_WAIT_MS, slow));
   }
 
   setStatus(status) {
@@ -698,9 +728,15 @@ export class FloorConnection extends EventTarget {
         this.outcomeVersion = frame.version;
         this.changed("outcome");
         break;
-      case "pong":
-        this.clock.add(frame.t, localNow(), frame.server_time);
+      case "pong": {
+        const received = localNow();
+        this.clock.add(frame.t, received, frame.server_time);
+        // the line's round trip, what a silence is judged against: up at once to a slower one
+        // (one slow answer is enough to wait longer), down slowly (smoothed, as TCP's)
+        const rtt = received - frame.t;
+        if (rtt >= 0) this.smoothedRtt = rtt >= (this.smoothedRtt ?? 0) ? rtt : 0.8 * this.smoothedRtt + 0.2 * rtt;
         break;
+      }
       case "identify":
         this.dispatchEvent(new CustomEvent("identify", { detail: frame }));
         break;
