@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
 from tests.e2e.server import Api, ServerProcess
 
@@ -219,6 +219,28 @@ def test_offline_is_said_at_once_and_the_request_goes_once_back_online(
     expect(phone.locator("#request-error")).to_be_hidden()
     requests = api.state(segment_id)["state"]["requests"]
     assert [r["name"] for r in requests] == ["Amina Diallo"]  # sent once
+
+
+def test_a_first_connection_that_takes_a_while_says_it_is_connecting(phone: Page) -> None:
+    """A slow line (outside probe B: a phone at a 5 s round trip): the page was blank, nothing
+    said, for as long as its first socket took. "Connecting…" once it has taken 3 s; gone once
+    it is live."""
+    line = {"answers": False}
+
+    def route(socket: WebSocketRoute) -> None:
+        if line["answers"]:
+            socket.connect_to_server()
+        # else: opened, never answered
+
+    phone.route_web_socket(re.compile(r".*/ws/.*"), route)
+    join(phone)
+    banner = phone.locator("#connection")
+    expect(banner).to_be_hidden()  # not for the usual second a connection takes
+    expect(banner).to_have_text("Connecting…", timeout=10_000)
+    expect(banner).to_be_visible()
+    line["answers"] = True
+    phone.evaluate("() => window.floorConnection.check()")  # the line is fast again
+    expect(banner).to_be_hidden(timeout=15_000)
 
 
 # --- 4. the clock after the phone slept ----------------------------------------------------------

@@ -12,6 +12,9 @@ import { OPEN, myRequests, segmentOf } from "./mine.js";
 import { forget } from "./remember.js";
 import { isolate, showError } from "./text.js";
 
+/** How long a first connection may take before the phone says it is connecting, in ms. */
+const SLOW_START_MS = 3000;
+
 const $ = (id) => document.getElementById(id);
 
 /** The close code of a socket refused because this phone's key has as many open as allowed. */
@@ -66,8 +69,25 @@ export function createSession(ctx) {
     ctx.connection = connection;
     window.floorConnection = connection; // for the browser tests, as on the other faces
     connection.addEventListener("change", ctx.render);
+    // the line's state said at the top: "Reconnecting…" at once; "Connecting…" once a first
+    // connection has taken a while (a slow line: the page would else stay blank, with nothing
+    // said), not for the usual second it takes
+    let slowStart = false;
+    const sayLine = () => {
+      const banner = $("connection");
+      const key = connection.status === "connecting" ? "conn.connecting" : "conn.reconnecting";
+      if (banner.dataset.i18n !== key) {
+        banner.dataset.i18n = key; // a new language keeps the right words
+        fill(banner, t(key));
+      }
+      banner.hidden = !(connection.status === "reconnecting" || (connection.status === "connecting" && slowStart));
+    };
+    setTimeout(() => {
+      slowStart = true;
+      sayLine();
+    }, SLOW_START_MS);
     connection.addEventListener("status", () => {
-      $("connection").hidden = connection.status !== "reconnecting";
+      sayLine();
       if (connection.status === "live" && crowded) {
         crowded = false; // another tab was closed: this one is in
         showError($("floor-error"), null);
