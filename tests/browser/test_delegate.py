@@ -1314,3 +1314,29 @@ def test_a_phone_in_another_zone_is_told_whose_times_it_shows(
     expect(near.locator("#event-title")).to_contain_text("Conference Room 4")
     expect(near.locator("#time-zone")).to_be_hidden()
     near.context.close()
+
+
+def test_the_phone_says_a_start_that_has_passed_as_due(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """Outside probe A (a day that runs late): the phone said "Starts at 20:10" after 20:10,
+    where the room's screens said "Was due at 20:10". A start to come turns due as it passes."""
+    api = faces["api"]
+    opening = faces["event"]["segments"][0]
+    phone = open_face(browser, "delegate", faces["delegate"])
+    try:
+        join(phone)
+        badge = phone.locator("#segment-badge")
+        expect(badge).to_have_text(re.compile(r"^Was due at \d\d:\d\d$"))  # the demo's past day
+        start = api.state(str(opening["id"]))["server_time"] + 6000
+        body = {
+            "command_id": "soon",
+            "scheduled_start_at": start,
+            "scheduled_end_at": start + 3_600_000,
+        }
+        api.ok("PATCH", f"/segments/{opening['id']}", json=body)
+        expect(badge).to_have_text(re.compile(r"^Starts at \d\d:\d\d$"))
+        at = badge.inner_text().removeprefix("Starts at ")
+        expect(badge).to_have_text(f"Was due at {at}", timeout=15_000)
+    finally:
+        phone.context.close()

@@ -191,7 +191,10 @@ async function main() {
   $("language-picker").addEventListener("change", (event) => setLanguage(event.target.value));
   apply(document);
   onLanguageChange(translatePage);
-  setInterval(() => ctx.clocks.tick(ctx.connection), 250);
+  setInterval(() => {
+    ctx.clocks.tick(ctx.connection);
+    if (ctx.connection) header.tick();
+  }, 250);
 
   const current = await delegateSession();
   if (current === "signed out") {

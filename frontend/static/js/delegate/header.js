@@ -55,7 +55,10 @@ export function createHeader(ctx) {
     fill(node, before, h("bdi", { dir: "ltr" }, zone), after ?? "");
   }
 
+  let shownStart = null; // the start the badge says is to come, or null
+
   function renderSegment() {
+    shownStart = null;
     renderEvent();
     const segment = segmentOf(ctx.connection);
     const badge = $("segment-badge");
@@ -73,10 +76,19 @@ export function createHeader(ctx) {
     if (segment.status === "live") setText(badge, t("segment.live"));
     else if (segment.status === "ended") setText(badge, t("segment.ended"));
     else if (segment.scheduled_start_at) {
+      // a start already past is said as due (a late day), as the room's screens say it, and
+      // turns so as it passes (`tick`)
       const time = timeOfDay(segment.scheduled_start_at, ctx.connection.event?.timezone, currentLanguage());
-      setText(badge, t("segment.starts_at", { time }));
+      const due = segment.scheduled_start_at <= ctx.connection.clock.now();
+      shownStart = due ? null : segment.scheduled_start_at;
+      setText(badge, due ? t("clock.was_due_at", { time }) : t("segment.starts_at", { time }));
     } else setText(badge, t("segment.scheduled"));
   }
 
-  return { render: renderSegment, renderEvent, setTitle };
+  /** A start said as to come that has passed since: said again, as due. */
+  function tick() {
+    if (shownStart !== null && ctx.connection && shownStart <= ctx.connection.clock.now()) renderSegment();
+  }
+
+  return { render: renderSegment, renderEvent, setTitle, tick };
 }
