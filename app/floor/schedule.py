@@ -4,11 +4,13 @@ happened and as forecast, how late it runs, and whether the live segment's queue
 Forecasts: an ended segment ended when it did; the live one ends when the turns on the floor
 and every queued turn have had their time (``queue_needs_ms`` from now); a scheduled one starts
 at its scheduled start, or now, or when the segments before it still to end are forecast to
-end, whichever is last, and lasts as long as planned. Drift (``+`` late) is the forecast end
-against the scheduled end for the live and ended segments, the forecast start against the
-scheduled start for the others (the knock-on). A live break (``BREAK_KIND``) lasts as long as
-planned from when it began, as no turns measure it. A missing schedule gives ``None``. Instants are
-epoch ms, and also ISO 8601 in the meeting's time zone (a key without ``_at``).
+end, whichever is last, and lasts as long as planned, or as long as its queue needs if that is
+longer (speakers carried into it, a panel queued ahead: the knock-on shows before it starts).
+Drift (``+`` late) is the forecast end against the scheduled end for the live and ended
+segments, the forecast start against the scheduled start for the others (the knock-on). A live
+break (``BREAK_KIND``) lasts as long as planned from when it began, as no turns measure it. A
+missing schedule gives ``None``. Instants are epoch ms, and also ISO 8601 in the meeting's time
+zone (a key without ``_at``).
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from .model import MINUTE_MS, SegmentState, SegmentStatus
 
 #: A drift under this is "on time".
 ON_TIME_MS = MINUTE_MS
-#: The time per speaker is rounded down to a multiple of this; less is not shown.
+#: The time per speaker is rounded down to a multiple of this.
 PER_SPEAKER_STEP_MS = 5_000
+#: Less than this per speaker is not offered: a turn that short is no turn (outside probe A saw
+#: "3 left — 0:05 each"); the console says the queue does not fit instead.
+MIN_PER_SPEAKER_MS = 30_000
 _INSTANTS = (
     "scheduled_start",
     "scheduled_end",
@@ -161,7 +166,7 @@ def _live(
     if left_ms is not None and queued and needs_ms > left_ms:
         share = (left_ms - on_floor_needs(segment, now)) // queued
         share -= share % PER_SPEAKER_STEP_MS
-        per_speaker_ms = share if share >= PER_SPEAKER_STEP_MS else None
+        per_speaker_ms = share if share >= MIN_PER_SPEAKER_MS else None
     finish = local_time(end_at, zone)
     return {
         "segment_id": segment.id,
@@ -249,7 +254,7 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
             forecast_end = (
                 None
                 if forecast_start is None or planned_ms is None
-                else forecast_start + planned_ms
+                else forecast_start + max(planned_ms, queue_needs(segment, forecast_start))
             )
             drift_ms = _left(forecast_start, start_at)
         if segment.status is not SegmentStatus.ENDED and forecast_end is not None:

@@ -219,6 +219,28 @@ def test_a_live_segment_ahead_of_time_runs_early() -> None:
     assert rows["next"]["drift"] == "starts on time"  # never before its scheduled start
 
 
+def test_a_segment_to_come_lasts_as_long_as_its_queue_needs_if_longer() -> None:
+    """Outside probe A: five speakers carried into a 5-minute segment (15 min of turns) were
+    forecast to take 5 min, so the closing after it read "starts 3 min late" until the segment
+    began, then at once "11 min late". The queue's needs count before it starts."""
+    carried = seg(
+        "td2",
+        0,
+        at("2026-12-04 12:00"),
+        at("2026-12-04 12:05"),
+        queue=tuple(entry(n) for n in range(5)),
+    )
+    empty = seg("td3", 1, at("2026-12-04 12:05"), at("2026-12-04 12:10"))
+    closing = seg("closing", 2, at("2026-12-04 12:10"), at("2026-12-04 12:15"))
+    rows = by_id(schedule([carried, empty, closing], NOW, "Europe/Zurich"))
+    assert (rows["td2"]["forecast_start"], rows["td2"]["forecast_end"]) == (
+        "2026-12-04T12:00:00+01:00",
+        "2026-12-04T12:15:00+01:00",  # 5 turns of 3 min, not the 5 min planned
+    )
+    assert rows["td3"]["drift"] == "starts 10 min late"  # as planned, after td2's 15 min
+    assert rows["closing"]["drift"] == "starts 10 min late"
+
+
 def test_no_live_segment() -> None:
     day = schedule(zurich_day()[2:], NOW, "Europe/Zurich")
     assert day["live"] is None
@@ -456,7 +478,27 @@ def test_what_the_queue_needs(fields: dict[str, Any], needs_ms: int) -> None:
             {"current": running(NOW, 2 * MIN)},
             {"fits": True, "over_ms": -28 * MIN, "per_speaker_ms": None, "per_speaker": None},
         ),
-        # under 5 s each is not shown
+        # under 30 s each is not offered: no turn is that short (outside probe A saw
+        # "3 left — 0:05 each"); 61 queued in 30 min would be 29 s each
+        (
+            {"queue": tuple(entry(n) for n in range(61)), "end": NOW + 30 * MIN},
+            {
+                "fits": False,
+                "over_ms": 61 * 3 * MIN - 30 * MIN,
+                "per_speaker_ms": None,
+                "per_speaker": None,
+            },
+        ),
+        # 60 queued: 30 s each, the shortest offered
+        (
+            {"queue": tuple(entry(n) for n in range(60)), "end": NOW + 30 * MIN},
+            {
+                "fits": False,
+                "over_ms": 60 * 3 * MIN - 30 * MIN,
+                "per_speaker_ms": 30_000,
+                "per_speaker": "60 left — 0:30 each to finish at 12:00",
+            },
+        ),
         (
             {"queue": tuple(entry(n) for n in range(361)), "end": NOW + 30 * MIN},
             {
