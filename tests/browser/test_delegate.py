@@ -141,7 +141,12 @@ def test_delegate_joins_requests_and_follows_their_turn(phone: Page, faces: dict
     expect(status(phone)).to_contain_text("You are on the list of speakers")
     expect(status(phone)).to_contain_text("Place 4 of 4")
     expect(phone.locator("#queue-list li.mine")).to_contain_text("Amina Diallo")
+    allotted = phone.locator(".status-allotted")
+    expect(allotted).to_have_text(re.compile(r"^Speaking time: \d+:\d\d$"))
     screenshot(phone, "delegate-queued")
+    # the moderator gives every waiting turn 2:30 to finish on time: she is told (probe A, 11)
+    command(api, segment_id, type="set_queue_times", duration_ms=150_000)
+    expect(allotted).to_have_text("Speaking time: 2:30")
 
     command(api, segment_id, type="call_next")
     expect(status(phone)).to_contain_text("Place 3 of 3")

@@ -13,7 +13,7 @@
 // Giving up a place on the list takes two taps that a double tap cannot give (confirm.js): the
 // first turns Withdraw into "Keep my place" and shows "Give up my place" below it.
 
-import { hearingClosedAfter, newId } from "../client.js";
+import { formatClock, hearingClosedAfter, newId } from "../client.js";
 import { fill, h, timeOfDay } from "../dom.js";
 import { currentLanguage, kindLabel, t } from "../i18n.js";
 import { carriedPlaces } from "./carried.js";
@@ -174,6 +174,20 @@ export function createStatus(ctx) {
     }
   }
 
+  /** The time the turn at `index` of the queue has, as the server says (the moderator may
+   * shorten every turn to finish on time: a delegate who prepared three minutes can cut their
+   * text; outside probe A), or null. */
+  function allottedOf(index) {
+    const entry = index >= 0 ? (ctx.connection.state?.queue || [])[index] : null;
+    return entry && Number.isFinite(entry.allotted_ms) ? entry.allotted_ms : null;
+  }
+
+  function allottedLine(index) {
+    const ms = allottedOf(index);
+    if (ms === null) return null;
+    return h("p", { class: "status-allotted" }, tNodes("status.allotted", { time: formatClock(ms) }));
+  }
+
   /** Tell the screen reader which requests changed phase since the last render (not where in
    * the queue they moved, nor the language they are shown in). The first render after a delegate
    * comes in says nothing: the page itself is what they hear then. */
@@ -240,7 +254,7 @@ export function createStatus(ctx) {
       requests.map((r) => {
         const phase = phaseFor(connection, r);
         let detail = null;
-        if (phase === "queued") detail = [placeOf(connection, r), queueLength];
+        if (phase === "queued") detail = [placeOf(connection, r), queueLength, allottedOf(placeOf(connection, r))];
         else if (phase === "paused") detail = connection.state.current?.kind; // a question, or its answer
         else if (phase === "carried") detail = carriedTo(r); // its title and time, as the programme says
         return [r.id, phase, detail, r.reason, r.note];
@@ -378,6 +392,7 @@ export function createStatus(ctx) {
           kind,
           h("p", { class: "status-title" }, t("status.queued")),
           index >= 0 ? h("p", { class: "status-place" }, t("status.place", { n: index + 1, m: queueLength })) : null,
+          allottedLine(index),
           noteLine(request),
           request.turn ? null : withdrawButton(request, { confirm: true }),
         );
