@@ -14,12 +14,14 @@ from enum import StrEnum
 from typing import Any
 
 from .floor import possible, presets
+from .floor.decide import DROPPED_AT_END
 from .floor.errors import FloorError
 from .floor.model import (
     Constituency,
     FloorRequest,
     Inverse,
     QueueEntry,
+    RequestStatus,
     SegmentState,
     SegmentStatus,
     Signal,
@@ -458,6 +460,10 @@ def own_requests(segment: SegmentState, participant_id: str) -> list[View]:
             "requested_at": request.requested_at,
             # carried to another segment when this one ended: the place goes on there
             "carried_to": request.carried_to,
+            # or dropped then: not taken up (the phone says so until the delegate dismisses it)
+            "dropped": request.status is RequestStatus.REMOVED
+            and request.carried_to is None
+            and request.reason == DROPPED_AT_END,
         }
         for request in segment.requests_of(participant_id)
     ]

@@ -12,7 +12,7 @@ import pytest
 from app.floor import commands as c
 from app.floor.model import Constituency, TurnKind
 from app.views import Audience, own_turns, requestable, segment_summary, view
-from tests.floor.kit import Floor
+from tests.floor.kit import Floor, delegate
 
 NO_RECORD = {"code": "no_record", "message": "nobody has spoken in this segment yet"}
 PRIVATE_KEYS = {"participant_id", "request_id", "note"}
@@ -227,6 +227,23 @@ def test_a_delegate_sees_their_own_requests_only(busy: Floor) -> None:
     assert [(r["kind"], r["status"]) for r in mine] == [("point_of_order", "queued")]
     assert mine[0]["entry_id"] == busy.seg.queue[0].id
     assert busy.mine("p4") == []
+
+
+def test_a_request_dropped_when_its_segment_ended_says_so(floor: Floor) -> None:
+    """Outside probe A: a delegate whose request was dropped at the segment's end was never
+    told; their phone is (``dropped``), and only for that: not for a request withdrawn or
+    carried on."""
+    queued = floor.approve(floor.request("p1"))
+    waiting = floor.request("p2")
+    gone = floor.request("p3")
+    floor.send(c.WithdrawRequest(request_id=gone), delegate("p3"))
+    floor.send(c.EndSegment())
+    floor.send(c.CarryQueue(to_segment_id=None))
+    for participant in ("p1", "p2"):
+        (request,) = floor.mine(participant)
+        assert (request["status"], request["dropped"]) == ("removed", True), participant
+    assert [r["dropped"] for r in floor.mine("p3")] == [False]
+    assert queued and waiting
 
 
 def test_a_delegate_queued_without_a_request_sees_their_turn(floor: Floor) -> None:

@@ -640,6 +640,11 @@ class OwnRequest(BaseModel):
         description="`removed` because the segment ended and the moderator carried the "
         "waiting speakers on: the segment the place goes on in (the same request id there).",
     )
+    dropped: bool = Field(
+        default=False,
+        description="`removed` because the segment ended before its turn and the moderator "
+        "dropped the waiting speakers: not taken up (the phone says so until dismissed).",
+    )
 
 
 class OwnTurn(BaseModel):

@@ -689,6 +689,11 @@ def _set_queue_times(segment: SegmentState, cmd: c.SetQueueTimes, ctx: Context) 
     ]
 
 
+#: Why a request left waiting when its segment ended was dropped (``carry_queue`` to nowhere):
+#: its phone keeps telling the delegate it was not taken up (``views.own_requests``: dropped).
+DROPPED_AT_END = "dropped when the segment ended"
+
+
 def _carry_queue(
     state: HearingState, segment: SegmentState, cmd: c.CarryQueue, ctx: Context
 ) -> list[e.Event]:
@@ -707,7 +712,7 @@ def _carry_queue(
                     *(entry.request_id for entry in segment.queue if entry.request_id),
                     *(request.id for request in waiting),
                 ],
-                reason="dropped when the segment ended",
+                reason=DROPPED_AT_END,
             )
         ]
     target = state.segments.get(cmd.to_segment_id)

@@ -1345,3 +1345,41 @@ def test_the_phone_says_a_start_that_has_passed_as_due(
         expect(badge).to_have_text(f"Was due at {at}", timeout=15_000)
     finally:
         phone.context.close()
+
+
+def test_a_request_dropped_at_the_segments_end_is_said_until_dismissed(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """Outside probe A: the segment ended before her turn, the phone said her place would go
+    with the list if it were carried over; the moderator dropped the list and the next segment
+    began, and the phone said nothing of her request. It says so, naming the segment, until she
+    dismisses it (and not again after a reload)."""
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    title = faces["event"]["segments"][0]["title"]
+    start(api, segment_id)
+    join(phone)
+    request_floor(phone)
+    command(
+        api,
+        segment_id,
+        type="approve_request",
+        request_id=pending_request(api, segment_id, "Amina Diallo"),
+    )
+    expect(status(phone)).to_contain_text("Place 4 of 4")
+    command(api, segment_id, type="end_segment")
+    expect(status(phone)).to_contain_text("The segment ended before your turn")
+    command(api, segment_id, type="carry_queue", to_segment_id=None)
+    start(api, str(faces["event"]["segments"][1]["id"]))
+    card = phone.locator(".status-dropped")
+    expect(card).to_contain_text("Not taken up")
+    expect(card).to_contain_text(f"“{title}” ended before your turn")
+    expect(phone.locator("#segment-title")).to_contain_text("Thematic discussion I")
+    screenshot(phone, "delegate-dropped")
+    phone.reload()
+    expect(phone.locator(".status-dropped")).to_contain_text("Not taken up")  # kept on the phone
+    phone.locator(".status-dropped").get_by_role("button", name="Dismiss").click()
+    expect(phone.locator(".status-dropped")).to_have_count(0)
+    phone.reload()
+    expect(phone.locator("#segment-title")).to_contain_text("Thematic discussion I")
+    expect(phone.locator(".status-dropped")).to_have_count(0)

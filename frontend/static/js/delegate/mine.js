@@ -59,9 +59,11 @@ export function turnOf(connection, entryId) {
  * interposed question or answer has the floor (the server's `paused` is its turn); for one on
  * the list, "next" when first in the queue, or "ended_waiting" once the segment ended before
  * its turn; "carried" for one removed because the moderator carried it on to another segment
- * (`carried_to`: the place goes on there, under the same request). */
+ * (`carried_to`: the place goes on there, under the same request); "dropped" for one the
+ * moderator dropped when the segment ended before its turn. */
 export function phaseFor(connection, request) {
   if (request.status === "removed" && request.carried_to) return "carried";
+  if (request.status === "removed" && request.dropped) return "dropped";
   if (request.status === "speaking") {
     const paused = connection.state && connection.state.paused;
     return paused && paused.id === request.entry_id ? "paused" : "speaking";

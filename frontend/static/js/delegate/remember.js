@@ -5,6 +5,7 @@
 // looking the code up).
 
 import { forgetCarried } from "./carried.js";
+import { forgetDropped } from "./dropped.js";
 
 const REMEMBERED = "floorkeeper.delegate";
 // The rooms (meeting days) this phone joined, each by the join code it came in by: a phone in two
@@ -70,9 +71,10 @@ export function mayHaveSession() {
 }
 
 /** Forget the delegate of this room (`eventId`; every room when not given), and the places this
- * phone kept in mind for them (carried.js). */
+ * phone kept in mind for them (carried.js, dropped.js). */
 export function forget(eventId = null) {
   forgetCarried();
+  forgetDropped();
   const left = eventId ? rooms() : {};
   if (eventId) delete left[eventId];
   keepRooms(left);

@@ -17,6 +17,7 @@ import { formatClock, hearingClosedAfter, newId } from "../client.js";
 import { fill, h, timeOfDay } from "../dom.js";
 import { currentLanguage, kindLabel, t } from "../i18n.js";
 import { carriedPlaces } from "./carried.js";
+import { dismissDropped, droppedPlaces } from "./dropped.js";
 import { ARMED_MS, tooSoon } from "./confirm.js";
 import { ACTIVE, myRequests, myTurns, phaseFor, placeOf, segmentOf } from "./mine.js";
 import { offerOf } from "./request.js";
@@ -37,6 +38,7 @@ const POLITE = new Set([
   "withdrawn",
   "skipped",
   "removed",
+  "dropped",
 ]);
 
 const NOT_ARMED = { id: null, at: 0, until: 0 };
@@ -165,6 +167,8 @@ export function createStatus(ctx) {
         return [t(ctx.connection.state.current?.kind === "answer" ? "status.paused_for_answer" : "status.paused_for_question")];
       case "carried":
         return [t("status.carried_title")];
+      case "dropped":
+        return [t("status.dropped_title")];
       case "ended_waiting":
         return [t("status.ended_waiting")];
       case "spoken":
@@ -238,11 +242,23 @@ export function createStatus(ctx) {
       note: place.note,
       reason: "",
     }));
+    // dropped when its segment ended before the turn: said until the delegate dismisses it,
+    // whichever segment the phone follows now (the server's own card of it is this one)
+    const dropped = droppedPlaces(ctx.connection, ctx.participant?.id).map((place) => ({
+      id: `dropped:${place.id}`,
+      kind: place.kind,
+      status: "removed",
+      dropped: true,
+      dropped_in: place.title,
+      note: "",
+      reason: "",
+    }));
     // a place carried on is still a place: shown as the open ones are
     const open = mine.filter((request) => ACTIVE.has(request.status) || (request.status === "removed" && request.carried_to));
-    const active = [...open, ...myTurns(ctx.connection), ...kept];
+    const active = [...open, ...myTurns(ctx.connection), ...kept, ...dropped];
     if (active.length) return active;
-    return mine.length ? [mine[mine.length - 1]] : [];
+    const last = mine.length ? mine[mine.length - 1] : null;
+    return last && !last.dropped ? [last] : []; // a drop dismissed is not shown again
   }
 
   function render() {
@@ -257,6 +273,7 @@ export function createStatus(ctx) {
         if (phase === "queued") detail = [placeOf(connection, r), queueLength, allottedOf(placeOf(connection, r))];
         else if (phase === "paused") detail = connection.state.current?.kind; // a question, or its answer
         else if (phase === "carried") detail = carriedTo(r); // its title and time, as the programme says
+        else if (phase === "dropped") detail = r.dropped_in;
         return [r.id, phase, detail, r.reason, r.note];
       }),
     ]);
@@ -446,6 +463,22 @@ export function createStatus(ctx) {
           label,
           clock,
           words,
+        );
+      }
+      case "dropped": {
+        // the segment ended before their turn and the moderator did not carry the list on
+        const done = h("button", { type: "button", class: "button" }, t("status.dismiss"));
+        done.addEventListener("click", () => {
+          dismissDropped(request.id.replace(/^dropped:/, ""));
+          render();
+        });
+        return h(
+          "article",
+          { class: "status-card status-dropped", dataset: { phase } },
+          kind,
+          h("p", { class: "status-title" }, t("status.dropped_title")),
+          h("p", {}, request.dropped_in ? tNodes("status.dropped_in", { title: request.dropped_in }) : t("status.dropped")),
+          done,
         );
       }
       case "carried": {
