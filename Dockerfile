@@ -21,6 +21,8 @@ COPY pyproject.toml README.md ./
 COPY app ./app
 COPY migrations ./migrations
 COPY frontend ./frontend
+# the wire protocol's reference, served at /docs/protocol.md (pyproject.toml's force-include)
+COPY docs/protocol.md ./docs/protocol.md
 # The build backend comes from the hashed lock above, not from an unpinned isolated build.
 RUN pip wheel --no-deps --no-build-isolation --wheel-dir /wheels .
 

@@ -54,14 +54,24 @@ def spreadsheet_text(value: Cell) -> Cell:
 
 def csv_text(rows: Iterable[Mapping[str, Cell]], fieldnames: Sequence[str]) -> str:
     """A CSV document: a header, then one line per row (a missing key is an empty cell),
-    every cell escaped and quoted."""
+    every cell escaped and quoted, a boolean as JSON writes it (``csv_cell``)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.DictWriter(buffer, fieldnames, quoting=csv.QUOTE_ALL)  # a stray key raises
     writer.writerow({name: spreadsheet_text(name) for name in fieldnames})
     for row in rows:
-        writer.writerow({name: spreadsheet_text(value) for name, value in row.items()})
+        writer.writerow({name: csv_cell(value) for name, value in row.items()})
     return buffer.getvalue()
+
+
+def csv_cell(value: Cell) -> Cell:
+    """A cell as a CSV writes it: a boolean as ``true`` or ``false``, the JSON answer's words that
+    a script reads back (Python's ``str`` would write ``True``); a text escaped
+    (``spreadsheet_text``); the rest as it is. The CSVs people read say such things in words
+    (``Spoken``, ``Skipped``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return spreadsheet_text(value)
 
 
 def csv_response(

@@ -129,12 +129,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app = FastAPI(
         title="Floorkeeper",
         version=__version__,
-        description=(
-            "Real-time moderation of the floor of a live meeting. Commands and messages are "
-            "documented in docs/protocol.md; WebSockets at /ws/segments/{segment_id}, "
-            "/ws/events/{event_id} and (the public live page, no key) /ws/live/{event_id}."
-        ),
-        lifespan=lifespan,
+        lifespan=lifespan,  # the description: app/api/docs.py DESCRIPTION (docs.install)
         docs_url=None,  # FastAPI's pages load a CDN; app/api/docs.py serves them offline
         redoc_url=None,
     )

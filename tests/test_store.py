@@ -154,13 +154,13 @@ def test_a_start_on_a_database_at_the_newest_revision_does_not_import_alembic(
     assert start() == "True"  # a new database: migrated by Alembic
     assert start() == "False"  # at the newest revision: left as it is
     engine = make_engine(url)
-    with engine.begin() as connection:  # as if made by the code of before migration 0005
-        connection.execute(text("UPDATE alembic_version SET version_num = '0004'"))
-        connection.execute(text("DROP INDEX ix_credentials_event_request"))
-        connection.execute(text("ALTER TABLE credentials DROP COLUMN request_id"))
+    with engine.begin() as connection:  # as if made by the code of before migration 0006
+        connection.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+        connection.execute(text("DROP INDEX ix_events_request_id"))
+        connection.execute(text("ALTER TABLE events DROP COLUMN request_id"))
     assert start() == "True"
     with engine.connect() as connection:
         current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         assert current == head_revision()
-        connection.execute(text("SELECT request_id FROM credentials"))
+        connection.execute(text("SELECT request_id FROM events"))
     engine.dispose()

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Final
 
 from ..floor import Actor, Role
+from ..floor.decide import STAFF_FLOOR_REQUEST, with_article
 from ..floor.errors import Forbidden
 
 #: Stands for "no credential presented" in the matrix (and in its tests).
@@ -141,16 +142,26 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "GET /openapi.json": EVERYONE,
     "GET /docs": EVERYONE,
     "GET /redoc": EVERYONE,
+    "GET /docs/protocol.md": EVERYONE,  # the wire protocol's reference, as Markdown
     # Prometheus's scrape (api/metrics.py): the organiser key; anonymous as well only with
     # FLOORKEEPER_METRICS_PUBLIC=1 (an organiser link of one event is refused: 403)
     "GET /metrics": ORGANISER_ONLY,
 }
 
 
+#: What the floor does instead of a route of someone else's, said in its refusal.
+INSTEAD: dict[str, tuple[frozenset[Cell], str]] = {
+    "POST /api/v1/segments/{segment_id}/floor-requests": (RUNS_FLOOR, STAFF_FLOOR_REQUEST),
+}
+
+
 def authorise(actor: Actor, route: str, event_id: str | None = None) -> None:
-    """Refuse a role the route's row does not allow, or a credential of another event."""
+    """Refuse a role the route's row does not allow (saying what to do instead where the role
+    has a way: ``INSTEAD``), or a credential of another event."""
     allowed = ROUTES[route]
     if actor.role not in allowed:
-        raise Forbidden(f"a {actor.role} may not call {route}")
+        roles, instead = INSTEAD.get(route, (frozenset(), ""))
+        then = f": {instead}" if actor.role in roles else ""
+        raise Forbidden(f"{with_article(actor.role)} may not call {route}{then}")
     if event_id is not None and actor.event_id is not None and actor.event_id != event_id:
         raise Forbidden("this credential belongs to another event")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Security
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyCookie, HTTPBearer
 from starlette.requests import HTTPConnection
 
@@ -137,9 +138,65 @@ def hinted_event(connection: HTTPConnection) -> str | None:
 
 def hinted_roles(connection: HTTPConnection) -> list[str]:
     """The roles a browser asks to act as (header or ``?as=``), else every role in order."""
-    hint = connection.headers.get(ROLE_HINT_HEADER) or connection.query_params.get("as") or ""
+    hint = (
+        connection.headers.get(ROLE_HINT_HEADER)
+        or connection.query_params.get(ROLE_HINT_PARAM)
+        or ""
+    )
     roles = [role.strip() for role in hint.split(",") if role.strip() in COOKIE_ORDER]
     return roles or list(COOKIE_ORDER)
+
+
+#: The role hint's query parameter (``hinted_roles``): a socket's, and any request's.
+ROLE_HINT_PARAM = "as"
+#: The query parameters every route takes besides its own: the hints beside a browser's cookies.
+HINT_PARAMS = (ROLE_HINT_PARAM, EVENT_HINT_PARAM)
+
+
+async def known_query(request: Request) -> None:
+    """Refuse a query parameter the route does not take (``422 invalid_request`` naming it and
+    the ones it takes), as a body refuses a field it does not know: FastAPI would drop it, and a
+    typo would run the other way, ``?dryrun=1`` importing a spreadsheet for real. The route's
+    own parameters, its dependencies' included, and the hints (``HINT_PARAMS``) are taken."""
+    route = request.scope.get("route")
+    if getattr(route, "dependant", None) is None:
+        return
+    taken = query_names(route)
+    unknown = [name for name in dict.fromkeys(request.query_params) if name not in taken]
+    if not unknown:
+        return
+    own = [name for name in taken if name not in HINT_PARAMS]
+    takes = f"it takes {', '.join(own)}" if own else "it takes none of its own"
+    hints = ", ".join(HINT_PARAMS)
+    raise RequestValidationError(
+        [
+            {
+                "loc": ("query", name),
+                "msg": f"this route has no query parameter {name!r} ({takes}, and the browser's "
+                f"hints {hints}): check its spelling, or leave it out",
+                "type": "extra_forbidden",
+            }
+            for name in unknown
+        ]
+    )
+
+
+def query_names(route: Any) -> tuple[str, ...]:
+    """The query parameters a route reads, its dependencies' too (FastAPI's ``Dependant``), then
+    the hints; as they are written in a URL (their aliases: ``format``). Found once per route and
+    kept on it (a route is not hashable, and an id could be another route's in another app)."""
+    known: tuple[str, ...] | None = getattr(route, "_floorkeeper_query_names", None)
+    if known is not None:
+        return known
+    names: dict[str, None] = {}
+    pending = [route.dependant]
+    while pending:
+        current = pending.pop()
+        names.update(dict.fromkeys(field.alias for field in current.query_params))
+        pending.extend(current.dependencies)
+    known = (*names, *(name for name in HINT_PARAMS if name not in names))
+    route._floorkeeper_query_names = known
+    return known
 
 
 async def resolve_token(services: Services, token: str) -> Actor | None:

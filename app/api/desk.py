@@ -151,7 +151,16 @@ class AccessLinkMinted(AccessLink):
     clock_url: str | None = Field(
         default=None, description="A display link also opens the speaker clock: its URL."
     )
+    clock_absolute_url: str | None = Field(
+        default=None, description="`clock_url` with the server's public address before it."
+    )
     clock_qr_svg: str | None = None
+    replaced: str | None = Field(
+        default=None,
+        description="A `request_id` sent before: the id of the link that request made, revoked "
+        "now (its secret no longer works and the screens open with it were closed); null when "
+        "nothing was replaced.",
+    )
 
 
 Face = Literal["console", "display", "clock", "booth", "rapporteur", "organiser", "phone", "other"]

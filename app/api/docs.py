@@ -12,6 +12,12 @@ Only ``swagger-init.js`` (starts Swagger UI from a file, so no inline script) an
 are ours, in ``frontend/static/docs/``. There is no OAuth2 redirect page: the API's security
 schemes are a Bearer token and session cookies (``deps.BEARER``, ``deps.COOKIES``), no OAuth2
 flow that would come back to one.
+
+The reference the OpenAPI cannot hold (commands, messages, error codes) is ``docs/protocol.md``,
+served as it is at ``/docs/protocol.md`` (packaged into the wheel as ``app/docs/protocol.md``)
+and linked from the API's description. Each operation says who may call it, from the one table
+the security matrix checks (``access.ROUTES``): a line of its description and
+``x-floorkeeper-roles``.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ from typing import Any
 
 import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
+from ..floor import Role
+from .access import ANONYMOUS, ROUTES, Cell
 from .deps import current_actor, optional_actor
 
 router = APIRouter(include_in_schema=False)
@@ -64,6 +72,45 @@ REDOC_POLICY = (
 def _page(body: str, policy: str = SWAGGER_UI_POLICY) -> HTMLResponse:
     return HTMLResponse(
         body, headers={"Content-Security-Policy": policy, "Cache-Control": "no-cache"}
+    )
+
+
+#: The wire protocol's reference: a built wheel holds it as ``app/docs/protocol.md``
+#: (pyproject.toml's ``force-include``, as the faces and the migrations), a checkout (an
+#: editable install) in ``docs/``.
+PROTOCOL_PATH = "/docs/protocol.md"
+#: Nothing in a Markdown file a browser shows as text should run or load.
+TEXT_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
+
+def protocol_file() -> Path:
+    package = Path(__file__).resolve().parent.parent  # app/
+    packaged = package / "docs" / "protocol.md"  # inside a built wheel
+    if packaged.is_file():
+        return packaged
+    return package.parent / "docs" / "protocol.md"  # a source checkout
+
+
+#: The API's description in the OpenAPI (``install`` sets it): where the rest of the reference
+#: is, linked relative to the docs' pages (``/docs``, ``/redoc``), so a ``root_path`` keeps it.
+DESCRIPTION = (
+    "Real-time moderation of the floor of a live meeting. Commands, messages, error codes and "
+    "the rules behind each route are documented in "
+    f"[docs/protocol.md]({PROTOCOL_PATH.lstrip('/')}) (served by this server at "
+    f"`{PROTOCOL_PATH}`, no internet needed); WebSockets at /ws/segments/{{segment_id}}, "
+    "/ws/events/{event_id} and (the public live page, no key) /ws/live/{event_id}. Each "
+    "operation says who may call it (`x-floorkeeper-roles`); a credential of another event is "
+    "refused (403)."
+)
+
+
+@router.get(PROTOCOL_PATH)
+async def protocol() -> FileResponse:
+    """The wire protocol's reference, as Markdown, from this server's own files."""
+    return FileResponse(
+        protocol_file(),
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Security-Policy": TEXT_POLICY, "Cache-Control": "no-cache"},
     )
 
 
@@ -123,22 +170,56 @@ async def redoc(request: Request) -> HTMLResponse:
 
 
 def install(app: FastAPI) -> None:
-    """The docs' pages and assets, and the OpenAPI document with its optional security."""
+    """The docs' pages and assets, the protocol's reference, and the OpenAPI document with its
+    description, its optional security and who may call each operation."""
     app.include_router(router)
+    app.description = DESCRIPTION
     app.openapi = _openapi(app)  # type: ignore[method-assign]
 
 
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """FastAPI's document (made once), with ``optional_security`` applied."""
+    """FastAPI's document (made once), with ``optional_security`` and ``who_may_call``
+    applied."""
     made_by_fastapi = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            optional_security(made_by_fastapi(), _routes(app.routes))
+            schema = made_by_fastapi()
+            routes = list(_routes(app.routes))
+            optional_security(schema, routes)
+            who_may_call(schema, routes)
         assert app.openapi_schema is not None
         return app.openapi_schema
 
     return openapi
+
+
+#: The roles in the order the docs name them.
+ROLE_ORDER: tuple[Cell, ...] = (*Role, ANONYMOUS)
+
+
+def roles_line(allowed: frozenset[Cell]) -> str:
+    """Who may call a route, as its description says it: the roles of its row in
+    ``access.ROUTES``, in ``ROLE_ORDER``; "anyone" when no credential is needed."""
+    if ANONYMOUS in allowed:
+        return "Who may call it: anyone, no credential needed."
+    return f"Who may call it: {', '.join(str(role) for role in ROLE_ORDER if role in allowed)}."
+
+
+def who_may_call(schema: dict[str, Any], routes: Iterable[tuple[str, APIRoute]]) -> None:
+    """Each operation's row of the role x route matrix (``access.ROUTES``, which
+    ``tests/security/test_matrix.py`` checks cell by cell) written into it: the last line of its
+    description, and ``x-floorkeeper-roles`` (the roles, ``anonymous`` for no credential)."""
+    for prefix, route in routes:
+        for method in sorted(route.methods or ()):
+            operation = schema["paths"].get(prefix + route.path, {}).get(method.lower())
+            allowed = ROUTES.get(f"{method} {prefix}{route.path}")
+            if operation is None or allowed is None:
+                continue
+            said = operation.get("description", "").rstrip()
+            line = roles_line(allowed)
+            operation["description"] = f"{said}\n\n{line}" if said else line
+            operation["x-floorkeeper-roles"] = [str(r) for r in ROLE_ORDER if r in allowed]
 
 
 def optional_security(schema: dict[str, Any], routes: Iterable[tuple[str, APIRoute]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -52,7 +53,9 @@ def _methods_of(request: Request) -> list[str]:
     return sorted(methods)
 
 
-def error_body(status: int, code: str, message: str, **extra: object) -> JSONResponse:
+def error_body(status: int, code: str, message: str, /, **extra: object) -> JSONResponse:
+    """A refusal's answer; ``extra`` beside ``error`` (positional-only before it: a contribution's
+    ``changed_since`` carries its ``status``, which was taken for the HTTP status, a 500)."""
     return JSONResponse({"error": {"code": code, "message": message}, **extra}, status_code=status)
 
 
@@ -81,11 +84,47 @@ def validation_details(errors: Iterable[Any]) -> list[dict[str, Any]]:
     return [
         {
             "loc": list(item.get("loc", ())),
-            "msg": plain(item.get("msg", "")),
+            "msg": item_message(item),
             "type": item.get("type"),
         }
         for item in errors
     ]
+
+
+def item_message(item: Any) -> str:
+    """What is wrong with one field of a pydantic error, in words (``plain``; a command's instant
+    sent as text says what to send, ``text_instant``)."""
+    loc = list(item.get("loc", ()))
+    return text_instant(loc, item.get("type"), item.get("input")) or plain(item.get("msg", ""))
+
+
+#: The REST routes that take a command's instants as people write them (``api/times.py``).
+LOCAL_TIMES_TAKEN_BY = {
+    "update_segment": "PATCH /api/v1/segments/{segment_id}",
+    "create_segment": "POST /api/v1/events/{event_id}/segments",
+}
+
+
+def text_instant(loc: list[Any], kind: str | None, sent: object) -> str | None:
+    """A command's instant (an ``x_at`` of the command schema, epoch ms) sent as text, such as
+    ``"21:00"``: what the command takes instead, and the route that takes local times, where one
+    does (``LOCAL_TIMES_TAKEN_BY``); else None (pydantic's words stand: "Input should be a valid
+    integer" said nothing of milliseconds)."""
+    if kind != "int_type" or not isinstance(sent, str) or not loc:
+        return None
+    if not (isinstance(loc[-1], str) and loc[-1].endswith("_at")):
+        return None
+    said = (
+        f"a command takes an instant as epoch milliseconds (an integer such as 1796374800000), "
+        f"not {json.dumps(sent[:40], ensure_ascii=False)}"
+    )
+    route = next((LOCAL_TIMES_TAKEN_BY[p] for p in loc if p in LOCAL_TIMES_TAKEN_BY), None)
+    if route is None:
+        return said
+    return (
+        f'{said}; {route} takes local times ("21:00", "2026-12-06T21:00") and reads them in '
+        "the event's time zone"
+    )
 
 
 def plain(message: str) -> str:

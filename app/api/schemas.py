@@ -248,6 +248,38 @@ class ErrorOut(BaseModel):
     detail: dict[str, Any] | None = Field(
         default=None, description="`file_too_large`: the file's `size` and the `limit` (bytes)."
     )
+    changed: dict[str, Any] | None = Field(
+        default=None,
+        description="`changed_since` of `PATCH /events/{event_id}`, `/segments/{segment_id}` "
+        "or `/participants/{participant_id}`: each field named in `expected` that someone "
+        "else changed, with its value now (instants with their `*_local`).",
+    )
+    text: str | None = Field(
+        default=None,
+        description="`edited_since`, `changed_since` of a contribution: its wording now.",
+    )
+    version: int | None = Field(
+        default=None,
+        description="`edited_since`, `changed_since` of a contribution: its version now (send "
+        "it with the change if it still holds).",
+    )
+    status: str | None = Field(
+        default=None, description="`changed_since` of a contribution: its status now."
+    )
+    merged_into: str | None = Field(
+        default=None,
+        description="`changed_since` of a contribution: the one it is merged into now, or null.",
+    )
+    note: str | None = Field(
+        default=None, description="`changed_since` of a contribution: the curator's note now."
+    )
+    themes: list[str] | None = Field(
+        default=None, description="`changed_since` of a contribution: its themes now."
+    )
+    objectives: list[int] | None = Field(
+        default=None,
+        description="`changed_since` of a contribution: its Global Compact objectives now.",
+    )
 
 
 class EventCreate(Body):
@@ -257,6 +289,14 @@ class EventCreate(Body):
     timezone: Zone = "UTC"
     date: EventDate | None = None
     languages: EventLanguages = Field(default_factory=lambda: list(Language))
+    request_id: CommandId | None = Field(
+        default=None,
+        description="Made by the client, new for each meeting day it means to make (like a "
+        "`command_id`). Sent again with the same body (its answer was lost), the event the "
+        "first request made is answered (`201`, the same `id` and `join_code`) instead of a "
+        "second meeting day; with another body, or once the event's details were changed "
+        "since, `409 request_id_reused`.",
+    )
 
 
 EXPECTED_DESCRIPTION = (
@@ -450,15 +490,27 @@ class SegmentExpectedIn(Body):
 
 
 class SegmentPatch(SegmentExpectedIn):
-    """Changes to a segment (``update_segment``); a field left out, or null, stays as it is."""
+    """Changes to a segment (``update_segment``); a field left out stays as it is, and so does a
+    text or ``position`` sent as null. A time sent as null (``"scheduled_end_at": null``) is
+    cleared, as ``clear`` clears it."""
 
     command_id: CommandId
+    scheduled_start_at: Instant | None = Field(
+        default=None,
+        description="When it starts, in any form of an instant (`10:00` is read on the event's "
+        "date, in its zone); null: it has no start time any more.",
+    )
+    scheduled_end_at: Instant | None = Field(
+        default=None,
+        description="When it ends, as `scheduled_start_at`; null: it has no end time any more "
+        "(it ends when it ends).",
+    )
     # at most the largest integer every JSON reader keeps exact (2^53 - 1)
     base_version: Annotated[int, Strict(), Field(ge=0, le=2**53 - 1)] | None = None
     clear: list[ClearableTime] = Field(
         default_factory=list,
         description="Times the segment has no more (`scheduled_end_at`: a segment that ends when "
-        "it ends); not also given in the same request.",
+        "it ends), as a time sent as null; not also given a value in the same request.",
     )
     expected: SegmentExpectedIn | None = Field(default=None, description=EXPECTED_DESCRIPTION)
 
@@ -698,7 +750,10 @@ class AccessLinkCreate(Body):
         default=None,
         description="Made by the client, new for each link it means to make. A retry with the "
         "same id (its answer was lost) revokes the link the lost answer held and makes another: "
-        "one live link per request, whose secret is in the last answer.",
+        "one live link per request, whose secret is in the last answer; the answer's "
+        "`replaced` names the link revoked. Unlike a `command_id`, a script run again with the "
+        "same ids replaces its links (and closes the screens open with them): give each run "
+        "new ids, or send none.",
     )
 
 
@@ -718,7 +773,17 @@ class AccessLinkOut(BaseModel):
         "the day.",
     )
     token: str | None = Field(default=None, description="Shown once, when the link is made.")
-    url: str | None = None
+    url: str | None = Field(
+        default=None,
+        description="The link's address on this server, shown once with the `token`: "
+        "`/moderator#key=…` (the key after the `#`, which no server sees); a button box's "
+        "(`device`) is the path of its actions, its key sent as a Bearer token.",
+    )
+    absolute_url: str | None = Field(
+        default=None,
+        description="`url` with the server's public address before it (`FLOORKEEPER_PUBLIC_URL`, "
+        "else the request's): the address the QR code holds, to send as it is.",
+    )
 
 
 class SessionCreate(Body):

@@ -44,7 +44,7 @@ from .deps import (
     services_of,
 )
 from .desk import Face
-from .errors import plain, validation_details
+from .errors import item_message, validation_details
 from .sockets import CLOSE_UNAUTHENTICATED
 from .wire import PREPARED_FRAMES
 
@@ -128,7 +128,7 @@ def describe(error: ValidationError) -> str:
     parts = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"]) or "frame"
-        parts.append(f"{where}: {plain(item['msg'])}")
+        parts.append(f"{where}: {item_message(item)}")
     return "; ".join(parts)
 
 

@@ -25,8 +25,8 @@ from immutables import Map
 from pydantic import BaseModel, ConfigDict, Field, Strict, TypeAdapter
 
 from . import themes
-from .decide import Context
-from .errors import FloorError, Forbidden, NotFound, StaleVersion
+from .decide import Context, role_refused, stale
+from .errors import FloorError, Forbidden, NotFound
 from .model import Language, Speaker
 from .roles import Actor, Role, roles_for
 from .scripts import name_language
@@ -486,11 +486,10 @@ def decide(
     version), then the command's own rules."""
     actor = context.actor
     if actor.role not in roles_for(command.type):
-        raise Forbidden(f"a {actor.role} may not send {command.type}")
+        raise role_refused(actor.role, command.type)
     if base_version is not None and base_version != state.version:
-        raise StaleVersion(
-            f"the command was based on version {base_version} but the outcome of event "
-            f"{state.event_id!r} is at version {state.version}: someone else changed it first"
+        raise stale(
+            f"the outcome of event {state.event_id!r}", base_version, state.version, "it again"
         )
     return _HANDLERS[type(command)](state, command, context)
 

@@ -35,7 +35,7 @@ from .model import (
     UndoEntry,
 )
 from .ordering import insertion_index
-from .roles import Actor, roles_for
+from .roles import Actor, Role, roles_for
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,45 @@ def _handles(command_type: type) -> Callable[[Handler], Handler]:
     return register
 
 
+def with_article(word: str) -> str:
+    """A role (or any noun) with its indefinite article, as a refusal says it: "an organiser",
+    "a moderator"."""
+    return f"{'an' if word[:1].lower() in ('a', 'e', 'i', 'o', 'u') else 'a'} {word}"
+
+
+#: What the staff do instead of a delegate's own floor request (``request_floor`` is a
+#: delegate's: the request is theirs, so the fair order and their phone follow it).
+STAFF_FLOOR_REQUEST = (
+    "a floor request is a delegate's own; to give someone a place, queue them with "
+    "add_speaker, or act with their own delegate token (the token answered when the staff "
+    "register them)"
+)
+
+
+def role_refused(role: str, command_type: str) -> Forbidden:
+    """The refusal of a command type the role may not send (``COMMAND_ROLES``), with the way to
+    do it where the sender has one."""
+    message = f"{with_article(role)} may not send {command_type}"
+    if command_type == "request_floor" and role in (Role.ORGANISER, Role.MODERATOR):
+        message += f": {STAFF_FLOOR_REQUEST}"
+    return Forbidden(message)
+
+
+def stale(
+    what: str,
+    base_version: int,
+    version: int,
+    read: str = "the state again (this refusal's state holds it)",
+) -> StaleVersion:
+    """A command based on a version that is not ``what``'s now, saying what to do: ``read``,
+    then send the command again if it still applies."""
+    return StaleVersion(
+        f"the command was based on version {base_version} but {what} is at version {version}: "
+        f"someone else changed it first; read {read} and send the command again if it still "
+        "applies"
+    )
+
+
 def decide(
     state: HearingState,
     segment_id: str | None,
@@ -69,7 +108,7 @@ def decide(
 ) -> list[e.Event]:
     """Check ``command`` against the rules and return the events it causes (maybe none)."""
     if ctx.actor.role not in roles_for(command.type):
-        raise Forbidden(f"a {ctx.actor.role} may not send {command.type}")
+        raise role_refused(ctx.actor.role, command.type)
     if isinstance(command, c.CreateSegment):
         return _create_segment(state, command, ctx)
     segment = state.segments.get(segment_id or "")
@@ -80,10 +119,7 @@ def decide(
             f"segment {segment.details.title!r} was removed from the programme: choose another"
         )
     if base_version is not None and base_version != segment.version:
-        raise StaleVersion(
-            f"the command was based on version {base_version} but segment {segment.id} is at "
-            f"version {segment.version}: someone else changed it first"
-        )
+        raise stale(f"segment {segment.id}", base_version, segment.version)
     if isinstance(command, c.StartSegment):
         return _start_segment(state, segment, ctx)
     if isinstance(command, c.CarryQueue):

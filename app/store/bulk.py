@@ -30,8 +30,10 @@ KINDS: dict[str, Table] = {
     "log": LogRow.__table__,  # type: ignore[attr-defined]
     "command": CommandRow.__table__,  # type: ignore[attr-defined]
 }
-#: Columns a record does not carry: the log's sequence number is the receiving database's.
-LOCAL_COLUMNS = {"log": {"seq"}}
+#: Columns a record does not carry: the log's sequence number is the receiving database's; an
+#: event's ``request_id`` is its maker's retry key on the server that made it (unique there: a
+#: copy imported beside another event of the same id would be refused whole).
+LOCAL_COLUMNS = {"log": {"seq"}, "event": {"request_id"}}
 #: Every table a Floorkeeper database has (besides Alembic's ``alembic_version``).
 FLOORKEEPER_TABLES = {"events", "participants", "credentials", "floor_log", "commands", "settings"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,17 +49,27 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    @contextmanager
-    def registry_lock(self, event_id: str) -> Iterator[None]:
+    def registry_lock(self, event_id: str) -> AbstractContextManager[None]:
         """A meeting day's registry held by one process at a time, from reading who is
-        registered until it is written back (an import, a correction): PostgreSQL's advisory
-        lock on a connection of its own, held while the block runs (another process's import of
-        the same file waits, then finds everyone registered). SQLite: one process, nothing to
-        hold here (the hearing's own lock does it). Blocking: entered in a worker thread."""
+        registered until it is written back (an import, a correction): another process's import
+        of the same file waits, then finds everyone registered (``advisory_lock``)."""
+        return self.advisory_lock(f"floorkeeper:registry:{event_id}")
+
+    def event_request_lock(self, request_id: str) -> AbstractContextManager[None]:
+        """A new meeting day's request id held by one process at a time, from looking for the
+        event it made until that event is written: the same ``POST /events`` retried on two
+        processes at once makes one event, which both answer (``advisory_lock``)."""
+        return self.advisory_lock(f"floorkeeper:event-request:{request_id}")
+
+    @contextmanager
+    def advisory_lock(self, name: str) -> Iterator[None]:
+        """``name`` held by one process at a time while the block runs: PostgreSQL's advisory
+        lock on a connection of its own. SQLite: one process, nothing to hold here (the caller's
+        own ``asyncio`` lock does it). Blocking: entered in a worker thread."""
         if self.engine.dialect.name != "postgresql":
             yield
             return
-        key = {"key": f"floorkeeper:registry:{event_id}"}
+        key = {"key": name}
         with self.engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(hashtextextended(:key, 0))"), key)
             connection.commit()
@@ -269,6 +279,11 @@ class Store:
         with self._session() as session:
             return session.get(EventRow, event_id)
 
+    def event_by_request_id(self, request_id: str) -> EventRow | None:
+        """The meeting day a ``POST /events`` with this ``request_id`` made, if one did."""
+        with self._session() as session:
+            return session.exec(select(EventRow).where(EventRow.request_id == request_id)).first()
+
     def event_by_join_code(self, code: str) -> EventRow | None:
         with self._session() as session:
             return session.exec(select(EventRow).where(EventRow.join_code == code)).first()
@@ -287,9 +302,13 @@ class Store:
             return session.get(ParticipantRow, participant_id)
 
     def participants(self, event_id: str) -> list[ParticipantRow]:
+        """A meeting day's registry in the order it was registered (an import's rows a
+        millisecond apart, in the spreadsheet's order), two registered in the same millisecond
+        by id: the same order on every read and on either database."""
         with self._session() as session:
             query = select(ParticipantRow).where(ParticipantRow.event_id == event_id)
-            return list(session.exec(query.order_by(col(ParticipantRow.created_at))).all())
+            order = (col(ParticipantRow.created_at), col(ParticipantRow.id))
+            return list(session.exec(query.order_by(*order)).all())
 
     def participants_digest(self, event_id: str) -> str:
         """A digest of a meeting day's registry, every column of every row: it changes when
@@ -320,11 +339,14 @@ class Store:
             ).first()
 
     def credentials(self, event_id: str, roles: Iterable[str]) -> list[CredentialRow]:
+        """A meeting day's credentials of these roles, oldest first (two made in the same
+        millisecond by id)."""
         with self._session() as session:
             query = select(CredentialRow).where(
                 CredentialRow.event_id == event_id, col(CredentialRow.role).in_(list(roles))
             )
-            return list(session.exec(query.order_by(col(CredentialRow.created_at))).all())
+            order = (col(CredentialRow.created_at), col(CredentialRow.id))
+            return list(session.exec(query.order_by(*order)).all())
 
     def links_of_request(self, event_id: str, request_id: str) -> list[CredentialRow]:
         """The access links made for ``request_id`` in the event (a retried request's)."""

@@ -37,6 +37,10 @@ class EventRow(SQLModel, table=True):
     #: the public live page (``/live/{event_id}``) is open to anyone: off until the organiser
     #: publishes it (``PATCH /api/v1/events/{event_id}`` with ``live_published``)
     live_published: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    #: the client's id for the request that made it (``POST /api/v1/events`` with
+    #: ``request_id``): a retry whose answer was lost finds this event instead of making a second
+    #: meeting day with a join code of its own. Unique; null for an event made without one.
+    request_id: str | None = Field(default=None, index=True, unique=True, max_length=64)
 
 
 class ParticipantRow(SQLModel, table=True):

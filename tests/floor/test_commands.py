@@ -240,7 +240,9 @@ def test_each_role_may_send_only_its_commands(command_type: str, role: Role) -> 
         assert floor.send(command, who, segment_id)
     else:
         error = floor.refuse(command, "forbidden", who, segment_id, error=Forbidden)
-        assert (error.status, error.message) == (403, f"a {role} may not send {command_type}")
+        article = "an" if role is Role.ORGANISER else "a"  # the only role with a vowel
+        assert error.status == 403
+        assert error.message.startswith(f"{article} {role} may not send {command_type}")
 
 
 def test_a_display_may_send_nothing() -> None:

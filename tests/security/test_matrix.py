@@ -321,6 +321,7 @@ FACES = {
     "GET /openapi.json": "/openapi.json",
     "GET /docs": "/docs",
     "GET /redoc": "/redoc",
+    "GET /docs/protocol.md": "/docs/protocol.md",
 }
 #: Routes outside /api/v1 that need a credential, as a scraper calls them (no role: 401).
 MACHINES = {"GET /metrics": "/metrics"}

@@ -125,6 +125,22 @@ def test_fastapi_s_own_pages_are_off(make_client: AppFactory) -> None:
         assert "fonts.googleapis.com" not in html
 
 
+def test_the_protocol_reference_comes_from_this_server(make_client: AppFactory) -> None:
+    """The API's description links ``docs/protocol.md``: served here from the server's own copy
+    (no internet), as Markdown a browser shows as text, under a policy that lets nothing in it
+    run or load."""
+    client = make_client()
+    description = client.get("/openapi.json").json()["info"]["description"]
+    assert "](docs/protocol.md)" in description and not re.search(r"https?:", description)
+    served = client.get(docs.PROTOCOL_PATH)
+    assert served.status_code == 200
+    assert served.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert served.text == (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+    policy = _policy(served.headers["content-security-policy"])
+    assert policy["default-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
+    assert "sandbox" in policy
+
+
 def test_the_assets_are_the_pinned_package_s_not_copies_in_the_repository() -> None:
     """Swagger UI and ReDoc come from fastapi-offline as pip installed it (pinned in
     pyproject.toml, its wheel's hashes in requirements.lock), at the versions docs.py names;

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 
-from ..deps import id_in_reach
+from ..deps import id_in_reach, known_query
 from . import actions, events, instruments, outcome, people, record, screens, segments, sessions
 from .common import ERRORS
 
@@ -31,10 +31,14 @@ def install(app: FastAPI) -> None:
     building each of its routes' effective context again, at once, which a nested router did for
     all 38 routes at every start (0.07-0.10 s of ``create_app``). With the prefix, each route's
     context is built when a request is first matched against it, as FastAPI does anyway. Each
-    route first meets ``ids_in_reach``."""
+    route first meets ``ids_in_reach``, then ``known_query`` (no query parameter it does not
+    take)."""
     for router in AREAS:
         app.include_router(
-            router, prefix="/api/v1", responses=ERRORS, dependencies=[Depends(ids_in_reach)]
+            router,
+            prefix="/api/v1",
+            responses=ERRORS,
+            dependencies=[Depends(ids_in_reach), Depends(known_query)],
         )
 
 

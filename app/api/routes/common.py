@@ -3,7 +3,11 @@ and a participant, a browser's id."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
@@ -178,3 +182,44 @@ def refuse_changed_since(
 
 def _blank_as_none(value: Any) -> Any:
     return None if value == "" else value
+
+
+#: the requests of this process that go one at a time, by key (a registration id, a new event's
+#: request id): a lock and how many requests hold or wait for it
+_one_at_a_time: dict[str, tuple[asyncio.Lock, int]] = {}
+
+
+@contextlib.asynccontextmanager
+async def one_at_a_time(key: str) -> AsyncIterator[None]:
+    """One request of ``key`` at a time in this process: a retry sent while the first is still
+    being written waits for it, then finds what it wrote, instead of writing a second one."""
+    lock, users = _one_at_a_time.get(key, (asyncio.Lock(), 0))
+    _one_at_a_time[key] = (lock, users + 1)
+    try:
+        async with lock:
+            yield
+    finally:
+        lock, users = _one_at_a_time[key]
+        if users == 1:
+            del _one_at_a_time[key]
+        else:
+            _one_at_a_time[key] = (lock, users - 1)
+
+
+@contextlib.asynccontextmanager
+async def held_everywhere(held: AbstractContextManager[None]) -> AsyncIterator[None]:
+    """Every process's lock (``Store.advisory_lock``: PostgreSQL's, blocking) held while the block
+    runs, entered and left in a worker thread. A request cancelled while it waits for the lock
+    gives it back once its thread has it."""
+    entering = asyncio.ensure_future(asyncio.to_thread(held.__enter__))
+    try:
+        await asyncio.shield(entering)
+    except asyncio.CancelledError:  # the lock is still taken in its thread: given back
+        with contextlib.suppress(Exception):
+            await entering
+            await asyncio.to_thread(held.__exit__, None, None, None)
+        raise
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(held.__exit__, None, None, None)

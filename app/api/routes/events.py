@@ -8,14 +8,14 @@ import io
 import json
 import secrets
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import segno
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
-from ...floor import Forbidden, NotFound
+from ...floor import FloorError, Forbidden, NotFound
 from ...floor import commands as c
 from ...floor.model import SegmentStatus
 from ...floor.programme import Problem, event_day, timing_problems
@@ -35,6 +35,8 @@ from .common import (
     ServicesDep,
     browser_id,
     event_out,
+    held_everywhere,
+    one_at_a_time,
     refuse_changed_since,
     segments_out,
 )
@@ -48,16 +50,30 @@ router = APIRouter()
 
 @router.get("/events", tags=["events"])
 async def list_events(actor: ActorDep, svc: ServicesDep) -> list[EventOut]:
+    """The events (meeting days) the credential may see: every one for the organiser key, its
+    own for any other credential; each as ``GET /events/{event_id}`` answers it, with its
+    programme. Oldest first (in the order they were made; two made in the same millisecond by
+    id), all of them in one answer: no paging."""
     authorise(actor, "GET /api/v1/events")
+    hearings = sorted(svc.engine.hearings.values(), key=lambda h: (h.event.created_at, h.event.id))
     return [
         event_out(svc, hearing, actor)
-        for hearing in svc.engine.hearings.values()
+        for hearing in hearings
         if actor.event_id is None or actor.event_id == hearing.event.id
     ]
 
 
+#: The fields of a new event a retry must send again as they were (``request_id``).
+_EVENT_FIELDS = ("title", "venue", "room", "timezone", "date", "languages")
+
+
 @router.post("/events", tags=["events"], status_code=201)
 async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> EventOut:
+    """A new event (meeting day), with its join code; the organiser key only (an organiser link
+    is the desk of its own event). With a ``request_id`` sent before with the same body (its
+    answer was lost), the event that request made is answered again, ``201`` with the same
+    ``id`` and ``join_code``, instead of a second meeting day; with another body, ``409
+    request_id_reused``."""
     authorise(actor, "POST /api/v1/events")
     if actor.event_id is not None:  # an organiser link: the desk of its own event only
         raise Forbidden(
@@ -73,13 +89,43 @@ async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> 
         languages=[lang.value for lang in body.languages],
         join_code=new_join_code(),
         created_at=svc.engine.clock(),
+        request_id=body.request_id,
     )
-    hearing = await svc.engine.create_event(row)
-    return event_out(svc, hearing, actor)
+    if body.request_id is None:
+        return event_out(svc, await svc.engine.create_event(row), actor)
+    store = svc.engine.store
+    # one at a time per request id, here and (PostgreSQL) on every process: a retry sent while
+    # the first is being written waits for it, then answers the event it made
+    async with (
+        one_at_a_time(f"event-request:{body.request_id}"),
+        held_everywhere(store.event_request_lock(body.request_id)),
+    ):
+        made = await asyncio.to_thread(store.event_by_request_id, body.request_id)
+        if made is None:
+            return event_out(svc, await svc.engine.create_event(row), actor)
+    _same_event(made, row)
+    return event_out(svc, await svc.engine.locate(made.id), actor)
+
+
+def _same_event(made: EventRow, sent: EventRow) -> None:
+    """A retry of the request that made ``made``: the same fields, else the id is reused for
+    another event (or the event was edited since, and a retry cannot tell)."""
+    differ = [name for name in _EVENT_FIELDS if getattr(made, name) != getattr(sent, name)]
+    if differ:
+        raise FloorError(
+            f"request_id {made.request_id!r} made event {made.id!r} ({made.title!r}) with "
+            f"another {' and '.join(differ)} (sent otherwise, or changed since): make a new "
+            "request_id for each new event (the same id is for sending the same one again), or "
+            f"read that one with GET /api/v1/events/{made.id}",
+            code="request_id_reused",
+            status=409,
+        )
 
 
 @router.get("/events/{event_id}", tags=["events"])
 async def get_event(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOut:
+    """One event (meeting day) with its programme (``segments``, in programme order). Its join
+    code is null when a delegate asks."""
     authorise(actor, "GET /api/v1/events/{event_id}", event_id)
     return event_out(svc, await svc.engine.locate(event_id), actor)
 
@@ -296,7 +342,20 @@ async def rotate_join_code(
         }
     },
 )
-async def join_qr(event_id: str, request: Request, actor: ActorDep, svc: ServicesDep) -> Response:
+async def join_qr(
+    event_id: str,
+    request: Request,
+    actor: ActorDep,
+    svc: ServicesDep,
+    code: Annotated[
+        str | None,
+        Query(
+            max_length=32,
+            description="The join code the page shows (ignored): a new code makes a new address, "
+            "so a browser does not show the old code's image from its cache.",
+        ),
+    ] = None,
+) -> Response:
     """The QR code of the delegates' join link, as SVG, for the room display."""
     authorise(actor, "GET /api/v1/events/{event_id}/join-qr.svg", event_id)
     base = svc.settings.public_url or str(request.base_url)

@@ -60,6 +60,8 @@ from .common import (
     MaybeActor,
     ServicesDep,
     browser_id,
+    held_everywhere,
+    one_at_a_time,
     participant_out,
     refuse_changed_since,
 )
@@ -91,6 +93,11 @@ async def list_participants(
         ),
     ] = "json",
 ) -> list[ParticipantOut] | Response:
+    """The registered participants, in the order they were registered (an import's rows in the
+    spreadsheet's order; two registered in the same millisecond by id); all of them in one
+    answer, no paging (an import takes at most 5,000 rows). Each says ``has_phone``: whether a
+    phone holds a live key of theirs, i.e. whom a new phone link signs out. ``?format=csv`` or
+    ``xlsx``: the same list as the spreadsheet the import reads back."""
     authorise(actor, "GET /api/v1/events/{event_id}/participants", event_id)
     hearing = await svc.engine.locate(event_id)
     rows = await asyncio.to_thread(svc.engine.store.participants, event_id)
@@ -156,20 +163,8 @@ async def registry_held(svc: Services, hearing: Hearing) -> AsyncIterator[None]:
     """A meeting day's registry held from reading who is registered until it is written back:
     this process's lock (``Hearing.registry``), then every process's (``Store.registry_lock``:
     PostgreSQL's advisory lock; two processes behind one load balancer import the same file)."""
-    async with hearing.registry:
-        held = svc.engine.store.registry_lock(hearing.event.id)
-        entering = asyncio.ensure_future(asyncio.to_thread(held.__enter__))
-        try:
-            await asyncio.shield(entering)
-        except asyncio.CancelledError:  # the lock is still taken in its thread: given back
-            with contextlib.suppress(Exception):
-                await entering
-                await asyncio.to_thread(held.__exit__, None, None, None)
-            raise
-        try:
-            yield
-        finally:
-            await asyncio.to_thread(held.__exit__, None, None, None)
+    async with hearing.registry, held_everywhere(svc.engine.store.registry_lock(hearing.event.id)):
+        yield
 
 
 async def _import(
@@ -466,7 +461,7 @@ async def join(
         # one registration at a time per id in this process: a retry sent while the first is
         # still being written waits for it and answers it, instead of writing a second row
         pid = _registration_pid(event_id, body.registration_id)
-        async with _one_at_a_time(pid):
+        async with one_at_a_time(f"registration:{pid}"):
             before = await _registered_before(svc, hearing, pid, particulars)
             if before is None:
                 await _register(svc, hearing, particulars, pid, staff, once=True)
@@ -486,26 +481,6 @@ async def join(
         label=label,
     )
     return Joined(participant=participant_out(row), token=token)
-
-
-#: the registrations being written now in this process, by participant id: a lock and how many
-#: requests hold or wait for it
-_registering: dict[str, tuple[asyncio.Lock, int]] = {}
-
-
-@contextlib.asynccontextmanager
-async def _one_at_a_time(pid: str) -> AsyncIterator[None]:
-    lock, users = _registering.get(pid, (asyncio.Lock(), 0))
-    _registering[pid] = (lock, users + 1)
-    try:
-        async with lock:
-            yield
-    finally:
-        lock, users = _registering[pid]
-        if users == 1:
-            del _registering[pid]
-        else:
-            _registering[pid] = (lock, users - 1)
 
 
 def _registration_pid(event_id: str, registration_id: str) -> str:
@@ -789,7 +764,9 @@ async def remove_participant(participant_id: str, actor: ActorDep, svc: Services
 # --- access links -------------------------------------------------------------------------------
 
 
-def link_out(row: Any, event: Any, token: str | None = None) -> AccessLink:
+def link_out(row: Any, event: Any, token: str | None = None, base: str = "") -> AccessLink:
+    """An access link as the API shows it; with its ``token`` (once, when made) its ``url`` and,
+    given the server's public ``base``, its ``absolute_url``."""
     path = {
         # an organiser link is the organiser's desk for this one event
         "organiser": "/organiser",
@@ -801,6 +778,8 @@ def link_out(row: Any, event: Any, token: str | None = None) -> AccessLink:
         "rapporteur": "/rapporteur",
         "booth": f"/booth/{row.event_id}",
     }[row.role]
+    # a face's link carries its key after the #; a button box sends it as a Bearer token
+    url = (path if row.role == "device" else f"{path}#key={token}") if token else None
     link = {
         "id": row.id,
         "role": row.role,
@@ -809,8 +788,8 @@ def link_out(row: Any, event: Any, token: str | None = None) -> AccessLink:
         "expires_at": row.expires_at,
         "revoked_at": row.revoked_at,
         "token": token,
-        # a face's link carries its key after the #; a button box sends it as a Bearer token
-        "url": (path if row.role == "device" else f"{path}#key={token}") if token else None,
+        "url": url,
+        "absolute_url": base + url if url and base else None,
         "expires_before_event": _before_event(row.expires_at, event),
     }
     return AccessLink.model_validate(with_local(link, event.timezone))
@@ -828,13 +807,20 @@ async def create_access_link(
 ) -> AccessLinkMinted:
     """Mint a link for the organiser's desk of this event, a moderator, a display (also the
     speaker clock), the rapporteur, the interpreters' booth or a button box (``device``). The
-    secret is shown only in this answer."""
+    secret is shown only in this answer, with the link's address (``url``, and ``absolute_url``
+    as the QR code holds it).
+
+    With a ``request_id`` sent before (its answer lost), the link that request made is revoked
+    and named in ``replaced``: one live link per request. Nothing records whether a link was
+    used since, so a script run again with the same ids replaces the links it handed out: give
+    each run new ids."""
     authorise(actor, "POST /api/v1/events/{event_id}/access-links", event_id)
     hearing = await svc.engine.locate(event_id)
     now = svc.engine.clock()
     expires = _expiry(body, hearing, now)
+    replaced = None
     if body.request_id is not None:
-        await _replace_retried(svc, hearing, body)
+        replaced = await _replace_retried(svc, hearing, body)
     token, row = await asyncio.to_thread(
         svc.auth.mint,
         Role(body.role),
@@ -844,22 +830,24 @@ async def create_access_link(
         expires_at=expires,
         request_id=body.request_id,
     )
-    link = link_out(row, hearing.event, token)
-    minted = AccessLinkMinted(**link.model_dump())
+    base = (svc.settings.public_url or str(request.base_url)).rstrip("/")
+    link = link_out(row, hearing.event, token, base)
+    minted = AccessLinkMinted(**link.model_dump(), replaced=replaced)
     if link.url is None or row.role == "device":
         return minted  # a button box opens no page: no QR code to scan
-    base = (svc.settings.public_url or str(request.base_url)).rstrip("/")
     minted.qr_svg = _qr_svg(base + link.url)
     if row.role == "display":  # the same link opens the speaker clock
         minted.clock_url = f"/clock/{event_id}#key={token}"
-        minted.clock_qr_svg = _qr_svg(base + minted.clock_url)
+        minted.clock_absolute_url = base + minted.clock_url
+        minted.clock_qr_svg = _qr_svg(minted.clock_absolute_url)
     return minted
 
 
-async def _replace_retried(svc: Services, hearing: Hearing, body: AccessLinkCreate) -> None:
+async def _replace_retried(svc: Services, hearing: Hearing, body: AccessLinkCreate) -> str | None:
     """A retried request (its answer was lost, so nobody holds the link it made): the link it
-    made is revoked, and the one made now is the request's only live link. The same id sent for
-    another role is refused: it names another request."""
+    made is revoked, and the one made now is the request's only live link; the id of the one
+    revoked (None: none was live). The same id sent for another role is refused: it names
+    another request."""
     assert body.request_id is not None
     event_id = hearing.event.id
     made = await asyncio.to_thread(svc.engine.store.links_of_request, event_id, body.request_id)
@@ -871,9 +859,11 @@ async def _replace_retried(svc: Services, hearing: Hearing, body: AccessLinkCrea
             code="request_id_reused",
             status=409,
         )
-    live = [row.id for row in made if row.revoked_at is None]
-    if live:
-        await _revoke(svc, hearing, live)
+    live = [row for row in made if row.revoked_at is None]
+    if not live:
+        return None
+    await _revoke(svc, hearing, [row.id for row in live])
+    return max(live, key=lambda row: (row.created_at, row.id)).id
 
 
 def _expiry(body: AccessLinkCreate, hearing: Hearing, now: int) -> int | None:
@@ -930,6 +920,10 @@ def _qr_svg(url: str) -> str:
 
 @router.get("/events/{event_id}/access-links", tags=["access"])
 async def list_access_links(event_id: str, actor: ActorDep, svc: ServicesDep) -> list[AccessLink]:
+    """Every access link of the event, of every role, revoked ones too (``revoked_at``), in the
+    order they were made (two made in the same millisecond by id); all of them in one answer, no
+    paging. Their ``token``, ``url`` and ``absolute_url`` are null: a secret is shown once, when
+    the link is made."""
     authorise(actor, "GET /api/v1/events/{event_id}/access-links", event_id)
     event = (await svc.engine.locate(event_id)).event
     rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, LINK_ROLES)
@@ -940,6 +934,9 @@ async def list_access_links(event_id: str, actor: ActorDep, svc: ServicesDep) ->
 async def revoke_access_link(
     event_id: str, link_id: str, actor: ActorDep, svc: ServicesDep
 ) -> Response:
+    """Revoke an access link (again: ``204`` too). Commands already decided on its behalf are
+    written first; from the answer on nothing more is applied for it, and every screen open with
+    it is told and closed (``4401``), on every process."""
     authorise(actor, "DELETE /api/v1/events/{event_id}/access-links/{link_id}", event_id)
     hearing = await svc.engine.locate(event_id)
     if not await _revoke(svc, hearing, [link_id]):

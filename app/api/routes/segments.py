@@ -49,6 +49,10 @@ def _summary(svc: Services, segment_id: str) -> SegmentOut:
 
 @router.get("/events/{event_id}/segments", tags=["segments"])
 async def list_segments(event_id: str, actor: ActorDep, svc: ServicesDep) -> list[SegmentOut]:
+    """The event's programme: every segment's summary, in programme order (by ``position``,
+    then ``scheduled_start_at``), all of them in one answer, no paging; each instant with its
+    local time, and any disagreement of its time with the segment above it
+    (``timing_problem``)."""
     authorise(actor, "GET /api/v1/events/{event_id}/segments", event_id)
     return segments_out(svc, await svc.engine.locate(event_id))
 
@@ -69,6 +73,9 @@ async def create_segment(
 
 @router.get("/segments/{segment_id}", tags=["segments"])
 async def get_segment(segment_id: str, actor: ActorDep, svc: ServicesDep) -> SegmentOut:
+    """One segment's summary, as in the programme: its details, status, version and times
+    (each with its local time). A segment taken out of the programme is ``404
+    segment_removed``."""
     hearing, _ = await svc.engine.locate_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}", hearing.event.id)
     return _summary(svc, segment_id)
@@ -78,11 +85,18 @@ async def get_segment(segment_id: str, actor: ActorDep, svc: ServicesDep) -> Seg
 async def patch_segment(
     segment_id: str, body: SegmentPatch, actor: ActorDep, svc: ServicesDep
 ) -> SegmentOut:
-    """Change a segment's details. Times as in ``POST /events/{event_id}/segments``."""
+    """Change a segment's details. Times as in ``POST /events/{event_id}/segments``; a time
+    sent as null is cleared (as ``clear`` does), any other field sent as null stays as it is."""
     hearing, _ = await svc.engine.locate_segment(segment_id)
     authorise(actor, "PATCH /api/v1/segments/{segment_id}", hearing.event.id)
     exclude = {"command_id", "base_version", "expected", *SEGMENT_INSTANTS}
     changes = body.model_dump(exclude=exclude, exclude_unset=True)
+    # "scheduled_end_at": null means "no end time", as a script writes it (a 200 that kept the
+    # old end would look like success)
+    sent = body.model_fields_set
+    nulled = [name for name in SEGMENT_INSTANTS if name in sent and getattr(body, name) is None]
+    if nulled:
+        changes["clear"] = list(dict.fromkeys([*body.clear, *nulled]))
     expected = None
     if body.expected is not None:
         seen = body.expected.model_dump(exclude={*SEGMENT_INSTANTS}, exclude_unset=True)
@@ -184,8 +198,18 @@ async def withdraw_request(
     request_id: str,
     actor: ActorDep,
     svc: ServicesDep,
-    command_id: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] = None,
+    command_id: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            pattern=r"^[A-Za-z0-9_.:-]+$",
+            description="Like a command's: a retry with the same id answers the first result. "
+            "Left out, a new one is made (a second withdrawal is refused `not_withdrawable`).",
+        ),
+    ] = None,
 ) -> CommandResult:
+    """Withdraw a floor request (``withdraw_request``): a delegate their own, the floor anyone's;
+    a pending or queued request only. Answers the command's result."""
     hearing, _ = await svc.engine.locate_segment(segment_id)
     authorise(
         actor, "DELETE /api/v1/segments/{segment_id}/floor-requests/{request_id}", hearing.event.id
