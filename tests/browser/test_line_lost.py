@@ -94,6 +94,11 @@ def test_off_the_line_the_display_console_and_phone_count_into_no_overtime(
         expect(console.locator("#timer-facts")).to_contain_text("Not live")
         expect(console.locator("#timer-facts")).not_to_contain_text("over time")
         expect(display.locator("#timer-paused")).to_be_hidden()  # nor "Paused": not known
+        # said large in the strip's place: the strip no longer covers it at the screen's foot
+        expect(display.locator("#connection")).to_be_hidden()
+        notice, size = display.locator("#stale-notice").bounding_box(), display.viewport_size
+        assert notice is not None and size is not None
+        assert notice["y"] + notice["height"] <= size["height"], notice
         screenshot(display, "display-line-lost")
         screenshot(console, "console-line-lost")
 
