@@ -126,9 +126,16 @@ class ServerProcess:
             if self._ready(logged, deadline):
                 self.starts += 1
                 return
-            said = self.log_path.read_bytes()[logged:].decode(errors="replace")
+            said = (
+                self.log_path.read_bytes()[logged:].decode(errors="replace")
+                if self.log_path.exists()
+                else ""
+            )
+            if not said and time.monotonic() < deadline:
+                continue  # gone before it wrote a word (a fork lost on a loaded machine): again
             if self.PORT_TAKEN not in said or time.monotonic() > deadline:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+                log = self.log_path.read_text()[-3000:] if self.log_path.exists() else "(no log)"
+                raise RuntimeError(f"server exited: {log}")
             if self.starts == 0:
                 self.port = free_port()  # nobody knows this port yet: take another
             else:
