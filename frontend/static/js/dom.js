@@ -60,11 +60,25 @@ export function setText(node, text) {
 export function timeOfDay(ms, timeZone, locale = undefined) {
   if (ms === null || ms === undefined || !timeZone) return "";
   try {
-    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", numberingSystem: "latn", timeZone };
-    return new Intl.DateTimeFormat(locale, options).format(ms);
+    return clockFormat(locale, timeZone).format(ms);
   } catch {
     return "";
   }
+}
+
+// one formatter per (locale, zone), made once: the faces ask for the time of day at every tick,
+// and making an Intl.DateTimeFormat costs far more than using one
+const clockFormats = new Map();
+
+function clockFormat(locale, timeZone) {
+  const key = `${locale ?? ""}|${timeZone}`;
+  let format = clockFormats.get(key);
+  if (!format) {
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", numberingSystem: "latn", timeZone };
+    format = new Intl.DateTimeFormat(locale, options); // throws for an unknown zone: not kept
+    clockFormats.set(key, format);
+  }
+  return format;
 }
 
 /**
