@@ -67,7 +67,14 @@ GAP_PER_COST = 4.0
 #: Events that always go out at once (with whatever waits before them): the programme's
 #: changes, which move the room's screens, and an undo, the console's correction.
 _AT_ONCE = frozenset(
-    ("segment_created", "segment_updated", "segment_started", "segment_ended", "segment_removed")
+    (
+        "segment_created",
+        "segment_updated",
+        "segment_started",
+        "segment_ended",
+        "segment_removed",
+        "resumption_announced",
+    )
 )
 _UNDO = "change_undone"
 
@@ -282,8 +289,7 @@ class Projections:
             previous = state
             if (
                 old is None
-                or event.type
-                in ("segment_updated", "segment_started", "segment_ended", "segment_removed")
+                or event.type in _AT_ONCE
                 # an undo can start or end a segment again: the programme shows its status
                 or (old.status, old.actual_start_at, old.actual_end_at)
                 != (new.status, new.actual_start_at, new.actual_end_at)

@@ -186,6 +186,8 @@ def _segment(segment: SegmentState) -> View:
         "status": segment.status.value,
         "actual_start_at": segment.actual_start_at,
         "actual_end_at": segment.actual_end_at,
+        # a break's resumption as announced (null: as the programme says)
+        "resumes_at": segment.resumes_at,
     }
 
 
@@ -376,7 +378,15 @@ _WHO = (
 LIVE_SHAPE: dict[str, Any] = {
     # a break ("break") is shown as one, with when it resumes, as the room display shows it; its
     # id names it in the programme (LIVE_PROGRAMME), as the message's segment_id does
-    "segment": ("id", "title", "status", "kind", "scheduled_start_at", "scheduled_end_at"),
+    "segment": (
+        "id",
+        "title",
+        "status",
+        "kind",
+        "scheduled_start_at",
+        "scheduled_end_at",
+        "resumes_at",
+    ),
     "settings": ("list_open", "warning_ms", "danger_ms"),
     "current": {
         **dict.fromkeys((*_WHO, "kind")),
@@ -406,7 +416,15 @@ def _pick(value: Any, shape: Any) -> Any:
 #: What the live page holds of the programme: what the room display shows of it (when a break
 #: resumes, what comes next and when, that the hearing has closed); never a moderator's name or
 #: a segment's aim, nor who speaks first in it.
-LIVE_PROGRAMME = ("id", "title", "kind", "status", "scheduled_start_at", "scheduled_end_at")
+LIVE_PROGRAMME = (
+    "id",
+    "title",
+    "kind",
+    "status",
+    "scheduled_start_at",
+    "scheduled_end_at",
+    "resumes_at",
+)
 
 
 def live_programme(programme: Iterable[View]) -> list[View]:

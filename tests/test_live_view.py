@@ -74,6 +74,8 @@ def test_the_live_view_holds_what_the_display_renders_and_nothing_else(busy: Flo
         # a break's "Resumes at 15:00" (or "Was due to resume at"), as the display shows it
         "scheduled_start_at": None,
         "scheduled_end_at": None,
+        # and the resumption the moderator announced instead, if any
+        "resumes_at": None,
     }
     assert live["settings"] == {"list_open": True, "warning_ms": 30_000, "danger_ms": 10_000}
     current = busy.seg.current

@@ -14,6 +14,11 @@ from app.floor.model import Constituency, TurnKind
 from app.views import Audience, own_turns, requestable, segment_summary, view
 from tests.floor.kit import Floor, delegate
 
+NOT_A_BREAK = {
+    "code": "not_a_break",
+    "message": "segment 'Thematic discussion I' is no break: only a break says when the meeting "
+    "resumes; to move a segment's start, change its time in the programme",
+}
 NO_RECORD = {"code": "no_record", "message": "nobody has spoken in this segment yet"}
 PRIVATE_KEYS = {"participant_id", "request_id", "note"}
 MODERATOR_ONLY = {"requests", "undo", "actions", "stats", "notes", "last_speaker"}
@@ -305,6 +310,7 @@ def test_the_console_is_told_what_it_may_do_now(busy: Floor) -> None:
         "apply_queue_order": None,
         "set_queue_times": None,
         "carry_queue": NOT_ENDED,
+        "announce_resumption": NOT_A_BREAK,
     }
     busy.send(c.RemoveEntry(entry_id=busy.seg.queue[0].id))  # Amina's point of order
     busy.request("p1", TurnKind.POINT_OF_ORDER)
@@ -341,6 +347,7 @@ def test_the_console_is_told_why_not(floor: Floor) -> None:
         },
         "set_queue_times": {"code": "nobody_waiting", "message": "nobody is waiting in the queue"},
         "carry_queue": NOT_ENDED,
+        "announce_resumption": NOT_A_BREAK,
     }
 
 

@@ -383,6 +383,11 @@ class ProgrammeEntryOut(BaseModel):
     actual_start_at_local: LocalTime | None
     actual_end_at: int | None
     actual_end_at_local: LocalTime | None
+    resumes_at: int | None = Field(
+        description="A break's resumption as the moderator announced it (`announce_resumption`): "
+        "said instead of the next segment's scheduled start; null: as the programme says."
+    )
+    resumes_at_local: LocalTime | None
     version: int
     first: FirstSpeakerOut | None = Field(
         description="While the segment has not started: the head of its queue, who speaks first "

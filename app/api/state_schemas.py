@@ -122,6 +122,10 @@ class SegmentDetails(BaseModel):
     actual_start_at_local: LocalTime | None
     actual_end_at: int | None
     actual_end_at_local: LocalTime | None
+    resumes_at: int | None = Field(
+        description="A break's resumption as announced (`announce_resumption`), or null."
+    )
+    resumes_at_local: LocalTime | None
 
 
 class Settings(BaseModel):
@@ -190,6 +194,10 @@ class Actions(BaseModel):
     apply_queue_order: Refusal | None
     set_queue_times: Refusal | None
     carry_queue: Refusal | None
+    announce_resumption: Refusal | None = Field(
+        description="Whether a break's resumption may be announced now (null: it may): refused on "
+        "a segment that is no break (`not_a_break`) or has ended."
+    )
 
 
 class Stats(BaseModel):

@@ -450,6 +450,19 @@ class EndSegment(_Command):
     type: Literal["end_segment"] = "end_segment"
 
 
+class AnnounceResumption(_Command):
+    """When the meeting resumes after this break, as the moderator tells the room (a lunch that
+    runs over, a break begun late): every face says it instead of the programme's next start,
+    and the forecast reads it. ``at`` null withdraws it: the programme's time is said again. Not
+    part of the floor, so undo leaves it be (announce another time, or withdraw it)."""
+
+    type: Literal["announce_resumption"] = "announce_resumption"
+    at: Instant | None = Field(
+        description="When the meeting resumes (epoch ms, still to come), or null to withdraw "
+        "the announcement."
+    )
+
+
 #: The last place a segment can have in the programme.
 MAX_SEGMENT_POSITION = 1000
 SegmentPosition = Annotated[int, Strict(), Field(ge=0, le=MAX_SEGMENT_POSITION)]
@@ -555,6 +568,7 @@ SegmentCommand = Annotated[
     | SetNotes
     | StartSegment
     | EndSegment
+    | AnnounceResumption
     | RemoveSegment
     | UpdateSegment,
     Field(discriminator="type"),

@@ -269,6 +269,37 @@ def _end_segment(segment: SegmentState, cmd: c.EndSegment, ctx: Context) -> list
     return _marked(out, "end_segment", "ending the segment")
 
 
+#: How far ahead a break's resumption may be announced: a later time is a slip of the date.
+RESUMPTION_AHEAD_MS = 24 * 60 * 60 * 1000
+
+
+@_handles(c.AnnounceResumption)
+def _announce_resumption(
+    segment: SegmentState, cmd: c.AnnounceResumption, ctx: Context
+) -> list[e.Event]:
+    """When the meeting resumes after a break, as the moderator tells the room; null withdraws
+    it (``possible.announce_resumption``). A time already past, or more than a day ahead, is
+    refused saying so; the same time again changes nothing."""
+    _refuse(possible.announce_resumption(segment))
+    if cmd.at is not None and cmd.at <= ctx.now:
+        ago = _duration(((ctx.now - cmd.at) // 1000) * 1000 or 1000)
+        raise FloorError(
+            f"that time has passed ({ago} ago): give a time still to come, or withdraw the "
+            "announcement to say the programme's time again",
+            code="resumption_past",
+            status=422,
+        )
+    if cmd.at is not None and cmd.at - ctx.now > RESUMPTION_AHEAD_MS:
+        raise FloorError(
+            "that time is more than a day away: give the time the meeting resumes today",
+            code="resumption_too_far",
+            status=422,
+        )
+    if cmd.at == segment.resumes_at:
+        return []
+    return [e.ResumptionAnnounced(segment_id=segment.id, at=cmd.at)]
+
+
 def _remove_segment(segment: SegmentState) -> list[e.Event]:
     """A segment added by mistake taken out of the programme (``possible.remove_segment``)."""
     _refuse(possible.remove_segment(segment))

@@ -82,6 +82,13 @@ class SegmentEnded(EndingEvent):
     at: int
 
 
+class ResumptionAnnounced(_Event):
+    """When the meeting resumes after a break, as announced (null: withdrawn)."""
+
+    type: Literal["resumption_announced"] = "resumption_announced"
+    at: int | None
+
+
 class SegmentRemoved(_Event):
     """Taken out of the programme before it ever ran (the desk's *Remove*)."""
 
@@ -379,6 +386,7 @@ Event = Annotated[
     | SegmentStarted
     | SegmentEnded
     | SegmentRemoved
+    | ResumptionAnnounced
     | FloorRequested
     | RequestApproved
     | RequestDeclined

@@ -227,6 +227,11 @@ def _ended(segment: SegmentState, event: e.SegmentEnded) -> SegmentState:
     return replace(segment, status=SegmentStatus.ENDED, actual_end_at=event.at)
 
 
+@_folds(e.ResumptionAnnounced)
+def _resumption_announced(segment: SegmentState, event: e.ResumptionAnnounced) -> SegmentState:
+    return replace(segment, resumes_at=event.at)
+
+
 @_folds(e.SegmentRemoved)
 def _segment_removed(segment: SegmentState, event: e.SegmentRemoved) -> SegmentState:
     return replace(segment, removed=True)

@@ -472,6 +472,9 @@ class SegmentState:
     #: taken out of the programme before it ever ran (``remove_segment``): no command reaches
     #: it, no screen lists it; kept, with its version, so that its stream's log stays whole
     removed: bool = False
+    #: a break's resumption as the moderator announced it (``announce_resumption``), epoch ms:
+    #: said instead of the next segment's scheduled start; None: as the programme says
+    resumes_at: int | None = None
 
     def requests_of(self, participant_id: str) -> list[FloorRequest]:
         """The requests a participant is shown (``request_ids_of``), in the order they made them."""

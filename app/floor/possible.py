@@ -223,6 +223,23 @@ def segment_ended(segment: SegmentState) -> Refusal:
     return None
 
 
+def announce_resumption(segment: SegmentState) -> Refusal:
+    """Only a break says when the meeting resumes, and only until it has ended (the meeting has
+    resumed then)."""
+    title = repr(segment.details.title)
+    if not segment.details.is_break:
+        return FloorError(
+            f"segment {title} is no break: only a break says when the meeting resumes; to move "
+            "a segment's start, change its time in the programme",
+            code="not_a_break",
+        )
+    if segment.status is SegmentStatus.ENDED:
+        return FloorError(
+            f"the break {title} has ended: the meeting has resumed", code="segment_ended"
+        )
+    return None
+
+
 def remove_segment(segment: SegmentState) -> Refusal:
     """A segment may be taken out of the programme until it runs, while nobody waits in it;
     each refusal says what to do instead."""
@@ -562,5 +579,6 @@ MODERATOR_ACTIONS: Mapping[str, Callable[[SegmentState], Refusal]] = MappingProx
         "apply_queue_order": apply_queue_order,
         "set_queue_times": set_queue_times,
         "carry_queue": carry_queue,
+        "announce_resumption": announce_resumption,
     }
 )

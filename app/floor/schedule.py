@@ -8,7 +8,8 @@ end, whichever is last, and lasts as long as planned, or as long as its queue ne
 longer (speakers carried into it, a panel queued ahead: the knock-on shows before it starts).
 Drift (``+`` late) is the forecast end against the scheduled end for the live and ended
 segments, the forecast start against the scheduled start for the others (the knock-on). A live
-break (``BREAK_KIND``) lasts as long as planned from when it began, as no turns measure it. A
+break (``BREAK_KIND``) lasts as long as planned from when it began, as no turns measure it, or
+until the resumption the moderator announced (``resumes_at``), whenever that is. A
 missing schedule gives ``None``. Instants are epoch ms, and also ISO 8601 in the meeting's time
 zone (a key without ``_at``).
 """
@@ -189,9 +190,12 @@ def _live_forecast(
     segment: SegmentState, now: int, needs_ms: int, shift: int
 ) -> tuple[int | None, int]:
     """A live segment's forecast start (when it began) and end (when its queue is heard; a
-    break lasts as long as planned, from when it began: nobody speaks in it)."""
+    break lasts as long as planned, from when it began: nobody speaks in it; or until the
+    resumption announced, an instant of the day itself, never moved by a rehearsal's shift)."""
     details = segment.details
     forecast_start, forecast_end = segment.actual_start_at, now + needs_ms
+    if details.is_break and segment.resumes_at is not None:
+        return forecast_start, max(segment.resumes_at, now + needs_ms)
     planned_ms = _left(
         _moved(details.scheduled_end_at, shift), _moved(details.scheduled_start_at, shift)
     )
@@ -256,6 +260,9 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
                 if forecast_start is None or planned_ms is None
                 else forecast_start + max(planned_ms, queue_needs(segment, forecast_start))
             )
+            if details.is_break and segment.resumes_at is not None and forecast_start is not None:
+                # announced before it began: it lasts until then, however it was planned
+                forecast_end = max(segment.resumes_at, forecast_start)
             drift_ms = _left(forecast_start, start_at)
         if segment.status is not SegmentStatus.ENDED and forecast_end is not None:
             before_end = forecast_end if before_end is None else max(before_end, forecast_end)

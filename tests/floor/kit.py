@@ -322,7 +322,7 @@ ACTION_TYPES = (
     + ["set_notes", "set_points_of_order"]
     + ["start_segment", "start_segment", "end_segment", "update_segment"]
     + ["apply_order", "apply_order", "set_queue_times", "set_budget", "carry_queue"]
-    + ["raise_signal", "clear_signal", "correct_speaker"]
+    + ["raise_signal", "clear_signal", "correct_speaker", "announce_resumption"]
 )
 
 
@@ -441,7 +441,15 @@ def build(floor: Floor, action: Action, segment_id: str) -> tuple[Any, Actor]:
         case "end_turn":
             return c.EndTurn(skipped=says_skipped(action)), MODERATOR
         case "update_segment":
-            return c.UpdateSegment(title=f"Thematic discussion {action.pick % 3}"), MODERATOR
+            # now and then the segment made a break (its resumption may then be announced)
+            made = "break" if action.number % 4 == 3 else "discussion"
+            return c.UpdateSegment(title=f"Thematic discussion {action.pick % 3}", kind=made), (
+                MODERATOR
+            )
+        case "announce_resumption":
+            # to come, withdrawn, or (refused) already past
+            at = None if action.pick % 3 == 0 else floor.now + (action.number % 5) * 60_000
+            return c.AnnounceResumption(at=at), MODERATOR
         case "apply_order":
             ids = entries if action.by_owner else pending
             turn = action.pick % len(ids) if ids else 0

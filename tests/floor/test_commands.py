@@ -17,6 +17,7 @@ from tests.floor.kit import (
     DISPLAY,
     MODERATOR,
     ORGANISER,
+    START_AT,
     Floor,
     delegate,
     live_floor,
@@ -121,6 +122,10 @@ EXAMPLES: dict[str, Callable[[Floor, str, str], Example]] = {
     "clear_message": _steps(c.SetMessage(text="please conclude"), c.ClearMessage()),
     "start_segment": lambda f, p, s: (c.StartSegment(), MODERATOR, s),
     "end_segment": _steps(c.EndSegment()),
+    # the segment made a lunch break, then when it resumes told the room
+    "announce_resumption": _steps(
+        c.UpdateSegment(kind="break"), c.AnnounceResumption(at=START_AT + 90 * 60_000)
+    ),
     "update_segment": _steps(c.UpdateSegment(moderator="Ms. Chair")),
     "create_segment": lambda f, p, s: (c.CreateSegment(title="Closing"), ORGANISER, None),
     # the second segment, scheduled and empty, added by mistake

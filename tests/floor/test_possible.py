@@ -167,6 +167,8 @@ ACTIONS = (
     "interpose_answer",
 )
 INSTRUMENTS = ("apply_request_order", "apply_queue_order", "set_queue_times", "carry_queue")
+#: the break's own control (app/floor/possible.py: announce_resumption; tests/floor/test_resumption)
+BREAK = ("announce_resumption",)
 OK: str | None = None  # possible now
 NO, NL, QE = "no_speaker", "not_live", "queue_empty"
 NU, CU = "nothing_to_undo", "cannot_undo"
@@ -203,7 +205,7 @@ CONSOLE = [
 def test_what_the_console_may_do_now(setup: str, codes: tuple[str | None, ...]) -> None:
     floor = SETUPS[setup]()
     actions = floor.view(Audience.MODERATOR)["actions"]
-    assert tuple(actions) == ACTIONS + INSTRUMENTS
+    assert tuple(actions) == ACTIONS + INSTRUMENTS + BREAK
     shown = tuple(None if refusal is None else refusal["code"] for refusal in actions.values())
     assert shown[: len(ACTIONS)] == codes
 

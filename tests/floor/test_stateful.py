@@ -248,6 +248,8 @@ class RandomHearing(RuleBasedStateMachine):
         cap = segment.settings.queue_cap
         if segment.status is SegmentStatus.ENDED:
             self.floor.refuse(command, "segment_ended", delegate(who), segment.id)
+        elif segment.details.is_break:  # nobody asks for the floor in a break, not even so
+            self.floor.refuse(command, "segment_is_break", delegate(who), segment.id)
         elif not segment.settings.points_of_order:
             self.floor.refuse(command, "points_of_order_off", delegate(who), segment.id)
         elif _holds_point_of_order(segment, who):
@@ -592,7 +594,12 @@ class RandomHearing(RuleBasedStateMachine):
                         assert (here, mine) == (None, None), (participant_id, kind)
                         continue
                     # the rules look at the segment, then at the person, then at the queue's room
-                    everyone = ("segment_ended", "points_of_order_off", "list_closed")
+                    everyone = (
+                        "segment_ended",
+                        "segment_is_break",
+                        "points_of_order_off",
+                        "list_closed",
+                    )
                     first = here if here in everyone else mine or here
                     assert refused["code"] == first, (participant_id, kind, refused, here, mine)
 

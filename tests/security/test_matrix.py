@@ -510,6 +510,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "set_points_of_order": {"enabled": False},
     "start_segment": {},
     "end_segment": {},
+    # the live segment is no break: refused past the role (not_a_break)
+    "announce_resumption": {"at": None},
     "update_segment": {"aim": "Recommendations"},
     "create_segment": {"title": "Extra"},
     "remove_segment": {},  # the live segment: refused past the role (it has run)

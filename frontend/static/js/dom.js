@@ -96,6 +96,55 @@ export function dateAndTime(ms, timeZone) {
   }
 }
 
+/**
+ * A time of day as typed in a 24-hour field ("9:30", "0930", "14.00", "14h00", "14") as HH:MM;
+ * "" for an empty field; null for what is not a time of day. The desk's and the console's time
+ * fields are text, not `type="time"`, which shows AM/PM in an English browser: the room's times
+ * are 24-hour.
+ */
+export function clock24(typed) {
+  const text = latinDigits(String(typed || "")).trim();
+  if (!text) return "";
+  // ":" as typed on a Chinese keyboard (：) and the Arabic decimal separator (٫) separate too
+  const found = /^(\d{1,2})(?:[:.h\s\uFF1A\u066B]?(\d{2}))?$/.exec(text);
+  if (!found) return null;
+  const hours = Number(found[1]);
+  const minutes = Number(found[2] || "0");
+  if (hours > 23 || minutes > 59) return null;
+  return `${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`;
+}
+
+/** Arabic-Indic digits (٠١٢…, and the Persian and Urdu ۰۱۲…), as an Arabic keyboard types
+ * them, as 0-9: "١٠:٣٠" is 10:30. */
+export const latinDigits = (text) =>
+  text.replace(/[\u0660-\u0669\u06F0-\u06F9]/g, (digit) => String(digit.charCodeAt(0) & 0xf));
+
+/**
+ * The instant (epoch ms) a wall clock in the event's time zone reads `hhmm` ("15:15") on the day
+ * it is there at `near` (the server's now): the inverse of timeOfDay, for a time typed at a
+ * console. Null for a time not written HH:MM, or when the zone is not known.
+ */
+export function instantOfDay(hhmm, near, timeZone) {
+  const typed = /^(\d{1,2}):(\d{2})$/.exec(hhmm || "");
+  if (!typed || !timeZone || Number(typed[1]) > 23 || Number(typed[2]) > 59) return null;
+  try {
+    const options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", numberingSystem: "latn", timeZone };
+    const format = new Intl.DateTimeFormat("en-GB", options);
+    const partsAt = (ms) => Object.fromEntries(format.formatToParts(ms).map((part) => [part.type, Number(part.value)]));
+    // the zone's offset at an instant: its wall clock read as if in UTC, less the instant
+    const offsetAt = (ms) => {
+      const p = partsAt(ms);
+      return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
+    };
+    const day = partsAt(near);
+    const wall = Date.UTC(day.year, day.month - 1, day.day, Number(typed[1]), Number(typed[2]));
+    const guess = wall - offsetAt(wall);
+    return wall - offsetAt(guess); // again at the guess: right across a change of summer time
+  } catch {
+    return null;
+  }
+}
+
 /** A text's beginning for a screen reader: whole words up to `chars` characters, then "…". */
 export function beginningOf(text, chars) {
   if (text.length <= chars) return text;

@@ -19,6 +19,7 @@ import { Notices } from "./moderator/notices.js";
 import { createProgramme } from "./moderator/programme.js";
 import { createQueue } from "./moderator/queue.js";
 import { createRequests } from "./moderator/requests.js";
+import { createResumption } from "./moderator/resumption.js";
 import { createSettings } from "./moderator/settings.js";
 import { installShortcuts } from "./moderator/shortcuts.js";
 import { createSignals } from "./moderator/signals.js";
@@ -166,6 +167,7 @@ function run(eventId, firstSegmentId) {
   const time = createTime(ctx);
   const signals = createSignals(ctx);
   const waiting = createWaiting(ctx);
+  const resumption = createResumption(ctx);
   // a letter dropped as part of a word said, not silent (E then N pressed fast)
   const tooFast = (key, after) => notices.show(t("console.notice.shortcut_too_fast", { key, after }), "warning");
   // turned on or off: the buttons' titles name their key again, or no longer
@@ -224,6 +226,7 @@ function run(eventId, firstSegmentId) {
     balance.render();
     suggested.render(state);
     signals.render(state);
+    resumption.render(state);
     lastSecond = 0; // redo the once-a-second work now
   }
 
@@ -316,6 +319,7 @@ function run(eventId, firstSegmentId) {
       if (state) {
         requests.tick(now);
         signals.tick(now);
+        resumption.render(state); // "was due to resume" once the time told has passed
       }
     }
     requestAnimationFrame(frame);

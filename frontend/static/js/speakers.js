@@ -75,15 +75,17 @@ export function fitInside(box, node, steps = 5) {
 
 /**
  * The break this screen shows instead of a speaker, or null: while the followed segment is a
- * break (its `kind`) that has not ended and nobody has the floor, `{title, resumesAt}`: the
- * scheduled start of the segment after it in the programme (null when the programme does not say).
+ * break (its `kind`) that has not ended and nobody has the floor, `{title, resumesAt}`: when the
+ * moderator announced the meeting resumes (the server's `resumes_at`), else the scheduled start of
+ * the segment after it in the programme (null when neither says).
  */
 export function breakOf(state, programme) {
   const segment = state && state.segment;
   if (!segment || segment.kind !== "break" || segment.status === "ended" || state.current) return null;
   const after = segmentAfterBreak(programme, segment.id);
+  const planned = after ? (after.scheduled_start_at ?? null) : null;
   // who speaks first after it: the server names the head of a segment's queue until it starts
-  return { title: segment.title, resumesAt: after ? (after.scheduled_start_at ?? null) : null, first: after ? (after.first ?? null) : null };
+  return { title: segment.title, resumesAt: segment.resumes_at ?? planned, first: after ? (after.first ?? null) : null };
 }
 
 /** Under the speaker: the segment has ended, the floor opens shortly, the list is closed. */

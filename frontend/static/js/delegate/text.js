@@ -65,13 +65,15 @@ export function errorText(error) {
 
 /**
  * Why nothing can be asked in a break, and until when: the segment after it in the programme and
- * its start in the event's zone when the programme says them (the server's `segment_is_break`).
+ * its start in the event's zone when the programme says them (the server's `segment_is_break`),
+ * or when the moderator announced the meeting resumes (`resumes_at`), as the room is told.
  */
 export function breakNodes(connection) {
   const segment = connection?.state?.segment;
   const after = segment ? segmentAfterBreak(connection.programme, segment.id) : null;
   if (!after) return [t("error.segment_is_break")];
-  const time = timeOfDay(after.scheduled_start_at, connection.event?.timezone, currentLanguage());
+  const at = segment.resumes_at ?? after.scheduled_start_at;
+  const time = timeOfDay(at, connection.event?.timezone, currentLanguage());
   return time
     ? tNodes("request.break_until_at", { title: after.title, time })
     : tNodes("request.break_until", { title: after.title });

@@ -3,6 +3,9 @@
 // language: every word is looked up when it is drawn, never when the module loads).
 
 import { setText } from "../dom.js";
+
+// a time typed at the desk, and Arabic-Indic digits, are read as every face reads them (dom.js)
+export { clock24, latinDigits } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -12,28 +15,6 @@ export const hourMinute = (local) => (local ? local.slice(11, 16) : "");
 
 /** "2022-05-16" from the same. */
 export const dayOf = (local) => (local ? local.slice(0, 10) : "");
-
-/**
- * A time of day as typed in a 24-hour field ("9:30", "0930", "14.00", "14h00", "14") as HH:MM;
- * "" for an empty field; null for what is not a time of day. The desk's time fields are text, not
- * `type="time"`, which shows AM/PM in an English browser: the room's times are 24-hour.
- */
-export function clock24(typed) {
-  const text = latinDigits(String(typed || "")).trim();
-  if (!text) return "";
-  // ":" as typed on a Chinese keyboard (：) and the Arabic decimal separator (٫) separate too
-  const found = /^(\d{1,2})(?:[:.h\s\uFF1A\u066B]?(\d{2}))?$/.exec(text);
-  if (!found) return null;
-  const hours = Number(found[1]);
-  const minutes = Number(found[2] || "0");
-  if (hours > 23 || minutes > 59) return null;
-  return `${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`;
-}
-
-/** Arabic-Indic digits (٠١٢…, and the Persian and Urdu ۰۱۲…), as an Arabic keyboard types
- * them, as 0-9: "١٠:٣٠" is 10:30. */
-export const latinDigits = (text) =>
-  text.replace(/[\u0660-\u0669\u06F0-\u06F9]/g, (digit) => String(digit.charCodeAt(0) & 0xf));
 
 /** Where the desk acts, in a word: the event's room, else its title (one hearing in three rooms
  * has one title and three rooms). */

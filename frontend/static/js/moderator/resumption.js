@@ -1,0 +1,94 @@
+// A break's resumption, as the moderator tells the room (announce_resumption): a lunch that runs
+// over, a break begun late. Offered while the server says it may be (the state's
+// `actions.announce_resumption` is null: a break that has not ended), with what the room is told
+// now: the time announced, else the next segment's scheduled start. Every face says the same
+// (speakers.js breakOf), and the server's forecast reads it.
+
+import { segmentAfterBreak } from "../client.js";
+import { clock24, instantOfDay, setText, timeOfDay } from "../dom.js";
+import { t } from "../i18n.js";
+import { ltr } from "./format.js";
+import { setAvailable } from "./speaker.js";
+
+const $ = (id) => document.getElementById(id);
+/** The time first offered when none is to come: this far ahead, on a five-minute mark. */
+const OFFER_AHEAD_MS = 10 * 60000;
+const STEP_MS = 5 * 60000;
+const HALF_DAY_MS = 12 * 3600000;
+
+export function createResumption(ctx) {
+  const form = $("resumption");
+  const input = $("resumption-time");
+  const told = $("resumption-told");
+  const clear = $("resumption-clear");
+  // what the input was last filled from (segment, announced time): refilled only when that changes,
+  // never under the moderator's typing
+  let filledFrom = null;
+
+  const zone = () => (ctx.conn.event && ctx.conn.event.timezone) || undefined;
+  /** A time of day in the event's zone, as it sits in a sentence (left to right in Arabic too). */
+  const clock = (ms) => ltr(timeOfDay(ms, zone(), "en-GB"));
+  const plannedOf = (state) => {
+    const after = segmentAfterBreak(ctx.conn.programme, state.segment.id);
+    return after ? (after.scheduled_start_at ?? null) : null;
+  };
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const now = ctx.conn.clock.now();
+    const typed = clock24(input.value); // "15:15", "1515", "15.15", "15h15", "١٥:١٥"
+    let at = typed ? instantOfDay(typed, now, zone()) : null;
+    // 00:30 typed at 23:40 is tonight's, not last night's; 15:00 at 15:20 stays past (refused)
+    if (at !== null && at < now - HALF_DAY_MS) at = instantOfDay(typed, now + 2 * HALF_DAY_MS, zone());
+    if (at === null) {
+      ctx.notices.show(t("console.resumption.required"), "warning");
+      input.focus();
+      return;
+    }
+    const ack = await ctx.run({ type: "announce_resumption", at });
+    if (ack) ctx.notices.show(t("console.resumption.announced", { time: clock(at) }), "info");
+  });
+
+  clear.addEventListener("click", async () => {
+    const state = ctx.state();
+    if (!state || state.segment.resumes_at === null || state.segment.resumes_at === undefined) {
+      ctx.notices.show(t("console.resumption.none_announced"), "warning");
+      return;
+    }
+    const ack = await ctx.run({ type: "announce_resumption", at: null });
+    if (!ack) return;
+    const planned = plannedOf(state);
+    ctx.notices.show(planned !== null ? t("console.resumption.withdrawn_at", { time: clock(planned) }) : t("console.resumption.withdrawn"), "info");
+  });
+
+  /** The time first in the input: the one the room is told, if still to come; else soon. */
+  function offered(at) {
+    const now = ctx.conn.clock.now();
+    const soon = Math.ceil((now + OFFER_AHEAD_MS) / STEP_MS) * STEP_MS;
+    return timeOfDay(at !== null && at > now ? at : soon, zone(), "en-GB");
+  }
+
+  function render(state) {
+    // a refusal (no break, or it has ended), or a server that does not know the command: hidden
+    const shown = Boolean(state.actions) && state.actions.announce_resumption === null;
+    form.hidden = !shown;
+    if (!shown) return;
+    const announced = state.segment.resumes_at ?? null;
+    const planned = plannedOf(state);
+    const at = announced ?? planned;
+    const due = at !== null && at <= ctx.conn.clock.now();
+    let key = "console.resumption.told_none";
+    if (announced !== null) key = due ? "console.resumption.told_announced_due" : "console.resumption.told_announced";
+    else if (planned !== null) key = due ? "console.resumption.told_planned_due" : "console.resumption.told_planned";
+    setText(told, t(key, { time: clock(at) }));
+    told.dataset.due = String(due);
+    setAvailable(clear, announced === null ? t("console.resumption.none_announced") : null);
+    const from = `${state.segment.id}|${announced}|${zone()}`;
+    if (from !== filledFrom && document.activeElement !== input) {
+      filledFrom = from;
+      input.value = offered(at);
+    }
+  }
+
+  return { render };
+}
