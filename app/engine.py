@@ -1248,8 +1248,10 @@ class Engine:
         # whoever listens to the meeting day's details (the public live page's sockets)
         for listener in self.change_listeners.get("event", ()):
             listener(hearing, changed)
-        if set(changed) == {"live_published"}:
-            return  # no screen shows it: the live page's listener opens or closes its sockets
+        if "hard_stop_at" in changed:
+            self.projections.instruments_soon(hearing)
+        if set(changed) <= QUIET_DETAILS:
+            return  # no screen's snapshot shows them
         for subscriber in self.hub.event_subscribers(row.id):
             if set(changed) != {"join_code"} or subscriber.audience is not Audience.DELEGATE:
                 subscriber.request_resync()
@@ -1347,8 +1349,22 @@ class Engine:
 
 #: The columns of a meeting day's row another process may change (``EventRow``).
 _EVENT_DETAILS = frozenset(
-    ("title", "venue", "room", "timezone", "date", "languages", "join_code", "live_published")
+    (
+        "title",
+        "venue",
+        "room",
+        "timezone",
+        "date",
+        "languages",
+        "join_code",
+        "live_published",
+        "hard_stop_at",
+    )
 )
+#: Details no screen's snapshot shows: a change of them alone resyncs no screen (the live page's
+#: listener opens or closes its sockets; the consoles and booths are sent the hard stop's
+#: forecast with their instruments)
+QUIET_DETAILS = frozenset(("live_published", "hard_stop_at"))
 #: How often a process whose last write failed tries one of its own (seconds), and the setting
 #: it writes (the instant, in epoch ms: nothing reads it).
 RECHECK_STORAGE_S = 1.0

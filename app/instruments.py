@@ -70,14 +70,41 @@ def waiting_elsewhere(segments: Sequence[SegmentState]) -> list[dict[str, Any]]:
     return out
 
 
-def instruments(state: HearingState, timezone: str, now: int) -> dict[str, Any]:
-    """Everything the console's instruments show, for every segment of the day."""
+def instruments(
+    state: HearingState, timezone: str, now: int, hard_stop_at: int | None = None
+) -> dict[str, Any]:
+    """Everything the console's instruments show, for every segment of the day; the day's
+    schedule read against the event's hard stop (``hard_stop_at``, when interpretation ends)."""
     segments = ordered(state)
     heard = fairness.heard_today(segments)
     return {
         "as_of_at": now,
         "segments": {segment.id: segment_instruments(segment, heard, now) for segment in segments},
         "day": balance.day_balance(segments, now),
-        "schedule": schedule.schedule(segments, now, timezone),
+        "schedule": schedule.schedule(segments, now, timezone, hard_stop_at),
         "waiting_elsewhere": waiting_elsewhere(segments),
     }
+
+
+#: What the interpreters' booth is told of the day's forecast against its hard stop: when
+#: interpretation ends (as this run reads it) and when the day is forecast to end, how far apart,
+#: the timing code. Nothing of the programme, the queue or the balance (docs/security.md).
+DAY_END_KEYS = ("stop_at", "forecast_end_at", "over_ms", "minutes", "timing", "ended")
+
+
+def day_end(hard_stop: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The booth's cut of the schedule's ``hard_stop`` (``DAY_END_KEYS``), or None."""
+    return None if hard_stop is None else {key: hard_stop[key] for key in DAY_END_KEYS}
+
+
+def day_end_message(
+    state: HearingState, timezone: str, now: int, hard_stop_at: int | None, event_id: str
+) -> dict[str, Any]:
+    """The ``day_end`` message of the booths of a meeting day: its ``hard_stop``, the cut of
+    the day's schedule at ``now`` (null: no hard stop)."""
+    if hard_stop_at is None:
+        cut = None
+    else:
+        day = schedule.schedule(ordered(state), now, timezone, hard_stop_at)
+        cut = day_end(day["hard_stop"])
+    return {"type": "day_end", "event_id": event_id, "as_of_at": now, "hard_stop": cut}

@@ -351,11 +351,21 @@ class Projections:
     # --- the moderator's instruments (app/instruments.py) ---------------------------------------
 
     def instruments_message(self, hearing: Hearing) -> dict[str, Any]:
+        event = hearing.event
         return {
             "type": "instruments",
-            "event_id": hearing.event.id,
-            **instruments_.instruments(hearing.state, hearing.event.timezone, self.clock()),
+            "event_id": event.id,
+            **instruments_.instruments(
+                hearing.state, event.timezone, self.clock(), event.hard_stop_at
+            ),
         }
+
+    def day_end_message(self, hearing: Hearing) -> dict[str, Any]:
+        """What a booth is told of the day's end: the hard stop and the forecast against it."""
+        event = hearing.event
+        return instruments_.day_end_message(
+            hearing.state, event.timezone, self.clock(), event.hard_stop_at, event.id
+        )
 
     def instruments_soon(self, hearing: Hearing, delay_s: float = instruments_.DELAY_S) -> None:
         """Send the consoles of this meeting day their instruments in ``delay_s`` (or sooner, if
@@ -379,8 +389,17 @@ class Projections:
             if subscriber.audience is Audience.MODERATOR
         ]
 
+    def _booths(self, event_id: str) -> list[Subscriber]:
+        """The interpreters' booths of the meeting day (the public audience, a booth's link)."""
+        return [
+            subscriber
+            for subscriber in self.hub.event_subscribers(event_id)
+            if subscriber.screen is not None and subscriber.screen.role == "booth"
+        ]
+
     def _send_instruments(self, hearing: Hearing) -> None:
-        """Compute the instruments in a worker thread and send them to the consoles.
+        """Compute the instruments in a worker thread and send them to the consoles, and the
+        day's end against its hard stop to the booths (``day_end``).
 
         The computation reads the day's whole state (tens of milliseconds on a day of a
         thousand requests): on the event loop it would hold every ack and update of a burst for
@@ -389,8 +408,8 @@ class Projections:
         again when it ends (on the newer state)."""
         event_id = hearing.event.id
         self._instruments_due.pop(event_id, None)
-        if not self._consoles(event_id):
-            return  # the next console to open gets them in its snapshot
+        if not self._consoles(event_id) and not self._booths(event_id):
+            return  # the next console or booth to open gets them in its snapshot
         if event_id in self._instruments_computing:
             self.instruments_soon(hearing)  # once the one under way is sent
             return
@@ -400,23 +419,32 @@ class Projections:
 
     async def _compute_instruments(self, hearing: Hearing) -> None:
         event_id, state, timezone = hearing.event.id, hearing.state, hearing.event.timezone
+        hard_stop_at = hearing.event.hard_stop_at
         now = self.clock()
+        consoles, booths = bool(self._consoles(event_id)), bool(self._booths(event_id))
 
-        def compute() -> Encoded:
-            message = {
-                "type": "instruments",
-                "event_id": event_id,
-                **instruments_.instruments(state, timezone, now),
-            }
-            return encode(message)
+        def compute() -> tuple[Encoded | None, Encoded | None]:
+            frame = booth_frame = None
+            if consoles:
+                made = instruments_.instruments(state, timezone, now, hard_stop_at)
+                frame = encode({"type": "instruments", "event_id": event_id, **made})
+            if booths:  # the schedule again, a small part of the instruments' work
+                booth_frame = encode(
+                    instruments_.day_end_message(state, timezone, now, hard_stop_at, event_id)
+                )
+            return frame, booth_frame
 
         try:
-            frame = await asyncio.to_thread(compute)
+            frame, booth_frame = await asyncio.to_thread(compute)
         except Exception:
             log.exception("the instruments of %s could not be computed", event_id)
             return
-        for subscriber in self._consoles(event_id):
-            subscriber.push(frame)
+        if frame is not None:
+            for subscriber in self._consoles(event_id):
+                subscriber.push(frame)
+        if booth_frame is not None:
+            for subscriber in self._booths(event_id):
+                subscriber.push(booth_frame)
         if instruments_.time_moves(hearing.state):
             self.instruments_soon(hearing, instruments_.REFRESH_S)
 

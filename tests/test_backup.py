@@ -25,7 +25,15 @@ from app.store.tables import EventRow
 from app.transfer import Refused
 from bench.restart import build
 from tests.e2e.server import Api, ServerProcess, free_port
-from tests.test_transfer import Clock, _a_day, _assert_same_day, _engine, _in_loop, _loaded
+from tests.test_transfer import (
+    HARD_STOP,
+    Clock,
+    _a_day,
+    _assert_same_day,
+    _engine,
+    _in_loop,
+    _loaded,
+)
 
 
 def _url(path: Path) -> str:
@@ -67,6 +75,7 @@ async def test_a_backup_is_the_instant_it_began_and_writers_carry_on(tmp_path: P
     assert put.log == made.log == logged < len(engine.store.read_log(event_id))
     after = await _loaded(restored)
     _assert_same_day(before, after, event_id)
+    assert after.hearing(event_id).event.hard_stop_at == HARD_STOP
     assert "mid" not in after.hearing(event_id).results
     assert "mid" in (await _loaded(url)).hearing(event_id).results
 

@@ -21,7 +21,7 @@ from app.store import Store, make_engine, migrate
 from app.store import db as store_db
 from app.store.db import MIGRATION_LOCK, current_revision, head_revision
 
-OLDER = ["0001", "0002", "0003", "0005"]
+OLDER = ["0001", "0002", "0003", "0005", "0006"]
 EVENT = "ev-hearing"
 
 
@@ -212,6 +212,7 @@ def test_an_older_database_with_a_hearing_in_it_is_upgraded_with_everything_kept
     store = Store(engine)  # the server's own reads
     (event,) = store.events()
     assert (event.id, event.live_published, event.languages) == (EVENT, False, ["en", "fr", "es"])
+    assert event.hard_stop_at is None  # migration 0007: no hard stop until one is set
     assert [p.gender for p in store.participants(EVENT)] == (
         ["woman", "woman"] if revision >= "0002" else ["", ""]
     )

@@ -179,6 +179,7 @@ def _socket(world: World, role: str) -> tuple[dict[str, Any], dict[str, Any]]:
         assert snapshot["type"] == "snapshot"
         outcome = snapshot.pop("outcome")
         snapshot.pop("instruments", None)  # the console's, over REST at their own routes
+        snapshot.pop("day_end", None)  # the booth's cut of the schedule (GET .../schedule)
         snapshot.pop("stamp", None)  # the socket's proof of its history, for a resume
         return snapshot, outcome
 
@@ -202,12 +203,18 @@ def test_the_state_answer_has_every_key_of_the_view(world: World, role: str) -> 
 
 def test_the_instruments_answers_have_every_key_of_the_figures(world: World) -> None:
     _busy(world)
+    # a hard stop, so that its figures are answered too (epoch ms: the event has no date)
+    stop = {"hard_stop_at": 1_652_738_400_000}
+    assert world.call("organiser", "PATCH", f"/events/{world.event['id']}", json=stop).is_success
     engine = world.client.app.state.services.engine  # type: ignore[attr-defined]
     hearing = engine.hearing(world.event["id"])
     now = engine.clock()
-    figures = schedule.schedule(ordered(hearing.state), now, hearing.event.timezone)
+    figures = schedule.schedule(
+        ordered(hearing.state), now, hearing.event.timezone, hearing.event.hard_stop_at
+    )
+    assert figures["hard_stop"] is not None
     # the schedule's unsuffixed local times (the console's instruments message) are not REST's
-    local = {"as_of", "finish", *(f"{name}" for name in schedule._INSTANTS)}
+    local = {"as_of", "finish", "scheduled", "stop", *(f"{name}" for name in schedule._INSTANTS)}
 
     def without_local(value: Any) -> Any:
         if isinstance(value, dict):

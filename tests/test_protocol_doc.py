@@ -25,6 +25,7 @@ SERVER_MESSAGES = (
     "outcome",
     "outcome_update",
     "instruments",
+    "day_end",
     "ack",
     "error",
     "pong",

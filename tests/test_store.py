@@ -121,6 +121,21 @@ def test_participants_credentials_and_settings(store: Store) -> None:
     assert store.event_by_join_code("code-ev1").id == "ev1"  # type: ignore[union-attr]
 
 
+def test_an_events_hard_stop_is_kept_changed_and_cleared(store: Store) -> None:
+    """When interpretation ends: an epoch ms past 2^31 (a BIGINT), or none."""
+    six_pm = 1_905_199_200_000
+    store.add(_event())
+    store.add(
+        EventRow(id="ev2", title="Day two", join_code="code-ev2", created_at=2, hard_stop_at=six_pm)
+    )
+    assert [(e.id, e.hard_stop_at) for e in store.events()] == [("ev1", None), ("ev2", six_pm)]
+    with store.engine.begin() as connection:
+        connection.execute(Store.update_event("ev1", {"hard_stop_at": six_pm + 1_800_000}))
+        connection.execute(Store.update_event("ev2", {"hard_stop_at": None}))
+    assert store.event("ev1").hard_stop_at == six_pm + 1_800_000  # type: ignore[union-attr]
+    assert store.event("ev2").hard_stop_at is None  # type: ignore[union-attr]
+
+
 def test_the_newest_revision_read_from_the_files_is_alembic_s_head() -> None:
     from app.store import bulk
     from app.store.db import head_revision
@@ -158,9 +173,10 @@ def test_a_start_on_a_database_at_the_newest_revision_does_not_import_alembic(
         connection.execute(text("UPDATE alembic_version SET version_num = '0005'"))
         connection.execute(text("DROP INDEX ix_events_request_id"))
         connection.execute(text("ALTER TABLE events DROP COLUMN request_id"))
+        connection.execute(text("ALTER TABLE events DROP COLUMN hard_stop_at"))  # and 0007
     assert start() == "True"
     with engine.connect() as connection:
         current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         assert current == head_revision()
-        connection.execute(text("SELECT request_id FROM events"))
+        connection.execute(text("SELECT request_id, hard_stop_at FROM events"))
     engine.dispose()

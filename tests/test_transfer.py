@@ -34,6 +34,8 @@ from tests.e2e.server import ORGANISER_KEY, Api, ServerProcess
 
 #: 16 May 2022, 10:00 in New York, the seed hearing's opening.
 OPENING = 1_652_709_600_000
+#: 18:00 that day: interpretation ends (the event's hard stop)
+HARD_STOP = OPENING + 8 * 3_600_000
 DIGEST = hash_token("organiser-key-for-the-transfer-tests")
 
 
@@ -68,6 +70,12 @@ async def _a_day(engine: Engine, clock: Clock) -> tuple[str, dict[str, str]]:
     Returns the event id and the secrets of a delegate and a display link."""
     event_id = await load_demo(engine)
     hearing = engine.hearing(event_id)
+    # the hard stop, as PATCH /events writes it: carried with the event's row
+    await engine._write_rows(
+        hearing,
+        [Store.update_event(event_id, {"hard_stop_at": HARD_STOP})],
+        lambda: setattr(hearing.event, "hard_stop_at", HARD_STOP),
+    )
     for n, (name, constituency) in enumerate(
         [("Aïcha Benali", "migrant_association"), ("Ravi Menon", "academia"), ("Ana", "media")]
     ):
@@ -181,6 +189,7 @@ async def test_a_day_moves_from_sqlite_to_postgresql_and_comes_back_the_same(
     assert header["schema"] == bulk.schema_head() and header["event_id"] == event_id
     before, after = await _loaded(sqlite_url), await _loaded(postgres_url)
     _assert_same_day(before, after, event_id)
+    assert after.hearing(event_id).event.hard_stop_at == HARD_STOP
     _assert_same_day(source, after, event_id)  # the live state too, not only its reload
     assert reports.day_record(after.hearing(event_id))  # a record worth comparing
     assert set(after.hearings) == {event_id, "already-there"}

@@ -282,6 +282,15 @@ class ErrorOut(BaseModel):
     )
 
 
+#: The event's hard stop, as ``POST`` and ``PATCH /events`` take it.
+HARD_STOP_DESCRIPTION = (
+    "When interpretation ends and the room must close (the hard stop), in any form of an instant "
+    "(`18:00` is read on the event's date, in its zone); the day's forecast is read against it. "
+    "Not refused when it is not on the event's date, or comes before the programme starts or "
+    "ends: `hard_stop_problem` says so."
+)
+
+
 class EventCreate(Body):
     title: EventTitle
     venue: Venue = ""
@@ -289,6 +298,7 @@ class EventCreate(Body):
     timezone: Zone = "UTC"
     date: EventDate | None = None
     languages: EventLanguages = Field(default_factory=lambda: list(Language))
+    hard_stop_at: Instant | None = Field(default=None, description=HARD_STOP_DESCRIPTION)
     request_id: CommandId | None = Field(
         default=None,
         description="Made by the client, new for each meeting day it means to make (like a "
@@ -317,11 +327,18 @@ class EventExpected(Body):
     date: EventDate | None = None
     languages: EventLanguages | None = None
     live_published: Switch | None = None
+    hard_stop_at: Instant | None = None
 
 
 class EventPatch(EventExpected):
     """Changes to an event; a field left out, or null, stays as it is (so the date, once set,
-    is changed, not removed)."""
+    is changed, not removed), but for ``hard_stop_at``, which null clears."""
+
+    hard_stop_at: Instant | None = Field(
+        default=None,
+        description=HARD_STOP_DESCRIPTION + " Null: no hard stop any more. Moved with the "
+        "programme (`move_programme`) when it is on the event's date.",
+    )
 
     live_published: Switch | None = Field(
         default=None,
@@ -335,6 +352,21 @@ class EventPatch(EventExpected):
         "Without it their instants stay as they are and read at other local times.",
     )
     expected: EventExpected | None = Field(default=None, description=EXPECTED_DESCRIPTION)
+
+
+class HardStopProblemOut(BaseModel):
+    """The event's hard stop disagrees with its date or its programme
+    (app/floor/programme.py): not on the event's date (``not_on_event_day``), before the
+    programme's first start (``before_first_start``) or before its last planned end
+    (``before_programme_end``). Not refused: the desk shows it."""
+
+    code: Literal["not_on_event_day", "before_first_start", "before_programme_end"]
+    other_at: int = Field(
+        description="What it disagrees with: the start of the event's day, the programme's first "
+        "start or its last planned end."
+    )
+    other_at_local: LocalTime
+    message: str = Field(description="In English, saying what to do; times in local time.")
 
 
 class TimingProblemOut(BaseModel):
@@ -457,6 +489,16 @@ class EventOut(BaseModel):
         "otherwise: 23:59 on the day after its date (null without a date).",
     )
     link_expiry_default_at_local: LocalTime | None = None
+    hard_stop_at: int | None = Field(
+        default=None,
+        description="When interpretation ends and the room must close (null: no hard stop).",
+    )
+    hard_stop_at_local: LocalTime | None = None
+    hard_stop_problem: HardStopProblemOut | None = Field(
+        default=None,
+        description="Set when the hard stop is not on the event's date, or comes before the "
+        "programme starts or ends.",
+    )
     import_limit_bytes: int = Field(
         default=0, description="The largest spreadsheet `…/participants/import` takes, in bytes."
     )
@@ -1019,12 +1061,44 @@ class Rehearsal(BaseModel):
     words: str
 
 
+class HardStop(BaseModel):
+    """The day's forecast end against the event's hard stop (when interpretation ends)."""
+
+    scheduled_at: int = Field(description="The event's hard stop, as set (`hard_stop_at`).")
+    scheduled_at_local: LocalTime
+    stop_at: int = Field(
+        description="The hard stop as this run reads it: `scheduled_at`, moved as the schedule "
+        "is in a rehearsal on another day (`rehearsal`)."
+    )
+    stop_at_local: LocalTime
+    forecast_end_at: int | None = Field(
+        description="When the day is forecast to end: the latest forecast end of its segments "
+        "(null: no segment has a time)."
+    )
+    forecast_end_at_local: LocalTime | None
+    over_ms: int | None = Field(description="`forecast_end_at` minus `stop_at` (positive: past).")
+    minutes: int | None = Field(
+        description="`over_ms` in whole minutes: past it rounded up, before it rounded down."
+    )
+    timing: Literal["clear", "near", "over"] | None = Field(
+        description="`over`: forecast past the stop; `near`: within 10 minutes before it; "
+        "`clear`: earlier."
+    )
+    ended: bool = Field(description="Every segment has ended: `forecast_end_at` is the day's end.")
+    words: str | None = Field(
+        examples=["forecast to end at 18:20, 20 min past the end of interpretation (18:00)"]
+    )
+
+
 class ScheduleOut(BaseModel):
     as_of_at: int
     as_of_at_local: LocalTime
     timezone: str
     segments: list[ScheduleRow]
     live: LiveTime | None
+    hard_stop: HardStop | None = Field(
+        description="The day's forecast end against the event's hard stop (null: none)."
+    )
     rehearsal: Rehearsal | None
 
 

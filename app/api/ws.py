@@ -256,6 +256,9 @@ class Connection:
         if audience is Audience.MODERATOR:  # and the console its instruments
             message["instruments"] = self.projections.instruments_message(self.hearing)
             self.projections.instruments_soon(self.hearing, REFRESH_S)
+        elif self.actor.role is Role.BOOTH:  # and the booth the day's end against its hard stop
+            message["day_end"] = self.projections.day_end_message(self.hearing)
+            self.projections.instruments_soon(self.hearing, REFRESH_S)
         return encode(message)
 
     def resume(self, hello: Hello) -> SegmentState | None:
@@ -303,6 +306,9 @@ class Connection:
         )
         if sub.audience is Audience.MODERATOR:
             sub.push(encode(self.projections.instruments_message(self.hearing)))
+            self.projections.instruments_soon(self.hearing, REFRESH_S)
+        elif self.actor.role is Role.BOOTH:
+            sub.push(encode(self.projections.day_end_message(self.hearing)))
             self.projections.instruments_soon(self.hearing, REFRESH_S)
 
     # --- what the client sends ------------------------------------------------------------------

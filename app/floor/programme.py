@@ -21,6 +21,11 @@ first thing wrong with its time against the segment before it that has a time:
 A segment without a scheduled start is left out (nothing to compare), and so is the comparison
 with one: the next segment with a start is compared with the last one before it that has one.
 
+The event's hard stop (when interpretation ends) is checked the same way, not refused:
+``hard_stop_problem`` names a stop not on the event's day (``not_on_event_day``), before the
+programme's first start (``before_first_start``: the room would close before it opens) or before
+its last planned end (``before_programme_end``: the programme as planned runs past it).
+
 ``event_day`` and ``link_expiry_default`` read the event's date in its zone: its day as two
 instants, and the end of the day after it (when an access link made for the day should expire).
 """
@@ -164,3 +169,72 @@ def _against(segment: SegmentState, start: int, previous: SegmentState) -> Timin
 def _clock(at: int, zone: ZoneInfo) -> str:
     moment = local_time(at, zone)
     return "?" if moment is None else moment.strftime("%H:%M")
+
+
+# --- the hard stop (when interpretation ends) ----------------------------------------------------
+
+
+class StopProblem(StrEnum):
+    NOT_ON_EVENT_DAY = "not_on_event_day"
+    BEFORE_FIRST_START = "before_first_start"
+    BEFORE_PROGRAMME_END = "before_programme_end"
+
+
+@dataclass(frozen=True, slots=True)
+class HardStopProblem:
+    code: StopProblem
+    #: the hard stop (epoch ms)
+    stop_at: int
+    #: what it disagrees with: the event's day's start, the first start or the last end (ms)
+    other_at: int
+
+    def message(self, zone: ZoneInfo) -> str:
+        """In English, saying what to do; times as the room's clock reads them."""
+        stop = _clock(self.stop_at, zone)
+        if self.code is StopProblem.NOT_ON_EVENT_DAY:
+            moment, day = local_time(self.stop_at, zone), local_time(self.other_at, zone)
+            on = "?" if moment is None else f"{moment:%Y-%m-%d} at {moment:%H:%M}"
+            event = "?" if day is None else f"{day:%Y-%m-%d}"
+            return (
+                f"interpretation ends on {on}, not on the event's date ({event}): type the time "
+                "again (a time alone is read on the event's date)"
+            )
+        other = _clock(self.other_at, zone)
+        if self.code is StopProblem.BEFORE_FIRST_START:
+            return (
+                f"interpretation ends at {stop}, before the programme starts ({other}): check the "
+                "time (the end of interpretation, not its start)"
+            )
+        return (
+            f"interpretation ends at {stop}, before the programme's planned end ({other}): "
+            "shorten the programme or set the time interpretation really ends"
+        )
+
+
+def hard_stop_problem(
+    hard_stop_at: int | None, segments: Sequence[SegmentState], day: Day | None = None
+) -> HardStopProblem | None:
+    """What is wrong with the event's hard stop against its ``day`` (if given) and the
+    programme's scheduled times, or None: first a stop on another day (after midnight, one that
+    ends a programme carrying on into the night is on the day), then one before the first start,
+    then one before the last planned end (``segments`` in any order)."""
+    if hard_stop_at is None:
+        return None
+    starts = [s.details.scheduled_start_at for s in segments]
+    ends = [s.details.scheduled_end_at or s.details.scheduled_start_at for s in segments]
+    first = min((at for at in starts if at is not None), default=None)
+    last = max((at for at in ends if at is not None), default=None)
+    if day is not None and not day.start <= hard_stop_at < day.end:
+        night = (
+            last is not None
+            and day.end <= hard_stop_at < day.end + CARRY_ON_MS
+            and last >= day.end - CARRY_ON_GAP_MS
+            and hard_stop_at - last <= CARRY_ON_GAP_MS
+        )
+        if not night:
+            return HardStopProblem(StopProblem.NOT_ON_EVENT_DAY, hard_stop_at, day.start)
+    if first is not None and hard_stop_at <= first:
+        return HardStopProblem(StopProblem.BEFORE_FIRST_START, hard_stop_at, first)
+    if last is not None and hard_stop_at < last:
+        return HardStopProblem(StopProblem.BEFORE_PROGRAMME_END, hard_stop_at, last)
+    return None

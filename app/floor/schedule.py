@@ -139,6 +139,69 @@ def _left(at: int | None, since: int | None) -> int | None:
     return None if at is None or since is None else at - since
 
 
+#: A day forecast to end less than this before its hard stop is near it (the console in amber).
+NEAR_STOP_MS = 10 * MINUTE_MS
+
+
+def _stop_minutes(over_ms: int) -> int:
+    """The whole minutes the faces say: past the stop rounded up (30 s past is 1 min to cut),
+    before it rounded down (9 min 40 s is 9 min to spare)."""
+    return -(-over_ms // MINUTE_MS) if over_ms > 0 else -over_ms // MINUTE_MS
+
+
+def stop_timing(over_ms: int | None) -> str | None:
+    """``over`` (the day is forecast to end past its hard stop), ``near`` (within
+    ``NEAR_STOP_MS`` before it, or at it) or ``clear``; null with no forecast end."""
+    if over_ms is None:
+        return None
+    if over_ms > 0:
+        return "over"
+    return "near" if -over_ms <= NEAR_STOP_MS else "clear"
+
+
+def hard_stop(
+    rows: Sequence[dict[str, Any]], hard_stop_at: int | None, shift: int, zone: ZoneInfo
+) -> dict[str, Any] | None:
+    """The day's forecast end (the latest forecast end of its segments, ``rows`` as
+    ``schedule`` makes them; the start of one with no end: the day lasts at least until then)
+    against the event's hard stop, when interpretation ends; None without one. A rehearsal's
+    shift moves the stop as it moves the scheduled instants (``stop_at``; ``scheduled_at`` is
+    the event's own, as set): the forecast is of the run. ``over_ms`` is the forecast end minus
+    the stop (``+``: past it), ``minutes`` the same as the faces say it (``_stop_minutes``),
+    ``ended`` whether every segment has ended."""
+    if hard_stop_at is None:
+        return None
+    stop_at = hard_stop_at + shift
+    ends = [
+        row["forecast_start_at"] if row["forecast_end_at"] is None else row["forecast_end_at"]
+        for row in rows
+    ]
+    ends = [at for at in ends if at is not None]
+    end_at = max(ends) if ends else None
+    over_ms = _left(end_at, stop_at)
+    ended = bool(rows) and all(row["status"] == SegmentStatus.ENDED.value for row in rows)
+    stop, end = local_time(stop_at, zone), local_time(end_at, zone)
+    words = None
+    if over_ms is not None and stop is not None and end is not None:
+        lead = f"{'ended' if ended else 'forecast to end'} at {end:%H:%M}"
+        side = "past" if over_ms > 0 else "before"
+        amount = _minutes_words(_stop_minutes(over_ms) * MINUTE_MS)
+        words = f"{lead}, {amount} {side} the end of interpretation ({stop:%H:%M})"
+    return {
+        "scheduled_at": hard_stop_at,
+        "scheduled": local_iso(hard_stop_at, zone),
+        "stop_at": stop_at,
+        "stop": local_iso(stop_at, zone),
+        "forecast_end_at": end_at,
+        "forecast_end": local_iso(end_at, zone),
+        "over_ms": over_ms,
+        "minutes": None if over_ms is None else _stop_minutes(over_ms),
+        "timing": stop_timing(over_ms),
+        "ended": ended,
+        "words": words,
+    }
+
+
 def on_floor_needs(segment: SegmentState, now: int) -> int:
     """The time the turns on the floor still have: the current turn's and the paused one's."""
     turns = (segment.current, segment.paused)
@@ -204,14 +267,17 @@ def _live_forecast(
     return forecast_start, forecast_end
 
 
-def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, Any]:
+def schedule(
+    segments: Sequence[SegmentState], now: int, tz: str, hard_stop_at: int | None = None
+) -> dict[str, Any]:
     """The meeting day's programme as it stands at ``now`` (see the module's docstring).
 
     Segments are taken in programme order (position, then scheduled start); ``timezone`` is
     the zone used (UTC when ``tz`` names none); ``live`` is the live segment's time, or None.
     A rehearsal or a demo run on another day (``rehearsal_shift``) is measured against its
     schedule moved to when it began: ``rehearsal`` says by how much (null on the day itself);
-    the scheduled instants shown stay the schedule's own.
+    the scheduled instants shown stay the schedule's own. ``hard_stop`` is the day's forecast
+    end against the event's hard stop (``hard_stop_at``; null without one: ``hard_stop``).
     """
     zone = zone_of(tz)
     ordered = sorted(
@@ -296,6 +362,7 @@ def schedule(segments: Sequence[SegmentState], now: int, tz: str) -> dict[str, A
         "timezone": zone.key,
         "segments": rows,
         "live": live,
+        "hard_stop": hard_stop(rows, hard_stop_at, shift, zone),
         "rehearsal": None
         if not shift
         else {

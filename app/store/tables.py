@@ -41,6 +41,9 @@ class EventRow(SQLModel, table=True):
     #: ``request_id``): a retry whose answer was lost finds this event instead of making a second
     #: meeting day with a join code of its own. Unique; null for an event made without one.
     request_id: str | None = Field(default=None, index=True, unique=True, max_length=64)
+    #: when interpretation ends and the room must close (epoch ms; null: no hard stop): the
+    #: day's forecast is read against it (``schedule.hard_stop``), the booth shows it
+    hard_stop_at: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class ParticipantRow(SQLModel, table=True):

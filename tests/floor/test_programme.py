@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.floor.model import SegmentDetails, SegmentState
-from app.floor.programme import Problem, event_day, link_expiry_default, timing_problems
+from app.floor.programme import (
+    Problem,
+    StopProblem,
+    event_day,
+    hard_stop_problem,
+    link_expiry_default,
+    timing_problems,
+)
 
 ZONE = ZoneInfo("Europe/Zurich")
 #: 2026-05-16 00:00 in Geneva (UTC+2), in ms
@@ -136,3 +143,77 @@ def test_a_programme_that_runs_into_the_night_is_on_the_event_s_day(
     midnight: they carry on the event's day (typed again, they would move to its morning)."""
     found = timing_problems(segments, event_day("2026-05-16", ZONE))
     assert {sid for sid, p in found.items() if p.code is Problem.NOT_ON_EVENT_DAY} == flagged, what
+
+
+# --- the hard stop (when interpretation ends) ----------------------------------------------------
+
+DAY_PROGRAMME = [seg("a", "10:00", "13:00"), seg("b", "15:00", "18:00")]
+
+
+def clock(when: str) -> int:
+    hours, minutes = when.split(":")
+    return DAY + int(hours) * H + int(minutes) * M
+
+
+@pytest.mark.parametrize(
+    ("segments", "stop", "code", "other"),
+    [
+        (DAY_PROGRAMME, "18:00", None, None),
+        (DAY_PROGRAMME, "18:30", None, None),
+        # before the programme's last planned end: it runs past interpretation as planned
+        (DAY_PROGRAMME, "17:30", StopProblem.BEFORE_PROGRAMME_END, "18:00"),
+        # before it starts (a start time typed for an end), or right at its start
+        (DAY_PROGRAMME, "09:00", StopProblem.BEFORE_FIRST_START, "10:00"),
+        (DAY_PROGRAMME, "10:00", StopProblem.BEFORE_FIRST_START, "10:00"),
+        # the day after (a date typed for another day): named first
+        (DAY_PROGRAMME, "42:00", StopProblem.NOT_ON_EVENT_DAY, "00:00"),
+        (DAY_PROGRAMME, "-06:00", StopProblem.NOT_ON_EVENT_DAY, "00:00"),
+        # a programme into the night: a stop after midnight that ends it is on the day
+        ([seg("a", "20:00", "23:30"), seg("b", "23:30", "25:00")], "25:30", None, None),
+        # a segment with no end counts by its start
+        (
+            [seg("a", "10:00", "11:00"), seg("b", "17:00")],
+            "16:00",
+            StopProblem.BEFORE_PROGRAMME_END,
+            "17:00",
+        ),
+        # no times at all: only the day can be wrong
+        ([seg("a", None)], "18:00", None, None),
+        ([], "18:00", None, None),
+    ],
+)
+def test_the_hard_stop_against_the_day_and_the_programme(
+    segments: list[SegmentState], stop: str, code: StopProblem | None, other: str | None
+) -> None:
+    day = event_day("2026-05-16", ZONE)
+    hours, minutes = stop.split(":")
+    at = DAY + int(hours) * H + (-1 if stop.startswith("-") else 1) * int(minutes) * M
+    problem = hard_stop_problem(at, segments, day)
+    if code is None:
+        assert problem is None
+    else:
+        assert problem is not None
+        assert (problem.code, problem.stop_at, problem.other_at) == (code, at, clock(other or ""))
+
+
+def test_no_hard_stop_has_no_problem_and_without_a_date_only_the_programme_counts() -> None:
+    assert hard_stop_problem(None, DAY_PROGRAMME, event_day("2026-05-16", ZONE)) is None
+    problem = hard_stop_problem(clock("42:00"), DAY_PROGRAMME, None)
+    assert problem is None  # no date: not on "another day"
+
+
+def test_the_hard_stop_problem_says_what_to_do() -> None:
+    day = event_day("2026-05-16", ZONE)
+    messages = {
+        stop: problem.message(ZONE)
+        for stop in ("17:30", "09:00", "42:00")
+        if (problem := hard_stop_problem(clock(stop), DAY_PROGRAMME, day)) is not None
+    }
+    assert messages == {
+        "17:30": "interpretation ends at 17:30, before the programme's planned end (18:00): "
+        "shorten the programme or set the time interpretation really ends",
+        "09:00": "interpretation ends at 09:00, before the programme starts (10:00): check the "
+        "time (the end of interpretation, not its start)",
+        "42:00": "interpretation ends on 2026-05-17 at 18:00, not on the event's date "
+        "(2026-05-16): type the time again (a time alone is read on the event's date)",
+    }

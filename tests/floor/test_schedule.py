@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from app.floor.model import (
     Turn,
     TurnKind,
 )
-from app.floor.schedule import drift_words, queue_needs, schedule, timing
+from app.floor.schedule import NEAR_STOP_MS, drift_words, queue_needs, schedule, timing
 from app.instruments import time_moves
 
 MIN = 60_000
@@ -250,6 +250,7 @@ def test_no_live_segment() -> None:
         "timezone": "Europe/Zurich",
         "segments": [],
         "live": None,
+        "hard_stop": None,
         "rehearsal": None,
     }
 
@@ -698,3 +699,162 @@ def test_the_consoles_figures_are_sent_again_while_time_moves_them(
         for n, (id, status) in enumerate(zip("abc", statuses, strict=False))
     }
     assert time_moves(HearingState("ev", segments)) is moves
+
+
+# --- the hard stop: when interpretation ends ----------------------------------------------------
+
+
+def afternoon(needs_min: int, now: str = "2026-12-04 16:30") -> list[SegmentState]:
+    """Two segments, 16:00-17:00 (live since 16:00, its queue needing ``needs_min`` from
+    ``now``) and 17:00-18:00: the day ends at 18:00 if the first ends on time."""
+    moment = at(now)
+    return [
+        seg(
+            "debate",
+            0,
+            at("2026-12-04 16:00"),
+            at("2026-12-04 17:00"),
+            SegmentStatus.LIVE,
+            actual_start_at=at("2026-12-04 16:00"),
+            current=running(moment, needs_min * MIN),
+        ),
+        seg("closing", 1, at("2026-12-04 17:00"), at("2026-12-04 18:00")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("needs_min", "stop", "end", "over_ms", "minutes", "code", "words"),
+    [
+        # on time against an 18:00 stop: right at it, nothing to spare
+        (30, "18:00", "18:00", 0, 0, "near", "0 min before"),
+        # 20 min late: 20 min past the end of interpretation, 20 min to cut
+        (50, "18:00", "18:20", 20 * MIN, 20, "over", "20 min past"),
+        # half a minute past is a minute to cut, not "0 min"
+        (30, "17:59:30", "18:00", 30_000, 1, "over", "1 min past"),
+        # 5 min to spare: near (within 10 min)
+        (30, "18:05", "18:00", -5 * MIN, 5, "near", "5 min before"),
+        # 9 min 30 s to spare is 9 whole minutes, still near
+        (30, "18:09:30", "18:00", -9 * MIN - 30_000, 9, "near", "9 min before"),
+        # more than 10 min to spare: clear
+        (30, "18:15", "18:00", -15 * MIN, 15, "clear", "15 min before"),
+        # a stop before the programme's own end: over before anything runs late
+        (30, "17:30", "18:00", 30 * MIN, 30, "over", "30 min past"),
+    ],
+)
+def test_the_days_forecast_end_against_the_hard_stop(
+    needs_min: int,
+    stop: str,
+    end: str,
+    over_ms: int,
+    minutes: int,
+    code: str,
+    words: str,
+) -> None:
+    day = schedule(
+        afternoon(needs_min), at("2026-12-04 16:30"), "Europe/Zurich", at(f"2026-12-04 {stop}")
+    )
+    hard = day["hard_stop"]
+    assert hard["scheduled_at"] == hard["stop_at"] == at(f"2026-12-04 {stop}")  # no rehearsal
+    assert hard["forecast_end_at"] == at(f"2026-12-04 {end}")
+    assert hard["forecast_end"] == f"2026-12-04T{end}:00+01:00"
+    assert hard["stop"] == f"2026-12-04T{stop}{':00' if len(stop) == 5 else ''}+01:00"
+    assert (hard["over_ms"], hard["minutes"], hard["timing"], hard["ended"]) == (
+        over_ms,
+        minutes,
+        code,
+        False,
+    )
+    assert hard["words"] == (
+        f"forecast to end at {end}, {words} the end of interpretation ({stop[:5]})"
+    )
+
+
+def test_near_is_ten_minutes() -> None:
+    assert NEAR_STOP_MS == 10 * MIN
+
+
+def test_no_hard_stop_is_null_and_a_day_with_no_times_has_no_forecast_against_it() -> None:
+    assert schedule(afternoon(30), at("2026-12-04 16:30"), "Europe/Zurich")["hard_stop"] is None
+    untimed = [seg("a", 0), seg("b", 1)]
+    stop = at("2026-12-04 18:00")
+    hard = schedule(untimed, at("2026-12-04 16:30"), "Europe/Zurich", stop)["hard_stop"]
+    assert (hard["stop_at"], hard["stop"]) == (stop, "2026-12-04T18:00:00+01:00")
+    assert (hard["forecast_end_at"], hard["over_ms"], hard["timing"], hard["words"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_a_segment_with_a_start_and_no_end_keeps_the_day_going_until_it_starts() -> None:
+    """The closing has a start, no end: the day ends no earlier than it starts."""
+    day = [*afternoon(30)[:1], seg("closing", 1, at("2026-12-04 18:10"))]
+    hard = schedule(day, at("2026-12-04 16:30"), "Europe/Zurich", at("2026-12-04 18:00"))
+    assert hard["hard_stop"]["forecast_end_at"] == at("2026-12-04 18:10")
+    assert hard["hard_stop"]["timing"] == "over"
+
+
+def test_a_day_that_ended_past_the_stop_says_ended() -> None:
+    ended = [
+        seg(
+            "closing",
+            0,
+            at("2026-12-04 17:00"),
+            at("2026-12-04 18:00"),
+            SegmentStatus.ENDED,
+            actual_start_at=at("2026-12-04 17:00"),
+            actual_end_at=at("2026-12-04 18:12"),
+        )
+    ]
+    hard = schedule(ended, at("2026-12-04 18:30"), "Europe/Zurich", at("2026-12-04 18:00"))
+    assert hard["hard_stop"]["ended"] is True
+    assert hard["hard_stop"]["over_ms"] == 12 * MIN
+    assert hard["hard_stop"]["words"] == (
+        "ended at 18:12, 12 min past the end of interpretation (18:00)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("needs_min", "stop_clock", "code", "over_ms"),
+    [
+        (30, "18:00", "near", 0),
+        (50, "18:00", "over", 20 * MIN),
+        (30, "18:20", "clear", -20 * MIN),
+    ],
+)
+def test_a_rehearsal_moves_the_hard_stop_with_the_schedule(
+    needs_min: int, stop_clock: str, code: str, over_ms: int
+) -> None:
+    """The day run five days (and 7 minutes) after its schedule: a stop of 18:00 is read at
+    18:07 five days later, as the schedule's instants are, so a rehearsal that keeps its pace
+    is not "over by 5 days" and one 20 min late is 20 min past it."""
+    shift = 5 * 24 * 60 * MIN + 7 * MIN
+    run = [
+        replace(segment, actual_start_at=segment.actual_start_at + shift)
+        if segment.actual_start_at is not None
+        else segment
+        for segment in afternoon(needs_min)
+    ]
+    # now: 16:30 of the run, so the live segment has 30 min to its moved end
+    now = at("2026-12-04 16:30") + shift
+    live = run[0]
+    run[0] = replace(live, current=running(now, needs_min * MIN))
+    stop = at(f"2026-12-04 {stop_clock}")
+    day = schedule(run, now, "Europe/Zurich", stop)
+    assert day["rehearsal"]["shift_ms"] == shift
+    hard = day["hard_stop"]
+    assert (hard["scheduled_at"], hard["stop_at"]) == (stop, stop + shift)
+    assert hard["scheduled"] == f"2026-12-04T{stop_clock}:00+01:00"  # the event's own, as set
+    moved = datetime.fromisoformat(f"2026-12-09 {stop_clock}") + timedelta(minutes=7)
+    assert hard["stop"] == f"{moved:%Y-%m-%dT%H:%M}:00+01:00"  # as this run reads it
+    assert (hard["timing"], hard["over_ms"]) == (code, over_ms)
+
+
+def test_a_day_long_past_not_begun_reads_its_stop_as_if_it_began_now() -> None:
+    """The demo of 2022 opened today: the stop moves with the schedule to now."""
+    now = at("2026-12-04 09:00")
+    day = [seg("opening", 0, at("2022-05-16 10:00"), at("2022-05-16 18:00"))]
+    hard = schedule(day, now, "Europe/Zurich", at("2022-05-16 18:00"))["hard_stop"]
+    assert hard["stop_at"] == now + 8 * 60 * MIN
+    assert (hard["forecast_end_at"], hard["timing"]) == (now + 8 * 60 * MIN, "near")

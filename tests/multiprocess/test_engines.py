@@ -238,6 +238,23 @@ async def test_rows_and_meeting_days_made_on_one_process_are_learnt_by_the_other
     await eventually(lambda: created["segment_id"] in b.hearing("ev2").state.segments)
 
 
+async def test_a_hard_stop_set_on_one_process_is_read_by_the_other(cluster: Cluster) -> None:
+    """The event's hard stop (when interpretation ends), as PATCH /events writes it on one
+    process: the other reads the row again and its consoles' forecast and booths use it."""
+    a = await cluster.engine("a")
+    event_id, _ = await _hearing(a)
+    b = await cluster.engine("b")
+    hearing, six_pm = a.hearing(event_id), 1_652_738_400_000
+    await a._write_rows(
+        hearing,
+        [Store.update_event(event_id, {"hard_stop_at": six_pm})],
+        lambda: setattr(hearing.event, "hard_stop_at", six_pm),
+    )
+    await eventually(lambda: b.hearing(event_id).event.hard_stop_at == six_pm)
+    message = b.projections.day_end_message(b.hearing(event_id))
+    assert message["hard_stop"]["stop_at"] is not None
+
+
 async def test_a_participant_corrected_on_one_process_is_corrected_on_the_other(
     cluster: Cluster,
 ) -> None:

@@ -16,7 +16,7 @@ from ...auth import BROWSER_COOKIE
 from ...exports import XLSX_MEDIA_TYPE
 from ...floor import Actor, FloorError, possible
 from ...floor.model import SegmentState
-from ...floor.programme import event_day, link_expiry_default, timing_problems
+from ...floor.programme import event_day, hard_stop_problem, link_expiry_default, timing_problems
 from ...floor.schedule import local_iso, zone_of
 from ...hearing import Hearing
 from ...projections import audience_of, public_event, shows_join_code
@@ -28,6 +28,7 @@ from ..errors import set_browser_cookie
 from ..schemas import (
     ErrorOut,
     EventOut,
+    HardStopProblemOut,
     ParticipantOut,
     RefusalOut,
     SegmentOut,
@@ -70,6 +71,7 @@ def event_out(svc: Services, hearing: Hearing, actor: Actor) -> EventOut:
     zone = zone_of(row.timezone)
     day = event_day(row.date, zone)
     expiry = link_expiry_default(day, zone) if day else None
+    problem = hard_stop_problem(row.hard_stop_at, hearing.state.programme(), day)
     return EventOut(
         **public_event(row),
         join_code=row.join_code if shows_join_code(audience_of(actor)) else None,
@@ -78,6 +80,16 @@ def event_out(svc: Services, hearing: Hearing, actor: Actor) -> EventOut:
         segments=segments_out(svc, hearing),
         link_expiry_default_at=expiry,
         link_expiry_default_at_local=local_iso(expiry, zone),
+        hard_stop_at=row.hard_stop_at,
+        hard_stop_at_local=local_iso(row.hard_stop_at, zone),
+        hard_stop_problem=None
+        if problem is None
+        else HardStopProblemOut(
+            code=problem.code.value,
+            other_at=problem.other_at,
+            other_at_local=local_iso(problem.other_at, zone),
+            message=problem.message(zone),
+        ),
         import_limit_bytes=IMPORT_MAX_BYTES,
     )
 

@@ -15,10 +15,11 @@ import segno
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
+from ...engine import QUIET_DETAILS
 from ...floor import FloorError, Forbidden, NotFound
 from ...floor import commands as c
 from ...floor.model import SegmentStatus
-from ...floor.programme import Problem, event_day, timing_problems
+from ...floor.programme import Problem, StopProblem, event_day, hard_stop_problem, timing_problems
 from ...floor.schedule import zone_of
 from ...hearing import Hearing
 from ...join_codes import hearing_with_code, join_url, new_join_code
@@ -29,7 +30,7 @@ from .. import live
 from ..access import authorise
 from ..deps import Services, client_address
 from ..schemas import EventCreate, EventOut, EventPatch, JoinCodeRotate, JoinInfo, Revisions
-from ..times import NoSuchTime, carried
+from ..times import NoSuchTime, carried, resolve
 from .common import (
     ActorDep,
     ServicesDep,
@@ -64,7 +65,9 @@ async def list_events(actor: ActorDep, svc: ServicesDep) -> list[EventOut]:
 
 
 #: The fields of a new event a retry must send again as they were (``request_id``).
-_EVENT_FIELDS = ("title", "venue", "room", "timezone", "date", "languages")
+_EVENT_FIELDS = ("title", "venue", "room", "timezone", "date", "languages", "hard_stop_at")
+#: The event's instants (``Instant`` fields), read with its zone and date (``times.resolve``).
+_EVENT_INSTANTS = ("hard_stop_at",)
 
 
 @router.post("/events", tags=["events"], status_code=201)
@@ -73,12 +76,14 @@ async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> 
     is the desk of its own event). With a ``request_id`` sent before with the same body (its
     answer was lost), the event that request made is answered again, ``201`` with the same
     ``id`` and ``join_code``, instead of a second meeting day; with another body, ``409
-    request_id_reused``."""
+    request_id_reused``. Its hard stop (``hard_stop_at``, when interpretation ends) is read in
+    the event's zone, a time alone on its date."""
     authorise(actor, "POST /api/v1/events")
     if actor.event_id is not None:  # an organiser link: the desk of its own event only
         raise Forbidden(
             "an organiser link is for its own event: creating another needs the organiser key"
         )
+    instants = resolve(body, _EVENT_INSTANTS, body.timezone, body.date or "")
     row = EventRow(
         id=secrets.token_hex(6),
         title=body.title,
@@ -90,6 +95,7 @@ async def create_event(body: EventCreate, actor: ActorDep, svc: ServicesDep) -> 
         join_code=new_join_code(),
         created_at=svc.engine.clock(),
         request_id=body.request_id,
+        hard_stop_at=instants.get("hard_stop_at"),
     )
     if body.request_id is None:
         return event_out(svc, await svc.engine.create_event(row), actor)
@@ -172,8 +178,10 @@ def _token(value: Any) -> str:
 async def patch_event(
     event_id: str, body: EventPatch, actor: ActorDep, svc: ServicesDep
 ) -> EventOut:
-    """Edit the event: title, venue, room, date, time zone, languages, and whether its public
-    live page is published (the fields sent; null or left out: as it is). Every screen of the
+    """Edit the event: title, venue, room, date, time zone, languages, its hard stop (when
+    interpretation ends: read in the zone and on the date the event has after this edit; null
+    clears it), and whether its public live page is published (the fields sent; null or left
+    out: as it is, but for the hard stop). Every screen of the
     event is sent a fresh ``snapshot`` with the new header (``event``), as when the join code is
     rotated. The programme's instants stay what they are: a new time zone or date changes how
     they read (``x_at_local``), not when they are; unless ``move_programme`` is true, when the
@@ -183,14 +191,24 @@ async def patch_event(
     authorise(actor, "PATCH /api/v1/events/{event_id}", event_id)
     hearing = await svc.engine.locate(event_id)
     row = hearing.event
-    sent = body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
-    seen = sent.pop("expected", None)
+    plain = set(_EVENT_INSTANTS)  # instants are read with the event, not dumped
+    sent = body.model_dump(
+        mode="json", exclude_unset=True, exclude_none=True, exclude={*plain, "expected"}
+    )
     if body.expected is not None:  # null too: "had none"
-        seen = body.expected.model_dump(mode="json", exclude_unset=True)
+        seen = body.expected.model_dump(mode="json", exclude_unset=True, exclude=plain)
+        # an instant as last read, in any form, read with the event as it is now
+        seen.update(resolve(body.expected, _EVENT_INSTANTS, row.timezone, row.date))
         now = {name: getattr(row, name) for name in seen}
-        refuse_changed_since(now, seen, f"event {row.title!r}")
+        refuse_changed_since(now, seen, f"event {row.title!r}", row.timezone)
     move = sent.pop("move_programme", False)
     changes = {name: value for name, value in sent.items() if getattr(row, name) != value}
+    stop = resolve(
+        body, _EVENT_INSTANTS, changes.get("timezone", row.timezone), changes.get("date", row.date)
+    )
+    if "hard_stop_at" not in stop and move:
+        stop = _hard_stop_moved(hearing, changes)
+    changes.update({name: at for name, at in stop.items() if getattr(row, name) != at})
     # checked before anything is written: a time the clocks skip refuses the whole edit
     moves = _programme_moved(hearing, changes) if move else {}
     if changes:
@@ -203,7 +221,9 @@ async def patch_event(
         # (Engine.rotate_join_code); the engine has no public method for an event's details yet
         await svc.engine._write_rows(hearing, [Store.update_event(event_id, changes)], remember)
         live.listener(svc.sockets)(hearing, changes)  # the live page withdrawn: its sockets close
-        if set(changes) != {"live_published"}:  # no screen shows whether it is published
+        if "hard_stop_at" in changes:  # the consoles' forecast, the booths' day's end
+            svc.engine.projections.instruments_soon(hearing)
+        if not set(changes) <= QUIET_DETAILS:  # no screen shows these in its snapshot
             for subscriber in svc.engine.hub.event_subscribers(event_id):
                 subscriber.request_resync()
     for segment_id, instants in moves.items():
@@ -262,6 +282,35 @@ def _programme_moved(hearing: Hearing, changes: dict[str, Any]) -> dict[str, dic
         if changed:
             moved[segment.id] = changed
     return moved
+
+
+def _hard_stop_moved(hearing: Hearing, changes: dict[str, Any]) -> dict[str, int | None]:
+    """The hard stop at the same local time on the new date or in the new zone, as the
+    programme moves (``move_programme``): {"hard_stop_at": instant}, or nothing when it does
+    not move (none, no new date or zone, or not on the event's day before either). A time the
+    clocks skip there is a 422, as a segment's."""
+    event = hearing.event
+    at = event.hard_stop_at
+    if at is None or ("date" not in changes and "timezone" not in changes):
+        return {}
+    day = event_day(event.date, zone_of(event.timezone))
+    problem = hard_stop_problem(at, hearing.state.programme(), day)
+    if problem is not None and problem.code is StopProblem.NOT_ON_EVENT_DAY:
+        return {}  # never on the day that moves: it stays
+    old_date, new_date = event.date, changes.get("date", event.date)
+    days = (
+        (date.fromisoformat(new_date) - date.fromisoformat(old_date)).days
+        if old_date and new_date
+        else 0
+    )
+    try:
+        moved = carried(at, event.timezone, changes.get("timezone", event.timezone), days)
+    except NoSuchTime as gap:
+        message = f"the hard stop cannot keep its local time: {gap}, or set it again"
+        raise RequestValidationError(
+            [{"loc": ("body", "move_programme"), "msg": message, "type": "programme_move"}]
+        ) from None
+    return {"hard_stop_at": moved}
 
 
 def _refused(title: str, why: str) -> RequestValidationError:

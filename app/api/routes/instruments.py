@@ -63,7 +63,8 @@ async def day_schedule(event_id: str, actor: ActorDep, svc: ServicesDep) -> Sche
     epoch ms, and ``x_at_local``, ISO 8601 in the event's time zone) and the drift; for the live
     segment the time the queue needs against the time left and the speaking time per waiting
     speaker that ends it on schedule (apply it with ``set_queue_times``); later segments
-    forecast with the knock-on."""
+    forecast with the knock-on; the day's forecast end against the event's hard stop, when
+    interpretation ends (``hard_stop``: null without one)."""
     hearing = await svc.engine.locate(event_id)
     authorise(actor, "GET /api/v1/events/{event_id}/schedule", event_id)
     segments = instruments.ordered(hearing.state)
@@ -71,5 +72,7 @@ async def day_schedule(event_id: str, actor: ActorDep, svc: ServicesDep) -> Sche
     # the console's instruments message names the local times without "_at" (scheduled_start);
     # REST keeps to its one convention, x_at_local, and the model leaves the others out
     return ScheduleOut.model_validate(
-        with_local(schedule.schedule(segments, svc.engine.clock(), zone), zone)
+        with_local(
+            schedule.schedule(segments, svc.engine.clock(), zone, hearing.event.hard_stop_at), zone
+        )
     )

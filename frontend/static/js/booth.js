@@ -101,6 +101,7 @@ let floorTurn = null; // the turn on the floor and its language when last drawn:
 let languageChange = null; // its language changed during the turn: {id, from, to}, until it ends
 let startShown = null; // the scheduled start said (what comes next, a segment not started), or null
 let shownDue = false; // whether it was said as past ("Was due at"), not to come
+let shownDayEnd = null; // the hard stop and the forecast end shown, to redraw them only on a change
 
 function followLanguage(event) {
   const wanted = boothLanguage(event && event.languages);
@@ -390,6 +391,28 @@ function renderMessage(state) {
   return true;
 }
 
+/** When interpretation ends (the event's hard stop, as the server reads it for this run) and,
+ * once the server's forecast of the day's end passes it (its `timing`: "over"), that end, marked.
+ * Nothing is computed here: the figures are the server's `day_end`. */
+function renderDayEnd() {
+  const end = connection.dayEnd;
+  const zone = timeZone();
+  const stop = end ? timeOfDay(end.stop_at, zone, clockLocale()) : "";
+  const past = Boolean(stop) && end.timing === "over" && !end.ended;
+  const forecast = past ? timeOfDay(end.forecast_end_at, zone, clockLocale()) : "";
+  const key = JSON.stringify([stop, forecast, currentLanguage()]);
+  if (key === shownDayEnd) return false;
+  shownDayEnd = key;
+  $("day-end").hidden = !stop;
+  fill($("day-end-stop"), withTime("booth.interpretation_until", stop, "time"));
+  const box = $("day-end-forecast");
+  box.hidden = !forecast;
+  box.dataset.timing = forecast ? "over" : "";
+  fill(box, forecast ? [...withTime("booth.forecast_end", forecast, "time"), h("span", { class: "visually-hidden" }, ` (${t("booth.forecast_past")})`)] : []);
+  box.title = forecast ? t("booth.forecast_past") : "";
+  return true;
+}
+
 /** While the connection is not live: everything shown is the last known, since when (the event's time). */
 function renderStale() {
   const old = stale();
@@ -525,7 +548,8 @@ function render() {
   const note = renderLanguageChange();
   const message = renderMessage(state);
   const old = renderStale();
-  if (people || note || message || old) fit();
+  const dayEnd = renderDayEnd();
+  if (people || note || message || old || dayEnd) fit();
   // the server says whether a signal may be raised now (can_signal: null, or its refusal's code)
   const refusal = state ? (state.can_signal ?? null) : null;
   const ready = Boolean(connection.segmentId) && live && !refusal;

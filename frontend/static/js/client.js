@@ -468,6 +468,7 @@ export class FloorConnection extends EventTarget {
     this.canRequest = null; // delegates: per kind, what refuses it to them in particular (or null)
     this.outcome = null; // the outcome as this audience sees it: {event_id, version, contributions, ...}
     this.instruments = null; // the console's instruments (moderator audience): balance, order, time
+    this.dayEnd = null; // the booth's: the hard stop (when interpretation ends) and the day's forecast end
     this.outcomeVersion = null;
     this.outcomeResync = false; // a hello sent for a missed outcome_update, not yet answered
     this.pending = new Map(); // command_id -> {frame, resolve, reject}
@@ -666,6 +667,12 @@ export class FloorConnection extends EventTarget {
         this.changed("snapshot");
         if (frame.outcome) this.changed("outcome");
         if (frame.instruments) this.changed("instruments");
+        if (frame.day_end) this.changed("day_end");
+        break;
+      case "day_end":
+        // the booth's: when interpretation ends, and the server's forecast of the day's end against it
+        this.dayEnd = frame.hard_stop ?? null;
+        this.changed("day_end");
         break;
       case "instruments":
         // the console's balance, suggested order and time, computed on the server
@@ -777,6 +784,7 @@ export class FloorConnection extends EventTarget {
     this.canRequest = snapshot.can_request ?? null;
     if (snapshot.outcome) this.adoptOutcome(snapshot.outcome.version, snapshot.outcome.state);
     if (snapshot.instruments) this.instruments = snapshot.instruments;
+    if (snapshot.day_end) this.dayEnd = snapshot.day_end.hard_stop ?? null;
   }
 
   adoptOutcome(version, state) {

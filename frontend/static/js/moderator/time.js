@@ -178,6 +178,37 @@ export function createTime(ctx) {
     }
   }
 
+  /**
+   * The day against its hard stop (the server's `schedule.hard_stop`): when interpretation ends
+   * (the programme's note), and, as the forecast end nears it (`timing` "near": amber) or passes
+   * it ("over": red), what to do. The server's figures, worded: its `minutes` (rounded its way),
+   * its stop as this run reads it (`stop_at`); nothing shown once the day has ended.
+   */
+  function renderHardStop() {
+    const day = schedule();
+    const end = day && day.hard_stop;
+    const note = $("programme-stop");
+    const stop = end ? clock(end.stop_at) : "";
+    note.hidden = !stop;
+    setText(note, stop ? t("console.hard_stop.until", { time: stop }) : "");
+    const strip = $("hard-stop");
+    const warn = Boolean(stop) && !end.ended && end.forecast_end_at != null && (end.timing === "near" || end.timing === "over");
+    strip.hidden = !warn;
+    if (!warn) {
+      delete strip.dataset.timing;
+      setText(strip, "");
+      return;
+    }
+    strip.dataset.timing = end.timing;
+    const amount = driftAmount(end.minutes * MINUTE_MS);
+    const words = { end: clock(end.forecast_end_at), stop, over: amount, left: amount };
+    let text;
+    if (end.timing === "over") text = t("console.hard_stop.over", words);
+    else if (end.minutes) text = t("console.hard_stop.near", words);
+    else text = t("console.hard_stop.at", words); // right at the stop: nothing to spare
+    setText(strip, text);
+  }
+
   /** Each programme item's forecast: when it should start (or end), and its drift. */
   function renderForecasts() {
     const day = schedule();
@@ -202,6 +233,7 @@ export function createTime(ctx) {
 
   function render(state) {
     renderForecasts();
+    renderHardStop();
     if (!state) return;
     renderLateness(state);
     renderQueueTime(state);

@@ -5,10 +5,12 @@
 // (`expected`): one another organiser saved meanwhile is refused (`changed_since`), said in the
 // form with its value now, and saved again only when asked again. Another organiser's change
 // read meanwhile (sync.js) fills the fields nobody touched and is said beside the ones typed in.
+// Its hard stop (when interpretation ends) is typed as a 24-hour time on the event's date; the
+// server's word that it is off that date or before the programme ends is said under it.
 
 import { setText } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
-import { changedSince, changesText, confirmAction, copyField, isolate } from "./util.js";
+import { changedSince, changesText, clock24, confirmAction, copyField, dayOf, hourMinute, isolate } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,7 +21,7 @@ function zones() {
 }
 
 /** The event's fields the form changes, by their names in the request's body. */
-const FIELDS = ["title", "venue", "room", "date", "timezone", "languages"];
+const FIELDS = ["title", "venue", "room", "date", "timezone", "languages", "hard_stop_at"];
 
 /** Two values of a field alike: the same text (none as empty), the same languages in any order. */
 function same(a, b) {
@@ -29,19 +31,28 @@ function same(a, b) {
   return (a ?? "") === (b ?? "");
 }
 
+/** An event's value of a form's field: the languages as a list, the hard stop as its time (HH:MM). */
+function valueOf(event, name) {
+  if (name === "languages") return [...event.languages];
+  if (name === "hard_stop_at") return hourMinute(event.hard_stop_at_local);
+  return event[name];
+}
+
 /** An event's values of the form's fields. */
-const valuesOf = (event) => Object.fromEntries(FIELDS.map((name) => [name, name === "languages" ? [...event.languages] : event[name]]));
+const valuesOf = (event) => Object.fromEntries(FIELDS.map((name) => [name, valueOf(event, name)]));
 
 export function createEventSection(desk) {
   const form = $("event-form");
   $("timezones").replaceChildren(...zones().map((zone) => new Option(zone)));
   let base = null; // the values the form was filled with: what the organiser changes them from
+  let baseStopAt = null; // the hard stop they were filled with, as the instant sent as `expected`
   let filledFor; // the event they are of (null: a new one)
 
   /** A field's value as typed now. */
   function typed(name) {
     if (name === "languages") return [...form.querySelectorAll('input[name="languages"]:checked')].map((box) => box.value);
     const value = form.elements[name].value;
+    if (name === "hard_stop_at") return clock24(value) ?? value.trim(); // "1800" is 18:00
     return name === "timezone" ? value.trim() : value;
   }
 
@@ -71,6 +82,7 @@ export function createEventSection(desk) {
    * its new value; one typed in keeps what was typed, and the line says what the other organiser
    * saved (the save is then refused until it is asked again: `expected` keeps the old value). */
   function merge() {
+    renderStopProblem(desk.event);
     const now = valuesOf(desk.event);
     const dirty = FIELDS.some((name) => !same(typed(name), base[name]));
     const filled = [];
@@ -79,10 +91,10 @@ export function createEventSection(desk) {
       if (same(now[name], base[name])) continue;
       if (same(typed(name), base[name])) {
         put(name, now[name]);
-        base[name] = now[name];
+        rebase(name, desk.event);
         filled.push(name);
       } else if (same(typed(name), now[name])) {
-        base[name] = now[name]; // both wrote the same
+        rebase(name, desk.event); // both wrote the same
       } else {
         kept.push(name);
       }
@@ -92,6 +104,46 @@ export function createEventSection(desk) {
       const changes = changesText([...filled, ...kept], (name) => shown(name, now));
       note([t("desk.conflict.event", { changes }), kept.length ? t("desk.conflict.kept") : ""].filter(Boolean).join(" "));
     }
+  }
+
+  /** What the form changes a field from, as `event` has it now. */
+  function rebase(name, event) {
+    base[name] = valueOf(event, name);
+    if (name === "hard_stop_at") baseStopAt = event.hard_stop_at ?? null;
+  }
+
+  /** The server's word that the hard stop is off the event's date, or before the programme
+   * starts or ends (not refused), in the page's language with the times it names. */
+  function renderStopProblem(event) {
+    const line = $("event-hard-stop-problem");
+    const problem = event ? event.hard_stop_problem : null;
+    line.hidden = !problem;
+    if (!problem) {
+      setText(line, "");
+      return;
+    }
+    const local = event.hard_stop_at_local;
+    const time = isolate(hourMinute(local), { ltr: true });
+    const other = isolate(hourMinute(problem.other_at_local), { ltr: true });
+    let text;
+    if (problem.code === "not_on_event_day") {
+      const dates = { date: isolate(dayOf(local), { ltr: true }), event_date: isolate(event.date, { ltr: true }) };
+      text = t("desk.event.hard_stop_problem.not_on_event_day", dates);
+    } else if (problem.code === "before_first_start") {
+      text = t("desk.event.hard_stop_problem.before_first_start", { time, start: other });
+    } else if (problem.code === "before_programme_end") {
+      text = t("desk.event.hard_stop_problem.before_programme_end", { time, end: other });
+    } else {
+      text = problem.message;
+    }
+    setText(line, text);
+  }
+
+  /** The hard stop typed (HH:MM) as sent: on the date typed, else the event's; alone without one
+   * (the server then says to set the date). */
+  function stopValue(time) {
+    const day = typed("date") || (desk.event ? desk.event.date : "");
+    return day ? `${day}T${time}` : time;
   }
 
   function fill() {
@@ -106,6 +158,7 @@ export function createEventSection(desk) {
     }
     filledFor = id;
     base = event ? valuesOf(event) : null;
+    baseStopAt = event ? (event.hard_stop_at ?? null) : null;
     note();
     const fields = form.elements;
     fields.title.value = event ? event.title : "";
@@ -113,6 +166,9 @@ export function createEventSection(desk) {
     fields.room.value = event ? event.room : "";
     fields.date.value = event ? event.date : "";
     fields.timezone.value = event ? event.timezone : Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    fields.hard_stop_at.value = event ? valueOf(event, "hard_stop_at") : "";
+    fields.hard_stop_at.removeAttribute("aria-invalid");
+    renderStopProblem(event);
     const languages = event ? event.languages : ["en", "fr", "es", "ar", "zh", "ru"];
     for (const box of form.querySelectorAll('input[name="languages"]')) box.checked = languages.includes(box.value);
     setText($("event-form-submit"), t(event ? "desk.event.save_changes" : "desk.event.create"));
@@ -186,8 +242,10 @@ export function createEventSection(desk) {
     const differs =
       Boolean(event) &&
       ((fields.date.value && fields.date.value !== event.date) || fields.timezone.value.trim() !== event.timezone);
+    // the hard stop moves with the programme too (on the event's date: the server says)
     const movable =
-      Boolean(event) && event.segments.some((s) => s.status === "scheduled" && (s.scheduled_start_at || s.scheduled_end_at));
+      Boolean(event) &&
+      (event.hard_stop_at != null || event.segments.some((s) => s.status === "scheduled" && (s.scheduled_start_at || s.scheduled_end_at)));
     $("event-move-row").hidden = !(differs && movable);
   }
 
@@ -195,8 +253,9 @@ export function createEventSection(desk) {
    * when the form showed them (`expected`: null for a date it had none). */
   function body() {
     if (!desk.event) {
-      const out = Object.fromEntries(FIELDS.filter((name) => name !== "date").map((name) => [name, typed(name)]));
+      const out = Object.fromEntries(FIELDS.filter((name) => !["date", "hard_stop_at"].includes(name)).map((name) => [name, typed(name)]));
       if (typed("date")) out.date = typed("date");
+      if (typed("hard_stop_at")) out.hard_stop_at = stopValue(typed("hard_stop_at"));
       return out;
     }
     const out = {};
@@ -205,6 +264,12 @@ export function createEventSection(desk) {
       const value = typed(name);
       if (name === "date" && !value) continue; // a date once set is changed, not removed
       if (same(value, base[name])) continue;
+      if (name === "hard_stop_at") {
+        // cleared: no hard stop; what it was, as the instant read (its time alone may be another day's)
+        out[name] = value ? stopValue(value) : null;
+        expected[name] = baseStopAt;
+        continue;
+      }
       out[name] = value;
       expected[name] = name === "date" && !base.date ? null : base[name];
     }
@@ -221,7 +286,7 @@ export function createEventSection(desk) {
   async function changedMeanwhile(fields) {
     const now = await desk.call("GET", `/events/${encodeURIComponent(desk.event.id)}`);
     const values = valuesOf(now);
-    for (const name of fields) if (name in base) base[name] = values[name];
+    for (const name of fields) if (name in base) rebase(name, now);
     desk.event = now;
     desk.changed("event");
     const changes = changesText(fields.filter((name) => name in base), (name) => shown(name, values));
@@ -234,6 +299,14 @@ export function createEventSection(desk) {
       desk.notices.show(t("desk.event.no_language"), "warning");
       return;
     }
+    const stopField = form.elements.hard_stop_at;
+    if (clock24(stopField.value) === null) {
+      stopField.setAttribute("aria-invalid", "true");
+      note(t("desk.event.hard_stop_invalid"), "error");
+      stopField.focus();
+      return;
+    }
+    stopField.removeAttribute("aria-invalid");
     const data = body();
     if (!data) {
       note(t("desk.form.unchanged"), "info");
@@ -271,6 +344,14 @@ export function createEventSection(desk) {
   });
 
   form.elements.date.addEventListener("input", offerMove);
+  // "1800" or "18.00" reads as 18:00 once the field is left; what is not a time stays to be fixed
+  form.elements.hard_stop_at.addEventListener("change", () => {
+    const field = form.elements.hard_stop_at;
+    const time = clock24(field.value);
+    if (time !== null) field.value = time;
+    if (time === null) field.setAttribute("aria-invalid", "true");
+    else field.removeAttribute("aria-invalid");
+  });
   form.elements.timezone.addEventListener("input", offerMove);
 
   $("event-form-cancel").addEventListener("click", () => desk.selectEvent(desk.events[0] ? desk.events[0].id : null));

@@ -175,6 +175,7 @@ const FIELD_LABELS = {
   date: "desk.event.date",
   timezone: "desk.event.timezone",
   languages: "desk.event.languages",
+  hard_stop_at: "desk.event.hard_stop",
   scheduled_start_at: "desk.segment.starts",
   scheduled_end_at: "desk.segment.ends",
   kind: "desk.segment.kind",
