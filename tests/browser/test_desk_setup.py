@@ -610,6 +610,35 @@ def test_a_segment_added_by_mistake_is_removed_and_one_that_ran_is_not(
     page.context.close()
 
 
+def test_new_event_pressed_while_the_first_event_is_read_makes_a_new_one(
+    browser: Browser, server: ServerProcess, api: Api
+) -> None:
+    """A secretariat pressing "New event" as the desk opens, before it has read the event it
+    opens on: the press wins. The read that came back after it filled the new event's form with
+    the old event, and Save changed that one ("The event is saved." on a CI run)."""
+    api.ok("POST", "/events", json={"title": "Already here", "timezone": "UTC"})
+    context = browser.new_context(viewport=HD, locale="en-GB")
+    page = context.new_page()
+    one_event = re.compile(r"/api/v1/events/[^/?#]+$")
+    held: list[Any] = []
+    page.route(one_event, lambda route: held.append(route))  # the event's read, held back
+    with page.expect_request(one_event):
+        page.goto(f"{server.base}/organiser?section=event#key={ORGANISER_KEY}")
+    page.locator("#event-new").click()
+    with page.expect_response(one_event):
+        held[0].continue_()  # now the read comes back, after the press
+    page.unroute(one_event)
+    title = "Made while the desk was opening"
+    page.locator("#event-form-title").fill(title)
+    page.locator("#event-form-date").fill("2026-05-18")
+    page.locator("#event-form-timezone").fill("America/New_York")
+    page.locator("#event-form-submit").click()
+    expect(page.locator("#notices")).to_contain_text(EN["desk.event.made"])
+    titles = [event["title"] for event in api.ok("GET", "/events")]
+    assert title in titles and "Already here" in titles
+    context.close()
+
+
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_a_zone_fixed_all_year_is_refused_naming_the_field_and_the_zone_to_use(
     browser: Browser, server: ServerProcess, language: str

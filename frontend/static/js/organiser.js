@@ -219,8 +219,16 @@ function renderChecklist() {
 let chosenWhileReading = null;
 
 /** Work on this event (null: a new one), showing `section` at once; its lists follow. */
+// the newest choice of event: one read still under way when another is chosen is dropped
+let choosing = 0;
+
 async function selectEvent(eventId, section = "event") {
-  desk.event = eventId ? await api("GET", `/events/${encodeURIComponent(eventId)}`) : null;
+  const choice = ++choosing;
+  const event = eventId ? await api("GET", `/events/${encodeURIComponent(eventId)}`) : null;
+  // "New event" pressed while the first event was still being read: the press wins, not the
+  // read (it filled the new event's form with the old one's, and Save then changed that one)
+  if (choice !== choosing) return;
+  desk.event = event;
   desk.participants = [];
   desk.links = [];
   desk.screens = null;
