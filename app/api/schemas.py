@@ -1044,13 +1044,32 @@ class LiveTime(BaseModel):
     queue_needs_ms: int
     queued: int
     pending: int
+    pending_needs_ms: int = Field(
+        description="What the `pending` requests would add to `queue_needs_ms` if approved, each "
+        "at its kind's time (not counted in it)."
+    )
     fits: bool | None
     over_ms: int | None
-    per_speaker_ms: int | None
-    finish_at: int | None
+    per_speaker_ms: int | None = Field(
+        description="The time each waiting speaker may have (`set_queue_times`) for the queue to "
+        "end at the planned end; once no share of 30 s or more fits, 60 s each to recover "
+        "(`recover_over_ms` set); null when nothing is offered."
+    )
+    finish_at: int | None = Field(
+        description="When the segment ends with `per_speaker_ms` each: its planned end, or past "
+        "it when recovering."
+    )
     finish_at_local: LocalTime | None
     finish: str | None = Field(description="`finish_at` as the clock reads it, for people.")
-    per_speaker: str | None = Field(examples=["8 left — 2:15 each to finish at 13:00"])
+    recover_over_ms: int | None = Field(
+        description="Recovering: how far past its planned end the segment then ends; else null."
+    )
+    per_speaker: str | None = Field(
+        examples=[
+            "8 left — 2:15 each to finish at 13:00",
+            "3 left — 1:00 each: ends at 13:06, 6 min past the planned end",
+        ]
+    )
 
 
 class Rehearsal(BaseModel):

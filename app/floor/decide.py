@@ -16,6 +16,7 @@ from . import events as e
 from .errors import FloorError, Forbidden, NotFound, StaleVersion
 from .model import (
     HOUR_MS,
+    KEEPS_ITS_TIME,
     OPEN_REQUEST_STATUSES,
     Attendance,
     FloorLanguage,
@@ -732,7 +733,7 @@ def _apply_order(segment: SegmentState, cmd: c.ApplyOrder, ctx: Context) -> list
 
 
 #: Turns whose time a moderator does not cut to fit the schedule.
-_KEEP_TIME = frozenset({TurnKind.POINT_OF_ORDER, TurnKind.RIGHT_OF_REPLY})
+_KEEP_TIME = KEEPS_ITS_TIME
 
 
 @_handles(c.SetQueueTimes)

@@ -29,6 +29,11 @@ class TurnKind(StrEnum):
     ANSWER = "answer"
 
 
+#: The turns "give each" (``set_queue_times``) leaves as they are: a point of order and a right
+#: of reply have their own length (the schedule's time each counts them so too).
+KEEPS_ITS_TIME = frozenset({TurnKind.POINT_OF_ORDER, TurnKind.RIGHT_OF_REPLY})
+
+
 #: The kinds a participant may ask for from the floor.
 REQUESTABLE_KINDS = (TurnKind.INTERVENTION, TurnKind.POINT_OF_ORDER, TurnKind.RIGHT_OF_REPLY)
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .model import MINUTE_MS, SegmentState, SegmentStatus
+from .model import KEEPS_ITS_TIME, MINUTE_MS, SegmentState, SegmentStatus
 
 #: A drift under this is "on time".
 ON_TIME_MS = MINUTE_MS
@@ -30,6 +30,11 @@ PER_SPEAKER_STEP_MS = 5_000
 #: Less than this per speaker is not offered: a turn that short is no turn (outside probe A saw
 #: "3 left — 0:05 each"); the console says the queue does not fit instead.
 MIN_PER_SPEAKER_MS = 30_000
+#: Once no share of the time left fits (the planned end reached, or under
+#: ``MIN_PER_SPEAKER_MS`` each), the console offers this much each to recover, with when the
+#: segment then ends and how far past its planned end (outside probe A7): a chair's "one minute
+#: each, please". Offered only where it shortens a turn.
+RECOVER_EACH_MS = 60_000
 _INSTANTS = (
     "scheduled_start",
     "scheduled_end",
@@ -226,26 +231,53 @@ def _live(
     left_ms = _left(end_at, now)
     queued = len(segment.queue)
     per_speaker_ms: int | None = None
-    # offered only when the queue does not fit: a queue that fits would only be lengthened
-    if left_ms is not None and queued and needs_ms > left_ms:
-        share = (left_ms - on_floor_needs(segment, now)) // queued
+    finish_at = end_at
+    recover_over_ms: int | None = None
+    # offered only when the queue does not fit: a queue that fits would only be lengthened.
+    # "Give each" leaves a point of order's and a right of reply's time: they are counted as is
+    given = [entry for entry in segment.queue if entry.kind not in KEEPS_ITS_TIME]
+    if left_ms is not None and end_at is not None and given and needs_ms > left_ms:
+        kept_ms = sum(entry.allotted_ms for entry in segment.queue) - sum(
+            entry.allotted_ms for entry in given
+        )
+        on_floor_ms = on_floor_needs(segment, now)
+        share = (left_ms - on_floor_ms - kept_ms) // len(given)
         share -= share % PER_SPEAKER_STEP_MS
-        per_speaker_ms = share if share >= MIN_PER_SPEAKER_MS else None
-    finish = local_time(end_at, zone)
+        if share >= MIN_PER_SPEAKER_MS:
+            per_speaker_ms = share
+        elif any(entry.allotted_ms > RECOVER_EACH_MS for entry in given):
+            per_speaker_ms = RECOVER_EACH_MS
+            finish_at = now + on_floor_ms + kept_ms + RECOVER_EACH_MS * len(given)
+            recover_over_ms = finish_at - end_at
+    finish = local_time(finish_at, zone)
+    words: str | None = None
+    if per_speaker_ms is not None and finish is not None:
+        words = f"{queued} left — {_clock(per_speaker_ms)} each to finish at {finish:%H:%M}"
+        if recover_over_ms is not None:
+            words = (
+                f"{queued} left — {_clock(per_speaker_ms)} each: ends at {finish:%H:%M}, "
+                f"{_minutes_words(recover_over_ms)} past the planned end"
+            )
     return {
         "segment_id": segment.id,
         "time_left_ms": left_ms,
         "queue_needs_ms": needs_ms,
         "queued": queued,
         "pending": len(segment.pending_ids),
+        # what the requests waiting for the moderator would add, each at its kind's time: not
+        # in queue_needs_ms (nobody has said yes to them), but what approving them costs
+        "pending_needs_ms": sum(
+            segment.settings.default_times_ms[request.kind]
+            for request in segment.pending_requests()
+        ),
         "fits": None if left_ms is None else needs_ms <= left_ms,
         "over_ms": None if left_ms is None else needs_ms - left_ms,
         "per_speaker_ms": per_speaker_ms,
-        "finish_at": end_at,
+        # when the segment ends with that time each: its planned end, or past it to recover
+        "finish_at": finish_at,
         "finish": None if finish is None else finish.strftime("%H:%M"),
-        "per_speaker": None
-        if per_speaker_ms is None or finish is None
-        else f"{queued} left — {_clock(per_speaker_ms)} each to finish at {finish:%H:%M}",
+        "recover_over_ms": recover_over_ms,
+        "per_speaker": words,
     }
 
 

@@ -379,6 +379,35 @@ def test_the_time_each_to_finish_on_schedule(open_console: Opener, faces: Any) -
     eventually(lambda: {e["allotted_ms"] for e in queue_of(faces, segment)} == {300_000})
 
 
+def test_past_the_planned_end_a_minute_each_to_recover(open_console: Opener, faces: Any) -> None:
+    """The segment's planned end passed five minutes ago with thirteen panellists still to speak
+    (outside probe A7): no share of the time left fits, so the console offers a minute each, with
+    when the segment then ends and how far past its planned end that is."""
+    reschedule(faces, DISCUSSION_I, -40, -5)
+    segment = make_live(faces)
+    page = open_live(open_console, faces)
+    strip = page.locator("#queue-time")
+    expect(strip).to_have_attribute("data-tone", "late")
+    expect(strip.locator("#per-speaker-text")).to_have_text(
+        re.compile(r"^13 left — 1:00 each: ends at \d\d:\d\d, 1[78] min past the planned end$")
+    )
+    screenshot(page, "console-recover")
+    strip.get_by_role("button", name="Give each 1:00").click()
+    eventually(lambda: {e["allotted_ms"] for e in queue_of(faces, segment)} == {60_000})
+    expect(page.locator("#queue .entry-time").first).to_have_text("1 min")
+    # nothing shorter to offer now: the strip says only how far over the queue runs
+    expect(strip.locator("#per-speaker")).to_be_hidden()
+    expect(strip.locator("#queue-time-text")).to_contain_text("The queue needs 13 min")
+    # a delegate asks for the floor: not in what the queue needs, but what taking it would add
+    ask(faces, join(faces, "Amina Diallo", "migrant_association"), segment)
+    expect(strip.locator("#queue-time-text")).to_have_text(
+        re.compile(
+            r"^The queue needs 13 min: 1[78] min over the planned end\. "
+            r"1 request waiting would add about 3 min\.$"
+        )
+    )
+
+
 def test_the_days_forecast_in_the_programme(open_console: Opener, faces: Any) -> None:
     bring_to_today(faces, minutes_in=10)
     make_live(faces)

@@ -8,10 +8,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from immutables import Map
 
 from app.floor.model import (
+    FloorRequest,
     HearingState,
     QueueEntry,
+    RequestStatus,
     SegmentDetails,
     SegmentState,
     SegmentStatus,
@@ -54,6 +57,11 @@ def running(now: int, left_ms: int) -> Turn:
     return Turn(entry(0), timer, called_at=now - MIN)
 
 
+def waiting(request_id: str, kind: TurnKind) -> FloorRequest:
+    """A floor request waiting for the moderator."""
+    return FloorRequest(request_id, Speaker(request_id), kind, "", RequestStatus.PENDING, 0)
+
+
 INSTANTS = [
     f"{kind}_{edge}" for kind in ("scheduled", "actual", "forecast") for edge in ("start", "end")
 ]
@@ -88,6 +96,13 @@ def zurich_day() -> list[SegmentState]:
             actual_start_at=at("2026-12-04 10:10"),
             current=running(NOW, 2 * MIN),
             queue=tuple(entry(n) for n in range(1, 11)),  # 10 x 3 min
+            # two requests waiting for the moderator: an intervention (3 min) and a reply (2 min)
+            requests=Map(
+                {
+                    "r1": waiting("r1", TurnKind.INTERVENTION),
+                    "r2": waiting("r2", TurnKind.RIGHT_OF_REPLY),
+                }
+            ),
             pending_ids=("r1", "r2"),
         ),
         seg("lunch", 2, at("2026-12-04 12:00"), at("2026-12-04 13:00")),
@@ -169,11 +184,14 @@ def test_a_day_in_zurich() -> None:
         "queue_needs_ms": 32 * MIN,
         "queued": 10,
         "pending": 2,
+        # not counted in what the queue needs: what approving both would add
+        "pending_needs_ms": 3 * MIN + 2 * MIN,
         "fits": False,
         "over_ms": 2 * MIN,
         "per_speaker_ms": 165_000,  # (30 min - 2 min) / 10 = 2:48, down to 2:45
         "finish_at": at("2026-12-04 12:00"),
         "finish": "12:00",
+        "recover_over_ms": None,
         "per_speaker": "10 left — 2:45 each to finish at 12:00",
     }
 
@@ -480,14 +498,17 @@ def test_what_the_queue_needs(fields: dict[str, Any], needs_ms: int) -> None:
             {"fits": True, "over_ms": -28 * MIN, "per_speaker_ms": None, "per_speaker": None},
         ),
         # under 30 s each is not offered: no turn is that short (outside probe A saw
-        # "3 left — 0:05 each"); 61 queued in 30 min would be 29 s each
+        # "3 left — 0:05 each"); 61 queued in 30 min would be 29 s each: a minute each to
+        # recover instead, with when that ends (outside probe A7)
         (
             {"queue": tuple(entry(n) for n in range(61)), "end": NOW + 30 * MIN},
             {
                 "fits": False,
                 "over_ms": 61 * 3 * MIN - 30 * MIN,
-                "per_speaker_ms": None,
-                "per_speaker": None,
+                "per_speaker_ms": 60_000,
+                "finish_at": NOW + 61 * MIN,
+                "recover_over_ms": 31 * MIN,
+                "per_speaker": "61 left — 1:00 each: ends at 12:31, 31 min past the planned end",
             },
         ),
         # 60 queued: 30 s each, the shortest offered
@@ -505,14 +526,54 @@ def test_what_the_queue_needs(fields: dict[str, Any], needs_ms: int) -> None:
             {
                 "fits": False,
                 "over_ms": 361 * 3 * MIN - 30 * MIN,
-                "per_speaker_ms": None,
-                "per_speaker": None,
+                "per_speaker_ms": 60_000,
+                "per_speaker": "361 left — 1:00 each: ends at 17:31, 5 h 31 min past the planned "
+                "end",
             },
         ),
-        # past the scheduled end
+        # past the scheduled end: a minute each to recover, and how far past the end that is
         (
             {"queue": (entry(1),), "end": NOW - 5 * MIN},
-            {"fits": False, "over_ms": 8 * MIN, "per_speaker_ms": None, "per_speaker": None},
+            {
+                "fits": False,
+                "over_ms": 8 * MIN,
+                "per_speaker_ms": 60_000,
+                "finish_at": NOW + MIN,
+                "recover_over_ms": 6 * MIN,
+                "per_speaker": "1 left — 1:00 each: ends at 11:31, 6 min past the planned end",
+            },
+        ),
+        # past it with the speaker still on the floor and a point of order waiting (it keeps
+        # its own time, as "give each" leaves it): 2 min + 1:30 + 1:00
+        (
+            {
+                "current": running(NOW, 2 * MIN),
+                "queue": (entry(1, 90_000, TurnKind.POINT_OF_ORDER), entry(2)),
+                "end": NOW,
+            },
+            {
+                "per_speaker_ms": 60_000,
+                "finish_at": NOW + 4 * MIN + 30_000,
+                "per_speaker": "2 left — 1:00 each: ends at 11:34, 5 min past the planned end",
+            },
+        ),
+        # nothing a minute each would shorten: nothing offered
+        (
+            {"queue": (entry(1, 60_000), entry(2, 90_000, TurnKind.RIGHT_OF_REPLY)), "end": NOW},
+            {"fits": False, "per_speaker_ms": None, "recover_over_ms": None, "per_speaker": None},
+        ),
+        # time each counts a point of order as it is: (30 min - 6 min) / 2 = 12 min, not
+        # (30 min) / 3 = 10 min
+        (
+            {
+                "queue": (
+                    entry(1, 6 * MIN, TurnKind.POINT_OF_ORDER),
+                    entry(2, 20 * MIN),
+                    entry(3, 20 * MIN),
+                ),
+                "end": NOW + 30 * MIN,
+            },
+            {"per_speaker_ms": 12 * MIN, "per_speaker": "3 left — 12:00 each to finish at 12:00"},
         ),
         # no scheduled end
         (
@@ -534,11 +595,13 @@ def test_the_live_segment_without_a_scheduled_end() -> None:
         "queue_needs_ms": 3 * MIN,
         "queued": 1,
         "pending": 0,
+        "pending_needs_ms": 0,
         "fits": None,
         "over_ms": None,
         "per_speaker_ms": None,
         "finish_at": None,
         "finish": None,
+        "recover_over_ms": None,
         "per_speaker": None,
     }
     (row,) = day["segments"]

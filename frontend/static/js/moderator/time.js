@@ -161,14 +161,23 @@ export function createTime(ctx) {
       const words = { needs, over: roundMinutes(live.over_ms), left: roundMinutes(live.time_left_ms) };
       text = t(live.time_left_ms > 0 ? "console.time.over_left" : "console.time.over_end", words);
     }
+    // the requests waiting for approval: what taking them would add (not in the figure above)
+    if (live.pending) {
+      text += ` ${plural("console.time.pending_needs", live.pending, { needs: roundMinutes(live.pending_needs_ms || 0) })}`;
+    }
     setText($("queue-time-text"), text);
     perSpeakerMs = live.per_speaker_ms;
     $("per-speaker").hidden = perSpeakerMs == null || !live.per_speaker;
     if (perSpeakerMs == null) return;
-    // the server's sentence, in the page's words: how many wait, the time each, the planned end
+    // the server's sentence, in the page's words: how many wait, the time each, the planned end;
+    // past the point where any share fits, a minute each to recover and when that ends
+    const each = ltr(minutesSeconds(perSpeakerMs));
+    const recovering = live.recover_over_ms !== null && live.recover_over_ms !== undefined;
     setText(
       $("per-speaker-text"),
-      plural("console.time.per_speaker", live.queued, { each: ltr(minutesSeconds(perSpeakerMs)), finish: ltr(live.finish) }),
+      recovering
+        ? plural("console.time.recover", live.queued, { each, finish: ltr(live.finish), over: driftAmount(live.recover_over_ms) })
+        : plural("console.time.per_speaker", live.queued, { each, finish: ltr(live.finish) }),
     );
     setText(perSpeakerButton, t("console.time.give_each", { time: ltr(minutesSeconds(perSpeakerMs)) }));
     const refusal = state.actions ? state.actions.set_queue_times : null;
