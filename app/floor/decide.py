@@ -237,9 +237,13 @@ def _start_segment(state: HearingState, segment: SegmentState, ctx: Context) -> 
     if segment.status is SegmentStatus.LIVE:
         raise FloorError(f"segment {segment.details.title!r} is already live", code="already_live")
     out = _supersede(state, segment, ctx)
+    ended = out[-1].segment_id if out else None  # undoing this start brings it back
     out.append(
         e.SegmentStarted(
-            segment_id=segment.id, at=ctx.now, undo=_mark("start_segment", "starting the segment")
+            segment_id=segment.id,
+            at=ctx.now,
+            supersedes=ended,
+            undo=_mark("start_segment", "starting the segment"),
         )
     )
     return out
@@ -248,7 +252,8 @@ def _start_segment(state: HearingState, segment: SegmentState, ctx: Context) -> 
 def _supersede(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Event]:
     """The events that end the live segment, if another one is, as ``segment`` becomes live: the
     rules keep one live segment per meeting day. Nothing earlier can be undone on the one that
-    ends (its console did not end it)."""
+    ends (its console did not end it) until undoing ``segment``'s start brings it back (its
+    floor kept as it was: ``SegmentState.superseded``)."""
     live_id = state.live_segment_id
     if live_id is None or live_id == segment.id:
         return []
@@ -682,8 +687,10 @@ def _correct_speaker(segment: SegmentState, cmd: c.CorrectSpeaker, ctx: Context)
 
 
 def _undo(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Event]:
-    """Take back the newest command on the segment's undo stack. Undoing the end of a segment
-    makes it live again, so the segment live now (if another) ends, as ``start_segment`` does."""
+    """Take back the newest command on the segment's undo stack, at ``ctx.now`` (the turns of a
+    segment whose end is undone count on from then). Undoing the end of a segment makes it live
+    again, so the segment live now (if another) ends, as ``start_segment`` does; undoing the
+    start of a segment makes the one that start ended live again (``_brought_back``)."""
     _refuse(possible.undo(segment))
     top = segment.undo_stack[-1]
     for speaker in possible.given_back(segment):
@@ -692,8 +699,26 @@ def _undo(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Ev
     out: list[e.Event] = []
     if isinstance(top, UndoEntry) and top.status is SegmentStatus.LIVE:
         out += _supersede(state, segment, ctx)
-    out.append(e.ChangeUndone(segment_id=segment.id, version=top.version))
+    out.append(e.ChangeUndone(segment_id=segment.id, version=top.version, at=ctx.now))
+    if isinstance(top, UndoEntry):
+        out += _brought_back(state, segment, top, ctx)
     return out
+
+
+def _brought_back(
+    state: HearingState, segment: SegmentState, top: UndoEntry, ctx: Context
+) -> list[e.Event]:
+    """As the start of ``segment`` (``top``) is undone, the segment that start ended live again,
+    its floor as it was when ``segment`` took over from it (``SegmentState.superseded``; fold.py
+    ``_brought_back``); none if it ended none. Until then it stays ended: were it started again,
+    ``segment``'s start could no longer be undone (that start ended ``segment``)."""
+    ended = state.segments.get(top.supersedes or "")
+    if ended is None or ended.status is not SegmentStatus.ENDED:
+        return []
+    kept = ended.superseded
+    if kept is None or kept.by != segment.id:
+        return []
+    return [e.SegmentStarted(segment_id=ended.id, at=ctx.now, brought_back_by=segment.id)]
 
 
 # --- the moderator's instruments ----------------------------------------------------------------
@@ -993,7 +1018,8 @@ def _turn_ended(
 ) -> e.TurnEnded:
     """The end of ``turn`` with its record entry: every turn given is on the record, whatever the
     countdown did (never started, reset, paused). The time interposed turns held the floor in it
-    is theirs, not its own. The overrun is the countdown's the speaker saw: time run since its
+    is theirs, not its own, nor is the time the segment stood ended in it (an end undone:
+    ``suspended_ms``). The overrun is the countdown's the speaker saw: time run since its
     last reset beyond what it was set to (the time before a reset is in ``timed_ms``, not over
     time); a turn that did not take place ran over nothing."""
     timed = turn.timed_at(now)
@@ -1013,9 +1039,10 @@ def _turn_ended(
         overrun_ms=overrun,
         skipped=skipped,
         request_id=turn.entry.request_id,
-        interposed_ms=interposed,
+        interposed_ms=interposed - turn.suspended_ms,
         interposed_in=turn.interposed_in,
         answers=turn.answers,
+        suspended_ms=turn.suspended_ms,
     )
     return e.TurnEnded(segment_id=segment.id, entry_id=turn.entry.id, speech=speech, at=now)
 

@@ -73,8 +73,17 @@ class SegmentUpdated(_Event):
 
 
 class SegmentStarted(UndoableEvent):
+    """The segment is live from ``at``. ``supersedes``: the segment this start ended (its events
+    come first, with ``superseded_by``), which undoing the start brings back; null if none (or
+    a log written before it was kept). ``brought_back_by``: null, or the segment whose start
+    ended this one and has just been undone there: this one is live again with its floor as that
+    start ended it (``SegmentState.superseded``), its turns counting on from ``at`` (the time it
+    stood ended is not theirs)."""
+
     type: Literal["segment_started"] = "segment_started"
     at: int
+    supersedes: str | None = None
+    brought_back_by: str | None = None
 
 
 class SegmentEnded(EndingEvent):
@@ -248,10 +257,15 @@ class BudgetSet(UndoableEvent):
 
 class ChangeUndone(_Event):
     """Takes back the command whose first event made ``version`` (the top of the undo stack):
-    the floor goes back to as it was before it (an older log's entry: its queue change)."""
+    the floor goes back to as it was before it (an older log's entry: its queue change).
+
+    ``at``: when (null in a log written before it was kept). Taking back the end of the segment,
+    the turns on the floor count on from ``at``: the time it stood ended is not theirs (a log
+    without ``at`` gives them back their timers as they were, a running one's deadline kept)."""
 
     type: Literal["change_undone"] = "change_undone"
     version: int
+    at: int | None = None
 
 
 class FloorModeSet(UndoableEvent):

@@ -23,6 +23,7 @@ from .model import (
     SegmentStatus,
     Settings,
     Speech,
+    Superseded,
     Timer,
     Turn,
     UndoEntry,
@@ -79,6 +80,17 @@ def requests_changed(segment: SegmentState, event: e.Event) -> tuple[str, ...]:
             )
         legacy = top.request_id if top.request_status_before is not None else None
         return (legacy,) if legacy is not None and legacy in segment.requests else ()
+    if isinstance(event, e.SegmentStarted) and event.brought_back_by is not None:
+        kept = segment.superseded  # the requests of the turns brought back, closed as it ended
+        turns = (kept.current, kept.paused) if kept is not None else ()
+        ids = [turn.entry.request_id for turn in turns if turn is not None]
+        return tuple(
+            rid
+            for rid in ids
+            if rid is not None
+            and (request := segment.requests.get(rid)) is not None
+            and request.status is RequestStatus.SPOKEN
+        )
     if isinstance(event, e.RequestsApproved):
         return tuple(a.request_id for a in event.approvals if a.request_id in segment.requests)
     if isinstance(event, e.QueueCarried):
@@ -216,9 +228,15 @@ def _updated(segment: SegmentState, event: e.SegmentUpdated) -> SegmentState:
 
 @_folds(e.SegmentStarted)
 def _started(segment: SegmentState, event: e.SegmentStarted) -> SegmentState:
+    if event.brought_back_by is not None:
+        return _brought_back(segment, event.at)
     first_start = segment.actual_start_at if segment.actual_start_at is not None else event.at
     return replace(
-        segment, status=SegmentStatus.LIVE, actual_start_at=first_start, actual_end_at=None
+        segment,
+        status=SegmentStatus.LIVE,
+        actual_start_at=first_start,
+        actual_end_at=None,
+        superseded=None,
     )
 
 
@@ -423,6 +441,7 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
     from reaching past it. ``segment`` is ``before`` with ``event`` folded in."""
     if isinstance(event, e.ChangeUndone):
         return segment  # its folder took the entry off
+    segment = _kept_as_superseded(before, segment, event)
     mark = event.undo if isinstance(event, e.UndoableEvent) else None
     if mark is not None:
         entry = UndoEntry(
@@ -444,6 +463,7 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
             notes=before.notes,
             subject=mark.subject,
             blocked=_legacy_blocked(mark.blocked),
+            supersedes=event.supersedes if isinstance(event, e.SegmentStarted) else None,
         )
         return _push_undo(segment, entry)
     inverse = _legacy_inverse(before, event)
@@ -454,8 +474,9 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
         return segment
     blocked, name = _blocks(before, top, event)
     if blocked:
-        if not top.blocked:
-            top = replace(top, blocked=blocked, blocked_name=name)
+        if top.blocked:
+            return _held_back_since(segment, top, blocked, name)
+        top = replace(top, blocked=blocked, blocked_name=name)
     elif isinstance(event, _LATER_EVENTS):
         touched = [rid for rid in requests_changed(before, event) if rid not in top.touched]
         if not touched:
@@ -464,6 +485,56 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
     else:
         return segment
     return replace(segment, undo_stack=(*segment.undo_stack[:-1], top))
+
+
+def _kept_as_superseded(
+    before: SegmentState, segment: SegmentState, event: e.Event
+) -> SegmentState:
+    """``segment`` keeping its floor as it was (``Superseded``) when ``event`` is the first of
+    its ending by another segment's start: undoing that start there gives it back."""
+    if not isinstance(event, e.TurnEnded | e.SegmentEnded) or event.superseded_by is None:
+        return segment
+    if before.status is not SegmentStatus.LIVE or before.superseded is not None:
+        return segment  # a later event of the same ending
+    top = before.undo_stack[-1] if before.undo_stack else None
+    blocks = isinstance(top, UndoEntry) and not top.blocked
+    shown: Map[str, tuple[str, ...]] = Map()
+    for turn in (before.current, before.paused):
+        request = before.requests.get(turn.entry.request_id or "") if turn is not None else None
+        participant_id = request.speaker.participant_id if request is not None else None
+        if participant_id is not None and participant_id in before.request_ids_of:
+            shown = shown.set(participant_id, before.request_ids_of[participant_id])
+    kept = Superseded(
+        by=event.superseded_by,
+        at=event.at,
+        version=before.version + 1,
+        current=before.current,
+        paused=before.paused,
+        message=before.message,
+        speeches=len(before.speeches),
+        shown=shown,
+        blocked_version=top.version if blocks and top is not None else None,
+    )
+    return replace(segment, superseded=kept)
+
+
+def _held_back_since(
+    segment: SegmentState, top: UndoEntry, blocked: str, name: str
+) -> SegmentState:
+    """``segment`` remembering that something nobody at its console did since another segment's
+    start ended it (``blocked``, naming ``name``) holds back the undo entry that ending held
+    back: once the floor is brought back, that reason still holds it (``_brought_back``)."""
+    kept = segment.superseded
+    if (
+        kept is None
+        or blocked == "ended"
+        or kept.blocked_since
+        or kept.blocked_version != top.version
+    ):
+        return segment
+    return replace(
+        segment, superseded=replace(kept, blocked_since=blocked, blocked_since_name=name)
+    )
 
 
 def _legacy_blocked(blocked: str) -> str:
@@ -510,11 +581,18 @@ def _restore(segment: SegmentState, entry: UndoEntry) -> SegmentState:
         segment = _with_request(segment, old)
         if old.speaker.participant_id is not None:
             participants.add(old.speaker.participant_id)
-    # a participant is shown the requests they were shown then, and those they made since
-    # (the trim may have let an older closed one go when the command closed one of theirs)
+    return _shown_again(segment, participants, entry.request_ids_of)
+
+
+def _shown_again(
+    segment: SegmentState, participants: set[str], then: Map[str, tuple[str, ...]]
+) -> SegmentState:
+    """``segment`` with each of ``participants`` shown the requests they were shown ``then``
+    and those they made since (the trim may have let an older closed one go when a command
+    closed one of theirs)."""
     shown = segment.request_ids_of
     for participant_id in sorted(participants):
-        ids = {*entry.request_ids_of.get(participant_id, ()), *shown.get(participant_id, ())}
+        ids = {*then.get(participant_id, ()), *shown.get(participant_id, ())}
         ordered = tuple(sorted(ids, key=lambda rid: segment.requests[rid].number))
         shown = shown.set(participant_id, _trim(ordered, segment.requests))
     return replace(segment, request_ids_of=shown)
@@ -526,8 +604,109 @@ def _undone(segment: SegmentState, event: e.ChangeUndone) -> SegmentState:
     assert top.version == event.version, "undo must take back the newest change"
     segment = replace(segment, undo_stack=segment.undo_stack[:-1])
     if isinstance(top, UndoEntry):
-        return _restore(segment, top)
+        return _resumed(_restore(segment, top), _stood_ended(segment, top, event))
     return _legacy_undone(segment, top)
+
+
+def _stood_ended(segment: SegmentState, entry: UndoEntry, event: e.ChangeUndone) -> int:
+    """How long the segment stood ended when taking back ``entry`` makes it live again (the
+    end of the segment undone): from its end to the undo; 0 when it was live (or a log without
+    the undo's instant: the turns come back with their timers as they were)."""
+    if event.at is None or segment.actual_end_at is None:
+        return 0
+    if entry.status is not SegmentStatus.LIVE or segment.status is not SegmentStatus.ENDED:
+        return 0
+    return max(0, event.at - segment.actual_end_at)
+
+
+def _resumed(segment: SegmentState, gap_ms: int) -> SegmentState:
+    """``segment`` live again after standing ended ``gap_ms``: the turns on the floor count on
+    from where they were (``Turn.suspended``), and so do those the undo stack keeps, so that
+    taking back an older command later gives the floor back as it would have been had the
+    segment not stood ended."""
+    if gap_ms <= 0:
+        return segment
+    done: dict[int, Turn] = {}
+
+    def moved(turn: Turn | None) -> Turn | None:
+        if turn is None:
+            return None
+        if id(turn) not in done:  # a turn kept by several entries stays one object
+            done[id(turn)] = turn.suspended(gap_ms)
+        return done[id(turn)]
+
+    stack = tuple(
+        replace(kept, current=moved(kept.current), paused=moved(kept.paused))
+        if isinstance(kept, UndoEntry) and (kept.current or kept.paused)
+        else kept
+        for kept in segment.undo_stack
+    )
+    return replace(
+        segment, current=moved(segment.current), paused=moved(segment.paused), undo_stack=stack
+    )
+
+
+def _brought_back(segment: SegmentState, at: int) -> SegmentState:
+    """``segment``, ended by another segment's start, live again as that start ended it, as the
+    start is undone there (``segment_started`` with ``brought_back_by``): the turns on the floor
+    (the speakers as the registry shows them now), the message, the record without the speeches
+    that ending added, the requests it closed; what was done on it since (its waiting speakers
+    carried away, a setting changed) stays. The undo entry the ending held back is free again
+    (unless something since holds it back); the console's commands made on the ended segment
+    are kept as made on the floor brought back. The turns count on from ``at``."""
+    kept = segment.superseded
+    assert kept is not None, "only a segment another's start ended is brought back"
+    ended = segment.speeches[kept.speeches :]
+    recorded = {speech.entry_id: speech.speaker for speech in ended}
+
+    def back(turn: Turn | None) -> Turn | None:
+        if turn is None:
+            return None
+        speaker = recorded.get(turn.entry.id, turn.entry.speaker)
+        if speaker == turn.entry.speaker:
+            return turn
+        return replace(turn, entry=replace(turn.entry, speaker=speaker))  # corrected since
+
+    current, paused = back(kept.current), back(kept.paused)
+    segment = replace(
+        segment,
+        status=SegmentStatus.LIVE,
+        actual_end_at=None,
+        current=current,
+        paused=paused,
+        speeches=segment.speeches[: kept.speeches],
+        message=segment.message or kept.message,
+        superseded=None,
+    )
+    participants: set[str] = set()
+    for turn in (current, paused):
+        request = segment.requests.get(turn.entry.request_id or "") if turn is not None else None
+        if request is None or request.status is not RequestStatus.SPOKEN:
+            continue
+        segment = _with_request(segment, replace(request, status=RequestStatus.SPEAKING))
+        if request.speaker.participant_id is not None:
+            participants.add(request.speaker.participant_id)
+    segment = _shown_again(segment, participants, kept.shown)
+    stack: list[UndoEntry | Inverse] = []
+    for entry in segment.undo_stack:
+        if isinstance(entry, UndoEntry):
+            if entry.version == kept.blocked_version and entry.blocked == "ended":
+                entry = replace(
+                    entry, blocked=kept.blocked_since, blocked_name=kept.blocked_since_name
+                )
+            elif entry.version > kept.version:  # made on the ended segment since
+                entry = replace(
+                    entry,
+                    status=SegmentStatus.LIVE,
+                    actual_end_at=None,
+                    current=current,
+                    paused=paused,
+                    speeches=entry.speeches[: kept.speeches],
+                    message=entry.message or kept.message,
+                )
+        stack.append(entry)
+    segment = replace(segment, undo_stack=tuple(stack))
+    return _resumed(segment, max(0, at - kept.at))
 
 
 def _legacy_inverse(before: SegmentState, event: e.Event) -> Inverse | None:

@@ -6,7 +6,7 @@ Instants are epoch milliseconds (``*_at``); durations are milliseconds (``*_ms``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -234,6 +234,12 @@ class Turn:
     (``interposed_in``) and, an answer to an interposed question, that question (``answers``):
     entry ids. The interrupted turn waits in ``SegmentState.paused``, since ``interposed_at``;
     ``interposed_ms`` is the time others held the floor in it before (not counted as its own).
+
+    ``suspended_ms`` is the time the segment stood ended during the turn, an end taken back by
+    undo (``change_undone``, or ``segment_started`` bringing a segment back): not its own either.
+    It is counted in ``interposed_until`` as the time interposed turns held the floor is (a turn
+    on the floor: in ``interposed_ms``; a paused one: since ``interposed_at``), and the record
+    sets it apart (``Speech.suspended_ms``).
     """
 
     entry: QueueEntry
@@ -245,6 +251,7 @@ class Turn:
     answers: str | None = None
     interposed_at: int | None = None
     interposed_ms: int = 0
+    suspended_ms: int = 0
 
     def timed_at(self, now: int) -> int:
         """The time on the timer so far: running time summed across pauses and resets."""
@@ -253,9 +260,29 @@ class Turn:
         return self.timed_before_ms + run
 
     def interposed_until(self, now: int) -> int:
-        """The time interposed turns have held the floor in this turn so far."""
+        """The time interposed turns have held the floor in this turn so far (with the time the
+        segment stood ended in it, ``suspended_ms``)."""
         since = 0 if self.interposed_at is None else now - self.interposed_at
         return self.interposed_ms + since
+
+    def suspended(self, gap_ms: int) -> Turn:
+        """This turn as it takes the floor back after the segment stood ended ``gap_ms`` (an end
+        undone): a running timer counts on from the time it had left (its deadline moves by the
+        gap), a paused or idle one keeps its time, and the gap is not the turn's own time."""
+        if gap_ms <= 0:
+            return self
+        timer = self.timer
+        if timer.running and timer.deadline_at is not None:
+            timer = replace(timer, deadline_at=timer.deadline_at + gap_ms)
+        interposed = self.interposed_ms
+        if self.interposed_at is None:  # on the floor: a paused turn counts it since its pause
+            interposed += gap_ms
+        return replace(
+            self,
+            timer=timer,
+            interposed_ms=interposed,
+            suspended_ms=self.suspended_ms + gap_ms,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,15 +298,18 @@ class Unheard:
 class Speech:
     """One turn given, timed or not: the record of who held the floor, when, for how long.
 
-    ``held_ms`` (``ended_at - called_at - interposed_ms``) is the time holding the floor,
+    ``held_ms`` (``ended_at - called_at - interposed_ms - suspended_ms``) is the time holding the
+    floor,
     whatever the countdown did; ``timed_ms`` the time on the timer (running time summed across
     pauses and resets); ``allotted_ms`` the time allotted plus any added or removed (at the end of
     the turn); ``overrun_ms`` how far ``timed_ms`` went past ``allotted_ms``. ``skipped``: the
     speaker was called but did not speak (the moderator ended or passed the turn as skipped).
     ``interposed_ms``: the time interposed turns held the floor while this one waited;
     ``interposed_in``: the entry id of the turn this interposed turn interrupted; ``answers``:
-    the entry id of the interposed question this answer answered (both null otherwise). The
-    last three have defaults, so a log written before them still folds.
+    the entry id of the interposed question this answer answered (both null otherwise).
+    ``suspended_ms``: the time the segment stood ended during the turn, an end taken back by undo
+    (not the turn's own, nor counted in ``timed_ms``). The last four have defaults, so a log
+    written before them still folds.
     """
 
     entry_id: str
@@ -297,6 +327,7 @@ class Speech:
     interposed_ms: int = 0
     interposed_in: str | None = None
     answers: str | None = None
+    suspended_ms: int = 0
 
     @property
     def started_at(self) -> int:
@@ -413,6 +444,42 @@ class UndoEntry:
     #: whom the command concerns (``UndoMark.subject``): "" when no one in particular
     subject: str = ""
     blocked_name: str = ""
+    #: a ``start_segment``: the segment it ended (``SegmentStarted.supersedes``), which undoing
+    #: it brings back; None: it ended none (or a log written before it was kept)
+    supersedes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Superseded:
+    """A live segment's floor as another segment's start ended it (``start_segment``, or an undo
+    there that made that one live again): what undoing that start gives back (``segment_started``
+    with ``brought_back_by``). Kept from the first event of that ending, folded from the state
+    before it; dropped when the segment starts again.
+
+    The turns on the floor are kept as they were; the record's speeches and the requests their
+    ending changed are found in the state (what the ending added is after the first
+    ``speeches``), so a speaker corrected since comes back corrected.
+    """
+
+    #: the segment whose start ended it, and when
+    by: str
+    at: int
+    #: the version its first ending event made: undo entries of a later version were made on
+    #: the ended segment since
+    version: int
+    current: Turn | None
+    paused: Turn | None
+    message: str
+    #: how many speeches the record held before the ending recorded the turns on the floor
+    speeches: int
+    #: the requests the speakers on the floor were shown (``request_ids_of``), as they were
+    shown: Map[str, tuple[str, ...]] = field(default_factory=Map)
+    #: the undo entry the ending kept from being taken back (``ended``), if it did: its version
+    blocked_version: int | None = None
+    #: an ``UNDO_REASONS`` reason that has held that entry back since (the queue carried away, a
+    #: request withdrawn), and whom it names: it keeps holding it back once the floor is back
+    blocked_since: str = ""
+    blocked_since_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,6 +539,9 @@ class SegmentState:
     #: queue order: the record lists them after the turns given
     unheard: tuple[Unheard, ...] = ()
     undo_stack: tuple[UndoEntry | Inverse, ...] = ()
+    #: its floor as another segment's start ended it, while it stays ended: undoing that start
+    #: brings it back (None: not ended so, or started again since)
+    superseded: Superseded | None = None
     #: the booth's signals (at most one per kind), not part of the floor: undo leaves them be
     signals: tuple[Signal, ...] = ()
     #: taken out of the programme before it ever ran (``remove_segment``): no command reaches

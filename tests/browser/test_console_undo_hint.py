@@ -123,4 +123,5 @@ def test_an_undo_that_asks_twice_says_press_the_button_again_without_u(
     expect(asking).to_have_text(fill(words["console.undo.again_button"], asking=first))
     expect(asking).not_to_contain_text(re.compile(r"\bU\b"))
     undo.click()
-    expect(page.locator("#notices")).to_contain_text("No segment is live now")
+    done = fill(words["console.undo.done_start"], what="starting the segment")
+    expect(page.locator("#notices")).to_contain_text(done)

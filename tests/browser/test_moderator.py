@@ -372,8 +372,8 @@ def test_undoing_a_segment_start_asks_first(console: Page, faces: Any) -> None:
     time.sleep(BURST_GAP)
     body.press("u")
     expect(undo).to_contain_text("Confirm: undo starting the segment")
-    # what the undo leaves: no segment live (the protocol: a segment the start ended stays ended)
-    expect(console.locator("#notices")).to_contain_text("leaves no segment live")
+    # what the undo leaves: the segment the start ended live again, none here (the protocol)
+    expect(console.locator("#notices")).to_contain_text("if it ended none, no segment is live")
     assert server_state(faces, segment)["segment"]["status"] == "live"  # nothing sent yet
     time.sleep(BURST_GAP)
     body.press("u")

@@ -21,7 +21,15 @@ from hypothesis.stateful import (
 
 from app.floor import Actor, FloorError, apply
 from app.floor import commands as c
-from app.floor.events import ChangeUndone, Event, FloorRequested, TurnEnded, UndoableEvent
+from app.floor.events import (
+    ChangeUndone,
+    Event,
+    FloorRequested,
+    SegmentEnded,
+    SegmentStarted,
+    TurnEnded,
+    UndoableEvent,
+)
 from app.floor.fold import UNDO_DEPTH, requests_changed
 from app.floor.model import (
     LIVE_REQUEST_STATUSES,
@@ -102,6 +110,9 @@ class ExpectedTimer:
     #: a turn paused by an interposed one: since when, and the time others held the floor before
     interposed_at: int | None = None
     interposed_ms: int = 0
+    #: the time the segment stood ended during the turn (an end undone): not its own, counted
+    #: with the interposed time (in ``interposed_ms`` while on the floor) and set apart
+    suspended_ms: int = 0
 
     @property
     def timed_ms(self) -> int:
@@ -112,10 +123,20 @@ class ExpectedTimer:
         since = 0 if self.interposed_at is None else now - self.interposed_at
         return self.interposed_ms + since
 
+    def suspended(self, gap: int) -> ExpectedTimer:
+        """The turn taking the floor back after the segment stood ended ``gap`` ms."""
+        on_floor = self.interposed_at is None
+        return replace(
+            self,
+            interposed_ms=self.interposed_ms + (gap if on_floor else 0),
+            suspended_ms=self.suspended_ms + gap,
+        )
+
 
 #: What undo must bring back: per segment and version of the undoable command's first event,
-#: the expected timers before it (the speaker's, the paused turn's) and when that was.
-Saved = dict[tuple[str, int], tuple[ExpectedTimer | None, ExpectedTimer | None, int]]
+#: the expected timers before it (the speaker's, the paused turn's), when that was, and how long
+#: the segment had stood ended before then (ends undone: the turns kept do not run meanwhile).
+Saved = dict[tuple[str, int], tuple[ExpectedTimer | None, ExpectedTimer | None, int, int]]
 
 
 def _floor_parts(segment: SegmentState) -> dict[str, Any]:
@@ -148,6 +169,13 @@ class RandomHearing(RuleBasedStateMachine):
         #: the expected timer of the turn an interposed one paused, per segment
         self.paused_timers: dict[str, ExpectedTimer | None] = {}
         self.saved: Saved = {}
+        #: per segment: how long it has stood ended so far, ends undone (or brought back)
+        self.stood_ended: Counter[str] = Counter()
+        #: per segment ended by another's start: its timers then, when, and the version of the
+        #: first event of that ending (undoing the start brings them back)
+        self.superseded: dict[str, tuple[ExpectedTimer | None, ExpectedTimer | None, int, int]] = {}
+        #: per segment brought back by the command just run: its timers
+        self.brought_back: dict[str, tuple[ExpectedTimer | None, ExpectedTimer | None]] = {}
 
     @initialize(two_segments=st.booleans(), started=st.booleans())
     def programme(self, two_segments: bool, started: bool) -> None:
@@ -218,6 +246,23 @@ class RandomHearing(RuleBasedStateMachine):
     def the_requests(self, action: Action) -> None:
         """The moderator (or a delegate) deals with an open request of the first segment."""
         self.command(replace(action, segment=0))
+
+    @precondition(lambda self: self._live_index() is not None)
+    @rule(by_a_start=st.booleans(), ms=st.sampled_from([1, 60_000, 400_000]))
+    def an_end_undone_later(self, by_a_start: bool, ms: int) -> None:
+        """The live segment is ended by mistake (its own end, or the other segment's start) and
+        undone a while later: it is live again, its turns counting on from the undo (the timers
+        followed here say what they show)."""
+        live = self._live_index() or 0
+        if by_a_start and len(self.segment_ids) > 1:
+            undo_on = 1 - live
+            self.command(Action("start_segment", segment=undo_on))
+        else:
+            undo_on = live
+            self.command(Action("end_segment", segment=live))
+        self.time_passes(ms)
+        self.command(Action("undo", segment=undo_on))
+        assert self._live_index() == live
 
     def _live_index(self) -> int | None:
         live = self.floor.state.live_segment_id
@@ -296,9 +341,10 @@ class RandomHearing(RuleBasedStateMachine):
             now = self.floor.now
             assert (speech.called_at, speech.ended_at) == (expected.called_at, now)
             interposed = expected.interposed_until(now)
-            assert (speech.held_ms, speech.interposed_ms) == (
+            assert (speech.held_ms, speech.interposed_ms, speech.suspended_ms) == (
                 now - expected.called_at - interposed,
-                interposed,
+                interposed - expected.suspended_ms,
+                expected.suspended_ms,
             )
             assert (speech.interposed_in, speech.answers) == (
                 expected.interposed_in,
@@ -307,9 +353,11 @@ class RandomHearing(RuleBasedStateMachine):
             assert speech.timer_started_at == expected.first_started_at
             assert speech.allotted_ms == expected.allotted_ms + expected.added_ms
             assert speech.timed_ms == expected.timed_ms
-            assert speech.overrun_ms == max(0, expected.timed_ms - speech.allotted_ms)
             skipped = event.segment_id == target and says_skipped(action)
             assert speech.skipped == skipped
+            # a turn that did not take place ran over nothing (decide._turn_ended)
+            over = 0 if skipped else max(0, expected.timed_ms - speech.allotted_ms)
+            assert speech.overrun_ms == over
             request = self.floor.segment(event.segment_id).requests.get(speech.request_id or "")
             if request is not None:
                 ended = RequestStatus.SKIPPED if skipped else RequestStatus.SPOKEN
@@ -320,11 +368,34 @@ class RandomHearing(RuleBasedStateMachine):
         versions = {sid: seg.version for sid, seg in self.before.segments.items()}
         for event in self.events:
             versions[event.segment_id] = versions.get(event.segment_id, 0) + 1
+            timer = self.timers.get(event.segment_id)
+            waiting = self.paused_timers.get(event.segment_id)
             if isinstance(event, UndoableEvent) and event.undo is not None:
                 key = (event.segment_id, versions[event.segment_id])
-                timer = self.timers.get(event.segment_id)
-                waiting = self.paused_timers.get(event.segment_id)
-                self.saved[key] = (timer, waiting, self.floor.now)
+                then = self.stood_ended[event.segment_id]
+                self.saved[key] = (timer, waiting, self.floor.now, then)
+            first = event.segment_id not in self.superseded
+            if isinstance(event, TurnEnded | SegmentEnded) and event.superseded_by and first:
+                version = versions[event.segment_id]
+                self.superseded[event.segment_id] = (timer, waiting, self.floor.now, version)
+            if isinstance(event, SegmentStarted):
+                if event.brought_back_by is not None:
+                    self._bring_back(event.segment_id)
+                self.superseded.pop(event.segment_id, None)
+
+    def _bring_back(self, segment_id: str) -> None:
+        """A segment ended by another's start, brought back as that start is undone: its timers
+        as they were then; the commands made on it since are kept as made on them."""
+        timer, waiting, then, version = self.superseded[segment_id]
+        now = self.floor.now
+        gap = now - then
+        self.stood_ended[segment_id] += gap
+        timer = timer.suspended(gap) if timer is not None else None
+        waiting = waiting.suspended(gap) if waiting is not None else None
+        self.brought_back[segment_id] = (timer, waiting)
+        for (sid, made), _ in list(self.saved.items()):
+            if sid == segment_id and made > version:
+                self.saved[sid, made] = (timer, waiting, now, self.stood_ended[segment_id])
 
     def _follow_timers(self, accepted: tuple[Action, str] | None) -> None:
         now = self.floor.now
@@ -336,12 +407,31 @@ class RandomHearing(RuleBasedStateMachine):
             waiting = self.paused_timers.get(segment_id)
             if segment_id in undone:
                 # the timers as they were before the command undone, deadlines kept: a running
-                # one has run on since (into overtime, maybe); a paused turn's timer never runs
-                restored, restored_waiting, then = self.saved[segment_id, undone[segment_id]]
-                if restored is not None and restored.running:
-                    restored = replace(restored, remaining_ms=restored.remaining_ms - (now - then))
+                # one has run on since (into overtime, maybe), but not while the segment stood
+                # ended (an end undone); a paused turn's timer never runs
+                old = self.before.segments[segment_id]
+                if old.status is SegmentStatus.ENDED and segment.status is SegmentStatus.LIVE:
+                    assert old.actual_end_at is not None
+                    self.stood_ended[segment_id] += now - old.actual_end_at
+                restored, restored_waiting, then, ended_then = self.saved[
+                    segment_id, undone[segment_id]
+                ]
+                ended = self.stood_ended[segment_id] - ended_then
+                if restored is not None:
+                    if restored.running:
+                        ran = now - then - ended
+                        restored = replace(restored, remaining_ms=restored.remaining_ms - ran)
+                    restored = restored.suspended(ended)
+                if restored_waiting is not None:
+                    restored_waiting = restored_waiting.suspended(ended)
                 self.timers[segment_id] = restored
                 self.paused_timers[segment_id] = restored_waiting
+                continue
+            if segment_id in self.brought_back:
+                # ended by another's start, which was undone: its timers as they were then
+                self.timers[segment_id], self.paused_timers[segment_id] = self.brought_back.pop(
+                    segment_id
+                )
                 continue
             if current is None:
                 self.timers[segment_id] = None
@@ -451,7 +541,8 @@ class RandomHearing(RuleBasedStateMachine):
                     assert asked.kind is TurnKind.QUESTION and speech.kind is TurnKind.ANSWER
                     assert asked.interposed_in == speech.interposed_in
                     assert segment.speeches.index(asked) < index
-                assert speech.held_ms == speech.ended_at - speech.called_at - speech.interposed_ms
+                stood = speech.interposed_ms + speech.suspended_ms
+                assert speech.held_ms == speech.ended_at - speech.called_at - stood
 
     @invariant()
     def each_delegates_requests_are_indexed(self) -> None:

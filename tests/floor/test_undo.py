@@ -5,17 +5,29 @@ command and never reaches past it. The stateful test checks command-then-undo on
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from app.floor import commands as c
-from app.floor.events import ChangeUndone, SegmentEnded, TurnEnded
+from app.floor.balance import held_so_far
+from app.floor.events import (
+    ChangeUndone,
+    Event,
+    SegmentEnded,
+    TurnEnded,
+    event_from_json,
+    event_to_json,
+)
 from app.floor.fold import requests_changed
 from app.floor.model import FloorMode, RequestStatus, SegmentStatus, TurnKind
-from tests.floor.kit import Floor, delegate
+from app.views import Audience, view
+from tests.floor.kit import ORGANISER, Floor, delegate, replay
 
 INTERVENTION_MS = 180_000
+AMINA, BRUNO = "Amina Diallo", "Bruno Silva"
 
 
 def _three_queued(floor: Floor) -> list[str]:
@@ -137,17 +149,23 @@ def test_undo_gives_back_exactly_the_floor_before(
     assert (undo["label"], undo["command"], undo["available"]) == (label, command.type, True)
     floor.send(c.Undo())
     after = floor.seg
-    assert after.current == before.current  # the turn and every fact of its timer
+    if isinstance(command, c.EndSegment):
+        # the 7 s it stood ended are not the speaker's: the turn counts on from the undo (and so
+        # do the turns the stack keeps: test_undoing_an_end_then_an_older_command_...)
+        assert before.current is not None
+        assert after.current == before.current.suspended(7_000)
+        assert [kept.label for kept in after.undo_stack] == [
+            kept.label for kept in before.undo_stack
+        ]
+    else:
+        assert after.current == before.current  # the turn and every fact of its timer
+        assert after.undo_stack == before.undo_stack
     assert (after.queue, after.settings, after.status) == (
         before.queue,
         before.settings,
         before.status,
     )
-    assert (after.message, after.speeches, after.undo_stack) == (
-        before.message,
-        before.speeches,
-        before.undo_stack,
-    )
+    assert (after.message, after.speeches) == (before.message, before.speeches)
     assert after.requests == before.requests
     assert after.version == before.version + len(sent) + 1
     assert isinstance(floor.log[-1], ChangeUndone)
@@ -242,10 +260,15 @@ def test_nothing_before_an_end_by_another_segment_can_be_undone(floor: Floor) ->
     floor.send(c.Undo())
     assert floor.seg.settings.list_open
     floor.refuse(c.Undo(), "cannot_undo")
-    # and undoing the start of the other segment does not restart this one
+    # undoing the start of the other segment brings this one back as it was, and with it what
+    # its console can undo
     floor.send(c.Undo(), segment_id=second)
     assert floor.segment(second).status is SegmentStatus.SCHEDULED
-    assert floor.seg.status is SegmentStatus.ENDED
+    assert floor.seg.status is SegmentStatus.LIVE
+    assert _names(floor) == ("Amina Diallo", ["Bruno Silva", "Chen Wei"])
+    assert floor.view()["undo"]["available"]
+    floor.send(c.Undo())
+    assert _names(floor) == (None, ["Amina Diallo", "Bruno Silva", "Chen Wei"])
 
 
 def test_a_withdrawal_since_stops_undo(floor: Floor) -> None:
@@ -363,3 +386,314 @@ def test_a_stack_of_fifty(floor: Floor) -> None:
         floor.send(c.Undo())
     assert floor.timer.added_ms == 10_000
     floor.refuse(c.Undo(), "nothing_to_undo")
+
+
+# --- the time a segment stood ended is nobody's speaking time ----------------------------------
+# Undoing the end of a segment (its own "end segment", or the start of another that ended it)
+# gives the floor back as it was at the end: each turn has the time it had left then, a running
+# timer counting on from the undo, a paused one still paused; the record counts neither.
+
+#: how long the segment stands ended before the undo
+ENDED_MS = 120_000
+
+
+def _ended_by_its_console(floor: Floor) -> Callable[[], list[Event]]:
+    """The moderator ends the segment; the returned function undoes that."""
+    floor.send(c.EndSegment())
+    return lambda: floor.send(c.Undo())
+
+
+def _ended_by_a_start(floor: Floor) -> Callable[[], list[Event]]:
+    """The moderator starts the next segment, which ends this one; the returned function undoes
+    that start (on the next segment's console)."""
+    second = floor.create_segment("Thematic discussion II")
+    floor.send(c.StartSegment(), segment_id=second)
+    return lambda: floor.send(c.Undo(), segment_id=second)
+
+
+ENDINGS = {"end segment": _ended_by_its_console, "start of the next": _ended_by_a_start}
+
+
+def _idle(floor: Floor) -> None:
+    _speaking(floor)
+    floor.tick(5_000)
+
+
+def _overtime(floor: Floor) -> None:
+    _speaking(floor)
+    floor.send(c.StartTimer())
+    floor.tick(INTERVENTION_MS + 20_000)
+
+
+def _time_added(floor: Floor) -> None:
+    _running(floor)
+    floor.send(c.AdjustTime(delta_ms=60_000))
+
+
+#: the turn as the segment ends: its timer's state and the time left on it (what the speaker
+#: clock shows), the time it has held the floor and the time on its timer
+TIMERS: list[tuple[str, Any, str, int, int, int]] = [
+    ("running", _running, "running", 150_000, 30_000, 30_000),
+    ("paused", _paused, "paused", 150_000, 35_000, 30_000),
+    ("never started", _idle, "idle", INTERVENTION_MS, 5_000, 0),
+    ("in overtime", _overtime, "running", -20_000, 200_000, 200_000),
+    ("with time added", _time_added, "running", 210_000, 30_000, 30_000),
+]
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+@pytest.mark.parametrize(
+    ("setup", "state", "left", "held", "timed"),
+    [row[1:] for row in TIMERS],
+    ids=[row[0] for row in TIMERS],
+)
+def test_undoing_an_end_gives_the_speaker_the_time_they_had_left(
+    floor: Floor, ending: str, setup: Any, state: str, left: int, held: int, timed: int
+) -> None:
+    setup(floor)
+    assert (floor.timer.state, floor.remaining) == (state, left)
+    undo = ENDINGS[ending](floor)
+    floor.tick(ENDED_MS)
+    undo()
+    assert floor.seg.status is SegmentStatus.LIVE
+    # the speaker clock and the room display: the time left at the end, not less
+    assert (floor.timer.state, floor.remaining) == (state, left)
+    shown = floor.view(Audience.PUBLIC)["current"]["timer"]
+    if state == "running":
+        assert shown["deadline_at"] == floor.now + left  # counting on from the undo
+    else:
+        assert shown["remaining_ms"] == left
+    runs = 10_000 if state == "running" else 0
+    floor.tick(10_000)
+    assert floor.remaining == left - runs
+    current = floor.seg.current
+    assert current is not None
+    assert held_so_far(current, floor.now) == held + 10_000  # the console's balance
+    # the record: the time it stood ended is set apart, not spoken
+    floor.send(c.EndTurn())
+    (speech,) = floor.seg.speeches
+    assert (speech.held_ms, speech.timed_ms) == (held + 10_000, timed + runs)
+    assert (speech.suspended_ms, speech.interposed_ms) == (ENDED_MS, 0)
+    assert speech.overrun_ms == max(0, timed + runs - speech.allotted_ms)
+    assert speech.ended_at - speech.called_at == speech.held_ms + ENDED_MS
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+def test_undoing_an_end_gives_back_the_question_and_the_turn_it_paused(
+    floor: Floor, ending: str
+) -> None:
+    """Amina Diallo has spoken 30 s when a question is interposed; the question has run 20 s of
+    its minute when the segment ends. Undone 2 min later: the question has 40 s left, running;
+    Amina's turn waits, paused with her 2 min 30 s."""
+    _running(floor)
+    floor.send(c.Interpose(name="Guest"))
+    floor.send(c.StartTimer())
+    floor.tick(20_000)
+    undo = ENDINGS[ending](floor)
+    floor.tick(ENDED_MS)
+    undo()
+    question, paused = floor.seg.current, floor.seg.paused
+    assert question is not None and paused is not None
+    assert (question.entry.speaker.name, paused.entry.speaker.name) == ("Guest", "Amina Diallo")
+    assert (question.timer.state, floor.remaining) == ("running", 40_000)
+    assert (paused.timer.state, paused.timer.remaining_at(floor.now)) == ("paused", 150_000)
+    floor.tick(10_000)
+    floor.send(c.EndTurn())  # the question ends: the floor goes back to Amina
+    floor.tick(5_000)
+    floor.send(c.EndTurn())
+    asked, spoke = floor.seg.speeches
+    assert (asked.held_ms, asked.timed_ms, asked.suspended_ms) == (30_000, 30_000, ENDED_MS)
+    assert (asked.interposed_ms, asked.interposed_in) == (0, spoke.entry_id)
+    # Amina held the floor 30 s + 5 s; the question held it 30 s, the segment stood ended 2 min
+    assert (spoke.held_ms, spoke.interposed_ms, spoke.suspended_ms) == (35_000, 30_000, ENDED_MS)
+    assert spoke.timed_ms == 30_000
+
+
+def test_undoing_an_end_then_an_older_command_gives_that_floor_back_as_it_would_be(
+    floor: Floor,
+) -> None:
+    """The turns the undo stack keeps count on from the undo too: a message set, the segment
+    ended, both undone: the speaker has the time they had left at the end, less what ran since
+    the undo."""
+    _running(floor)  # 2 min 30 s left
+    floor.send(c.SetMessage(text="please conclude"))
+    floor.tick(10_000)  # 2 min 20 s
+    floor.send(c.EndSegment())
+    floor.tick(ENDED_MS)
+    floor.send(c.Undo())
+    floor.tick(5_000)
+    floor.send(c.Undo())  # the message
+    assert (floor.seg.message, floor.timer.state) == ("", "running")
+    assert floor.remaining == 135_000
+
+
+def test_a_log_written_before_undo_kept_its_instant_folds_as_it_did(floor: Floor) -> None:
+    """An older log's ``change_undone`` has no ``at``: it folds as it did then (the speaker's
+    deadline kept, the time the segment stood ended counted as theirs)."""
+    _running(floor)
+    deadline = floor.timer.deadline_at
+    floor.send(c.EndSegment())
+    floor.tick(ENDED_MS)
+    floor.send(c.Undo())
+    old = [
+        event_from_json({k: v for k, v in event_to_json(event).items() if k != "at"})
+        if isinstance(event, ChangeUndone)
+        else event
+        for event in floor.log
+    ]
+    segment = replay(old).segments[floor.segment_id]
+    assert segment.current is not None and segment.current.timer.deadline_at == deadline
+    assert replay(floor.log).segments[floor.segment_id] == floor.seg  # the new log, exactly
+
+
+# --- undoing a start brings back the segment it ended -------------------------------------------
+
+
+def _lunch_live(floor: Floor) -> str:
+    """The lunch break is live (after the segment of ``floor``, ended); returns its id."""
+    floor.send(c.EndSegment())
+    lunch = floor.create_segment("Lunch break", kind="break")
+    floor.send(c.StartSegment(), segment_id=lunch)
+    return lunch
+
+
+def test_undoing_the_start_after_a_break_makes_the_break_live_again(floor: Floor) -> None:
+    """The moderator starts the afternoon's discussion during lunch by mistake and undoes it:
+    the room display shows the break again, as it was (its resumption with it)."""
+    lunch = _lunch_live(floor)
+    floor.tick(30 * 60_000)
+    room = view(floor.segment(lunch), Audience.PUBLIC)
+    afternoon = floor.create_segment("Thematic discussion II")
+    floor.send(c.StartSegment(), segment_id=afternoon)
+    assert floor.segment(lunch).status is SegmentStatus.ENDED
+    floor.tick(60_000)
+    events = floor.send(c.Undo(), segment_id=afternoon)
+    assert [(e.type, e.segment_id) for e in events] == [
+        ("change_undone", afternoon),
+        ("segment_started", lunch),
+    ]
+    assert floor.state.live_segment_id == lunch
+    assert floor.segment(afternoon).status is SegmentStatus.SCHEDULED
+    again = view(floor.segment(lunch), Audience.PUBLIC)
+    assert again["segment"] == room["segment"]  # live, not ended, started when it did
+    assert again["segment"]["actual_end_at"] is None
+    assert replay(floor.log) == floor.state
+
+
+def _carried_away(floor: Floor, second: str) -> None:
+    """The speakers still waiting in the ended segment are dropped from its queue."""
+    floor.send(c.CarryQueue(to_segment_id=None))
+
+
+def _list_closed(floor: Floor, second: str) -> None:
+    """The list of the ended segment is closed on its console."""
+    floor.send(c.CloseList())
+
+
+def _name_corrected(floor: Floor, second: str) -> None:
+    """The speaker's name is corrected in the registry."""
+    floor.speakers["p1"] = replace(floor.speakers["p1"], name="Amina Diallo-Sow")
+    floor.send(c.CorrectSpeaker(participant_id="p1"), ORGANISER)
+
+
+def _nothing(floor: Floor, second: str) -> None:
+    """Nothing happens to the ended segment."""
+
+
+#: what happens to the ended segment before the start is undone; who then has its floor, who
+#: waits; what its console's undo takes back next (None: it cannot) and the speaker's clock after
+#: that undo (as made on the floor brought back: closing the list leaves her clock running)
+SINCE: list[tuple[str, Any, str, list[str], str | None, tuple[str, int]]] = [
+    ("nothing", _nothing, AMINA, [BRUNO], "starting the timer", ("idle", INTERVENTION_MS)),
+    ("its queue dropped", _carried_away, AMINA, [], None, ("running", 150_000)),
+    ("its list closed", _list_closed, AMINA, [BRUNO], "closing the list", ("running", 150_000)),
+    (
+        "a name corrected",
+        _name_corrected,
+        "Amina Diallo-Sow",
+        [BRUNO],
+        "starting the timer",
+        ("idle", INTERVENTION_MS),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("since", "speaker", "waiting", "undo_next", "clock_after"),
+    [row[1:] for row in SINCE],
+    ids=[row[0] for row in SINCE],
+)
+def test_undoing_a_start_brings_back_the_discussion_it_ended(
+    floor: Floor,
+    since: Any,
+    speaker: str,
+    waiting: list[str],
+    undo_next: str | None,
+    clock_after: tuple[str, int],
+) -> None:
+    """Amina Diallo speaks (30 s on her clock), Bruno Silva waits, when the next segment is
+    started by mistake; whatever was done on the ended segment since, undoing that start makes
+    it live again with Amina on the floor and her 2 min 30 s, off the record again."""
+    floor.queued("p1")
+    request = floor.queued("p2")
+    floor.send(c.CallNext())
+    floor.send(c.StartTimer())
+    floor.tick(30_000)
+    second = floor.create_segment("Thematic discussion II")
+    floor.send(c.StartSegment(), segment_id=second)
+    assert floor.seg.speeches != ()
+    since(floor, second)
+    floor.tick(ENDED_MS)
+    floor.send(c.Undo(), segment_id=second)
+    assert (floor.seg.status, floor.state.live_segment_id) == (SegmentStatus.LIVE, floor.seg.id)
+    assert _names(floor) == (speaker, waiting)
+    assert (floor.timer.state, floor.remaining) == ("running", 150_000)
+    current = floor.seg.current
+    assert current is not None and current.entry.request_id is not None
+    assert floor.status(current.entry.request_id) is RequestStatus.SPEAKING
+    assert floor.seg.speeches == ()
+    assert [r["status"] for r in floor.mine("p1")] == ["speaking"]
+    if waiting:
+        assert floor.status(request) is RequestStatus.QUEUED
+    undo = floor.view()["undo"]
+    if undo_next is None:  # dropping the queue still holds back taking back the timer's start
+        assert undo["available"] is False
+        assert undo["refusal"] == "the waiting speakers have left the segment since"
+    else:
+        assert undo["available"] and undo["label"] == undo_next
+        floor.send(c.Undo())
+        assert floor.seg.status is SegmentStatus.LIVE and floor.seg.settings.list_open
+        assert (floor.timer.state, floor.remaining) == clock_after
+    assert replay(floor.log) == floor.state
+
+
+def test_undoing_a_start_that_ended_nothing_leaves_no_segment_live(scheduled: Floor) -> None:
+    scheduled.send(c.StartSegment())
+    events = scheduled.send(c.Undo())
+    assert [e.type for e in events] == ["change_undone"]
+    assert scheduled.state.live_segment_id is None
+
+
+def test_undoing_a_restart_does_not_bring_back_what_an_earlier_start_ended(floor: Floor) -> None:
+    """The second segment's first start ended the first; it was ended and started again (ending
+    nothing): undoing that restart leaves the first ended."""
+    _running(floor)
+    second = floor.create_segment("Thematic discussion II")
+    floor.send(c.StartSegment(), segment_id=second)
+    floor.send(c.EndSegment(), segment_id=second)
+    floor.send(c.StartSegment(), segment_id=second)
+    events = floor.send(c.Undo(), segment_id=second)
+    assert [e.type for e in events] == ["change_undone"]
+    assert floor.state.live_segment_id is None
+    assert floor.seg.status is SegmentStatus.ENDED
+
+
+def test_a_segment_started_again_is_not_brought_back_twice(floor: Floor) -> None:
+    """The first segment was started again after the second's start ended it: the second's
+    start can no longer be undone (the first's start ended it)."""
+    _running(floor)
+    second = floor.create_segment("Thematic discussion II")
+    floor.send(c.StartSegment(), segment_id=second)
+    floor.send(c.StartSegment())
+    floor.refuse(c.Undo(), "cannot_undo", segment_id=second)
+    assert floor.seg.superseded is None

@@ -10,8 +10,9 @@ import { refusalFor, setAvailable } from "./speaker.js";
 const $ = (id) => document.getElementById(id);
 const CONFIRM_MS = 4000;
 /** Commands whose undo moves the live segment: the button asks "are you sure?" first, saying what
- * the undo leaves live. Undoing a start leaves no segment live: one the start ended stays ended
- * (docs/protocol.md, undo); undoing an end makes the segment live again, ending one live since. */
+ * the undo leaves live. Undoing a start makes the segment that start ended live again, as it was
+ * (none if it ended none: docs/protocol.md, undo); undoing an end makes the segment live again,
+ * ending one live since. */
 const ASK_FIRST = {
   start_segment: { asking: "console.undo.asking_start", done: "console.undo.done_start", tone: "warning" },
   end_segment: { asking: "console.undo.asking", done: "console.undo.done", tone: "info" },
@@ -98,7 +99,9 @@ export function createUndo(ctx) {
       return null;
     }
     disarm();
-    return ctx.run({ type: "undo" }, { versioned: true }).then((ack) => {
+    // named for its segment: undoing a start makes another segment live, which the console
+    // follows at once, maybe before the ack; sent again from there, it is still this one's
+    return ctx.run({ type: "undo" }, { versioned: true, segmentId: ctx.viewingId() }).then((ack) => {
       if (ack) ctx.notices.show(t(ask ? ask.done : "console.undo.done", { what }), ask ? ask.tone : "info");
       return ack;
     });
