@@ -193,7 +193,10 @@ async function main() {
   onLanguageChange(translatePage);
   setInterval(() => {
     ctx.clocks.tick(ctx.connection);
-    if (ctx.connection) header.tick();
+    if (ctx.connection) {
+      header.tick();
+      request.tick();
+    }
   }, 250);
 
   const current = await delegateSession();

@@ -54,6 +54,19 @@ export function createRequestForm(ctx) {
     else showError(errorBox, null);
   }
 
+  /** Why nothing can be asked in a break, and until when (drawn again only when it changes). */
+  function drawBreak(closed) {
+    const nodes = breakNodes(ctx.connection);
+    const text = nodes.map((part) => (typeof part === "string" ? part : part.textContent)).join("");
+    if (closed.textContent !== text) fill(closed, nodes);
+  }
+
+  /** A break's time to resume passing: said as due from then (every 250 ms, as the badge). */
+  function tick() {
+    const closed = $("request-closed");
+    if (!closed.hidden && closed.dataset.reason === "segment_is_break" && ctx.connection) drawBreak(closed);
+  }
+
   function render() {
     sayIfOffline();
     const section = $("request-section");
@@ -66,11 +79,8 @@ export function createRequestForm(ctx) {
     closed.hidden = kinds.length > 0 || !first;
     closed.dataset.reason = closed.hidden ? "" : first.code;
     if (closed.hidden) closed.textContent = "";
-    else if (first.code === "segment_is_break") {
-      const nodes = breakNodes(ctx.connection);
-      const text = nodes.map((part) => (typeof part === "string" ? part : part.textContent)).join("");
-      if (closed.textContent !== text) fill(closed, nodes);
-    } else if (first.code === "segment_ended" && hearingClosedAfter(ctx.connection.programme, segmentOf(ctx.connection)?.id)) {
+    else if (first.code === "segment_is_break") drawBreak(closed);
+    else if (first.code === "segment_ended" && hearingClosedAfter(ctx.connection.programme, segmentOf(ctx.connection)?.id)) {
       setText(closed, t("floor.hearing_closed")); // the day's last segment: not "no more requests" here
     } else setText(closed, reasonText(first.code));
     section.hidden = kinds.length === 0;
@@ -179,5 +189,5 @@ export function createRequestForm(ctx) {
     if (pooOpen) form.querySelector("input:not([disabled])")?.focus();
   });
 
-  return { render };
+  return { render, tick };
 }

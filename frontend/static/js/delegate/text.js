@@ -74,9 +74,10 @@ export function breakNodes(connection) {
   if (!after) return [t("error.segment_is_break")];
   const at = segment.resumes_at ?? after.scheduled_start_at;
   const time = timeOfDay(at, connection.event?.timezone, currentLanguage());
-  return time
-    ? tNodes("request.break_until_at", { title: after.title, time })
-    : tNodes("request.break_until", { title: after.title });
+  if (!time) return tNodes("request.break_until", { title: after.title });
+  // a time already past (a break that runs over) is said as due, as the room's screens say it
+  const due = connection.clock && at <= connection.clock.now();
+  return tNodes(due ? "request.break_until_due" : "request.break_until_at", { title: after.title, time });
 }
 
 /** The translated sentence for a refusal code (the server's can_request), or null. */
