@@ -183,12 +183,15 @@ class RecordRow:
     #: the time interposed questions and answers held the floor while this turn waited (held
     #: the floor + this = called to ended)
     interposed_ms: int | None = None
+    #: the time the segment stood ended during the turn, its end then undone (nobody's speaking
+    #: time: held the floor + interposed + this = called to ended)
+    suspended_ms: int | None = None
     #: a speaker carried unheard to another segment: its title
     carried_to: str = ""
 
 
 _INSTANTS = ("called_at", "timer_started_at", "ended_at")
-_DURATIONS = ("held_ms", "timed_ms", "allotted_ms", "overrun_ms", "interposed_ms")
+_DURATIONS = ("held_ms", "timed_ms", "allotted_ms", "overrun_ms", "interposed_ms", "suspended_ms")
 
 #: The day's CSV: column heading -> how the cell is read from a row of ``day_record_json``.
 DAY_RECORD_COLUMNS: dict[str, str] = {
@@ -212,6 +215,8 @@ DAY_RECORD_COLUMNS: dict[str, str] = {
     "Held the floor (s)": "held_s",
     "Paused for interposed turns (m:ss)": "interposed_mss",
     "Paused for interposed turns (s)": "interposed_s",
+    "Segment ended meanwhile, end undone (m:ss)": "suspended_mss",
+    "Segment ended meanwhile, end undone (s)": "suspended_s",
     "On the timer (m:ss)": "timed_mss",
     "On the timer (s)": "timed_s",
     "Allotted (m:ss)": "allotted_mss",

@@ -113,6 +113,7 @@ def _row(
         interposed_in_turn=turns.get(speech.interposed_in or ""),
         answers_turn=turns.get(speech.answers or ""),
         interposed_ms=speech.interposed_ms,
+        suspended_ms=speech.suspended_ms,
     )
 
 

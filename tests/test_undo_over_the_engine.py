@@ -16,9 +16,11 @@ import orjson
 
 from app import snapshot_codec
 from app.engine import Engine
+from app.exports import day_record_json, day_record_table
 from app.floor import commands as c
 from app.floor.roles import ORGANISER
 from app.hub import Encoded, Subscriber
+from app.reports import day_record
 from app.store.tables import EventRow, ParticipantRow
 from app.views import Audience
 from tests.engines import counted_engine
@@ -94,6 +96,17 @@ async def test_an_end_undone_later_gives_the_speaker_the_time_they_had_left(
     assert (speech.held_ms, speech.timed_ms, speech.suspended_ms) == (40_000, 40_000, ENDED_MS)
     stats = _screen(reborn, morning, Audience.MODERATOR)["stats"]
     assert (stats["held_ms"], stats["spoken_ms"]) == (40_000, 40_000)
+    # the day's record (its JSON and its spreadsheet) says the 2 min apart, in their own column
+    (row,) = day_record(reborn.hearing(EVENT), morning)
+    (record,) = day_record_json([row], "UTC")
+    assert (record["held_mss"], record["suspended_mss"], record["suspended_s"]) == (
+        "0:40",
+        "2:00",
+        120,
+    )
+    (cells,) = day_record_table([row], "UTC")
+    assert cells["Segment ended meanwhile, end undone (m:ss)"] == "2:00"
+    assert cells["Held the floor (m:ss)"] == "0:40"
 
 
 async def test_undoing_the_start_after_lunch_makes_the_break_live_again(sqlite_url: str) -> None:

@@ -877,6 +877,11 @@ class SpeechOut(BaseModel):
     answers: str | None = None
     #: the time interposed turns held the floor while this one waited (not in ``held_ms``)
     interposed_ms: int = 0
+    suspended_ms: int = Field(
+        default=0,
+        description="The time the segment stood ended during the turn, its end then undone: "
+        "nobody's speaking time (held_ms + interposed_ms + suspended_ms is called to ended).",
+    )
 
 
 class DayRecordRow(BaseModel):
@@ -926,10 +931,16 @@ class DayRecordRow(BaseModel):
     )
     interposed_ms: int | None = Field(
         description="The time interposed questions and answers held the floor while this turn "
-        "waited: held_ms + interposed_ms is called to ended"
+        "waited: held_ms + interposed_ms + suspended_ms is called to ended"
     )
     interposed_s: int | None
     interposed_mss: str | None
+    suspended_ms: int | None = Field(
+        description="The time the segment stood ended during the turn, its end then undone "
+        "(nobody's speaking time); 0 for most turns, null for a speaker not heard"
+    )
+    suspended_s: int | None
+    suspended_mss: str | None
     carried_to: str = Field(
         description="A speaker carried unheard to another segment (`status` carried): its "
         'title; "" otherwise'

@@ -81,6 +81,7 @@ def _speech_out(s: Speech, timezone: str) -> SpeechOut:
         interposed_in=s.interposed_in,
         answers=s.answers,
         interposed_ms=s.interposed_ms,
+        suspended_ms=s.suspended_ms,
     )
     return SpeechOut.model_validate(with_local(speech, timezone))
 
