@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from immutables import Map
 
@@ -29,6 +29,9 @@ from .model import (
     UndoEntry,
     Unheard,
 )
+
+#: A segment, or an undo entry (the floor as it was before a command): what is brought back live.
+_Floor = TypeVar("_Floor", SegmentState, UndoEntry)
 
 #: How many console commands undo remembers per segment (the oldest are forgotten).
 UNDO_DEPTH = 50
@@ -668,16 +671,21 @@ def _brought_back(segment: SegmentState, at: int) -> SegmentState:
         return replace(turn, entry=replace(turn.entry, speaker=speaker))  # corrected since
 
     current, paused = back(kept.current), back(kept.paused)
-    segment = replace(
-        segment,
-        status=SegmentStatus.LIVE,
-        actual_end_at=None,
-        current=current,
-        paused=paused,
-        speeches=segment.speeches[: kept.speeches],
-        message=segment.message or kept.message,
-        superseded=None,
-    )
+    spoken, message = kept.speeches, kept.message
+
+    def live_again(part: _Floor) -> _Floor:
+        """The segment, or an undo entry made on it since it ended, live with the floor kept."""
+        return replace(
+            part,
+            status=SegmentStatus.LIVE,
+            actual_end_at=None,
+            current=current,
+            paused=paused,
+            speeches=part.speeches[:spoken],
+            message=part.message or message,
+        )
+
+    segment = replace(live_again(segment), superseded=None)
     participants: set[str] = set()
     for turn in (current, paused):
         request = segment.requests.get(turn.entry.request_id or "") if turn is not None else None
@@ -695,15 +703,7 @@ def _brought_back(segment: SegmentState, at: int) -> SegmentState:
                     entry, blocked=kept.blocked_since, blocked_name=kept.blocked_since_name
                 )
             elif entry.version > kept.version:  # made on the ended segment since
-                entry = replace(
-                    entry,
-                    status=SegmentStatus.LIVE,
-                    actual_end_at=None,
-                    current=current,
-                    paused=paused,
-                    speeches=entry.speeches[: kept.speeches],
-                    message=entry.message or kept.message,
-                )
+                entry = live_again(entry)
         stack.append(entry)
     segment = replace(segment, undo_stack=tuple(stack))
     return _resumed(segment, max(0, at - kept.at))
