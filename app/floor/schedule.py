@@ -8,8 +8,9 @@ end, whichever is last, and lasts as long as planned, or as long as its queue ne
 longer (speakers carried into it, a panel queued ahead: the knock-on shows before it starts).
 Drift (``+`` late) is the forecast end against the scheduled end for the live and ended
 segments, the forecast start against the scheduled start for the others (the knock-on). A live
-break (``BREAK_KIND``) lasts as long as planned from when it began, as no turns measure it, or
-until the resumption the moderator announced (``resumes_at``), whenever that is. A
+break (``BREAK_KIND``) ends when the room is told the meeting resumes, as no turns measure it:
+the resumption the moderator announced (``resumes_at``), else the next segment's scheduled
+start; with neither, it lasts as long as planned from when it began. A
 missing schedule gives ``None``. Instants are epoch ms, and also ISO 8601 in the meeting's time
 zone (a key without ``_at``).
 """
@@ -192,6 +193,8 @@ def hard_stop(
         side = "past" if over_ms > 0 else "before"
         amount = _minutes_words(_stop_minutes(over_ms) * MINUTE_MS)
         words = f"{lead}, {amount} {side} the end of interpretation ({stop:%H:%M})"
+        if not _stop_minutes(over_ms):  # not "0 min before" (outside probe D3)
+            words = f"{lead}, right at the end of interpretation ({stop:%H:%M})"
     return {
         "scheduled_at": hard_stop_at,
         "scheduled": local_iso(hard_stop_at, zone),
@@ -281,16 +284,38 @@ def _live(
     }
 
 
+def resumption(ordered: Sequence[SegmentState], index: int, shift: int) -> int | None:
+    """When the room is told the meeting resumes after the break ``ordered[index]``: the time
+    the moderator announced (an instant of the day itself, never moved by a rehearsal's shift),
+    else the scheduled start of the first segment after it still to come that is no break (as
+    the faces read it: client.js ``segmentAfterBreak``), moved by the shift; None if neither."""
+    segment = ordered[index]
+    if segment.resumes_at is not None:
+        return segment.resumes_at
+    after = _resumes_with(ordered, index)
+    return None if after is None else _moved(after.details.scheduled_start_at, shift)
+
+
+def _resumes_with(ordered: Sequence[SegmentState], index: int) -> SegmentState | None:
+    """The segment the meeting resumes with after the break ``ordered[index]``: the first after
+    it still to come that is no break (client.js ``segmentAfterBreak``); None if none."""
+    for after in ordered[index + 1 :]:
+        if after.status is not SegmentStatus.ENDED and not after.details.is_break:
+            return after
+    return None
+
+
 def _live_forecast(
-    segment: SegmentState, now: int, needs_ms: int, shift: int
+    segment: SegmentState, now: int, needs_ms: int, shift: int, resumes_at: int | None = None
 ) -> tuple[int | None, int]:
-    """A live segment's forecast start (when it began) and end (when its queue is heard; a
-    break lasts as long as planned, from when it began: nobody speaks in it; or until the
-    resumption announced, an instant of the day itself, never moved by a rehearsal's shift)."""
+    """A live segment's forecast start (when it began) and end (when its queue is heard). A
+    break (nobody speaks in it) ends when the room is told the meeting resumes (``resumes_at``:
+    ``resumption``), a break begun early or late alike; with nothing told, it lasts as long as
+    planned from when it began. Past that time, now: it goes on until it ends."""
     details = segment.details
     forecast_start, forecast_end = segment.actual_start_at, now + needs_ms
-    if details.is_break and segment.resumes_at is not None:
-        return forecast_start, max(segment.resumes_at, now + needs_ms)
+    if details.is_break and resumes_at is not None:
+        return forecast_start, max(resumes_at, now + needs_ms)
     planned_ms = _left(
         _moved(details.scheduled_end_at, shift), _moved(details.scheduled_start_at, shift)
     )
@@ -324,12 +349,19 @@ def schedule(
     before_end: int | None = None
     #: for a segment still to run above the live one in the programme: when the live one ends
     live_until: dict[str, int] = {}
+    #: the segment the meeting resumes with after a break whose resumption was announced: then
+    told_after: dict[str, int] = {}
     for index, segment in enumerate(ordered):
+        if segment.details.is_break and segment.status is not SegmentStatus.ENDED:
+            after = _resumes_with(ordered, index)
+            if after is not None and segment.resumes_at is not None:
+                told_after[after.id] = segment.resumes_at
         if segment.status is SegmentStatus.LIVE:
-            _, end = _live_forecast(segment, now, queue_needs(segment, now), shift)
+            told = resumption(ordered, index, shift)
+            _, end = _live_forecast(segment, now, queue_needs(segment, now), shift, told)
             for above in ordered[:index]:
                 live_until[above.id] = max(live_until.get(above.id, now), end)
-    for segment in ordered:
+    for index, segment in enumerate(ordered):
         details = segment.details
         start_at = _moved(details.scheduled_start_at, shift)
         end_at = _moved(details.scheduled_end_at, shift)
@@ -340,18 +372,20 @@ def schedule(
             drift_ms = _left(forecast_end, end_at)
         elif segment.status is SegmentStatus.LIVE:
             needs_ms = queue_needs(segment, now)
-            forecast_start, forecast_end = _live_forecast(segment, now, needs_ms, shift)
+            told = resumption(ordered, index, shift)
+            forecast_start, forecast_end = _live_forecast(segment, now, needs_ms, shift, told)
             drift_ms = _left(forecast_end, end_at)
             if live is None:
                 live = _live(segment, now, needs_ms, zone, shift)
         else:
             forecast_start = None
-            if start_at is not None:
+            # after a break whose resumption was announced, the meeting resumes then, earlier or
+            # later than this segment's scheduled start (outside probe D1)
+            base = told_after.get(segment.id, start_at)
+            if base is not None:
                 # one segment at a time in the room: not before the live one ends, even one above
                 # it in the programme (a panel run later than planned)
-                forecast_start = max(
-                    start_at, now, before_end or now, live_until.get(segment.id, now)
-                )
+                forecast_start = max(base, now, before_end or now, live_until.get(segment.id, now))
             planned_ms = _left(end_at, start_at)
             forecast_end = (
                 None

@@ -140,3 +140,18 @@ def test_told_before_the_break_the_forecast_reads_it_too() -> None:
     floor.send(c.AnnounceResumption(at=LUNCH_END + 30 * MINUTE_MS))
     day = schedule(list(floor.state.programme()), floor.now, "America/New_York")
     assert day["segments"][1]["forecast_start"] == "2022-05-16T11:30:00-04:00"
+
+
+def test_told_earlier_than_the_programme_the_meeting_resumes_then() -> None:
+    """A short lunch: at 10:30 the moderator says 10:45, the discussion after it planned at 11:00
+    is forecast to start at 10:45 (outside probe D1: it still said "11:00 · starts on time")."""
+    floor = lunch()
+    floor.tick(30 * MINUTE_MS)
+    floor.send(c.AnnounceResumption(at=START_AT + 45 * MINUTE_MS))
+    day = schedule(list(floor.state.programme()), floor.now, "America/New_York")
+    break_row, after = day["segments"]
+    assert break_row["forecast_end"] == "2022-05-16T10:45:00-04:00"
+    assert (after["forecast_start"], after["drift"]) == (
+        "2022-05-16T10:45:00-04:00",
+        "starts 15 min early",
+    )

@@ -677,10 +677,12 @@ def test_a_day_long_past_and_not_begun_reads_as_if_it_began_now(
         )
 
 
-def test_a_live_break_lasts_as_planned_from_when_it_began() -> None:
-    """Lunch (a break, 12:00-13:00) started early at 11:40 with nobody to speak: it is forecast to
-    end at 12:40 (an hour from when it began), not at once, and the afternoon after it waits for
-    its own start; a discussion with nothing queued is forecast to end now, as before."""
+def test_a_live_break_ends_when_the_room_is_told_the_meeting_resumes() -> None:
+    """Lunch (a break, 12:00-13:00) started early at 11:40 with nobody to speak, the afternoon
+    after it at 12:30: the room display says "Resumes at 12:30" (the next segment's start), so
+    the break is forecast to end then, not an hour after it began (outside probe D1: the console
+    said "Ends ~ 12:40" while the room was told 12:30); a discussion with nothing queued is
+    forecast to end now, as before."""
     now = at("2026-12-04 11:45")
     lunch = seg(
         "lunch",
@@ -693,11 +695,47 @@ def test_a_live_break_lasts_as_planned_from_when_it_began() -> None:
     lunch = replace(lunch, details=replace(lunch.details, kind="break"))
     afternoon = seg("afternoon", 2, at("2026-12-04 12:30"), at("2026-12-04 14:00"))
     rows = by_id(schedule([lunch, afternoon], now, "Europe/Zurich"))
-    assert rows["lunch"]["forecast_end"] == "2026-12-04T12:40:00+01:00"
-    assert rows["lunch"]["drift"] == "20 min early"
-    assert rows["afternoon"]["forecast_start"] == "2026-12-04T12:40:00+01:00"
+    assert rows["lunch"]["forecast_end"] == "2026-12-04T12:30:00+01:00"
+    assert rows["lunch"]["drift"] == "30 min early"
+    assert rows["afternoon"]["forecast_start"] == "2026-12-04T12:30:00+01:00"
     talk = replace(lunch, details=replace(lunch.details, kind="discussion"))
     assert by_id(schedule([talk], now, "Europe/Zurich"))["lunch"]["forecast_end_at"] == now
+
+
+# when a live break is forecast to end: begun (its planned 12:00-13:00), what comes after it
+# (None: nothing), what the moderator announced, the time now; the forecast end
+BREAK_ENDS = [
+    # begun late: the room is told 13:00 (the next start), not 13:10 (an hour from its start)
+    ("12:10", "13:00", None, "12:30", "13:00"),
+    # nothing after it in the programme (the day's last): as long as planned from its start
+    ("12:10", None, None, "12:30", "13:10"),
+    # a time announced rules, whatever the programme says
+    ("12:10", "13:00", "13:20", "12:30", "13:20"),
+    # past the time told, the break goes on until it ends: now
+    ("12:00", "13:00", None, "13:05", "13:05"),
+]
+
+
+@pytest.mark.parametrize(("begun", "next_at", "told", "now", "ends"), BREAK_ENDS)
+def test_when_a_live_break_ends(
+    begun: str, next_at: str | None, told: str | None, now: str, ends: str
+) -> None:
+    day = "2026-12-04 "
+    lunch = seg(
+        "lunch",
+        1,
+        at(day + "12:00"),
+        at(day + "13:00"),
+        SegmentStatus.LIVE,
+        actual_start_at=at(day + begun),
+        resumes_at=None if told is None else at(day + told),
+    )
+    lunch = replace(lunch, details=replace(lunch.details, kind="break"))
+    segments = [lunch]
+    if next_at is not None:
+        segments.append(seg("afternoon", 2, at(day + next_at), at(day + "15:00")))
+    rows = by_id(schedule(segments, at(day + now), "Europe/Zurich"))
+    assert rows["lunch"]["forecast_end"] == f"2026-12-04T{ends}:00+01:00"
 
 
 def test_a_segment_left_for_later_above_the_live_one_runs_after_it() -> None:
@@ -788,8 +826,8 @@ def afternoon(needs_min: int, now: str = "2026-12-04 16:30") -> list[SegmentStat
 @pytest.mark.parametrize(
     ("needs_min", "stop", "end", "over_ms", "minutes", "code", "words"),
     [
-        # on time against an 18:00 stop: right at it, nothing to spare
-        (30, "18:00", "18:00", 0, 0, "near", "0 min before"),
+        # on time against an 18:00 stop: right at it, nothing to spare (not "0 min before")
+        (30, "18:00", "18:00", 0, 0, "near", "right at"),
         # 20 min late: 20 min past the end of interpretation, 20 min to cut
         (50, "18:00", "18:20", 20 * MIN, 20, "over", "20 min past"),
         # half a minute past is a minute to cut, not "0 min"
@@ -830,6 +868,8 @@ def test_the_days_forecast_end_against_the_hard_stop(
     assert hard["words"] == (
         f"forecast to end at {end}, {words} the end of interpretation ({stop[:5]})"
     )
+    if minutes == 0:
+        assert "0 min" not in hard["words"]
 
 
 def test_near_is_ten_minutes() -> None:
