@@ -119,3 +119,29 @@ def test_the_arabic_desk_warns_right_to_left_with_the_times_left_to_right(
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("#event-form").screenshot(path=str(SHOTS / "desk-warning-ar.png"))
     page.context.close()
+
+
+def test_a_night_sessions_hard_stop_after_midnight_is_that_nights(
+    browser: Browser, server: ServerProcess, api: Api
+) -> None:
+    """A programme from 22:30 to 23:59 whose interpretation ends at 00:30 (outside probe D2):
+    "00:30" typed on the desk is that night's, the day after the event's date, not that
+    morning's (which the desk then flagged as before the programme starts)."""
+    event = make_event(api, "Night session")
+    body = {
+        "title": "Late debate",
+        "command_id": uuid.uuid4().hex,
+        "scheduled_start_at": "22:30",
+        "scheduled_end_at": "23:59",
+    }
+    api.ok("POST", f"/events/{event['id']}/segments", json=body)
+    page = open_desk(browser, server, event, "event")
+    field = page.locator("#event-form-hard-stop")
+    field.fill("0030")
+    save(page)
+    expect(page.locator("#notices")).to_contain_text(EN["desk.event.saved"])
+    expect(field).to_have_value("00:30")
+    assert server_stop(api, event) == "2026-05-19T00:30:00-04:00"
+    expect(page.locator("#event-hard-stop-problem")).to_be_hidden()
+    assert api.ok("GET", f"/events/{event['id']}")["hard_stop_problem"] is None
+    page.context.close()

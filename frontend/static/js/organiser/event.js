@@ -10,7 +10,7 @@
 
 import { setText } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
-import { changedSince, changesText, clock24, confirmAction, copyField, dayOf, hourMinute, isolate } from "./util.js";
+import { changedSince, changesText, clock24, confirmAction, copyField, dayOf, hourMinute, isolate, nextDay } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -140,10 +140,18 @@ export function createEventSection(desk) {
   }
 
   /** The hard stop typed (HH:MM) as sent: on the date typed, else the event's; alone without one
-   * (the server then says to set the date). */
+   * (the server then says to set the date). A time before the programme's first start on that
+   * day is that night's (a night session's "00:30", outside probe D2), as the console reads a
+   * resumption typed past midnight: interpretation does not end before the day begins. */
   function stopValue(time) {
     const day = typed("date") || (desk.event ? desk.event.date : "");
-    return day ? `${day}T${time}` : time;
+    if (!day) return time;
+    const starts = (desk.event ? desk.event.segments : [])
+      .map((segment) => segment.scheduled_start_at_local || "")
+      .filter((local) => dayOf(local) === day)
+      .map(hourMinute)
+      .sort();
+    return `${starts.length && time < starts[0] ? nextDay(day) : day}T${time}`;
   }
 
   function fill() {
