@@ -277,6 +277,9 @@ def _undo(segment: SegmentState) -> View | None:
         "subject": "" if isinstance(entry, Inverse) else entry.subject,
         "available": refusal is None,
         "refusal": None if refusal is None else possible.why_not_undo(*refusal),
+        # a segment's start: the segment it ended, which undoing it makes live again (the
+        # console names it before it asks to confirm); null if it ended none
+        "brings_back": None if isinstance(entry, Inverse) else entry.supersedes,
     }
 
 

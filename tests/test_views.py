@@ -169,6 +169,7 @@ def test_the_moderator_sees_what_undo_would_do(scheduled: Floor) -> None:
         "subject": "A",
         "available": True,
         "refusal": None,
+        "brings_back": None,
     }
     floor.send(c.StartSegment())
     floor.send(c.CallNext())
@@ -178,6 +179,7 @@ def test_the_moderator_sees_what_undo_would_do(scheduled: Floor) -> None:
         "subject": "A",
         "available": True,
         "refusal": None,
+        "brings_back": None,
     }
     second = floor.create_segment("Thematic discussion II")
     floor.send(c.StartSegment(), segment_id=second)  # the first ends: nobody at its console did it
@@ -187,6 +189,7 @@ def test_the_moderator_sees_what_undo_would_do(scheduled: Floor) -> None:
         "subject": "A",
         "available": False,
         "refusal": "the segment has ended",
+        "brings_back": None,
     }
     assert floor.view()["actions"]["undo"] == {
         "code": "cannot_undo",
@@ -194,6 +197,17 @@ def test_the_moderator_sees_what_undo_would_do(scheduled: Floor) -> None:
         "reason": "ended",
         "name": "",
     }
+
+
+def test_undoing_a_start_names_the_segment_it_brings_back(scheduled: Floor) -> None:
+    """The console says which segment undoing a start makes live again (outside probe D5)."""
+    first = scheduled.segment_id
+    scheduled.send(c.StartSegment())
+    second = scheduled.create_segment("Lunch", kind="break")
+    scheduled.send(c.StartSegment(), segment_id=second)
+    undo = view(scheduled.segment(second), Audience.MODERATOR)["undo"]
+    assert (undo["command"], undo["brings_back"]) == ("start_segment", first)
+    assert scheduled.view()["undo"]["brings_back"] is None  # the first's start ended none
 
 
 def test_the_moderator_sees_time_used(floor: Floor) -> None:

@@ -172,6 +172,10 @@ class Undo(BaseModel):
     subject: str = Field(description="Whom the command concerns (a name); empty when no one.")
     available: bool
     refusal: str | None
+    brings_back: str | None = Field(
+        description="Undoing a segment's start: the id of the segment that start ended, which "
+        "becomes live again as it was; null if it ended none (or another command)."
+    )
 
 
 class Actions(BaseModel):

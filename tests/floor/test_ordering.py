@@ -275,6 +275,7 @@ def test_undo_an_approval(floor: Floor) -> None:
         "subject": "Amina Diallo",
         "available": True,
         "refusal": None,
+        "brings_back": None,
     }
     floor.send(c.Undo())
     assert floor.seg.queue == ()

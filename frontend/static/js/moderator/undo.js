@@ -64,7 +64,17 @@ function undoWhat(undo) {
   return undo.subject ? t("console.undo.what_of", { what, name: `\u2068${undo.subject}\u2069` }) : what;
 }
 
+/** Undoing a start that ended another segment: that one is live again, named. */
+const BRINGS_BACK = { asking: "console.undo.asking_start_back", done: "console.undo.done_start_back", tone: "warning" };
+
 export function createUndo(ctx) {
+  /** The title of the segment an undone start brings back (isolated in the sentence), or null. */
+  const broughtBack = (id) => {
+    if (!id) return null;
+    const segment = (ctx.conn.programme || []).find((entry) => entry.id === id);
+    return segment ? `\u2068${segment.title}\u2069` : null;
+  };
+
   const button = $("btn-undo");
   const label = $("btn-undo-label");
   const reasonLine = $("undo-reason");
@@ -89,20 +99,24 @@ export function createUndo(ctx) {
     // read now: updates patch the state in place, so by the ack `state.undo` names the one after
     const { label: undoing, command } = state.undo;
     const what = undoWhat(state.undo);
-    const ask = Object.hasOwn(ASK_FIRST, command) ? ASK_FIRST[command] : null;
+    let ask = Object.hasOwn(ASK_FIRST, command) ? ASK_FIRST[command] : null;
+    // a start: the segment it ended, which the undo makes live again, by name (the server says
+    // which; the programme gives its title), or that none will be live
+    const back = command === "start_segment" ? broughtBack(state.undo.brings_back) : null;
+    if (command === "start_segment") ask = back ? BRINGS_BACK : ask;
     if (ask && !(armed && armed.label === undoing)) {
       disarm();
       armed = { label: undoing, timer: setTimeout(disarm, CONFIRM_MS) };
       button.dataset.armed = "true";
       setText(label, t("console.undo.confirm", { what }));
-      ctx.notices.show(confirmHint(t(ask.asking, { what })), "warning");
+      ctx.notices.show(confirmHint(t(ask.asking, { what, title: back })), "warning");
       return null;
     }
     disarm();
     // named for its segment: undoing a start makes another segment live, which the console
     // follows at once, maybe before the ack; sent again from there, it is still this one's
     return ctx.run({ type: "undo" }, { versioned: true, segmentId: ctx.viewingId() }).then((ack) => {
-      if (ack) ctx.notices.show(t(ask ? ask.done : "console.undo.done", { what }), ask ? ask.tone : "info");
+      if (ack) ctx.notices.show(t(ask ? ask.done : "console.undo.done", { what, title: back }), ask ? ask.tone : "info");
       return ack;
     });
   }
