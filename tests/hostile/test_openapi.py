@@ -153,7 +153,8 @@ def _as_documented(value: Any, key: str = "") -> Any:
     """What a schema cannot say, made true of the generated data (see docs/protocol.md):
     ``948.0`` is sent as ``948`` (to JSON Schema the same integer; the protocol refuses the
     first on purpose: "integer fields are strict"); a name or title has a visible character
-    (blank once cleaned is ``422``); a schedule does not end before it starts
+    (blank once cleaned is ``422``); a new event's hard stop given as a time of day alone has a
+    date to be read on (``instant_date``); a schedule does not end before it starts
     (``invalid_schedule``), nor turn red before amber (``invalid_thresholds``); a speaker added
     or interposed has a name or a participant (``invalid``), a message a text or a preset; a
     contribution names its author when the floor submits it (``author_required``)."""
@@ -228,6 +229,12 @@ def _as_sent(case: OpenApiCase) -> None:
         _status_or_merge(body)
     if case.operation.path.endswith("/access-links"):
         _one_expiry(body)
+    if case.operation.path == "/api/v1/events" and case.method.upper() == "POST":
+        # a time of day alone is read on the event's date: a new event's hard stop given so
+        # has a date to be read on (``instant_date``)
+        stop = body.get("hard_stop_at")
+        if isinstance(stop, str) and "T" not in stop and not body.get("date"):
+            body["date"] = "2026-12-04"
 
     if isinstance(body.get("command"), dict):
         body = body["command"]
