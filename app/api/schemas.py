@@ -1066,6 +1066,10 @@ class LiveTime(BaseModel):
         "end at the planned end; once no share of 30 s or more fits, 60 s each to recover "
         "(`recover_over_ms` set); null when nothing is offered."
     )
+    per_speaker_count: int = Field(
+        description="How many waiting turns `per_speaker_ms` is for: the queued but its points "
+        "of order and rights of reply, which keep their own time."
+    )
     finish_at: int | None = Field(
         description="When the segment ends with `per_speaker_ms` each: its planned end, or past "
         "it when recovering."

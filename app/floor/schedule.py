@@ -254,13 +254,21 @@ def _live(
             recover_over_ms = finish_at - end_at
     finish = local_time(finish_at, zone)
     words: str | None = None
+    # the turns given that time: a point of order or a reply waiting keeps its own (outside
+    # probe D4: "14 left — 1:00 each" while two of the fourteen kept theirs)
+    given_n = len(given)
+    kept_n = queued - given_n
     if per_speaker_ms is not None and finish is not None:
-        words = f"{queued} left — {_clock(per_speaker_ms)} each to finish at {finish:%H:%M}"
+        words = f"{given_n} left — {_clock(per_speaker_ms)} each to finish at {finish:%H:%M}"
         if recover_over_ms is not None:
             words = (
-                f"{queued} left — {_clock(per_speaker_ms)} each: ends at {finish:%H:%M}, "
+                f"{given_n} left — {_clock(per_speaker_ms)} each: ends at {finish:%H:%M}, "
                 f"{_minutes_words(recover_over_ms)} past the planned end"
             )
+        if kept_n == 1:
+            words += " (1 more keeps its own time: a point of order or a reply)"
+        elif kept_n:
+            words += f" ({kept_n} more keep their own time: points of order, replies)"
     return {
         "segment_id": segment.id,
         "time_left_ms": left_ms,
@@ -276,6 +284,8 @@ def _live(
         "fits": None if left_ms is None else needs_ms <= left_ms,
         "over_ms": None if left_ms is None else needs_ms - left_ms,
         "per_speaker_ms": per_speaker_ms,
+        # how many waiting turns that time is for (points of order and replies keep theirs)
+        "per_speaker_count": given_n,
         # when the segment ends with that time each: its planned end, or past it to recover
         "finish_at": finish_at,
         "finish": None if finish is None else finish.strftime("%H:%M"),

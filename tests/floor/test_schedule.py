@@ -189,6 +189,7 @@ def test_a_day_in_zurich() -> None:
         "fits": False,
         "over_ms": 2 * MIN,
         "per_speaker_ms": 165_000,  # (30 min - 2 min) / 10 = 2:48, down to 2:45
+        "per_speaker_count": 10,
         "finish_at": at("2026-12-04 12:00"),
         "finish": "12:00",
         "recover_over_ms": None,
@@ -553,8 +554,11 @@ def test_what_the_queue_needs(fields: dict[str, Any], needs_ms: int) -> None:
             },
             {
                 "per_speaker_ms": 60_000,
+                "per_speaker_count": 1,
                 "finish_at": NOW + 4 * MIN + 30_000,
-                "per_speaker": "2 left — 1:00 each: ends at 11:34, 5 min past the planned end",
+                # the point of order keeps its time, and the words say so (outside probe D4)
+                "per_speaker": "1 left — 1:00 each: ends at 11:34, 5 min past the planned end "
+                "(1 more keeps its own time: a point of order or a reply)",
             },
         ),
         # nothing a minute each would shorten: nothing offered
@@ -573,7 +577,12 @@ def test_what_the_queue_needs(fields: dict[str, Any], needs_ms: int) -> None:
                 ),
                 "end": NOW + 30 * MIN,
             },
-            {"per_speaker_ms": 12 * MIN, "per_speaker": "3 left — 12:00 each to finish at 12:00"},
+            {
+                "per_speaker_ms": 12 * MIN,
+                "per_speaker_count": 2,
+                "per_speaker": "2 left — 12:00 each to finish at 12:00 (1 more keeps its own "
+                "time: a point of order or a reply)",
+            },
         ),
         # no scheduled end
         (
@@ -599,6 +608,7 @@ def test_the_live_segment_without_a_scheduled_end() -> None:
         "fits": None,
         "over_ms": None,
         "per_speaker_ms": None,
+        "per_speaker_count": 1,
         "finish_at": None,
         "finish": None,
         "recover_over_ms": None,

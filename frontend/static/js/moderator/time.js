@@ -173,12 +173,13 @@ export function createTime(ctx) {
     // past the point where any share fits, a minute each to recover and when that ends
     const each = ltr(minutesSeconds(perSpeakerMs));
     const recovering = live.recover_over_ms !== null && live.recover_over_ms !== undefined;
-    setText(
-      $("per-speaker-text"),
-      recovering
-        ? plural("console.time.recover", live.queued, { each, finish: ltr(live.finish), over: driftAmount(live.recover_over_ms) })
-        : plural("console.time.per_speaker", live.queued, { each, finish: ltr(live.finish) }),
-    );
+    // the turns given that time: a point of order or a reply waiting keeps its own
+    const given = live.per_speaker_count ?? live.queued;
+    const kept = live.queued - given;
+    const sentence = recovering
+      ? plural("console.time.recover", given, { each, finish: ltr(live.finish), over: driftAmount(live.recover_over_ms) })
+      : plural("console.time.per_speaker", given, { each, finish: ltr(live.finish) });
+    setText($("per-speaker-text"), kept > 0 ? `${sentence} ${plural("console.time.kept_own", kept)}` : sentence);
     setText(perSpeakerButton, t("console.time.give_each", { time: ltr(minutesSeconds(perSpeakerMs)) }));
     const refusal = state.actions ? state.actions.set_queue_times : null;
     setAvailable(perSpeakerButton, refusalText(refusal) || null);
