@@ -461,6 +461,11 @@ class AnnounceResumption(_Command):
         description="When the meeting resumes (epoch ms, still to come), or null to withdraw "
         "the announcement."
     )
+    expected: Instant | None = Field(
+        default=None,
+        description="What the sender saw announced (null: nothing). Given, another time "
+        "announced since (another console) is refused `changed_since` and nothing changes.",
+    )
 
 
 #: The last place a segment can have in the programme.

@@ -287,6 +287,15 @@ def _announce_resumption(
     it (``possible.announce_resumption``). A time already past, or more than a day ahead, is
     refused saying so; the same time again changes nothing."""
     _refuse(possible.announce_resumption(segment))
+    if "expected" in cmd.model_fields_set and cmd.expected != segment.resumes_at:
+        refusal = FloorError(
+            "someone else announced another time to resume since you read it (it is shown "
+            "now): tell the room yours again if it should still replace it",
+            code="changed_since",
+            status=409,
+        )
+        refusal.detail = {"changed": {"resumes_at": segment.resumes_at}}
+        raise refusal
     if cmd.at is not None and cmd.at <= ctx.now:
         ago = _duration(((ctx.now - cmd.at) // 1000) * 1000 or 1000)
         raise FloorError(

@@ -129,3 +129,34 @@ def test_the_console_says_it_in_its_language(
         expect(console.locator("html")).to_have_attribute("dir", "rtl")
         screenshot(console, "console-resumption-ar")
     console.context.close()
+
+
+def test_two_consoles_do_not_silently_replace_each_others_time(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """Console B is typing a time when console A tells the room another (outside probe D7): B's
+    first press is refused, saying someone else announced since, and the room keeps A's time;
+    B's second press, having seen it, replaces it."""
+    lunch = str(faces["event"]["segments"][2]["id"])
+    faces["api"].command(lunch, {"type": "start_segment"}).raise_for_status()
+    first = _time_to_tell()
+    second = min(first + timedelta(minutes=5), first.replace(hour=23, minute=59))
+    if second <= first:
+        pytest.skip("too close to midnight in New York for two times still to come today")
+    a, b = _console(browser, faces), _console(browser, faces)
+    display = open_face(browser, "display", faces["display"])
+    typing = b.locator("#resumption-time")
+    typing.click()  # B starts typing: its field is not filled again under it
+    a.locator("#resumption-time").fill(first.strftime("%H:%M"))
+    a.get_by_role("button", name="Tell the room").click()
+    expect(display.locator("#break-resumes")).to_have_text(f"Resumes at {first:%H:%M}")
+    expect(b.locator("#resumption-told")).to_contain_text(f"resumes at {first:%H:%M}")
+
+    typing.fill(second.strftime("%H:%M"))
+    typing.press("Enter")
+    expect(b.locator("#notices")).to_contain_text("Someone else announced another time")
+    expect(display.locator("#break-resumes")).to_have_text(f"Resumes at {first:%H:%M}")
+    typing.press("Enter")  # seen now: meant
+    expect(display.locator("#break-resumes")).to_have_text(f"Resumes at {second:%H:%M}")
+    for page in (a, b, display):
+        page.context.close()

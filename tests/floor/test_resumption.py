@@ -155,3 +155,22 @@ def test_told_earlier_than_the_programme_the_meeting_resumes_then() -> None:
         "2022-05-16T10:45:00-04:00",
         "starts 15 min early",
     )
+
+
+def test_another_consoles_announcement_is_not_silently_replaced() -> None:
+    """Console A announces 10:45 while B, which saw nothing announced, is typing 10:50 (outside
+    probe D7): B's is refused as changed since, naming what is announced now, and nothing
+    changes; sent again with what B now sees, it replaces it. Without ``expected``, as before."""
+    floor = lunch()
+    floor.send(c.AnnounceResumption(at=START_AT + 45 * MINUTE_MS, expected=None))
+    error = floor.refuse(
+        c.AnnounceResumption(at=START_AT + 50 * MINUTE_MS, expected=None), "changed_since"
+    )
+    assert error.status == 409 and "someone else announced another time" in error.message
+    assert error.detail == {"changed": {"resumes_at": START_AT + 45 * MINUTE_MS}}
+    floor.send(
+        c.AnnounceResumption(at=START_AT + 50 * MINUTE_MS, expected=START_AT + 45 * MINUTE_MS)
+    )
+    assert floor.seg.resumes_at == START_AT + 50 * MINUTE_MS
+    floor.send(c.AnnounceResumption(at=START_AT + 55 * MINUTE_MS))  # a script: no guard
+    assert floor.seg.resumes_at == START_AT + 55 * MINUTE_MS

@@ -24,6 +24,9 @@ export function createResumption(ctx) {
   // what the input was last filled from (segment, announced time): refilled only when that changes,
   // never under the moderator's typing
   let filledFrom = null;
+  // the time announced when the moderator began (the input filled): sent as `expected`, so that
+  // one another console announced meanwhile is not silently replaced (outside probe D7)
+  let seen = null;
 
   const zone = () => (ctx.conn.event && ctx.conn.event.timezone) || undefined;
   /** A time of day in the event's zone, as it sits in a sentence (left to right in Arabic too). */
@@ -45,8 +48,14 @@ export function createResumption(ctx) {
       input.focus();
       return;
     }
-    const ack = await ctx.run({ type: "announce_resumption", at });
-    if (ack) ctx.notices.show(t("console.resumption.announced", { time: clock(at) }), "info");
+    const ack = await ctx.run({ type: "announce_resumption", at, expected: seen });
+    if (ack) {
+      seen = at; // ours now, whether or not the field is filled again
+      ctx.notices.show(t("console.resumption.announced", { time: clock(at) }), "info");
+    } else if (ctx.state()) {
+      // refused (changed since): what is announced now is on the line above; pressed again, sent
+      seen = ctx.state().segment.resumes_at ?? null;
+    }
   });
 
   clear.addEventListener("click", async () => {
@@ -57,6 +66,7 @@ export function createResumption(ctx) {
     }
     const ack = await ctx.run({ type: "announce_resumption", at: null });
     if (!ack) return;
+    seen = null;
     const planned = plannedOf(state);
     ctx.notices.show(planned !== null ? t("console.resumption.withdrawn_at", { time: clock(planned) }) : t("console.resumption.withdrawn"), "info");
   });
@@ -86,6 +96,7 @@ export function createResumption(ctx) {
     const from = `${state.segment.id}|${announced}|${zone()}`;
     if (from !== filledFrom && document.activeElement !== input) {
       filledFrom = from;
+      seen = announced;
       input.value = offered(at);
     }
   }
