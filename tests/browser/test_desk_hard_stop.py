@@ -145,3 +145,19 @@ def test_a_night_sessions_hard_stop_after_midnight_is_that_nights(
     expect(page.locator("#event-hard-stop-problem")).to_be_hidden()
     assert api.ok("GET", f"/events/{event['id']}")["hard_stop_problem"] is None
     page.context.close()
+
+
+def test_a_stop_typed_before_a_daytime_programme_stays_on_its_day(
+    browser: Browser, server: ServerProcess, api: Api
+) -> None:
+    """ "09:00" for a 10:00-17:00 programme is a slip, not the next morning: read on the day and
+    flagged as before the programme starts (only a night session's stop goes past midnight)."""
+    event = with_programme(api, "Day session")
+    page = open_desk(browser, server, event, "event")
+    page.locator("#event-form-hard-stop").fill("09:00")
+    save(page)
+    expect(page.locator("#event-hard-stop-problem")).to_be_visible()
+    assert server_stop(api, event) == f"{DAY}T09:00:00-04:00"
+    problem = api.ok("GET", f"/events/{event['id']}")["hard_stop_problem"]
+    assert problem["code"] == "before_first_start"
+    page.context.close()
