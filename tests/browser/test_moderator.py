@@ -373,7 +373,9 @@ def test_undoing_a_segment_start_asks_first(console: Page, faces: Any) -> None:
     body.press("u")
     expect(undo).to_contain_text("Confirm: undo starting the segment")
     # what the undo leaves: the segment the start ended live again, none here (the protocol)
-    expect(console.locator("#notices")).to_contain_text("if it ended none, no segment is live")
+    expect(console.locator("#notices")).to_contain_text(
+        "Undoing starting the segment leaves no segment live."
+    )
     assert server_state(faces, segment)["segment"]["status"] == "live"  # nothing sent yet
     time.sleep(BURST_GAP)
     body.press("u")

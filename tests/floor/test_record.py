@@ -315,6 +315,7 @@ def test_an_older_logs_undo_stack_is_taken_back_then_the_new_one() -> None:
         "subject": "",  # an older log's queue change names no subject, only its label
         "available": False,
         "refusal": "that entry has left the queue since",
+        "brings_back": None,
     }
 
 

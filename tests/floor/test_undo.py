@@ -285,6 +285,7 @@ def test_a_withdrawal_since_stops_undo(floor: Floor) -> None:
         "subject": "Amina Diallo",
         "available": False,
         "refusal": "Chen Wei's request has been withdrawn since",
+        "brings_back": None,
     }
     assert floor.status(p3) is RequestStatus.WITHDRAWN
 
@@ -337,6 +338,7 @@ def test_a_panellist_the_import_queued_is_not_taken_back_by_the_console(floor: F
         "subject": "Amina Diallo",
         "available": False,
         "refusal": "the secretariat's import queued them: take them out of the queue instead",
+        "brings_back": None,
     }
     error = floor.refuse(c.Undo(), "cannot_undo")
     assert "take them out of the queue instead" in error.message
