@@ -115,9 +115,10 @@ def _all_closed(client: TestClient) -> None:
     throttle = client.app.state.services.throttle  # type: ignore[attr-defined]
 
     async def closed() -> None:
-        async with asyncio.timeout(10):
-            while throttle.socket_counts():
-                await asyncio.sleep(0.01)
+        deadline = time.monotonic() + 10
+        while throttle.socket_counts():
+            assert time.monotonic() < deadline, throttle.socket_counts()
+            await asyncio.sleep(0.01)
 
     assert client.portal is not None
     client.portal.call(closed)
