@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .floor import balance, fairness, possible, schedule
+from .floor import balance, cuts, fairness, possible, schedule
 from .floor.model import HearingState, SegmentState, SegmentStatus
 
 #: How soon after a change the consoles are told (changes meanwhile go out together).
@@ -81,7 +81,8 @@ def instruments(
         "as_of_at": now,
         "segments": {segment.id: segment_instruments(segment, heard, now) for segment in segments},
         "day": balance.day_balance(segments, now),
-        "schedule": schedule.schedule(segments, now, timezone, hard_stop_at),
+        # with where to cut when the day is forecast past its hard stop (app/floor/cuts.py)
+        "schedule": cuts.day(segments, now, timezone, hard_stop_at),
         "waiting_elsewhere": waiting_elsewhere(segments),
     }
 

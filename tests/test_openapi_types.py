@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from app.api import deps
 from app.api.access import ANONYMOUS, ROUTES
-from app.floor import balance, schedule
+from app.floor import balance, cuts, schedule
 from app.instruments import ordered
 from tests.security.conftest import ORGANISER_KEY, AppFactory, World, build_world, make_client
 
@@ -209,10 +209,11 @@ def test_the_instruments_answers_have_every_key_of_the_figures(world: World) -> 
     engine = world.client.app.state.services.engine  # type: ignore[attr-defined]
     hearing = engine.hearing(world.event["id"])
     now = engine.clock()
-    figures = schedule.schedule(
+    figures = cuts.day(
         ordered(hearing.state), now, hearing.event.timezone, hearing.event.hard_stop_at
     )
     assert figures["hard_stop"] is not None
+    assert figures["hard_stop"]["cut"] is not None  # past the stop: where to cut, answered too
     # the schedule's unsuffixed local times (the console's instruments message) are not REST's
     local = {"as_of", "finish", "scheduled", "stop", *(f"{name}" for name in schedule._INSTANTS)}
 

@@ -1095,6 +1095,49 @@ class Rehearsal(BaseModel):
     words: str
 
 
+class QueueCut(BaseModel):
+    """The live segment's speaking time each that ends the day by its hard stop."""
+
+    segment_id: str
+    title: str
+    count: int = Field(description="The waiting turns given `each_ms` (`set_queue_times`).")
+    kept: int = Field(description="Waiting points of order and replies: they keep their time.")
+    each_ms: int = Field(
+        description="The largest time each (a multiple of 5 s, at least 30 s) with which the "
+        "day ends by the stop; when none does, 60 s each (`reaches` false)."
+    )
+    over_ms: int = Field(description="The day's end against the stop with it (positive: past).")
+    end_at: int = Field(description="When the day then ends.")
+    end_at_local: LocalTime
+    reaches: bool = Field(description="Whether the day then ends by the stop.")
+
+
+class LaterSegment(BaseModel):
+    segment_id: str
+    title: str
+    is_break: bool
+    planned_ms: int | None = Field(description="Its planned length (null: no planned end).")
+
+
+class Cut(BaseModel):
+    """Where the minutes past the hard stop can come from (`app/floor/cuts.py`)."""
+
+    queue: QueueCut | None = Field(
+        description="The live segment's queue at a shorter time each; null when it has no "
+        "turn to shorten."
+    )
+    later: list[LaterSegment] = Field(
+        description="The segments still to come, in programme order, with their planned length."
+    )
+    words: str | None = Field(
+        examples=[
+            "give each of the 8 waiting 1:30: the day then ends at 17:58",
+            "at 1:00 each the 8 waiting still leave the day 6 min past the stop; shorten what "
+            "is still to come: Closing (15 min)",
+        ]
+    )
+
+
 class HardStop(BaseModel):
     """The day's forecast end against the event's hard stop (when interpretation ends)."""
 
@@ -1121,6 +1164,11 @@ class HardStop(BaseModel):
     ended: bool = Field(description="Every segment has ended: `forecast_end_at` is the day's end.")
     words: str | None = Field(
         examples=["forecast to end at 18:20, 20 min past the end of interpretation (18:00)"]
+    )
+    cut: Cut | None = Field(
+        default=None,
+        description="Where the minutes past the stop can come from; null unless the day is "
+        "forecast past its stop (`over`) and has not ended.",
     )
 
 

@@ -75,7 +75,7 @@ def local_iso(at: int | None, zone: ZoneInfo) -> str | None:
     return None if moment is None else moment.isoformat(timespec="seconds")
 
 
-def _minutes_words(ms: int) -> str:
+def minutes_words(ms: int) -> str:
     """``7 min``, ``1 h 40 min``, ``2 h``: rounded to the minute."""
     minutes = (ms + MINUTE_MS // 2) // MINUTE_MS
     hours, minutes = divmod(minutes, 60)
@@ -102,7 +102,7 @@ def drift_words(drift_ms: int | None, ended: bool = False, starts: bool = False)
     if abs(drift_ms) < ON_TIME_MS:
         words = "on time"
     else:
-        words = f"{_minutes_words(abs(drift_ms))} {'late' if drift_ms > 0 else 'early'}"
+        words = f"{minutes_words(abs(drift_ms))} {'late' if drift_ms > 0 else 'early'}"
         if drift_ms > 0 and not ended and not starts:
             words = f"running {words}"
     if ended:
@@ -191,7 +191,7 @@ def hard_stop(
     if over_ms is not None and stop is not None and end is not None:
         lead = f"{'ended' if ended else 'forecast to end'} at {end:%H:%M}"
         side = "past" if over_ms > 0 else "before"
-        amount = _minutes_words(_stop_minutes(over_ms) * MINUTE_MS)
+        amount = minutes_words(_stop_minutes(over_ms) * MINUTE_MS)
         words = f"{lead}, {amount} {side} the end of interpretation ({stop:%H:%M})"
         if not _stop_minutes(over_ms):  # not "0 min before" (outside probe D3)
             words = f"{lead}, right at the end of interpretation ({stop:%H:%M})"
@@ -207,6 +207,8 @@ def hard_stop(
         "timing": stop_timing(over_ms),
         "ended": ended,
         "words": words,
+        # where the minutes past the stop can come from: ``cuts.day`` fills it
+        "cut": None,
     }
 
 
@@ -222,7 +224,7 @@ def queue_needs(segment: SegmentState, now: int) -> int:
     return on_floor_needs(segment, now) + sum(entry.allotted_ms for entry in segment.queue)
 
 
-def _clock(ms: int) -> str:
+def clock_words(ms: int) -> str:
     minutes, seconds = divmod(ms // 1000, 60)
     return f"{minutes}:{seconds:02d}"
 
@@ -259,11 +261,11 @@ def _live(
     given_n = len(given)
     kept_n = queued - given_n
     if per_speaker_ms is not None and finish is not None:
-        words = f"{given_n} left — {_clock(per_speaker_ms)} each to finish at {finish:%H:%M}"
+        words = f"{given_n} left — {clock_words(per_speaker_ms)} each to finish at {finish:%H:%M}"
         if recover_over_ms is not None:
             words = (
-                f"{given_n} left — {_clock(per_speaker_ms)} each: ends at {finish:%H:%M}, "
-                f"{_minutes_words(recover_over_ms)} past the planned end"
+                f"{given_n} left — {clock_words(per_speaker_ms)} each: ends at {finish:%H:%M}, "
+                f"{minutes_words(recover_over_ms)} past the planned end"
             )
         if kept_n == 1:
             words += " (1 more keeps its own time: a point of order or a reply)"
@@ -334,6 +336,13 @@ def _live_forecast(
     return forecast_start, forecast_end
 
 
+def programme_order(segments: Sequence[SegmentState]) -> list[SegmentState]:
+    """The segments in programme order: position, then scheduled start."""
+    return sorted(
+        segments, key=lambda s: (s.details.position, s.details.scheduled_start_at or 0, s.id)
+    )
+
+
 def schedule(
     segments: Sequence[SegmentState], now: int, tz: str, hard_stop_at: int | None = None
 ) -> dict[str, Any]:
@@ -347,10 +356,7 @@ def schedule(
     end against the event's hard stop (``hard_stop_at``; null without one: ``hard_stop``).
     """
     zone = zone_of(tz)
-    ordered = sorted(
-        segments,
-        key=lambda s: (s.details.position, s.details.scheduled_start_at or 0, s.id),
-    )
+    ordered = programme_order(segments)
     shift = rehearsal_shift(ordered, now)
     begun = any(segment.actual_start_at is not None for segment in ordered)
     rows: list[dict[str, Any]] = []
@@ -446,6 +452,6 @@ def schedule(
             "begun": begun,
             "words": f"run on another day than scheduled: times are read from its start"
             f"{'' if begun else ', as if it began now'} "
-            f"({_minutes_words(abs(shift))} {'after' if shift > 0 else 'before'} the schedule)",
+            f"({minutes_words(abs(shift))} {'after' if shift > 0 else 'before'} the schedule)",
         },
     }

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from ... import instruments
-from ...floor import balance, fairness, schedule
+from ...floor import balance, cuts, fairness
 from ..access import authorise
 from ..schemas import BalanceOut, ScheduleOut, SuggestedOrderOut
 from ..times import with_local
@@ -64,7 +64,9 @@ async def day_schedule(event_id: str, actor: ActorDep, svc: ServicesDep) -> Sche
     segment the time the queue needs against the time left and the speaking time per waiting
     speaker that ends it on schedule (apply it with ``set_queue_times``); later segments
     forecast with the knock-on; the day's forecast end against the event's hard stop, when
-    interpretation ends (``hard_stop``: null without one)."""
+    interpretation ends (``hard_stop``: null without one), and past it, where to cut
+    (``hard_stop.cut``: the live queue's time each that ends the day by the stop, and the
+    segments still to come)."""
     hearing = await svc.engine.locate(event_id)
     authorise(actor, "GET /api/v1/events/{event_id}/schedule", event_id)
     segments = instruments.ordered(hearing.state)
@@ -72,7 +74,5 @@ async def day_schedule(event_id: str, actor: ActorDep, svc: ServicesDep) -> Sche
     # the console's instruments message names the local times without "_at" (scheduled_start);
     # REST keeps to its one convention, x_at_local, and the model leaves the others out
     return ScheduleOut.model_validate(
-        with_local(
-            schedule.schedule(segments, svc.engine.clock(), zone, hearing.event.hard_stop_at), zone
-        )
+        with_local(cuts.day(segments, svc.engine.clock(), zone, hearing.event.hard_stop_at), zone)
     )

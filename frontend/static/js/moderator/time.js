@@ -8,7 +8,7 @@
 import { setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
-import { ltr, minutesSeconds, roundMinutes } from "./format.js";
+import { island, ltr, minutesSeconds, roundMinutes } from "./format.js";
 import { undoHint } from "./shortcuts.js";
 import { setAvailable } from "./speaker.js";
 
@@ -69,6 +69,9 @@ function rehearsalWords(rehearsal) {
 export function createTime(ctx) {
   const perSpeakerButton = $("btn-per-speaker");
   let perSpeakerMs = null;
+  const cutButton = $("btn-hard-stop-cut");
+  /** The time each that the hard stop's cut offers for this console's segment, or null. */
+  let cutMs = null;
 
   const zone = () => (ctx.conn.event && ctx.conn.event.timezone) || undefined;
   /** A time of day in the event's zone, as it sits in a sentence (left to right in Arabic too). */
@@ -83,19 +86,23 @@ export function createTime(ctx) {
     return day && day.live && day.live.segment_id === segmentId ? day.live : null;
   };
 
-  perSpeakerButton.addEventListener("click", () => {
+  /** Give every waiting turn `ms` (set_queue_times), or say why the server would not. */
+  function giveEach(ms) {
     const state = ctx.state();
     const refusal = state && state.actions ? state.actions.set_queue_times : null;
     if (refusal) {
       ctx.notices.show(refusalText(refusal), "warning");
       return;
     }
-    if (perSpeakerMs === null) return;
-    const each = ltr(minutesSeconds(perSpeakerMs));
-    ctx.run({ type: "set_queue_times", duration_ms: perSpeakerMs }, { versioned: true }).then((ack) => {
+    if (ms === null) return;
+    const each = ltr(minutesSeconds(ms));
+    ctx.run({ type: "set_queue_times", duration_ms: ms }, { versioned: true }).then((ack) => {
       if (ack) ctx.notices.show(undoHint(t("console.time.each_now", { time: each })), "info");
     });
-  });
+  }
+
+  perSpeakerButton.addEventListener("click", () => giveEach(perSpeakerMs));
+  cutButton.addEventListener("click", () => giveEach(cutMs));
 
   /** The box beside the segment's title: the drift in the server's words, and what it rests on. */
   function renderLateness(state) {
@@ -219,6 +226,50 @@ export function createTime(ctx) {
     setText(strip, text);
   }
 
+  /**
+   * Past the stop, where to cut, as the server found it (`hard_stop.cut`, app/floor/cuts.py):
+   * the live queue's time each that ends the day by the stop (or as near it as the queue can,
+   * what follows keeping its start), with the button that gives it on the live segment's
+   * console; then, unless that is enough, the segments still to come with their planned length.
+   */
+  function renderCut(state) {
+    const day = schedule();
+    const end = day && day.hard_stop;
+    const cut = end && end.timing === "over" && !end.ended ? end.cut : null;
+    const line = $("hard-stop-cut");
+    const queue = cut && cut.queue;
+    let said = "";
+    if (queue) {
+      const words = {
+        each: ltr(minutesSeconds(queue.each_ms)),
+        end: clock(queue.end_at),
+        over: driftAmount(Math.max(queue.over_ms, 0)),
+      };
+      said = plural(queue.reaches ? "console.hard_stop.cut_queue" : "console.hard_stop.cut_queue_short", queue.count, words);
+    }
+    // what is still to come, on a line of its own, unless the queue is enough
+    const later = cut && (!queue || !queue.reaches) ? cut.later : [];
+    const items = later.map((row) =>
+      row.planned_ms == null ? island(row.title) : t("console.hard_stop.later_item", { title: island(row.title), length: driftAmount(row.planned_ms).replace(/ /g, "\u00a0") }),
+    );
+    const listed = items.length ? t("console.hard_stop.cut_later", { list: items.join(" · ") }) : "";
+    line.hidden = !said && !listed;
+    setText($("hard-stop-cut-text"), said);
+    $("hard-stop-cut-text").hidden = !said;
+    setText($("hard-stop-cut-later"), listed);
+    $("hard-stop-cut-later").hidden = !listed;
+    // the button where the queue is: on the live segment's console, as the server allows it
+    const here = Boolean(queue && state && state.segment.id === queue.segment_id);
+    cutMs = here ? queue.each_ms : null;
+    cutButton.hidden = !here;
+    if (here) {
+      setText(cutButton, t("console.time.give_each", { time: ltr(minutesSeconds(queue.each_ms)) }));
+      const refusal = state.actions ? state.actions.set_queue_times : null;
+      setAvailable(cutButton, refusalText(refusal) || null);
+      if (!refusal) cutButton.title = t("console.time.give_each_title");
+    }
+  }
+
   /** Each programme item's forecast: when it should start (or end), and its drift. */
   function renderForecasts() {
     const day = schedule();
@@ -244,6 +295,7 @@ export function createTime(ctx) {
   function render(state) {
     renderForecasts();
     renderHardStop();
+    renderCut(state);
     if (!state) return;
     renderLateness(state);
     renderQueueTime(state);
