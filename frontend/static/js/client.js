@@ -758,6 +758,7 @@ export class FloorConnection extends EventTarget {
         const waiting = frame.command_id && this.pending.get(frame.command_id);
         if (waiting) {
           this.pending.delete(frame.command_id);
+          this.keptChanged();
           if (frame.type === "ack") waiting.resolve(frame);
           else waiting.reject(frame);
         } else if (frame.type === "error") {
@@ -819,10 +820,11 @@ export class FloorConnection extends EventTarget {
     if (waiting) return waiting.promise; // already on its way: one answer for both
     let settle;
     const promise = new Promise((resolve, reject) => (settle = { resolve, reject }));
-    this.pending.set(frame.command_id, { frame, ...settle, promise });
+    this.pending.set(frame.command_id, { frame, ...settle, promise, brief: within !== null });
     if (this.status === "live" && this.socket && this.socket.readyState === WebSocket.OPEN) {
       this.socket.send(JSON.stringify(frame));
     }
+    this.keptChanged();
     if (within !== null) {
       // worth sending only now (a booth's signal): unanswered in time, it is dropped, not sent
       // again after a reconnect minutes later (an answer already on its way is then ignored)
@@ -830,10 +832,37 @@ export class FloorConnection extends EventTarget {
         const still = this.pending.get(frame.command_id);
         if (!still || still.promise !== promise) return;
         this.pending.delete(frame.command_id);
+        this.keptChanged();
         still.reject(new ApiError(0, "not_delivered", "the server did not answer in time", null));
       }, within);
     }
     return promise;
+  }
+
+  /**
+   * The commands kept to be sent once the line is back (not the brief presses, dropped after
+   * their few seconds), oldest first: each its `command`, as sent. A "kept" event says when
+   * the list changes (kept, answered, dropped).
+   */
+  kept() {
+    return [...this.pending.values()].filter((entry) => !entry.brief).map((entry) => entry.frame.command);
+  }
+
+  /**
+   * Drop every kept command: none is sent; each caller's promise is refused `dropped`. One on
+   * its way before the line went may still have been applied (its answer is then ignored):
+   * the state, once back, says what was.
+   */
+  dropKept() {
+    const dropped = [...this.pending.entries()].filter(([, entry]) => !entry.brief);
+    for (const [id] of dropped) this.pending.delete(id);
+    this.keptChanged();
+    for (const [, entry] of dropped) entry.reject(new ApiError(0, "dropped", "dropped before it was sent", null));
+    return dropped.length;
+  }
+
+  keptChanged() {
+    this.dispatchEvent(new CustomEvent("kept"));
   }
 
   /**

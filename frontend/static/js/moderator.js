@@ -7,7 +7,7 @@
 import "./i18n/console.js";
 import { FloorConnection, actAs, api, signInToEvent } from "./client.js";
 import { setText, timeOfDay } from "./dom.js";
-import { t } from "./i18n.js";
+import { plural, t } from "./i18n.js";
 import { identifyOnRequest } from "./identify.js";
 import { createAddSpeaker } from "./moderator/add-speaker.js";
 import { createBalance } from "./moderator/balance.js";
@@ -26,7 +26,7 @@ import { createSignals } from "./moderator/signals.js";
 import { createSpeakerPanel } from "./moderator/speaker.js";
 import { createSuggested } from "./moderator/suggested.js";
 import { createTime } from "./moderator/time.js";
-import { createUndo } from "./moderator/undo.js";
+import { commandWhat, createUndo } from "./moderator/undo.js";
 import { createWaiting } from "./moderator/waiting.js";
 import { refusalText } from "./refusal.js";
 import { languagePicker, startLanguage } from "./staff-language.js";
@@ -139,6 +139,7 @@ function run(eventId, firstSegmentId) {
       if (said[error.code]) notices.show(said[error.code], "warning");
       else if (error.code === "stale_version") notices.show(t("console.notice.stale"), "warning");
       else if (error.code === "turn_changed") notices.show(t("console.notice.turn_changed"), "warning");
+      else if (error.code === "dropped") return null; // dropped from the banner: it said so
       else if (error.code === "not_delivered") {
         // dropped by client.js after `within`: never sent, or sent and never answered
         notices.show(t(conn.status === "live" ? "console.notice.not_answered" : "console.notice.not_sent"), "error");
@@ -272,6 +273,7 @@ function run(eventId, firstSegmentId) {
     pill.dataset.status = status;
     setText(pill, switching ? t("console.status.loading_segment") : STATUS_KEYS[status] ? t(STATUS_KEYS[status]) : status);
     $("connection-banner").hidden = status !== "reconnecting";
+    placeNotices();
     document.body.dataset.connection = status;
     if (status !== lastStatus) {
       clearInterval(sessionCheck);
@@ -280,6 +282,30 @@ function run(eventId, firstSegmentId) {
     }
   }
   conn.addEventListener("status", showStatus);
+
+  /** The banner of a lost line lists the commands kept to send once it is back, in the page's
+   * words, and offers to drop them (a list made while offline that is no longer meant). */
+  function showKept() {
+    const kept = conn.kept();
+    $("connection-kept").hidden = !kept.length;
+    if (kept.length) {
+      const list = kept.map((command) => commandWhat(command.type)).join(" · ");
+      setText($("connection-kept-text"), plural("console.kept.list", kept.length, { list }));
+    }
+    placeNotices();
+  }
+
+  /** The notices stand above the banner of a lost line, however tall its list makes it. */
+  function placeNotices() {
+    const banner = $("connection-banner");
+    const height = banner.hidden ? 0 : banner.offsetHeight;
+    document.body.style.setProperty("--connection-banner", `${height}px`);
+  }
+  conn.addEventListener("kept", showKept);
+  $("btn-drop-kept").addEventListener("click", () => {
+    const dropped = conn.dropKept();
+    if (dropped) notices.show(plural("console.kept.dropped", dropped), "info");
+  });
 
   /** While reconnecting, find out whether the link was revoked (a socket cannot say why). */
   async function checkSession() {

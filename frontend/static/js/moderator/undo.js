@@ -53,6 +53,11 @@ const COMMANDS = {
   set_notes: "console.undo.what.set_notes",
 };
 
+/** A command in the page's words ("adding a speaker"), by its type: what undo would take back
+ * of it, and what the console keeps to send while its line is down (moderator.js). */
+export const commandWhat = (type) =>
+  t(Object.hasOwn(COMMANDS, type) ? COMMANDS[type] : "console.undo.what.other");
+
 /**
  * What the next undo takes back. The server names it in English, with whom it concerns ("calling
  * Panellist 1"): an English page shows that; another language names the command in its own words
@@ -60,7 +65,7 @@ const COMMANDS = {
  */
 function undoWhat(undo) {
   if (currentLanguage() === "en" && undo.label) return undo.label;
-  const what = t(Object.hasOwn(COMMANDS, undo.command) ? COMMANDS[undo.command] : "console.undo.what.other");
+  const what = commandWhat(undo.command);
   return undo.subject ? t("console.undo.what_of", { what, name: `\u2068${undo.subject}\u2069` }) : what;
 }
 
