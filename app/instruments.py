@@ -90,7 +90,15 @@ def instruments(
 #: What the interpreters' booth is told of the day's forecast against its hard stop: when
 #: interpretation ends (as this run reads it) and when the day is forecast to end, how far apart,
 #: the timing code. Nothing of the programme, the queue or the balance (docs/security.md).
-DAY_END_KEYS = ("stop_at", "forecast_end_at", "over_ms", "minutes", "timing", "ended")
+DAY_END_KEYS = (
+    "stop_at",
+    "forecast_end_at",
+    "over_ms",
+    "minutes",
+    "timing",
+    "ended",
+    "days_after",
+)
 
 
 def day_end(hard_stop: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -304,6 +304,7 @@ def test_the_console_and_the_booth_are_told_the_day_against_its_hard_stop(
             "minutes",
             "timing",
             "ended",
+            "days_after",
         }
         assert (day_end["hard_stop"]["stop_at"], day_end["hard_stop"]["timing"]) == (
             SIX_PM - 90 * 60_000,

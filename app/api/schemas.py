@@ -1165,6 +1165,11 @@ class HardStop(BaseModel):
     words: str | None = Field(
         examples=["forecast to end at 18:20, 20 min past the end of interpretation (18:00)"]
     )
+    days_after: int = Field(
+        default=0,
+        description="How many days after the programme's first scheduled day the stop falls "
+        "(a night session's stop past midnight: 1); the faces say `+1 day` after its time.",
+    )
     cut: Cut | None = Field(
         default=None,
         description="Where the minutes past the stop can come from; null unless the day is "

@@ -195,6 +195,10 @@ def hard_stop(
         words = f"{lead}, {amount} {side} the end of interpretation ({stop:%H:%M})"
         if not _stop_minutes(over_ms):  # not "0 min before" (outside probe D3)
             words = f"{lead}, right at the end of interpretation ({stop:%H:%M})"
+    # a stop past midnight (a night session's): the faces say "+1 day" after its time
+    starts = [row["scheduled_start_at"] for row in rows if row["scheduled_start_at"] is not None]
+    first = local_time(min(starts) + shift, zone) if starts else None
+    days_after = 0 if first is None or stop is None else (stop.date() - first.date()).days
     return {
         "scheduled_at": hard_stop_at,
         "scheduled": local_iso(hard_stop_at, zone),
@@ -207,6 +211,9 @@ def hard_stop(
         "timing": stop_timing(over_ms),
         "ended": ended,
         "words": words,
+        # how many days after the programme's first scheduled day the stop falls (as read on
+        # this run: a rehearsal's shift moves both); 0 on that day
+        "days_after": days_after,
         # where the minutes past the stop can come from: ``cuts.day`` fills it
         "cut": None,
     }

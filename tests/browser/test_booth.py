@@ -235,9 +235,8 @@ def test_an_arabic_clock_shows_the_signal_in_arabic_and_the_time_left_to_right(
     expect(booth.locator("html")).to_have_attribute("dir", "rtl")
     signal_button(booth, "slow_down").click()
     # in the clock's Arabic, under the French the speaker (Amina Diallo) takes the floor in
-    expect(clock.locator(".clock-signal .said-clock")).to_have_text(
-        ["يُرجى التمهّل في الكلام"], timeout=1000
-    )
+    # (how fast it gets there is the bench's to measure: a loaded CI runner takes seconds)
+    expect(clock.locator(".clock-signal .said-clock")).to_have_text(["يُرجى التمهّل في الكلام"])
     expect(clock.locator(".clock-signal .said-speaker")).to_have_text(["Veuillez ralentir"])
     assert direction(clock, ".clock-signal .said-speaker") == "ltr"
     expect(clock.locator("#signals-label")).to_have_text("رسالة من المترجمين الفوريين")

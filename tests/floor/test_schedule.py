@@ -971,3 +971,30 @@ def test_a_day_long_past_not_begun_reads_its_stop_as_if_it_began_now() -> None:
     hard = schedule(day, now, "Europe/Zurich", at("2022-05-16 18:00"))["hard_stop"]
     assert hard["stop_at"] == now + 8 * 60 * MIN
     assert (hard["forecast_end_at"], hard["timing"]) == (now + 8 * 60 * MIN, "near")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "stop", "days"),
+    [
+        # the hearing's day: its stop on the same day
+        ("2026-12-04 10:00", "2026-12-04 18:00", "2026-12-04 18:00", 0),
+        # a night session: its stop past midnight is the next day's ("00:30 +1 day")
+        ("2026-12-04 22:00", "2026-12-04 23:59", "2026-12-05 00:30", 1),
+        # a stop two days on (a typo the desk warns of): said so, not read as that night's
+        ("2026-12-04 10:00", "2026-12-04 18:00", "2026-12-06 18:00", 2),
+        # a stop before the programme's day (the desk warns of it too): no "+" for it
+        ("2026-12-04 10:00", "2026-12-04 18:00", "2026-12-03 18:00", -1),
+    ],
+)
+def test_the_days_after_the_programme_s_first_day_the_stop_falls(
+    start: str, end: str, stop: str, days: int
+) -> None:
+    day = [seg("night", 0, at(start), at(end))]
+    hard = schedule(day, at(start), "Europe/Zurich", at(stop))["hard_stop"]
+    assert hard["days_after"] == days
+
+
+def test_a_day_with_no_scheduled_start_has_its_stop_on_no_later_day() -> None:
+    untimed = [seg("a", 0)]
+    hard = schedule(untimed, at("2026-12-04 16:30"), "Europe/Zurich", at("2026-12-05 00:30"))
+    assert hard["hard_stop"]["days_after"] == 0

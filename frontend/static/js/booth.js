@@ -42,6 +42,7 @@ import {
   kindLabel,
   onLanguageChange,
   pickRoomLanguage,
+  plural,
   setLanguage,
   signalLabel,
   t,
@@ -400,11 +401,13 @@ function renderDayEnd() {
   const stop = end ? timeOfDay(end.stop_at, zone, clockLocale()) : "";
   const past = Boolean(stop) && end.timing === "over" && !end.ended;
   const forecast = past ? timeOfDay(end.forecast_end_at, zone, clockLocale()) : "";
-  const key = JSON.stringify([stop, forecast, currentLanguage()]);
+  // a night session's stop past midnight: "+1 day" after its time
+  const later = stop && end.days_after > 0 ? plural("booth.days_later", end.days_after) : "";
+  const key = JSON.stringify([stop, later, forecast, currentLanguage()]);
   if (key === shownDayEnd) return false;
   shownDayEnd = key;
   $("day-end").hidden = !stop;
-  fill($("day-end-stop"), withTime("booth.interpretation_until", stop, "time"));
+  fill($("day-end-stop"), withTime("booth.interpretation_until", stop, "time"), later ? ` ${later}` : "");
   const box = $("day-end-forecast");
   box.hidden = !forecast;
   box.dataset.timing = forecast ? "over" : "";

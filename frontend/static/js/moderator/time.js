@@ -205,7 +205,9 @@ export function createTime(ctx) {
     const day = schedule();
     const end = day && day.hard_stop;
     const note = $("programme-stop");
-    const stop = end ? clock(end.stop_at) : "";
+    // a night session's stop past midnight: "00:30 +1 day"
+    const later = end && end.days_after > 0 ? ` ${plural("console.programme.days_later", end.days_after)}` : "";
+    const stop = end ? `${clock(end.stop_at)}${later}` : "";
     note.hidden = !stop;
     setText(note, stop ? t("console.hard_stop.until", { time: stop }) : "");
     const strip = $("hard-stop");
