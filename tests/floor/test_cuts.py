@@ -10,7 +10,7 @@ import pytest
 
 from app.floor.cuts import day, with_each
 from app.floor.model import BREAK_KIND, SegmentDetails, SegmentState, SegmentStatus, TurnKind
-from tests.floor.test_schedule import MIN, at, entry, seg
+from tests.floor.test_schedule import MIN, at, ended_late, entry, seg
 
 NOW = at("2026-12-04 16:30")
 
@@ -193,18 +193,7 @@ def test_no_live_segment_lists_what_is_to_come_in_the_programme_s_order() -> Non
 
 
 def test_a_day_that_has_ended_has_nothing_to_cut() -> None:
-    ended = [
-        seg(
-            "closing",
-            0,
-            at("2026-12-04 17:00"),
-            at("2026-12-04 18:00"),
-            SegmentStatus.ENDED,
-            actual_start_at=at("2026-12-04 17:00"),
-            actual_end_at=at("2026-12-04 18:12"),
-        )
-    ]
-    hard = day(ended, at("2026-12-04 18:30"), "Europe/Zurich", at("2026-12-04 18:00"))
+    hard = day(ended_late(), at("2026-12-04 18:30"), "Europe/Zurich", at("2026-12-04 18:00"))
     assert hard["hard_stop"]["timing"] == "over"
     assert hard["hard_stop"]["cut"] is None
 

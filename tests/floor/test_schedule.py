@@ -908,8 +908,9 @@ def test_a_segment_with_a_start_and_no_end_keeps_the_day_going_until_it_starts()
     assert hard["hard_stop"]["timing"] == "over"
 
 
-def test_a_day_that_ended_past_the_stop_says_ended() -> None:
-    ended = [
+def ended_late() -> list[SegmentState]:
+    """A day whose one segment, the closing, ended at 18:12, 12 minutes past its 18:00 end."""
+    return [
         seg(
             "closing",
             0,
@@ -920,6 +921,10 @@ def test_a_day_that_ended_past_the_stop_says_ended() -> None:
             actual_end_at=at("2026-12-04 18:12"),
         )
     ]
+
+
+def test_a_day_that_ended_past_the_stop_says_ended() -> None:
+    ended = ended_late()
     hard = schedule(ended, at("2026-12-04 18:30"), "Europe/Zurich", at("2026-12-04 18:00"))
     assert hard["hard_stop"]["ended"] is True
     assert hard["hard_stop"]["over_ms"] == 12 * MIN
