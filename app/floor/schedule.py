@@ -195,10 +195,12 @@ def hard_stop(
         words = f"{lead}, {amount} {side} the end of interpretation ({stop:%H:%M})"
         if not _stop_minutes(over_ms):  # not "0 min before" (outside probe D3)
             words = f"{lead}, right at the end of interpretation ({stop:%H:%M})"
-    # a stop past midnight (a night session's): the faces say "+1 day" after its time
+    # a stop past midnight (a night session's): the faces say "+1 day" after its time. Read on
+    # the programme's own dates (a rehearsal's shift could carry one across midnight alone)
     starts = [row["scheduled_start_at"] for row in rows if row["scheduled_start_at"] is not None]
-    first = local_time(min(starts) + shift, zone) if starts else None
-    days_after = 0 if first is None or stop is None else (stop.date() - first.date()).days
+    first = local_time(min(starts), zone) if starts else None
+    set_at = local_time(hard_stop_at, zone)
+    days_after = 0 if first is None or set_at is None else (set_at.date() - first.date()).days
     return {
         "scheduled_at": hard_stop_at,
         "scheduled": local_iso(hard_stop_at, zone),
@@ -211,8 +213,8 @@ def hard_stop(
         "timing": stop_timing(over_ms),
         "ended": ended,
         "words": words,
-        # how many days after the programme's first scheduled day the stop falls (as read on
-        # this run: a rehearsal's shift moves both); 0 on that day
+        # how many days after the programme's first scheduled day the stop falls, as set
+        # (``scheduled_at``); 0 on that day
         "days_after": days_after,
         # where the minutes past the stop can come from: ``cuts.day`` fills it
         "cut": None,

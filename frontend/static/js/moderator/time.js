@@ -205,11 +205,13 @@ export function createTime(ctx) {
     const day = schedule();
     const end = day && day.hard_stop;
     const note = $("programme-stop");
-    // a night session's stop past midnight: "00:30 +1 day"
+    // the programme's note says the stop as set, as its items say their scheduled times (a
+    // rehearsal's forecast reads both moved: the strip below); past midnight "00:30 +1 day"
     const later = end && end.days_after > 0 ? ` ${plural("console.programme.days_later", end.days_after)}` : "";
-    const stop = end ? `${clock(end.stop_at)}${later}` : "";
-    note.hidden = !stop;
-    setText(note, stop ? t("console.hard_stop.until", { time: stop }) : "");
+    const set = end ? `${clock(end.scheduled_at)}${later}` : "";
+    note.hidden = !set;
+    setText(note, set ? t("console.hard_stop.until", { time: set }) : "");
+    const stop = end ? clock(end.stop_at) : "";
     const strip = $("hard-stop");
     const warn = Boolean(stop) && !end.ended && end.forecast_end_at != null && (end.timing === "near" || end.timing === "over");
     strip.hidden = !warn;
