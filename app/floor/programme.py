@@ -101,7 +101,7 @@ class TimingProblem:
                 f"it starts on {on}, not on the event's date ({event}): type its times again "
                 "(a time is read on the event's date) or move the programme with the date"
             )
-        starts, then = _clock(self.starts_at, zone), _clock(self.previous_at, zone)
+        starts, then = _clocks(self.starts_at, self.previous_at, zone)
         title = f"\u201c{self.previous_title}\u201d"
         if self.code is Problem.STARTS_BEFORE_PREVIOUS:
             what = f"it starts at {starts}, before {title} above it ({then})"
@@ -171,6 +171,16 @@ def _clock(at: int, zone: ZoneInfo) -> str:
     return "?" if moment is None else moment.strftime("%H:%M")
 
 
+def _clocks(at: int, other: int, zone: ZoneInfo) -> tuple[str, str]:
+    """Two instants as the room's clock reads them, each with its date when they fall on
+    different days ("01:45 on 2026-05-20" beside "00:45 on 2026-05-21": two bare times would
+    read the wrong way round)."""
+    first, second = local_time(at, zone), local_time(other, zone)
+    if first is None or second is None or first.date() == second.date():
+        return _clock(at, zone), _clock(other, zone)
+    return f"{first:%H:%M} on {first:%Y-%m-%d}", f"{second:%H:%M} on {second:%Y-%m-%d}"
+
+
 # --- the hard stop (when interpretation ends) ----------------------------------------------------
 
 
@@ -190,7 +200,6 @@ class HardStopProblem:
 
     def message(self, zone: ZoneInfo) -> str:
         """In English, saying what to do; times as the room's clock reads them."""
-        stop = _clock(self.stop_at, zone)
         if self.code is StopProblem.NOT_ON_EVENT_DAY:
             moment, day = local_time(self.stop_at, zone), local_time(self.other_at, zone)
             on = "?" if moment is None else f"{moment:%Y-%m-%d} at {moment:%H:%M}"
@@ -199,7 +208,7 @@ class HardStopProblem:
                 f"interpretation ends on {on}, not on the event's date ({event}): type the time "
                 "again (a time alone is read on the event's date)"
             )
-        other = _clock(self.other_at, zone)
+        stop, other = _clocks(self.stop_at, self.other_at, zone)
         if self.code is StopProblem.BEFORE_FIRST_START:
             return (
                 f"interpretation ends at {stop}, before the programme starts ({other}): check the "

@@ -518,10 +518,19 @@ def test_offline_the_booth_shows_the_last_known_floor_as_such_and_its_clock_stan
         " window.floorConnection.dispatchEvent(new CustomEvent('change')); }"
     )
     expect(booth.locator("#remaining")).to_have_text(frozen or "")
+    # a language chosen now is not taken: the reload would not load the booth again
+    booth.locator("#language").select_option("fr")
+    expect(booth.locator("#language-hint")).to_have_text(
+        "Not now: the line is down, and the page would not load again in another language."
+        " Choose it once the line is back."
+    )
+    expect(booth.locator("#language")).to_have_value("en")
+    expect(booth.locator("#now")).to_be_visible()  # still the booth, not a browser error page
     screenshot(booth, "booth-offline")
 
     booth.context.set_offline(False)
     _live(booth)
+    expect(booth.locator("#language")).not_to_have_attribute("data-pending", "held")
     expect(stale).to_have_text("")
     expect(booth.locator("#grid")).to_have_attribute("data-live", "true")
     expect(booth.locator("#clock-marks")).not_to_contain_text("Not live")

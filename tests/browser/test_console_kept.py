@@ -132,3 +132,44 @@ def test_the_arabic_console_lists_them_in_its_words(
         page.screenshot(path=str(SHOTS / "kept-ar.png"))
     finally:
         context.close()
+
+
+def test_a_language_chosen_while_the_line_is_down_waits_for_the_line(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """The switch reloads the page: offline, that would lose the console (no page would load)
+    and the commands it keeps. The choice is not taken; the hint says why, until the line is
+    back; chosen again then, the console reloads in that language."""
+    segment = _live_discussion(faces)
+    page, context = _console(browser, faces["moderator"])
+    try:
+        page.evaluate("() => { window.stayedHere = true; }")
+        context.set_offline(True)
+        expect(page.locator("#connection-status")).to_have_attribute("data-status", "reconnecting")
+        _add(page, "Guest Kept", EN)
+        page.locator("#language").select_option("fr")
+        hint = page.locator("#language-hint")
+        expect(page.locator("#language")).to_have_attribute("data-pending", "held")
+        expect(hint).to_have_text(EN["staff.language.line_down"])
+        box = hint.bounding_box()
+        assert box is not None and box["width"] > 100  # shown under the picker, not only heard
+        expect(page.locator("#language")).to_have_value("en")
+        assert page.evaluate("() => window.stayedHere === true")  # not reloaded
+        assert page.evaluate("() => document.documentElement.lang") == "en"
+        expect(page.locator("#connection-kept")).to_be_visible()  # still kept, still listed
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "language-held-en.png"))
+        context.set_offline(False)
+        expect(page.locator("#connection-status")).to_have_attribute(
+            "data-status", "live", timeout=20_000
+        )
+        expect(page.locator("#language")).not_to_have_attribute("data-pending", "held")
+        expect(hint).to_have_text(EN["staff.language.hint"])  # back to the usual (hidden) hint
+        expect(page.locator("#queue")).to_contain_text("Guest Kept")
+        assert _queued(faces, segment).count("Guest Kept") == 1
+        page.locator("#language").select_option("fr")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.locator("#connection-status")).to_have_attribute("data-status", "live")
+        assert page.evaluate("() => window.stayedHere === undefined")  # reloaded
+    finally:
+        context.close()

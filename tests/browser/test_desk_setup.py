@@ -151,6 +151,75 @@ def test_a_segment_past_midnight_ends_the_next_day_and_a_refusal_replaces_added(
     page.context.close()
 
 
+def test_a_start_typed_past_midnight_after_a_night_session_is_that_nights(
+    browser: Browser, server: ServerProcess, api: Api
+) -> None:
+    """Outside probe: after a night session ending at 01:00, "01:15" was saved 24 hours before
+    the session (on the event's date), and the row's warning then read "Starts before 'Night
+    drafting' above it (00:45)". A start typed past midnight soon after the programme's end is
+    that night's, as the hard stop is read, and the hint says so; a warning between two days
+    names their dates."""
+    event = make_event(api, "Night start hearing")
+    for title, start, end in (
+        ("Closing remarks", "2026-05-18T17:00", "2026-05-18T17:30"),
+        ("Night drafting", "2026-05-18T23:00", "2026-05-19T01:00"),
+    ):
+        api.ok(
+            "POST",
+            f"/events/{event['id']}/segments",
+            json={
+                "title": title,
+                "command_id": f"night-{start}",
+                "scheduled_start_at": start,
+                "scheduled_end_at": end,
+            },
+        )
+    page = open_desk(browser, server, event, "programme")
+    add_segment(page, "Small hours", "01:15", "02:00")
+    expect(page.locator("#segment-time-hint")).to_have_text(
+        fill(
+            EN["desk.segment.time_hint_tonight"],
+            timezone="America/New_York",
+            date="2026-05-19",
+            event_date="2026-05-18",
+        )
+    )
+    page.get_by_role("button", name=EN["desk.segment.add"]).click()
+    expect(page.locator("#segment-status")).to_have_text(
+        fill(EN["desk.segment.added"], title="Small hours")
+    )
+    small = next(
+        s for s in api.ok("GET", f"/events/{event['id']}/segments") if s["title"] == "Small hours"
+    )
+    assert (small["scheduled_start_at_local"], small["scheduled_end_at_local"]) == (
+        "2026-05-19T01:15:00-04:00",
+        "2026-05-19T02:00:00-04:00",
+    )
+    expect(segment_row(page, "Small hours").locator(".seg-warning")).to_have_count(0)
+    # "09:00" before the day's first start stays the event's morning
+    add_segment(page, "Morning", "09:00", "09:30")
+    expect(page.locator("#segment-time-hint")).to_have_text(
+        fill(EN["desk.segment.time_hint"], timezone="America/New_York", date="2026-05-18")
+    )
+    # a segment listed after the night's, on the event's date: its warning names both days
+    api.ok(
+        "POST",
+        f"/events/{event['id']}/segments",
+        json={
+            "title": "Forgotten",
+            "command_id": "forgotten",
+            "scheduled_start_at": "2026-05-18T03:00",
+            "scheduled_end_at": "2026-05-18T03:30",
+        },
+    )
+    page.reload()
+    warning = segment_row(page, "Forgotten").locator(".seg-warning")
+    expect(warning).to_contain_text("\u201cSmall hours\u201d")
+    expect(warning).to_contain_text("May 19, 01:15")
+    shot(page, "night-start")
+    page.context.close()
+
+
 def test_the_time_fields_are_24_hour_in_an_american_browser_and_read_what_people_type(
     browser: Browser, server: ServerProcess, api: Api
 ) -> None:

@@ -89,6 +89,29 @@ def test_the_message_says_what_is_wrong_and_what_to_do() -> None:
     assert "before \u201cSegment a\u201d above it ends (11:30)" in overlap.message(ZONE)
 
 
+def test_times_on_different_days_are_said_with_their_dates() -> None:
+    """Past midnight, two bare times read the wrong way round ("01:45, before … (00:45)"):
+    each is said with its date (outside probe, the desk's night session)."""
+    night = [seg("a", "23:30", "24:30"), seg("b", "24:45", "25:30"), seg("c", "01:45", "02:30")]
+    (problem,) = timing_problems(night).values()
+    assert problem.message(ZONE) == (
+        "it starts at 01:45 on 2026-05-16, before \u201cSegment b\u201d above it "
+        "(00:45 on 2026-05-17): change its times or move it in the programme"
+    )
+    day = event_day("2026-05-16", ZONE)
+    # the programme's end past midnight, the stop on the same night: said without dates
+    same_day = hard_stop_problem(DAY + 25 * H, night[:2], day)
+    assert same_day is not None and same_day.message(ZONE) == (
+        "interpretation ends at 01:00, before the programme's planned end (01:30): "
+        "shorten the programme or set the time interpretation really ends"
+    )
+    before_midnight = hard_stop_problem(DAY + 23 * H + 45 * M, night[:2], day)
+    assert before_midnight is not None and before_midnight.message(ZONE) == (
+        "interpretation ends at 23:45 on 2026-05-16, before the programme's planned end "
+        "(01:30 on 2026-05-17): shorten the programme or set the time interpretation really ends"
+    )
+
+
 def test_a_segment_on_another_day_than_the_event_s_is_named_first() -> None:
     """The event's date is the 16th: a segment left on the 15th (the date moved, the programme
     not) says so, and is not also compared with the one above it; the next compares with it

@@ -617,7 +617,7 @@ function tick() {
 }
 
 function main() {
-  languagePicker($("language"), { remember: false }); // kept as the booth's own (onLanguageChange)
+  const picker = languagePicker($("language"), { remember: false }); // kept as the booth's own (onLanguageChange)
   for (const button of document.querySelectorAll(".signal-button")) {
     const kind = button.dataset.kind;
     if (!SIGNAL_KINDS.includes(kind)) continue;
@@ -642,6 +642,7 @@ function main() {
     invalid: (reason) => setText($("segment-title"), reason === "other_event" ? t("room.other_event") : t("booth.invalid_link")),
     ready: (made) => {
       connection = made; // the signal buttons send through it
+      picker.watch(made); // no reload while the line is down: it would lose the page
     },
     render,
     tick,

@@ -33,7 +33,7 @@ import { languagePicker, startLanguage } from "./staff-language.js";
 
 startLanguage();
 const $ = (id) => document.getElementById(id);
-languagePicker($("language"));
+const picker = languagePicker($("language"));
 actAs("moderator", "organiser");
 /** The connection's states, in words (any other is shown as its code). */
 const STATUS_KEYS = {
@@ -88,6 +88,7 @@ function run(eventId, firstSegmentId) {
   $("signin").hidden = true;
   $("console").hidden = false;
   const conn = new FloorConnection(`/ws/segments/${firstSegmentId}`, { face: "console" });
+  picker.watch(conn); // no reload while the line is down: it would lose the page
   identifyOnRequest(conn); // the organiser's desk can ask which screen this is
   let viewing = firstSegmentId;
   let follow = null; // a segment this console just made live: show it once it is

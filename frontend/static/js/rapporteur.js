@@ -21,7 +21,7 @@ import { languagePicker, startLanguage } from "./staff-language.js";
 
 startLanguage();
 const $ = (id) => document.getElementById(id);
-languagePicker($("language"));
+const picker = languagePicker($("language"));
 actAs("rapporteur", "moderator", "organiser");
 
 const STATUS_KEYS = {
@@ -86,6 +86,7 @@ function run(eventId) {
   }
   const conn = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`);
   window.floorConnection = conn; // for the browser tests and for debugging
+  picker.watch(conn); // no reload while the line is down: it would lose the page
   let selected = null;
   let adding = false; // the form that adds a contribution on someone's behalf is open
   let paneBefore = "list"; // where a narrow screen was when the form opened

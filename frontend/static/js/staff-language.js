@@ -8,10 +8,13 @@
 // picker only moves the choice, which waits for Enter and is taken back when the focus leaves or
 // on Escape; the picker has the focus again after the reload. A face may describe this with
 // aria-describedby on its picker (the console: #language-hint, shown while a choice waits).
+// While the line is down the reload would not load the page again (and a console would lose the
+// commands it keeps to send): a choice made then is not taken, and the hint says why and when to
+// choose again (the page's connection, given with `watch`, or the browser being offline).
 
 import "./i18n/staff.js";
 import { h } from "./dom.js";
-import { LANGUAGES, apply, currentLanguage, pickLanguage, setLanguage } from "./i18n.js";
+import { LANGUAGES, apply, currentLanguage, pickLanguage, setLanguage, t } from "./i18n.js";
 
 /** Where the picker that reloaded the page is remembered, to have the focus back after it. */
 const REFOCUS = "floorkeeper.language.refocus";
@@ -27,22 +30,40 @@ export function startLanguage() {
 }
 
 /** Fill `select` with the six languages, each named in itself; switch when one is chosen.
- * `remember: false`: the choice is not kept as the staff faces' (a room face keeps its own). */
+ * `remember: false`: the choice is not kept as the staff faces' (a room face keeps its own).
+ * Returns `{ watch(connection) }`: the page's FloorConnection, whose line must be up to switch. */
 export function languagePicker(select, { remember = true } = {}) {
   select.replaceChildren(...LANGUAGES.map(({ code, name }) => h("option", { value: code, lang: code }, name)));
   select.value = currentLanguage();
   let moving = false; // a key that moves the closed picker's choice is being handled
+  let connection = null;
+  const hint = document.getElementById(select.getAttribute("aria-describedby") || "");
+  hint?.setAttribute("aria-live", "polite"); // the reason a choice was not taken is heard
+  const usual = hint?.textContent ?? "";
 
   const pending = () => select.value !== currentLanguage();
+  const lineDown = () => !navigator.onLine || (connection !== null && connection.status !== "live");
   const showPending = () => {
     if (pending()) select.dataset.pending = "true";
-    else delete select.dataset.pending;
+    else if (select.dataset.pending !== "held") delete select.dataset.pending;
+  };
+  const release = () => {
+    if (select.dataset.pending !== "held") return;
+    delete select.dataset.pending;
+    if (hint) hint.textContent = usual;
   };
   const takeBack = () => {
     select.value = currentLanguage();
     showPending();
   };
   const switchTo = (code) => {
+    if (lineDown()) {
+      // not taken: the page would not load again; said under the picker until the line is back
+      select.value = currentLanguage();
+      select.dataset.pending = "held";
+      if (hint) hint.textContent = t("staff.language.line_down");
+      return;
+    }
     setLanguage(code, { remember });
     // a ?lang= in the address would win over the choice just made: take it out, then reload
     const url = new URL(location.href);
@@ -85,6 +106,10 @@ export function languagePicker(select, { remember = true } = {}) {
   });
   select.addEventListener("blur", () => {
     if (pending()) takeBack();
+    release();
+  });
+  addEventListener("online", () => {
+    if (!lineDown()) release();
   });
 
   let again = null;
@@ -95,4 +120,14 @@ export function languagePicker(select, { remember = true } = {}) {
     // nothing to give back
   }
   if (again && again === select.id) select.focus();
+
+  return {
+    /** Hold the switch while `floorConnection`'s line is down (and say so until it is back). */
+    watch(floorConnection) {
+      connection = floorConnection;
+      connection.addEventListener("status", () => {
+        if (!lineDown()) release();
+      });
+    },
+  };
 }

@@ -10,7 +10,7 @@
 
 import { setText } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
-import { changedSince, changesText, clock24, confirmAction, copyField, dayOf, hourMinute, isolate, nextDay } from "./util.js";
+import { changedSince, changesText, clock24, confirmAction, copyField, dayOf, hourMinute, isolate, nextDay, tonight, twoTimes } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -123,8 +123,9 @@ export function createEventSection(desk) {
       return;
     }
     const local = event.hard_stop_at_local;
-    const time = isolate(hourMinute(local), { ltr: true });
-    const other = isolate(hourMinute(problem.other_at_local), { ltr: true });
+    const [stopAt, otherAt] = twoTimes(local, problem.other_at_local);
+    const time = isolate(stopAt, { ltr: true });
+    const other = isolate(otherAt, { ltr: true });
     let text;
     if (problem.code === "not_on_event_day") {
       const dates = { date: isolate(dayOf(local), { ltr: true }), event_date: isolate(event.date, { ltr: true }) };
@@ -139,35 +140,15 @@ export function createEventSection(desk) {
     setText(line, text);
   }
 
-  /** How long after the programme's last planned end a hard stop typed past midnight is read as
-   * that night's (a night session's interpretation ends soon after it). */
-  const NIGHT_AFTER_MIN = 6 * 60;
-
   /** The hard stop typed (HH:MM) as sent: on the date typed, else the event's; alone without one
-   * (the server then says to set the date). A time before the programme's first start and soon
-   * after its last end once read on the next day is that night's (a night session's "00:30",
-   * outside probe D2), as the console reads a resumption typed past midnight. */
+   * (the server then says to set the date). A time that reads as that night's (util.tonight: a
+   * night session's "00:30", outside probe D2) is on the next day, as the console reads a
+   * resumption typed past midnight and the desk a segment's start. */
   function stopValue(time) {
     const day = typed("date") || (desk.event ? desk.event.date : "");
     if (!day) return time;
     const segments = desk.event ? desk.event.segments : [];
-    // minutes from the event day's midnight of a local time the server gave (null: another day)
-    const minutesOf = (local) => {
-      if (!local) return null;
-      const offset = dayOf(local) === day ? 0 : dayOf(local) === nextDay(day) ? 1440 : null;
-      const [h, m] = hourMinute(local).split(":").map(Number);
-      return offset === null ? null : offset + h * 60 + m;
-    };
-    const starts = segments.map((s) => minutesOf(s.scheduled_start_at_local)).filter((v) => v !== null);
-    const ends = segments.map((s) => minutesOf(s.scheduled_end_at_local)).filter((v) => v !== null);
-    const [h, m] = time.split(":").map(Number);
-    // before the day's first start, and within NIGHT_AFTER_MIN of its last end once read on
-    // the next day: "00:30" after a 22:30-23:59 programme; "09:00" before a 10:00 start stays
-    // the day's (the server then says it is before the programme starts)
-    const night = 1440 + h * 60 + m;
-    const tonight =
-      starts.length > 0 && h * 60 + m < Math.min(...starts) && ends.length > 0 && night - Math.max(...ends) <= NIGHT_AFTER_MIN;
-    return `${tonight ? nextDay(day) : day}T${time}`;
+    return `${tonight(day, segments, time) ? nextDay(day) : day}T${time}`;
   }
 
   function fill() {

@@ -37,6 +37,8 @@ import {
   keepFocus,
   nextDay,
   textDir,
+  tonight,
+  twoTimes,
   whereOf,
   withLabels,
 } from "./util.js";
@@ -222,12 +224,22 @@ export function createProgramme(desk) {
   const ownDay = () => (editing ? dayOf(editing.scheduled_start_at_local || editing.scheduled_end_at_local) : "");
 
   /** The day the typed start lands on: the event's date, unless this is a Change of a segment on
-   * another day kept there (its box unticked); what the hint says is what is sent. */
+   * another day kept there (its box unticked), or the time reads as that night's (util.tonight:
+   * "01:45" after a programme that ends at 01:30, as the hard stop is read); what the hint says
+   * is what is sent. */
   function startDay() {
     const own = ownDay();
     const date = desk.event.date;
     if (own && (!date || (own !== date && !$("segment-event-day").checked))) return own;
+    if (date && isTonight()) return nextDay(date);
     return date || own;
+  }
+
+  /** Whether the typed start reads as the event's night, past midnight (the others' times). */
+  function isTonight() {
+    const start = timeOf("segment-start");
+    const others = segments().filter((s) => !editing || s.id !== editing.id);
+    return Boolean(start && desk.event.date && tonight(desk.event.date, others, start));
   }
 
   /** The day the typed end lands on: the start's, or the next one when the box says so. */
@@ -247,7 +259,9 @@ export function createProgramme(desk) {
     if (elsewhere) setText($("segment-event-day-label"), t("desk.segment.to_event_day", { date: isolate(event.date, { ltr: true }) }));
     const day = startDay();
     let hint = t("desk.segment.time_hint_undated");
-    if (day && event.date && day !== event.date) {
+    if (day && event.date && day !== event.date && !elsewhere) {
+      hint = t("desk.segment.time_hint_tonight", { timezone: zone, date: isolate(day, { ltr: true }), event_date: isolate(event.date, { ltr: true }) });
+    } else if (day && event.date && day !== event.date) {
       hint = t("desk.segment.time_hint_other_day", { timezone: zone, date: isolate(day, { ltr: true }), event_date: isolate(event.date, { ltr: true }) });
     } else if (day) {
       hint = t("desk.segment.time_hint", { timezone: zone, date: isolate(day, { ltr: true }) });
@@ -354,7 +368,9 @@ export function createProgramme(desk) {
     const previous = segments().find((s) => s.id === problem.previous_segment_id);
     const key = `desk.programme.timing.${problem.code}`;
     const at = previous && (problem.code === "overlaps_previous" ? previous.scheduled_end_at_local : previous.scheduled_start_at_local);
-    const text = previous ? t(key, { previous: isolate(previous.title), time: isolate(hourMinute(at), { ltr: true }) }) : key;
+    // with its day when it is not the segment's own (a night session, past midnight)
+    const [, then] = twoTimes(segment.scheduled_start_at_local, at);
+    const text = previous ? t(key, { previous: isolate(previous.title), time: isolate(then, { ltr: true }) }) : key;
     return h("span", { class: "seg-warning", role: "note", dataset: { problem: problem.code } }, text === key ? `${problem.message}.` : text);
   }
 

@@ -59,6 +59,29 @@ export function nextDay(day) {
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
 }
 
+/** How long after the programme's last planned end a time typed past midnight is read as that
+ * night's (a night session's last segment or interpretation ends soon after it). */
+const NIGHT_AFTER_MIN = 6 * 60;
+
+/** Whether a time of day typed ("HH:MM") for the event's date `day` means that night's, on the
+ * next day: before the programme's first start, and within NIGHT_AFTER_MIN of its last end once
+ * read on the next day ("00:30" after a 22:30-23:59 programme; "09:00" before a 10:00 start stays
+ * the day's, and the server says what is wrong with it). `segments`: as the server gives them. */
+export function tonight(day, segments, time) {
+  // minutes from the day's midnight of a local time the server gave (null: another day)
+  const minutesOf = (local) => {
+    if (!local) return null;
+    const offset = dayOf(local) === day ? 0 : dayOf(local) === nextDay(day) ? 1440 : null;
+    const [h, m] = hourMinute(local).split(":").map(Number);
+    return offset === null ? null : offset + h * 60 + m;
+  };
+  const starts = segments.map((s) => minutesOf(s.scheduled_start_at_local)).filter((v) => v !== null);
+  const ends = segments.map((s) => minutesOf(s.scheduled_end_at_local)).filter((v) => v !== null);
+  if (!starts.length || !ends.length) return false;
+  const [h, m] = time.split(":").map(Number);
+  return h * 60 + m < Math.min(...starts) && 1440 + h * 60 + m - Math.max(...ends) <= NIGHT_AFTER_MIN;
+}
+
 /** Days from one `YYYY-MM-DD` date to another (1 from a day to the next). */
 export function daysBetween(from, to) {
   const at = (day) => {
@@ -79,6 +102,13 @@ export function dayAndTime(local, today = "") {
     new Date(Date.UTC(y, m - 1, d)),
   );
   return t("desk.day_and_time", { date, time: isolate(hourMinute(local), { ltr: true }) });
+}
+
+/** Two local times as the room reads them ("00:45"), each with its day when they fall on
+ * different days ("16 May, 01:45" beside "17 May, 00:45": bare, they read the wrong way round). */
+export function twoTimes(a, b) {
+  if (!a || !b || dayOf(a) === dayOf(b)) return [hourMinute(a), hourMinute(b)];
+  return [dayAndTime(a), dayAndTime(b)];
 }
 
 /** "Tue 19 May, 23:59" from the same: the weekday, day and month in the page's language, the time
