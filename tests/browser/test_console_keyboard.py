@@ -694,3 +694,41 @@ def test_an_ended_segments_banner_says_make_live_again(
     )
     item = page.locator("#programme .segment-item").first
     expect(item).to_contain_text(EN["console.programme.make_live_again"])
+
+
+#: N pressed at the page, then again the moment the first call's update is in (a finger pressing
+#: twice, 80 ms apart in the outside probe): the second press lands on the new floor
+TWICE_JS = """() => new Promise((resolve) => {
+  const conn = window.floorConnection;
+  const before = conn.version;
+  const press = () =>
+    document.dispatchEvent(new KeyboardEvent("keydown", { key: "n", bubbles: true }));
+  conn.addEventListener("change", function again() {
+    if (conn.version === before) return;
+    conn.removeEventListener("change", again);
+    press();
+    resolve();
+  });
+  window.firstPressAt = performance.now();
+  press();
+})"""
+
+
+def test_call_next_pressed_twice_calls_one_speaker(browser: Browser, faces: dict[str, Any]) -> None:
+    """Outside probe: N, N pressed quickly put Panellist 1 on the record with 0.1 s spoken and
+    gave Panellist 2 the floor. The second press, with nothing else changed on the floor, is
+    the first's (as a button box's): not sent, and said; a press after that calls the next."""
+    segment = segment_id(faces, DISCUSSION_I)
+    page = live_console(browser, faces)
+    page.evaluate(TWICE_JS)
+    expect(page.locator("#notices")).to_contain_text(EN["console.notice.pressed_twice"])
+    expect(page.locator("#speaker-name")).to_have_text("Panellist 1")
+    now = state(faces, segment)
+    assert now["current"]["name"] == "Panellist 1"
+    assert now["queue"][0]["name"] == "Panellist 2"
+    assert [s["name"] for s in faces["api"].ok("GET", f"/segments/{segment}/speeches")] == []
+    # pressed again once the moment has passed: a new press, the next speaker is called
+    page.wait_for_function("() => performance.now() - window.firstPressAt > 700")
+    press(page, "n")
+    expect(page.locator("#speaker-name")).to_have_text("Panellist 2")
+    eventually(lambda: state(faces, segment)["current"]["name"] == "Panellist 2")

@@ -173,8 +173,13 @@ class Api:
     """REST calls with one credential."""
 
     def __init__(self, base: str, token: str = ORGANISER_KEY) -> None:
+        # an idle connection is let go before uvicorn's keep-alive (5 s) closes it: a request
+        # sent on one the server is closing at that moment fails (RemoteProtocolError)
         self.client = httpx.Client(
-            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=10
+            base_url=base,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+            limits=httpx.Limits(keepalive_expiry=2.0),
         )
 
     def __call__(self, method: str, path: str, **kwargs: Any) -> httpx.Response:

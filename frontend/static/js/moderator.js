@@ -89,6 +89,7 @@ function run(eventId, firstSegmentId) {
   $("console").hidden = false;
   const conn = new FloorConnection(`/ws/segments/${firstSegmentId}`, { face: "console" });
   picker.watch(conn); // no reload while the line is down: it would lose the page
+  window.floorConnection = conn; // for the browser tests and for debugging
   identifyOnRequest(conn); // the organiser's desk can ask which screen this is
   let viewing = firstSegmentId;
   let follow = null; // a segment this console just made live: show it once it is

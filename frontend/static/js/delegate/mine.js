@@ -38,10 +38,24 @@ export function isMine(connection, entryId) {
   return [...myRequests(connection), ...myTurns(connection)].some((request) => request.entry_id === entryId);
 }
 
-/** Where a queued request stands: its index in the public queue, or -1. */
+/**
+ * The list of speakers as the room display shows it (speakers.js renderNext): while an
+ * interposed question or answer has the floor, the turn it paused first (`returns`: the floor
+ * goes back to it after the interposed turn, as the server's `paused` says), then the queue; each
+ * `{entry, returns}`. Once the segment has ended, the paused turn returns to nobody's floor.
+ */
+export function speakersList(connection) {
+  const state = connection && connection.state;
+  if (!state) return [];
+  const ended = state.segment && state.segment.status === "ended";
+  const paused = state.paused && !ended ? [{ entry: state.paused, returns: true }] : [];
+  return [...paused, ...(state.queue || []).map((entry) => ({ entry, returns: false }))];
+}
+
+/** Where a queued request stands: its index in the list of speakers (a paused turn, which
+ * speaks again first, counted before the queue), or -1. */
 export function placeOf(connection, request) {
-  const queue = connection.state.queue || [];
-  return queue.findIndex((entry) => entry.id === request.entry_id);
+  return speakersList(connection).findIndex(({ entry, returns }) => !returns && entry.id === request.entry_id);
 }
 
 /**
@@ -57,10 +71,11 @@ export function turnOf(connection, entryId) {
 
 /** A request's phase as the phone shows it: its status; for one speaking, "paused" while an
  * interposed question or answer has the floor (the server's `paused` is its turn); for one on
- * the list, "next" when first in the queue, or "ended_waiting" once the segment ended before
- * its turn; "carried" for one removed because the moderator carried it on to another segment
- * (`carried_to`: the place goes on there, under the same request); "dropped" for one the
- * moderator dropped when the segment ended before its turn. */
+ * the list, "next" when first in the list of speakers (never while a paused turn is to have the
+ * floor back first: outside probe, "You are next" during an interposed question), or
+ * "ended_waiting" once the segment ended before its turn; "carried" for one removed because the
+ * moderator carried it on to another segment (`carried_to`: the place goes on there, under the
+ * same request); "dropped" for one the moderator dropped when the segment ended before its turn. */
 export function phaseFor(connection, request) {
   if (request.status === "removed" && request.carried_to) return "carried";
   if (request.status === "removed" && request.dropped) return "dropped";

@@ -1,9 +1,11 @@
 // Who is speaking now (with their clock) and the list of speakers, the delegate's own places
-// marked; how many requests wait for the moderator.
+// marked; how many requests wait for the moderator. While an interposed question or answer has
+// the floor, the turn it paused comes first, "Returns to the floor", as on the room display: the
+// places below it count it.
 
 import { fill, h, nameLang, setText } from "../dom.js";
 import { constituencyLabel, kindLabel, t } from "../i18n.js";
-import { isMine } from "./mine.js";
+import { isMine, speakersList } from "./mine.js";
 const $ = (id) => document.getElementById(id);
 
 /** A name and an organisation in their own bidi island, each in its own language as the server
@@ -51,26 +53,25 @@ export function createQueue(ctx) {
 
   function renderQueue() {
     const state = ctx.connection.state;
-    const queue = state?.queue || [];
+    const list = speakersList(ctx.connection);
     fill(
       $("queue-list"),
-      queue.map((entry, index) => {
+      list.map(({ entry, returns }, index) => {
         const mine = isMine(ctx.connection, entry.id);
+        const classes = ["queue-entry", mine ? "mine" : null, returns ? "returns" : null].filter(Boolean);
+        let tag = null;
+        if (returns) tag = h("span", { class: "who-returns" }, t("queue.returns_to_floor"));
+        else if (entry.kind !== "intervention") tag = h("span", { class: "who-kind" }, kindLabel(entry.kind));
         return h(
           "li",
-          { class: mine ? "queue-entry mine" : "queue-entry" },
+          { class: classes.join(" "), dataset: { returns: String(returns) } },
           h("span", { class: "queue-place", "aria-hidden": "true" }, String(index + 1)),
-          h(
-            "p",
-            { class: "who" },
-            speakerLine(entry),
-            entry.kind !== "intervention" ? h("span", { class: "who-kind" }, kindLabel(entry.kind)) : null,
-          ),
+          h("p", { class: "who" }, speakerLine(entry), tag),
           mine ? h("span", { class: "you" }, t("queue.you")) : null,
         );
       }),
     );
-    $("queue-empty").hidden = queue.length > 0;
+    $("queue-empty").hidden = list.length > 0;
     const pendingCount = state?.pending_count || 0;
     const pending = $("queue-pending");
     pending.hidden = pendingCount === 0;

@@ -19,7 +19,7 @@ import { currentLanguage, kindLabel, t } from "../i18n.js";
 import { carriedPlaces } from "./carried.js";
 import { dismissDropped, droppedPlaces } from "./dropped.js";
 import { ARMED_MS, tooSoon } from "./confirm.js";
-import { ACTIVE, myRequests, myTurns, phaseFor, placeOf, segmentOf } from "./mine.js";
+import { ACTIVE, myRequests, myTurns, phaseFor, placeOf, segmentOf, speakersList } from "./mine.js";
 import { offerOf } from "./request.js";
 import { Stopped, sendUntilAnswered, viaSocket } from "./send.js";
 import { breakNodes, showError, tNodes, waitingText } from "./text.js";
@@ -178,11 +178,11 @@ export function createStatus(ctx) {
     }
   }
 
-  /** The time the turn at `index` of the queue has, as the server says (the moderator may
-   * shorten every turn to finish on time: a delegate who prepared three minutes can cut their
-   * text; outside probe A), or null. */
+  /** The time the turn at `index` of the list of speakers has, as the server says (the
+   * moderator may shorten every turn to finish on time: a delegate who prepared three minutes can
+   * cut their text; outside probe A), or null. */
   function allottedOf(index) {
-    const entry = index >= 0 ? (ctx.connection.state?.queue || [])[index] : null;
+    const entry = index >= 0 ? speakersList(ctx.connection)[index]?.entry : null;
     return entry && Number.isFinite(entry.allotted_ms) ? entry.allotted_ms : null;
   }
 
@@ -264,7 +264,8 @@ export function createStatus(ctx) {
   function render() {
     const connection = ctx.connection;
     const requests = cardRequests();
-    const queueLength = (connection.state?.queue || []).length;
+    // the list's length as the phone shows it: a turn paused for an interposed one counts
+    const queueLength = speakersList(connection).length;
     const key = JSON.stringify([
       currentLanguage(),
       requests.map((r) => {

@@ -41,6 +41,14 @@ export function refusalFor(action, state) {
   return refusalText(refusal, { stop: true }) || t("console.speaker.not_possible");
 }
 
+/** A finger pressing twice: "Call next" (N or its button; Shift+N likewise) pressed again this
+ * soon after the press that called a speaker, with nothing else changed on the floor since, is
+ * the same press, not sent, as a button box's second press is its first's
+ * (app/api/routes/actions.py DOUBLE_PRESS_S). Without it, a second press that comes after the
+ * first's update is decided on the new floor and calls the one after (outside probe: N, N
+ * 80 ms apart put the first speaker on the record with 0.1 s spoken). */
+export const DOUBLE_PRESS_MS = 700;
+
 /** Mark a button unavailable without removing it from the tab order, and say why. */
 export function setAvailable(button, reason) {
   if (reason) {
@@ -106,12 +114,44 @@ export function createSpeakerPanel(ctx) {
     reset: () => ctx.run({ type: "reset_timer" }, { forTurn: true }),
   };
 
+  // the last call this console sent: its action, when (performance.now()) and the version its
+  // ack gave (null while unanswered); null once refused
+  let called = null;
+
+  /** Whether this press of `action` is the last call's press again (see DOUBLE_PRESS_MS). */
+  const pressedTwice = (action, now) =>
+    called !== null &&
+    called.action === action &&
+    now - called.at < DOUBLE_PRESS_MS &&
+    (called.version === null || called.version === ctx.conn.version);
+
+  /** Send a call, remembered as the last (see DOUBLE_PRESS_MS). */
+  function call(action, now) {
+    const press = { action, at: now, version: null };
+    called = press;
+    const sent = actions[action]();
+    sent.then((ack) => {
+      if (called !== press) return;
+      if (ack && typeof ack.version === "number") press.version = ack.version;
+      else called = null; // refused or dropped: pressing again is a new press
+    });
+    return sent;
+  }
+
   /** Do an action if it makes sense now; otherwise say why (keyboard and buttons alike). */
   function perform(action) {
     const reason = refusalFor(action, ctx.state());
     if (reason) {
       ctx.notices.show(reason, "warning");
       return null;
+    }
+    if (action === "next" || action === "skipNext") {
+      const now = performance.now();
+      if (pressedTwice(action, now)) {
+        ctx.notices.show(t("console.notice.pressed_twice"), "info");
+        return null;
+      }
+      return call(action, now);
     }
     return actions[action]();
   }
