@@ -318,6 +318,11 @@ def _read_csv(data: bytes) -> Sheet:
         ) from None
     if "\x00" in text:
         raise SpreadsheetError("the file holds NUL characters: it is not a CSV file")
+    if not text.strip():
+        raise SpreadsheetError(
+            "the file is empty: send the list of participants, a header row (Name, "
+            "Constituency, …) then one row per participant"
+        )
     # the header's delimiter (a title line above it may hold none)
     top = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
     delimiter = max(",;\t", key=top.count)
@@ -325,13 +330,34 @@ def _read_csv(data: bytes) -> Sheet:
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         number = 0
+        last: list[str] = []
         try:
             for number, cells in enumerate(reader, start=1):
+                last = cells
                 yield number, cells[:MAX_COLUMNS]
         except csv.Error as error:
             raise SpreadsheetError(f"row {number + 1} cannot be read as CSV: {error}") from None
+        # a quote opened and never closed swallows the rest of the file into one cell, which
+        # would be refused for the wrong reason ("a constituency is needed")
+        if any("\n" in cell for cell in last) and _open_quote_at_end(text, delimiter):
+            raise SpreadsheetError(
+                f'row {number}: a quotation mark (") opened in this row is never closed, so '
+                "the rest of the file was read as one cell: close it, or take it out"
+            )
 
     return Sheet("csv", None, _limit_rows(rows()))
+
+
+def _open_quote_at_end(text: str, delimiter: str) -> bool:
+    """Whether the file ends inside a quoted cell (a quote opened and never closed), as a strict
+    reading finds it ("unexpected end of data"); a lenient one reads on to the end."""
+    strict = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _ in strict:
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
 
 
 def _read_xlsx(data: bytes) -> Sheet:

@@ -106,3 +106,23 @@ def test_the_protocol_s_join_codes_are_join_codes() -> None:
     assert codes
     shape = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
     assert [code for code in codes if not shape.fullmatch(code)] == []
+
+
+def test_a_refused_value_is_named_beside_what_is_wanted(make_client: AppFactory) -> None:
+    """Outside probe: "Input should be a valid list" for ``"languages": "en"``, the kinds of
+    turn listed without the one sent: a refusal names the value sent, and a single value where
+    a list is wanted says the list to send."""
+    world = build_world(make_client())
+    alone = world.call("organiser", "POST", "/events", json={"title": "x", "languages": "en"})
+    message = _refused(alone, 422, "invalid_request")["error"]["message"]
+    assert message == (
+        'body.languages: Input should be a valid list: send a list, such as ["en"], not "en" alone'
+    )
+    wrong_kind = world.command("organiser", {"type": "add_speaker", "name": "A", "kind": "floor"})
+    said = _refused(wrong_kind, 422, "invalid_request")["error"]["message"]
+    assert said.endswith(', not "floor"'), said
+    assert "'intervention'" in said
+    minus = world.command(
+        "organiser", {"type": "set_default_time", "kind": "intervention", "duration_ms": -5}
+    )
+    assert ", not -5" in _refused(minus, 422, "invalid_request")["error"]["message"]

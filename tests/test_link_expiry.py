@@ -92,3 +92,59 @@ def test_an_expiry_that_cannot_be_is_refused_saying_why(
     assert refused.status_code == 422, refused.text
     assert refused.json()["error"]["message"] == message
     assert world.call("organiser", "GET", f"/events/{event['id']}/access-links").json() == []
+
+
+def test_a_link_made_with_an_expiring_organiser_link_cannot_outlive_it(
+    make_client: AppFactory,
+) -> None:
+    """Outside probe: an organiser link given to a helper for a few hours made itself another
+    organiser link that never expired. A link made with an expiring link expires with it (no
+    later, whatever was asked), and says which link it expires with."""
+    world = build_world(make_client())
+    event = _event_next_month(world)
+    helper = world.call(
+        "organiser",
+        "POST",
+        f"/events/{event['id']}/access-links",
+        json={"role": "organiser", "label": "temp helper", "expires_in_s": 3600},
+    ).json()
+    asked = {
+        "forever": {},
+        "longer": {"expires_in_s": 7200},
+        "shorter": {"expires_in_s": 600},
+    }
+    made = {}
+    for name, expiry in asked.items():
+        answer = world.call(
+            "organiser",
+            "POST",
+            f"/events/{event['id']}/access-links",
+            token=helper["token"],
+            json={"role": "organiser", "label": name, **expiry},
+        )
+        assert answer.status_code == 201, answer.text
+        made[name] = answer.json()
+    assert made["forever"]["expires_at"] == helper["expires_at"]
+    assert made["longer"]["expires_at"] == helper["expires_at"]
+    assert made["shorter"]["expires_at"] < helper["expires_at"]
+    assert {name: link["expires_with"] for name, link in made.items()} == {
+        "forever": helper["id"],
+        "longer": helper["id"],
+        "shorter": helper["id"],
+    }
+    # the organiser key's links, and those of a link without end, are as asked
+    lasting = world.call(
+        "organiser",
+        "POST",
+        f"/events/{event['id']}/access-links",
+        json={"role": "organiser", "label": "lasting"},
+    ).json()
+    assert (lasting["expires_at"], lasting["expires_with"]) == (None, None)
+    child = world.call(
+        "organiser",
+        "POST",
+        f"/events/{event['id']}/access-links",
+        token=lasting["token"],
+        json={"role": "moderator"},
+    ).json()
+    assert (child["expires_at"], child["expires_with"]) == (None, None)

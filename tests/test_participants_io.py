@@ -979,3 +979,26 @@ def test_a_panel_the_file_gives_someone_registered_is_shown_and_queued_when_aske
         assert (answer["queued"], answer["updated"]) == ((1, 1) if times == 1 else (0, 0))
         state = world.call("organiser", "GET", f"/segments/{second}/state").json()["state"]
         assert [(e["name"], e["kind"]) for e in state["queue"]] == [("José Muñoz", "panellist")]
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\r\n\r\n", b"  \n"])
+def test_an_empty_file_is_said_to_be_empty(data: bytes) -> None:
+    """Outside probe: a 0-byte CSV, or one holding only a BOM, was refused as having no header
+    row naming 'Name' and 'Constituency'."""
+    with pytest.raises(SpreadsheetError, match=r"^the file is empty: send the list"):
+        read_sheet(data)
+
+
+def test_a_quote_never_closed_is_named_with_its_row() -> None:
+    """Outside probe: a row with an unclosed quote swallowed the rest of the file into one cell,
+    and was refused as missing its constituency."""
+    data = b'Name,Constituency\nA,academia\n"unterminated,academia\nB,academia\n'
+    with pytest.raises(SpreadsheetError, match=r"^row 3: a quotation mark \(\"\) opened in this"):
+        read_sheet(data)
+    # a quote inside a name, and a quoted cell that holds a line break, are read as they are
+    sheet = read_sheet(b'Name,Constituency\nO"Brien,academia\n"Line\nbreak",academia\n')
+    assert [cells for _, cells in sheet.rows] == [
+        ["Name", "Constituency"],
+        ['O"Brien', "academia"],
+        ["Line\nbreak", "academia"],
+    ]

@@ -161,6 +161,12 @@ class AccessLinkMinted(AccessLink):
         "now (its secret no longer works and the screens open with it were closed); null when "
         "nothing was replaced.",
     )
+    expires_with: str | None = Field(
+        default=None,
+        description="Made with an access link that expires: the id of that link, which this one "
+        "cannot outlive (its `expires_at` is then no later than that link's, whatever was "
+        "asked); null when made with the organiser key or a link that never expires.",
+    )
 
 
 Face = Literal["console", "display", "clock", "booth", "rapporteur", "organiser", "phone", "other"]

@@ -91,11 +91,41 @@ def validation_details(errors: Iterable[Any]) -> list[dict[str, Any]]:
     ]
 
 
+#: Pydantic's error types whose words say what is wanted but not what was sent: the value sent
+#: is added ("Input should be 'intervention', 'panellist' or …, not 'floor'").
+NAMES_WHAT_WAS_SENT = frozenset(
+    {
+        "literal_error",
+        "enum",
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+        "list_type",
+    }
+)
+
+
 def item_message(item: Any) -> str:
     """What is wrong with one field of a pydantic error, in words (``plain``; a command's instant
-    sent as text says what to send, ``text_instant``)."""
+    sent as text says what to send, ``text_instant``; a value out of its choices or bounds, or
+    one sent alone where a list is wanted, is named, ``sent``)."""
     loc = list(item.get("loc", ()))
-    return text_instant(loc, item.get("type"), item.get("input")) or plain(item.get("msg", ""))
+    kind, given = item.get("type"), item.get("input")
+    return text_instant(loc, kind, given) or plain(item.get("msg", "")) + sent(kind, given)
+
+
+def sent(kind: str | None, given: object) -> str:
+    """ ", not 'floor'" (the value sent, cut to 40 characters), for ``NAMES_WHAT_WAS_SENT``; a
+    single value where a list is wanted says the list to send (``["en"]``)."""
+    if kind not in NAMES_WHAT_WAS_SENT or not isinstance(given, str | int | float):
+        return ""
+    if isinstance(given, bool):
+        return ""
+    shown = json.dumps(given[:40] if isinstance(given, str) else given, ensure_ascii=False)
+    if kind == "list_type":
+        return f": send a list, such as [{shown}], not {shown} alone"
+    return f", not {shown}"
 
 
 #: The REST routes that take a command's instants as people write them (``api/times.py``).

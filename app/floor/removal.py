@@ -50,6 +50,8 @@ class Place:
     segment: str | None
     #: how many: turns in the queue, requests, speeches, contributions
     count: int = 1
+    #: of a record's turns, how many were skipped (called, did not speak)
+    skipped: int = 0
 
 
 def places(
@@ -79,7 +81,12 @@ def places(
             ),
             Where.RECORD: sum(1 for s in segment.speeches if mine(s.speaker.participant_id)),
         }
-        found += [Place(where, title, count) for where, count in counts.items() if count]
+        skipped = sum(1 for s in segment.speeches if mine(s.speaker.participant_id) and s.skipped)
+        found += [
+            Place(where, title, count, skipped if where is Where.RECORD else 0)
+            for where, count in counts.items()
+            if count
+        ]
     authored = sum(1 for item in contributions if item.author.participant_id == participant_id)
     if authored:
         found.append(Place(Where.CONTRIBUTION, None, authored))
@@ -95,10 +102,24 @@ def _phrase(place: Place) -> str:
     if place.where is Where.REQUEST:
         return f"asking for the floor in {title}"
     if place.where is Where.RECORD:
-        times = "once" if place.count == 1 else f"{place.count} times"
-        return f"in the record of {title} (spoke {times})"
+        return f"in the record of {title} ({_turns(place.count - place.skipped, place.skipped)})"
     plural = "" if place.count == 1 else "s"
     return f"the author of {place.count} contribution{plural} to the outcome"
+
+
+def _turns(spoke: int, skipped: int) -> str:
+    """ "spoke once", "spoke 2 times", "called once and skipped", "spoke once; called 2 more
+    times and skipped": a skipped turn is on the record, but nobody spoke in it."""
+
+    def times(n: int) -> str:
+        return "once" if n == 1 else f"{n} times"
+
+    if not skipped:
+        return f"spoke {times(spoke)}"
+    if not spoke:
+        return f"called {times(skipped)} and skipped"
+    more = "once more" if skipped == 1 else f"{skipped} more times"
+    return f"spoke {times(spoke)}; called {more} and skipped"
 
 
 def refusal(name: str, participant_id: str, found: list[Place]) -> FloorError:

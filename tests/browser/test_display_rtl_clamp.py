@@ -12,9 +12,9 @@ side: a short English name on an Arabic screen is still on the right.
 Measured in the page, not assumed: that the text is cut (it holds more than it shows), and, by
 pixels, that a "…" is drawn whole inside the box and is the last thing on the cut line in the
 text's direction: the text made transparent leaves the "…" alone (it is painted in the box's
-colour, the text in its own span's), the box made transparent leaves nothing, and the difference
-is the "…". At 1280×720 and 1920×1080, on an English and an Arabic display; pictures in
-/tmp/display_clamp.
+colour, the text in its own span's), the box at opacity 0 leaves nothing (a change of the box's
+colour alone does not repaint its "…"), and the difference is the "…". At 1280×720 and
+1920×1080, on an English and an Arabic display; pictures in /tmp/display_clamp.
 """
 
 from __future__ import annotations
@@ -56,9 +56,6 @@ ARABIC_NAME = (
 )
 SHORT_LATIN_NAME = "Chen Wei"
 SHORT_ARABIC_NAME = "ليلى حداد"
-
-#: The people's texts on the display, each cut at its end when it must be.
-CUT = ["#segment-title", "#speaker-name", ".next-name", "#break-title"]
 
 #: The element's text, how much it holds beyond what it shows, its direction and its box.
 MEASURE_JS = """(el) => {

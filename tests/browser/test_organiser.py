@@ -17,6 +17,7 @@ from typing import Any
 
 import docx
 import httpx
+import openpyxl
 import pytest
 import segno
 from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, expect
@@ -253,6 +254,11 @@ def test_from_an_empty_database_to_a_hearing_ready_to_run(
         page.get_by_role("link", name="Who spoke (CSV)").click()
     record = Path(downloading.value.path()).read_text(encoding="utf-8-sig")
     assert record.startswith('"Segment","Segment no.","Turn"')
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Who spoke (Excel)").click()  # as the rapporteur's page
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(downloading.value.path()).read_bytes()))
+    assert workbook.active is not None
+    assert next(workbook.active.iter_rows(values_only=True))[:2] == ("Segment", "Segment no.")
     with page.expect_download() as downloading:
         page.get_by_role("link", name="Outcome summary (Word)").click()
     outcome = docx.Document(str(downloading.value.path()))

@@ -102,6 +102,14 @@ def test_a_participant_who_spoke_twice_is_in_the_record_twice(floor: Floor) -> N
     assert places([floor.seg], [], "p1") == [Place(Where.RECORD, floor.seg.details.title, 2)]
 
 
+def test_a_turn_called_and_skipped_is_counted_as_such(floor: Floor) -> None:
+    _spoke(floor)
+    floor.queued("p1")
+    floor.send(c.CallNext())
+    floor.send(c.EndTurn(skipped=True))
+    assert places([floor.seg], [], "p1") == [Place(Where.RECORD, floor.seg.details.title, 2, 1)]
+
+
 def _contribution(participant_id: str, status: ContributionStatus) -> Contribution:
     return Contribution(
         id=f"k-{participant_id}-{status}",
@@ -171,3 +179,16 @@ def test_the_refusal_names_where_and_what_to_do() -> None:
         "floor, spoke or contributed, so they stay registered: to fix their name or "
         "organisation, correct them instead (PATCH /api/v1/participants/p1)."
     )
+    # a skipped turn is on the record, but nobody spoke in it (outside probe: "spoke once")
+    said = {
+        (count, skipped): refusal("A", "p1", [Place(Where.RECORD, "Opening", count, skipped)])
+        .message.split(" (")[1]
+        .split(")")[0]
+        for count, skipped in [(1, 1), (2, 2), (2, 1), (3, 2)]
+    }
+    assert said == {
+        (1, 1): "called once and skipped",
+        (2, 2): "called 2 times and skipped",
+        (2, 1): "spoke once; called once more and skipped",
+        (3, 2): "spoke once; called 2 more times and skipped",
+    }

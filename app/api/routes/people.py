@@ -818,6 +818,9 @@ async def create_access_link(
     hearing = await svc.engine.locate(event_id)
     now = svc.engine.clock()
     expires = _expiry(body, hearing, now)
+    maker = await _expiring_maker(svc, actor)
+    if maker is not None and (expires is None or expires > maker[1]):
+        expires = maker[1]
     replaced = None
     if body.request_id is not None:
         replaced = await _replace_retried(svc, hearing, body)
@@ -832,7 +835,9 @@ async def create_access_link(
     )
     base = (svc.settings.public_url or str(request.base_url)).rstrip("/")
     link = link_out(row, hearing.event, token, base)
-    minted = AccessLinkMinted(**link.model_dump(), replaced=replaced)
+    minted = AccessLinkMinted(
+        **link.model_dump(), replaced=replaced, expires_with=maker[0] if maker else None
+    )
     if link.url is None or row.role == "device":
         return minted  # a button box opens no page: no QR code to scan
     minted.qr_svg = _qr_svg(base + link.url)
@@ -841,6 +846,18 @@ async def create_access_link(
         minted.clock_absolute_url = base + minted.clock_url
         minted.clock_qr_svg = _qr_svg(minted.clock_absolute_url)
     return minted
+
+
+async def _expiring_maker(svc: Services, actor: Actor) -> tuple[str, int] | None:
+    """The caller's access link and when it expires, when it does: a link it makes expires no
+    later (an organiser link given to a helper for a few hours could otherwise make itself one
+    that never expires, outside probe); None for the organiser key or a link without end."""
+    if actor.credential_id is None:
+        return None
+    row = await asyncio.to_thread(svc.engine.store.credential, actor.credential_id)
+    if row is None or row.expires_at is None:
+        return None
+    return row.id, row.expires_at
 
 
 async def _replace_retried(svc: Services, hearing: Hearing, body: AccessLinkCreate) -> str | None:

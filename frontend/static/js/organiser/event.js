@@ -196,6 +196,7 @@ export function createEventSection(desk) {
   function renderRecord(event) {
     const events = `/api/v1/events/${encodeURIComponent(event.id)}`;
     $("record-csv").href = `${events}/speeches?format=csv`;
+    $("record-xlsx").href = `${events}/speeches?format=xlsx`;
     // the summary in the desk's language, as chosen when it is clicked
     for (const format of ["docx", "html"]) {
       const link = $(`outcome-${format}`);
