@@ -732,3 +732,22 @@ def test_call_next_pressed_twice_calls_one_speaker(browser: Browser, faces: dict
     press(page, "n")
     expect(page.locator("#speaker-name")).to_have_text("Panellist 2")
     eventually(lambda: state(faces, segment)["current"]["name"] == "Panellist 2")
+
+
+def test_a_turn_ended_with_its_segment_names_no_next_speaker(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """Outside probe: another segment made live, the console said "Panellist 1's turn has
+    ended. Next: Panellist 2.", a speaker left in the ended segment's queue, not the next
+    segment's first: a blind moderator heard the wrong name. The turn is said ended with the
+    segment, and nobody is named next."""
+    page = live_console(browser, faces)
+    page.evaluate(REGION_JS)
+    press(page, "n")
+    expect(page.locator("#speaker-name")).to_have_text("Panellist 1")
+    command(faces, segment_id(faces, DISCUSSION_I + 1), type="start_segment")
+    ended = fill(EN["console.said.ended_with_segment"], name="Panellist 1")
+    page.wait_for_function(
+        "(text) => window.__region.includes(text)", arg=ended, polling=100, timeout=10_000
+    )
+    assert not any("Panellist 2" in said for said in region_said(page)), region_said(page)

@@ -38,6 +38,8 @@ function turnFacts(turn) {
 function floorFacts(state) {
   return {
     segment: state.segment.id,
+    // ended (another segment made live ends it): its queue stays behind, nobody is next in it
+    ended: state.segment.status === "ended",
     current: turnFacts(state.current),
     paused: turnFacts(state.paused),
     next: turnFacts(state.queue[0]),
@@ -86,7 +88,13 @@ export function createFloorSaid(ctx, region) {
     const was = before.current;
     const is = now.current;
     if (!is) {
-      if (was && now.last === was.id) {
+      // the segment ended (with the turn): no "Next: …" (outside probe: it named one left in
+      // the ended segment's queue, not the next segment's first speaker)
+      const turnEnded = was && now.last === was.id;
+      if (now.ended) {
+        return turnEnded ? sentence("console.said.ended_with_segment", { name: was }) : sentence("console.said.segment_ended", {});
+      }
+      if (turnEnded) {
         return now.next
           ? sentence("console.said.ended", { name: was, next: now.next })
           : sentence("console.said.ended_empty", { name: was });
