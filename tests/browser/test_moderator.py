@@ -1365,6 +1365,30 @@ def test_programme_buttons_say_when_they_are_armed(open_console: Opener, faces: 
     expect(notices).not_to_contain_text(f"Making “{title}” live")
 
 
+def test_ending_the_last_segment_with_some_never_run_says_so(
+    open_console: Opener, faces: Any
+) -> None:
+    """Outside probe: with Thematic discussion III never run, ending Closing remarks put "The
+    hearing has closed" on every room screen, said nowhere on the console. Arming its End
+    segment names the segments that never ran."""
+    segments = faces["event"]["segments"]
+    closing = make_live(faces, len(segments) - 1)
+    page = open_console(faces["moderator"])
+    end = page.locator(f'#programme [data-focus="{closing}:action"]')
+    end.click()
+    notices = page.locator("#notices")
+    expect(notices).to_contain_text("closes the hearing on the room\u2019s screens")
+    never = [s["title"] for s in segments[:-1] if s.get("kind") != "break"]
+    for title in never:
+        expect(notices).to_contain_text(title)
+    # a segment that is not the programme's last says only what it ends
+    expect(end).to_have_attribute("data-armed", "false", timeout=10_000)
+    opening = make_live(faces, 0)
+    end = page.locator(f'#programme [data-focus="{opening}:action"]')
+    end.click()
+    expect(notices).to_contain_text("Ending \u201cOpening Segment\u201d. Press the button again")
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
 def test_a_short_laptop_screen_shows_the_floor_and_call_next_without_scrolling(
     open_console: Opener, faces: dict[str, Any], size: tuple[int, int]

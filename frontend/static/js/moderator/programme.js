@@ -3,6 +3,7 @@
 // and the CSV export. How late each segment runs is the server's schedule (time.js fills each
 // item's forecast line); who has been heard is the balance panel's (balance.js).
 
+import { hearingClosedAfter } from "../client.js";
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { STATUSES, ltr, minutes, typed } from "./format.js";
@@ -150,6 +151,19 @@ export function createProgramme(ctx) {
     });
   }
 
+  /** What arming "End segment" says: with the segments that never ran, when ending this one
+   * closes the hearing on the room's faces (client.js hearingClosedAfter: nothing after it is
+   * to come) while one before it is still to come (outside probe: it was said nowhere). */
+  function endingWords(segment) {
+    const programme = ctx.conn.programme || [];
+    const unrun = hearingClosedAfter(programme, segment.id)
+      ? programme.filter((s) => s.id !== segment.id && s.status === "scheduled" && s.kind !== "break")
+      : [];
+    if (!unrun.length) return t("console.programme.ending", { title: typed(segment.title) });
+    const list = unrun.map((s) => typed(s.title)).join(" · ");
+    return t("console.programme.ending_unrun", { title: typed(segment.title), list });
+  }
+
   /** The notice that says a programme button is armed, gone again when it disarms. */
   const announce = (text) => () => {
     const notice = ctx.notices.show(text, "warning");
@@ -169,7 +183,7 @@ export function createProgramme(ctx) {
         {
           name: t("console.programme.end_name", { title }),
           armedName: t("console.programme.end_confirm_name", { title }),
-          onArm: announce(t("console.programme.ending", { title: typed(title) })),
+          onArm: announce(endingWords(segment)),
         },
       );
     }
