@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, TypeAdapter
 from . import themes
 from .decide import Context, role_refused, stale
 from .errors import FloorError, Forbidden, NotFound
-from .model import Language, Speaker
+from .model import Language, SegmentState, Speaker
 from .roles import Actor, Role, roles_for
 from .scripts import name_language
 from .text import PeoplesText
@@ -504,41 +504,88 @@ def author_of(speaker: Speaker, participant_id: str) -> Author:
     )
 
 
+def turn_speaker(segment: SegmentState, entry_id: str) -> Speaker | None:
+    """Who has, had or waits for the turn ``entry_id`` of ``segment``: on the floor, paused by an
+    interposed turn, in the queue, or on the record; None when the segment holds no such turn."""
+    turns = [t.entry for t in (segment.current, segment.paused) if t is not None]
+    for entry in (*turns, *segment.queue):
+        if entry.id == entry_id:
+            return entry.speaker
+    return next((s.speaker for s in segment.speeches if s.entry_id == entry_id), None)
+
+
+def _turn_author(cmd: SubmitContribution, ctx: Context) -> Author | None:
+    """The author a curator names by a turn (``segment_id`` and ``entry_id``, no
+    ``on_behalf_of``): whoever has, had or waits for it, registered or a guest added by name on
+    the console (a panellist without a phone, outside probe: the rapporteur could credit only
+    registered participants)."""
+    if cmd.on_behalf_of is not None or cmd.entry_id is None or cmd.segment_id is None:
+        return None
+    segment = (ctx.segments or {}).get(cmd.segment_id)
+    speaker = turn_speaker(segment, cmd.entry_id) if segment is not None else None
+    if speaker is None:
+        raise NotFound(
+            f"no turn {cmd.entry_id!r} in segment {cmd.segment_id!r}: name a turn on its floor, "
+            "in its queue or on its record, or the author with on_behalf_of"
+        )
+    registered = speaker.participant_id
+    if registered is not None and registered in ctx.speakers:
+        return author_of(ctx.speakers[registered], registered)
+    return Author(
+        participant_id=None,
+        name=speaker.name,
+        organisation=speaker.organisation,
+        constituency=str(speaker.constituency),
+    )
+
+
+def _curated_author(cmd: SubmitContribution, ctx: Context) -> Author:
+    """Whose contribution a curator submits: the registered participant ``on_behalf_of``
+    names, else the speaker of the turn ``segment_id`` and ``entry_id`` name."""
+    author = _turn_author(cmd, ctx)
+    if author is not None:
+        return author
+    participant_id = cmd.on_behalf_of or ctx.actor.participant_id
+    if participant_id is None:
+        raise FloorError(
+            "say whose contribution this is: on_behalf_of names a registered participant, or "
+            "segment_id and entry_id the turn of the speaker who made it",
+            code="author_required",
+            status=422,
+        )
+    speaker = ctx.speakers.get(participant_id)
+    if speaker is None:
+        raise NotFound(
+            f"no participant {participant_id!r} in this event: register them first, then "
+            "submit on their behalf"
+        )
+    return author_of(speaker, participant_id)
+
+
+def _own_author(cmd: SubmitContribution, ctx: Context) -> Author:
+    """A delegate, who submits only their own contributions."""
+    participant_id = ctx.actor.participant_id or ""
+    speaker = ctx.speakers.get(participant_id)
+    if speaker is None:
+        raise Forbidden(
+            "only registered participants submit contributions: join the event with your own "
+            "link first"
+        )
+    if cmd.on_behalf_of is not None and cmd.on_behalf_of != participant_id:
+        raise Forbidden("a delegate submits only their own contributions: leave on_behalf_of out")
+    return author_of(speaker, participant_id)
+
+
 @_handles(SubmitContribution)
 def _submit(state: OutcomeState, cmd: SubmitContribution, ctx: Context) -> list[OutcomeEvent]:
-    actor = ctx.actor
-    if actor.role is not Role.DELEGATE:  # a curator, on someone's behalf
-        participant_id = cmd.on_behalf_of or actor.participant_id
-        if participant_id is None:
-            raise FloorError(
-                "say whose contribution this is: on_behalf_of names a registered participant",
-                code="author_required",
-                status=422,
-            )
-        speaker = ctx.speakers.get(participant_id)
-        if speaker is None:
-            raise NotFound(
-                f"no participant {participant_id!r} in this event: register them first, then "
-                "submit on their behalf"
-            )
-    else:
-        participant_id = actor.participant_id or ""
-        speaker = ctx.speakers.get(participant_id)
-        if speaker is None:
-            raise Forbidden(
-                "only registered participants submit contributions: join the event with your "
-                "own link first"
-            )
-        if cmd.on_behalf_of is not None and cmd.on_behalf_of != participant_id:
-            raise Forbidden(
-                "a delegate submits only their own contributions: leave on_behalf_of out"
-            )
     known = ctx.segments
     if cmd.segment_id is not None and known is not None and cmd.segment_id not in known:
         raise NotFound(
             f"no segment {cmd.segment_id!r} in this meeting day: name one of its segments, "
             "or leave segment_id out"
         )
+    delegate = ctx.actor.role is Role.DELEGATE
+    author = _own_author(cmd, ctx) if delegate else _curated_author(cmd, ctx)
     return [
         ContributionSubmitted(
             stream=stream_id(state.event_id),
@@ -546,7 +593,7 @@ def _submit(state: OutcomeState, cmd: SubmitContribution, ctx: Context) -> list[
             kind=cmd.kind,
             text=cmd.text,
             language=cmd.language,
-            author=author_of(speaker, participant_id),
+            author=author,
             segment_id=cmd.segment_id,
             entry_id=cmd.entry_id,
             at=ctx.now,

@@ -470,3 +470,38 @@ def test_the_page_works_on_a_phone_and_a_tablet_in_both_directions(
             and button["x"] + button["width"] <= column["x"] + column["width"] + 1
         )
         picture(tablet, f"fr-{width}x{height}")
+
+
+def test_the_rapporteur_credits_a_speaker_who_is_not_registered_by_their_turn(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """Outside probe: none of the demo's panellists is registered (added by name on the
+    console), so the rapporteur could not credit the one at the podium. The live segment's
+    speakers who are not registered are offered first, the one on the floor chosen; the
+    contribution names their turn, and they stay chosen after their turn has ended."""
+    segment_id = _start_discussion(faces)
+    faces["api"].command(segment_id, {"type": "call_next"}).raise_for_status()
+    current = faces["api"].state(segment_id)["state"]["current"]
+    assert current["name"] == "Panellist 1" and not current.get("participant_id")
+
+    page = _rapporteur(browser, faces)
+    page.get_by_role("button", name=EN["rapporteur.add_open"]).click()
+    detail = page.locator("#detail")
+    first = detail.locator("#add-author .author-option").first
+    expect(first.locator(".author-name")).to_have_text("Panellist 1")
+    expect(first.locator(".author-turn")).to_have_text(EN["rapporteur.add_on_floor"])
+    expect(first.get_by_role("radio")).to_be_checked()  # the one speaking: the likeliest
+    waiting = detail.locator("#add-author .author-option").filter(has_text="Panellist 2")
+    expect(waiting.locator(".author-turn")).to_have_text(EN["rapporteur.add_waiting"])
+    text = "We pledge ten reception centres by 2026."
+    detail.get_by_label(EN["rapporteur.add_text"]).fill(text)
+    picture(page, "add-form-guest-en-1440")
+    # their turn ends before the rapporteur sends it: still theirs
+    faces["api"].command(segment_id, {"type": "end_turn"}).raise_for_status()
+    expect(first.locator(".author-turn")).to_have_count(0, timeout=10_000)
+    detail.get_by_role("button", name=EN["rapporteur.add_submit"]).click()
+    expect(detail.locator("blockquote.current-text")).to_have_text(text)
+    stored = _contributions(faces)[-1]
+    assert stored["author"]["name"] == "Panellist 1"
+    assert stored["author"]["participant_id"] is None
+    assert (stored["segment_id"], stored["entry_id"]) == (segment_id, current["id"])

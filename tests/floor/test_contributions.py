@@ -18,6 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from pydantic import TypeAdapter, ValidationError
 
 from app.floor import Actor, Context, FloorError, Forbidden, NotFound, Role, StaleVersion
+from app.floor import commands as c
 from app.floor.contributions import (
     LAST_OBJECTIVE,
     THEME_LENGTH,
@@ -60,7 +61,7 @@ from app.floor.contributions import (
     stream_id,
     view,
 )
-from app.floor.model import Constituency
+from app.floor.model import Constituency, SegmentState
 from app.floor.roles import COMMAND_ROLES, roles_for
 from tests.floor.kit import (
     DISPLAY,
@@ -91,6 +92,7 @@ class Outcome:
         self.log: list[OutcomeEvent] = []
         self._ids = itertools.count(1)
         self.speakers = SPEAKERS
+        self.segments: dict[str, SegmentState] | None = None
 
     def context(self, actor: Actor) -> Context:
         return Context(
@@ -98,6 +100,7 @@ class Outcome:
             actor=actor,
             new_id=lambda: f"k{next(self._ids)}",
             speakers=self.speakers,
+            segments=self.segments,
         )
 
     def send(
@@ -220,6 +223,52 @@ def test_a_moderator_who_is_a_participant_may_submit_their_own(outcome: Outcome)
     assert submitted.author.participant_id == "p1"
 
 
+def test_a_curator_credits_a_speaker_by_their_turn(outcome: Outcome) -> None:
+    """Outside probe: the rapporteur could credit only registered participants, not the
+    panellist at the podium added by name on the console. A curator names the turn instead
+    (``segment_id`` and ``entry_id``): on the floor, in the queue or on the record; a turn of a
+    registered participant credits them as registered."""
+    floor = live_floor()
+    floor.add("Ambassador Guest", organisation="Mission of Ecuador")
+    floor.queued("p2")
+    floor.send(c.CallNext())
+    guest = floor.seg.current
+    assert guest is not None
+    queued = floor.seg.queue[0]
+    outcome.segments = {floor.seg.id: floor.seg}
+
+    def credited(entry_id: str, actor: Actor = RAPPORTEUR, **fields: Any) -> Author:
+        command = SubmitContribution(
+            kind=P,
+            text="We pledge",
+            language="en",
+            segment_id=floor.seg.id,
+            entry_id=entry_id,
+            **fields,
+        )
+        (submitted,) = outcome.send(command, actor)
+        assert isinstance(submitted, ContributionSubmitted)
+        assert submitted.entry_id == entry_id
+        return submitted.author
+
+    on_the_floor = credited(guest.entry.id)
+    assert on_the_floor == Author(None, "Ambassador Guest", "Mission of Ecuador", "other")
+    assert credited(queued.id, MODERATOR) == Author(
+        "p2", SPEAKERS["p2"].name, SPEAKERS["p2"].organisation, "local_and_regional_authorities"
+    )
+    floor.send(c.EndTurn())
+    outcome.segments = {floor.seg.id: floor.seg}
+    assert credited(guest.entry.id).name == "Ambassador Guest"  # on the record now
+    # on_behalf_of, when sent, names the author whatever the turn
+    assert credited(guest.entry.id, on_behalf_of="p3").participant_id == "p3"
+    unknown = SubmitContribution(
+        kind=P, text="x", language="en", segment_id=floor.seg.id, entry_id="nobody"
+    )
+    error = outcome.refuse(unknown, "not_found", RAPPORTEUR, status=404)
+    assert "name a turn on its floor, in its queue or on its record" in error.message
+
+
+SUBMIT = SubmitContribution(kind=R, text="A recommendation", language="en")
 SUBMIT = SubmitContribution(kind=R, text="A recommendation", language="en")
 
 

@@ -148,6 +148,17 @@ function run(eventId) {
     eventId: () => eventId,
     liveSegmentId: () => conn.liveSegmentId,
     current: () => conn.state && conn.state.current,
+    /** The live segment's speakers not registered (added by name on the console): on the floor
+     * (or paused by an interposed turn), then waiting; each {entry, segment, where}. */
+    guestTurns: () => {
+      const state = conn.state;
+      if (!state || !state.segment) return [];
+      const floor = [state.current, state.paused].filter(Boolean).map((entry) => ({ entry, where: "floor" }));
+      const waiting = (state.queue || []).map((entry) => ({ entry, where: "queue" }));
+      return [...floor, ...waiting]
+        .filter(({ entry }) => !entry.participant_id)
+        .map((turn) => ({ ...turn, segment: state.segment.id }));
+    },
     currentSegmentId: () => conn.state && conn.state.segment && conn.state.segment.id,
     notify,
     /**

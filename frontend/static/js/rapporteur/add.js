@@ -6,7 +6,10 @@
 // those found are a list of choices that wrap (on a phone too): each its name, then its
 // constituency and its whole organisation, so namesakes differ at a glance;
 // it sends `submit_contribution` with `on_behalf_of` (protocol.md, Outcome commands), and the new
-// contribution is then shown, chosen. The server decides what it takes; the form only says why not.
+// contribution is then shown, chosen. A speaker of the live segment who is not registered (a
+// panellist added by name on the console) is offered too, first, by their turn: the command then
+// names the turn (`segment_id`, `entry_id`) instead. The server decides what it takes; the form
+// only says why not.
 
 import { api, newId } from "../client.js";
 import { fill, h, setText } from "../dom.js";
@@ -20,6 +23,9 @@ const $ = (id) => document.getElementById(id);
 
 /** The words a search looks in: a participant's name and organisation. */
 const haystack = (person) => `${person.name}\n${person.organisation}`.toLocaleLowerCase();
+
+/** The choice of a speaker not registered: their turn's (entry) id. */
+const turnId = (entry) => `turn:${entry.id}`;
 
 /** People's words inside an option (which holds no markup): each in its own direction. */
 const island = (text) => (text ? `\u2068${text}\u2069` : "");
@@ -41,10 +47,11 @@ export function createAdd(ctx) {
   function fresh() {
     const page = currentLanguage();
     const current = ctx.current();
+    const author = current ? current.participant_id || turnId(current) : "";
     return {
       query: "",
       // the one speaking now is the likeliest author
-      author: current && current.participant_id ? current.participant_id : "",
+      author,
       kind: KINDS[0],
       language: FLOOR_LANGUAGES.includes(page) ? page : "other",
       segment: ctx.liveSegmentId() || "",
@@ -69,7 +76,10 @@ export function createAdd(ctx) {
   }
 
   function open() {
-    if (!draft) draft = fresh();
+    if (!draft) {
+      draft = fresh();
+      draft.picked = choices().find((person) => person.id === draft.author) || null;
+    }
     shownKey = null;
     render();
     $("add-heading")?.focus({ preventScroll: true });
@@ -81,12 +91,34 @@ export function createAdd(ctx) {
     ctx.stopAdding();
   }
 
+  /** Who may be chosen: the live segment's speakers not registered (by their turn), then the
+   * registered participants. */
+  function choices() {
+    const guests = ctx.guestTurns().map(({ entry, segment, where }) => ({
+      id: turnId(entry),
+      name: entry.name,
+      organisation: entry.organisation || "",
+      constituency: entry.constituency,
+      turn: { segment, entry: entry.id, where },
+    }));
+    return [...guests, ...(people || [])];
+  }
+
+  /** The one chosen: among the choices now, else a speaker chosen by their turn who has left
+   * the floor since (their turn is on the record: the server still takes it). */
+  function chosenOne() {
+    const now = choices().find((person) => person.id === draft.author);
+    if (now) return now;
+    const picked = draft.picked && draft.picked.id === draft.author ? draft.picked : null;
+    return picked && picked.turn ? { ...picked, turn: { ...picked.turn, where: null } } : picked;
+  }
+
   function matching() {
     const words = draft.query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
-    const found = (people || []).filter((person) => words.every((word) => haystack(person).includes(word)));
+    const found = choices().filter((person) => words.every((word) => haystack(person).includes(word)));
     // the one chosen stays in the list, whatever the search says
-    const chosen = (people || []).find((person) => person.id === draft.author);
-    if (chosen && !found.includes(chosen)) found.unshift(chosen);
+    const chosen = chosenOne();
+    if (chosen && !found.some((person) => person.id === chosen.id)) found.unshift(chosen);
     return found;
   }
 
@@ -113,6 +145,7 @@ export function createAdd(ctx) {
     const found = people ? matching() : [];
     const choose = (id) => {
       draft.author = id;
+      draft.picked = choices().find((person) => person.id === id) || null;
       if (draft.error && draft.error.field === "author") draft.error = null;
       render(true);
     };
@@ -140,6 +173,9 @@ export function createAdd(ctx) {
                 person.organisation ? h("bdi", { class: "author-organisation" }, person.organisation) : null,
               )
             : null,
+          person.turn && person.turn.where
+            ? h("span", { class: "author-turn" }, t(person.turn.where === "floor" ? "rapporteur.add_on_floor" : "rapporteur.add_waiting"))
+            : null,
         ),
       );
     };
@@ -150,11 +186,11 @@ export function createAdd(ctx) {
       h(
         "div",
         { class: "author-options", id: "add-author-options" },
-        people === null
+        people === null && !found.length
           ? h("p", { class: "author-empty" }, t("rapporteur.add_loading"))
           : found.length
             ? found.map(option)
-            : h("p", { class: "author-empty" }, people.length ? t("rapporteur.add_no_match") : t("rapporteur.add_none_registered")),
+            : h("p", { class: "author-empty" }, choices().length ? t("rapporteur.add_no_match") : t("rapporteur.add_none_registered")),
       ),
     );
     search.addEventListener("input", () => {
@@ -177,7 +213,7 @@ export function createAdd(ctx) {
         if (usable.length === 1) choose(usable[0].id);
       }
     });
-    const chosen = (people || []).find((person) => person.id === draft.author);
+    const chosen = chosenOne();
     const more = chosen
       ? [chosen.organisation ? h("bdi", {}, chosen.organisation) : null, constituencyLabel(chosen.constituency) || null]
       : [];
@@ -289,8 +325,13 @@ export function createAdd(ctx) {
       kind: draft.kind,
       text: draft.text.trim(),
       language: draft.language,
-      on_behalf_of: draft.author,
     };
+    const chosen = chosenOne();
+    if (chosen && chosen.turn) {
+      // a speaker not registered: named by their turn, in its own segment
+      return { ...body, segment_id: chosen.turn.segment, entry_id: chosen.turn.entry };
+    }
+    body.on_behalf_of = draft.author;
     if (draft.segment) body.segment_id = draft.segment;
     const current = ctx.current();
     // said during their own turn, now: the turn it was made in
@@ -303,7 +344,7 @@ export function createAdd(ctx) {
   async function submit(event) {
     event.preventDefault();
     if (sending) return;
-    if (!draft.author) {
+    if (!draft.author || !chosenOne()) {
       draft.error = { field: "author", words: t("rapporteur.add_choose_author") };
       render(true);
       $("add-search")?.focus();
@@ -322,7 +363,7 @@ export function createAdd(ctx) {
       draft.intention = intention;
       draft.commandId = newId();
     }
-    const person = (people || []).find((p) => p.id === draft.author);
+    const person = chosenOne();
     const name = person ? person.name : "";
     sending = true;
     render(true);
@@ -355,6 +396,7 @@ export function createAdd(ctx) {
     if (!draft) return;
     const key = JSON.stringify([
       people && people.length,
+      ctx.guestTurns().map(({ entry, where }) => [entry.id, where]),
       loadError,
       ctx.programme().map((s) => [s.id, s.title]),
       ctx.liveSegmentId(),
