@@ -230,11 +230,15 @@ def by_line(item: OutcomeItem, language: str = "en") -> tuple[str, str]:
 def reference(item: OutcomeItem, language: str = "en") -> str:
     """The item's number on the rapporteur's page and, submitted in another language than the
     document's, its original language: ``#7 · [Original: Arabic]`` (either may be left out; a
-    translation into the document's language keeps its mark: it is a translation)."""
+    translation into the document's language keeps its mark: it is a translation). A wording in
+    another language than its original is marked too, whatever the document's: an Arabic
+    pledge the rapporteur put in English reads, in the Arabic document, as the English it is,
+    with its Arabic original named (outside probe: it read as if said in English)."""
     words = words_of(language)
     parts = [f"#{item.number}"] if item.number > 0 else []
     original = item.original_language or item.language
-    if original != language and original in words.languages:
+    translated = item.language != original
+    if (original != language or translated) and original in words.languages:
         parts.append(words.original.format(language=words.languages[original]))
     return " · ".join(parts)
 

@@ -28,6 +28,7 @@ from app.outcome import (
     SpeakingFigures,
     counts,
     mostly_right_to_left,
+    reference,
     render_docx,
     render_html,
     render_markdown,
@@ -417,3 +418,23 @@ def test_characters_xml_cannot_hold_are_dropped_not_a_failure() -> None:
     broken = _item("z", "pledge", "We pledge\x00 to act\x0b now\ufffe.", "media")
     doc = _docx(_outcome(items=[broken]))
     assert _paragraph(doc, "We pledge").text.startswith("We pledge to act now.")
+
+
+@pytest.mark.parametrize(
+    ("language", "original", "document", "marked"),
+    [
+        ("ar", "ar", "ar", False),  # as said, in the document's language
+        ("ar", "ar", "en", True),  # as said, in another language than the document's
+        ("en", "ar", "en", True),  # put in English: a translation, in the English document
+        ("en", "ar", "ar", True),  # put in English, in the Arabic document (outside probe)
+        ("en", "en", "ar", True),
+        ("en", "", "en", False),  # no original known: its own language
+    ],
+)
+def test_an_item_is_marked_with_its_original_when_it_is_not_read_in_it(
+    language: str, original: str, document: str, marked: bool
+) -> None:
+    item = _item("c2", "pledge", HEALTH, "civil_society", language=language)
+    item = dataclasses.replace(item, original_language=original)
+    said = reference(item, document)
+    assert ("[" in said) is marked, said

@@ -485,7 +485,7 @@ def test_offline_the_booth_shows_the_last_known_floor_as_such_and_its_clock_stan
     booth: Page, faces: dict[str, Any], discussion: str
 ) -> None:
     """The line goes: the speaker, the next speakers and the clock are marked as the last known
-    ("not live since 14:02", the event's time), dimmed; the time left stands still rather than
+    ("no connection since 14:02", the event's time), dimmed; the time left stands still rather than
     count a turn that may have ended; the reconnecting band is large; each signal's Clear is off
     like the others. Back online, all is as before at once (outside probe U: M2, L4)."""
     speakers_of_the_hearing(faces, discussion)
@@ -501,12 +501,12 @@ def test_offline_the_booth_shows_the_last_known_floor_as_such_and_its_clock_stan
     booth.context.set_offline(True)
     expect(booth.locator("#connection")).to_be_visible(timeout=2_000)
     stale = booth.locator("#stale")
-    expect(stale).to_have_text(re.compile(r"^Last known \u2014 not live since \d\d:\d\d$"))
+    expect(stale).to_have_text(re.compile(r"^Last known \u2014 no connection since \d\d:\d\d$"))
     shown = (stale.text_content() or "")[-5:]
     assert shown in {before, _event_time(faces)}, shown
     expect(booth.locator("#grid")).to_have_attribute("data-live", "false")
     assert float(booth.locator("#now").evaluate("(n) => getComputedStyle(n).opacity")) < 0.6
-    expect(booth.locator("#clock-marks")).to_contain_text("Not live")
+    expect(booth.locator("#clock-marks")).to_contain_text("No connection")
     expect(clear_one).to_be_disabled()
     band = booth.locator("#connection").evaluate("(n) => parseFloat(getComputedStyle(n).fontSize)")
     assert band >= 20, band
@@ -533,7 +533,7 @@ def test_offline_the_booth_shows_the_last_known_floor_as_such_and_its_clock_stan
     expect(booth.locator("#language")).not_to_have_attribute("data-pending", "held")
     expect(stale).to_have_text("")
     expect(booth.locator("#grid")).to_have_attribute("data-live", "true")
-    expect(booth.locator("#clock-marks")).not_to_contain_text("Not live")
+    expect(booth.locator("#clock-marks")).not_to_contain_text("No connection")
     expect(clear_one).to_be_enabled()
     expect(booth.locator("#remaining")).not_to_have_text(frozen or "")  # it counts again
 

@@ -76,7 +76,7 @@ def test_a_clock_that_loses_its_line_says_so_large_and_asserts_no_overtime(
     expect(offline).to_be_visible(timeout=10_000)
     expect(clock.locator("#offline-line")).to_have_text(OFFLINE)
     expect(clock.locator("#offline-since")).to_have_text(
-        re.compile(r"^Last known — not live since \d\d:\d\d$")
+        re.compile(r"^Last known — no connection since \d\d:\d\d$")
     )
     clock.evaluate(WATCH_JS)
     # readable from the podium: as large as a name, not a 14 px strip
@@ -84,7 +84,7 @@ def test_a_clock_that_loses_its_line_says_so_large_and_asserts_no_overtime(
         clock.locator("#offline-line").evaluate("(n) => parseFloat(getComputedStyle(n).fontSize)")
     )
     assert size >= 30, size
-    expect(clock.locator("#timer-stale")).to_have_text("Not live")
+    expect(clock.locator("#timer-stale")).to_have_text("No connection")
     expect(clock.locator("#phase")).to_be_hidden()
     # the time runs out on the clock's own reckoning: it stops at 0:00, no overtime is asserted
     expect(clock.locator("#time")).to_have_text("0:00", timeout=15_000)

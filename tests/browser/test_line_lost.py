@@ -4,7 +4,7 @@ paused into red overtime, "+0:25", in front of the room; the console and the pho
 
 As the speaker clock already did (test_clock_podium.py): a few seconds after the line goes, the
 time goes on as it was known, dimmed, with no amber, red or overtime, stopping at 0:00; the
-display says "Not live" where "Paused" goes and since when; the console says "Not live"; the
+display says "No connection" where "Paused" goes and since when; the console says "No connection"; the
 phone's turn is not told its time is up, and its "Live" badge is greyed. Live again, each
 shows the server's time at once.
 """
@@ -67,9 +67,9 @@ def test_off_the_line_the_display_console_and_phone_count_into_no_overtime(
         _command(api, segment_id, type="pause_timer")
         paused = api.state(segment_id)["state"]["current"]["timer"]["remaining_ms"]
         expect(display.locator("#timer-stale")).to_be_visible(timeout=10_000)
-        expect(display.locator("#timer-stale")).to_have_text("Not live")
+        expect(display.locator("#timer-stale")).to_have_text("No connection")
         expect(display.locator("#stale-notice")).to_have_text(
-            re.compile(r"^Last known — not live since \d\d:\d\d$")
+            re.compile(r"^Last known — no connection since \d\d:\d\d$")
         )
         expect(console.locator("#timer")).to_have_class(re.compile(r"phase-offline"))
         expect(phone.locator(".now-clock")).to_have_class(re.compile(r"phase-offline"))
@@ -91,7 +91,7 @@ def test_off_the_line_the_display_console_and_phone_count_into_no_overtime(
             expect(page.locator(selector)).to_have_text("0:00")
             assert _asserted(page) == [], (selector, _asserted(page))
         assert "Overtime" not in display.locator("body").inner_text()
-        expect(console.locator("#timer-facts")).to_contain_text("Not live")
+        expect(console.locator("#timer-facts")).to_contain_text("No connection")
         expect(console.locator("#timer-facts")).not_to_contain_text("over time")
         expect(display.locator("#timer-paused")).to_be_hidden()  # nor "Paused": not known
         # said large in the strip's place: the strip no longer covers it at the screen's foot

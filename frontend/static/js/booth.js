@@ -15,7 +15,7 @@
 // frame as well as a colour, and says when the timer is paused or not started; the moderator's
 // message to the speaker (a preset in the booth's language) shows under them; a floor language
 // changed during the turn is pointed out until the turn ends. While the connection is not live,
-// everything shown is marked as the last known (dimmed, "not live since 14:02" in the event's
+// everything shown is marked as the last known (dimmed, "no connection since 14:02" in the event's
 // time) and the time left stands still at that instant; all comes back at once when it is live.
 //
 // Its language: the link's ?lang=, else the one chosen on this device with the picker in its

@@ -305,7 +305,7 @@ function renderOffline(connection, lost) {
 }
 
 /** The mark under the digits, in the speaker's floor language over the clock's: the line is lost
- * ("Not live"), the timer is paused, or the speaker has been called and the timer not started. */
+ * ("No connection"), the timer is paused, or the speaker has been called and the timer not started. */
 function renderMark(state, lost) {
   const current = state && state.current;
   const timer = current && current.timer.state;

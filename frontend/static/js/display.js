@@ -433,8 +433,8 @@ function tick(connection) {
   renderStart(now);
 }
 
-/** The line lost for a few seconds while a speaker's time shows: "Not live" where "Paused" goes,
- * and under the time, in place of the notice, since when ("Last known — not live since 14:02"),
+/** The line lost for a few seconds while a speaker's time shows: "No connection" where "Paused" goes,
+ * and under the time, in place of the notice, since when ("Last known — no connection since 14:02"),
  * as the booth and the speaker clock say it: the room is not shown a phase or an overtime the
  * server has not said (outside probe B: a paused speaker counted into red overtime). */
 function renderStale(connection, lost) {

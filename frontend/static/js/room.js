@@ -22,7 +22,7 @@ const CROWDED_RETRY_MS = [3000, 3000, 10000];
 /**
  * Since when (the server's clock, as this screen estimates it) a room screen's connection has not
  * been live, or null: while it is live, and while it first connects (it has nothing to show yet).
- * What a screen shows meanwhile is the last known ("not live since 14:02"); it is live again at
+ * What a screen shows meanwhile is the last known ("no connection since 14:02"); it is live again at
  * the first snapshot or update.
  */
 export function notLiveSince(connection) {

@@ -243,7 +243,7 @@ export function renderTimes(state, event, now, clockAt = now, lostSince = null) 
   if (paused) paused.hidden = lost || current.timer.state !== "paused";
   setText(remaining, formatClock(ms));
   remaining.className = `remaining phase-${phase}${current.timer.state === "running" || lost ? "" : " stopped"}`;
-  // named as well as read: "Time left 2:05", "Overtime +0:12", "Not live 1:00" (a timer is not
+  // named as well as read: "Time left 2:05", "Overtime +0:12", "No connection 1:00" (a timer is not
   // live: read when visited)
   const name = lost ? "booth.not_live" : phase === "overtime" ? "display.overtime" : "status.time_left";
   remaining.setAttribute("aria-label", `${t(name)} ${formatClock(ms)}`);

@@ -394,7 +394,7 @@ export const STRINGS = {
     "console.timer.none_waiting": "No turn waiting",
     "console.timer.ready": "Ready to start",
     "console.timer.running": "Running",
-    "console.timer.not_live": "Not live — as last known",
+    "console.timer.not_live": "No connection — as last known",
     "console.timer.paused": "Paused",
     "console.timer.over": "over time",
     "console.timer.said_warning": "{time} left",
