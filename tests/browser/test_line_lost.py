@@ -4,9 +4,9 @@ paused into red overtime, "+0:25", in front of the room; the console and the pho
 
 As the speaker clock already did (test_clock_podium.py): a few seconds after the line goes, the
 time goes on as it was known, dimmed, with no amber, red or overtime, stopping at 0:00; the
-display says "No connection" where "Paused" goes and since when; the console says "No connection"; the
-phone's turn is not told its time is up, and its "Live" badge is greyed. Live again, each
-shows the server's time at once.
+display says "No connection" where "Paused" goes and since when; the console says "No
+connection"; the phone's turn is not told its time is up, and its "Live" badge is greyed. Live
+again, each shows the server's time at once.
 """
 
 from __future__ import annotations
