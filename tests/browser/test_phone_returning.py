@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from tests.e2e.server import Api
 
 from .conftest import open_face, wait_live
+from .test_phone_interposed import _joined
 
 #: A phone's screen (CSS pixels).
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -27,11 +28,7 @@ def _command(api: Api, segment_id: str, **body: Any) -> None:
 
 def _joined_and_asked(page: Page, name: str) -> None:
     """``name`` joins on the phone and asks for the floor (sent: the card says so)."""
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Organisation (optional)").fill("ITUC")
-    page.get_by_label("Stakeholder constituency").select_option("trade_union")
-    page.get_by_role("button", name="Join", exact=True).click()
-    expect(page.locator("#identity")).to_contain_text(name)
+    _joined(page, name)
     page.get_by_label("Floor intervention").check()
     page.get_by_role("button", name="Request the floor").click()
     expect(page.locator("#status-cards")).to_contain_text("Request sent")
