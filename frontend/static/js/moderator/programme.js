@@ -160,7 +160,8 @@ export function createProgramme(ctx) {
       ? programme.filter((s) => s.id !== segment.id && s.status === "scheduled" && s.kind !== "break")
       : [];
     if (!unrun.length) return t("console.programme.ending", { title: typed(segment.title) });
-    const list = unrun.map((s) => typed(s.title)).join(" · ");
+    // each by its title's head ("Thematic discussion III", before its colon): the notice stays short
+    const list = unrun.map((s) => typed((s.title || "").split(":")[0].trim() || s.title)).join(" · ");
     return t("console.programme.ending_unrun", { title: typed(segment.title), list });
   }
 
