@@ -546,8 +546,16 @@ async def _first_hello(websocket: WebSocket) -> Hello:
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect()
     text = message.get("text")
-    if text is None or len(text.encode()) > MAX_FRAME_BYTES:
-        raise ProtocolError("expected_hello", "the first frame must be a JSON hello")
+    if text is None:
+        raise ProtocolError(
+            "expected_hello", "the first frame must be a JSON hello, sent as text (not binary)"
+        )
+    size = len(text.encode())
+    if size > MAX_FRAME_BYTES:  # said as after the hello (outside probe: "expected_hello")
+        raise ProtocolError(
+            "frame_too_large",
+            f"a frame of {size} bytes is over the 64 KiB limit: send the hello alone, short",
+        )
     try:
         data = orjson.loads(text)
         if not isinstance(data, dict) or data.get("type") != "hello":

@@ -68,6 +68,9 @@ def test_off_the_line_the_display_console_and_phone_count_into_no_overtime(
         paused = api.state(segment_id)["state"]["current"]["timer"]["remaining_ms"]
         expect(display.locator("#timer-stale")).to_be_visible(timeout=10_000)
         expect(display.locator("#timer-stale")).to_have_text("No connection")
+        # whole in its frame beside the time (outside probe: "NO / CONNECTIO", cut)
+        assert display.locator("#timer-stale").evaluate("(n) => n.scrollWidth <= n.clientWidth")
+        display.screenshot(path="/tmp/line_lost_display.png")
         expect(display.locator("#stale-notice")).to_have_text(
             re.compile(r"^Last known — no connection since \d\d:\d\d$")
         )
