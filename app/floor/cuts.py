@@ -29,12 +29,14 @@ from zoneinfo import ZoneInfo
 from .model import KEEPS_ITS_TIME, SegmentState, SegmentStatus
 from .schedule import (
     MIN_PER_SPEAKER_MS,
+    MINUTE_MS,
     PER_SPEAKER_STEP_MS,
     clock_words,
     local_time,
     minutes_words,
     programme_order,
     schedule,
+    stop_minutes,
 )
 
 #: The day's minutes past its stop (``+``) for a programme as changed, None with no forecast.
@@ -146,10 +148,17 @@ def where_to_cut(
         if queue["reaches"] and end is not None:
             parts.append(f"give each of {waiting} {each}: the day then ends at {end:%H:%M}")
         else:
-            past = minutes_words(max(queue["over_ms"], 0))
+            # rounded as the hard stop's own words round (up): not "still 0 min past"
+            past = minutes_words(stop_minutes(max(queue["over_ms"], 0)) * MINUTE_MS)
+            # why not less: the shortest turn there is, or a later segment keeping its start
+            why = (
+                "no turn is given less"
+                if queue["each_ms"] == MIN_PER_SPEAKER_MS
+                else "less each saves nothing: what follows keeps its start"
+            )
             parts.append(
                 f"give each of {waiting} {each}: the day then ends at {end:%H:%M}, still {past} "
-                "past the stop (less each saves nothing: what follows keeps its start)"
+                f"past the stop ({why})"
                 if end is not None
                 else f"give each of {waiting} {each}: the day still ends {past} past the stop"
             )

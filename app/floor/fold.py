@@ -229,18 +229,37 @@ def _updated(segment: SegmentState, event: e.SegmentUpdated) -> SegmentState:
     return replace(segment, details=event.details)
 
 
+#: A segment started again this long after it ended starts a new run (a screen check or a
+#: dress rehearsal hours before the day, then the day): as far as the schedule reads a day run
+#: at another time as a rehearsal (``schedule.REHEARSAL_MS``).
+NEW_RUN_AFTER_MS = 6 * 60 * 60 * 1000
+
+
 @_folds(e.SegmentStarted)
 def _started(segment: SegmentState, event: e.SegmentStarted) -> SegmentState:
     if event.brought_back_by is not None:
         return _brought_back(segment, event.at)
-    first_start = segment.actual_start_at if segment.actual_start_at is not None else event.at
     return replace(
         segment,
         status=SegmentStatus.LIVE,
-        actual_start_at=first_start,
+        actual_start_at=_run_start(segment, event.at),
         actual_end_at=None,
         superseded=None,
     )
+
+
+def _run_start(segment: SegmentState, at: int) -> int:
+    """When the segment started, once started again at ``at``: its first start, kept across an
+    end and a restart (made live again after a break, its span runs on); ``at`` for a new run,
+    when the run before put nothing on its record (a screen check) or ended more than
+    ``NEW_RUN_AFTER_MS`` before (a rehearsal). Kept, that start read the day as a rehearsal
+    hours away, and its record began at the screen check (outside probe)."""
+    before, ended = segment.actual_start_at, segment.actual_end_at
+    if before is None:
+        return at
+    if ended is not None and (not segment.speeches or at - ended > NEW_RUN_AFTER_MS):
+        return at
+    return before
 
 
 @_folds(e.SegmentEnded)

@@ -149,7 +149,7 @@ def _left(at: int | None, since: int | None) -> int | None:
 NEAR_STOP_MS = 10 * MINUTE_MS
 
 
-def _stop_minutes(over_ms: int) -> int:
+def stop_minutes(over_ms: int) -> int:
     """The whole minutes the faces say: past the stop rounded up (30 s past is 1 min to cut),
     before it rounded down (9 min 40 s is 9 min to spare)."""
     return -(-over_ms // MINUTE_MS) if over_ms > 0 else -over_ms // MINUTE_MS
@@ -173,7 +173,7 @@ def hard_stop(
     against the event's hard stop, when interpretation ends; None without one. A rehearsal's
     shift moves the stop as it moves the scheduled instants (``stop_at``; ``scheduled_at`` is
     the event's own, as set): the forecast is of the run. ``over_ms`` is the forecast end minus
-    the stop (``+``: past it), ``minutes`` the same as the faces say it (``_stop_minutes``),
+    the stop (``+``: past it), ``minutes`` the same as the faces say it (``stop_minutes``),
     ``ended`` whether every segment has ended."""
     if hard_stop_at is None:
         return None
@@ -191,9 +191,9 @@ def hard_stop(
     if over_ms is not None and stop is not None and end is not None:
         lead = f"{'ended' if ended else 'forecast to end'} at {end:%H:%M}"
         side = "past" if over_ms > 0 else "before"
-        amount = minutes_words(_stop_minutes(over_ms) * MINUTE_MS)
+        amount = minutes_words(stop_minutes(over_ms) * MINUTE_MS)
         words = f"{lead}, {amount} {side} the end of interpretation ({stop:%H:%M})"
-        if not _stop_minutes(over_ms):  # not "0 min before" (outside probe D3)
+        if not stop_minutes(over_ms):  # not "0 min before" (outside probe D3)
             words = f"{lead}, right at the end of interpretation ({stop:%H:%M})"
     # a stop past midnight (a night session's): the faces say "+1 day" after its time. Read on
     # the programme's own dates (a rehearsal's shift could carry one across midnight alone)
@@ -209,7 +209,7 @@ def hard_stop(
         "forecast_end_at": end_at,
         "forecast_end": local_iso(end_at, zone),
         "over_ms": over_ms,
-        "minutes": None if over_ms is None else _stop_minutes(over_ms),
+        "minutes": None if over_ms is None else stop_minutes(over_ms),
         "timing": stop_timing(over_ms),
         "ended": ended,
         "words": words,

@@ -87,6 +87,17 @@ def cut_of(segments: list[SegmentState], stop: str) -> Any:
             "the stop (less each saves nothing: what follows keeps its start); shorten what is "
             "still to come: Segment closing (1 h)",
         ),
+        # 200 waiting: even the shortest turn there is (0:30) leaves the day past the stop, and
+        # says so (outside probe: it said what follows kept its start, which was not why)
+        (
+            [(3, SPEECH)] * 200,
+            "18:00",
+            30_000,
+            70 * MIN,
+            "give each of the 200 waiting 0:30: the day then ends at 19:10, still 1 h 10 min "
+            "past the stop (no turn is given less); shorten what is still to come: Segment "
+            "closing (1 h)",
+        ),
         # one turn waiting, with 1 min: only "the 1 waiting"
         (
             [(40, SPEECH)],

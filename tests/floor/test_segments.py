@@ -155,14 +155,36 @@ def test_only_a_live_segment_can_end(scheduled: Floor, ended: bool) -> None:
     assert "not live" in scheduled.refuse(c.EndSegment(), "not_live").message
 
 
-def test_an_ended_segment_can_be_resumed_and_keeps_its_first_start(floor: Floor) -> None:
+HOUR = 3_600_000
+
+
+@pytest.mark.parametrize(
+    ("spoke", "away_ms", "kept"),
+    [
+        (True, 60_000, True),  # resumed (after a break): its span runs on from its first start
+        (True, 5 * HOUR, True),
+        (True, 6 * HOUR + 1, False),  # a rehearsal the evening before: the day is a new run
+        (False, 60_000, False),  # a screen check (nothing on its record), then the day
+        (False, 5 * HOUR, False),
+    ],
+)
+def test_an_ended_segment_started_again_keeps_its_first_start_unless_a_new_run(
+    floor: Floor, spoke: bool, away_ms: int, kept: bool
+) -> None:
+    """Outside probe: a screen check at 16:10 (started, ended), then the day at 22:30: the
+    first start was kept, so the schedule read the whole day as a rehearsal 6 h 55 min away
+    and its record began at the screen check."""
     first_start = floor.seg.actual_start_at
+    if spoke:
+        floor.add("Speaker")
+        floor.send(c.CallNext())
     floor.tick(60_000)
     floor.send(c.EndSegment())
-    floor.tick(60_000)
+    floor.tick(away_ms)
     floor.send(c.StartSegment())
     assert floor.seg.status is SegmentStatus.LIVE
-    assert (floor.seg.actual_start_at, floor.seg.actual_end_at) == (first_start, None)
+    started = first_start if kept else floor.now
+    assert (floor.seg.actual_start_at, floor.seg.actual_end_at) == (started, None)
 
 
 @pytest.mark.parametrize("command", [c.CallNext(), c.StartTimer(), c.ResumeTimer()])
