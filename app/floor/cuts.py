@@ -26,10 +26,9 @@ from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .model import KEEPS_ITS_TIME, SegmentState, SegmentStatus
+from .model import KEEPS_ITS_TIME, MINUTE_MS, SegmentState, SegmentStatus
 from .schedule import (
     MIN_PER_SPEAKER_MS,
-    MINUTE_MS,
     PER_SPEAKER_STEP_MS,
     clock_words,
     local_time,
