@@ -122,9 +122,25 @@ export const latinDigits = (text) =>
 /**
  * The instant (epoch ms) a wall clock in the event's time zone reads `hhmm` ("15:15") on the day
  * it is there at `near` (the server's now): the inverse of timeOfDay, for a time typed at a
- * console. Null for a time not written HH:MM, or when the zone is not known.
+ * console. The first of the two in the hour the clocks repeat (autumn), null in the hour they
+ * skip (spring: wallReadings says which), for a time not written HH:MM, or when the zone is not
+ * known.
  */
 export function instantOfDay(hhmm, near, timeZone) {
+  const readings = wallReadings(hhmm, near, timeZone);
+  return readings && readings.instants.length ? readings.instants[0] : null;
+}
+
+/**
+ * Every instant (epoch ms, earliest first) a wall clock in `timeZone` reads `hhmm` on the day it
+ * is there at `near`: one as a rule, two in the hour the clocks repeat in autumn (01:15 in New
+ * York on 2026-11-01, first -04:00 then -05:00), none in the hour they skip in spring (02:30 in
+ * Zurich on 2026-03-29). Then `skipped` says what the server's refusal says (app/api/times.py):
+ * the day ("2026-03-29") and the times to choose from: `before` ("02:00", null when the skipped
+ * stretch begins at midnight) and `from` ("03:00"). Null for a time not written HH:MM, or when
+ * the zone is not known.
+ */
+export function wallReadings(hhmm, near, timeZone) {
   const typed = /^(\d{1,2}):(\d{2})$/.exec(hhmm || "");
   if (!typed || !timeZone || Number(typed[1]) > 23 || Number(typed[2]) > 59) return null;
   try {
@@ -138,8 +154,33 @@ export function instantOfDay(hhmm, near, timeZone) {
     };
     const day = partsAt(near);
     const wall = Date.UTC(day.year, day.month - 1, day.day, Number(typed[1]), Number(typed[2]));
-    const guess = wall - offsetAt(wall);
-    return wall - offsetAt(guess); // again at the guess: right across a change of summer time
+    // the offsets a day either side (a change of summer time between them), and at the wall:
+    // each reading of `wall` is the wall less one of them, where the zone has that offset
+    const before = offsetAt(wall - 86400000);
+    const after = offsetAt(wall + 86400000);
+    const offsets = [...new Set([before, offsetAt(wall), after])];
+    const instants = [...new Set(offsets.map((offset) => wall - offset).filter((ms) => offsetAt(ms) === wall - ms))];
+    instants.sort((a, b) => a - b);
+    let skipped = null;
+    if (!instants.length && after > before) {
+      // the change: between the wall read with the offset after and with the one before, found
+      // to the second by halving, as the server does
+      let low = Math.floor((wall - after) / 1000);
+      let high = Math.ceil((wall - before) / 1000);
+      while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if (offsetAt(middle * 1000) === after) high = middle;
+        else low = middle;
+      }
+      const change = high * 1000;
+      const clock = (ms) => new Date(ms).toISOString().slice(11, 16);
+      const dayOf = (ms) => new Date(ms).toISOString().slice(0, 10);
+      const from = change + before; // the first wall time skipped
+      const iso = dayOf(wall);
+      skipped = { day: iso, before: dayOf(from) === iso && clock(from) !== "00:00" ? clock(from) : null, from: clock(change + after) };
+    }
+    if (!instants.length && !skipped) return null;
+    return { instants, skipped };
   } catch {
     return null;
   }

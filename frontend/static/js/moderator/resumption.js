@@ -5,7 +5,7 @@
 // (speakers.js breakOf), and the server's forecast reads it.
 
 import { segmentAfterBreak } from "../client.js";
-import { clock24, instantOfDay, setText, timeOfDay } from "../dom.js";
+import { clock24, setText, timeOfDay, wallReadings } from "../dom.js";
 import { t } from "../i18n.js";
 import { ltr } from "./format.js";
 import { setAvailable } from "./speaker.js";
@@ -15,6 +15,10 @@ const $ = (id) => document.getElementById(id);
 const OFFER_AHEAD_MS = 10 * 60000;
 const STEP_MS = 5 * 60000;
 const HALF_DAY_MS = 12 * 3600000;
+
+/** Of a wall time's readings that day, the first still to come (the hour the clocks repeat:
+ * 01:15 typed at 01:57 in its first pass is the second 01:15), else the last (past: refused). */
+const soonest = (instants, now) => instants.find((ms) => ms >= now) ?? instants[instants.length - 1] ?? null;
 
 export function createResumption(ctx) {
   const form = $("resumption");
@@ -40,9 +44,21 @@ export function createResumption(ctx) {
     event.preventDefault();
     const now = ctx.conn.clock.now();
     const typed = clock24(input.value); // "15:15", "1515", "15.15", "15h15", "١٥:١٥"
-    let at = typed ? instantOfDay(typed, now, zone()) : null;
+    let readings = typed ? wallReadings(typed, now, zone()) : null;
+    let at = readings ? soonest(readings.instants, now) : null;
     // 00:30 typed at 23:40 is tonight's, not last night's; 15:00 at 15:20 stays past (refused)
-    if (at !== null && at < now - HALF_DAY_MS) at = instantOfDay(typed, now + 2 * HALF_DAY_MS, zone());
+    if (at !== null && at < now - HALF_DAY_MS) {
+      readings = wallReadings(typed, now + 2 * HALF_DAY_MS, zone());
+      at = readings ? soonest(readings.instants, now) : null;
+    }
+    if (readings && readings.skipped) {
+      // the hour the clocks skip: refused, not moved past the change (02:30 as 03:30)
+      const { day, before, from } = readings.skipped;
+      const words = { time: ltr(typed), day: ltr(day), zone: ltr(zone()), before: ltr(before || ""), from: ltr(from) };
+      ctx.notices.show(t(before ? "console.resumption.skipped" : "console.resumption.skipped_from", words), "warning");
+      input.focus();
+      return;
+    }
     if (at === null) {
       ctx.notices.show(t("console.resumption.required"), "warning");
       input.focus();
