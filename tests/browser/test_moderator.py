@@ -1392,6 +1392,28 @@ def test_ending_the_last_segment_with_some_never_run_says_so(
     expect(notices).to_contain_text("Ending \u201cOpening Segment\u201d. Press the button again")
 
 
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_console_reflows_at_400_percent_zoom(
+    open_console: Opener, faces: dict[str, Any], language: str
+) -> None:
+    """Outside probe (WCAG 1.4.10): at 320 CSS px (a 1280-px window at 400 %) the queue's
+    buttons left their cards and the page scrolled sideways. Nothing is wider than the page,
+    and each row's buttons are inside its card."""
+    make_live(faces)
+    url = faces["moderator"].replace("#key=", f"?lang={language}#key=")
+    page = open_console(url, viewport={"width": 320, "height": 700})
+    expect(page.locator("#queue .entry").first).to_be_visible()
+    wide = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    scroll, client = page.evaluate(wide)
+    assert scroll <= client, (scroll, client)
+    inside = page.locator("#queue .entry").first.evaluate(
+        """(entry) => { const box = entry.getBoundingClientRect();
+            const actions = entry.querySelector('.entry-actions').getBoundingClientRect();
+            return actions.left >= box.left - 1 && actions.right <= box.right + 1; }"""
+    )
+    assert inside
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
 def test_a_short_laptop_screen_shows_the_floor_and_call_next_without_scrolling(
     open_console: Opener, faces: dict[str, Any], size: tuple[int, int]
