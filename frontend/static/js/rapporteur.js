@@ -239,7 +239,6 @@ function run(eventId) {
         fill(box, h("p", { class: "on-display-title" }, open), text);
       }
     }
-    $("clear-display").disabled = !shown;
     const place = stepPlace();
     const where = $("display-place");
     const said = shown && place.theme ? placeLabel(place) : [!shown && place.count ? plural("rapporteur.accepted_count", place.count) : ""];
@@ -248,8 +247,20 @@ function run(eventId) {
       where.dataset.key = saidKey;
       fill(where, said); // only when it changed: the line is a live region
     }
-    $("display-previous").disabled = !place.previous;
-    $("display-next").disabled = !place.next;
+    setDisabled({ "display-next": !place.next, "display-previous": !place.previous, "clear-display": !shown });
+  }
+
+  /** The display's buttons on or off; one about to be disabled under the focus hands it to a
+   * neighbour still on (Next, Previous, Clear), else to the panel's heading: never to <body>. */
+  function setDisabled(off) {
+    const active = document.activeElement;
+    if (active && Object.hasOwn(off, active.id) && off[active.id]) {
+      const neighbour = Object.keys(off).find((id) => !off[id]);
+      const heading = $("display-heading");
+      if (!neighbour) heading.tabIndex = -1;
+      (neighbour ? $(neighbour) : heading).focus();
+    }
+    for (const [id, disabled] of Object.entries(off)) $(id).disabled = disabled;
   }
 
   /** "Theme — 2 of 5" (what reflection.js placeLabel says, in the page's language). */
@@ -292,9 +303,16 @@ function run(eventId) {
 
   $("clear-display").addEventListener("click", async (event) => {
     const button = event.currentTarget;
-    button.disabled = true;
+    if (button.getAttribute("aria-disabled") === "true") return; // clearing already
+    // waits with aria-disabled, keeping the focus until the display is cleared (renderOnDisplay
+    // then hands it on): a disabled button under the focus would drop it to <body>
+    button.setAttribute("aria-disabled", "true");
     const seen = conn.outcome ? conn.outcome.shown_id : null;
-    await ctx.run({ type: "show_contribution", contribution_id: null, expected_shown: seen }, t("rapporteur.display_cleared"));
+    try {
+      await ctx.run({ type: "show_contribution", contribution_id: null, expected_shown: seen }, t("rapporteur.display_cleared"));
+    } finally {
+      button.removeAttribute("aria-disabled");
+    }
     renderOnDisplay();
   });
 

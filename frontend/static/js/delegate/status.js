@@ -340,7 +340,7 @@ export function createStatus(ctx) {
     const box = h("div", { class: "confirm" }, h("p", { class: "confirm-prompt" }, t("status.withdraw_prompt")), yes);
     const draw = () => {
       const on = isArmed();
-      if (button.disabled) return; // withdrawing: the button says so
+      if (button.getAttribute("aria-disabled") === "true") return; // withdrawing: the button says so
       button.textContent = t(on ? "status.keep_place" : "status.withdraw");
       button.className = on ? "button subtle" : "button danger";
       box.hidden = !on;
@@ -351,6 +351,7 @@ export function createStatus(ctx) {
       } else delete yes.dataset.armedAt;
     };
     button.addEventListener("click", (event) => {
+      if (button.getAttribute("aria-disabled") === "true") return; // withdrawing
       if (isArmed()) {
         if (tooSoon(event, armed.at)) return; // the second tap of the first one's gesture
         armed = NOT_ARMED; // "Keep my place"
@@ -365,6 +366,7 @@ export function createStatus(ctx) {
     yes.addEventListener("click", (event) => {
       if (!isArmed() || tooSoon(event, armed.at)) return;
       armed = NOT_ARMED;
+      if (box.contains(document.activeElement)) button.focus(); // not lost with the box
       box.hidden = true;
       button.className = "button danger";
       withdraw(request, button);
@@ -532,8 +534,11 @@ export function createStatus(ctx) {
     const connection = ctx.connection;
     const segment = segmentOf(connection);
     if (!segment) return;
+    if (button.getAttribute("aria-disabled") === "true") return; // already withdrawing
     const commandId = newId(); // one withdrawal: sent again unchanged until the server answers
-    button.disabled = true;
+    // waits with aria-disabled, keeping the focus: a disabled button under the focus would drop
+    // it to <body>, and the card drawn next would not know where it was
+    button.setAttribute("aria-disabled", "true");
     button.textContent = t("status.withdrawing");
     showError($("floor-error"), null);
     try {
@@ -554,7 +559,7 @@ export function createStatus(ctx) {
       if (error instanceof Stopped) return;
       if (error.code === "unauthenticated") return ctx.signedOut();
       showError($("floor-error"), error);
-      button.disabled = false;
+      button.removeAttribute("aria-disabled");
       button.textContent = t("status.withdraw");
     }
   }

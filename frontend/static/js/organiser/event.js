@@ -299,8 +299,32 @@ export function createEventSection(desk) {
     note(t("desk.conflict.not_saved", { changes }), "error");
   }
 
+  /** The field a refusal names (an invalid_request's `details`, its `loc`), marked invalid and
+   * focused; true if there was one. The message is the refusal's notice. */
+  function markRefused(error) {
+    const details = error?.body?.details ?? error?.details;
+    if (error?.code !== "invalid_request" || !Array.isArray(details)) return false;
+    for (const detail of details) {
+      const name = Array.isArray(detail.loc) ? detail.loc[detail.loc.length - 1] : null;
+      let field = typeof name === "string" && name !== "expected" ? form.elements.namedItem(name) : null;
+      if (field instanceof RadioNodeList) field = field[0]; // the languages: their first box
+      if (!field || field.closest("[hidden]")) continue;
+      field.setAttribute("aria-invalid", "true");
+      refusedFields.add(field);
+      field.focus();
+      return true;
+    }
+    return false;
+  }
+
+  const refusedFields = new Set(); // marked by the server's refusal, until the next save
+  let saving = false;
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (saving) return; // a second press while the first is sent: nothing
+    for (const field of refusedFields) if (field !== form.elements.hard_stop_at) field.removeAttribute("aria-invalid");
+    refusedFields.clear();
     if (!typed("languages").length) {
       desk.notices.show(t("desk.event.no_language"), "warning");
       return;
@@ -319,7 +343,9 @@ export function createEventSection(desk) {
       return;
     }
     const submit = $("event-form-submit");
-    submit.disabled = true;
+    // waits with aria-disabled, keeping the focus (a disabled button would drop it to <body>)
+    saving = true;
+    submit.setAttribute("aria-disabled", "true");
     note();
     try {
       if (desk.event) {
@@ -329,7 +355,10 @@ export function createEventSection(desk) {
         } catch (error) {
           const fields = changedSince(error);
           if (fields) await changedMeanwhile(fields);
-          else desk.notices.show(desk.refusal(error), "error");
+          else {
+            desk.notices.show(desk.refusal(error), "error");
+            markRefused(error);
+          }
           return;
         }
         desk.event = saved;
@@ -342,10 +371,11 @@ export function createEventSection(desk) {
         await desk.selectEvent(made.id, "programme");
         desk.notices.show(t("desk.event.made"));
       }
-    } catch {
-      // shown by desk.call
+    } catch (error) {
+      markRefused(error); // shown by desk.call; the field it names takes the focus
     } finally {
-      submit.disabled = false;
+      saving = false;
+      submit.removeAttribute("aria-disabled");
     }
   });
 
