@@ -122,4 +122,7 @@ def test_the_access_links_section_is_one_landmark_of_its_name(
     assert not unique, unique
     named = page.locator('[aria-labelledby="links-heading"]')
     expect(named).to_have_count(1)
+    # a new link's card is said once, by the notice (its address takes the focus): the cards'
+    # place is no live region of its own
+    assert page.locator("#minted").get_attribute("aria-live") is None
     page.context.close()
