@@ -315,6 +315,26 @@ def test_every_section_fits_a_tablet_in_every_language(
     room.close()
 
 
+def test_no_section_scrolls_the_page_sideways_at_400_percent_zoom(
+    browser: Browser,
+    hearing: dict[str, Any],  # noqa: F811
+) -> None:
+    """Outside probe (WCAG 1.4.10): at 320 CSS px the event's join and live panels (a QR code
+    beside its facts) and the programme's table made the page wider than the window. The QR
+    code goes above its facts; the table scrolls in its panel, a data table may."""
+    event = hearing["event"]
+    narrow: ViewportSize = {"width": 320, "height": 700}
+    for language in ("en", "ar"):
+        page = tablet(
+            browser, hearing["server"].base, f"lang={language}&event={event['id']}", narrow
+        )
+        for section in SECTIONS:
+            tap_section(page, section)
+            wide = page.evaluate("() => document.documentElement.scrollWidth")
+            assert wide <= narrow["width"], f"{language}, {section}: the page is {wide} px wide"
+        page.context.close()
+
+
 def test_the_event_title_shows_upright_with_an_organiser_link(
     browser: Browser,
     hearing: dict[str, Any],  # noqa: F811
