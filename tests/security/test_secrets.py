@@ -268,3 +268,22 @@ async def test_invalid_utf8_closes_1007_without_a_traceback_in_the_log(tmp_path:
     text = log.read_text()
     assert "Invalid UTF-8 sequence received from client" in text
     assert "Traceback" not in text
+
+
+def test_a_hello_over_the_frame_limit_is_refused_as_too_large(world: World) -> None:
+    """A first frame over 64 KiB is refused by its size, as any frame after the hello is, and
+    the socket closes (4400) before any credential in it is read; a binary hello is said to be
+    binary (outside probe: both were "the first frame must be a JSON hello")."""
+    padded = orjson.dumps({"type": "hello", "token": KEY, "pad": "x" * 70_000}).decode()
+    with world.client.websocket_connect(f"/ws/segments/{world.segment_id}") as socket:
+        socket.send_text(padded)
+        refusal = socket.receive_json()
+        assert refusal["code"] == "frame_too_large"
+        assert "over the 64 KiB limit" in refusal["message"]
+        assert socket.receive()["code"] == 4400
+    with world.client.websocket_connect(f"/ws/segments/{world.segment_id}") as socket:
+        socket.send_bytes(orjson.dumps({"type": "hello", "token": KEY}))
+        refusal = socket.receive_json()
+        assert refusal["code"] == "expected_hello"
+        assert "not binary" in refusal["message"]
+    assert world.state()["version"] == 2  # nothing applied
