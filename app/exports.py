@@ -278,18 +278,12 @@ def day_record_xlsx(rows: list[RecordRow], timezone: str, title: str = "") -> by
     """The day's record as an XLSX workbook: the CSV's columns and cells (``xlsx_bytes``), the
     seconds as numbers a spreadsheet adds up, the times as date-times (the event's local time,
     named in their headings) a spreadsheet sorts and filters."""
-    table = [
-        {
-            heading: local_datetime(value) if heading in _DAY_RECORD_TIMES else value
-            for heading, value in row.items()
-        }
-        for row in day_record_table(rows, timezone)
-    ]
+    table = [with_offsets(row, _DAY_RECORD_TIMES) for row in day_record_table(rows, timezone)]
     widths = {"Segment": 40, "Name": 28, "Organisation": 32, "Constituency": 26}
     widths.update(dict.fromkeys(_DAY_RECORD_TIMES, 20))
     return xlsx_bytes(
         table,
-        list(DAY_RECORD_COLUMNS),
+        after(list(DAY_RECORD_COLUMNS), _DAY_RECORD_TIMES[-1], UTC_OFFSET),
         "Speeches",
         widths,
         time_format="yyyy-mm-dd hh:mm:ss",
@@ -311,6 +305,43 @@ def local_datetime(value: Cell) -> SheetValue:
         except ValueError:
             return value
     return value
+
+
+#: A workbook's column beside its local date-times: their offset from UTC (``-04:00``), which a
+#: spreadsheet's date-time cannot hold. Without it, in the hour a fall-back repeats, a later time
+#: reads as an earlier one (the CSV's and the JSON's times carry their offsets).
+UTC_OFFSET = "UTC offset"
+
+
+def with_offsets(row: Mapping[str, Cell], times: Sequence[str]) -> dict[str, SheetValue]:
+    """A spreadsheet's row with its ``times`` (ISO 8601 with offsets, ``local_iso``) as local
+    date-times, and a ``UTC_OFFSET`` cell naming their offsets: one (``-04:00``), or each in
+    turn where they differ (``-04:00, then -05:00``: a turn across a fall-back)."""
+    offsets: list[str] = []
+    for heading in times:
+        value = row.get(heading)
+        if isinstance(value, str) and value:
+            try:
+                at = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+            offset = at.isoformat(timespec="seconds")[19:] if at.tzinfo is not None else ""
+            if not offset:
+                continue
+            if offset not in offsets:
+                offsets.append(offset)
+    out: dict[str, SheetValue] = {
+        heading: local_datetime(value) if heading in times else value
+        for heading, value in row.items()
+    }
+    out[UTC_OFFSET] = ", then ".join(offsets)
+    return out
+
+
+def after(headers: list[str], anchor: str, heading: str) -> list[str]:
+    """``headers`` with ``heading`` put just after ``anchor``."""
+    at = headers.index(anchor) + 1
+    return [*headers[:at], heading, *headers[at:]]
 
 
 def day_record_table(rows: list[RecordRow], timezone: str) -> list[dict[str, Cell]]:
@@ -436,13 +467,7 @@ def contributions_xlsx(table: list[dict[str, Cell]], timezone: str, title: str =
         "Last changed at": 17,
     }
     times = ("Submitted at", "Last changed at")
-    rows = [
-        {
-            heading: local_datetime(value) if heading in times else value
-            for heading, value in row.items()
-        }
-        for row in table
-    ]
+    rows = [with_offsets(row, times) for row in table]
     arabic = LANGUAGE_LABELS["ar"]
 
     def right_to_left(row: Mapping[str, SheetValue], heading: str) -> bool:
@@ -451,7 +476,7 @@ def contributions_xlsx(table: list[dict[str, Cell]], timezone: str, title: str =
 
     return xlsx_bytes(
         rows,
-        CONTRIBUTION_COLUMNS,
+        after(list(CONTRIBUTION_COLUMNS), times[-1], UTC_OFFSET),
         "Contributions",
         widths,
         wrapped=_CONTRIBUTION_WRAPPED,

@@ -9,6 +9,7 @@ import io
 import json
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from starlette.testclient import TestClient
@@ -23,6 +24,7 @@ from app.exports import (
     csv_text,
     day_record_csv,
     day_record_json,
+    day_record_xlsx,
     event_zone,
     local_iso,
     minutes_seconds,
@@ -264,6 +266,37 @@ def test_the_days_csv_reads_back_with_readable_headings_and_new_york_times() -> 
     # codes in the words a person reads (the JSON keeps the codes)
     assert first["Attendance"] == "In the room" and first["Floor language"] == "French"
     assert (first["Constituency"], first["Kind of turn"]) == ("Trade union", "Panellist")
+
+
+def test_the_days_workbook_orders_the_repeated_hour_of_a_fall_back_by_its_offsets() -> None:
+    """A spreadsheet's date-time has no zone: in the hour a fall-back repeats (New York, 6 Nov
+    2022, 01:00-02:00 twice) a later turn's local time reads earlier than the turn before it.
+    The workbook says each turn's offset from UTC beside its times (outside probe F)."""
+    import openpyxl
+
+    first_one_am = 1_667_710_800_000  # 2022-11-06 01:00 EDT (05:00 UTC)
+    before = _row(called_at=first_one_am + 50 * 60_000, timer_started_at=None, ended_at=None)
+    across = _row(  # called at 01:55 EDT, ended at 01:05 EST, 10 min later
+        turn=2,
+        called_at=first_one_am + 55 * 60_000,
+        timer_started_at=None,
+        ended_at=first_one_am + 65 * 60_000,
+    )
+    after = _row(turn=3, called_at=first_one_am + 70 * 60_000, timer_started_at=None, ended_at=None)
+    book = openpyxl.load_workbook(io.BytesIO(day_record_xlsx([before, across, after], NEW_YORK)))
+    table = list(book.worksheets[0].iter_rows(values_only=True))
+    headings = list(table[0])
+    called = headings.index(f"Called at ({NEW_YORK})")
+    offset = headings.index("UTC offset")
+    assert offset == headings.index(f"Ended at ({NEW_YORK})") + 1
+    # 01:50 and 01:10 read as times of day, 01:10 the later: the offset tells them apart
+    times = [row[called] for row in table[1:]]
+    assert [at.strftime("%H:%M") for at in times if isinstance(at, datetime)] == [
+        "01:50",
+        "01:55",
+        "01:10",
+    ]
+    assert [row[offset] for row in table[1:]] == ["-04:00", "-04:00, then -05:00", "-05:00"]
 
 
 def test_names_in_every_script_survive_the_round_trip() -> None:

@@ -402,7 +402,7 @@ def test_the_contributions_workbook_reads_well(make_client: AppFactory) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(answer.content))
     sheet = workbook.worksheets[0]
     # an Excel table over the rows (a screen reader says each cell's column), headers frozen
-    assert sheet.freeze_panes == "A2" and sheet.tables["Contributions"].ref == "A1:Q3"
+    assert sheet.freeze_panes == "A2" and sheet.tables["Contributions"].ref == "A1:R3"
     headers = [cell.value for cell in sheet[1]]
     columns = [column.name for column in sheet.tables["Contributions"].tableColumns]
     submitted_at = f"Submitted at ({world.event['timezone']})"  # a spreadsheet's time has no zone
@@ -426,8 +426,10 @@ def test_the_contributions_workbook_reads_well(make_client: AppFactory) -> None:
             )
         )
     )
-    # the same local time as the CSV's, without the offset a spreadsheet cannot hold
+    # the same local time as the CSV's; the offset a spreadsheet's time cannot hold beside it
     assert submitted.value.isoformat() == csv_rows[0]["Submitted at"][:19]
+    offset = sheet.cell(row=2, column=headers.index("UTC offset") + 1).value
+    assert offset == csv_rows[0]["Submitted at"][19:]
     assert sheet.column_dimensions["L"].width >= 30  # Themes: not cut at the default width
 
 
