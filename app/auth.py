@@ -352,6 +352,7 @@ class Authenticator:
         label: str = "",
         expires_at: int | None = None,
         request_id: str | None = None,
+        made_by: str | None = None,
     ) -> tuple[str, CredentialRow]:
         secret = new_secret()
         row = CredentialRow(
@@ -364,6 +365,7 @@ class Authenticator:
             created_at=now,
             expires_at=expires_at,
             request_id=request_id,
+            made_by=made_by,
         )
         self.store.add(row)
         self._remember(row.token_hash, row)  # a new phone's first request costs no query

@@ -21,7 +21,7 @@ from app.store import Store, make_engine, migrate
 from app.store import db as store_db
 from app.store.db import MIGRATION_LOCK, current_revision, head_revision
 
-OLDER = ["0001", "0002", "0003", "0005", "0006"]
+OLDER = ["0001", "0002", "0003", "0005", "0006", "0007"]
 EVENT = "ev-hearing"
 
 

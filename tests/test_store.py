@@ -174,9 +174,11 @@ def test_a_start_on_a_database_at_the_newest_revision_does_not_import_alembic(
         connection.execute(text("DROP INDEX ix_events_request_id"))
         connection.execute(text("ALTER TABLE events DROP COLUMN request_id"))
         connection.execute(text("ALTER TABLE events DROP COLUMN hard_stop_at"))  # and 0007
+        connection.execute(text("ALTER TABLE credentials DROP COLUMN made_by"))  # and 0008
     assert start() == "True"
     with engine.connect() as connection:
         current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         assert current == head_revision()
         connection.execute(text("SELECT request_id, hard_stop_at FROM events"))
+        connection.execute(text("SELECT made_by FROM credentials"))
     engine.dispose()

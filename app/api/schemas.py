@@ -819,6 +819,17 @@ class AccessLinkOut(BaseModel):
         description="It expires before the event's day ends: make one that lasts longer for "
         "the day.",
     )
+    made_by: str | None = Field(
+        default=None,
+        description="The access link this one was made with (an organiser link handed to a "
+        "helper): revoking that link revokes this one too, and it expires no later. Null: made "
+        "with the organiser key.",
+    )
+    revokes_too: list[str] = Field(
+        default_factory=list,
+        description="The live links revoking this one revokes too: those made with it, and "
+        "with them (`made_by`), oldest first.",
+    )
     token: str | None = Field(default=None, description="Shown once, when the link is made.")
     url: str | None = Field(
         default=None,

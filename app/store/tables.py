@@ -81,6 +81,9 @@ class CredentialRow(SQLModel, table=True):
     #: the access link's request id (``POST .../access-links``): a retry of the same request
     #: replaces the link its lost answer held, so one press is one live link
     request_id: str | None = Field(default=None, max_length=64)
+    #: the access link this link was made with (None: made with the organiser key, or a
+    #: delegate's token); revoking that link revokes this one too, as its expiry ends this one
+    made_by: str | None = Field(default=None, max_length=32)
 
 
 class LogRow(SQLModel, table=True):

@@ -524,6 +524,50 @@ def test_a_link_lasts_until_the_day_after_the_event_unless_told_and_a_short_one_
     page.context.close()
 
 
+def test_revoking_a_helpers_link_names_and_revokes_the_links_made_with_it(
+    browser: Browser, server: ServerProcess, api: Api
+) -> None:
+    """An organiser link handed to a helper for the set-up made the console's link. The list
+    says which link each was made with; revoking the helper's link says, before and after,
+    that the console's goes with it, as the server decides (outside probe B: it stayed live)."""
+    event = make_event(api, "A helper's links")
+    links = f"/events/{event['id']}/access-links"
+    helper = api.ok("POST", links, json={"role": "organiser", "label": "Helper"})
+    helped = Api(server.base, helper["token"])
+    helped.ok("POST", links, json={"role": "moderator", "label": "Podium laptop"})
+    api.ok("POST", links, json={"role": "display", "label": "Screen left"})
+    page = open_desk(browser, server, event, "links")
+    console = page.locator("#links-rows tr").filter(has_text="Podium laptop")
+    helper_name = fill(
+        EN["desk.links.role_and_label"], role=EN["identify.organiser"], label="Helper"
+    )
+    expect(console.locator(".link-maker")).to_have_text(
+        fill(EN["desk.links.made_with"], what=helper_name)
+    )
+    screen = page.locator("#links-rows tr").filter(has_text="Screen left")
+    expect(screen.locator(".link-maker")).to_have_count(0)
+    row = (
+        page.locator("#links-rows tr")
+        .filter(has_text="Helper")
+        .filter(has_not_text="Podium laptop")
+    )
+    row.get_by_role("button", name=EN["desk.links.revoke"]).click()
+    console_name = fill(
+        EN["desk.links.role_and_label"], role=EN["identify.console"], label="Podium laptop"
+    )
+    expect(page.locator("#confirm-text")).to_contain_text(
+        fill(EN["desk.links.revoke_too#one"], names=console_name)
+    )
+    shot(page, "links-revoke-made-with")
+    page.locator("#confirm-ok").click()
+    expect(console.locator(".state-tag").first).to_have_text(EN["desk.link_state.revoked"])
+    expect(screen.locator(".state-tag").first).to_have_text(EN["desk.link_state.active"])
+    expect(page.locator(".notice").last).to_contain_text(
+        fill(EN["desk.links.revoked_with#one"], what=helper_name)
+    )
+    page.context.close()
+
+
 def test_a_registered_row_the_file_gives_otherwise_is_shown_and_updated_when_asked(
     browser: Browser, server: ServerProcess, api: Api
 ) -> None:

@@ -41,7 +41,7 @@ from .common import (
     refuse_changed_since,
     segments_out,
 )
-from .people import LINK_ROLES, link_out
+from .people import LINK_ROLES, link_out, made_with
 
 router = APIRouter()
 
@@ -162,10 +162,9 @@ async def revisions(event_id: str, actor: ActorDep, svc: ServicesDep) -> Revisio
 def _registry_tokens(svc: Services, hearing: Hearing) -> tuple[str, str]:
     """The participants' and the access links' tokens (in a thread: database reads)."""
     store, event = svc.engine.store, hearing.event
-    links = [
-        link_out(row, event).model_dump(mode="json")
-        for row in store.credentials(event.id, LINK_ROLES)
-    ]
+    rows = store.credentials(event.id, LINK_ROLES)
+    made = made_with(rows)
+    links = [link_out(row, event, revokes_too=made[row.id]).model_dump(mode="json") for row in rows]
     return store.participants_digest(event.id), _token(links)
 
 

@@ -9,7 +9,7 @@ import functools
 import hashlib
 import io
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Annotated, Any, Literal
 
 import segno
@@ -764,9 +764,16 @@ async def remove_participant(participant_id: str, actor: ActorDep, svc: Services
 # --- access links -------------------------------------------------------------------------------
 
 
-def link_out(row: Any, event: Any, token: str | None = None, base: str = "") -> AccessLink:
+def link_out(
+    row: Any,
+    event: Any,
+    token: str | None = None,
+    base: str = "",
+    revokes_too: Sequence[str] = (),
+) -> AccessLink:
     """An access link as the API shows it; with its ``token`` (once, when made) its ``url`` and,
-    given the server's public ``base``, its ``absolute_url``."""
+    given the server's public ``base``, its ``absolute_url``; ``revokes_too``: the live links
+    revoking it would revoke (``made_with``)."""
     path = {
         # an organiser link is the organiser's desk for this one event
         "organiser": "/organiser",
@@ -787,6 +794,8 @@ def link_out(row: Any, event: Any, token: str | None = None, base: str = "") -> 
         "created_at": row.created_at,
         "expires_at": row.expires_at,
         "revoked_at": row.revoked_at,
+        "made_by": row.made_by,
+        "revokes_too": list(revokes_too),
         "token": token,
         "url": url,
         "absolute_url": base + url if url and base else None,
@@ -832,6 +841,7 @@ async def create_access_link(
         label=body.label,
         expires_at=expires,
         request_id=body.request_id,
+        made_by=actor.credential_id,  # None: the organiser key
     )
     base = (svc.settings.public_url or str(request.base_url)).rstrip("/")
     link = link_out(row, hearing.event, token, base)
@@ -944,21 +954,48 @@ async def list_access_links(event_id: str, actor: ActorDep, svc: ServicesDep) ->
     authorise(actor, "GET /api/v1/events/{event_id}/access-links", event_id)
     event = (await svc.engine.locate(event_id)).event
     rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, LINK_ROLES)
-    return [link_out(row, event) for row in rows]
+    made = made_with(rows)
+    return [link_out(row, event, revokes_too=made[row.id]) for row in rows]
 
 
 @router.delete("/events/{event_id}/access-links/{link_id}", tags=["access"], status_code=204)
 async def revoke_access_link(
     event_id: str, link_id: str, actor: ActorDep, svc: ServicesDep
 ) -> Response:
-    """Revoke an access link (again: ``204`` too). Commands already decided on its behalf are
-    written first; from the answer on nothing more is applied for it, and every screen open with
-    it is told and closed (``4401``), on every process."""
+    """Revoke an access link (again: ``204`` too), and the links made with it (``made_by``:
+    an organiser link handed to a helper takes the links the helper made with it), and theirs,
+    still live. Commands already decided on their behalf are written first; from the answer on
+    nothing more is applied for them, and every screen open with them is told and closed
+    (``4401``), on every process."""
     authorise(actor, "DELETE /api/v1/events/{event_id}/access-links/{link_id}", event_id)
     hearing = await svc.engine.locate(event_id)
-    if not await _revoke(svc, hearing, [link_id]):
+    rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, LINK_ROLES)
+    if not await _revoke(svc, hearing, [link_id, *made_with(rows).get(link_id, [])]):
         raise NotFound(f"no access link {link_id!r} in event {event_id!r}")
     return Response(status_code=204)
+
+
+def made_with(rows: Sequence[Any]) -> dict[str, list[str]]:
+    """For each link of ``rows`` (an event's), the ids of the live links made with it, and
+    with those, and so on, oldest first: what revoking it revokes too (a link lives no longer
+    than the link it was made with)."""
+    children: dict[str, list[Any]] = {}
+    for row in rows:
+        if row.made_by is not None:
+            children.setdefault(row.made_by, []).append(row)
+    out: dict[str, list[str]] = {}
+    for root in rows:
+        found: list[Any] = []
+        waiting, seen = [root.id], {root.id}
+        while waiting:
+            for row in children.get(waiting.pop(), []):
+                if row.id not in seen:
+                    seen.add(row.id)
+                    waiting.append(row.id)
+                    found.append(row)
+        order = sorted(found, key=lambda row: (row.created_at, row.id))
+        out[root.id] = [row.id for row in order if row.revoked_at is None]
+    return out
 
 
 async def _revoke(svc: Services, hearing: Hearing, credential_ids: list[str]) -> list[str]:

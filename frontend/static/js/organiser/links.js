@@ -22,6 +22,7 @@ import {
   dayAndTime,
   gone,
   isolate,
+  joinList,
   keepFocus,
   roleLabel,
   svgImage,
@@ -81,14 +82,20 @@ export function createLinks(desk) {
     keepFocus(rows, () => rows.replaceChildren(
       ...links.map((link) => {
         const [code, word] = state(link);
-        const role = roleLabel(link.role);
-        const what = link.label ? t("desk.links.role_and_label", { role, label: link.label }) : role;
+        const what = linkName(link);
+        const maker = link.made_by && desk.links.find((l) => l.id === link.made_by);
         return h(
           "tr",
           { dataset: { linkId: link.id, state: code } },
           // each cell names its column (data-label): a narrow panel shows the rows as cards
-          h("td", { dataset: { label: t("desk.links.for") } }, role),
-          h("td", { dataset: { label: t("desk.links.label") } }, h("bdi", {}, link.label)),
+          h("td", { dataset: { label: t("desk.links.for") } }, roleLabel(link.role)),
+          h(
+            "td",
+            { dataset: { label: t("desk.links.label") } },
+            h("bdi", {}, link.label),
+            // a link made with another lives no longer: revoking the maker revokes it too
+            maker ? h("span", { class: "link-maker" }, t("desk.links.made_with", { what: isolate(linkName(maker)) })) : null,
+          ),
           h("td", { dataset: { label: t("desk.links.made") } }, dayAndTime(link.created_at_local, today)),
           h("td", { dataset: { label: t("desk.links.expires") } }, link.expires_at_local ? dayAndTime(link.expires_at_local, today) : t("desk.links.never")),
           h(
@@ -132,16 +139,25 @@ export function createLinks(desk) {
     }
   }
 
+  /** A link in words: its role, and its label when it has one. */
+  function linkName(link) {
+    const role = roleLabel(link.role);
+    return link.label ? t("desk.links.role_and_label", { role, label: link.label }) : role;
+  }
+
   async function revoke(link, what) {
+    // the server says which live links go with it: those made with it, and with them
+    const too = (link.revokes_too || []).map((id) => desk.links.find((l) => l.id === id)).filter(Boolean);
+    const names = joinList(too.map((l) => isolate(linkName(l))));
     const sure = await confirmAction({
       title: t("desk.links.revoke_title", { what: isolate(what) }),
-      text: t("desk.links.revoke_text"),
+      text: too.length ? `${t("desk.links.revoke_text")} ${plural("desk.links.revoke_too", too.length, { names })}` : t("desk.links.revoke_text"),
       ok: t("desk.links.revoke_ok"),
     });
     if (!sure) return;
     try {
       await desk.call("DELETE", `${path()}/${encodeURIComponent(link.id)}`, undefined, { quiet: true });
-      desk.notices.show(t("desk.links.revoked", { what: isolate(what) }));
+      desk.notices.show(too.length ? plural("desk.links.revoked_with", too.length, { what: isolate(what) }) : t("desk.links.revoked", { what: isolate(what) }));
     } catch (error) {
       // revoked already (by someone else): said, and the list read again shows it
       if (gone(error)) desk.notices.show(t("desk.links.revoked_already", { what: isolate(what) }), "warning");
