@@ -331,3 +331,30 @@ def test_a_phone_link_only_if_no_phone_signs_no_phone_out(make_client: AppFactor
     assert world.call("delegate", "GET", "/session", token=token).status_code == 401
     odd = world.call("organiser", "POST", path, json={"if_no_phone": True, "x": 1})
     assert odd.status_code == 422
+
+
+def test_two_phones_joined_as_one_person_are_not_queued_twice(make_client: AppFactory) -> None:
+    """Outside probe G: two phones joined as "Dup Person" of "Same Org" before either asked,
+    then both asked: the room's list named them twice and the balance counted them twice. The
+    second phone's request is refused, saying to use the first (any route, any transport: the
+    rule is the core's, fed the registry's way of comparing people)."""
+    world = build_world(make_client())
+    phones = []
+    for typed in ("Dup Person", "dup  PERSON"):
+        joined = world.join(typed, organisation="Same Org")
+        assert joined.status_code == 201, joined.text
+        phones.append(joined.json()["token"])
+    path = f"/segments/{world.segment_id}/floor-requests"
+    first = world.call("delegate", "POST", path, token=phones[0], json={"command_id": "d-1"})
+    assert first.status_code == 201, first.text
+    second = world.call("delegate", "POST", path, token=phones[1], json={"command_id": "d-2"})
+    assert second.status_code == 409, second.text
+    error = second.json()["error"]
+    assert error["code"] == "queued_from_another_phone"
+    assert error["message"].startswith("dup PERSON (Same Org) is on the list of speakers from")
+    # withdrawn on the first phone, the second may ask
+    request_id = first.json()["request_id"]
+    gone = world.call("delegate", "DELETE", f"{path}/{request_id}", token=phones[0])
+    assert gone.status_code == 200, gone.text
+    again = world.call("delegate", "POST", path, token=phones[1], json={"command_id": "d-3"})
+    assert again.status_code == 201, again.text

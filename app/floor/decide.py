@@ -47,6 +47,8 @@ class Context:
     speakers: Mapping[str, Speaker]
     #: the meeting day's segments, by id (None: not known, nothing is checked against them)
     segments: Mapping[str, SegmentState] | None = None
+    #: who a person is, as two registrations are compared (None: only by participant id)
+    person_key: possible.PersonKey | None = None
 
 
 Handler = Callable[[SegmentState, Any, Context], list[e.Event]]
@@ -425,6 +427,7 @@ def _request_floor(segment: SegmentState, cmd: c.RequestFloor, ctx: Context) -> 
         raise Forbidden("only a registered participant may request the floor")
     _refuse(possible.request_floor_here(segment, cmd.kind))
     _refuse(possible.request_floor_by(segment, participant_id, cmd.kind))
+    _refuse(possible.request_floor_as(segment, speaker, cmd.kind, ctx.person_key))
     request_id = ctx.new_id()
     requested = e.FloorRequested(
         segment_id=segment.id,

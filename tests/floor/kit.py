@@ -50,6 +50,7 @@ from app.floor.model import (
     Timer,
     TurnKind,
 )
+from app.floor.possible import PersonKey
 from app.floor.roles import ORGANISER as ORGANISER  # for the tests, with the harness
 from app.patch import apply_patch, diff
 from app.views import Audience, own_requests, view
@@ -91,6 +92,8 @@ class Floor:
         self._ids = itertools.count(1)
         # the registry the commands read: a copy, as a test may correct a participant in it
         self.speakers: dict[str, Speaker] = dict(type(self).speakers)
+        #: who a person is across registrations (the engine's ``person_key``); None: by id only
+        self.person_key: PersonKey | None = None
 
     # --- running commands -----------------------------------------------------------------------
 
@@ -98,7 +101,13 @@ class Floor:
         return f"id{next(self._ids)}"
 
     def context(self, actor: Actor) -> Context:
-        return Context(now=self.now, actor=actor, new_id=self.new_id, speakers=self.speakers)
+        return Context(
+            now=self.now,
+            actor=actor,
+            new_id=self.new_id,
+            speakers=self.speakers,
+            person_key=self.person_key,
+        )
 
     def decide(
         self,

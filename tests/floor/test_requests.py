@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from app.floor import Actor, Forbidden, NotFound, Role
@@ -69,6 +71,26 @@ def test_one_open_ordinary_request_per_participant(
 def test_a_queued_participant_may_not_ask_again(floor: Floor, second: TurnKind) -> None:
     floor.queued("p1")
     floor.refuse(c.RequestFloor(kind=second), "already_queued", delegate("p1"))
+
+
+def test_a_second_registration_of_the_same_person_may_not_ask_while_the_first_waits(
+    floor: Floor,
+) -> None:
+    """Two phones joined as the same person before either asked (outside probe G): the room's
+    list named them twice. Another registration under the same name and organisation, as a
+    person compares them, holding a place of the same class refuses the request."""
+    floor.person_key = lambda name, organisation: (name.casefold(), organisation.casefold())
+    floor.speakers["p5"] = replace(SPEAKERS["p1"], name="AMINA DIALLO", participant_id="p5")
+    request_id = floor.request("p1")
+    error = floor.refuse(c.RequestFloor(), "queued_from_another_phone", delegate("p5"))
+    assert error.message.startswith("AMINA DIALLO (Migrant Forum in Asia) is on the list")
+    assert "use that phone" in error.message
+    floor.request("p5", TurnKind.POINT_OF_ORDER)  # another class: as for one phone
+    floor.approve(request_id)  # queued now: still a place
+    floor.refuse(c.RequestFloor(), "queued_from_another_phone", delegate("p5"))
+    floor.send(c.RemoveEntry(entry_id=floor.seg.queue[-1].id))
+    floor.request("p5")  # the first phone's place is gone: the second may ask
+    floor.request("p3")  # someone else was never held up
 
 
 def test_a_place_given_by_the_moderator_counts_as_the_participants_place(floor: Floor) -> None:

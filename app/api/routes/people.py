@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import io
 import secrets
@@ -541,9 +540,7 @@ async def _register(
     return row
 
 
-#: ``participants_io.person_key`` remembered: the check below compares a join with every
-#: registered person (5,000 names cleaned at each join took 60 ms of the event loop)
-_person_key = functools.lru_cache(maxsize=65_536)(sheet.person_key)
+_person_key = sheet.remembered_person_key
 
 
 def _not_waiting_elsewhere(hearing: Hearing, participant_id: str, who: str) -> None:
