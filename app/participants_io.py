@@ -661,8 +661,10 @@ def _as_compared(text: str) -> str:
     """Cleaned, compatibility-decomposed (a full-width letter is the plain one), without accents
     or vowel marks (a phone's keyboard may not type them), apostrophes or punctuation (an
     autocorrected O\u2019Brien is O'Brien, UN-Habitat is UN Habitat), case-folded, one space
-    between words."""
-    decomposed = unicodedata.normalize("NFKD", clean_text(text))
+    between words, without the joiners a name may keep (the same name typed with or without
+    a Persian non-joiner is one person)."""
+    joined = clean_text(text).replace("\u200c", "").replace("\u200d", "")
+    decomposed = unicodedata.normalize("NFKD", joined)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     words = " ".join(_between_words(_APOSTROPHES.sub("", bare)).casefold().split())
     # a name of punctuation alone ("?") is compared as written, not as nothing

@@ -917,6 +917,12 @@ def test_names_told_apart_by_a_vowel_sign_are_two_people(one: str, other: str) -
         (("Grace Okafor", "UN-Habitat"), ("Grace Okafor", "UN Habitat"), True),
         (("J.R.R. Tolkien", ""), ("J. R. R. Tolkien", ""), True),  # a name's initials
         (("Grace Okafor", "IOM"), ("Grace Okafor", "I.L.O."), False),
+        # a name keeps a Persian non-joiner (outside probe G); typed without it, the same person
+        (
+            ("\u062d\u0633\u0646\u200c\u0632\u0627\u062f\u0647", ""),
+            ("\u062d\u0633\u0646\u0632\u0627\u062f\u0647", ""),
+            True,
+        ),
     ],
 )
 def test_an_organisation_s_dotted_acronym_is_the_acronym(

@@ -1,5 +1,5 @@
 """Cleaning people's text: one normal form, no control or direction-override characters (prose
-keeps the direction marks and joiners its languages need).
+keeps the direction marks and joiners its languages need; a name, the joiners that show).
 
 Text is cleaned first and its length checked after, once: NFC can make a text longer (U+1D160
 becomes three code points), so a limit checked on what was sent lets the cleaned text overflow
@@ -27,6 +27,21 @@ _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 # a flag, Persian and Indic spelling); and the tag characters of the subdivision flags.
 _PROSE_MARKS = {"\u200e", "\u200f", "\u061c", "\u200c", "\u200d"}
 _TAGS = range(0xE0020, 0xE0080)
+#: The zero-width non-joiner and joiner: a name keeps one where it changes what is seen (outside
+#: probe G: "\u062d\u0633\u0646\u200c\u0632\u0627\u062f\u0647" lost its non-joiner and read
+#: otherwise; a farmer emoji split in two), between two letters of a script that joins or
+#: ligates them, or in an emoji sequence; anywhere else nothing shows it, so it goes.
+_JOINERS = {"\u200c", "\u200d"}
+_JOINING_SCRIPTS = (
+    range(0x0600, 0x0900),  # Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic, Arabic Extended
+    range(0x0900, 0x0E00),  # the Indic scripts, Devanagari to Sinhala
+    range(0x1000, 0x10A0),  # Myanmar
+    range(0x1780, 0x1800),  # Khmer
+    range(0x1800, 0x18B0),  # Mongolian
+    range(0xA8E0, 0xA900),  # Devanagari Extended
+    range(0xFB50, 0xFE00),  # Arabic Presentation Forms-A
+    range(0xFE70, 0xFF00),  # Arabic Presentation Forms-B
+)
 
 
 def clean_text(value: str) -> str:
@@ -110,12 +125,40 @@ class PeoplesText:
         return json_schema
 
 
+def _joining(char: str) -> bool:
+    return (
+        any(ord(char) in block for block in _JOINING_SCRIPTS)
+        and unicodedata.category(char)[0] in "LM"
+    )
+
+
+def _pictographic(char: str) -> bool:
+    """An emoji, or what continues one (a skin tone, the emoji presentation selector)."""
+    return unicodedata.category(char) == "So" or char == "\ufe0f" or 0x1F3FB <= ord(char) <= 0x1F3FF
+
+
+def _joiner_shows(before: str, char: str, after: str) -> bool:
+    """Whether a zero-width (non-)joiner between ``before`` and ``after`` changes what is seen:
+    between two letters of a script that joins or ligates them, or a joiner in an emoji
+    sequence (a family, a farmer)."""
+    if _joining(before) and _joining(after):
+        return True
+    return char == "\u200d" and _pictographic(before) and unicodedata.category(after) == "So"
+
+
 def _kept(value: str, prose: bool = False) -> str:
     """``prose``: a text of paragraphs, which keeps its line breaks and ``_PROSE_MARKS``."""
     kept = []
-    for char in unicodedata.normalize("NFC", value):
+    text = unicodedata.normalize("NFC", value)
+    for index, char in enumerate(text):
         if prose and (char in _PROSE_MARKS or ord(char) in _TAGS or char == "\n"):
             kept.append(char)
+            continue
+        if char in _JOINERS:
+            before = kept[-1] if kept else ""
+            after = text[index + 1] if index + 1 < len(text) else ""
+            if before and after and _joiner_shows(before, char, after):
+                kept.append(char)
             continue
         if char in _BIDI_CONTROLS or char in _INVISIBLE:
             continue

@@ -322,9 +322,16 @@ def test_cleaning_is_idempotent_and_what_is_kept_is_within_the_limit(
     cleaned = (clean_paragraphs if paragraphs else clean_text)(value)
     assert (clean_paragraphs if paragraphs else clean_text)(cleaned) == cleaned
     # prose keeps the direction marks and the joiners (an Arabic sentence that begins "2024:",
-    # an emoji family); a name keeps nothing unseen
-    hidden = _HIDDEN - _PROSE_MARKS if paragraphs else _HIDDEN | _PROSE_MARKS
+    # an emoji family); a name keeps nothing unseen: a joiner only between two characters it
+    # changes (never first, last, or beside a space)
+    joiners = {"\u200c", "\u200d"}
+    hidden = _HIDDEN - _PROSE_MARKS if paragraphs else (_HIDDEN | _PROSE_MARKS) - joiners
     assert unicodedata.is_normalized("NFC", cleaned) and not hidden & set(cleaned)
+    if not paragraphs:
+        for index, char in enumerate(cleaned):
+            if char in joiners:
+                assert 0 < index < len(cleaned) - 1, repr(cleaned)
+                assert not {cleaned[index - 1], cleaned[index + 1]} & (joiners | {" "})
     try:
         kept = limited_text(value, limit, required=required, paragraphs=paragraphs)
     except ValueError as error:
@@ -359,7 +366,29 @@ def test_cleaning_is_idempotent_and_what_is_kept_is_within_the_limit(
 def test_prose_keeps_the_marks_its_languages_need(sent: str, kept: str | None) -> None:
     assert clean_paragraphs(sent) == (sent if kept is None else kept)
     # a name keeps nothing unseen: two names that look the same are the same
-    assert not {"\u200f", "\u200d", "\u200c"} & set(clean_text(sent))
+    assert "\u200f" not in clean_text(sent)
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        # Persian: the non-joiner between two letters is spelling (outside probe G)
+        ("\u062d\u0633\u0646\u200c\u0632\u0627\u062f\u0647", None),
+        # emoji sequences stay one picture: a farmer, a family
+        ("\U0001f469\U0001f3fd\u200d\U0001f33e Mar\u00eda", None),
+        ("\U0001f468\u200d\U0001f469\u200d\U0001f467 Family Org", None),
+        # Devanagari: the joiner after a virama picks the half form
+        ("\u0915\u094d\u200d\u0937", None),
+        # where nothing shows it, a joiner goes: between Latin letters, beside a space, twice
+        ("Am\u200dina Diallo\u200c", "Amina Diallo"),
+        ("\u200d\u062d\u0633\u0646 \u200c\u0632", "\u062d\u0633\u0646 \u0632"),
+        ("\u062d\u0633\u0646\u200c\u200c\u0632", "\u062d\u0633\u0646\u200c\u0632"),
+    ],
+)
+def test_a_name_keeps_the_joiners_that_change_what_it_looks_like(
+    sent: str, kept: str | None
+) -> None:
+    assert clean_text(sent) == (sent if kept is None else kept)
 
 
 def test_a_required_text_of_marks_and_tags_alone_is_empty() -> None:
