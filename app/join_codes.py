@@ -2,7 +2,8 @@
 
 A code is 8 characters read off the room screen and typed on a phone, so it is made of capital
 letters and digits that cannot be taken for one another (no 0 and O, no 1, I and L: 31 signs,
-39.6 bits), and it is compared without case or spaces ("k7qm 2pxa" is K7QM2PXA). Guessing is
+39.6 bits), and it is compared without case, spaces or hyphens ("k7qm 2pxa" and "K7QM-2PXA"
+are K7QM2PXA). Guessing is
 hopeless at the allowed rate: with the REST limit of 50 requests a second from one address
 (``Limits.requests_per_second``), finding one event's code takes 31^8 / 2 / 50 s, about 270 years
 on average; wrong codes are also counted per address and per browser (``limits.JoinGuard``), which
@@ -29,9 +30,15 @@ def new_join_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
+#: What people put between a code's two groups of four, besides a space: hyphens and dashes
+#: (outside probe G: "EYMR-9N5Y" was refused); none is a sign of a code (``ALPHABET``).
+_SEPARATORS = str.maketrans("", "", "-\u2010\u2011\u2012\u2013\u2014\u2212._")
+
+
 def normalised(code: str) -> str:
-    """A code as compared: without spaces (typed in two groups of four) and in capitals."""
-    return "".join(code.split()).upper()
+    """A code as compared: without spaces, hyphens or dots (typed in two groups of four:
+    "K7QM 2PXA", "K7QM-2PXA") and in capitals."""
+    return "".join(code.split()).translate(_SEPARATORS).upper()
 
 
 def matches(expected: str, given: str) -> bool:

@@ -181,8 +181,9 @@ def test_rotating_the_join_code(world: World) -> None:
 
 
 def test_a_join_code_reads_off_a_wall_and_is_typed_without_care(world: World) -> None:
-    """Capital letters and digits that cannot be taken for one another; typed in lower case or
-    in two groups of four, it is the same code (each comparison still in constant time)."""
+    """Capital letters and digits that cannot be taken for one another; typed in lower case, in
+    two groups of four, or with a hyphen between them, it is the same code (each comparison
+    still in constant time)."""
     from app.join_codes import ALPHABET, new_join_code
 
     codes = [new_join_code() for _ in range(200)] + [world.event["join_code"]]
@@ -191,6 +192,11 @@ def test_a_join_code_reads_off_a_wall_and_is_typed_without_care(world: World) ->
     code = world.event["join_code"]
     typed = f"{code[:4].lower()} {code[4:].lower()}"
     assert world.client.get(f"/api/v1/join/{typed}").json()["event_id"] == world.event["id"]
+    # or with a hyphen, a dash or a dot between its groups, as codes are often written
+    for between in ("-", "\u2013", "."):
+        hyphened = f"{code[:4]}{between}{code[4:]}"
+        found = world.client.get(f"/api/v1/join/{hyphened}")
+        assert found.json()["event_id"] == world.event["id"], between
     world.event["join_code"] = typed
     assert world.join("Typed in lower case").status_code == 201
     world.event["join_code"] = code[:-1] + ("2" if code[-1] != "2" else "3")
