@@ -601,6 +601,17 @@ class CheckedRow:
     #: a panel cell naming a segment that has ended: refused for someone new, nothing to do for
     #: someone registered (an export names the segment they were a panellist in)
     ended_panel: Problem | None = None
+    #: the fields the row leaves empty whose default it is registered with (``ASSUMED``)
+    assumed: list[str] = field(default_factory=list)
+
+
+#: The fields a row may leave empty that a participant cannot be without, and what an empty cell
+#: registers: said before the import (outside probe H: "English" and "In the room" came back in
+#: the export as if the secretariat had written them).
+ASSUMED: Final[dict[str, str]] = {
+    "language": FloorLanguage.ENGLISH.value,
+    "attendance": Attendance.IN_ROOM.value,
+}
 
 
 @dataclass
@@ -866,6 +877,8 @@ def _check_row(
                     f"a constituency is needed: one of {_known(labels)}",
                     "constituency_needed",
                 )
+            else:
+                row.assumed.append(name)
             continue
         code = table.get(_key(text)) or table.get(_spelled(_key(text)))
         if code is None:

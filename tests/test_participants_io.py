@@ -266,6 +266,33 @@ def test_an_xlsx_with_a_bad_row_imports_nothing_then_fixed_imports_all(
     assert people["Delegate 3"]["gender"] == "man"
 
 
+def test_an_empty_floor_language_or_attendance_is_said_before_it_is_registered_as_a_default(
+    make_client: AppFactory,
+) -> None:
+    """Outside probe H: rows without a floor language or attendance were registered as English
+    and in the room, and the export then said so as if the file had. The dry run names the rows
+    and the default each will have; rows that give them, and registered ones, are not named."""
+    world = build_world(make_client())
+    sheet = (
+        b"Name,Organisation,Constituency,Floor language,Attendance\n"
+        b"Awa Ndiaye,ITUC,Trade union,French,Remote\n"
+        b"Li Na,MGCY,Academia,,\n"
+        b"Omar Haddad,IOM,UN system,Arabic,\n"
+        b"Amina Diallo,ITUC,Trade union,,\n"  # the world's Amina, registered already
+    )
+    answer = _import(world, sheet, dry_run=True)
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert report["assumed"] == [
+        {"field": "language", "value": "en", "rows": [3]},
+        {"field": "attendance", "value": "in_room", "rows": [3, 4]},
+    ]
+    # a file without the columns: every new row is named
+    bare = b"Name,Organisation,Constituency\nSara Lind,UNHCR,UN system\n"
+    fields = [(a["field"], a["rows"]) for a in _import(world, bare, dry_run=True).json()["assumed"]]
+    assert fields == [("language", [2]), ("attendance", [2])]
+
+
 def test_the_export_imports_again_as_it_was_in_csv_and_xlsx(make_client: AppFactory) -> None:
     world = build_world(make_client())
     hostile = '=HYPERLINK("http://x.test","click")'

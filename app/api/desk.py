@@ -95,6 +95,16 @@ class ImportCounts(BaseModel):
     )
 
 
+class ImportAssumed(BaseModel):
+    """A field the file leaves empty in some new rows, and what they are registered with."""
+
+    field: Literal["language", "attendance"]
+    value: str = Field(description="The code registered: `en`, `in_room`.")
+    rows: list[int] = Field(
+        description="The new rows that leave it empty, numbered as in the file."
+    )
+
+
 class ImportReport(BaseModel):
     dry_run: bool
     format: Literal["csv", "xlsx"]
@@ -120,6 +130,11 @@ class ImportReport(BaseModel):
     not_queued: list[ImportProblem] = Field(
         default_factory=list,
         description="Panellists registered but not put in their segment's queue, and why.",
+    )
+    assumed: list[ImportAssumed] = Field(
+        default_factory=list,
+        description="Floor language or attendance left empty in new rows (or with no column): "
+        "registered as English and in the room. Fill the column where that is not so.",
     )
 
 

@@ -369,6 +369,13 @@ def test_the_import_preview_names_the_columns_it_read_and_the_ones_it_left(
         fill(EN["desk.import.columns_read"], columns=", ".join(read))
     )
     expect(page.locator("#import-shown")).to_be_hidden()  # every row is drawn
+    # no Attendance column: what both rows will be registered as is said before the import
+    # (outside probe H: "In the room" came back in the export as if the file had said it)
+    assumed = page.locator("#import-assumed li")
+    expect(assumed).to_have_count(1)
+    expect(assumed).to_have_text(
+        fill(EN["desk.import.assumed.attendance#other"], n=2, rows="2, 3", value="In the room")
+    )
     shot(page, "m7-columns")
     page.context.close()
 

@@ -32,6 +32,7 @@ from ..deps import Services, client_address
 from ..desk import (
     AccessLink,
     AccessLinkMinted,
+    ImportAssumed,
     ImportCounts,
     ImportDifference,
     ImportElsewhere,
@@ -421,6 +422,11 @@ def _report_out(
         queued=0,
         rows=rows,
         errors=[_problem(p) for p in report.all_problems()],
+        assumed=[
+            ImportAssumed(field=name, value=value, rows=numbers)
+            for name, value in sheet.ASSUMED.items()
+            if (numbers := [r.row for r in report.rows if r.status == "new" and name in r.assumed])
+        ],
     )
 
 

@@ -45,6 +45,7 @@ import {
 const $ = (id) => document.getElementById(id);
 const SHOWN = 200; // rows drawn at once; the search finds the rest
 const PREVIEWED = 500; // rows of an import's preview drawn at once, the refused ones first
+const ASSUMED_ROWS_LISTED = 12; // row numbers named in a note of empty cells; more are "…"
 /** The particulars the correction form changes, by their names in the request's body. */
 const FIELDS = ["name", "title", "organisation", "constituency", "region", "language", "attendance"];
 
@@ -613,6 +614,18 @@ export function createParticipants(desk) {
     setText($("import-columns-read"), read.length ? t("desk.import.columns_read", { columns: joinList(read) }) : "");
     $("import-columns-ignored").hidden = !ignored.length;
     setText($("import-columns-ignored"), ignored.length ? t("desk.import.columns_ignored", { columns: joinList(ignored) }) : "");
+    // what the server will register where a new row leaves a cell empty: said before, not found
+    // later in the export as if the file had said it
+    const assumed = report.assumed || [];
+    $("import-assumed").hidden = !assumed.length;
+    $("import-assumed").replaceChildren(
+      ...assumed.map(({ field, value, rows }) => {
+        const listed = rows.slice(0, ASSUMED_ROWS_LISTED).map(figure);
+        const more = rows.length > ASSUMED_ROWS_LISTED ? "…" : "";
+        const words = field === "language" ? floorLanguageName(value) : t(`who.${value}`);
+        return h("li", { dataset: { field } }, plural(`desk.import.assumed.${field}`, rows.length, { rows: joinList(listed) + more, value: words }));
+      }),
+    );
     setText(
       $("import-summary"),
       plural("desk.import.summary", counts.rows, {
