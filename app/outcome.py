@@ -323,6 +323,12 @@ def counts(outcome: Outcome) -> list[tuple[str, int, int]]:
     return sorted(rows, key=lambda row: (-(row[1] + row[2]), row[0]))
 
 
+def counted_in_several(outcome: Outcome) -> bool:
+    """Whether a contribution counts in more than one constituency's row (a merge of several):
+    the rows then add up to more than the total, which the document says under the table."""
+    return any(len(constituencies_of(item)) > 1 for item in outcome.items)
+
+
 def kind_totals(outcome: Outcome) -> tuple[int, int]:
     recommendations = sum(1 for item in outcome.items if item.kind == "recommendation")
     return recommendations, len(outcome.items) - recommendations
@@ -529,14 +535,18 @@ def _paragraphs(text: str) -> list[list[str]]:
 # --- Markdown -----------------------------------------------------------------------------------
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_MARKDOWN_LINE_START = re.compile(r"^(#|[-+=]|\d+[.)])")
+_MARKDOWN_LINE_START = re.compile(r"^(#|[-+=])")
+#: "1. numbered" would start an ordered list: its "." is escaped, "1\. numbered" (a backslash
+#: before a digit is no escape: CommonMark prints it, outside probe H)
+_MARKDOWN_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 
 
 def markdown_text(text: str) -> str:
-    """People's text that stays text in any Markdown renderer: no emphasis, link, image, raw HTML
-    or table cell made of it."""
+    """People's text that stays text in any Markdown renderer: no emphasis, link, image, raw HTML,
+    heading, list or table cell made of it."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return _MARKDOWN_LINE_START.sub(r"\\\1", escaped)
+    escaped = _MARKDOWN_LINE_START.sub(r"\\\1", escaped)
+    return _MARKDOWN_LIST_NUMBER.sub(r"\1\\\2", escaped)
 
 
 def render_markdown(outcome: Outcome) -> str:
@@ -563,6 +573,8 @@ def render_markdown(outcome: Outcome) -> str:
         [(name, r, p, r + p) for name, r, p in counts(outcome)],
         (words.total, *kind_totals(outcome), len(outcome.items)),
     )
+    if counted_in_several(outcome):
+        out += [md(words.counted_in_each), ""]
     out += [
         f"## {md(words.speaking_heading)}",
         "",
@@ -691,6 +703,8 @@ def render_html(outcome: Outcome) -> str:
             (words.total, *kind_totals(outcome), len(outcome.items)),
         )
     )
+    if counted_in_several(outcome):
+        body.append(f'<p class="note">{e(words.counted_in_each)}</p>')
     body.append(f"</section>\n<section><h2>{e(words.speaking_heading)}</h2>")
     body.append(f"<p>{e(speaking_summary(outcome.figures, outcome.language))}</p>")
     if outcome.figures.turns:
@@ -916,6 +930,8 @@ def render_docx(outcome: Outcome) -> bytes:
         description=words.counts_description,
         right_to_left=right_to_left,
     )
+    if counted_in_several(outcome):
+        doc.add_paragraph(words.counted_in_each)
     _heading(doc, [words.speaking_heading], 2, language)
     doc.add_paragraph(speaking_summary(outcome.figures, language))
     if outcome.figures.turns:
@@ -1291,6 +1307,9 @@ class Words:
     languages: Mapping[str, str]  # a contribution's language, as "original" names it
     constituency: str  # a table's first column
     total: str
+    #: under the table of counts when a merged contribution counts in several rows, so that the
+    #: rows add up to more than the total (outside probe H)
+    counted_in_each: str
     speaking_columns: tuple[str, str, str]  # turns, time holding the floor, share of the time
     by_constituency: str  # heading
     counts_description: str  # what the table of counts holds, for a screen reader
@@ -1338,6 +1357,10 @@ WORDS: Final[Mapping[str, Words]] = {
         },
         constituency="Constituency",
         total="Total",
+        counted_in_each=(
+            "A contribution merged from several constituencies counts in the row of each; the "
+            "total counts it once."
+        ),
         speaking_columns=("Turns", "Time holding the floor", "Share of the time"),
         by_constituency="Contributions by constituency",
         counts_description=(
@@ -1410,6 +1433,10 @@ WORDS: Final[Mapping[str, Words]] = {
         },
         constituency="Groupe de parties prenantes",
         total="Total",
+        counted_in_each=(
+            "Une contribution fusionnée, venue de plusieurs groupes, compte dans la ligne de "
+            "chacun\u00a0; le total la compte une fois."
+        ),
         speaking_columns=("Interventions", "Temps de parole", "Part du temps de parole"),
         by_constituency="Contributions par groupe de parties prenantes",
         counts_description=(
@@ -1490,6 +1517,10 @@ WORDS: Final[Mapping[str, Words]] = {
         },
         constituency="Grupo de partes interesadas",
         total="Total",
+        counted_in_each=(
+            "Una contribución fusionada, de varios grupos, cuenta en la fila de cada uno; el "
+            "total la cuenta una vez."
+        ),
         speaking_columns=("Intervenciones", "Tiempo en el uso de la palabra", "Parte del tiempo"),
         by_constituency="Contribuciones por grupo de partes interesadas",
         counts_description=(
@@ -1568,6 +1599,10 @@ WORDS: Final[Mapping[str, Words]] = {
         },
         constituency="Группа заинтересованных сторон",
         total="Всего",
+        counted_in_each=(
+            "Объединённое предложение нескольких групп учитывается в строке каждой из них; в "
+            "итоге оно учтено один раз."
+        ),
         speaking_columns=("Выступления", "Время выступлений", "Доля времени"),
         by_constituency="Предложения в разбивке по группам заинтересованных сторон",
         counts_description=(
@@ -1671,6 +1706,7 @@ WORDS: Final[Mapping[str, Words]] = {
         },
         constituency="利益攸关方类别",
         total="合计",
+        counted_in_each="由多个利益攸关方群体合并而成的建议或承诺在每个群体的行中各计一次；合计中只计一次。",
         speaking_columns=("发言次数", "发言时长", "时长占比"),
         by_constituency="按利益攸关方类别分列的提交内容",
         counts_description="按利益攸关方类别逐行列出（提交内容最多者居前）其建议、承诺及合计；最后一行为所有类别的合计。",
@@ -1722,6 +1758,9 @@ WORDS: Final[Mapping[str, Words]] = {
         },
         constituency="فئة أصحاب المصلحة",
         total="المجموع",
+        counted_in_each=(
+            "تُحتسب المساهمة المدمجة من عدة فئات في صف كل فئة منها، ويحتسبها المجموع مرة واحدة."
+        ),
         speaking_columns=("المداخلات", "مدة الكلام", "النسبة من الوقت"),
         by_constituency="المساهمات حسب فئة أصحاب المصلحة",
         counts_description=(

@@ -143,6 +143,32 @@ def test_counts_by_constituency_most_first() -> None:
     ]
 
 
+def test_a_merge_of_several_constituencies_says_why_the_rows_add_up_to_more() -> None:
+    """Outside probe H: a recommendation merged into another constituency's counted in both
+    rows, and the table's rows added up to more than its Total, unexplained. The total stays
+    the number of contributions; a sentence under the table says why, in every format."""
+    merged = dataclasses.replace(ITEMS[0], merged_from=(("migrant_association", "José Núñez"),))
+    outcome = _outcome(items=[merged, *ITEMS[1:]])
+    note = "A contribution merged from several constituencies counts in the row of each"
+    rows = counts(outcome)
+    assert sum(r + p for _, r, p in rows) == len(outcome.items) + 1
+    assert note in render_markdown(outcome)
+    assert note in render_html(outcome)
+    paragraphs = [p.text for p in Document(io.BytesIO(render_docx(outcome))).paragraphs]
+    assert any(text.startswith(note) for text in paragraphs)
+    # nothing merged across constituencies: nothing to explain
+    assert note not in render_markdown(_outcome())
+
+
+def test_a_line_that_begins_with_a_number_stays_text_in_markdown() -> None:
+    """Outside probe H: "1. numbered" was written "\\1. numbered", which CommonMark prints with
+    its backslash (a backslash before a digit escapes nothing)."""
+    item = dataclasses.replace(ITEMS[5], text="Three steps:\n1. numbered\n2) then")
+    md = render_markdown(_outcome(items=[item]))
+    assert "1\\. numbered" in md and "2\\) then" in md
+    assert "\\1" not in md and "\\2" not in md
+
+
 def test_the_objectives_are_the_compacts_23() -> None:
     assert sorted(GCM_OBJECTIVES) == list(range(1, 24))
     assert (
