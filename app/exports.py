@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from starlette.responses import Response
 
 from .floor.contributions import Contribution
+from .floor.scripts import mostly_right_to_left
 from .labels import (
     ATTENDANCE_LABELS,
     CONSTITUENCY_LABELS,
@@ -552,6 +553,18 @@ def xlsx_bytes(
     top = Alignment(vertical="top")
     wrap = Alignment(vertical="top", wrap_text=True)
     rtl = Alignment(vertical="top", wrap_text=True, horizontal="right", readingOrder=2)
+    rtl_line = Alignment(vertical="top", horizontal="right", readingOrder=2)
+
+    def alignment(row: Mapping[str, SheetValue], header: str) -> Alignment:
+        """Right to left where ``right_to_left`` says so (a contribution's wording, by its
+        language) or where a text is mostly right-to-left letters (an Arabic name or
+        organisation: outside probe H); wrapped in the ``wrapped`` columns."""
+        if right_to_left is not None and right_to_left(row, header):
+            return rtl
+        value = row.get(header)
+        if isinstance(value, str) and mostly_right_to_left(value):
+            return rtl if header in wrapped else rtl_line
+        return wrap if header in wrapped else top
 
     def cell(value: SheetValue, alignment: Alignment, font: Font | None = None) -> SheetCell:
         made = WriteOnlyCell(sheet, value=None if value == "" else value)
@@ -566,19 +579,7 @@ def xlsx_bytes(
 
     sheet.append([cell(header, header_alignment, bold) for header in shown])
     for row in rows:
-        sheet.append(
-            [
-                cell(
-                    row.get(header),
-                    rtl
-                    if right_to_left is not None and right_to_left(row, header)
-                    else wrap
-                    if header in wrapped
-                    else top,
-                )
-                for header in headers
-            ]
-        )
+        sheet.append([cell(row.get(header), alignment(row, header)) for header in headers])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

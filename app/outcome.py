@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Final
 from . import gcm
 from .exports import event_zone, whole_seconds
 from .floor import themes
-from .floor.scripts import name_language
+from .floor.scripts import mostly_right_to_left, name_language
 from .labels import CONSTITUENCY_LABELS_BY_LANGUAGE
 
 if TYPE_CHECKING:  # python-docx is imported when a Word document is made, not at start
@@ -469,18 +469,6 @@ def item_right_to_left(item: OutcomeItem) -> bool | None:
     left (True) whatever its first letter; otherwise None, the text's own letters decide
     (HTML ``dir="auto"``, Word: ``mostly_right_to_left``)."""
     return True if item.language == "ar" else None
-
-
-def mostly_right_to_left(text: str) -> bool:
-    """More strong right-to-left letters (Arabic, Hebrew, ...) than left-to-right ones."""
-    rtl = ltr = 0
-    for char in text:
-        direction = unicodedata.bidirectional(char)
-        if direction in ("R", "AL"):
-            rtl += 1
-        elif direction == "L":
-            ltr += 1
-    return rtl > ltr
 
 
 def long_date(value: str, language: str = "en") -> str:

@@ -299,6 +299,22 @@ def test_the_days_workbook_orders_the_repeated_hour_of_a_fall_back_by_its_offset
     assert [row[offset] for row in table[1:]] == ["-04:00", "-04:00, then -05:00", "-05:00"]
 
 
+def test_an_arabic_name_reads_right_to_left_in_the_days_workbook() -> None:
+    """Outside probe H: the workbook's Arabic names and organisations were left-aligned, read
+    left to right, while the contributions' Arabic wording was not. Any text cell mostly of
+    right-to-left letters is right-aligned and read right to left; the others are not."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(day_record_xlsx(ROWS, NEW_YORK)))
+    sheet = book.worksheets[0]
+    headings = [cell.value for cell in sheet[1]]
+    name, organisation = headings.index("Name") + 1, headings.index("Organisation") + 1
+    arabic = [sheet.cell(row=3, column=column).alignment for column in (name, organisation)]
+    assert [(a.horizontal, a.readingOrder) for a in arabic] == [("right", 2), ("right", 2)]
+    latin = sheet.cell(row=2, column=name).alignment
+    assert latin.horizontal is None and latin.readingOrder == 0
+
+
 def test_names_in_every_script_survive_the_round_trip() -> None:
     rows = _read_back(day_record_csv(ROWS, NEW_YORK))
     assert rows[1]["Name"] == "محمد عبد الله"

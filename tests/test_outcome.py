@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
+from app.floor.scripts import mostly_right_to_left
 from app.outcome import (
     GCM_OBJECTIVES,
     OUTCOME_CSP,
@@ -27,7 +28,6 @@ from app.outcome import (
     OutcomeItem,
     SpeakingFigures,
     counts,
-    mostly_right_to_left,
     reference,
     render_docx,
     render_html,

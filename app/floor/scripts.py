@@ -48,3 +48,15 @@ def name_language(name: str) -> str:
         counts["ja"] += counts.pop("zh")
     language, _ = counts.most_common(1)[0]
     return language
+
+
+def mostly_right_to_left(text: str) -> bool:
+    """More strong right-to-left letters (Arabic, Hebrew, ...) than left-to-right ones."""
+    rtl = ltr = 0
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            rtl += 1
+        elif direction == "L":
+            ltr += 1
+    return rtl > ltr
