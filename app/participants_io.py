@@ -18,7 +18,7 @@ are listed and left alone. A value is matched to its code or to its English labe
 console shows it ("Red Cross / Red Crescent" or ``red_cross_red_crescent``). Every problem names
 its row and column; a row someone already registered (same name and organisation) is left as it
 is; the same row twice in one file, every column alike (an export of a registry that holds a
-duplicate registration), is imported once; the same person twice with other particulars is
+duplicate registration), is imported once; the same person twice with other particulars (named) is
 refused.
 
 The "Panel" column (also "Role", "Role / panel", "Segment"): blank, or ``floor``, ``delegate``,
@@ -781,14 +781,25 @@ def check(
             row.status = "repeat"  # the same row again: imported once, as the earlier one
         elif earlier is not None:
             row.status = "refused"
+            # which columns differ, as the file names them (outside probe H: "other particulars"
+            # sent the secretariat looking; a name's capitals alone may be what differs)
+            assert earlier.participant is not None
+            differ = [
+                report.columns.get(name, name)
+                for name in ImportedParticipant.model_fields
+                if getattr(earlier.participant, name) != getattr(row.participant, name)
+            ]
+            if earlier.panel != row.panel:
+                differ.append(report.columns.get("panel", "Panel"))
+            differing = ", ".join(differ)
             row.problems.append(
                 Problem(
                     number,
                     report.columns["name"],
-                    f"the same person (name and organisation) as row {earlier.row}, with other "
-                    "particulars: keep one of the two rows",
+                    f"the same person (name and organisation) as row {earlier.row}, given "
+                    f"otherwise in {differing}: keep one of the two rows",
                     "same_person",
-                    {"row": earlier.row},
+                    {"row": earlier.row, "columns": differing},
                 )
             )
         elif key in known:

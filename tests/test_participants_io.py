@@ -589,6 +589,8 @@ def test_the_same_person_twice_is_refused_and_a_registered_one_left_alone() -> N
     assert [row.status for row in report.rows] == ["new", "refused", "registered"]
     assert "same person" in report.rows[1].problems[0].message
     assert "row 2" in report.rows[1].problems[0].message
+    # "amina" and "Amina": only the name's capitals differ, and the message says so
+    assert report.rows[1].problems[0].params["columns"] == "Name, Organisation"
 
 
 def test_the_same_row_twice_is_imported_once() -> None:
@@ -611,9 +613,9 @@ def test_the_same_row_twice_is_imported_once() -> None:
     ]  # fmt: skip
     assert report.rows[1].problems == []
     (problem,) = report.rows[5].problems
-    assert problem.message == (
-        "the same person (name and organisation) as row 6, with other particulars: keep one of "
-        "the two rows"
+    assert problem.message == (  # the column that differs, as the file names it
+        "the same person (name and organisation) as row 6, given otherwise in Attendance: keep "
+        "one of the two rows"
     )
 
 
@@ -667,7 +669,7 @@ def test_each_problem_has_a_code_and_its_details_for_the_desks_languages() -> No
         [("constituency_needed", {}), ("text_empty", {})],
         [("unknown_value", {"value": "robot", "field": "gender"})],
         [],
-        [("same_person", {"row": 6})],
+        [("same_person", {"row": 6, "columns": "Gender"})],
     ]
     assert all(p.message for row in report.rows for p in row.problems)
 
