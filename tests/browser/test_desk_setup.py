@@ -502,9 +502,12 @@ def test_a_link_lasts_until_the_day_after_the_event_unless_told_and_a_short_one_
     default = page.locator("#mint-expiry-event")
     expect(default).to_have_text(re.compile(r"^Until the day after the event \(.+, 23:59\)$"))
     page.locator("#mint-role").select_option("display")
+    print_button = page.locator("#links-print")
+    expect(print_button).to_have_text(EN["desk.links.print"])  # no card: the list is printed
     page.get_by_role("button", name=EN["desk.links.make"]).click()
     display_card = page.locator('.minted-card[data-role="display"]')
     expect(display_card).to_be_visible()
+    expect(print_button).to_have_text(EN["desk.links.print_cards"])
     expect(display_card.locator(".minted-warning")).to_have_count(0)
     made = api.ok("GET", f"/events/{event['id']}/access-links")
     assert [link["expires_at"] for link in made] == [event["link_expiry_default_at"]]

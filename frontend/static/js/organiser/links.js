@@ -289,8 +289,15 @@ export function createLinks(desk) {
     }
   });
 
-  // Print: the new links' cards, each naming its event (the list of links when there is none)
+  // Print: the new links' cards, each naming its event (the list of links when there is none);
+  // the button says which (outside probe H: "Print the links" printed the one card on screen)
   $("links-print").addEventListener("click", () => window.print());
+  const printLabel = () => {
+    const key = $("minted").children.length ? "desk.links.print_cards" : "desk.links.print";
+    $("links-print").dataset.i18n = key; // a translation pass of the page keeps it
+    setText($("links-print"), t(key));
+  };
+  new MutationObserver(printLabel).observe($("minted"), { childList: true });
   window.addEventListener("beforeprint", () => {
     if ($("section-links").hidden) return;
     for (const each of $("minted").querySelectorAll(".door")) each.dataset.kept = "true";
