@@ -378,11 +378,11 @@ def test_the_links_print_from_a_button_and_each_card_names_its_room(
         page.locator("#mint-submit").click()
         expect(page.locator(f'.minted-card[data-role="{role}"]')).to_be_visible()
     page.evaluate("() => { window.print = () => { document.body.dataset.printed = 'yes'; }; }")
-    page.get_by_role("button", name=EN["desk.links.print"]).click()
+    page.get_by_role("button", name=EN["desk.links.print_cards"]).click()
     expect(page.locator("body")).to_have_attribute("data-printed", "yes")
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
-    expect(page.get_by_role("button", name=EN["desk.links.print"])).to_be_hidden()
+    expect(page.get_by_role("button", name=EN["desk.links.print_cards"])).to_be_hidden()
     rooms = page.locator(".minted-card .minted-event")
     expect(rooms).to_have_count(3)
     for each in rooms.all():
