@@ -198,3 +198,44 @@ def test_next_after_the_other_re_tagged_the_one_shown_skips_nothing(
         expect(page.locator("#on-display")).to_contain_text(following["text"][:40])
         assert api.ok("GET", f"/events/{event_id}/contributions")["shown_id"] == following["id"]
     page.context.close()
+
+
+def test_the_display_line_is_said_for_the_others_moves_and_quiet_for_ones_own(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """Outside probe E: a contribution this page showed was said twice, by its notice and by the
+    display panel's line (a live region). The line changes quietly after this page's own
+    command (its notice says it) and is said when the other rapporteur moves the display."""
+    items = _made(faces, 3, "quiet")
+    api: Api = faces["api"]
+    for item in items:
+        _curate(api, item, status="accepted", themes=["Thematic discussion I"])
+    event_id = faces["event"]["id"]
+    page = _rapporteur(browser, faces)
+    # the line's aria-live at each change of its words, as a screen reader meets it
+    page.evaluate(
+        """() => {
+          const line = document.getElementById("display-place");
+          window.placeLive = [];
+          const said = () =>
+            window.placeLive.push([line.getAttribute("aria-live"), line.textContent]);
+          const watched = { childList: true, subtree: true, characterData: true };
+          new MutationObserver(said).observe(line, watched);
+        }"""
+    )
+    page.locator("#display-next").click()  # this page shows the first: its notice says it
+    shown = re.escape(EN["rapporteur.shown"]).replace(re.escape("{number}"), r"\d+")
+    expect(page.locator("#notices")).to_contain_text(re.compile(shown))
+    expect(page.locator("#display-place")).to_contain_text("Thematic discussion I")
+    own = page.evaluate("() => window.placeLive.map((change) => change[0])")
+    assert own and set(own) == {"off"}, own
+    page.evaluate("() => { window.placeLive = []; }")
+    api.ok(  # the other rapporteur shows the second, at once
+        "POST",
+        f"/events/{event_id}/outcome/shown",
+        json={"command_id": uuid.uuid4().hex, "contribution_id": items[1]["id"]},
+    )
+    expect(page.locator("#on-display")).to_contain_text(items[1]["text"][:40])
+    others = page.evaluate("() => window.placeLive.map((change) => change[0])")
+    assert others and set(others) == {"polite"}, others
+    page.context.close()

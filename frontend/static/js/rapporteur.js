@@ -30,6 +30,10 @@ const STATUS_KEYS = {
   reconnecting: "conn.reconnecting",
 };
 const SLOW_ACK_MS = 2000;
+// how long after this page sends a command the display panel's line's next change is not said
+// (its notice says it); any other change is
+const QUIET_PLACE_MS = 3000;
+let quietPlaceUntil = 0;
 const NOTICE_MS = { info: 5000, error: 12000, warning: 10000 };
 
 function notify(text, tone = "info") {
@@ -167,6 +171,9 @@ function run(eventId) {
      * `commandId` sends an intention again under the id it was first sent with.
      */
     async run(command, confirmation, { onRefusal = null, commandId = null } = {}) {
+      // what the display panel's line says of this page's own command, the notice says: the
+      // line is quiet meanwhile (outside probe E: an accepted or shown contribution was said twice)
+      if (confirmation) quietPlaceUntil = Date.now() + QUIET_PLACE_MS; // for its next change only
       const slow = setTimeout(
         () => notify(t("rapporteur.waiting"), "warning"),
         SLOW_ACK_MS,
@@ -245,7 +252,12 @@ function run(eventId) {
     const saidKey = JSON.stringify(said.map((part) => (typeof part === "string" ? part : part.textContent)));
     if (where.dataset.key !== saidKey) {
       where.dataset.key = saidKey;
-      fill(where, said); // only when it changed: the line is a live region
+      // only when it changed: the line is a live region, for what others do (another rapporteur
+      // showing the next one); this page's own command is said by its notice
+      const quiet = Date.now() < quietPlaceUntil;
+      quietPlaceUntil = 0;
+      where.setAttribute("aria-live", quiet ? "off" : "polite");
+      fill(where, said);
     }
     setDisabled({ "display-next": !place.next, "display-previous": !place.previous, "clear-display": !shown });
   }
