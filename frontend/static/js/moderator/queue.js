@@ -128,7 +128,8 @@ export function createQueue(ctx) {
   function drawWho(row, entry) {
     row.name = entry.name;
     row.who = whoKey(entry);
-    fill(row.line, h("bdi", { class: "entry-name", lang: nameLang(entry) }, entry.name), whoTags(entry));
+    // the whole name in its tooltip too: a very long one is cut with an ellipsis
+    fill(row.line, h("bdi", { class: "entry-name", lang: nameLang(entry), title: entry.name }, entry.name), whoTags(entry));
     const details = whoDetails(entry);
     setText(row.details, details.text);
     row.details.title = details.title;
