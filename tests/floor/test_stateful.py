@@ -355,8 +355,11 @@ class RandomHearing(RuleBasedStateMachine):
             assert speech.timed_ms == expected.timed_ms
             skipped = event.segment_id == target and says_skipped(action)
             assert speech.skipped == skipped
-            # a turn that did not take place ran over nothing (decide._turn_ended)
-            over = 0 if skipped else max(0, expected.timed_ms - speech.allotted_ms)
+            # a turn that did not take place ran over nothing; the overrun is the countdown's
+            # the speaker saw, since its last reset (decide._turn_ended; the time before a reset
+            # is in timed_ms, not over: hypothesis found the model still counting it)
+            since_reset = expected.timed_ms - expected.timed_before_ms
+            over = 0 if skipped else max(0, since_reset - speech.allotted_ms)
             assert speech.overrun_ms == over
             request = self.floor.segment(event.segment_id).requests.get(speech.request_id or "")
             if request is not None:
