@@ -37,6 +37,7 @@ from .store.tables import EventRow
 from .views import (
     Audience,
     View,
+    left_behind,
     live_programme,
     live_view,
     own_requests,
@@ -328,10 +329,11 @@ class Projections:
             }
             sockets += len(self.hub.subscribers(segment_id))
             self.hub.publish(segment_id, old.version, new.version, frames, mine)
-            if mine and segment_id in carried:
+            if mine and (segment_id in carried or new.status is SegmentStatus.ENDED):
                 # their phones may follow the next live segment already (the lunch break): the
-                # ended segment's `mine` says where a request went, the receiving one's the turns
-                # the moderator queued directly (a panel: no request stands for them)
+                # ended segment's `mine` says where a request went (carried, dropped, withdrawn
+                # or taken off its list meanwhile), the receiving one's the turns the moderator
+                # queued directly (a panel: no request stands for them)
                 self.hub.to_participants_elsewhere(hearing.event.id, segment_id, mine)
         if programme_changed:
             message = self.programme_message(hearing)
@@ -636,9 +638,21 @@ class Projections:
                 "organisation_lang": name_language(speaker.organisation),
             }
         )
+        hearing = self.hearings[segment.event_id]
+        # their places in ended segments this phone no longer follows (the next one is live):
+        # what became of each (still waiting on the moderator, carried on, dropped), so that a
+        # place never just vanishes from their phone when the next segment starts
+        elsewhere = {
+            other.id: told
+            for other in hearing.state.segments.values()
+            if other.id != segment.id
+            and not other.removed
+            and (told := left_behind(other, participant_id)) is not None
+        }
         return {
             "you": you,
             "mine": own_requests(segment, participant_id),
+            "elsewhere": elsewhere,
             "turns": own_turns(segment, participant_id),
             "can_request": requestable(segment, participant_id),
         }

@@ -488,3 +488,25 @@ def own_requests(segment: SegmentState, participant_id: str) -> list[View]:
         }
         for request in segment.requests_of(participant_id)
     ]
+
+
+def left_behind(segment: SegmentState, participant_id: str) -> View | None:
+    """What a delegate's phone must still be told of an ended segment it no longer follows (the
+    next segment, a break, is live): their requests there that still wait on the moderator's word
+    (pending or queued: the list may yet be carried on or dropped), or that were carried on or
+    dropped when it ended, and their turns still in its queue; null when there is none, or the
+    segment has not ended. Their own requests only, as ``mine`` sends them."""
+    if segment.status is not SegmentStatus.ENDED:
+        return None
+    requests = own_requests(segment, participant_id)
+    told = [
+        request
+        for request in requests
+        if request["status"] in ("pending", "queued")
+        or request["carried_to"] is not None
+        or request["dropped"]
+    ]
+    turns = [turn for turn in own_turns(segment, participant_id) if turn["status"] == "queued"]
+    if not told and not turns:
+        return None
+    return {"requests": requests, "turns": turns}

@@ -317,12 +317,23 @@ class You(BaseModel):
     organisation_lang: str = Field(description="The same of the organisation")
 
 
+class LeftBehind(BaseModel):
+    """A delegate's own part of a segment that ended, which they no longer follow."""
+
+    requests: list[OwnRequest]
+    turns: list[OwnTurn]
+
+
 class DelegateState(_Snapshot):
     audience: Literal["delegate"]
     state: DelegateView
     event: DelegateEventHeader
     you: You | None = Field(description="Who the delegate is registered as, now.")
     mine: list[OwnRequest] = Field(description="The delegate's own requests in the segment.")
+    elsewhere: dict[str, LeftBehind] = Field(
+        description="By segment id: their part of each segment that ended (not this one) where a "
+        "place of theirs still waits on the moderator's word, or was carried on or dropped."
+    )
     turns: list[OwnTurn] = Field(
         description="Their turns no request stands for (queued directly by the moderator)."
     )

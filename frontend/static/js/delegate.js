@@ -135,6 +135,7 @@ function translatePage() {
   if (ctx.connection) render();
   if (ctx.participant) session.showIdentity();
   session.drawLeave(); // "Stay" stays "Stay" while leaving waits for its confirmation
+  session.drawLeaving(); // a leave waiting for the line says so in the new language
 }
 
 /** The event behind the address's join code, or null after showing why the link does not work

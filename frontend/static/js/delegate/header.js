@@ -3,7 +3,7 @@
 
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
-import { segmentOf } from "./mine.js";
+import { isBreak, segmentOf } from "./mine.js";
 import { isolate } from "./text.js";
 
 const $ = (id) => document.getElementById(id);
@@ -72,8 +72,11 @@ export function createHeader(ctx) {
     badge.hidden = false;
     // the line down: the segment's status as last known, greyed (not a green "Live" claimed)
     const stale = ctx.connection.status !== "live";
-    badge.className = `badge badge-${segment.status}${stale ? " badge-stale" : ""}`;
-    if (segment.status === "live") setText(badge, t("segment.live"));
+    // a live break is said as a break, not a green "Live" with nobody speaking
+    const onBreak = segment.status === "live" && isBreak(ctx.connection);
+    badge.className = `badge badge-${onBreak ? "break" : segment.status}${stale ? " badge-stale" : ""}`;
+    if (onBreak) setText(badge, t("segment.break"));
+    else if (segment.status === "live") setText(badge, t("segment.live"));
     else if (segment.status === "ended") setText(badge, t("segment.ended"));
     else if (segment.scheduled_start_at) {
       // a start already past is said as due (a late day), as the room's screens say it, and

@@ -8,6 +8,47 @@ export function segmentOf(connection) {
   return state ? state.segment : null;
 }
 
+/** Whether the followed segment is a break, as the server says it: its kind ("break", as the
+ * server reads any client's "Lunch break"), or its `can_request` refusing every kind for that. */
+export function isBreak(connection) {
+  const segment = segmentOf(connection);
+  if (!segment) return false;
+  const refused = Object.values(connection.state.can_request || {});
+  return segment.kind === "break" || refused.includes("segment_is_break");
+}
+
+/**
+ * The delegate's places left waiting in segments that ended (the next one, or a break, is live
+ * now, and the phone follows it): their requests there still pending or queued, and their turns
+ * still in that queue, as the server says them (a snapshot's `elsewhere`, or that segment's
+ * `mine`); the moderator has not yet carried that list on nor dropped it. Each `{id, kind, note,
+ * segmentId, title}`, the title from the programme.
+ */
+export function leftPlaces(connection) {
+  const followed = segmentOf(connection);
+  if (!followed) return [];
+  const programme = connection.programme || [];
+  const places = [];
+  const ended = (segmentId) => programme.find((item) => item.id === segmentId && item.status === "ended");
+  for (const [segmentId, requests] of Object.entries(connection.mineElsewhere || {})) {
+    const segment = segmentId !== followed.id && ended(segmentId);
+    if (!segment) continue;
+    for (const request of requests) {
+      if (!OPEN.has(request.status)) continue;
+      places.push({ id: request.id, kind: request.kind, note: request.note || "", segmentId, title: segment.title });
+    }
+  }
+  for (const [segmentId, turns] of Object.entries(connection.turnsElsewhere || {})) {
+    const segment = segmentId !== followed.id && ended(segmentId);
+    if (!segment) continue;
+    for (const turn of turns) {
+      if (turn.status !== "queued") continue;
+      places.push({ id: `turn:${turn.entry_id}`, kind: turn.kind, note: "", segmentId, title: segment.title });
+    }
+  }
+  return places;
+}
+
 /** Oldest first. */
 export function myRequests(connection) {
   if (!connection || !connection.state) return [];

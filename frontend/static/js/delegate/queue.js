@@ -2,10 +2,15 @@
 // marked; how many requests wait for the moderator. While an interposed question or answer has
 // the floor, the turn it paused comes first, "Returns to the floor", as on the room display: the
 // places below it count it.
+//
+// The words follow where the day is, as the server's programme says it: during a break, the
+// break (nobody speaks, there is no list); once the segment has ended, no "yet"; once the
+// hearing has closed, neither card (nobody will be called from that list any more).
 
+import { hearingClosedAfter } from "../client.js";
 import { fill, h, nameLang, setText } from "../dom.js";
 import { constituencyLabel, kindLabel, t } from "../i18n.js";
-import { isMine, speakersList } from "./mine.js";
+import { isBreak, isMine, segmentOf, speakersList } from "./mine.js";
 const $ = (id) => document.getElementById(id);
 
 /** A name and an organisation in their own bidi island, each in its own language as the server
@@ -22,13 +27,26 @@ function speakerLine(entry) {
   ];
 }
 
+/** Where the followed segment stands, for the words around the floor: "closed" (it ended and
+ * nothing is to come after it), "ended", "break" (a break is live) or "open". */
+function moment(connection) {
+  const segment = segmentOf(connection);
+  if (!segment) return "open";
+  if (segment.status === "ended") return hearingClosedAfter(connection.programme, segment.id) ? "closed" : "ended";
+  if (segment.status === "live" && isBreak(connection)) return "break";
+  return "open";
+}
+
+const NOBODY = { ended: "speaker.ended", break: "speaker.break" };
+
 export function createQueue(ctx) {
-  function renderNowSpeaking() {
+  function renderNowSpeaking(now) {
     const current = ctx.connection.state?.current;
     const box = $("now-speaking");
     ctx.clocks.clear("now");
+    box.closest("section").hidden = now === "closed" && !current;
     if (!current) {
-      fill(box, h("p", { class: "muted" }, t("speaker.none")));
+      fill(box, h("p", { class: "muted" }, t(NOBODY[now] || "speaker.none")));
       return;
     }
     const clock = h("span", { class: "now-clock" }, "");
@@ -51,9 +69,11 @@ export function createQueue(ctx) {
     );
   }
 
-  function renderQueue() {
+  function renderQueue(now) {
     const state = ctx.connection.state;
     const list = speakersList(ctx.connection);
+    // closed: nobody on it will be called; a break has no list
+    $("queue-list").closest("section").hidden = now === "closed" || (now === "break" && list.length === 0);
     fill(
       $("queue-list"),
       list.map(({ entry, returns }, index) => {
@@ -72,6 +92,11 @@ export function createQueue(ctx) {
       }),
     );
     $("queue-empty").hidden = list.length > 0;
+    const empty = now === "ended" ? "queue.empty_ended" : "queue.empty";
+    if ($("queue-empty").dataset.i18n !== empty) {
+      $("queue-empty").dataset.i18n = empty; // a new language keeps the right words
+      setText($("queue-empty"), t(empty));
+    }
     const pendingCount = state?.pending_count || 0;
     const pending = $("queue-pending");
     pending.hidden = pendingCount === 0;
@@ -80,8 +105,9 @@ export function createQueue(ctx) {
 
   return {
     render() {
-      renderNowSpeaking();
-      renderQueue();
+      const now = moment(ctx.connection);
+      renderNowSpeaking(now);
+      renderQueue(now);
     },
   };
 }

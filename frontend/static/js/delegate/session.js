@@ -3,14 +3,21 @@
 // A tab refused because this phone has the page open in too many tabs (close 4429) says so in
 // the delegate's language and asks again every little while, coming up by itself once another
 // tab is closed.
+//
+// Leaving with a request open withdraws it first, and leaves only once the server has it: while
+// the phone is offline, the leave waits (the phone says it will leave once the withdrawal is
+// sent, and the delegate may cancel that until it is), and the withdrawal goes with its command
+// id when the line is back, so that a retry is applied once. A withdrawal refused (the request
+// was decided meanwhile: they are called, or declined) leaves nothing: the phone says so.
 
-import { FloorConnection, PING_QUIETLY_MS, api, forEvent } from "../client.js";
+import { FloorConnection, PING_QUIETLY_MS, api, forEvent, newId } from "../client.js";
 import { fill, h } from "../dom.js";
 import { t } from "../i18n.js";
 import { ARMED_MS, tooSoon } from "./confirm.js";
 import { OPEN, myRequests, segmentOf } from "./mine.js";
 import { forget } from "./remember.js";
-import { isolate, showError } from "./text.js";
+import { Stopped, sendUntilAnswered, viaSocket } from "./send.js";
+import { errorText, isolate, showError, tNodes } from "./text.js";
 
 /** How long a first connection may take before the phone says it is connecting, in ms. */
 const SLOW_START_MS = 3000;
@@ -21,6 +28,30 @@ const $ = (id) => document.getElementById(id);
 const CLOSE_TOO_MANY = 4429;
 /** How long a tab refused for that waits before it asks again (and up to a fifth more). */
 const CROWDED_RETRY_MS = 10000;
+
+/**
+ * The delegate's connection: a snapshot also says what became of their places in ended segments
+ * the phone no longer follows (the server's `elsewhere`: per segment, their requests and turns
+ * there), kept as the `mine` frames of those segments are (`mineElsewhere`, `turnsElsewhere`).
+ * What it says of the ended segments replaces what was known of them.
+ */
+class DelegateConnection extends FloorConnection {
+  adopt(snapshot) {
+    super.adopt(snapshot);
+    const elsewhere = snapshot.elsewhere;
+    if (!elsewhere) return;
+    const ended = new Set((snapshot.programme || []).filter((s) => s.status === "ended").map((s) => s.id));
+    const kept = (table) => Object.fromEntries(Object.entries(table).filter(([id]) => !ended.has(id)));
+    const mine = kept(this.mineElsewhere);
+    const turns = kept(this.turnsElsewhere);
+    for (const [segmentId, told] of Object.entries(elsewhere)) {
+      mine[segmentId] = told.requests || [];
+      turns[segmentId] = told.turns || [];
+    }
+    this.mineElsewhere = mine;
+    this.turnsElsewhere = turns;
+  }
+}
 
 /** The page's views: one is shown at a time; `signedOut` puts the notice that the server signed
  * this phone out above it (or alone, `view` null, when its link does not work any more). */
@@ -65,7 +96,7 @@ export function createSession(ctx) {
       const label = participant.organisation ? `${participant.name} · ${participant.organisation}` : participant.name;
       ctx.announce([t("floor.signed_in", { name: `\u2068${label}\u2069` })]); // the name isolated
     }
-    const connection = new FloorConnection(`/ws/events/${encodeURIComponent(eventId)}`, { pingEveryMs: PING_QUIETLY_MS });
+    const connection = new DelegateConnection(`/ws/events/${encodeURIComponent(eventId)}`, { pingEveryMs: PING_QUIETLY_MS });
     ctx.connection = connection;
     window.floorConnection = connection; // for the browser tests, as on the other faces
     connection.addEventListener("change", ctx.render);
@@ -93,6 +124,9 @@ export function createSession(ctx) {
         showError($("floor-error"), null);
       }
       if (connection.state) ctx.render(); // a request being sent says it waits for the network
+      // the line is back: the leave's withdrawals go once the connection has sent what it kept
+      // (a command sent while it does so would go twice: answered once, refused once)
+      if (leaving && leaving.connection === connection) queueMicrotask(sendWithdrawals);
     });
     connection.addEventListener("servererror", (event) => {
       if (event.detail.code === "unauthenticated") return signedOut();
@@ -120,6 +154,9 @@ export function createSession(ctx) {
   }
 
   function close() {
+    leaving = null;
+    drawLeaving();
+    showError($("leave-error"), null);
     forget(ctx.eventId); // this room's: a phone in two rooms is still in the other
     if (ctx.connection) ctx.connection.stop();
     clearTimeout(crowdedRetry);
@@ -161,19 +198,34 @@ export function createSession(ctx) {
     drawLeave();
   }
 
-  /** The requests leaving would withdraw. */
+  /** The requests leaving would withdraw, each `{id, segmentId}`: the open ones in the followed
+   * segment, and those the server told of elsewhere (a place carried on to a segment to come, or
+   * still waiting in one that ended). */
   function openRequests() {
     const connection = ctx.connection;
+    if (!connection) return [];
     const segment = segmentOf(connection);
-    return segment ? myRequests(connection).filter((r) => OPEN.has(r.status)) : [];
+    const here = segment
+      ? myRequests(connection)
+          .filter((r) => OPEN.has(r.status))
+          .map((r) => ({ id: r.id, segmentId: segment.id }))
+      : [];
+    const there = Object.entries(connection.mineElsewhere || {}).flatMap(([segmentId, requests]) =>
+      segmentId === segment?.id
+        ? []
+        : requests.filter((r) => OPEN.has(r.status)).map((r) => ({ id: r.id, segmentId })),
+    );
+    return [...here, ...there.filter((r) => !here.some((one) => one.id === r.id))];
   }
 
   function leaveTapped(event) {
+    if (leaving) return; // leaving already: the box below says how it goes
     if (isArmed()) {
       if (tooSoon(event, armed.at)) return; // the second tap of the first one's gesture
       disarm(); // "Stay"
       return;
     }
+    showError($("leave-error"), null);
     if (!openRequests().length) return leave();
     armed = { at: event.timeStamp, until: performance.now() + ARMED_MS };
     drawLeave();
@@ -183,26 +235,101 @@ export function createSession(ctx) {
 
   function leaveConfirmed(event) {
     if (!isArmed() || tooSoon(event, armed.at)) return;
+    const focused = $("leave-confirm").contains(document.activeElement);
     disarm();
     leave();
+    if (focused) ($("leave-waiting").hidden ? $("leave") : $("leave-cancel")).focus(); // not lost
   }
 
-  /** Leave this phone, withdrawing its open requests first. */
-  async function leave() {
-    const segment = segmentOf(ctx.connection);
-    const open = openRequests();
-    for (const request of open) {
-      try {
-        const path = `/segments/${encodeURIComponent(segment.id)}/floor-requests/${encodeURIComponent(request.id)}`;
-        await api("DELETE", path);
-      } catch {
-        // offline or already decided: the moderator still sees it, as before
-      }
+  // A leave that waits for its withdrawals: {connection, requests: [{id, segmentId, commandId,
+  // done}], sending}. Each withdrawal has its command id from the moment the delegate confirmed:
+  // sent again unchanged, it is applied once.
+  let leaving = null;
+
+  /** The box that says the leave waits (offline) or is withdrawing; Cancel until it is sent. */
+  function drawLeaving() {
+    const box = $("leave-waiting");
+    box.hidden = !leaving;
+    if (leaving) $("leave").setAttribute("aria-disabled", "true");
+    else $("leave").removeAttribute("aria-disabled");
+    if (!leaving) return;
+    const waiting = !leaving.sending && leaving.connection.status !== "live";
+    const key = waiting ? "floor.leave_waiting" : "floor.leave_withdrawing";
+    const text = $("leave-waiting-text");
+    if (text.dataset.i18n !== key || text.textContent !== t(key)) {
+      text.dataset.i18n = key;
+      fill(text, t(key));
     }
+    const cancel = $("leave-cancel");
+    if (leaving.sending && cancel === document.activeElement) $("leave").focus(); // not lost
+    cancel.hidden = leaving.sending; // on its way: it cannot be taken back from here
+  }
+
+  /** Leave this phone: its open requests withdrawn first (once the line allows), then signed off. */
+  async function leave() {
+    const connection = ctx.connection;
+    const open = openRequests();
+    if (!open.length || !connection) return signOff();
+    leaving = {
+      connection,
+      requests: open.map((request) => ({ ...request, commandId: newId(), done: false })),
+      sending: false,
+    };
+    drawLeaving();
+    if (connection.status !== "live") ctx.announce([t("floor.leave_waiting")]);
+    sendWithdrawals();
+  }
+
+  /** Send the leave's withdrawals once the line is live (called again when it comes back); leave
+   * when the server has them all, else say why not and stay. */
+  async function sendWithdrawals() {
+    const attempt = leaving;
+    if (!attempt || attempt.sending) return;
+    if (attempt.connection.status !== "live") return drawLeaving(); // waits for the line
+    attempt.sending = true;
+    drawLeaving();
+    ctx.announce([t("floor.leave_withdrawing")]);
+    const still = () => leaving === attempt && ctx.connection === attempt.connection;
+    try {
+      for (const request of attempt.requests) {
+        if (request.done) continue;
+        const command = { type: "withdraw_request", request_id: request.id };
+        await sendUntilAnswered(
+          () => viaSocket(attempt.connection, command, { segmentId: request.segmentId, commandId: request.commandId }),
+          { still },
+        );
+        request.done = true;
+      }
+    } catch (error) {
+      if (error instanceof Stopped || leaving !== attempt) return;
+      leaving = null;
+      drawLeaving();
+      if (error.code === "unauthenticated") return signedOut();
+      // decided meanwhile (called, declined, taken off the list): the cards show how; stay
+      const decided = error.code === "not_withdrawable" || error.code === "not_found";
+      showError($("leave-error"), decided ? t("floor.leave_decided") : tNodes("floor.leave_refused", { reason: errorText(error) }));
+      ctx.render();
+      return;
+    }
+    if (leaving !== attempt) return;
+    leaving = null;
+    await signOff();
+  }
+
+  /** The delegate cancels a leave still waiting for the line: nothing was sent, nothing changes. */
+  function cancelLeave() {
+    if (!leaving || leaving.sending) return;
+    leaving = null;
+    drawLeaving();
+    ctx.announce([t("floor.leave_cancelled")]);
+    $("leave").focus();
+  }
+
+  async function signOff() {
     try {
       await api("DELETE", "/session");
     } catch {
-      // leaving must work offline too: the cookie goes with the next successful call
+      // the server may be out of reach: the cookie goes with the next successful call
     }
     close();
     ctx.showJoin(null);
@@ -210,6 +337,7 @@ export function createSession(ctx) {
 
   $("leave").addEventListener("click", leaveTapped);
   $("leave-yes").addEventListener("click", leaveConfirmed);
+  $("leave-cancel").addEventListener("click", cancelLeave);
 
-  return { enter, signedOut, showIdentity, drawLeave };
+  return { enter, signedOut, showIdentity, drawLeave, drawLeaving };
 }

@@ -12,6 +12,11 @@
 //
 // Giving up a place on the list takes two taps that a double tap cannot give (confirm.js): the
 // first turns Withdraw into "Keep my place" and shows "Give up my place" below it.
+//
+// A place in a segment that ended while the phone now follows the next one (a break) stays on a
+// card of its own, saying it waits on the moderator's word (the server's `elsewhere`), until the
+// moderator carries that list on (carried.js) or drops it (dropped.js). While the line is down,
+// every card is marked as the phone last knew it ("As of 14:32 — reconnecting"), dimmed.
 
 import { formatClock, hearingClosedAfter, newId } from "../client.js";
 import { fill, h, timeOfDay } from "../dom.js";
@@ -19,7 +24,7 @@ import { currentLanguage, kindLabel, t } from "../i18n.js";
 import { carriedPlaces } from "./carried.js";
 import { dismissDropped, droppedPlaces } from "./dropped.js";
 import { ARMED_MS, tooSoon } from "./confirm.js";
-import { ACTIVE, myRequests, myTurns, phaseFor, placeOf, segmentOf, speakersList } from "./mine.js";
+import { ACTIVE, leftPlaces, myRequests, myTurns, phaseFor, placeOf, segmentOf, speakersList } from "./mine.js";
 import { offerOf } from "./request.js";
 import { Stopped, sendUntilAnswered, viaSocket } from "./send.js";
 import { breakNodes, showError, tNodes, waitingText } from "./text.js";
@@ -39,6 +44,7 @@ const POLITE = new Set([
   "skipped",
   "removed",
   "dropped",
+  "left",
 ]);
 
 const NOT_ARMED = { id: null, at: 0, until: 0 };
@@ -66,6 +72,7 @@ export function createStatus(ctx) {
   // and nothing new is said, the region is emptied, so that swiping through the page meets no
   // old news (SAID: just said, the next render's view is theirs; null: the region is empty)
   let liveFor = null;
+  let stale = null; // the line down: since when the cards are as they are (staleSince)
 
   /** Say this in the polite live region (one region: its text changes; each part a line, a
    * string or nodes). */
@@ -169,6 +176,8 @@ export function createStatus(ctx) {
         return [t("status.carried_title")];
       case "dropped":
         return [t("status.dropped_title")];
+      case "left":
+        return [textOf(tNodes("status.left_in", { title: request.left_in })), t("status.left_body")];
       case "ended_waiting":
         return [t("status.ended_waiting")];
       case "spoken":
@@ -253,17 +262,36 @@ export function createStatus(ctx) {
       note: "",
       reason: "",
     }));
+    // left waiting in a segment that ended, the phone following the next one now: said until the
+    // moderator carries that list on or drops it (the server's word on it, either way)
+    const left = leftPlaces(ctx.connection).map((place) => ({
+      id: `left:${place.id}`,
+      kind: place.kind,
+      status: "left",
+      left_in: place.title,
+      note: place.note,
+      reason: "",
+    }));
     // a place carried on is still a place: shown as the open ones are
     const open = mine.filter((request) => ACTIVE.has(request.status) || (request.status === "removed" && request.carried_to));
-    const active = [...open, ...myTurns(ctx.connection), ...kept, ...dropped];
+    const active = [...open, ...myTurns(ctx.connection), ...left, ...kept, ...dropped];
     if (active.length) return active;
     const last = mine.length ? mine[mine.length - 1] : null;
     return last && !last.dropped ? [last] : []; // a drop dismissed is not shown again
   }
 
+  /** While the line is down: since when the cards show what they show, as a time of day in the
+   * event's zone ("14:32"); null while live. */
+  function staleSince() {
+    const connection = ctx.connection;
+    if (!connection || connection.status === "live" || connection.lostAt === null) return null;
+    return timeOfDay(connection.lostAt, connection.event?.timezone, currentLanguage()) || "";
+  }
+
   function render() {
     const connection = ctx.connection;
     const requests = cardRequests();
+    stale = staleSince();
     // the list's length as the phone shows it: a turn paused for an interposed one counts
     const queueLength = speakersList(connection).length;
     const key = JSON.stringify([
@@ -275,8 +303,11 @@ export function createStatus(ctx) {
         else if (phase === "paused") detail = connection.state.current?.kind; // a question, or its answer
         else if (phase === "carried") detail = carriedTo(r); // its title and time, as the programme says
         else if (phase === "dropped") detail = r.dropped_in;
+        else if (phase === "left") detail = r.left_in;
+        else if (phase === "next") detail = [allottedOf(placeOf(connection, r)), Boolean(connection.state?.current)];
         return [r.id, phase, detail, r.reason, r.note];
       }),
+      stale,
     ]);
     const news = floorNews();
     if (key === shownKey) {
@@ -385,7 +416,18 @@ export function createStatus(ctx) {
     return target ? [target.title, target.scheduled_start_at ?? null] : null;
   }
 
+  /** A card (`cardBody`), marked as the phone last knew it while the line is down: dimmed, and
+   * first in its words, since when ("As of 14:32 — reconnecting"). */
   function card(request, queueLength) {
+    const article = cardBody(request, queueLength);
+    if (stale === null) return article;
+    article.classList.add("stale");
+    const note = h("p", { class: "status-stale" }, stale ? tNodes("status.stale", { time: stale }) : t("conn.reconnecting"));
+    article.prepend(note);
+    return article;
+  }
+
+  function cardBody(request, queueLength) {
     const kind = h("p", { class: "status-kind" }, kindLabel(request.kind));
     const phase = phaseFor(ctx.connection, request);
     /** The news of a "next" or "speaking" card: an alert the first time it is drawn, the news
@@ -424,7 +466,12 @@ export function createStatus(ctx) {
           "article",
           { class: "status-card status-next", dataset: { phase } },
           kind,
-          news(h("p", { class: "status-title status-big" }, t("status.next")), h("p", {}, t("status.next_body"))),
+          // "after the current speaker" only when someone has the floor
+          news(
+            h("p", { class: "status-title status-big" }, t("status.next")),
+            h("p", {}, t(ctx.connection.state?.current ? "status.next_body" : "status.next_body_first")),
+          ),
+          allottedLine(placeOf(ctx.connection, request)),
           request.turn ? null : withdrawButton(request, { confirm: true }),
         );
       case "ended_waiting":
@@ -481,9 +528,22 @@ export function createStatus(ctx) {
           kind,
           h("p", { class: "status-title" }, t("status.dropped_title")),
           h("p", {}, request.dropped_in ? tNodes("status.dropped_in", { title: request.dropped_in }) : t("status.dropped")),
+          h("p", {}, t("status.dropped_again")),
           done,
         );
       }
+      case "left":
+        // the phone follows the next segment now; the moderator has not said what becomes of
+        // the list of speakers this place was on
+        return h(
+          "article",
+          { class: "status-card status-left", dataset: { phase } },
+          kind,
+          h("p", { class: "status-title" }, t("status.ended_waiting")),
+          h("p", {}, tNodes("status.left_in", { title: request.left_in })),
+          h("p", {}, t("status.left_body")),
+          noteLine(request),
+        );
       case "carried": {
         // carried on by the moderator: not taken off the list, the place goes on over there
         const [title, start] = carriedTo(request) || [null, null];

@@ -623,7 +623,9 @@ export function createParticipants(desk) {
         const listed = rows.slice(0, ASSUMED_ROWS_LISTED).map(figure);
         const more = rows.length > ASSUMED_ROWS_LISTED ? "…" : "";
         const words = field === "language" ? floorLanguageName(value) : t(`who.${value}`);
-        return h("li", { dataset: { field } }, plural(`desk.import.assumed.${field}`, rows.length, { rows: joinList(listed) + more, value: words }));
+        const said = { rows: joinList(listed) + more, value: words };
+        const line = field === "language" ? plural("desk.import.assumed.language", rows.length, said) : plural("desk.import.assumed.attendance", rows.length, said);
+        return h("li", { dataset: { field } }, line);
       }),
     );
     setText(
