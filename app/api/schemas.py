@@ -1025,8 +1025,10 @@ class Suggested(BaseModel):
     position: int
     arrival_position: int
     why: Literal["point_of_order", "least_heard", "arrival"]
-    constituency_turns: int
+    constituency_turns: int  # heard today, as the record says
     region_turns: int
+    constituency_earlier: int  # places earlier in this suggested order
+    region_earlier: int
 
 
 class SuggestedOrderOut(BaseModel):

@@ -534,13 +534,12 @@ def _speaker(cmd: c.AddSpeaker | c.Interpose, ctx: Context) -> Speaker:
 def _add_speaker(segment: SegmentState, cmd: c.AddSpeaker, ctx: Context) -> list[e.Event]:
     _refuse(possible.segment_ended(segment))
     speaker = _speaker(cmd, ctx)
-    if cmd.participant_id is not None and possible.holds_place(
-        segment, cmd.participant_id, cmd.kind is TurnKind.POINT_OF_ORDER
-    ):
-        raise FloorError(
-            f"{speaker.name} already has an open request or place in the queue",
-            code="already_queued",
+    if cmd.participant_id is not None and (
+        place := possible.held_place(
+            segment, cmd.participant_id, cmd.kind is TurnKind.POINT_OF_ORDER
         )
+    ):
+        raise FloorError(f"{speaker.name} already has {place}", code="already_queued")
     allotted = cmd.allotted_ms or segment.settings.default_times_ms[cmd.kind]
     entry = QueueEntry(
         id=ctx.new_id(), speaker=speaker, kind=cmd.kind, allotted_ms=allotted, note=cmd.note.strip()
@@ -633,9 +632,8 @@ def _edit(segment: SegmentState, cmd: c.EditEntry, ctx: Context) -> list[e.Event
     is_point = edited.kind is TurnKind.POINT_OF_ORDER
     participant_id = entry.speaker.participant_id
     changes_class = was_point != is_point and participant_id is not None
-    if changes_class and possible.holds_place(segment, participant_id or "", is_point):
-        what = "a point of order" if is_point else "another request or place in the queue"
-        raise FloorError(f"{entry.speaker.name} already has {what}", code="already_queued")
+    if changes_class and (place := possible.held_place(segment, participant_id or "", is_point)):
+        raise FloorError(f"{entry.speaker.name} already has {place}", code="already_queued")
     if is_point and not was_point:
         index = _points_of_order_first(segment.queue[:index] + segment.queue[index + 1 :])
     mark = _mark("edit_entry", f"editing {entry.speaker.name}'s turn", entry.speaker.name)

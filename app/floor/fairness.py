@@ -6,6 +6,12 @@ its constituency's and its region's turns (an unstated region counts 0), ties br
 arrival; once picked it counts as heard, so two speakers of one constituency do not both go
 before an unheard one. Candidates of one constituency and region keep their order of arrival.
 
+What each place says is kept apart from how it was chosen: ``constituency_turns`` and
+``region_turns`` are the turns the record holds today (true, a moderator may quote them to the
+room), ``constituency_earlier`` and ``region_earlier`` the places given earlier in this same
+suggested order to that constituency and region (counted as heard for the choice only). The
+score a candidate was picked on is the larger of the two sums.
+
 The score is the larger of the two counts, not their sum, so that nobody waits for ever. A
 candidate ``y`` that arrived after ``x`` goes before it only if it scores less than ``x``, so
 both of ``y``'s counts are below ``x``'s score and stay at most that once it is heard: it never
@@ -49,14 +55,17 @@ class Heard:
 
 @dataclass(frozen=True, slots=True)
 class Suggested:
-    """One candidate's place in the suggestion, with its counts when it was picked."""
+    """One candidate's place in the suggestion, with its counts when it was picked: the turns
+    heard today (the record's) and, apart, the places given earlier in this order."""
 
     candidate: Candidate
     position: int
     arrival_position: int
     why: str  # "point_of_order" | "least_heard" | "arrival"
-    constituency_turns: int
-    region_turns: int
+    constituency_turns: int  # heard today, as the record says
+    region_turns: int  # heard today (0 for an unstated region)
+    constituency_earlier: int = 0  # places earlier in this order for the same constituency
+    region_earlier: int = 0  # places earlier in this order for the same (stated) region
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +75,8 @@ class Suggested:
             "why": self.why,
             "constituency_turns": self.constituency_turns,
             "region_turns": self.region_turns,
+            "constituency_earlier": self.constituency_earlier,
+            "region_earlier": self.region_earlier,
         }
 
 
@@ -98,22 +109,47 @@ def suggest(candidates: Sequence[Candidate], heard: Heard) -> list[Suggested]:
     O(n * g) for n candidates in g (constituency, region) groups.
     """
     arrived = sorted(candidates, key=lambda candidate: (candidate.arrival, candidate.id))
-    constituency = dict(heard.constituency)
-    region = dict(heard.region)
+    # places given earlier in this order: counted as heard for the choice, said apart
+    constituency_earlier: dict[str, int] = {}
+    region_earlier: dict[str, int] = {}
     out: list[Suggested] = []
 
-    def turns(group: tuple[str, str]) -> tuple[int, int]:
+    def heard_turns(group: tuple[str, str]) -> tuple[int, int]:
         name, place = group
-        return constituency.get(name, 0), region.get(place, 0) if place else 0
+        return heard.constituency.get(name, 0), heard.region.get(place, 0) if place else 0
+
+    def earlier(group: tuple[str, str]) -> tuple[int, int]:
+        name, place = group
+        return constituency_earlier.get(name, 0), region_earlier.get(place, 0) if place else 0
+
+    def turns(group: tuple[str, str]) -> tuple[int, int]:
+        (name_heard, place_heard), (name_earlier, place_earlier) = (
+            heard_turns(group),
+            earlier(group),
+        )
+        return name_heard + name_earlier, place_heard + place_earlier
 
     def take(index: int, point_of_order: bool = False) -> None:
         candidate = arrived[index]
-        constituency_turns, region_turns = turns((candidate.constituency, candidate.region))
+        group = (candidate.constituency, candidate.region)
+        constituency_turns, region_turns = heard_turns(group)
+        before, region_before = earlier(group)
         why = "point_of_order" if point_of_order else "arrival"  # "least_heard": see below
-        out.append(Suggested(candidate, len(out), index, why, constituency_turns, region_turns))
-        constituency[candidate.constituency] = constituency_turns + 1
+        out.append(
+            Suggested(
+                candidate,
+                len(out),
+                index,
+                why,
+                constituency_turns,
+                region_turns,
+                before,
+                region_before,
+            )
+        )
+        constituency_earlier[candidate.constituency] = before + 1
         if candidate.region:
-            region[candidate.region] = region_turns + 1
+            region_earlier[candidate.region] = region_before + 1
 
     groups: dict[tuple[str, str], deque[int]] = {}
     for index, candidate in enumerate(arrived):

@@ -19,6 +19,7 @@ from .model import (
     REQUESTABLE_KINDS,
     FloorMode,
     Inverse,
+    RequestStatus,
     SegmentState,
     SegmentStatus,
     Speaker,
@@ -69,11 +70,47 @@ def holds_place(segment: SegmentState, participant_id: str, point_of_order: bool
     )
 
 
+def held_place(segment: SegmentState, participant_id: str, point_of_order: bool) -> str | None:
+    """The place the participant already holds of this class (``holds_place``), in words that
+    name it for the console: ``"a turn at place #12 in the queue"`` (numbered as the console
+    numbers the queue, from 1) or ``"a pending floor request"``; None if they hold none."""
+    for index, entry in enumerate(segment.queue):
+        if (
+            entry.speaker.participant_id == participant_id
+            and (entry.kind is TurnKind.POINT_OF_ORDER) == point_of_order
+        ):
+            what = "a point of order" if point_of_order else "a turn"
+            return f"{what} at place #{index + 1} in the queue"
+    for request in segment.requests_of(participant_id):
+        if (
+            request.status in OPEN_REQUEST_STATUSES
+            and (request.kind is TurnKind.POINT_OF_ORDER) == point_of_order
+        ):
+            if request.status is RequestStatus.PENDING:
+                return "a pending point of order" if point_of_order else "a pending floor request"
+            return "an open point of order" if point_of_order else "an open floor request"
+    return None
+
+
 def _same_person(a: Speaker, b: Speaker) -> bool:
     """A registered participant is known by their id; a guest by everything they are called."""
     if a.participant_id is not None or b.participant_id is not None:
         return a.participant_id == b.participant_id
     return a == b
+
+
+def place_of(segment: SegmentState, speaker: Speaker, kind: TurnKind) -> str | None:
+    """``has_place`` in words that name the place: ``"the floor"``, ``"a turn at place #3 in the
+    queue"``, ``"a pending floor request"``; None if they have none."""
+    turns = [turn for turn in (segment.current, segment.paused) if turn is not None]
+    if any(_same_person(turn.entry.speaker, speaker) for turn in turns):
+        return "the floor"
+    if speaker.participant_id is not None:
+        return held_place(segment, speaker.participant_id, kind is TurnKind.POINT_OF_ORDER)
+    for index, entry in enumerate(segment.queue):
+        if _same_person(entry.speaker, speaker):
+            return f"a turn at place #{index + 1} in the queue"
+    return None
 
 
 def has_place(segment: SegmentState, speaker: Speaker, kind: TurnKind) -> bool:
@@ -268,11 +305,9 @@ def readd_last_speaker(segment: SegmentState) -> Refusal:
         refusal = FloorError("nobody has spoken in this segment yet", code="no_record")
     if refusal is None:
         speech = segment.speeches[-1]
-        if has_place(segment, speech.speaker, speech.kind):
+        if place := place_of(segment, speech.speaker, speech.kind):
             refusal = FloorError(
-                f"{speech.speaker.name} already has the floor, an open request or a place in "
-                "the queue",
-                code="already_queued",
+                f"{speech.speaker.name} already has {place}", code="already_queued"
             )
     return refusal
 

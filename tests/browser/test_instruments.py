@@ -9,16 +9,18 @@ Every check waits with Playwright's expect() or polls the server's REST state; n
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
-from tests.browser.conftest import VIEWPORTS, screenshot
+from tests.browser.conftest import VIEWPORTS, screenshot, with_lang
 from tests.browser.test_moderator import (
     DISCUSSION_I,
     Opener,
@@ -313,6 +315,80 @@ def test_applying_the_suggested_order_then_undo(open_console: Opener, faces: Any
     expect(page.locator("#requests .request")).to_have_count(3)
     expect(page.locator("#queue .entry-name")).to_have_count(12)
     assert queue_of(faces, segment)[0]["name"] == "Panellist 2"
+
+
+#: Where the suggested order's screenshots for review go (not the docs' screenshots).
+REVIEW_SHOTS = Path(os.environ.get("FLOORKEEPER_REVIEW_SHOTS", "/tmp/console-shots"))
+
+
+def test_the_suggested_orders_reasons_say_the_turns_heard_today_and_the_orders_own_apart(
+    open_console: Opener, faces: Any
+) -> None:
+    """Outside tester: with nobody from the floor heard yet, a row said "Red Cross / Red Crescent
+    1 turn today" (a place given earlier in the same order counted as a turn heard). The reason
+    a moderator may quote says the record's count, and the order's own earlier places in words."""
+    segment = make_live(faces)  # nobody heard yet today
+    asked = [
+        ("Xenia Park", "civil_society", "Europe"),
+        ("Xavier Roux", "civil_society", "Europe"),
+        ("Xu Ming", "civil_society", "Europe"),
+        ("Yusuf Ali", "red_cross_red_crescent", ""),
+        ("Yara Haddad", "red_cross_red_crescent", ""),
+        ("Zainab Bello", "academia", "Africa"),
+        ("Zeynep Kaya", "academia", "Africa"),
+    ]
+    for name, constituency, region in asked:
+        ask(faces, join(faces, name, constituency, region=region), segment)
+    page = open_live(open_console, faces, viewport={"width": 1366, "height": 768})
+    block = page.locator("#requests-suggested")
+    items = block.locator(".suggested-item")
+    expect(items.locator(".suggested-name")).to_have_text(
+        [
+            "Xenia Park",
+            "Yusuf Ali",
+            "Zainab Bello",
+            "Xavier Roux",
+            "Yara Haddad",
+            "Zeynep Kaya",
+            "Xu Ming",
+        ]
+    )
+    expect(items.locator(".suggested-why")).to_have_text(
+        [
+            "In order of arrival",
+            "Least heard: Red Cross / Red Crescent 0 turns today",
+            "Least heard: Academia 0 turns today, Africa 0",
+            "In order of arrival",
+            "Least heard: Red Cross / Red Crescent 0 turns today; 1 place earlier in this order",
+            "Least heard: Academia 0 turns today, Africa 0;"
+            " earlier in this order: 1 place, Africa 1",
+            "In order of arrival",
+        ]
+    )
+    # the server's figures, as REST serves them: the record's count, the order's own apart
+    order = faces["api"].ok("GET", f"/segments/{segment}/suggested-order")["order"]
+    assert {(row["constituency_turns"], row["region_turns"]) for row in order} == {(0, 0)}
+    assert [row["constituency_earlier"] for row in order] == [0, 0, 0, 1, 1, 1, 2]
+    REVIEW_SHOTS.mkdir(parents=True, exist_ok=True)
+    block.evaluate("(block) => block.scrollIntoView({block: 'start'})")
+    items.nth(5).evaluate("(item) => item.scrollIntoView({block: 'end'})")  # the list scrolls
+    page.screenshot(path=str(REVIEW_SHOTS / "console-suggested-reasons-en-1366.png"))
+
+    # in Arabic, the same reasons in its words (the count before the order's own places)
+    page = open_console(
+        with_lang(faces["moderator"], "ar"), viewport={"width": 1366, "height": 768}
+    )
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    items = page.locator("#requests-suggested .suggested-item")
+    expect(items).to_have_count(7)
+    expect(items.nth(4).locator(".suggested-why")).to_have_text(
+        "الأقل كلامًا: الصليب الأحمر / الهلال الأحمر 0 مداخلة اليوم؛ مكان واحد قبله في هذا الترتيب"
+    )
+    page.locator("#requests-suggested").evaluate(
+        "(block) => block.scrollIntoView({block: 'start'})"
+    )
+    items.nth(5).evaluate("(item) => item.scrollIntoView({block: 'end'})")
+    page.screenshot(path=str(REVIEW_SHOTS / "console-suggested-reasons-ar-1366.png"))
 
 
 def test_the_suggested_order_for_the_queue_on_request(open_console: Opener, faces: Any) -> None:

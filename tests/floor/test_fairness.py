@@ -150,6 +150,8 @@ def test_suggested_order(candidates: list[Candidate], counts: Heard, expected: l
 
 
 def test_each_suggestion_says_why_with_the_counts_when_it_was_picked() -> None:
+    """The turns heard today as the record has them, and apart the places earlier in this order
+    (which the choice counted as heard)."""
     candidates = [
         cand("a", "ms", "Africa", 0),
         cand("b", "ms", "Europe", 1),
@@ -159,14 +161,91 @@ def test_each_suggestion_says_why_with_the_counts_when_it_was_picked() -> None:
     counts = heard({"ms": 1}, {"Europe": 3})
     assert [s.as_json() for s in suggest(candidates, counts)] == [
         {"id": "p", "position": 0, "arrival_position": 3, "why": "point_of_order",
-         "constituency_turns": 1, "region_turns": 0},
+         "constituency_turns": 1, "region_turns": 0,
+         "constituency_earlier": 0, "region_earlier": 0},
         {"id": "c", "position": 1, "arrival_position": 2, "why": "least_heard",
-         "constituency_turns": 0, "region_turns": 1},
+         "constituency_turns": 0, "region_turns": 0,
+         "constituency_earlier": 0, "region_earlier": 1},
         {"id": "a", "position": 2, "arrival_position": 0, "why": "arrival",
-         "constituency_turns": 2, "region_turns": 2},
+         "constituency_turns": 1, "region_turns": 0,
+         "constituency_earlier": 1, "region_earlier": 2},
         {"id": "b", "position": 3, "arrival_position": 1, "why": "arrival",
-         "constituency_turns": 3, "region_turns": 3},
+         "constituency_turns": 1, "region_turns": 3,
+         "constituency_earlier": 2, "region_earlier": 0},
     ]  # fmt: skip
+
+
+#: (what, candidates, heard today, expected (id, turns heard today, places earlier) per place)
+TRUE_COUNTS: list[tuple[str, list[Candidate], Heard, list[tuple[str, int, int, int, int]]]] = [
+    (
+        "nobody heard yet: every place says 0 turns today, the order's own places apart",
+        [
+            cand("a", "ms", "Europe", 0),
+            cand("b", "ms", "Europe", 1),
+            cand("c", "red_cross", "Africa", 2),
+            cand("d", "cs", "Africa", 3),
+        ],
+        heard(),
+        [
+            ("a", 0, 0, 0, 0),
+            ("c", 0, 0, 0, 0),
+            ("b", 0, 0, 1, 1),  # ms and Europe: one place earlier (a), none heard
+            ("d", 0, 0, 0, 1),  # Africa: one place earlier (c), none heard
+        ],
+    ),
+    (
+        "heard today and earlier in this order, each as it is",
+        [cand("a", "cs", "Asia", 0), cand("b", "cs", "Asia", 1), cand("c", "ms", "", 2)],
+        heard({"cs": 1, "ms": 3}, {"Asia": 2}),
+        [("a", 1, 2, 0, 0), ("b", 1, 2, 1, 1), ("c", 3, 0, 0, 0)],
+    ),
+    (
+        "a point of order's place counts as earlier, not as heard",
+        [cand("a", "cs", "", 0), cand("p", "cs", "", 1, kind=PO)],
+        heard(),
+        [("p", 0, 0, 0, 0), ("a", 0, 0, 1, 0)],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("candidates", "counts", "expected"),
+    [case[1:] for case in TRUE_COUNTS],
+    ids=[case[0] for case in TRUE_COUNTS],
+)
+def test_the_counts_said_are_the_records_and_the_orders_apart(
+    candidates: list[Candidate], counts: Heard, expected: list[tuple[str, int, int, int, int]]
+) -> None:
+    assert [
+        (
+            s.candidate.id,
+            s.constituency_turns,
+            s.region_turns,
+            s.constituency_earlier,
+            s.region_earlier,
+        )
+        for s in suggest(candidates, counts)
+    ] == expected
+
+
+def test_a_hundred_and_twenty_requests_with_nobody_heard_say_nobody_was_heard() -> None:
+    """Outside tester: "Least heard: Red Cross / Red Crescent 1 turn today, Africa 1" with nobody
+    from the floor heard yet. Every place says 0 turns today; the places earlier in this order
+    add up to the places before it of the same constituency and region."""
+    rng = random.Random(120)
+    constituencies = [member.value for member in Constituency]
+    regions = ["", "Africa", "Asia-Pacific", "Europe", "Latin America"]
+    candidates = [
+        cand(f"r{n}", rng.choice(constituencies), rng.choice(regions), n) for n in range(120)
+    ]
+    suggestion = suggest(candidates, heard())
+    assert {(s.constituency_turns, s.region_turns) for s in suggestion} == {(0, 0)}
+    assert max(s.constituency_earlier for s in suggestion) > 0
+    for s in suggestion:
+        before = suggestion[: s.position]
+        assert s.constituency_earlier == sum(
+            e.candidate.constituency == s.candidate.constituency for e in before
+        )
 
 
 def test_a_thousand_requests() -> None:
@@ -313,9 +392,29 @@ def test_the_rule_deterministic_and_independent_of_input_order(
     rng.shuffle(shuffled)
     assert suggest(shuffled, counts) == suggestion
     assert suggest(candidates, counts) == suggestion
+    # picked on the counts with the places earlier in this order, which are said apart
     assert [
-        (s.candidate.id, s.constituency_turns, s.region_turns) for s in suggestion
+        (
+            s.candidate.id,
+            s.constituency_turns + s.constituency_earlier,
+            s.region_turns + s.region_earlier,
+        )
+        for s in suggestion
     ] == reference(candidates, counts)
+    for s in suggestion:  # what each place says it was heard today is the record's count
+        assert s.constituency_turns == counts.constituency.get(s.candidate.constituency, 0)
+        assert s.region_turns == (
+            counts.region.get(s.candidate.region, 0) if s.candidate.region else 0
+        )
+        earlier = suggestion[: s.position]
+        assert s.constituency_earlier == sum(
+            e.candidate.constituency == s.candidate.constituency for e in earlier
+        )
+        assert s.region_earlier == (
+            sum(e.candidate.region == s.candidate.region for e in earlier)
+            if s.candidate.region
+            else 0
+        )
 
 
 @given(candidate_lists(), heards)

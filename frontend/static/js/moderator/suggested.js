@@ -14,14 +14,24 @@ import { setAvailable } from "./speaker.js";
 
 const $ = (id) => document.getElementById(id);
 
-/** Why this place: the server's `why`, with the counts it was picked on. */
+/**
+ * Why this place: the server's `why`, with the turns heard today (the record's) and, said apart,
+ * the places given earlier in this same order that the choice counted as heard.
+ */
 function whyText(item, person) {
   if (item.why === "point_of_order") return t("console.suggested.point_of_order");
   if (item.why === "arrival") return t("console.suggested.arrival");
   const region = person && (person.region || "").trim();
   const where = person ? constituencyLabel(person.constituency) : t("console.suggested.their_constituency");
   const words = { constituency: where, turns: turns(item.constituency_turns), region, n: item.region_turns };
-  return t(region ? "console.suggested.least_heard_region" : "console.suggested.least_heard", words);
+  const reason = t(region ? "console.suggested.least_heard_region" : "console.suggested.least_heard", words);
+  const before = item.constituency_earlier || 0;
+  const regionBefore = region ? item.region_earlier || 0 : 0;
+  if (!before && !regionBefore) return reason;
+  const places = plural("console.suggested.places", before);
+  return region
+    ? t("console.suggested.earlier_region", { reason, places, region, n: regionBefore })
+    : t("console.suggested.earlier", { reason, places });
 }
 
 /**
