@@ -184,8 +184,9 @@ class RecordRow:
     #: the time interposed questions and answers held the floor while this turn waited (held
     #: the floor + this = called to ended)
     interposed_ms: int | None = None
-    #: the time the segment stood ended during the turn, its end then undone (nobody's speaking
-    #: time: held the floor + interposed + this = called to ended)
+    #: the time set apart by an undo: the segment stood ended during the turn, or the turn did
+    #: (the next speaker called by mistake, its end), then given back (nobody's speaking time:
+    #: held the floor + interposed + this = called to ended)
     suspended_ms: int | None = None
     #: a speaker carried unheard to another segment: its title
     carried_to: str = ""
@@ -216,8 +217,8 @@ DAY_RECORD_COLUMNS: dict[str, str] = {
     "Held the floor (s)": "held_s",
     "Paused for interposed turns (m:ss)": "interposed_mss",
     "Paused for interposed turns (s)": "interposed_s",
-    "Segment ended meanwhile, end undone (m:ss)": "suspended_mss",
-    "Segment ended meanwhile, end undone (s)": "suspended_s",
+    "Set apart by an undo (m:ss)": "suspended_mss",
+    "Set apart by an undo (s)": "suspended_s",
     "On the timer (m:ss)": "timed_mss",
     "On the timer (s)": "timed_s",
     "Allotted (m:ss)": "allotted_mss",

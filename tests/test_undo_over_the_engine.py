@@ -105,7 +105,7 @@ async def test_an_end_undone_later_gives_the_speaker_the_time_they_had_left(
         120,
     )
     (cells,) = day_record_table([row], "UTC")
-    assert cells["Segment ended meanwhile, end undone (m:ss)"] == "2:00"
+    assert cells["Set apart by an undo (m:ss)"] == "2:00"
     assert cells["Held the floor (m:ss)"] == "0:40"
 
 

@@ -626,8 +626,27 @@ def _undone(segment: SegmentState, event: e.ChangeUndone) -> SegmentState:
     assert top.version == event.version, "undo must take back the newest change"
     segment = replace(segment, undo_stack=segment.undo_stack[:-1])
     if isinstance(top, UndoEntry):
-        return _resumed(_restore(segment, top), _stood_ended(segment, top, event))
+        gap = _stood_ended(segment, top, event) or _taken_from(segment, top, event)
+        return _resumed(_restore(segment, top), gap)
     return _legacy_undone(segment, top)
+
+
+def _taken_from(segment: SegmentState, entry: UndoEntry, event: e.ChangeUndone) -> int:
+    """How long the turn that ``entry`` gives the floor back to was without it: from the instant
+    the command ended it (``call_next`` by mistake, ``end_turn``: its speech's end) to the undo;
+    that time is not its own (outside probe I: the seconds someone else had the floor, called by
+    mistake, were taken from the speaker's time and put on their record). 0 when the command
+    ended no turn, or a log without the undo's instant."""
+    if event.at is None or entry.current is None:
+        return 0
+    if segment.current is not None and segment.current.entry.id == entry.current.entry.id:
+        return 0
+    ended = next(
+        (s for s in reversed(segment.speeches) if s.entry_id == entry.current.entry.id), None
+    )
+    if ended is None:
+        return 0
+    return max(0, event.at - ended.ended_at)
 
 
 def _stood_ended(segment: SegmentState, entry: UndoEntry, event: e.ChangeUndone) -> int:

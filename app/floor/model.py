@@ -236,7 +236,8 @@ class Turn:
     ``interposed_ms`` is the time others held the floor in it before (not counted as its own).
 
     ``suspended_ms`` is the time the segment stood ended during the turn, an end taken back by
-    undo (``change_undone``, or ``segment_started`` bringing a segment back): not its own either.
+    undo (``change_undone``, or ``segment_started`` bringing a segment back), or the turn itself
+    stood ended (``call_next`` by mistake, ``end_turn``, taken back): not its own either.
     It is counted in ``interposed_until`` as the time interposed turns held the floor is (a turn
     on the floor: in ``interposed_ms``; a paused one: since ``interposed_at``), and the record
     sets it apart (``Speech.suspended_ms``).
@@ -307,8 +308,9 @@ class Speech:
     ``interposed_ms``: the time interposed turns held the floor while this one waited;
     ``interposed_in``: the entry id of the turn this interposed turn interrupted; ``answers``:
     the entry id of the interposed question this answer answered (both null otherwise).
-    ``suspended_ms``: the time the segment stood ended during the turn, an end taken back by undo
-    (not the turn's own, nor counted in ``timed_ms``). The last four have defaults, so a log
+    ``suspended_ms``: the time set apart by an undo: the segment stood ended during the turn, or
+    the turn did (the next speaker called by mistake, its end), then taken back (not the turn's
+    own, nor counted in ``timed_ms``). The last four have defaults, so a log
     written before them still folds.
     """
 

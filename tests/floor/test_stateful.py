@@ -413,12 +413,20 @@ class RandomHearing(RuleBasedStateMachine):
                 # one has run on since (into overtime, maybe), but not while the segment stood
                 # ended (an end undone); a paused turn's timer never runs
                 old = self.before.segments[segment_id]
-                if old.status is SegmentStatus.ENDED and segment.status is SegmentStatus.LIVE:
-                    assert old.actual_end_at is not None
-                    self.stood_ended[segment_id] += now - old.actual_end_at
                 restored, restored_waiting, then, ended_then = self.saved[
                     segment_id, undone[segment_id]
                 ]
+                if old.status is SegmentStatus.ENDED and segment.status is SegmentStatus.LIVE:
+                    assert old.actual_end_at is not None
+                    self.stood_ended[segment_id] += now - old.actual_end_at
+                elif restored is not None and (
+                    old.current is None or old.current.entry.id != restored.entry_id
+                ):
+                    # the command undone ended the turn given back (call_next, end_turn): the
+                    # time since is nobody's either, as for an end undone (fold._taken_from)
+                    spoken = [s for s in old.speeches if s.entry_id == restored.entry_id]
+                    if spoken:
+                        self.stood_ended[segment_id] += now - spoken[-1].ended_at
                 ended = self.stood_ended[segment_id] - ended_then
                 if restored is not None:
                     if restored.running:

@@ -45,11 +45,14 @@ def _names(floor: Floor) -> tuple[str | None, list[str]]:
 
 def test_undo_after_a_mistaken_call_next_gives_the_floor_back(floor: Floor) -> None:
     """Queue P1, P2, P3; call P1; start the timer; call next by mistake; undo: P1 has the floor
-    again, their timer running to the same deadline, and P2 and P3 wait as they did."""
+    again, their timer running on from the time it had left when the mistake ended their turn
+    (the 2 s someone else had the floor are not theirs: outside probe I), and P2 and P3 wait as
+    they did."""
     p1, p2, p3 = _three_queued(floor)
     floor.send(c.CallNext())
     floor.send(c.StartTimer())
     deadline = floor.timer.deadline_at
+    assert deadline is not None
     floor.tick(40_000)
     before = floor.seg
     floor.send(c.CallNext())  # by mistake
@@ -57,9 +60,10 @@ def test_undo_after_a_mistaken_call_next_gives_the_floor_back(floor: Floor) -> N
     assert floor.view()["undo"]["label"] == "calling Bruno Silva"
     floor.send(c.Undo())
     assert _names(floor) == ("Amina Diallo", ["Bruno Silva", "Chen Wei"])
-    assert floor.seg.current == before.current
-    assert floor.timer.running and floor.timer.deadline_at == deadline
-    assert floor.remaining == INTERVENTION_MS - 42_000  # the clock ran on meanwhile
+    assert before.current is not None
+    assert floor.seg.current == before.current.suspended(2_000)
+    assert floor.timer.running and floor.timer.deadline_at == deadline + 2_000
+    assert floor.remaining == INTERVENTION_MS - 40_000  # as when the mistake took the floor
     statuses = [floor.status(r) for r in (p1, p2, p3)]
     assert statuses == [RequestStatus.SPEAKING, RequestStatus.QUEUED, RequestStatus.QUEUED]
     assert floor.seg.speeches == ()  # the speech the mistaken call recorded is gone
@@ -149,9 +153,10 @@ def test_undo_gives_back_exactly_the_floor_before(
     assert (undo["label"], undo["command"], undo["available"]) == (label, command.type, True)
     floor.send(c.Undo())
     after = floor.seg
-    if isinstance(command, c.EndSegment):
-        # the 7 s it stood ended are not the speaker's: the turn counts on from the undo (and so
-        # do the turns the stack keeps: test_undoing_an_end_then_an_older_command_...)
+    if isinstance(command, (c.EndSegment, c.CallNext, c.EndTurn)):
+        # the 7 s it stood ended, or the turn stood ended (another called by mistake), are not
+        # the speaker's: the turn counts on from the undo (and so do the turns the stack keeps:
+        # test_undoing_an_end_then_an_older_command_...)
         assert before.current is not None
         assert after.current == before.current.suspended(7_000)
         assert [kept.label for kept in after.undo_stack] == [
@@ -191,14 +196,25 @@ def test_undoing_end_turn_takes_its_speech_off_the_record(floor: Floor) -> None:
     assert request_id is not None and floor.status(request_id) is RequestStatus.SPEAKING
 
 
-def test_a_speaker_given_back_the_floor_after_their_deadline_is_in_overtime(floor: Floor) -> None:
+def test_a_speaker_given_back_the_floor_late_has_the_time_they_had_left(floor: Floor) -> None:
+    """The mistake noticed late (a whole turn's time later): the speaker comes back with the time
+    they had when it took the floor from them, and the record counts the gap as nobody's."""
     _running(floor)
     deadline = floor.timer.deadline_at
+    assert deadline is not None
     floor.send(c.CallNext())
-    floor.tick(INTERVENTION_MS)  # the mistake is noticed late
+    floor.tick(INTERVENTION_MS)
     floor.send(c.Undo())
-    assert floor.timer.deadline_at == deadline
-    assert floor.remaining == -30_000
+    assert floor.timer.deadline_at == deadline + INTERVENTION_MS
+    assert floor.remaining == INTERVENTION_MS - 30_000
+    floor.tick(10_000)
+    floor.send(c.EndTurn())
+    (speech,) = floor.seg.speeches
+    assert (speech.held_ms, speech.timed_ms, speech.suspended_ms) == (
+        40_000,
+        40_000,
+        INTERVENTION_MS,
+    )
 
 
 def test_call_next_that_started_the_timer_is_undone_as_one(floor: Floor) -> None:
