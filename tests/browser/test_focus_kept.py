@@ -107,6 +107,9 @@ def test_clearing_the_display_by_keyboard_hands_the_focus_to_a_neighbour(
     press_enter_on(page, "#clear-display")
     expect(page.locator("#on-display")).to_contain_text(EN["rapporteur.display_shows_floor"])
     expect(page.locator("#clear-display")).to_be_disabled()
+    # the element focused in its page, whichever window the browser has in front (under CI's
+    # load another test's page once took the window's focus: Playwright then says "inactive")
+    page.bring_to_front()
     expect(page.locator("#display-next")).to_be_focused()
     assert_not_on_body(page)
     page.context.close()
