@@ -8,12 +8,9 @@ went, dimmed, in words a screen reader reads with the card."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.server import Api
 
@@ -28,29 +25,14 @@ from .test_delegate import (
     start,
     status,
 )
-
-#: A phone's screen (CSS pixels).
-PHONE: ViewportSize = {"width": 390, "height": 844}
-#: Where the screenshots of the changed states go, to be looked at.
-SHOTS = Path("/tmp/phone-shots")
-
-
-@pytest.fixture
-def phone(browser: Browser, faces: dict[str, Any]) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, bypass_csp=True, locale="en-GB")
-    page = context.new_page()
-    page.goto(faces["delegate"])
-    yield page
-    context.close()
-
-
-def shoot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+from .test_phone_segments import phone, shoot
 
 
 def pending_names(api: Api, segment_id: str) -> list[str]:
     return [r["name"] for r in api.state(segment_id)["state"]["requests"]]
+
+
+__all__ = ["phone"]  # the fixture, used by name
 
 
 def offline(page: Page) -> None:
