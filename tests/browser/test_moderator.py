@@ -603,9 +603,14 @@ def test_start_the_timer_when_the_speaker_is_called(console: Page, faces: Any) -
     console.locator("#btn-next").click()
     expect(console.locator("#speaker-name")).to_have_text("Panellist 2")
     expect(console.locator("#btn-toggle")).to_contain_text("Start")
-    toggle.check()
+    # clicked, then waited on: the box shows the server's setting, and an update of the call
+    # arriving just after the click may show the old one a moment (Playwright's check() looks
+    # at once, and under CI's load saw it unticked)
+    toggle.click()
+    expect(toggle).to_be_checked()
     eventually(lambda: server_state(faces, segment)["settings"]["start_timer_on_call"] is True)
-    toggle.uncheck()
+    toggle.click()
+    expect(toggle).not_to_be_checked()
     eventually(lambda: server_state(faces, segment)["settings"]["start_timer_on_call"] is False)
 
 
