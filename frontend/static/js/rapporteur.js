@@ -262,15 +262,25 @@ function run(eventId) {
     setDisabled({ "display-next": !place.next, "display-previous": !place.previous, "clear-display": !shown });
   }
 
+  let parked = false; // the focus was put on the panel's heading by setDisabled
+
   /** The display's buttons on or off; one about to be disabled under the focus hands it to a
    * neighbour still on (Next, Previous, Clear), else to the panel's heading: never to <body>. */
   function setDisabled(off) {
     const active = document.activeElement;
+    const heading = $("display-heading");
+    const neighbour = Object.keys(off).find((id) => !off[id]);
     if (active && Object.hasOwn(off, active.id) && off[active.id]) {
-      const neighbour = Object.keys(off).find((id) => !off[id]);
-      const heading = $("display-heading");
       if (!neighbour) heading.tabIndex = -1;
       (neighbour ? $(neighbour) : heading).focus();
+      parked = !neighbour;
+    } else if (parked && active === heading && neighbour) {
+      // parked on the heading while no button was on (a render between the command and its
+      // update): the first button back on takes it (CI under load: Next came on a moment later)
+      $(neighbour).focus();
+      parked = false;
+    } else if (active !== heading) {
+      parked = false;
     }
     for (const [id, disabled] of Object.entries(off)) $(id).disabled = disabled;
   }
