@@ -539,6 +539,41 @@ def test_the_language_picker_changes_only_on_enter_and_keeps_the_focus(
     expect(page.locator("html")).to_have_attribute("lang", "es")
 
 
+def test_a_language_clicked_leaves_the_keys_to_the_shortcuts(
+    browser: Browser, faces: dict[str, Any]
+) -> None:
+    """A moderator who clicks a language finds the console's keys working after the reload; one
+    who chose with the keyboard, back on the picker, leaves it with Escape."""
+    page = live_console(browser, faces)
+    picker = page.locator("#language")
+    picker.dispatch_event("pointerdown")  # the list opened with the pointer (a click)
+    picker.select_option("fr")  # and French chosen in it
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("#connection-status")).to_have_text(WORDS["fr"]["console.status.live"])
+    expect(picker).not_to_be_focused()
+    time.sleep(BURST_GAP)  # the shortcut is a key on its own, not the next letter of a word
+    page.keyboard.press("?")
+    help_fr = page.get_by_role("dialog", name=WORDS["fr"]["console.help.heading"])
+    expect(help_fr).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(help_fr).to_be_hidden()
+
+    # with the keyboard: the focus is back on the picker, and Escape lets go of it
+    picker.focus()
+    for _ in range(2):  # French, Russian, Spanish
+        page.keyboard.press("ArrowDown")
+    expect(picker).to_have_value("es")
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(picker).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(picker).not_to_be_focused()
+    expect(picker).to_have_value("es")
+    time.sleep(BURST_GAP)
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name=WORDS["es"]["console.help.heading"])).to_be_visible()
+
+
 # --- M3: the visible words are in every control's name -------------------------------------------
 
 

@@ -6,7 +6,10 @@
 // The reload comes only when the choice is made (WCAG 3.2.2): an option chosen from the open list
 // (pointer, or Enter in it), or Enter on the picker. An arrow key (or a letter) on the closed
 // picker only moves the choice, which waits for Enter and is taken back when the focus leaves or
-// on Escape; the picker has the focus again after the reload. A face may describe this with
+// on Escape; after the reload the picker has the focus again when the choice was made with the
+// keyboard, and not when it was made with the pointer (a moderator who clicked a language expects
+// the console's keys to work at once, not to land in the picker). Escape on a picker with no
+// choice waiting lets go of its focus: the page's keys are the shortcuts again. A face may describe this with
 // aria-describedby on its picker (the console: #language-hint, shown while a choice waits).
 // While the line is down the reload would not load the page again (and a console would lose the
 // commands it keeps to send): a choice made then is not taken, and the hint says why and when to
@@ -36,6 +39,7 @@ export function languagePicker(select, { remember = true } = {}) {
   select.replaceChildren(...LANGUAGES.map(({ code, name }) => h("option", { value: code, lang: code }, name)));
   select.value = currentLanguage();
   let moving = false; // a key that moves the closed picker's choice is being handled
+  let byPointer = false; // the picker was last used with the pointer (opened by a click or a tap)
   let connection = null;
   const hint = document.getElementById(select.getAttribute("aria-describedby") || "");
   hint?.setAttribute("aria-live", "polite"); // the reason a choice was not taken is heard
@@ -72,14 +76,21 @@ export function languagePicker(select, { remember = true } = {}) {
       history.replaceState(history.state, "", url.href);
     }
     try {
-      sessionStorage.setItem(REFOCUS, select.id);
+      if (byPointer) sessionStorage.removeItem(REFOCUS);
+      else sessionStorage.setItem(REFOCUS, select.id);
     } catch {
       // the focus is not given back: the page still changes language
     }
     location.reload();
   };
 
+  select.addEventListener("pointerdown", () => (byPointer = true));
   select.addEventListener("keydown", (event) => {
+    byPointer = false;
+    if (event.key === "Escape" && !pending()) {
+      select.blur(); // nothing to take back: Escape leaves the picker, the shortcuts act again
+      return;
+    }
     if (event.key === "Enter") {
       if (pending()) {
         event.preventDefault();
