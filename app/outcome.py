@@ -13,7 +13,9 @@ What every format shows is decided once (``sections``, ``counts``, ``speaking_ro
 - Items are numbered 1, 2, ... through the whole document, as a UN outcome summary numbers its
   paragraphs; each also carries its number on the rapporteur's page (``#7``, the "No." of the
   contributions' spreadsheet) and, written in another language than the document's, the
-  language it was made in ("[Original: Arabic]").
+  language it was made in ("[Original: Arabic]"). A contribution the rapporteur put into
+  another language is printed in its own words in the document of the language it was made in
+  (``as_printed``: the Arabic summary reads an Arabic pledge in Arabic).
 - Each item shows its constituency and organisation and its GCM objectives. The author's name is
   not printed: the summary speaks for constituencies, and a migrant who spoke in the room need not
   be named in a document that leaves it (the day's record keeps who spoke).
@@ -51,7 +53,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Final
 
@@ -103,6 +105,8 @@ class OutcomeItem:
     number: int = 0
     #: the language it was submitted in, when the wording is a translation ("" : ``language``)
     original_language: str = ""
+    #: its last wording in ``original_language``, when ``text`` is a translation ("": none kept)
+    original_wording: str = ""
 
 
 @dataclass(frozen=True)
@@ -194,11 +198,23 @@ def sections(outcome: Outcome) -> list[Section]:
             for item in items:
                 if item.kind == kind:
                     number += 1
-                    placed.append(Placed(item, tuple(known(item)[1:]), number))
+                    shown = as_printed(item, outcome.language)
+                    placed.append(Placed(shown, tuple(known(item)[1:]), number))
             if placed:
                 kinds.append((words.kinds[kind], placed))
         found.append(Section(words.other if label is None else label, kinds))
     return found
+
+
+def as_printed(item: OutcomeItem, language: str) -> OutcomeItem:
+    """The item as a document in ``language`` prints it. A contribution the rapporteur put into
+    another language is printed, in the document of the language it was made in, in its own
+    words (the last wording it had in that language), with no "[Original: ...]": the Arabic
+    summary reads an Arabic pledge in Arabic, not the English made of it (outside probe H)."""
+    own = item.original_language
+    if item.original_wording and own == language and item.language != own:
+        return replace(item, text=item.original_wording, language=own, original_language="")
+    return item
 
 
 def constituency_label(value: str, language: str = "en") -> str:
@@ -232,8 +248,9 @@ def reference(item: OutcomeItem, language: str = "en") -> str:
     document's, its original language: ``#7 · [Original: Arabic]`` (either may be left out; a
     translation into the document's language keeps its mark: it is a translation). A wording in
     another language than its original is marked too, whatever the document's: an Arabic
-    pledge the rapporteur put in English reads, in the Arabic document, as the English it is,
-    with its Arabic original named (outside probe: it read as if said in English)."""
+    pledge the rapporteur put in English, with no Arabic wording kept (``as_printed``), reads in
+    the Arabic document as the English it is, with its Arabic original named (outside probe: it
+    read as if said in English)."""
     words = words_of(language)
     parts = [f"#{item.number}"] if item.number > 0 else []
     original = item.original_language or item.language

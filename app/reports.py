@@ -155,6 +155,7 @@ def outcome(hearing: Hearing, now: int, language: str = "en") -> Outcome:
             objectives=item.objectives,
             language=item.language,
             original_language=item.original_language or "",
+            original_wording=item.original_wording or "",
             segment_title=titles.get(item.segment_id or "", ""),
             merged_from=tuple(merged.get(item.id, ())),
             number=numbers[item.id],

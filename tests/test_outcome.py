@@ -446,6 +446,24 @@ def test_characters_xml_cannot_hold_are_dropped_not_a_failure() -> None:
     assert _paragraph(doc, "We pledge").text.startswith("We pledge to act now.")
 
 
+def test_the_document_of_a_contributions_own_language_prints_its_own_words() -> None:
+    """An Arabic pledge the rapporteur put into English: the Arabic summary prints the Arabic
+    wording, right to left and unmarked; every other language's the English, marked."""
+    arabic = "\u0646\u062a\u0639\u0647\u062f \u0628\u0639\u0645\u0644"
+    item = _item("c2", "pledge", "We pledge decent work", "civil_society", language="en")
+    item = dataclasses.replace(item, original_language="ar", original_wording=arabic, number=4)
+    in_arabic = _outcome(items=[item], language="ar")
+    markdown = render_markdown(in_arabic)
+    assert arabic in markdown and "We pledge decent work" not in markdown
+    assert "#4" in markdown and "[\u0627\u0644\u0623\u0635\u0644" not in markdown
+    page = render_html(in_arabic)
+    assert f'dir="rtl" lang="ar">{arabic}</p>' in page
+    assert _paragraph(_docx(in_arabic), arabic[:5]).text.startswith(arabic)
+    for language in ("en", "fr", "zh"):
+        other = render_markdown(_outcome(items=[item], language=language))
+        assert "We pledge decent work" in other and arabic not in other, language
+
+
 @pytest.mark.parametrize(
     ("language", "original", "document", "marked"),
     [

@@ -102,6 +102,10 @@ class Contribution:
     #: the language it was submitted in, once a rewording is in another (a translation: its
     #: ``language`` is then the wording's); None: ``language``
     original_language: str | None = None
+    #: the last wording it had in ``original_language``, once its wording is in another (the
+    #: outcome document in the language it was made in prints this, not the translation); None:
+    #: ``text`` is in the language it was submitted in
+    original_wording: str | None = None
 
 
 @dataclass(frozen=True)
@@ -1085,10 +1089,15 @@ def apply(state: OutcomeState, event: OutcomeEvent) -> OutcomeState:
             changes = {"text": event.text}
             if event.by_curator:
                 changes["curated"] = True
+            item = contributions[event.contribution_id]
             if event.language is not None:
-                item = contributions[event.contribution_id]
                 changes["language"] = event.language
                 changes["original_language"] = item.original_language or item.language
+            original = item.original_language or item.language
+            if (event.language or item.language) == original:
+                changes["original_wording"] = None  # the new wording is in its own language
+            elif item.language == original:
+                changes["original_wording"] = item.text  # its first translation: keep the own
         elif isinstance(event, ContributionTagged):
             changes = {
                 "themes": tuple(event.themes),

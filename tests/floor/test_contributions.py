@@ -1470,9 +1470,36 @@ def test_a_rapporteur_s_translation_says_its_language_and_keeps_the_original_s(
         RAPPORTEUR,
     )
     assert (outcome[item].language, outcome[item].original_language) == ("fr", "ar")
+    assert outcome[item].original_wording == "\u0636\u0645\u0627\u0646"  # kept through them all
     untouched = outcome.submit("p2")
     (_, plain) = view(outcome.state, "moderator")["contributions"]
     assert plain["id"] == untouched and plain["original_language"] == plain["language"] == "en"
+
+
+def test_the_last_wording_in_its_own_language_is_kept_for_its_own_document(
+    outcome: Outcome,
+) -> None:
+    """The Arabic outcome document prints an Arabic pledge in Arabic: the wording the rapporteur
+    settled on in Arabic before putting it into English, not the one first submitted."""
+    command = SubmitContribution(kind=R, text="\u0636\u0645\u0627\u0646", language="ar")
+    (submitted,) = outcome.send(command, delegate("p1"))
+    assert isinstance(submitted, ContributionSubmitted)
+    item = submitted.contribution_id
+    assert outcome[item].original_wording is None  # in its own language: nothing to keep
+    curated = "\u0636\u0645\u0627\u0646 \u0627\u0644\u0639\u0645\u0644"
+    outcome.send(EditContribution(contribution_id=item, text=curated), RAPPORTEUR)
+    assert outcome[item].original_wording is None
+    outcome.send(
+        EditContribution(contribution_id=item, text="Ensure work", language="en"), RAPPORTEUR
+    )
+    assert outcome[item].original_wording == curated  # the curated Arabic, not the submitted
+    outcome.send(EditContribution(contribution_id=item, text="Ensure decent work"), RAPPORTEUR)
+    assert outcome[item].original_wording == curated
+    # put back into Arabic: its text is its own language's again, nothing kept beside it
+    outcome.send(
+        EditContribution(contribution_id=item, text=curated + ".", language="ar"), RAPPORTEUR
+    )
+    assert (outcome[item].text, outcome[item].original_wording) == (curated + ".", None)
 
 
 # --- curate_contribution: several changes, all or nothing ---------------------------------------
