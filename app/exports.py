@@ -157,8 +157,10 @@ class RecordRow:
     #: 1-based within the segment; None for a speaker not heard (``status`` carried or dropped)
     turn: int | None
     kind: str
-    #: "spoken" or "skipped" (a turn given); "carried" (to ``carried_to``) or "dropped": still
-    #: waiting when the segment ended, not heard in it
+    #: "spoken" or "skipped" (a turn given); "carried" (to ``carried_to``), "dropped" or
+    #: "waiting" (left in the queue): still waiting when the segment ended, not heard in it;
+    #: "request_carried", "request_dropped", "request_waiting": a floor request never given a
+    #: place, carried, dropped, or still awaiting the moderator when the segment ended
     status: str
     name: str
     organisation: str
@@ -190,9 +192,11 @@ class RecordRow:
     suspended_ms: int | None = None
     #: a speaker carried unheard to another segment: its title
     carried_to: str = ""
+    #: when the floor request behind the turn was made (None: added by the moderator)
+    requested_at: int | None = None
 
 
-_INSTANTS = ("called_at", "timer_started_at", "ended_at")
+_INSTANTS = ("requested_at", "called_at", "timer_started_at", "ended_at")
 _DURATIONS = ("held_ms", "timed_ms", "allotted_ms", "overrun_ms", "interposed_ms", "suspended_ms")
 
 #: The day's CSV: column heading -> how the cell is read from a row of ``day_record_json``.
@@ -210,6 +214,7 @@ DAY_RECORD_COLUMNS: dict[str, str] = {
     "Attendance": "attendance",
     "Floor language": "floor_language",
     "Gender": "gender",
+    "Requested at": "requested_at_local",
     "Called at": "called_at_local",
     "Timer started at": "timer_started_at_local",
     "Ended at": "ended_at_local",
@@ -294,7 +299,7 @@ def day_record_xlsx(rows: list[RecordRow], timezone: str, title: str = "") -> by
     )
 
 
-_DAY_RECORD_TIMES = ("Called at", "Timer started at", "Ended at")
+_DAY_RECORD_TIMES = ("Requested at", "Called at", "Timer started at", "Ended at")
 
 
 def local_datetime(value: Cell) -> SheetValue:

@@ -259,6 +259,11 @@ TURN_STATUS_LABELS: Final[Mapping[str, str]] = {
     # still waiting when the segment ended: not heard in it
     "carried": "Not heard: carried",
     "dropped": "Not heard: dropped",
+    "waiting": "Not heard: left in the queue",
+    # a floor request never given a place in the queue
+    "request_carried": "Request not granted: carried",
+    "request_dropped": "Request not granted: dropped",
+    "request_waiting": "Request not granted: left waiting",
 }
 
 

@@ -9,7 +9,8 @@ from typing import TypedDict
 
 from .exports import RecordRow
 from .floor.contributions import ContributionStatus
-from .floor.model import SegmentState, Speaker, Speech, Unheard
+from .floor.decide import DROPPED_AT_END
+from .floor.model import RequestStatus, SegmentState, SegmentStatus, Speaker, Speech, Unheard
 from .floor.record import in_call_order
 from .floor.themes import programme_themes, theme_order
 from .hearing import Hearing
@@ -34,9 +35,16 @@ def day_record(hearing: Hearing, segment_id: str | None = None) -> list[RecordRo
         turns = {speech.entry_id: turn for turn, speech in enumerate(speeches, start=1)}
         for turn, speech in enumerate(speeches, start=1):
             rows.append(_row(segment, position, turn, speech, turns))
-        # then who was still waiting when it ended: carried to another segment, or dropped
+        # then who was still waiting when it ended: carried to another segment, or dropped, or
+        # left in its queue; then who asked and was never given a place (``_not_granted``)
         titles = {s.id: s.details.title for s in hearing.state.segments.values()}
         rows.extend(_unheard(segment, position, left, titles) for left in segment.unheard)
+        if segment.status is SegmentStatus.ENDED:
+            rows.extend(
+                _unheard(segment, position, Unheard(entry), titles, waiting=True)
+                for entry in segment.queue
+            )
+        rows.extend(_not_granted(segment, position, titles))
     # the turn of the day: the order they were called across segments, whatever the programme's
     # order (a segment held out of order, or moved after the day); numbered over the whole day
     # even when one segment's rows are asked for
@@ -70,16 +78,31 @@ def _who(speaker: Speaker) -> _Who:
     )
 
 
+def _requested_at(segment: SegmentState, request_id: str | None) -> int | None:
+    """When the floor request behind a turn or a place was made (None: the moderator added
+    them, or the request is not this segment's)."""
+    request = segment.requests.get(request_id or "")
+    return request.requested_at if request is not None else None
+
+
 def _unheard(
-    segment: SegmentState, position: int, left: Unheard, titles: dict[str, str]
+    segment: SegmentState,
+    position: int,
+    left: Unheard,
+    titles: dict[str, str],
+    *,
+    waiting: bool = False,
 ) -> RecordRow:
+    """A place in the queue not heard: carried, dropped, or (``waiting``) still in the queue of
+    a segment that ended."""
     speaker = left.entry.speaker
+    status = "waiting" if waiting else ("dropped" if left.carried_to is None else "carried")
     return RecordRow(
         segment_title=segment.details.title,
         segment_position=position,
         turn=None,
         kind=left.entry.kind.value,
-        status="dropped" if left.carried_to is None else "carried",
+        status=status,
         **_who(speaker),
         called_at=None,
         timer_started_at=None,
@@ -89,7 +112,49 @@ def _unheard(
         allotted_ms=left.entry.allotted_ms,
         overrun_ms=None,
         carried_to=titles.get(left.carried_to or "", ""),
+        requested_at=_requested_at(segment, left.entry.request_id),
     )
+
+
+def _not_granted(segment: SegmentState, position: int, titles: dict[str, str]) -> list[RecordRow]:
+    """The floor requests of ``segment`` never given a place in its queue, in the order it
+    received them: carried with its waiting speakers to another segment (``request_carried``),
+    dropped with them (``request_dropped``), or still awaiting the moderator in a segment that
+    ended (``request_waiting``). A request withdrawn, declined or removed by the moderator is a
+    decision, not a speaker left unheard: not listed."""
+    ended = segment.status is SegmentStatus.ENDED
+    rows = []
+    for request in sorted(segment.requests.values(), key=lambda r: r.number):
+        if request.entry_id is not None:
+            continue  # it had a place: its turn, or its place left unheard, is listed
+        if request.status is RequestStatus.REMOVED and request.carried_to is not None:
+            status = "request_carried"
+        elif request.status is RequestStatus.REMOVED and request.reason == DROPPED_AT_END:
+            status = "request_dropped"
+        elif request.status is RequestStatus.PENDING and ended:
+            status = "request_waiting"
+        else:
+            continue
+        rows.append(
+            RecordRow(
+                segment_title=segment.details.title,
+                segment_position=position,
+                turn=None,
+                kind=request.kind.value,
+                status=status,
+                **_who(request.speaker),
+                called_at=None,
+                timer_started_at=None,
+                ended_at=None,
+                held_ms=None,
+                timed_ms=None,
+                allotted_ms=None,
+                overrun_ms=None,
+                carried_to=titles.get(request.carried_to or "", ""),
+                requested_at=request.requested_at,
+            )
+        )
+    return rows
 
 
 def _row(
@@ -114,6 +179,7 @@ def _row(
         answers_turn=turns.get(speech.answers or ""),
         interposed_ms=speech.interposed_ms,
         suspended_ms=speech.suspended_ms,
+        requested_at=_requested_at(segment, speech.request_id),
     )
 
 

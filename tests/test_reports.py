@@ -13,6 +13,7 @@ from app import reports
 from app.demo import load_demo
 from app.engine import Engine
 from app.exports import day_record_csv, day_record_json
+from app.floor import Actor, Role
 from app.floor import commands as c
 from app.floor import contributions as o
 from app.floor.model import TurnKind
@@ -269,6 +270,74 @@ async def test_a_duplicate_of_the_same_author_is_not_credited_again(sqlite_url: 
     markdown = render_markdown(reports.outcome(hearing, OPENING))
     assert "Regular pathways" in markdown
     assert "Also made by" not in markdown
+
+
+async def test_the_record_lists_the_requests_never_granted_and_when_each_was_made(
+    sqlite_url: str,
+) -> None:
+    """A delegate who asked for the floor and was never given a place is on the record too:
+    their request carried to another segment, dropped, or still awaiting the moderator when the
+    segment ended; so is a place left in an ended segment's queue. Every row from a request says
+    when it was made; a speaker the moderator added has none."""
+    engine, event_id, clock = await _the_morning(sqlite_url)
+    hearing = engine.hearing(event_id)
+    opening, first, second, third = [
+        s for s in reports.programme(hearing) if not s.details.is_break
+    ][:4]
+    ids = itertools.count()
+    for n, name in enumerate(("Ana Carried", "Ben Dropped", "Chen Waiting", "Dina Heard")):
+        await _registered(engine, event_id, f"p{n}", name, "ITUC")
+
+    async def send(segment: str, command: c.SegmentCommand, actor: Actor = ORGANISER) -> None:
+        await engine.execute(event_id, segment, command, actor, f"n{next(ids)}")
+
+    def delegate(n: int) -> Actor:
+        return Actor(Role.DELEGATE, event_id, f"p{n}")
+
+    await send(opening.id, c.RequestFloor(), delegate(0))  # 10:03:12, never approved
+    asked_at = clock.now
+    clock.now += 30_000
+    await send(first.id, c.StartSegment())  # the opening ends with the request pending
+    await send(opening.id, c.CarryQueue(to_segment_id=second.id))
+    await send(first.id, c.RequestFloor(), delegate(1))
+    await send(first.id, c.RequestFloor(), delegate(3))
+    requests = hearing.state.segments[first.id].requests.values()
+    (heard,) = [r for r in requests if r.speaker.name == "Dina Heard"]
+    await send(first.id, c.ApproveRequest(request_id=heard.id))
+    await send(second.id, c.StartSegment())
+    await send(first.id, c.CarryQueue(to_segment_id=None))  # Ben's request dropped
+    await send(second.id, c.AddSpeaker(name="Guest Left", kind=TurnKind.INTERVENTION))
+    await send(second.id, c.RequestFloor(), delegate(2))
+    await send(third.id, c.StartSegment())  # the second ends: Chen and Guest Left left there
+
+    table = list(
+        csv.DictReader(
+            io.StringIO(
+                day_record_csv(reports.day_record(hearing), hearing.event.timezone).decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    ana = [row for row in table if row["Name"] == "Ana Carried"]
+    assert [(row["Segment"], row["Status"], row["Carried to"]) for row in ana] == [
+        (opening.details.title, "Request not granted: carried", second.details.title),
+        # carried with the queue, and still not granted when the second segment ended
+        (second.details.title, "Request not granted: left waiting", ""),
+    ]
+    assert {row["Requested at"] for row in ana} == {"2022-05-16T10:03:12-04:00"}
+    assert asked_at == OPENING + 192_000
+    by_name = {row["Name"]: row for row in table}
+    assert by_name["Ben Dropped"]["Status"] == "Request not granted: dropped"
+    assert by_name["Dina Heard"]["Status"] == "Not heard: dropped"  # she had a place
+    assert by_name["Dina Heard"]["Requested at"] != ""
+    assert by_name["Chen Waiting"]["Status"] == "Request not granted: left waiting"
+    assert by_name["Guest Left"]["Status"] == "Not heard: left in the queue"
+    assert by_name["Guest Left"]["Requested at"] == ""  # the moderator added them
+    for name in ("Ana Carried", "Ben Dropped", "Chen Waiting", "Guest Left"):
+        assert by_name[name]["Turn"] == by_name[name]["Called at"] == "", name
+    # the turns given from a request say when it was made; the panellists were added
+    assert {row["Requested at"] for row in table if row["Status"] == "Spoken"} == {""}
 
 
 async def test_the_record_lists_who_was_still_waiting_when_a_segment_ended(

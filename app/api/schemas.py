@@ -897,7 +897,8 @@ class SpeechOut(BaseModel):
 
 class DayRecordRow(BaseModel):
     """One turn of the day's record (``GET /events/{event_id}/speeches``, app/exports.py), or
-    a speaker not heard (still waiting when the segment ended: ``carried`` or ``dropped``):
+    a speaker not heard (still waiting when the segment ended: ``carried``, ``dropped``,
+    ``waiting``), or a floor request never given a place (``request_*``):
     each instant ``x_at`` with ``x_at_local``, each duration ``x_ms`` with ``x_s`` (whole
     seconds) and ``x_mss`` (``m:ss``, ``h:mm:ss`` from an hour)."""
 
@@ -907,7 +908,21 @@ class DayRecordRow(BaseModel):
         description="1-based within the segment; null for a speaker not heard in it"
     )
     kind: str
-    status: Literal["spoken", "skipped", "carried", "dropped"]
+    status: Literal[
+        "spoken",
+        "skipped",
+        "carried",
+        "dropped",
+        "waiting",
+        "request_carried",
+        "request_dropped",
+        "request_waiting",
+    ] = Field(
+        description="`spoken`, `skipped`: a turn given. A place in the queue not heard when the "
+        "segment ended: `carried` (to `carried_to`), `dropped`, `waiting` (left in its queue). "
+        "A floor request never given a place: `request_carried`, `request_dropped`, "
+        "`request_waiting` (still awaiting the moderator when the segment ended)"
+    )
     name: str
     organisation: str
     constituency: str
@@ -956,6 +971,11 @@ class DayRecordRow(BaseModel):
         description="A speaker carried unheard to another segment (`status` carried): its "
         'title; "" otherwise'
     )
+    requested_at: int | None = Field(
+        description="When the floor request behind the row was made (epoch ms); null for a "
+        "speaker the moderator added"
+    )
+    requested_at_local: LocalTime | None
 
 
 # --- health -------------------------------------------------------------------------------------
