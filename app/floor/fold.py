@@ -495,6 +495,10 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
     if not isinstance(top, UndoEntry):
         return segment
     blocked, name = _blocks(before, top, event)
+    if blocked and blocked == "withdrawn" and only_reorders(top):
+        # a reorder is taken back as an order (``_reordered_back``): the withdrawal holds back
+        # only the commands under it that would give the withdrawn place back
+        return _held_back_below(segment, blocked, name)
     if blocked:
         if top.blocked:
             return _held_back_since(segment, top, blocked, name)
@@ -564,6 +568,49 @@ def _legacy_blocked(blocked: str) -> str:
     return "import" if blocked.startswith("the secretariat's import") else blocked
 
 
+#: The console's commands that only change the order of the queue: taken back as an order.
+_REORDERS = frozenset({"move_entry", "apply_order"})
+
+
+def only_reorders(entry: UndoEntry) -> bool:
+    """Whether ``entry``'s command only put the queue in another order (moving one speaker, the
+    suggested order applied to the queue; the suggested order applied to the requests approves
+    them, and changes them: ``touched``)."""
+    return entry.command in _REORDERS and not entry.touched
+
+
+def _held_back_below(segment: SegmentState, blocked: str, name: str) -> SegmentState:
+    """``segment`` with the newest undo entry under its reorders that is not one held back
+    (``blocked``, naming ``name``), unless something holds it back already: a withdrawal does
+    not stop a reorder being taken back as an order (outside probe I: the suggested order
+    applied to 81, then one withdrew, and the order of the other 80 could not be given back),
+    but does stop what is under it, which would give the withdrawn place back."""
+    stack = list(segment.undo_stack)
+    for index in range(len(stack) - 1, -1, -1):
+        kept = stack[index]
+        if isinstance(kept, UndoEntry) and only_reorders(kept):
+            continue
+        if isinstance(kept, UndoEntry) and not kept.blocked:
+            stack[index] = replace(kept, blocked=blocked, blocked_name=name)
+            return replace(segment, undo_stack=tuple(stack))
+        break
+    return segment
+
+
+def _reordered_back(segment: SegmentState, entry: UndoEntry) -> SegmentState:
+    """``segment`` with its queue in the order ``entry`` kept: the speakers still waiting, in
+    the order they had before the reorder taken back; one who left the queue since (withdrew)
+    stays out; one not in that order (none: what adds to the queue is a command of its own, or
+    holds undo back) keeps its place after them."""
+    place = {queued.id: n for n, queued in enumerate(entry.queue)}
+    after = len(place)
+    order = sorted(
+        range(len(segment.queue)),
+        key=lambda n: (place.get(segment.queue[n].id, after), n),
+    )
+    return replace(segment, queue=tuple(segment.queue[n] for n in order))
+
+
 def _blocks(before: SegmentState, top: UndoEntry, event: e.Event) -> tuple[str, str]:
     """Why ``event``, made by nobody at this segment's console, keeps undo from taking back
     ``top`` (and anything older), as a ``possible.UNDO_REASONS`` reason and whom it names:
@@ -625,6 +672,8 @@ def _undone(segment: SegmentState, event: e.ChangeUndone) -> SegmentState:
     top = segment.undo_stack[-1]
     assert top.version == event.version, "undo must take back the newest change"
     segment = replace(segment, undo_stack=segment.undo_stack[:-1])
+    if isinstance(top, UndoEntry) and only_reorders(top):
+        return _reordered_back(segment, top)
     if isinstance(top, UndoEntry):
         gap = _stood_ended(segment, top, event) or _taken_from(segment, top, event)
         return _resumed(_restore(segment, top), gap)

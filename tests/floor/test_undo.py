@@ -306,6 +306,42 @@ def test_a_withdrawal_since_stops_undo(floor: Floor) -> None:
     assert floor.status(p3) is RequestStatus.WITHDRAWN
 
 
+def test_a_reorder_is_undone_as_an_order_after_a_withdrawal(floor: Floor) -> None:
+    """The suggested order applied to the queue, then one of those waiting withdraws: undo puts
+    the others back in the order they had (outside probe I: it was refused, and the order of the
+    80 others lost); the one who withdrew stays out. What is under the reorder, which would
+    give the withdrawn place back, is held back naming them."""
+    p1, p2, p3 = _three_queued(floor)
+    p4 = floor.queued("p4")
+    order = [entry.id for entry in floor.seg.queue]
+    floor.send(c.ApplyOrder(scope="queue", order=[order[3], order[2], order[1], order[0]]))
+    assert floor.names() == ["Dara Okafor", "Chen Wei", "Bruno Silva", "Amina Diallo"]
+    floor.send(c.WithdrawRequest(request_id=p2), delegate("p2"))
+    assert floor.view()["undo"]["available"]
+    floor.send(c.Undo())
+    assert floor.names() == ["Amina Diallo", "Chen Wei", "Dara Okafor"]
+    assert floor.status(p2) is RequestStatus.WITHDRAWN
+    assert [floor.status(r) for r in (p1, p3, p4)] == [RequestStatus.QUEUED] * 3
+    # approving Dara Okafor is next: undoing it now would not give Bruno's place back, but
+    # what lies under it would; the withdrawal holds back the newest of them, naming him
+    undo = floor.view()["undo"]
+    assert (undo["label"], undo["available"]) == ("approving Dara Okafor", False)
+    assert undo["refusal"] == "Bruno Silva's request has been withdrawn since"
+
+
+def test_a_moved_speaker_is_moved_back_after_another_withdrew(floor: Floor) -> None:
+    """Moving one speaker up, then a withdrawal, then undo: the moved speaker goes back to where
+    they were among those still waiting, and a correction of a name made since stays."""
+    _, p2, _ = _three_queued(floor)
+    chen = floor.seg.queue[2].id
+    floor.send(c.MoveEntry(entry_id=chen, position=0))
+    assert floor.names() == ["Chen Wei", "Amina Diallo", "Bruno Silva"]
+    floor.send(c.WithdrawRequest(request_id=p2), delegate("p2"))
+    floor.send(c.Undo())
+    assert floor.names() == ["Amina Diallo", "Chen Wei"]
+    assert floor.view()["undo"]["available"] is False  # approving Chen Wei: under a withdrawal
+
+
 def test_requests_made_since_stay_as_they_are(floor: Floor) -> None:
     _three_queued(floor)
     floor.send(c.CallNext())
