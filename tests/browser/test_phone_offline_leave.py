@@ -7,9 +7,11 @@ went, dimmed, in words a screen reader reads with the card."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from tests.e2e.server import Api
@@ -96,6 +98,34 @@ def test_withdraw_and_leave_offline_waits_and_withdraws_once_the_line_is_back(
     expect(phone.get_by_role("heading", name="This link does not work")).to_be_hidden()
     assert pending_names(api, segment_id) == []
     # forgotten: a reload is the join form, not the floor
+    phone.reload()
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+
+
+def test_a_leave_waiting_for_the_line_goes_on_after_a_reload(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """The delegate confirms "Withdraw and leave" offline, then reloads the page (the browser's
+    offline page), and again once the signal is back: the leave goes on, the request is
+    withdrawn and the phone leaves, rather than staying signed in with the request live."""
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+    pending_request(api, segment_id, "Amina Diallo")
+
+    offline(phone)
+    leave_confirmed(phone)
+    expect(phone.locator("#leave-waiting")).to_be_visible()
+    with contextlib.suppress(PlaywrightError):
+        phone.reload()  # offline: the browser's own error page
+    phone.context.set_offline(False)
+    phone.reload()
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    assert pending_names(api, segment_id) == []
+    # forgotten, as after any leave: a reload is the join form
     phone.reload()
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
 

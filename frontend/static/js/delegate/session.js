@@ -8,7 +8,11 @@
 // the phone is offline, the leave waits (the phone says it will leave once the withdrawal is
 // sent, and the delegate may cancel that until it is), and the withdrawal goes with its command
 // id when the line is back, so that a retry is applied once. A withdrawal refused (the request
-// was decided meanwhile: they are called, or declined) leaves nothing: the phone says so.
+// was decided meanwhile: they are called, or declined) leaves nothing: the phone says so. A leave
+// that waits is kept in this browser (sessionStorage, per room and delegate) until it is done or
+// cancelled: a page reloaded meanwhile (the delegate, or the browser once the signal is back)
+// takes it up again, with the same command ids, instead of staying signed in with the request
+// live.
 
 import { FloorConnection, PING_QUIETLY_MS, api, forEvent, newId } from "../client.js";
 import { fill, h } from "../dom.js";
@@ -18,6 +22,9 @@ import { OPEN, myRequests, segmentOf } from "./mine.js";
 import { forget } from "./remember.js";
 import { Stopped, sendUntilAnswered, viaSocket } from "./send.js";
 import { errorText, isolate, showError, tNodes } from "./text.js";
+
+/** Where a leave waiting for its withdrawals is kept across a reload of the page. */
+const LEAVING = "floorkeeper.delegate.leaving";
 
 /** How long a first connection may take before the phone says it is connecting, in ms. */
 const SLOW_START_MS = 3000;
@@ -136,6 +143,34 @@ export function createSession(ctx) {
       if (event.detail.code === CLOSE_TOO_MANY && ctx.connection === connection) tooManyTabs(connection);
     });
     connection.start();
+    resumeLeave(connection);
+  }
+
+  /** Keep the leave that waits (or forget it, none waiting), for a reload of the page. */
+  function keepLeaving() {
+    try {
+      if (!leaving) return sessionStorage.removeItem(LEAVING);
+      const who = ctx.participant ? ctx.participant.id : null;
+      sessionStorage.setItem(LEAVING, JSON.stringify({ event_id: ctx.eventId, participant_id: who, requests: leaving.requests }));
+    } catch {
+      // not kept: a reload forgets the leave (the phone then says it is signed in)
+    }
+  }
+
+  /** A leave this room's delegate confirmed before the page was reloaded: it goes on, waiting
+   * for the line as it did, its withdrawals with the command ids they had. */
+  function resumeLeave(connection) {
+    let kept;
+    try {
+      kept = JSON.parse(sessionStorage.getItem(LEAVING) || "null");
+    } catch {
+      return;
+    }
+    const who = ctx.participant ? ctx.participant.id : null;
+    if (!kept || kept.event_id !== ctx.eventId || kept.participant_id !== who || !Array.isArray(kept.requests)) return;
+    leaving = { connection, requests: kept.requests, sending: false };
+    drawLeaving();
+    sendWithdrawals();
   }
 
   let crowded = false; // this tab was refused for too many tabs, and asks again in a while
@@ -155,6 +190,7 @@ export function createSession(ctx) {
 
   function close() {
     leaving = null;
+    keepLeaving();
     drawLeaving();
     showError($("leave-error"), null);
     forget(ctx.eventId); // this room's: a phone in two rooms is still in the other
@@ -275,6 +311,7 @@ export function createSession(ctx) {
       requests: open.map((request) => ({ ...request, commandId: newId(), done: false })),
       sending: false,
     };
+    keepLeaving();
     drawLeaving();
     if (connection.status !== "live") ctx.announce([t("floor.leave_waiting")]);
     sendWithdrawals();
@@ -299,10 +336,12 @@ export function createSession(ctx) {
           { still },
         );
         request.done = true;
+        keepLeaving();
       }
     } catch (error) {
       if (error instanceof Stopped || leaving !== attempt) return;
       leaving = null;
+      keepLeaving();
       drawLeaving();
       if (error.code === "unauthenticated") return signedOut();
       // decided meanwhile (called, declined, taken off the list): the cards show how; stay
@@ -320,6 +359,7 @@ export function createSession(ctx) {
   function cancelLeave() {
     if (!leaving || leaving.sending) return;
     leaving = null;
+    keepLeaving();
     drawLeaving();
     ctx.announce([t("floor.leave_cancelled")]);
     $("leave").focus();
