@@ -58,7 +58,6 @@ from .hearing import Hearing, Pending, overlay
 from .hub import Hub
 from .join_codes import new_join_code
 from .metrics import Metrics
-from .participants_io import remembered_person_key
 from .policy import Policy
 from .projections import Projections, audience_of
 from .store import CommandRecord, LogRecord, Store
@@ -879,7 +878,7 @@ class Engine:
             speakers=hearing.speakers,
             # a contribution is made in a segment of the programme (not one taken out of it)
             segments={s.id: s for s in hearing.latest.segments.values() if not s.removed},
-            person_key=remembered_person_key,
+            same_person=hearing.speakers.same_person,
         )
 
     async def _answered(

@@ -19,7 +19,7 @@ from sqlalchemy.sql import Executable
 from .floor import Actor, HearingState
 from .floor import events as e
 from .floor.contributions import OutcomeState
-from .floor.model import Speaker
+from .registry import Registry
 from .store import CommandRecord, LogRecord
 from .store.tables import EventRow
 
@@ -34,7 +34,7 @@ class Hearing:
     event: EventRow
     #: the durable state: every screen sees this one, and every version in it is in the log
     state: HearingState
-    speakers: dict[str, Speaker] = field(default_factory=dict)
+    speakers: Registry = field(default_factory=Registry)
     #: participants taken out of the registry (or being taken out): never read back from the
     #: database, so a command naming them is refused as naming no one
     removed: set[str] = field(default_factory=set)

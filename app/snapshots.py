@@ -37,6 +37,7 @@ from .floor import contributions as o
 from .floor import events as e
 from .floor.model import SegmentStatus, Speaker
 from .hearing import Hearing
+from .registry import Registry
 from .snapshot_codec import DeltaCache, collector_paused, decode, encode, schema_version
 from .store import Store
 from .store import snapshots as sql
@@ -203,7 +204,7 @@ def load_hearing(
     hearing = Hearing(event=row, state=state, outcome=outcome)
     if stamps is not None:
         note_stamps(store, hearing, stamps)
-    hearing.speakers = {p.id: speaker_of(p) for p in store.participants(row.id)}
+    hearing.speakers = Registry((p.id, speaker_of(p)) for p in store.participants(row.id))
     hearing.results = KnownResults(store, row.id, sql.command_ids(store, row.id))
     return Loaded(hearing, used, len(tail))
 

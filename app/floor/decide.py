@@ -6,7 +6,7 @@ Every refusal raises a FloorError whose message names the rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -47,8 +47,9 @@ class Context:
     speakers: Mapping[str, Speaker]
     #: the meeting day's segments, by id (None: not known, nothing is checked against them)
     segments: Mapping[str, SegmentState] | None = None
-    #: who a person is, as two registrations are compared (None: only by participant id)
-    person_key: possible.PersonKey | None = None
+    #: the other registrations of the same person as a participant id, as two registrations
+    #: are compared (``app/registry.py``); None: each registration is a person of its own
+    same_person: Callable[[str], Collection[str]] | None = None
 
 
 Handler = Callable[[SegmentState, Any, Context], list[e.Event]]
@@ -427,7 +428,8 @@ def _request_floor(segment: SegmentState, cmd: c.RequestFloor, ctx: Context) -> 
         raise Forbidden("only a registered participant may request the floor")
     _refuse(possible.request_floor_here(segment, cmd.kind))
     _refuse(possible.request_floor_by(segment, participant_id, cmd.kind))
-    _refuse(possible.request_floor_as(segment, speaker, cmd.kind, ctx.person_key))
+    others = ctx.same_person(participant_id) if ctx.same_person is not None else ()
+    _refuse(possible.request_floor_as(segment, speaker, cmd.kind, others))
     request_id = ctx.new_id()
     requested = e.FloorRequested(
         segment_id=segment.id,

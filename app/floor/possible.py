@@ -10,7 +10,7 @@ written once. Pure: the state in, a value out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from types import MappingProxyType
 
 from .errors import FloorError
@@ -475,34 +475,17 @@ def request_floor_by(segment: SegmentState, participant_id: str, kind: TurnKind)
     return None
 
 
-#: Who a person is, as a person compares two registrations (name, organisation) -> a key
-#: (``participants_io.person_key``: "AICHA benali" is "A\u00efcha Benali").
-PersonKey = Callable[[str, str], Hashable]
-
-
 def request_floor_as(
-    segment: SegmentState, speaker: Speaker, kind: TurnKind, person_key: PersonKey | None
+    segment: SegmentState, speaker: Speaker, kind: TurnKind, others: Collection[str]
 ) -> Refusal:
-    """Another registration of the same person (their second phone, joined before either asked)
-    holding an open request or queue entry of this class refuses it: the room's list would name
-    them twice, and count them twice (outside probe G). Reads the pending requests and the
-    queue only."""
-    if person_key is None or speaker.participant_id is None:
+    """Another registration of the same person (``others``: their ids; their second phone,
+    joined before either asked) holding an open request or queue entry of this class refuses
+    it: the room's list would name them twice, and count them twice (outside probe G). Reads
+    the pending requests and the queue only when there is another registration."""
+    if not others or speaker.participant_id is None:
         return None
     point_of_order = kind is TurnKind.POINT_OF_ORDER
-    me = person_key(speaker.name, speaker.organisation)
-
-    def namesake(other: Speaker, other_kind: TurnKind) -> bool:
-        return (
-            other.participant_id is not None
-            and other.participant_id != speaker.participant_id
-            and (other_kind is TurnKind.POINT_OF_ORDER) == point_of_order
-            and person_key(other.name, other.organisation) == me
-        )
-
-    places = [(r.speaker, r.kind) for r in segment.pending_requests()]
-    places += [(entry.speaker, entry.kind) for entry in segment.queue]
-    if any(namesake(other, other_kind) for other, other_kind in places):
+    if any(holds_place(segment, other, point_of_order) for other in others):
         who = f"{speaker.name} ({speaker.organisation})" if speaker.organisation else speaker.name
         return FloorError(
             f"{who} is on the list of speakers from another phone: use that phone, or withdraw "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -50,7 +50,6 @@ from app.floor.model import (
     Timer,
     TurnKind,
 )
-from app.floor.possible import PersonKey
 from app.floor.roles import ORGANISER as ORGANISER  # for the tests, with the harness
 from app.patch import apply_patch, diff
 from app.views import Audience, own_requests, view
@@ -93,7 +92,18 @@ class Floor:
         # the registry the commands read: a copy, as a test may correct a participant in it
         self.speakers: dict[str, Speaker] = dict(type(self).speakers)
         #: who a person is across registrations (the engine's ``person_key``); None: by id only
-        self.person_key: PersonKey | None = None
+        self.person_key: Callable[[str, str], Hashable] | None = None
+
+    def same_person(self, participant_id: str) -> list[str]:
+        """The other registrations of ``participant_id``'s person, as ``person_key`` tells."""
+        assert self.person_key is not None
+        speakers = self.speakers
+        me = self.person_key(speakers[participant_id].name, speakers[participant_id].organisation)
+        return [
+            other
+            for other, speaker in speakers.items()
+            if other != participant_id and self.person_key(speaker.name, speaker.organisation) == me
+        ]
 
     # --- running commands -----------------------------------------------------------------------
 
@@ -106,7 +116,7 @@ class Floor:
             actor=actor,
             new_id=self.new_id,
             speakers=self.speakers,
-            person_key=self.person_key,
+            same_person=self.same_person if self.person_key is not None else None,
         )
 
     def decide(

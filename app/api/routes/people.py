@@ -546,9 +546,6 @@ async def _register(
     return row
 
 
-_person_key = sheet.remembered_person_key
-
-
 def _not_waiting_elsewhere(hearing: Hearing, participant_id: str, who: str) -> None:
     """A second registration of someone who holds a place now (on the floor, queued, or asking)
     would put them on the room's list twice (the outside probe saw it: a second phone, or
@@ -580,12 +577,7 @@ async def _not_registered_already(
     typing a panellist's name gets nothing. Someone who joined from a phone before (a retry
     whose answer was lost, a return after leaving) is not held up: the phone's own join; unless
     that registration waits for the floor now (``_not_waiting_elsewhere``)."""
-    key = _person_key(name, organisation)
-    same = {
-        participant_id: speaker
-        for participant_id, speaker in hearing.speakers.items()
-        if _person_key(speaker.name, speaker.organisation) == key
-    }
+    same = hearing.speakers.named(name, organisation)
     if not same:
         return
     phoned = await asyncio.to_thread(svc.engine.store.ever_signed_in, list(same))
@@ -716,21 +708,18 @@ def _not_someone_else(hearing: Hearing, corrected: ParticipantRow) -> None:
     """A correction that would give a participant the name and organisation of another one
     (as a person compares them: ``participants_io.person_key``) would put two of the same on
     the room's screens, and an export that no longer imports: refused, naming the other."""
-    key = _person_key(corrected.name, corrected.organisation)
-    for participant_id, speaker in hearing.speakers.items():
+    same = hearing.speakers.named(corrected.name, corrected.organisation)
+    for participant_id, speaker in same.items():
         if participant_id == corrected.id or participant_id in hearing.removed:
             continue
-        if _person_key(speaker.name, speaker.organisation) == key:
-            who = (
-                f"{speaker.name} ({speaker.organisation})" if speaker.organisation else speaker.name
-            )
-            raise FloorError(
-                f"{who} is registered already, as another participant: if they are the same "
-                "person, remove one of the two registrations; if not, add what tells them apart "
-                "(a title, a second name)",
-                code="same_person",
-                status=409,
-            )
+        who = f"{speaker.name} ({speaker.organisation})" if speaker.organisation else speaker.name
+        raise FloorError(
+            f"{who} is registered already, as another participant: if they are the same "
+            "person, remove one of the two registrations; if not, add what tells them apart "
+            "(a title, a second name)",
+            code="same_person",
+            status=409,
+        )
 
 
 @router.delete("/participants/{participant_id}", tags=["participants"], status_code=204)
