@@ -276,10 +276,38 @@ def _make_database_directory(database_url: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
 
 
-def banner(info: StartupInfo, base: str, secrets: bool = True, redis_url: str | None = None) -> str:
+#: The addresses only this machine reaches: plain HTTP on them crosses no network.
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def plain_http_on_a_network(host: str, base: str) -> bool:
+    """Whether the server listens beyond this machine (``--host``) and its links are plain
+    HTTP: every key then crosses the venue's network readable."""
+    return host not in _LOOPBACK and not base.startswith("https://")
+
+
+#: What ``serve`` says when it does (outside probe L: nothing warned of it).
+PLAIN_HTTP_WARNING = (
+    "  Warning: plain HTTP on the network. The organiser, moderator and display keys cross the\n"
+    "  venue's network readable by anyone on it (a shared Wi-Fi password does not stop that):\n"
+    '  put HTTPS in front (README: "HTTPS on the venue\'s network") and set\n'
+    "  FLOORKEEPER_PUBLIC_URL=https://..., or keep --host 127.0.0.1."
+)
+
+
+def banner(
+    info: StartupInfo,
+    base: str,
+    secrets: bool = True,
+    redis_url: str | None = None,
+    host: str = "127.0.0.1",
+) -> str:
     """What ``serve`` prints once it is up. ``secrets=False`` (a JSON log, which a collector
-    keeps and ships): no organiser key and no link's key, only where to find them."""
+    keeps and ships): no organiser key and no link's key, only where to find them. A server
+    that listens on the network over plain HTTP says so first (``plain_http_on_a_network``)."""
     lines = ["", f"Floorkeeper is running at {base}", f"  API docs (OpenAPI):  {base}/docs"]
+    if plain_http_on_a_network(host, base):
+        lines[2:2] = PLAIN_HTTP_WARNING.splitlines()
     lines.append(f"  Processes:           {processes_line(redis_url)}")
     lines += key_lines(info, secrets)
     if info.links and not secrets:
@@ -516,12 +544,15 @@ def main(argv: list[str] | None = None) -> int:
             )
         settle_garbage_collector()
         if as_json:  # one record per line of the banner, in the log's own format
-            shown = banner(app.state.startup, base, secrets=False, redis_url=settings.redis_url)
+            shown = banner(
+                app.state.startup, base, secrets=False, redis_url=settings.redis_url, host=args.host
+            )
             for line in shown.splitlines():
                 if line.strip():
                     log.info("%s", line.strip())
         else:
-            print(banner(app.state.startup, base, redis_url=settings.redis_url), flush=True)
+            said = banner(app.state.startup, base, redis_url=settings.redis_url, host=args.host)
+            print(said, flush=True)
 
     server.startup = startup  # type: ignore[method-assign]
     try:

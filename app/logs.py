@@ -112,12 +112,14 @@ def scrub(text: str) -> str:
 
 
 def redact_path(full_path: str) -> str:
-    """A request's path (and query) with the segment after any ``join`` segment written ``…``.
+    """A request's path (and query) with the segment after any ``join`` segment written ``…``,
+    and so is a ``code`` parameter's value (``_redact_code``).
 
     Matched on the decoded path, as the router matches it (``/%6Aoin/<code>`` reaches the join
     page too); a redacted path is written back percent-encoded, so nothing decoded can break
     the log's line."""
     path, mark, query = full_path.partition("?")
+    query = _redact_code(query)
     parts = unquote(path).split("/")
     hit = False
     for index in range(len(parts) - 1):
@@ -125,11 +127,25 @@ def redact_path(full_path: str) -> str:
             parts[index + 1] = REDACTED
             hit = True
     if not hit:
-        return full_path
+        return path + mark + query
     written = "/".join(
         part if part == REDACTED else quote(part, safe=_SAFE_IN_PATH) for part in parts
     )
     return written + mark + query
+
+
+def _redact_code(query: str) -> str:
+    """A query with the value of any ``code`` parameter written ``…``: the room display and the
+    desk add the join code to the QR image's address to refresh it when the code is rotated
+    (outside probe L: the code, the secret that lets anyone register, was in the access log)."""
+    if "code" not in unquote(query).lower():
+        return query
+    pairs = query.split("&")
+    for index, pair in enumerate(pairs):
+        name, equals, _ = pair.partition("=")
+        if equals and unquote(name).strip().lower() == "code":
+            pairs[index] = f"{name}={REDACTED}"
+    return "&".join(pairs)
 
 
 _TRACEBACKS = logging.Formatter()

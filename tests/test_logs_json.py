@@ -230,3 +230,25 @@ def test_a_key_in_a_url_is_redacted_whatever_its_case_or_encoding(line: str) -> 
     written in clear)."""
     redacted = redact_secrets(line)
     assert "s3cr3t" not in redacted and "\u2026" in redacted
+
+
+@pytest.mark.parametrize(
+    ("host", "base", "warned"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8000", False),  # this machine only
+        ("::1", "http://[::1]:8000", False),
+        ("0.0.0.0", "http://0.0.0.0:8000", True),  # the venue's network, in clear
+        ("192.168.1.20", "http://192.168.1.20:8000", True),
+        ("0.0.0.0", "https://floor.example.org", False),  # behind HTTPS (the public URL)
+    ],
+)
+def test_the_banner_warns_of_plain_http_on_the_network(host: str, base: str, warned: bool) -> None:
+    """Outside probe L: the README's set-up on a venue's Wi-Fi sent every key in clear, and
+    nothing said so."""
+    from app.cli import banner
+    from app.main import StartupInfo
+
+    shown = banner(StartupInfo(organiser_key=None), base, host=host)
+    assert ("Warning: plain HTTP on the network" in shown) is warned
+    if warned:
+        assert 'README: "HTTPS on the venue\'s network"' in shown

@@ -10,6 +10,13 @@ asyncio then logs a traceback for every refused ``accept`` (hundreds of megabyte
   headers) has arrived; bytes that trickle in do not move it. An idle keep-alive connection is
   still closed after uvicorn's keep-alive timeout, and a WebSocket whose handshake the app has not
   completed within the same time is closed (the app then allows 10 s for ``hello``).
+- **A request body that keeps coming** (outside probe L: a valid head, then a byte a minute, held
+  a slot and an ASGI task for ever: a few hundred such filled the cap and the room's screens got
+  503s): once the head is in, each ``Limits.header_timeout_s`` window must bring at least
+  ``BODY_BYTES_PER_WINDOW`` bytes of the body, or all of it, or the connection is answered 408
+  and closed. An honest upload at the slowest venue line (1 KiB/s) passes; a window in which the
+  server itself stopped reading (uvicorn's flow control: the app has not yet read what came) is
+  not held against the client.
 - **Caps**: ``Limits.connections_total`` open at once, never more than the file limit allows with
   room to spare (``connection_caps``), and ``Limits.connections_per_address`` from one address (an
   IPv6 client counts by its /64, the block one subscriber gets). A connection over a cap gets a
@@ -25,7 +32,7 @@ asyncio then logs a traceback for every refused ``accept`` (hundreds of megabyte
   holds across them within a second; the cap in all stays each process's own (its file limit).
 
 This subclasses uvicorn's h11 protocol (``H11Protocol``: what uvicorn's ``http="auto"`` picks when
-httptools is not installed, as here) and uses three of its non-public names (``H11_INTERNALS``);
+httptools is not installed, as here) and uses five of its non-public names (``H11_INTERNALS``);
 ``problems`` runs it once through a request on an in-memory transport, and ``floorkeeper serve``
 falls back to the plain protocol, with a warning, if that fails.
 """
@@ -57,7 +64,7 @@ log = logging.getLogger("floorkeeper.connections")
 
 #: The non-public names of uvicorn's ``H11Protocol`` this module uses (besides asyncio's protocol
 #: methods): the h11 connection (for ``their_state``), and two methods it overrides.
-H11_INTERNALS = ("conn", "on_response_complete", "handle_websocket_upgrade")
+H11_INTERNALS = ("conn", "flow", "cycle", "on_response_complete", "handle_websocket_upgrade")
 
 #: What a connection over a cap is told before it is closed (a browser shows it; a script sees it).
 REFUSAL = (
@@ -360,9 +367,21 @@ class Guard:
                 del self.by_address[key]
 
 
+#: How much of a request body each header-timeout window must bring once the head is in (or the
+#: body end): 10 KiB in the default 10 s, an upload at 1 KiB/s.
+BODY_BYTES_PER_WINDOW = 10 * 1024
+#: The answer to a body too slow to wait for.
+BODY_TOO_SLOW = (
+    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"connection: close\r\ncontent-length: 61\r\n\r\n"
+    b"request body too slow: send it at once, or at least 1 KiB/s\r\n"
+)
+
+
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol under a ``Guard``: caps at ``connection_made``, a deadline for each
-    request head. Made per server by ``guarded``, which sets ``guard``."""
+    request head, a pace for each request body. Made per server by ``guarded``, which sets
+    ``guard``."""
 
     guard: ClassVar[Guard]
 
@@ -370,6 +389,8 @@ class GuardedH11Protocol(H11Protocol):
         super().__init__(*args, **kwargs)
         self.slot: Slot | None = None
         self.head_timer: asyncio.TimerHandle | None = None
+        self.body_timer: asyncio.TimerHandle | None = None
+        self.body_bytes = 0  # of the body, in the body window under way
         self.upgraded = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -387,6 +408,7 @@ class GuardedH11Protocol(H11Protocol):
         if slot is None:
             return  # refused
         self._stop_waiting()
+        self._stop_pacing()
         try:
             super().connection_lost(exc)
         finally:
@@ -394,12 +416,17 @@ class GuardedH11Protocol(H11Protocol):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self.upgraded:
+        if self.upgraded or self.slot is None:
             return
         if self.conn.their_state is h11.IDLE:
             self._await_head()  # a head not yet complete: the deadline stands (or starts)
+            return
+        self._stop_waiting()
+        if self.conn.their_state is h11.SEND_BODY:
+            self.body_bytes += len(data)
+            self._pace_body()  # a body under way: it must keep coming
         else:
-            self._stop_waiting()
+            self._stop_pacing()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -434,6 +461,40 @@ class GuardedH11Protocol(H11Protocol):
         if self.head_timer is not None:
             self.head_timer.cancel()
             self.head_timer = None
+
+    def _pace_body(self) -> None:
+        timeout = self.guard.header_timeout
+        if timeout > 0 and self.body_timer is None and not self.transport.is_closing():
+            loop = asyncio.get_running_loop()
+            self.body_timer = loop.call_later(timeout, self._body_window_over)
+
+    def _stop_pacing(self) -> None:
+        self.body_bytes = 0
+        if self.body_timer is not None:
+            self.body_timer.cancel()
+            self.body_timer = None
+
+    def _body_window_over(self) -> None:
+        self.body_timer = None
+        came, self.body_bytes = self.body_bytes, 0
+        if self.upgraded or self.transport.is_closing():
+            return
+        if self.conn.their_state is not h11.SEND_BODY:
+            return
+        if self.flow.read_paused or came >= BODY_BYTES_PER_WINDOW:
+            self._pace_body()  # the server stopped reading, or it came fast enough: go on
+            return
+        host = self.slot.host if self.slot is not None else "?"
+        tally.add(
+            "body",
+            logging.INFO,
+            f"closed a connection from {host} whose request body came slower than "
+            f"{BODY_BYTES_PER_WINDOW // 1024} KiB in {self.guard.header_timeout:g} s "
+            "(FLOORKEEPER_HEADER_TIMEOUT_S)",
+        )
+        if self.conn.our_state is h11.SEND_RESPONSE and self.cycle.response_started is False:
+            self.transport.write(BODY_TOO_SLOW)
+        self.transport.close()
 
     def _head_overdue(self) -> None:
         self.head_timer = None
@@ -574,7 +635,7 @@ async def _answer(scope: Any, receive: Any, send: Any) -> None:
 
 
 async def _probe() -> list[str]:
-    missing = [name for name in H11_INTERNALS[1:] if not callable(getattr(H11Protocol, name, None))]
+    missing = [name for name in H11_INTERNALS[3:] if not callable(getattr(H11Protocol, name, None))]
     if missing:
         return missing
     guard = Guard(total=2, per_address=1, header_timeout=60.0, trusted=Trusted(""))
@@ -596,6 +657,16 @@ async def _probe() -> list[str]:
             await asyncio.sleep(0)  # the request's task runs and answers
     if protocol.head_timer is None:
         return ["no deadline for the next request head after a response"]
+    protocol.data_received(b"POST /probe HTTP/1.1\r\nhost: probe\r\ncontent-length: 4\r\n\r\nab")
+    if protocol.body_timer is None:
+        return ["no pace for a request body under way"]
+    if not isinstance(getattr(protocol.flow, "read_paused", None), bool):
+        return ["flow.read_paused"]
+    if not isinstance(getattr(protocol.cycle, "response_started", None), bool):
+        return ["cycle.response_started"]
+    protocol.data_received(b"cd")
+    if protocol.body_timer is not None:
+        return ["the pace was not stopped by the body's end"]
     protocol.connection_lost(None)
     if guard.open or guard.by_address:
         return ["the connection's slot was not given back"]

@@ -13,7 +13,11 @@
 - **Bodies** are limited before they are read (``Content-Length``) and while they are read
   (chunked): ``413 body_too_large``; a JSON body may nest at most ``MAX_JSON_DEPTH`` deep and
   hold at most ``MAX_JSON_ITEMS`` values (``422 json_too_complex``).
-- Two security headers on every answer.
+- Two security headers on every answer; ``Cache-Control: no-store`` on every answer of the API
+  that does not set its own (a key's event, the participants, the exports: nothing a shared
+  machine's disk cache or a caching proxy should keep; outside probe L).
+- **HEAD** is answered as GET without the body (RFC 9110 §9.3.2), on every route: an uptime
+  monitor's HEAD on ``/api/v1/health`` or a face's address is answered, not ``405``.
 """
 
 from __future__ import annotations
@@ -69,6 +73,8 @@ class EdgeMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if scope["method"] == "HEAD":
+            scope, send = {**scope, "method": "GET"}, _headers_only(send)
         refused = _refused_at_the_door(scope)
         if refused is not None:
             await self._with_headers(refused, scope, receive, send)
@@ -76,14 +82,32 @@ class EdgeMiddleware:
         await self._with_headers(self.app, scope, _bounded(scope, receive), send)
 
     async def _with_headers(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+        api = scope["path"].startswith("/api/")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in self.HEADERS if k not in present]
+                if api and b"cache-control" not in present:
+                    extra.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         await app(scope, receive, send_with_headers)
+
+
+def _headers_only(send: Send) -> Send:
+    """``send`` for a HEAD request answered as GET: the status and headers (its
+    ``Content-Length`` the GET's), no body."""
+
+    async def head(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b""}
+        await send(message)
+
+    return head
 
 
 def _refused_at_the_door(scope: Scope) -> JSONResponse | None:

@@ -50,6 +50,8 @@ def _methods_of(request: Request) -> list[str]:
         match, _ = route.matches(scope)
         if match is not Match.NONE:
             methods |= getattr(route, "methods", None) or set()
+    if "GET" in methods:
+        methods.add("HEAD")  # answered as GET without the body (app/api/edge.py)
     return sorted(methods)
 
 

@@ -195,6 +195,42 @@ def test_headers_sent_a_byte_at_a_time_are_closed_after_the_header_timeout(
     assert waited >= HEADER_TIMEOUT_S - 0.2
 
 
+def test_a_request_body_that_trickles_is_answered_408_and_closed(server: Served) -> None:
+    """Slow POST (outside probe L: a byte a minute kept a slot and a task for ever, and a few
+    hundred filled the cap): a body that brings less than its pace in a window is refused."""
+    head = b"POST /api/v1/session HTTP/1.1\r\nhost: floor\r\ncontent-length: 100000\r\n\r\n"
+    with open_socket(server.port) as client:
+        client.sendall(head + b"{")
+        start = time.monotonic()
+        answer, closed = b"", False
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            while not closed and time.monotonic() < start + HEADER_TIMEOUT_S + MARGIN_S:
+                readable, _, _ = select.select([client], [], [], 0.2)
+                chunk = client.recv(4096) if readable else b" "
+                closed = bool(readable) and not chunk
+                answer += chunk if readable else b""
+                if not readable:
+                    client.send(b" ")  # a byte every 0.2 s: not the pace of a body
+        waited = time.monotonic() - start
+    assert answer.startswith(b"HTTP/1.1 408"), answer
+    assert b"request body too slow" in answer
+    assert HEADER_TIMEOUT_S - 0.2 <= waited <= HEADER_TIMEOUT_S + MARGIN_S
+
+
+def test_a_request_body_sent_in_parts_at_a_steady_pace_is_read(server: Served) -> None:
+    """An honest upload on a slow line, in parts over more than one window, is answered."""
+    body = b'{"token": "' + b"x" * 30_000 + b'"}'
+    head = b"POST /api/v1/session HTTP/1.1\r\nhost: floor\r\ncontent-type: application/json"
+    head += b"\r\ncontent-length: %d\r\n\r\n" % len(body)
+    with open_socket(server.port) as client:
+        client.sendall(head)
+        for start in range(0, len(body), 8_000):
+            client.sendall(body[start : start + 8_000])
+            time.sleep(HEADER_TIMEOUT_S / 2)  # a slow line's pace, across two windows
+        answered = read_response(client)
+    assert answered.startswith(b"HTTP/1.1 4") and not answered.startswith(b"HTTP/1.1 408")
+
+
 def test_a_request_within_the_deadline_is_answered_and_the_connection_kept(server: Served) -> None:
     with open_socket(server.port) as client:
         for _ in range(3):

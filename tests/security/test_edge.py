@@ -182,9 +182,32 @@ def test_a_wrong_method_names_every_method_of_the_path(world: World) -> None:
     are split into."""
     answer = world.client.request("OPTIONS", "/api/v1/session")
     assert answer.status_code == 405
-    assert answer.headers["allow"] == "DELETE, GET, POST"
+    assert answer.headers["allow"] == "DELETE, GET, HEAD, POST"
     nested = world.client.request("PUT", f"/api/v1/events/{world.event['id']}/contributions")
-    assert nested.headers["allow"] == "GET, POST"
+    assert nested.headers["allow"] == "GET, HEAD, POST"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/health", "/moderator", "/static/css/base.css"])
+def test_head_is_answered_as_get_without_the_body(world: World, path: str) -> None:
+    """An uptime monitor's HEAD (outside probe L: 405 everywhere): the GET's status and
+    headers, its length included, and no body."""
+    got = world.client.get(path)
+    head = world.client.head(path)
+    assert (head.status_code, got.status_code) == (200, 200)
+    assert head.content == b""
+    assert head.headers.get("content-length") == got.headers.get("content-length")
+    assert head.headers["content-type"] == got.headers["content-type"]
+
+
+def test_the_apis_answers_are_not_kept_by_any_cache(world: World) -> None:
+    """An event's details (its join code), the participants, an export: ``no-store`` unless a
+    route says otherwise (outside probe L: nothing said, a shared cache could keep them)."""
+    event = world.call("organiser", "GET", f"/events/{world.event['id']}")
+    assert event.headers["cache-control"] == "no-store"
+    refused = world.client.get(f"/api/v1/events/{world.event['id']}")
+    assert refused.status_code == 401 and refused.headers["cache-control"] == "no-store"
+    face = world.client.get("/moderator")
+    assert face.headers["cache-control"] == "no-cache"  # a face keeps its own
 
 
 # --- ids in the path -----------------------------------------------------------------------------

@@ -37,6 +37,14 @@ SHA256_HEX = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
         ("/join/%0Aforged%22line", "/join/…"),
         ("/api/v1/events/e1/join-code", "/api/v1/events/e1/join-code"),
         ("/api/v1/events/e1/join-qr.svg", "/api/v1/events/e1/join-qr.svg"),
+        # the display's and the desk's QR image, refreshed by its code (outside probe L)
+        ("/api/v1/events/e1/join-qr.svg?code=28C2KC26", "/api/v1/events/e1/join-qr.svg?code=…"),
+        (
+            "/api/v1/events/e1/join-qr.svg?x=1&CODE=28C2KC26",
+            "/api/v1/events/e1/join-qr.svg?x=1&CODE=…",
+        ),
+        ("/api/v1/events/e1/join-qr.svg?%63ode=28C2KC26", "/api/v1/events/e1/join-qr.svg?%63ode=…"),
+        ("/api/v1/events?codes=1", "/api/v1/events?codes=1"),
         ("/moderator", "/moderator"),
     ],
 )

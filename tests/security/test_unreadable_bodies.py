@@ -56,7 +56,7 @@ def test_an_unknown_route_or_method_says_what_there_is(world: World) -> None:
     wrong = world.call("organiser", "PUT", "/events")
     assert wrong.status_code == 405
     assert wrong.json()["error"]["message"] == (
-        "PUT /api/v1/events is not allowed: this path takes GET, POST"
+        "PUT /api/v1/events is not allowed: this path takes GET, HEAD, POST"
     )
 
 
