@@ -31,7 +31,7 @@ from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 import orjson
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql import Executable
 
 from . import snapshots
@@ -62,8 +62,10 @@ from .policy import Policy
 from .projections import Projections, audience_of
 from .store import CommandRecord, LogRecord, Store
 from .store import shared as shared_store
+from .store.db import sqlite_file
 from .store.shared import Conflict, Guard
 from .store.tables import EventRow, ParticipantRow
+from .store.watch import FileWatch
 from .views import Audience
 
 #: How long an id the database does not hold is answered "not found" again without asking it
@@ -196,6 +198,8 @@ class Engine:
         #: why the last write to the database failed (a full disk, PostgreSQL unreachable), or
         #: None since it last succeeded: ``/api/v1/health`` answers 503 meanwhile
         self.storage_error: str | None = None
+        #: the SQLite file as opened: each write first checks it is still the one at its path
+        self.file_watch = FileWatch(sqlite_file(str(store.engine.url)))
         self._storage_checked = 0.0
 
     # --- loading --------------------------------------------------------------------------------
@@ -1308,6 +1312,12 @@ class Engine:
         return states, records
 
     async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
+        gone = self.file_watch.trouble()  # a SQLite file deleted or replaced under the server
+        if gone is not None:
+            if self.storage_error != gone:
+                log.error("%s", gone)
+            self.storage_error = gone
+            raise StorageUnavailable(gone)
         try:
             written = await asyncio.to_thread(fn, *args)
         except SQLAlchemyError as error:
@@ -1331,14 +1341,25 @@ class Engine:
         if now - self._storage_checked < RECHECK_STORAGE_S:
             return
         self._storage_checked = now
+        probe = str(self.clock()).ljust(STORAGE_PROBE_BYTES, ".")
         with contextlib.suppress(StorageUnavailable):
-            await self._write(self.store.set_setting, STORAGE_PROBE, str(self.clock()))
+            await self._write(self.store.set_setting, STORAGE_PROBE, probe)
 
     def _storage_failed(self, error: SQLAlchemyError) -> None:
         """A write failed: said once in the log (not once per command) and by the health check,
         until a write succeeds again."""
         cause = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
-        if self.storage_error is None:
+        if self.storage_error is None and isinstance(error, IntegrityError):
+            # not the disk: another process wrote the versions this one meant to (a second
+            # serve on the same PostgreSQL database without --redis-url; SQLite refuses one)
+            log.error(
+                "the database cannot be written (%s: %s): another process has written to this "
+                "database; several processes serve one database only with --redis-url: stop "
+                "the other, then restart this server to read what it wrote",
+                type(error).__name__,
+                cause,
+            )
+        elif self.storage_error is None:
             log.error(
                 "the database cannot be written (%s: %s): every command is refused until it can; "
                 "check the disk's free space and that the database server is reachable",
@@ -1370,6 +1391,11 @@ QUIET_DETAILS = frozenset(("live_published", "hard_stop_at"))
 #: it writes (the instant, in epoch ms: nothing reads it).
 RECHECK_STORAGE_S = 1.0
 STORAGE_PROBE = "storage_probe"
+#: How much the probe writes: a batch of commands' worth (log rows, command rows, their
+#: indexes: about 30 KB of WAL frames), not a few bytes. A tiny probe still fitted on a disk
+#: where no command did, and the health check said ``ok`` while every command was refused
+#: (outside probe K: the log flapping between "cannot be written" and "can be written again").
+STORAGE_PROBE_BYTES = 64 * 1024
 #: How far behind the log's newest write the clock may read at start before it is said (ms).
 CLOCK_BEHIND_MS = 60_000
 

@@ -35,6 +35,7 @@ from .screens import ScreenDirectory
 from .shared_limits import SharedLimits
 from .snapshots import Snapshotter
 from .store import Store, make_engine, migrate
+from .store.db import hold_database
 
 log = logging.getLogger("floorkeeper")
 
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # one process serves a SQLite file: a second serve on it stops here, saying which holds it
+        let_go = hold_database(settings.database_url)
         database = make_engine(settings.database_url)
         await asyncio.to_thread(migrate, database)
         store = Store(database)
@@ -125,6 +128,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
                 await shared.stop()
             await engine.close()
             database.dispose()
+            let_go()
 
     app = FastAPI(
         title="Floorkeeper",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,71 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+class DatabaseInUse(RuntimeError):
+    """Another ``floorkeeper serve`` holds this SQLite file (``hold_database``)."""
+
+
+#: The SQLite files this process serves, by their lock file: (its descriptor, how many apps of
+#: this process hold it; tests run several in one process, one after another or together).
+_HELD: dict[str, tuple[int, int]] = {}
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None: another database, or one in memory)."""
+    from sqlalchemy import make_url
+
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return None
+    name = parsed.database or ""
+    if not name or name == ":memory:" or name.startswith("file::memory:"):
+        return None
+    return Path(name)
+
+
+def hold_database(url: str) -> Callable[[], None]:
+    """Hold the SQLite file of ``url`` for this process's server, or raise ``DatabaseInUse``
+    naming the process that holds it: one process serves a SQLite file (several processes run
+    on PostgreSQL and Redis). A second ``serve`` on the same file (outside probe K: started by
+    mistake on another port) had answered as if alone, acknowledged writes the first never
+    learnt of, and left the first refusing that segment's commands until restarted. An
+    exclusive ``flock`` on ``<file>.lock`` beside it, which the kernel lets go when the process
+    ends however it ends (kill -9 too). Returns what lets go of it (at the app's shutdown)."""
+    path = sqlite_file(url)
+    if path is None or not path.parent.is_dir():
+        return lambda: None  # a missing directory is said by the start's own error
+    lock = path.with_name(path.name + ".lock")
+    key = str(lock.resolve())
+
+    def release() -> None:
+        fd, count = _HELD[key]
+        if count > 1:
+            _HELD[key] = (fd, count - 1)
+            return
+        del _HELD[key]
+        os.close(fd)
+
+    if key in _HELD:
+        fd, count = _HELD[key]
+        _HELD[key] = (fd, count + 1)
+        return release
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
+        os.close(fd)
+        raise DatabaseInUse(
+            f"another floorkeeper serve has {path} open ({holder}): stop it first, or start "
+            "this one with another --database-url; several processes share a hearing only on "
+            "PostgreSQL with --redis-url"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"pid {os.getpid()}".encode())
+    _HELD[key] = (fd, 1)
+    return release
 
 
 def migrations_dir() -> Path:
@@ -182,6 +248,8 @@ def database_problem(error: BaseException, database_url: str) -> str | None:
 
     if isinstance(error, MigrationError):
         return f"the database was not migrated: {error}"
+    if isinstance(error, DatabaseInUse):
+        return str(error)
     unknown = re.search(r"Can't locate revision identified by '([^']+)'", str(error))
     if unknown and "alembic" in sys.modules:  # Alembic's CommandError: a newer Floorkeeper's
         return (

@@ -42,3 +42,29 @@ def test_the_health_check_fails_while_the_database_cannot_be_written(
     assert health.status_code == 200
     assert (health.json()["status"], health.json()["storage_error"]) == ("ok", None)
     assert world.command("moderator", {"type": "add_speaker", "name": "Ana"}).status_code == 200
+
+
+def test_a_disk_with_room_for_a_few_bytes_but_no_command_keeps_the_health_check_failing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside probe K: on a nearly full disk the health check's few-byte write fitted where no
+    command's batch did, so it said ``ok`` while every command was refused, and the log flapped.
+    The check writes a batch's worth."""
+    monkeypatch.setattr(app.engine, "RECHECK_STORAGE_S", 0.0)
+    engine = world.client.app.state.services.engine  # type: ignore[attr-defined]
+    room = 4_096  # bytes the disk still takes in one write
+
+    def nearly_full(*args: Any) -> None:
+        if len(repr(args)) > room:
+            raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+
+    def full(*args: Any) -> None:
+        raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+
+    with monkeypatch.context() as disk:
+        disk.setattr(engine.store, "append", full)
+        disk.setattr(engine.store, "set_setting", nearly_full)
+        refused = world.command("moderator", {"type": "add_speaker", "name": "Ana"})
+        assert refused.status_code == 503, refused.text
+        for _ in range(3):
+            assert world.client.get("/api/v1/health").status_code == 503

@@ -1,0 +1,43 @@
+"""One ``floorkeeper serve`` per SQLite file (outside probe K: a second one, started by mistake
+on another port, answered as if alone, acknowledged writes the first never learnt of, and left
+the first refusing that segment's commands until restarted). Real ``serve`` processes."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+from app.cli import STARTUP_FAILURE
+from tests.e2e.server import free_port
+from tests.test_cli_startup import Running, _serve
+
+
+def test_a_second_server_on_the_same_sqlite_file_stops_at_start_naming_the_first(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'floor.db'}"
+    first = Running("--port", str(free_port()), "--database-url", url)
+    try:
+        first.banner()
+        second = _serve("--port", str(free_port()), "--database-url", url)
+        assert second.returncode == STARTUP_FAILURE
+        said = second.stderr + second.stdout
+        assert f"another floorkeeper serve has {tmp_path / 'floor.db'} open" in said
+        assert f"(pid {first.process.pid})" in said
+        assert "Traceback" not in said
+    finally:
+        first.stop()
+    # the first stopped: the file is free for the next start (a kill -9 frees it as well)
+    again = Running("--port", str(free_port()), "--database-url", url)
+    try:
+        again.banner()
+        again.process.send_signal(signal.SIGKILL)
+        again.process.wait(timeout=30)
+        after_kill = Running("--port", str(free_port()), "--database-url", url)
+        try:
+            after_kill.banner()
+        finally:
+            after_kill.stop()
+    finally:
+        if again.process.poll() is None:
+            again.stop()
