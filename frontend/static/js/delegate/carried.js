@@ -13,33 +13,44 @@ import { segmentOf } from "./mine.js";
 
 const KEPT = "floorkeeper.carried";
 
+/** What storage holds: per participant (a phone in two rooms is a participant in each), the room
+ * (`event`) and the places kept. An older page kept one participant's: read as theirs, its room
+ * unknown. */
 function read() {
   try {
-    return JSON.parse(localStorage.getItem(KEPT) || "null");
+    const stored = JSON.parse(localStorage.getItem(KEPT) || "null");
+    if (stored && stored.participant) return { [stored.participant]: { event: null, places: stored.places || [] } };
+    return (stored && stored.rooms) || {};
   } catch {
-    return null;
+    return {};
   }
 }
 
-function write(participantId, places) {
+function write(rooms) {
   try {
-    if (places.length) localStorage.setItem(KEPT, JSON.stringify({ participant: participantId, places }));
+    if (Object.keys(rooms).length) localStorage.setItem(KEPT, JSON.stringify({ rooms }));
     else localStorage.removeItem(KEPT);
   } catch {
     // not kept across a reload: still shown while the page is open
   }
 }
 
-let held = null; // {participant, places}: what storage holds, or would if it could
+let held = null; // {[participantId]: {event, places}}: what storage holds, or would if it could
 
-/** Forget every kept place (the delegate leaves this phone, or is signed out). */
-export function forgetCarried() {
-  held = null;
-  try {
-    localStorage.removeItem(KEPT);
-  } catch {
-    // nothing kept
+/** Forget the places kept for the room `eventId` (the delegate leaves it, or is signed out of
+ * it): the other room's stay. Every room's when `eventId` is not given. */
+export function forgetCarried(eventId = null) {
+  if (!eventId) {
+    held = {};
+    write(held);
+    return;
   }
+  const rooms = held || read();
+  for (const [participant, kept] of Object.entries(rooms)) {
+    if (kept.event === eventId || kept.event === null) delete rooms[participant];
+  }
+  held = rooms;
+  write(rooms);
 }
 
 /**
@@ -48,11 +59,11 @@ export function forgetCarried() {
  * segment (its own cards take over), or it has ended or is no longer in the programme. Each is
  * `{id, kind, note, to}`; one the followed segment still lists itself (its `mine`) is left out.
  */
-export function carriedPlaces(connection, participantId) {
+export function carriedPlaces(connection, participantId, eventId = null) {
   const segment = segmentOf(connection);
   if (!segment || !participantId) return [];
   if (!held) held = read();
-  let places = held && held.participant === participantId ? [...held.places] : [];
+  let places = held[participantId] ? [...held[participantId].places] : [];
   const mine = connection.mine || [];
   const elsewhere = Object.values(connection.mineElsewhere || {}).flat();
   for (const request of [...mine, ...elsewhere]) {
@@ -75,8 +86,12 @@ export function carriedPlaces(connection, participantId) {
     const target = programme.find((item) => item.id === place.to);
     return Boolean(target) && target.status !== "ended";
   });
-  const before = JSON.stringify(held);
-  held = { participant: participantId, places };
-  if (JSON.stringify(held) !== before) write(participantId, places);
+  const before = JSON.stringify(held[participantId] || null);
+  const now = places.length ? { event: eventId, places } : null;
+  if (JSON.stringify(now) !== before) {
+    if (now) held[participantId] = now;
+    else delete held[participantId];
+    write(held);
+  }
   return places.filter((place) => !mine.some((request) => request.id === place.id));
 }

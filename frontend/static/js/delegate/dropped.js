@@ -11,35 +11,49 @@ import { segmentOf } from "./mine.js";
 
 const KEPT = "floorkeeper.dropped";
 
+/** What storage holds: per participant (a phone in two rooms is a participant in each), the room
+ * (`event`), the drops kept and those dismissed. An older page kept one participant's: read as
+ * theirs, its room unknown. */
 function read() {
   try {
-    return JSON.parse(localStorage.getItem(KEPT) || "null");
+    const stored = JSON.parse(localStorage.getItem(KEPT) || "null");
+    if (stored && stored.participant) {
+      return { [stored.participant]: { event: null, places: stored.places || [], dismissed: stored.dismissed || [] } };
+    }
+    return (stored && stored.rooms) || {};
   } catch {
-    return null;
+    return {};
   }
 }
 
-function write(value) {
+function write(rooms) {
   try {
-    if (value && (value.places.length || value.dismissed.length)) localStorage.setItem(KEPT, JSON.stringify(value));
+    const kept = Object.fromEntries(Object.entries(rooms).filter(([, room]) => room.places.length || room.dismissed.length));
+    if (Object.keys(kept).length) localStorage.setItem(KEPT, JSON.stringify({ rooms: kept }));
     else localStorage.removeItem(KEPT);
   } catch {
     // not kept across a reload: still shown while the page is open
   }
 }
 
-let held = null; // {participant, places: [{id, kind, title}], dismissed: [id]}
+let held = null; // {[participantId]: {event, places: [{id, kind, title}], dismissed: [id]}}
 
-function holding(participantId) {
+function holding(participantId, eventId) {
   if (!held) held = read();
-  if (!held || held.participant !== participantId) held = { participant: participantId, places: [], dismissed: [] };
-  return held;
+  if (!held[participantId]) held[participantId] = { event: eventId, places: [], dismissed: [] };
+  if (eventId && !held[participantId].event) held[participantId].event = eventId;
+  return held[participantId];
 }
 
-/** Forget every kept drop (the delegate leaves this phone, or is signed out). */
-export function forgetDropped() {
-  held = null;
-  write(null);
+/** Forget the drops kept for the room `eventId` (the delegate leaves it, or is signed out of it):
+ * the other room's stay. Every room's when `eventId` is not given. */
+export function forgetDropped(eventId = null) {
+  const rooms = eventId ? held || read() : {};
+  for (const [participant, kept] of Object.entries(rooms)) {
+    if (kept.event === eventId || kept.event === null) delete rooms[participant];
+  }
+  held = rooms;
+  write(rooms);
 }
 
 /**
@@ -47,9 +61,9 @@ export function forgetDropped() {
  * followed segment's `mine` and the ended segments' (`mineElsewhere`), each `{id, kind, title}`
  * (the segment's title, from the programme when it was learnt).
  */
-export function droppedPlaces(connection, participantId) {
+export function droppedPlaces(connection, participantId, eventId = null) {
   if (!participantId || !connection) return [];
-  const kept = holding(participantId);
+  const kept = holding(participantId, eventId);
   const before = JSON.stringify(kept);
   const followed = segmentOf(connection);
   const sources = [[followed ? followed.id : null, connection.mine || []], ...Object.entries(connection.mineElsewhere || {})];
@@ -60,14 +74,17 @@ export function droppedPlaces(connection, participantId) {
       kept.places.push({ id: request.id, kind: request.kind, title: segment ? segment.title : "" });
     }
   }
-  if (JSON.stringify(kept) !== before) write(kept);
+  if (JSON.stringify(kept) !== before) write(held);
   return kept.places;
 }
 
 /** The delegate has read it: not shown again on this phone. */
 export function dismissDropped(id) {
   if (!held) return;
-  held.places = held.places.filter((place) => place.id !== id);
-  held.dismissed = [...held.dismissed, id].slice(-50);
+  for (const kept of Object.values(held)) {
+    if (!kept.places.some((place) => place.id === id)) continue;
+    kept.places = kept.places.filter((place) => place.id !== id);
+    kept.dismissed = [...kept.dismissed, id].slice(-50);
+  }
   write(held);
 }

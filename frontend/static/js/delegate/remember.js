@@ -71,10 +71,10 @@ export function mayHaveSession() {
 }
 
 /** Forget the delegate of this room (`eventId`; every room when not given), and the places this
- * phone kept in mind for them (carried.js, dropped.js). */
+ * phone kept in mind for them there (carried.js, dropped.js). */
 export function forget(eventId = null) {
-  forgetCarried();
-  forgetDropped();
+  forgetCarried(eventId); // this room's places: a phone in two rooms keeps the other's
+  forgetDropped(eventId);
   const left = eventId ? rooms() : {};
   if (eventId) delete left[eventId];
   keepRooms(left);

@@ -243,7 +243,7 @@ export function createStatus(ctx) {
    * places carried on to a segment this phone does not follow now. */
   function cardRequests() {
     const mine = myRequests(ctx.connection);
-    const kept = carriedPlaces(ctx.connection, ctx.participant?.id).map((place) => ({
+    const kept = carriedPlaces(ctx.connection, ctx.participant?.id, ctx.eventId).map((place) => ({
       id: `carried:${place.id}`,
       kind: place.kind,
       status: "removed",
@@ -253,7 +253,7 @@ export function createStatus(ctx) {
     }));
     // dropped when its segment ended before the turn: said until the delegate dismisses it,
     // whichever segment the phone follows now (the server's own card of it is this one)
-    const dropped = droppedPlaces(ctx.connection, ctx.participant?.id).map((place) => ({
+    const dropped = droppedPlaces(ctx.connection, ctx.participant?.id, ctx.eventId).map((place) => ({
       id: `dropped:${place.id}`,
       kind: place.kind,
       status: "removed",
