@@ -121,6 +121,45 @@ def test_participants_credentials_and_settings(store: Store) -> None:
     assert store.event_by_join_code("code-ev1").id == "ev1"  # type: ignore[union-attr]
 
 
+def test_the_keys_made_with_links_are_read_with_their_participants_names(store: Store) -> None:
+    """What revoking a helper's link revokes too: the live participants' keys made with a link,
+    oldest first, named; not those of the organiser key or a phone's own join, nor revoked."""
+    store.add(_event())
+    for pid, name in (("p1", "Amina Diallo"), ("p2", "Bruno Silva")):
+        store.add(
+            ParticipantRow(
+                id=pid, event_id="ev1", name=name, constituency="trade_union", created_at=1
+            )
+        )
+    keys = [
+        ("helper", "organiser", None, None),
+        ("k-late", "delegate", "p1", "helper"),
+        ("k-early", "delegate", "p2", "helper"),
+        ("k-key", "delegate", "p1", None),  # the organiser key's, or her phone's join
+        ("k-gone", "delegate", "p2", "helper"),
+    ]
+    for at, (key_id, role, owner, made_by) in enumerate(keys):
+        created = {"k-late": 9}.get(key_id, at)
+        store.add(
+            CredentialRow(
+                id=key_id,
+                token_hash=f"hash-{key_id}",
+                role=role,
+                event_id="ev1",
+                participant_id=owner,
+                created_at=created,
+                made_by=made_by,
+            )
+        )
+    assert store.revoke_credential("k-gone", "ev1", at=20)
+    made = store.keys_made_with_links("ev1")
+    assert [(row.id, row.made_by, name) for row, name in made] == [
+        ("k-early", "helper", "Bruno Silva"),
+        ("k-late", "helper", "Amina Diallo"),
+    ]
+    assert store.keys_made_with_links("other") == []
+
+
 def test_an_events_hard_stop_is_kept_changed_and_cleared(store: Store) -> None:
     """When interpretation ends: an epoch ms past 2^31 (a BIGINT), or none."""
     six_pm = 1_905_199_200_000

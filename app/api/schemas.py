@@ -804,6 +804,20 @@ class AccessLinkCreate(Body):
     )
 
 
+class KeyRevokedToo(BaseModel):
+    """A participant's key that revoking an access link revokes too: made with that link, or
+    with a link made with it (``made_by``)."""
+
+    id: str = Field(description="The key's id (one of the link's `revokes_too`).")
+    participant_id: str
+    name: str = Field(description="The participant's name, as registered.")
+    kind: Literal["phone_link", "registration"] = Field(
+        description="`phone_link`: made by `POST /participants/{id}/phone-link` (a phone signs "
+        "in with it: they need a new phone link); `registration`: the key answered when the "
+        "staff registered them (`POST /events/{id}/participants`)."
+    )
+
+
 class AccessLinkOut(BaseModel):
     id: str
     role: str
@@ -827,8 +841,15 @@ class AccessLinkOut(BaseModel):
     )
     revokes_too: list[str] = Field(
         default_factory=list,
-        description="The live links revoking this one revokes too: those made with it, and "
-        "with them (`made_by`), oldest first.",
+        description="The ids of the live credentials revoking this one revokes too: the links "
+        "made with it, and with them (`made_by`), and the participants' keys made with any of "
+        "these (phone links, staff registrations: `revokes_keys_too`), oldest first.",
+    )
+    revokes_keys_too: list[KeyRevokedToo] = Field(
+        default_factory=list,
+        description="The participants' keys among `revokes_too`, each with whose it is: the "
+        "phones signed in with them are signed out when this link is revoked, and need a new "
+        "phone link. Oldest first.",
     )
     token: str | None = Field(default=None, description="Shown once, when the link is made.")
     url: str | None = Field(

@@ -348,6 +348,29 @@ class Store:
             order = (col(CredentialRow.created_at), col(CredentialRow.id))
             return list(session.exec(query.order_by(*order)).all())
 
+    def keys_made_with_links(self, event_id: str) -> list[tuple[CredentialRow, str]]:
+        """A meeting day's live participants' keys made with an access link (``made_by``: a
+        phone link or a staff registration made with a helper's link), each with its
+        participant's name, oldest first: what revoking that link revokes too. The keys made
+        with the organiser key or from a phone are not read (a day's thousand phones)."""
+        with self._session() as session:
+            query = (
+                select(CredentialRow, ParticipantRow.name)
+                .join(
+                    ParticipantRow,
+                    col(ParticipantRow.id) == col(CredentialRow.participant_id),
+                    isouter=True,
+                )
+                .where(
+                    CredentialRow.event_id == event_id,
+                    CredentialRow.role == "delegate",
+                    col(CredentialRow.made_by).is_not(None),
+                    col(CredentialRow.revoked_at).is_(None),
+                )
+                .order_by(col(CredentialRow.created_at), col(CredentialRow.id))
+            )
+            return [(row, name or "") for row, name in session.exec(query).all()]
+
     def links_of_request(self, event_id: str, request_id: str) -> list[CredentialRow]:
         """The access links made for ``request_id`` in the event (a retried request's)."""
         with self._session() as session:

@@ -578,6 +578,48 @@ def test_revoking_a_helpers_link_names_and_revokes_the_links_made_with_it(
     page.context.close()
 
 
+def test_revoking_a_helpers_link_names_the_phones_it_signed_in(
+    browser: Browser, server: ServerProcess, api: Api
+) -> None:
+    """The helper's desk handed out phone links (and registered a walk-in) while the organiser's
+    desk was open: revoking the helper's link says, before and after, whose phone links stop
+    working with it, by name, read from the server as the button is pressed."""
+    event = make_event(api, "A helper's phone links")
+    links = f"/events/{event['id']}/access-links"
+    helper = api.ok("POST", links, json={"role": "organiser", "label": "Helper"})
+    page = open_desk(browser, server, event, "links")
+    expect(page.locator("#links-rows tr").filter(has_text="Helper")).to_have_count(1)
+    # made after the desk read the list: its confirmation must name them all the same
+    helped = Api(server.base, helper["token"])
+    people = f"/events/{event['id']}/participants"
+    names = ["Amina Diallo", "Bruno Silva", "Chen Jie", "Dilnoza Karimova", "Emeka Obi"]
+    for name in names:
+        body = {"name": name, "organisation": "IOM", "constituency": "un_system"}
+        person = api.ok("POST", people, json=body)["participant"]
+        helped.ok("POST", f"/participants/{person['id']}/phone-link")
+    walk_in = {"name": "Farah Haddad", "organisation": "UNHCR", "constituency": "un_system"}
+    helped.ok("POST", people, json=walk_in)
+
+    page.locator("#links-rows tr").filter(has_text="Helper").get_by_role(
+        "button", name=EN["desk.links.revoke"]
+    ).click()
+    named = fill(EN["desk.links.and_others#other"], names=", ".join(names[:3]), n=2)
+    phones = fill(EN["desk.links.revoke_phones#other"], n=5, names=named)
+    expect(page.locator("#confirm-text")).to_contain_text(phones)
+    expect(page.locator("#confirm-text")).to_contain_text(EN["desk.links.revoke_registered#one"])
+    shot(page, "links-revoke-phones-made-with")
+    assert_accessible(page)
+    page.locator("#confirm-ok").click()
+    notice = page.locator(".notice").last
+    expect(notice).to_contain_text(fill(EN["desk.links.revoked_phones#other"], n=5, names=named))
+    expect(notice).to_contain_text(EN["desk.links.revoked_registered#one"])
+    shot(page, "links-revoked-phones-made-with")
+    # the phones are signed out: the participants' list says none of them has one
+    listed = {p["name"]: p["has_phone"] for p in api.ok("GET", people)}
+    assert [listed[name] for name in names] == [False] * 5
+    page.context.close()
+
+
 def test_a_registered_row_the_file_gives_otherwise_is_shown_and_updated_when_asked(
     browser: Browser, server: ServerProcess, api: Api
 ) -> None:

@@ -8,7 +8,7 @@ import dataclasses
 import hashlib
 import io
 import secrets
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 import segno
@@ -25,8 +25,10 @@ from ...floor.programme import event_day
 from ...floor.schedule import local_iso, zone_of
 from ...hearing import Hearing
 from ...join_codes import matches
+from ...policy import Unauthenticated
+from ...store import Store
 from ...store.repository import STAFF_REGISTERED
-from ...store.tables import ParticipantRow
+from ...store.tables import CredentialRow, ParticipantRow
 from ..access import authorise
 from ..deps import Services, client_address
 from ..desk import (
@@ -46,6 +48,7 @@ from ..schemas import (
     MAX_LINK_LIFE_S,
     AccessLinkCreate,
     Joined,
+    KeyRevokedToo,
     ParticipantCorrected,
     ParticipantCreate,
     ParticipantOut,
@@ -477,14 +480,19 @@ async def join(
             row = before
     # a key the staff are given is not a phone of theirs: the join rule still holds their name
     label = STAFF_REGISTERED if staff else row.name
-    token, _ = await asyncio.to_thread(
+    # made by the staff with an access link (a helper's): revoking that link revokes it too
+    maker = actor if staff and actor is not None else None
+    token, minted = await asyncio.to_thread(
         svc.auth.mint,
         Role.DELEGATE,
         event_id,
         svc.engine.clock(),
         participant_id=row.id,
         label=label,
+        made_by=maker.credential_id if maker is not None else None,
     )
+    if maker is not None:
+        await _maker_still_holds(svc, hearing, maker, minted)
     return Joined(participant=participant_out(row), token=token)
 
 
@@ -629,7 +637,11 @@ async def phone_link(
         now,
         participant_id=row.id,
         label=row.name,
+        # made with a helper's link: revoking it signs this phone out (its expiry does not:
+        # a helper's hours must not sign the panellists' phones out in mid-session)
+        made_by=actor.credential_id,  # None: the organiser key
     )
+    await _maker_still_holds(svc, hearing, actor, minted)
     # removed meanwhile (here or on another process)? A removal committed before the key was
     # written did not revoke it: it goes now (one committed after it revoked it with the rest)
     still = await asyncio.to_thread(svc.engine.store.participant, row.id)
@@ -762,10 +774,12 @@ def link_out(
     token: str | None = None,
     base: str = "",
     revokes_too: Sequence[str] = (),
+    keys: Mapping[str, KeyRevokedToo] | None = None,
 ) -> AccessLink:
     """An access link as the API shows it; with its ``token`` (once, when made) its ``url`` and,
-    given the server's public ``base``, its ``absolute_url``; ``revokes_too``: the live links
-    revoking it would revoke (``made_with``)."""
+    given the server's public ``base``, its ``absolute_url``; ``revokes_too``: the live
+    credentials revoking it would revoke (``made_with``), of which ``keys`` says whose the
+    participants' keys are (``Revocations.keys``)."""
     path = {
         # an organiser link is the organiser's desk for this one event
         "organiser": "/organiser",
@@ -788,6 +802,7 @@ def link_out(
         "revoked_at": row.revoked_at,
         "made_by": row.made_by,
         "revokes_too": list(revokes_too),
+        "revokes_keys_too": [keys[id_] for id_ in revokes_too if id_ in keys] if keys else [],
         "token": token,
         "url": url,
         "absolute_url": base + url if url and base else None,
@@ -835,6 +850,7 @@ async def create_access_link(
         request_id=body.request_id,
         made_by=actor.credential_id,  # None: the organiser key
     )
+    await _maker_still_holds(svc, hearing, actor, row)
     base = (svc.settings.public_url or str(request.base_url)).rstrip("/")
     link = link_out(row, hearing.event, token, base)
     minted = AccessLinkMinted(
@@ -860,6 +876,27 @@ async def _expiring_maker(svc: Services, actor: Actor) -> tuple[str, int] | None
     if row is None or row.expires_at is None:
         return None
     return row.id, row.expires_at
+
+
+async def _maker_still_holds(
+    svc: Services, hearing: Hearing, maker: Actor, made: CredentialRow
+) -> None:
+    """A credential just made with an access link (``made_by``) whose maker was revoked
+    meanwhile (its revocation read what the link had made before this was written): revoked at
+    once, and the request refused, as it would have been a moment later. Revoking a link reads
+    what it made again once it is revoked (``revoke_access_link``), so nothing made with it
+    outlives it, on any process."""
+    if maker.credential_id is None:
+        return
+    live = svc.auth.is_live(maker, svc.engine.clock())
+    row = await asyncio.to_thread(svc.engine.store.credential, maker.credential_id)
+    if live and row is not None and row.revoked_at is None:
+        return
+    await _revoke(svc, hearing, [made.id])
+    raise Unauthenticated(
+        "this link was revoked meanwhile: what it was making was revoked with it; ask the "
+        "secretariat for a new one"
+    )
 
 
 async def _replace_retried(svc: Services, hearing: Hearing, body: AccessLinkCreate) -> str | None:
@@ -945,9 +982,10 @@ async def list_access_links(event_id: str, actor: ActorDep, svc: ServicesDep) ->
     the link is made."""
     authorise(actor, "GET /api/v1/events/{event_id}/access-links", event_id)
     event = (await svc.engine.locate(event_id)).event
-    rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, LINK_ROLES)
-    made = made_with(rows)
-    return [link_out(row, event, revokes_too=made[row.id]) for row in rows]
+    tree = await asyncio.to_thread(revocations, svc.engine.store, event_id)
+    return [
+        link_out(row, event, revokes_too=tree.too[row.id], keys=tree.keys) for row in tree.links
+    ]
 
 
 @router.delete("/events/{event_id}/access-links/{link_id}", tags=["access"], status_code=204)
@@ -961,18 +999,58 @@ async def revoke_access_link(
     (``4401``), on every process."""
     authorise(actor, "DELETE /api/v1/events/{event_id}/access-links/{link_id}", event_id)
     hearing = await svc.engine.locate(event_id)
-    rows = await asyncio.to_thread(svc.engine.store.credentials, event_id, LINK_ROLES)
-    if not await _revoke(svc, hearing, [link_id, *made_with(rows).get(link_id, [])]):
+    tree = await asyncio.to_thread(revocations, svc.engine.store, event_id)
+    if not await _revoke(svc, hearing, [link_id, *tree.too.get(link_id, [])]):
         raise NotFound(f"no access link {link_id!r} in event {event_id!r}")
+    # made with it while it was being revoked (on this process or another): the maker revoked,
+    # whatever is written after this read refuses itself (``_maker_still_holds``)
+    for _ in range(3):
+        tree = await asyncio.to_thread(revocations, svc.engine.store, event_id)
+        late = tree.too.get(link_id, [])
+        if not late:
+            break
+        await _revoke(svc, hearing, late)
     return Response(status_code=204)
 
 
-def made_with(rows: Sequence[Any]) -> dict[str, list[str]]:
-    """For each link of ``rows`` (an event's), the ids of the live links made with it, and
-    with those, and so on, oldest first: what revoking it revokes too (a link lives no longer
-    than the link it was made with)."""
+@dataclasses.dataclass(frozen=True)
+class Revocations:
+    """What revoking each access link of a meeting day revokes too."""
+
+    #: the day's access links, oldest first
+    links: list[CredentialRow]
+    #: link id -> the ids of the live credentials revoking it revokes too (``made_with``)
+    too: dict[str, list[str]]
+    #: credential id -> whose participant's key it is, for the keys among ``too``
+    keys: dict[str, KeyRevokedToo]
+
+
+def revocations(store: Store, event_id: str) -> Revocations:
+    """The access links of a meeting day and what revoking each revokes too: the links made
+    with it and with those, and the participants' keys made with any of them (phone links and
+    staff registrations made with a helper's link). Reads the database (run it in a thread)."""
+    links = store.credentials(event_id, LINK_ROLES)
+    made = store.keys_made_with_links(event_id)
+    keys = {
+        row.id: KeyRevokedToo(
+            id=row.id,
+            participant_id=row.participant_id or "",
+            name=name,
+            kind="registration" if row.label == STAFF_REGISTERED else "phone_link",
+        )
+        for row, name in made
+    }
+    return Revocations(links, made_with(links, [row for row, _ in made]), keys)
+
+
+def made_with(rows: Sequence[Any], keys: Sequence[Any] = ()) -> dict[str, list[str]]:
+    """For each link of ``rows`` (an event's), the ids of the live credentials made with it,
+    and with those, and so on, oldest first: what revoking it revokes too (a link lives no
+    longer than the link it was made with). ``keys``: the participants' keys made with links
+    (``Store.keys_made_with_links``), which go with the link that made them; none given, the
+    links only."""
     children: dict[str, list[Any]] = {}
-    for row in rows:
+    for row in [*rows, *keys]:
         if row.made_by is not None:
             children.setdefault(row.made_by, []).append(row)
     out: dict[str, list[str]] = {}

@@ -12,6 +12,9 @@
 // or copied names the room it is for. The new links' cards stay with their event while the page
 // is open (another event chosen and this one again: they are back, as their keys are shown only
 // here); leaving the page while one was neither copied, opened nor printed asks first.
+// Revoking a link says, before and after, what goes with it, as the server reads it at the press:
+// the links made with it (a helper's), and the phone links made with them, by participant, whose
+// phones are signed out and need a new phone link.
 
 import { ApiError, api } from "../client.js";
 import { h, setText } from "../dom.js";
@@ -145,19 +148,56 @@ export function createLinks(desk) {
     return link.label ? t("desk.links.role_and_label", { role, label: link.label }) : role;
   }
 
+  /** Names in a sentence: all of them up to four, else the first three "and N others". */
+  function someNames(names) {
+    if (names.length <= 4) return joinList(names.map((name) => isolate(name)));
+    const shown = joinList(names.slice(0, 3).map((name) => isolate(name)));
+    return plural("desk.links.and_others", names.length - 3, { names: shown });
+  }
+
+  /** What revoking a link does to the participants' keys made with it (a helper's phone links,
+   * the keys of those the helper registered), in sentences: `before` the confirmation's, else
+   * the notice's. Nothing when it made none. */
+  function keysWords(keys, before) {
+    const phones = keys.filter((k) => k.kind === "phone_link");
+    const registered = keys.length - phones.length;
+    const words = [];
+    if (phones.length) {
+      const key = before ? "desk.links.revoke_phones" : "desk.links.revoked_phones";
+      words.push(plural(key, phones.length, { names: someNames(phones.map((k) => k.name)) }));
+    }
+    if (registered) words.push(plural(before ? "desk.links.revoke_registered" : "desk.links.revoked_registered", registered));
+    return words;
+  }
+
   async function revoke(link, what) {
-    // the server says which live links go with it: those made with it, and with them
-    const too = (link.revokes_too || []).map((id) => desk.links.find((l) => l.id === id)).filter(Boolean);
+    // what goes with it as the server says now (a helper may have made a phone link since the
+    // list was read): the links made with it, and with them, and the participants' keys
+    try {
+      await desk.refresh("links");
+    } catch {
+      // the list as it was read last
+    }
+    const now = desk.links.find((l) => l.id === link.id) || link;
+    const too = (now.revokes_too || []).map((id) => desk.links.find((l) => l.id === id)).filter(Boolean);
+    const keys = now.revokes_keys_too || [];
     const names = joinList(too.map((l) => isolate(linkName(l))));
     const sure = await confirmAction({
       title: t("desk.links.revoke_title", { what: isolate(what) }),
-      text: too.length ? `${t("desk.links.revoke_text")} ${plural("desk.links.revoke_too", too.length, { names })}` : t("desk.links.revoke_text"),
+      text: [
+        t("desk.links.revoke_text"),
+        ...(too.length ? [plural("desk.links.revoke_too", too.length, { names })] : []),
+        ...keysWords(keys, true),
+      ].join(" "),
       ok: t("desk.links.revoke_ok"),
     });
     if (!sure) return;
     try {
       await desk.call("DELETE", `${path()}/${encodeURIComponent(link.id)}`, undefined, { quiet: true });
-      desk.notices.show(too.length ? plural("desk.links.revoked_with", too.length, { what: isolate(what) }) : t("desk.links.revoked", { what: isolate(what) }));
+      const done = too.length ? plural("desk.links.revoked_with", too.length, { what: isolate(what) }) : t("desk.links.revoked", { what: isolate(what) });
+      desk.notices.show([done, ...keysWords(keys, false)].join(" "));
+      // their phones are signed out: the participants' list says so (has_phone)
+      if (keys.length) desk.refresh("participants").catch(() => {});
     } catch (error) {
       // revoked already (by someone else): said, and the list read again shows it
       if (gone(error)) desk.notices.show(t("desk.links.revoked_already", { what: isolate(what) }), "warning");
