@@ -444,3 +444,11 @@ def test_the_staff_faces_show_refusals_through_refusal_js() -> None:
         if module not in ("refusal.js", "client.js")  # client.js makes the ApiError
     }
     assert {module: uses for module, uses in found.items() if uses} == {}
+
+
+def test_a_russian_singular_form_says_its_number() -> None:
+    """Russian's "one" form is also 21, 31, 101…: a ``#one`` string that reads as exactly one
+    ("в строке 2, 3, 4…" for 21 rows, outside probe J) must say how many, ``{n}``."""
+    russian = dictionaries()["ru"]
+    singular = [key for key, text in russian.items() if key.endswith("#one") and "{n}" not in text]
+    assert singular == [], singular
