@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import TypedDict
 
 from .exports import RecordRow
+from .floor import HearingState
 from .floor.contributions import ContributionStatus
 from .floor.decide import DROPPED_AT_END
 from .floor.model import RequestStatus, SegmentState, SegmentStatus, Speaker, Speech, Unheard
@@ -22,12 +23,18 @@ def programme(hearing: Hearing) -> list[SegmentState]:
     return hearing.state.programme()
 
 
-def day_record(hearing: Hearing, segment_id: str | None = None) -> list[RecordRow]:
+def day_record(
+    hearing: Hearing, segment_id: str | None = None, state: HearingState | None = None
+) -> list[RecordRow]:
     """One row per turn given, timed or not, skipped ones too, in programme order; a segment's
     turns numbered in the order they were called (``in_call_order``: an interposed question and
-    its answer after the turn they interrupted). ``segment_id``: that segment's rows only."""
+    its answer after the turn they interrupted). ``segment_id``: that segment's rows only.
+    ``state``: the day's state to read (by default the hearing's now; a reader off the event
+    loop passes the one it took, which the engine may replace meanwhile)."""
+    state = state if state is not None else hearing.state
+    titles = {s.id: s.details.title for s in state.segments.values()}
     rows = []
-    for position, segment in enumerate(programme(hearing), start=1):
+    for position, segment in enumerate(state.programme(), start=1):
         if segment_id is not None and segment.id != segment_id:
             continue
         speeches = in_call_order(segment.speeches)
@@ -37,7 +44,6 @@ def day_record(hearing: Hearing, segment_id: str | None = None) -> list[RecordRo
             rows.append(_row(segment, position, turn, speech, turns))
         # then who was still waiting when it ended: carried to another segment, or dropped, or
         # left in its queue; then who asked and was never given a place (``_not_granted``)
-        titles = {s.id: s.details.title for s in hearing.state.segments.values()}
         rows.extend(_unheard(segment, position, left, titles) for left in segment.unheard)
         if segment.status is SegmentStatus.ENDED:
             rows.extend(
@@ -48,7 +54,7 @@ def day_record(hearing: Hearing, segment_id: str | None = None) -> list[RecordRo
     # the turn of the day: the order they were called across segments, whatever the programme's
     # order (a segment held out of order, or moved after the day); numbered over the whole day
     # even when one segment's rows are asked for
-    everything = rows if segment_id is None else day_record(hearing)
+    everything = rows if segment_id is None else day_record(hearing, state=state)
     given = [row for row in everything if row.turn is not None]
     called = sorted(given, key=lambda row: (row.called_at or 0, row.segment_position, row.turn))
     day_turns = {(row.segment_position, row.turn): n for n, row in enumerate(called, start=1)}
