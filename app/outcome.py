@@ -539,7 +539,10 @@ def _paragraphs(text: str) -> list[list[str]]:
 
 # --- Markdown -----------------------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+#: an "&" too: "&#x202E;" or "&#8238;" is a character reference, which a renderer turns into the
+#: character (here a right-to-left override the cleaning took out of the text: outside probe,
+#: finding 8); "\&" is a literal "&" in CommonMark, before which no reference is read
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _MARKDOWN_LINE_START = re.compile(r"^(#|[-+=])")
 #: "1. numbered" would start an ordered list: its "." is escaped, "1\. numbered" (a backslash
 #: before a digit is no escape: CommonMark prints it, outside probe H)
@@ -548,7 +551,7 @@ _MARKDOWN_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 
 def markdown_text(text: str) -> str:
     """People's text that stays text in any Markdown renderer: no emphasis, link, image, raw HTML,
-    heading, list or table cell made of it."""
+    entity or numeric character reference, heading, list or table cell made of it."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     escaped = _MARKDOWN_LINE_START.sub(r"\\\1", escaped)
     return _MARKDOWN_LIST_NUMBER.sub(r"\1\\\2", escaped)

@@ -242,6 +242,31 @@ def test_markdown_keeps_hostile_text_as_text() -> None:
     assert all(line.count(" | ") == 3 for line in rows)  # no cell split by a "|" in a name
 
 
+#: Outside probe, finding 8: a contribution's character references, which a Markdown renderer
+#: read as the right-to-left override the cleaning had taken out of the text
+REFERENCES = "Bidi entity &#x202E;gnp.exe and &#8238;txt.exe, &amp; AT&T"
+
+
+def _references_in_markdown() -> str:
+    return render_markdown(_outcome(items=[dataclasses.replace(ITEMS[5], text=REFERENCES)]))
+
+
+def test_markdown_keeps_character_references_as_text() -> None:
+    md = _references_in_markdown()
+    assert "Bidi entity \\&#x202E;gnp.exe and \\&#8238;txt.exe, \\&amp; AT\\&T" in md
+    assert not re.search(r"(?<!\\)&", md)  # every "&" escaped: no reference begins
+
+
+def test_markdown_renders_character_references_as_typed() -> None:
+    """What a CommonMark renderer makes of it: the text as it was typed, no U+202E."""
+    markdown_it = pytest.importorskip("markdown_it")
+    html = markdown_it.MarkdownIt("commonmark").render(_references_in_markdown())
+    assert "\u202e" not in html
+    assert "Bidi entity &amp;#x202E;gnp.exe and &amp;#8238;txt.exe, &amp;amp; AT&amp;T" in html
+    # unescaped, the same text would have brought the override back
+    assert "\u202e" in markdown_it.MarkdownIt("commonmark").render(REFERENCES)
+
+
 # --- the print view -----------------------------------------------------------------------------
 
 

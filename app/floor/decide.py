@@ -37,6 +37,7 @@ from .model import (
 )
 from .ordering import insertion_index
 from .roles import Actor, Role, roles_for
+from .text import visible
 
 
 @dataclass(frozen=True)
@@ -519,7 +520,7 @@ def _speaker(cmd: c.AddSpeaker | c.Interpose, ctx: Context) -> Speaker:
             speaker = replace(speaker, attendance=cmd.attendance)
         return speaker
     name = cmd.name.strip()
-    if not name:
+    if not visible(name):  # blank, or only what shows nothing (a Hangul filler: outside probe L)
         raise FloorError(f"{cmd.type} needs a participant_id or a name", code="invalid", status=422)
     return Speaker(
         name=name,

@@ -4,7 +4,9 @@ keeps the direction marks and joiners its languages need; a name, the joiners th
 Text is cleaned first and its length checked after, once: NFC can make a text longer (U+1D160
 becomes three code points), so a limit checked on what was sent lets the cleaned text overflow
 it. ``PeoplesText`` puts both steps, in that order, into a pydantic type:
-``Annotated[str, PeoplesText(280)]``.
+``Annotated[str, PeoplesText(280)]``. The cleaned text is refused, too, when it stacks more
+combining marks on one character than any script writes (``MAX_STACKED_MARKS``), and, where one
+is required, when nothing of it shows (``visible``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,46 @@ _JOINING_SCRIPTS = (
     range(0xFE70, 0xFF00),  # Arabic Presentation Forms-B
 )
 
+#: Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt, Unicode 17): what a
+#: renderer draws nothing for. Cleaning drops the format characters among them (all but the
+#: joiners and marks kept above); the others stay, for the writing that needs them (Mongolian's
+#: free variation selectors, emoji's U+FE0F, an old Hangul syllable spelled with a filler), but
+#: none of them is something a text shows: a name of Hangul fillers ("\u3164\u3164" was a blank
+#: line in "next speakers", outside probe, finding 7) or of variation selectors alone is empty.
+_DEFAULT_IGNORABLE = (
+    range(0x00AD, 0x00AE),  # soft hyphen
+    range(0x034F, 0x0350),  # combining grapheme joiner
+    range(0x061C, 0x061D),  # Arabic letter mark
+    range(0x115F, 0x1161),  # Hangul choseong and jungseong fillers
+    range(0x17B4, 0x17B6),  # Khmer inherent vowels
+    range(0x180B, 0x1810),  # Mongolian free variation selectors, vowel separator
+    range(0x200B, 0x2010),  # zero-width space, joiners, direction marks
+    range(0x202A, 0x202F),  # bidirectional embeddings and overrides
+    range(0x2060, 0x2070),  # word joiner, invisible operators, isolates, deprecated formats
+    range(0x3164, 0x3165),  # Hangul filler
+    range(0xFE00, 0xFE10),  # variation selectors 1-16
+    range(0xFEFF, 0xFF00),  # zero-width no-break space
+    range(0xFFA0, 0xFFA1),  # halfwidth Hangul filler
+    range(0xFFF0, 0xFFF9),  # reserved
+    range(0x1BCA0, 0x1BCA4),  # shorthand format controls
+    range(0x1D173, 0x1D17B),  # musical beams, ties, slurs and phrases (formats)
+    range(0xE0000, 0xE1000),  # tags, variation selectors 17-256, reserved
+)
+_DEFAULT_IGNORABLE_CODES = frozenset(code for block in _DEFAULT_IGNORABLE for code in block)
+#: Not default ignorable, but blank in every font: the Braille pattern with no dots raised
+#: (U+2800, "\u2800\u2800" read as a blank name) and the musical null notehead.
+_BLANK = {"\u2800", "\U0001d159"}
+#: The most combining marks a text may stack on one character (``stacked_marks``; counted once
+#: cleaned, in NFC, so a Vietnamese "\u1ec7" sent decomposed, e + two marks, is one letter).
+#: Real writing stacks a few: Vietnamese 2 (sent in NFD), Arabic with harakat 2, the Quran's
+#: annotation 4, Hebrew pointed and cantillated 5, Devanagari and Vedic accents 3, Thai 2,
+#: Myanmar 6, Tibetan words 5; the tallest stack in use, Tibetan's Kalachakra monogram
+#: "\u0f67\u0fb9\u0fa8\u0fb3\u0fba\u0fbc\u0fbb\u0f71\u0f72\u0f83", 10 (ha, then kssa,
+#: ma, la, wa, ra, ya subjoined, kssa being two, two vowel signs and the candrabindu; Tibetan is
+#: the same in NFC and NFD). Twelve takes all of them; a "Zalgo" name, "Z" with 114 marks,
+#: drew a column of them over the moderator console's header (outside probe, finding 7).
+MAX_STACKED_MARKS = 12
+
 
 def clean_text(value: str) -> str:
     """NFC-normalise, drop control, bidi-override and zero-width characters, squash whitespace."""
@@ -56,21 +98,39 @@ def clean_paragraphs(value: str) -> str:
 
 
 def visible(text: str) -> bool:
-    """Whether a cleaned text shows anything: not only marks, tag characters and spaces."""
-    return any(
-        not char.isspace() and char not in _PROSE_MARKS and ord(char) not in _TAGS for char in text
-    )
+    """Whether a cleaned text shows anything: a character that is not a space, not default
+    ignorable (the direction marks, joiners, tag characters, variation selectors and Hangul
+    fillers among them), not blank in every font (``_BLANK``) and not a combining mark, which
+    shows only on a base character (two acute accents, "\\u0301\\u0301", are no name)."""
+    return any(_shows(char) for char in text)
+
+
+def stacked_marks(text: str) -> int:
+    """The most combining marks (Unicode's M categories: accents, vowel signs, Tibetan
+    subjoined letters, variation selectors) on one character of ``text``. A default-ignorable
+    character between two marks (a joiner, a direction mark) does not end the stack: nothing
+    of it shows, and the marks after it are drawn in the same column."""
+    most = run = 0
+    for char in text:
+        if unicodedata.category(char)[0] == "M":
+            run += 1
+            most = max(most, run)
+        elif not _default_ignorable(char):
+            run = 0
+    return most
 
 
 def limited_text(
     value: str, max_length: int, *, required: bool = False, paragraphs: bool = False
 ) -> str:
     """``value`` cleaned, if the cleaned text has at most ``max_length`` characters (and, when
-    ``required``, at least one). Otherwise a ``ValueError`` (a pydantic ``string_too_long`` or
-    ``string_too_short``) naming the limit. The limit holds for the text as sent too (what the
-    JSON Schema's ``maxLength`` documents), so a client is never told a value fits that it sent
-    over the limit; the cleaned text can be longer than the one sent (NFC decomposes some
-    characters), which is why it is checked again, here, in the same step."""
+    ``required``, one that shows) and at most ``MAX_STACKED_MARKS`` combining marks on any one
+    character. Otherwise a ``ValueError`` (a pydantic ``string_too_long``, ``string_too_short``
+    or ``string_marks_stacked``) naming the limit: REST answers it ``422 invalid_request``, a
+    socket ``invalid_command``, naming the field (``api/errors.py``). The limit holds for the
+    text as sent too (what the JSON Schema's ``maxLength`` documents), so a client is never told
+    a value fits that it sent over the limit; the cleaned text can be longer than the one sent
+    (NFC decomposes some characters), which is why it is checked again, here, in the same step."""
     if len(value) > max_length:
         raise PydanticCustomError(
             "string_too_long",
@@ -90,6 +150,14 @@ def limited_text(
             "must not be empty (or only invisible characters)",
             {"min_length": 1},
         )
+    if (marks := stacked_marks(cleaned)) > MAX_STACKED_MARKS:
+        raise PydanticCustomError(
+            "string_marks_stacked",
+            "has {marks} combining marks (accents, vowel signs) on one character: at most "
+            "{max_marks} are taken, more than any script writes on one letter; send the text "
+            "without the extra marks",
+            {"marks": marks, "max_marks": MAX_STACKED_MARKS},
+        )
     return cleaned
 
 
@@ -99,7 +167,8 @@ class PeoplesText:
 
     The string is cleaned (``clean_text``, or ``clean_paragraphs`` for ``paragraphs``), then its
     cleaned length is checked against ``max_length``; ``required`` refuses what is empty once
-    cleaned. The JSON Schema shows the same limits (``maxLength``, ``minLength``)."""
+    cleaned (nothing ``visible``); more than ``MAX_STACKED_MARKS`` marks on a character is
+    refused. The JSON Schema shows the same limits (``maxLength``, ``minLength``)."""
 
     max_length: int
     required: bool = False
@@ -123,6 +192,19 @@ class PeoplesText:
         if self.required:
             json_schema["minLength"] = 1
         return json_schema
+
+
+def _default_ignorable(char: str) -> bool:
+    return ord(char) in _DEFAULT_IGNORABLE_CODES
+
+
+def _shows(char: str) -> bool:
+    return not (
+        char.isspace()
+        or _default_ignorable(char)
+        or char in _BLANK
+        or unicodedata.category(char)[0] == "M"
+    )
 
 
 def _joining(char: str) -> bool:

@@ -275,3 +275,13 @@ def test_every_event_type_is_produced_and_survives_the_log() -> None:
             seen.add(event.type)
         assert replay(floor.log) == floor.state
     assert seen == set(event_types())
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\u3164\u3164", "\u2800", "\u180b"])
+def test_a_guest_is_named_with_something_that_shows(floor: Floor, name: str) -> None:
+    """A guest the moderator adds or interposes needs a name a screen can show: blank, or only
+    Hangul fillers, a Braille blank or a variation selector, reads as nobody on the room's
+    display (outside probe L)."""
+    error = floor.refuse(c.AddSpeaker(name=name), "invalid")
+    assert error.message == "add_speaker needs a participant_id or a name"
+    floor.send(c.AddSpeaker(name="\u0645\u0631\u064a\u0645"))  # a real name, in any script

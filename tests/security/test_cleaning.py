@@ -28,7 +28,15 @@ from starlette.testclient import TestClient
 from app.api import schemas
 from app.config import Settings
 from app.floor import commands as c
-from app.floor.text import PeoplesText, clean_paragraphs, clean_text, limited_text, visible
+from app.floor.text import (
+    MAX_STACKED_MARKS,
+    PeoplesText,
+    clean_paragraphs,
+    clean_text,
+    limited_text,
+    stacked_marks,
+    visible,
+)
 from app.main import create_app
 from app.store.tables import CredentialRow, EventRow, ParticipantRow
 
@@ -337,14 +345,17 @@ def test_cleaning_is_idempotent_and_what_is_kept_is_within_the_limit(
     except ValueError as error:
         if len(value) > limit or len(cleaned) > limit:  # as sent, or once cleaned
             assert f"at most {limit} characters" in str(error)
+        elif required and not visible(cleaned):
+            assert "empty" in str(error)
         else:
-            assert required and not visible(cleaned) and "empty" in str(error)
+            assert stacked_marks(cleaned) > MAX_STACKED_MARKS and "combining marks" in str(error)
         with pytest.raises(ValueError, match=r"at most|empty"):
             _adapter(limit, required, paragraphs).validate_python(value)
     else:
         assert len(value) <= limit
         assert kept == cleaned and len(kept) <= limit
         assert visible(kept) or not required
+        assert stacked_marks(kept) <= MAX_STACKED_MARKS
         assert limited_text(kept, limit, required=required, paragraphs=paragraphs) == kept
         assert _adapter(limit, required, paragraphs).validate_python(value) == kept
 
@@ -399,3 +410,177 @@ def test_a_required_text_of_marks_and_tags_alone_is_empty() -> None:
         with pytest.raises(ValueError, match="empty"):
             adapter.validate_python(value)
     assert adapter.validate_python("\u200f\u0646\u0639\u0645") == "\u200f\u0646\u0639\u0645"
+
+
+# --- what shows, and how many marks one character carries (outside probe, finding 7) ------------
+
+#: The probe's name: "Z" and 114 marks above it (none composes with it), 115 characters: a name
+#: may have 120.
+ZALGO = "Z" + "".join(chr(0x0300 + n % 0x15) for n in range(114))
+#: Tibetan's tallest stack in use, the Kalachakra monogram: ha and ten marks
+MONOGRAM = "\u0f67\u0fb9\u0fa8\u0fb3\u0fba\u0fbc\u0fbb\u0f71\u0f72\u0f83"
+TIBETAN = "\u0f56\u0f66\u0f92\u0fb2\u0f74\u0f56\u0f66"  # bsgrubs
+
+
+@pytest.mark.parametrize(
+    ("sent", "shows"),
+    [
+        # the probe's names: each was accepted and stored, a blank line in "next speakers"
+        ("\u3164\u3164", False),  # Hangul filler
+        ("\u115f", False),  # Hangul choseong filler
+        ("\u2800\u2800", False),  # Braille pattern blank
+        ("\u0301\u0301", False),  # combining marks, no letter under them
+        ("\u180b", False),  # Mongolian free variation selector
+        # the rest of what is default ignorable or blank, and kept by cleaning
+        ("\u1160 \uffa0", False),  # Hangul jungseong filler, halfwidth Hangul filler
+        ("\u180c\u180d\u180f", False),  # Mongolian free variation selectors
+        ("\ufe0f\U000e0100", False),  # variation selectors
+        ("\u034f\u17b4\u17b5", False),  # grapheme joiner, Khmer inherent vowels
+        ("\u20dd\u0e31", False),  # an enclosing circle and a Thai vowel, each on nothing
+        ("\U0001d159", False),  # musical null notehead
+        ("\u3164\u0301\u2800\u180b", False),  # all of them together
+        # real names, each in its own script, show
+        ("\u0645\u064f\u062d\u064e\u0645\u0651\u064e\u062f", True),  # Arabic with harakat
+        ("\u05e9\u05c1\u05b8\u05dc\u05d5\u05b9\u05dd", True),  # Hebrew with points
+        ("Nguy\u1ec5n Th\u1ecb", True),  # Vietnamese
+        ("Nguye\u0302\u0303n Thi\u0323", True),  # Vietnamese sent decomposed (NFD)
+        ("\u0915\u094d\u0937\u0924\u094d\u0930\u093f\u092f", True),  # Devanagari
+        ("\u0e19\u0e49\u0e33", True),  # Thai
+        (TIBETAN, True),
+        ("\uae40\ubbfc\uc900", True),  # Korean Hangul syllables
+        ("\u1100\u1161", True),  # Korean jamo: one syllable once cleaned
+        ("\u1100\u1160", True),  # an initial with the vowel filler: the initial shows
+        ("\u182e\u1823\u1829\u182d\u1823\u182f", True),  # Mongolian
+        ("\u1828\u180b", True),  # Mongolian with a free variation selector
+        ("\U0001f469\U0001f3fd\u200d\U0001f33e", True),  # an emoji ZWJ sequence, a farmer
+        ("\u2764\ufe0f", True),  # an emoji with its presentation selector
+        ("\u2801", True),  # a Braille pattern with a dot
+        ("\u3164Amina\u2800", True),  # a name among blanks shows (what is kept is another matter)
+    ],
+)
+def test_what_shows_once_cleaned(sent: str, shows: bool) -> None:
+    cleaned = clean_text(sent)
+    assert visible(cleaned) is shows
+    adapter = _adapter(120, True, False)
+    if shows:
+        assert adapter.validate_python(sent) == cleaned
+    else:
+        with pytest.raises(ValueError, match=r"must not be empty \(or only invisible characters\)"):
+            adapter.validate_python(sent)
+
+
+#: Real writing, the most marks one of its characters carries once cleaned (NFC) and as sent in
+#: NFD: each is taken whole, under ``MAX_STACKED_MARKS``.
+STACKS = [
+    ("Vietnamese", "Nguy\u1ec5n Th\u1ecb \u0110\u1eb7ng H\u1eefu Ph\u00fac", 0, 2),
+    ("Arabic with harakat", "\u0645\u064f\u062d\u064e\u0645\u0651\u064e\u062f", 2, 2),
+    (
+        "the Quran's annotation",
+        "\u0648\u064e\u0671\u0644\u0635\u0651\u064e\u0670\u0653\u0626\u0650\u0645\u0650\u064a\u0646\u064e",
+        4,
+        4,
+    ),
+    # shin with dagesh, shin dot, qamats, meteg and an accent (munah)
+    ("Hebrew pointed and cantillated", "\u05e9\u05bc\u05c1\u05b8\u05bd\u05a3\u05dc", 5, 5),
+    ("Devanagari", "\u0915\u093c\u0947\u0901 \u0939\u094d\u0930\u0940\u0901", 3, 3),
+    ("Vedic accents", "\u0915\u0952\u0951\u0901", 3, 3),
+    ("Thai", "\u0e01\u0e34\u0e4a\u0e01 \u0e1b\u0e31\u0e49\u0e19", 2, 2),
+    ("Myanmar: medials, vowel, tone and asat", "\u1000\u103c\u103d\u1031\u102c\u1037\u103a", 6, 6),
+    ("Tibetan", f"{TIBETAN} \u0f67\u0f71\u0f74\u0f83", 3, 3),  # bsgrubs, hum
+    ("Tibetan: the Kalachakra monogram", MONOGRAM, 10, 10),
+    ("Tibetan: its vowel sign sent precomposed", "\u0f67\u0f73", 2, 2),
+    (
+        "Yoruba and the IPA",
+        "\u1ecc\u0300\u1e63\u1ecd\u0301b\u00e0 \u0251\u0330\u0319\u0303\u0301",
+        4,
+        4,
+    ),
+    ("emoji: a keycap", "1\ufe0f\u20e3", 2, 2),
+    (
+        "emoji: a ZWJ sequence",
+        "\U0001f3f3\ufe0f\u200d\U0001f308 \U0001f468\u200d\U0001f469\u200d\U0001f467",
+        1,
+        1,
+    ),
+]
+
+
+@pytest.mark.parametrize(("script", "text", "nfc", "nfd"), STACKS, ids=[s[0] for s in STACKS])
+def test_real_writing_stacks_fewer_marks_than_the_cap(
+    script: str, text: str, nfc: int, nfd: int
+) -> None:
+    for sent, most in (
+        (unicodedata.normalize("NFC", text), nfc),
+        (unicodedata.normalize("NFD", text), nfd),
+    ):
+        cleaned = clean_text(sent)
+        # counted once cleaned: a Vietnamese name sent in NFD is composed first
+        assert stacked_marks(cleaned) == nfc
+        assert stacked_marks(sent) == most <= MAX_STACKED_MARKS
+        assert limited_text(sent, 120, required=True) == cleaned
+        assert limited_text(sent, 120, paragraphs=True) == clean_paragraphs(sent)
+
+
+@pytest.mark.parametrize(
+    ("sent", "marks"),
+    [
+        (ZALGO, 114),
+        ("x" + "\u0301" * (MAX_STACKED_MARKS + 1), MAX_STACKED_MARKS + 1),  # one over the cap
+        ("\u0301" * 20, 20),  # marks on nothing
+        # a joiner or a direction mark between them does not start another stack
+        ("\u0915" + "\u094d\u200d" * 7 + "\u093f" * 7, 14),
+        ("\u0627" + "\u064e\u200f" * 13, 13),
+    ],
+)
+def test_more_marks_on_one_character_than_the_cap_are_refused(sent: str, marks: int) -> None:
+    assert stacked_marks(clean_paragraphs(sent)) == marks
+    for paragraphs in (False, True):
+        with pytest.raises(ValueError) as refused:
+            _adapter(120, False, paragraphs).validate_python(sent)
+        message = str(refused.value)
+        assert f"has {marks} combining marks (accents, vowel signs) on one character" in message
+        assert f"at most {MAX_STACKED_MARKS} are taken" in message
+        assert "send the text without the extra marks" in message
+    # as many as the cap, on each of two characters, are taken
+    most = "x" + "\u0301" * MAX_STACKED_MARKS + " q" + "\u0323" * MAX_STACKED_MARKS
+    assert stacked_marks(clean_text(most)) == MAX_STACKED_MARKS
+    assert limited_text(most, 120, required=True) == clean_text(most)
+
+
+@pytest.mark.parametrize(
+    "name", ["\u3164\u3164", "\u115f", "\u2800\u2800", "\u0301\u0301", "\u180b"]
+)
+def test_a_name_of_only_blank_or_ignorable_characters_is_refused_at_join(
+    world: World, name: str
+) -> None:
+    """The probe's names: each was a 201 and a blank name in "next speakers"."""
+    participants = f"/events/{world.event['id']}/participants"
+    before = world.call("organiser", "GET", participants).json()
+    joined = world.join(name, organisation="Nowhere")
+    assert joined.status_code == 422, joined.text
+    error = joined.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert "name" in error["message"] and "must not be empty" in error["message"]
+    assert world.call("organiser", "GET", participants).json() == before
+
+
+def test_a_zalgo_name_is_refused_saying_what_to_do(world: World) -> None:
+    participants = f"/events/{world.event['id']}/participants"
+    before = world.call("organiser", "GET", participants).json()
+    joined = world.join(ZALGO, organisation="Nowhere")
+    assert joined.status_code == 422, joined.text
+    error = joined.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert "name: has 114 combining marks" in error["message"]
+    assert "send the text without the extra marks" in error["message"]
+    (detail,) = joined.json()["details"]
+    assert detail["type"] == "string_marks_stacked" and detail["loc"][-1] == "name"
+    assert world.call("organiser", "GET", participants).json() == before
+    # the console's guest and note are people's text too
+    added = world.command("moderator", {"type": "add_speaker", "name": "X", "note": ZALGO})
+    assert added.status_code == 422 and "note: has 114" in added.json()["error"]["message"]
+    # a Tibetan name with the tallest stack in use is taken
+    joined = world.join(f"{MONOGRAM} {TIBETAN}", organisation="Nowhere")
+    assert joined.status_code == 201, joined.text
+    kept = joined.json()["participant"]["name"]
+    assert kept == clean_text(f"{MONOGRAM} {TIBETAN}") and stacked_marks(kept) == 10
