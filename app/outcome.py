@@ -252,7 +252,13 @@ def reference(item: OutcomeItem, language: str = "en") -> str:
     the Arabic document as the English it is, with its Arabic original named (outside probe: it
     read as if said in English)."""
     words = words_of(language)
-    parts = [f"#{item.number}"] if item.number > 0 else []
+    number = f"#{item.number}"
+    if language == "ar":  # the one right-to-left language of the six
+        # left to right in its own island: after Arabic letters the digits are Arabic numbers
+        # and "#" takes the line's direction, so "#1" read "1#" (outside probe J), where the
+        # rapporteur's page and the spreadsheets write "#1"
+        number = f"\u2066{number}\u2069"
+    parts = [number] if item.number > 0 else []
     original = item.original_language or item.language
     translated = item.language != original
     if (original != language or translated) and original in words.languages:

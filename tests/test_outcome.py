@@ -507,3 +507,14 @@ def test_an_item_is_marked_with_its_original_when_it_is_not_read_in_it(
     item = dataclasses.replace(item, original_language=original)
     said = reference(item, document)
     assert ("[" in said) is marked, said
+
+
+def test_an_arabic_documents_item_number_reads_hash_then_number() -> None:
+    """Outside probe J: after Arabic letters "#1" was drawn "1#" (the digits an Arabic number,
+    "#" the line's direction); the number is its own left-to-right island, as the rapporteur's
+    page writes it. Other documents are left as they are."""
+    item = dataclasses.replace(_item("c2", "pledge", HEALTH, "civil_society"), number=1)
+    assert reference(item, "ar").startswith("\u2066#1\u2069")
+    assert reference(item, "en").startswith("#1")
+    page = render_html(_outcome(items=[item], language="ar"))
+    assert '<span class="ref">\u2066#1\u2069' in page
