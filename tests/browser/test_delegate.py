@@ -1019,7 +1019,7 @@ def test_a_refusal_in_arabic(phone: Page, faces: dict[str, Any]) -> None:
     expect(phone.locator("#identity")).to_contain_text("ليلى حداد")
     phone.get_by_role("button", name="اطلب الكلمة").click()
     expect(phone.locator("#request-error")).to_have_text(
-        "طلبات كثيرة جدًا من هذا الهاتف. انتظر 1 ثانية ثم حاول مرة أخرى.", timeout=5000
+        "طلبات كثيرة جدًا من هذا الهاتف. انتظر ثانية واحدة ثم حاول مرة أخرى.", timeout=5000
     )
     assert_accessible(phone)
     phone.locator("#request-submit").scroll_into_view_if_needed()

@@ -9,21 +9,20 @@
 
 import { hearingClosedAfter } from "../client.js";
 import { fill, h, nameLang, setText } from "../dom.js";
-import { constituencyLabel, kindLabel, t } from "../i18n.js";
+import { kindLabel, t } from "../i18n.js";
+import { affiliation } from "../speakers.js";
 import { isBreak, isMine, segmentOf, speakersList } from "./mine.js";
 const $ = (id) => document.getElementById(id);
 
 /** A name and an organisation in their own bidi island, each in its own language as the server
- * says it (`name_lang`, `organisation_lang`), so a screen reader reads it in that voice. */
+ * says it (`name_lang`, `organisation_lang`), so a screen reader reads it in that voice; the
+ * constituency after it as the room display, the live page and the booth say it (speakers.js
+ * `affiliation`: not "Other", not a second time when the organisation says it). */
 function speakerLine(entry) {
-  const details = [];
-  if (entry.organisation) {
-    details.push(h("bdi", { class: "organisation", lang: entry.organisation_lang || null }, entry.organisation));
-  }
-  if (entry.constituency) details.push(constituencyLabel(entry.constituency));
+  const details = affiliation(entry);
   return [
     h("span", { class: "who-name" }, h("bdi", { lang: nameLang(entry) }, entry.name)),
-    details.length ? h("span", { class: "who-details" }, details.flatMap((d, i) => (i ? [" · ", d] : [d]))) : null,
+    details.length ? h("span", { class: "who-details" }, details) : null,
   ];
 }
 

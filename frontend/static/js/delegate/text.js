@@ -3,9 +3,10 @@
 
 import { segmentAfterBreak } from "../client.js";
 import { fill, h, timeOfDay } from "../dom.js";
-import { currentLanguage, t } from "../i18n.js";
+import { currentLanguage, plural, t } from "../i18n.js";
 
-/** The error codes with a sentence of their own (i18n.js "error.<code>"). */
+/** The error codes with a sentence of their own (i18n.js "error.<code>"); rate_limited's says how
+ * many seconds to wait, a count ("error.rate_limited#one"…: errorNodes). */
 const TRANSLATED_ERRORS = new Set([
   "already_queued",
   "list_closed",
@@ -17,7 +18,6 @@ const TRANSLATED_ERRORS = new Set([
   "not_withdrawable",
   "unauthenticated",
   "storage_unavailable",
-  "rate_limited",
   "forbidden",
   "not_found",
   "invalid_request",
@@ -51,7 +51,7 @@ function secondsOf(error) {
  */
 export function errorNodes(error) {
   const code = error && error.code;
-  if (code === "rate_limited") return [t("error.rate_limited", { seconds: secondsOf(error) })];
+  if (code === "rate_limited") return [plural("error.rate_limited", secondsOf(error))];
   if (code && TRANSLATED_ERRORS.has(code)) return [t(`error.${code}`)];
   return tNodes("error.refused", { message: (error && error.message) || String(error) });
 }
@@ -104,6 +104,6 @@ export function showError(node, error, tone = "error") {
 
 /** What is going on while the same command waits to be sent again (send.js onRetry). */
 export function waitingText(error, ms) {
-  if (error.status === 429) return t("error.rate_limited_waiting", { seconds: Math.ceil(ms / 1000) });
+  if (error.status === 429) return plural("error.rate_limited_waiting", Math.ceil(ms / 1000));
   return t(error.status === 503 ? "error.storage_retrying" : "error.offline_retrying");
 }

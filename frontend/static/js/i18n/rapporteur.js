@@ -523,7 +523,7 @@ export const STRINGS = {
     "rapporteur.last_changed": "последнее изменение",
     "rapporteur.fact_tagged": "Метки",
     "rapporteur.not_tagged": "пока нет",
-    "rapporteur.objectives_list#one": "{n} цель Глобального договора: {list}",
+    "rapporteur.objectives_list#one": "цель Глобального договора: {list}",
     "rapporteur.objectives_list#few": "цели Глобального договора: {list}",
     "rapporteur.objectives_list#many": "цели Глобального договора: {list}",
     "rapporteur.objectives_list#other": "цели Глобального договора: {list}",
