@@ -49,9 +49,14 @@ class Copied:
 
     def describe(self) -> str:
         return (
-            f"{self.events:,} meeting days, {self.log:,} log events, schema {self.revision}, "
-            f"{self.size / 1e6:,.1f} MB in {self.seconds:.2f} s"
+            f"{_counted(self.events, 'meeting day')}, {_counted(self.log, 'log event')}, "
+            f"schema {self.revision}, {self.size / 1e6:,.1f} MB in {self.seconds:.2f} s"
         )
+
+
+def _counted(n: int, thing: str) -> str:
+    """``1 meeting day``, ``2 meeting days``, ``0 meeting days``."""
+    return f"{n:,} {thing}" if n == 1 else f"{n:,} {thing}s"
 
 
 def pg_dump_line(database_url: str, file: str) -> str:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from uvicorn.config import LOGGING_CONFIG
@@ -46,7 +46,7 @@ from .api.ws import serve_socket, socket_target
 from .config import ConfigError, Limits, Settings
 from .logs import LOG_FORMATS, configure_logging, install_log_filters, redact_path
 from .main import StartupInfo, create_app
-from .store.db import database_problem
+from .store.db import database_problem, sqlite_file
 
 log = logging.getLogger("floorkeeper")
 
@@ -260,10 +260,73 @@ def run_tool(args: argparse.Namespace) -> int:
         print(f"floorkeeper {args.command}: {error}", file=sys.stderr)
         return 1
     except (OSError, sqlite3.Error, SQLAlchemyError) as error:  # a disk, a file, a server
-        said = database_problem(error, url) or str(error)
+        said = tool_problem(args.command, error, url, Path(args.file))
         print(f"floorkeeper {args.command} failed: {said}", file=sys.stderr)
         return 1
     return 0
+
+
+#: The tools that write a file of their own, the database only read: a write that fails is
+#: about their file's disk (outside probe K: a full backup disk was worded as the database's).
+WRITE_THEIR_FILE = frozenset({"backup", "export"})
+
+
+def tool_problem(command: str, error: BaseException, database_url: str, file: Path) -> str:
+    """What went wrong, in one line, about the path it went wrong on: the file ``backup`` or
+    ``export`` writes when writing it failed (its disk full or read-only); else the database,
+    which ``restore`` and ``import`` write and every tool reads (``database_problem``)."""
+    database = sqlite_file(database_url)
+    if command in WRITE_THEIR_FILE and _writing_failed(error, file):
+        return file_problem(error, file)
+    if isinstance(error, OSError) and database is not None:
+        return file_problem(error, database)  # restore's or import's write to the database
+    return database_problem(error, database_url) or str(error)
+
+
+def _reason(error: BaseException) -> str:
+    """The system's or the database's own words for ``error``: its first line."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    said = str(cause).strip()
+    return said.splitlines()[0] if said else type(error).__name__
+
+
+def _writing_failed(error: BaseException, file: Path) -> bool:
+    """Whether ``error`` is the tool's own file failing to be written: any OSError (the tools
+    read the database through SQLite), or SQLite's words for a write that failed (a backup's
+    copy is written by SQLite); not the database's being locked, damaged or not a database."""
+    if isinstance(error, OSError):
+        return True
+    if not isinstance(error, sqlite3.Error):
+        return False  # SQLAlchemy's: reading the database (export)
+    said = _reason(error)
+    if "unable to open" in said:
+        return not os.access(file.parent, os.W_OK)
+    return any(words in said for words in ("disk is full", "readonly", "disk I/O error"))
+
+
+def file_problem(error: BaseException, path: Path) -> str:
+    """A write to ``path`` that failed, in one line, with what to do: its disk full, read-only
+    or failing, no right to write there; else the system's words."""
+    where = path.parent
+    number = error.errno if isinstance(error, OSError) else None
+    said = _reason(error)
+    if number in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in said:
+        return f"the disk under {path} is full: free some space (df -h {where}) and try again"
+    if number == errno.EROFS or "readonly" in said:
+        return (
+            f"cannot write {path}: {where} is read-only (a disk remounted read-only after "
+            "errors, a write-protected stick?): write it on another disk"
+        )
+    if number in (errno.EACCES, errno.EPERM) or "unable to open" in said:
+        return f"cannot write {path}: check that this user may write in {where}"
+    if number == errno.EIO or "disk I/O error" in said:
+        return (
+            f"the disk under {path} failed ({said}): check that it has free space "
+            f"(df -h {where}) and reports no errors (dmesg), then try again"
+        )
+    return f"cannot write {path} ({said})"
 
 
 def _make_database_directory(database_url: str) -> None:
@@ -365,11 +428,20 @@ def key_lines(info: StartupInfo, secrets: bool = True) -> list[str]:
 STARTUP_FAILURE = 3
 
 
+#: What to do when the port is taken (outside probe K: the second start said only uvicorn's
+#: "address already in use").
+PORT_IN_USE = (
+    "another Floorkeeper, or another program, is listening on port {port}: stop it, or start "
+    "this one on another port (--port)"
+)
+
+
 def bind(host: str, port: int) -> list[socket.socket]:
     """The listening address bound before anything else is done (the database opened, an
     organiser key made), as asyncio's ``create_server`` binds it: every address ``host``
     resolves to, ``SO_REUSEADDR``, IPv6 sockets IPv6 only. Raises ``OSError`` with asyncio's
-    words ("error while attempting to bind on address ...: address already in use")."""
+    words ("error while attempting to bind on address ...: address already in use"), and for a
+    port in use what to do (``PORT_IN_USE``)."""
     infos = socket.getaddrinfo(
         host or None, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE
     )
@@ -388,6 +460,8 @@ def bind(host: str, port: int) -> list[socket.socket]:
                     sockets.pop().close()
                     continue
                 said = str(error.strerror).lower()
+                if error.errno == errno.EADDRINUSE:
+                    said += f": {PORT_IN_USE.format(port=port)}"
                 raise OSError(
                     error.errno, f"error while attempting to bind on address {address!r}: {said}"
                 ) from None

@@ -5,6 +5,7 @@ restore puts it back only where that is safe, and says why not otherwise."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import re
 import sqlite3
 import subprocess
@@ -373,3 +374,113 @@ def test_a_tool_says_what_is_wrong_with_the_database_in_one_line(
         f"floorkeeper export failed: cannot reach PostgreSQL at 127.0.0.1:{port} (connection "
         "refused): start PostgreSQL, or check the host and port in --database-url\n"
     )
+
+
+# --- the path that failed, and counts said as counted (outside probe K: findings 5 and 8) -------
+
+
+async def _only_a_plain_day(url: str) -> None:
+    engine = _engine(url, Clock(), "s")
+    await _plain_day(engine)
+    engine.store.engine.dispose()
+
+
+def _full(*args: object, **kwargs: object) -> None:
+    raise sqlite3.OperationalError("database or disk is full")
+
+
+def _no_space(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device", str(args[0]) if args else None)
+
+
+@pytest.mark.parametrize("fault", [_full, _no_space], ids=["sqlite", "os"])
+def test_a_backup_onto_a_full_disk_names_the_backups_disk(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fault: Callable[..., None],
+) -> None:
+    """The probe's backup to a full tmpfs was told to free space under the database."""
+    database = tmp_path / "data" / "floor.db"
+    database.parent.mkdir()
+    asyncio.run(_only_a_plain_day(_url(database)))
+    target = tmp_path / "full" / "b.sqlite"
+    target.parent.mkdir()
+    # SQLite's copy into the backup's file fails, or writing it out (fsync) does
+    monkeypatch.setattr(bulk, "copy_sqlite" if fault is _full else "fsync", fault)
+    assert cli.main(["backup", str(target), "--database-url", _url(database), "--quiet"]) == 1
+    said = capsys.readouterr().err
+    assert said == (
+        f"floorkeeper backup failed: the disk under {target} is full: free some space "
+        f"(df -h {target.parent}) and try again\n"
+    )
+    assert not target.exists() and not list(target.parent.iterdir())  # no partial file left
+
+
+def test_an_export_onto_a_full_disk_names_the_files_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "floor.db"
+    asyncio.run(_only_a_plain_day(_url(database)))
+    target = tmp_path / "full" / "day.jsonl.gz"
+    target.parent.mkdir()
+    monkeypatch.setattr(bulk, "fsync", _no_space)
+    assert cli.main(["export", "ev", str(target), "--database-url", _url(database)]) == 1
+    assert capsys.readouterr().err.endswith(
+        f"floorkeeper export failed: the disk under {target} is full: free some space "
+        f"(df -h {target.parent}) and try again\n"
+    )
+
+
+@pytest.mark.parametrize("fault", [_full, _no_space], ids=["sqlite", "os"])
+def test_a_restore_onto_a_full_disk_names_the_databases_disk(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fault: Callable[..., None],
+) -> None:
+    source = _url(tmp_path / "floor.db")
+    asyncio.run(_only_a_plain_day(source))
+    copy = tmp_path / "b.sqlite"
+    assert cli.main(["backup", str(copy), "--database-url", source, "--quiet"]) == 0
+    capsys.readouterr()
+    database = tmp_path / "full" / "floor.db"
+    monkeypatch.setattr(bulk, "copy_sqlite" if fault is _full else "fsync", fault)
+    assert cli.main(["restore", str(copy), "--database-url", _url(database), "--quiet"]) == 1
+    assert capsys.readouterr().err == (
+        f"floorkeeper restore failed: the disk under {database} is full: free some space "
+        f"(df -h {database.parent}) and try again\n"
+    )
+
+
+def test_a_backup_of_a_locked_database_names_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What is about the database it reads stays worded about the database."""
+    database = tmp_path / "floor.db"
+    asyncio.run(_only_a_plain_day(_url(database)))
+
+    def locked(*args: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(bulk, "copy_sqlite", locked)
+    target = tmp_path / "b.sqlite"
+    assert cli.main(["backup", str(target), "--database-url", _url(database), "--quiet"]) == 1
+    said = capsys.readouterr().err
+    assert said.startswith(f"floorkeeper backup failed: the database {database} is locked")
+    assert str(target) not in said
+
+
+def test_one_meeting_day_is_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _url(tmp_path / "floor.db")
+    asyncio.run(_only_a_plain_day(source))
+    copy = tmp_path / "b.sqlite"
+    assert cli.main(["backup", str(copy), "--database-url", source, "--quiet"]) == 0
+    assert ": 1 meeting day, 1 log event, schema " in capsys.readouterr().out
+    restored = _url(tmp_path / "again.db")
+    assert cli.main(["restore", str(copy), "--database-url", restored, "--quiet"]) == 0
+    assert ": 1 meeting day, 1 log event, schema " in capsys.readouterr().out
+    more = _url(tmp_path / "more.db")
+    asyncio.run(_with_a_day(more))
+    assert cli.main(["backup", str(tmp_path / "m.sqlite"), "--database-url", more, "--quiet"]) == 0
+    assert re.search(r": 2 meeting days, \d+ log events, schema ", capsys.readouterr().out)

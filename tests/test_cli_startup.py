@@ -120,6 +120,11 @@ def test_a_first_start_on_a_busy_port_makes_no_key_and_the_next_start_shows_it_o
     failed = _serve("--port", str(port), "--database-url", url)
     assert failed.returncode == STARTUP_FAILURE
     assert "address already in use" in failed.stderr
+    # what to do (outside probe K: a second start on the same port said only uvicorn's words)
+    assert (
+        f"another Floorkeeper, or another program, is listening on port {port}: stop it, or "
+        "start this one on another port (--port)"
+    ) in failed.stderr
     assert "Traceback" not in failed.stderr
     assert _key_in(failed.stdout) is None
     assert not database.exists()  # nothing was opened, so no key was made and lost
@@ -152,8 +157,14 @@ def test_a_first_start_on_a_busy_port_makes_no_key_and_the_next_start_shows_it_o
 
 def test_binding_names_the_address_in_use(busy_port: tuple[socket.socket, int]) -> None:
     _, port = busy_port
-    with pytest.raises(OSError, match=r"bind on address \('127.0.0.1', \d+\): address already"):
+    with pytest.raises(
+        OSError, match=r"bind on address \('127.0.0.1', \d+\): address already"
+    ) as caught:
         bind("127.0.0.1", port)
+    assert str(caught.value).endswith(
+        f"address already in use: another Floorkeeper, or another program, is listening on "
+        f"port {port}: stop it, or start this one on another port (--port)"
+    )
     free = bind("127.0.0.1", 0)
     assert len(free) == 1
     free[0].close()

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import HTTPConnection
 from starlette.routing import Match
 
 from ..auth import BROWSER_COOKIE
+from ..engine import StorageUnavailable
 from ..floor import FloorError
 from ..limits import RateLimited
+from ..logs import request_id
+from .deps import presented_tokens
 from .times import with_local
+
+log = logging.getLogger("floorkeeper.api")
 
 
 class Refused(StarletteHTTPException):
@@ -73,6 +82,84 @@ def error_response(error: FloorError | Refused) -> JSONResponse:
     elif error.status == 503:
         response.headers["Retry-After"] = "1"
     return response
+
+
+#: What the database says of a statement the code got wrong (a constraint broken, SQL it does not
+#: take, a value of the wrong type): a fault in the code, answered ``internal`` with its traceback
+#: in the log. Every other error of the database (``OperationalError``, a ``DatabaseError`` of its
+#: own, ``InternalError``) is its surroundings: a full or failing disk, a file locked or
+#: read-only, PostgreSQL unreachable or read-only after a fail-over.
+_FAULTS_IN_THE_CODE: tuple[type[Exception], ...] = (
+    sa.IntegrityError,
+    sa.ProgrammingError,
+    sa.DataError,
+    sa.NotSupportedError,
+    sqlite3.IntegrityError,
+    sqlite3.ProgrammingError,
+    sqlite3.DataError,
+    sqlite3.NotSupportedError,
+)
+
+
+def storage_trouble(error: BaseException) -> bool:
+    """Whether ``error`` is the database failing under a request (its disk, its file, its
+    server), not a fault in the code: SQLAlchemy's ``DatabaseError`` family and sqlite3's own
+    (a tool's connection), but not ``_FAULTS_IN_THE_CODE``."""
+    return isinstance(error, sa.DatabaseError | sqlite3.DatabaseError) and not isinstance(
+        error, _FAULTS_IN_THE_CODE
+    )
+
+
+def storage_refusal(method: str, error: BaseException) -> StorageUnavailable:
+    """What a route answers when the database failed under it: ``storage_unavailable`` (503,
+    ``Retry-After: 1``), the refusal a command the log could not take gets, worded for a request
+    that is not a command (no command id to send again). A write may have been carried out in
+    part (a phone link signs the old phone out, then makes the new key): sent again, it is
+    finished."""
+    name = type(error).__name__
+    if method in ("GET", "HEAD"):
+        return StorageUnavailable(f"the database could not be read ({name}): try again in a moment")
+    return StorageUnavailable(
+        f"the database could not be written ({name}): this request was not carried out, or not "
+        "wholly; send it again in a moment (the server's log says what is wrong)"
+    )
+
+
+def _as_sqlalchemy(error: BaseException) -> sa.SQLAlchemyError:
+    """sqlite3's own error as SQLAlchemy would have raised it (the engine's log line reads
+    either)."""
+    if isinstance(error, sa.SQLAlchemyError):
+        return error
+    kind = sa.OperationalError if isinstance(error, sqlite3.OperationalError) else sa.DatabaseError
+    return kind(None, None, error)
+
+
+#: What a request that met a fault of the server's own is answered (``internal``, as a socket's
+#: command that met one is): no traceback, the request's id to quote (the log has the rest).
+INTERNAL = (
+    "the server failed on this request, a fault of its own and not of what was sent: try again; "
+    "if it fails again, tell the technical team"
+)
+
+
+def internal_response() -> JSONResponse:
+    """``500 internal``: what to do, and the request's id (the log's traceback carries it)."""
+    made = request_id.get()
+    message = f"{INTERNAL}, quoting request id {made}" if made else INTERNAL
+    response = error_body(500, "internal", message)
+    if made is not None:  # answered outside the middleware that adds it to every other answer
+        response.headers["X-Request-Id"] = made
+    return response
+
+
+def presented_a_secret(request: Request) -> bool:
+    """Whether a refused request showed a secret (RFC 6750: a 401 then says
+    ``error="invalid_token"``; without one, a bare ``Bearer``): a Bearer token, a session cookie
+    of the roles it asks to act as, or the key ``POST /session`` was sent. A page tells from it
+    "this browser is not signed in here" from "its sign-in was refused (revoked, expired)"."""
+    if request.method == "POST" and request.url.path.rstrip("/") == "/api/v1/session":
+        return True
+    return bool(presented_tokens(request))
 
 
 #: an enum member as pydantic names it in a message: ``<TurnKind.INTERVENTION: 'intervention'>``
@@ -185,7 +272,32 @@ def install_error_handlers(app: FastAPI) -> None:
         made = getattr(request.state, "browser_cookie", None)
         if made is not None:  # a wrong join code: the browser is counted as itself next time
             set_browser_cookie(response, made)
+        if refusal.status == 401 and presented_a_secret(request):
+            response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return response
+
+    async def storage_failed(connection: HTTPConnection, error: Exception) -> Response:
+        """The database failed under a route (a write the engine's writer does not make: an
+        access link, a revocation, a phone link): said once in the log, as the engine says its
+        own (``/api/v1/health`` 503 until a write succeeds), and answered as the engine answers
+        a command it could not write. A fault in the code goes on to ``internal``."""
+        if connection.scope["type"] != "http" or not storage_trouble(error):
+            raise error
+        services = getattr(connection.app.state, "services", None)
+        if services is not None:
+            services.engine._storage_failed(_as_sqlalchemy(error))
+        else:  # before the start made the engine
+            log.error("the database failed under a request: %s", error)
+        return error_response(storage_refusal(connection.scope["method"], error))
+
+    for kind in (sa.DBAPIError, sqlite3.Error):
+        app.add_exception_handler(kind, storage_failed)
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, error: Exception) -> JSONResponse:
+        """The last resort (Starlette's outermost middleware, which then lets the server log
+        the traceback): JSON, never uvicorn's plain-text 500 (a face parses the body)."""
+        return internal_response()
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, refusal: RequestValidationError) -> JSONResponse:

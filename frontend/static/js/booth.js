@@ -27,6 +27,7 @@ import {
   formatClock,
   phaseOf,
   remainingMs,
+  whyNotSignedIn,
 } from "./client.js";
 import { startRoomScreen } from "./room.js";
 import { fill, h, nameLang, setText, timeOfDay } from "./dom.js";
@@ -639,7 +640,10 @@ function main() {
   });
   startRoomScreen({
     face: "booth",
-    invalid: (reason) => setText($("segment-title"), reason === "other_event" ? t("room.other_event") : t("booth.invalid_link")),
+    invalid: (reason) => {
+      const none = whyNotSignedIn() === "none"; // never signed in here, not a link refused
+      setText($("segment-title"), reason === "other_event" ? t("room.other_event") : none ? t("booth.not_signed_in") : t("booth.invalid_link"));
+    },
     ready: (made) => {
       connection = made; // the signal buttons send through it
       picker.watch(made); // no reload while the line is down: it would lose the page

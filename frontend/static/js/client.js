@@ -80,12 +80,35 @@ export async function api(method, path, body) {
     throw new ApiError(0, "offline", t("error.offline"), null);
   }
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
+  let data;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // not the server's JSON: a proxy's page (an HTML 502 while the server restarts), a captive
+    // portal's: said as what it is, with its status, in the page's language
+    throw new ApiError(response.status, "unreadable_answer", t("error.unreadable_answer", { status: response.status }), null);
+  }
   if (!response.ok) {
     const error = (data && data.error) || {};
-    throw new ApiError(response.status, error.code || "http_error", error.message || response.statusText, data);
+    const refused = new ApiError(response.status, error.code || "http_error", error.message || response.statusText, data);
+    // a 401 says whether a secret was shown and refused (RFC 6750's error="invalid_token": a
+    // link revoked or expired) or none was (this browser never signed in at this address)
+    if (response.status === 401) refused.tokenRefused = /\berror="invalid_token"/.test(response.headers.get("WWW-Authenticate") || "");
+    throw refused;
   }
   return data;
+}
+
+// Why the last signIn() found this face not signed in: "refused" (the key in the address, or
+// this browser's sign-in, was refused: revoked, expired, or not a link for this face), "none"
+// (this browser showed no sign-in at all: it never opened a link at this address, or its cookie
+// is gone), or null (signed in, or not asked yet).
+let notSignedIn = null;
+let watchingForKey = false;
+
+/** Why this face is not signed in, after signIn(): "refused", "none" or null (see above). */
+export function whyNotSignedIn() {
+  return notSignedIn;
 }
 
 /**
@@ -95,16 +118,33 @@ export async function api(method, path, body) {
 export async function signIn() {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const key = fragment.get("key");
+  notSignedIn = null;
+  if (!watchingForKey) {
+    // a link opened in a tab already at its address (a screen that says it is not signed in
+    // here) changes only the fragment, which loads nothing: load the page again to sign in
+    watchingForKey = true;
+    window.addEventListener("hashchange", () => {
+      if (new URLSearchParams(location.hash.slice(1)).get("key")) location.reload();
+    });
+  }
   if (key) {
     history.replaceState(null, "", location.pathname + location.search);
-    const opened = await api("POST", "/session", { token: key });
+    let opened;
+    try {
+      opened = await api("POST", "/session", { token: key });
+    } catch (error) {
+      if (error.status === 401 || error.status === 403) notSignedIn = "refused";
+      throw error;
+    }
     if (opened && opened.event_id) forEvent(opened.event_id); // the day this key is for, from now on
   }
   try {
     return await api("GET", "/session");
   } catch (error) {
-    if (error.status === 401) return null;
-    throw error;
+    if (error.status !== 401) throw error;
+    // a key opened here that does not sign this face in is refused, whatever the cookie
+    notSignedIn = key || error.tokenRefused ? "refused" : "none";
+    return null;
   }
 }
 

@@ -15,7 +15,7 @@
 // up") until it is live again. For the technician: the pointer hides when still, a double-click
 // or F toggles full screen (a hint shows with the pointer), and a screen that cannot be kept
 // awake says so.
-import { LOST_AFTER_MS, actAs, formatClock, timeShown } from "./client.js";
+import { LOST_AFTER_MS, actAs, formatClock, timeShown, whyNotSignedIn } from "./client.js";
 import { notLiveSince, startRoomScreen } from "./room.js";
 import { fill, h, setNameLang, setText, timeOfDay } from "./dom.js";
 import { breakOf, clockLocale, upcomingOf, withTime } from "./speakers.js";
@@ -431,7 +431,10 @@ function main() {
   const sleepRisk = technicianControls();
   startRoomScreen({
     face: "clock",
-    invalid: (reason) => setText($("message"), reason === "other_event" ? t("room.other_event") : t("clock.invalid_link")),
+    invalid: (reason) => {
+      const none = whyNotSignedIn() === "none"; // never signed in here, not a link refused
+      setText($("message"), reason === "other_event" ? t("room.other_event") : none ? t("clock.not_signed_in") : t("clock.invalid_link"));
+    },
     render,
     tick,
     fit,

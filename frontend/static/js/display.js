@@ -19,7 +19,7 @@
 // the day's last segment, that the hearing has closed. The next speakers are sized from the
 // screen's height, each on its own (speakers.js fitEach), so a 4:3 projector reads them too;
 // during an interposed question or answer the turn it paused comes first, marked so.
-import { actAs } from "./client.js";
+import { actAs, whyNotSignedIn } from "./client.js";
 import { eventIdFromPath, notLiveSince, startRoomScreen } from "./room.js";
 import { fill, h, setText, timeOfDay } from "./dom.js";
 import { loadObjectives, objectiveTitle, objectivesLoaded } from "./gcm.js";
@@ -466,7 +466,10 @@ function main() {
   startRoomScreen({
     face: "display",
     invalid: (reason) => {
-      setText($("segment-title"), reason === "other_event" ? t("room.other_event") : t("display.invalid_link"));
+      // a browser that never signed in here (another address, its cookie gone) is told so, as
+      // the console tells it; a link the server refused (revoked, expired) is not valid any more
+      const none = whyNotSignedIn() === "none";
+      setText($("segment-title"), reason === "other_event" ? t("room.other_event") : none ? t("display.not_signed_in") : t("display.invalid_link"));
       $("join").hidden = true; // no invitation to a floor this screen cannot show
     },
     render,
