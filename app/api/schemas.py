@@ -450,6 +450,14 @@ class RefusalOut(BaseModel):
 
     code: str
     message: str
+    reason: str | None = Field(
+        default=None,
+        description="Why, as a word a face puts in its own language (`segment_not_removable`: "
+        "`has_run`, `queued`, `requests`, `contributions`)",
+    )
+    count: int | None = Field(
+        default=None, description="How many speakers, requests or contributions `reason` counts"
+    )
 
 
 class Revisions(BaseModel):

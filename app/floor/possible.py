@@ -282,8 +282,10 @@ def remove_segment(segment: SegmentState) -> Refusal:
     each refusal says what to do instead."""
     title = repr(segment.details.title)
     why = None
+    reason, count = "", 0
     if segment.status is not SegmentStatus.SCHEDULED or segment.speeches:
         why = f"segment {title} has run: it stays in the day's record (rename it instead)"
+        reason = "has_run"
     elif segment.queue:
         count = len(segment.queue)
         who = "1 speaker is" if count == 1 else f"{count} speakers are"
@@ -291,11 +293,24 @@ def remove_segment(segment: SegmentState) -> Refusal:
             f"{who} queued in segment {title}: take them out of its queue on the console, or "
             "carry them to another segment, then remove it"
         )
+        reason = "queued"
     elif segment.pending_ids:
         count = len(segment.pending_ids)
         asks = "1 floor request waits" if count == 1 else f"{count} floor requests wait"
         why = f"{asks} in segment {title}: decline them on the console, then remove it"
-    return None if why is None else FloorError(why, code="segment_not_removable", status=409)
+        reason = "requests"
+    if why is None:
+        return None
+    return not_removable(why, reason, count)
+
+
+def not_removable(message: str, reason: str, count: int = 0) -> FloorError:
+    """``segment_not_removable``, with why as a ``reason`` (has_run, queued, requests,
+    contributions) and how many, for a face to word in its language (outside probe J: the
+    desk in Spanish showed the English sentence inside its own)."""
+    error = FloorError(message, code="segment_not_removable", status=409)
+    error.detail = {"reason": reason, "count": count}
+    return error
 
 
 def readd_last_speaker(segment: SegmentState) -> Refusal:

@@ -113,7 +113,13 @@ def segments_out(svc: Services, hearing: Hearing) -> list[SegmentOut]:
         segment = segment_out(hearing, summary)
         refusal = removal_refusal(hearing, hearing.state.segments[segment.id])
         if refusal is not None:
-            segment.removal_refused = RefusalOut(code=refusal.code, message=refusal.message)
+            detail = refusal.detail or {}
+            segment.removal_refused = RefusalOut(
+                code=refusal.code,
+                message=refusal.message,
+                reason=detail.get("reason"),
+                count=detail.get("count"),
+            )
         problem = problems.get(segment.id)
         if problem is not None:
             segment.timing_problem = TimingProblemOut(
@@ -139,11 +145,11 @@ def removal_refusal(hearing: Hearing, segment: SegmentState) -> FloorError | Non
     what = (
         "1 recommendation or pledge was" if made == 1 else f"{made} recommendations or pledges were"
     )
-    return FloorError(
+    return possible.not_removable(
         f"{what} made in segment {segment.details.title!r}: it stays in the programme (rename "
         "it instead)",
-        code="segment_not_removable",
-        status=409,
+        "contributions",
+        made,
     )
 
 

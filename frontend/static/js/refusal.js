@@ -16,7 +16,7 @@
 // floor) keeps the server's words.
 
 import "./i18n/staff.js";
-import { currentLanguage, t } from "./i18n.js";
+import { currentLanguage, plural, t } from "./i18n.js";
 
 /** The codes shown in the dictionary's words in English too (the rule is in the header). */
 const OWN_WORDS = new Set([
@@ -60,17 +60,24 @@ const isolated = (text) => `\u2068${text}\u2069`;
  * it came if `clause` (quoted after a colon in a sentence of the page's). In another language,
  * and in English for a code in OWN_WORDS: `refusal.<code>`, whose {message}, if it has one, is
  * the server's detail; a refusal with a `reason` (`cannot_undo`'s: why undo cannot take the
- * command back) `refusal.<code>.<reason>`, whose {name} is whom it names.
+ * command back) `refusal.<code>.<reason>`, whose {name} is whom it names, and with a `count` as
+ * well (`segment_not_removable`'s: how many wait in it) that key's plural form for it.
  */
 export function refusalText(refusal, { stop = false, clause = false } = {}) {
   if (!refusal) return "";
   const message = String(refusal.message || refusal.code || "");
   if (refusal.code && (currentLanguage() !== "en" || OWN_WORDS.has(refusal.code))) {
-    if (refusal.reason) {
-      // a refusal with a reason of its own (`cannot_undo`'s): its own sentence, naming `name`
-      const key = `refusal.${refusal.code}.${refusal.reason}`;
-      const text = t(key, { name: isolated(String(refusal.name || "")) });
-      if (text !== key) return text;
+    // a REST refusal's details are beside its `error` in the answer's body (an ApiError's)
+    const reason = refusal.reason ?? refusal.body?.reason;
+    const count = refusal.count ?? refusal.body?.count;
+    if (reason) {
+      // a refusal with a reason of its own (`cannot_undo`'s: naming `name`;
+      // `segment_not_removable`'s: counting `count`, in the language's plural)
+      const key = `refusal.${refusal.code}.${reason}`;
+      const vars = { name: isolated(String(refusal.name || "")) };
+      const counted = typeof count === "number" && count > 0;
+      const text = counted ? plural(key, count, vars) : t(key, vars);
+      if (text !== key && text !== `${key}#other`) return text;
     }
     const key = `refusal.${refusal.code}`;
     const text = t(key, { message: isolated(message) });
