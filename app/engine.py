@@ -1313,6 +1313,9 @@ class Engine:
 
     async def _write(self, fn: Callable[..., Any], *args: Any) -> Any:
         gone = self.file_watch.trouble()  # a SQLite file deleted or replaced under the server
+        if gone is not None and not self.file_watch.tried:
+            await asyncio.to_thread(self.file_watch.rescue, self.store.engine)
+            gone = self.file_watch.trouble()
         if gone is not None:
             if self.storage_error != gone:
                 log.error("%s", gone)

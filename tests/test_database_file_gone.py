@@ -9,6 +9,7 @@ import contextlib
 import itertools
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -43,13 +44,19 @@ async def test_a_database_file_deleted_under_the_server_stops_every_write_and_sa
         await add("After")
     said = str(refused.value)
     assert f"the database file {database} was deleted or moved while this server runs" in said
-    assert f"/proc/{os.getpid()}/fd/" in said and "do not stop this server" in said
     assert engine.storage_error == said  # the health check says it too (503)
     assert engine.hearing(event_id).state.segments[segment.id].version == version  # not applied
+    # what the server held is written beside it, its latest commits (in the log) included
+    rescued = engine.file_watch.rescued
+    assert rescued is not None and f"the server wrote what it holds to {rescued}" in said
+    with contextlib.closing(sqlite3.connect(rescued)) as copy:
+        added = copy.execute(
+            "SELECT count(*) FROM floor_log WHERE segment_id = ?", (segment.id,)
+        ).fetchone()[0]
+    assert added == version  # every version of the segment, "Before" included
 
-    # the file copied back from where the server holds it, under its name: writes go on
-    held = said.split("`cp ")[1].split(" ")[0]
-    shutil.copyfile(held, database)  # (a copy: another file than the one held open)
+    # the rescued copy put back under its name: another file than the one held open
+    shutil.copyfile(rescued, database)
     with pytest.raises(StorageUnavailable, match="replaced by another file"):
         await add("After")
     await engine.close()
