@@ -1352,7 +1352,11 @@ class Engine:
         """A write failed: said once in the log (not once per command) and by the health check,
         until a write succeeds again."""
         cause = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
-        if self.storage_error is None and isinstance(error, IntegrityError):
+        if (
+            self.storage_error is None
+            and isinstance(error, IntegrityError)
+            and not self.file_watch.path
+        ):
             # not the disk: another process wrote the versions this one meant to (a second
             # serve on the same PostgreSQL database without --redis-url; SQLite refuses one)
             log.error(

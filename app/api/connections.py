@@ -12,9 +12,9 @@ asyncio then logs a traceback for every refused ``accept`` (hundreds of megabyte
   completed within the same time is closed (the app then allows 10 s for ``hello``).
 - **A request body that keeps coming** (outside probe L: a valid head, then a byte a minute, held
   a slot and an ASGI task for ever: a few hundred such filled the cap and the room's screens got
-  503s): once the head is in, each ``Limits.header_timeout_s`` window must bring at least
-  ``BODY_BYTES_PER_WINDOW`` bytes of the body, or all of it, or the connection is answered 408
-  and closed. An honest upload at the slowest venue line (1 KiB/s) passes; a window in which the
+  503s): once the head is in, each ``Limits.header_timeout_s`` window must bring the body at
+  ``BODY_BYTES_PER_SECOND`` on average, or all of it, or the connection is answered 408 and
+  closed. An honest upload at the slowest venue line (1 KiB/s) passes; a window in which the
   server itself stopped reading (uvicorn's flow control: the app has not yet read what came) is
   not held against the client.
 - **Caps**: ``Limits.connections_total`` open at once, never more than the file limit allows with
@@ -367,9 +367,10 @@ class Guard:
                 del self.by_address[key]
 
 
-#: How much of a request body each header-timeout window must bring once the head is in (or the
-#: body end): 10 KiB in the default 10 s, an upload at 1 KiB/s.
-BODY_BYTES_PER_WINDOW = 10 * 1024
+#: How fast a request body must come once the head is in, on average over each header-timeout
+#: window (or reach its end): 512 bytes a second, 5 KiB in the default 10 s; an honest upload on
+#: the slowest venue line (1 KiB/s) passes with room, whatever the window.
+BODY_BYTES_PER_SECOND = 512
 #: The answer to a body too slow to wait for.
 BODY_TOO_SLOW = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
@@ -481,7 +482,7 @@ class GuardedH11Protocol(H11Protocol):
             return
         if self.conn.their_state is not h11.SEND_BODY:
             return
-        if self.flow.read_paused or came >= BODY_BYTES_PER_WINDOW:
+        if self.flow.read_paused or came >= BODY_BYTES_PER_SECOND * self.guard.header_timeout:
             self._pace_body()  # the server stopped reading, or it came fast enough: go on
             return
         host = self.slot.host if self.slot is not None else "?"
@@ -489,7 +490,7 @@ class GuardedH11Protocol(H11Protocol):
             "body",
             logging.INFO,
             f"closed a connection from {host} whose request body came slower than "
-            f"{BODY_BYTES_PER_WINDOW // 1024} KiB in {self.guard.header_timeout:g} s "
+            f"{BODY_BYTES_PER_SECOND} bytes a second over {self.guard.header_timeout:g} s "
             "(FLOORKEEPER_HEADER_TIMEOUT_S)",
         )
         if self.conn.our_state is h11.SEND_RESPONSE and self.cycle.response_started is False:

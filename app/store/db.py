@@ -113,6 +113,9 @@ def hold_database(url: str) -> Callable[[], None]:
             "this one with another --database-url; several processes share a hearing only on "
             "PostgreSQL with --redis-url"
         ) from None
+    except OSError:  # a filesystem without locks (some network shares): served unguarded
+        os.close(fd)
+        return lambda: None
     os.ftruncate(fd, 0)
     os.write(fd, f"pid {os.getpid()}".encode())
     _HELD[key] = (fd, 1)
