@@ -87,8 +87,10 @@ def hold_database(url: str) -> Callable[[], None]:
     path = sqlite_file(url)
     if path is None or not path.parent.is_dir():
         return lambda: None  # a missing directory is said by the start's own error
-    lock = path.with_name(path.name + ".lock")
-    key = str(lock.resolve())
+    # the file itself, whatever name reached it (a symlink, "./"): one lock per file (probe M)
+    real = path.resolve()
+    lock = real.with_name(real.name + ".lock")
+    key = str(lock)
 
     def release() -> None:
         fd, count = _HELD[key]

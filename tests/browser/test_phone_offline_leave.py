@@ -157,6 +157,33 @@ def test_a_leave_waiting_for_the_line_can_be_cancelled_and_nothing_is_sent(
     assert pending_names(api, segment_id) == ["Amina Diallo"]
 
 
+def test_a_request_carried_on_while_offline_is_withdrawn_where_it_went(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """Outside probe M: the moderator ended the segment and carried its waiting requests to the
+    next while the phone was offline; the withdrawal went to the segment it had been in, was
+    refused there, and the phone stayed with the request live in the next. It goes where the
+    request lives now, and the phone leaves."""
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    following = str(faces["event"]["segments"][1]["id"])
+    start(api, segment_id)
+    join(phone)
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+    pending_request(api, segment_id, "Amina Diallo")
+
+    offline(phone)
+    leave_confirmed(phone)
+    expect(phone.locator("#leave-waiting")).to_be_visible()
+    start(api, following)  # the opening ends, its request still pending
+    command(api, segment_id, type="carry_queue", to_segment_id=following)
+    assert pending_names(api, following) == ["Amina Diallo"]
+    phone.context.set_offline(False)
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+    assert pending_names(api, following) == []
+
+
 def test_a_request_decided_while_offline_stops_the_leave_and_says_so(
     phone: Page, faces: dict[str, Any]
 ) -> None:

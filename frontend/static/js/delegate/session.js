@@ -330,6 +330,10 @@ export function createSession(ctx) {
     try {
       for (const request of attempt.requests) {
         if (request.done) continue;
+        // carried on meanwhile (the segment ended while the phone was offline): the request
+        // lives on, under its id, in the segment it was carried to; withdrawn there
+        const now = openRequests().find((open) => open.id === request.id);
+        if (now) request.segmentId = now.segmentId;
         const command = { type: "withdraw_request", request_id: request.id };
         await sendUntilAnswered(
           () => viaSocket(attempt.connection, command, { segmentId: request.segmentId, commandId: request.commandId }),
