@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any
 
-from .fanout import EVENT_CREATED, POLL_S, Entry
+from .fanout import EVENT_CREATED, EVENT_DELETED, POLL_S, Entry
 from .store import shared
 from .tasks import cancel_and_wait
 
@@ -76,6 +76,7 @@ class Catchup:
         self._started = True
         fanout = self.engine.fanout
         fanout.listen(EVENT_CREATED, lambda data: self.learn(str(data["id"])))
+        fanout.listen(EVENT_DELETED, self._deleted)
         fanout.start(self)
         if fanout.shared:
             self._audit_now = asyncio.Event()
@@ -246,8 +247,15 @@ class Catchup:
 
         self._spawn(reread())
 
+    def _deleted(self, data: dict[str, Any]) -> None:
+        """Another process deleted a meeting day (``DELETE /events/{id}``): forgotten here."""
+        event_id, title = str(data.get("id", "")), str(data.get("title", ""))
+        if event_id:
+            self.engine.forget_event(event_id, deleted(title))
+
     async def _meeting_days(self) -> None:
-        """New meeting days learnt, changed details and new participants taken."""
+        """New meeting days learnt, changed details and new participants taken; the days whose
+        row is gone (deleted on another process, its notice lost) forgotten."""
         engine = self.engine
         rows = await asyncio.to_thread(engine.store.events)
         for row in rows:
@@ -256,6 +264,14 @@ class Catchup:
                 self.learn(row.id)
             else:
                 engine.learn_event_row(hearing, row.model_dump())
+        listed = {row.id for row in rows}
+        unlisted = [event_id for event_id in engine.hearings if event_id not in listed]
+        if unlisted:  # asked one by one: a day made since the list was read is not gone
+            gone = await asyncio.to_thread(_without_row, engine.store, unlisted)
+            for event_id in gone:
+                hearing = engine.hearings.get(event_id)
+                if hearing is not None:
+                    engine.forget_event(event_id, deleted(hearing.event.title))
         counts = await asyncio.to_thread(shared.participant_counts, engine.store)
         # every meeting day here: one whose last participant was removed has no count
         for event_id, hearing in list(engine.hearings.items()):
@@ -345,6 +361,17 @@ def _skipped(engine: Engine, hearing: Hearing, missing: Any) -> str:
         if record.version > at + 1:
             return f"{record.segment_id}: version {record.version} after {at}"
     return "a version is missing"
+
+
+def deleted(title: str) -> str:
+    """What the screens and callers of a deleted meeting day are told."""
+    named = f"meeting day {title!r}" if title else "this meeting day"
+    return f"{named} was deleted by the organiser: nothing more is shown or applied for it"
+
+
+def _without_row(store: Store, event_ids: list[str]) -> list[str]:
+    """Which of these meeting days have no row any more (deleted)."""
+    return [event_id for event_id in event_ids if store.event(event_id) is None]
 
 
 def _unregistered(store: Store, participant_ids: list[str]) -> list[str]:

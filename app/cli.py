@@ -198,10 +198,19 @@ _DATABASE_HELP = (
 def _tool_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``export``, ``import``, ``backup``, ``restore``: moving and keeping a hearing (README)."""
     export = commands.add_parser(
-        "export", help="write one event (programme, log, people, links) to a file"
+        "export",
+        help="write one event (programme, log, people, links) to a file; with no event, list "
+        "the events (id, title · room · date)",
     )
-    export.add_argument("event_id")
-    export.add_argument("file", help="the file to write (gzip'd JSON Lines, e.g. day.fk.jsonl.gz)")
+    export.add_argument(
+        "event_id", nargs="?", help="the event's id; left out: the events are listed to pick from"
+    )
+    export.add_argument(
+        "file",
+        nargs="?",
+        default="",
+        help="the file to write (gzip'd JSON Lines, e.g. day.fk.jsonl.gz)",
+    )
     export.add_argument("--force", action="store_true", help="replace the file if it exists")
     import_ = commands.add_parser(
         "import", help="read an event written by export into the database (one transaction)"
@@ -237,7 +246,13 @@ def run_tool(args: argparse.Namespace) -> int:
     url = settings.database_url
     out = None if args.quiet else sys.stderr
     try:
-        if args.command == "export":
+        if args.command == "export" and not args.event_id:  # which one? each by title, room, date
+            print(transfer.listing(transfer.list_events(url)))
+        elif args.command == "export":
+            if not args.file:
+                raise transfer.Refused(
+                    f"name the file to write: floorkeeper export {args.event_id} FILE"
+                )
             sent = transfer.export_event(
                 url, args.event_id, Path(args.file), force=args.force, out=out
             )

@@ -28,6 +28,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Coroutine, Iterable
+from functools import partial
 from typing import Any
 
 import orjson
@@ -55,7 +56,7 @@ from .floor import events as e
 from .floor.model import Attendance, Constituency, FloorLanguage, Gender, SegmentState, Speaker
 from .floor.possible import given_back
 from .hearing import Hearing, Pending, overlay
-from .hub import Hub
+from .hub import Hub, Subscriber, encode
 from .join_codes import new_join_code
 from .metrics import Metrics
 from .policy import Policy
@@ -1275,6 +1276,32 @@ class Engine:
             if gone is not None:
                 hearing.removed_names[participant_id] = gone.name
 
+    def forget_event(self, event_id: str, reason: str, held: Hearing | None = None) -> None:
+        """A meeting day deleted (``DELETE /events/{id}``, here or on another process: its rows
+        are gone): out of memory, so that no route, socket or command finds it again (404; with
+        several processes, not looked for in the database either for ``ABSENT_S``). Its work
+        still queued fails with ``reason`` (a write under way ends as it may); its public live
+        pages are withdrawn (the ``"event"`` listeners: they wait, as for an unknown day), and
+        every other socket of it here is told ``reason`` (an ``error`` frame) and let go of.
+        ``held``: the day as its deletion took it out of ``hearings`` before writing."""
+        self.absent.add(("event", event_id))
+        found = self.hearings.pop(event_id, None)
+        for hearing in {id(h): h for h in (found, held) if h is not None}.values():
+            queued = hearing.pending[hearing.writing :]
+            del hearing.pending[hearing.writing :]
+            for pending in queued:
+                _fail(pending.done, NotFound(reason))
+            hearing.event.live_published = False
+            for listener in self.change_listeners.get("event", ()):
+                listener(hearing, {"live_published": False})
+        told = encode({"type": "error", "code": "not_found", "message": reason})
+        for subscriber in self.hub.event_subscribers(event_id):
+            subscriber.reply(told)
+            if subscriber.sending is None:
+                self.hub.remove(subscriber)
+            else:  # let go of once what it is sending, this frame last, is sent
+                subscriber.sending.add_done_callback(partial(_let_go, self.hub, subscriber))
+
     def _fail_pending(self, hearing: Hearing, error: Exception) -> None:
         message = (
             error.message
@@ -1460,6 +1487,10 @@ def _after_both(action: Callable[[], None]) -> Callable[[], None]:
             action()
 
     return one
+
+
+def _let_go(hub: Hub, subscriber: Subscriber, _sent: object) -> None:
+    hub.remove(subscriber)
 
 
 def _answer(batch: Iterable[Pending], result: dict[str, Any] | None = None) -> None:

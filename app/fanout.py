@@ -8,7 +8,7 @@ One small interface, two implementations:
 - ``RedisFanout``: Redis Streams. One stream per meeting day, ``fk:{db}:event:{event_id}``,
   whose entries each carry one committed write (``Entry``: the log records, the commands'
   results, the rows that are not events); one stream ``fk:{db}:control`` for notices to every
-  process (a meeting day created, a credential revoked...). ``{db}`` is the PostgreSQL
+  process (a meeting day created or deleted, a credential revoked...). ``{db}`` is the PostgreSQL
   database's identity (``prefix_of``): a copy of the database never shares production's
   streams. Each stream has a meta hash (``{stream}:meta``) with an
   ``epoch``, set when the stream is first made, and an ``offset`` incremented by every entry,
@@ -64,6 +64,9 @@ POLL_S = 1.0
 CONTROL_STREAM = "fk:control"
 #: The notice a process sends when it has created a meeting day (data: ``{"id": event_id}``).
 EVENT_CREATED = "event_created"
+#: The notice a process sends when it has deleted a meeting day (data: ``{"id": event_id}``):
+#: every other process forgets it (``Engine.forget_event``).
+EVENT_DELETED = "event_deleted"
 
 
 def stream_of(event_id: str, prefix: str = "fk:") -> str:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import orjson
-from sqlalchemy import Connection, make_url
+from sqlalchemy import Connection, make_url, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .floor import HearingState, Role, apply
@@ -205,12 +205,60 @@ def _schema_of_source(connection: Connection) -> str:
 
 
 def _no_such_event(connection: Connection, event_id: str) -> str:
-    events = bulk.event_ids(connection)
+    events = _events(connection)
     if not events:
         return f"there is no event {event_id!r}: the database has no events"
-    listed = ", ".join(f"{id_} ({title})" for id_, title in events[:10])
+    listed = ", ".join(f"{event.id} ({event.name})" for event in events[:10])
     more = f" and {len(events) - 10} more" if len(events) > 10 else ""
-    return f"there is no event {event_id!r}; the database has {listed}{more}"
+    return (
+        f"there is no event {event_id!r}; the database has {listed}{more} (`floorkeeper "
+        "export` with no event lists them all)"
+    )
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A meeting day as ``floorkeeper export`` lists it: one hearing in three rooms is three
+    events of one title, told apart by their room and date."""
+
+    id: str
+    title: str
+    room: str
+    date: str
+
+    @property
+    def name(self) -> str:
+        """Its title, room and date ("title · room · date"), as the organiser's desk names it;
+        a room or a date it has not is left out."""
+        return " · ".join(part for part in (self.title, self.room, self.date) if part)
+
+
+def _events(connection: Connection) -> list[Listed]:
+    table = bulk.KINDS["event"]
+    query = select(table.c.id, table.c.title, table.c.room, table.c.date).order_by(
+        table.c.created_at, table.c.id
+    )
+    return [Listed(*row) for row in connection.execute(query)]
+
+
+def list_events(database_url: str) -> list[Listed]:
+    """Every meeting day of the database, oldest first (``floorkeeper export`` with no event)."""
+    _existing_database(database_url)
+    engine = make_engine(database_url)
+    try:
+        with bulk.snapshot(engine) as connection:
+            return _events(connection)
+    finally:
+        engine.dispose()
+
+
+def listing(events: list[Listed]) -> str:
+    """The events one a line, ``id  title · room · date``, for a person to pick an id from."""
+    if not events:
+        return "the database has no events"
+    lines = [f"{len(events)} event{'s' if len(events) != 1 else ''} (id, title · room · date):"]
+    lines += [f"{event.id}  {event.name}" for event in events]
+    return "\n".join(lines)
 
 
 # --- import ---------------------------------------------------------------------------------------

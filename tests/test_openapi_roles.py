@@ -56,6 +56,7 @@ def test_every_operation_says_who_may_call_it(client: TestClient) -> None:
     ("route", "line"),
     [
         ("POST /api/v1/events", "Who may call it: organiser."),
+        ("DELETE /api/v1/events/{event_id}", "Who may call it: organiser."),
         ("PATCH /api/v1/segments/{segment_id}", "Who may call it: organiser, moderator."),
         (
             "GET /api/v1/segments/{segment_id}/speeches",

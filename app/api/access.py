@@ -55,6 +55,9 @@ ROUTES: dict[str, frozenset[Cell]] = {
     "POST /api/v1/events": ORGANISER_ONLY,
     "GET /api/v1/events/{event_id}": READERS,  # delegates do not see the join code
     "PATCH /api/v1/events/{event_id}": ORGANISER_ONLY,  # the key, or an organiser link of it
+    # one made by mistake, nothing on its record: the organiser key only (the route refuses an
+    # organiser link: a helper's desk of one day does not take the day away)
+    "DELETE /api/v1/events/{event_id}": ORGANISER_ONLY,
     "POST /api/v1/events/{event_id}/join-code": ORGANISER_ONLY,  # rotate it
     "GET /api/v1/events/{event_id}/revisions": ORGANISER_ONLY,  # the desk's poll
     "GET /api/v1/events/{event_id}/join-qr.svg": frozenset({ORGANISER, MODERATOR, DISPLAY}),

@@ -510,6 +510,27 @@ class EventOut(BaseModel):
     import_limit_bytes: int = Field(
         default=0, description="The largest spreadsheet `…/participants/import` takes, in bytes."
     )
+    deletable: bool = Field(
+        default=False,
+        description="Whether `DELETE /events/{event_id}` would delete it now, for the caller: "
+        "the organiser key, and nothing on the day's record (no segment ever started, no turn, "
+        "floor request or contribution).",
+    )
+    not_deletable_reason: RefusalOut | None = Field(
+        default=None,
+        description="Why not (null when `deletable`), as the refusal would say it: "
+        "`event_not_deletable` naming what is on the record, or `forbidden` for a caller other "
+        "than the organiser key.",
+    )
+
+
+class EventDelete(Body):
+    """``DELETE /events/{event_id}``: the meeting day's title, as it is now, so that a slip (an
+    id pasted from another line of a script) cannot delete another day."""
+
+    title: EventTitle = Field(
+        description="The event's title, exactly as `GET /events/{event_id}` answers it."
+    )
 
 
 #: The instant fields of a segment's body, read by ``times.resolve`` with the event.

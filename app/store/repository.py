@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +13,15 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
-from .tables import CommandRow, CredentialRow, EventRow, LogRow, ParticipantRow, SettingRow
+from .tables import (
+    CommandRow,
+    CredentialRow,
+    EventRow,
+    LogRow,
+    ParticipantRow,
+    SettingRow,
+    SnapshotRow,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +45,33 @@ class CommandRecord:
     body_hash: str
     result: dict[str, Any]
     recorded_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """What ``Store.delete_event`` took away: how many rows of each table, and the ids of the
+    credentials (access links, delegates' keys) among them, whose sockets are to close."""
+
+    rows: dict[str, int]
+    credentials: list[str]
+
+
+class EventMoved(Exception):
+    """A meeting day's log is not at the versions its deletion was decided on (another process
+    wrote to it meanwhile): nothing was deleted; read it again, and decide again."""
+
+
+#: The tables that hold a meeting day's rows, each with its column naming the day, in the order
+#: ``Store.delete_event`` empties them (its participants before its row, which they name).
+#: ``settings`` holds no row of a day (the organiser key's hash, the storage probe).
+EVENT_TABLES: tuple[tuple[type[Any], str], ...] = (
+    (LogRow, "event_id"),
+    (CommandRow, "event_id"),
+    (SnapshotRow, "event_id"),
+    (CredentialRow, "event_id"),
+    (ParticipantRow, "event_id"),
+    (EventRow, "id"),
+)
 
 
 #: The label of the key the API returns when the staff register someone (``POST
@@ -287,6 +322,53 @@ class Store:
     def event_by_join_code(self, code: str) -> EventRow | None:
         with self._session() as session:
             return session.exec(select(EventRow).where(EventRow.join_code == code)).first()
+
+    def delete_event(
+        self, event_id: str, expected: Mapping[str, int] | None = None, *, leftovers: bool = False
+    ) -> Deleted | None:
+        """Every row of a meeting day, in one transaction (``EVENT_TABLES``): its log (the
+        segments' streams and the outcome's), its commands' answers, its snapshots, its access
+        links and delegates' keys, its participants and its row; None when it has no row (deleted
+        meanwhile), and nothing is deleted. ``leftovers``: the other way round, the rows that
+        still name a day whose row is gone (a write another process decided before it heard of
+        the deletion); None, and nothing deleted, if the day has a row (imported again since).
+
+        ``expected``: each stream of its log at the version the deletion was decided on (a
+        stream at 0 has no row); the log at other versions now (another process wrote to the day
+        meanwhile) raises ``EventMoved`` and nothing is deleted. SQLite takes the write lock
+        first (one process: nothing else writes the day by then); PostgreSQL the meeting day's
+        advisory lock, which its writes that read other segments take too (a segment started
+        elsewhere is either in the log checked here, or waits, then finds the day gone), and the
+        event's row, so two deletions of one day take turns."""
+        from .bulk import writing  # only when a day is deleted: not at every start
+
+        table = LogRow.__table__  # type: ignore[attr-defined]
+        with writing(self.engine) as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                    {"key": f"floorkeeper:{event_id}"},
+                )
+            row = sa_select(col(EventRow.id)).where(col(EventRow.id) == event_id)
+            if (connection.execute(row.with_for_update()).scalar() is None) != leftovers:
+                return None
+            if expected is not None:
+                streams = connection.execute(
+                    sa_select(table.c.segment_id, func.max(table.c.version))
+                    .where(table.c.event_id == event_id)
+                    .group_by(table.c.segment_id)
+                ).all()
+                if {sid: int(v) for sid, v in streams} != {
+                    sid: v for sid, v in expected.items() if v
+                }:
+                    raise EventMoved(event_id)
+            held = sa_select(col(CredentialRow.id)).where(col(CredentialRow.event_id) == event_id)
+            credentials = [str(found) for found in connection.execute(held).scalars()]
+            rows = {}
+            for model, column in EVENT_TABLES:
+                where = getattr(model, column) == event_id
+                rows[model.__tablename__] = connection.execute(delete(model).where(where)).rowcount
+            return Deleted(rows, credentials)
 
     def set_join_code(self, event_id: str, code: str) -> None:
         with self._session() as session:

@@ -426,7 +426,17 @@ def test_every_refusal_the_server_sends_has_its_sentence() -> None:
         if f"refusal.{reason}" not in tables[language]
     ]
     assert missing == []
-    kept = {key.removeprefix("refusal.") for key in tables["en"] if key.startswith("refusal.")}
+    # segment_not_removable's reasons, counted (app/floor/possible.py not_removable)
+    counted = {"has_run": False, "queued": True, "requests": True, "contributions": True}
+    for reason, plural in counted.items():
+        key = f"refusal.segment_not_removable.{reason}" + ("#other" if plural else "")
+        assert all(key in tables[language] for language in SIX), key
+        reasons.append(f"segment_not_removable.{reason}")
+    kept = {
+        key.removeprefix("refusal.").split("#")[0]
+        for key in tables["en"]
+        if key.startswith("refusal.")
+    }
     assert sorted(kept - set(codes) - set(reasons)) == [], (
         "sentences for codes the server no longer sends"
     )

@@ -30,6 +30,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.python import asgi
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from app.api import times
 from app.api.edge import MAX_JSON_ITEMS
@@ -313,7 +314,12 @@ def world() -> Iterator[World]:
 @FUZZ
 def test_every_operation_as_the_organiser(case: OpenApiCase, world: World) -> None:
     _as_sent(case)
-    case.call_and_validate(headers=world.organiser)
+    excluded: list[Any] = []
+    if case.method == "DELETE" and case.operation.path == "/api/v1/events/{event_id}":
+        # the body's title is a confirmation: any other title than the day's is refused (422
+        # event_title_mismatch) however well-formed, as a typed confirmation is
+        excluded.append(positive_data_acceptance)
+    case.call_and_validate(headers=world.organiser, excluded_checks=excluded)
 
 
 @schema.parametrize()

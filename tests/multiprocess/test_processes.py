@@ -754,3 +754,72 @@ async def test_the_same_file_imported_through_a_and_b_at_once_registers_each_per
         people = (await on_a.get(f"/events/{event['id']}/participants")).json()
         names = [person["name"] for person in people]
         assert len(names) == len(set(names)) == 90
+
+
+async def test_a_day_deleted_through_a_is_gone_from_b_within_a_second(
+    processes: Processes,
+) -> None:
+    """A meeting day made by mistake, deleted through A: B forgets it within a second (its
+    notice over Redis): its display's socket on B is told why and closes (4401, as for its link
+    revoked: the face stops reconnecting), B answers 404 for it and does not list it; and no
+    row of it is left in the database."""
+    a, b = processes.start("a"), processes.start("b")
+    async with _api(a) as on_a, _api(b) as on_b:
+        kept = (await on_a.post("/events", json={"title": "Regional review"})).json()
+        event = (await on_a.post("/events", json={"title": "Regional review (test)"})).json()
+        event_id = event["id"]
+        segment = await on_a.post(
+            f"/events/{event_id}/segments", json={"title": "Opening", "command_id": "seg"}
+        )
+        assert segment.status_code == 201, segment.text
+        minted = await on_a.post(f"/events/{event_id}/access-links", json={"role": "display"})
+        token = minted.json()["token"]
+        seen = await on_b.get(f"/events/{event_id}")  # B knows it, and its programme
+        assert seen.status_code == 200 and seen.json()["deletable"] is True, seen.text
+        closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        opened = asyncio.Event()
+        told: list[str] = []
+
+        async def display() -> None:
+            async with connect(f"{b.ws_base}/ws/events/{event_id}") as socket:
+                await socket.send(orjson.dumps({"type": "hello", "token": token}).decode())
+                with contextlib.suppress(WebSocketException):
+                    async for message in socket:
+                        frame = orjson.loads(message)
+                        if frame["type"] == "snapshot":
+                            opened.set()
+                        elif frame["type"] == "error":
+                            told.append(frame["message"])
+                closed.set_result(socket.close_code or 0)
+
+        watching = asyncio.ensure_future(display())
+        await asyncio.wait_for(opened.wait(), 10)
+        gone = await on_a.request(
+            "DELETE", f"/events/{event_id}", json={"title": "Regional review (test)"}
+        )
+        assert gone.status_code == 204, gone.text
+        deleted_at = time.monotonic()
+        assert await asyncio.wait_for(closed, 5) == 4401
+        assert time.monotonic() - deleted_at < 1.0
+        assert told[0].startswith("meeting day 'Regional review (test)' was deleted"), told
+
+        async def forgotten() -> bool:
+            answer = await on_b.get(f"/events/{event_id}")
+            listed = [e["id"] for e in (await on_b.get("/events")).json()]
+            return answer.status_code == 404 and event_id not in listed
+
+        while not await forgotten():
+            assert time.monotonic() - deleted_at < 1.0, "B still has the deleted day"
+            await asyncio.sleep(0.02)
+        assert time.monotonic() - deleted_at < 1.0
+        assert (await on_b.get(f"/events/{kept['id']}")).status_code == 200
+        await watching
+    store = Store(make_engine(processes.database_url))
+    try:
+        assert store.event(event_id) is None
+        assert store.read_log(event_id) == [] and store.commands(event_id) == []
+        assert store.participants(event_id) == []
+        assert store.credentials(event_id, ["display", "delegate"]) == []
+        assert store.event(kept["id"]) is not None
+    finally:
+        store.engine.dispose()

@@ -46,6 +46,14 @@ def _spare_segment(world: World, role: str) -> Call:
     return Call(f"/segments/{made.json()['id']}")
 
 
+def _spare_event(world: World, role: str) -> Call:
+    """A meeting day made for the call to delete (nothing on its record), named by its title."""
+    title = f"Spare day {uuid.uuid4().hex[:6]}"
+    made = world.call("organiser", "POST", "/events", json={"title": title})
+    assert made.status_code == 201, made.text
+    return Call(f"/events/{made.json()['id']}", {"title": title})
+
+
 def _fresh_delegate(world: World) -> dict[str, Any]:
     response = world.join(f"Delegate {uuid.uuid4().hex[:6]}")
     assert response.status_code == 201, response.text
@@ -166,6 +174,7 @@ CALLS: dict[str, Callable[[World, str], Call]] = {
     "PATCH /api/v1/events/{event_id}": lambda w, r: Call(
         f"/events/{w.event['id']}", {"venue": f"Palais des Nations {uuid.uuid4().hex[:4]}"}
     ),
+    "DELETE /api/v1/events/{event_id}": _spare_event,
     "POST /api/v1/events/{event_id}/join-code": lambda w, r: Call(
         f"/events/{w.event['id']}/join-code"
     ),

@@ -6,44 +6,59 @@ import asyncio
 import hashlib
 import io
 import json
+import logging
 import secrets
+from collections.abc import Coroutine
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
-from ...engine import QUIET_DETAILS
-from ...floor import FloorError, Forbidden, NotFound
+from ...catchup import deleted
+from ...engine import QUIET_DETAILS, Engine
+from ...fanout import EVENT_DELETED
+from ...floor import Actor, FloorError, Forbidden, NotFound, Role
 from ...floor import commands as c
-from ...floor.model import SegmentStatus
+from ...floor.model import SegmentState, SegmentStatus
 from ...floor.programme import Problem, StopProblem, event_day, hard_stop_problem, timing_problems
 from ...floor.schedule import zone_of
 from ...hearing import Hearing
 from ...join_codes import hearing_with_code, join_url, new_join_code
 from ...projections import public_event
 from ...store import Store
+from ...store.repository import Deleted, EventMoved
 from ...store.tables import EventRow
 from .. import live
 from ..access import authorise
 from ..deps import Services, client_address
-from ..schemas import EventCreate, EventOut, EventPatch, JoinCodeRotate, JoinInfo, Revisions
+from ..schemas import (
+    EventCreate,
+    EventDelete,
+    EventOut,
+    EventPatch,
+    JoinCodeRotate,
+    JoinInfo,
+    RefusalOut,
+    Revisions,
+)
 from ..times import NoSuchTime, carried, resolve
 from .common import (
     ActorDep,
     ServicesDep,
     browser_id,
-    event_out,
     held_everywhere,
     one_at_a_time,
     refuse_changed_since,
     segments_out,
 )
+from .common import event_out as common_event_out
 from .people import LINK_ROLES, link_out, made_with
 
 router = APIRouter()
+log = logging.getLogger("floorkeeper.events")
 
 
 # --- events -------------------------------------------------------------------------------------
@@ -136,6 +151,246 @@ async def get_event(event_id: str, actor: ActorDep, svc: ServicesDep) -> EventOu
     return event_out(svc, await svc.engine.locate(event_id), actor)
 
 
+# --- a meeting day deleted ------------------------------------------------------------------------
+
+#: Why an organiser link may not delete its day: it is handed to a helper for one day's set-up
+#: (made, revoked and expiring with the link that made it); deleting takes the day away with every
+#: link of it, the helper's own among them, and cannot be undone, as making a day needs the key.
+ONLY_THE_KEY = (
+    "an organiser link is the desk of its own event: deleting a meeting day needs the organiser key"
+)
+#: Several processes: how many times a deletion reads the day again when another process wrote
+#: to it meanwhile, and how long after it the rows a late write left are deleted once more.
+DELETE_TRIES = 3
+SWEEP_AFTER_S = 2.0
+#: How long the answer waits for the other processes to have the notice (as a revocation's).
+NOTICE_WAIT_S = 2.0
+_sweeps: set[asyncio.Task[None]] = set()
+
+T = TypeVar("T")
+
+
+def event_out(svc: Services, hearing: Hearing, actor: Actor) -> EventOut:
+    """The event as ``GET /events/{event_id}`` answers it, with whether the caller may delete it
+    now (``deletable``, and why not: decided here, never again by a face)."""
+    out = common_event_out(svc, hearing, actor)
+    refusal = deletion_refusal(hearing, actor)
+    out.deletable = refusal is None
+    if refusal is not None:
+        out.not_deletable_reason = RefusalOut(code=refusal.code, message=refusal.message)
+    return out
+
+
+def deletion_refusal(hearing: Hearing, actor: Actor) -> FloorError | None:
+    """Why ``actor`` may not delete the meeting day now, or None: only the organiser key, and
+    only a day with nothing on its record (``on_record``)."""
+    if actor.role is not Role.ORGANISER:
+        return Forbidden("only the organiser key deletes a meeting day")
+    if actor.event_id is not None:
+        return Forbidden(ONLY_THE_KEY)
+    found = on_record(hearing)
+    if not found:
+        return None
+    return FloorError(
+        f"meeting day {hearing.event.title!r} cannot be deleted: {_joined(found)}; it stays on "
+        "the record: rename it instead, or export it (floorkeeper export) to keep a copy",
+        code="event_not_deletable",
+        status=409,
+    )
+
+
+def on_record(hearing: Hearing) -> list[str]:
+    """What the meeting day holds that its record keeps, in words (empty: nothing, it may be
+    deleted), from the state every command decided so far leaves (``latest``: written or not):
+    a segment that has ever started (live, ended, or anything of a run left: a start taken
+    back by undo leaves nothing), a turn given, a floor request made (decided, withdrawn or
+    not), a recommendation or pledge made (whatever became of it). A programme, participants,
+    links, settings, a queue set up beforehand: not a record."""
+    segments = sorted(
+        hearing.latest.segments.values(),
+        key=lambda s: (s.details.position, s.details.scheduled_start_at or 0, s.id),
+    )
+    ran = [segment.details.title for segment in segments if _has_run(segment)]
+    turns = sum(
+        len(s.speeches) + (s.current is not None) + (s.paused is not None) for s in segments
+    )
+    requests = sum(len(segment.requests) for segment in segments)
+    contributions = len(hearing.latest_outcome.contributions)
+    found = []
+    if ran:
+        titles = _joined([repr(title) for title in ran[:3]]) + (" …" if len(ran) > 3 else "")
+        found.append(f"segment {titles} has run" if len(ran) == 1 else f"segments {titles} ran")
+    if turns:
+        found.append(_count(turns, "turn was given", "turns were given"))
+    if requests:
+        found.append(_count(requests, "floor request was made", "floor requests were made"))
+    if contributions:
+        found.append(
+            _count(
+                contributions,
+                "contribution (a recommendation or pledge) was made",
+                "contributions (recommendations, pledges) were made",
+            )
+        )
+    return found
+
+
+def _has_run(segment: SegmentState) -> bool:
+    return (
+        segment.status is not SegmentStatus.SCHEDULED
+        or segment.actual_start_at is not None
+        or segment.current is not None
+        or segment.paused is not None
+        or bool(segment.speeches or segment.unheard)
+    )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"1 {one}" if n == 1 else f"{n:,} {many}"
+
+
+def _joined(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+@router.delete("/events/{event_id}", tags=["events"], status_code=204)
+async def delete_event(
+    event_id: str, body: EventDelete, actor: ActorDep, svc: ServicesDep
+) -> Response:
+    """Delete a meeting day made by mistake (a duplicate, a test): every row of it (its log,
+    programme, participants, access links and delegates' keys, snapshots), every socket open on
+    it closed (``4401``, after an ``error`` frame saying so; a socket of the organiser key is
+    told and sent nothing more), on every process; then ``GET /events/{event_id}`` is ``404`` and
+    ``GET /events`` does not list it. ``204``. The organiser key only (an organiser link:
+    ``403``). The body names the day: ``{"title": "..."}``, its title exactly as it is now (else
+    ``422 event_title_mismatch``), so a slip cannot delete another day. Refused ``409
+    event_not_deletable``, naming what, once anything of the day is on its record: a segment
+    that has ever started, a turn, a floor request, a recommendation or pledge (rename it
+    instead; ``floorkeeper export`` keeps a copy). ``deletable`` in ``GET /events/{event_id}``
+    says beforehand. Decided on every command decided before it, none after it."""
+    authorise(actor, "DELETE /api/v1/events/{event_id}", event_id)
+    if actor.event_id is not None:  # an organiser link
+        raise Forbidden(ONLY_THE_KEY)
+    hearing = await svc.engine.locate(event_id)
+    title = hearing.event.title
+    if body.title != title:
+        raise FloorError(
+            f"the title sent, {body.title!r}, is not this meeting day's, {title!r}: send its title "
+            f"exactly as GET /api/v1/events/{event_id} answers it (so that a slip cannot delete "
+            "another day)",
+            code="event_title_mismatch",
+            status=422,
+        )
+    refusal = deletion_refusal(hearing, actor)
+    if refusal is not None:
+        raise refusal
+    # out of memory at once, with the check: nothing is decided on it from now on (a command on
+    # it is a 404; one decided before is written first, then checked); then deleted, to the end
+    # even if the caller goes away: memory follows the database
+    svc.engine.hearings.pop(event_id, None)
+    svc.engine.absent.add(("event", event_id))  # nor read from the database (several processes)
+    await _whole(_delete(svc, hearing, actor))
+    return Response(status_code=204)
+
+
+async def _delete(svc: Services, hearing: Hearing, actor: Actor) -> None:
+    """The meeting day's rows deleted (``_rows``), then its screens here closed and the other
+    processes told."""
+    engine, event_id, title = svc.engine, hearing.event.id, hearing.event.title
+    gone = await _rows(svc, hearing, actor)
+    reason = deleted(title)
+    # its screens here: those of its links and keys closed (4401, saying why), the organiser
+    # key's told and let go of, its live pages withdrawn; the other processes likewise
+    for credential_id in gone.credentials:
+        svc.sockets.close_credential(credential_id, reason)
+    engine.forget_event(event_id, reason, held=hearing)
+    if engine.fanout.shared:  # answered once the others can hear of it (as a revocation)
+        told: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def handed() -> None:
+            if not told.done():
+                told.set_result(None)
+
+        engine.fanout.notify(EVENT_DELETED, {"id": event_id, "title": title}, handed)
+        await asyncio.wait([told], timeout=NOTICE_WAIT_S)
+        _later(_sweep(engine, event_id))
+    for credential_id in gone.credentials:  # out of every process's cache, its sockets closed
+        svc.auth.withdrawn(credential_id)
+    log.info("meeting day %s (%r) deleted: %s", event_id, title, gone.rows)
+
+
+async def _rows(svc: Services, hearing: Hearing, actor: Actor) -> Deleted:
+    """The meeting day's rows deleted, once every command decided before is written and the
+    check holds on what they left (and, several processes, on the log as it is: another
+    process's write read first, then checked again). Out of ``hearings`` meanwhile (taken out
+    by the route); put back if it is not deleted after all."""
+    engine = svc.engine
+    event_id = hearing.event.id
+    try:
+        for _ in range(DELETE_TRIES):
+            await engine.settled(hearing)
+            refusal = deletion_refusal(hearing, actor)
+            if refusal is not None:
+                raise refusal
+            try:
+                async with hearing.lock:  # no catch-up folds under it
+                    gone: Deleted | None = await engine._write(
+                        engine.store.delete_event, event_id, engine.known(hearing)
+                    )
+            except EventMoved:  # another process wrote to it meanwhile: read that, check again
+                await engine.catchup.read(hearing)
+                continue
+            if gone is None:  # deleted meanwhile (through another process): gone here too
+                engine.forget_event(event_id, deleted(hearing.event.title), held=hearing)
+                raise NotFound(f"no event {event_id!r}: it was deleted meanwhile")
+            return gone
+        raise FloorError(
+            f"meeting day {hearing.event.title!r} is being changed through another server "
+            "process right now: try again in a moment",
+            code="event_not_deletable",
+            status=409,
+        )
+    except BaseException as error:
+        if not isinstance(error, NotFound):  # not deleted: as it was (the newest copy wins)
+            engine.hearings[event_id] = hearing
+        raise
+
+
+async def _whole(work: Coroutine[Any, Any, T]) -> T:
+    """``work`` awaited to its end even if the caller is cancelled meanwhile (the caller then
+    gets the cancellation; the work's own error is logged, not lost)."""
+    task = asyncio.ensure_future(work)
+    task.add_done_callback(_read_out)
+    return await asyncio.shield(task)
+
+
+def _read_out(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+def _later(work: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.ensure_future(work)
+    _sweeps.add(task)
+    task.add_done_callback(_sweeps.discard)
+
+
+async def _sweep(engine: Engine, event_id: str) -> None:
+    """Several processes: the rows a write another process decided before it heard of the
+    deletion may have left after it, deleted ``SWEEP_AFTER_S`` later (not if the day was
+    imported again meanwhile: ``leftovers``)."""
+    await asyncio.sleep(SWEEP_AFTER_S)
+    try:
+        late = await asyncio.to_thread(engine.store.delete_event, event_id, leftovers=True)
+    except Exception as error:
+        log.warning(
+            "the rows left of deleted meeting day %s could not be deleted: %s", event_id, error
+        )
+        return
+    if late is not None and any(late.rows.values()):
+        log.warning("deleted %s written to meeting day %s after its deletion", late.rows, event_id)
+
+
 @router.get("/events/{event_id}/revisions", tags=["events"])
 async def revisions(event_id: str, actor: ActorDep, svc: ServicesDep) -> Revisions:
     """What changed since the caller last read it, as one small answer to poll (the organiser's
@@ -150,9 +405,13 @@ async def revisions(event_id: str, actor: ActorDep, svc: ServicesDep) -> Revisio
     # the registry read and hashed in a worker thread: 5,000 participants take a tenth of a
     # second, which the room's updates must not wait for (every desk polls every 2.5 s)
     participants, links = await asyncio.to_thread(_registry_tokens, svc, hearing)
+    event = event_out(svc, hearing, actor)
+    # its segments are the programme's token; of why it may not be deleted, the code only (its
+    # message counts the day's requests: the desks would read the event again at each of them)
+    said = event.model_dump(mode="json", exclude={"segments", "not_deletable_reason"})
+    refused = event.not_deletable_reason
     return Revisions(
-        # its segments are the programme's token
-        event=_token(event_out(svc, hearing, actor).model_dump(mode="json", exclude={"segments"})),
+        event=_token({**said, "not_deletable": refused.code if refused is not None else None}),
         programme=_token(programme),
         participants=participants,
         access_links=links,

@@ -7,9 +7,14 @@
 // read meanwhile (sync.js) fills the fields nobody touched and is said beside the ones typed in.
 // Its hard stop (when interpretation ends) is typed as a 24-hour time on the event's date; the
 // server's word that it is off that date or before the programme ends is said under it.
+// A day made by mistake is deleted here, when the server says it may be (`deletable`: the
+// organiser key, nothing on the day's record; the desk decides nothing of it), after its title is
+// typed in a dialog; the desk then shows another event. A day deleted by another organiser is
+// said so (sync.js), and the desk shows another.
 
-import { setText } from "../dom.js";
+import { h, setText } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
+import { refusalText } from "../refusal.js";
 import { changedSince, changesText, clock24, confirmAction, copyField, dayOf, hourMinute, isolate, nextDay, tonight, twoTimes } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
@@ -159,6 +164,7 @@ export function createEventSection(desk) {
       renderJoin(event);
       renderLive(event);
       renderRecord(event);
+      renderDelete(event);
       return;
     }
     filledFor = id;
@@ -190,7 +196,118 @@ export function createEventSection(desk) {
       renderLive(event);
       renderRecord(event);
     }
+    renderDelete(event);
   }
+
+  // --- deleting the day (made by mistake) ----------------------------------------------------
+  const deletion = deletionParts();
+
+  /** Offered only when the server says the day may be deleted now; else why not (a day on the
+   * record), in the page's language; nothing for an organiser link (only the key deletes). */
+  function renderDelete(event) {
+    const reason = event ? event.not_deletable_reason : null;
+    deletion.panel.hidden = !event || (!event.deletable && (!reason || reason.code === "forbidden"));
+    if (deletion.panel.hidden) {
+      if (deletion.dialog.open) deletion.dialog.close();
+      return;
+    }
+    deletion.open.hidden = !event.deletable;
+    setText(deletion.hint, event.deletable ? t("desk.delete.hint") : refusalText(reason, { stop: true }));
+    deletion.hint.dataset.tone = event.deletable ? "" : "info";
+    // the day became undeletable (a segment started) while its dialog is open: it closes
+    if (!event.deletable && deletion.dialog.open) deletion.dialog.close();
+  }
+
+  /** Delete the day shown, its title typed as it is now; refused: why, in the dialog, kept open. */
+  async function confirmDelete(event) {
+    event.preventDefault();
+    const day = desk.event;
+    if (!day || deletion.busy) return;
+    deletion.busy = true;
+    deletion.ok.setAttribute("aria-disabled", "true");
+    setText(deletion.error, "");
+    deletion.title.removeAttribute("aria-invalid");
+    try {
+      await desk.call("DELETE", `/events/${encodeURIComponent(day.id)}`, { title: deletion.title.value }, { quiet: true });
+    } catch (error) {
+      const words = error?.code === "event_title_mismatch" || error?.code === "invalid_request" ? t("desk.delete.mismatch") : desk.refusal(error);
+      setText(deletion.error, words);
+      deletion.title.setAttribute("aria-invalid", "true");
+      deletion.title.focus();
+      return;
+    } finally {
+      deletion.busy = false;
+      deletion.ok.removeAttribute("aria-disabled");
+    }
+    deletion.done = true;
+    deletion.dialog.close();
+    await desk.eventGone(day.id);
+    desk.notices.show(t("desk.delete.deleted", { title: isolate(day.title) }));
+  }
+
+  /** The panel under the day's record, and its dialog: made here once (the page's words). */
+  function deletionParts() {
+    const hint = h("p", { id: "delete-hint", class: "hint", dir: "auto" });
+    const open = h("button", { id: "delete-open", type: "button", class: "btn btn-small btn-danger", "aria-haspopup": "dialog", "aria-describedby": "delete-hint" }, t("desk.delete.open"));
+    const panel = h(
+      "section",
+      { id: "delete-panel", class: "panel delete-panel", "aria-labelledby": "delete-heading", hidden: true },
+      h("h2", { id: "delete-heading" }, t("desk.delete.heading")),
+      hint,
+      h("div", { class: "form-actions" }, open),
+    );
+    $("record-panel").after(panel);
+    const title = h("input", { id: "delete-title", type: "text", maxlength: "300", dir: "auto", autocomplete: "off", spellcheck: "false", "aria-describedby": "delete-shown delete-error" });
+    const shown = h("bdi", { id: "delete-shown-title" });
+    const error = h("p", { id: "delete-error", class: "form-note", "data-tone": "error", role: "alert" });
+    const ok = h("button", { id: "delete-ok", type: "submit", class: "btn btn-danger" }, t("desk.delete.ok"));
+    const cancel = h("button", { id: "delete-cancel", type: "button", class: "btn" }, t("desk.cancel"));
+    const heading = h("h2", { id: "delete-dialog-heading" });
+    const form = h(
+      "form",
+      { id: "delete-form", class: "desk-form delete-form", autocomplete: "off", novalidate: true },
+      h("div", { class: "field" }, h("label", { for: "delete-title" }, t("desk.delete.confirm_label")), h("p", { id: "delete-shown", class: "delete-shown", dir: "auto" }, shown), title),
+      error,
+      h("div", { class: "dialog-actions" }, cancel, ok),
+    );
+    const dialog = h(
+      "dialog",
+      { id: "delete-dialog", class: "help-dialog confirm-dialog delete-dialog", "aria-labelledby": "delete-dialog-heading", "aria-describedby": "delete-dialog-text" },
+      heading,
+      h("p", { id: "delete-dialog-text", class: "confirm-text" }, t("desk.delete.text")),
+      form,
+    );
+    document.body.append(dialog);
+    const parts = { panel, hint, open, dialog, title, error, ok, busy: false, done: false };
+    open.addEventListener("click", () => {
+      const day = desk.event;
+      if (!day || !day.deletable) return;
+      setText(heading, t("desk.delete.title", { title: isolate(day.title) }));
+      setText(shown, day.title);
+      title.value = "";
+      title.removeAttribute("aria-invalid");
+      setText(error, "");
+      parts.done = false;
+      dialog.showModal();
+      title.focus(); // the one thing to do: type the title (Escape or Cancel: nothing happens)
+    });
+    cancel.addEventListener("click", () => dialog.close());
+    form.addEventListener("submit", confirmDelete);
+    // closed without deleting (Cancel, Escape): the focus goes back where it was
+    dialog.addEventListener("close", () => {
+      if (!parts.done && !open.closest("[hidden]")) open.focus();
+    });
+    return parts;
+  }
+
+  /** The day shown is gone (deleted here, or by another organiser): the list read again, and
+   * the desk shows another event (the first), or the new event's form when none is left. */
+  desk.eventGone = async (eventId) => {
+    if (deletion.dialog.open) deletion.dialog.close();
+    desk.events = (await desk.call("GET", "/events")).filter((listed) => listed.id !== eventId);
+    await desk.selectEvent(desk.events[0] ? desk.events[0].id : null);
+    $("desk-main").focus({ preventScroll: true });
+  };
 
   /** The day's record and the outcome summary, downloaded with this browser's session. */
   function renderRecord(event) {

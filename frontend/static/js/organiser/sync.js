@@ -3,9 +3,11 @@
 // again), for a token per read (GET /events/{id}/revisions: the event with its join code and live
 // page, the programme, the participants, the access links), and reads again only the part whose
 // token changed. A section draws what it is told without destroying a form someone is typing in
-// (programme.js, event.js and participants.js say in the form what changed under it).
+// (programme.js, event.js and participants.js say in the form what changed under it). The day
+// deleted meanwhile (by another organiser: its poll answers 404) is said, and another one shown.
 
 import { api } from "../client.js";
+import { t } from "../i18n.js";
 
 const EVERY_MS = 2500;
 
@@ -41,6 +43,13 @@ export function createSync(desk) {
       now = await api("GET", path());
     } catch (error) {
       if (error.status === 401) desk.call("GET", "/session").catch(() => {}); // says signed out
+      // the day itself is gone (another organiser deleted it): said, and the desk shows another
+      if (error.status === 404 && desk.event && desk.event.id === id && eventId === id) {
+        eventId = null;
+        seen = null;
+        await desk.eventGone(id);
+        desk.notices.show(t("desk.delete.gone"), "warning");
+      }
       return;
     }
     if (!desk.event || desk.event.id !== id || eventId !== id) return; // another event meanwhile
