@@ -58,7 +58,7 @@ from .floor.model import (
     SegmentStatus,
     TurnKind,
 )
-from .floor.text import PeoplesText, clean_text
+from .floor.text import MAX_STACKED_MARKS, PeoplesText, clean_text
 from .labels import (
     ATTENDANCE_LABELS,
     ATTENDANCE_LABELS_BY_LANGUAGE,
@@ -529,7 +529,11 @@ class Problem:
 
 
 #: pydantic's error types of a text cell, as the import's problem codes
-_TEXT_CODES = {"string_too_long": "text_too_long", "string_too_short": "text_empty"}
+_TEXT_CODES = {
+    "string_too_long": "text_too_long",
+    "string_too_short": "text_empty",
+    "string_marks_stacked": "text_marks_stacked",  # app/floor/text.py MAX_STACKED_MARKS
+}
 
 
 @dataclass(frozen=True)
@@ -933,6 +937,8 @@ def _check_row(
             params: dict[str, str | int] = {}
             if code == "text_too_long":
                 params["max"] = int(item["ctx"]["max_length"])
+            elif code == "text_marks_stacked":
+                params["max"] = MAX_STACKED_MARKS
             where = str(item["loc"][0]) if item["loc"] else ""
             refuse(where, _message(item["msg"]), code, params)
     if row.problems:

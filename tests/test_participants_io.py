@@ -660,6 +660,7 @@ def test_each_problem_has_a_code_and_its_details_for_the_desks_languages() -> No
             "Cy,,Media,robot",
             "Bo,,Media,Man",
             "Bo,,Media,Woman",
+            "Z" + "\u0301" * 20 + ",,Media,",  # accents stacked past what any script writes
         )
     )
     coded = [[(p.code, p.params) for p in row.problems] for row in report.rows]
@@ -670,6 +671,7 @@ def test_each_problem_has_a_code_and_its_details_for_the_desks_languages() -> No
         [("unknown_value", {"value": "robot", "field": "gender"})],
         [],
         [("same_person", {"row": 6, "columns": "Gender"})],
+        [("text_marks_stacked", {"max": 12})],
     ]
     assert all(p.message for row in report.rows for p in row.problems)
 
