@@ -101,13 +101,36 @@ def _unheard(
 ) -> RecordRow:
     """A place in the queue not heard: carried, dropped, or (``waiting``) still in the queue of
     a segment that ended."""
-    speaker = left.entry.speaker
     status = "waiting" if waiting else ("dropped" if left.carried_to is None else "carried")
+    return _not_heard(
+        segment,
+        position,
+        status,
+        left.entry.speaker,
+        left.entry.kind.value,
+        allotted_ms=left.entry.allotted_ms,
+        carried_to=titles.get(left.carried_to or "", ""),
+        requested_at=_requested_at(segment, left.entry.request_id),
+    )
+
+
+def _not_heard(
+    segment: SegmentState,
+    position: int,
+    status: str,
+    speaker: Speaker,
+    kind: str,
+    *,
+    allotted_ms: int | None,
+    carried_to: str,
+    requested_at: int | None,
+) -> RecordRow:
+    """A row of someone not heard in ``segment``: no turn, no times."""
     return RecordRow(
         segment_title=segment.details.title,
         segment_position=position,
         turn=None,
-        kind=left.entry.kind.value,
+        kind=kind,
         status=status,
         **_who(speaker),
         called_at=None,
@@ -115,10 +138,10 @@ def _unheard(
         ended_at=None,
         held_ms=None,
         timed_ms=None,
-        allotted_ms=left.entry.allotted_ms,
+        allotted_ms=allotted_ms,
         overrun_ms=None,
-        carried_to=titles.get(left.carried_to or "", ""),
-        requested_at=_requested_at(segment, left.entry.request_id),
+        carried_to=carried_to,
+        requested_at=requested_at,
     )
 
 
@@ -142,20 +165,13 @@ def _not_granted(segment: SegmentState, position: int, titles: dict[str, str]) -
         else:
             continue
         rows.append(
-            RecordRow(
-                segment_title=segment.details.title,
-                segment_position=position,
-                turn=None,
-                kind=request.kind.value,
-                status=status,
-                **_who(request.speaker),
-                called_at=None,
-                timer_started_at=None,
-                ended_at=None,
-                held_ms=None,
-                timed_ms=None,
+            _not_heard(
+                segment,
+                position,
+                status,
+                request.speaker,
+                request.kind.value,
                 allotted_ms=None,
-                overrun_ms=None,
                 carried_to=titles.get(request.carried_to or "", ""),
                 requested_at=request.requested_at,
             )

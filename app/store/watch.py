@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -100,33 +101,31 @@ def _identity(path: Path) -> tuple[int, int] | None:
 def _held_open(path: Path, identity: tuple[int, int]) -> str | None:
     """Where this process holds the file of ``identity`` open (Linux: ``/proc/<pid>/fd/<n>``, a
     path that reads the file even once it is deleted), or None."""
-    fds = Path("/proc/self/fd")
-    try:
-        entries = list(fds.iterdir())
-    except OSError:
-        return None
-    for entry in entries:
-        try:
-            found = os.stat(entry)
-        except OSError:
-            continue
-        if (found.st_dev, found.st_ino) == identity:
-            return f"/proc/{os.getpid()}/fd/{entry.name}"
-    return None
+
+    def same(entry: Path) -> bool:
+        found = os.stat(entry)
+        return (found.st_dev, found.st_ino) == identity
+
+    return _held(same)
 
 
 def _held_log(path: Path) -> str | None:
     """Where this process holds ``path``'s write-ahead log open, deleted or not (Linux), or
     None."""
     wanted = {f"{path}-wal", f"{path}-wal (deleted)"}
-    fds = Path("/proc/self/fd")
+    return _held(lambda entry: os.readlink(entry) in wanted)
+
+
+def _held(this: Callable[[Path], bool]) -> str | None:
+    """The first of this process's open files (``/proc/self/fd``) that is ``this``, as a path
+    that reads it, or None (not Linux; none)."""
     try:
-        entries = list(fds.iterdir())
+        entries = list(Path("/proc/self/fd").iterdir())
     except OSError:
         return None
     for entry in entries:
         try:
-            if os.readlink(entry) in wanted:
+            if this(entry):
                 return f"/proc/{os.getpid()}/fd/{entry.name}"
         except OSError:
             continue

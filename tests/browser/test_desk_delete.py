@@ -11,40 +11,16 @@ reads them. Screenshots to look at go to /tmp/desk-shots (not the docs' screensh
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_desk_languages import AR, EN, fill
+from tests.browser.test_desk_setup import HD, api, server, shot
 from tests.e2e.server import ORGANISER_KEY, Api, ServerProcess
 
-HD: ViewportSize = {"width": 1280, "height": 720}
-SHOTS = Path("/tmp/desk-shots")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    folder = tmp_path_factory.mktemp("desk-delete")
-    process = ServerProcess(f"sqlite:///{folder / 'desk.db'}", folder / "server.log")
-    process.start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-def api(server: ServerProcess) -> Api:
-    return Api(server.base)
-
-
-def shot(page: Page, name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    return path
+__all__ = ["api", "server"]  # the fixtures, used by name
 
 
 def make_day(api: Api, title: str, **fields: Any) -> dict[str, Any]:
