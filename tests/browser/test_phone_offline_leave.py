@@ -42,6 +42,18 @@ def offline(page: Page) -> None:
     expect(page.locator("#connection")).to_be_visible()
 
 
+def asked(phone: Page, faces: dict[str, Any]) -> tuple[str, str]:
+    """The opening started, the phone joined as Amina Diallo and asked for the floor: the
+    segment's id and the request's, once the server has it."""
+    api: Api = faces["api"]
+    segment_id = opening(faces)
+    start(api, segment_id)
+    join(phone)
+    request_floor(phone)
+    expect(status(phone)).to_contain_text("Request sent")
+    return segment_id, pending_request(api, segment_id, "Amina Diallo")
+
+
 def leave_confirmed(page: Page) -> None:
     """ "Not you? Leave", then "Withdraw and leave" after the double-tap guard."""
     page.evaluate("window.scrollTo(0, 0)")
@@ -64,12 +76,7 @@ def test_withdraw_and_leave_offline_waits_and_withdraws_once_the_line_is_back(
     phone: Page, faces: dict[str, Any]
 ) -> None:
     api: Api = faces["api"]
-    segment_id = opening(faces)
-    start(api, segment_id)
-    join(phone)
-    request_floor(phone)
-    expect(status(phone)).to_contain_text("Request sent")
-    pending_request(api, segment_id, "Amina Diallo")
+    segment_id, _ = asked(phone, faces)
 
     offline(phone)
     leave_confirmed(phone)
@@ -109,12 +116,7 @@ def test_a_leave_waiting_for_the_line_goes_on_after_a_reload(
     offline page), and again once the signal is back: the leave goes on, the request is
     withdrawn and the phone leaves, rather than staying signed in with the request live."""
     api: Api = faces["api"]
-    segment_id = opening(faces)
-    start(api, segment_id)
-    join(phone)
-    request_floor(phone)
-    expect(status(phone)).to_contain_text("Request sent")
-    pending_request(api, segment_id, "Amina Diallo")
+    segment_id, _ = asked(phone, faces)
 
     offline(phone)
     leave_confirmed(phone)
@@ -134,12 +136,7 @@ def test_a_leave_waiting_for_the_line_can_be_cancelled_and_nothing_is_sent(
     phone: Page, faces: dict[str, Any]
 ) -> None:
     api: Api = faces["api"]
-    segment_id = opening(faces)
-    start(api, segment_id)
-    join(phone)
-    request_floor(phone)
-    expect(status(phone)).to_contain_text("Request sent")
-    pending_request(api, segment_id, "Amina Diallo")
+    segment_id, _ = asked(phone, faces)
 
     offline(phone)
     leave_confirmed(phone)
@@ -165,13 +162,8 @@ def test_a_request_carried_on_while_offline_is_withdrawn_where_it_went(
     refused there, and the phone stayed with the request live in the next. It goes where the
     request lives now, and the phone leaves."""
     api: Api = faces["api"]
-    segment_id = opening(faces)
+    segment_id, _ = asked(phone, faces)
     following = str(faces["event"]["segments"][1]["id"])
-    start(api, segment_id)
-    join(phone)
-    request_floor(phone)
-    expect(status(phone)).to_contain_text("Request sent")
-    pending_request(api, segment_id, "Amina Diallo")
 
     offline(phone)
     leave_confirmed(phone)
@@ -188,12 +180,7 @@ def test_a_request_decided_while_offline_stops_the_leave_and_says_so(
     phone: Page, faces: dict[str, Any]
 ) -> None:
     api: Api = faces["api"]
-    segment_id = opening(faces)
-    start(api, segment_id)
-    join(phone)
-    request_floor(phone)
-    expect(status(phone)).to_contain_text("Request sent")
-    request_id = pending_request(api, segment_id, "Amina Diallo")
+    segment_id, request_id = asked(phone, faces)
 
     offline(phone)
     leave_confirmed(phone)
