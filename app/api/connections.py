@@ -46,7 +46,7 @@ import logging
 import sys
 import weakref
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
@@ -452,11 +452,18 @@ class GuardedH11Protocol(H11Protocol):
                     inner = cast(asyncio.Protocol, websocket)
                     self.transport.set_protocol(Upgraded(inner, slot, self.guard, self.transport))
 
-    def _await_head(self) -> None:
+    def _arm(
+        self, timer: asyncio.TimerHandle | None, callback: Callable[[], None]
+    ) -> asyncio.TimerHandle | None:
+        """``timer`` while it runs, else one a header timeout from now that calls ``callback``
+        (none while the timeout is off or the connection closing)."""
         timeout = self.guard.header_timeout
-        if timeout > 0 and self.head_timer is None and not self.transport.is_closing():
-            loop = asyncio.get_running_loop()
-            self.head_timer = loop.call_later(timeout, self._head_overdue)
+        if timer is not None or timeout <= 0 or self.transport.is_closing():
+            return timer
+        return asyncio.get_running_loop().call_later(timeout, callback)
+
+    def _await_head(self) -> None:
+        self.head_timer = self._arm(self.head_timer, self._head_overdue)
 
     def _stop_waiting(self) -> None:
         if self.head_timer is not None:
@@ -464,10 +471,7 @@ class GuardedH11Protocol(H11Protocol):
             self.head_timer = None
 
     def _pace_body(self) -> None:
-        timeout = self.guard.header_timeout
-        if timeout > 0 and self.body_timer is None and not self.transport.is_closing():
-            loop = asyncio.get_running_loop()
-            self.body_timer = loop.call_later(timeout, self._body_window_over)
+        self.body_timer = self._arm(self.body_timer, self._body_window_over)
 
     def _stop_pacing(self) -> None:
         self.body_bytes = 0

@@ -490,6 +490,11 @@ def request_floor_by(segment: SegmentState, participant_id: str, kind: TurnKind)
     return None
 
 
+def who(speaker: Speaker) -> str:
+    """A person as a refusal names them: "Amina Diallo (ITUC)", or the name alone."""
+    return f"{speaker.name} ({speaker.organisation})" if speaker.organisation else speaker.name
+
+
 def request_floor_as(
     segment: SegmentState, speaker: Speaker, kind: TurnKind, others: Collection[str]
 ) -> Refusal:
@@ -501,11 +506,10 @@ def request_floor_as(
         return None
     point_of_order = kind is TurnKind.POINT_OF_ORDER
     if any(holds_place(segment, other, point_of_order) for other in others):
-        who = f"{speaker.name} ({speaker.organisation})" if speaker.organisation else speaker.name
         return FloorError(
-            f"{who} is on the list of speakers from another phone: use that phone, or withdraw "
-            "there first; if it is someone else of that name, ask the secretariat's desk to add "
-            "what tells you apart (a title, a second name)",
+            f"{who(speaker)} is on the list of speakers from another phone: use that phone, or "
+            "withdraw there first; if it is someone else of that name, ask the secretariat's desk "
+            "to add what tells you apart (a title, a second name)",
             code="queued_from_another_phone",
         )
     return None

@@ -218,11 +218,7 @@ def test_an_offline_phone_marks_its_place_as_of_when_the_line_went(
     phone: Page, faces: dict[str, Any]
 ) -> None:
     api: Api = faces["api"]
-    segment_id = opening(faces)
-    start(api, segment_id)
-    join(phone)
-    request_floor(phone)
-    expect(status(phone)).to_contain_text("Request sent")
+    segment_id, _ = asked(phone, faces)
     approve(api, segment_id)
     expect(status(phone)).to_contain_text("Place 4 of 4")
     card = status(phone).locator("article")

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from ... import participants_io as sheet
 from ...clashes import Elsewhere, Panel, PersonKey, clashes
 from ...exports import attachment, csv_bytes_response
-from ...floor import Actor, FloorError, NotFound, Role, removal
+from ...floor import Actor, FloorError, NotFound, Role, possible, removal
 from ...floor import commands as c
 from ...floor.model import SegmentStatus, TurnKind
 from ...floor.programme import event_day
@@ -590,7 +590,7 @@ async def _not_registered_already(
         return
     phoned = await asyncio.to_thread(svc.engine.store.ever_signed_in, list(same))
     for participant_id, speaker in same.items():
-        who = f"{speaker.name} ({speaker.organisation})" if speaker.organisation else speaker.name
+        who = possible.who(speaker)
         if participant_id in phoned:
             _not_waiting_elsewhere(hearing, participant_id, who)
             continue
@@ -724,7 +724,7 @@ def _not_someone_else(hearing: Hearing, corrected: ParticipantRow) -> None:
     for participant_id, speaker in same.items():
         if participant_id == corrected.id or participant_id in hearing.removed:
             continue
-        who = f"{speaker.name} ({speaker.organisation})" if speaker.organisation else speaker.name
+        who = possible.who(speaker)
         raise FloorError(
             f"{who} is registered already, as another participant: if they are the same "
             "person, remove one of the two registrations; if not, add what tells them apart "
