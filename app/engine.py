@@ -199,6 +199,8 @@ class Engine:
         #: why the last write to the database failed (a full disk, PostgreSQL unreachable), or
         #: None since it last succeeded: ``/api/v1/health`` answers 503 meanwhile
         self.storage_error: str | None = None
+        #: why the last read a route made failed, said once in the log until a write succeeds
+        self.read_error: str | None = None
         #: the SQLite file as opened: each write first checks it is still the one at its path
         self.file_watch = FileWatch(sqlite_file(str(store.engine.url)))
         self._storage_checked = 0.0
@@ -1359,6 +1361,7 @@ class Engine:
         if self.storage_error is not None:
             log.warning("the database can be written again: commands are taken again")
             self.storage_error = None
+        self.read_error = None
         return written
 
     async def recheck_storage(self) -> None:
@@ -1375,10 +1378,23 @@ class Engine:
         with contextlib.suppress(StorageUnavailable):
             await self._write(self.store.set_setting, STORAGE_PROBE, probe)
 
+    def read_failed(self, error: SQLAlchemyError) -> None:
+        """A route's read failed (a ``GET``): said once in the log as a read, until a write
+        succeeds again. The health check's own write says whether commands are taken."""
+        cause = _cause(error)
+        said = f"{type(error).__name__}: {cause}"
+        if self.read_error != said and self.storage_error is None:
+            log.error(
+                "the database cannot be read (%s): requests that read it are refused until it "
+                "can; check the disk and that the database server is reachable",
+                said,
+            )
+        self.read_error = said
+
     def _storage_failed(self, error: SQLAlchemyError) -> None:
         """A write failed: said once in the log (not once per command) and by the health check,
         until a write succeeds again."""
-        cause = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+        cause = _cause(error)
         if (
             self.storage_error is None
             and isinstance(error, IntegrityError)
@@ -1401,6 +1417,11 @@ class Engine:
                 cause,
             )
         self.storage_error = f"{type(error).__name__}: {cause}"
+
+
+def _cause(error: SQLAlchemyError) -> str:
+    """The first line of what the database said (at most 200 characters), for the log."""
+    return str(getattr(error, "orig", None) or error).splitlines()[0][:200]
 
 
 #: The columns of a meeting day's row another process may change (``EventRow``).

@@ -280,11 +280,15 @@ def install_error_handlers(app: FastAPI) -> None:
         """The database failed under a route (a write the engine's writer does not make: an
         access link, a revocation, a phone link): said once in the log, as the engine says its
         own (``/api/v1/health`` 503 until a write succeeds), and answered as the engine answers
-        a command it could not write. A fault in the code goes on to ``internal``."""
+        a command it could not write. A read (``GET``) is said once as a read, and leaves the
+        health check to its own write. A fault in the code goes on to ``internal``."""
         if connection.scope["type"] != "http" or not storage_trouble(error):
             raise error
         services = getattr(connection.app.state, "services", None)
-        if services is not None:
+        reading = connection.scope["method"] in ("GET", "HEAD")
+        if services is not None and reading:
+            services.engine.read_failed(_as_sqlalchemy(error))
+        elif services is not None:
             services.engine._storage_failed(_as_sqlalchemy(error))
         else:  # before the start made the engine
             log.error("the database failed under a request: %s", error)

@@ -107,6 +107,25 @@ def test_sqlite3_s_own_errors_and_reads_are_answered_the_same(
         _storage_unavailable(listed, read=True)
 
 
+def test_a_read_that_fails_is_logged_once_as_a_read_and_leaves_commands_taken(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A list the desk reads failing is not the log refusing writes: the technician reads "cannot
+    be read", once, and the health check (whose own write succeeds) stays green."""
+    engine = _engine(world)
+    path = f"/events/{world.event['id']}/participants"
+    with monkeypatch.context() as trouble, caplog.at_level(logging.INFO):
+        trouble.setattr(engine.store, "participants", _full)
+        for _ in range(3):
+            _storage_unavailable(world.call("organiser", "GET", path), read=True)
+        assert world.client.get("/api/v1/health").status_code == 200
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("the database cannot be read (OperationalError: database or disk")
+    assert "cannot be written" not in caplog.text
+    assert world.call("organiser", "GET", path).status_code == 200
+
+
 @pytest.fixture
 def lenient(tmp_path: Path) -> Iterator[World]:
     """A world whose client gets the server's answer to a fault of its own, as a browser does,
