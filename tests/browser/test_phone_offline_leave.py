@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 
 from tests.e2e.server import Api
 
@@ -130,6 +130,48 @@ def test_a_leave_waiting_for_the_line_goes_on_after_a_reload(
     # forgotten, as after any leave: a reload is the join form
     phone.reload()
     expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible()
+
+
+def test_a_leave_whose_withdrawal_went_out_cannot_be_cancelled_after_a_reload(
+    phone: Page, faces: dict[str, Any]
+) -> None:
+    """Review of the offline leave: the withdrawal went out and its answer was lost, then the
+    page was reloaded with the line down. The server may have applied it, so the phone no longer
+    offers to cancel ("your request stays as it is" would be untrue); it finishes the leave, with
+    the same command id, once the line is back."""
+    api: Api = faces["api"]
+    line = {"answers": True, "dropped": 0}
+
+    def route(socket: WebSocketRoute) -> None:
+        if not line["answers"]:
+            return  # opened, never answered: the line is down
+        server = socket.connect_to_server()
+
+        def from_page(message: str | bytes) -> None:
+            if "withdraw_request" in str(message) and not line["dropped"]:
+                line["dropped"] += 1  # lost on the way: no answer comes
+                return
+            server.send(message)
+
+        socket.on_message(from_page)
+
+    phone.route_web_socket(re.compile(r".*/ws/.*"), route)
+    segment_id, _ = asked(phone, faces)
+    leave_confirmed(phone)
+    expect(phone.locator("#leave-waiting-text")).to_have_text(
+        "Withdrawing your request before you leave…"
+    )
+    line["answers"] = False
+    phone.reload()
+    expect(phone.locator("#leave-waiting")).to_be_visible()
+    expect(phone.get_by_role("button", name="Cancel: stay signed in")).to_be_hidden()
+    assert pending_names(api, segment_id) == ["Amina Diallo"]
+
+    line["answers"] = True
+    phone.evaluate("() => window.floorConnection.check()")  # the line is back
+    expect(phone.get_by_role("heading", name="Join the hearing")).to_be_visible(timeout=15_000)
+    assert pending_names(api, segment_id) == []
+    assert line["dropped"] == 1
 
 
 def test_a_leave_waiting_for_the_line_can_be_cancelled_and_nothing_is_sent(

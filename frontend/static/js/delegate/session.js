@@ -151,7 +151,8 @@ export function createSession(ctx) {
     try {
       if (!leaving) return sessionStorage.removeItem(LEAVING);
       const who = ctx.participant ? ctx.participant.id : null;
-      sessionStorage.setItem(LEAVING, JSON.stringify({ event_id: ctx.eventId, participant_id: who, requests: leaving.requests }));
+      const kept = { event_id: ctx.eventId, participant_id: who, requests: leaving.requests, started: leaving.started };
+      sessionStorage.setItem(LEAVING, JSON.stringify(kept));
     } catch {
       // not kept: a reload forgets the leave (the phone then says it is signed in)
     }
@@ -168,7 +169,7 @@ export function createSession(ctx) {
     }
     const who = ctx.participant ? ctx.participant.id : null;
     if (!kept || kept.event_id !== ctx.eventId || kept.participant_id !== who || !Array.isArray(kept.requests)) return;
-    leaving = { connection, requests: kept.requests, sending: false };
+    leaving = { connection, requests: kept.requests, sending: false, started: kept.started === true };
     drawLeaving();
     sendWithdrawals();
   }
@@ -278,8 +279,10 @@ export function createSession(ctx) {
   }
 
   // A leave that waits for its withdrawals: {connection, requests: [{id, segmentId, commandId,
-  // done}], sending}. Each withdrawal has its command id from the moment the delegate confirmed:
-  // sent again unchanged, it is applied once.
+  // done}], sending, started}. Each withdrawal has its command id from the moment the delegate
+  // confirmed: sent again unchanged, it is applied once. `started`: a withdrawal went to the
+  // server once (kept across a reload): it may have been applied unanswered, so the leave can no
+  // longer be cancelled, only finished.
   let leaving = null;
 
   /** The box that says the leave waits (offline) or is withdrawing; Cancel until it is sent. */
@@ -297,8 +300,9 @@ export function createSession(ctx) {
       fill(text, t(key));
     }
     const cancel = $("leave-cancel");
-    if (leaving.sending && cancel === document.activeElement) $("leave").focus(); // not lost
-    cancel.hidden = leaving.sending; // on its way: it cannot be taken back from here
+    const sent = leaving.sending || leaving.started; // on its way: it cannot be taken back
+    if (sent && cancel === document.activeElement) $("leave").focus(); // not lost
+    cancel.hidden = sent;
   }
 
   /** Leave this phone: its open requests withdrawn first (once the line allows), then signed off. */
@@ -310,6 +314,7 @@ export function createSession(ctx) {
       connection,
       requests: open.map((request) => ({ ...request, commandId: newId(), done: false })),
       sending: false,
+      started: false,
     };
     keepLeaving();
     drawLeaving();
@@ -324,6 +329,8 @@ export function createSession(ctx) {
     if (!attempt || attempt.sending) return;
     if (attempt.connection.status !== "live") return drawLeaving(); // waits for the line
     attempt.sending = true;
+    attempt.started = true;
+    keepLeaving();
     drawLeaving();
     ctx.announce([t("floor.leave_withdrawing")]);
     const still = () => leaving === attempt && ctx.connection === attempt.connection;
@@ -361,7 +368,7 @@ export function createSession(ctx) {
 
   /** The delegate cancels a leave still waiting for the line: nothing was sent, nothing changes. */
   function cancelLeave() {
-    if (!leaving || leaving.sending) return;
+    if (!leaving || leaving.sending || leaving.started) return;
     leaving = null;
     keepLeaving();
     drawLeaving();
