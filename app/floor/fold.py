@@ -496,7 +496,7 @@ def _keep_undo(before: SegmentState, segment: SegmentState, event: e.Event) -> S
         return segment
     blocked, name = _blocks(before, top, event)
     if blocked and blocked == "withdrawn" and only_reorders(top):
-        # a reorder is taken back as an order (``_reordered_back``): the withdrawal holds back
+        # a reorder is taken back as an order (``reordered_back``): the withdrawal holds back
         # only the commands under it that would give the withdrawn place back
         return _held_back_below(segment, blocked, name)
     if blocked:
@@ -597,7 +597,7 @@ def _held_back_below(segment: SegmentState, blocked: str, name: str) -> SegmentS
     return segment
 
 
-def _reordered_back(segment: SegmentState, entry: UndoEntry) -> SegmentState:
+def reordered_back(segment: SegmentState, entry: UndoEntry) -> SegmentState:
     """``segment`` with its queue in the order ``entry`` kept: the speakers still waiting, in
     the order they had before the reorder taken back; one who left the queue since (withdrew)
     stays out; one not in that order (none: what adds to the queue is a command of its own, or
@@ -673,7 +673,7 @@ def _undone(segment: SegmentState, event: e.ChangeUndone) -> SegmentState:
     assert top.version == event.version, "undo must take back the newest change"
     segment = replace(segment, undo_stack=segment.undo_stack[:-1])
     if isinstance(top, UndoEntry) and only_reorders(top):
-        return _reordered_back(segment, top)
+        return reordered_back(segment, top)
     if isinstance(top, UndoEntry):
         gap = _stood_ended(segment, top, event) or _taken_from(segment, top, event)
         return _resumed(_restore(segment, top), gap)

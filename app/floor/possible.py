@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from types import MappingProxyType
 
 from .errors import FloorError
+from .fold import only_reorders, reordered_back
 from .model import (
     OPEN_REQUEST_STATUSES,
     REQUESTABLE_KINDS,
@@ -369,11 +370,27 @@ def undo_refusal(segment: SegmentState, entry: UndoEntry | Inverse) -> tuple[str
         return _inverse_refusal(segment, entry)
     if entry.blocked:
         return entry.blocked, entry.blocked_name
+    if only_reorders(entry) and reordered_back(segment, entry).queue == segment.queue:
+        return _reordered_nothing(segment, entry)
     for speaker, point_of_order in _places_given_back(segment, entry):
         assert speaker.participant_id is not None
         if holds_place(segment, speaker.participant_id, point_of_order):
             return "has_place", speaker.name
     return None
+
+
+def _reordered_nothing(segment: SegmentState, entry: UndoEntry) -> tuple[str, str]:
+    """Why a reorder that taking back would change nothing now cannot be undone (outside probe
+    M: a speaker moved up who then withdrew; the undo said "Undone: moving them" and nothing
+    moved): whoever it moved has left the queue, named when they withdrew (the subject first)."""
+    here = {queued.id for queued in segment.queue}
+    gone = [queued for queued in entry.queue if queued.id not in here]
+    gone.sort(key=lambda queued: queued.speaker.name != entry.subject)
+    for queued in gone:
+        request = segment.requests.get(queued.request_id or "")
+        if request is not None and request.status is RequestStatus.WITHDRAWN:
+            return "withdrawn", request.speaker.name
+    return "left_queue", ""
 
 
 def _places_given_back(segment: SegmentState, entry: UndoEntry) -> list[tuple[Speaker, bool]]:

@@ -342,6 +342,24 @@ def test_a_moved_speaker_is_moved_back_after_another_withdrew(floor: Floor) -> N
     assert floor.view()["undo"]["available"] is False  # approving Chen Wei: under a withdrawal
 
 
+def test_a_move_of_one_who_withdrew_since_is_not_offered_as_an_undo(floor: Floor) -> None:
+    """Outside probe M: moving a speaker up, who then withdrew, left "Undone: moving Chen Wei"
+    on the console with nothing moved. Undo now says it cannot, naming them, as it does for
+    what lies under the move."""
+    _three_queued(floor)
+    chen = floor.seg.queue[2].id
+    floor.send(c.MoveEntry(entry_id=chen, position=0))
+    p3 = floor.seg.queue[0].request_id
+    assert p3 is not None
+    floor.send(c.WithdrawRequest(request_id=p3), delegate("p3"))
+    undo = floor.view()["undo"]
+    assert (undo["label"], undo["available"]) == ("moving Chen Wei", False)
+    assert undo["refusal"] == "Chen Wei's request has been withdrawn since"
+    error = floor.refuse(c.Undo(), "cannot_undo")
+    assert error.detail == {"reason": "withdrawn", "name": "Chen Wei"}
+    assert floor.names() == ["Amina Diallo", "Bruno Silva"]
+
+
 def test_requests_made_since_stay_as_they_are(floor: Floor) -> None:
     _three_queued(floor)
     floor.send(c.CallNext())
