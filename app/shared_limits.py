@@ -257,6 +257,28 @@ class SharedLimits:
             return None
         return int(others)
 
+    async def first_press(self, key: str, made: str, window_ms: int) -> str | None:
+        """A button box's press (``made``, its command id and command as text): the first press
+        of ``key`` within ``window_ms`` on any process (``SET NX PX``: a bounce sent to another
+        process behind the proxy is the same press), or None if Redis is down or slow (at most
+        ``RESERVE_S``: the caller then decides on its own memory, as one process does)."""
+        if not self.up:
+            return None
+        name = f"{self.prefix}press:{key}"
+        try:
+            async with asyncio.timeout(RESERVE_S):
+                for _ in range(3):  # the first press's key may expire between SET and GET
+                    if await self.redis.set(name, made, nx=True, px=window_ms):
+                        return made
+                    first = await self.redis.get(name)
+                    if first is not None:
+                        return str(_text(first))
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the sender's next try says whether Redis is down
+            return None
+        return None
+
     def _queue(self, op: _Op) -> None:
         if not self.up and self._tasks:
             return  # Redis is away: the limits are this process's own until it is back

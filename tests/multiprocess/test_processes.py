@@ -823,3 +823,52 @@ async def test_a_day_deleted_through_a_is_gone_from_b_within_a_second(
         assert store.event(kept["id"]) is not None
     finally:
         store.engine.dispose()
+
+
+async def test_a_button_box_s_bounce_reaching_the_other_process_is_the_same_press(
+    processes: Processes,
+) -> None:
+    """Outside probe N: behind a proxy without sticky sessions, a bouncing "next" reached A and,
+    40 ms later, B, and each called a speaker. The first press of the window is shared through
+    Redis: whichever process a bounce reaches, it is the same press (the first's command id and
+    result, ``duplicate``), once in order and once at the same instant."""
+    a, b = processes.start("a"), processes.start("b")
+    hearing = await _hearing(a)
+    rounds = 6
+    async with _api(a) as on_a, _api(b) as on_b:
+        for n in range(rounds + 1):
+            added = await _command(
+                on_a,
+                hearing.segment_id,
+                {"type": "add_speaker", "name": f"Speaker {n}", "constituency": "academia"},
+            )
+            assert added.status_code == 200, added.text
+        answers: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        version = added.json()["version"]
+        for n in range(rounds):
+            # B has heard of what A did (a press comes long after the speakers were added)
+            await _state_at(b, hearing.segment_id, version)
+            # a device of its own each round: a new press, with no window to wait out
+            link = await on_a.post(
+                f"/events/{hearing.event_id}/access-links", json={"role": "device"}
+            )
+            token = link.json()["token"]
+            path = f"/events/{hearing.event_id}/actions/next"
+            headers = {"Authorization": f"Bearer {token}"}
+            first, bounce = (on_a, on_b) if n % 2 == 0 else (on_b, on_a)
+            if n < rounds // 2:  # the bounce after the first press's answer
+                one = await first.post(path, headers=headers)
+                two = await bounce.post(path, headers=headers)
+            else:  # both at once
+                one, two = await asyncio.gather(
+                    first.post(path, headers=headers), bounce.post(path, headers=headers)
+                )
+            assert one.status_code == two.status_code == 200, (one.text, two.text)
+            answers.append((one.json(), two.json()))
+            version = max(one.json()["version"], two.json()["version"])
+    state = (await _state_at(b, hearing.segment_id, version))["state"]
+    for said, again in answers:
+        assert said["command_id"] == again["command_id"]
+        assert sorted([said["duplicate"], again["duplicate"]]) == [False, True], (said, again)
+    assert state["current"]["name"] == f"Speaker {rounds - 1}"
+    assert [entry["name"] for entry in state["queue"]] == [f"Speaker {rounds}"]

@@ -7,20 +7,23 @@ the same action by the same credential within ``DOUBLE_PRESS_S`` of the first pr
 press, sent again with the first press's command id and command, so the engine's dedupe answers
 it with the first press's result (``"duplicate": true``), waiting for it if it is still being
 written. Outside the window a press is a new command, so +30 s pressed twice, a second apart,
-adds a minute.
+adds a minute. Several processes behind a proxy (``--redis-url``) share the first press through
+Redis (``SharedLimits.first_press``): a bounce that reaches another process is the same press
+there too (outside probe N: it had called two speakers).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from ...floor import Actor, NotFound
 from ...floor import commands as c
@@ -29,6 +32,9 @@ from ...floor.possible import toggle_command
 from ...floor.presets import MessagePreset
 from ..access import authorise
 from .common import ActorDep, ServicesDep
+
+if TYPE_CHECKING:
+    from ...shared_limits import SharedLimits
 
 router = APIRouter(tags=["button boxes"])
 
@@ -100,23 +106,46 @@ class Press:
     command: c.SegmentCommand
 
 
+_COMMAND: Final = TypeAdapter[c.SegmentCommand](c.SegmentCommand)
+
+
 class Presses:
-    """The last press of each button per credential and event (a few per device)."""
+    """The last press of each button per credential and event (a few per device); with
+    ``shared`` (several processes), the first press of the window as every process saw it."""
 
     def __init__(
-        self, window_s: float = DOUBLE_PRESS_S, clock: Callable[[], float] = time.monotonic
+        self,
+        window_s: float = DOUBLE_PRESS_S,
+        clock: Callable[[], float] = time.monotonic,
+        shared: SharedLimits | None = None,
     ) -> None:
         self.window_s = window_s
         self.clock = clock
+        self.shared = shared
         self._last: dict[tuple[str, str, str], Press] = {}
 
-    def press(self, key: tuple[str, str, str], new: Callable[[float], Press]) -> Press:
-        """The first press's, within the window; else a new press, remembered."""
+    async def press(self, key: tuple[str, str, str], new: Callable[[float], Press]) -> Press:
+        """The first press's, within the window; else a new press, remembered (and, shared,
+        the first another process remembered within the window, if one did)."""
         now = self.clock()
         last = self._last.get(key)
         if last is not None and now - last.at < self.window_s:
             return last
-        made = self._last[key] = new(now)
+        made = new(now)
+        if self.shared is not None:
+            said = json.dumps(
+                {
+                    "command_id": made.command_id,
+                    "segment_id": made.segment_id,
+                    "command": made.command.model_dump(mode="json"),
+                }
+            )
+            first = await self.shared.first_press(":".join(key), said, int(self.window_s * 1000))
+            if first is not None and first != said:
+                told = json.loads(first)
+                command = _COMMAND.validate_python(told["command"])
+                made = Press(now, told["command_id"], told["segment_id"], command)
+        self._last[key] = made
         return made
 
 
@@ -124,7 +153,9 @@ def presses_of(request: Request) -> Presses:
     state = request.app.state
     presses: Presses | None = getattr(state, "device_presses", None)
     if presses is None:
-        presses = state.device_presses = Presses()
+        services = getattr(state, "services", None)
+        shared = services.throttle.shared if services is not None else None
+        presses = state.device_presses = Presses(shared=shared)
     return presses
 
 
@@ -157,7 +188,7 @@ async def _press(
         command_id = f"box:{_sender(actor)}:{name.replace('/', '.')}:{engine.clock()}"
         return Press(at, command_id, live, command_of(latest.segments[live]))
 
-    press = presses_of(request).press((_sender(actor), event_id, name), new)
+    press = await presses_of(request).press((_sender(actor), event_id, name), new)
     result = await engine.execute(
         event_id, press.segment_id, press.command, actor, press.command_id
     )
