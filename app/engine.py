@@ -204,6 +204,14 @@ class Engine:
         #: the SQLite file as opened: each write first checks it is still the one at its path
         self.file_watch = FileWatch(sqlite_file(str(store.engine.url)))
         self._storage_checked = 0.0
+        #: when a write last succeeded (monotonic): a health check after ``PROBE_IDLE_S`` of
+        #: none writes its own, so a locked file or a full disk shows before a command meets it
+        self._written_at = time.monotonic()
+        #: the health check's write while it is under way (a locked database holds it for the
+        #: busy timeout: the next checks wait on this one rather than queue more)
+        self._probe: asyncio.Future[None] | None = None
+        #: why the health check's own write has not answered yet, or None
+        self.storage_slow: str | None = None
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -1362,21 +1370,43 @@ class Engine:
             log.warning("the database can be written again: commands are taken again")
             self.storage_error = None
         self.read_error = None
+        self._written_at = time.monotonic()
         return written
 
     async def recheck_storage(self) -> None:
-        """While the last write failed, try a small one (at most every ``RECHECK_STORAGE_S``):
-        the health check asks, so that a process taken out of a proxy's rotation for failing it
-        (and so sent no command to write) comes back once the database does."""
-        if self.storage_error is None:
-            return
+        """The health check's write, of a batch of commands' size (at most every
+        ``RECHECK_STORAGE_S``): while the last write failed, so that a process taken out of a
+        proxy's rotation for failing it (and so sent no command to write) comes back once the
+        database does; and when nothing was written for ``PROBE_IDLE_S``, so that a full disk or
+        a file another program locked shows before the moderator's next press meets it (outside
+        probe N). Waited for at most ``HEALTH_WAIT_S``: a write still under way then (a locked
+        SQLite file waits out its busy timeout) is ``storage_slow``, and the next checks wait on
+        the same write rather than start others."""
         now = time.monotonic()
-        if now - self._storage_checked < RECHECK_STORAGE_S:
+        wanted = self.storage_error is not None or now - self._written_at >= PROBE_IDLE_S
+        if wanted and self._probe is None and now - self._storage_checked >= RECHECK_STORAGE_S:
+            self._storage_checked = now
+            self._probe = asyncio.ensure_future(self._probe_write())
+        probe = self._probe
+        if probe is None:
             return
-        self._storage_checked = now
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(probe), HEALTH_WAIT_S)
+        if not probe.done():
+            self.storage_slow = (
+                f"the database has not answered a write for {HEALTH_WAIT_S:g} s or more: another "
+                "program may hold the file (a backup or database tool, a second server), or the "
+                "disk is failing"
+            )
+
+    async def _probe_write(self) -> None:
         probe = str(self.clock()).ljust(STORAGE_PROBE_BYTES, ".")
-        with contextlib.suppress(StorageUnavailable):
-            await self._write(self.store.set_setting, STORAGE_PROBE, probe)
+        try:
+            with contextlib.suppress(StorageUnavailable):
+                await self._write(self.store.set_setting, STORAGE_PROBE, probe)
+        finally:
+            self._probe = None
+            self.storage_slow = None
 
     def read_failed(self, error: SQLAlchemyError) -> None:
         """A route's read failed (a ``GET``): said once in the log as a read, until a write
@@ -1446,6 +1476,11 @@ QUIET_DETAILS = frozenset(("live_published", "hard_stop_at"))
 #: it writes (the instant, in epoch ms: nothing reads it).
 RECHECK_STORAGE_S = 1.0
 STORAGE_PROBE = "storage_probe"
+#: After how long without a successful write the health check writes its own (seconds).
+PROBE_IDLE_S = 10.0
+#: How long the health check waits for its write before it says the database is slow (seconds):
+#: under a container's health check timeout (2-3 s in the Dockerfile).
+HEALTH_WAIT_S = 1.5
 #: How much the probe writes: a batch of commands' worth (log rows, command rows, their
 #: indexes: about 30 KB of WAL frames), not a few bytes. A tiny probe still fitted on a disk
 #: where no command did, and the health check said ``ok`` while every command was refused

@@ -126,6 +126,52 @@ def test_a_read_that_fails_is_logged_once_as_a_read_and_leaves_commands_taken(
     assert world.call("organiser", "GET", path).status_code == 200
 
 
+def test_the_health_check_finds_a_full_disk_before_any_command_meets_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside probe N: with nothing written for a while, the health check said ``ok`` on a full
+    disk until the moderator's next press failed. It writes its own when the log has been quiet
+    (``PROBE_IDLE_S``), so the monitor sees it first."""
+    engine = _engine(world)
+    assert world.client.get("/api/v1/health").status_code == 200
+    monkeypatch.setattr(app.engine, "PROBE_IDLE_S", 0.0)
+    monkeypatch.setattr(app.engine, "RECHECK_STORAGE_S", 0.0)
+    with monkeypatch.context() as disk_full:
+        disk_full.setattr(engine.store, "set_setting", _full)
+        health = world.client.get("/api/v1/health")
+        assert health.status_code == 503, health.text
+        assert health.json()["storage_error"] == "OperationalError: database or disk is full"
+    assert world.client.get("/api/v1/health").status_code == 200
+
+
+def test_the_health_check_says_a_locked_database_within_its_own_timeout(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside probe N: another program holding the SQLite file's write lock made each health
+    check wait out the busy timeout (5-6 s, past Docker's 3 s) and then say ``ok``. It answers
+    503 after ``HEALTH_WAIT_S``, saying what may hold the file, and ``ok`` once it is let go."""
+    engine = _engine(world)
+    monkeypatch.setattr(app.engine, "PROBE_IDLE_S", 0.0)
+    monkeypatch.setattr(app.engine, "RECHECK_STORAGE_S", 0.0)
+    monkeypatch.setattr(app.engine, "HEALTH_WAIT_S", 0.2)
+    path = engine.store.engine.url.database
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # a database tool's open write transaction
+        health = world.client.get("/api/v1/health")
+        assert health.status_code == 503, health.text
+        assert "another program may hold the file" in health.json()["storage_error"]
+        again = world.client.get("/api/v1/health")  # waits on the same write, starts no other
+        assert again.status_code == 503, again.text
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    deadline = 100
+    while world.client.get("/api/v1/health").status_code != 200 and deadline:
+        deadline -= 1  # the write under way finishes once the lock is let go
+    assert world.client.get("/api/v1/health").status_code == 200
+
+
 @pytest.fixture
 def lenient(tmp_path: Path) -> Iterator[World]:
     """A world whose client gets the server's answer to a fault of its own, as a browser does,

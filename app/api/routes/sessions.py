@@ -28,8 +28,10 @@ log = logging.getLogger("floorkeeper.health")
 class Health(HealthOut):
     status: Literal["ok", "storage_unavailable", "log_gap"] = Field(  # type: ignore[assignment]
         description="`storage_unavailable` (with HTTP 503) while the database cannot be written "
-        "(its last write failed: a full disk, PostgreSQL unreachable); `ok` again once a write "
-        "succeeds. `log_gap` (with HTTP 200: the process serves, and every process of this "
+        "(its last write failed: a full disk, PostgreSQL unreachable; or the check's own write, "
+        "made when nothing was written for 10 s, has not answered within 1.5 s: a file another "
+        "program locked); `ok` again once a write succeeds. `log_gap` (with HTTP 200: the "
+        "process serves, and every process of this "
         "database finds the same log, so taking them out of a proxy's rotation would take the "
         "room down): a meeting day's log skips versions (another database's server, e.g. a "
         "restored copy, shared this one's Redis; or the log was restored under a running "
@@ -66,7 +68,7 @@ async def health(svc: ServicesDep, response: Response) -> Health:
     why: Redis unreachable (``fanout``, ``redis``), a log that skips versions (``log_gap``)."""
     engine = svc.engine
     await engine.recheck_storage()
-    error = engine.storage_error
+    error = engine.storage_error or engine.storage_slow
     status: Literal["ok", "storage_unavailable", "log_gap"] = "ok"
     if error is not None:
         status = "storage_unavailable"
