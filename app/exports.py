@@ -123,17 +123,57 @@ def local_iso(at: int | None, zone: ZoneInfo) -> str | None:
 
 def whole_seconds(ms: int | None) -> int | None:
     """A duration in whole seconds, rounded to the nearest (half up); ``None`` or negative (no
-    such duration) is ``None``."""
+    such duration) is ``None``.
+
+    The one rounding of what people add up: a turn's durations in the day's record, and the
+    outcome's speaking figures, which are sums of these (``as_recorded``), not the rounded sum
+    of the milliseconds. A reader who totals the record's ``(s)`` column finds the outcome's
+    figure to the second; rounded once at the end, the two could differ by half a second a turn
+    (outside probe Q: the spoken rows summed to 40 s, the outcome said 37 s)."""
     if ms is None or ms < 0:
         return None
     return (ms + 500) // 1000
+
+
+def as_recorded(ms: int) -> int:
+    """A turn's duration as the day's record prints it (``whole_seconds``), back in ms: what a
+    total of turns adds up (the outcome's speaking figures), so that the total is the sum of
+    the record's rows (a negative duration, never a turn's, counts none)."""
+    return (whole_seconds(ms) or 0) * 1000
+
+
+def overrun_seconds(
+    timed_ms: int | None, allotted_ms: int | None, overrun_ms: int | None
+) -> int | None:
+    """A turn's overrun in whole seconds, as the record prints it beside the time on the timer
+    and the time allotted: the timer's whole seconds less the allotment's, each rounded first
+    (``whole_seconds``), not the overrun's ms rounded alone. So Allotted + Overrun is On the
+    timer in every row, as a reader checks it: rounded alone, 707 ms over a 1 500 ms allotment
+    (2 207 ms on the timer) read 2 s allotted + 1 s over beside 2 s on the timer (outside probe
+    Q); now 2 s + 0 s. The seconds of an overrun are within a second of its ms either way (400
+    ms over may read 1 s, 707 ms 0 s); ``overrun_ms`` keeps the exact figure.
+
+    ``None`` where there is no overrun to speak of (``overrun_ms`` None or negative); an
+    overrun of 0 ms is 0 s; without the two figures it comes from, ``overrun_ms`` rounded."""
+    if overrun_ms is None or overrun_ms < 0:
+        return None
+    if overrun_ms == 0:
+        return 0
+    timed, allotted = whole_seconds(timed_ms), whole_seconds(allotted_ms)
+    if timed is None or allotted is None:
+        return whole_seconds(overrun_ms)
+    return max(0, timed - allotted)
 
 
 def minutes_seconds(ms: int | None) -> str | None:
     """A duration as a clock shows it: ``m:ss`` (``4:05``), ``h:mm:ss`` from one hour
     (``1:02:03``), from the same rounded seconds as ``whole_seconds``; ``None`` or negative is
     ``None``."""
-    seconds = whole_seconds(ms)
+    return clock_text(whole_seconds(ms))
+
+
+def clock_text(seconds: int | None) -> str | None:
+    """Whole seconds as a clock shows them (``minutes_seconds``); ``None`` is ``None``."""
     if seconds is None:
         return None
     hours, rest = divmod(seconds, 3600)
@@ -149,18 +189,23 @@ def minutes_seconds(ms: int | None) -> str | None:
 @dataclass(frozen=True)
 class RecordRow:
     """One turn given, timed or not, as the day's record lists it (built from the state by the
-    route). Instants are epoch ms UTC, durations ms; ``None`` where there is none (a timer never
-    started, a skipped turn)."""
+    route), or a place or a floor request not heard. Instants are epoch ms UTC, durations ms;
+    ``None`` where there is none (a timer never started, a skipped turn, a row not heard)."""
 
     segment_title: str
     segment_position: int
-    #: 1-based within the segment; None for a speaker not heard (``status`` carried or dropped)
+    #: 1-based within the segment; None for a row that is not a turn given (a place or a
+    #: request not heard)
     turn: int | None
     kind: str
-    #: "spoken" or "skipped" (a turn given); "carried" (to ``carried_to``), "dropped" or
-    #: "waiting" (left in the queue): still waiting when the segment ended, not heard in it;
-    #: "request_carried", "request_dropped", "request_waiting": a floor request never given a
-    #: place, carried, dropped, or still awaiting the moderator when the segment ended
+    #: "spoken" or "skipped" (a turn given); a place in the queue not heard in the segment:
+    #: "carried" (to ``carried_to``), "dropped" or "waiting" (left in the queue) when it ended,
+    #: or gone before, "withdrawn" (after approval) or "removed" (by the moderator); a floor
+    #: request never given a place: "request_carried", "request_dropped", "request_waiting"
+    #: (still awaiting the moderator when the segment ended), "request_withdrawn",
+    #: "request_declined", "request_removed". Once a segment has ended every floor request it
+    #: received has a row there (a request carried on: one in each segment it reached, the last
+    #: saying what became of it)
     status: str
     name: str
     organisation: str
@@ -190,7 +235,7 @@ class RecordRow:
     #: (the next speaker called by mistake, its end), then given back (nobody's speaking time:
     #: held the floor + interposed + this = called to ended)
     suspended_ms: int | None = None
-    #: a speaker carried unheard to another segment: its title
+    #: a place or a request carried unheard to another segment: its title
     carried_to: str = ""
     #: when the floor request behind the turn was made (None: added by the moderator)
     requested_at: int | None = None
@@ -239,7 +284,9 @@ DAY_RECORD_COLUMNS: dict[str, str] = {
 def day_record_json(rows: list[RecordRow], timezone: str) -> list[dict[str, Cell]]:
     """The day's record for JSON: every field of each row as it is (instants in epoch ms,
     durations in ms), each instant ``x_at`` followed by ``x_at_local`` (ISO 8601 in the event's
-    zone) and each duration ``x_ms`` by ``x_s`` (whole seconds) and ``x_mss`` (``m:ss``)."""
+    zone) and each duration ``x_ms`` by ``x_s`` (whole seconds) and ``x_mss`` (``m:ss``): the
+    overrun's from the timer's and the allotment's seconds (``overrun_seconds``), so that they
+    add up in every row."""
     zone = event_zone(timezone)
     out: list[dict[str, Cell]] = []
     for row in rows:
@@ -251,8 +298,12 @@ def day_record_json(rows: list[RecordRow], timezone: str) -> list[dict[str, Cell
                 entry[f"{field.name}_local"] = local_iso(value, zone)
             elif field.name in _DURATIONS:
                 stem = field.name.removesuffix("_ms")
-                entry[f"{stem}_s"] = whole_seconds(value)
-                entry[f"{stem}_mss"] = minutes_seconds(value)
+                if field.name == "overrun_ms":
+                    seconds = overrun_seconds(row.timed_ms, row.allotted_ms, row.overrun_ms)
+                else:
+                    seconds = whole_seconds(value)
+                entry[f"{stem}_s"] = seconds
+                entry[f"{stem}_mss"] = clock_text(seconds)
         out.append(entry)
     return out
 
@@ -277,7 +328,10 @@ def day_record_csv(rows: list[RecordRow], timezone: str) -> bytes:
     (``csv_text``).
 
     Sum the ``(s)`` columns, not the ``m:ss`` ones: a spreadsheet reads ``4:05`` as a time of
-    day (4 h 05), which shows as typed but adds up wrong."""
+    day (4 h 05), which shows as typed but adds up wrong. Each is rounded to the whole second
+    once (``whole_seconds``), the overrun as the timer's seconds less the allotment's
+    (``overrun_seconds``): Allotted + Overrun is On the timer in each row, and the sum of Held
+    the floor over the spoken rows is the outcome's figure (``as_recorded``)."""
     return csv_text(day_record_table(rows, timezone), list(DAY_RECORD_COLUMNS)).encode("utf-8")
 
 

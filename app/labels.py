@@ -252,18 +252,26 @@ TURN_KIND_LABELS: Final[Mapping[str, str]] = {
     "question": "Question",
     "answer": "Answer",
 }
-#: A turn in the day's record: given and spoken, or given and skipped (the speaker was not there).
+#: A row of the day's record (``reports.day_record``): a turn given and spoken, or given and
+#: skipped (the speaker was not there); a place in the queue that left it unheard; a floor
+#: request never given a place, whatever became of it (every request has its row).
 TURN_STATUS_LABELS: Final[Mapping[str, str]] = {
     "spoken": "Spoken",
     "skipped": "Skipped",
-    # still waiting when the segment ended: not heard in it
+    # a place in the queue, not heard in the segment: still waiting when it ended...
     "carried": "Not heard: carried",
     "dropped": "Not heard: dropped",
     "waiting": "Not heard: left in the queue",
+    # ...or gone from the queue before: withdrawn after approval, or taken out by the moderator
+    "withdrawn": "Not heard: withdrawn",
+    "removed": "Not heard: removed by the moderator",
     # a floor request never given a place in the queue
     "request_carried": "Request not granted: carried",
     "request_dropped": "Request not granted: dropped",
     "request_waiting": "Request not granted: left waiting",
+    "request_withdrawn": "Request withdrawn",
+    "request_declined": "Request declined",
+    "request_removed": "Request removed",
 }
 
 

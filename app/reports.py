@@ -7,11 +7,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TypedDict
 
-from .exports import RecordRow
+from .exports import RecordRow, as_recorded
 from .floor import HearingState
 from .floor.contributions import ContributionStatus
 from .floor.decide import DROPPED_AT_END
-from .floor.model import RequestStatus, SegmentState, SegmentStatus, Speaker, Speech, Unheard
+from .floor.model import (
+    FloorRequest,
+    RequestStatus,
+    SegmentState,
+    SegmentStatus,
+    Speaker,
+    Speech,
+    Unheard,
+)
 from .floor.record import in_call_order
 from .floor.themes import programme_themes, theme_order
 from .hearing import Hearing
@@ -28,7 +36,9 @@ def day_record(
 ) -> list[RecordRow]:
     """One row per turn given, timed or not, skipped ones too, in programme order; a segment's
     turns numbered in the order they were called (``in_call_order``: an interposed question and
-    its answer after the turn they interrupted). ``segment_id``: that segment's rows only.
+    its answer after the turn they interrupted); after them, each place left unheard and each
+    floor request no turn accounts for (``_requests``), so that every request a segment received
+    has its row there. ``segment_id``: that segment's rows only.
     ``state``: the day's state to read (by default the hearing's now; a reader off the event
     loop passes the one it took, which the engine may replace meanwhile)."""
     state = state if state is not None else hearing.state
@@ -43,14 +53,15 @@ def day_record(
         for turn, speech in enumerate(speeches, start=1):
             rows.append(_row(segment, position, turn, speech, turns))
         # then who was still waiting when it ended: carried to another segment, or dropped, or
-        # left in its queue; then who asked and was never given a place (``_not_granted``)
+        # left in its queue; then every other request it received, whatever became of it
+        # (``_requests``: never given a place, withdrawn, declined, its place removed)
         rows.extend(_unheard(segment, position, left, titles) for left in segment.unheard)
         if segment.status is SegmentStatus.ENDED:
             rows.extend(
                 _unheard(segment, position, Unheard(entry), titles, waiting=True)
                 for entry in segment.queue
             )
-        rows.extend(_not_granted(segment, position, titles))
+        rows.extend(_requests(segment, position, titles))
     # the turn of the day: the order they were called across segments, whatever the programme's
     # order (a segment held out of order, or moved after the day); numbered over the whole day
     # even when one segment's rows are asked for
@@ -145,24 +156,36 @@ def _not_heard(
     )
 
 
-def _not_granted(segment: SegmentState, position: int, titles: dict[str, str]) -> list[RecordRow]:
-    """The floor requests of ``segment`` never given a place in its queue, in the order it
-    received them: carried with its waiting speakers to another segment (``request_carried``),
-    dropped with them (``request_dropped``), or still awaiting the moderator in a segment that
-    ended (``request_waiting``). A request withdrawn, declined or removed by the moderator is a
-    decision, not a speaker left unheard: not listed."""
+def _requests(segment: SegmentState, position: int, titles: dict[str, str]) -> list[RecordRow]:
+    """The floor requests of ``segment`` that no other row accounts for, in the order it
+    received them, so that every request made can be followed to where it ended (outside probe
+    Q: a delegate carried to another segment and withdrawn there had no row anywhere, and the
+    requests made could not be reconciled with the record).
+
+    Never given a place in its queue: carried with its waiting speakers to another segment
+    (``request_carried``: it goes on there, received in its turn, under its fate there),
+    dropped with them (``request_dropped``), still awaiting the moderator in a segment that
+    ended (``request_waiting``), withdrawn (``request_withdrawn``), declined
+    (``request_declined``), or removed otherwise (``request_removed``: today only a carry
+    removes a request that has no place, so this is the net that keeps a request from going
+    missing without a word). Given a place that then left the queue unheard before the segment
+    ended: withdrawn after approval (``withdrawn``), or its entry removed by the moderator
+    (``removed``); the state keeps no entry for these, so no time allotted is said.
+
+    A place still held is its row elsewhere: its turn (spoken, skipped), its place carried,
+    dropped or left waiting (``_unheard``). A request still pending or queued in a segment not
+    yet ended, or speaking now, is not listed: nothing has become of it yet."""
     ended = segment.status is SegmentStatus.ENDED
+    placed = {speech.request_id for speech in segment.speeches}
+    placed.update(left.entry.request_id for left in segment.unheard)
+    placed.update(entry.request_id for entry in segment.queue)
+    placed.update(turn.entry.request_id for turn in (segment.current, segment.paused) if turn)
     rows = []
     for request in sorted(segment.requests.values(), key=lambda r: r.number):
-        if request.entry_id is not None:
-            continue  # it had a place: its turn, or its place left unheard, is listed
-        if request.status is RequestStatus.REMOVED and request.carried_to is not None:
-            status = "request_carried"
-        elif request.status is RequestStatus.REMOVED and request.reason == DROPPED_AT_END:
-            status = "request_dropped"
-        elif request.status is RequestStatus.PENDING and ended:
-            status = "request_waiting"
-        else:
+        if request.id in placed:
+            continue  # its turn, or its place left unheard, is listed
+        status = _request_status(request, ended)
+        if status is None:
             continue
         rows.append(
             _not_heard(
@@ -177,6 +200,27 @@ def _not_granted(segment: SegmentState, position: int, titles: dict[str, str]) -
             )
         )
     return rows
+
+
+def _request_status(request: FloorRequest, ended: bool) -> str | None:
+    """The record's status for a request no turn or place of the record lists (``_requests``);
+    None: its row is another's (a turn, a place carried or dropped), or nothing has become of
+    it yet (pending, queued or speaking in a segment not ended)."""
+    had_place = request.entry_id is not None
+    status = request.status
+    if status is RequestStatus.WITHDRAWN:
+        return "withdrawn" if had_place else "request_withdrawn"
+    if status is RequestStatus.DECLINED:
+        return "request_declined"
+    if status is RequestStatus.REMOVED:
+        if request.carried_to is not None:
+            return None if had_place else "request_carried"  # a carried place is ``_unheard``'s
+        if request.reason == DROPPED_AT_END:
+            return None if had_place else "request_dropped"
+        return "removed" if had_place else "request_removed"
+    if status is RequestStatus.PENDING and ended:
+        return "request_waiting"
+    return None
 
 
 def _row(
@@ -267,15 +311,20 @@ def outcome(hearing: Hearing, now: int, language: str = "en") -> Outcome:
 
 
 def _figures(segments: list[SegmentState]) -> SpeakingFigures:
+    """The day's speaking figures: the turns spoken (a skipped call is on the record, not a turn
+    here) and the time they held the floor, each turn's time as the record prints it
+    (``as_recorded``: its whole seconds), so that every total (the day's, each constituency's)
+    is the sum of the record's "Held the floor (s)" over those rows, to the second."""
     turns, held = 0, 0
     by_constituency: dict[str, tuple[int, int]] = {}
     for segment in segments:
         for speech in segment.speeches:
             if speech.skipped:
                 continue
+            recorded = as_recorded(speech.held_ms)
             turns += 1
-            held += speech.held_ms
+            held += recorded
             key = speech.speaker.constituency.value
             count, ms = by_constituency.get(key, (0, 0))
-            by_constituency[key] = (count + 1, ms + speech.held_ms)
+            by_constituency[key] = (count + 1, ms + recorded)
     return SpeakingFigures(turns=turns, held_ms=held, by_constituency=by_constituency)

@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 import json
+import typing
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -14,6 +15,7 @@ from datetime import datetime
 import pytest
 from starlette.testclient import TestClient
 
+from app.api.schemas import DayRecordRow
 from app.config import Settings
 from app.exports import (
     DAY_RECORD_COLUMNS,
@@ -31,6 +33,7 @@ from app.exports import (
     spreadsheet_text,
     whole_seconds,
 )
+from app.labels import TURN_STATUS_LABELS
 from app.main import create_app
 from tests.security.conftest import NO_LIMITS, ORGANISER_KEY, World, build_world
 
@@ -507,3 +510,52 @@ def test_the_days_record_numbers_the_turns_of_the_day_and_shows_interposed_time(
     read = list(csv.DictReader(io.StringIO(sheet.content.decode("utf-8-sig"))))
     assert [row["Turn of the day"] for row in read] == ["3", "1", "2"]
     assert "Paused for interposed turns (s)" in read[0]
+
+
+@pytest.mark.parametrize(
+    ("timed_ms", "allotted_ms", "overrun_ms", "seconds"),
+    [
+        (2_207, 1_500, 707, (2, 2, 0)),  # outside probe Q: read 2 s = 2 s + 1 s
+        (2_410, 1_500, 910, (2, 2, 0)),
+        (1_600, 1_200, 400, (2, 1, 1)),  # 400 ms over reads 1 s: the two figures say so
+        (241_400, 180_000, 61_400, (241, 180, 61)),
+        (180_400, 180_000, 400, (180, 180, 0)),
+        (120_000, 180_000, 0, (120, 180, 0)),  # kept to its time
+    ],
+)
+def test_allotted_and_overrun_add_up_to_the_time_on_the_timer(
+    timed_ms: int, allotted_ms: int, overrun_ms: int, seconds: tuple[int, int, int]
+) -> None:
+    """Outside probe Q: each cell rounded on its own, 2 207 ms on the timer over 1 500 ms
+    allotted (707 ms over) read On the timer 2 s, Allotted 2 s, Overrun 1 s. The overrun's
+    seconds are now the timer's less the allotment's, so the row adds up, in the JSON, the CSV
+    and the workbook."""
+    import openpyxl
+
+    row = _row(timed_ms=timed_ms, allotted_ms=allotted_ms, overrun_ms=overrun_ms)
+    (entry,) = day_record_json([row], NEW_YORK)
+    assert (entry["timed_s"], entry["allotted_s"], entry["overrun_s"]) == seconds
+    assert entry["overrun_ms"] == overrun_ms  # the exact figure stays
+    assert entry["overrun_mss"] == minutes_seconds(seconds[2] * 1000)
+    (read,) = _read_back(day_record_csv([row], NEW_YORK))
+    cells = ("On the timer (s)", "Allotted (s)", "Overrun (s)")
+    assert tuple(int(read[cell]) for cell in cells) == seconds
+    if overrun_ms:
+        assert int(read["Allotted (s)"]) + int(read["Overrun (s)"]) == int(read["On the timer (s)"])
+    book = openpyxl.load_workbook(io.BytesIO(day_record_xlsx([row], NEW_YORK)))
+    heading, values = book.worksheets[0].iter_rows(values_only=True)
+    sheet = dict(zip(heading, values, strict=True))
+    assert tuple(sheet[cell] for cell in cells) == seconds
+
+
+def test_every_status_of_the_days_record_has_its_words() -> None:
+    """A status the record writes (the schema's list) reads in words in the CSV, never as its
+    code: the rows for every floor request (withdrawn, declined, removed) included."""
+    status = DayRecordRow.model_fields["status"].annotation
+    codes = set(typing.get_args(status))
+    assert {"withdrawn", "removed", "request_withdrawn", "request_declined"} <= codes
+    assert codes == set(TURN_STATUS_LABELS)
+    read = _read_back(day_record_csv([_row(status=code) for code in sorted(codes)], NEW_YORK))
+    assert [row["Status"] for row in read] == [TURN_STATUS_LABELS[c] for c in sorted(codes)]
+    assert TURN_STATUS_LABELS["request_declined"] == "Request declined"
+    assert TURN_STATUS_LABELS["withdrawn"] == "Not heard: withdrawn"

@@ -10,9 +10,10 @@ import re
 import docx
 
 from app import reports
+from app.api.schemas import DayRecordRow
 from app.demo import load_demo
 from app.engine import Engine
-from app.exports import day_record_csv, day_record_json
+from app.exports import day_record_csv, day_record_json, event_zone, local_iso
 from app.floor import Actor, Role
 from app.floor import commands as c
 from app.floor import contributions as o
@@ -386,3 +387,136 @@ async def test_the_record_lists_who_was_still_waiting_when_a_segment_ended(
     assert [row["Turn of the day"] for row in table if row["Turn"]] == ["1", "2", "3"]
     as_json = day_record_json(rows, hearing.event.timezone)
     assert {row["status"] for row in as_json} == {"spoken", "skipped", "carried", "dropped"}
+
+
+async def test_every_floor_request_has_its_row_and_a_carried_one_is_followed_to_its_end(
+    sqlite_url: str,
+) -> None:
+    """Outside probe Q: a request withdrawn, declined or whose place was taken out of the queue
+    had no row, so a delegate "carried to Thematic discussion II" who then withdrew there, or
+    was declined there, vanished, and the requests made could not be reconciled with the
+    record. Every request now has its row where it ended, in the order the segment received it,
+    with when it was made; one carried on has a row in each segment, the last its fate."""
+    engine, event_id, clock = await _the_morning(sqlite_url)
+    hearing = engine.hearing(event_id)
+    first, second, third = [s for s in reports.programme(hearing) if not s.details.is_break][1:4]
+    ids = itertools.count()
+    names = (
+        "Ana Withdrew",
+        "Ben Declined",
+        "Chen Withdrew Queued",
+        "Dina Taken Out",
+        "Emeka Carried Then Withdrew",
+        "Fatima Carried Then Declined",
+    )
+    for n, name in enumerate(names):
+        await _registered(engine, event_id, f"p{n}", name, "ITUC")
+
+    async def send(segment: str, command: c.SegmentCommand, actor: Actor = ORGANISER) -> None:
+        await engine.execute(event_id, segment, command, actor, f"q{next(ids)}")
+
+    def delegate(n: int) -> Actor:
+        return Actor(Role.DELEGATE, event_id, f"p{n}")
+
+    def request_of(segment_id: str, name: str) -> str:
+        requests = hearing.state.segments[segment_id].requests.values()
+        (request,) = [r for r in requests if r.speaker.name == name]
+        return request.id
+
+    await send(first.id, c.StartSegment())  # the opening ends
+    asked: dict[str, int] = {}
+    for n, name in enumerate(names):
+        clock.now += 1_000
+        asked[name] = clock.now
+        await send(first.id, c.RequestFloor(), delegate(n))
+    await send(first.id, c.WithdrawRequest(request_id=request_of(first.id, names[0])), delegate(0))
+    await send(first.id, c.DeclineRequest(request_id=request_of(first.id, names[1])))
+    for name in names[2:5]:
+        await send(first.id, c.ApproveRequest(request_id=request_of(first.id, name)))
+    await send(first.id, c.WithdrawRequest(request_id=request_of(first.id, names[2])), delegate(2))
+    (taken_out,) = [q for q in hearing.state.segments[first.id].queue if q.speaker.name == names[3]]
+    await send(first.id, c.RemoveEntry(entry_id=taken_out.id))
+    await send(second.id, c.StartSegment())  # the first ends: Emeka queued, Fatima pending
+    await send(first.id, c.CarryQueue(to_segment_id=second.id))
+    emeka, fatima = request_of(second.id, names[4]), request_of(second.id, names[5])
+    await send(second.id, c.WithdrawRequest(request_id=emeka), delegate(4))
+    await send(second.id, c.DeclineRequest(request_id=fatima))
+    await send(third.id, c.StartSegment())  # the second ends
+
+    rows = reports.day_record(hearing)
+    as_json = day_record_json(rows, hearing.event.timezone)
+    for answered in as_json:  # what the route answers: every status is one the schema names
+        DayRecordRow.model_validate(answered)
+    table = list(
+        csv.DictReader(
+            io.StringIO(day_record_csv(rows, hearing.event.timezone).decode("utf-8-sig"))
+        )
+    )
+    theirs = [row for row in table if row["Name"] in names]
+    first_title, second_title = first.details.title, second.details.title
+    assert [(row["Segment"], row["Name"], row["Status"], row["Carried to"]) for row in theirs] == [
+        # the first's place carried, then its requests in the order it received them
+        (first_title, names[4], "Not heard: carried", second_title),
+        (first_title, names[0], "Request withdrawn", ""),
+        (first_title, names[1], "Request declined", ""),
+        (first_title, names[2], "Not heard: withdrawn", ""),
+        (first_title, names[3], "Not heard: removed by the moderator", ""),
+        (first_title, names[5], "Request not granted: carried", second_title),
+        # where they were carried: what became of them there
+        (second_title, names[4], "Not heard: withdrawn", ""),
+        (second_title, names[5], "Request declined", ""),
+    ]
+    zone = event_zone(hearing.event.timezone)
+    for row in theirs:
+        assert row["Requested at"] == local_iso(asked[row["Name"]], zone), row
+        assert row["Turn"] == row["Turn of the day"] == row["Called at"] == "", row
+    # reconciled: each request made has one row saying how it ended (the others carry it on)
+    ends = [row["Name"] for row in theirs if "carried" not in row["Status"]]
+    assert sorted(ends) == sorted(names)
+    statuses = {row["status"] for row in as_json if row["name"] in names}
+    assert statuses == {
+        "carried",
+        "request_withdrawn",
+        "request_declined",
+        "withdrawn",
+        "removed",
+        "request_carried",
+    }
+
+
+async def test_the_outcomes_speaking_time_is_the_sum_of_the_records_whole_seconds(
+    sqlite_url: str,
+) -> None:
+    """Outside probe Q: each row's seconds are rounded, the outcome rounded the sum of the ms,
+    and the record's "Held the floor (s)" summed to 40 s where the outcome said 37 s. The
+    outcome's figures (the day's, each constituency's) are now the sums of the rows' seconds."""
+    engine, event_id, clock = await _the_morning(sqlite_url)  # 125 s and 62 s, one skipped
+    hearing = engine.hearing(event_id)
+    first = [s for s in reports.programme(hearing) if not s.details.is_break][1]
+    ids = itertools.count()
+
+    async def send(command: c.SegmentCommand) -> None:
+        await engine.execute(event_id, first.id, command, ORGANISER, f"h{next(ids)}")
+
+    await send(c.StartSegment())
+    for n in range(3):  # three turns of 1.6 s: 2 s each on the record, 4.8 s in all
+        await send(c.AddSpeaker(name=f"Quick {n}", kind=TurnKind.REMARKS, allotted_ms=1_500))
+        await send(c.CallNext())
+        clock.now += 1_600
+        await send(c.EndTurn())
+
+    rows = day_record_json(reports.day_record(hearing), hearing.event.timezone)
+    spoken = [row for row in rows if row["status"] == "spoken"]
+    recorded = sum(int(row["held_s"] or 0) for row in spoken)
+    assert recorded == 125 + 62 + 3 * 2
+    figures = reports.outcome(hearing, clock.now).figures
+    assert (figures.turns, figures.held_ms) == (len(spoken), recorded * 1000)
+    by_constituency: dict[str, tuple[int, int]] = {}
+    for row in spoken:
+        turns, seconds = by_constituency.get(str(row["constituency"]), (0, 0))
+        by_constituency[str(row["constituency"])] = (turns + 1, seconds + int(row["held_s"] or 0))
+    assert figures.by_constituency == {
+        key: (turns, seconds * 1000) for key, (turns, seconds) in by_constituency.items()
+    }
+    summary = render_markdown(reports.outcome(hearing, clock.now)).replace("\u00a0", " ")
+    assert "5 turns, 3 min 13 s holding the floor." in summary  # not 3 min 12 s

@@ -947,8 +947,9 @@ class SpeechOut(BaseModel):
 
 class DayRecordRow(BaseModel):
     """One turn of the day's record (``GET /events/{event_id}/speeches``, app/exports.py), or
-    a speaker not heard (still waiting when the segment ended: ``carried``, ``dropped``,
-    ``waiting``), or a floor request never given a place (``request_*``):
+    a place in the queue not heard (still waiting when the segment ended: ``carried``,
+    ``dropped``, ``waiting``; gone before: ``withdrawn``, ``removed``), or a floor request never
+    given a place (``request_*``): every floor request of an ended segment has its row;
     each instant ``x_at`` with ``x_at_local``, each duration ``x_ms`` with ``x_s`` (whole
     seconds) and ``x_mss`` (``m:ss``, ``h:mm:ss`` from an hour)."""
 
@@ -964,14 +965,24 @@ class DayRecordRow(BaseModel):
         "carried",
         "dropped",
         "waiting",
+        "withdrawn",
+        "removed",
         "request_carried",
         "request_dropped",
         "request_waiting",
+        "request_withdrawn",
+        "request_declined",
+        "request_removed",
     ] = Field(
         description="`spoken`, `skipped`: a turn given. A place in the queue not heard when the "
-        "segment ended: `carried` (to `carried_to`), `dropped`, `waiting` (left in its queue). "
+        "segment ended: `carried` (to `carried_to`), `dropped`, `waiting` (left in its queue); "
+        "or gone from it before: `withdrawn` (after approval), `removed` (by the moderator). "
         "A floor request never given a place: `request_carried`, `request_dropped`, "
-        "`request_waiting` (still awaiting the moderator when the segment ended)"
+        "`request_waiting` (still awaiting the moderator when the segment ended), "
+        "`request_withdrawn`, `request_declined`, `request_removed`. Once a segment has ended, "
+        "every floor request it received has its row there (one withdrawn, declined or "
+        "removed at once); a request carried on has one in each segment it reached, the last "
+        "saying what became of it"
     )
     name: str
     organisation: str
@@ -996,7 +1007,11 @@ class DayRecordRow(BaseModel):
     allotted_s: int | None
     allotted_mss: str | None
     overrun_ms: int | None
-    overrun_s: int | None
+    overrun_s: int | None = Field(
+        description="The overrun in whole seconds: `timed_s - allotted_s` (each rounded first, "
+        "so that allotted and overrun add up to the time on the timer), not `overrun_ms` "
+        "rounded alone; 0 when the turn kept to its time"
+    )
     overrun_mss: str | None
     interposed_in_turn: int | None
     answers_turn: int | None
@@ -1018,8 +1033,8 @@ class DayRecordRow(BaseModel):
     suspended_s: int | None
     suspended_mss: str | None
     carried_to: str = Field(
-        description="A speaker carried unheard to another segment (`status` carried): its "
-        'title; "" otherwise'
+        description="A place or a request carried unheard to another segment (`status` "
+        '`carried`, `request_carried`): its title; "" otherwise'
     )
     requested_at: int | None = Field(
         description="When the floor request behind the row was made (epoch ms); null for a "
