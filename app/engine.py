@@ -1439,6 +1439,15 @@ class Engine:
                 type(error).__name__,
                 cause,
             )
+        elif self.storage_error is None and "locked" in cause:
+            # SQLite's own busy timeout ran out: another connection holds the file's write lock
+            log.error(
+                "the database cannot be written (%s: %s): another program holds the database "
+                "file's lock (a database or backup tool with a transaction open, or a process "
+                "other than floorkeeper serve): close it; every command is refused until then",
+                type(error).__name__,
+                cause,
+            )
         elif self.storage_error is None:
             log.error(
                 "the database cannot be written (%s: %s): every command is refused until it can; "

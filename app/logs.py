@@ -21,6 +21,7 @@ itself, so a JSON line carries no more than a text one, whatever logger wrote it
 
 from __future__ import annotations
 
+import copy
 import logging
 import logging.config
 import re
@@ -250,9 +251,19 @@ class RequestIdMiddleware:
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message = {**message, "headers": [*message.get("headers", []), header]}
+                _count(scope, message["status"])
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+def _count(scope: Scope, status: int) -> None:
+    """An HTTP answer counted in the app's metrics (``floorkeeper_http_responses``), once the
+    start has made them."""
+    app = scope.get("app")
+    services = getattr(getattr(app, "state", None), "services", None)
+    if services is not None:
+        services.engine.metrics.response(status)
 
 
 # --- JSON lines ----------------------------------------------------------------------------------
@@ -327,13 +338,37 @@ def json_logging(level: int = logging.INFO) -> dict[str, Any]:
     }
 
 
+#: A text line's time: the machine's local time, ISO 8601 with its offset, to the second
+#: (outside probe N: the text log had no times at all).
+TEXT_TIME = "%Y-%m-%dT%H:%M:%S%z"
+#: Loggers that say nothing a technician acts on at INFO: Alembic names each of its plugins as it
+#: loads them, seven lines at every first start (its "Running upgrade" lines stay).
+QUIET_LOGGERS = ("alembic.runtime.plugins",)
+
+
+def text_logging() -> dict[str, Any]:
+    """uvicorn's own ``log_config`` for ``--log-format text``, each line led by its time."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for formatter in config["formatters"].values():
+        formatter["fmt"] = "%(asctime)s " + formatter["fmt"]
+        formatter["datefmt"] = TEXT_TIME
+    return dict(config)
+
+
 def configure_logging(log_format: str) -> dict[str, Any] | None:
-    """Set logging up for ``serve``: text lines on stderr as before, or JSON lines on stdout.
-    Returns the ``log_config`` for uvicorn (None: uvicorn's own, for text)."""
+    """Set logging up for ``serve``: text lines on stderr, each led by its time, or JSON lines
+    on stdout. Returns the ``log_config`` for uvicorn."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     if log_format == "json":
         logging.config.dictConfig(json_logging())
         return json_logging()  # a fresh one: dictConfig takes the "()" keys out of what it reads
     logging.basicConfig(
-        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt=TEXT_TIME,
+        stream=sys.stderr,
     )
-    return None
+    return text_logging()

@@ -12,6 +12,7 @@ subscriber:
   and how many commands each write carried;
 - **fan-out**: the seconds ``Projections.publish`` takes per write (views, diffs, frames and
   handing them to every subscriber's socket), and ``publish_outcome`` apart;
+- **HTTP answers** by status (the edge's refusals included: 401, 403, 413, 429, ...);
 - **connections** per audience, read from the hub when scraped (a collector), so a socket that
   opens or closes costs nothing here. Labels are audiences, command types, codes: never an
   event, a segment, a person or a path.
@@ -29,6 +30,7 @@ from prometheus_client import (
     Histogram,
     PlatformCollector,
     ProcessCollector,
+    disable_created_metrics,
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -42,6 +44,10 @@ if TYPE_CHECKING:
 
 #: What ``GET /metrics`` answers with (Prometheus's text format, 0.0.4).
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+# no ``*_created`` series beside each counter and histogram (outside probe N: they doubled the
+# output, and Prometheus reads a counter's resets from the counter itself)
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 #: Seconds: a publish is tens of microseconds with a few screens, milliseconds with a room.
 FANOUT_BUCKETS = (
@@ -115,6 +121,14 @@ class Metrics:
         )
         self.catchup_gap = catchups.labels("gap").inc
         self.catchup_lost = catchups.labels("lost").inc
+        self._responses = Counter(
+            "floorkeeper_http_responses",
+            "HTTP answers, by status (a wrong key in a button box or a scraper: 401; a link "
+            "used for what it may not do: 403; sockets are not counted here)",
+            ["status"],
+            registry=self.registry,
+        )
+        self._statuses: dict[int, Callable[[], None]] = {}
         #: (type, outcome, code) -> its counter: ``labels`` looks the child up under a lock
         self._children: dict[tuple[str, str, str], Callable[[], None]] = {}
         if hub is not None:
@@ -127,6 +141,12 @@ class Metrics:
         inc = self._children.get(key)
         if inc is None:
             inc = self._children[key] = self._commands.labels(*key).inc
+        inc()
+
+    def response(self, status: int) -> None:
+        inc = self._statuses.get(status)
+        if inc is None:
+            inc = self._statuses[status] = self._responses.labels(str(status)).inc
         inc()
 
     def refused(self, command_type: str, code: str) -> None:

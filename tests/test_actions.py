@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.exc import OperationalError
 from starlette.testclient import TestClient
 
 from app.api.routes.actions import DOUBLE_PRESS_S, Presses
@@ -121,6 +122,28 @@ def test_every_button_acts_on_the_live_segment(world: World, clock: Clock) -> No
     clock.later()
     pressed(world, "next")
     assert floor(world)["current"]["name"] == "Second speaker"
+
+
+def test_a_press_the_log_could_not_take_says_to_press_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside probe N: a box was told to "retry with the same command id", which it does not
+    have: pressing again is what it can do."""
+    queue_speakers(world, "First speaker")
+    engine = world.client.app.state.services.engine  # type: ignore[attr-defined]
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(engine.store, "append", full)
+    answer = press(world, "next")
+    assert answer.status_code == 503, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "storage_unavailable"
+    assert "press again in a moment" in error["message"]
+    assert "command id" not in error["message"]
+    monkeypatch.undo()
+    assert floor(world)["current"] is None  # nothing was done
 
 
 def test_a_double_press_is_one_press(world: World, clock: Clock) -> None:

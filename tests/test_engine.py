@@ -140,6 +140,24 @@ async def test_a_failed_write_changes_nothing_and_can_be_retried(sqlite_url: str
     assert result["version"] == before.segments[segment_id].version + 1
 
 
+async def test_a_locked_database_is_said_to_be_held_by_another_program(
+    sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Outside probe N: a SQLite file another program held locked was logged as "check the
+    disk's free space and that the database server is reachable", neither of which it was."""
+    engine = _make(sqlite_url, Clock())
+    event_id, segment_id = await _hearing(engine)
+    with (
+        caplog.at_level(logging.WARNING, logger="floorkeeper"),
+        _failing_writes(engine, "database is locked"),
+        pytest.raises(StorageUnavailable),
+    ):
+        await engine.execute(event_id, segment_id, c.AddSpeaker(name="A"), ORGANISER, "1")
+    (said,) = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert "another program holds the database file's lock" in said
+    assert "free space" not in said
+
+
 async def test_a_database_that_cannot_be_written_is_said_once_and_until_it_can(
     sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -201,16 +202,25 @@ def test_the_banner_of_a_json_log_keeps_no_secret() -> None:
     )
 
 
-def test_text_logs_are_as_before() -> None:
-    """``--log-format text``: logging's basic set-up, and uvicorn keeps its own config."""
+def test_text_logs_say_when_each_line_was_written() -> None:
+    """``--log-format text``: logging's basic set-up and uvicorn's own config, each line led by
+    its local time in ISO 8601 (outside probe N: a text log had no times), and Alembic's plugin
+    lines left out."""
     root = logging.getLogger()
     handlers = root.handlers[:]
     try:
         root.handlers = []
-        assert configure_logging("text") is None
+        config = configure_logging("text")
         (handler,) = root.handlers
         assert handler.formatter is not None
-        assert handler.formatter._fmt == "%(levelname)s %(name)s: %(message)s"
+        assert handler.formatter._fmt == "%(asctime)s %(levelname)s %(name)s: %(message)s"
+        record = logging.LogRecord("floorkeeper.engine", logging.ERROR, "", 0, "said", (), None)
+        line = handler.format(record)
+        assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} ERROR floorkeeper", line), line
+        assert config is not None
+        for formatter in config["formatters"].values():
+            assert formatter["fmt"].startswith("%(asctime)s ")
+        assert not logging.getLogger("alembic.runtime.plugins").isEnabledFor(logging.INFO)
     finally:
         root.handlers = handlers
 

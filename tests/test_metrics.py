@@ -113,6 +113,26 @@ def test_the_outcome_and_the_button_boxes_are_counted(world: World) -> None:
     assert value(samples, "floorkeeper_fanout_seconds_count", stream="outcome") >= 1
 
 
+def test_http_answers_are_counted_by_status_and_no_created_series_are_written(
+    world: World,
+) -> None:
+    """Outside probe N: a Companion with a wrong key was refused 401 with nothing in the
+    metrics, and every counter came with a ``*_created`` twin that doubled the output."""
+    before = scrape(world)
+    wrong = world.client.post(
+        f"/api/v1/events/{world.event['id']}/actions/next",
+        headers={"Authorization": "Bearer not-a-key"},
+    )
+    assert wrong.status_code == 401
+    after = scrape(world)
+    for status in ("401", "200"):
+        assert value(after, "floorkeeper_http_responses_total", status=status) > value(
+            before, "floorkeeper_http_responses_total", status=status
+        ), status
+    text = world.client.get("/metrics", headers={"Authorization": f"Bearer {ORGANISER_KEY}"}).text
+    assert "_created" not in text
+
+
 def test_the_histograms_have_observations(world: World) -> None:
     before = scrape(world)
     for n in range(3):

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Final
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, TypeAdapter
 
+from ...engine import StorageUnavailable
 from ...floor import Actor, NotFound
 from ...floor import commands as c
 from ...floor.model import SegmentState
@@ -189,9 +190,16 @@ async def _press(
         return Press(at, command_id, live, command_of(latest.segments[live]))
 
     press = await presses_of(request).press((_sender(actor), event_id, name), new)
-    result = await engine.execute(
-        event_id, press.segment_id, press.command, actor, press.command_id
-    )
+    try:
+        result = await engine.execute(
+            event_id, press.segment_id, press.command, actor, press.command_id
+        )
+    except StorageUnavailable as error:
+        # a box has no command id to send again: the same press, pressed again, is
+        raise StorageUnavailable(
+            "the server could not write this press to its log (its disk or database): nothing "
+            "was done; press again in a moment, or use the console"
+        ) from error
     return ActionResult(
         action=name,
         command=press.command.type,
