@@ -89,6 +89,9 @@ class Settings:
     #: ``GET /metrics`` without a credential (a scraper on a private network); else it needs the
     #: organiser key as a Bearer token. ``FLOORKEEPER_METRICS_PUBLIC=1`` or ``--metrics-public``.
     metrics_public: bool = False
+    #: A key that reads ``GET /metrics`` and nothing else, for the venue's scraper (which then
+    #: holds no key that can run the hearing). ``FLOORKEEPER_METRICS_KEY``.
+    metrics_key: str | None = None
     #: Several processes on one PostgreSQL database: the fan-out between them over Redis
     #: (``redis://host:6379/0``; ``FLOORKEEPER_REDIS_URL`` or ``--redis-url``). None: one process.
     redis_url: str | None = None
@@ -108,6 +111,17 @@ class Settings:
                 "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`), or unset it "
                 "and let the server make one"
             )
+        metrics_key = self.metrics_key
+        if metrics_key is not None and len(metrics_key) < MIN_ORGANISER_KEY_LENGTH:
+            raise ConfigError(
+                f"FLOORKEEPER_METRICS_KEY is {len(metrics_key)} characters long: use at least "
+                f"{MIN_ORGANISER_KEY_LENGTH} random characters (e.g. the output of "
+                "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`)"
+            )
+        if metrics_key is not None and metrics_key == key:
+            raise ConfigError(
+                "FLOORKEEPER_METRICS_KEY is the organiser key: give the scraper a key of its own"
+            )
         if self.redis_url and not self.database_url.startswith("postgresql"):
             raise ConfigError(
                 "--redis-url (FLOORKEEPER_REDIS_URL) runs several processes on one database: "
@@ -125,6 +139,7 @@ class Settings:
             "public_url": os.environ.get("FLOORKEEPER_PUBLIC_URL") or None,
             "limits": Limits.from_env(),
             "metrics_public": _flag(os.environ.get("FLOORKEEPER_METRICS_PUBLIC", "")),
+            "metrics_key": os.environ.get("FLOORKEEPER_METRICS_KEY") or None,
             "redis_url": os.environ.get("FLOORKEEPER_REDIS_URL") or None,
             "snapshot_every": int(os.environ.get("FLOORKEEPER_SNAPSHOT_EVERY") or 1_000),
         }

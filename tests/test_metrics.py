@@ -14,7 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
-from app.config import Settings
+from app.config import ConfigError, Settings
 from app.main import create_app
 from tests.security.conftest import NO_LIMITS, ORGANISER_KEY, World, build_world
 
@@ -215,6 +215,36 @@ def test_public_metrics_need_no_credential(make_world: MakeWorld) -> None:
     world = make_world(metrics_public=True)
     samples = scrape(world, token=None)
     assert commands(samples, "start_segment", "accepted") == 1
+
+
+SCRAPER_KEY = "scraper-key-0123456789abcdef-xyz"
+
+
+def test_the_metrics_key_reads_the_metrics_and_nothing_else(make_world: MakeWorld) -> None:
+    """Outside probe N: the scraper had to hold the organiser key, the one key that can do
+    everything. Its own key (``FLOORKEEPER_METRICS_KEY``) reads ``/metrics`` and is refused
+    everywhere else, as any unknown key is."""
+    world = make_world(metrics_key=SCRAPER_KEY)
+    samples = scrape(world, token=SCRAPER_KEY)
+    assert commands(samples, "start_segment", "accepted") == 1
+    headers = {"Authorization": f"Bearer {SCRAPER_KEY}"}
+    assert world.client.get("/api/v1/events", headers=headers).status_code == 401
+    pressed = world.client.post(f"/api/v1/events/{world.event['id']}/actions/next", headers=headers)
+    assert pressed.status_code == 401
+    assert scrape(world)  # the organiser key still reads them
+    wrong = world.client.get("/metrics", headers={"Authorization": "Bearer scraper-key-wrong-0"})
+    assert wrong.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [("short", "5 characters long"), (ORGANISER_KEY, "is the organiser key")],
+)
+def test_a_metrics_key_too_short_or_the_organiser_s_is_refused_at_start(
+    key: str, said: str
+) -> None:
+    with pytest.raises(ConfigError, match=said):
+        Settings(organiser_key=ORGANISER_KEY, metrics_key=key)
 
 
 def test_each_app_counts_in_a_registry_of_its_own(make_world: MakeWorld) -> None:
