@@ -186,7 +186,8 @@ def _check_schedule(start: int | None, end: int | None) -> None:
     if start is not None and end is not None and end < start:
         raise FloorError(
             "the segment would end before it starts: choose an end time after the start time "
-            "(one that runs past midnight ends on the next day: give the end with its date)",
+            "(one that runs past midnight ends on the next day: on the organiser's desk, tick "
+            '"Ends the next day"; through the API, give the end with its date)',
             code="invalid_schedule",
             status=422,
         )

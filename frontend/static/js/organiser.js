@@ -4,6 +4,11 @@
 // out), access links with their QR codes, and the screens connected now. Everything goes through
 // the REST API with the session cookie; the secret of a new link is shown here once. In the six
 // languages (i18n/desk.js), in the one this browser chose (staff-language.js).
+// With the keyboard and a screen reader: the focus is never dropped on <body> (a button waits
+// with aria-disabled, a control hidden or drawn away gives the focus to a neighbour or the
+// section's heading: organiser/util.js focusOn, waitingOn, keepFocus); the event picker opens an
+// event on Enter, not on an arrow key (util.js chooseOnEnter, the language picker's rules); the
+// notices keep the room they take at the window's foot free, and never lie over the focus.
 
 import "./i18n/desk.js"; // the desk's words, in before any module below draws one
 import { ApiError, actAs, api, signIn } from "./client.js";
@@ -16,7 +21,7 @@ import { createParticipants } from "./organiser/participants.js";
 import { createProgramme } from "./organiser/programme.js";
 import { createScreens } from "./organiser/screens.js";
 import { createSync } from "./organiser/sync.js";
-import { eventName, isolate, joinList, textDir, withLabels } from "./organiser/util.js";
+import { chooseOnEnter, eventName, focusLost, focusOn, isolate, joinList, textDir, withLabels } from "./organiser/util.js";
 import { refusalText } from "./refusal.js";
 import { languagePicker, startLanguage } from "./staff-language.js";
 
@@ -26,17 +31,51 @@ const $ = (id) => document.getElementById(id);
 actAs("organiser");
 
 const shown = new Notices($("notices"));
+
+/**
+ * The room the notices take at the foot of the window (--notices-block), kept free below what the
+ * desk shows: the section scrolls it, and the focus, above them (scroll-padding, organiser.css),
+ * so that a notice never lies over a link just made or the control in use (a window at 200 %).
+ */
+function noticesRoom() {
+  const region = $("notices");
+  const top = region.children.length ? Math.min(...[...region.children].map((n) => n.getBoundingClientRect().top)) : innerHeight;
+  const room = Math.max(0, Math.ceil(innerHeight - top));
+  document.documentElement.style.setProperty("--notices-block", `${room}px`);
+  return room;
+}
+new ResizeObserver(noticesRoom).observe($("notices"));
+new MutationObserver(noticesRoom).observe($("notices"), { childList: true });
+addEventListener("resize", noticesRoom);
+
+/** An element under a notice (the one just focused, or the focus when a notice comes) scrolled
+ * above the notices (scroll-padding keeps their room: organiser.css). */
+function clearOfNotices(element) {
+  if (!element || element === document.body || !$("notices").children.length) return;
+  noticesRoom();
+  const under = element.getBoundingClientRect();
+  const covered = [...$("notices").children].some((notice) => {
+    const over = notice.getBoundingClientRect();
+    return under.bottom > over.top && under.top < over.bottom && under.right > over.left && under.left < over.right;
+  });
+  if (covered) element.scrollIntoView({ block: "nearest" });
+}
+document.addEventListener("focusin", (event) => clearOfNotices(event.target));
+
 /**
  * The desk's notices. What it says after something worked clears the refusals and warnings said
  * before it (an old refusal stays otherwise for seconds over the form where the work goes on, as
- * if it were about what was just done).
+ * if it were about what was just done). A notice that comes over the control in use moves the
+ * section so that the control is above it.
  */
 const notices = {
   show(text, tone = "info") {
     if (tone === "info") {
       for (const old of [...$("notices").children]) if (old.dataset.tone !== "info") old.remove();
     }
-    return shown.show(text, tone);
+    const item = shown.show(text, tone);
+    clearOfNotices(document.activeElement);
+    return item;
   },
   /** Take away the refusals and warnings shown (another event, another section: not theirs). */
   clear() {
@@ -97,6 +136,7 @@ const desk = {
   show,
   changed,
   selectEvent,
+  focusSection,
 };
 
 const sections = {};
@@ -112,6 +152,8 @@ function changed(what) {
 }
 
 function signedOut(message) {
+  // the desk put away while someone works in it (the sign-in expired): the focus goes to the key
+  const working = $("desk").contains(document.activeElement) || focusLost();
   $("desk").hidden = true;
   $("signin").hidden = false;
   $("event-picker").hidden = true;
@@ -123,6 +165,14 @@ function signedOut(message) {
   setText(status, t("desk.status.signed_out"));
   for (const section of Object.values(sections)) section.stop?.();
   sync?.stop();
+  if (working && desk.session) focusOn($("signin-key"));
+}
+
+/** The focus on the heading of the section shown: for when the one that had it is hidden (an
+ * event made: its programme shown; the desk shown after signing in). */
+function focusSection() {
+  const section = document.querySelector(".desk-section:not([hidden])");
+  return focusOn(section && section.querySelector(".section-title"), $("desk-main"));
 }
 
 function show(name) {
@@ -146,18 +196,24 @@ function renderHeader() {
   setText($("event-title"), event ? event.title : t("desk.event.new_title"));
   if (event) {
     const parts = [event.room, event.venue, event.date, event.timezone].filter(Boolean);
-    $("event-meta").replaceChildren(...parts.flatMap((part, at) => [...(at ? [" · "] : []), h("bdi", {}, part)]));
+    // each part whole on its line where the line wraps (a narrow window): the date never at its hyphens
+    $("event-meta").replaceChildren(
+      ...parts.flatMap((part, at) => [...(at ? [" · "] : []), h("bdi", part === event.date ? { class: "date", dir: "ltr" } : {}, part)]),
+    );
   } else {
     setText($("event-meta"), t("desk.event.new_meta"));
   }
   document.title = `${event ? event.title : t("desk.event_picker.new")} · ${t("identify.organiser")} · Floorkeeper`;
   const picker = $("event-select");
   if (!$("event-picker").hidden) {
+    // a choice moved with the arrows and waiting for Enter (chooseOnEnter) stays as it is
+    const waiting = picker.dataset.pending ? picker.value : null;
     picker.replaceChildren(
       // by its title, room and date: one hearing in three rooms is three events of one title
       ...desk.events.map((e) => new Option(eventName(e), e.id, false, event && e.id === event.id)),
       ...(event ? [] : [new Option(t("desk.event.new_title"), "", true, true)]),
     );
+    if (waiting !== null && [...picker.options].some((option) => option.value === waiting)) picker.value = waiting;
     // in the direction of the name chosen (an English title among Arabic ones reads left to right)
     picker.dir = textDir(event ? event.title : t("desk.event.new_title"));
   }
@@ -308,23 +364,42 @@ function wire() {
     event.preventDefault();
     buttons[(at + (event.key === "ArrowDown" ? 1 : buttons.length - 1)) % buttons.length].focus();
   });
-  $("event-select").addEventListener("change", (event) => {
-    chosenWhileReading = null; // another event opens on its own page, unless one is chosen meanwhile
-    selectEvent(event.target.value);
+  // another event opens when it is chosen, not on every arrow key that goes past it (the language
+  // picker's rules: arrows move the choice, Enter opens it, Escape or leaving takes it back)
+  chooseOnEnter($("event-select"), {
+    current: () => (desk.event ? desk.event.id : ""),
+    choose: (id) => {
+      chosenWhileReading = null; // another event opens on its own page, unless one is chosen meanwhile
+      selectEvent(id);
+    },
   });
-  $("event-new").addEventListener("click", () => selectEvent(null));
+  $("event-new").addEventListener("click", async () => {
+    await selectEvent(null);
+    if (desk.event) return; // another event chosen meanwhile
+    sections.event.opened(); // said, and the focus in the new form's first field
+  });
+  const keyField = $("signin-key");
+  keyField.addEventListener("input", () => keyField.removeAttribute("aria-invalid"));
   $("signin-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const typed = $("signin-key").value.trim();
+    const typed = keyField.value.trim();
     const key = typed.includes("#key=") ? typed.slice(typed.indexOf("#key=") + 5) : typed;
     try {
       await api("POST", "/session", { token: key });
     } catch (error) {
-      setText($("signin-message"), error.status === 401 ? t("desk.signin.bad_key") : refusalText(error));
+      // said at once (#signin-message is an alert, and the field's description), the field marked;
+      // the same words again are said again (emptied first, then written)
+      keyField.setAttribute("aria-invalid", "true");
+      const words = error.status === 401 ? t("desk.signin.bad_key") : refusalText(error);
+      setText($("signin-message"), "");
+      setTimeout(() => setText($("signin-message"), words), 100);
       return;
     }
-    $("signin-key").value = "";
-    start();
+    keyField.value = "";
+    keyField.removeAttribute("aria-invalid");
+    await start();
+    // the sign-in's field is hidden with it: the focus goes to the section the desk shows
+    if (!$("desk").hidden) focusSection();
   });
 }
 

@@ -11,11 +11,31 @@
 // organiser key, nothing on the day's record; the desk decides nothing of it), after its title is
 // typed in a dialog; the desk then shows another event. A day deleted by another organiser is
 // said so (sync.js), and the desk shows another.
+// A field the server refuses (an invalid_request naming it) says why under it, in the desk's
+// language where it has words for that refusal, until the field is changed: the field is marked
+// invalid, described by that line and focused (a notice alone goes in seconds).
 
 import { h, setText } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
 import { refusalText } from "../refusal.js";
-import { changedSince, changesText, clock24, confirmAction, copyField, dayOf, hourMinute, isolate, nextDay, tonight, twoTimes } from "./util.js";
+import {
+  changedSince,
+  changesText,
+  clock24,
+  confirmAction,
+  copyField,
+  dayOf,
+  focusLost,
+  hourMinute,
+  isolate,
+  nextDay,
+  setDated,
+  tonight,
+  twoTimes,
+  waiting,
+  waitingOn,
+  withLabels,
+} from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -142,7 +162,7 @@ export function createEventSection(desk) {
     } else {
       text = problem.message;
     }
-    setText(line, text);
+    setDated(line, text);
   }
 
   /** The hard stop typed (HH:MM) as sent: on the date typed, else the event's; alone without one
@@ -179,6 +199,7 @@ export function createEventSection(desk) {
     fields.timezone.value = event ? event.timezone : Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
     fields.hard_stop_at.value = event ? valueOf(event, "hard_stop_at") : "";
     fields.hard_stop_at.removeAttribute("aria-invalid");
+    for (const field of [...refusedFields]) unmark(field);
     renderStopProblem(event);
     const languages = event ? event.languages : ["en", "fr", "es", "ar", "zh", "ru"];
     for (const box of form.querySelectorAll('input[name="languages"]')) box.checked = languages.includes(box.value);
@@ -416,8 +437,76 @@ export function createEventSection(desk) {
     note(t("desk.conflict.not_saved", { changes }), "error");
   }
 
-  /** The field a refusal names (an invalid_request's `details`, its `loc`), marked invalid and
-   * focused; true if there was one. The message is the refusal's notice. */
+  /** The zones a refusal's words name ("America/New_York"), the first the one to suggest. */
+  const zonesIn = (words) => String(words || "").match(/\b[A-Z][A-Za-z_]+\/[A-Za-z_/+-]+/g) || [];
+
+  /**
+   * Why the server refused a field, said under it: on an English page the server's words (they
+   * say what to send) after the field's name; else the desk's sentence for that refusal's type
+   * where it has one (a time zone the server does not know, or a fixed offset: what to type
+   * instead), else the refusal as the notice says it.
+   */
+  function fieldError(detail, field, error) {
+    const value = isolate(String(field.value ?? "").trim(), { ltr: true });
+    const message = String(detail.msg || "");
+    const zones = zonesIn(message);
+    const suggested = /did you mean "([^"]+)"/.exec(message);
+    if (currentLanguage() !== "en" && detail.type === "time_zone_fixed") {
+      return t("desk.event.field_error.time_zone_fixed", { value, zone: isolate(zones[0] || "America/New_York", { ltr: true }) });
+    }
+    if (currentLanguage() !== "en" && detail.type === "time_zone") {
+      if (suggested) return t("desk.event.field_error.time_zone_suggested", { value, zone: isolate(suggested[1], { ltr: true }) });
+      return t("desk.event.field_error.time_zone", { value });
+    }
+    if (message && currentLanguage() === "en") {
+      const text = message.charAt(0).toUpperCase() + message.slice(1);
+      return /[.!?…]$/.test(text) ? text : `${text}.`;
+    }
+    return desk.refusal(withLabels(error));
+  }
+
+  /** A field's line of why it was refused, made under it once (linked: aria-describedby). */
+  function errorLine(field) {
+    const id = `${field.id || field.name}-error`;
+    let line = document.getElementById(id);
+    if (!line) {
+      line = h("p", { id, class: "form-note field-error", "data-tone": "error", dir: "auto" });
+      const holder = field.closest(".field, fieldset.languages") || field.parentElement;
+      holder.append(line);
+    }
+    return line;
+  }
+
+  /** A field refused: marked, described by why, until it is changed (or the form filled again). */
+  function mark(field, words) {
+    field.setAttribute("aria-invalid", "true");
+    refusedFields.add(field);
+    const line = errorLine(field);
+    setText(line, words);
+    line.hidden = !words;
+    const described = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (words && !described.includes(line.id)) field.setAttribute("aria-describedby", [line.id, ...described].join(" "));
+  }
+
+  function unmark(field) {
+    refusedFields.delete(field);
+    if (field !== form.elements.hard_stop_at) field.removeAttribute("aria-invalid");
+    const line = document.getElementById(`${field.id || field.name}-error`);
+    if (!line) return;
+    line.remove();
+    const described = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter((id) => id && id !== line.id);
+    if (described.length) field.setAttribute("aria-describedby", described.join(" "));
+    else field.removeAttribute("aria-describedby");
+  }
+
+  // a field's refusal holds until that field changes (the languages: any of their boxes)
+  form.addEventListener("input", (event) => {
+    const target = event.target.name === "languages" ? form.querySelector('input[name="languages"]') : event.target;
+    if (refusedFields.has(target)) unmark(target);
+  });
+
+  /** The field a refusal names (an invalid_request's `details`, its `loc`), marked invalid, said
+   * why under it and focused; true if there was one. */
   function markRefused(error) {
     const details = error?.body?.details ?? error?.details;
     if (error?.code !== "invalid_request" || !Array.isArray(details)) return false;
@@ -426,8 +515,7 @@ export function createEventSection(desk) {
       let field = typeof name === "string" && name !== "expected" ? form.elements.namedItem(name) : null;
       if (field instanceof RadioNodeList) field = field[0]; // the languages: their first box
       if (!field || field.closest("[hidden]")) continue;
-      field.setAttribute("aria-invalid", "true");
-      refusedFields.add(field);
+      mark(field, fieldError(detail, field, error));
       field.focus();
       return true;
     }
@@ -440,8 +528,6 @@ export function createEventSection(desk) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (saving) return; // a second press while the first is sent: nothing
-    for (const field of refusedFields) if (field !== form.elements.hard_stop_at) field.removeAttribute("aria-invalid");
-    refusedFields.clear();
     if (!typed("languages").length) {
       desk.notices.show(t("desk.event.no_language"), "warning");
       return;
@@ -487,6 +573,8 @@ export function createEventSection(desk) {
         desk.events.push(made);
         await desk.selectEvent(made.id, "programme");
         desk.notices.show(t("desk.event.made"));
+        // its form (and the button pressed) is hidden: the focus goes to the programme's heading
+        if (focusLost()) desk.focusSection();
       }
     } catch (error) {
       markRefused(error); // shown by desk.call; the field it names takes the focus
@@ -507,7 +595,10 @@ export function createEventSection(desk) {
   });
   form.elements.timezone.addEventListener("input", offerMove);
 
-  $("event-form-cancel").addEventListener("click", () => desk.selectEvent(desk.events[0] ? desk.events[0].id : null));
+  $("event-form-cancel").addEventListener("click", async () => {
+    await desk.selectEvent(desk.events[0] ? desk.events[0].id : null);
+    if (focusLost()) desk.focusSection(); // Cancel is hidden with the new event's form
+  });
 
   $("join-copy").addEventListener("click", async () => {
     const field = document.createElement("input");
@@ -546,6 +637,8 @@ export function createEventSection(desk) {
   });
 
   $("live-toggle").addEventListener("click", async () => {
+    const toggle = $("live-toggle");
+    if (waiting(toggle)) return; // a second press while the first is sent: nothing
     const publish = !desk.event.live_published;
     if (!publish) {
       const sure = await confirmAction({
@@ -555,22 +648,27 @@ export function createEventSection(desk) {
       });
       if (!sure) return;
     }
-    const toggle = $("live-toggle");
-    toggle.disabled = true;
-    try {
-      desk.event = await desk.call("PATCH", `/events/${encodeURIComponent(desk.event.id)}`, { live_published: publish });
-      desk.notices.show(t(publish ? "desk.live.published_notice" : "desk.live.withdrawn_notice"));
-      desk.changed("event");
-    } catch {
-      // shown by desk.call
-    } finally {
-      toggle.disabled = false;
-    }
+    // it keeps the focus while it waits (and after: it then says the other thing it does)
+    await waitingOn(toggle, async () => {
+      try {
+        desk.event = await desk.call("PATCH", `/events/${encodeURIComponent(desk.event.id)}`, { live_published: publish });
+        desk.notices.show(t(publish ? "desk.live.published_notice" : "desk.live.withdrawn_notice"));
+        desk.changed("event");
+      } catch {
+        // shown by desk.call
+      }
+    });
   });
 
   return {
     changed(what) {
       if (what === "event") fill();
+    },
+    /** "New event" pressed: said under the form (a status line, heard), which stays until the
+     * form is saved, and the focus in its first field (the button pressed would keep it). */
+    opened() {
+      note(t("desk.event.new_open"), "info");
+      form.elements.title.focus();
     },
   };
 }

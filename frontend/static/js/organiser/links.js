@@ -15,6 +15,9 @@
 // Revoking a link says, before and after, what goes with it, as the server reads it at the press:
 // the links made with it (a helper's), and the phone links made with them, by participant, whose
 // phones are signed out and need a new phone link.
+// The focus is never left on <body>: a link revoked, its row has no Revoke left, and the next
+// row's Revoke (else the list's heading) takes it; a new link's card put away gives it to the next
+// card, else to Make the link.
 
 import { ApiError, api } from "../client.js";
 import { h, setText } from "../dom.js";
@@ -23,12 +26,14 @@ import {
   confirmAction,
   copyField,
   dayAndTime,
+  focusOn,
   gone,
   isolate,
   joinList,
   keepFocus,
   roleLabel,
   svgImage,
+  waitingOn,
   weekdayAndTime,
   whereOf,
 } from "./util.js";
@@ -122,7 +127,7 @@ export function createLinks(desk) {
           ),
         );
       }),
-    ));
+    ), { fallback: $("links-list-heading") });
     markDead();
   }
 
@@ -280,7 +285,11 @@ export function createLinks(desk) {
       link.expires_before_event ? h("p", { class: "minted-warning", role: "note" }, beforeEvent()) : null,
       doors,
     );
-    close.addEventListener("click", () => item.remove());
+    close.addEventListener("click", () => {
+      const next = item.nextElementSibling || item.previousElementSibling;
+      item.remove();
+      focusOn(next && next.querySelector(".notice-close"), $("mint-submit"));
+    });
     return item;
   }
 
@@ -294,9 +303,7 @@ export function createLinks(desk) {
   $("mint-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     if (minting) return;
-    const submit = $("mint-submit");
     minting = true;
-    submit.disabled = true;
     const body = { role: $("mint-role").value, label: $("mint-label").value };
     const expiry = $("mint-expiry").value;
     // the event's default, as the server gave it; else a number of seconds from now
@@ -304,7 +311,14 @@ export function createLinks(desk) {
     else if (expiry) body.expires_in_s = Number(expiry);
     const sent = JSON.stringify([desk.event.id, body]);
     body.request_id = unanswered && unanswered.sent === sent ? unanswered.id : newRequestId();
+    // the button waits with aria-disabled: it keeps the focus (until the new link's address takes it)
     try {
+      await waitingOn($("mint-submit"), mint);
+    } finally {
+      minting = false;
+    }
+
+    async function mint() {
       let link;
       try {
         link = await desk.call("POST", path(), body);
@@ -313,19 +327,18 @@ export function createLinks(desk) {
         // no answer, or the server failed: the link may exist; the same press again replaces it
         const lost = error instanceof ApiError && (error.status === 0 || error.status >= 500);
         unanswered = lost ? { id: body.request_id, sent } : null;
-        throw error;
+        return; // shown by desk.call
       }
       $("minted").prepend(card(link));
       const what = link.label ? t("desk.links.role_and_label", { role: roleLabel(link.role), label: isolate(link.label) }) : roleLabel(link.role);
       desk.notices.show(t("desk.links.made_for", { what, where: isolate(whereOf(desk.event)) }));
       $("mint-label").value = "";
-      await load();
+      try {
+        await load();
+      } catch {
+        // the list is read again at the next poll
+      }
       $("minted").querySelector(".minted-url").focus();
-    } catch {
-      // shown by desk.call
-    } finally {
-      minting = false;
-      submit.disabled = false;
     }
   });
 

@@ -11,6 +11,8 @@
 // organiser saved meanwhile is refused (`changed_since`) and said in the form; the list read again
 // meanwhile (sync.js) fills the form's untouched fields and says what changed under it; someone
 // removed meanwhile is said by name and the list read again.
+// In a narrow panel (a window at 200 %) the preview's rows are cards, a refused row's problems
+// first under its name: never in a column scrolled out of sight.
 
 import { ApiError, api } from "../client.js";
 import { h, setText, timeOfDay } from "../dom.js";
@@ -28,9 +30,11 @@ import { refusalText } from "../refusal.js";
 import {
   changedSince,
   changesText,
+  canFocus,
   confirmAction,
   copyField,
   figure,
+  focusOn,
   gone,
   intlLocale,
   isolate,
@@ -38,6 +42,8 @@ import {
   keepFocus,
   sentence,
   svgImage,
+  waiting,
+  waitingOn,
   withLabels,
   whereOf,
 } from "./util.js";
@@ -246,7 +252,7 @@ export function createParticipants(desk) {
         ...(correcting === p.id ? [(openRow ||= correctionRow(p))] : []),
         ...(linked && linked.id === p.id ? [linked.row] : []),
       ]),
-    ));
+    ), { fallback: $("participants-heading") });
     const more = $("participants-more");
     more.hidden = matching.length <= SHOWN;
     setText(more, t("desk.participants.more", { shown: SHOWN, count: matching.length }));
@@ -390,45 +396,47 @@ export function createParticipants(desk) {
       return;
     }
     const button = form.querySelector('[type="submit"]');
-    button.disabled = true;
+    if (waiting(button)) return; // a second press while the first is sent: nothing
     delete message.dataset.tone;
     setText(message, t("desk.correct.saving"));
-    try {
-      const answer = await api("PATCH", `/participants/${encodeURIComponent(p.id)}`, { ...changes, expected });
-      const name = isolate(answer.participant.name);
-      const count = answer.segments_corrected.length;
-      desk.notices.show(count ? plural("desk.correct.done_segments", count, { name }) : t("desk.correct.done", { name }));
-      correcting = null;
-      openRow = null;
-      draft = null;
-      await load();
-    } catch (error) {
-      const fields = changedSince(error);
-      if (gone(error)) {
-        // removed by someone else meanwhile: said by their name, the list read again
-        desk.notices.show(t("desk.gone.person", { name: isolate(base.name) }), "warning");
+    // the button waits with aria-disabled, keeping the focus; saved, the form closes and the
+    // focus goes back to the person's Correct (util.keepFocus)
+    await waitingOn(button, async () => {
+      try {
+        const answer = await api("PATCH", `/participants/${encodeURIComponent(p.id)}`, { ...changes, expected });
+        const name = isolate(answer.participant.name);
+        const count = answer.segments_corrected.length;
+        desk.notices.show(count ? plural("desk.correct.done_segments", count, { name }) : t("desk.correct.done", { name }));
         correcting = null;
         openRow = null;
         draft = null;
         await load();
-        document.querySelector("#participants-search")?.focus();
-      } else if (fields) {
-        // saved by someone else meanwhile: the list read again, what was typed kept, said
-        await load();
-        const now = desk.participants.find((person) => person.id === p.id);
-        if (now) {
-          const named = fields.filter((field) => FIELDS.includes(field));
-          for (const field of named) base[field] = now[field];
-          setText(message, t("desk.conflict.not_saved", { changes: changesText(named, (field) => particular(now, field)) }));
+      } catch (error) {
+        const fields = changedSince(error);
+        if (gone(error)) {
+          // removed by someone else meanwhile: said by their name, the list read again
+          desk.notices.show(t("desk.gone.person", { name: isolate(base.name) }), "warning");
+          correcting = null;
+          openRow = null;
+          draft = null;
+          await load();
+          document.querySelector("#participants-search")?.focus();
+        } else if (fields) {
+          // saved by someone else meanwhile: the list read again, what was typed kept, said
+          await load();
+          const now = desk.participants.find((person) => person.id === p.id);
+          if (now) {
+            const named = fields.filter((field) => FIELDS.includes(field));
+            for (const field of named) base[field] = now[field];
+            setText(message, t("desk.conflict.not_saved", { changes: changesText(named, (field) => particular(now, field)) }));
+            message.dataset.tone = "error";
+          }
+        } else {
           message.dataset.tone = "error";
+          setText(message, t("desk.correct.failed", { message: isolate(refusalText(withLabels(error))) }));
         }
-      } else {
-        message.dataset.tone = "error";
-        setText(message, t("desk.correct.failed", { message: isolate(refusalText(withLabels(error))) }));
       }
-    } finally {
-      button.disabled = false;
-    }
+    });
   }
 
   // --- a phone link -----------------------------------------------------------------------------
@@ -693,24 +701,25 @@ export function createParticipants(desk) {
         h(
           "tr",
           { dataset: { status: row.status, row: String(row.row) } },
-          h("td", { class: "num" }, String(row.row)),
+          h("td", { class: "num", dataset: { label: t("desk.import.row") } }, String(row.row)),
           h(
             "td",
-            {},
+            { class: "import-status" },
             h("span", { class: "state-tag", dataset: { state: row.status } }, rowStatus(row.status)),
             row.differences && row.differences.length ? h("span", { class: "row-differs" }, differences(row.differences)) : null,
             ...(row.elsewhere || []).map((place) => h("span", { class: "row-elsewhere" }, elsewhereText(place))),
           ),
-          h("td", {}, h("bdi", {}, row.name)),
-          details ? h("td", { class: "org" }, h("bdi", {}, row.organisation || "")) : null,
-          details ? h("td", {}, constituencyLabel(row.constituency)) : null,
-          h("td", {}, row.panel ? h("span", { class: "panel-cell", dir: "auto" }, row.panel) : ""),
+          h("td", { class: "import-name" }, h("bdi", {}, row.name)),
+          // each cell names its column (data-label): a narrow preview shows each row as a card
+          details ? h("td", { class: "org", dataset: { label: t("desk.participants.organisation") } }, row.organisation ? h("bdi", {}, row.organisation) : null) : null,
+          details ? h("td", { dataset: { label: t("desk.participants.constituency") } }, constituencyLabel(row.constituency)) : null,
+          h("td", { dataset: { label: t("desk.import.panel") } }, row.panel ? h("span", { class: "panel-cell", dir: "auto" }, row.panel) : null),
           h(
             "td",
-            { class: "problems" },
+            { class: "problems", dataset: { label: t("desk.import.problems") } },
             row.errors.length
               ? h("ul", {}, row.errors.map((e) => h("li", { dir: "auto" }, h("strong", {}, e.column ? `${e.column}: ` : ""), problemText(e))))
-              : "",
+              : null,
           ),
         ),
       ),
@@ -742,8 +751,10 @@ export function createParticipants(desk) {
 
   async function confirm() {
     const button = $("import-confirm");
-    button.disabled = true;
-    try {
+    if (waiting(button)) return; // a second press while the first is sent: nothing
+    // it waits with aria-disabled, keeping the focus; the answer shown, it is put away (imported,
+    // or refused after all) and the verdict, which says what happened, takes the focus
+    await waitingOn(button, async () => {
       const answer = await send(false);
       if (answer.report && !answer.refused) {
         // said first: the warnings the report shows next (a row not queued) stay beside it
@@ -755,9 +766,8 @@ export function createParticipants(desk) {
         await load();
         await desk.reloadEvent(); // panellists joined their segments' queues
       }
-    } finally {
-      button.disabled = false;
-    }
+    });
+    if (!canFocus(button)) focusOn($("import-verdict"), $("import-preview"));
   }
 
   function close() {

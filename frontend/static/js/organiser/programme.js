@@ -17,6 +17,9 @@
 // discussion is seen. With the organiser key, another event's programme is copied into this one
 // (three rooms share the opening, the lunch and the closing): its segments added after this
 // event's, one by one through the same POST as the form's, their times of day on this event's date.
+// A move with ↑ or ↓ says where the segment is now ("Lunch break moved up: 3 of 7"), and the focus
+// stays on the arrow pressed: at the top or the bottom it says it cannot move further
+// (aria-disabled), rather than give the focus to the other arrow, which would move it back.
 
 import { api, newId } from "../client.js";
 import { h, setText } from "../dom.js";
@@ -36,9 +39,12 @@ import {
   isolate,
   keepFocus,
   nextDay,
+  setDated,
   textDir,
   tonight,
   twoTimes,
+  waiting,
+  waitingOn,
   whereOf,
   withLabels,
 } from "./util.js";
@@ -71,6 +77,12 @@ function kindCode(typed) {
   return found ? found[0] : typed.trim();
 }
 
+/** An element with a sentence in it whose dates stay whole (util.setDated). */
+function dated(node, text) {
+  setDated(node, text);
+  return node;
+}
+
 /** A segment's fields the form changes (its times apart). */
 const TEXTS = ["title", "kind", "moderator", "aim"];
 const TIMES = ["scheduled_start_at", "scheduled_end_at"];
@@ -90,7 +102,7 @@ export function createProgramme(desk) {
     const event = desk.event;
     if (!event) return;
     const list = segments();
-    setText(
+    setDated(
       $("programme-when"),
       event.date
         ? t("desk.programme.when", { date: isolate(event.date, { ltr: true }), timezone: isolate(event.timezone, { ltr: true }) })
@@ -98,7 +110,7 @@ export function createProgramme(desk) {
     );
     $("programme-empty").hidden = list.length > 0;
     const rows = $("programme-rows");
-    keepFocus(rows, () => rows.replaceChildren(...list.map((segment, index) => row(segment, index, list.length))));
+    keepFocus(rows, () => rows.replaceChildren(...list.map((segment, index) => row(segment, index, list.length))), { fallback: $("programme-heading") });
     const dated = Boolean(event.date);
     for (const id of ["segment-start", "segment-end"]) $(id).disabled = !dated && !editing;
     times();
@@ -211,12 +223,10 @@ export function createProgramme(desk) {
     event.preventDefault();
     if (copying) return; // one copy at a time: a second press would copy it twice
     copying = true;
-    $("copy-submit").disabled = true;
     try {
-      await copyProgramme();
+      await waitingOn($("copy-submit"), copyProgramme); // it keeps the focus while it copies
     } finally {
       copying = false;
-      $("copy-submit").disabled = false;
     }
   });
 
@@ -256,7 +266,7 @@ export function createProgramme(desk) {
     const own = ownDay();
     const elsewhere = Boolean(own && event.date && own !== event.date);
     $("segment-event-day-row").hidden = !elsewhere;
-    if (elsewhere) setText($("segment-event-day-label"), t("desk.segment.to_event_day", { date: isolate(event.date, { ltr: true }) }));
+    if (elsewhere) setDated($("segment-event-day-label"), t("desk.segment.to_event_day", { date: isolate(event.date, { ltr: true }) }));
     const day = startDay();
     let hint = t("desk.segment.time_hint_undated");
     if (day && event.date && day !== event.date && !elsewhere) {
@@ -266,21 +276,21 @@ export function createProgramme(desk) {
     } else if (day) {
       hint = t("desk.segment.time_hint", { timezone: zone, date: isolate(day, { ltr: true }) });
     }
-    setText($("segment-time-hint"), hint);
+    setDated($("segment-time-hint"), hint);
     // an end not after the start (both typed, "HH:MM" compared as text): past midnight, or a slip
     const start = timeOf("segment-start") || "";
     const end = timeOf("segment-end") || "";
     const box = $("segment-next-day");
     const crosses = Boolean(start && end && end <= start);
     $("segment-next-day-row").hidden = !day || !(crosses || box.checked);
-    if (day) setText($("segment-next-day-label"), t("desk.segment.next_day", { date: isolate(nextDay(day), { ltr: true }) }));
+    if (day) setDated($("segment-next-day-label"), t("desk.segment.next_day", { date: isolate(nextDay(day), { ltr: true }) }));
     const note = $("segment-time-note");
     let words = "";
     if (day && crosses && !box.checked) words = t("desk.segment.end_not_after_start");
     else if (day && end && box.checked) words = t("desk.segment.ends_on", { date: isolate(endDay(), { ltr: true }), time: isolate(end, { ltr: true }) });
     note.hidden = !words;
     note.dataset.tone = crosses && !box.checked ? "warning" : "info";
-    setText(note, words);
+    setDated(note, words);
   }
 
   function row(segment, index, count) {
@@ -317,7 +327,7 @@ export function createProgramme(desk) {
         time ? h("span", { class: "seg-time", dir: "ltr" }, time) : h("span", { class: "seg-time" }, t("desk.programme.no_time")),
         // the day it ends in words too, under its "+1 day" (a tooltip is never seen on a touch screen)
         later > 0 ? h("span", { class: "seg-later" }, plural("desk.programme.days_later", later)) : null,
-        later > 0 ? h("span", { class: "seg-ends-on" }, t("desk.programme.ends_on", { date: isolate(endDate, { ltr: true }) })) : null,
+        later > 0 ? dated(h("span", { class: "seg-ends-on" }), t("desk.programme.ends_on", { date: isolate(endDate, { ltr: true }) })) : null,
         // a segment under way or over says so; a scheduled one is what the programme is
         segment.status === "scheduled" ? null : h("span", { class: "state-tag", dataset: { state: segment.status } }, STATUSES[segment.status] || segment.status),
       ),
@@ -333,8 +343,10 @@ export function createProgramme(desk) {
       h(
         "td",
         { class: "actions" },
-        h("button", { type: "button", class: "btn btn-small btn-icon", "aria-label": t("desk.programme.move_up", { name }), disabled: index === 0 || null, onclick: () => move(index, -1) }, "↑"),
-        h("button", { type: "button", class: "btn btn-small btn-icon", "aria-label": t("desk.programme.move_down", { name }), disabled: index === count - 1 || null, onclick: () => move(index, 1) }, "↓"),
+        // at the top or the bottom an arrow cannot act: aria-disabled (it keeps the focus, and a
+        // screen reader says it is unavailable), a press does nothing
+        arrow("seg-up", t("desk.programme.move_up", { name }), index === 0, () => move(segment.id, -1), "↑"),
+        arrow("seg-down", t("desk.programme.move_down", { name }), index === count - 1, () => move(segment.id, 1), "↓"),
         h("button", { type: "button", class: "btn btn-small seg-change", "aria-label": t("desk.programme.change_label", { name }), onclick: () => edit(segment) }, t("desk.programme.change")),
         // one that started or ended is the day's record: not offered (the server would refuse it)
         segment.status === "scheduled"
@@ -354,6 +366,12 @@ export function createProgramme(desk) {
     );
   }
 
+  /** A row's ↑ or ↓; `stuck`: it cannot act (the top or the bottom of the programme). */
+  function arrow(kind, label, stuck, onclick, glyph) {
+    const props = { type: "button", class: `btn btn-small btn-icon ${kind}`, "aria-label": label, onclick };
+    return h("button", stuck ? { ...props, "aria-disabled": "true" } : props, glyph);
+  }
+
   /** The server's word that this segment's time disagrees with the one above it (it starts
    * before that one starts or ends), in the page's language with that segment's time. */
   function timingProblem(segment) {
@@ -363,7 +381,7 @@ export function createProgramme(desk) {
       const key = "desk.programme.timing.not_on_event_day";
       const date = dayOf(segment.scheduled_start_at_local);
       const text = t(key, { date: isolate(date, { ltr: true }), event_date: isolate(desk.event.date, { ltr: true }) });
-      return h("span", { class: "seg-warning", role: "note", dataset: { problem: problem.code } }, date ? text : `${problem.message}.`);
+      return dated(h("span", { class: "seg-warning", role: "note", dataset: { problem: problem.code } }), date ? text : `${problem.message}.`);
     }
     const previous = segments().find((s) => s.id === problem.previous_segment_id);
     const key = `desk.programme.timing.${problem.code}`;
@@ -375,15 +393,19 @@ export function createProgramme(desk) {
   }
 
   /** Swap a segment with its neighbour: it takes its new place, and the server renumbers the
-   * programme around it (a position is a place in the list). */
-  async function move(index, step) {
-    if (busy) return;
+   * programme around it (a position is a place in the list). Said where it is now; the focus
+   * stays on the arrow pressed, to move it again (aria-disabled at the top or the bottom). */
+  async function move(id, step) {
+    const index = segments().findIndex((s) => s.id === id);
     const moved = segments()[index];
+    if (busy || !moved || index + step < 0 || index + step >= segments().length) return; // cannot
     busy = true;
     // the place it was seen in: moved meanwhile by someone else, the move is refused
     const body = { command_id: newId(), position: index + step, expected: { position: index } };
+    let done = false;
     try {
       await desk.call("PATCH", `/segments/${encodeURIComponent(moved.id)}`, body, { quiet: true });
+      done = true;
     } catch (error) {
       const name = isolate(moved.title);
       if (changedSince(error)) desk.notices.show(t("desk.conflict.moved", { name }), "warning");
@@ -393,12 +415,14 @@ export function createProgramme(desk) {
       busy = false;
       await desk.reloadEvent();
     }
-    // the focus stays on the moved segment's arrow, so it can be moved again at once
-    const row = [...$("programme-rows").children].find((tr) => tr.dataset.segmentId === moved.id);
-    const arrows = row ? row.querySelectorAll("button") : [];
-    const arrow = arrows[step < 0 ? 0 : 1];
-    if (arrow && !arrow.disabled) arrow.focus();
-    else if (arrows[step < 0 ? 1 : 0]) arrows[step < 0 ? 1 : 0].focus();
+    const list = segments();
+    const now = list.findIndex((s) => s.id === moved.id);
+    if (done && now >= 0) {
+      const key = step < 0 ? "desk.programme.moved_up" : "desk.programme.moved_down";
+      desk.notices.show(plural(key, list.length, { name: isolate(moved.title), position: now + 1 }));
+    }
+    // the focus on the same arrow, so it can be moved again at once (or heard that it cannot)
+    rowButton(moved.id, step < 0 ? ".seg-up" : ".seg-down")?.focus();
   }
 
   /** Take a segment out of the programme, after a confirmation (Cancel first; Escape cancels and
@@ -633,6 +657,8 @@ export function createProgramme(desk) {
 
   $("segment-form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    const submit = $("segment-submit");
+    if (waiting(submit)) return; // a second press while the first is sent: nothing
     const changing = Boolean(editing);
     if (changing && editing.gone) return;
     const unread = ["segment-start", "segment-end"].find((id) => timeOf(id) === null);
@@ -647,36 +673,38 @@ export function createProgramme(desk) {
       status(t("desk.form.unchanged"));
       return;
     }
-    const submit = $("segment-submit");
-    submit.disabled = true;
     // the line says what happened to this try, never the last one's
     status();
     const title = changing ? typed("title") : body.title;
-    try {
-      if (changing) {
-        await desk.call("PATCH", `/segments/${encodeURIComponent(editing.id)}`, body, { quiet: true });
-      } else {
-        // no position: the server puts a new segment after the last one
-        await desk.call("POST", `/events/${encodeURIComponent(desk.event.id)}/segments`, body, { quiet: true });
+    // the button waits with aria-disabled: it keeps the focus (a refusal is said with it there)
+    const saved = await waitingOn(submit, async () => {
+      try {
+        if (changing) {
+          await desk.call("PATCH", `/segments/${encodeURIComponent(editing.id)}`, body, { quiet: true });
+        } else {
+          // no position: the server puts a new segment after the last one
+          await desk.call("POST", `/events/${encodeURIComponent(desk.event.id)}/segments`, body, { quiet: true });
+        }
+        return true;
+      } catch (error) {
+        const fields = changing && changedSince(error);
+        if (fields) {
+          await changedMeanwhile(fields);
+        } else if (changing && gone(error)) {
+          // removed by someone else meanwhile: said by its name, the programme read again
+          const name = isolate(editing.title);
+          reset();
+          status(t("desk.gone.segment", { name }), "error");
+          await desk.reloadEvent();
+        } else {
+          // said beside the form that was refused, in place of what the last one did
+          status(t(changing ? "desk.segment.not_saved" : "desk.segment.not_added", { message: isolate(refusalText(withLabels(error), { stop: true })) }), "error");
+        }
+        return false;
       }
-    } catch (error) {
-      const fields = changing && changedSince(error);
-      if (fields) {
-        await changedMeanwhile(fields);
-      } else if (changing && gone(error)) {
-        // removed by someone else meanwhile: said by its name, the programme read again
-        const name = isolate(editing.title);
-        reset();
-        status(t("desk.gone.segment", { name }), "error");
-        await desk.reloadEvent();
-      } else {
-        // said beside the form that was refused, in place of what the last one did
-        status(t(changing ? "desk.segment.not_saved" : "desk.segment.not_added", { message: isolate(refusalText(withLabels(error), { stop: true })) }), "error");
-      }
-      return;
-    } finally {
-      submit.disabled = Boolean(editing && editing.gone);
-    }
+    });
+    submit.disabled = Boolean(editing && editing.gone);
+    if (!saved) return;
     const changed = editing;
     reset();
     status(t(changing ? "desk.segment.saved" : "desk.segment.added", { title: isolate(title) }));

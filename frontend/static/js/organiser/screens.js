@@ -5,7 +5,7 @@
 import { api } from "../client.js";
 import { h, setText } from "../dom.js";
 import { plural, t } from "../i18n.js";
-import { ago, dayAndTime, faceLabel, isolate } from "./util.js";
+import { ago, dayAndTime, faceLabel, isolate, keepFocus } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 4000;
@@ -51,7 +51,9 @@ export function createScreens(desk) {
     $("screens-empty").hidden = answer.screens.length > 0;
     setText($("screens-updated"), t("desk.screens.updated", { time: isolate(clockTime(now, desk.event.timezone), { ltr: true }) }));
     setText($("screens-phones"), plural("desk.screens.phones", answer.phones));
-    $("screens-rows").replaceChildren(
+    // drawn again every few seconds: an Identify with the focus keeps it (util.keepFocus)
+    const rows = $("screens-rows");
+    keepFocus(rows, () => rows.replaceChildren(
       ...answer.screens.map((screen) => {
         const stale = now - screen.last_seen_at > STALE_MS;
         const face = faceLabel(screen.face);
@@ -75,7 +77,7 @@ export function createScreens(desk) {
           ),
         );
       }),
-    );
+    ), { fallback: $("screens-heading") });
   }
 
   async function identify(screen, face) {

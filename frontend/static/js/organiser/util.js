@@ -1,8 +1,10 @@
 // What the desk's sections share: a confirmation dialog, copying a link, times as the event
 // reads them, a QR code's SVG as an image, and the words for roles and faces (in the page's
-// language: every word is looked up when it is drawn, never when the module loads).
+// language: every word is looked up when it is drawn, never when the module loads); the focus
+// kept off <body> (a list drawn again, a button waiting, a control hidden), dates kept whole on
+// their line, and a select whose choice waits for Enter.
 
-import { setText } from "../dom.js";
+import { h, setText } from "../dom.js";
 
 // a time typed at the desk, and Arabic-Indic digits, are read as every face reads them (dom.js)
 export { clock24, latinDigits } from "../dom.js";
@@ -41,6 +43,24 @@ export const eventName = (event) =>
 export function isolate(value, { ltr = false } = {}) {
   if (document.documentElement.dir !== "rtl" || value === null || value === undefined || value === "") return value;
   return `${ltr ? "\u2066" : "\u2068"}${value}\u2069`;
+}
+
+/** A date (YYYY-MM-DD) in a sentence, isolated (a right-to-left page) or not. */
+const DATE_IN_TEXT = /(\u2066?\d{4}-\d{2}-\d{2}\u2069?)/;
+
+/**
+ * Put `text` in `node`, each date in it (YYYY-MM-DD) kept whole on one line and left to right
+ * (span.date, white-space: nowrap): broken at a hyphen ("on 2027-06-" and "17." on two lines) a
+ * date reads as two things, and in Arabic as a jumble. The text itself is as `setText` puts it.
+ */
+export function setDated(node, text) {
+  const parts = String(text ?? "").split(DATE_IN_TEXT);
+  if (parts.length === 1) {
+    setText(node, parts[0]);
+    return;
+  }
+  if (node.textContent === parts.join("") && node.querySelector(".date")) return; // (no redraw)
+  node.replaceChildren(...parts.map((part, at) => (at % 2 ? h("span", { class: "date", dir: "ltr" }, part) : part)).filter((part) => part !== ""));
 }
 
 /** The page's language for Intl, with Latin digits (the desk's numbers are never Arabic-Indic). */
@@ -256,13 +276,69 @@ export function changesText(fields, show) {
   );
 }
 
+// --- the focus: never dropped on <body> (where a screen reader starts again from the top) -------
+
+const CONTROLS = "button, a[href], input, select, textarea";
+
+/** Whether an element can take the focus now: in the page, shown (not in a part hidden), and
+ * not disabled (aria-disabled can: it waits, or cannot act, and says so). */
+export function canFocus(element) {
+  return Boolean(
+    element && element.isConnected && !element.disabled && !element.closest("[hidden], [inert]") && element.getClientRects().length > 0,
+  );
+}
+
+/** Whether the focus is lost: on <body>, or on an element hidden or taken out of the page. */
+export function focusLost() {
+  const active = document.activeElement;
+  return !active || active === document.body || !canFocus(active);
+}
+
+/**
+ * The focus given to the first of `targets` (elements, or null) that can take it: a control as
+ * it is; a heading, a line or a region with tabindex=-1 (read where it is, not in the Tab order).
+ * For where the focus was when that is hidden or drawn away (a section shown instead, a row
+ * removed, a button put away). Returns the element focused, or null.
+ */
+export function focusOn(...targets) {
+  for (const target of targets.flat()) {
+    if (!canFocus(target)) continue;
+    if (!target.matches(CONTROLS) && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+    return target;
+  }
+  return null;
+}
+
+/**
+ * Run `work` (a call to the server, awaited) for the button pressed, keeping the focus on it: it
+ * says it waits (aria-disabled) where `disabled` would drop the focus to <body>, and a press
+ * meanwhile does nothing (its handler asks `waiting(button)` first). Returns what `work` returns.
+ */
+export async function waitingOn(button, work) {
+  button.setAttribute("aria-disabled", "true");
+  button.dataset.waiting = "true";
+  try {
+    return await work();
+  } finally {
+    button.removeAttribute("aria-disabled");
+    delete button.dataset.waiting;
+  }
+}
+
+/** Whether the button waits for the server's answer to its last press (`waitingOn`). */
+export const waiting = (button) => button.dataset.waiting === "true";
+
 /**
  * Draw a list again (`draw`) without taking the focus, or what was being typed, away from whoever
  * is in it: an element kept across the drawing (a form under a row) keeps its focus and its
  * selection; a button of a row drawn anew is found again by its row's key and its place in it.
- * The desk draws its lists again whenever another organiser changes them.
+ * A row gone (someone removed), or left with nothing to press (a link revoked), gives the focus
+ * to the row now in its place, the next or else the one before (the control in the same place:
+ * the next Remove, the next Revoke), else to `fallback` (the list's heading). The desk draws its
+ * lists again whenever another organiser changes them, and after its own changes.
  */
-export function keepFocus(container, draw) {
+export function keepFocus(container, draw, { fallback = null } = {}) {
   const active = document.activeElement;
   if (!active || active === document.body || !container.contains(active)) {
     draw();
@@ -270,9 +346,15 @@ export function keepFocus(container, draw) {
   }
   // a row is known by its id (data-segment-id, data-participant-id, data-link-id), not its state
   const rowKey = (tr) => JSON.stringify(Object.entries(tr.dataset).filter(([name]) => name.endsWith("Id")));
-  const row = active.closest("tr");
+  const keyed = () => [...container.querySelectorAll("tr")].filter((tr) => rowKey(tr) !== "[]");
+  const controlsOf = (tr) => [...tr.querySelectorAll(CONTROLS)];
+  // the row the focus is in; in a form or a card under a row, the row it belongs to
+  let row = active.closest("tr");
+  const own = row;
+  while (row && rowKey(row) === "[]") row = row.previousElementSibling;
   const key = row ? rowKey(row) : null;
-  const place = row ? [...row.querySelectorAll("button, a, input, select, textarea")].indexOf(active) : -1;
+  const at = row ? keyed().indexOf(row) : -1;
+  const place = row && row === own ? controlsOf(row).indexOf(active) : 0;
   let selection;
   try {
     selection = "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
@@ -291,10 +373,74 @@ export function keepFocus(container, draw) {
     }
     return;
   }
-  const again = key ? [...container.querySelectorAll("tr")].find((tr) => rowKey(tr) === key) : null;
-  const controls = again ? [...again.querySelectorAll("button, a, input, select, textarea")] : [];
-  const target = controls[place] && !controls[place].disabled ? controls[place] : controls.find((c) => !c.disabled);
-  if (target) target.focus({ preventScroll: true });
+  const rows = keyed();
+  const pick = (tr) => {
+    const controls = controlsOf(tr).filter((control) => !control.disabled);
+    return controls.includes(controlsOf(tr)[place]) ? controlsOf(tr)[place] : controls[0] || null;
+  };
+  const again = key ? rows.find((tr) => rowKey(tr) === key) : null;
+  const same = again ? pick(again) : null;
+  if (same) {
+    same.focus({ preventScroll: true });
+    return;
+  }
+  if (at < 0) {
+    focusOn(fallback);
+    return;
+  }
+  // its neighbours: the row now in its place (or after it), then those before it
+  const from = again ? rows.indexOf(again) + 1 : at;
+  const before = rows.slice(0, again ? from - 1 : from).reverse();
+  const neighbour = [...rows.slice(from), ...before].map(pick).find(Boolean);
+  focusOn(neighbour, fallback);
+}
+
+/** Keys that move a closed select's choice (a change that follows one is not yet a choice made). */
+const MOVES = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"]);
+
+/**
+ * A select whose choice is taken only when it is made (WCAG 3.2.2), by the rules of the language
+ * picker beside it (staff-language.js): an option chosen from the open list (the pointer, or
+ * Enter in it), or Enter on the picker. An arrow key (or a letter) on the closed picker only
+ * moves the choice, which waits for Enter (data-pending: the hint under it says so) and is taken
+ * back on Escape or when the focus leaves. `current()`: the value taken now; `choose(value)`:
+ * take another.
+ */
+export function chooseOnEnter(select, { current, choose }) {
+  let moving = false; // a key that moves the closed picker's choice is being handled
+  const pending = () => select.value !== current();
+  const showPending = () => {
+    if (pending()) select.dataset.pending = "true";
+    else delete select.dataset.pending;
+  };
+  const takeBack = () => {
+    select.value = current();
+    showPending();
+  };
+  const take = () => {
+    delete select.dataset.pending;
+    choose(select.value);
+  };
+  select.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === "Escape") {
+      if (!pending()) return;
+      event.preventDefault();
+      if (event.key === "Enter") take();
+      else takeBack();
+      return;
+    }
+    const letter = event.key.length === 1 && !event.ctrlKey && !event.metaKey;
+    if (event.altKey || !(MOVES.has(event.key) || letter)) return;
+    moving = true;
+    setTimeout(() => (moving = false)); // the change it makes comes before this
+  });
+  select.addEventListener("change", () => {
+    if (moving) showPending(); // moved with a key: waits for Enter
+    else if (pending()) take(); // chosen from the open list
+  });
+  select.addEventListener("blur", () => {
+    if (pending()) takeBack();
+  });
 }
 
 /**
