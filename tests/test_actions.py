@@ -124,6 +124,25 @@ def test_every_button_acts_on_the_live_segment(world: World, clock: Clock) -> No
     assert floor(world)["current"]["name"] == "Second speaker"
 
 
+def test_a_press_that_changes_nothing_is_not_answered_as_done(world: World, clock: Clock) -> None:
+    """Outside probe N: minus-30 with no time left to take off answered 200 with no events,
+    which a Companion button shows as done. It is ``409 nothing_changed``, saying so."""
+    queue_speakers(world, "First speaker")
+    pressed(world, "next")
+    taken = 0
+    while True:  # take the turn's whole time off, then once more
+        clock.later()
+        answer = press(world, "minus-30")
+        if answer.status_code != 200:
+            break
+        taken += 1
+    assert taken >= 1
+    assert answer.status_code == 409, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "nothing_changed"
+    assert "changed nothing (adjust_time)" in error["message"]
+
+
 def test_a_press_the_log_could_not_take_says_to_press_again(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1087,6 +1087,7 @@ def _call_next(segment: SegmentState, cmd: c.CallNext, ctx: Context) -> list[e.E
     segment says so, start their timer: one command, taken back by one undo. After an interposed
     turn the floor goes back to the turn it paused, not to the queue."""
     _refuse(possible.call_next_skipped(segment) if cmd.skipped else possible.call_next(segment))
+    _refuse(possible.just_called(segment, ctx.now, _presser(ctx)))
     out: list[e.Event] = []
     if segment.current is not None:
         out.append(_turn_ended(segment, segment.current, ctx.now, skipped=cmd.skipped))
@@ -1096,7 +1097,8 @@ def _call_next(segment: SegmentState, cmd: c.CallNext, ctx: Context) -> list[e.E
         label = f"giving the floor back to {subject}"
     elif segment.queue:
         entry = segment.queue[0]
-        out.append(e.TurnStarted(segment_id=segment.id, entry=entry, at=ctx.now))
+        by = _presser(ctx)
+        out.append(e.TurnStarted(segment_id=segment.id, entry=entry, at=ctx.now, by=by))
         if segment.settings.start_timer_on_call:
             deadline = ctx.now + entry.allotted_ms
             out.append(e.TimerStarted(segment_id=segment.id, at=ctx.now, deadline_at=deadline))
@@ -1109,9 +1111,16 @@ def _call_next(segment: SegmentState, cmd: c.CallNext, ctx: Context) -> list[e.E
     return _marked(out, "call_next", label, subject)
 
 
+def _presser(ctx: Context) -> str:
+    """Who presses, as ``TurnStarted.by`` keeps it: the access link's id, else the role (the
+    organiser key)."""
+    return ctx.actor.credential_id or ctx.actor.role.value
+
+
 @_handles(c.EndTurn)
 def _end_turn(segment: SegmentState, cmd: c.EndTurn, ctx: Context) -> list[e.Event]:
     _refuse(possible.end_turn(segment))
+    _refuse(possible.just_called(segment, ctx.now, _presser(ctx)))
     turn = _current(segment)
     ended = _turn_ended(segment, turn, ctx.now, skipped=cmd.skipped)
     out = [ended, *_returned(segment, ctx.now)]

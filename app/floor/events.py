@@ -321,11 +321,15 @@ class TurnEnded(EndingEvent):
 
 
 class TurnStarted(UndoableEvent):
-    """The first queued entry takes the floor; its timer is loaded, not started."""
+    """The first queued entry takes the floor; its timer is loaded, not started. ``by``: who
+    called them (the access link's id, or the role of a key that has none), so that another
+    console's or button box's press in the same instant does not move the floor on again
+    (``possible.just_called``); None in logs written before it was kept."""
 
     type: Literal["turn_started"] = "turn_started"
     entry: QueueEntry
     at: int
+    by: str | None = None
 
 
 class TurnInterposed(UndoableEvent):

@@ -981,7 +981,8 @@ def _turn_ended(segment: SegmentState, event: e.TurnEnded) -> SegmentState:
 @_folds(e.TurnStarted)
 def _turn_started(segment: SegmentState, event: e.TurnStarted) -> SegmentState:
     queue, _, entry = _without(segment, event.entry.id)
-    turn = Turn(entry=entry, timer=Timer(allotted_ms=entry.allotted_ms), called_at=event.at)
+    timer = Timer(allotted_ms=entry.allotted_ms)
+    turn = Turn(entry=entry, timer=timer, called_at=event.at, called_by=event.by)
     segment = replace(segment, queue=queue, current=turn, message="", signals=())
     return _set_status(segment, entry.request_id, RequestStatus.SPEAKING)
 

@@ -253,6 +253,8 @@ class Turn:
     interposed_at: int | None = None
     interposed_ms: int = 0
     suspended_ms: int = 0
+    #: who called the turn (``TurnStarted.by``); None when not known
+    called_by: str | None = None
 
     def timed_at(self, now: int) -> int:
         """The time on the timer so far: running time summed across pauses and resets."""

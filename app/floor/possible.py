@@ -135,6 +135,34 @@ def call_next(segment: SegmentState) -> Refusal:
     return refusal
 
 
+#: How long after a turn was given a press from another console or button box that would move
+#: the floor on again (call the next, end the turn) is taken for the same intent, pressed at
+#: both places at once, and refused (milliseconds).
+JUST_CALLED_MS = 1000
+
+
+def just_called(segment: SegmentState, now: int, by: str) -> Refusal:
+    """A press that would move the floor on from a speaker another console or button box
+    (``by``: who presses, as ``TurnStarted.by``) gave it to less than ``JUST_CALLED_MS`` ago:
+    the moderator on the console and a button box both pressed Next as the last speaker ended,
+    and the second press skipped a speaker (outside probe N). The same console or box pressing
+    twice is its own to guard (the console's burst guard, the box's double press)."""
+    turn = segment.current
+    if turn is None or turn.called_by is None or turn.called_by == by:
+        return None
+    since = now - turn.called_at
+    if not 0 <= since < JUST_CALLED_MS:
+        return None
+    name = turn.entry.speaker.name
+    error = FloorError(
+        f"{name} was given the floor {since / 1000:.1f} s ago from another console or button box: "
+        f"nothing was done; to move on from {name} too, press again",
+        code="just_called",
+    )
+    error.detail = {"name": name, "since_ms": since}
+    return error
+
+
 def call_next_skipped(segment: SegmentState) -> Refusal:
     """``call_next`` with ``skipped``: the turn ending goes on the record as not spoken, so
     there must be one."""

@@ -154,3 +154,43 @@ def test_the_desks_refusals_read_in_its_language(
     titles = [s["title"] for s in faces["api"].ok("GET", f"/events/{event['id']}/segments")]
     assert "Backwards" not in titles
     page.context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_press_just_after_another_consoles_call_is_worded_naming_the_speaker(
+    browser: Browser, faces: dict[str, Any], language: str
+) -> None:
+    """``just_called`` (outside probe N): a button box called the next speaker and, a moment
+    later, another console's Next would have skipped them. The console says so, naming them, in
+    its language (the refusal the server sent, worded by refusal.js)."""
+    discussion = segment_id(faces, DISCUSSION_I)
+    api: Api = faces["api"]
+    command(faces, discussion, {"type": "start_segment"})
+    made = api.ok("POST", f"/events/{faces['event']['id']}/access-links", json={"role": "device"})
+    box = Api(faces["server"].base, made["token"])
+    called = box.ok("POST", f"/events/{faces['event']['id']}/actions/next")
+    speaker = api.state(discussion)["state"]["current"]["name"]
+    body = {"command_id": uuid.uuid4().hex, "command": {"type": "call_next"}}
+    refused = api("POST", f"/segments/{discussion}/commands", json=body)
+    assert refused.status_code == 409, (called, refused.text)
+    error = refused.json()
+    assert error["error"]["code"] == "just_called" and error["name"] == speaker
+    assert api.state(discussion)["state"]["current"]["name"] == speaker  # nobody skipped
+
+    page = open_face(browser, "moderator", console_link(faces, language, discussion))
+    live(page, language)
+    shown = page.evaluate(
+        """async (body) => {
+            const { refusalText } = await import("/static/js/refusal.js");
+            return refusalText({ code: body.error.code, message: body.error.message, body });
+        }""",
+        error,
+    )
+    if language == "en":
+        assert shown == as_shown("en", error["error"])
+    else:
+        expected = WORDS[language]["refusal.just_called"].replace(
+            "{name}", f"\u2068{speaker}\u2069"
+        )
+        assert shown == expected
+    page.context.close()

@@ -63,12 +63,19 @@ async def test_two_consoles_calling_next_on_the_same_version_apply_it_exactly_on
         acks = [a for a in answers if a["type"] == "ack"]
         refusals = [a for a in answers if a["type"] == "error"]
         assert len(acks) == 1 and len(refusals) == 1, answers
-        assert refusals[0]["code"] == "stale_version", refusals[0]
+        # the loser lost the version; or, decided first, it would have moved the floor on from
+        # a speaker the other console had called a moment before (``just_called``: in a day's
+        # rounds a second or more apart it never is), and the other's press then applied
+        code = refusals[0]["code"]
+        assert code in ("stale_version", "just_called"), refusals[0]
         expected = ["turn_started"] if round_ == 0 else ["turn_ended", "turn_started"]
         assert acks[0]["events"] == expected
         assert acks[0]["version"] == version + len(expected)
-        # the refused console was shown the state it lost to: the speaker just called
-        assert refusals[0]["state"]["state"]["current"]["name"] == names[round_]
+        if code == "stale_version":
+            # the refused console was shown the state it lost to: the speaker just called
+            assert refusals[0]["state"]["state"]["current"]["name"] == names[round_]
+        else:
+            assert refusals[0]["name"] == names[round_ - 1]
         winner = left if answers[0] is acks[0] else right
         outcomes["left" if winner is left else "right"] += 1
         # the winner starts the speaker's timer, so the turn is a speech on the record
@@ -77,7 +84,8 @@ async def test_two_consoles_calling_next_on_the_same_version_apply_it_exactly_on
         assert started["type"] == "ack", started
         version = started["version"]
     raced_s = time.monotonic() - began
-    api.command(segment_id, {"type": "end_turn"}).raise_for_status()
+    await winner.send("end", {"type": "end_turn"})  # the console that called the last one
+    assert (await winner.answer("end"))["type"] == "ack"
 
     speeches = api.ok("GET", f"/segments/{segment_id}/speeches")
     assert [s["name"] for s in speeches] == names  # nobody skipped, nobody called twice

@@ -12,6 +12,7 @@ from app.floor import Actor, Forbidden, NotFound, Role, StaleVersion
 from app.floor import commands as c
 from app.floor.events import event_from_json, event_to_json, event_types
 from app.floor.model import Constituency, FloorMode, SignalKind, TurnKind
+from app.floor.possible import JUST_CALLED_MS
 from tests.floor.kit import (
     BOOTH,
     DISPLAY,
@@ -35,6 +36,7 @@ def _base() -> tuple[Floor, str, str]:
     pending = floor.request("p1")
     floor.add("Speaker")
     floor.send(c.CallNext())
+    floor.tick(JUST_CALLED_MS)  # another console may move the floor on from Speaker now
     floor.add("A")
     floor.add("B")
     return floor, pending, second

@@ -26,7 +26,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, TypeAdapter
 
 from ...engine import StorageUnavailable
-from ...floor import Actor, NotFound
+from ...floor import Actor, FloorError, NotFound
 from ...floor import commands as c
 from ...floor.model import SegmentState
 from ...floor.possible import toggle_command
@@ -200,6 +200,13 @@ async def _press(
             "the server could not write this press to its log (its disk or database): nothing "
             "was done; press again in a moment, or use the console"
         ) from error
+    if not result["events"] and not result.get("duplicate", False):
+        # a box shows the status alone: a 200 for a press that did nothing reads as done
+        raise FloorError(
+            f"this press changed nothing ({press.command.type}): the floor is already as it "
+            "asks (no time left to take off, or the same message shown); nothing needs doing",
+            code="nothing_changed",
+        )
     return ActionResult(
         action=name,
         command=press.command.type,

@@ -61,7 +61,8 @@ const isolated = (text) => `\u2068${text}\u2069`;
  * and in English for a code in OWN_WORDS: `refusal.<code>`, whose {message}, if it has one, is
  * the server's detail; a refusal with a `reason` (`cannot_undo`'s: why undo cannot take the
  * command back) `refusal.<code>.<reason>`, whose {name} is whom it names, and with a `count` as
- * well (`segment_not_removable`'s: how many wait in it) that key's plural form for it.
+ * well (`segment_not_removable`'s: how many wait in it) that key's plural form for it; a refusal
+ * naming someone without a reason (`just_called`'s speaker) gives {name} to `refusal.<code>`.
  */
 export function refusalText(refusal, { stop = false, clause = false } = {}) {
   if (!refusal) return "";
@@ -80,7 +81,9 @@ export function refusalText(refusal, { stop = false, clause = false } = {}) {
       if (text !== key && text !== `${key}#other`) return text;
     }
     const key = `refusal.${refusal.code}`;
-    const text = t(key, { message: isolated(message) });
+    // whom it names (`just_called`'s speaker), isolated in the sentence
+    const name = refusal.name ?? refusal.body?.name;
+    const text = t(key, { message: isolated(message), name: isolated(String(name ?? "")) });
     if (text !== key) return text;
   }
   if (clause) return message;
