@@ -526,13 +526,20 @@ def request_floor_here(segment: SegmentState, kind: TurnKind) -> Refusal:
     return None
 
 
+def _refused_by(segment: SegmentState, participant_id: str, kind: TurnKind) -> str | None:
+    """The code of what refuses a request of this kind to this participant only, or None."""
+    if holds_place(segment, participant_id, kind is TurnKind.POINT_OF_ORDER):
+        return "already_queued"
+    return None
+
+
 def request_floor_by(segment: SegmentState, participant_id: str, kind: TurnKind) -> Refusal:
     """What refuses a request of this kind to this participant only."""
-    point_of_order = kind is TurnKind.POINT_OF_ORDER
-    if holds_place(segment, participant_id, point_of_order):
-        what = "point of order" if point_of_order else "request or place in the queue"
-        return FloorError(f"you already have an open {what} in this segment", code="already_queued")
-    return None
+    code = _refused_by(segment, participant_id, kind)
+    if code is None:
+        return None
+    what = "point of order" if kind is TurnKind.POINT_OF_ORDER else "request or place in the queue"
+    return FloorError(f"you already have an open {what} in this segment", code=code)
 
 
 def who(speaker: Speaker) -> str:
@@ -585,11 +592,9 @@ def requestable_here(segment: SegmentState) -> dict[str, str | None]:
 
 
 def requestable_by(segment: SegmentState, participant_id: str) -> dict[str, str | None]:
-    """Per requestable kind, the code of what refuses it to this participant only."""
-    return {
-        kind.value: _code(request_floor_by(segment, participant_id, kind))
-        for kind in REQUESTABLE_KINDS
-    }
+    """Per requestable kind, the code of what refuses it to this participant only (each
+    delegate's view, at every publish: the code alone, no refusal and its sentence made)."""
+    return {kind.value: _refused_by(segment, participant_id, kind) for kind in REQUESTABLE_KINDS}
 
 
 def _code(refusal: Refusal) -> str | None:
