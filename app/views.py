@@ -261,6 +261,7 @@ _INVERSE_COMMANDS = {
 def _undo(segment: SegmentState) -> View | None:
     """What the next undo does: the command it takes back (its type and the console's words for
     it), and whether it can (``refusal``: why not)."""
+    segment = possible.undo_view(segment)  # past the reorders that would move no one now
     if not segment.undo_stack:
         return None
     entry = segment.undo_stack[-1]

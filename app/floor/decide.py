@@ -706,11 +706,16 @@ def _undo(state: HearingState, segment: SegmentState, ctx: Context) -> list[e.Ev
     again, so the segment live now (if another) ends, as ``start_segment`` does; undoing the
     start of a segment makes the one that start ended live again (``_brought_back``)."""
     _refuse(possible.undo(segment))
-    top = segment.undo_stack[-1]
+    seen = possible.undo_view(segment)  # past the reorders that would move no one now
+    top = seen.undo_stack[-1]
     for speaker in possible.given_back(segment):
         if speaker.participant_id not in ctx.speakers:  # removed from the registry since
             raise possible.cannot_undo(top.label, "removed", speaker.name)
-    out: list[e.Event] = []
+    out: list[e.Event] = [
+        e.ChangeUndone(segment_id=segment.id, version=idle.version, at=ctx.now)
+        for idle in reversed(segment.undo_stack[len(seen.undo_stack) :])
+    ]
+    segment = seen
     if isinstance(top, UndoEntry) and top.status is SegmentStatus.LIVE:
         out += _supersede(state, segment, ctx)
     out.append(e.ChangeUndone(segment_id=segment.id, version=top.version, at=ctx.now))
@@ -1068,11 +1073,13 @@ def _turns_ended(segment: SegmentState, now: int) -> list[e.TurnEnded]:
     return [_turn_ended(segment, turn, now) for turn in turns if turn is not None]
 
 
-def _returned(segment: SegmentState, now: int) -> list[e.Event]:
-    """The floor back to the turn an interposed turn paused (as the interposed turn ends)."""
+def _returned(segment: SegmentState, now: int, by: str | None = None) -> list[e.Event]:
+    """The floor back to the turn an interposed turn paused (as the interposed turn ends), by
+    whoever pressed (``by``; None as the segment ends)."""
     if segment.paused is None:
         return []
-    return [e.TurnReturned(segment_id=segment.id, entry_id=segment.paused.entry.id, at=now)]
+    entry_id = segment.paused.entry.id
+    return [e.TurnReturned(segment_id=segment.id, entry_id=entry_id, at=now, by=by)]
 
 
 def _current(segment: SegmentState) -> Turn:
@@ -1092,7 +1099,7 @@ def _call_next(segment: SegmentState, cmd: c.CallNext, ctx: Context) -> list[e.E
     if segment.current is not None:
         out.append(_turn_ended(segment, segment.current, ctx.now, skipped=cmd.skipped))
     if segment.paused is not None:
-        out += _returned(segment, ctx.now)
+        out += _returned(segment, ctx.now, _presser(ctx))
         subject = segment.paused.entry.speaker.name
         label = f"giving the floor back to {subject}"
     elif segment.queue:
@@ -1123,7 +1130,7 @@ def _end_turn(segment: SegmentState, cmd: c.EndTurn, ctx: Context) -> list[e.Eve
     _refuse(possible.just_called(segment, ctx.now, _presser(ctx)))
     turn = _current(segment)
     ended = _turn_ended(segment, turn, ctx.now, skipped=cmd.skipped)
-    out = [ended, *_returned(segment, ctx.now)]
+    out = [ended, *_returned(segment, ctx.now, _presser(ctx))]
     name = turn.entry.speaker.name
     return _marked(out, "end_turn", f"ending {name}'s turn", name)
 
@@ -1158,6 +1165,7 @@ def _interpose(segment: SegmentState, cmd: c.Interpose, ctx: Context) -> list[e.
             at=ctx.now,
             interposed_in=paused.entry.id,
             answers=answers,
+            by=_presser(ctx),
         )
     )
     if segment.settings.start_timer_on_call:

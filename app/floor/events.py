@@ -324,7 +324,8 @@ class TurnStarted(UndoableEvent):
     """The first queued entry takes the floor; its timer is loaded, not started. ``by``: who
     called them (the access link's id, or the role of a key that has none), so that another
     console's or button box's press in the same instant does not move the floor on again
-    (``possible.just_called``); None in logs written before it was kept."""
+    (``possible.just_called``); None in logs written before it was kept. ``TurnInterposed`` and
+    ``TurnReturned`` keep theirs the same way."""
 
     type: Literal["turn_started"] = "turn_started"
     entry: QueueEntry
@@ -342,6 +343,7 @@ class TurnInterposed(UndoableEvent):
     at: int
     interposed_in: str
     answers: str | None = None
+    by: str | None = None
 
 
 class TurnReturned(UndoableEvent):
@@ -351,6 +353,7 @@ class TurnReturned(UndoableEvent):
     type: Literal["turn_returned"] = "turn_returned"
     entry_id: str
     at: int
+    by: str | None = None
 
 
 class TimerStarted(UndoableEvent):

@@ -982,7 +982,7 @@ def _turn_ended(segment: SegmentState, event: e.TurnEnded) -> SegmentState:
 def _turn_started(segment: SegmentState, event: e.TurnStarted) -> SegmentState:
     queue, _, entry = _without(segment, event.entry.id)
     timer = Timer(allotted_ms=entry.allotted_ms)
-    turn = Turn(entry=entry, timer=timer, called_at=event.at, called_by=event.by)
+    turn = Turn(entry=entry, timer=timer, called_at=event.at, given_at=event.at, given_by=event.by)
     segment = replace(segment, queue=queue, current=turn, message="", signals=())
     return _set_status(segment, entry.request_id, RequestStatus.SPEAKING)
 
@@ -1002,6 +1002,8 @@ def _turn_interposed(segment: SegmentState, event: e.TurnInterposed) -> SegmentS
         called_at=event.at,
         interposed_in=event.interposed_in,
         answers=event.answers,
+        given_at=event.at,
+        given_by=event.by,
     )
     return replace(segment, current=turn, paused=paused, message="", signals=())
 
@@ -1010,7 +1012,13 @@ def _turn_interposed(segment: SegmentState, event: e.TurnInterposed) -> SegmentS
 def _turn_returned(segment: SegmentState, event: e.TurnReturned) -> SegmentState:
     paused = segment.paused
     assert segment.current is None and paused is not None and paused.entry.id == event.entry_id
-    turn = replace(paused, interposed_at=None, interposed_ms=paused.interposed_until(event.at))
+    turn = replace(
+        paused,
+        interposed_at=None,
+        interposed_ms=paused.interposed_until(event.at),
+        given_at=event.at,
+        given_by=event.by,
+    )
     return replace(segment, current=turn, paused=None, message="", signals=())
 
 

@@ -253,8 +253,10 @@ class Turn:
     interposed_at: int | None = None
     interposed_ms: int = 0
     suspended_ms: int = 0
-    #: who called the turn (``TurnStarted.by``); None when not known
-    called_by: str | None = None
+    #: when and by whom this turn was last given the floor (called, interposed, or given it back
+    #: after an interposed turn: the events' ``by``); None when not known (an older log)
+    given_at: int = 0
+    given_by: str | None = None
 
     def timed_at(self, now: int) -> int:
         """The time on the timer so far: running time summed across pauses and resets."""

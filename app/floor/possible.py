@@ -11,6 +11,7 @@ written once. Pure: the state in, a value out.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 
 from .errors import FloorError
@@ -143,15 +144,18 @@ JUST_CALLED_MS = 1000
 
 def just_called(segment: SegmentState, now: int, by: str) -> Refusal:
     """A press that would move the floor on from a speaker another console or button box
-    (``by``: who presses, as ``TurnStarted.by``) gave it to less than ``JUST_CALLED_MS`` ago:
+    (``by``: who presses, as ``TurnStarted.by``) gave it to less than ``JUST_CALLED_MS`` ago
+    (called, interposed, or given back after an interposed turn: ``Turn.given_at``):
     the moderator on the console and a button box both pressed Next as the last speaker ended,
     and the second press skipped a speaker (outside probe N). The same console or box pressing
     twice is its own to guard (the console's burst guard, the box's double press)."""
     turn = segment.current
-    if turn is None or turn.called_by is None or turn.called_by == by:
+    if turn is None or turn.given_by is None or turn.given_by == by:
         return None
-    since = now - turn.called_at
-    if not 0 <= since < JUST_CALLED_MS:
+    # a process whose clock is a little behind the caller's reads a negative ``since``: as
+    # soon as the floor moved, all the same (the review)
+    since = max(now - turn.given_at, 0)
+    if now - turn.given_at < -JUST_CALLED_MS or since >= JUST_CALLED_MS:
         return None
     name = turn.entry.speaker.name
     error = FloorError(
@@ -398,27 +402,11 @@ def undo_refusal(segment: SegmentState, entry: UndoEntry | Inverse) -> tuple[str
         return _inverse_refusal(segment, entry)
     if entry.blocked:
         return entry.blocked, entry.blocked_name
-    if only_reorders(entry) and reordered_back(segment, entry).queue == segment.queue:
-        return _reordered_nothing(segment, entry)
     for speaker, point_of_order in _places_given_back(segment, entry):
         assert speaker.participant_id is not None
         if holds_place(segment, speaker.participant_id, point_of_order):
             return "has_place", speaker.name
     return None
-
-
-def _reordered_nothing(segment: SegmentState, entry: UndoEntry) -> tuple[str, str]:
-    """Why a reorder that taking back would change nothing now cannot be undone (outside probe
-    M: a speaker moved up who then withdrew; the undo said "Undone: moving them" and nothing
-    moved): whoever it moved has left the queue, named when they withdrew (the subject first)."""
-    here = {queued.id for queued in segment.queue}
-    gone = [queued for queued in entry.queue if queued.id not in here]
-    gone.sort(key=lambda queued: queued.speaker.name != entry.subject)
-    for queued in gone:
-        request = segment.requests.get(queued.request_id or "")
-        if request is not None and request.status is RequestStatus.WITHDRAWN:
-            return "withdrawn", request.speaker.name
-    return "left_queue", ""
 
 
 def _places_given_back(segment: SegmentState, entry: UndoEntry) -> list[tuple[Speaker, bool]]:
@@ -441,10 +429,37 @@ def _places_given_back(segment: SegmentState, entry: UndoEntry) -> list[tuple[Sp
     return given
 
 
+def idle_reorders(segment: SegmentState) -> int:
+    """How many of the newest undo entries are reorders that taking back would move no one now
+    (outside probe M: a speaker moved up who then withdrew; the undo said "Undone: moving them"
+    and nothing moved). Undo passes over them to the first entry that changes something, taking
+    them back on the way (each its own ``change_undone``, which changes nothing), so a reorder
+    under them that still moves people can be taken back (the review: refusing them had left
+    every entry under them stuck)."""
+    count = 0
+    for entry in reversed(segment.undo_stack):
+        if not (isinstance(entry, UndoEntry) and only_reorders(entry)):
+            break
+        if reordered_back(segment, entry).queue != segment.queue:
+            break
+        count += 1
+    return count
+
+
+def undo_view(segment: SegmentState) -> SegmentState:
+    """``segment`` as undo sees it: without the reorders at the top of its stack that would move
+    no one (``idle_reorders``)."""
+    idle = idle_reorders(segment)
+    if not idle:
+        return segment
+    return replace(segment, undo_stack=segment.undo_stack[:-idle])
+
+
 def given_back(segment: SegmentState) -> list[Speaker]:
     """The registered participants to whom an undo now would give a place back (a request
     reopened, an entry back in the queue). The engine checks they are still registered: a
     participant removed since (app/floor/removal.py) gets nothing back."""
+    segment = undo_view(segment)
     if not segment.undo_stack:
         return []
     top = segment.undo_stack[-1]
@@ -493,8 +508,10 @@ def _inverse_refusal(segment: SegmentState, inverse: Inverse) -> tuple[str, str]
 
 
 def undo(segment: SegmentState) -> Refusal:
-    """Undo takes back the newest command on the stack, or refuses naming it; it never reaches
-    past a command it cannot take back."""
+    """Undo takes back the newest command on the stack (passing over reorders that would move
+    no one: ``idle_reorders``), or refuses naming it; it never reaches past a command it cannot
+    take back."""
+    segment = undo_view(segment)
     if not segment.undo_stack:
         return FloorError("nothing to undo", code="nothing_to_undo")
     entry = segment.undo_stack[-1]

@@ -76,7 +76,7 @@ def test_a_press_from_elsewhere_just_after_a_call_does_not_move_the_floor_on(
 
 def test_the_caller_is_kept_on_the_turn_and_in_the_log() -> None:
     floor = _called(BOX)
-    assert floor.seg.current is not None and floor.seg.current.called_by == "box-link"
+    assert floor.seg.current is not None and floor.seg.current.given_by == "box-link"
     (started,) = [event for event in floor.log if isinstance(event, TurnStarted)]
     assert started.by == "box-link"
 
@@ -90,6 +90,35 @@ def test_a_turn_from_a_log_that_did_not_keep_its_caller_is_not_guarded() -> None
         for event in floor.log
     ]
     floor.state = replay(floor.log)
-    assert floor.seg.current is not None and floor.seg.current.called_by is None
+    assert floor.seg.current is not None and floor.seg.current.given_by is None
     floor.send(c.CallNext(), BOX)
     assert _speaking(floor) == "Bruno Silva"
+
+
+def test_the_floor_given_back_after_a_question_is_guarded_as_a_call_is() -> None:
+    """The review: the console ends an interposed question (its Next gives the floor back to
+    Amina Diallo); the box's Next 200 ms later, the same intent, would end her turn and call the
+    next. A question interposed is guarded the same way."""
+    floor = _called(CONSOLE)
+    floor.tick(60_000)
+    floor.send(c.Interpose(name="Questioner"), CONSOLE)
+    floor.tick(200)
+    floor.refuse(c.CallNext(), "just_called", BOX)  # the question just given the floor
+    floor.tick(30_000)
+    floor.send(c.CallNext(), CONSOLE)  # the question ends: the floor goes back to Amina
+    assert _speaking(floor) == "Amina Diallo"
+    floor.tick(200)
+    error = floor.refuse(c.CallNext(), "just_called", BOX)
+    assert error.detail == {"name": "Amina Diallo", "since_ms": 200}
+    floor.tick(JUST_CALLED_MS)
+    floor.send(c.CallNext(), BOX)
+    assert _speaking(floor) == "Bruno Silva"
+
+
+def test_a_process_whose_clock_is_a_little_behind_the_caller_s_still_guards() -> None:
+    """The review: several processes, the press decided on one whose clock reads 30 ms before
+    the call: it is as soon after the call as can be, not outside the window."""
+    floor = _called(CONSOLE)
+    floor.now -= 30
+    error = floor.refuse(c.CallNext(), "just_called", BOX)
+    assert error.detail == {"name": "Amina Diallo", "since_ms": 0}

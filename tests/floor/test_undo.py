@@ -342,10 +342,10 @@ def test_a_moved_speaker_is_moved_back_after_another_withdrew(floor: Floor) -> N
     assert floor.view()["undo"]["available"] is False  # approving Chen Wei: under a withdrawal
 
 
-def test_a_move_of_one_who_withdrew_since_is_not_offered_as_an_undo(floor: Floor) -> None:
+def test_a_move_of_one_who_withdrew_since_is_passed_over_by_undo(floor: Floor) -> None:
     """Outside probe M: moving a speaker up, who then withdrew, left "Undone: moving Chen Wei"
-    on the console with nothing moved. Undo now says it cannot, naming them, as it does for
-    what lies under the move."""
+    on the console with nothing moved. Undo passes over a reorder that would move no one now
+    and offers what lies under it (here held back: it would give Chen's place back)."""
     _three_queued(floor)
     chen = floor.seg.queue[2].id
     floor.send(c.MoveEntry(entry_id=chen, position=0))
@@ -353,11 +353,31 @@ def test_a_move_of_one_who_withdrew_since_is_not_offered_as_an_undo(floor: Floor
     assert p3 is not None
     floor.send(c.WithdrawRequest(request_id=p3), delegate("p3"))
     undo = floor.view()["undo"]
-    assert (undo["label"], undo["available"]) == ("moving Chen Wei", False)
+    assert (undo["label"], undo["available"]) == ("approving Chen Wei", False)
     assert undo["refusal"] == "Chen Wei's request has been withdrawn since"
     error = floor.refuse(c.Undo(), "cannot_undo")
     assert error.detail == {"reason": "withdrawn", "name": "Chen Wei"}
     assert floor.names() == ["Amina Diallo", "Bruno Silva"]
+
+
+def test_a_move_under_one_that_would_move_no_one_is_still_taken_back(floor: Floor) -> None:
+    """The review: move Bruno up, then Chen; Chen withdraws. Refusing the move of Chen had left
+    Bruno's out of reach; one undo now takes Chen's (nothing to move) and Bruno's back."""
+    _three_queued(floor)  # Amina, Bruno, Chen
+    bruno = floor.seg.queue[1].id
+    floor.send(c.MoveEntry(entry_id=bruno, position=0))  # Bruno, Amina, Chen
+    chen = floor.seg.queue[2].id
+    floor.send(c.MoveEntry(entry_id=chen, position=0))  # Chen, Bruno, Amina
+    p3 = floor.seg.queue[0].request_id
+    assert p3 is not None
+    floor.send(c.WithdrawRequest(request_id=p3), delegate("p3"))
+    assert floor.names() == ["Bruno Silva", "Amina Diallo"]
+    undo = floor.view()["undo"]
+    assert (undo["label"], undo["available"]) == ("moving Bruno Silva", True)
+    events = floor.send(c.Undo())
+    assert [event.type for event in events] == ["change_undone", "change_undone"]
+    assert floor.names() == ["Amina Diallo", "Bruno Silva"]
+    assert replay(floor.log) == floor.state
 
 
 def test_requests_made_since_stay_as_they_are(floor: Floor) -> None:
