@@ -67,6 +67,7 @@ from .store.db import sqlite_file
 from .store.shared import Conflict, Guard
 from .store.tables import EventRow, ParticipantRow
 from .store.watch import FileWatch
+from .tasks import cancel_and_wait
 from .views import Audience
 
 #: How long an id the database does not hold is answered "not found" again without asking it
@@ -209,7 +210,7 @@ class Engine:
         self._written_at = time.monotonic()
         #: the health check's write while it is under way (a locked database holds it for the
         #: busy timeout: the next checks wait on this one rather than queue more)
-        self._probe: asyncio.Future[None] | None = None
+        self._probe: asyncio.Task[None] | None = None
         #: why the health check's own write has not answered yet, or None
         self.storage_slow: str | None = None
 
@@ -253,6 +254,8 @@ class Engine:
         await self.catchup.close()
         self.projections.flush_all()
         await self.fanout.close()
+        if self._probe is not None:  # the health check's write: not left to a closed database
+            await cancel_and_wait([self._probe])
 
     def _load_all(self, rows: list[EventRow] | None = None) -> dict[str, Hearing]:
         """Every meeting day from its newest snapshots and the log after them; past days on
@@ -1371,6 +1374,7 @@ class Engine:
             self.storage_error = None
         self.read_error = None
         self._written_at = time.monotonic()
+        self.storage_slow = None  # the database took a write: whatever holds the probe up
         return written
 
     async def recheck_storage(self) -> None:
@@ -1386,13 +1390,14 @@ class Engine:
         wanted = self.storage_error is not None or now - self._written_at >= PROBE_IDLE_S
         if wanted and self._probe is None and now - self._storage_checked >= RECHECK_STORAGE_S:
             self._storage_checked = now
-            self._probe = asyncio.ensure_future(self._probe_write())
+            self._probe = asyncio.create_task(self._probe_write())
         probe = self._probe
         if probe is None:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(probe), HEALTH_WAIT_S)
-        if not probe.done():
+        # slow, unless the log took a write meanwhile (the probe's row may be what waits)
+        if not probe.done() and self._written_at < self._storage_checked:
             self.storage_slow = (
                 f"the database has not answered a write for {HEALTH_WAIT_S:g} s or more: another "
                 "program may hold the file (a backup or database tool, a second server), or the "
@@ -1403,7 +1408,7 @@ class Engine:
         probe = str(self.clock()).ljust(STORAGE_PROBE_BYTES, ".")
         try:
             with contextlib.suppress(StorageUnavailable):
-                await self._write(self.store.set_setting, STORAGE_PROBE, probe)
+                await self._write(self.store.write_probe, STORAGE_PROBE, probe)
         finally:
             self._probe = None
             self.storage_slow = None

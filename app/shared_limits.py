@@ -257,11 +257,12 @@ class SharedLimits:
             return None
         return int(others)
 
-    async def first_press(self, key: str, made: str, window_ms: int) -> str | None:
+    async def first_press(self, key: str, made: str, window_ms: int) -> tuple[str, int] | None:
         """A button box's press (``made``, its command id and command as text): the first press
         of ``key`` within ``window_ms`` on any process (``SET NX PX``: a bounce sent to another
-        process behind the proxy is the same press), or None if Redis is down or slow (at most
-        ``RESERVE_S``: the caller then decides on its own memory, as one process does)."""
+        process behind the proxy is the same press), with how long its window has left (ms); or
+        None if Redis is down or slow (at most ``RESERVE_S``: the caller then decides on its own
+        memory, as one process does)."""
         if not self.up:
             return None
         name = f"{self.prefix}press:{key}"
@@ -269,10 +270,13 @@ class SharedLimits:
             async with asyncio.timeout(RESERVE_S):
                 for _ in range(3):  # the first press's key may expire between SET and GET
                     if await self.redis.set(name, made, nx=True, px=window_ms):
-                        return made
-                    first = await self.redis.get(name)
+                        return made, window_ms
+                    async with self.redis.pipeline(transaction=False) as pipe:
+                        pipe.get(name)
+                        pipe.pttl(name)
+                        first, left = await pipe.execute()
                     if first is not None:
-                        return str(_text(first))
+                        return str(_text(first)), max(int(left), 0)
         except asyncio.CancelledError:
             raise
         except Exception:  # the sender's next try says whether Redis is down

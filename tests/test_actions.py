@@ -7,6 +7,7 @@ The double-press window is read from a clock the test holds (``Presses.clock``):
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from starlette.testclient import TestClient
 
-from app.api.routes.actions import DOUBLE_PRESS_S, Presses
+from app.api.routes.actions import DOUBLE_PRESS_S, Press, Presses
 from app.config import Settings
+from app.floor import commands as c
 from app.main import create_app
 from tests.security.conftest import NO_LIMITS, ORGANISER_KEY, World, build_world
 
@@ -163,6 +165,58 @@ def test_a_press_the_log_could_not_take_says_to_press_again(
     assert "command id" not in error["message"]
     monkeypatch.undo()
     assert floor(world)["current"] is None  # nothing was done
+
+
+class SlowRedis:
+    """A shared memory of presses whose answer waits until let go (Redis slow), then says the
+    press it was given is the first, or another process's (``other``)."""
+
+    def __init__(self, other: str | None = None, left_ms: int = 300) -> None:
+        self.other, self.left_ms = other, left_ms
+        self.go = asyncio.Event()
+        self.asked = 0
+
+    async def first_press(self, key: str, made: str, window_ms: int) -> tuple[str, int]:
+        self.asked += 1
+        await self.go.wait()
+        return (self.other or made), (self.left_ms if self.other else window_ms)
+
+
+def _new(command_id: str) -> Any:
+    return lambda at: Press(at, command_id, "s1", c.CallNext())
+
+
+async def test_a_bounce_while_redis_answers_the_first_press_waits_for_the_same_press() -> None:
+    """The review: the press was remembered only once Redis had answered, so a bounce reaching
+    the same process meanwhile was a press of its own (two speakers called)."""
+    clock = Clock()
+    shared = SlowRedis()
+    presses = Presses(clock=clock, shared=shared)  # type: ignore[arg-type]
+    key = ("box", "ev", "next")
+    first = asyncio.ensure_future(presses.press(key, _new("first")))
+    await asyncio.sleep(0)
+    second = asyncio.ensure_future(presses.press(key, _new("second")))
+    await asyncio.sleep(0)
+    shared.go.set()
+    assert (await first).command_id == (await second).command_id == "first"
+    assert shared.asked == 1
+
+
+async def test_a_press_another_process_made_first_keeps_that_press_s_window() -> None:
+    """The review: a press adopted from another process opened its window here at the bounce,
+    so a real press 0.7 s after the first was swallowed as a bounce."""
+    clock = Clock()
+    other = '{"command_id": "theirs", "segment_id": "s1", "command": {"type": "call_next"}}'
+    shared = SlowRedis(other=other, left_ms=300)  # their first press was 0.4 s ago
+    shared.go.set()
+    presses = Presses(clock=clock, shared=shared)  # type: ignore[arg-type]
+    key = ("box", "ev", "next")
+    assert (await presses.press(key, _new("mine"))).command_id == "theirs"
+    clock.later(0.25)  # still inside their window
+    assert (await presses.press(key, _new("again"))).command_id == "theirs"
+    clock.later(0.1)  # 0.75 s after their first press: a press of its own
+    shared.other = None
+    assert (await presses.press(key, _new("new"))).command_id == "new"
 
 
 def test_a_double_press_is_one_press(world: World, clock: Clock) -> None:

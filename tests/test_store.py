@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,17 @@ def test_participants_credentials_and_settings(store: Store) -> None:
     store.set_setting("k", "v2")
     assert store.setting("k") == "v2"
     assert store.event_by_join_code("code-ev1").id == "ev1"  # type: ignore[union-attr]
+
+
+def test_the_health_check_s_probe_is_one_upsert_that_never_breaks_a_key(store: Store) -> None:
+    """The review: two processes' first probes at once each read no row, then both inserted,
+    and the second's broken unique key read as another server writing the log. The probe is one
+    upsert: written from several threads at once, each succeeds and one value stands."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda n: store.write_probe("probe", f"value {n}"), range(8)))
+    assert store.setting("probe") in {f"value {n}" for n in range(8)}
+    store.write_probe("probe", "last")
+    assert store.setting("probe") == "last"
 
 
 def test_the_keys_made_with_links_are_read_with_their_participants_names(store: Store) -> None:

@@ -537,3 +537,18 @@ class Store:
         with self._session() as session:
             session.merge(SettingRow(key=key, value=value))
             session.commit()
+
+    def write_probe(self, key: str, value: str) -> None:
+        """The health check's write (``Engine.recheck_storage``): one upsert, so that two
+        processes writing the same probe for the first time never break a unique key (a merge
+        reads, then inserts: the second process's insert failed, and read as another server
+        writing the log)."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(SettingRow).values(key=key, value=value)
+        statement = statement.on_conflict_do_update(
+            index_elements=["key"], set_={"value": statement.excluded.value}
+        )
+        with self.engine.begin() as connection:
+            connection.execute(statement)

@@ -831,7 +831,8 @@ async def test_a_button_box_s_bounce_reaching_the_other_process_is_the_same_pres
     """Outside probe N: behind a proxy without sticky sessions, a bouncing "next" reached A and,
     40 ms later, B, and each called a speaker. The first press of the window is shared through
     Redis: whichever process a bounce reaches, it is the same press (the first's command id and
-    result, ``duplicate``), once in order and once at the same instant."""
+    result, ``duplicate``), after the first's answer and at the same instant; Next once, then
+    +30 s, each bounced."""
     a, b = processes.start("a"), processes.start("b")
     hearing = await _hearing(a)
     rounds = 6
@@ -853,7 +854,10 @@ async def test_a_button_box_s_bounce_reaching_the_other_process_is_the_same_pres
                 f"/events/{hearing.event_id}/access-links", json={"role": "device"}
             )
             token = link.json()["token"]
-            path = f"/events/{hearing.event_id}/actions/next"
+            # the first round calls the first speaker; then each round adds 30 s (a Next from
+            # another device so soon after would be refused ``just_called``, by design)
+            action = "next" if n == 0 else "plus-30"
+            path = f"/events/{hearing.event_id}/actions/{action}"
             headers = {"Authorization": f"Bearer {token}"}
             first, bounce = (on_a, on_b) if n % 2 == 0 else (on_b, on_a)
             if n < rounds // 2:  # the bounce after the first press's answer
@@ -870,5 +874,8 @@ async def test_a_button_box_s_bounce_reaching_the_other_process_is_the_same_pres
     for said, again in answers:
         assert said["command_id"] == again["command_id"]
         assert sorted([said["duplicate"], again["duplicate"]]) == [False, True], (said, again)
-    assert state["current"]["name"] == f"Speaker {rounds - 1}"
-    assert [entry["name"] for entry in state["queue"]] == [f"Speaker {rounds}"]
+    assert state["current"]["name"] == "Speaker 0"  # one speaker called, not two
+    assert state["current"]["timer"]["added_ms"] == 30_000 * (rounds - 1)  # each press once
+    assert [entry["name"] for entry in state["queue"]] == [
+        f"Speaker {n}" for n in range(1, rounds + 1)
+    ]

@@ -27,7 +27,7 @@ def test_the_health_check_fails_while_the_database_cannot_be_written(
 
     with monkeypatch.context() as disk_full:
         disk_full.setattr(engine.store, "append", full)
-        disk_full.setattr(engine.store, "set_setting", full)
+        disk_full.setattr(engine.store, "write_probe", full)
         refused = world.command("moderator", {"type": "add_speaker", "name": "Ana"})
         assert refused.status_code == 503, refused.text
         for _ in range(2):  # the health check's own write fails too
@@ -63,7 +63,7 @@ def test_a_disk_with_room_for_a_few_bytes_but_no_command_keeps_the_health_check_
 
     with monkeypatch.context() as disk:
         disk.setattr(engine.store, "append", full)
-        disk.setattr(engine.store, "set_setting", nearly_full)
+        disk.setattr(engine.store, "write_probe", nearly_full)
         refused = world.command("moderator", {"type": "add_speaker", "name": "Ana"})
         assert refused.status_code == 503, refused.text
         for _ in range(3):

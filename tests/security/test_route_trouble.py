@@ -56,7 +56,7 @@ def test_links_revoked_made_and_given_with_the_disk_full_are_refused_as_commands
     assert made.status_code == 201, made.text
     participant = world.delegate["participant"]["id"]
     with monkeypatch.context() as disk_full, caplog.at_level(logging.INFO):
-        for write in ("add", "revoke_credential", "set_setting"):
+        for write in ("add", "revoke_credential", "set_setting", "write_probe"):
             disk_full.setattr(engine.store, write, _full)
         body = {"role": "moderator"}
         minted = world.call("organiser", "POST", f"/events/{event_id}/access-links", json=body)
@@ -137,7 +137,7 @@ def test_the_health_check_finds_a_full_disk_before_any_command_meets_it(
     monkeypatch.setattr(app.engine, "PROBE_IDLE_S", 0.0)
     monkeypatch.setattr(app.engine, "RECHECK_STORAGE_S", 0.0)
     with monkeypatch.context() as disk_full:
-        disk_full.setattr(engine.store, "set_setting", _full)
+        disk_full.setattr(engine.store, "write_probe", _full)
         health = world.client.get("/api/v1/health")
         assert health.status_code == 503, health.text
         assert health.json()["storage_error"] == "OperationalError: database or disk is full"

@@ -14,6 +14,7 @@ there too (outside probe N: it had called two speakers).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
@@ -123,31 +124,47 @@ class Presses:
         self.window_s = window_s
         self.clock = clock
         self.shared = shared
-        self._last: dict[tuple[str, str, str], Press] = {}
+        #: per button, when its window opened and the press it stands for (a future while the
+        #: first press is still being agreed with the other processes)
+        self._last: dict[tuple[str, str, str], tuple[float, asyncio.Future[Press]]] = {}
 
     async def press(self, key: tuple[str, str, str], new: Callable[[float], Press]) -> Press:
-        """The first press's, within the window; else a new press, remembered (and, shared,
-        the first another process remembered within the window, if one did)."""
+        """The first press's, within the window; else a new press, remembered at once (a
+        bounce that reaches this process while Redis answers waits for the same press), and,
+        shared, the first another process remembered within the window, if one did (its window
+        counted from its own first press, as Redis has it)."""
         now = self.clock()
         last = self._last.get(key)
-        if last is not None and now - last.at < self.window_s:
-            return last
+        if last is not None and now - last[0] < self.window_s:
+            return await asyncio.shield(last[1])
         made = new(now)
-        if self.shared is not None:
-            said = json.dumps(
-                {
-                    "command_id": made.command_id,
-                    "segment_id": made.segment_id,
-                    "command": made.command.model_dump(mode="json"),
-                }
-            )
-            first = await self.shared.first_press(":".join(key), said, int(self.window_s * 1000))
-            if first is not None and first != said:
-                told = json.loads(first)
-                command = _COMMAND.validate_python(told["command"])
-                made = Press(now, told["command_id"], told["segment_id"], command)
-        self._last[key] = made
+        agreed: asyncio.Future[Press] = asyncio.get_running_loop().create_future()
+        self._last[key] = (now, agreed)
+        try:
+            if self.shared is not None:
+                made = await self._agreed(key, made, now)
+        finally:
+            agreed.set_result(made)
         return made
+
+    async def _agreed(self, key: tuple[str, str, str], made: Press, now: float) -> Press:
+        said = json.dumps(
+            {
+                "command_id": made.command_id,
+                "segment_id": made.segment_id,
+                "command": made.command.model_dump(mode="json"),
+            }
+        )
+        assert self.shared is not None
+        window_ms = int(self.window_s * 1000)
+        first = await self.shared.first_press(":".join(key), said, window_ms)
+        if first is None or first[0] == said:
+            return made
+        told = json.loads(first[0])
+        opened = now - (window_ms - first[1]) / 1000  # when the first press opened the window
+        self._last[key] = (opened, self._last[key][1])
+        command = _COMMAND.validate_python(told["command"])
+        return Press(opened, told["command_id"], told["segment_id"], command)
 
 
 def presses_of(request: Request) -> Presses:
