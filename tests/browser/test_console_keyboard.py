@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.floor.possible import JUST_CALLED_MS
 from tests.e2e.server import Api
 
 from .conftest import open_face, with_lang
@@ -204,7 +205,10 @@ def test_each_change_to_the_floor_is_said_once_from_the_state(
             paused="Panellist 2",
         )
     )
-    # N gives the floor back: said with where the paused turn's timer is
+    # N gives the floor back: said with where the paused turn's timer is. Pressed a second after
+    # the script gave the question the floor: sooner, the server takes it for the script's press
+    # made twice and refuses it (``just_called``, tests/floor/test_just_called.py)
+    page.wait_for_timeout(JUST_CALLED_MS)
     press(page, "n")
     expect(page.locator("#speaker-name")).to_have_text("Panellist 2")
     expect(region).to_have_text(pattern("console.said.back_paused", name="Panellist 2"))

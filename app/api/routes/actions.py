@@ -217,11 +217,12 @@ async def _press(
             "the server could not write this press to its log (its disk or database): nothing "
             "was done; press again in a moment, or use the console"
         ) from error
-    if not result["events"] and not result.get("duplicate", False):
-        # a box shows the status alone: a 200 for a press that did nothing reads as done
+    taking = isinstance(press.command, c.AdjustTime) and press.command.delta_ms < 0
+    if taking and not result["events"] and not result.get("duplicate", False):
+        # a box shows the status alone: a 200 for a press that could not do what it asks reads
+        # as done (a message already shown, pressed again, is as asked: 200)
         raise FloorError(
-            f"this press changed nothing ({press.command.type}): the floor is already as it "
-            "asks (no time left to take off, or the same message shown); nothing needs doing",
+            "no time left to take off: the speaker's whole time is off already; nothing changed",
             code="nothing_changed",
         )
     return ActionResult(
