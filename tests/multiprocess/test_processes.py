@@ -834,8 +834,8 @@ async def test_a_button_box_s_bounce_reaching_the_other_process_is_the_same_pres
     """Outside probe N: behind a proxy without sticky sessions, a bouncing "next" reached A and,
     40 ms later, B, and each called a speaker. The first press of the window is shared through
     Redis: whichever process a bounce reaches, it is the same press (the first's command id and
-    result, ``duplicate``), after the first's answer and at the same instant; Next once, then
-    +30 s, each bounced."""
+    result, ``duplicate``), sent at the same instant to A and B; Next once, then +30 s, each
+    bounced."""
     a, b = processes.start("a"), processes.start("b")
     hearing = await _hearing(a)
     rounds = 6
@@ -863,13 +863,11 @@ async def test_a_button_box_s_bounce_reaching_the_other_process_is_the_same_pres
             path = f"/events/{hearing.event_id}/actions/{action}"
             headers = {"Authorization": f"Bearer {token}"}
             first, bounce = (on_a, on_b) if n % 2 == 0 else (on_b, on_a)
-            if n < rounds // 2:  # the bounce after the first press's answer
-                one = await first.post(path, headers=headers)
-                two = await bounce.post(path, headers=headers)
-            else:  # both at once
-                one, two = await asyncio.gather(
-                    first.post(path, headers=headers), bounce.post(path, headers=headers)
-                )
+            # both at once, as a bounce comes (one sent after the first's answer was, in a
+            # loaded CI, past the 0.7 s window: a press of its own, rightly)
+            one, two = await asyncio.gather(
+                first.post(path, headers=headers), bounce.post(path, headers=headers)
+            )
             assert one.status_code == two.status_code == 200, (one.text, two.text)
             answers.append((one.json(), two.json()))
             version = max(one.json()["version"], two.json()["version"])
