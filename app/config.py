@@ -103,21 +103,11 @@ class Settings:
         problem = database_url_problem(self.database_url)
         if problem is not None:
             raise ConfigError(problem)
-        key = self.organiser_key
-        if key is not None and len(key) < MIN_ORGANISER_KEY_LENGTH:
-            raise ConfigError(
-                f"FLOORKEEPER_ORGANISER_KEY is {len(key)} characters long: use at least "
-                f"{MIN_ORGANISER_KEY_LENGTH} random characters (e.g. the output of "
-                "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`), or unset it "
-                "and let the server make one"
-            )
-        metrics_key = self.metrics_key
-        if metrics_key is not None and len(metrics_key) < MIN_ORGANISER_KEY_LENGTH:
-            raise ConfigError(
-                f"FLOORKEEPER_METRICS_KEY is {len(metrics_key)} characters long: use at least "
-                f"{MIN_ORGANISER_KEY_LENGTH} random characters (e.g. the output of "
-                "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`)"
-            )
+        key, metrics_key = self.organiser_key, self.metrics_key
+        _check_key_length(
+            "FLOORKEEPER_ORGANISER_KEY", key, ", or unset it and let the server make one"
+        )
+        _check_key_length("FLOORKEEPER_METRICS_KEY", metrics_key)
         if metrics_key is not None and metrics_key == key:
             raise ConfigError(
                 "FLOORKEEPER_METRICS_KEY is the organiser key: give the scraper a key of its own"
@@ -145,6 +135,16 @@ class Settings:
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _check_key_length(name: str, key: str | None, otherwise: str = "") -> None:
+    """A key given in the environment that is too short to be a secret is refused at start."""
+    if key is not None and len(key) < MIN_ORGANISER_KEY_LENGTH:
+        raise ConfigError(
+            f"{name} is {len(key)} characters long: use at least {MIN_ORGANISER_KEY_LENGTH} "
+            "random characters (e.g. the output of "
+            f"`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`){otherwise}"
+        )
 
 
 def database_url_problem(url: str) -> str | None:
