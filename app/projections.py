@@ -27,6 +27,7 @@ from .floor import contributions as o
 from .floor import events as e
 from .floor.contributions import OutcomeState
 from .floor.fold import requests_changed
+from .floor.following import what_follows
 from .floor.model import SegmentState, SegmentStatus
 from .floor.scripts import name_language
 from .floor.themes import labeller
@@ -312,6 +313,9 @@ class Projections:
                 "type": "update",
                 "segment_id": segment_id,
                 "version": new.version,
+                # when it went out: a logger behind a stalled line, or resumed, stamps a change
+                # of speaker with this, not with when it arrived (outside probe V)
+                "server_time": self.clock(),
             }
             if new.version != old.version + 1:
                 update["from_version"] = old.version
@@ -676,24 +680,29 @@ class Projections:
         }
 
     def segments(self, hearing: Hearing) -> list[View]:
-        return [segment_summary(segment) for segment in hearing.state.programme()]
+        """The programme's entries in order, each with what follows it (app/floor/following.py:
+        the next to come, where a break resumes, whether the hearing has closed after it)."""
+        ordered = hearing.state.programme()
+        follows = what_follows(ordered)
+        return [{**segment_summary(s), **follows[s.id].view()} for s in ordered]
 
     def followed_segment(self, hearing: Hearing) -> SegmentState | None:
-        """What a room screen shows: the live segment; else the first scheduled one after the
-        last that ended, in programme order (one left out before it will not be held: a screen
-        loaded after the closing shows the closing, as one left open on it does); else the last
-        that ended; else the last."""
-        segments = [hearing.state.segments[s["id"]] for s in self.segments(hearing)]
+        """What a room screen (and a phone, and the live page) follows: the live segment; else
+        the one that ended last, whose view says what comes next (``next_id``) or that the
+        hearing has closed, as a screen left open on it says (outside probe V: one loaded after
+        the end followed the next segment while one left open stayed, so two screens and a
+        reload disagreed); else, before the day, the first in programme order still to come;
+        else the last."""
+        segments = hearing.state.programme()
         live = hearing.state.live_segment_id
         if live is not None:
             return hearing.state.segments[live]
-        ended = [index for index, s in enumerate(segments) if s.status is SegmentStatus.ENDED]
-        after = ended[-1] + 1 if ended else 0
-        upcoming = [s for s in segments[after:] if s.status is SegmentStatus.SCHEDULED]
+        ended = [s for s in segments if s.status is SegmentStatus.ENDED]
+        if ended:  # the latest end; of two at once, the later in the programme
+            return max(enumerate(ended), key=lambda pair: (pair[1].actual_end_at or 0, pair[0]))[1]
+        upcoming = [s for s in segments if s.status is SegmentStatus.SCHEDULED]
         if upcoming:
             return upcoming[0]
-        if ended:
-            return segments[ended[-1]]
         return segments[-1] if segments else None
 
 

@@ -428,6 +428,9 @@ LIVE_PROGRAMME = (
     "scheduled_start_at",
     "scheduled_end_at",
     "resumes_at",
+    "next_id",
+    "resumes_with_id",
+    "closes_hearing",
 )
 
 

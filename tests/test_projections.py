@@ -142,8 +142,10 @@ async def test_who_speaks_first_in_a_segment_to_come_reaches_every_screen(
 async def test_a_screen_loaded_after_the_closing_follows_the_closing(sqlite_url: str) -> None:
     """Outside probe U: the opening was never held, the closing ended; a booth loaded after it
     showed the opening and its speakers as if the day were still to come, while one left open
-    said the hearing had closed. A screen follows the live segment, else the first scheduled one
-    after the last that ended, else that one."""
+    said the hearing had closed. A screen follows the live segment, else the one that ended
+    last, as a screen left open on it does (outside probe V: one loaded between two segments
+    followed the next one while one left open said the segment had ended and what comes next),
+    else the first to come."""
     engine = counted_engine(sqlite_url, clock=lambda: 1_700_000_000_000)
     await engine.create_event(EventRow(id="ev", title="Hearing", join_code="j", created_at=0))
     ids = []
@@ -161,7 +163,9 @@ async def test_a_screen_loaded_after_the_closing_follows_the_closing(sqlite_url:
     await engine.execute("ev", discussion, c.StartSegment(), ORGANISER, "s1")
     assert followed() == discussion
     await engine.execute("ev", discussion, c.EndSegment(), ORGANISER, "e1")
-    assert followed() == lunch  # what comes next, not the opening left out before it
+    assert followed() == discussion  # its view names what comes next: the lunch (next_id)
+    summaries = {entry["id"]: entry for entry in engine.projections.segments(hearing)}
+    assert summaries[discussion]["next_id"] == lunch  # not the opening left out before it
     await engine.execute("ev", closing, c.StartSegment(), ORGANISER, "s2")
     await engine.execute("ev", closing, c.EndSegment(), ORGANISER, "e2")
     assert followed() == closing  # the hearing has closed: its last segment

@@ -4,7 +4,8 @@ organiser publishes the page (``EventRow.live_published``).
 What it sends is the ``live`` audience's view (``views.live_view``: the room display's view cut
 down to what the display renders), encoded once per change like every audience's, the meeting
 day's header (``projections.live_event``) and of the programme its titles, kinds, statuses and
-scheduled times only (``views.LIVE_PROGRAMME``: what the display shows of it); never the
+scheduled times and what follows each only (``views.LIVE_PROGRAMME``: what the display shows
+of it); never the
 moderators' names or aims, the outcome, the join code, the moderator's message or the booth's
 signals. It reads ``hello`` and ``ping`` frames and
 refuses every command. Its sockets are capped per address (``Limits.live_connections_per_address``,

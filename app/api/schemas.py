@@ -426,6 +426,22 @@ class ProgrammeEntryOut(BaseModel):
         "in it (the booth shows it during the break before); null once it has started, or with "
         "nobody queued."
     )
+    next_id: str | None = Field(
+        description="The first segment after it in the programme that has not ended, whatever "
+        "its kind: what the room is told comes next once it ends; null: none is to come."
+    )
+    resumes_with_id: str | None = Field(
+        description="The first segment after it that has not ended and is no break: where the "
+        "meeting resumes after it (a break's `resumes_at`, if announced, says when)."
+    )
+    closes_hearing: bool = Field(
+        description="Nothing after it is still to come (`next_id` is null): once it has ended, "
+        "the hearing has closed (a segment left out before it is not held after it)."
+    )
+    leaves_unrun: list[str] = Field(
+        description="When it closes the hearing: the ids of the segments that have not run and "
+        "will not (scheduled, no break), in programme order; empty otherwise."
+    )
 
 
 class SegmentOut(ProgrammeEntryOut):

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .following import resumes_with
 from .model import KEEPS_ITS_TIME, MINUTE_MS, SegmentState, SegmentStatus
 
 #: A drift under this is "on time".
@@ -309,21 +310,12 @@ def resumption(ordered: Sequence[SegmentState], index: int, shift: int) -> int |
     """When the room is told the meeting resumes after the break ``ordered[index]``: the time
     the moderator announced (an instant of the day itself, never moved by a rehearsal's shift),
     else the scheduled start of the first segment after it still to come that is no break (as
-    the faces read it: client.js ``segmentAfterBreak``), moved by the shift; None if neither."""
+    app/floor/following.py ``resumes_with``), moved by the shift; None if neither."""
     segment = ordered[index]
     if segment.resumes_at is not None:
         return segment.resumes_at
-    after = _resumes_with(ordered, index)
+    after = resumes_with(ordered, index)
     return None if after is None else _moved(after.details.scheduled_start_at, shift)
-
-
-def _resumes_with(ordered: Sequence[SegmentState], index: int) -> SegmentState | None:
-    """The segment the meeting resumes with after the break ``ordered[index]``: the first after
-    it still to come that is no break (client.js ``segmentAfterBreak``); None if none."""
-    for after in ordered[index + 1 :]:
-        if after.status is not SegmentStatus.ENDED and not after.details.is_break:
-            return after
-    return None
 
 
 def _live_forecast(
@@ -378,7 +370,7 @@ def schedule(
     told_after: dict[str, int] = {}
     for index, segment in enumerate(ordered):
         if segment.details.is_break and segment.status is not SegmentStatus.ENDED:
-            after = _resumes_with(ordered, index)
+            after = resumes_with(ordered, index)
             if after is not None and segment.resumes_at is not None:
                 told_after[after.id] = segment.resumes_at
         if segment.status is SegmentStatus.LIVE:

@@ -298,28 +298,30 @@ export class ServerClock {
   }
 }
 
-/**
- * Where the meeting goes on after the break `segmentId`: the first segment after it in the
- * programme (as the server sent it, in its order) that is still to come and is no break itself;
- * null when the programme names none. For what a face shows (a break's "resumes at", whom a
- * phone will ask the floor in), never to decide what may be asked.
- */
-export function segmentAfterBreak(programme, segmentId) {
-  const list = programme || [];
-  const index = list.findIndex((segment) => segment.id === segmentId);
-  if (index < 0) return null;
-  return list.slice(index + 1).find((segment) => segment.status !== "ended" && segment.kind !== "break") || null;
+/** The programme entry `segmentId` (as the server sent it), or null. */
+export function entryOf(programme, segmentId) {
+  return (segmentId && (programme || []).find((segment) => segment.id === segmentId)) || null;
 }
 
 /**
- * Whether the hearing has closed once `segmentId` has ended: nothing after it in the programme
- * (as the server sent it) is still to come. False when the programme does not name it (none yet).
- * For what a face says ("The hearing has closed"), never to decide what may be asked.
+ * Where the meeting goes on after the break `segmentId`: the programme entry the server names as
+ * its `resumes_with_id` (the first after it still to come that is no break:
+ * app/floor/following.py); null when none is. For what a face shows (a break's "resumes at",
+ * whom a phone will ask the floor in), never to decide what may be asked.
+ */
+export function segmentAfterBreak(programme, segmentId) {
+  const entry = entryOf(programme, segmentId);
+  return entry ? entryOf(programme, entry.resumes_with_id) : null;
+}
+
+/**
+ * Whether the hearing has closed once `segmentId` has ended, as the server says it
+ * (`closes_hearing`: nothing after it is still to come; app/floor/following.py). False when the
+ * programme does not name it (none yet). For what a face says ("The hearing has closed").
  */
 export function hearingClosedAfter(programme, segmentId) {
-  const list = programme || [];
-  const index = list.findIndex((segment) => segment.id === segmentId);
-  return index >= 0 && list.slice(index + 1).every((segment) => segment.status === "ended");
+  const entry = entryOf(programme, segmentId);
+  return Boolean(entry && entry.closes_hearing);
 }
 
 /** Milliseconds left on a timer view at server time `now` (negative in overtime), or null. */

@@ -3,7 +3,7 @@
 // notice under the speaker, the speaker's time and the time of day. Both pages have the same
 // elements (#speaker-name, #speaker-org, #speaker-meta, #speaker-paused, #next, #notice,
 // #remaining, #time-of-day); each draws the view the server sent it and works no rule out.
-import { formatClock, hearingClosedAfter, segmentAfterBreak, timeShown } from "./client.js";
+import { entryOf, formatClock, hearingClosedAfter, segmentAfterBreak, timeShown } from "./client.js";
 import { fill, h, nameLang, setNameLang, setText, timeOfDay } from "./dom.js";
 import { constituencyLabel, currentLanguage, floorLanguageName, floorLanguageTag, kindLabel, t } from "./i18n.js";
 
@@ -159,18 +159,18 @@ export function renderNext(next, { paused = null, count = 3 } = {}) {
 
 /**
  * What the room is told once the followed segment has ended, instead of its leftover queue, or
- * null while it has not: the next segment after it in programme order that has not ended
- * (`{title, startsAt}`: its scheduled start); when none has, `{closed: true}`: the day's last
- * segment has ended, and one left out before it will not be held after it.
+ * null while it has not: the segment the server names as coming next (`next_id`: `{title,
+ * startsAt}`, its scheduled start); when it names none, `{closed: true}` (`closes_hearing`: the
+ * day's last segment has ended; app/floor/following.py).
  */
 export function upcomingOf(state, programme) {
   const segment = state && state.segment;
   if (!segment || segment.status !== "ended") return null;
-  const list = programme || [];
-  const index = list.findIndex((each) => each.id === segment.id);
-  if (index < 0) return { closed: false, title: null, startsAt: null }; // no programme yet: ended, no more
-  if (hearingClosedAfter(list, segment.id)) return { closed: true, title: null, startsAt: null };
-  const after = list.slice(index + 1).find((each) => each.status !== "ended");
+  const entry = entryOf(programme, segment.id);
+  if (!entry) return { closed: false, title: null, startsAt: null }; // no programme yet: ended, no more
+  if (hearingClosedAfter(programme, segment.id)) return { closed: true, title: null, startsAt: null };
+  const after = entryOf(programme, entry.next_id);
+  if (!after) return { closed: false, title: null, startsAt: null };
   return { closed: false, title: after.title, startsAt: after.scheduled_start_at ?? null, first: after.first ?? null };
 }
 

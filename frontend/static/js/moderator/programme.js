@@ -3,7 +3,7 @@
 // and the CSV export. How late each segment runs is the server's schedule (time.js fills each
 // item's forecast line); who has been heard is the balance panel's (balance.js).
 
-import { hearingClosedAfter } from "../client.js";
+import { entryOf } from "../client.js";
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { STATUSES, ltr, minutes, typed } from "./format.js";
@@ -152,13 +152,12 @@ export function createProgramme(ctx) {
   }
 
   /** What arming "End segment" says: with the segments that never ran, when ending this one
-   * closes the hearing on the room's faces (client.js hearingClosedAfter: nothing after it is
-   * to come) while one before it is still to come (outside probe: it was said nowhere). */
+   * closes the hearing on the room's faces while one before it is still to come (the server's
+   * `leaves_unrun`: app/floor/following.py; outside probe: it was said nowhere). */
   function endingWords(segment) {
     const programme = ctx.conn.programme || [];
-    const unrun = hearingClosedAfter(programme, segment.id)
-      ? programme.filter((s) => s.id !== segment.id && s.status === "scheduled" && s.kind !== "break")
-      : [];
+    const entry = entryOf(programme, segment.id);
+    const unrun = ((entry && entry.leaves_unrun) || []).map((id) => entryOf(programme, id)).filter(Boolean);
     if (!unrun.length) return t("console.programme.ending", { title: typed(segment.title) });
     // each by its title's head ("Thematic discussion III", before its colon): the notice stays short
     const list = unrun.map((s) => typed((s.title || "").split(":")[0].trim() || s.title)).join(" · ");
