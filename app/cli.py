@@ -37,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from uvicorn.config import LOGGING_CONFIG
 
-from . import keyfile
+from . import build, keyfile
 from .api import connections
 from .api.connections import Guard, guarded
 from .api.live import live_target, serve_live
@@ -46,7 +46,7 @@ from .api.ws import serve_socket, socket_target
 from .config import ConfigError, Limits, Settings
 from .logs import LOG_FORMATS, configure_logging, install_log_filters, redact_path
 from .main import StartupInfo, create_app
-from .store.db import database_problem, sqlite_file
+from .store.db import DatabaseInUse, check_not_open_elsewhere, database_problem, sqlite_file
 
 log = logging.getLogger("floorkeeper")
 
@@ -145,8 +145,21 @@ def settle_garbage_collector() -> None:
     gc.enable()  # off since the start (the top of this module, ``main``)
 
 
+class _Version(argparse.Action):
+    """``--version``: the version, the build and the database schema (app/build.py), read only
+    when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="say which floorkeeper this is")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        print(build.describe())
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="floorkeeper", description=__doc__)
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the server")
     serve.add_argument("--host", default="127.0.0.1")
@@ -386,6 +399,8 @@ def banner(
     lines = ["", f"Floorkeeper is running at {base}", f"  API docs (OpenAPI):  {base}/docs"]
     if plain_http_on_a_network(host, base):
         lines[2:2] = PLAIN_HTTP_WARNING.splitlines()
+    if info.build:
+        lines.append(f"  Version:             {info.build}")
     lines.append(f"  Processes:           {processes_line(redis_url)}")
     lines += key_lines(info, secrets)
     if info.links and not secrets:
@@ -592,6 +607,11 @@ def main(argv: list[str] | None = None) -> int:
     if as_json and keyfile.configured() is None and settings.organiser_key is None:
         # a key made on first start goes to a file (0600, in the working directory), not the log
         os.environ[keyfile.ENVIRONMENT] = str(Path("floorkeeper-organiser-key").absolute())
+    try:  # one server per SQLite file, of any version (the app holds it from its start on)
+        check_not_open_elsewhere(settings.database_url)
+    except DatabaseInUse as error:
+        print(f"floorkeeper: {error}", file=sys.stderr)
+        return STARTUP_FAILURE
     # before the app opens its database: the file limit, then the caps that follow from it
     guard, http = connection_guard(settings.limits, args.forwarded_allow_ips)
     ws = websocket_protocol()
@@ -632,6 +652,7 @@ def main(argv: list[str] | None = None) -> int:
                 "Uvicorn running on http://%s:%d (Press CTRL+C to quit)", shown, bound_port
             )
         settle_garbage_collector()
+        app.state.startup.build = await asyncio.to_thread(build.describe)  # off the loop
         if as_json:  # one record per line of the banner, in the log's own format
             shown = banner(
                 app.state.startup, base, secrets=False, redis_url=settings.redis_url, host=args.host

@@ -200,6 +200,9 @@ class Engine:
         #: why the last write to the database failed (a full disk, PostgreSQL unreachable), or
         #: None since it last succeeded: ``/api/v1/health`` answers 503 meanwhile
         self.storage_error: str | None = None
+        #: another process wrote this database's log under this one (``FOREIGN_WRITER``): kept
+        #: as the storage error until the server is restarted
+        self.foreign_writer: str | None = None
         #: why the last read a route made failed, said once in the log until a write succeeds
         self.read_error: str | None = None
         #: the SQLite file as opened: each write first checks it is still the one at its path
@@ -1365,11 +1368,13 @@ class Engine:
             written = await asyncio.to_thread(fn, *args)
         except SQLAlchemyError as error:
             self._storage_failed(error)
+            if self.foreign_writer is not None:
+                raise StorageUnavailable(self.foreign_writer) from error
             raise StorageUnavailable(
                 f"the log could not be written ({type(error).__name__}); nothing was applied: "
                 "retry with the same command id"
             ) from error
-        if self.storage_error is not None:
+        if self.storage_error is not None and self.foreign_writer is None:
             log.warning("the database can be written again: commands are taken again")
             self.storage_error = None
         self.read_error = None
@@ -1431,19 +1436,18 @@ class Engine:
         until a write succeeds again."""
         cause = _cause(error)
         if (
-            self.storage_error is None
-            and isinstance(error, IntegrityError)
-            and not self.file_watch.path
+            isinstance(error, IntegrityError)
+            and not self.fanout.shared
+            and shared_store.conflict_of(error) is not None
         ):
             # not the disk: another process wrote the versions this one meant to (a second
-            # serve on the same PostgreSQL database without --redis-url; SQLite refuses one)
-            log.error(
-                "the database cannot be written (%s: %s): another process has written to this "
-                "database; several processes serve one database only with --redis-url: stop "
-                "the other, then restart this server to read what it wrote",
-                type(error).__name__,
-                cause,
-            )
+            # serve on the same PostgreSQL database without --redis-url; on SQLite, one that
+            # takes no lock file: an older version, started first). This process's state is
+            # behind the log from now on: refused until restarted, whatever writes pass since
+            # (the health check's own probe would), and retrying cannot help
+            if self.foreign_writer is None:
+                log.error("%s (%s: %s)", FOREIGN_WRITER, type(error).__name__, cause)
+            self.foreign_writer = FOREIGN_WRITER
         elif self.storage_error is None and "locked" in cause:
             # SQLite's own busy timeout ran out: another connection holds the file's write lock
             log.error(
@@ -1460,7 +1464,7 @@ class Engine:
                 type(error).__name__,
                 cause,
             )
-        self.storage_error = f"{type(error).__name__}: {cause}"
+        self.storage_error = self.foreign_writer or f"{type(error).__name__}: {cause}"
 
 
 def _cause(error: SQLAlchemyError) -> str:
@@ -1509,6 +1513,13 @@ def _utc(at: int) -> str:
 
 
 #: What a command that could not be written answers (``StorageUnavailable``).
+#: Said (log, health check, every refused command) once another process has written the log
+#: under this one (outside probe U: it had said to check the disk, and to retry).
+FOREIGN_WRITER = (
+    "another process has written to this database (a second server on it: an older "
+    "floorkeeper serve, or one without --redis-url); nothing was applied, and retrying will "
+    "not help: stop the other server, then restart this one to read what it wrote"
+)
 _UNWRITTEN = (
     "the log could not be written ({}); nothing was applied: retry with the same command id"
 )

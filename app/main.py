@@ -49,6 +49,8 @@ class StartupInfo:
     organiser_key_file: str | None = None
     demo_event_id: str | None = None
     links: dict[str, str] = field(default_factory=dict)
+    #: which floorkeeper this is (app/build.py ``describe``), once the server listens
+    build: str | None = None
 
 
 def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastAPI:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -24,6 +25,7 @@ from app.auth import ORGANISER_KEY_SETTING
 from app.cli import STARTUP_FAILURE, bind, explain_startup_failures
 from app.main import StartupInfo
 from app.store import Store, make_engine
+from app.store.db import head_revision
 from bench.procs import stop
 from tests.e2e.server import free_port
 
@@ -270,3 +272,30 @@ def test_serve_stops_on_ctrl_c_and_frees_its_port(tmp_path: Path) -> None:
     assert "Application shutdown complete" in running.process.stderr.read()
     for sock in bind("127.0.0.1", port):  # free again
         sock.close()
+
+
+def test_the_operator_can_tell_which_floorkeeper_runs(tmp_path: Path) -> None:
+    """Outside probe U: two versions 150 commits apart both said "0.1.0", and nothing said
+    which code or database schema a server ran. ``--version``, the banner and the health check
+    say the version, the build (a hash of the code, faces and migrations) and the schema."""
+    said = subprocess.run(
+        [sys.executable, "-m", "app.cli", "--version"],
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=True,
+    ).stdout.strip()
+    match = re.fullmatch(r"floorkeeper \S+ \(build ([0-9a-f]{12}), database schema (\w+)\)", said)
+    assert match is not None, said
+    build, schema = match.groups()
+    assert schema == head_revision()
+    port = free_port()
+    running = Running("--port", str(port), "--database-url", f"sqlite:///{tmp_path / 'f.db'}")
+    try:
+        assert f"Version:             {said}" in running.banner()
+        health = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=10).json()
+        assert (health["build"], health["schema_revision"]) == (build, schema)
+    finally:
+        running.stop()

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql import Executable
 
-from app.engine import Engine, StorageUnavailable
+from app.engine import FOREIGN_WRITER, Engine, StorageUnavailable
 from app.floor import Actor, FloorError, Role, StaleVersion
 from app.floor import commands as c
 from app.floor.roles import ORGANISER
@@ -186,6 +186,40 @@ async def test_a_database_that_cannot_be_written_is_said_once_and_until_it_can(
     assert [r.getMessage() for r in caplog.records] == [
         "the database can be written again: commands are taken again"
     ]
+
+
+async def test_another_server_writing_the_log_is_said_as_such_until_restarted(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Outside probe U: a new version started beside an old one still serving the same file
+    refused every write as "check the disk's free space ... retry with the same command id",
+    and its health check said ok. Another process wrote the versions this one meant to: said
+    so, in the log and to each command, and kept as the storage error (a write that passes
+    since, the health check's own, does not clear it) until a restart reads the log again."""
+    engine = _make(database_url, Clock())
+    event_id, segment_id = await _hearing(engine)
+    other = _make(database_url, Clock())  # the other server, on the same database
+    await other.load()
+    await other.execute(event_id, segment_id, c.AddSpeaker(name="Theirs"), ORGANISER, "o1")
+    with caplog.at_level(logging.WARNING, logger="floorkeeper"):
+        for n in range(2):
+            with pytest.raises(StorageUnavailable) as error:
+                await engine.execute(
+                    event_id, segment_id, c.AddSpeaker(name="Ours"), ORGANISER, f"m{n}"
+                )
+            assert error.value.message == FOREIGN_WRITER
+            assert "retry" not in error.value.message.replace("retrying will not help", "")
+    (said,) = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert said.startswith(FOREIGN_WRITER) and "free space" not in said
+    assert engine.storage_error == FOREIGN_WRITER
+    await engine._write(engine.store.write_probe, "probe", "x")  # a write that passes
+    assert engine.storage_error == FOREIGN_WRITER
+    # restarted, it reads what the other wrote and goes on from there
+    reborn = _make(database_url, Clock())
+    await reborn.load()
+    await reborn.execute(event_id, segment_id, c.AddSpeaker(name="Ours"), ORGANISER, "m9")
+    names = [e.speaker.name for e in reborn.hearing(event_id).state.segments[segment_id].queue]
+    assert names == ["Theirs", "Ours"] and reborn.storage_error is None
 
 
 async def test_one_update_per_version_for_each_audience(sqlite_url: str) -> None:

@@ -1072,6 +1072,17 @@ class HealthOut(BaseModel):
         default=None, description="Why the last write failed, while it is the last one."
     )
     version: str
+    build: str | None = Field(
+        default=None,
+        description="Which code this server runs: a hash of its code, faces and migrations (12 "
+        "hex digits; two machines with the same build serve the same), as `floorkeeper "
+        "--version` says it; null in the first moments after the start, while it is read.",
+    )
+    schema_revision: str | None = Field(
+        default=None,
+        description="The database schema this build's migrations reach (`0008`): a database "
+        "it migrated is refused by an older build, so a spare machine must reach at least it.",
+    )
     server_time: int = Field(description="The server's clock, epoch ms.")
     events: int
     subscribers: int = Field(description="Sockets open now.")

@@ -9,7 +9,7 @@ from typing import Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import Field
 
-from ... import __version__
+from ... import __version__, build
 from ...auth import day_cookie, day_of_cookie, session_cookie
 from ...engine import ServerClock
 from ...fanout import RedisFanout
@@ -20,6 +20,8 @@ from .common import ActorDep, ServicesDep, participant_out
 
 router = APIRouter()
 log = logging.getLogger("floorkeeper.health")
+#: the database schema this build reaches (read from the migrations' files once)
+_SCHEMA = build.schema()
 
 
 # --- health and sessions ------------------------------------------------------------------------
@@ -83,6 +85,8 @@ async def health(svc: ServicesDep, response: Response) -> Health:
         status=status,
         storage_error=error,
         version=__version__,
+        build=build.known(),
+        schema_revision=_SCHEMA,
         server_time=engine.clock(),
         events=len(engine.hearings),
         subscribers=engine.hub.count(),
