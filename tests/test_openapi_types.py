@@ -180,7 +180,6 @@ def _socket(world: World, role: str) -> tuple[dict[str, Any], dict[str, Any]]:
         outcome = snapshot.pop("outcome")
         snapshot.pop("instruments", None)  # the console's, over REST at their own routes
         snapshot.pop("day_end", None)  # the booth's cut of the schedule (GET .../schedule)
-        snapshot.pop("stamp", None)  # the socket's proof of its history, for a resume
         return snapshot, outcome
 
 

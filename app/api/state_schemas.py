@@ -294,6 +294,12 @@ class _Snapshot(BaseModel):
     segment_id: str
     version: int
     server_time: int = Field(description="The server's clock, epoch ms.")
+    stamp: str | None = Field(
+        default=None,
+        description="The version's stamp (docs/protocol.md, Resume): a socket's `hello` with "
+        "`last_version` and this `last_stamp` resumes from here; null when the server does "
+        "not know it.",
+    )
     live_segment_id: str | None
     programme: list[ProgrammeEntryOut]
 

@@ -117,3 +117,28 @@ async def test_after_a_restore_a_screen_of_the_old_history_gets_a_snapshot(
     )
     assert update["stamp"] == synced["stamp"]
     await resumed.close()
+
+
+async def test_a_client_that_starts_from_rest_resumes_its_socket_from_there(
+    server: ServerProcess, api: Api, hearing: dict[str, Any]
+) -> None:
+    """Outside probe V: ``GET /segments/{id}/state`` is the socket's snapshot, but had no
+    stamp, so a client that read it and then opened a socket was always sent the snapshot
+    again. With the stamp it resumes: nothing missed, ``synced``; a change since, that update."""
+    segment_id = hearing["segment_id"]
+    version = _add(api, segment_id, "Ana")
+    state = api.state(segment_id)
+    assert state["version"] == version and state["stamp"]
+    feed = await Feed.open(
+        _ws(server, segment_id), hearing["moderator_token"], version, segment_id, state["stamp"]
+    )
+    synced = await feed.next()
+    assert (synced["type"], synced["version"]) == ("synced", version)
+    await feed.close()
+    _add(api, segment_id, "Bo")
+    feed = await Feed.open(
+        _ws(server, segment_id), hearing["moderator_token"], version, segment_id, state["stamp"]
+    )
+    update = await feed.next()
+    assert (update["type"], update["version"]) == ("update", version + 1)
+    await feed.close()

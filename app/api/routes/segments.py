@@ -145,11 +145,13 @@ _STATE: TypeAdapter[SegmentState] = TypeAdapter(SegmentState)
 )
 async def segment_state(segment_id: str, actor: ActorDep, svc: ServicesDep) -> SegmentState:
     """The live state as this caller's audience sees it: the WebSocket ``snapshot`` (with
-    ``version`` and ``server_time``; a delegate's own requests in ``mine``), each instant
-    ``x_at`` with ``x_at_local``."""
+    ``version``, ``server_time`` and ``stamp``; a delegate's own requests in ``mine``), each
+    instant ``x_at`` with ``x_at_local``."""
     hearing, segment = await svc.engine.locate_segment(segment_id)
     authorise(actor, "GET /api/v1/segments/{segment_id}/state", hearing.event.id)
     snapshot = svc.engine.projections.snapshot(segment, audience_of(actor), actor.participant_id)
+    # as a socket's snapshot has it: a client that starts here resumes its socket from here
+    snapshot["stamp"] = svc.engine.hub.stamps.get(segment.id, segment.version)
     return _STATE.validate_python(with_local(snapshot, hearing.event.timezone))
 
 
