@@ -46,7 +46,7 @@ from .api.ws import serve_socket, socket_target
 from .config import ConfigError, Limits, Settings
 from .logs import LOG_FORMATS, configure_logging, install_log_filters, redact_path
 from .main import StartupInfo, create_app
-from .store.db import DatabaseInUse, check_not_open_elsewhere, database_problem, sqlite_file
+from .store.db import database_problem, sqlite_file
 
 log = logging.getLogger("floorkeeper")
 
@@ -607,11 +607,6 @@ def main(argv: list[str] | None = None) -> int:
     if as_json and keyfile.configured() is None and settings.organiser_key is None:
         # a key made on first start goes to a file (0600, in the working directory), not the log
         os.environ[keyfile.ENVIRONMENT] = str(Path("floorkeeper-organiser-key").absolute())
-    try:  # one server per SQLite file, of any version (the app holds it from its start on)
-        check_not_open_elsewhere(settings.database_url)
-    except DatabaseInUse as error:
-        print(f"floorkeeper: {error}", file=sys.stderr)
-        return STARTUP_FAILURE
     # before the app opens its database: the file limit, then the caps that follow from it
     guard, http = connection_guard(settings.limits, args.forwarded_allow_ips)
     ws = websocket_protocol()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -46,34 +45,6 @@ def test_a_second_server_on_the_same_sqlite_file_stops_at_start_naming_the_first
     finally:
         if again.process.poll() is None:
             again.stop()
-
-
-def test_a_server_refuses_a_file_another_program_has_open(tmp_path: Path) -> None:
-    """Outside probe U: a new version started beside an older one (which takes no lock file)
-    still serving the same file migrated it under the old one and then refused every write as
-    a disk's failure. A file another program has open (an older serve, a database tool) stops
-    the start, saying so; once it is closed, the server starts on it."""
-    path = tmp_path / "floor.db"
-    url = f"sqlite:///{path}"
-    first = Running("--port", str(free_port()), "--database-url", url)
-    first.banner()
-    first.stop()  # a database of a whole day, as an older server would have served it
-    older = sqlite3.connect(path)
-    try:
-        older.execute("PRAGMA journal_mode=WAL")
-        older.execute("SELECT count(*) FROM floor_log").fetchone()  # open, as a server holds it
-        refused = _serve("--port", str(free_port()), "--database-url", url)
-        assert refused.returncode == STARTUP_FAILURE
-        said = refused.stderr + refused.stdout
-        assert f"{path} is open in another program: an older floorkeeper serve" in said
-        assert "Traceback" not in said
-    finally:
-        older.close()
-    again = Running("--port", str(free_port()), "--database-url", url)
-    try:
-        again.banner()
-    finally:
-        again.stop()
 
 
 def test_the_same_file_by_another_name_is_the_same_file(tmp_path: Path) -> None:

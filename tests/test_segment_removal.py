@@ -98,11 +98,12 @@ def test_a_segment_someone_waits_in_or_contributed_in_stays(make_client: AppFact
 
 
 def test_the_room_s_screens_move_on_from_a_segment_taken_out(make_client: AppFactory) -> None:
-    """Between segments (nothing live) a display follows the next segment to come after the one
-    that ended; that one taken out, it shows the one after it at once (it went on showing the
-    removed one's title)."""
+    """Between segments (nothing live) a display follows the segment that ended, whose
+    programme entry names what comes next (``next_id``); that one taken out, it names the one
+    after it at once (the room had gone on showing the removed one's title)."""
     world = build_world(make_client())
     world.command("moderator", {"type": "end_segment"})
+    ended = world.segment_id
     later = _segment(world, "Afternoon discussion")
     first = world.call(
         "organiser",
@@ -110,14 +111,19 @@ def test_the_room_s_screens_move_on_from_a_segment_taken_out(make_client: AppFac
         f"/events/{world.event['id']}/segments",
         json={"title": "Mistake", "command_id": uuid.uuid4().hex, "position": 1},
     ).json()["id"]
+
+    def next_after(programme: list[dict[str, Any]]) -> str:
+        return str(next(entry["next_id"] for entry in programme if entry["id"] == ended))
+
     with world.client.websocket_connect(f"/ws/events/{world.event['id']}") as socket:
         socket.send_json({"type": "hello", "token": world.tokens["display"]})
         snapshot = socket.receive_json()
-        assert (snapshot["type"], snapshot["segment_id"]) == ("snapshot", first)
+        assert (snapshot["type"], snapshot["segment_id"]) == ("snapshot", ended)
+        assert next_after(snapshot["programme"]) == first
         assert world.call("organiser", "DELETE", f"/segments/{first}").status_code == 204
-        while (frame := socket.receive_json())["type"] != "snapshot":
+        while (frame := socket.receive_json())["type"] != "programme":
             pass
-        assert frame["segment_id"] == later
+        assert next_after(frame["segments"]) == later
 
 
 def test_someone_who_waited_in_a_segment_taken_out_can_still_be_corrected(

@@ -124,34 +124,6 @@ def hold_database(url: str) -> Callable[[], None]:
     return release
 
 
-def check_not_open_elsewhere(url: str) -> None:
-    """Before ``serve`` opens the SQLite file of ``url``: raise ``DatabaseInUse`` when another
-    process has it open. Another ``floorkeeper serve`` of this version is named by its lock
-    (``hold_database``); an older one takes no lock file, and neither does a database tool, so
-    the file itself is asked (``bulk.sqlite_in_use``). Outside probe U: a new version started
-    beside an old one still serving the file (a blue/green switch) migrated the schema under it,
-    then refused every write as if the disk had failed, while the old one went on writing."""
-    path = sqlite_file(url)
-    if path is None or not path.is_file() or path.stat().st_size == 0:
-        return
-    let_go = hold_database(url)  # a serve of this version: said with its pid
-    try:
-        from .bulk import sqlite_in_use  # here: bulk imports this module
-
-        try:
-            in_use = sqlite_in_use(path)
-        except sqlite3.Error:
-            return  # not a database this can ask: the start's own error says what it is
-        if in_use:
-            raise DatabaseInUse(
-                f"{path} is open in another program: an older floorkeeper serve (which takes no "
-                "lock file), a backup or a database tool. Stop it first: two servers writing "
-                "one file refuse each other's commands"
-            )
-    finally:
-        let_go()
-
-
 def migrations_dir() -> Path:
     packaged = Path(app.__file__).parent / "migrations"  # inside a built wheel
     if packaged.is_dir():
