@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from tests.browser.conftest import VIEWPORTS, screenshot, with_lang
+from tests.browser.test_console_touch import after_the_guard
 from tests.browser.test_moderator import (
     DISCUSSION_I,
     Opener,
@@ -574,6 +575,7 @@ def test_speakers_still_waiting_are_carried_to_the_live_segment_or_dropped(
     # asked twice, and a screen reader hears it too
     armed = opening.get_by_role("button", name=re.compile("^Confirm: drop them: the 3 speakers"))
     expect(armed).to_have_text("Confirm: drop them")
+    after_the_guard(page, armed)  # a second press this soon would be a double tap's
     armed.click()
     expect(page.locator("#waiting")).to_be_hidden()
     assert queue_of(faces, segment_id(faces, 0)) == []

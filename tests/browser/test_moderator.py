@@ -27,6 +27,7 @@ from playwright.sync_api import (
 )
 
 from tests.browser.conftest import VIEWPORTS, screenshot
+from tests.browser.test_console_touch import after_the_guard
 from tests.e2e.server import Api
 
 DISCUSSION_I = 1  # the demo segment with thirteen panellists
@@ -1093,6 +1094,7 @@ def test_switching_segments_and_confirming_a_new_live_one(open_console: Opener, 
     # armed, its accessible name says so too (test_programme_buttons_say_when_they_are_armed)
     confirm = item.get_by_role("button", name=re.compile("^Confirm: end the live one"))
     expect(confirm).to_have_text("Confirm: end the live one")
+    after_the_guard(page, confirm)  # a second press straight after is a double click's: not taken
     confirm.click()
     expect(page.locator("#segment-title")).to_contain_text("Thematic discussion I")
     expect(page.locator("#segment-eyebrow")).to_contain_text("Live")
@@ -1101,7 +1103,9 @@ def test_switching_segments_and_confirming_a_new_live_one(open_console: Opener, 
     expect(opening.locator(".segment-actual")).to_contain_text("started")
 
     item.get_by_role("button", name=re.compile("^End segment")).click()
-    item.get_by_role("button", name=re.compile("^Confirm: end it")).click()
+    confirm = item.get_by_role("button", name=re.compile("^Confirm: end it"))
+    after_the_guard(page, confirm)
+    confirm.click()
     expect(page.locator("#segment-eyebrow")).to_contain_text("Ended")
 
 
@@ -1361,9 +1365,11 @@ def test_programme_buttons_say_when_they_are_armed(open_console: Opener, faces: 
     expect(make).to_have_text("Confirm: end the live one")
     expect(make).to_have_accessible_name(f"Confirm: end the live one and make {title} live")
     expect(notices).to_contain_text(f"Making “{title}” live ends “Opening Segment”.")
-    page.locator("#programme").get_by_role(
+    confirm = page.locator("#programme").get_by_role(
         "button", name=f"Confirm: end the live one and make {title} live", exact=True
-    ).click()
+    )
+    after_the_guard(page, confirm)  # a second press straight after is a double click's: not taken
+    confirm.click()
     expect(page.locator("#segment-eyebrow")).to_contain_text("Live")
     eventually(lambda: server_state(faces, discussion)["segment"]["status"] == "live")
     # rendered again as the live one's button, at rest

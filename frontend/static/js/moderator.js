@@ -162,6 +162,7 @@ function run(eventId, firstSegmentId) {
   const addSpeaker = createAddSpeaker(ctx);
   const programme = createProgramme(ctx);
   const undo = createUndo(ctx);
+  notices.setUndo(() => undo.offer()); // a notice of something undo takes back has its own Undo
   const contributions = createContributions(ctx);
   const interpose = createInterpose(ctx);
   const notes = createNotes(ctx);

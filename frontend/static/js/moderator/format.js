@@ -66,13 +66,27 @@ export function minutesSeconds(ms) {
 }
 
 /**
+ * The keypad of a time field (m:ss: the queue's ✎, the interposed turn's). A phone's "numeric"
+ * pad has no ":" (an iPhone's has digits only); its "decimal" pad has digits and the decimal
+ * separator of the phone's region ("." or ",", Arabic's "٫"), which parseMinutesSeconds reads as
+ * the ":" ("1.30" is 1:30). A computer's keyboard types either.
+ */
+export const TIME_INPUT_MODE = "decimal";
+
+/** Arabic-Indic and Persian digits (a phone's keypad in its region's digits) as Latin ones. */
+const latinDigits = (text) =>
+  text.replace(/[\u0660-\u0669\u06F0-\u06F9]/g, (digit) => String(digit.charCodeAt(0) & 0xf));
+
+/**
  * "2:30", "2" (minutes) or "0:45" as milliseconds; null when blank, NaN when it is no duration.
- * Only reads what was typed: whether the server takes that time is the server's to say.
+ * The ":" may be typed as a decimal pad's separator, ".", "," or Arabic's "٫" ("1.30" and "1,30"
+ * are 1:30, never 1.3 minutes: seconds are two digits, as after ":"), the digits as Arabic-Indic
+ * ones ("١:٣٠"). Only reads what was typed: whether the server takes that time is the server's.
  */
 export function parseMinutesSeconds(text) {
-  const value = String(text || "").trim();
+  const value = latinDigits(String(text || "").trim());
   if (!value) return null;
-  const match = /^(\d{1,3})(?::([0-5]\d))?$/.exec(value);
+  const match = /^(\d{1,3})(?:[:.,\u066B]([0-5]\d))?$/.exec(value);
   if (!match) return Number.NaN;
   return (Number(match[1]) * 60 + Number(match[2] || 0)) * 1000;
 }

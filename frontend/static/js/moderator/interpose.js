@@ -190,13 +190,12 @@ export function createInterpose(ctx) {
     dialog.close();
     const who = participant ? participant.name : typed;
     const question = kind === "question";
-    ctx.notices.show(
+    ctx.notices.undoable(
       undoHint(
         paused
           ? t(question ? "console.interpose.given_question" : "console.interpose.given_answer", { name: who, paused })
           : t(question ? "console.interpose.given_question_plain" : "console.interpose.given_answer_plain", { name: who }),
       ),
-      "info",
     );
   });
   $("interpose-cancel").addEventListener("click", () => dialog.close());
@@ -212,7 +211,7 @@ export function createInterpose(ctx) {
     if (refused("readd")) return null;
     const last = ctx.state().last_speaker;
     return ctx.run({ type: "readd_last_speaker" }, { versioned: true }).then((ack) => {
-      if (ack) ctx.notices.show(undoHint(t("console.readd.done", { name: last.name })), "info");
+      if (ack) ctx.notices.undoable(undoHint(t("console.readd.done", { name: last.name })));
       return ack;
     });
   }

@@ -7,9 +7,9 @@ import { entryOf } from "../client.js";
 import { fill, h, setText, timeOfDay } from "../dom.js";
 import { plural, t } from "../i18n.js";
 import { STATUSES, ltr, minutes, typed } from "./format.js";
+import { armOnFirstPress, armedNotice, byPointer, confirmingButton } from "./presses.js";
 
 const $ = (id) => document.getElementById(id);
-const CONFIRM_MS = 4000;
 
 /** The kinds of segment the organiser's desk suggests; a kind typed otherwise is shown as typed. */
 const SEGMENT_KINDS = {
@@ -21,67 +21,6 @@ const SEGMENT_KINDS = {
 };
 const segmentKind = (kind) =>
   !kind ? "" : Object.hasOwn(SEGMENT_KINDS, kind) ? t(SEGMENT_KINDS[kind]) : t("console.segment_kind.other", { kind });
-
-/**
- * Make `button` ask "are you sure?" by changing its own label for a few seconds: the first press
- * arms it, the second (while armed) does `onConfirm`. `label` and `confirmLabel` are its text at
- * rest and armed (strings, or functions read when it changes); `needsConfirm()` false: one press.
- *
- * Optional, for a button whose accessible name is not its text: `name` is that name at rest and
- * `armedName` the name while it waits for the second press (so a screen reader hears that the
- * next press confirms); `onArm` runs when it arms (to announce it) and may return a function
- * that runs when it disarms (on the second press or when the few seconds are up). Returns
- * `disarm` (to call when what the button is about changes under it).
- */
-export function armOnFirstPress(
-  button,
-  { label, confirmLabel, onConfirm, needsConfirm = () => true, name = null, armedName = null, onArm = null },
-) {
-  const read = (value) => (typeof value === "function" ? value() : value);
-  let timer = null;
-  let onDisarm = null;
-  const nameAs = (text) => {
-    if (text) button.setAttribute("aria-label", text);
-    else button.removeAttribute("aria-label");
-  };
-  const disarm = () => {
-    clearTimeout(timer);
-    if (button.dataset.armed !== "true") return;
-    button.dataset.armed = "false";
-    setText(button, read(label));
-    if (armedName) nameAs(read(name));
-    if (onDisarm) onDisarm();
-    onDisarm = null;
-  };
-  button.addEventListener("click", () => {
-    if (!needsConfirm() || button.dataset.armed === "true") {
-      disarm();
-      onConfirm();
-      return;
-    }
-    button.dataset.armed = "true";
-    setText(button, read(confirmLabel));
-    if (armedName) nameAs(read(armedName));
-    const undo = onArm ? onArm() : null;
-    onDisarm = typeof undo === "function" ? undo : null;
-    timer = setTimeout(disarm, CONFIRM_MS);
-  });
-  return disarm;
-}
-
-/** A new button that asks "are you sure?" (armOnFirstPress), with its label and class. */
-export function confirmingButton(
-  label,
-  confirmLabel,
-  className,
-  onConfirm,
-  needsConfirm = () => true,
-  { name = null, armedName = null, onArm = null } = {},
-) {
-  const button = h("button", { type: "button", class: className, "aria-label": name }, label);
-  armOnFirstPress(button, { label, confirmLabel, onConfirm, needsConfirm, name, armedName, onArm });
-  return button;
-}
 
 export function createProgramme(ctx) {
   const list = $("programme");
@@ -165,10 +104,37 @@ export function createProgramme(ctx) {
   }
 
   /** The notice that says a programme button is armed, gone again when it disarms. */
-  const announce = (text) => () => {
-    const notice = ctx.notices.show(text, "warning");
-    return () => notice.remove();
-  };
+  const announce = (text) => armedNotice(ctx.notices, text);
+
+  /**
+   * After a segment is chosen or made live in the programme with a finger or the mouse: where the
+   * programme lies under the floor (a tablet's or a phone's single column, the programme last),
+   * the page was scrolled far down to it; the floor (the segment, its timer, Call next) comes
+   * back into view, under the top bar when it stays on screen: at once, and again once that
+   * segment is drawn (what it shows above the timer, a banner, changes the floor's height, and
+   * the browser's scroll anchoring keeps the timer where it was, the floor's top under the bar).
+   * Smoothly, unless the moderator asks for less motion. A key leaves the page where it is: the
+   * focus stays in the programme, and a page that scrolled away from it would hide it. A
+   * laptop's columns, each scrolling on its own, have the floor in view already: nothing moves.
+   */
+  let floorFor = null; // the segment whose first drawing brings the floor into view again
+  function showFloor(event, segmentId) {
+    if (!byPointer(event)) return;
+    floorFor = segmentId;
+    alignFloor();
+  }
+  function alignFloor() {
+    const floor = $("floor");
+    const bar = document.querySelector(".topbar");
+    const stays = bar && ["sticky", "fixed"].includes(getComputedStyle(bar).position);
+    // its height: far down a tablet's page it has scrolled away, at the floor it is on screen
+    const covered = stays ? bar.getBoundingClientRect().height : 0;
+    const top = floor.getBoundingClientRect().top;
+    if (Math.round(top) >= Math.round(covered)) return;
+    const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+    // where to, not how far: a smooth scroll still under way is overtaken, never added to
+    window.scrollTo({ top: window.scrollY + top - covered, behavior: still ? "auto" : "smooth" });
+  }
 
   function segmentActions(segment) {
     const live = ctx.conn.liveSegmentId;
@@ -194,7 +160,10 @@ export function createProgramme(ctx) {
       label,
       t("console.programme.make_live_confirm"),
       "btn btn-small",
-      () => makeLive(segment),
+      (event) => {
+        makeLive(segment);
+        showFloor(event, segment.id);
+      },
       () => live !== null && live !== segment.id,
       {
         name: t(again ? "console.programme.make_live_again_name" : "console.programme.make_live_name", { title }),
@@ -230,7 +199,10 @@ export function createProgramme(ctx) {
           },
           h("span", { class: "segment-name", dir: "auto" }, segment.title),
         );
-        view.addEventListener("click", () => ctx.viewSegment(segment.id));
+        view.addEventListener("click", (event) => {
+          ctx.viewSegment(segment.id);
+          showFloor(event, segment.id);
+        });
         const action = segmentActions(segment);
         action.dataset.focus = `${segment.id}:action`;
         return h(
@@ -367,6 +339,10 @@ export function createProgramme(ctx) {
     renderList();
     renderHead(state);
     renderStats(state);
+    if (floorFor === state.segment.id) {
+      floorFor = null;
+      requestAnimationFrame(alignFloor); // once every panel has drawn this state
+    }
   }
 
   return { render, renderList };

@@ -24,7 +24,8 @@
 import { fill, h, nameLang, setText } from "../dom.js";
 import { t } from "../i18n.js";
 import { fillLanguages, floorChanges } from "./floor-language.js";
-import { KINDS, island, kindLabel, minutes, minutesSeconds, parseMinutesSeconds, speakers } from "./format.js";
+import { KINDS, TIME_INPUT_MODE, island, kindLabel, minutes, minutesSeconds, parseMinutesSeconds, speakers } from "./format.js";
+import { guardRows } from "./presses.js";
 import { undoHint } from "./shortcuts.js";
 import { setAvailable } from "./speaker.js";
 import { whoDetails, whoKey, whoTags } from "./who.js";
@@ -38,6 +39,9 @@ export function createQueue(ctx) {
   let deferred = null; // a state that arrived during a drag, rendered when it ends
   let stop = null; // the control that is the queue's one tab stop (tabindex 0)
   let quiet = false; // the console itself moves the focus (a row gone or moved): not described
+  // a row removed (✕) or moved (↑ ↓): the row below or above slides under the finger, so a
+  // double tap's second tap, on whichever row's button is there now, is not taken
+  guardRows(list, ".btn-remove, .entry-up, .entry-down");
 
   /** Move an entry; `say`: tell a screen reader where it went (a keyboard move, whose grip keeps
    * the focus: its name says the place only when read again). */
@@ -63,8 +67,8 @@ export function createQueue(ctx) {
       { type: "button", class: "grip", dataset: { focus: `${entry.id}:grip` } },
       h("span", { "aria-hidden": "true" }, "⠿"),
     );
-    const up = h("button", { type: "button", class: "btn btn-icon", dataset: { focus: `${entry.id}:up` } }, "↑");
-    const down = h("button", { type: "button", class: "btn btn-icon", dataset: { focus: `${entry.id}:down` } }, "↓");
+    const up = h("button", { type: "button", class: "btn btn-icon entry-up", dataset: { focus: `${entry.id}:up` } }, "↑");
+    const down = h("button", { type: "button", class: "btn btn-icon entry-down", dataset: { focus: `${entry.id}:down` } }, "↓");
     const edit = h(
       "button",
       { type: "button", class: "btn btn-icon", "aria-expanded": "false", dataset: { focus: `${entry.id}:edit` } },
@@ -112,7 +116,7 @@ export function createQueue(ctx) {
     });
     remove.addEventListener("click", () =>
       ctx.run({ type: "remove_entry", entry_id: entry.id }, { versioned: true }).then((ack) => {
-        if (ack) ctx.notices.show(undoHint(t("console.queue.removed", { name: row.name })), "info");
+        if (ack) ctx.notices.undoable(undoHint(t("console.queue.removed", { name: row.name })));
       }),
     );
     li.addEventListener("keydown", (event) => onKey(event, entry.id, row));
@@ -149,13 +153,16 @@ export function createQueue(ctx) {
       Object.entries(KINDS).map(([value, label]) => h("option", { value }, label)),
     );
     kind.value = entry.kind;
+    // what the time field takes, said under the form (a phone's keypad may have no ":")
+    const timeHint = h("p", { id: `edit-time-hint-${entryId}`, class: "hint edit-time-hint" }, t("console.time_accepts"));
     const time = h("input", {
       type: "text",
-      inputmode: "numeric",
+      inputmode: TIME_INPUT_MODE,
       maxlength: "6",
       dir: "ltr",
       class: "edit-time",
       value: minutesSeconds(entry.allotted_ms),
+      "aria-describedby": timeHint.id,
       dataset: focusKey("time"),
     });
     const note = h("input", { type: "text", maxlength: "280", value: entry.note || "", dataset: focusKey("note") });
@@ -183,6 +190,7 @@ export function createQueue(ctx) {
       h("label", { class: "edit-field" }, t("console.floor.language"), language),
       h("label", { class: "edit-field edit-check" }, remote, t("console.floor.remote")),
       h("span", { class: "edit-actions" }, save, cancel),
+      timeHint,
     );
     cancel.addEventListener("click", () => closeEdit(row));
     form.addEventListener("keydown", (event) => {
@@ -217,7 +225,7 @@ export function createQueue(ctx) {
       const ack = await ctx.run(command);
       if (!ack) return;
       closeEdit(row);
-      ctx.notices.show(undoHint(t("console.queue.changed", { name: row.name })), "info");
+      ctx.notices.undoable(undoHint(t("console.queue.changed", { name: row.name })));
     });
     row.form = form;
     row.li.append(form);

@@ -10,6 +10,7 @@ import { island, kindLabel, roundMinutes } from "./format.js";
 import { undoHint } from "./shortcuts.js";
 import { whoDetails, whoKey, whoTags } from "./who.js";
 import { createArrivals } from "./arrivals.js";
+import { guardRows } from "./presses.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -17,6 +18,9 @@ export function createRequests(ctx) {
   const list = $("requests");
   const rows = new Map(); // request id -> row
   let primed = false; // drawn once for this segment: a request new since is announced
+  // a request approved or declined leaves the list and the one below slides under the finger:
+  // a double tap's second tap, on whichever request's button is there now, is not taken
+  guardRows(list, ".request-approve, .request-decline");
   // ordinary requests that arrived, said together (a point of order is said at once)
   const arrivals = createArrivals({
     waiting: (id) => rows.has(id),
@@ -39,7 +43,7 @@ export function createRequests(ctx) {
       inputmode: "numeric",
       class: "position-input",
     });
-    const approve = h("button", { type: "button", class: "btn btn-primary btn-small" });
+    const approve = h("button", { type: "button", class: "btn btn-primary btn-small request-approve" });
     const declineOpen = h(
       "button",
       { type: "button", class: "btn btn-small" },
@@ -53,7 +57,7 @@ export function createRequests(ctx) {
     });
     const declineConfirm = h(
       "button",
-      { type: "button", class: "btn btn-danger btn-small" },
+      { type: "button", class: "btn btn-danger btn-small request-decline" },
       t("console.requests.decline"),
     );
     const declineCancel = h("button", { type: "button", class: "btn btn-quiet btn-small" }, t("console.common.cancel"));
@@ -147,7 +151,7 @@ export function createRequests(ctx) {
     });
     const decline = () =>
       ctx.run({ type: "decline_request", request_id: request.id, reason: reason.value.trim() }).then((ack) => {
-        if (ack) ctx.notices.show(undoHint(t("console.requests.declined", { name: request.name })), "info");
+        if (ack) ctx.notices.undoable(undoHint(t("console.requests.declined", { name: request.name })));
       });
     declineConfirm.addEventListener("click", decline);
     reason.addEventListener("keydown", (event) => {

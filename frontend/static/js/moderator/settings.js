@@ -63,13 +63,13 @@ export function createSettings(ctx) {
       return;
     }
     ctx.run({ type: "set_queue_cap", cap }).then((ack) => {
-      if (ack) ctx.notices.show(undoHint(t("console.settings.cap_done", { n: cap })), "info");
+      if (ack) ctx.notices.undoable(undoHint(t("console.settings.cap_done", { n: cap })));
     });
   });
   $("cap-clear").addEventListener("click", () => {
     capInput.value = "";
     ctx.run({ type: "set_queue_cap", cap: null }).then((ack) => {
-      if (ack) ctx.notices.show(undoHint(t("console.settings.cap_removed")), "info");
+      if (ack) ctx.notices.undoable(undoHint(t("console.settings.cap_removed")));
     });
   });
 

@@ -15,9 +15,13 @@
 // Ctrl, Cmd or Alt acts, and the buttons no longer offer theirs; Alt+↑/↓ on a queue entry stays.
 // Nor do the console's words: a notice of something undo takes back says "Press U to undo." only
 // while U acts, else it points at the Undo button (undoHint); the same for a confirmation
-// (confirmHint) and a button's title (titleWithKey). No other string names a key: each of these
-// is a template key around the sentence before it ({done}, {asking}, {title}), so each language
-// joins the two its own way (Chinese writes no space between sentences).
+// (confirmHint) and a button's title (titleWithKey). A moderator working by touch has no U key
+// (an iPad, a phone, a touchscreen laptop's screen): while their last press was a finger's (or a
+// pen's) the notice says "Tap Undo", the notice's own Undo button (Notices.undoable); before any
+// press, a screen with a coarse pointer and nothing that hovers is taken for one (byTouch). No
+// other string names a key: each of these is a template key around the sentence before it
+// ({done}, {asking}, {title}), so each language joins the two its own way (Chinese writes no
+// space between sentences).
 
 import { t } from "../i18n.js";
 
@@ -114,6 +118,32 @@ function blurAfterPointer() {
   );
 }
 
+/** How the moderator's last press was made: "touch" (a finger, a pen), "other" (a mouse, a key
+ * outside a text field: a touch screen's own keyboard types only in fields), null before any. */
+let lastInput = null;
+
+function watchInput() {
+  document.addEventListener(
+    "pointerdown",
+    (event) => (lastInput = event.pointerType === "touch" || event.pointerType === "pen" ? "touch" : "other"),
+    true,
+  );
+  document.addEventListener(
+    "keydown",
+    (event) => {
+      if (!typingIn(event.target instanceof Element ? event.target : null)) lastInput = "other";
+    },
+    true,
+  );
+}
+
+/** Whether the moderator works by touch now: their last press, else the screen (a coarse
+ * pointer and no hover: no mouse, and most likely no keyboard). */
+export function byTouch() {
+  if (lastInput !== null) return lastInput === "touch";
+  return matchMedia("(any-pointer: coarse)").matches && !matchMedia("(any-hover: hover)").matches;
+}
+
 /** Where this browser keeps whether the single-key shortcuts are on ("off": they are not). */
 const SETTING = "floorkeeper.console.shortcuts";
 
@@ -132,15 +162,19 @@ export function singleKeysOn() {
   return active === null ? shortcutsOn() : active;
 }
 
-/** `done` (a notice of something undo takes back) with how to take it back: U while the single
- * keys act, else the Undo button (speech input says its name). */
+/** `done` (a notice of something undo takes back) with how to take it back: by touch, tap Undo
+ * (the notice's own); else U while the single keys act, else the Undo button (speech input says
+ * its name). */
 export function undoHint(done) {
+  if (byTouch()) return t("console.undo.tap", { done });
   const keys = singleKeysOn();
   return t(keys ? "console.undo.press_u" : "console.undo.press_button", { done });
 }
 
-/** `asking` (an undo that asks twice) with how to confirm: U or the button, else the button. */
+/** `asking` (an undo that asks twice) with how to confirm: by touch, tap the button again; else U
+ * or the button, else the button. */
 export function confirmHint(asking) {
+  if (byTouch()) return t("console.undo.again_tap", { asking });
   const keys = singleKeysOn();
   return t(keys ? "console.undo.again_u" : "console.undo.again_button", { asking });
 }
@@ -181,6 +215,7 @@ export function installShortcuts({
   };
   document.getElementById("help-open").addEventListener("click", openHelp);
   blurAfterPointer();
+  watchInput();
   let on = shortcutsOn();
   active = on;
   showSetting(on);

@@ -84,7 +84,7 @@ export function createSpeakerPanel(ctx) {
 
   /** After a turn went on the record as not spoken: say so, and how to take it back. */
   const skipped = (name) => (ack) => {
-    if (ack) ctx.notices.show(undoHint(t("console.speaker.skipped", { name })), "info");
+    if (ack) ctx.notices.undoable(undoHint(t("console.speaker.skipped", { name })));
     return ack;
   };
   const speakerName = () => {

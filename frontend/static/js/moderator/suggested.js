@@ -51,7 +51,7 @@ function createOrder(ctx, { scope, block, list, note, button, action, people, sh
     if (!ids.length || $(button).dataset.waiting === "true") return;
     const order = [...ids];
     ctx.run({ type: "apply_order", scope, order }, { versioned: true }).then((ack) => {
-      if (ack) ctx.notices.show(undoHint(done(order.length)), "info");
+      if (ack) ctx.notices.undoable(undoHint(done(order.length)));
     });
   });
 

@@ -97,7 +97,7 @@ export function createTime(ctx) {
     if (ms === null) return;
     const each = ltr(minutesSeconds(ms));
     ctx.run({ type: "set_queue_times", duration_ms: ms }, { versioned: true }).then((ack) => {
-      if (ack) ctx.notices.show(undoHint(t("console.time.each_now", { time: each })), "info");
+      if (ack) ctx.notices.undoable(undoHint(t("console.time.each_now", { time: each })));
     });
   }
 

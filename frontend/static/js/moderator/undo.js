@@ -1,9 +1,14 @@
 // Undo: the button (and U) says what the next undo takes back, in the server's words (the view's
 // `undo`: its label and command), and why it cannot when it cannot (the state's `actions.undo`).
-// Taking back a segment's start or end changes which segment is live: that one asks twice.
+// Taking back a segment's start or end changes which segment is live: that one asks twice, and a
+// double tap does not confirm it (presses.js tooSoonToConfirm, the programme's rule).
+// A notice of something undo takes back has a copy of this button (offer: Notices.undoable): it
+// says what this one says (the server's view: what the next undo takes back, or why it cannot)
+// and its press is this one's, asking twice where this one does.
 
-import { setText } from "../dom.js";
+import { h, setText } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
+import { markArmed, tooSoonToConfirm } from "./presses.js";
 import { confirmHint, titleWithKey } from "./shortcuts.js";
 import { refusalFor, setAvailable } from "./speaker.js";
 
@@ -83,8 +88,11 @@ export function createUndo(ctx) {
   const button = $("btn-undo");
   const label = $("btn-undo-label");
   const reasonLine = $("undo-reason");
-  let armed = null; // {label, timer} while the button waits for a second press
+  let armed = null; // {label, at, timer} while the button waits for a second press
   let lastState = null;
+  let refused = null; // why undo cannot be taken now (the server's), as the button shows it
+  const copies = new Set(); // the notices' Undo buttons (offer)
+  const placed = new WeakSet(); // those that were in their notice (gone from it: forgotten)
 
   function disarm() {
     if (!armed) return;
@@ -92,9 +100,45 @@ export function createUndo(ctx) {
     armed = null;
     button.dataset.armed = "false";
     if (lastState) render(lastState);
+    else mirror();
   }
 
-  function perform() {
+  /** Each notice's Undo button as this one is now: its words, armed or not, available or not. */
+  function mirror() {
+    for (const copy of copies) {
+      if (copy.isConnected) placed.add(copy);
+      else if (placed.has(copy)) {
+        copies.delete(copy); // its notice is gone
+        continue;
+      }
+      setText(copy.querySelector(".notice-undo-label"), label.textContent);
+      copy.dataset.armed = button.dataset.armed || "false";
+      setAvailable(copy, refused);
+    }
+  }
+
+  /** A new copy of this button for a notice (Notices.undoable): pressed, it does what this one
+   * does; done, its notice goes (what it offered is taken back). */
+  function offer() {
+    const copy = h(
+      "button",
+      { type: "button", class: "btn btn-small btn-undo notice-undo" },
+      h("span", { "aria-hidden": "true", class: "undo-icon" }, "↶"),
+      " ",
+      h("span", { class: "notice-undo-label" }),
+    );
+    copy.addEventListener("click", (event) => {
+      const sent = perform(event);
+      if (sent) sent.then((ack) => ack && copy.closest(".notice")?.remove());
+    });
+    copies.add(copy);
+    mirror();
+    return copy;
+  }
+
+  /** Undo, as the button, the U key or a notice's copy asks it (`event`: a press's, null for a
+   * key: a double tap does not confirm what its first tap armed). */
+  function perform(event = null) {
     const state = ctx.state();
     const reason = refusalFor("undo", state);
     if (reason) {
@@ -109,12 +153,15 @@ export function createUndo(ctx) {
     // which; the programme gives its title), or that none will be live
     const back = command === "start_segment" ? broughtBack(state.undo.brings_back) : null;
     if (command === "start_segment") ask = back ? BRINGS_BACK : ask;
-    if (ask && !(armed && armed.label === undoing)) {
+    const confirming = !!ask && !!armed && armed.label === undoing;
+    if (confirming && tooSoonToConfirm(event, armed.at)) return null; // a double tap: still armed
+    if (ask && !confirming) {
       disarm();
-      armed = { label: undoing, timer: setTimeout(disarm, CONFIRM_MS) };
+      armed = { label: undoing, at: markArmed(button, event), timer: setTimeout(disarm, CONFIRM_MS) };
       button.dataset.armed = "true";
       setText(label, t("console.undo.confirm", { what }));
-      ctx.notices.show(confirmHint(t(ask.asking, { what, title: back })), "warning");
+      mirror();
+      ctx.notices.undoable(confirmHint(t(ask.asking, { what, title: back })), "warning");
       return null;
     }
     disarm();
@@ -126,7 +173,7 @@ export function createUndo(ctx) {
     });
   }
 
-  button.addEventListener("click", () => perform());
+  button.addEventListener("click", (event) => perform(event));
 
   function render(state) {
     lastState = state;
@@ -139,12 +186,14 @@ export function createUndo(ctx) {
     if (!armed) setText(label, next ? t("console.undo.label", { what: undoWhat(next) }) : t("console.undo.button"));
     button.dataset.command = next ? next.command : "";
     const reason = refusalFor("undo", state);
+    refused = reason;
     setAvailable(button, reason);
     if (!reason && next) button.title = titleWithKey(t("console.undo.title", { what: undoWhat(next) }), "U");
     // visible: why not (the server's refusal, naming the command), or that there is nothing yet
     setText(reasonLine, reason || "");
     reasonLine.dataset.tone = !reason ? "none" : next ? "refused" : "empty";
     reasonLine.hidden = !reason;
+    mirror();
   }
 
   function reset() {
@@ -152,5 +201,5 @@ export function createUndo(ctx) {
     lastState = null;
   }
 
-  return { render, perform, reset };
+  return { render, perform, reset, offer };
 }

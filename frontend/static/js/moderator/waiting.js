@@ -1,12 +1,13 @@
 // Speakers still waiting in a segment that has ended (the instruments' `waiting_elsewhere`): a
 // banner offers to carry them where the server says (`carry_to`: the live segment, else the next
-// to come, never a break) or to drop them (asked twice). carry_queue goes to the ended segment;
-// the server says who goes.
+// to come, never a break) or to drop them, which cannot be undone: asked twice as End segment is
+// (presses.js: a double tap does not confirm), the armed button's notice naming how many go.
+// carry_queue goes to the ended segment; the server says who goes.
 
 import { h } from "../dom.js";
 import { plural, t } from "../i18n.js";
-import { speakers } from "./format.js";
-import { confirmingButton } from "./programme.js";
+import { speakers, typed } from "./format.js";
+import { armedNotice, confirmingButton } from "./presses.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -71,8 +72,13 @@ export function createWaiting(ctx) {
       "btn btn-danger btn-small",
       () => carry(waiting, null),
       () => true,
-      // a screen reader hears that the next press drops them, as the programme's buttons say
-      { name: t("console.waiting.drop_name", who), armedName: t("console.waiting.drop_confirm_name", who) },
+      // a screen reader hears that the next press drops them, as the programme's buttons say;
+      // everyone sees how many, and that it is for good
+      {
+        name: t("console.waiting.drop_name", who),
+        armedName: t("console.waiting.drop_confirm_name", who),
+        onArm: armedNotice(ctx.notices, t("console.waiting.dropping", { ...who, title: typed(waiting.title) })),
+      },
     );
     actions.push(drop);
     return h(
