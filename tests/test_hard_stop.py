@@ -332,9 +332,15 @@ def test_the_console_and_the_booth_are_told_the_day_against_its_hard_stop(
         cleared = _patch(world, hard_stop_at=None)
         assert cleared.status_code == 200
         assert _frames_until(booth_socket, "day_end")["hard_stop"] is None
-        # the display's next frame is an update of the floor, never the day's end
+        # the display's next frames are the floor's, never the day's end: between two segments it
+        # follows the one that ended, then the next once it is live
+        world.command("moderator", {"type": "start_segment"})
+        while (frame := display.receive_json())["type"] not in ("update", "snapshot"):
+            assert frame["type"] != "day_end", frame
         world.command("moderator", {"type": "add_speaker", "name": "Mayor"})
-        assert _frames_until(display, "update")["type"] == "update"
+        while (frame := display.receive_json())["type"] != "update":
+            assert frame["type"] != "day_end", frame
+        assert frame["segment_id"] == world.segment_id
 
 
 def test_the_hard_stop_travels_with_an_export_and_import(

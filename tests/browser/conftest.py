@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Dialog, Page, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Locator,
+    Page,
+    ViewportSize,
+    sync_playwright,
+)
 
 from app import demo
 from tests.e2e.server import Api, ServerProcess
@@ -201,3 +210,47 @@ def contribute(
                 "segment_id": segment_id,
             },
         )
+
+
+# --- the console's tests: the demo day's segments, commands and state over the API ---------------
+
+#: presses.js's GUARD_MS: a second press this soon after the first is a double tap's.
+GUARD_MS = 500
+#: A deliberate second press: after the guard, with a margin.
+PAUSE_MS = GUARD_MS + 150
+
+
+def segment_id(faces: dict[str, Any], index: int) -> str:
+    """The id of the demo day's segment at ``index`` in its programme."""
+    return str(faces["event"]["segments"][index]["id"])
+
+
+def command(
+    faces: dict[str, Any], segment: str, body: dict[str, Any] | None = None, **fields: Any
+) -> None:
+    """A command sent by the organiser over REST (``body`` and/or its fields), accepted."""
+    response = faces["api"].command(segment, {**(body or {}), **fields})
+    assert response.status_code == 200, response.text
+
+
+def server_state(faces: dict[str, Any], segment: str) -> dict[str, Any]:
+    """The segment's state as the server holds it now."""
+    return dict(faces["api"].state(segment)["state"])
+
+
+def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll the server until ``check`` holds (a command's effect on the server)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("the server never reached the expected state")
+        time.sleep(0.05)
+
+
+def after_the_guard(page: Page, armed: Locator) -> None:
+    """Until a deliberate second press on ``armed`` confirms: presses.js's GUARD_MS since the
+    press that armed it (``data-armed-at``, on performance.now()'s clock), with a margin."""
+    page.wait_for_function(
+        f"(button) => performance.now() - Number(button.dataset.armedAt) > {PAUSE_MS}",
+        arg=armed.element_handle(),
+    )

@@ -14,7 +14,8 @@ from playwright.sync_api import Browser, ViewportSize, expect
 
 from tests.e2e.server import Api
 
-from .test_console_keyboard import DISCUSSION_I, command, open_console, segment_id
+from .conftest import command, segment_id
+from .test_console_keyboard import DISCUSSION_I, open_console
 
 NAMES = [
     "Dr. Hubert Blaise Nkurunziza",

@@ -22,27 +22,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, e
 from tests.browser.conftest import VIEWPORTS
 from tests.e2e.server import Api
 
+from .conftest import command, eventually, segment_id, server_state
+
 DISCUSSION_I = 1  # the demo segment with thirteen panellists
-
-
-def segment_id(faces: dict[str, Any], index: int) -> str:
-    return str(faces["event"]["segments"][index]["id"])
-
-
-def command(faces: dict[str, Any], segment: str, body: dict[str, Any]) -> None:
-    faces["api"].command(segment, body).raise_for_status()
-
-
-def server_state(faces: dict[str, Any], segment: str) -> dict[str, Any]:
-    return dict(faces["api"].state(segment)["state"])
-
-
-def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("the server never reached the expected state")
-        time.sleep(0.05)
 
 
 def ask_for_the_floor(faces: dict[str, Any], segment: str, name: str, kind: str) -> None:

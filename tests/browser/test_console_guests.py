@@ -21,18 +21,9 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.server import ORGANISER_KEY, Api
 
-from .conftest import VIEWPORTS, open_face
+from .conftest import VIEWPORTS, command, eventually, open_face, segment_id
 from .test_accessibility_faces import said
-from .test_console_keyboard import (
-    DISCUSSION_I,
-    WORDS,
-    command,
-    contribute,
-    eventually,
-    fill,
-    live_console,
-    segment_id,
-)
+from .test_console_keyboard import DISCUSSION_I, WORDS, contribute, fill, live_console
 from .test_rapporteur_languages import _rapporteur_url
 from .test_rapporteur_together import Line
 

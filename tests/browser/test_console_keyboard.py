@@ -28,9 +28,9 @@ from playwright.sync_api import Browser, Page, expect
 from app.floor.possible import JUST_CALLED_MS
 from tests.e2e.server import Api
 
-from .conftest import open_face, with_lang
+from .conftest import PAUSE_MS, command, eventually, open_face, segment_id, with_lang
+from .conftest import server_state as state
 from .test_accessibility_faces import LISTEN, said
-from .test_console_touch import PAUSE_MS
 from .test_languages import dictionaries
 
 WORDS = dictionaries()
@@ -61,27 +61,6 @@ def spoken(ms: int) -> str:
     parts = [(seconds // 3600, "hour"), (seconds % 3600 // 60, "minute"), (seconds % 60, "second")]
     words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
     return ", ".join(words) or "0 seconds"
-
-
-def segment_id(faces: dict[str, Any], index: int) -> str:
-    return str(faces["event"]["segments"][index]["id"])
-
-
-def command(faces: dict[str, Any], segment: str, **body: Any) -> None:
-    response = faces["api"].command(segment, body)
-    assert response.status_code == 200, response.text
-
-
-def state(faces: dict[str, Any], segment: str) -> dict[str, Any]:
-    return dict(faces["api"].state(segment)["state"])
-
-
-def eventually(check: Any, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("the server never reached the expected state")
-        time.sleep(0.05)
 
 
 def join(faces: dict[str, Any], name: str) -> Api:

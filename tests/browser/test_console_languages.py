@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.server import Api
 
-from .conftest import assert_accessible, open_face, screenshot
+from .conftest import assert_accessible, command, open_face, screenshot, segment_id
 from .test_languages import dictionaries
 
 WORDS = dictionaries()
@@ -51,14 +51,6 @@ def in_language(url: str, code: str) -> str:
     return f"{path}?lang={code}#{fragment}"
 
 
-def segment_id(faces: dict[str, Any], index: int = DISCUSSION_I) -> str:
-    return str(faces["event"]["segments"][index]["id"])
-
-
-def command(faces: dict[str, Any], segment: str, body: dict[str, Any]) -> None:
-    faces["api"].command(segment, body).raise_for_status()
-
-
 def ask_for_the_floor(faces: dict[str, Any], segment: str) -> None:
     """The delegates of REQUESTS join with the event's code and request the floor."""
     for name, constituency, organisation, kind in REQUESTS:
@@ -78,7 +70,7 @@ def busy_floor(faces: dict[str, Any]) -> str:
     """Thematic discussion I live: a speech done, a panellist who did not come, the next one
     on the floor, three floor requests waiting, then a question from the floor that pauses the
     panellist's turn, and a preset message on the speaker's clock."""
-    segment = segment_id(faces)
+    segment = segment_id(faces, DISCUSSION_I)
     command(faces, segment, {"type": "start_segment"})
     command(faces, segment, {"type": "call_next"})
     command(faces, segment, {"type": "start_timer"})
@@ -165,7 +157,7 @@ def test_the_console_in_arabic_reads_right_to_left(browser: Browser, faces: Any)
 
 
 def test_the_floor_runs_in_arabic(browser: Browser, faces: Any) -> None:
-    segment = segment_id(faces)
+    segment = segment_id(faces, DISCUSSION_I)
     command(faces, segment, {"type": "start_segment"})
     ask_for_the_floor(faces, segment)
     page = open_face(browser, "moderator", in_language(faces["moderator"], "ar"))
@@ -244,7 +236,7 @@ def test_the_floor_runs_in_arabic(browser: Browser, faces: Any) -> None:
 
 
 def test_the_picker_switches_the_language_and_it_stays(browser: Browser, faces: Any) -> None:
-    command(faces, segment_id(faces), {"type": "start_segment"})
+    command(faces, segment_id(faces, DISCUSSION_I), {"type": "start_segment"})
     page = open_face(browser, "moderator", in_language(faces["moderator"], "fr"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
@@ -344,10 +336,14 @@ def test_times_read_left_to_right_in_arabic(browser: Browser, faces: Any) -> Non
     opening = segment_id(faces, 0)
     command(faces, opening, {"type": "start_segment"})
     command(faces, opening, {"type": "end_segment"})
-    command(faces, segment_id(faces), {"type": "start_segment"})
+    command(faces, segment_id(faces, DISCUSSION_I), {"type": "start_segment"})
     # twenty minutes each: the queue does not fit, so the console offers a time each
-    command(faces, segment_id(faces), {"type": "set_queue_times", "duration_ms": 20 * 60_000})
-    ask_for_the_floor(faces, segment_id(faces))
+    command(
+        faces,
+        segment_id(faces, DISCUSSION_I),
+        {"type": "set_queue_times", "duration_ms": 20 * 60_000},
+    )
+    ask_for_the_floor(faces, segment_id(faces, DISCUSSION_I))
     (event,) = [e for e in api.ok("GET", "/events") if e["id"] == faces["event"]["id"]]
     segments = event["segments"]
     page = open_face(browser, "moderator", in_language(faces["moderator"], "ar"))

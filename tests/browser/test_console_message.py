@@ -18,15 +18,9 @@ from typing import Any
 
 from playwright.sync_api import Browser, expect
 
-from .test_console_keyboard import (
-    BURST_GAP,
-    DISCUSSION_I,
-    eventually,
-    live_console,
-    press,
-    segment_id,
-    state,
-)
+from .conftest import eventually, segment_id
+from .conftest import server_state as state
+from .test_console_keyboard import BURST_GAP, DISCUSSION_I, live_console, press
 
 #: An ordinary typing speed, a key every 120 ms (the tester's).
 TYPING_MS = 120

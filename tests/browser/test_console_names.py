@@ -16,7 +16,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from app.floor.text import MAX_STACKED_MARKS, stacked_marks
 
-from .test_console_keyboard import DISCUSSION_I, ask, command, open_console, segment_id
+from .conftest import command, segment_id
+from .test_console_keyboard import DISCUSSION_I, ask, open_console
 
 #: As many marks as the server takes on a letter, above it and below it; none composes with the
 #: letter under it (the first of each is the accent of no precomposed letter, and blocks the rest)

@@ -20,18 +20,9 @@ from typing import Any
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from .test_console_keyboard import (
-    BURST_GAP,
-    DISCUSSION_I,
-    WORDS,
-    command,
-    eventually,
-    fill,
-    live_console,
-    press,
-    segment_id,
-    state,
-)
+from .conftest import command, eventually, segment_id
+from .conftest import server_state as state
+from .test_console_keyboard import BURST_GAP, DISCUSSION_I, WORDS, fill, live_console, press
 
 EN = WORDS["en"]
 PARTS = ("grip", "up", "down", "edit", "remove")

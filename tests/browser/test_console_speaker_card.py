@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import open_face, wait_live
-from .test_console_languages import command, in_language, segment_id
+from .conftest import command, open_face, segment_id, wait_live
+from .test_console_languages import DISCUSSION_I, in_language
 
 #: The card's boxes, and each word of the name and the heading: how many lines it takes.
 CARD_JS = """() => {
@@ -60,7 +60,7 @@ def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
 def over_time_adjusted(faces: dict[str, Any]) -> None:
     """A panellist on the floor of Thematic discussion I, their time cut by 5 min: running over,
     the status line at its longest ("Running · over time · 5 min allotted (-5 min adjusted)")."""
-    segment = segment_id(faces)
+    segment = segment_id(faces, DISCUSSION_I)
     command(faces, segment, {"type": "start_segment"})
     command(faces, segment, {"type": "call_next"})
     command(faces, segment, {"type": "start_timer"})

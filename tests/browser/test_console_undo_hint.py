@@ -18,8 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import open_face, with_lang
-from .test_console_touch import after_the_guard
+from .conftest import after_the_guard, open_face, with_lang
 from .test_languages import dictionaries
 
 WORDS = dictionaries()

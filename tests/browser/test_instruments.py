@@ -21,18 +21,10 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from tests.browser.conftest import VIEWPORTS, screenshot, with_lang
-from tests.browser.test_console_touch import after_the_guard
-from tests.browser.test_moderator import (
-    DISCUSSION_I,
-    Opener,
-    command,
-    eventually,
-    make_live,
-    segment_id,
-    serious_violations,
-    server_state,
-)
+from tests.browser.test_moderator import DISCUSSION_I, Opener, make_live, serious_violations
 from tests.e2e.server import Api
+
+from .conftest import after_the_guard, command, eventually, segment_id, server_state
 
 DISCUSSION_II = 3  # thirteen regional panellists, after the lunch break
 MINUTE_MS = 60_000

@@ -27,8 +27,9 @@ from playwright.sync_api import (
 )
 
 from tests.browser.conftest import VIEWPORTS, screenshot
-from tests.browser.test_console_touch import after_the_guard
 from tests.e2e.server import Api
+
+from .conftest import after_the_guard, command, eventually, segment_id, server_state
 
 DISCUSSION_I = 1  # the demo segment with thirteen panellists
 STALE = "showing the current state"
@@ -40,35 +41,14 @@ BURST_GAP = 0.35
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def segment_id(faces: dict[str, Any], index: int) -> str:
-    return str(faces["event"]["segments"][index]["id"])
-
-
 def make_live(faces: dict[str, Any], index: int = DISCUSSION_I) -> str:
     segment = segment_id(faces, index)
     faces["api"].command(segment, {"type": "start_segment"}).raise_for_status()
     return segment
 
 
-def command(faces: dict[str, Any], segment: str, body: dict[str, Any]) -> None:
-    faces["api"].command(segment, body).raise_for_status()
-
-
-def server_state(faces: dict[str, Any], segment: str) -> dict[str, Any]:
-    return dict(faces["api"].state(segment)["state"])
-
-
 def queue_names(faces: dict[str, Any], segment: str) -> list[str]:
     return [entry["name"] for entry in server_state(faces, segment)["queue"]]
-
-
-def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Poll the server until ``check`` holds (for effects a command has on the server)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("the server never reached the expected state")
-        time.sleep(0.05)
 
 
 def clock(ms: int) -> str:

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.server import ORGANISER_KEY, Api
 
-from .conftest import open_face
+from .conftest import command, open_face, segment_id
 from .test_languages import dictionaries
 
 WORDS = dictionaries()
@@ -42,17 +42,9 @@ def console_link(faces: dict[str, Any], language: str, segment: str) -> str:
     return f"{path}?lang={language}&segment={segment}#{fragment}"
 
 
-def segment_id(faces: dict[str, Any], index: int) -> str:
-    return str(faces["event"]["segments"][index]["id"])
-
-
 def actions(faces: dict[str, Any], segment: str) -> dict[str, Any]:
     """The state's `actions`: per action null, or the refusal it would meet ({code, message})."""
     return dict(faces["api"].state(segment)["state"]["actions"])
-
-
-def command(faces: dict[str, Any], segment: str, body: dict[str, Any]) -> None:
-    faces["api"].command(segment, body).raise_for_status()
 
 
 def ask_for_the_floor(faces: dict[str, Any], segment: str, name: str) -> None:
