@@ -345,6 +345,57 @@ def test_a_double_tap_does_not_confirm_an_undo_that_asks_first(
     eventually(lambda: state(faces, live)["segment"]["status"] == "scheduled")
 
 
+# --- a double tap on a button that a second press would undo or repeat: one press -------------
+
+
+def test_a_double_tap_on_start_starts_the_timer_and_leaves_it_running(
+    open_console: Opener, faces: dict[str, Any]
+) -> None:
+    live = segment_id(faces, DISCUSSION_I)
+    command(faces, live, type="start_segment")
+    command(faces, live, type="call_next")
+    assert state(faces, live)["current"]["timer"]["state"] == "idle"
+    page = open_console(faces)
+    toggle = page.locator("#btn-toggle")
+    expect(toggle).to_contain_text(EN["console.timer.start"])
+
+    double_tap(page, toggle)
+    assert sent(page).count("start_timer") == 1
+    assert "pause_timer" not in sent(page)  # the second tap paused it again
+    expect(toggle).to_contain_text(EN["console.timer.pause"])
+    eventually(lambda: state(faces, live)["current"]["timer"]["state"] == "running")
+
+    # a deliberate tap after the pause pauses it
+    page.wait_for_timeout(PAUSE_MS)  # the finger's pause
+    tap(page, toggle)
+    assert sent(page).count("pause_timer") == 1
+    eventually(lambda: state(faces, live)["current"]["timer"]["state"] == "paused")
+
+
+def test_a_double_tap_on_undo_takes_back_one_change(
+    open_console: Opener, faces: dict[str, Any]
+) -> None:
+    live = segment_id(faces, DISCUSSION_I)
+    command(faces, live, type="start_segment")
+    command(faces, live, type="add_speaker", name="Xavier First")
+    command(faces, live, type="add_speaker", name="Yolanda Second")
+    page = open_console(faces)
+    undo = page.locator("#btn-undo")
+    expect(undo).to_contain_text("Undo adding Yolanda Second")
+
+    double_tap(page, undo)
+    assert sent(page).count("undo") == 1
+    eventually(lambda: [e["name"] for e in state(faces, live)["queue"]][-1] == "Xavier First")
+    expect(page.locator("#queue .entry-name").last).to_have_text("Xavier First")
+    page.wait_for_timeout(PAUSE_MS)
+    assert [e["name"] for e in state(faces, live)["queue"]][-1] == "Xavier First"
+
+    # a deliberate tap after the pause takes back the one before
+    tap(page, undo)
+    assert sent(page).count("undo") == 2
+    eventually(lambda: "Xavier First" not in [e["name"] for e in state(faces, live)["queue"]])
+
+
 # --- F2: a double tap on a row's control acts on one row ----------------------------------------
 
 
@@ -528,6 +579,38 @@ def test_choosing_a_segment_brings_the_floor_into_view(
         """() => document.getElementById('floor').getBoundingClientRect().top >=
                  document.querySelector('.topbar').getBoundingClientRect().bottom - 1"""
     )
+
+
+# --- F12: on a phone, the floor's two presses on the first screen --------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_on_a_phone_start_and_call_next_are_on_the_first_screen(
+    open_console: Opener, faces: dict[str, Any], language: str
+) -> None:
+    live = segment_id(faces, DISCUSSION_I)
+    command(faces, live, type="start_segment")
+    command(faces, live, type="call_next")
+    page = open_console(faces, language, viewport=PHONE)
+    words = WORDS[language]
+    title = page.locator("#segment-title")
+    expect(title).to_contain_text("Thematic discussion I")
+    # the title has the screen's width, not a column beside the schedule (it read "Thema / disc…")
+    width = title.evaluate("(element) => element.getBoundingClientRect().width")
+    assert width > 300, f"the segment's title is {width:.0f} px wide on a 390 px phone"
+    for button in ("#btn-toggle", "#btn-end", "#btn-next"):
+        expect(page.locator(button)).to_be_in_viewport(ratio=1)
+    assert page.evaluate("scrollY") == 0
+    # Call next comes right after the timer's buttons; the rarer tools below it
+    order = page.evaluate(
+        """() => ['#btn-end', '#btn-next', '#btn-skip-next', '#btn-undo'].map(
+             (id) => document.querySelector(id).getBoundingClientRect().top)"""
+    )
+    assert order == sorted(order), order
+    shot(page, f"phone-floor-{language}")
+    tap(page, page.locator("#btn-next"))
+    expect(page.locator("#speaker-name")).to_have_text("Panellist 2")
+    expect(page.locator("#btn-toggle-label")).to_have_text(words["console.timer.start"])
 
 
 # --- F19: a phone's keypad types the times -------------------------------------------------------

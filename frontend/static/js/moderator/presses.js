@@ -6,6 +6,9 @@
 //   live, the banner's Make live, Drop them; the Undo button where it asks first: undo.js): a
 //   confirming press this soon after the arming one is ignored, and the button stays armed, so a
 //   deliberate second press still confirms (tooSoonToConfirm);
+// - a button that a second press undoes or repeats and that does not ask twice (Start/Pause,
+//   Undo where it does not ask first): a pointer press this soon after the last one it took is
+//   ignored (onePressPerTap);
 // - a list whose rows a press removes or moves (the queue's ✕ ↑ ↓, the floor requests' Approve
 //   and Decline, the notices' Undo and ×): after such a press, the next press, on that list's
 //   buttons this soon and where the finger was (NEAR_PX: the row below slid up under it), is
@@ -47,6 +50,24 @@ export function markArmed(button, event) {
   const at = pressedAt(event);
   button.dataset.armedAt = String(at);
   return at;
+}
+
+/**
+ * For a button whose press is not asked twice and that a second press would undo or repeat
+ * (Start/Pause: a double tap started and paused the timer; Undo: it took back two changes):
+ * returns `repeated(event)`, true for a pointer press less than GUARD_MS after the last press it
+ * let through (a double tap's second: ignore it). A press it ignores does not restart the pause;
+ * a key pressed twice is two presses.
+ */
+export function onePressPerTap() {
+  let last = -Infinity;
+  return (event) => {
+    if (!byPointer(event)) return false;
+    const at = pressedAt(event);
+    if (at - last < GUARD_MS) return true;
+    last = at;
+    return false;
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import { createFloorCorrection } from "./floor-correct.js";
 import { createFloorSaid } from "./floor-said.js";
 import { constituencyLabel, island, kindLabel, minutes } from "./format.js";
 import { undoHint } from "./shortcuts.js";
+import { onePressPerTap } from "./presses.js";
 import { whoDetails } from "./who.js";
 
 const $ = (id) => document.getElementById(id);
@@ -156,8 +157,13 @@ export function createSpeakerPanel(ctx) {
     return actions[action]();
   }
 
+  // a double tap on Start/Pause is one press: it started the timer and paused it again
+  const toggleRepeated = onePressPerTap();
   for (const [action, button] of Object.entries(buttons)) {
-    button.addEventListener("click", () => perform(action));
+    button.addEventListener("click", (event) => {
+      if (action === "toggle" && toggleRepeated(event)) return;
+      perform(action);
+    });
   }
 
   function render(state) {

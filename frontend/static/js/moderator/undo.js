@@ -8,7 +8,7 @@
 
 import { h, setText } from "../dom.js";
 import { currentLanguage, t } from "../i18n.js";
-import { markArmed, tooSoonToConfirm } from "./presses.js";
+import { markArmed, onePressPerTap, tooSoonToConfirm } from "./presses.js";
 import { confirmHint, titleWithKey } from "./shortcuts.js";
 import { refusalFor, setAvailable } from "./speaker.js";
 
@@ -89,6 +89,7 @@ export function createUndo(ctx) {
   const label = $("btn-undo-label");
   const reasonLine = $("undo-reason");
   let armed = null; // {label, at, timer} while the button waits for a second press
+  const repeated = onePressPerTap(); // the button and its copies in the notices alike
   let lastState = null;
   let refused = null; // why undo cannot be taken now (the server's), as the button shows it
   const copies = new Set(); // the notices' Undo buttons (offer)
@@ -155,6 +156,8 @@ export function createUndo(ctx) {
     if (command === "start_segment") ask = back ? BRINGS_BACK : ask;
     const confirming = !!ask && !!armed && armed.label === undoing;
     if (confirming && tooSoonToConfirm(event, armed.at)) return null; // a double tap: still armed
+    // a double tap on an Undo that does not ask first takes back one change, not two
+    if (!confirming && event && repeated(event)) return null;
     if (ask && !confirming) {
       disarm();
       armed = { label: undoing, at: markArmed(button, event), timer: setTimeout(disarm, CONFIRM_MS) };
