@@ -29,7 +29,7 @@ from playwright.sync_api import (
 from tests.browser.conftest import VIEWPORTS, screenshot
 from tests.e2e.server import Api
 
-from .conftest import after_the_guard, command, eventually, segment_id, server_state
+from .conftest import PAUSE_MS, after_the_guard, command, eventually, segment_id, server_state
 
 DISCUSSION_I = 1  # the demo segment with thirteen panellists
 STALE = "showing the current state"
@@ -166,6 +166,7 @@ def test_make_live_call_next_and_run_the_timer(open_console: Opener, faces: Any)
     expect(timer).to_have_class(re.compile(r"\bphase-normal\b"))
     expect(page.locator("#btn-toggle")).to_contain_text("Pause")
 
+    page.wait_for_timeout(PAUSE_MS)  # a second press within the guard is a double click's
     page.locator("#btn-toggle").click()
     expect(page.locator("#btn-toggle")).to_contain_text("Resume")
     segment = segment_id(faces, DISCUSSION_I)

@@ -8,7 +8,14 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import assert_accessible, dismissing_into, open_face, projected_end, screenshot
+from .conftest import (
+    PAUSE_MS,
+    assert_accessible,
+    dismissing_into,
+    open_face,
+    projected_end,
+    screenshot,
+)
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -76,7 +83,9 @@ def test_four_faces_run_a_turn_together_and_survive_a_crash(
     for page in pages.values():
         assert page.locator("img[src='x']").count() == 0
 
-    # pause on the console freezes both screens on the same figure
+    # pause on the console freezes both screens on the same figure (a second press on Start/Pause
+    # within presses.js's guard is a double click's: a moderator's pause, then the press)
+    moderator.wait_for_timeout(PAUSE_MS)
     moderator.locator("#btn-toggle").click()
     expect(moderator.locator("#btn-toggle")).to_contain_text("Resume")
     frozen = api.state(segment_id)["state"]["current"]["timer"]["remaining_ms"]
@@ -86,6 +95,7 @@ def test_four_faces_run_a_turn_together_and_survive_a_crash(
     # a message appears on the speaker's clock
     moderator.get_by_role("button", name="Please conclude").click()
     expect(clock.locator("#message")).to_have_text("Please conclude", timeout=3000)
+    moderator.wait_for_timeout(PAUSE_MS)
     moderator.locator("#btn-toggle").click()  # resume
     expect(moderator.locator("#btn-toggle")).to_contain_text("Pause")
     for name, page in pages.items():
