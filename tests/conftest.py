@@ -47,28 +47,3 @@ def database_url(request: pytest.FixtureRequest) -> str:
 # The domain harness's fixtures (``floor``, ``open_floor``, ``scheduled``), for the core's tests in
 # tests/floor/ and the views' and patches' tests beside them.
 from tests.floor.kit import floor, open_floor, scheduled  # noqa: E402, F401
-
-#: The files whose tests take longest (scripts/test names the slowest at the end of each run):
-#: run first, so that the workers (pytest-xdist hands tests out in this order) do not end the
-#: run waiting on one of them started last. The rest keep their order.
-SLOW_FIRST = (
-    "tests/multiprocess/",
-    "tests/floor/test_stateful.py",
-    "tests/test_bench_smoke.py",
-    "tests/faults/",
-    "tests/browser/test_slow_line.py",
-    "tests/hostile/test_openapi.py",
-    "tests/test_backup.py",
-    "tests/e2e/test_restore_resume.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        path = item.nodeid.split("::", 1)[0]
-        for index, prefix in enumerate(SLOW_FIRST):
-            if path.startswith(prefix):
-                return index
-        return len(SLOW_FIRST)
-
-    items.sort(key=rank)  # stable: each file's tests keep their order
