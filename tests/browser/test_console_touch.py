@@ -613,6 +613,43 @@ def test_on_a_phone_start_and_call_next_are_on_the_first_screen(
     expect(page.locator("#btn-toggle-label")).to_have_text(words["console.timer.start"])
 
 
+#: Whether any of the visible notices overlaps the element (its box), and how many are visible.
+NOTICES_OVER = """(element) => {
+  const a = element.getBoundingClientRect();
+  const shown = [...document.querySelectorAll('#notices .notice')].filter(
+    (notice) => notice.getClientRects().length > 0);
+  const over = shown.some((notice) => {
+    const b = notice.getBoundingClientRect();
+    return b.left < a.right && a.left < b.right && b.top < a.bottom && a.top < b.bottom;
+  });
+  return { over, shown: shown.length };
+}"""
+
+
+def test_on_a_phone_the_notices_leave_the_floor_s_buttons_free(
+    open_console: Opener, faces: dict[str, Any]
+) -> None:
+    live = segment_id(faces, DISCUSSION_I)
+    command(faces, live, type="start_segment")
+    command(faces, live, type="call_next")
+    for name in ("Amina Yusuf", "Bruno Costa", "Chen Wei"):
+        request_floor(faces, live, name)
+    page = open_console(faces, viewport=PHONE)
+    requests = page.locator("#requests .request")
+    expect(requests).to_have_count(3)
+    for left in (2, 1, 0):  # three approvals, three notices, each with its Undo
+        page.wait_for_timeout(PAUSE_MS)  # the finger's pause
+        tap(page, requests.first.locator(".request-approve"))
+        expect(requests).to_have_count(left)
+    expect(page.locator("#notices .notice", has_text="Approved")).to_have_count(3)
+    page.evaluate("window.scrollTo(0, 0)")
+    for button in ("#btn-toggle", "#btn-end", "#btn-next"):
+        found = page.locator(button).evaluate(NOTICES_OVER)
+        assert not found["over"], f"a notice lies over {button}"
+        assert found["shown"] == 2, found  # the two newest; the older one is in the region still
+    shot(page, "phone-notices")
+
+
 # --- F19: a phone's keypad types the times -------------------------------------------------------
 
 
