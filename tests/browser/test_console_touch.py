@@ -83,6 +83,14 @@ def fill(text: str, **values: str) -> str:
     return re.sub(r"\{(\w+)\}", lambda match: values[match.group(1)], text)
 
 
+def speaker_on_the_floor(faces: dict[str, Any]) -> str:
+    """Thematic discussion I live, its first panellist called (the timer not started): its id."""
+    live = segment_id(faces, DISCUSSION_I)
+    command(faces, live, type="start_segment")
+    command(faces, live, type="call_next")
+    return live
+
+
 Opener = Callable[..., Page]
 
 
@@ -351,9 +359,7 @@ def test_a_double_tap_does_not_confirm_an_undo_that_asks_first(
 def test_a_double_tap_on_start_starts_the_timer_and_leaves_it_running(
     open_console: Opener, faces: dict[str, Any]
 ) -> None:
-    live = segment_id(faces, DISCUSSION_I)
-    command(faces, live, type="start_segment")
-    command(faces, live, type="call_next")
+    live = speaker_on_the_floor(faces)
     assert state(faces, live)["current"]["timer"]["state"] == "idle"
     page = open_console(faces)
     toggle = page.locator("#btn-toggle")
@@ -532,9 +538,7 @@ def touchscreen_laptop(browser: Browser) -> Iterator[Browser]:
 def test_a_touchscreen_laptop_gets_finger_sized_targets(
     open_console: Opener, faces: dict[str, Any], touchscreen_laptop: Browser
 ) -> None:
-    live = segment_id(faces, DISCUSSION_I)
-    command(faces, live, type="start_segment")
-    command(faces, live, type="call_next")
+    speaker_on_the_floor(faces)
     page = open_console(faces, viewport=LAPTOP, touch=False, on=touchscreen_laptop)
     assert page.evaluate(
         "() => [matchMedia('(pointer: fine)').matches, matchMedia('(any-pointer: coarse)').matches]"
@@ -588,9 +592,7 @@ def test_choosing_a_segment_brings_the_floor_into_view(
 def test_on_a_phone_start_and_call_next_are_on_the_first_screen(
     open_console: Opener, faces: dict[str, Any], language: str
 ) -> None:
-    live = segment_id(faces, DISCUSSION_I)
-    command(faces, live, type="start_segment")
-    command(faces, live, type="call_next")
+    speaker_on_the_floor(faces)
     page = open_console(faces, language, viewport=PHONE)
     words = WORDS[language]
     title = page.locator("#segment-title")
@@ -629,9 +631,7 @@ NOTICES_OVER = """(element) => {
 def test_on_a_phone_the_notices_leave_the_floor_s_buttons_free(
     open_console: Opener, faces: dict[str, Any]
 ) -> None:
-    live = segment_id(faces, DISCUSSION_I)
-    command(faces, live, type="start_segment")
-    command(faces, live, type="call_next")
+    live = speaker_on_the_floor(faces)
     for name in ("Amina Yusuf", "Bruno Costa", "Chen Wei"):
         request_floor(faces, live, name)
     page = open_console(faces, viewport=PHONE)
