@@ -41,6 +41,7 @@ from .conftest import (
     after_the_guard,
     command,
     eventually,
+    screenshot,
     segment_id,
     with_lang,
 )
@@ -609,7 +610,7 @@ def test_on_a_phone_start_and_call_next_are_on_the_first_screen(
              (id) => document.querySelector(id).getBoundingClientRect().top)"""
     )
     assert order == sorted(order), order
-    shot(page, f"phone-floor-{language}")
+    screenshot(page, f"console-phone-{language}")  # docs/screenshots: the phone's first screen
     tap(page, page.locator("#btn-next"))
     expect(page.locator("#speaker-name")).to_have_text("Panellist 2")
     expect(page.locator("#btn-toggle-label")).to_have_text(words["console.timer.start"])
