@@ -130,6 +130,17 @@ def open_console(browser: Browser) -> Iterator[Opener]:
         context.close()
 
 
+def the_live_queue(open_console: Opener, faces: dict[str, Any]) -> tuple[str, Page, Locator]:
+    """Thematic discussion I live and the console open on it: its id, the page, its thirteen
+    queue rows."""
+    live = segment_id(faces, DISCUSSION_I)
+    command(faces, live, type="start_segment")
+    page = open_console(faces)
+    rows = page.locator("#queue .entry")
+    expect(rows).to_have_count(13)
+    return live, page, rows
+
+
 def sent(page: Page) -> list[str]:
     return list(page.evaluate("window.sentTypes"))
 
@@ -409,11 +420,7 @@ def test_a_double_tap_on_undo_takes_back_one_change(
 def test_a_double_tap_on_a_queue_row_removes_one_speaker(
     open_console: Opener, faces: dict[str, Any]
 ) -> None:
-    live = segment_id(faces, DISCUSSION_I)
-    command(faces, live, type="start_segment")
-    page = open_console(faces)
-    rows = page.locator("#queue .entry")
-    expect(rows).to_have_count(13)
+    live, page, rows = the_live_queue(open_console, faces)
     names = [entry["name"] for entry in state(faces, live)["queue"]]
     third = rows.nth(2)
     expect(third.locator(".entry-name")).to_have_text(names[2])
@@ -475,11 +482,7 @@ def test_a_double_tap_on_approve_approves_one_request(
 def test_a_notice_tells_a_finger_to_tap_undo_and_has_its_own(
     open_console: Opener, faces: dict[str, Any]
 ) -> None:
-    live = segment_id(faces, DISCUSSION_I)
-    command(faces, live, type="start_segment")
-    page = open_console(faces)
-    rows = page.locator("#queue .entry")
-    expect(rows).to_have_count(13)
+    live, page, rows = the_live_queue(open_console, faces)
     name = state(faces, live)["queue"][4]["name"]
     tap(page, rows.nth(4).locator(".btn-remove"))
     removed = fill(EN["console.queue.removed"], name=name)
